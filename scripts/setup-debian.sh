@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs everything Mica builds and tests with, from Debian 12 packages only. Idempotent.
+set -euo pipefail
+packages=(
+  build-essential clang lld meson ninja-build pkg-config python3
+  libgtest-dev libgmock-dev
+  spirv-headers spirv-tools glslang-tools glslang-dev
+  libvulkan-dev vulkan-tools mesa-vulkan-drivers vulkan-validationlayers
+  ocl-icd-opencl-dev ocl-icd-libopencl1 pocl-opencl-icd clinfo
+  libdrm-dev llvm-spirv-14 libclc-14 libclang-rt-14-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// The Mica device model's public face: exactly what a kernel driver sees of the real chip.
+// A BAR of 32-bit MMIO registers (offsets and meanings in src/hw/mica.toml [mmio]), host-visible
+// device memory (VRAM, physical addresses 0..vram_size()), and an interrupt line. Nothing else:
+// the kernel core and every test drive the model through these, never through internals.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace mica::sim {
+
+struct DeviceConfig {
+	uint32_t revision = 2;             // MICA_REV_R1 or MICA_REV_R2
+	uint32_t cu_count = 4;             // compute units
+	uint64_t vram_bytes = 256ull << 20;
+	unsigned host_threads = 0;         // threads running compute units; 0 = hardware concurrency
+	uint32_t power_profile = 0;        // reset value of POWER_PROFILE
+};
+
+class DeviceImpl;
+
+class Device {
+public:
+	explicit Device(const DeviceConfig &config = {});
+	~Device();
+	Device(const Device &) = delete;
+	Device &operator=(const Device &) = delete;
+
+	// MMIO. Reads of undefined offsets return 0; writes to them are ignored (as on silicon).
+	// Safe to call from any thread.
+	uint32_t mmio_read32(uint32_t offset);
+	void mmio_write32(uint32_t offset, uint32_t value);
+
+	// Device memory as mapped through the BAR. The host (kernel) writes page tables, rings and
+	// copies of command buffers here and maps it for user-space CPU access.
+	uint8_t *vram();
+	uint64_t vram_size() const;
+
+	// The interrupt line: called on the device's own thread whenever INT_STATUS & INT_ENABLE
+	// goes from zero to non-zero. The handler may call mmio_read32/mmio_write32.
+	void set_irq_handler(std::function<void()> handler);
+
+	const DeviceConfig &config() const;
+
+private:
+	std::unique_ptr<DeviceImpl> impl_;
+};
+
+} // namespace mica::sim
