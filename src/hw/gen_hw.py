@@ -61,6 +61,8 @@ def load(toml_path, isa_path):
                     raise DescError(f"{where}: unknown operand kind {k}")
                 if FIELD_COLUMNS[fmt][slot] is None:
                     raise DescError(f"{where}: format {fmt} has no field for operand column {slot}")
+                if fmt != "ALU" and "literal" in kinds[k]["allow"]:
+                    raise DescError(f"{where}: only ALU words have a literal, but kind {k} allows one")
             flag_set, imm, size = set(), "none", 0
             if flags != "-":
                 for fl in flags.split(","):
@@ -296,6 +298,20 @@ def emit_header(hw, ops, tables):
     for k, v in hw["perf_counters"].items():
         w(f"#define MICA_PERF_{k} {v}u")
     w(f"#define MICA_PERF_COUNT {len(hw['perf_counters'])}u")
+    w("struct mica_named_value {\n\tconst char *name;\n\tuint32_t value;\n};")
+    named = [
+        ("hwreg", [(k, v["id"]) for k, v in hw["hwregs"].items()]),
+        ("perf_counter", list(hw["perf_counters"].items())),
+        ("scope", list(hw["fence_scopes"].items())),
+        ("revision", [(r["name"], r["id"]) for r in hw["revision"]]),
+        ("profile", [(p["name"], p["id"]) for p in hw["power_profile"]]),
+    ]
+    for tname, items in named:
+        w(f"#define MICA_{c_ident(tname)}_NAME_COUNT {len(items)}u")
+        w(f"static const struct mica_named_value mica_{tname}_names[MICA_{c_ident(tname)}_NAME_COUNT] = {{")
+        for k, v in items:
+            w(f'\t{{ "{k}", {v} }},')
+        w("};")
     w("")
     w("/* ---- MMIO ---- */")
     w("#define MICA_ID_VALUE 0x4143494Du")

@@ -81,7 +81,7 @@ static int check_operand(const struct mica_inst *inst, unsigned i)
 	if (c != MICA_OC_VGPR && c != MICA_OC_SGPR)
 		return MICA_DEC_OK;
 	regs = mica_inst_opnd_regs(inst, i);
-	align = regs >= 4 ? 4 : regs;
+	align = regs >= 3 ? 4 : regs;
 	first = c == MICA_OC_VGPR ? MICA_OPND_VGPR_FIRST : MICA_OPND_SGPR_FIRST;
 	last = c == MICA_OC_VGPR ? MICA_OPND_VGPR_LAST : MICA_OPND_SGPR_LAST;
 	idx = raw - first;

@@ -14,7 +14,7 @@ std::vector<uint16_t> legal_values(unsigned kind, unsigned regs)
 {
 	std::vector<uint16_t> v;
 	const unsigned allow = mica_kind_table[kind].allow;
-	const unsigned align = regs >= 4 ? 4 : (regs ? regs : 1);
+	const unsigned align = regs >= 3 ? 4 : (regs ? regs : 1);
 	if (allow & MICA_ALLOW_VGPR) {
 		v.push_back(MICA_OPND_VGPR_FIRST + 4 * align);
 		v.push_back(MICA_OPND_VGPR_LAST + 1 - ((regs + align - 1) / align) * align);
