@@ -321,6 +321,13 @@ def emit_header(hw, ops, tables):
         else:
             w(f"#define MICA_REG_{k} 0x{v['offset']:03X}u /* {v['access']}: {v['doc']} */")
     w("#define MICA_MMIO_SIZE 0x1000u")
+    for reg, fields in hw["bitfields"].items():
+        for name, lsb, width in fields:
+            w(f"#define MICA_{reg}_{name}_SHIFT {lsb}u")
+            w(f"#define MICA_{reg}_{name}_BITS {width}u")
+            w(f"#define MICA_{reg}_{name}_MAX {(1 << width) - 1}u")
+    w("#define MICA_BITFIELD_GET(v, REG, F) (((v) >> MICA_##REG##_##F##_SHIFT) & MICA_##REG##_##F##_MAX)")
+    w("#define MICA_BITFIELD_PUT(REG, F, x) (((uint32_t)(x) & MICA_##REG##_##F##_MAX) << MICA_##REG##_##F##_SHIFT)")
     for k, v in hw["irq"].items():
         w(f"#define MICA_IRQ_{k} (1u << {v})")
     w("enum mica_fault {")
@@ -476,6 +483,10 @@ def emit_doc(hw, ops):
     for k, v in hw["mmio"].items():
         off = f"0x{v['offset']:03X}" + (f" + ctx*0x{v['stride']:X}" if "stride" in v else "")
         o.append(f"| {off} | {k} | {v['access']} | {v['doc']} |")
+    o += ["", "## Register bit fields", "", "| value | field | bits |", "|---|---|---|"]
+    for reg, fields in hw["bitfields"].items():
+        for name, lsb, width in fields:
+            o.append(f"| {reg} | {name} | {lsb + width - 1}:{lsb} |")
     o += ["", "## Interrupts", "", "| bit | name |", "|---|---|"]
     for k, v in hw["irq"].items():
         o.append(f"| {v} | {k} |")

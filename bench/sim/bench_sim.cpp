@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+// mica-bench-sim: throughput of the compute-unit interpreter in lane-instructions per second for
+// an ALU-bound and a memory-bound program, faithful and checked hazard modes, 1 and 2 host
+// threads; and, measured in the same run, the host's own memcpy bandwidth for comparison.
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cu_test_support.h"
+
+using namespace mica::sim;
+using namespace mica::sim::cutest;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// 24 independent VALU operations per iteration on 6 accumulators (no hazards: valu latency 1),
+// plus the scalar loop overhead.
+Asm alu_program(unsigned iterations)
+{
+	Asm p;
+	int top = p.label();
+	p.alu(MICA_OP_S_MOV_B32, S(20), L(iterations));
+	p.alu(MICA_OP_V_CVT_F32_U32, V(1), V(0));
+	for (unsigned r = 2; r < 8; r++)
+		p.alu(MICA_OP_V_ADD_U32, V(r), V(0), K(static_cast<int>(r)));
+	p.nop(2);
+	p.bind(top);
+	for (unsigned k = 0; k < 4; k++) {
+		p.alu(MICA_OP_V_FMA_F32, V(1), V(1), LF(0.999f), Opnd{MICA_OPND_FLOAT_FIRST + 0, 0});
+		p.alu(MICA_OP_V_ADD_U32, V(2), V(2), V(3));
+		p.alu(MICA_OP_V_XOR_B32, V(3), V(3), V(4));
+		p.alu(MICA_OP_V_MAX_U32, V(4), V(4), V(5));
+		p.alu(MICA_OP_V_SHL_B32, V(5), V(5), K(1));
+		p.alu(MICA_OP_V_MUL_F32, V(6), V(6), V(1));
+	}
+	p.alu(MICA_OP_S_SUB_U32, S(20), S(20), K(1));
+	p.alu(MICA_OP_S_CMP_NE_U32, NONE, S(20), K(0));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, top);
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(0), K(2));
+	p.nop(1);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(10), S(0), V(6));
+	p.end();
+	return p;
+}
+
+// Streams 16 bytes per lane per iteration: load, add, store, wait (the memory-bound case).
+Asm mem_program(unsigned iterations)
+{
+	Asm p;
+	int top = p.label();
+	p.alu(MICA_OP_S_MOV_B32, S(20), L(iterations));
+	p.alu(MICA_OP_S_MUL_U32, S(21), S(16), L(64 * 16)); // per-workgroup slice
+	p.nop(1);
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(0), K(4));
+	p.alu(MICA_OP_V_ADD_U32, V(10), V(10), S(21));
+	p.nop(2);
+	p.bind(top);
+	p.mem(MICA_OP_GLOBAL_LOAD_B128, V(4), V(10), S(0), NONE);
+	p.wait_all();
+	p.alu(MICA_OP_V_ADD_U32, V(4), V(4), K(1));
+	p.nop(0);
+	p.mem(MICA_OP_GLOBAL_STORE_B128, NONE, V(10), S(0), V(4), 0);
+	p.alu(MICA_OP_S_SUB_U32, S(20), S(20), K(1));
+	p.alu(MICA_OP_S_CMP_NE_U32, NONE, S(20), K(0));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, top);
+	p.end();
+	return p;
+}
+
+// CPU time of the whole process: with other load on the machine, lane-instructions per CPU
+// second is the honest "per host core" figure; wall-clock throughput is printed too.
+double cpu_seconds()
+{
+	timespec ts{};
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+struct Measure {
+	double lane_per_s = 0, seconds = 0, bytes_per_s = 0, lane_per_cpu_s = 0;
+	DispatchResult r;
+};
+
+Measure run(const Asm &prog, bool checked, unsigned threads, unsigned groups, double bytes_per_lane_inst)
+{
+	Rig rig(8, threads, 4 << 20);
+	rig.st.wg_size[0] = 64;
+	rig.st.groups[0] = groups;
+	rig.st.checked = checked;
+	rig.load(prog);
+	rig.engine->run(rig.st); // warm-up
+	Measure m;
+	auto t0 = Clock::now();
+	const double c0 = cpu_seconds();
+	m.r = rig.engine->run(rig.st);
+	m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+	m.lane_per_cpu_s = static_cast<double>(m.r.lane_instructions) / (cpu_seconds() - c0);
+	if (m.r.fault != MICA_FAULT_NONE)
+		std::fprintf(stderr, "dispatch faulted: %s\n", m.r.report.c_str());
+	m.lane_per_s = static_cast<double>(m.r.lane_instructions) / m.seconds;
+	m.bytes_per_s = bytes_per_lane_inst * static_cast<double>(m.r.lane_instructions) / m.seconds;
+	return m;
+}
+
+double host_memcpy_bandwidth()
+{
+	const size_t n = 64u << 20;
+	std::vector<uint8_t> a(n, 1), b(n, 2);
+	std::memcpy(b.data(), a.data(), n); // fault the pages in
+	double best = 0;
+	for (int rep = 0; rep < 5; rep++) {
+		auto t0 = Clock::now();
+		std::memcpy(b.data(), a.data(), n);
+		double s = std::chrono::duration<double>(Clock::now() - t0).count();
+		best = std::max(best, static_cast<double>(n) / s);
+		a[static_cast<size_t>(rep) * 4096] = b[static_cast<size_t>(rep) * 8192]; // keep the copies observable
+	}
+	return best;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	// Optional argument: 'alu' or 'memory' runs only that program.
+	const std::string only = argc > 1 ? argv[1] : "";
+	const double memcpy_bw = host_memcpy_bandwidth();
+	std::printf("'lane-inst/s' is wall clock; 'per CPU-second' divides by the process CPU time (per host core).\n");
+	std::printf("'vs memcpy' compares simulated bytes moved (loads + stores) with host memcpy read+write traffic.\n");
+	std::printf("host memcpy bandwidth: %.2f GB/s (copy; %.2f GB/s read+write traffic)\n", memcpy_bw / 1e9,
+	            2 * memcpy_bw / 1e9);
+	std::printf("%-8s %-9s %7s %14s %16s %10s %12s\n", "program", "mode", "threads", "lane-inst/s",
+	            "per CPU-second", "sim GB/s", "vs memcpy");
+	const Asm alu = alu_program(2000);
+	const Asm mem = mem_program(1000);
+	for (int which = 0; which < 2; which++) {
+		if (!only.empty() && only != (which == 0 ? "alu" : "memory"))
+			continue;
+		for (bool checked : {false, true}) {
+			for (unsigned threads : {1u, 2u}) {
+				// memory program: 16 B loaded + 16 B stored per lane per iteration; count the
+				// moved bytes per lane-instruction of the loop (load, add, store + 3 scalar).
+				Measure m = which == 0 ? run(alu, checked, threads, 64, 0.0)
+				                       : run(mem, checked, threads, 64, 0.0);
+				double sim_bytes = 0;
+				if (which == 1) {
+					sim_bytes = 32.0 * 64 * 64 * 1000; // groups * lanes * iterations * (16 + 16)
+					m.bytes_per_s = sim_bytes / m.seconds;
+				}
+				std::printf("%-8s %-9s %7u %14.3e %16.3e %10s %12s\n", which == 0 ? "alu" : "memory",
+				            checked ? "checked" : "faithful", threads, m.lane_per_s, m.lane_per_cpu_s,
+				            which == 1 ? std::to_string(m.bytes_per_s / 1e9).substr(0, 6).c_str() : "-",
+				            which == 1 ? (std::to_string(m.bytes_per_s / (2 * memcpy_bw)).substr(0, 6) + "x").c_str() : "-");
+			}
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+// Introspection of the compute-unit engine for its own tests and benchmarks (the device uses
+// only make_compute_engine from src/sim/engine.h).
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "../engine.h"
+
+namespace mica::sim::cu {
+
+// Opcodes (by mica opcode value) that any dispatch of this engine has executed; all false for
+// an engine not made by make_compute_engine.
+std::array<bool, MICA_OPCODE_SPACE> executed_opcodes(const ComputeEngine &engine);
+
+} // namespace mica::sim::cu

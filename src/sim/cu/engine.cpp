@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// The compute engine: spreads a dispatch's workgroups over compute units (workgroup i runs on
+// CU i % cu_count, in order) and the CUs over host threads. Every CU's timeline is independent
+// of which host thread runs it, so results and cycle counts do not depend on the thread count.
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "cu_engine.h"
+#include "worker.h"
+
+namespace mica::sim {
+
+namespace {
+
+class Engine final : public ComputeEngine {
+public:
+	Engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads)
+	    : mmu_(mmu), cu_count_(std::max<uint32_t>(cu_count, 1)),
+	      threads_(host_threads ? host_threads : std::max(1u, std::thread::hardware_concurrency())),
+	      last_ctx_(cu_count_, cu::kNoContext)
+	{
+		for (uint32_t c = 0; c < cu_count_; c++)
+			workers_.push_back(std::make_unique<cu::Worker>(mmu_, c));
+		threads_ = std::min<unsigned>(threads_, cu_count_);
+	}
+
+	DispatchResult run(const DispatchState &st) override;
+	const std::array<bool, MICA_OPCODE_SPACE> &executed() const { return executed_; }
+
+private:
+	Mmu &mmu_;
+	uint32_t cu_count_;
+	unsigned threads_;
+	std::vector<uint32_t> last_ctx_; // per CU: context of the last wave that ran there
+	std::vector<std::unique_ptr<cu::Worker>> workers_;
+	std::array<bool, MICA_OPCODE_SPACE> executed_{};
+	std::mutex run_mutex_; // the compute units run one dispatch at a time
+};
+
+DispatchResult invalid(const char *why)
+{
+	DispatchResult r;
+	r.fault = MICA_FAULT_ILLEGAL_PACKET;
+	r.report = std::string("invalid dispatch state: ") + why;
+	return r;
+}
+
+DispatchResult Engine::run(const DispatchState &st)
+{
+	std::lock_guard<std::mutex> lock(run_mutex_);
+	for (unsigned i = 0; i < 3; i++)
+		if (st.wg_size[i] == 0)
+			return invalid("workgroup dimension is zero");
+	if (st.wg_size[0] > MICA_MAX_WORKGROUP_DIM_X || st.wg_size[1] > MICA_MAX_WORKGROUP_DIM_Y ||
+	    st.wg_size[2] > MICA_MAX_WORKGROUP_DIM_Z ||
+	    uint64_t(st.wg_size[0]) * st.wg_size[1] * st.wg_size[2] > MICA_MAX_WORKGROUP_INVOCATIONS)
+		return invalid("workgroup too large");
+	if (st.shared_bytes > MICA_MAX_SHARED_BYTES)
+		return invalid("shared memory size too large");
+	const uint64_t total = uint64_t(st.groups[0]) * st.groups[1] * st.groups[2];
+	DispatchResult res;
+	if (total == 0)
+		return res;
+
+	for (uint32_t c = 0; c < cu_count_; c++)
+		workers_[c]->begin_dispatch(st, last_ctx_[c]);
+	// The smallest faulting workgroup index so far: CUs do not start later workgroups, but
+	// always run earlier ones, so the reported fault does not depend on thread timing.
+	std::atomic<uint64_t> min_fault{~0ull};
+	std::vector<uint64_t> fault_wg(cu_count_, ~0ull);
+	std::vector<uint8_t> ran(cu_count_, 0);
+	auto run_cu = [&](uint32_t c) {
+		for (uint64_t i = c; i < total; i += cu_count_) {
+			if (i > min_fault.load(std::memory_order_acquire))
+				break;
+			ran[c] = 1;
+			if (!workers_[c]->run_workgroup(i)) {
+				fault_wg[c] = i;
+				uint64_t cur = min_fault.load();
+				while (i < cur && !min_fault.compare_exchange_weak(cur, i)) {
+				}
+				break;
+			}
+		}
+	};
+	const unsigned nthreads = std::min<uint64_t>(threads_, std::min<uint64_t>(cu_count_, total));
+	auto run_share = [&](unsigned t) {
+		for (uint32_t c = t; c < cu_count_; c += nthreads)
+			run_cu(c);
+	};
+	if (nthreads <= 1) {
+		run_share(0);
+	} else {
+		std::vector<std::jthread> pool;
+		for (unsigned t = 1; t < nthreads; t++)
+			pool.emplace_back(run_share, t);
+		run_share(0);
+	}
+
+	uint64_t best = ~0ull;
+	for (uint32_t c = 0; c < cu_count_; c++) {
+		const cu::Worker &wk = *workers_[c];
+		const cu::WorkerStats &s = wk.stats();
+		res.cycles = std::max(res.cycles, s.cycles);
+		res.instructions += s.instructions;
+		res.lane_instructions += s.lane_instructions;
+		res.mem_ops += s.mem_ops;
+		res.stall_cycles += s.stall_cycles;
+		res.waves += s.waves;
+		res.hazard_violations += s.hazard_violations;
+		if (ran[c])
+			last_ctx_[c] = st.ctx;
+		for (unsigned op = 0; op < MICA_OPCODE_SPACE; op++)
+			executed_[op] = executed_[op] || wk.executed()[op];
+		if (fault_wg[c] < best) {
+			best = fault_wg[c];
+			const cu::FaultRecord &f = wk.fault();
+			res.fault = f.fault;
+			res.fault_addr = f.addr;
+			res.fault_access = f.access;
+			res.fault_pc = f.pc;
+			res.fault_info = f.info;
+			res.report = f.report;
+		}
+	}
+	return res;
+}
+
+} // namespace
+
+std::unique_ptr<ComputeEngine> make_compute_engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads)
+{
+	return std::make_unique<Engine>(mmu, cu_count, host_threads);
+}
+
+std::array<bool, MICA_OPCODE_SPACE> cu::executed_opcodes(const ComputeEngine &engine)
+{
+	if (auto *e = dynamic_cast<const Engine *>(&engine))
+		return e->executed();
+	return {};
+}
+
+} // namespace mica::sim

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+// Workgroup scheduling (round-robin waves, barriers), wave launch (the launch ABI), the
+// fetch/issue loop, and fault reporting. Control instructions are in control.cpp.
+#include "worker.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+
+namespace mica::sim::cu {
+
+namespace {
+
+constexpr unsigned kQuantum = 32; // instructions a wave issues before the next wave's turn
+
+std::string hex(uint64_t v)
+{
+	char buf[24];
+	std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+	return buf;
+}
+
+} // namespace
+
+Worker::Worker(Mmu &mmu, uint32_t cu_index) : mmu_(mmu), cu_(cu_index) {}
+
+void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx)
+{
+	st_ = st;
+	lowpower_ = st.power_profile == MICA_PROFILE_LOWPOWER;
+	r1_ = st.revision == MICA_REV_R1;
+	code_.reset(&mmu_, st.ctx);
+	for (auto &t : tlb_)
+		t.fill(TlbEntry{});
+	shared_.assign(st.shared_bytes, 0);
+	fault_ = {};
+	stats_ = {};
+	executed_.fill(0);
+	wg_base_ = 0;
+	cu_prev_ctx_ = tlb_prev_ctx;
+}
+
+void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations)
+{
+	std::memset(w.v, 0, sizeof w.v);
+	std::memset(w.s, 0, sizeof w.s);
+	std::memset(w.sprev, 0, sizeof w.sprev);
+	std::fill(std::begin(w.meta), std::end(w.meta), RegMeta{});
+	for (auto &c : w.ctr)
+		c = MemCounter{};
+	for (unsigned i = 0; i < MICA_USER_DATA_SGPRS; i++)
+		w.s[MICA_ABI_S_USER_DATA_FIRST + i] = st_.user_data[i];
+	const uint64_t gx = st_.groups[0], gy = st_.groups[1];
+	w.s[MICA_ABI_S_WORKGROUP_ID_X] = static_cast<uint32_t>(wg_index % gx);
+	w.s[MICA_ABI_S_WORKGROUP_ID_Y] = static_cast<uint32_t>((wg_index / gx) % gy);
+	w.s[MICA_ABI_S_WORKGROUP_ID_Z] = static_cast<uint32_t>(wg_index / (gx * gy));
+	w.s[MICA_ABI_S_WAVE_IN_GROUP] = slot;
+	uint32_t exec = 0;
+	const uint32_t sx = st_.wg_size[0], sy = st_.wg_size[1];
+	for (unsigned l = 0; l < kLanes; l++) {
+		uint32_t inv = slot * kLanes + l;
+		if (inv >= invocations)
+			break;
+		exec |= 1u << l;
+		w.v[MICA_ABI_V_LOCAL_ID_X].l[l] = inv % sx;
+		w.v[MICA_ABI_V_LOCAL_ID_Y].l[l] = (inv / sx) % sy;
+		w.v[MICA_ABI_V_LOCAL_ID_Z].l[l] = inv / (sx * sy);
+	}
+	w.sreg(MICA_OPND_EXEC) = exec;
+	w.lanes_for = 0;
+	std::memset(&w.lanes, 0, sizeof w.lanes);
+	w.pc = st_.program_va;
+	w.cycle = 0;
+	w.stall = 0;
+	w.slot = slot;
+	w.tlb_prev_ctx = cu_prev_ctx_;
+	w.done = false;
+	w.at_barrier = false;
+}
+
+bool Worker::run_workgroup(uint64_t index)
+{
+	const uint32_t invocations = st_.wg_size[0] * st_.wg_size[1] * st_.wg_size[2];
+	const uint32_t nwaves = (invocations + kLanes - 1) / kLanes;
+	while (waves_.size() < nwaves)
+		waves_.push_back(std::make_unique<Wave>());
+	if (!shared_.empty())
+		std::memset(shared_.data(), 0, shared_.size());
+	for (uint32_t i = 0; i < nwaves; i++)
+		launch_wave(*waves_[i], i, index, invocations);
+	// The CU's TLB now holds this dispatch's context for every later wave.
+	cu_prev_ctx_ = st_.ctx;
+	stats_.waves += nwaves;
+	wd_limit_ = kNever;
+	if (st_.watchdog_cycles)
+		wd_limit_ = st_.watchdog_cycles > wg_base_ ? st_.watchdog_cycles - wg_base_ : 0;
+
+	uint32_t live = nwaves;
+	uint64_t wg_cycles = 0;
+	while (live) {
+		for (uint32_t i = 0; i < nwaves; i++) {
+			Wave &w = *waves_[i];
+			if (w.done || w.at_barrier)
+				continue;
+			for (unsigned q = 0; q < kQuantum; q++) {
+				Step s = step(w);
+				if (s == Step::Continue)
+					continue;
+				if (s == Step::Fault) {
+					stats_.cycles = wg_base_ + std::max(wg_cycles, w.cycle);
+					return false;
+				}
+				if (s == Step::Ended) {
+					// The wave retires once its outstanding memory operations complete.
+					uint64_t end = w.cycle;
+					for (auto &c : w.ctr)
+						end = std::max(end, c.last_done);
+					w.done = true;
+					wg_cycles = std::max(wg_cycles, end);
+					stats_.stall_cycles += w.stall;
+					live--;
+				} else {
+					w.at_barrier = true;
+				}
+				break;
+			}
+		}
+		// Release a barrier once every wave still running has reached it; a wave that ended
+		// no longer counts, so divergent barriers cannot hang the model.
+		uint32_t waiting = 0;
+		uint64_t release = 0;
+		for (uint32_t i = 0; i < nwaves; i++) {
+			Wave &w = *waves_[i];
+			if (!w.done && w.at_barrier) {
+				waiting++;
+				release = std::max(release, w.cycle + 1);
+			}
+		}
+		if (live && waiting == live) {
+			for (uint32_t i = 0; i < nwaves; i++) {
+				Wave &w = *waves_[i];
+				if (w.done)
+					continue;
+				w.stall += release - (w.cycle + 1);
+				w.cycle = release;
+				w.at_barrier = false;
+			}
+		}
+	}
+	wg_base_ += wg_cycles;
+	stats_.cycles = wg_base_;
+	return true;
+}
+
+Step Worker::raise(Wave &w, const DecodedInst *d, uint32_t fault, uint64_t addr, uint32_t access,
+                   const std::string &why)
+{
+	if (fault_.fault == MICA_FAULT_NONE) {
+		std::string detail = why;
+		if ((fault == MICA_FAULT_MMU_UNMAPPED || fault == MICA_FAULT_MMU_PERMISSION) && detail.empty()) {
+			static const char *const kAccess[] = {"read", "write", "execute"};
+			detail = kAccess[access % 3] + std::string(" at ") + hex(addr);
+		}
+		fault_.fault = fault;
+		fault_.addr = addr;
+		fault_.access = access;
+		fault_.pc = cur_pc_;
+		fault_.info = d ? d->word_lo : 0;
+		fault_.report = "pc " + hex(cur_pc_) + ": " + (d ? describe(*d) : std::string("<no instruction>")) +
+		                ": " + mica_fault_name[fault] + (detail.empty() ? "" : ": " + detail);
+	}
+	(void)w;
+	return Step::Fault;
+}
+
+Step Worker::hazard_fault(Wave &w, const DecodedInst &d)
+{
+	Step s = raise(w, &d, MICA_FAULT_HAZARD, 0, 0, "");
+	const uint64_t req = viol_.required, act = viol_.actual;
+	// Distances saturate at their field's maximum (CTX_FAULT_INFO layout in mica.toml [bitfields]).
+	fault_.info = MICA_BITFIELD_PUT(FAULT_INFO, HAZARD, viol_.hazard) |
+	              MICA_BITFIELD_PUT(FAULT_INFO, OPERAND, viol_.reg) |
+	              MICA_BITFIELD_PUT(FAULT_INFO, REQUIRED, std::min<uint64_t>(req, MICA_FAULT_INFO_REQUIRED_MAX)) |
+	              MICA_BITFIELD_PUT(FAULT_INFO, ACTUAL, std::min<uint64_t>(act, MICA_FAULT_INFO_ACTUAL_MAX));
+	std::string what;
+	if (viol_.hazard == MICA_HAZARD_SEC_WAVE_START_TLB)
+		what = "memory access at distance " + std::to_string(act) + " from wave launch, requires " +
+		       std::to_string(req);
+	else
+		what = reg_name(viol_.reg) + (viol_.write ? " written" : " read") + " at distance " +
+		       std::to_string(act) + ", requires " +
+		       (viol_.hazard == MICA_HAZARD_MEM_RESULT ? "an s_waitcnt covering the load"
+		                                                : std::to_string(req));
+	fault_.report = "pc " + hex(cur_pc_) + ": " + describe(d) + ": rule " +
+	                mica_hazard_name[viol_.hazard] + ": " + what;
+	return s;
+}
+
+Step Worker::step(Wave &w)
+{
+	cur_pc_ = w.pc;
+	if (w.cycle > wd_limit_)
+		return raise(w, nullptr, MICA_FAULT_WATCHDOG, 0, 0,
+		             "dispatch exceeded " + std::to_string(st_.watchdog_cycles) + " cycles");
+	if (w.pc % MICA_INSTRUCTION_BYTES)
+		return raise(w, nullptr, MICA_FAULT_ILLEGAL_INSTRUCTION, w.pc, MICA_ACCESS_EXEC,
+		             "misaligned program counter");
+	const CodeSlot &slot = code_.fetch(w.pc);
+	if (slot.state != SlotState::Ok) {
+		bool mmu = slot.fault != MICA_FAULT_ILLEGAL_INSTRUCTION;
+		return raise(w, mmu ? nullptr : &slot.inst, slot.fault, slot.fault_addr, MICA_ACCESS_EXEC,
+		             mmu ? "instruction fetch at " + hex(slot.fault_addr) : "undecodable instruction");
+	}
+	const DecodedInst &d = slot.inst;
+	if ((d.flags & MICA_OPF_PRIV) && !st_.privileged)
+		return raise(w, &d, MICA_FAULT_PRIV_INSTRUCTION, w.pc, MICA_ACCESS_EXEC,
+		             "privileged instruction in a user dispatch");
+	executed_[d.op] = 1;
+	stats_.instructions++;
+	violated_ = false;
+	w.pc += d.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	Step s;
+	switch (d.info->format) {
+	case MICA_FMT_CTRL: s = exec_ctrl(w, d); break;
+	case MICA_FMT_MEM: s = exec_mem(w, d); break;
+	default: s = d.unit == MICA_UNIT_SALU ? exec_salu(w, d) : exec_valu(w, d); break;
+	}
+	if (s == Step::Continue)
+		w.cycle++;
+	return s;
+}
+
+} // namespace mica::sim::cu

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// A Worker runs the workgroups of one compute unit (CU) for one dispatch: the per-instruction
+// interpreter, the hazard model's bookkeeping and the CU's memory paths. One host thread owns a
+// worker at a time, so nothing here is shared except guest memory (reached through the Mmu).
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../engine.h"
+#include "program.h"
+#include "wave.h"
+
+namespace mica::sim::cu {
+
+enum class Step : uint8_t { Continue, Barrier, Ended, Fault };
+
+constexpr uint32_t kNoContext = ~0u; // a CU that never ran a wave has no previous context
+
+// Host locations of one vector memory instruction's lane accesses (a lane may span two pages).
+struct LaneAccessSet {
+	// Only active lanes are filled and read (no initialisation: this is on the hot path).
+	struct Lane {
+		uint8_t *p1, *p2;
+		unsigned n1;
+	} lane[kLanes];
+};
+
+struct FaultRecord {
+	uint32_t fault = MICA_FAULT_NONE;
+	uint64_t addr = 0;
+	uint32_t access = 0;
+	uint64_t pc = 0;
+	uint32_t info = 0;
+	std::string report;
+};
+
+struct WorkerStats {
+	uint64_t instructions = 0, lane_instructions = 0, mem_ops = 0, stall_cycles = 0, waves = 0;
+	uint64_t hazard_violations = 0;
+	uint64_t cycles = 0; // this CU's summed workgroup cycles
+};
+
+class Worker {
+public:
+	Worker(Mmu &mmu, uint32_t cu_index);
+	void begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx);
+	// Runs workgroup 'index' (linear); returns false if it faulted (fault() has the details).
+	bool run_workgroup(uint64_t index);
+	const FaultRecord &fault() const { return fault_; }
+	const WorkerStats &stats() const { return stats_; }
+	const std::array<uint8_t, MICA_OPCODE_SPACE> &executed() const { return executed_; }
+
+private:
+	friend struct ValuExec;
+	// --- scheduling and control (worker.cpp)
+	void launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations);
+	Step step(Wave &w);
+	Step exec_ctrl(Wave &w, const DecodedInst &d);
+	Step exec_salu(Wave &w, const DecodedInst &d);
+	Step exec_valu(Wave &w, const DecodedInst &d);
+	Step exec_mem(Wave &w, const DecodedInst &d);
+	Step exec_global(Wave &w, const DecodedInst &d);
+	Step exec_ds(Wave &w, const DecodedInst &d);
+	Step exec_smem(Wave &w, const DecodedInst &d);
+	void wait_counters(Wave &w, uint32_t gm, uint32_t ls);
+	Step raise(Wave &w, const DecodedInst *d, uint32_t fault, uint64_t addr, uint32_t access,
+	           const std::string &why);
+	Step hazard_fault(Wave &w, const DecodedInst &d);
+
+	// --- pipeline model (hazards.cpp)
+	bool fresh_slow(Wave &w, unsigned reg, Cls c);
+	bool write_slow(Wave &w, unsigned reg);
+	void violation(Wave &w, unsigned reg, uint8_t hazard, uint64_t required, uint64_t actual,
+	               bool write);
+	// Does a consumer of class c at the current cycle see reg's newest value?
+	bool fresh(Wave &w, unsigned reg, Cls c)
+	{
+		return w.cycle >= w.meta[reg].guard[c] || fresh_slow(w, reg, c);
+	}
+	// May an instruction issuing now write reg (false: faithful WAW, the write is lost)?
+	bool writable(Wave &w, unsigned reg)
+	{
+		return w.cycle >= w.meta[reg].guard[kWrite] || write_slow(w, reg);
+	}
+	uint32_t read_s(Wave &w, unsigned reg, Cls c)
+	{
+		return fresh(w, reg, c) ? w.s[reg - kSregFirst] : w.sprev[reg - kSregFirst];
+	}
+	const Row &read_v(Wave &w, unsigned reg)
+	{
+		return fresh(w, reg, kVector) ? w.v[reg] : w.vprev[reg];
+	}
+	// Records the timing of a new value in reg produced by d (ALU or control instruction);
+	// returns true if the previous value must be kept for late consumers.
+	bool produce(Wave &w, unsigned reg, const DecodedInst &d)
+	{
+		// Fast path: a perf-profile valu result is visible to everyone at the next cycle, so a
+		// register whose previous value is already settled needs no bookkeeping at all.
+		RegMeta &m = w.meta[reg];
+		if (d.unit == MICA_UNIT_VALU && !lowpower_ && !(r1_ && reg == MICA_OPND_VCC) &&
+		    (m.guard[0] | m.guard[1] | m.guard[2] | m.guard[3]) == 0 && m.mem_ctr == 0)
+			return false;
+		return produce_slow(w, reg, d);
+	}
+	bool produce_slow(Wave &w, unsigned reg, const DecodedInst &d);
+	void produce_mem(Wave &w, unsigned reg, uint8_t counter, uint32_t seq, uint64_t done, uint8_t lat);
+	void write_sreg(Wave &w, unsigned reg, uint32_t value, const DecodedInst &d);
+	void write_vrow(Wave &w, unsigned reg, const uint32_t *val, const DecodedInst &d);
+
+	// --- memory paths (memory.cpp)
+	uint8_t *translate(Wave &w, uint64_t va, mica_access acc, uint32_t *fault, bool sec_erratum);
+	void mem_stall(Wave &w, unsigned counter);
+	uint64_t mem_issue(Wave &w, unsigned counter, unsigned unit, uint32_t *seq);
+	void read_vector_mem_operands(Wave &w, const DecodedInst &d, uint32_t *exec, uint32_t (*data)[kLanes],
+	                              bool *keep);
+	Step finish_vector_mem(Wave &w, const DecodedInst &d, uint32_t exec, const LaneAccessSet &acc,
+	                       const uint32_t (*data)[kLanes], const bool *keep, unsigned counter);
+
+	Mmu &mmu_;
+	uint32_t cu_;
+	DispatchState st_{};
+	bool lowpower_ = false, r1_ = false;
+	CodeCache code_;
+	std::vector<std::unique_ptr<Wave>> waves_;
+	std::vector<uint8_t> shared_;
+	uint64_t wg_base_ = 0;     // CU time at the start of the running workgroup
+	uint64_t wd_limit_ = kNever; // watchdog limit in wave-local cycles for the running workgroup
+	uint64_t cur_pc_ = 0;      // address of the instruction being executed
+	uint32_t cu_prev_ctx_ = 0; // context whose translations the CU's TLB holds at wave launch
+	uint32_t config_ = 0;      // hwreg CONFIG (privileged)
+	bool violated_ = false;    // checked mode: the current instruction broke a rule
+	struct { uint8_t hazard; unsigned reg; uint64_t required, actual; bool write; } viol_{};
+	FaultRecord fault_;
+	WorkerStats stats_;
+	std::array<uint8_t, MICA_OPCODE_SPACE> executed_{};
+
+	struct TlbEntry {
+		uint64_t page = ~0ull;
+		uint8_t *host = nullptr;
+	};
+	static constexpr unsigned kTlbEntries = 64;
+	std::array<TlbEntry, kTlbEntries> tlb_[3]; // per access type
+};
+
+} // namespace mica::sim::cu
