@@ -1,0 +1,16 @@
+#version 450
+// Float accumulation with an atomicCompSwap retry loop (integer-valued floats: exact in any order).
+layout(local_size_x = 64) in;
+layout(std430, set = 0, binding = 0) readonly buffer In { float v[]; };
+layout(std430, set = 0, binding = 1) buffer Acc { uint acc[8]; };
+void main() {
+  uint i = gl_GlobalInvocationID.x;
+  uint k = i % 8u;
+  float x = v[i];
+  uint old = acc[k];
+  for (;;) {
+    uint assumed = old;
+    old = atomicCompSwap(acc[k], assumed, floatBitsToUint(uintBitsToFloat(assumed) + x));
+    if (old == assumed) break;
+  }
+}
