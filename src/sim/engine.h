@@ -4,6 +4,7 @@
 // ComputeEngine::run; the engine translates every memory access through the Mmu.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +36,9 @@ struct DispatchState {
 	uint32_t power_profile = MICA_PROFILE_PERF;
 	bool checked = false;             // HAZARD_MODE: true = violations fault the context
 	uint64_t watchdog_cycles = 0;     // 0 = no limit
+	// Set by the device when the kernel kills the running context (CTX_STATUS) or resets the
+	// CP: the dispatch stops soon after with MICA_FAULT_KILLED. Null: cannot be aborted.
+	const std::atomic<bool> *abort = nullptr;
 };
 
 struct DispatchResult {

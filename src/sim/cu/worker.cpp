@@ -203,6 +203,9 @@ Step Worker::step(Wave &w)
 	if (w.cycle > wd_limit_)
 		return raise(w, nullptr, MICA_FAULT_WATCHDOG, 0, 0,
 		             "dispatch exceeded " + std::to_string(st_.watchdog_cycles) + " cycles");
+	// The kill flag is read every 4096 instructions: cheap, and prompt in host time.
+	if (st_.abort && (++abort_poll_ & 4095u) == 0 && st_.abort->load(std::memory_order_relaxed))
+		return raise(w, nullptr, MICA_FAULT_KILLED, 0, 0, "killed by the kernel while running");
 	if (w.pc % MICA_INSTRUCTION_BYTES)
 		return raise(w, nullptr, MICA_FAULT_ILLEGAL_INSTRUCTION, w.pc, MICA_ACCESS_EXEC,
 		             "misaligned program counter");

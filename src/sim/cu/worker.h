@@ -128,6 +128,7 @@ private:
 	std::vector<uint8_t> shared_;
 	uint64_t wg_base_ = 0;     // CU time at the start of the running workgroup
 	uint64_t wd_limit_ = kNever; // watchdog limit in wave-local cycles for the running workgroup
+	uint32_t abort_poll_ = 0;    // instructions since the abort flag was last read
 	uint64_t cur_pc_ = 0;      // address of the instruction being executed
 	uint32_t cu_prev_ctx_ = 0; // context whose translations the CU's TLB holds at wave launch
 	uint32_t config_ = 0;      // hwreg CONFIG (privileged)

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel core in user space: what a process sees of the "module" (open, ioctl, mmap, close,
+ * the dmesg-like log and the sysfs power_profile knob), running over an in-process device model.
+ * Used by the winsys sim backend and the kernel tests. Return values are 0 or -errno, exactly as
+ * the DRM ioctl would fail.
+ */
+#ifndef MICA_KERNEL_UM_H
+#define MICA_KERNEL_UM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drm/mica_drm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct mica_device;
+struct mica_file;
+
+struct mica_um_params {
+	uint64_t watchdog_cycles;	/* 0: driver default */
+	uint64_t job_timeout_ns;	/* 0: driver default */
+};
+
+/* The ioctl entry point, as drm_ioctl() would run it: cmd is DRM_IOCTL_MICA_*, arg the
+ * caller's struct. */
+int mica_um_ioctl(struct mica_file *file, unsigned long cmd, void *arg);
+int mica_um_open(struct mica_device *mdev, struct mica_file **file);
+void mica_um_close(struct mica_file *file);
+/* mmap(2) of offset (from BO_MMAP_OFFSET) for size bytes; *cpu receives the mapping. */
+int mica_um_mmap(struct mica_file *file, uint64_t offset, uint64_t size, void **cpu);
+/* dmesg: the newest part of the driver log that fits in buf (NUL-terminated). */
+size_t mica_um_log_read(struct mica_device *mdev, char *buf, size_t len);
+/* /sys/.../power_profile */
+int mica_um_power_profile_store(struct mica_device *mdev, uint32_t profile);
+uint32_t mica_um_power_profile_show(struct mica_device *mdev);
+/* /sys/kernel/debug/dri/N/gpu_recover: reset the CP now; the oldest job in the ring is guilty,
+ * every other job in it is resubmitted and its context reported INNOCENT. */
+void mica_um_debugfs_gpu_recover(struct mica_device *mdev);
+
+#ifdef __cplusplus
+}
+
+#include <memory>
+
+struct mica_hw;
+
+namespace mica::sim {
+class Device;
+}
+
+namespace mica::kernel {
+
+// Probes the driver core on a device model ("insmod"); removal on destruction. All files must be
+// closed first.
+class UmDevice {
+public:
+	explicit UmDevice(mica::sim::Device &device, const mica_um_params &params = {});
+	~UmDevice();
+	UmDevice(const UmDevice &) = delete;
+	UmDevice &operator=(const UmDevice &) = delete;
+	mica_device *get() const { return mdev_.get(); }
+
+private:
+	std::unique_ptr<mica_hw> hw_;
+	std::unique_ptr<mica_device> mdev_;
+	std::shared_ptr<void> irq_gate_;
+};
+
+} // namespace mica::kernel
+#endif
+
+#endif /* MICA_KERNEL_UM_H */

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mica DRM driver user-space API.
+ *
+ * Conventions (as in panthor, v3d, ivpu):
+ *  - every struct has a fixed size, a multiple of 8 bytes, with explicit padding; the kernel
+ *    rejects non-zero padding and unknown flag bits with -EINVAL;
+ *  - user pointers are __u64;
+ *  - arrays are passed as struct drm_mica_obj_array {stride, count, array}; stride lets user
+ *    space and kernel grow the element struct independently (a shorter stride than the first
+ *    version is -EINVAL, bytes beyond the kernel's element size must be zero);
+ *  - ioctl numbers are append-only;
+ *  - every failure has a documented errno (docs/uapi.md is the reference).
+ */
+#ifndef _MICA_DRM_H_
+#define _MICA_DRM_H_
+
+#if defined(__KERNEL__)
+#include "drm.h"
+#elif defined(__has_include) && __has_include(<drm.h>)
+#include <drm.h>
+#else
+#include <linux/types.h>
+#include <linux/ioctl.h>
+#define DRM_IOCTL_BASE 'd'
+#define DRM_COMMAND_BASE 0x40
+#define DRM_IOWR(nr, type) _IOWR(DRM_IOCTL_BASE, nr, type)
+#endif
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/* ioctl numbers (append-only) */
+#define DRM_MICA_DEV_QUERY	0x00
+#define DRM_MICA_BO_CREATE	0x01
+#define DRM_MICA_BO_MMAP_OFFSET	0x02
+#define DRM_MICA_BO_CLOSE	0x03
+#define DRM_MICA_BO_EXPORT	0x04
+#define DRM_MICA_BO_IMPORT	0x05
+#define DRM_MICA_SHADER_CREATE	0x06
+#define DRM_MICA_VM_BIND	0x07
+#define DRM_MICA_CTX_CREATE	0x08
+#define DRM_MICA_CTX_DESTROY	0x09
+#define DRM_MICA_CTX_QUERY	0x0a
+#define DRM_MICA_SUBMIT		0x0b
+#define DRM_MICA_CTX_WAIT	0x0c
+#define DRM_MICA_SYNC_CREATE	0x0d
+#define DRM_MICA_SYNC_DESTROY	0x0e
+#define DRM_MICA_SYNC_WAIT	0x0f
+#define DRM_MICA_SYNC_QUERY	0x10
+#define DRM_MICA_SYNC_SIGNAL	0x11
+#define DRM_MICA_IOCTL_COUNT	0x12
+
+/* Generic array descriptor. */
+struct drm_mica_obj_array {
+	/** @stride: size of one element in bytes */
+	__u32 stride;
+	/** @count: number of elements */
+	__u32 count;
+	/** @array: user pointer to the first element */
+	__u64 array;
+};
+
+/* ---- DEV_QUERY ---------------------------------------------------------------------------- */
+
+enum drm_mica_dev_query_type {
+	/** struct drm_mica_dev_info */
+	DRM_MICA_DEV_QUERY_INFO = 0,
+	/** __u64 array indexed by enum drm_mica_reject_reason: how often each was seen */
+	DRM_MICA_DEV_QUERY_REJECT_COUNTS = 1,
+};
+
+/*
+ * @size: in: bytes available at @pointer; out: bytes the kernel has (when @pointer is 0 only the
+ * size is returned). A smaller non-zero size gets the first @size bytes.
+ */
+struct drm_mica_dev_query {
+	__u32 type;
+	__u32 size;
+	__u64 pointer;
+};
+
+struct drm_mica_dev_info {
+	__u32 revision;		/* MICA_REV_* */
+	__u32 cu_count;
+	__u64 vram_size;	/* device memory in bytes */
+	__u64 va_start;		/* user GPU VA range [va_start, va_end) */
+	__u64 va_end;
+	__u32 power_profile;	/* active MICA_PROFILE_*; binaries must target it */
+	__u32 page_size;
+	__u64 power_generation;	/* bumped on every power profile change */
+	__u32 max_contexts;	/* user contexts the device can hold at once */
+	__u32 max_cmd_dwords;	/* after flattening CHAIN, per submit */
+	__u32 max_chain_depth;
+	__u32 max_submit_bos;
+	__u32 max_syncs;	/* per direction per submit */
+	__u32 max_bind_ops;
+	__u64 max_bo_size;
+	__u64 max_shader_size;
+	__u64 watchdog_cycles;	/* device watchdog per dispatch / WAIT_MEM */
+	__u64 job_timeout_ns;	/* kernel-side timeout after which a job's context is killed */
+};
+
+/* ---- buffer objects ----------------------------------------------------------------------- */
+
+#define DRM_MICA_BO_PLACEMENT_VRAM	0	/* host-visible device memory (the only one) */
+
+#define DRM_MICA_BO_NO_MMAP		(1u << 0) /* never CPU mapped */
+#define DRM_MICA_BO_FLAGS		(DRM_MICA_BO_NO_MMAP)
+
+struct drm_mica_bo_create {
+	__u64 size;		/* in: bytes, rounded up to the page size; out: actual size */
+	__u32 placement;	/* DRM_MICA_BO_PLACEMENT_* */
+	__u32 flags;		/* DRM_MICA_BO_* */
+	__u32 handle;		/* out */
+	__u32 pad;
+};
+
+struct drm_mica_bo_mmap_offset {
+	__u32 handle;
+	__u32 pad;
+	__u64 offset;		/* out: fake offset to mmap() the BO at */
+};
+
+struct drm_mica_bo_close {
+	__u32 handle;
+	__u32 pad;
+};
+
+/*
+ * PRIME-style sharing. Export returns an unguessable 64-bit token (the user-space build's stand-in
+ * for a dma-buf file descriptor) that another client imports into its own handle namespace.
+ */
+struct drm_mica_bo_export {
+	__u32 handle;
+	__u32 flags;		/* 0 */
+	__u64 token;		/* out */
+};
+
+struct drm_mica_bo_import {
+	__u64 token;
+	__u32 handle;		/* out */
+	__u32 pad;
+	__u64 size;		/* out */
+};
+
+/*
+ * Shader binaries. The kernel copies the binary from @binary, validates it (header, sections,
+ * every instruction, branch targets, register counts, the SEC_WAVE_START_TLB workaround, target
+ * revision and power profile) and loads code and constants into a new kernel-written BO:
+ * code at offset 0, constants at align_up(code_size, 256). Such a BO can never be CPU mapped or
+ * GPU mapped writable, and it is the only kind of BO that can be mapped executable; SET_PROGRAM
+ * must name one of its entry points.
+ */
+struct drm_mica_shader_create {
+	__u64 binary;		/* user pointer to a Mica binary (struct mica_bin_header ...) */
+	__u32 size;		/* bytes at @binary (must equal the header's file_size) */
+	__u32 flags;		/* 0 */
+	__u32 handle;		/* out */
+	__u32 entry_count;	/* out */
+	__u64 bo_size;		/* out */
+};
+
+/* ---- VM_BIND -------------------------------------------------------------------------------- */
+
+#define DRM_MICA_BIND_OP_MAP	0
+#define DRM_MICA_BIND_OP_UNMAP	1
+
+#define DRM_MICA_BIND_READ	(1u << 0)
+#define DRM_MICA_BIND_WRITE	(1u << 1)
+#define DRM_MICA_BIND_EXEC	(1u << 2)
+#define DRM_MICA_BIND_PERMS	(DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE | DRM_MICA_BIND_EXEC)
+
+struct drm_mica_vm_bind_op {
+	__u32 op;		/* DRM_MICA_BIND_OP_* */
+	__u32 flags;		/* MAP: DRM_MICA_BIND_* permissions (READ required); UNMAP: 0 */
+	__u32 handle;		/* MAP: BO handle; UNMAP: 0 */
+	__u32 pad;
+	__u64 bo_offset;	/* MAP: page-aligned offset into the BO; UNMAP: 0 */
+	__u64 va;		/* page aligned */
+	__u64 size;		/* page aligned, non-zero; UNMAP must name a whole mapping */
+};
+
+/* Ops run in order; on failure @ops.count is set to the number that completed. */
+struct drm_mica_vm_bind {
+	struct drm_mica_obj_array ops;	/* struct drm_mica_vm_bind_op */
+	__u32 flags;			/* 0 */
+	__u32 pad;
+};
+
+/* ---- contexts ------------------------------------------------------------------------------- */
+
+#define DRM_MICA_CTX_COMPUTE	0	/* every unprivileged packet */
+#define DRM_MICA_CTX_COPY	1	/* DMA, write, timestamp, signal, wait, barrier, nop, chain */
+
+struct drm_mica_ctx_create {
+	__u32 type;		/* DRM_MICA_CTX_* */
+	__u32 flags;		/* 0 */
+	__u32 handle;		/* out */
+	__u32 pad;
+};
+
+struct drm_mica_ctx_destroy {
+	__u32 handle;
+	__u32 pad;
+};
+
+enum drm_mica_ctx_status {
+	DRM_MICA_CTX_STATUS_OK = 0,		/* never affected by a reset */
+	DRM_MICA_CTX_STATUS_INNOCENT = 1,	/* work was lost to another context's reset and resubmitted */
+	DRM_MICA_CTX_STATUS_GUILTY = 2,		/* faulted or hung: later submits fail with -ECANCELED */
+};
+
+struct drm_mica_ctx_query {
+	__u32 handle;
+	__u32 status;		/* out: enum drm_mica_ctx_status */
+	__u32 reset_count;	/* out: recoveries that involved this context */
+	__u32 fault;		/* out: MICA_FAULT_* of the guilty fault, 0 if none */
+	__u64 fault_addr;	/* out: faulting GPU VA */
+	__u64 fault_pc;		/* out: faulting program counter */
+	__u32 fault_access;	/* out: MICA_ACCESS_* (0 read, 1 write, 2 execute) */
+	__u32 pad;
+	__u64 submitted_seqno;	/* out: last seqno handed out */
+	__u64 completed_seqno;	/* out: last seqno retired (successfully or not) */
+};
+
+/* ---- submit ----------------------------------------------------------------------------------- */
+
+struct drm_mica_cmdbuf {
+	__u64 va;		/* GPU VA of the command buffer in the client's VM (4-byte aligned) */
+	__u32 dwords;
+	__u32 pad;
+};
+
+#define DRM_MICA_BO_REF_READ	(1u << 0)
+#define DRM_MICA_BO_REF_WRITE	(1u << 1)
+
+/* BOs the job keeps alive until it retires. */
+struct drm_mica_bo_ref {
+	__u32 handle;
+	__u32 flags;		/* DRM_MICA_BO_REF_* (informational; at least one) */
+};
+
+struct drm_mica_sync_point {
+	__u32 handle;		/* sync object */
+	__u32 pad;
+	__u64 point;		/* timeline point; in-syncs: 0 = the last attached point */
+};
+
+struct drm_mica_submit {
+	__u32 ctx;
+	__u32 flags;				/* 0 */
+	struct drm_mica_obj_array cmdbufs;	/* struct drm_mica_cmdbuf, run in order */
+	struct drm_mica_obj_array bos;		/* struct drm_mica_bo_ref */
+	struct drm_mica_obj_array in_syncs;	/* struct drm_mica_sync_point: wait before running */
+	struct drm_mica_obj_array out_syncs;	/* struct drm_mica_sync_point: signalled on completion */
+	__u64 seqno;				/* out: point on the context's timeline */
+};
+
+/* Waits for a point on a context's timeline. @timeout_ns is relative; 0 polls. */
+struct drm_mica_ctx_wait {
+	__u32 ctx;
+	__u32 flags;		/* 0 */
+	__u64 seqno;
+	__s64 timeout_ns;
+	__s32 error;		/* out: 0, or the job's error (-EIO fault, -ECANCELED skipped) */
+	__u32 pad;
+};
+
+/* ---- sync objects (timelines) --------------------------------------------------------------- */
+
+struct drm_mica_sync_create {
+	__u32 handle;		/* out */
+	__u32 flags;		/* 0 */
+	__u64 initial_value;
+};
+
+struct drm_mica_sync_destroy {
+	__u32 handle;
+	__u32 pad;
+};
+
+#define DRM_MICA_SYNC_WAIT_ANY	(1u << 0)	/* default: all */
+
+struct drm_mica_sync_wait {
+	struct drm_mica_obj_array points;	/* struct drm_mica_sync_point (point 0 invalid) */
+	__s64 timeout_ns;
+	__u32 flags;
+	__u32 first_signaled;			/* out (WAIT_ANY): index of a signalled point */
+};
+
+struct drm_mica_sync_query {
+	__u32 handle;
+	__u32 pad;
+	__u64 value;		/* out: highest signalled point */
+};
+
+/* Host signal of a point (never lowers the value). */
+struct drm_mica_sync_signal {
+	__u32 handle;
+	__u32 pad;
+	__u64 point;
+};
+
+/* ---- rejection reasons (counted, logged, readable via DEV_QUERY_REJECT_COUNTS) --------------- */
+
+enum drm_mica_reject_reason {
+	DRM_MICA_REJECT_NONE = 0,
+	/* command streams */
+	DRM_MICA_REJECT_CS_EMPTY,		/* no dwords */
+	DRM_MICA_REJECT_CS_TRUNCATED,		/* a packet runs past the end of its buffer */
+	DRM_MICA_REJECT_CS_RESERVED_BITS,	/* header bits 31:24 or a reserved field set */
+	DRM_MICA_REJECT_CS_BAD_OPCODE,		/* opcode not in the allow-list */
+	DRM_MICA_REJECT_CS_BAD_LENGTH,		/* payload length not the packet's exact length */
+	DRM_MICA_REJECT_CS_PRIV_PACKET,		/* kernel-ring-only packet (-EPERM) */
+	DRM_MICA_REJECT_CS_QUEUE_TYPE,		/* packet not allowed on this queue type */
+	DRM_MICA_REJECT_CS_BAD_FIELD,		/* a field value out of its legal range */
+	DRM_MICA_REJECT_CS_MISALIGNED,		/* address or size alignment */
+	DRM_MICA_REJECT_CS_ADDR_OVERFLOW,	/* address + size wraps or leaves the VA space */
+	DRM_MICA_REJECT_CS_ADDR_UNMAPPED,	/* range not inside one mapping of the VM (-EACCES) */
+	DRM_MICA_REJECT_CS_ADDR_PERM,		/* mapping lacks the needed permission (-EACCES) */
+	DRM_MICA_REJECT_CS_DMA_OVERLAP,		/* DMA_COPY source and destination overlap */
+	DRM_MICA_REJECT_CS_SIGNAL_IRQ,		/* SIGNAL with the interrupt flag (-EPERM) */
+	DRM_MICA_REJECT_CS_NO_PROGRAM,		/* DISPATCH before SET_PROGRAM */
+	DRM_MICA_REJECT_CS_NOT_ENTRY,		/* SET_PROGRAM not at a validated shader entry (-EACCES) */
+	DRM_MICA_REJECT_CS_REG_COUNT,		/* SET_PROGRAM register counts below the entry's */
+	DRM_MICA_REJECT_CS_STALE_SHADER,	/* shader built for another revision/profile (-ENOEXEC) */
+	DRM_MICA_REJECT_CS_CHAIN_DEPTH,		/* too many CHAINs (-ELOOP) */
+	DRM_MICA_REJECT_CS_CHAIN_LOOP,		/* CHAIN to a buffer already in this submit (-ELOOP) */
+	DRM_MICA_REJECT_CS_TOO_BIG,		/* flattened stream over max_cmd_dwords (-E2BIG) */
+	/* shader binaries */
+	DRM_MICA_REJECT_SH_HEADER,		/* magic, version, sizes, flags */
+	DRM_MICA_REJECT_SH_SECTION,		/* a section outside the file or misaligned */
+	DRM_MICA_REJECT_SH_ENTRY,		/* bad entry point record */
+	DRM_MICA_REJECT_SH_UNDECODABLE,		/* a word that does not decode */
+	DRM_MICA_REJECT_SH_PRIV_INSTRUCTION,	/* privileged instruction (-EPERM) */
+	DRM_MICA_REJECT_SH_BRANCH_TARGET,	/* branch outside the program or into an instruction */
+	DRM_MICA_REJECT_SH_FALLS_OFF_END,	/* the last instruction can fall through */
+	DRM_MICA_REJECT_SH_REG_COUNT,		/* uses registers beyond the entry's counts */
+	DRM_MICA_REJECT_SH_WAVE_START_TLB,	/* SEC_WAVE_START_TLB workaround missing */
+	DRM_MICA_REJECT_SH_WRONG_REVISION,	/* target_revision != device (-ENOEXEC) */
+	DRM_MICA_REJECT_SH_WRONG_PROFILE,	/* power_profile != active profile (-ENOEXEC) */
+	DRM_MICA_REJECT_COUNT
+};
+
+#define DRM_IOCTL_MICA_DEV_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_DEV_QUERY, struct drm_mica_dev_query)
+#define DRM_IOCTL_MICA_BO_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CREATE, struct drm_mica_bo_create)
+#define DRM_IOCTL_MICA_BO_MMAP_OFFSET	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_MMAP_OFFSET, struct drm_mica_bo_mmap_offset)
+#define DRM_IOCTL_MICA_BO_CLOSE		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CLOSE, struct drm_mica_bo_close)
+#define DRM_IOCTL_MICA_BO_EXPORT	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_EXPORT, struct drm_mica_bo_export)
+#define DRM_IOCTL_MICA_BO_IMPORT	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_IMPORT, struct drm_mica_bo_import)
+#define DRM_IOCTL_MICA_SHADER_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SHADER_CREATE, struct drm_mica_shader_create)
+#define DRM_IOCTL_MICA_VM_BIND		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_VM_BIND, struct drm_mica_vm_bind)
+#define DRM_IOCTL_MICA_CTX_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_CREATE, struct drm_mica_ctx_create)
+#define DRM_IOCTL_MICA_CTX_DESTROY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_DESTROY, struct drm_mica_ctx_destroy)
+#define DRM_IOCTL_MICA_CTX_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_QUERY, struct drm_mica_ctx_query)
+#define DRM_IOCTL_MICA_SUBMIT		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SUBMIT, struct drm_mica_submit)
+#define DRM_IOCTL_MICA_CTX_WAIT		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_WAIT, struct drm_mica_ctx_wait)
+#define DRM_IOCTL_MICA_SYNC_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_CREATE, struct drm_mica_sync_create)
+#define DRM_IOCTL_MICA_SYNC_DESTROY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_DESTROY, struct drm_mica_sync_destroy)
+#define DRM_IOCTL_MICA_SYNC_WAIT	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_WAIT, struct drm_mica_sync_wait)
+#define DRM_IOCTL_MICA_SYNC_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_QUERY, struct drm_mica_sync_query)
+#define DRM_IOCTL_MICA_SYNC_SIGNAL	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_SIGNAL, struct drm_mica_sync_signal)
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* _MICA_DRM_H_ */

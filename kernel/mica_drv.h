@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mica kernel driver core: the objects every file shares.
+ *
+ * Locking, outermost first:
+ *   mica_file.lock    handle tables and the file's VM (mappings, page tables)
+ *   mica_device.lock  ring, hardware context slots, job queues, sync objects, power profile
+ *   mica_device.share_lock, mica_mm.lock, mica_log.lock  leaves
+ * The interrupt work only takes mica_device.lock. Wait conditions only read (READ_ONCE).
+ */
+#ifndef MICA_DRV_H
+#define MICA_DRV_H
+
+#include "mica_os.h"
+#include "mica_log.h"
+#include "mica_shader_validate.h"
+
+#define MICA_RING_BYTES (64u * 1024u)
+#define MICA_USER_VA_START (1ull << 20)
+#define MICA_USER_VA_END (1ull << 47)
+#define MICA_MAX_CMD_DWORDS (64u * 1024u)
+#define MICA_MAX_CHAIN_DEPTH 8u
+#define MICA_MAX_SUBMIT_BOS 1024u
+#define MICA_MAX_SYNCS 32u
+#define MICA_MAX_BIND_OPS 256u
+#define MICA_DEFAULT_WATCHDOG_CYCLES (50u * 1000u * 1000u)
+#define MICA_DEFAULT_JOB_TIMEOUT_NS (5ull * 1000 * 1000 * 1000)
+
+struct mica_params {
+	u64 watchdog_cycles;	/* device watchdog per dispatch; 0 = default */
+	u64 job_timeout_ns;	/* kernel timeout before killing a context; 0 = default */
+};
+
+/* Device-memory allocator (drm_mm in the module): page-granular first fit. */
+struct mica_mm {
+	struct mutex lock;
+	u8 *bitmap;		/* one bit per page, set = in use */
+	u64 pages;
+	u64 used_pages;
+};
+
+struct mica_device {
+	struct mica_hw *hw;
+	u8 *vram;
+	u64 vram_size;
+	u32 revision;
+	u32 cu_count;
+	struct mica_params params;
+	struct mica_log log;
+	struct mica_mm mm;
+
+	struct mutex lock;
+	/* kernel ring */
+	u64 ring_pa;
+	u64 fence_pa;
+	u64 ring_wptr;			/* bytes ever written */
+	u64 ring_retired;		/* ring_wptr value up to which the CP is done */
+	u64 ring_seqno;			/* last SIGNAL value emitted */
+	u64 retired_seqno;		/* last SIGNAL value seen */
+	u32 ring_profile;		/* profile the ring will run the next job with */
+	struct list_head inflight;	/* jobs in the ring, oldest first */
+	struct list_head deferred;	/* unmapped mappings waiting for the ring */
+	struct list_head syncs;		/* sync objects with pending points */
+	struct mica_ctx *slots[MICA_MAX_CONTEXTS];
+	u64 head_seqno;			/* hang detection: the oldest job and since when */
+	u64 head_since_ns;
+	u32 head_kill_stage;
+	u32 resets;
+	u32 power_profile;
+	u64 power_generation;
+	u32 next_file_id;
+
+	wait_queue_head_t fence_wq;
+	struct workqueue_struct *wq;
+	struct work_struct irq_work;
+	struct delayed_work timeout_work;
+	atomic_t irq_pending;
+	bool dying;
+
+	struct mutex share_lock;	/* exports, mmap offsets */
+	struct list_head exports;
+	u64 next_mmap_offset;
+	u64 next_bo_id;
+};
+
+struct mica_bo {
+	struct kref ref;
+	struct mica_device *mdev;
+	u64 id;
+	u64 pa;
+	u64 size;
+	u32 flags;			/* DRM_MICA_BO_* */
+	struct mica_shader_info *shader;	/* non-NULL: a validated, immutable shader BO */
+	u64 mmap_offset;
+	u64 export_token;
+	struct list_head export_link;
+};
+
+struct mica_mapping {
+	struct list_head link;
+	u64 va;
+	u64 size;
+	u64 bo_offset;
+	u32 perms;			/* DRM_MICA_BIND_* */
+	struct mica_bo *bo;
+	u64 retire_seqno;		/* deferred: free once the ring retired this */
+};
+
+struct mica_vm {
+	struct mica_device *mdev;
+	u64 pt_root;			/* physical address of the top-level table */
+	struct list_head mappings;	/* sorted by va */
+	u32 slot_mask;			/* hardware contexts running on this VM */
+};
+
+struct mica_file {
+	struct mica_device *mdev;
+	struct mutex lock;
+	u32 id;
+	struct idr bos;
+	struct idr ctxs;
+	struct idr syncs;
+	struct mica_vm *vm;
+};
+
+struct mica_ctx {
+	struct kref ref;
+	struct mica_device *mdev;
+	struct mica_vm *vm;
+	u32 file_id;
+	u32 handle;
+	u32 type;
+	u32 slot;
+	/* under mdev->lock */
+	u32 status;			/* DRM_MICA_CTX_STATUS_* */
+	u32 reset_count;
+	bool guilty;
+	bool destroyed;
+	u32 fault;
+	u32 fault_access;
+	u64 fault_addr;
+	u64 fault_pc;
+	u64 fault_seqno;		/* first job that failed */
+	u64 seqno;			/* last handed out */
+	u64 completed_seqno;		/* READ_ONCE from waiters */
+	u32 inflight;
+	struct list_head queue;		/* jobs not yet in the ring */
+};
+
+struct mica_syncobj {
+	struct kref ref;
+	u64 value;			/* READ_ONCE from waiters */
+	u64 last_point;			/* highest point attached or signalled */
+	struct list_head pending;	/* struct mica_sync_pending, by point */
+	struct list_head link;		/* mdev->syncs while pending is not empty */
+};
+
+struct mica_sync_pending {
+	struct list_head link;
+	u64 point;
+	struct mica_ctx *ctx;
+	u64 seqno;
+};
+
+struct mica_job_wait {
+	struct mica_syncobj *sync;
+	u64 point;
+};
+
+struct mica_job {
+	struct list_head link;
+	struct mica_ctx *ctx;
+	u64 seqno;
+	u64 ring_seqno;
+	u64 ring_end;
+	u64 ib_pa;
+	u64 ib_bytes;			/* allocation size */
+	u32 ib_dwords;
+	u32 profile;
+	struct mica_bo **bos;
+	u32 nbos;
+	struct mica_job_wait *waits;
+	u32 nwaits;
+};
+
+/* mica_drv.c */
+int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct mica_params *p);
+void mica_device_fini(struct mica_device *mdev);
+void mica_irq_handler(struct mica_device *mdev);
+int mica_open(struct mica_device *mdev, struct mica_file **out);
+void mica_postclose(struct mica_file *file);
+int mica_power_profile_store(struct mica_device *mdev, u32 profile);
+u32 mica_power_profile_show(struct mica_device *mdev);
+
+typedef int (*mica_ioctl_fn)(struct mica_file *file, void *data);
+struct mica_ioctl_desc {
+	unsigned int cmd;
+	mica_ioctl_fn func;
+	const char *name;
+};
+extern const struct mica_ioctl_desc mica_ioctls[DRM_MICA_IOCTL_COUNT];
+
+/* helpers shared by the ioctl files */
+int mica_copy_array(const struct drm_mica_obj_array *a, u32 min_stride, u32 elem_size,
+		    u32 max_count, void **out);
+
+/* mica_mm.c */
+int mica_mm_init(struct mica_mm *mm, u64 vram_size);
+void mica_mm_fini(struct mica_mm *mm);
+int mica_mm_alloc(struct mica_device *mdev, u64 size, u64 *pa);
+void mica_mm_free(struct mica_device *mdev, u64 pa, u64 size);
+
+/* mica_gem.c */
+int mica_ioctl_bo_create(struct mica_file *file, void *data);
+int mica_ioctl_bo_mmap_offset(struct mica_file *file, void *data);
+int mica_ioctl_bo_close(struct mica_file *file, void *data);
+int mica_ioctl_bo_export(struct mica_file *file, void *data);
+int mica_ioctl_bo_import(struct mica_file *file, void *data);
+int mica_ioctl_shader_create(struct mica_file *file, void *data);
+struct mica_bo *mica_bo_lookup(struct mica_file *file, u32 handle); /* file->lock held; +ref */
+void mica_bo_put(struct mica_bo *bo);
+int mica_mmap(struct mica_file *file, u64 offset, u64 size, void **cpu);
+void mica_gem_close_all(struct mica_file *file);
+
+/* mica_mmu.c */
+int mica_pt_create(struct mica_device *mdev, u64 *root);
+void mica_pt_destroy(struct mica_device *mdev, u64 root);
+int mica_pt_map(struct mica_device *mdev, u64 root, u64 va, u64 pa, u64 size, u32 perms);
+void mica_pt_unmap(struct mica_device *mdev, u64 root, u64 va, u64 size);
+
+/* mica_vm.c */
+int mica_vm_create(struct mica_device *mdev, struct mica_vm **out);
+void mica_vm_destroy(struct mica_vm *vm);
+int mica_ioctl_vm_bind(struct mica_file *file, void *data);
+/* file->lock held: the mapping that holds [va, va + size), or NULL */
+struct mica_mapping *mica_vm_find(struct mica_vm *vm, u64 va, u64 size);
+void mica_vm_release_deferred(struct mica_device *mdev); /* mdev->lock held */
+
+/* mica_ctx.c */
+int mica_ioctl_ctx_create(struct mica_file *file, void *data);
+int mica_ioctl_ctx_destroy(struct mica_file *file, void *data);
+int mica_ioctl_ctx_query(struct mica_file *file, void *data);
+int mica_ioctl_ctx_wait(struct mica_file *file, void *data);
+struct mica_ctx *mica_ctx_lookup(struct mica_file *file, u32 handle); /* +ref */
+void mica_ctx_put(struct mica_ctx *ctx);
+void mica_ctx_destroy_all(struct mica_file *file);
+int mica_ctx_seqno_error(struct mica_ctx *ctx, u64 seqno); /* mdev->lock held */
+
+/* mica_sync.c */
+int mica_ioctl_sync_create(struct mica_file *file, void *data);
+int mica_ioctl_sync_destroy(struct mica_file *file, void *data);
+int mica_ioctl_sync_wait(struct mica_file *file, void *data);
+int mica_ioctl_sync_query(struct mica_file *file, void *data);
+int mica_ioctl_sync_signal(struct mica_file *file, void *data);
+struct mica_syncobj *mica_sync_lookup(struct mica_file *file, u32 handle); /* +ref */
+void mica_sync_put(struct mica_syncobj *sync);
+/* mdev->lock held; p is preallocated by the caller so attaching cannot fail */
+void mica_sync_attach(struct mica_device *mdev, struct mica_syncobj *sync,
+		      struct mica_sync_pending *p, u64 point, struct mica_ctx *ctx, u64 seqno);
+void mica_sync_update_all(struct mica_device *mdev); /* mdev->lock held */
+void mica_sync_destroy_all(struct mica_file *file);
+
+/* mica_submit.c */
+int mica_ioctl_submit(struct mica_file *file, void *data);
+void mica_job_free(struct mica_device *mdev, struct mica_job *job);
+
+/* mica_sched.c */
+int mica_sched_init(struct mica_device *mdev);
+void mica_sched_fini(struct mica_device *mdev);
+void mica_sched_run(struct mica_device *mdev);		/* mdev->lock held */
+void mica_sched_irq_work(struct work_struct *work);
+void mica_sched_timeout_work(struct work_struct *work);
+int mica_sched_set_profile(struct mica_device *mdev, u32 profile); /* mdev->lock held */
+/* debugfs "gpu_recover": a full reset of whatever is in the ring (the oldest job is guilty) */
+void mica_gpu_recover(struct mica_device *mdev);
+
+#endif /* MICA_DRV_H */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * OS abstraction for the Mica kernel core. Built as part of the Linux DRM module (__KERNEL__) it
+ * maps to the real kernel APIs; built in user space it maps to the small shim in kernel/userspace/
+ * (pthreads, malloc, an ordered worker thread, the device model behind MMIO accessors).
+ *
+ * The core only uses what is declared here, so the same .c files compile in both worlds.
+ */
+#ifndef MICA_OS_H
+#define MICA_OS_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/list.h>
+#include <linux/idr.h>
+#include <linux/kref.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/uaccess.h>
+#include <linux/random.h>
+#include <linux/ktime.h>
+#include <linux/io.h>
+#include <linux/string.h>
+#include <linux/overflow.h>
+#include <linux/printk.h>
+#include <drm/mica_drm.h>
+
+struct mica_hw {
+	void __iomem *mmio;	/* BAR0 */
+	void __iomem *vram;	/* BAR2, write-combined */
+	u64 vram_size;
+};
+
+static inline u32 mica_hw_read(struct mica_hw *hw, u32 reg) { return readl(hw->mmio + reg); }
+static inline void mica_hw_write(struct mica_hw *hw, u32 reg, u32 v) { writel(v, hw->mmio + reg); }
+static inline u8 *mica_hw_vram(struct mica_hw *hw) { return (u8 __force *)hw->vram; }
+static inline u64 mica_hw_vram_size(struct mica_hw *hw) { return hw->vram_size; }
+
+/* Device memory is an __iomem aperture in the module. */
+#define mica_vram_memcpy_to(dst, src, n) memcpy_toio((void __iomem *)(dst), src, n)
+#define mica_vram_memcpy_from(dst, src, n) memcpy_fromio(dst, (const void __iomem *)(src), n)
+#define mica_vram_memset(dst, v, n) memset_io((void __iomem *)(dst), v, n)
+#define mica_vram_read32(p) readl((const void __iomem *)(p))
+#define mica_vram_write32(p, v) writel(v, (void __iomem *)(p))
+#define mica_vram_read64(p) readq((const void __iomem *)(p))
+#define mica_vram_write64(p, v) writeq(v, (void __iomem *)(p))
+
+#define mica_wait_event_timeout_ns(wq, cond, ns) \
+	wait_event_timeout(wq, cond, nsecs_to_jiffies(ns))
+#define mica_queue_delayed_work_ns(wq, dw, ns) \
+	queue_delayed_work(wq, dw, nsecs_to_jiffies(ns))
+#define mica_os_log_line(line) pr_info("mica: %s\n", line)
+#define mica_vsnprintf vsnprintf
+
+#else /* user space */
+#include "userspace/mica_os_user.h"
+#endif
+
+#include "mica_hw.h"
+
+#define MICA_ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define MICA_IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+
+#endif /* MICA_OS_H */

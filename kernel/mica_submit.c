@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SUBMIT: copy the user's command buffers out of the client's VM into kernel memory (following
+ * CHAIN into one flat stream), validate that copy against the client's VM and the shaders it has
+ * mapped, place it in kernel-owned device memory the client cannot map, and queue it. The device
+ * only ever executes the copy, so there is no window between check and use.
+ */
+#include "mica_drv.h"
+#include "mica_cs_validate.h"
+
+struct submit_env {
+	struct mica_file *file;
+	u32 profile;		/* the active power profile the job is validated (and run) with */
+};
+
+static u32 env_check_range(void *priv, u64 va, u64 size, u32 perms, u64 *backing, u64 *off)
+{
+	struct submit_env *env = priv;
+	struct mica_mapping *m = mica_vm_find(env->file->vm, va, size);
+
+	if (!m)
+		return DRM_MICA_REJECT_CS_ADDR_UNMAPPED;
+	if ((m->perms & perms) != perms)
+		return DRM_MICA_REJECT_CS_ADDR_PERM;
+	*backing = m->bo->id;
+	*off = m->bo_offset + (va - m->va);
+	return 0;
+}
+
+static u32 env_check_program(void *priv, u64 va, u32 vgprs, u32 sgprs, char *msg, size_t len)
+{
+	struct submit_env *env = priv;
+	struct mica_device *mdev = env->file->mdev;
+	struct mica_mapping *m = mica_vm_find(env->file->vm, va, MICA_INSTRUCTION_BYTES);
+	const struct mica_shader_info *sh;
+	u64 boff;
+	u32 i;
+
+	if (!m || !(m->perms & DRM_MICA_BIND_EXEC) || !m->bo->shader) {
+		snprintf(msg, len, "not in an executable shader mapping");
+		return DRM_MICA_REJECT_CS_NOT_ENTRY;
+	}
+	sh = m->bo->shader;
+	boff = m->bo_offset + (va - m->va);
+	for (i = 0; i < sh->entry_count; i++)
+		if (sh->entries[i].code_offset == boff)
+			break;
+	if (i == sh->entry_count) {
+		snprintf(msg, len, "offset %llu of the shader is not an entry point",
+			 (unsigned long long)boff);
+		return DRM_MICA_REJECT_CS_NOT_ENTRY;
+	}
+	if (sh->revision != mdev->revision || sh->profile != env->profile) {
+		snprintf(msg, len, "shader built for profile %u, active profile %u", sh->profile,
+			 env->profile);
+		return DRM_MICA_REJECT_CS_STALE_SHADER;
+	}
+	if (vgprs < sh->entries[i].vgpr_count || sgprs < sh->entries[i].sgpr_count) {
+		snprintf(msg, len, "%u/%u registers, entry needs %u/%u", vgprs, sgprs,
+			 sh->entries[i].vgpr_count, sh->entries[i].sgpr_count);
+		return DRM_MICA_REJECT_CS_REG_COUNT;
+	}
+	return 0;
+}
+
+static void env_fetch(void *priv, u64 va, u32 dwords, u32 *dst)
+{
+	struct submit_env *env = priv;
+	struct mica_mapping *m = mica_vm_find(env->file->vm, va, (u64)dwords * 4);
+
+	/* check_range() ran first under the same lock; the mapping is there. */
+	if (WARN_ON(!m)) {
+		memset(dst, 0, (size_t)dwords * 4);
+		return;
+	}
+	mica_vram_memcpy_from(dst, env->file->mdev->vram + m->bo->pa + m->bo_offset + (va - m->va),
+			      (size_t)dwords * 4);
+}
+
+void mica_job_free(struct mica_device *mdev, struct mica_job *job)
+{
+	u32 i;
+
+	if (job->ib_bytes)
+		mica_mm_free(mdev, job->ib_pa, job->ib_bytes);
+	for (i = 0; i < job->nbos; i++)
+		mica_bo_put(job->bos[i]);
+	for (i = 0; i < job->nwaits; i++)
+		mica_sync_put(job->waits[i].sync);
+	kfree(job->bos);
+	kfree(job->waits);
+	mica_ctx_put(job->ctx);
+	kfree(job);
+}
+
+/* Copies, validates and stores the command stream in job->ib_*. */
+static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
+				const struct drm_mica_cmdbuf *cmdbufs, u32 ncmdbufs)
+{
+	struct mica_device *mdev = file->mdev;
+	struct submit_env env = { .file = file, .profile = READ_ONCE(mdev->power_profile) };
+	struct mica_cs_ops ops = { env_check_range, env_check_program, env_fetch, &env };
+	struct mica_cs_limits limits = { MICA_MAX_CMD_DWORDS, MICA_MAX_CHAIN_DEPTH, job->ctx->type };
+	struct mica_cs_buf *bufs;
+	struct mica_reject rej;
+	u32 *copy, dwords = 0, i;
+	char who[64];
+	int ret;
+
+	bufs = kcalloc(ncmdbufs, sizeof(*bufs), GFP_KERNEL);
+	copy = kvcalloc(MICA_MAX_CMD_DWORDS, sizeof(u32), GFP_KERNEL);
+	if (!bufs || !copy) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < ncmdbufs; i++) {
+		if (cmdbufs[i].pad) {
+			ret = -EINVAL;
+			goto out;
+		}
+		bufs[i].va = cmdbufs[i].va;
+		bufs[i].dwords = cmdbufs[i].dwords;
+	}
+	mutex_lock(&file->lock);
+	ret = mica_cs_copy_validate(&ops, &limits, bufs, ncmdbufs, copy, &dwords, &rej);
+	mutex_unlock(&file->lock);
+	if (ret) {
+		snprintf(who, sizeof(who), "client %u ctx %u submit", file->id, job->ctx->handle);
+		mica_log_reject(&mdev->log, who, &rej);
+		goto out;
+	}
+	ret = mica_mm_alloc(mdev, (u64)dwords * 4, &job->ib_pa);
+	if (ret)
+		goto out;
+	job->ib_bytes = (u64)dwords * 4;
+	job->ib_dwords = dwords;
+	job->profile = env.profile;
+	mica_vram_memcpy_to(mdev->vram + job->ib_pa, copy, (size_t)dwords * 4);
+	wmb();
+out:
+	kvfree(copy);
+	kfree(bufs);
+	return ret;
+}
+
+static int submit_lookup_bos(struct mica_file *file, struct mica_job *job,
+			     const struct drm_mica_bo_ref *refs, u32 n)
+{
+	u32 i;
+
+	job->bos = kcalloc(n, sizeof(*job->bos), GFP_KERNEL);
+	if (n && !job->bos)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!refs[i].flags || refs[i].flags & ~(DRM_MICA_BO_REF_READ | DRM_MICA_BO_REF_WRITE))
+			return -EINVAL;
+		mutex_lock(&file->lock);
+		job->bos[i] = mica_bo_lookup(file, refs[i].handle);
+		mutex_unlock(&file->lock);
+		if (!job->bos[i])
+			return -ENOENT;
+		job->nbos++;
+	}
+	return 0;
+}
+
+static int submit_lookup_syncs(struct mica_file *file, const struct drm_mica_sync_point *pts,
+			       u32 n, struct mica_job_wait **out, u32 *count)
+{
+	struct mica_job_wait *w;
+	u32 i;
+
+	*out = w = kcalloc(n, sizeof(*w), GFP_KERNEL);
+	if (n && !w)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (pts[i].pad)
+			return -EINVAL;
+		w[i].sync = mica_sync_lookup(file, pts[i].handle);
+		if (!w[i].sync)
+			return -ENOENT;
+		w[i].point = pts[i].point;
+		(*count)++;
+	}
+	return 0;
+}
+
+int mica_ioctl_submit(struct mica_file *file, void *data)
+{
+	struct drm_mica_submit *args = data;
+	struct mica_device *mdev = file->mdev;
+	struct drm_mica_cmdbuf *cmdbufs = NULL;
+	struct drm_mica_bo_ref *refs = NULL;
+	struct drm_mica_sync_point *in = NULL, *outp = NULL;
+	struct mica_job_wait *signals = NULL;
+	struct mica_sync_pending **pending = NULL;
+	u32 nsignals = 0, i, j;
+	struct mica_job *job;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+	if (!args->cmdbufs.count)
+		return -EINVAL;
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&job->link);
+	job->ctx = mica_ctx_lookup(file, args->ctx);
+	if (!job->ctx) {
+		kfree(job);
+		return -ENOENT;
+	}
+	if (READ_ONCE(job->ctx->guilty)) {
+		ret = -ECANCELED;
+		goto err;
+	}
+	ret = mica_copy_array(&args->cmdbufs, sizeof(*cmdbufs), sizeof(*cmdbufs),
+			      MICA_MAX_CMD_DWORDS, (void **)&cmdbufs);
+	if (!ret)
+		ret = mica_copy_array(&args->bos, sizeof(*refs), sizeof(*refs), MICA_MAX_SUBMIT_BOS,
+				      (void **)&refs);
+	if (!ret)
+		ret = mica_copy_array(&args->in_syncs, sizeof(*in), sizeof(*in), MICA_MAX_SYNCS,
+				      (void **)&in);
+	if (!ret)
+		ret = mica_copy_array(&args->out_syncs, sizeof(*outp), sizeof(*outp), MICA_MAX_SYNCS,
+				      (void **)&outp);
+	if (!ret)
+		ret = submit_lookup_bos(file, job, refs, args->bos.count);
+	if (!ret)
+		ret = submit_lookup_syncs(file, in, args->in_syncs.count, &job->waits, &job->nwaits);
+	if (!ret)
+		ret = submit_lookup_syncs(file, outp, args->out_syncs.count, &signals, &nsignals);
+	for (i = 0; !ret && i < nsignals; i++)
+		if (!signals[i].point)
+			ret = -EINVAL;
+	if (!ret && nsignals) {
+		pending = kcalloc(nsignals, sizeof(*pending), GFP_KERNEL);
+		for (i = 0; pending && i < nsignals; i++) {
+			pending[i] = kzalloc(sizeof(**pending), GFP_KERNEL);
+			if (!pending[i])
+				break;
+		}
+		if (!pending || i < nsignals)
+			ret = -ENOMEM;
+	}
+	if (!ret)
+		ret = submit_copy_validate(file, job, cmdbufs, args->cmdbufs.count);
+	if (ret)
+		goto err;
+
+	mutex_lock(&mdev->lock);
+	if (job->ctx->guilty || job->ctx->destroyed) {
+		mutex_unlock(&mdev->lock);
+		ret = -ECANCELED;
+		goto err;
+	}
+	/* Timeline points are attached in increasing order. */
+	for (i = 0; i < nsignals; i++) {
+		u64 floor = signals[i].sync->last_point;
+
+		for (j = 0; j < i; j++)
+			if (signals[j].sync == signals[i].sync && signals[j].point > floor)
+				floor = signals[j].point;
+		if (signals[i].point <= floor) {
+			mutex_unlock(&mdev->lock);
+			ret = -EINVAL;
+			goto err;
+		}
+	}
+	for (i = 0; i < job->nwaits; i++)
+		if (!job->waits[i].point)
+			job->waits[i].point = job->waits[i].sync->last_point;
+	job->seqno = ++job->ctx->seqno;
+	for (i = 0; i < nsignals; i++) {
+		mica_sync_attach(mdev, signals[i].sync, pending[i], signals[i].point, job->ctx,
+				 job->seqno);
+		pending[i] = NULL;
+	}
+	args->seqno = job->seqno;
+	list_add_tail(&job->link, &job->ctx->queue);
+	mica_sched_run(mdev);
+	mutex_unlock(&mdev->lock);
+	ret = 0;
+	job = NULL;
+err:
+	if (job)
+		mica_job_free(mdev, job);
+	for (i = 0; i < nsignals; i++) {
+		mica_sync_put(signals[i].sync);
+		if (pending)
+			kfree(pending[i]);
+	}
+	kfree(pending);
+	kfree(signals);
+	kvfree(cmdbufs);
+	kvfree(refs);
+	kvfree(in);
+	kvfree(outp);
+	return ret;
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the DRM core does around a driver ioctl, for the user-space build: decode the command,
+ * check it against the driver's table (size and direction must match), copy the argument struct
+ * in, call the handler, copy it back out (also on failure, as drm_ioctl() does, so VM_BIND can
+ * report progress).
+ */
+#include "../mica_drv.h"
+#include "mica/kernel/um.h"
+
+#include <linux/ioctl.h>
+
+#define MAX_IOCTL_ARG 256
+
+int mica_um_ioctl(struct mica_file *file, unsigned long cmd, void *arg)
+{
+	const struct mica_ioctl_desc *desc;
+	u8 kdata[MAX_IOCTL_ARG];
+	unsigned int nr = _IOC_NR(cmd), size = _IOC_SIZE(cmd);
+	int ret;
+
+	if (!file)
+		return -EBADF;
+	if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE || nr < DRM_COMMAND_BASE ||
+	    nr >= DRM_COMMAND_BASE + DRM_MICA_IOCTL_COUNT)
+		return -ENOTTY;
+	desc = &mica_ioctls[nr - DRM_COMMAND_BASE];
+	if (desc->cmd != cmd || size > sizeof(kdata))
+		return -EINVAL;
+	if (copy_from_user(kdata, arg, size))
+		return -EFAULT;
+	ret = desc->func(file, kdata);
+	if (copy_to_user(arg, kdata, size))
+		ret = -EFAULT;
+	return ret;
+}
+
+int mica_um_open(struct mica_device *mdev, struct mica_file **file)
+{
+	return mica_open(mdev, file);
+}
+
+void mica_um_close(struct mica_file *file)
+{
+	if (file)
+		mica_postclose(file);
+}
+
+int mica_um_mmap(struct mica_file *file, uint64_t offset, uint64_t size, void **cpu)
+{
+	return mica_mmap(file, offset, size, cpu);
+}
+
+size_t mica_um_log_read(struct mica_device *mdev, char *buf, size_t len)
+{
+	return mica_log_read(&mdev->log, buf, len);
+}
+
+int mica_um_power_profile_store(struct mica_device *mdev, uint32_t profile)
+{
+	return mica_power_profile_store(mdev, profile);
+}
+
+uint32_t mica_um_power_profile_show(struct mica_device *mdev)
+{
+	return mica_power_profile_show(mdev);
+}
+
+void mica_um_debugfs_gpu_recover(struct mica_device *mdev)
+{
+	mica_gpu_recover(mdev);
+}

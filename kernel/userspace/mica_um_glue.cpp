@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// The thin glue between the C kernel core and the C++ device model: MMIO accessors, the VRAM
+// aperture, and the interrupt line. This is the user-space stand-in for the PCI probe code.
+#include <mica/sim/device.h>
+
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+extern "C" {
+#include "../mica_drv.h"
+}
+#include "mica/kernel/um.h"
+
+struct mica_hw {
+	mica::sim::Device *dev;
+};
+
+namespace {
+// synchronize_irq(): removal waits for a running handler and no handler starts afterwards.
+struct IrqGate {
+	std::mutex mu;
+	bool alive = true;
+};
+} // namespace
+
+extern "C" u32 mica_hw_read(struct mica_hw *hw, u32 reg)
+{
+	return hw->dev->mmio_read32(reg);
+}
+
+extern "C" void mica_hw_write(struct mica_hw *hw, u32 reg, u32 v)
+{
+	hw->dev->mmio_write32(reg, v);
+}
+
+extern "C" u8 *mica_hw_vram(struct mica_hw *hw)
+{
+	return hw->dev->vram();
+}
+
+extern "C" u64 mica_hw_vram_size(struct mica_hw *hw)
+{
+	return hw->dev->vram_size();
+}
+
+namespace mica::kernel {
+
+UmDevice::UmDevice(mica::sim::Device &device, const mica_um_params &params)
+	: hw_(std::make_unique<mica_hw>(mica_hw{&device})), mdev_(std::make_unique<mica_device>())
+{
+	mica_params p{params.watchdog_cycles, params.job_timeout_ns};
+	int ret = mica_device_init(mdev_.get(), hw_.get(), &p);
+	if (ret)
+		throw std::runtime_error("mica: device init failed: " + std::to_string(ret));
+	mica_device *mdev = mdev_.get();
+	auto gate = std::make_shared<IrqGate>();
+	irq_gate_ = gate;
+	device.set_irq_handler([mdev, gate] {
+		std::lock_guard lk(gate->mu);
+		if (gate->alive)
+			mica_irq_handler(mdev);
+	});
+}
+
+UmDevice::~UmDevice()
+{
+	// Stop the interrupt line before the driver goes away (free_irq + synchronize_irq).
+	if (auto gate = std::static_pointer_cast<IrqGate>(irq_gate_)) {
+		std::lock_guard lk(gate->mu);
+		gate->alive = false;
+	}
+	hw_->dev->set_irq_handler([] {});
+	mica_device_fini(mdev_.get());
+}
+
+} // namespace mica::kernel

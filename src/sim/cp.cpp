@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: MIT
+// Packet fetch and execution. The semantics of every packet are documented in
+// docs/hw/command-processor.md; field positions and lengths come from mica_hw.h.
+#include "cp.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+namespace mica::sim {
+
+namespace {
+
+uint64_t u64(uint32_t lo, uint32_t hi)
+{
+	return uint64_t{lo} | (uint64_t{hi} << 32);
+}
+
+uint64_t page_remaining(uint64_t addr)
+{
+	return MICA_PAGE_SIZE - (addr & (MICA_PAGE_SIZE - 1));
+}
+
+// Header checks shared by the ring and IBs: opcode defined, reserved bits zero, length in the
+// packet's range. The caller checks the packet fits in its buffer.
+bool header_valid(uint32_t header)
+{
+	const mica_packet_info &info = mica_packet_table[MICA_PKT_HDR_OPCODE(header)];
+	const uint32_t len = MICA_PKT_HDR_LEN(header);
+	return MICA_PKT_HDR_RESERVED(header) == 0 && info.valid && len >= info.len_min && len <= info.len_max;
+}
+
+} // namespace
+
+// One command stream being executed: the kernel ring (context 0, privileged, physical
+// addresses; errors halt the CP) or one indirect buffer of a user context (virtual addresses;
+// errors fault the context).
+struct CommandProcessor::Exec {
+	uint32_t ctx = 0;
+	bool kernel = false;
+	DispatchState *state = nullptr;
+	uint32_t cp_error = MICA_CP_ERROR_NONE;
+	uint64_t chain_addr = 0;
+	uint32_t chain_dwords = 0;
+	// Packet addresses live in this context's address space (0: physical).
+	uint32_t space() const { return kernel ? 0 : ctx; }
+};
+
+CommandProcessor::CommandProcessor(Vram &vram, PageTableMmu &mmu, ComputeEngine &engine, CpHost &host,
+                                   uint32_t revision)
+    : vram_(vram), mmu_(mmu), engine_(engine), host_(host), revision_(revision)
+{
+	// Room for the longest payload that is kept (NOP payloads are skipped, never read).
+	size_t longest = 0;
+	for (const mica_packet_info &info : mica_packet_table)
+		if (info.valid && MICA_PKT_HDR_OPCODE(&info - mica_packet_table) != MICA_PKT_NOP)
+			longest = std::max<size_t>(longest, info.len_max);
+	payload_.reserve(longest);
+}
+
+CommandProcessor::Flow CommandProcessor::bad_packet(Exec &e, uint32_t header, uint64_t pkt_addr, uint32_t fault)
+{
+	if (e.kernel)
+		e.cp_error = MICA_CP_ERROR_BAD_PACKET;
+	else
+		host_.context_fault(e.ctx, FaultRecord{fault, pkt_addr, MICA_ACCESS_READ, pkt_addr, header});
+	return Flow::Stop;
+}
+
+CommandProcessor::Flow CommandProcessor::bad_access(Exec &e, uint32_t fault, uint64_t addr, mica_access access,
+                                                    uint32_t header, uint64_t pkt_addr)
+{
+	if (e.kernel)
+		e.cp_error = MICA_CP_ERROR_BAD_ADDRESS;
+	else
+		host_.context_fault(e.ctx, FaultRecord{fault, addr, static_cast<uint32_t>(access), pkt_addr, header});
+	return Flow::Stop;
+}
+
+bool CommandProcessor::check_range(Exec &e, uint64_t addr, uint64_t bytes, mica_access access, uint32_t header,
+                                   uint64_t pkt_addr)
+{
+	if (bytes == 0)
+		return true;
+	if (addr + bytes < addr) { // wraps the address space
+		bad_access(e, MICA_FAULT_MMU_UNMAPPED, addr, access, header, pkt_addr);
+		return false;
+	}
+	for (uint64_t a = addr; a < addr + bytes; a += page_remaining(a)) {
+		const Translation t = mmu_.translate_phys(e.space(), a, access);
+		if (t.fault != MICA_FAULT_NONE) {
+			bad_access(e, t.fault, a, access, header, pkt_addr);
+			return false;
+		}
+	}
+	return true;
+}
+
+uint64_t CommandProcessor::phys(Exec &e, uint64_t addr, mica_access access)
+{
+	return mmu_.translate_phys(e.space(), addr, access).phys;
+}
+
+RingStep CommandProcessor::ring_step(const RingGeometry &ring, uint64_t generation)
+{
+	if (generation != generation_) {
+		generation_ = generation;
+		kernel_state_ = DispatchState{};
+	}
+	const uint32_t mask = ring.size - 1;
+	const uint32_t avail = ((ring.tail - ring.head) & mask) / 4;
+	auto dword = [&](uint32_t i) { return vram_.load32(ring.base + ((ring.head + 4 * i) & mask)); };
+	const uint64_t pkt_addr = ring.base + ring.head;
+
+	const uint32_t header = dword(0);
+	const uint32_t len = MICA_PKT_HDR_LEN(header);
+	// The driver rings the doorbell after whole packets: one that runs past the tail is malformed.
+	if (!header_valid(header) || uint64_t{len} + 1 > avail)
+		return RingStep{ring.head, MICA_CP_ERROR_BAD_PACKET};
+
+	payload_.clear();
+	if (MICA_PKT_HDR_OPCODE(header) != MICA_PKT_NOP)
+		for (uint32_t i = 0; i < len; i++)
+			payload_.push_back(dword(1 + i));
+
+	Exec e;
+	e.ctx = 0;
+	e.kernel = true;
+	e.state = &kernel_state_;
+	host_.advance(kPacketCycles + len);
+	execute(e, header, payload_, pkt_addr);
+	return RingStep{(ring.head + 4 * (len + 1)) & mask, e.cp_error};
+}
+
+void CommandProcessor::run_ib(uint32_t ctx, uint64_t phys_addr, uint32_t dwords)
+{
+	if (host_.context_status(ctx) != MICA_FAULT_NONE)
+		return; // a faulted context runs nothing until the kernel clears CTX_STATUS
+
+	// State registers start from the reset values for every IB (and persist across CHAIN).
+	DispatchState state;
+	Exec e;
+	e.ctx = ctx;
+	e.kernel = false;
+	e.state = &state;
+
+	uint32_t space = 0; // the IB itself is physical; chained buffers are in the context's VAs
+	uint64_t base = phys_addr;
+	uint32_t count = dwords;
+	uint32_t pos = 0;
+	uint32_t links = 0;
+	uint64_t packets = 0;
+	// The payload buffer of the kernel ring is in use by the INDIRECT_BUFFER packet that got
+	// us here, so IB packets get their own.
+	std::vector<uint32_t> payload;
+	payload.reserve(payload_.capacity());
+
+	auto fetch = [&](uint64_t addr, uint32_t *out, uint64_t pkt_addr) {
+		const Translation t = mmu_.translate_phys(space, addr, MICA_ACCESS_READ);
+		if (t.fault != MICA_FAULT_NONE) {
+			host_.context_fault(ctx, FaultRecord{t.fault, addr, MICA_ACCESS_READ, pkt_addr, 0});
+			return false;
+		}
+		*out = vram_.load32(t.phys);
+		return true;
+	};
+
+	while (pos < count) {
+		if (host_.interrupted(generation_) || host_.context_status(ctx) != MICA_FAULT_NONE)
+			return; // CP reset, device shutdown, or the kernel killed the context
+		const uint64_t pkt_addr = base + uint64_t{pos} * 4;
+		uint32_t header;
+		if (!fetch(pkt_addr, &header, pkt_addr))
+			return;
+		const uint32_t len = MICA_PKT_HDR_LEN(header);
+		if (!header_valid(header) || uint64_t{len} + 1 > count - pos || ++packets > kMaxIbPackets) {
+			bad_packet(e, header, pkt_addr);
+			return;
+		}
+		if (mica_packet_table[MICA_PKT_HDR_OPCODE(header)].priv) {
+			bad_packet(e, header, pkt_addr, MICA_FAULT_PRIV_PACKET);
+			return;
+		}
+		payload.clear();
+		if (MICA_PKT_HDR_OPCODE(header) != MICA_PKT_NOP) {
+			for (uint32_t i = 0; i < len; i++) {
+				uint32_t v;
+				if (!fetch(pkt_addr + 4 * (uint64_t{i} + 1), &v, pkt_addr))
+					return;
+				payload.push_back(v);
+			}
+		}
+		host_.advance(kPacketCycles + len);
+		const Flow flow = execute(e, header, payload, pkt_addr);
+		if (flow == Flow::Stop)
+			return;
+		if (flow == Flow::Chain) {
+			if (++links > kMaxChainLinks) {
+				bad_packet(e, header, pkt_addr);
+				return;
+			}
+			space = ctx;
+			base = e.chain_addr;
+			count = e.chain_dwords;
+			pos = 0;
+			continue;
+		}
+		pos += len + 1;
+	}
+}
+
+CommandProcessor::Flow CommandProcessor::execute(Exec &e, uint32_t header, std::span<const uint32_t> p,
+                                                 uint64_t pkt_addr)
+{
+	DispatchState &st = *e.state;
+	const uint32_t len = MICA_PKT_HDR_LEN(header);
+	switch (MICA_PKT_HDR_OPCODE(header)) {
+	case MICA_PKT_NOP:
+		return Flow::Next;
+
+	case MICA_PKT_SET_PROGRAM: {
+		const uint64_t addr = u64(p[MICA_PKT_SET_PROGRAM_ADDR_LO], p[MICA_PKT_SET_PROGRAM_ADDR_HI]);
+		const uint32_t vgprs = p[MICA_PKT_SET_PROGRAM_VGPR_COUNT];
+		const uint32_t sgprs = p[MICA_PKT_SET_PROGRAM_SGPR_COUNT];
+		if (addr % MICA_CODE_ALIGNMENT != 0 || vgprs > MICA_VGPRS_PER_WAVE || sgprs > MICA_SGPRS_PER_WAVE)
+			return bad_packet(e, header, pkt_addr);
+		st.program_va = addr;
+		st.vgpr_count = vgprs;
+		st.sgpr_count = sgprs;
+		return Flow::Next;
+	}
+
+	case MICA_PKT_SET_USER_DATA: {
+		const uint32_t first = p[MICA_PKT_SET_USER_DATA_FIRST];
+		const uint32_t n = len - 1;
+		if (first > MICA_USER_DATA_SGPRS || n > MICA_USER_DATA_SGPRS - first)
+			return bad_packet(e, header, pkt_addr);
+		for (uint32_t i = 0; i < n; i++)
+			st.user_data[first + i] = p[MICA_PKT_SET_USER_DATA_FIRST + 1 + i];
+		return Flow::Next;
+	}
+
+	case MICA_PKT_SET_SHARED_SIZE: {
+		const uint32_t bytes = p[MICA_PKT_SET_SHARED_SIZE_BYTES];
+		if (bytes > MICA_MAX_SHARED_BYTES)
+			return bad_packet(e, header, pkt_addr);
+		st.shared_bytes = bytes;
+		return Flow::Next;
+	}
+
+	case MICA_PKT_SET_WORKGROUP_SIZE: {
+		const uint32_t x = p[MICA_PKT_SET_WORKGROUP_SIZE_X];
+		const uint32_t y = p[MICA_PKT_SET_WORKGROUP_SIZE_Y];
+		const uint32_t z = p[MICA_PKT_SET_WORKGROUP_SIZE_Z];
+		if (x == 0 || y == 0 || z == 0 || x > MICA_MAX_WORKGROUP_DIM_X || y > MICA_MAX_WORKGROUP_DIM_Y ||
+		    z > MICA_MAX_WORKGROUP_DIM_Z || uint64_t{x} * y * z > MICA_MAX_WORKGROUP_INVOCATIONS)
+			return bad_packet(e, header, pkt_addr);
+		st.wg_size[0] = x;
+		st.wg_size[1] = y;
+		st.wg_size[2] = z;
+		return Flow::Next;
+	}
+
+	case MICA_PKT_DISPATCH: {
+		const uint32_t groups[3] = {p[MICA_PKT_DISPATCH_GROUPS_X], p[MICA_PKT_DISPATCH_GROUPS_Y],
+		                            p[MICA_PKT_DISPATCH_GROUPS_Z]};
+		return dispatch(e, groups, header, pkt_addr);
+	}
+
+	case MICA_PKT_DISPATCH_INDIRECT:
+		return dispatch_indirect(e, p, header, pkt_addr);
+
+	case MICA_PKT_BARRIER:
+		// Packets execute in order and each completes before the next starts, so a barrier has
+		// nothing to wait for; the flags are still checked.
+		if (p[MICA_PKT_BARRIER_FLAGS] & ~(MICA_BARRIER_FLUSH | MICA_BARRIER_INVALIDATE))
+			return bad_packet(e, header, pkt_addr);
+		return Flow::Next;
+
+	case MICA_PKT_DMA_COPY:
+		return dma_copy(e, p, header, pkt_addr);
+	case MICA_PKT_DMA_FILL:
+		return dma_fill(e, p, header, pkt_addr);
+	case MICA_PKT_WRITE_DATA:
+		return write_data(e, p, header, pkt_addr);
+
+	case MICA_PKT_TIMESTAMP: {
+		const uint64_t dst = u64(p[MICA_PKT_TIMESTAMP_DST_LO], p[MICA_PKT_TIMESTAMP_DST_HI]);
+		return write64(e, dst, host_.now(), header, pkt_addr);
+	}
+
+	case MICA_PKT_SIGNAL: {
+		const uint64_t dst = u64(p[MICA_PKT_SIGNAL_DST_LO], p[MICA_PKT_SIGNAL_DST_HI]);
+		const uint64_t value = u64(p[MICA_PKT_SIGNAL_VALUE_LO], p[MICA_PKT_SIGNAL_VALUE_HI]);
+		const uint32_t flags = p[MICA_PKT_SIGNAL_FLAGS];
+		if (flags & ~MICA_SIGNAL_IRQ)
+			return bad_packet(e, header, pkt_addr);
+		const Flow f = write64(e, dst, value, header, pkt_addr);
+		if (f == Flow::Next && (flags & MICA_SIGNAL_IRQ))
+			host_.fence_signalled(value);
+		return f;
+	}
+
+	case MICA_PKT_WAIT_MEM:
+		return wait_mem(e, p, header, pkt_addr);
+
+	case MICA_PKT_CHAIN: {
+		// The kernel ring is a ring: it cannot jump away. CHAIN is for command buffers.
+		const uint64_t addr = u64(p[MICA_PKT_CHAIN_ADDR_LO], p[MICA_PKT_CHAIN_ADDR_HI]);
+		if (e.kernel || addr % 4 != 0)
+			return bad_packet(e, header, pkt_addr);
+		e.chain_addr = addr;
+		e.chain_dwords = p[MICA_PKT_CHAIN_DWORDS];
+		return Flow::Chain;
+	}
+
+	// Privileged packets: run_ib faults them before they get here, so only the kernel ring does.
+	case MICA_PKT_INDIRECT_BUFFER: {
+		const uint64_t addr = u64(p[MICA_PKT_INDIRECT_BUFFER_ADDR_LO], p[MICA_PKT_INDIRECT_BUFFER_ADDR_HI]);
+		const uint32_t dwords = p[MICA_PKT_INDIRECT_BUFFER_DWORDS];
+		const uint32_t ctx = p[MICA_PKT_INDIRECT_BUFFER_CONTEXT];
+		if (ctx == 0 || ctx >= MICA_MAX_CONTEXTS)
+			return bad_packet(e, header, pkt_addr);
+		if (addr % 4 != 0 || !vram_.contains(addr, uint64_t{dwords} * 4)) {
+			e.cp_error = MICA_CP_ERROR_BAD_ADDRESS;
+			return Flow::Stop;
+		}
+		run_ib(ctx, addr, dwords);
+		return Flow::Next;
+	}
+
+	case MICA_PKT_SET_PAGE_TABLE: {
+		const uint32_t ctx = p[MICA_PKT_SET_PAGE_TABLE_CONTEXT];
+		const uint64_t base = u64(p[MICA_PKT_SET_PAGE_TABLE_PTBASE_LO], p[MICA_PKT_SET_PAGE_TABLE_PTBASE_HI]);
+		if (ctx == 0 || ctx >= MICA_MAX_CONTEXTS || base % MICA_PAGE_SIZE != 0)
+			return bad_packet(e, header, pkt_addr);
+		host_.set_page_table(ctx, base);
+		return Flow::Next;
+	}
+
+	case MICA_PKT_SET_POWER_PROFILE: {
+		const uint32_t profile = p[MICA_PKT_SET_POWER_PROFILE_PROFILE];
+		if (profile >= MICA_PROFILE_COUNT)
+			return bad_packet(e, header, pkt_addr);
+		host_.set_power_profile(profile);
+		return Flow::Next;
+	}
+
+	case MICA_PKT_PERF_CONTROL: {
+		const uint32_t ctrl = p[MICA_PKT_PERF_CONTROL_CTRL];
+		if (ctrl & ~3u)
+			return bad_packet(e, header, pkt_addr);
+		host_.write_perf_ctrl(ctrl);
+		return Flow::Next;
+	}
+
+	default: // header_valid() already rejected undefined opcodes
+		return bad_packet(e, header, pkt_addr);
+	}
+}
+
+CommandProcessor::Flow CommandProcessor::dispatch(Exec &e, const uint32_t groups[3], uint32_t header,
+                                                  uint64_t pkt_addr)
+{
+	if (e.state->program_va == 0)
+		return bad_packet(e, header, pkt_addr); // no SET_PROGRAM in this IB
+	if (groups[0] == 0 || groups[1] == 0 || groups[2] == 0)
+		return Flow::Next;
+
+	DispatchState s = *e.state;
+	s.ctx = e.ctx;
+	s.privileged = e.kernel;
+	std::copy(groups, groups + 3, s.groups);
+	s.revision = revision_;
+	const DispatchSettings settings = host_.dispatch_settings();
+	s.power_profile = settings.power_profile;
+	s.checked = settings.checked;
+	s.watchdog_cycles = settings.watchdog_cycles;
+
+	s.abort = host_.begin_dispatch(e.ctx);
+	// A kill that landed before the dispatch started must not be missed.
+	if (!e.kernel && host_.context_status(e.ctx) != MICA_FAULT_NONE) {
+		host_.end_dispatch();
+		return Flow::Stop;
+	}
+	const DispatchResult r = engine_.run(s);
+	host_.end_dispatch();
+	host_.advance(r.cycles);
+	host_.count_dispatch(r);
+	if (r.fault == MICA_FAULT_NONE)
+		return Flow::Next;
+	host_.context_fault(e.ctx, FaultRecord{r.fault, r.fault_addr, r.fault_access, r.fault_pc, r.fault_info});
+	// A fault of the kernel's own dispatch is reported in context 0; the ring goes on.
+	return e.kernel ? Flow::Next : Flow::Stop;
+}
+
+CommandProcessor::Flow CommandProcessor::dispatch_indirect(Exec &e, std::span<const uint32_t> p, uint32_t header,
+                                                           uint64_t pkt_addr)
+{
+	const uint64_t addr = u64(p[MICA_PKT_DISPATCH_INDIRECT_ADDR_LO], p[MICA_PKT_DISPATCH_INDIRECT_ADDR_HI]);
+	if (addr % 4 != 0)
+		return bad_packet(e, header, pkt_addr);
+	if (!check_range(e, addr, 12, MICA_ACCESS_READ, header, pkt_addr))
+		return Flow::Stop;
+	uint32_t groups[3];
+	for (uint32_t i = 0; i < 3; i++)
+		groups[i] = vram_.load32(phys(e, addr + 4 * i, MICA_ACCESS_READ));
+	return dispatch(e, groups, header, pkt_addr);
+}
+
+CommandProcessor::Flow CommandProcessor::dma_copy(Exec &e, std::span<const uint32_t> p, uint32_t header,
+                                                  uint64_t pkt_addr)
+{
+	const uint64_t src = u64(p[MICA_PKT_DMA_COPY_SRC_LO], p[MICA_PKT_DMA_COPY_SRC_HI]);
+	const uint64_t dst = u64(p[MICA_PKT_DMA_COPY_DST_LO], p[MICA_PKT_DMA_COPY_DST_HI]);
+	const uint64_t bytes = p[MICA_PKT_DMA_COPY_BYTES];
+	if (bytes != 0 && src < dst + bytes && dst < src + bytes)
+		return bad_packet(e, header, pkt_addr); // overlapping ranges
+	// Both ranges are checked before any byte moves: a faulting copy writes nothing.
+	if (!check_range(e, src, bytes, MICA_ACCESS_READ, header, pkt_addr) ||
+	    !check_range(e, dst, bytes, MICA_ACCESS_WRITE, header, pkt_addr))
+		return Flow::Stop;
+	for (uint64_t done = 0; done < bytes;) {
+		const uint64_t n = std::min({bytes - done, page_remaining(src + done), page_remaining(dst + done)});
+		std::memmove(vram_.data() + phys(e, dst + done, MICA_ACCESS_WRITE),
+		             vram_.data() + phys(e, src + done, MICA_ACCESS_READ), n);
+		done += n;
+	}
+	host_.advance(bytes / kDmaBytesPerCycle);
+	return Flow::Next;
+}
+
+CommandProcessor::Flow CommandProcessor::dma_fill(Exec &e, std::span<const uint32_t> p, uint32_t header,
+                                                  uint64_t pkt_addr)
+{
+	const uint64_t dst = u64(p[MICA_PKT_DMA_FILL_DST_LO], p[MICA_PKT_DMA_FILL_DST_HI]);
+	const uint32_t value = p[MICA_PKT_DMA_FILL_VALUE];
+	const uint64_t bytes = p[MICA_PKT_DMA_FILL_BYTES];
+	if (dst % 4 != 0 || bytes % 4 != 0)
+		return bad_packet(e, header, pkt_addr);
+	if (!check_range(e, dst, bytes, MICA_ACCESS_WRITE, header, pkt_addr))
+		return Flow::Stop;
+	for (uint64_t done = 0; done < bytes;) {
+		const uint64_t n = std::min(bytes - done, page_remaining(dst + done));
+		uint8_t *out = vram_.data() + phys(e, dst + done, MICA_ACCESS_WRITE);
+		for (uint64_t i = 0; i < n; i += 4)
+			std::memcpy(out + i, &value, 4);
+		done += n;
+	}
+	host_.advance(bytes / kDmaBytesPerCycle);
+	return Flow::Next;
+}
+
+CommandProcessor::Flow CommandProcessor::write_data(Exec &e, std::span<const uint32_t> p, uint32_t header,
+                                                    uint64_t pkt_addr)
+{
+	const uint64_t dst = u64(p[MICA_PKT_WRITE_DATA_DST_LO], p[MICA_PKT_WRITE_DATA_DST_HI]);
+	const std::span<const uint32_t> data = p.subspan(MICA_PKT_WRITE_DATA_DST_HI + 1);
+	if (dst % 4 != 0)
+		return bad_packet(e, header, pkt_addr);
+	if (!check_range(e, dst, data.size() * 4, MICA_ACCESS_WRITE, header, pkt_addr))
+		return Flow::Stop;
+	for (size_t i = 0; i < data.size(); i++)
+		vram_.store32(phys(e, dst + 4 * i, MICA_ACCESS_WRITE), data[i]);
+	return Flow::Next;
+}
+
+CommandProcessor::Flow CommandProcessor::write64(Exec &e, uint64_t addr, uint64_t value, uint32_t header,
+                                                 uint64_t pkt_addr)
+{
+	if (addr % 8 != 0)
+		return bad_packet(e, header, pkt_addr);
+	if (!check_range(e, addr, 8, MICA_ACCESS_WRITE, header, pkt_addr))
+		return Flow::Stop;
+	vram_.store64(phys(e, addr, MICA_ACCESS_WRITE), value);
+	return Flow::Next;
+}
+
+CommandProcessor::Flow CommandProcessor::wait_mem(Exec &e, std::span<const uint32_t> p, uint32_t header,
+                                                  uint64_t pkt_addr)
+{
+	const uint64_t addr = u64(p[MICA_PKT_WAIT_MEM_ADDR_LO], p[MICA_PKT_WAIT_MEM_ADDR_HI]);
+	const uint64_t ref = u64(p[MICA_PKT_WAIT_MEM_REF_LO], p[MICA_PKT_WAIT_MEM_REF_HI]);
+	const uint32_t func = p[MICA_PKT_WAIT_MEM_FUNC];
+	if (addr % 8 != 0 || func > MICA_WAIT_NE)
+		return bad_packet(e, header, pkt_addr);
+
+	uint64_t waited = 0;
+	for (uint64_t poll = 0;; poll++) {
+		// Translated on every poll: the memory may be remapped while we wait.
+		if (!check_range(e, addr, 8, MICA_ACCESS_READ, header, pkt_addr))
+			return Flow::Stop;
+		const uint64_t value = vram_.load64(phys(e, addr, MICA_ACCESS_READ));
+		const bool done = func == MICA_WAIT_GE ? value >= ref : func == MICA_WAIT_EQ ? value == ref : value != ref;
+		if (done)
+			return Flow::Next;
+		if (host_.interrupted(generation_) || (!e.kernel && host_.context_status(e.ctx) != MICA_FAULT_NONE))
+			return Flow::Stop;
+		const uint64_t watchdog = host_.dispatch_settings().watchdog_cycles;
+		if (watchdog != 0 && waited >= watchdog) {
+			if (e.kernel) {
+				// The kernel's own wait timed out: the ring cannot make progress.
+				e.cp_error = MICA_CP_ERROR_WAIT_TIMEOUT;
+			} else {
+				host_.context_fault(e.ctx, FaultRecord{MICA_FAULT_WATCHDOG, addr, MICA_ACCESS_READ, pkt_addr, header});
+			}
+			return Flow::Stop;
+		}
+		waited += kWaitPollCycles;
+		host_.advance(kWaitPollCycles);
+		// The memory can only change from outside (the host), so give it time without burning
+		// a core: spin briefly, then sleep between polls.
+		if (poll < 64)
+			std::this_thread::yield();
+		else
+			std::this_thread::sleep_for(std::chrono::microseconds(20));
+	}
+}
+
+} // namespace mica::sim

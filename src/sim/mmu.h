@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// The device MMU: per-context 4-level page tables in VRAM (mica.toml [pte], docs/hw/mmu.md).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+#include "engine.h"
+#include "vram.h"
+
+namespace mica::sim {
+
+struct Translation {
+	uint64_t phys = 0;
+	uint32_t fault = MICA_FAULT_NONE;
+};
+
+class PageTableMmu final : public Mmu {
+public:
+	explicit PageTableMmu(Vram &vram);
+
+	uint8_t *translate(uint32_t ctx, uint64_t va, mica_access access, uint32_t *fault) override;
+	// Same walk, returning the physical address (for the command processor's own accesses).
+	Translation translate_phys(uint32_t ctx, uint64_t va, mica_access access);
+
+	// CTX_PTBASE(ctx). Changing it drops the context's cached translations.
+	void set_ptbase(uint32_t ctx, uint64_t ptbase);
+	uint64_t ptbase(uint32_t ctx) const;
+	// TLB_INVALIDATE: bit n drops context n's cached translations.
+	void invalidate(uint32_t ctx_mask);
+
+private:
+	uint64_t walk(uint32_t ctx, uint64_t vpn, uint32_t *fault) const;
+
+	Vram &vram_;
+	const uint64_t id_; // distinguishes devices in the per-thread TLBs
+	std::array<std::atomic<uint64_t>, MICA_MAX_CONTEXTS> ptbase_{};
+	// Bumped by every invalidation: a cached translation is only used while its generation is
+	// current, so invalidation is one atomic increment and lookups take no lock.
+	std::array<std::atomic<uint64_t>, MICA_MAX_CONTEXTS> generation_{};
+};
+
+} // namespace mica::sim

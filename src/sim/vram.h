@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// Device memory: one anonymous host mapping. Pages cost nothing until touched, so a 256 MiB
+// device is cheap for tests that use a few pages. Zero-filled like memory after device reset.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mica::sim {
+
+class Vram {
+public:
+	explicit Vram(uint64_t bytes);
+	~Vram();
+	Vram(const Vram &) = delete;
+	Vram &operator=(const Vram &) = delete;
+
+	uint8_t *data() const { return base_; }
+	uint64_t size() const { return size_; }
+
+	// True when [addr, addr + bytes) lies inside device memory (no wrap-around).
+	bool contains(uint64_t addr, uint64_t bytes) const
+	{
+		return addr <= size_ && bytes <= size_ - addr;
+	}
+
+	// 32/64-bit accesses used by the command processor and the MMU. Relaxed atomics: the host
+	// may write the same memory concurrently (rings, page tables, fences), as on a real bus.
+	uint32_t load32(uint64_t addr) const;
+	uint64_t load64(uint64_t addr) const;
+	void store32(uint64_t addr, uint32_t value);
+	void store64(uint64_t addr, uint64_t value);
+
+private:
+	uint8_t *base_ = nullptr;
+	uint64_t size_ = 0;
+};
+
+} // namespace mica::sim

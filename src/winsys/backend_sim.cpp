@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// The sim backend: the kernel driver core and the device model in this process. The ioctls go
+// through exactly the entry point the DRM module uses (mica_um_ioctl), with the same structs.
+#include <cerrno>
+
+#include <mica/kernel/um.h>
+#include <mica/sim/device.h>
+
+#include "backend.h"
+
+namespace mica::winsys {
+
+namespace {
+
+class SimTransport final : public Transport {
+public:
+	explicit SimTransport(const SimOptions &opt)
+	{
+		mica::sim::DeviceConfig cfg;
+		cfg.revision = opt.revision;
+		cfg.cu_count = opt.cu_count;
+		cfg.vram_bytes = opt.vram_bytes;
+		cfg.host_threads = opt.host_threads;
+		dev_ = std::make_unique<mica::sim::Device>(cfg);
+		mica_um_params p{opt.watchdog_cycles, opt.job_timeout_ns};
+		kdev_ = std::make_unique<mica::kernel::UmDevice>(*dev_, p);
+		int r = mica_um_open(kdev_->get(), &file_);
+		if (r)
+			throw Error(-r, "sim backend: opening the in-process driver failed");
+	}
+	~SimTransport() override
+	{
+		mica_um_close(file_);
+		kdev_.reset();
+		dev_.reset();
+	}
+	int ioctl(unsigned long cmd, void *arg) override { return mica_um_ioctl(file_, cmd, arg); }
+	void *mmap(uint64_t offset, uint64_t size) override
+	{
+		void *p = nullptr;
+		int r = mica_um_mmap(file_, offset, size, &p);
+		if (r)
+			throw Error(-r, "mmap of a BO failed (errno " + std::to_string(-r) + ")");
+		return p;
+	}
+	void munmap(void *, uint64_t) override {}
+	Backend backend() const override { return Backend::Sim; }
+	std::string description() const override { return "in-process kernel core + device model"; }
+
+private:
+	std::unique_ptr<mica::sim::Device> dev_;
+	std::unique_ptr<mica::kernel::UmDevice> kdev_;
+	mica_file *file_ = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<Transport> make_sim_transport(const SimOptions &opt)
+{
+	return std::make_unique<SimTransport>(opt);
+}
+
+} // namespace mica::winsys

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+// Device, Bo, Context, SyncObj: thin RAII wrappers over the uapi, identical for both backends.
+#include <cerrno>
+#include <cstring>
+
+#include "mica/winsys/winsys.h"
+
+namespace mica::winsys {
+
+namespace {
+
+std::string errno_text(int err)
+{
+	return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")";
+}
+
+drm_mica_dev_info query_info_from(Transport &t)
+{
+	drm_mica_dev_info info{};
+	drm_mica_dev_query q{DRM_MICA_DEV_QUERY_INFO, sizeof(info), reinterpret_cast<uintptr_t>(&info)};
+	int r = t.ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q);
+	if (r)
+		throw Error(-r, "DEV_QUERY: " + errno_text(-r));
+	return info;
+}
+
+uint64_t page_align(uint64_t v, uint64_t page)
+{
+	return (v + page - 1) & ~(page - 1);
+}
+
+} // namespace
+
+// ---- Device ----
+
+Device::Device(std::unique_ptr<Transport> t)
+	: t_(std::move(t)), info_(query_info_from(*t_)), va_(info_.va_start, info_.va_end)
+{
+}
+
+Device::~Device()
+{
+	reap_uploads(true);
+}
+
+void Device::ioctl(unsigned long cmd, void *arg, const char *name) const
+{
+	int r = t_->ioctl(cmd, arg);
+	if (r)
+		throw Error(-r, std::string(name) + ": " + errno_text(-r));
+}
+
+drm_mica_dev_info Device::query_info() const
+{
+	return query_info_from(*t_);
+}
+
+std::vector<uint64_t> Device::reject_counts() const
+{
+	std::vector<uint64_t> counts(DRM_MICA_REJECT_COUNT);
+	drm_mica_dev_query q{DRM_MICA_DEV_QUERY_REJECT_COUNTS, static_cast<uint32_t>(counts.size() * 8),
+			     reinterpret_cast<uintptr_t>(counts.data())};
+	ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q, "DEV_QUERY");
+	return counts;
+}
+
+Bo Device::alloc(uint64_t size, uint32_t flags)
+{
+	drm_mica_bo_create c{};
+	c.size = size;
+	c.flags = flags;
+	ioctl(DRM_IOCTL_MICA_BO_CREATE, &c, "BO_CREATE");
+	Bo bo;
+	bo.dev_ = this;
+	bo.handle_ = c.handle;
+	bo.size_ = c.size;
+	return bo;
+}
+
+Bo Device::import(uint64_t token)
+{
+	drm_mica_bo_import i{};
+	i.token = token;
+	ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i, "BO_IMPORT");
+	Bo bo;
+	bo.dev_ = this;
+	bo.handle_ = i.handle;
+	bo.size_ = i.size;
+	return bo;
+}
+
+Bo Device::create_shader(std::span<const uint8_t> binary)
+{
+	drm_mica_shader_create s{};
+	s.binary = reinterpret_cast<uintptr_t>(binary.data());
+	s.size = static_cast<uint32_t>(binary.size());
+	if (binary.size() > UINT32_MAX)
+		throw Error(E2BIG, "SHADER_CREATE: binary too large");
+	int r = t_->ioctl(DRM_IOCTL_MICA_SHADER_CREATE, &s);
+	if (r == -ENOEXEC)
+		throw Error(ENOEXEC, "SHADER_CREATE: the binary targets another revision or power profile; "
+				     "recompile for the active one");
+	if (r)
+		throw Error(-r, "SHADER_CREATE: " + errno_text(-r) + " (the driver log says why)");
+	Bo bo;
+	bo.dev_ = this;
+	bo.handle_ = s.handle;
+	bo.size_ = s.bo_size;
+	bo.shader_ = true;
+	return bo;
+}
+
+void Device::bind(const Bo &bo, uint64_t va, uint64_t size, uint32_t perms, uint64_t bo_offset)
+{
+	drm_mica_vm_bind_op op{DRM_MICA_BIND_OP_MAP, perms, bo.handle(), 0, bo_offset, va, size};
+	drm_mica_vm_bind b{};
+	b.ops = {sizeof(op), 1, reinterpret_cast<uintptr_t>(&op)};
+	ioctl(DRM_IOCTL_MICA_VM_BIND, &b, "VM_BIND map");
+}
+
+void Device::unbind(uint64_t va, uint64_t size)
+{
+	drm_mica_vm_bind_op op{DRM_MICA_BIND_OP_UNMAP, 0, 0, 0, 0, va, size};
+	drm_mica_vm_bind b{};
+	b.ops = {sizeof(op), 1, reinterpret_cast<uintptr_t>(&op)};
+	ioctl(DRM_IOCTL_MICA_VM_BIND, &b, "VM_BIND unmap");
+}
+
+std::unique_ptr<Context> Device::create_context(uint32_t type)
+{
+	drm_mica_ctx_create c{};
+	c.type = type;
+	ioctl(DRM_IOCTL_MICA_CTX_CREATE, &c, "CTX_CREATE");
+	return std::unique_ptr<Context>(new Context(*this, c.handle, type));
+}
+
+std::unique_ptr<SyncObj> Device::create_sync(uint64_t initial)
+{
+	drm_mica_sync_create c{};
+	c.initial_value = initial;
+	ioctl(DRM_IOCTL_MICA_SYNC_CREATE, &c, "SYNC_CREATE");
+	return std::unique_ptr<SyncObj>(new SyncObj(*this, c.handle));
+}
+
+void Device::reap_uploads(bool all)
+{
+	std::vector<Upload> done;
+	{
+		std::lock_guard lk(upload_mu_);
+		for (size_t i = 0; i < uploads_.size();) {
+			drm_mica_ctx_wait w{};
+			w.ctx = uploads_[i].ctx;
+			w.seqno = uploads_[i].seqno;
+			w.timeout_ns = 0;
+			int r = t_->ioctl(DRM_IOCTL_MICA_CTX_WAIT, &w);
+			// -ENOENT: the context is gone, so is its job.
+			if (all || r == 0 || r == -ENOENT) {
+				done.push_back(std::move(uploads_[i]));
+				uploads_.erase(uploads_.begin() + static_cast<ptrdiff_t>(i));
+			} else {
+				i++;
+			}
+		}
+	}
+	for (Upload &u : done) {
+		drm_mica_vm_bind_op op{DRM_MICA_BIND_OP_UNMAP, 0, 0, 0, 0, u.va, u.bo.size()};
+		drm_mica_vm_bind b{};
+		b.ops = {sizeof(op), 1, reinterpret_cast<uintptr_t>(&op)};
+		t_->ioctl(DRM_IOCTL_MICA_VM_BIND, &b);
+		va_.free(u.va, u.bo.size());
+	}
+}
+
+uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const SubmitInfo &info)
+{
+	if (commands.empty())
+		throw Error(EINVAL, "SUBMIT: empty command buffer");
+	reap_uploads(false);
+	const uint64_t bytes = page_align(commands.size() * 4, info_.page_size);
+	Bo upload = alloc(bytes);
+	std::memcpy(upload.map(), commands.data(), commands.size() * 4);
+	const uint64_t va = va_.alloc(bytes, info_.page_size);
+	try {
+		bind(upload, va, bytes, DRM_MICA_BIND_READ);
+	} catch (...) {
+		va_.free(va, bytes);
+		throw;
+	}
+
+	drm_mica_cmdbuf cb{va, static_cast<uint32_t>(commands.size()), 0};
+	std::vector<drm_mica_bo_ref> refs;
+	for (uint32_t h : info.bos)
+		refs.push_back({h, DRM_MICA_BO_REF_READ | DRM_MICA_BO_REF_WRITE});
+	std::vector<drm_mica_sync_point> in, out;
+	for (const SyncPoint &p : info.wait)
+		in.push_back({p.sync, 0, p.point});
+	for (const SyncPoint &p : info.signal)
+		out.push_back({p.sync, 0, p.point});
+	drm_mica_submit s{};
+	s.ctx = ctx.handle();
+	s.cmdbufs = {sizeof(cb), 1, reinterpret_cast<uintptr_t>(&cb)};
+	s.bos = {sizeof(drm_mica_bo_ref), static_cast<uint32_t>(refs.size()), reinterpret_cast<uintptr_t>(refs.data())};
+	s.in_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(in.size()), reinterpret_cast<uintptr_t>(in.data())};
+	s.out_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(out.size()), reinterpret_cast<uintptr_t>(out.data())};
+	int r = t_->ioctl(DRM_IOCTL_MICA_SUBMIT, &s);
+	if (r) {
+		unbind(va, bytes);
+		va_.free(va, bytes);
+		if (r == -ECANCELED)
+			throw Error(ECANCELED, "SUBMIT: the context was lost (device lost)");
+		if (r == -ENOEXEC)
+			throw Error(ENOEXEC, "SUBMIT: a shader targets another power profile; recompile");
+		throw Error(-r, "SUBMIT: " + errno_text(-r) + " (the driver log says why)");
+	}
+	std::lock_guard lk(upload_mu_);
+	uploads_.push_back({ctx.handle(), s.seqno, va, std::move(upload)});
+	return s.seqno;
+}
+
+// ---- Bo ----
+
+Bo::Bo(Bo &&o) noexcept
+	: dev_(o.dev_), handle_(o.handle_), size_(o.size_), shader_(o.shader_), cpu_(o.cpu_)
+{
+	o.dev_ = nullptr;
+	o.handle_ = 0;
+	o.cpu_ = nullptr;
+}
+
+Bo &Bo::operator=(Bo &&o) noexcept
+{
+	if (this != &o) {
+		reset();
+		dev_ = o.dev_;
+		handle_ = o.handle_;
+		size_ = o.size_;
+		shader_ = o.shader_;
+		cpu_ = o.cpu_;
+		o.dev_ = nullptr;
+		o.handle_ = 0;
+		o.cpu_ = nullptr;
+	}
+	return *this;
+}
+
+Bo::~Bo() { reset(); }
+
+void Bo::reset() noexcept
+{
+	if (!dev_ || !handle_)
+		return;
+	unmap();
+	drm_mica_bo_close c{handle_, 0};
+	dev_->t_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c);
+	handle_ = 0;
+	dev_ = nullptr;
+}
+
+void *Bo::map()
+{
+	if (cpu_)
+		return cpu_;
+	if (!dev_)
+		throw Error(EINVAL, "Bo::map: empty BO");
+	drm_mica_bo_mmap_offset m{handle_, 0, 0};
+	dev_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m, "BO_MMAP_OFFSET");
+	cpu_ = dev_->t_->mmap(m.offset, size_);
+	return cpu_;
+}
+
+void Bo::unmap()
+{
+	if (cpu_ && dev_)
+		dev_->t_->munmap(cpu_, size_);
+	cpu_ = nullptr;
+}
+
+uint64_t Bo::export_token() const
+{
+	drm_mica_bo_export e{handle_, 0, 0};
+	dev_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &e, "BO_EXPORT");
+	return e.token;
+}
+
+// ---- Context ----
+
+Context::~Context()
+{
+	drm_mica_ctx_destroy d{handle_, 0};
+	dev_.t_->ioctl(DRM_IOCTL_MICA_CTX_DESTROY, &d);
+}
+
+bool Context::wait(uint64_t seqno, int64_t timeout_ns, int32_t *job_error)
+{
+	drm_mica_ctx_wait w{};
+	w.ctx = handle_;
+	w.seqno = seqno;
+	w.timeout_ns = timeout_ns;
+	int r = dev_.t_->ioctl(DRM_IOCTL_MICA_CTX_WAIT, &w);
+	if (r == -ETIME)
+		return false;
+	if (r)
+		throw Error(-r, "CTX_WAIT: " + errno_text(-r));
+	if (job_error)
+		*job_error = w.error;
+	return true;
+}
+
+drm_mica_ctx_query Context::query() const
+{
+	drm_mica_ctx_query q{};
+	q.handle = handle_;
+	dev_.ioctl(DRM_IOCTL_MICA_CTX_QUERY, &q, "CTX_QUERY");
+	return q;
+}
+
+bool Context::lost() const
+{
+	return query().status == DRM_MICA_CTX_STATUS_GUILTY;
+}
+
+// ---- SyncObj ----
+
+SyncObj::~SyncObj()
+{
+	drm_mica_sync_destroy d{handle_, 0};
+	dev_.t_->ioctl(DRM_IOCTL_MICA_SYNC_DESTROY, &d);
+}
+
+uint64_t SyncObj::value() const
+{
+	drm_mica_sync_query q{handle_, 0, 0};
+	dev_.ioctl(DRM_IOCTL_MICA_SYNC_QUERY, &q, "SYNC_QUERY");
+	return q.value;
+}
+
+void SyncObj::signal(uint64_t point)
+{
+	drm_mica_sync_signal s{handle_, 0, point};
+	dev_.ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &s, "SYNC_SIGNAL");
+}
+
+bool SyncObj::wait(uint64_t point, int64_t timeout_ns)
+{
+	drm_mica_sync_point p{handle_, 0, point};
+	drm_mica_sync_wait w{};
+	w.points = {sizeof(p), 1, reinterpret_cast<uintptr_t>(&p)};
+	w.timeout_ns = timeout_ns;
+	int r = dev_.t_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w);
+	if (r == -ETIME)
+		return false;
+	if (r)
+		throw Error(-r, "SYNC_WAIT: " + errno_text(-r));
+	return true;
+}
+
+} // namespace mica::winsys

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+// The Mica winsys: what every user-mode driver (Vulkan, OpenCL, tools) uses to talk to the kernel
+// driver. One API over two backends:
+//   drm  a render node whose driver is "mica", through libdrm (drmIoctl, mmap on the fd);
+//   sim  the kernel core and the device model in this process, behind the same ioctls.
+// Device::open() picks drm when such a node exists, else sim; MICA_WINSYS=drm|sim overrides.
+// Every object is thread-safe to use from several threads; failures throw winsys::Error with
+// the ioctl, the errno and a sentence.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "drm/mica_drm.h"
+
+namespace mica::winsys {
+
+class Error : public std::runtime_error {
+public:
+	Error(int err, const std::string &what);
+	int error() const { return err_; } // positive errno (ENODEV, EINVAL, ...)
+
+private:
+	int err_;
+};
+
+enum class Backend { Drm, Sim };
+const char *backend_name(Backend b);
+
+// The transport a backend provides: the uapi ioctls and CPU mappings of BOs.
+class Transport {
+public:
+	virtual ~Transport() = default;
+	virtual int ioctl(unsigned long cmd, void *arg) = 0; // 0 or -errno
+	virtual void *mmap(uint64_t offset, uint64_t size) = 0; // throws
+	virtual void munmap(void *ptr, uint64_t size) = 0;
+	virtual Backend backend() const = 0;
+	virtual std::string description() const = 0;
+};
+
+struct SimOptions {
+	uint32_t revision = 2;		// MICA_REV_*
+	uint32_t cu_count = 2;
+	uint64_t vram_bytes = 256ull << 20;
+	unsigned host_threads = 1;
+	uint64_t watchdog_cycles = 0;	// 0: driver default
+	uint64_t job_timeout_ns = 0;	// 0: driver default
+};
+
+struct OpenOptions {
+	enum class Select { Auto, Drm, Sim } select = Select::Auto; // MICA_WINSYS overrides Auto
+	SimOptions sim;
+};
+
+class Device;
+
+// A buffer object. Move-only; the handle is closed (and the CPU mapping dropped) on destruction.
+class Bo {
+public:
+	Bo() = default;
+	Bo(Bo &&o) noexcept;
+	Bo &operator=(Bo &&o) noexcept;
+	Bo(const Bo &) = delete;
+	Bo &operator=(const Bo &) = delete;
+	~Bo();
+
+	uint32_t handle() const { return handle_; }
+	uint64_t size() const { return size_; }
+	bool is_shader() const { return shader_; }
+	explicit operator bool() const { return handle_ != 0; }
+	void *map();		// cached; throws for shader / NO_MMAP BOs
+	void unmap();
+	uint64_t export_token() const;
+
+private:
+	friend class Device;
+	void reset() noexcept;
+	Device *dev_ = nullptr;
+	uint32_t handle_ = 0;
+	uint64_t size_ = 0;
+	bool shader_ = false;
+	void *cpu_ = nullptr;
+};
+
+// First-fit allocator of GPU virtual addresses in [start, end). Thread-safe.
+class VaAllocator {
+public:
+	VaAllocator(uint64_t start, uint64_t end);
+	uint64_t alloc(uint64_t size, uint64_t align); // throws Error(ENOSPC)
+	void free(uint64_t va, uint64_t size);
+	uint64_t free_bytes() const;
+
+private:
+	struct Range {
+		uint64_t start, end;
+	};
+	mutable std::mutex mu_;
+	std::vector<Range> free_; // sorted, coalesced
+};
+
+// Packs command-processor packets from the generated hardware description (MICA_PKT_*);
+// lengths are checked against mica_packet_table. Only user packets can be built.
+class CommandBuilder {
+public:
+	CommandBuilder &nop(uint32_t payload_dwords = 0);
+	CommandBuilder &set_program(uint64_t va, uint32_t vgprs, uint32_t sgprs);
+	CommandBuilder &set_user_data(uint32_t first, std::span<const uint32_t> values);
+	CommandBuilder &set_user_data_va(uint32_t first, uint64_t va); // a 64-bit address in two SGPRs
+	CommandBuilder &set_shared_size(uint32_t bytes);
+	CommandBuilder &set_workgroup_size(uint32_t x, uint32_t y, uint32_t z);
+	CommandBuilder &dispatch(uint32_t x, uint32_t y, uint32_t z);
+	CommandBuilder &dispatch_indirect(uint64_t va);
+	CommandBuilder &barrier(uint32_t flags);
+	CommandBuilder &dma_copy(uint64_t src, uint64_t dst, uint32_t bytes);
+	CommandBuilder &dma_fill(uint64_t dst, uint32_t value, uint32_t bytes);
+	CommandBuilder &write_data(uint64_t dst, std::span<const uint32_t> values);
+	CommandBuilder &timestamp(uint64_t dst);
+	CommandBuilder &signal(uint64_t dst, uint64_t value);
+	CommandBuilder &wait_mem(uint64_t va, uint64_t ref, uint32_t func);
+	CommandBuilder &chain(uint64_t va, uint32_t dwords);
+
+	std::span<const uint32_t> dwords() const { return dw_; }
+	size_t size() const { return dw_.size(); }
+	void clear() { dw_.clear(); }
+
+private:
+	CommandBuilder &packet(uint32_t op, std::initializer_list<uint32_t> payload);
+	CommandBuilder &packet(uint32_t op, std::span<const uint32_t> head, std::span<const uint32_t> tail);
+	std::vector<uint32_t> dw_;
+};
+
+struct SyncPoint {
+	uint32_t sync = 0; // SyncObj::handle()
+	uint64_t point = 0;
+};
+
+class Context {
+public:
+	~Context();
+	Context(const Context &) = delete;
+	Context &operator=(const Context &) = delete;
+	uint32_t handle() const { return handle_; }
+	uint32_t type() const { return type_; }
+	// Waits for a seqno; false on timeout; throws on failure. *job_error gets 0, -EIO or -ECANCELED.
+	bool wait(uint64_t seqno, int64_t timeout_ns, int32_t *job_error = nullptr);
+	drm_mica_ctx_query query() const;
+	bool lost() const; // guilty: VK_ERROR_DEVICE_LOST
+
+private:
+	friend class Device;
+	Context(Device &dev, uint32_t handle, uint32_t type) : dev_(dev), handle_(handle), type_(type) {}
+	Device &dev_;
+	uint32_t handle_;
+	uint32_t type_;
+};
+
+class SyncObj {
+public:
+	~SyncObj();
+	SyncObj(const SyncObj &) = delete;
+	SyncObj &operator=(const SyncObj &) = delete;
+	uint32_t handle() const { return handle_; }
+	uint64_t value() const;
+	void signal(uint64_t point);
+	bool wait(uint64_t point, int64_t timeout_ns); // false on timeout
+
+private:
+	friend class Device;
+	SyncObj(Device &dev, uint32_t handle) : dev_(dev), handle_(handle) {}
+	Device &dev_;
+	uint32_t handle_;
+};
+
+struct SubmitInfo {
+	std::vector<uint32_t> bos;	// handles kept alive by the job
+	std::vector<SyncPoint> wait;
+	std::vector<SyncPoint> signal;
+};
+
+class Device {
+public:
+	static std::unique_ptr<Device> open(const OpenOptions &opt = {});
+	explicit Device(std::unique_ptr<Transport> t);
+	~Device();
+	Device(const Device &) = delete;
+	Device &operator=(const Device &) = delete;
+
+	Backend backend() const { return t_->backend(); }
+	std::string description() const { return t_->description(); }
+	drm_mica_dev_info query_info() const; // fresh (power profile and generation change)
+	const drm_mica_dev_info &info() const { return info_; } // as at open
+	std::vector<uint64_t> reject_counts() const;
+
+	Bo alloc(uint64_t size, uint32_t flags = 0);
+	Bo import(uint64_t token);
+	// Validates and loads a shader binary; -ENOEXEC (recompile for the active profile) is
+	// reported as Error with error() == ENOEXEC.
+	Bo create_shader(std::span<const uint8_t> binary);
+
+	VaAllocator &va() { return va_; }
+	void bind(const Bo &bo, uint64_t va, uint64_t size, uint32_t perms, uint64_t bo_offset = 0);
+	void unbind(uint64_t va, uint64_t size);
+
+	std::unique_ptr<Context> create_context(uint32_t type = DRM_MICA_CTX_COMPUTE);
+	std::unique_ptr<SyncObj> create_sync(uint64_t initial = 0);
+
+	// Uploads the commands into a fresh command BO mapped in the VM and submits them; the upload
+	// is reclaimed once the job retired. Returns the job's seqno on the context's timeline.
+	uint64_t submit(Context &ctx, std::span<const uint32_t> commands, const SubmitInfo &info = {});
+	uint64_t submit(Context &ctx, const CommandBuilder &cb, const SubmitInfo &info = {})
+	{
+		return submit(ctx, cb.dwords(), info);
+	}
+
+	// Raw uapi access (with errno translated to Error). The name is used in messages.
+	void ioctl(unsigned long cmd, void *arg, const char *name) const;
+	int try_ioctl(unsigned long cmd, void *arg) const { return t_->ioctl(cmd, arg); }
+	Transport &transport() { return *t_; }
+
+private:
+	friend class Bo;
+	friend class Context;
+	friend class SyncObj;
+	struct Upload {
+		uint32_t ctx;
+		uint64_t seqno;
+		uint64_t va;
+		Bo bo;
+	};
+	void reap_uploads(bool all);
+
+	std::unique_ptr<Transport> t_;
+	drm_mica_dev_info info_{};
+	VaAllocator va_;
+	std::mutex upload_mu_;
+	std::vector<Upload> uploads_;
+};
+
+} // namespace mica::winsys

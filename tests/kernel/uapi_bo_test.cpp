@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+// IGT-style tests: DEV_QUERY, BO_*, SHADER_CREATE, and the generic ioctl rules.
+#include "uapi_fixture.h"
+
+#include <cstring>
+
+extern "C" {
+#include "mica_shader_validate.h"
+}
+
+using namespace mica::ktest;
+
+namespace {
+
+using Uapi = UapiTest;
+
+TEST_F(Uapi, IoctlDecodingRules)
+{
+	drm_mica_bo_close c{};
+	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_IOCTL_COUNT, drm_mica_bo_close), &c), -ENOTTY);
+	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE - 1, drm_mica_bo_close), &c), -ENOTTY);
+	// Right number, wrong size: a struct from another uapi version is not guessed at.
+	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CLOSE, drm_mica_bo_create), &c), -EINVAL);
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, reinterpret_cast<void *>(8)), -EFAULT);
+	EXPECT_EQ(mica_um_ioctl(nullptr, DRM_IOCTL_MICA_BO_CLOSE, &c), -EBADF);
+}
+
+TEST_F(Uapi, DevQueryInfo)
+{
+	drm_mica_dev_query q{};
+	q.type = DRM_MICA_DEV_QUERY_INFO;
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), 0);
+	EXPECT_EQ(q.size, sizeof(drm_mica_dev_info));
+	drm_mica_dev_info info{};
+	q.pointer = reinterpret_cast<uintptr_t>(&info);
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), 0);
+	EXPECT_EQ(info.revision, MICA_REV_R2);
+	EXPECT_EQ(info.cu_count, 2u);
+	EXPECT_EQ(info.vram_size, 64ull << 20);
+	EXPECT_LT(info.va_start, info.va_end);
+	EXPECT_EQ(info.power_profile, MICA_PROFILE_PERF);
+	EXPECT_EQ(info.power_generation, 0u);
+	EXPECT_EQ(info.page_size, MICA_PAGE_SIZE);
+	EXPECT_EQ(info.max_contexts, MICA_MAX_CONTEXTS - 1);
+	EXPECT_GT(info.max_cmd_dwords, 0u);
+	// A shorter buffer gets a prefix (older user space).
+	drm_mica_dev_info small{};
+	q.size = 8;
+	q.pointer = reinterpret_cast<uintptr_t>(&small);
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), 0);
+	EXPECT_EQ(small.revision, MICA_REV_R2);
+	EXPECT_EQ(small.vram_size, 0u);
+	q.type = 77;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), -EINVAL);
+	q.type = DRM_MICA_DEV_QUERY_INFO;
+	q.size = sizeof(info);
+	q.pointer = 16;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), -EFAULT);
+}
+
+TEST_F(Uapi, PowerProfileKnobBumpsGeneration)
+{
+	EXPECT_EQ(mica_um_power_profile_store(mdev(), MICA_PROFILE_COUNT), -EINVAL);
+	ASSERT_EQ(mica_um_power_profile_store(mdev(), MICA_PROFILE_LOWPOWER), 0);
+	EXPECT_EQ(mica_um_power_profile_show(mdev()), MICA_PROFILE_LOWPOWER);
+	drm_mica_dev_info info{};
+	drm_mica_dev_query q{DRM_MICA_DEV_QUERY_INFO, sizeof(info), reinterpret_cast<uintptr_t>(&info)};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), 0);
+	EXPECT_EQ(info.power_profile, MICA_PROFILE_LOWPOWER);
+	EXPECT_EQ(info.power_generation, 1u);
+	ASSERT_EQ(mica_um_power_profile_store(mdev(), MICA_PROFILE_LOWPOWER), 0); // no change
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), 0);
+	EXPECT_EQ(info.power_generation, 1u);
+	EXPECT_NE(log().find("power profile 1"), std::string::npos);
+}
+
+TEST_F(Uapi, BoCreate)
+{
+	drm_mica_bo_create c{};
+	c.size = 100;
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CREATE, &c), 0);
+	EXPECT_EQ(c.size, MICA_PAGE_SIZE);
+	EXPECT_NE(c.handle, 0u);
+	drm_mica_bo_create bad{};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CREATE, &bad), -EINVAL); // size 0
+	bad = {4096, 0, 0, 0, 1};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CREATE, &bad), -EINVAL); // pad
+	bad = {4096, 0, 0x80, 0, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CREATE, &bad), -EINVAL); // flags
+	bad = {4096, 5, 0, 0, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CREATE, &bad), -EINVAL); // placement
+	bad = {~0ull, 0, 0, 0, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CREATE, &bad), -ERANGE); // overflows on round-up
+	bad = {1ull << 40, 0, 0, 0, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CREATE, &bad), -ERANGE);
+	// Out of memory: 30 MiB three times on a 64 MiB device.
+	std::vector<uint32_t> handles;
+	int r = 0;
+	for (int i = 0; i < 3 && r == 0; i++) {
+		drm_mica_bo_create big{30ull << 20, 0, 0, 0, 0};
+		r = a_->ioctl(DRM_IOCTL_MICA_BO_CREATE, &big);
+	}
+	EXPECT_EQ(r, -ENOMEM);
+}
+
+TEST_F(Uapi, BoMmapAndClose)
+{
+	uint32_t h = a_->bo(8192);
+	auto *p = static_cast<uint32_t *>(a_->map(h, 8192));
+	ASSERT_NE(p, nullptr);
+	for (int i = 0; i < 2048; i++)
+		ASSERT_EQ(p[i], 0u) << "new BOs are zeroed";
+	drm_mica_bo_mmap_offset m{};
+	m.handle = 999;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m), -ENOENT);
+	m = {h, 1, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m), -EINVAL);
+	m = {h, 0, 0};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m), 0);
+	void *q = nullptr;
+	EXPECT_EQ(mica_um_mmap(a_->file(), m.offset, 8192 + 4096, &q), -EINVAL);
+	EXPECT_EQ(mica_um_mmap(a_->file(), m.offset + 4096, 4096, &q), -EINVAL);
+	EXPECT_EQ(mica_um_mmap(a_->file(), 12345, 4096, &q), -EACCES);
+	EXPECT_EQ(mica_um_mmap(a_->file(), m.offset, 0, &q), -EINVAL);
+	uint32_t nomap = a_->bo(4096, DRM_MICA_BO_NO_MMAP);
+	m = {nomap, 0, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m), -EACCES);
+
+	drm_mica_bo_close c{h, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), 0);
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), -ENOENT);
+	c = {nomap, 1};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), -EINVAL);
+	// The closed BO can no longer be mapped by this file.
+	EXPECT_EQ(mica_um_mmap(a_->file(), m.offset, 4096, &q), -EACCES);
+}
+
+TEST_F(Uapi, ExportImport)
+{
+	auto b = client();
+	uint32_t h = a_->bo(4096);
+	auto *pa = static_cast<uint32_t *>(a_->map(h, 4096));
+	pa[3] = 0xfeedface;
+	drm_mica_bo_export e{h, 0, 0};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &e), 0);
+	EXPECT_NE(e.token, 0u);
+	drm_mica_bo_export again{h, 0, 0};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &again), 0);
+	EXPECT_EQ(again.token, e.token);
+	drm_mica_bo_import i{e.token, 0, 0, 0};
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i), 0);
+	EXPECT_EQ(i.size, 4096u);
+	auto *pb = static_cast<uint32_t *>(b->map(i.handle, 4096));
+	EXPECT_EQ(pb[3], 0xfeedfaceu);
+	drm_mica_bo_import i2{e.token, 0, 0, 0};
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i2), 0);
+	EXPECT_EQ(i2.handle, i.handle);
+
+	drm_mica_bo_import bad{e.token ^ 1, 0, 0, 0};
+	EXPECT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &bad), -ENOENT);
+	bad = {0, 0, 0, 0};
+	EXPECT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &bad), -ENOENT);
+	bad = {e.token, 0, 1, 0};
+	EXPECT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &bad), -EINVAL);
+	drm_mica_bo_export ebad{h, 1, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &ebad), -EINVAL);
+	ebad = {777, 0, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &ebad), -ENOENT);
+
+	// The exporter closing its handle keeps the memory alive for the importer.
+	drm_mica_bo_close c{h, 0};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), 0);
+	EXPECT_EQ(pb[3], 0xfeedfaceu);
+}
+
+TEST_F(Uapi, ShaderCreate)
+{
+	auto bin = make_binary(store_lane_program());
+	drm_mica_shader_create s{};
+	s.binary = reinterpret_cast<uintptr_t>(bin.data());
+	s.size = static_cast<uint32_t>(bin.size());
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SHADER_CREATE, &s), 0);
+	EXPECT_EQ(s.entry_count, 1u);
+	EXPECT_EQ(s.bo_size, MICA_PAGE_SIZE);
+	// Shader code is never CPU visible.
+	drm_mica_bo_mmap_offset m{s.handle, 0, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m), -EACCES);
+
+	drm_mica_shader_create bad = s;
+	bad.flags = 1;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SHADER_CREATE, &bad), -EINVAL);
+	bad = s;
+	bad.size = 0;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SHADER_CREATE, &bad), -EINVAL);
+	bad = s;
+	bad.binary = 64;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SHADER_CREATE, &bad), -EFAULT);
+	bad = s;
+	bad.size = MICA_MAX_SHADER_BYTES + 1;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SHADER_CREATE, &bad), -E2BIG);
+	bad = s;
+	bad.size = static_cast<uint32_t>(bin.size() - 8);
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SHADER_CREATE, &bad), -EINVAL);
+	EXPECT_EQ(rejects(DRM_MICA_REJECT_SH_HEADER), 1u);
+}
+
+// The malicious binary corpus through the ioctl: errno, counter and log line.
+TEST_F(Uapi, MaliciousShadersAreRefusedCountedAndLogged)
+{
+	struct Case {
+		const char *name;
+		Program prog;
+		BinarySpec spec;
+		int err;
+		uint32_t reason;
+	};
+	Program priv;
+	priv.nop(3).op(MICA_OP_S_HALT);
+	Program branch_out;
+	branch_out.nop(3).op(MICA_OP_S_BRANCH, {}, 4096).end();
+	Program no_workaround;
+	no_workaround.op(MICA_OP_GLOBAL_STORE_B32, {NONE, V(1), S(0), V(2)}).end();
+	BinarySpec lowpower;
+	lowpower.profile = MICA_PROFILE_LOWPOWER;
+	BinarySpec r1;
+	r1.revision = MICA_REV_R1;
+	Program undecodable = store_lane_program();
+	undecodable.words[1] |= 1ull << 63; // reserved bits
+	const BinarySpec def;
+	std::vector<Case> cases = {
+		{"privileged", priv, def, -EPERM, DRM_MICA_REJECT_SH_PRIV_INSTRUCTION},
+		{"branch-out", branch_out, def, -EINVAL, DRM_MICA_REJECT_SH_BRANCH_TARGET},
+		{"no-workaround", no_workaround, def, -EINVAL, DRM_MICA_REJECT_SH_WAVE_START_TLB},
+		{"wrong-profile", store_lane_program(), lowpower, -ENOEXEC, DRM_MICA_REJECT_SH_WRONG_PROFILE},
+		{"wrong-revision", store_lane_program(), r1, -ENOEXEC, DRM_MICA_REJECT_SH_WRONG_REVISION},
+		{"undecodable", undecodable, def, -EINVAL, DRM_MICA_REJECT_SH_UNDECODABLE},
+	};
+	for (const Case &c : cases) {
+		SCOPED_TRACE(c.name);
+		uint64_t before = rejects(c.reason);
+		EXPECT_EQ(a_->try_shader(make_binary(c.prog, c.spec)), c.err);
+		EXPECT_EQ(rejects(c.reason), before + 1);
+	}
+	std::string l = log();
+	EXPECT_NE(l.find("reject SH_PRIV_INSTRUCTION"), std::string::npos) << l;
+	EXPECT_NE(l.find("s_halt"), std::string::npos);
+	EXPECT_NE(l.find("reject SH_WAVE_START_TLB"), std::string::npos);
+	EXPECT_NE(l.find("reject SH_WRONG_PROFILE"), std::string::npos);
+}
+
+} // namespace

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// IGT-style fixture: a device model with the kernel core probed on it, and clients that talk to
+// it only through the ioctl entry points (mica_um_ioctl), exactly as a process would.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <mica/kernel/um.h>
+#include <mica/sim/device.h>
+
+#include "shader_builder.h"
+
+namespace mica::ktest {
+
+constexpr uint64_t CMD_VA = 0x10000000;   // each client's command BO
+constexpr uint64_t CMD_BYTES = 256 * 1024;
+
+uint32_t pkt(uint32_t op, uint32_t len);
+inline uint32_t lo32(uint64_t v) { return static_cast<uint32_t>(v); }
+inline uint32_t hi32(uint64_t v) { return static_cast<uint32_t>(v >> 32); }
+
+class Client {
+public:
+	explicit Client(mica_device *mdev);
+	~Client();
+	Client(const Client &) = delete;
+	Client &operator=(const Client &) = delete;
+
+	int ioctl(unsigned long cmd, void *arg) { return mica_um_ioctl(file_, cmd, arg); }
+	mica_file *file() const { return file_; }
+
+	// Each helper asserts success (use ioctl() directly to test failures).
+	uint32_t bo(uint64_t size, uint32_t flags = 0);
+	void *map(uint32_t handle, uint64_t size);
+	void bind(uint32_t handle, uint64_t va, uint64_t size, uint32_t perms, uint64_t bo_offset = 0);
+	int try_bind(uint32_t handle, uint64_t va, uint64_t size, uint32_t perms, uint64_t bo_offset = 0);
+	int unbind(uint64_t va, uint64_t size);
+	uint32_t ctx(uint32_t type = DRM_MICA_CTX_COMPUTE);
+	uint32_t shader(const std::vector<uint8_t> &bin);
+	int try_shader(const std::vector<uint8_t> &bin, uint32_t *handle = nullptr);
+	uint32_t sync(uint64_t initial = 0);
+
+	// Writes dwords into the command BO and submits them; returns 0/-errno, *seqno on success.
+	int submit(uint32_t ctx, const std::vector<uint32_t> &dw, uint64_t *seqno = nullptr,
+		   const std::vector<drm_mica_sync_point> &in = {},
+		   const std::vector<drm_mica_sync_point> &out = {});
+	// Places dwords in the command BO without submitting; returns their VA.
+	uint64_t place(const std::vector<uint32_t> &dw);
+	int submit_va(uint32_t ctx, uint64_t va, uint32_t dwords, uint64_t *seqno = nullptr,
+		      const std::vector<drm_mica_sync_point> &in = {},
+		      const std::vector<drm_mica_sync_point> &out = {});
+	int wait(uint32_t ctx, uint64_t seqno, int64_t timeout_ns = 10'000'000'000, int32_t *error = nullptr);
+	drm_mica_ctx_query query(uint32_t ctx);
+
+	uint32_t *cmd_cpu() const { return cmd_cpu_; }
+
+private:
+	mica_file *file_ = nullptr;
+	uint32_t cmd_bo_ = 0;
+	uint32_t *cmd_cpu_ = nullptr;
+	uint64_t cmd_next_ = 0;
+};
+
+struct DeviceOptions {
+	uint32_t revision = MICA_REV_R2;
+	uint64_t watchdog_cycles = 0;
+	uint64_t job_timeout_ns = 0;
+};
+
+class UapiTest : public ::testing::Test {
+protected:
+	void SetUp() override { start({}); }
+	void TearDown() override;
+	void start(const DeviceOptions &opt);
+	std::unique_ptr<Client> client() { return std::make_unique<Client>(kdev_->get()); }
+	mica_device *mdev() const { return kdev_->get(); }
+	std::string log() const;
+	uint64_t rejects(uint32_t reason) const;
+
+	std::unique_ptr<mica::sim::Device> dev_;
+	std::unique_ptr<mica::kernel::UmDevice> kdev_;
+	std::unique_ptr<Client> a_;
+};
+
+// A stream that sets up store_lane_program at code_va and dispatches one wave that stores
+// (lane + add) at dst.
+std::vector<uint32_t> dispatch_stream(uint64_t code_va, uint64_t dst, uint32_t add, uint32_t lanes = 32);
+
+} // namespace mica::ktest

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// Isolation: two clients cannot read or write each other's memory by any route (handles, mmap
+// offsets, tokens, packet addresses, shader loads and stores, recycled memory), and an MMU fault
+// kills only the faulting context, reported with address and access type.
+#include "uapi_fixture.h"
+
+#include <cstring>
+
+using namespace mica::ktest;
+
+namespace {
+
+constexpr uint64_t SECRET_VA = 0x50000000;
+constexpr uint64_t CODE_VA = 0x60000000;
+constexpr uint32_t RW = DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE;
+
+class Isolation : public UapiTest {
+protected:
+	void SetUp() override
+	{
+		UapiTest::SetUp();
+		b_ = client();
+		secret_ = a_->bo(4096);
+		secret_cpu_ = static_cast<uint32_t *>(a_->map(secret_, 4096));
+		for (int i = 0; i < 1024; i++)
+			secret_cpu_[i] = 0x5ec2e700u + static_cast<uint32_t>(i);
+		a_->bind(secret_, SECRET_VA, 4096, RW);
+	}
+	void TearDown() override
+	{
+		b_.reset(); // clients close before the driver is removed
+		UapiTest::TearDown();
+	}
+	std::unique_ptr<Client> b_;
+	uint32_t secret_ = 0;
+	uint32_t *secret_cpu_ = nullptr;
+};
+
+TEST_F(Isolation, HandlesOffsetsAndTokensAreNotShared)
+{
+	drm_mica_bo_mmap_offset m{secret_, 0, 0};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m), 0);
+	void *p = nullptr;
+	EXPECT_EQ(mica_um_mmap(b_->file(), m.offset, 4096, &p), -EACCES);
+	drm_mica_bo_mmap_offset mb{secret_, 0, 0};
+	// B's handle with the same number is B's own BO (its command buffer), or nothing.
+	if (b_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &mb) == 0) {
+		EXPECT_NE(mb.offset, m.offset);
+	}
+	EXPECT_EQ(b_->try_bind(42, SECRET_VA, 4096, RW), -ENOENT);
+	drm_mica_bo_export e{secret_, 0, 0};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &e), 0);
+	for (uint64_t guess : {e.token + 1, e.token - 1, 1ull, 2ull, ~0ull}) {
+		drm_mica_bo_import i{guess, 0, 0, 0};
+		EXPECT_EQ(b_->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i), -ENOENT);
+	}
+}
+
+TEST_F(Isolation, PacketsCannotReachAnotherClientsMemory)
+{
+	uint32_t ctx = b_->ctx();
+	// B's VM has nothing at A's address.
+	EXPECT_EQ(b_->submit(ctx, {pkt(MICA_PKT_DMA_FILL, 4), lo32(SECRET_VA), hi32(SECRET_VA), 0, 64}), -EACCES);
+	uint32_t mine = b_->bo(4096);
+	b_->bind(mine, SECRET_VA + 0x100000, 4096, RW);
+	EXPECT_EQ(b_->submit(ctx, {pkt(MICA_PKT_DMA_COPY, 5), lo32(SECRET_VA), hi32(SECRET_VA),
+				   lo32(SECRET_VA + 0x100000), hi32(SECRET_VA), 64}),
+		  -EACCES);
+	// The same VA in B's VM is B's own memory.
+	uint32_t same = b_->bo(4096);
+	b_->bind(same, SECRET_VA, 4096, RW);
+	uint64_t seq = 0;
+	ASSERT_EQ(b_->submit(ctx, {pkt(MICA_PKT_DMA_FILL, 4), lo32(SECRET_VA), hi32(SECRET_VA), 0, 4096}, &seq), 0);
+	ASSERT_EQ(b_->wait(ctx, seq), 0);
+	ASSERT_EQ(b_->submit(ctx, {pkt(MICA_PKT_DMA_COPY, 5), lo32(SECRET_VA), hi32(SECRET_VA),
+				   lo32(SECRET_VA + 0x100000), hi32(SECRET_VA), 4096}, &seq), 0);
+	ASSERT_EQ(b_->wait(ctx, seq), 0);
+	auto *got = static_cast<uint32_t *>(b_->map(mine, 4096));
+	for (int i = 0; i < 1024; i++) {
+		ASSERT_EQ(got[i], 0u);
+		ASSERT_EQ(secret_cpu_[i], 0x5ec2e700u + static_cast<uint32_t>(i));
+	}
+}
+
+// A program that loads from s[0:1] and stores the value to s[2:3]: B aims it at A's secret.
+Program load_store_program()
+{
+	Program p;
+	p.nop(3);
+	p.op(MICA_OP_V_SHL_B32, {V(1), LANE_ID, IC(2)});
+	p.nop(1);
+	p.op(MICA_OP_GLOBAL_LOAD_B32, {V(2), V(1), S(0)});
+	p.op(MICA_OP_S_WAITCNT, {}, 0);
+	p.op(MICA_OP_GLOBAL_STORE_B32, {NONE, V(1), S(2), V(2)});
+	p.op(MICA_OP_S_WAITCNT, {}, 0);
+	p.end();
+	return p;
+}
+
+TEST_F(Isolation, ShadersFaultOnAnotherClientsAddressesAndOnlyTheirContextDies)
+{
+	uint32_t bctx = b_->ctx();
+	uint32_t actx = a_->ctx();
+	uint32_t sh = b_->shader(make_binary(load_store_program()));
+	b_->bind(sh, CODE_VA, MICA_PAGE_SIZE, DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	uint32_t out = b_->bo(4096);
+	const uint64_t OUT_VA = 0x70000000;
+	b_->bind(out, OUT_VA, 4096, RW);
+	std::vector<uint32_t> dw = {
+		pkt(MICA_PKT_SET_PROGRAM, 4), lo32(CODE_VA), hi32(CODE_VA), 16, 32,
+		pkt(MICA_PKT_SET_USER_DATA, 5), 0, lo32(SECRET_VA), hi32(SECRET_VA), lo32(OUT_VA), hi32(OUT_VA),
+		pkt(MICA_PKT_SET_WORKGROUP_SIZE, 3), 32, 1, 1,
+		pkt(MICA_PKT_DISPATCH, 3), 1, 1, 1,
+	};
+	uint64_t seq = 0;
+	ASSERT_EQ(b_->submit(bctx, dw, &seq), 0) << "addresses in registers are the MMU's job";
+	int32_t err = 0;
+	ASSERT_EQ(b_->wait(bctx, seq, 10'000'000'000, &err), 0);
+	EXPECT_EQ(err, -EIO);
+	auto q = b_->query(bctx);
+	EXPECT_EQ(q.status, static_cast<uint32_t>(DRM_MICA_CTX_STATUS_GUILTY));
+	EXPECT_EQ(q.fault, static_cast<uint32_t>(MICA_FAULT_MMU_UNMAPPED));
+	EXPECT_EQ(q.fault_addr & ~0xfffull, SECRET_VA);
+	EXPECT_EQ(q.fault_access, static_cast<uint32_t>(MICA_ACCESS_READ));
+	EXPECT_GE(q.fault_pc, CODE_VA);
+	EXPECT_EQ(q.reset_count, 1u);
+	auto *o = static_cast<uint32_t *>(b_->map(out, 4096));
+	for (int i = 0; i < 32; i++)
+		EXPECT_EQ(o[i], 0u) << "nothing of A's leaked";
+	// The guilty context's later submits are refused; a fresh one works; A never noticed.
+	EXPECT_EQ(b_->submit(bctx, {pkt(MICA_PKT_NOP, 0)}), -ECANCELED);
+	uint32_t fresh = b_->ctx();
+	ASSERT_EQ(b_->submit(fresh, {pkt(MICA_PKT_NOP, 0)}, &seq), 0);
+	EXPECT_EQ(b_->wait(fresh, seq), 0);
+	ASSERT_EQ(a_->submit(actx, {pkt(MICA_PKT_WRITE_DATA, 3), lo32(SECRET_VA), hi32(SECRET_VA), 7}, &seq), 0);
+	EXPECT_EQ(a_->wait(actx, seq, 10'000'000'000, &err), 0);
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(secret_cpu_[0], 7u);
+	EXPECT_EQ(a_->query(actx).status, static_cast<uint32_t>(DRM_MICA_CTX_STATUS_OK));
+	EXPECT_NE(log().find("MMU_UNMAPPED"), std::string::npos) << log();
+}
+
+TEST_F(Isolation, WritesToReadOnlyMappingsFaultWithWriteAccess)
+{
+	uint32_t ctx = a_->ctx();
+	uint32_t ro = a_->bo(4096);
+	const uint64_t RO_VA = 0x71000000;
+	a_->bind(ro, RO_VA, 4096, DRM_MICA_BIND_READ);
+	a_->bind(a_->shader(make_binary(store_lane_program())), CODE_VA, MICA_PAGE_SIZE,
+		 DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	uint64_t seq = 0;
+	ASSERT_EQ(a_->submit(ctx, dispatch_stream(CODE_VA, RO_VA, 1), &seq), 0);
+	int32_t err = 0;
+	ASSERT_EQ(a_->wait(ctx, seq, 10'000'000'000, &err), 0);
+	EXPECT_EQ(err, -EIO);
+	auto q = a_->query(ctx);
+	EXPECT_EQ(q.fault, static_cast<uint32_t>(MICA_FAULT_MMU_PERMISSION));
+	EXPECT_EQ(q.fault_access, static_cast<uint32_t>(MICA_ACCESS_WRITE));
+	EXPECT_EQ(q.fault_addr & ~0xfffull, RO_VA);
+	EXPECT_EQ(static_cast<uint32_t *>(a_->map(ro, 4096))[0], 0u);
+}
+
+TEST_F(Isolation, FreedMemoryComesBackZeroed)
+{
+	drm_mica_bo_close c{secret_, 0};
+	ASSERT_EQ(a_->unbind(SECRET_VA, 4096), 0);
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), 0);
+	for (int n = 0; n < 4; n++) {
+		uint32_t h = b_->bo(4096);
+		auto *p = static_cast<uint32_t *>(b_->map(h, 4096));
+		for (int i = 0; i < 1024; i++)
+			ASSERT_EQ(p[i], 0u);
+	}
+}
+
+TEST_F(Isolation, UnmappedMemoryIsNoLongerReachable)
+{
+	uint32_t ctx = a_->ctx();
+	ASSERT_EQ(a_->unbind(SECRET_VA, 4096), 0);
+	EXPECT_EQ(a_->submit(ctx, {pkt(MICA_PKT_DMA_FILL, 4), lo32(SECRET_VA), hi32(SECRET_VA), 0, 4}), -EACCES);
+	EXPECT_EQ(secret_cpu_[0], 0x5ec2e700u);
+}
+
+} // namespace

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+// Winsys tests over the sim backend (the drm backend is exercised up to "no mica render node").
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include <mica/winsys/winsys.h>
+
+#include "shader_builder.h"
+
+using namespace mica::winsys;
+using namespace mica::ktest;
+
+namespace {
+
+class EnvGuard {
+public:
+	explicit EnvGuard(const char *value)
+	{
+		if (const char *old = std::getenv("MICA_WINSYS"))
+			old_ = old, had_ = true;
+		if (value)
+			setenv("MICA_WINSYS", value, 1);
+		else
+			unsetenv("MICA_WINSYS");
+	}
+	~EnvGuard()
+	{
+		if (had_)
+			setenv("MICA_WINSYS", old_.c_str(), 1);
+		else
+			unsetenv("MICA_WINSYS");
+	}
+
+private:
+	std::string old_;
+	bool had_ = false;
+};
+
+OpenOptions sim_options()
+{
+	OpenOptions o;
+	o.select = OpenOptions::Select::Sim;
+	o.sim.vram_bytes = 64ull << 20;
+	return o;
+}
+
+TEST(WinsysOpen, EnvironmentSelectsTheBackend)
+{
+	{
+		EnvGuard env("sim");
+		auto dev = Device::open();
+		EXPECT_EQ(dev->backend(), Backend::Sim);
+		EXPECT_EQ(dev->info().revision, MICA_REV_R2);
+	}
+	{
+		EnvGuard env("drm");
+		try {
+			Device::open();
+			FAIL() << "there is no mica render node on this machine";
+		} catch (const Error &e) {
+			EXPECT_EQ(e.error(), ENODEV);
+			EXPECT_NE(std::string(e.what()).find("mica render node"), std::string::npos) << e.what();
+		}
+	}
+	{
+		EnvGuard env("vulkan");
+		try {
+			Device::open();
+			FAIL();
+		} catch (const Error &e) {
+			EXPECT_EQ(e.error(), EINVAL);
+			EXPECT_NE(std::string(e.what()).find("MICA_WINSYS=vulkan"), std::string::npos);
+		}
+	}
+	{
+		EnvGuard env(nullptr);
+		auto dev = Device::open();
+		EXPECT_EQ(dev->backend(), Backend::Sim) << "auto: no mica node, so sim";
+	}
+}
+
+TEST(VaAllocator, FirstFitAlignedAndCoalescing)
+{
+	VaAllocator va(0x10000, 0x100000);
+	uint64_t a = va.alloc(0x1000, 0x1000);
+	EXPECT_EQ(a, 0x10000u);
+	uint64_t b = va.alloc(0x3000, 0x10000);
+	EXPECT_EQ(b, 0x20000u);
+	uint64_t c = va.alloc(0x1000, 0x1000);
+	EXPECT_EQ(c, 0x11000u) << "the hole before b is used first";
+	va.free(a, 0x1000);
+	va.free(c, 0x1000);
+	va.free(b, 0x3000);
+	EXPECT_EQ(va.free_bytes(), 0xf0000u);
+	EXPECT_EQ(va.alloc(0xf0000, 0x1000), 0x10000u) << "everything coalesced back";
+	EXPECT_THROW(va.alloc(0x1000, 0x1000), Error);
+	EXPECT_THROW(va.alloc(0, 0x1000), Error);
+	EXPECT_THROW(va.alloc(0x1000, 3), Error);
+}
+
+TEST(CommandBuilder, PacksFromTheHardwareDescription)
+{
+	CommandBuilder cb;
+	const uint32_t vals[] = {1, 2, 3};
+	cb.write_data(0x1234567890ull, vals).dispatch(4, 5, 6).signal(0x1000, 0x200000003ull);
+	auto dw = cb.dwords();
+	ASSERT_EQ(dw.size(), 6u + 4u + 6u);
+	EXPECT_EQ(dw[0], MICA_PKT_HEADER(MICA_PKT_WRITE_DATA, 5));
+	EXPECT_EQ(dw[1], 0x34567890u);
+	EXPECT_EQ(dw[2], 0x12u);
+	EXPECT_EQ(dw[5], 3u);
+	EXPECT_EQ(dw[6], MICA_PKT_HEADER(MICA_PKT_DISPATCH, 3));
+	EXPECT_EQ(dw[10], MICA_PKT_HEADER(MICA_PKT_SIGNAL, 5));
+	EXPECT_EQ(dw[13], 3u);
+	EXPECT_EQ(dw[14], 2u);
+	EXPECT_EQ(dw[15], 0u) << "no interrupt flag from user space";
+	std::vector<uint32_t> too_many(17, 0);
+	EXPECT_THROW(cb.set_user_data(0, too_many), std::invalid_argument);
+	EXPECT_THROW(cb.set_user_data(15, std::span<const uint32_t>(too_many.data(), 2)), std::invalid_argument);
+	std::vector<uint32_t> huge(300, 0);
+	EXPECT_THROW(cb.write_data(0, huge), std::invalid_argument);
+}
+
+class Winsys : public ::testing::Test {
+protected:
+	void SetUp() override { dev_ = Device::open(sim_options()); }
+	std::unique_ptr<Device> dev_;
+};
+
+TEST_F(Winsys, BoAllocMapBindAndSubmit)
+{
+	auto ctx = dev_->create_context();
+	Bo data = dev_->alloc(8192);
+	auto *cpu = static_cast<uint32_t *>(data.map());
+	uint64_t va = dev_->va().alloc(data.size(), MICA_PAGE_SIZE);
+	dev_->bind(data, va, data.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	CommandBuilder cb;
+	const uint32_t vals[] = {0xaa, 0xbb};
+	cb.dma_fill(va + 4096, 0x77, 64).write_data(va, vals);
+	uint64_t seq = dev_->submit(*ctx, cb, {{data.handle()}, {}, {}});
+	int32_t err = 1;
+	ASSERT_TRUE(ctx->wait(seq, 10'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(cpu[0], 0xaau);
+	EXPECT_EQ(cpu[1], 0xbbu);
+	EXPECT_EQ(cpu[1024 + 15], 0x77u);
+	EXPECT_FALSE(ctx->lost());
+}
+
+TEST_F(Winsys, DispatchAShader)
+{
+	auto ctx = dev_->create_context();
+	Bo code = dev_->create_shader(make_binary(store_lane_program()));
+	EXPECT_TRUE(code.is_shader());
+	EXPECT_THROW(code.map(), Error);
+	uint64_t code_va = dev_->va().alloc(code.size(), MICA_CODE_ALIGNMENT);
+	dev_->bind(code, code_va, code.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	Bo out = dev_->alloc(4096);
+	uint64_t out_va = dev_->va().alloc(4096, 4096);
+	dev_->bind(out, out_va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	CommandBuilder cb;
+	const uint32_t add[] = {300};
+	cb.set_program(code_va, 16, 32).set_user_data_va(0, out_va).set_user_data(2, add)
+		.set_workgroup_size(32, 1, 1).dispatch(1, 1, 1);
+	uint64_t seq = dev_->submit(*ctx, cb);
+	ASSERT_TRUE(ctx->wait(seq, 10'000'000'000));
+	auto *o = static_cast<uint32_t *>(out.map());
+	for (uint32_t lane = 0; lane < 32; lane++)
+		EXPECT_EQ(o[lane], 300 + lane);
+}
+
+TEST_F(Winsys, ErrorsCarryErrnoAndReason)
+{
+	auto ctx = dev_->create_context();
+	std::vector<uint32_t> priv = {MICA_PKT_HEADER(MICA_PKT_SET_POWER_PROFILE, 1), 1};
+	try {
+		dev_->submit(*ctx, priv);
+		FAIL();
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), EPERM);
+		EXPECT_NE(std::string(e.what()).find("SUBMIT"), std::string::npos);
+	}
+	EXPECT_EQ(dev_->reject_counts()[DRM_MICA_REJECT_CS_PRIV_PACKET], 1u);
+	BinarySpec lp;
+	lp.profile = MICA_PROFILE_LOWPOWER;
+	try {
+		dev_->create_shader(make_binary(store_lane_program(), lp));
+		FAIL();
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), ENOEXEC);
+		EXPECT_NE(std::string(e.what()).find("recompile"), std::string::npos);
+	}
+	EXPECT_THROW(dev_->alloc(0), Error);
+	EXPECT_THROW(dev_->import(12345), Error);
+}
+
+TEST_F(Winsys, SyncObjectsAndTimeouts)
+{
+	auto ctx = dev_->create_context();
+	auto gate = dev_->create_sync();
+	auto done = dev_->create_sync();
+	uint64_t seq = dev_->submit(*ctx, CommandBuilder().nop(), {{}, {{gate->handle(), 1}}, {{done->handle(), 1}}});
+	EXPECT_FALSE(ctx->wait(seq, 1'000'000));
+	EXPECT_FALSE(done->wait(1, 1'000'000));
+	gate->signal(1);
+	EXPECT_TRUE(done->wait(1, 10'000'000'000));
+	EXPECT_EQ(done->value(), 1u);
+	EXPECT_TRUE(ctx->wait(seq, 0));
+}
+
+TEST_F(Winsys, SharingBetweenDevicesOfOneProcessIsByToken)
+{
+	// Two winsys devices over one sim device would need a shared model; within one device, an
+	// export token re-imports to the same handle.
+	Bo bo = dev_->alloc(4096);
+	static_cast<uint32_t *>(bo.map())[0] = 99;
+	uint64_t token = bo.export_token();
+	EXPECT_NE(token, 0u);
+	drm_mica_bo_import i{token, 0, 0, 0};
+	dev_->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i, "BO_IMPORT");
+	EXPECT_EQ(i.handle, bo.handle());
+}
+
+TEST_F(Winsys, ThreadSafeSubmission)
+{
+	constexpr int kThreads = 4, kJobs = 20;
+	Bo data = dev_->alloc(4096);
+	auto *cpu = static_cast<uint32_t *>(data.map());
+	uint64_t va = dev_->va().alloc(4096, 4096);
+	dev_->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	std::vector<std::thread> threads;
+	for (int t = 0; t < kThreads; t++) {
+		threads.emplace_back([&, t] {
+			auto ctx = dev_->create_context();
+			uint64_t last = 0;
+			for (int j = 0; j < kJobs; j++) {
+				const uint32_t v[] = {static_cast<uint32_t>(t * 1000 + j)};
+				last = dev_->submit(*ctx, CommandBuilder().write_data(va + 4 * t, v));
+			}
+			EXPECT_TRUE(ctx->wait(last, 30'000'000'000));
+		});
+	}
+	for (auto &th : threads)
+		th.join();
+	for (int t = 0; t < kThreads; t++)
+		EXPECT_EQ(cpu[t], static_cast<uint32_t>(t * 1000 + kJobs - 1));
+}
+
+TEST_F(Winsys, LostContextIsReported)
+{
+	OpenOptions o = sim_options();
+	o.sim.watchdog_cycles = 200000;
+	dev_ = Device::open(o);
+	auto ctx = dev_->create_context();
+	Bo code = dev_->create_shader(make_binary(endless_program()));
+	uint64_t code_va = dev_->va().alloc(code.size(), MICA_CODE_ALIGNMENT);
+	dev_->bind(code, code_va, code.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	CommandBuilder cb;
+	cb.set_program(code_va, 16, 32).set_workgroup_size(32, 1, 1).dispatch(1, 1, 1);
+	uint64_t seq = dev_->submit(*ctx, cb);
+	int32_t err = 0;
+	ASSERT_TRUE(ctx->wait(seq, 30'000'000'000, &err));
+	EXPECT_EQ(err, -EIO);
+	EXPECT_TRUE(ctx->lost());
+	try {
+		dev_->submit(*ctx, CommandBuilder().nop());
+		FAIL();
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), ECANCELED);
+		EXPECT_NE(std::string(e.what()).find("device lost"), std::string::npos);
+	}
+}
+
+} // namespace
