@@ -1,0 +1,258 @@
+// The compilation pipeline, in order:
+//   prepare_spirv (SPIRV-Tools validate + canonicalise) -> spirv_to_ir -> constant_fold -> dce
+//   -> cse -> licm -> constant_fold -> dce -> split_critical_edges -> uniformity -> isel (with
+//   exec-mask control flow) -> schedule -> register_allocate -> lower_to_asm -> insert_waits
+//   -> insert_hazard_nops -> encode_program -> BinaryImage.
+#include <algorithm>
+
+#include "compiler_internal.h"
+#include "machine.h"
+#include "passes.h"
+#include "spirv_prepare.h"
+#include "spirv_to_ir.h"
+
+namespace mica::compiler {
+
+using namespace ir;
+
+namespace {
+
+bool check(const Program &p, const Options &o, const char *after, std::string &error)
+{
+	if (!o.verify_ir)
+		return true;
+	std::string v = verify(p);
+	if (v.empty())
+		return true;
+	error = std::string("internal error: IR invalid after ") + after + ": " + v;
+	return false;
+}
+
+} // namespace
+
+bool run_mid_passes(Program &mid, const Options &opts, std::string &log, std::string &error)
+{
+	auto step = [&](const char *name, auto fn) {
+		fn(mid);
+		if (opts.print_passes)
+			log += "; after " + std::string(name) + "\n" + print_program(mid);
+		return check(mid, opts, name, error);
+	};
+	if (!check(mid, opts, "spirv_to_ir", error))
+		return false;
+	if (opts.print_passes)
+		log += "; after spirv_to_ir\n" + print_program(mid);
+	if (opts.opt_level >= 1) {
+		if (!step("constant_fold", constant_fold) || !step("dce", dce))
+			return false;
+	}
+	if (opts.opt_level >= 2) {
+		if (!step("cse", cse) || !step("licm", licm) || !step("constant_fold", constant_fold) || !step("dce", dce))
+			return false;
+	}
+	return step("split_critical_edges", split_critical_edges) && step("uniformity", uniformity);
+}
+
+bool compile_machine(Program &m, const Options &opts, CompileResult &result, std::string &error, AsmProgram *asm_out)
+{
+	m.revision = opts.revision;
+	m.power_profile = opts.power_profile;
+	bool allocated = !m.temp_reg.empty();
+	for (size_t t = 1; allocated && t < m.temps.size(); t++)
+		allocated = m.temp_reg[t] != 0xffff;
+	if (m.temps.size() <= 1)
+		allocated = true;
+	m.compute_linear_cfg();
+	if (!allocated) {
+		if (!check(m, opts, "isel", error))
+			return false;
+		if (opts.opt_level >= 2) {
+			schedule(m);
+			if (!check(m, opts, "schedule", error))
+				return false;
+		}
+		if (opts.print_passes)
+			result.pass_log += "; after isel/schedule\n" + print_program(m);
+		if (!register_allocate(m, error) || !check(m, opts, "register_allocate", error))
+			return false;
+	} else {
+		if (m.vgprs_used == 0)
+			m.vgprs_used = kReservedVgprs;
+		if (m.sgprs_used == 0)
+			m.sgprs_used = kReservedSgprs;
+		// Registers named directly in assembly count too.
+		for (const Block &b : m.blocks)
+			for (const Instr &ins : b.instrs) {
+				auto note = [&](const Operand &o) {
+					if (o.kind != Operand::Kind::reg)
+						return;
+					if (is_vgpr_code(o.reg))
+						m.vgprs_used = std::max<uint32_t>(m.vgprs_used, o.reg - MICA_OPND_VGPR_FIRST + o.size);
+					if (is_sgpr_code(o.reg))
+						m.sgprs_used = std::max<uint32_t>(m.sgprs_used, o.reg - MICA_OPND_SGPR_FIRST + o.size);
+				};
+				for (const Operand &o : ins.ops)
+					note(o);
+				for (const Operand &o : ins.defs)
+					note(o);
+			}
+	}
+	result.final_ir = print_program(m);
+	if (opts.print_passes)
+		result.pass_log += "; after register_allocate\n" + result.final_ir;
+	AsmProgram as;
+	if (!lower_to_asm(m, as, error))
+		return false;
+	HazardPassStats hs;
+	if (opts.waitcnt_pass)
+		insert_waits(as, hs);
+	if (opts.hazard_pass)
+		insert_hazard_nops(as, hs);
+	if (opts.print_passes)
+		result.pass_log += "; after waitcnt and hazard passes\n" + print_asm(as);
+	std::vector<uint8_t> code;
+	if (!encode_program(as, code, error))
+		return false;
+	BinaryImage &img = result.binary;
+	img = BinaryImage{};
+	img.target_revision = (uint16_t)opts.revision;
+	img.power_profile = (uint16_t)opts.power_profile;
+	img.code = std::move(code);
+	BinaryEntry e;
+	e.name = opts.entry_point;
+	e.code_offset = 0;
+	e.vgpr_count = (uint16_t)m.vgprs_used;
+	e.sgpr_count = (uint16_t)m.sgprs_used;
+	e.shared_bytes = m.shared_bytes;
+	for (int d = 0; d < 3; d++)
+		e.wg_size[d] = (uint16_t)m.wg_size[d];
+	img.entries.push_back(e);
+	Stats &s = result.stats;
+	s = Stats{};
+	for (const AsmBlock &b : as.blocks)
+		s.instructions += (uint32_t)b.insts.size();
+	s.code_bytes = (uint32_t)img.code.size();
+	s.vgprs = m.vgprs_used;
+	s.sgprs = m.sgprs_used;
+	s.spills = m.spills;
+	s.shared_bytes = m.shared_bytes;
+	// Occupancy: mica.toml gives register files per wave (fixed), not per CU, so only shared memory
+	// limits residency: workgroups per CU = max_shared_bytes / shared_bytes, in waves (cap 32).
+	uint32_t inv = m.wg_size[0] * m.wg_size[1] * m.wg_size[2];
+	uint32_t waves = (inv + MICA_WAVE_SIZE - 1) / MICA_WAVE_SIZE;
+	uint32_t groups = m.shared_bytes ? MICA_MAX_SHARED_BYTES / m.shared_bytes : 32;
+	s.waves_per_cu = std::min<uint32_t>(32, std::max<uint32_t>(1, groups) * waves);
+	s.estimated_cycles = estimate_cycles(as);
+	s.nops_per_hazard = hs.nops_per_hazard;
+	s.nop_cycles_per_hazard = hs.cycles_per_hazard;
+	for (uint32_t n : hs.nops_per_hazard)
+		s.nops_inserted += n;
+	s.waits_inserted = hs.waits;
+	if (asm_out)
+		*asm_out = std::move(as);
+	return true;
+}
+
+std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t> words, const Options &opts)
+{
+	if (opts.revision != MICA_REV_R1 && opts.revision != MICA_REV_R2)
+		return CompileError{"unknown chip revision " + std::to_string(opts.revision)};
+	if (opts.power_profile != MICA_PROFILE_PERF && opts.power_profile != MICA_PROFILE_LOWPOWER)
+		return CompileError{"unknown power profile " + std::to_string(opts.power_profile)};
+	PrepareResult prep = prepare_spirv(words, opts.spec_constants, opts.opt_level);
+	if (!prep.ok)
+		return CompileError{prep.error};
+	CompileResult result;
+	Program mid;
+	std::string error;
+	if (!spirv_to_ir(prep.words, opts.entry_point, mid, error))
+		return CompileError{error};
+	mid.revision = opts.revision;
+	mid.power_profile = opts.power_profile;
+	if (!run_mid_passes(mid, opts, result.pass_log, error))
+		return CompileError{error, result.pass_log};
+	Program machine;
+	if (!isel(mid, machine, error))
+		return CompileError{error, result.pass_log};
+	if (!compile_machine(machine, opts, result, error))
+		return CompileError{error, result.pass_log};
+	return result;
+}
+
+std::variant<CompileResult, CompileError> compile_assembly(const std::string &text, const Options &opts)
+{
+	Program m;
+	std::string error;
+	if (!parse_program(text, m, error))
+		return CompileError{"assembly: " + error};
+	if (m.level != Level::machine)
+		return CompileError{"assembly input must be a 'program machine' listing"};
+	for (const Block &b : m.blocks)
+		for (const Instr &ins : b.instrs)
+			if (ins.op != Op::mach)
+				return CompileError{std::string("assembly: '") + op_name(ins.op) + "' is not a Mica instruction"};
+	CompileResult result;
+	if (!compile_machine(m, opts, result, error))
+		return CompileError{error};
+	return result;
+}
+
+std::variant<std::vector<Violation>, std::string> verify_binary(const BinaryImage &img, int revision, int profile)
+{
+	std::vector<Violation> all;
+	for (const BinaryEntry &e : img.entries) {
+		AsmProgram p;
+		std::string error;
+		if (!decode_program(img.code, e.code_offset, p, error))
+			return "entry '" + e.name + "': " + error;
+		p.revision = revision >= 0 ? (uint32_t)revision : img.target_revision;
+		p.power_profile = profile >= 0 ? (uint32_t)profile : img.power_profile;
+		auto v = verify_hazards(p);
+		all.insert(all.end(), v.begin(), v.end());
+	}
+	return all;
+}
+
+} // namespace mica::compiler
+
+namespace mica::compiler {
+
+std::variant<CompileResult, CompileError> finish_code(std::span<const uint8_t> code, const BinaryEntry &entry,
+                                                      const Options &opts)
+{
+	AsmProgram as;
+	std::string error;
+	if (!decode_program(code, entry.code_offset, as, error))
+		return CompileError{error};
+	as.revision = opts.revision;
+	as.power_profile = opts.power_profile;
+	HazardPassStats hs;
+	if (opts.waitcnt_pass)
+		insert_waits(as, hs);
+	if (opts.hazard_pass)
+		insert_hazard_nops(as, hs);
+	CompileResult r;
+	if (!encode_program(as, r.binary.code, error))
+		return CompileError{error};
+	r.binary.target_revision = (uint16_t)opts.revision;
+	r.binary.power_profile = (uint16_t)opts.power_profile;
+	BinaryEntry e = entry;
+	e.code_offset = 0;
+	r.binary.entries.push_back(e);
+	for (const AsmBlock &b : as.blocks)
+		r.stats.instructions += (uint32_t)b.insts.size();
+	r.stats.code_bytes = (uint32_t)r.binary.code.size();
+	r.stats.vgprs = e.vgpr_count;
+	r.stats.sgprs = e.sgpr_count;
+	r.stats.shared_bytes = e.shared_bytes;
+	r.stats.estimated_cycles = estimate_cycles(as);
+	r.stats.nops_per_hazard = hs.nops_per_hazard;
+	r.stats.nop_cycles_per_hazard = hs.cycles_per_hazard;
+	for (uint32_t n : hs.nops_per_hazard)
+		r.stats.nops_inserted += n;
+	r.stats.waits_inserted = hs.waits;
+	r.final_ir = print_asm(as);
+	return r;
+}
+
+} // namespace mica::compiler

@@ -1,0 +1,69 @@
+// Public API of the Mica compiler: SPIR-V (or GLSL compute source) in, Mica shader binary out.
+// The Vulkan driver and micac call this; everything else in src/compiler is internal.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "mica/compiler/binary_image.h"
+
+namespace mica::compiler {
+
+struct Options {
+	uint32_t revision = 2;          // MICA_REV_R1 / MICA_REV_R2
+	uint32_t power_profile = 0;     // MICA_PROFILE_PERF / MICA_PROFILE_LOWPOWER
+	int opt_level = 2;              // 0: no IR optimisation passes, 1: cleanups, 2: + CSE, LICM, scheduling
+	std::string entry_point = "main";
+	std::map<uint32_t, uint32_t> spec_constants;   // SpecId -> 32-bit value
+	// Debugging switches (micac --no-hazard-pass, tests): leave hazards or waits out.
+	bool hazard_pass = true;
+	bool waitcnt_pass = true;
+	bool verify_ir = true;           // run the IR verifier between passes
+	bool print_passes = false;       // dump the IR after every pass to 'pass_log'
+};
+
+// Per hazard rule (index = MICA_HAZARD_* id) how many NOP cycles were inserted for it.
+struct Stats {
+	uint32_t instructions = 0;
+	uint32_t code_bytes = 0;
+	uint32_t vgprs = 0;
+	uint32_t sgprs = 0;
+	uint32_t spills = 0;
+	uint32_t shared_bytes = 0;
+	uint32_t waves_per_cu = 0;       // occupancy estimate
+	uint64_t estimated_cycles = 0;   // static estimate of one wave's issue cycles (loops counted once)
+	uint32_t nops_inserted = 0;
+	uint32_t waits_inserted = 0;
+	std::vector<uint32_t> nop_cycles_per_hazard;   // indexed by hazard id
+	std::vector<uint32_t> nops_per_hazard;         // s_nop instructions attributed to each rule
+};
+
+struct CompileResult {
+	BinaryImage binary;
+	Stats stats;
+	std::string pass_log;            // filled when Options::print_passes
+	std::string final_ir;            // machine IR after register allocation (for tests / --ir)
+};
+
+// A compile error: what failed and why, e.g. "unsupported SPIR-V capability Float16".
+struct CompileError {
+	CompileError(std::string m = {}, std::string log = {}) : message(std::move(m)), pass_log(std::move(log)) {}
+	std::string message;
+	std::string pass_log;            // IR dumps up to the failure when Options::print_passes
+};
+
+std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t> words,
+                                                        const Options &options);
+
+// GLSL compute shader through glslang (Vulkan 1.2 / SPIR-V 1.5 semantics).
+std::variant<std::vector<uint32_t>, CompileError> glsl_to_spirv(const std::string &source,
+                                                              const std::string &filename);
+
+std::string format_stats(const Stats &stats, bool json);
+
+} // namespace mica::compiler

@@ -1,0 +1,403 @@
+// Structured control flow -> EXEC-mask operations (part of instruction selection; see the
+// comment at the top of isel.cpp and docs/compiler.md "Uniformity and control flow").
+#include "isel_internal.h"
+
+namespace mica::compiler::isel_detail {
+
+uint32_t Isel::follow(uint32_t b)
+{
+	// A block that only branches (split edges) leads to its target.
+	const Block &bl = mid_.blocks[b];
+	if (bl.instrs.size() == 1 && bl.instrs[0].op == Op::br && bl.merge == Block::Merge::none)
+		return bl.instrs[0].ops[0].id;
+	return b;
+}
+
+// kind: 0 break, 1 continue, 2 switch break, 3 back edge
+bool Isel::exit_kind(uint32_t t, size_t &ci, int &kind)
+{
+	for (size_t i = ctx_.size(); i-- > 0;) {
+		const Ctx &c = ctx_[i];
+		if (c.k == Ctx::K::loop) {
+			if (t == c.merge) { ci = i; kind = 0; return true; }
+			if (t == c.cont) { ci = i; kind = 1; return true; }
+			if (t == c.header) { ci = i; kind = 3; return true; }
+		} else if (t == c.merge) {
+			ci = i;
+			kind = 2;
+			return true;
+		}
+	}
+	return false;
+}
+
+void Isel::do_exit(size_t ci, int kind)
+{
+	Ctx &c = ctx_[ci];
+	if (kind == 0)
+		emit(MICA_OP_S_OR_B32, c.brk, {c.brk, exec()});
+	else if (kind == 1)
+		emit(MICA_OP_S_OR_B32, c.contm, {c.contm, exec()});
+	for (size_t i = ci; i < ctx_.size(); i++)
+		emit(MICA_OP_S_ANDN2_B32, ctx_[i].active, {ctx_[i].active, exec()});
+	emit(MICA_OP_S_MOV_B32, exec(), {Operand::c32(0)});
+	if (kind == 0)
+		c.break_from.push_back(cur_);
+	else if (kind == 1)
+		c.cont_from.push_back(cur_);
+	else
+		c.break_from.push_back(cur_);
+}
+
+void Isel::phi_copies(uint32_t from, uint32_t to)
+{
+	std::vector<std::pair<Operand, Operand>> copies;   // dst, src
+	for (const Instr &phi : mid_.blocks[to].instrs) {
+		if (phi.op != Op::phi)
+			break;
+		for (size_t i = 0; i + 1 < phi.ops.size(); i += 2)
+			if (phi.ops[i + 1].id == from)
+				copies.push_back({phi.defs[0], phi.ops[i]});
+	}
+	if (copies.empty())
+		return;
+	// Parallel copy: read every source before writing any destination.
+	std::vector<Operand> staged;
+	for (auto &[dst, src] : copies) {
+		if (copies.size() == 1 || src.is_const()) {
+			staged.push_back(src);
+			continue;
+		}
+		RegClass rc = out_.temps[dst.id];
+		Operand t = out_.new_def(rc);
+		if (rc.bank == Bank::mask)
+			emit(MICA_OP_S_MOV_B32, t, {to_mask(src)});
+		else
+			copy_into(t, src);
+		staged.push_back(t);
+	}
+	for (size_t i = 0; i < copies.size(); i++) {
+		Operand dst = copies[i].first;
+		if (out_.temps[dst.id].bank == Bank::mask) {
+			// Only the lanes taking this edge get the new value.
+			Operand m = to_mask(staged[i]);
+			Operand a = tmp(Bank::mask), b = tmp(Bank::mask);
+			emit(MICA_OP_S_ANDN2_B32, a, {dst, exec()});
+			emit(MICA_OP_S_AND_B32, b, {m, exec()});
+			emit(MICA_OP_S_OR_B32, dst, {a, b});
+		} else {
+			copy_into(dst, staged[i]);
+		}
+	}
+}
+
+void Isel::emit_block_body(uint32_t b)
+{
+	const Block &bl = mid_.blocks[b];
+	for (size_t i = 0; i + 1 < bl.instrs.size(); i++)
+		if (bl.instrs[i].op != Op::phi)
+			select_instr(bl.instrs[i]);
+}
+
+// Emits mid blocks from b until 'stop'. Every machine block from which lanes fall through to
+// 'stop' is appended to 'ends' (the caller adds the logical edges).
+Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_loop_body)
+{
+	std::vector<uint32_t> &ends = out.ends;
+	bool loop_body = first_is_loop_body;
+	for (int guard = 0; guard < 1000000; guard++) {
+		if (b == stop && !loop_body) {
+			ends.push_back(cur_);
+			return End::fell_through;
+		}
+		for (const Ctx &c : ctx_)
+			if (c.k == Ctx::K::sw && c.case_targets.count(b) && b != c.current_case && b != follow(c.current_case))
+				fail("switch case fall-through is not supported");
+		const Block &bl = mid_.blocks[b];
+		if (bl.merge == Block::Merge::loop && !loop_body) {
+			emit_loop(b);
+			b = bl.merge_block;
+			continue;
+		}
+		loop_body = false;
+		emit_block_body(b);
+		const Instr &term = bl.instrs.back();
+		switch (term.op) {
+		case Op::ret:
+			if (!ctx_.empty())
+				fail("return from inside a loop or switch (SPIRV-Tools merge-return should have removed it)");
+			emit(MICA_OP_S_ENDPGM, Operand{}, {});
+			return End::exited;
+		case Op::br: {
+			uint32_t t = term.ops[0].id;
+			phi_copies(b, t);
+			if (t == stop) {
+				ends.push_back(cur_);
+				return End::fell_through;
+			}
+			size_t ci;
+			int kind;
+			if (exit_kind(t, ci, kind)) {
+				if (kind == 3)
+					fail("internal error: back edge outside the continue construct");
+				do_exit(ci, kind);
+				return End::exited;
+			}
+			b = t;
+			continue;
+		}
+		case Op::cbr:
+			if (bl.merge == Block::Merge::selection) {
+				emit_if(term, bl.merge_block);
+				b = bl.merge_block;
+				continue;
+			} else {
+				// Conditional exit without a selection construct: one or both sides leave the
+				// current construct (break, continue, back edge). Exits are emitted first.
+				uint32_t sides[2] = {term.ops[1].id, term.ops[2].id};
+				size_t ci[2];
+				int kind[2];
+				bool ex[2];
+				bool reaches_stop[2];
+				for (int s = 0; s < 2; s++) {
+					uint32_t f = follow(sides[s]);
+					reaches_stop[s] = f == stop;
+					ex[s] = exit_kind(f, ci[s], kind[s]) && !reaches_stop[s];
+				}
+				if (!ex[0] && !ex[1] && !reaches_stop[0] && !reaches_stop[1])
+					fail("unstructured conditional branch (no selection merge and no exit)");
+				Operand m = to_mask(term.ops[0]);
+				// Order: a true exit (break/continue) first, the back edge / stop side last.
+				int first = (ex[0] && kind[0] != 3) ? 0 : (ex[1] && kind[1] != 3) ? 1 : (ex[0] || reaches_stop[0]) ? 0 : 1;
+				int second = 1 - first;
+				Operand side_mask = first == 0 ? m : Operand{};
+				Operand saved = tmp(Bank::mask);
+				if (first == 0) {
+					emit(MICA_OP_S_AND_SAVEEXEC_B32, saved, {m});
+				} else {
+					Operand nm = tmp(Bank::mask);
+					emit(MICA_OP_S_NOT_B32, nm, {m});
+					emit(MICA_OP_S_AND_SAVEEXEC_B32, saved, {nm});
+					side_mask = nm;
+				}
+				Operand rest = tmp(Bank::mask);
+				emit(MICA_OP_S_ANDN2_B32, rest, {saved, side_mask});
+				uint32_t from = cur_;
+				branch(MICA_OP_S_CBRANCH_EXECZ);
+				auto skip = here();
+				uint32_t exit_start = new_block();
+				logical_edge(from, exit_start);
+				size_t dci;
+				int dkind;
+				if (sides[first] != stop && exit_kind(sides[first], dci, dkind) && dkind != 3) {
+					// The branch goes straight to the exit target (no edge block to run).
+					do_exit(dci, dkind);
+				} else {
+					// A side that reaches 'stop' parks its lanes (exec = 0) until the caller's join.
+					region(sides[first], stop, out);
+				}
+				uint32_t after = new_block();
+				patch(skip.first, skip.second, after);
+				logical_edge(from, after);
+				emit(MICA_OP_S_MOV_B32, exec(), {rest});
+				// No lane left: skip the rest of the region, scalar code included (it would
+				// otherwise update uniform values as if another iteration ran).
+				uint32_t cont_from = cur_;
+				branch(MICA_OP_S_CBRANCH_EXECZ);
+				out.skips.push_back(here());
+				uint32_t cont = new_block();
+				logical_edge(cont_from, cont);
+				b = sides[second];
+				continue;
+			}
+		case Op::switch_:
+			if (bl.merge != Block::Merge::selection)
+				fail("OpSwitch without a selection merge");
+			emit_switch(term, bl.merge_block);
+			b = bl.merge_block;
+			continue;
+		default:
+			fail("internal error: block without terminator");
+		}
+	}
+	fail("control flow too deep");
+}
+
+void Isel::emit_if(const Instr &term, uint32_t merge)
+{
+	Operand m = to_mask(term.ops[0]);
+	Operand saved = tmp(Bank::mask), els = tmp(Bank::mask);
+	emit(MICA_OP_S_AND_SAVEEXEC_B32, saved, {m});
+	emit(MICA_OP_S_ANDN2_B32, els, {saved, m});
+	uint32_t x = cur_;
+	branch(MICA_OP_S_CBRANCH_EXECZ);
+	auto skip_then = here();
+	uint32_t t0 = new_block();
+	logical_edge(x, t0);
+	RegionOut then_out, else_out;
+	region(term.ops[1].id, merge, then_out);
+	uint32_t e0 = new_block();
+	patch(skip_then.first, skip_then.second, e0);
+	logical_edge(x, e0);
+	emit(MICA_OP_S_MOV_B32, exec(), {els});
+	branch(MICA_OP_S_CBRANCH_EXECZ);
+	auto skip_else = here();
+	uint32_t e1 = new_block();
+	logical_edge(e0, e1);
+	region(term.ops[2].id, merge, else_out);
+	uint32_t r = new_block();
+	patch(skip_else.first, skip_else.second, r);
+	join(then_out, r);
+	join(else_out, r);
+	logical_edge(e0, r);   // the else path may be empty of lanes
+	restore_exec(saved);
+}
+
+void Isel::emit_loop(uint32_t header)
+{
+	const Block &h = mid_.blocks[header];
+	// A loop whose header is its own continue target is one block: it is all continue construct.
+	const bool single = h.continue_block == header;
+	Ctx c;
+	c.k = Ctx::K::loop;
+	c.merge = h.merge_block;
+	c.cont = h.continue_block;
+	c.header = header;
+	c.brk = tmp(Bank::mask);
+	c.contm = tmp(Bank::mask);
+	c.active = tmp(Bank::mask);
+	emit(MICA_OP_S_MOV_B32, c.brk, {Operand::c32(0)});
+	uint32_t pre = cur_;
+	uint32_t hb = new_block();
+	logical_edge(pre, hb);
+	emit(MICA_OP_S_MOV_B32, c.active, {exec()});
+	emit(MICA_OP_S_MOV_B32, c.contm, {Operand::c32(0)});
+	ctx_.push_back(c);
+	RegionOut body_out, cont_out;
+	if (single)
+		body_out.ends.push_back(cur_);
+	else
+		region(header, h.continue_block, body_out, true);
+	uint32_t cb = new_block();
+	join(body_out, cb);
+	for (uint32_t f : ctx_.back().cont_from)
+		logical_edge(f, cb);
+	Operand active = ctx_.back().active, contm = ctx_.back().contm;
+	emit(MICA_OP_S_OR_B32, active, {active, contm});
+	emit(MICA_OP_S_MOV_B32, exec(), {active});
+	// Every lane has left: neither the continue construct nor another iteration may run.
+	uint32_t cb_from = cur_;
+	branch(MICA_OP_S_CBRANCH_EXECZ);
+	cont_out.skips.push_back(here());
+	uint32_t cc = new_block();
+	logical_edge(cb_from, cc);
+	region(h.continue_block, header, cont_out, single);
+	for (uint32_t e : cont_out.ends)
+		logical_edge(e, hb);
+	cont_out.ends.clear();
+	Instr &br = branch(MICA_OP_S_CBRANCH_EXECNZ);
+	br.ops[0].id = hb;
+	uint32_t last = cur_;
+	uint32_t x = new_block();
+	join(cont_out, x);
+	for (uint32_t f : ctx_.back().break_from)
+		logical_edge(f, x);
+	logical_edge(last, x);
+	Operand brk = ctx_.back().brk;
+	ctx_.pop_back();
+	emit(MICA_OP_S_MOV_B32, exec(), {brk});
+	// Lanes that exited an enclosing construct earlier are not in 'brk' (they never entered).
+}
+
+void Isel::emit_switch(const Instr &term, uint32_t merge)
+{
+	Operand sel = term.ops[0];
+	std::vector<std::pair<uint32_t, std::vector<uint32_t>>> targets;   // block, values
+	uint32_t def_target = term.ops[1].id;
+	for (size_t i = 2; i + 1 < term.ops.size(); i += 2) {
+		uint32_t t = term.ops[i + 1].id;
+		uint32_t v = (uint32_t)term.ops[i].value;
+		bool found = false;
+		for (auto &[blk, vals] : targets)
+			if (blk == t) {
+				vals.push_back(v);
+				found = true;
+			}
+		if (!found)
+			targets.push_back({t, {v}});
+	}
+	Operand saved = tmp(Bank::mask), covered = tmp(Bank::mask);
+	emit(MICA_OP_S_MOV_B32, saved, {exec()});
+	emit(MICA_OP_S_MOV_B32, covered, {Operand::c32(0)});
+	Ctx c;
+	c.k = Ctx::K::sw;
+	c.merge = merge;
+	c.active = tmp(Bank::mask);
+	for (auto &[blk, vals] : targets) {
+		c.case_targets.insert(blk);
+		c.case_targets.insert(follow(blk));
+	}
+	c.case_targets.insert(def_target);
+	c.case_targets.insert(follow(def_target));
+	c.case_targets.erase(merge);
+	ctx_.push_back(c);
+	uint32_t head = cur_;
+	std::vector<uint32_t> ends;
+	std::vector<std::pair<uint32_t, size_t>> case_skips;
+	auto emit_case = [&](uint32_t target, Operand lanes) {
+		ctx_.back().current_case = target;
+		emit(MICA_OP_S_AND_B32, exec(), {saved, lanes});
+		emit(MICA_OP_S_MOV_B32, ctx_.back().active, {exec()});
+		uint32_t from = cur_;
+		branch(MICA_OP_S_CBRANCH_EXECZ);
+		auto skip = here();
+		uint32_t start = new_block();
+		logical_edge(from, start);
+		RegionOut ro;
+		region(target, merge, ro);
+		uint32_t next = new_block();
+		patch(skip.first, skip.second, next);
+		logical_edge(from, next);
+		ends.insert(ends.end(), ro.ends.begin(), ro.ends.end());
+		for (auto [blk, idx] : ro.skips) {
+			patch(blk, idx, next);
+			logical_edge(blk, next);
+		}
+	};
+	// All case masks are computed before any case runs: compares only set bits of active lanes.
+	std::vector<Operand> masks;
+	for (auto &[blk, vals] : targets) {
+		Operand m;
+		for (uint32_t v : vals) {
+			Operand e = tmp(Bank::mask);
+			emit(MICA_OP_V_CMP_EQ_U32, e, {sel, Operand::c32(v)});
+			if (m.kind == Operand::Kind::none) {
+				m = e;
+			} else {
+				Operand o = tmp(Bank::mask);
+				emit(MICA_OP_S_OR_B32, o, {m, e});
+				m = o;
+			}
+		}
+		// Uniform selectors compare in VALU too: only lanes in 'saved' matter.
+		emit(MICA_OP_S_OR_B32, covered, {covered, m});
+		masks.push_back(m);
+	}
+	for (size_t k = 0; k < targets.size(); k++)
+		emit_case(targets[k].first, masks[k]);
+	Operand dm = tmp(Bank::mask);
+	emit(MICA_OP_S_NOT_B32, dm, {covered});
+	emit_case(def_target, dm);
+	uint32_t r = cur_;
+	(void)head;
+	for (uint32_t e : ends)
+		logical_edge(e, r);
+	for (uint32_t f : ctx_.back().break_from)
+		logical_edge(f, r);
+	ctx_.pop_back();
+	restore_exec(saved);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+} // namespace mica::compiler::isel_detail

@@ -1,0 +1,239 @@
+// Uniformity (divergence) analysis. Decides for every temporary whether it lives in SGPRs (one
+// value per wave) or VGPRs (one per lane), and for booleans whether they are a uniform 0/1 (sbool)
+// or a lane mask. A value is divergent when
+//  - its operation is inherently per lane (local id, lane id, vector memory, float math with no
+//    scalar unit, ...) or one of its operands is divergent;
+//  - it is a phi at a block where lanes split by a divergent branch join again (sync dependence);
+//  - it is defined inside a loop whose exit is divergent and used outside it (temporal divergence:
+//    lanes leave in different iterations and keep the value of their last one).
+// The analysis iterates to a fixpoint since divergent branches make more values divergent.
+#include "passes.h"
+
+namespace mica::compiler {
+
+using namespace ir;
+
+namespace {
+
+bool always_vector(Op op)
+{
+	switch (op) {
+	case Op::local_id:
+	case Op::lane_id:
+	case Op::load_global:
+	case Op::load_shared:
+	case Op::atomic_global:
+	case Op::atomic_shared:
+	case Op::udiv:
+	case Op::sdiv:
+	case Op::umod:
+	case Op::srem:
+	case Op::smod:
+	case Op::umulhi:
+	case Op::smulhi:
+	case Op::bitreverse:
+	case Op::findlsb:
+	case Op::findumsb:
+	case Op::bfe_u:
+	case Op::bfe_s:
+	case Op::bfi:
+	case Op::inclusive_scan:
+	case Op::exclusive_scan:
+	case Op::shuffle:
+	case Op::cvt_f_s:
+	case Op::cvt_f_u:
+	case Op::cvt_s_f:
+	case Op::cvt_u_f:
+	case Op::cvt_f_f:
+		return true;
+	default:
+		return op >= Op::fadd && op <= Op::fldexp;
+	}
+}
+
+bool always_scalar(Op op)
+{
+	switch (op) {
+	case Op::user_data:
+	case Op::workgroup_id:
+	case Op::subgroup_id:
+	case Op::ballot:
+	case Op::broadcast:
+	case Op::broadcast_first:
+	case Op::reduce:
+	case Op::vote_any:
+	case Op::vote_all:
+	case Op::vote_eq:
+		return true;
+	default:
+		return false;
+	}
+}
+
+} // namespace
+
+void uniformity(Program &p)
+{
+	size_t nt = p.temps.size();
+	std::vector<bool> div(nt, false);
+	std::vector<uint32_t> def_block(nt, kNone);
+	for (uint32_t b = 0; b < p.blocks.size(); b++)
+		for (const Instr &ins : p.blocks[b].instrs)
+			for (const Operand &d : ins.defs)
+				if (d.is_temp())
+					def_block[d.id] = b;
+	auto opdiv = [&](const Operand &o) { return o.is_temp() && div[o.id]; };
+
+	std::vector<uint32_t> headers;
+	std::vector<std::vector<bool>> loops;
+	for (uint32_t h = 0; h < p.blocks.size(); h++)
+		if (p.blocks[h].merge == Block::Merge::loop) {
+			headers.push_back(h);
+			loops.push_back(loop_blocks(p, h));
+		}
+
+	// Blocks reachable from 'from' without entering any block in 'barrier'; blocks in 'last' are
+	// reached but not left (lanes reconverge there).
+	auto reach = [&](uint32_t from, const std::vector<bool> &barrier, const std::vector<bool> *last = nullptr) {
+		std::vector<bool> seen(p.blocks.size(), false);
+		if (barrier[from])
+			return seen;
+		std::vector<uint32_t> work{from};
+		seen[from] = true;
+		while (!work.empty()) {
+			uint32_t b = work.back();
+			work.pop_back();
+			if (last && (*last)[b])
+				continue;
+			for (uint32_t s : p.blocks[b].succs)
+				if (!seen[s] && !barrier[s]) {
+					seen[s] = true;
+					work.push_back(s);
+				}
+		}
+		return seen;
+	};
+
+	bool changed = true;
+	while (changed) {
+		changed = false;
+		auto mark = [&](uint32_t t) {
+			if (!div[t]) {
+				div[t] = true;
+				changed = true;
+			}
+		};
+		std::vector<bool> join(p.blocks.size(), false);
+		std::vector<bool> divergent_exit(headers.size(), false);
+		for (uint32_t b = 0; b < p.blocks.size(); b++) {
+			if (p.blocks[b].instrs.empty())
+				continue;
+			const Instr &t = p.blocks[b].instrs.back();
+			bool dbranch = (t.op == Op::cbr || t.op == Op::switch_) && opdiv(t.ops[0]);
+			if (!dbranch)
+				continue;
+			// Sync dependence: blocks reached from two different successors join divergent lanes.
+			// Back edges of loops containing the branch are not followed (header phis merge
+			// iterations, not the branch's lanes).
+			std::vector<bool> barrier(p.blocks.size(), false), last(p.blocks.size(), false);
+			for (size_t l = 0; l < headers.size(); l++)
+				if (loops[l][b]) {
+					barrier[headers[l]] = true;
+					last[p.blocks[headers[l]].merge_block] = true;   // an exit reconverges there
+				}
+			// A structured selection reconverges at its merge block: joins are at most there.
+			if (p.blocks[b].merge == Block::Merge::selection)
+				last[p.blocks[b].merge_block] = true;
+			std::vector<int> count(p.blocks.size(), 0);
+			std::vector<uint32_t> targets = terminator_targets(t);
+			std::vector<uint32_t> uniq;
+			for (uint32_t s : targets) {
+				bool dup = false;
+				for (uint32_t u : uniq)
+					dup |= u == s;
+				if (!dup)
+					uniq.push_back(s);
+			}
+			for (uint32_t s : uniq) {
+				auto r = reach(s, barrier, &last);
+				for (uint32_t x = 0; x < p.blocks.size(); x++)
+					count[x] += r[x];
+			}
+			for (uint32_t x = 0; x < p.blocks.size(); x++)
+				if (count[x] >= 2)
+					join[x] = true;
+			// Temporal divergence: a divergent branch inside a loop from which the loop's merge is
+			// reachable without going around the back edge.
+			for (size_t l = 0; l < headers.size(); l++) {
+				if (!loops[l][b])
+					continue;
+				std::vector<bool> hb(p.blocks.size(), false);
+				hb[headers[l]] = true;
+				for (uint32_t s : uniq)
+					if (reach(s, hb)[p.blocks[headers[l]].merge_block])
+						divergent_exit[l] = true;
+			}
+		}
+		for (uint32_t b = 0; b < p.blocks.size(); b++) {
+			for (const Instr &ins : p.blocks[b].instrs) {
+				if (ins.defs.size() != 1 || !ins.defs[0].is_temp())
+					continue;
+				uint32_t d = ins.defs[0].id;
+				if (div[d])
+					continue;
+				const RegClass &rc = p.temps[d];
+				bool v = false;
+				if (ins.op == Op::phi) {
+					v = join[b];
+					for (size_t i = 0; i < ins.ops.size(); i += 2)
+						v |= opdiv(ins.ops[i]);
+				} else if (ins.op == Op::elect) {
+					v = true;
+				} else if (always_scalar(ins.op)) {
+					v = false;
+				} else if (always_vector(ins.op)) {
+					v = true;
+				} else if (ins.op == Op::feq || ins.op == Op::fne || ins.op == Op::flt || ins.op == Op::fle ||
+				           ins.op == Op::funord) {
+					v = true;
+				} else if ((ins.op == Op::ult || ins.op == Op::ule || ins.op == Op::slt || ins.op == Op::sle) &&
+				           ins.ops[0].size == 2) {
+					v = true;   // no scalar 64-bit ordered compare
+				} else {
+					for (const Operand &o : ins.ops)
+						v |= opdiv(o);
+					if (!rc.is_bool && rc.size == 2 && ins.op != Op::load_const && ins.op != Op::copy &&
+					    ins.op != Op::iadd && ins.op != Op::imul && ins.op != Op::select && ins.op != Op::undef)
+						v = true;   // most 64-bit operations only exist on the vector side
+				}
+				if (v)
+					mark(d);
+			}
+		}
+		for (size_t l = 0; l < headers.size(); l++) {
+			if (!divergent_exit[l])
+				continue;
+			uint32_t merge = p.blocks[headers[l]].merge_block;
+			for (const Instr &ins : p.blocks[merge].instrs)
+				if (ins.op == Op::phi)
+					mark(ins.defs[0].id);
+			for (uint32_t b = 0; b < p.blocks.size(); b++) {
+				if (loops[l][b])
+					continue;
+				for (const Instr &ins : p.blocks[b].instrs)
+					for (const Operand &o : ins.ops)
+						if (o.is_temp() && def_block[o.id] != kNone && loops[l][def_block[o.id]])
+							mark(o.id);
+			}
+		}
+	}
+	for (size_t t = 1; t < nt; t++) {
+		RegClass &rc = p.temps[t];
+		if (rc.is_bool)
+			rc.bank = div[t] ? Bank::mask : Bank::sbool;
+		else
+			rc.bank = div[t] ? Bank::vgpr : Bank::sgpr;
+	}
+}
+
+} // namespace mica::compiler

@@ -1,0 +1,42 @@
+// The compiler's passes in pipeline order (one file each). Mid level first, then machine level.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir.h"
+
+namespace mica::compiler {
+
+// ---- mid level ----
+bool split_critical_edges(ir::Program &p);     // pass_cse.cpp: also used before isel
+bool constant_fold(ir::Program &p);            // constant folding + algebraic simplification
+bool cse(ir::Program &p);                      // dominator-scoped common subexpression elimination
+bool dce(ir::Program &p);                      // removes unused pure instructions
+bool licm(ir::Program &p);                     // hoists loop-invariant pure instructions to the preheader
+// Uniformity / divergence analysis: decides the bank of every temporary (sgpr, vgpr, sbool, mask).
+void uniformity(ir::Program &p);
+
+// Dominators over the mid-level CFG (RPO, immediate dominator per block; entry idom = itself).
+struct DomTree {
+	std::vector<uint32_t> rpo, rpo_index, idom;
+	bool dominates(uint32_t a, uint32_t b) const;
+};
+DomTree compute_dominators(const ir::Program &p);
+// Blocks of the loop headed by 'header' (structured: reachable from the header without its merge).
+std::vector<bool> loop_blocks(const ir::Program &p, uint32_t header);
+
+// ---- machine level ----
+// Instruction selection with structured control flow lowered to exec-mask operations. On failure
+// returns false and sets 'error'.
+bool isel(const ir::Program &mid, ir::Program &out, std::string &error);
+void schedule(ir::Program &p);                 // latency-aware list scheduler (per block)
+bool register_allocate(ir::Program &p, std::string &error);
+
+} // namespace mica::compiler
+
+namespace mica::compiler {
+// Replaces every use of temp t by repl[t] (when repl[t].kind != none), following chains.
+void replace_uses(ir::Program &p, const std::vector<ir::Operand> &repl);
+} // namespace mica::compiler

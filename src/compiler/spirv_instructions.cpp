@@ -1,0 +1,629 @@
+// Function bodies: structured control flow, phis, access chains, loads/stores, arithmetic,
+// comparisons, composites, conversions, barriers and atomics.
+#include "spirv_translator.h"
+
+namespace mica::compiler::spirv_detail {
+
+uint32_t memory_scope_to_fence(uint32_t scope)
+{
+	switch ((spv::Scope)scope) {
+	case spv::Scope::CrossDevice: return MICA_SCOPE_SYSTEM;
+	case spv::Scope::Device:
+	case spv::Scope::QueueFamily: return MICA_SCOPE_DEVICE;
+	default: return MICA_SCOPE_WORKGROUP;
+	}
+}
+
+
+void Translator::translate(const Inst &in)
+{
+	auto w = in.w;
+	auto need = [&](size_t n) {
+		if (w.size() < n)
+			fail(spirv_named(spirv_opcode_name(in.op), in.op) + " has too few operands");
+	};
+	using IOp = IO::Op;
+	Op op = (Op)in.op;
+	switch (op) {
+	case Op::OpLabel:
+		cur_ = labels_[w[1]];
+		return;
+	case Op::OpNop:
+	case Op::OpLine:
+	case Op::OpNoLine:
+	case Op::OpExtInst:
+		if (op == Op::OpExtInst) {
+			need(5);
+			if (w[3] == glsl_ext_) {
+				ext_inst(in);
+				return;
+			}
+			return;   // NonSemantic.* instructions carry no semantics
+		}
+		return;
+	case Op::OpVariable:
+		need(4);
+		fail("function-scope variables that SPIRV-Tools could not promote to SSA (e.g. dynamically indexed "
+		     "local arrays) are not supported");
+	case Op::OpUndef: {
+		need(3);
+		std::vector<Operand> v;
+		std::vector<Leaf> l;
+		leaves(w[1], false, 0, l);
+		for (const Leaf &lf : l)
+			v.push_back(lf.bytes == 8 ? Operand::c64(0) : Operand::c32(0));
+		set(w[2], w[1], v);
+		return;
+	}
+	case Op::OpSelectionMerge:
+		need(2);
+		p_.blocks[cur_].merge = Block::Merge::selection;
+		p_.blocks[cur_].merge_block = labels_.at(w[1]);
+		return;
+	case Op::OpLoopMerge:
+		need(3);
+		p_.blocks[cur_].merge = Block::Merge::loop;
+		p_.blocks[cur_].merge_block = labels_.at(w[1]);
+		p_.blocks[cur_].continue_block = labels_.at(w[2]);
+		return;
+	case Op::OpBranch:
+		need(2);
+		emit_void(IOp::br, {Operand::block(labels_.at(w[1]))});
+		return;
+	case Op::OpBranchConditional:
+		need(4);
+		emit_void(IOp::cbr, {val(w[1])[0], Operand::block(labels_.at(w[2])), Operand::block(labels_.at(w[3]))});
+		return;
+	case Op::OpSwitch: {
+		need(3);
+		const auto &sel = val(w[1]);
+		if (sel[0].size != 1)
+			fail("64-bit switch selectors are not supported");
+		std::vector<Operand> ops{sel[0], Operand::block(labels_.at(w[2]))};
+		for (size_t i = 3; i + 1 < w.size(); i += 2) {
+			ops.push_back(Operand::c32(w[i]));
+			ops.push_back(Operand::block(labels_.at(w[i + 1])));
+		}
+		emit_void(IOp::switch_, ops);
+		return;
+	}
+	case Op::OpReturn:
+	case Op::OpUnreachable:
+		emit_void(IOp::ret, {});
+		return;
+	case Op::OpReturnValue: fail("OpReturnValue in the entry point");
+	case Op::OpKill:
+	case Op::OpTerminateInvocation: fail("OpKill in a compute shader");
+	case Op::OpFunctionCall: fail("function call that SPIRV-Tools did not inline (recursion?)");
+	case Op::OpPhi: {
+		need(3);
+		uint32_t n = leaf_count(w[1]);
+		std::vector<Operand> r;
+		std::vector<Leaf> ls;
+		leaves(w[1], false, 0, ls);
+		for (uint32_t leaf = 0; leaf < n; leaf++) {
+			RegClass rc = ls[leaf].is_bool ? rbool() : ls[leaf].bytes == 8 ? r64() : r32();
+			Instr ins;
+			ins.op = IOp::phi;
+			Operand d = p_.new_def(rc);
+			ins.defs.push_back(d);
+			PendingPhi pp;
+			pp.block = cur_;
+			pp.instr_index = p_.blocks[cur_].instrs.size();
+			pp.leaf = leaf;
+			for (size_t i = 3; i + 1 < w.size(); i += 2)
+				pp.incoming.push_back({w[i], w[i + 1]});
+			phis_.push_back(pp);
+			p_.blocks[cur_].instrs.push_back(ins);
+			r.push_back(d);
+		}
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpAccessChain:
+	case Op::OpInBoundsAccessChain: {
+		need(4);
+		Ptr p = pointer(w[3]);
+		const Var &v = vars_[p.var];
+		bool explicit_layout = v.sc != (uint32_t)spv::StorageClass::Workgroup;
+		for (size_t i = 4; i < w.size(); i++) {
+			const Type &t = type(p.type);
+			const auto &idx = val(w[i]);
+			if (idx.size() != 1 || idx[0].size != 1)
+				fail("access chain index must be a 32-bit scalar");
+			if (t.k == Type::K::Struct) {
+				uint32_t m = (uint32_t)idx[0].value;
+				if (m >= t.members.size())
+					fail("struct member index out of range");
+				uint32_t off = 0;
+				if (explicit_layout) {
+					off = t.member_offsets[m];
+				} else {
+					std::vector<Leaf> dummy;
+					uint32_t o = 0;
+					for (uint32_t k = 0; k <= m; k++) {
+						uint32_t a = align_of(t.members[k]);
+						o = (o + a - 1) / a * a;
+						if (k == m)
+							break;
+						o += size_of(t.members[k], false);
+					}
+					off = o;
+				}
+				p.const_off += off;
+				p.type = t.members[m];
+			} else if (t.k == Type::K::Array || t.k == Type::K::RtArray || t.k == Type::K::Vector) {
+				uint32_t stride = t.k == Type::K::Vector ? size_of(t.elem, explicit_layout)
+				                  : explicit_layout && t.array_stride ? t.array_stride
+				                                                      : size_of(t.elem, explicit_layout);
+				if (v.sc == (uint32_t)spv::StorageClass::Input && !idx[0].is_const())
+					fail("dynamic indexing of a built-in is not supported");
+				if (idx[0].is_const()) {
+					p.const_off += (uint32_t)idx[0].value * stride;
+				} else {
+					Operand scaled = imul(idx[0], Operand::c32(stride));
+					p.dyn = p.dyn.kind == Operand::Kind::none ? scaled : iadd(p.dyn, scaled);
+				}
+				p.type = t.elem;
+			} else {
+				fail("access chain into a scalar");
+			}
+		}
+		ptrs_[w[2]] = p;
+		return;
+	}
+	case Op::OpPtrAccessChain: fail("OpPtrAccessChain is not supported (variable pointers)");
+	case Op::OpLoad: {
+		need(4);
+		set(w[2], w[1], load(pointer(w[3]), w[1]));
+		return;
+	}
+	case Op::OpStore: {
+		need(3);
+		Ptr p = pointer(w[1]);
+		store(p, p.type, val(w[2]));
+		return;
+	}
+	case Op::OpCopyMemory: {
+		need(3);
+		Ptr dst = pointer(w[1]), src = pointer(w[2]);
+		store(dst, dst.type, load(src, src.type));
+		return;
+	}
+	case Op::OpArrayLength: {
+		need(5);
+		Ptr p = pointer(w[3]);
+		const Var &v = vars_[p.var];
+		const Type &st = type(v.type);
+		if (w[4] >= st.members.size())
+			fail("OpArrayLength member out of range");
+		const Type &at = type(st.members[w[4]]);
+		uint32_t stride = at.array_stride ? at.array_stride : 4;
+		Operand size = desc_size(v.set, v.binding);
+		Operand bytes = emit(IOp::isub, r32(), {size, Operand::c32(st.member_offsets[w[4]])});
+		// Sizes smaller than the fixed part give 0, not a huge unsigned number.
+		bytes = emit(IOp::smax, r32(), {bytes, Operand::c32(0)});
+		set(w[2], w[1], {emit(IOp::udiv, r32(), {bytes, Operand::c32(stride)})});
+		return;
+	}
+	case Op::OpCompositeExtract: {
+		need(5);
+		uint32_t t = val_type_.at(w[3]);
+		uint32_t first = 0;
+		for (size_t i = 4; i < w.size(); i++) {
+			const Type &ty = type(t);
+			uint32_t k = w[i];
+			if (ty.k == Type::K::Struct) {
+				if (k >= ty.members.size())
+					fail("composite index out of range");
+				for (uint32_t m = 0; m < k; m++)
+					first += leaf_count(ty.members[m]);
+				t = ty.members[k];
+			} else {
+				if (k >= ty.count)
+					fail("composite index out of range");
+				first += k * leaf_count(ty.elem);
+				t = ty.elem;
+			}
+		}
+		const auto &src = val(w[3]);
+		uint32_t n = leaf_count(t);
+		if (first + n > src.size())
+			fail("composite shape mismatch");
+		set(w[2], w[1], std::vector<Operand>(src.begin() + first, src.begin() + first + n));
+		return;
+	}
+	case Op::OpCompositeInsert: {
+		need(6);
+		uint32_t t = w[1];
+		uint32_t first = 0;
+		for (size_t i = 5; i < w.size(); i++) {
+			const Type &ty = type(t);
+			uint32_t k = w[i];
+			if (ty.k == Type::K::Struct) {
+				if (k >= ty.members.size())
+					fail("composite index out of range");
+				for (uint32_t m = 0; m < k; m++)
+					first += leaf_count(ty.members[m]);
+				t = ty.members[k];
+			} else {
+				if (k >= ty.count)
+					fail("composite index out of range");
+				first += k * leaf_count(ty.elem);
+				t = ty.elem;
+			}
+		}
+		std::vector<Operand> r = val(w[4]);
+		const auto &obj = val(w[3]);
+		if (first + obj.size() > r.size())
+			fail("composite shape mismatch");
+		std::copy(obj.begin(), obj.end(), r.begin() + first);
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpCompositeConstruct: {
+		need(3);
+		std::vector<Operand> r;
+		for (size_t i = 3; i < w.size(); i++) {
+			const auto &c = val(w[i]);
+			r.insert(r.end(), c.begin(), c.end());
+		}
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpVectorShuffle: {
+		need(5);
+		const auto &a = val(w[3]);
+		const auto &b = val(w[4]);
+		std::vector<Operand> r;
+		for (size_t i = 5; i < w.size(); i++) {
+			uint32_t k = w[i];
+			if (k == 0xffffffffu)
+				r.push_back(Operand::c32(0));
+			else if (k < a.size())
+				r.push_back(a[k]);
+			else if (k - a.size() < b.size())
+				r.push_back(b[k - a.size()]);
+			else
+				fail("vector shuffle index out of range");
+		}
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpVectorExtractDynamic: {
+		need(5);
+		const auto &v = val(w[3]);
+		Operand idx = val(w[4])[0];
+		if (idx.is_const()) {
+			if (idx.value >= v.size())
+				fail("vector index out of range");
+			set(w[2], w[1], {v[idx.value]});
+			return;
+		}
+		Operand r = v[0];
+		for (size_t i = 1; i < v.size(); i++)
+			r = emit(IOp::select, rc_of(w[1]), {emit(IOp::ieq, rbool(), {idx, Operand::c32((uint32_t)i)}), v[i], r});
+		set(w[2], w[1], {r});
+		return;
+	}
+	case Op::OpVectorInsertDynamic: {
+		need(6);
+		std::vector<Operand> v = val(w[3]);
+		Operand comp = val(w[4])[0];
+		Operand idx = val(w[5])[0];
+		for (size_t i = 0; i < v.size(); i++) {
+			if (idx.is_const())
+				v[i] = idx.value == i ? comp : v[i];
+			else
+				v[i] = emit(IOp::select, rc_of(scalar_type(w[1])), {emit(IOp::ieq, rbool(), {idx, Operand::c32((uint32_t)i)}), comp, v[i]});
+		}
+		set(w[2], w[1], v);
+		return;
+	}
+	case Op::OpCopyObject:
+	case Op::OpCopyLogical:
+		need(4);
+		set(w[2], w[1], val(w[3]));
+		return;
+	case Op::OpBitcast: {
+		need(4);
+		const auto &src = val(w[3]);
+		uint32_t n = leaf_count(w[1]);
+		if (n == src.size()) {
+			std::vector<Operand> r(src.begin(), src.end());
+			set(w[2], w[1], r);
+		} else if (n == 1 && src.size() == 2 && rc_of(w[1]).size == 2) {
+			set(w[2], w[1], {emit(IOp::pack64, r64(), {src[0], src[1]})});
+		} else if (n == 2 && src.size() == 1) {
+			set(w[2], w[1], {emit(IOp::lo32, r32(), {src[0]}), emit(IOp::hi32, r32(), {src[0]})});
+		} else {
+			fail("unsupported OpBitcast shape");
+		}
+		return;
+	}
+	// ---- arithmetic ----
+	case Op::OpIAdd: need(5); set(w[2], w[1], binary(IOp::iadd, w[1], w[3], w[4])); return;
+	case Op::OpISub: need(5); set(w[2], w[1], binary(IOp::isub, w[1], w[3], w[4])); return;
+	case Op::OpIMul: need(5); set(w[2], w[1], binary(IOp::imul, w[1], w[3], w[4])); return;
+	case Op::OpUDiv: need(5); set(w[2], w[1], binary(IOp::udiv, w[1], w[3], w[4])); return;
+	case Op::OpSDiv: need(5); set(w[2], w[1], binary(IOp::sdiv, w[1], w[3], w[4])); return;
+	case Op::OpUMod: need(5); set(w[2], w[1], binary(IOp::umod, w[1], w[3], w[4])); return;
+	case Op::OpSRem: need(5); set(w[2], w[1], binary(IOp::srem, w[1], w[3], w[4])); return;
+	case Op::OpSMod: need(5); set(w[2], w[1], binary(IOp::smod, w[1], w[3], w[4])); return;
+	case Op::OpSNegate: need(4); set(w[2], w[1], unary(IOp::ineg, w[1], w[3])); return;
+	case Op::OpFAdd: need(5); set(w[2], w[1], binary(IOp::fadd, w[1], w[3], w[4])); return;
+	case Op::OpFSub: need(5); set(w[2], w[1], binary(IOp::fsub, w[1], w[3], w[4])); return;
+	case Op::OpFMul: need(5); set(w[2], w[1], binary(IOp::fmul, w[1], w[3], w[4])); return;
+	case Op::OpFDiv: need(5); set(w[2], w[1], binary(IOp::fdiv, w[1], w[3], w[4])); return;
+	case Op::OpFNegate: {
+		need(4);
+		std::vector<Operand> r;
+		bool wide = rc_of(w[1]).size == 2;
+		for (const Operand &x : val(w[3]))
+			r.push_back(emit(IOp::ixor, rc_of(w[1]), {x, wide ? Operand::c64(1ull << 63) : Operand::c32(0x80000000u)}));
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpFRem:
+	case Op::OpFMod: {
+		// a - b * trunc(a/b) (FRem) or floor (FMod)
+		need(5);
+		const auto &a = val(w[3]);
+		const auto &b = val(w[4]);
+		std::vector<Operand> r;
+		for (size_t i = 0; i < a.size(); i++) {
+			Operand q = scalar_rc_op(IOp::fdiv, w[1], {a[i], b[i]});
+			q = scalar_rc_op(op == Op::OpFRem ? IOp::ftrunc : IOp::ffloor, w[1], {q});
+			Operand prod = scalar_rc_op(IOp::fmul, w[1], {b[i], q});
+			r.push_back(scalar_rc_op(IOp::fsub, w[1], {a[i], prod}));
+		}
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpVectorTimesScalar: {
+		need(5);
+		Operand s = val(w[4])[0];
+		std::vector<Operand> r;
+		for (const Operand &x : val(w[3]))
+			r.push_back(scalar_rc_op(IOp::fmul, w[1], {x, s}));
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpDot: {
+		need(5);
+		const auto &a = val(w[3]);
+		const auto &b = val(w[4]);
+		Operand acc = scalar_rc_op(IOp::fmul, w[1], {a[0], b[0]});
+		for (size_t i = 1; i < a.size(); i++)
+			acc = scalar_rc_op(IOp::ffma, w[1], {a[i], b[i], acc});
+		set(w[2], w[1], {acc});
+		return;
+	}
+	case Op::OpBitwiseAnd: need(5); set(w[2], w[1], binary(IOp::iand, w[1], w[3], w[4])); return;
+	case Op::OpBitwiseOr: need(5); set(w[2], w[1], binary(IOp::ior, w[1], w[3], w[4])); return;
+	case Op::OpBitwiseXor: need(5); set(w[2], w[1], binary(IOp::ixor, w[1], w[3], w[4])); return;
+	case Op::OpNot: need(4); set(w[2], w[1], unary(IOp::inot, w[1], w[3])); return;
+	case Op::OpShiftLeftLogical: need(5); set(w[2], w[1], binary(IOp::shl, w[1], w[3], w[4])); return;
+	case Op::OpShiftRightLogical: need(5); set(w[2], w[1], binary(IOp::ushr, w[1], w[3], w[4])); return;
+	case Op::OpShiftRightArithmetic: need(5); set(w[2], w[1], binary(IOp::sshr, w[1], w[3], w[4])); return;
+	case Op::OpBitCount: need(4); set(w[2], w[1], unary(IOp::bitcount, w[1], w[3])); return;
+	case Op::OpBitReverse: need(4); set(w[2], w[1], unary(IOp::bitreverse, w[1], w[3])); return;
+	case Op::OpBitFieldUExtract:
+	case Op::OpBitFieldSExtract: {
+		need(6);
+		const auto &base = val(w[3]);
+		Operand off = val(w[4])[0], cnt = val(w[5])[0];
+		std::vector<Operand> r;
+		for (const Operand &x : base)
+			r.push_back(scalar_rc_op(op == Op::OpBitFieldUExtract ? IOp::bfe_u : IOp::bfe_s, w[1], {x, off, cnt}));
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpBitFieldInsert: {
+		need(7);
+		const auto &base = val(w[3]);
+		const auto &ins = val(w[4]);
+		Operand off = val(w[5])[0], cnt = val(w[6])[0];
+		std::vector<Operand> r;
+		for (size_t i = 0; i < base.size(); i++)
+			r.push_back(scalar_rc_op(IOp::bfi, w[1], {base[i], ins[i], off, cnt}));
+		set(w[2], w[1], r);
+		return;
+	}
+	// ---- comparisons ----
+	case Op::OpIEqual: need(5); set(w[2], w[1], binary(IOp::ieq, w[1], w[3], w[4])); return;
+	case Op::OpINotEqual: need(5); set(w[2], w[1], binary(IOp::ine, w[1], w[3], w[4])); return;
+	case Op::OpULessThan: need(5); set(w[2], w[1], binary(IOp::ult, w[1], w[3], w[4])); return;
+	case Op::OpSLessThan: need(5); set(w[2], w[1], binary(IOp::slt, w[1], w[3], w[4])); return;
+	case Op::OpULessThanEqual: need(5); set(w[2], w[1], binary(IOp::ule, w[1], w[3], w[4])); return;
+	case Op::OpSLessThanEqual: need(5); set(w[2], w[1], binary(IOp::sle, w[1], w[3], w[4])); return;
+	case Op::OpUGreaterThan: need(5); set(w[2], w[1], binary(IOp::ult, w[1], w[3], w[4], true)); return;
+	case Op::OpSGreaterThan: need(5); set(w[2], w[1], binary(IOp::slt, w[1], w[3], w[4], true)); return;
+	case Op::OpUGreaterThanEqual: need(5); set(w[2], w[1], binary(IOp::ule, w[1], w[3], w[4], true)); return;
+	case Op::OpSGreaterThanEqual: need(5); set(w[2], w[1], binary(IOp::sle, w[1], w[3], w[4], true)); return;
+	case Op::OpFOrdEqual: need(5); set(w[2], w[1], binary(IOp::feq, w[1], w[3], w[4])); return;
+	case Op::OpFUnordNotEqual: need(5); set(w[2], w[1], binary(IOp::fne, w[1], w[3], w[4])); return;
+	case Op::OpFOrdLessThan: need(5); set(w[2], w[1], binary(IOp::flt, w[1], w[3], w[4])); return;
+	case Op::OpFOrdGreaterThan: need(5); set(w[2], w[1], binary(IOp::flt, w[1], w[3], w[4], true)); return;
+	case Op::OpFOrdLessThanEqual: need(5); set(w[2], w[1], binary(IOp::fle, w[1], w[3], w[4])); return;
+	case Op::OpFOrdGreaterThanEqual: need(5); set(w[2], w[1], binary(IOp::fle, w[1], w[3], w[4], true)); return;
+	case Op::OpFOrdNotEqual:
+	case Op::OpFUnordEqual:
+	case Op::OpFUnordLessThan:
+	case Op::OpFUnordGreaterThan:
+	case Op::OpFUnordLessThanEqual:
+	case Op::OpFUnordGreaterThanEqual: {
+		// Expressed through the ordered compare and the unordered test.
+		need(5);
+		const auto &a = val(w[3]);
+		const auto &b = val(w[4]);
+		std::vector<Operand> r;
+		for (size_t i = 0; i < a.size(); i++) {
+			Operand uno = emit(IOp::funord, rbool(), {a[i], b[i]});
+			Operand x;
+			switch (op) {
+			case Op::OpFOrdNotEqual:
+				x = emit(IOp::band, rbool(), {emit(IOp::fne, rbool(), {a[i], b[i]}), emit(IOp::bnot, rbool(), {uno})});
+				break;
+			case Op::OpFUnordEqual: x = emit(IOp::bor, rbool(), {emit(IOp::feq, rbool(), {a[i], b[i]}), uno}); break;
+			case Op::OpFUnordLessThan: x = emit(IOp::bor, rbool(), {emit(IOp::flt, rbool(), {a[i], b[i]}), uno}); break;
+			case Op::OpFUnordGreaterThan: x = emit(IOp::bor, rbool(), {emit(IOp::flt, rbool(), {b[i], a[i]}), uno}); break;
+			case Op::OpFUnordLessThanEqual: x = emit(IOp::bor, rbool(), {emit(IOp::fle, rbool(), {a[i], b[i]}), uno}); break;
+			default: x = emit(IOp::bor, rbool(), {emit(IOp::fle, rbool(), {b[i], a[i]}), uno}); break;
+			}
+			r.push_back(x);
+		}
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpIsNan: {
+		need(4);
+		std::vector<Operand> r;
+		for (const Operand &x : val(w[3]))
+			r.push_back(emit(IOp::funord, rbool(), {x, x}));
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpIsInf: {
+		need(4);
+		std::vector<Operand> r;
+		for (const Operand &x : val(w[3])) {
+			if (x.size != 1)
+				fail("OpIsInf on 64-bit floats is not supported");
+			Operand a = emit(IOp::iand, r32(), {x, Operand::c32(0x7fffffffu)});
+			r.push_back(emit(IOp::ieq, rbool(), {a, Operand::c32(0x7f800000u)}));
+		}
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpLogicalAnd: need(5); set(w[2], w[1], binary(IOp::band, w[1], w[3], w[4])); return;
+	case Op::OpLogicalOr: need(5); set(w[2], w[1], binary(IOp::bor, w[1], w[3], w[4])); return;
+	case Op::OpLogicalNotEqual: need(5); set(w[2], w[1], binary(IOp::bxor, w[1], w[3], w[4])); return;
+	case Op::OpLogicalEqual: {
+		need(5);
+		auto x = binary(IOp::bxor, w[1], w[3], w[4]);
+		for (auto &o : x)
+			o = emit(IOp::bnot, rbool(), {o});
+		set(w[2], w[1], x);
+		return;
+	}
+	case Op::OpLogicalNot: need(4); set(w[2], w[1], unary(IOp::bnot, w[1], w[3])); return;
+	case Op::OpAny:
+	case Op::OpAll: {
+		need(4);
+		const auto &v = val(w[3]);
+		Operand acc = v[0];
+		for (size_t i = 1; i < v.size(); i++)
+			acc = emit(op == Op::OpAny ? IOp::bor : IOp::band, rbool(), {acc, v[i]});
+		set(w[2], w[1], {acc});
+		return;
+	}
+	case Op::OpSelect: {
+		need(6);
+		const auto &c = val(w[3]);
+		const auto &a = val(w[4]);
+		const auto &b = val(w[5]);
+		std::vector<Operand> r;
+		for (size_t i = 0; i < a.size(); i++)
+			r.push_back(emit(IOp::select, a[i].size == 2 ? r64() : (type(scalar_type(w[1])).k == Type::K::Bool ? rbool() : r32()),
+			                 {c.size() == 1 ? c[0] : c[i], a[i], b[i]}));
+		set(w[2], w[1], r);
+		return;
+	}
+	// ---- conversions ----
+	case Op::OpConvertFToU:
+	case Op::OpConvertFToS:
+	case Op::OpConvertSToF:
+	case Op::OpConvertUToF:
+	case Op::OpFConvert: {
+		need(4);
+		IOp o = op == Op::OpConvertFToU ? IOp::cvt_u_f : op == Op::OpConvertFToS ? IOp::cvt_s_f
+		        : op == Op::OpConvertSToF ? IOp::cvt_f_s : op == Op::OpConvertUToF ? IOp::cvt_f_u : IOp::cvt_f_f;
+		std::vector<Operand> r;
+		for (const Operand &x : val(w[3]))
+			r.push_back(scalar_rc_op(o, w[1], {x}, 0, x.size == 2 ? 1 : 0));
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpUConvert:
+	case Op::OpSConvert: {
+		need(4);
+		std::vector<Operand> r;
+		RegClass rc = rc_of(w[1]);
+		for (const Operand &x : val(w[3])) {
+			if (x.size == rc.size)
+				r.push_back(x);
+			else if (rc.size == 2)
+				r.push_back(emit(op == Op::OpUConvert ? IOp::zext : IOp::sext, rc, {x}));
+			else
+				r.push_back(emit(IOp::trunc, rc, {x}));
+		}
+		set(w[2], w[1], r);
+		return;
+	}
+	// ---- memory model, atomics ----
+	case Op::OpControlBarrier: {
+		need(4);
+		uint32_t exec_scope = const_u32(w[1]), mem_scope = const_u32(w[2]), sem = const_u32(w[3]);
+		if (sem & 0x7fe0u)   // any storage-class bit: fence first
+			emit_void(IOp::memory_barrier, {}, memory_scope_to_fence(mem_scope));
+		if (exec_scope == (uint32_t)spv::Scope::Workgroup)
+			emit_void(IOp::barrier, {});
+		else if (exec_scope != (uint32_t)spv::Scope::Subgroup && exec_scope != (uint32_t)spv::Scope::Invocation)
+			fail("control barriers wider than a workgroup are not supported");
+		return;
+	}
+	case Op::OpMemoryBarrier:
+		need(3);
+		emit_void(IOp::memory_barrier, {}, memory_scope_to_fence(const_u32(w[1])));
+		return;
+	case Op::OpAtomicLoad: {
+		need(6);
+		set(w[2], w[1], load(pointer(w[3]), w[1]));
+		return;
+	}
+	case Op::OpAtomicStore: {
+		need(5);
+		Ptr p = pointer(w[1]);
+		store(p, p.type, val(w[4]));
+		return;
+	}
+	case Op::OpAtomicExchange:
+	case Op::OpAtomicIAdd:
+	case Op::OpAtomicISub:
+	case Op::OpAtomicSMin:
+	case Op::OpAtomicUMin:
+	case Op::OpAtomicSMax:
+	case Op::OpAtomicUMax:
+	case Op::OpAtomicAnd:
+	case Op::OpAtomicOr:
+	case Op::OpAtomicXor:
+	case Op::OpAtomicFAddEXT: {
+		need(7);
+		uint32_t kind = op == Op::OpAtomicIAdd ? 0 : op == Op::OpAtomicISub ? 1 : op == Op::OpAtomicSMin ? 2
+		                : op == Op::OpAtomicUMin ? 3 : op == Op::OpAtomicSMax ? 4 : op == Op::OpAtomicUMax ? 5
+		                : op == Op::OpAtomicAnd ? 6 : op == Op::OpAtomicOr ? 7 : op == Op::OpAtomicXor ? 8
+		                : op == Op::OpAtomicExchange ? 9 : 11;
+		set(w[2], w[1], {atomic(in, kind, val(w[6])[0], std::nullopt)});
+		return;
+	}
+	case Op::OpAtomicIIncrement:
+	case Op::OpAtomicIDecrement:
+		need(6);
+		set(w[2], w[1], {atomic(in, op == Op::OpAtomicIIncrement ? 0 : 1, Operand::c32(1), std::nullopt)});
+		return;
+	case Op::OpAtomicCompareExchange:
+		need(9);
+		set(w[2], w[1], {atomic(in, 10, val(w[7])[0], val(w[8])[0])});
+		return;
+	default:
+		break;
+	}
+	if (in.op >= (uint16_t)Op::OpGroupNonUniformElect && in.op <= (uint16_t)Op::OpGroupNonUniformQuadSwap) {
+		group_op(in);
+		return;
+	}
+	fail("unsupported SPIR-V instruction " + spirv_named(spirv_opcode_name(in.op), in.op));
+}
+
+} // namespace mica::compiler::spirv_detail

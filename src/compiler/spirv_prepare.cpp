@@ -1,0 +1,114 @@
+#include "spirv_prepare.h"
+
+#include <spirv-tools/libspirv.hpp>
+#include <spirv-tools/optimizer.hpp>
+#include <unordered_map>
+
+namespace mica::compiler {
+
+namespace {
+
+constexpr uint32_t kMaxIdBound = 1u << 22;     // 4M ids: far above any real compute shader
+constexpr size_t kMaxWords = 1u << 24;         // 64 MiB of SPIR-V
+
+std::string level_name(spv_message_level_t l)
+{
+	switch (l) {
+	case SPV_MSG_FATAL: return "fatal";
+	case SPV_MSG_INTERNAL_ERROR: return "internal error";
+	case SPV_MSG_ERROR: return "error";
+	case SPV_MSG_WARNING: return "warning";
+	default: return "info";
+	}
+}
+
+} // namespace
+
+PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint32_t> &spec,
+                            int opt_level)
+{
+	PrepareResult r;
+	if (words.size() < 5) {
+		r.error = "SPIR-V module is truncated: " + std::to_string(words.size()) +
+		          " words, the header alone needs 5";
+		return r;
+	}
+	if (words[0] != 0x07230203u) {
+		r.error = "not a SPIR-V module (bad magic number)";
+		return r;
+	}
+	if (words.size() > kMaxWords) {
+		r.error = "SPIR-V module too large";
+		return r;
+	}
+	if (words[3] > kMaxIdBound) {
+		r.error = "SPIR-V id bound " + std::to_string(words[3]) + " exceeds the compiler's limit of " +
+		          std::to_string(kMaxIdBound);
+		return r;
+	}
+
+	std::string messages;
+	auto consumer = [&messages](spv_message_level_t level, const char *, const spv_position_t &pos,
+	                            const char *msg) {
+		if (level > SPV_MSG_ERROR)
+			return;
+		if (!messages.empty())
+			messages += "\n";
+		messages += level_name(level) + " at word " + std::to_string(pos.index) + ": " + msg;
+	};
+
+	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
+	tools.SetMessageConsumer(consumer);
+	spvtools::ValidatorOptions vopts;
+	vopts.SetUniversalLimit(spv_validator_limit_max_id_bound, kMaxIdBound);
+	if (!tools.Validate(words.data(), words.size(), vopts)) {
+		r.error = "invalid SPIR-V: " + (messages.empty() ? std::string("rejected by the validator") : messages);
+		return r;
+	}
+
+	spvtools::Optimizer opt(SPV_ENV_VULKAN_1_3);
+	opt.SetMessageConsumer(consumer);
+	if (!spec.empty()) {
+		std::unordered_map<uint32_t, std::vector<uint32_t>> values;
+		for (auto [id, v] : spec)
+			values[id] = {v};
+		opt.RegisterPass(spvtools::CreateSetSpecConstantDefaultValuePass(values));
+	}
+	opt.RegisterPass(spvtools::CreateFreezeSpecConstantValuePass())
+		.RegisterPass(spvtools::CreateFoldSpecConstantOpAndCompositePass())
+		.RegisterPass(spvtools::CreateWrapOpKillPass())
+		.RegisterPass(spvtools::CreateMergeReturnPass())
+		.RegisterPass(spvtools::CreateInlineExhaustivePass())
+		.RegisterPass(spvtools::CreateEliminateDeadFunctionsPass())
+		.RegisterPass(spvtools::CreatePrivateToLocalPass())
+		.RegisterPass(spvtools::CreateLocalAccessChainConvertPass())
+		.RegisterPass(spvtools::CreateScalarReplacementPass())
+		.RegisterPass(spvtools::CreateLocalSingleBlockLoadStoreElimPass())
+		.RegisterPass(spvtools::CreateLocalSingleStoreElimPass())
+		.RegisterPass(spvtools::CreateSSARewritePass())
+		.RegisterPass(spvtools::CreateAggressiveDCEPass())
+		.RegisterPass(spvtools::CreateScalarReplacementPass())
+		.RegisterPass(spvtools::CreateSSARewritePass());
+	if (opt_level > 0)
+		opt.RegisterPerformancePasses();
+	// The performance recipe can reintroduce nothing we depend on; a final DCE tidies up.
+	opt.RegisterPass(spvtools::CreateDeadBranchElimPass()).RegisterPass(spvtools::CreateAggressiveDCEPass());
+
+	spvtools::OptimizerOptions oopts;
+	oopts.set_run_validator(false);   // validated above
+	std::vector<uint32_t> out;
+	if (!opt.Run(words.data(), words.size(), &out, oopts)) {
+		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
+		return r;
+	}
+	messages.clear();
+	if (!tools.Validate(out.data(), out.size(), vopts)) {
+		r.error = "internal error: canonicalised SPIR-V does not validate: " + messages;
+		return r;
+	}
+	r.ok = true;
+	r.words = std::move(out);
+	return r;
+}
+
+} // namespace mica::compiler

@@ -1,0 +1,24 @@
+// Front end, step 1: SPIR-V validation and canonicalisation with SPIRV-Tools.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace mica::compiler {
+
+struct PrepareResult {
+	bool ok = false;
+	std::string error;                // validator / optimizer message
+	std::vector<uint32_t> words;      // canonicalised module
+};
+
+// Validates 'words' (Vulkan 1.3 environment rules), applies specialisation constants, and runs the
+// SPIRV-Tools passes our front end relies on: merge-return, exhaustive inlining, SSA rewrite
+// (mem2reg), scalar replacement, and at opt_level > 0 the performance recipe (folding, DCE, CSE).
+PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint32_t> &spec,
+                            int opt_level);
+
+} // namespace mica::compiler

@@ -1,0 +1,546 @@
+// SPIR-V -> mid-level IR. Values are flattened to scalar leaves (a vec4 is four temporaries),
+// pointers are tracked symbolically (variable + byte offset), and memory accesses become
+// load/store operations on descriptor base + offset (binding model in spirv_to_ir.h).
+#include "spirv_translator.h"
+
+namespace mica::compiler::spirv_detail {
+
+void Translator::split()
+{
+	size_t i = 5;
+	while (i < words_.size()) {
+		uint32_t h = words_[i];
+		uint32_t wc = h >> 16;
+		if (wc == 0 || i + wc > words_.size())
+			fail("SPIR-V instruction at word " + std::to_string(i) + " is truncated");
+		insts_.push_back({(uint16_t)(h & 0xffff), words_.subspan(i, wc)});
+		i += wc;
+	}
+}
+
+std::string Translator::str(std::span<const uint32_t> w, size_t first)
+{
+	std::string s;
+	for (size_t i = first; i < w.size(); i++) {
+		for (int b = 0; b < 4; b++) {
+			char c = (char)((w[i] >> (8 * b)) & 0xff);
+			if (!c)
+				return s;
+			s += c;
+		}
+	}
+	return s;
+}
+
+void Translator::check_capability(uint32_t cap)
+{
+	using C = spv::Capability;
+	switch ((C)cap) {
+	case C::Shader:
+	case C::Matrix:   // declared by every GLSL module; matrix types themselves are refused
+	case C::Int64:
+	case C::Float64:
+	case C::GroupNonUniform:
+	case C::GroupNonUniformVote:
+	case C::GroupNonUniformBallot:
+	case C::GroupNonUniformArithmetic:
+	case C::GroupNonUniformShuffle:
+	case C::GroupNonUniformShuffleRelative:
+	case C::VulkanMemoryModel:
+	case C::VulkanMemoryModelDeviceScope:
+		return;
+	case C::Kernel:
+	case C::Addresses:
+		fail("unsupported SPIR-V capability " + spirv_named(spirv_capability_name(cap), cap) +
+		     ": OpenCL kernel modules are not supported yet (Vulkan GLCompute only)");
+	default:
+		fail("unsupported SPIR-V capability " + spirv_named(spirv_capability_name(cap), cap));
+	}
+}
+
+RegClass Translator::rc_of(uint32_t type_id)
+{
+	const Type &t = type(scalar_type(type_id));
+	switch (t.k) {
+	case Type::K::Bool: return rbool();
+	case Type::K::Int:
+	case Type::K::Float:
+		if (t.width == 32)
+			return r32();
+		if (t.width == 64)
+			return r64();
+		fail(std::to_string(t.width) + "-bit types are not supported");
+	default:
+		fail("value of unsupported type %" + std::to_string(type_id));
+	}
+}
+
+uint32_t Translator::leaf_count(uint32_t type_id)
+{
+	const Type &t = type(type_id);
+	switch (t.k) {
+	case Type::K::Bool:
+	case Type::K::Int:
+	case Type::K::Float: return 1;
+	case Type::K::Vector: return t.count;
+	case Type::K::Array: {
+		uint64_t n = (uint64_t)t.count * leaf_count(t.elem);
+		if (n > 4096)
+			fail("composite value with more than 4096 scalars");
+		return (uint32_t)n;
+	}
+	case Type::K::Struct: {
+		uint32_t n = 0;
+		for (uint32_t m : t.members)
+			n += leaf_count(m);
+		if (n > 4096)
+			fail("composite value with more than 4096 scalars");
+		return n;
+	}
+	default: fail("value of unsupported type %" + std::to_string(type_id));
+	}
+}
+
+uint32_t Translator::align_of(uint32_t type_id)
+{
+	const Type &t = type(type_id);
+	switch (t.k) {
+	case Type::K::Bool: return 4;
+	case Type::K::Int:
+	case Type::K::Float: return t.width / 8;
+	case Type::K::Vector:
+	case Type::K::Array:
+	case Type::K::RtArray: return align_of(t.elem);
+	case Type::K::Struct: {
+		uint32_t a = 4;
+		for (uint32_t m : t.members)
+			a = std::max(a, align_of(m));
+		return a;
+	}
+	default: fail("type %" + std::to_string(type_id) + " has no memory layout");
+	}
+}
+
+uint32_t Translator::size_of(uint32_t type_id, bool explicit_layout)
+{
+	std::vector<Leaf> l;
+	const Type &t = type(type_id);
+	if (t.k == Type::K::Array) {
+		uint32_t stride = explicit_layout && t.array_stride ? t.array_stride : size_of(t.elem, explicit_layout);
+		uint64_t s = (uint64_t)stride * t.count;
+		if (s > (1u << 30))
+			fail("type too large");
+		return (uint32_t)s;
+	}
+	if (t.k == Type::K::Struct) {
+		uint32_t off = 0;
+		for (size_t i = 0; i < t.members.size(); i++) {
+			uint32_t mo = explicit_layout ? t.member_offsets[i]
+			                              : (off + align_of(t.members[i]) - 1) / align_of(t.members[i]) * align_of(t.members[i]);
+			off = std::max(off, mo + size_of(t.members[i], explicit_layout));
+		}
+		uint32_t a = align_of(type_id);
+		return (off + a - 1) / a * a;
+	}
+	if (t.k == Type::K::Vector)
+		return t.count * size_of(t.elem, explicit_layout);
+	if (t.k == Type::K::Bool)
+		return 4;
+	if (t.k == Type::K::Int || t.k == Type::K::Float)
+		return t.width / 8;
+	fail("type %" + std::to_string(type_id) + " has no memory layout");
+}
+
+void Translator::leaves(uint32_t type_id, bool explicit_layout, uint32_t base, std::vector<Leaf> &out)
+{
+	const Type &t = type(type_id);
+	switch (t.k) {
+	case Type::K::Bool: out.push_back({base, 4, true}); return;
+	case Type::K::Int:
+	case Type::K::Float:
+		if (t.width != 32 && t.width != 64)
+			fail(std::to_string(t.width) + "-bit memory accesses are not supported");
+		out.push_back({base, t.width / 8, false});
+		return;
+	case Type::K::Vector:
+		for (uint32_t i = 0; i < t.count; i++)
+			leaves(t.elem, explicit_layout, base + i * size_of(t.elem, explicit_layout), out);
+		return;
+	case Type::K::Array: {
+		uint32_t stride = explicit_layout && t.array_stride ? t.array_stride : size_of(t.elem, explicit_layout);
+		if (t.count > 4096)
+			fail("array with more than 4096 elements accessed as a whole");
+		for (uint32_t i = 0; i < t.count; i++)
+			leaves(t.elem, explicit_layout, base + i * stride, out);
+		return;
+	}
+	case Type::K::Struct: {
+		uint32_t off = 0;
+		for (size_t i = 0; i < t.members.size(); i++) {
+			uint32_t a = align_of(t.members[i]);
+			uint32_t mo = explicit_layout ? t.member_offsets[i] : (off + a - 1) / a * a;
+			leaves(t.members[i], explicit_layout, base + mo, out);
+			off = mo + size_of(t.members[i], explicit_layout);
+		}
+		return;
+	}
+	default: fail("type %" + std::to_string(type_id) + " cannot be loaded or stored");
+	}
+}
+
+void Translator::run(const std::string &entry_name)
+{
+	if (words_.size() < 5 || words_[0] != spv::MagicNumber)
+		fail("not a SPIR-V module");
+	split();
+	p_ = Program{};
+	p_.level = Level::mid;
+	uint32_t entry_fn = 0;
+	bool found_entry = false;
+	std::vector<uint32_t> local_size_ids;
+	std::vector<std::pair<size_t, size_t>> functions;   // [first, last] instruction index
+	size_t fn_start = 0;
+	bool in_fn = false;
+	// Pass 1: module-level information.
+	for (size_t idx = 0; idx < insts_.size(); idx++) {
+		const Inst &in = insts_[idx];
+		auto w = in.w;
+		auto need = [&](size_t n) {
+			if (w.size() < n)
+				fail(spirv_named(spirv_opcode_name(in.op), in.op) + " has too few operands");
+		};
+		switch ((Op)in.op) {
+		case Op::OpCapability: need(2); check_capability(w[1]); break;
+		case Op::OpExtInstImport:
+			need(3);
+			if (str(w, 2) == "GLSL.std.450")
+				glsl_ext_ = w[1];
+			else if (str(w, 2).rfind("NonSemantic.", 0) != 0)
+				fail("unsupported extended instruction set " + str(w, 2));
+			break;
+		case Op::OpMemoryModel:
+			need(3);
+			if (w[1] != (uint32_t)spv::AddressingModel::Logical)
+				fail("unsupported addressing model (physical pointers are not supported yet)");
+			break;
+		case Op::OpEntryPoint: {
+			need(4);
+			std::string name = str(w, 3);
+			if (name == entry_name) {
+				if (w[1] != (uint32_t)spv::ExecutionModel::GLCompute)
+					fail("entry point '" + name + "' has execution model " +
+					     spirv_named(spirv_execution_model_name(w[1]), w[1]) + "; only GLCompute is supported");
+				entry_fn = w[2];
+				found_entry = true;
+			}
+			break;
+		}
+		case Op::OpExecutionMode:
+		case Op::OpExecutionModeId:
+			need(3);
+			if (w[1] != entry_fn && found_entry)
+				break;
+			if (w[2] == (uint32_t)spv::ExecutionMode::LocalSize) {
+				need(6);
+				for (int d = 0; d < 3; d++)
+					wg_[d] = w[3 + d];
+			} else if (w[2] == (uint32_t)spv::ExecutionMode::LocalSizeId) {
+				need(6);
+				local_size_ids = {w[3], w[4], w[5]};
+			}
+			break;
+		case Op::OpDecorate:
+		case Op::OpDecorateId:
+			need(3);
+			decos_[w[1]][w[2]] = std::vector<uint32_t>(w.begin() + 3, w.end());
+			break;
+		case Op::OpMemberDecorate:
+			need(4);
+			member_decos_[((uint64_t)w[1] << 32) | w[2]][w[3]] = w.size() > 4 ? w[4] : 0;
+			break;
+		case Op::OpTypeVoid: need(2); types_[w[1]].k = Type::K::Void; break;
+		case Op::OpTypeBool: need(2); types_[w[1]].k = Type::K::Bool; break;
+		case Op::OpTypeInt:
+			need(4);
+			types_[w[1]] = Type{Type::K::Int, w[2], 0, 0, 0, 0, w[3] != 0, {}, {}};
+			if (w[2] != 32 && w[2] != 64)
+				fail(std::to_string(w[2]) + "-bit integer types are not supported");
+			break;
+		case Op::OpTypeFloat:
+			need(3);
+			types_[w[1]] = Type{Type::K::Float, w[2], 0, 0, 0, 0, false, {}, {}};
+			if (w[2] != 32 && w[2] != 64)
+				fail(std::to_string(w[2]) + "-bit float types are not supported");
+			break;
+		case Op::OpTypeVector: {
+			need(4);
+			Type t;
+			t.k = Type::K::Vector;
+			t.elem = w[2];
+			t.count = w[3];
+			types_[w[1]] = t;
+			break;
+		}
+		case Op::OpTypeArray: {
+			need(4);
+			Type t;
+			t.k = Type::K::Array;
+			t.elem = w[2];
+			t.count = const_u32(w[3]);
+			t.array_stride = has_deco(w[1], spv::Decoration::ArrayStride) ? deco_arg(w[1], spv::Decoration::ArrayStride) : 0;
+			types_[w[1]] = t;
+			break;
+		}
+		case Op::OpTypeRuntimeArray: {
+			need(3);
+			Type t;
+			t.k = Type::K::RtArray;
+			t.elem = w[2];
+			t.array_stride = has_deco(w[1], spv::Decoration::ArrayStride) ? deco_arg(w[1], spv::Decoration::ArrayStride) : 0;
+			types_[w[1]] = t;
+			break;
+		}
+		case Op::OpTypeStruct: {
+			need(2);
+			Type t;
+			t.k = Type::K::Struct;
+			for (size_t i = 2; i < w.size(); i++) {
+				t.members.push_back(w[i]);
+				auto it = member_decos_.find(((uint64_t)w[1] << 32) | (i - 2));
+				uint32_t off = 0;
+				if (it != member_decos_.end()) {
+					if (it->second.count((uint32_t)spv::Decoration::Offset))
+						off = it->second[(uint32_t)spv::Decoration::Offset];
+					if (it->second.count((uint32_t)spv::Decoration::BuiltIn))
+						fail("built-in block members are not supported in compute shaders");
+				}
+				t.member_offsets.push_back(off);
+			}
+			types_[w[1]] = t;
+			break;
+		}
+		case Op::OpTypePointer: {
+			need(4);
+			Type t;
+			t.k = Type::K::Pointer;
+			t.storage = w[2];
+			t.elem = w[3];
+			types_[w[1]] = t;
+			break;
+		}
+		case Op::OpTypeFunction: need(2); types_[w[1]].k = Type::K::Function; break;
+		case Op::OpTypeMatrix: fail("matrix types are not supported");
+		case Op::OpTypeImage:
+		case Op::OpTypeSampler:
+		case Op::OpTypeSampledImage: fail("images and samplers are not supported");
+		case Op::OpConstantTrue:
+		case Op::OpConstantFalse:
+		case Op::OpSpecConstantTrue:
+		case Op::OpSpecConstantFalse:
+			need(3);
+			set(w[2], w[1], {Operand::c32(in.op == (uint16_t)Op::OpConstantTrue || in.op == (uint16_t)Op::OpSpecConstantTrue)});
+			break;
+		case Op::OpConstant:
+		case Op::OpSpecConstant: {
+			need(4);
+			const Type &t = type(w[1]);
+			if (t.width == 64) {
+				need(5);
+				set(w[2], w[1], {Operand::c64(w[3] | ((uint64_t)w[4] << 32))});
+			} else {
+				set(w[2], w[1], {Operand::c32(w[3])});
+			}
+			break;
+		}
+		case Op::OpConstantComposite:
+		case Op::OpSpecConstantComposite: {
+			need(3);
+			std::vector<Operand> v;
+			for (size_t i = 3; i < w.size(); i++) {
+				const auto &c = val(w[i]);
+				v.insert(v.end(), c.begin(), c.end());
+			}
+			set(w[2], w[1], v);
+			if (has_deco(w[2], spv::Decoration::BuiltIn) &&
+			    deco_arg(w[2], spv::Decoration::BuiltIn) == (uint32_t)spv::BuiltIn::WorkgroupSize && v.size() == 3) {
+				for (int d = 0; d < 3; d++)
+					wg_[d] = (uint32_t)v[d].value;
+				wg_from_builtin_ = true;
+			}
+			break;
+		}
+		case Op::OpConstantNull:
+		case Op::OpUndef: {
+			need(3);
+			if (in_fn)
+				break;   // function-level OpUndef handled in translate()
+			uint32_t n = leaf_count(w[1]);
+			std::vector<Operand> v;
+			std::vector<Leaf> l;
+			leaves(w[1], false, 0, l);
+			for (const Leaf &lf : l)
+				v.push_back(lf.bytes == 8 ? Operand::c64(0) : Operand::c32(0));
+			(void)n;
+			set(w[2], w[1], v);
+			break;
+		}
+		case Op::OpSpecConstantOp: fail("OpSpecConstantOp that SPIRV-Tools could not fold is not supported");
+		case Op::OpVariable: {
+			need(4);
+			if (in_fn)
+				break;
+			Var v;
+			v.sc = w[3];
+			const Type &pt = type(w[1]);
+			v.type = pt.elem;
+			if (w.size() > 4)
+				fail("initialisers on module-scope variables are not supported");
+			if (has_deco(w[2], spv::Decoration::BuiltIn))
+				v.builtin = (int)deco_arg(w[2], spv::Decoration::BuiltIn);
+			v.set = has_deco(w[2], spv::Decoration::DescriptorSet) ? deco_arg(w[2], spv::Decoration::DescriptorSet) : 0;
+			v.binding = has_deco(w[2], spv::Decoration::Binding) ? deco_arg(w[2], spv::Decoration::Binding) : 0;
+			using SC = spv::StorageClass;
+			switch ((SC)v.sc) {
+			case SC::StorageBuffer:
+			case SC::Uniform:
+				if (type(v.type).k != Type::K::Struct)
+					fail("arrays of buffer descriptors are not supported");
+				if (v.set >= abi::kMaxSets || v.binding >= abi::kBindingsPerSet)
+					fail("descriptor set " + std::to_string(v.set) + " binding " + std::to_string(v.binding) +
+					     " is outside the binding model (sets < 4, bindings < 32)");
+				break;
+			case SC::PushConstant:
+				break;
+			case SC::Workgroup: {
+				uint32_t a = align_of(v.type);
+				p_.shared_bytes = (p_.shared_bytes + a - 1) / a * a;
+				v.shared_offset = p_.shared_bytes;
+				uint64_t end = (uint64_t)p_.shared_bytes + size_of(v.type, false);
+				if (end > MICA_MAX_SHARED_BYTES)
+					fail("shared memory use of " + std::to_string(end) + " bytes exceeds the device limit of " +
+					     std::to_string(MICA_MAX_SHARED_BYTES));
+				p_.shared_bytes = (uint32_t)end;
+				break;
+			}
+			case SC::Input:
+				if (v.builtin < 0)
+					fail("compute shader inputs must be built-ins");
+				break;
+			case SC::Private:
+				fail("Private variables that SPIRV-Tools could not promote are not supported");
+			default:
+				fail("variables in storage class " + spirv_named(spirv_storage_class_name(v.sc), v.sc) +
+				     " are not supported");
+			}
+			vars_[w[2]] = v;
+			break;
+		}
+		case Op::OpFunction:
+			need(3);
+			fn_start = idx;
+			in_fn = true;
+			break;
+		case Op::OpFunctionEnd:
+			functions.push_back({fn_start, idx});
+			in_fn = false;
+			break;
+		case Op::OpTypeForwardPointer: fail("physical storage buffer pointers are not supported yet");
+		default:
+			break;
+		}
+	}
+	if (!found_entry)
+		fail("no GLCompute entry point named '" + entry_name + "'");
+	if (!local_size_ids.empty() && !wg_from_builtin_)
+		for (int d = 0; d < 3; d++)
+			wg_[d] = const_u32(local_size_ids[d]);
+	uint64_t inv = (uint64_t)wg_[0] * wg_[1] * wg_[2];
+	if (!wg_[0] || !wg_[1] || !wg_[2] || inv > MICA_MAX_WORKGROUP_INVOCATIONS || wg_[0] > MICA_MAX_WORKGROUP_DIM_X ||
+	    wg_[1] > MICA_MAX_WORKGROUP_DIM_Y || wg_[2] > MICA_MAX_WORKGROUP_DIM_Z)
+		fail("workgroup size " + std::to_string(wg_[0]) + "x" + std::to_string(wg_[1]) + "x" +
+		     std::to_string(wg_[2]) + " is outside the device limits");
+	for (int d = 0; d < 3; d++)
+		p_.wg_size[d] = wg_[d];
+	for (auto [first, last] : functions)
+		if (insts_[first].w[2] == entry_fn)
+			translate_function(first, last);
+	if (p_.blocks.empty())
+		fail("entry point function has no body");
+}
+
+void Translator::translate_function(size_t first, size_t last)
+{
+	// Create a block per label first so branches can name later blocks.
+	for (size_t i = first; i <= last; i++) {
+		if (insts_[i].op == (uint16_t)Op::OpLabel) {
+			if (insts_[i].w.size() < 2)
+				fail("malformed OpLabel");
+			labels_[insts_[i].w[1]] = (uint32_t)p_.blocks.size();
+			p_.blocks.emplace_back();
+		}
+		if (insts_[i].op == (uint16_t)Op::OpFunctionParameter)
+			fail("entry point with parameters");
+	}
+	for (size_t i = first + 1; i < last; i++)
+		translate(insts_[i]);
+	// Phi operands may name values defined later (back edges): resolve now.
+	for (const PendingPhi &ph : phis_) {
+		Instr &ins = p_.blocks[ph.block].instrs[ph.instr_index];
+		for (auto [value, label] : ph.incoming) {
+			auto lit = labels_.find(label);
+			if (lit == labels_.end())
+				fail("OpPhi names an unknown block");
+			const auto &v = val(value);
+			if (ph.leaf >= v.size())
+				fail("OpPhi operand shape mismatch");
+			ins.ops.push_back(v[ph.leaf]);
+			ins.ops.push_back(Operand::block(lit->second));
+		}
+	}
+	// Descriptor/push-constant address loads go first in the entry block.
+	auto &entry = p_.blocks[0].instrs;
+	entry.insert(entry.begin(), prologue_.begin(), prologue_.end());
+	p_.recompute_preds();
+}
+
+std::vector<Operand> Translator::unary(IO::Op op, uint32_t rt, uint32_t a)
+{
+	std::vector<Operand> r;
+	for (const Operand &x : val(a))
+		r.push_back(scalar_rc_op(op, rt, {x}));
+	return r;
+}
+
+std::vector<Operand> Translator::binary(IO::Op op, uint32_t rt, uint32_t a, uint32_t b, bool swap)
+{
+	std::vector<Operand> r;
+	const auto &va = val(a);
+	const auto &vb = val(b);
+	if (va.size() != vb.size())
+		fail("operand shape mismatch");
+	for (size_t i = 0; i < va.size(); i++)
+		r.push_back(scalar_rc_op(op, rt, swap ? std::vector<Operand>{vb[i], va[i]} : std::vector<Operand>{va[i], vb[i]}));
+	return r;
+}
+
+} // namespace mica::compiler::spirv_detail
+
+namespace mica::compiler {
+
+bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
+                 std::string &error)
+{
+	try {
+		spirv_detail::Translator t(words, out);
+		t.run(entry_point);
+	} catch (const spirv_detail::Fail &f) {
+		error = f.msg;
+		return false;
+	} catch (const std::out_of_range &) {
+		error = "SPIR-V refers to an undefined id";
+		return false;
+	}
+	return true;
+}
+
+} // namespace mica::compiler

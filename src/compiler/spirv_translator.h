@@ -1,0 +1,236 @@
+// The SPIR-V -> IR translator's internal declarations, shared by its files:
+//   spirv_to_ir.cpp       module level: capabilities, types and layouts, variables, entry point
+//   spirv_memory.cpp      binding model: descriptors, built-ins, pointers, loads/stores/atomics
+//   spirv_instructions.cpp  function bodies: control flow, arithmetic, composites, conversions
+//   spirv_extended.cpp    GLSL.std.450 and subgroup (GroupNonUniform) instructions
+#pragma once
+
+#include <spirv/unified1/GLSL.std.450.h>
+#include <spirv/unified1/spirv.hpp11>
+
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "spirv_names.h"
+#include "spirv_to_ir.h"
+
+namespace mica::compiler::spirv_detail {
+
+using ir::Bank;
+using ir::Block;
+using ir::Instr;
+using ir::Level;
+using ir::Operand;
+using ir::Program;
+using ir::RegClass;
+using spv::Op;
+namespace IO = ir;
+struct Fail {
+	std::string msg;
+};
+
+struct Type {
+	enum class K { Void, Bool, Int, Float, Vector, Array, RtArray, Struct, Pointer, Function, Other } k = K::Other;
+	uint32_t width = 32, elem = 0, count = 0, storage = 0, array_stride = 0;
+	bool is_signed = false;
+	std::vector<uint32_t> members, member_offsets;
+};
+
+struct Var {
+	uint32_t sc = 0, type = 0;     // storage class, pointee type
+	uint32_t set = 0, binding = 0;
+	int builtin = -1;
+	uint32_t shared_offset = 0;
+};
+
+struct Ptr {
+	uint32_t var = 0, type = 0;    // root variable, pointee type
+	uint32_t const_off = 0;        // byte offset, constant part
+	Operand dyn;                   // dynamic part (Kind::none if zero)
+};
+
+struct Leaf {
+	uint32_t offset;
+	uint32_t bytes;                // 4 or 8
+	bool is_bool;
+};
+
+class Translator {
+public:
+	Translator(std::span<const uint32_t> w, Program &p) : words_(w), p_(p) {}
+	void run(const std::string &entry_name);
+
+private:
+	std::span<const uint32_t> words_;
+	Program &p_;
+	std::unordered_map<uint32_t, Type> types_;
+	std::unordered_map<uint32_t, std::vector<Operand>> vals_;
+	std::unordered_map<uint32_t, uint32_t> val_type_;
+	std::unordered_map<uint32_t, Var> vars_;
+	std::unordered_map<uint32_t, Ptr> ptrs_;
+	std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::vector<uint32_t>>> decos_;   // id -> deco -> args
+	std::unordered_map<uint64_t, std::unordered_map<uint32_t, uint32_t>> member_decos_;        // (id<<32|member) -> deco -> arg0
+	std::unordered_map<uint32_t, uint32_t> labels_;   // label id -> block
+	std::unordered_map<uint32_t, uint32_t> desc_base_, desc_size_;   // descriptor index -> temp
+	std::optional<uint32_t> push_base_;
+	uint32_t glsl_ext_ = 0;
+	uint32_t cur_ = 0;
+	std::vector<Instr> prologue_;
+	struct PendingPhi {
+		uint32_t block;
+		size_t instr_index;
+		std::vector<std::pair<uint32_t, uint32_t>> incoming;   // value id, label id
+		size_t leaf;
+	};
+	std::vector<PendingPhi> phis_;
+
+	[[noreturn]] void fail(const std::string &m) { throw Fail{m}; }
+
+	// ---- module level ----
+	struct Inst {
+		uint16_t op;
+		std::span<const uint32_t> w;   // w[0] is the header word
+	};
+	std::vector<Inst> insts_;
+	void split();
+	std::string str(std::span<const uint32_t> w, size_t first);
+	void check_capability(uint32_t cap);
+	const Type &type(uint32_t id)
+	{
+		auto it = types_.find(id);
+		if (it == types_.end())
+			fail("reference to unknown type %" + std::to_string(id));
+		return it->second;
+	}
+	bool has_deco(uint32_t id, spv::Decoration d) { return decos_.count(id) && decos_[id].count((uint32_t)d); }
+	uint32_t deco_arg(uint32_t id, spv::Decoration d) { return decos_[id][(uint32_t)d].empty() ? 0 : decos_[id][(uint32_t)d][0]; }
+	RegClass rc_of(uint32_t type_id);
+	void leaves(uint32_t type_id, bool explicit_layout, uint32_t base, std::vector<Leaf> &out);
+	uint32_t size_of(uint32_t type_id, bool explicit_layout);
+	uint32_t align_of(uint32_t type_id);
+	uint32_t leaf_count(uint32_t type_id);
+
+	// ---- values ----
+	const std::vector<Operand> &val(uint32_t id)
+	{
+		auto it = vals_.find(id);
+		if (it == vals_.end())
+			fail("use of %" + std::to_string(id) + " which is not a supported value");
+		return it->second;
+	}
+	uint32_t const_u32(uint32_t id)
+	{
+		const auto &v = val(id);
+		if (v.size() != 1 || !v[0].is_const())
+			fail("expected a constant for %" + std::to_string(id));
+		return (uint32_t)v[0].value;
+	}
+	Operand emit(IO::Op op, RegClass rc, std::vector<Operand> ops, int64_t imm = 0, uint32_t aux = 0)
+	{
+		Instr ins;
+		ins.op = op;
+		ins.ops = std::move(ops);
+		ins.imm = imm;
+		ins.aux = aux;
+		Operand d = p_.new_def(rc);
+		ins.defs.push_back(d);
+		p_.blocks[cur_].instrs.push_back(std::move(ins));
+		return d;
+	}
+	void emit_void(IO::Op op, std::vector<Operand> ops, int64_t imm = 0, uint32_t aux = 0)
+	{
+		Instr ins;
+		ins.op = op;
+		ins.ops = std::move(ops);
+		ins.imm = imm;
+		ins.aux = aux;
+		p_.blocks[cur_].instrs.push_back(std::move(ins));
+	}
+	Operand emit_prologue(IO::Op op, RegClass rc, std::vector<Operand> ops, int64_t imm = 0, uint32_t aux = 0)
+	{
+		Instr ins;
+		ins.op = op;
+		ins.ops = std::move(ops);
+		ins.imm = imm;
+		ins.aux = aux;
+		Operand d = p_.new_def(rc);
+		ins.defs.push_back(d);
+		prologue_.push_back(std::move(ins));
+		return d;
+	}
+	static RegClass r32() { return RegClass{Bank::undecided, 1, false}; }
+	static RegClass r64() { return RegClass{Bank::undecided, 2, false}; }
+	static RegClass rbool() { return RegClass{Bank::undecided, 1, true}; }
+	Operand iadd(Operand a, Operand b)
+	{
+		if (a.is_const() && a.value == 0)
+			return b;
+		if (b.is_const() && b.value == 0)
+			return a;
+		return emit(IO::Op::iadd, r32(), {a, b});
+	}
+	Operand imul(Operand a, Operand b)
+	{
+		if (a.is_const() && b.is_const())
+			return Operand::c32((uint32_t)(a.value * b.value));
+		if (b.is_const() && b.value == 1)
+			return a;
+		return emit(IO::Op::imul, r32(), {a, b});
+	}
+
+	// ---- builtins, memory ----
+	uint32_t wg_[3] = {1, 1, 1};
+	bool wg_from_builtin_ = false;
+	std::vector<Operand> load_builtin(const Var &v, uint32_t type_id);
+	Operand desc_base(uint32_t set, uint32_t binding);
+	Operand desc_size(uint32_t set, uint32_t binding);
+	Operand push_base();
+	Operand workgroup_id(unsigned d);
+	std::vector<Operand> load(const Ptr &ptr, uint32_t type_id);
+	void store(const Ptr &ptr, uint32_t type_id, const std::vector<Operand> &v);
+	Ptr pointer(uint32_t id);
+	Operand atomic(const Inst &in, uint32_t kind, Operand data, std::optional<Operand> cmp);
+
+	// ---- functions ----
+	void translate_function(size_t first, size_t last);
+	void translate(const Inst &in);
+	void ext_inst(const Inst &in);
+	void group_op(const Inst &in);
+	std::vector<Operand> unary(IO::Op op, uint32_t rt, uint32_t a);
+	std::vector<Operand> binary(IO::Op op, uint32_t rt, uint32_t a, uint32_t b, bool swap = false);
+	void set(uint32_t id, uint32_t type, std::vector<Operand> v)
+	{
+		vals_[id] = std::move(v);
+		val_type_[id] = type;
+	}
+	Operand scalar_rc_op(IO::Op op, uint32_t rt, std::vector<Operand> ops, int64_t imm = 0, uint32_t aux = 0)
+	{
+		return emit(op, rc_of(rt), std::move(ops), imm, aux);
+	}
+	uint32_t scalar_type(uint32_t t)
+	{
+		const Type &ty = type(t);
+		return ty.k == Type::K::Vector ? ty.elem : t;
+	}
+	Operand fconst(uint32_t type_id, double v)
+	{
+		if (type(scalar_type(type_id)).width == 64) {
+			uint64_t b;
+			memcpy(&b, &v, 8);
+			return Operand::c64(b);
+		}
+		float f = (float)v;
+		uint32_t b;
+		memcpy(&b, &f, 4);
+		return Operand::c32(b);
+	}
+	Operand to_bool_from_int(Operand x) { return emit(IO::Op::ine, rbool(), {x, Operand::c32(0)}); }
+	Operand bool_to_int(Operand b) { return emit(IO::Op::b2i, r32(), {b}); }
+};
+
+uint32_t memory_scope_to_fence(uint32_t scope);
+
+} // namespace mica::compiler::spirv_detail

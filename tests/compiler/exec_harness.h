@@ -1,0 +1,34 @@
+// Runs compiled kernels on the device model (bare-metal Machine) with the binding model of
+// docs/compiler.md: s[0:1] descriptor table, s[2:3] push constants, s4..s6 workgroup count,
+// s7..s9 base workgroup.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mica/compiler/compiler.h"
+#include "mica/sim/baremetal.h"
+
+namespace mica::compiler::test {
+
+struct Buffer {
+	uint32_t set = 0, binding = 0;
+	std::vector<uint32_t> data;   // initial contents; read back after the run
+};
+
+struct RunOutcome {
+	bool ok = false;
+	std::string error;
+	uint64_t cycles = 0, hazard_violations = 0;
+	uint32_t fault = 0;
+};
+
+RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t profile, std::vector<Buffer> &buffers,
+                      const std::vector<uint32_t> &push, const uint32_t groups[3], bool checked = true);
+
+// The corpus directory (set by meson through MICA_CORPUS_DIR).
+std::string corpus_dir();
+std::string read_text(const std::string &path);
+
+} // namespace mica::compiler::test

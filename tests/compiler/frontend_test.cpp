@@ -1,0 +1,175 @@
+// Front-end robustness: malformed and hostile SPIR-V must produce a clear error, never a crash.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+
+#include "mica/compiler/compiler.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+using namespace mica::compiler;
+
+namespace {
+
+std::vector<uint32_t> valid_module()
+{
+	const char *src = R"(#version 450
+layout(local_size_x = 64) in;
+layout(set = 0, binding = 0) buffer B { uint data[]; };
+layout(push_constant) uniform P { uint n; } pc;
+shared uint s[64];
+void main() {
+  uint i = gl_GlobalInvocationID.x;
+  s[gl_LocalInvocationID.x] = data[i];
+  barrier();
+  uint acc = 0u;
+  for (uint k = 0u; k < pc.n; k++)
+    if ((s[k & 63u] & 1u) != 0u) acc += k; else acc ^= i;
+  data[i] = acc + atomicAdd(data[0], 1u);
+})";
+	auto r = glsl_to_spirv(src, "fuzz_seed.comp");
+	return std::get<std::vector<uint32_t>>(r);
+}
+
+std::string error_of(const std::vector<uint32_t> &words, Options o = {})
+{
+	auto r = compile_spirv(words, o);
+	if (auto *e = std::get_if<CompileError>(&r))
+		return e->message;
+	return "";
+}
+
+TEST(Frontend, ValidModuleCompiles)
+{
+	EXPECT_EQ(error_of(valid_module()), "");
+}
+
+TEST(Frontend, EmptyAndTruncatedInput)
+{
+	EXPECT_NE(error_of({}).find("truncated"), std::string::npos);
+	auto m = valid_module();
+	for (size_t n : {1u, 4u, 5u, 9u, 17u}) {
+		std::vector<uint32_t> t(m.begin(), m.begin() + (long)std::min(n, m.size()));
+		EXPECT_NE(error_of(t), "") << n;
+	}
+	std::vector<uint32_t> t(m.begin(), m.end() - 3);
+	EXPECT_NE(error_of(t), "");
+}
+
+TEST(Frontend, BadMagic)
+{
+	auto m = valid_module();
+	m[0] = 0x12345678;
+	EXPECT_NE(error_of(m).find("magic"), std::string::npos);
+}
+
+TEST(Frontend, HugeIdBound)
+{
+	auto m = valid_module();
+	m[3] = 0xfffffff0u;
+	EXPECT_NE(error_of(m).find("id bound"), std::string::npos);
+}
+
+TEST(Frontend, InvalidIdIsReportedByTheValidator)
+{
+	auto m = valid_module();
+	// Point the first OpStore/OpLoad operand somewhere that does not exist.
+	for (size_t i = 5; i < m.size();) {
+		uint32_t wc = m[i] >> 16, op = m[i] & 0xffff;
+		if (op == 61 /* OpLoad */ && wc >= 4) {
+			m[i + 3] = m[3] + 100;
+			break;
+		}
+		i += wc ? wc : 1;
+	}
+	std::string e = error_of(m);
+	EXPECT_NE(e.find("invalid SPIR-V"), std::string::npos) << e;
+}
+
+TEST(Frontend, HugeWordCountInInstruction)
+{
+	auto m = valid_module();
+	m[5] = (0xffffu << 16) | (m[5] & 0xffff);
+	EXPECT_NE(error_of(m), "");
+}
+
+TEST(Frontend, UnsupportedCapabilityIsNamed)
+{
+	const char *src = R"(#version 450
+#extension GL_EXT_shader_explicit_arithmetic_types_int8 : require
+layout(local_size_x = 1) in;
+layout(set = 0, binding = 0) buffer B { uint data[]; };
+void main() { int8_t x = int8_t(data[0]); data[0] = uint(x) * 3u; })";
+	auto spv = glsl_to_spirv(src, "i8.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
+	std::string e = error_of(std::get<std::vector<uint32_t>>(spv));
+	EXPECT_NE(e.find("Int8"), std::string::npos) << e;
+}
+
+TEST(Frontend, ImagesAreRefused)
+{
+	const char *src = R"(#version 450
+layout(local_size_x = 1) in;
+layout(set = 0, binding = 0, r32ui) uniform uimage2D img;
+void main() { imageStore(img, ivec2(0), uvec4(1)); })";
+	auto spv = glsl_to_spirv(src, "img.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
+	std::string e = error_of(std::get<std::vector<uint32_t>>(spv));
+	EXPECT_NE(e, "");
+}
+
+TEST(Frontend, WrongEntryPointName)
+{
+	Options o;
+	o.entry_point = "nope";
+	EXPECT_NE(error_of(valid_module(), o).find("nope"), std::string::npos);
+}
+
+TEST(Frontend, BadGlslGivesTheCompilerLog)
+{
+	auto r = glsl_to_spirv("#version 450\nvoid main() { undefined_thing(); }\n", "bad.comp");
+	ASSERT_TRUE(std::holds_alternative<CompileError>(r));
+	EXPECT_NE(std::get<CompileError>(r).message.find("undefined_thing"), std::string::npos);
+}
+
+TEST(Frontend, BadOptions)
+{
+	Options o;
+	o.revision = 7;
+	EXPECT_NE(error_of(valid_module(), o).find("revision"), std::string::npos);
+	o.revision = 2;
+	o.power_profile = 9;
+	EXPECT_NE(error_of(valid_module(), o).find("profile"), std::string::npos);
+}
+
+// Deterministic fuzzing through the libFuzzer entry point: random bit flips, word
+// replacements and truncations of a valid module. Nothing may crash or hang.
+TEST(Frontend, MutationFuzzing)
+{
+	auto seed = valid_module();
+	std::mt19937 rng(1234);
+	unsigned errors = 0;
+	const int iterations = 400;
+	for (int it = 0; it < iterations; it++) {
+		std::vector<uint32_t> m = seed;
+		int edits = 1 + (int)(rng() % 4);
+		for (int e = 0; e < edits; e++) {
+			size_t pos = 5 + rng() % (m.size() - 5);
+			switch (rng() % 4) {
+			case 0: m[pos] ^= 1u << (rng() % 32); break;
+			case 1: m[pos] = rng(); break;
+			case 2: m[pos] = rng() % 64; break;
+			default: m.resize(std::max<size_t>(5, pos)); break;
+			}
+		}
+		std::vector<uint8_t> bytes(m.size() * 4);
+		memcpy(bytes.data(), m.data(), bytes.size());
+		LLVMFuzzerTestOneInput(bytes.data(), bytes.size());
+		errors += !error_of(m).empty();
+	}
+	// Most mutants are invalid; they were rejected rather than compiled into garbage.
+	EXPECT_GT(errors, (unsigned)iterations / 2);
+}
+
+} // namespace
