@@ -1,0 +1,40 @@
+// VkBuffer and VkBufferView: a range of a GpuMemory, addressed by GPU VA once bound.
+#pragma once
+
+#include "gpu_memory.h"
+#include "object.h"
+
+namespace mica::vk {
+
+class Buffer : public Object {
+public:
+  Buffer(uint64_t size, VkBufferUsageFlags usage) : size_(size), usage_(usage) {}
+  uint64_t size() const { return size_; }
+  VkBufferUsageFlags usage() const { return usage_; }
+  void bind(GpuMemory* memory, uint64_t offset) {
+    memory_ = memory;
+    offset_ = offset;
+  }
+  GpuMemory* memory() const { return memory_; }
+  uint64_t va() const { return memory_ ? memory_->va() + offset_ : 0; }
+
+private:
+  uint64_t size_;
+  VkBufferUsageFlags usage_;
+  GpuMemory* memory_ = nullptr;
+  uint64_t offset_ = 0;
+};
+
+class BufferView : public Object {
+public:
+  BufferView(uint64_t va, uint64_t range, VkFormat format) : va_(va), range_(range), format_(format) {}
+  uint64_t va() const { return va_; }
+  uint64_t range() const { return range_; }
+  VkFormat format() const { return format_; }
+
+private:
+  uint64_t va_, range_;
+  VkFormat format_;
+};
+
+}  // namespace mica::vk

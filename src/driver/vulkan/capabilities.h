@@ -1,0 +1,30 @@
+// What the driver + compiler can really do. Every feature bit and extension the driver advertises is
+// derived from this one place, so nothing is advertised that is not implemented.
+#pragma once
+
+#include "object.h"
+
+namespace mica::vk {
+
+struct ShaderCapabilities {
+  bool int64 = false;
+  bool int16 = false;
+  bool int8 = false;
+  bool float64 = false;
+  bool float16 = false;
+  bool storage_buffer_16bit = false;
+  bool storage_buffer_8bit = false;
+  bool buffer_device_address = false;
+  bool vulkan_memory_model = false;
+  bool integer_dot_product = false;
+  bool zero_initialize_workgroup_memory = false;
+  bool scalar_block_layout = false;
+  bool variable_pointers = false;
+  bool shader_atomic_int64 = false;
+  VkSubgroupFeatureFlags subgroup_operations = VK_SUBGROUP_FEATURE_BASIC_BIT;
+};
+
+// The shader capabilities of the compiler this driver is built with (see docs/compiler.md).
+const ShaderCapabilities& shader_capabilities();
+
+}  // namespace mica::vk

@@ -1,0 +1,107 @@
+// Command pools and command buffers (recording side).
+#pragma once
+
+#include "command_list.h"
+#include "descriptor_layout.h"
+#include "object.h"
+
+#include <array>
+#include <memory>
+#include <map>
+#include <vector>
+
+namespace mica::vk {
+
+class Device;
+class DescriptorSet;
+class CommandPool;
+class QueryPool;
+
+class CommandBuffer : public DispatchableObject {
+public:
+  enum class State { initial, recording, executable, invalid };
+
+  CommandBuffer(Device& device, CommandPool& pool, VkCommandBufferLevel level)
+      : device_(device), pool_(pool), level_(level) {}
+
+  static CommandBuffer* from(VkCommandBuffer h) { return reinterpret_cast<CommandBuffer*>(h); }
+  VkCommandBuffer handle() { return reinterpret_cast<VkCommandBuffer>(this); }
+
+  Device& device() const { return device_; }
+  CommandPool& pool() const { return pool_; }
+  State state() const { return state_; }
+  VkCommandBufferUsageFlags usage() const { return usage_; }
+  const std::vector<Command>& commands() const { return commands_; }
+
+  VkResult begin(const VkCommandBufferBeginInfo& info);
+  VkResult end();
+  void reset();
+
+  // Recording.
+  void bind_pipeline(std::shared_ptr<ComputePipeline> pipeline) { pipeline_ = std::move(pipeline); }
+  void bind_sets(const PipelineLayout& layout, uint32_t first, uint32_t count, const VkDescriptorSet* sets,
+                 uint32_t dynamic_count, const uint32_t* dynamic_offsets);
+  void push_constants(uint32_t offset, uint32_t size, const void* data);
+  void dispatch(std::array<uint32_t, 3> base, std::array<uint32_t, 3> groups, uint64_t indirect_va);
+  void record(Command cmd) {
+    if (state_ == State::recording) commands_.push_back(std::move(cmd));
+  }
+  // Pipeline-statistics queries.
+  void begin_statistics_query(QueryPool* pool, uint32_t query);
+  void end_statistics_query(QueryPool* pool, uint32_t query);
+
+  // The first error met while recording is returned by vkEndCommandBuffer.
+  void set_error(VkResult r) {
+    if (error_ == VK_SUCCESS) error_ = r;
+  }
+
+private:
+  Device& device_;
+  CommandPool& pool_;
+  VkCommandBufferLevel level_;
+  State state_ = State::initial;
+  VkCommandBufferUsageFlags usage_ = 0;
+  VkResult error_ = VK_SUCCESS;
+  std::vector<Command> commands_;
+
+  // Binding state.
+  std::shared_ptr<ComputePipeline> pipeline_;
+  std::array<const DescriptorSet*, kMaxDescriptorSets> sets_{};
+  std::array<std::vector<uint32_t>, kMaxDescriptorSets> dynamic_offsets_;
+  std::array<uint8_t, kMaxPushConstantBytes> push_{};
+
+  // The active pipeline-statistics query: invocations of direct dispatches are summed while
+  // recording; indirect dispatches are counted on the GPU by the internal statistics program.
+  struct ActiveStatistics {
+    QueryPool* pool = nullptr;
+    uint32_t query = 0;
+    uint64_t direct_invocations = 0;
+    bool indirect = false;
+  };
+  ActiveStatistics statistics_;
+  void count_indirect_invocations(uint64_t args_va, uint32_t wg);
+  void add_invocations_on_gpu(uint64_t value_va, uint64_t add, uint64_t args_va, uint32_t wg);
+};
+
+class CommandPool : public Object {
+public:
+  CommandPool(Device& device, VkCommandPoolCreateFlags flags, uint32_t family)
+      : device_(device), flags_(flags), family_(family) {}
+  ~CommandPool() override;
+
+  Device& device() const { return device_; }
+  uint32_t queue_family() const { return family_; }
+  VkCommandPoolCreateFlags flags() const { return flags_; }
+
+  CommandBuffer* allocate(VkCommandBufferLevel level);
+  void free(CommandBuffer* cb);
+  void reset();
+
+private:
+  Device& device_;
+  VkCommandPoolCreateFlags flags_;
+  uint32_t family_;
+  std::map<CommandBuffer*, std::unique_ptr<CommandBuffer>> buffers_;
+};
+
+}  // namespace mica::vk

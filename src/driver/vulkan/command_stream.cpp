@@ -1,0 +1,135 @@
+#include "command_stream.h"
+#include "binding_model.h"
+#include "command_buffer.h"
+#include "pipeline.h"
+
+extern "C" {
+#include "mica_hw.h"
+}
+
+#include <algorithm>
+#include <cstring>
+
+namespace mica::vk {
+namespace {
+
+constexpr uint32_t kBarrierFlushInvalidate = 0x3;  // BARRIER flags: bit 0 flush, bit 1 invalidate
+constexpr uint32_t kWaitMemEqual = 1;               // WAIT_MEM func: 0 >=, 1 ==, 2 !=
+constexpr uint64_t kMaxDmaBytes = 1ull << 30;       // DMA byte counts are 32-bit; split large ranges
+constexpr size_t kMaxWriteDwords = MICA_PKT_WRITE_DATA_LEN_MAX - 2;
+constexpr uint64_t kUploadAlign = 64;
+
+class Encoder {
+public:
+  Encoder(uint32_t profile, uint64_t upload_va, EncodedStream& out)
+      : profile_(profile), upload_va_(upload_va), out_(out) {}
+
+  VkResult encode(const std::vector<Command>& commands) {
+    for (const auto& cmd : commands) {
+      VkResult r = std::visit([&](const auto& c) { return emit(c); }, cmd);
+      if (r != VK_SUCCESS) return r;
+    }
+    return VK_SUCCESS;
+  }
+
+private:
+  // Places bytes in the upload area and returns their GPU address (0 for nothing).
+  uint64_t upload(const void* data, size_t bytes) {
+    if (bytes == 0) return 0;
+    size_t off = (out_.upload.size() + kUploadAlign - 1) / kUploadAlign * kUploadAlign;
+    out_.upload.resize(off + bytes);
+    std::memcpy(out_.upload.data() + off, data, bytes);
+    return upload_va_ + off;
+  }
+
+  VkResult emit(const OpDispatch& d) {
+    Program prog;
+    VkResult r = d.pipeline->program_for(profile_, prog);
+    if (r != VK_SUCCESS) return r;
+    const uint64_t table = upload(d.table.data(), d.table.size() * sizeof(BufferDescriptor));
+    const uint64_t push = upload(d.push_constants.data(), d.push_constants.size());
+    // The binding model's user data, s0..s9 (binding_model.h). For indirect dispatches the group
+    // counts are only in memory, so NumWorkgroups reads as 0 there (see docs/vulkan.md).
+    const bool indirect = d.indirect_va != 0;
+    const uint32_t user[kUserDataCount] = {uint32_t(table),
+                                           uint32_t(table >> 32),
+                                           uint32_t(push),
+                                           uint32_t(push >> 32),
+                                           indirect ? 0 : d.groups[0],
+                                           indirect ? 0 : d.groups[1],
+                                           indirect ? 0 : d.groups[2],
+                                           d.base[0],
+                                           d.base[1],
+                                           d.base[2]};
+    auto& b = out_.packets;
+    b.set_program(prog.entry_va, prog.vgprs, prog.sgprs);
+    b.set_workgroup_size(prog.wg_size[0], prog.wg_size[1], prog.wg_size[2]);
+    b.set_shared_size(prog.shared_bytes);
+    b.set_user_data(kUserDataDescriptorTable, user);
+    if (indirect)
+      b.dispatch_indirect(d.indirect_va);
+    else
+      b.dispatch(d.groups[0], d.groups[1], d.groups[2]);
+    return VK_SUCCESS;
+  }
+
+  VkResult emit(const OpCopy& c) {
+    for (uint64_t done = 0; done < c.bytes; done += kMaxDmaBytes)
+      out_.packets.dma_copy(c.src + done, c.dst + done, uint32_t(std::min(kMaxDmaBytes, c.bytes - done)));
+    return VK_SUCCESS;
+  }
+
+  VkResult emit(const OpFill& f) {
+    for (uint64_t done = 0; done < f.bytes; done += kMaxDmaBytes)
+      out_.packets.dma_fill(f.dst + done, f.value, uint32_t(std::min(kMaxDmaBytes, f.bytes - done)));
+    return VK_SUCCESS;
+  }
+
+  VkResult emit(const OpWriteData& w) {
+    for (size_t done = 0; done < w.dwords.size(); done += kMaxWriteDwords) {
+      const size_t n = std::min(kMaxWriteDwords, w.dwords.size() - done);
+      out_.packets.write_data(w.dst + done * 4, std::span(w.dwords).subspan(done, n));
+    }
+    return VK_SUCCESS;
+  }
+
+  VkResult emit(const OpBarrier&) {
+    out_.packets.barrier(kBarrierFlushInvalidate);
+    return VK_SUCCESS;
+  }
+
+  VkResult emit(const OpWaitMem& w) {
+    out_.packets.wait_mem(w.addr, w.ref, kWaitMemEqual);
+    return VK_SUCCESS;
+  }
+
+  VkResult emit(const OpTimestamp& t) {
+    out_.packets.timestamp(t.dst);
+    return VK_SUCCESS;
+  }
+
+  VkResult emit(const OpExecute& e) { return encode(e.secondary->commands()); }
+
+  uint32_t profile_;
+  uint64_t upload_va_;
+  EncodedStream& out_;
+};
+
+}  // namespace
+
+VkResult encode_stream(const std::vector<const CommandBuffer*>& cbs, uint32_t power_profile, uint64_t upload_va,
+                       EncodedStream& out) {
+  out.upload.clear();
+  out.packets.clear();
+  Encoder enc(power_profile, upload_va, out);
+  for (const auto* cb : cbs) {
+    VkResult r = enc.encode(cb->commands());
+    if (r != VK_SUCCESS) return r;
+  }
+  // The kernel refuses empty submissions; a submission with only semaphores or a fence still
+  // needs a job.
+  if (out.packets.size() == 0) out.packets.nop();
+  return VK_SUCCESS;
+}
+
+}  // namespace mica::vk

@@ -1,0 +1,269 @@
+// vkCreateDevice / queues / device-level misc (private data, wait idle).
+#include "debug.h"
+#include "device.h"
+#include "device_limits.h"
+#include "entrypoints.h"
+#include "gpu_memory.h"
+#include "physical_device.h"
+
+#include <cstddef>
+#include <cstring>
+
+namespace mica::vk {
+namespace {
+
+// Feature structures an application may chain into VkDeviceCreateInfo, with the end of their
+// VkBool32 members (not sizeof: trailing padding is not a feature and may hold anything, e.g.
+// in the copies layers make).
+struct FeatureStruct {
+  VkStructureType type;
+  size_t size;
+};
+#define FEATURES(T, last_bool) (offsetof(T, last_bool) + sizeof(VkBool32))
+constexpr FeatureStruct kFeatureStructs[] = {
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES, FEATURES(VkPhysicalDeviceVulkan11Features, shaderDrawParameters)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES, FEATURES(VkPhysicalDeviceVulkan12Features, subgroupBroadcastDynamicId)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES, FEATURES(VkPhysicalDeviceVulkan13Features, maintenance4)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES, FEATURES(VkPhysicalDevice16BitStorageFeatures, storageInputOutput16)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VARIABLE_POINTERS_FEATURES, FEATURES(VkPhysicalDeviceVariablePointersFeatures, variablePointers)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MULTIVIEW_FEATURES, FEATURES(VkPhysicalDeviceMultiviewFeatures, multiviewTessellationShader)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROTECTED_MEMORY_FEATURES, FEATURES(VkPhysicalDeviceProtectedMemoryFeatures, protectedMemory)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SAMPLER_YCBCR_CONVERSION_FEATURES,
+     FEATURES(VkPhysicalDeviceSamplerYcbcrConversionFeatures, samplerYcbcrConversion)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_DRAW_PARAMETERS_FEATURES,
+     FEATURES(VkPhysicalDeviceShaderDrawParametersFeatures, shaderDrawParameters)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES, FEATURES(VkPhysicalDeviceTimelineSemaphoreFeatures, timelineSemaphore)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_HOST_QUERY_RESET_FEATURES, FEATURES(VkPhysicalDeviceHostQueryResetFeatures, hostQueryReset)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_BUFFER_DEVICE_ADDRESS_FEATURES,
+     FEATURES(VkPhysicalDeviceBufferDeviceAddressFeatures, bufferDeviceAddressMultiDevice)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES,
+     FEATURES(VkPhysicalDeviceVulkanMemoryModelFeatures, vulkanMemoryModelAvailabilityVisibilityChains)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES, FEATURES(VkPhysicalDevice8BitStorageFeatures, storagePushConstant8)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_INT64_FEATURES, FEATURES(VkPhysicalDeviceShaderAtomicInt64Features, shaderSharedInt64Atomics)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES, FEATURES(VkPhysicalDeviceShaderFloat16Int8Features, shaderInt8)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SCALAR_BLOCK_LAYOUT_FEATURES, FEATURES(VkPhysicalDeviceScalarBlockLayoutFeatures, scalarBlockLayout)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_UNIFORM_BUFFER_STANDARD_LAYOUT_FEATURES,
+     FEATURES(VkPhysicalDeviceUniformBufferStandardLayoutFeatures, uniformBufferStandardLayout)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES, FEATURES(VkPhysicalDeviceSynchronization2Features, synchronization2)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_FEATURES, FEATURES(VkPhysicalDeviceMaintenance4Features, maintenance4)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRIVATE_DATA_FEATURES, FEATURES(VkPhysicalDevicePrivateDataFeatures, privateData)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_CREATION_CACHE_CONTROL_FEATURES,
+     FEATURES(VkPhysicalDevicePipelineCreationCacheControlFeatures, pipelineCreationCacheControl)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES,
+     FEATURES(VkPhysicalDeviceSubgroupSizeControlFeatures, computeFullSubgroups)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES,
+     FEATURES(VkPhysicalDeviceShaderIntegerDotProductFeatures, shaderIntegerDotProduct)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ZERO_INITIALIZE_WORKGROUP_MEMORY_FEATURES,
+     FEATURES(VkPhysicalDeviceZeroInitializeWorkgroupMemoryFeatures, shaderZeroInitializeWorkgroupMemory)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DESCRIPTOR_INDEXING_FEATURES,
+     FEATURES(VkPhysicalDeviceDescriptorIndexingFeatures, runtimeDescriptorArray)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGELESS_FRAMEBUFFER_FEATURES,
+     FEATURES(VkPhysicalDeviceImagelessFramebufferFeatures, imagelessFramebuffer)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SEPARATE_DEPTH_STENCIL_LAYOUTS_FEATURES,
+     FEATURES(VkPhysicalDeviceSeparateDepthStencilLayoutsFeatures, separateDepthStencilLayouts)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_SUBGROUP_EXTENDED_TYPES_FEATURES,
+     FEATURES(VkPhysicalDeviceShaderSubgroupExtendedTypesFeatures, shaderSubgroupExtendedTypes)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DYNAMIC_RENDERING_FEATURES, FEATURES(VkPhysicalDeviceDynamicRenderingFeatures, dynamicRendering)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_INLINE_UNIFORM_BLOCK_FEATURES,
+     FEATURES(VkPhysicalDeviceInlineUniformBlockFeatures, descriptorBindingInlineUniformBlockUpdateAfterBind)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_ROBUSTNESS_FEATURES, FEATURES(VkPhysicalDeviceImageRobustnessFeatures, robustImageAccess)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_DEMOTE_TO_HELPER_INVOCATION_FEATURES,
+     FEATURES(VkPhysicalDeviceShaderDemoteToHelperInvocationFeatures, shaderDemoteToHelperInvocation)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_TERMINATE_INVOCATION_FEATURES,
+     FEATURES(VkPhysicalDeviceShaderTerminateInvocationFeatures, shaderTerminateInvocation)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TEXTURE_COMPRESSION_ASTC_HDR_FEATURES,
+     FEATURES(VkPhysicalDeviceTextureCompressionASTCHDRFeatures, textureCompressionASTC_HDR)},
+};
+
+// Every VkBool32 after sType/pNext that is set in 'requested' must be set in 'supported'.
+bool bools_subset(const void* requested, const void* supported, size_t size) {
+  const size_t first = sizeof(VkBaseInStructure);
+  for (size_t off = first; off + sizeof(VkBool32) <= size; off += sizeof(VkBool32)) {
+    VkBool32 r, s;
+    std::memcpy(&r, static_cast<const uint8_t*>(requested) + off, sizeof r);
+    std::memcpy(&s, static_cast<const uint8_t*>(supported) + off, sizeof s);
+    if (r && !s) {
+      debug_log("vkCreateDevice: requested feature at byte offset %zu is not supported", off);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool features10_subset(const VkPhysicalDeviceFeatures& requested) {
+  const VkPhysicalDeviceFeatures supported = supported_features10();
+  const auto* r = reinterpret_cast<const VkBool32*>(&requested);
+  const auto* s = reinterpret_cast<const VkBool32*>(&supported);
+  for (size_t i = 0; i < sizeof(VkPhysicalDeviceFeatures) / sizeof(VkBool32); ++i)
+    if (r[i] && !s[i]) return false;
+  return true;
+}
+
+VkResult check_features(VkPhysicalDevice pd, const VkDeviceCreateInfo& info) {
+  if (info.pEnabledFeatures && !features10_subset(*info.pEnabledFeatures)) {
+    debug_log("vkCreateDevice: a VkPhysicalDeviceFeatures feature is not supported");
+    return VK_ERROR_FEATURE_NOT_PRESENT;
+  }
+  for (auto* s = static_cast<const VkBaseInStructure*>(info.pNext); s; s = s->pNext) {
+    if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2) {
+      if (!features10_subset(reinterpret_cast<const VkPhysicalDeviceFeatures2*>(s)->features))
+        return VK_ERROR_FEATURE_NOT_PRESENT;
+      continue;
+    }
+    for (const auto& fs : kFeatureStructs) {
+      if (fs.type != s->sType) continue;
+      // Ask GetPhysicalDeviceFeatures2 for the same structure and compare bit by bit.
+      std::vector<uint8_t> supported(fs.size + 64, 0);  // room for the whole struct, padding included
+      reinterpret_cast<VkBaseOutStructure*>(supported.data())->sType = fs.type;
+      VkPhysicalDeviceFeatures2 f2{};
+      f2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+      f2.pNext = supported.data();
+      GetPhysicalDeviceFeatures2(pd, &f2);
+      if (!bools_subset(s, supported.data(), fs.size)) {
+        debug_log("vkCreateDevice: a feature of structure type %d is not supported", int(fs.type));
+        return VK_ERROR_FEATURE_NOT_PRESENT;
+      }
+    }
+  }
+  return VK_SUCCESS;
+}
+
+}  // namespace
+
+VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info, std::unique_ptr<Device>& out) {
+  for (uint32_t i = 0; i < info.enabledExtensionCount; ++i) {
+    bool known = false;
+    for (const auto& e : supported_device_extensions())
+      known |= std::strcmp(e.extensionName, info.ppEnabledExtensionNames[i]) == 0;
+    if (!known) {
+      debug_log("vkCreateDevice: extension %s is not supported", info.ppEnabledExtensionNames[i]);
+      return VK_ERROR_EXTENSION_NOT_PRESENT;
+    }
+  }
+  VkResult r = check_features(physical.handle(), info);
+  if (r != VK_SUCCESS) return r;
+  for (uint32_t i = 0; i < info.queueCreateInfoCount; ++i) {
+    const auto& q = info.pQueueCreateInfos[i];
+    if (q.queueFamilyIndex >= kQueueFamilyCount || q.queueCount > kQueuesPerFamily) {
+      debug_log("vkCreateDevice: no queue family %u with %u queues", q.queueFamilyIndex, q.queueCount);
+      return VK_ERROR_INITIALIZATION_FAILED;
+    }
+  }
+
+  auto dev = std::make_unique<Device>(physical);
+  dev->kernel_ = std::make_unique<KernelClient>(physical.winsys_device());
+  dev->refresh_power_state();
+  for (uint32_t i = 0; i < info.queueCreateInfoCount; ++i) {
+    const auto& q = info.pQueueCreateInfos[i];
+    for (uint32_t n = 0; n < q.queueCount; ++n) {
+      uint32_t ctx = 0;
+      KernelStatus s = dev->kernel_->ctx_create(q.queueFamilyIndex == kQueueFamilyTransfer, ctx);
+      // Running out of hardware context slots is reported as a device-creation failure.
+      if (s != KernelStatus::ok) return s == KernelStatus::no_memory ? VK_ERROR_TOO_MANY_OBJECTS : to_vk(s);
+      dev->queues_.push_back(std::make_unique<Queue>(*dev, q.queueFamilyIndex, n, ctx));
+    }
+  }
+  out = std::move(dev);
+  return VK_SUCCESS;
+}
+
+Device::~Device() {
+  // Queues first: they wait for their work and destroy their kernel contexts. Then the internal
+  // programs, whose shader BOs belong to the kernel client destroyed last.
+  queues_.clear();
+  statistics_pipeline.reset();
+  kernel_.reset();
+}
+
+Queue* Device::queue(uint32_t family, uint32_t index) const {
+  for (const auto& q : queues_)
+    if (q->family() == family && q->index() == index) return q.get();
+  return nullptr;
+}
+
+PowerState Device::refresh_power_state() {
+  PowerState p = kernel_->power_state();
+  power_profile_ = p.profile;
+  return p;
+}
+
+// ---- entry points ---------------------------------------------------------------------------
+
+VKAPI_ATTR VkResult VKAPI_CALL CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo* pCreateInfo,
+                                            const VkAllocationCallbacks*, VkDevice* pDevice) {
+  return guarded([&] {
+    std::unique_ptr<Device> dev;
+    VkResult r = Device::create(*PhysicalDevice::from(physicalDevice), *pCreateInfo, dev);
+    if (r == VK_SUCCESS) *pDevice = dev.release()->handle();
+    return r;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroyDevice(VkDevice device, const VkAllocationCallbacks*) {
+  std::unique_ptr<Device> owned(Device::from(device));
+}
+
+VKAPI_ATTR void VKAPI_CALL GetDeviceQueue(VkDevice device, uint32_t family, uint32_t index, VkQueue* pQueue) {
+  Queue* q = Device::from(device)->queue(family, index);
+  *pQueue = q ? q->handle() : VK_NULL_HANDLE;
+}
+
+VKAPI_ATTR void VKAPI_CALL GetDeviceQueue2(VkDevice device, const VkDeviceQueueInfo2* pInfo, VkQueue* pQueue) {
+  // No protected queues exist, so only flags == 0 can match.
+  if (pInfo->flags != 0) {
+    *pQueue = VK_NULL_HANDLE;
+    return;
+  }
+  GetDeviceQueue(device, pInfo->queueFamilyIndex, pInfo->queueIndex, pQueue);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL DeviceWaitIdle(VkDevice device) {
+  auto* dev = Device::from(device);
+  VkResult result = VK_SUCCESS;
+  for (const auto& q : dev->queues()) {
+    VkResult r = q->wait_idle();
+    if (r != VK_SUCCESS) result = r;
+  }
+  return dev->lost() ? VK_ERROR_DEVICE_LOST : result;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL CreatePrivateDataSlot(VkDevice, const VkPrivateDataSlotCreateInfo*,
+                                                     const VkAllocationCallbacks*, VkPrivateDataSlot* pSlot) {
+  return guarded([&] {
+    // The slot object only provides a unique 64-bit key.
+    *pSlot = release_to_handle<VkPrivateDataSlot>(std::make_unique<Object>());
+    return VK_SUCCESS;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroyPrivateDataSlot(VkDevice device, VkPrivateDataSlot slot, const VkAllocationCallbacks*) {
+  if (!slot) return;
+  auto* dev = Device::from(device);
+  {
+    std::lock_guard lock(dev->private_mutex);
+    const uint64_t key = reinterpret_cast<uint64_t>(slot);
+    for (auto it = dev->private_data.begin(); it != dev->private_data.end();)
+      it = it->first.second == key ? dev->private_data.erase(it) : std::next(it);
+  }
+  take_from_handle<Object>(slot);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL SetPrivateData(VkDevice device, VkObjectType, uint64_t objectHandle,
+                                              VkPrivateDataSlot slot, uint64_t data) {
+  return guarded([&] {
+    auto* dev = Device::from(device);
+    std::lock_guard lock(dev->private_mutex);
+    dev->private_data[{objectHandle, reinterpret_cast<uint64_t>(slot)}] = data;
+    return VK_SUCCESS;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPrivateData(VkDevice device, VkObjectType, uint64_t objectHandle, VkPrivateDataSlot slot,
+                                          uint64_t* pData) {
+  auto* dev = Device::from(device);
+  std::lock_guard lock(dev->private_mutex);
+  auto it = dev->private_data.find({objectHandle, reinterpret_cast<uint64_t>(slot)});
+  *pData = it == dev->private_data.end() ? 0 : it->second;
+}
+
+}  // namespace mica::vk

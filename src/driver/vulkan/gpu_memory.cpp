@@ -1,0 +1,80 @@
+// GPU memory objects and vkAllocateMemory / vkMapMemory and friends.
+#include "gpu_memory.h"
+#include "device.h"
+#include "device_limits.h"
+#include "entrypoints.h"
+
+namespace mica::vk {
+
+VkResult GpuMemory::create(Device& device, uint64_t size, Usage usage, std::unique_ptr<GpuMemory>& out) {
+  if (size == 0) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+  auto mem = std::make_unique<GpuMemory>(device);
+  const bool cpu = usage != Usage::application_device_local;
+  KernelStatus s = device.kernel().bo_create(size, cpu, mem->bo_);
+  if (s == KernelStatus::no_memory) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+  if (s != KernelStatus::ok) return to_vk(s);
+  mem->va_ = mem->bo_.va;
+  mem->size_ = size;
+  mem->cpu_ = mem->bo_.cpu;
+  out = std::move(mem);
+  return VK_SUCCESS;
+}
+
+GpuMemory::~GpuMemory() {
+  // The kernel keeps the pages alive until every job that may use them has retired.
+  if (bo_.handle) device_.kernel().bo_destroy(bo_);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL AllocateMemory(VkDevice device, const VkMemoryAllocateInfo* pInfo,
+                                              const VkAllocationCallbacks*, VkDeviceMemory* pMemory) {
+  return guarded([&] {
+    auto* dev = Device::from(device);
+    if (pInfo->memoryTypeIndex >= kMemoryTypeCount) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+    if (pInfo->allocationSize > dev->physical().info().vram_bytes) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+    std::unique_ptr<GpuMemory> mem;
+    VkResult r = GpuMemory::create(*dev, pInfo->allocationSize,
+                                   pInfo->memoryTypeIndex == kMemoryTypeHostVisible
+                                       ? GpuMemory::Usage::application_host_visible
+                                       : GpuMemory::Usage::application_device_local,
+                                   mem);
+    if (r == VK_SUCCESS) *pMemory = release_to_handle<VkDeviceMemory>(std::move(mem));
+    return r;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL FreeMemory(VkDevice, VkDeviceMemory memory, const VkAllocationCallbacks*) {
+  take_from_handle<GpuMemory>(memory);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL MapMemory(VkDevice, VkDeviceMemory memory, VkDeviceSize offset, VkDeviceSize,
+                                         VkMemoryMapFlags, void** ppData) {
+  auto* mem = from_handle<GpuMemory>(memory);
+  if (!mem->cpu()) return VK_ERROR_MEMORY_MAP_FAILED;  // device-local-only type
+  mem->mapped = true;
+  *ppData = mem->cpu() + offset;
+  return VK_SUCCESS;
+}
+
+VKAPI_ATTR void VKAPI_CALL UnmapMemory(VkDevice, VkDeviceMemory memory) {
+  // The CPU mapping lives as long as the allocation; unmapping only ends the application's use.
+  from_handle<GpuMemory>(memory)->mapped = false;
+}
+
+// The only host-visible type is coherent: nothing to flush or invalidate.
+VKAPI_ATTR VkResult VKAPI_CALL FlushMappedMemoryRanges(VkDevice, uint32_t, const VkMappedMemoryRange*) {
+  return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL InvalidateMappedMemoryRanges(VkDevice, uint32_t, const VkMappedMemoryRange*) {
+  return VK_SUCCESS;
+}
+
+VKAPI_ATTR void VKAPI_CALL GetDeviceMemoryCommitment(VkDevice, VkDeviceMemory memory, VkDeviceSize* pCommitted) {
+  *pCommitted = from_handle<GpuMemory>(memory)->size();
+}
+
+VKAPI_ATTR uint64_t VKAPI_CALL GetDeviceMemoryOpaqueCaptureAddress(VkDevice, const VkDeviceMemoryOpaqueCaptureAddressInfo*) {
+  return 0;  // capture/replay is not supported
+}
+
+}  // namespace mica::vk

@@ -1,0 +1,53 @@
+// VkInstance and VkPhysicalDevice.
+#pragma once
+
+#include "object.h"
+#include "mica/driver/device_info.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mica::winsys { class Device; }
+
+namespace mica::vk {
+
+class Instance;
+
+class PhysicalDevice : public DispatchableObject {
+public:
+  PhysicalDevice(Instance& instance, std::shared_ptr<winsys::Device> device, driver::DeviceInfo info);
+  ~PhysicalDevice();
+
+  Instance& instance() const { return instance_; }
+  const driver::DeviceInfo& info() const { return info_; }
+  const std::shared_ptr<winsys::Device>& winsys_device() const { return device_; }
+
+  static PhysicalDevice* from(VkPhysicalDevice h) { return reinterpret_cast<PhysicalDevice*>(h); }
+  VkPhysicalDevice handle() { return reinterpret_cast<VkPhysicalDevice>(this); }
+
+private:
+  Instance& instance_;
+  std::shared_ptr<winsys::Device> device_;
+  driver::DeviceInfo info_;
+};
+
+class Instance : public DispatchableObject {
+public:
+  explicit Instance(uint32_t api_version) : api_version_(api_version) {}
+  ~Instance();
+
+  uint32_t api_version() const { return api_version_; }
+  // Opens the devices on first use; enumeration failures leave the list empty.
+  const std::vector<std::unique_ptr<PhysicalDevice>>& physical_devices();
+
+  static Instance* from(VkInstance h) { return reinterpret_cast<Instance*>(h); }
+  VkInstance handle() { return reinterpret_cast<VkInstance>(this); }
+
+private:
+  uint32_t api_version_;
+  bool enumerated_ = false;
+  std::vector<std::unique_ptr<PhysicalDevice>> physical_devices_;
+};
+
+}  // namespace mica::vk

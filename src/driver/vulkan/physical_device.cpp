@@ -1,0 +1,628 @@
+// Physical-device queries: properties, limits, features, queue families, memory, formats.
+// Every value is either a hardware number from mica_hw.h, a binding-model number, or a capability
+// of the compiler (capabilities.h); nothing is advertised that the driver does not implement.
+#include "binding_model.h"
+#include "capabilities.h"
+#include "device_limits.h"
+#include "entrypoints.h"
+#include "instance.h"
+#include "physical_device.h"
+
+extern "C" {
+#include "mica_hw.h"
+}
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace mica::vk {
+namespace {
+
+constexpr uint32_t kVendorId = 0x10000 + 0x4d49;  // Khronos-style unregistered vendor id ('MI')
+constexpr uint32_t kDriverVersion = VK_MAKE_VERSION(0, 1, 0);
+// There is no registered VkDriverId for Mica; this private value makes tools print "unknown" rather
+// than claim to be another driver.
+constexpr VkDriverId kDriverId = static_cast<VkDriverId>(0x4d494341);
+
+VkBool32 b(bool v) { return v ? VK_TRUE : VK_FALSE; }
+
+void fill_uuid(const PhysicalDevice& pd, uint8_t out[VK_UUID_SIZE], char salt) {
+  // Stable per (revision, CU count, memory size): identical devices share cache compatibility.
+  std::memset(out, 0, VK_UUID_SIZE);
+  const auto& info = pd.info();
+  std::memcpy(out, "MICA", 4);
+  out[4] = uint8_t(salt);
+  out[5] = uint8_t(info.revision);
+  out[6] = uint8_t(info.cu_count);
+  out[7] = uint8_t(info.simulated);
+  for (int i = 0; i < 8; ++i) out[8 + i] = uint8_t(info.vram_bytes >> (8 * i));
+}
+
+VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
+  VkPhysicalDeviceLimits l{};
+  // No images, samplers, framebuffers or graphics stages: all of those limits stay zero.
+  l.maxTexelBufferElements = 1u << 27;
+  l.maxUniformBufferRange = 1u << 16;
+  l.maxStorageBufferRange = UINT32_MAX;
+  l.maxPushConstantsSize = kMaxPushConstantBytes;
+  l.maxMemoryAllocationCount = kMaxMemoryAllocationCount;
+  l.bufferImageGranularity = 1;
+  l.sparseAddressSpaceSize = 0;
+  l.maxBoundDescriptorSets = kMaxDescriptorSets;
+  l.maxPerStageDescriptorUniformBuffers = kMaxDescriptorsPerType;
+  l.maxPerStageDescriptorStorageBuffers = kMaxDescriptorsPerType;
+  l.maxPerStageResources = kMaxDescriptorsPerType;
+  l.maxDescriptorSetUniformBuffers = kMaxDescriptorsPerType;
+  l.maxDescriptorSetUniformBuffersDynamic = kMaxDynamicBuffers;
+  l.maxDescriptorSetStorageBuffers = kMaxDescriptorsPerType;
+  l.maxDescriptorSetStorageBuffersDynamic = kMaxDynamicBuffers;
+  l.maxComputeSharedMemorySize = MICA_MAX_SHARED_BYTES;
+  l.maxComputeWorkGroupCount[0] = kMaxWorkgroupCount;
+  l.maxComputeWorkGroupCount[1] = kMaxWorkgroupCount;
+  l.maxComputeWorkGroupCount[2] = kMaxWorkgroupCount;
+  l.maxComputeWorkGroupInvocations = MICA_MAX_WORKGROUP_INVOCATIONS;
+  l.maxComputeWorkGroupSize[0] = MICA_MAX_WORKGROUP_DIM_X;
+  l.maxComputeWorkGroupSize[1] = MICA_MAX_WORKGROUP_DIM_Y;
+  l.maxComputeWorkGroupSize[2] = MICA_MAX_WORKGROUP_DIM_Z;
+  l.subPixelPrecisionBits = 0;
+  l.maxSamplerLodBias = 0;
+  l.maxSamplerAnisotropy = 1;
+  l.minMemoryMapAlignment = MICA_PAGE_SIZE;
+  l.minTexelBufferOffsetAlignment = kMinBufferAlignment;
+  l.minUniformBufferOffsetAlignment = kMinBufferAlignment;
+  l.minStorageBufferOffsetAlignment = kMinBufferAlignment;
+  l.timestampComputeAndGraphics = VK_TRUE;
+  l.timestampPeriod = pd.info().timestamp_hz ? float(1e9 / double(pd.info().timestamp_hz)) : 1.0f;
+  l.discreteQueuePriorities = 2;
+  l.pointSizeRange[0] = l.pointSizeRange[1] = 1.0f;
+  l.lineWidthRange[0] = l.lineWidthRange[1] = 1.0f;
+  l.standardSampleLocations = VK_FALSE;
+  l.optimalBufferCopyOffsetAlignment = 4;
+  l.optimalBufferCopyRowPitchAlignment = 4;
+  l.nonCoherentAtomSize = kNonCoherentAtomSize;
+  return l;
+}
+
+VkPhysicalDeviceFeatures features10() {
+  const auto& caps = shader_capabilities();
+  VkPhysicalDeviceFeatures f{};
+  f.pipelineStatisticsQuery = b(kPipelineStatisticsSupported);
+  f.shaderFloat64 = b(caps.float64);
+  f.shaderInt64 = b(caps.int64);
+  f.shaderInt16 = b(caps.int16);
+  return f;
+}
+
+void fill_features11(VkPhysicalDeviceVulkan11Features& f) {
+  const auto& caps = shader_capabilities();
+  f.storageBuffer16BitAccess = b(caps.storage_buffer_16bit);
+  f.uniformAndStorageBuffer16BitAccess = b(caps.storage_buffer_16bit);
+  f.storagePushConstant16 = VK_FALSE;
+  f.storageInputOutput16 = VK_FALSE;
+  f.multiview = VK_FALSE;
+  f.multiviewGeometryShader = VK_FALSE;
+  f.multiviewTessellationShader = VK_FALSE;
+  f.variablePointersStorageBuffer = b(caps.variable_pointers);
+  f.variablePointers = b(caps.variable_pointers);
+  f.protectedMemory = VK_FALSE;
+  f.samplerYcbcrConversion = VK_FALSE;
+  f.shaderDrawParameters = VK_FALSE;
+}
+
+void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
+  const auto& caps = shader_capabilities();
+  f.samplerMirrorClampToEdge = VK_FALSE;
+  f.drawIndirectCount = VK_FALSE;
+  f.storageBuffer8BitAccess = b(caps.storage_buffer_8bit);
+  f.uniformAndStorageBuffer8BitAccess = b(caps.storage_buffer_8bit);
+  f.storagePushConstant8 = VK_FALSE;
+  f.shaderBufferInt64Atomics = b(caps.shader_atomic_int64);
+  f.shaderSharedInt64Atomics = b(caps.shader_atomic_int64);
+  f.shaderFloat16 = b(caps.float16);
+  f.shaderInt8 = b(caps.int8);
+  f.descriptorIndexing = VK_FALSE;
+  f.samplerFilterMinmax = VK_FALSE;
+  f.scalarBlockLayout = b(caps.scalar_block_layout);
+  f.imagelessFramebuffer = VK_FALSE;
+  f.uniformBufferStandardLayout = VK_TRUE;  // layouts are explicit in SPIR-V; the compiler follows them
+  f.shaderSubgroupExtendedTypes = VK_FALSE;
+  f.separateDepthStencilLayouts = VK_FALSE;
+  f.hostQueryReset = VK_TRUE;
+  f.timelineSemaphore = VK_TRUE;
+  f.bufferDeviceAddress = b(caps.buffer_device_address);
+  f.bufferDeviceAddressCaptureReplay = VK_FALSE;
+  f.bufferDeviceAddressMultiDevice = VK_FALSE;
+  f.vulkanMemoryModel = b(caps.vulkan_memory_model);
+  f.vulkanMemoryModelDeviceScope = b(caps.vulkan_memory_model);
+  f.vulkanMemoryModelAvailabilityVisibilityChains = VK_FALSE;
+  f.shaderOutputViewportIndex = VK_FALSE;
+  f.shaderOutputLayer = VK_FALSE;
+  f.subgroupBroadcastDynamicId = VK_FALSE;
+}
+
+void fill_features13(VkPhysicalDeviceVulkan13Features& f) {
+  const auto& caps = shader_capabilities();
+  f.robustImageAccess = VK_FALSE;
+  f.inlineUniformBlock = VK_FALSE;
+  f.descriptorBindingInlineUniformBlockUpdateAfterBind = VK_FALSE;
+  f.pipelineCreationCacheControl = VK_TRUE;
+  f.privateData = VK_TRUE;
+  f.shaderDemoteToHelperInvocation = VK_FALSE;
+  f.shaderTerminateInvocation = VK_FALSE;
+  f.subgroupSizeControl = VK_TRUE;   // one subgroup size (32), so control is trivially honoured
+  f.computeFullSubgroups = VK_TRUE;  // waves are always full except the last of a workgroup
+  f.synchronization2 = VK_TRUE;
+  f.textureCompressionASTC_HDR = VK_FALSE;
+  f.shaderZeroInitializeWorkgroupMemory = b(caps.zero_initialize_workgroup_memory);
+  f.dynamicRendering = VK_FALSE;
+  f.shaderIntegerDotProduct = b(caps.integer_dot_product);
+  f.maintenance4 = VK_TRUE;
+}
+
+// Update-after-bind is not supported, but the spec bounds every pipeline layout by these limits
+// too (VUID-VkPipelineLayoutCreateInfo-descriptorType-03024 and friends), so they equal the
+// ordinary ones.
+template <typename T> void fill_update_after_bind_limits(T& o) {
+  o.maxUpdateAfterBindDescriptorsInAllPools = kMaxDescriptorsPerType;
+  o.shaderUniformBufferArrayNonUniformIndexingNative = VK_FALSE;
+  o.shaderSampledImageArrayNonUniformIndexingNative = VK_FALSE;
+  o.shaderStorageBufferArrayNonUniformIndexingNative = VK_FALSE;
+  o.shaderStorageImageArrayNonUniformIndexingNative = VK_FALSE;
+  o.shaderInputAttachmentArrayNonUniformIndexingNative = VK_FALSE;
+  o.robustBufferAccessUpdateAfterBind = VK_FALSE;
+  o.quadDivergentImplicitLod = VK_FALSE;
+  o.maxPerStageDescriptorUpdateAfterBindSamplers = 0;
+  o.maxPerStageDescriptorUpdateAfterBindUniformBuffers = kMaxDescriptorsPerType;
+  o.maxPerStageDescriptorUpdateAfterBindStorageBuffers = kMaxDescriptorsPerType;
+  o.maxPerStageDescriptorUpdateAfterBindSampledImages = 0;
+  o.maxPerStageDescriptorUpdateAfterBindStorageImages = 0;
+  o.maxPerStageDescriptorUpdateAfterBindInputAttachments = 0;
+  o.maxPerStageUpdateAfterBindResources = kMaxDescriptorsPerType;
+  o.maxDescriptorSetUpdateAfterBindSamplers = 0;
+  o.maxDescriptorSetUpdateAfterBindUniformBuffers = kMaxDescriptorsPerType;
+  o.maxDescriptorSetUpdateAfterBindUniformBuffersDynamic = kMaxDynamicBuffers;
+  o.maxDescriptorSetUpdateAfterBindStorageBuffers = kMaxDescriptorsPerType;
+  o.maxDescriptorSetUpdateAfterBindStorageBuffersDynamic = kMaxDynamicBuffers;
+  o.maxDescriptorSetUpdateAfterBindSampledImages = 0;
+  o.maxDescriptorSetUpdateAfterBindStorageImages = 0;
+  o.maxDescriptorSetUpdateAfterBindInputAttachments = 0;
+}
+
+}  // namespace
+
+// Exposed so CreateDevice can reject requests for features we do not have.
+VkPhysicalDeviceFeatures supported_features10() { return features10(); }
+VkPhysicalDeviceVulkan11Features supported_features11() {
+  VkPhysicalDeviceVulkan11Features f{};
+  f.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
+  fill_features11(f);
+  return f;
+}
+VkPhysicalDeviceVulkan12Features supported_features12() {
+  VkPhysicalDeviceVulkan12Features f{};
+  f.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+  fill_features12(f);
+  return f;
+}
+VkPhysicalDeviceVulkan13Features supported_features13() {
+  VkPhysicalDeviceVulkan13Features f{};
+  f.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
+  fill_features13(f);
+  return f;
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFeatures(VkPhysicalDevice, VkPhysicalDeviceFeatures* pFeatures) {
+  *pFeatures = features10();
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFeatures2(VkPhysicalDevice, VkPhysicalDeviceFeatures2* pFeatures) {
+  pFeatures->features = features10();
+  const auto f11 = supported_features11();
+  const auto f12 = supported_features12();
+  const auto f13 = supported_features13();
+  for (auto* s = static_cast<VkBaseOutStructure*>(pFeatures->pNext); s; s = s->pNext) {
+    switch (s->sType) {
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceVulkan11Features*>(s);
+      fill_features11(*o);
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES:
+      fill_features12(*reinterpret_cast<VkPhysicalDeviceVulkan12Features*>(s));
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES:
+      fill_features13(*reinterpret_cast<VkPhysicalDeviceVulkan13Features*>(s));
+      break;
+    // The individual (promoted) feature structures, filled from the same values.
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDevice16BitStorageFeatures*>(s);
+      o->storageBuffer16BitAccess = f11.storageBuffer16BitAccess;
+      o->uniformAndStorageBuffer16BitAccess = f11.uniformAndStorageBuffer16BitAccess;
+      o->storagePushConstant16 = f11.storagePushConstant16;
+      o->storageInputOutput16 = f11.storageInputOutput16;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VARIABLE_POINTERS_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceVariablePointersFeatures*>(s);
+      o->variablePointersStorageBuffer = f11.variablePointersStorageBuffer;
+      o->variablePointers = f11.variablePointers;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MULTIVIEW_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceMultiviewFeatures*>(s);
+      o->multiview = o->multiviewGeometryShader = o->multiviewTessellationShader = VK_FALSE;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROTECTED_MEMORY_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceProtectedMemoryFeatures*>(s)->protectedMemory = VK_FALSE;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SAMPLER_YCBCR_CONVERSION_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceSamplerYcbcrConversionFeatures*>(s)->samplerYcbcrConversion = VK_FALSE;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_DRAW_PARAMETERS_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceShaderDrawParametersFeatures*>(s)->shaderDrawParameters = VK_FALSE;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceTimelineSemaphoreFeatures*>(s)->timelineSemaphore = f12.timelineSemaphore;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_HOST_QUERY_RESET_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceHostQueryResetFeatures*>(s)->hostQueryReset = f12.hostQueryReset;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_BUFFER_DEVICE_ADDRESS_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceBufferDeviceAddressFeatures*>(s);
+      o->bufferDeviceAddress = f12.bufferDeviceAddress;
+      o->bufferDeviceAddressCaptureReplay = f12.bufferDeviceAddressCaptureReplay;
+      o->bufferDeviceAddressMultiDevice = f12.bufferDeviceAddressMultiDevice;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceVulkanMemoryModelFeatures*>(s);
+      o->vulkanMemoryModel = f12.vulkanMemoryModel;
+      o->vulkanMemoryModelDeviceScope = f12.vulkanMemoryModelDeviceScope;
+      o->vulkanMemoryModelAvailabilityVisibilityChains = f12.vulkanMemoryModelAvailabilityVisibilityChains;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDevice8BitStorageFeatures*>(s);
+      o->storageBuffer8BitAccess = f12.storageBuffer8BitAccess;
+      o->uniformAndStorageBuffer8BitAccess = f12.uniformAndStorageBuffer8BitAccess;
+      o->storagePushConstant8 = f12.storagePushConstant8;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_INT64_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceShaderAtomicInt64Features*>(s);
+      o->shaderBufferInt64Atomics = f12.shaderBufferInt64Atomics;
+      o->shaderSharedInt64Atomics = f12.shaderSharedInt64Atomics;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceShaderFloat16Int8Features*>(s);
+      o->shaderFloat16 = f12.shaderFloat16;
+      o->shaderInt8 = f12.shaderInt8;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SCALAR_BLOCK_LAYOUT_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceScalarBlockLayoutFeatures*>(s)->scalarBlockLayout = f12.scalarBlockLayout;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_UNIFORM_BUFFER_STANDARD_LAYOUT_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceUniformBufferStandardLayoutFeatures*>(s)->uniformBufferStandardLayout =
+          f12.uniformBufferStandardLayout;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceSynchronization2Features*>(s)->synchronization2 = f13.synchronization2;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceMaintenance4Features*>(s)->maintenance4 = f13.maintenance4;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRIVATE_DATA_FEATURES:
+      reinterpret_cast<VkPhysicalDevicePrivateDataFeatures*>(s)->privateData = f13.privateData;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_CREATION_CACHE_CONTROL_FEATURES:
+      reinterpret_cast<VkPhysicalDevicePipelineCreationCacheControlFeatures*>(s)->pipelineCreationCacheControl =
+          f13.pipelineCreationCacheControl;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceSubgroupSizeControlFeatures*>(s);
+      o->subgroupSizeControl = f13.subgroupSizeControl;
+      o->computeFullSubgroups = f13.computeFullSubgroups;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceShaderIntegerDotProductFeatures*>(s)->shaderIntegerDotProduct =
+          f13.shaderIntegerDotProduct;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ZERO_INITIALIZE_WORKGROUP_MEMORY_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceZeroInitializeWorkgroupMemoryFeatures*>(s)
+          ->shaderZeroInitializeWorkgroupMemory = f13.shaderZeroInitializeWorkgroupMemory;
+      break;
+    default:
+      break;  // structures we do not know keep what the application put there
+    }
+  }
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceProperties(VkPhysicalDevice physicalDevice,
+                                                       VkPhysicalDeviceProperties* pProperties) {
+  const auto* pd = PhysicalDevice::from(physicalDevice);
+  VkPhysicalDeviceProperties p{};
+  p.apiVersion = VK_MAKE_API_VERSION(0, 1, 3, VK_HEADER_VERSION);
+  p.driverVersion = kDriverVersion;
+  p.vendorID = kVendorId;
+  p.deviceID = pd->info().revision;
+  p.deviceType = pd->info().simulated ? VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU : VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+  std::snprintf(p.deviceName, sizeof p.deviceName, "%s", pd->info().name.c_str());
+  fill_uuid(*pd, p.pipelineCacheUUID, 'P');
+  p.limits = limits(*pd);
+  p.sparseProperties = {};
+  *pProperties = p;
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceProperties2(VkPhysicalDevice physicalDevice,
+                                                        VkPhysicalDeviceProperties2* pProperties) {
+  const auto* pd = PhysicalDevice::from(physicalDevice);
+  GetPhysicalDeviceProperties(physicalDevice, &pProperties->properties);
+  const auto& caps = shader_capabilities();
+  for (auto* s = static_cast<VkBaseOutStructure*>(pProperties->pNext); s; s = s->pNext) {
+    switch (s->sType) {
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_PROPERTIES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceVulkan11Properties*>(s);
+      fill_uuid(*pd, o->deviceUUID, 'D');
+      fill_uuid(*pd, o->driverUUID, 'V');
+      std::memset(o->deviceLUID, 0, VK_LUID_SIZE);
+      o->deviceNodeMask = 0;
+      o->deviceLUIDValid = VK_FALSE;
+      o->subgroupSize = MICA_WAVE_SIZE;
+      o->subgroupSupportedStages = VK_SHADER_STAGE_COMPUTE_BIT;
+      o->subgroupSupportedOperations = caps.subgroup_operations;
+      o->subgroupQuadOperationsInAllStages = VK_FALSE;
+      o->pointClippingBehavior = VK_POINT_CLIPPING_BEHAVIOR_ALL_CLIP_PLANES;
+      o->maxMultiviewViewCount = 0;
+      o->maxMultiviewInstanceIndex = 0;
+      o->protectedNoFault = VK_FALSE;
+      o->maxPerSetDescriptors = kBindingsPerSet;
+      o->maxMemoryAllocationSize = pd->info().vram_bytes;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceVulkan12Properties*>(s);
+      void* next = o->pNext;
+      *o = VkPhysicalDeviceVulkan12Properties{};
+      o->sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES;
+      o->pNext = next;
+      o->driverID = kDriverId;
+      std::snprintf(o->driverName, sizeof o->driverName, "Mica");
+      std::snprintf(o->driverInfo, sizeof o->driverInfo, "Mica Vulkan compute driver 0.1.0");
+      o->conformanceVersion = {0, 0, 0, 0};  // not conformant (compute-only, no images)
+      o->denormBehaviorIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
+      o->roundingModeIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
+      o->maxTimelineSemaphoreValueDifference = UINT64_MAX;
+      fill_update_after_bind_limits(*o);
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DESCRIPTOR_INDEXING_PROPERTIES:
+      fill_update_after_bind_limits(*reinterpret_cast<VkPhysicalDeviceDescriptorIndexingProperties*>(s));
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_PROPERTIES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceVulkan13Properties*>(s);
+      void* next = o->pNext;
+      *o = VkPhysicalDeviceVulkan13Properties{};
+      o->sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_PROPERTIES;
+      o->pNext = next;
+      o->minSubgroupSize = MICA_WAVE_SIZE;
+      o->maxSubgroupSize = MICA_WAVE_SIZE;
+      o->maxComputeWorkgroupSubgroups = MICA_MAX_WORKGROUP_INVOCATIONS / MICA_WAVE_SIZE;
+      o->requiredSubgroupSizeStages = VK_SHADER_STAGE_COMPUTE_BIT;
+      o->storageTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
+      o->uniformTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
+      o->maxBufferSize = pd->info().vram_bytes;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceIDProperties*>(s);
+      fill_uuid(*pd, o->deviceUUID, 'D');
+      fill_uuid(*pd, o->driverUUID, 'V');
+      std::memset(o->deviceLUID, 0, VK_LUID_SIZE);
+      o->deviceNodeMask = 0;
+      o->deviceLUIDValid = VK_FALSE;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceSubgroupProperties*>(s);
+      o->subgroupSize = MICA_WAVE_SIZE;
+      o->supportedStages = VK_SHADER_STAGE_COMPUTE_BIT;
+      o->supportedOperations = caps.subgroup_operations;
+      o->quadOperationsInAllStages = VK_FALSE;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceMaintenance3Properties*>(s);
+      o->maxPerSetDescriptors = kBindingsPerSet;
+      o->maxMemoryAllocationSize = pd->info().vram_bytes;
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_PROPERTIES:
+      reinterpret_cast<VkPhysicalDeviceMaintenance4Properties*>(s)->maxBufferSize = pd->info().vram_bytes;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceDriverProperties*>(s);
+      o->driverID = kDriverId;
+      std::snprintf(o->driverName, sizeof o->driverName, "Mica");
+      std::snprintf(o->driverInfo, sizeof o->driverInfo, "Mica Vulkan compute driver 0.1.0");
+      o->conformanceVersion = {0, 0, 0, 0};
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_PROPERTIES:
+      reinterpret_cast<VkPhysicalDeviceTimelineSemaphoreProperties*>(s)->maxTimelineSemaphoreValueDifference =
+          UINT64_MAX;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceSubgroupSizeControlProperties*>(s);
+      o->minSubgroupSize = o->maxSubgroupSize = MICA_WAVE_SIZE;
+      o->maxComputeWorkgroupSubgroups = MICA_MAX_WORKGROUP_INVOCATIONS / MICA_WAVE_SIZE;
+      o->requiredSubgroupSizeStages = VK_SHADER_STAGE_COMPUTE_BIT;
+      break;
+    }
+    default:
+      break;  // structures we do not know keep what the application put there
+    }
+  }
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceQueueFamilyProperties(VkPhysicalDevice, uint32_t* pCount,
+                                                                  VkQueueFamilyProperties* pProps) {
+  std::array<VkQueueFamilyProperties, kQueueFamilyCount> families{};
+  families[kQueueFamilyCompute] = {VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT, kQueuesPerFamily, 64, {1, 1, 1}};
+  families[kQueueFamilyTransfer] = {VK_QUEUE_TRANSFER_BIT, kQueuesPerFamily, 64, {1, 1, 1}};
+  if (!pProps) {
+    *pCount = kQueueFamilyCount;
+    return;
+  }
+  *pCount = std::min(*pCount, kQueueFamilyCount);
+  std::copy_n(families.begin(), *pCount, pProps);
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceQueueFamilyProperties2(VkPhysicalDevice physicalDevice, uint32_t* pCount,
+                                                                   VkQueueFamilyProperties2* pProps) {
+  if (!pProps) {
+    GetPhysicalDeviceQueueFamilyProperties(physicalDevice, pCount, nullptr);
+    return;
+  }
+  std::array<VkQueueFamilyProperties, kQueueFamilyCount> families{};
+  uint32_t n = kQueueFamilyCount;
+  GetPhysicalDeviceQueueFamilyProperties(physicalDevice, &n, families.data());
+  *pCount = std::min(*pCount, n);
+  for (uint32_t i = 0; i < *pCount; ++i) pProps[i].queueFamilyProperties = families[i];
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceMemoryProperties(VkPhysicalDevice physicalDevice,
+                                                             VkPhysicalDeviceMemoryProperties* pProps) {
+  const auto* pd = PhysicalDevice::from(physicalDevice);
+  VkPhysicalDeviceMemoryProperties p{};
+  p.memoryHeapCount = 1;
+  p.memoryHeaps[0] = {pd->info().vram_bytes, VK_MEMORY_HEAP_DEVICE_LOCAL_BIT};
+  p.memoryTypeCount = kMemoryTypeCount;
+  p.memoryTypes[kMemoryTypeDeviceLocal] = {VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0};
+  p.memoryTypes[kMemoryTypeHostVisible] = {
+      VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+      0};
+  *pProps = p;
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceMemoryProperties2(VkPhysicalDevice physicalDevice,
+                                                              VkPhysicalDeviceMemoryProperties2* pProps) {
+  GetPhysicalDeviceMemoryProperties(physicalDevice, &pProps->memoryProperties);
+}
+
+// Formats: no images; buffer views of the plain 32-bit formats the compiler can load and store.
+VkFormatFeatureFlags buffer_format_features(VkFormat format) {
+  switch (format) {
+  case VK_FORMAT_R32_UINT:
+  case VK_FORMAT_R32_SINT:
+  case VK_FORMAT_R32_SFLOAT:
+  case VK_FORMAT_R32G32_UINT:
+  case VK_FORMAT_R32G32_SINT:
+  case VK_FORMAT_R32G32_SFLOAT:
+  case VK_FORMAT_R32G32B32A32_UINT:
+  case VK_FORMAT_R32G32B32A32_SINT:
+  case VK_FORMAT_R32G32B32A32_SFLOAT:
+    return kTexelBufferFeatures;
+  default:
+    return 0;
+  }
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFormatProperties(VkPhysicalDevice, VkFormat format,
+                                                             VkFormatProperties* pProps) {
+  *pProps = {0, 0, buffer_format_features(format)};
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFormatProperties2(VkPhysicalDevice physicalDevice, VkFormat format,
+                                                              VkFormatProperties2* pProps) {
+  GetPhysicalDeviceFormatProperties(physicalDevice, format, &pProps->formatProperties);
+  if (auto* p3 = find_in_chain_mut<VkFormatProperties3>(pProps->pNext, VK_STRUCTURE_TYPE_FORMAT_PROPERTIES_3)) {
+    p3->linearTilingFeatures = 0;
+    p3->optimalTilingFeatures = 0;
+    p3->bufferFeatures = pProps->formatProperties.bufferFeatures;
+  }
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceImageFormatProperties(VkPhysicalDevice, VkFormat, VkImageType,
+                                                                      VkImageTiling, VkImageUsageFlags,
+                                                                      VkImageCreateFlags, VkImageFormatProperties* p) {
+  *p = {};
+  return VK_ERROR_FORMAT_NOT_SUPPORTED;  // Mica has no images
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice,
+                                                                       const VkPhysicalDeviceImageFormatInfo2*,
+                                                                       VkImageFormatProperties2* p) {
+  p->imageFormatProperties = {};
+  return VK_ERROR_FORMAT_NOT_SUPPORTED;
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceSparseImageFormatProperties(VkPhysicalDevice, VkFormat, VkImageType,
+                                                                        VkSampleCountFlagBits, VkImageUsageFlags,
+                                                                        VkImageTiling, uint32_t* pCount,
+                                                                        VkSparseImageFormatProperties*) {
+  *pCount = 0;
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceSparseImageFormatProperties2(VkPhysicalDevice,
+                                                                         const VkPhysicalDeviceSparseImageFormatInfo2*,
+                                                                         uint32_t* pCount,
+                                                                         VkSparseImageFormatProperties2*) {
+  *pCount = 0;
+}
+
+// No external memory, fences or semaphores: all handle types report no capabilities.
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalBufferProperties(VkPhysicalDevice,
+                                                                     const VkPhysicalDeviceExternalBufferInfo*,
+                                                                     VkExternalBufferProperties* p) {
+  p->externalMemoryProperties = {};
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalFenceProperties(VkPhysicalDevice,
+                                                                    const VkPhysicalDeviceExternalFenceInfo*,
+                                                                    VkExternalFenceProperties* p) {
+  p->exportFromImportedHandleTypes = 0;
+  p->compatibleHandleTypes = 0;
+  p->externalFenceFeatures = 0;
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalSemaphoreProperties(VkPhysicalDevice,
+                                                                        const VkPhysicalDeviceExternalSemaphoreInfo*,
+                                                                        VkExternalSemaphoreProperties* p) {
+  p->exportFromImportedHandleTypes = 0;
+  p->compatibleHandleTypes = 0;
+  p->externalSemaphoreFeatures = 0;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceToolProperties(VkPhysicalDevice, uint32_t* pCount,
+                                                               VkPhysicalDeviceToolProperties*) {
+  *pCount = 0;
+  return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL EnumerateDeviceExtensionProperties(VkPhysicalDevice, const char* pLayerName,
+                                                                  uint32_t* pCount, VkExtensionProperties* pProps) {
+  if (pLayerName) return VK_ERROR_LAYER_NOT_PRESENT;
+  return enumerate(pCount, pProps, supported_device_extensions());
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL EnumerateDeviceLayerProperties(VkPhysicalDevice, uint32_t* pCount,
+                                                              VkLayerProperties* pProps) {
+  return enumerate(pCount, pProps, std::array<VkLayerProperties, 0>{});
+}
+
+}  // namespace mica::vk
+
+namespace mica::vk {
+
+const std::vector<VkExtensionProperties>& supported_device_extensions() {
+  // Everything we implement is Vulkan 1.3 core; no extension beyond it is implemented yet.
+  static const std::vector<VkExtensionProperties> extensions;
+  return extensions;
+}
+
+}  // namespace mica::vk

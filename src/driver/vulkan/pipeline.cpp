@@ -1,0 +1,275 @@
+// Shader modules, compute pipelines (compile, cache, load, recompile on power-profile change) and
+// pipeline caches.
+#include "pipeline.h"
+#include "device.h"
+#include "entrypoints.h"
+
+#include <cstdio>
+#include <cstring>
+
+namespace mica::vk {
+namespace {
+
+constexpr int kOptLevel = 2;
+// Bumped whenever the driver/compiler pairing changes what a cached binary means.
+constexpr uint32_t kCacheKeyVersion = 1;
+constexpr uint32_t kCacheHeaderBytes = 16 + VK_UUID_SIZE;
+
+}  // namespace
+
+ShaderCode::~ShaderCode() { device_.kernel().shader_destroy(shader_); }
+
+driver::Digest ComputePipeline::key(uint32_t revision, uint32_t power_profile) const {
+  driver::Sha256 h;
+  h.update_value(kCacheKeyVersion);
+  h.update_value(revision);
+  h.update_value(power_profile);
+  h.update_value(kOptLevel);
+  h.update(source_.entry_point);
+  h.update_value(uint32_t(source_.spec_constants.size()));
+  for (const auto& [id, value] : source_.spec_constants) {
+    h.update_value(id);
+    h.update_value(value);
+  }
+  h.update(std::span(reinterpret_cast<const uint8_t*>(source_.spirv.data()), source_.spirv.size() * 4));
+  return h.finish();
+}
+
+VkResult ComputePipeline::build(uint32_t power_profile, PipelineCache* cache, bool cache_only, Program& out) {
+  const uint32_t revision = device_.physical().info().revision;
+  const driver::Digest k = key(revision, power_profile);
+  std::optional<std::vector<uint8_t>> bytes;
+  if (cache) bytes = cache->cache.find(k);
+  if (!bytes) bytes = device_.binary_cache().find(k);
+  if (!bytes) {
+    if (cache_only) return VK_PIPELINE_COMPILE_REQUIRED;
+    compiler::Options opts;
+    opts.revision = revision;
+    opts.power_profile = power_profile;
+    opts.opt_level = kOptLevel;
+    opts.entry_point = source_.entry_point;
+    opts.spec_constants = source_.spec_constants;
+    auto result = compiler::compile_spirv(source_.spirv, opts);
+    if (auto* err = std::get_if<compiler::CompileError>(&result)) {
+      std::fprintf(stderr, "mica-vk: compute shader '%s' failed to compile: %s\n", source_.entry_point.c_str(),
+                   err->message.c_str());
+      return VK_ERROR_UNKNOWN;
+    }
+    bytes = std::get<compiler::CompileResult>(result).binary.serialize();
+    device_.binary_cache().insert(k, *bytes);
+  }
+  if (cache) cache->cache.insert(k, *bytes);
+
+  auto parsed = compiler::BinaryImage::parse(*bytes);
+  if (auto* err = std::get_if<std::string>(&parsed)) {
+    std::fprintf(stderr, "mica-vk: cached binary is malformed: %s\n", err->c_str());
+    return VK_ERROR_UNKNOWN;
+  }
+  const auto& image = std::get<compiler::BinaryImage>(parsed);
+  const compiler::BinaryEntry* entry = nullptr;
+  for (const auto& e : image.entries)
+    if (e.name == source_.entry_point) entry = &e;
+  if (!entry && image.entries.size() == 1) entry = &image.entries[0];
+  if (!entry) return VK_ERROR_UNKNOWN;
+
+  KernelShader shader;
+  KernelStatus s = device_.kernel().shader_create(*bytes, shader);
+  if (s != KernelStatus::ok) {
+    if (s == KernelStatus::stale_shader) return VK_ERROR_UNKNOWN;  // the caller refreshes the profile
+    if (s == KernelStatus::no_memory) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+    std::fprintf(stderr, "mica-vk: the kernel refused the compiled binary of '%s'\n", source_.entry_point.c_str());
+    return VK_ERROR_UNKNOWN;
+  }
+  Program p;
+  p.code = std::make_shared<ShaderCode>(device_, shader);
+  p.entry_va = shader.va + entry->code_offset;
+  p.vgprs = entry->vgpr_count;
+  p.sgprs = entry->sgpr_count;
+  p.shared_bytes = entry->shared_bytes;
+  for (int i = 0; i < 3; ++i) p.wg_size[i] = entry->wg_size[i];
+  p.power_profile = power_profile;
+  out = std::move(p);
+  return VK_SUCCESS;
+}
+
+VkResult ComputePipeline::program_for(uint32_t power_profile, Program& out) {
+  std::lock_guard lock(mutex_);
+  auto it = programs_.find(power_profile);
+  if (it != programs_.end()) {
+    out = it->second;
+    return VK_SUCCESS;
+  }
+  Program p;
+  VkResult r = build(power_profile, nullptr, false, p);
+  if (r != VK_SUCCESS) return r;
+  programs_[power_profile] = p;
+  out = std::move(p);
+  return VK_SUCCESS;
+}
+
+VkResult ComputePipeline::create(Device& device, Source source, std::shared_ptr<const PipelineLayout> layout,
+                                 PipelineCache* cache, bool fail_on_compile_required,
+                                 std::shared_ptr<ComputePipeline>& out) {
+  auto pipeline = std::make_shared<ComputePipeline>(device);
+  pipeline->source_ = std::move(source);
+  pipeline->layout_ = std::move(layout);
+  // Build for the active profile now so that compile errors surface at creation time. If the
+  // profile changes meanwhile the kernel refuses the binary; build again for the new profile.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const uint32_t profile = device.refresh_power_state().profile;
+    Program p;
+    VkResult r = pipeline->build(profile, cache, fail_on_compile_required, p);
+    if (r == VK_SUCCESS) {
+      pipeline->programs_[profile] = std::move(p);
+      out = std::move(pipeline);
+      return VK_SUCCESS;
+    }
+    if (r != VK_ERROR_UNKNOWN || device.refresh_power_state().profile == profile) return r;
+  }
+  return VK_ERROR_UNKNOWN;
+}
+
+// ---- shader modules -------------------------------------------------------------------------
+
+VKAPI_ATTR VkResult VKAPI_CALL CreateShaderModule(VkDevice, const VkShaderModuleCreateInfo* pInfo,
+                                                  const VkAllocationCallbacks*, VkShaderModule* pModule) {
+  return guarded([&] {
+    auto m = std::make_unique<ShaderModule>();
+    m->words.assign(pInfo->pCode, pInfo->pCode + pInfo->codeSize / 4);
+    *pModule = release_to_handle<VkShaderModule>(std::move(m));
+    return VK_SUCCESS;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroyShaderModule(VkDevice, VkShaderModule module, const VkAllocationCallbacks*) {
+  take_from_handle<ShaderModule>(module);
+}
+
+// ---- pipelines ------------------------------------------------------------------------------
+
+namespace {
+
+std::map<uint32_t, uint32_t> spec_constants(const VkSpecializationInfo* info) {
+  std::map<uint32_t, uint32_t> out;
+  if (!info) return out;
+  for (uint32_t i = 0; i < info->mapEntryCount; ++i) {
+    const auto& e = info->pMapEntries[i];
+    uint32_t v = 0;
+    // Booleans are VkBool32; 8- and 16-bit constants are zero-extended; the compiler takes the
+    // low 32 bits of 64-bit constants.
+    std::memcpy(&v, static_cast<const uint8_t*>(info->pData) + e.offset, std::min<size_t>(e.size, 4));
+    out[e.constantID] = v;
+  }
+  return out;
+}
+
+}  // namespace
+
+VKAPI_ATTR VkResult VKAPI_CALL CreateComputePipelines(VkDevice device, VkPipelineCache cache, uint32_t count,
+                                                      const VkComputePipelineCreateInfo* pInfos,
+                                                      const VkAllocationCallbacks*, VkPipeline* pPipelines) {
+  auto* dev = Device::from(device);
+  VkResult result = VK_SUCCESS;
+  uint32_t i = 0;
+  for (; i < count; ++i) pPipelines[i] = VK_NULL_HANDLE;
+  for (i = 0; i < count; ++i) {
+    const auto& ci = pInfos[i];
+    VkResult r = guarded([&] {
+      const auto* module = from_handle<ShaderModule>(ci.stage.module);
+      ComputePipeline::Source src;
+      if (module) src.spirv = module->words;
+      else if (const auto* inline_module = find_in_chain<VkShaderModuleCreateInfo>(
+                   ci.stage.pNext, VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO))  // maintenance5-style
+        src.spirv.assign(inline_module->pCode, inline_module->pCode + inline_module->codeSize / 4);
+      src.entry_point = ci.stage.pName ? ci.stage.pName : "main";
+      src.spec_constants = spec_constants(ci.stage.pSpecializationInfo);
+      std::shared_ptr<ComputePipeline> pipeline;
+      VkResult pr = ComputePipeline::create(*dev, std::move(src), from_handle<PipelineLayoutHandle>(ci.layout)->layout,
+                                            from_handle<PipelineCache>(cache),
+                                            ci.flags & VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT,
+                                            pipeline);
+      if (pr != VK_SUCCESS) return pr;
+      auto handle = std::make_unique<PipelineHandle>();
+      handle->pipeline = std::move(pipeline);
+      pPipelines[i] = release_to_handle<VkPipeline>(std::move(handle));
+      return VK_SUCCESS;
+    });
+    if (r != VK_SUCCESS) {
+      result = r;
+      if (ci.flags & VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT) break;
+    }
+  }
+  return result;
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroyPipeline(VkDevice, VkPipeline pipeline, const VkAllocationCallbacks*) {
+  take_from_handle<PipelineHandle>(pipeline);
+}
+
+// ---- pipeline caches --------------------------------------------------------------------------
+
+namespace {
+
+void cache_header(VkDevice device, uint8_t out[kCacheHeaderBytes]) {
+  VkPhysicalDeviceProperties props;
+  GetPhysicalDeviceProperties(Device::from(device)->physical().handle(), &props);
+  const uint32_t words[4] = {kCacheHeaderBytes, VK_PIPELINE_CACHE_HEADER_VERSION_ONE, props.vendorID, props.deviceID};
+  std::memcpy(out, words, sizeof words);
+  std::memcpy(out + 16, props.pipelineCacheUUID, VK_UUID_SIZE);
+}
+
+}  // namespace
+
+VKAPI_ATTR VkResult VKAPI_CALL CreatePipelineCache(VkDevice device, const VkPipelineCacheCreateInfo* pInfo,
+                                                   const VkAllocationCallbacks*, VkPipelineCache* pCache) {
+  return guarded([&] {
+    auto c = std::make_unique<PipelineCache>();
+    // Initial data from another device, driver version or simply garbage is ignored (the spec
+    // allows it); only data with our exact header is loaded.
+    if (pInfo->initialDataSize > kCacheHeaderBytes && pInfo->pInitialData) {
+      uint8_t header[kCacheHeaderBytes];
+      cache_header(device, header);
+      const auto* data = static_cast<const uint8_t*>(pInfo->pInitialData);
+      if (std::memcmp(data, header, kCacheHeaderBytes) == 0)
+        c->cache.deserialize(std::span(data + kCacheHeaderBytes, pInfo->initialDataSize - kCacheHeaderBytes));
+    }
+    *pCache = release_to_handle<VkPipelineCache>(std::move(c));
+    return VK_SUCCESS;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroyPipelineCache(VkDevice, VkPipelineCache cache, const VkAllocationCallbacks*) {
+  take_from_handle<PipelineCache>(cache);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL GetPipelineCacheData(VkDevice device, VkPipelineCache cache, size_t* pSize, void* pData) {
+  return guarded([&] {
+    std::vector<uint8_t> blob(kCacheHeaderBytes);
+    cache_header(device, blob.data());
+    const auto body = from_handle<PipelineCache>(cache)->cache.serialize();
+    blob.insert(blob.end(), body.begin(), body.end());
+    if (!pData) {
+      *pSize = blob.size();
+      return VK_SUCCESS;
+    }
+    // A partial blob would not load, so too-small buffers get nothing (as the spec permits).
+    if (*pSize < blob.size()) {
+      *pSize = 0;
+      return VK_INCOMPLETE;
+    }
+    std::memcpy(pData, blob.data(), blob.size());
+    *pSize = blob.size();
+    return VK_SUCCESS;
+  });
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL MergePipelineCaches(VkDevice, VkPipelineCache dst, uint32_t count,
+                                                   const VkPipelineCache* pSrc) {
+  return guarded([&] {
+    for (uint32_t i = 0; i < count; ++i)
+      from_handle<PipelineCache>(dst)->cache.merge_from(from_handle<PipelineCache>(pSrc[i])->cache);
+    return VK_SUCCESS;
+  });
+}
+
+}  // namespace mica::vk

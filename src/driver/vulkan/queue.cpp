@@ -1,0 +1,185 @@
+// Queue submission: command lists -> packets in GPU memory -> kernel SUBMIT with sync points.
+#include "command_buffer.h"
+#include "command_stream.h"
+#include "device.h"
+#include "entrypoints.h"
+#include "gpu_memory.h"
+#include "sync.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace mica::vk {
+namespace {
+
+// How often a submission is rebuilt when the kernel reports that the power profile changed
+// between building and submitting (each retry recompiles for the newest profile).
+constexpr int kStaleShaderRetries = 4;
+
+}  // namespace
+
+VkResult Device::check_lost() {
+  if (lost()) return VK_ERROR_DEVICE_LOST;
+  for (const auto& q : queues_)
+    if (q->guilty()) return mark_lost();
+  return VK_SUCCESS;
+}
+
+Queue::~Queue() {
+  // Wait for our work (bounded by the kernel's job timeout) before the context goes away.
+  if (last_seqno_) {
+    bool failed = false;
+    device_.kernel().ctx_wait(ctx_, last_seqno_, INT64_MAX, failed);
+  }
+  in_flight_.clear();
+  free_streams_.clear();
+  device_.kernel().ctx_destroy(ctx_);
+}
+
+bool Queue::guilty() const { return device_.kernel().ctx_guilty(ctx_); }
+
+std::unique_ptr<GpuMemory> Queue::take_stream_memory(uint64_t bytes) {
+  for (auto it = free_streams_.begin(); it != free_streams_.end(); ++it)
+    if ((*it)->size() >= bytes) {
+      auto mem = std::move(*it);
+      free_streams_.erase(it);
+      return mem;
+    }
+  std::unique_ptr<GpuMemory> mem;
+  // Round up so that similar submissions can reuse the memory.
+  uint64_t size = 64 * 1024;
+  while (size < bytes) size *= 2;
+  if (GpuMemory::create(device_, size, GpuMemory::Usage::commands, mem) != VK_SUCCESS) return nullptr;
+  return mem;
+}
+
+void Queue::retire(bool wait_all) {
+  while (!in_flight_.empty()) {
+    bool failed = false;
+    KernelStatus s = device_.kernel().ctx_wait(ctx_, in_flight_.front().seqno, wait_all ? INT64_MAX : 0, failed);
+    if (s != KernelStatus::ok) break;
+    if (failed) device_.mark_lost();
+    // Keep a few stream buffers around for reuse.
+    if (free_streams_.size() < 8 && in_flight_.front().stream)
+      free_streams_.push_back(std::move(in_flight_.front().stream));
+    in_flight_.pop_front();
+  }
+}
+
+VkResult Queue::build_stream(const SubmitBatch& batch, std::unique_ptr<GpuMemory>& upload, EncodedStream& enc) {
+  const uint32_t profile = device_.power_profile();
+  VkResult r = encode_stream(batch.command_buffers, profile, 0, enc);
+  if (r != VK_SUCCESS) return r;
+  if (enc.upload.empty()) return VK_SUCCESS;
+  upload = take_stream_memory(enc.upload.size());
+  if (!upload) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+  r = encode_stream(batch.command_buffers, profile, upload->va(), enc);
+  if (r != VK_SUCCESS) return r;
+  std::memcpy(upload->cpu(), enc.upload.data(), enc.upload.size());
+  return VK_SUCCESS;
+}
+
+VkResult Queue::submit_one(const SubmitBatch& batch, Fence* fence) {
+  std::vector<SyncPoint> waits, signals;
+  for (const auto& [sem, value] : batch.waits)
+    waits.push_back({sem->sync().handle(), sem->timeline() ? value : sem->binary_wait_point()});
+  for (const auto& [sem, value] : batch.signals)
+    signals.push_back({sem->sync().handle(), sem->timeline() ? value : sem->next_binary_point()});
+  if (fence) signals.push_back({fence->sync().handle(), fence->arm()});
+
+  for (int attempt = 0;; ++attempt) {
+    std::unique_ptr<GpuMemory> stream;
+    EncodedStream enc;
+    VkResult r = build_stream(batch, stream, enc);
+    if (r != VK_SUCCESS) return r;
+    std::vector<uint32_t> bos;
+    if (stream) bos.push_back(stream->bo_handle());
+    uint64_t seqno = 0;
+    KernelStatus s = device_.kernel().submit(ctx_, enc.packets, bos, waits, signals, seqno);
+    switch (s) {
+    case KernelStatus::ok:
+      last_seqno_ = seqno;
+      in_flight_.push_back({seqno, std::move(stream)});
+      return VK_SUCCESS;
+    case KernelStatus::stale_shader:
+      // The administrator changed the power profile: pick up the new one; the pipelines
+      // recompile for it while the stream is rebuilt.
+      if (attempt >= kStaleShaderRetries) return VK_ERROR_UNKNOWN;
+      device_.refresh_power_state();
+      if (stream) free_streams_.push_back(std::move(stream));
+      continue;
+    case KernelStatus::guilty:
+      return device_.mark_lost();
+    default:
+      return to_vk(s);
+    }
+  }
+}
+
+VkResult Queue::submit(const std::vector<SubmitBatch>& batches, Fence* fence) {
+  std::lock_guard lock(mutex_);
+  if (device_.lost()) return VK_ERROR_DEVICE_LOST;
+  retire(false);
+  if (batches.empty()) {
+    if (!fence) return VK_SUCCESS;
+    return submit_one(SubmitBatch{}, fence);
+  }
+  for (size_t i = 0; i < batches.size(); ++i) {
+    VkResult r = submit_one(batches[i], i + 1 == batches.size() ? fence : nullptr);
+    if (r != VK_SUCCESS) return r;
+  }
+  return VK_SUCCESS;
+}
+
+VkResult Queue::wait_idle() {
+  std::lock_guard lock(mutex_);
+  retire(true);
+  return device_.check_lost();
+}
+
+// ---- entry points ---------------------------------------------------------------------------
+
+VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit(VkQueue queue, uint32_t count, const VkSubmitInfo* pSubmits, VkFence fence) {
+  return guarded([&] {
+    std::vector<SubmitBatch> batches(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      const auto& s = pSubmits[i];
+      const auto* tl = find_in_chain<VkTimelineSemaphoreSubmitInfo>(s.pNext,
+                                                                     VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO);
+      for (uint32_t j = 0; j < s.commandBufferCount; ++j)
+        batches[i].command_buffers.push_back(CommandBuffer::from(s.pCommandBuffers[j]));
+      for (uint32_t j = 0; j < s.waitSemaphoreCount; ++j) {
+        uint64_t v = tl && j < tl->waitSemaphoreValueCount && tl->pWaitSemaphoreValues ? tl->pWaitSemaphoreValues[j] : 0;
+        batches[i].waits.emplace_back(from_handle<Semaphore>(s.pWaitSemaphores[j]), v);
+      }
+      for (uint32_t j = 0; j < s.signalSemaphoreCount; ++j) {
+        uint64_t v =
+            tl && j < tl->signalSemaphoreValueCount && tl->pSignalSemaphoreValues ? tl->pSignalSemaphoreValues[j] : 0;
+        batches[i].signals.emplace_back(from_handle<Semaphore>(s.pSignalSemaphores[j]), v);
+      }
+    }
+    return Queue::from(queue)->submit(batches, from_handle<Fence>(fence));
+  });
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit2(VkQueue queue, uint32_t count, const VkSubmitInfo2* pSubmits, VkFence fence) {
+  return guarded([&] {
+    std::vector<SubmitBatch> batches(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      const auto& s = pSubmits[i];
+      for (uint32_t j = 0; j < s.commandBufferInfoCount; ++j)
+        batches[i].command_buffers.push_back(CommandBuffer::from(s.pCommandBufferInfos[j].commandBuffer));
+      for (uint32_t j = 0; j < s.waitSemaphoreInfoCount; ++j)
+        batches[i].waits.emplace_back(from_handle<Semaphore>(s.pWaitSemaphoreInfos[j].semaphore),
+                                      s.pWaitSemaphoreInfos[j].value);
+      for (uint32_t j = 0; j < s.signalSemaphoreInfoCount; ++j)
+        batches[i].signals.emplace_back(from_handle<Semaphore>(s.pSignalSemaphoreInfos[j].semaphore),
+                                        s.pSignalSemaphoreInfos[j].value);
+    }
+    return Queue::from(queue)->submit(batches, from_handle<Fence>(fence));
+  });
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL QueueWaitIdle(VkQueue queue) { return Queue::from(queue)->wait_idle(); }
+
+}  // namespace mica::vk

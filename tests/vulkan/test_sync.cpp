@@ -1,0 +1,304 @@
+// Fences, binary and timeline semaphores, events, queue submission variants.
+#include "vk_test.h"
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+namespace {
+
+VkCommandBuffer record_fill(vkrun::Context& ctx, const vkrun::Buffer& b, uint32_t value, VkDeviceSize offset = 0) {
+  VkCommandBufferAllocateInfo ai{};
+  ai.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
+  ai.commandPool = ctx.command_pool();
+  ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  ai.commandBufferCount = 1;
+  VkCommandBuffer cb;
+  vkrun::check(vkAllocateCommandBuffers(ctx.device(), &ai, &cb), "vkAllocateCommandBuffers");
+  VkCommandBufferBeginInfo bi{};
+  bi.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
+  vkBeginCommandBuffer(cb, &bi);
+  vkCmdFillBuffer(cb, b.buffer, offset, 64, value);
+  vkEndCommandBuffer(cb);
+  return cb;
+}
+
+VkSemaphore make_semaphore(VkDevice dev, VkSemaphoreType type, uint64_t initial = 0) {
+  VkSemaphoreTypeCreateInfo tci{};
+  tci.sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO;
+  tci.semaphoreType = type;
+  tci.initialValue = initial;
+  VkSemaphoreCreateInfo ci{};
+  ci.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO;
+  ci.pNext = &tci;
+  VkSemaphore s;
+  vkrun::check(vkCreateSemaphore(dev, &ci, nullptr, &s), "vkCreateSemaphore");
+  return s;
+}
+
+TEST(VkFence, CreateSignaledResetWaitTimeout) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  VkFenceCreateInfo ci{};
+  ci.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+  ci.flags = VK_FENCE_CREATE_SIGNALED_BIT;
+  VkFence f;
+  VK_OK(vkCreateFence(dev, &ci, nullptr, &f));
+  EXPECT_EQ(vkGetFenceStatus(dev, f), VK_SUCCESS);
+  VK_OK(vkResetFences(dev, 1, &f));
+  EXPECT_EQ(vkGetFenceStatus(dev, f), VK_NOT_READY);
+  EXPECT_EQ(vkWaitForFences(dev, 1, &f, VK_TRUE, 1'000'000), VK_TIMEOUT);
+  // A submission without command buffers still signals the fence.
+  VK_OK(vkQueueSubmit(ctx->queue(), 0, nullptr, f));
+  EXPECT_EQ(vkWaitForFences(dev, 1, &f, VK_TRUE, 5'000'000'000ull), VK_SUCCESS);
+  EXPECT_EQ(vkGetFenceStatus(dev, f), VK_SUCCESS);
+  vkDestroyFence(dev, f, nullptr);
+}
+
+TEST(VkFence, WaitAnyAndAll) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  VkFenceCreateInfo ci{};
+  ci.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+  VkFence f[2];
+  VK_OK(vkCreateFence(dev, &ci, nullptr, &f[0]));
+  VK_OK(vkCreateFence(dev, &ci, nullptr, &f[1]));
+  VK_OK(vkQueueSubmit(ctx->queue(), 0, nullptr, f[1]));
+  EXPECT_EQ(vkWaitForFences(dev, 2, f, VK_FALSE, 5'000'000'000ull), VK_SUCCESS);
+  EXPECT_EQ(vkWaitForFences(dev, 2, f, VK_TRUE, 1'000'000), VK_TIMEOUT);
+  VK_OK(vkQueueSubmit(ctx->queue(), 0, nullptr, f[0]));
+  EXPECT_EQ(vkWaitForFences(dev, 2, f, VK_TRUE, 5'000'000'000ull), VK_SUCCESS);
+  vkDestroyFence(dev, f[0], nullptr);
+  vkDestroyFence(dev, f[1], nullptr);
+}
+
+TEST(VkSemaphore, TimelineHostSignalAndWait) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  VkSemaphore s = make_semaphore(dev, VK_SEMAPHORE_TYPE_TIMELINE, 5);
+  uint64_t v = 0;
+  VK_OK(vkGetSemaphoreCounterValue(dev, s, &v));
+  EXPECT_EQ(v, 5u);
+  VkSemaphoreWaitInfo wi{};
+  wi.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO;
+  wi.semaphoreCount = 1;
+  wi.pSemaphores = &s;
+  uint64_t want = 7;
+  wi.pValues = &want;
+  EXPECT_EQ(vkWaitSemaphores(dev, &wi, 1'000'000), VK_TIMEOUT);
+  VkSemaphoreSignalInfo si{};
+  si.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO;
+  si.semaphore = s;
+  si.value = 7;
+  std::thread signaller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    vkSignalSemaphore(dev, &si);
+  });
+  EXPECT_EQ(vkWaitSemaphores(dev, &wi, 5'000'000'000ull), VK_SUCCESS);
+  signaller.join();
+  VK_OK(vkGetSemaphoreCounterValue(dev, s, &v));
+  EXPECT_EQ(v, 7u);
+  vkDestroySemaphore(dev, s, nullptr);
+}
+
+TEST(VkSemaphore, WaitBeforeSignalOnTheGpu) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  vkrun::Buffer b = ctx->create_buffer(4096);
+  VkSemaphore timeline = make_semaphore(dev, VK_SEMAPHORE_TYPE_TIMELINE, 0);
+  VkCommandBuffer cb = record_fill(*ctx, b, 0x77);
+  VkSemaphoreSubmitInfo wait{};
+  wait.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO;
+  wait.semaphore = timeline;
+  wait.value = 3;
+  wait.stageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
+  VkSemaphoreSubmitInfo signal = wait;
+  signal.value = 4;
+  VkCommandBufferSubmitInfo cbi{};
+  cbi.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO;
+  cbi.commandBuffer = cb;
+  VkSubmitInfo2 si{};
+  si.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2;
+  si.waitSemaphoreInfoCount = 1;
+  si.pWaitSemaphoreInfos = &wait;
+  si.commandBufferInfoCount = 1;
+  si.pCommandBufferInfos = &cbi;
+  si.signalSemaphoreInfoCount = 1;
+  si.pSignalSemaphoreInfos = &signal;
+  VK_OK(vkQueueSubmit2(ctx->queue(), 1, &si, VK_NULL_HANDLE));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(b.data<uint32_t>()[0], 0u);  // still held by the wait
+  VkSemaphoreSignalInfo hs{};
+  hs.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO;
+  hs.semaphore = timeline;
+  hs.value = 3;
+  VK_OK(vkSignalSemaphore(dev, &hs));
+  VkSemaphoreWaitInfo wi{};
+  wi.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO;
+  wi.semaphoreCount = 1;
+  wi.pSemaphores = &timeline;
+  uint64_t four = 4;
+  wi.pValues = &four;
+  EXPECT_EQ(vkWaitSemaphores(dev, &wi, 5'000'000'000ull), VK_SUCCESS);
+  EXPECT_EQ(b.data<uint32_t>()[0], 0x77u);
+  VK_OK(vkQueueWaitIdle(ctx->queue()));
+  vkDestroySemaphore(dev, timeline, nullptr);
+  ctx->destroy(b);
+}
+
+TEST(VkSemaphore, BinaryChainsSubmissions) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  vkrun::Buffer b = ctx->create_buffer(4096);
+  VkSemaphore sem = make_semaphore(dev, VK_SEMAPHORE_TYPE_BINARY);
+  // Two batches of one vkQueueSubmit, the second waiting on the binary semaphore the first signals.
+  VkCommandBuffer first = record_fill(*ctx, b, 1, 0), second = record_fill(*ctx, b, 2, 64);
+  VkPipelineStageFlags stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+  VkSubmitInfo s1{};
+  s1.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+  s1.commandBufferCount = 1;
+  s1.pCommandBuffers = &first;
+  s1.signalSemaphoreCount = 1;
+  s1.pSignalSemaphores = &sem;
+  VkSubmitInfo s2{};
+  s2.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+  s2.waitSemaphoreCount = 1;
+  s2.pWaitSemaphores = &sem;
+  s2.pWaitDstStageMask = &stage;
+  s2.commandBufferCount = 1;
+  s2.pCommandBuffers = &second;
+  VkFenceCreateInfo fci{};
+  fci.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+  VkFence fence;
+  VK_OK(vkCreateFence(dev, &fci, nullptr, &fence));
+  VkSubmitInfo both[2] = {s1, s2};
+  VK_OK(vkQueueSubmit(ctx->queue(), 2, both, fence));
+  VK_OK(vkWaitForFences(dev, 1, &fence, VK_TRUE, 5'000'000'000ull));
+  EXPECT_EQ(b.data<uint32_t>()[0], 1u);
+  EXPECT_EQ(b.data<uint32_t>()[16], 2u);
+  vkDestroyFence(dev, fence, nullptr);
+  vkDestroySemaphore(dev, sem, nullptr);
+  ctx->destroy(b);
+}
+
+TEST(VkEvent, HostAndDeviceSetReset) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  VkEventCreateInfo ci{};
+  ci.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO;
+  VkEvent ev, gpu_set;
+  VK_OK(vkCreateEvent(dev, &ci, nullptr, &ev));
+  VK_OK(vkCreateEvent(dev, &ci, nullptr, &gpu_set));
+  EXPECT_EQ(vkGetEventStatus(dev, ev), VK_EVENT_RESET);
+  VK_OK(vkSetEvent(dev, ev));
+  EXPECT_EQ(vkGetEventStatus(dev, ev), VK_EVENT_SET);
+  vkrun::Buffer b = ctx->create_buffer(4096);
+  // The GPU waits on the host-set event, then sets another one.
+  ASSERT_EQ(vktest::submit_and_wait(*ctx, [&](VkCommandBuffer cb) {
+              // The host set 'ev': the wait's source scope is the host.
+              VkMemoryBarrier2 mb{};
+              mb.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER_2;
+              mb.srcStageMask = VK_PIPELINE_STAGE_2_HOST_BIT;
+              mb.srcAccessMask = VK_ACCESS_2_HOST_WRITE_BIT;
+              mb.dstStageMask = VK_PIPELINE_STAGE_2_TRANSFER_BIT;
+              mb.dstAccessMask = VK_ACCESS_2_TRANSFER_WRITE_BIT;
+              VkDependencyInfo wait_dep{};
+              wait_dep.sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO;
+              wait_dep.memoryBarrierCount = 1;
+              wait_dep.pMemoryBarriers = &mb;
+              vkCmdWaitEvents2(cb, 1, &ev, &wait_dep);
+              vkCmdFillBuffer(cb, b.buffer, 0, 64, 9);
+              VkMemoryBarrier2 done{};
+              done.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER_2;
+              done.srcStageMask = VK_PIPELINE_STAGE_2_TRANSFER_BIT;
+              done.srcAccessMask = VK_ACCESS_2_TRANSFER_WRITE_BIT;
+              done.dstStageMask = VK_PIPELINE_STAGE_2_HOST_BIT;
+              done.dstAccessMask = VK_ACCESS_2_HOST_READ_BIT;
+              VkDependencyInfo set_dep{};
+              set_dep.sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO;
+              set_dep.memoryBarrierCount = 1;
+              set_dep.pMemoryBarriers = &done;
+              vkCmdSetEvent2(cb, gpu_set, &set_dep);
+              vkCmdResetEvent(cb, ev, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
+            }),
+            VK_SUCCESS);
+  EXPECT_EQ(b.data<uint32_t>()[0], 9u);
+  EXPECT_EQ(vkGetEventStatus(dev, gpu_set), VK_EVENT_SET);
+  EXPECT_EQ(vkGetEventStatus(dev, ev), VK_EVENT_RESET);
+  VK_OK(vkResetEvent(dev, gpu_set));
+  EXPECT_EQ(vkGetEventStatus(dev, gpu_set), VK_EVENT_RESET);
+  vkDestroyEvent(dev, ev, nullptr);
+  vkDestroyEvent(dev, gpu_set, nullptr);
+  ctx->destroy(b);
+}
+
+TEST(VkQueue, TransferQueueRunsCopies) {
+  auto ctx = vktest::make_context();
+  // A second device with one queue of each family.
+  float prio = 1;
+  VkDeviceQueueCreateInfo q[2]{};
+  for (uint32_t i = 0; i < 2; ++i) {
+    q[i].sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
+    q[i].queueFamilyIndex = i;
+    q[i].queueCount = 1;
+    q[i].pQueuePriorities = &prio;
+  }
+  VkDeviceCreateInfo dci{};
+  dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+  dci.queueCreateInfoCount = 2;
+  dci.pQueueCreateInfos = q;
+  VkDevice dev;
+  VK_OK(vkCreateDevice(ctx->physical(), &dci, nullptr, &dev));
+  VkQueue tq;
+  vkGetDeviceQueue(dev, 1, 0, &tq);
+  ASSERT_NE(tq, VK_NULL_HANDLE);
+
+  VkBufferCreateInfo bci{};
+  bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+  bci.size = 4096;
+  bci.usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  VkBuffer buf;
+  VK_OK(vkCreateBuffer(dev, &bci, nullptr, &buf));
+  VkMemoryRequirements req;
+  vkGetBufferMemoryRequirements(dev, buf, &req);
+  VkMemoryAllocateInfo mai{};
+  mai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
+  mai.allocationSize = req.size;
+  mai.memoryTypeIndex = ctx->host_visible_type(req.memoryTypeBits);
+  VkDeviceMemory mem;
+  VK_OK(vkAllocateMemory(dev, &mai, nullptr, &mem));
+  VK_OK(vkBindBufferMemory(dev, buf, mem, 0));
+  VkCommandPoolCreateInfo pci{};
+  pci.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO;
+  pci.queueFamilyIndex = 1;
+  VkCommandPool pool;
+  VK_OK(vkCreateCommandPool(dev, &pci, nullptr, &pool));
+  VkCommandBufferAllocateInfo ai{};
+  ai.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
+  ai.commandPool = pool;
+  ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  ai.commandBufferCount = 1;
+  VkCommandBuffer cb;
+  VK_OK(vkAllocateCommandBuffers(dev, &ai, &cb));
+  VkCommandBufferBeginInfo bi{};
+  bi.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
+  vkBeginCommandBuffer(cb, &bi);
+  vkCmdFillBuffer(cb, buf, 0, 4096, 0xabcdabcd);
+  vkEndCommandBuffer(cb);
+  VkSubmitInfo si{};
+  si.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+  si.commandBufferCount = 1;
+  si.pCommandBuffers = &cb;
+  VK_OK(vkQueueSubmit(tq, 1, &si, VK_NULL_HANDLE));
+  VK_OK(vkQueueWaitIdle(tq));
+  void* p;
+  VK_OK(vkMapMemory(dev, mem, 0, VK_WHOLE_SIZE, 0, &p));
+  EXPECT_EQ(static_cast<uint32_t*>(p)[1023], 0xabcdabcdu);
+  vkUnmapMemory(dev, mem);
+  vkDestroyCommandPool(dev, pool, nullptr);
+  vkDestroyBuffer(dev, buf, nullptr);
+  vkFreeMemory(dev, mem, nullptr);
+  vkDestroyDevice(dev, nullptr);
+}
+
+}  // namespace

@@ -1,0 +1,112 @@
+#include "vk_test.h"
+
+#include <cstdlib>
+#include <functional>
+
+namespace vktest {
+
+void CheckedContextDeleter::operator()(vkrun::Context* ctx) const {
+  EXPECT_EQ(ctx->validation_messages(), 0u) << "the validation layer reported problems (see stderr)";
+  std::unique_ptr<vkrun::Context> owned(ctx);
+}
+
+ContextPtr make_context() {
+  const char* v = std::getenv("MICA_VK_VALIDATION");
+  return ContextPtr(std::make_unique<vkrun::Context>("Mica", v && *v == '1').release());
+}
+
+TestPipeline::~TestPipeline() {
+  if (!device) return;
+  vkDestroyPipeline(device, pipeline, nullptr);
+  vkDestroyPipelineLayout(device, layout, nullptr);
+  for (auto l : set_layouts) vkDestroyDescriptorSetLayout(device, l, nullptr);
+  vkDestroyShaderModule(device, module, nullptr);
+}
+
+std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& spv,
+                                            const std::vector<std::vector<SetBinding>>& sets, uint32_t push_bytes,
+                                            const VkSpecializationInfo* spec, VkPipelineCache cache,
+                                            const std::vector<uint32_t>* spirv) {
+  auto p = std::make_unique<TestPipeline>();
+  p->device = device;
+  auto words = spirv ? *spirv : vkrun::read_spirv(vkrun::spv_path(spv));
+  VkShaderModuleCreateInfo smci{};
+  smci.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO;
+  smci.codeSize = words.size() * 4;
+  smci.pCode = words.data();
+  vkrun::check(vkCreateShaderModule(device, &smci, nullptr, &p->module), "vkCreateShaderModule");
+  for (const auto& set : sets) {
+    std::vector<VkDescriptorSetLayoutBinding> bindings;
+    for (const auto& b : set) {
+      VkDescriptorSetLayoutBinding lb{};
+      lb.binding = b.binding;
+      lb.descriptorType = b.type;
+      lb.descriptorCount = 1;
+      lb.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
+      bindings.push_back(lb);
+    }
+    VkDescriptorSetLayoutCreateInfo ci{};
+    ci.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO;
+    ci.bindingCount = uint32_t(bindings.size());
+    ci.pBindings = bindings.data();
+    VkDescriptorSetLayout l;
+    vkrun::check(vkCreateDescriptorSetLayout(device, &ci, nullptr, &l), "vkCreateDescriptorSetLayout");
+    p->set_layouts.push_back(l);
+  }
+  VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes};
+  VkPipelineLayoutCreateInfo plci{};
+  plci.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO;
+  plci.setLayoutCount = uint32_t(p->set_layouts.size());
+  plci.pSetLayouts = p->set_layouts.data();
+  plci.pushConstantRangeCount = push_bytes ? 1 : 0;
+  plci.pPushConstantRanges = &range;
+  vkrun::check(vkCreatePipelineLayout(device, &plci, nullptr, &p->layout), "vkCreatePipelineLayout");
+  VkComputePipelineCreateInfo cpci{};
+  cpci.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO;
+  cpci.flags = VK_PIPELINE_CREATE_DISPATCH_BASE_BIT;  // some tests use vkCmdDispatchBase
+  cpci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+  cpci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  cpci.stage.module = p->module;
+  cpci.stage.pName = "main";
+  cpci.stage.pSpecializationInfo = spec;
+  cpci.layout = p->layout;
+  p->create_result = vkCreateComputePipelines(device, cache, 1, &cpci, nullptr, &p->pipeline);
+  return p;
+}
+
+VkResult submit_and_wait(vkrun::Context& ctx, const std::function<void(VkCommandBuffer)>& record) {
+  VkDevice dev = ctx.device();
+  VkCommandBufferAllocateInfo cai{};
+  cai.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
+  cai.commandPool = ctx.command_pool();
+  cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  cai.commandBufferCount = 1;
+  VkCommandBuffer cb;
+  VkResult r = vkAllocateCommandBuffers(dev, &cai, &cb);
+  if (r != VK_SUCCESS) return r;
+  VkCommandBufferBeginInfo bi{};
+  bi.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
+  bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  vkBeginCommandBuffer(cb, &bi);
+  record(cb);
+  r = vkEndCommandBuffer(cb);
+  VkFence fence = VK_NULL_HANDLE;
+  if (r == VK_SUCCESS) {
+    VkFenceCreateInfo fci{};
+    fci.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+    r = vkCreateFence(dev, &fci, nullptr, &fence);
+  }
+  if (r == VK_SUCCESS) {
+    VkSubmitInfo si{};
+    si.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &cb;
+    r = vkQueueSubmit(ctx.queue(), 1, &si, fence);
+  }
+  if (r == VK_SUCCESS) r = vkWaitForFences(dev, 1, &fence, VK_TRUE, 10'000'000'000ull);
+  if (fence) vkDestroyFence(dev, fence, nullptr);
+  vkFreeCommandBuffers(dev, ctx.command_pool(), 1, &cb);
+  return r;
+}
+
+}  // namespace vktest

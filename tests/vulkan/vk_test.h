@@ -1,0 +1,54 @@
+// Shared helpers for the Vulkan API tests. Every test goes through the system loader to the ICD
+// named by VK_DRIVER_FILES (set by meson test to the build tree's manifest).
+#pragma once
+
+#include "vkrun.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vktest {
+
+#define VK_OK(expr) ASSERT_EQ((expr), VK_SUCCESS) << #expr
+
+// Deletes a context and, when it ran under the validation layer, fails the current test if the
+// layer reported anything.
+struct CheckedContextDeleter {
+  void operator()(vkrun::Context* ctx) const;
+};
+using ContextPtr = std::unique_ptr<vkrun::Context, CheckedContextDeleter>;
+
+// The Mica device through a fresh instance. With MICA_VK_VALIDATION=1 the Khronos validation layer
+// is enabled and must stay silent.
+ContextPtr make_context();
+
+// A compute pipeline over arbitrary set layouts.
+struct TestPipeline {
+  VkDevice device = VK_NULL_HANDLE;
+  VkShaderModule module = VK_NULL_HANDLE;
+  std::vector<VkDescriptorSetLayout> set_layouts;
+  VkPipelineLayout layout = VK_NULL_HANDLE;
+  VkPipeline pipeline = VK_NULL_HANDLE;
+  VkResult create_result = VK_SUCCESS;
+  ~TestPipeline();
+};
+
+struct SetBinding {
+  uint32_t binding;
+  VkDescriptorType type;
+};
+
+std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& spv,
+                                            const std::vector<std::vector<SetBinding>>& sets, uint32_t push_bytes,
+                                            const VkSpecializationInfo* spec = nullptr,
+                                            VkPipelineCache cache = VK_NULL_HANDLE,
+                                            const std::vector<uint32_t>* spirv = nullptr);
+
+// Records into a fresh one-time command buffer, submits it with a fence and waits.
+VkResult submit_and_wait(vkrun::Context& ctx, const std::function<void(VkCommandBuffer)>& record);
+
+}  // namespace vktest
