@@ -27,8 +27,6 @@ using mica::run::ElemType;
 using mica::run::Harness;
 using mica::sim::baremetal::Machine;
 
-// The model's cycle counts are converted to time at this nominal clock (docs/hw/device.md).
-constexpr double kNominalClockHz = 1.0e9;
 constexpr uint32_t kContext = 1;
 
 struct Options {
@@ -393,10 +391,11 @@ int run(const Options &opt)
 		traffic += checked_bytes;
 	}
 	if (traffic && r.cycles && r.fault == MICA_FAULT_NONE) {
-		const double sim_seconds = static_cast<double>(r.cycles) / kNominalClockHz;
-		std::printf("throughput: %.2f bytes/cycle = %.2f GB/s at the nominal 1 GHz; simulation ran at %.3f GB/s "
+		const double sim_seconds = static_cast<double>(r.cycles) / static_cast<double>(MICA_CLOCK_HZ);
+		std::printf("throughput: %.2f bytes/cycle = %.2f GB/s at the %.1f GHz core clock; simulation ran at %.3f GB/s "
 		            "and %.1f M lane-instructions/s of host time\n",
 		            static_cast<double>(traffic) / static_cast<double>(r.cycles), traffic / sim_seconds / 1e9,
+		            static_cast<double>(MICA_CLOCK_HZ) / 1e9,
 		            wall > 0 ? traffic / wall / 1e9 : 0.0, wall > 0 ? r.lane_instructions / wall / 1e6 : 0.0);
 	}
 	std::printf("%s\n", ok ? "PASS" : "FAIL");

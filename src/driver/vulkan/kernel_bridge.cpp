@@ -105,6 +105,7 @@ driver::DeviceInfo query_device_info(winsys::Device& device) {
   info.revision = i.revision;
   info.cu_count = i.cu_count;
   info.vram_bytes = i.vram_size;
+  info.timestamp_hz = MICA_CLOCK_HZ;  // the core clock of the hardware description
   info.simulated = device.backend() == winsys::Backend::Sim;
   info.name = "Mica r" + std::to_string(i.revision) + " (" + std::to_string(i.cu_count) + " CUs" +
               (info.simulated ? ", simulated" : "") + ")";
