@@ -114,6 +114,8 @@ constexpr AluEntry kAlu[] = {
 	{Op::fsin, -1, MICA_OP_V_SIN_F32, -1, -1},
 	{Op::fcos, -1, MICA_OP_V_COS_F32, -1, -1},
 	{Op::fldexp, -1, MICA_OP_V_LDEXP_F32, -1, -1},
+	{Op::cvt_f16_f32, -1, MICA_OP_V_CVT_F16_F32, -1, -1},
+	{Op::cvt_f32_f16, -1, MICA_OP_V_CVT_F32_F16, -1, -1},
 };
 
 void Isel::select_alu(const Instr &ins)

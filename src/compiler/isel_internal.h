@@ -3,6 +3,7 @@
 // structured control flow -> exec masks, phis -> copies.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,6 +27,10 @@ struct Ctx {
 	std::vector<uint32_t> break_from, cont_from;   // machine blocks with logical exit edges
 	std::set<uint32_t> case_targets;      // switch: mid blocks that start a case
 	uint32_t current_case = kNone;
+	// switch: lanes that fell through into a case (keyed by the case's mid block), and the
+	// machine blocks they left from
+	std::map<uint32_t, Operand> fall_mask;
+	std::map<uint32_t, std::vector<uint32_t>> fall_from;
 };
 
 // What a region leaves for its caller: blocks that fall through to the region's stop block, and
@@ -240,12 +245,14 @@ private:
 			logical_edge(blk, block);
 		}
 	}
-	void emit_if(const Instr &term, uint32_t merge);
+	void arm(uint32_t from, uint32_t target, uint32_t stop, RegionOut &out);
+	void emit_if(uint32_t from, const Instr &term, uint32_t merge);
 	void emit_loop(uint32_t header);
-	void emit_switch(const Instr &term, uint32_t merge);
+	void emit_switch(uint32_t from, const Instr &term, uint32_t merge);
 	uint32_t follow(uint32_t b);
 	bool exit_kind(uint32_t target, size_t &ctx_index, int &kind);
 	void do_exit(size_t ci, int kind);
+	void fall_through(uint32_t target);
 	void emit_block_body(uint32_t b);
 	Operand top_active() const
 	{

@@ -49,6 +49,18 @@ void Isel::do_exit(size_t ci, int kind)
 		c.break_from.push_back(cur_);
 }
 
+// Lanes at the end of a case that continue in the next case: they are parked in the target's
+// fall-through mask (added to that case's lanes when it starts) and leave the current case.
+void Isel::fall_through(uint32_t target)
+{
+	Ctx &c = ctx_.back();
+	Operand m = c.fall_mask.at(target);
+	emit(MICA_OP_S_OR_B32, m, {m, exec()});
+	emit(MICA_OP_S_ANDN2_B32, c.active, {c.active, exec()});
+	emit(MICA_OP_S_MOV_B32, exec(), {Operand::c32(0)});
+	c.fall_from[target].push_back(cur_);
+}
+
 void Isel::phi_copies(uint32_t from, uint32_t to)
 {
 	std::vector<std::pair<Operand, Operand>> copies;   // dst, src
@@ -110,9 +122,15 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 			ends.push_back(cur_);
 			return End::fell_through;
 		}
-		for (const Ctx &c : ctx_)
-			if (c.k == Ctx::K::sw && c.case_targets.count(b) && b != c.current_case && b != follow(c.current_case))
-				fail("switch case fall-through is not supported");
+		for (size_t i = 0; i < ctx_.size(); i++) {
+			const Ctx &c = ctx_[i];
+			if (c.k == Ctx::K::sw && c.case_targets.count(b) && b != c.current_case && b != follow(c.current_case)) {
+				if (i + 1 != ctx_.size() || !c.fall_mask.count(b))
+					fail("switch case fall-through out of a nested construct is not supported");
+				fall_through(b);
+				return End::exited;
+			}
+		}
 		const Block &bl = mid_.blocks[b];
 		if (bl.merge == Block::Merge::loop && !loop_body) {
 			emit_loop(b);
@@ -148,7 +166,7 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 		}
 		case Op::cbr:
 			if (bl.merge == Block::Merge::selection) {
-				emit_if(term, bl.merge_block);
+				emit_if(b, term, bl.merge_block);
 				b = bl.merge_block;
 				continue;
 			} else {
@@ -213,7 +231,7 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 		case Op::switch_:
 			if (bl.merge != Block::Merge::selection)
 				fail("OpSwitch without a selection merge");
-			emit_switch(term, bl.merge_block);
+			emit_switch(b, term, bl.merge_block);
 			b = bl.merge_block;
 			continue;
 		default:
@@ -223,7 +241,22 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 	fail("control flow too deep");
 }
 
-void Isel::emit_if(const Instr &term, uint32_t merge)
+// A branch arm of a selection (or a switch case) that goes straight to the merge or continue
+// target of an enclosing construct is a break / continue (e.g. `if (c) break;` where the loop's
+// merge block directly follows): its lanes leave, nothing of that block runs here.
+void Isel::arm(uint32_t from, uint32_t target, uint32_t stop, RegionOut &out)
+{
+	size_t ci;
+	int kind;
+	if (target != stop && exit_kind(target, ci, kind) && kind != 3) {
+		phi_copies(from, target);   // e.g. single-entry (LCSSA) phis at a loop merge
+		do_exit(ci, kind);
+		return;
+	}
+	region(target, stop, out);
+}
+
+void Isel::emit_if(uint32_t from_mid, const Instr &term, uint32_t merge)
 {
 	Operand m = to_mask(term.ops[0]);
 	Operand saved = tmp(Bank::mask), els = tmp(Bank::mask);
@@ -235,7 +268,7 @@ void Isel::emit_if(const Instr &term, uint32_t merge)
 	uint32_t t0 = new_block();
 	logical_edge(x, t0);
 	RegionOut then_out, else_out;
-	region(term.ops[1].id, merge, then_out);
+	arm(from_mid, term.ops[1].id, merge, then_out);
 	uint32_t e0 = new_block();
 	patch(skip_then.first, skip_then.second, e0);
 	logical_edge(x, e0);
@@ -244,7 +277,7 @@ void Isel::emit_if(const Instr &term, uint32_t merge)
 	auto skip_else = here();
 	uint32_t e1 = new_block();
 	logical_edge(e0, e1);
-	region(term.ops[2].id, merge, else_out);
+	arm(from_mid, term.ops[2].id, merge, else_out);
 	uint32_t r = new_block();
 	patch(skip_else.first, skip_else.second, r);
 	join(then_out, r);
@@ -309,7 +342,7 @@ void Isel::emit_loop(uint32_t header)
 	// Lanes that exited an enclosing construct earlier are not in 'brk' (they never entered).
 }
 
-void Isel::emit_switch(const Instr &term, uint32_t merge)
+void Isel::emit_switch(uint32_t from_mid, const Instr &term, uint32_t merge)
 {
 	Operand sel = term.ops[0];
 	std::vector<std::pair<uint32_t, std::vector<uint32_t>>> targets;   // block, values
@@ -340,6 +373,29 @@ void Isel::emit_switch(const Instr &term, uint32_t merge)
 	c.case_targets.insert(def_target);
 	c.case_targets.insert(follow(def_target));
 	c.case_targets.erase(merge);
+	// Fall-through targets: case blocks with a predecessor other than the switch block and
+	// the switch's direct targets that only branch there (split edges, or empty cases, which
+	// region() runs as part of their own case). Their masks start empty.
+	std::set<uint32_t> direct{def_target};
+	for (size_t i = 2; i + 1 < term.ops.size(); i += 2)
+		direct.insert(term.ops[i + 1].id);
+	for (uint32_t t : c.case_targets) {
+		if (follow(t) != t)
+			continue;
+		for (uint32_t pred = 0; pred < mid_.blocks.size(); pred++) {
+			const Block &pb = mid_.blocks[pred];
+			if (pb.instrs.empty() || &pb.instrs.back() == &term || (direct.count(pred) && follow(pred) == t && pred != t))
+				continue;
+			bool to_t = false;
+			for (uint32_t s : pb.succs)
+				to_t |= s == t;
+			if (to_t && !c.fall_mask.count(t)) {
+				Operand m = tmp(Bank::mask);
+				emit(MICA_OP_S_MOV_B32, m, {Operand::c32(0)});
+				c.fall_mask[t] = m;
+			}
+		}
+	}
 	ctx_.push_back(c);
 	uint32_t head = cur_;
 	std::vector<uint32_t> ends;
@@ -347,14 +403,38 @@ void Isel::emit_switch(const Instr &term, uint32_t merge)
 	auto emit_case = [&](uint32_t target, Operand lanes) {
 		ctx_.back().current_case = target;
 		emit(MICA_OP_S_AND_B32, exec(), {saved, lanes});
+		auto fm = ctx_.back().fall_mask.find(follow(target));
+		uint32_t entry = target;
+		std::vector<uint32_t> fell_from;   // blocks with logical edges to where the case starts
+		if (fm != ctx_.back().fall_mask.end()) {
+			// Lanes that fell in join after the switch edge's own block (its phi copies are for
+			// the switch's lanes only, skipped when there are none: uniform copies too).
+			if (target != follow(target)) {
+				uint32_t from = cur_;
+				branch(MICA_OP_S_CBRANCH_EXECZ);
+				auto skip = here();
+				uint32_t edge = new_block();
+				logical_edge(from, edge);
+				phi_copies(target, follow(target));
+				uint32_t j = new_block();
+				logical_edge(edge, j);
+				patch(skip.first, skip.second, j);
+				logical_edge(from, j);
+				entry = follow(target);
+			}
+			fell_from = ctx_.back().fall_from[follow(target)];
+			emit(MICA_OP_S_OR_B32, exec(), {exec(), fm->second});
+		}
 		emit(MICA_OP_S_MOV_B32, ctx_.back().active, {exec()});
 		uint32_t from = cur_;
+		for (uint32_t f : fell_from)
+			logical_edge(f, from);
 		branch(MICA_OP_S_CBRANCH_EXECZ);
 		auto skip = here();
 		uint32_t start = new_block();
 		logical_edge(from, start);
 		RegionOut ro;
-		region(target, merge, ro);
+		arm(from_mid, entry, merge, ro);
 		uint32_t next = new_block();
 		patch(skip.first, skip.second, next);
 		logical_edge(from, next);
@@ -383,11 +463,54 @@ void Isel::emit_switch(const Instr &term, uint32_t merge)
 		emit(MICA_OP_S_OR_B32, covered, {covered, m});
 		masks.push_back(m);
 	}
-	for (size_t k = 0; k < targets.size(); k++)
-		emit_case(targets[k].first, masks[k]);
 	Operand dm = tmp(Bank::mask);
 	emit(MICA_OP_S_NOT_B32, dm, {covered});
-	emit_case(def_target, dm);
+	// A case that falls through into another runs before it (the target's lanes then include
+	// those that fell in): topological order of the fall-through edges, found by walking each
+	// case's blocks up to the merge or another case's block.
+	std::vector<std::pair<uint32_t, Operand>> cases;
+	for (size_t k = 0; k < targets.size(); k++)
+		cases.push_back({targets[k].first, masks[k]});
+	cases.push_back({def_target, dm});
+	std::vector<std::set<size_t>> falls_into(cases.size());
+	std::vector<int> pending(cases.size(), 0);
+	for (size_t k = 0; k < cases.size(); k++) {
+		uint32_t start = follow(cases[k].first);
+		if (start == merge)
+			continue;
+		std::set<uint32_t> seen{start};
+		std::vector<uint32_t> work{start};
+		while (!work.empty()) {
+			uint32_t x = work.back();
+			work.pop_back();
+			for (uint32_t s : mid_.blocks[x].succs) {
+				if (s == merge || seen.count(s))
+					continue;
+				seen.insert(s);
+				bool other_case = false;
+				for (size_t j = 0; j < cases.size(); j++)
+					if (j != k && follow(cases[j].first) == s && c.fall_mask.count(s) && !falls_into[k].count(j)) {
+						falls_into[k].insert(j);
+						pending[j]++;
+						other_case = true;
+					}
+				if (!other_case)
+					work.push_back(s);
+			}
+		}
+	}
+	std::vector<bool> done(cases.size(), false);
+	for (size_t emitted = 0; emitted < cases.size(); emitted++) {
+		size_t k = 0;
+		while (k < cases.size() && (done[k] || pending[k] > 0))
+			k++;
+		if (k == cases.size())
+			fail("switch cases fall through in a cycle");
+		done[k] = true;
+		for (size_t j : falls_into[k])
+			pending[j]--;
+		emit_case(cases[k].first, cases[k].second);
+	}
 	uint32_t r = cur_;
 	(void)head;
 	for (uint32_t e : ends)

@@ -7,6 +7,8 @@
 //  - it is defined inside a loop whose exit is divergent and used outside it (temporal divergence:
 //    lanes leave in different iterations and keep the value of their last one).
 // The analysis iterates to a fixpoint since divergent branches make more values divergent.
+#include <algorithm>
+
 #include "passes.h"
 
 namespace mica::compiler {
@@ -45,6 +47,8 @@ bool always_vector(Op op)
 	case Op::cvt_s_f:
 	case Op::cvt_u_f:
 	case Op::cvt_f_f:
+	case Op::cvt_f16_f32:
+	case Op::cvt_f32_f16:
 		return true;
 	default:
 		return op >= Op::fadd && op <= Op::fldexp;
@@ -68,6 +72,64 @@ bool always_scalar(Op op)
 	default:
 		return false;
 	}
+}
+
+// Immediate post-dominator of every block (kNone for exit blocks and blocks from which no exit
+// is reachable). Post-dominator sets by the iterative data-flow over the reversed CFG; exits
+// (blocks without successors) share one virtual exit.
+std::vector<uint32_t> immediate_post_dominators(const Program &p)
+{
+	const size_t n = p.blocks.size();
+	std::vector<std::vector<bool>> pdom(n, std::vector<bool>(n, true));
+	std::vector<bool> reaches_exit(n, false);
+	for (size_t b = 0; b < n; b++)
+		if (p.blocks[b].succs.empty()) {
+			pdom[b].assign(n, false);
+			pdom[b][b] = true;
+			reaches_exit[b] = true;
+		}
+	bool changed = true;
+	while (changed) {
+		changed = false;
+		for (size_t b = n; b-- > 0;) {
+			if (p.blocks[b].succs.empty())
+				continue;
+			std::vector<bool> next(n, true);
+			bool any = false;
+			for (uint32_t s : p.blocks[b].succs) {
+				if (!reaches_exit[s])
+					continue;   // a path that never exits constrains nothing
+				any = true;
+				for (size_t x = 0; x < n; x++)
+					next[x] = next[x] && pdom[s][x];
+			}
+			if (!any)
+				continue;
+			next[b] = true;
+			if (!reaches_exit[b] || next != pdom[b]) {
+				reaches_exit[b] = true;
+				pdom[b] = std::move(next);
+				changed = true;
+			}
+		}
+	}
+	std::vector<uint32_t> ipdom(n, kNone);
+	for (size_t b = 0; b < n; b++) {
+		if (!reaches_exit[b])
+			continue;
+		// The strict post-dominator that all others post-dominate has the largest set.
+		size_t best_size = 0;
+		for (size_t x = 0; x < n; x++) {
+			if (x == b || !pdom[b][x])
+				continue;
+			size_t sz = (size_t)std::count(pdom[x].begin(), pdom[x].end(), true);
+			if (sz > best_size) {
+				best_size = sz;
+				ipdom[b] = (uint32_t)x;
+			}
+		}
+	}
+	return ipdom;
 }
 
 } // namespace
@@ -114,6 +176,8 @@ void uniformity(Program &p)
 		return seen;
 	};
 
+	const std::vector<uint32_t> ipdom = immediate_post_dominators(p);
+
 	bool changed = true;
 	while (changed) {
 		changed = false;
@@ -141,8 +205,13 @@ void uniformity(Program &p)
 					barrier[headers[l]] = true;
 					last[p.blocks[headers[l]].merge_block] = true;   // an exit reconverges there
 				}
-			// A structured selection reconverges at its merge block: joins are at most there.
-			if (p.blocks[b].merge == Block::Merge::selection)
+			// All lanes of the branch are together again at its immediate post-dominator: joins
+			// are at most there. (Not at the selection's merge block: lanes can leave the
+			// selection by a break to an enclosing switch or loop, or a continue, and join the
+			// lanes that went through the merge further on.)
+			if (ipdom[b] != kNone)
+				last[ipdom[b]] = true;
+			else if (p.blocks[b].merge == Block::Merge::selection)
 				last[p.blocks[b].merge_block] = true;
 			std::vector<int> count(p.blocks.size(), 0);
 			std::vector<uint32_t> targets = terminator_targets(t);

@@ -1,4 +1,6 @@
 // Extended instruction sets: GLSL.std.450, and the subgroup (GroupNonUniform) instructions.
+#include <bit>
+
 #include "spirv_translator.h"
 
 namespace mica::compiler::spirv_detail {
@@ -38,8 +40,48 @@ void Translator::ext_inst(const Inst &in)
 		set(res, rt, r);
 	};
 	auto E = [&](IOp o, std::vector<Operand> ops) { return scalar_rc_op(o, rt, std::move(ops)); };
-	bool wide = rc_of(rt).size == 2;
+	// FrexpStruct/ModfStruct return a struct: its leaves say their own widths.
+	bool wide = type(rt).k != Type::K::Struct && rc_of(rt).size == 2;
 	Operand sign_mask = wide ? Operand::c64(1ull << 63) : Operand::c32(0x80000000u);
+	auto no_f64 = [&](const char *what) {
+		if (wide)
+			fail(std::string(what) + " on 64-bit floats is not supported");
+	};
+	auto f32c = [](float f) { return Operand::c32(std::bit_cast<uint32_t>(f)); };
+	auto B = [&](IOp o, std::vector<Operand> ops) { return emit(o, rbool(), std::move(ops)); };
+	auto V = [&](IOp o, std::vector<Operand> ops) { return emit(o, r32(), std::move(ops)); };
+	// atan2(y, x) for f32. t = min(|x|,|y|) / max(|x|,|y|) in [0, 1]; atan(t) by an odd
+	// polynomial of degree 11 (max abs error 1.7e-6, max rel error 2.3e-5 on [0, 1]: well
+	// inside Vulkan's 4096 ulp for atan/atan2/asin/acos); then pi/2 - p when |y| > |x|,
+	// pi - p when x < 0, and the sign of y. atan2(0, 0) = 0 (undefined in Vulkan).
+	// 'quadrants' false: x is the constant 1 (plain atan), the x < 0 step is left out.
+	auto atan2_f32 = [&](Operand y, Operand x, bool quadrants) -> Operand {
+		Operand ay = V(IOp::iand, {y, Operand::c32(0x7fffffffu)});
+		Operand ax = V(IOp::iand, {x, Operand::c32(0x7fffffffu)});
+		Operand mx = V(IOp::fmax, {ax, ay}), mn = V(IOp::fmin, {ax, ay});
+		Operand t = V(IOp::fdiv, {mn, mx});
+		t = V(IOp::select, {B(IOp::feq, {mx, f32c(0.0f)}), f32c(0.0f), t});
+		Operand t2 = V(IOp::fmul, {t, t});
+		static const float c[] = {-0.01172120f, 0.05265332f, -0.11643287f, 0.19354346f, -0.33262347f, 0.99997726f};
+		Operand p = f32c(c[0]);
+		for (size_t i = 1; i < 6; i++)
+			p = V(IOp::ffma, {p, t2, f32c(c[i])});
+		p = V(IOp::fmul, {p, t});
+		p = V(IOp::select, {B(IOp::flt, {ax, ay}), V(IOp::fsub, {f32c(1.57079637f), p}), p});
+		if (quadrants)
+			p = V(IOp::select, {B(IOp::flt, {x, f32c(0.0f)}), V(IOp::fsub, {f32c(3.14159274f), p}), p});
+		return V(IOp::ior, {p, V(IOp::iand, {y, Operand::c32(0x80000000u)})});
+	};
+	// frexp for f32: exponent field e; normal numbers give mantissa bits with the exponent of
+	// 0.5 and exponent e - 126. Zero, denormals (which Vulkan may flush) give (x, 0); inf and
+	// NaN give (x, 0) (the exponent is undefined for them).
+	auto frexp_f32 = [&](Operand a) -> std::pair<Operand, Operand> {
+		Operand e = V(IOp::iand, {V(IOp::ushr, {a, Operand::c32(23)}), Operand::c32(0xffu)});
+		Operand normal = B(IOp::band, {B(IOp::ine, {e, Operand::c32(0)}), B(IOp::ine, {e, Operand::c32(0xffu)})});
+		Operand m = V(IOp::ior, {V(IOp::iand, {a, Operand::c32(0x807fffffu)}), Operand::c32(0x3f000000u)});
+		Operand ex = V(IOp::isub, {e, Operand::c32(126)});
+		return {V(IOp::select, {normal, m, a}), V(IOp::select, {normal, ex, Operand::c32(0)})};
+	};
 	switch ((GLSLstd450)inst) {
 	case GLSLstd450Round:
 	case GLSLstd450RoundEven: map1([&](Operand a) { return E(IOp::fround_even, {a}); }); return;
@@ -144,6 +186,169 @@ void Translator::ext_inst(const Inst &in)
 			return E(IOp::fsub, {E(IOp::fmul, {a[i], b[j]}), E(IOp::fmul, {a[j], b[i]})});
 		};
 		set(res, rt, {c(1, 2), c(2, 0), c(0, 1)});
+		return;
+	}
+	case GLSLstd450SmoothStep:
+		map3([&](Operand e0, Operand e1, Operand x) {
+			// t = clamp((x - e0) / (e1 - e0), 0, 1); t * t * (3 - 2 t)
+			Operand t = E(IOp::fdiv, {E(IOp::fsub, {x, e0}), E(IOp::fsub, {e1, e0})});
+			t = E(IOp::fmin, {E(IOp::fmax, {t, fconst(rt, 0.0)}), fconst(rt, 1.0)});
+			Operand poly = E(IOp::ffma, {t, fconst(rt, -2.0), fconst(rt, 3.0)});
+			return E(IOp::fmul, {E(IOp::fmul, {t, t}), poly});
+		});
+		return;
+	case GLSLstd450Atan:
+		no_f64("atan");
+		map1([&](Operand a) { return atan2_f32(a, fconst(rt, 1.0), false); });
+		return;
+	case GLSLstd450Atan2:
+		no_f64("atan2");
+		map2([&](Operand y, Operand x) { return atan2_f32(y, x, true); });
+		return;
+	case GLSLstd450Asin:
+	case GLSLstd450Acos:
+		no_f64((GLSLstd450)inst == GLSLstd450Asin ? "asin" : "acos");
+		map1([&](Operand a) {
+			// sqrt(1 - x^2) as sqrt((1 - x)(1 + x)): no cancellation near |x| = 1.
+			Operand one = fconst(rt, 1.0);
+			Operand c = E(IOp::fsqrt, {E(IOp::fmul, {E(IOp::fsub, {one, a}), E(IOp::fadd, {one, a})})});
+			return (GLSLstd450)inst == GLSLstd450Asin ? atan2_f32(a, c, true) : atan2_f32(c, a, true);
+		});
+		return;
+	case GLSLstd450PackHalf2x16: {
+		const auto &v = arg(0);
+		if (v.size() != 2)
+			fail("packHalf2x16 needs a 2-component vector");
+		Operand lo = E(IOp::iand, {E(IOp::cvt_f16_f32, {v[0]}), Operand::c32(0xffffu)});
+		Operand hi = E(IOp::shl, {E(IOp::cvt_f16_f32, {v[1]}), Operand::c32(16)});
+		set(res, rt, {E(IOp::ior, {lo, hi})});
+		return;
+	}
+	case GLSLstd450UnpackHalf2x16: {
+		const auto &v = arg(0);
+		uint32_t st = scalar_type(rt);
+		Operand lo = scalar_rc_op(IOp::cvt_f32_f16, st, {scalar_rc_op(IOp::iand, st, {v[0], Operand::c32(0xffffu)})});
+		Operand hi = scalar_rc_op(IOp::cvt_f32_f16, st, {scalar_rc_op(IOp::ushr, st, {v[0], Operand::c32(16)})});
+		set(res, rt, {lo, hi});
+		return;
+	}
+	case GLSLstd450Determinant: {
+		// Laplace expansion along the first column (n <= 4: at most 4 * 3 * 2 products).
+		const auto &m = arg(0);
+		uint32_t n = m.size() == 4 ? 2 : m.size() == 9 ? 3 : m.size() == 16 ? 4 : 0;
+		if (!n)
+			fail("determinant of a matrix that is not 2x2, 3x3 or 4x4");
+		std::function<Operand(std::vector<uint32_t>, std::vector<uint32_t>)> det =
+			[&](std::vector<uint32_t> cols, std::vector<uint32_t> rows) -> Operand {
+			auto at = [&](uint32_t c, uint32_t r) { return m[c * n + r]; };
+			if (cols.size() == 1)
+				return at(cols[0], rows[0]);
+			if (cols.size() == 2)
+				return E(IOp::fsub, {E(IOp::fmul, {at(cols[0], rows[0]), at(cols[1], rows[1])}),
+				                     E(IOp::fmul, {at(cols[1], rows[0]), at(cols[0], rows[1])})});
+			Operand acc;
+			for (size_t i = 0; i < rows.size(); i++) {
+				std::vector<uint32_t> sub_rows;
+				for (size_t j = 0; j < rows.size(); j++)
+					if (j != i)
+						sub_rows.push_back(rows[j]);
+				Operand term = E(IOp::fmul, {at(cols[0], rows[i]), det(std::vector<uint32_t>(cols.begin() + 1, cols.end()), sub_rows)});
+				acc = i == 0 ? term : E(i % 2 ? IOp::fsub : IOp::fadd, {acc, term});
+			}
+			return acc;
+		};
+		std::vector<uint32_t> idx;
+		for (uint32_t i = 0; i < n; i++)
+			idx.push_back(i);
+		set(res, rt, {det(idx, idx)});
+		return;
+	}
+	case GLSLstd450PackUnorm4x8:
+	case GLSLstd450PackSnorm4x8:
+	case GLSLstd450PackUnorm2x16:
+	case GLSLstd450PackSnorm2x16: {
+		// Each component: round(clamp(c, lo, 1) * scale) into a bit field, lowest component first.
+		const auto &v = arg(0);
+		const GLSLstd450 g = (GLSLstd450)inst;
+		const bool snorm = g == GLSLstd450PackSnorm4x8 || g == GLSLstd450PackSnorm2x16;
+		const uint32_t bits = (g == GLSLstd450PackUnorm4x8 || g == GLSLstd450PackSnorm4x8) ? 8 : 16;
+		const float scale = (float)((1u << (bits - (snorm ? 1 : 0))) - 1u);
+		Operand acc = Operand::c32(0);
+		for (size_t k = 0; k < v.size(); k++) {
+			Operand c = V(IOp::fmin, {V(IOp::fmax, {v[k], f32c(snorm ? -1.0f : 0.0f)}), f32c(1.0f)});
+			Operand q = V(IOp::fround_even, {V(IOp::fmul, {c, f32c(scale)})});
+			q = V(snorm ? IOp::cvt_s_f : IOp::cvt_u_f, {q});
+			q = V(IOp::iand, {q, Operand::c32((1u << bits) - 1u)});
+			acc = V(IOp::ior, {acc, V(IOp::shl, {q, Operand::c32((uint32_t)(bits * k))})});
+		}
+		set(res, rt, {acc});
+		return;
+	}
+	case GLSLstd450UnpackUnorm4x8:
+	case GLSLstd450UnpackSnorm4x8:
+	case GLSLstd450UnpackUnorm2x16:
+	case GLSLstd450UnpackSnorm2x16: {
+		const Operand x = arg(0)[0];
+		const GLSLstd450 g = (GLSLstd450)inst;
+		const bool snorm = g == GLSLstd450UnpackSnorm4x8 || g == GLSLstd450UnpackSnorm2x16;
+		const uint32_t bits = (g == GLSLstd450UnpackUnorm4x8 || g == GLSLstd450UnpackSnorm4x8) ? 8 : 16;
+		const float scale = (float)((1u << (bits - (snorm ? 1 : 0))) - 1u);
+		std::vector<Operand> r;
+		for (uint32_t k = 0; k < 32 / bits; k++) {
+			Operand f;
+			if (snorm) {
+				Operand field = V(IOp::sshr, {V(IOp::shl, {x, Operand::c32(32 - bits * (k + 1))}), Operand::c32(32 - bits)});
+				f = V(IOp::fmax, {V(IOp::fdiv, {V(IOp::cvt_f_s, {field}), f32c(scale)}), f32c(-1.0f)});
+			} else {
+				Operand field = V(IOp::iand, {V(IOp::ushr, {x, Operand::c32(bits * k)}), Operand::c32((1u << bits) - 1u)});
+				f = V(IOp::fdiv, {V(IOp::cvt_f_u, {field}), f32c(scale)});
+			}
+			r.push_back(f);
+		}
+		set(res, rt, r);
+		return;
+	}
+	case GLSLstd450PackDouble2x32: {
+		const auto &v = arg(0);
+		set(res, rt, {emit(IOp::pack64, r64(), {v[0], v[1]})});
+		return;
+	}
+	case GLSLstd450UnpackDouble2x32: {
+		const Operand x = arg(0)[0];
+		set(res, rt, {V(IOp::lo32, {x}), V(IOp::hi32, {x})});
+		return;
+	}
+	case GLSLstd450FrexpStruct: {
+		// Result struct {mantissa, exponent}: all mantissa leaves, then all exponent leaves.
+		const auto &x = arg(0);
+		std::vector<Operand> mant, expo;
+		for (const Operand &a : x) {
+			if (a.size != 1)
+				fail("frexp on 64-bit floats is not supported");
+			auto [m, e] = frexp_f32(a);
+			mant.push_back(m);
+			expo.push_back(e);
+		}
+		mant.insert(mant.end(), expo.begin(), expo.end());
+		set(res, rt, mant);
+		return;
+	}
+	case GLSLstd450Frexp: {
+		// frexp(x, out exp): the exponent is stored through the pointer operand.
+		const auto &x = arg(0);
+		if (w.size() <= 6)
+			fail("GLSL.std.450 Frexp has too few operands");
+		std::vector<Operand> mant, expo;
+		for (const Operand &a : x) {
+			if (a.size != 1)
+				fail("frexp on 64-bit floats is not supported");
+			auto [m, e] = frexp_f32(a);
+			mant.push_back(m);
+			expo.push_back(e);
+		}
+		Ptr p = pointer(w[6]);
+		store(p, p.type, expo);
+		set(res, rt, mant);
 		return;
 	}
 	default:

@@ -153,6 +153,8 @@ void Translator::translate(const Inst &in)
 				p.const_off += off;
 				p.type = t.members[m];
 			} else if (t.k == Type::K::Array || t.k == Type::K::RtArray || t.k == Type::K::Vector) {
+				if (t.row_major && explicit_layout)
+					fail("access to a column of a row_major matrix in a buffer is not supported (load the whole matrix)");
 				uint32_t stride = t.k == Type::K::Vector ? size_of(t.elem, explicit_layout)
 				                  : explicit_layout && t.array_stride ? t.array_stride
 				                                                      : size_of(t.elem, explicit_layout);
@@ -175,7 +177,9 @@ void Translator::translate(const Inst &in)
 	case Op::OpPtrAccessChain: fail("OpPtrAccessChain is not supported (variable pointers)");
 	case Op::OpLoad: {
 		need(4);
-		set(w[2], w[1], load(pointer(w[3]), w[1]));
+		Ptr p = pointer(w[3]);
+		// A block member's matrix layout lives in the pointer's (copied) type.
+		set(w[2], w[1], load(p, types_.count(p.type) && types_[p.type].layout_copy ? p.type : w[1]));
 		return;
 	}
 	case Op::OpStore: {
@@ -399,6 +403,52 @@ void Translator::translate(const Inst &in)
 		set(w[2], w[1], {acc});
 		return;
 	}
+	case Op::OpIAddCarry:
+	case Op::OpISubBorrow: {
+		// Result struct {result, carry/borrow (0 or 1)}: all results, then all carries.
+		need(5);
+		const auto &a = val(w[3]);
+		const auto &b = val(w[4]);
+		if (a.size() != b.size() || a.empty() || a[0].size != 1)
+			fail("OpIAddCarry/OpISubBorrow on 64-bit operands is not supported");
+		std::vector<Operand> lo, carry;
+		for (size_t i = 0; i < a.size(); i++) {
+			if (op == Op::OpIAddCarry) {
+				lo.push_back(emit(IOp::iadd, r32(), {a[i], b[i]}));
+				carry.push_back(bool_to_int(emit(IOp::ult, rbool(), {lo.back(), a[i]})));
+			} else {
+				lo.push_back(emit(IOp::isub, r32(), {a[i], b[i]}));
+				carry.push_back(bool_to_int(emit(IOp::ult, rbool(), {a[i], b[i]})));
+			}
+		}
+		lo.insert(lo.end(), carry.begin(), carry.end());
+		set(w[2], w[1], lo);
+		return;
+	}
+	case Op::OpUMulExtended:
+	case Op::OpSMulExtended: {
+		// Result struct {low, high}: leaves are all low components, then all high ones.
+		need(5);
+		const auto &a = val(w[3]);
+		const auto &b = val(w[4]);
+		if (a.size() != b.size() || a.empty() || a[0].size != 1)
+			fail(std::string(op == Op::OpUMulExtended ? "OpUMulExtended" : "OpSMulExtended") + " on 64-bit operands is not supported");
+		std::vector<Operand> r;
+		for (size_t i = 0; i < a.size(); i++)
+			r.push_back(emit(IOp::imul, r32(), {a[i], b[i]}));
+		for (size_t i = 0; i < a.size(); i++)
+			r.push_back(emit(op == Op::OpUMulExtended ? IOp::umulhi : IOp::smulhi, r32(), {a[i], b[i]}));
+		set(w[2], w[1], r);
+		return;
+	}
+	case Op::OpMatrixTimesVector:
+	case Op::OpVectorTimesMatrix:
+	case Op::OpMatrixTimesMatrix:
+	case Op::OpMatrixTimesScalar:
+	case Op::OpTranspose:
+	case Op::OpOuterProduct:
+		matrix_op(in);
+		return;
 	case Op::OpBitwiseAnd: need(5); set(w[2], w[1], binary(IOp::iand, w[1], w[3], w[4])); return;
 	case Op::OpBitwiseOr: need(5); set(w[2], w[1], binary(IOp::ior, w[1], w[3], w[4])); return;
 	case Op::OpBitwiseXor: need(5); set(w[2], w[1], binary(IOp::ixor, w[1], w[3], w[4])); return;

@@ -2,9 +2,43 @@
 
 #include <spirv-tools/libspirv.hpp>
 #include <spirv-tools/optimizer.hpp>
+#include <spirv/unified1/spirv.hpp11>
 #include <unordered_map>
 
 namespace mica::compiler {
+
+namespace {
+
+// Whether any OpVariable with storage class Function is left in the module.
+bool has_function_variables(const std::vector<uint32_t> &w)
+{
+	for (size_t i = 5; i < w.size();) {
+		uint32_t n = w[i] >> 16, op = w[i] & 0xffffu;
+		if (n == 0 || i + n > w.size())
+			return false;
+		if (op == (uint32_t)spv::Op::OpVariable && n >= 4 && w[i + 3] == (uint32_t)spv::StorageClass::Function)
+			return true;
+		i += n;
+	}
+	return false;
+}
+
+// Marks every loop without a DontUnroll hint for unrolling (SPIRV-Tools' full unroller only
+// takes loops with the Unroll hint; it leaves those whose trip count is not constant).
+void request_unroll(std::vector<uint32_t> &w)
+{
+	for (size_t i = 5; i < w.size();) {
+		uint32_t n = w[i] >> 16, op = w[i] & 0xffffu;
+		if (n == 0 || i + n > w.size())
+			return;
+		if (op == (uint32_t)spv::Op::OpLoopMerge && n >= 4 && !(w[i + 3] & (uint32_t)spv::LoopControlMask::DontUnroll))
+			w[i + 3] |= (uint32_t)spv::LoopControlMask::Unroll;
+		i += n;
+	}
+}
+
+} // namespace
+
 
 namespace {
 
@@ -100,6 +134,30 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	if (!opt.Run(words.data(), words.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;
+	}
+	// Function-scope variables left over are indexed dynamically (`m[c] = ...` in a loop over
+	// c): fully unroll the loops with constant trip counts, so the indices become constants,
+	// and promote again.
+	if (has_function_variables(out)) {
+		spvtools::Optimizer again(SPV_ENV_VULKAN_1_3);
+		again.SetMessageConsumer(consumer);
+		again.RegisterPass(spvtools::CreateLoopUnrollPass(true))
+			.RegisterPass(spvtools::CreateCCPPass())
+			.RegisterPass(spvtools::CreateSimplificationPass())
+			.RegisterPass(spvtools::CreateDeadBranchElimPass())
+			.RegisterPass(spvtools::CreateLocalAccessChainConvertPass())
+			.RegisterPass(spvtools::CreateScalarReplacementPass())
+			.RegisterPass(spvtools::CreateLocalSingleBlockLoadStoreElimPass())
+			.RegisterPass(spvtools::CreateLocalSingleStoreElimPass())
+			.RegisterPass(spvtools::CreateSSARewritePass())
+			.RegisterPass(spvtools::CreateAggressiveDCEPass())
+			.RegisterPass(spvtools::CreateBlockMergePass())
+			.RegisterPass(spvtools::CreateDeadBranchElimPass())
+			.RegisterPass(spvtools::CreateAggressiveDCEPass());
+		std::vector<uint32_t> marked = out, unrolled;
+		request_unroll(marked);
+		if (again.Run(marked.data(), marked.size(), &unrolled, oopts))
+			out = std::move(unrolled);
 	}
 	messages.clear();
 	if (!tools.Validate(out.data(), out.size(), vopts)) {

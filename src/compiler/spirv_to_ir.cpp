@@ -75,6 +75,24 @@ RegClass Translator::rc_of(uint32_t type_id)
 	}
 }
 
+// The copy of a matrix type (or of an array of matrices) laid out with a block member's
+// MatrixStride / RowMajor decorations.
+uint32_t Translator::matrix_layout_type(uint32_t type_id, uint32_t stride, bool row_major)
+{
+	Type t = type(type_id);
+	if (t.k == Type::K::Array && !t.matrix)
+		t.elem = matrix_layout_type(t.elem, stride, row_major);
+	else if (t.matrix) {
+		t.array_stride = stride;
+		t.row_major = row_major;
+	} else
+		return type_id;
+	t.layout_copy = true;
+	uint32_t id = next_layout_type_++;
+	types_[id] = t;
+	return id;
+}
+
 uint32_t Translator::leaf_count(uint32_t type_id)
 {
 	const Type &t = type(type_id);
@@ -125,6 +143,10 @@ uint32_t Translator::size_of(uint32_t type_id, bool explicit_layout)
 {
 	std::vector<Leaf> l;
 	const Type &t = type(type_id);
+	if (t.k == Type::K::Array && t.row_major && explicit_layout) {
+		const Type &col = type(t.elem);
+		return col.count * t.array_stride;
+	}
 	if (t.k == Type::K::Array) {
 		uint32_t stride = explicit_layout && t.array_stride ? t.array_stride : size_of(t.elem, explicit_layout);
 		uint64_t s = (uint64_t)stride * t.count;
@@ -167,6 +189,15 @@ void Translator::leaves(uint32_t type_id, bool explicit_layout, uint32_t base, s
 			leaves(t.elem, explicit_layout, base + i * size_of(t.elem, explicit_layout), out);
 		return;
 	case Type::K::Array: {
+		if (t.row_major && explicit_layout) {
+			// Row-major matrix: column c, row r at r * MatrixStride + c * component size.
+			const Type &col = type(t.elem);
+			uint32_t cs = size_of(col.elem, true);
+			for (uint32_t c = 0; c < t.count; c++)
+				for (uint32_t r = 0; r < col.count; r++)
+					leaves(col.elem, true, base + r * t.array_stride + c * cs, out);
+			return;
+		}
 		uint32_t stride = explicit_layout && t.array_stride ? t.array_stride : size_of(t.elem, explicit_layout);
 		if (t.count > 4096)
 			fail("array with more than 4096 elements accessed as a whole");
@@ -313,6 +344,9 @@ void Translator::run(const std::string &entry_name)
 						off = it->second[(uint32_t)spv::Decoration::Offset];
 					if (it->second.count((uint32_t)spv::Decoration::BuiltIn))
 						fail("built-in block members are not supported in compute shaders");
+					if (it->second.count((uint32_t)spv::Decoration::MatrixStride))
+						t.members.back() = matrix_layout_type(t.members.back(), it->second[(uint32_t)spv::Decoration::MatrixStride],
+						                                      it->second.count((uint32_t)spv::Decoration::RowMajor) != 0);
 				}
 				t.member_offsets.push_back(off);
 			}
@@ -329,7 +363,18 @@ void Translator::run(const std::string &entry_name)
 			break;
 		}
 		case Op::OpTypeFunction: need(2); types_[w[1]].k = Type::K::Function; break;
-		case Op::OpTypeMatrix: fail("matrix types are not supported");
+		case Op::OpTypeMatrix: {
+			need(4);
+			Type t;
+			t.k = Type::K::Array;
+			t.matrix = true;
+			t.elem = w[2];
+			t.count = w[3];
+			if (type(w[2]).k != Type::K::Vector)
+				fail("matrix column type is not a vector");
+			types_[w[1]] = t;
+			break;
+		}
 		case Op::OpTypeImage:
 		case Op::OpTypeSampler:
 		case Op::OpTypeSampledImage: fail("images and samplers are not supported");
@@ -518,8 +563,15 @@ std::vector<Operand> Translator::binary(IO::Op op, uint32_t rt, uint32_t a, uint
 	const auto &vb = val(b);
 	if (va.size() != vb.size())
 		fail("operand shape mismatch");
-	for (size_t i = 0; i < va.size(); i++)
+	const bool division = op == IO::Op::udiv || op == IO::Op::sdiv || op == IO::Op::umod || op == IO::Op::srem ||
+	                      op == IO::Op::smod;
+	for (size_t i = 0; i < va.size(); i++) {
+		if (division && va[i].size == 2) {
+			r.push_back(div64(op, va[i], vb[i]));   // the ISA divides 32-bit values only
+			continue;
+		}
 		r.push_back(scalar_rc_op(op, rt, swap ? std::vector<Operand>{vb[i], va[i]} : std::vector<Operand>{va[i], vb[i]}));
+	}
 	return r;
 }
 

@@ -37,6 +37,10 @@ struct Type {
 	uint32_t width = 32, elem = 0, count = 0, storage = 0, array_stride = 0;
 	bool is_signed = false;
 	std::vector<uint32_t> members, member_offsets;
+	// Matrices are arrays of column vectors (count = columns). In a buffer block a matrix
+	// member gets its own copy of the type with the member's MatrixStride as array_stride
+	// (and row_major when decorated RowMajor); 'layout_copy' marks such copies.
+	bool matrix = false, row_major = false, layout_copy = false;
 };
 
 struct Var {
@@ -112,6 +116,11 @@ private:
 	uint32_t size_of(uint32_t type_id, bool explicit_layout);
 	uint32_t align_of(uint32_t type_id);
 	uint32_t leaf_count(uint32_t type_id);
+	uint32_t next_layout_type_ = 0xf0000000u;
+	uint32_t matrix_layout_type(uint32_t type_id, uint32_t stride, bool row_major);
+	void matrix_op(const Inst &in);
+	Operand div64(IO::Op op, Operand a, Operand b);
+	std::pair<Operand, Operand> udivrem64(Operand n, Operand d);
 
 	// ---- values ----
 	const std::vector<Operand> &val(uint32_t id)

@@ -55,6 +55,37 @@ std::vector<uint32_t> float_inputs(uint32_t n, uint64_t seed)
 	return v;
 }
 
+float smoothstep_ref(float e0, float e1, float x)
+{
+	float t = std::clamp((x - e0) / (e1 - e0), 0.0f, 1.0f);
+	return t * t * (3.0f - 2.0f * t);
+}
+
+// IEEE binary16 conversions for finite values in the normal f16 range (what the inputs hold),
+// rounding to nearest even.
+uint32_t f32_to_f16(float f)
+{
+	uint32_t b = f2u(f);
+	uint32_t sign = (b >> 16) & 0x8000u;
+	int32_t e = (int32_t)((b >> 23) & 0xffu) - 127 + 15;
+	uint32_t m = b & 0x7fffffu;
+	if ((b & 0x7fffffffu) == 0)
+		return sign;
+	uint32_t h = ((uint32_t)e << 10) | (m >> 13);
+	uint32_t rest = m & 0x1fffu;
+	if (rest > 0x1000u || (rest == 0x1000u && (h & 1u)))
+		h++;
+	return sign | h;
+}
+
+float f16_to_f32(uint32_t h)
+{
+	uint32_t sign = (h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+	if (e == 0 && m == 0)
+		return u2f(sign);
+	return u2f(sign | ((e - 15 + 127) << 23) | (m << 13));
+}
+
 int32_t glsl_findlsb(uint32_t x) { return x ? std::countr_zero(x) : -1; }
 int32_t glsl_findumsb(uint32_t x) { return x ? 31 - std::countl_zero(x) : -1; }
 int32_t glsl_findsmsb(int32_t x) { return glsl_findumsb(x < 0 ? ~(uint32_t)x : (uint32_t)x); }
@@ -186,6 +217,48 @@ std::vector<Case> corpus()
 	cs.push_back(map_case("i32_minmax_clamp", false,
 	                      I32((uint32_t)std::min(x, y) - (uint32_t)std::max(x, (int32_t)(0u - (uint32_t)y)) + (uint32_t)std::clamp(x, -1000, 1000))));
 	cs.push_back(map_case("i32_findmsb", false, I32(glsl_findsmsb(x) + glsl_findlsb((uint32_t)y) * 64)));
+	cs.push_back(map_case("u32_mul_extended", false, [](uint32_t x, uint32_t y) -> uint32_t {
+		uint64_t u = (uint64_t)x * y, v = (uint64_t)y * 12345u;
+		int64_t si = (int64_t)(int32_t)x * (int32_t)y;
+		uint32_t hi = (uint32_t)(u >> 32), lo = (uint32_t)u;
+		return hi + lo * 3u + (uint32_t)((uint64_t)si >> 32) * 5u + (uint32_t)si * 7u + hi * 11u + (uint32_t)(v >> 32) * 13u +
+		       (uint32_t)v;
+	}));
+	cs.push_back(map_case("f32_atan", true, F32(std::atan(x * 0.25f) + 2.0f * std::atan2(y, x)), Cmp::f32, 1e-4));
+	cs.push_back(map_case("f32_asin_acos", true, F32(std::asin(x * 0.1f) + 2.0f * std::acos(y * 0.1f)), Cmp::f32, 1e-4));
+	cs.push_back(map_case("f32_smoothstep", true, F32(smoothstep_ref(-2.0f, 3.0f, x) + 2.0f * smoothstep_ref(y, y + 4.0f, x)), Cmp::f32));
+	cs.push_back(map_case("f32_pack_half", true, [](uint32_t ux, uint32_t uy) -> uint32_t {
+		uint32_t p = f32_to_f16(u2f(ux)) | f32_to_f16(u2f(uy)) << 16;
+		return p ^ (f2u(f16_to_f32((p >> 16) ^ 1u)) * 3u);
+	}));
+	cs.push_back(map_case("f32_frexp", true, [](uint32_t ux, uint32_t) -> uint32_t {
+		int e = 0;
+		float m = std::frexp(u2f(ux) * 1000.0f, &e);
+		return f2u(m) ^ ((uint32_t)e * 0x01000193u);
+	}));
+	{
+		Case c = map_case("f32_matrix", true, F32(0.0f), Cmp::f32, 1e-4);
+		c.expect = [](const std::vector<Buffer> &in) {
+			const uint32_t n = N - 3;
+			std::vector<uint32_t> o(N + 8, 0xdeadbeefu);
+			auto B = [&](size_t k) { return (double)u2f(in[1].data[k]); };
+			for (uint32_t i = 0; i < n; i++) {
+				double x = u2f(in[0].data[i]), y = u2f(in[0].data[(i + 1) % n]);
+				double M[3][3] = {{x, y, x + y}, {x - y, 1, 2}, {3, x * y, 0.5}};   // [column][row]
+				double v[3] = {y, 1, x};
+				double r = 0;
+				for (int row = 0; row < 3; row++)
+					r += (row + 1) * (M[0][row] * v[0] + M[1][row] * v[1] + M[2][row] * v[2]);
+				r += v[0] * M[2][0] + v[1] * M[2][1] + v[2] * M[2][2];
+				r += M[0][2] * M[0][1] + M[1][2] * M[1][1] + M[2][2] * M[2][1];
+				r += v[0] * v[2] + 2 * M[0][1];
+				r += B(1) * x + B(5) + B(9) * 2 + B(16) * x + B(17);
+				o[i] = f2u((float)r);
+			}
+			return std::map<size_t, std::vector<uint32_t>>{{2, o}};
+		};
+		cs.push_back(c);
+	}
 	cs.push_back(map_case("f32_add_mul", true, F32(x * y + x - 0.25f * y), Cmp::f32));
 	cs.push_back(map_case("f32_div", true, F32(x / y), Cmp::f32));
 	cs.push_back(map_case("f32_fma_minmax", true, F32(std::fma(x, y, 1.5f) + std::min(x, y) * std::max(x, 0.5f)), Cmp::f32));
@@ -351,6 +424,64 @@ std::vector<Case> corpus()
 		}
 		return o;
 	}));
+	cs.push_back(simple("cf_return_escapes.comp", N, [](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t x : a) {
+			uint32_t kind = x < 1000u ? 0u : x < 0x80000000u ? 1u : 2u;
+			uint32_t c = kind == 0 ? x : kind == 1 ? x / 7u : ~x;
+			uint32_t acc = 0;
+			for (uint32_t k = 0; k < 4; k++)
+				acc += (((x >> k) & 1u) ? 1u : 2u) << (2 * k);
+			o.push_back((c ^ (kind << 30)) + acc);
+		}
+		return o;
+	}));
+	cs.push_back(simple(
+		"int64_div.comp", N,
+		[](const std::vector<uint32_t> &a) {
+			std::vector<uint32_t> o;
+			for (uint32_t i = 0; i < N; i++) {
+				uint64_t x = (uint64_t)a[i] << 32 | a[(i * 7u + 3u) % 256u];
+				uint64_t y = (uint64_t)a[(i + 1u) % 256u] + 1u;
+				if ((i & 3u) == 1u)
+					y = (y << 29) | 5u;
+				if ((i & 7u) == 2u)
+					y |= 0x8000000000000000ull;
+				int64_t sx = (int64_t)x, sy = (int64_t)(y ^ ((uint64_t)(i & 4u) << 61));
+				// GLSL % on signed integers is OpSMod (the sign of the divisor); the last word is the
+				// truncated remainder (OpSRem's definition) spelled out.
+				int64_t smod = sx % sy;
+				if (smod != 0 && ((smod < 0) != (sy < 0)))
+					smod += sy;
+				uint64_t r[4] = {x / y, x % y, (uint64_t)(sx / sy) ^ (uint64_t)smod, (uint64_t)(sx - sy * (sx / sy))};
+				for (uint64_t v : r) {
+					o.push_back((uint32_t)v);
+					o.push_back((uint32_t)(v >> 32));
+				}
+			}
+			return o;
+		},
+		64, {}, 8 * N));
+	cs.push_back(simple("cf_switch_fallthrough.comp", N, [](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t x : a) {
+			uint32_t r = 1;
+			switch (x % 6u) {
+			case 0: r += 10; [[fallthrough]];
+			case 1: r *= 3; break;
+			case 2:
+				r += 100;
+				if (x & 64u)
+					break;
+				[[fallthrough]];
+			case 3: r += 1000; [[fallthrough]];
+			default: r ^= 0x55u; break;
+			case 5: r = x;
+			}
+			o.push_back(r);
+		}
+		return o;
+	}));
 	cs.push_back(simple("cf_select_vec.comp", N, [](const std::vector<uint32_t> &a) {
 		std::vector<uint32_t> o;
 		for (uint32_t x : a) {
@@ -436,6 +567,28 @@ std::vector<Case> corpus()
 				sum += 0u - ux;
 			}
 			return std::map<size_t, std::vector<uint32_t>>{{1, {(uint32_t)mn, (uint32_t)mx, sum}}};
+		};
+		cs.push_back(c);
+	}
+	{
+		Case c;
+		c.file = "atomic_cas_loop.comp";
+		c.setup = [](std::vector<Buffer> &b, std::vector<uint32_t> &) {
+			Rng r{47};
+			std::vector<uint32_t> v;
+			for (uint32_t i = 0; i < N; i++)
+				v.push_back(f2u((float)((int)(r.next() % 201) - 100)));
+			b.push_back(buf(0, v));
+			b.push_back(buf(1, std::vector<uint32_t>(8, f2u(0.5f))));
+		};
+		c.expect = [](const std::vector<Buffer> &in) {
+			std::vector<float> sum(8, 0.5f);
+			for (uint32_t i = 0; i < N; i++)
+				sum[i % 8] += u2f(in[0].data[i]);
+			std::vector<uint32_t> o;
+			for (float f : sum)
+				o.push_back(f2u(f));
+			return std::map<size_t, std::vector<uint32_t>>{{1, o}};
 		};
 		cs.push_back(c);
 	}

@@ -173,3 +173,55 @@ TEST(Frontend, MutationFuzzing)
 }
 
 } // namespace
+
+namespace {
+
+std::string glsl_error(const char *src)
+{
+	auto spv = glsl_to_spirv(src, "refused.comp");
+	if (!std::holds_alternative<std::vector<uint32_t>>(spv))
+		return "glslang: " + std::get<CompileError>(spv).message;
+	return error_of(std::get<std::vector<uint32_t>>(spv));
+}
+
+}
+
+// What the newer lowerings still refuse, each with a message naming it.
+TEST(Frontend, RowMajorMatrixColumnAccessIsRefused)
+{
+	std::string e = glsl_error(R"(#version 450
+layout(local_size_x = 1) in;
+layout(std430, set = 0, binding = 0) buffer B { layout(row_major) mat3 m; vec3 o; };
+void main() { o = m[1]; })");
+	EXPECT_NE(e.find("row_major"), std::string::npos) << e;
+}
+
+TEST(Frontend, Float64FrexpIsRefused)
+{
+	std::string e = glsl_error(R"(#version 450
+layout(local_size_x = 1) in;
+layout(std430, set = 0, binding = 0) buffer B { double d; };
+void main() { int e; d = frexp(d, e) + double(e); })");
+	EXPECT_NE(e.find("64-bit"), std::string::npos) << e;
+}
+
+TEST(Frontend, FormerlyRefusedFeaturesCompile)
+{
+	// matrices, umulExtended, packHalf2x16, atan2, smoothstep, frexp, 64-bit division,
+	// switch fall-through, a break arm that is the loop's merge
+	std::string e = glsl_error(R"(#version 450
+#extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
+layout(local_size_x = 1) in;
+layout(std430, set = 0, binding = 0) buffer B { mat2 m; uint u[4]; float f; uint64_t q; };
+void main() {
+  vec2 v = m * vec2(f, 1.0);
+  uint hi, lo; umulExtended(u[0], u[1], hi, lo);
+  int e; float mant = frexp(f, e);
+  u[2] = packHalf2x16(v) + hi + lo + uint(e);
+  f = atan(v.x, v.y) + smoothstep(0.0, 1.0, mant);
+  q = q / uint64_t(u[3] + 1u);
+  switch (u[3]) { case 0u: f += 1.0; case 1u: f *= 2.0; break; default: break; }
+  for (;;) { if (atomicAdd(u[0], 1u) > 3u) break; }
+})");
+	EXPECT_EQ(e, "");
+}
