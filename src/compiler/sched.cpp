@@ -20,7 +20,6 @@ struct Res {
 
 uint64_t key_temp(uint32_t t) { return (1ull << 32) | t; }
 uint64_t key_reg(uint32_t r) { return (2ull << 32) | r; }
-constexpr uint64_t kMemory = 3ull << 32;
 
 unsigned latency_of(const Instr &ins)
 {
