@@ -15,6 +15,39 @@ struct HazardPassStats {
 
 // Forward dataflow over the CFG to a fixpoint (loops included); inserts s_waitcnt before any
 // instruction touching a register whose load result may still be in flight (MEM_RESULT).
+// The forward dataflow both passes run over the CFG. A block's entry state is entry_state(b)
+// joined (State::merge) with its visited predecessors' exit states; rewrite(b, s) recomputes the
+// block's inserted instructions from scratch and leaves its exit state in s. Blocks are revisited
+// until no exit state changes (same()), so loops reach a fixpoint; the joins are monotone and
+// bounded, and the iteration cap only guards against a broken join.
+template <class State, class Entry, class Rewrite, class Same>
+void forward_dataflow(AsmProgram &p, Entry entry_state, Rewrite rewrite, Same same)
+{
+	const size_t nb = p.blocks.size();
+	std::vector<State> out(nb);
+	std::vector<bool> visited(nb, false);
+	std::vector<std::vector<uint32_t>> preds(nb);
+	for (uint32_t b = 0; b < nb; b++)
+		for (uint32_t succ : p.blocks[b].succs)
+			preds[succ].push_back(b);
+	bool changed = true;
+	for (int iter = 0; changed && iter < 1000; iter++) {
+		changed = false;
+		for (uint32_t b = 0; b < nb; b++) {
+			State s = entry_state(b);
+			for (uint32_t pr : preds[b])
+				if (visited[pr])
+					s.merge(out[pr]);
+			rewrite(b, s);
+			if (!visited[b] || !same(out[b], s)) {
+				visited[b] = true;
+				out[b] = s;
+				changed = true;
+			}
+		}
+	}
+}
+
 void insert_waits(AsmProgram &p, HazardPassStats &stats);
 // Same scheme for the distance rules; inserts s_nop N before the consumer. Rules are keyed by the
 // program's revision and power profile.

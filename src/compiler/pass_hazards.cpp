@@ -9,48 +9,36 @@ namespace mica::compiler {
 
 void insert_hazard_nops(AsmProgram &p, HazardPassStats &stats)
 {
-	size_t nb = p.blocks.size();
-	std::vector<DistanceState> out(nb);
-	std::vector<bool> visited(nb, false);
-	std::vector<std::vector<uint32_t>> preds(nb);
-	for (uint32_t b = 0; b < nb; b++)
-		for (uint32_t s : p.blocks[b].succs)
-			preds[s].push_back(b);
-	bool changed = true;
-	for (int iter = 0; changed && iter < 1000; iter++) {
-		changed = false;
-		for (uint32_t b = 0; b < nb; b++) {
-			DistanceState s;
-			if (b == 0)
-				s.since_start = 0;
-			for (uint32_t pr : preds[b])
-				if (visited[pr])
-					s.merge(out[pr]);
-			auto &insts = p.blocks[b].insts;
-			std::vector<AsmInst> result;
-			for (AsmInst &ai : insts) {
-				if (ai.nop_for && ai.inst.info->opcode == MICA_OP_S_NOP)
-					continue;
-				Need n = distance_need(s, ai.inst, p.revision, p.power_profile);
-				if (n.cycles) {
-					AsmInst nop;
-					nop.inst = make_inst(MICA_OP_S_NOP);
-					nop.inst.imm = (int32_t)n.cycles - 1;
-					nop.nop_for = (uint8_t)n.hazard;
-					distance_issue(s, nop.inst, p.revision, p.power_profile);
-					result.push_back(nop);
-				}
-				distance_issue(s, ai.inst, p.revision, p.power_profile);
-				result.push_back(ai);
+	auto entry = [](uint32_t b) {
+		DistanceState s;
+		if (b == 0)
+			s.since_start = 0;
+		return s;
+	};
+	auto rewrite = [&](uint32_t b, DistanceState &s) {
+		auto &insts = p.blocks[b].insts;
+		std::vector<AsmInst> result;
+		for (AsmInst &ai : insts) {
+			if (ai.nop_for && ai.inst.info->opcode == MICA_OP_S_NOP)
+				continue;
+			Need n = distance_need(s, ai.inst, p.revision, p.power_profile);
+			if (n.cycles) {
+				AsmInst nop;
+				nop.inst = make_inst(MICA_OP_S_NOP);
+				nop.inst.imm = (int32_t)n.cycles - 1;
+				nop.nop_for = (uint8_t)n.hazard;
+				distance_issue(s, nop.inst, p.revision, p.power_profile);
+				result.push_back(nop);
 			}
-			insts = std::move(result);
-			if (!visited[b] || !(out[b].remain == s.remain && out[b].since_start == s.since_start)) {
-				visited[b] = true;
-				out[b] = s;
-				changed = true;
-			}
+			distance_issue(s, ai.inst, p.revision, p.power_profile);
+			result.push_back(ai);
 		}
-	}
+		insts = std::move(result);
+	};
+	auto same = [](const DistanceState &a, const DistanceState &b) {
+		return a.remain == b.remain && a.since_start == b.since_start;
+	};
+	forward_dataflow<DistanceState>(p, entry, rewrite, same);
 	for (auto &v : stats.nops_per_hazard)
 		v = 0;
 	for (auto &v : stats.cycles_per_hazard)
