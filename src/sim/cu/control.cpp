@@ -26,6 +26,22 @@ void Worker::wait_counters(Wave &w, uint32_t gm, uint32_t ls)
 	w.cycle = next - 1; // step() adds the issue cycle
 }
 
+// A 64-bit result into an SGPR pair (s_getpc, s_perfcnt_read). Both halves are checked for a
+// write-after-write hazard before either is written, so a hazard fault leaves the pair intact.
+Step Worker::write_s64_result(Wave &w, const DecodedInst &d, uint64_t v)
+{
+	if (d.opnd[0] == MICA_OPND_NONE)
+		return Step::Continue;
+	const bool k0 = writable(w, d.opnd[0]), k1 = writable(w, d.opnd[0] + 1u);
+	if (violated_)
+		return hazard_fault(w, d);
+	if (k0)
+		write_sreg(w, d.opnd[0], static_cast<uint32_t>(v), d);
+	if (k1)
+		write_sreg(w, d.opnd[0] + 1u, static_cast<uint32_t>(v >> 32), d);
+	return Step::Continue;
+}
+
 Step Worker::exec_ctrl(Wave &w, const DecodedInst &d)
 {
 	const uint64_t target = cur_pc_ + MICA_INSTRUCTION_BYTES + static_cast<int64_t>(d.imm);
@@ -98,17 +114,7 @@ Step Worker::exec_ctrl(Wave &w, const DecodedInst &d)
 	}
 	case MICA_OP_S_GETPC_B64: {
 		// The address of the following instruction (GCN convention).
-		const uint64_t v = cur_pc_ + MICA_INSTRUCTION_BYTES;
-		if (d.opnd[0] == MICA_OPND_NONE)
-			return Step::Continue;
-		bool k0 = writable(w, d.opnd[0]), k1 = writable(w, d.opnd[0] + 1u);
-		if (violated_)
-			return hazard_fault(w, d);
-		if (k0)
-			write_sreg(w, d.opnd[0], static_cast<uint32_t>(v), d);
-		if (k1)
-			write_sreg(w, d.opnd[0] + 1u, static_cast<uint32_t>(v >> 32), d);
-		return Step::Continue;
+		return write_s64_result(w, d, cur_pc_ + MICA_INSTRUCTION_BYTES);
 	}
 	case MICA_OP_S_SETREG_B32: {
 		uint32_t v = d.src[1] == Src::Const ? static_cast<uint32_t>(d.k[1]) : read_s(w, d.opnd[1], kScalar);
@@ -135,16 +141,7 @@ Step Worker::exec_ctrl(Wave &w, const DecodedInst &d)
 			return raise(w, &d, MICA_FAULT_ILLEGAL_INSTRUCTION, cur_pc_, MICA_ACCESS_EXEC,
 			             "undefined performance counter");
 		}
-		if (d.opnd[0] == MICA_OPND_NONE)
-			return Step::Continue;
-		bool k0 = writable(w, d.opnd[0]), k1 = writable(w, d.opnd[0] + 1u);
-		if (violated_)
-			return hazard_fault(w, d);
-		if (k0)
-			write_sreg(w, d.opnd[0], static_cast<uint32_t>(v), d);
-		if (k1)
-			write_sreg(w, d.opnd[0] + 1u, static_cast<uint32_t>(v >> 32), d);
-		return Step::Continue;
+		return write_s64_result(w, d, v);
 	}
 	case MICA_OP_S_TRAP: {
 		Step s = raise(w, &d, MICA_FAULT_TRAP, 0, 0, "s_trap " + std::to_string(d.imm));

@@ -258,11 +258,13 @@ Step Worker::finish_vector_mem(Wave &w, const DecodedInst &d, uint32_t exec, con
 	return Step::Continue;
 }
 
-// Operand reads common to global and ds: EXEC, data rows, destination WAW checks.
-void Worker::read_vector_mem_operands(Wave &w, const DecodedInst &d, uint32_t *exec,
-                                      uint32_t (*data)[kLanes], bool *keep)
+// Issue stall and operand reads common to global and ds: EXEC, data rows, destination WAW checks.
+void Worker::read_vector_mem_operands(Wave &w, const DecodedInst &d, unsigned counter, VectorMemOperands &ops)
 {
-	*exec = read_s(w, MICA_OPND_EXEC, kVector);
+	mem_stall(w, counter);
+	uint32_t (*data)[kLanes] = ops.data;
+	bool *keep = ops.keep;
+	ops.exec = read_s(w, MICA_OPND_EXEC, kVector);
 	if (d.info->kind[3] != MICA_KIND_UNUSED) {
 		const unsigned n = mica_kind_table[d.info->kind[3]].regs;
 		for (unsigned k = 0; k < n; k++)
@@ -277,11 +279,8 @@ void Worker::read_vector_mem_operands(Wave &w, const DecodedInst &d, uint32_t *e
 
 Step Worker::exec_global(Wave &w, const DecodedInst &d)
 {
-	mem_stall(w, MICA_COUNTER_GM);
-	uint32_t exec;
-	alignas(64) uint32_t data[4][kLanes]; // only the rows of the data operand are filled and read
-	bool keep[4] = {false, false, false, false};
-	read_vector_mem_operands(w, d, &exec, data, keep);
+	VectorMemOperands ops;
+	read_vector_mem_operands(w, d, MICA_COUNTER_GM, ops);
 	alignas(64) uint64_t va[kLanes];
 	if (d.opnd[2] == MICA_OPND_NONE) {
 		const uint32_t *lo = read_v(w, d.opnd[1]).l, *hi = read_v(w, d.opnd[1] + 1u).l;
@@ -308,7 +307,7 @@ Step Worker::exec_global(Wave &w, const DecodedInst &d)
 	uint64_t last_page = ~0ull; // lanes usually share pages: skip the TLB for repeats
 	uint8_t *last_host = nullptr;
 	for (unsigned l = 0; l < kLanes; l++) {
-		if (!(exec & (1u << l)))
+		if (!(ops.exec & (1u << l)))
 			continue;
 		uint64_t a = va[l];
 		if (atomic)
@@ -335,16 +334,13 @@ Step Worker::exec_global(Wave &w, const DecodedInst &d)
 		}
 		set.lane[l] = {p1, p2, n1};
 	}
-	return finish_vector_mem(w, d, exec, set, data, keep, MICA_COUNTER_GM);
+	return finish_vector_mem(w, d, ops.exec, set, ops.data, ops.keep, MICA_COUNTER_GM);
 }
 
 Step Worker::exec_ds(Wave &w, const DecodedInst &d)
 {
-	mem_stall(w, MICA_COUNTER_LS);
-	uint32_t exec;
-	alignas(64) uint32_t data[4][kLanes]; // only the rows of the data operand are filled and read
-	bool keep[4] = {false, false, false, false};
-	read_vector_mem_operands(w, d, &exec, data, keep);
+	VectorMemOperands ops;
+	read_vector_mem_operands(w, d, MICA_COUNTER_LS, ops);
 	const uint32_t *addr = read_v(w, d.opnd[1]).l;
 	if (violated_)
 		return hazard_fault(w, d);
@@ -353,7 +349,7 @@ Step Worker::exec_ds(Wave &w, const DecodedInst &d)
 	const mica_access acc = (d.flags & MICA_OPF_LOAD) ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
 	LaneAccessSet set;
 	for (unsigned l = 0; l < kLanes; l++) {
-		if (!(exec & (1u << l)))
+		if (!(ops.exec & (1u << l)))
 			continue;
 		int64_t a = static_cast<int64_t>(addr[l]) + d.imm;
 		if (atomic)
@@ -364,7 +360,7 @@ Step Worker::exec_ds(Wave &w, const DecodedInst &d)
 			             " bytes, workgroup has " + std::to_string(shared_.size()));
 		set.lane[l] = {shared_.data() + a, nullptr, size};
 	}
-	return finish_vector_mem(w, d, exec, set, data, keep, MICA_COUNTER_LS);
+	return finish_vector_mem(w, d, ops.exec, set, ops.data, ops.keep, MICA_COUNTER_LS);
 }
 
 Step Worker::exec_smem(Wave &w, const DecodedInst &d)

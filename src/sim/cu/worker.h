@@ -69,6 +69,7 @@ private:
 	Step raise(Wave &w, const DecodedInst *d, uint32_t fault, uint64_t addr, uint32_t access,
 	           const std::string &why);
 	Step hazard_fault(Wave &w, const DecodedInst &d);
+	Step write_s64_result(Wave &w, const DecodedInst &d, uint64_t v);
 
 	// --- pipeline model (hazards.cpp)
 	bool fresh_slow(Wave &w, unsigned reg, Cls c);
@@ -114,8 +115,12 @@ private:
 	uint8_t *translate(Wave &w, uint64_t va, mica_access acc, uint32_t *fault, bool sec_erratum);
 	void mem_stall(Wave &w, unsigned counter);
 	uint64_t mem_issue(Wave &w, unsigned counter, unsigned unit, uint32_t *seq);
-	void read_vector_mem_operands(Wave &w, const DecodedInst &d, uint32_t *exec, uint32_t (*data)[kLanes],
-	                              bool *keep);
+	struct VectorMemOperands {
+		uint32_t exec = 0;
+		alignas(64) uint32_t data[4][kLanes]; // only the rows of the data operand are filled and read
+		bool keep[4] = {false, false, false, false};
+	};
+	void read_vector_mem_operands(Wave &w, const DecodedInst &d, unsigned counter, VectorMemOperands &ops);
 	Step finish_vector_mem(Wave &w, const DecodedInst &d, uint32_t exec, const LaneAccessSet &acc,
 	                       const uint32_t (*data)[kLanes], const bool *keep, unsigned counter);
 
