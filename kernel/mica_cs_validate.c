@@ -159,6 +159,18 @@ static int check_packet(struct cs_state *s, u32 op, u32 len)
 			return reject(s, DRM_MICA_REJECT_CS_BAD_FIELD,
 				      "SET_USER_DATA runs past the user-data SGPRs");
 		return 0;
+	case MICA_PKT_LOAD_USER_DATA: {
+		u32 first = p[MICA_PKT_LOAD_USER_DATA_FIRST], count = p[MICA_PKT_LOAD_USER_DATA_COUNT];
+
+		if (!count)
+			return reject(s, DRM_MICA_REJECT_CS_BAD_FIELD, "LOAD_USER_DATA of 0 dwords");
+		if ((u64)first + count > MICA_USER_DATA_SGPRS)
+			return reject(s, DRM_MICA_REJECT_CS_BAD_FIELD,
+				      "LOAD_USER_DATA runs past the user-data SGPRs");
+		/* Read when the packet executes: the dwords must stay readable. */
+		return check_range(s, "LOAD_USER_DATA", payload_u64(p, MICA_PKT_LOAD_USER_DATA_ADDR_LO),
+				   (u64)count * 4, 4, DRM_MICA_BIND_READ, NULL, NULL);
+	}
 	case MICA_PKT_SET_SHARED_SIZE:
 		if (p[MICA_PKT_SET_SHARED_SIZE_BYTES] > MICA_MAX_SHARED_BYTES)
 			return reject(s, DRM_MICA_REJECT_CS_BAD_FIELD,

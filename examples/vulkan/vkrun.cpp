@@ -44,7 +44,7 @@ std::vector<uint32_t> read_spirv(const std::string& path) {
   return words;
 }
 
-Context::Context(const std::string& device_substring, bool validation) {
+Context::Context(const std::string& device_substring, bool validation, bool robust_buffer_access) {
   VkApplicationInfo app{};
   app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
   app.pApplicationName = "mica-vkrun";
@@ -135,12 +135,15 @@ Context::Context(const std::string& device_substring, bool validation) {
   f13.synchronization2 = VK_TRUE;
   f13.maintenance4 = VK_TRUE;
   f13.pipelineCreationCacheControl = have13.pipelineCreationCacheControl;
+  f13.inlineUniformBlock = have13.inlineUniformBlock;
+  f13.privateData = have13.privateData;
   VkPhysicalDeviceFeatures2 f10{};
   f10.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
   f10.pNext = &f13;
   f10.features.pipelineStatisticsQuery = have.features.pipelineStatisticsQuery;
   f10.features.shaderInt64 = have.features.shaderInt64;
   f10.features.shaderFloat64 = have.features.shaderFloat64;
+  f10.features.robustBufferAccess = robust_buffer_access ? VK_TRUE : VK_FALSE;
   VkDeviceCreateInfo dci{};
   dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
   dci.pNext = &f10;

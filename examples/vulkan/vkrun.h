@@ -52,7 +52,9 @@ struct SpecConstant {
 class Context {
 public:
   // device_substring: pick the first physical device whose name contains it ("" = first device).
-  explicit Context(const std::string& device_substring = "Mica", bool validation = false);
+  // robust_buffer_access: enable that feature (vkCreateDevice fails if the device lacks it).
+  explicit Context(const std::string& device_substring = "Mica", bool validation = false,
+                   bool robust_buffer_access = false);
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;

@@ -124,6 +124,7 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 	e.vgpr_count = (uint16_t)m.vgprs_used;
 	e.sgpr_count = (uint16_t)m.sgprs_used;
 	e.shared_bytes = m.shared_bytes;
+	e.scratch_bytes = m.scratch_bytes;
 	for (int d = 0; d < 3; d++)
 		e.wg_size[d] = (uint16_t)m.wg_size[d];
 	img.entries.push_back(e);
@@ -135,13 +136,11 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 	s.vgprs = m.vgprs_used;
 	s.sgprs = m.sgprs_used;
 	s.spills = m.spills;
+	s.scratch_bytes = m.scratch_bytes;
 	s.shared_bytes = m.shared_bytes;
-	// Occupancy: mica.toml gives register files per wave (fixed), not per CU, so only shared memory
-	// limits residency: workgroups per CU = max_shared_bytes / shared_bytes, in waves (cap 32).
-	uint32_t inv = m.wg_size[0] * m.wg_size[1] * m.wg_size[2];
-	uint32_t waves = (inv + MICA_WAVE_SIZE - 1) / MICA_WAVE_SIZE;
-	uint32_t groups = m.shared_bytes ? MICA_MAX_SHARED_BYTES / m.shared_bytes : 32;
-	s.waves_per_cu = std::min<uint32_t>(32, std::max<uint32_t>(1, groups) * waves);
+	Occupancy occ = estimate_occupancy(m.vgprs_used, m.sgprs_used, m.shared_bytes, m.wg_size[0] * m.wg_size[1] * m.wg_size[2]);
+	s.waves_per_cu = occ.waves;
+	s.occupancy_limited_by = occ.limited_by;
 	s.estimated_cycles = estimate_cycles(as);
 	s.nops_per_hazard = hs.nops_per_hazard;
 	s.nop_cycles_per_hazard = hs.cycles_per_hazard;
@@ -165,7 +164,7 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 	CompileResult result;
 	Program mid;
 	std::string error;
-	if (!spirv_to_ir(prep.words, opts.entry_point, mid, error))
+	if (!spirv_to_ir(prep.words, opts.entry_point, mid, error, opts.robust_buffer_access))
 		return CompileError{error};
 	mid.revision = opts.revision;
 	mid.power_profile = opts.power_profile;
@@ -245,6 +244,11 @@ std::variant<CompileResult, CompileError> finish_code(std::span<const uint8_t> c
 	r.stats.vgprs = e.vgpr_count;
 	r.stats.sgprs = e.sgpr_count;
 	r.stats.shared_bytes = e.shared_bytes;
+	Occupancy occ = estimate_occupancy(e.vgpr_count, e.sgpr_count, e.shared_bytes,
+	                                   (uint32_t)e.wg_size[0] * e.wg_size[1] * e.wg_size[2]);
+	r.stats.waves_per_cu = occ.waves;
+	r.stats.occupancy_limited_by = occ.limited_by;
+	r.stats.scratch_bytes = e.scratch_bytes;
 	r.stats.estimated_cycles = estimate_cycles(as);
 	r.stats.nops_per_hazard = hs.nops_per_hazard;
 	r.stats.nop_cycles_per_hazard = hs.cycles_per_hazard;

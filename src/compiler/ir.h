@@ -85,6 +85,13 @@ struct Block {
 	std::vector<uint32_t> logical_succs, logical_preds;
 };
 
+// store_global / atomic_global: 'aux' flag saying the last operand is a boolean predicate; lanes
+// where it is false do not access memory (robust buffer access; the selector masks EXEC).
+constexpr uint32_t kAuxPredicated = 0x100;
+// reduce / inclusive_scan / exclusive_scan: 'aux' is the combining operation, plus this flag when
+// the values are 16-bit floats (in the low bits of 32-bit values: the f16 instructions combine).
+constexpr uint32_t kAuxHalf = 0x10000;
+
 enum class Level : uint8_t { mid, machine };
 
 struct Program {
@@ -96,6 +103,11 @@ struct Program {
 	uint32_t shared_bytes = 0;
 	uint32_t revision = 2, power_profile = 0;
 	uint32_t vgprs_used = 0, sgprs_used = 0, spills = 0;
+	uint32_t scratch_bytes = 0;            // VGPR spill area per lane (launch ABI s[10:11])
+	// Machine level: VGPRs below this are whole-wave scratch beyond the fixed reservation
+	// (machine.h kReservedVgprs) that isel uses directly (64-bit subgroup reductions); the
+	// allocator does not hand them out. 0: only the fixed reservation.
+	uint32_t whole_wave_vgprs = 0;
 
 	uint32_t new_temp(RegClass rc)
 	{

@@ -404,6 +404,60 @@ Operand Isel::mem_offset_vgpr(Operand off, int64_t &imm)
 	return to_vgpr(v);
 }
 
+// The address operands of a global access: {gaddr, gsaddr}. A uniform base (descriptor or
+// uniform physical pointer) goes in the SGPR pair with a 32-bit VGPR offset; a per-lane base
+// (a divergent physical pointer) is the VGPR address pair itself, with 'none' as gsaddr.
+std::pair<Operand, Operand> Isel::global_address(Operand base, Operand off, int64_t &imm)
+{
+	if (!is_vgpr(base))
+		return {mem_offset_vgpr(off, imm), base};
+	constexpr int64_t kMax = (1 << (MICA_MEM_OFFSET_BITS - 1)) - 1;
+	Operand a = base;
+	if (off.is_const()) {
+		imm += (int64_t)(uint32_t)off.value;
+	} else {
+		Operand wide = tmp(Bank::vgpr, 2), t = tmp(Bank::vgpr, 2);
+		Operand wl = wide, wh = wide;
+		wl.size = wh.size = 1;
+		wh.part = 1;
+		emit(MICA_OP_V_MOV_B32, wl, {off});
+		emit(MICA_OP_V_MOV_B32, wh, {Operand::c32(0)});
+		emit(MICA_OP_V_ADD_U64, t, {a, wide});
+		a = t;
+	}
+	if (imm > kMax || imm < -kMax - 1) {
+		Operand t = tmp(Bank::vgpr, 2);
+		emit(MICA_OP_V_ADD_U64, t, {a, Operand::c64((uint64_t)imm)});
+		a = t;
+		imm = 0;
+	}
+	return {a, none()};
+}
+
+// Robust buffer access (kAuxPredicated): the access runs only on the lanes whose predicate (the
+// last operand) is true; EXEC is narrowed around the one instruction and restored after it.
+Operand Isel::predicate_begin(const Instr &ins)
+{
+	if (!(ins.aux & kAuxPredicated))
+		return Operand{};
+	Operand saved = tmp(Bank::mask);
+	emit(MICA_OP_S_AND_SAVEEXEC_B32, saved, {to_mask(ins.ops.back())});
+	return saved;
+}
+
+void Isel::predicate_end(Operand saved)
+{
+	if (saved.kind != Operand::Kind::none)
+		emit(MICA_OP_S_MOV_B32, exec(), {saved});
+}
+
+// Memory instruction for an access of 'bytes' (1 and 2: the zero-extending byte/short loads,
+// since 8/16-bit integers are kept zero-extended; docs/compiler.md).
+static unsigned sized_op(uint32_t bytes, unsigned b8, unsigned b16, unsigned b32, unsigned b64)
+{
+	return bytes == 1 ? b8 : bytes == 2 ? b16 : bytes == 8 ? b64 : b32;
+}
+
 void Isel::select_memory(const Instr &ins)
 {
 	const auto &o = ins.ops;
@@ -420,7 +474,8 @@ void Isel::select_memory(const Instr &ins)
 	case Op::load_const: {
 		Operand d = ins.defs[0];
 		bool wide = ins.aux == 8;
-		if (out_.temps[d.id].bank != Bank::vgpr && !is_vgpr(o[1])) {
+		// s_load reads whole dwords: 8/16-bit values take the vector path.
+		if (out_.temps[d.id].bank != Bank::vgpr && !is_vgpr(o[1]) && !is_vgpr(o[0]) && ins.aux >= 4) {
 			constexpr int64_t kMax = (1 << (MICA_MEM_OFFSET_BITS - 1)) - 1;
 			Operand soff = none();
 			if (o[1].is_const())
@@ -439,53 +494,75 @@ void Isel::select_memory(const Instr &ins)
 			emit(wide ? MICA_OP_S_LOAD_B64 : MICA_OP_S_LOAD_B32, d, {soff, o[0]}, imm);
 			return;
 		}
-		Operand addr = mem_offset_vgpr(o[1], imm);
+		auto [addr, saddr] = global_address(o[0], o[1], imm);
 		Operand dst = out_.temps[d.id].bank == Bank::vgpr ? d : tmp(Bank::vgpr, wide ? 2 : 1);
-		emit(wide ? MICA_OP_GLOBAL_LOAD_B64 : MICA_OP_GLOBAL_LOAD_B32, dst, {addr, o[0]}, imm);
+		emit(sized_op(ins.aux, MICA_OP_GLOBAL_LOAD_U8, MICA_OP_GLOBAL_LOAD_U16, MICA_OP_GLOBAL_LOAD_B32, MICA_OP_GLOBAL_LOAD_B64),
+		     dst, {addr, saddr}, imm);
 		if (dst.id != d.id)
 			copy_into(d, dst);
 		return;
 	}
 	case Op::load_global: {
-		Operand addr = mem_offset_vgpr(o[1], imm);
-		emit(ins.aux == 8 ? MICA_OP_GLOBAL_LOAD_B64 : MICA_OP_GLOBAL_LOAD_B32, ins.defs[0], {addr, o[0]}, imm);
+		auto [addr, saddr] = global_address(o[0], o[1], imm);
+		emit(sized_op(ins.aux, MICA_OP_GLOBAL_LOAD_U8, MICA_OP_GLOBAL_LOAD_U16, MICA_OP_GLOBAL_LOAD_B32, MICA_OP_GLOBAL_LOAD_B64),
+		     ins.defs[0], {addr, saddr}, imm);
 		return;
 	}
 	case Op::store_global: {
-		Operand addr = mem_offset_vgpr(o[1], imm);
-		emit(ins.aux == 8 ? MICA_OP_GLOBAL_STORE_B64 : MICA_OP_GLOBAL_STORE_B32, Operand{},
-		     {addr, o[0], to_vgpr(o[2])}, imm);
+		auto [addr, saddr] = global_address(o[0], o[1], imm);
+		Operand data = to_vgpr(o[2]);
+		Operand saved = predicate_begin(ins);
+		emit(sized_op(ins.aux & ~kAuxPredicated, MICA_OP_GLOBAL_STORE_B8, MICA_OP_GLOBAL_STORE_B16, MICA_OP_GLOBAL_STORE_B32,
+		              MICA_OP_GLOBAL_STORE_B64),
+		     Operand{}, {addr, saddr, data}, imm);
+		predicate_end(saved);
 		return;
 	}
 	case Op::atomic_global:
 	case Op::atomic_shared: {
 		bool global = ins.op == Op::atomic_global;
-		Operand addr = global ? mem_offset_vgpr(o[1], imm) : mem_offset_vgpr(o[0], imm);
+		Operand d = ins.defs[0];
+		const bool wide = d.size == 2;
+		Operand addr, saddr = none();
+		if (global)
+			std::tie(addr, saddr) = global_address(o[0], o[1], imm);
+		else
+			addr = mem_offset_vgpr(o[0], imm);
 		Operand data = to_vgpr(global ? o[2] : o[1]);
-		if (ins.aux == 10) {
-			// cmpswap data is the tuple [new, compare]
-			Operand tuple = tmp(Bank::vgpr, 2);
-			Operand t0 = tuple, t1 = tuple;
-			t0.size = t1.size = 1;
-			t1.part = 1;
-			emit(MICA_OP_V_MOV_B32, t0, {data});
-			emit(MICA_OP_V_MOV_B32, t1, {global ? o[3] : o[2]});
+		if ((ins.aux & ~kAuxPredicated) == 10) {
+			// cmpswap data is the tuple [new, compare] (two registers each for 64 bits)
+			const uint8_t n = wide ? 2 : 1;
+			Operand tuple = tmp(Bank::vgpr, 2 * n);
+			Operand cmp = global ? o[3] : o[2];
+			Operand parts[4] = {lo(data), hi(data), lo(cmp), hi(cmp)};
+			if (!wide)
+				parts[1] = cmp;
+			for (uint8_t k = 0; k < 2 * n; k++) {
+				Operand t = tuple;
+				t.size = 1;
+				t.part = k;
+				emit(MICA_OP_V_MOV_B32, t, {parts[k]});
+			}
 			data = tuple;
 		}
-		unsigned base = global ? MICA_OP_GLOBAL_ATOMIC_ADD_U32 : MICA_OP_DS_ATOMIC_ADD_U32;
-		Operand d = ins.defs[0];
+		unsigned base = global ? (wide ? MICA_OP_GLOBAL_ATOMIC_ADD_U64 : MICA_OP_GLOBAL_ATOMIC_ADD_U32)
+		                       : (wide ? MICA_OP_DS_ATOMIC_ADD_U64 : MICA_OP_DS_ATOMIC_ADD_U32);
 		Operand dst = uses_[d.id] ? d : none();
-		emit(base + ins.aux, dst, global ? std::vector<Operand>{addr, o[0], data} : std::vector<Operand>{addr, none(), data}, imm);
+		Operand saved = predicate_begin(ins);
+		emit(base + (ins.aux & ~kAuxPredicated), dst, {addr, saddr, data}, imm);
+		predicate_end(saved);
 		return;
 	}
 	case Op::load_shared: {
 		Operand addr = mem_offset_vgpr(o[0], imm);
-		emit(ins.aux == 8 ? MICA_OP_DS_LOAD_B64 : MICA_OP_DS_LOAD_B32, ins.defs[0], {addr}, imm);
+		emit(sized_op(ins.aux, MICA_OP_DS_LOAD_U8, MICA_OP_DS_LOAD_U16, MICA_OP_DS_LOAD_B32, MICA_OP_DS_LOAD_B64), ins.defs[0],
+		     {addr}, imm);
 		return;
 	}
 	case Op::store_shared: {
 		Operand addr = mem_offset_vgpr(o[0], imm);
-		emit(ins.aux == 8 ? MICA_OP_DS_STORE_B64 : MICA_OP_DS_STORE_B32, Operand{}, {addr, none(), to_vgpr(o[1])}, imm);
+		emit(sized_op(ins.aux, MICA_OP_DS_STORE_B8, MICA_OP_DS_STORE_B16, MICA_OP_DS_STORE_B32, MICA_OP_DS_STORE_B64),
+		     Operand{}, {addr, none(), to_vgpr(o[1])}, imm);
 		return;
 	}
 	default:
@@ -538,14 +615,26 @@ void Isel::select_subgroup(const Instr &ins)
 		});
 		return;
 	case Op::vote_eq:
+		// aux 1: compare as floats (NaN never equal), so a uniform value is compared too
 		sbool_result([&] {
-			if (!is_vgpr(o[0])) {
+			bool is_float = ins.aux == 1, wide = o[0].size == 2;
+			if (!is_vgpr(o[0]) && !is_float) {
 				emit(MICA_OP_S_CMP_EQ_U32, Operand{}, {Operand::c32(0), Operand::c32(0)});
 				return;
 			}
-			Operand f = tmp(Bank::sgpr), m = tmp(Bank::mask);
-			emit(MICA_OP_V_READFIRSTLANE_B32, f, {o[0]});
-			emit(MICA_OP_V_CMP_EQ_U32, m, {o[0], f});
+			Operand first = o[0], m = tmp(Bank::mask);
+			if (is_vgpr(o[0])) {
+				first = tmp(Bank::sgpr, o[0].size);
+				if (wide) {
+					emit(MICA_OP_V_READFIRSTLANE_B32, lo(first), {lo(o[0])});
+					emit(MICA_OP_V_READFIRSTLANE_B32, hi(first), {hi(o[0])});
+				} else {
+					emit(MICA_OP_V_READFIRSTLANE_B32, first, {o[0]});
+				}
+			}
+			unsigned cmp = is_float ? (wide ? MICA_OP_V_CMP_EQ_F64 : MICA_OP_V_CMP_EQ_F32)
+			                        : (wide ? MICA_OP_V_CMP_EQ_U64 : MICA_OP_V_CMP_EQ_U32);
+			emit(cmp, m, {o[0], first});
 			emit(MICA_OP_S_CMP_EQ_U32, Operand{}, {m, exec()});
 		});
 		return;
@@ -554,8 +643,16 @@ void Isel::select_subgroup(const Instr &ins)
 		Operand r = db == Bank::vgpr ? tmp(Bank::sgpr) : d;
 		if (!is_vgpr(o[0]))
 			emit(MICA_OP_S_MOV_B32, r, {o[0]});
-		else if (ins.op == Op::broadcast)
-			emit(MICA_OP_V_READLANE_B32, r, {o[0], o[1]});
+		else if (ins.op == Op::broadcast) {
+			// The lane id is dynamically uniform (SPIR-V 1.5): when the analysis could not prove it
+			// (e.g. it was loaded from a buffer) it is read from the first active lane.
+			Operand lane = o[1];
+			if (is_vgpr(lane)) {
+				lane = tmp(Bank::sgpr);
+				emit(MICA_OP_V_READFIRSTLANE_B32, lane, {o[1]});
+			}
+			emit(MICA_OP_V_READLANE_B32, r, {o[0], lane});
+		}
 		else
 			emit(MICA_OP_V_READFIRSTLANE_B32, r, {o[0]});
 		if (db == Bank::vgpr)
@@ -567,65 +664,106 @@ void Isel::select_subgroup(const Instr &ins)
 		return;
 	case Op::reduce:
 	case Op::inclusive_scan:
-	case Op::exclusive_scan: {
-		// Whole-wave sequence on reserved scratch VGPRs (never allocated): inactive lanes hold
-		// the identity, then log2(32) shuffle steps.
-		Op comb = (Op)ins.aux;
-		uint32_t identity = 0;
-		unsigned opc = 0;
-		switch (comb) {
-		case Op::iadd: opc = MICA_OP_V_ADD_U32; identity = 0; break;
-		case Op::imul: opc = MICA_OP_V_MUL_LO_U32; identity = 1; break;
-		case Op::fadd: opc = MICA_OP_V_ADD_F32; identity = 0; break;
-		case Op::fmul: opc = MICA_OP_V_MUL_F32; identity = 0x3f800000u; break;
-		case Op::umin: opc = MICA_OP_V_MIN_U32; identity = 0xffffffffu; break;
-		case Op::smin: opc = MICA_OP_V_MIN_I32; identity = 0x7fffffffu; break;
-		case Op::fmin: opc = MICA_OP_V_MIN_F32; identity = 0x7f800000u; break;
-		case Op::umax: opc = MICA_OP_V_MAX_U32; identity = 0; break;
-		case Op::smax: opc = MICA_OP_V_MAX_I32; identity = 0x80000000u; break;
-		case Op::fmax: opc = MICA_OP_V_MAX_F32; identity = 0xff800000u; break;
-		case Op::iand: opc = MICA_OP_V_AND_B32; identity = 0xffffffffu; break;
-		case Op::ior: opc = MICA_OP_V_OR_B32; identity = 0; break;
-		case Op::ixor: opc = MICA_OP_V_XOR_B32; identity = 0; break;
-		default: fail("unsupported subgroup reduction operation");
-		}
-		Operand acc = Operand::phys(vgpr(kScratchVgpr0)), other = Operand::phys(vgpr(kScratchVgpr0 + 1)),
-		        idx = Operand::phys(vgpr(kScratchVgpr0 + 2));
-		Operand saved = tmp(Bank::mask);
-		emit(MICA_OP_S_MOV_B32, saved, {exec()});
-		emit(MICA_OP_S_MOV_B32, exec(), {Operand::c32(0xffffffffu)});
-		emit(MICA_OP_V_MOV_B32, acc, {Operand::c32(identity)});
-		emit(MICA_OP_S_MOV_B32, exec(), {saved});
-		emit(MICA_OP_V_MOV_B32, acc, {o[0]});
-		emit(MICA_OP_S_MOV_B32, exec(), {Operand::c32(0xffffffffu)});
-		for (unsigned k = 1; k < MICA_WAVE_SIZE; k <<= 1) {
-			if (ins.op == Op::reduce) {
-				emit(MICA_OP_V_XOR_B32, idx, {Operand::phys(MICA_OPND_LANE_ID), Operand::c32(k)});
-				emit(MICA_OP_V_SHFL_B32, other, {acc, idx});
-			} else {
-				emit(MICA_OP_V_SUB_U32, idx, {Operand::phys(MICA_OPND_LANE_ID), Operand::c32(k)});
-				emit(MICA_OP_V_SHFL_B32, other, {acc, idx});
-				emit(MICA_OP_V_CNDMASK_B32, other, {Operand::c32(identity), other, Operand::c32(~((1u << k) - 1))});
-			}
-			emit(opc, acc, {acc, other});
-		}
-		Operand result = acc;
-		if (ins.op == Op::exclusive_scan) {
-			emit(MICA_OP_V_SUB_U32, idx, {Operand::phys(MICA_OPND_LANE_ID), Operand::c32(1)});
-			emit(MICA_OP_V_SHFL_B32, other, {acc, idx});
-			emit(MICA_OP_V_CNDMASK_B32, other, {Operand::c32(identity), other, Operand::c32(0xfffffffeu)});
-			result = other;
-		}
-		emit(MICA_OP_S_MOV_B32, exec(), {saved});
-		if (db == Bank::vgpr)
-			emit(MICA_OP_V_MOV_B32, d, {result});
-		else
-			emit(MICA_OP_V_READLANE_B32, d, {result, Operand::c32(0)});
+	case Op::exclusive_scan:
+		select_reduction(ins);
 		return;
-	}
 	default:
 		fail(std::string("instruction selection does not handle ") + op_name(ins.op));
 	}
+}
+
+struct ReductionEntry {
+	Op comb;
+	int op32, op64, op16;      // combining instruction per width (16: f16, -1 when none)
+	uint32_t id32;             // identity
+	uint64_t id64;
+	uint32_t id16;
+};
+
+constexpr ReductionEntry kReductions[] = {
+	{Op::iadd, MICA_OP_V_ADD_U32, MICA_OP_V_ADD_U64, -1, 0, 0, 0},
+	{Op::imul, MICA_OP_V_MUL_LO_U32, MICA_OP_V_MUL_LO_U64, -1, 1, 1, 0},
+	{Op::fadd, MICA_OP_V_ADD_F32, MICA_OP_V_ADD_F64, MICA_OP_V_ADD_F16, 0, 0, 0},
+	{Op::fmul, MICA_OP_V_MUL_F32, MICA_OP_V_MUL_F64, MICA_OP_V_MUL_F16, 0x3f800000u, 0x3ff0000000000000ull, 0x3c00},
+	{Op::umin, MICA_OP_V_MIN_U32, MICA_OP_V_MIN_U64, -1, 0xffffffffu, ~0ull, 0},
+	{Op::smin, MICA_OP_V_MIN_I32, MICA_OP_V_MIN_I64, -1, 0x7fffffffu, 0x7fffffffffffffffull, 0},
+	// +inf
+	{Op::fmin, MICA_OP_V_MIN_F32, MICA_OP_V_MIN_F64, MICA_OP_V_MIN_F16, 0x7f800000u, 0x7ff0000000000000ull, 0x7c00},
+	{Op::umax, MICA_OP_V_MAX_U32, MICA_OP_V_MAX_U64, -1, 0, 0, 0},
+	{Op::smax, MICA_OP_V_MAX_I32, MICA_OP_V_MAX_I64, -1, 0x80000000u, 0x8000000000000000ull, 0},
+	// -inf
+	{Op::fmax, MICA_OP_V_MAX_F32, MICA_OP_V_MAX_F64, MICA_OP_V_MAX_F16, 0xff800000u, 0xfff0000000000000ull, 0xfc00},
+	{Op::iand, MICA_OP_V_AND_B32, MICA_OP_V_AND_B64, -1, 0xffffffffu, ~0ull, 0},
+	{Op::ior, MICA_OP_V_OR_B32, MICA_OP_V_OR_B64, -1, 0, 0, 0},
+	{Op::ixor, MICA_OP_V_XOR_B32, MICA_OP_V_XOR_B64, -1, 0, 0, 0},
+};
+
+// Reductions and scans: a whole-wave sequence on reserved scratch VGPRs (never allocated, so
+// writing their inactive lanes destroys nothing): the accumulator gets the identity in every
+// lane, then the operand in the active ones, and log2(32) steps combine it with the value k
+// lanes away (xor-butterfly for reductions; from k lanes below for scans, the identity where
+// there is none). 64-bit values use register pairs and move both halves with the 32-bit
+// shuffles; they need a second pair of scratch registers, reserved only in programs that use
+// them (Program::whole_wave_vgprs).
+void Isel::select_reduction(const Instr &ins)
+{
+	Operand d = ins.defs[0];
+	Operand src = ins.ops[0];
+	bool wide = out_.temps[d.id].size == 2;
+	const bool half = ins.aux & kAuxHalf;
+	const ReductionEntry *e = nullptr;
+	for (const ReductionEntry &r : kReductions)
+		if (r.comb == (Op)(ins.aux & ~kAuxHalf))
+			e = &r;
+	if (!e || (half && e->op16 < 0))
+		fail("unsupported subgroup reduction operation");
+	Operand identity = wide ? Operand::c64(e->id64) : Operand::c32(half ? e->id16 : e->id32);
+	unsigned opc = (unsigned)(wide ? e->op64 : half ? e->op16 : e->op32);
+	unsigned mov = wide ? MICA_OP_V_MOV_B64 : MICA_OP_V_MOV_B32;
+	unsigned cnd = wide ? MICA_OP_V_CNDMASK_B64 : MICA_OP_V_CNDMASK_B32;
+	uint8_t size = wide ? 2 : 1;
+	// 32-bit: acc v3, other v4; 64-bit: acc v[4:5], other v[6:7] (pairs are even-aligned).
+	unsigned acc_reg = wide ? kScratchVgpr0 + 1 : kScratchVgpr0;
+	unsigned other_reg = wide ? kScratchVgpr0 + 3 : kScratchVgpr0 + 1;
+	if (wide)
+		out_.whole_wave_vgprs = std::max<uint32_t>(out_.whole_wave_vgprs, other_reg + 2);
+	Operand acc = Operand::phys(vgpr(acc_reg), size), other = Operand::phys(vgpr(other_reg), size);
+	auto dword = [](unsigned reg, unsigned k) { return Operand::phys(vgpr(reg + k)); };
+	// other = acc of the lane k away, per dword
+	auto move_lanes = [&](unsigned shfl, uint32_t k) {
+		for (unsigned h = 0; h < size; h++)
+			emit(shfl, dword(other_reg, h), {dword(acc_reg, h), Operand::c32(k)});
+	};
+	Operand saved = tmp(Bank::mask);
+	Operand all = Operand::c32(0xffffffffu);
+	emit(MICA_OP_S_MOV_B32, saved, {exec()});
+	emit(MICA_OP_S_MOV_B32, exec(), {all});
+	emit(mov, acc, {identity});
+	emit(MICA_OP_S_MOV_B32, exec(), {saved});
+	emit(mov, acc, {src});
+	emit(MICA_OP_S_MOV_B32, exec(), {all});
+	for (uint32_t k = 1; k < MICA_WAVE_SIZE; k <<= 1) {
+		if (ins.op == Op::reduce) {
+			move_lanes(MICA_OP_V_SHFL_XOR_B32, k);
+		} else {
+			move_lanes(MICA_OP_V_SHFL_UP_B32, k);
+			emit(cnd, other, {identity, other, Operand::c32(~((1u << k) - 1))});
+		}
+		emit(opc, acc, {acc, other});
+	}
+	Operand result = acc;
+	if (ins.op == Op::exclusive_scan) {
+		move_lanes(MICA_OP_V_SHFL_UP_B32, 1);
+		emit(cnd, other, {identity, other, Operand::c32(0xfffffffeu)});
+		result = other;
+	}
+	emit(MICA_OP_S_MOV_B32, exec(), {saved});
+	if (out_.temps[d.id].bank == Bank::vgpr) {
+		emit(mov, d, {result});
+		return;
+	}
+	for (unsigned h = 0; h < size; h++)   // uniform (a reduction): every lane holds it
+		emit(MICA_OP_V_READLANE_B32, wide ? (h ? hi(d) : lo(d)) : d, {dword(result.reg - MICA_OPND_VGPR_FIRST, h), Operand::c32(0)});
 }
 
 } // namespace isel_detail

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "machine.h"
@@ -230,7 +231,11 @@ private:
 	void select_compare(const Instr &ins);
 	void select_memory(const Instr &ins);
 	void select_subgroup(const Instr &ins);
+	void select_reduction(const Instr &ins);
 	Operand mem_offset_vgpr(Operand off, int64_t &imm);
+	std::pair<Operand, Operand> global_address(Operand base, Operand off, int64_t &imm);
+	Operand predicate_begin(const Instr &ins);
+	void predicate_end(Operand saved);
 	void phi_copies(uint32_t from, uint32_t to);
 
 	// ---- control flow ----
@@ -240,10 +245,8 @@ private:
 	{
 		for (uint32_t e : r.ends)
 			logical_edge(e, block);
-		for (auto [blk, idx] : r.skips) {
-			patch(blk, idx, block);
-			logical_edge(blk, block);
-		}
+		for (auto skip : r.skips)
+			land_skip(skip, block);
 	}
 	void arm(uint32_t from, uint32_t target, uint32_t stop, RegionOut &out);
 	void emit_if(uint32_t from, const Instr &term, uint32_t merge);
@@ -274,6 +277,23 @@ private:
 				o.id = target;
 	}
 	std::pair<uint32_t, size_t> here() const { return {cur_, out_.blocks[cur_].instrs.size() - 1}; }
+	// s_cbranch_execz skipping what follows when no lane is active (its target patched later);
+	// the code continues in a new block that the current one reaches logically.
+	std::pair<uint32_t, size_t> skip_if_no_lanes()
+	{
+		uint32_t from = cur_;
+		branch(MICA_OP_S_CBRANCH_EXECZ);
+		auto skip = here();
+		uint32_t next = new_block();
+		logical_edge(from, next);
+		return skip;
+	}
+	// The skip branch lands on 'target', which is also a logical successor of its block.
+	void land_skip(std::pair<uint32_t, size_t> skip, uint32_t target)
+	{
+		patch(skip.first, skip.second, target);
+		logical_edge(skip.first, target);
+	}
 };
 
 } // namespace mica::compiler::isel_detail

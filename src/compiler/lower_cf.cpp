@@ -200,11 +200,7 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 				}
 				Operand rest = tmp(Bank::mask);
 				emit(MICA_OP_S_ANDN2_B32, rest, {saved, side_mask});
-				uint32_t from = cur_;
-				branch(MICA_OP_S_CBRANCH_EXECZ);
-				auto skip = here();
-				uint32_t exit_start = new_block();
-				logical_edge(from, exit_start);
+				auto skip = skip_if_no_lanes();
 				size_t dci;
 				int dkind;
 				if (sides[first] != stop && exit_kind(sides[first], dci, dkind) && dkind != 3) {
@@ -214,17 +210,11 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 					// A side that reaches 'stop' parks its lanes (exec = 0) until the caller's join.
 					region(sides[first], stop, out);
 				}
-				uint32_t after = new_block();
-				patch(skip.first, skip.second, after);
-				logical_edge(from, after);
+				land_skip(skip, new_block());
 				emit(MICA_OP_S_MOV_B32, exec(), {rest});
 				// No lane left: skip the rest of the region, scalar code included (it would
 				// otherwise update uniform values as if another iteration ran).
-				uint32_t cont_from = cur_;
-				branch(MICA_OP_S_CBRANCH_EXECZ);
-				out.skips.push_back(here());
-				uint32_t cont = new_block();
-				logical_edge(cont_from, cont);
+				out.skips.push_back(skip_if_no_lanes());
 				b = sides[second];
 				continue;
 			}
@@ -262,27 +252,17 @@ void Isel::emit_if(uint32_t from_mid, const Instr &term, uint32_t merge)
 	Operand saved = tmp(Bank::mask), els = tmp(Bank::mask);
 	emit(MICA_OP_S_AND_SAVEEXEC_B32, saved, {m});
 	emit(MICA_OP_S_ANDN2_B32, els, {saved, m});
-	uint32_t x = cur_;
-	branch(MICA_OP_S_CBRANCH_EXECZ);
-	auto skip_then = here();
-	uint32_t t0 = new_block();
-	logical_edge(x, t0);
+	auto skip_then = skip_if_no_lanes();
 	RegionOut then_out, else_out;
 	arm(from_mid, term.ops[1].id, merge, then_out);
-	uint32_t e0 = new_block();
-	patch(skip_then.first, skip_then.second, e0);
-	logical_edge(x, e0);
+	land_skip(skip_then, new_block());
 	emit(MICA_OP_S_MOV_B32, exec(), {els});
-	branch(MICA_OP_S_CBRANCH_EXECZ);
-	auto skip_else = here();
-	uint32_t e1 = new_block();
-	logical_edge(e0, e1);
+	auto skip_else = skip_if_no_lanes();
 	arm(from_mid, term.ops[2].id, merge, else_out);
 	uint32_t r = new_block();
-	patch(skip_else.first, skip_else.second, r);
+	land_skip(skip_else, r);   // the else path may be empty of lanes
 	join(then_out, r);
 	join(else_out, r);
-	logical_edge(e0, r);   // the else path may be empty of lanes
 	restore_exec(saved);
 }
 
@@ -319,11 +299,7 @@ void Isel::emit_loop(uint32_t header)
 	emit(MICA_OP_S_OR_B32, active, {active, contm});
 	emit(MICA_OP_S_MOV_B32, exec(), {active});
 	// Every lane has left: neither the continue construct nor another iteration may run.
-	uint32_t cb_from = cur_;
-	branch(MICA_OP_S_CBRANCH_EXECZ);
-	cont_out.skips.push_back(here());
-	uint32_t cc = new_block();
-	logical_edge(cb_from, cc);
+	cont_out.skips.push_back(skip_if_no_lanes());
 	region(h.continue_block, header, cont_out, single);
 	for (uint32_t e : cont_out.ends)
 		logical_edge(e, hb);
@@ -410,16 +386,12 @@ void Isel::emit_switch(uint32_t from_mid, const Instr &term, uint32_t merge)
 			// Lanes that fell in join after the switch edge's own block (its phi copies are for
 			// the switch's lanes only, skipped when there are none: uniform copies too).
 			if (target != follow(target)) {
-				uint32_t from = cur_;
-				branch(MICA_OP_S_CBRANCH_EXECZ);
-				auto skip = here();
-				uint32_t edge = new_block();
-				logical_edge(from, edge);
+				auto skip = skip_if_no_lanes();
+				uint32_t edge = cur_;
 				phi_copies(target, follow(target));
 				uint32_t j = new_block();
 				logical_edge(edge, j);
-				patch(skip.first, skip.second, j);
-				logical_edge(from, j);
+				land_skip(skip, j);
 				entry = follow(target);
 			}
 			fell_from = ctx_.back().fall_from[follow(target)];
@@ -429,20 +401,14 @@ void Isel::emit_switch(uint32_t from_mid, const Instr &term, uint32_t merge)
 		uint32_t from = cur_;
 		for (uint32_t f : fell_from)
 			logical_edge(f, from);
-		branch(MICA_OP_S_CBRANCH_EXECZ);
-		auto skip = here();
-		uint32_t start = new_block();
-		logical_edge(from, start);
+		auto skip = skip_if_no_lanes();
 		RegionOut ro;
 		arm(from_mid, entry, merge, ro);
 		uint32_t next = new_block();
-		patch(skip.first, skip.second, next);
-		logical_edge(from, next);
+		land_skip(skip, next);
 		ends.insert(ends.end(), ro.ends.begin(), ro.ends.end());
-		for (auto [blk, idx] : ro.skips) {
-			patch(blk, idx, next);
-			logical_edge(blk, next);
-		}
+		for (auto s : ro.skips)
+			land_skip(s, next);
 	};
 	// All case masks are computed before any case runs: compares only set bits of active lanes.
 	std::vector<Operand> masks;

@@ -26,6 +26,17 @@ constexpr unsigned kReservedSgprs = MICA_ABI_S_WAVE_IN_GROUP + 1;
 constexpr unsigned kScratchVgpr0 = MICA_ABI_V_LOCAL_ID_Z + 1;
 constexpr unsigned kReservedVgprs = kScratchVgpr0 + 3;
 
+// Per-CU scheduler limits (mica.toml [device], docs/hw/device.md "Occupancy"; stats.cpp).
+// Registers a wave of a workgroup of 'invocations' may use so that the whole workgroup fits the
+// CU's register files at once (the file holds fewer than wave_slots_per_cu waves of 256 VGPRs).
+unsigned vgpr_limit(uint32_t invocations);
+unsigned sgpr_limit(uint32_t invocations);
+struct Occupancy {
+	uint32_t waves = 0;          // resident waves per CU
+	const char *limited_by = "";   // "wave slots", "VGPRs", "SGPRs", "shared memory"
+};
+Occupancy estimate_occupancy(uint32_t vgprs, uint32_t sgprs, uint32_t shared_bytes, uint32_t invocations);
+
 // Units by class (mica.toml [units]).
 inline bool unit_is_valu(unsigned u)
 {

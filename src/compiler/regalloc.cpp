@@ -5,7 +5,8 @@
 // that are never live on the same lanes may share a register even if the linearised program
 // runs both paths (the approach of ACO's two CFGs). Interference: a definition conflicts with
 // everything live after it in the same register file. Colours are the lowest free register with
-// the tuple alignment the ISA requires (pairs even, 3/4/8-tuples 4-aligned).
+// the tuple alignment the ISA requires (pairs even, 3/4/8-tuples 4-aligned). Values that find no
+// register are spilled (SGPRs to VGPR lanes, VGPRs to scratch memory) and colouring is repeated.
 #include <algorithm>
 
 #include "machine.h"
@@ -45,11 +46,30 @@ struct Bits {
 
 namespace {
 
-enum class Attempt { ok, failed };
+// Registers handed out by one colouring attempt start here; spilling reserves more in front.
+struct Layout {
+	unsigned first_vgpr = kReservedVgprs;
+	unsigned first_sgpr = kReservedSgprs;
+	unsigned vgpr_limit = MICA_VGPRS_PER_WAVE;   // lower for wide workgroups (vgpr_limit())
+	unsigned sgpr_limit = MICA_SGPRS_PER_WAVE;
+};
 
-// One colouring attempt. On failure 'failed_temp' is the temporary that found no register.
-Attempt colour(Program &p, unsigned first_vgpr, const std::vector<bool> &no_spill, uint32_t &failed_temp,
-              std::string &error)
+// What one colouring attempt leaves behind for the spiller: the interference graph (deduplicated),
+// each temporary's live-range length in program points, and the temporaries that got no register
+// (they are left uncoloured and the attempt continues, so one round sees all of them).
+struct Graph {
+	std::vector<std::vector<uint32_t>> adj;
+	std::vector<uint32_t> span;
+	std::vector<uint32_t> failed;
+	// Program points where the live VGPR temporaries need more than 'vgpr_budget' registers:
+	// the live temporaries there (the spiller's pressure view).
+	unsigned vgpr_budget = 0;
+	std::vector<std::vector<uint32_t>> hot;
+};
+
+// Live-out sets per block: scalar-file temporaries over the linear CFG, vector ones over the
+// logical CFG.
+std::vector<Bits> live_out_sets(const Program &p)
 {
 	size_t nt = p.temps.size();
 	size_t nb = p.blocks.size();
@@ -89,14 +109,169 @@ Attempt colour(Program &p, unsigned first_vgpr, const std::vector<bool> &no_spil
 				changed = true;
 		}
 	}
+	return live_out;
+}
+
+// Walks a block backwards from its live-out set; f(instruction index, live after it) is called
+// for every instruction.
+template <class F> void walk_block(const Block &bl, Bits live, F f)
+{
+	for (size_t i = bl.instrs.size(); i-- > 0;) {
+		const Instr &ins = bl.instrs[i];
+		f(i, live);
+		for (const Operand &d : ins.defs)
+			if (d.is_temp() && d.part == 0)
+				live.reset(d.id);
+		for (const Operand &d : ins.defs)
+			if (d.is_temp() && d.part > 0)
+				live.set(d.id);
+		for (const Operand &o : ins.ops)
+			if (o.is_temp())
+				live.set(o.id);
+	}
+}
+
+// VGPRs needed right after an instruction: its vector definitions and what is live after it.
+unsigned vgpr_pressure(const Program &p, const Instr &ins, const Bits &live)
+{
+	unsigned n = 0;
+	live.each([&](uint32_t t) {
+		if (p.temps[t].bank == Bank::vgpr)
+			n += p.temps[t].size;
+	});
+	for (const Operand &d : ins.defs)
+		if (d.is_temp() && p.temps[d.id].bank == Bank::vgpr && !live.test(d.id))
+			n += p.temps[d.id].size;
+	return n;
+}
+
+// Gives every temporary in 'order' the lowest free register (with the tuple alignment) not held
+// by an already coloured neighbour; the ones that find none are left in g.failed.
+void assign(Program &p, const Layout &lay, Graph &g, const std::vector<uint32_t> &order)
+{
+	p.temp_reg.assign(p.temps.size(), 0xffff);
+	g.failed.clear();
+	uint32_t max_v = lay.first_vgpr, max_s = lay.first_sgpr;
+	std::vector<bool> busy;
+	for (uint32_t t : order) {
+		const RegClass &rc = p.temps[t];
+		bool v = rc.bank == Bank::vgpr;
+		unsigned first = v ? lay.first_vgpr : lay.first_sgpr;
+		unsigned limit = v ? lay.vgpr_limit : lay.sgpr_limit;
+		unsigned size = rc.size, align = size >= 4 ? 4 : size;
+		busy.assign(limit + 8, false);
+		for (uint32_t o : g.adj[t]) {
+			uint16_t r = p.temp_reg[o];
+			if (r == 0xffff)
+				continue;
+			unsigned base = v ? r - MICA_OPND_VGPR_FIRST : r - MICA_OPND_SGPR_FIRST;
+			for (unsigned k = 0; k < p.temps[o].size; k++)
+				busy[base + k] = true;
+		}
+		unsigned reg = limit;
+		for (unsigned r = (first + align - 1) / align * align; r + size <= limit; r += align) {
+			bool free = true;
+			for (unsigned k = 0; k < size; k++)
+				free &= !busy[r + k];
+			if (free) {
+				reg = r;
+				break;
+			}
+		}
+		if (reg == limit) {
+			g.failed.push_back(t);
+			continue;
+		}
+		p.temp_reg[t] = v ? vgpr(reg) : sgpr(reg);
+		if (v)
+			max_v = std::max(max_v, reg + size);
+		else
+			max_s = std::max(max_s, reg + size);
+	}
+	p.vgprs_used = max_v;
+	p.sgprs_used = max_s;
+}
+
+// Briggs' optimistic simplification: repeatedly remove a temporary whose neighbours (in
+// registers) leave room for it, or else the most connected one, and colour in the reverse order,
+// so that every temporary is coloured after the ones that constrain it most.
+std::vector<uint32_t> simplify_order(const Program &p, const Layout &lay, const Graph &g,
+                                     const std::vector<uint32_t> &nodes)
+{
+	size_t nt = p.temps.size();
+	std::vector<unsigned> degree(nt, 0);
+	std::vector<bool> removed(nt, true);
+	for (uint32_t t : nodes)
+		removed[t] = false;
+	for (uint32_t t : nodes)
+		for (uint32_t o : g.adj[t])
+			if (!removed[o])
+				degree[t] += p.temps[o].size;
+	auto room = [&](uint32_t t) {
+		bool v = p.temps[t].bank == Bank::vgpr;
+		return v ? lay.vgpr_limit - lay.first_vgpr : lay.sgpr_limit - lay.first_sgpr;
+	};
+	std::vector<uint32_t> stack;
+	std::vector<uint32_t> left = nodes;
+	while (!left.empty()) {
+		size_t pick = left.size();
+		for (size_t i = 0; i < left.size() && pick == left.size(); i++)
+			if (degree[left[i]] + p.temps[left[i]].size <= room(left[i]))
+				pick = i;
+		if (pick == left.size()) {
+			pick = 0;
+			for (size_t i = 1; i < left.size(); i++)
+				if (degree[left[i]] > degree[left[pick]])
+					pick = i;
+		}
+		uint32_t t = left[pick];
+		left[pick] = left.back();
+		left.pop_back();
+		removed[t] = true;
+		stack.push_back(t);
+		for (uint32_t o : g.adj[t])
+			if (!removed[o])
+				degree[o] -= p.temps[t].size;
+	}
+	std::reverse(stack.begin(), stack.end());
+	return stack;
+}
+
+void colour(Program &p, const Layout &lay, Graph &g)
+{
+	size_t nt = p.temps.size();
+	size_t nb = p.blocks.size();
+	auto is_vec = [&](uint32_t t) { return p.temps[t].bank == Bank::vgpr; };
+	std::vector<Bits> live_out = live_out_sets(p);
 	// Interference graph.
-	std::vector<std::vector<uint32_t>> adj(nt);
+	g.adj.assign(nt, {});
+	g.span.assign(nt, 0);
+	g.failed.clear();
+	g.hot.clear();
+	auto &adj = g.adj;
 	std::vector<bool> used(nt, false);
 	for (size_t b = 0; b < nb; b++) {
 		Bits live = live_out[b];
 		auto &instrs = p.blocks[b].instrs;
 		for (size_t i = instrs.size(); i-- > 0;) {
 			const Instr &ins = instrs[i];
+			unsigned pressure = 0;
+			live.each([&](uint32_t t) {
+				g.span[t]++;
+				if (is_vec(t))
+					pressure += p.temps[t].size;
+			});
+			for (const Operand &d : ins.defs)
+				if (d.is_temp() && is_vec(d.id) && !live.test(d.id))
+					pressure += p.temps[d.id].size;
+			if (pressure > g.vgpr_budget) {
+				std::vector<uint32_t> l;
+				live.each([&](uint32_t t) { if (is_vec(t)) l.push_back(t); });
+				for (const Operand &d : ins.defs)
+					if (d.is_temp() && is_vec(d.id) && !live.test(d.id))
+						l.push_back(d.id);
+				g.hot.push_back(std::move(l));
+			}
 			for (const Operand &d : ins.defs) {
 				if (!d.is_temp())
 					continue;
@@ -132,62 +307,51 @@ Attempt colour(Program &p, unsigned first_vgpr, const std::vector<bool> &no_spil
 						adj[a].push_back(c);
 		}
 	}
-	p.temp_reg.assign(nt, 0xffff);
-	uint32_t max_v = first_vgpr, max_s = kReservedSgprs;
-	for (uint32_t t = 1; t < nt; t++) {
-		if (!used[t])
-			continue;
-		const RegClass &rc = p.temps[t];
-		bool v = rc.bank == Bank::vgpr;
-		unsigned first = v ? first_vgpr : kReservedSgprs;
-		unsigned limit = v ? MICA_VGPRS_PER_WAVE : MICA_SGPRS_PER_WAVE;
-		unsigned size = rc.size, align = size >= 4 ? 4 : size;
-		std::vector<bool> busy(limit + 8, false);
-		for (uint32_t o : adj[t]) {
-			uint16_t r = p.temp_reg[o];
-			if (r == 0xffff)
-				continue;
-			unsigned base = v ? r - MICA_OPND_VGPR_FIRST : r - MICA_OPND_SGPR_FIRST;
-			for (unsigned k = 0; k < p.temps[o].size; k++)
-				busy[base + k] = true;
-		}
-		unsigned reg = limit;
-		for (unsigned r = (first + align - 1) / align * align; r + size <= limit; r += align) {
-			bool free = true;
-			for (unsigned k = 0; k < size; k++)
-				free &= !busy[r + k];
-			if (free) {
-				reg = r;
-				break;
-			}
-		}
-		if (reg == limit) {
-			// Spill candidate: the most constrained scalar value among the failing one and its
-			// neighbours (reload temporaries are not spilled again).
-			failed_temp = t;
-			size_t best = no_spill.size() > t && no_spill[t] ? 0 : adj[t].size();
-			for (uint32_t o : adj[t]) {
-				if (p.temps[o].bank == Bank::vgpr || (o < no_spill.size() && no_spill[o]))
-					continue;
-				if (adj[o].size() > best) {
-					best = adj[o].size();
-					failed_temp = o;
-				}
-			}
-			error = std::string("register allocation failed: the program needs more than ") +
-			        std::to_string(limit - first) + (v ? " allocatable VGPRs (VGPR spilling to scratch memory is not implemented)"
-			                                           : " allocatable SGPRs even after spilling SGPRs to VGPR lanes");
-			return Attempt::failed;
-		}
-		p.temp_reg[t] = v ? vgpr(reg) : sgpr(reg);
-		if (v)
-			max_v = std::max(max_v, reg + size);
-		else
-			max_s = std::max(max_s, reg + size);
+	for (auto &a : adj) {
+		std::sort(a.begin(), a.end());
+		a.erase(std::unique(a.begin(), a.end()), a.end());
 	}
-	p.vgprs_used = max_v;
-	p.sgprs_used = max_s;
-	return Attempt::ok;
+	// First in temporary order (roughly program order, which keeps allocations stable); if that
+	// leaves values without a register, again in the optimistic simplify/select order of
+	// Chaitin-Briggs colouring, and the better of the two is kept.
+	std::vector<uint32_t> order;
+	for (uint32_t t = 1; t < nt; t++)
+		if (used[t])
+			order.push_back(t);
+	assign(p, lay, g, order);
+	if (g.failed.empty())
+		return;
+	std::vector<uint16_t> first_reg = p.temp_reg;
+	std::vector<uint32_t> first_failed = g.failed;
+	uint32_t first_v = p.vgprs_used, first_s = p.sgprs_used;
+	assign(p, lay, g, simplify_order(p, lay, g, order));
+	if (g.failed.size() >= first_failed.size()) {
+		p.temp_reg = std::move(first_reg);
+		g.failed = std::move(first_failed);
+		p.vgprs_used = first_v;
+		p.sgprs_used = first_s;
+	}
+}
+
+// Spill weight: every use and definition, weighted 8x per loop nesting level (like the cycle
+// estimate), so values touched in loops are the last to go to memory.
+std::vector<double> spill_weights(const Program &p)
+{
+	std::vector<double> w(p.temps.size(), 0.0);
+	for (const Block &b : p.blocks) {
+		double f = 1;
+		for (uint32_t d = 0; d < b.loop_depth && d < 4; d++)
+			f *= 8;
+		for (const Instr &ins : b.instrs) {
+			for (const Operand &o : ins.ops)
+				if (o.is_temp())
+					w[o.id] += f;
+			for (const Operand &d : ins.defs)
+				if (d.is_temp())
+					w[d.id] += f;
+		}
+	}
+	return w;
 }
 
 // Spills a scalar temporary into lanes of the spill VGPR: v_writelane after every definition,
@@ -214,9 +378,7 @@ void spill_sgpr(Program &p, uint32_t t, uint16_t spill_vgpr, unsigned slot)
 					rd.ops = {Operand::phys(spill_vgpr), Operand::c32(slot + o.part + k), Operand::phys(MICA_OPND_NONE)};
 					out.push_back(rd);
 				}
-				uint8_t part = 0;
 				o = Operand::temp(nt, o.size);
-				o.part = part;
 			}
 			bool defines = false;
 			uint8_t def_part = 0, def_size = 0;
@@ -244,39 +406,335 @@ void spill_sgpr(Program &p, uint32_t t, uint16_t spill_vgpr, unsigned slot)
 	}
 }
 
+// Scratch memory for VGPR spills (mica.toml [launch_abi] s_scratch_base): spill dword k of lane l
+// of this wave lives at wave_base + k * 128 + l * 4. wave_base sits in a reserved SGPR pair and
+// l * 4 in a reserved VGPR, both computed once at entry (scratch_prologue), so a spill store or
+// reload is one global instruction with the slot in its offset field.
+constexpr unsigned kSlotStride = MICA_WAVE_SIZE * 4;
+constexpr int64_t kOffsetMax = 32767, kOffsetBias = 32768;   // MEM offset: signed 16 bits
+constexpr unsigned kMaxVgprSpillSlots = (unsigned)((kOffsetMax + kOffsetBias + 1) / kSlotStride);
+
+struct Scratch {
+	uint16_t lane_offset = 0;   // VGPR: lane_id * 4
+	uint16_t base = 0;          // SGPR pair: this wave's region
+};
+
+Instr mem_instr(unsigned opcode, const Scratch &sc, unsigned slot)
+{
+	Instr i;
+	i.op = Op::mach;
+	i.mop = mop(opcode);
+	i.ops = {Operand::phys(sc.lane_offset), Operand::phys(sc.base, 2)};
+	i.imm = (int64_t)slot * kSlotStride;
+	return i;
+}
+
+// Spills a vector temporary to scratch slots [slot, slot + size): every definition writes a fresh
+// temporary that is stored right after it, every use reads a fresh temporary reloaded right before
+// it (one reload per distinct piece an instruction reads). Stores and reloads run under the EXEC of
+// the instruction they serve, which is what the logical-CFG liveness of VGPRs assumes: a value's
+// lanes are written and read where they are live. Returns the new temporaries.
+std::vector<uint32_t> spill_vgpr(Program &p, uint32_t t, const Scratch &sc, unsigned slot)
+{
+	const RegClass rc = p.temps[t];
+	std::vector<uint32_t> fresh;
+	for (Block &b : p.blocks) {
+		std::vector<Instr> out;
+		for (Instr &ins : b.instrs) {
+			std::vector<std::pair<Operand, Operand>> reloaded;   // original piece -> reload temp
+			for (Operand &o : ins.ops) {
+				if (!o.is_temp() || o.id != t)
+					continue;
+				Operand piece = o;
+				auto it = std::find_if(reloaded.begin(), reloaded.end(), [&](auto &r) { return r.first == piece; });
+				if (it != reloaded.end()) {
+					o = it->second;
+					continue;
+				}
+				RegClass nrc = rc;
+				nrc.size = o.size;
+				uint32_t nt = p.new_temp(nrc);
+				fresh.push_back(nt);
+				for (unsigned k = 0; k < o.size; k++) {
+					Instr ld = mem_instr(MICA_OP_GLOBAL_LOAD_B32, sc, slot + o.part + k);
+					Operand d = Operand::temp(nt, 1);
+					d.part = (uint8_t)k;
+					ld.defs.push_back(d);
+					out.push_back(ld);
+				}
+				o = Operand::temp(nt, o.size);
+				reloaded.push_back({piece, o});
+			}
+			std::vector<Instr> stores;
+			for (Operand &d : ins.defs) {
+				if (!d.is_temp() || d.id != t)
+					continue;
+				RegClass nrc = rc;
+				nrc.size = d.size;
+				uint32_t nt = p.new_temp(nrc);
+				fresh.push_back(nt);
+				for (unsigned k = 0; k < d.size; k++) {
+					Instr st = mem_instr(MICA_OP_GLOBAL_STORE_B32, sc, slot + d.part + k);
+					Operand src = Operand::temp(nt, 1);
+					src.part = (uint8_t)k;
+					st.ops.push_back(src);
+					stores.push_back(st);
+				}
+				d = Operand::temp(nt, d.size);
+			}
+			out.push_back(std::move(ins));
+			for (Instr &st : stores)
+				out.push_back(std::move(st));
+		}
+		b.instrs = std::move(out);
+	}
+	return fresh;
+}
+
+// Computes this wave's scratch region and lane offset at entry (launch ABI): region index
+// r = HW_ID.CU * wave_slots_per_cu + HW_ID.WAVE_SLOT, base = s[10:11] + r * scratch_bytes * 32
+// (+ the offset bias when the slots need the negative half of the offset field).
+void scratch_prologue(Program &p, const Scratch &sc, uint32_t scratch_bytes, bool biased)
+{
+	auto mk = [](unsigned opcode, Operand d, std::vector<Operand> ops, int64_t imm = 0) {
+		Instr i;
+		i.op = Op::mach;
+		i.mop = mop(opcode);
+		i.defs.push_back(d);
+		i.ops = std::move(ops);
+		i.imm = imm;
+		return i;
+	};
+	Operand lo = Operand::phys(sc.base), hi = Operand::phys((uint16_t)(sc.base + 1)),
+	        pair = Operand::phys(sc.base, 2);
+	const uint32_t region = scratch_bytes * MICA_WAVE_SIZE;
+	std::vector<Instr> pro;
+	// The lane offset is written in every lane, not only the launched ones, so that a spill
+	// access under a wider EXEC (whole-wave sequences) still stays inside this wave's region.
+	Operand exec = Operand::phys(MICA_OPND_EXEC);
+	pro.push_back(mk(MICA_OP_S_MOV_B32, lo, {exec}));
+	pro.push_back(mk(MICA_OP_S_MOV_B32, exec, {Operand::c32(0xffffffffu)}));
+	pro.push_back(mk(MICA_OP_V_SHL_B32, Operand::phys(sc.lane_offset),
+	                 {Operand::phys(MICA_OPND_LANE_ID), Operand::c32(2)}));
+	pro.push_back(mk(MICA_OP_S_MOV_B32, exec, {lo}));
+	pro.push_back(mk(MICA_OP_S_GETREG_B32, lo, {}, MICA_HWREG_HW_ID));
+	pro.push_back(mk(MICA_OP_S_BFE_U32, hi, {lo, Operand::c32(MICA_HW_ID_CU_SHIFT), Operand::c32(MICA_HW_ID_CU_BITS)}));
+	pro.push_back(mk(MICA_OP_S_BFE_U32, lo,
+	                 {lo, Operand::c32(MICA_HW_ID_WAVE_SLOT_SHIFT), Operand::c32(MICA_HW_ID_WAVE_SLOT_BITS)}));
+	pro.push_back(mk(MICA_OP_S_MUL_U32, hi, {hi, Operand::c32(MICA_WAVE_SLOTS_PER_CU)}));
+	pro.push_back(mk(MICA_OP_S_ADD_U32, lo, {lo, hi}));
+	pro.push_back(mk(MICA_OP_S_MUL_U32, lo, {lo, Operand::c32(region)}));
+	if (biased)
+		pro.push_back(mk(MICA_OP_S_ADD_U32, lo, {lo, Operand::c32((uint32_t)kOffsetBias)}));
+	pro.push_back(mk(MICA_OP_S_MOV_B32, hi, {Operand::c32(0)}));
+	pro.push_back(mk(MICA_OP_S_ADD_U64, pair, {pair, Operand::phys(sgpr(MICA_ABI_S_SCRATCH_BASE), 2)}));
+	// isel starts every program with straight-line setup code in block 0 (loops get their own
+	// header blocks), so this runs once per wave.
+	auto &entry = p.blocks[0].instrs;
+	entry.insert(entry.begin(), pro.begin(), pro.end());
+}
+
+bool defined_ignoring_exec(const Program &p, uint32_t t)
+{
+	for (const Block &b : p.blocks)
+		for (const Instr &ins : b.instrs)
+			if (ins.op == Op::mach && (ins.mop->flags & MICA_OPF_NOEXEC))
+				for (const Operand &d : ins.defs)
+					if (d.is_temp() && d.id == t)
+						return true;
+	return false;
+}
+
 } // namespace
+
+std::vector<unsigned> max_vgpr_pressure(const Program &p)
+{
+	std::vector<Bits> live_out = live_out_sets(p);
+	std::vector<unsigned> out(p.blocks.size(), 0);
+	for (size_t b = 0; b < p.blocks.size(); b++)
+		walk_block(p.blocks[b], live_out[b], [&](size_t i, const Bits &live) {
+			out[b] = std::max(out[b], vgpr_pressure(p, p.blocks[b].instrs[i], live));
+		});
+	return out;
+}
 
 bool register_allocate(Program &p, std::string &error)
 {
-	// SGPR pressure is relieved by spilling into lanes of one reserved VGPR (32 slots).
-	unsigned first_vgpr = kReservedVgprs;
-	unsigned slots_used = 0;
+	// SGPR pressure is relieved by spilling into lanes of one reserved VGPR (32 slots); VGPR
+	// pressure by spilling to scratch memory, which reserves a VGPR (lane offset) and an SGPR pair
+	// (wave base). Each round colours everything it can, then spills for every temporary that got
+	// no register, and tries again.
+	// A workgroup's waves are resident together, so wide workgroups get fewer registers per wave.
+	Layout lay;
+	const uint32_t invocations = p.wg_size[0] * p.wg_size[1] * p.wg_size[2];
+	lay.vgpr_limit = vgpr_limit(invocations);
+	lay.sgpr_limit = sgpr_limit(invocations);
+	lay.first_vgpr = std::max<unsigned>(lay.first_vgpr, p.whole_wave_vgprs);   // isel's extra scratch
+	int sgpr_spill_vgpr = -1;
+	unsigned sgpr_slots = 0, vgpr_slots = 0;
+	bool have_scratch = false;
+	Scratch sc;
 	p.spills = 0;
-	std::vector<bool> no_spill;
-	for (int round = 0; round < 64; round++) {
-		uint32_t failed = 0;
-		if (colour(p, first_vgpr, no_spill, failed, error) == Attempt::ok)
+	p.scratch_bytes = 0;
+	std::vector<bool> no_spill(p.temps.size(), false);
+	Graph g;
+	constexpr int kMaxRounds = 256;
+	for (int round = 0;; round++) {
+		// Room for the values at one point: the file minus the lane-offset VGPR the first VGPR
+		// spill reserves, minus a little slack for tuple alignment.
+		g.vgpr_budget = lay.vgpr_limit - lay.first_vgpr - (have_scratch ? 0 : 1) - 2;
+		colour(p, lay, g);
+		if (g.failed.empty())
 			break;
-		const RegClass rc = p.temps[failed];
-		if (rc.bank == Bank::vgpr || slots_used + rc.size > MICA_WAVE_SIZE)
+		if (round == kMaxRounds) {
+			error = "register allocation failed: no colouring after " + std::to_string(kMaxRounds) + " spill rounds";
 			return false;
-		if (first_vgpr == kReservedVgprs)
-			first_vgpr++;   // v[kReservedVgprs] holds the spill slots from now on
-		size_t before = p.temps.size();
-		spill_sgpr(p, failed, vgpr(kReservedVgprs), slots_used);
+		}
 		no_spill.resize(p.temps.size(), false);
-		for (size_t k = before; k < p.temps.size(); k++)
-			no_spill[k] = true;
-		no_spill[failed] = true;
-		slots_used += rc.size;
-		p.spills++;
-		p.compute_linear_cfg();
-		if (round == 63)
+		bool progress = false;
+		// Scalar: one value per round, the most constrained among the failing one and its
+		// neighbours (reload temporaries are not spilled again).
+		for (uint32_t f : g.failed) {
+			if (p.temps[f].bank == Bank::vgpr)
+				continue;
+			uint32_t victim = f;
+			size_t best = no_spill[f] ? 0 : g.adj[f].size();
+			for (uint32_t o : g.adj[f]) {
+				if (p.temps[o].bank == Bank::vgpr || no_spill[o])
+					continue;
+				if (g.adj[o].size() > best) {
+					best = g.adj[o].size();
+					victim = o;
+				}
+			}
+			const RegClass rc = p.temps[victim];
+			if (no_spill[victim] || sgpr_slots + rc.size > MICA_WAVE_SIZE) {
+				error = "register allocation failed: the program needs more than " +
+				        std::to_string(lay.sgpr_limit - lay.first_sgpr) +
+				        " allocatable SGPRs even after spilling " + std::to_string(sgpr_slots) +
+				        " SGPRs to VGPR lanes";
+				return false;
+			}
+			if (sgpr_spill_vgpr < 0)
+				sgpr_spill_vgpr = (int)lay.first_vgpr++;
+			size_t before = p.temps.size();
+			spill_sgpr(p, victim, vgpr((unsigned)sgpr_spill_vgpr), sgpr_slots);
+			no_spill.resize(p.temps.size(), false);
+			for (size_t k = before; k < p.temps.size(); k++)
+				no_spill[k] = true;
+			no_spill[victim] = true;
+			sgpr_slots += rc.size;
+			p.spills++;
+			progress = true;
+			break;
+		}
+		// Vector: cost = weighted uses and definitions per program point of the live range (values
+		// used rarely over a long range go first, values used in loops last). Where the live values
+		// exceed the register file, the cheapest live ones are spilled until every such point fits;
+		// when colouring fails without such a point (tuple alignment), the cheapest of the first
+		// failing value and its coloured neighbours.
+		const bool vgpr_failed = std::any_of(g.failed.begin(), g.failed.end(),
+		                                     [&](uint32_t f) { return p.temps[f].bank == Bank::vgpr; });
+		if (!vgpr_failed)
+			g.hot.clear();   // the vector file coloured: nothing to spill there
+		std::vector<double> weight = spill_weights(p);
+		std::vector<bool> chosen(p.temps.size(), false);
+		std::vector<uint32_t> victims;
+		auto spillable = [&](uint32_t t) {
+			return p.temps[t].bank == Bank::vgpr && !no_spill[t] && !chosen[t];
+		};
+		// At a crowded point, a value that is also live at many other crowded points relieves all
+		// of them at once.
+		std::vector<uint32_t> hot_count(p.temps.size(), 0);
+		for (auto &point : g.hot)
+			for (uint32_t t : point)
+				hot_count[t]++;
+		auto cost = [&](uint32_t t) { return weight[t] / std::max<uint32_t>(1, g.span[t]); };
+		auto hot_cost = [&](uint32_t t) { return cost(t) / std::max<uint32_t>(1, hot_count[t]); };
+		for (auto &point : g.hot) {
+			unsigned pressure = 0;
+			for (uint32_t t : point)
+				if (!chosen[t])
+					pressure += p.temps[t].size;
+			while (pressure > g.vgpr_budget) {
+				int64_t victim = -1;
+				for (uint32_t t : point)
+					if (spillable(t) && (victim < 0 || hot_cost(t) < hot_cost((uint32_t)victim)))
+						victim = t;
+				if (victim < 0)
+					break;
+				chosen[(size_t)victim] = true;
+				victims.push_back((uint32_t)victim);
+				pressure -= p.temps[(size_t)victim].size;
+			}
+		}
+		for (uint32_t f : g.failed) {
+			if (!victims.empty())
+				break;
+			if (p.temps[f].bank != Bank::vgpr)
+				continue;
+			int64_t victim = spillable(f) ? (int64_t)f : -1;
+			for (uint32_t o : g.adj[f])
+				if (spillable(o) && p.temp_reg[o] != 0xffff && (victim < 0 || cost(o) < cost((uint32_t)victim)))
+					victim = o;
+			if (victim < 0)
+				continue;
+			chosen[(size_t)victim] = true;
+			victims.push_back((uint32_t)victim);
+		}
+		if (vgpr_failed && victims.empty()) {
+			error = "register allocation failed: the program needs more than " +
+			        std::to_string(lay.vgpr_limit - lay.first_vgpr) +
+			        " allocatable VGPRs at one point even after spilling to scratch memory";
 			return false;
+		}
+		for (uint32_t t : victims) {
+			if (t < no_spill.size() && defined_ignoring_exec(p, t)) {
+				no_spill[t] = true;   // a lane write outside EXEC cannot be stored under EXEC
+				progress = true;
+				continue;
+			}
+			if (!have_scratch) {
+				have_scratch = true;
+				sc.lane_offset = vgpr(lay.first_vgpr++);
+				lay.first_sgpr = (lay.first_sgpr + 1) & ~1u;
+				sc.base = sgpr(lay.first_sgpr);
+				lay.first_sgpr += 2;
+			}
+			if (vgpr_slots + p.temps[t].size > kMaxVgprSpillSlots) {
+				error = "register allocation failed: more than " + std::to_string(kMaxVgprSpillSlots) +
+				        " dwords per lane of VGPR spills";
+				return false;
+			}
+			for (uint32_t n : spill_vgpr(p, t, sc, vgpr_slots)) {
+				no_spill.resize(p.temps.size(), false);
+				no_spill[n] = true;
+			}
+			no_spill[t] = true;
+			vgpr_slots += p.temps[t].size;
+			p.spills++;
+			progress = true;
+		}
+		if (!progress) {
+			error = "register allocation failed: no value can be spilled";
+			return false;
+		}
+		p.compute_linear_cfg();
 	}
 	if (p.temp_reg.empty() || (p.temps.size() > 1 && p.vgprs_used == 0))
 		return false;
 	error.clear();
+	if (vgpr_slots) {
+		p.scratch_bytes = vgpr_slots * 4;
+		bool biased = (int64_t)(vgpr_slots - 1) * kSlotStride > kOffsetMax;
+		if (biased)
+			for (Block &b : p.blocks)
+				for (Instr &ins : b.instrs)
+					if (ins.op == Op::mach && (ins.mop->format == MICA_FMT_MEM) && ins.ops.size() >= 2 &&
+					    ins.ops[1].kind == Operand::Kind::reg && ins.ops[1].reg == sc.base)
+						ins.imm -= kOffsetBias;
+		scratch_prologue(p, sc, p.scratch_bytes, biased);
+	}
 	// Copies whose source and destination got the same register disappear.
 	for (Block &b : p.blocks) {
 		std::vector<Instr> kept;

@@ -69,7 +69,24 @@ bool is_mem_writer(const Instr &ins)
 
 } // namespace
 
+static void schedule_blocks(Program &p);
+
 void schedule(Program &p)
+{
+	// The scheduler does not model register pressure: hoisting every load of a block to its top
+	// keeps all of their results live at once. A block whose new order needs more VGPRs than the
+	// file holds (it would spill, typically over a much wider range than the original order)
+	// keeps its original order unless the new one needs fewer.
+	Program original = p;
+	const unsigned limit = vgpr_limit(p.wg_size[0] * p.wg_size[1] * p.wg_size[2]) - kReservedVgprs;
+	schedule_blocks(p);
+	std::vector<unsigned> before = max_vgpr_pressure(original), after = max_vgpr_pressure(p);
+	for (size_t b = 0; b < p.blocks.size(); b++)
+		if (after[b] > limit && after[b] >= before[b])
+			p.blocks[b] = std::move(original.blocks[b]);
+}
+
+static void schedule_blocks(Program &p)
 {
 	for (Block &b : p.blocks) {
 		auto &in = b.instrs;

@@ -82,6 +82,18 @@ void Translator::ext_inst(const Inst &in)
 		Operand ex = V(IOp::isub, {e, Operand::c32(126)});
 		return {V(IOp::select, {normal, m, a}), V(IOp::select, {normal, ex, Operand::c32(0)})};
 	};
+	// frexp of every component: {mantissas, exponents}
+	auto frexp_leaves = [&](const std::vector<Operand> &x) {
+		std::pair<std::vector<Operand>, std::vector<Operand>> r;
+		for (const Operand &a : x) {
+			if (a.size != 1)
+				fail("frexp on 64-bit floats is not supported");
+			auto [m, e] = frexp_f32(a);
+			r.first.push_back(m);
+			r.second.push_back(e);
+		}
+		return r;
+	};
 	switch ((GLSLstd450)inst) {
 	case GLSLstd450Round:
 	case GLSLstd450RoundEven: map1([&](Operand a) { return E(IOp::fround_even, {a}); }); return;
@@ -320,32 +332,16 @@ void Translator::ext_inst(const Inst &in)
 	}
 	case GLSLstd450FrexpStruct: {
 		// Result struct {mantissa, exponent}: all mantissa leaves, then all exponent leaves.
-		const auto &x = arg(0);
-		std::vector<Operand> mant, expo;
-		for (const Operand &a : x) {
-			if (a.size != 1)
-				fail("frexp on 64-bit floats is not supported");
-			auto [m, e] = frexp_f32(a);
-			mant.push_back(m);
-			expo.push_back(e);
-		}
+		auto [mant, expo] = frexp_leaves(arg(0));
 		mant.insert(mant.end(), expo.begin(), expo.end());
 		set(res, rt, mant);
 		return;
 	}
 	case GLSLstd450Frexp: {
 		// frexp(x, out exp): the exponent is stored through the pointer operand.
-		const auto &x = arg(0);
 		if (w.size() <= 6)
 			fail("GLSL.std.450 Frexp has too few operands");
-		std::vector<Operand> mant, expo;
-		for (const Operand &a : x) {
-			if (a.size != 1)
-				fail("frexp on 64-bit floats is not supported");
-			auto [m, e] = frexp_f32(a);
-			mant.push_back(m);
-			expo.push_back(e);
-		}
+		auto [mant, expo] = frexp_leaves(arg(0));
 		Ptr p = pointer(w[6]);
 		store(p, p.type, expo);
 		set(res, rt, mant);
@@ -375,11 +371,17 @@ void Translator::group_op(const Inst &in)
 	case Op::OpGroupNonUniformAll: need(5); set(res, rt, {emit(IOp::vote_all, rbool(), {val(w[4])[0]})}); return;
 	case Op::OpGroupNonUniformAny: need(5); set(res, rt, {emit(IOp::vote_any, rbool(), {val(w[4])[0]})}); return;
 	case Op::OpGroupNonUniformAllEqual: {
+		// Every component equal in every active lane; floats compare as floats (a NaN is equal to
+		// nothing, -0 equals +0), booleans as 0/1.
 		need(5);
-		Operand x = val(w[4])[0];
-		if (x.size != 1)
-			fail("OpGroupNonUniformAllEqual on 64-bit values is not supported");
-		set(res, rt, {emit(IOp::vote_eq, rbool(), {x})});
+		const Type &vt = type(scalar_type(value_type(w[4])));
+		Operand all;
+		for (const Operand &x : val(w[4])) {
+			Operand v = vt.k == Type::K::Bool ? bool_to_int(x) : x;
+			Operand eq = emit(IOp::vote_eq, rbool(), {v}, 0, vt.k == Type::K::Float);
+			all = all.kind == Operand::Kind::none ? eq : emit(IOp::band, rbool(), {all, eq});
+		}
+		set(res, rt, {all});
 		return;
 	}
 	case Op::OpGroupNonUniformBroadcast:
@@ -392,7 +394,7 @@ void Translator::group_op(const Inst &in)
 		std::vector<Operand> r;
 		Operand idx;
 		if (op != Op::OpGroupNonUniformBroadcastFirst) {
-			idx = val(w[5])[0];
+			idx = low_dword(val(w[5])[0]);
 			Operand lane = emit(IOp::lane_id, r32(), {});
 			if (op == Op::OpGroupNonUniformShuffleXor)
 				idx = emit(IOp::ixor, r32(), {lane, idx});
@@ -401,18 +403,22 @@ void Translator::group_op(const Inst &in)
 			else if (op == Op::OpGroupNonUniformShuffleDown)
 				idx = emit(IOp::iadd, r32(), {lane, idx});
 		}
+		auto move32 = [&](Operand v) {
+			if (op == Op::OpGroupNonUniformBroadcastFirst)
+				return emit(IOp::broadcast_first, r32(), {v});
+			if (op == Op::OpGroupNonUniformBroadcast)
+				return emit(IOp::broadcast, r32(), {v, idx});
+			return emit(IOp::shuffle, r32(), {v, idx});
+		};
 		for (const Operand &x : val(w[4])) {
 			bool is_bool = type(scalar_type(rt)).k == Type::K::Bool;
-			if (x.size != 1)
-				fail("subgroup broadcast/shuffle of 64-bit values is not supported");
+			if (x.size == 2) {   // 64-bit: both halves from the same lane
+				Operand lo = move32(emit(IOp::lo32, r32(), {x})), hi = move32(emit(IOp::hi32, r32(), {x}));
+				r.push_back(emit(IOp::pack64, r64(), {lo, hi}));
+				continue;
+			}
 			Operand v = is_bool ? bool_to_int(x) : x;
-			Operand y;
-			if (op == Op::OpGroupNonUniformBroadcastFirst)
-				y = emit(IOp::broadcast_first, r32(), {v});
-			else if (op == Op::OpGroupNonUniformBroadcast)
-				y = emit(IOp::broadcast, r32(), {v, idx});
-			else
-				y = emit(IOp::shuffle, r32(), {v, idx});
+			Operand y = move32(v);
 			r.push_back(is_bool ? to_bool_from_int(y) : y);
 		}
 		set(res, rt, r);
@@ -426,7 +432,7 @@ void Translator::group_op(const Inst &in)
 	case Op::OpGroupNonUniformBallotBitExtract: {
 		need(5);
 		Operand mask = val(w[4])[0];
-		Operand bit = op == Op::OpGroupNonUniformInverseBallot ? emit(IOp::lane_id, r32(), {}) : (need(6), val(w[5])[0]);
+		Operand bit = op == Op::OpGroupNonUniformInverseBallot ? emit(IOp::lane_id, r32(), {}) : (need(6), low_dword(val(w[5])[0]));
 		Operand sh = emit(IOp::ushr, r32(), {mask, bit});
 		set(res, rt, {emit(IOp::ine, rbool(), {emit(IOp::iand, r32(), {sh, Operand::c32(1)}), Operand::c32(0)})});
 		return;
@@ -496,12 +502,22 @@ void Translator::group_op(const Inst &in)
 		if (kind == IOp::count)
 			fail("subgroup group operation " + std::to_string(gop) + " is not supported");
 		bool is_bool = type(scalar_type(rt)).k == Type::K::Bool;
+		// 8/16-bit signed min/max: with the sign bit flipped, the zero-extended values order as
+		// unsigned ones, and the unsigned identities become the narrow signed ones.
+		Operand bias;
+		if (const unsigned nw = narrow_width(rt); nw && (comb == IOp::smin || comb == IOp::smax)) {
+			bias = Operand::c32(1u << (nw - 1));
+			comb = comb == IOp::smin ? IOp::umin : IOp::umax;
+		}
 		std::vector<Operand> r;
 		for (const Operand &x : val(w[5])) {
-			if (x.size != 1)
-				fail("64-bit subgroup arithmetic is not supported");
 			Operand v = is_bool ? bool_to_int(x) : x;
-			Operand y = emit(kind, r32(), {v}, 0, (uint32_t)comb);
+			if (bias.is_const()) {
+				v = emit(IOp::ixor, r32(), {v, bias});
+				r.push_back(emit(IOp::ixor, r32(), {emit(kind, r32(), {v}, 0, (uint32_t)comb), bias}));
+				continue;
+			}
+			Operand y = emit(kind, x.size == 2 ? r64() : r32(), {v}, 0, (uint32_t)comb | (is_half(rt) ? ir::kAuxHalf : 0));
 			r.push_back(is_bool ? to_bool_from_int(y) : y);
 		}
 		set(res, rt, r);

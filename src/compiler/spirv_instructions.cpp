@@ -15,6 +15,29 @@ uint32_t memory_scope_to_fence(uint32_t scope)
 }
 
 
+// The first scalar leaf and the type of the part of a composite of type 't' that the literal
+// indices of OpCompositeExtract / OpCompositeInsert select.
+std::pair<uint32_t, uint32_t> Translator::composite_leaf(uint32_t t, std::span<const uint32_t> indices)
+{
+	uint32_t first = 0;
+	for (uint32_t k : indices) {
+		const Type &ty = type(t);
+		if (ty.k == Type::K::Struct) {
+			if (k >= ty.members.size())
+				fail("composite index out of range");
+			for (uint32_t m = 0; m < k; m++)
+				first += leaf_count(ty.members[m]);
+			t = ty.members[k];
+		} else {
+			if (k >= ty.count)
+				fail("composite index out of range");
+			first += k * leaf_count(ty.elem);
+			t = ty.elem;
+		}
+	}
+	return {first, t};
+}
+
 void Translator::translate(const Inst &in)
 {
 	auto w = in.w;
@@ -24,6 +47,8 @@ void Translator::translate(const Inst &in)
 	};
 	using IOp = IO::Op;
 	Op op = (Op)in.op;
+	if (!narrow_active_ && translate_narrow(in))
+		return;
 	switch (op) {
 	case Op::OpLabel:
 		cur_ = labels_[w[1]];
@@ -80,8 +105,10 @@ void Translator::translate(const Inst &in)
 		if (sel[0].size != 1)
 			fail("64-bit switch selectors are not supported");
 		std::vector<Operand> ops{sel[0], Operand::block(labels_.at(w[2]))};
+		// narrow selectors: the literals of signed types are sign-extended in their word
+		const unsigned nw = narrow_width(value_type(w[1]));
 		for (size_t i = 3; i + 1 < w.size(); i += 2) {
-			ops.push_back(Operand::c32(w[i]));
+			ops.push_back(nw ? narrow_mask(Operand::c32(w[i]), nw) : Operand::c32(w[i]));
 			ops.push_back(Operand::block(labels_.at(w[i + 1])));
 		}
 		emit_void(IOp::switch_, ops);
@@ -121,60 +148,28 @@ void Translator::translate(const Inst &in)
 		return;
 	}
 	case Op::OpAccessChain:
-	case Op::OpInBoundsAccessChain: {
+	case Op::OpInBoundsAccessChain:
+	case Op::OpPtrAccessChain:
+		need(op == Op::OpPtrAccessChain ? 5 : 4);
+		access_chain(in, op == Op::OpPtrAccessChain);
+		return;
+	case Op::OpConvertUToPtr: {
+		// PhysicalStorageBuffer64: the pointer is the 64-bit address
 		need(4);
-		Ptr p = pointer(w[3]);
-		const Var &v = vars_[p.var];
-		bool explicit_layout = v.sc != (uint32_t)spv::StorageClass::Workgroup;
-		for (size_t i = 4; i < w.size(); i++) {
-			const Type &t = type(p.type);
-			const auto &idx = val(w[i]);
-			if (idx.size() != 1 || idx[0].size != 1)
-				fail("access chain index must be a 32-bit scalar");
-			if (t.k == Type::K::Struct) {
-				uint32_t m = (uint32_t)idx[0].value;
-				if (m >= t.members.size())
-					fail("struct member index out of range");
-				uint32_t off = 0;
-				if (explicit_layout) {
-					off = t.member_offsets[m];
-				} else {
-					std::vector<Leaf> dummy;
-					uint32_t o = 0;
-					for (uint32_t k = 0; k <= m; k++) {
-						uint32_t a = align_of(t.members[k]);
-						o = (o + a - 1) / a * a;
-						if (k == m)
-							break;
-						o += size_of(t.members[k], false);
-					}
-					off = o;
-				}
-				p.const_off += off;
-				p.type = t.members[m];
-			} else if (t.k == Type::K::Array || t.k == Type::K::RtArray || t.k == Type::K::Vector) {
-				if (t.row_major && explicit_layout)
-					fail("access to a column of a row_major matrix in a buffer is not supported (load the whole matrix)");
-				uint32_t stride = t.k == Type::K::Vector ? size_of(t.elem, explicit_layout)
-				                  : explicit_layout && t.array_stride ? t.array_stride
-				                                                      : size_of(t.elem, explicit_layout);
-				if (v.sc == (uint32_t)spv::StorageClass::Input && !idx[0].is_const())
-					fail("dynamic indexing of a built-in is not supported");
-				if (idx[0].is_const()) {
-					p.const_off += (uint32_t)idx[0].value * stride;
-				} else {
-					Operand scaled = imul(idx[0], Operand::c32(stride));
-					p.dyn = p.dyn.kind == Operand::Kind::none ? scaled : iadd(p.dyn, scaled);
-				}
-				p.type = t.elem;
-			} else {
-				fail("access chain into a scalar");
-			}
-		}
-		ptrs_[w[2]] = p;
+		if (!is_phys_ptr_type(w[1]))
+			fail("OpConvertUToPtr to a pointer that is not a PhysicalStorageBuffer pointer");
+		Operand x = val(w[3]).at(0);
+		set(w[2], w[1], {x.size == 2 ? x : emit(IOp::zext, r64(), {x})});
 		return;
 	}
-	case Op::OpPtrAccessChain: fail("OpPtrAccessChain is not supported (variable pointers)");
+	case Op::OpConvertPtrToU: {
+		need(4);
+		if (!is_phys_ptr_type(val_type_.at(w[3])))
+			fail("OpConvertPtrToU of a pointer that is not a PhysicalStorageBuffer pointer");
+		Operand x = val(w[3]).at(0);
+		set(w[2], w[1], {rc_of(w[1]).size == 2 ? x : emit(IOp::trunc, r32(), {x})});
+		return;
+	}
 	case Op::OpLoad: {
 		need(4);
 		Ptr p = pointer(w[3]);
@@ -197,6 +192,8 @@ void Translator::translate(const Inst &in)
 	case Op::OpArrayLength: {
 		need(5);
 		Ptr p = pointer(w[3]);
+		if (p.phys)
+			fail("OpArrayLength through a physical storage buffer pointer");
 		const Var &v = vars_[p.var];
 		const Type &st = type(v.type);
 		if (w[4] >= st.members.size())
@@ -212,24 +209,7 @@ void Translator::translate(const Inst &in)
 	}
 	case Op::OpCompositeExtract: {
 		need(5);
-		uint32_t t = val_type_.at(w[3]);
-		uint32_t first = 0;
-		for (size_t i = 4; i < w.size(); i++) {
-			const Type &ty = type(t);
-			uint32_t k = w[i];
-			if (ty.k == Type::K::Struct) {
-				if (k >= ty.members.size())
-					fail("composite index out of range");
-				for (uint32_t m = 0; m < k; m++)
-					first += leaf_count(ty.members[m]);
-				t = ty.members[k];
-			} else {
-				if (k >= ty.count)
-					fail("composite index out of range");
-				first += k * leaf_count(ty.elem);
-				t = ty.elem;
-			}
-		}
+		auto [first, t] = composite_leaf(val_type_.at(w[3]), w.subspan(4));
 		const auto &src = val(w[3]);
 		uint32_t n = leaf_count(t);
 		if (first + n > src.size())
@@ -239,24 +219,7 @@ void Translator::translate(const Inst &in)
 	}
 	case Op::OpCompositeInsert: {
 		need(6);
-		uint32_t t = w[1];
-		uint32_t first = 0;
-		for (size_t i = 5; i < w.size(); i++) {
-			const Type &ty = type(t);
-			uint32_t k = w[i];
-			if (ty.k == Type::K::Struct) {
-				if (k >= ty.members.size())
-					fail("composite index out of range");
-				for (uint32_t m = 0; m < k; m++)
-					first += leaf_count(ty.members[m]);
-				t = ty.members[k];
-			} else {
-				if (k >= ty.count)
-					fail("composite index out of range");
-				first += k * leaf_count(ty.elem);
-				t = ty.elem;
-			}
-		}
+		uint32_t first = composite_leaf(w[1], w.subspan(5)).first;
 		std::vector<Operand> r = val(w[4]);
 		const auto &obj = val(w[3]);
 		if (first + obj.size() > r.size())
@@ -329,22 +292,9 @@ void Translator::translate(const Inst &in)
 		need(4);
 		set(w[2], w[1], val(w[3]));
 		return;
-	case Op::OpBitcast: {
-		need(4);
-		const auto &src = val(w[3]);
-		uint32_t n = leaf_count(w[1]);
-		if (n == src.size()) {
-			std::vector<Operand> r(src.begin(), src.end());
-			set(w[2], w[1], r);
-		} else if (n == 1 && src.size() == 2 && rc_of(w[1]).size == 2) {
-			set(w[2], w[1], {emit(IOp::pack64, r64(), {src[0], src[1]})});
-		} else if (n == 2 && src.size() == 1) {
-			set(w[2], w[1], {emit(IOp::lo32, r32(), {src[0]}), emit(IOp::hi32, r32(), {src[0]})});
-		} else {
-			fail("unsupported OpBitcast shape");
-		}
+	case Op::OpBitcast:
+		bitcast(in);
 		return;
-	}
 	// ---- arithmetic ----
 	case Op::OpIAdd: need(5); set(w[2], w[1], binary(IOp::iadd, w[1], w[3], w[4])); return;
 	case Op::OpISub: need(5); set(w[2], w[1], binary(IOp::isub, w[1], w[3], w[4])); return;
@@ -441,6 +391,14 @@ void Translator::translate(const Inst &in)
 		set(w[2], w[1], r);
 		return;
 	}
+	case Op::OpSDot:
+	case Op::OpUDot:
+	case Op::OpSUDot:
+	case Op::OpSDotAccSat:
+	case Op::OpUDotAccSat:
+	case Op::OpSUDotAccSat:
+		integer_dot(in);
+		return;
 	case Op::OpMatrixTimesVector:
 	case Op::OpVectorTimesMatrix:
 	case Op::OpMatrixTimesMatrix:
@@ -660,7 +618,8 @@ void Translator::translate(const Inst &in)
 	case Op::OpAtomicIIncrement:
 	case Op::OpAtomicIDecrement:
 		need(6);
-		set(w[2], w[1], {atomic(in, op == Op::OpAtomicIIncrement ? 0 : 1, Operand::c32(1), std::nullopt)});
+		set(w[2], w[1], {atomic(in, op == Op::OpAtomicIIncrement ? 0 : 1,
+		                        rc_of(w[1]).size == 2 ? Operand::c64(1) : Operand::c32(1), std::nullopt)});
 		return;
 	case Op::OpAtomicCompareExchange:
 		need(9);

@@ -28,6 +28,11 @@ Operand Translator::desc_size(uint32_t set, uint32_t binding)
 	return b;
 }
 
+Operand Translator::desc_table()
+{
+	return emit_prologue(IO::Op::user_data, RegClass{Bank::undecided, 2, false}, {}, abi::kDescTableSgpr);
+}
+
 Operand Translator::push_base()
 {
 	if (!push_base_)
@@ -40,6 +45,12 @@ Operand Translator::workgroup_id(unsigned d)
 	Operand id = emit(IO::Op::workgroup_id, r32(), {}, d);
 	Operand base = emit(IO::Op::user_data, r32(), {}, abi::kBaseWorkgroupSgpr + d);
 	return iadd(id, base);
+}
+
+Operand Translator::local_invocation_index()
+{
+	auto lid = [&](unsigned d) { return wg_[d] == 1 ? Operand::c32(0) : emit(IO::Op::local_id, r32(), {}, d); };
+	return iadd(iadd(imul(lid(2), Operand::c32(wg_[0] * wg_[1])), imul(lid(1), Operand::c32(wg_[0]))), lid(0));
 }
 
 std::vector<Operand> Translator::load_builtin(const Var &v, uint32_t type_id)
@@ -64,9 +75,7 @@ std::vector<Operand> Translator::load_builtin(const Var &v, uint32_t type_id)
 	case B::GlobalInvocationId:
 		r = vec3([&](unsigned d) { return iadd(imul(workgroup_id(d), Operand::c32(wg_[d])), lid(d)); });
 		break;
-	case B::LocalInvocationIndex:
-		r = {iadd(iadd(imul(lid(2), Operand::c32(wg_[0] * wg_[1])), imul(lid(1), Operand::c32(wg_[0]))), lid(0))};
-		break;
+	case B::LocalInvocationIndex: r = {local_invocation_index()}; break;
 	case B::WorkgroupSize: r = vec3([&](unsigned d) { return Operand::c32(wg_[d]); }); break;
 	case B::SubgroupSize: r = {Operand::c32(MICA_WAVE_SIZE)}; break;
 	case B::SubgroupLocalInvocationId: r = {emit(IO::Op::lane_id, r32(), {})}; break;
@@ -110,18 +119,174 @@ Ptr Translator::pointer(uint32_t id)
 	if (it != ptrs_.end())
 		return it->second;
 	auto vit = vars_.find(id);
-	if (vit == vars_.end())
-		fail("use of %" + std::to_string(id) + " as a pointer: only module-scope variables and access chains are supported");
-	Ptr p;
-	p.var = id;
-	p.type = vit->second.type;
-	return p;
+	if (vit != vars_.end()) {
+		Ptr p;
+		p.var = id;
+		p.type = vit->second.type;
+		return p;
+	}
+	// A physical pointer value (OpConvertUToPtr, OpBitcast, a load, a phi, a select, ...).
+	auto tit = val_type_.find(id);
+	if (tit != val_type_.end() && is_phys_ptr_type(tit->second)) {
+		Ptr p;
+		p.phys = true;
+		p.addr = val(id).at(0);
+		p.type = type(tit->second).elem;
+		return p;
+	}
+	fail("use of %" + std::to_string(id) +
+	     " as a pointer: only module-scope variables, access chains and physical storage buffer pointers are supported");
+}
+
+bool Translator::robust_checked(const Ptr &p)
+{
+	if (!robust_ || p.phys)
+		return false;   // physical-pointer accesses are not checked (Vulkan robustBufferAccess)
+	const uint32_t sc = vars_[p.var].sc;
+	return sc == (uint32_t)spv::StorageClass::StorageBuffer || sc == (uint32_t)spv::StorageClass::Uniform;
+}
+
+// Robust buffer access: whether bytes [dyn, dyn + end) of the descriptor's buffer are all inside
+// its size ('end' includes the constant offset).
+Operand Translator::in_bounds(const Ptr &p, uint32_t end)
+{
+	const Var &v = vars_[p.var];
+	Operand size = desc_size(v.set, v.binding);
+	Operand ok = emit(IO::Op::ule, rbool(), {Operand::c32(end), size});
+	if (p.dyn.kind != Operand::Kind::none)
+		ok = emit(IO::Op::band, rbool(), {ok, emit(IO::Op::ule, rbool(), {p.dyn, emit(IO::Op::isub, r32(), {size, Operand::c32(end)})})});
+	if (p.wrapped.kind != Operand::Kind::none)
+		ok = emit(IO::Op::band, rbool(), {ok, emit(IO::Op::bnot, rbool(), {p.wrapped})});
+	return ok;
+}
+
+// base + dynamic offset (+ the constant offset) of a physical pointer as one 64-bit value.
+Operand Translator::phys_address(const Ptr &p, bool with_const_off)
+{
+	Operand a = p.addr;
+	if (p.dyn.kind != Operand::Kind::none)
+		a = emit(IO::Op::iadd, r64(), {a, p.dyn});
+	if (with_const_off && p.const_off)
+		a = emit(IO::Op::iadd, r64(), {a, Operand::c64(p.const_off)});
+	return a;
+}
+
+// OpAccessChain / OpInBoundsAccessChain / OpPtrAccessChain (physical pointers only: the
+// element index steps by the pointer type's ArrayStride).
+void Translator::access_chain(const Inst &in, bool ptr_chain)
+{
+	auto w = in.w;
+	Ptr p = pointer(w[3]);
+	const bool input = !p.phys && vars_[p.var].sc == (uint32_t)spv::StorageClass::Input;
+	const bool layout = explicit_layout(p);
+	// Adds index * stride to the pointer's offset.
+	auto step = [&](const Operand &idx, uint32_t stride) {
+		if (p.phys) {
+			int64_t c = 0;
+			if (idx.is_const()) {
+				c = idx.size == 2 ? (int64_t)idx.value : (int64_t)(int32_t)(uint32_t)idx.value;
+				int64_t total = (int64_t)p.const_off + c * (int64_t)stride;
+				if (total >= 0 && total < (1 << 20)) {
+					p.const_off = (uint32_t)total;
+					return;
+				}
+			}
+			Operand scaled = idx.is_const() ? Operand::c64((uint64_t)(c * (int64_t)stride))
+			                 : emit(IO::Op::imul, r64(), {idx.size == 2 ? idx : emit(IO::Op::sext, r64(), {idx}), Operand::c64(stride)});
+			p.dyn = p.dyn.kind == Operand::Kind::none ? scaled : emit(IO::Op::iadd, r64(), {p.dyn, scaled});
+			return;
+		}
+		if (idx.size != 1)
+			fail("access chain index must be a 32-bit scalar");
+		if (input && !idx.is_const())
+			fail("dynamic indexing of a built-in is not supported");
+		if (idx.is_const()) {
+			p.const_off += (uint32_t)idx.value * stride;
+			return;
+		}
+		Operand scaled = imul(idx, Operand::c32(stride));
+		Operand sum = p.dyn.kind == Operand::Kind::none ? scaled : iadd(p.dyn, scaled);
+		if (robust_checked(p)) {
+			// The 32-bit offset must not wrap into the buffer: index * stride and the sum are checked.
+			auto either = [&](Operand a, Operand b) { return a.kind == Operand::Kind::none ? b : emit(IO::Op::bor, rbool(), {a, b}); };
+			if (stride > 1)
+				p.wrapped = either(p.wrapped, emit(IO::Op::ult, rbool(), {Operand::c32(0xffffffffu / stride), idx}));
+			if (p.dyn.kind != Operand::Kind::none)
+				p.wrapped = either(p.wrapped, emit(IO::Op::ult, rbool(), {sum, scaled}));
+		}
+		p.dyn = sum;
+	};
+	size_t first = 4;
+	if (ptr_chain) {
+		if (!p.phys)
+			fail("OpPtrAccessChain on a non-physical pointer is not supported (capability VariablePointers)");
+		uint32_t base_type = val_type_.at(w[3]);
+		if (!has_deco(base_type, spv::Decoration::ArrayStride))
+			fail("OpPtrAccessChain through a pointer type without ArrayStride");
+		const auto &idx = val(w[4]);
+		if (idx.size() != 1)
+			fail("OpPtrAccessChain element index must be a scalar");
+		step(signed_index(w[4]), deco_arg(base_type, spv::Decoration::ArrayStride));
+		first = 5;
+	}
+	for (size_t i = first; i < w.size(); i++) {
+		const Type &t = type(p.type);
+		if (val(w[i]).size() != 1)
+			fail("access chain index must be a scalar");
+		const std::vector<Operand> idx = {signed_index(w[i])};
+		if (t.k == Type::K::Struct) {
+			if (!idx[0].is_const())
+				fail("struct member index must be a constant");
+			uint32_t m = (uint32_t)idx[0].value;
+			if (m >= t.members.size())
+				fail("struct member index out of range");
+			uint32_t off = 0;
+			if (layout) {
+				off = t.member_offsets[m];
+			} else {
+				for (uint32_t k = 0; k <= m; k++) {
+					uint32_t a = align_of(t.members[k]);
+					off = (off + a - 1) / a * a;
+					if (k == m)
+						break;
+					off += size_of(t.members[k], false);
+				}
+			}
+			p.const_off += off;
+			p.type = t.members[m];
+		} else if (t.k == Type::K::Array || t.k == Type::K::RtArray || t.k == Type::K::Vector) {
+			if (t.row_major && layout)
+				fail("access to a column of a row_major matrix in a buffer is not supported (load the whole matrix)");
+			uint32_t stride = t.k == Type::K::Vector ? size_of(t.elem, layout)
+			                  : layout && t.array_stride ? t.array_stride
+			                                             : size_of(t.elem, layout);
+			step(idx[0], stride);
+			p.type = t.elem;
+		} else {
+			fail("access chain into a scalar");
+		}
+	}
+	ptrs_[w[2]] = p;
+	if (p.phys)   // also a value: phis, selects, stores and conversions of the pointer
+		set(w[2], w[1], {phys_address(p, true)});
 }
 
 std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 {
-	const Var &v = vars_[ptr.var];
 	using SC = spv::StorageClass;
+	std::vector<Leaf> ls;
+	if (ptr.phys) {
+		// Physical storage buffer: base address in a register pair (per lane when divergent).
+		leaves(type_id, true, ptr.const_off, ls);
+		Operand base = phys_address(ptr, false);
+		std::vector<Operand> r;
+		for (const Leaf &l : ls) {
+			Operand x = emit(IO::Op::load_global, l.bytes == 8 ? r64() : r32(), {base, Operand::c32(0)}, l.offset, l.bytes);
+			r.push_back(l.is_bool ? to_bool_from_int(x) : x);
+		}
+		return r;
+	}
+	const Var &v = vars_[ptr.var];
 	if ((SC)v.sc == SC::Input) {
 		if (ptr.var != 0 && (ptr.const_off || ptr.dyn.kind != Operand::Kind::none)) {
 			// Component of a built-in vector: load it whole and pick.
@@ -135,11 +300,22 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 		}
 		return load_builtin(v, type_id);
 	}
-	bool explicit_layout = (SC)v.sc != SC::Workgroup;
-	std::vector<Leaf> ls;
-	leaves(type_id, explicit_layout, ptr.const_off, ls);
+	leaves(type_id, explicit_layout(ptr), ptr.const_off, ls);
 	Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;
 	std::vector<Operand> r;
+	if (robust_checked(ptr)) {
+		// Out of bounds: read the (always mapped) descriptor table instead and return 0.
+		Operand ok = in_bounds(ptr, access_end(ls));
+		Operand base = emit(IO::Op::select, r64(), {ok, desc_base(v.set, v.binding), desc_table()});
+		for (const Leaf &l : ls) {
+			RegClass rc = l.bytes == 8 ? r64() : r32();
+			Operand off = emit(IO::Op::select, r32(), {ok, iadd(dyn, Operand::c32(l.offset)), Operand::c32(0)});
+			Operand x = emit((SC)v.sc == SC::StorageBuffer ? IO::Op::load_global : IO::Op::load_const, rc, {base, off}, 0, l.bytes);
+			x = emit(IO::Op::select, rc, {ok, x, l.bytes == 8 ? Operand::c64(0) : Operand::c32(0)});
+			r.push_back(l.is_bool ? to_bool_from_int(x) : x);
+		}
+		return r;
+	}
 	for (const Leaf &l : ls) {
 		RegClass rc = l.bytes == 8 ? r64() : r32();
 		Operand x;
@@ -165,55 +341,79 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 
 void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Operand> &value)
 {
-	const Var &v = vars_[ptr.var];
 	using SC = spv::StorageClass;
+	const uint32_t sc = ptr.phys ? (uint32_t)SC::PhysicalStorageBuffer : vars_[ptr.var].sc;
 	std::vector<Leaf> ls;
-	leaves(type_id, (SC)v.sc != SC::Workgroup, ptr.const_off, ls);
+	leaves(type_id, explicit_layout(ptr), ptr.const_off, ls);
 	if (ls.size() != value.size())
 		fail("store of a value whose shape does not match the pointer");
 	Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;
+	Operand base = ptr.phys ? phys_address(ptr, false) : Operand{};
+	// Robust access: out-of-bounds stores are not performed (predicated on the bounds check).
+	Operand ok = robust_checked(ptr) ? in_bounds(ptr, access_end(ls)) : Operand{};
 	for (size_t i = 0; i < ls.size(); i++) {
 		Operand x = ls[i].is_bool ? bool_to_int(value[i]) : value[i];
-		switch ((SC)v.sc) {
-		case SC::StorageBuffer:
-			emit_void(IO::Op::store_global, {desc_base(v.set, v.binding), dyn, x}, ls[i].offset, ls[i].bytes);
+		switch ((SC)sc) {
+		case SC::PhysicalStorageBuffer:
+			emit_void(IO::Op::store_global, {base, Operand::c32(0), x}, ls[i].offset, ls[i].bytes);
 			break;
+		case SC::StorageBuffer: {
+			const Var &v = vars_[ptr.var];
+			if (ok.kind != Operand::Kind::none)
+				emit_void(IO::Op::store_global, {desc_base(v.set, v.binding), dyn, x, ok}, ls[i].offset,
+				          ls[i].bytes | ir::kAuxPredicated);
+			else
+				emit_void(IO::Op::store_global, {desc_base(v.set, v.binding), dyn, x}, ls[i].offset, ls[i].bytes);
+			break;
+		}
 		case SC::Workgroup:
-			emit_void(IO::Op::store_shared, {dyn, x}, ls[i].offset + v.shared_offset, ls[i].bytes);
+			emit_void(IO::Op::store_shared, {dyn, x}, ls[i].offset + vars_[ptr.var].shared_offset, ls[i].bytes);
 			break;
 		default:
-			fail("store to storage class " + spirv_named(spirv_storage_class_name(v.sc), v.sc) + " is not supported");
+			fail("store to storage class " + spirv_named(spirv_storage_class_name(sc), sc) + " is not supported");
 		}
 	}
 }
 
+// Atomic read-modify-write on a 32- or 64-bit integer (or f32 add); the result width is the
+// pointee's. kind: the IR atomic kind (imm of atomic_*: 0 add .. 9 swap, 10 cmpswap, 11 add_f32).
 Operand Translator::atomic(const Inst &in, uint32_t kind, Operand data, std::optional<Operand> cmp)
 {
 	auto w = in.w;
 	Ptr ptr = pointer(w[3]);
-	const Var &v = vars_[ptr.var];
 	const Type &t = type(ptr.type);
 	if (t.k != Type::K::Int && t.k != Type::K::Float)
 		fail("atomic on a non-scalar");
-	if (t.width != 32)
-		fail("64-bit atomics are not supported yet");
+	if (t.width != 32 && t.width != 64)
+		fail(std::to_string(t.width) + "-bit atomics are not supported");
+	if (t.width == 64 && kind == 11)
+		fail("64-bit float atomic add is not supported (capability AtomicFloat64AddEXT)");
 	Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;
 	std::vector<Operand> ops;
 	IO::Op op;
 	using SC = spv::StorageClass;
-	if ((SC)v.sc == SC::StorageBuffer) {
+	const uint32_t sc = ptr.phys ? (uint32_t)SC::PhysicalStorageBuffer : vars_[ptr.var].sc;
+	if ((SC)sc == SC::PhysicalStorageBuffer) {
+		op = IO::Op::atomic_global;
+		ops = {phys_address(ptr, false), Operand::c32(0), data};
+	} else if ((SC)sc == SC::StorageBuffer) {
+		const Var &v = vars_[ptr.var];
 		op = IO::Op::atomic_global;
 		ops = {desc_base(v.set, v.binding), dyn, data};
-	} else if ((SC)v.sc == SC::Workgroup) {
+	} else if ((SC)sc == SC::Workgroup) {
 		op = IO::Op::atomic_shared;
 		ops = {dyn, data};
-		ptr.const_off += v.shared_offset;
+		ptr.const_off += vars_[ptr.var].shared_offset;
 	} else {
-		fail("atomics on storage class " + spirv_named(spirv_storage_class_name(v.sc), v.sc) + " are not supported");
+		fail("atomics on storage class " + spirv_named(spirv_storage_class_name(sc), sc) + " are not supported");
 	}
 	if (cmp)
 		ops.push_back(*cmp);
-	return emit(op, r32(), ops, ptr.const_off, kind);
+	if (robust_checked(ptr)) {   // out-of-bounds atomics are not performed
+		ops.push_back(in_bounds(ptr, ptr.const_off + t.width / 8));
+		kind |= ir::kAuxPredicated;
+	}
+	return emit(op, t.width == 64 ? r64() : r32(), ops, ptr.const_off, kind);
 }
 
 } // namespace mica::compiler::spirv_detail

@@ -37,6 +37,18 @@ void request_unroll(std::vector<uint32_t> &w)
 	}
 }
 
+// Promotes function-scope variables to SSA values: access chains on locals into
+// insert/extract, aggregates split into scalars, loads and stores forwarded, SSA rewrite, DCE.
+spvtools::Optimizer &register_promotion(spvtools::Optimizer &o)
+{
+	return o.RegisterPass(spvtools::CreateLocalAccessChainConvertPass())
+		.RegisterPass(spvtools::CreateScalarReplacementPass())
+		.RegisterPass(spvtools::CreateLocalSingleBlockLoadStoreElimPass())
+		.RegisterPass(spvtools::CreateLocalSingleStoreElimPass())
+		.RegisterPass(spvtools::CreateSSARewritePass())
+		.RegisterPass(spvtools::CreateAggressiveDCEPass());
+}
+
 } // namespace
 
 
@@ -114,13 +126,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 		.RegisterPass(spvtools::CreateMergeReturnPass())
 		.RegisterPass(spvtools::CreateInlineExhaustivePass())
 		.RegisterPass(spvtools::CreateEliminateDeadFunctionsPass())
-		.RegisterPass(spvtools::CreatePrivateToLocalPass())
-		.RegisterPass(spvtools::CreateLocalAccessChainConvertPass())
-		.RegisterPass(spvtools::CreateScalarReplacementPass())
-		.RegisterPass(spvtools::CreateLocalSingleBlockLoadStoreElimPass())
-		.RegisterPass(spvtools::CreateLocalSingleStoreElimPass())
-		.RegisterPass(spvtools::CreateSSARewritePass())
-		.RegisterPass(spvtools::CreateAggressiveDCEPass())
+		.RegisterPass(spvtools::CreatePrivateToLocalPass());
+	register_promotion(opt)
 		.RegisterPass(spvtools::CreateScalarReplacementPass())
 		.RegisterPass(spvtools::CreateSSARewritePass());
 	if (opt_level > 0)
@@ -144,13 +151,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 		again.RegisterPass(spvtools::CreateLoopUnrollPass(true))
 			.RegisterPass(spvtools::CreateCCPPass())
 			.RegisterPass(spvtools::CreateSimplificationPass())
-			.RegisterPass(spvtools::CreateDeadBranchElimPass())
-			.RegisterPass(spvtools::CreateLocalAccessChainConvertPass())
-			.RegisterPass(spvtools::CreateScalarReplacementPass())
-			.RegisterPass(spvtools::CreateLocalSingleBlockLoadStoreElimPass())
-			.RegisterPass(spvtools::CreateLocalSingleStoreElimPass())
-			.RegisterPass(spvtools::CreateSSARewritePass())
-			.RegisterPass(spvtools::CreateAggressiveDCEPass())
+			.RegisterPass(spvtools::CreateDeadBranchElimPass());
+		register_promotion(again)
 			.RegisterPass(spvtools::CreateBlockMergePass())
 			.RegisterPass(spvtools::CreateDeadBranchElimPass())
 			.RegisterPass(spvtools::CreateAggressiveDCEPass());

@@ -1,6 +1,7 @@
 // SPIR-V -> mid-level IR. Values are flattened to scalar leaves (a vec4 is four temporaries),
 // pointers are tracked symbolically (variable + byte offset), and memory accesses become
 // load/store operations on descriptor base + offset (binding model in spirv_to_ir.h).
+#include "mica/compiler/compiler.h"
 #include "spirv_translator.h"
 
 namespace mica::compiler::spirv_detail {
@@ -39,7 +40,17 @@ void Translator::check_capability(uint32_t cap)
 	case C::Shader:
 	case C::Matrix:   // declared by every GLSL module; matrix types themselves are refused
 	case C::Int64:
+	case C::Int64Atomics:
 	case C::Float64:
+	case C::Int8:
+	case C::Int16:
+	case C::Float16:
+	case C::StorageBuffer8BitAccess:
+	case C::UniformAndStorageBuffer8BitAccess:
+	case C::StoragePushConstant8:
+	case C::StorageBuffer16BitAccess:
+	case C::UniformAndStorageBuffer16BitAccess:
+	case C::StoragePushConstant16:
 	case C::GroupNonUniform:
 	case C::GroupNonUniformVote:
 	case C::GroupNonUniformBallot:
@@ -48,6 +59,12 @@ void Translator::check_capability(uint32_t cap)
 	case C::GroupNonUniformShuffleRelative:
 	case C::VulkanMemoryModel:
 	case C::VulkanMemoryModelDeviceScope:
+	case C::PhysicalStorageBufferAddresses:
+	case C::DotProduct:
+	case C::DotProductInputAll:
+	case C::DotProductInput4x8BitPacked:
+	case C::DotProductInput4x8Bit:   // i8vec4 operands (Int8)
+	case C::DemoteToHelperInvocation:   // the instruction itself is fragment-only: the validator refuses it
 		return;
 	case C::Kernel:
 	case C::Addresses:
@@ -58,15 +75,57 @@ void Translator::check_capability(uint32_t cap)
 	}
 }
 
+} // namespace mica::compiler::spirv_detail
+
+namespace mica::compiler {
+
+// Kept next to check_capability(): every entry is what that switch and the translator accept.
+const ShaderFeatures &shader_features()
+{
+	static const ShaderFeatures f = [] {
+		ShaderFeatures x;
+		x.int64 = true;
+		x.float64 = true;
+		x.int8 = true;
+		x.int16 = true;
+		x.float16 = true;
+		x.storage_buffer_8bit = true;
+		x.storage_buffer_16bit = true;
+		x.subgroup_extended_types = true;
+		x.shader_buffer_int64_atomics = true;
+		x.shader_shared_int64_atomics = true;
+		x.buffer_device_address = true;
+		x.integer_dot_product = true;
+		x.zero_initialize_workgroup_memory = true;
+		x.subgroup_broadcast_dynamic_id = true;
+		x.demote_to_helper_invocation = true;
+		x.terminate_invocation = true;
+		x.vulkan_memory_model = true;
+		x.vulkan_memory_model_device_scope = true;
+		x.robust_buffer_access = true;
+		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20;
+		return x;
+	}();
+	return f;
+}
+
+} // namespace mica::compiler
+
+namespace mica::compiler::spirv_detail {
+
 RegClass Translator::rc_of(uint32_t type_id)
 {
 	const Type &t = type(scalar_type(type_id));
 	switch (t.k) {
 	case Type::K::Bool: return rbool();
+	case Type::K::Pointer:
+		if (is_phys_ptr_type(scalar_type(type_id)))
+			return r64();
+		fail("pointer values other than PhysicalStorageBuffer pointers are not supported (variable pointers)");
 	case Type::K::Int:
 	case Type::K::Float:
-		if (t.width == 32)
-			return r32();
+		if (t.width == 32 || t.width == 16 || (t.k == Type::K::Int && t.width == 8))
+			return r32();   // 8/16-bit values: zero-extended (spirv_narrow.cpp)
 		if (t.width == 64)
 			return r64();
 		fail(std::to_string(t.width) + "-bit types are not supported");
@@ -100,6 +159,10 @@ uint32_t Translator::leaf_count(uint32_t type_id)
 	case Type::K::Bool:
 	case Type::K::Int:
 	case Type::K::Float: return 1;
+	case Type::K::Pointer:
+		if (t.storage != (uint32_t)spv::StorageClass::PhysicalStorageBuffer)
+			fail("pointer values other than PhysicalStorageBuffer pointers are not supported (variable pointers)");
+		return 1;
 	case Type::K::Vector: return t.count;
 	case Type::K::Array: {
 		uint64_t n = (uint64_t)t.count * leaf_count(t.elem);
@@ -126,6 +189,7 @@ uint32_t Translator::align_of(uint32_t type_id)
 	case Type::K::Bool: return 4;
 	case Type::K::Int:
 	case Type::K::Float: return t.width / 8;
+	case Type::K::Pointer: return 8;
 	case Type::K::Vector:
 	case Type::K::Array:
 	case Type::K::RtArray: return align_of(t.elem);
@@ -170,6 +234,8 @@ uint32_t Translator::size_of(uint32_t type_id, bool explicit_layout)
 		return 4;
 	if (t.k == Type::K::Int || t.k == Type::K::Float)
 		return t.width / 8;
+	if (t.k == Type::K::Pointer && t.storage == (uint32_t)spv::StorageClass::PhysicalStorageBuffer)
+		return 8;
 	fail("type %" + std::to_string(type_id) + " has no memory layout");
 }
 
@@ -180,9 +246,14 @@ void Translator::leaves(uint32_t type_id, bool explicit_layout, uint32_t base, s
 	case Type::K::Bool: out.push_back({base, 4, true}); return;
 	case Type::K::Int:
 	case Type::K::Float:
-		if (t.width != 32 && t.width != 64)
+		if (t.width != 32 && t.width != 64 && !(t.k == Type::K::Int && t.width == 8) && t.width != 16)
 			fail(std::to_string(t.width) + "-bit memory accesses are not supported");
 		out.push_back({base, t.width / 8, false});
+		return;
+	case Type::K::Pointer:
+		if (t.storage != (uint32_t)spv::StorageClass::PhysicalStorageBuffer)
+			fail("only PhysicalStorageBuffer pointers can be stored in memory");
+		out.push_back({base, 8, false});
 		return;
 	case Type::K::Vector:
 		for (uint32_t i = 0; i < t.count; i++)
@@ -251,8 +322,10 @@ void Translator::run(const std::string &entry_name)
 			break;
 		case Op::OpMemoryModel:
 			need(3);
-			if (w[1] != (uint32_t)spv::AddressingModel::Logical)
-				fail("unsupported addressing model (physical pointers are not supported yet)");
+			if (w[1] != (uint32_t)spv::AddressingModel::Logical &&
+			    w[1] != (uint32_t)spv::AddressingModel::PhysicalStorageBuffer64)
+				fail("unsupported addressing model " + std::to_string(w[1]) +
+				     " (Logical and PhysicalStorageBuffer64 are supported)");
 			break;
 		case Op::OpEntryPoint: {
 			need(4);
@@ -294,13 +367,13 @@ void Translator::run(const std::string &entry_name)
 		case Op::OpTypeInt:
 			need(4);
 			types_[w[1]] = Type{Type::K::Int, w[2], 0, 0, 0, 0, w[3] != 0, {}, {}};
-			if (w[2] != 32 && w[2] != 64)
+			if (w[2] != 8 && w[2] != 16 && w[2] != 32 && w[2] != 64)
 				fail(std::to_string(w[2]) + "-bit integer types are not supported");
 			break;
 		case Op::OpTypeFloat:
 			need(3);
 			types_[w[1]] = Type{Type::K::Float, w[2], 0, 0, 0, 0, false, {}, {}};
-			if (w[2] != 32 && w[2] != 64)
+			if (w[2] != 16 && w[2] != 32 && w[2] != 64)   // 16: spirv_narrow.cpp
 				fail(std::to_string(w[2]) + "-bit float types are not supported");
 			break;
 		case Op::OpTypeVector: {
@@ -392,6 +465,8 @@ void Translator::run(const std::string &entry_name)
 			if (t.width == 64) {
 				need(5);
 				set(w[2], w[1], {Operand::c64(w[3] | ((uint64_t)w[4] << 32))});
+			} else if (t.width < 32) {
+				set(w[2], w[1], {narrow_mask(Operand::c32(w[3]), t.width)});   // signed: sign-extended in the word
 			} else {
 				set(w[2], w[1], {Operand::c32(w[3])});
 			}
@@ -438,8 +513,11 @@ void Translator::run(const std::string &entry_name)
 			v.sc = w[3];
 			const Type &pt = type(w[1]);
 			v.type = pt.elem;
-			if (w.size() > 4)
-				fail("initialisers on module-scope variables are not supported");
+			if (w.size() > 4) {
+				if (v.sc != (uint32_t)spv::StorageClass::Workgroup)
+					fail("initialisers on module-scope variables other than Workgroup ones are not supported");
+				shared_inits_.push_back({w[2], w[4]});   // shaderZeroInitializeWorkgroupMemory
+			}
 			if (has_deco(w[2], spv::Decoration::BuiltIn))
 				v.builtin = (int)deco_arg(w[2], spv::Decoration::BuiltIn);
 			v.set = has_deco(w[2], spv::Decoration::DescriptorSet) ? deco_arg(w[2], spv::Decoration::DescriptorSet) : 0;
@@ -489,7 +567,12 @@ void Translator::run(const std::string &entry_name)
 			functions.push_back({fn_start, idx});
 			in_fn = false;
 			break;
-		case Op::OpTypeForwardPointer: fail("physical storage buffer pointers are not supported yet");
+		case Op::OpTypeForwardPointer:
+			// The pointer type itself follows (OpTypePointer); types are looked up lazily.
+			need(3);
+			if (w[2] != (uint32_t)spv::StorageClass::PhysicalStorageBuffer)
+				fail("OpTypeForwardPointer to a storage class other than PhysicalStorageBuffer");
+			break;
 		default:
 			break;
 		}
@@ -528,6 +611,7 @@ void Translator::translate_function(size_t first, size_t last)
 	}
 	for (size_t i = first + 1; i < last; i++)
 		translate(insts_[i]);
+	initialise_shared();
 	// Phi operands may name values defined later (back edges): resolve now.
 	for (const PendingPhi &ph : phis_) {
 		Instr &ins = p_.blocks[ph.block].instrs[ph.instr_index];
@@ -546,6 +630,49 @@ void Translator::translate_function(size_t first, size_t last)
 	auto &entry = p_.blocks[0].instrs;
 	entry.insert(entry.begin(), prologue_.begin(), prologue_.end());
 	p_.recompute_preds();
+}
+
+// Workgroup variables with an initialiser (OpConstantNull, the only one Vulkan allows) are zeroed before
+// the entry point's code, then a workgroup barrier. Zero ranges are cleared cooperatively: each
+// invocation stores the dwords local_index, local_index + N, ... (clamped to the last dword, so
+// no branch is needed: a clamped store writes the same zero again).
+void Translator::initialise_shared()
+{
+	if (shared_inits_.empty())
+		return;
+	std::vector<Instr> body = std::move(p_.blocks[0].instrs);
+	p_.blocks[0].instrs.clear();
+	const uint32_t saved_cur = cur_;
+	cur_ = 0;
+	const uint32_t invocations = wg_[0] * wg_[1] * wg_[2];
+	const Operand byte_index = imul(local_invocation_index(), Operand::c32(4));
+	for (auto [var_id, init_id] : shared_inits_) {
+		const Var &v = vars_.at(var_id);
+		const auto &value = val(init_id);
+		std::vector<Leaf> ls;
+		leaves(v.type, false, 0, ls);
+		if (ls.size() != value.size())
+			fail("Workgroup variable initialiser does not match the variable's type");
+		// Vulkan allows only OpConstantNull here (VUID-StandaloneSpirv-OpVariable-04734).
+		if (!std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; }))
+			fail("Workgroup variable initialisers other than OpConstantNull are not supported");
+		const uint32_t dwords = (size_of(v.type, false) + 3) / 4;
+		const uint32_t rounds = (dwords + invocations - 1) / invocations;
+		if (rounds > 256)
+			fail("zero-initialising a " + std::to_string(dwords * 4) + "-byte Workgroup variable with " +
+			     std::to_string(invocations) + " invocations needs more than 256 stores per invocation");
+		for (uint32_t k = 0; k < rounds; k++) {
+			Operand off = iadd(byte_index, Operand::c32(k * invocations * 4));
+			if ((uint64_t)(k + 1) * invocations > dwords)
+				off = emit(IO::Op::umin, r32(), {off, Operand::c32((dwords - 1) * 4)});
+			emit_void(IO::Op::store_shared, {off, Operand::c32(0)}, v.shared_offset, 4);
+		}
+	}
+	emit_void(IO::Op::memory_barrier, {}, MICA_SCOPE_WORKGROUP);
+	emit_void(IO::Op::barrier, {});
+	auto &entry = p_.blocks[0].instrs;
+	entry.insert(entry.end(), std::make_move_iterator(body.begin()), std::make_move_iterator(body.end()));
+	cur_ = saved_cur;
 }
 
 std::vector<Operand> Translator::unary(IO::Op op, uint32_t rt, uint32_t a)
@@ -580,10 +707,10 @@ std::vector<Operand> Translator::binary(IO::Op op, uint32_t rt, uint32_t a, uint
 namespace mica::compiler {
 
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
-                 std::string &error)
+                 std::string &error, bool robust_buffer_access)
 {
 	try {
-		spirv_detail::Translator t(words, out);
+		spirv_detail::Translator t(words, out, robust_buffer_access);
 		t.run(entry_point);
 	} catch (const spirv_detail::Fail &f) {
 		error = f.msg;

@@ -22,7 +22,9 @@ constexpr unsigned kBindingsPerSet = 32;
 constexpr unsigned kMaxSets = 4;
 } // namespace abi
 
+// robust_buffer_access: storage/uniform buffer accesses through descriptors are bounds-checked
+// against the descriptor's size (Options::robust_buffer_access).
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
-                 std::string &error);
+                 std::string &error, bool robust_buffer_access = false);
 
 } // namespace mica::compiler

@@ -3,11 +3,15 @@
 //   spirv_memory.cpp      binding model: descriptors, built-ins, pointers, loads/stores/atomics
 //   spirv_instructions.cpp  function bodies: control flow, arithmetic, composites, conversions
 //   spirv_extended.cpp    GLSL.std.450 and subgroup (GroupNonUniform) instructions
+//   spirv_integer_dot.cpp SPV_KHR_integer_dot_product
+//   spirv_narrow.cpp      8/16-bit integers, OpBitcast
 #pragma once
 
 #include <spirv/unified1/GLSL.std.450.h>
+#define SPV_ENABLE_UTILITY_CODE   // spv::HasResultAndType
 #include <spirv/unified1/spirv.hpp11>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <optional>
@@ -50,26 +54,32 @@ struct Var {
 	uint32_t shared_offset = 0;
 };
 
+// A pointer: either symbolic (a module-scope variable + byte offset) or physical
+// (PhysicalStorageBuffer: a 64-bit address value + byte offset, 'phys').
 struct Ptr {
-	uint32_t var = 0, type = 0;    // root variable, pointee type
+	uint32_t var = 0, type = 0;    // root variable (symbolic only), pointee type
 	uint32_t const_off = 0;        // byte offset, constant part
-	Operand dyn;                   // dynamic part (Kind::none if zero)
+	Operand dyn;                   // dynamic part (Kind::none if zero; 64-bit for physical pointers)
+	bool phys = false;
+	Operand addr;                  // physical: the 64-bit base address
+	Operand wrapped;               // robust access: boolean, the 32-bit dynamic offset overflowed
 };
 
 struct Leaf {
 	uint32_t offset;
-	uint32_t bytes;                // 4 or 8
+	uint32_t bytes;                // 1, 2 (8/16-bit integers), 4 or 8
 	bool is_bool;
 };
 
 class Translator {
 public:
-	Translator(std::span<const uint32_t> w, Program &p) : words_(w), p_(p) {}
+	Translator(std::span<const uint32_t> w, Program &p, bool robust) : words_(w), p_(p), robust_(robust) {}
 	void run(const std::string &entry_name);
 
 private:
 	std::span<const uint32_t> words_;
 	Program &p_;
+	bool robust_ = false;   // Options::robust_buffer_access
 	std::unordered_map<uint32_t, Type> types_;
 	std::unordered_map<uint32_t, std::vector<Operand>> vals_;
 	std::unordered_map<uint32_t, uint32_t> val_type_;
@@ -90,6 +100,8 @@ private:
 		size_t leaf;
 	};
 	std::vector<PendingPhi> phis_;
+	std::vector<std::pair<uint32_t, uint32_t>> shared_inits_;   // Workgroup variable, initialiser
+	void initialise_shared();
 
 	[[noreturn]] void fail(const std::string &m) { throw Fail{m}; }
 
@@ -130,6 +142,12 @@ private:
 			fail("use of %" + std::to_string(id) + " which is not a supported value");
 		return it->second;
 	}
+	// The SPIR-V type of a value (val() has already checked it exists).
+	uint32_t value_type(uint32_t id)
+	{
+		val(id);
+		return val_type_.at(id);
+	}
 	uint32_t const_u32(uint32_t id)
 	{
 		const auto &v = val(id);
@@ -137,38 +155,36 @@ private:
 			fail("expected a constant for %" + std::to_string(id));
 		return (uint32_t)v[0].value;
 	}
-	Operand emit(IO::Op op, RegClass rc, std::vector<Operand> ops, int64_t imm = 0, uint32_t aux = 0)
+	static Instr make_instr(IO::Op op, std::vector<Operand> ops, int64_t imm, uint32_t aux)
 	{
 		Instr ins;
 		ins.op = op;
 		ins.ops = std::move(ops);
 		ins.imm = imm;
 		ins.aux = aux;
+		return ins;
+	}
+	// Appends an instruction defining a new temporary of class 'rc' to 'to' (the current block or
+	// the prologue).
+	Operand emit_to(std::vector<Instr> &to, IO::Op op, RegClass rc, std::vector<Operand> ops, int64_t imm, uint32_t aux)
+	{
+		Instr ins = make_instr(op, std::move(ops), imm, aux);
 		Operand d = p_.new_def(rc);
 		ins.defs.push_back(d);
-		p_.blocks[cur_].instrs.push_back(std::move(ins));
+		to.push_back(std::move(ins));
 		return d;
+	}
+	Operand emit(IO::Op op, RegClass rc, std::vector<Operand> ops, int64_t imm = 0, uint32_t aux = 0)
+	{
+		return emit_to(p_.blocks[cur_].instrs, op, rc, std::move(ops), imm, aux);
 	}
 	void emit_void(IO::Op op, std::vector<Operand> ops, int64_t imm = 0, uint32_t aux = 0)
 	{
-		Instr ins;
-		ins.op = op;
-		ins.ops = std::move(ops);
-		ins.imm = imm;
-		ins.aux = aux;
-		p_.blocks[cur_].instrs.push_back(std::move(ins));
+		p_.blocks[cur_].instrs.push_back(make_instr(op, std::move(ops), imm, aux));
 	}
 	Operand emit_prologue(IO::Op op, RegClass rc, std::vector<Operand> ops, int64_t imm = 0, uint32_t aux = 0)
 	{
-		Instr ins;
-		ins.op = op;
-		ins.ops = std::move(ops);
-		ins.imm = imm;
-		ins.aux = aux;
-		Operand d = p_.new_def(rc);
-		ins.defs.push_back(d);
-		prologue_.push_back(std::move(ins));
-		return d;
+		return emit_to(prologue_, op, rc, std::move(ops), imm, aux);
 	}
 	static RegClass r32() { return RegClass{Bank::undecided, 1, false}; }
 	static RegClass r64() { return RegClass{Bank::undecided, 2, false}; }
@@ -198,16 +214,51 @@ private:
 	Operand desc_size(uint32_t set, uint32_t binding);
 	Operand push_base();
 	Operand workgroup_id(unsigned d);
+	Operand local_invocation_index();
 	std::vector<Operand> load(const Ptr &ptr, uint32_t type_id);
 	void store(const Ptr &ptr, uint32_t type_id, const std::vector<Operand> &v);
 	Ptr pointer(uint32_t id);
+	bool is_phys_ptr_type(uint32_t type_id)
+	{
+		auto it = types_.find(type_id);
+		return it != types_.end() && it->second.k == Type::K::Pointer &&
+		       it->second.storage == (uint32_t)spv::StorageClass::PhysicalStorageBuffer;
+	}
+	bool explicit_layout(const Ptr &p) { return p.phys || vars_[p.var].sc != (uint32_t)spv::StorageClass::Workgroup; }
+	Operand phys_address(const Ptr &p, bool with_const_off);
+	Operand in_bounds(const Ptr &p, uint32_t end);
+	Operand desc_table();
+	static uint32_t access_end(const std::vector<Leaf> &ls)
+	{
+		uint32_t end = 0;
+		for (const Leaf &l : ls)
+			end = std::max(end, l.offset + l.bytes);
+		return end;
+	}
+	bool robust_checked(const Ptr &p);
+	void access_chain(const Inst &in, bool ptr_chain);
 	Operand atomic(const Inst &in, uint32_t kind, Operand data, std::optional<Operand> cmp);
 
 	// ---- functions ----
 	void translate_function(size_t first, size_t last);
 	void translate(const Inst &in);
+	std::pair<uint32_t, uint32_t> composite_leaf(uint32_t type_id, std::span<const uint32_t> indices);
 	void ext_inst(const Inst &in);
 	void group_op(const Inst &in);
+	void integer_dot(const Inst &in);
+	// 8/16-bit integers (spirv_narrow.cpp): zero-extended in 32-bit registers
+	unsigned narrow_width(uint32_t type_id);   // 8 or 16 for a narrow integer (vector) type, else 0
+	Operand narrow_sext(Operand x, unsigned width);
+	Operand narrow_mask(Operand x, unsigned width);
+	bool is_half(uint32_t type_id);            // 16-bit float (scalar or vector)
+	std::vector<bool> half_leaves(uint32_t type_id);
+	bool has_half(uint32_t type_id);
+	std::vector<size_t> value_operands(const Inst &in);
+	Operand f64_to_f32_round_odd(Operand x);
+	std::vector<size_t> signed_operands(const Inst &in);
+	bool translate_narrow(const Inst &in);
+	bool narrow_active_ = false;
+	void bitcast(const Inst &in);
 	std::vector<Operand> unary(IO::Op op, uint32_t rt, uint32_t a);
 	std::vector<Operand> binary(IO::Op op, uint32_t rt, uint32_t a, uint32_t b, bool swap = false);
 	void set(uint32_t id, uint32_t type, std::vector<Operand> v)
@@ -236,6 +287,15 @@ private:
 		memcpy(&b, &f, 4);
 		return Operand::c32(b);
 	}
+	// An access chain index (SPIR-V treats indices as signed): 8/16-bit ones sign-extended.
+	Operand signed_index(uint32_t id)
+	{
+		Operand x = val(id).at(0);
+		const unsigned nw = narrow_width(value_type(id));
+		return nw ? narrow_sext(x, nw) : x;
+	}
+	// An index or lane id of any integer width as 32 bits (wider ids select nothing more).
+	Operand low_dword(Operand x) { return x.size == 2 ? emit(IO::Op::lo32, r32(), {x}) : x; }
 	Operand to_bool_from_int(Operand x) { return emit(IO::Op::ine, rbool(), {x, Operand::c32(0)}); }
 	Operand bool_to_int(Operand b) { return emit(IO::Op::b2i, r32(), {b}); }
 };

@@ -241,6 +241,9 @@ CommandProcessor::Flow CommandProcessor::execute(Exec &e, uint32_t header, std::
 		return Flow::Next;
 	}
 
+	case MICA_PKT_LOAD_USER_DATA:
+		return load_user_data(e, p, header, pkt_addr);
+
 	case MICA_PKT_SET_SHARED_SIZE: {
 		const uint32_t bytes = p[MICA_PKT_SET_SHARED_SIZE_BYTES];
 		if (bytes > MICA_MAX_SHARED_BYTES)
@@ -407,6 +410,24 @@ CommandProcessor::Flow CommandProcessor::dispatch_indirect(Exec &e, std::span<co
 	for (uint32_t i = 0; i < 3; i++)
 		groups[i] = vram_.load32(phys(e, addr + 4 * i, MICA_ACCESS_READ));
 	return dispatch(e, groups, header, pkt_addr);
+}
+
+CommandProcessor::Flow CommandProcessor::load_user_data(Exec &e, std::span<const uint32_t> p, uint32_t header,
+                                                        uint64_t pkt_addr)
+{
+	const uint32_t first = p[MICA_PKT_LOAD_USER_DATA_FIRST];
+	const uint32_t count = p[MICA_PKT_LOAD_USER_DATA_COUNT];
+	const uint64_t addr = u64(p[MICA_PKT_LOAD_USER_DATA_ADDR_LO], p[MICA_PKT_LOAD_USER_DATA_ADDR_HI]);
+	if (count == 0 || first >= MICA_USER_DATA_SGPRS || count > MICA_USER_DATA_SGPRS - first || addr % 4 != 0)
+		return bad_packet(e, header, pkt_addr);
+	// Packets complete in order, so the dwords read here include every earlier packet's writes
+	// (a DMA or dispatch that produced them). The whole range is checked before any register
+	// changes: a faulting load leaves the state untouched.
+	if (!check_range(e, addr, uint64_t{count} * 4, MICA_ACCESS_READ, header, pkt_addr))
+		return Flow::Stop;
+	for (uint32_t i = 0; i < count; i++)
+		e.state->user_data[first + i] = vram_.load32(phys(e, addr + 4 * uint64_t{i}, MICA_ACCESS_READ));
+	return Flow::Next;
 }
 
 CommandProcessor::Flow CommandProcessor::dma_copy(Exec &e, std::span<const uint32_t> p, uint32_t header,

@@ -64,6 +64,7 @@ private:
 
 	Flow dispatch(Exec &e, const uint32_t groups[3], uint32_t header, uint64_t pkt_addr);
 	Flow dispatch_indirect(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
+	Flow load_user_data(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
 	Flow dma_copy(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
 	Flow dma_fill(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
 	Flow write_data(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);

@@ -2,11 +2,16 @@
 // The sim backend: the kernel driver core and the device model in this process. The ioctls go
 // through exactly the entry point the DRM module uses (mica_um_ioctl), with the same structs.
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
 
 #include <mica/kernel/um.h>
 #include <mica/sim/device.h>
 
 #include "backend.h"
+#include "mica_hw.h"
 
 namespace mica::winsys {
 
@@ -27,6 +32,8 @@ public:
 		int r = mica_um_open(kdev_->get(), &file_);
 		if (r)
 			throw Error(-r, "sim backend: opening the in-process driver failed");
+		if (const char *path = std::getenv("MICA_SIM_POWER_PROFILE_FILE"); path && *path)
+			profile_file_ = path;
 	}
 	~SimTransport() override
 	{
@@ -34,7 +41,11 @@ public:
 		kdev_.reset();
 		dev_.reset();
 	}
-	int ioctl(unsigned long cmd, void *arg) override { return mica_um_ioctl(file_, cmd, arg); }
+	int ioctl(unsigned long cmd, void *arg) override
+	{
+		apply_profile_file();
+		return mica_um_ioctl(file_, cmd, arg);
+	}
 	void *mmap(uint64_t offset, uint64_t size) override
 	{
 		void *p = nullptr;
@@ -48,9 +59,33 @@ public:
 	std::string description() const override { return "in-process kernel core + device model"; }
 
 private:
+	// The in-process device has no sysfs. MICA_SIM_POWER_PROFILE_FILE names a file that stands in
+	// for the power_profile attribute: whenever its content (a profile name from mica.toml, e.g.
+	// "lowpower", or its id) changes, the next ioctl first stores it as the administrator's
+	// write would. That lets a program that only sees the Vulkan loader (tests) switch profiles.
+	void apply_profile_file()
+	{
+		if (profile_file_.empty())
+			return;
+		std::ifstream f(profile_file_);
+		std::string word;
+		if (!(f >> word) || word == applied_)
+			return;
+		applied_ = word;
+		for (const mica_named_value &p : mica_profile_names)
+			if (word == p.name)
+				word = std::to_string(p.value);
+		char *end = nullptr;
+		const unsigned long id = std::strtoul(word.c_str(), &end, 10);
+		if (end && *end == '\0' && !word.empty())
+			mica_um_power_profile_store(kdev_->get(), static_cast<uint32_t>(id));
+	}
+
 	std::unique_ptr<mica::sim::Device> dev_;
 	std::unique_ptr<mica::kernel::UmDevice> kdev_;
 	mica_file *file_ = nullptr;
+	std::string profile_file_;
+	std::string applied_;
 };
 
 } // namespace

@@ -61,6 +61,17 @@ CommandBuilder &CommandBuilder::set_user_data_va(uint32_t first, uint64_t va)
 	return set_user_data(first, v);
 }
 
+CommandBuilder &CommandBuilder::load_user_data(uint32_t first, uint32_t count, uint64_t va)
+{
+	if (count == 0 || first >= MICA_USER_DATA_SGPRS || count > MICA_USER_DATA_SGPRS - first)
+		throw std::invalid_argument("CommandBuilder: LOAD_USER_DATA of " + std::to_string(count) +
+					    " dwords at s" + std::to_string(first) + " is outside s0..s" +
+					    std::to_string(MICA_USER_DATA_SGPRS - 1));
+	if (va % 4 != 0)
+		throw std::invalid_argument("CommandBuilder: LOAD_USER_DATA address not 4-byte aligned");
+	return packet(MICA_PKT_LOAD_USER_DATA, {first, count, lo(va), hi(va)});
+}
+
 CommandBuilder &CommandBuilder::set_shared_size(uint32_t bytes)
 {
 	return packet(MICA_PKT_SET_SHARED_SIZE, {bytes});

@@ -980,6 +980,75 @@ std::vector<Case> corpus()
 		};
 		cs.push_back(c);
 	}
+	{
+		// VGPR spilling to scratch memory (launch ABI s[10:11]): 300 values live across a loop.
+		Case c;
+		c.file = "spill_vgpr_loop.comp";
+		c.setup = [](std::vector<Buffer> &b, std::vector<uint32_t> &push) {
+			b.push_back(buf(0, int_inputs(512, 71)));
+			b.push_back(buf(1, std::vector<uint32_t>(N, 0)));
+			push = {3};
+		};
+		c.expect = [](const std::vector<Buffer> &in) {
+			const std::vector<uint32_t> &a = in[0].data;
+			std::vector<uint32_t> o;
+			for (uint32_t i = 0; i < N; i++) {
+				uint32_t v[300];
+				for (uint32_t k = 0; k < 300; k++)
+					v[k] = a[(i + k) % 512u] * (k + 1);
+				uint32_t acc = i;
+				for (uint32_t r = 0; r < 3; r++)
+					for (uint32_t k = 0; k < 300; k++)
+						acc = acc * 31u + (v[k] ^ r);
+				o.push_back(acc);
+			}
+			return std::map<size_t, std::vector<uint32_t>>{{1, o}};
+		};
+		cs.push_back(c);
+	}
+	{
+		// VGPR spills written and read under partial EXEC (lane-dependent branch in a loop).
+		Case c;
+		c.file = "spill_vgpr_divergent.comp";
+		c.setup = [](std::vector<Buffer> &b, std::vector<uint32_t> &push) {
+			b.push_back(buf(0, int_inputs(512, 72)));
+			b.push_back(buf(1, std::vector<uint32_t>(192, 0)));
+			push = {5};
+		};
+		c.expect = [](const std::vector<Buffer> &in) {
+			const std::vector<uint32_t> &a = in[0].data;
+			constexpr uint32_t K = 40;
+			std::vector<uint32_t> o;
+			for (uint32_t i = 0; i < 192; i++) {
+				uint32_t x[K], y[K], z[K], w[K];
+				for (uint32_t k = 0; k < K; k++) {
+					x[k] = a[(i * 3u + k) % 512u];
+					y[k] = k * i;
+					z[k] = i ^ k;
+					w[k] = a[(i + k * 7u) % 512u];
+				}
+				uint32_t acc = 0;
+				for (uint32_t r = 0; r < 5; r++) {
+					if ((i + r) % 3u == 0) {
+						for (uint32_t k = 0; k < K; k++) {
+							x[k] = (x[k] >> 1) + k;
+							y[k] = (y[k] >> 1) + r;
+							z[k] = (z[k] >> 1) + 1u;
+							w[k] = (w[k] >> 1) + i;
+						}
+					} else {
+						for (uint32_t k = 0; k < K; k++)
+							acc = acc * 17u + x[k] + (y[k] ^ z[k]) - w[k];
+					}
+				}
+				for (uint32_t k = 0; k < K; k++)
+					acc += x[k] ^ w[k];
+				o.push_back(acc);
+			}
+			return std::map<size_t, std::vector<uint32_t>>{{1, o}};
+		};
+		cs.push_back(c);
+	}
 	return cs;
 }
 
@@ -1085,6 +1154,74 @@ INSTANTIATE_TEST_SUITE_P(Shaders, Corpus, ::testing::Range<size_t>(0, corpus().s
 TEST(CorpusMeta, HasAtLeastSixtyShaders)
 {
 	EXPECT_GE(corpus().size(), 60u);
+}
+
+// The VGPR-spilling shaders really spill (scratch memory in the binary entry, stores and reloads
+// in the code) and a shader that fits the register file asks for no scratch memory.
+TEST(CorpusMeta, VgprSpillsUseScratchOnlyWhenNeeded)
+{
+	const std::vector<Case> cases = corpus();
+	for (const Case &c : cases) {
+		bool spiller = c.file.rfind("spill_vgpr_", 0) == 0;
+		if (!spiller && c.file != "map_u32_add_mul.comp" && c.file != "spill_pressure.comp")
+			continue;
+		for (int level : {0, 2}) {
+			Options o;
+			o.opt_level = level;
+			auto res = compile_case(c, o);
+			ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << c.file << ": " << std::get<CompileError>(res).message;
+			const CompileResult &r = std::get<CompileResult>(res);
+			const BinaryEntry &e = r.binary.entries.at(0);
+			EXPECT_EQ(e.scratch_bytes, r.stats.scratch_bytes) << c.file;
+			if (spiller) {
+				EXPECT_GT(e.scratch_bytes, 0u) << c.file;
+				EXPECT_EQ(e.scratch_bytes % 4, 0u) << c.file;
+				EXPECT_GT(r.stats.spills, 0u) << c.file;
+				EXPECT_LE(e.vgpr_count, (uint16_t)MICA_VGPRS_PER_WAVE) << c.file;
+				EXPECT_NE(r.final_ir.find("global_store_b32"), std::string::npos) << c.file;
+				EXPECT_NE(r.final_ir.find("s_getreg_b32"), std::string::npos) << c.file;
+				printf("%s -O%d: %u spills, %u scratch bytes per lane, %u VGPRs, %u instructions\n", c.file.c_str(),
+				       level, r.stats.spills, e.scratch_bytes, e.vgpr_count, r.stats.instructions);
+			} else {
+				EXPECT_EQ(e.scratch_bytes, 0u) << c.file;
+				EXPECT_EQ(r.final_ir.find("s_getreg_b32"), std::string::npos) << c.file;
+			}
+		}
+	}
+}
+
+// The harness gives a spilling shader a scratch buffer of the ABI's size, a non-spilling one none,
+// and each wave spills into the region its HW_ID (CU, wave slot) names.
+TEST(CorpusMeta, ScratchBufferFollowsTheLaunchAbi)
+{
+	const std::vector<Case> cases = corpus();
+	for (const Case &c : cases) {
+		if (c.file != "spill_vgpr_loop.comp" && c.file != "map_u32_add_mul.comp")
+			continue;
+		RunOutcome r;
+		const CompileResult *cr = nullptr;
+		EXPECT_EQ(run_case(c, {2, 0}, Options{}, &r, &cr), "") << c.file;
+		ASSERT_NE(cr, nullptr);
+		uint64_t want = (uint64_t)cr->binary.entries[0].scratch_bytes * MICA_WAVE_SIZE * 2 /* cu_count */ *
+		                MICA_WAVE_SLOTS_PER_CU;
+		EXPECT_EQ(r.scratch_buffer_bytes, want) << c.file;
+		if (!want)
+			continue;
+		// 4 workgroups of 2 waves on 2 CUs: the waves (cu, slot) = (0|1, 0|1) wrote their regions
+		// cu * 32 + slot, nothing else was touched.
+		const size_t region_words = (size_t)cr->binary.entries[0].scratch_bytes * MICA_WAVE_SIZE / 4;
+		ASSERT_EQ(r.scratch.size(), region_words * 2 * MICA_WAVE_SLOTS_PER_CU);
+		for (size_t region = 0; region < 2 * MICA_WAVE_SLOTS_PER_CU; region++) {
+			size_t nonzero = 0;
+			for (size_t w = 0; w < region_words; w++)
+				nonzero += r.scratch[region * region_words + w] != 0;
+			bool owned = region == 0 || region == 1 || region == MICA_WAVE_SLOTS_PER_CU || region == MICA_WAVE_SLOTS_PER_CU + 1;
+			if (owned)
+				EXPECT_GT(nonzero, region_words / 2) << "region " << region;
+			else
+				EXPECT_EQ(nonzero, 0u) << "region " << region;
+		}
+	}
 }
 
 // The unoptimised pipelines (-O0: SPIRV-Tools canonicalisation only; -O1: + folding/DCE, no

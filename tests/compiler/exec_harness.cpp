@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "../../src/compiler/spirv_to_ir.h"
 
@@ -41,6 +42,7 @@ RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t
 		const uint32_t ctx = 1;
 		const uint32_t rw = (uint32_t)(MICA_PTE_READ | MICA_PTE_WRITE);
 		std::vector<uint64_t> vas;
+		std::vector<uint32_t> push_words = push;
 		constexpr size_t kTableBytes = abi::kMaxSets * abi::kBindingsPerSet * abi::kDescStride;
 		std::vector<uint32_t> table(kTableBytes / 4, 0);
 		for (Buffer &b : buffers) {
@@ -49,6 +51,12 @@ RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t
 			if (!b.data.empty())
 				m.write(ctx, va, b.data.data(), b.data.size() * 4);
 			vas.push_back(va);
+			if (b.address_push_offset >= 0) {
+				push_words.resize(std::max<size_t>(push_words.size(), (size_t)b.address_push_offset / 4 + 2), 0);
+				push_words[b.address_push_offset / 4] = (uint32_t)va;
+				push_words[b.address_push_offset / 4 + 1] = (uint32_t)(va >> 32);
+				continue;
+			}
 			size_t e = (b.set * abi::kBindingsPerSet + b.binding) * abi::kDescStride / 4;
 			table[e] = (uint32_t)va;
 			table[e + 1] = (uint32_t)(va >> 32);
@@ -57,8 +65,8 @@ RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t
 		uint64_t table_va = m.alloc(ctx, kTableBytes, rw);
 		m.write(ctx, table_va, table.data(), kTableBytes);
 		uint64_t push_va = m.alloc(ctx, 256, rw);
-		if (!push.empty())
-			m.write(ctx, push_va, push.data(), push.size() * 4);
+		if (!push_words.empty())
+			m.write(ctx, push_va, push_words.data(), std::min<size_t>(push_words.size() * 4, 256));
 		const BinaryImage &img = compiled.binary;
 		uint64_t code_va = m.load_code(ctx, img.code, img.const_data);
 		Machine::Launch l;
@@ -71,8 +79,19 @@ RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t
 			l.wg_size[d] = e.wg_size[d];
 			l.groups[d] = groups[d];
 		}
+		// VGPR spills (launch ABI, mica.toml [launch_abi] s_scratch_base): one region of
+		// scratch_bytes per lane for every wave slot of every CU, its address in s[10:11].
+		uint64_t scratch_va = 0;
+		if (e.scratch_bytes) {
+			uint64_t bytes = (uint64_t)e.scratch_bytes * MICA_WAVE_SIZE * cfg.cu_count * MICA_WAVE_SLOTS_PER_CU;
+			scratch_va = m.alloc(ctx, bytes, rw);
+			if (scratch_va % 256)
+				throw std::runtime_error("scratch buffer is not 256-byte aligned");
+			out.scratch_buffer_bytes = bytes;
+		}
 		l.user_data = {(uint32_t)table_va, (uint32_t)(table_va >> 32), (uint32_t)push_va, (uint32_t)(push_va >> 32),
-		               groups[0], groups[1], groups[2], 0, 0, 0};
+		               groups[0], groups[1], groups[2], 0, 0, 0, (uint32_t)scratch_va, (uint32_t)(scratch_va >> 32)};
+		static_assert(MICA_ABI_S_SCRATCH_BASE == 10, "user_data above follows the launch ABI");
 		auto r = m.dispatch(ctx, l);
 		out.cycles = r.cycles;
 		out.hazard_violations = r.hazard_violations;
@@ -80,6 +99,10 @@ RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t
 		if (r.fault != MICA_FAULT_NONE) {
 			out.error = r.describe();
 			return out;
+		}
+		if (scratch_va) {
+			out.scratch.resize(out.scratch_buffer_bytes / 4);
+			m.read(ctx, scratch_va, out.scratch.data(), out.scratch_buffer_bytes);
 		}
 		for (size_t i = 0; i < buffers.size(); i++)
 			if (!buffers[i].data.empty())

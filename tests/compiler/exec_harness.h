@@ -1,6 +1,6 @@
 // Runs compiled kernels on the device model (bare-metal Machine) with the binding model of
 // docs/compiler.md: s[0:1] descriptor table, s[2:3] push constants, s4..s6 workgroup count,
-// s7..s9 base workgroup.
+// s7..s9 base workgroup, s[10:11] scratch buffer for VGPR spills.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,9 @@ namespace mica::compiler::test {
 struct Buffer {
 	uint32_t set = 0, binding = 0;
 	std::vector<uint32_t> data;   // initial contents; read back after the run
+	// >= 0: no descriptor; the buffer's device address is written to the push-constant block at
+	// this byte offset instead (buffer device address)
+	int32_t address_push_offset = -1;
 };
 
 struct RunOutcome {
@@ -22,6 +25,8 @@ struct RunOutcome {
 	std::string error;
 	uint64_t cycles = 0, hazard_violations = 0;
 	uint32_t fault = 0;
+	uint64_t scratch_buffer_bytes = 0;   // allocated for VGPR spills (0: the entry needs none)
+	std::vector<uint32_t> scratch;        // its contents after the run
 };
 
 RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t profile, std::vector<Buffer> &buffers,

@@ -1,6 +1,8 @@
 // Front-end robustness: malformed and hostile SPIR-V must produce a clear error, never a crash.
 #include <gtest/gtest.h>
 
+#include <spirv-tools/libspirv.hpp>
+
 #include <cstring>
 #include <random>
 
@@ -97,14 +99,14 @@ TEST(Frontend, HugeWordCountInInstruction)
 TEST(Frontend, UnsupportedCapabilityIsNamed)
 {
 	const char *src = R"(#version 450
-#extension GL_EXT_shader_explicit_arithmetic_types_int8 : require
+#extension GL_EXT_shader_atomic_float2 : require
 layout(local_size_x = 1) in;
-layout(set = 0, binding = 0) buffer B { uint data[]; };
-void main() { int8_t x = int8_t(data[0]); data[0] = uint(x) * 3u; })";
-	auto spv = glsl_to_spirv(src, "i8.comp");
+layout(set = 0, binding = 0) buffer B { float data[]; };
+void main() { atomicMin(data[0], data[1]); })";
+	auto spv = glsl_to_spirv(src, "fmin.comp");
 	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
 	std::string e = error_of(std::get<std::vector<uint32_t>>(spv));
-	EXPECT_NE(e.find("Int8"), std::string::npos) << e;
+	EXPECT_NE(e.find("AtomicFloat32MinMaxEXT"), std::string::npos) << e;
 }
 
 TEST(Frontend, ImagesAreRefused)
@@ -224,4 +226,120 @@ void main() {
   for (;;) { if (atomicAdd(u[0], 1u) > 3u) break; }
 })");
 	EXPECT_EQ(e, "");
+}
+
+namespace {
+
+std::vector<uint32_t> assemble(const std::string &text)
+{
+	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
+	std::vector<uint32_t> words;
+	EXPECT_TRUE(tools.Assemble(text, &words)) << text;
+	return words;
+}
+
+const char *kDemoteModule = R"(OpCapability Shader
+OpCapability DemoteToHelperInvocation
+OpExtension "SPV_KHR_terminate_invocation"
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %main "main"
+OpExecutionMode %main LocalSize 1 1 1
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%main = OpFunction %void None %fn
+%entry = OpLabel
+DEMOTE
+OpReturn
+OpFunctionEnd
+)";
+
+std::string with(std::string text, const std::string &what, const std::string &by)
+{
+	text.replace(text.find(what), what.size(), by);
+	return text;
+}
+
+} // namespace
+
+TEST(Frontend, DemoteAndTerminateInvocationAreAcceptedButFragmentOnly)
+{
+	// shaderDemoteToHelperInvocation / shaderTerminateInvocation: a compute module may declare
+	// the capability and the extension ...
+	EXPECT_EQ(error_of(assemble(with(kDemoteModule, "DEMOTE", "OpNop"))), "");
+	// ... while the instructions themselves are refused by the validator in GLCompute.
+	std::string e = error_of(assemble(with(kDemoteModule, "DEMOTE", "OpDemoteToHelperInvocation")));
+	EXPECT_NE(e.find("Fragment"), std::string::npos) << e;
+	e = error_of(assemble(with(with(kDemoteModule, "DEMOTE\nOpReturn", "OpTerminateInvocation"), "OpCapability DemoteToHelperInvocation\n", "")));
+	EXPECT_NE(e.find("Fragment"), std::string::npos) << e;
+	EXPECT_TRUE(shader_features().demote_to_helper_invocation);
+	EXPECT_TRUE(shader_features().terminate_invocation);
+}
+
+TEST(Frontend, VariablePointersAreRefusedByName)
+{
+	std::string e = error_of(assemble(with(with(kDemoteModule, "DEMOTE", "OpNop"), "OpCapability DemoteToHelperInvocation",
+	                                       "OpCapability VariablePointersStorageBuffer")));
+	EXPECT_NE(e.find("VariablePointersStorageBuffer"), std::string::npos) << e;
+}
+
+TEST(Frontend, IntegerDotProductOn8BitVectorsIsAccepted)
+{
+	// DotProductInput4x8Bit works on 8-bit vectors, which Int8 provides (executed in
+	// feature_exec_test.cpp).
+	std::string e = error_of(assemble(with(with(with(kDemoteModule, "DEMOTE", "OpNop"), "OpCapability DemoteToHelperInvocation",
+	                                            "OpCapability Int8\nOpCapability DotProduct\nOpCapability DotProductInput4x8Bit"),
+	                                       "OpExtension \"SPV_KHR_terminate_invocation\"", "OpExtension \"SPV_KHR_integer_dot_product\"")));
+	EXPECT_EQ(e, "");
+	EXPECT_TRUE(shader_features().integer_dot_product);
+	EXPECT_TRUE(shader_features().int8);
+	EXPECT_TRUE(shader_features().int16);
+	EXPECT_TRUE(shader_features().float16);
+	EXPECT_TRUE(shader_features().storage_buffer_8bit);
+	EXPECT_TRUE(shader_features().storage_buffer_16bit);
+	EXPECT_TRUE(shader_features().subgroup_extended_types);
+}
+
+TEST(Frontend, NullInitialisedSharedMemoryIsZeroedBeforeTheBody)
+{
+	// 100 + 4 + 1 dwords, 48 invocations: 3 + 1 + 1 cooperative stores, then the barrier, before
+	// any of the shader's own code (the device model clears shared memory itself, so the
+	// execution test alone would not show this).
+	const char *src = R"(#version 460
+#extension GL_EXT_null_initializer : require
+layout(local_size_x = 48) in;
+struct S { uint a; float b; uvec2 c; };
+shared uint counts[100] = {};
+shared S s = {};
+shared uint total = {};
+layout(std430, set = 0, binding = 0) buffer Out { uint o[]; };
+void main() { atomicAdd(total, 1u); counts[gl_LocalInvocationIndex] = s.a; barrier(); o[gl_LocalInvocationIndex] = total + counts[3]; })";
+	auto spv = glsl_to_spirv(src, "zero.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
+	Options o;
+	o.print_passes = true;
+	auto r = compile_spirv(std::get<std::vector<uint32_t>>(spv), o);
+	ASSERT_TRUE(std::holds_alternative<CompileResult>(r)) << std::get<CompileError>(r).message;
+	const std::string &log = std::get<CompileResult>(r).pass_log;
+	size_t start = log.find("; after spirv_to_ir");
+	ASSERT_NE(start, std::string::npos);
+	size_t first_barrier = log.find("  barrier", start);
+	size_t first_atomic = log.find("atomic_shared", start);
+	ASSERT_NE(first_barrier, std::string::npos);
+	EXPECT_LT(first_barrier, first_atomic);
+	size_t stores = 0;
+	for (size_t p = log.find("store_shared", start); p < first_barrier; p = log.find("store_shared", p + 1))
+		stores++;
+	EXPECT_EQ(stores, 5u);
+	EXPECT_TRUE(shader_features().zero_initialize_workgroup_memory);
+}
+
+TEST(Frontend, WorkgroupZeroInitialisationTooLargeIsRefused)
+{
+	std::string e = glsl_error(R"(#version 460
+#extension GL_EXT_null_initializer : require
+layout(local_size_x = 1) in;
+shared uint big[4096] = {};
+layout(std430, set = 0, binding = 0) buffer Out { uint o[]; };
+void main() { o[0] = big[o[1]]; })");
+	EXPECT_NE(e.find("zero-initialising"), std::string::npos) << e;
 }

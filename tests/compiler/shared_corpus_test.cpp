@@ -15,11 +15,8 @@ namespace corpus = mica::corpus;
 
 namespace {
 
-// Features this path lacks: 8/16-bit types, buffer device addresses (the harness binds
-// descriptors only), 64-bit atomics, and the NaN-preserving execution mode.
-constexpr corpus::Features kUnsupported = corpus::int16 | corpus::float16 | corpus::int8 | corpus::storage_buffer_16bit |
-                                          corpus::storage_buffer_8bit | corpus::buffer_device_address |
-                                          corpus::int64_atomics | corpus::float32_inf_nan_preserve;
+// Features this path lacks: the NaN-preserving execution mode.
+constexpr corpus::Features kUnsupported = corpus::float32_inf_nan_preserve;
 
 std::vector<uint32_t> to_words(const corpus::Bytes &b)
 {
@@ -35,9 +32,6 @@ TEST_P(SharedCorpus, RunsCorrectly)
 {
 	const corpus::Case &c = corpus::all_cases().at(GetParam());
 	corpus::Features missing = c.required & kUnsupported;
-	for (const corpus::Binding &b : c.bindings)
-		if (b.device_address)
-			missing |= corpus::buffer_device_address;
 	if (missing)
 		GTEST_SKIP() << "needs " << corpus::feature_names(missing);
 	std::vector<uint32_t> spv = corpus::load_spirv(c);
@@ -58,8 +52,11 @@ TEST_P(SharedCorpus, RunsCorrectly)
 		if (auto *e = std::get_if<CompileError>(&res))
 			FAIL() << c.name << ": compile: " << e->message;
 		std::vector<Buffer> bufs;
-		for (size_t i = 0; i < c.bindings.size(); i++)
+		for (size_t i = 0; i < c.bindings.size(); i++) {
 			bufs.push_back(Buffer{c.bindings[i].set, c.bindings[i].binding, to_words(initial[i])});
+			if (c.bindings[i].device_address)
+				bufs.back().address_push_offset = (int32_t)c.bindings[i].push_offset;
+		}
 		RunOutcome r = run_kernel(std::get<CompileResult>(res), cfg.rev, cfg.profile, bufs, push, c.groups.data());
 		ASSERT_TRUE(r.ok) << c.name << " r" << cfg.rev << "/" << cfg.profile << ": " << r.error;
 		EXPECT_EQ(r.hazard_violations, 0u) << c.name;

@@ -138,6 +138,8 @@ TEST_F(CsValidate, AcceptsAComputeStreamAndCopiesIt)
 		H(MICA_PKT_SET_SHARED_SIZE, 1), 1024,
 		H(MICA_PKT_SET_WORKGROUP_SIZE, 3), 32, 1, 1,
 		H(MICA_PKT_DISPATCH, 3), 4, 1, 1,
+		H(MICA_PKT_LOAD_USER_DATA, 4), 4, 3, lo(DATA + 16), hi(DATA + 16),
+		H(MICA_PKT_LOAD_USER_DATA, 4), 0, 16, lo(RO), hi(RO),
 		H(MICA_PKT_DISPATCH_INDIRECT, 2), lo(DATA + 16), hi(DATA + 16),
 		H(MICA_PKT_BARRIER, 1), MICA_BARRIER_FLUSH,
 		H(MICA_PKT_DMA_COPY, 5), lo(RO), hi(RO), lo(DATA), hi(DATA), 256,
@@ -221,6 +223,33 @@ TEST_F(CsValidate, AlignmentAndFieldRules)
 	EXPECT_REJECT(run({H(MICA_PKT_BARRIER, 1), 4}), -EINVAL, DRM_MICA_REJECT_CS_RESERVED_BITS);
 	EXPECT_REJECT(run({H(MICA_PKT_SIGNAL, 5), lo(DATA), hi(DATA), 0, 0, MICA_SIGNAL_IRQ}), -EPERM,
 		      DRM_MICA_REJECT_CS_SIGNAL_IRQ);
+}
+
+TEST_F(CsValidate, LoadUserDataRules)
+{
+	auto load = [](uint32_t first, uint32_t count, uint64_t va) {
+		return std::vector<uint32_t>{H(MICA_PKT_LOAD_USER_DATA, 4), first, count, lo(va), hi(va)};
+	};
+	EXPECT_EQ(run(load(15, 1, RO + 0xffc)), 0) << rej.msg; // last register, last dword of the mapping
+	EXPECT_REJECT(run(load(4, 0, DATA)), -EINVAL, DRM_MICA_REJECT_CS_BAD_FIELD);
+	EXPECT_REJECT(run(load(14, 3, DATA)), -EINVAL, DRM_MICA_REJECT_CS_BAD_FIELD);
+	EXPECT_REJECT(run(load(16, 1, DATA)), -EINVAL, DRM_MICA_REJECT_CS_BAD_FIELD);
+	EXPECT_REJECT(run(load(1, 0xffffffffu, DATA)), -EINVAL, DRM_MICA_REJECT_CS_BAD_FIELD);
+	EXPECT_REJECT(run(load(0xfffffff0u, 0x20, DATA)), -EINVAL, DRM_MICA_REJECT_CS_BAD_FIELD);
+	EXPECT_REJECT(run(load(4, 3, DATA + 2)), -EINVAL, DRM_MICA_REJECT_CS_MISALIGNED);
+	EXPECT_REJECT(run(load(4, 3, 0x900000)), -EACCES, DRM_MICA_REJECT_CS_ADDR_UNMAPPED);
+	EXPECT_REJECT(run(load(4, 3, RO + 0xffc)), -EACCES, DRM_MICA_REJECT_CS_ADDR_UNMAPPED); // straddles the end
+	EXPECT_REJECT(run(load(0, 2, 0xfffffffcu | (uint64_t{0xffff} << 32))), -EINVAL,
+		      DRM_MICA_REJECT_CS_ADDR_OVERFLOW);
+	// Write-only memory cannot be loaded from.
+	vm.maps.push_back({0x600000, 0x1000, DRM_MICA_BIND_WRITE, 5, 0});
+	EXPECT_REJECT(run(load(4, 3, 0x600000)), -EACCES, DRM_MICA_REJECT_CS_ADDR_PERM);
+	// User data only matters to dispatches: not a copy-queue packet.
+	EXPECT_REJECT(run(load(4, 3, DATA), DRM_MICA_CTX_COPY), -EINVAL, DRM_MICA_REJECT_CS_QUEUE_TYPE);
+	// Wrong lengths.
+	EXPECT_REJECT(run({H(MICA_PKT_LOAD_USER_DATA, 3), 4, 1, lo(DATA)}), -EINVAL, DRM_MICA_REJECT_CS_BAD_LENGTH);
+	EXPECT_REJECT(run({H(MICA_PKT_LOAD_USER_DATA, 5), 4, 1, lo(DATA), hi(DATA), 0}), -EINVAL,
+		      DRM_MICA_REJECT_CS_BAD_LENGTH);
 }
 
 TEST_F(CsValidate, OverlappingDmaRangesAreRefused)

@@ -123,6 +123,10 @@ std::vector<BadRingCase> bad_ring_cases()
 		{"BadPowerProfile", pkt(MICA_PKT_SET_POWER_PROFILE, {MICA_PROFILE_COUNT}), MICA_CP_ERROR_BAD_PACKET},
 		{"BadPerfControl", pkt(MICA_PKT_PERF_CONTROL, {4}), MICA_CP_ERROR_BAD_PACKET},
 		{"DispatchWithoutProgram", pkt(MICA_PKT_DISPATCH, {1, 1, 1}), MICA_CP_ERROR_BAD_PACKET},
+		{"LoadUserDataOutsideVram", pkt(MICA_PKT_LOAD_USER_DATA, {0, 2, lo32(far), hi32(far)}),
+		 MICA_CP_ERROR_BAD_ADDRESS},
+		{"LoadUserDataMisaligned", pkt(MICA_PKT_LOAD_USER_DATA, {0, 2, lo32(kDst) + 2, 0}), MICA_CP_ERROR_BAD_PACKET},
+		{"LoadUserDataCountZero", pkt(MICA_PKT_LOAD_USER_DATA, {0, 0, lo32(kDst), 0}), MICA_CP_ERROR_BAD_PACKET},
 		{"BadWorkgroupSize", pkt(MICA_PKT_SET_WORKGROUP_SIZE, {0, 1, 1}), MICA_CP_ERROR_BAD_PACKET},
 	};
 	// Every defined packet with one payload dword too few and one too many.

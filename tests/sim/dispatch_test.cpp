@@ -124,6 +124,69 @@ TEST_F(SimDispatch, DispatchIndirectReadsGroupCounts)
 	EXPECT_EQ(r.fault_addr, hole);
 }
 
+// buf[k] = s[4 + k] for k < 4, with buf = s[0:1]: shows the user data a dispatch launched with.
+Program store_user_data_4_to_7()
+{
+	Program p;
+	for (unsigned k = 0; k < 4; k++) {
+		p.alu(MICA_OP_V_MOV_B32, v(2), s(4 + k))
+		    .alu(MICA_OP_V_MOV_B32, v(1), static_cast<uint16_t>(MICA_OPND_INT_CONST_FIRST + 4 * k))
+		    .ctrl(MICA_OP_S_NOP, 4)
+		    .mem(MICA_OP_GLOBAL_STORE_B32, MICA_OPND_NONE, v(1), s(0), v(2));
+	}
+	p.ctrl(MICA_OP_S_ENDPGM);
+	return p;
+}
+
+TEST_F(SimDispatch, LoadUserDataReachesTheWavesInOrderWithEarlierWork)
+{
+	const uint64_t prog = load(store_user_data_4_to_7());
+	const uint64_t args = m.alloc(ctx, MICA_PAGE_SIZE, kRW);
+	const uint32_t groups[3] = {2, 3, 4};
+	m.write(ctx, args + 0x100, groups, sizeof groups);
+	// The counts are produced by an earlier packet of the same buffer (a DMA copy), then loaded
+	// into s4..s6 and used by DISPATCH_INDIRECT: the load must see the copy.
+	const auto ib = cat({pkt(MICA_PKT_SET_PROGRAM, {lo32(prog), hi32(prog), 8, 24}),
+	                     pkt(MICA_PKT_SET_USER_DATA, {0, lo32(buf), hi32(buf)}),
+	                     pkt(MICA_PKT_SET_USER_DATA, {7, 0x77}),
+	                     pkt(MICA_PKT_SET_WORKGROUP_SIZE, {1, 1, 1}),
+	                     pkt(MICA_PKT_DMA_COPY, {lo32(args + 0x100), hi32(args), lo32(args), hi32(args), 12}),
+	                     pkt(MICA_PKT_LOAD_USER_DATA, {4, 3, lo32(args), hi32(args)}),
+	                     pkt(MICA_PKT_DISPATCH_INDIRECT, {lo32(args), hi32(args)})});
+	const auto r = m.run_commands(ctx, ib);
+	ASSERT_EQ(r.fault, MICA_FAULT_NONE) << r.describe();
+	EXPECT_EQ(word(buf + 0), 2u);
+	EXPECT_EQ(word(buf + 4), 3u);
+	EXPECT_EQ(word(buf + 8), 4u);
+	EXPECT_EQ(word(buf + 12), 0x77u); // s7 is outside the loaded range and keeps its value
+}
+
+TEST_F(SimDispatch, LoadUserDataFaultsLeaveTheContextStopped)
+{
+	const uint64_t prog = load(store_user_data_4_to_7());
+	const uint64_t args = m.alloc(ctx, MICA_PAGE_SIZE, MICA_PTE_READ);
+	const uint64_t noread = m.alloc(ctx, MICA_PAGE_SIZE, MICA_PTE_WRITE);
+	const auto state = cat({pkt(MICA_PKT_SET_PROGRAM, {lo32(prog), hi32(prog), 8, 24}),
+	                        pkt(MICA_PKT_SET_USER_DATA, {0, lo32(buf), hi32(buf)})});
+	const auto then_dispatch = pkt(MICA_PKT_DISPATCH, {1, 1, 1});
+
+	// The last two dwords of the range are on the unmapped page after 'args'.
+	const uint64_t straddle = args + MICA_PAGE_SIZE - 8;
+	auto r = m.run_commands(ctx, cat({state, pkt(MICA_PKT_LOAD_USER_DATA, {4, 4, lo32(straddle), hi32(straddle)}),
+	                                  then_dispatch}));
+	EXPECT_EQ(r.fault, MICA_FAULT_MMU_UNMAPPED) << r.describe();
+	EXPECT_EQ(r.fault_addr, args + MICA_PAGE_SIZE);
+	EXPECT_EQ(r.fault_access, MICA_ACCESS_READ);
+	EXPECT_EQ(r.fault_info, MICA_PKT_HEADER(MICA_PKT_LOAD_USER_DATA, 4));
+	EXPECT_EQ(word(buf), 0u) << "the dispatch after the faulting load must not run";
+
+	r = m.run_commands(ctx, cat({state, pkt(MICA_PKT_LOAD_USER_DATA, {4, 1, lo32(noread), hi32(noread)}),
+	                             then_dispatch}));
+	EXPECT_EQ(r.fault, MICA_FAULT_MMU_PERMISSION) << r.describe();
+	EXPECT_EQ(r.fault_addr, noread);
+	EXPECT_EQ(word(buf), 0u);
+}
+
 TEST_F(SimDispatch, ProgramWithoutExecPermissionFaults)
 {
 	const auto code = store_local_id().bytes();

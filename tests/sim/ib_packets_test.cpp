@@ -55,6 +55,7 @@ TEST_F(SimIb, DataPacketsSucceed)
 		// State packets alone are fine; a dispatch with no groups launches nothing.
 		pkt(MICA_PKT_SET_PROGRAM, {0x100000, 0, 8, 8}),
 		pkt(MICA_PKT_SET_USER_DATA, {14, 1, 2}),
+		pkt(MICA_PKT_LOAD_USER_DATA, {0, 16, lo32(b), hi32(b)}),
 		pkt(MICA_PKT_SET_SHARED_SIZE, {MICA_MAX_SHARED_BYTES}),
 		pkt(MICA_PKT_SET_WORKGROUP_SIZE, {MICA_MAX_WORKGROUP_INVOCATIONS, 1, 1}),
 		pkt(MICA_PKT_DISPATCH, {0, 5, 5}),
@@ -151,7 +152,7 @@ std::vector<IbFaultCase> ib_fault_cases()
 	const uint32_t va = (1u << 20) + 2 * MICA_PAGE_SIZE;
 	std::vector<IbFaultCase> v = {
 		{"UnknownOpcode", {MICA_PKT_HEADER(0x0f, 0)}, I},
-		{"UnknownOpcode14", {MICA_PKT_HEADER(0x14, 1), 0}, I},
+		{"UnknownOpcode15", {MICA_PKT_HEADER(0x15, 1), 0}, I},
 		{"ReservedHeaderBits", {MICA_PKT_HEADER(MICA_PKT_NOP, 0) | (0x80u << 24)}, I},
 		{"TruncatedByIbEnd", {MICA_PKT_HEADER(MICA_PKT_NOP, 1000)}, I},
 		{"ProgramMisaligned", pkt(MICA_PKT_SET_PROGRAM, {va + 8, 0, 4, 4}), I},
@@ -159,6 +160,11 @@ std::vector<IbFaultCase> ib_fault_cases()
 		{"ProgramTooManySgprs", pkt(MICA_PKT_SET_PROGRAM, {va, 0, 4, MICA_SGPRS_PER_WAVE + 1}), I},
 		{"UserDataOverflow", pkt(MICA_PKT_SET_USER_DATA, {15, 1, 2}), I},
 		{"UserDataFirstTooLarge", pkt(MICA_PKT_SET_USER_DATA, {16, 1}), I},
+		{"LoadUserDataCountZero", pkt(MICA_PKT_LOAD_USER_DATA, {4, 0, va, 0}), I},
+		{"LoadUserDataOverflow", pkt(MICA_PKT_LOAD_USER_DATA, {14, 3, va, 0}), I},
+		{"LoadUserDataFirstTooLarge", pkt(MICA_PKT_LOAD_USER_DATA, {16, 1, va, 0}), I},
+		{"LoadUserDataHugeCount", pkt(MICA_PKT_LOAD_USER_DATA, {1, 0xffffffffu, va, 0}), I},
+		{"LoadUserDataMisaligned", pkt(MICA_PKT_LOAD_USER_DATA, {4, 3, va + 2, 0}), I},
 		{"SharedTooLarge", pkt(MICA_PKT_SET_SHARED_SIZE, {MICA_MAX_SHARED_BYTES + 1}), I},
 		{"WorkgroupZero", pkt(MICA_PKT_SET_WORKGROUP_SIZE, {1, 0, 1}), I},
 		{"WorkgroupDimTooLarge", pkt(MICA_PKT_SET_WORKGROUP_SIZE, {1, 1, MICA_MAX_WORKGROUP_DIM_Z + 1}), I},

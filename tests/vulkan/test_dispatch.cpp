@@ -1,58 +1,18 @@
 // Compute dispatches and transfer commands, results checked on the host.
 #include "vk_test.h"
 
+#include <array>
 #include <cstring>
+#include <map>
+#include <set>
 
 namespace {
 
 using vktest::make_pipeline;
 using vktest::submit_and_wait;
 
-// A pool and one set per layout of a pipeline.
-struct Sets {
-  VkDevice device;
-  VkDescriptorPool pool = VK_NULL_HANDLE;
-  std::vector<VkDescriptorSet> sets;
-  Sets(VkDevice dev, const vktest::TestPipeline& p) : device(dev) {
-    VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 16},
-                                    {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC, 16},
-                                    {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, 16},
-                                    {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 16}};
-    VkDescriptorPoolCreateInfo pci{};
-    pci.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
-    pci.maxSets = 8;
-    pci.poolSizeCount = 4;
-    pci.pPoolSizes = sizes;
-    vkrun::check(vkCreateDescriptorPool(dev, &pci, nullptr, &pool), "vkCreateDescriptorPool");
-    sets.resize(p.set_layouts.size());
-    VkDescriptorSetAllocateInfo ai{};
-    ai.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
-    ai.descriptorPool = pool;
-    ai.descriptorSetCount = uint32_t(sets.size());
-    ai.pSetLayouts = p.set_layouts.data();
-    vkrun::check(vkAllocateDescriptorSets(dev, &ai, sets.data()), "vkAllocateDescriptorSets");
-  }
-  ~Sets() { vkDestroyDescriptorPool(device, pool, nullptr); }
-  void write(uint32_t set, uint32_t binding, VkDescriptorType type, const vkrun::Buffer& b, VkDeviceSize offset = 0,
-             VkDeviceSize range = VK_WHOLE_SIZE) {
-    VkDescriptorBufferInfo info{b.buffer, offset, range};
-    VkWriteDescriptorSet w{};
-    w.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
-    w.dstSet = sets[set];
-    w.dstBinding = binding;
-    w.descriptorCount = 1;
-    w.descriptorType = type;
-    w.pBufferInfo = &info;
-    vkUpdateDescriptorSets(device, 1, &w, 0, nullptr);
-  }
-};
-
-void bind(VkCommandBuffer cb, const vktest::TestPipeline& p, const Sets& s, uint32_t dyn_count = 0,
-          const uint32_t* dyn = nullptr) {
-  vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
-  vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0, uint32_t(s.sets.size()), s.sets.data(),
-                          dyn_count, dyn);
-}
+using vktest::bind;
+using vktest::Sets;
 
 TEST(VkDispatch, DispatchBaseAndPushConstants) {
   auto ctx = vktest::make_context();
@@ -115,6 +75,107 @@ TEST(VkDispatch, NumWorkgroupsBuiltin) {
   EXPECT_EQ(out.data<uint32_t>()[0], 5u);
   EXPECT_EQ(out.data<uint32_t>()[1], 3u);
   EXPECT_EQ(out.data<uint32_t>()[2], 2u);
+  ctx->destroy(out);
+}
+
+// The records group_records.comp appended, by tag: {num groups x, y, z} -> the group ids seen.
+struct GroupRecords {
+  std::map<uint32_t, std::set<std::array<uint32_t, 3>>> ids;
+  std::map<uint32_t, std::set<std::array<uint32_t, 3>>> num_groups;
+};
+
+GroupRecords read_group_records(vkrun::Buffer& out) {
+  GroupRecords r;
+  const uint32_t* v = out.data<uint32_t>();
+  const uint32_t count = v[0];
+  EXPECT_LE(count * 8 + 2, out.size / 4);
+  for (uint32_t i = 0; i < count && i * 8 + 2 + 7 <= out.size / 4; ++i) {
+    const uint32_t* rec = v + 2 + i * 8;
+    r.num_groups[rec[6]].insert({rec[0], rec[1], rec[2]});
+    r.ids[rec[6]].insert({rec[3], rec[4], rec[5]});
+  }
+  return r;
+}
+
+std::set<std::array<uint32_t, 3>> grid(std::array<uint32_t, 3> base, std::array<uint32_t, 3> n) {
+  std::set<std::array<uint32_t, 3>> g;
+  for (uint32_t z = 0; z < n[2]; ++z)
+    for (uint32_t y = 0; y < n[1]; ++y)
+      for (uint32_t x = 0; x < n[0]; ++x) g.insert({base[0] + x, base[1] + y, base[2] + z});
+  return g;
+}
+
+// gl_NumWorkGroups under vkCmdDispatchIndirect comes from the argument buffer as the GPU sees it
+// when the dispatch runs: counts written by the host, counts written by earlier commands of the
+// same command buffer, and no leaking between dispatches (direct ones in between included).
+TEST(VkDispatch, NumWorkgroupsUnderIndirectDispatch) {
+  auto ctx = vktest::make_context();
+  auto p = make_pipeline(ctx->device(), "group_records.spv", {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}}, 4);
+  ASSERT_EQ(p->create_result, VK_SUCCESS);
+  Sets s(ctx->device(), *p);
+  vkrun::Buffer out = ctx->create_buffer(4096);
+  vkrun::Buffer args = ctx->create_buffer(64);
+  std::memset(out.mapped, 0, out.size);
+  std::memset(args.mapped, 0, args.size);
+  s.write(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
+  const uint32_t host_counts[3] = {4, 1, 2};
+  std::memcpy(args.data<uint8_t>() + 16, host_counts, sizeof host_counts);
+  const uint32_t gpu_counts[3] = {2, 3, 1};   // written by vkCmdUpdateBuffer before the dispatch
+  const uint32_t zero_counts[3] = {0, 5, 5};  // launches nothing
+  std::memcpy(args.data<uint8_t>() + 32, zero_counts, sizeof zero_counts);
+  auto tagged = [&](VkCommandBuffer cb, uint32_t tag) {
+    vkCmdPushConstants(cb, p->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 4, &tag);
+  };
+  ASSERT_EQ(submit_and_wait(*ctx, [&](VkCommandBuffer cb) {
+              vkCmdUpdateBuffer(cb, args.buffer, 0, sizeof gpu_counts, gpu_counts);
+              VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT,
+                                 VK_ACCESS_INDIRECT_COMMAND_READ_BIT};
+              vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT, 0, 1, &mb,
+                                   0, nullptr, 0, nullptr);
+              bind(cb, *p, s);
+              tagged(cb, 1);
+              vkCmdDispatchIndirect(cb, args.buffer, 0);
+              tagged(cb, 2);
+              vkCmdDispatch(cb, 1, 1, 1);
+              tagged(cb, 3);
+              vkCmdDispatchIndirect(cb, args.buffer, 16);
+              tagged(cb, 4);
+              vkCmdDispatchIndirect(cb, args.buffer, 32);
+            }),
+            VK_SUCCESS);
+  const GroupRecords r = read_group_records(out);
+  EXPECT_EQ(out.data<uint32_t>()[0], 6u + 1u + 8u);
+  using G = std::set<std::array<uint32_t, 3>>;
+  EXPECT_EQ(r.num_groups.at(1), (G{{2, 3, 1}}));
+  EXPECT_EQ(r.ids.at(1), grid({0, 0, 0}, {2, 3, 1}));
+  EXPECT_EQ(r.num_groups.at(2), (G{{1, 1, 1}}));
+  EXPECT_EQ(r.num_groups.at(3), (G{{4, 1, 2}}));
+  EXPECT_EQ(r.ids.at(3), grid({0, 0, 0}, {4, 1, 2}));
+  EXPECT_EQ(r.num_groups.count(4), 0u) << "a zero-count indirect dispatch runs nothing";
+  ctx->destroy(out);
+  ctx->destroy(args);
+}
+
+// vkCmdDispatchBase: gl_NumWorkGroups is the count, not base + count; gl_WorkGroupID includes the base.
+TEST(VkDispatch, NumWorkgroupsUnderDispatchBase) {
+  auto ctx = vktest::make_context();
+  auto p = make_pipeline(ctx->device(), "group_records.spv", {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}}, 4);
+  ASSERT_EQ(p->create_result, VK_SUCCESS);
+  Sets s(ctx->device(), *p);
+  vkrun::Buffer out = ctx->create_buffer(4096);
+  std::memset(out.mapped, 0, out.size);
+  s.write(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
+  const uint32_t tag = 9;
+  ASSERT_EQ(submit_and_wait(*ctx, [&](VkCommandBuffer cb) {
+              bind(cb, *p, s);
+              vkCmdPushConstants(cb, p->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 4, &tag);
+              vkCmdDispatchBase(cb, 2, 1, 3, 3, 2, 1);
+            }),
+            VK_SUCCESS);
+  const GroupRecords r = read_group_records(out);
+  EXPECT_EQ(out.data<uint32_t>()[0], 6u);
+  EXPECT_EQ(r.num_groups.at(9), (std::set<std::array<uint32_t, 3>>{{3, 2, 1}}));
+  EXPECT_EQ(r.ids.at(9), grid({2, 1, 3}, {3, 2, 1}));
   ctx->destroy(out);
 }
 

@@ -206,6 +206,37 @@ TEST(VkDevice, UnsupportedFeaturesAndExtensionsAreRefused) {
   vkDestroyInstance(inst, nullptr);
 }
 
+// robustBufferAccess can be enabled exactly when it is advertised (the driver compiles with
+// bounds checks then); both through VkPhysicalDeviceFeatures and VkPhysicalDeviceFeatures2.
+// Inline uniform blocks (Vulkan 1.3) are advertised and can be enabled.
+TEST(VkDevice, RobustBufferAccessAndInlineUniformBlocksAsAdvertised) {
+  VkInstance inst = make_instance();
+  VkPhysicalDevice pd = mica_device(inst);
+  ASSERT_NE(pd, VK_NULL_HANDLE);
+  VkPhysicalDeviceFeatures have;
+  vkGetPhysicalDeviceFeatures(pd, &have);
+  const VkResult expected = have.robustBufferAccess ? VK_SUCCESS : VK_ERROR_FEATURE_NOT_PRESENT;
+  VkDevice dev = VK_NULL_HANDLE;
+  VkPhysicalDeviceFeatures f10{};
+  f10.robustBufferAccess = VK_TRUE;
+  EXPECT_EQ(try_create_device(pd, nullptr, &f10, nullptr, &dev), expected);
+  if (dev) vkDestroyDevice(dev, nullptr);
+  dev = VK_NULL_HANDLE;
+  VkPhysicalDeviceFeatures2 f2{};
+  f2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+  f2.features.robustBufferAccess = VK_TRUE;
+  EXPECT_EQ(try_create_device(pd, &f2, nullptr, nullptr, &dev), expected);
+  if (dev) vkDestroyDevice(dev, nullptr);
+  dev = VK_NULL_HANDLE;
+
+  VkPhysicalDeviceVulkan13Features f13{};
+  f13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
+  f13.inlineUniformBlock = VK_TRUE;
+  ASSERT_EQ(try_create_device(pd, &f13, nullptr, nullptr, &dev), VK_SUCCESS);
+  vkDestroyDevice(dev, nullptr);
+  vkDestroyInstance(inst, nullptr);
+}
+
 TEST(VkDevice, PrivateData) {
   auto ctx = vktest::make_context();
   VkPrivateDataSlotCreateInfo ci{};

@@ -10,9 +10,50 @@ void CheckedContextDeleter::operator()(vkrun::Context* ctx) const {
   std::unique_ptr<vkrun::Context> owned(ctx);
 }
 
-ContextPtr make_context() {
+ContextPtr make_context(bool robust_buffer_access) {
   const char* v = std::getenv("MICA_VK_VALIDATION");
-  return ContextPtr(std::make_unique<vkrun::Context>("Mica", v && *v == '1').release());
+  return ContextPtr(std::make_unique<vkrun::Context>("Mica", v && *v == '1', robust_buffer_access).release());
+}
+
+Sets::Sets(VkDevice dev, const TestPipeline& p) : device(dev) {
+  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 16},
+                                  {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC, 16},
+                                  {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, 16},
+                                  {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 16}};
+  VkDescriptorPoolCreateInfo pci{};
+  pci.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
+  pci.maxSets = 8;
+  pci.poolSizeCount = 4;
+  pci.pPoolSizes = sizes;
+  vkrun::check(vkCreateDescriptorPool(dev, &pci, nullptr, &pool), "vkCreateDescriptorPool");
+  sets.resize(p.set_layouts.size());
+  VkDescriptorSetAllocateInfo ai{};
+  ai.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
+  ai.descriptorPool = pool;
+  ai.descriptorSetCount = uint32_t(sets.size());
+  ai.pSetLayouts = p.set_layouts.data();
+  vkrun::check(vkAllocateDescriptorSets(dev, &ai, sets.data()), "vkAllocateDescriptorSets");
+}
+
+Sets::~Sets() { vkDestroyDescriptorPool(device, pool, nullptr); }
+
+void Sets::write(uint32_t set, uint32_t binding, VkDescriptorType type, const vkrun::Buffer& b, VkDeviceSize offset,
+                 VkDeviceSize range) {
+  VkDescriptorBufferInfo info{b.buffer, offset, range};
+  VkWriteDescriptorSet w{};
+  w.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
+  w.dstSet = sets[set];
+  w.dstBinding = binding;
+  w.descriptorCount = 1;
+  w.descriptorType = type;
+  w.pBufferInfo = &info;
+  vkUpdateDescriptorSets(device, 1, &w, 0, nullptr);
+}
+
+void bind(VkCommandBuffer cb, const TestPipeline& p, const Sets& s, uint32_t dyn_count, const uint32_t* dyn) {
+  vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
+  vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0, uint32_t(s.sets.size()), s.sets.data(),
+                          dyn_count, dyn);
 }
 
 TestPipeline::~TestPipeline() {

@@ -22,9 +22,9 @@ struct CheckedContextDeleter {
 };
 using ContextPtr = std::unique_ptr<vkrun::Context, CheckedContextDeleter>;
 
-// The Mica device through a fresh instance. With MICA_VK_VALIDATION=1 the Khronos validation layer
+// The Mica device through a fresh instance (with robustBufferAccess enabled when asked). With MICA_VK_VALIDATION=1 the Khronos validation layer
 // is enabled and must stay silent.
-ContextPtr make_context();
+ContextPtr make_context(bool robust_buffer_access = false);
 
 // A compute pipeline over arbitrary set layouts.
 struct TestPipeline {
@@ -47,6 +47,24 @@ std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& 
                                             const VkSpecializationInfo* spec = nullptr,
                                             VkPipelineCache cache = VK_NULL_HANDLE,
                                             const std::vector<uint32_t>* spirv = nullptr);
+
+// A descriptor pool and one set per layout of a pipeline (storage/uniform buffers, plain and
+// dynamic, 16 of each).
+struct Sets {
+  VkDevice device;
+  VkDescriptorPool pool = VK_NULL_HANDLE;
+  std::vector<VkDescriptorSet> sets;
+  Sets(VkDevice dev, const TestPipeline& p);
+  ~Sets();
+  Sets(const Sets&) = delete;
+  Sets& operator=(const Sets&) = delete;
+  void write(uint32_t set, uint32_t binding, VkDescriptorType type, const vkrun::Buffer& b, VkDeviceSize offset = 0,
+             VkDeviceSize range = VK_WHOLE_SIZE);
+};
+
+// Binds the pipeline and all of 's' (with 'dyn_count' dynamic offsets).
+void bind(VkCommandBuffer cb, const TestPipeline& p, const Sets& s, uint32_t dyn_count = 0,
+          const uint32_t* dyn = nullptr);
 
 // Records into a fresh one-time command buffer, submits it with a fence and waits.
 VkResult submit_and_wait(vkrun::Context& ctx, const std::function<void(VkCommandBuffer)>& record);

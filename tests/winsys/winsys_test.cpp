@@ -125,6 +125,25 @@ TEST(CommandBuilder, PacksFromTheHardwareDescription)
 	EXPECT_THROW(cb.write_data(0, huge), std::invalid_argument);
 }
 
+TEST(CommandBuilder, PacksLoadUserData)
+{
+	CommandBuilder cb;
+	cb.load_user_data(4, 3, 0x12345678abcull);
+	auto dw = cb.dwords();
+	ASSERT_EQ(dw.size(), 5u);
+	EXPECT_EQ(dw[0], MICA_PKT_HEADER(MICA_PKT_LOAD_USER_DATA, 4));
+	EXPECT_EQ(dw[1 + MICA_PKT_LOAD_USER_DATA_FIRST], 4u);
+	EXPECT_EQ(dw[1 + MICA_PKT_LOAD_USER_DATA_COUNT], 3u);
+	EXPECT_EQ(dw[1 + MICA_PKT_LOAD_USER_DATA_ADDR_LO], 0x45678abcu);
+	EXPECT_EQ(dw[1 + MICA_PKT_LOAD_USER_DATA_ADDR_HI], 0x123u);
+	EXPECT_NO_THROW(cb.load_user_data(0, 16, 0x1000));
+	EXPECT_THROW(cb.load_user_data(4, 0, 0x1000), std::invalid_argument);
+	EXPECT_THROW(cb.load_user_data(14, 3, 0x1000), std::invalid_argument);
+	EXPECT_THROW(cb.load_user_data(16, 1, 0x1000), std::invalid_argument);
+	EXPECT_THROW(cb.load_user_data(4, 1, 0x1002), std::invalid_argument);
+	EXPECT_EQ(cb.size(), 10u) << "a refused packet is not packed";
+}
+
 class Winsys : public ::testing::Test {
 protected:
 	void SetUp() override { dev_ = Device::open(sim_options()); }

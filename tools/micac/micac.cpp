@@ -104,9 +104,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (verify) {
-		auto img = BinaryImage::parse(bytes);
-		if (auto *e = std::get_if<std::string>(&img)) {
-			fprintf(stderr, "micac: %s: %s\n", input.c_str(), e->c_str());
+		auto img = mica::isa::parse_binary(bytes);
+		if (auto *e = std::get_if<mica::isa::BinaryError>(&img)) {
+			fprintf(stderr, "micac: %s: byte %zu: %s\n", input.c_str(), e->offset, e->message.c_str());
 			return 1;
 		}
 		const BinaryImage &bin = std::get<BinaryImage>(img);

@@ -19,14 +19,15 @@ VkMemoryRequirements requirements_for(const Device& device, uint64_t size) {
 }  // namespace
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateBuffer(VkDevice device, const VkBufferCreateInfo* pCreateInfo,
-                                            const VkAllocationCallbacks*, VkBuffer* pBuffer) {
+                                            const VkAllocationCallbacks* pAllocator, VkBuffer* pBuffer) {
   return guarded([&] {
     // Sparse buffers are not supported (no sparse features advertised).
     if (pCreateInfo->flags & (VK_BUFFER_CREATE_SPARSE_BINDING_BIT | VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT |
                               VK_BUFFER_CREATE_SPARSE_ALIASED_BIT))
       return VK_ERROR_FEATURE_NOT_PRESENT;
     if (pCreateInfo->size > Device::from(device)->physical().info().vram_bytes) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
-    auto buffer = std::make_unique<Buffer>(pCreateInfo->size, pCreateInfo->usage);
+    auto buffer = host_make<Buffer>(Device::from(device)->child_allocation(pAllocator), pCreateInfo->size,
+                                    pCreateInfo->usage);
     *pBuffer = release_to_handle<VkBuffer>(std::move(buffer));
     return VK_SUCCESS;
   });
@@ -80,12 +81,13 @@ VKAPI_ATTR uint64_t VKAPI_CALL GetBufferOpaqueCaptureAddress(VkDevice, const VkB
   return 0;  // capture/replay is not supported (bufferDeviceAddressCaptureReplay = false)
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL CreateBufferView(VkDevice, const VkBufferViewCreateInfo* pCreateInfo,
-                                                const VkAllocationCallbacks*, VkBufferView* pView) {
+VKAPI_ATTR VkResult VKAPI_CALL CreateBufferView(VkDevice device, const VkBufferViewCreateInfo* pCreateInfo,
+                                                const VkAllocationCallbacks* pAllocator, VkBufferView* pView) {
   return guarded([&] {
     const auto* buffer = from_handle<Buffer>(pCreateInfo->buffer);
     uint64_t range = pCreateInfo->range == VK_WHOLE_SIZE ? buffer->size() - pCreateInfo->offset : pCreateInfo->range;
-    auto view = std::make_unique<BufferView>(buffer->va() + pCreateInfo->offset, range, pCreateInfo->format);
+    auto view = host_make<BufferView>(Device::from(device)->child_allocation(pAllocator),
+                                      buffer->va() + pCreateInfo->offset, range, pCreateInfo->format);
     *pView = release_to_handle<VkBufferView>(std::move(view));
     return VK_SUCCESS;
   });

@@ -1,20 +1,34 @@
 #include "capabilities.h"
 
+#include "mica/compiler/compiler.h"
+
 namespace mica::vk {
 
-// Mirrors the SPIR-V capabilities the compiler accepts (src/compiler/spirv_to_ir.cpp,
-// check_capability): Int64, Float64, GroupNonUniform{,Vote,Ballot,Arithmetic,Shuffle,
-// ShuffleRelative}, VulkanMemoryModel{,DeviceScope}. A shader needing anything else is refused
-// by the compiler, so the matching feature is not advertised.
+// Derived from the compiler's own list (mica::compiler::shader_features(), defined next to the
+// SPIR-V capability check), so the driver cannot advertise a shader feature the compiler refuses.
 const ShaderCapabilities& shader_capabilities() {
   static const ShaderCapabilities caps = [] {
+    const compiler::ShaderFeatures& f = compiler::shader_features();
     ShaderCapabilities c;
-    c.int64 = true;
-    c.float64 = true;
-    c.vulkan_memory_model = true;
-    c.subgroup_operations = VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_VOTE_BIT |
-                            VK_SUBGROUP_FEATURE_BALLOT_BIT | VK_SUBGROUP_FEATURE_ARITHMETIC_BIT |
-                            VK_SUBGROUP_FEATURE_SHUFFLE_BIT | VK_SUBGROUP_FEATURE_SHUFFLE_RELATIVE_BIT;
+    c.int64 = f.int64;
+    c.int16 = f.int16;
+    c.int8 = f.int8;
+    c.float64 = f.float64;
+    c.float16 = f.float16;
+    c.storage_buffer_16bit = f.storage_buffer_16bit;
+    c.storage_buffer_8bit = f.storage_buffer_8bit;
+    c.buffer_device_address = f.buffer_device_address;
+    c.vulkan_memory_model = f.vulkan_memory_model && f.vulkan_memory_model_device_scope;
+    c.integer_dot_product = f.integer_dot_product;
+    c.zero_initialize_workgroup_memory = f.zero_initialize_workgroup_memory;
+    // Both the buffer and the shared-memory variants are advertised together.
+    c.shader_atomic_int64 = f.shader_buffer_int64_atomics && f.shader_shared_int64_atomics;
+    c.subgroup_extended_types = f.subgroup_extended_types;
+    c.subgroup_broadcast_dynamic_id = f.subgroup_broadcast_dynamic_id;
+    c.demote_to_helper_invocation = f.demote_to_helper_invocation;
+    c.terminate_invocation = f.terminate_invocation;
+    c.robust_buffer_access = f.robust_buffer_access;
+    c.subgroup_operations = f.subgroup_operations;
     return c;
   }();
   return caps;

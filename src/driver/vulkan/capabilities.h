@@ -20,7 +20,12 @@ struct ShaderCapabilities {
   bool zero_initialize_workgroup_memory = false;
   bool scalar_block_layout = false;
   bool variable_pointers = false;
-  bool shader_atomic_int64 = false;
+  bool shader_atomic_int64 = false;          // buffer and shared 64-bit atomics
+  bool subgroup_extended_types = false;
+  bool subgroup_broadcast_dynamic_id = false;
+  bool demote_to_helper_invocation = false;
+  bool terminate_invocation = false;
+  bool robust_buffer_access = false;
   VkSubgroupFeatureFlags subgroup_operations = VK_SUBGROUP_FEATURE_BASIC_BIT;
 };
 

@@ -19,7 +19,8 @@ namespace mica::vk {
 CommandPool::~CommandPool() = default;
 
 CommandBuffer* CommandPool::allocate(VkCommandBufferLevel level) {
-  auto cb = std::make_unique<CommandBuffer>(device_, *this, level);
+  // Command buffers come from their pool's allocator (vkAllocateCommandBuffers has no pAllocator).
+  auto cb = host_make<CommandBuffer>(host_allocation(allocator_.get(), nullptr), device_, *this, level);
   CommandBuffer* raw = cb.get();
   buffers_.emplace(raw, std::move(cb));
   return raw;
@@ -180,9 +181,11 @@ void CommandBuffer::end_statistics_query(QueryPool* pool, uint32_t query) {
 // ---- pool and buffer entry points ---------------------------------------------------------
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateCommandPool(VkDevice device, const VkCommandPoolCreateInfo* pCreateInfo,
-                                                 const VkAllocationCallbacks*, VkCommandPool* pPool) {
+                                                 const VkAllocationCallbacks* pAllocator, VkCommandPool* pPool) {
   return guarded([&] {
-    auto pool = std::make_unique<CommandPool>(*Device::from(device), pCreateInfo->flags, pCreateInfo->queueFamilyIndex);
+    auto* dev = Device::from(device);
+    const HostAllocation where = dev->child_allocation(pAllocator);
+    auto pool = host_make<CommandPool>(where, *dev, pCreateInfo->flags, pCreateInfo->queueFamilyIndex, where.callbacks);
     *pPool = release_to_handle<VkCommandPool>(std::move(pool));
     return VK_SUCCESS;
   });

@@ -85,8 +85,8 @@ private:
 
 class CommandPool : public Object {
 public:
-  CommandPool(Device& device, VkCommandPoolCreateFlags flags, uint32_t family)
-      : device_(device), flags_(flags), family_(family) {}
+  CommandPool(Device& device, VkCommandPoolCreateFlags flags, uint32_t family, const VkAllocationCallbacks* allocator)
+      : device_(device), flags_(flags), family_(family), allocator_(allocator) {}
   ~CommandPool() override;
 
   Device& device() const { return device_; }
@@ -101,6 +101,7 @@ private:
   Device& device_;
   VkCommandPoolCreateFlags flags_;
   uint32_t family_;
+  AllocatorCopy allocator_;  // the pool's allocator, also used for its command buffers
   std::map<CommandBuffer*, std::unique_ptr<CommandBuffer>> buffers_;
 };
 

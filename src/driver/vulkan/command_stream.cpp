@@ -21,8 +21,8 @@ constexpr uint64_t kUploadAlign = 64;
 
 class Encoder {
 public:
-  Encoder(uint32_t profile, uint64_t upload_va, EncodedStream& out)
-      : profile_(profile), upload_va_(upload_va), out_(out) {}
+  Encoder(uint32_t profile, uint64_t upload_va, uint64_t scratch_va, EncodedStream& out)
+      : profile_(profile), upload_va_(upload_va), scratch_va_(scratch_va), out_(out) {}
 
   VkResult encode(const std::vector<Command>& commands) {
     for (const auto& cmd : commands) {
@@ -49,27 +49,37 @@ private:
     const uint64_t table = upload(d.table.data(), d.table.size() * sizeof(BufferDescriptor));
     const uint64_t push = upload(d.push_constants.data(), d.push_constants.size());
     // The binding model's user data, s0..s9 (binding_model.h). For indirect dispatches the group
-    // counts are only in memory, so NumWorkgroups reads as 0 there (see docs/vulkan.md).
+    // counts are only in memory: LOAD_USER_DATA copies them into s4..s6 when the CP reaches it,
+    // after every earlier packet (so a count written by earlier GPU work is seen), from the same
+    // dwords DISPATCH_INDIRECT then reads.
     const bool indirect = d.indirect_va != 0;
-    const uint32_t user[kUserDataCount] = {uint32_t(table),
-                                           uint32_t(table >> 32),
-                                           uint32_t(push),
-                                           uint32_t(push >> 32),
-                                           indirect ? 0 : d.groups[0],
-                                           indirect ? 0 : d.groups[1],
-                                           indirect ? 0 : d.groups[2],
-                                           d.base[0],
-                                           d.base[1],
-                                           d.base[2]};
+    const uint32_t user[kUserDataCount + 2] = {uint32_t(table),
+                                               uint32_t(table >> 32),
+                                               uint32_t(push),
+                                               uint32_t(push >> 32),
+                                               indirect ? 0 : d.groups[0],
+                                               indirect ? 0 : d.groups[1],
+                                               indirect ? 0 : d.groups[2],
+                                               d.base[0],
+                                               d.base[1],
+                                               d.base[2],
+                                               uint32_t(scratch_va_),
+                                               uint32_t(scratch_va_ >> 32)};
+    // Programs that spill get the queue's scratch buffer in s[10:11], sized by the queue for the
+    // largest scratch_bytes of the stream (measured on the first encoding pass).
+    const size_t user_count = prog.scratch_bytes ? kUserDataCount + 2 : kUserDataCount;
+    out_.scratch_bytes = std::max(out_.scratch_bytes, prog.scratch_bytes);
     auto& b = out_.packets;
     b.set_program(prog.entry_va, prog.vgprs, prog.sgprs);
     b.set_workgroup_size(prog.wg_size[0], prog.wg_size[1], prog.wg_size[2]);
     b.set_shared_size(prog.shared_bytes);
-    b.set_user_data(kUserDataDescriptorTable, user);
-    if (indirect)
+    b.set_user_data(kUserDataDescriptorTable, std::span(user, user_count));
+    if (indirect) {
+      b.load_user_data(kUserDataNumWorkgroups, 3, d.indirect_va);
       b.dispatch_indirect(d.indirect_va);
-    else
+    } else {
       b.dispatch(d.groups[0], d.groups[1], d.groups[2]);
+    }
     return VK_SUCCESS;
   }
 
@@ -112,16 +122,18 @@ private:
 
   uint32_t profile_;
   uint64_t upload_va_;
+  uint64_t scratch_va_;
   EncodedStream& out_;
 };
 
 }  // namespace
 
 VkResult encode_stream(const std::vector<const CommandBuffer*>& cbs, uint32_t power_profile, uint64_t upload_va,
-                       EncodedStream& out) {
+                       uint64_t scratch_va, EncodedStream& out) {
   out.upload.clear();
   out.packets.clear();
-  Encoder enc(power_profile, upload_va, out);
+  out.scratch_bytes = 0;
+  Encoder enc(power_profile, upload_va, scratch_va, out);
   for (const auto* cb : cbs) {
     VkResult r = enc.encode(cb->commands());
     if (r != VK_SUCCESS) return r;

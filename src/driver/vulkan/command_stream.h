@@ -21,11 +21,13 @@ class CommandBuffer;
 struct EncodedStream {
   std::vector<uint8_t> upload;      // contents of the upload area
   winsys::CommandBuilder packets;   // addressed with the upload area at the given base VA
+  uint32_t scratch_bytes = 0;       // the largest per-lane scratch size of the stream's programs
 };
 
 // power_profile selects which compiled program each dispatch uses. Fails with the pipeline's
-// compile/load error if a program for that profile cannot be produced.
+// compile/load error if a program for that profile cannot be produced. scratch_va is the scratch
+// buffer given to programs that spill (0 while measuring: out.scratch_bytes says how large it must be).
 VkResult encode_stream(const std::vector<const CommandBuffer*>& cbs, uint32_t power_profile, uint64_t upload_va,
-                       EncodedStream& out);
+                       uint64_t scratch_va, EncodedStream& out);
 
 }  // namespace mica::vk

@@ -1,4 +1,5 @@
 #include "descriptor_layout.h"
+#include "device.h"
 #include "entrypoints.h"
 
 #include <algorithm>
@@ -33,13 +34,27 @@ VkResult DescriptorSetLayout::create(const VkDescriptorSetLayoutCreateInfo& info
             [](const BindingLayout& a, const BindingLayout& c) { return a.binding < c.binding; });
   // Dynamic offsets are consumed in binding-number order, then array-element order.
   uint32_t dynamic = 0;
+  uint64_t inline_bytes = 0;
   for (auto& b : layout->bindings_) {
+    if (b.type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {
+      // descriptorCount is the block's size in bytes (a multiple of 4).
+      b.addressable = b.binding < kBindingsPerSet && b.count <= kMaxInlineUniformBlockBytes;
+      if (b.count == 0) continue;
+      inline_bytes = (inline_bytes + kInlineUniformBlockAlignment - 1) / kInlineUniformBlockAlignment *
+                     kInlineUniformBlockAlignment;
+      b.inline_offset = uint32_t(inline_bytes);
+      inline_bytes += b.count;
+      if (inline_bytes > UINT32_MAX / 2) return VK_ERROR_OUT_OF_HOST_MEMORY;  // absurd sizes
+      layout->inline_blocks_++;
+      continue;
+    }
     b.addressable = is_supported_descriptor_type(b.type) && b.binding < kBindingsPerSet && b.count <= 1;
     if (is_dynamic(b.type)) {
       b.dynamic_index = dynamic;
       dynamic += b.count;
     }
   }
+  layout->inline_bytes_ = uint32_t(inline_bytes);
   layout->dynamic_count_ = dynamic;
   out = std::move(layout);
   return VK_SUCCESS;
@@ -63,13 +78,16 @@ VkResult PipelineLayout::create(const VkPipelineLayoutCreateInfo& info, std::uni
   return VK_SUCCESS;
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL CreateDescriptorSetLayout(VkDevice, const VkDescriptorSetLayoutCreateInfo* pCreateInfo,
-                                                         const VkAllocationCallbacks*, VkDescriptorSetLayout* pLayout) {
+VKAPI_ATTR VkResult VKAPI_CALL CreateDescriptorSetLayout(VkDevice device, const VkDescriptorSetLayoutCreateInfo* pCreateInfo,
+                                                         const VkAllocationCallbacks* pAllocator,
+                                                         VkDescriptorSetLayout* pLayout) {
   return guarded([&] {
     std::unique_ptr<DescriptorSetLayout> layout;
     VkResult r = DescriptorSetLayout::create(*pCreateInfo, layout);
     if (r != VK_SUCCESS) return r;
-    auto handle = std::make_unique<DescriptorSetLayoutHandle>();
+    // The layout itself is shared with the pipeline layouts and sets made from it and may outlive
+    // the handle, so only the handle comes from the application's allocator.
+    auto handle = host_make<DescriptorSetLayoutHandle>(Device::from(device)->child_allocation(pAllocator));
     handle->layout = std::move(layout);
     *pLayout = release_to_handle<VkDescriptorSetLayout>(std::move(handle));
     return VK_SUCCESS;
@@ -88,6 +106,12 @@ VKAPI_ATTR void VKAPI_CALL GetDescriptorSetLayoutSupport(VkDevice, const VkDescr
   for (uint32_t i = 0; i < pCreateInfo->bindingCount; ++i) {
     const auto& b = pCreateInfo->pBindings[i];
     if (b.descriptorCount == 0) continue;
+    if (b.descriptorType == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {
+      // One table entry per block, whatever its size.
+      if (b.binding >= kBindingsPerSet || b.descriptorCount > kMaxInlineUniformBlockBytes) ok = false;
+      total += 1;
+      continue;
+    }
     if (!is_supported_descriptor_type(b.descriptorType) || b.binding >= kBindingsPerSet || b.descriptorCount > 1)
       ok = false;
     if (is_dynamic(b.descriptorType)) dynamic += b.descriptorCount;
@@ -97,13 +121,13 @@ VKAPI_ATTR void VKAPI_CALL GetDescriptorSetLayoutSupport(VkDevice, const VkDescr
   pSupport->supported = ok ? VK_TRUE : VK_FALSE;
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL CreatePipelineLayout(VkDevice, const VkPipelineLayoutCreateInfo* pCreateInfo,
-                                                    const VkAllocationCallbacks*, VkPipelineLayout* pLayout) {
+VKAPI_ATTR VkResult VKAPI_CALL CreatePipelineLayout(VkDevice device, const VkPipelineLayoutCreateInfo* pCreateInfo,
+                                                    const VkAllocationCallbacks* pAllocator, VkPipelineLayout* pLayout) {
   return guarded([&] {
     std::unique_ptr<PipelineLayout> layout;
     VkResult r = PipelineLayout::create(*pCreateInfo, layout);
     if (r != VK_SUCCESS) return r;
-    auto handle = std::make_unique<PipelineLayoutHandle>();
+    auto handle = host_make<PipelineLayoutHandle>(Device::from(device)->child_allocation(pAllocator));
     handle->layout = std::move(layout);
     *pLayout = release_to_handle<VkPipelineLayout>(std::move(handle));
     return VK_SUCCESS;

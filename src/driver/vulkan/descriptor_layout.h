@@ -16,8 +16,10 @@ struct BindingLayout {
   VkDescriptorType type = VK_DESCRIPTOR_TYPE_MAX_ENUM;
   uint32_t count = 0;
   uint32_t dynamic_index = 0;  // first dynamic-offset slot of the binding (dynamic types)
+  uint32_t inline_offset = 0;  // inline uniform block: offset of its bytes in the set's inline data
   // Whether the binding model has a table entry for it: a supported type, binding number below
-  // kBindingsPerSet and at most one element (the compiler refuses shaders that use others).
+  // kBindingsPerSet and at most one element (the compiler refuses shaders that use others); an
+  // inline uniform block of at most kMaxInlineUniformBlockBytes.
   bool addressable = false;
 };
 
@@ -28,12 +30,17 @@ public:
   const BindingLayout* find(uint32_t binding) const;
   const std::vector<BindingLayout>& bindings() const { return bindings_; }
   uint32_t dynamic_count() const { return dynamic_count_; }   // dynamic descriptors per set
-  // Descriptors per type, for pool accounting.
+  // Descriptors per type, for pool accounting (inline uniform blocks: bytes).
   uint32_t descriptor_count(VkDescriptorType type) const;
+  // Inline uniform blocks: GPU bytes a set needs for all of them (aligned blocks), and how many.
+  uint32_t inline_bytes() const { return inline_bytes_; }
+  uint32_t inline_blocks() const { return inline_blocks_; }
 
 private:
   std::vector<BindingLayout> bindings_;  // sorted by binding number
   uint32_t dynamic_count_ = 0;
+  uint32_t inline_bytes_ = 0;
+  uint32_t inline_blocks_ = 0;
 };
 
 class PipelineLayout : public Object {

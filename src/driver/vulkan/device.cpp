@@ -130,7 +130,8 @@ VkResult check_features(VkPhysicalDevice pd, const VkDeviceCreateInfo& info) {
 
 }  // namespace
 
-VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info, std::unique_ptr<Device>& out) {
+VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info,
+                        const VkAllocationCallbacks* allocator, std::unique_ptr<Device>& out) {
   for (uint32_t i = 0; i < info.enabledExtensionCount; ++i) {
     bool known = false;
     for (const auto& e : supported_device_extensions())
@@ -150,7 +151,12 @@ VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info
     }
   }
 
-  auto dev = std::make_unique<Device>(physical);
+  const VkAllocationCallbacks* device_allocator = allocator ? allocator : physical.instance().allocator();
+  auto dev = host_make<Device>(host_allocation(device_allocator, nullptr, VK_SYSTEM_ALLOCATION_SCOPE_DEVICE), physical);
+  dev->allocator_.set(device_allocator);
+  dev->robust_buffer_access_ = (info.pEnabledFeatures && info.pEnabledFeatures->robustBufferAccess);
+  if (const auto* f2 = find_in_chain<VkPhysicalDeviceFeatures2>(info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2))
+    dev->robust_buffer_access_ |= f2->features.robustBufferAccess == VK_TRUE;
   dev->kernel_ = std::make_unique<KernelClient>(physical.winsys_device());
   dev->refresh_power_state();
   for (uint32_t i = 0; i < info.queueCreateInfoCount; ++i) {
@@ -160,7 +166,15 @@ VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info
       KernelStatus s = dev->kernel_->ctx_create(q.queueFamilyIndex == kQueueFamilyTransfer, ctx);
       // Running out of hardware context slots is reported as a device-creation failure.
       if (s != KernelStatus::ok) return s == KernelStatus::no_memory ? VK_ERROR_TOO_MANY_OBJECTS : to_vk(s);
-      dev->queues_.push_back(std::make_unique<Queue>(*dev, q.queueFamilyIndex, n, ctx));
+      std::unique_ptr<Queue> queue;
+      try {
+        queue = host_make<Queue>(host_allocation(device_allocator, nullptr, VK_SYSTEM_ALLOCATION_SCOPE_DEVICE), *dev,
+                                 q.queueFamilyIndex, n, ctx);
+      } catch (const std::bad_alloc&) {
+        dev->kernel_->ctx_destroy(ctx);  // not yet owned by a queue
+        throw;
+      }
+      dev->queues_.push_back(std::move(queue));
     }
   }
   out = std::move(dev);
@@ -190,10 +204,10 @@ PowerState Device::refresh_power_state() {
 // ---- entry points ---------------------------------------------------------------------------
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo* pCreateInfo,
-                                            const VkAllocationCallbacks*, VkDevice* pDevice) {
+                                            const VkAllocationCallbacks* pAllocator, VkDevice* pDevice) {
   return guarded([&] {
     std::unique_ptr<Device> dev;
-    VkResult r = Device::create(*PhysicalDevice::from(physicalDevice), *pCreateInfo, dev);
+    VkResult r = Device::create(*PhysicalDevice::from(physicalDevice), *pCreateInfo, pAllocator, dev);
     if (r == VK_SUCCESS) *pDevice = dev.release()->handle();
     return r;
   });
@@ -227,11 +241,11 @@ VKAPI_ATTR VkResult VKAPI_CALL DeviceWaitIdle(VkDevice device) {
   return dev->lost() ? VK_ERROR_DEVICE_LOST : result;
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL CreatePrivateDataSlot(VkDevice, const VkPrivateDataSlotCreateInfo*,
-                                                     const VkAllocationCallbacks*, VkPrivateDataSlot* pSlot) {
+VKAPI_ATTR VkResult VKAPI_CALL CreatePrivateDataSlot(VkDevice device, const VkPrivateDataSlotCreateInfo*,
+                                                     const VkAllocationCallbacks* pAllocator, VkPrivateDataSlot* pSlot) {
   return guarded([&] {
     // The slot object only provides a unique 64-bit key.
-    *pSlot = release_to_handle<VkPrivateDataSlot>(std::make_unique<Object>());
+    *pSlot = release_to_handle<VkPrivateDataSlot>(host_make<Object>(Device::from(device)->child_allocation(pAllocator)));
     return VK_SUCCESS;
   });
 }

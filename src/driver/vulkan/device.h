@@ -30,13 +30,20 @@ class Queue;
 
 class Device : public DispatchableObject {
 public:
-  static VkResult create(PhysicalDevice& physical, const VkDeviceCreateInfo& info, std::unique_ptr<Device>& out);
+  static VkResult create(PhysicalDevice& physical, const VkDeviceCreateInfo& info,
+                         const VkAllocationCallbacks* allocator, std::unique_ptr<Device>& out);
   ~Device();
 
   static Device* from(VkDevice h) { return reinterpret_cast<Device*>(h); }
   VkDevice handle() { return reinterpret_cast<VkDevice>(this); }
 
   PhysicalDevice& physical() const { return physical_; }
+  // Allocator of device children created without pAllocator: the device's pAllocator, else the
+  // instance's (null: the C++ runtime heap).
+  const VkAllocationCallbacks* allocator() const { return allocator_.get(); }
+  HostAllocation child_allocation(const VkAllocationCallbacks* given) const {
+    return host_allocation(given, allocator());
+  }
   KernelClient& kernel() const { return *kernel_; }
   Queue* queue(uint32_t family, uint32_t index) const;
   const std::vector<std::unique_ptr<Queue>>& queues() const { return queues_; }
@@ -55,6 +62,9 @@ public:
   // so switching back and forth between power profiles does not recompile.
   driver::BinaryCache& binary_cache() { return binary_cache_; }
 
+  // robustBufferAccess was enabled: pipelines compile with bounds-checked buffer accesses.
+  bool robust_buffer_access() const { return robust_buffer_access_; }
+
   // Power profile the next submissions must be built for, refreshed from the kernel.
   PowerState refresh_power_state();
   uint32_t power_profile() const { return power_profile_.load(); }
@@ -72,9 +82,11 @@ public:
 private:
 
   PhysicalDevice& physical_;
+  AllocatorCopy allocator_;
   std::unique_ptr<KernelClient> kernel_;
   std::vector<std::unique_ptr<Queue>> queues_;
   std::atomic<bool> lost_{false};
+  bool robust_buffer_access_ = false;
   std::atomic<uint32_t> power_profile_{0};
   driver::BinaryCache binary_cache_;
 };
@@ -106,9 +118,13 @@ private:
   struct InFlight {
     uint64_t seqno;
     std::unique_ptr<GpuMemory> stream;
+    std::shared_ptr<GpuMemory> scratch;  // the scratch buffer the job's programs spill to, if any
   };
   VkResult submit_one(const SubmitBatch& batch, Fence* fence);
-  VkResult build_stream(const SubmitBatch& batch, std::unique_ptr<GpuMemory>& upload, EncodedStream& enc);
+  VkResult build_stream(const SubmitBatch& batch, std::unique_ptr<GpuMemory>& upload,
+                        std::shared_ptr<GpuMemory>& scratch, EncodedStream& enc);
+  // Makes scratch_ large enough for programs spilling scratch_bytes per lane.
+  VkResult ensure_scratch(uint32_t scratch_bytes);
   void retire(bool wait_all);
   std::unique_ptr<GpuMemory> take_stream_memory(uint64_t bytes);
 
@@ -119,6 +135,17 @@ private:
   uint64_t last_seqno_ = 0;
   std::deque<InFlight> in_flight_;
   std::vector<std::unique_ptr<GpuMemory>> free_streams_;  // retired stream memory for reuse
+  // Scratch (VGPR spill) memory of this queue's jobs, created on the first program that spills and
+  // replaced by a larger one when a bigger one comes; jobs in flight keep the one they use alive.
+  // One per queue suffices: a queue's dispatches run one after the other.
+  std::shared_ptr<GpuMemory> scratch_;
+
+public:
+  // The scratch buffer (null before any program spilled); for tests and debugging.
+  std::shared_ptr<GpuMemory> scratch() {
+    std::lock_guard lock(mutex_);
+    return scratch_;
+  }
 };
 
 }  // namespace mica::vk

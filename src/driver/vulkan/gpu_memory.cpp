@@ -6,10 +6,11 @@
 
 namespace mica::vk {
 
-VkResult GpuMemory::create(Device& device, uint64_t size, Usage usage, std::unique_ptr<GpuMemory>& out) {
+VkResult GpuMemory::create(Device& device, uint64_t size, Usage usage, std::unique_ptr<GpuMemory>& out,
+                          const HostAllocation& where) {
   if (size == 0) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
-  auto mem = std::make_unique<GpuMemory>(device);
-  const bool cpu = usage != Usage::application_device_local;
+  auto mem = host_make<GpuMemory>(where, device);
+  const bool cpu = usage != Usage::application_device_local && usage != Usage::scratch;
   KernelStatus s = device.kernel().bo_create(size, cpu, mem->bo_);
   if (s == KernelStatus::no_memory) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
   if (s != KernelStatus::ok) return to_vk(s);
@@ -26,7 +27,7 @@ GpuMemory::~GpuMemory() {
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL AllocateMemory(VkDevice device, const VkMemoryAllocateInfo* pInfo,
-                                              const VkAllocationCallbacks*, VkDeviceMemory* pMemory) {
+                                              const VkAllocationCallbacks* pAllocator, VkDeviceMemory* pMemory) {
   return guarded([&] {
     auto* dev = Device::from(device);
     if (pInfo->memoryTypeIndex >= kMemoryTypeCount) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
@@ -36,7 +37,7 @@ VKAPI_ATTR VkResult VKAPI_CALL AllocateMemory(VkDevice device, const VkMemoryAll
                                    pInfo->memoryTypeIndex == kMemoryTypeHostVisible
                                        ? GpuMemory::Usage::application_host_visible
                                        : GpuMemory::Usage::application_device_local,
-                                   mem);
+                                   mem, dev->child_allocation(pAllocator));
     if (r == VK_SUCCESS) *pMemory = release_to_handle<VkDeviceMemory>(std::move(mem));
     return r;
   });

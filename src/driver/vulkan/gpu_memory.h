@@ -21,9 +21,12 @@ public:
     application_host_visible,  // VkDeviceMemory of a host-visible type
     driver_shared,             // driver-internal, written and read by CPU and GPU (events, queries)
     commands,                  // driver-internal command streams and upload data
+    scratch,                   // driver-internal, GPU only: spill memory of programs (never CPU mapped)
   };
 
-  static VkResult create(Device& device, uint64_t size, Usage usage, std::unique_ptr<GpuMemory>& out);
+  // 'where': host storage of the object (VkDeviceMemory: the application's allocator).
+  static VkResult create(Device& device, uint64_t size, Usage usage, std::unique_ptr<GpuMemory>& out,
+                         const HostAllocation& where = {});
   ~GpuMemory() override;
 
   uint64_t va() const { return va_; }

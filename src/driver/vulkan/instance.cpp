@@ -22,8 +22,9 @@ Instance::~Instance() = default;
 
 const std::vector<std::unique_ptr<PhysicalDevice>>& Instance::physical_devices() {
   if (!enumerated_) {
-    enumerated_ = true;
+    // Set after success: an allocation failure (std::bad_alloc) lets a later call try again.
     physical_devices_ = enumerate_physical_devices(*this);
+    enumerated_ = true;
   }
   return physical_devices_;
 }
@@ -54,8 +55,8 @@ VKAPI_ATTR VkResult VKAPI_CALL EnumerateInstanceLayerProperties(uint32_t* pPrope
   return enumerate(pPropertyCount, pProperties, std::array<VkLayerProperties, 0>{});
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* pCreateInfo, const VkAllocationCallbacks*,
-                                              VkInstance* pInstance) {
+VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* pCreateInfo,
+                                              const VkAllocationCallbacks* pAllocator, VkInstance* pInstance) {
   return guarded([&] {
     // The loader filters out the extensions it implements itself before calling the driver.
     for (uint32_t i = 0; i < pCreateInfo->enabledExtensionCount; ++i) {
@@ -67,7 +68,8 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* pCreat
     uint32_t requested = VK_API_VERSION_1_0;
     if (pCreateInfo->pApplicationInfo && pCreateInfo->pApplicationInfo->apiVersion)
       requested = pCreateInfo->pApplicationInfo->apiVersion;
-    auto instance = std::make_unique<Instance>(requested);
+    auto instance = host_make<Instance>(host_allocation(pAllocator, nullptr, VK_SYSTEM_ALLOCATION_SCOPE_INSTANCE),
+                                        requested, pAllocator);
     *pInstance = instance.release()->handle();
     return VK_SUCCESS;
   });

@@ -34,10 +34,13 @@ private:
 
 class Instance : public DispatchableObject {
 public:
-  explicit Instance(uint32_t api_version) : api_version_(api_version) {}
+  Instance(uint32_t api_version, const VkAllocationCallbacks* allocator)
+      : api_version_(api_version), allocator_(allocator) {}
   ~Instance();
 
   uint32_t api_version() const { return api_version_; }
+  // The instance's pAllocator (null: none): physical devices and, by default, devices use it.
+  const VkAllocationCallbacks* allocator() const { return allocator_.get(); }
   // Opens the devices on first use; enumeration failures leave the list empty.
   const std::vector<std::unique_ptr<PhysicalDevice>>& physical_devices();
 
@@ -46,6 +49,7 @@ public:
 
 private:
   uint32_t api_version_;
+  AllocatorCopy allocator_;
   bool enumerated_ = false;
   std::vector<std::unique_ptr<PhysicalDevice>> physical_devices_;
 };

@@ -80,11 +80,6 @@ std::weak_ptr<winsys::Device> g_device;
 
 }  // namespace
 
-void use_winsys_device(std::shared_ptr<winsys::Device> device) {
-  std::lock_guard lock(g_device_mutex);
-  g_device = device;
-}
-
 std::shared_ptr<winsys::Device> open_winsys_device(std::string& error) {
   std::lock_guard lock(g_device_mutex);
   auto& shared = g_device;
@@ -330,7 +325,9 @@ std::vector<std::unique_ptr<PhysicalDevice>> enumerate_physical_devices(Instance
     return out;
   }
   driver::DeviceInfo info = query_device_info(*dev);
-  out.push_back(std::make_unique<PhysicalDevice>(instance, std::move(dev), std::move(info)));
+  out.push_back(host_make<PhysicalDevice>(
+      host_allocation(nullptr, instance.allocator(), VK_SYSTEM_ALLOCATION_SCOPE_INSTANCE), instance, std::move(dev),
+      std::move(info)));
   return out;
 }
 

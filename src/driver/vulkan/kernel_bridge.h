@@ -62,9 +62,6 @@ struct PowerState {
 // Opens (once per process) the winsys device every physical device and VkDevice shares: with the
 // sim backend that is one simulated device; each VkDevice gets its own kernel contexts on it.
 std::shared_ptr<winsys::Device> open_winsys_device(std::string& error);
-// Makes enumeration use this device while the caller keeps it alive (in-process tests that need
-// the device's administrator knobs, such as the power profile).
-void use_winsys_device(std::shared_ptr<winsys::Device> device);
 driver::DeviceInfo query_device_info(winsys::Device& device);
 
 class KernelClient {

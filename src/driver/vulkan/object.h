@@ -9,6 +9,8 @@
 #include <vulkan/vk_icd.h>
 #include <vulkan/vulkan_core.h>
 
+#include "host_memory.h"
+
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -19,8 +21,9 @@ namespace mica::vk {
 
 // Base of every dispatchable object. It has no virtual functions, so in every derived class (single,
 // non-virtual inheritance) the loader's dispatch slot is the first word of the object, where the
-// loader expects it. Dispatchable classes must not add virtual functions either.
-class DispatchableObject {
+// loader expects it. Dispatchable classes must not add virtual functions either. HostAllocated is
+// an empty base (no storage): its header lives in front of the object, not in it.
+class DispatchableObject : public HostAllocated {
 public:
   DispatchableObject() { set_loader_magic_value(&loader_data_); }
   DispatchableObject(const DispatchableObject&) = delete;
@@ -31,7 +34,7 @@ private:
 };
 
 // Every non-dispatchable object type derives from this; no copies, destroyed through unique_ptr.
-class Object {
+class Object : public HostAllocated {
 public:
   Object() = default;
   Object(const Object&) = delete;

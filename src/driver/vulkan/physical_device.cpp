@@ -88,6 +88,9 @@ VkPhysicalDeviceFeatures features10() {
   const auto& caps = shader_capabilities();
   VkPhysicalDeviceFeatures f{};
   f.pipelineStatisticsQuery = b(kPipelineStatisticsSupported);
+  // Bounds checks compiled into every descriptor-based access when the device enables the feature
+  // (Options::robust_buffer_access, part of the pipeline cache key).
+  f.robustBufferAccess = b(caps.robust_buffer_access);
   f.shaderFloat64 = b(caps.float64);
   f.shaderInt64 = b(caps.int64);
   f.shaderInt16 = b(caps.int16);
@@ -98,7 +101,7 @@ void fill_features11(VkPhysicalDeviceVulkan11Features& f) {
   const auto& caps = shader_capabilities();
   f.storageBuffer16BitAccess = b(caps.storage_buffer_16bit);
   f.uniformAndStorageBuffer16BitAccess = b(caps.storage_buffer_16bit);
-  f.storagePushConstant16 = VK_FALSE;
+  f.storagePushConstant16 = b(caps.storage_buffer_16bit);  // the compiler implements both together
   f.storageInputOutput16 = VK_FALSE;
   f.multiview = VK_FALSE;
   f.multiviewGeometryShader = VK_FALSE;
@@ -116,7 +119,7 @@ void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
   f.drawIndirectCount = VK_FALSE;
   f.storageBuffer8BitAccess = b(caps.storage_buffer_8bit);
   f.uniformAndStorageBuffer8BitAccess = b(caps.storage_buffer_8bit);
-  f.storagePushConstant8 = VK_FALSE;
+  f.storagePushConstant8 = b(caps.storage_buffer_8bit);
   f.shaderBufferInt64Atomics = b(caps.shader_atomic_int64);
   f.shaderSharedInt64Atomics = b(caps.shader_atomic_int64);
   f.shaderFloat16 = b(caps.float16);
@@ -126,7 +129,7 @@ void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
   f.scalarBlockLayout = b(caps.scalar_block_layout);
   f.imagelessFramebuffer = VK_FALSE;
   f.uniformBufferStandardLayout = VK_TRUE;  // layouts are explicit in SPIR-V; the compiler follows them
-  f.shaderSubgroupExtendedTypes = VK_FALSE;
+  f.shaderSubgroupExtendedTypes = b(caps.subgroup_extended_types);
   f.separateDepthStencilLayouts = VK_FALSE;
   f.hostQueryReset = VK_TRUE;
   f.timelineSemaphore = VK_TRUE;
@@ -138,18 +141,18 @@ void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
   f.vulkanMemoryModelAvailabilityVisibilityChains = VK_FALSE;
   f.shaderOutputViewportIndex = VK_FALSE;
   f.shaderOutputLayer = VK_FALSE;
-  f.subgroupBroadcastDynamicId = VK_FALSE;
+  f.subgroupBroadcastDynamicId = b(caps.subgroup_broadcast_dynamic_id);
 }
 
 void fill_features13(VkPhysicalDeviceVulkan13Features& f) {
   const auto& caps = shader_capabilities();
   f.robustImageAccess = VK_FALSE;
-  f.inlineUniformBlock = VK_FALSE;
-  f.descriptorBindingInlineUniformBlockUpdateAfterBind = VK_FALSE;
+  f.inlineUniformBlock = VK_TRUE;  // bytes in pool GPU memory, read as a uniform buffer
+  f.descriptorBindingInlineUniformBlockUpdateAfterBind = VK_FALSE;  // no update-after-bind at all
   f.pipelineCreationCacheControl = VK_TRUE;
   f.privateData = VK_TRUE;
-  f.shaderDemoteToHelperInvocation = VK_FALSE;
-  f.shaderTerminateInvocation = VK_FALSE;
+  f.shaderDemoteToHelperInvocation = b(caps.demote_to_helper_invocation);  // the instruction is fragment-only
+  f.shaderTerminateInvocation = b(caps.terminate_invocation);  // fragment-only instruction
   f.subgroupSizeControl = VK_TRUE;   // one subgroup size (32), so control is trivially honoured
   f.computeFullSubgroups = VK_TRUE;  // waves are always full except the last of a workgroup
   f.synchronization2 = VK_TRUE;
@@ -332,14 +335,61 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFeatures2(VkPhysicalDevice, VkPhysic
       reinterpret_cast<VkPhysicalDeviceShaderIntegerDotProductFeatures*>(s)->shaderIntegerDotProduct =
           f13.shaderIntegerDotProduct;
       break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_INLINE_UNIFORM_BLOCK_FEATURES: {
+      auto* o = reinterpret_cast<VkPhysicalDeviceInlineUniformBlockFeatures*>(s);
+      o->inlineUniformBlock = f13.inlineUniformBlock;
+      o->descriptorBindingInlineUniformBlockUpdateAfterBind = f13.descriptorBindingInlineUniformBlockUpdateAfterBind;
+      break;
+    }
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ZERO_INITIALIZE_WORKGROUP_MEMORY_FEATURES:
       reinterpret_cast<VkPhysicalDeviceZeroInitializeWorkgroupMemoryFeatures*>(s)
           ->shaderZeroInitializeWorkgroupMemory = f13.shaderZeroInitializeWorkgroupMemory;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_SUBGROUP_EXTENDED_TYPES_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceShaderSubgroupExtendedTypesFeatures*>(s)->shaderSubgroupExtendedTypes =
+          f12.shaderSubgroupExtendedTypes;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_DEMOTE_TO_HELPER_INVOCATION_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceShaderDemoteToHelperInvocationFeatures*>(s)->shaderDemoteToHelperInvocation =
+          f13.shaderDemoteToHelperInvocation;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_TERMINATE_INVOCATION_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceShaderTerminateInvocationFeatures*>(s)->shaderTerminateInvocation =
+          f13.shaderTerminateInvocation;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_ROBUSTNESS_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceImageRobustnessFeatures*>(s)->robustImageAccess = f13.robustImageAccess;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DYNAMIC_RENDERING_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceDynamicRenderingFeatures*>(s)->dynamicRendering = f13.dynamicRendering;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TEXTURE_COMPRESSION_ASTC_HDR_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceTextureCompressionASTCHDRFeatures*>(s)->textureCompressionASTC_HDR =
+          f13.textureCompressionASTC_HDR;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGELESS_FRAMEBUFFER_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceImagelessFramebufferFeatures*>(s)->imagelessFramebuffer =
+          f12.imagelessFramebuffer;
+      break;
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SEPARATE_DEPTH_STENCIL_LAYOUTS_FEATURES:
+      reinterpret_cast<VkPhysicalDeviceSeparateDepthStencilLayoutsFeatures*>(s)->separateDepthStencilLayouts =
+          f12.separateDepthStencilLayouts;
       break;
     default:
       break;  // structures we do not know keep what the application put there
     }
   }
+}
+
+// Same members in VkPhysicalDeviceVulkan13Properties and VkPhysicalDeviceInlineUniformBlockProperties.
+// Every block takes one of the kBindingsPerSet table entries of its set; the update-after-bind
+// limits equal the others although no update-after-bind feature is advertised.
+template <typename T> void fill_inline_uniform_block_limits(T& o) {
+  o.maxInlineUniformBlockSize = kMaxInlineUniformBlockBytes;
+  o.maxPerStageDescriptorInlineUniformBlocks = kMaxInlineUniformBlocks;
+  o.maxPerStageDescriptorUpdateAfterBindInlineUniformBlocks = kMaxInlineUniformBlocks;
+  o.maxDescriptorSetInlineUniformBlocks = kMaxInlineUniformBlocks;
+  o.maxDescriptorSetUpdateAfterBindInlineUniformBlocks = kMaxInlineUniformBlocks;
 }
 
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceProperties(VkPhysicalDevice physicalDevice,
@@ -416,8 +466,13 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceProperties2(VkPhysicalDevice physica
       o->storageTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
       o->uniformTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
       o->maxBufferSize = pd->info().vram_bytes;
+      fill_inline_uniform_block_limits(*o);
+      o->maxInlineUniformTotalSize = kMaxInlineUniformTotalBytes;
       break;
     }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_INLINE_UNIFORM_BLOCK_PROPERTIES:
+      fill_inline_uniform_block_limits(*reinterpret_cast<VkPhysicalDeviceInlineUniformBlockProperties*>(s));
+      break;
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES: {
       auto* o = reinterpret_cast<VkPhysicalDeviceIDProperties*>(s);
       fill_uuid(*pd, o->deviceUUID, 'D');

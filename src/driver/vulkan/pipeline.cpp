@@ -25,6 +25,7 @@ driver::Digest ComputePipeline::key(uint32_t revision, uint32_t power_profile) c
   h.update_value(revision);
   h.update_value(power_profile);
   h.update_value(kOptLevel);
+  h.update_value(uint32_t(device_.robust_buffer_access()));  // bounds checks change the code
   h.update(source_.entry_point);
   h.update_value(uint32_t(source_.spec_constants.size()));
   for (const auto& [id, value] : source_.spec_constants) {
@@ -49,6 +50,7 @@ VkResult ComputePipeline::build(uint32_t power_profile, PipelineCache* cache, bo
     opts.opt_level = kOptLevel;
     opts.entry_point = source_.entry_point;
     opts.spec_constants = source_.spec_constants;
+    opts.robust_buffer_access = device_.robust_buffer_access();
     auto result = compiler::compile_spirv(source_.spirv, opts);
     if (auto* err = std::get_if<compiler::CompileError>(&result)) {
       std::fprintf(stderr, "mica-vk: compute shader '%s' failed to compile: %s\n", source_.entry_point.c_str(),
@@ -60,9 +62,9 @@ VkResult ComputePipeline::build(uint32_t power_profile, PipelineCache* cache, bo
   }
   if (cache) cache->cache.insert(k, *bytes);
 
-  auto parsed = compiler::BinaryImage::parse(*bytes);
-  if (auto* err = std::get_if<std::string>(&parsed)) {
-    std::fprintf(stderr, "mica-vk: cached binary is malformed: %s\n", err->c_str());
+  auto parsed = mica::isa::parse_binary(*bytes);
+  if (auto* err = std::get_if<mica::isa::BinaryError>(&parsed)) {
+    std::fprintf(stderr, "mica-vk: cached binary is malformed: %s\n", err->message.c_str());
     return VK_ERROR_UNKNOWN;
   }
   const auto& image = std::get<compiler::BinaryImage>(parsed);
@@ -86,6 +88,7 @@ VkResult ComputePipeline::build(uint32_t power_profile, PipelineCache* cache, bo
   p.vgprs = entry->vgpr_count;
   p.sgprs = entry->sgpr_count;
   p.shared_bytes = entry->shared_bytes;
+  p.scratch_bytes = entry->scratch_bytes;
   for (int i = 0; i < 3; ++i) p.wg_size[i] = entry->wg_size[i];
   p.power_profile = power_profile;
   out = std::move(p);
@@ -131,10 +134,10 @@ VkResult ComputePipeline::create(Device& device, Source source, std::shared_ptr<
 
 // ---- shader modules -------------------------------------------------------------------------
 
-VKAPI_ATTR VkResult VKAPI_CALL CreateShaderModule(VkDevice, const VkShaderModuleCreateInfo* pInfo,
-                                                  const VkAllocationCallbacks*, VkShaderModule* pModule) {
+VKAPI_ATTR VkResult VKAPI_CALL CreateShaderModule(VkDevice device, const VkShaderModuleCreateInfo* pInfo,
+                                                  const VkAllocationCallbacks* pAllocator, VkShaderModule* pModule) {
   return guarded([&] {
-    auto m = std::make_unique<ShaderModule>();
+    auto m = host_make<ShaderModule>(Device::from(device)->child_allocation(pAllocator));
     m->words.assign(pInfo->pCode, pInfo->pCode + pInfo->codeSize / 4);
     *pModule = release_to_handle<VkShaderModule>(std::move(m));
     return VK_SUCCESS;
@@ -167,7 +170,7 @@ std::map<uint32_t, uint32_t> spec_constants(const VkSpecializationInfo* info) {
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateComputePipelines(VkDevice device, VkPipelineCache cache, uint32_t count,
                                                       const VkComputePipelineCreateInfo* pInfos,
-                                                      const VkAllocationCallbacks*, VkPipeline* pPipelines) {
+                                                      const VkAllocationCallbacks* pAllocator, VkPipeline* pPipelines) {
   auto* dev = Device::from(device);
   VkResult result = VK_SUCCESS;
   uint32_t i = 0;
@@ -189,7 +192,7 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateComputePipelines(VkDevice device, VkPipelin
                                             ci.flags & VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT,
                                             pipeline);
       if (pr != VK_SUCCESS) return pr;
-      auto handle = std::make_unique<PipelineHandle>();
+      auto handle = host_make<PipelineHandle>(dev->child_allocation(pAllocator));
       handle->pipeline = std::move(pipeline);
       pPipelines[i] = release_to_handle<VkPipeline>(std::move(handle));
       return VK_SUCCESS;
@@ -221,9 +224,9 @@ void cache_header(VkDevice device, uint8_t out[kCacheHeaderBytes]) {
 }  // namespace
 
 VKAPI_ATTR VkResult VKAPI_CALL CreatePipelineCache(VkDevice device, const VkPipelineCacheCreateInfo* pInfo,
-                                                   const VkAllocationCallbacks*, VkPipelineCache* pCache) {
+                                                   const VkAllocationCallbacks* pAllocator, VkPipelineCache* pCache) {
   return guarded([&] {
-    auto c = std::make_unique<PipelineCache>();
+    auto c = host_make<PipelineCache>(Device::from(device)->child_allocation(pAllocator));
     // Initial data from another device, driver version or simply garbage is ignored (the spec
     // allows it); only data with our exact header is loaded.
     if (pInfo->initialDataSize > kCacheHeaderBytes && pInfo->pInitialData) {

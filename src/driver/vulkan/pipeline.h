@@ -52,6 +52,7 @@ struct Program {
   uint64_t entry_va = 0;
   uint32_t vgprs = 0, sgprs = 0;
   uint32_t shared_bytes = 0;
+  uint32_t scratch_bytes = 0;  // VGPR spill memory per lane: needs a scratch buffer in s[10:11]
   uint32_t wg_size[3] = {1, 1, 1};
   uint32_t power_profile = 0;
 };

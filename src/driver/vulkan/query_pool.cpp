@@ -10,10 +10,11 @@
 
 namespace mica::vk {
 
-VkResult QueryPool::create(Device& device, const VkQueryPoolCreateInfo& info, std::unique_ptr<QueryPool>& out) {
+VkResult QueryPool::create(Device& device, const VkQueryPoolCreateInfo& info, const HostAllocation& where,
+                          std::unique_ptr<QueryPool>& out) {
   // Timestamp and pipeline-statistics queries. Occlusion queries need graphics; creating one is
   // invalid usage (occlusion queries are core, but nothing can be drawn).
-  auto pool = std::make_unique<QueryPool>();
+  auto pool = host_make<QueryPool>(where);
   pool->type_ = info.queryType;
   pool->count_ = info.queryCount;
   if (info.queryType == VK_QUERY_TYPE_PIPELINE_STATISTICS) {
@@ -34,10 +35,11 @@ VkResult QueryPool::create(Device& device, const VkQueryPoolCreateInfo& info, st
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateQueryPool(VkDevice device, const VkQueryPoolCreateInfo* pInfo,
-                                               const VkAllocationCallbacks*, VkQueryPool* pPool) {
+                                               const VkAllocationCallbacks* pAllocator, VkQueryPool* pPool) {
   return guarded([&] {
     std::unique_ptr<QueryPool> pool;
-    VkResult r = QueryPool::create(*Device::from(device), *pInfo, pool);
+    auto* dev = Device::from(device);
+    VkResult r = QueryPool::create(*dev, *pInfo, dev->child_allocation(pAllocator), pool);
     if (r == VK_SUCCESS) *pPool = release_to_handle<VkQueryPool>(std::move(pool));
     return r;
   });

@@ -15,7 +15,8 @@ class Device;
 
 class QueryPool : public Object {
 public:
-  static VkResult create(Device& device, const VkQueryPoolCreateInfo& info, std::unique_ptr<QueryPool>& out);
+  static VkResult create(Device& device, const VkQueryPoolCreateInfo& info, const HostAllocation& where,
+                         std::unique_ptr<QueryPool>& out);
 
   VkQueryType type() const { return type_; }
   uint32_t count() const { return count_; }

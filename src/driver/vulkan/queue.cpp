@@ -33,6 +33,7 @@ Queue::~Queue() {
   }
   in_flight_.clear();
   free_streams_.clear();
+  scratch_.reset();
   device_.kernel().ctx_destroy(ctx_);
 }
 
@@ -66,15 +67,37 @@ void Queue::retire(bool wait_all) {
   }
 }
 
-VkResult Queue::build_stream(const SubmitBatch& batch, std::unique_ptr<GpuMemory>& upload, EncodedStream& enc) {
+VkResult Queue::ensure_scratch(uint32_t scratch_bytes) {
+  const uint64_t need = scratch_buffer_bytes(scratch_bytes, device_.physical().info().cu_count);
+  if (scratch_ && scratch_->size() >= need) return VK_SUCCESS;
+  std::unique_ptr<GpuMemory> mem;
+  VkResult r = GpuMemory::create(device_, need, GpuMemory::Usage::scratch, mem);
+  if (r != VK_SUCCESS) return r;
+  if (mem->va() % kScratchAlignment != 0) return VK_ERROR_UNKNOWN;  // BOs are page aligned
+  // The previous buffer lives on in the in-flight jobs that use it.
+  scratch_ = std::move(mem);
+  return VK_SUCCESS;
+}
+
+VkResult Queue::build_stream(const SubmitBatch& batch, std::unique_ptr<GpuMemory>& upload,
+                             std::shared_ptr<GpuMemory>& scratch, EncodedStream& enc) {
   const uint32_t profile = device_.power_profile();
-  VkResult r = encode_stream(batch.command_buffers, profile, 0, enc);
+  // First pass: measure the upload area and the scratch the programs need.
+  VkResult r = encode_stream(batch.command_buffers, profile, 0, 0, enc);
+  if (r != VK_SUCCESS) return r;
+  if (enc.scratch_bytes) {
+    r = ensure_scratch(enc.scratch_bytes);
+    if (r != VK_SUCCESS) return r;
+    scratch = scratch_;
+  }
+  if (enc.upload.empty() && !scratch) return VK_SUCCESS;
+  if (!enc.upload.empty()) {
+    upload = take_stream_memory(enc.upload.size());
+    if (!upload) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+  }
+  r = encode_stream(batch.command_buffers, profile, upload ? upload->va() : 0, scratch ? scratch->va() : 0, enc);
   if (r != VK_SUCCESS) return r;
   if (enc.upload.empty()) return VK_SUCCESS;
-  upload = take_stream_memory(enc.upload.size());
-  if (!upload) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
-  r = encode_stream(batch.command_buffers, profile, upload->va(), enc);
-  if (r != VK_SUCCESS) return r;
   std::memcpy(upload->cpu(), enc.upload.data(), enc.upload.size());
   return VK_SUCCESS;
 }
@@ -89,17 +112,19 @@ VkResult Queue::submit_one(const SubmitBatch& batch, Fence* fence) {
 
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<GpuMemory> stream;
+    std::shared_ptr<GpuMemory> scratch;
     EncodedStream enc;
-    VkResult r = build_stream(batch, stream, enc);
+    VkResult r = build_stream(batch, stream, scratch, enc);
     if (r != VK_SUCCESS) return r;
     std::vector<uint32_t> bos;
     if (stream) bos.push_back(stream->bo_handle());
+    if (scratch) bos.push_back(scratch->bo_handle());
     uint64_t seqno = 0;
     KernelStatus s = device_.kernel().submit(ctx_, enc.packets, bos, waits, signals, seqno);
     switch (s) {
     case KernelStatus::ok:
       last_seqno_ = seqno;
-      in_flight_.push_back({seqno, std::move(stream)});
+      in_flight_.push_back({seqno, std::move(stream), std::move(scratch)});
       return VK_SUCCESS;
     case KernelStatus::stale_shader:
       // The administrator changed the power profile: pick up the new one; the pipelines

@@ -35,8 +35,8 @@ VkResult SyncObject::wait(uint64_t point, uint64_t timeout_ns) const {
   return to_vk(s);
 }
 
-VkResult Fence::create(Device& device, bool signaled, std::unique_ptr<Fence>& out) {
-  auto f = std::make_unique<Fence>();
+VkResult Fence::create(Device& device, bool signaled, const HostAllocation& where, std::unique_ptr<Fence>& out) {
+  auto f = host_make<Fence>(where);
   // Signalled fences start with the timeline at their target.
   VkResult r = SyncObject::create(device, signaled ? 1 : 0, f->sync_);
   if (r != VK_SUCCESS) return r;
@@ -51,8 +51,9 @@ VkResult Fence::status() const {
   return v >= target_ ? VK_SUCCESS : VK_NOT_READY;
 }
 
-VkResult Semaphore::create(Device& device, VkSemaphoreType type, uint64_t initial, std::unique_ptr<Semaphore>& out) {
-  auto s = std::make_unique<Semaphore>();
+VkResult Semaphore::create(Device& device, VkSemaphoreType type, uint64_t initial, const HostAllocation& where,
+                          std::unique_ptr<Semaphore>& out) {
+  auto s = host_make<Semaphore>(where);
   s->type_ = type;
   VkResult r = SyncObject::create(device, type == VK_SEMAPHORE_TYPE_TIMELINE ? initial : 0, s->sync_);
   if (r != VK_SUCCESS) return r;
@@ -60,8 +61,8 @@ VkResult Semaphore::create(Device& device, VkSemaphoreType type, uint64_t initia
   return VK_SUCCESS;
 }
 
-VkResult Event::create(Device& device, std::unique_ptr<Event>& out) {
-  auto e = std::make_unique<Event>();
+VkResult Event::create(Device& device, const HostAllocation& where, std::unique_ptr<Event>& out) {
+  auto e = host_make<Event>(where);
   VkResult r = GpuMemory::create(device, sizeof(uint64_t), GpuMemory::Usage::driver_shared, e->memory_);
   if (r != VK_SUCCESS) return r;
   *e->slot() = kReset;
@@ -72,10 +73,11 @@ VkResult Event::create(Device& device, std::unique_ptr<Event>& out) {
 // ---- fences -----------------------------------------------------------------------------------
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateFence(VkDevice device, const VkFenceCreateInfo* pInfo,
-                                           const VkAllocationCallbacks*, VkFence* pFence) {
+                                           const VkAllocationCallbacks* pAllocator, VkFence* pFence) {
   return guarded([&] {
     std::unique_ptr<Fence> f;
-    VkResult r = Fence::create(*Device::from(device), pInfo->flags & VK_FENCE_CREATE_SIGNALED_BIT, f);
+    auto* dev = Device::from(device);
+    VkResult r = Fence::create(*dev, pInfo->flags & VK_FENCE_CREATE_SIGNALED_BIT, dev->child_allocation(pAllocator), f);
     if (r == VK_SUCCESS) *pFence = release_to_handle<VkFence>(std::move(f));
     return r;
   });
@@ -123,7 +125,7 @@ VKAPI_ATTR VkResult VKAPI_CALL WaitForFences(VkDevice device, uint32_t count, co
 // ---- semaphores -------------------------------------------------------------------------------
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateSemaphore(VkDevice device, const VkSemaphoreCreateInfo* pInfo,
-                                               const VkAllocationCallbacks*, VkSemaphore* pSemaphore) {
+                                               const VkAllocationCallbacks* pAllocator, VkSemaphore* pSemaphore) {
   return guarded([&] {
     VkSemaphoreType type = VK_SEMAPHORE_TYPE_BINARY;
     uint64_t initial = 0;
@@ -133,7 +135,8 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateSemaphore(VkDevice device, const VkSemaphor
       initial = t->initialValue;
     }
     std::unique_ptr<Semaphore> s;
-    VkResult r = Semaphore::create(*Device::from(device), type, initial, s);
+    auto* dev = Device::from(device);
+    VkResult r = Semaphore::create(*dev, type, initial, dev->child_allocation(pAllocator), s);
     if (r == VK_SUCCESS) *pSemaphore = release_to_handle<VkSemaphore>(std::move(s));
     return r;
   });
@@ -177,11 +180,12 @@ VKAPI_ATTR VkResult VKAPI_CALL SignalSemaphore(VkDevice, const VkSemaphoreSignal
 
 // ---- events -----------------------------------------------------------------------------------
 
-VKAPI_ATTR VkResult VKAPI_CALL CreateEvent(VkDevice device, const VkEventCreateInfo*, const VkAllocationCallbacks*,
-                                           VkEvent* pEvent) {
+VKAPI_ATTR VkResult VKAPI_CALL CreateEvent(VkDevice device, const VkEventCreateInfo*,
+                                           const VkAllocationCallbacks* pAllocator, VkEvent* pEvent) {
   return guarded([&] {
     std::unique_ptr<Event> e;
-    VkResult r = Event::create(*Device::from(device), e);
+    auto* dev = Device::from(device);
+    VkResult r = Event::create(*dev, dev->child_allocation(pAllocator), e);
     if (r == VK_SUCCESS) *pEvent = release_to_handle<VkEvent>(std::move(e));
     return r;
   });

@@ -39,7 +39,7 @@ private:
 
 class Fence : public Object {
 public:
-  static VkResult create(Device& device, bool signaled, std::unique_ptr<Fence>& out);
+  static VkResult create(Device& device, bool signaled, const HostAllocation& where, std::unique_ptr<Fence>& out);
   SyncObject& sync() { return *sync_; }
   // The point the next submission signals; the fence is signalled when the timeline reaches the
   // point of the last submission (or the reset generation when never submitted after a reset).
@@ -59,7 +59,8 @@ private:
 
 class Semaphore : public Object {
 public:
-  static VkResult create(Device& device, VkSemaphoreType type, uint64_t initial, std::unique_ptr<Semaphore>& out);
+  static VkResult create(Device& device, VkSemaphoreType type, uint64_t initial, const HostAllocation& where,
+                         std::unique_ptr<Semaphore>& out);
   bool timeline() const { return type_ == VK_SEMAPHORE_TYPE_TIMELINE; }
   SyncObject& sync() { return *sync_; }
   // Binary semaphores: the point a new signal operation uses / a wait waits for.
@@ -76,7 +77,7 @@ class Event : public Object {
 public:
   static constexpr uint64_t kSet = 1;
   static constexpr uint64_t kReset = 0;
-  static VkResult create(Device& device, std::unique_ptr<Event>& out);
+  static VkResult create(Device& device, const HostAllocation& where, std::unique_ptr<Event>& out);
   uint64_t va() const { return memory_->va(); }
   volatile uint64_t* slot() const { return reinterpret_cast<volatile uint64_t*>(memory_->cpu()); }
 

@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 				 MICA_PKT_HEADER(MICA_PKT_SET_USER_DATA, 3), 0, DATA_VA, 0,
 				 MICA_PKT_HEADER(MICA_PKT_SET_WORKGROUP_SIZE, 3), 32, 1, 1,
 				 MICA_PKT_HEADER(MICA_PKT_DISPATCH, 3), 1, 1, 1,
+				 MICA_PKT_HEADER(MICA_PKT_LOAD_USER_DATA, 4), 4, 3, DATA_VA, 0,
 				 MICA_PKT_HEADER(MICA_PKT_DISPATCH_INDIRECT, 2), DATA_VA, 0 };
 		cs("cs-dispatch", 0, s, sizeof(s) / 4);
 	}

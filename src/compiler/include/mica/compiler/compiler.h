@@ -25,6 +25,10 @@ struct Options {
 	bool waitcnt_pass = true;
 	bool verify_ir = true;           // run the IR verifier between passes
 	bool print_passes = false;       // dump the IR after every pass to 'pass_log'
+	// Vulkan robustBufferAccess: storage/uniform buffer accesses through descriptors are checked
+	// against the descriptor's size; out-of-bounds loads return 0, out-of-bounds stores and
+	// atomics are not performed. Physical-pointer accesses are not checked.
+	bool robust_buffer_access = false;
 };
 
 // Per hazard rule (index = MICA_HAZARD_* id) how many NOP cycles were inserted for it.
@@ -33,14 +37,16 @@ struct Stats {
 	uint32_t code_bytes = 0;
 	uint32_t vgprs = 0;
 	uint32_t sgprs = 0;
-	uint32_t spills = 0;
+	uint32_t spills = 0;             // values spilled: SGPRs to VGPR lanes and VGPRs to scratch memory
 	uint32_t shared_bytes = 0;
-	uint32_t waves_per_cu = 0;       // occupancy estimate
+	uint32_t waves_per_cu = 0;       // occupancy estimate: resident waves per CU (mica.toml [device] limits)
 	uint64_t estimated_cycles = 0;   // static estimate of one wave's issue cycles (loops counted once)
 	uint32_t nops_inserted = 0;
 	uint32_t waits_inserted = 0;
 	std::vector<uint32_t> nop_cycles_per_hazard;   // indexed by hazard id
 	std::vector<uint32_t> nops_per_hazard;         // s_nop instructions attributed to each rule
+	uint32_t scratch_bytes = 0;      // VGPR spill memory per lane (binary entry scratch_bytes)
+	std::string occupancy_limited_by;   // what bounds waves_per_cu: wave slots, VGPRs, SGPRs, shared memory
 };
 
 struct CompileResult {
@@ -65,5 +71,35 @@ std::variant<std::vector<uint32_t>, CompileError> glsl_to_spirv(const std::strin
                                                               const std::string &filename);
 
 std::string format_stats(const Stats &stats, bool json);
+
+// What the compiler accepts in a Vulkan compute shader: the single source the Vulkan driver
+// derives its shader feature bits from (docs/compiler.md, "Coverage"). A shader using something
+// that is false here is refused with a message naming the capability or feature.
+struct ShaderFeatures {
+	bool int64 = false;
+	bool float64 = false;
+	bool int16 = false;
+	bool int8 = false;
+	bool float16 = false;
+	bool storage_buffer_16bit = false;            // 16-bit int/float loads/stores: storage/uniform buffers, push constants
+	bool storage_buffer_8bit = false;             // the same for 8-bit integers
+	bool shader_buffer_int64_atomics = false;     // 64-bit atomics on storage buffers
+	bool shader_shared_int64_atomics = false;     // ... and on Workgroup memory
+	bool buffer_device_address = false;           // PhysicalStorageBufferAddresses
+	bool integer_dot_product = false;             // DotProduct, DotProductInputAll, DotProductInput4x8Bit(Packed)
+	bool zero_initialize_workgroup_memory = false;
+	bool subgroup_extended_types = false;         // subgroup operations on 8/16/64-bit values
+	bool subgroup_broadcast_dynamic_id = false;
+	bool demote_to_helper_invocation = false;     // the capability (the instruction is fragment-only)
+	bool terminate_invocation = false;            // SPV_KHR_terminate_invocation (fragment-only instruction)
+	bool vulkan_memory_model = false;
+	bool vulkan_memory_model_device_scope = false;
+	bool robust_buffer_access = false;            // Options::robust_buffer_access is implemented
+	// VkSubgroupFeatureFlagBits values: basic 0x1, vote 0x2, arithmetic 0x4, ballot 0x8,
+	// shuffle 0x10, shuffle_relative 0x20, clustered 0x40, quad 0x80.
+	uint32_t subgroup_operations = 0;
+};
+
+const ShaderFeatures &shader_features();
 
 } // namespace mica::compiler

@@ -112,6 +112,8 @@ public:
 	CommandBuilder &set_program(uint64_t va, uint32_t vgprs, uint32_t sgprs);
 	CommandBuilder &set_user_data(uint32_t first, std::span<const uint32_t> values);
 	CommandBuilder &set_user_data_va(uint32_t first, uint64_t va); // a 64-bit address in two SGPRs
+	// s[first..first+count-1] = the dwords at va, read when the packet executes (after earlier work)
+	CommandBuilder &load_user_data(uint32_t first, uint32_t count, uint64_t va);
 	CommandBuilder &set_shared_size(uint32_t bytes);
 	CommandBuilder &set_workgroup_size(uint32_t x, uint32_t y, uint32_t z);
 	CommandBuilder &dispatch(uint32_t x, uint32_t y, uint32_t z);
