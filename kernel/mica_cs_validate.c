@@ -6,6 +6,8 @@
  */
 #include "mica_cs_validate.h"
 
+#include "mica_occupancy.h"
+
 #define VA_LIMIT (1ull << MICA_VA_BITS)
 
 struct cs_state {
@@ -15,6 +17,12 @@ struct cs_state {
 	const u32 *p;		/* payload of the current packet */
 	u32 pos;		/* dword offset of the current packet in the flat copy */
 	bool program_set;
+	/*
+	 * The dispatch state the device will hold at each DISPATCH. The device starts every
+	 * submitted stream from its reset state (counts 0, shared 0, workgroup 1x1x1), and the
+	 * whole submit is one stream, so these track it exactly.
+	 */
+	u32 vgpr_count, sgpr_count, shared_bytes, invocations;
 };
 
 static u64 payload_u64(const u32 *p, unsigned int lo)
@@ -121,6 +129,31 @@ static int check_workgroup(struct cs_state *s)
 	if (product > MICA_MAX_WORKGROUP_INVOCATIONS)
 		return reject(s, DRM_MICA_REJECT_CS_BAD_FIELD,
 			      "SET_WORKGROUP_SIZE over max_workgroup_invocations");
+	s->invocations = (u32)product;
+	return 0;
+}
+
+/*
+ * DISPATCH / DISPATCH_INDIRECT: the device launches a workgroup only when all of it is resident
+ * on one CU; a dispatch whose state cannot be would fault the context with DISPATCH_RESOURCES
+ * (docs/hw/command-processor.md), so it is refused here, whatever the group counts.
+ */
+static int check_dispatch(struct cs_state *s, const char *pkt)
+{
+	enum mica_cu_limit over;
+
+	if (!s->program_set) {
+		s->rej->offset = s->pos;
+		return mica_reject_set(s->rej, DRM_MICA_REJECT_CS_NO_PROGRAM, "%s before SET_PROGRAM", pkt);
+	}
+	over = mica_workgroup_fits_cu(s->invocations, s->vgpr_count, s->sgpr_count, s->shared_bytes);
+	if (over != MICA_CU_LIMIT_NONE) {
+		s->rej->offset = s->pos;
+		return mica_reject_set(s->rej, DRM_MICA_REJECT_CS_CU_RESOURCES,
+				       "%s: a workgroup of %u invocations with %u VGPRs, %u SGPRs, %u shared bytes exceeds a CU's %s",
+				       pkt, s->invocations, s->vgpr_count, s->sgpr_count, s->shared_bytes,
+				       mica_cu_limit_name(over));
+	}
 	return 0;
 }
 
@@ -152,6 +185,8 @@ static int check_packet(struct cs_state *s, u32 op, u32 len)
 					       (unsigned long long)va, msg);
 		}
 		s->program_set = true;
+		s->vgpr_count = p[MICA_PKT_SET_PROGRAM_VGPR_COUNT];
+		s->sgpr_count = p[MICA_PKT_SET_PROGRAM_SGPR_COUNT];
 		return 0;
 	}
 	case MICA_PKT_SET_USER_DATA:
@@ -175,21 +210,22 @@ static int check_packet(struct cs_state *s, u32 op, u32 len)
 		if (p[MICA_PKT_SET_SHARED_SIZE_BYTES] > MICA_MAX_SHARED_BYTES)
 			return reject(s, DRM_MICA_REJECT_CS_BAD_FIELD,
 				      "SET_SHARED_SIZE above max_shared_bytes");
+		s->shared_bytes = p[MICA_PKT_SET_SHARED_SIZE_BYTES];
 		return 0;
 	case MICA_PKT_SET_WORKGROUP_SIZE:
 		return check_workgroup(s);
 	case MICA_PKT_DISPATCH:
-		if (!s->program_set)
-			return reject(s, DRM_MICA_REJECT_CS_NO_PROGRAM, "DISPATCH before SET_PROGRAM");
-		return 0;
-	case MICA_PKT_DISPATCH_INDIRECT:
-		if (!s->program_set)
-			return reject(s, DRM_MICA_REJECT_CS_NO_PROGRAM,
-				      "DISPATCH_INDIRECT before SET_PROGRAM");
+		return check_dispatch(s, "DISPATCH");
+	case MICA_PKT_DISPATCH_INDIRECT: {
+		int ret = check_dispatch(s, "DISPATCH_INDIRECT");
+
+		if (ret)
+			return ret;
 		va = payload_u64(p, MICA_PKT_DISPATCH_INDIRECT_ADDR_LO);
 		/* The three group counts are read at dispatch time: they must be readable. */
 		return check_range(s, "DISPATCH_INDIRECT", va, 3 * sizeof(u32), 4,
 				   DRM_MICA_BIND_READ, NULL, NULL);
+	}
 	case MICA_PKT_BARRIER:
 		if (p[MICA_PKT_BARRIER_FLAGS] & ~(MICA_BARRIER_FLUSH | MICA_BARRIER_INVALIDATE))
 			return reject(s, DRM_MICA_REJECT_CS_RESERVED_BITS, "BARRIER unknown flags");
@@ -259,7 +295,7 @@ int mica_cs_copy_validate(const struct mica_cs_ops *ops, const struct mica_cs_li
 			  const struct mica_cs_buf *bufs, u32 nbufs, u32 *out, u32 *out_dwords,
 			  struct mica_reject *rej)
 {
-	struct cs_state s = { .ops = ops, .limits = limits, .rej = rej };
+	struct cs_state s = { .ops = ops, .limits = limits, .rej = rej, .invocations = 1 };
 	u64 seen[64];
 	u32 nseen, len = 0, b;
 	int ret;

@@ -438,6 +438,23 @@ std::vector<uint32_t> spill_vgpr(Program &p, uint32_t t, const Scratch &sc, unsi
 {
 	const RegClass rc = p.temps[t];
 	std::vector<uint32_t> fresh;
+	// Replaces one use or definition of the spilled value by a fresh short-lived temporary and
+	// appends one reload (load) or spill store per dword of it to 'to'.
+	auto rewrite_piece = [&](const Operand &piece, unsigned op, std::vector<Instr> &to) {
+		RegClass nrc = rc;
+		nrc.size = piece.size;
+		const uint32_t nt = p.new_temp(nrc);
+		fresh.push_back(nt);
+		const bool load = op == MICA_OP_GLOBAL_LOAD_B32;
+		for (unsigned k = 0; k < piece.size; k++) {
+			Instr mi = mem_instr(op, sc, slot + piece.part + k);
+			Operand dword = Operand::temp(nt, 1);
+			dword.part = (uint8_t)k;
+			(load ? mi.defs : mi.ops).push_back(dword);
+			to.push_back(std::move(mi));
+		}
+		return Operand::temp(nt, piece.size);
+	};
 	for (Block &b : p.blocks) {
 		std::vector<Instr> out;
 		for (Instr &ins : b.instrs) {
@@ -451,36 +468,14 @@ std::vector<uint32_t> spill_vgpr(Program &p, uint32_t t, const Scratch &sc, unsi
 					o = it->second;
 					continue;
 				}
-				RegClass nrc = rc;
-				nrc.size = o.size;
-				uint32_t nt = p.new_temp(nrc);
-				fresh.push_back(nt);
-				for (unsigned k = 0; k < o.size; k++) {
-					Instr ld = mem_instr(MICA_OP_GLOBAL_LOAD_B32, sc, slot + o.part + k);
-					Operand d = Operand::temp(nt, 1);
-					d.part = (uint8_t)k;
-					ld.defs.push_back(d);
-					out.push_back(ld);
-				}
-				o = Operand::temp(nt, o.size);
+				o = rewrite_piece(o, MICA_OP_GLOBAL_LOAD_B32, out);
 				reloaded.push_back({piece, o});
 			}
 			std::vector<Instr> stores;
 			for (Operand &d : ins.defs) {
 				if (!d.is_temp() || d.id != t)
 					continue;
-				RegClass nrc = rc;
-				nrc.size = d.size;
-				uint32_t nt = p.new_temp(nrc);
-				fresh.push_back(nt);
-				for (unsigned k = 0; k < d.size; k++) {
-					Instr st = mem_instr(MICA_OP_GLOBAL_STORE_B32, sc, slot + d.part + k);
-					Operand src = Operand::temp(nt, 1);
-					src.part = (uint8_t)k;
-					st.ops.push_back(src);
-					stores.push_back(st);
-				}
-				d = Operand::temp(nt, d.size);
+				d = rewrite_piece(d, MICA_OP_GLOBAL_STORE_B32, stores);
 			}
 			out.push_back(std::move(ins));
 			for (Instr &st : stores)

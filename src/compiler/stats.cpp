@@ -9,49 +9,32 @@
 
 #include "compiler_internal.h"
 #include "machine.h"
+#include "mica_occupancy.h"
 
 namespace mica::compiler {
 
-namespace {
-
-uint32_t round_up(uint32_t v, uint32_t g) { return (v + g - 1) / g * g; }
-uint32_t waves_per_group(uint32_t invocations) { return std::max<uint32_t>(1, (invocations + MICA_WAVE_SIZE - 1) / MICA_WAVE_SIZE); }
-
-} // namespace
-
+// The arithmetic is the device's own (src/hw/mica_occupancy.c): the device model refuses and the
+// kernel rejects a dispatch whose workgroup does not fit one CU, so the compiler's register limits
+// must come from the same function.
 unsigned vgpr_limit(uint32_t invocations)
 {
-	uint32_t per_wave = MICA_VGPR_FILE_PER_CU / waves_per_group(invocations);
-	return std::min<uint32_t>(MICA_VGPRS_PER_WAVE, per_wave / MICA_VGPR_ALLOC_GRANULE * MICA_VGPR_ALLOC_GRANULE);
+	return mica_workgroup_vgpr_limit(invocations);
 }
 
 unsigned sgpr_limit(uint32_t invocations)
 {
-	uint32_t per_wave = MICA_SGPR_FILE_PER_CU / waves_per_group(invocations);
-	return std::min<uint32_t>(MICA_SGPRS_PER_WAVE, per_wave / MICA_SGPR_ALLOC_GRANULE * MICA_SGPR_ALLOC_GRANULE);
+	return mica_workgroup_sgpr_limit(invocations);
 }
 
 // Workgroups are resident as a whole: the CU takes as many as its wave slots, register files
-// (each wave's count rounded up to the allocation granule) and shared memory allow.
+// (each wave's count rounded up to the allocation granule) and shared memory allow. A wave is
+// counted as holding at least one granule of each file.
 Occupancy estimate_occupancy(uint32_t vgprs, uint32_t sgprs, uint32_t shared_bytes, uint32_t invocations)
 {
-	const uint32_t wpg = waves_per_group(invocations);
-	const uint32_t v = round_up(std::max<uint32_t>(vgprs, 1), MICA_VGPR_ALLOC_GRANULE);
-	const uint32_t s = round_up(std::max<uint32_t>(sgprs, 1), MICA_SGPR_ALLOC_GRANULE);
-	struct Limit {
-		uint32_t groups;
-		const char *name;
-	} limits[] = {
-		{MICA_WAVE_SLOTS_PER_CU / wpg, "wave slots"},
-		{MICA_VGPR_FILE_PER_CU / (v * wpg), "VGPRs"},
-		{MICA_SGPR_FILE_PER_CU / (s * wpg), "SGPRs"},
-		{shared_bytes ? MICA_SHARED_BYTES_PER_CU / shared_bytes : UINT32_MAX, "shared memory"},
-	};
-	const Limit *lowest = &limits[0];
-	for (const Limit &l : limits)
-		if (l.groups < lowest->groups)
-			lowest = &l;
-	return Occupancy{lowest->groups * wpg, lowest->name};
+	mica_cu_limit binding = MICA_CU_LIMIT_NONE;
+	const uint32_t groups = mica_workgroups_per_cu(invocations, std::max<uint32_t>(vgprs, 1),
+	                                               std::max<uint32_t>(sgprs, 1), shared_bytes, &binding);
+	return Occupancy{groups * mica_waves_per_workgroup(invocations), mica_cu_limit_name(binding)};
 }
 
 uint64_t estimate_cycles(const AsmProgram &p, unsigned loop_trip_guess)

@@ -3,6 +3,8 @@
 // docs/hw/command-processor.md; field positions and lengths come from mica_hw.h.
 #include "cp.h"
 
+#include "mica_occupancy.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -363,11 +365,39 @@ CommandProcessor::Flow CommandProcessor::execute(Exec &e, uint32_t header, std::
 	}
 }
 
+bool CommandProcessor::dispatch_state_ok(Exec &e, uint32_t header, uint64_t pkt_addr, Flow *flow)
+{
+	const DispatchState &st = *e.state;
+	if (st.program_va == 0) { // no SET_PROGRAM in this IB
+		*flow = bad_packet(e, header, pkt_addr);
+		return false;
+	}
+	// The workgroup scheduler launches a workgroup only when all its waves are resident on one
+	// CU at once (wave slots, register files, shared memory): a workgroup that could never be
+	// would never launch, so the dispatch faults instead, whatever its group counts.
+	const uint32_t invocations = st.wg_size[0] * st.wg_size[1] * st.wg_size[2]; // <= 1024: checked
+	if (mica_workgroup_fits_cu(invocations, st.vgpr_count, st.sgpr_count, st.shared_bytes) != MICA_CU_LIMIT_NONE) {
+		host_.context_fault(e.ctx, FaultRecord{MICA_FAULT_DISPATCH_RESOURCES, pkt_addr, MICA_ACCESS_READ, pkt_addr,
+		                                       header});
+		// In the kernel ring this is a dispatch fault like any other: recorded in context 0 and
+		// the ring goes on.
+		*flow = e.kernel ? Flow::Next : Flow::Stop;
+		return false;
+	}
+	return true;
+}
+
 CommandProcessor::Flow CommandProcessor::dispatch(Exec &e, const uint32_t groups[3], uint32_t header,
                                                   uint64_t pkt_addr)
 {
-	if (e.state->program_va == 0)
-		return bad_packet(e, header, pkt_addr); // no SET_PROGRAM in this IB
+	Flow flow = Flow::Next;
+	if (!dispatch_state_ok(e, header, pkt_addr, &flow))
+		return flow;
+	return launch(e, groups);
+}
+
+CommandProcessor::Flow CommandProcessor::launch(Exec &e, const uint32_t groups[3])
+{
 	if (groups[0] == 0 || groups[1] == 0 || groups[2] == 0)
 		return Flow::Next;
 
@@ -401,6 +431,10 @@ CommandProcessor::Flow CommandProcessor::dispatch(Exec &e, const uint32_t groups
 CommandProcessor::Flow CommandProcessor::dispatch_indirect(Exec &e, std::span<const uint32_t> p, uint32_t header,
                                                            uint64_t pkt_addr)
 {
+	// The state is checked before the counts are read: a dispatch that cannot run reads nothing.
+	Flow flow = Flow::Next;
+	if (!dispatch_state_ok(e, header, pkt_addr, &flow))
+		return flow;
 	const uint64_t addr = u64(p[MICA_PKT_DISPATCH_INDIRECT_ADDR_LO], p[MICA_PKT_DISPATCH_INDIRECT_ADDR_HI]);
 	if (addr % 4 != 0)
 		return bad_packet(e, header, pkt_addr);
@@ -409,7 +443,7 @@ CommandProcessor::Flow CommandProcessor::dispatch_indirect(Exec &e, std::span<co
 	uint32_t groups[3];
 	for (uint32_t i = 0; i < 3; i++)
 		groups[i] = vram_.load32(phys(e, addr + 4 * i, MICA_ACCESS_READ));
-	return dispatch(e, groups, header, pkt_addr);
+	return launch(e, groups);
 }
 
 CommandProcessor::Flow CommandProcessor::load_user_data(Exec &e, std::span<const uint32_t> p, uint32_t header,

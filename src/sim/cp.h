@@ -62,7 +62,12 @@ private:
 	// Physical address of an already checked byte.
 	uint64_t phys(Exec &e, uint64_t addr, mica_access access);
 
+	// DISPATCH and DISPATCH_INDIRECT: the state checks (a program is set; a workgroup can be
+	// resident on one CU), then launch() runs the grid. dispatch_state_ok returns false after
+	// reporting the problem, with *flow saying how the stream goes on.
+	bool dispatch_state_ok(Exec &e, uint32_t header, uint64_t pkt_addr, Flow *flow);
 	Flow dispatch(Exec &e, const uint32_t groups[3], uint32_t header, uint64_t pkt_addr);
+	Flow launch(Exec &e, const uint32_t groups[3]);
 	Flow dispatch_indirect(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
 	Flow load_user_data(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
 	Flow dma_copy(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);

@@ -277,6 +277,76 @@ TEST_F(CsValidate, ProgramsMustBeValidatedEntries)
 	EXPECT_REJECT(run(program()), -ENOEXEC, DRM_MICA_REJECT_CS_STALE_SHADER);
 }
 
+// The device faults a dispatch whose workgroup cannot be resident on one CU (mica.toml [device]
+// per-CU limits; src/hw/mica_occupancy.c), so the validator refuses it at the DISPATCH, with the
+// state the device would hold there.
+TEST_F(CsValidate, DispatchesMustFitOneCu)
+{
+	vm.entry_vgprs = vm.entry_sgprs = 0;
+	auto prog = [](uint32_t vgprs, uint32_t sgprs) {
+		return std::vector<uint32_t>{H(MICA_PKT_SET_PROGRAM, 4), lo(CODE), hi(CODE), vgprs, sgprs};
+	};
+	auto wg = [](uint32_t x, uint32_t y = 1) {
+		return std::vector<uint32_t>{H(MICA_PKT_SET_WORKGROUP_SIZE, 3), x, y, 1};
+	};
+	const std::vector<uint32_t> dispatch = {H(MICA_PKT_DISPATCH, 3), 1, 1, 1};
+	const std::vector<uint32_t> indirect = {H(MICA_PKT_DISPATCH_INDIRECT, 2), lo(DATA), hi(DATA)};
+	auto cat = [](std::initializer_list<std::vector<uint32_t>> parts) {
+		std::vector<uint32_t> v;
+		for (const auto &p : parts)
+			v.insert(v.end(), p.begin(), p.end());
+		return v;
+	};
+	struct Case {
+		uint32_t invocations, vgprs, sgprs;
+		bool fits;
+	} cases[] = {
+		{1024, 128, 96, true},   // 32 waves x 128 VGPRs = the file; x 96 SGPRs <= 3200
+		{1024, 129, 96, false},  // 129 -> 136 per wave
+		{1024, 128, 97, false},  // 97 -> 112 per wave: 3584 SGPRs
+		{512, 256, 128, true},   // 16 waves x 256
+		{513, 240, 16, true},    // 17 waves x 240 = 4080
+		{513, 241, 16, false},   // 17 x 248
+		{800, 8, 128, true},     // 25 waves x 128 SGPRs = 3200
+		{801, 8, 128, false},    // 26 waves
+		{1, 256, 128, true},     // the reset workgroup size: one wave takes anything
+	};
+	for (const Case &c : cases) {
+		for (const auto &d : {dispatch, indirect}) {
+			SCOPED_TRACE(::testing::Message() << c.invocations << " invocations, " << c.vgprs << " VGPRs, "
+			                                  << c.sgprs << " SGPRs, opcode " << MICA_PKT_HDR_OPCODE(d[0]));
+			const auto s = cat({prog(c.vgprs, c.sgprs), wg(c.invocations), d});
+			if (c.fits) {
+				EXPECT_EQ(run(s), 0) << rej.msg;
+			} else {
+				EXPECT_REJECT(run(s), -EINVAL, DRM_MICA_REJECT_CS_CU_RESOURCES);
+				EXPECT_EQ(rej.offset, 5u + 4u) << "the DISPATCH packet";
+			}
+		}
+	}
+	// The message names the limit.
+	EXPECT_REJECT(run(cat({prog(8, 97), wg(32, 32), dispatch})), -EINVAL, DRM_MICA_REJECT_CS_CU_RESOURCES);
+	EXPECT_NE(strstr(rej.msg, "SGPRs"), nullptr) << rej.msg;
+	EXPECT_NE(strstr(rej.msg, "1024 invocations"), nullptr) << rej.msg;
+
+	// The state at each DISPATCH counts, in any order, also with no groups, and across CHAIN.
+	EXPECT_EQ(run(cat({wg(1024), prog(128, 96), dispatch, wg(32), prog(256, 128), dispatch})), 0) << rej.msg;
+	EXPECT_REJECT(run(cat({prog(256, 128), wg(32), dispatch, wg(1024), dispatch})), -EINVAL,
+		      DRM_MICA_REJECT_CS_CU_RESOURCES);
+	EXPECT_EQ(rej.offset, 5u + 4u + 4u + 4u);
+	EXPECT_REJECT(run(cat({prog(256, 8), wg(1024), {H(MICA_PKT_DISPATCH, 3), 0, 0, 0}})), -EINVAL,
+		      DRM_MICA_REJECT_CS_CU_RESOURCES);
+	const uint64_t second = CMD + 0x1000;
+	vm.write(second, cat({wg(1024), dispatch}));
+	EXPECT_REJECT(run(cat({prog(256, 8), {H(MICA_PKT_CHAIN, 3), lo(second), hi(second), 8}})), -EINVAL,
+		      DRM_MICA_REJECT_CS_CU_RESOURCES);
+
+	// Shared memory and wave slots cannot be exceeded through the packets (their packet limits
+	// are the per-CU limits), so the largest legal values pass.
+	EXPECT_EQ(run(cat({prog(128, 96), wg(1024), {H(MICA_PKT_SET_SHARED_SIZE, 1), MICA_MAX_SHARED_BYTES}, dispatch})),
+		  0) << rej.msg;
+}
+
 TEST_F(CsValidate, CopyQueuesOnlyTakeCopyPackets)
 {
 	EXPECT_REJECT(run(program(), DRM_MICA_CTX_COPY), -EINVAL, DRM_MICA_REJECT_CS_QUEUE_TYPE);

@@ -350,6 +350,10 @@ TEST_F(Submit, MaliciousStreamsAreRefusedCountedAndLogged)
 		{"program-mid-code", {pkt(MICA_PKT_SET_PROGRAM, 4), lo32(CODE_VA + 256), hi32(CODE_VA), 16, 32}, -EACCES, DRM_MICA_REJECT_CS_NOT_ENTRY},
 		{"too-few-registers", {pkt(MICA_PKT_SET_PROGRAM, 4), lo32(CODE_VA), hi32(CODE_VA), 1, 1}, -EINVAL, DRM_MICA_REJECT_CS_REG_COUNT},
 		{"dispatch-no-program", {pkt(MICA_PKT_DISPATCH, 3), 1, 1, 1}, -EINVAL, DRM_MICA_REJECT_CS_NO_PROGRAM},
+		// 32 waves of 256 VGPRs: twice the CU's register file, so the chip could never launch it.
+		{"workgroup-over-cu", {pkt(MICA_PKT_SET_PROGRAM, 4), lo32(CODE_VA), hi32(CODE_VA), 256, 128,
+		                       pkt(MICA_PKT_SET_WORKGROUP_SIZE, 3), 1024, 1, 1, pkt(MICA_PKT_DISPATCH, 3), 1, 1, 1},
+		 -EINVAL, DRM_MICA_REJECT_CS_CU_RESOURCES},
 		{"bad-opcode", {pkt(0x42, 0)}, -EINVAL, DRM_MICA_REJECT_CS_BAD_OPCODE},
 		{"bad-length", {pkt(MICA_PKT_SIGNAL, 4), 0, 0, 0, 0}, -EINVAL, DRM_MICA_REJECT_CS_BAD_LENGTH},
 		{"truncated", {pkt(MICA_PKT_WRITE_DATA, 10), lo32(DATA_VA), hi32(DATA_VA)}, -EINVAL, DRM_MICA_REJECT_CS_TRUNCATED},
@@ -368,6 +372,9 @@ TEST_F(Submit, MaliciousStreamsAreRefusedCountedAndLogged)
 	EXPECT_NE(l.find("reject CS_PRIV_PACKET"), std::string::npos) << l;
 	EXPECT_NE(l.find("SET_PAGE_TABLE is only legal in the kernel ring"), std::string::npos);
 	EXPECT_NE(l.find("reject CS_CHAIN_LOOP"), std::string::npos);
+	EXPECT_NE(l.find("reject CS_CU_RESOURCES"), std::string::npos);
+	EXPECT_NE(l.find("DISPATCH: a workgroup of 1024 invocations with 256 VGPRs, 128 SGPRs, 0 shared bytes exceeds a CU's VGPRs"),
+	          std::string::npos) << l;
 	for (int i = 0; i < 16; i++)
 		EXPECT_EQ(cpu_[i], 0u);
 }

@@ -341,6 +341,8 @@ enum drm_mica_reject_reason {
 	DRM_MICA_REJECT_SH_WAVE_START_TLB,	/* SEC_WAVE_START_TLB workaround missing */
 	DRM_MICA_REJECT_SH_WRONG_REVISION,	/* target_revision != device (-ENOEXEC) */
 	DRM_MICA_REJECT_SH_WRONG_PROFILE,	/* power_profile != active profile (-ENOEXEC) */
+	/* appended (the values are ABI): */
+	DRM_MICA_REJECT_CS_CU_RESOURCES,	/* DISPATCH whose workgroup cannot be resident on one CU */
 	DRM_MICA_REJECT_COUNT
 };
 
