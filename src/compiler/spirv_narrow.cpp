@@ -267,8 +267,10 @@ bool Translator::translate_narrow(const Inst &in)
 			v.push_back(fn(x));
 		vals_[id] = v;
 	};
-	for (auto [id, ow] : sext)
-		substitute(id, [&](Operand x) { return narrow_sext(x, ow); });
+	for (const auto &op : sext) {
+		const unsigned ow = op.second;   // clang 14 cannot capture structured bindings
+		substitute(op.first, [&](Operand x) { return narrow_sext(x, ow); });
+	}
 	for (size_t k : half_ops) {
 		std::vector<bool> halves = half_leaves(value_type(w[k]));
 		size_t leaf = 0;
