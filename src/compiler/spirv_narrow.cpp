@@ -267,9 +267,9 @@ bool Translator::translate_narrow(const Inst &in)
 			v.push_back(fn(x));
 		vals_[id] = v;
 	};
-	for (const auto &op : sext) {
-		const unsigned ow = op.second;   // clang 14 cannot capture structured bindings
-		substitute(op.first, [&](Operand x) { return narrow_sext(x, ow); });
+	for (const auto &ext : sext) {
+		const unsigned ow = ext.second;   // clang 14 cannot capture structured bindings
+		substitute(ext.first, [&](Operand x) { return narrow_sext(x, ow); });
 	}
 	for (size_t k : half_ops) {
 		std::vector<bool> halves = half_leaves(value_type(w[k]));
