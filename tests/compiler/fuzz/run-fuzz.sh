@@ -17,6 +17,10 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/mica-compiler-fuzz.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/seeds" "$work/corpus"
 for s in "$root"/tests/compiler/corpus/*.comp; do
+	# The VGPR-spilling shaders (hundreds of unrolled live values) take ~11 s each in SPIRV-Tools'
+	# SSA rewrite under ASan, and their mutants exceed the per-input timeout in that third-party
+	# pass: left out of the seeds so the bounded run fuzzes Mica's code, not that pass's speed.
+	case "$(basename "$s")" in spill_vgpr_*) continue ;; esac
 	glslangValidator -V --target-env vulkan1.3 -o "$work/seeds/$(basename "$s" .comp).spv" "$s" >/dev/null
 done
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
