@@ -242,11 +242,7 @@ TEST_F(SimDispatchLimits, ZeroGroupsAndIndirectDispatchAreCheckedToo)
 
 TEST_F(SimDispatchLimits, KernelRingDispatchFaultsContextZeroAndTheRingContinues)
 {
-	Program p;
-	p.ctrl(MICA_OP_S_HALT);
-	const auto code = p.bytes();
-	const uint64_t phys = m.alloc_phys(4096);
-	std::memcpy(m.device().vram() + phys, code.data(), code.size());
+	const uint64_t phys = load_halt_program_phys(m);
 	// run_kernel_packets waits for its fence after these packets: it throws if the CP halted.
 	m.run_kernel_packets(cat({pkt(MICA_PKT_SET_PROGRAM, {lo32(phys), hi32(phys), 4, 112}),
 	                          pkt(MICA_PKT_SET_WORKGROUP_SIZE, {1024, 1, 1}), pkt(MICA_PKT_DISPATCH, {1, 1, 1})}));

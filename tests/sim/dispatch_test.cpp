@@ -317,11 +317,7 @@ TEST_F(SimDispatch, KernelRingDispatchIsPrivileged)
 {
 	// The kernel may dispatch from its own ring (physical addresses, privileged): s_halt is
 	// legal there and ends the program.
-	Program p;
-	p.ctrl(MICA_OP_S_HALT);
-	const auto code = p.bytes();
-	const uint64_t phys = m.alloc_phys(4096);
-	std::memcpy(m.device().vram() + phys, code.data(), code.size());
+	const uint64_t phys = load_halt_program_phys(m);
 	m.run_kernel_packets(cat({pkt(MICA_PKT_SET_PROGRAM, {lo32(phys), hi32(phys), 4, 4}),
 	                          pkt(MICA_PKT_SET_WORKGROUP_SIZE, {32, 1, 1}), pkt(MICA_PKT_DISPATCH, {1, 1, 1})}));
 	EXPECT_EQ(m.device().mmio_read32(MICA_REG_CTX_STATUS(0)), MICA_FAULT_NONE);

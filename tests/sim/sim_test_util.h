@@ -167,6 +167,18 @@ private:
 	std::vector<uint64_t> words_;
 };
 
+// An s_halt program in fresh physical memory, for dispatches from the kernel's own ring
+// (context 0 runs on physical addresses). Returns its address.
+inline uint64_t load_halt_program_phys(baremetal::Machine &m)
+{
+	Program p;
+	p.ctrl(MICA_OP_S_HALT);
+	const auto code = p.bytes();
+	const uint64_t phys = m.alloc_phys(4096);
+	std::memcpy(m.device().vram() + phys, code.data(), code.size());
+	return phys;
+}
+
 inline uint16_t v(unsigned n) { return static_cast<uint16_t>(MICA_OPND_VGPR_FIRST + n); }
 inline uint16_t s(unsigned n) { return static_cast<uint16_t>(MICA_OPND_SGPR_FIRST + n); }
 
