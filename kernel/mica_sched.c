@@ -132,6 +132,11 @@ void mica_sched_run(struct mica_device *mdev)
 {
 	u32 slot;
 
+	/*
+	 * Points of jobs retired since the last run first: a job waiting on one of them must go now,
+	 * not at the next scheduling event (on an idle device that is the timeout work's next tick).
+	 */
+	mica_sync_update_all(mdev);
 	for (slot = 1; slot < MICA_MAX_CONTEXTS; slot++) {
 		struct mica_ctx *ctx = mdev->slots[slot];
 

@@ -302,3 +302,60 @@ TEST(VkQueue, TransferQueueRunsCopies) {
 }
 
 }  // namespace
+
+// dEQP-VK.synchronization{,2}.basic.binary_semaphore.chain: a long chain of submissions without
+// command buffers, each waiting on the binary semaphore the previous one signalled, then a fence.
+// The kernel once emitted a job whose wait had just been satisfied only at its next scheduling
+// event (the job timeout's tick), so each link of an idle chain cost seconds.
+void run_binary_chain(bool submit2, uint32_t links) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  std::vector<VkSemaphore> sems(links);
+  for (auto& s : sems) s = make_semaphore(dev, VK_SEMAPHORE_TYPE_BINARY);
+  const auto start = std::chrono::steady_clock::now();
+  for (uint32_t i = 0; i <= links; ++i) {
+    const bool last = i == links;
+    VkFence fence = VK_NULL_HANDLE;
+    if (last) {
+      VkFenceCreateInfo fci{};
+      fci.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+      VK_OK(vkCreateFence(dev, &fci, nullptr, &fence));
+    }
+    if (submit2) {
+      VkSemaphoreSubmitInfo wait{}, signal{};
+      wait.sType = signal.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO;
+      wait.stageMask = signal.stageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
+      if (i) wait.semaphore = sems[i - 1];
+      if (!last) signal.semaphore = sems[i];
+      VkSubmitInfo2 si{};
+      si.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2;
+      si.waitSemaphoreInfoCount = i ? 1 : 0;
+      si.pWaitSemaphoreInfos = &wait;
+      si.signalSemaphoreInfoCount = last ? 0 : 1;
+      si.pSignalSemaphoreInfos = &signal;
+      VK_OK(vkQueueSubmit2(ctx->queue(), 1, &si, fence));
+    } else {
+      VkPipelineStageFlags stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+      VkSubmitInfo si{};
+      si.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+      si.waitSemaphoreCount = i ? 1 : 0;
+      si.pWaitSemaphores = i ? &sems[i - 1] : nullptr;
+      si.pWaitDstStageMask = &stage;
+      si.signalSemaphoreCount = last ? 0 : 1;
+      si.pSignalSemaphores = last ? nullptr : &sems[i];
+      VK_OK(vkQueueSubmit(ctx->queue(), 1, &si, fence));
+    }
+    if (last) {
+      // Generous for ASan on a loaded machine; the defect made each link wait ~1.25 s.
+      EXPECT_EQ(vkWaitForFences(dev, 1, &fence, VK_TRUE, 60'000'000'000ull), VK_SUCCESS);
+      vkDestroyFence(dev, fence, nullptr);
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ::testing::Test::RecordProperty("chain_seconds", std::to_string(seconds));
+  EXPECT_LT(seconds, 60.0);
+  for (auto s : sems) vkDestroySemaphore(dev, s, nullptr);
+}
+
+TEST(VkSemaphore, LongBinaryChainCompletes) { run_binary_chain(false, 2048); }
+TEST(VkSemaphore, LongBinaryChainCompletesSubmit2) { run_binary_chain(true, 2048); }
