@@ -219,168 +219,6 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFeatures(VkPhysicalDevice, VkPhysica
   *pFeatures = features10();
 }
 
-VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFeatures2(VkPhysicalDevice, VkPhysicalDeviceFeatures2* pFeatures) {
-  pFeatures->features = features10();
-  const auto f11 = supported_features11();
-  const auto f12 = supported_features12();
-  const auto f13 = supported_features13();
-  for (auto* s = static_cast<VkBaseOutStructure*>(pFeatures->pNext); s; s = s->pNext) {
-    switch (s->sType) {
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceVulkan11Features*>(s);
-      fill_features11(*o);
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES:
-      fill_features12(*reinterpret_cast<VkPhysicalDeviceVulkan12Features*>(s));
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES:
-      fill_features13(*reinterpret_cast<VkPhysicalDeviceVulkan13Features*>(s));
-      break;
-    // The individual (promoted) feature structures, filled from the same values.
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDevice16BitStorageFeatures*>(s);
-      o->storageBuffer16BitAccess = f11.storageBuffer16BitAccess;
-      o->uniformAndStorageBuffer16BitAccess = f11.uniformAndStorageBuffer16BitAccess;
-      o->storagePushConstant16 = f11.storagePushConstant16;
-      o->storageInputOutput16 = f11.storageInputOutput16;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VARIABLE_POINTERS_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceVariablePointersFeatures*>(s);
-      o->variablePointersStorageBuffer = f11.variablePointersStorageBuffer;
-      o->variablePointers = f11.variablePointers;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MULTIVIEW_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceMultiviewFeatures*>(s);
-      o->multiview = o->multiviewGeometryShader = o->multiviewTessellationShader = VK_FALSE;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROTECTED_MEMORY_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceProtectedMemoryFeatures*>(s)->protectedMemory = VK_FALSE;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SAMPLER_YCBCR_CONVERSION_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceSamplerYcbcrConversionFeatures*>(s)->samplerYcbcrConversion = VK_FALSE;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_DRAW_PARAMETERS_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceShaderDrawParametersFeatures*>(s)->shaderDrawParameters = VK_FALSE;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceTimelineSemaphoreFeatures*>(s)->timelineSemaphore = f12.timelineSemaphore;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_HOST_QUERY_RESET_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceHostQueryResetFeatures*>(s)->hostQueryReset = f12.hostQueryReset;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_BUFFER_DEVICE_ADDRESS_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceBufferDeviceAddressFeatures*>(s);
-      o->bufferDeviceAddress = f12.bufferDeviceAddress;
-      o->bufferDeviceAddressCaptureReplay = f12.bufferDeviceAddressCaptureReplay;
-      o->bufferDeviceAddressMultiDevice = f12.bufferDeviceAddressMultiDevice;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_MEMORY_MODEL_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceVulkanMemoryModelFeatures*>(s);
-      o->vulkanMemoryModel = f12.vulkanMemoryModel;
-      o->vulkanMemoryModelDeviceScope = f12.vulkanMemoryModelDeviceScope;
-      o->vulkanMemoryModelAvailabilityVisibilityChains = f12.vulkanMemoryModelAvailabilityVisibilityChains;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_8BIT_STORAGE_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDevice8BitStorageFeatures*>(s);
-      o->storageBuffer8BitAccess = f12.storageBuffer8BitAccess;
-      o->uniformAndStorageBuffer8BitAccess = f12.uniformAndStorageBuffer8BitAccess;
-      o->storagePushConstant8 = f12.storagePushConstant8;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_INT64_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceShaderAtomicInt64Features*>(s);
-      o->shaderBufferInt64Atomics = f12.shaderBufferInt64Atomics;
-      o->shaderSharedInt64Atomics = f12.shaderSharedInt64Atomics;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceShaderFloat16Int8Features*>(s);
-      o->shaderFloat16 = f12.shaderFloat16;
-      o->shaderInt8 = f12.shaderInt8;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SCALAR_BLOCK_LAYOUT_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceScalarBlockLayoutFeatures*>(s)->scalarBlockLayout = f12.scalarBlockLayout;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_UNIFORM_BUFFER_STANDARD_LAYOUT_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceUniformBufferStandardLayoutFeatures*>(s)->uniformBufferStandardLayout =
-          f12.uniformBufferStandardLayout;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceSynchronization2Features*>(s)->synchronization2 = f13.synchronization2;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceMaintenance4Features*>(s)->maintenance4 = f13.maintenance4;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRIVATE_DATA_FEATURES:
-      reinterpret_cast<VkPhysicalDevicePrivateDataFeatures*>(s)->privateData = f13.privateData;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_CREATION_CACHE_CONTROL_FEATURES:
-      reinterpret_cast<VkPhysicalDevicePipelineCreationCacheControlFeatures*>(s)->pipelineCreationCacheControl =
-          f13.pipelineCreationCacheControl;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceSubgroupSizeControlFeatures*>(s);
-      o->subgroupSizeControl = f13.subgroupSizeControl;
-      o->computeFullSubgroups = f13.computeFullSubgroups;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceShaderIntegerDotProductFeatures*>(s)->shaderIntegerDotProduct =
-          f13.shaderIntegerDotProduct;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_INLINE_UNIFORM_BLOCK_FEATURES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceInlineUniformBlockFeatures*>(s);
-      o->inlineUniformBlock = f13.inlineUniformBlock;
-      o->descriptorBindingInlineUniformBlockUpdateAfterBind = f13.descriptorBindingInlineUniformBlockUpdateAfterBind;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ZERO_INITIALIZE_WORKGROUP_MEMORY_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceZeroInitializeWorkgroupMemoryFeatures*>(s)
-          ->shaderZeroInitializeWorkgroupMemory = f13.shaderZeroInitializeWorkgroupMemory;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_SUBGROUP_EXTENDED_TYPES_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceShaderSubgroupExtendedTypesFeatures*>(s)->shaderSubgroupExtendedTypes =
-          f12.shaderSubgroupExtendedTypes;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_DEMOTE_TO_HELPER_INVOCATION_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceShaderDemoteToHelperInvocationFeatures*>(s)->shaderDemoteToHelperInvocation =
-          f13.shaderDemoteToHelperInvocation;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_TERMINATE_INVOCATION_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceShaderTerminateInvocationFeatures*>(s)->shaderTerminateInvocation =
-          f13.shaderTerminateInvocation;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_ROBUSTNESS_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceImageRobustnessFeatures*>(s)->robustImageAccess = f13.robustImageAccess;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DYNAMIC_RENDERING_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceDynamicRenderingFeatures*>(s)->dynamicRendering = f13.dynamicRendering;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TEXTURE_COMPRESSION_ASTC_HDR_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceTextureCompressionASTCHDRFeatures*>(s)->textureCompressionASTC_HDR =
-          f13.textureCompressionASTC_HDR;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGELESS_FRAMEBUFFER_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceImagelessFramebufferFeatures*>(s)->imagelessFramebuffer =
-          f12.imagelessFramebuffer;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SEPARATE_DEPTH_STENCIL_LAYOUTS_FEATURES:
-      reinterpret_cast<VkPhysicalDeviceSeparateDepthStencilLayoutsFeatures*>(s)->separateDepthStencilLayouts =
-          f12.separateDepthStencilLayouts;
-      break;
-    default:
-      break;  // structures we do not know keep what the application put there
-    }
-  }
-}
-
 // Same members in VkPhysicalDeviceVulkan13Properties and VkPhysicalDeviceInlineUniformBlockProperties.
 // Every block takes one of the kBindingsPerSet table entries of its set; the update-after-bind
 // limits equal the others although no update-after-bind feature is advertised.
@@ -392,136 +230,97 @@ template <typename T> void fill_inline_uniform_block_limits(T& o) {
   o.maxDescriptorSetUpdateAfterBindInlineUniformBlocks = kMaxInlineUniformBlocks;
 }
 
-VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceProperties(VkPhysicalDevice physicalDevice,
-                                                       VkPhysicalDeviceProperties* pProperties) {
-  const auto* pd = PhysicalDevice::from(physicalDevice);
+namespace {
+
+VkPhysicalDeviceProperties properties10(const PhysicalDevice& pd) {
   VkPhysicalDeviceProperties p{};
   p.apiVersion = VK_MAKE_API_VERSION(0, 1, 3, VK_HEADER_VERSION);
   p.driverVersion = kDriverVersion;
   p.vendorID = kVendorId;
-  p.deviceID = pd->info().revision;
-  p.deviceType = pd->info().simulated ? VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU : VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
-  std::snprintf(p.deviceName, sizeof p.deviceName, "%s", pd->info().name.c_str());
-  fill_uuid(*pd, p.pipelineCacheUUID, 'P');
-  p.limits = limits(*pd);
+  p.deviceID = pd.info().revision;
+  p.deviceType = pd.info().simulated ? VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU : VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+  std::snprintf(p.deviceName, sizeof p.deviceName, "%s", pd.info().name.c_str());
+  fill_uuid(pd, p.pipelineCacheUUID, 'P');
+  p.limits = limits(pd);
   p.sparseProperties = {};
-  *pProperties = p;
+  return p;
+}
+
+}  // namespace
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceProperties(VkPhysicalDevice physicalDevice,
+                                                       VkPhysicalDeviceProperties* pProperties) {
+  *pProperties = properties10(*PhysicalDevice::from(physicalDevice));
 }
 
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceProperties2(VkPhysicalDevice physicalDevice,
                                                         VkPhysicalDeviceProperties2* pProperties) {
-  const auto* pd = PhysicalDevice::from(physicalDevice);
-  GetPhysicalDeviceProperties(physicalDevice, &pProperties->properties);
+  const CoreProperties props = core_properties(*PhysicalDevice::from(physicalDevice));
+  pProperties->properties = props.p10;
+  fill_property_chain(props, pProperties->pNext);
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFeatures2(VkPhysicalDevice, VkPhysicalDeviceFeatures2* pFeatures) {
+  pFeatures->features = features10();
+  fill_feature_chain(pFeatures->pNext);
+}
+
+// The Vulkan 1.1/1.2/1.3 property aggregates, complete: every promoted structure is filled from
+// these (property_chains.cpp), so a value cannot differ between a core and an extension struct.
+CoreProperties core_properties(const PhysicalDevice& pd) {
   const auto& caps = shader_capabilities();
-  for (auto* s = static_cast<VkBaseOutStructure*>(pProperties->pNext); s; s = s->pNext) {
-    switch (s->sType) {
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_PROPERTIES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceVulkan11Properties*>(s);
-      fill_uuid(*pd, o->deviceUUID, 'D');
-      fill_uuid(*pd, o->driverUUID, 'V');
-      std::memset(o->deviceLUID, 0, VK_LUID_SIZE);
-      o->deviceNodeMask = 0;
-      o->deviceLUIDValid = VK_FALSE;
-      o->subgroupSize = MICA_WAVE_SIZE;
-      o->subgroupSupportedStages = VK_SHADER_STAGE_COMPUTE_BIT;
-      o->subgroupSupportedOperations = caps.subgroup_operations;
-      o->subgroupQuadOperationsInAllStages = VK_FALSE;
-      o->pointClippingBehavior = VK_POINT_CLIPPING_BEHAVIOR_ALL_CLIP_PLANES;
-      o->maxMultiviewViewCount = 0;
-      o->maxMultiviewInstanceIndex = 0;
-      o->protectedNoFault = VK_FALSE;
-      o->maxPerSetDescriptors = kBindingsPerSet;
-      o->maxMemoryAllocationSize = pd->info().vram_bytes;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceVulkan12Properties*>(s);
-      void* next = o->pNext;
-      *o = VkPhysicalDeviceVulkan12Properties{};
-      o->sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES;
-      o->pNext = next;
-      o->driverID = kDriverId;
-      std::snprintf(o->driverName, sizeof o->driverName, "Mica");
-      std::snprintf(o->driverInfo, sizeof o->driverInfo, "Mica Vulkan compute driver 0.1.0");
-      o->conformanceVersion = {0, 0, 0, 0};  // not conformant (compute-only, no images)
-      o->denormBehaviorIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
-      o->roundingModeIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
-      o->maxTimelineSemaphoreValueDifference = UINT64_MAX;
-      fill_update_after_bind_limits(*o);
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DESCRIPTOR_INDEXING_PROPERTIES:
-      fill_update_after_bind_limits(*reinterpret_cast<VkPhysicalDeviceDescriptorIndexingProperties*>(s));
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_PROPERTIES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceVulkan13Properties*>(s);
-      void* next = o->pNext;
-      *o = VkPhysicalDeviceVulkan13Properties{};
-      o->sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_PROPERTIES;
-      o->pNext = next;
-      o->minSubgroupSize = MICA_WAVE_SIZE;
-      o->maxSubgroupSize = MICA_WAVE_SIZE;
-      o->maxComputeWorkgroupSubgroups = MICA_MAX_WORKGROUP_INVOCATIONS / MICA_WAVE_SIZE;
-      o->requiredSubgroupSizeStages = VK_SHADER_STAGE_COMPUTE_BIT;
-      o->storageTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
-      o->uniformTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
-      o->maxBufferSize = pd->info().vram_bytes;
-      fill_inline_uniform_block_limits(*o);
-      o->maxInlineUniformTotalSize = kMaxInlineUniformTotalBytes;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_INLINE_UNIFORM_BLOCK_PROPERTIES:
-      fill_inline_uniform_block_limits(*reinterpret_cast<VkPhysicalDeviceInlineUniformBlockProperties*>(s));
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceIDProperties*>(s);
-      fill_uuid(*pd, o->deviceUUID, 'D');
-      fill_uuid(*pd, o->driverUUID, 'V');
-      std::memset(o->deviceLUID, 0, VK_LUID_SIZE);
-      o->deviceNodeMask = 0;
-      o->deviceLUIDValid = VK_FALSE;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceSubgroupProperties*>(s);
-      o->subgroupSize = MICA_WAVE_SIZE;
-      o->supportedStages = VK_SHADER_STAGE_COMPUTE_BIT;
-      o->supportedOperations = caps.subgroup_operations;
-      o->quadOperationsInAllStages = VK_FALSE;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceMaintenance3Properties*>(s);
-      o->maxPerSetDescriptors = kBindingsPerSet;
-      o->maxMemoryAllocationSize = pd->info().vram_bytes;
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_PROPERTIES:
-      reinterpret_cast<VkPhysicalDeviceMaintenance4Properties*>(s)->maxBufferSize = pd->info().vram_bytes;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceDriverProperties*>(s);
-      o->driverID = kDriverId;
-      std::snprintf(o->driverName, sizeof o->driverName, "Mica");
-      std::snprintf(o->driverInfo, sizeof o->driverInfo, "Mica Vulkan compute driver 0.1.0");
-      o->conformanceVersion = {0, 0, 0, 0};
-      break;
-    }
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TIMELINE_SEMAPHORE_PROPERTIES:
-      reinterpret_cast<VkPhysicalDeviceTimelineSemaphoreProperties*>(s)->maxTimelineSemaphoreValueDifference =
-          UINT64_MAX;
-      break;
-    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES: {
-      auto* o = reinterpret_cast<VkPhysicalDeviceSubgroupSizeControlProperties*>(s);
-      o->minSubgroupSize = o->maxSubgroupSize = MICA_WAVE_SIZE;
-      o->maxComputeWorkgroupSubgroups = MICA_MAX_WORKGROUP_INVOCATIONS / MICA_WAVE_SIZE;
-      o->requiredSubgroupSizeStages = VK_SHADER_STAGE_COMPUTE_BIT;
-      break;
-    }
-    default:
-      break;  // structures we do not know keep what the application put there
-    }
-  }
+  CoreProperties c{};
+  c.p10 = properties10(pd);
+  c.p11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_PROPERTIES;
+  c.p12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES;
+  c.p13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_PROPERTIES;
+
+  auto& o11 = c.p11;
+  fill_uuid(pd, o11.deviceUUID, 'D');
+  fill_uuid(pd, o11.driverUUID, 'V');
+  o11.deviceLUIDValid = VK_FALSE;
+  o11.subgroupSize = MICA_WAVE_SIZE;
+  o11.subgroupSupportedStages = VK_SHADER_STAGE_COMPUTE_BIT;
+  o11.subgroupSupportedOperations = caps.subgroup_operations;
+  o11.subgroupQuadOperationsInAllStages = VK_FALSE;
+  o11.pointClippingBehavior = VK_POINT_CLIPPING_BEHAVIOR_ALL_CLIP_PLANES;
+  o11.maxMultiviewViewCount = 0;  // no multiview
+  o11.maxMultiviewInstanceIndex = 0;
+  o11.protectedNoFault = VK_FALSE;
+  o11.maxPerSetDescriptors = kBindingsPerSet;
+  o11.maxMemoryAllocationSize = pd.info().vram_bytes;
+
+  auto& o12 = c.p12;
+  o12.driverID = kDriverId;
+  std::snprintf(o12.driverName, sizeof o12.driverName, "Mica");
+  std::snprintf(o12.driverInfo, sizeof o12.driverInfo, "Mica Vulkan compute driver 0.1.0");
+  o12.conformanceVersion = {0, 0, 0, 0};  // not conformant (compute-only, no images)
+  // No float-controls execution mode is honoured (the compiler neither preserves nor selects
+  // denormal handling or rounding per shader): every mode bit stays VK_FALSE.
+  o12.denormBehaviorIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
+  o12.roundingModeIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
+  fill_update_after_bind_limits(o12);
+  o12.supportedDepthResolveModes = 0;  // no depth/stencil images
+  o12.supportedStencilResolveModes = 0;
+  o12.filterMinmaxSingleComponentFormats = VK_FALSE;
+  o12.filterMinmaxImageComponentMapping = VK_FALSE;
+  o12.maxTimelineSemaphoreValueDifference = UINT64_MAX;
+  o12.framebufferIntegerColorSampleCounts = 0;
+
+  auto& o13 = c.p13;
+  o13.minSubgroupSize = MICA_WAVE_SIZE;
+  o13.maxSubgroupSize = MICA_WAVE_SIZE;
+  o13.maxComputeWorkgroupSubgroups = MICA_MAX_WORKGROUP_INVOCATIONS / MICA_WAVE_SIZE;
+  o13.requiredSubgroupSizeStages = VK_SHADER_STAGE_COMPUTE_BIT;
+  fill_inline_uniform_block_limits(o13);
+  o13.maxInlineUniformTotalSize = kMaxInlineUniformTotalBytes;
+  // Integer dot products are lowered to ordinary arithmetic: none is "accelerated".
+  o13.storageTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
+  o13.storageTexelBufferOffsetSingleTexelAlignment = VK_FALSE;
+  o13.uniformTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
+  o13.uniformTexelBufferOffsetSingleTexelAlignment = VK_FALSE;
+  o13.maxBufferSize = pd.info().vram_bytes;
+  return c;
 }
 
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceQueueFamilyProperties(VkPhysicalDevice, uint32_t* pCount,
