@@ -154,6 +154,7 @@ VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info
   const VkAllocationCallbacks* device_allocator = allocator ? allocator : physical.instance().allocator();
   auto dev = host_make<Device>(host_allocation(device_allocator, nullptr, VK_SYSTEM_ALLOCATION_SCOPE_DEVICE), physical);
   dev->allocator_.set(device_allocator);
+  for (uint32_t i = 0; i < info.enabledExtensionCount; ++i) dev->enabled_extensions_.emplace_back(info.ppEnabledExtensionNames[i]);
   dev->robust_buffer_access_ = (info.pEnabledFeatures && info.pEnabledFeatures->robustBufferAccess);
   if (const auto* f2 = find_in_chain<VkPhysicalDeviceFeatures2>(info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2))
     dev->robust_buffer_access_ |= f2->features.robustBufferAccess == VK_TRUE;

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace mica::vk {
@@ -47,6 +48,12 @@ public:
   KernelClient& kernel() const { return *kernel_; }
   Queue* queue(uint32_t family, uint32_t index) const;
   const std::vector<std::unique_ptr<Queue>>& queues() const { return queues_; }
+  // Whether the application enabled this (promoted) device extension at vkCreateDevice.
+  bool extension_enabled(const char* name) const {
+    for (const auto& e : enabled_extensions_)
+      if (e == name) return true;
+    return false;
+  }
 
   // Lost-device state: set once a context of this device is reported guilty; sticky.
   bool lost() const { return lost_.load(); }
@@ -85,6 +92,7 @@ private:
   AllocatorCopy allocator_;
   std::unique_ptr<KernelClient> kernel_;
   std::vector<std::unique_ptr<Queue>> queues_;
+  std::vector<std::string> enabled_extensions_;
   std::atomic<bool> lost_{false};
   bool robust_buffer_access_ = false;
   std::atomic<uint32_t> power_profile_{0};

@@ -12,10 +12,17 @@ struct EntryPoint {
   const char* name;
   EntryLevel level;
   PFN_vkVoidFunction function;
+  // The device extension whose name this is (a promoted extension's alias), or nullptr for core.
+  const char* extension;
 };
 
 extern const EntryPoint kEntryPoints[];
 extern const std::size_t kEntryPointCount;
+
+// Every promoted device extension the driver can advertise (entrypoints.txt "extension" lines);
+// physical_device.cpp leaves out those whose feature the compiler lacks.
+extern const VkExtensionProperties kPromotedDeviceExtensions[];
+extern const std::size_t kPromotedDeviceExtensionCount;
 
 // nullptr when the driver does not implement the function.
 const EntryPoint* find_entry_point(const char* name);

@@ -1,6 +1,7 @@
 // The loader-facing surface of the driver: the three vk_icd* exports and the GetProcAddr functions.
 #include "entrypoint_table.h"
 #include "entrypoints.h"
+#include "device.h"
 #include "instance.h"
 
 #include <cstring>
@@ -35,6 +36,8 @@ VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL GetInstanceProcAddr(VkInstance instance
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL GetDeviceProcAddr(VkDevice device, const char* pName) {
   const EntryPoint* e = find_entry_point(pName);
   if (!device || !e || e->level != EntryLevel::device) return nullptr;
+  // An extension's name for a core command exists only on devices that enabled the extension.
+  if (e->extension && !Device::from(device)->extension_enabled(e->extension)) return nullptr;
   return e->function;
 }
 

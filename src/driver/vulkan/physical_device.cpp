@@ -4,6 +4,7 @@
 #include "binding_model.h"
 #include "capabilities.h"
 #include "device_limits.h"
+#include "entrypoint_table.h"
 #include "entrypoints.h"
 #include "instance.h"
 #include "physical_device.h"
@@ -474,8 +475,35 @@ VKAPI_ATTR VkResult VKAPI_CALL EnumerateDeviceLayerProperties(VkPhysicalDevice, 
 namespace mica::vk {
 
 const std::vector<VkExtensionProperties>& supported_device_extensions() {
-  // Everything we implement is Vulkan 1.3 core; no extension beyond it is implemented yet.
-  static const std::vector<VkExtensionProperties> extensions;
+  // The promoted extensions of entrypoints.txt (their commands are aliases of implemented core
+  // commands), minus those that only carry a shader feature the compiler does not have.
+  static const std::vector<VkExtensionProperties> extensions = [] {
+    const auto& caps = shader_capabilities();
+    const std::pair<const char*, bool> needs[] = {
+        {VK_KHR_16BIT_STORAGE_EXTENSION_NAME, caps.storage_buffer_16bit},
+        {VK_KHR_8BIT_STORAGE_EXTENSION_NAME, caps.storage_buffer_8bit},
+        {VK_KHR_BUFFER_DEVICE_ADDRESS_EXTENSION_NAME, caps.buffer_device_address},
+        {VK_KHR_SHADER_ATOMIC_INT64_EXTENSION_NAME, caps.shader_atomic_int64},
+        {VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME, caps.float16 || caps.int8},
+        {VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME, caps.integer_dot_product},
+        {VK_KHR_SHADER_SUBGROUP_EXTENDED_TYPES_EXTENSION_NAME, caps.subgroup_extended_types},
+        {VK_KHR_SHADER_TERMINATE_INVOCATION_EXTENSION_NAME, caps.terminate_invocation},
+        {VK_KHR_VARIABLE_POINTERS_EXTENSION_NAME, caps.variable_pointers},
+        {VK_KHR_VULKAN_MEMORY_MODEL_EXTENSION_NAME, caps.vulkan_memory_model},
+        {VK_KHR_ZERO_INITIALIZE_WORKGROUP_MEMORY_EXTENSION_NAME, caps.zero_initialize_workgroup_memory},
+        {VK_EXT_SCALAR_BLOCK_LAYOUT_EXTENSION_NAME, caps.scalar_block_layout},
+        {VK_EXT_SHADER_DEMOTE_TO_HELPER_INVOCATION_EXTENSION_NAME, caps.demote_to_helper_invocation},
+    };
+    std::vector<VkExtensionProperties> out;
+    for (size_t i = 0; i < kPromotedDeviceExtensionCount; ++i) {
+      const auto& e = kPromotedDeviceExtensions[i];
+      bool ok = true;
+      for (const auto& [name, have] : needs)
+        if (std::strcmp(name, e.extensionName) == 0) ok = have;
+      if (ok) out.push_back(e);
+    }
+    return out;
+  }();
   return extensions;
 }
 

@@ -4,6 +4,7 @@
 #include "device.h"
 #include "entrypoints.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -168,6 +169,26 @@ std::map<uint32_t, uint32_t> spec_constants(const VkSpecializationInfo* info) {
 
 }  // namespace
 
+namespace {
+
+// VkPipelineCreationFeedbackCreateInfo (core 1.3, VK_EXT_pipeline_creation_feedback): the time the
+// whole creation took, for the pipeline and its one stage. Cache hits are not reported (the flags
+// that would say so are optional).
+void report_creation_feedback(const void* next, bool created, std::chrono::steady_clock::duration took) {
+  const auto* fb = find_in_chain<VkPipelineCreationFeedbackCreateInfo>(next, VK_STRUCTURE_TYPE_PIPELINE_CREATION_FEEDBACK_CREATE_INFO);
+  if (!fb) return;
+  VkPipelineCreationFeedback value{};
+  if (created) {
+    value.flags = VK_PIPELINE_CREATION_FEEDBACK_VALID_BIT;
+    value.duration = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+  }
+  if (fb->pPipelineCreationFeedback) *fb->pPipelineCreationFeedback = value;
+  for (uint32_t i = 0; fb->pPipelineStageCreationFeedbacks && i < fb->pipelineStageCreationFeedbackCount; ++i)
+    fb->pPipelineStageCreationFeedbacks[i] = value;
+}
+
+}  // namespace
+
 VKAPI_ATTR VkResult VKAPI_CALL CreateComputePipelines(VkDevice device, VkPipelineCache cache, uint32_t count,
                                                       const VkComputePipelineCreateInfo* pInfos,
                                                       const VkAllocationCallbacks* pAllocator, VkPipeline* pPipelines) {
@@ -177,6 +198,7 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateComputePipelines(VkDevice device, VkPipelin
   for (; i < count; ++i) pPipelines[i] = VK_NULL_HANDLE;
   for (i = 0; i < count; ++i) {
     const auto& ci = pInfos[i];
+    const auto started = std::chrono::steady_clock::now();
     VkResult r = guarded([&] {
       const auto* module = from_handle<ShaderModule>(ci.stage.module);
       ComputePipeline::Source src;
@@ -197,6 +219,7 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateComputePipelines(VkDevice device, VkPipelin
       pPipelines[i] = release_to_handle<VkPipeline>(std::move(handle));
       return VK_SUCCESS;
     });
+    report_creation_feedback(ci.pNext, r == VK_SUCCESS, std::chrono::steady_clock::now() - started);
     if (r != VK_SUCCESS) {
       result = r;
       if (ci.flags & VK_PIPELINE_CREATE_EARLY_RETURN_ON_FAILURE_BIT) break;
