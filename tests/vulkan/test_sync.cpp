@@ -359,3 +359,167 @@ void run_binary_chain(bool submit2, uint32_t links) {
 
 TEST(VkSemaphore, LongBinaryChainCompletes) { run_binary_chain(false, 2048); }
 TEST(VkSemaphore, LongBinaryChainCompletesSubmit2) { run_binary_chain(true, 2048); }
+
+// More semaphores than one kernel SYNC_WAIT / SUBMIT takes (its max_syncs, 32): vkWaitSemaphores
+// failed with SYNC_WAIT -EINVAL (dEQP-VK.synchronization.timeline_semaphore.wait.*), and a
+// submission with that many semaphores was refused.
+constexpr uint32_t kManySemaphores = 100;
+
+TEST(VkSemaphore, WaitOnMoreTimelinesThanOneKernelCallTakes) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  std::vector<VkSemaphore> sems(kManySemaphores);
+  std::vector<uint64_t> values(kManySemaphores);
+  for (uint32_t i = 0; i < kManySemaphores; ++i) {
+    sems[i] = make_semaphore(dev, VK_SEMAPHORE_TYPE_TIMELINE);
+    values[i] = 1 + i * 7;
+  }
+  VkSemaphoreWaitInfo wi{};
+  wi.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO;
+  wi.semaphoreCount = kManySemaphores;
+  wi.pSemaphores = sems.data();
+  wi.pValues = values.data();
+  // Nothing signalled: both kinds of wait time out (and do not fail).
+  EXPECT_EQ(vkWaitSemaphores(dev, &wi, 0), VK_TIMEOUT);
+  wi.flags = VK_SEMAPHORE_WAIT_ANY_BIT;
+  EXPECT_EQ(vkWaitSemaphores(dev, &wi, 2'000'000), VK_TIMEOUT);
+  // Only the last one (in the last group of points): "any" is satisfied, "all" is not.
+  VkSemaphoreSignalInfo si{};
+  si.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO;
+  si.semaphore = sems.back();
+  si.value = values.back();
+  VK_OK(vkSignalSemaphore(dev, &si));
+  EXPECT_EQ(vkWaitSemaphores(dev, &wi, 1'000'000'000ull), VK_SUCCESS);
+  wi.flags = 0;
+  EXPECT_EQ(vkWaitSemaphores(dev, &wi, 1'000'000), VK_TIMEOUT);
+  // All of them, signalled by the device this time.
+  std::vector<VkSemaphoreSubmitInfo> sig(kManySemaphores);
+  for (uint32_t i = 0; i < kManySemaphores; ++i) {
+    sig[i] = {};
+    sig[i].sType = VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO;
+    sig[i].semaphore = sems[i];
+    sig[i].value = values[i] + (i + 1 == kManySemaphores ? 1 : 0);  // above the host's signal
+    sig[i].stageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
+  }
+  VkSubmitInfo2 submit{};
+  submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2;
+  submit.signalSemaphoreInfoCount = kManySemaphores;
+  submit.pSignalSemaphoreInfos = sig.data();
+  VK_OK(vkQueueSubmit2(ctx->queue(), 1, &submit, VK_NULL_HANDLE));
+  EXPECT_EQ(vkWaitSemaphores(dev, &wi, 10'000'000'000ull), VK_SUCCESS);
+  for (uint32_t i = 0; i < kManySemaphores; ++i) {
+    uint64_t v = 0;
+    VK_OK(vkGetSemaphoreCounterValue(dev, sems[i], &v));
+    EXPECT_EQ(v, sig[i].value) << i;
+  }
+  VK_OK(vkQueueWaitIdle(ctx->queue()));
+  for (auto s : sems) vkDestroySemaphore(dev, s, nullptr);
+}
+
+TEST(VkSemaphore, SubmissionWaitingOnAndSignallingManySemaphores) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  vkrun::Buffer b = ctx->create_buffer(4096);
+  std::vector<VkSemaphore> binary(kManySemaphores), timeline(kManySemaphores);
+  for (auto& s : binary) s = make_semaphore(dev, VK_SEMAPHORE_TYPE_BINARY);
+  for (auto& s : timeline) s = make_semaphore(dev, VK_SEMAPHORE_TYPE_TIMELINE);
+  // Batch 1 signals every binary semaphore; batch 2 waits on all of them and on every timeline
+  // (signalled by the host after submission), fills the buffer and signals the timelines to 2.
+  std::vector<VkSemaphoreSubmitInfo> bin(kManySemaphores), tl_wait(kManySemaphores), tl_signal(kManySemaphores);
+  for (uint32_t i = 0; i < kManySemaphores; ++i) {
+    bin[i] = {VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO, nullptr, binary[i], 0, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0};
+    tl_wait[i] = {VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO, nullptr, timeline[i], 1, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0};
+    tl_signal[i] = {VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO, nullptr, timeline[i], 2, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0};
+  }
+  std::vector<VkSemaphoreSubmitInfo> waits = bin;
+  waits.insert(waits.end(), tl_wait.begin(), tl_wait.end());
+  VkCommandBuffer cb = record_fill(*ctx, b, 0x5eed);
+  VkCommandBufferSubmitInfo cbi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO, nullptr, cb, 0};
+  VkSubmitInfo2 s[2] = {};
+  s[0].sType = s[1].sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2;
+  s[0].signalSemaphoreInfoCount = kManySemaphores;
+  s[0].pSignalSemaphoreInfos = bin.data();
+  s[1].waitSemaphoreInfoCount = uint32_t(waits.size());
+  s[1].pWaitSemaphoreInfos = waits.data();
+  s[1].commandBufferInfoCount = 1;
+  s[1].pCommandBufferInfos = &cbi;
+  s[1].signalSemaphoreInfoCount = kManySemaphores;
+  s[1].pSignalSemaphoreInfos = tl_signal.data();
+  VkFenceCreateInfo fci{};
+  fci.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+  VkFence fence;
+  VK_OK(vkCreateFence(dev, &fci, nullptr, &fence));
+  VK_OK(vkQueueSubmit2(ctx->queue(), 2, s, fence));
+  // Held by the timeline waits until the host releases them (the last one last).
+  EXPECT_EQ(vkWaitForFences(dev, 1, &fence, VK_TRUE, 20'000'000), VK_TIMEOUT);
+  for (uint32_t i = 0; i < kManySemaphores; ++i) {
+    if (i + 1 == kManySemaphores) {
+      EXPECT_EQ(vkGetFenceStatus(dev, fence), VK_NOT_READY);
+    }
+    VkSemaphoreSignalInfo si{VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO, nullptr, timeline[i], 1};
+    VK_OK(vkSignalSemaphore(dev, &si));
+  }
+  EXPECT_EQ(vkWaitForFences(dev, 1, &fence, VK_TRUE, 10'000'000'000ull), VK_SUCCESS);
+  EXPECT_EQ(b.data<uint32_t>()[0], 0x5eedu);
+  for (auto t : timeline) {
+    uint64_t v = 0;
+    VK_OK(vkGetSemaphoreCounterValue(dev, t, &v));
+    EXPECT_EQ(v, 2u);
+  }
+  vkDestroyFence(dev, fence, nullptr);
+  for (auto x : binary) vkDestroySemaphore(dev, x, nullptr);
+  for (auto x : timeline) vkDestroySemaphore(dev, x, nullptr);
+  ctx->destroy(b);
+}
+
+// A command buffer whose packets exceed what one kernel job may hold (max_cmd_dwords, 64 Ki
+// dwords) was refused with -E2BIG; it must run whole and in order.
+TEST(VkQueue, CommandBufferLargerThanOneKernelJob) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  constexpr uint32_t kSlots = 1024, kRounds = 24;  // ~24 Ki fills + 1 Ki updates: well over 64 Ki dwords
+  vkrun::Buffer b = ctx->create_buffer(kSlots * 4 + 4);
+  VkCommandBufferAllocateInfo ai{};
+  ai.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
+  ai.commandPool = ctx->command_pool();
+  ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  ai.commandBufferCount = 1;
+  VkCommandBuffer cb;
+  VK_OK(vkAllocateCommandBuffers(dev, &ai, &cb));
+  VkCommandBufferBeginInfo bi{};
+  bi.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
+  VK_OK(vkBeginCommandBuffer(cb, &bi));
+  VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT,
+                     VK_ACCESS_TRANSFER_WRITE_BIT};
+  for (uint32_t r = 0; r < kRounds; ++r) {
+    // Every round overwrites every slot: only the last round's values may survive, so any job
+    // running out of order or twice (or not at all) shows.
+    for (uint32_t i = 0; i < kSlots; ++i) vkCmdFillBuffer(cb, b.buffer, i * 4, 4, r * 100000 + i);
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &mb, 0, nullptr,
+                         0, nullptr);
+  }
+  const uint32_t marker = 0xC0FFEE;
+  vkCmdUpdateBuffer(cb, b.buffer, kSlots * 4, 4, &marker);
+  VK_OK(vkEndCommandBuffer(cb));
+  VkFenceCreateInfo fci{};
+  fci.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+  VkFence fence;
+  VK_OK(vkCreateFence(dev, &fci, nullptr, &fence));
+  VkSubmitInfo si{};
+  si.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+  si.commandBufferCount = 1;
+  si.pCommandBuffers = &cb;
+  // Twice: the second submission reuses the recorded commands.
+  for (int pass = 0; pass < 2; ++pass) {
+    std::memset(b.data<uint32_t>(), 0, kSlots * 4 + 4);
+    VK_OK(vkResetFences(dev, 1, &fence));
+    VK_OK(vkQueueSubmit(ctx->queue(), 1, &si, fence));
+    ASSERT_EQ(vkWaitForFences(dev, 1, &fence, VK_TRUE, 60'000'000'000ull), VK_SUCCESS);
+    uint32_t wrong = 0;
+    for (uint32_t i = 0; i < kSlots; ++i) wrong += b.data<uint32_t>()[i] != (kRounds - 1) * 100000 + i;
+    EXPECT_EQ(wrong, 0u) << "pass " << pass;
+    EXPECT_EQ(b.data<uint32_t>()[kSlots], marker);
+  }
+  vkDestroyFence(dev, fence, nullptr);
+  ctx->destroy(b);
+}

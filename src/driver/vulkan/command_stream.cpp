@@ -28,11 +28,18 @@ public:
     for (const auto& cmd : commands) {
       VkResult r = std::visit([&](const auto& c) { return emit(c); }, cmd);
       if (r != VK_SUCCESS) return r;
+      cut_here();
     }
     return VK_SUCCESS;
   }
 
 private:
+  // Records that the packets so far form whole groups (a job may end here).
+  void cut_here() {
+    const auto at = uint32_t(out_.packets.dwords().size());
+    if (out_.boundaries.empty() || out_.boundaries.back() != at) out_.boundaries.push_back(at);
+  }
+
   // Places bytes in the upload area and returns their GPU address (0 for nothing).
   uint64_t upload(const void* data, size_t bytes) {
     if (bytes == 0) return 0;
@@ -85,13 +92,19 @@ private:
 
   VkResult emit(const OpCopy& c) {
     for (uint64_t done = 0; done < c.bytes; done += kMaxDmaBytes)
+    {
       out_.packets.dma_copy(c.src + done, c.dst + done, uint32_t(std::min(kMaxDmaBytes, c.bytes - done)));
+      cut_here();
+    }
     return VK_SUCCESS;
   }
 
   VkResult emit(const OpFill& f) {
     for (uint64_t done = 0; done < f.bytes; done += kMaxDmaBytes)
+    {
       out_.packets.dma_fill(f.dst + done, f.value, uint32_t(std::min(kMaxDmaBytes, f.bytes - done)));
+      cut_here();
+    }
     return VK_SUCCESS;
   }
 
@@ -99,6 +112,7 @@ private:
     for (size_t done = 0; done < w.dwords.size(); done += kMaxWriteDwords) {
       const size_t n = std::min(kMaxWriteDwords, w.dwords.size() - done);
       out_.packets.write_data(w.dst + done * 4, std::span(w.dwords).subspan(done, n));
+      cut_here();
     }
     return VK_SUCCESS;
   }
@@ -133,6 +147,7 @@ VkResult encode_stream(const std::vector<const CommandBuffer*>& cbs, uint32_t po
   out.upload.clear();
   out.packets.clear();
   out.scratch_bytes = 0;
+  out.boundaries.clear();
   Encoder enc(power_profile, upload_va, scratch_va, out);
   for (const auto* cb : cbs) {
     VkResult r = enc.encode(cb->commands());
@@ -141,6 +156,25 @@ VkResult encode_stream(const std::vector<const CommandBuffer*>& cbs, uint32_t po
   // The kernel refuses empty submissions; a submission with only semaphores or a fence still
   // needs a job.
   if (out.packets.size() == 0) out.packets.nop();
+  if (out.boundaries.empty() || out.boundaries.back() != out.packets.dwords().size())
+    out.boundaries.push_back(uint32_t(out.packets.dwords().size()));
+  return VK_SUCCESS;
+}
+
+VkResult split_stream(const EncodedStream& enc, uint32_t max_dwords, std::vector<std::span<const uint32_t>>& pieces) {
+  const auto all = enc.packets.dwords();
+  pieces.clear();
+  uint32_t start = 0, last_fit = 0;
+  for (uint32_t b : enc.boundaries) {
+    if (b - start > max_dwords) {
+      if (last_fit == start) return VK_ERROR_OUT_OF_DEVICE_MEMORY;  // one group alone is too large
+      pieces.push_back(all.subspan(start, last_fit - start));
+      start = last_fit;
+      if (b - start > max_dwords) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+    }
+    last_fit = b;
+  }
+  if (last_fit > start || pieces.empty()) pieces.push_back(all.subspan(start, last_fit - start));
   return VK_SUCCESS;
 }
 

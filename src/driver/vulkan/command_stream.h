@@ -12,6 +12,7 @@
 #include "mica/winsys/winsys.h"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace mica::vk {
@@ -22,7 +23,14 @@ struct EncodedStream {
   std::vector<uint8_t> upload;      // contents of the upload area
   winsys::CommandBuilder packets;   // addressed with the upload area at the given base VA
   uint32_t scratch_bytes = 0;       // the largest per-lane scratch size of the stream's programs
+  // Dword offsets in 'packets' where the stream may be cut into separate kernel jobs: after each
+  // self-contained group of packets (a dispatch re-sends all the state it needs), ascending.
+  std::vector<uint32_t> boundaries;
 };
+
+// Cuts 'enc' at its boundaries into pieces of at most max_dwords (at least one piece). Fails with
+// VK_ERROR_OUT_OF_DEVICE_MEMORY only if one indivisible group is larger than a job may be.
+VkResult split_stream(const EncodedStream& enc, uint32_t max_dwords, std::vector<std::span<const uint32_t>>& pieces);
 
 // power_profile selects which compiled program each dispatch uses. Fails with the pipeline's
 // compile/load error if a program for that profile cannot be produced. scratch_va is the scratch

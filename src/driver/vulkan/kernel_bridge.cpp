@@ -12,6 +12,7 @@ extern "C" {
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -239,7 +240,10 @@ bool KernelClient::ctx_guilty(uint32_t ctx) {
   return guilty;
 }
 
-KernelStatus KernelClient::submit(uint32_t ctx, const winsys::CommandBuilder& commands, std::span<const uint32_t> bos,
+uint32_t KernelClient::max_job_dwords() const { return dev_->info().max_cmd_dwords; }
+uint32_t KernelClient::max_syncs_per_submit() const { return dev_->info().max_syncs; }
+
+KernelStatus KernelClient::submit(uint32_t ctx, std::span<const uint32_t> commands, std::span<const uint32_t> bos,
                                   std::span<const SyncPoint> waits, std::span<const SyncPoint> signals,
                                   uint64_t& seqno) {
   winsys::Context* c = nullptr;
@@ -298,7 +302,7 @@ KernelStatus KernelClient::sync_signal(uint32_t handle, uint64_t point) {
   return call("SYNC_SIGNAL", [&] { dev_->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &s, "SYNC_SIGNAL"); });
 }
 
-KernelStatus KernelClient::sync_wait(std::span<const SyncPoint> points, bool wait_all, int64_t timeout_ns) {
+KernelStatus KernelClient::sync_wait_once(std::span<const SyncPoint> points, bool wait_all, int64_t timeout_ns) {
   std::vector<drm_mica_sync_point> p;
   for (const auto& sp : points) p.push_back({sp.handle, 0, sp.value});
   drm_mica_sync_wait w{};
@@ -307,6 +311,39 @@ KernelStatus KernelClient::sync_wait(std::span<const SyncPoint> points, bool wai
   w.flags = wait_all ? 0 : DRM_MICA_SYNC_WAIT_ANY;
   const int r = dev_->try_ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w);
   return from_errno(-r, "SYNC_WAIT", "errno " + std::to_string(-r));
+}
+
+KernelStatus KernelClient::sync_wait(std::span<const SyncPoint> points, bool wait_all, int64_t timeout_ns) {
+  const size_t group = std::max<uint32_t>(1, max_syncs_per_submit());
+  if (points.size() <= group) return sync_wait_once(points, wait_all, timeout_ns);
+  using clock = std::chrono::steady_clock;
+  const bool forever = timeout_ns == INT64_MAX;
+  const auto deadline = forever ? clock::time_point::max() : clock::now() + std::chrono::nanoseconds(timeout_ns);
+  auto remaining = [&]() -> int64_t {
+    if (forever) return INT64_MAX;
+    return std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - clock::now()).count());
+  };
+  if (wait_all) {
+    // Every group in turn, each within what is left of the timeout.
+    for (size_t i = 0; i < points.size(); i += group) {
+      KernelStatus s = sync_wait_once(points.subspan(i, std::min(group, points.size() - i)), true, remaining());
+      if (s != KernelStatus::ok) return s;
+    }
+    return KernelStatus::ok;
+  }
+  // Any: no single call sees every point, so the groups are polled in turn, each for a short
+  // slice, until one is reached or the time is up.
+  constexpr int64_t kSliceNs = 1'000'000;
+  for (;;) {
+    for (size_t i = 0; i < points.size(); i += group) {
+      KernelStatus s = sync_wait_once(points.subspan(i, std::min(group, points.size() - i)), false, 0);
+      if (s != KernelStatus::timeout) return s;
+    }
+    const int64_t left = remaining();
+    if (left == 0) return KernelStatus::timeout;
+    KernelStatus s = sync_wait_once(points.subspan(0, group), false, std::min(left, kSliceNs));
+    if (s != KernelStatus::timeout) return s;
+  }
 }
 
 }  // namespace mica::vk

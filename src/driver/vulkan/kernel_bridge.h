@@ -81,8 +81,12 @@ public:
   KernelStatus ctx_create(bool copy_only, uint32_t& ctx);
   void ctx_destroy(uint32_t ctx);
   bool ctx_guilty(uint32_t ctx);
-  KernelStatus submit(uint32_t ctx, const winsys::CommandBuilder& commands, std::span<const uint32_t> bos,
+  // One kernel job: at most max_job_dwords() of packets and max_syncs_per_submit() points each way
+  // (the kernel refuses more with -E2BIG / -EINVAL; Queue splits larger submissions).
+  KernelStatus submit(uint32_t ctx, std::span<const uint32_t> packets, std::span<const uint32_t> bos,
                       std::span<const SyncPoint> waits, std::span<const SyncPoint> signals, uint64_t& seqno);
+  uint32_t max_job_dwords() const;
+  uint32_t max_syncs_per_submit() const;
   // Waits for a job; 'job_failed' is set when it faulted, hung or was skipped.
   KernelStatus ctx_wait(uint32_t ctx, uint64_t seqno, int64_t timeout_ns, bool& job_failed);
 
@@ -90,9 +94,11 @@ public:
   void sync_destroy(uint32_t handle);
   KernelStatus sync_query(uint32_t handle, uint64_t& value);
   KernelStatus sync_signal(uint32_t handle, uint64_t point);
+  // Any number of points: more than one SYNC_WAIT can take are waited for in groups.
   KernelStatus sync_wait(std::span<const SyncPoint> points, bool wait_all, int64_t timeout_ns);
 
 private:
+  KernelStatus sync_wait_once(std::span<const SyncPoint> points, bool wait_all, int64_t timeout_ns);
   struct Mapping;
   std::shared_ptr<winsys::Device> dev_;
   std::mutex mutex_;

@@ -110,33 +110,72 @@ VkResult Queue::submit_one(const SubmitBatch& batch, Fence* fence) {
     signals.push_back({sem->sync().handle(), sem->timeline() ? value : sem->next_binary_point()});
   if (fence) signals.push_back({fence->sync().handle(), fence->arm()});
 
+  // A Vulkan submission of any size becomes as many kernel jobs as the kernel's per-job limits
+  // need, all on this queue's context, which runs its jobs in order: wait points beyond one
+  // job's share go to empty jobs in front, signal points beyond it to empty jobs behind, and a
+  // command stream longer than a job may be is cut between self-contained packet groups.
+  auto& kernel = device_.kernel();
+  const size_t group = std::max<uint32_t>(1, kernel.max_syncs_per_submit());
+  winsys::CommandBuilder empty_job;
+  empty_job.nop();
+  size_t accepted = 0;       // jobs of this submission the kernel has taken (kept on a retry)
+  uint64_t last_seqno = 0;
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<GpuMemory> stream;
     std::shared_ptr<GpuMemory> scratch;
     EncodedStream enc;
     VkResult r = build_stream(batch, stream, scratch, enc);
     if (r != VK_SUCCESS) return r;
+    std::vector<std::span<const uint32_t>> pieces;
+    r = split_stream(enc, kernel.max_job_dwords(), pieces);
+    if (r != VK_SUCCESS) return r;
+
+    struct Job {
+      std::span<const uint32_t> packets;
+      std::span<const SyncPoint> waits, signals;
+    };
+    std::vector<Job> jobs;
+    const std::span<const SyncPoint> all_waits(waits), all_signals(signals);
+    size_t w = 0;
+    for (; all_waits.size() - w > group; w += group) jobs.push_back({empty_job.dwords(), all_waits.subspan(w, group), {}});
+    for (const auto& piece : pieces) jobs.push_back({piece, {}, {}});
+    jobs[jobs.size() - pieces.size()].waits = all_waits.subspan(w);
+    jobs.back().signals = all_signals.subspan(0, std::min(group, all_signals.size()));
+    for (size_t s = group; s < all_signals.size(); s += group)
+      jobs.push_back({empty_job.dwords(), {}, all_signals.subspan(s, std::min(group, all_signals.size() - s))});
+
     std::vector<uint32_t> bos;
     if (stream) bos.push_back(stream->bo_handle());
     if (scratch) bos.push_back(scratch->bo_handle());
-    uint64_t seqno = 0;
-    KernelStatus s = device_.kernel().submit(ctx_, enc.packets, bos, waits, signals, seqno);
-    switch (s) {
+    KernelStatus st = KernelStatus::ok;
+    for (; accepted < jobs.size(); ++accepted) {
+      const Job& j = jobs[accepted];
+      st = kernel.submit(ctx_, j.packets, bos, j.waits, j.signals, last_seqno);
+      if (st != KernelStatus::ok) break;
+    }
+    switch (st) {
     case KernelStatus::ok:
-      last_seqno_ = seqno;
-      in_flight_.push_back({seqno, std::move(stream), std::move(scratch)});
+      last_seqno_ = last_seqno;
+      in_flight_.push_back({last_seqno, std::move(stream), std::move(scratch)});
       return VK_SUCCESS;
     case KernelStatus::stale_shader:
       // The administrator changed the power profile: pick up the new one; the pipelines
-      // recompile for it while the stream is rebuilt.
+      // recompile for it while the stream is rebuilt (same packet layout, so the same jobs), and
+      // the jobs not yet taken are submitted from the new stream.
       if (attempt >= kStaleShaderRetries) return VK_ERROR_UNKNOWN;
       device_.refresh_power_state();
-      if (stream) free_streams_.push_back(std::move(stream));
+      if (accepted) {
+        // Jobs already taken read this stream: it lives until the last of them retires.
+        last_seqno_ = last_seqno;
+        in_flight_.push_back({last_seqno, std::move(stream), std::move(scratch)});
+      } else if (stream) {
+        free_streams_.push_back(std::move(stream));
+      }
       continue;
     case KernelStatus::guilty:
       return device_.mark_lost();
     default:
-      return to_vk(s);
+      return to_vk(st);
     }
   }
 }
