@@ -3,6 +3,8 @@
 #include <spirv-tools/libspirv.hpp>
 #include <spirv-tools/optimizer.hpp>
 #include <spirv/unified1/spirv.hpp11>
+#include <algorithm>
+#include <cstdlib>
 #include <unordered_map>
 
 namespace mica::compiler {
@@ -23,16 +25,63 @@ bool has_function_variables(const std::vector<uint32_t> &w)
 	return false;
 }
 
-// Marks every loop without a DontUnroll hint for unrolling (SPIRV-Tools' full unroller only
-// takes loops with the Unroll hint; it leaves those whose trip count is not constant).
+// Unrolled code is bounded: a loop whose header compares against an integer constant (its trip
+// count, in the usual `i < N` shape) is unrolled only while N times its size in words stays under
+// this budget. Unbounded full unrolling made a 38416-iteration loop (dEQP-VK float16 logical_nan
+// vector cases) take minutes and ~900 MB in SPIRV-Tools' unroller and constant propagation.
+constexpr uint64_t kUnrollBudgetWords = 1u << 16;
+
+// Marks loops for SPIRV-Tools' full unroller (it only takes loops with the Unroll hint and leaves
+// those whose trip count is not constant): every loop without a DontUnroll hint, unless its
+// header's comparison constant says the unrolled code would exceed kUnrollBudgetWords.
 void request_unroll(std::vector<uint32_t> &w)
 {
+	std::unordered_map<uint32_t, uint64_t> constants;   // |value| of 32-bit integer constants
+	std::unordered_map<uint32_t, size_t> labels;        // OpLabel id -> word position
 	for (size_t i = 5; i < w.size();) {
 		uint32_t n = w[i] >> 16, op = w[i] & 0xffffu;
 		if (n == 0 || i + n > w.size())
 			return;
-		if (op == (uint32_t)spv::Op::OpLoopMerge && n >= 4 && !(w[i + 3] & (uint32_t)spv::LoopControlMask::DontUnroll))
-			w[i + 3] |= (uint32_t)spv::LoopControlMask::Unroll;
+		if (op == (uint32_t)spv::Op::OpConstant && n == 4)
+			constants[w[i + 2]] = (uint64_t)std::llabs((long long)(int32_t)w[i + 3]);
+		if (op == (uint32_t)spv::Op::OpLabel && n == 2)
+			labels[w[i + 1]] = i;
+		i += n;
+	}
+	auto is_int_compare = [](uint32_t op) {
+		using O = spv::Op;
+		switch ((O)op) {
+		case O::OpIEqual: case O::OpINotEqual:
+		case O::OpSLessThan: case O::OpSLessThanEqual: case O::OpSGreaterThan: case O::OpSGreaterThanEqual:
+		case O::OpULessThan: case O::OpULessThanEqual: case O::OpUGreaterThan: case O::OpUGreaterThanEqual:
+			return true;
+		default:
+			return false;
+		}
+	};
+	size_t block_start = 0;   // position of the current block's OpLabel
+	for (size_t i = 5; i < w.size();) {
+		uint32_t n = w[i] >> 16, op = w[i] & 0xffffu;
+		if (op == (uint32_t)spv::Op::OpLabel)
+			block_start = i;
+		if (op == (uint32_t)spv::Op::OpLoopMerge && n >= 4 && !(w[i + 3] & (uint32_t)spv::LoopControlMask::DontUnroll)) {
+			// The loop's extent: from its header to its merge block (structured order).
+			auto merge = labels.find(w[i + 1]);
+			const uint64_t body = merge != labels.end() && merge->second > block_start ? merge->second - block_start : 0;
+			uint64_t trips = 0;
+			for (size_t j = block_start; j < w.size();) {
+				uint32_t jn = w[j] >> 16, jop = w[j] & 0xffffu;
+				if (jn == 0 || (j > block_start && jop == (uint32_t)spv::Op::OpLabel))
+					break;
+				if (is_int_compare(jop) && jn == 5)
+					for (size_t k = j + 3; k < j + 5; ++k)
+						if (auto c = constants.find(w[k]); c != constants.end())
+							trips = std::max(trips, c->second);
+				j += jn;
+			}
+			if (trips * body <= kUnrollBudgetWords)
+				w[i + 3] |= (uint32_t)spv::LoopControlMask::Unroll;
+		}
 		i += n;
 	}
 }

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <cstring>
 
 namespace mica::vk {
@@ -15,6 +17,20 @@ constexpr int kOptLevel = 2;
 // Bumped whenever the driver/compiler pairing changes what a cached binary means.
 constexpr uint32_t kCacheKeyVersion = 1;
 constexpr uint32_t kCacheHeaderBytes = 16 + VK_UUID_SIZE;
+
+// MICA_VK_DUMP_SPIRV=<dir>: every module the driver compiles is written to <dir>/<key>.spv, so a
+// shader that fails or compiles slowly inside an application can be replayed with micac.
+void dump_spirv(const std::vector<uint32_t>& words, const driver::Digest& key) {
+  const char* dir = std::getenv("MICA_VK_DUMP_SPIRV");
+  if (!dir || !*dir) return;
+  char name[17];
+  for (int i = 0; i < 8; ++i) std::snprintf(name + 2 * i, 3, "%02x", key[i]);
+  const std::string path = std::string(dir) + "/" + name + ".spv";
+  if (std::FILE* f = std::fopen(path.c_str(), "wb")) {
+    std::fwrite(words.data(), 4, words.size(), f);
+    std::fclose(f);
+  }
+}
 
 }  // namespace
 
@@ -52,6 +68,7 @@ VkResult ComputePipeline::build(uint32_t power_profile, PipelineCache* cache, bo
     opts.entry_point = source_.entry_point;
     opts.spec_constants = source_.spec_constants;
     opts.robust_buffer_access = device_.robust_buffer_access();
+    dump_spirv(source_.spirv, k);
     auto result = compiler::compile_spirv(source_.spirv, opts);
     if (auto* err = std::get_if<compiler::CompileError>(&result)) {
       std::fprintf(stderr, "mica-vk: compute shader '%s' failed to compile: %s\n", source_.entry_point.c_str(),
