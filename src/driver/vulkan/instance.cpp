@@ -36,11 +36,14 @@ VKAPI_ATTR VkResult VKAPI_CALL EnumerateInstanceVersion(uint32_t* pApiVersion) {
 
 namespace {
 
-// Instance extensions: only the 1.1-promoted query extension, whose KHR entry points are aliases
-// of the core functions (entrypoints.txt). Tools such as vulkaninfo need it to chain the
-// Vulkan 1.1/1.2/1.3 property and feature structures.
-const std::array<VkExtensionProperties, 1> kInstanceExtensions = {{
+// Instance extensions: the 1.1-promoted query extension, whose KHR entry points are aliases of
+// the core functions (entrypoints.txt; tools such as vulkaninfo need it to chain the Vulkan
+// 1.1/1.2/1.3 property and feature structures), and the two ways the driver reports errors with
+// their reason (debug_messenger.cpp).
+const std::array<VkExtensionProperties, 3> kInstanceExtensions = {{
     {VK_KHR_GET_PHYSICAL_DEVICE_PROPERTIES_2_EXTENSION_NAME, VK_KHR_GET_PHYSICAL_DEVICE_PROPERTIES_2_SPEC_VERSION},
+    {VK_EXT_DEBUG_UTILS_EXTENSION_NAME, VK_EXT_DEBUG_UTILS_SPEC_VERSION},
+    {VK_EXT_DEBUG_REPORT_EXTENSION_NAME, VK_EXT_DEBUG_REPORT_SPEC_VERSION},
 }};
 
 }  // namespace

@@ -1,6 +1,7 @@
 // VkInstance and VkPhysicalDevice.
 #pragma once
 
+#include "debug_messenger.h"
 #include "object.h"
 #include "mica/driver/device_info.h"
 
@@ -44,6 +45,9 @@ public:
   // Opens the devices on first use; enumeration failures leave the list empty.
   const std::vector<std::unique_ptr<PhysicalDevice>>& physical_devices();
 
+  // VK_EXT_debug_utils messengers / VK_EXT_debug_report callbacks the application created.
+  DebugSinks& debug_sinks() { return debug_sinks_; }
+
   static Instance* from(VkInstance h) { return reinterpret_cast<Instance*>(h); }
   VkInstance handle() { return reinterpret_cast<VkInstance>(this); }
 
@@ -51,6 +55,7 @@ private:
   uint32_t api_version_;
   AllocatorCopy allocator_;
   bool enumerated_ = false;
+  DebugSinks debug_sinks_;
   std::vector<std::unique_ptr<PhysicalDevice>> physical_devices_;
 };
 

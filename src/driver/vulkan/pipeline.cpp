@@ -71,8 +71,12 @@ VkResult ComputePipeline::build(uint32_t power_profile, PipelineCache* cache, bo
     dump_spirv(source_.spirv, k);
     auto result = compiler::compile_spirv(source_.spirv, opts);
     if (auto* err = std::get_if<compiler::CompileError>(&result)) {
-      std::fprintf(stderr, "mica-vk: compute shader '%s' failed to compile: %s\n", source_.entry_point.c_str(),
-                   err->message.c_str());
+      // The compiler's reason goes to the log and to the application's debug messengers.
+      const std::string message =
+          "compute shader '" + source_.entry_point + "' failed to compile: " + err->message;
+      std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
+      device_.physical().instance().debug_sinks().error("Mica-compile-failure", source_.object_type,
+                                                        source_.object_handle, message);
       return VK_ERROR_UNKNOWN;
     }
     bytes = std::get<compiler::CompileResult>(result).binary.serialize();
@@ -219,6 +223,8 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateComputePipelines(VkDevice device, VkPipelin
     VkResult r = guarded([&] {
       const auto* module = from_handle<ShaderModule>(ci.stage.module);
       ComputePipeline::Source src;
+      src.object_type = module ? VK_OBJECT_TYPE_SHADER_MODULE : VK_OBJECT_TYPE_DEVICE;
+      src.object_handle = module ? uint64_t(ci.stage.module) : uint64_t(reinterpret_cast<uintptr_t>(device));
       if (module) src.spirv = module->words;
       else if (const auto* inline_module = find_in_chain<VkShaderModuleCreateInfo>(
                    ci.stage.pNext, VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO))  // maintenance5-style
