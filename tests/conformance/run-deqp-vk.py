@@ -4,6 +4,7 @@
     run-deqp-vk.py --deqp /path/to/deqp-vk --caselist cases.txt \
         [--icd build/src/driver/vulkan/mica_icd.json] [--expectations tests/conformance/mica-expectations.txt] \
         [--known-cases caselist-compute.txt] [--batch 200] [--case-timeout 120] [--results results.csv]
+        [--deqp-env KEY=VALUE ...]
 
 The case list has one case name (dEQP-VK.compute.basic.empty_shader) per line; '#' starts a comment.
 
@@ -95,56 +96,67 @@ def run_batch(deqp, cases, env, case_timeout, workdir, extra_args):
            '--deqp-log-shader-sources=disable', f'--deqp-log-filename={os.path.join(workdir, "batch.qpa")}',
            *extra_args]
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+        # stderr apart from stdout: a driver's or loader's stderr line landing inside a buffered
+        # "Test case '...'.." line would hide that case's result.
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                 cwd=os.path.dirname(os.path.abspath(deqp)) or '.')
     except OSError as e:
         raise SystemExit(f'cannot run {deqp}: {e}')
     sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
+    sel.register(proc.stdout, selectors.EVENT_READ, 'out')
+    sel.register(proc.stderr, selectors.EVENT_READ, 'err')
     current, reported, timed_out = None, set(), False
-    tail = collections.deque(maxlen=5)  # last lines: the reason when a process dies early
-    buf = b''
+    tail = collections.deque(maxlen=5)  # last lines: the reason when a process dies
+    bufs = {'out': b'', 'err': b''}
     last_output = time.monotonic()
-    eof = False
-    while not eof:
+    open_streams = 2
+    while open_streams:
         remaining = case_timeout - (time.monotonic() - last_output)
         if remaining <= 0:
             timed_out = True
             proc.kill()
             break
-        if not sel.select(timeout=remaining):
-            continue
-        chunk = os.read(proc.stdout.fileno(), 65536)
-        if not chunk:
-            eof = True
-            chunk = b'\n' if buf else b''
-        last_output = time.monotonic()
-        buf += chunk
-        *lines, buf = buf.split(b'\n')
-        for raw in lines:
-            line = raw.decode('utf-8', 'replace')
-            if line.strip():
-                tail.append(line.strip())
-            m = CASE_RE.match(line)
-            if m:
-                current = m.group(1)
-                continue
-            m = RESULT_RE.match(line)
-            if m and current:
-                reported.add(current)
-                yield current, m.group(1), m.group(2) or ''
-                current = None
+        for key, _ in sel.select(timeout=remaining):
+            chunk = os.read(key.fileobj.fileno(), 65536)
+            which = key.data
+            if not chunk:
+                sel.unregister(key.fileobj)
+                open_streams -= 1
+                chunk = b'\n' if bufs[which] else b''
+            last_output = time.monotonic()
+            bufs[which] += chunk
+            *lines, bufs[which] = bufs[which].split(b'\n')
+            for raw in lines:
+                line = raw.decode('utf-8', 'replace')
+                if line.strip():
+                    tail.append(line.strip())
+                if which == 'err':
+                    continue
+                m = CASE_RE.match(line)
+                if m:
+                    current = m.group(1)
+                    tail.clear()  # a crash's reason is what this case printed
+                    continue
+                m = RESULT_RE.match(line)
+                if m and current:
+                    reported.add(current)
+                    yield current, m.group(1), m.group(2) or ''
+                    current = None
     sel.close()
     proc.stdout.close()
+    proc.stderr.close()
     rc = proc.wait()
     if current and current not in reported:
         if timed_out:
             yield current, 'Timeout', f'no output for {case_timeout} s'
         else:
             yield current, 'Crash', f'deqp-vk exit status {rc}: ' + ' | '.join(tail)
-    elif not reported and rc != 0:
+    elif not reported and (rc != 0 or timed_out):
         # The process died before its first case: every case of the batch gets the reason.
         yield None, 'Crash', f'deqp-vk exit status {rc} before any case: ' + ' | '.join(tail)
+    elif rc != 0 or timed_out:
+        # It died between cases: the ones left are run again (this run made progress).
+        yield None, 'Restart', f'deqp-vk exit status {rc} between cases'
 
 
 def run(args):
@@ -154,6 +166,11 @@ def run(args):
     if args.icd:
         env['VK_DRIVER_FILES'] = os.path.abspath(args.icd)
         env['VK_ICD_FILENAMES'] = os.path.abspath(args.icd)
+    for kv in args.deqp_env or []:
+        key, sep, value = kv.partition('=')
+        if not sep:
+            raise SystemExit(f'--deqp-env wants KEY=VALUE, got {kv!r}')
+        env[key] = value
     extra = ['--deqp-compute-only=enable'] if args.compute_only else []
     results = {}
     total = len(cases)
@@ -180,6 +197,9 @@ def run(args):
             while batch:
                 ended_early = False
                 for case, status, detail in run_batch(args.deqp, batch, env, args.case_timeout, workdir, extra):
+                    if status == 'Restart':
+                        ended_early = True
+                        break
                     if case is None:  # no case started: the whole batch shares the reason
                         for c in batch:
                             record(c, status, detail)
@@ -228,6 +248,8 @@ FAKE_DEQP = r'''#!/usr/bin/env python3
 import sys, time
 KNOWN = {KNOWN}
 args = sys.argv[1:]
+import os
+assert os.environ.get('MICA_FAKE') == '1', '--deqp-env did not reach deqp-vk'
 if '--deqp-compute-only=enable' not in args:
     print('FATAL ERROR: No matching queue found', flush=True)
     sys.exit(1)
@@ -235,6 +257,8 @@ path = [a for a in args if a.startswith('--deqp-caselist-file=')][0].split('=', 
 with open('runs.log', 'a') as log:
     log.write(' '.join(open(path).read().split()) + '\n')
 for c in sorted(set(open(path).read().split()) & KNOWN):
+    sys.stderr.write('error: noise on stderr\n')
+    sys.stderr.flush()
     print("Test case '" + c + "'..", flush=True)
     if c.endswith('crash'):
         sys.exit(139)
@@ -242,6 +266,9 @@ for c in sorted(set(open(path).read().split()) & KNOWN):
         time.sleep(600)
     r = 'Fail (bad)' if c.endswith('fail') else 'NotSupported (x)' if c.endswith('ns') else 'Pass (ok)'
     print('  ' + r, flush=True)
+    if c.endswith('diesafter') and not os.path.exists('died'):
+        open('died', 'w').close()
+        os._exit(134)  # after reporting its result, once
 '''
 
 
@@ -249,7 +276,7 @@ def self_test():
     """Exercises the runner against a scripted stand-in for deqp-vk's console output."""
     with tempfile.TemporaryDirectory() as d:
         known_cases = ['dEQP-VK.a.pass', 'dEQP-VK.a.fail', 'dEQP-VK.b.crash', 'dEQP-VK.b.ns', 'dEQP-VK.c.pass',
-                       'dEQP-VK.c.hang', 'dEQP-VK.d.pass']
+                       'dEQP-VK.c.hang', 'dEQP-VK.d.pass', 'dEQP-VK.a.diesafter']
         fake = os.path.join(d, 'deqp-vk')
         with open(fake, 'w', encoding='utf-8') as f:
             f.write(FAKE_DEQP.replace('{KNOWN}', repr(set(known_cases))))
@@ -262,32 +289,37 @@ def self_test():
         # terms only if the runner mistakes list position for execution order.
         with open(cases, 'w', encoding='utf-8') as f:
             f.write('dEQP-VK.d.pass\ndEQP-VK.c.pass\ndEQP-VK.b.crash\ndEQP-VK.a.fail\ndEQP-VK.b.ns\n'
-                    'dEQP-VK.a.pass\ndEQP-VK.c.hang\ndEQP-VK.zz.missing\n')
+                    'dEQP-VK.a.pass\ndEQP-VK.c.hang\ndEQP-VK.zz.missing\ndEQP-VK.a.diesafter\n')
         exp = os.path.join(d, 'exp.txt')
         with open(exp, 'w', encoding='utf-8') as f:
             f.write('dEQP-VK.a.fail Fail\ndEQP-VK.b.* Crash\ndEQP-VK.c.hang Timeout\ndEQP-VK.zz.* NotFound\n')
         res = os.path.join(d, 'res.csv')
         ns = argparse.Namespace(deqp=fake, caselist=cases, expectations=exp, icd=None, batch=10, case_timeout=3,
-                                results=res, known_cases=known, compute_only=True)
+                                results=res, known_cases=known, compute_only=True, deqp_env=['MICA_FAKE=1'])
         start = time.monotonic()
         assert run(ns) == 0, 'expected run with matching expectations to pass'
         assert time.monotonic() - start < 30, 'the silence timeout must end the hung case'
         rows = {r['case']: r['status'] for r in csv.DictReader(open(res, encoding='utf-8'))}
         want = {'dEQP-VK.a.pass': 'Pass', 'dEQP-VK.a.fail': 'Fail', 'dEQP-VK.b.crash': 'Crash',
                 'dEQP-VK.b.ns': 'NotSupported', 'dEQP-VK.c.pass': 'Pass', 'dEQP-VK.c.hang': 'Timeout',
-                'dEQP-VK.d.pass': 'Pass', 'dEQP-VK.zz.missing': 'NotFound'}
+                'dEQP-VK.d.pass': 'Pass', 'dEQP-VK.zz.missing': 'NotFound', 'dEQP-VK.a.diesafter': 'Pass'}
         assert rows == want, rows
         # The unknown name never reached deqp-vk; every resumed batch holds only unreported cases.
         runs = open(os.path.join(d, 'runs.log'), encoding='utf-8').read().splitlines()
         assert all('zz.missing' not in r for r in runs), runs
-        assert len(runs) == 3, runs  # first run, after the crash, after the hang
-        assert runs[1].split() == ['dEQP-VK.d.pass', 'dEQP-VK.c.pass', 'dEQP-VK.b.ns', 'dEQP-VK.c.hang'], runs
-        assert runs[2].split() == ['dEQP-VK.d.pass', 'dEQP-VK.c.pass'], runs
+        # first run; after the death between cases (nothing charged to a case); after the crash;
+        # after the hang
+        assert len(runs) == 4, runs
+        assert 'dEQP-VK.a.diesafter' not in runs[1].split() and len(runs[1].split()) == 7, runs
+        assert runs[2].split() == ['dEQP-VK.d.pass', 'dEQP-VK.c.pass', 'dEQP-VK.b.ns', 'dEQP-VK.c.hang'], runs
+        assert runs[3].split() == ['dEQP-VK.d.pass', 'dEQP-VK.c.pass'], runs
         os.remove(os.path.join(d, 'runs.log'))
+        os.remove(os.path.join(d, 'died'))
 
         # Without --known-cases, a name deqp-vk does not know is NotFound after a normal end.
         ns.known_cases = None
         assert run(ns) == 0
+        os.remove(os.path.join(d, 'died'))
         rows = {r['case']: r['status'] for r in csv.DictReader(open(res, encoding='utf-8'))}
         assert rows == want, rows
 
@@ -300,6 +332,7 @@ def self_test():
 
         ns.compute_only = True
         assert run(ns) == 1, 'unexpected failures must fail the run'
+        assert all(r['status'] != 'NotFound' or 'zz' in r['case'] for r in csv.DictReader(open(res, encoding='utf-8')))
     print('self-test OK')
     return 0
 
@@ -318,6 +351,8 @@ def main():
                     help='seconds without output from deqp-vk before the running case is a Timeout')
     ap.add_argument('--no-compute-only', dest='compute_only', action='store_false',
                     help='do not pass --deqp-compute-only=enable')
+    ap.add_argument('--deqp-env', action='append', metavar='KEY=VALUE',
+                    help='environment for deqp-vk only (e.g. LD_PRELOAD of sanitizer runtimes); repeatable')
     ap.add_argument('--results', help='write per-case results to this CSV file')
     return run(ap.parse_args())
 
