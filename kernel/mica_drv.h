@@ -104,6 +104,10 @@ struct mica_mapping {
 	u32 perms;			/* DRM_MICA_BIND_* */
 	struct mica_bo *bo;
 	u64 retire_seqno;		/* deferred: free once the ring retired this */
+	/* Jobs whose SET_PROGRAM was validated against this (EXEC) mapping and have not retired:
+	 * while non-zero the mapping cannot be unmapped, so the code a wave fetches stays the
+	 * code that was validated. Dropped under mdev->lock (job free). */
+	atomic_t exec_pins;
 };
 
 struct mica_vm {
@@ -181,6 +185,9 @@ struct mica_job {
 	u32 nbos;
 	struct mica_job_wait *waits;
 	u32 nwaits;
+	struct mica_mapping **pins;	/* EXEC mappings its SET_PROGRAMs were validated against */
+	u32 npins;
+	u32 pins_cap;
 };
 
 /* mica_drv.c */

@@ -70,8 +70,11 @@ void mica_vm_destroy(struct mica_vm *vm)
 
 	if (!vm)
 		return;
-	list_for_each_entry_safe(m, tmp, &vm->mappings, link)
+	list_for_each_entry_safe(m, tmp, &vm->mappings, link) {
+		/* Every context of the file is gone, and with it every job that pinned one. */
+		WARN_ON(atomic_read(&m->exec_pins));
 		mapping_retire(vm, m);
+	}
 	mica_pt_destroy(vm->mdev, vm->pt_root);
 	kfree(vm);
 }
@@ -153,12 +156,21 @@ err_put:
 
 static int vm_unmap(struct mica_file *file, const struct drm_mica_vm_bind_op *op)
 {
+	struct mica_device *mdev = file->mdev;
 	struct mica_mapping *m;
+	bool busy;
 
 	if (op->flags || op->handle || op->bo_offset)
 		return -EINVAL;
 	list_for_each_entry(m, &file->vm->mappings, link) {
 		if (m->va == op->va && m->size == op->size) {
+			/* Pins drop under mdev->lock before the job's completion is visible, so a
+			 * client that saw its job retire never gets -EBUSY here. */
+			mutex_lock(&mdev->lock);
+			busy = atomic_read(&m->exec_pins) != 0;
+			mutex_unlock(&mdev->lock);
+			if (busy)
+				return -EBUSY;
 			mapping_retire(file->vm, m);
 			return 0;
 		}
