@@ -120,7 +120,9 @@ void mica_job_free(struct mica_device *mdev, struct mica_job *job)
 	u32 i;
 
 	if (job->ib_bytes)
-		mica_mm_free(mdev, job->ib_pa, job->ib_bytes);
+		mica_mm_free_charged(mdev, job->ctx->client, MICA_RES_VRAM, job->ib_pa, job->ib_bytes);
+	if (job->charged)
+		mica_client_uncharge(job->ctx->client, MICA_RES_JOBS, 1);
 	for (i = 0; i < job->nbos; i++)
 		mica_bo_put(job->bos[i]);
 	for (i = 0; i < job->nwaits; i++)
@@ -170,7 +172,9 @@ static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
 		mica_log_reject(&mdev->log, who, &rej);
 		goto out;
 	}
-	ret = mica_mm_alloc(mdev, (u64)dwords * 4, &job->ib_pa);
+	/* The copy stays in VRAM until the job retires: the client pays for it. */
+	ret = mica_mm_alloc_charged(mdev, job->ctx->client, MICA_RES_VRAM, (u64)dwords * 4,
+				    &job->ib_pa);
 	if (ret)
 		goto out;
 	job->ib_bytes = (u64)dwords * 4;
@@ -256,6 +260,14 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 		ret = -ECANCELED;
 		goto err;
 	}
+	if (mica_client_banned(job->ctx->client)) {
+		ret = -EIO;
+		goto err;
+	}
+	ret = mica_client_charge(job->ctx->client, MICA_RES_JOBS, 1);
+	if (ret)
+		goto err;
+	job->charged = true;
 	ret = mica_copy_array(&args->cmdbufs, sizeof(*cmdbufs), sizeof(*cmdbufs),
 			      MICA_MAX_CMD_DWORDS, (void **)&cmdbufs);
 	if (!ret)

@@ -53,6 +53,9 @@ void kfree(const void *p);
 #define check_mul_overflow(a, b, d) __builtin_mul_overflow(a, b, d)
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#ifndef U32_MAX
+#define U32_MAX 0xffffffffu
+#endif
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define WARN_ON(c) mica_um_warn_on(!!(c), #c, __FILE__, __LINE__)
 int mica_um_warn_on(int cond, const char *what, const char *file, int line);

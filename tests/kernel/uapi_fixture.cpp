@@ -162,7 +162,9 @@ void UapiTest::start(const DeviceOptions &opt)
 	cfg.vram_bytes = 64ull << 20;
 	cfg.host_threads = 1;
 	dev_ = std::make_unique<mica::sim::Device>(cfg);
-	mica_um_params p{opt.watchdog_cycles, opt.job_timeout_ns};
+	mica_um_params p{};
+	p.watchdog_cycles = opt.watchdog_cycles;
+	p.job_timeout_ns = opt.job_timeout_ns;
 	kdev_ = std::make_unique<mica::kernel::UmDevice>(*dev_, p);
 	a_ = client();
 }
