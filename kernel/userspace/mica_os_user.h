@@ -59,6 +59,7 @@ void kfree(const void *p);
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define WARN_ON(c) mica_um_warn_on(!!(c), #c, __FILE__, __LINE__)
 int mica_um_warn_on(int cond, const char *what, const char *file, int line);
+unsigned long mica_um_warnings(void);
 
 typedef struct { int counter; } atomic_t;
 #define atomic_read(a) __atomic_load_n(&(a)->counter, __ATOMIC_SEQ_CST)

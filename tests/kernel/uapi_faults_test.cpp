@@ -159,7 +159,7 @@ TEST_F(Faults, BusyNeighboursNeverMakeAShortJobLookHung)
 			b->ioctl(DRM_IOCTL_MICA_CTX_DESTROY, &d);
 		}
 	});
-	for (uint32_t i = 0; i < 300; i++) {
+	for (uint32_t i = 0; i < 2000; i++) {
 		uint64_t seq = 0;
 		ASSERT_EQ(a_->submit(ctx, {pkt(MICA_PKT_WRITE_DATA, 3), lo32(DATA_VA), hi32(DATA_VA), i}, &seq), 0);
 		int32_t err = 1;
