@@ -92,6 +92,7 @@ struct mica_device {
 	struct list_head deferred;	/* unmapped mappings waiting for the ring */
 	struct list_head syncs;		/* sync objects with pending points */
 	struct mica_ctx *slots[MICA_MAX_CONTEXTS];
+	u32 sched_first_slot;		/* round robin start of mica_sched_run() */
 	u64 head_seqno;			/* hang detection: the oldest job and since when */
 	u64 head_since_ns;
 	u32 head_kill_stage;

@@ -130,10 +130,16 @@ static void job_complete_unrun(struct mica_device *mdev, struct mica_job *job)
 
 void mica_sched_run(struct mica_device *mdev)
 {
-	u32 slot;
+	u32 i, slot;
 
-	for (slot = 1; slot < MICA_MAX_CONTEXTS; slot++) {
-		struct mica_ctx *ctx = mdev->slots[slot];
+	/* Contexts take turns: each pass starts one slot further, so when the ring is short of
+	 * space no slot (and no client holding low slots) is always served first. */
+	mdev->sched_first_slot = mdev->sched_first_slot % (MICA_MAX_CONTEXTS - 1) + 1;
+	for (i = 0; i < MICA_MAX_CONTEXTS - 1; i++) {
+		struct mica_ctx *ctx;
+
+		slot = 1 + (mdev->sched_first_slot - 1 + i) % (MICA_MAX_CONTEXTS - 1);
+		ctx = mdev->slots[slot];
 
 		while (ctx && !list_empty(&ctx->queue) && !ctx->inflight) {
 			struct mica_job *job = list_first_entry(&ctx->queue, struct mica_job, link);
