@@ -269,6 +269,16 @@ static void handle_faults(struct mica_device *mdev)
 	}
 }
 
+/* Fence first, then faults, then retire: a fault that happened before a SIGNAL we saw is
+ * attributed to its job before that job is retired. */
+static void sched_poll(struct mica_device *mdev)
+{
+	u64 fence = read_fence(mdev);
+
+	handle_faults(mdev);
+	retire(mdev, fence);
+}
+
 /* Level 3: the CP is reset; innocent work in the ring is resubmitted. */
 static void full_reset(struct mica_device *mdev, const char *why)
 {
@@ -277,7 +287,7 @@ static void full_reset(struct mica_device *mdev, const char *why)
 
 	mdev->resets++;
 	mica_log_printf(&mdev->log, "GPU reset %u: %s", mdev->resets, why);
-	retire(mdev, read_fence(mdev));
+	sched_poll(mdev);
 	job = list_first_entry_or_null(&mdev->inflight, struct mica_job, link);
 	if (job && !job->ctx->guilty) {
 		mica_hw_write(mdev->hw, MICA_REG_CTX_STATUS(job->ctx->slot), MICA_FAULT_KILLED);
@@ -310,16 +320,6 @@ static void full_reset(struct mica_device *mdev, const char *why)
 		emit_job(mdev, job);
 	}
 	mica_vm_release_deferred(mdev);
-}
-
-/* Fence first, then faults, then retire: a fault that happened before a SIGNAL we saw is
- * attributed to its job before that job is retired. */
-static void sched_poll(struct mica_device *mdev)
-{
-	u64 fence = read_fence(mdev);
-
-	handle_faults(mdev);
-	retire(mdev, fence);
 }
 
 void mica_sched_irq_work(struct work_struct *work)
