@@ -176,6 +176,7 @@ private:
 	void op_sync(ClientState &c);
 	void op_submit(ClientState &c);
 	void op_wait(ClientState &c);
+	void op_exec_race(ClientState &c);
 	uint64_t some_va(ClientState &c);
 	void check();
 
@@ -532,9 +533,88 @@ void Fuzzer::op_wait(ClientState &c)
 		faults_seen_++;
 }
 
+// The attack of issue 9 item 1, aimed: a dispatch validated against one executable mapping waits
+// (WAIT_MEM or an in-sync), then the client tries to put other bytes at that address -- page 2 of
+// the long program, whose first word is validated code but no entry point.
+void Fuzzer::op_exec_race(ClientState &c)
+{
+	if (c.ctxs.empty())
+		return;
+	int first = -1, second = -1;
+	for (size_t i = 0; i < c.bos.size(); i++) {
+		if (!c.bos[i].handle || c.bos[i].shader_kind < 0)
+			continue;
+		if (first < 0 || chance(30))
+			first = static_cast<int>(i);
+		if (c.bos[i].size >= 2 * 4096)
+			second = static_cast<int>(i);
+	}
+	if (first < 0 || second < 0)
+		return op_shader(c);
+	const uint64_t slot = SLOT_VA + rnd(kSlots) * SLOT_STRIDE;
+	// Split variant: only the first page of the two-page program, another shader right after.
+	const bool split = chance(50);
+	const Bo &a = split ? c.bos[second] : c.bos[first];
+	drm_mica_vm_bind_op op{DRM_MICA_BIND_OP_MAP, DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC, a.handle, 0, 0, slot,
+			       split ? 4096 : a.size};
+	drm_mica_vm_bind bind{};
+	bind.ops = {sizeof(op), 1, reinterpret_cast<uintptr_t>(&op)};
+	if (ioctl(c, DRM_IOCTL_MICA_VM_BIND, &bind))
+		return;
+	{
+		std::lock_guard lk(model_mu_);
+		c.maps[slot] = Mapping{slot, op.size, 0, op.flags, a.shader_kind};
+	}
+	if (split) {
+		const Bo &next = c.bos[first];
+		drm_mica_vm_bind_op op2{DRM_MICA_BIND_OP_MAP, DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC, next.handle, 0, 0,
+					slot + 4096, 4096};
+		drm_mica_vm_bind bind2{};
+		bind2.ops = {sizeof(op2), 1, reinterpret_cast<uintptr_t>(&op2)};
+		if (ioctl(c, DRM_IOCTL_MICA_VM_BIND, &bind2) == 0) {
+			std::lock_guard lk(model_mu_);
+			c.maps[slot + 4096] = Mapping{slot + 4096, 4096, 0, op2.flags, next.shader_kind};
+		}
+	}
+	c.flag_cpu[0] = 0;
+	const uint64_t dst = SLOT_VA + rnd(kSlots) * SLOT_STRIDE;
+	std::vector<uint32_t> dw = {pkt(MICA_PKT_WAIT_MEM, 5), lo32(FLAG_VA), hi32(FLAG_VA), 1, 0, MICA_WAIT_EQ,
+				    pkt(MICA_PKT_SET_PROGRAM, 4), lo32(slot), hi32(slot), 16, 32,
+				    pkt(MICA_PKT_SET_USER_DATA, 5), 0, lo32(dst), hi32(dst), 7, 0,
+				    pkt(MICA_PKT_SET_WORKGROUP_SIZE, 3), 32, 1, 1,
+				    pkt(MICA_PKT_DISPATCH, 3), 1, 1, 1};
+	const uint64_t va = CMD_VA + 4096 * rnd(CMD_BYTES / 4096 - 1);
+	std::memcpy(c.cmd_cpu + (va - CMD_VA) / 4, dw.data(), dw.size() * 4);
+	drm_mica_cmdbuf cb{va, static_cast<uint32_t>(dw.size()), 0};
+	drm_mica_submit sub{};
+	sub.ctx = c.ctxs[rnd(c.ctxs.size())];
+	sub.cmdbufs = {sizeof(cb), 1, reinterpret_cast<uintptr_t>(&cb)};
+	if (ioctl(c, DRM_IOCTL_MICA_SUBMIT, &sub))
+		return;
+	submits_ok_++;
+	c.jobs.push_back({sub.ctx, sub.seqno});
+	op.op = DRM_MICA_BIND_OP_UNMAP;
+	op.flags = 0;
+	op.handle = 0;
+	if (ioctl(c, DRM_IOCTL_MICA_VM_BIND, &bind) == 0) {
+		std::lock_guard lk(model_mu_);
+		c.maps.erase(slot);
+	} else {
+		return; // -EBUSY: the mapping is pinned until the job retires
+	}
+	const Bo &b = c.bos[second];
+	drm_mica_vm_bind_op re{DRM_MICA_BIND_OP_MAP, DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC, b.handle, 0, 4096, slot, 4096};
+	bind.ops = {sizeof(re), 1, reinterpret_cast<uintptr_t>(&re)};
+	if (ioctl(c, DRM_IOCTL_MICA_VM_BIND, &bind) == 0) {
+		std::lock_guard lk(model_mu_);
+		c.maps[slot] = Mapping{slot, 4096, 4096, re.flags, b.shader_kind};
+	}
+}
+
 void Fuzzer::step(ClientState &c)
 {
-	switch (rnd(20)) {
+	switch (rnd(21)) {
+	case 20: op_exec_race(c); break;
 	case 0: case 1: op_bo_create(c); break;
 	case 2: op_bo_close(c); break;
 	case 3: op_munmap(c); break;
