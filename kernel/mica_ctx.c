@@ -9,7 +9,10 @@
 
 static void ctx_release(struct kref *ref)
 {
-	kfree(container_of(ref, struct mica_ctx, ref));
+	struct mica_ctx *ctx = container_of(ref, struct mica_ctx, ref);
+
+	mica_client_put(ctx->client);
+	kfree(ctx);
 }
 
 void mica_ctx_put(struct mica_ctx *ctx)
@@ -38,13 +41,24 @@ int mica_ioctl_ctx_create(struct mica_file *file, void *data)
 	u32 slot;
 	int id;
 
+	int ret;
+
 	if (args->flags || args->pad ||
 	    (args->type != DRM_MICA_CTX_COMPUTE && args->type != DRM_MICA_CTX_COPY))
 		return -EINVAL;
+	/* A client whose contexts kept hanging gets no more of the device. */
+	if (mica_client_banned(file->client))
+		return -EIO;
+	ret = mica_client_charge(file->client, MICA_RES_CONTEXTS, 1);
+	if (ret)
+		return ret;
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
-	if (!ctx)
+	if (!ctx) {
+		mica_client_uncharge(file->client, MICA_RES_CONTEXTS, 1);
 		return -ENOMEM;
+	}
 	kref_init(&ctx->ref);
+	ctx->client = mica_client_get(file->client);
 	ctx->mdev = mdev;
 	ctx->vm = file->vm;
 	ctx->file_id = file->id;
@@ -57,17 +71,12 @@ int mica_ioctl_ctx_create(struct mica_file *file, void *data)
 	for (slot = 1; slot < MICA_MAX_CONTEXTS; slot++)
 		if (!mdev->slots[slot])
 			break;
-	if (slot == MICA_MAX_CONTEXTS) {
-		mutex_unlock(&mdev->lock);
-		mutex_unlock(&file->lock);
-		kfree(ctx);
-		return -ENOSPC;
-	}
-	id = idr_alloc(&file->ctxs, ctx, 1, 0, GFP_KERNEL);
+	id = slot == MICA_MAX_CONTEXTS ? -ENOSPC : idr_alloc(&file->ctxs, ctx, 1, 0, GFP_KERNEL);
 	if (id < 0) {
 		mutex_unlock(&mdev->lock);
 		mutex_unlock(&file->lock);
-		kfree(ctx);
+		mica_client_uncharge(file->client, MICA_RES_CONTEXTS, 1);
+		mica_ctx_put(ctx);
 		return id;
 	}
 	ctx->slot = slot;
@@ -99,6 +108,9 @@ static void ctx_teardown(struct mica_ctx *ctx)
 
 	mutex_lock(&mdev->lock);
 	ctx->destroyed = true;
+	/* Jobs still queued never run: their fences (and sync points) carry -ECANCELED. */
+	if (!list_empty(&ctx->queue))
+		ctx->cancel_seqno = list_first_entry(&ctx->queue, struct mica_job, link)->seqno;
 	mica_sched_run(mdev); /* cancels what is still queued */
 	mutex_unlock(&mdev->lock);
 
@@ -114,6 +126,7 @@ static void ctx_teardown(struct mica_ctx *ctx)
 	ctx->vm->slot_mask &= ~(1u << slot);
 	mdev->slots[slot] = NULL;
 	mutex_unlock(&mdev->lock);
+	mica_client_uncharge(ctx->client, MICA_RES_CONTEXTS, 1);
 	mica_ctx_put(ctx); /* the slot's reference */
 }
 
@@ -148,9 +161,11 @@ void mica_ctx_destroy_all(struct mica_file *file)
 
 int mica_ctx_seqno_error(struct mica_ctx *ctx, u64 seqno)
 {
-	if (!ctx->guilty || seqno < ctx->fault_seqno)
-		return 0;
-	return seqno == ctx->fault_seqno ? -EIO : -ECANCELED;
+	if (ctx->guilty && seqno >= ctx->fault_seqno)
+		return seqno == ctx->fault_seqno ? -EIO : -ECANCELED;
+	if (ctx->cancel_seqno && seqno >= ctx->cancel_seqno)
+		return -ECANCELED;
+	return 0;
 }
 
 int mica_ioctl_ctx_query(struct mica_file *file, void *data)
@@ -158,12 +173,13 @@ int mica_ioctl_ctx_query(struct mica_file *file, void *data)
 	struct drm_mica_ctx_query *args = data;
 	struct mica_ctx *ctx;
 
-	if (args->pad)
+	if (args->fault_flags)
 		return -EINVAL;
 	ctx = mica_ctx_lookup(file, args->handle);
 	if (!ctx)
 		return -ENOENT;
 	mutex_lock(&ctx->mdev->lock);
+	args->fault_flags = ctx->fault_flags;
 	args->status = ctx->status;
 	args->reset_count = ctx->reset_count;
 	args->fault = ctx->fault;

@@ -22,6 +22,27 @@ int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct 
 				       MICA_DEFAULT_WATCHDOG_CYCLES;
 	mdev->params.job_timeout_ns = p && p->job_timeout_ns ? p->job_timeout_ns :
 				      MICA_DEFAULT_JOB_TIMEOUT_NS;
+	{
+		static const u64 fallback[MICA_RES_COUNT] = {
+			[MICA_RES_CONTEXTS] = MICA_DEFAULT_CLIENT_CONTEXTS,
+			[MICA_RES_JOBS] = MICA_DEFAULT_CLIENT_JOBS,
+			[MICA_RES_SYNCS] = MICA_DEFAULT_CLIENT_SYNCS,
+			[MICA_RES_CPU_MAPS] = MICA_DEFAULT_CLIENT_CPU_MAPS,
+		};
+		u32 r;
+
+		for (r = 0; r < MICA_RES_COUNT; r++)
+			mdev->params.client_limit[r] = p && p->client_limit[r] ? p->client_limit[r] :
+						       fallback[r];
+		/* Byte limits default to fractions of VRAM: three quarters of it for one client,
+		 * an eighth of it for its page tables. */
+		if (!(p && p->client_limit[MICA_RES_VRAM]))
+			mdev->params.client_limit[MICA_RES_VRAM] = mdev->vram_size / 4 * 3;
+		if (!(p && p->client_limit[MICA_RES_PT]))
+			mdev->params.client_limit[MICA_RES_PT] = mdev->vram_size / 8;
+		mdev->params.hang_ban_threshold = p && p->hang_ban_threshold ?
+						  p->hang_ban_threshold : MICA_DEFAULT_HANG_BAN_THRESHOLD;
+	}
 	/* WATCHDOG_CYCLES is a 32-bit register. */
 	mdev->params.watchdog_cycles = min_t(u64, mdev->params.watchdog_cycles, 0xffffffffull);
 	mdev->next_mmap_offset = 1ull << 32;
@@ -111,14 +132,21 @@ int mica_open(struct mica_device *mdev, struct mica_file **out)
 	idr_init(&file->bos);
 	idr_init(&file->ctxs);
 	idr_init(&file->syncs);
-	ret = mica_vm_create(mdev, &file->vm);
-	if (ret) {
-		kfree(file);
-		return ret;
-	}
+	INIT_LIST_HEAD(&file->cpu_maps);
 	mutex_lock(&mdev->lock);
 	file->id = ++mdev->next_file_id;
 	mutex_unlock(&mdev->lock);
+	file->client = mica_client_create(mdev, file->id);
+	if (!file->client) {
+		kfree(file);
+		return -ENOMEM;
+	}
+	ret = mica_vm_create(mdev, file->client, &file->vm);
+	if (ret) {
+		mica_client_put(file->client);
+		kfree(file);
+		return ret;
+	}
 	*out = file;
 	return 0;
 }
@@ -130,8 +158,10 @@ void mica_postclose(struct mica_file *file)
 	mutex_lock(&file->lock);
 	mica_vm_destroy(file->vm);
 	file->vm = NULL;
+	mica_gem_munmap_all(file);
 	mica_gem_close_all(file);
 	mutex_unlock(&file->lock);
+	mica_client_put(file->client);
 	idr_destroy(&file->bos);
 	idr_destroy(&file->ctxs);
 	idr_destroy(&file->syncs);
@@ -252,9 +282,69 @@ static int mica_ioctl_dev_query(struct mica_file *file, void *data)
 		args->size = sizeof(counts);
 		return ret;
 	}
+	case DRM_MICA_DEV_QUERY_CLIENT: {
+		struct drm_mica_client_info ci;
+
+		mica_client_info(file->client, &ci);
+		ret = copy_query(args, &ci, sizeof(ci));
+		args->size = sizeof(ci);
+		return ret;
+	}
 	default:
 		return -EINVAL;
 	}
+}
+
+/* Module parameters (/sys/module/mica/parameters/ in the module). */
+static u64 *param_ptr(struct mica_device *mdev, const char *name)
+{
+	static const struct {
+		const char *name;
+		int res;	/* MICA_RES_* or -1 */
+	} knobs[] = {
+		{ "client_max_contexts", MICA_RES_CONTEXTS },
+		{ "client_max_vram_bytes", MICA_RES_VRAM },
+		{ "client_max_pt_bytes", MICA_RES_PT },
+		{ "client_max_jobs", MICA_RES_JOBS },
+		{ "client_max_syncs", MICA_RES_SYNCS },
+		{ "client_max_cpu_maps", MICA_RES_CPU_MAPS },
+		{ "hang_ban_threshold", -1 },
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		if (strcmp(knobs[i].name, name))
+			continue;
+		return knobs[i].res < 0 ? &mdev->params.hang_ban_threshold :
+		       &mdev->params.client_limit[knobs[i].res];
+	}
+	return NULL;
+}
+
+/* New limits apply to later requests; what clients already hold is never taken away. */
+int mica_param_set(struct mica_device *mdev, const char *name, u64 value)
+{
+	u64 *p = param_ptr(mdev, name);
+
+	if (!p)
+		return -ENOENT;
+	if (!value)
+		return -EINVAL;
+	mutex_lock(&mdev->lock);
+	WRITE_ONCE(*p, value);
+	mutex_unlock(&mdev->lock);
+	mica_log_printf(&mdev->log, "parameter %s = %llu", name, (unsigned long long)value);
+	return 0;
+}
+
+int mica_param_get(struct mica_device *mdev, const char *name, u64 *value)
+{
+	u64 *p = param_ptr(mdev, name);
+
+	if (!p)
+		return -ENOENT;
+	*value = READ_ONCE(*p);
+	return 0;
 }
 
 #define MICA_IOCTL(n, f) [DRM_MICA_##n] = { DRM_IOCTL_MICA_##n, f, #n }

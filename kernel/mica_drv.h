@@ -26,9 +26,39 @@
 #define MICA_DEFAULT_WATCHDOG_CYCLES (50u * 1000u * 1000u)
 #define MICA_DEFAULT_JOB_TIMEOUT_NS (5ull * 1000 * 1000 * 1000)
 
+/* What a client is charged for (mica_client.c). */
+enum mica_res {
+	MICA_RES_VRAM,		/* bytes: its BOs, its queued command copies, its page tables */
+	MICA_RES_PT,		/* bytes of page tables (also counted in VRAM) */
+	MICA_RES_CONTEXTS,
+	MICA_RES_JOBS,		/* submitted and not yet retired */
+	MICA_RES_SYNCS,
+	MICA_RES_CPU_MAPS,
+	MICA_RES_COUNT
+};
+
 struct mica_params {
 	u64 watchdog_cycles;	/* device watchdog per dispatch; 0 = default */
 	u64 job_timeout_ns;	/* kernel timeout before killing a context; 0 = default */
+	u64 client_limit[MICA_RES_COUNT];	/* per-client limits; 0 = default */
+	u64 hang_ban_threshold;	/* hangs after which a client is banned; 0 = default */
+};
+
+/* Defaults of the per-client limits (fractions of VRAM for the byte limits). */
+#define MICA_DEFAULT_CLIENT_CONTEXTS 8u
+#define MICA_DEFAULT_CLIENT_JOBS 1024u
+#define MICA_DEFAULT_CLIENT_SYNCS 4096u
+#define MICA_DEFAULT_CLIENT_CPU_MAPS 16384u
+#define MICA_DEFAULT_HANG_BAN_THRESHOLD 8u
+
+struct mica_client {
+	struct kref ref;
+	struct mica_device *mdev;
+	u32 id;
+	struct mutex lock;		/* leaf */
+	u64 used[MICA_RES_COUNT];
+	u32 hangs;
+	bool banned;			/* READ_ONCE */
 };
 
 /* Device-memory allocator (drm_mm in the module): page-granular first fit. */
@@ -62,6 +92,7 @@ struct mica_device {
 	struct list_head deferred;	/* unmapped mappings waiting for the ring */
 	struct list_head syncs;		/* sync objects with pending points */
 	struct mica_ctx *slots[MICA_MAX_CONTEXTS];
+	u32 sched_first_slot;		/* round robin start of mica_sched_run() */
 	u64 head_seqno;			/* hang detection: the oldest job and since when */
 	u64 head_since_ns;
 	u32 head_kill_stage;
@@ -86,6 +117,7 @@ struct mica_device {
 struct mica_bo {
 	struct kref ref;
 	struct mica_device *mdev;
+	struct mica_client *client;	/* charged for its memory */
 	u64 id;
 	u64 pa;
 	u64 size;
@@ -104,10 +136,23 @@ struct mica_mapping {
 	u32 perms;			/* DRM_MICA_BIND_* */
 	struct mica_bo *bo;
 	u64 retire_seqno;		/* deferred: free once the ring retired this */
+	/* Page-table pages the unmap emptied: freed (and uncharged from pt_client) with it. */
+	struct list_head pt_pages;
+	struct mica_client *pt_client;
+	/* Jobs whose SET_PROGRAM was validated against this (EXEC) mapping and have not retired:
+	 * while non-zero the mapping cannot be unmapped, so the code a wave fetches stays the
+	 * code that was validated. Dropped under mdev->lock (job free). */
+	atomic_t exec_pins;
+};
+
+struct mica_pt_page {
+	struct list_head link;
+	u64 pa;
 };
 
 struct mica_vm {
 	struct mica_device *mdev;
+	struct mica_client *client;	/* charged for the page tables */
 	u64 pt_root;			/* physical address of the top-level table */
 	struct list_head mappings;	/* sorted by va */
 	u32 slot_mask;			/* hardware contexts running on this VM */
@@ -121,11 +166,22 @@ struct mica_file {
 	struct idr ctxs;
 	struct idr syncs;
 	struct mica_vm *vm;
+	struct mica_client *client;
+	struct list_head cpu_maps;	/* struct mica_cpu_map */
+};
+
+/* A CPU mapping (mmap) of a BO: holds a reference until munmap or close. */
+struct mica_cpu_map {
+	struct list_head link;
+	struct mica_bo *bo;
+	void *cpu;
+	u64 size;
 };
 
 struct mica_ctx {
 	struct kref ref;
 	struct mica_device *mdev;
+	struct mica_client *client;
 	struct mica_vm *vm;
 	u32 file_id;
 	u32 handle;
@@ -140,7 +196,9 @@ struct mica_ctx {
 	u32 fault_access;
 	u64 fault_addr;
 	u64 fault_pc;
+	u32 fault_flags;		/* DRM_MICA_FAULT_* */
 	u64 fault_seqno;		/* first job that failed */
+	u64 cancel_seqno;		/* destroyed: first job cancelled unrun (0: none) */
 	u64 seqno;			/* last handed out */
 	u64 completed_seqno;		/* READ_ONCE from waiters */
 	u32 inflight;
@@ -150,6 +208,7 @@ struct mica_ctx {
 struct mica_syncobj {
 	struct kref ref;
 	u64 value;			/* READ_ONCE from waiters */
+	s32 error;			/* first error a signalling job carried (mdev->lock) */
 	u64 last_point;			/* highest point attached or signalled */
 	struct list_head pending;	/* struct mica_sync_pending, by point */
 	struct list_head link;		/* mdev->syncs while pending is not empty */
@@ -181,6 +240,10 @@ struct mica_job {
 	u32 nbos;
 	struct mica_job_wait *waits;
 	u32 nwaits;
+	bool charged;			/* counted in the client's MICA_RES_JOBS */
+	struct mica_mapping **pins;	/* EXEC mappings its SET_PROGRAMs were validated against */
+	u32 npins;
+	u32 pins_cap;
 };
 
 /* mica_drv.c */
@@ -191,6 +254,8 @@ int mica_open(struct mica_device *mdev, struct mica_file **out);
 void mica_postclose(struct mica_file *file);
 int mica_power_profile_store(struct mica_device *mdev, u32 profile);
 u32 mica_power_profile_show(struct mica_device *mdev);
+int mica_param_set(struct mica_device *mdev, const char *name, u64 value);
+int mica_param_get(struct mica_device *mdev, const char *name, u64 *value);
 
 typedef int (*mica_ioctl_fn)(struct mica_file *file, void *data);
 struct mica_ioctl_desc {
@@ -210,6 +275,22 @@ void mica_mm_fini(struct mica_mm *mm);
 int mica_mm_alloc(struct mica_device *mdev, u64 size, u64 *pa);
 void mica_mm_free(struct mica_device *mdev, u64 pa, u64 size);
 
+/* mica_client.c */
+extern const char *const mica_res_name[MICA_RES_COUNT];
+struct mica_client *mica_client_create(struct mica_device *mdev, u32 id);
+struct mica_client *mica_client_get(struct mica_client *c);
+void mica_client_put(struct mica_client *c);
+u64 mica_client_limit(struct mica_device *mdev, enum mica_res r);
+int mica_client_charge(struct mica_client *c, enum mica_res r, u64 n); /* errno over the limit */
+void mica_client_uncharge(struct mica_client *c, enum mica_res r, u64 n);
+int mica_mm_alloc_charged(struct mica_device *mdev, struct mica_client *c, enum mica_res r,
+			  u64 size, u64 *pa);
+void mica_mm_free_charged(struct mica_device *mdev, struct mica_client *c, enum mica_res r,
+			  u64 pa, u64 size);
+void mica_client_hang(struct mica_client *c);
+bool mica_client_banned(struct mica_client *c);
+void mica_client_info(struct mica_client *c, struct drm_mica_client_info *info);
+
 /* mica_gem.c */
 int mica_ioctl_bo_create(struct mica_file *file, void *data);
 int mica_ioctl_bo_mmap_offset(struct mica_file *file, void *data);
@@ -220,16 +301,22 @@ int mica_ioctl_shader_create(struct mica_file *file, void *data);
 struct mica_bo *mica_bo_lookup(struct mica_file *file, u32 handle); /* file->lock held; +ref */
 void mica_bo_put(struct mica_bo *bo);
 int mica_mmap(struct mica_file *file, u64 offset, u64 size, void **cpu);
+int mica_munmap(struct mica_file *file, void *cpu, u64 size);
+void mica_gem_munmap_all(struct mica_file *file);
 void mica_gem_close_all(struct mica_file *file);
 
-/* mica_mmu.c */
-int mica_pt_create(struct mica_device *mdev, u64 *root);
-void mica_pt_destroy(struct mica_device *mdev, u64 root);
-int mica_pt_map(struct mica_device *mdev, u64 root, u64 va, u64 pa, u64 size, u32 perms);
-void mica_pt_unmap(struct mica_device *mdev, u64 root, u64 va, u64 size);
+/* mica_mmu.c (page tables charged to vm->client) */
+int mica_pt_create(struct mica_vm *vm);
+void mica_pt_destroy(struct mica_vm *vm);
+/* On failure nothing stays mapped and emptied tables are on *freed, as for an unmap. */
+int mica_pt_map(struct mica_vm *vm, u64 va, u64 pa, u64 size, u32 perms, struct list_head *freed);
+/* Clears the leaves; tables left empty are unlinked and added to *freed (the caller frees them
+ * once no walk can still use them). */
+void mica_pt_unmap(struct mica_vm *vm, u64 va, u64 size, struct list_head *freed);
+void mica_pt_free_pages(struct mica_device *mdev, struct mica_client *c, struct list_head *pages);
 
 /* mica_vm.c */
-int mica_vm_create(struct mica_device *mdev, struct mica_vm **out);
+int mica_vm_create(struct mica_device *mdev, struct mica_client *client, struct mica_vm **out);
 void mica_vm_destroy(struct mica_vm *vm);
 int mica_ioctl_vm_bind(struct mica_file *file, void *data);
 /* file->lock held: the mapping that holds [va, va + size), or NULL */

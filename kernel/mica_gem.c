@@ -14,7 +14,8 @@ static void bo_release(struct kref *ref)
 	if (bo->export_token)
 		list_del(&bo->export_link);
 	mutex_unlock(&mdev->share_lock);
-	mica_mm_free(mdev, bo->pa, bo->size);
+	mica_mm_free_charged(mdev, bo->client, MICA_RES_VRAM, bo->pa, bo->size);
+	mica_client_put(bo->client);
 	kfree(bo->shader);
 	kfree(bo);
 }
@@ -25,16 +26,20 @@ void mica_bo_put(struct mica_bo *bo)
 		kref_put(&bo->ref, bo_release);
 }
 
-static struct mica_bo *bo_alloc(struct mica_device *mdev, u64 size, u32 flags)
+static int bo_alloc(struct mica_file *file, u64 size, u32 flags, struct mica_bo **out)
 {
+	struct mica_device *mdev = file->mdev;
 	struct mica_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	int ret;
 
 	if (!bo)
-		return NULL;
-	if (mica_mm_alloc(mdev, size, &bo->pa)) {
+		return -ENOMEM;
+	ret = mica_mm_alloc_charged(mdev, file->client, MICA_RES_VRAM, size, &bo->pa);
+	if (ret) {
 		kfree(bo);
-		return NULL;
+		return ret;
 	}
+	bo->client = mica_client_get(file->client);
 	kref_init(&bo->ref);
 	bo->mdev = mdev;
 	bo->size = size;
@@ -46,7 +51,8 @@ static struct mica_bo *bo_alloc(struct mica_device *mdev, u64 size, u32 flags)
 	bo->mmap_offset = mdev->next_mmap_offset;
 	mdev->next_mmap_offset += size;
 	mutex_unlock(&mdev->share_lock);
-	return bo;
+	*out = bo;
+	return 0;
 }
 
 /* Gives bo a handle in file; consumes the caller's reference on failure only. */
@@ -87,9 +93,9 @@ int mica_ioctl_bo_create(struct mica_file *file, void *data)
 	    args->size > mdev->vram_size / 2)
 		return -ERANGE;
 	size = MICA_ALIGN_UP(args->size, (u64)MICA_PAGE_SIZE);
-	bo = bo_alloc(mdev, size, args->flags);
-	if (!bo)
-		return -ENOMEM;
+	ret = bo_alloc(file, size, args->flags, &bo);
+	if (ret)
+		return ret;
 	ret = bo_add_handle(file, bo, &args->handle);
 	if (ret) {
 		mica_bo_put(bo);
@@ -119,15 +125,23 @@ int mica_ioctl_bo_mmap_offset(struct mica_file *file, void *data)
 	return ret;
 }
 
-/* mmap(): only BOs this file holds a handle for (drm_vma_node_is_allowed). */
+/*
+ * mmap(): only BOs this file holds a handle for (drm_vma_node_is_allowed). The mapping holds a
+ * reference on the BO (as a VMA holds the GEM object), so closing the handle never frees pages
+ * the client can still reach; they go back at munmap (or when the file is closed).
+ */
 int mica_mmap(struct mica_file *file, u64 offset, u64 size, void **cpu)
 {
+	struct mica_cpu_map *map;
 	struct mica_bo *bo;
 	int id, ret = -EACCES;
 	u64 end;
 
 	if (!size || check_add_overflow(offset, size, &end))
 		return -EINVAL;
+	map = kzalloc(sizeof(*map), GFP_KERNEL);
+	if (!map)
+		return -ENOMEM;
 	mutex_lock(&file->lock);
 	idr_for_each_entry(&file->bos, bo, id) {
 		if (offset < bo->mmap_offset || offset >= bo->mmap_offset + bo->size)
@@ -136,14 +150,57 @@ int mica_mmap(struct mica_file *file, u64 offset, u64 size, void **cpu)
 			ret = -EACCES;
 		else if (offset != bo->mmap_offset || end > bo->mmap_offset + bo->size)
 			ret = -EINVAL;
-		else {
-			*cpu = file->mdev->vram + bo->pa;
-			ret = 0;
+		else
+			ret = mica_client_charge(file->client, MICA_RES_CPU_MAPS, 1);
+		if (!ret) {
+			kref_get(&bo->ref);
+			map->bo = bo;
+			map->cpu = file->mdev->vram + bo->pa;
+			map->size = size;
+			list_add_tail(&map->link, &file->cpu_maps);
+			*cpu = map->cpu;
+			map = NULL;
 		}
 		break;
 	}
 	mutex_unlock(&file->lock);
+	kfree(map);
 	return ret;
+}
+
+static void cpu_map_free(struct mica_file *file, struct mica_cpu_map *map)
+{
+	list_del(&map->link);
+	mica_client_uncharge(file->client, MICA_RES_CPU_MAPS, 1);
+	mica_bo_put(map->bo);
+	kfree(map);
+}
+
+/* munmap(): exactly a range mica_mmap() returned. */
+int mica_munmap(struct mica_file *file, void *cpu, u64 size)
+{
+	struct mica_cpu_map *map;
+	int ret = -EINVAL;
+
+	mutex_lock(&file->lock);
+	list_for_each_entry(map, &file->cpu_maps, link) {
+		if (map->cpu == cpu && map->size == size) {
+			cpu_map_free(file, map);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&file->lock);
+	return ret;
+}
+
+/* file->lock held (close): the process's mappings are gone with it. */
+void mica_gem_munmap_all(struct mica_file *file)
+{
+	struct mica_cpu_map *map, *tmp;
+
+	list_for_each_entry_safe(map, tmp, &file->cpu_maps, link)
+		cpu_map_free(file, map);
 }
 
 int mica_ioctl_bo_close(struct mica_file *file, void *data)
@@ -281,11 +338,9 @@ int mica_ioctl_shader_create(struct mica_file *file, void *data)
 		goto out;
 	}
 	size = MICA_ALIGN_UP((u64)info->const_bo_offset + info->const_size, (u64)MICA_PAGE_SIZE);
-	bo = bo_alloc(mdev, size, DRM_MICA_BO_NO_MMAP);
-	if (!bo) {
-		ret = -ENOMEM;
+	ret = bo_alloc(file, size, DRM_MICA_BO_NO_MMAP, &bo);
+	if (ret)
 		goto out;
-	}
 	mica_vram_memcpy_to(mdev->vram + bo->pa, bin + info->code_offset, info->code_size);
 	mica_vram_memcpy_to(mdev->vram + bo->pa + info->const_bo_offset, bin + info->const_offset,
 			    info->const_size);

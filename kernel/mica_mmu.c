@@ -3,6 +3,10 @@
  * GPU page tables: four levels of 512 eight-byte entries per 4 KiB table, laid out as mica.toml
  * [pte] says (MICA_PTE_*). Intermediate entries only carry VALID and the next table's address;
  * the permission bits are checked at the leaf, so only leaves get READ/WRITE/EXEC.
+ *
+ * Tables are charged to the VM's client. An unmap that leaves a table empty unlinks it and hands
+ * it to the caller, which frees it once the ring has retired every job that might still walk it
+ * (like the unmapped memory itself), so map/unmap cycles cost nothing in the end.
  */
 #include "mica_drv.h"
 
@@ -13,43 +17,58 @@ static u64 *pte_ptr(struct mica_device *mdev, u64 table, unsigned int idx)
 	return (u64 *)(mdev->vram + table) + idx;
 }
 
+static unsigned int level_shift(unsigned int level)
+{
+	return 12 + MICA_PT_INDEX_BITS * (MICA_PT_LEVELS - 1 - level);
+}
+
 static unsigned int pt_index(u64 va, unsigned int level)
 {
-	unsigned int shift = 12 + MICA_PT_INDEX_BITS * (MICA_PT_LEVELS - 1 - level);
-
-	return (unsigned int)((va >> shift) & (PT_ENTRIES - 1));
+	return (unsigned int)((va >> level_shift(level)) & (PT_ENTRIES - 1));
 }
 
-int mica_pt_create(struct mica_device *mdev, u64 *root)
+static int table_alloc(struct mica_vm *vm, u64 *pa)
 {
-	return mica_mm_alloc(mdev, MICA_PAGE_SIZE, root);
+	return mica_mm_alloc_charged(vm->mdev, vm->client, MICA_RES_PT, MICA_PAGE_SIZE, pa);
 }
 
-static void pt_free_level(struct mica_device *mdev, u64 table, unsigned int level)
+static void table_free(struct mica_device *mdev, struct mica_client *c, u64 pa)
+{
+	mica_mm_free_charged(mdev, c, MICA_RES_PT, pa, MICA_PAGE_SIZE);
+}
+
+int mica_pt_create(struct mica_vm *vm)
+{
+	return table_alloc(vm, &vm->pt_root);
+}
+
+static void pt_free_level(struct mica_vm *vm, u64 table, unsigned int level)
 {
 	unsigned int i;
 
 	if (level + 1 < MICA_PT_LEVELS) {
 		for (i = 0; i < PT_ENTRIES; i++) {
-			u64 e = mica_vram_read64(pte_ptr(mdev, table, i));
+			u64 e = mica_vram_read64(pte_ptr(vm->mdev, table, i));
 
 			if (e & MICA_PTE_VALID)
-				pt_free_level(mdev, e & MICA_PTE_ADDR_MASK, level + 1);
+				pt_free_level(vm, e & MICA_PTE_ADDR_MASK, level + 1);
 		}
 	}
-	mica_mm_free(mdev, table, MICA_PAGE_SIZE);
+	table_free(vm->mdev, vm->client, table);
 }
 
-void mica_pt_destroy(struct mica_device *mdev, u64 root)
+void mica_pt_destroy(struct mica_vm *vm)
 {
-	if (root)
-		pt_free_level(mdev, root, 0);
+	if (vm->pt_root)
+		pt_free_level(vm, vm->pt_root, 0);
+	vm->pt_root = 0;
 }
 
 /* The leaf entry for va, allocating intermediate tables when alloc is set. */
-static u64 *pt_walk(struct mica_device *mdev, u64 root, u64 va, bool alloc, int *err)
+static u64 *pt_walk(struct mica_vm *vm, u64 va, bool alloc, int *err)
 {
-	u64 table = root;
+	struct mica_device *mdev = vm->mdev;
+	u64 table = vm->pt_root;
 	unsigned int level;
 
 	for (level = 0; level + 1 < MICA_PT_LEVELS; level++) {
@@ -61,7 +80,7 @@ static u64 *pt_walk(struct mica_device *mdev, u64 root, u64 va, bool alloc, int 
 
 			if (!alloc)
 				return NULL;
-			*err = mica_mm_alloc(mdev, MICA_PAGE_SIZE, &next);
+			*err = table_alloc(vm, &next);
 			if (*err)
 				return NULL;
 			v = (next & MICA_PTE_ADDR_MASK) | MICA_PTE_VALID;
@@ -85,16 +104,58 @@ static u64 leaf_bits(u32 perms)
 	return bits;
 }
 
-int mica_pt_map(struct mica_device *mdev, u64 root, u64 va, u64 pa, u64 size, u32 perms)
+static bool table_empty(struct mica_device *mdev, u64 table)
+{
+	unsigned int i;
+
+	for (i = 0; i < PT_ENTRIES; i++)
+		if (mica_vram_read64(pte_ptr(mdev, table, i)))
+			return false;
+	return true;
+}
+
+/* Clears [va, end) below table (at level); unlinks child tables that end up empty. */
+static void pt_unmap_level(struct mica_vm *vm, u64 table, unsigned int level, u64 va, u64 end,
+			   struct list_head *freed)
+{
+	struct mica_device *mdev = vm->mdev;
+	u64 span = 1ull << level_shift(level);
+
+	while (va < end) {
+		u64 next = min_t(u64, (va & ~(span - 1)) + span, end);
+		u64 *e = pte_ptr(mdev, table, pt_index(va, level));
+		u64 v = mica_vram_read64(e);
+
+		if (level + 1 == MICA_PT_LEVELS) {
+			mica_vram_write64(e, 0);
+		} else if (v & MICA_PTE_VALID) {
+			u64 child = v & MICA_PTE_ADDR_MASK;
+			struct mica_pt_page *pg;
+
+			pt_unmap_level(vm, child, level + 1, va, next, freed);
+			/* Without a node to remember it the table stays linked (still valid, only
+			 * not reclaimed); correctness never depends on the allocation. */
+			if (table_empty(mdev, child) && (pg = kzalloc(sizeof(*pg), GFP_KERNEL))) {
+				mica_vram_write64(e, 0);
+				pg->pa = child;
+				list_add_tail(&pg->link, freed);
+			}
+		}
+		va = next;
+	}
+}
+
+int mica_pt_map(struct mica_vm *vm, u64 va, u64 pa, u64 size, u32 perms, struct list_head *freed)
 {
 	u64 off;
 	int err = 0;
 
 	for (off = 0; off < size; off += MICA_PAGE_SIZE) {
-		u64 *leaf = pt_walk(mdev, root, va + off, true, &err);
+		u64 *leaf = pt_walk(vm, va + off, true, &err);
 
 		if (!leaf) {
-			mica_pt_unmap(mdev, root, va, off);
+			/* Undo, including the tables the failed walk allocated for va + off. */
+			mica_pt_unmap(vm, va, off + MICA_PAGE_SIZE, freed);
 			return err ? err : -ENOMEM;
 		}
 		mica_vram_write64(leaf, ((pa + off) & MICA_PTE_ADDR_MASK) | leaf_bits(perms));
@@ -103,16 +164,19 @@ int mica_pt_map(struct mica_device *mdev, u64 root, u64 va, u64 pa, u64 size, u3
 	return 0;
 }
 
-void mica_pt_unmap(struct mica_device *mdev, u64 root, u64 va, u64 size)
+void mica_pt_unmap(struct mica_vm *vm, u64 va, u64 size, struct list_head *freed)
 {
-	u64 off;
-	int err = 0;
-
-	for (off = 0; off < size; off += MICA_PAGE_SIZE) {
-		u64 *leaf = pt_walk(mdev, root, va + off, false, &err);
-
-		if (leaf)
-			mica_vram_write64(leaf, 0);
-	}
+	pt_unmap_level(vm, vm->pt_root, 0, va, va + size, freed);
 	wmb();
+}
+
+void mica_pt_free_pages(struct mica_device *mdev, struct mica_client *c, struct list_head *pages)
+{
+	struct mica_pt_page *pg, *tmp;
+
+	list_for_each_entry_safe(pg, tmp, pages, link) {
+		list_del(&pg->link);
+		table_free(mdev, c, pg->pa);
+		kfree(pg);
+	}
 }

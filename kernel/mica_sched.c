@@ -130,15 +130,21 @@ static void job_complete_unrun(struct mica_device *mdev, struct mica_job *job)
 
 void mica_sched_run(struct mica_device *mdev)
 {
-	u32 slot;
+	u32 i, slot;
 
 	/*
 	 * Points of jobs retired since the last run first: a job waiting on one of them must go now,
 	 * not at the next scheduling event (on an idle device that is the timeout work's next tick).
 	 */
 	mica_sync_update_all(mdev);
-	for (slot = 1; slot < MICA_MAX_CONTEXTS; slot++) {
-		struct mica_ctx *ctx = mdev->slots[slot];
+	/* Contexts take turns: each pass starts one slot further, so when the ring is short of
+	 * space no slot (and no client holding low slots) is always served first. */
+	mdev->sched_first_slot = mdev->sched_first_slot % (MICA_MAX_CONTEXTS - 1) + 1;
+	for (i = 0; i < MICA_MAX_CONTEXTS - 1; i++) {
+		struct mica_ctx *ctx;
+
+		slot = 1 + (mdev->sched_first_slot - 1 + i) % (MICA_MAX_CONTEXTS - 1);
+		ctx = mdev->slots[slot];
 
 		while (ctx && !list_empty(&ctx->queue) && !ctx->inflight) {
 			struct mica_job *job = list_first_entry(&ctx->queue, struct mica_job, link);
@@ -204,6 +210,8 @@ static void mark_guilty(struct mica_device *mdev, struct mica_ctx *ctx, u32 faul
 	ctx->fault_access = access;
 	ctx->fault_pc = pc;
 	ctx->fault_seqno = job ? job->seqno : ctx->completed_seqno + 1;
+	if (fault == MICA_FAULT_KILLED || fault == MICA_FAULT_WATCHDOG)
+		mica_client_hang(ctx->client);
 	mica_log_printf(&mdev->log,
 			"client %u ctx %u (slot %u) guilty: fault %u (%s) addr 0x%llx access %s pc 0x%llx, job %llu",
 			ctx->file_id, ctx->handle, ctx->slot, fault,
@@ -211,6 +219,32 @@ static void mark_guilty(struct mica_device *mdev, struct mica_ctx *ctx, u32 faul
 			(unsigned long long)addr,
 			access == MICA_ACCESS_READ ? "read" : access == MICA_ACCESS_WRITE ? "write" : "execute",
 			(unsigned long long)pc, (unsigned long long)ctx->fault_seqno);
+}
+
+/*
+ * Faults the CP detects report the packet's address, which is the *physical* address of the
+ * kernel's private copy of the command stream: never hand that out. Such values become byte
+ * offsets into the job's (flattened) command stream, flagged in fault_flags. Without the job
+ * (cannot happen: faults are read before the retire) nothing address-like is reported.
+ */
+static u32 client_visible(const struct mica_job *job, u64 *addr, u64 *pc)
+{
+	u32 flags = 0;
+
+	if (!job) {
+		*addr = 0;
+		*pc = 0;
+		return 0;
+	}
+	if (*pc >= job->ib_pa && *pc - job->ib_pa < job->ib_bytes) {
+		*pc -= job->ib_pa;
+		flags |= DRM_MICA_FAULT_PC_CMDSTREAM;
+	}
+	if (*addr >= job->ib_pa && *addr - job->ib_pa < job->ib_bytes) {
+		*addr -= job->ib_pa;
+		flags |= DRM_MICA_FAULT_ADDR_CMDSTREAM;
+	}
+	return flags;
 }
 
 static void handle_faults(struct mica_device *mdev)
@@ -233,10 +267,21 @@ static void handle_faults(struct mica_device *mdev)
 		       ((u64)MICA_BITFIELD_GET(hi, FAULT_ADDR_HI, ADDR) << 32);
 		pc = mica_hw_read(mdev->hw, MICA_REG_CTX_FAULT_PC_LO(slot)) |
 		     ((u64)mica_hw_read(mdev->hw, MICA_REG_CTX_FAULT_PC_HI(slot)) << 32);
+		ctx->fault_flags = client_visible(ctx_inflight_job(mdev, ctx), &addr, &pc);
 		/* The device keeps skipping this context until CTX_STATUS is cleared, which only
 		 * happens when the context is destroyed. */
 		mark_guilty(mdev, ctx, st, addr, MICA_BITFIELD_GET(hi, FAULT_ADDR_HI, ACCESS), pc);
 	}
+}
+
+/* Fence first, then faults, then retire: a fault that happened before a SIGNAL we saw is
+ * attributed to its job before that job is retired. */
+static void sched_poll(struct mica_device *mdev)
+{
+	u64 fence = read_fence(mdev);
+
+	handle_faults(mdev);
+	retire(mdev, fence);
 }
 
 /* Level 3: the CP is reset; innocent work in the ring is resubmitted. */
@@ -247,7 +292,7 @@ static void full_reset(struct mica_device *mdev, const char *why)
 
 	mdev->resets++;
 	mica_log_printf(&mdev->log, "GPU reset %u: %s", mdev->resets, why);
-	retire(mdev, read_fence(mdev));
+	sched_poll(mdev);
 	job = list_first_entry_or_null(&mdev->inflight, struct mica_job, link);
 	if (job && !job->ctx->guilty) {
 		mica_hw_write(mdev->hw, MICA_REG_CTX_STATUS(job->ctx->slot), MICA_FAULT_KILLED);
@@ -308,16 +353,20 @@ void mica_sched_timeout_work(struct work_struct *work)
 	struct mica_device *mdev = container_of(to_delayed_work(work), struct mica_device,
 						timeout_work);
 	struct mica_job *head;
-	u64 now = ktime_get_ns();
+	u64 now;
 
 	mutex_lock(&mdev->lock);
-	retire(mdev, read_fence(mdev));
+	/* Same order as the interrupt work: a job that faulted is failed, not retired clean. */
+	sched_poll(mdev);
+	/* Read under the lock that orders every head_since_ns update, and compare signed: a
+	 * head that started after 'now' was sampled must never look ancient. */
+	now = ktime_get_ns();
 	head = list_first_entry_or_null(&mdev->inflight, struct mica_job, link);
 	if (head && head->ring_seqno != mdev->head_seqno) {
 		mdev->head_seqno = head->ring_seqno;
 		mdev->head_since_ns = now;
 		mdev->head_kill_stage = 0;
-	} else if (head && now - mdev->head_since_ns > mdev->params.job_timeout_ns) {
+	} else if (head && (s64)(now - mdev->head_since_ns) > (s64)mdev->params.job_timeout_ns) {
 		struct mica_ctx *ctx = head->ctx;
 
 		if (!mdev->head_kill_stage) {

@@ -51,11 +51,47 @@ static int check_section(struct sh_state *s, const char *name, u32 off, u32 size
 {
 	u64 end = (u64)off + size;
 
+	if (!size && off) {
+		s->rej->offset = off;
+		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_SECTION,
+				       "empty %s section with offset %u (must be 0)", name, off);
+	}
 	if (end > s->size || (size && off < MICA_BIN_HEADER_SIZE) || off % align) {
 		s->rej->offset = off;
 		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_SECTION,
 				       "%s section [%u, +%u) outside the file or not %u-aligned",
 				       name, off, size, align);
+	}
+	return 0;
+}
+
+/* No byte of the file belongs to two sections (binary-format.md, "Section rules"). */
+static int check_overlap(struct sh_state *s, const struct mica_bin_header *h)
+{
+	const struct {
+		const char *name;
+		u64 off, size;
+	} sec[] = {
+		{ "entry", h->entry_offset, (u64)h->entry_count * MICA_BIN_ENTRY_SIZE },
+		{ "code", h->code_offset, h->code_size },
+		{ "const", h->const_offset, h->const_size },
+		{ "strtab", h->strtab_offset, h->strtab_size },
+		{ "debug", h->debug_offset, h->debug_size },
+	};
+	u32 i, j;
+
+	for (i = 0; i < ARRAY_SIZE(sec); i++) {
+		for (j = i + 1; j < ARRAY_SIZE(sec); j++) {
+			if (!sec[i].size || !sec[j].size)
+				continue;
+			if (sec[i].off < sec[j].off + sec[j].size &&
+			    sec[j].off < sec[i].off + sec[i].size) {
+				s->rej->offset = (u32)max_t(u64, sec[i].off, sec[j].off);
+				return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_SECTION,
+						       "%s and %s sections overlap", sec[i].name,
+						       sec[j].name);
+			}
+		}
 	}
 	return 0;
 }
@@ -72,6 +108,7 @@ static int check_header(struct sh_state *s, u32 revision, u32 profile)
 				       "%zu bytes: shorter than the header", s->size);
 	hdr.magic = rd32(h + offsetof(struct mica_bin_header, magic));
 	hdr.version_major = rd16(h + offsetof(struct mica_bin_header, version_major));
+	hdr.version_minor = rd16(h + offsetof(struct mica_bin_header, version_minor));
 	hdr.header_size = rd32(h + offsetof(struct mica_bin_header, header_size));
 	hdr.file_size = rd32(h + offsetof(struct mica_bin_header, file_size));
 	hdr.target_revision = rd16(h + offsetof(struct mica_bin_header, target_revision));
@@ -94,7 +131,13 @@ static int check_header(struct sh_state *s, u32 revision, u32 profile)
 		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_HEADER,
 				       "format version %u, expected %u", hdr.version_major,
 				       MICA_BIN_VERSION_MAJOR);
-	if (hdr.header_size < MICA_BIN_HEADER_SIZE || hdr.header_size > s->size)
+	if (hdr.version_minor > MICA_BIN_VERSION_MINOR)
+		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_HEADER,
+				       "format version %u.%u is newer than %u.%u", hdr.version_major,
+				       hdr.version_minor, MICA_BIN_VERSION_MAJOR, MICA_BIN_VERSION_MINOR);
+	/* A header of another size is a format this reader does not know: what it would skip
+	 * (or read as sections) was never defined. */
+	if (hdr.header_size != MICA_BIN_HEADER_SIZE)
 		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_HEADER, "header_size %u",
 				       hdr.header_size);
 	if (hdr.file_size != s->size)
@@ -117,6 +160,8 @@ static int check_header(struct sh_state *s, u32 revision, u32 profile)
 		ret = check_section(s, "strtab", hdr.strtab_offset, hdr.strtab_size, 1);
 	if (!ret)
 		ret = check_section(s, "debug", hdr.debug_offset, hdr.debug_size, 4);
+	if (!ret)
+		ret = check_overlap(s, &hdr);
 	if (ret)
 		return ret;
 	if (hdr.debug_size % MICA_BIN_DEBUG_LINE_SIZE)

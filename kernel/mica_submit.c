@@ -10,6 +10,7 @@
 
 struct submit_env {
 	struct mica_file *file;
+	struct mica_job *job;
 	u32 profile;		/* the active power profile the job is validated (and run) with */
 };
 
@@ -27,6 +28,31 @@ static u32 env_check_range(void *priv, u64 va, u64 size, u32 perms, u64 *backing
 	return 0;
 }
 
+/* The job keeps the mapping it validated SET_PROGRAM against until it retires. */
+static int job_pin_mapping(struct mica_job *job, struct mica_mapping *m)
+{
+	u32 i;
+
+	for (i = 0; i < job->npins; i++)
+		if (job->pins[i] == m)
+			return 0;
+	if (job->npins == job->pins_cap) {
+		u32 cap = job->pins_cap ? 2 * job->pins_cap : 4;
+		struct mica_mapping **n = kcalloc(cap, sizeof(*n), GFP_KERNEL);
+
+		if (!n)
+			return -ENOMEM;
+		if (job->npins)
+			memcpy(n, job->pins, job->npins * sizeof(*n));
+		kfree(job->pins);
+		job->pins = n;
+		job->pins_cap = cap;
+	}
+	atomic_inc(&m->exec_pins);
+	job->pins[job->npins++] = m;
+	return 0;
+}
+
 static u32 env_check_program(void *priv, u64 va, u32 vgprs, u32 sgprs, char *msg, size_t len)
 {
 	struct submit_env *env = priv;
@@ -41,6 +67,14 @@ static u32 env_check_program(void *priv, u64 va, u32 vgprs, u32 sgprs, char *msg
 		return DRM_MICA_REJECT_CS_NOT_ENTRY;
 	}
 	sh = m->bo->shader;
+	/* Instruction fetch from an entry can reach any byte of the code section (and nothing
+	 * else: no indirect branches, no falling off the end). All of it must come from this one
+	 * validated BO, through this one mapping, or fetch could walk into another BO's page. */
+	if (m->bo_offset != 0 || m->size < sh->code_size) {
+		snprintf(msg, len, "the mapping does not cover the shader's whole code (%u bytes)",
+			 sh->code_size);
+		return DRM_MICA_REJECT_CS_NOT_ENTRY;
+	}
 	boff = m->bo_offset + (va - m->va);
 	for (i = 0; i < sh->entry_count; i++)
 		if (sh->entries[i].code_offset == boff)
@@ -59,6 +93,10 @@ static u32 env_check_program(void *priv, u64 va, u32 vgprs, u32 sgprs, char *msg
 		snprintf(msg, len, "%u/%u registers, entry needs %u/%u", vgprs, sgprs,
 			 sh->entries[i].vgpr_count, sh->entries[i].sgpr_count);
 		return DRM_MICA_REJECT_CS_REG_COUNT;
+	}
+	if (job_pin_mapping(env->job, m)) {
+		snprintf(msg, len, "out of memory pinning the program's mapping");
+		return DRM_MICA_REJECT_CS_NOT_ENTRY;
 	}
 	return 0;
 }
@@ -82,11 +120,16 @@ void mica_job_free(struct mica_device *mdev, struct mica_job *job)
 	u32 i;
 
 	if (job->ib_bytes)
-		mica_mm_free(mdev, job->ib_pa, job->ib_bytes);
+		mica_mm_free_charged(mdev, job->ctx->client, MICA_RES_VRAM, job->ib_pa, job->ib_bytes);
+	if (job->charged)
+		mica_client_uncharge(job->ctx->client, MICA_RES_JOBS, 1);
 	for (i = 0; i < job->nbos; i++)
 		mica_bo_put(job->bos[i]);
 	for (i = 0; i < job->nwaits; i++)
 		mica_sync_put(job->waits[i].sync);
+	for (i = 0; i < job->npins; i++)
+		atomic_dec(&job->pins[i]->exec_pins);
+	kfree(job->pins);
 	kfree(job->bos);
 	kfree(job->waits);
 	mica_ctx_put(job->ctx);
@@ -98,7 +141,7 @@ static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
 				const struct drm_mica_cmdbuf *cmdbufs, u32 ncmdbufs)
 {
 	struct mica_device *mdev = file->mdev;
-	struct submit_env env = { .file = file, .profile = READ_ONCE(mdev->power_profile) };
+	struct submit_env env = { .file = file, .job = job, .profile = READ_ONCE(mdev->power_profile) };
 	struct mica_cs_ops ops = { env_check_range, env_check_program, env_fetch, &env };
 	struct mica_cs_limits limits = { MICA_MAX_CMD_DWORDS, MICA_MAX_CHAIN_DEPTH, job->ctx->type };
 	struct mica_cs_buf *bufs;
@@ -129,7 +172,9 @@ static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
 		mica_log_reject(&mdev->log, who, &rej);
 		goto out;
 	}
-	ret = mica_mm_alloc(mdev, (u64)dwords * 4, &job->ib_pa);
+	/* The copy stays in VRAM until the job retires: the client pays for it. */
+	ret = mica_mm_alloc_charged(mdev, job->ctx->client, MICA_RES_VRAM, (u64)dwords * 4,
+				    &job->ib_pa);
 	if (ret)
 		goto out;
 	job->ib_bytes = (u64)dwords * 4;
@@ -215,6 +260,14 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 		ret = -ECANCELED;
 		goto err;
 	}
+	if (mica_client_banned(job->ctx->client)) {
+		ret = -EIO;
+		goto err;
+	}
+	ret = mica_client_charge(job->ctx->client, MICA_RES_JOBS, 1);
+	if (ret)
+		goto err;
+	job->charged = true;
 	ret = mica_copy_array(&args->cmdbufs, sizeof(*cmdbufs), sizeof(*cmdbufs),
 			      MICA_MAX_CMD_DWORDS, (void **)&cmdbufs);
 	if (!ret)

@@ -58,8 +58,14 @@ void mica_sync_update_all(struct mica_device *mdev)
 			struct mica_sync_pending *p =
 				list_first_entry(&sync->pending, struct mica_sync_pending, link);
 
+			int err;
+
 			if (READ_ONCE(p->ctx->completed_seqno) < p->seqno)
 				break;
+			/* A point reached by a job that faulted or never ran says so. */
+			err = mica_ctx_seqno_error(p->ctx, p->seqno);
+			if (err && !sync->error)
+				WRITE_ONCE(sync->error, err);
 			if (p->point > sync->value)
 				WRITE_ONCE(sync->value, p->point);
 			list_del(&p->link);
@@ -79,11 +85,18 @@ int mica_ioctl_sync_create(struct mica_file *file, void *data)
 	struct mica_syncobj *sync;
 	int id;
 
+	int ret;
+
 	if (args->flags)
 		return -EINVAL;
+	ret = mica_client_charge(file->client, MICA_RES_SYNCS, 1);
+	if (ret)
+		return ret;
 	sync = kzalloc(sizeof(*sync), GFP_KERNEL);
-	if (!sync)
+	if (!sync) {
+		mica_client_uncharge(file->client, MICA_RES_SYNCS, 1);
 		return -ENOMEM;
+	}
 	kref_init(&sync->ref);
 	sync->value = args->initial_value;
 	sync->last_point = args->initial_value;
@@ -93,6 +106,7 @@ int mica_ioctl_sync_create(struct mica_file *file, void *data)
 	id = idr_alloc(&file->syncs, sync, 1, 0, GFP_KERNEL);
 	mutex_unlock(&file->lock);
 	if (id < 0) {
+		mica_client_uncharge(file->client, MICA_RES_SYNCS, 1);
 		kfree(sync);
 		return id;
 	}
@@ -112,7 +126,8 @@ int mica_ioctl_sync_destroy(struct mica_file *file, void *data)
 	mutex_unlock(&file->lock);
 	if (!sync)
 		return -ENOENT;
-	/* Jobs that wait on or signal it hold their own references. */
+	/* Jobs that wait on or signal it hold their own references (bounded by the job limit). */
+	mica_client_uncharge(file->client, MICA_RES_SYNCS, 1);
 	mica_sync_put(sync);
 	return 0;
 }
@@ -124,6 +139,7 @@ void mica_sync_destroy_all(struct mica_file *file)
 
 	idr_for_each_entry(&file->syncs, sync, id) {
 		idr_remove(&file->syncs, id);
+		mica_client_uncharge(file->client, MICA_RES_SYNCS, 1);
 		mica_sync_put(sync);
 	}
 }
@@ -133,11 +149,11 @@ int mica_ioctl_sync_query(struct mica_file *file, void *data)
 	struct drm_mica_sync_query *args = data;
 	struct mica_syncobj *sync;
 
-	if (args->pad)
-		return -EINVAL;
 	sync = mica_sync_lookup(file, args->handle);
 	if (!sync)
 		return -ENOENT;
+	/* error before value: a waiter that sees the point reached also sees its error. */
+	args->error = READ_ONCE(sync->error);
 	args->value = READ_ONCE(sync->value);
 	mica_sync_put(sync);
 	return 0;

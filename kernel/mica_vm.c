@@ -7,7 +7,7 @@
  */
 #include "mica_drv.h"
 
-int mica_vm_create(struct mica_device *mdev, struct mica_vm **out)
+int mica_vm_create(struct mica_device *mdev, struct mica_client *client, struct mica_vm **out)
 {
 	struct mica_vm *vm = kzalloc(sizeof(*vm), GFP_KERNEL);
 	int ret;
@@ -15,9 +15,11 @@ int mica_vm_create(struct mica_device *mdev, struct mica_vm **out)
 	if (!vm)
 		return -ENOMEM;
 	vm->mdev = mdev;
+	vm->client = mica_client_get(client);
 	INIT_LIST_HEAD(&vm->mappings);
-	ret = mica_pt_create(mdev, &vm->pt_root);
+	ret = mica_pt_create(vm);
 	if (ret) {
+		mica_client_put(vm->client);
 		kfree(vm);
 		return ret;
 	}
@@ -25,31 +27,55 @@ int mica_vm_create(struct mica_device *mdev, struct mica_vm **out)
 	return 0;
 }
 
-static void mapping_free(struct mica_mapping *m)
+static struct mica_mapping *mapping_alloc(void)
 {
+	struct mica_mapping *m = kzalloc(sizeof(*m), GFP_KERNEL);
+
+	if (m) {
+		INIT_LIST_HEAD(&m->link);
+		INIT_LIST_HEAD(&m->pt_pages);
+	}
+	return m;
+}
+
+/* The last reference to the memory of an unmapped range (and to the tables the unmap emptied). */
+static void mapping_free(struct mica_device *mdev, struct mica_mapping *m)
+{
+	if (m->pt_client) {
+		mica_pt_free_pages(mdev, m->pt_client, &m->pt_pages);
+		mica_client_put(m->pt_client);
+	}
 	mica_bo_put(m->bo);
 	kfree(m);
 }
 
-/* Memory behind an unmapped range goes back only once the ring has passed every job that might
- * still have translated it. */
-static void mapping_retire(struct mica_vm *vm, struct mica_mapping *m)
+/* Memory behind an unmapped range, and page tables the unmap emptied, go back only once the
+ * ring has passed every job that might still have translated (walked) them. Called with the
+ * leaves already cleared; m is off the VM's list. */
+static void mapping_defer(struct mica_vm *vm, struct mica_mapping *m)
 {
 	struct mica_device *mdev = vm->mdev;
 
-	list_del(&m->link);
+	if (!list_empty(&m->pt_pages))
+		m->pt_client = mica_client_get(vm->client);
 	mutex_lock(&mdev->lock);
-	mica_pt_unmap(mdev, vm->pt_root, m->va, m->size);
 	if (vm->slot_mask)
 		mica_hw_write(mdev->hw, MICA_REG_TLB_INVALIDATE, vm->slot_mask);
 	if (mdev->retired_seqno >= mdev->ring_seqno) {
 		mutex_unlock(&mdev->lock);
-		mapping_free(m);
+		mapping_free(mdev, m);
 		return;
 	}
 	m->retire_seqno = mdev->ring_seqno;
 	list_add_tail(&m->link, &mdev->deferred);
 	mutex_unlock(&mdev->lock);
+}
+
+static void mapping_retire(struct mica_vm *vm, struct mica_mapping *m)
+{
+	list_del(&m->link);
+	mica_pt_unmap(vm, m->va, m->size, &m->pt_pages);
+	mapping_defer(vm, m);
 }
 
 void mica_vm_release_deferred(struct mica_device *mdev)
@@ -59,7 +85,7 @@ void mica_vm_release_deferred(struct mica_device *mdev)
 	list_for_each_entry_safe(m, tmp, &mdev->deferred, link) {
 		if (m->retire_seqno <= mdev->retired_seqno) {
 			list_del(&m->link);
-			mapping_free(m);
+			mapping_free(mdev, m);
 		}
 	}
 }
@@ -70,9 +96,13 @@ void mica_vm_destroy(struct mica_vm *vm)
 
 	if (!vm)
 		return;
-	list_for_each_entry_safe(m, tmp, &vm->mappings, link)
+	list_for_each_entry_safe(m, tmp, &vm->mappings, link) {
+		/* Every context of the file is gone, and with it every job that pinned one. */
+		WARN_ON(atomic_read(&m->exec_pins));
 		mapping_retire(vm, m);
-	mica_pt_destroy(vm->mdev, vm->pt_root);
+	}
+	mica_pt_destroy(vm);
+	mica_client_put(vm->client);
 	kfree(vm);
 }
 
@@ -120,7 +150,7 @@ static int vm_map(struct mica_file *file, const struct drm_mica_vm_bind_op *op)
 			goto err_put;
 		}
 	}
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	m = mapping_alloc();
 	if (!m) {
 		ret = -ENOMEM;
 		goto err_put;
@@ -130,9 +160,11 @@ static int vm_map(struct mica_file *file, const struct drm_mica_vm_bind_op *op)
 	m->bo_offset = op->bo_offset;
 	m->perms = op->flags;
 	m->bo = bo;
-	ret = mica_pt_map(file->mdev, vm->pt_root, m->va, bo->pa + m->bo_offset, m->size, m->perms);
+	ret = mica_pt_map(vm, m->va, bo->pa + m->bo_offset, m->size, m->perms, &m->pt_pages);
 	if (ret) {
-		kfree(m);
+		/* The tables it emptied again are reclaimed like an unmap's. */
+		m->bo = NULL;
+		mapping_defer(vm, m);
 		goto err_put;
 	}
 	/* Keep the list sorted by address. */
@@ -153,12 +185,21 @@ err_put:
 
 static int vm_unmap(struct mica_file *file, const struct drm_mica_vm_bind_op *op)
 {
+	struct mica_device *mdev = file->mdev;
 	struct mica_mapping *m;
+	bool busy;
 
 	if (op->flags || op->handle || op->bo_offset)
 		return -EINVAL;
 	list_for_each_entry(m, &file->vm->mappings, link) {
 		if (m->va == op->va && m->size == op->size) {
+			/* Pins drop under mdev->lock before the job's completion is visible, so a
+			 * client that saw its job retire never gets -EBUSY here. */
+			mutex_lock(&mdev->lock);
+			busy = atomic_read(&m->exec_pins) != 0;
+			mutex_unlock(&mdev->lock);
+			if (busy)
+				return -EBUSY;
 			mapping_retire(file->vm, m);
 			return 0;
 		}

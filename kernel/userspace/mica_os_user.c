@@ -36,11 +36,20 @@ void kfree(const void *p)
 	free((void *)p);
 }
 
+static unsigned long warnings;
+
 int mica_um_warn_on(int cond, const char *what, const char *file, int line)
 {
-	if (cond)
+	if (cond) {
+		__atomic_add_fetch(&warnings, 1, __ATOMIC_SEQ_CST);
 		fprintf(stderr, "WARNING: %s at %s:%d\n", what, file, line);
+	}
 	return cond;
+}
+
+unsigned long mica_um_warnings(void)
+{
+	return __atomic_load_n(&warnings, __ATOMIC_SEQ_CST);
 }
 
 void mutex_init(struct mutex *m)

@@ -53,15 +53,21 @@ void kfree(const void *p);
 #define check_mul_overflow(a, b, d) __builtin_mul_overflow(a, b, d)
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#ifndef U32_MAX
+#define U32_MAX 0xffffffffu
+#endif
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define WARN_ON(c) mica_um_warn_on(!!(c), #c, __FILE__, __LINE__)
 int mica_um_warn_on(int cond, const char *what, const char *file, int line);
+unsigned long mica_um_warnings(void);
 
 typedef struct { int counter; } atomic_t;
 #define atomic_read(a) __atomic_load_n(&(a)->counter, __ATOMIC_SEQ_CST)
 #define atomic_set(a, v) __atomic_store_n(&(a)->counter, (v), __ATOMIC_SEQ_CST)
 #define atomic_or(v, a) ((void)__atomic_fetch_or(&(a)->counter, (v), __ATOMIC_SEQ_CST))
 #define atomic_xchg(a, v) __atomic_exchange_n(&(a)->counter, (v), __ATOMIC_SEQ_CST)
+#define atomic_inc(a) ((void)__atomic_add_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST))
+#define atomic_dec(a) ((void)__atomic_sub_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST))
 
 typedef struct { s64 counter; } atomic64_t;
 #define atomic64_read(a) __atomic_load_n(&(a)->counter, __ATOMIC_SEQ_CST)

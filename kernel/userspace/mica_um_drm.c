@@ -51,6 +51,21 @@ int mica_um_mmap(struct mica_file *file, uint64_t offset, uint64_t size, void **
 	return mica_mmap(file, offset, size, cpu);
 }
 
+int mica_um_munmap(struct mica_file *file, void *cpu, uint64_t size)
+{
+	return mica_munmap(file, cpu, size);
+}
+
+int mica_um_param_set(struct mica_device *mdev, const char *name, uint64_t value)
+{
+	return mica_param_set(mdev, name, value);
+}
+
+int mica_um_param_get(struct mica_device *mdev, const char *name, uint64_t *value)
+{
+	return mica_param_get(mdev, name, value);
+}
+
 size_t mica_um_log_read(struct mica_device *mdev, char *buf, size_t len)
 {
 	return mica_log_read(&mdev->log, buf, len);

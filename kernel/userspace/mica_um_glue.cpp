@@ -49,7 +49,16 @@ namespace mica::kernel {
 UmDevice::UmDevice(mica::sim::Device &device, const mica_um_params &params)
 	: hw_(std::make_unique<mica_hw>(mica_hw{&device})), mdev_(std::make_unique<mica_device>())
 {
-	mica_params p{params.watchdog_cycles, params.job_timeout_ns};
+	mica_params p{};
+	p.watchdog_cycles = params.watchdog_cycles;
+	p.job_timeout_ns = params.job_timeout_ns;
+	p.client_limit[MICA_RES_CONTEXTS] = params.client_max_contexts;
+	p.client_limit[MICA_RES_VRAM] = params.client_max_vram_bytes;
+	p.client_limit[MICA_RES_PT] = params.client_max_pt_bytes;
+	p.client_limit[MICA_RES_JOBS] = params.client_max_jobs;
+	p.client_limit[MICA_RES_SYNCS] = params.client_max_syncs;
+	p.client_limit[MICA_RES_CPU_MAPS] = params.client_max_cpu_maps;
+	p.hang_ban_threshold = params.hang_ban_threshold;
 	int ret = mica_device_init(mdev_.get(), hw_.get(), &p);
 	if (ret)
 		throw std::runtime_error("mica: device init failed: " + std::to_string(ret));

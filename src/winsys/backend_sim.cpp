@@ -27,7 +27,9 @@ public:
 		cfg.vram_bytes = opt.vram_bytes;
 		cfg.host_threads = opt.host_threads;
 		dev_ = std::make_unique<mica::sim::Device>(cfg);
-		mica_um_params p{opt.watchdog_cycles, opt.job_timeout_ns};
+		mica_um_params p{};
+		p.watchdog_cycles = opt.watchdog_cycles;
+		p.job_timeout_ns = opt.job_timeout_ns;
 		kdev_ = std::make_unique<mica::kernel::UmDevice>(*dev_, p);
 		int r = mica_um_open(kdev_->get(), &file_);
 		if (r)
@@ -54,7 +56,7 @@ public:
 			throw Error(-r, "mmap of a BO failed (errno " + std::to_string(-r) + ")");
 		return p;
 	}
-	void munmap(void *, uint64_t) override {}
+	void munmap(void *ptr, uint64_t size) override { mica_um_munmap(file_, ptr, size); }
 	Backend backend() const override { return Backend::Sim; }
 	std::string description() const override { return "in-process kernel core + device model"; }
 

@@ -100,7 +100,7 @@ inline std::vector<uint8_t> make_binary(const Program &prog, const BinarySpec &s
 	h.code_size = code_size;
 	h.const_offset = spec.consts.empty() ? 0 : const_off;
 	h.const_size = static_cast<uint32_t>(spec.consts.size());
-	h.entry_offset = entry_off;
+	h.entry_offset = spec.entries.empty() ? 0 : entry_off;
 	h.entry_count = static_cast<uint32_t>(spec.entries.size());
 	h.strtab_offset = strtab_off;
 	h.strtab_size = static_cast<uint32_t>(strtab.size());

@@ -292,3 +292,44 @@ TEST_F(ShaderValidate, RegisterCountsArePerEntryOverReachableCode)
 }
 
 } // namespace
+
+// Issue 9 item 4: the kernel's reader refuses what docs/hw/binary-format.md calls malformed.
+namespace {
+
+TEST_F(ShaderValidate, MalformedLayoutsTheFormatForbidsAreRefused)
+{
+	BinarySpec spec;
+	spec.consts = std::vector<uint8_t>(16, 0xab);
+	const std::vector<uint8_t> good = make_binary(store_lane_program(), spec);
+	ASSERT_EQ(run(good), 0) << rej.msg;
+	mica_bin_header h;
+	std::memcpy(&h, good.data(), sizeof(h));
+
+	// A header size this reader does not know (bigger: fields it would skip; smaller: overlaps
+	// the entries).
+	std::vector<uint8_t> b = good;
+	poke<uint32_t>(b, offsetof(mica_bin_header, header_size), 128);
+	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_HEADER);
+	// A newer minor version.
+	b = good;
+	poke<uint16_t>(b, offsetof(mica_bin_header, version_minor), MICA_BIN_VERSION_MINOR + 1);
+	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_HEADER);
+	// Constants overlapping the code (they would be loaded over it).
+	b = good;
+	poke<uint32_t>(b, offsetof(mica_bin_header, const_offset), h.code_offset + 8);
+	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_SECTION);
+	// The string table inside the entry table.
+	b = good;
+	poke<uint32_t>(b, offsetof(mica_bin_header, strtab_offset), h.entry_offset);
+	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_SECTION);
+	// Code overlapping the entry table.
+	b = good;
+	poke<uint32_t>(b, offsetof(mica_bin_header, entry_offset), h.code_offset);
+	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_SECTION);
+	// An empty section must have offset 0.
+	b = good;
+	poke<uint32_t>(b, offsetof(mica_bin_header, debug_offset), h.code_offset);
+	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_SECTION);
+}
+
+} // namespace

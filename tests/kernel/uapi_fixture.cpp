@@ -151,6 +151,23 @@ drm_mica_ctx_query Client::query(uint32_t ctx)
 	return q;
 }
 
+drm_mica_client_info Client::usage()
+{
+	drm_mica_client_info i{};
+	drm_mica_dev_query q{};
+	q.type = DRM_MICA_DEV_QUERY_CLIENT;
+	q.size = sizeof(i);
+	q.pointer = reinterpret_cast<uintptr_t>(&i);
+	EXPECT_EQ(ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), 0);
+	return i;
+}
+
+int Client::close_bo(uint32_t handle)
+{
+	drm_mica_bo_close c{handle, 0};
+	return ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c);
+}
+
 void UapiTest::start(const DeviceOptions &opt)
 {
 	a_.reset();
@@ -162,7 +179,9 @@ void UapiTest::start(const DeviceOptions &opt)
 	cfg.vram_bytes = 64ull << 20;
 	cfg.host_threads = 1;
 	dev_ = std::make_unique<mica::sim::Device>(cfg);
-	mica_um_params p{opt.watchdog_cycles, opt.job_timeout_ns};
+	mica_um_params p = opt.params;
+	p.watchdog_cycles = opt.watchdog_cycles;
+	p.job_timeout_ns = opt.job_timeout_ns;
 	kdev_ = std::make_unique<mica::kernel::UmDevice>(*dev_, p);
 	a_ = client();
 }

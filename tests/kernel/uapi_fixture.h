@@ -55,6 +55,9 @@ public:
 		      const std::vector<drm_mica_sync_point> &out = {});
 	int wait(uint32_t ctx, uint64_t seqno, int64_t timeout_ns = 10'000'000'000, int32_t *error = nullptr);
 	drm_mica_ctx_query query(uint32_t ctx);
+	// This client's usage and limits (DEV_QUERY_CLIENT).
+	drm_mica_client_info usage();
+	int close_bo(uint32_t handle);
 
 	uint32_t *cmd_cpu() const { return cmd_cpu_; }
 
@@ -69,6 +72,7 @@ struct DeviceOptions {
 	uint32_t revision = MICA_REV_R2;
 	uint64_t watchdog_cycles = 0;
 	uint64_t job_timeout_ns = 0;
+	mica_um_params params{}; // the other knobs (watchdog/timeout above take precedence)
 };
 
 class UapiTest : public ::testing::Test {

@@ -110,9 +110,11 @@ TEST_F(Submit, ContextIoctls)
 	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_CTX_QUERY, &q), -ENOENT);
 	q = {};
 	q.handle = ctx_;
-	q.pad = 1;
+	q.fault_flags = 1;
 	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_CTX_QUERY, &q), -EINVAL);
-	// Every hardware slot but the kernel's can be taken, then -ENOSPC.
+	// Every hardware slot but the kernel's can be taken, then -ENOSPC (with the per-client
+	// context limit raised above the slot count).
+	ASSERT_EQ(mica_um_param_set(mdev(), "client_max_contexts", 64), 0);
 	std::vector<uint32_t> ctxs;
 	for (;;) {
 		drm_mica_ctx_create n{};

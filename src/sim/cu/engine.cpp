@@ -60,7 +60,12 @@ DispatchResult Engine::run(const DispatchState &st)
 		return invalid("workgroup too large");
 	if (st.shared_bytes > MICA_MAX_SHARED_BYTES)
 		return invalid("shared memory size too large");
-	const uint64_t total = uint64_t(st.groups[0]) * st.groups[1] * st.groups[2];
+	// A grid with more workgroups than a 64-bit index counts (x * y fits, x * y * z may not)
+	// does not wrap to a small or zero count: it runs like any endless dispatch, until the
+	// watchdog or a kill stops it.
+	uint64_t total = 0;
+	if (__builtin_mul_overflow(uint64_t(st.groups[0]) * st.groups[1], uint64_t(st.groups[2]), &total))
+		total = ~0ull;
 	DispatchResult res;
 	if (total == 0)
 		return res;

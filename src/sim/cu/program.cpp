@@ -1,8 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "program.h"
 
+#include <atomic>
 #include <cstring>
 #include <string_view>
+
+#include "../include/mica/sim/test_hooks.h"
+
+namespace mica::sim {
+namespace {
+std::atomic<FetchObserver *> g_fetch_observer{nullptr};
+} // namespace
+
+void set_fetch_observer(FetchObserver *observer) { g_fetch_observer.store(observer, std::memory_order_release); }
+} // namespace mica::sim
 
 namespace mica::sim::cu {
 
@@ -70,6 +81,9 @@ CodeSlot &CodeCache::decode(CodeSlot &slot, uint64_t pc)
 			}
 			break; // the second word is only needed for a literal; decode reports truncation
 		}
+		if (w == 0)
+			if (FetchObserver *o = g_fetch_observer.load(std::memory_order_acquire))
+				o->fetched(ctx_, program_va_, va, p);
 		std::memcpy(&words[w], p, sizeof(uint64_t));
 		nwords++;
 		if (w == 0) {

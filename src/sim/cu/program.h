@@ -47,10 +47,11 @@ struct CodePage {
 // Per-worker decode cache, valid for one dispatch (code may change between dispatches).
 class CodeCache {
 public:
-	void reset(Mmu *mmu, uint32_t ctx)
+	void reset(Mmu *mmu, uint32_t ctx, uint64_t program_va)
 	{
 		mmu_ = mmu;
 		ctx_ = ctx;
+		program_va_ = program_va;
 		pages_.clear();
 		last_page_va_ = ~0ull;
 		last_page_ = nullptr;
@@ -62,6 +63,7 @@ private:
 	CodeSlot &decode(CodeSlot &slot, uint64_t pc);
 	Mmu *mmu_ = nullptr;
 	uint32_t ctx_ = 0;
+	uint64_t program_va_ = 0; // the dispatch's entry (for the test fetch observer)
 	std::unordered_map<uint64_t, std::unique_ptr<CodePage>> pages_;
 	uint64_t last_page_va_ = ~0ull;
 	CodePage *last_page_ = nullptr;

@@ -30,7 +30,7 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx)
 	st_ = st;
 	lowpower_ = st.power_profile == MICA_PROFILE_LOWPOWER;
 	r1_ = st.revision == MICA_REV_R1;
-	code_.reset(&mmu_, st.ctx);
+	code_.reset(&mmu_, st.ctx, st.program_va);
 	for (auto &t : tlb_)
 		t.fill(TlbEntry{});
 	shared_.assign(st.shared_bytes, 0);

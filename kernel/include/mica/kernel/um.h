@@ -20,9 +20,17 @@ extern "C" {
 struct mica_device;
 struct mica_file;
 
+/* Module parameters at load time; 0 is the driver default (docs/uapi.md "Per-client limits"). */
 struct mica_um_params {
-	uint64_t watchdog_cycles;	/* 0: driver default */
-	uint64_t job_timeout_ns;	/* 0: driver default */
+	uint64_t watchdog_cycles;
+	uint64_t job_timeout_ns;
+	uint64_t client_max_contexts;
+	uint64_t client_max_vram_bytes;
+	uint64_t client_max_pt_bytes;
+	uint64_t client_max_jobs;
+	uint64_t client_max_syncs;
+	uint64_t client_max_cpu_maps;
+	uint64_t hang_ban_threshold;
 };
 
 /* The ioctl entry point, as drm_ioctl() would run it: cmd is DRM_IOCTL_MICA_*, arg the
@@ -30,8 +38,15 @@ struct mica_um_params {
 int mica_um_ioctl(struct mica_file *file, unsigned long cmd, void *arg);
 int mica_um_open(struct mica_device *mdev, struct mica_file **file);
 void mica_um_close(struct mica_file *file);
-/* mmap(2) of offset (from BO_MMAP_OFFSET) for size bytes; *cpu receives the mapping. */
+/* mmap(2) of offset (from BO_MMAP_OFFSET) for size bytes; *cpu receives the mapping, which
+ * keeps the BO's memory alive (also after BO_CLOSE) until mica_um_munmap or close. */
 int mica_um_mmap(struct mica_file *file, uint64_t offset, uint64_t size, void **cpu);
+/* munmap(2) of exactly a mapping mica_um_mmap returned: 0, or -EINVAL if it is not one. */
+int mica_um_munmap(struct mica_file *file, void *cpu, uint64_t size);
+/* /sys/module/mica/parameters/<name>: the per-client limits and hang_ban_threshold (names as
+ * in struct mica_um_params). -ENOENT unknown name, -EINVAL zero. Later requests see the value. */
+int mica_um_param_set(struct mica_device *mdev, const char *name, uint64_t value);
+int mica_um_param_get(struct mica_device *mdev, const char *name, uint64_t *value);
 /* dmesg: the newest part of the driver log that fits in buf (NUL-terminated). */
 size_t mica_um_log_read(struct mica_device *mdev, char *buf, size_t len);
 /* /sys/.../power_profile */
@@ -40,6 +55,8 @@ uint32_t mica_um_power_profile_show(struct mica_device *mdev);
 /* /sys/kernel/debug/dri/N/gpu_recover: reset the CP now; the oldest job in the ring is guilty,
  * every other job in it is resubmitted and its context reported INNOCENT. */
 void mica_um_debugfs_gpu_recover(struct mica_device *mdev);
+/* How many WARN_ON()s fired in this process (a kernel invariant broke): tests assert 0. */
+unsigned long mica_um_warnings(void);
 
 #ifdef __cplusplus
 }

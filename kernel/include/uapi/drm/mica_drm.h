@@ -69,6 +69,8 @@ enum drm_mica_dev_query_type {
 	DRM_MICA_DEV_QUERY_INFO = 0,
 	/** __u64 array indexed by enum drm_mica_reject_reason: how often each was seen */
 	DRM_MICA_DEV_QUERY_REJECT_COUNTS = 1,
+	/** struct drm_mica_client_info: this file's usage and limits */
+	DRM_MICA_DEV_QUERY_CLIENT = 2,
 };
 
 /*
@@ -100,6 +102,30 @@ struct drm_mica_dev_info {
 	__u64 max_shader_size;
 	__u64 watchdog_cycles;	/* device watchdog per dispatch / WAIT_MEM */
 	__u64 job_timeout_ns;	/* kernel-side timeout after which a job's context is killed */
+};
+
+/*
+ * Per-client usage and the administrator's limits (docs/uapi.md "Per-client limits"). VRAM
+ * counts the BOs the client created, the kernel copies of its queued command streams and its
+ * page tables; a shared BO stays charged to its creator.
+ */
+struct drm_mica_client_info {
+	__u64 vram_bytes;
+	__u64 vram_limit;
+	__u64 pt_bytes;		/* page tables (included in vram_bytes) */
+	__u64 pt_limit;
+	__u32 contexts;
+	__u32 contexts_limit;
+	__u32 jobs;		/* submitted, not yet retired */
+	__u32 jobs_limit;
+	__u32 syncs;
+	__u32 syncs_limit;
+	__u32 cpu_maps;
+	__u32 cpu_maps_limit;
+	__u32 hangs;		/* contexts of this client that hung (watchdog, timeout) */
+	__u32 hang_ban_threshold;
+	__u32 banned;		/* 1: CTX_CREATE and SUBMIT fail with -EIO */
+	__u32 pad;
 };
 
 /* ---- buffer objects ----------------------------------------------------------------------- */
@@ -212,6 +238,11 @@ enum drm_mica_ctx_status {
 	DRM_MICA_CTX_STATUS_GUILTY = 2,		/* faulted or hung: later submits fail with -ECANCELED */
 };
 
+/* fault_pc / fault_addr is a byte offset into the faulting job's command stream (flattened:
+ * CHAIN targets in place of the CHAIN packet), not a GPU VA: a fault the CP detected in a packet. */
+#define DRM_MICA_FAULT_PC_CMDSTREAM	(1u << 0)
+#define DRM_MICA_FAULT_ADDR_CMDSTREAM	(1u << 1)
+
 struct drm_mica_ctx_query {
 	__u32 handle;
 	__u32 status;		/* out: enum drm_mica_ctx_status */
@@ -220,7 +251,7 @@ struct drm_mica_ctx_query {
 	__u64 fault_addr;	/* out: faulting GPU VA */
 	__u64 fault_pc;		/* out: faulting program counter */
 	__u32 fault_access;	/* out: MICA_ACCESS_* (0 read, 1 write, 2 execute) */
-	__u32 pad;
+	__u32 fault_flags;	/* out: DRM_MICA_FAULT_* (in: must be 0) */
 	__u64 submitted_seqno;	/* out: last seqno handed out */
 	__u64 completed_seqno;	/* out: last seqno retired (successfully or not) */
 };
@@ -292,7 +323,8 @@ struct drm_mica_sync_wait {
 
 struct drm_mica_sync_query {
 	__u32 handle;
-	__u32 pad;
+	__s32 error;		/* out: 0, or the error of the first point signalled by a job that
+				 * failed (-EIO) or was cancelled (-ECANCELED); sticky */
 	__u64 value;		/* out: highest signalled point */
 };
 

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// Test-build assertion hooks of the device model. Not part of the device (a driver never sees
+// them): they let tests check properties the hardware interface cannot show, such as "the compute
+// units never execute an instruction outside a validated program" (the kernel's stateful fuzzer,
+// tests/kernel/fuzz/stateful_fuzz.cpp). Inert unless a test installs one.
+#pragma once
+
+#include <cstdint>
+
+namespace mica::sim {
+
+class FetchObserver {
+public:
+	virtual ~FetchObserver() = default;
+	// A compute unit fetched (and is about to decode) the instruction at 'va' in context 'ctx',
+	// for a dispatch whose program starts at 'program_va' (SET_PROGRAM); 'bytes' points at its
+	// first word in VRAM. Called on compute-unit threads, once per instruction address per
+	// dispatch (the model caches decoded instructions for a dispatch).
+	virtual void fetched(uint32_t ctx, uint64_t program_va, uint64_t va, const uint8_t *bytes) = 0;
+};
+
+// Installs the observer (nullptr removes it); the caller keeps it alive while installed and
+// while any dispatch that might call it runs.
+void set_fetch_observer(FetchObserver *observer);
+
+} // namespace mica::sim
