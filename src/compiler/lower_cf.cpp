@@ -178,7 +178,11 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 				bool ex[2];
 				bool reaches_stop[2];
 				for (int s = 0; s < 2; s++) {
-					uint32_t f = follow(sides[s]);
+					// The side itself first: an empty merge block (`br next`) is still the
+					// construct's exit, not the block it leads to.
+					uint32_t f = sides[s];
+					if (f != stop && !exit_kind(f, ci[s], kind[s]))
+						f = follow(f);
 					reaches_stop[s] = f == stop;
 					ex[s] = exit_kind(f, ci[s], kind[s]) && !reaches_stop[s];
 				}
