@@ -36,7 +36,7 @@ std::vector<uint32_t> glsl(const std::string &file)
 	return std::get<std::vector<uint32_t>>(spv);
 }
 
-[[maybe_unused]] std::vector<uint32_t> spvasm(const std::string &file)
+std::vector<uint32_t> spvasm(const std::string &file)
 {
 	std::string text = read_text(corpus_dir() + "/../spvasm/" + file);
 	EXPECT_FALSE(text.empty()) << file;
@@ -253,6 +253,134 @@ TEST(StructuredCf, ExitTestsOutsideTheHeaderAndReconvergenceForSubgroups)
 			acc = acc * 7u;
 		}
 		return acc + n * 100000u + 32u * 10000000u;
+	}));
+}
+
+uint32_t stepk(uint32_t k, uint32_t x)
+{
+	if ((x >> k) & 1u)
+		return k + 1u;
+	uint32_t s = k;
+	while (s < 31u && ((x >> s) & 3u) == 0u)
+		s += 2u;
+	return s + 2u;
+}
+
+TEST(StructuredCf, ContinueConstructWithBranchesAndLoop)
+{
+	run_all(glsl("continue_construct_branches.comp"), 128, 2, rnd, each([](uint32_t x) {
+		uint32_t acc = 0;
+		for (uint32_t k = 0; k < 32u; k = stepk(k, x)) {
+			acc = acc * 5u + k;
+			switch (k & 3u) {
+			case 0:
+				if (acc > 1000u) {
+					acc -= 7u;
+					break;
+				}
+				acc += 1u;
+				[[fallthrough]];
+			case 1:
+				acc ^= 3u;
+				break;
+			case 2:
+				if (x & 4u)
+					return acc;
+				break;
+			}
+		}
+		return acc + 1u;
+	}));
+}
+
+TEST(StructuredCf, ReturnsFromSwitchCasesAndLoopsInCases)
+{
+	run_all(glsl("switch_returns.comp"), 128, 2, rnd, [](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t x : a) {
+			uint32_t acc = 0, r = 0;
+			bool done = false;
+			switch (x & 7u) {
+			case 0:
+				r = 0xdeadbeefu;   // returns without writing
+				done = true;
+				break;
+			case 1:
+				for (uint32_t k = 0; k < x % 13u && !done; k++) {
+					if (k == 9u) {
+						r = 77u;
+						done = true;
+						break;
+					}
+					acc += k;
+				}
+				break;
+			case 2:
+			case 3:
+				while (acc < (x & 255u)) {
+					acc += 17u;
+					if (acc & 8u)
+						continue;
+					acc++;
+				}
+				break;
+			default:
+				acc = x;
+			}
+			o.push_back(done ? r : acc);
+		}
+		return o;
+	});
+}
+
+TEST(StructuredCf, AssemblyBreaksAndContinuesWithoutMergesSwitchExitsAndReturnInLoop)
+{
+	run_all(spvasm("cf_shapes.spvasm"), 128, 2, rnd, each([](uint32_t x) {
+		uint32_t acc = 0, k = 0;
+		for (;;) {   // loop A
+			acc += x & 7u;
+			if (k >= (x & 3u) + 5u)
+				break;
+			acc *= 3u;
+			if (!(acc & 16u))
+				acc += 5u;
+			k++;
+			if (k & 1u)
+				acc ^= k;
+			if (!(k < 10u))
+				break;
+		}
+		uint32_t y = x;
+		for (uint32_t j = 0;;) {   // loop B
+			bool leave = false;
+			switch (y & 3u) {
+			case 0:
+				acc += 1u;
+				leave = true;
+				break;
+			case 1:
+				acc += 2u;
+				break;
+			case 2:
+				acc += 3u + 100u;
+				break;
+			default:
+				acc = acc * 2u + 100u;
+			}
+			if (leave)
+				break;
+			y >>= 2;
+			if (!(++j < 8u))
+				break;
+		}
+		for (uint32_t j = 0;;) {   // loop C
+			acc += 7u;
+			if (acc > 1000u)
+				return acc;
+			if (!(++j < (x & 7u)))
+				break;
+		}
+		return acc + 10u;
 	}));
 }
 
