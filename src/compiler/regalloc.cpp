@@ -488,8 +488,9 @@ std::vector<uint32_t> spill_vgpr(Program &p, uint32_t t, const Scratch &sc, unsi
 
 // Computes this wave's scratch region and lane offset at entry (launch ABI): region index
 // r = HW_ID.CU * wave_slots_per_cu + HW_ID.WAVE_SLOT, base = s[10:11] + r * scratch_bytes * 32
-// (+ the offset bias when the slots need the negative half of the offset field).
-void scratch_prologue(Program &p, const Scratch &sc, uint32_t scratch_bytes, bool biased)
+// + spill_area (after the function-scope variables) (+ the offset bias when the slots need the
+// negative half of the offset field).
+void scratch_prologue(Program &p, const Scratch &sc, uint32_t scratch_bytes, uint32_t spill_area, bool biased)
 {
 	auto mk = [](unsigned opcode, Operand d, std::vector<Operand> ops, int64_t imm = 0) {
 		Instr i;
@@ -519,8 +520,9 @@ void scratch_prologue(Program &p, const Scratch &sc, uint32_t scratch_bytes, boo
 	pro.push_back(mk(MICA_OP_S_MUL_U32, hi, {hi, Operand::c32(MICA_WAVE_SLOTS_PER_CU)}));
 	pro.push_back(mk(MICA_OP_S_ADD_U32, lo, {lo, hi}));
 	pro.push_back(mk(MICA_OP_S_MUL_U32, lo, {lo, Operand::c32(region)}));
-	if (biased)
-		pro.push_back(mk(MICA_OP_S_ADD_U32, lo, {lo, Operand::c32((uint32_t)kOffsetBias)}));
+	// Spill slots follow the wave's function-scope variables (Program::local_bytes).
+	if (biased || spill_area)
+		pro.push_back(mk(MICA_OP_S_ADD_U32, lo, {lo, Operand::c32((uint32_t)(biased ? kOffsetBias : 0) + spill_area)}));
 	pro.push_back(mk(MICA_OP_S_MOV_B32, hi, {Operand::c32(0)}));
 	pro.push_back(mk(MICA_OP_S_ADD_U64, pair, {pair, Operand::phys(sgpr(MICA_ABI_S_SCRATCH_BASE), 2)}));
 	// isel starts every program with straight-line setup code in block 0 (loops get their own
@@ -719,8 +721,8 @@ bool register_allocate(Program &p, std::string &error)
 	if (p.temp_reg.empty() || (p.temps.size() > 1 && p.vgprs_used == 0))
 		return false;
 	error.clear();
+	p.scratch_bytes = p.local_bytes + vgpr_slots * 4;
 	if (vgpr_slots) {
-		p.scratch_bytes = vgpr_slots * 4;
 		bool biased = (int64_t)(vgpr_slots - 1) * kSlotStride > kOffsetMax;
 		if (biased)
 			for (Block &b : p.blocks)
@@ -728,8 +730,13 @@ bool register_allocate(Program &p, std::string &error)
 					if (ins.op == Op::mach && (ins.mop->format == MICA_FMT_MEM) && ins.ops.size() >= 2 &&
 					    ins.ops[1].kind == Operand::Kind::reg && ins.ops[1].reg == sc.base)
 						ins.imm -= kOffsetBias;
-		scratch_prologue(p, sc, p.scratch_bytes, biased);
+		scratch_prologue(p, sc, p.scratch_bytes, p.local_bytes * MICA_WAVE_SIZE, biased);
 	}
+	// The wave's region size is known now (isel's scratch_wave_offset left it open).
+	for (Block &b : p.blocks)
+		for (Instr &ins : b.instrs)
+			if (ins.fixup == kFixupScratchRegion)
+				ins.ops.at(1) = Operand::c32(p.scratch_bytes * MICA_WAVE_SIZE);
 	// Copies whose source and destination got the same register disappear.
 	for (Block &b : p.blocks) {
 		std::vector<Instr> kept;

@@ -68,8 +68,8 @@ void Translator::translate(const Inst &in)
 		return;
 	case Op::OpVariable:
 		need(4);
-		fail("function-scope variables that SPIRV-Tools could not promote to SSA (e.g. dynamically indexed "
-		     "local arrays) are not supported");
+		function_variable(in);
+		return;
 	case Op::OpUndef: {
 		need(3);
 		std::vector<Operand> v;

@@ -611,6 +611,7 @@ void Translator::translate_function(size_t first, size_t last)
 	}
 	for (size_t i = first + 1; i < last; i++)
 		translate(insts_[i]);
+	finish_locals();
 	initialise_shared();
 	// Phi operands may name values defined later (back edges): resolve now.
 	for (const PendingPhi &ph : phis_) {
@@ -630,6 +631,63 @@ void Translator::translate_function(size_t first, size_t last)
 	auto &entry = p_.blocks[0].instrs;
 	entry.insert(entry.begin(), prologue_.begin(), prologue_.end());
 	p_.recompute_preds();
+}
+
+// A function-scope variable SPIRV-Tools could not promote to SSA values (an array indexed at run
+// time, a struct or matrix reached through a dynamic access chain, ...): it gets a naturally
+// aligned range of the lane's scratch area. All of a function's variables come first in its first
+// block, so the area's size is final before the first access; its initialiser is stored here.
+void Translator::function_variable(const Inst &in)
+{
+	auto w = in.w;
+	const Type &pt = type(w[1]);
+	if (pt.k != Type::K::Pointer)
+		fail("OpVariable whose result type is not a pointer");
+	Var v;
+	v.sc = (uint32_t)spv::StorageClass::Function;
+	v.type = pt.elem;
+	const uint32_t a = std::max<uint32_t>(align_of(v.type), 4);
+	const uint64_t start = ((uint64_t)local_bytes_ + a - 1) / a * a;
+	const uint64_t end = start + size_of(v.type, false);
+	if (end > abi::kMaxLocalBytes)
+		fail("function-scope variables of " + std::to_string(end) + " bytes per invocation exceed the limit of " +
+		     std::to_string(abi::kMaxLocalBytes));
+	v.local_offset = (uint32_t)start;
+	local_bytes_ = (uint32_t)end;
+	vars_[w[2]] = v;
+	if (w.size() > 4) {
+		Ptr p;
+		p.var = w[2];
+		p.type = v.type;
+		store(p, v.type, val(w[4]));
+	}
+}
+
+Operand Translator::local_address_offset(const Ptr &p)
+{
+	if (local_base_.kind == Operand::Kind::none) {
+		local_base_ = p_.new_def(r64());
+		local_lane_off_ = p_.new_def(r32());
+	}
+	return p.dyn.kind == Operand::Kind::none ? local_lane_off_ : iadd(p.dyn, local_lane_off_);
+}
+
+// Defines the scratch base and the lane offset the accesses used: base = s[10:11] + this wave's
+// region (scratch_wave_offset), lane offset = lane id x the lane's area (8-byte aligned).
+void Translator::finish_locals()
+{
+	if (local_base_.kind == Operand::Kind::none)
+		return;
+	const uint32_t stride = (local_bytes_ + 7) & ~7u;
+	p_.local_bytes = stride;
+	Operand buffer = emit_prologue(IO::Op::user_data, r64(), {}, abi::kScratchBaseSgpr);
+	Operand region = emit_prologue(IO::Op::scratch_wave_offset, r32(), {});
+	Operand region64 = emit_prologue(IO::Op::zext, r64(), {region});
+	prologue_.push_back(make_instr(IO::Op::iadd, {buffer, region64}, 0, 0));
+	prologue_.back().defs.push_back(local_base_);
+	Operand lane = emit_prologue(IO::Op::lane_id, r32(), {});
+	prologue_.push_back(make_instr(IO::Op::imul, {lane, Operand::c32(stride)}, 0, 0));
+	prologue_.back().defs.push_back(local_lane_off_);
 }
 
 // Workgroup variables with an initialiser (OpConstantNull, the only one Vulkan allows) are zeroed before

@@ -52,6 +52,7 @@ struct Var {
 	uint32_t set = 0, binding = 0;
 	int builtin = -1;
 	uint32_t shared_offset = 0;
+	uint32_t local_offset = 0;     // Function: byte offset in the lane's scratch area
 };
 
 // A pointer: either symbolic (a module-scope variable + byte offset) or physical
@@ -224,7 +225,18 @@ private:
 		return it != types_.end() && it->second.k == Type::K::Pointer &&
 		       it->second.storage == (uint32_t)spv::StorageClass::PhysicalStorageBuffer;
 	}
-	bool explicit_layout(const Ptr &p) { return p.phys || vars_[p.var].sc != (uint32_t)spv::StorageClass::Workgroup; }
+	bool explicit_layout(const Ptr &p)
+	{
+		return p.phys || (vars_[p.var].sc != (uint32_t)spv::StorageClass::Workgroup &&
+		                  vars_[p.var].sc != (uint32_t)spv::StorageClass::Function);
+	}
+	// Function-scope variables SPIRV-Tools could not promote (run-time indexed arrays, ...) live in
+	// the lane's part of the wave's scratch region (spirv_to_ir.cpp, docs/compiler.md).
+	uint32_t local_bytes_ = 0;
+	Operand local_base_, local_lane_off_;   // scratch base (uniform), lane * local stride
+	void function_variable(const Inst &in);
+	Operand local_address_offset(const Ptr &p);   // the lane's offset plus the pointer's dynamic part
+	void finish_locals();
 	Operand phys_address(const Ptr &p, bool with_const_off);
 	Operand in_bounds(const Ptr &p, uint32_t end);
 	Operand desc_table();

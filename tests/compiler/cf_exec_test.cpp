@@ -8,6 +8,7 @@
 
 #include <spirv-tools/libspirv.hpp>
 
+#include <cmath>
 #include <functional>
 
 #include "exec_harness.h"
@@ -381,6 +382,68 @@ TEST(StructuredCf, AssemblyBreaksAndContinuesWithoutMergesSwitchExitsAndReturnIn
 				break;
 		}
 		return acc + 10u;
+	}));
+}
+
+// ---- function-scope memory (locals SPIRV-Tools cannot promote live in the lane's scratch area)
+
+TEST(FunctionMemory, LocalArrayIndexedAtRunTimeInPerLaneLoop)
+{
+	run_all(glsl("local_histogram.comp"), 128, 2, rnd, each([](uint32_t x) {
+		uint32_t h[16] = {};
+		for (uint32_t k = 0; k < (x & 63u); k++) {
+			uint32_t v = (x >> (k & 15u)) ^ (k * 2654435761u);
+			h[v & 15u] += k;
+		}
+		uint32_t acc = 0;
+		for (uint32_t k = 0; k < 16; k++)
+			acc = acc * 31u + h[k];
+		return acc;
+	}));
+}
+
+TEST(FunctionMemory, StructInoutAndOutParametersAndFrexp)
+{
+	run_all(glsl("local_struct_inout.comp"), 128, 2, rnd, each([](uint32_t x) {
+		uint32_t v[4] = {x, x + 1u, x + 2u, x + 3u}, acc = 0;
+		for (uint32_t k = 0; k < (x & 31u); k++) {
+			uint32_t kk = x >> (k & 7u);
+			uint32_t old = v[kk & 3u];
+			v[kk & 3u] = old * 3u + kk;
+			acc += old;
+		}
+		int e;
+		float m = std::frexp((float)(x & 4095u) + 1.0f, &e);
+		return acc + v[x & 3u] + (uint32_t)e * 65536u + (uint32_t)(m * 1024.0f) * 4096u;
+	}));
+}
+
+TEST(FunctionMemory, LargeLocalArrayMatrixAndVectorWrittenAtRunTimeIndices)
+{
+	run_all(glsl("local_big_array_matrix.comp"), 128, 2, rnd, each([](uint32_t x) {
+		uint32_t big[200];
+		for (uint32_t k = 0; k < 200; k++)
+			big[k] = k * x;
+		for (uint32_t k = 0; k < (x & 255u); k++)
+			big[(k * 7u + x) % 200u] ^= k;
+		float m[4][4] = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};   // m[column][row]
+		float v[4];
+		for (float &c : v)
+			c = (float)(x & 7u);
+		for (uint32_t k = 0; k < (x & 3u); k++) {
+			m[k & 3u][(k + 1u) & 3u] = (float)(k + 1u);
+			v[k] += 1.0f;
+		}
+		uint32_t acc = 0;
+		for (uint32_t k = 0; k < 200; k += 7)
+			acc += big[k];
+		float r[4];
+		for (int row = 0; row < 4; row++) {
+			r[row] = 0;
+			for (int c = 0; c < 4; c++)
+				r[row] += m[c][row] * v[c];
+		}
+		return acc + (uint32_t)(r[0] + 2.0f * r[1] + 4.0f * r[2] + 8.0f * r[3]);
 	}));
 }
 
