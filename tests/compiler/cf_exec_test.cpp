@@ -447,4 +447,98 @@ TEST(FunctionMemory, LargeLocalArrayMatrixAndVectorWrittenAtRunTimeIndices)
 	}));
 }
 
+TEST(FunctionMemory, LocalsOfEveryWidthConstantTableStructArrayAndPrivateArray)
+{
+	run_all(glsl("local_types.comp"), 128, 2, rnd, each([](uint32_t x) {
+		const uint32_t lut[8] = {3, 1, 4, 1, 5, 9, 2, 6};
+		uint64_t w[6];
+		double d[5];
+		uint8_t b[10];
+		bool f[7];
+		struct P {
+			float pos[3];
+			uint32_t id;
+		} ps[4];
+		uint32_t priv[12];
+		for (uint32_t k = 0; k < 6; k++)
+			w[k] = (uint64_t)x << (k * 5u);
+		for (uint32_t k = 0; k < 5; k++)
+			d[k] = k * 0.5;
+		for (uint32_t k = 0; k < 10; k++)
+			b[k] = (uint8_t)(x >> k);
+		for (uint32_t k = 0; k < 7; k++)
+			f[k] = (x >> k) & 1u;
+		for (uint32_t k = 0; k < 4; k++)
+			ps[k] = {{(float)k, (float)(x & 15u), 1.0f}, k * 10u};
+		for (uint32_t k = 0; k < 12; k++)
+			priv[k] = k ^ x;
+		uint32_t acc = 0;
+		for (uint32_t k = 0; k < (x & 15u); k++) {
+			uint32_t j = (x >> k) & 7u;
+			acc += lut[j];
+			w[j % 6u] += (uint64_t)k << 33;
+			d[j % 5u] += 1.25;
+			b[(j + k) % 10u] = (uint8_t)(b[(j + k) % 10u] + 200u);
+			f[j % 7u] = !f[j % 7u];
+			ps[j & 3u].pos[k % 3u] += 2.0f;
+			ps[j & 3u].id += 1u;
+			priv[(j * 3u + k) % 12u] += 1u;
+		}
+		uint32_t sel = x % 6u;
+		acc += (uint32_t)(w[sel] >> 32) + (uint32_t)w[sel];
+		acc += (uint32_t)(d[x % 5u] * 4.0);
+		acc += (uint32_t)b[x % 10u] * 7u;
+		acc += f[x % 7u] ? 1000u : 0u;
+		const P &q = ps[x & 3u];
+		acc += (uint32_t)(q.pos[0] + q.pos[1] * 3.0f + q.pos[2] * 5.0f) + q.id;
+		acc += priv[x % 12u];
+		return acc;
+	}));
+}
+
+// Locals in scratch and VGPR spills together: the spill slots follow the lanes' local areas in
+// the wave's region. 280 values live across a run-time loop that also updates a local array at
+// run-time indices (the shader is generated: GLSL has no loops in its preprocessor).
+TEST(FunctionMemory, LocalsAndVgprSpillsShareTheScratchRegion)
+{
+	constexpr uint32_t kValues = 280;
+	std::string src = "#version 450\nlayout(local_size_x = 64) in;\n"
+	                  "layout(set = 0, binding = 0) readonly buffer In { uint a[]; };\n"
+	                  "layout(set = 0, binding = 1) buffer Out { uint o[]; };\n"
+	                  "void main() {\n uint i = gl_GlobalInvocationID.x;\n uint x = a[i];\n uint h[32];\n"
+	                  " for (uint k = 0u; k < 32u; k++) h[k] = k;\n";
+	for (uint32_t k = 0; k < kValues; k++)
+		src += " uint t" + std::to_string(k) + " = a[(i + " + std::to_string(k) + "u) & 127u] * " + std::to_string(k + 1) + "u;\n";
+	src += " uint acc = x;\n for (uint r = 0u; r < (x & 3u) + 1u; r++) {\n";
+	for (uint32_t k = 0; k < kValues; k++)
+		src += "  acc = acc * 31u + (t" + std::to_string(k) + " ^ r);\n";
+	src += "  h[acc & 31u] += r + 1u;\n }\n o[i] = acc + h[x & 31u] * 7u + h[(x >> 5) & 31u];\n}\n";
+	auto spv = glsl_to_spirv(src, "locals_and_spills.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
+	const auto words = std::get<std::vector<uint32_t>>(spv);
+	auto res = compile_spirv(words, Options{});
+	ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+	const CompileResult &cr = std::get<CompileResult>(res);
+	EXPECT_GT(cr.stats.spills, 0u);
+	EXPECT_GT(cr.binary.entries.at(0).scratch_bytes, 32u * 4u);   // the local array and the spill slots
+	run_all(words, 128, 2, rnd, [&](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t i = 0; i < a.size(); i++) {
+			uint32_t x = a[i], h[32], t[kValues];
+			for (uint32_t k = 0; k < 32; k++)
+				h[k] = k;
+			for (uint32_t k = 0; k < kValues; k++)
+				t[k] = a[(i + k) & 127u] * (k + 1);
+			uint32_t acc = x;
+			for (uint32_t r = 0; r < (x & 3u) + 1u; r++) {
+				for (uint32_t k = 0; k < kValues; k++)
+					acc = acc * 31u + (t[k] ^ r);
+				h[acc & 31u] += r + 1u;
+			}
+			o.push_back(acc + h[x & 31u] * 7u + h[(x >> 5) & 31u]);
+		}
+		return o;
+	});
+}
+
 } // namespace
