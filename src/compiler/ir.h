@@ -108,6 +108,7 @@ struct Program {
 	uint32_t shared_bytes = 0;
 	uint32_t revision = 2, power_profile = 0;
 	uint32_t vgprs_used = 0, sgprs_used = 0, spills = 0;
+	uint32_t rematerialised = 0;           // VGPR values recomputed at their uses instead of spilled
 	uint32_t scratch_bytes = 0;            // scratch per lane (launch ABI s[10:11]): local_bytes + VGPR spills
 	// Function-scope variables kept in memory (not promoted to registers), bytes per lane: lane l
 	// of a wave owns [l * local_bytes, (l + 1) * local_bytes) at the start of the wave's scratch

@@ -496,49 +496,107 @@ TEST(FunctionMemory, LocalsOfEveryWidthConstantTableStructArrayAndPrivateArray)
 	}));
 }
 
-// Locals in scratch and VGPR spills together: the spill slots follow the lanes' local areas in
-// the wave's region. 280 values live across a run-time loop that also updates a local array at
-// run-time indices (the shader is generated: GLSL has no loops in its preprocessor).
-TEST(FunctionMemory, LocalsAndVgprSpillsShareTheScratchRegion)
+// Register-pressure shaders (generated: GLSL has no loops in its preprocessor). Each phase keeps
+// 'values' per-lane values live across a loop with a per-lane trip count; with 'local', a local
+// array is also updated at run-time indices in the loops (scratch for locals and spills together).
+struct Pressure {
+	std::vector<uint32_t> phases;   // values per phase
+	bool local = false;
+};
+
+std::string pressure_glsl(const Pressure &pr)
 {
-	constexpr uint32_t kValues = 280;
 	std::string src = "#version 450\nlayout(local_size_x = 64) in;\n"
 	                  "layout(set = 0, binding = 0) readonly buffer In { uint a[]; };\n"
 	                  "layout(set = 0, binding = 1) buffer Out { uint o[]; };\n"
-	                  "void main() {\n uint i = gl_GlobalInvocationID.x;\n uint x = a[i];\n uint h[32];\n"
-	                  " for (uint k = 0u; k < 32u; k++) h[k] = k;\n";
-	for (uint32_t k = 0; k < kValues; k++)
-		src += " uint t" + std::to_string(k) + " = a[(i + " + std::to_string(k) + "u) & 127u] * " + std::to_string(k + 1) + "u;\n";
-	src += " uint acc = x;\n for (uint r = 0u; r < (x & 3u) + 1u; r++) {\n";
-	for (uint32_t k = 0; k < kValues; k++)
-		src += "  acc = acc * 31u + (t" + std::to_string(k) + " ^ r);\n";
-	src += "  h[acc & 31u] += r + 1u;\n }\n o[i] = acc + h[x & 31u] * 7u + h[(x >> 5) & 31u];\n}\n";
-	auto spv = glsl_to_spirv(src, "locals_and_spills.comp");
-	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
+	                  "void main() {\n uint i = gl_GlobalInvocationID.x;\n uint x = a[i];\n uint acc = x;\n";
+	if (pr.local)
+		src += " uint h[32];\n for (uint k = 0u; k < 32u; k++) h[k] = k;\n";
+	for (size_t ph = 0; ph < pr.phases.size(); ph++) {
+		const std::string P = "p" + std::to_string(ph) + "_";
+		for (uint32_t k = 0; k < pr.phases[ph]; k++)
+			src += " uint " + P + std::to_string(k) + " = a[(i + acc + " + std::to_string(k) + "u) & 127u] * " +
+			       std::to_string(k + 1 + ph) + "u;\n";
+		src += " for (uint r = 0u; r < (x & 3u) + 1u; r++) {\n";
+		for (uint32_t k = 0; k < pr.phases[ph]; k++)
+			src += "  acc = acc * 31u + (" + P + std::to_string(k) + " ^ r);\n";
+		if (pr.local)
+			src += "  h[acc & 31u] += r + 1u;\n";
+		src += " }\n";
+	}
+	src += pr.local ? " o[i] = acc + h[x & 31u] * 7u + h[(x >> 5) & 31u];\n}\n" : " o[i] = acc;\n}\n";
+	return src;
+}
+
+std::vector<uint32_t> pressure_reference(const Pressure &pr, const std::vector<uint32_t> &a)
+{
+	std::vector<uint32_t> o;
+	for (uint32_t i = 0; i < a.size(); i++) {
+		uint32_t x = a[i], acc = x, h[32];
+		for (uint32_t k = 0; k < 32; k++)
+			h[k] = k;
+		for (size_t ph = 0; ph < pr.phases.size(); ph++) {
+			std::vector<uint32_t> t(pr.phases[ph]);
+			for (uint32_t k = 0; k < t.size(); k++)
+				t[k] = a[(i + acc + k) & 127u] * (uint32_t)(k + 1 + ph);
+			for (uint32_t r = 0; r < (x & 3u) + 1u; r++) {
+				for (uint32_t v : t)
+					acc = acc * 31u + (v ^ r);
+				if (pr.local)
+					h[acc & 31u] += r + 1u;
+			}
+		}
+		o.push_back(pr.local ? acc + h[x & 31u] * 7u + h[(x >> 5) & 31u] : acc);
+	}
+	return o;
+}
+
+// Compiles the shader at -O2 (r2/perf), returns its result for the caller's checks, and runs it
+// everywhere against the reference.
+CompileResult run_pressure(const Pressure &pr)
+{
+	auto spv = glsl_to_spirv(pressure_glsl(pr), "pressure.comp");
+	EXPECT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
+	if (!std::holds_alternative<std::vector<uint32_t>>(spv))
+		return {};
 	const auto words = std::get<std::vector<uint32_t>>(spv);
 	auto res = compile_spirv(words, Options{});
-	ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
-	const CompileResult &cr = std::get<CompileResult>(res);
-	EXPECT_GT(cr.stats.spills, 0u);
-	EXPECT_GT(cr.binary.entries.at(0).scratch_bytes, 32u * 4u);   // the local array and the spill slots
-	run_all(words, 128, 2, rnd, [&](const std::vector<uint32_t> &a) {
-		std::vector<uint32_t> o;
-		for (uint32_t i = 0; i < a.size(); i++) {
-			uint32_t x = a[i], h[32], t[kValues];
-			for (uint32_t k = 0; k < 32; k++)
-				h[k] = k;
-			for (uint32_t k = 0; k < kValues; k++)
-				t[k] = a[(i + k) & 127u] * (k + 1);
-			uint32_t acc = x;
-			for (uint32_t r = 0; r < (x & 3u) + 1u; r++) {
-				for (uint32_t k = 0; k < kValues; k++)
-					acc = acc * 31u + (t[k] ^ r);
-				h[acc & 31u] += r + 1u;
-			}
-			o.push_back(acc + h[x & 31u] * 7u + h[(x >> 5) & 31u]);
-		}
-		return o;
-	});
+	EXPECT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+	if (!std::holds_alternative<CompileResult>(res))
+		return {};
+	run_all(words, 128, 2, rnd, [&](const std::vector<uint32_t> &a) { return pressure_reference(pr, a); });
+	return std::get<CompileResult>(res);
+}
+
+// Locals in scratch and VGPR spills together: the spill slots follow the lanes' local areas in
+// the wave's region.
+TEST(FunctionMemory, LocalsAndVgprSpillsShareTheScratchRegion)
+{
+	CompileResult r = run_pressure({{280}, true});
+	EXPECT_GT(r.stats.spills, 0u);
+	EXPECT_GT(r.binary.entries.at(0).scratch_bytes, 32u * 4u + 4u);   // the local array and spill slots
+}
+
+// ---- register pressure
+
+// More than 512 spilled dwords per lane (the reach of the MEM offset field from one base): slots
+// beyond the first 64 KiB window add the window to the lane offset.
+TEST(RegisterPressure, SpillsBeyondTheOffsetFieldsReach)
+{
+	CompileResult r = run_pressure({{900}});
+	EXPECT_GT(r.binary.entries.at(0).scratch_bytes, 512u * 4u);
+	printf("900 live values: %u spills, %u scratch bytes per lane, %u instructions\n", r.stats.spills,
+	       r.binary.entries.at(0).scratch_bytes, r.stats.instructions);
+}
+
+// Two phases whose values are never live together: their spilled values share slots.
+TEST(RegisterPressure, SpilledValuesThatDoNotInterfereShareSlots)
+{
+	CompileResult r = run_pressure({{330, 330}});
+	EXPECT_GT(r.stats.spills, 0u);
+	EXPECT_LT(r.binary.entries.at(0).scratch_bytes, r.stats.spills * 4u * 3u / 4u);
+	printf("2 x 330 live values: %u spills in %u scratch bytes per lane\n", r.stats.spills,
+	       r.binary.entries.at(0).scratch_bytes);
 }
 
 } // namespace
