@@ -152,6 +152,26 @@ uint32_t Translator::matrix_layout_type(uint32_t type_id, uint32_t stride, bool 
 	return id;
 }
 
+// Whether a value of this type would have more scalars than a value may (leaf_count's limit).
+bool Translator::too_large_for_value(uint32_t type_id)
+{
+	std::function<uint64_t(uint32_t)> count = [&](uint32_t id) -> uint64_t {
+		const Type &t = type(id);
+		switch (t.k) {
+		case Type::K::Vector: return t.count;
+		case Type::K::Array: return (uint64_t)t.count * count(t.elem);
+		case Type::K::Struct: {
+			uint64_t n = 0;
+			for (uint32_t m : t.members)
+				n += count(m);
+			return n;
+		}
+		default: return 1;
+		}
+	};
+	return count(type_id) > 4096;
+}
+
 uint32_t Translator::leaf_count(uint32_t type_id)
 {
 	const Type &t = type(type_id);
@@ -494,6 +514,13 @@ void Translator::run(const std::string &entry_name)
 			need(3);
 			if (in_fn)
 				break;   // function-level OpUndef handled in translate()
+			if ((Op)in.op == Op::OpConstantNull) {
+				null_constants_.insert(w[2]);
+				// A null aggregate too large to be a value (a big shared array's zero initialiser)
+				// is only ever an initialiser: initialise_shared() zeroes memory without it.
+				if (too_large_for_value(w[1]))
+					break;
+			}
 			uint32_t n = leaf_count(w[1]);
 			std::vector<Operand> v;
 			std::vector<Leaf> l;
@@ -698,38 +725,69 @@ void Translator::initialise_shared()
 {
 	if (shared_inits_.empty())
 		return;
-	std::vector<Instr> body = std::move(p_.blocks[0].instrs);
-	p_.blocks[0].instrs.clear();
+	// The entry block's code moves to a new block that runs after the zeroing (which may loop);
+	// phis name blocks through labels_, resolved after this.
+	const uint32_t body = (uint32_t)p_.blocks.size();
+	p_.blocks.push_back(std::move(p_.blocks[0]));
+	p_.blocks[0] = Block{};
+	for (auto &[label, block] : labels_)
+		if (block == 0)
+			block = body;
 	const uint32_t saved_cur = cur_;
 	cur_ = 0;
 	const uint32_t invocations = wg_[0] * wg_[1] * wg_[2];
 	const Operand byte_index = imul(local_invocation_index(), Operand::c32(4));
+	auto new_block = [&]() {
+		p_.blocks.emplace_back();
+		return (uint32_t)p_.blocks.size() - 1;
+	};
+	auto branch = [&](uint32_t to) { emit_void(IO::Op::br, {Operand::block(to)}); };
 	for (auto [var_id, init_id] : shared_inits_) {
 		const Var &v = vars_.at(var_id);
-		const auto &value = val(init_id);
-		std::vector<Leaf> ls;
-		leaves(v.type, false, 0, ls);
-		if (ls.size() != value.size())
-			fail("Workgroup variable initialiser does not match the variable's type");
 		// Vulkan allows only OpConstantNull here (VUID-StandaloneSpirv-OpVariable-04734).
-		if (!std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; }))
-			fail("Workgroup variable initialisers other than OpConstantNull are not supported");
+		if (!null_constants_.count(init_id)) {
+			const auto &value = val(init_id);
+			if (!std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; }))
+				fail("Workgroup variable initialisers other than OpConstantNull are not supported");
+		}
 		const uint32_t dwords = (size_of(v.type, false) + 3) / 4;
 		const uint32_t rounds = (dwords + invocations - 1) / invocations;
-		if (rounds > 256)
-			fail("zero-initialising a " + std::to_string(dwords * 4) + "-byte Workgroup variable with " +
-			     std::to_string(invocations) + " invocations needs more than 256 stores per invocation");
-		for (uint32_t k = 0; k < rounds; k++) {
-			Operand off = iadd(byte_index, Operand::c32(k * invocations * 4));
-			if ((uint64_t)(k + 1) * invocations > dwords)
-				off = emit(IO::Op::umin, r32(), {off, Operand::c32((dwords - 1) * 4)});
-			emit_void(IO::Op::store_shared, {off, Operand::c32(0)}, v.shared_offset, 4);
+		if (rounds <= kZeroUnrolledRounds) {
+			for (uint32_t k = 0; k < rounds; k++) {
+				Operand off = iadd(byte_index, Operand::c32(k * invocations * 4));
+				if ((uint64_t)(k + 1) * invocations > dwords)
+					off = emit(IO::Op::umin, r32(), {off, Operand::c32((dwords - 1) * 4)});
+				emit_void(IO::Op::store_shared, {off, Operand::c32(0)}, v.shared_offset, 4);
+			}
+			continue;
 		}
+		// A loop: for (off = index * 4; off < size; off += invocations * 4) store 0.
+		const uint32_t pre = cur_, header = new_block(), store = new_block(), cont = new_block(), merge = new_block();
+		branch(header);
+		cur_ = header;
+		Block &h = p_.blocks[header];
+		h.merge = Block::Merge::loop;
+		h.merge_block = merge;
+		h.continue_block = cont;
+		Operand off = p_.new_def(r32()), next = p_.new_def(r32());
+		Instr phi = make_instr(IO::Op::phi, {byte_index, Operand::block(pre), next, Operand::block(cont)}, 0, 0);
+		phi.defs.push_back(off);
+		p_.blocks[header].instrs.push_back(std::move(phi));
+		Operand more = emit(IO::Op::ult, rbool(), {off, Operand::c32(dwords * 4)});
+		emit_void(IO::Op::cbr, {more, Operand::block(store), Operand::block(merge)});
+		cur_ = store;
+		emit_void(IO::Op::store_shared, {off, Operand::c32(0)}, v.shared_offset, 4);
+		branch(cont);
+		cur_ = cont;
+		Instr add = make_instr(IO::Op::iadd, {off, Operand::c32(invocations * 4)}, 0, 0);
+		add.defs.push_back(next);
+		p_.blocks[cont].instrs.push_back(std::move(add));
+		branch(header);
+		cur_ = merge;
 	}
 	emit_void(IO::Op::memory_barrier, {}, MICA_SCOPE_WORKGROUP);
 	emit_void(IO::Op::barrier, {});
-	auto &entry = p_.blocks[0].instrs;
-	entry.insert(entry.end(), std::make_move_iterator(body.begin()), std::make_move_iterator(body.end()));
+	branch(body);
 	cur_ = saved_cur;
 }
 

@@ -17,6 +17,7 @@
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "spirv_names.h"
 #include "spirv_to_ir.h"
@@ -103,6 +104,9 @@ private:
 	std::vector<PendingPhi> phis_;
 	std::vector<std::pair<uint32_t, uint32_t>> shared_inits_;   // Workgroup variable, initialiser
 	void initialise_shared();
+	static constexpr uint32_t kZeroUnrolledRounds = 8;   // more stores per invocation: a loop
+	std::unordered_set<uint32_t> null_constants_;        // OpConstantNull ids
+	bool too_large_for_value(uint32_t type_id);
 
 	[[noreturn]] void fail(const std::string &m) { throw Fail{m}; }
 

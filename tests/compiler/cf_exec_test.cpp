@@ -599,4 +599,29 @@ TEST(RegisterPressure, SpilledValuesThatDoNotInterfereShareSlots)
 	       r.binary.entries.at(0).scratch_bytes);
 }
 
+// ---- zero-initialised workgroup memory of any size
+
+TEST(WorkgroupMemory, ZeroInitialisedArraysOfAnySize)
+{
+	run_all(glsl("shared_zero_large.comp"), 128, 2, rnd, [](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t g = 0; g < a.size() / 64; g++) {
+			std::vector<uint32_t> big(14000, 0), mid(1400, 0);
+			big[13999] += 7;
+			mid[699 * 2 + 1] += 3;
+			for (uint32_t i = 0; i < 64; i++)
+				big[i * 200] += i;
+			for (uint32_t i = 0; i < 64; i++) {
+				uint32_t acc = 0;
+				for (uint32_t k = i; k < 14000; k += 64)
+					acc += big[k] * (k + 1);
+				for (uint32_t k = i; k < 700; k += 64)
+					acc += mid[2 * k] + mid[2 * k + 1] * 5;
+				o.push_back(acc);
+			}
+		}
+		return o;
+	});
+}
+
 } // namespace
