@@ -75,6 +75,26 @@ void Translator::check_capability(uint32_t cap)
 	}
 }
 
+// " (at SPIR-V instruction OpFoo %id \"name\")" for the instruction being translated, or "".
+std::string Translator::where() const
+{
+	if (!at_)
+		return "";
+	const Inst &in = *at_;
+	std::string s = " (at SPIR-V instruction " + spirv_named(spirv_opcode_name(in.op), in.op);
+	bool has_type = false, has_result = false;
+	spv::HasResultAndType((Op)in.op, &has_result, &has_type);
+	const size_t id_word = has_type ? 2 : 1;
+	if (has_result && in.w.size() > id_word) {
+		const uint32_t id = in.w[id_word];
+		s += " %" + std::to_string(id);
+		auto n = names_.find(id);
+		if (n != names_.end())
+			s += " \"" + n->second + "\"";
+	}
+	return s + ")";
+}
+
 } // namespace mica::compiler::spirv_detail
 
 namespace mica::compiler {
@@ -326,6 +346,7 @@ void Translator::run(const std::string &entry_name)
 	// Pass 1: module-level information.
 	for (size_t idx = 0; idx < insts_.size(); idx++) {
 		const Inst &in = insts_[idx];
+		at_ = &in;
 		auto w = in.w;
 		auto need = [&](size_t n) {
 			if (w.size() < n)
@@ -333,6 +354,10 @@ void Translator::run(const std::string &entry_name)
 		};
 		switch ((Op)in.op) {
 		case Op::OpCapability: need(2); check_capability(w[1]); break;
+		case Op::OpName:
+			if (w.size() > 2)
+				names_[w[1]] = str(w, 2);
+			break;
 		case Op::OpExtInstImport:
 			need(3);
 			if (str(w, 2) == "GLSL.std.450")
@@ -636,8 +661,11 @@ void Translator::translate_function(size_t first, size_t last)
 		if (insts_[i].op == (uint16_t)Op::OpFunctionParameter)
 			fail("entry point with parameters");
 	}
-	for (size_t i = first + 1; i < last; i++)
+	for (size_t i = first + 1; i < last; i++) {
+		at_ = &insts_[i];
 		translate(insts_[i]);
+	}
+	at_ = nullptr;
 	finish_locals();
 	initialise_shared();
 	// Phi operands may name values defined later (back edges): resolve now.
@@ -825,11 +853,13 @@ namespace mica::compiler {
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
                  std::string &error, bool robust_buffer_access)
 {
+	spirv_detail::Translator t(words, out, robust_buffer_access);
 	try {
-		spirv_detail::Translator t(words, out, robust_buffer_access);
 		t.run(entry_point);
 	} catch (const spirv_detail::Fail &f) {
-		error = f.msg;
+		// Diagnosable: the instruction the translation stopped at (ids of the canonicalised module,
+		// which keeps the ids of the instructions it does not remove).
+		error = f.msg + t.where();
 		return false;
 	} catch (const std::out_of_range &) {
 		error = "SPIR-V refers to an undefined id";

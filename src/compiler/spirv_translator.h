@@ -109,6 +109,10 @@ private:
 	bool too_large_for_value(uint32_t type_id);
 
 	[[noreturn]] void fail(const std::string &m) { throw Fail{m}; }
+public:
+	std::string where() const;   // the instruction being translated, for error messages
+private:
+	std::unordered_map<uint32_t, std::string> names_;   // OpName
 
 	// ---- module level ----
 	struct Inst {
@@ -116,6 +120,7 @@ private:
 		std::span<const uint32_t> w;   // w[0] is the header word
 	};
 	std::vector<Inst> insts_;
+	const Inst *at_ = nullptr;   // being translated (where())
 	void split();
 	std::string str(std::span<const uint32_t> w, size_t first);
 	void check_capability(uint32_t cap);

@@ -624,4 +624,28 @@ TEST(WorkgroupMemory, ZeroInitialisedArraysOfAnySize)
 	});
 }
 
+// ---- diagnosable failures: the message names the SPIR-V instruction (opcode, result id, name)
+
+std::string compile_error(const std::string &glsl_src)
+{
+	auto spv = glsl_to_spirv(glsl_src, "diag.comp");
+	if (!std::holds_alternative<std::vector<uint32_t>>(spv))
+		return "glslang: " + std::get<CompileError>(spv).message;
+	auto res = compile_spirv(std::get<std::vector<uint32_t>>(spv), Options{});
+	return std::holds_alternative<CompileError>(res) ? std::get<CompileError>(res).message : "compiled";
+}
+
+TEST(Diagnostics, RefusalsNameTheSpirvInstruction)
+{
+	const std::string head = "#version 450\nlayout(local_size_x = 64) in;\n";
+	std::string m = compile_error(head + "layout(set = 0, binding = 0) buffer B { uint x[]; } bufs[2];\n"
+	                                     "void main() { bufs[gl_GlobalInvocationID.x & 1u].x[0] = 1u; }\n");
+	EXPECT_NE(m.find("arrays of buffer descriptors"), std::string::npos) << m;
+	EXPECT_NE(m.find("at SPIR-V instruction OpVariable %"), std::string::npos) << m;
+	EXPECT_NE(m.find("\"bufs\""), std::string::npos) << m;
+	m = compile_error(head + "layout(set = 0, binding = 0, r32f) uniform image2D img;\n"
+	                         "void main() { imageStore(img, ivec2(gl_GlobalInvocationID.xy), vec4(1.0)); }\n");
+	EXPECT_NE(m.find("at SPIR-V instruction OpTypeImage %"), std::string::npos) << m;
+}
+
 } // namespace
