@@ -40,9 +40,28 @@ void Isel::run()
 		if (out_.temps[t].bank == Bank::undecided)
 			out_.temps[t].bank = out_.temps[t].is_bool ? Bank::sbool : Bank::sgpr;
 	new_block();
+	// More than one return (OpUnreachable blocks, returns SPIRV-Tools' merge-return left): the lanes
+	// of each leave every construct like a break out of all of them, and a root mask keeps them
+	// out of the selections they were in; the program ends after the last lanes left.
+	size_t rets = 0;
+	for (const Block &b : mid_.blocks)
+		rets += !b.instrs.empty() && b.instrs.back().op == Op::ret;
+	if (rets > 1) {
+		Ctx root;
+		root.k = Ctx::K::sw;   // merge kNone: no branch targets it
+		root.active = tmp(Bank::mask);
+		emit(MICA_OP_S_MOV_B32, root.active, {exec()});
+		ctx_.push_back(root);
+		root_ = true;
+	}
 	RegionOut ends;
 	if (region(0, kNone, ends) != End::exited)
 		fail("internal error: program does not end in a return");
+	if (root_) {
+		ctx_.pop_back();
+		new_block();
+		emit(MICA_OP_S_ENDPGM, Operand{}, {});
+	}
 	out_.compute_linear_cfg();
 }
 

@@ -142,8 +142,15 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 		const Instr &term = bl.instrs.back();
 		switch (term.op) {
 		case Op::ret:
+			if (root_) {
+				// The lanes leave every construct and the program (it ends after the last ones).
+				for (Ctx &c : ctx_)
+					emit(MICA_OP_S_ANDN2_B32, c.active, {c.active, exec()});
+				emit(MICA_OP_S_MOV_B32, exec(), {Operand::c32(0)});
+				return End::exited;
+			}
 			if (!ctx_.empty())
-				fail("return from inside a loop or switch (SPIRV-Tools merge-return should have removed it)");
+				fail("internal error: the only return is inside a loop or switch");
 			emit(MICA_OP_S_ENDPGM, Operand{}, {});
 			return End::exited;
 		case Op::br: {

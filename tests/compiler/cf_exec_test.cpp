@@ -385,6 +385,19 @@ TEST(StructuredCf, AssemblyBreaksAndContinuesWithoutMergesSwitchExitsAndReturnIn
 	}));
 }
 
+TEST(StructuredCf, UnreachableArmsAndSwitchDefaultInsideALoop)
+{
+	run_all(spvasm("cf_unreachable.spvasm"), 128, 2, rnd, each([](uint32_t x) {
+		uint32_t acc = x, lim = x & 10u;
+		for (uint32_t k = 0;;) {
+			acc = ((x >> k) & 1u) ? acc + 7u : acc * 3u;
+			if (!(++k < lim))
+				break;
+		}
+		return acc;
+	}));
+}
+
 // ---- function-scope memory (locals SPIRV-Tools cannot promote live in the lane's scratch area)
 
 TEST(FunctionMemory, LocalArrayIndexedAtRunTimeInPerLaneLoop)
