@@ -398,6 +398,20 @@ TEST(StructuredCf, UnreachableArmsAndSwitchDefaultInsideALoop)
 	}));
 }
 
+TEST(StructuredCf, SwitchOnA64BitSelector)
+{
+	run_all(spvasm("cf_switch64.spvasm"), 128, 2, rnd, each([](uint32_t x) {
+		const uint64_t s = (uint64_t)(x & 3u) << 32 | ((x >> 2) & 1u);
+		switch (s) {
+		case 0x100000000ull: return 11u;
+		case 0x100000001ull: return 22u;
+		case 1:
+		case 0x300000000ull: return x + 44u;
+		default: return 55u;
+		}
+	}));
+}
+
 // ---- function-scope memory (locals SPIRV-Tools cannot promote live in the lane's scratch area)
 
 TEST(FunctionMemory, LocalArrayIndexedAtRunTimeInPerLaneLoop)
