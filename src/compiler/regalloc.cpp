@@ -455,8 +455,33 @@ void mem_instr(Program &p, std::vector<Instr> &to, unsigned opcode, const Scratc
 	to.push_back(std::move(i));
 }
 
+// Whether a v_mov source never changes during the program: a constant, the launch state in the
+// reserved registers (local ids in v0..v2, user data and workgroup ids in s0..s19, which the
+// allocator never hands out) or the lane id.
+bool invariant_source(const Operand &o)
+{
+	if (o.is_const())
+		return true;
+	if (o.kind != Operand::Kind::reg)
+		return false;
+	return o.reg == MICA_OPND_LANE_ID || (o.reg >= vgpr(0) && o.reg < vgpr(3)) ||
+	       (o.reg >= sgpr(0) && o.reg + o.size <= sgpr(kReservedSgprs));
+}
+
+// v_mov of an invariant source into one temporary (unused operand slots are NONE).
+bool invariant_move(const Instr &ins)
+{
+	if (ins.op != Op::mach || ins.defs.size() != 1 || ins.ops.empty() || !invariant_source(ins.ops[0]) ||
+	    (ins.mop->opcode != MICA_OP_V_MOV_B32 && ins.mop->opcode != MICA_OP_V_MOV_B64))
+		return false;
+	for (size_t k = 1; k < ins.ops.size(); k++)
+		if (ins.ops[k].kind != Operand::Kind::reg || ins.ops[k].reg != MICA_OPND_NONE)
+			return false;
+	return true;
+}
+
 // A value that is cheaper to compute again than to reload: a vector temporary whose only
-// definition moves a constant into it (rematerialised before each use instead of spilled).
+// definition moves an invariant source into it (rematerialised before each use instead of spilled).
 bool rematerialisable(const Program &p, uint32_t t, Instr *def_out = nullptr)
 {
 	const Instr *def = nullptr;
@@ -468,11 +493,7 @@ bool rematerialisable(const Program &p, uint32_t t, Instr *def_out = nullptr)
 						return false;
 					def = &ins;
 				}
-	if (!def || def->op != Op::mach || def->defs.size() != 1 || def->ops.size() != 1 || !def->ops[0].is_const() ||
-	    def->defs[0].part != 0 || def->defs[0].size != p.temps[t].size)
-		return false;
-	const unsigned opc = def->mop->opcode;
-	if (opc != MICA_OP_V_MOV_B32 && opc != MICA_OP_V_MOV_B64)
+	if (!def || !invariant_move(*def) || def->defs[0].part != 0 || def->defs[0].size != p.temps[t].size)
 		return false;
 	if (def_out)
 		*def_out = *def;
@@ -755,7 +776,21 @@ bool register_allocate(Program &p, std::string &error)
 		for (auto &point : g.hot)
 			for (uint32_t t : point)
 				hot_count[t]++;
-		auto cost = [&](uint32_t t) { return weight[t] / std::max<uint32_t>(1, g.span[t]); };
+		// Constants and launch state in VGPRs are recomputed at their uses, not stored and
+		// reloaded: cheapest.
+		std::vector<uint32_t> defs(p.temps.size(), 0);
+		std::vector<bool> constant(p.temps.size(), false);
+		for (const Block &b : p.blocks)
+			for (const Instr &ins : b.instrs)
+				for (const Operand &d : ins.defs)
+					if (d.is_temp()) {
+						defs[d.id]++;
+						constant[d.id] = invariant_move(ins);
+					}
+		auto cost = [&](uint32_t t) {
+			const double c = weight[t] / std::max<uint32_t>(1, g.span[t]);
+			return defs[t] == 1 && constant[t] ? c / 16 : c;
+		};
 		auto hot_cost = [&](uint32_t t) { return cost(t) / std::max<uint32_t>(1, hot_count[t]); };
 		for (auto &point : g.hot) {
 			unsigned pressure = 0;
