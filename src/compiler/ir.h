@@ -70,6 +70,7 @@ struct Instr {
 	int64_t imm = 0;       // meaning depends on op (dimension, binding, CTRL imm, MEM offset)
 	uint32_t aux = 0;      // second immediate (access size, atomic kind, reduction op)
 	uint32_t hazard = 0;   // s_nop inserted for this hazard rule (stats), 0 otherwise
+	uint8_t fixup = 0;     // machine level: kFixup* (an operand completed after register allocation)
 };
 
 struct Block {
@@ -92,6 +93,10 @@ constexpr uint32_t kAuxPredicated = 0x100;
 // the values are 16-bit floats (in the low bits of 32-bit values: the f16 instructions combine).
 constexpr uint32_t kAuxHalf = 0x10000;
 
+// Instr::fixup: operand 1 (an s_mul_u32 constant) becomes the scratch region size of one wave,
+// Program::scratch_bytes x wave size, once register allocation has fixed the spill area.
+constexpr uint8_t kFixupScratchRegion = 1;
+
 enum class Level : uint8_t { mid, machine };
 
 struct Program {
@@ -103,7 +108,12 @@ struct Program {
 	uint32_t shared_bytes = 0;
 	uint32_t revision = 2, power_profile = 0;
 	uint32_t vgprs_used = 0, sgprs_used = 0, spills = 0;
-	uint32_t scratch_bytes = 0;            // VGPR spill area per lane (launch ABI s[10:11])
+	uint32_t rematerialised = 0;           // VGPR values recomputed at their uses instead of spilled
+	uint32_t scratch_bytes = 0;            // scratch per lane (launch ABI s[10:11]): local_bytes + VGPR spills
+	// Function-scope variables kept in memory (not promoted to registers), bytes per lane: lane l
+	// of a wave owns [l * local_bytes, (l + 1) * local_bytes) at the start of the wave's scratch
+	// region; VGPR spill slots follow at 32 * local_bytes (docs/compiler.md).
+	uint32_t local_bytes = 0;
 	// Machine level: VGPRs below this are whole-wave scratch beyond the fixed reservation
 	// (machine.h kReservedVgprs) that isel uses directly (64-bit subgroup reductions); the
 	// allocator does not hand them out. 0: only the fixed reservation.

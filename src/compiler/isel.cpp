@@ -27,6 +27,7 @@ void Isel::run()
 	out_.wg_size[1] = mid_.wg_size[1];
 	out_.wg_size[2] = mid_.wg_size[2];
 	out_.shared_bytes = mid_.shared_bytes;
+	out_.local_bytes = mid_.local_bytes;
 	out_.revision = mid_.revision;
 	out_.power_profile = mid_.power_profile;
 	uses_.assign(mid_.temps.size(), 0);
@@ -39,9 +40,28 @@ void Isel::run()
 		if (out_.temps[t].bank == Bank::undecided)
 			out_.temps[t].bank = out_.temps[t].is_bool ? Bank::sbool : Bank::sgpr;
 	new_block();
+	// More than one return (OpUnreachable blocks, returns SPIRV-Tools' merge-return left): the lanes
+	// of each leave every construct like a break out of all of them, and a root mask keeps them
+	// out of the selections they were in; the program ends after the last lanes left.
+	size_t rets = 0;
+	for (const Block &b : mid_.blocks)
+		rets += !b.instrs.empty() && b.instrs.back().op == Op::ret;
+	if (rets > 1) {
+		Ctx root;
+		root.k = Ctx::K::sw;   // merge kNone: no branch targets it
+		root.active = tmp(Bank::mask);
+		emit(MICA_OP_S_MOV_B32, root.active, {exec()});
+		ctx_.push_back(root);
+		root_ = true;
+	}
 	RegionOut ends;
 	if (region(0, kNone, ends) != End::exited)
 		fail("internal error: program does not end in a return");
+	if (root_) {
+		ctx_.pop_back();
+		new_block();
+		emit(MICA_OP_S_ENDPGM, Operand{}, {});
+	}
 	out_.compute_linear_cfg();
 }
 
@@ -156,6 +176,20 @@ void Isel::select_alu(const Instr &ins)
 		emit(MICA_OP_V_MOV_B32, d, {Operand::phys(vgpr(MICA_ABI_V_LOCAL_ID_X + (unsigned)ins.imm))});
 		return;
 	case Op::lane_id: emit(MICA_OP_V_MOV_B32, d, {Operand::phys(MICA_OPND_LANE_ID)}); return;
+	case Op::scratch_wave_offset:
+		// Region index HW_ID.CU * wave_slots_per_cu + HW_ID.WAVE_SLOT (launch ABI) times the region
+		// size, which register allocation fills in (it decides the spill area).
+		scalar_then_copy([&](Operand t) {
+			Operand id = tmp(Bank::sgpr), cu = tmp(Bank::sgpr), slot = tmp(Bank::sgpr), base = tmp(Bank::sgpr),
+			        index = tmp(Bank::sgpr);
+			emit(MICA_OP_S_GETREG_B32, id, {}, MICA_HWREG_HW_ID);
+			emit(MICA_OP_S_BFE_U32, cu, {id, Operand::c32(MICA_HW_ID_CU_SHIFT), Operand::c32(MICA_HW_ID_CU_BITS)});
+			emit(MICA_OP_S_BFE_U32, slot, {id, Operand::c32(MICA_HW_ID_WAVE_SLOT_SHIFT), Operand::c32(MICA_HW_ID_WAVE_SLOT_BITS)});
+			emit(MICA_OP_S_MUL_U32, base, {cu, Operand::c32(MICA_WAVE_SLOTS_PER_CU)});
+			emit(MICA_OP_S_ADD_U32, index, {slot, base});
+			emit(MICA_OP_S_MUL_U32, t, {index, Operand::c32(0)}).fixup = kFixupScratchRegion;
+		});
+		return;
 	case Op::ineg:
 		if (wide)
 			emit(MICA_OP_V_SUB_U64, d, {Operand::c64(0), o[0]});

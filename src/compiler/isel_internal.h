@@ -52,6 +52,7 @@ private:
 	Program &out_;
 	uint32_t cur_ = 0;
 	std::vector<Ctx> ctx_;
+	bool root_ = false;   // ctx_[0] is the whole program (returns from inside constructs)
 	std::vector<uint32_t> uses_;
 
 	[[noreturn]] void fail(const std::string &m) { throw Fail{m}; }

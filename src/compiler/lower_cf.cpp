@@ -142,8 +142,15 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 		const Instr &term = bl.instrs.back();
 		switch (term.op) {
 		case Op::ret:
+			if (root_) {
+				// The lanes leave every construct and the program (it ends after the last ones).
+				for (Ctx &c : ctx_)
+					emit(MICA_OP_S_ANDN2_B32, c.active, {c.active, exec()});
+				emit(MICA_OP_S_MOV_B32, exec(), {Operand::c32(0)});
+				return End::exited;
+			}
 			if (!ctx_.empty())
-				fail("return from inside a loop or switch (SPIRV-Tools merge-return should have removed it)");
+				fail("internal error: the only return is inside a loop or switch");
 			emit(MICA_OP_S_ENDPGM, Operand{}, {});
 			return End::exited;
 		case Op::br: {
@@ -178,7 +185,11 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 				bool ex[2];
 				bool reaches_stop[2];
 				for (int s = 0; s < 2; s++) {
-					uint32_t f = follow(sides[s]);
+					// The side itself first: an empty merge block (`br next`) is still the
+					// construct's exit, not the block it leads to.
+					uint32_t f = sides[s];
+					if (f != stop && !exit_kind(f, ci[s], kind[s]))
+						f = follow(f);
 					reaches_stop[s] = f == stop;
 					ex[s] = exit_kind(f, ci[s], kind[s]) && !reaches_stop[s];
 				}

@@ -61,6 +61,7 @@ bool always_scalar(Op op)
 	case Op::user_data:
 	case Op::workgroup_id:
 	case Op::subgroup_id:
+	case Op::scratch_wave_offset:
 	case Op::ballot:
 	case Op::broadcast:
 	case Op::broadcast_first:

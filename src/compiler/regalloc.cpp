@@ -8,6 +8,7 @@
 // the tuple alignment the ISA requires (pairs even, 3/4/8-tuples 4-aligned). Values that find no
 // register are spilled (SGPRs to VGPR lanes, VGPRs to scratch memory) and colouring is repeated.
 #include <algorithm>
+#include <unordered_map>
 
 #include "machine.h"
 #include "passes.h"
@@ -409,31 +410,149 @@ void spill_sgpr(Program &p, uint32_t t, uint16_t spill_vgpr, unsigned slot)
 // Scratch memory for VGPR spills (mica.toml [launch_abi] s_scratch_base): spill dword k of lane l
 // of this wave lives at wave_base + k * 128 + l * 4. wave_base sits in a reserved SGPR pair and
 // l * 4 in a reserved VGPR, both computed once at entry (scratch_prologue), so a spill store or
-// reload is one global instruction with the slot in its offset field.
+// reload is one global instruction with the slot in its offset field. The field is signed 16
+// bits: with the base biased by +32768 it reaches slots 0..511; a slot beyond that window adds
+// its 64 KiB window to the lane offset in a short-lived VGPR first (no ceiling but the scratch
+// size limit).
 constexpr unsigned kSlotStride = MICA_WAVE_SIZE * 4;
 constexpr int64_t kOffsetMax = 32767, kOffsetBias = 32768;   // MEM offset: signed 16 bits
-constexpr unsigned kMaxVgprSpillSlots = (unsigned)((kOffsetMax + kOffsetBias + 1) / kSlotStride);
+constexpr unsigned kWindowBytes = 65536;
+constexpr unsigned kSlotsPerWindow = kWindowBytes / kSlotStride;
+constexpr unsigned kMaxScratchBytesPerLane = 65536;   // VGPR spills + function-scope variables
 
 struct Scratch {
 	uint16_t lane_offset = 0;   // VGPR: lane_id * 4
 	uint16_t base = 0;          // SGPR pair: this wave's region
 };
 
-Instr mem_instr(unsigned opcode, const Scratch &sc, unsigned slot)
+// The spill access of 'slot': its instruction, preceded by the window's lane offset when the
+// slot is beyond the first window (the temporaries it creates are appended to 'fresh').
+void mem_instr(Program &p, std::vector<Instr> &to, unsigned opcode, const Scratch &sc, unsigned slot, Operand data,
+               std::vector<uint32_t> &fresh)
 {
 	Instr i;
 	i.op = Op::mach;
 	i.mop = mop(opcode);
-	i.ops = {Operand::phys(sc.lane_offset), Operand::phys(sc.base, 2)};
-	i.imm = (int64_t)slot * kSlotStride;
-	return i;
+	Operand off = Operand::phys(sc.lane_offset);
+	const unsigned window = slot / kSlotsPerWindow;
+	if (window) {
+		const uint32_t t = p.new_temp(RegClass{Bank::vgpr, 1, false});
+		fresh.push_back(t);
+		Instr add;
+		add.op = Op::mach;
+		add.mop = mop(MICA_OP_V_ADD_U32);
+		add.defs.push_back(Operand::temp(t, 1));
+		add.ops = {off, Operand::c32(window * kWindowBytes)};
+		to.push_back(std::move(add));
+		off = Operand::temp(t, 1);
+	}
+	i.ops = {off, Operand::phys(sc.base, 2)};
+	i.imm = (int64_t)(slot % kSlotsPerWindow) * kSlotStride;
+	if (opcode == MICA_OP_GLOBAL_LOAD_B32)
+		i.defs.push_back(data);
+	else
+		i.ops.push_back(data);
+	to.push_back(std::move(i));
+}
+
+// Whether a v_mov source never changes during the program: a constant, the launch state in the
+// reserved registers (local ids in v0..v2, user data and workgroup ids in s0..s19, which the
+// allocator never hands out) or the lane id.
+bool invariant_source(const Operand &o)
+{
+	if (o.is_const())
+		return true;
+	if (o.kind != Operand::Kind::reg)
+		return false;
+	return o.reg == MICA_OPND_LANE_ID || (o.reg >= vgpr(0) && o.reg < vgpr(3)) ||
+	       (o.reg >= sgpr(0) && o.reg + o.size <= sgpr(kReservedSgprs));
+}
+
+// v_mov of an invariant source into one temporary (unused operand slots are NONE).
+bool invariant_move(const Instr &ins)
+{
+	if (ins.op != Op::mach || ins.defs.size() != 1 || ins.ops.empty() || !invariant_source(ins.ops[0]) ||
+	    (ins.mop->opcode != MICA_OP_V_MOV_B32 && ins.mop->opcode != MICA_OP_V_MOV_B64))
+		return false;
+	for (size_t k = 1; k < ins.ops.size(); k++)
+		if (ins.ops[k].kind != Operand::Kind::reg || ins.ops[k].reg != MICA_OPND_NONE)
+			return false;
+	return true;
+}
+
+// A value that is cheaper to compute again than to reload: a vector temporary whose only
+// definition moves an invariant source into it (rematerialised before each use instead of spilled).
+bool rematerialisable(const Program &p, uint32_t t, Instr *def_out = nullptr)
+{
+	const Instr *def = nullptr;
+	for (const Block &b : p.blocks)
+		for (const Instr &ins : b.instrs)
+			for (const Operand &d : ins.defs)
+				if (d.is_temp() && d.id == t) {
+					if (def)
+						return false;
+					def = &ins;
+				}
+	if (!def || !invariant_move(*def) || def->defs[0].part != 0 || def->defs[0].size != p.temps[t].size)
+		return false;
+	if (def_out)
+		*def_out = *def;
+	return true;
+}
+
+// Replaces the constant-defined temporary 't' by a fresh copy of its definition before each use
+// (the definition itself goes). Returns the new temporaries.
+std::vector<uint32_t> rematerialise(Program &p, uint32_t t)
+{
+	Instr def;
+	rematerialisable(p, t, &def);
+	std::vector<uint32_t> fresh;
+	for (Block &b : p.blocks) {
+		std::vector<Instr> out;
+		for (Instr &ins : b.instrs) {
+			if (!ins.defs.empty() && ins.defs[0].is_temp() && ins.defs[0].id == t)
+				continue;
+			uint32_t nt = 0;
+			for (Operand &o : ins.ops) {
+				if (!o.is_temp() || o.id != t)
+					continue;
+				if (!nt) {
+					nt = p.new_temp(p.temps[t]);
+					fresh.push_back(nt);
+					Instr m = def;
+					m.defs[0].id = nt;
+					out.push_back(std::move(m));
+				}
+				o.id = nt;
+			}
+			out.push_back(std::move(ins));
+		}
+		b.instrs = std::move(out);
+	}
+	return fresh;
+}
+
+// Whether 'ins' may change EXEC (a reload made before it may not serve a use after it: it was
+// loaded for other lanes).
+bool changes_exec(const Instr &ins)
+{
+	if (ins.op != Op::mach)
+		return true;
+	if (ins.mop->flags & MICA_OPF_WEXEC)
+		return true;
+	for (const Operand &d : ins.defs)
+		if (d.kind == Operand::Kind::reg && d.reg == MICA_OPND_EXEC)
+			return true;
+	return false;
 }
 
 // Spills a vector temporary to scratch slots [slot, slot + size): every definition writes a fresh
-// temporary that is stored right after it, every use reads a fresh temporary reloaded right before
-// it (one reload per distinct piece an instruction reads). Stores and reloads run under the EXEC of
-// the instruction they serve, which is what the logical-CFG liveness of VGPRs assumes: a value's
-// lanes are written and read where they are live. Returns the new temporaries.
+// temporary that is stored right after it; a use reads a fresh temporary reloaded before it, and
+// later uses in the same block reuse that reload while EXEC stays the same and they are within
+// kReuseDistance instructions (one reload per distinct piece and stretch). Stores and reloads run
+// under the EXEC of the instruction they serve, which is what the logical-CFG liveness of VGPRs
+// assumes: a value's lanes are written and read where they are live. Returns the new temporaries.
+constexpr size_t kReuseDistance = 24;
 std::vector<uint32_t> spill_vgpr(Program &p, uint32_t t, const Scratch &sc, unsigned slot)
 {
 	const RegClass rc = p.temps[t];
@@ -445,38 +564,44 @@ std::vector<uint32_t> spill_vgpr(Program &p, uint32_t t, const Scratch &sc, unsi
 		nrc.size = piece.size;
 		const uint32_t nt = p.new_temp(nrc);
 		fresh.push_back(nt);
-		const bool load = op == MICA_OP_GLOBAL_LOAD_B32;
 		for (unsigned k = 0; k < piece.size; k++) {
-			Instr mi = mem_instr(op, sc, slot + piece.part + k);
 			Operand dword = Operand::temp(nt, 1);
 			dword.part = (uint8_t)k;
-			(load ? mi.defs : mi.ops).push_back(dword);
-			to.push_back(std::move(mi));
+			mem_instr(p, to, op, sc, slot + piece.part + k, dword, fresh);
 		}
 		return Operand::temp(nt, piece.size);
 	};
 	for (Block &b : p.blocks) {
 		std::vector<Instr> out;
-		for (Instr &ins : b.instrs) {
-			std::vector<std::pair<Operand, Operand>> reloaded;   // original piece -> reload temp
+		struct Reload {
+			Operand piece, temp;
+			size_t at;
+		};
+		std::vector<Reload> live_reloads;   // this block's reloads still usable
+		for (size_t n = 0; n < b.instrs.size(); n++) {
+			Instr &ins = b.instrs[n];
+			std::erase_if(live_reloads, [&](const Reload &r) { return n - r.at > kReuseDistance; });
 			for (Operand &o : ins.ops) {
 				if (!o.is_temp() || o.id != t)
 					continue;
 				Operand piece = o;
-				auto it = std::find_if(reloaded.begin(), reloaded.end(), [&](auto &r) { return r.first == piece; });
-				if (it != reloaded.end()) {
-					o = it->second;
+				auto it = std::find_if(live_reloads.begin(), live_reloads.end(), [&](auto &r) { return r.piece == piece; });
+				if (it != live_reloads.end()) {
+					o = it->temp;
 					continue;
 				}
 				o = rewrite_piece(o, MICA_OP_GLOBAL_LOAD_B32, out);
-				reloaded.push_back({piece, o});
+				live_reloads.push_back({piece, o, n});
 			}
 			std::vector<Instr> stores;
 			for (Operand &d : ins.defs) {
 				if (!d.is_temp() || d.id != t)
 					continue;
 				d = rewrite_piece(d, MICA_OP_GLOBAL_STORE_B32, stores);
+				live_reloads.clear();   // a new value
 			}
+			if (changes_exec(ins))
+				live_reloads.clear();
 			out.push_back(std::move(ins));
 			for (Instr &st : stores)
 				out.push_back(std::move(st));
@@ -488,8 +613,9 @@ std::vector<uint32_t> spill_vgpr(Program &p, uint32_t t, const Scratch &sc, unsi
 
 // Computes this wave's scratch region and lane offset at entry (launch ABI): region index
 // r = HW_ID.CU * wave_slots_per_cu + HW_ID.WAVE_SLOT, base = s[10:11] + r * scratch_bytes * 32
-// (+ the offset bias when the slots need the negative half of the offset field).
-void scratch_prologue(Program &p, const Scratch &sc, uint32_t scratch_bytes, bool biased)
+// + spill_area (after the function-scope variables) (+ the offset bias when the slots need the
+// negative half of the offset field).
+void scratch_prologue(Program &p, const Scratch &sc, uint32_t scratch_bytes, uint32_t spill_area, bool biased)
 {
 	auto mk = [](unsigned opcode, Operand d, std::vector<Operand> ops, int64_t imm = 0) {
 		Instr i;
@@ -519,8 +645,9 @@ void scratch_prologue(Program &p, const Scratch &sc, uint32_t scratch_bytes, boo
 	pro.push_back(mk(MICA_OP_S_MUL_U32, hi, {hi, Operand::c32(MICA_WAVE_SLOTS_PER_CU)}));
 	pro.push_back(mk(MICA_OP_S_ADD_U32, lo, {lo, hi}));
 	pro.push_back(mk(MICA_OP_S_MUL_U32, lo, {lo, Operand::c32(region)}));
-	if (biased)
-		pro.push_back(mk(MICA_OP_S_ADD_U32, lo, {lo, Operand::c32((uint32_t)kOffsetBias)}));
+	// Spill slots follow the wave's function-scope variables (Program::local_bytes).
+	if (biased || spill_area)
+		pro.push_back(mk(MICA_OP_S_ADD_U32, lo, {lo, Operand::c32((uint32_t)(biased ? kOffsetBias : 0) + spill_area)}));
 	pro.push_back(mk(MICA_OP_S_MOV_B32, hi, {Operand::c32(0)}));
 	pro.push_back(mk(MICA_OP_S_ADD_U64, pair, {pair, Operand::phys(sgpr(MICA_ABI_S_SCRATCH_BASE), 2)}));
 	// isel starts every program with straight-line setup code in block 0 (loops get their own
@@ -568,6 +695,11 @@ bool register_allocate(Program &p, std::string &error)
 	int sgpr_spill_vgpr = -1;
 	unsigned sgpr_slots = 0, vgpr_slots = 0;
 	bool have_scratch = false;
+	// VGPR spill slots: the spilled temporaries holding each, and each spilled temporary's
+	// interference neighbours when it was spilled (sorted).
+	std::vector<std::vector<uint32_t>> slot_owners;
+	std::unordered_map<uint32_t, std::vector<uint32_t>> spilled_adj;
+	p.rematerialised = 0;
 	Scratch sc;
 	p.spills = 0;
 	p.scratch_bytes = 0;
@@ -644,7 +776,21 @@ bool register_allocate(Program &p, std::string &error)
 		for (auto &point : g.hot)
 			for (uint32_t t : point)
 				hot_count[t]++;
-		auto cost = [&](uint32_t t) { return weight[t] / std::max<uint32_t>(1, g.span[t]); };
+		// Constants and launch state in VGPRs are recomputed at their uses, not stored and
+		// reloaded: cheapest.
+		std::vector<uint32_t> defs(p.temps.size(), 0);
+		std::vector<bool> constant(p.temps.size(), false);
+		for (const Block &b : p.blocks)
+			for (const Instr &ins : b.instrs)
+				for (const Operand &d : ins.defs)
+					if (d.is_temp()) {
+						defs[d.id]++;
+						constant[d.id] = invariant_move(ins);
+					}
+		auto cost = [&](uint32_t t) {
+			const double c = weight[t] / std::max<uint32_t>(1, g.span[t]);
+			return defs[t] == 1 && constant[t] ? c / 16 : c;
+		};
 		auto hot_cost = [&](uint32_t t) { return cost(t) / std::max<uint32_t>(1, hot_count[t]); };
 		for (auto &point : g.hot) {
 			unsigned pressure = 0;
@@ -696,17 +842,47 @@ bool register_allocate(Program &p, std::string &error)
 				sc.base = sgpr(lay.first_sgpr);
 				lay.first_sgpr += 2;
 			}
-			if (vgpr_slots + p.temps[t].size > kMaxVgprSpillSlots) {
-				error = "register allocation failed: more than " + std::to_string(kMaxVgprSpillSlots) +
-				        " dwords per lane of VGPR spills";
+			const unsigned size = p.temps[t].size;
+			if (rematerialisable(p, t)) {
+				for (uint32_t n : rematerialise(p, t)) {
+					no_spill.resize(p.temps.size(), false);
+					no_spill[n] = true;
+				}
+				no_spill[t] = true;
+				p.rematerialised++;
+				progress = true;
+				continue;
+			}
+			// Slots are shared by spilled values that do not interfere (as registers are).
+			std::vector<uint32_t> &nb = spilled_adj[t];
+			nb = g.adj[t];
+			std::sort(nb.begin(), nb.end());
+			unsigned slot = 0;
+			for (;; slot++) {
+				bool free = true;
+				for (unsigned k = 0; k < size && free && slot + k < slot_owners.size(); k++)
+					for (uint32_t u : slot_owners[slot + k])
+						if (std::binary_search(spilled_adj[u].begin(), spilled_adj[u].end(), t) ||
+						    std::binary_search(nb.begin(), nb.end(), u))
+							free = false;
+				if (free)
+					break;
+			}
+			if ((uint64_t)p.local_bytes + (uint64_t)(slot + size) * 4 > kMaxScratchBytesPerLane) {
+				error = "register allocation failed: VGPR spills and function-scope variables need more than " +
+				        std::to_string(kMaxScratchBytesPerLane) + " bytes of scratch memory per lane";
 				return false;
 			}
-			for (uint32_t n : spill_vgpr(p, t, sc, vgpr_slots)) {
+			if (slot_owners.size() < slot + size)
+				slot_owners.resize(slot + size);
+			for (unsigned k = 0; k < size; k++)
+				slot_owners[slot + k].push_back(t);
+			for (uint32_t n : spill_vgpr(p, t, sc, slot)) {
 				no_spill.resize(p.temps.size(), false);
 				no_spill[n] = true;
 			}
 			no_spill[t] = true;
-			vgpr_slots += p.temps[t].size;
+			vgpr_slots = std::max<unsigned>(vgpr_slots, slot + size);
 			p.spills++;
 			progress = true;
 		}
@@ -719,8 +895,8 @@ bool register_allocate(Program &p, std::string &error)
 	if (p.temp_reg.empty() || (p.temps.size() > 1 && p.vgprs_used == 0))
 		return false;
 	error.clear();
+	p.scratch_bytes = p.local_bytes + vgpr_slots * 4;
 	if (vgpr_slots) {
-		p.scratch_bytes = vgpr_slots * 4;
 		bool biased = (int64_t)(vgpr_slots - 1) * kSlotStride > kOffsetMax;
 		if (biased)
 			for (Block &b : p.blocks)
@@ -728,8 +904,13 @@ bool register_allocate(Program &p, std::string &error)
 					if (ins.op == Op::mach && (ins.mop->format == MICA_FMT_MEM) && ins.ops.size() >= 2 &&
 					    ins.ops[1].kind == Operand::Kind::reg && ins.ops[1].reg == sc.base)
 						ins.imm -= kOffsetBias;
-		scratch_prologue(p, sc, p.scratch_bytes, biased);
+		scratch_prologue(p, sc, p.scratch_bytes, p.local_bytes * MICA_WAVE_SIZE, biased);
 	}
+	// The wave's region size is known now (isel's scratch_wave_offset left it open).
+	for (Block &b : p.blocks)
+		for (Instr &ins : b.instrs)
+			if (ins.fixup == kFixupScratchRegion)
+				ins.ops.at(1) = Operand::c32(p.scratch_bytes * MICA_WAVE_SIZE);
 	// Copies whose source and destination got the same register disappear.
 	for (Block &b : p.blocks) {
 		std::vector<Instr> kept;

@@ -68,8 +68,8 @@ void Translator::translate(const Inst &in)
 		return;
 	case Op::OpVariable:
 		need(4);
-		fail("function-scope variables that SPIRV-Tools could not promote to SSA (e.g. dynamically indexed "
-		     "local arrays) are not supported");
+		function_variable(in);
+		return;
 	case Op::OpUndef: {
 		need(3);
 		std::vector<Operand> v;
@@ -102,8 +102,25 @@ void Translator::translate(const Inst &in)
 	case Op::OpSwitch: {
 		need(3);
 		const auto &sel = val(w[1]);
-		if (sel[0].size != 1)
-			fail("64-bit switch selectors are not supported");
+		if (sel[0].size == 2) {
+			// 64-bit selector (two-word literals): compared in 64 bits, then a switch on the
+			// 1-based number of the matching case (0: the default).
+			if ((w.size() - 3) % 3)
+				fail("OpSwitch with a 64-bit selector needs two-word literals");
+			Operand index = Operand::c32(0);
+			std::vector<Operand> cases;
+			for (size_t i = 3, k = 1; i + 2 < w.size(); i += 3, k++) {
+				const uint64_t lit = (uint64_t)w[i] | (uint64_t)w[i + 1] << 32;
+				Operand eq = emit(IOp::ieq, rbool(), {sel[0], Operand::c64(lit)});
+				index = emit(IOp::select, r32(), {eq, Operand::c32((uint32_t)k), index});
+				cases.push_back(Operand::c32((uint32_t)k));
+				cases.push_back(Operand::block(labels_.at(w[i + 2])));
+			}
+			std::vector<Operand> ops{index, Operand::block(labels_.at(w[2]))};
+			ops.insert(ops.end(), cases.begin(), cases.end());
+			emit_void(IOp::switch_, ops);
+			return;
+		}
 		std::vector<Operand> ops{sel[0], Operand::block(labels_.at(w[2]))};
 		// narrow selectors: the literals of signed types are sign-extended in their word
 		const unsigned nw = narrow_width(value_type(w[1]));

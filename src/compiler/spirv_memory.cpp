@@ -316,6 +316,7 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 		}
 		return r;
 	}
+	const Operand local_off = (SC)v.sc == SC::Function ? local_address_offset(ptr) : Operand{};
 	for (const Leaf &l : ls) {
 		RegClass rc = l.bytes == 8 ? r64() : r32();
 		Operand x;
@@ -331,6 +332,9 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 			break;
 		case SC::Workgroup:
 			x = emit(IO::Op::load_shared, rc, {dyn}, l.offset + v.shared_offset, l.bytes);
+			break;
+		case SC::Function:
+			x = emit(IO::Op::load_global, rc, {local_base_, local_off}, l.offset + v.local_offset, l.bytes);
 			break;
 		default: fail("load from an unsupported storage class");
 		}
@@ -351,6 +355,7 @@ void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Opera
 	Operand base = ptr.phys ? phys_address(ptr, false) : Operand{};
 	// Robust access: out-of-bounds stores are not performed (predicated on the bounds check).
 	Operand ok = robust_checked(ptr) ? in_bounds(ptr, access_end(ls)) : Operand{};
+	const Operand local_off = sc == (uint32_t)SC::Function ? local_address_offset(ptr) : Operand{};
 	for (size_t i = 0; i < ls.size(); i++) {
 		Operand x = ls[i].is_bool ? bool_to_int(value[i]) : value[i];
 		switch ((SC)sc) {
@@ -368,6 +373,9 @@ void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Opera
 		}
 		case SC::Workgroup:
 			emit_void(IO::Op::store_shared, {dyn, x}, ls[i].offset + vars_[ptr.var].shared_offset, ls[i].bytes);
+			break;
+		case SC::Function:
+			emit_void(IO::Op::store_global, {local_base_, local_off, x}, ls[i].offset + vars_[ptr.var].local_offset, ls[i].bytes);
 			break;
 		default:
 			fail("store to storage class " + spirv_named(spirv_storage_class_name(sc), sc) + " is not supported");

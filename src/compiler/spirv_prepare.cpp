@@ -193,7 +193,9 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	}
 	// Function-scope variables left over are indexed dynamically (`m[c] = ...` in a loop over
 	// c): fully unroll the loops with constant trip counts, so the indices become constants,
-	// and promote again.
+	// and promote again. The unrolled module is kept only when that promoted every variable
+	// (registers); otherwise the variables stay in memory (the lane's scratch area) and the loops
+	// stay loops, not unrolled copies that still go through memory.
 	if (has_function_variables(out)) {
 		spvtools::Optimizer again(SPV_ENV_VULKAN_1_3);
 		again.SetMessageConsumer(consumer);
@@ -207,7 +209,7 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 			.RegisterPass(spvtools::CreateAggressiveDCEPass());
 		std::vector<uint32_t> marked = out, unrolled;
 		request_unroll(marked);
-		if (again.Run(marked.data(), marked.size(), &unrolled, oopts))
+		if (again.Run(marked.data(), marked.size(), &unrolled, oopts) && !has_function_variables(unrolled))
 			out = std::move(unrolled);
 	}
 	messages.clear();

@@ -75,6 +75,26 @@ void Translator::check_capability(uint32_t cap)
 	}
 }
 
+// " (at SPIR-V instruction OpFoo %id \"name\")" for the instruction being translated, or "".
+std::string Translator::where() const
+{
+	if (!at_)
+		return "";
+	const Inst &in = *at_;
+	std::string s = " (at SPIR-V instruction " + spirv_named(spirv_opcode_name(in.op), in.op);
+	bool has_type = false, has_result = false;
+	spv::HasResultAndType((Op)in.op, &has_result, &has_type);
+	const size_t id_word = has_type ? 2 : 1;
+	if (has_result && in.w.size() > id_word) {
+		const uint32_t id = in.w[id_word];
+		s += " %" + std::to_string(id);
+		auto n = names_.find(id);
+		if (n != names_.end())
+			s += " \"" + n->second + "\"";
+	}
+	return s + ")";
+}
+
 } // namespace mica::compiler::spirv_detail
 
 namespace mica::compiler {
@@ -150,6 +170,26 @@ uint32_t Translator::matrix_layout_type(uint32_t type_id, uint32_t stride, bool 
 	uint32_t id = next_layout_type_++;
 	types_[id] = t;
 	return id;
+}
+
+// Whether a value of this type would have more scalars than a value may (leaf_count's limit).
+bool Translator::too_large_for_value(uint32_t type_id)
+{
+	std::function<uint64_t(uint32_t)> count = [&](uint32_t id) -> uint64_t {
+		const Type &t = type(id);
+		switch (t.k) {
+		case Type::K::Vector: return t.count;
+		case Type::K::Array: return (uint64_t)t.count * count(t.elem);
+		case Type::K::Struct: {
+			uint64_t n = 0;
+			for (uint32_t m : t.members)
+				n += count(m);
+			return n;
+		}
+		default: return 1;
+		}
+	};
+	return count(type_id) > 4096;
 }
 
 uint32_t Translator::leaf_count(uint32_t type_id)
@@ -306,6 +346,7 @@ void Translator::run(const std::string &entry_name)
 	// Pass 1: module-level information.
 	for (size_t idx = 0; idx < insts_.size(); idx++) {
 		const Inst &in = insts_[idx];
+		at_ = &in;
 		auto w = in.w;
 		auto need = [&](size_t n) {
 			if (w.size() < n)
@@ -313,6 +354,10 @@ void Translator::run(const std::string &entry_name)
 		};
 		switch ((Op)in.op) {
 		case Op::OpCapability: need(2); check_capability(w[1]); break;
+		case Op::OpName:
+			if (w.size() > 2)
+				names_[w[1]] = str(w, 2);
+			break;
 		case Op::OpExtInstImport:
 			need(3);
 			if (str(w, 2) == "GLSL.std.450")
@@ -494,6 +539,13 @@ void Translator::run(const std::string &entry_name)
 			need(3);
 			if (in_fn)
 				break;   // function-level OpUndef handled in translate()
+			if ((Op)in.op == Op::OpConstantNull) {
+				null_constants_.insert(w[2]);
+				// A null aggregate too large to be a value (a big shared array's zero initialiser)
+				// is only ever an initialiser: initialise_shared() zeroes memory without it.
+				if (too_large_for_value(w[1]))
+					break;
+			}
 			uint32_t n = leaf_count(w[1]);
 			std::vector<Operand> v;
 			std::vector<Leaf> l;
@@ -609,8 +661,12 @@ void Translator::translate_function(size_t first, size_t last)
 		if (insts_[i].op == (uint16_t)Op::OpFunctionParameter)
 			fail("entry point with parameters");
 	}
-	for (size_t i = first + 1; i < last; i++)
+	for (size_t i = first + 1; i < last; i++) {
+		at_ = &insts_[i];
 		translate(insts_[i]);
+	}
+	at_ = nullptr;
+	finish_locals();
 	initialise_shared();
 	// Phi operands may name values defined later (back edges): resolve now.
 	for (const PendingPhi &ph : phis_) {
@@ -632,6 +688,63 @@ void Translator::translate_function(size_t first, size_t last)
 	p_.recompute_preds();
 }
 
+// A function-scope variable SPIRV-Tools could not promote to SSA values (an array indexed at run
+// time, a struct or matrix reached through a dynamic access chain, ...): it gets a naturally
+// aligned range of the lane's scratch area. All of a function's variables come first in its first
+// block, so the area's size is final before the first access; its initialiser is stored here.
+void Translator::function_variable(const Inst &in)
+{
+	auto w = in.w;
+	const Type &pt = type(w[1]);
+	if (pt.k != Type::K::Pointer)
+		fail("OpVariable whose result type is not a pointer");
+	Var v;
+	v.sc = (uint32_t)spv::StorageClass::Function;
+	v.type = pt.elem;
+	const uint32_t a = std::max<uint32_t>(align_of(v.type), 4);
+	const uint64_t start = ((uint64_t)local_bytes_ + a - 1) / a * a;
+	const uint64_t end = start + size_of(v.type, false);
+	if (end > abi::kMaxLocalBytes)
+		fail("function-scope variables of " + std::to_string(end) + " bytes per invocation exceed the limit of " +
+		     std::to_string(abi::kMaxLocalBytes));
+	v.local_offset = (uint32_t)start;
+	local_bytes_ = (uint32_t)end;
+	vars_[w[2]] = v;
+	if (w.size() > 4) {
+		Ptr p;
+		p.var = w[2];
+		p.type = v.type;
+		store(p, v.type, val(w[4]));
+	}
+}
+
+Operand Translator::local_address_offset(const Ptr &p)
+{
+	if (local_base_.kind == Operand::Kind::none) {
+		local_base_ = p_.new_def(r64());
+		local_lane_off_ = p_.new_def(r32());
+	}
+	return p.dyn.kind == Operand::Kind::none ? local_lane_off_ : iadd(p.dyn, local_lane_off_);
+}
+
+// Defines the scratch base and the lane offset the accesses used: base = s[10:11] + this wave's
+// region (scratch_wave_offset), lane offset = lane id x the lane's area (8-byte aligned).
+void Translator::finish_locals()
+{
+	if (local_base_.kind == Operand::Kind::none)
+		return;
+	const uint32_t stride = (local_bytes_ + 7) & ~7u;
+	p_.local_bytes = stride;
+	Operand buffer = emit_prologue(IO::Op::user_data, r64(), {}, abi::kScratchBaseSgpr);
+	Operand region = emit_prologue(IO::Op::scratch_wave_offset, r32(), {});
+	Operand region64 = emit_prologue(IO::Op::zext, r64(), {region});
+	prologue_.push_back(make_instr(IO::Op::iadd, {buffer, region64}, 0, 0));
+	prologue_.back().defs.push_back(local_base_);
+	Operand lane = emit_prologue(IO::Op::lane_id, r32(), {});
+	prologue_.push_back(make_instr(IO::Op::imul, {lane, Operand::c32(stride)}, 0, 0));
+	prologue_.back().defs.push_back(local_lane_off_);
+}
+
 // Workgroup variables with an initialiser (OpConstantNull, the only one Vulkan allows) are zeroed before
 // the entry point's code, then a workgroup barrier. Zero ranges are cleared cooperatively: each
 // invocation stores the dwords local_index, local_index + N, ... (clamped to the last dword, so
@@ -640,38 +753,69 @@ void Translator::initialise_shared()
 {
 	if (shared_inits_.empty())
 		return;
-	std::vector<Instr> body = std::move(p_.blocks[0].instrs);
-	p_.blocks[0].instrs.clear();
+	// The entry block's code moves to a new block that runs after the zeroing (which may loop);
+	// phis name blocks through labels_, resolved after this.
+	const uint32_t body = (uint32_t)p_.blocks.size();
+	p_.blocks.push_back(std::move(p_.blocks[0]));
+	p_.blocks[0] = Block{};
+	for (auto &[label, block] : labels_)
+		if (block == 0)
+			block = body;
 	const uint32_t saved_cur = cur_;
 	cur_ = 0;
 	const uint32_t invocations = wg_[0] * wg_[1] * wg_[2];
 	const Operand byte_index = imul(local_invocation_index(), Operand::c32(4));
+	auto new_block = [&]() {
+		p_.blocks.emplace_back();
+		return (uint32_t)p_.blocks.size() - 1;
+	};
+	auto branch = [&](uint32_t to) { emit_void(IO::Op::br, {Operand::block(to)}); };
 	for (auto [var_id, init_id] : shared_inits_) {
 		const Var &v = vars_.at(var_id);
-		const auto &value = val(init_id);
-		std::vector<Leaf> ls;
-		leaves(v.type, false, 0, ls);
-		if (ls.size() != value.size())
-			fail("Workgroup variable initialiser does not match the variable's type");
 		// Vulkan allows only OpConstantNull here (VUID-StandaloneSpirv-OpVariable-04734).
-		if (!std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; }))
-			fail("Workgroup variable initialisers other than OpConstantNull are not supported");
+		if (!null_constants_.count(init_id)) {
+			const auto &value = val(init_id);
+			if (!std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; }))
+				fail("Workgroup variable initialisers other than OpConstantNull are not supported");
+		}
 		const uint32_t dwords = (size_of(v.type, false) + 3) / 4;
 		const uint32_t rounds = (dwords + invocations - 1) / invocations;
-		if (rounds > 256)
-			fail("zero-initialising a " + std::to_string(dwords * 4) + "-byte Workgroup variable with " +
-			     std::to_string(invocations) + " invocations needs more than 256 stores per invocation");
-		for (uint32_t k = 0; k < rounds; k++) {
-			Operand off = iadd(byte_index, Operand::c32(k * invocations * 4));
-			if ((uint64_t)(k + 1) * invocations > dwords)
-				off = emit(IO::Op::umin, r32(), {off, Operand::c32((dwords - 1) * 4)});
-			emit_void(IO::Op::store_shared, {off, Operand::c32(0)}, v.shared_offset, 4);
+		if (rounds <= kZeroUnrolledRounds) {
+			for (uint32_t k = 0; k < rounds; k++) {
+				Operand off = iadd(byte_index, Operand::c32(k * invocations * 4));
+				if ((uint64_t)(k + 1) * invocations > dwords)
+					off = emit(IO::Op::umin, r32(), {off, Operand::c32((dwords - 1) * 4)});
+				emit_void(IO::Op::store_shared, {off, Operand::c32(0)}, v.shared_offset, 4);
+			}
+			continue;
 		}
+		// A loop: for (off = index * 4; off < size; off += invocations * 4) store 0.
+		const uint32_t pre = cur_, header = new_block(), store = new_block(), cont = new_block(), merge = new_block();
+		branch(header);
+		cur_ = header;
+		Block &h = p_.blocks[header];
+		h.merge = Block::Merge::loop;
+		h.merge_block = merge;
+		h.continue_block = cont;
+		Operand off = p_.new_def(r32()), next = p_.new_def(r32());
+		Instr phi = make_instr(IO::Op::phi, {byte_index, Operand::block(pre), next, Operand::block(cont)}, 0, 0);
+		phi.defs.push_back(off);
+		p_.blocks[header].instrs.push_back(std::move(phi));
+		Operand more = emit(IO::Op::ult, rbool(), {off, Operand::c32(dwords * 4)});
+		emit_void(IO::Op::cbr, {more, Operand::block(store), Operand::block(merge)});
+		cur_ = store;
+		emit_void(IO::Op::store_shared, {off, Operand::c32(0)}, v.shared_offset, 4);
+		branch(cont);
+		cur_ = cont;
+		Instr add = make_instr(IO::Op::iadd, {off, Operand::c32(invocations * 4)}, 0, 0);
+		add.defs.push_back(next);
+		p_.blocks[cont].instrs.push_back(std::move(add));
+		branch(header);
+		cur_ = merge;
 	}
 	emit_void(IO::Op::memory_barrier, {}, MICA_SCOPE_WORKGROUP);
 	emit_void(IO::Op::barrier, {});
-	auto &entry = p_.blocks[0].instrs;
-	entry.insert(entry.end(), std::make_move_iterator(body.begin()), std::make_move_iterator(body.end()));
+	branch(body);
 	cur_ = saved_cur;
 }
 
@@ -709,11 +853,13 @@ namespace mica::compiler {
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
                  std::string &error, bool robust_buffer_access)
 {
+	spirv_detail::Translator t(words, out, robust_buffer_access);
 	try {
-		spirv_detail::Translator t(words, out, robust_buffer_access);
 		t.run(entry_point);
 	} catch (const spirv_detail::Fail &f) {
-		error = f.msg;
+		// Diagnosable: the instruction the translation stopped at (ids of the canonicalised module,
+		// which keeps the ids of the instructions it does not remove).
+		error = f.msg + t.where();
 		return false;
 	} catch (const std::out_of_range &) {
 		error = "SPIR-V refers to an undefined id";

@@ -20,6 +20,10 @@ constexpr unsigned kBaseWorkgroupSgpr = 7;    // s7..s9: base workgroup (vkCmdDi
 constexpr unsigned kDescStride = 16;          // per binding: u64 address, u32 size, u32 reserved
 constexpr unsigned kBindingsPerSet = 32;
 constexpr unsigned kMaxSets = 4;
+// s[10:11]: the scratch buffer (VGPR spills and function-scope variables kept in memory)
+constexpr unsigned kScratchBaseSgpr = 10;
+// Function-scope variables in scratch memory: at most this many bytes per invocation
+constexpr unsigned kMaxLocalBytes = 16384;
 } // namespace abi
 
 // robust_buffer_access: storage/uniform buffer accesses through descriptors are bounds-checked

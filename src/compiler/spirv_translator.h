@@ -17,6 +17,7 @@
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "spirv_names.h"
 #include "spirv_to_ir.h"
@@ -52,6 +53,7 @@ struct Var {
 	uint32_t set = 0, binding = 0;
 	int builtin = -1;
 	uint32_t shared_offset = 0;
+	uint32_t local_offset = 0;     // Function: byte offset in the lane's scratch area
 };
 
 // A pointer: either symbolic (a module-scope variable + byte offset) or physical
@@ -102,8 +104,15 @@ private:
 	std::vector<PendingPhi> phis_;
 	std::vector<std::pair<uint32_t, uint32_t>> shared_inits_;   // Workgroup variable, initialiser
 	void initialise_shared();
+	static constexpr uint32_t kZeroUnrolledRounds = 8;   // more stores per invocation: a loop
+	std::unordered_set<uint32_t> null_constants_;        // OpConstantNull ids
+	bool too_large_for_value(uint32_t type_id);
 
 	[[noreturn]] void fail(const std::string &m) { throw Fail{m}; }
+public:
+	std::string where() const;   // the instruction being translated, for error messages
+private:
+	std::unordered_map<uint32_t, std::string> names_;   // OpName
 
 	// ---- module level ----
 	struct Inst {
@@ -111,6 +120,7 @@ private:
 		std::span<const uint32_t> w;   // w[0] is the header word
 	};
 	std::vector<Inst> insts_;
+	const Inst *at_ = nullptr;   // being translated (where())
 	void split();
 	std::string str(std::span<const uint32_t> w, size_t first);
 	void check_capability(uint32_t cap);
@@ -224,7 +234,18 @@ private:
 		return it != types_.end() && it->second.k == Type::K::Pointer &&
 		       it->second.storage == (uint32_t)spv::StorageClass::PhysicalStorageBuffer;
 	}
-	bool explicit_layout(const Ptr &p) { return p.phys || vars_[p.var].sc != (uint32_t)spv::StorageClass::Workgroup; }
+	bool explicit_layout(const Ptr &p)
+	{
+		return p.phys || (vars_[p.var].sc != (uint32_t)spv::StorageClass::Workgroup &&
+		                  vars_[p.var].sc != (uint32_t)spv::StorageClass::Function);
+	}
+	// Function-scope variables SPIRV-Tools could not promote (run-time indexed arrays, ...) live in
+	// the lane's part of the wave's scratch region (spirv_to_ir.cpp, docs/compiler.md).
+	uint32_t local_bytes_ = 0;
+	Operand local_base_, local_lane_off_;   // scratch base (uniform), lane * local stride
+	void function_variable(const Inst &in);
+	Operand local_address_offset(const Ptr &p);   // the lane's offset plus the pointer's dynamic part
+	void finish_locals();
 	Operand phys_address(const Ptr &p, bool with_const_off);
 	Operand in_bounds(const Ptr &p, uint32_t end);
 	Operand desc_table();
