@@ -523,6 +523,10 @@ void Translator::run(const std::string &entry_name)
 			v.set = has_deco(w[2], spv::Decoration::DescriptorSet) ? deco_arg(w[2], spv::Decoration::DescriptorSet) : 0;
 			v.binding = has_deco(w[2], spv::Decoration::Binding) ? deco_arg(w[2], spv::Decoration::Binding) : 0;
 			using SC = spv::StorageClass;
+			// SPIR-V 1.0-1.2 (Vulkan 1.0 targets) declare storage buffers as Uniform blocks
+			// decorated BufferBlock: from here on they are storage buffers in every respect.
+			if ((SC)v.sc == SC::Uniform && has_deco(v.type, spv::Decoration::BufferBlock))
+				v.sc = (uint32_t)SC::StorageBuffer;
 			switch ((SC)v.sc) {
 			case SC::StorageBuffer:
 			case SC::Uniform:

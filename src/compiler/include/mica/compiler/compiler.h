@@ -70,6 +70,14 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 std::variant<std::vector<uint32_t>, CompileError> glsl_to_spirv(const std::string &source,
                                                               const std::string &filename);
 
+// The same for another target environment, as glslangValidator's --target-env names it:
+// "vulkan1.0" (SPIR-V 1.0: storage buffers are Uniform + BufferBlock), "vulkan1.1" (1.3),
+// "vulkan1.2" (1.5), "vulkan1.3" (1.6), or "spirv1.0" .. "spirv1.6" (that SPIR-V version, with the
+// oldest Vulkan client that accepts it). An unknown name is a CompileError.
+std::variant<std::vector<uint32_t>, CompileError> glsl_to_spirv(const std::string &source,
+                                                              const std::string &filename,
+                                                              const std::string &target_env);
+
 std::string format_stats(const Stats &stats, bool json);
 
 // What the compiler accepts in a Vulkan compute shader: the single source the Vulkan driver
