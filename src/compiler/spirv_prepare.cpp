@@ -5,6 +5,8 @@
 #include <spirv/unified1/spirv.hpp11>
 #include <unordered_map>
 
+#include "mica/compiler/compiler.h"
+
 namespace mica::compiler {
 
 namespace {
@@ -107,6 +109,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	tools.SetMessageConsumer(consumer);
 	spvtools::ValidatorOptions vopts;
 	vopts.SetUniversalLimit(spv_validator_limit_max_id_bound, kMaxIdBound);
+	vopts.SetScalarBlockLayout(shader_features().scalar_block_layout);
+	vopts.SetUniformBufferStandardLayout(shader_features().uniform_buffer_standard_layout);
 	if (!tools.Validate(words.data(), words.size(), vopts)) {
 		r.error = "invalid SPIR-V: " + (messages.empty() ? std::string("rejected by the validator") : messages);
 		return r;

@@ -103,6 +103,10 @@ const ShaderFeatures &shader_features()
 		x.vulkan_memory_model = true;
 		x.vulkan_memory_model_device_scope = true;
 		x.robust_buffer_access = true;
+		// Block members are loaded and stored leaf by leaf at their Offset, so any offset the
+		// scalar / standard layouts allow works (spirv_prepare.cpp tells the validator).
+		x.scalar_block_layout = true;
+		x.uniform_buffer_standard_layout = true;
 		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20;
 		return x;
 	}();
@@ -146,6 +150,17 @@ uint32_t Translator::matrix_layout_type(uint32_t type_id, uint32_t stride, bool 
 		t.row_major = row_major;
 	} else
 		return type_id;
+	t.layout_copy = true;
+	uint32_t id = next_layout_type_++;
+	types_[id] = t;
+	return id;
+}
+
+// A vector whose components are 'stride' bytes apart in memory: a column of a row-major matrix.
+uint32_t Translator::strided_vector_type(uint32_t vector_type, uint32_t stride)
+{
+	Type t = type(vector_type);
+	t.array_stride = stride;
 	t.layout_copy = true;
 	uint32_t id = next_layout_type_++;
 	types_[id] = t;
@@ -228,6 +243,8 @@ uint32_t Translator::size_of(uint32_t type_id, bool explicit_layout)
 		uint32_t a = align_of(type_id);
 		return (off + a - 1) / a * a;
 	}
+	if (t.k == Type::K::Vector && explicit_layout && t.array_stride)   // strided_vector_type
+		return (t.count - 1) * t.array_stride + size_of(t.elem, true);
 	if (t.k == Type::K::Vector)
 		return t.count * size_of(t.elem, explicit_layout);
 	if (t.k == Type::K::Bool)
@@ -255,10 +272,13 @@ void Translator::leaves(uint32_t type_id, bool explicit_layout, uint32_t base, s
 			fail("only PhysicalStorageBuffer pointers can be stored in memory");
 		out.push_back({base, 8, false});
 		return;
-	case Type::K::Vector:
+	case Type::K::Vector: {
+		// array_stride on a vector: a column of a row-major matrix (strided_vector_type)
+		const uint32_t stride = explicit_layout && t.array_stride ? t.array_stride : size_of(t.elem, explicit_layout);
 		for (uint32_t i = 0; i < t.count; i++)
-			leaves(t.elem, explicit_layout, base + i * size_of(t.elem, explicit_layout), out);
+			leaves(t.elem, explicit_layout, base + i * stride, out);
 		return;
+	}
 	case Type::K::Array: {
 		if (t.row_major && explicit_layout) {
 			// Row-major matrix: column c, row r at r * MatrixStride + c * component size.

@@ -130,6 +130,7 @@ private:
 	uint32_t leaf_count(uint32_t type_id);
 	uint32_t next_layout_type_ = 0xf0000000u;
 	uint32_t matrix_layout_type(uint32_t type_id, uint32_t stride, bool row_major);
+	uint32_t strided_vector_type(uint32_t vector_type, uint32_t stride);
 	void matrix_op(const Inst &in);
 	Operand div64(IO::Op op, Operand a, Operand b);
 	std::pair<Operand, Operand> udivrem64(Operand n, Operand d);

@@ -189,13 +189,14 @@ std::string glsl_error(const char *src)
 }
 
 // What the newer lowerings still refuse, each with a message naming it.
-TEST(Frontend, RowMajorMatrixColumnAccessIsRefused)
+// (Refused until issue 10; executed with host references in spec/layout_test.cpp.)
+TEST(Frontend, RowMajorMatrixColumnAccessCompiles)
 {
 	std::string e = glsl_error(R"(#version 450
 layout(local_size_x = 1) in;
 layout(std430, set = 0, binding = 0) buffer B { layout(row_major) mat3 m; vec3 o; };
 void main() { o = m[1]; })");
-	EXPECT_NE(e.find("row_major"), std::string::npos) << e;
+	EXPECT_EQ(e, "");
 }
 
 TEST(Frontend, Float64FrexpIsRefused)

@@ -103,6 +103,8 @@ struct ShaderFeatures {
 	bool vulkan_memory_model = false;
 	bool vulkan_memory_model_device_scope = false;
 	bool robust_buffer_access = false;            // Options::robust_buffer_access is implemented
+	bool scalar_block_layout = false;             // VK_EXT_scalar_block_layout offsets in every block
+	bool uniform_buffer_standard_layout = false;  // std430 (and scalar) uniform blocks
 	// VkSubgroupFeatureFlagBits values: basic 0x1, vote 0x2, arithmetic 0x4, ballot 0x8,
 	// shuffle 0x10, shuffle_relative 0x20, clustered 0x40, quad 0x80.
 	uint32_t subgroup_operations = 0;
