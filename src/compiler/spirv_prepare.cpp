@@ -142,7 +142,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	spvtools::OptimizerOptions oopts;
 	oopts.set_run_validator(false);   // validated above
 	std::vector<uint32_t> out;
-	if (!opt.Run(words.data(), words.size(), &out, oopts)) {
+	const std::vector<uint32_t> lowered = lower_extinst_out_params(words);
+	if (!opt.Run(lowered.data(), lowered.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;
 	}

