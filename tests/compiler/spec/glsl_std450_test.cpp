@@ -105,12 +105,21 @@ std::vector<double> float_reference(double x, double y, double z, uint32_t i, bo
 {
 	std::vector<double> e;
 	auto put3 = [&](const double v[3]) { e.insert(e.end(), v, v + 3); };
-	e.push_back(std::sinh(x));
-	e.push_back(std::cosh(x));
-	e.push_back(std::tanh(x * 3));
-	e.push_back(std::asinh(x * 5));
-	e.push_back(std::acosh(1 + std::fabs(y) * 4));
-	e.push_back(std::atanh(std::clamp(z, -0.95, 0.95)));
+	if (f64) {   // the hyperbolic functions are 16/32-bit only: other functions in their places
+		e.push_back(std::sqrt(std::fabs(x)));
+		e.push_back(1 / std::sqrt(std::fabs(y) + 0.5));
+		e.push_back(std::floor(x * 10));
+		e.push_back(y * 10 - std::floor(y * 10));
+		e.push_back(std::nearbyint(z * 10));
+		e.push_back(x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
+	} else {
+		e.push_back(std::sinh(x));
+		e.push_back(std::cosh(x));
+		e.push_back(std::tanh(x * 3));
+		e.push_back(std::asinh(x * 5));
+		e.push_back(std::acosh(1 + std::fabs(y) * 4));
+		e.push_back(std::atanh(std::clamp(z, -0.95, 0.95)));
+	}
 	auto norm = [](double a, double b, double c, double o[3]) {
 		double l = std::sqrt(a * a + b * b + c * c);
 		o[0] = a / l, o[1] = b / l, o[2] = c / l;
@@ -191,6 +200,132 @@ TEST(GlslStd450, Float32EveryFunction)
 				else
 					ASSERT_TRUE(close(got, e[k], 2e-4, 2e-5)) << where << " lane " << i << " result " << k << " x=" << x << " y=" << y << " z=" << z;
 			}
+		}
+	});
+}
+
+const char *kFloat64Shader = R"(#version 450
+layout(local_size_x = 64) in;
+layout(std430, set = 0, binding = 0) buffer In { dvec4 a[]; } inp;
+layout(std430, set = 0, binding = 1) buffer Out { double r[]; } outp;
+uint k;
+void put(double x) { outp.r[k++] = x; }
+void put3(dvec3 v) { put(v.x); put(v.y); put(v.z); }
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	k = i * 64u;
+	dvec4 v = inp.a[i];
+	double x = v.x, y = v.y, z = v.z;
+	put(sqrt(abs(x))); put(inversesqrt(abs(y) + 0.5lf)); put(floor(x * 10.0lf));
+	put(fract(y * 10.0lf)); put(roundEven(z * 10.0lf)); put(sign(x));
+	dvec3 n = normalize(dvec3(x, y, 1.0lf)), iv = normalize(dvec3(y, z, -1.0lf));
+	put3(faceforward(n, iv, dvec3(z, x, y)));
+	put3(reflect(iv, n));
+	put3(refract(iv, n, 0.6lf + abs(z) * 0.8lf));
+	double ip;
+	put(modf(x * 7.0lf, ip)); put(ip);
+	int e;
+	put(frexp(y * 1000.0lf, e)); put(double(e));
+	put(ldexp(x, int(i % 20u) - 10)); put(fma(x, y, z));
+	dmat2 m2 = dmat2(2.0lf + x, y, z, 2.0lf - x);
+	dmat2 i2 = inverse(m2);
+	put(i2[0][0]); put(i2[0][1]); put(i2[1][0]); put(i2[1][1]); put(determinant(m2));
+	dmat3 m3 = dmat3(3.0lf + x, y, z, z, 3.0lf - y, x, y, x, 3.0lf + z);
+	dmat3 i3 = inverse(m3);
+	for (int c = 0; c < 3; c++) for (int r = 0; r < 3; r++) put(i3[c][r]);
+	put(determinant(m3));
+	dmat4 m4 = dmat4(4.0lf + x, y, z, x * y, z, 4.0lf - y, x, y * z, y, x, 4.0lf + z, x - y, z * x, y + z, x, 4.0lf - z);
+	dmat4 i4 = inverse(m4);
+	for (int c = 0; c < 4; c++) for (int r = 0; r < 4; r++) put(i4[c][r]);
+	put(determinant(m4));
+}
+)";
+
+double u2d(const std::vector<uint32_t> &d, size_t k) { return std::bit_cast<double>((uint64_t)d[2 * k] | ((uint64_t)d[2 * k + 1] << 32)); }
+
+TEST(GlslStd450, Float64EveryFunction)
+{
+	std::vector<uint32_t> in(8 * kLanes);
+	uint32_t seed = 17;
+	for (uint32_t l = 0; l < 4 * kLanes; l++) {
+		double v = ((double)lcg(seed) / 4294967296.0 + (double)lcg(seed) / 18446744073709551616.0) * 2.0 - 1.0;
+		uint64_t b = std::bit_cast<uint64_t>(v);
+		in[2 * l] = (uint32_t)b;
+		in[2 * l + 1] = (uint32_t)(b >> 32);
+	}
+	// lane 0: a denormal for frexp (y * 1000 stays denormal), lane 1: zero
+	auto put_in = [&](uint32_t l, double v) {
+		uint64_t b = std::bit_cast<uint64_t>(v);
+		in[2 * l] = (uint32_t)b;
+		in[2 * l + 1] = (uint32_t)(b >> 32);
+	};
+	put_in(1, 1e-312);
+	put_in(5, 0.0);
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(2);
+		b[0].data = in;
+		b[1].data.assign(128 * kLanes, 0);
+		return b;
+	};
+	run_everywhere(glsl_for(kFloat64Shader, "vulkan1.2"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < kLanes; i++) {
+			const double x = u2d(in, 4 * i), y = u2d(in, 4 * i + 1), z = u2d(in, 4 * i + 2);
+			std::vector<double> e = float_reference(x, y, z, i, true);
+			for (size_t k = 0; k < e.size(); k++) {
+				const double got = u2d(b[1].data, 64 * i + k);
+				if (k == 19)
+					ASSERT_EQ(got, std::ldexp(x, (int)(i % 20) - 10)) << where << " lane " << i;
+				else if (k == 20)
+					ASSERT_EQ(got, std::fma(x, y, z)) << where << " lane " << i;
+				else if (exact_index(k) || (k >= 2 && k <= 5))
+					ASSERT_EQ(got, e[k]) << where << " lane " << i << " result " << k << " x=" << x << " y=" << y;
+				else
+					ASSERT_TRUE(close(got, e[k], 1e-12, 1e-13)) << where << " lane " << i << " result " << k;
+			}
+		}
+	});
+}
+
+// Frexp/ldexp at the edges of f64: denormals, zero, the largest finite value, results that
+// overflow or underflow.
+TEST(GlslStd450, Float64FrexpLdexpEdges)
+{
+	const char *src = R"(#version 450
+layout(local_size_x = 16) in;
+layout(std430, set = 0, binding = 0) buffer B { double x[16]; int n[16]; double m[16]; int e[16]; double l[16]; } b;
+void main()
+{
+	uint i = gl_LocalInvocationID.x;
+	int e;
+	b.m[i] = frexp(b.x[i], e);
+	b.e[i] = e;
+	b.l[i] = ldexp(b.x[i], b.n[i]);
+}
+)";
+	const double xs[16] = {1e-310, -4.9e-324, 0.0, -0.0, 1.7976931348623157e308, 1.0, -3.5, 1e300,
+	                       1e-300, 2.2250738585072014e-308, 0.75, 1e-320, 123456.789, -1e-200, 5.0, 1.0};
+	const int ns[16] = {1074, 3000, 5, -7, -2098, 1023, -1075, 100, -900, 60, -1074, 1100, -2000, 2000, -3000, 1024};
+	auto make = [&] {
+		std::vector<Buffer> bufs = bound_buffers(1);
+		std::vector<uint32_t> &d = bufs[0].data;
+		d.assign(32 + 16 + 32 + 16 + 32, 0);
+		for (int i = 0; i < 16; i++) {
+			uint64_t v = std::bit_cast<uint64_t>(xs[i]);
+			d[2 * i] = (uint32_t)v;
+			d[2 * i + 1] = (uint32_t)(v >> 32);
+			d[32 + i] = (uint32_t)ns[i];
+		}
+		return bufs;
+	};
+	run_everywhere(glsl_for(src, "vulkan1.2"), make, {}, 1, [&](const std::vector<Buffer> &bufs, const std::string &where) {
+		const std::vector<uint32_t> &d = bufs[0].data;
+		for (int i = 0; i < 16; i++) {
+			int ex;
+			double m = std::frexp(xs[i], &ex);
+			EXPECT_EQ(std::bit_cast<uint64_t>(u2d(d, 24 + i)), std::bit_cast<uint64_t>(m)) << where << " frexp " << xs[i];
+			EXPECT_EQ((int)d[80 + i], ex) << where << " frexp exponent " << xs[i];
+			EXPECT_EQ(u2d(d, 48 + i), std::ldexp(xs[i], ns[i])) << where << " ldexp " << xs[i] << ", " << ns[i];
 		}
 	});
 }
