@@ -410,34 +410,24 @@ void Translator::translate(const Inst &in)
 	case Op::OpBitwiseAnd: need(5); set(w[2], w[1], binary(IOp::iand, w[1], w[3], w[4])); return;
 	case Op::OpBitwiseOr: need(5); set(w[2], w[1], binary(IOp::ior, w[1], w[3], w[4])); return;
 	case Op::OpBitwiseXor: need(5); set(w[2], w[1], binary(IOp::ixor, w[1], w[3], w[4])); return;
-	case Op::OpNot: need(4); set(w[2], w[1], unary(IOp::inot, w[1], w[3])); return;
+	case Op::OpNot: {   // 64-bit: xor with all ones (the ISA's NOT is 32-bit)
+		need(4);
+		std::vector<Operand> r;
+		for (const Operand &x : val(w[3]))
+			r.push_back(x.size == 2 ? scalar_rc_op(IOp::ixor, w[1], {x, Operand::c64(~0ull)}) : scalar_rc_op(IOp::inot, w[1], {x}));
+		set(w[2], w[1], r);
+		return;
+	}
 	case Op::OpShiftLeftLogical: need(5); set(w[2], w[1], binary(IOp::shl, w[1], w[3], w[4])); return;
 	case Op::OpShiftRightLogical: need(5); set(w[2], w[1], binary(IOp::ushr, w[1], w[3], w[4])); return;
 	case Op::OpShiftRightArithmetic: need(5); set(w[2], w[1], binary(IOp::sshr, w[1], w[3], w[4])); return;
-	case Op::OpBitCount: need(4); set(w[2], w[1], unary(IOp::bitcount, w[1], w[3])); return;
-	case Op::OpBitReverse: need(4); set(w[2], w[1], unary(IOp::bitreverse, w[1], w[3])); return;
+	case Op::OpBitCount:
+	case Op::OpBitReverse:
 	case Op::OpBitFieldUExtract:
-	case Op::OpBitFieldSExtract: {
-		need(6);
-		const auto &base = val(w[3]);
-		Operand off = val(w[4])[0], cnt = val(w[5])[0];
-		std::vector<Operand> r;
-		for (const Operand &x : base)
-			r.push_back(scalar_rc_op(op == Op::OpBitFieldUExtract ? IOp::bfe_u : IOp::bfe_s, w[1], {x, off, cnt}));
-		set(w[2], w[1], r);
+	case Op::OpBitFieldSExtract:
+	case Op::OpBitFieldInsert:
+		bit_op(in);
 		return;
-	}
-	case Op::OpBitFieldInsert: {
-		need(7);
-		const auto &base = val(w[3]);
-		const auto &ins = val(w[4]);
-		Operand off = val(w[5])[0], cnt = val(w[6])[0];
-		std::vector<Operand> r;
-		for (size_t i = 0; i < base.size(); i++)
-			r.push_back(scalar_rc_op(IOp::bfi, w[1], {base[i], ins[i], off, cnt}));
-		set(w[2], w[1], r);
-		return;
-	}
 	// ---- comparisons ----
 	case Op::OpIEqual: need(5); set(w[2], w[1], binary(IOp::ieq, w[1], w[3], w[4])); return;
 	case Op::OpINotEqual: need(5); set(w[2], w[1], binary(IOp::ine, w[1], w[3], w[4])); return;

@@ -247,6 +247,7 @@ private:
 	void ext_inst(const Inst &in);
 	void group_op(const Inst &in);
 	void integer_dot(const Inst &in);
+	void bit_op(const Inst &in);   // spirv_bits.cpp
 	// 8/16-bit integers (spirv_narrow.cpp): zero-extended in 32-bit registers
 	unsigned narrow_width(uint32_t type_id);   // 8 or 16 for a narrow integer (vector) type, else 0
 	Operand narrow_sext(Operand x, unsigned width);
