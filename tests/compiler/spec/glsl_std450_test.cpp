@@ -6,6 +6,7 @@
 #include "spec_util.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mica::compiler;
 using namespace mica::compiler::spectest;
@@ -326,6 +327,220 @@ void main()
 			EXPECT_EQ(std::bit_cast<uint64_t>(u2d(d, 24 + i)), std::bit_cast<uint64_t>(m)) << where << " frexp " << xs[i];
 			EXPECT_EQ((int)d[80 + i], ex) << where << " frexp exponent " << xs[i];
 			EXPECT_EQ(u2d(d, 48 + i), std::ldexp(xs[i], ns[i])) << where << " ldexp " << xs[i] << ", " << ns[i];
+		}
+	});
+}
+
+} // namespace
+
+namespace {
+
+// NMin/NMax/NClamp (glslang does not emit them): a NaN operand gives the other operand;
+// NClamp(NaN, lo, hi) = lo.
+const char *kNMinMax = R"(
+               OpCapability Shader
+       %glsl = OpExtInstImport "GLSL.std.450"
+               OpMemoryModel Logical GLSL450
+               OpEntryPoint GLCompute %main "main" %gid %buf
+               OpExecutionMode %main LocalSize 64 1 1
+               OpDecorate %gid BuiltIn GlobalInvocationId
+               OpDecorate %rt ArrayStride 4
+               OpMemberDecorate %blk 0 Offset 0
+               OpDecorate %blk Block
+               OpDecorate %buf DescriptorSet 0
+               OpDecorate %buf Binding 0
+       %void = OpTypeVoid
+         %fn = OpTypeFunction %void
+      %float = OpTypeFloat 32
+       %uint = OpTypeInt 32 0
+      %uvec3 = OpTypeVector %uint 3
+     %pinput = OpTypePointer Input %uvec3
+        %gid = OpVariable %pinput Input
+         %rt = OpTypeRuntimeArray %float
+        %blk = OpTypeStruct %rt
+       %pblk = OpTypePointer StorageBuffer %blk
+        %buf = OpVariable %pblk StorageBuffer
+       %pflt = OpTypePointer StorageBuffer %float
+     %uint_0 = OpConstant %uint 0
+     %uint_1 = OpConstant %uint 1
+     %uint_2 = OpConstant %uint 2
+     %uint_3 = OpConstant %uint 3
+     %uint_4 = OpConstant %uint 4
+     %uint_6 = OpConstant %uint 6
+       %main = OpFunction %void None %fn
+      %entry = OpLabel
+        %g3 = OpLoad %uvec3 %gid
+         %i = OpCompositeExtract %uint %g3 0
+      %base = OpIMul %uint %i %uint_6
+        %i1 = OpIAdd %uint %base %uint_1
+        %i2 = OpIAdd %uint %base %uint_2
+        %i3 = OpIAdd %uint %base %uint_3
+        %i4 = OpIAdd %uint %base %uint_4
+        %pa = OpAccessChain %pflt %buf %uint_0 %base
+        %pb = OpAccessChain %pflt %buf %uint_0 %i1
+        %pc = OpAccessChain %pflt %buf %uint_0 %i2
+        %o0 = OpAccessChain %pflt %buf %uint_0 %i3
+        %o1 = OpAccessChain %pflt %buf %uint_0 %i4
+         %a = OpLoad %float %pa
+         %b = OpLoad %float %pb
+         %c = OpLoad %float %pc
+        %mn = OpExtInst %float %glsl NMin %a %b
+        %mx = OpExtInst %float %glsl NMax %a %b
+        %cl = OpExtInst %float %glsl NClamp %a %b %c
+               OpStore %o0 %mn
+               OpStore %o1 %mx
+               OpStore %pa %cl
+               OpReturn
+               OpFunctionEnd
+)";
+
+float nmin(float a, float b) { return std::isnan(a) ? b : std::isnan(b) ? a : std::min(a, b); }
+float nmax(float a, float b) { return std::isnan(a) ? b : std::isnan(b) ? a : std::max(a, b); }
+
+TEST(GlslStd450, NMinNMaxNClampWithNaNs)
+{
+	const uint32_t lanes = 64;
+	const float nan = std::numeric_limits<float>::quiet_NaN();
+	std::vector<float> in(6 * lanes, 0.0f);
+	uint32_t seed = 21;
+	for (uint32_t i = 0; i < lanes; i++) {
+		auto r = [&] { return (float)(int)(lcg(seed) % 2001) / 100.0f - 10.0f; };
+		float a = r(), b = r(), c = r();
+		if (b > c)
+			std::swap(b, c);
+		if (i % 4 == 1)
+			a = nan;
+		if (i % 8 == 2)
+			b = nan;   // NMin/NMax with a NaN second operand (NClamp bounds stay numbers below)
+		in[6 * i] = a;
+		in[6 * i + 1] = b;
+		in[6 * i + 2] = c;
+	}
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(1);
+		for (float f : in)
+			b[0].data.push_back(f2u(f));
+		return b;
+	};
+	run_everywhere(assemble(kNMinMax), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < lanes; i++) {
+			const float a = in[6 * i], lo = in[6 * i + 1], hi = in[6 * i + 2];
+			EXPECT_EQ(f2u(u2f(b[0].data[6 * i + 3])), f2u(nmin(a, lo))) << where << " NMin lane " << i;
+			EXPECT_EQ(f2u(u2f(b[0].data[6 * i + 4])), f2u(nmax(a, lo))) << where << " NMax lane " << i;
+			if (!std::isnan(lo)) {
+				EXPECT_EQ(f2u(u2f(b[0].data[6 * i])), f2u(nmin(nmax(a, lo), hi))) << where << " NClamp lane " << i;
+			}
+		}
+	});
+}
+
+} // namespace
+
+namespace {
+
+// 16-bit floats and 8/16-bit integers: the same functions on the narrow types (computed in f32 /
+// 32 bits and rounded), compared with the f32 / exact host results.
+const char *kNarrowShader = R"(#version 450
+#extension GL_EXT_shader_explicit_arithmetic_types : require
+layout(local_size_x = 64) in;
+layout(std430, set = 0, binding = 0) buffer In { vec4 a[]; } inp;
+layout(std430, set = 0, binding = 1) buffer Out { float r[]; } outp;
+layout(std430, set = 0, binding = 2) buffer IOut { int ir[]; } iout;
+uint k;
+void put(float16_t x) { outp.r[k++] = float(x); }
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	k = i * 32u;
+	vec4 v = inp.a[i];
+	float16_t x = float16_t(v.x), y = float16_t(v.y), z = float16_t(v.z);
+	put(sinh(x)); put(tanh(x)); put(asinh(x)); put(atanh(z * float16_t(0.9)));
+	f16vec3 n = normalize(f16vec3(x, y, float16_t(1.0))), iv = normalize(f16vec3(y, z, float16_t(-1.0)));
+	f16vec3 rf = reflect(iv, n);
+	put(rf.x); put(rf.y); put(rf.z);
+	f16vec3 rr = refract(iv, n, float16_t(0.75));
+	put(rr.x); put(rr.y); put(rr.z);
+	float16_t ip;
+	put(modf(x * float16_t(7.0), ip)); put(ip);
+	int e;
+	put(frexp(y * float16_t(100.0), e)); put(float16_t(e));
+	put(ldexp(x, int(i % 8u) - 4)); put(fma(x, y, z));
+	f16mat2 m2 = f16mat2(float16_t(2.0) + x, y, z, float16_t(2.0) - x);
+	f16mat2 i2 = inverse(m2);
+	put(i2[0][0]); put(i2[0][1]); put(i2[1][0]); put(i2[1][1]);
+	int8_t a8 = int8_t(int(v.w * 127.0)), b8 = int8_t(int(v.x * 127.0));
+	int16_t a16 = int16_t(int(v.w * 30000.0)), b16 = int16_t(int(v.y * 30000.0));
+	uint8_t u8 = uint8_t(a8), w8 = uint8_t(b8);
+	uint b = i * 16u;
+	iout.ir[b + 0u] = int(abs(a8)); iout.ir[b + 1u] = int(sign(a8)); iout.ir[b + 2u] = int(min(a8, b8));
+	iout.ir[b + 3u] = int(max(a8, b8)); iout.ir[b + 4u] = int(clamp(a8, int8_t(-20), int8_t(30)));
+	iout.ir[b + 5u] = int(abs(a16)); iout.ir[b + 6u] = int(sign(a16)); iout.ir[b + 7u] = int(min(a16, b16));
+	iout.ir[b + 8u] = int(max(a16, b16)); iout.ir[b + 9u] = int(clamp(a16, int16_t(-1000), int16_t(2000)));
+	iout.ir[b + 10u] = int(min(u8, w8)); iout.ir[b + 11u] = int(max(u8, w8));
+	iout.ir[b + 12u] = int(clamp(u8, uint8_t(50), uint8_t(200)));
+}
+)";
+
+TEST(GlslStd450, Float16AndNarrowIntegers)
+{
+	const uint32_t lanes = 64;
+	std::vector<uint32_t> in(4 * lanes);
+	uint32_t seed = 31;
+	for (uint32_t &x : in)
+		x = f2u(((float)(lcg(seed) >> 8) / (float)(1u << 24)) * 2.0f - 1.0f);
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(3);
+		b[0].data = in;
+		b[1].data.assign(32 * lanes, 0);
+		b[2].data.assign(16 * lanes, 0);
+		return b;
+	};
+	auto h = [](float f) { return (double)(_Float16)f; };   // round to f16
+	run_everywhere(glsl_for(kNarrowShader, "vulkan1.2"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < lanes; i++) {
+			const float fw = u2f(in[4 * i + 3]);
+			const double x = h(u2f(in[4 * i])), y = h(u2f(in[4 * i + 1])), z = h(u2f(in[4 * i + 2]));
+			std::vector<double> e = {std::sinh(x), std::tanh(x), std::asinh(x), std::atanh(h((float)(z * h(0.9f))))};
+			double n[3] = {x, y, 1}, iv[3] = {y, z, -1};
+			auto norm = [](double *v) {
+				double l = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+				for (int c = 0; c < 3; c++)
+					v[c] /= l;
+			};
+			norm(n);
+			norm(iv);
+			const double d = n[0] * iv[0] + n[1] * iv[1] + n[2] * iv[2];
+			for (int c = 0; c < 3; c++)
+				e.push_back(iv[c] - 2 * d * n[c]);
+			const double kk = 1 - 0.75 * 0.75 * (1 - d * d);
+			for (int c = 0; c < 3; c++)
+				e.push_back(kk < 0 ? 0 : 0.75 * iv[c] - (0.75 * d + std::sqrt(kk)) * n[c]);
+			double ip, fr = std::modf(h((float)(x * 7)), &ip);
+			e.push_back(fr);
+			e.push_back(ip);
+			int ex;
+			e.push_back(std::frexp(h((float)(y * 100)), &ex));
+			e.push_back(ex);
+			e.push_back(std::ldexp(x, (int)(i % 8) - 4));
+			e.push_back(x * y + z);
+			const double det = (2 + x) * (2 - x) - z * y;
+			e.insert(e.end(), {(2 - x) / det, -y / det, -z / det, (2 + x) / det});
+			for (size_t k = 0; k < e.size(); k++) {
+				const double got = u2f(b[1].data[32 * i + k]);
+				const bool exact = k >= 10 && k <= 14;   // modf, frexp, ldexp
+				if (exact)
+					ASSERT_EQ(got, h((float)e[k])) << where << " lane " << i << " result " << k;
+				else   // f16: 2^-10 relative for the arithmetic, more for the composite functions
+					ASSERT_TRUE(close(got, e[k], 8e-3, 4e-3)) << where << " lane " << i << " result " << k;
+			}
+			const int a8 = (int8_t)(int)(fw * 127.0f), b8 = (int8_t)(int)(u2f(in[4 * i]) * 127.0f);
+			const int a16 = (int16_t)(int)(fw * 30000.0f), b16 = (int16_t)(int)(u2f(in[4 * i + 1]) * 30000.0f);
+			const int u8 = (uint8_t)a8, w8 = (uint8_t)b8;
+			const int want[13] = {std::abs(a8), (a8 > 0) - (a8 < 0), std::min(a8, b8), std::max(a8, b8), std::clamp(a8, -20, 30),
+			                      std::abs(a16), (a16 > 0) - (a16 < 0), std::min(a16, b16), std::max(a16, b16),
+			                      std::clamp(a16, -1000, 2000), std::min(u8, w8), std::max(u8, w8), std::clamp(u8, 50, 200)};
+			for (int k = 0; k < 13; k++)
+				ASSERT_EQ((int)b[2].data[16 * i + k], want[k]) << where << " lane " << i << " integer result " << k;
 		}
 	});
 }
