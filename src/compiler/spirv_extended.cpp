@@ -1,7 +1,44 @@
 // Extended instruction sets: GLSL.std.450, and the subgroup (GroupNonUniform) instructions.
 #include <bit>
 
+#include "mica/compiler/compiler.h"
 #include "spirv_translator.h"
+
+namespace mica::compiler {
+
+// The GLSL.std.450 instructions ext_inst() translates, with the types it takes them on (docs/
+// compiler.md's table is generated from this list). The transcendental functions are 16/32-bit
+// only in GLSL.std.450 itself; FindILsb/FindSMsb/FindUMsb are 32-bit only.
+std::span<const SupportEntry> supported_glsl_std450()
+{
+#define G(name, types) {#name, (uint32_t)GLSLstd450##name, types}
+	static const char *kAllFloat = "f16 f32 f64", *kFloat32 = "f16 f32", *kInt = "i8 i16 i32 i64";
+	static const SupportEntry table[] = {
+		G(Round, kAllFloat), G(RoundEven, kAllFloat), G(Trunc, kAllFloat), G(FAbs, kAllFloat), G(SAbs, kInt),
+		G(FSign, kAllFloat), G(SSign, kInt), G(Floor, kAllFloat), G(Ceil, kAllFloat), G(Fract, kAllFloat),
+		G(Radians, kFloat32), G(Degrees, kFloat32), G(Sin, kFloat32), G(Cos, kFloat32), G(Tan, kFloat32),
+		G(Asin, kFloat32), G(Acos, kFloat32), G(Atan, kFloat32), G(Sinh, kFloat32), G(Cosh, kFloat32),
+		G(Tanh, kFloat32), G(Asinh, kFloat32), G(Acosh, kFloat32), G(Atanh, kFloat32), G(Atan2, kFloat32),
+		G(Pow, kFloat32), G(Exp, kFloat32), G(Log, kFloat32), G(Exp2, kFloat32), G(Log2, kFloat32),
+		G(Sqrt, kAllFloat), G(InverseSqrt, kAllFloat), G(Determinant, "f16 f32 f64 (2x2, 3x3, 4x4)"),
+		G(MatrixInverse, "f16 f32 f64 (2x2, 3x3, 4x4)"), G(Modf, kAllFloat), G(ModfStruct, kAllFloat),
+		G(FMin, kAllFloat), G(UMin, kInt), G(SMin, kInt), G(FMax, kAllFloat), G(UMax, kInt), G(SMax, kInt),
+		G(FClamp, kAllFloat), G(UClamp, kInt), G(SClamp, kInt), G(FMix, kAllFloat), G(Step, kAllFloat),
+		G(SmoothStep, kAllFloat), G(Fma, kAllFloat), G(Frexp, kAllFloat), G(FrexpStruct, kAllFloat),
+		G(Ldexp, kAllFloat), G(PackSnorm4x8, "vec4 -> u32"), G(PackUnorm4x8, "vec4 -> u32"),
+		G(PackSnorm2x16, "vec2 -> u32"), G(PackUnorm2x16, "vec2 -> u32"), G(PackHalf2x16, "vec2 -> u32"),
+		G(PackDouble2x32, "uvec2 -> f64"), G(UnpackSnorm2x16, "u32 -> vec2"), G(UnpackUnorm2x16, "u32 -> vec2"),
+		G(UnpackHalf2x16, "u32 -> vec2"), G(UnpackSnorm4x8, "u32 -> vec4"), G(UnpackUnorm4x8, "u32 -> vec4"),
+		G(UnpackDouble2x32, "f64 -> uvec2"), G(Length, kAllFloat), G(Distance, kAllFloat), G(Cross, kAllFloat),
+		G(Normalize, kAllFloat), G(FaceForward, kAllFloat), G(Reflect, kAllFloat), G(Refract, kAllFloat),
+		G(FindILsb, "i32"), G(FindSMsb, "i32"), G(FindUMsb, "i32"), G(NMin, kAllFloat), G(NMax, kAllFloat),
+		G(NClamp, kAllFloat),
+	};
+#undef G
+	return table;
+}
+
+} // namespace mica::compiler
 
 namespace mica::compiler::spirv_detail {
 
@@ -9,6 +46,10 @@ void Translator::ext_inst(const Inst &in)
 {
 	auto w = in.w;
 	uint32_t rt = w[1], res = w[2], inst = w[4];
+	const auto table = supported_glsl_std450();
+	if (std::none_of(table.begin(), table.end(), [&](const SupportEntry &e) { return e.value == inst; }))
+		fail("unsupported GLSL.std.450 instruction " + std::to_string(inst) +
+		     (inst >= GLSLstd450InterpolateAtCentroid && inst <= GLSLstd450InterpolateAtOffset ? " (fragment-only)" : ""));
 	auto arg = [&](size_t i) -> const std::vector<Operand> & {
 		if (w.size() <= 5 + i)
 			fail("GLSL.std.450 instruction has too few operands");

@@ -35,49 +35,56 @@ std::string Translator::str(std::span<const uint32_t> w, size_t first)
 
 void Translator::check_capability(uint32_t cap)
 {
-	using C = spv::Capability;
-	switch ((C)cap) {
-	case C::Shader:
-	case C::Matrix:   // declared by every GLSL module; matrix types themselves are refused
-	case C::Int64:
-	case C::Int64Atomics:
-	case C::Float64:
-	case C::Int8:
-	case C::Int16:
-	case C::Float16:
-	case C::StorageBuffer8BitAccess:
-	case C::UniformAndStorageBuffer8BitAccess:
-	case C::StoragePushConstant8:
-	case C::StorageBuffer16BitAccess:
-	case C::UniformAndStorageBuffer16BitAccess:
-	case C::StoragePushConstant16:
-	case C::GroupNonUniform:
-	case C::GroupNonUniformVote:
-	case C::GroupNonUniformBallot:
-	case C::GroupNonUniformArithmetic:
-	case C::GroupNonUniformShuffle:
-	case C::GroupNonUniformShuffleRelative:
-	case C::VulkanMemoryModel:
-	case C::VulkanMemoryModelDeviceScope:
-	case C::PhysicalStorageBufferAddresses:
-	case C::DotProduct:
-	case C::DotProductInputAll:
-	case C::DotProductInput4x8BitPacked:
-	case C::DotProductInput4x8Bit:   // i8vec4 operands (Int8)
-	case C::DemoteToHelperInvocation:   // the instruction itself is fragment-only: the validator refuses it
-		return;
-	case C::Kernel:
-	case C::Addresses:
+	for (const SupportEntry &e : supported_capabilities())
+		if (e.value == cap)
+			return;
+	if (cap == (uint32_t)spv::Capability::Kernel || cap == (uint32_t)spv::Capability::Addresses)
 		fail("unsupported SPIR-V capability " + spirv_named(spirv_capability_name(cap), cap) +
 		     ": OpenCL kernel modules are not supported yet (Vulkan GLCompute only)");
-	default:
-		fail("unsupported SPIR-V capability " + spirv_named(spirv_capability_name(cap), cap));
-	}
+	fail("unsupported SPIR-V capability " + spirv_named(spirv_capability_name(cap), cap));
 }
 
 } // namespace mica::compiler::spirv_detail
 
 namespace mica::compiler {
+
+// The capabilities check_capability() accepts (and docs/compiler.md lists, generated from here).
+std::span<const SupportEntry> supported_capabilities()
+{
+#define CAP(name, notes) {#name, (uint32_t)spv::Capability::name, notes}
+	static const SupportEntry table[] = {
+		CAP(Shader, "compute shaders (GLCompute)"),
+		CAP(Matrix, "matrix types and arithmetic"),
+		CAP(Float16, "16-bit floats (computed in f32, rounded)"),
+		CAP(Float64, "64-bit floats"),
+		CAP(Int8, "8-bit integers"),
+		CAP(Int16, "16-bit integers"),
+		CAP(Int64, "64-bit integers"),
+		CAP(Int64Atomics, "64-bit atomics on buffers and shared memory"),
+		CAP(StorageBuffer8BitAccess, "8-bit storage buffer access"),
+		CAP(UniformAndStorageBuffer8BitAccess, "8-bit uniform buffer access"),
+		CAP(StoragePushConstant8, "8-bit push constants"),
+		CAP(StorageBuffer16BitAccess, "16-bit storage buffer access"),
+		CAP(UniformAndStorageBuffer16BitAccess, "16-bit uniform buffer access"),
+		CAP(StoragePushConstant16, "16-bit push constants"),
+		CAP(GroupNonUniform, "subgroup basics (elect, ids, masks)"),
+		CAP(GroupNonUniformVote, "subgroup all/any/all-equal"),
+		CAP(GroupNonUniformBallot, "ballot, broadcast, bit count/extract/find"),
+		CAP(GroupNonUniformArithmetic, "reductions and inclusive/exclusive scans"),
+		CAP(GroupNonUniformShuffle, "shuffle, shuffle xor"),
+		CAP(GroupNonUniformShuffleRelative, "shuffle up/down"),
+		CAP(VulkanMemoryModel, "the Vulkan memory model"),
+		CAP(VulkanMemoryModelDeviceScope, "device scope in the Vulkan memory model"),
+		CAP(PhysicalStorageBufferAddresses, "buffer device addresses (physical pointers)"),
+		CAP(DotProduct, "integer dot products"),
+		CAP(DotProductInputAll, "dot products of any integer vector"),
+		CAP(DotProductInput4x8Bit, "dot products of i8vec4"),
+		CAP(DotProductInput4x8BitPacked, "dot products of packed 4x8-bit values"),
+		CAP(DemoteToHelperInvocation, "declared only (the instruction is fragment-only)"),
+	};
+#undef CAP
+	return table;
+}
 
 // Kept next to check_capability(): every entry is what that switch and the translator accept.
 const ShaderFeatures &shader_features()

@@ -546,3 +546,105 @@ TEST(GlslStd450, Float16AndNarrowIntegers)
 }
 
 } // namespace
+
+namespace {
+
+// Frexp and Modf with their second result through a pointer to a function-scope variable (what
+// glslang emitted for frexp before it used FrexpStruct) and to a storage buffer element.
+const char *kOutParams = R"(
+               OpCapability Shader
+       %glsl = OpExtInstImport "GLSL.std.450"
+               OpMemoryModel Logical GLSL450
+               OpEntryPoint GLCompute %main "main" %gid %buf
+               OpExecutionMode %main LocalSize 64 1 1
+               OpDecorate %gid BuiltIn GlobalInvocationId
+               OpDecorate %rt ArrayStride 4
+               OpMemberDecorate %blk 0 Offset 0
+               OpDecorate %blk Block
+               OpDecorate %buf DescriptorSet 0
+               OpDecorate %buf Binding 0
+       %void = OpTypeVoid
+         %fn = OpTypeFunction %void
+      %float = OpTypeFloat 32
+        %int = OpTypeInt 32 1
+       %uint = OpTypeInt 32 0
+      %uvec3 = OpTypeVector %uint 3
+     %pinput = OpTypePointer Input %uvec3
+        %gid = OpVariable %pinput Input
+         %rt = OpTypeRuntimeArray %uint
+        %blk = OpTypeStruct %rt
+       %pblk = OpTypePointer StorageBuffer %blk
+        %buf = OpVariable %pblk StorageBuffer
+      %puint = OpTypePointer StorageBuffer %uint
+      %pfint = OpTypePointer Function %int
+    %pfloat = OpTypePointer Function %float
+     %uint_0 = OpConstant %uint 0
+     %uint_1 = OpConstant %uint 1
+     %uint_2 = OpConstant %uint 2
+     %uint_3 = OpConstant %uint 3
+     %uint_4 = OpConstant %uint 4
+       %main = OpFunction %void None %fn
+      %entry = OpLabel
+         %ev = OpVariable %pfint Function
+         %wv = OpVariable %pfloat Function
+         %g3 = OpLoad %uvec3 %gid
+          %i = OpCompositeExtract %uint %g3 0
+       %base = OpIMul %uint %i %uint_4
+         %i1 = OpIAdd %uint %base %uint_1
+         %i2 = OpIAdd %uint %base %uint_2
+         %i3 = OpIAdd %uint %base %uint_3
+         %p0 = OpAccessChain %puint %buf %uint_0 %base
+         %p1 = OpAccessChain %puint %buf %uint_0 %i1
+         %p2 = OpAccessChain %puint %buf %uint_0 %i2
+         %p3 = OpAccessChain %puint %buf %uint_0 %i3
+         %xb = OpLoad %uint %p0
+          %x = OpBitcast %float %xb
+          %m = OpExtInst %float %glsl Frexp %x %ev
+          %e = OpLoad %int %ev
+         %fr = OpExtInst %float %glsl Modf %x %wv
+          %w = OpLoad %float %wv
+         %mb = OpBitcast %uint %m
+         %eb = OpBitcast %uint %e
+         %fb = OpBitcast %uint %fr
+         %wb = OpBitcast %uint %w
+               OpStore %p0 %mb
+               OpStore %p1 %eb
+               OpStore %p2 %fb
+               OpStore %p3 %wb
+               OpReturn
+               OpFunctionEnd
+)";
+
+TEST(GlslStd450, FrexpAndModfThroughPointers)
+{
+	const uint32_t lanes = 64;
+	std::vector<float> xs(lanes);
+	uint32_t seed = 77;
+	for (uint32_t i = 0; i < lanes; i++)
+		xs[i] = ((float)(int)(lcg(seed) % 200001) - 100000.0f) / 64.0f;
+	xs[0] = 0.0f;
+	xs[1] = -3.0f;
+	xs[2] = std::numeric_limits<float>::infinity();
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(1);
+		b[0].data.assign(4 * lanes, 0);
+		for (uint32_t i = 0; i < lanes; i++)
+			b[0].data[4 * i] = f2u(xs[i]);
+		return b;
+	};
+	run_everywhere(assemble(kOutParams), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < lanes; i++) {
+			int e = 0;
+			float m = std::frexp(xs[i], &e);
+			if (std::isinf(xs[i]))
+				e = 0;   // the exponent of inf is undefined; Mica returns 0
+			float w, fr = std::modf(xs[i], &w);
+			EXPECT_EQ(b[0].data[4 * i], f2u(m)) << where << " frexp mantissa of " << xs[i];
+			EXPECT_EQ((int)b[0].data[4 * i + 1], e) << where << " frexp exponent of " << xs[i];
+			EXPECT_EQ(b[0].data[4 * i + 2], f2u(fr)) << where << " modf fraction of " << xs[i];
+			EXPECT_EQ(b[0].data[4 * i + 3], f2u(w)) << where << " modf whole part of " << xs[i];
+		}
+	});
+}
+
+} // namespace

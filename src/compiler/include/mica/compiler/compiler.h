@@ -112,4 +112,18 @@ struct ShaderFeatures {
 
 const ShaderFeatures &shader_features();
 
+// What the front end accepts, as the lists its checks use: a capability not in
+// supported_capabilities() and a GLSL.std.450 instruction not in supported_glsl_std450() are
+// refused with a message naming them. 'types' says on which types (f16 f32 f64, i8..i64).
+struct SupportEntry {
+	const char *name;     // as the SPIR-V grammar spells it
+	uint32_t value;       // enumerant / instruction number
+	const char *notes;    // capabilities: what it enables; GLSL.std.450: the types
+};
+std::span<const SupportEntry> supported_capabilities();
+std::span<const SupportEntry> supported_glsl_std450();
+
+// The two lists as the Markdown tables of docs/compiler.md ("micac --support-table" prints it).
+std::string support_table_markdown();
+
 } // namespace mica::compiler
