@@ -243,3 +243,91 @@ TEST(Layouts, StoresOfRowMajorMatricesColumnsAndElements)
 }
 
 } // namespace
+
+namespace {
+
+// ArrayStride everywhere: std140 scalar/vec2/vec3 arrays (stride 16), arrays of structs, arrays
+// of arrays, std430 vec3 arrays (stride 16) and scalar-layout vec3 arrays (stride 12), in
+// uniform, storage and push-constant blocks, read with dynamic indices and written back.
+const char *kStrideShader = R"(#version 450
+#extension GL_EXT_scalar_block_layout : require
+layout(local_size_x = 8) in;
+struct S { float a; vec2 b; };
+layout(std140, set = 0, binding = 0) uniform U { float fa[4]; vec2 va[3]; S sa[2]; float aa[2][3]; } u;
+layout(std430, set = 0, binding = 1) buffer B { vec3 v3[4]; float fa[4]; S sa[2]; } sb;
+layout(scalar, set = 0, binding = 2) buffer C { vec3 v3[4]; float tail; } sc;
+layout(std430, set = 0, binding = 3) buffer Dst { float r[]; } dst;
+layout(push_constant, std140) uniform PC { float fa[3]; vec3 v; } pc;
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	uint k = i * 32u;
+	dst.r[k++] = u.fa[i % 4u];
+	vec2 v2 = u.va[i % 3u]; dst.r[k++] = v2.x; dst.r[k++] = v2.y;
+	S s = u.sa[i % 2u]; dst.r[k++] = s.a; dst.r[k++] = s.b.y;
+	dst.r[k++] = u.aa[i % 2u][(i + 1u) % 3u];
+	vec3 a3 = sb.v3[i % 4u]; dst.r[k++] = a3.x; dst.r[k++] = a3.z;
+	dst.r[k++] = sb.fa[(i + 2u) % 4u];
+	dst.r[k++] = sb.sa[(i + 1u) % 2u].b.x;
+	vec3 c3 = sc.v3[i % 4u]; dst.r[k++] = c3.x; dst.r[k++] = c3.y; dst.r[k++] = c3.z;
+	dst.r[k++] = sc.tail;
+	dst.r[k++] = pc.fa[i % 3u]; dst.r[k++] = pc.v.z;
+	if (i == 7u) {   // stores through the same strides
+		sb.v3[2] = vec3(-1.0, -2.0, -3.0);
+		sc.v3[1] = vec3(-4.0, -5.0, -6.0);
+		sb.sa[1].b = vec2(-7.0, -8.0);
+	}
+}
+)";
+
+TEST(Layouts, ArrayStridesInEveryBlockKind)
+{
+	for (const char *env : {"vulkan1.2", "vulkan1.0"}) {
+		SCOPED_TRACE(env);
+		auto make = [&] {
+			std::vector<Buffer> b = bound_buffers(4);
+			b[0].data = filled(0, 60);
+			b[1].data = filled(1, 28);
+			b[2].data = filled(2, 13);
+			b[3].data.assign(8 * 32, 0);
+			return b;
+		};
+		run_everywhere(glsl_for(kStrideShader, env), make, filled(4, 16), 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+			for (uint32_t i = 0; i < 8; i++) {
+				std::vector<float> e;
+				auto put = [&](uint32_t binding, uint32_t byte) { e.push_back(at(binding, byte)); };
+				// U std140: fa[4] stride 16 at 0; va[3] stride 16 at 64; sa[2] (S: a 0, b 8; size 16) at 112;
+				// aa[2][3]: inner stride 16, outer 48, at 144.
+				put(0, 16 * (i % 4));
+				put(0, 64 + 16 * (i % 3));
+				put(0, 64 + 16 * (i % 3) + 4);
+				put(0, 112 + 16 * (i % 2));
+				put(0, 112 + 16 * (i % 2) + 12);
+				put(0, 144 + 48 * (i % 2) + 16 * ((i + 1) % 3));
+				// B std430: v3[4] stride 16 at 0; fa[4] stride 4 at 64; sa[2] (size 16) at 80.
+				put(1, 16 * (i % 4));
+				put(1, 16 * (i % 4) + 8);
+				put(1, 64 + 4 * ((i + 2) % 4));
+				put(1, 80 + 16 * ((i + 1) % 2) + 8);
+				// C scalar: v3[4] stride 12; tail at 48.
+				for (uint32_t c = 0; c < 3; c++)
+					put(2, 12 * (i % 4) + 4 * c);
+				put(2, 48);
+				// push constants std140: fa[3] stride 16; v at 48.
+				put(4, 16 * (i % 3));
+				put(4, 48 + 8);
+				for (size_t k = 0; k < e.size(); k++)
+					ASSERT_EQ(u2f(b[3].data[32 * i + k]), e[k]) << where << " invocation " << i << " value " << k;
+			}
+			for (uint32_t c = 0; c < 3; c++) {
+				EXPECT_EQ(u2f(b[1].data[(32 + 4 * c) / 4]), -1.0f - (float)c) << where;
+				EXPECT_EQ(u2f(b[2].data[(12 + 4 * c) / 4]), -4.0f - (float)c) << where;
+			}
+			EXPECT_EQ(u2f(b[1].data[(80 + 16 + 8) / 4]), -7.0f) << where;
+			EXPECT_EQ(u2f(b[1].data[(80 + 16 + 12) / 4]), -8.0f) << where;
+			EXPECT_EQ(u2f(b[1].data[(80 + 16) / 4]), at(1, 96)) << where << " S.a next to the stored S.b";
+		});
+	}
+}
+
+} // namespace
