@@ -59,6 +59,10 @@ void main()
 	put(pc.pv.x); put(pc.pv.y);
 	vec2 pcol = pc.pm[i % 2u];
 	put(pcol.x); put(pcol.y);
+	mat3x4 all[3] = src.rm;                 // a whole array of row-major matrices
+	put(all[1][1][2]); put(all[2][2][3]);  // (constant indices: dynamically indexed locals are part A's)
+	Outer whole = src.o[1];                 // a whole struct holding them in a nested array
+	put(whole.in_[1].m[1][2]); put(whole.c[2][0]);
 	put(float(k - i * 128u));
 }
 )";
@@ -126,6 +130,10 @@ std::vector<float> expected_loads(uint32_t i)
 	put(4, 20);
 	for (uint32_t r = 0; r < 2; r++)
 		put(4, 8 * r + 4 * (i % 2));
+	put(0, rm(1, 1, 2));
+	put(0, rm(2, 2, 3));
+	put(0, 192 + 144 + 48 + 8 + 8 * 2 + 4 * 1);
+	put(0, 192 + 144 + 96 + 16 * 0 + 4 * 2);
 	e.push_back((float)e.size());
 	return e;
 }
