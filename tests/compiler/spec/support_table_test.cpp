@@ -6,6 +6,7 @@
 #include <spirv/unified1/GLSL.std.450.h>
 #include <spirv/unified1/spirv.hpp11>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -37,9 +38,9 @@ const std::map<std::string, std::string> kProbes = {
 	{"Atanh", "atanh(f)"}, {"Atan2", "atan(f, v2.x)"}, {"Pow", "pow(f, v2.y)"}, {"Exp", "exp(f)"},
 	{"Log", "log(f)"}, {"Exp2", "exp2(f)"}, {"Log2", "log2(f)"}, {"Sqrt", "sqrt(f)"},
 	{"InverseSqrt", "inversesqrt(f)"}, {"Determinant", "determinant(m3)"}, {"MatrixInverse", "inverse(m4)"},
-	{"Modf", "modf(f, tmp)"}, {"FMin", "min(f, v2.x)"}, {"UMin", "min(u, 7u)"}, {"SMin", "min(i, -7)"},
-	{"FMax", "max(f, v2.x)"}, {"UMax", "max(u, 7u)"}, {"SMax", "max(i, -7)"}, {"FClamp", "clamp(f, v2.x, v2.y)"},
-	{"UClamp", "clamp(u, 3u, 9u)"}, {"SClamp", "clamp(i, -3, 9)"}, {"FMix", "mix(f, v2.x, v2.y)"},
+	{"Modf", "modf(f, tmp)"}, {"FMin", "min(f, v2.x)"}, {"UMin", "min(u, u2)"}, {"SMin", "min(i, i2)"},
+	{"FMax", "max(f, v2.x)"}, {"UMax", "max(u, u2)"}, {"SMax", "max(i, i2)"}, {"FClamp", "clamp(f, v2.x, v2.y)"},
+	{"UClamp", "clamp(u, u2, u3)"}, {"SClamp", "clamp(i, i2, i3)"}, {"FMix", "mix(f, v2.x, v2.y)"},
 	{"Step", "step(f, v2.x)"}, {"SmoothStep", "smoothstep(f, v2.x, v2.y)"}, {"Fma", "fma(f, v2.x, v2.y)"},
 	{"FrexpStruct", "frexp(f, itmp)"}, {"Ldexp", "ldexp(f, i)"}, {"PackSnorm4x8", "packSnorm4x8(v4)"},
 	{"PackUnorm4x8", "packUnorm4x8(v4)"}, {"PackSnorm2x16", "packSnorm2x16(v2)"},
@@ -74,40 +75,89 @@ bool uses_glsl_instruction(const std::vector<uint32_t> &w, uint32_t number)
 	return false;
 }
 
-TEST(SupportTable, EveryListedGlslStd450InstructionCompiles)
+// GLSL type names of one scalar type: scalar, vec2..4, mat3, mat4 (floats) or signed, unsigned
+// (integers).
+struct TypeSet {
+	const char *tag;
+	const char *f, *v2, *v3, *v4, *m3, *m4;   // float family (nullptr: an integer set)
+	const char *i, *u;                       // integer family
+};
+const TypeSet kTypeSets[] = {
+	{"f32", "float", "vec2", "vec3", "vec4", "mat3", "mat4", "int", "uint"},
+	{"f64", "double", "dvec2", "dvec3", "dvec4", "dmat3", "dmat4", "int", "uint"},
+	{"f16", "float16_t", "f16vec2", "f16vec3", "f16vec4", "f16mat3", "f16mat4", "int", "uint"},
+	{"i8", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "int8_t", "uint8_t"},
+	{"i16", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "int16_t", "uint16_t"},
+	{"i64", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, "int64_t", "uint64_t"},
+};
+
+// The probe of an instruction with its operands of the types of 'ts'.
+std::string probe_source(const std::string &expr, const TypeSet &ts)
 {
+	const std::string F = ts.f ? ts.f : "float", V2 = ts.f ? ts.v2 : "vec2", V3 = ts.f ? ts.v3 : "vec3",
+	                  V4 = ts.f ? ts.v4 : "vec4", M3 = ts.f ? ts.m3 : "mat3", M4 = ts.f ? ts.m4 : "mat4";
+	const std::string I = ts.i, U = ts.u;
+	std::string sinks;
+	std::vector<std::string> seen;
+	auto sink = [&](const std::string &type, const std::string &body) {
+		if (std::find(seen.begin(), seen.end(), type) != seen.end())
+			return;
+		seen.push_back(type);
+		sinks += "void sink(" + type + " x) { b.r = " + body + "; }\n";
+	};
+	for (const std::string &t : {F, std::string("float"), std::string("double"), std::string("int"), std::string("uint"), I, U})
+		sink(t, "float(x)");
+	for (const std::string &t : {V2, std::string("vec2")})
+		sink(t, "float(x.x + x.y)");
+	for (const std::string &t : {V3, std::string("vec3")})
+		sink(t, "float(x.x + x.y + x.z)");
+	for (const std::string &t : {V4, std::string("vec4")})
+		sink(t, "float(x.x + x.y + x.z + x.w)");
+	sink("uvec2", "float(x.x ^ x.y)");
+	sink(M4, "float(x[0][0] + x[1][2] + x[3][3])");
+	return "#version 450\n#extension GL_EXT_shader_explicit_arithmetic_types : require\n"
+	       "layout(local_size_x = 32) in;\n"
+	       "layout(std430, set = 0, binding = 0) buffer B { float f; int i; uint u; double d; vec2 v2; vec3 v3; vec4 v4; "
+	       "mat3 m3; mat4 m4; float r; } b;\n" +
+	       sinks + "void main()\n{\n\t" + F + " f = " + F + "(b.f), tmp; " + I + " i = " + I + "(b.i), i2 = " + I +
+	       "(b.i >> 3), i3 = " + I + "(b.i >> 1); int itmp; " + U + " u = " + U + "(b.u), u2 = " + U + "(b.u >> 3), u3 = " +
+	       U + "(b.u >> 1); double d = b.d;\n\t" + V2 + " v2 = " + V2 + "(b.v2); " + V3 + " v3 = " + V3 + "(b.v3); " + V4 +
+	       " v4 = " + V4 + "(b.v4); " + M3 + " m3 = " + M3 + "(b.m3); " + M4 + " m4 = " + M4 + "(b.m4);\n\tsink(" + expr +
+	       ");\n}\n";
+}
+
+// Every listed instruction compiles on every type the table lists for it (the f32 and integer
+// probes on their own types; the others with the operands converted).
+TEST(SupportTable, EveryListedGlslStd450InstructionCompilesOnItsTypes)
+{
+	size_t compiled = 0;
 	for (const SupportEntry &e : supported_glsl_std450()) {
 		SCOPED_TRACE(e.name);
 		if (kCoveredElsewhere.count(e.name))
 			continue;
 		auto probe = kProbes.find(e.name);
 		ASSERT_NE(probe, kProbes.end()) << "no probe for a listed instruction";
-		const std::string src = std::string(R"(#version 450
-layout(local_size_x = 32) in;
-layout(std430, set = 0, binding = 0) buffer B { float f; int i; uint u; double d; vec2 v2; vec3 v3; vec4 v4; mat3 m3; mat4 m4; float r; } b;
-void sink(float x) { b.r = x; }
-void sink(int x) { b.r = float(x); }
-void sink(uint x) { b.r = float(x); }
-void sink(double x) { b.r = float(x); }
-void sink(vec2 x) { b.r = x.x + x.y; }
-void sink(vec3 x) { b.r = x.x + x.y + x.z; }
-void sink(vec4 x) { b.r = x.x + x.y + x.z + x.w; }
-void sink(uvec2 x) { b.r = float(x.x ^ x.y); }
-void sink(mat4 x) { b.r = x[0][0] + x[1][2] + x[3][3]; }
-void main()
-{
-	float f = b.f, tmp; int i = b.i, itmp; uint u = b.u; double d = b.d;
-	vec2 v2 = b.v2; vec3 v3 = b.v3; vec4 v4 = b.v4; mat3 m3 = b.m3; mat4 m4 = b.m4;
-	sink()") + probe->second + R"();
-}
-)";
-		std::vector<uint32_t> spv = glsl_for(src, "vulkan1.2", std::string(e.name) + ".comp");
-		ASSERT_FALSE(spv.empty());
-		EXPECT_TRUE(uses_glsl_instruction(spv, e.value)) << "the probe does not use the instruction";
-		auto r = compile_spirv(spv, Options{});
-		if (auto *err = std::get_if<CompileError>(&r))
-			ADD_FAILURE() << err->message;
+		const std::string types = e.notes;
+		bool any = false;
+		for (const TypeSet &ts : kTypeSets) {
+			const bool listed = types.find(ts.tag) != std::string::npos;
+			// The pack/unpack and 32-bit-only entries are probed once, with their own types.
+			const bool fixed = types.find("->") != std::string::npos || types == "i32";
+			if (!(fixed ? std::string(ts.tag) == "f32" : listed))
+				continue;
+			SCOPED_TRACE(ts.tag);
+			any = true;
+			std::vector<uint32_t> spv = glsl_for(probe_source(probe->second, ts), "vulkan1.2", std::string(e.name) + ".comp");
+			ASSERT_FALSE(spv.empty());
+			EXPECT_TRUE(uses_glsl_instruction(spv, e.value)) << "the probe does not use the instruction";
+			auto r = compile_spirv(spv, Options{});
+			if (auto *err = std::get_if<CompileError>(&r))
+				ADD_FAILURE() << err->message;
+			compiled++;
+		}
+		EXPECT_TRUE(any) << "no type of '" << types << "' was probed";
 	}
+	printf("%zu instruction/type probes compiled\n", compiled);
 }
 
 TEST(SupportTable, UnlistedGlslStd450InstructionIsRefusedByName)
