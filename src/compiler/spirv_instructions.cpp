@@ -359,16 +359,22 @@ void Translator::translate(const Inst &in)
 		need(5);
 		const auto &a = val(w[3]);
 		const auto &b = val(w[4]);
-		if (a.size() != b.size() || a.empty() || a[0].size != 1)
-			fail("OpIAddCarry/OpISubBorrow on 64-bit operands is not supported");
+		if (a.size() != b.size() || a.empty())
+			fail("OpIAddCarry/OpISubBorrow operand shape mismatch");
 		std::vector<Operand> lo, carry;
 		for (size_t i = 0; i < a.size(); i++) {
+			const bool w64 = a[i].size == 2;
+			const RegClass rc = w64 ? r64() : r32();
+			auto flag = [&](Operand c) {   // 0/1 in the result width
+				Operand x = bool_to_int(c);
+				return w64 ? emit(IOp::pack64, r64(), {x, Operand::c32(0)}) : x;
+			};
 			if (op == Op::OpIAddCarry) {
-				lo.push_back(emit(IOp::iadd, r32(), {a[i], b[i]}));
-				carry.push_back(bool_to_int(emit(IOp::ult, rbool(), {lo.back(), a[i]})));
+				lo.push_back(emit(IOp::iadd, rc, {a[i], b[i]}));
+				carry.push_back(flag(emit(IOp::ult, rbool(), {lo.back(), a[i]})));
 			} else {
-				lo.push_back(emit(IOp::isub, r32(), {a[i], b[i]}));
-				carry.push_back(bool_to_int(emit(IOp::ult, rbool(), {a[i], b[i]})));
+				lo.push_back(emit(IOp::isub, rc, {a[i], b[i]}));
+				carry.push_back(flag(emit(IOp::ult, rbool(), {a[i], b[i]})));
 			}
 		}
 		lo.insert(lo.end(), carry.begin(), carry.end());
@@ -381,8 +387,19 @@ void Translator::translate(const Inst &in)
 		need(5);
 		const auto &a = val(w[3]);
 		const auto &b = val(w[4]);
-		if (a.size() != b.size() || a.empty() || a[0].size != 1)
-			fail(std::string(op == Op::OpUMulExtended ? "OpUMulExtended" : "OpSMulExtended") + " on 64-bit operands is not supported");
+		if (a.size() != b.size() || a.empty())
+			fail(std::string(op == Op::OpUMulExtended ? "OpUMulExtended" : "OpSMulExtended") + " operand shape mismatch");
+		if (a[0].size == 2) {   // spirv_int64.cpp
+			std::vector<Operand> low, high;
+			for (size_t i = 0; i < a.size(); i++) {
+				auto [l, h] = mul_extended64(a[i], b[i], op == Op::OpSMulExtended);
+				low.push_back(l);
+				high.push_back(h);
+			}
+			low.insert(low.end(), high.begin(), high.end());
+			set(w[2], w[1], low);
+			return;
+		}
 		std::vector<Operand> r;
 		for (size_t i = 0; i < a.size(); i++)
 			r.push_back(emit(IOp::imul, r32(), {a[i], b[i]}));

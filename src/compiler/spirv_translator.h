@@ -248,6 +248,7 @@ private:
 	void group_op(const Inst &in);
 	void integer_dot(const Inst &in);
 	void bit_op(const Inst &in);   // spirv_bits.cpp
+	std::pair<Operand, Operand> mul_extended64(Operand a, Operand b, bool is_signed);   // spirv_int64.cpp
 	// 8/16-bit integers (spirv_narrow.cpp): zero-extended in 32-bit registers
 	unsigned narrow_width(uint32_t type_id);   // 8 or 16 for a narrow integer (vector) type, else 0
 	Operand narrow_sext(Operand x, unsigned width);

@@ -177,3 +177,135 @@ TEST(Bits, Int64OperationsAndShiftsByEveryAmount)
 }
 
 } // namespace
+
+namespace {
+
+// 64-bit umulExtended / imulExtended / uaddCarry / usubBorrow (OpUMulExtended etc. on 64-bit
+// operands) against 128-bit host arithmetic.
+const char *kExtended64 = R"(
+               OpCapability Shader
+               OpCapability Int64
+               OpMemoryModel Logical GLSL450
+               OpEntryPoint GLCompute %main "main" %gid %inb %outb
+               OpExecutionMode %main LocalSize 64 1 1
+               OpDecorate %gid BuiltIn GlobalInvocationId
+               OpDecorate %rt ArrayStride 8
+               OpMemberDecorate %blk 0 Offset 0
+               OpDecorate %blk Block
+               OpDecorate %inb DescriptorSet 0
+               OpDecorate %inb Binding 0
+               OpDecorate %outb DescriptorSet 0
+               OpDecorate %outb Binding 1
+       %void = OpTypeVoid
+         %fn = OpTypeFunction %void
+       %uint = OpTypeInt 32 0
+        %u64 = OpTypeInt 64 0
+        %s64 = OpTypeInt 64 1
+      %uvec3 = OpTypeVector %uint 3
+     %pinput = OpTypePointer Input %uvec3
+        %gid = OpVariable %pinput Input
+         %rt = OpTypeRuntimeArray %u64
+        %blk = OpTypeStruct %rt
+       %pblk = OpTypePointer StorageBuffer %blk
+        %inb = OpVariable %pblk StorageBuffer
+       %outb = OpVariable %pblk StorageBuffer
+       %pu64 = OpTypePointer StorageBuffer %u64
+      %pair = OpTypeStruct %u64 %u64
+     %spair = OpTypeStruct %s64 %s64
+     %uint_0 = OpConstant %uint 0
+     %uint_1 = OpConstant %uint 1
+     %uint_2 = OpConstant %uint 2
+     %uint_3 = OpConstant %uint 3
+     %uint_4 = OpConstant %uint 4
+     %uint_5 = OpConstant %uint 5
+     %uint_6 = OpConstant %uint 6
+     %uint_7 = OpConstant %uint 7
+     %uint_8 = OpConstant %uint 8
+       %main = OpFunction %void None %fn
+      %entry = OpLabel
+         %g3 = OpLoad %uvec3 %gid
+          %i = OpCompositeExtract %uint %g3 0
+        %i2 = OpIMul %uint %i %uint_2
+       %i21 = OpIAdd %uint %i2 %uint_1
+         %px = OpAccessChain %pu64 %inb %uint_0 %i2
+         %py = OpAccessChain %pu64 %inb %uint_0 %i21
+          %x = OpLoad %u64 %px
+          %y = OpLoad %u64 %py
+         %sx = OpBitcast %s64 %x
+         %sy = OpBitcast %s64 %y
+         %um = OpUMulExtended %pair %x %y
+         %sm = OpSMulExtended %spair %sx %sy
+         %ac = OpIAddCarry %pair %x %y
+         %sb = OpISubBorrow %pair %x %y
+          %b = OpIMul %uint %i %uint_8
+         %r0 = OpCompositeExtract %u64 %um 0
+         %r1 = OpCompositeExtract %u64 %um 1
+        %s2 = OpCompositeExtract %s64 %sm 0
+        %s3 = OpCompositeExtract %s64 %sm 1
+         %r2 = OpBitcast %u64 %s2
+         %r3 = OpBitcast %u64 %s3
+         %r4 = OpCompositeExtract %u64 %ac 0
+         %r5 = OpCompositeExtract %u64 %ac 1
+         %r6 = OpCompositeExtract %u64 %sb 0
+         %r7 = OpCompositeExtract %u64 %sb 1
+        %o0i = OpIAdd %uint %b %uint_0
+         %o0 = OpAccessChain %pu64 %outb %uint_0 %o0i
+               OpStore %o0 %r0
+        %o1i = OpIAdd %uint %b %uint_1
+         %o1 = OpAccessChain %pu64 %outb %uint_0 %o1i
+               OpStore %o1 %r1
+        %o2i = OpIAdd %uint %b %uint_2
+         %o2 = OpAccessChain %pu64 %outb %uint_0 %o2i
+               OpStore %o2 %r2
+        %o3i = OpIAdd %uint %b %uint_3
+         %o3 = OpAccessChain %pu64 %outb %uint_0 %o3i
+               OpStore %o3 %r3
+        %o4i = OpIAdd %uint %b %uint_4
+         %o4 = OpAccessChain %pu64 %outb %uint_0 %o4i
+               OpStore %o4 %r4
+        %o5i = OpIAdd %uint %b %uint_5
+         %o5 = OpAccessChain %pu64 %outb %uint_0 %o5i
+               OpStore %o5 %r5
+        %o6i = OpIAdd %uint %b %uint_6
+         %o6 = OpAccessChain %pu64 %outb %uint_0 %o6i
+               OpStore %o6 %r6
+        %o7i = OpIAdd %uint %b %uint_7
+         %o7 = OpAccessChain %pu64 %outb %uint_0 %o7i
+               OpStore %o7 %r7
+               OpReturn
+               OpFunctionEnd
+)";
+
+TEST(Bits, Int64ExtendedMultiplyAddSubtract)
+{
+	const uint32_t lanes = 128;
+	std::vector<uint64_t> in(2 * lanes);
+	uint32_t seed = 12;
+	const uint64_t specials[] = {0, ~0ull, 1ull << 63, ~0ull, (1ull << 63) - 1, 1ull << 63, 0xffffffffull, 0x100000000ull};
+	for (uint32_t i = 0; i < 2 * lanes; i++)
+		in[i] = i < 8 ? specials[i] : ((uint64_t)lcg(seed) << 32 | lcg(seed)) >> (lcg(seed) % 4 == 0 ? lcg(seed) % 64 : 0);
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(2);
+		for (uint64_t v : in) {
+			b[0].data.push_back((uint32_t)v);
+			b[0].data.push_back((uint32_t)(v >> 32));
+		}
+		b[1].data.assign(16 * lanes, 0);
+		return b;
+	};
+	run_everywhere(assemble(kExtended64), make, {}, 2, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < lanes; i++) {
+			const uint64_t x = in[2 * i], y = in[2 * i + 1];
+			const unsigned __int128 up = (unsigned __int128)x * y;
+			const __int128 sp = (__int128)(int64_t)x * (__int128)(int64_t)y;
+			const uint64_t want[8] = {(uint64_t)up, (uint64_t)(up >> 64), (uint64_t)sp, (uint64_t)((unsigned __int128)sp >> 64),
+			                          x + y, x + y < x ? 1u : 0u, x - y, x < y ? 1u : 0u};
+			for (uint32_t k = 0; k < 8; k++) {
+				const uint64_t got = (uint64_t)b[1].data[16 * i + 2 * k] | ((uint64_t)b[1].data[16 * i + 2 * k + 1] << 32);
+				ASSERT_EQ(got, want[k]) << where << " lane " << i << " result " << k << std::hex << " x=" << x << " y=" << y;
+			}
+		}
+	});
+}
+
+} // namespace
