@@ -663,3 +663,81 @@ TEST(GlslStd450, FrexpAndModfThroughPointers)
 }
 
 } // namespace
+
+namespace {
+
+// Vector forms: modf/frexp of vec3 and dvec2 (struct results with vector members), ldexp with an
+// ivec3 exponent, NaN/inf/-0 through modf.
+const char *kVectorForms = R"(#version 450
+layout(local_size_x = 64) in;
+layout(std430, set = 0, binding = 0) buffer In { vec4 a[]; } inp;
+layout(std430, set = 0, binding = 1) buffer Out { vec4 f[]; } o;
+layout(std430, set = 0, binding = 2) buffer OutD { dvec2 d[]; } od;
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	vec3 x = inp.a[i].xyz;
+	vec3 w;
+	o.f[5u * i] = vec4(modf(x, w), 0.0);
+	o.f[5u * i + 1u] = vec4(w, 0.0);
+	ivec3 e;
+	o.f[5u * i + 2u] = vec4(frexp(x, e), 0.0);
+	o.f[5u * i + 3u] = vec4(vec3(e), 0.0);
+	o.f[5u * i + 4u] = vec4(ldexp(x, ivec3(int(i % 7u) - 3, -int(i % 5u), int(i % 3u))), 0.0);
+	dvec2 dx = dvec2(x.xy) * 1e10lf, dw;
+	od.d[2u * i] = modf(dx, dw);
+	od.d[2u * i + 1u] = dw;
+}
+)";
+
+TEST(GlslStd450, VectorFormsOfModfFrexpLdexp)
+{
+	const uint32_t lanes = 64;
+	std::vector<float> in(4 * lanes);
+	uint32_t seed = 41;
+	for (float &v : in)
+		v = ((float)(int)(lcg(seed) % 2000001) - 1000000.0f) / 1000.0f;
+	in[0] = std::numeric_limits<float>::infinity();
+	in[1] = -0.0f;
+	in[2] = -5.0f;
+	in[4] = -std::numeric_limits<float>::infinity();
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(3);
+		for (float v : in)
+			b[0].data.push_back(f2u(v));
+		b[1].data.assign(20 * lanes, 0);
+		b[2].data.assign(8 * lanes, 0);
+		return b;
+	};
+	run_everywhere(glsl_for(kVectorForms, "vulkan1.2"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < lanes; i++) {
+			const int ex[3] = {(int)(i % 7) - 3, -(int)(i % 5), (int)(i % 3)};
+			for (uint32_t c = 0; c < 3; c++) {
+				const float x = in[4 * i + c];
+				float w, fr = std::modf(x, &w);
+				int e;
+				float m = std::frexp(x, &e);
+				if (std::isinf(x))
+					e = 0;
+				auto at = [&](uint32_t row) { return b[1].data[4 * (5 * i + row) + c]; };
+				EXPECT_EQ(at(0), f2u(fr)) << where << " modf fraction of " << x;
+				EXPECT_EQ(at(1), f2u(w)) << where << " modf whole of " << x;
+				EXPECT_EQ(at(2), f2u(m)) << where << " frexp of " << x;
+				EXPECT_EQ(u2f(at(3)), (float)e) << where << " frexp exponent of " << x;
+				EXPECT_EQ(at(4), f2u(std::ldexp(x, ex[c]))) << where << " ldexp of " << x;
+			}
+			for (uint32_t c = 0; c < 2; c++) {
+				const double dx = (double)in[4 * i + c] * 1e10;
+				double w, fr = std::modf(dx, &w);
+				auto at = [&](uint32_t row) {
+					const uint32_t k = 4 * (2 * i + row) + 2 * c;
+					return (uint64_t)b[2].data[k] | ((uint64_t)b[2].data[k + 1] << 32);
+				};
+				EXPECT_EQ(at(0), std::bit_cast<uint64_t>(fr)) << where << " dvec modf fraction of " << dx;
+				EXPECT_EQ(at(1), std::bit_cast<uint64_t>(w)) << where << " dvec modf whole of " << dx;
+			}
+		}
+	});
+}
+
+} // namespace
