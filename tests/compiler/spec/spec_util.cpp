@@ -27,7 +27,7 @@ std::vector<uint32_t> assemble(const std::string &text)
 }
 
 void run_everywhere(const std::vector<uint32_t> &spv, const std::function<std::vector<Buffer>()> &make,
-                    const std::vector<uint32_t> &push, uint32_t groups_x, const Check &check, int opt_level)
+                    const std::vector<uint32_t> &push, uint32_t groups_x, const Check &check, int opt_level, bool robust)
 {
 	ASSERT_FALSE(spv.empty());
 	for (const Config &cfg : kConfigs) {
@@ -35,6 +35,7 @@ void run_everywhere(const std::vector<uint32_t> &spv, const std::function<std::v
 		o.revision = cfg.rev;
 		o.power_profile = cfg.profile;
 		o.opt_level = opt_level;
+		o.robust_buffer_access = robust;
 		auto res = compile_spirv(spv, o);
 		if (auto *e = std::get_if<CompileError>(&res))
 			FAIL() << "compile: " << e->message;

@@ -42,7 +42,8 @@ using Check = std::function<void(const std::vector<Buffer> &, const std::string 
 // Compiles 'spv' for every revision/profile (and 'opt_level'), runs it with the buffers 'make'
 // builds on 'groups_x' workgroups and checks the results; hazard reports fail the test.
 void run_everywhere(const std::vector<uint32_t> &spv, const std::function<std::vector<Buffer>()> &make,
-                    const std::vector<uint32_t> &push, uint32_t groups_x, const Check &check, int opt_level = 2);
+                    const std::vector<uint32_t> &push, uint32_t groups_x, const Check &check, int opt_level = 2,
+                    bool robust = false);
 
 // 'n' buffers at set 0, bindings 0..n-1.
 std::vector<Buffer> bound_buffers(uint32_t n);

@@ -124,3 +124,60 @@ INSTANTIATE_TEST_SUITE_P(AllTargets, SpirvVersions, ::testing::ValuesIn(kEnvs),
                          });
 
 } // namespace
+
+namespace {
+
+// Robust buffer access on BufferBlock storage buffers (SPIR-V 1.0): out-of-bounds loads read 0,
+// out-of-bounds stores and atomics are dropped, in-bounds ones happen.
+const char *kRobustShader = R"(#version 450
+layout(local_size_x = 64) in;
+layout(std430, set = 0, binding = 0) buffer B { uint count; uint data[]; } b;
+layout(std430, set = 0, binding = 1) buffer O { uint r[]; } o;
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	uint j = i * 3u;                    // 0..189: data has 100 elements
+	o.r[i] = b.data[j] + 1u;            // out of bounds: 0 + 1
+	b.data[j] = 7u;                     // dropped when out of bounds
+	atomicAdd(b.data[j + 1u], 1u);      // dropped when out of bounds
+	atomicAdd(b.count, 1u);
+}
+)";
+
+TEST(SpirvVersions, RobustAccessOnBufferBlockBuffers)
+{
+	for (const char *env : {"vulkan1.0", "vulkan1.3"}) {
+		SCOPED_TRACE(env);
+		std::vector<uint32_t> data(100);
+		for (uint32_t k = 0; k < 100; k++)
+			data[k] = 1000 + k;
+		auto make = [&] {
+			std::vector<Buffer> b = bound_buffers(2);
+			b[0].data = {0};
+			b[0].data.insert(b[0].data.end(), data.begin(), data.end());
+			b[1].data.assign(64 + 8, 0xdeadbeefu);   // 8 guard words past the 64 results
+			return b;
+		};
+		run_everywhere(glsl_for(kRobustShader, env), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+			std::vector<uint32_t> want = data;
+			for (uint32_t i = 0; i < 64; i++) {
+				const uint32_t j = 3 * i;
+				ASSERT_EQ(b[1].data[i], (j < 100 ? data[j] : 0u) + 1u) << where << " load " << i;
+			}
+			for (uint32_t i = 0; i < 64; i++) {
+				const uint32_t j = 3 * i;
+				if (j < 100)
+					want[j] = 7;
+				if (j + 1 < 100)
+					want[j + 1] += 1;
+			}
+			EXPECT_EQ(b[0].data[0], 64u) << where;
+			for (uint32_t k = 0; k < 100; k++)
+				ASSERT_EQ(b[0].data[1 + k], want[k]) << where << " data " << k;
+			for (uint32_t k = 64; k < 72; k++)
+				ASSERT_EQ(b[1].data[k], 0xdeadbeefu) << where << " guard";
+		}, 2, true);
+	}
+}
+
+} // namespace
