@@ -339,3 +339,66 @@ TEST(Layouts, ArrayStridesInEveryBlockKind)
 }
 
 } // namespace
+
+namespace {
+
+// Row-major matrices of doubles (std430 dvec3 rows are 32 bytes apart) and of halves (f16vec2
+// rows 4 bytes apart) in arrays of arrays: whole matrices, columns, elements.
+const char *kWideNarrowShader = R"(#version 450
+#extension GL_EXT_shader_explicit_arithmetic_types : require
+#extension GL_EXT_shader_16bit_storage : require
+layout(local_size_x = 8) in;
+layout(std430, set = 0, binding = 0) readonly buffer B { layout(row_major) dmat3 dm[2][3]; layout(row_major) f16mat2x3 hm[4]; };
+layout(std430, set = 0, binding = 1) buffer O { double r[]; };
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	uint k = i * 16u;
+	dvec3 c = dm[i % 2u][(i + 1u) % 3u][i % 3u];
+	r[k] = c.x; r[k + 1u] = c.y; r[k + 2u] = c.z;
+	dmat3 w = dm[1][i % 3u];
+	r[k + 3u] = w[0][1]; r[k + 4u] = w[2][0]; r[k + 5u] = w[1][2];
+	f16vec3 h = hm[i % 4u][i % 2u];
+	r[k + 6u] = double(h.x); r[k + 7u] = double(h.y); r[k + 8u] = double(h.z);
+	r[k + 9u] = double(hm[(i + 1u) % 4u][1][2]);
+}
+)";
+
+TEST(Layouts, RowMajorDoubleAndHalfMatrices)
+{
+	for (const char *env : {"vulkan1.2", "vulkan1.0"}) {
+		SCOPED_TRACE(env);
+		auto make = [&] {
+			std::vector<Buffer> b = bound_buffers(2);
+			std::vector<uint32_t> &d = b[0].data;
+			d.assign(624 / 4, 0);
+			for (uint32_t off = 0; off < 576; off += 8) {   // each double = its offset / 8
+				const uint64_t v = std::bit_cast<uint64_t>((double)(off / 8));
+				d[off / 4] = (uint32_t)v;
+				d[off / 4 + 1] = (uint32_t)(v >> 32);
+			}
+			for (uint32_t off = 576; off < 624; off += 2) {   // each half = (offset - 576) / 2
+				const uint16_t h = std::bit_cast<uint16_t>((_Float16)(float)((off - 576) / 2));
+				d[off / 4] |= (uint32_t)h << (8 * (off % 4));
+			}
+			b[1].data.assign(2 * 16 * 8, 0);
+			return b;
+		};
+		run_everywhere(glsl_for(kWideNarrowShader, env), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+			for (uint32_t i = 0; i < 8; i++) {
+				auto dm = [](uint32_t a, uint32_t m, uint32_t c, uint32_t r) { return (double)((288 * a + 96 * m + 32 * r + 8 * c) / 8); };
+				auto hm = [](uint32_t m, uint32_t c, uint32_t r) { return (double)((12 * m + 4 * r + 2 * c) / 2); };
+				const double want[10] = {dm(i % 2, (i + 1) % 3, i % 3, 0), dm(i % 2, (i + 1) % 3, i % 3, 1), dm(i % 2, (i + 1) % 3, i % 3, 2),
+				                         dm(1, i % 3, 0, 1), dm(1, i % 3, 2, 0), dm(1, i % 3, 1, 2),
+				                         hm(i % 4, i % 2, 0), hm(i % 4, i % 2, 1), hm(i % 4, i % 2, 2), hm((i + 1) % 4, 1, 2)};
+				for (uint32_t k = 0; k < 10; k++) {
+					const uint32_t w = 2 * (16 * i + k);
+					const double got = std::bit_cast<double>((uint64_t)b[1].data[w] | ((uint64_t)b[1].data[w + 1] << 32));
+					ASSERT_EQ(got, want[k]) << where << " invocation " << i << " value " << k;
+				}
+			}
+		});
+	}
+}
+
+} // namespace
