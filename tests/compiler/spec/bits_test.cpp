@@ -65,7 +65,7 @@ uint32_t find_lsb(uint32_t x) { return x ? (uint32_t)std::countr_zero(x) : ~0u; 
 uint32_t find_umsb(uint32_t x) { return x ? 31u - (uint32_t)std::countl_zero(x) : ~0u; }
 uint32_t find_smsb(uint32_t x) { return find_umsb((int32_t)x < 0 ? ~x : x); }
 
-TEST(Bits, Bitfield32EveryOffsetAndCount)
+void bitfield32_every_offset_and_count(int opt_level)
 {
 	// Every (offset, count) with offset + count <= 32: 561 pairs on 9 workgroups of 64.
 	std::vector<std::pair<uint32_t, uint32_t>> pairs;
@@ -101,8 +101,11 @@ TEST(Bits, Bitfield32EveryOffsetAndCount)
 					<< where << " lane " << i << " result " << k << " x=" << std::hex << x << " y=" << y << std::dec
 					<< " offset " << off << " count " << cnt;
 		}
-	});
+	}, opt_level);
 }
+
+TEST(Bits, Bitfield32EveryOffsetAndCount) { bitfield32_every_offset_and_count(2); }
+TEST(Bits, Bitfield32EveryOffsetAndCountUnoptimised) { bitfield32_every_offset_and_count(0); }
 
 const char *kInt64 = R"(#version 450
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
