@@ -312,3 +312,71 @@ TEST(Bits, Int64ExtendedMultiplyAddSubtract)
 }
 
 } // namespace
+
+namespace {
+
+// 64-bit division and modulo with small and large magnitudes of both signs (GLSL % on signed
+// values is OpSMod: the sign of the divisor).
+const char *kDiv64 = R"(#version 450
+#extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
+layout(local_size_x = 64) in;
+layout(std430, set = 0, binding = 0) buffer In { i64vec2 v[]; } inp;
+layout(std430, set = 0, binding = 1) buffer Out { int64_t r[]; } o;
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	int64_t x = inp.v[i].x, y = inp.v[i].y;
+	o.r[4u * i] = x / y;
+	o.r[4u * i + 1u] = x % y;
+	o.r[4u * i + 2u] = int64_t(uint64_t(x) / uint64_t(y));
+	o.r[4u * i + 3u] = int64_t(uint64_t(x) % uint64_t(y));
+}
+)";
+
+TEST(Bits, Int64DivisionAndModuloSigns)
+{
+	const uint32_t lanes = 256;
+	std::vector<int64_t> in(2 * lanes);
+	uint32_t seed = 5;
+	for (uint32_t i = 0; i < lanes; i++) {
+		auto mag = [&](uint32_t kind) -> int64_t {
+			switch (kind % 4) {
+			case 0: return 1 + lcg(seed) % 1000;                                   // small
+			case 1: return (int64_t)(((uint64_t)lcg(seed) << 31) | lcg(seed));    // large
+			case 2: return 1 + lcg(seed) % 7;                                      // tiny
+			default: return (int64_t)((((uint64_t)lcg(seed) << 32) | lcg(seed)) >> 2);
+			}
+		};
+		int64_t x = mag(i), y = mag(i / 4);
+		if (i & 16)
+			x = -x;
+		if (i & 32)
+			y = -y;
+		in[2 * i] = x;
+		in[2 * i + 1] = y;
+	}
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(2);
+		for (int64_t v : in) {
+			b[0].data.push_back((uint32_t)(uint64_t)v);
+			b[0].data.push_back((uint32_t)((uint64_t)v >> 32));
+		}
+		b[1].data.assign(8 * lanes, 0);
+		return b;
+	};
+	run_everywhere(glsl_for(kDiv64, "vulkan1.2"), make, {}, lanes / 64, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < lanes; i++) {
+			const int64_t x = in[2 * i], y = in[2 * i + 1];
+			int64_t mod = x % y;
+			if (mod != 0 && ((mod < 0) != (y < 0)))
+				mod += y;
+			const uint64_t want[4] = {(uint64_t)(x / y), (uint64_t)mod, (uint64_t)x / (uint64_t)y, (uint64_t)x % (uint64_t)y};
+			for (uint32_t k = 0; k < 4; k++) {
+				const uint64_t got = (uint64_t)b[1].data[8 * i + 2 * k] | ((uint64_t)b[1].data[8 * i + 2 * k + 1] << 32);
+				ASSERT_EQ(got, want[k]) << where << " lane " << i << " result " << k << " x=" << x << " y=" << y;
+			}
+		}
+	});
+}
+
+} // namespace
