@@ -1,7 +1,44 @@
 // Extended instruction sets: GLSL.std.450, and the subgroup (GroupNonUniform) instructions.
 #include <bit>
 
+#include "mica/compiler/compiler.h"
 #include "spirv_translator.h"
+
+namespace mica::compiler {
+
+// The GLSL.std.450 instructions ext_inst() translates, with the types it takes them on (docs/
+// compiler.md's table is generated from this list). The transcendental functions are 16/32-bit
+// only in GLSL.std.450 itself; FindILsb/FindSMsb/FindUMsb are 32-bit only.
+std::span<const SupportEntry> supported_glsl_std450()
+{
+#define G(name, types) {#name, (uint32_t)GLSLstd450##name, types}
+	static const char *kAllFloat = "f16 f32 f64", *kFloat32 = "f16 f32", *kInt = "i8 i16 i32 i64";
+	static const SupportEntry table[] = {
+		G(Round, kAllFloat), G(RoundEven, kAllFloat), G(Trunc, kAllFloat), G(FAbs, kAllFloat), G(SAbs, kInt),
+		G(FSign, kAllFloat), G(SSign, kInt), G(Floor, kAllFloat), G(Ceil, kAllFloat), G(Fract, kAllFloat),
+		G(Radians, kFloat32), G(Degrees, kFloat32), G(Sin, kFloat32), G(Cos, kFloat32), G(Tan, kFloat32),
+		G(Asin, kFloat32), G(Acos, kFloat32), G(Atan, kFloat32), G(Sinh, kFloat32), G(Cosh, kFloat32),
+		G(Tanh, kFloat32), G(Asinh, kFloat32), G(Acosh, kFloat32), G(Atanh, kFloat32), G(Atan2, kFloat32),
+		G(Pow, kFloat32), G(Exp, kFloat32), G(Log, kFloat32), G(Exp2, kFloat32), G(Log2, kFloat32),
+		G(Sqrt, kAllFloat), G(InverseSqrt, kAllFloat), G(Determinant, "f16 f32 f64 (2x2, 3x3, 4x4)"),
+		G(MatrixInverse, "f16 f32 f64 (2x2, 3x3, 4x4)"), G(Modf, kAllFloat), G(ModfStruct, kAllFloat),
+		G(FMin, kAllFloat), G(UMin, kInt), G(SMin, kInt), G(FMax, kAllFloat), G(UMax, kInt), G(SMax, kInt),
+		G(FClamp, kAllFloat), G(UClamp, kInt), G(SClamp, kInt), G(FMix, kAllFloat), G(Step, kAllFloat),
+		G(SmoothStep, kAllFloat), G(Fma, kAllFloat), G(Frexp, kAllFloat), G(FrexpStruct, kAllFloat),
+		G(Ldexp, kAllFloat), G(PackSnorm4x8, "vec4 -> u32"), G(PackUnorm4x8, "vec4 -> u32"),
+		G(PackSnorm2x16, "vec2 -> u32"), G(PackUnorm2x16, "vec2 -> u32"), G(PackHalf2x16, "vec2 -> u32"),
+		G(PackDouble2x32, "uvec2 -> f64"), G(UnpackSnorm2x16, "u32 -> vec2"), G(UnpackUnorm2x16, "u32 -> vec2"),
+		G(UnpackHalf2x16, "u32 -> vec2"), G(UnpackSnorm4x8, "u32 -> vec4"), G(UnpackUnorm4x8, "u32 -> vec4"),
+		G(UnpackDouble2x32, "f64 -> uvec2"), G(Length, kAllFloat), G(Distance, kAllFloat), G(Cross, kAllFloat),
+		G(Normalize, kAllFloat), G(FaceForward, kAllFloat), G(Reflect, kAllFloat), G(Refract, kAllFloat),
+		G(FindILsb, "i32"), G(FindSMsb, "i32"), G(FindUMsb, "i32"), G(NMin, kAllFloat), G(NMax, kAllFloat),
+		G(NClamp, kAllFloat),
+	};
+#undef G
+	return table;
+}
+
+} // namespace mica::compiler
 
 namespace mica::compiler::spirv_detail {
 
@@ -9,6 +46,10 @@ void Translator::ext_inst(const Inst &in)
 {
 	auto w = in.w;
 	uint32_t rt = w[1], res = w[2], inst = w[4];
+	const auto table = supported_glsl_std450();
+	if (std::none_of(table.begin(), table.end(), [&](const SupportEntry &e) { return e.value == inst; }))
+		fail("unsupported GLSL.std.450 instruction " + std::to_string(inst) +
+		     (inst >= GLSLstd450InterpolateAtCentroid && inst <= GLSLstd450InterpolateAtOffset ? " (fragment-only)" : ""));
 	auto arg = [&](size_t i) -> const std::vector<Operand> & {
 		if (w.size() <= 5 + i)
 			fail("GLSL.std.450 instruction has too few operands");
@@ -41,7 +82,9 @@ void Translator::ext_inst(const Inst &in)
 	};
 	auto E = [&](IOp o, std::vector<Operand> ops) { return scalar_rc_op(o, rt, std::move(ops)); };
 	// FrexpStruct/ModfStruct return a struct: its leaves say their own widths.
-	bool wide = type(rt).k != Type::K::Struct && rc_of(rt).size == 2;
+	// MatrixInverse returns a matrix: its component type says the width.
+	const uint32_t rt_scalar = type(rt).matrix ? type(type(rt).elem).elem : rt;
+	bool wide = type(rt).k != Type::K::Struct && rc_of(rt_scalar).size == 2;
 	Operand sign_mask = wide ? Operand::c64(1ull << 63) : Operand::c32(0x80000000u);
 	auto no_f64 = [&](const char *what) {
 		if (wide)
@@ -82,13 +125,26 @@ void Translator::ext_inst(const Inst &in)
 		Operand ex = V(IOp::isub, {e, Operand::c32(126)});
 		return {V(IOp::select, {normal, m, a}), V(IOp::select, {normal, ex, Operand::c32(0)})};
 	};
+	// frexp for f64, on the high word: exponent field e (bits 20..30). Denormals (kept in f64)
+	// are scaled by 2^64 first. Zero, inf and NaN give (x, 0).
+	auto frexp_f64 = [&](Operand a) -> std::pair<Operand, Operand> {
+		auto field = [&](Operand x) { return V(IOp::iand, {V(IOp::ushr, {V(IOp::hi32, {x}), Operand::c32(20)}), Operand::c32(0x7ffu)}); };
+		Operand e0 = field(a);
+		Operand denormal = B(IOp::band, {B(IOp::ieq, {e0, Operand::c32(0)}), B(IOp::fne, {a, Operand::c64(0)})});
+		Operand scaled = emit(IOp::fmul, r64(), {a, Operand::c64(0x43f0000000000000ull)});   // 2^64
+		Operand x = emit(IOp::select, r64(), {denormal, scaled, a});
+		Operand e = field(x);
+		Operand normal = B(IOp::band, {B(IOp::ine, {e, Operand::c32(0)}), B(IOp::ine, {e, Operand::c32(0x7ffu)})});
+		Operand hi = V(IOp::ior, {V(IOp::iand, {V(IOp::hi32, {x}), Operand::c32(0x800fffffu)}), Operand::c32(0x3fe00000u)});
+		Operand m = emit(IOp::pack64, r64(), {V(IOp::lo32, {x}), hi});
+		Operand ex = V(IOp::isub, {e, V(IOp::select, {denormal, Operand::c32(1022 + 64), Operand::c32(1022)})});
+		return {emit(IOp::select, r64(), {normal, m, a}), V(IOp::select, {normal, ex, Operand::c32(0)})};
+	};
 	// frexp of every component: {mantissas, exponents}
 	auto frexp_leaves = [&](const std::vector<Operand> &x) {
 		std::pair<std::vector<Operand>, std::vector<Operand>> r;
 		for (const Operand &a : x) {
-			if (a.size != 1)
-				fail("frexp on 64-bit floats is not supported");
-			auto [m, e] = frexp_f32(a);
+			auto [m, e] = a.size == 2 ? frexp_f64(a) : frexp_f32(a);
 			r.first.push_back(m);
 			r.second.push_back(e);
 		}
@@ -110,7 +166,10 @@ void Translator::ext_inst(const Inst &in)
 		});
 		return;
 	case GLSLstd450SSign:
-		map1([&](Operand a) { return E(IOp::smin, {E(IOp::smax, {a, Operand::c32(0xffffffffu)}), Operand::c32(1)}); });
+		map1([&](Operand a) {
+			return wide ? E(IOp::smin, {E(IOp::smax, {a, Operand::c64(~0ull)}), Operand::c64(1)})
+			            : E(IOp::smin, {E(IOp::smax, {a, Operand::c32(0xffffffffu)}), Operand::c32(1)});
+		});
 		return;
 	case GLSLstd450Floor: map1([&](Operand a) { return E(IOp::ffloor, {a}); }); return;
 	case GLSLstd450Ceil: map1([&](Operand a) { return E(IOp::fceil, {a}); }); return;
@@ -158,7 +217,27 @@ void Translator::ext_inst(const Inst &in)
 		});
 		return;
 	case GLSLstd450Fma: map3([&](Operand a, Operand b, Operand c) { return E(IOp::ffma, {a, b, c}); }); return;
-	case GLSLstd450Ldexp: map2([&](Operand a, Operand b) { return E(IOp::fldexp, {a, b}); }); return;
+	case GLSLstd450Ldexp:
+		if (!wide) {
+			map2([&](Operand a, Operand b) { return E(IOp::fldexp, {a, b}); });
+			return;
+		}
+		// f64 (no ldexp instruction): x * 2^n1 * 2^n2 * 2^n3 with n clamped to +-2200 (beyond it
+		// every finite result is 0 or inf) and split into thirds, each a normal power of two.
+		map2([&](Operand a, Operand n) {
+			if (n.size == 2)
+				n = V(IOp::lo32, {n});
+			n = V(IOp::smin, {V(IOp::smax, {n, Operand::c32((uint32_t)-2200)}), Operand::c32(2200)});
+			Operand n1 = V(IOp::sdiv, {n, Operand::c32(3)});
+			Operand rest = V(IOp::isub, {n, n1});
+			Operand n2 = V(IOp::sdiv, {rest, Operand::c32(2)});
+			Operand n3 = V(IOp::isub, {rest, n2});
+			auto pow2 = [&](Operand k) {
+				return emit(IOp::pack64, r64(), {Operand::c32(0), V(IOp::shl, {V(IOp::iadd, {k, Operand::c32(1023)}), Operand::c32(20)})});
+			};
+			return E(IOp::fmul, {E(IOp::fmul, {E(IOp::fmul, {a, pow2(n1)}), pow2(n2)}), pow2(n3)});
+		});
+		return;
 	case GLSLstd450FindILsb: map1([&](Operand a) { return E(IOp::findlsb, {a}); }); return;
 	case GLSLstd450FindUMsb: map1([&](Operand a) { return E(IOp::findumsb, {a}); }); return;
 	case GLSLstd450FindSMsb:
@@ -345,6 +424,154 @@ void Translator::ext_inst(const Inst &in)
 		Ptr p = pointer(w[6]);
 		store(p, p.type, expo);
 		set(res, rt, mant);
+		return;
+	}
+	case GLSLstd450Sinh:
+	case GLSLstd450Cosh:
+	case GLSLstd450Tanh:
+		no_f64("sinh/cosh/tanh");   // GLSL.std.450 limits them to 16/32-bit floats
+		map1([&](Operand a) {
+			const GLSLstd450 g = (GLSLstd450)inst;
+			if (g == GLSLstd450Tanh) {
+				// 1 - 2 / (e^2x + 1): e^2x = inf gives 1, e^2x = 0 gives -1, no inf/inf.
+				Operand e2 = E(IOp::fexp2, {E(IOp::fmul, {a, fconst(rt, 2.0 * 1.4426950408889634)})});
+				return E(IOp::fsub, {fconst(rt, 1.0), E(IOp::fdiv, {fconst(rt, 2.0), E(IOp::fadd, {e2, fconst(rt, 1.0)})})});
+			}
+			Operand ex = E(IOp::fexp2, {E(IOp::fmul, {a, fconst(rt, 1.4426950408889634)})});
+			Operand emx = E(IOp::fexp2, {E(IOp::fmul, {a, fconst(rt, -1.4426950408889634)})});
+			return E(IOp::fmul, {E(g == GLSLstd450Sinh ? IOp::fsub : IOp::fadd, {ex, emx}), fconst(rt, 0.5)});
+		});
+		return;
+	case GLSLstd450Asinh:
+	case GLSLstd450Acosh:
+	case GLSLstd450Atanh:
+		no_f64("asinh/acosh/atanh");
+		map1([&](Operand a) {
+			const GLSLstd450 g = (GLSLstd450)inst;
+			auto ln = [&](Operand x) { return E(IOp::fmul, {E(IOp::flog2, {x}), fconst(rt, 0.6931471805599453)}); };
+			if (g == GLSLstd450Atanh)   // 0.5 * ln((1 + x) / (1 - x)); |x| > 1 gives NaN, +-1 gives +-inf
+				return E(IOp::fmul, {ln(E(IOp::fdiv, {E(IOp::fadd, {fconst(rt, 1.0), a}), E(IOp::fsub, {fconst(rt, 1.0), a})})),
+				                     fconst(rt, 0.5)});
+			if (g == GLSLstd450Acosh)   // ln(x + sqrt((x - 1)(x + 1))); x < 1 gives NaN
+				return ln(E(IOp::fadd, {a, E(IOp::fsqrt, {E(IOp::fmul, {E(IOp::fsub, {a, fconst(rt, 1.0)}),
+				                                                          E(IOp::fadd, {a, fconst(rt, 1.0)})})})}));
+			// sign(x) * ln(|x| + sqrt(x^2 + 1)); above 2^60 x^2 + 1 is x^2 (and x^2 may overflow):
+			// ln(2|x|) there.
+			Operand ax = E(IOp::iand, {a, Operand::c32(0x7fffffffu)});
+			Operand big = emit(IOp::flt, rbool(), {fconst(rt, 1152921504606846976.0), ax});
+			Operand r = ln(E(IOp::fadd, {ax, E(IOp::fsqrt, {E(IOp::ffma, {ax, ax, fconst(rt, 1.0)})})}));
+			r = E(IOp::select, {big, E(IOp::fadd, {ln(ax), fconst(rt, 0.6931471805599453)}), r});
+			return E(IOp::ior, {r, E(IOp::iand, {a, sign_mask})});
+		});
+		return;
+	case GLSLstd450FaceForward:
+	case GLSLstd450Reflect:
+	case GLSLstd450Refract: {
+		const auto &a = arg(0), &b = arg(1);
+		const uint32_t st = scalar_type(rt);
+		auto dot = [&](const std::vector<Operand> &x, const std::vector<Operand> &y) {
+			Operand acc = scalar_rc_op(IOp::fmul, st, {x[0], y[0]});
+			for (size_t i = 1; i < x.size(); i++)
+				acc = scalar_rc_op(IOp::ffma, st, {x[i], y[i], acc});
+			return acc;
+		};
+		std::vector<Operand> r;
+		if ((GLSLstd450)inst == GLSLstd450FaceForward) {   // FaceForward(N, I, Nref): dot(Nref, I) < 0 ? N : -N
+			Operand neg = emit(IOp::flt, rbool(), {dot(arg(2), b), fconst(rt, 0.0)});
+			for (const Operand &n : a)
+				r.push_back(E(IOp::select, {neg, n, E(IOp::ixor, {n, sign_mask})}));
+		} else if ((GLSLstd450)inst == GLSLstd450Reflect) {   // Reflect(I, N): I - 2 dot(N, I) N
+			Operand d2 = scalar_rc_op(IOp::fmul, st, {dot(b, a), fconst(rt, 2.0)});
+			for (size_t i = 0; i < a.size(); i++)
+				r.push_back(E(IOp::ffma, {E(IOp::ixor, {d2, sign_mask}), b[i], a[i]}));
+		} else {   // Refract(I, N, eta): k = 1 - eta^2 (1 - dot^2); k < 0 ? 0 : eta I - (eta dot + sqrt k) N
+			Operand eta = arg(2).at(0);
+			const uint32_t eta_type = value_type(w[7]);
+			if (type(eta_type).width != type(st).width)   // a float eta with a double vector
+				eta = scalar_rc_op(IOp::cvt_f_f, st, {eta});
+			Operand d = dot(b, a);
+			Operand one = fconst(rt, 1.0);
+			Operand k = scalar_rc_op(IOp::fsub, st, {one, scalar_rc_op(IOp::fmul, st, {scalar_rc_op(IOp::fmul, st, {eta, eta}),
+			                                                                            scalar_rc_op(IOp::ffma, st, {E(IOp::ixor, {d, sign_mask}), d, one})})});
+			Operand tir = emit(IOp::flt, rbool(), {k, fconst(rt, 0.0)});
+			Operand s = scalar_rc_op(IOp::ffma, st, {eta, d, scalar_rc_op(IOp::fsqrt, st, {scalar_rc_op(IOp::fmax, st, {k, fconst(rt, 0.0)})})});
+			for (size_t i = 0; i < a.size(); i++) {
+				Operand v = scalar_rc_op(IOp::fsub, st, {scalar_rc_op(IOp::fmul, st, {eta, a[i]}), scalar_rc_op(IOp::fmul, st, {s, b[i]})});
+				r.push_back(E(IOp::select, {tir, fconst(rt, 0.0), v}));
+			}
+		}
+		set(res, rt, r);
+		return;
+	}
+	case GLSLstd450Modf:
+	case GLSLstd450ModfStruct: {
+		// whole = trunc(x); fraction = x - whole, or +-0 (the sign of x) when x is whole or
+		// infinite (inf - inf would be NaN).
+		std::vector<Operand> fr, whole;
+		for (const Operand &x : arg(0)) {
+			const bool w64 = x.size == 2;
+			RegClass rc = w64 ? r64() : r32();
+			Operand t = emit(IOp::ftrunc, rc, {x});
+			Operand sm = w64 ? Operand::c64(1ull << 63) : Operand::c32(0x80000000u);
+			fr.push_back(emit(IOp::select, rc, {emit(IOp::feq, rbool(), {x, t}), emit(IOp::iand, rc, {x, sm}), emit(IOp::fsub, rc, {x, t})}));
+			whole.push_back(t);
+		}
+		if ((GLSLstd450)inst == GLSLstd450Modf) {
+			if (w.size() <= 6)
+				fail("GLSL.std.450 Modf has too few operands");
+			Ptr p = pointer(w[6]);
+			store(p, p.type, whole);
+			set(res, rt, fr);
+		} else {
+			fr.insert(fr.end(), whole.begin(), whole.end());
+			set(res, rt, fr);
+		}
+		return;
+	}
+	case GLSLstd450MatrixInverse: {
+		// adjugate / determinant: inverse[c][r] = (-1)^(r+c) minor(column r, row c) / det.
+		const auto &m = arg(0);
+		const uint32_t n = m.size() == 4 ? 2 : m.size() == 9 ? 3 : m.size() == 16 ? 4 : 0;
+		if (!n)
+			fail("inverse of a matrix that is not 2x2, 3x3 or 4x4");
+		const uint32_t st = type(type(rt).elem).elem;
+		auto F = [&](IOp o, std::vector<Operand> ops) { return scalar_rc_op(o, st, std::move(ops)); };
+		std::function<Operand(const std::vector<uint32_t> &, const std::vector<uint32_t> &)> det =
+			[&](const std::vector<uint32_t> &cols, const std::vector<uint32_t> &rows) -> Operand {
+			auto at = [&](uint32_t c, uint32_t r) { return m[c * n + r]; };
+			if (cols.size() == 1)
+				return at(cols[0], rows[0]);
+			Operand acc;
+			for (size_t i = 0; i < rows.size(); i++) {
+				std::vector<uint32_t> sub_rows;
+				for (size_t j = 0; j < rows.size(); j++)
+					if (j != i)
+						sub_rows.push_back(rows[j]);
+				Operand term = F(IOp::fmul, {at(cols[0], rows[i]), det(std::vector<uint32_t>(cols.begin() + 1, cols.end()), sub_rows)});
+				acc = i == 0 ? term : F(i % 2 ? IOp::fsub : IOp::fadd, {acc, term});
+			}
+			return acc;
+		};
+		std::vector<uint32_t> all;
+		for (uint32_t i = 0; i < n; i++)
+			all.push_back(i);
+		Operand inv_det = F(IOp::fdiv, {fconst(st, 1.0), det(all, all)});
+		std::vector<Operand> r;
+		for (uint32_t c = 0; c < n; c++)
+			for (uint32_t row = 0; row < n; row++) {
+				std::vector<uint32_t> cols, rows;
+				for (uint32_t k = 0; k < n; k++) {
+					if (k != row)
+						cols.push_back(k);
+					if (k != c)
+						rows.push_back(k);
+				}
+				Operand cof = det(cols, rows);
+				if ((row + c) % 2)
+					cof = F(IOp::fsub, {fconst(st, 0.0), cof});
+				r.push_back(F(IOp::fmul, {cof, inv_det}));
+			}
+		set(res, rt, r);
 		return;
 	}
 	default:

@@ -376,16 +376,22 @@ void Translator::translate(const Inst &in)
 		need(5);
 		const auto &a = val(w[3]);
 		const auto &b = val(w[4]);
-		if (a.size() != b.size() || a.empty() || a[0].size != 1)
-			fail("OpIAddCarry/OpISubBorrow on 64-bit operands is not supported");
+		if (a.size() != b.size() || a.empty())
+			fail("OpIAddCarry/OpISubBorrow operand shape mismatch");
 		std::vector<Operand> lo, carry;
 		for (size_t i = 0; i < a.size(); i++) {
+			const bool w64 = a[i].size == 2;
+			const RegClass rc = w64 ? r64() : r32();
+			auto flag = [&](Operand c) {   // 0/1 in the result width
+				Operand x = bool_to_int(c);
+				return w64 ? emit(IOp::pack64, r64(), {x, Operand::c32(0)}) : x;
+			};
 			if (op == Op::OpIAddCarry) {
-				lo.push_back(emit(IOp::iadd, r32(), {a[i], b[i]}));
-				carry.push_back(bool_to_int(emit(IOp::ult, rbool(), {lo.back(), a[i]})));
+				lo.push_back(emit(IOp::iadd, rc, {a[i], b[i]}));
+				carry.push_back(flag(emit(IOp::ult, rbool(), {lo.back(), a[i]})));
 			} else {
-				lo.push_back(emit(IOp::isub, r32(), {a[i], b[i]}));
-				carry.push_back(bool_to_int(emit(IOp::ult, rbool(), {a[i], b[i]})));
+				lo.push_back(emit(IOp::isub, rc, {a[i], b[i]}));
+				carry.push_back(flag(emit(IOp::ult, rbool(), {a[i], b[i]})));
 			}
 		}
 		lo.insert(lo.end(), carry.begin(), carry.end());
@@ -398,8 +404,19 @@ void Translator::translate(const Inst &in)
 		need(5);
 		const auto &a = val(w[3]);
 		const auto &b = val(w[4]);
-		if (a.size() != b.size() || a.empty() || a[0].size != 1)
-			fail(std::string(op == Op::OpUMulExtended ? "OpUMulExtended" : "OpSMulExtended") + " on 64-bit operands is not supported");
+		if (a.size() != b.size() || a.empty())
+			fail(std::string(op == Op::OpUMulExtended ? "OpUMulExtended" : "OpSMulExtended") + " operand shape mismatch");
+		if (a[0].size == 2) {   // spirv_int64.cpp
+			std::vector<Operand> low, high;
+			for (size_t i = 0; i < a.size(); i++) {
+				auto [l, h] = mul_extended64(a[i], b[i], op == Op::OpSMulExtended);
+				low.push_back(l);
+				high.push_back(h);
+			}
+			low.insert(low.end(), high.begin(), high.end());
+			set(w[2], w[1], low);
+			return;
+		}
 		std::vector<Operand> r;
 		for (size_t i = 0; i < a.size(); i++)
 			r.push_back(emit(IOp::imul, r32(), {a[i], b[i]}));
@@ -427,34 +444,24 @@ void Translator::translate(const Inst &in)
 	case Op::OpBitwiseAnd: need(5); set(w[2], w[1], binary(IOp::iand, w[1], w[3], w[4])); return;
 	case Op::OpBitwiseOr: need(5); set(w[2], w[1], binary(IOp::ior, w[1], w[3], w[4])); return;
 	case Op::OpBitwiseXor: need(5); set(w[2], w[1], binary(IOp::ixor, w[1], w[3], w[4])); return;
-	case Op::OpNot: need(4); set(w[2], w[1], unary(IOp::inot, w[1], w[3])); return;
+	case Op::OpNot: {   // 64-bit: xor with all ones (the ISA's NOT is 32-bit)
+		need(4);
+		std::vector<Operand> r;
+		for (const Operand &x : val(w[3]))
+			r.push_back(x.size == 2 ? scalar_rc_op(IOp::ixor, w[1], {x, Operand::c64(~0ull)}) : scalar_rc_op(IOp::inot, w[1], {x}));
+		set(w[2], w[1], r);
+		return;
+	}
 	case Op::OpShiftLeftLogical: need(5); set(w[2], w[1], binary(IOp::shl, w[1], w[3], w[4])); return;
 	case Op::OpShiftRightLogical: need(5); set(w[2], w[1], binary(IOp::ushr, w[1], w[3], w[4])); return;
 	case Op::OpShiftRightArithmetic: need(5); set(w[2], w[1], binary(IOp::sshr, w[1], w[3], w[4])); return;
-	case Op::OpBitCount: need(4); set(w[2], w[1], unary(IOp::bitcount, w[1], w[3])); return;
-	case Op::OpBitReverse: need(4); set(w[2], w[1], unary(IOp::bitreverse, w[1], w[3])); return;
+	case Op::OpBitCount:
+	case Op::OpBitReverse:
 	case Op::OpBitFieldUExtract:
-	case Op::OpBitFieldSExtract: {
-		need(6);
-		const auto &base = val(w[3]);
-		Operand off = val(w[4])[0], cnt = val(w[5])[0];
-		std::vector<Operand> r;
-		for (const Operand &x : base)
-			r.push_back(scalar_rc_op(op == Op::OpBitFieldUExtract ? IOp::bfe_u : IOp::bfe_s, w[1], {x, off, cnt}));
-		set(w[2], w[1], r);
+	case Op::OpBitFieldSExtract:
+	case Op::OpBitFieldInsert:
+		bit_op(in);
 		return;
-	}
-	case Op::OpBitFieldInsert: {
-		need(7);
-		const auto &base = val(w[3]);
-		const auto &ins = val(w[4]);
-		Operand off = val(w[5])[0], cnt = val(w[6])[0];
-		std::vector<Operand> r;
-		for (size_t i = 0; i < base.size(); i++)
-			r.push_back(scalar_rc_op(IOp::bfi, w[1], {base[i], ins[i], off, cnt}));
-		set(w[2], w[1], r);
-		return;
-	}
 	// ---- comparisons ----
 	case Op::OpIEqual: need(5); set(w[2], w[1], binary(IOp::ieq, w[1], w[3], w[4])); return;
 	case Op::OpINotEqual: need(5); set(w[2], w[1], binary(IOp::ine, w[1], w[3], w[4])); return;

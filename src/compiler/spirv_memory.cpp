@@ -255,9 +255,14 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 			p.const_off += off;
 			p.type = t.members[m];
 		} else if (t.k == Type::K::Array || t.k == Type::K::RtArray || t.k == Type::K::Vector) {
-			if (t.row_major && layout)
-				fail("access to a column of a row_major matrix in a buffer is not supported (load the whole matrix)");
-			uint32_t stride = t.k == Type::K::Vector ? size_of(t.elem, layout)
+			if (t.row_major && layout) {
+				// Column c of a row-major matrix starts at c * component size; its components
+				// are MatrixStride apart (a strided vector type).
+				step(idx[0], size_of(type(t.elem).elem, true));
+				p.type = strided_vector_type(t.elem, t.array_stride);
+				continue;
+			}
+			uint32_t stride = t.k == Type::K::Vector && !(layout && t.array_stride) ? size_of(t.elem, layout)
 			                  : layout && t.array_stride ? t.array_stride
 			                                             : size_of(t.elem, layout);
 			step(idx[0], stride);

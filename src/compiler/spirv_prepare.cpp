@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <unordered_map>
 
+#include "mica/compiler/compiler.h"
+
 namespace mica::compiler {
 
 namespace {
@@ -156,6 +158,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	tools.SetMessageConsumer(consumer);
 	spvtools::ValidatorOptions vopts;
 	vopts.SetUniversalLimit(spv_validator_limit_max_id_bound, kMaxIdBound);
+	vopts.SetScalarBlockLayout(shader_features().scalar_block_layout);
+	vopts.SetUniformBufferStandardLayout(shader_features().uniform_buffer_standard_layout);
 	if (!tools.Validate(words.data(), words.size(), vopts)) {
 		r.error = "invalid SPIR-V: " + (messages.empty() ? std::string("rejected by the validator") : messages);
 		return r;
@@ -187,7 +191,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	spvtools::OptimizerOptions oopts;
 	oopts.set_run_validator(false);   // validated above
 	std::vector<uint32_t> out;
-	if (!opt.Run(words.data(), words.size(), &out, oopts)) {
+	const std::vector<uint32_t> lowered = lower_extinst_out_params(words);
+	if (!opt.Run(lowered.data(), lowered.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;
 	}

@@ -35,44 +35,13 @@ std::string Translator::str(std::span<const uint32_t> w, size_t first)
 
 void Translator::check_capability(uint32_t cap)
 {
-	using C = spv::Capability;
-	switch ((C)cap) {
-	case C::Shader:
-	case C::Matrix:   // declared by every GLSL module; matrix types themselves are refused
-	case C::Int64:
-	case C::Int64Atomics:
-	case C::Float64:
-	case C::Int8:
-	case C::Int16:
-	case C::Float16:
-	case C::StorageBuffer8BitAccess:
-	case C::UniformAndStorageBuffer8BitAccess:
-	case C::StoragePushConstant8:
-	case C::StorageBuffer16BitAccess:
-	case C::UniformAndStorageBuffer16BitAccess:
-	case C::StoragePushConstant16:
-	case C::GroupNonUniform:
-	case C::GroupNonUniformVote:
-	case C::GroupNonUniformBallot:
-	case C::GroupNonUniformArithmetic:
-	case C::GroupNonUniformShuffle:
-	case C::GroupNonUniformShuffleRelative:
-	case C::VulkanMemoryModel:
-	case C::VulkanMemoryModelDeviceScope:
-	case C::PhysicalStorageBufferAddresses:
-	case C::DotProduct:
-	case C::DotProductInputAll:
-	case C::DotProductInput4x8BitPacked:
-	case C::DotProductInput4x8Bit:   // i8vec4 operands (Int8)
-	case C::DemoteToHelperInvocation:   // the instruction itself is fragment-only: the validator refuses it
-		return;
-	case C::Kernel:
-	case C::Addresses:
+	for (const SupportEntry &e : supported_capabilities())
+		if (e.value == cap)
+			return;
+	if (cap == (uint32_t)spv::Capability::Kernel || cap == (uint32_t)spv::Capability::Addresses)
 		fail("unsupported SPIR-V capability " + spirv_named(spirv_capability_name(cap), cap) +
 		     ": OpenCL kernel modules are not supported yet (Vulkan GLCompute only)");
-	default:
-		fail("unsupported SPIR-V capability " + spirv_named(spirv_capability_name(cap), cap));
-	}
+	fail("unsupported SPIR-V capability " + spirv_named(spirv_capability_name(cap), cap));
 }
 
 // " (at SPIR-V instruction OpFoo %id \"name\")" for the instruction being translated, or "".
@@ -99,6 +68,44 @@ std::string Translator::where() const
 
 namespace mica::compiler {
 
+// The capabilities check_capability() accepts (and docs/compiler.md lists, generated from here).
+std::span<const SupportEntry> supported_capabilities()
+{
+#define CAP(name, notes) {#name, (uint32_t)spv::Capability::name, notes}
+	static const SupportEntry table[] = {
+		CAP(Shader, "compute shaders (GLCompute)"),
+		CAP(Matrix, "matrix types and arithmetic"),
+		CAP(Float16, "16-bit floats (computed in f32, rounded)"),
+		CAP(Float64, "64-bit floats"),
+		CAP(Int8, "8-bit integers"),
+		CAP(Int16, "16-bit integers"),
+		CAP(Int64, "64-bit integers"),
+		CAP(Int64Atomics, "64-bit atomics on buffers and shared memory"),
+		CAP(StorageBuffer8BitAccess, "8-bit storage buffer access"),
+		CAP(UniformAndStorageBuffer8BitAccess, "8-bit uniform buffer access"),
+		CAP(StoragePushConstant8, "8-bit push constants"),
+		CAP(StorageBuffer16BitAccess, "16-bit storage buffer access"),
+		CAP(UniformAndStorageBuffer16BitAccess, "16-bit uniform buffer access"),
+		CAP(StoragePushConstant16, "16-bit push constants"),
+		CAP(GroupNonUniform, "subgroup basics (elect, ids, masks)"),
+		CAP(GroupNonUniformVote, "subgroup all/any/all-equal"),
+		CAP(GroupNonUniformBallot, "ballot, broadcast, bit count/extract/find"),
+		CAP(GroupNonUniformArithmetic, "reductions and inclusive/exclusive scans"),
+		CAP(GroupNonUniformShuffle, "shuffle, shuffle xor"),
+		CAP(GroupNonUniformShuffleRelative, "shuffle up/down"),
+		CAP(VulkanMemoryModel, "the Vulkan memory model"),
+		CAP(VulkanMemoryModelDeviceScope, "device scope in the Vulkan memory model"),
+		CAP(PhysicalStorageBufferAddresses, "buffer device addresses (physical pointers)"),
+		CAP(DotProduct, "integer dot products"),
+		CAP(DotProductInputAll, "dot products of any integer vector"),
+		CAP(DotProductInput4x8Bit, "dot products of i8vec4"),
+		CAP(DotProductInput4x8BitPacked, "dot products of packed 4x8-bit values"),
+		CAP(DemoteToHelperInvocation, "declared only (the instruction is fragment-only)"),
+	};
+#undef CAP
+	return table;
+}
+
 // Kept next to check_capability(): every entry is what that switch and the translator accept.
 const ShaderFeatures &shader_features()
 {
@@ -123,6 +130,10 @@ const ShaderFeatures &shader_features()
 		x.vulkan_memory_model = true;
 		x.vulkan_memory_model_device_scope = true;
 		x.robust_buffer_access = true;
+		// Block members are loaded and stored leaf by leaf at their Offset, so any offset the
+		// scalar / standard layouts allow works (spirv_prepare.cpp tells the validator).
+		x.scalar_block_layout = true;
+		x.uniform_buffer_standard_layout = true;
 		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20;
 		return x;
 	}();
@@ -190,6 +201,15 @@ bool Translator::too_large_for_value(uint32_t type_id)
 		}
 	};
 	return count(type_id) > 4096;
+// A vector whose components are 'stride' bytes apart in memory: a column of a row-major matrix.
+uint32_t Translator::strided_vector_type(uint32_t vector_type, uint32_t stride)
+{
+	Type t = type(vector_type);
+	t.array_stride = stride;
+	t.layout_copy = true;
+	uint32_t id = next_layout_type_++;
+	types_[id] = t;
+	return id;
 }
 
 uint32_t Translator::leaf_count(uint32_t type_id)
@@ -268,6 +288,8 @@ uint32_t Translator::size_of(uint32_t type_id, bool explicit_layout)
 		uint32_t a = align_of(type_id);
 		return (off + a - 1) / a * a;
 	}
+	if (t.k == Type::K::Vector && explicit_layout && t.array_stride)   // strided_vector_type
+		return (t.count - 1) * t.array_stride + size_of(t.elem, true);
 	if (t.k == Type::K::Vector)
 		return t.count * size_of(t.elem, explicit_layout);
 	if (t.k == Type::K::Bool)
@@ -295,10 +317,13 @@ void Translator::leaves(uint32_t type_id, bool explicit_layout, uint32_t base, s
 			fail("only PhysicalStorageBuffer pointers can be stored in memory");
 		out.push_back({base, 8, false});
 		return;
-	case Type::K::Vector:
+	case Type::K::Vector: {
+		// array_stride on a vector: a column of a row-major matrix (strided_vector_type)
+		const uint32_t stride = explicit_layout && t.array_stride ? t.array_stride : size_of(t.elem, explicit_layout);
 		for (uint32_t i = 0; i < t.count; i++)
-			leaves(t.elem, explicit_layout, base + i * size_of(t.elem, explicit_layout), out);
+			leaves(t.elem, explicit_layout, base + i * stride, out);
 		return;
+	}
 	case Type::K::Array: {
 		if (t.row_major && explicit_layout) {
 			// Row-major matrix: column c, row r at r * MatrixStride + c * component size.
@@ -575,6 +600,10 @@ void Translator::run(const std::string &entry_name)
 			v.set = has_deco(w[2], spv::Decoration::DescriptorSet) ? deco_arg(w[2], spv::Decoration::DescriptorSet) : 0;
 			v.binding = has_deco(w[2], spv::Decoration::Binding) ? deco_arg(w[2], spv::Decoration::Binding) : 0;
 			using SC = spv::StorageClass;
+			// SPIR-V 1.0-1.2 (Vulkan 1.0 targets) declare storage buffers as Uniform blocks
+			// decorated BufferBlock: from here on they are storage buffers in every respect.
+			if ((SC)v.sc == SC::Uniform && has_deco(v.type, spv::Decoration::BufferBlock))
+				v.sc = (uint32_t)SC::StorageBuffer;
 			switch ((SC)v.sc) {
 			case SC::StorageBuffer:
 			case SC::Uniform:

@@ -140,6 +140,7 @@ private:
 	uint32_t leaf_count(uint32_t type_id);
 	uint32_t next_layout_type_ = 0xf0000000u;
 	uint32_t matrix_layout_type(uint32_t type_id, uint32_t stride, bool row_major);
+	uint32_t strided_vector_type(uint32_t vector_type, uint32_t stride);
 	void matrix_op(const Inst &in);
 	Operand div64(IO::Op op, Operand a, Operand b);
 	std::pair<Operand, Operand> udivrem64(Operand n, Operand d);
@@ -267,6 +268,8 @@ private:
 	void ext_inst(const Inst &in);
 	void group_op(const Inst &in);
 	void integer_dot(const Inst &in);
+	void bit_op(const Inst &in);   // spirv_bits.cpp
+	std::pair<Operand, Operand> mul_extended64(Operand a, Operand b, bool is_signed);   // spirv_int64.cpp
 	// 8/16-bit integers (spirv_narrow.cpp): zero-extended in 32-bit registers
 	unsigned narrow_width(uint32_t type_id);   // 8 or 16 for a narrow integer (vector) type, else 0
 	Operand narrow_sext(Operand x, unsigned width);

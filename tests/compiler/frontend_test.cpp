@@ -189,22 +189,24 @@ std::string glsl_error(const char *src)
 }
 
 // What the newer lowerings still refuse, each with a message naming it.
-TEST(Frontend, RowMajorMatrixColumnAccessIsRefused)
+// (Refused until issue 10; executed with host references in spec/layout_test.cpp.)
+TEST(Frontend, RowMajorMatrixColumnAccessCompiles)
 {
 	std::string e = glsl_error(R"(#version 450
 layout(local_size_x = 1) in;
 layout(std430, set = 0, binding = 0) buffer B { layout(row_major) mat3 m; vec3 o; };
 void main() { o = m[1]; })");
-	EXPECT_NE(e.find("row_major"), std::string::npos) << e;
+	EXPECT_EQ(e, "");
 }
 
-TEST(Frontend, Float64FrexpIsRefused)
+// (Refused until issue 10; executed in spec/glsl_std450_test.cpp.)
+TEST(Frontend, Float64FrexpCompiles)
 {
 	std::string e = glsl_error(R"(#version 450
 layout(local_size_x = 1) in;
 layout(std430, set = 0, binding = 0) buffer B { double d; };
 void main() { int e; d = frexp(d, e) + double(e); })");
-	EXPECT_NE(e.find("64-bit"), std::string::npos) << e;
+	EXPECT_EQ(e, "");
 }
 
 TEST(Frontend, FormerlyRefusedFeaturesCompile)

@@ -29,4 +29,8 @@ with tempfile.TemporaryDirectory() as d:
         f.write(b"\x03\x02\x23\x07" + b"\x00" * 30)
     r = subprocess.run([micac, spv, "-o", os.path.join(d, "c.mbin")], capture_output=True, text=True)
     assert r.returncode == 1 and "micac:" in r.stderr, r.stderr
+    # the generated tables of docs/compiler.md (compared with the document in compiler_spec_exec)
+    r = subprocess.run([micac, "--support-table"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "| `Shader` | 1 |" in r.stdout and "| `MatrixInverse` | 34 |" in r.stdout, r.stdout
 print("micac CLI ok")

@@ -23,6 +23,7 @@ int usage()
 	        "usage: micac [options] INPUT [-o OUTPUT]\n"
 	        "  INPUT            .spv (SPIR-V), .comp/.glsl (GLSL compute), .s (assembly), .mir (machine IR)\n"
 	        "  -o FILE          write the binary (default: INPUT with .mbin)\n"
+	        "  --support-table  print the supported SPIR-V capabilities and GLSL.std.450 instructions\n"
 	        "  --rev r1|r2      chip revision (default r2)\n"
 	        "  --profile perf|lowpower\n"
 	        "  -O0 -O1 -O2      optimisation level (default -O2)\n"
@@ -92,7 +93,10 @@ int main(int argc, char **argv)
 		else if (a == "--no-hazard-pass") opts.hazard_pass = false;
 		else if (a == "--no-waitcnt") opts.waitcnt_pass = false;
 		else if (a == "--verify") verify = true;
-		else if (a == "-h" || a == "--help") return usage();
+		else if (a == "--support-table") {   // docs/compiler.md's generated tables
+			fputs(support_table_markdown().c_str(), stdout);
+			return 0;
+		} else if (a == "-h" || a == "--help") return usage();
 		else if (!a.empty() && a[0] == '-') { fprintf(stderr, "micac: unknown option %s\n", a.c_str()); return usage(); }
 		else input = a;
 	}

@@ -28,6 +28,7 @@ const ShaderCapabilities& shader_capabilities() {
     c.demote_to_helper_invocation = f.demote_to_helper_invocation;
     c.terminate_invocation = f.terminate_invocation;
     c.robust_buffer_access = f.robust_buffer_access;
+    c.scalar_block_layout = f.scalar_block_layout;
     c.subgroup_operations = f.subgroup_operations;
     return c;
   }();

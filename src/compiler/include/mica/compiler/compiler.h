@@ -70,6 +70,14 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 std::variant<std::vector<uint32_t>, CompileError> glsl_to_spirv(const std::string &source,
                                                               const std::string &filename);
 
+// The same for another target environment, as glslangValidator's --target-env names it:
+// "vulkan1.0" (SPIR-V 1.0: storage buffers are Uniform + BufferBlock), "vulkan1.1" (1.3),
+// "vulkan1.2" (1.5), "vulkan1.3" (1.6), or "spirv1.0" .. "spirv1.6" (that SPIR-V version, with the
+// oldest Vulkan client that accepts it). An unknown name is a CompileError.
+std::variant<std::vector<uint32_t>, CompileError> glsl_to_spirv(const std::string &source,
+                                                              const std::string &filename,
+                                                              const std::string &target_env);
+
 std::string format_stats(const Stats &stats, bool json);
 
 // What the compiler accepts in a Vulkan compute shader: the single source the Vulkan driver
@@ -95,11 +103,27 @@ struct ShaderFeatures {
 	bool vulkan_memory_model = false;
 	bool vulkan_memory_model_device_scope = false;
 	bool robust_buffer_access = false;            // Options::robust_buffer_access is implemented
+	bool scalar_block_layout = false;             // VK_EXT_scalar_block_layout offsets in every block
+	bool uniform_buffer_standard_layout = false;  // std430 (and scalar) uniform blocks
 	// VkSubgroupFeatureFlagBits values: basic 0x1, vote 0x2, arithmetic 0x4, ballot 0x8,
 	// shuffle 0x10, shuffle_relative 0x20, clustered 0x40, quad 0x80.
 	uint32_t subgroup_operations = 0;
 };
 
 const ShaderFeatures &shader_features();
+
+// What the front end accepts, as the lists its checks use: a capability not in
+// supported_capabilities() and a GLSL.std.450 instruction not in supported_glsl_std450() are
+// refused with a message naming them. 'types' says on which types (f16 f32 f64, i8..i64).
+struct SupportEntry {
+	const char *name;     // as the SPIR-V grammar spells it
+	uint32_t value;       // enumerant / instruction number
+	const char *notes;    // capabilities: what it enables; GLSL.std.450: the types
+};
+std::span<const SupportEntry> supported_capabilities();
+std::span<const SupportEntry> supported_glsl_std450();
+
+// The two lists as the Markdown tables of docs/compiler.md ("micac --support-table" prints it).
+std::string support_table_markdown();
 
 } // namespace mica::compiler
