@@ -7,6 +7,7 @@ Mesa's lavapipe. See docs/difftest.md.
   difftest.py regress --runner EXE --mica-icd JSON        (every saved regression vs its expected output)
   difftest.py ci --runner EXE --mica-icd JSON             (bounded seeds + regressions, expectations applied)
   difftest.py show --seed S                               (print the program of a seed)
+  difftest.py selftest                                    (the tester's own checks; ci runs them first)
 """
 
 import argparse
@@ -15,12 +16,14 @@ import re
 import sys
 import time
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import gen        # noqa: E402
 import reduce     # noqa: E402
 import runner     # noqa: E402
+import selftest   # noqa: E402
 
 REGRESSIONS = os.path.join(HERE, "regressions")
 EXPECTATIONS = os.path.join(HERE, "expectations.txt")
@@ -32,13 +35,17 @@ def parse_seeds(text):
     return range(int(a), int(b)) if b else range(int(a), int(a) + 1)
 
 
+AVOID = []   # --avoid: generator features left out to look past known defects
+
+
 def features_for(seed):
     """Most programs use subgroups and 64-bit integers; some leave them out so the plain paths are
     covered too (and a missing feature on one side does not hide the rest of the program)."""
     base = {0: (), 1: ("subgroup",), 2: ("int64",)}.get(seed % 8, ("subgroup", "int64"))
     # Run-time indexed local arrays in half the programs: while a compiler lacks them they would
     # otherwise hide every other defect behind the same compile failure.
-    return base + (("dynarr",) if seed % 2 else ())
+    f = base + (("dynarr",) if seed % 2 else ())
+    return tuple(x for x in f if x not in AVOID) + tuple("no_" + a for a in AVOID if a not in gen.AVOIDABLE_FEATURES)
 
 
 class Session:
@@ -139,12 +146,17 @@ def cmd_run(args):
         print("%d programs in %.1f s (%.2f programs/s): %s" % (
             n, elapsed, n / elapsed if elapsed else 0, ", ".join("%s %d" % (c, k) for c, k in counts.items() if k)))
     if args.reduce:
-        seen = set()
+        seen, done = set(), 0
         for seed, cls, detail in failures:
             sig = signature(cls, detail)
-            if cls == "invalid" or (sig in seen and not args.reduce_all):
+            if cls == "mismatch":
+                # Wrong results do not say which defect they are before reduction: reduce several.
+                n_mismatch = sum(1 for x in seen if x[0] == "mismatch")
+                sig = sig + (seed,) if n_mismatch < args.max_mismatch_reductions else sig
+            if cls == "invalid" or (sig in seen and not args.reduce_all) or done >= args.max_reductions:
                 continue
             seen.add(sig)
+            done += 1
             do_reduce(s, seed, cls, detail, args.save_regressions)
     s.close()
     return 0
@@ -226,7 +238,18 @@ def cmd_regress(args, outcomes=None):
     return outcomes
 
 
+def cmd_selftest():
+    failures = selftest.run()
+    for f in failures:
+        print("SELFTEST FAILED: " + f)
+    print("selftest: %s" % ("%d failures" % len(failures) if failures else "generator, classifier, reducer, "
+                            "crash/timeout detection ok"))
+    return 1 if failures else 0
+
+
 def cmd_ci(args):
+    if cmd_selftest():
+        return 1
     exp = load_expectations()
     s = Session(args)
     outcomes = {}
@@ -264,12 +287,34 @@ def cmd_ci(args):
         print("no program ran")
         return 1
     print("%d unexpected outcomes" % bad)
+    if args.write_expectations:
+        write_expectations(outcomes)
+        return 0
     return 1 if bad or invalid else 0
+
+
+def write_expectations(outcomes):
+    """Rewrites expectations.txt from what this run saw (the header comment is kept)."""
+    header = []
+    if os.path.exists(EXPECTATIONS):
+        for ln in open(EXPECTATIONS):
+            if not ln.startswith("#"):
+                break
+            header.append(ln)
+    with open(EXPECTATIONS, "w") as f:
+        f.writelines(header)
+        for kind in ("regression", "seed"):
+            keys = sorted((k for k in outcomes if k[0] == kind), key=lambda k: (k[1].isdigit() and int(k[1]), k[1]))
+            for key in keys:
+                cls, detail = outcomes[key]
+                if cls not in ("match", "invalid"):
+                    f.write("%s %s %s  # %s\n" % (kind, key[1], cls, detail[:160].replace("#", "")))
+    print("wrote %s" % EXPECTATIONS)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["run", "reduce", "regress", "ci", "show"])
+    ap.add_argument("command", choices=["run", "reduce", "regress", "ci", "show", "selftest"])
     ap.add_argument("--runner", help="difftest-runner executable")
     ap.add_argument("--mica-icd", help="Mica's ICD manifest (build/src/driver/vulkan/mica_icd.json)")
     ap.add_argument("--workdir", default="/tmp/mica-difftest")
@@ -282,11 +327,24 @@ def main():
     ap.add_argument("--reduce-all", action="store_true", help="reduce every failing program")
     ap.add_argument("--max-tests", type=int, default=300, help="reduction budget (programs run) per failure")
     ap.add_argument("--save-regressions", action="store_true", help="write reduced programs to regressions/")
+    ap.add_argument("--write-expectations", action="store_true",
+                    help="ci: rewrite expectations.txt from this run's outcomes")
+    ap.add_argument("--max-reductions", type=int, default=20, help="run --reduce: at most this many reductions")
+    ap.add_argument("--max-mismatch-reductions", type=int, default=6,
+                    help="run --reduce: mismatching seeds reduced separately before they count as one signature")
+    ap.add_argument("--avoid", default="", help="comma-separated: dynarr, int64, subgroup, bitfield32, not64, "
+                    "fallthrough (leave them out of generated programs, to look past known defects)")
     args = ap.parse_args()
+    AVOID.extend(a for a in args.avoid.split(",") if a)
+    for a in AVOID:
+        if a not in gen.AVOIDABLE_FEATURES + gen.AVOIDABLE_FORMS:
+            ap.error("--avoid: unknown '%s'" % a)
     if args.command == "show":
         seed = int(args.seed)
         print(gen.generate(seed, features_for(seed)).render(), end="")
         return 0
+    if args.command == "selftest":
+        return cmd_selftest()
     if not args.runner:
         ap.error("--runner is required")
     if args.command == "run":

@@ -312,6 +312,15 @@ int main(int argc, char** argv) {
       }
       print(b, o);
       std::fflush(stdout);
+      // A fault loses the Vulkan device for good (VK_ERROR_DEVICE_LOST on every later submit):
+      // start the next program on a fresh instance and device.
+      try {
+        if (o.status == "error" && b == "lavapipe") lvp = std::make_unique<VulkanBackend>("llvmpipe");
+        if (o.status == "error" && b == "mica_vk") mvk = std::make_unique<VulkanBackend>("Mica");
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "difftest-runner: cannot recreate the %s device: %s\n", b.c_str(), e.what());
+        return 1;
+      }
     }
     std::printf("DONE\n");
     std::fflush(stdout);

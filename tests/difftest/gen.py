@@ -17,7 +17,9 @@ correct Vulkan implementations must produce identical buffers:
     never used, so the final contents do not depend on the order invocations ran in.
   * every loop has a bound fixed at its header (per-lane trip counts up to 7).
 Features (a set): "subgroup", "int64" (need device features), "dynarr" (main's local array is
-indexed at run time; without it every index is a constant).
+indexed at run time; without it every index is a constant), and "no_bitfield32", "no_not64",
+"no_fallthrough" which leave out bitfield operations with count 32 / offset 31, 64-bit ~, and switch
+fall-through, to look past known defects (difftest.py --avoid).
 
 The program is a tree of Expr and Stmt nodes so the reducer (reduce.py) can drop statements and
 replace expressions by their operands or constants and re-render.
@@ -40,6 +42,8 @@ ATOM_INIT = {"add": 0, "min": 0xFFFFFFFF, "max": 0, "or": 0, "and": 0xFFFFFFFF, 
 ATOM_WORDS = len(ATOM_OPS)
 SUBGROUP_FN = {"add": "subgroupAdd", "min": "subgroupMin", "max": "subgroupMax", "or": "subgroupOr",
                "and": "subgroupAnd", "xor": "subgroupXor"}
+AVOIDABLE_FEATURES = ["dynarr", "int64", "subgroup"]
+AVOIDABLE_FORMS = ["bitfield32", "not64", "fallthrough"]   # "no_" + name in the feature set
 FLOAT_LIMIT = 1 << 22  # every float value is an integer below 2^23 in magnitude: exact
 
 
@@ -229,6 +233,8 @@ class Gen:
                              "bitfieldExtract({0}, 0, 32 + int({1} & 0u) + int({2} & 0u))",
                              "bitfieldInsert({0}, {1}, 0, 32 + int({2} & 0u))",
                              "bitfieldExtract({0}, 31, 1 + int({1} & 0u) + int({2} & 0u))"])
+            if "no_bitfield32" in self.p.features and ("32 +" in form or "31, 1" in form):
+                form = "bitfieldExtract({0}, int({1} & 15u), int({2} & 15u))"
             return Expr("u", form, [a(), a(), a()])
         if k == 15:
             return Expr("u", "uint(int({0}))", [self.fexpr(ctx, d)])
@@ -267,7 +273,7 @@ class Gen:
         if depth <= 0 or r.random() < 0.3:
             if r.random() < 0.2:
                 v = r.choice([0.0, 1.0, -2.0, 3.0, 1024.0])
-                return Expr("f", repr(v), bound=max(abs(v), 1))
+                return Expr("f", "(%r)" % v if v < 0 else repr(v), bound=max(abs(v), 1))
             return Expr("f", "float(int({0} & 1023u) - 512)", [self.uleaf(ctx)], bound=512)
         d = depth - 1
         a, b = self.fexpr(ctx, d), self.fexpr(ctx, d)
@@ -299,7 +305,10 @@ class Gen:
         if k == 2:
             return Expr("l", "({0} %s ({1} & 63u))" % r.choice(["<<", ">>"]), [a(), self.uexpr(ctx, 0)])
         if k == 3:
-            return Expr("l", r.choice(["(~{0})", "({0} / ({0} | uint64_t(1u)))", "max({0}, uint64_t(7u))"]), [a()])
+            form = r.choice(["(~{0})", "({0} / ({0} | uint64_t(1u)))", "max({0}, uint64_t(7u))"])
+            if "no_not64" in self.p.features and form == "(~{0})":
+                form = "({0} ^ uint64_t(0x8000000180000001ul))"
+            return Expr("l", form, [a()])
         return Expr("l", "uint64_t(int64_t(int({0})))", [self.uexpr(ctx, d)])
 
     # ---- statements ----
@@ -315,6 +324,15 @@ class Gen:
         lhs, ex = self.lvalue(ctx)
         op = self.r.choice(["=", "+=", "^=", "=", "-=", "*=", "|="])
         return Stmt(["%s %s {e0};" % (lhs, op)], [self.uexpr(ctx, self.r.randint(1, 3))] + ex, kind="assign")
+
+    def loop_ctx(self, ctx, **extra):
+        """Inside a loop. Calls are allowed only at the outermost loop level of main and outside
+        loops in helpers (which start at level 1), so at most two loop levels of 7 iterations nest
+        anywhere and a program stays far below the device watchdog."""
+        inner = dict(ctx, loops=ctx["loops"] + 1, in_loop=True, **extra)
+        if inner["loops"] >= 2:
+            inner["calls"] = []
+        return inner
 
     def block(self, ctx, n, depth):
         out = []
@@ -338,12 +356,12 @@ class Gen:
             return Stmt(lines, [self.bexpr(ctx, 2)], [self.block(ctx, n(), d)] + ([els] if els else []), kind="if")
         if k < 12 and ctx["loops"] < 2:
             iv = self.fresh("i")
-            inner = dict(ctx, loops=ctx["loops"] + 1, ro=ctx.get("ro", []) + [iv], in_loop=True)
+            inner = self.loop_ctx(ctx, ro=ctx.get("ro", []) + [iv])
             return Stmt(["for (uint %s = 0u; %s < ({e0} & 7u); %s++) {" % (iv, iv, iv), "@b0", "}"],
                         [self.uexpr(ctx, 1)], [self.block(inner, n(), d)], loop=True, kind="for")
         if k == 12 and ctx["loops"] < 2:
             c = self.fresh("c")
-            inner = dict(ctx, loops=ctx["loops"] + 1, in_loop=True)
+            inner = self.loop_ctx(ctx)
             body = self.block(inner, n(), d)
             if r.random() < 0.5:
                 return Stmt(["{", "  uint %s = 0u;" % c, "  do {", "@b0", "  } while (++%s < ({e0} & 3u));" % c, "}"],
@@ -379,7 +397,8 @@ class Gen:
             lines.append("@b%d" % len(blocks))
             blocks.append(self.block(ctx, r.randint(1, 2), d))
             lines.append("  }")
-            if r.random() < 0.7:   # otherwise fall through into the next label
+            # otherwise fall through into the next label
+            if r.random() < 0.7 or "no_fallthrough" in self.p.features:
                 lines.append("  break;")
         if r.random() < 0.5:
             lines += ["  default: {", "@b%d" % len(blocks), "  }"]
@@ -399,7 +418,7 @@ class Gen:
     def function(self, idx):
         name = "f%d" % idx
         calls = ["f%d" % i for i in range(idx)]
-        ctx = {"vars": ["a", "b", "c", "t", "g0", "g1", "g2", "g3"], "loops": 0, "ret": name, "calls": calls,
+        ctx = {"vars": ["a", "b", "c", "t", "g0", "g1", "g2", "g3"], "loops": 1, "ret": name, "calls": calls,
                "arr": False}
         prologue = [Stmt(["c = a ^ 0x55u;", "uint t = b + %du;" % idx], removable=False)]
         body = self.block(ctx, self.r.randint(2, 5), 2)

@@ -2,6 +2,7 @@
 reproduces with the same signature) holds.
 
 Passes, repeated until nothing changes or the test budget is spent:
+  0. drop helper functions;
   1. drop statements: chunks of each block (halves, quarters, ... single statements), ddmin style;
   2. flatten: replace a compound statement (if/loop/switch/phase) by the statements of its blocks;
   3. simplify expressions: replace an operation by one of its operands of the same type, or by a
@@ -30,12 +31,27 @@ def reduce(prog, interesting, max_tests=300):
     try:
         changed = True
         while changed:
-            changed = drop_statements(prog, check)
+            changed = drop_functions(prog, check)
+            changed |= drop_statements(prog, check)
             changed |= flatten(prog, check)
             changed |= simplify_exprs(prog, check)
     except Budget:
         pass
     return prog
+
+
+def drop_functions(prog, check):
+    """Functions nothing calls any more (a call to a dropped one fails to compile: rejected)."""
+    changed = False
+    i = len(prog.funcs) - 1
+    while i >= 0:
+        fn = prog.funcs.pop(i)
+        if check():
+            changed = True
+        else:
+            prog.funcs.insert(i, fn)
+        i -= 1
+    return changed
 
 
 def drop_statements(prog, check):

@@ -144,15 +144,20 @@ def classify(results, ref_name="lavapipe"):
     if ref is None or ref["status"] != "ok":
         st = ref["status"] if ref else "missing"
         return "invalid", "reference %s: %s %s" % (ref_name, st, ref["message"] if ref else "")
-    worst, detail = "match", ""
+    per = {}
     for name, r in sorted(results.items()):
         if name == ref_name:
             continue
         if r["status"] == "ok":
             d = first_difference(ref["data"], r["data"])
-            cls, det = ("mismatch", "%s: %s" % (name, d)) if d else ("match", "")
+            per[name] = ("mismatch", d) if d else ("match", "")
         else:
-            cls, det = r["status"], "%s: %s" % (name, r["message"])
-        if SEVERITY.get(cls, 0) > SEVERITY.get(worst, 0):
-            worst, detail = cls, det
-    return worst, detail
+            per[name] = (r["status"], r["message"])
+    if not per:
+        return "invalid", "no Mica backend ran"
+    worst = max((c for c, _ in per.values()), key=lambda c: SEVERITY.get(c, 0))
+    if worst == "match":
+        return "match", ""
+    names = [n for n in sorted(per) if per[n][0] == worst]
+    # "mica_sim+mica_vk: <first backend's message>": which backends agree on the failure matters.
+    return worst, "%s: %s" % ("+".join(names), per[names[0]][1])
