@@ -7,6 +7,7 @@ Mesa's lavapipe. See docs/difftest.md.
   difftest.py regress --runner EXE --mica-icd JSON        (every saved regression vs its expected output)
   difftest.py ci --runner EXE --mica-icd JSON             (bounded seeds + regressions, expectations applied)
   difftest.py show --seed S                               (print the program of a seed)
+  difftest.py try --runner EXE --mica-icd JSON --seed S F.comp...   (run hand-edited programs)
   difftest.py selftest                                    (the tester's own checks; ci runs them first)
 """
 
@@ -27,7 +28,7 @@ import selftest   # noqa: E402
 
 REGRESSIONS = os.path.join(HERE, "regressions")
 EXPECTATIONS = os.path.join(HERE, "expectations.txt")
-BACKENDS = ["lavapipe", "mica_vk", "mica_sim"]
+BACKENDS = ["lavapipe", "lavapipe_alt", "mica_vk", "mica_sim"]
 
 
 def parse_seeds(text):
@@ -58,21 +59,30 @@ class Session:
     def close(self):
         self.run.stop()
 
-    def evaluate_source(self, name, source, features, input_seed):
-        """Compiles and runs one program: (class, detail, results)."""
+    def evaluate_source(self, name, source, features, input_seed, alt_source=None):
+        """Compiles and runs one program (and its alternative shape on lavapipe, when it has one):
+        (class, detail, results)."""
         base = os.path.join(self.work, name)
         with open(base + ".comp", "w") as f:
             f.write(source)
         err = runner.compile_glsl(base + ".comp", base + ".spv")
         if err:
             return "invalid", "glslang/spirv-val: " + err.splitlines()[0][:300], {}
+        alt_spv = None
+        if alt_source and alt_source != source:
+            with open(base + ".alt.comp", "w") as f:
+                f.write(alt_source)
+            err = runner.compile_glsl(base + ".alt.comp", base + ".alt.spv")
+            if err:
+                return "invalid", "alternative shape: glslang/spirv-val: " + err.splitlines()[0][:300], {}
+            alt_spv = base + ".alt.spv"
         runner.write_meta(base + ".meta", features, input_seed)
-        results = self.run.run(base + ".spv", base + ".meta")
+        results = self.run.run(base + ".spv", base + ".meta", alt_spv)
         cls, detail = runner.classify(results)
         return cls, detail, results
 
     def evaluate(self, name, prog):
-        return self.evaluate_source(name, prog.render(), prog.features, prog.seed)
+        return self.evaluate_source(name, prog.render(), prog.features, prog.seed, prog.render(alt=True))
 
 
 def signature(cls, detail):
@@ -158,6 +168,17 @@ def cmd_run(args):
             seen.add(sig)
             done += 1
             do_reduce(s, seed, cls, detail, args.save_regressions)
+    s.close()
+    return 0
+
+
+def cmd_try(args):
+    """Runs hand-edited GLSL files (e.g. a regression with a line changed) and prints the class."""
+    s = Session(args)
+    for path in args.files:
+        src = open(path).read()
+        cls, detail, _ = s.evaluate_source("try", src, ("subgroup", "int64"), int(args.seed))
+        print("%s: %s: %s" % (path, cls, detail[:300]))
     s.close()
     return 0
 
@@ -314,7 +335,8 @@ def write_expectations(outcomes):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["run", "reduce", "regress", "ci", "show", "selftest"])
+    ap.add_argument("command", choices=["run", "reduce", "regress", "ci", "show", "selftest", "try"])
+    ap.add_argument("files", nargs="*", help="try: GLSL files to run (inputs from --seed)")
     ap.add_argument("--runner", help="difftest-runner executable")
     ap.add_argument("--mica-icd", help="Mica's ICD manifest (build/src/driver/vulkan/mica_icd.json)")
     ap.add_argument("--workdir", default="/tmp/mica-difftest")
@@ -334,7 +356,7 @@ def main():
                     help="run --reduce: mismatching seeds reduced separately before they count as one signature")
     ap.add_argument("--avoid", default="", help="comma-separated: dynarr, int64, subgroup, bitfield32, not64, "
                     "fallthrough (leave them out of generated programs, to look past known defects)")
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()
     AVOID.extend(a for a in args.avoid.split(",") if a)
     for a in AVOID:
         if a not in gen.AVOIDABLE_FEATURES + gen.AVOIDABLE_FORMS:
@@ -351,6 +373,8 @@ def main():
         return cmd_run(args)
     if args.command == "reduce":
         return cmd_reduce(args)
+    if args.command == "try":
+        return cmd_try(args)
     if args.command == "regress":
         outcomes = cmd_regress(args)
         return 1 if apply_expectations(outcomes, load_expectations()) else 0

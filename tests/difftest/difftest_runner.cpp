@@ -1,6 +1,6 @@
 // difftest-runner: runs generated compute programs on several backends and prints every buffer, for
 // the differential tester (difftest.py compares and classifies). One process serves many programs:
-// it reads "<spv path> <meta path>" lines on stdin and answers each with
+// it reads "<spv path> <meta path> [<alternative spv path>]" lines on stdin and answers each with
 //   PROGRAM <spv path>
 //   BACKEND <name> <status> <milliseconds> <message on one line>
 //   DATA <name> <binding> <hex of every word>           (only when the backend ran the program)
@@ -9,6 +9,8 @@
 //
 // Backends (--backends, comma separated):
 //   lavapipe   Mesa's lavapipe through the Khronos loader (the reference)
+//   lavapipe_alt  lavapipe on the optional third module of the line: the same program rendered in
+//              another control-flow shape; when it disagrees with lavapipe the reference is unreliable
 //   mica_vk    Mica's Vulkan ICD through the loader (in-process simulated device, faithful hazard mode)
 //   mica_sim   the Mica compiler driven directly and the device model in *checked* hazard mode
 //              (tests/compiler/exec_harness), r1/lowpower: the strictest hazard rules; any hazard
@@ -256,14 +258,16 @@ int main(int argc, char** argv) {
   // Both ICDs in one loader: each backend picks its device by name.
   std::string files;
   for (const std::string& b : backends) {
-    if (b == "lavapipe") files += (files.empty() ? "" : ":") + lvp_icd;
+    if (b == "lavapipe" || b == "lavapipe_alt") {
+      if (files.find(lvp_icd) == std::string::npos) files += (files.empty() ? "" : ":") + lvp_icd;
+    }
     else if (b == "mica_vk") {
       if (mica_icd.empty()) {
         std::fprintf(stderr, "difftest-runner: mica_vk needs --mica-icd\n");
         return 2;
       }
       files += (files.empty() ? "" : ":") + mica_icd;
-    } else if (b != "mica_sim") {
+    } else if (b != "mica_sim" && b != "lavapipe_alt") {
       std::fprintf(stderr, "difftest-runner: unknown backend '%s'\n", b.c_str());
       return 2;
     }
@@ -275,7 +279,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<VulkanBackend> lvp, mvk;
   try {
     for (const std::string& b : backends) {
-      if (b == "lavapipe") lvp = std::make_unique<VulkanBackend>("llvmpipe");
+      if ((b == "lavapipe" || b == "lavapipe_alt") && !lvp) lvp = std::make_unique<VulkanBackend>("llvmpipe");
       if (b == "mica_vk") mvk = std::make_unique<VulkanBackend>("Mica");
     }
   } catch (const std::exception& e) {
@@ -285,8 +289,9 @@ int main(int argc, char** argv) {
   std::string line;
   while (std::getline(std::cin, line)) {
     std::istringstream ss(line);
-    std::string spv, meta_path;
+    std::string spv, meta_path, alt_spv;
     if (!(ss >> spv >> meta_path)) continue;
+    ss >> alt_spv;  // optional: the same program in another shape, for lavapipe_alt
     std::printf("PROGRAM %s\n", spv.c_str());
     std::fflush(stdout);
     Meta meta;
@@ -304,6 +309,7 @@ int main(int argc, char** argv) {
       Outcome o;
       try {
         if (b == "lavapipe") o = lvp->run(spv, meta);
+        else if (b == "lavapipe_alt") o = alt_spv.empty() ? Outcome{"skip", "no alternative module", 0, {}} : lvp->run(alt_spv, meta);
         else if (b == "mica_vk") o = mvk->run(spv, meta);
         else o = run_sim(spv, meta, 1, 1);
       } catch (const std::exception& e) {
@@ -315,7 +321,7 @@ int main(int argc, char** argv) {
       // A fault loses the Vulkan device for good (VK_ERROR_DEVICE_LOST on every later submit):
       // start the next program on a fresh instance and device.
       try {
-        if (o.status == "error" && b == "lavapipe") lvp = std::make_unique<VulkanBackend>("llvmpipe");
+        if (o.status == "error" && (b == "lavapipe" || b == "lavapipe_alt")) lvp = std::make_unique<VulkanBackend>("llvmpipe");
         if (o.status == "error" && b == "mica_vk") mvk = std::make_unique<VulkanBackend>("Mica");
       } catch (const std::exception& e) {
         std::fprintf(stderr, "difftest-runner: cannot recreate the %s device: %s\n", b.c_str(), e.what());

@@ -71,15 +71,16 @@ class Stmt:
     removable=False for the structural parts the program needs (declarations, out-param setup).
     loop=True when the blocks are a loop body (break/continue inside are legal)."""
 
-    def __init__(self, lines, exprs=(), blocks=(), removable=True, loop=False, kind=""):
+    def __init__(self, lines, exprs=(), blocks=(), removable=True, loop=False, kind="", alt=None):
         self.lines, self.exprs, self.blocks = list(lines), list(exprs), [list(b) for b in blocks]
         self.removable, self.loop, self.kind = removable, loop, kind
+        self.alt = alt   # the same semantics in another shape (Program.render(alt=True))
 
-    def render(self, out, ind):
-        for ln in self.lines:
+    def render(self, out, ind, alt=False):
+        for ln in (self.alt if alt and self.alt else self.lines):
             if ln.startswith("@b"):
                 for s in self.blocks[int(ln[2:])]:
-                    s.render(out, ind + 1)
+                    s.render(out, ind + 1, alt)
             else:
                 # Statement text has literal braces, so placeholders are substituted by pattern.
                 out.append("  " * ind + re.sub(r"\{e(\d+)\}", lambda m: self.exprs[int(m.group(1))].render(), ln))
@@ -97,7 +98,9 @@ class Program:
         self.uniform = []   # main's top level, uniform part (barriers, subgroup ops allowed)
         self.tail = []      # main's divergent tail (early returns allowed)
 
-    def render(self):
+    def render(self, alt=False):
+        """GLSL text. alt=True renders every statement that has one in its alternative shape (same
+        results, different control flow), to cross-check the reference against itself."""
         f = self.features
         o = ["#version 450", "// difftest program, seed %d, features %s" % (self.seed, ",".join(sorted(f)) or "none")]
         if "subgroup" in f:
@@ -123,7 +126,7 @@ class Program:
         for fn in self.funcs:
             o += ["", fn.header + " {"]
             for s in fn.prologue + fn.body:
-                s.render(o, 1)
+                s.render(o, 1, alt)
             o.append("  return %s;" % fn.ret.render())
             o.append("}")
         o += ["", "void main() {"]
@@ -143,7 +146,7 @@ class Program:
             ATOM_WORDS, " || ".join("lid == %du" % i for i in ones)))
         o.append("  barrier();")
         for s in self.uniform + self.tail:
-            s.render(o, 1)
+            s.render(o, 1, alt)
         o.append("  emit(v0, v1, v2, v3, arr);")
         o.append("}")
         return "\n".join(o) + "\n"
@@ -364,8 +367,12 @@ class Gen:
             inner = self.loop_ctx(ctx)
             body = self.block(inner, n(), d)
             if r.random() < 0.5:
+                # alt: a while loop whose first test is skipped (a continue still reaches the test).
                 return Stmt(["{", "  uint %s = 0u;" % c, "  do {", "@b0", "  } while (++%s < ({e0} & 3u));" % c, "}"],
-                            [self.uexpr(ctx, 1)], [body], loop=True, kind="do")
+                            [self.uexpr(ctx, 1)], [body], loop=True, kind="do",
+                            alt=["{", "  uint %s = 0u;" % c, "  bool %s_first = true;" % c,
+                                 "  while (%s_first || ++%s < ({e0} & 3u)) {" % (c, c), "    %s_first = false;" % c,
+                                 "@b0", "  }", "}"])
             return Stmt(["{", "  uint %s = 0u;" % c, "  while (true) {", "    if (%s++ >= ({e0} & 7u)) break;" % c,
                          "@b0", "  }", "}"], [self.uexpr(ctx, 1)], [body], loop=True, kind="while")
         if k == 13 and ctx.get("in_loop"):

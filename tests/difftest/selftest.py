@@ -15,6 +15,9 @@ import runner
 
 def check_generator(fail):
     a, b = gen.generate(7).render(), gen.generate(7).render()
+    alts = sum("_first" in gen.generate(seed).render(alt=True) for seed in range(40))
+    if not alts:
+        fail("generator: no program of seeds 0..39 has an alternative shape")
     if a != b:
         fail("generator: seed 7 renders differently twice")
     if gen.generate(8).render() == a:
@@ -38,6 +41,9 @@ def check_classifier(fail):
         ({"lavapipe": res("ok", ref), "mica_vk": res("compile_fail", {})}, "compile_fail"),
         ({"lavapipe": res("ok", ref), "mica_vk": res("ok", same), "mica_sim": res("error", {})}, "error"),
         ({"lavapipe": res("compile_fail", {}), "mica_vk": res("ok", same)}, "invalid"),
+        ({"lavapipe": res("ok", ref), "lavapipe_alt": res("ok", flipped), "mica_vk": res("ok", flipped)},
+         "ref_disagree"),
+        ({"lavapipe": res("ok", ref), "lavapipe_alt": res("ok", same), "mica_vk": res("ok", flipped)}, "mismatch"),
     ]
     for results, want in cases:
         got, detail = runner.classify(results)
