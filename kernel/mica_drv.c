@@ -28,6 +28,7 @@ int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct 
 			[MICA_RES_JOBS] = MICA_DEFAULT_CLIENT_JOBS,
 			[MICA_RES_SYNCS] = MICA_DEFAULT_CLIENT_SYNCS,
 			[MICA_RES_CPU_MAPS] = MICA_DEFAULT_CLIENT_CPU_MAPS,
+			[MICA_RES_MAPPINGS] = MICA_DEFAULT_CLIENT_MAPPINGS,
 		};
 		u32 r;
 
@@ -308,6 +309,7 @@ static u64 *param_ptr(struct mica_device *mdev, const char *name)
 		{ "client_max_jobs", MICA_RES_JOBS },
 		{ "client_max_syncs", MICA_RES_SYNCS },
 		{ "client_max_cpu_maps", MICA_RES_CPU_MAPS },
+		{ "client_max_mappings", MICA_RES_MAPPINGS },
 		{ "hang_ban_threshold", -1 },
 	};
 	u32 i;

@@ -34,6 +34,7 @@ enum mica_res {
 	MICA_RES_JOBS,		/* submitted and not yet retired */
 	MICA_RES_SYNCS,
 	MICA_RES_CPU_MAPS,
+	MICA_RES_MAPPINGS,	/* GPU mappings (VM_BIND records), including unmapped ones not yet released */
 	MICA_RES_COUNT
 };
 
@@ -49,6 +50,7 @@ struct mica_params {
 #define MICA_DEFAULT_CLIENT_JOBS 1024u
 #define MICA_DEFAULT_CLIENT_SYNCS 4096u
 #define MICA_DEFAULT_CLIENT_CPU_MAPS 16384u
+#define MICA_DEFAULT_CLIENT_MAPPINGS 65536u
 #define MICA_DEFAULT_HANG_BAN_THRESHOLD 8u
 
 struct mica_client {
@@ -136,9 +138,9 @@ struct mica_mapping {
 	u32 perms;			/* DRM_MICA_BIND_* */
 	struct mica_bo *bo;
 	u64 retire_seqno;		/* deferred: free once the ring retired this */
-	/* Page-table pages the unmap emptied: freed (and uncharged from pt_client) with it. */
+	/* Page-table pages the unmap emptied: freed (and uncharged from client) with it. */
 	struct list_head pt_pages;
-	struct mica_client *pt_client;
+	struct mica_client *client;	/* charged for this record (MICA_RES_MAPPINGS) */
 	/* Jobs whose SET_PROGRAM was validated against this (EXEC) mapping and have not retired:
 	 * while non-zero the mapping cannot be unmapped, so the code a wave fetches stays the
 	 * code that was validated. Dropped under mdev->lock (job free). */

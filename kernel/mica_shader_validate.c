@@ -197,7 +197,39 @@ static int check_header(struct sh_state *s, u32 revision, u32 profile)
 	return 0;
 }
 
-static int check_entries(struct sh_state *s, u32 entry_offset, u32 strtab_size)
+/* The NUL-terminated name at strtab[name], or NULL if it does not end inside the table. */
+static const char *entry_name(const struct sh_state *s, u32 strtab_offset, u32 strtab_size, u32 name)
+{
+	const u8 *str = s->bin + strtab_offset;
+
+	if (name >= strtab_size || !memchr(str + name, 0, strtab_size - name))
+		return NULL;
+	return (const char *)str + name;
+}
+
+/* Debug records: inside the code at instruction starts, sorted (binary-format.md). */
+static int check_debug(struct sh_state *s, u32 debug_offset, u32 debug_size)
+{
+	u32 i, prev = 0;
+
+	for (i = 0; i < debug_size / MICA_BIN_DEBUG_LINE_SIZE; i++) {
+		const u8 *d = s->bin + debug_offset + i * MICA_BIN_DEBUG_LINE_SIZE;
+		u32 off = rd32(d + offsetof(struct mica_bin_debug_line, code_offset));
+
+		s->rej->offset = debug_offset + i * MICA_BIN_DEBUG_LINE_SIZE;
+		if (off % MICA_INSTRUCTION_BYTES || !is_start(s, off / MICA_INSTRUCTION_BYTES))
+			return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_SECTION,
+					       "debug line %u at code offset %u: not an instruction start",
+					       i, off);
+		if (off < prev)
+			return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_SECTION,
+					       "debug line %u not sorted by code offset", i);
+		prev = off;
+	}
+	return 0;
+}
+
+static int check_entries(struct sh_state *s, u32 entry_offset, u32 strtab_offset, u32 strtab_size)
 {
 	static const u32 dim_max[3] = { MICA_MAX_WORKGROUP_DIM_X, MICA_MAX_WORKGROUP_DIM_Y,
 					MICA_MAX_WORKGROUP_DIM_Z };
@@ -219,9 +251,19 @@ static int check_entries(struct sh_state *s, u32 entry_offset, u32 strtab_size)
 		wg[1] = rd16(e + offsetof(struct mica_bin_entry, wg_size_y));
 		wg[2] = rd16(e + offsetof(struct mica_bin_entry, wg_size_z));
 
-		if ((strtab_size || name) && name >= strtab_size)
+		if (!entry_name(s, strtab_offset, strtab_size, name))
 			return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_ENTRY,
-					       "entry %u name outside the string table", i);
+					       "entry %u name not a NUL-terminated string of the string table",
+					       i);
+		for (d = 0; d < i; d++) {
+			const u8 *o = s->bin + entry_offset + d * MICA_BIN_ENTRY_SIZE;
+
+			if (!strcmp(entry_name(s, strtab_offset, strtab_size,
+					       rd32(o + offsetof(struct mica_bin_entry, name))),
+				    entry_name(s, strtab_offset, strtab_size, name)))
+				return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_ENTRY,
+						       "entry %u has the name of entry %u", i, d);
+		}
 		if (rd32(e + offsetof(struct mica_bin_entry, reserved)))
 			return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_ENTRY,
 					       "entry %u reserved field set", i);
@@ -234,17 +276,15 @@ static int check_entries(struct sh_state *s, u32 entry_offset, u32 strtab_size)
 		    out->shared_bytes > MICA_MAX_SHARED_BYTES)
 			return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_ENTRY,
 					       "entry %u resource counts above the hardware's", i);
-		if (wg[0] || wg[1] || wg[2]) {
-			for (d = 0; d < 3; d++) {
-				if (wg[d] < 1 || wg[d] > dim_max[d])
-					return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_ENTRY,
-							       "entry %u workgroup size out of range", i);
-				product *= wg[d];
-			}
-			if (product > MICA_MAX_WORKGROUP_INVOCATIONS)
+		for (d = 0; d < 3; d++) {
+			if (wg[d] < 1 || wg[d] > dim_max[d])
 				return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_ENTRY,
-						       "entry %u workgroup too large", i);
+						       "entry %u workgroup size out of range", i);
+			product *= wg[d];
 		}
+		if (product > MICA_MAX_WORKGROUP_INVOCATIONS)
+			return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_ENTRY,
+					       "entry %u workgroup too large", i);
 	}
 	return 0;
 }
@@ -404,7 +444,7 @@ int mica_shader_validate(const u8 *bin, size_t size, u32 revision, u32 profile,
 {
 	struct sh_state s = { .bin = bin, .size = size, .rej = rej, .info = info };
 	u64 *code = NULL;
-	u32 i, entry_offset, strtab_size;
+	u32 i, entry_offset, strtab_offset, strtab_size;
 	int ret;
 
 	memset(info, 0, sizeof(*info));
@@ -420,6 +460,7 @@ int mica_shader_validate(const u8 *bin, size_t size, u32 revision, u32 profile,
 	if (ret)
 		return ret;
 	entry_offset = rd32(bin + offsetof(struct mica_bin_header, entry_offset));
+	strtab_offset = rd32(bin + offsetof(struct mica_bin_header, strtab_offset));
 	strtab_size = rd32(bin + offsetof(struct mica_bin_header, strtab_size));
 
 	s.nwords = info->code_size / MICA_INSTRUCTION_BYTES;
@@ -441,7 +482,10 @@ int mica_shader_validate(const u8 *bin, size_t size, u32 revision, u32 profile,
 	if (!ret)
 		ret = check_flow(&s, code);
 	if (!ret)
-		ret = check_entries(&s, entry_offset, strtab_size);
+		ret = check_entries(&s, entry_offset, strtab_offset, strtab_size);
+	if (!ret)
+		ret = check_debug(&s, rd32(bin + offsetof(struct mica_bin_header, debug_offset)),
+				  rd32(bin + offsetof(struct mica_bin_header, debug_size)));
 	for (i = 0; !ret && i < info->entry_count; i++)
 		ret = check_entry_regs(&s, code, i);
 	for (i = 0; !ret && i < info->entry_count; i++)

@@ -41,9 +41,10 @@ static struct mica_mapping *mapping_alloc(void)
 /* The last reference to the memory of an unmapped range (and to the tables the unmap emptied). */
 static void mapping_free(struct mica_device *mdev, struct mica_mapping *m)
 {
-	if (m->pt_client) {
-		mica_pt_free_pages(mdev, m->pt_client, &m->pt_pages);
-		mica_client_put(m->pt_client);
+	if (m->client) {
+		mica_pt_free_pages(mdev, m->client, &m->pt_pages);
+		mica_client_uncharge(m->client, MICA_RES_MAPPINGS, 1);
+		mica_client_put(m->client);
 	}
 	mica_bo_put(m->bo);
 	kfree(m);
@@ -56,8 +57,6 @@ static void mapping_defer(struct mica_vm *vm, struct mica_mapping *m)
 {
 	struct mica_device *mdev = vm->mdev;
 
-	if (!list_empty(&m->pt_pages))
-		m->pt_client = mica_client_get(vm->client);
 	mutex_lock(&mdev->lock);
 	if (vm->slot_mask)
 		mica_hw_write(mdev->hw, MICA_REG_TLB_INVALIDATE, vm->slot_mask);
@@ -150,11 +149,17 @@ static int vm_map(struct mica_file *file, const struct drm_mica_vm_bind_op *op)
 			goto err_put;
 		}
 	}
+	/* Mapping records are kernel memory: bounded per client like everything else. */
+	ret = mica_client_charge(vm->client, MICA_RES_MAPPINGS, 1);
+	if (ret)
+		goto err_put;
 	m = mapping_alloc();
 	if (!m) {
+		mica_client_uncharge(vm->client, MICA_RES_MAPPINGS, 1);
 		ret = -ENOMEM;
 		goto err_put;
 	}
+	m->client = mica_client_get(vm->client);
 	m->va = op->va;
 	m->size = op->size;
 	m->bo_offset = op->bo_offset;

@@ -58,6 +58,7 @@ UmDevice::UmDevice(mica::sim::Device &device, const mica_um_params &params)
 	p.client_limit[MICA_RES_JOBS] = params.client_max_jobs;
 	p.client_limit[MICA_RES_SYNCS] = params.client_max_syncs;
 	p.client_limit[MICA_RES_CPU_MAPS] = params.client_max_cpu_maps;
+	p.client_limit[MICA_RES_MAPPINGS] = params.client_max_mappings;
 	p.hang_ban_threshold = params.hang_ban_threshold;
 	int ret = mica_device_init(mdev_.get(), hw_.get(), &p);
 	if (ret)

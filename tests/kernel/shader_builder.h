@@ -78,7 +78,14 @@ struct BinarySpec {
 // Lays out header | entries | strtab | code (8-aligned) | const, as the format allows.
 inline std::vector<uint8_t> make_binary(const Program &prog, const BinarySpec &spec = {})
 {
-	const std::string strtab = std::string("\0main\0", 6);
+	// Unique names ("main", "main1", ...), as the format requires.
+	std::string strtab(1, '\0');
+	std::vector<uint32_t> names;
+	for (size_t i = 0; i < spec.entries.size(); i++) {
+		names.push_back(static_cast<uint32_t>(strtab.size()));
+		strtab += i ? "main" + std::to_string(i) : std::string("main");
+		strtab += '\0';
+	}
 	uint32_t entry_off = MICA_BIN_HEADER_SIZE;
 	uint32_t strtab_off = entry_off + static_cast<uint32_t>(spec.entries.size()) * MICA_BIN_ENTRY_SIZE;
 	uint32_t code_off = (strtab_off + static_cast<uint32_t>(strtab.size()) + 7u) & ~7u;
@@ -108,7 +115,7 @@ inline std::vector<uint8_t> make_binary(const Program &prog, const BinarySpec &s
 	for (size_t i = 0; i < spec.entries.size(); i++) {
 		const EntrySpec &e = spec.entries[i];
 		mica_bin_entry be{};
-		be.name = 1;
+		be.name = names[i];
 		be.code_offset = e.code_offset;
 		be.vgpr_count = e.vgprs;
 		be.sgpr_count = e.sgprs;

@@ -330,6 +330,53 @@ TEST_F(ShaderValidate, MalformedLayoutsTheFormatForbidsAreRefused)
 	b = good;
 	poke<uint32_t>(b, offsetof(mica_bin_header, debug_offset), h.code_offset);
 	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_SECTION);
+	// A workgroup dimension of 0.
+	b = good;
+	poke<uint16_t>(b, h.entry_offset + offsetof(mica_bin_entry, wg_size_y), 0);
+	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_ENTRY);
+	// A name that does not end inside the string table.
+	b = good;
+	poke<uint8_t>(b, h.strtab_offset + h.strtab_size - 1, 'x');
+	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_ENTRY);
+}
+
+TEST_F(ShaderValidate, EntryNamesAndDebugLinesFollowTheFormat)
+{
+	BinarySpec spec;
+	spec.entries.push_back(EntrySpec{});
+	Program two;
+	two.nop(3).end();
+	while (two.bytes() < MICA_CODE_ALIGNMENT)
+		two.end();
+	two.nop(3).end();
+	spec.entries[1].code_offset = MICA_CODE_ALIGNMENT;
+	const std::vector<uint8_t> good = make_binary(two, spec);
+	ASSERT_EQ(run(good), 0) << rej.msg;
+	mica_bin_header h;
+	std::memcpy(&h, good.data(), sizeof(h));
+	// Two entries with one name.
+	std::vector<uint8_t> b = good;
+	poke<uint32_t>(b, h.entry_offset + MICA_BIN_ENTRY_SIZE + offsetof(mica_bin_entry, name), 1);
+	EXPECT_REJECT(run(b), -EINVAL, DRM_MICA_REJECT_SH_ENTRY);
+
+	// Debug lines: appended after the constants (none here), 8 bytes each.
+	auto with_debug = [&](std::initializer_list<uint32_t> offsets) {
+		std::vector<uint8_t> d = good;
+		const uint32_t at = static_cast<uint32_t>(d.size());
+		for (uint32_t off : offsets) {
+			for (uint32_t v : {off, 7u})
+				for (int k = 0; k < 4; k++)
+					d.push_back(static_cast<uint8_t>(v >> (8 * k)));
+		}
+		poke<uint32_t>(d, offsetof(mica_bin_header, file_size), static_cast<uint32_t>(d.size()));
+		poke<uint32_t>(d, offsetof(mica_bin_header, debug_offset), at);
+		poke<uint32_t>(d, offsetof(mica_bin_header, debug_size), static_cast<uint32_t>(offsets.size() * 8));
+		return d;
+	};
+	EXPECT_EQ(run(with_debug({0, 8, 8, MICA_CODE_ALIGNMENT})), 0) << rej.msg;
+	EXPECT_REJECT(run(with_debug({8, 0})), -EINVAL, DRM_MICA_REJECT_SH_SECTION);		// unsorted
+	EXPECT_REJECT(run(with_debug({4})), -EINVAL, DRM_MICA_REJECT_SH_SECTION);		// not a start
+	EXPECT_REJECT(run(with_debug({100000})), -EINVAL, DRM_MICA_REJECT_SH_SECTION);	// outside
 }
 
 } // namespace

@@ -135,6 +135,20 @@ TEST_F(Limits, PageTableMemoryPerClient)
 	EXPECT_EQ(a_->usage().pt_bytes, base);
 }
 
+TEST_F(Limits, GpuMappingsPerClient)
+{
+	const uint32_t base = a_->usage().mappings; // the command buffer's
+	set("client_max_mappings", base + 4);
+	uint32_t h = a_->bo(4096);
+	for (uint64_t i = 0; i < 4; i++)
+		a_->bind(h, 0x40000000 + i * 4096, 4096, DRM_MICA_BIND_READ);
+	EXPECT_EQ(a_->try_bind(h, 0x40000000 + 4 * 4096, 4096, DRM_MICA_BIND_READ), -ENOMEM);
+	EXPECT_EQ(a_->usage().mappings, base + 4);
+	EXPECT_EQ(a_->usage().mappings_limit, base + 4);
+	ASSERT_EQ(a_->unbind(0x40000000, 4096), 0);
+	EXPECT_EQ(a_->try_bind(h, 0x40000000 + 4 * 4096, 4096, DRM_MICA_BIND_READ), 0);
+}
+
 class Hangs : public UapiTest {
 protected:
 	void SetUp() override

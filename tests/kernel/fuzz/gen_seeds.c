@@ -62,6 +62,7 @@ static void shader(const char *name, const uint64_t *code, uint32_t ncode, uint1
 	struct mica_bin_header h;
 	struct mica_bin_entry e;
 	uint32_t code_off = 128;
+	uint32_t strtab_off = MICA_BIN_HEADER_SIZE + MICA_BIN_ENTRY_SIZE; /* one byte: "" */
 
 	memset(buf, 0, sizeof(buf));
 	memset(&h, 0, sizeof(h));
@@ -76,8 +77,13 @@ static void shader(const char *name, const uint64_t *code, uint32_t ncode, uint1
 	h.code_size = ncode * 8;
 	h.entry_offset = MICA_BIN_HEADER_SIZE;
 	h.entry_count = 1;
+	h.strtab_offset = strtab_off;
+	h.strtab_size = 1;
 	e.vgpr_count = 16;
 	e.sgpr_count = 32;
+	e.wg_size_x = 32;
+	e.wg_size_y = 1;
+	e.wg_size_z = 1;
 	memcpy(buf, &h, sizeof(h));
 	memcpy(buf + MICA_BIN_HEADER_SIZE, &e, sizeof(e));
 	memcpy(buf + code_off, code, ncode * 8);

@@ -31,6 +31,7 @@ struct mica_um_params {
 	uint64_t client_max_syncs;
 	uint64_t client_max_cpu_maps;
 	uint64_t hang_ban_threshold;
+	uint64_t client_max_mappings;
 };
 
 /* The ioctl entry point, as drm_ioctl() would run it: cmd is DRM_IOCTL_MICA_*, arg the

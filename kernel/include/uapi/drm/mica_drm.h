@@ -125,6 +125,8 @@ struct drm_mica_client_info {
 	__u32 hangs;		/* contexts of this client that hung (watchdog, timeout) */
 	__u32 hang_ban_threshold;
 	__u32 banned;		/* 1: CTX_CREATE and SUBMIT fail with -EIO */
+	__u32 mappings;		/* GPU mappings (including unmapped ones not yet released) */
+	__u32 mappings_limit;
 	__u32 pad;
 };
 
