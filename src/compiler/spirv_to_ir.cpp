@@ -201,6 +201,8 @@ bool Translator::too_large_for_value(uint32_t type_id)
 		}
 	};
 	return count(type_id) > 4096;
+}
+
 // A vector whose components are 'stride' bytes apart in memory: a column of a row-major matrix.
 uint32_t Translator::strided_vector_type(uint32_t vector_type, uint32_t stride)
 {
