@@ -30,6 +30,7 @@ public:
 		mica_um_params p{};
 		p.watchdog_cycles = opt.watchdog_cycles;
 		p.job_timeout_ns = opt.job_timeout_ns;
+		p.client_max_jobs = opt.client_max_jobs;
 		kdev_ = std::make_unique<mica::kernel::UmDevice>(*dev_, p);
 		int r = mica_um_open(kdev_->get(), &file_);
 		if (r)

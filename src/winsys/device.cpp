@@ -171,6 +171,22 @@ void Device::reap_uploads(bool all)
 	}
 }
 
+bool Device::wait_oldest_upload(int64_t timeout_ns)
+{
+	drm_mica_ctx_wait w{};
+	{
+		std::lock_guard lk(upload_mu_);
+		if (uploads_.empty())
+			return false;
+		w.ctx = uploads_.front().ctx;
+		w.seqno = uploads_.front().seqno;
+	}
+	w.timeout_ns = timeout_ns;
+	t_->ioctl(DRM_IOCTL_MICA_CTX_WAIT, &w); // 0, -ETIME or -ENOENT: the caller retries either way
+	reap_uploads(false);
+	return true;
+}
+
 uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const SubmitInfo &info)
 {
 	if (commands.empty())
@@ -203,6 +219,14 @@ uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const 
 	s.in_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(in.size()), reinterpret_cast<uintptr_t>(in.data())};
 	s.out_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(out.size()), reinterpret_cast<uintptr_t>(out.data())};
 	int r = t_->ioctl(DRM_IOCTL_MICA_SUBMIT, &s);
+	// -EAGAIN: this client has the kernel's limit of unretired jobs in flight. Wait for its oldest
+	// job, then try again; give up only when there is none of ours left to wait for or the
+	// jobs make no progress for kSubmitBackoffLimitNs (e.g. they wait on a point nobody signals).
+	for (int64_t waited = 0; r == -EAGAIN && waited < kSubmitBackoffLimitNs; waited += kSubmitBackoffStepNs) {
+		if (!wait_oldest_upload(kSubmitBackoffStepNs))
+			break;
+		r = t_->ioctl(DRM_IOCTL_MICA_SUBMIT, &s);
+	}
 	if (r) {
 		unbind(va, bytes);
 		va_.free(va, bytes);
@@ -210,6 +234,8 @@ uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const 
 			throw Error(ECANCELED, "SUBMIT: the context was lost (device lost)");
 		if (r == -ENOEXEC)
 			throw Error(ENOEXEC, "SUBMIT: a shader targets another power profile; recompile");
+		if (r == -EAGAIN)
+			throw Error(EAGAIN, "SUBMIT: too many jobs of this client in flight and none retired");
 		throw Error(-r, "SUBMIT: " + errno_text(-r) + " (the driver log says why)");
 	}
 	std::lock_guard lk(upload_mu_);

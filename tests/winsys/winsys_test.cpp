@@ -295,3 +295,56 @@ TEST_F(Winsys, LostContextIsReported)
 }
 
 } // namespace
+
+// The kernel refuses a SUBMIT over the client's limit of unretired jobs with -EAGAIN
+// (docs/uapi.md "Per-client limits"); the winsys waits for its oldest job and retries, so an
+// application that submits faster than the device retires never sees the limit.
+TEST(WinsysLimits, SubmitsPastTheJobLimitWaitAndSucceed)
+{
+	OpenOptions o = sim_options();
+	o.sim.client_max_jobs = 4;
+	auto dev = Device::open(o);
+	auto ctx = dev->create_context();
+	Bo data = dev->alloc(4096);
+	uint64_t va = dev->va().alloc(data.size(), MICA_PAGE_SIZE);
+	dev->bind(data, va, data.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	uint64_t last = 0;
+	for (uint32_t i = 0; i < 64; i++) {
+		CommandBuilder cb;
+		const uint32_t v[] = {i};
+		cb.write_data(va + 4 * (i % 1024), v);
+		last = dev->submit(*ctx, cb, {{data.handle()}, {}, {}});
+	}
+	int32_t err = 1;
+	ASSERT_TRUE(ctx->wait(last, 10'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	auto *cpu = static_cast<uint32_t *>(data.map());
+	for (uint32_t i = 0; i < 64; i++)
+		EXPECT_EQ(cpu[i], i);
+}
+
+// A job that can never run (it waits on a point nobody signals) keeps the client at its limit:
+// the next SUBMIT fails with EAGAIN after the bounded back-off instead of blocking forever.
+TEST(WinsysLimits, SubmitPastTheLimitOfStuckJobsFailsWithEagain)
+{
+	OpenOptions o = sim_options();
+	o.sim.client_max_jobs = 2;
+	auto dev = Device::open(o);
+	auto ctx = dev->create_context();
+	auto never = dev->create_sync(0);
+	Bo data = dev->alloc(4096);
+	uint64_t va = dev->va().alloc(data.size(), MICA_PAGE_SIZE);
+	dev->bind(data, va, data.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	CommandBuilder cb;
+	const uint32_t v[] = {1};
+	cb.write_data(va, v);
+	dev->submit(*ctx, cb, {{data.handle()}, {{never->handle(), 1}}, {}});
+	dev->submit(*ctx, cb, {{data.handle()}, {}, {}});
+	try {
+		dev->submit(*ctx, cb, {{data.handle()}, {}, {}});
+		FAIL() << "a third job over a limit of 2 stuck jobs was accepted";
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), EAGAIN) << e.what();
+	}
+	never->signal(1);
+}

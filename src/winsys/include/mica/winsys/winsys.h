@@ -51,6 +51,7 @@ struct SimOptions {
 	unsigned host_threads = 1;
 	uint64_t watchdog_cycles = 0;	// 0: driver default
 	uint64_t job_timeout_ns = 0;	// 0: driver default
+	uint64_t client_max_jobs = 0;	// 0: driver default (the kernel's per-client limit of unretired jobs)
 };
 
 struct OpenOptions {
@@ -236,6 +237,10 @@ private:
 		Bo bo;
 	};
 	void reap_uploads(bool all);
+	// Waits up to timeout_ns for this device's oldest unretired submission; false if there is none.
+	bool wait_oldest_upload(int64_t timeout_ns);
+	static constexpr int64_t kSubmitBackoffStepNs = 100'000'000;
+	static constexpr int64_t kSubmitBackoffLimitNs = 10'000'000'000;
 
 	std::unique_ptr<Transport> t_;
 	drm_mica_dev_info info_{};
