@@ -163,7 +163,7 @@ def cmd_run(args):
                 # Wrong results do not say which defect they are before reduction: reduce several.
                 n_mismatch = sum(1 for x in seen if x[0] == "mismatch")
                 sig = sig + (seed,) if n_mismatch < args.max_mismatch_reductions else sig
-            if cls == "invalid" or (sig in seen and not args.reduce_all) or done >= args.max_reductions:
+            if cls in ("invalid", "ref_disagree") or (sig in seen and not args.reduce_all) or done >= args.max_reductions:
                 continue
             seen.add(sig)
             done += 1
