@@ -137,6 +137,7 @@ def cmd_run(args):
     s = Session(args)
     counts = {c: 0 for c in runner.CLASSES}
     failures = []
+    ms = {}
     t0 = time.monotonic()
     n = 0
     try:
@@ -144,7 +145,10 @@ def cmd_run(args):
             if args.time and time.monotonic() - t0 > args.time:
                 break
             prog = gen.generate(seed, features_for(seed))
-            cls, detail, _ = s.evaluate("prog_%d" % (seed % 4), prog)
+            cls, detail, results = s.evaluate("prog_%d" % (seed % 4), prog)
+            for name, r in results.items():
+                if r.get("status") != "skip":
+                    ms.setdefault(name, []).append(r.get("ms", 0))
             counts[cls] += 1
             n += 1
             if cls != "match":
@@ -155,6 +159,8 @@ def cmd_run(args):
         elapsed = time.monotonic() - t0
         print("%d programs in %.1f s (%.2f programs/s): %s" % (
             n, elapsed, n / elapsed if elapsed else 0, ", ".join("%s %d" % (c, k) for c, k in counts.items() if k)))
+        print("mean ms per program (setup + dispatch + readback, or until the failure): %s" % ", ".join(
+            "%s %.1f" % (b, sum(v) / len(v)) for b, v in sorted(ms.items()) if v))
     if args.reduce:
         seen, done = set(), 0
         for seed, cls, detail in failures:
@@ -163,7 +169,7 @@ def cmd_run(args):
                 # Wrong results do not say which defect they are before reduction: reduce several.
                 n_mismatch = sum(1 for x in seen if x[0] == "mismatch")
                 sig = sig + (seed,) if n_mismatch < args.max_mismatch_reductions else sig
-            if cls == "invalid" or (sig in seen and not args.reduce_all) or done >= args.max_reductions:
+            if cls in ("invalid", "ref_disagree") or (sig in seen and not args.reduce_all) or done >= args.max_reductions:
                 continue
             seen.add(sig)
             done += 1

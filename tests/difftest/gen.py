@@ -356,7 +356,10 @@ class Gen:
         if k < 9:
             els = self.block(ctx, n(), d) if r.random() < 0.6 else []
             lines = ["if ({e0}) {", "@b0", "}"] + (["else {", "@b1", "}"] if els else [])
-            return Stmt(lines, [self.bexpr(ctx, 2)], [self.block(ctx, n(), d)] + ([els] if els else []), kind="if")
+            # alt: the negated condition with the branches swapped
+            alt = ["if (!{e0}) {"] + (["@b1"] if els else []) + ["}", "else {", "@b0", "}"]
+            return Stmt(lines, [self.bexpr(ctx, 2)], [self.block(ctx, n(), d)] + ([els] if els else []), kind="if",
+                        alt=alt)
         if k < 12 and ctx["loops"] < 2:
             iv = self.fresh("i")
             inner = self.loop_ctx(ctx, ro=ctx.get("ro", []) + [iv])
