@@ -388,7 +388,7 @@ TEST(Layouts, RowMajorDoubleAndHalfMatrices)
 				d[off / 4 + 1] = (uint32_t)(v >> 32);
 			}
 			for (uint32_t off = 576; off < 624; off += 2) {   // each half = (offset - 576) / 2
-				const uint16_t h = std::bit_cast<uint16_t>((_Float16)(float)((off - 576) / 2));
+				const uint16_t h = f32_to_f16((float)((off - 576) / 2));
 				d[off / 4] |= (uint32_t)h << (8 * (off % 4));
 			}
 			b[1].data.assign(2 * 16 * 8, 0);
