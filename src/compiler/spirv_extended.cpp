@@ -48,8 +48,12 @@ void Translator::ext_inst(const Inst &in)
 	uint32_t rt = w[1], res = w[2], inst = w[4];
 	const auto table = supported_glsl_std450();
 	if (std::none_of(table.begin(), table.end(), [&](const SupportEntry &e) { return e.value == inst; }))
-		fail("unsupported GLSL.std.450 instruction " + std::to_string(inst) +
-		     (inst >= GLSLstd450InterpolateAtCentroid && inst <= GLSLstd450InterpolateAtOffset ? " (fragment-only)" : ""));
+		fail("unsupported GLSL.std.450 instruction " +
+		     std::string(inst == GLSLstd450InterpolateAtCentroid ? "InterpolateAtCentroid (fragment-only)"
+		                 : inst == GLSLstd450InterpolateAtSample ? "InterpolateAtSample (fragment-only)"
+		                 : inst == GLSLstd450InterpolateAtOffset ? "InterpolateAtOffset (fragment-only)"
+		                 : inst == 47                            ? "IMix (removed from GLSL.std.450)"
+		                                                         : std::to_string(inst)));
 	auto arg = [&](size_t i) -> const std::vector<Operand> & {
 		if (w.size() <= 5 + i)
 			fail("GLSL.std.450 instruction has too few operands");

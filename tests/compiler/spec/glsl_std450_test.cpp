@@ -510,7 +510,7 @@ TEST(GlslStd450, Float16AndNarrowIntegers)
 		b[2].data.assign(16 * lanes, 0);
 		return b;
 	};
-	auto h = [](float f) { return (double)(_Float16)f; };   // round to f16
+	auto h = [](float f) { return round_to_f16(f); };
 	run_everywhere(glsl_for(kNarrowShader, "vulkan1.2"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
 		for (uint32_t i = 0; i < lanes; i++) {
 			const float fw = u2f(in[4 * i + 3]);

@@ -30,6 +30,12 @@ inline uint32_t lcg(uint32_t &s)
 inline float u2f(uint32_t u) { return std::bit_cast<float>(u); }
 inline uint32_t f2u(float f) { return std::bit_cast<uint32_t>(f); }
 
+// IEEE half precision in software (clang 14 has no _Float16 on x86): f32 -> f16 bits rounded to
+// nearest even, f16 bits -> f32 (exact).
+uint16_t f32_to_f16(float f);
+float f16_to_f32(uint16_t h);
+inline double round_to_f16(float f) { return f16_to_f32(f32_to_f16(f)); }
+
 // GLSL -> SPIR-V for 'env' (glsl_to_spirv's target names); a failure is a test failure and
 // returns an empty module.
 std::vector<uint32_t> glsl_for(const std::string &src, const std::string &env, const std::string &name = "test.comp");
