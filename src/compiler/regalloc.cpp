@@ -692,7 +692,8 @@ bool register_allocate(Program &p, std::string &error)
 	lay.vgpr_limit = vgpr_limit(invocations);
 	lay.sgpr_limit = sgpr_limit(invocations);
 	lay.first_vgpr = std::max<unsigned>(lay.first_vgpr, p.whole_wave_vgprs);   // isel's extra scratch
-	int sgpr_spill_vgpr = -1;
+	std::vector<unsigned> sgpr_spill_vgprs;   // VGPRs whose lanes hold spilled SGPRs
+	constexpr unsigned kMaxSgprSpillSlots = 8 * MICA_WAVE_SIZE;
 	unsigned sgpr_slots = 0, vgpr_slots = 0;
 	bool have_scratch = false;
 	// VGPR spill slots: the spilled temporaries holding each, and each spilled temporary's
@@ -735,17 +736,21 @@ bool register_allocate(Program &p, std::string &error)
 				}
 			}
 			const RegClass rc = p.temps[victim];
-			if (no_spill[victim] || sgpr_slots + rc.size > MICA_WAVE_SIZE) {
+			// Slot k is lane k % 32 of the (k / 32)-th spill VGPR, reserved as needed; a tuple
+			// stays within one VGPR.
+			if (sgpr_slots % MICA_WAVE_SIZE + rc.size > MICA_WAVE_SIZE)
+				sgpr_slots += MICA_WAVE_SIZE - sgpr_slots % MICA_WAVE_SIZE;
+			if (no_spill[victim] || sgpr_slots + rc.size > kMaxSgprSpillSlots) {
 				error = "register allocation failed: the program needs more than " +
 				        std::to_string(lay.sgpr_limit - lay.first_sgpr) +
 				        " allocatable SGPRs even after spilling " + std::to_string(sgpr_slots) +
 				        " SGPRs to VGPR lanes";
 				return false;
 			}
-			if (sgpr_spill_vgpr < 0)
-				sgpr_spill_vgpr = (int)lay.first_vgpr++;
+			while (sgpr_spill_vgprs.size() <= sgpr_slots / MICA_WAVE_SIZE)
+				sgpr_spill_vgprs.push_back(lay.first_vgpr++);
 			size_t before = p.temps.size();
-			spill_sgpr(p, victim, vgpr((unsigned)sgpr_spill_vgpr), sgpr_slots);
+			spill_sgpr(p, victim, vgpr(sgpr_spill_vgprs[sgpr_slots / MICA_WAVE_SIZE]), sgpr_slots % MICA_WAVE_SIZE);
 			no_spill.resize(p.temps.size(), false);
 			for (size_t k = before; k < p.temps.size(); k++)
 				no_spill[k] = true;

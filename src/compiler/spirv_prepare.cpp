@@ -37,6 +37,22 @@ void request_unroll(std::vector<uint32_t> &w)
 	}
 }
 
+// Clears the DontInline function-control hint: the back end has no calls, every function is
+// inlined (a hint, not semantics: SPIR-V 2.2.2).
+std::vector<uint32_t> without_dont_inline(std::span<const uint32_t> in)
+{
+	std::vector<uint32_t> w(in.begin(), in.end());
+	for (size_t i = 5; i < w.size();) {
+		uint32_t n = w[i] >> 16, op = w[i] & 0xffffu;
+		if (n == 0 || i + n > w.size())
+			break;
+		if (op == (uint32_t)spv::Op::OpFunction && n >= 5)
+			w[i + 3] &= ~(uint32_t)spv::FunctionControlMask::DontInline;
+		i += n;
+	}
+	return w;
+}
+
 // Promotes function-scope variables to SSA values: access chains on locals into
 // insert/extract, aggregates split into scalars, loads and stores forwarded, SSA rewrite, DCE.
 spvtools::Optimizer &register_promotion(spvtools::Optimizer &o)
@@ -123,6 +139,9 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	opt.RegisterPass(spvtools::CreateFreezeSpecConstantValuePass())
 		.RegisterPass(spvtools::CreateFoldSpecConstantOpAndCompositePass())
 		.RegisterPass(spvtools::CreateWrapOpKillPass())
+		// merge-return refuses modules with unreachable blocks (dEQP opunreachable.all)
+		.RegisterPass(spvtools::CreateDeadBranchElimPass())
+		.RegisterPass(spvtools::CreateCFGCleanupPass())
 		.RegisterPass(spvtools::CreateMergeReturnPass())
 		.RegisterPass(spvtools::CreateInlineExhaustivePass())
 		.RegisterPass(spvtools::CreateEliminateDeadFunctionsPass())
@@ -138,7 +157,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	spvtools::OptimizerOptions oopts;
 	oopts.set_run_validator(false);   // validated above
 	std::vector<uint32_t> out;
-	if (!opt.Run(words.data(), words.size(), &out, oopts)) {
+	const std::vector<uint32_t> inlinable = without_dont_inline(words);
+	if (!opt.Run(inlinable.data(), inlinable.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;
 	}

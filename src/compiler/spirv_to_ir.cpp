@@ -580,9 +580,6 @@ void Translator::run(const std::string &entry_name)
 			case SC::Uniform:
 				if (type(v.type).k != Type::K::Struct)
 					fail("arrays of buffer descriptors are not supported");
-				if (v.set >= abi::kMaxSets || v.binding >= abi::kBindingsPerSet)
-					fail("descriptor set " + std::to_string(v.set) + " binding " + std::to_string(v.binding) +
-					     " is outside the binding model (sets < 4, bindings < 32)");
 				break;
 			case SC::PushConstant:
 				break;

@@ -220,6 +220,7 @@ private:
 	uint32_t wg_[3] = {1, 1, 1};
 	bool wg_from_builtin_ = false;
 	std::vector<Operand> load_builtin(const Var &v, uint32_t type_id);
+	uint32_t desc_index(uint32_t set, uint32_t binding);
 	Operand desc_base(uint32_t set, uint32_t binding);
 	Operand desc_size(uint32_t set, uint32_t binding);
 	Operand push_base();
