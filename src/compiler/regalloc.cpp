@@ -693,7 +693,7 @@ bool register_allocate(Program &p, std::string &error)
 	lay.sgpr_limit = sgpr_limit(invocations);
 	lay.first_vgpr = std::max<unsigned>(lay.first_vgpr, p.whole_wave_vgprs);   // isel's extra scratch
 	std::vector<unsigned> sgpr_spill_vgprs;   // VGPRs whose lanes hold spilled SGPRs
-	constexpr unsigned kMaxSgprSpillSlots = 8 * MICA_WAVE_SIZE;
+	constexpr unsigned kMaxSgprSpillSlots = 32 * MICA_WAVE_SIZE;
 	unsigned sgpr_slots = 0, vgpr_slots = 0;
 	bool have_scratch = false;
 	// VGPR spill slots: the spilled temporaries holding each, and each spilled temporary's
@@ -720,11 +720,19 @@ bool register_allocate(Program &p, std::string &error)
 		}
 		no_spill.resize(p.temps.size(), false);
 		bool progress = false;
-		// Scalar: one value per round, the most constrained among the failing one and its
-		// neighbours (reload temporaries are not spilled again).
+		// Scalar: for every value that got no register, the most constrained among it and its
+		// neighbours (reload temporaries are not spilled again; one victim may serve several).
+		// A spill often relieves several failures: a quarter of them get a victim per round.
+		bool scalar_failed = false;
+		unsigned scalar_spilled = 0;
+		const unsigned scalar_budget = std::max<unsigned>(
+			1, (unsigned)std::count_if(g.failed.begin(), g.failed.end(), [&](uint32_t f) { return p.temps[f].bank != Bank::vgpr; }) / 4);
 		for (uint32_t f : g.failed) {
 			if (p.temps[f].bank == Bank::vgpr)
 				continue;
+			scalar_failed = true;
+			if (scalar_spilled == scalar_budget)
+				break;
 			uint32_t victim = f;
 			size_t best = no_spill[f] ? 0 : g.adj[f].size();
 			for (uint32_t o : g.adj[f]) {
@@ -735,12 +743,14 @@ bool register_allocate(Program &p, std::string &error)
 					victim = o;
 				}
 			}
+			if (no_spill[victim])
+				continue;
 			const RegClass rc = p.temps[victim];
 			// Slot k is lane k % 32 of the (k / 32)-th spill VGPR, reserved as needed; a tuple
 			// stays within one VGPR.
 			if (sgpr_slots % MICA_WAVE_SIZE + rc.size > MICA_WAVE_SIZE)
 				sgpr_slots += MICA_WAVE_SIZE - sgpr_slots % MICA_WAVE_SIZE;
-			if (no_spill[victim] || sgpr_slots + rc.size > kMaxSgprSpillSlots) {
+			if (sgpr_slots + rc.size > kMaxSgprSpillSlots) {
 				error = "register allocation failed: the program needs more than " +
 				        std::to_string(lay.sgpr_limit - lay.first_sgpr) +
 				        " allocatable SGPRs even after spilling " + std::to_string(sgpr_slots) +
@@ -757,8 +767,14 @@ bool register_allocate(Program &p, std::string &error)
 			no_spill[victim] = true;
 			sgpr_slots += rc.size;
 			p.spills++;
+			scalar_spilled++;
 			progress = true;
-			break;
+		}
+		if (scalar_failed && !scalar_spilled) {
+			error = "register allocation failed: the program needs more than " +
+			        std::to_string(lay.sgpr_limit - lay.first_sgpr) + " allocatable SGPRs even after spilling " +
+			        std::to_string(sgpr_slots) + " SGPRs to VGPR lanes";
+			return false;
 		}
 		// Vector: cost = weighted uses and definitions per program point of the live range (values
 		// used rarely over a long range go first, values used in loops last). Where the live values

@@ -412,6 +412,81 @@ TEST(StructuredCf, SwitchOnA64BitSelector)
 	}));
 }
 
+uint32_t f_dont_inline(uint32_t x)
+{
+	for (uint32_t k = 0; k < 8; k++) {
+		if (x > 100u)
+			return x + k;
+		x = x * 3u + 1u;
+	}
+	return x;
+}
+
+TEST(StructuredCf, CtsShapesDontInlineDeadBlockIndex64UnusedSet5)
+{
+	run_all(spvasm("cts_shapes.spvasm"), 128, 2, small, [](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t i = 0; i < a.size(); i++) {
+			uint32_t v = a[i ^ 1u];
+			uint32_t loc = a[(i + (v & 7u)) & 127u];
+			o.push_back(f_dont_inline(v) + loc);
+		}
+		return o;
+	});
+}
+
+// A switch with 300 cases feeding one phi (generated assembly; the CTS's opphi.wide has 512):
+// the case masks are computed one at a time, not all kept live (which exhausted the SGPRs).
+TEST(StructuredCf, ThreeHundredCaseSwitchIntoOnePhi)
+{
+	constexpr uint32_t kCases = 300;
+	std::string t = R"(OpCapability Shader
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %main "main" %gid %in %out
+OpExecutionMode %main LocalSize 64 1 1
+OpDecorate %gid BuiltIn GlobalInvocationId
+OpDecorate %rt ArrayStride 4
+OpMemberDecorate %blk 0 Offset 0
+OpDecorate %blk Block
+OpDecorate %in DescriptorSet 0
+OpDecorate %in Binding 0
+OpDecorate %out DescriptorSet 0
+OpDecorate %out Binding 1
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%u32 = OpTypeInt 32 0
+%v3 = OpTypeVector %u32 3
+%rt = OpTypeRuntimeArray %u32
+%blk = OpTypeStruct %rt
+%pblk = OpTypePointer StorageBuffer %blk
+%psu = OpTypePointer StorageBuffer %u32
+%pin = OpTypePointer Input %v3
+%gid = OpVariable %pin Input
+%in = OpVariable %pblk StorageBuffer
+%out = OpVariable %pblk StorageBuffer
+%c0 = OpConstant %u32 0
+%cdef = OpConstant %u32 7
+)";
+	for (uint32_t k = 0; k < kCases; k++)
+		t += "%k" + std::to_string(k) + " = OpConstant %u32 " + std::to_string(k * 10 + 5) + "\n";
+	t += "%main = OpFunction %void None %fn\n%entry = OpLabel\n%g = OpLoad %v3 %gid\n%i = OpCompositeExtract %u32 %g 0\n"
+	     "%pa = OpAccessChain %psu %in %c0 %i\n%x = OpLoad %u32 %pa\nOpSelectionMerge %phi None\nOpSwitch %x %def";
+	for (uint32_t k = 0; k < kCases; k++)
+		t += " " + std::to_string(k) + " %case" + std::to_string(k);
+	t += "\n%def = OpLabel\nOpBranch %phi\n";
+	for (uint32_t k = 0; k < kCases; k++)
+		t += "%case" + std::to_string(k) + " = OpLabel\nOpBranch %phi\n";
+	t += "%phi = OpLabel\n%r = OpPhi %u32 %cdef %def";
+	for (uint32_t k = 0; k < kCases; k++)
+		t += " %k" + std::to_string(k) + " %case" + std::to_string(k);
+	t += "\n%po = OpAccessChain %psu %out %c0 %i\nOpStore %po %r\nOpReturn\nOpFunctionEnd\n";
+	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
+	std::vector<uint32_t> words;
+	ASSERT_TRUE(tools.Assemble(t, &words));
+	run_all(words, 128, 2, [](uint32_t k, uint32_t &s) { return k < 100 ? k * 3u : lcg(s) % 400u; },
+	        each([](uint32_t x) { return x < kCases ? x * 10u + 5u : 7u; }));
+}
+
 // ---- function-scope memory (locals SPIRV-Tools cannot promote live in the lane's scratch area)
 
 TEST(FunctionMemory, LocalArrayIndexedAtRunTimeInPerLaneLoop)
@@ -624,6 +699,42 @@ TEST(RegisterPressure, SpilledValuesThatDoNotInterfereShareSlots)
 	EXPECT_LT(r.binary.entries.at(0).scratch_bytes, r.stats.spills * 4u * 3u / 4u);
 	printf("2 x 330 live values: %u spills in %u scratch bytes per lane\n", r.stats.spills,
 	       r.binary.entries.at(0).scratch_bytes);
+}
+
+// 250 uniform values (uniform-buffer loads, in SGPRs) live across a loop: far more than the
+// scalar file, so SGPRs spill into lanes of several VGPRs (32 slots each; one was the limit).
+TEST(RegisterPressure, ScalarSpillsBeyondOneVgprOfLanes)
+{
+	constexpr uint32_t kValues = 250;
+	std::string src = "#version 450\nlayout(local_size_x = 64) in;\n"
+	                  "layout(set = 0, binding = 0) uniform U { uvec4 u[64]; };\n"
+	                  "layout(set = 0, binding = 1) buffer Out { uint o[]; };\n"
+	                  "void main() {\n uint i = gl_GlobalInvocationID.x;\n uint x = u[(i >> 2) & 63u][i & 3u];\n";
+	for (uint32_t k = 0; k < kValues; k++)
+		src += " uint s" + std::to_string(k) + " = u[" + std::to_string(k / 4) + "][" + std::to_string(k % 4) + "] * " +
+		       std::to_string(k + 1) + "u;\n";
+	src += " uint acc = x;\n for (uint r = 0u; r < (x & 3u) + 1u; r++) {\n";
+	for (uint32_t k = 0; k < kValues; k++)
+		src += "  acc = acc * 31u + (s" + std::to_string(k) + " ^ r);\n";
+	src += " }\n o[i] = acc;\n}\n";
+	auto spv = glsl_to_spirv(src, "sgpr_pressure.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
+	const auto words = std::get<std::vector<uint32_t>>(spv);
+	auto res = compile_spirv(words, Options{});
+	ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+	EXPECT_GT(std::get<CompileResult>(res).stats.spills, 32u);
+	printf("250 live uniform values: %u spills\n", std::get<CompileResult>(res).stats.spills);
+	run_all(words, 256, 2, rnd, [](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t i = 0; i < 128; i++) {
+			uint32_t x = a[i & 255u], acc = x;
+			for (uint32_t r = 0; r < (x & 3u) + 1u; r++)
+				for (uint32_t k = 0; k < kValues; k++)
+					acc = acc * 31u + ((a[k] * (k + 1)) ^ r);
+			o.push_back(acc);
+		}
+		return o;
+	});
 }
 
 // ---- zero-initialised workgroup memory of any size
