@@ -317,7 +317,12 @@ private:
 		return nw ? narrow_sext(x, nw) : x;
 	}
 	// An index or lane id of any integer width as 32 bits (wider ids select nothing more).
-	Operand low_dword(Operand x) { return x.size == 2 ? emit(IO::Op::lo32, r32(), {x}) : x; }
+	Operand low_dword(Operand x)
+	{
+		if (x.size == 2 && x.is_const())
+			return Operand::c32((uint32_t)x.value);
+		return x.size == 2 ? emit(IO::Op::lo32, r32(), {x}) : x;
+	}
 	Operand to_bool_from_int(Operand x) { return emit(IO::Op::ine, rbool(), {x, Operand::c32(0)}); }
 	Operand bool_to_int(Operand b) { return emit(IO::Op::b2i, r32(), {b}); }
 };
