@@ -118,6 +118,7 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 	std::vector<uint32_t> &ends = out.ends;
 	bool loop_body = first_is_loop_body;
 	for (int guard = 0; guard < 1000000; guard++) {
+		cur_mid_ = b;
 		if (b == stop && !loop_body) {
 			ends.push_back(cur_);
 			return End::fell_through;

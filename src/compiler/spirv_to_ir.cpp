@@ -679,6 +679,9 @@ void Translator::translate_function(size_t first, size_t last)
 			ins.ops.push_back(Operand::block(lit->second));
 		}
 	}
+	p_.block_labels.assign(p_.blocks.size(), 0);
+	for (auto [label, block] : labels_)
+		p_.block_labels.at(block) = label;
 	// Descriptor/push-constant address loads go first in the entry block.
 	auto &entry = p_.blocks[0].instrs;
 	entry.insert(entry.begin(), prologue_.begin(), prologue_.end());

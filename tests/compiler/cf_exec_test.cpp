@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "exec_harness.h"
+#include "../../src/compiler/passes.h"
 
 using namespace mica::compiler;
 using namespace mica::compiler::test;
@@ -787,6 +788,37 @@ TEST(Diagnostics, RefusalsNameTheSpirvInstruction)
 	m = compile_error(head + "layout(set = 0, binding = 0, r32f) uniform image2D img;\n"
 	                         "void main() { imageStore(img, ivec2(gl_GlobalInvocationID.xy), vec4(1.0)); }\n");
 	EXPECT_NE(m.find("at SPIR-V instruction OpTypeImage %"), std::string::npos) << m;
+	// Function-scope memory beyond the per-invocation limit: refused, naming the variable.
+	m = compile_error(head + "layout(set = 0, binding = 0) buffer B { uint o[]; };\n"
+	                         "void main() { uint big[5000]; for (uint k = 0u; k < o[0]; k++) big[o[k + 1u]] = k;\n"
+	                         " o[1] = big[o[2]]; }\n");
+	EXPECT_NE(m.find("function-scope variables of 20000 bytes per invocation exceed the limit"), std::string::npos) << m;
+	EXPECT_NE(m.find("at SPIR-V instruction OpVariable %"), std::string::npos) << m;
+}
+
+// A failure in control-flow lowering names the SPIR-V block (OpLabel id) it stopped at: a
+// conditional branch without a merge instruction whose sides neither leave a construct nor
+// rejoin (not valid structured SPIR-V, so built as IR here).
+TEST(Diagnostics, ControlFlowFailuresNameTheSpirvBlock)
+{
+	ir::Program p;
+	std::string error;
+	ASSERT_TRUE(ir::parse_program(R"(program mid
+BB0:
+  %1:u1 = local_id
+  %2:b = ult %1:u1, 10
+  cbr %2:b, BB1, BB2
+BB1:
+  ret
+BB2:
+  ret
+)", p, error)) << error;
+	p.block_labels = {77, 78, 79};
+	uniformity(p);
+	ir::Program m;
+	EXPECT_FALSE(isel(p, m, error));
+	EXPECT_NE(error.find("unstructured conditional branch"), std::string::npos) << error;
+	EXPECT_NE(error.find("in the SPIR-V block %77"), std::string::npos) << error;
 }
 
 } // namespace
