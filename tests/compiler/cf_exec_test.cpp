@@ -439,6 +439,35 @@ TEST(StructuredCf, CtsShapesDontInlineDeadBlockIndex64UnusedSet5)
 	});
 }
 
+TEST(StructuredCf, CallReturningAPhysicalPointerParameter)
+{
+	const auto spv = spvasm("cts_pointer_call.spvasm");
+	ASSERT_FALSE(spv.empty());
+	for (const Config &cfg : kConfigs) {
+		Options o;
+		o.revision = cfg.rev;
+		o.power_profile = cfg.profile;
+		o.opt_level = cfg.opt;
+		auto res = compile_spirv(spv, o);
+		ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+		std::vector<Buffer> b(3);
+		b[0].address_push_offset = 0;
+		b[1].address_push_offset = 8;
+		b[2].binding = 1;
+		for (uint32_t k = 0; k < 128; k++) {
+			b[0].data.push_back(k * 7u + 1u);
+			b[1].data.push_back(k * 11u + 5u);
+		}
+		b[2].data.assign(128, 0xdeadbeefu);
+		const uint32_t g[3] = {2, 1, 1};
+		RunOutcome r = run_kernel(std::get<CompileResult>(res), cfg.rev, cfg.profile, b, {}, g);
+		ASSERT_TRUE(r.ok) << r.error;
+		EXPECT_EQ(r.hazard_violations, 0u);
+		for (uint32_t k = 0; k < 128; k++)
+			ASSERT_EQ(b[2].data[k], ((k & 1u) ? k * 7u + 1u : k * 11u + 5u) * 3u + 1u) << k;
+	}
+}
+
 // A switch with 300 cases feeding one phi (generated assembly; the CTS's opphi.wide has 512):
 // the case masks are computed one at a time, not all kept live (which exhausted the SGPRs).
 TEST(StructuredCf, ThreeHundredCaseSwitchIntoOnePhi)
