@@ -114,6 +114,9 @@ struct Program {
 	// of a wave owns [l * local_bytes, (l + 1) * local_bytes) at the start of the wave's scratch
 	// region; VGPR spill slots follow at 32 * local_bytes (docs/compiler.md).
 	uint32_t local_bytes = 0;
+	// Mid level, from SPIR-V: the OpLabel id of each block (0 for blocks the passes added), so
+	// that a failure in a later stage can name the SPIR-V block it stopped at.
+	std::vector<uint32_t> block_labels;
 	// Machine level: VGPRs below this are whole-wave scratch beyond the fixed reservation
 	// (machine.h kReservedVgprs) that isel uses directly (64-bit subgroup reductions); the
 	// allocator does not hand them out. 0: only the fixed reservation.

@@ -55,7 +55,13 @@ private:
 	bool root_ = false;   // ctx_[0] is the whole program (returns from inside constructs)
 	std::vector<uint32_t> uses_;
 
-	[[noreturn]] void fail(const std::string &m) { throw Fail{m}; }
+	uint32_t cur_mid_ = kNone;   // the mid block being lowered (for messages)
+	[[noreturn]] void fail(const std::string &m)
+	{
+		if (cur_mid_ < mid_.block_labels.size() && mid_.block_labels[cur_mid_])
+			throw Fail{m + " (in the SPIR-V block %" + std::to_string(mid_.block_labels[cur_mid_]) + ")"};
+		throw Fail{m};
+	}
 
 	// ---- emission helpers ----
 	uint32_t new_block()

@@ -118,6 +118,7 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 	std::vector<uint32_t> &ends = out.ends;
 	bool loop_body = first_is_loop_body;
 	for (int guard = 0; guard < 1000000; guard++) {
+		cur_mid_ = b;
 		if (b == stop && !loop_body) {
 			ends.push_back(cur_);
 			return End::fell_through;
@@ -421,9 +422,9 @@ void Isel::emit_switch(uint32_t from_mid, const Instr &term, uint32_t merge)
 		for (auto s : ro.skips)
 			land_skip(s, next);
 	};
-	// All case masks are computed before any case runs: compares only set bits of active lanes.
-	std::vector<Operand> masks;
-	for (auto &[blk, vals] : targets) {
+	// A case's lanes: compares under EXEC = the switch's lanes (a compare sets only bits of
+	// active lanes). Uniform selectors compare in VALU too: only lanes in 'saved' matter.
+	auto case_mask = [&](const std::vector<uint32_t> &vals) {
 		Operand m;
 		for (uint32_t v : vals) {
 			Operand e = tmp(Bank::mask);
@@ -436,12 +437,17 @@ void Isel::emit_switch(uint32_t from_mid, const Instr &term, uint32_t merge)
 				m = o;
 			}
 		}
-		// Uniform selectors compare in VALU too: only lanes in 'saved' matter.
-		emit(MICA_OP_S_OR_B32, covered, {covered, m});
-		masks.push_back(m);
-	}
-	Operand dm = tmp(Bank::mask);
+		return m;
+	};
+	// The default's lanes are known before any case runs (a case may fall through into it); a
+	// case's own mask is computed again right before it runs, so a switch with hundreds of cases
+	// keeps two masks live, not one per case (dEQP opphi.wide: 512 cases).
+	for (auto &[blk, vals] : targets)
+		emit(MICA_OP_S_OR_B32, covered, {covered, case_mask(vals)});
+	Operand dm = tmp(Bank::mask), handled = tmp(Bank::mask);
 	emit(MICA_OP_S_NOT_B32, dm, {covered});
+	emit(MICA_OP_S_MOV_B32, handled, {Operand::c32(0)});
+	std::vector<Operand> masks(targets.size());   // none: computed when the case runs
 	// A case that falls through into another runs before it (the target's lanes then include
 	// those that fell in): topological order of the fall-through edges, found by walking each
 	// case's blocks up to the merge or another case's block.
@@ -486,7 +492,16 @@ void Isel::emit_switch(uint32_t from_mid, const Instr &term, uint32_t merge)
 		done[k] = true;
 		for (size_t j : falls_into[k])
 			pending[j]--;
-		emit_case(cases[k].first, cases[k].second);
+		Operand lanes = cases[k].second;
+		if (lanes.kind == Operand::Kind::none) {
+			// Only lanes no case has run for yet: the others' selector register may have been
+			// reused by a case body (VGPR liveness follows the logical CFG, where the cases are
+			// separate paths).
+			emit(MICA_OP_S_ANDN2_B32, exec(), {saved, handled});
+			lanes = case_mask(targets[k].second);
+		}
+		emit(MICA_OP_S_OR_B32, handled, {handled, lanes});
+		emit_case(cases[k].first, lanes);
 	}
 	uint32_t r = cur_;
 	(void)head;

@@ -692,7 +692,8 @@ bool register_allocate(Program &p, std::string &error)
 	lay.vgpr_limit = vgpr_limit(invocations);
 	lay.sgpr_limit = sgpr_limit(invocations);
 	lay.first_vgpr = std::max<unsigned>(lay.first_vgpr, p.whole_wave_vgprs);   // isel's extra scratch
-	int sgpr_spill_vgpr = -1;
+	std::vector<unsigned> sgpr_spill_vgprs;   // VGPRs whose lanes hold spilled SGPRs
+	constexpr unsigned kMaxSgprSpillSlots = 32 * MICA_WAVE_SIZE;
 	unsigned sgpr_slots = 0, vgpr_slots = 0;
 	bool have_scratch = false;
 	// VGPR spill slots: the spilled temporaries holding each, and each spilled temporary's
@@ -719,11 +720,19 @@ bool register_allocate(Program &p, std::string &error)
 		}
 		no_spill.resize(p.temps.size(), false);
 		bool progress = false;
-		// Scalar: one value per round, the most constrained among the failing one and its
-		// neighbours (reload temporaries are not spilled again).
+		// Scalar: for every value that got no register, the most constrained among it and its
+		// neighbours (reload temporaries are not spilled again; one victim may serve several).
+		// A spill often relieves several failures: a quarter of them get a victim per round.
+		bool scalar_failed = false;
+		unsigned scalar_spilled = 0;
+		const unsigned scalar_budget = std::max<unsigned>(
+			1, (unsigned)std::count_if(g.failed.begin(), g.failed.end(), [&](uint32_t f) { return p.temps[f].bank != Bank::vgpr; }) / 4);
 		for (uint32_t f : g.failed) {
 			if (p.temps[f].bank == Bank::vgpr)
 				continue;
+			scalar_failed = true;
+			if (scalar_spilled == scalar_budget)
+				break;
 			uint32_t victim = f;
 			size_t best = no_spill[f] ? 0 : g.adj[f].size();
 			for (uint32_t o : g.adj[f]) {
@@ -734,26 +743,38 @@ bool register_allocate(Program &p, std::string &error)
 					victim = o;
 				}
 			}
+			if (no_spill[victim])
+				continue;
 			const RegClass rc = p.temps[victim];
-			if (no_spill[victim] || sgpr_slots + rc.size > MICA_WAVE_SIZE) {
+			// Slot k is lane k % 32 of the (k / 32)-th spill VGPR, reserved as needed; a tuple
+			// stays within one VGPR.
+			if (sgpr_slots % MICA_WAVE_SIZE + rc.size > MICA_WAVE_SIZE)
+				sgpr_slots += MICA_WAVE_SIZE - sgpr_slots % MICA_WAVE_SIZE;
+			if (sgpr_slots + rc.size > kMaxSgprSpillSlots) {
 				error = "register allocation failed: the program needs more than " +
 				        std::to_string(lay.sgpr_limit - lay.first_sgpr) +
 				        " allocatable SGPRs even after spilling " + std::to_string(sgpr_slots) +
 				        " SGPRs to VGPR lanes";
 				return false;
 			}
-			if (sgpr_spill_vgpr < 0)
-				sgpr_spill_vgpr = (int)lay.first_vgpr++;
+			while (sgpr_spill_vgprs.size() <= sgpr_slots / MICA_WAVE_SIZE)
+				sgpr_spill_vgprs.push_back(lay.first_vgpr++);
 			size_t before = p.temps.size();
-			spill_sgpr(p, victim, vgpr((unsigned)sgpr_spill_vgpr), sgpr_slots);
+			spill_sgpr(p, victim, vgpr(sgpr_spill_vgprs[sgpr_slots / MICA_WAVE_SIZE]), sgpr_slots % MICA_WAVE_SIZE);
 			no_spill.resize(p.temps.size(), false);
 			for (size_t k = before; k < p.temps.size(); k++)
 				no_spill[k] = true;
 			no_spill[victim] = true;
 			sgpr_slots += rc.size;
 			p.spills++;
+			scalar_spilled++;
 			progress = true;
-			break;
+		}
+		if (scalar_failed && !scalar_spilled) {
+			error = "register allocation failed: the program needs more than " +
+			        std::to_string(lay.sgpr_limit - lay.first_sgpr) + " allocatable SGPRs even after spilling " +
+			        std::to_string(sgpr_slots) + " SGPRs to VGPR lanes";
+			return false;
 		}
 		// Vector: cost = weighted uses and definitions per program point of the live range (values
 		// used rarely over a long range go first, values used in loops last). Where the live values

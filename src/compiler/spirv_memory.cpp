@@ -4,9 +4,19 @@
 
 namespace mica::compiler::spirv_detail {
 
+// The descriptor's index in the table; checked where a buffer is used, since a declared but
+// unused variable may name any set and binding (dEQP unused_variables).
+uint32_t Translator::desc_index(uint32_t set, uint32_t binding)
+{
+	if (set >= abi::kMaxSets || binding >= abi::kBindingsPerSet)
+		fail("descriptor set " + std::to_string(set) + " binding " + std::to_string(binding) +
+		     " is outside the binding model (sets < 4, bindings < 32)");
+	return set * abi::kBindingsPerSet + binding;
+}
+
 Operand Translator::desc_base(uint32_t set, uint32_t binding)
 {
-	uint32_t idx = set * abi::kBindingsPerSet + binding;
+	uint32_t idx = desc_index(set, binding);
 	auto it = desc_base_.find(idx);
 	if (it != desc_base_.end())
 		return Operand::temp(it->second, 2);
@@ -18,7 +28,7 @@ Operand Translator::desc_base(uint32_t set, uint32_t binding)
 
 Operand Translator::desc_size(uint32_t set, uint32_t binding)
 {
-	uint32_t idx = set * abi::kBindingsPerSet + binding;
+	uint32_t idx = desc_index(set, binding);
 	auto it = desc_size_.find(idx);
 	if (it != desc_size_.end())
 		return Operand::temp(it->second, 1);
@@ -180,7 +190,7 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 	const bool input = !p.phys && vars_[p.var].sc == (uint32_t)spv::StorageClass::Input;
 	const bool layout = explicit_layout(p);
 	// Adds index * stride to the pointer's offset.
-	auto step = [&](const Operand &idx, uint32_t stride) {
+	auto step = [&](Operand idx, uint32_t stride) {
 		if (p.phys) {
 			int64_t c = 0;
 			if (idx.is_const()) {
@@ -196,8 +206,8 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 			p.dyn = p.dyn.kind == Operand::Kind::none ? scaled : emit(IO::Op::iadd, r64(), {p.dyn, scaled});
 			return;
 		}
-		if (idx.size != 1)
-			fail("access chain index must be a 32-bit scalar");
+		// A 64-bit index into a variable: its low 32 bits (a larger one is out of bounds anyway).
+		idx = low_dword(idx);
 		if (input && !idx.is_const())
 			fail("dynamic indexing of a built-in is not supported");
 		if (idx.is_const()) {

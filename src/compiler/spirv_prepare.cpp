@@ -88,6 +88,59 @@ void request_unroll(std::vector<uint32_t> &w)
 	}
 }
 
+// Clears the DontInline function-control hint: the back end has no calls, every function is
+// inlined (a hint, not semantics: SPIR-V 2.2.2).
+std::vector<uint32_t> without_dont_inline(std::span<const uint32_t> in)
+{
+	std::vector<uint32_t> w(in.begin(), in.end());
+	for (size_t i = 5; i < w.size();) {
+		uint32_t n = w[i] >> 16, op = w[i] & 0xffffu;
+		if (n == 0 || i + n > w.size())
+			break;
+		if (op == (uint32_t)spv::Op::OpFunction && n >= 5)
+			w[i + 3] &= ~(uint32_t)spv::FunctionControlMask::DontInline;
+		i += n;
+	}
+	return w;
+}
+
+// SPIRV-Tools' inliner creates function-scope variables holding PhysicalStorageBuffer pointers
+// (for pointer-valued calls and parameters) without the AliasedPointer/RestrictPointer
+// decoration the validator requires of them; they get AliasedPointer (the conservative one).
+void decorate_physical_pointer_variables(std::vector<uint32_t> &w)
+{
+	std::unordered_map<uint32_t, bool> phys_ptr_type, fn_ptr_to_phys;   // type id -> yes
+	std::unordered_map<uint32_t, bool> decorated;
+	std::vector<uint32_t> need;
+	size_t first_type = 0;
+	for (size_t i = 5; i < w.size();) {
+		const uint32_t n = w[i] >> 16, op = w[i] & 0xffffu;
+		if (n == 0 || i + n > w.size())
+			return;
+		if (!first_type && op >= (uint32_t)spv::Op::OpTypeVoid && op <= (uint32_t)spv::Op::OpTypeForwardPointer)
+			first_type = i;
+		if (op == (uint32_t)spv::Op::OpDecorate && n >= 3 &&
+		    (w[i + 2] == (uint32_t)spv::Decoration::AliasedPointer || w[i + 2] == (uint32_t)spv::Decoration::RestrictPointer))
+			decorated[w[i + 1]] = true;
+		if (op == (uint32_t)spv::Op::OpTypePointer && n >= 4) {
+			if (w[i + 2] == (uint32_t)spv::StorageClass::PhysicalStorageBuffer)
+				phys_ptr_type[w[i + 1]] = true;
+			else if ((w[i + 2] == (uint32_t)spv::StorageClass::Function || w[i + 2] == (uint32_t)spv::StorageClass::Private) &&
+			         phys_ptr_type.count(w[i + 3]))
+				fn_ptr_to_phys[w[i + 1]] = true;
+		}
+		if (op == (uint32_t)spv::Op::OpVariable && n >= 4 && fn_ptr_to_phys.count(w[i + 1]) && !decorated.count(w[i + 2]))
+			need.push_back(w[i + 2]);
+		i += n;
+	}
+	if (need.empty() || !first_type)
+		return;
+	std::vector<uint32_t> deco;
+	for (uint32_t id : need)
+		deco.insert(deco.end(), {3u << 16 | (uint32_t)spv::Op::OpDecorate, id, (uint32_t)spv::Decoration::AliasedPointer});
+	w.insert(w.begin() + (ptrdiff_t)first_type, deco.begin(), deco.end());
+}
+
 // Promotes function-scope variables to SSA values: access chains on locals into
 // insert/extract, aggregates split into scalars, loads and stores forwarded, SSA rewrite, DCE.
 spvtools::Optimizer &register_promotion(spvtools::Optimizer &o)
@@ -176,6 +229,9 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	opt.RegisterPass(spvtools::CreateFreezeSpecConstantValuePass())
 		.RegisterPass(spvtools::CreateFoldSpecConstantOpAndCompositePass())
 		.RegisterPass(spvtools::CreateWrapOpKillPass())
+		// merge-return refuses modules with unreachable blocks (dEQP opunreachable.all)
+		.RegisterPass(spvtools::CreateDeadBranchElimPass())
+		.RegisterPass(spvtools::CreateCFGCleanupPass())
 		.RegisterPass(spvtools::CreateMergeReturnPass())
 		.RegisterPass(spvtools::CreateInlineExhaustivePass())
 		.RegisterPass(spvtools::CreateEliminateDeadFunctionsPass())
@@ -191,8 +247,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	spvtools::OptimizerOptions oopts;
 	oopts.set_run_validator(false);   // validated above
 	std::vector<uint32_t> out;
-	const std::vector<uint32_t> lowered = lower_extinst_out_params(words);
-	if (!opt.Run(lowered.data(), lowered.size(), &out, oopts)) {
+	const std::vector<uint32_t> inlinable = without_dont_inline(lower_extinst_out_params(words));
+	if (!opt.Run(inlinable.data(), inlinable.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;
 	}
@@ -217,6 +273,7 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 		if (again.Run(marked.data(), marked.size(), &unrolled, oopts) && !has_function_variables(unrolled))
 			out = std::move(unrolled);
 	}
+	decorate_physical_pointer_variables(out);
 	messages.clear();
 	if (!tools.Validate(out.data(), out.size(), vopts)) {
 		r.error = "internal error: canonicalised SPIR-V does not validate: " + messages;

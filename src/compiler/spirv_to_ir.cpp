@@ -611,9 +611,6 @@ void Translator::run(const std::string &entry_name)
 			case SC::Uniform:
 				if (type(v.type).k != Type::K::Struct)
 					fail("arrays of buffer descriptors are not supported");
-				if (v.set >= abi::kMaxSets || v.binding >= abi::kBindingsPerSet)
-					fail("descriptor set " + std::to_string(v.set) + " binding " + std::to_string(v.binding) +
-					     " is outside the binding model (sets < 4, bindings < 32)");
 				break;
 			case SC::PushConstant:
 				break;
@@ -713,6 +710,9 @@ void Translator::translate_function(size_t first, size_t last)
 			ins.ops.push_back(Operand::block(lit->second));
 		}
 	}
+	p_.block_labels.assign(p_.blocks.size(), 0);
+	for (auto [label, block] : labels_)
+		p_.block_labels.at(block) = label;
 	// Descriptor/push-constant address loads go first in the entry block.
 	auto &entry = p_.blocks[0].instrs;
 	entry.insert(entry.begin(), prologue_.begin(), prologue_.end());

@@ -221,6 +221,7 @@ private:
 	uint32_t wg_[3] = {1, 1, 1};
 	bool wg_from_builtin_ = false;
 	std::vector<Operand> load_builtin(const Var &v, uint32_t type_id);
+	uint32_t desc_index(uint32_t set, uint32_t binding);
 	Operand desc_base(uint32_t set, uint32_t binding);
 	Operand desc_size(uint32_t set, uint32_t binding);
 	Operand push_base();
@@ -319,7 +320,12 @@ private:
 		return nw ? narrow_sext(x, nw) : x;
 	}
 	// An index or lane id of any integer width as 32 bits (wider ids select nothing more).
-	Operand low_dword(Operand x) { return x.size == 2 ? emit(IO::Op::lo32, r32(), {x}) : x; }
+	Operand low_dword(Operand x)
+	{
+		if (x.size == 2 && x.is_const())
+			return Operand::c32((uint32_t)x.value);
+		return x.size == 2 ? emit(IO::Op::lo32, r32(), {x}) : x;
+	}
 	Operand to_bool_from_int(Operand x) { return emit(IO::Op::ine, rbool(), {x, Operand::c32(0)}); }
 	Operand bool_to_int(Operand b) { return emit(IO::Op::b2i, r32(), {b}); }
 };

@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "exec_harness.h"
+#include "../../src/compiler/passes.h"
 
 using namespace mica::compiler;
 using namespace mica::compiler::test;
@@ -62,7 +63,7 @@ uint32_t lcg(uint32_t &s)
 void run_all(const std::vector<uint32_t> &spv, uint32_t n, uint32_t groups,
              const std::function<uint32_t(uint32_t k, uint32_t &seed)> &gen,
              const std::function<std::vector<uint32_t>(const std::vector<uint32_t> &)> &ref,
-             const std::vector<uint32_t> &push = {})
+             const std::vector<uint32_t> &push = {}, bool every_config = true)
 {
 	ASSERT_FALSE(spv.empty());
 	uint32_t seed = 12345;
@@ -71,6 +72,9 @@ void run_all(const std::vector<uint32_t> &spv, uint32_t n, uint32_t groups,
 		a[k] = gen(k, seed);
 	const std::vector<uint32_t> want = ref(a);
 	for (const Config &cfg : kConfigs) {
+		// Large generated shaders (seconds to compile under the sanitizers): r1/lowpower and r2/perf.
+		if (!every_config && !(cfg.opt == 2 && cfg.rev != 1 + cfg.profile))
+			continue;
 		Options o;
 		o.revision = cfg.rev;
 		o.power_profile = cfg.profile;
@@ -412,6 +416,110 @@ TEST(StructuredCf, SwitchOnA64BitSelector)
 	}));
 }
 
+uint32_t f_dont_inline(uint32_t x)
+{
+	for (uint32_t k = 0; k < 8; k++) {
+		if (x > 100u)
+			return x + k;
+		x = x * 3u + 1u;
+	}
+	return x;
+}
+
+TEST(StructuredCf, CtsShapesDontInlineDeadBlockIndex64UnusedSet5)
+{
+	run_all(spvasm("cts_shapes.spvasm"), 128, 2, small, [](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t i = 0; i < a.size(); i++) {
+			uint32_t v = a[i ^ 1u];
+			uint32_t loc = a[(i + (v & 7u)) & 127u];
+			o.push_back(f_dont_inline(v) + loc);
+		}
+		return o;
+	});
+}
+
+TEST(StructuredCf, CallReturningAPhysicalPointerParameter)
+{
+	const auto spv = spvasm("cts_pointer_call.spvasm");
+	ASSERT_FALSE(spv.empty());
+	for (const Config &cfg : kConfigs) {
+		Options o;
+		o.revision = cfg.rev;
+		o.power_profile = cfg.profile;
+		o.opt_level = cfg.opt;
+		auto res = compile_spirv(spv, o);
+		ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+		std::vector<Buffer> b(3);
+		b[0].address_push_offset = 0;
+		b[1].address_push_offset = 8;
+		b[2].binding = 1;
+		for (uint32_t k = 0; k < 128; k++) {
+			b[0].data.push_back(k * 7u + 1u);
+			b[1].data.push_back(k * 11u + 5u);
+		}
+		b[2].data.assign(128, 0xdeadbeefu);
+		const uint32_t g[3] = {2, 1, 1};
+		RunOutcome r = run_kernel(std::get<CompileResult>(res), cfg.rev, cfg.profile, b, {}, g);
+		ASSERT_TRUE(r.ok) << r.error;
+		EXPECT_EQ(r.hazard_violations, 0u);
+		for (uint32_t k = 0; k < 128; k++)
+			ASSERT_EQ(b[2].data[k], ((k & 1u) ? k * 7u + 1u : k * 11u + 5u) * 3u + 1u) << k;
+	}
+}
+
+// A switch with 300 cases feeding one phi (generated assembly; the CTS's opphi.wide has 512):
+// the case masks are computed one at a time, not all kept live (which exhausted the SGPRs).
+TEST(StructuredCf, ThreeHundredCaseSwitchIntoOnePhi)
+{
+	constexpr uint32_t kCases = 300;
+	std::string t = R"(OpCapability Shader
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %main "main" %gid %in %out
+OpExecutionMode %main LocalSize 64 1 1
+OpDecorate %gid BuiltIn GlobalInvocationId
+OpDecorate %rt ArrayStride 4
+OpMemberDecorate %blk 0 Offset 0
+OpDecorate %blk Block
+OpDecorate %in DescriptorSet 0
+OpDecorate %in Binding 0
+OpDecorate %out DescriptorSet 0
+OpDecorate %out Binding 1
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%u32 = OpTypeInt 32 0
+%v3 = OpTypeVector %u32 3
+%rt = OpTypeRuntimeArray %u32
+%blk = OpTypeStruct %rt
+%pblk = OpTypePointer StorageBuffer %blk
+%psu = OpTypePointer StorageBuffer %u32
+%pin = OpTypePointer Input %v3
+%gid = OpVariable %pin Input
+%in = OpVariable %pblk StorageBuffer
+%out = OpVariable %pblk StorageBuffer
+%c0 = OpConstant %u32 0
+%cdef = OpConstant %u32 7
+)";
+	for (uint32_t k = 0; k < kCases; k++)
+		t += "%k" + std::to_string(k) + " = OpConstant %u32 " + std::to_string(k * 10 + 5) + "\n";
+	t += "%main = OpFunction %void None %fn\n%entry = OpLabel\n%g = OpLoad %v3 %gid\n%i = OpCompositeExtract %u32 %g 0\n"
+	     "%pa = OpAccessChain %psu %in %c0 %i\n%x = OpLoad %u32 %pa\nOpSelectionMerge %phi None\nOpSwitch %x %def";
+	for (uint32_t k = 0; k < kCases; k++)
+		t += " " + std::to_string(k) + " %case" + std::to_string(k);
+	t += "\n%def = OpLabel\nOpBranch %phi\n";
+	for (uint32_t k = 0; k < kCases; k++)
+		t += "%case" + std::to_string(k) + " = OpLabel\nOpBranch %phi\n";
+	t += "%phi = OpLabel\n%r = OpPhi %u32 %cdef %def";
+	for (uint32_t k = 0; k < kCases; k++)
+		t += " %k" + std::to_string(k) + " %case" + std::to_string(k);
+	t += "\n%po = OpAccessChain %psu %out %c0 %i\nOpStore %po %r\nOpReturn\nOpFunctionEnd\n";
+	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
+	std::vector<uint32_t> words;
+	ASSERT_TRUE(tools.Assemble(t, &words));
+	run_all(words, 128, 2, [](uint32_t k, uint32_t &s) { return k < 100 ? k * 3u : lcg(s) % 400u; },
+	        each([](uint32_t x) { return x < kCases ? x * 10u + 5u : 7u; }));
+}
+
 // ---- function-scope memory (locals SPIRV-Tools cannot promote live in the lane's scratch area)
 
 TEST(FunctionMemory, LocalArrayIndexedAtRunTimeInPerLaneLoop)
@@ -591,7 +699,7 @@ CompileResult run_pressure(const Pressure &pr)
 	EXPECT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
 	if (!std::holds_alternative<CompileResult>(res))
 		return {};
-	run_all(words, 128, 2, rnd, [&](const std::vector<uint32_t> &a) { return pressure_reference(pr, a); });
+	run_all(words, 128, 2, rnd, [&](const std::vector<uint32_t> &a) { return pressure_reference(pr, a); }, {}, false);
 	return std::get<CompileResult>(res);
 }
 
@@ -624,6 +732,42 @@ TEST(RegisterPressure, SpilledValuesThatDoNotInterfereShareSlots)
 	EXPECT_LT(r.binary.entries.at(0).scratch_bytes, r.stats.spills * 4u * 3u / 4u);
 	printf("2 x 330 live values: %u spills in %u scratch bytes per lane\n", r.stats.spills,
 	       r.binary.entries.at(0).scratch_bytes);
+}
+
+// 250 uniform values (uniform-buffer loads, in SGPRs) live across a loop: far more than the
+// scalar file, so SGPRs spill into lanes of several VGPRs (32 slots each; one was the limit).
+TEST(RegisterPressure, ScalarSpillsBeyondOneVgprOfLanes)
+{
+	constexpr uint32_t kValues = 250;
+	std::string src = "#version 450\nlayout(local_size_x = 64) in;\n"
+	                  "layout(set = 0, binding = 0) uniform U { uvec4 u[64]; };\n"
+	                  "layout(set = 0, binding = 1) buffer Out { uint o[]; };\n"
+	                  "void main() {\n uint i = gl_GlobalInvocationID.x;\n uint x = u[(i >> 2) & 63u][i & 3u];\n";
+	for (uint32_t k = 0; k < kValues; k++)
+		src += " uint s" + std::to_string(k) + " = u[" + std::to_string(k / 4) + "][" + std::to_string(k % 4) + "] * " +
+		       std::to_string(k + 1) + "u;\n";
+	src += " uint acc = x;\n for (uint r = 0u; r < (x & 3u) + 1u; r++) {\n";
+	for (uint32_t k = 0; k < kValues; k++)
+		src += "  acc = acc * 31u + (s" + std::to_string(k) + " ^ r);\n";
+	src += " }\n o[i] = acc;\n}\n";
+	auto spv = glsl_to_spirv(src, "sgpr_pressure.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
+	const auto words = std::get<std::vector<uint32_t>>(spv);
+	auto res = compile_spirv(words, Options{});
+	ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+	EXPECT_GT(std::get<CompileResult>(res).stats.spills, 32u);
+	printf("250 live uniform values: %u spills\n", std::get<CompileResult>(res).stats.spills);
+	run_all(words, 256, 2, rnd, [](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t i = 0; i < 128; i++) {
+			uint32_t x = a[i & 255u], acc = x;
+			for (uint32_t r = 0; r < (x & 3u) + 1u; r++)
+				for (uint32_t k = 0; k < kValues; k++)
+					acc = acc * 31u + ((a[k] * (k + 1)) ^ r);
+			o.push_back(acc);
+		}
+		return o;
+	}, {}, false);
 }
 
 // ---- zero-initialised workgroup memory of any size
@@ -673,6 +817,37 @@ TEST(Diagnostics, RefusalsNameTheSpirvInstruction)
 	m = compile_error(head + "layout(set = 0, binding = 0, r32f) uniform image2D img;\n"
 	                         "void main() { imageStore(img, ivec2(gl_GlobalInvocationID.xy), vec4(1.0)); }\n");
 	EXPECT_NE(m.find("at SPIR-V instruction OpTypeImage %"), std::string::npos) << m;
+	// Function-scope memory beyond the per-invocation limit: refused, naming the variable.
+	m = compile_error(head + "layout(set = 0, binding = 0) buffer B { uint o[]; };\n"
+	                         "void main() { uint big[5000]; for (uint k = 0u; k < o[0]; k++) big[o[k + 1u]] = k;\n"
+	                         " o[1] = big[o[2]]; }\n");
+	EXPECT_NE(m.find("function-scope variables of 20000 bytes per invocation exceed the limit"), std::string::npos) << m;
+	EXPECT_NE(m.find("at SPIR-V instruction OpVariable %"), std::string::npos) << m;
+}
+
+// A failure in control-flow lowering names the SPIR-V block (OpLabel id) it stopped at: a
+// conditional branch without a merge instruction whose sides neither leave a construct nor
+// rejoin (not valid structured SPIR-V, so built as IR here).
+TEST(Diagnostics, ControlFlowFailuresNameTheSpirvBlock)
+{
+	ir::Program p;
+	std::string error;
+	ASSERT_TRUE(ir::parse_program(R"(program mid
+BB0:
+  %1:u1 = local_id
+  %2:b = ult %1:u1, 10
+  cbr %2:b, BB1, BB2
+BB1:
+  ret
+BB2:
+  ret
+)", p, error)) << error;
+	p.block_labels = {77, 78, 79};
+	uniformity(p);
+	ir::Program m;
+	EXPECT_FALSE(isel(p, m, error));
+	EXPECT_NE(error.find("unstructured conditional branch"), std::string::npos) << error;
+	EXPECT_NE(error.find("in the SPIR-V block %77"), std::string::npos) << error;
 }
 
 } // namespace
