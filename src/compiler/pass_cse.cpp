@@ -113,11 +113,19 @@ bool split_critical_edges(Program &p)
 		Instr &term = p.blocks[b].instrs.back();
 		if (!op_is_terminator(term.op) || terminator_targets(term).size() < 2)
 			continue;
+		// Several edges of one branch can reach the same block (switch labels sharing a case, a
+		// case that is also the default). A phi has one incoming value per predecessor block, so
+		// those edges share one split block, else the phi would miss the other split blocks.
+		std::map<uint32_t, uint32_t> split_of;
 		for (size_t k = 0; k < term.ops.size(); k++) {
 			Operand &o = p.blocks[b].instrs.back().ops[k];
 			if (o.kind != Operand::Kind::block)
 				continue;
 			uint32_t t = o.id;
+			if (auto it = split_of.find(t); it != split_of.end()) {
+				o.id = it->second;
+				continue;
+			}
 			bool has_phi = !p.blocks[t].instrs.empty() && p.blocks[t].instrs[0].op == Op::phi;
 			if (p.blocks[t].preds.size() < 2 && !has_phi)
 				continue;
@@ -129,7 +137,8 @@ bool split_critical_edges(Program &p)
 			split.instrs.push_back(br);
 			p.blocks.push_back(split);
 			p.blocks[b].instrs.back().ops[k].id = nb;
-			// Phi incoming edges now come from the new block (once per original edge).
+			split_of[t] = nb;
+			// Phi incoming edges from b now come from the new block.
 			for (Instr &phi : p.blocks[t].instrs) {
 				if (phi.op != Op::phi)
 					break;
