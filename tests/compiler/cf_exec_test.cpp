@@ -697,6 +697,9 @@ TEST(FunctionMemory, LocalsAndVgprSpillsShareTheScratchRegion)
 	CompileResult r = run_pressure({{280}, true});
 	EXPECT_GT(r.stats.spills, 0u);
 	EXPECT_GT(r.binary.entries.at(0).scratch_bytes, 32u * 4u + 4u);   // the local array and spill slots
+	// More than 256 slots: the spill base is also biased for the negative offsets.
+	r = run_pressure({{600}, true});
+	EXPECT_GT(r.binary.entries.at(0).scratch_bytes, 32u * 4u + 256u * 4u);
 }
 
 // ---- register pressure
