@@ -447,13 +447,12 @@ void Isel::emit_switch(uint32_t from_mid, const Instr &term, uint32_t merge)
 	Operand dm = tmp(Bank::mask), handled = tmp(Bank::mask);
 	emit(MICA_OP_S_NOT_B32, dm, {covered});
 	emit(MICA_OP_S_MOV_B32, handled, {Operand::c32(0)});
-	std::vector<Operand> masks(targets.size());   // none: computed when the case runs
 	// A case that falls through into another runs before it (the target's lanes then include
 	// those that fell in): topological order of the fall-through edges, found by walking each
 	// case's blocks up to the merge or another case's block.
 	std::vector<std::pair<uint32_t, Operand>> cases;
 	for (size_t k = 0; k < targets.size(); k++)
-		cases.push_back({targets[k].first, masks[k]});
+		cases.push_back({targets[k].first, Operand{}});   // lanes computed when the case runs
 	cases.push_back({def_target, dm});
 	std::vector<std::set<size_t>> falls_into(cases.size());
 	std::vector<int> pending(cases.size(), 0);

@@ -38,19 +38,6 @@ std::vector<uint32_t> glsl(const std::string &file)
 	return std::get<std::vector<uint32_t>>(spv);
 }
 
-std::vector<uint32_t> spvasm(const std::string &file)
-{
-	std::string text = read_text(corpus_dir() + "/../spvasm/" + file);
-	EXPECT_FALSE(text.empty()) << file;
-	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
-	std::string msg;
-	tools.SetMessageConsumer([&](spv_message_level_t, const char *, const spv_position_t &p, const char *m) {
-		msg += "line " + std::to_string(p.line) + ": " + m + "\n";
-	});
-	std::vector<uint32_t> words;
-	EXPECT_TRUE(tools.Assemble(text, &words)) << file << ": " << msg;
-	return words;
-}
 
 uint32_t lcg(uint32_t &s)
 {
@@ -710,6 +697,9 @@ TEST(FunctionMemory, LocalsAndVgprSpillsShareTheScratchRegion)
 	CompileResult r = run_pressure({{280}, true});
 	EXPECT_GT(r.stats.spills, 0u);
 	EXPECT_GT(r.binary.entries.at(0).scratch_bytes, 32u * 4u + 4u);   // the local array and spill slots
+	// More than 256 slots: the spill base is also biased for the negative offsets.
+	r = run_pressure({{600}, true});
+	EXPECT_GT(r.binary.entries.at(0).scratch_bytes, 32u * 4u + 256u * 4u);
 }
 
 // ---- register pressure

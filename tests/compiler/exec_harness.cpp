@@ -1,5 +1,8 @@
 #include "exec_harness.h"
 
+#include <gtest/gtest.h>
+#include <spirv-tools/libspirv.hpp>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -22,6 +25,20 @@ std::string read_text(const std::string &path)
 	std::stringstream ss;
 	ss << f.rdbuf();
 	return ss.str();
+}
+
+std::vector<uint32_t> spvasm(const std::string &file)
+{
+	std::string text = read_text(corpus_dir() + "/../spvasm/" + file);
+	EXPECT_FALSE(text.empty()) << file;
+	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
+	std::string msg;
+	tools.SetMessageConsumer([&](spv_message_level_t, const char *, const spv_position_t &p, const char *m) {
+		msg += "line " + std::to_string(p.line) + ": " + m + "\n";
+	});
+	std::vector<uint32_t> words;
+	EXPECT_TRUE(tools.Assemble(text, &words)) << file << ": " << msg;
+	return words;
 }
 
 RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t profile, std::vector<Buffer> &buffers,

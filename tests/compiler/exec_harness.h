@@ -35,5 +35,8 @@ RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t
 // The corpus directory (set by meson through MICA_CORPUS_DIR).
 std::string corpus_dir();
 std::string read_text(const std::string &path);
+// Assembles tests/compiler/spvasm/<file> (Vulkan 1.3 environment); empty with a test failure
+// when it does not assemble.
+std::vector<uint32_t> spvasm(const std::string &file);
 
 } // namespace mica::compiler::test

@@ -6,8 +6,6 @@
 // corpus/, SPIR-V assembly (forms glslang does not produce) in spvasm/.
 #include <gtest/gtest.h>
 
-#include <spirv-tools/libspirv.hpp>
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -44,19 +42,6 @@ std::vector<uint32_t> glsl(const std::string &file)
 	return std::get<std::vector<uint32_t>>(spv);
 }
 
-std::vector<uint32_t> spvasm(const std::string &file)
-{
-	std::string text = read_text(corpus_dir() + "/../spvasm/" + file);
-	EXPECT_FALSE(text.empty()) << file;
-	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
-	std::string msg;
-	tools.SetMessageConsumer([&](spv_message_level_t, const char *, const spv_position_t &p, const char *m) {
-		msg += "line " + std::to_string(p.line) + ": " + m + "\n";
-	});
-	std::vector<uint32_t> words;
-	EXPECT_TRUE(tools.Assemble(text, &words)) << file << ": " << msg;
-	return words;
-}
 
 // Compiles 'spv' for every revision/profile, runs it with the buffers 'make' builds and checks
 // the results with 'check'.
