@@ -125,7 +125,13 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 		}
 		for (size_t i = 0; i < ctx_.size(); i++) {
 			const Ctx &c = ctx_[i];
-			if (c.k == Ctx::K::sw && c.case_targets.count(b) && b != c.current_case && b != follow(c.current_case)) {
+			// Lanes that fall into a case block which only branches on (what optimisation leaves
+			// of an empty case, e.g. `case 2: case 1: {} break;` or `default: {}` after a case
+			// that falls into it) have nothing to run there: they walk on with the current case
+			// to the next case (parked in its fall-through mask) or to the merge.
+			const bool empty_pass_through = i + 1 == ctx_.size() && !c.fall_mask.count(b) && follow(b) != b;
+			if (c.k == Ctx::K::sw && c.case_targets.count(b) && b != c.current_case && b != follow(c.current_case) &&
+			    !empty_pass_through) {
 				if (i + 1 != ctx_.size() || !c.fall_mask.count(b))
 					fail("switch case fall-through out of a nested construct is not supported");
 				fall_through(b);

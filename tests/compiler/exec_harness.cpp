@@ -1,6 +1,5 @@
 #include "exec_harness.h"
 
-#include <gtest/gtest.h>
 #include <spirv-tools/libspirv.hpp>
 
 #include <fstream>
@@ -30,14 +29,18 @@ std::string read_text(const std::string &path)
 std::vector<uint32_t> spvasm(const std::string &file)
 {
 	std::string text = read_text(corpus_dir() + "/../spvasm/" + file);
-	EXPECT_FALSE(text.empty()) << file;
+	// Throws rather than using gtest macros: the harness also links into non-gtest programs
+	// (tests/difftest's runner); gtest reports the exception as the test's failure.
+	if (text.empty())
+		throw std::runtime_error("spvasm: " + file + " is missing or empty");
 	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
 	std::string msg;
 	tools.SetMessageConsumer([&](spv_message_level_t, const char *, const spv_position_t &p, const char *m) {
 		msg += "line " + std::to_string(p.line) + ": " + m + "\n";
 	});
 	std::vector<uint32_t> words;
-	EXPECT_TRUE(tools.Assemble(text, &words)) << file << ": " << msg;
+	if (!tools.Assemble(text, &words))
+		throw std::runtime_error("spvasm: " + file + ": " + msg);
 	return words;
 }
 
