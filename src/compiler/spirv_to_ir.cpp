@@ -170,7 +170,9 @@ RegClass Translator::rc_of(uint32_t type_id)
 uint32_t Translator::matrix_layout_type(uint32_t type_id, uint32_t stride, bool row_major)
 {
 	Type t = type(type_id);
-	if (t.k == Type::K::Array && !t.matrix)
+	// Through sized and runtime arrays (an unsized array of row-major matrices is decorated on
+	// the block member just like a sized one).
+	if ((t.k == Type::K::Array || t.k == Type::K::RtArray) && !t.matrix)
 		t.elem = matrix_layout_type(t.elem, stride, row_major);
 	else if (t.matrix) {
 		t.array_stride = stride;

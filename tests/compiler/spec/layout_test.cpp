@@ -412,3 +412,51 @@ TEST(Layouts, RowMajorDoubleAndHalfMatrices)
 }
 
 } // namespace
+
+namespace {
+
+// Runtime (unsized) arrays of matrices take the block member's RowMajor/MatrixStride like sized
+// arrays do (the CTS's ssbo.layout.*unsized_array.*row_major* cases read and wrote them
+// column-major before). Scalar layout: MatrixStride 12, ArrayStride 36.
+const char *kUnsizedRowMajorShader = R"(#version 450
+#extension GL_EXT_scalar_block_layout : require
+layout(local_size_x = 4) in;
+layout(scalar, row_major, set = 0, binding = 0) buffer S { mat3 m[]; } s;
+layout(std430, set = 0, binding = 1) buffer D { vec4 r[]; } d;
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	mat3 a = s.m[i];
+	d.r[i] = vec4(a[1], a[2][i % 3u]);
+	s.m[i][2] = vec3(-1.0, -2.0, -3.0) - float(i) * 10.0;
+}
+)";
+
+TEST(Layouts, UnsizedArraysOfRowMajorMatrices)
+{
+	for (const char *env : {"vulkan1.2", "vulkan1.0"}) {
+		SCOPED_TRACE(env);
+		auto make = [&] {
+			std::vector<Buffer> b = bound_buffers(2);
+			b[0].data.resize(4 * 9);
+			for (uint32_t k = 0; k < b[0].data.size(); k++)
+				b[0].data[k] = f2u((float)k);
+			b[1].data.assign(4 * 4, 0);
+			return b;
+		};
+		run_everywhere(glsl_for(kUnsizedRowMajorShader, env), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+			// Element (column c, row r) of m[i] is float 9i + 3r + c.
+			for (uint32_t i = 0; i < 4; i++) {
+				for (uint32_t r = 0; r < 3; r++)
+					ASSERT_EQ(u2f(b[1].data[4 * i + r]), (float)(9 * i + 3 * r + 1)) << where << " m[" << i << "][1][" << r << "]";
+				ASSERT_EQ(u2f(b[1].data[4 * i + 3]), (float)(9 * i + 3 * (i % 3) + 2)) << where;
+				for (uint32_t r = 0; r < 3; r++) {
+					ASSERT_EQ(u2f(b[0].data[9 * i + 3 * r + 2]), -(float)(r + 1) - 10.0f * (float)i) << where << " stored column";
+					ASSERT_EQ(u2f(b[0].data[9 * i + 3 * r]), (float)(9 * i + 3 * r)) << where << " column 0 untouched";
+				}
+			}
+		});
+	}
+}
+
+} // namespace
