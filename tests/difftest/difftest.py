@@ -361,7 +361,7 @@ def main():
     ap.add_argument("--max-mismatch-reductions", type=int, default=6,
                     help="run --reduce: mismatching seeds reduced separately before they count as one signature")
     ap.add_argument("--avoid", default="", help="comma-separated: dynarr, int64, subgroup, bitfield32, not64, "
-                    "fallthrough (leave them out of generated programs, to look past known defects)")
+                    "fallthrough, dowhile, return (leave them out of generated programs, to look past known defects)")
     args = ap.parse_intermixed_args()
     AVOID.extend(a for a in args.avoid.split(",") if a)
     for a in AVOID:

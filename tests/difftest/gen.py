@@ -18,8 +18,9 @@ correct Vulkan implementations must produce identical buffers:
   * every loop has a bound fixed at its header (per-lane trip counts up to 7).
 Features (a set): "subgroup", "int64" (need device features), "dynarr" (main's local array is
 indexed at run time; without it every index is a constant), and "no_bitfield32", "no_not64",
-"no_fallthrough" which leave out bitfield operations with count 32 / offset 31, 64-bit ~, and switch
-fall-through, to look past known defects (difftest.py --avoid).
+"no_fallthrough", "no_dowhile", "no_return" which leave out bitfield operations with count 32 /
+offset 31, 64-bit ~, switch fall-through, do/while loops and early returns, to look past known
+defects (difftest.py --avoid).
 
 The program is a tree of Expr and Stmt nodes so the reducer (reduce.py) can drop statements and
 replace expressions by their operands or constants and re-render.
@@ -43,7 +44,7 @@ ATOM_WORDS = len(ATOM_OPS)
 SUBGROUP_FN = {"add": "subgroupAdd", "min": "subgroupMin", "max": "subgroupMax", "or": "subgroupOr",
                "and": "subgroupAnd", "xor": "subgroupXor"}
 AVOIDABLE_FEATURES = ["dynarr", "int64", "subgroup"]
-AVOIDABLE_FORMS = ["bitfield32", "not64", "fallthrough"]   # "no_" + name in the feature set
+AVOIDABLE_FORMS = ["bitfield32", "not64", "fallthrough", "dowhile", "return"]   # "no_" + name in the feature set
 FLOAT_LIMIT = 1 << 22  # every float value is an integer below 2^23 in magnitude: exact
 
 
@@ -369,7 +370,7 @@ class Gen:
             c = self.fresh("c")
             inner = self.loop_ctx(ctx)
             body = self.block(inner, n(), d)
-            if r.random() < 0.5:
+            if r.random() < 0.5 and "no_dowhile" not in self.p.features:
                 # alt: a while loop whose first test is skipped (a continue still reaches the test).
                 return Stmt(["{", "  uint %s = 0u;" % c, "  do {", "@b0", "  } while (++%s < ({e0} & 3u));" % c, "}"],
                             [self.uexpr(ctx, 1)], [body], loop=True, kind="do",
@@ -382,7 +383,7 @@ class Gen:
             return Stmt(["if ({e0}) %s;" % r.choice(["break", "continue"])], [self.bexpr(ctx, 1)], kind="jump")
         if k == 14:
             return self.switch(ctx, d)
-        if k == 15 and ctx.get("ret") is not None:
+        if k == 15 and ctx.get("ret") is not None and "no_return" not in self.p.features:
             if ctx["ret"] == "main":
                 return Stmt(["if ({e0}) { emit(v0, v1, v2, v3, arr); return; }"], [self.bexpr(ctx, 1)], kind="return")
             return Stmt(["if ({e0}) return {e1};"], [self.bexpr(ctx, 1), self.uexpr(ctx, 1)], kind="return")

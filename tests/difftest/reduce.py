@@ -15,28 +15,23 @@ loop bounds, barriers and out-parameter setup live in non-removable parts).
 import gen
 
 
-class Budget(Exception):
-    pass
-
-
 def reduce(prog, interesting, max_tests=300):
     tests = [0]
 
     def check():
+        # Out of budget: reject, so the pass undoes the change it just made (the program stays the
+        # last one that was shown to fail) and the remaining candidates are skipped without a run.
         if tests[0] >= max_tests:
-            raise Budget()
+            return False
         tests[0] += 1
         return interesting(prog)
 
-    try:
-        changed = True
-        while changed:
-            changed = drop_functions(prog, check)
-            changed |= drop_statements(prog, check)
-            changed |= flatten(prog, check)
-            changed |= simplify_exprs(prog, check)
-    except Budget:
-        pass
+    changed = True
+    while changed and tests[0] < max_tests:
+        changed = drop_functions(prog, check)
+        changed |= drop_statements(prog, check)
+        changed |= flatten(prog, check)
+        changed |= simplify_exprs(prog, check)
     return prog
 
 

@@ -67,6 +67,15 @@ def check_reducer(fail):
         fail("reducer: lost the property it was asked to keep")
     if len(after.splitlines()) >= before:
         fail("reducer: did not shrink (%d lines)" % before)
+    # Running out of budget must leave the last program shown to fail, not an unchecked candidate
+    # (a reduction of a watchdog fault once ended as a different failure that way).
+    for seed in (3, 5):
+        for budget in range(1, 13):
+            p = gen.generate(seed)
+            want = "switch (" if "switch (" in p.render() else "barrier"
+            reduce.reduce(p, lambda q: want in q.render(), max_tests=budget)
+            if want not in p.render():
+                fail("reducer: seed %d out of budget after %d runs lost the property" % (seed, budget))
 
 
 FAKE = """#!%s
