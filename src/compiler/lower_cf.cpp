@@ -459,7 +459,14 @@ void Isel::emit_switch(uint32_t from_mid, const Instr &term, uint32_t merge)
 	std::vector<std::pair<uint32_t, Operand>> cases;
 	for (size_t k = 0; k < targets.size(); k++)
 		cases.push_back({targets[k].first, Operand{}});   // lanes computed when the case runs
-	cases.push_back({def_target, dm});
+	// The default may share its block with a case (`case 6: default:`, or both edges through one
+	// split block): that case then also takes the default's lanes, so the block runs once.
+	size_t default_case = targets.size();
+	for (size_t k = 0; k < targets.size(); k++)
+		if (targets[k].first == def_target)
+			default_case = k;
+	if (default_case == targets.size())
+		cases.push_back({def_target, dm});
 	std::vector<std::set<size_t>> falls_into(cases.size());
 	std::vector<int> pending(cases.size(), 0);
 	for (size_t k = 0; k < cases.size(); k++) {
@@ -504,6 +511,11 @@ void Isel::emit_switch(uint32_t from_mid, const Instr &term, uint32_t merge)
 			// separate paths).
 			emit(MICA_OP_S_ANDN2_B32, exec(), {saved, handled});
 			lanes = case_mask(targets[k].second);
+			if (k == default_case) {
+				Operand with_default = tmp(Bank::mask);
+				emit(MICA_OP_S_OR_B32, with_default, {lanes, dm});
+				lanes = with_default;
+			}
 		}
 		emit(MICA_OP_S_OR_B32, handled, {handled, lanes});
 		emit_case(cases[k].first, lanes);
