@@ -104,6 +104,49 @@ std::vector<uint32_t> without_dont_inline(std::span<const uint32_t> in)
 	return w;
 }
 
+// Every OpSNegate becomes OpISub(null, x) (the same value: SPIR-V's negation is two's
+// complement). SPIRV-Tools' folding rewrites -(a / b) as a / -b or (-a) / b, which is only right
+// for signed division; on OpUDiv it computed -(gid / 3u) as gid / 0xfffffffd (found by the
+// differential tester, tests/difftest/regressions/mismatch_negated_unsigned_division). A
+// subtraction from zero is left alone by that rule.
+std::vector<uint32_t> negation_as_subtraction(std::span<const uint32_t> in)
+{
+	std::vector<uint32_t> out;
+	if (in.size() < 5)
+		return std::vector<uint32_t>(in.begin(), in.end());
+	uint32_t bound = in[3];
+	std::unordered_map<uint32_t, uint32_t> null_of;   // type id -> OpConstantNull id
+	std::vector<uint32_t> body;
+	size_t first_function = in.size();
+	for (size_t i = 5; i < in.size();) {
+		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		if (n == 0 || i + n > in.size())
+			return std::vector<uint32_t>(in.begin(), in.end());
+		if (op == (uint32_t)spv::Op::OpFunction && first_function == in.size())
+			first_function = i;
+		if (op == (uint32_t)spv::Op::OpSNegate && n == 4 && i > first_function) {
+			auto [it, fresh] = null_of.try_emplace(in[i + 1], bound);
+			if (fresh)
+				bound++;
+			const uint32_t sub[] = {(5u << 16) | (uint32_t)spv::Op::OpISub, in[i + 1], in[i + 2], it->second, in[i + 3]};
+			body.insert(body.end(), std::begin(sub), std::end(sub));
+		} else if (i >= first_function) {
+			body.insert(body.end(), in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)(i + n));
+		}
+		i += n;
+	}
+	if (null_of.empty())
+		return std::vector<uint32_t>(in.begin(), in.end());
+	out.assign(in.begin(), in.begin() + (ptrdiff_t)first_function);
+	out[3] = bound;
+	for (auto [type, id] : null_of) {
+		const uint32_t decl[] = {(3u << 16) | (uint32_t)spv::Op::OpConstantNull, type, id};
+		out.insert(out.end(), std::begin(decl), std::end(decl));
+	}
+	out.insert(out.end(), body.begin(), body.end());
+	return out;
+}
+
 // SPIRV-Tools' inliner creates function-scope variables holding PhysicalStorageBuffer pointers
 // (for pointer-valued calls and parameters) without the AliasedPointer/RestrictPointer
 // decoration the validator requires of them; they get AliasedPointer (the conservative one).
@@ -247,7 +290,7 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	spvtools::OptimizerOptions oopts;
 	oopts.set_run_validator(false);   // validated above
 	std::vector<uint32_t> out;
-	const std::vector<uint32_t> inlinable = without_dont_inline(lower_extinst_out_params(words));
+	const std::vector<uint32_t> inlinable = negation_as_subtraction(without_dont_inline(lower_extinst_out_params(words)));
 	if (!opt.Run(inlinable.data(), inlinable.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;
