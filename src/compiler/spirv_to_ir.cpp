@@ -64,6 +64,12 @@ void Translator::check_capability(uint32_t cap)
 	case C::DotProductInputAll:
 	case C::DotProductInput4x8BitPacked:
 	case C::DotProductInput4x8Bit:   // i8vec4 operands (Int8)
+	case C::UniformBufferArrayDynamicIndexing:      // arrays of buffer descriptors (spirv_descriptors.cpp)
+	case C::StorageBufferArrayDynamicIndexing:
+	case C::ShaderNonUniform:
+	case C::UniformBufferArrayNonUniformIndexing:
+	case C::StorageBufferArrayNonUniformIndexing:
+	case C::RuntimeDescriptorArray:
 	case C::DemoteToHelperInvocation:   // the instruction itself is fragment-only: the validator refuses it
 		return;
 	case C::Kernel:
@@ -103,6 +109,9 @@ const ShaderFeatures &shader_features()
 		x.vulkan_memory_model = true;
 		x.vulkan_memory_model_device_scope = true;
 		x.robust_buffer_access = true;
+		x.buffer_array_dynamic_indexing = true;
+		x.buffer_array_non_uniform_indexing = true;
+		x.runtime_descriptor_array = true;
 		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20;
 		return x;
 	}();
@@ -526,11 +535,7 @@ void Translator::run(const std::string &entry_name)
 			switch ((SC)v.sc) {
 			case SC::StorageBuffer:
 			case SC::Uniform:
-				if (type(v.type).k != Type::K::Struct)
-					fail("arrays of buffer descriptors are not supported");
-				if (v.set >= abi::kMaxSets || v.binding >= abi::kBindingsPerSet)
-					fail("descriptor set " + std::to_string(v.set) + " binding " + std::to_string(v.binding) +
-					     " is outside the binding model (sets < 4, bindings < 32)");
+				check_descriptor_variable(v);   // set and binding are checked where the buffer is used
 				break;
 			case SC::PushConstant:
 				break;
