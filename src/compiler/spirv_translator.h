@@ -102,10 +102,10 @@ private:
 	std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::vector<uint32_t>>> decos_;   // id -> deco -> args
 	std::unordered_map<uint64_t, std::unordered_map<uint32_t, uint32_t>> member_decos_;        // (id<<32|member) -> deco -> arg0
 	std::unordered_map<uint32_t, uint32_t> labels_;   // label id -> block
-	// Descriptor loads hoisted into the prologue, by (set, binding, constant element or ~0).
-	std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint32_t> desc_base_, desc_size_;
-	std::map<std::pair<uint32_t, uint32_t>, uint32_t> desc_header_, desc_count_;   // (set, binding) -> temp
-	std::unordered_map<uint32_t, uint32_t> desc_set_;                              // set -> temp
+	// Descriptor values (spirv_descriptors.cpp) by (block or ~0 for the prologue, kind, set, binding,
+	// element), and the SGPRs the prologue's ones take.
+	std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t, uint32_t>, uint32_t> desc_cache_;
+	uint32_t desc_prologue_sgprs_ = 0;
 	std::optional<uint32_t> push_base_;
 	uint32_t glsl_ext_ = 0;
 	uint32_t cur_ = 0;
@@ -230,8 +230,10 @@ private:
 	// Descriptor addressing (spirv_descriptors.cpp): the buffer a pointer into a descriptor-backed
 	// variable goes through, its base address and size in bytes.
 	DescRef desc_ref(const Ptr &p);
-	Operand desc_set(uint32_t set);
-	Operand desc_binding_word(uint32_t set, uint32_t binding, uint32_t word, bool count);
+	std::pair<Operand, bool> desc_value(uint32_t kind, uint32_t set, uint32_t binding, uint32_t element, bool movable,
+	                                    IO::Op op, RegClass rc, std::vector<Operand> ops, int64_t imm, uint32_t aux);
+	std::pair<Operand, bool> desc_set(uint32_t set);
+	std::pair<Operand, bool> desc_binding_word(uint32_t set, uint32_t binding, bool count);
 	Operand desc_base(const Ptr &p);
 	Operand desc_size(const Ptr &p);
 	bool desc_select_element(Ptr &p, const Operand &idx);

@@ -4,6 +4,9 @@
 
 namespace mica::vk {
 
+DescriptorMemory::DescriptorMemory(Device& device, uint64_t expected_bytes)
+    : device_(device), next_chunk_bytes_(std::clamp(expected_bytes, kMinChunkBytes, kChunkBytes)) {}
+
 bool DescriptorMemory::take(uint32_t chunk, uint64_t bytes, Range& out) {
   auto& free = chunks_[chunk].free;
   for (auto it = free.begin(); it != free.end(); ++it) {
@@ -23,7 +26,9 @@ VkResult DescriptorMemory::allocate(uint64_t bytes, Range& out) {
   for (uint32_t c = 0; c < chunks_.size(); ++c)
     if (take(c, bytes, out)) return VK_SUCCESS;
   Chunk chunk;
-  VkResult r = GpuMemory::create(device_, std::max(bytes, kChunkBytes), GpuMemory::Usage::driver_shared, chunk.memory);
+  const uint64_t size = std::max(bytes, next_chunk_bytes_);
+  next_chunk_bytes_ = std::min(next_chunk_bytes_ * 2, kChunkBytes);
+  VkResult r = GpuMemory::create(device_, size, GpuMemory::Usage::driver_shared, chunk.memory);
   if (r != VK_SUCCESS) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
   chunk.free[0] = chunk.memory->size();
   chunks_.push_back(std::move(chunk));

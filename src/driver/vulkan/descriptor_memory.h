@@ -23,7 +23,10 @@ public:
     uint8_t* cpu = nullptr;
   };
 
-  explicit DescriptorMemory(Device& device) : device_(device) {}
+  // 'expected_bytes': what the pool's sizes suggest its sets need; the first chunk is that large
+  // (at least a page, at most kChunkBytes), later ones double up to kChunkBytes, so a small pool
+  // takes a page of device memory and a busy one few chunks.
+  DescriptorMemory(Device& device, uint64_t expected_bytes);
   // 'bytes' is rounded up to kAlignment. VK_ERROR_OUT_OF_DEVICE_MEMORY when no chunk can be made.
   VkResult allocate(uint64_t bytes, Range& out);
   void free(const Range& range);
@@ -31,6 +34,7 @@ public:
 
   static constexpr uint64_t kAlignment = 16;
   static constexpr uint64_t kChunkBytes = 64 * 1024;
+  static constexpr uint64_t kMinChunkBytes = 4096;
 
 private:
   struct Chunk {
@@ -40,6 +44,7 @@ private:
   bool take(uint32_t chunk, uint64_t bytes, Range& out);
 
   Device& device_;
+  uint64_t next_chunk_bytes_;
   std::vector<Chunk> chunks_;
 };
 

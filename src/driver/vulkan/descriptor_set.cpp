@@ -55,8 +55,21 @@ std::vector<uint8_t> DescriptorSet::with_dynamic_offsets(const std::vector<uint3
   return out;
 }
 
+namespace {
+// Set memory a pool's sizes suggest: every set's entries and empty header, and per descriptor an
+// element and (at worst) its own header and entry; inline uniform blocks' bytes. Only the size of
+// the pool's first chunk of GPU memory depends on it.
+uint64_t expected_set_memory(const VkDescriptorPoolCreateInfo& info) {
+  uint64_t bytes = uint64_t(info.maxSets) * (kArrayHeaderBytes + 2 * kDescriptorBytes);
+  for (uint32_t i = 0; i < info.poolSizeCount; ++i)
+    bytes += uint64_t(info.pPoolSizes[i].descriptorCount) *
+             (info.pPoolSizes[i].type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK ? 1 : 3 * kDescriptorBytes);
+  return bytes;
+}
+}  // namespace
+
 DescriptorPool::DescriptorPool(Device& device, const VkDescriptorPoolCreateInfo& info, const VkAllocationCallbacks* allocator)
-    : max_sets_(info.maxSets), memory_(device), allocator_(allocator) {
+    : max_sets_(info.maxSets), memory_(device, expected_set_memory(info)), allocator_(allocator) {
   for (uint32_t i = 0; i < info.poolSizeCount; ++i) capacity_[info.pPoolSizes[i].type] += info.pPoolSizes[i].descriptorCount;
   if (const auto* iub = find_in_chain<VkDescriptorPoolInlineUniformBlockCreateInfo>(
           info.pNext, VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_INLINE_UNIFORM_BLOCK_CREATE_INFO))
@@ -241,7 +254,8 @@ VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSets(VkDevice, uint32_t writeCount, c
       std::vector<uint8_t> bytes(cp.descriptorCount, 0);
       for_each_inline_range(*src, cp.srcBinding, cp.srcArrayElement, cp.descriptorCount,
                             [&](const BindingLayout& b, uint32_t at, uint32_t to, uint32_t n) {
-                              std::memcpy(bytes.data() + to, src->inline_data(b) + at, n);
+                              // A block past the limits has no bytes in set memory: it reads as zeros.
+                              if (b.addressable) std::memcpy(bytes.data() + to, src->inline_data(b) + at, n);
                             });
       write_inline(*dst, cp.dstBinding, cp.dstArrayElement, bytes.data(), cp.descriptorCount);
       continue;
