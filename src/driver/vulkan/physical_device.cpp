@@ -177,9 +177,11 @@ void fill_features13(VkPhysicalDeviceVulkan13Features& f) {
 // ordinary ones.
 template <typename T> void fill_update_after_bind_limits(T& o) {
   o.maxUpdateAfterBindDescriptorsInAllPools = kMaxDescriptorsPerSet;
-  o.shaderUniformBufferArrayNonUniformIndexingNative = VK_FALSE;
+  // A non-uniformly indexed buffer access runs once: each lane loads its own descriptor (no loop
+  // over the distinct indices).
+  o.shaderUniformBufferArrayNonUniformIndexingNative = b(shader_capabilities().buffer_array_non_uniform_indexing);
   o.shaderSampledImageArrayNonUniformIndexingNative = VK_FALSE;
-  o.shaderStorageBufferArrayNonUniformIndexingNative = VK_FALSE;
+  o.shaderStorageBufferArrayNonUniformIndexingNative = b(shader_capabilities().buffer_array_non_uniform_indexing);
   o.shaderStorageImageArrayNonUniformIndexingNative = VK_FALSE;
   o.shaderInputAttachmentArrayNonUniformIndexingNative = VK_FALSE;
   o.robustBufferAccessUpdateAfterBind = VK_FALSE;
