@@ -129,6 +129,9 @@ Context::Context(const std::string& device_substring, bool validation, bool robu
   f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
   f12.timelineSemaphore = have12.timelineSemaphore;
   f12.hostQueryReset = have12.hostQueryReset;
+  f12.shaderUniformBufferArrayNonUniformIndexing = have12.shaderUniformBufferArrayNonUniformIndexing;
+  f12.shaderStorageBufferArrayNonUniformIndexing = have12.shaderStorageBufferArrayNonUniformIndexing;
+  f12.runtimeDescriptorArray = have12.runtimeDescriptorArray;
   VkPhysicalDeviceVulkan13Features f13{};
   f13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
   f13.pNext = &f12;
@@ -143,6 +146,8 @@ Context::Context(const std::string& device_substring, bool validation, bool robu
   f10.features.pipelineStatisticsQuery = have.features.pipelineStatisticsQuery;
   f10.features.shaderInt64 = have.features.shaderInt64;
   f10.features.shaderFloat64 = have.features.shaderFloat64;
+  f10.features.shaderUniformBufferArrayDynamicIndexing = have.features.shaderUniformBufferArrayDynamicIndexing;
+  f10.features.shaderStorageBufferArrayDynamicIndexing = have.features.shaderStorageBufferArrayDynamicIndexing;
   f10.features.robustBufferAccess = robust_buffer_access ? VK_TRUE : VK_FALSE;
   VkDeviceCreateInfo dci{};
   dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;

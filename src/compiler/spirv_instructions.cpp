@@ -211,13 +211,12 @@ void Translator::translate(const Inst &in)
 		Ptr p = pointer(w[3]);
 		if (p.phys)
 			fail("OpArrayLength through a physical storage buffer pointer");
-		const Var &v = vars_[p.var];
-		const Type &st = type(v.type);
+		const Type &st = type(p.type);   // the block (an element, for an array of descriptors)
 		if (w[4] >= st.members.size())
 			fail("OpArrayLength member out of range");
 		const Type &at = type(st.members[w[4]]);
 		uint32_t stride = at.array_stride ? at.array_stride : 4;
-		Operand size = desc_size(v.set, v.binding);
+		Operand size = desc_size(p);
 		Operand bytes = emit(IOp::isub, r32(), {size, Operand::c32(st.member_offsets[w[4]])});
 		// Sizes smaller than the fixed part give 0, not a huge unsigned number.
 		bytes = emit(IOp::smax, r32(), {bytes, Operand::c32(0)});

@@ -1,47 +1,8 @@
-// Binding model (docs/compiler.md): descriptor table and push-constant addresses, built-ins on the
-// launch ABI, symbolic pointers, and loads/stores/atomics on base + offset.
+// Binding model (docs/compiler.md): push-constant addresses, built-ins on the launch ABI, symbolic
+// pointers, and loads/stores/atomics on base + offset (descriptors: spirv_descriptors.cpp).
 #include "spirv_translator.h"
 
 namespace mica::compiler::spirv_detail {
-
-// The descriptor's index in the table; checked where a buffer is used, since a declared but
-// unused variable may name any set and binding (dEQP unused_variables).
-uint32_t Translator::desc_index(uint32_t set, uint32_t binding)
-{
-	if (set >= abi::kMaxSets || binding >= abi::kBindingsPerSet)
-		fail("descriptor set " + std::to_string(set) + " binding " + std::to_string(binding) +
-		     " is outside the binding model (sets < 4, bindings < 32)");
-	return set * abi::kBindingsPerSet + binding;
-}
-
-Operand Translator::desc_base(uint32_t set, uint32_t binding)
-{
-	uint32_t idx = desc_index(set, binding);
-	auto it = desc_base_.find(idx);
-	if (it != desc_base_.end())
-		return Operand::temp(it->second, 2);
-	Operand table = emit_prologue(IO::Op::user_data, RegClass{Bank::undecided, 2, false}, {}, abi::kDescTableSgpr);
-	Operand b = emit_prologue(IO::Op::load_const, r64(), {table, Operand::c32(0)}, idx * abi::kDescStride, 8);
-	desc_base_[idx] = b.id;
-	return b;
-}
-
-Operand Translator::desc_size(uint32_t set, uint32_t binding)
-{
-	uint32_t idx = desc_index(set, binding);
-	auto it = desc_size_.find(idx);
-	if (it != desc_size_.end())
-		return Operand::temp(it->second, 1);
-	Operand table = emit_prologue(IO::Op::user_data, RegClass{Bank::undecided, 2, false}, {}, abi::kDescTableSgpr);
-	Operand b = emit_prologue(IO::Op::load_const, r32(), {table, Operand::c32(0)}, idx * abi::kDescStride + 8, 4);
-	desc_size_[idx] = b.id;
-	return b;
-}
-
-Operand Translator::desc_table()
-{
-	return emit_prologue(IO::Op::user_data, RegClass{Bank::undecided, 2, false}, {}, abi::kDescTableSgpr);
-}
 
 Operand Translator::push_base()
 {
@@ -160,8 +121,7 @@ bool Translator::robust_checked(const Ptr &p)
 // its size ('end' includes the constant offset).
 Operand Translator::in_bounds(const Ptr &p, uint32_t end)
 {
-	const Var &v = vars_[p.var];
-	Operand size = desc_size(v.set, v.binding);
+	Operand size = desc_size(p);
 	Operand ok = emit(IO::Op::ule, rbool(), {Operand::c32(end), size});
 	if (p.dyn.kind != Operand::Kind::none)
 		ok = emit(IO::Op::band, rbool(), {ok, emit(IO::Op::ule, rbool(), {p.dyn, emit(IO::Op::isub, r32(), {size, Operand::c32(end)})})});
@@ -240,10 +200,12 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		first = 5;
 	}
 	for (size_t i = first; i < w.size(); i++) {
-		const Type &t = type(p.type);
 		if (val(w[i]).size() != 1)
 			fail("access chain index must be a scalar");
 		const std::vector<Operand> idx = {signed_index(w[i])};
+		if (desc_select_element(p, idx[0]))
+			continue;   // the element of an array of buffer descriptors
+		const Type &t = type(p.type);
 		if (t.k == Type::K::Struct) {
 			if (!idx[0].is_const())
 				fail("struct member index must be a constant");
@@ -321,7 +283,7 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 	if (robust_checked(ptr)) {
 		// Out of bounds: read the (always mapped) descriptor table instead and return 0.
 		Operand ok = in_bounds(ptr, access_end(ls));
-		Operand base = emit(IO::Op::select, r64(), {ok, desc_base(v.set, v.binding), desc_table()});
+		Operand base = emit(IO::Op::select, r64(), {ok, desc_base(ptr), desc_table()});
 		for (const Leaf &l : ls) {
 			RegClass rc = l.bytes == 8 ? r64() : r32();
 			Operand off = emit(IO::Op::select, r32(), {ok, iadd(dyn, Operand::c32(l.offset)), Operand::c32(0)});
@@ -337,10 +299,10 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 		Operand x;
 		switch ((SC)v.sc) {
 		case SC::StorageBuffer:
-			x = emit(IO::Op::load_global, rc, {desc_base(v.set, v.binding), dyn}, l.offset, l.bytes);
+			x = emit(IO::Op::load_global, rc, {desc_base(ptr), dyn}, l.offset, l.bytes);
 			break;
 		case SC::Uniform:
-			x = emit(IO::Op::load_const, rc, {desc_base(v.set, v.binding), dyn}, l.offset, l.bytes);
+			x = emit(IO::Op::load_const, rc, {desc_base(ptr), dyn}, l.offset, l.bytes);
 			break;
 		case SC::PushConstant:
 			x = emit(IO::Op::load_const, rc, {push_base(), dyn}, l.offset, l.bytes);
@@ -378,12 +340,11 @@ void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Opera
 			emit_void(IO::Op::store_global, {base, Operand::c32(0), x}, ls[i].offset, ls[i].bytes);
 			break;
 		case SC::StorageBuffer: {
-			const Var &v = vars_[ptr.var];
 			if (ok.kind != Operand::Kind::none)
-				emit_void(IO::Op::store_global, {desc_base(v.set, v.binding), dyn, x, ok}, ls[i].offset,
+				emit_void(IO::Op::store_global, {desc_base(ptr), dyn, x, ok}, ls[i].offset,
 				          ls[i].bytes | ir::kAuxPredicated);
 			else
-				emit_void(IO::Op::store_global, {desc_base(v.set, v.binding), dyn, x}, ls[i].offset, ls[i].bytes);
+				emit_void(IO::Op::store_global, {desc_base(ptr), dyn, x}, ls[i].offset, ls[i].bytes);
 			break;
 		}
 		case SC::Workgroup:
@@ -420,9 +381,8 @@ Operand Translator::atomic(const Inst &in, uint32_t kind, Operand data, std::opt
 		op = IO::Op::atomic_global;
 		ops = {phys_address(ptr, false), Operand::c32(0), data};
 	} else if ((SC)sc == SC::StorageBuffer) {
-		const Var &v = vars_[ptr.var];
 		op = IO::Op::atomic_global;
-		ops = {desc_base(v.set, v.binding), dyn, data};
+		ops = {desc_base(ptr), dyn, data};
 	} else if ((SC)sc == SC::Workgroup) {
 		op = IO::Op::atomic_shared;
 		ops = {dyn, data};

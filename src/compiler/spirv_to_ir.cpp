@@ -101,6 +101,12 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(DotProductInput4x8Bit, "dot products of i8vec4"),
 		CAP(DotProductInput4x8BitPacked, "dot products of packed 4x8-bit values"),
 		CAP(DemoteToHelperInvocation, "declared only (the instruction is fragment-only)"),
+		CAP(UniformBufferArrayDynamicIndexing, "arrays of uniform buffers, dynamically uniform index"),
+		CAP(StorageBufferArrayDynamicIndexing, "arrays of storage buffers, dynamically uniform index"),
+		CAP(ShaderNonUniform, "NonUniform decoration"),
+		CAP(UniformBufferArrayNonUniformIndexing, "arrays of uniform buffers, per-lane index"),
+		CAP(StorageBufferArrayNonUniformIndexing, "arrays of storage buffers, per-lane index"),
+		CAP(RuntimeDescriptorArray, "runtime-sized arrays of buffer descriptors"),
 	};
 #undef CAP
 	return table;
@@ -134,6 +140,9 @@ const ShaderFeatures &shader_features()
 		// scalar / standard layouts allow works (spirv_prepare.cpp tells the validator).
 		x.scalar_block_layout = true;
 		x.uniform_buffer_standard_layout = true;
+		x.buffer_array_dynamic_indexing = true;
+		x.buffer_array_non_uniform_indexing = true;
+		x.runtime_descriptor_array = true;
 		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20;
 		return x;
 	}();
@@ -611,8 +620,7 @@ void Translator::run(const std::string &entry_name)
 			switch ((SC)v.sc) {
 			case SC::StorageBuffer:
 			case SC::Uniform:
-				if (type(v.type).k != Type::K::Struct)
-					fail("arrays of buffer descriptors are not supported");
+				check_descriptor_variable(v);   // set and binding are checked where the buffer is used
 				break;
 			case SC::PushConstant:
 				break;

@@ -8,18 +8,20 @@
 #include <string>
 
 #include "ir.h"
+#include "mica_hw.h"
 
 namespace mica::compiler {
 
-// Binding model (docs/compiler.md): user-data SGPRs the program expects at launch.
+// Binding model (docs/compiler.md; mica.toml [launch_abi]): user-data SGPRs the program expects at
+// launch and the layout of descriptor-set memory.
 namespace abi {
-constexpr unsigned kDescTableSgpr = 0;        // s[0:1]: descriptor table address
-constexpr unsigned kPushConstSgpr = 2;        // s[2:3]: push-constant block address
-constexpr unsigned kNumWorkgroupsSgpr = 4;    // s4..s6: workgroup count x, y, z
-constexpr unsigned kBaseWorkgroupSgpr = 7;    // s7..s9: base workgroup (vkCmdDispatchBase)
-constexpr unsigned kDescStride = 16;          // per binding: u64 address, u32 size, u32 reserved
-constexpr unsigned kBindingsPerSet = 32;
-constexpr unsigned kMaxSets = 4;
+constexpr unsigned kDescSetsSgpr = MICA_ABI_S_DESCRIPTOR_SETS;       // s[0:1]: set table address
+constexpr unsigned kPushConstSgpr = MICA_ABI_S_PUSH_CONSTANTS;       // s[2:3]: push-constant block address
+constexpr unsigned kNumWorkgroupsSgpr = MICA_ABI_S_NUM_WORKGROUPS;   // s4..s6: workgroup count x, y, z
+constexpr unsigned kBaseWorkgroupSgpr = MICA_ABI_S_BASE_WORKGROUP;   // s7..s9: base workgroup (vkCmdDispatchBase)
+constexpr unsigned kMaxSets = MICA_ABI_DESCRIPTOR_SETS_MAX;          // set table entries (u64 each)
+constexpr unsigned kDescStride = MICA_ABI_DESCRIPTOR_BYTES;          // entry / element: u64 address, u32 size, u32 array
+constexpr unsigned kArrayHeaderBytes = MICA_ABI_DESCRIPTOR_ARRAY_HEADER_BYTES;   // u32 count, 3 x u32 0
 // s[10:11]: the scratch buffer (VGPR spills and function-scope variables kept in memory)
 constexpr unsigned kScratchBaseSgpr = 10;
 // Function-scope variables in scratch memory: at most this many bytes per invocation

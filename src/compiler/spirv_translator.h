@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <optional>
+#include <tuple>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
@@ -51,6 +53,7 @@ struct Type {
 struct Var {
 	uint32_t sc = 0, type = 0;     // storage class, pointee type
 	uint32_t set = 0, binding = 0;
+	bool desc_array = false;       // a buffer binding declared as an array of blocks (spirv_descriptors.cpp)
 	int builtin = -1;
 	uint32_t shared_offset = 0;
 	uint32_t local_offset = 0;     // Function: byte offset in the lane's scratch area
@@ -65,6 +68,17 @@ struct Ptr {
 	bool phys = false;
 	Operand addr;                  // physical: the 64-bit base address
 	Operand wrapped;               // robust access: boolean, the 32-bit dynamic offset overflowed
+	// An arrayed buffer binding: the access chain's first index selected this element.
+	bool desc_indexed = false;
+	Operand desc_elem;
+};
+
+// Where a descriptor sits (spirv_descriptors.cpp).
+struct DescRef {
+	Operand set;        // the set's address
+	Operand off;        // byte offset of the descriptor in the set (constant or per lane)
+	Operand in_range;   // robust access to an array element: the index is below the count
+	bool prologue;      // every operand is available in the prologue
 };
 
 struct Leaf {
@@ -90,7 +104,10 @@ private:
 	std::unordered_map<uint32_t, std::unordered_map<uint32_t, std::vector<uint32_t>>> decos_;   // id -> deco -> args
 	std::unordered_map<uint64_t, std::unordered_map<uint32_t, uint32_t>> member_decos_;        // (id<<32|member) -> deco -> arg0
 	std::unordered_map<uint32_t, uint32_t> labels_;   // label id -> block
-	std::unordered_map<uint32_t, uint32_t> desc_base_, desc_size_;   // descriptor index -> temp
+	// Descriptor values (spirv_descriptors.cpp) by (block or ~0 for the prologue, kind, set, binding,
+	// element), and the SGPRs the prologue's ones take.
+	std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t, uint32_t>, uint32_t> desc_cache_;
+	uint32_t desc_prologue_sgprs_ = 0;
 	std::optional<uint32_t> push_base_;
 	uint32_t glsl_ext_ = 0;
 	uint32_t cur_ = 0;
@@ -221,9 +238,17 @@ private:
 	uint32_t wg_[3] = {1, 1, 1};
 	bool wg_from_builtin_ = false;
 	std::vector<Operand> load_builtin(const Var &v, uint32_t type_id);
-	uint32_t desc_index(uint32_t set, uint32_t binding);
-	Operand desc_base(uint32_t set, uint32_t binding);
-	Operand desc_size(uint32_t set, uint32_t binding);
+	// Descriptor addressing (spirv_descriptors.cpp): the buffer a pointer into a descriptor-backed
+	// variable goes through, its base address and size in bytes.
+	DescRef desc_ref(const Ptr &p);
+	std::pair<Operand, bool> desc_value(uint32_t kind, uint32_t set, uint32_t binding, uint32_t element, bool movable,
+	                                    IO::Op op, RegClass rc, std::vector<Operand> ops, int64_t imm, uint32_t aux);
+	std::pair<Operand, bool> desc_set(uint32_t set);
+	std::pair<Operand, bool> desc_binding_word(uint32_t set, uint32_t binding, bool count);
+	Operand desc_base(const Ptr &p);
+	Operand desc_size(const Ptr &p);
+	bool desc_select_element(Ptr &p, const Operand &idx);
+	void check_descriptor_variable(Var &v);
 	Operand push_base();
 	Operand workgroup_id(unsigned d);
 	Operand local_invocation_index();

@@ -63,8 +63,24 @@ RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t
 		const uint32_t rw = (uint32_t)(MICA_PTE_READ | MICA_PTE_WRITE);
 		std::vector<uint64_t> vas;
 		std::vector<uint32_t> push_words = push;
-		constexpr size_t kTableBytes = abi::kMaxSets * abi::kBindingsPerSet * abi::kDescStride;
-		std::vector<uint32_t> table(kTableBytes / 4, 0);
+		// The launch ABI's descriptor sets (mica.toml [launch_abi]): a set table of set addresses;
+		// each set dense by binding, every entry naming a one-element array header (empty
+		// bindings: a count-0 header followed by a zero descriptor).
+		constexpr uint32_t kD = abi::kDescStride / 4;
+		std::vector<std::vector<uint32_t>> sets;
+		for (const Buffer &b : buffers)
+			if (b.address_push_offset < 0) {
+				if (b.set >= sets.size())
+					sets.resize(b.set + 1);
+				sets[b.set].resize(std::max<size_t>(sets[b.set].size(), (b.binding + 1) * kD), 0);
+			}
+		std::vector<size_t> null_header(sets.size());
+		for (size_t s = 0; s < sets.size(); s++) {
+			null_header[s] = sets[s].size();
+			sets[s].resize(sets[s].size() + (abi::kArrayHeaderBytes + abi::kDescStride) / 4, 0);
+			for (size_t e = 0; e < null_header[s]; e += kD)
+				sets[s][e + 3] = (uint32_t)null_header[s] * 4;
+		}
 		for (Buffer &b : buffers) {
 			uint64_t bytes = std::max<size_t>(4, b.data.size() * 4);
 			uint64_t va = m.alloc(ctx, bytes, rw);
@@ -77,13 +93,24 @@ RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t
 				push_words[b.address_push_offset / 4 + 1] = (uint32_t)(va >> 32);
 				continue;
 			}
-			size_t e = (b.set * abi::kBindingsPerSet + b.binding) * abi::kDescStride / 4;
-			table[e] = (uint32_t)va;
-			table[e + 1] = (uint32_t)(va >> 32);
-			table[e + 2] = (uint32_t)(b.data.size() * 4);
+			std::vector<uint32_t> &set = sets[b.set];
+			const uint32_t desc[4] = {(uint32_t)va, (uint32_t)(va >> 32), (uint32_t)(b.data.size() * 4), 0};
+			const size_t header = set.size();
+			set.push_back(1);   // header: count 1
+			set.resize(header + abi::kArrayHeaderBytes / 4, 0);
+			set.insert(set.end(), desc, desc + 4);
+			std::copy(desc, desc + 3, set.begin() + b.binding * kD);
+			set[b.binding * kD + 3] = (uint32_t)header * 4;
 		}
-		uint64_t table_va = m.alloc(ctx, kTableBytes, rw);
-		m.write(ctx, table_va, table.data(), kTableBytes);
+		std::vector<uint32_t> table(std::max<size_t>(sets.size(), 1) * 2, 0);
+		for (size_t s = 0; s < sets.size(); s++) {
+			const uint64_t set_va = m.alloc(ctx, sets[s].size() * 4, rw);
+			m.write(ctx, set_va, sets[s].data(), sets[s].size() * 4);
+			table[2 * s] = (uint32_t)set_va;
+			table[2 * s + 1] = (uint32_t)(set_va >> 32);
+		}
+		uint64_t table_va = m.alloc(ctx, table.size() * 4, rw);
+		m.write(ctx, table_va, table.data(), table.size() * 4);
 		uint64_t push_va = m.alloc(ctx, 256, rw);
 		if (!push_words.empty())
 			m.write(ctx, push_va, push_words.data(), std::min<size_t>(push_words.size() * 4, 256));

@@ -1,5 +1,5 @@
 // Runs compiled kernels on the device model (bare-metal Machine) with the binding model of
-// docs/compiler.md: s[0:1] descriptor table, s[2:3] push constants, s4..s6 workgroup count,
+// docs/compiler.md: s[0:1] descriptor set table, s[2:3] push constants, s4..s6 workgroup count,
 // s7..s9 base workgroup, s[10:11] scratch buffer for VGPR spills.
 #pragma once
 

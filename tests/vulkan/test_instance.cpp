@@ -83,7 +83,7 @@ TEST(VkPhysicalDevice, PropertiesAreHonest) {
   EXPECT_EQ(l.maxComputeWorkGroupInvocations, 1024u);  // mica.toml max_workgroup_invocations
   EXPECT_EQ(l.maxComputeWorkGroupSize[2], 64u);
   EXPECT_EQ(l.maxComputeSharedMemorySize, 65536u);
-  EXPECT_EQ(l.maxBoundDescriptorSets, 4u);
+  EXPECT_EQ(l.maxBoundDescriptorSets, 32u);  // mica.toml [launch_abi] descriptor_sets_max
   EXPECT_GE(l.maxPushConstantsSize, 128u);
   EXPECT_EQ(p11.subgroupSize, 32u);  // wave size
   EXPECT_EQ(p11.subgroupSupportedStages, VkShaderStageFlags(VK_SHADER_STAGE_COMPUTE_BIT));

@@ -149,9 +149,29 @@ TEST(VkDescriptors, LayoutSupportFollowsTheBindingModel) {
   support.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_SUPPORT;
   vkGetDescriptorSetLayoutSupport(ctx->device(), &lci, &support);
   EXPECT_TRUE(support.supported);
-  b.binding = 32;  // beyond the 32 bindings per set of the binding model
+  // Set memory is dense by binding number: numbers up to 2^20 - 1 (docs/vulkan.md).
+  b.binding = (1u << 20) - 1;
+  vkGetDescriptorSetLayoutSupport(ctx->device(), &lci, &support);
+  EXPECT_TRUE(support.supported);
+  b.binding = 1u << 20;
   vkGetDescriptorSetLayoutSupport(ctx->device(), &lci, &support);
   EXPECT_FALSE(support.supported);
+  // Arrays up to maxPerSetDescriptors.
+  VkPhysicalDeviceMaintenance3Properties m3{};
+  m3.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES;
+  VkPhysicalDeviceProperties2 props{};
+  props.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
+  props.pNext = &m3;
+  vkGetPhysicalDeviceProperties2(ctx->physical(), &props);
+  EXPECT_GE(m3.maxPerSetDescriptors, 1024u);  // VK_KHR_maintenance3's minimum
+  b.binding = 0;
+  b.descriptorCount = m3.maxPerSetDescriptors;
+  vkGetDescriptorSetLayoutSupport(ctx->device(), &lci, &support);
+  EXPECT_TRUE(support.supported);
+  b.descriptorCount = m3.maxPerSetDescriptors + 1;
+  vkGetDescriptorSetLayoutSupport(ctx->device(), &lci, &support);
+  EXPECT_FALSE(support.supported);
+  b.descriptorCount = 1;
   b.binding = 0;
   b.descriptorType = VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE;  // no images
   vkGetDescriptorSetLayoutSupport(ctx->device(), &lci, &support);

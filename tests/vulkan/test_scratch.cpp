@@ -45,7 +45,10 @@ std::string spilling_program(uint32_t revision, uint32_t profile, uint32_t scrat
          "\n.kernel main\n.workgroup 32\n.vgprs 16\n.sgprs 32\n.scratch " +
          std::to_string(scratch_bytes) + R"(
     s_nop 7                               ; no memory access right after launch (SEC_WAVE_START_TLB)
-    s_load_b128 s[20:23], off, s[0:1]     ; descriptor (set 0, binding 0): the output buffer
+    s_load_b64 s[26:27], off, s[0:1]      ; set 0's address from the set table
+    s_waitcnt ls(0)
+    s_nop 4
+    s_load_b128 s[20:23], off, s[26:27]   ; its binding 0 entry: the output buffer
     s_load_b32 s24, off, s[2:3]           ; push constant: probe offset in the scratch buffer
     s_waitcnt ls(0)
     s_nop 4

@@ -1,5 +1,6 @@
 #include "vk_test.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 
@@ -20,9 +21,15 @@ Sets::Sets(VkDevice dev, const TestPipeline& p) : device(dev) {
                                   {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC, 16},
                                   {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, 16},
                                   {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 16}};
+  uint32_t needed[4] = {};
+  for (const auto& set : p.bindings)
+    for (const auto& b : set)
+      for (uint32_t t = 0; t < 4; ++t)
+        if (sizes[t].type == b.type) needed[t] += b.count;
+  for (uint32_t t = 0; t < 4; ++t) sizes[t].descriptorCount = std::max(sizes[t].descriptorCount, needed[t]);
   VkDescriptorPoolCreateInfo pci{};
   pci.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
-  pci.maxSets = 8;
+  pci.maxSets = std::max<uint32_t>(8, uint32_t(p.set_layouts.size()));
   pci.poolSizeCount = 4;
   pci.pPoolSizes = sizes;
   vkrun::check(vkCreateDescriptorPool(dev, &pci, nullptr, &pool), "vkCreateDescriptorPool");
@@ -38,12 +45,13 @@ Sets::Sets(VkDevice dev, const TestPipeline& p) : device(dev) {
 Sets::~Sets() { vkDestroyDescriptorPool(device, pool, nullptr); }
 
 void Sets::write(uint32_t set, uint32_t binding, VkDescriptorType type, const vkrun::Buffer& b, VkDeviceSize offset,
-                 VkDeviceSize range) {
+                 VkDeviceSize range, uint32_t element) {
   VkDescriptorBufferInfo info{b.buffer, offset, range};
   VkWriteDescriptorSet w{};
   w.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
   w.dstSet = sets[set];
   w.dstBinding = binding;
+  w.dstArrayElement = element;
   w.descriptorCount = 1;
   w.descriptorType = type;
   w.pBufferInfo = &info;
@@ -70,6 +78,7 @@ std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& 
                                             const std::vector<uint32_t>* spirv) {
   auto p = std::make_unique<TestPipeline>();
   p->device = device;
+  p->bindings = sets;
   auto words = spirv ? *spirv : vkrun::read_spirv(vkrun::spv_path(spv));
   VkShaderModuleCreateInfo smci{};
   smci.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO;
@@ -82,7 +91,7 @@ std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& 
       VkDescriptorSetLayoutBinding lb{};
       lb.binding = b.binding;
       lb.descriptorType = b.type;
-      lb.descriptorCount = 1;
+      lb.descriptorCount = b.count;
       lb.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
       bindings.push_back(lb);
     }

@@ -26,6 +26,12 @@ using ContextPtr = std::unique_ptr<vkrun::Context, CheckedContextDeleter>;
 // is enabled and must stay silent.
 ContextPtr make_context(bool robust_buffer_access = false);
 
+struct SetBinding {
+  uint32_t binding;
+  VkDescriptorType type;
+  uint32_t count = 1;  // descriptorCount
+};
+
 // A compute pipeline over arbitrary set layouts.
 struct TestPipeline {
   VkDevice device = VK_NULL_HANDLE;
@@ -34,12 +40,8 @@ struct TestPipeline {
   VkPipelineLayout layout = VK_NULL_HANDLE;
   VkPipeline pipeline = VK_NULL_HANDLE;
   VkResult create_result = VK_SUCCESS;
+  std::vector<std::vector<SetBinding>> bindings;  // what the set layouts were made of
   ~TestPipeline();
-};
-
-struct SetBinding {
-  uint32_t binding;
-  VkDescriptorType type;
 };
 
 std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& spv,
@@ -49,7 +51,7 @@ std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& 
                                             const std::vector<uint32_t>* spirv = nullptr);
 
 // A descriptor pool and one set per layout of a pipeline (storage/uniform buffers, plain and
-// dynamic, 16 of each).
+// dynamic, 16 of each or as many as the layouts need).
 struct Sets {
   VkDevice device;
   VkDescriptorPool pool = VK_NULL_HANDLE;
@@ -59,7 +61,7 @@ struct Sets {
   Sets(const Sets&) = delete;
   Sets& operator=(const Sets&) = delete;
   void write(uint32_t set, uint32_t binding, VkDescriptorType type, const vkrun::Buffer& b, VkDeviceSize offset = 0,
-             VkDeviceSize range = VK_WHOLE_SIZE);
+             VkDeviceSize range = VK_WHOLE_SIZE, uint32_t element = 0);
 };
 
 // Binds the pipeline and all of 's' (with 'dyn_count' dynamic offsets).

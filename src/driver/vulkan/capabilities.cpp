@@ -29,6 +29,9 @@ const ShaderCapabilities& shader_capabilities() {
     c.terminate_invocation = f.terminate_invocation;
     c.robust_buffer_access = f.robust_buffer_access;
     c.scalar_block_layout = f.scalar_block_layout;
+    c.buffer_array_dynamic_indexing = f.buffer_array_dynamic_indexing;
+    c.buffer_array_non_uniform_indexing = f.buffer_array_non_uniform_indexing;
+    c.runtime_descriptor_array = f.runtime_descriptor_array;
     c.subgroup_operations = f.subgroup_operations;
     return c;
   }();

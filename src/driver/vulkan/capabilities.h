@@ -26,6 +26,9 @@ struct ShaderCapabilities {
   bool demote_to_helper_invocation = false;
   bool terminate_invocation = false;
   bool robust_buffer_access = false;
+  bool buffer_array_dynamic_indexing = false;      // arrays of uniform/storage buffers, uniform index
+  bool buffer_array_non_uniform_indexing = false;  // ... any index (NonUniform)
+  bool runtime_descriptor_array = false;           // ... runtime-sized in the shader
   VkSubgroupFeatureFlags subgroup_operations = VK_SUBGROUP_FEATURE_BASIC_BIT;
 };
 

@@ -94,17 +94,15 @@ void CommandBuffer::dispatch(std::array<uint32_t, 3> base, std::array<uint32_t, 
   OpDispatch d;
   d.pipeline = pipeline_;
   const uint32_t sets = std::min(layout.set_count(), kMaxDescriptorSets);
-  d.table.resize(size_t(sets) * kBindingsPerSet);
+  d.sets.assign(sets, 0);
   for (uint32_t s = 0; s < sets; ++s) {
     const DescriptorSet* set = sets_[s];
     if (!set) continue;
-    std::copy(set->entries().begin(), set->entries().end(), d.table.begin() + s * kBindingsPerSet);
-    // Dynamic offsets belong to this bind; the set itself holds the base address.
-    for (const auto& b : set->layout().bindings()) {
-      if (!is_dynamic(b.type) || !b.addressable || b.count == 0) continue;
-      const auto& offs = dynamic_offsets_[s];
-      if (b.dynamic_index < offs.size()) d.table[s * kBindingsPerSet + b.binding].address += offs[b.dynamic_index];
-    }
+    // Dynamic offsets belong to this bind; the set itself holds the base addresses.
+    if (set->layout().dynamic_count() == 0)
+      d.sets[s] = set->va();
+    else
+      d.set_copies.push_back({s, set->with_dynamic_offsets(dynamic_offsets_[s])});
   }
   d.push_constants.assign(push_.begin(), push_.begin() + layout.push_constant_bytes());
   d.base = base;
@@ -137,9 +135,9 @@ void CommandBuffer::add_invocations_on_gpu(uint64_t value_va, uint64_t add, uint
   }
   OpDispatch d;
   d.pipeline = stats;
-  d.table.resize(kBindingsPerSet);
-  d.table[0] = {value_va, 8, 0};
-  d.table[1] = {args_va ? args_va : value_va, args_va ? 12u : 8u, 0};
+  const BufferDescriptor buffers[2] = {{value_va, 8, 0}, {args_va ? args_va : value_va, args_va ? 12u : 8u, 0}};
+  d.sets.assign(1, 0);
+  d.set_copies.push_back({0, plain_set_memory(buffers)});
   const StatisticsPush push{add, wg, args_va ? 1u : 0u};
   d.push_constants.resize(sizeof push);
   std::memcpy(d.push_constants.data(), &push, sizeof push);

@@ -20,7 +20,15 @@ class CommandBuffer;
 
 struct OpDispatch {
   std::shared_ptr<ComputePipeline> pipeline;
-  std::vector<BufferDescriptor> table;                  // the binding model's descriptor table
+  // The set table (binding_model.h): each set's GPU address, 0 for a set not bound. Sets with
+  // dynamic descriptors are copied with the bind's offsets applied; their address is filled in
+  // when the copy is uploaded with the submission.
+  std::vector<uint64_t> sets;
+  struct SetCopy {
+    uint32_t set;
+    std::vector<uint8_t> memory;
+  };
+  std::vector<SetCopy> set_copies;
   std::vector<uint8_t> push_constants;                  // the layout's push-constant bytes
   std::array<uint32_t, 3> base{};                       // vkCmdDispatchBase
   std::array<uint32_t, 3> groups{};                     // direct dispatch

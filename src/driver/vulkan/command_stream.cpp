@@ -53,7 +53,9 @@ private:
     Program prog;
     VkResult r = d.pipeline->program_for(profile_, prog);
     if (r != VK_SUCCESS) return r;
-    const uint64_t table = upload(d.table.data(), d.table.size() * sizeof(BufferDescriptor));
+    std::vector<uint64_t> sets = d.sets;
+    for (const auto& copy : d.set_copies) sets[copy.set] = upload(copy.memory.data(), copy.memory.size());
+    const uint64_t table = upload(sets.data(), sets.size() * sizeof(uint64_t));
     const uint64_t push = upload(d.push_constants.data(), d.push_constants.size());
     // The binding model's user data, s0..s9 (binding_model.h). For indirect dispatches the group
     // counts are only in memory: LOAD_USER_DATA copies them into s4..s6 when the CP reaches it,
@@ -80,7 +82,7 @@ private:
     b.set_program(prog.entry_va, prog.vgprs, prog.sgprs);
     b.set_workgroup_size(prog.wg_size[0], prog.wg_size[1], prog.wg_size[2]);
     b.set_shared_size(prog.shared_bytes);
-    b.set_user_data(kUserDataDescriptorTable, std::span(user, user_count));
+    b.set_user_data(kUserDataDescriptorSets, std::span(user, user_count));
     if (indirect) {
       b.load_user_data(kUserDataNumWorkgroups, 3, d.indirect_va);
       b.dispatch_indirect(d.indirect_va);

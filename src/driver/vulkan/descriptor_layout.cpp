@@ -3,6 +3,7 @@
 #include "entrypoints.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace mica::vk {
 
@@ -24,6 +25,8 @@ VkResult DescriptorSetLayout::create(const VkDescriptorSetLayoutCreateInfo& info
   auto layout = std::make_unique<DescriptorSetLayout>();
   for (uint32_t i = 0; i < info.bindingCount; ++i) {
     const auto& src = info.pBindings[i];
+    // Set memory is dense by binding number (binding_model.h): larger numbers cannot be placed.
+    if (src.binding > kMaxBindingNumber) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
     BindingLayout b;
     b.binding = src.binding;
     b.type = src.descriptorType;
@@ -32,32 +35,61 @@ VkResult DescriptorSetLayout::create(const VkDescriptorSetLayoutCreateInfo& info
   }
   std::sort(layout->bindings_.begin(), layout->bindings_.end(),
             [](const BindingLayout& a, const BindingLayout& c) { return a.binding < c.binding; });
+  // Entries for bindings 0..highest, then the empty header, then every binding's header and
+  // elements, then the inline blocks; sizes in 64 bits so absurd counts are refused, not wrapped.
+  uint64_t at = layout->bindings_.empty() ? 0 : uint64_t(layout->bindings_.back().binding + 1) * kDescriptorBytes;
+  layout->empty_header_ = uint32_t(at);
+  at += kArrayHeaderBytes + kDescriptorBytes;
   // Dynamic offsets are consumed in binding-number order, then array-element order.
   uint32_t dynamic = 0;
-  uint64_t inline_bytes = 0;
+  uint64_t elements = 0;
   for (auto& b : layout->bindings_) {
-    if (b.type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {
-      // descriptorCount is the block's size in bytes (a multiple of 4).
-      b.addressable = b.binding < kBindingsPerSet && b.count <= kMaxInlineUniformBlockBytes;
-      if (b.count == 0) continue;
-      inline_bytes = (inline_bytes + kInlineUniformBlockAlignment - 1) / kInlineUniformBlockAlignment *
-                     kInlineUniformBlockAlignment;
-      b.inline_offset = uint32_t(inline_bytes);
-      inline_bytes += b.count;
-      if (inline_bytes > UINT32_MAX / 2) return VK_ERROR_OUT_OF_HOST_MEMORY;  // absurd sizes
-      layout->inline_blocks_++;
-      continue;
-    }
-    b.addressable = is_supported_descriptor_type(b.type) && b.binding < kBindingsPerSet && b.count <= 1;
+    b.array_offset = layout->empty_header_;
+    const bool inline_block = b.type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK;
+    b.addressable = is_supported_descriptor_type(b.type) && b.count > 0 &&
+                    (!inline_block || b.count <= kMaxInlineUniformBlockBytes);
     if (is_dynamic(b.type)) {
       b.dynamic_index = dynamic;
       dynamic += b.count;
     }
+    if (!b.addressable) continue;
+    b.array_offset = uint32_t(at);
+    at += kArrayHeaderBytes + uint64_t(b.elements()) * kDescriptorBytes;
+    elements += b.elements();
+    if (inline_block) layout->inline_blocks_++;
   }
-  layout->inline_bytes_ = uint32_t(inline_bytes);
+  if (elements > kMaxDescriptorsPerSet) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+  layout->descriptor_bytes_ = uint32_t(at);
+  for (auto& b : layout->bindings_) {
+    if (b.type != VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK || !b.addressable) continue;
+    // descriptorCount is the block's size in bytes (a multiple of 4).
+    at = (at + kInlineUniformBlockAlignment - 1) / kInlineUniformBlockAlignment * kInlineUniformBlockAlignment;
+    b.inline_offset = uint32_t(at);
+    at += b.count;
+  }
+  layout->set_bytes_ = (at + kDescriptorBytes - 1) / kDescriptorBytes * kDescriptorBytes;
   layout->dynamic_count_ = dynamic;
   out = std::move(layout);
   return VK_SUCCESS;
+}
+
+void DescriptorSetLayout::initial_memory(uint8_t* out, uint64_t inline_va) const {
+  std::memset(out, 0, set_bytes_);
+  auto put = [&](uint32_t offset, const BufferDescriptor& d) { std::memcpy(out + offset, &d, sizeof d); };
+  // Every entry names a header, so an arrayed access to any binding finds a count.
+  if (!bindings_.empty())
+    for (uint32_t n = 0; n <= bindings_.back().binding; ++n) put(n * kDescriptorBytes, {0, 0, empty_header_});
+  for (const auto& b : bindings_) {
+    if (!b.addressable) continue;
+    const uint32_t count = b.elements();
+    std::memcpy(out + b.array_offset, &count, sizeof count);
+    put(b.entry_offset(), {0, 0, b.array_offset});
+    if (b.type != VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) continue;
+    // Inline uniform blocks have a fixed address for the set's life: their descriptors are final.
+    const BufferDescriptor block{inline_va + b.inline_offset, b.count, 0};
+    put(b.entry_offset(), {block.address, block.size, b.array_offset});
+    put(b.element_offset(0), block);
+  }
 }
 
 VkResult PipelineLayout::create(const VkPipelineLayoutCreateInfo& info, std::unique_ptr<PipelineLayout>& out) {
@@ -99,26 +131,36 @@ VKAPI_ATTR void VKAPI_CALL DestroyDescriptorSetLayout(VkDevice, VkDescriptorSetL
   take_from_handle<DescriptorSetLayoutHandle>(layout);
 }
 
+// Supported: buffer descriptors (and inline uniform blocks of at most
+// kMaxInlineUniformBlockBytes), binding numbers up to kMaxBindingNumber, at most
+// kMaxDescriptorsPerSet descriptors, kMaxDynamicBuffers dynamic ones and kMaxInlineUniformBlocks
+// blocks. Descriptor types without an implementation (images, samplers, texel buffers, ...) are
+// not supported.
 VKAPI_ATTR void VKAPI_CALL GetDescriptorSetLayoutSupport(VkDevice, const VkDescriptorSetLayoutCreateInfo* pCreateInfo,
                                                          VkDescriptorSetLayoutSupport* pSupport) {
   bool ok = true;
-  uint64_t dynamic = 0, total = 0;
+  uint64_t dynamic = 0, total = 0, blocks = 0;
   for (uint32_t i = 0; i < pCreateInfo->bindingCount; ++i) {
     const auto& b = pCreateInfo->pBindings[i];
+    if (b.binding > kMaxBindingNumber) ok = false;
     if (b.descriptorCount == 0) continue;
+    if (!is_supported_descriptor_type(b.descriptorType)) ok = false;
     if (b.descriptorType == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {
-      // One table entry per block, whatever its size.
-      if (b.binding >= kBindingsPerSet || b.descriptorCount > kMaxInlineUniformBlockBytes) ok = false;
+      if (b.descriptorCount > kMaxInlineUniformBlockBytes) ok = false;
+      blocks += 1;
       total += 1;
       continue;
     }
-    if (!is_supported_descriptor_type(b.descriptorType) || b.binding >= kBindingsPerSet || b.descriptorCount > 1)
-      ok = false;
     if (is_dynamic(b.descriptorType)) dynamic += b.descriptorCount;
     total += b.descriptorCount;
   }
-  if (dynamic > kMaxDynamicBuffers || total > kBindingsPerSet) ok = false;
+  if (dynamic > kMaxDynamicBuffers || total > kMaxDescriptorsPerSet || blocks > kMaxInlineUniformBlocks) ok = false;
   pSupport->supported = ok ? VK_TRUE : VK_FALSE;
+  // Variable descriptor counts (descriptorBindingVariableDescriptorCount) are not supported: the
+  // chained structure reports 0.
+  if (auto* variable = find_in_chain_mut<VkDescriptorSetVariableDescriptorCountLayoutSupport>(
+          pSupport->pNext, VK_STRUCTURE_TYPE_DESCRIPTOR_SET_VARIABLE_DESCRIPTOR_COUNT_LAYOUT_SUPPORT))
+    variable->maxVariableDescriptorCount = 0;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL CreatePipelineLayout(VkDevice device, const VkPipelineLayoutCreateInfo* pCreateInfo,

@@ -16,13 +16,20 @@ struct BindingLayout {
   VkDescriptorType type = VK_DESCRIPTOR_TYPE_MAX_ENUM;
   uint32_t count = 0;
   uint32_t dynamic_index = 0;  // first dynamic-offset slot of the binding (dynamic types)
-  uint32_t inline_offset = 0;  // inline uniform block: offset of its bytes in the set's inline data
-  // Whether the binding model has a table entry for it: a supported type, binding number below
-  // kBindingsPerSet and at most one element (the compiler refuses shaders that use others); an
-  // inline uniform block of at most kMaxInlineUniformBlockBytes.
+  uint32_t array_offset = 0;   // byte offset of the binding's array header in set memory
+  uint32_t inline_offset = 0;  // inline uniform block: byte offset of its bytes in set memory
+  // Whether the binding has descriptors in set memory: a buffer type with elements (an inline
+  // uniform block: one element describing its bytes). Others point at the set's empty header.
   bool addressable = false;
+  uint32_t elements() const { return type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK ? 1 : count; }
+  uint32_t entry_offset() const { return binding * kDescriptorBytes; }
+  uint32_t element_offset(uint32_t element) const { return array_offset + kArrayHeaderBytes + element * kDescriptorBytes; }
 };
 
+// Set memory of a layout (binding_model.h): the entries, dense by binding number; an empty header
+// (count 0, then one zero descriptor) for bindings without elements; each addressable binding's
+// header and elements; then the inline uniform blocks' bytes. The first descriptor_bytes() are
+// what a dispatch copies when it applies dynamic offsets.
 class DescriptorSetLayout : public Object {
 public:
   static VkResult create(const VkDescriptorSetLayoutCreateInfo& info, std::unique_ptr<DescriptorSetLayout>& out);
@@ -32,15 +39,21 @@ public:
   uint32_t dynamic_count() const { return dynamic_count_; }   // dynamic descriptors per set
   // Descriptors per type, for pool accounting (inline uniform blocks: bytes).
   uint32_t descriptor_count(VkDescriptorType type) const;
-  // Inline uniform blocks: GPU bytes a set needs for all of them (aligned blocks), and how many.
-  uint32_t inline_bytes() const { return inline_bytes_; }
   uint32_t inline_blocks() const { return inline_blocks_; }
+  uint32_t empty_header() const { return empty_header_; }
+  uint32_t descriptor_bytes() const { return descriptor_bytes_; }  // entries, headers, elements
+  uint64_t set_bytes() const { return set_bytes_; }                // ... and inline blocks
+
+  // The memory of a fresh set: entries and headers filled in, no descriptor written.
+  void initial_memory(uint8_t* out, uint64_t inline_va) const;
 
 private:
   std::vector<BindingLayout> bindings_;  // sorted by binding number
   uint32_t dynamic_count_ = 0;
-  uint32_t inline_bytes_ = 0;
   uint32_t inline_blocks_ = 0;
+  uint32_t empty_header_ = 0;
+  uint32_t descriptor_bytes_ = 0;
+  uint64_t set_bytes_ = 0;
 };
 
 class PipelineLayout : public Object {

@@ -9,35 +9,67 @@
 namespace mica::vk {
 
 DescriptorSet::DescriptorSet(DescriptorPool& pool, std::shared_ptr<const DescriptorSetLayout> layout,
-                             uint64_t inline_offset, uint64_t inline_va, uint8_t* inline_cpu)
-    : pool_(pool), layout_(std::move(layout)), inline_offset_(inline_offset), inline_cpu_(inline_cpu) {
-  // Inline uniform blocks have a fixed address for the set's life: their entries are final now.
-  for (const auto& b : layout_->bindings()) {
-    if (b.type != VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK || b.count == 0) continue;
-    std::memset(inline_cpu_ + b.inline_offset, 0, b.count);
-    if (b.addressable) entries_[b.binding] = {inline_va + b.inline_offset, b.count, 0};
-  }
+                             DescriptorMemory::Range memory)
+    : pool_(pool), layout_(std::move(layout)), memory_(memory) {
+  layout_->initial_memory(memory_.cpu, memory_.va);
+}
+
+void DescriptorSet::put(uint32_t offset, const BufferDescriptor& d) { std::memcpy(memory_.cpu + offset, &d, sizeof d); }
+
+BufferDescriptor DescriptorSet::descriptor(const BindingLayout& b, uint32_t element) const {
+  BufferDescriptor d{};
+  if (b.addressable && element < b.elements()) std::memcpy(&d, memory_.cpu + b.element_offset(element), sizeof d);
+  return d;
 }
 
 void DescriptorSet::write_inline(const BindingLayout& b, uint32_t offset, const void* data, uint32_t bytes) {
-  if (b.type != VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK || offset >= b.count) return;
-  // memmove: a copy between two blocks of one set may overlap nothing, but costs nothing either.
-  std::memmove(inline_cpu_ + b.inline_offset + offset, data, std::min(bytes, b.count - offset));
+  if (b.type != VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK || !b.addressable || offset >= b.count) return;
+  // memmove: a copy within one set may name overlapping ranges.
+  std::memmove(memory_.cpu + b.inline_offset + offset, data, std::min(bytes, b.count - offset));
 }
 
 void DescriptorSet::write_buffer(const BindingLayout& b, uint32_t element, uint64_t va, uint64_t range) {
-  if (!b.addressable || element != 0) return;  // no table entry (see BindingLayout::addressable)
+  if (!b.addressable || b.type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK || element >= b.count) return;
   // The size field is 32 bits; larger ranges are clamped (maxStorageBufferRange is UINT32_MAX).
-  entries_[b.binding] = {va, range > UINT32_MAX ? UINT32_MAX : uint32_t(range), 0};
+  const uint32_t size = range > UINT32_MAX ? UINT32_MAX : uint32_t(range);
+  put(b.element_offset(element), {va, size, 0});
+  // Element 0 is also the binding's entry, which programs that declare a single block read.
+  if (element == 0) put(b.entry_offset(), {va, size, b.array_offset});
 }
 
-void DescriptorSet::copy_from(const DescriptorSet& src, const BindingLayout& src_b, const BindingLayout& dst_b) {
-  if (!src_b.addressable || !dst_b.addressable) return;
-  entries_[dst_b.binding] = src.entries_[src_b.binding];
+std::vector<uint8_t> DescriptorSet::with_dynamic_offsets(const std::vector<uint32_t>& offsets) const {
+  std::vector<uint8_t> out(memory_.cpu, memory_.cpu + layout_->descriptor_bytes());
+  auto add = [&](uint32_t at, uint32_t offset) {
+    uint64_t address;
+    std::memcpy(&address, out.data() + at, sizeof address);
+    address += offset;
+    std::memcpy(out.data() + at, &address, sizeof address);
+  };
+  for (const auto& b : layout_->bindings()) {
+    if (!is_dynamic(b.type) || !b.addressable) continue;
+    for (uint32_t e = 0; e < b.count && b.dynamic_index + e < offsets.size(); ++e) {
+      add(b.element_offset(e), offsets[b.dynamic_index + e]);
+      if (e == 0) add(b.entry_offset(), offsets[b.dynamic_index]);
+    }
+  }
+  return out;
 }
 
-DescriptorPool::DescriptorPool(const VkDescriptorPoolCreateInfo& info, const VkAllocationCallbacks* allocator)
-    : max_sets_(info.maxSets), allocator_(allocator) {
+namespace {
+// Set memory a pool's sizes suggest: every set's entries and empty header, and per descriptor an
+// element and (at worst) its own header and entry; inline uniform blocks' bytes. Only the size of
+// the pool's first chunk of GPU memory depends on it.
+uint64_t expected_set_memory(const VkDescriptorPoolCreateInfo& info) {
+  uint64_t bytes = uint64_t(info.maxSets) * (kArrayHeaderBytes + 2 * kDescriptorBytes);
+  for (uint32_t i = 0; i < info.poolSizeCount; ++i)
+    bytes += uint64_t(info.pPoolSizes[i].descriptorCount) *
+             (info.pPoolSizes[i].type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK ? 1 : 3 * kDescriptorBytes);
+  return bytes;
+}
+}  // namespace
+
+DescriptorPool::DescriptorPool(Device& device, const VkDescriptorPoolCreateInfo& info, const VkAllocationCallbacks* allocator)
+    : max_sets_(info.maxSets), memory_(device, expected_set_memory(info)), allocator_(allocator) {
   for (uint32_t i = 0; i < info.poolSizeCount; ++i) capacity_[info.pPoolSizes[i].type] += info.pPoolSizes[i].descriptorCount;
   if (const auto* iub = find_in_chain<VkDescriptorPoolInlineUniformBlockCreateInfo>(
           info.pNext, VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_INLINE_UNIFORM_BLOCK_CREATE_INFO))
@@ -46,76 +78,26 @@ DescriptorPool::DescriptorPool(const VkDescriptorPoolCreateInfo& info, const VkA
 
 VkResult DescriptorPool::create(Device& device, const VkDescriptorPoolCreateInfo& info, const HostAllocation& where,
                                 std::unique_ptr<DescriptorPool>& out) {
-  auto pool = host_make<DescriptorPool>(where, info, where.callbacks);
-  // GPU memory for the inline uniform blocks the pool was sized for: their bytes, plus alignment
-  // padding for each block and each set's start.
-  const auto it = pool->capacity_.find(VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK);
-  if (it != pool->capacity_.end() && it->second > 0 && pool->max_inline_blocks_ > 0) {
-    const uint64_t bytes = it->second + (uint64_t(pool->max_inline_blocks_) + pool->max_sets_) * kInlineUniformBlockAlignment;
-    VkResult r = GpuMemory::create(device, bytes, GpuMemory::Usage::driver_shared, pool->inline_memory_);
-    if (r != VK_SUCCESS) return r;
-    pool->inline_free_[0] = pool->inline_memory_->size();
-  }
-  out = std::move(pool);
+  out = host_make<DescriptorPool>(where, device, info, where.callbacks);
   return VK_SUCCESS;
 }
-
-bool DescriptorPool::take_inline(uint64_t bytes, uint64_t& offset) {
-  for (auto it = inline_free_.begin(); it != inline_free_.end(); ++it) {
-    if (it->second < bytes) continue;
-    offset = it->first;
-    const uint64_t rest = it->second - bytes;
-    inline_free_.erase(it);
-    if (rest) inline_free_[offset + bytes] = rest;
-    return true;
-  }
-  return false;
-}
-
-void DescriptorPool::give_back_inline(uint64_t offset, uint64_t bytes) {
-  auto it = inline_free_.emplace(offset, bytes).first;
-  auto next = std::next(it);
-  if (next != inline_free_.end() && it->first + it->second == next->first) {
-    it->second += next->second;
-    inline_free_.erase(next);
-  }
-  if (it != inline_free_.begin()) {
-    auto prev = std::prev(it);
-    if (prev->first + prev->second == it->first) {
-      prev->second += it->second;
-      inline_free_.erase(it);
-    }
-  }
-}
-
-namespace {
-uint64_t inline_reservation(const DescriptorSetLayout& layout) {
-  return (uint64_t(layout.inline_bytes()) + kInlineUniformBlockAlignment - 1) / kInlineUniformBlockAlignment *
-         kInlineUniformBlockAlignment;
-}
-}  // namespace
 
 VkResult DescriptorPool::allocate(std::shared_ptr<const DescriptorSetLayout> layout, DescriptorSet*& out) {
   if (sets_.size() >= max_sets_) return VK_ERROR_OUT_OF_POOL_MEMORY;
   for (const auto& b : layout->bindings())
     if (used_[b.type] + layout->descriptor_count(b.type) > capacity_[b.type]) return VK_ERROR_OUT_OF_POOL_MEMORY;
-  uint64_t inline_offset = 0;
-  const uint64_t inline_bytes = inline_reservation(*layout);
-  if (inline_bytes) {
-    if (!inline_memory_ || used_inline_blocks_ + layout->inline_blocks() > max_inline_blocks_)
-      return VK_ERROR_OUT_OF_POOL_MEMORY;
-    // The bytes were accounted for above; failing here means the free ranges are too scattered.
-    if (!take_inline(inline_bytes, inline_offset)) return VK_ERROR_FRAGMENTED_POOL;
-  }
+  if (layout->inline_blocks() && used_inline_blocks_ + layout->inline_blocks() > max_inline_blocks_)
+    return VK_ERROR_OUT_OF_POOL_MEMORY;
+  DescriptorMemory::Range range;
+  VkResult r = memory_.allocate(layout->set_bytes(), range);
+  if (r != VK_SUCCESS) return r;
   std::unique_ptr<DescriptorSet> set;
   try {
-    set = host_make<DescriptorSet>(host_allocation(allocator_.get(), nullptr), *this, layout, inline_offset,
-                                   inline_bytes ? inline_memory_->va() + inline_offset : 0,
-                                   inline_bytes ? inline_memory_->cpu() + inline_offset : nullptr);
+    set = host_make<DescriptorSet>(host_allocation(allocator_.get(), nullptr), *this, layout, range);
     out = set.get();
     sets_.emplace(out, std::move(set));
   } catch (const std::bad_alloc&) {
-    if (inline_bytes) give_back_inline(inline_offset, inline_bytes);
+    memory_.free(range);
     throw;
   }
   for (const auto& b : layout->bindings()) used_[b.type] += b.count;
@@ -128,7 +110,7 @@ void DescriptorPool::free(DescriptorSet* set) {
   if (it == sets_.end()) return;
   for (const auto& b : set->layout().bindings()) used_[b.type] -= b.count;
   used_inline_blocks_ -= set->layout().inline_blocks();
-  if (const uint64_t bytes = inline_reservation(set->layout())) give_back_inline(set->inline_offset(), bytes);
+  memory_.free(set->memory());
   sets_.erase(it);
 }
 
@@ -136,8 +118,7 @@ void DescriptorPool::reset() {
   sets_.clear();
   used_.clear();
   used_inline_blocks_ = 0;
-  inline_free_.clear();
-  if (inline_memory_) inline_free_[0] = inline_memory_->size();
+  memory_.reset();
 }
 
 // ---- entry points ----------------------------------------------------------------------------
@@ -273,19 +254,24 @@ VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSets(VkDevice, uint32_t writeCount, c
       std::vector<uint8_t> bytes(cp.descriptorCount, 0);
       for_each_inline_range(*src, cp.srcBinding, cp.srcArrayElement, cp.descriptorCount,
                             [&](const BindingLayout& b, uint32_t at, uint32_t to, uint32_t n) {
-                              std::memcpy(bytes.data() + to, src->inline_data(b) + at, n);
+                              // A block past the limits has no bytes in set memory: it reads as zeros.
+                              if (b.addressable) std::memcpy(bytes.data() + to, src->inline_data(b) + at, n);
                             });
       write_inline(*dst, cp.dstBinding, cp.dstArrayElement, bytes.data(), cp.descriptorCount);
       continue;
     }
-    // Copy element by element so copies that roll over binding boundaries work on both sides.
+    // Copy element by element so copies that roll over binding boundaries work on both sides; the
+    // source is read whole first, since source and destination may overlap within one set.
     std::vector<std::pair<const BindingLayout*, uint32_t>> src_elems;
     for_each_element(*src, cp.srcBinding, cp.srcArrayElement, cp.descriptorCount,
                      [&](const BindingLayout& b, uint32_t e, uint32_t) { src_elems.emplace_back(&b, e); });
+    std::vector<BufferDescriptor> values;
+    for (const auto& [b, e] : src_elems) values.push_back(src->descriptor(*b, e));
     for_each_element(*dst, cp.dstBinding, cp.dstArrayElement, cp.descriptorCount,
                      [&](const BindingLayout& b, uint32_t e, uint32_t i) {
-                       if (i < src_elems.size() && src_elems[i].second == 0 && e == 0)
-                         dst->copy_from(*src, *src_elems[i].first, b);
+                       if (i < values.size() && src_elems[i].first->addressable &&
+                           is_supported_descriptor_type(src_elems[i].first->type))
+                         dst->write_buffer(b, e, values[i].address, values[i].size);
                      });
   }
 }

@@ -51,12 +51,12 @@ VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   l.bufferImageGranularity = 1;
   l.sparseAddressSpaceSize = 0;
   l.maxBoundDescriptorSets = kMaxDescriptorSets;
-  l.maxPerStageDescriptorUniformBuffers = kMaxDescriptorsPerType;
-  l.maxPerStageDescriptorStorageBuffers = kMaxDescriptorsPerType;
-  l.maxPerStageResources = kMaxDescriptorsPerType;
-  l.maxDescriptorSetUniformBuffers = kMaxDescriptorsPerType;
+  l.maxPerStageDescriptorUniformBuffers = kMaxDescriptorsPerSet;
+  l.maxPerStageDescriptorStorageBuffers = kMaxDescriptorsPerSet;
+  l.maxPerStageResources = kMaxDescriptorsPerSet;
+  l.maxDescriptorSetUniformBuffers = kMaxDescriptorsPerSet;
   l.maxDescriptorSetUniformBuffersDynamic = kMaxDynamicBuffers;
-  l.maxDescriptorSetStorageBuffers = kMaxDescriptorsPerType;
+  l.maxDescriptorSetStorageBuffers = kMaxDescriptorsPerSet;
   l.maxDescriptorSetStorageBuffersDynamic = kMaxDynamicBuffers;
   l.maxComputeSharedMemorySize = MICA_MAX_SHARED_BYTES;
   l.maxComputeWorkGroupCount[0] = kMaxWorkgroupCount;
@@ -95,6 +95,9 @@ VkPhysicalDeviceFeatures features10() {
   f.shaderFloat64 = b(caps.float64);
   f.shaderInt64 = b(caps.int64);
   f.shaderInt16 = b(caps.int16);
+  // Arrays of buffer descriptors (the binding model's array headers, spirv_descriptors.cpp).
+  f.shaderUniformBufferArrayDynamicIndexing = b(caps.buffer_array_dynamic_indexing);
+  f.shaderStorageBufferArrayDynamicIndexing = b(caps.buffer_array_dynamic_indexing);
   return f;
 }
 
@@ -125,7 +128,12 @@ void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
   f.shaderSharedInt64Atomics = b(caps.shader_atomic_int64);
   f.shaderFloat16 = b(caps.float16);
   f.shaderInt8 = b(caps.int8);
+  // Not the whole of descriptor indexing (no update-after-bind, partially bound or variable-count
+  // bindings, no image arrays): only the buffer-array members the binding model implements.
   f.descriptorIndexing = VK_FALSE;
+  f.shaderUniformBufferArrayNonUniformIndexing = b(caps.buffer_array_non_uniform_indexing);
+  f.shaderStorageBufferArrayNonUniformIndexing = b(caps.buffer_array_non_uniform_indexing);
+  f.runtimeDescriptorArray = b(caps.runtime_descriptor_array);
   f.samplerFilterMinmax = VK_FALSE;
   f.scalarBlockLayout = b(caps.scalar_block_layout);
   f.imagelessFramebuffer = VK_FALSE;
@@ -168,25 +176,27 @@ void fill_features13(VkPhysicalDeviceVulkan13Features& f) {
 // too (VUID-VkPipelineLayoutCreateInfo-descriptorType-03024 and friends), so they equal the
 // ordinary ones.
 template <typename T> void fill_update_after_bind_limits(T& o) {
-  o.maxUpdateAfterBindDescriptorsInAllPools = kMaxDescriptorsPerType;
-  o.shaderUniformBufferArrayNonUniformIndexingNative = VK_FALSE;
+  o.maxUpdateAfterBindDescriptorsInAllPools = kMaxDescriptorsPerSet;
+  // A non-uniformly indexed buffer access runs once: each lane loads its own descriptor (no loop
+  // over the distinct indices).
+  o.shaderUniformBufferArrayNonUniformIndexingNative = b(shader_capabilities().buffer_array_non_uniform_indexing);
   o.shaderSampledImageArrayNonUniformIndexingNative = VK_FALSE;
-  o.shaderStorageBufferArrayNonUniformIndexingNative = VK_FALSE;
+  o.shaderStorageBufferArrayNonUniformIndexingNative = b(shader_capabilities().buffer_array_non_uniform_indexing);
   o.shaderStorageImageArrayNonUniformIndexingNative = VK_FALSE;
   o.shaderInputAttachmentArrayNonUniformIndexingNative = VK_FALSE;
   o.robustBufferAccessUpdateAfterBind = VK_FALSE;
   o.quadDivergentImplicitLod = VK_FALSE;
   o.maxPerStageDescriptorUpdateAfterBindSamplers = 0;
-  o.maxPerStageDescriptorUpdateAfterBindUniformBuffers = kMaxDescriptorsPerType;
-  o.maxPerStageDescriptorUpdateAfterBindStorageBuffers = kMaxDescriptorsPerType;
+  o.maxPerStageDescriptorUpdateAfterBindUniformBuffers = kMaxDescriptorsPerSet;
+  o.maxPerStageDescriptorUpdateAfterBindStorageBuffers = kMaxDescriptorsPerSet;
   o.maxPerStageDescriptorUpdateAfterBindSampledImages = 0;
   o.maxPerStageDescriptorUpdateAfterBindStorageImages = 0;
   o.maxPerStageDescriptorUpdateAfterBindInputAttachments = 0;
-  o.maxPerStageUpdateAfterBindResources = kMaxDescriptorsPerType;
+  o.maxPerStageUpdateAfterBindResources = kMaxDescriptorsPerSet;
   o.maxDescriptorSetUpdateAfterBindSamplers = 0;
-  o.maxDescriptorSetUpdateAfterBindUniformBuffers = kMaxDescriptorsPerType;
+  o.maxDescriptorSetUpdateAfterBindUniformBuffers = kMaxDescriptorsPerSet;
   o.maxDescriptorSetUpdateAfterBindUniformBuffersDynamic = kMaxDynamicBuffers;
-  o.maxDescriptorSetUpdateAfterBindStorageBuffers = kMaxDescriptorsPerType;
+  o.maxDescriptorSetUpdateAfterBindStorageBuffers = kMaxDescriptorsPerSet;
   o.maxDescriptorSetUpdateAfterBindStorageBuffersDynamic = kMaxDynamicBuffers;
   o.maxDescriptorSetUpdateAfterBindSampledImages = 0;
   o.maxDescriptorSetUpdateAfterBindStorageImages = 0;
@@ -221,8 +231,8 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFeatures(VkPhysicalDevice, VkPhysica
 }
 
 // Same members in VkPhysicalDeviceVulkan13Properties and VkPhysicalDeviceInlineUniformBlockProperties.
-// Every block takes one of the kBindingsPerSet table entries of its set; the update-after-bind
-// limits equal the others although no update-after-bind feature is advertised.
+// Blocks live in their set's memory (binding_model.h); the update-after-bind limits equal the others
+// although no update-after-bind feature is advertised.
 template <typename T> void fill_inline_uniform_block_limits(T& o) {
   o.maxInlineUniformBlockSize = kMaxInlineUniformBlockBytes;
   o.maxPerStageDescriptorInlineUniformBlocks = kMaxInlineUniformBlocks;
@@ -288,7 +298,7 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o11.maxMultiviewViewCount = 0;  // no multiview
   o11.maxMultiviewInstanceIndex = 0;
   o11.protectedNoFault = VK_FALSE;
-  o11.maxPerSetDescriptors = kBindingsPerSet;
+  o11.maxPerSetDescriptors = kMaxDescriptorsPerSet;
   o11.maxMemoryAllocationSize = pd.info().vram_bytes;
 
   auto& o12 = c.p12;

@@ -105,6 +105,11 @@ struct ShaderFeatures {
 	bool robust_buffer_access = false;            // Options::robust_buffer_access is implemented
 	bool scalar_block_layout = false;             // VK_EXT_scalar_block_layout offsets in every block
 	bool uniform_buffer_standard_layout = false;  // std430 (and scalar) uniform blocks
+	// Arrays of storage/uniform buffer descriptors indexed by a dynamically uniform index, by a
+	// non-uniform one (ShaderNonUniform), and runtime-sized ones (RuntimeDescriptorArray).
+	bool buffer_array_dynamic_indexing = false;
+	bool buffer_array_non_uniform_indexing = false;
+	bool runtime_descriptor_array = false;
 	// VkSubgroupFeatureFlagBits values: basic 0x1, vote 0x2, arithmetic 0x4, ballot 0x8,
 	// shuffle 0x10, shuffle_relative 0x20, clustered 0x40, quad 0x80.
 	uint32_t subgroup_operations = 0;
