@@ -799,11 +799,16 @@ std::string compile_error(const std::string &glsl_src)
 TEST(Diagnostics, RefusalsNameTheSpirvInstruction)
 {
 	const std::string head = "#version 450\nlayout(local_size_x = 64) in;\n";
-	std::string m = compile_error(head + "layout(set = 0, binding = 0) buffer B { uint x[]; } bufs[2];\n"
-	                                     "void main() { bufs[gl_GlobalInvocationID.x & 1u].x[0] = 1u; }\n");
-	EXPECT_NE(m.find("arrays of buffer descriptors"), std::string::npos) << m;
+	std::string m = compile_error(head + "layout(set = 0, binding = 0) buffer B { uint x[]; } bufs;\n"
+	                                     "shared uint big[20000];\n"
+	                                     "void main() { big[gl_LocalInvocationIndex] = 1u; barrier(); bufs.x[0] = big[3]; }\n");
+	EXPECT_NE(m.find("exceeds the device limit"), std::string::npos) << m;
 	EXPECT_NE(m.find("at SPIR-V instruction OpVariable %"), std::string::npos) << m;
-	EXPECT_NE(m.find("\"bufs\""), std::string::npos) << m;
+	EXPECT_NE(m.find("\"big\""), std::string::npos) << m;
+	m = compile_error(head + "layout(set = 40, binding = 0) buffer B { uint x[]; } bufs;\n"
+	                         "void main() { bufs.x[0] = 1u; }\n");
+	EXPECT_NE(m.find("outside the binding model"), std::string::npos) << m;
+	EXPECT_NE(m.find("at SPIR-V instruction OpStore"), std::string::npos) << m;
 	m = compile_error(head + "layout(set = 0, binding = 0, r32f) uniform image2D img;\n"
 	                         "void main() { imageStore(img, ivec2(gl_GlobalInvocationID.xy), vec4(1.0)); }\n");
 	EXPECT_NE(m.find("at SPIR-V instruction OpTypeImage %"), std::string::npos) << m;
