@@ -48,7 +48,7 @@ struct mica_params {
 /* Defaults of the per-client limits (fractions of VRAM for the byte limits). */
 #define MICA_DEFAULT_CLIENT_CONTEXTS 8u
 #define MICA_DEFAULT_CLIENT_JOBS 1024u
-#define MICA_DEFAULT_CLIENT_SYNCS 4096u
+#define MICA_DEFAULT_CLIENT_SYNCS 65536u
 #define MICA_DEFAULT_CLIENT_CPU_MAPS 16384u
 #define MICA_DEFAULT_CLIENT_MAPPINGS 65536u
 #define MICA_DEFAULT_HANG_BAN_THRESHOLD 8u
