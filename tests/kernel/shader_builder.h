@@ -134,15 +134,34 @@ inline std::vector<uint8_t> make_binary(const Program &prog, const BinarySpec &s
 }
 
 // A well-formed program: the SEC_WAVE_START_TLB workaround, then each lane stores
-// (lane_id + s2) at s[0:1] + lane_id * 4.
-inline Program store_lane_program()
+// (lane_id + s2) at s[0:1] + lane_id * 4. 'padding' single-cycle NOPs before the store push it
+// further into the code (past the first page of code from about 520 on).
+inline Program store_lane_program(int padding = 0)
 {
 	Program p;
 	p.nop(3);
+	for (int i = 0; i < padding; i++)
+		p.nop(0);
 	p.op(MICA_OP_V_SHL_B32, {V(1), LANE_ID, IC(2)});
 	p.op(MICA_OP_V_ADD_U32, {V(2), LANE_ID, S(2)});
 	p.nop(0); // LP_VALU_FORWARD: correct under both power profiles
 	p.op(MICA_OP_GLOBAL_STORE_B32, {NONE, V(1), S(0), V(2)});
+	p.op(MICA_OP_S_WAITCNT, {}, 0);
+	p.end();
+	return p;
+}
+
+// Each lane loads the dword at s[0:1] + lane_id * 4 and stores it at s[2:3] + lane_id * 4 (the
+// isolation tests aim it at another client's memory).
+inline Program load_store_program()
+{
+	Program p;
+	p.nop(3);
+	p.op(MICA_OP_V_SHL_B32, {V(1), LANE_ID, IC(2)});
+	p.nop(1);
+	p.op(MICA_OP_GLOBAL_LOAD_B32, {V(2), V(1), S(0)});
+	p.op(MICA_OP_S_WAITCNT, {}, 0);
+	p.op(MICA_OP_GLOBAL_STORE_B32, {NONE, V(1), S(2), V(2)});
 	p.op(MICA_OP_S_WAITCNT, {}, 0);
 	p.end();
 	return p;

@@ -17,22 +17,6 @@ constexpr uint64_t FLAG_VA = 0x71000000;
 constexpr uint32_t RW = DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE;
 constexpr uint32_t RX = DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC;
 
-// store_lane_program with its store pushed past the first page of code.
-Program two_page_program()
-{
-	Program p;
-	p.nop(3);
-	for (int i = 0; i < 520; i++)
-		p.nop(0);
-	p.op(MICA_OP_V_SHL_B32, {V(1), LANE_ID, IC(2)});
-	p.op(MICA_OP_V_ADD_U32, {V(2), LANE_ID, S(2)});
-	p.nop(0);
-	p.op(MICA_OP_GLOBAL_STORE_B32, {NONE, V(1), S(0), V(2)});
-	p.op(MICA_OP_S_WAITCNT, {}, 0);
-	p.end();
-	return p;
-}
-
 class Exec : public UapiTest {
 protected:
 	void SetUp() override
@@ -140,7 +124,7 @@ TEST_F(Exec, OtherMappingsCanChangeWhileAJobIsPending)
 // covers the entry's whole code section.
 TEST_F(Exec, SplitExecutableMappingsAreRefused)
 {
-	uint32_t big = a_->shader(make_binary(two_page_program()));
+	uint32_t big = a_->shader(make_binary(store_lane_program(520)));
 	a_->bind(big, CODE_VA, MICA_PAGE_SIZE, RX);				// first page of A only
 	a_->bind(evil_, CODE_VA + MICA_PAGE_SIZE, MICA_PAGE_SIZE, RX);	// then B
 	uint64_t before = rejects(DRM_MICA_REJECT_CS_NOT_ENTRY);
@@ -161,7 +145,7 @@ TEST_F(Exec, SplitExecutableMappingsAreRefused)
 // A mapping of a shader BO that starts past its code (its constants) is never an entry.
 TEST_F(Exec, MappingThatStartsInsideTheCodeIsRefused)
 {
-	uint32_t big = a_->shader(make_binary(two_page_program()));
+	uint32_t big = a_->shader(make_binary(store_lane_program(520)));
 	a_->bind(big, CODE_VA, MICA_PAGE_SIZE, RX, MICA_PAGE_SIZE);
 	EXPECT_EQ(a_->submit(ctx_, dispatch_stream(CODE_VA, DST_VA, 5)), -EACCES);
 }

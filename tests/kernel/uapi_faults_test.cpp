@@ -18,21 +18,6 @@ constexpr uint64_t NOWHERE_VA = 0x50000000;
 constexpr uint32_t RW = DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE;
 constexpr uint32_t RX = DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC;
 
-// Loads from s[0:1] (lane * 4) and stores to s[2:3].
-Program load_store_program()
-{
-	Program p;
-	p.nop(3);
-	p.op(MICA_OP_V_SHL_B32, {V(1), LANE_ID, IC(2)});
-	p.nop(1);
-	p.op(MICA_OP_GLOBAL_LOAD_B32, {V(2), V(1), S(0)});
-	p.op(MICA_OP_S_WAITCNT, {}, 0);
-	p.op(MICA_OP_GLOBAL_STORE_B32, {NONE, V(1), S(2), V(2)});
-	p.op(MICA_OP_S_WAITCNT, {}, 0);
-	p.end();
-	return p;
-}
-
 drm_mica_sync_query sync_query(Client &c, uint32_t h)
 {
 	drm_mica_sync_query q{};

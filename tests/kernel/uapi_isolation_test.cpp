@@ -82,21 +82,6 @@ TEST_F(Isolation, PacketsCannotReachAnotherClientsMemory)
 	}
 }
 
-// A program that loads from s[0:1] and stores the value to s[2:3]: B aims it at A's secret.
-Program load_store_program()
-{
-	Program p;
-	p.nop(3);
-	p.op(MICA_OP_V_SHL_B32, {V(1), LANE_ID, IC(2)});
-	p.nop(1);
-	p.op(MICA_OP_GLOBAL_LOAD_B32, {V(2), V(1), S(0)});
-	p.op(MICA_OP_S_WAITCNT, {}, 0);
-	p.op(MICA_OP_GLOBAL_STORE_B32, {NONE, V(1), S(2), V(2)});
-	p.op(MICA_OP_S_WAITCNT, {}, 0);
-	p.end();
-	return p;
-}
-
 TEST_F(Isolation, ShadersFaultOnAnotherClientsAddressesAndOnlyTheirContextDies)
 {
 	uint32_t bctx = b_->ctx();
