@@ -8,6 +8,7 @@ packages=(
   libvulkan-dev vulkan-tools mesa-vulkan-drivers vulkan-validationlayers
   ocl-icd-opencl-dev ocl-icd-libopencl1 pocl-opencl-icd clinfo
   libdrm-dev llvm-spirv-14 libclc-14 libclang-rt-14-dev
+  ccache   # meson picks it up: rebuilds of unchanged files (CI on a kept machine) come from the cache
 )
 missing=()
 for p in "${packages[@]}"; do
