@@ -42,6 +42,34 @@ std::span<const SupportEntry> supported_glsl_std450()
 
 namespace mica::compiler::spirv_detail {
 
+namespace {
+
+// Determinant of the minor of the n x n column-major matrix m made of 'cols' and 'rows', by Laplace
+// expansion along its first column (n <= 4: at most 4 * 3 * 2 products); fop emits one scalar float
+// operation. Determinant and MatrixInverse (cofactors) both use it.
+template <class Matrix, class FloatOp>
+Operand laplace_determinant(const Matrix &m, uint32_t n, const std::vector<uint32_t> &cols,
+                            const std::vector<uint32_t> &rows, const FloatOp &fop)
+{
+	using IOp = IO::Op;
+	auto at = [&](uint32_t c, uint32_t r) { return m[c * n + r]; };
+	if (cols.size() == 1)
+		return at(cols[0], rows[0]);
+	const std::vector<uint32_t> rest(cols.begin() + 1, cols.end());
+	Operand acc;
+	for (size_t i = 0; i < rows.size(); i++) {
+		std::vector<uint32_t> sub_rows;
+		for (size_t j = 0; j < rows.size(); j++)
+			if (j != i)
+				sub_rows.push_back(rows[j]);
+		Operand term = fop(IOp::fmul, {at(cols[0], rows[i]), laplace_determinant(m, n, rest, sub_rows, fop)});
+		acc = i == 0 ? term : fop(i % 2 ? IOp::fsub : IOp::fadd, {acc, term});
+	}
+	return acc;
+}
+
+} // namespace
+
 void Translator::ext_inst(const Inst &in)
 {
 	auto w = in.w;
@@ -328,34 +356,14 @@ void Translator::ext_inst(const Inst &in)
 		return;
 	}
 	case GLSLstd450Determinant: {
-		// Laplace expansion along the first column (n <= 4: at most 4 * 3 * 2 products).
 		const auto &m = arg(0);
 		uint32_t n = m.size() == 4 ? 2 : m.size() == 9 ? 3 : m.size() == 16 ? 4 : 0;
 		if (!n)
 			fail("determinant of a matrix that is not 2x2, 3x3 or 4x4");
-		std::function<Operand(std::vector<uint32_t>, std::vector<uint32_t>)> det =
-			[&](std::vector<uint32_t> cols, std::vector<uint32_t> rows) -> Operand {
-			auto at = [&](uint32_t c, uint32_t r) { return m[c * n + r]; };
-			if (cols.size() == 1)
-				return at(cols[0], rows[0]);
-			if (cols.size() == 2)
-				return E(IOp::fsub, {E(IOp::fmul, {at(cols[0], rows[0]), at(cols[1], rows[1])}),
-				                     E(IOp::fmul, {at(cols[1], rows[0]), at(cols[0], rows[1])})});
-			Operand acc;
-			for (size_t i = 0; i < rows.size(); i++) {
-				std::vector<uint32_t> sub_rows;
-				for (size_t j = 0; j < rows.size(); j++)
-					if (j != i)
-						sub_rows.push_back(rows[j]);
-				Operand term = E(IOp::fmul, {at(cols[0], rows[i]), det(std::vector<uint32_t>(cols.begin() + 1, cols.end()), sub_rows)});
-				acc = i == 0 ? term : E(i % 2 ? IOp::fsub : IOp::fadd, {acc, term});
-			}
-			return acc;
-		};
 		std::vector<uint32_t> idx;
 		for (uint32_t i = 0; i < n; i++)
 			idx.push_back(i);
-		set(res, rt, {det(idx, idx)});
+		set(res, rt, {laplace_determinant(m, n, idx, idx, E)});
 		return;
 	}
 	case GLSLstd450PackUnorm4x8:
@@ -540,21 +548,8 @@ void Translator::ext_inst(const Inst &in)
 			fail("inverse of a matrix that is not 2x2, 3x3 or 4x4");
 		const uint32_t st = type(type(rt).elem).elem;
 		auto F = [&](IOp o, std::vector<Operand> ops) { return scalar_rc_op(o, st, std::move(ops)); };
-		std::function<Operand(const std::vector<uint32_t> &, const std::vector<uint32_t> &)> det =
-			[&](const std::vector<uint32_t> &cols, const std::vector<uint32_t> &rows) -> Operand {
-			auto at = [&](uint32_t c, uint32_t r) { return m[c * n + r]; };
-			if (cols.size() == 1)
-				return at(cols[0], rows[0]);
-			Operand acc;
-			for (size_t i = 0; i < rows.size(); i++) {
-				std::vector<uint32_t> sub_rows;
-				for (size_t j = 0; j < rows.size(); j++)
-					if (j != i)
-						sub_rows.push_back(rows[j]);
-				Operand term = F(IOp::fmul, {at(cols[0], rows[i]), det(std::vector<uint32_t>(cols.begin() + 1, cols.end()), sub_rows)});
-				acc = i == 0 ? term : F(i % 2 ? IOp::fsub : IOp::fadd, {acc, term});
-			}
-			return acc;
+		auto det = [&](const std::vector<uint32_t> &cols, const std::vector<uint32_t> &rows) {
+			return laplace_determinant(m, n, cols, rows, F);
 		};
 		std::vector<uint32_t> all;
 		for (uint32_t i = 0; i < n; i++)
