@@ -92,6 +92,9 @@ def run_batch(deqp, cases, env, case_timeout, workdir, extra_args):
     listfile = os.path.join(workdir, 'batch.txt')
     with open(listfile, 'w', encoding='utf-8') as f:
         f.write('\n'.join(cases) + '\n')
+    # deqp-vk runs in its own directory (it finds its data files relative to it), so a relative
+    # path to it must be resolved before the directory changes.
+    deqp = os.path.abspath(deqp)
     cmd = [deqp, f'--deqp-caselist-file={listfile}', '--deqp-log-images=disable',
            '--deqp-log-shader-sources=disable', f'--deqp-log-filename={os.path.join(workdir, "batch.qpa")}',
            *extra_args]
@@ -99,7 +102,7 @@ def run_batch(deqp, cases, env, case_timeout, workdir, extra_args):
         # stderr apart from stdout: a driver's or loader's stderr line landing inside a buffered
         # "Test case '...'.." line would hide that case's result.
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                cwd=os.path.dirname(os.path.abspath(deqp)) or '.')
+                                cwd=os.path.dirname(deqp))
     except OSError as e:
         raise SystemExit(f'cannot run {deqp}: {e}')
     sel = selectors.DefaultSelector()
@@ -332,6 +335,17 @@ def self_test():
 
         ns.compute_only = True
         assert run(ns) == 1, 'unexpected failures must fail the run'
+
+        # A relative path to deqp-vk (as scripts/run-tests passes it) works from any directory.
+        ns.expectations = exp
+        old_cwd = os.getcwd()
+        try:
+            os.chdir(os.path.dirname(d))
+            ns.deqp = os.path.join(os.path.basename(d), 'deqp-vk')
+            assert run(ns) == 0, 'a relative deqp-vk path must run'
+            os.remove(os.path.join(d, 'died'))
+        finally:
+            os.chdir(old_cwd)
         assert all(r['status'] != 'NotFound' or 'zz' in r['case'] for r in csv.DictReader(open(res, encoding='utf-8')))
     print('self-test OK')
     return 0
