@@ -8,6 +8,12 @@ packages=(
   libvulkan-dev vulkan-tools mesa-vulkan-drivers vulkan-validationlayers
   ocl-icd-opencl-dev ocl-icd-libopencl1 pocl-opencl-icd clinfo
   libdrm-dev llvm-spirv-14 libclc-14 libclang-rt-14-dev
+  # OpenCL: OpenCL C -> LLVM IR (libclang) -> SPIR-V (LLVMSPIRVLib) in process, libclc's builtins,
+  # MPFR for correctly rounded references of the precision tests, and the real clients the tests run.
+  libclang-15-dev llvm-15-dev clang-15 libllvmspirvlib-15-dev llvm-spirv-15 libclc-15 libmpfr-dev
+  piglit clpeak python3-pyopencl
+  # The kernel module: built against Debian's 6.1 headers, checked with sparse, booted under QEMU.
+  linux-headers-amd64 sparse qemu-system-x86 busybox-static cpio
   ccache   # meson picks it up: rebuilds of unchanged files (CI on a kept machine) come from the cache
 )
 missing=()
