@@ -7,7 +7,7 @@ packages=(
   spirv-headers spirv-tools glslang-tools glslang-dev
   libvulkan-dev vulkan-tools mesa-vulkan-drivers vulkan-validationlayers
   ocl-icd-opencl-dev ocl-icd-libopencl1 pocl-opencl-icd clinfo
-  libdrm-dev llvm-spirv-14 libclc-14 libclang-rt-14-dev
+  libdrm-dev libclang-rt-14-dev
   # OpenCL: OpenCL C -> LLVM IR (libclang) -> SPIR-V (LLVMSPIRVLib) in process, libclc's builtins,
   # MPFR for correctly rounded references of the precision tests, and the real clients the tests run.
   libclang-15-dev llvm-15-dev clang-15 libllvmspirvlib-15-dev llvm-spirv-15 libclc-15 libmpfr-dev
