@@ -38,6 +38,9 @@ struct ProgramCacheUse {
   driver::BinaryCache* application = nullptr;
   // Fail with Status::cache_miss instead of compiling (VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT).
   bool cache_only = false;
+  // Also look in (and write compiled binaries to) the on-disk cache (ScreenOptions::disk_cache_dir),
+  // for this and every later variant of the program. OpenCL sets it; Vulkan leaves it off.
+  bool use_disk = false;
 };
 
 // The key of a compiled binary: a digest of everything that changes the code (key format version,
@@ -82,6 +85,7 @@ private:
   ProgramSource source_;
   std::mutex mutex_;
   std::map<uint32_t, ProgramVariant> variants_;  // by power profile
+  bool use_disk_ = false;
 };
 
 }  // namespace mica::device
