@@ -457,6 +457,39 @@ TEST(DeviceProgram, SecondUploadHitsTheBinaryCache) {
   EXPECT_EQ(other->cache_stats().compiles, 0u);
 }
 
+TEST(DeviceProgram, BoundedCacheEvictsTheOldestEntries) {
+  mica::driver::BinaryCache cache;
+  auto key = [](uint8_t i) {
+    mica::driver::Digest d{};
+    d[0] = i;
+    return d;
+  };
+  for (uint8_t i = 0; i < 10; ++i) cache.insert(key(i), std::vector<uint8_t>(100, i));
+  EXPECT_EQ(cache.bytes(), 1000u);
+  cache.set_capacity(350);  // keeps the 3 newest
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_FALSE(cache.find(key(6)));
+  EXPECT_TRUE(cache.find(key(7)));
+  cache.insert(key(10), std::vector<uint8_t>(200, 10));
+  EXPECT_LE(cache.bytes(), 350u);
+  EXPECT_FALSE(cache.find(key(7)));
+  EXPECT_FALSE(cache.find(key(8)));
+  EXPECT_TRUE(cache.find(key(9)));
+  EXPECT_EQ((*cache.find(key(10)))[199], 10);
+  // Replacing an entry counts its new size only; an entry larger than the bound alone stays.
+  cache.insert(key(10), std::vector<uint8_t>(1000, 11));
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.bytes(), 1000u);
+  // A serialised unbounded cache loads into a bounded one within the bound.
+  mica::driver::BinaryCache big;
+  for (uint8_t i = 0; i < 10; ++i) big.insert(key(i), std::vector<uint8_t>(100, i));
+  mica::driver::BinaryCache small;
+  small.set_capacity(250);
+  ASSERT_TRUE(small.deserialize(big.serialize()));
+  EXPECT_EQ(small.size(), 2u);
+  EXPECT_LE(small.bytes(), 250u);
+}
+
 TEST(DeviceProgram, DiskCacheSurvivesTheScreenAndIgnoresCorruptFiles) {
   const auto dir = std::filesystem::temp_directory_path() / ("mica-device-test-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
