@@ -13,6 +13,7 @@ extern "C" {
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -349,7 +350,21 @@ TEST(DeviceContext, FaultingProgramLosesTheContextWithItsReason) {
   const uint64_t unmapped = screen->limits().va_end - (1ull << 20);
   CommandList list;
   list.dispatch(store_dispatch(program, unmapped, 64, 1, 0));
-  EXPECT_EQ(run(*victim, list), Status::device_lost);
+  std::unique_ptr<Timeline> done;
+  ASSERT_EQ(screen->create_timeline(0, done), Status::ok);
+  SubmitInfo info;
+  info.lists.push_back(&list);
+  info.signals.push_back({done.get(), 1});
+  uint64_t seqno = 0;
+  ASSERT_EQ(victim->submit(info, &seqno), Status::ok);
+  // The timeline is still signalled, carrying the job's error (the sync-point error).
+  EXPECT_EQ(done->wait(1, 60 * kSecond), Status::ok);
+  uint64_t value = 0;
+  int32_t sync_error = 0;
+  ASSERT_EQ(done->query(value, &sync_error), Status::ok);
+  EXPECT_EQ(value, 1u);
+  EXPECT_EQ(sync_error, -EIO);
+  EXPECT_EQ(victim->wait(seqno, 60 * kSecond), Status::device_lost);
   EXPECT_EQ(calls.load(), 1);
   EXPECT_TRUE(seen.guilty);
   EXPECT_EQ(seen.fault, uint32_t(MICA_FAULT_MMU_UNMAPPED));

@@ -6,6 +6,7 @@
 #include "gpu_memory.h"
 #include "physical_device.h"
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -198,6 +199,19 @@ void Device::report_lost(const Queue& queue, const device::LostReason& reason) {
   if (lost_reported_.exchange(true)) return;  // one report per device: the first cause
   const std::string message = "VkDevice lost: queue family " + std::to_string(queue.family()) + " index " +
                               std::to_string(queue.index()) + ": " + reason.describe();
+  std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
+  physical_.instance().debug_sinks().error("Mica-device-lost", VK_OBJECT_TYPE_DEVICE,
+                                           uint64_t(reinterpret_cast<uintptr_t>(this)), message);
+}
+
+void Device::report_sync_error(int32_t job_error) {
+  // A guilty queue's own report (with the fault) comes through its context's lost callback.
+  for (const auto& q : queues_)
+    if (q->guilty()) return;
+  mark_lost();
+  if (lost_reported_.exchange(true)) return;
+  const std::string message = std::string("VkDevice lost: a fence or semaphore was signalled by a job that ") +
+                              (job_error == -ECANCELED ? "was skipped (-ECANCELED)" : "failed (-EIO)");
   std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
   physical_.instance().debug_sinks().error("Mica-device-lost", VK_OBJECT_TYPE_DEVICE,
                                            uint64_t(reinterpret_cast<uintptr_t>(this)), message);

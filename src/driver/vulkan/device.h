@@ -66,6 +66,10 @@ public:
   // A queue's context was found lost: the device is lost, and the reason (the kernel's fault code,
   // address, access and flags, or the job error) goes to stderr and the debug messengers, once.
   void report_lost(const Queue& queue, const device::LostReason& reason);
+  // A fence or semaphore was signalled by a job that failed ('job_error': -EIO faulted, -ECANCELED
+  // skipped): the device is lost; reported like report_lost, with the guilty queue's reason when
+  // the kernel already has one.
+  void report_sync_error(int32_t job_error);
 
   // robustBufferAccess was enabled: pipelines compile with bounds-checked buffer accesses.
   bool robust_buffer_access() const { return robust_buffer_access_; }
