@@ -583,6 +583,51 @@ TEST(DeviceProgram, PowerProfileChangeRecompilesBeforeTheNextSubmission) {
   std::filesystem::remove(path);
 }
 
+TEST(DeviceContext, ContextsOfOneScreenWorkFromSeveralThreads) {
+  auto screen = open_sim();
+  constexpr int kThreads = 3, kRounds = 12;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      std::unique_ptr<Context> ctx;
+      std::unique_ptr<Buffer> out;
+      if (screen->create_context(false, ctx) != Status::ok ||
+          screen->create_buffer(4096, BufferUsage::host_visible, out) != Status::ok) {
+        ++failures;
+        return;
+      }
+      for (int r = 0; r < kRounds; ++r) {
+        // Every thread creates the same program (one compile, cache hits or a racing compile of
+        // the same key) and runs it with its own constants.
+        ProgramSource src;
+        src.spirv = spirv_of(kStoreProgram);
+        std::shared_ptr<Program> program;
+        if (screen->create_program(src, {}, program) != Status::ok) {
+          ++failures;
+          return;
+        }
+        CommandList list;
+        list.dispatch(store_dispatch(program, out->va(), 256, uint32_t(t + 2), uint32_t(r)));
+        if (run(*ctx, list) != Status::ok) {
+          ++failures;
+          return;
+        }
+        const auto* v = reinterpret_cast<const uint32_t*>(out->cpu());
+        for (uint32_t i = 0; i < 256; ++i)
+          if (v[i] != i * uint32_t(t + 2) + uint32_t(r)) {
+            ++failures;
+            return;
+          }
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  const auto stats = screen->cache_stats();
+  EXPECT_LE(stats.compiles, uint64_t(kThreads));  // at most one racing compile per thread
+  EXPECT_GE(stats.memory_hits, uint64_t(kThreads * kRounds - kThreads));
+}
+
 TEST(DeviceContext, BadCommandsAreRefusedNotSubmitted) {
   auto screen = open_sim();
   std::unique_ptr<Context> ctx, copy;
@@ -617,6 +662,18 @@ TEST(DeviceContext, BadCommandsAreRefusedNotSubmitted) {
   CommandList bad_user;
   bad_user.dispatch(too_much);
   EXPECT_EQ(run(*ctx, bad_user), Status::invalid_argument);
+
+  // A workgroup size past the packet field's range: the kernel's validator refuses the job and
+  // the context says why.
+  Dispatch huge = store_dispatch(program, 0, 0, 0, 0);
+  huge.workgroup_size = {1024, 1024, 64};
+  CommandList bad_size;
+  bad_size.dispatch(huge);
+  std::string log;
+  SubmitInfo huge_info;
+  huge_info.lists.push_back(&bad_size);
+  EXPECT_EQ(ctx->submit(huge_info, nullptr, &log), Status::invalid_argument) << log;
+  EXPECT_NE(log.find("CS_BAD_FIELD"), std::string::npos) << log;  // the workgroup size field
 
   SubmitInfo null_sync;
   null_sync.signals.push_back({nullptr, 1});

@@ -216,7 +216,32 @@ struct Context::Impl {
     return Status::ok;
   }
 
-  Status submit(const SubmitInfo& info, uint64_t* seqno_out) {
+  // One kernel job. A job the kernel's validator refuses is the caller's bad input: invalid_argument,
+  // with the rejection reason in 'log'.
+  Status submit_job(std::span<const uint32_t> packets, const winsys::SubmitInfo& si, uint64_t& seqno, std::string* log) {
+    try {
+      seqno = state->dev->submit(*ctx, packets, si);
+      return Status::ok;
+    } catch (const winsys::Error& e) {
+      switch (e.error()) {
+      case EINVAL:
+      case EACCES:
+      case EPERM:
+      case E2BIG:
+      case ELOOP: {
+        const std::string why = "the kernel refused the job: " + state->explain_rejection();
+        if (log) *log = why;
+        return Status::invalid_argument;
+      }
+      default:
+        return status_from_errno(e.error(), "SUBMIT", e.what());
+      }
+    } catch (const std::bad_alloc&) {
+      return Status::out_of_host_memory;
+    }
+  }
+
+  Status submit(const SubmitInfo& info, uint64_t* seqno_out, std::string* log) {
     if (lost) return Status::device_lost;
     retire(false);
     if (lost) return Status::device_lost;
@@ -253,7 +278,7 @@ struct Context::Impl {
         continue;
       }
       if (s != Status::ok) {
-        if (!enc.log.empty()) std::fprintf(stderr, "mica-device: %s\n", enc.log.c_str());
+        if (log) *log = enc.log;
         return s;
       }
       std::vector<std::span<const uint32_t>> pieces;
@@ -283,7 +308,7 @@ struct Context::Impl {
         const Job& j = jobs[accepted];
         si.wait.assign(j.waits.begin(), j.waits.end());
         si.signal.assign(j.signals.begin(), j.signals.end());
-        st = guarded_call("SUBMIT", [&] { last = state->dev->submit(*ctx, j.packets, si); });
+        st = submit_job(j.packets, si, last, log);
         if (st != Status::ok) break;
       }
       if (st == Status::ok || (st == Status::stale_shader && accepted)) {
@@ -352,12 +377,12 @@ Screen& Context::screen() const { return *impl_->screen; }
 bool Context::copy_only() const { return impl_->copy_only; }
 uint32_t Context::kernel_handle() const { return impl_->ctx->handle(); }
 
-Status Context::submit(const SubmitInfo& info, uint64_t* seqno) {
+Status Context::submit(const SubmitInfo& info, uint64_t* seqno, std::string* log) {
   Status s;
   {
     std::lock_guard lock(impl_->mutex);
     try {
-      s = impl_->submit(info, seqno);
+      s = impl_->submit(info, seqno, log);
     } catch (const std::bad_alloc&) {
       s = Status::out_of_host_memory;
     }

@@ -47,7 +47,9 @@ struct SubmitInfo {
   std::vector<const CommandList*> lists;    // run in order; may be empty (the job only syncs)
   std::vector<TimelinePoint> waits;         // the job runs once every point is reached (0 = no-op)
   std::vector<TimelinePoint> signals;       // signalled when the job (all its parts) completed
-  std::vector<const Buffer*> keep_alive;    // buffers the kernel keeps alive until the job retired
+  // Buffers whose pages the kernel keeps until the job retired. Their GPU addresses still end when
+  // the Buffer objects are destroyed: the caller keeps a Buffer until work that uses it completed.
+  std::vector<const Buffer*> keep_alive;
 };
 
 class Context {
@@ -64,7 +66,9 @@ public:
   // completes with the submission: pass it to wait() / status(). device_lost when the context is
   // lost (then and for every later call); compile_failed when a program has no variant for the
   // active profile; out_of_device_memory when a single command cannot fit a job or memory ran out.
-  Status submit(const SubmitInfo& info, uint64_t* seqno = nullptr);
+  // 'log' (optional) gets why a submission failed when there is more to say (the compiler's
+  // message, a packet the hardware description refuses).
+  Status submit(const SubmitInfo& info, uint64_t* seqno = nullptr, std::string* log = nullptr);
 
   // Waits for the submission with this seqno: ok, timeout, or device_lost when that job (or one
   // before it on this context) faulted, hung or was skipped. timeout_ns 0 polls; INT64_MAX waits
