@@ -418,6 +418,29 @@ TEST(DeviceContext, StuckWaitIsAWatchdogFaultInTheCommandStream) {
   EXPECT_NE(r.fault_flags, 0u);
 }
 
+TEST(DeviceContext, JobPastTheKernelTimeoutIsKilled) {
+  ScreenOptions opt;
+  opt.sim_watchdog_cycles = 0xffffffffull;  // the device would wait far longer than the kernel
+  opt.sim_job_timeout_ns = 50'000'000;
+  auto screen = open_sim(opt);
+  EXPECT_EQ(screen->limits().job_timeout_ns, 50'000'000u);
+  std::unique_ptr<Context> ctx;
+  ASSERT_EQ(screen->create_context(false, ctx), Status::ok);
+  std::unique_ptr<Buffer> flag;
+  ASSERT_EQ(screen->create_buffer(4096, BufferUsage::driver_shared, flag), Status::ok);
+  std::memset(flag->cpu(), 0, 8);
+  CommandList list;
+  list.wait_memory(flag->va(), 1);  // never set
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(run(*ctx, list), Status::device_lost);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(40));
+  LostReason r;
+  ASSERT_EQ(ctx->query(r), Status::ok);
+  EXPECT_TRUE(r.guilty);
+  EXPECT_EQ(r.fault, uint32_t(MICA_FAULT_KILLED)) << r.describe();
+  EXPECT_NE(r.describe().find("KILLED"), std::string::npos) << r.describe();
+}
+
 TEST(DeviceProgram, CompileErrorIsReportedWithTheCompilersMessage) {
   auto screen = open_sim();
   ProgramSource src;
