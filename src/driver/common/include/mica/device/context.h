@@ -72,7 +72,8 @@ public:
 
   // Waits for the submission with this seqno: ok, timeout, or device_lost when that job (or one
   // before it on this context) faulted, hung or was skipped. timeout_ns 0 polls; INT64_MAX waits
-  // forever (the kernel's job timeout bounds it).
+  // forever (the kernel's job timeout bounds it). A seqno this context never returned is
+  // invalid_argument.
   Status wait(uint64_t seqno, int64_t timeout_ns);
   // ok (completed), not_ready, or device_lost. Never blocks.
   Status status(uint64_t seqno);
@@ -89,7 +90,7 @@ public:
   // wait, a refused submission, check()). Runs on the thread that found it, with no lock held.
   void set_lost_callback(std::function<void(const LostReason&)> callback);
 
-  // The scratch buffer programs of this context spill to (null until one needed it); tests.
+  // Size of the scratch buffer this context's spilling programs use (0 until one needed it).
   uint64_t scratch_bytes() const;
 
 private:
