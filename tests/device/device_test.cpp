@@ -333,6 +333,38 @@ TEST(DeviceContext, SubmissionsLargerThanAJobAreSplit) {
   for (auto& t : timelines) EXPECT_EQ(t->wait(1, 0), Status::ok);
 }
 
+TEST(DeviceContext, JobsTakenBeforeALaterJobIsRefusedKeepTheirUploads) {
+  auto screen = open_sim();
+  std::unique_ptr<Context> ctx;
+  ASSERT_EQ(screen->create_context(false, ctx), Status::ok);
+  auto program = make_program(*screen, kStoreProgram);
+  ASSERT_TRUE(program);
+  std::unique_ptr<Buffer> out, scratch;
+  ASSERT_EQ(screen->create_buffer(1 << 16, BufferUsage::host_visible, out), Status::ok);
+  ASSERT_EQ(screen->create_buffer(1 << 16, BufferUsage::host_visible, scratch), Status::ok);
+  // First job: a dispatch whose push constants live in the submission's upload area, then enough
+  // writes to fill more than one job; the last job holds a copy the kernel refuses (overlap).
+  CommandList list;
+  list.wait_memory(scratch->va(), 0);  // holds the first job until the refused one was seen
+  list.dispatch(store_dispatch(program, out->va(), 4096, 7, 3));
+  const uint32_t writes = screen->limits().max_job_dwords / 4 + 100;
+  for (uint32_t i = 0; i < writes; ++i) list.write_data(scratch->va() + 8 + 4 * (i % 1000), {i});
+  list.copy(scratch->va() + 100, scratch->va() + 104, 64);
+  std::memset(scratch->cpu(), 0xff, 8);  // WAIT_MEM == 0: not yet
+  SubmitInfo info;
+  info.lists.push_back(&list);
+  std::string log;
+  EXPECT_EQ(ctx->submit(info, nullptr, &log), Status::invalid_argument);
+  EXPECT_NE(log.find("CS_DMA_OVERLAP"), std::string::npos) << log;
+  // The jobs taken still run, with their upload area intact.
+  std::memset(scratch->cpu(), 0, 8);
+  ASSERT_GT(ctx->last_seqno(), 0u);
+  ASSERT_EQ(ctx->wait(ctx->last_seqno(), 60 * kSecond), Status::ok);
+  const auto* v = reinterpret_cast<const uint32_t*>(out->cpu());
+  for (uint32_t i = 0; i < 4096; ++i) ASSERT_EQ(v[i], i * 7 + 3) << i;
+  EXPECT_EQ(ctx->check(), Status::ok);
+}
+
 TEST(DeviceContext, FaultingProgramLosesTheContextWithItsReason) {
   auto screen = open_sim();
   std::unique_ptr<Context> victim, bystander;

@@ -304,6 +304,7 @@ struct Context::Impl {
       if (stream) si.bos.push_back(stream->kernel_handle());
       if (scratch_used) si.bos.push_back(scratch_used->kernel_handle());
       Status st = Status::ok;
+      const size_t accepted_before = accepted;
       for (; accepted < jobs.size(); ++accepted) {
         const Job& j = jobs[accepted];
         si.wait.assign(j.waits.begin(), j.waits.end());
@@ -311,8 +312,9 @@ struct Context::Impl {
         st = submit_job(j.packets, si, last, log);
         if (st != Status::ok) break;
       }
-      if (st == Status::ok || (st == Status::stale_shader && accepted)) {
-        // Jobs already taken read this stream: it lives until the last of them retires.
+      if (accepted > accepted_before) {
+        // Jobs this attempt got taken read this stream (the upload area, the scratch buffer, the
+        // programs): it lives until the last of them retires, whatever happens to the rest.
         last_seqno = last;
         in_flight.push_back({last, std::move(stream), std::move(scratch_used), std::move(enc.code)});
       }
@@ -326,7 +328,7 @@ struct Context::Impl {
         // and the jobs not yet taken are submitted from the new stream.
         if (attempt >= kStaleShaderRetries) return Status::failed;
         screen->refresh_power_state();
-        if (!accepted && stream && free_streams.size() < kFreeStreams) free_streams.push_back(std::move(stream));
+        if (stream && free_streams.size() < kFreeStreams) free_streams.push_back(std::move(stream));
         continue;
       case Status::device_lost:
         note_lost(0, 0);
