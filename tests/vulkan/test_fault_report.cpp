@@ -219,7 +219,7 @@ TEST(VkFaultReport, UnmappedStoreLosesTheDeviceAndNamesTheFault) {
   EXPECT_EQ(f.got.messages.size(), 1u) << all(f.got.messages);
 }
 
-TEST(VkFaultReport, HangIsReportedAsAWatchdogFault) {
+TEST(VkFaultReport, HangIsReportedWithItsFault) {
   Fixture f;
   ASSERT_TRUE(f.ok());
   // Nothing to report before a fault.
@@ -257,16 +257,23 @@ TEST(VkFaultReport, HangIsReportedAsAWatchdogFault) {
             }),
             VK_ERROR_DEVICE_LOST);
   ASSERT_EQ(f.got.messages.size(), 1u) << all(f.got.messages);
-  EXPECT_NE(f.got.messages[0].find("WATCHDOG"), std::string::npos) << f.got.messages[0];
+  // The device's watchdog (cycles) ends the program, unless the simulated device runs so slowly
+  // (sanitizers, a loaded machine) that the kernel's job timeout (wall time) kills it first.
+  const std::string& m = f.got.messages[0];
+  const bool watchdog = m.find("WATCHDOG") != std::string::npos;
+  EXPECT_TRUE(watchdog || m.find("KILLED") != std::string::npos) << m;
   EXPECT_TRUE(f.device_named());
   // No data address for a watchdog fault: the pc of the spinning program, and the fault code.
   const auto fault = f.fault_info();
   ASSERT_EQ(fault.result, VK_SUCCESS);
-  ASSERT_EQ(fault.addresses.size(), 1u);
-  EXPECT_EQ(fault.addresses[0].addressType, VK_DEVICE_FAULT_ADDRESS_TYPE_INSTRUCTION_POINTER_FAULT_EXT);
+  ASSERT_EQ(fault.addresses.size(), watchdog ? 1u : fault.addresses.size());
+  for (const auto& a : fault.addresses) {
+    EXPECT_EQ(a.addressType, VK_DEVICE_FAULT_ADDRESS_TYPE_INSTRUCTION_POINTER_FAULT_EXT);
+    EXPECT_NE(a.reportedAddress, 0u);
+  }
   ASSERT_EQ(fault.vendor.size(), 1u);
-  EXPECT_EQ(fault.vendor[0].vendorFaultCode, 7u);  // mica.toml [fault] WATCHDOG
-  EXPECT_NE(fault.description.find("WATCHDOG"), std::string::npos) << fault.description;
+  EXPECT_EQ(fault.vendor[0].vendorFaultCode, watchdog ? 7u : 11u);  // mica.toml [fault] WATCHDOG / KILLED
+  EXPECT_EQ(fault.description, m.substr(0, VK_MAX_DESCRIPTION_SIZE - 1));
   vkDestroyBuffer(f.device, buffer, nullptr);
   vkFreeMemory(f.device, memory, nullptr);
 }

@@ -248,7 +248,7 @@ std::vector<VkDeviceFaultAddressInfoEXT> fault_addresses(const device::LostReaso
                                                                    : VK_DEVICE_FAULT_ADDRESS_TYPE_READ_INVALID_EXT;
     out.push_back({type, r.fault_addr, 1});  // the exact address the MMU refused
   }
-  if (!r.pc_in_command_stream)
+  if (!r.pc_in_command_stream && r.fault_pc)  // 0: no program was running (e.g. killed in a wait)
     out.push_back({VK_DEVICE_FAULT_ADDRESS_TYPE_INSTRUCTION_POINTER_FAULT_EXT, r.fault_pc, MICA_INSTRUCTION_BYTES});
   return out;
 }
