@@ -73,6 +73,8 @@ struct mica_bo *mica_bo_lookup(struct mica_file *file, u32 handle)
 {
 	struct mica_bo *bo = idr_find(&file->bos, handle);
 
+	lockdep_assert_held(&file->lock);
+
 	if (bo)
 		kref_get(&bo->ref);
 	return bo;
@@ -198,6 +200,8 @@ int mica_munmap(struct mica_file *file, void *cpu, u64 size)
 void mica_gem_munmap_all(struct mica_file *file)
 {
 	struct mica_cpu_map *map, *tmp;
+
+	lockdep_assert_held(&file->lock);
 
 	list_for_each_entry_safe(map, tmp, &file->cpu_maps, link)
 		cpu_map_free(file, map);

@@ -132,6 +132,8 @@ void mica_sched_run(struct mica_device *mdev)
 {
 	u32 i, slot;
 
+	lockdep_assert_held(&mdev->lock);
+
 	/*
 	 * Points of jobs retired since the last run first: a job waiting on one of them must go now,
 	 * not at the next scheduling event (on an idle device that is the timeout work's next tick).
@@ -172,6 +174,8 @@ static u64 read_fence(struct mica_device *mdev)
 static void retire(struct mica_device *mdev, u64 fence)
 {
 	struct mica_job *job, *tmp;
+
+	lockdep_assert_held(&mdev->lock);
 
 	list_for_each_entry_safe(job, tmp, &mdev->inflight, link) {
 		if (job->ring_seqno > fence)
@@ -250,6 +254,8 @@ static u32 client_visible(const struct mica_job *job, u64 *addr, u64 *pc)
 static void handle_faults(struct mica_device *mdev)
 {
 	u32 slot;
+
+	lockdep_assert_held(&mdev->lock);
 
 	for (slot = 1; slot < MICA_MAX_CONTEXTS; slot++) {
 		struct mica_ctx *ctx = mdev->slots[slot];
@@ -398,6 +404,8 @@ void mica_gpu_recover(struct mica_device *mdev)
 
 int mica_sched_set_profile(struct mica_device *mdev, u32 profile)
 {
+	lockdep_assert_held(&mdev->lock);
+
 	if (profile >= MICA_PROFILE_COUNT)
 		return -EINVAL;
 	if (profile == mdev->power_profile)
