@@ -16,7 +16,7 @@
 #define _MICA_DRM_H_
 
 #if defined(__KERNEL__)
-#include "drm.h"
+#include <drm/drm.h>
 #elif defined(__has_include) && __has_include(<drm.h>)
 #include <drm.h>
 #else

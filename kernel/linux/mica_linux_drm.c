@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The DRM face of the driver: a render node whose ioctls are the shared core's handlers
+ * (mica_ioctls[] in mica_drv.c) behind DRM_IOCTL_DEF_DRV entries, so the DRM core does the
+ * argument copy in/out that kernel/userspace/mica_um_drm.c emulates in user space. Also the
+ * mmap of BOs, the power_profile sysfs attribute, debugfs and the module parameters.
+ */
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/sysfs.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_debugfs.h>
+
+#include "mica_linux.h"
+
+/* ---- module parameters: read at probe (0 = the driver's default) ---- */
+static ulong watchdog_cycles;
+module_param(watchdog_cycles, ulong, 0444);
+MODULE_PARM_DESC(watchdog_cycles, "device watchdog per dispatch in cycles (0: default)");
+static ulong job_timeout_ms;
+module_param(job_timeout_ms, ulong, 0444);
+MODULE_PARM_DESC(job_timeout_ms, "kernel job timeout in ms (0: default)");
+static ulong client_max_contexts;
+module_param(client_max_contexts, ulong, 0444);
+MODULE_PARM_DESC(client_max_contexts, "contexts per client (0: default)");
+static ulong client_max_vram_bytes;
+module_param(client_max_vram_bytes, ulong, 0444);
+MODULE_PARM_DESC(client_max_vram_bytes, "device memory per client (0: default)");
+static ulong client_max_jobs;
+module_param(client_max_jobs, ulong, 0444);
+MODULE_PARM_DESC(client_max_jobs, "unretired jobs per client (0: default)");
+static ulong hang_ban_threshold;
+module_param(hang_ban_threshold, ulong, 0444);
+MODULE_PARM_DESC(hang_ban_threshold, "hangs after which a client is banned (0: default)");
+
+void mica_params_from_module(struct mica_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->watchdog_cycles = watchdog_cycles;
+	p->job_timeout_ns = (u64)job_timeout_ms * NSEC_PER_MSEC;
+	p->client_limit[MICA_RES_CONTEXTS] = client_max_contexts;
+	p->client_limit[MICA_RES_VRAM] = client_max_vram_bytes;
+	p->client_limit[MICA_RES_JOBS] = client_max_jobs;
+	p->hang_ban_threshold = hang_ban_threshold;
+}
+
+/* ---- files ---- */
+static int mica_drm_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct mica_file *mf;
+	int ret = mica_open(&to_mica_drm(drm)->mdev, &mf);
+
+	if (ret)
+		return ret;
+	file->driver_priv = mf;
+	return 0;
+}
+
+static void mica_drm_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	mica_postclose(file->driver_priv);
+	file->driver_priv = NULL;
+}
+
+/* ---- ioctls: one DRM entry per core handler, same numbers (append-only) ---- */
+#define MICA_DRM_IOCTL_FN(n)								\
+static int mica_drm_ioctl_##n(struct drm_device *drm, void *data, struct drm_file *file)	\
+{											\
+	return mica_ioctls[DRM_MICA_##n].func(file->driver_priv, data);		\
+}
+MICA_DRM_IOCTL_FN(DEV_QUERY)
+MICA_DRM_IOCTL_FN(BO_CREATE)
+MICA_DRM_IOCTL_FN(BO_MMAP_OFFSET)
+MICA_DRM_IOCTL_FN(BO_CLOSE)
+MICA_DRM_IOCTL_FN(BO_EXPORT)
+MICA_DRM_IOCTL_FN(BO_IMPORT)
+MICA_DRM_IOCTL_FN(SHADER_CREATE)
+MICA_DRM_IOCTL_FN(VM_BIND)
+MICA_DRM_IOCTL_FN(CTX_CREATE)
+MICA_DRM_IOCTL_FN(CTX_DESTROY)
+MICA_DRM_IOCTL_FN(CTX_QUERY)
+MICA_DRM_IOCTL_FN(SUBMIT)
+MICA_DRM_IOCTL_FN(CTX_WAIT)
+MICA_DRM_IOCTL_FN(SYNC_CREATE)
+MICA_DRM_IOCTL_FN(SYNC_DESTROY)
+MICA_DRM_IOCTL_FN(SYNC_WAIT)
+MICA_DRM_IOCTL_FN(SYNC_QUERY)
+MICA_DRM_IOCTL_FN(SYNC_SIGNAL)
+
+#define MICA_DRM_IOCTL(n) DRM_IOCTL_DEF_DRV(MICA_##n, mica_drm_ioctl_##n, DRM_RENDER_ALLOW)
+
+static const struct drm_ioctl_desc mica_drm_ioctls[] = {
+	MICA_DRM_IOCTL(DEV_QUERY),
+	MICA_DRM_IOCTL(BO_CREATE),
+	MICA_DRM_IOCTL(BO_MMAP_OFFSET),
+	MICA_DRM_IOCTL(BO_CLOSE),
+	MICA_DRM_IOCTL(BO_EXPORT),
+	MICA_DRM_IOCTL(BO_IMPORT),
+	MICA_DRM_IOCTL(SHADER_CREATE),
+	MICA_DRM_IOCTL(VM_BIND),
+	MICA_DRM_IOCTL(CTX_CREATE),
+	MICA_DRM_IOCTL(CTX_DESTROY),
+	MICA_DRM_IOCTL(CTX_QUERY),
+	MICA_DRM_IOCTL(SUBMIT),
+	MICA_DRM_IOCTL(CTX_WAIT),
+	MICA_DRM_IOCTL(SYNC_CREATE),
+	MICA_DRM_IOCTL(SYNC_DESTROY),
+	MICA_DRM_IOCTL(SYNC_WAIT),
+	MICA_DRM_IOCTL(SYNC_QUERY),
+	MICA_DRM_IOCTL(SYNC_SIGNAL),
+};
+static_assert(ARRAY_SIZE(mica_drm_ioctls) == DRM_MICA_IOCTL_COUNT);
+
+/* ---- mmap of BOs: the core checks the offset against this file's handles ---- */
+struct mica_vma {
+	struct mica_file *mf;
+	void *cpu;		/* the core's key for the mapping (mica_munmap) */
+	u64 size;
+};
+
+static void mica_vma_close(struct vm_area_struct *vma)
+{
+	struct mica_vma *mv = vma->vm_private_data;
+
+	/* The VMA holds the struct file, so the mica_file outlives every mapping. */
+	WARN_ON(mica_munmap(mv->mf, mv->cpu, mv->size));
+	kfree(mv);
+}
+
+/* One VMA is one core mapping: it cannot be split or moved (partial munmap: -EINVAL). */
+static int mica_vma_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return -EINVAL;
+}
+
+static int mica_vma_mremap(struct vm_area_struct *vma)
+{
+	return -EINVAL;
+}
+
+static const struct vm_operations_struct mica_vm_ops = {
+	.close = mica_vma_close,
+	.may_split = mica_vma_may_split,
+	.mremap = mica_vma_mremap,
+};
+
+static int mica_drm_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct drm_file *file = filp->private_data;
+	struct mica_drm *md = to_mica_drm(file->minor->dev);
+	u64 offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 size = vma->vm_end - vma->vm_start;
+	struct mica_vma *mv;
+	void *cpu;
+	u64 pa;
+	int ret;
+
+	/* A private (copy-on-write) mapping of device memory means nothing. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	mv = kzalloc(sizeof(*mv), GFP_KERNEL);
+	if (!mv)
+		return -ENOMEM;
+	ret = mica_mmap(file->driver_priv, offset, size, &cpu);
+	if (ret) {
+		kfree(mv);
+		return ret;
+	}
+	pa = (u8 *)cpu - md->mdev.vram;
+	mv->mf = file->driver_priv;
+	mv->cpu = cpu;
+	mv->size = size;
+	/* Not inherited by fork: the core counts this mapping once (MICA_RES_CPU_MAPS). */
+	mica_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
+	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
+	ret = io_remap_pfn_range(vma, vma->vm_start, (md->hw.vram_phys + pa) >> PAGE_SHIFT, size,
+				 vma->vm_page_prot);
+	if (ret) {
+		WARN_ON(mica_munmap(mv->mf, cpu, size));
+		kfree(mv);
+		return ret;
+	}
+	vma->vm_private_data = mv;
+	vma->vm_ops = &mica_vm_ops;
+	return 0;
+}
+
+static const struct file_operations mica_drm_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.mmap = mica_drm_mmap,
+};
+
+/* ---- debugfs: log, rejection counters, gpu_recover ---- */
+static int mica_debugfs_log_show(struct seq_file *m, void *unused)
+{
+	struct mica_device *mdev = m->private;
+	size_t len = 64 * 1024;
+	char *buf = kvmalloc(len, GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+	mica_log_read(&mdev->log, buf, len);
+	seq_puts(m, buf);
+	kvfree(buf);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mica_debugfs_log);
+
+static int mica_debugfs_rejects_show(struct seq_file *m, void *unused)
+{
+	struct mica_device *mdev = m->private;
+	u32 i;
+
+	for (i = 0; i < DRM_MICA_REJECT_COUNT; i++)
+		seq_printf(m, "%u %llu\n", i, mica_log_reject_count(&mdev->log, i));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mica_debugfs_rejects);
+
+static ssize_t mica_debugfs_recover_write(struct file *f, const char __user *buf, size_t len,
+					  loff_t *pos)
+{
+	mica_gpu_recover(file_inode(f)->i_private);
+	return len;
+}
+
+static const struct file_operations mica_debugfs_recover_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = mica_debugfs_recover_write,
+	.llseek = noop_llseek,
+};
+
+static void mica_drm_debugfs_init(struct drm_minor *minor)
+{
+	struct mica_device *mdev = &to_mica_drm(minor->dev)->mdev;
+
+	debugfs_create_file("mica_log", 0400, minor->debugfs_root, mdev, &mica_debugfs_log_fops);
+	debugfs_create_file("mica_reject_counts", 0400, minor->debugfs_root, mdev,
+			    &mica_debugfs_rejects_fops);
+	debugfs_create_file("gpu_recover", 0200, minor->debugfs_root, mdev,
+			    &mica_debugfs_recover_fops);
+}
+
+const struct drm_driver mica_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
+	.open = mica_drm_open,
+	.postclose = mica_drm_postclose,
+	.ioctls = mica_drm_ioctls,
+	.num_ioctls = ARRAY_SIZE(mica_drm_ioctls),
+	.fops = &mica_drm_fops,
+	.debugfs_init = mica_drm_debugfs_init,
+	.name = "mica",
+	.desc = "Mica compute accelerator",
+#if MICA_HAVE_DRM_DRIVER_DATE
+	.date = "20261205",
+#endif
+	.major = 1,
+	.minor = 0,
+};
+
+/* ---- sysfs: power_profile on the PCI device ---- */
+static ssize_t power_profile_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct mica_drm *md = pci_get_drvdata(to_pci_dev(dev));
+
+	return sysfs_emit(buf, "%u\n", mica_power_profile_show(&md->mdev));
+}
+
+static ssize_t power_profile_store(struct device *dev, struct device_attribute *attr,
+				   const char *buf, size_t len)
+{
+	struct mica_drm *md = pci_get_drvdata(to_pci_dev(dev));
+	u32 profile;
+	int ret = kstrtou32(buf, 0, &profile);
+
+	if (ret)
+		return ret;
+	ret = mica_power_profile_store(&md->mdev, profile);
+	return ret ? ret : (ssize_t)len;
+}
+static DEVICE_ATTR_RW(power_profile);
+
+static struct attribute *mica_dev_attrs[] = {
+	&dev_attr_power_profile.attr,
+	NULL,
+};
+
+static const struct attribute_group mica_dev_group = {
+	.attrs = mica_dev_attrs,
+};
+
+const struct attribute_group *mica_dev_groups[] = {
+	&mica_dev_group,
+	NULL,
+};
