@@ -98,7 +98,7 @@ static struct pci_driver mica_pci_driver = {
 	.id_table = mica_pci_ids,
 	.probe = mica_pci_probe,
 	.remove = mica_pci_remove,
-	.driver.dev_groups = mica_dev_groups,
+	.dev_groups = mica_dev_groups,
 };
 module_pci_driver(mica_pci_driver);
 

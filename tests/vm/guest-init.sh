@@ -1,0 +1,57 @@
+#!/bin/busybox sh
+# /init of the test guest (packed by run-vm-tests.sh): loads the module on the Mica PCI device,
+# runs the tests against /dev/dri/renderD128, reloads the module repeatedly, checks dmesg, and
+# prints "mica-vm: N passed, N failed" on the serial console before powering off.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t debugfs none /sys/kernel/debug
+P=0
+F=0
+ok() { P=$((P + 1)); echo "ok - $1"; }
+nok() { F=$((F + 1)); echo "not ok - $1"; }
+step() { name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
+wait_node() {
+	i=0
+	while [ ! -c /dev/dri/renderD128 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -c /dev/dri/renderD128 ]
+}
+# Counts from a test program's closing "N passed, N failed" line.
+run_prog() {
+	out=$("$@" 2>&1)
+	echo "$out"
+	line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	if [ -z "$line" ]; then nok "$1 printed no result line"; return; fi
+	p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/')
+	P=$((P + p))
+	F=$((F + f))
+}
+
+PARAMS=$(cat /etc/mica-params 2>/dev/null)
+RELOADS=$(cat /etc/mica-reloads 2>/dev/null || echo 10)
+step "insmod drm" insmod /lib/modules/drm.ko
+# shellcheck disable=SC2086
+step "insmod mica $PARAMS" insmod /lib/modules/mica.ko $PARAMS
+step "render node /dev/dri/renderD128" wait_node
+step "sysfs power_profile readable" sh -c 'cat /sys/bus/pci/drivers/mica/*/power_profile'
+step "debugfs mica_log readable" sh -c 'cat /sys/kernel/debug/dri/*/mica_log | grep -q "Mica revision"'
+run_prog /bin/mica_vm_smoke
+
+# Module unload/reload: every instance must come up on a freshly reset device and go away.
+i=0
+good=0
+while [ $i -lt "$RELOADS" ]; do
+	# shellcheck disable=SC2086
+	if rmmod mica && insmod /lib/modules/mica.ko $PARAMS && wait_node; then good=$((good + 1)); fi
+	i=$((i + 1))
+done
+step "module unload/reload x$RELOADS ($good good)" [ "$good" = "$RELOADS" ]
+run_prog /bin/mica_vm_smoke
+step "rmmod mica" rmmod mica
+step "no WARNING/BUG/Oops in dmesg" sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|general protection"'
+dmesg | grep -i mica | tail -n 20
+echo "mica-vm: $P passed, $F failed"
+poweroff -f
