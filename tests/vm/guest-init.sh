@@ -14,8 +14,8 @@ ok() { P=$((P + 1)); echo "ok - $1"; }
 nok() { F=$((F + 1)); echo "not ok - $1"; }
 step() { name=$1; shift; if "$@"; then ok "$name"; else nok "$name"; fi; }
 wait_node() {
-	i=0
-	while [ ! -c /dev/dri/renderD128 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	w=0
+	while [ ! -c /dev/dri/renderD128 ] && [ $w -lt 50 ]; do sleep 0.1; w=$((w + 1)); done
 	[ -c /dev/dri/renderD128 ]
 }
 # Counts from a test program's closing "N passed, N failed" line.
@@ -30,6 +30,11 @@ run_prog() {
 	F=$((F + f))
 }
 
+# If something hangs, say where before the host's timeout kills the guest.
+GUARD=$(cat /etc/mica-guard 2>/dev/null || echo 240)
+(sleep "$GUARD"; echo "# guest guard: ${GUARD}s passed, blocked tasks and dmesg follow"
+ echo w > /proc/sysrq-trigger; dmesg | tail -n 80; echo "mica-vm: $P passed, $((F + 1)) failed (hung)"
+ poweroff -f) &
 PARAMS=$(cat /etc/mica-params 2>/dev/null)
 RELOADS=$(cat /etc/mica-reloads 2>/dev/null || echo 10)
 step "insmod drm" insmod /lib/modules/drm.ko
@@ -41,12 +46,13 @@ step "debugfs mica_log readable" sh -c 'cat /sys/kernel/debug/dri/*/mica_log | g
 run_prog /bin/mica_vm_smoke
 
 # Module unload/reload: every instance must come up on a freshly reset device and go away.
-i=0
+r=0
 good=0
-while [ $i -lt "$RELOADS" ]; do
+while [ $r -lt "$RELOADS" ]; do
 	# shellcheck disable=SC2086
+	echo "# reload $r"
 	if rmmod mica && insmod /lib/modules/mica.ko $PARAMS && wait_node; then good=$((good + 1)); fi
-	i=$((i + 1))
+	r=$((r + 1))
 done
 step "module unload/reload x$RELOADS ($good good)" [ "$good" = "$RELOADS" ]
 run_prog /bin/mica_vm_smoke

@@ -15,7 +15,7 @@ WORK=${2:-$BUILD/tests/vm}
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 TIMEOUT=${MICA_VM_TIMEOUT:-300}
-RELOADS=${MICA_VM_RELOADS:-20}
+RELOADS=${MICA_VM_RELOADS:-100}
 skip() { echo "run-vm-tests: $*: skipped"; exit 77; }
 
 SERVER=$BUILD/src/sim/ivshmem/mica-ivshmem-server
@@ -56,6 +56,7 @@ cp "$WORK/mica_vm_smoke" "$ROOT/bin/"
 # A short watchdog so the hang tests finish quickly under TCG too.
 echo "watchdog_cycles=2000000 job_timeout_ms=2000" > "$ROOT/etc/mica-params"
 echo "$RELOADS" > "$ROOT/etc/mica-reloads"
+echo $((TIMEOUT - 30)) > "$ROOT/etc/mica-guard"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initramfs.cpio.gz"
 
 # 4. The device, then the guest.
