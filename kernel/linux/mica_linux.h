@@ -55,5 +55,7 @@ int mica_hw_reset(struct mica_hw *hw);
 extern const struct drm_driver mica_drm_driver;
 extern const struct attribute_group *mica_dev_groups[];
 void mica_params_from_module(struct mica_params *p);
+void mica_knobs_bind(struct mica_device *mdev);
+void mica_knobs_unbind(struct mica_device *mdev);
 
 #endif /* MICA_LINUX_H */

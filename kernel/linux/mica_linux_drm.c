@@ -18,35 +18,96 @@
 
 #include "mica_linux.h"
 
-/* ---- module parameters: read at probe (0 = the driver's default) ---- */
+/*
+ * ---- module parameters ----
+ * watchdog_cycles and job_timeout_ns are read at probe. The per-client limits and
+ * hang_ban_threshold are the core's knobs (mica_param_set): read at probe (0 = default) and
+ * writable at run time through /sys/module/mica/parameters/, where a write reaches the bound
+ * device at once (later requests see it; what clients hold is never taken away).
+ */
 static ulong watchdog_cycles;
 module_param(watchdog_cycles, ulong, 0444);
 MODULE_PARM_DESC(watchdog_cycles, "device watchdog per dispatch in cycles (0: default)");
-static ulong job_timeout_ms;
-module_param(job_timeout_ms, ulong, 0444);
-MODULE_PARM_DESC(job_timeout_ms, "kernel job timeout in ms (0: default)");
-static ulong client_max_contexts;
-module_param(client_max_contexts, ulong, 0444);
-MODULE_PARM_DESC(client_max_contexts, "contexts per client (0: default)");
-static ulong client_max_vram_bytes;
-module_param(client_max_vram_bytes, ulong, 0444);
-MODULE_PARM_DESC(client_max_vram_bytes, "device memory per client (0: default)");
-static ulong client_max_jobs;
-module_param(client_max_jobs, ulong, 0444);
-MODULE_PARM_DESC(client_max_jobs, "unretired jobs per client (0: default)");
-static ulong hang_ban_threshold;
-module_param(hang_ban_threshold, ulong, 0444);
-MODULE_PARM_DESC(hang_ban_threshold, "hangs after which a client is banned (0: default)");
+static ulong job_timeout_ns;
+module_param(job_timeout_ns, ulong, 0444);
+MODULE_PARM_DESC(job_timeout_ns, "kernel job timeout in ns (0: default)");
+
+static DEFINE_MUTEX(mica_knob_lock);
+static struct mica_device *mica_knob_device;	/* the bound device, under mica_knob_lock */
+
+static const char *knob_name(const struct kernel_param *kp)
+{
+	const char *dot = strrchr(kp->name, '.');
+
+	return dot ? dot + 1 : kp->name;
+}
+
+static int mica_knob_set(const char *val, const struct kernel_param *kp)
+{
+	u64 v;
+	int ret = kstrtou64(val, 0, &v);
+
+	if (ret)
+		return ret;
+	mutex_lock(&mica_knob_lock);
+	if (mica_knob_device)
+		ret = mica_param_set(mica_knob_device, knob_name(kp), v);
+	if (!ret)
+		*(ulong *)kp->arg = v;
+	mutex_unlock(&mica_knob_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops mica_knob_ops = {
+	.set = mica_knob_set,
+	.get = param_get_ulong,
+};
+
+#define MICA_KNOB(name, desc)						\
+	static ulong name;						\
+	module_param_cb(name, &mica_knob_ops, &name, 0644);		\
+	MODULE_PARM_DESC(name, desc " (0 at load: default)")
+MICA_KNOB(client_max_contexts, "contexts per client");
+MICA_KNOB(client_max_vram_bytes, "device memory per client");
+MICA_KNOB(client_max_pt_bytes, "page-table memory per client");
+MICA_KNOB(client_max_jobs, "unretired jobs per client");
+MICA_KNOB(client_max_syncs, "sync objects per client");
+MICA_KNOB(client_max_cpu_maps, "CPU mappings per client");
+MICA_KNOB(client_max_mappings, "GPU mapping records per client");
+MICA_KNOB(hang_ban_threshold, "hangs after which a client is banned");
 
 void mica_params_from_module(struct mica_params *p)
 {
 	memset(p, 0, sizeof(*p));
+	mutex_lock(&mica_knob_lock);
 	p->watchdog_cycles = watchdog_cycles;
-	p->job_timeout_ns = (u64)job_timeout_ms * NSEC_PER_MSEC;
+	p->job_timeout_ns = job_timeout_ns;
 	p->client_limit[MICA_RES_CONTEXTS] = client_max_contexts;
 	p->client_limit[MICA_RES_VRAM] = client_max_vram_bytes;
+	p->client_limit[MICA_RES_PT] = client_max_pt_bytes;
 	p->client_limit[MICA_RES_JOBS] = client_max_jobs;
+	p->client_limit[MICA_RES_SYNCS] = client_max_syncs;
+	p->client_limit[MICA_RES_CPU_MAPS] = client_max_cpu_maps;
+	p->client_limit[MICA_RES_MAPPINGS] = client_max_mappings;
 	p->hang_ban_threshold = hang_ban_threshold;
+	mutex_unlock(&mica_knob_lock);
+}
+
+/* The knobs are per module; the first bound device gets them at run time. */
+void mica_knobs_bind(struct mica_device *mdev)
+{
+	mutex_lock(&mica_knob_lock);
+	if (!mica_knob_device)
+		mica_knob_device = mdev;
+	mutex_unlock(&mica_knob_lock);
+}
+
+void mica_knobs_unbind(struct mica_device *mdev)
+{
+	mutex_lock(&mica_knob_lock);
+	if (mica_knob_device == mdev)
+		mica_knob_device = NULL;
+	mutex_unlock(&mica_knob_lock);
 }
 
 /* ---- files ---- */

@@ -61,6 +61,7 @@ static int mica_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = drm_dev_register(&md->drm, 0);
 	if (ret)
 		goto err_irq;
+	mica_knobs_bind(&md->mdev);
 	return 0;
 err_irq:
 	free_irq(md->irq, md);
@@ -79,6 +80,7 @@ static void mica_pci_remove(struct pci_dev *pdev)
 {
 	struct mica_drm *md = pci_get_drvdata(pdev);
 
+	mica_knobs_unbind(&md->mdev);
 	drm_dev_unregister(&md->drm);
 	free_irq(md->irq, md);
 	mica_device_fini(&md->mdev);

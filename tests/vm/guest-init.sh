@@ -35,13 +35,30 @@ GUARD=$(cat /etc/mica-guard 2>/dev/null || echo 240)
 (sleep "$GUARD"; echo "# guest guard: ${GUARD}s passed, blocked tasks and dmesg follow"
  echo w > /proc/sysrq-trigger; dmesg | tail -n 80; echo "mica-vm: $P passed, $((F + 1)) failed (hung)"
  poweroff -f) &
+# gtest: counts from its "[  PASSED  ] N tests." and "[  FAILED  ] N tests," lines.
+run_gtest() {
+	"$@" > /tmp/gtest.log 2>&1 &
+	gpid=$!
+	# Stream its progress to the console while it runs.
+	tail -f /tmp/gtest.log | grep --line-buffered -E '^\[ +(RUN|OK|FAILED|SKIPPED) +\]|^\[  (PASSED|FAILED)  \]|Failure|Expected|Which is|actual|error' &
+	tpid=$!
+	wait $gpid
+	sleep 1
+	kill $tpid 2>/dev/null
+	p=$(sed -n -E 's/^\[  PASSED  \] ([0-9]+) tests?\..*/\1/p' /tmp/gtest.log | tail -n 1)
+	f=$(sed -n -E 's/^\[  FAILED  \] ([0-9]+) tests?, listed below.*/\1/p' /tmp/gtest.log | tail -n 1)
+	if [ -z "$p" ]; then nok "$1 printed no result line"; tail -n 20 /tmp/gtest.log; return; fi
+	echo "# $1: ${p} passed, ${f:-0} failed"
+	P=$((P + p))
+	F=$((F + ${f:-0}))
+}
 PARAMS=$(cat /etc/mica-params 2>/dev/null)
 RELOADS=$(cat /etc/mica-reloads 2>/dev/null || echo 10)
 step "insmod drm" insmod /lib/modules/drm.ko
 # shellcheck disable=SC2086
 step "insmod mica $PARAMS" insmod /lib/modules/mica.ko $PARAMS
 step "render node /dev/dri/renderD128" wait_node
-step "sysfs power_profile readable" sh -c 'cat /sys/bus/pci/drivers/mica/*/power_profile'
+step "sysfs power_profile readable" sh -c 'grep -qE "^[0-9]+$" /sys/bus/pci/drivers/mica/*/power_profile'
 step "debugfs mica_log readable" sh -c 'cat /sys/kernel/debug/dri/*/mica_log | grep -q "Mica revision"'
 run_prog /bin/mica_vm_smoke
 
@@ -56,6 +73,10 @@ while [ $r -lt "$RELOADS" ]; do
 done
 step "module unload/reload x$RELOADS ($good good)" [ "$good" = "$RELOADS" ]
 run_prog /bin/mica_vm_smoke
+if [ -x /bin/kernel_uapi_test_drm ]; then
+	EXCLUDE=$(grep -v '^#' /etc/mica-uapi-exclude | grep . | tr '\n' ':')
+	run_gtest /bin/kernel_uapi_test_drm --gtest_filter="-$EXCLUDE"
+fi
 step "rmmod mica" rmmod mica
 step "no WARNING/BUG/Oops in dmesg" sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|general protection"'
 dmesg | grep -i mica | tail -n 20

@@ -53,8 +53,23 @@ cp "$SRC/tests/vm/guest-init.sh" "$ROOT/init"
 chmod +x "$ROOT/init"
 cp "$DRM_KO" "$WORK/module/mica.ko" "$ROOT/lib/modules/"
 cp "$WORK/mica_vm_smoke" "$ROOT/bin/"
+# Dynamically linked programs go in with the libraries they load (and the loader).
+pack() {
+	cp "$1" "$ROOT/bin/"
+	for lib in $(ldd "$1" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
+		mkdir -p "$ROOT$(dirname "$lib")"
+		cp -L "$lib" "$ROOT$lib"
+	done
+}
+UAPI=$BUILD/tests/kernel/kernel_uapi_test_drm
+if [ -x "$UAPI" ]; then
+	pack "$UAPI"
+	cp "$SRC/tests/vm/uapi-exclude.txt" "$ROOT/etc/mica-uapi-exclude"
+else
+	echo "run-vm-tests: no $UAPI: the uapi suite does not run in the guest"
+fi
 # A short watchdog so the hang tests finish quickly under TCG too.
-echo "watchdog_cycles=2000000 job_timeout_ms=2000" > "$ROOT/etc/mica-params"
+echo "watchdog_cycles=2000000 job_timeout_ns=2000000000" > "$ROOT/etc/mica-params"
 echo "$RELOADS" > "$ROOT/etc/mica-reloads"
 echo $((TIMEOUT - 30)) > "$ROOT/etc/mica-guard"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initramfs.cpio.gz"
@@ -62,7 +77,8 @@ echo $((TIMEOUT - 30)) > "$ROOT/etc/mica-guard"
 # 4. The device, then the guest.
 SOCK=$WORK/mica.sock
 rm -f "$SOCK"
-"$SERVER" --socket "$SOCK" --once > "$WORK/server.log" 2>&1 &
+# The uapi fixture's device: revision 2, 2 compute units, 64 MiB.
+"$SERVER" --socket "$SOCK" --once --vram-mib 64 --cus 2 --revision 2 > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT INT TERM
 i=0
