@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Configure-style checks of kernel helper API shapes (never version numbers: Debian's 6.1
-# stable branch carries back-ports). Each check is a tiny object compiled against the target
+# stable branch carries back-ports; its 6.1.192 has the 6.15-era drm_sched_init(sched, args),
+# which a version check would get wrong). Each check is a tiny object compiled against the target
 # headers in one kbuild run; mica_kconfig.h gets MICA_HAVE_<NAME> 1 or 0.
 #   configure.sh KDIR OUTDIR
 set -eu
@@ -19,6 +20,10 @@ DRM_DRIVER_DATE|#include <drm/drm_drv.h>
 const struct drm_driver mica_check = { .date = "x" };
 VMA_MAY_SPLIT|#include <linux/mm.h>
 const struct vm_operations_struct mica_check = { .may_split = NULL };
+DRM_SCHED_INIT_ARGS|#include <drm/gpu_scheduler.h>
+int mica_check(struct drm_gpu_scheduler *s, const struct drm_sched_init_args *a);
+int mica_check(struct drm_gpu_scheduler *s, const struct drm_sched_init_args *a)
+{ return drm_sched_init(s, a); }
 DRM_SCHED_INIT_TIMEOUT_WQ|#include <drm/gpu_scheduler.h>
 int mica_check(struct drm_gpu_scheduler *s, const struct drm_sched_backend_ops *o, struct device *d);
 int mica_check(struct drm_gpu_scheduler *s, const struct drm_sched_backend_ops *o, struct device *d)

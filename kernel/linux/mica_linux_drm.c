@@ -58,9 +58,21 @@ static int mica_knob_set(const char *val, const struct kernel_param *kp)
 	return ret;
 }
 
+/* Reads show the limit in effect (the default when 0 was loaded), as mica_param_get does. */
+static int mica_knob_get(char *buf, const struct kernel_param *kp)
+{
+	u64 v = *(ulong *)kp->arg;
+
+	mutex_lock(&mica_knob_lock);
+	if (mica_knob_device)
+		mica_param_get(mica_knob_device, knob_name(kp), &v);
+	mutex_unlock(&mica_knob_lock);
+	return sysfs_emit(buf, "%llu\n", v);
+}
+
 static const struct kernel_param_ops mica_knob_ops = {
 	.set = mica_knob_set,
-	.get = param_get_ulong,
+	.get = mica_knob_get,
 };
 
 #define MICA_KNOB(name, desc)						\
@@ -251,11 +263,30 @@ static int mica_drm_mmap(struct file *filp, struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * The uapi's decoding rules (docs/uapi.md) before drm_ioctl(): a driver number beyond the table
+ * is -ENOTTY, and a driver ioctl whose size or direction differs from the table's is -EINVAL.
+ * drm_ioctl() alone would zero-extend or truncate the struct; Mica's structs grow through
+ * drm_mica_obj_array strides instead, so a struct of another size is never guessed at.
+ */
+static long mica_drm_unlocked_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (_IOC_TYPE(cmd) == DRM_IOCTL_BASE && nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END) {
+		if (nr - DRM_COMMAND_BASE >= ARRAY_SIZE(mica_drm_ioctls))
+			return -ENOTTY;
+		if (cmd != mica_drm_ioctls[nr - DRM_COMMAND_BASE].cmd)
+			return -EINVAL;
+	}
+	return drm_ioctl(filp, cmd, arg);
+}
+
 static const struct file_operations mica_drm_fops = {
 	.owner = THIS_MODULE,
 	.open = drm_open,
 	.release = drm_release,
-	.unlocked_ioctl = drm_ioctl,
+	.unlocked_ioctl = mica_drm_unlocked_ioctl,
 	.compat_ioctl = drm_compat_ioctl,
 	.poll = drm_poll,
 	.read = drm_read,

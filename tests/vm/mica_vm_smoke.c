@@ -169,8 +169,10 @@ static void test_errnos(void)
 	check(mioctl(fd, DRM_IOCTL_MICA_BO_CREATE, &c) == -EINVAL, "BO_CREATE size 0: -EINVAL", NULL);
 	check(mioctl(fd, DRM_IOCTL_MICA_BO_CLOSE, &cl) == -ENOENT, "BO_CLOSE unknown handle: -ENOENT", NULL);
 	check(mioctl(fd, DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m) == -ENOENT, "BO_MMAP_OFFSET unknown handle: -ENOENT", NULL);
-	check(mioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_IOCTL_COUNT, struct drm_mica_bo_close), &cl) != 0,
-	      "ioctl beyond the table fails", NULL);
+	check(mioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_IOCTL_COUNT, struct drm_mica_bo_close), &cl) == -ENOTTY,
+	      "driver ioctl beyond the table: -ENOTTY", NULL);
+	check(mioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CLOSE, struct drm_mica_bo_create), &cl) == -EINVAL,
+	      "driver ioctl with another struct size: -EINVAL (not zero-extended)", NULL);
 	check(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 1ll << 40) == MAP_FAILED, "mmap of an unknown offset fails", NULL);
 	close(fd);
 }
