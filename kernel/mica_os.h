@@ -72,6 +72,8 @@ static inline long mica_ns_to_jiffies_clamped(u64 ns)
  * (the full log stays in debugfs mica_log, the counters in DEV_QUERY_REJECT_COUNTS). */
 #define mica_os_log_line(line) pr_info_ratelimited("mica: %s\n", line)
 #define mica_vsnprintf vsnprintf
+/* CPU mappings of device memory are write-combined (kernel/linux/mica_linux_drm.c mmap). */
+#define MICA_OS_CPU_CACHING DRM_MICA_CACHING_WC
 
 #else /* user space */
 #include "userspace/mica_os_user.h"

@@ -6,6 +6,8 @@
  * mmap of BOs, the power_profile sysfs attribute, debugfs and the module parameters.
  */
 #include <linux/debugfs.h>
+#include <linux/devcoredump.h>
+#include <linux/vmalloc.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/sysfs.h>
@@ -122,6 +124,18 @@ void mica_knobs_unbind(struct mica_device *mdev)
 	mutex_unlock(&mica_knob_lock);
 }
 
+/* ---- devcoredump: the core's snapshot of a hang, in /sys/class/devcoredump/devcdN/data ---- */
+void mica_os_coredump(struct mica_device *mdev, const char *buf, size_t len)
+{
+	struct mica_drm *md = container_of(mdev, struct mica_drm, mdev);
+	void *copy = vmalloc(len);	/* dev_coredumpv() frees it with vfree() */
+
+	if (!copy)
+		return;
+	memcpy(copy, buf, len);
+	dev_coredumpv(md->drm.dev, copy, len, GFP_KERNEL);
+}
+
 /* ---- files ---- */
 static int mica_drm_open(struct drm_device *drm, struct drm_file *file)
 {
@@ -164,6 +178,7 @@ MICA_DRM_IOCTL_FN(SYNC_DESTROY)
 MICA_DRM_IOCTL_FN(SYNC_WAIT)
 MICA_DRM_IOCTL_FN(SYNC_QUERY)
 MICA_DRM_IOCTL_FN(SYNC_SIGNAL)
+MICA_DRM_IOCTL_FN(BO_INFO)
 
 #define MICA_DRM_IOCTL(n) DRM_IOCTL_DEF_DRV(MICA_##n, mica_drm_ioctl_##n, DRM_RENDER_ALLOW)
 
@@ -186,6 +201,7 @@ static const struct drm_ioctl_desc mica_drm_ioctls[] = {
 	MICA_DRM_IOCTL(SYNC_WAIT),
 	MICA_DRM_IOCTL(SYNC_QUERY),
 	MICA_DRM_IOCTL(SYNC_SIGNAL),
+	MICA_DRM_IOCTL(BO_INFO),
 };
 static_assert(ARRAY_SIZE(mica_drm_ioctls) == DRM_MICA_IOCTL_COUNT);
 

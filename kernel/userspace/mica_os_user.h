@@ -255,6 +255,8 @@ u8 *mica_hw_vram(struct mica_hw *hw);
 u64 mica_hw_vram_size(struct mica_hw *hw);
 
 void mica_os_log_line(const char *line);
+/* The in-process device's memory is ordinary (write-back) host memory. */
+#define MICA_OS_CPU_CACHING DRM_MICA_CACHING_CACHED
 #define mica_vsnprintf vsnprintf
 
 #ifdef __cplusplus

@@ -224,6 +224,13 @@ static void test_execute(void)
 		check(mioctl(o.fd, DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m) == -ENOENT, "handles are per file", NULL);
 		close(o.fd);
 	}
+	{
+		struct drm_mica_bo_info bi = { .handle = c.data_bo };
+
+		check(mioctl(c.fd, DRM_IOCTL_MICA_BO_INFO, &bi) == 0 && bi.size == BO_BYTES &&
+		      bi.caching == DRM_MICA_CACHING_WC, "BO_INFO: device memory is mapped write-combined", NULL);
+	}
+	check(munmap(c.data, BO_BYTES - 4096) != 0 && errno == EINVAL, "munmap of part of a BO mapping: -EINVAL", NULL);
 	check(munmap(c.data, BO_BYTES) == 0 && munmap(c.cmd, BO_BYTES) == 0, "munmap", NULL);
 	close(c.fd);
 }

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -101,6 +102,13 @@ UmDevice::UmDevice(mica::sim::Device &, const mica_um_params &p)
 	add(cmd, "client_max_cpu_maps", p.client_max_cpu_maps);
 	add(cmd, "client_max_mappings", p.client_max_mappings);
 	add(cmd, "hang_ban_threshold", p.hang_ban_threshold);
+	// A fresh device has no dump: drop the ones earlier tests left (the kernel keeps one per
+	// PCI device, and the PCI device outlives the module).
+	glob_t g{};
+	if (glob("/sys/class/devcoredump/devcd*/data", 0, nullptr, &g) == 0)
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			write_file(g.gl_pathv[i], "1");
+	globfree(&g);
 	if (std::system(cmd.c_str()) != 0)
 		throw std::runtime_error("um_over_drm: " + cmd + " failed");
 	for (int i = 0; i < 100 && access(NODE, F_OK) != 0; i++)
@@ -216,6 +224,19 @@ uint32_t mica_um_power_profile_show(struct mica_device *)
 void mica_um_debugfs_gpu_recover(struct mica_device *)
 {
 	write_file(first_match("/sys/kernel/debug/dri/*/gpu_recover"), "1");
+}
+
+size_t mica_um_devcoredump_read(struct mica_device *, char *buf, size_t len)
+{
+	std::string dump = read_file(first_match("/sys/class/devcoredump/devcd*/data"));
+	if (!len)
+		return 0;
+	size_t n = std::min(dump.size(), len - 1);
+	std::memcpy(buf, dump.data(), n);
+	buf[n] = '\0';
+	// Reading is done: writing anything frees it, so the next hang can dump again.
+	write_file(first_match("/sys/class/devcoredump/devcd*/data"), "1");
+	return n;
 }
 
 // WARN_ON()s in the kernel log since boot (module reloads do not clear it).
