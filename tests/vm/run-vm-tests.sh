@@ -61,6 +61,21 @@ pack() {
 		cp -L "$lib" "$ROOT$lib"
 	done
 }
+# The Vulkan examples through the loader, the ICD and the winsys drm backend on the real module.
+VKEX=$BUILD/examples/vulkan/mica-vk-example
+ICD=$BUILD/src/driver/vulkan/libvulkan_mica.so
+if [ -x "$VKEX" ] && [ -f "$ICD" ]; then
+	pack "$VKEX"
+	pack "$ICD"
+	# The examples load their SPIR-V from the build tree's absolute path.
+	mkdir -p "$ROOT$BUILD/examples/vulkan"
+	cp "$BUILD"/examples/vulkan/*.spv "$ROOT$BUILD/examples/vulkan/"
+	mkdir -p "$ROOT/etc/vulkan"
+	printf '{ "file_format_version": "1.0.0", "ICD": { "library_path": "/bin/libvulkan_mica.so", "api_version": "1.3.239" } }\n' \
+		> "$ROOT/etc/vulkan/mica_icd.json"
+else
+	echo "run-vm-tests: no $VKEX or $ICD: the Vulkan examples do not run in the guest"
+fi
 UAPI=$BUILD/tests/kernel/kernel_uapi_test_drm
 if [ -x "$UAPI" ]; then
 	pack "$UAPI"
