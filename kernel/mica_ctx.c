@@ -161,6 +161,8 @@ void mica_ctx_destroy_all(struct mica_file *file)
 
 int mica_ctx_seqno_error(struct mica_ctx *ctx, u64 seqno)
 {
+	lockdep_assert_held(&ctx->mdev->lock);
+
 	if (ctx->guilty && seqno >= ctx->fault_seqno)
 		return seqno == ctx->fault_seqno ? -EIO : -ECANCELED;
 	if (ctx->cancel_seqno && seqno >= ctx->cancel_seqno)

@@ -370,4 +370,5 @@ const struct mica_ioctl_desc mica_ioctls[DRM_MICA_IOCTL_COUNT] = {
 	MICA_IOCTL(SYNC_WAIT, mica_ioctl_sync_wait),
 	MICA_IOCTL(SYNC_QUERY, mica_ioctl_sync_query),
 	MICA_IOCTL(SYNC_SIGNAL, mica_ioctl_sync_signal),
+	MICA_IOCTL(BO_INFO, mica_ioctl_bo_info),
 };

@@ -248,6 +248,10 @@ struct mica_job {
 	u32 pins_cap;
 };
 
+/* The OS keeps a copy of a hang's snapshot (devcoredump in the module; mica_um_devcoredump_read()
+ * in user space). buf stays the caller's. */
+void mica_os_coredump(struct mica_device *mdev, const char *buf, size_t len);
+
 /* mica_drv.c */
 int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct mica_params *p);
 void mica_device_fini(struct mica_device *mdev);
@@ -296,6 +300,7 @@ void mica_client_info(struct mica_client *c, struct drm_mica_client_info *info);
 /* mica_gem.c */
 int mica_ioctl_bo_create(struct mica_file *file, void *data);
 int mica_ioctl_bo_mmap_offset(struct mica_file *file, void *data);
+int mica_ioctl_bo_info(struct mica_file *file, void *data);
 int mica_ioctl_bo_close(struct mica_file *file, void *data);
 int mica_ioctl_bo_export(struct mica_file *file, void *data);
 int mica_ioctl_bo_import(struct mica_file *file, void *data);

@@ -73,6 +73,8 @@ struct mica_bo *mica_bo_lookup(struct mica_file *file, u32 handle)
 {
 	struct mica_bo *bo = idr_find(&file->bos, handle);
 
+	lockdep_assert_held(&file->lock);
+
 	if (bo)
 		kref_get(&bo->ref);
 	return bo;
@@ -103,6 +105,30 @@ int mica_ioctl_bo_create(struct mica_file *file, void *data)
 	}
 	args->size = size;
 	return 0;
+}
+
+int mica_ioctl_bo_info(struct mica_file *file, void *data)
+{
+	struct drm_mica_bo_info *args = data;
+	struct mica_bo *bo;
+	int ret = 0;
+
+	if (args->pad)
+		return -EINVAL;
+	mutex_lock(&file->lock);
+	bo = idr_find(&file->bos, args->handle);
+	if (!bo) {
+		ret = -ENOENT;
+	} else {
+		args->flags = bo->flags;
+		args->size = bo->size;
+		args->shader = bo->shader ? 1 : 0;
+		/* The same rule mmap applies: shader and NO_MMAP BOs are never CPU mapped. */
+		args->caching = bo->shader || (bo->flags & DRM_MICA_BO_NO_MMAP) ?
+				DRM_MICA_CACHING_NONE : MICA_OS_CPU_CACHING;
+	}
+	mutex_unlock(&file->lock);
+	return ret;
 }
 
 int mica_ioctl_bo_mmap_offset(struct mica_file *file, void *data)
@@ -198,6 +224,8 @@ int mica_munmap(struct mica_file *file, void *cpu, u64 size)
 void mica_gem_munmap_all(struct mica_file *file)
 {
 	struct mica_cpu_map *map, *tmp;
+
+	lockdep_assert_held(&file->lock);
 
 	list_for_each_entry_safe(map, tmp, &file->cpu_maps, link)
 		cpu_map_free(file, map);

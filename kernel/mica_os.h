@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/lockdep.h>
 #include <linux/list.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
@@ -23,38 +24,56 @@
 #include <linux/uaccess.h>
 #include <linux/random.h>
 #include <linux/ktime.h>
+#include <linux/jiffies.h>
 #include <linux/io.h>
 #include <linux/string.h>
 #include <linux/overflow.h>
 #include <linux/printk.h>
+#include <linux/minmax.h>
 #include <drm/mica_drm.h>
 
-struct mica_hw {
-	void __iomem *mmio;	/* BAR0 */
-	void __iomem *vram;	/* BAR2, write-combined */
-	u64 vram_size;
-};
+/*
+ * The device as the module reaches it (kernel/linux/mica_linux_hw.c): registers through the
+ * PCI personality's register mailbox, device memory through BAR2 mapped write-combined.
+ * Not inline: the register path is a transaction with the device, not a readl().
+ */
+struct mica_hw;
+u32 mica_hw_read(struct mica_hw *hw, u32 reg);
+void mica_hw_write(struct mica_hw *hw, u32 reg, u32 v);
+u8 *mica_hw_vram(struct mica_hw *hw);	/* the __iomem aperture, __force'd for the core */
+u64 mica_hw_vram_size(struct mica_hw *hw);
 
-static inline u32 mica_hw_read(struct mica_hw *hw, u32 reg) { return readl(hw->mmio + reg); }
-static inline void mica_hw_write(struct mica_hw *hw, u32 reg, u32 v) { writel(v, hw->mmio + reg); }
-static inline u8 *mica_hw_vram(struct mica_hw *hw) { return (u8 __force *)hw->vram; }
-static inline u64 mica_hw_vram_size(struct mica_hw *hw) { return hw->vram_size; }
+/*
+ * Device memory is an __iomem aperture in the module. The core keeps plain u8 pointers into it
+ * (arithmetic only) and touches it only through these accessors.
+ */
+#define mica_vram_memcpy_to(dst, src, n) memcpy_toio((void __iomem __force *)(dst), src, n)
+#define mica_vram_memcpy_from(dst, src, n) \
+	memcpy_fromio(dst, (const void __iomem __force *)(src), n)
+#define mica_vram_memset(dst, v, n) memset_io((void __iomem __force *)(dst), v, n)
+#define mica_vram_read32(p) readl((const void __iomem __force *)(p))
+#define mica_vram_write32(p, v) writel(v, (void __iomem __force *)(p))
+#define mica_vram_read64(p) readq((const void __iomem __force *)(p))
+#define mica_vram_write64(p, v) writeq(v, (void __iomem __force *)(p))
 
-/* Device memory is an __iomem aperture in the module. */
-#define mica_vram_memcpy_to(dst, src, n) memcpy_toio((void __iomem *)(dst), src, n)
-#define mica_vram_memcpy_from(dst, src, n) memcpy_fromio(dst, (const void __iomem *)(src), n)
-#define mica_vram_memset(dst, v, n) memset_io((void __iomem *)(dst), v, n)
-#define mica_vram_read32(p) readl((const void __iomem *)(p))
-#define mica_vram_write32(p, v) writel(v, (void __iomem *)(p))
-#define mica_vram_read64(p) readq((const void __iomem *)(p))
-#define mica_vram_write64(p, v) writeq(v, (void __iomem *)(p))
+/* jiffies are long: clamp so an "infinite" user timeout does not wrap negative. */
+static inline long mica_ns_to_jiffies_clamped(u64 ns)
+{
+	unsigned long j = nsecs_to_jiffies(ns);
+
+	return j >= MAX_SCHEDULE_TIMEOUT ? MAX_SCHEDULE_TIMEOUT - 1 : (long)j;
+}
 
 #define mica_wait_event_timeout_ns(wq, cond, ns) \
-	wait_event_timeout(wq, cond, nsecs_to_jiffies(ns))
+	wait_event_timeout(wq, cond, mica_ns_to_jiffies_clamped(ns))
 #define mica_queue_delayed_work_ns(wq, dw, ns) \
-	queue_delayed_work(wq, dw, nsecs_to_jiffies(ns))
-#define mica_os_log_line(line) pr_info("mica: %s\n", line)
+	queue_delayed_work(wq, dw, mica_ns_to_jiffies_clamped(ns))
+/* Rate limited: a hostile client must not be able to flood the kernel log with rejections
+ * (the full log stays in debugfs mica_log, the counters in DEV_QUERY_REJECT_COUNTS). */
+#define mica_os_log_line(line) pr_info_ratelimited("mica: %s\n", line)
 #define mica_vsnprintf vsnprintf
+/* CPU mappings of device memory are write-combined (kernel/linux/mica_linux_drm.c mmap). */
+#define MICA_OS_CPU_CACHING DRM_MICA_CACHING_WC
 
 #else /* user space */
 #include "userspace/mica_os_user.h"

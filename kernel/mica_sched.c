@@ -132,6 +132,8 @@ void mica_sched_run(struct mica_device *mdev)
 {
 	u32 i, slot;
 
+	lockdep_assert_held(&mdev->lock);
+
 	/*
 	 * Points of jobs retired since the last run first: a job waiting on one of them must go now,
 	 * not at the next scheduling event (on an idle device that is the timeout work's next tick).
@@ -173,6 +175,8 @@ static void retire(struct mica_device *mdev, u64 fence)
 {
 	struct mica_job *job, *tmp;
 
+	lockdep_assert_held(&mdev->lock);
+
 	list_for_each_entry_safe(job, tmp, &mdev->inflight, link) {
 		if (job->ring_seqno > fence)
 			break;
@@ -197,6 +201,52 @@ static struct mica_job *ctx_inflight_job(struct mica_device *mdev, struct mica_c
 	return NULL;
 }
 
+#define MICA_COREDUMP_BYTES (32u * 1024u)
+#define MICA_COREDUMP_DWORDS 512u
+#define MICA_COREDUMP_LOG_BYTES (8u * 1024u)
+
+/*
+ * A snapshot of the faulting context for whoever debugs the hang (devcoredump in the module):
+ * the fault, the ring, the job's validated command stream (the copy the device ran) and the tail
+ * of the driver log. Best effort: no memory, no dump.
+ */
+static void guilty_coredump(struct mica_device *mdev, struct mica_ctx *ctx, struct mica_job *job)
+{
+	char *buf = kvzalloc(MICA_COREDUMP_BYTES, GFP_KERNEL);
+	size_t n = 0, cap = MICA_COREDUMP_BYTES;
+	u32 i, dwords;
+
+	lockdep_assert_held(&mdev->lock);
+	if (!buf)
+		return;
+#define DUMP(...) (n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__), n = min_t(size_t, n, cap - 1))
+	DUMP("Mica devcoredump\nrevision %u cus %u profile %u resets %u\n", mdev->revision,
+	     mdev->cu_count, mdev->power_profile, mdev->resets);
+	DUMP("client %u ctx %u slot %u fault %u (%s) addr 0x%llx access %u pc 0x%llx job %llu\n",
+	     ctx->file_id, ctx->handle, ctx->slot, ctx->fault,
+	     ctx->fault < MICA_FAULT_COUNT ? mica_fault_name[ctx->fault] : "?",
+	     (unsigned long long)ctx->fault_addr, ctx->fault_access,
+	     (unsigned long long)ctx->fault_pc, (unsigned long long)ctx->fault_seqno);
+	DUMP("ring wptr %llu retired %llu seqno %llu retired_seqno %llu\n",
+	     (unsigned long long)mdev->ring_wptr, (unsigned long long)mdev->ring_retired,
+	     (unsigned long long)mdev->ring_seqno, (unsigned long long)mdev->retired_seqno);
+	if (job) {
+		dwords = min_t(u32, job->ib_dwords, MICA_COREDUMP_DWORDS);
+		DUMP("job %llu stream (%u of %u dwords):", (unsigned long long)job->seqno, dwords,
+		     job->ib_dwords);
+		for (i = 0; i < dwords; i++)
+			DUMP("%s%08x", i % 8 ? " " : "\n  ",
+			     mica_vram_read32(mdev->vram + job->ib_pa + 4ull * i));
+		DUMP("\n");
+	}
+	DUMP("log:\n");
+#undef DUMP
+	if (n < cap - 1)
+		n += mica_log_read(&mdev->log, buf + n, min_t(size_t, cap - n, MICA_COREDUMP_LOG_BYTES));
+	mica_os_coredump(mdev, buf, n);
+	kvfree(buf);
+}
+
 static void mark_guilty(struct mica_device *mdev, struct mica_ctx *ctx, u32 fault, u64 addr,
 			u32 access, u64 pc)
 {
@@ -219,6 +269,7 @@ static void mark_guilty(struct mica_device *mdev, struct mica_ctx *ctx, u32 faul
 			(unsigned long long)addr,
 			access == MICA_ACCESS_READ ? "read" : access == MICA_ACCESS_WRITE ? "write" : "execute",
 			(unsigned long long)pc, (unsigned long long)ctx->fault_seqno);
+	guilty_coredump(mdev, ctx, job);
 }
 
 /*
@@ -250,6 +301,8 @@ static u32 client_visible(const struct mica_job *job, u64 *addr, u64 *pc)
 static void handle_faults(struct mica_device *mdev)
 {
 	u32 slot;
+
+	lockdep_assert_held(&mdev->lock);
 
 	for (slot = 1; slot < MICA_MAX_CONTEXTS; slot++) {
 		struct mica_ctx *ctx = mdev->slots[slot];
@@ -398,6 +451,8 @@ void mica_gpu_recover(struct mica_device *mdev)
 
 int mica_sched_set_profile(struct mica_device *mdev, u32 profile)
 {
+	lockdep_assert_held(&mdev->lock);
+
 	if (profile >= MICA_PROFILE_COUNT)
 		return -EINVAL;
 	if (profile == mdev->power_profile)

@@ -37,6 +37,8 @@ struct mica_syncobj *mica_sync_lookup(struct mica_file *file, u32 handle)
 void mica_sync_attach(struct mica_device *mdev, struct mica_syncobj *sync,
 		      struct mica_sync_pending *p, u64 point, struct mica_ctx *ctx, u64 seqno)
 {
+	lockdep_assert_held(&mdev->lock);
+
 	p->point = point;
 	p->ctx = ctx;
 	p->seqno = seqno;
@@ -52,6 +54,8 @@ void mica_sync_attach(struct mica_device *mdev, struct mica_syncobj *sync,
 void mica_sync_update_all(struct mica_device *mdev)
 {
 	struct mica_syncobj *sync, *tmp;
+
+	lockdep_assert_held(&mdev->lock);
 
 	list_for_each_entry_safe(sync, tmp, &mdev->syncs, link) {
 		while (!list_empty(&sync->pending)) {

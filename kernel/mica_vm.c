@@ -81,6 +81,8 @@ void mica_vm_release_deferred(struct mica_device *mdev)
 {
 	struct mica_mapping *m, *tmp;
 
+	lockdep_assert_held(&mdev->lock);
+
 	list_for_each_entry_safe(m, tmp, &mdev->deferred, link) {
 		if (m->retire_seqno <= mdev->retired_seqno) {
 			list_del(&m->link);

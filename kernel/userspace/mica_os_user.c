@@ -60,6 +60,7 @@ void mutex_init(struct mutex *m)
 	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
 	pthread_mutex_init(&m->m, &a);
 	pthread_mutexattr_destroy(&a);
+	m->owner = NULL;
 }
 
 void mutex_destroy(struct mutex *m)
@@ -67,18 +68,29 @@ void mutex_destroy(struct mutex *m)
 	pthread_mutex_destroy(&m->m);
 }
 
+/* The address of a thread-local names the calling thread for lockdep_assert_held(). */
+static __thread char this_thread;
+
 void mutex_lock(struct mutex *m)
 {
 	int r = pthread_mutex_lock(&m->m);
 
 	WARN_ON(r != 0); /* EDEADLK: recursive locking is a core bug */
+	__atomic_store_n(&m->owner, (const void *)&this_thread, __ATOMIC_RELAXED);
 }
 
 void mutex_unlock(struct mutex *m)
 {
-	int r = pthread_mutex_unlock(&m->m);
+	int r;
 
+	__atomic_store_n(&m->owner, (const void *)NULL, __ATOMIC_RELAXED);
+	r = pthread_mutex_unlock(&m->m);
 	WARN_ON(r != 0);
+}
+
+int mica_um_mutex_held(struct mutex *m)
+{
+	return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == (const void *)&this_thread;
 }
 
 /* ---- idr ---- */

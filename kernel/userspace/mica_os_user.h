@@ -85,11 +85,16 @@ typedef struct { s64 counter; } atomic64_t;
 /* ---- locks ---- */
 struct mutex {
 	pthread_mutex_t m;
+	const void *owner;	/* the holding thread, for lockdep_assert_held() */
 };
 void mutex_init(struct mutex *m);
 void mutex_destroy(struct mutex *m);
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
+/* lockdep_assert_held(): the lock rules in mica_drv.h are checked in both builds; here a
+ * violation is a WARN_ON, which every uapi test asserts never fires. */
+int mica_um_mutex_held(struct mutex *m);
+#define lockdep_assert_held(l) WARN_ON(!mica_um_mutex_held(l))
 
 /* ---- lists (the subset of linux/list.h the core uses) ---- */
 struct list_head {
@@ -250,6 +255,8 @@ u8 *mica_hw_vram(struct mica_hw *hw);
 u64 mica_hw_vram_size(struct mica_hw *hw);
 
 void mica_os_log_line(const char *line);
+/* The in-process device's memory is ordinary (write-back) host memory. */
+#define MICA_OS_CPU_CACHING DRM_MICA_CACHING_CACHED
 #define mica_vsnprintf vsnprintf
 
 #ifdef __cplusplus

@@ -9,6 +9,8 @@
 #include "mica/kernel/um.h"
 
 #include <linux/ioctl.h>
+#include <pthread.h>
+#include <stdlib.h>
 
 #define MAX_IOCTL_ARG 256
 
@@ -84,4 +86,43 @@ uint32_t mica_um_power_profile_show(struct mica_device *mdev)
 void mica_um_debugfs_gpu_recover(struct mica_device *mdev)
 {
 	mica_gpu_recover(mdev);
+}
+
+/* devcoredump: the newest snapshot, kept for the device that took it (one device at a time is
+ * enough for the tests; a new device's first dump replaces the old one). */
+static pthread_mutex_t dump_lock = PTHREAD_MUTEX_INITIALIZER;
+static const struct mica_device *dump_dev;
+static char *dump_buf;
+static size_t dump_len;
+
+void mica_os_coredump(struct mica_device *mdev, const char *buf, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy)
+		return;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	pthread_mutex_lock(&dump_lock);
+	free(dump_buf);
+	dump_buf = copy;
+	dump_len = len;
+	dump_dev = mdev;
+	pthread_mutex_unlock(&dump_lock);
+}
+
+size_t mica_um_devcoredump_read(struct mica_device *mdev, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return 0;
+	pthread_mutex_lock(&dump_lock);
+	if (dump_dev == mdev && dump_buf) {
+		n = dump_len < len - 1 ? dump_len : len - 1;
+		memcpy(buf, dump_buf, n);
+	}
+	pthread_mutex_unlock(&dump_lock);
+	buf[n] = '\0';
+	return n;
 }

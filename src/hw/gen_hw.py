@@ -125,6 +125,7 @@ def emit_header(hw, ops, tables):
     w("#ifdef __KERNEL__")
     w("#include <linux/types.h>")
     w("#else")
+    w("#include <stddef.h>")
     w("#include <stdint.h>")
     w("#endif")
     w("")
@@ -188,13 +189,14 @@ def emit_header(hw, ops, tables):
     fc = ops_["float_consts"]
     w(f"#define MICA_OPND_FLOAT_FIRST {ops_['float_const_first']}u")
     w(f"#define MICA_OPND_FLOAT_LAST {ops_['float_const_first'] + len(fc) - 1}u")
-    w("/* float inline constants in operand order, as f32 bit patterns */")
+    w("/* float inline constants in operand order, as f32 bit patterns (unused in most users:")
+    w(" * the kernel module's W=1 build warns about unused static consts otherwise) */")
     import struct
-    w("static const uint32_t mica_float_const_f32[] = {" +
+    w("static const uint32_t mica_float_const_f32[] __attribute__((unused)) = {" +
       ", ".join("0x%08xu" % struct.unpack("<I", struct.pack("<f", v))[0] for v in fc) + "};")
-    w("static const uint64_t mica_float_const_f64[] = {" +
+    w("static const uint64_t mica_float_const_f64[] __attribute__((unused)) = {" +
       ", ".join("0x%016xull" % struct.unpack("<Q", struct.pack("<d", v))[0] for v in fc) + "};")
-    w("static const uint16_t mica_float_const_f16[] = {" +
+    w("static const uint16_t mica_float_const_f16[] __attribute__((unused)) = {" +
       ", ".join("0x%04xu" % struct.unpack("<H", struct.pack("<e", v))[0] for v in fc) + "};")
     w("")
     w("/* ---- operand kinds ---- */")
@@ -270,7 +272,7 @@ def emit_header(hw, ops, tables):
         w("\t" + ", ".join(str(x) for x in index[i:i + 16]) + ",")
     w("};")
     w("static inline const struct mica_op_info *mica_op_lookup(unsigned opcode)")
-    w("{\n\tif (opcode >= MICA_OPCODE_SPACE || mica_op_index[opcode] < 0)\n\t\treturn 0;\n"
+    w("{\n\tif (opcode >= MICA_OPCODE_SPACE || mica_op_index[opcode] < 0)\n\t\treturn NULL;\n"
       "\treturn &mica_op_table[mica_op_index[opcode]];\n}")
     w("")
     w("/* ---- hazards and errata ---- */")
@@ -370,7 +372,7 @@ def emit_header(hw, ops, tables):
     by_op = {v["op"]: (k, v) for k, v in hw["packets"].items()}
     for op in range(256):
         if op not in by_op:
-            w(f'\t/* 0x{op:02x} */ {{ 0, 0, 0, 0, 0 }},')
+            w(f'\t/* 0x{op:02x} */ {{ NULL, 0, 0, 0, 0 }},')
             continue
         k, v = by_op[op]
         lo, hi = (v["len"], v["len"]) if isinstance(v["len"], int) else v["len"]

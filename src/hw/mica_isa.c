@@ -196,7 +196,7 @@ int mica_encode(const struct mica_inst *inst, uint64_t out[2])
 
 	if (!tmp.info)
 		return -MICA_DEC_BAD_OPCODE;
-	st = check_inst(&tmp, 0);
+	st = check_inst(&tmp, NULL);
 	if (st)
 		return -st;
 	fmt = tmp.info->format;

@@ -50,7 +50,7 @@ const DeviceConfig &validated(const DeviceConfig &c)
 } // namespace
 
 DeviceImpl::DeviceImpl(const DeviceConfig &config)
-    : config_(validated(config)), vram_(config.vram_bytes), mmu_(vram_),
+    : config_(validated(config)), vram_(config.vram_bytes, config.external_vram), mmu_(vram_),
       engine_(make_compute_engine(mmu_, config.cu_count, config.host_threads)),
       cp_(vram_, mmu_, *engine_, *this, config.revision), power_profile_(config.power_profile),
       thread_([this] { thread_main(); })

@@ -8,10 +8,16 @@
 
 namespace mica::sim {
 
-Vram::Vram(uint64_t bytes) : size_(bytes)
+Vram::Vram(uint64_t bytes, uint8_t *external) : size_(bytes), owned_(external == nullptr)
 {
 	if (bytes == 0 || bytes % 4096 != 0)
 		throw std::invalid_argument("VRAM size must be a non-zero multiple of 4 KiB");
+	if (external) {
+		if (reinterpret_cast<uintptr_t>(external) % 4096 != 0)
+			throw std::invalid_argument("external VRAM must be page aligned");
+		base_ = external;
+		return;
+	}
 	void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 	               -1, 0);
 	if (p == MAP_FAILED)
@@ -21,7 +27,8 @@ Vram::Vram(uint64_t bytes) : size_(bytes)
 
 Vram::~Vram()
 {
-	munmap(base_, size_);
+	if (owned_)
+		munmap(base_, size_);
 }
 
 // Callers guarantee natural alignment and bounds (checked at the packet/MMU level).

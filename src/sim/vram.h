@@ -10,7 +10,8 @@ namespace mica::sim {
 
 class Vram {
 public:
-	explicit Vram(uint64_t bytes);
+	// external: caller-owned memory of bytes bytes (not unmapped here); nullptr: own mapping.
+	explicit Vram(uint64_t bytes, uint8_t *external = nullptr);
 	~Vram();
 	Vram(const Vram &) = delete;
 	Vram &operator=(const Vram &) = delete;
@@ -34,6 +35,7 @@ public:
 private:
 	uint8_t *base_ = nullptr;
 	uint64_t size_ = 0;
+	bool owned_ = true;
 };
 
 } // namespace mica::sim

@@ -201,6 +201,14 @@ std::string UapiTest::log() const
 	return buf;
 }
 
+std::string UapiTest::coredump() const
+{
+	std::string buf(64 * 1024, '\0');
+	size_t n = mica_um_devcoredump_read(kdev_->get(), buf.data(), buf.size());
+	buf.resize(n);
+	return buf;
+}
+
 uint64_t UapiTest::rejects(uint32_t reason) const
 {
 	std::vector<uint64_t> counts(DRM_MICA_REJECT_COUNT);

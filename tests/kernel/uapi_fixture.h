@@ -16,6 +16,14 @@
 
 namespace mica::ktest {
 
+// How CPU mappings of device memory are made: host memory in process, write-combined BAR
+// memory behind the real module (kernel_uapi_test_drm, run in the QEMU guest by tests/vm/).
+#ifdef MICA_UAPI_OVER_DRM
+constexpr uint32_t CPU_CACHING = DRM_MICA_CACHING_WC;
+#else
+constexpr uint32_t CPU_CACHING = DRM_MICA_CACHING_CACHED;
+#endif
+
 constexpr uint64_t CMD_VA = 0x10000000;   // each client's command BO
 constexpr uint64_t CMD_BYTES = 256 * 1024;
 
@@ -83,6 +91,8 @@ protected:
 	std::unique_ptr<Client> client() { return std::make_unique<Client>(kdev_->get()); }
 	mica_device *mdev() const { return kdev_->get(); }
 	std::string log() const;
+	// The devcoredump of the newest guilty context ("" if none).
+	std::string coredump() const;
 	uint64_t rejects(uint32_t reason) const;
 
 	std::unique_ptr<mica::sim::Device> dev_;

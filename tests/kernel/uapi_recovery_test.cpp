@@ -3,6 +3,8 @@
 // context's work completes with correct results; the guilty context is reported and refused.
 #include "uapi_fixture.h"
 
+#include <cstdio>
+
 #include <chrono>
 
 using namespace mica::ktest;
@@ -95,6 +97,14 @@ TEST_F(Recovery, KernelTimeoutKillsWhatTheWatchdogMisses)
 	EXPECT_EQ(q.status, static_cast<uint32_t>(DRM_MICA_CTX_STATUS_GUILTY));
 	EXPECT_EQ(q.fault, static_cast<uint32_t>(MICA_FAULT_KILLED));
 	EXPECT_NE(log().find("timed out"), std::string::npos) << log();
+	// The hang left a devcoredump: the fault, and the stream the device ran (the WAIT_MEM).
+	std::string dump = coredump();
+	char header[16];
+	std::snprintf(header, sizeof(header), "%08x", pkt(MICA_PKT_WAIT_MEM, 5));
+	EXPECT_NE(dump.find("Mica devcoredump"), std::string::npos) << dump;
+	EXPECT_NE(dump.find(std::string("(") + mica_fault_name[MICA_FAULT_KILLED] + ")"), std::string::npos) << dump;
+	EXPECT_NE(dump.find(header), std::string::npos) << dump;
+	EXPECT_NE(dump.find("timed out"), std::string::npos) << "the log tail is in the dump\n" << dump;
 }
 
 // Jobs queued behind a context's hang are cancelled with -ECANCELED, in order.

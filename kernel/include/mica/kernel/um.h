@@ -56,6 +56,9 @@ uint32_t mica_um_power_profile_show(struct mica_device *mdev);
 /* /sys/kernel/debug/dri/N/gpu_recover: reset the CP now; the oldest job in the ring is guilty,
  * every other job in it is resubmitted and its context reported INNOCENT. */
 void mica_um_debugfs_gpu_recover(struct mica_device *mdev);
+/* /sys/class/devcoredump/devcdN/data: the snapshot of the newest guilty context on this device
+ * (fault, ring, the job's validated stream, log tail), NUL-terminated; 0 if there is none. */
+size_t mica_um_devcoredump_read(struct mica_device *mdev, char *buf, size_t len);
 /* How many WARN_ON()s fired in this process (a kernel invariant broke): tests assert 0. */
 unsigned long mica_um_warnings(void);
 

@@ -16,7 +16,7 @@
 #define _MICA_DRM_H_
 
 #if defined(__KERNEL__)
-#include "drm.h"
+#include <drm/drm.h>
 #elif defined(__has_include) && __has_include(<drm.h>)
 #include <drm.h>
 #else
@@ -50,7 +50,8 @@ extern "C" {
 #define DRM_MICA_SYNC_WAIT	0x0f
 #define DRM_MICA_SYNC_QUERY	0x10
 #define DRM_MICA_SYNC_SIGNAL	0x11
-#define DRM_MICA_IOCTL_COUNT	0x12
+#define DRM_MICA_BO_INFO	0x12
+#define DRM_MICA_IOCTL_COUNT	0x13
 
 /* Generic array descriptor. */
 struct drm_mica_obj_array {
@@ -337,6 +338,25 @@ struct drm_mica_sync_signal {
 	__u64 point;
 };
 
+/*
+ * What a BO is and how CPU mappings of it are made. @caching is the memory type every CPU
+ * mapping of the BO uses (mmap of this file, and what an importer or a VMM mapping the same
+ * pages must use): mapping one page with two different types (write-back here, write-combined
+ * there) is undefined on x86 (PAT aliasing) and worse elsewhere, and nothing else tells them.
+ */
+#define DRM_MICA_CACHING_NONE		0	/* never CPU mapped (shader or NO_MMAP BO) */
+#define DRM_MICA_CACHING_CACHED		1	/* write-back (the in-process device's host memory) */
+#define DRM_MICA_CACHING_WC		2	/* write-combined (device memory behind a BAR) */
+
+struct drm_mica_bo_info {
+	__u32 handle;		/* in */
+	__u32 flags;		/* out: DRM_MICA_BO_* it was created with */
+	__u64 size;		/* out: bytes */
+	__u32 caching;		/* out: DRM_MICA_CACHING_* */
+	__u32 shader;		/* out: 1 for a validated shader BO */
+	__u64 pad;		/* must be 0 */
+};
+
 /* ---- rejection reasons (counted, logged, readable via DEV_QUERY_REJECT_COUNTS) --------------- */
 
 enum drm_mica_reject_reason {
@@ -398,6 +418,7 @@ enum drm_mica_reject_reason {
 #define DRM_IOCTL_MICA_SYNC_WAIT	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_WAIT, struct drm_mica_sync_wait)
 #define DRM_IOCTL_MICA_SYNC_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_QUERY, struct drm_mica_sync_query)
 #define DRM_IOCTL_MICA_SYNC_SIGNAL	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_SIGNAL, struct drm_mica_sync_signal)
+#define DRM_IOCTL_MICA_BO_INFO		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_INFO, struct drm_mica_bo_info)
 
 #if defined(__cplusplus)
 }

@@ -18,6 +18,10 @@ struct DeviceConfig {
 	uint64_t vram_bytes = 256ull << 20;
 	unsigned host_threads = 0;         // threads running compute units; 0 = hardware concurrency
 	uint32_t power_profile = 0;        // reset value of POWER_PROFILE
+	// Device memory supplied by the caller instead of an anonymous mapping: vram_bytes of
+	// page-aligned memory that outlives the Device (the PCI personality's shared memory,
+	// src/sim/ivshmem/). The caller zeroes it; the model never frees it.
+	uint8_t *external_vram = nullptr;
 };
 
 class DeviceImpl;

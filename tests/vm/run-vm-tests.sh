@@ -1,0 +1,132 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Boots the real kernel module on the Mica PCI device under QEMU and runs the tests in the guest.
+#   tests/vm/run-vm-tests.sh BUILDDIR [WORKDIR]
+# Fetches the Debian kernel image matching the installed headers (apt-get download, cached in
+# WORKDIR), builds mica.ko, packs an initramfs (busybox-static, drm.ko, mica.ko, the guest
+# tests), starts the device model as the ivshmem server, boots QEMU (KVM when /dev/kvm is
+# when MICA_VM_ACCEL=kvm, TCG otherwise) and prints the guest's "mica-vm: N passed, N failed". Exit 0 only if
+# that line appears with 0 failed; 77 (skip) when headers, image or QEMU are unavailable.
+# MICA_VM_TIMEOUT (seconds, default 300) bounds the boot; MICA_VM_RELOADS the reload loop.
+set -eu
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$(cd "$1" && pwd)
+WORK=${2:-$BUILD/tests/vm}
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+TIMEOUT=${MICA_VM_TIMEOUT:-300}
+RELOADS=${MICA_VM_RELOADS:-100}
+skip() { echo "run-vm-tests: $*: skipped"; exit 77; }
+
+SERVER=$BUILD/src/sim/ivshmem/mica-ivshmem-server
+[ -x "$SERVER" ] || skip "no $SERVER (build it first)"
+command -v qemu-system-x86_64 > /dev/null || skip "no qemu-system-x86_64"
+[ -x /bin/busybox ] || skip "no busybox-static"
+HDRS=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1 || true)
+[ -n "$HDRS" ] || skip "no linux-headers-amd64"
+KVER=${HDRS##*/linux-headers-}
+
+# 1. The kernel image matching the headers.
+IMG=$WORK/image
+if [ ! -f "$IMG/boot/vmlinuz-$KVER" ]; then
+	mkdir -p "$WORK/debs"
+	(cd "$WORK/debs" && { apt-get download "linux-image-$KVER-unsigned" ||
+			       apt-get download "linux-image-$KVER"; }) > "$WORK/apt.log" 2>&1 ||
+		{ cat "$WORK/apt.log"; skip "apt-get download linux-image-$KVER failed"; }
+	rm -rf "$IMG"
+	dpkg-deb -x "$(ls "$WORK"/debs/linux-image-"$KVER"*.deb | head -n 1)" "$IMG"
+fi
+DRM_KO=$(find "$IMG/lib/modules/$KVER" -name drm.ko | head -n 1)
+
+# 2. The module and the guest programs.
+"$SRC/kernel/linux/build-module.sh" "$WORK/module" "$HDRS" > "$WORK/module.log" 2>&1 ||
+	{ cat "$WORK/module.log"; echo "run-vm-tests: module build failed"; exit 1; }
+cc -static -O2 -Wall -Wextra -Werror -I"$SRC/kernel/include/uapi" -I"$BUILD/src/hw" \
+	-I/usr/include/libdrm "$SRC/tests/vm/mica_vm_smoke.c" -o "$WORK/mica_vm_smoke"
+
+# 3. The initramfs.
+ROOT=$WORK/root
+rm -rf "$ROOT"
+mkdir -p "$ROOT/bin" "$ROOT/lib/modules" "$ROOT/etc" "$ROOT/proc" "$ROOT/sys" "$ROOT/dev" "$ROOT/tmp"
+cp /bin/busybox "$ROOT/bin/busybox"
+cp "$SRC/tests/vm/guest-init.sh" "$ROOT/init"
+chmod +x "$ROOT/init"
+cp "$DRM_KO" "$WORK/module/mica.ko" "$ROOT/lib/modules/"
+cp "$WORK/mica_vm_smoke" "$ROOT/bin/"
+# Dynamically linked programs go in with the libraries they load (and the loader).
+pack() {
+	cp "$1" "$ROOT/bin/"
+	for lib in $(ldd "$1" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }'); do
+		mkdir -p "$ROOT$(dirname "$lib")"
+		cp -L "$lib" "$ROOT$lib"
+	done
+}
+# The Vulkan examples through the loader, the ICD and the winsys drm backend on the real module.
+VKEX=$BUILD/examples/vulkan/mica-vk-example
+ICD=$BUILD/src/driver/vulkan/libvulkan_mica.so
+if [ -x "$VKEX" ] && [ -f "$ICD" ]; then
+	pack "$VKEX"
+	pack "$ICD"
+	# The examples load their SPIR-V from the build tree's absolute path.
+	mkdir -p "$ROOT$BUILD/examples/vulkan"
+	cp "$BUILD"/examples/vulkan/*.spv "$ROOT$BUILD/examples/vulkan/"
+	mkdir -p "$ROOT/etc/vulkan"
+	printf '{ "file_format_version": "1.0.0", "ICD": { "library_path": "/bin/libvulkan_mica.so", "api_version": "1.3.239" } }\n' \
+		> "$ROOT/etc/vulkan/mica_icd.json"
+else
+	echo "run-vm-tests: no $VKEX or $ICD: the Vulkan examples do not run in the guest"
+fi
+UAPI=$BUILD/tests/kernel/kernel_uapi_test_drm
+if [ -x "$UAPI" ]; then
+	pack "$UAPI"
+	cp "$SRC/tests/vm/uapi-exclude.txt" "$ROOT/etc/mica-uapi-exclude"
+else
+	echo "run-vm-tests: no $UAPI: the uapi suite does not run in the guest"
+fi
+# A short watchdog so the hang tests finish quickly under TCG too.
+echo "watchdog_cycles=2000000 job_timeout_ns=2000000000" > "$ROOT/etc/mica-params"
+echo "$RELOADS" > "$ROOT/etc/mica-reloads"
+echo $((TIMEOUT - 30)) > "$ROOT/etc/mica-guard"
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initramfs.cpio.gz"
+
+# 4. The device, then the guest.
+SOCK=$WORK/mica.sock
+rm -f "$SOCK"
+# The uapi fixture's device: revision 2, 2 compute units, 64 MiB.
+"$SERVER" --socket "$SOCK" --once --vram-mib 64 --cus 2 --revision 2 > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true' EXIT INT TERM
+i=0
+while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -S "$SOCK" ] || { cat "$WORK/server.log"; echo "run-vm-tests: the device server did not start"; exit 1; }
+# KVM only on request: on hosts that are themselves VMs (nested KVM, as on this project's CI
+# machines) the guest hangs in early boot, while TCG boots in ~15 s.
+case "${MICA_VM_ACCEL:-tcg}" in
+kvm) [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip "MICA_VM_ACCEL=kvm without a usable /dev/kvm"
+     ACCEL="-accel kvm" ;;
+*) ACCEL="-accel tcg" ;;
+esac
+echo "run-vm-tests: booting $KVER ($ACCEL), timeout ${TIMEOUT}s"
+start=$(date +%s)
+# shellcheck disable=SC2086
+timeout "$TIMEOUT" qemu-system-x86_64 $ACCEL -m 1024 -smp 2 -nographic -no-reboot \
+	-kernel "$IMG/boot/vmlinuz-$KVER" -initrd "$WORK/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 loglevel=4" \
+	-chardev socket,path="$SOCK",id=mica -device ivshmem-doorbell,chardev=mica,vectors=1 \
+	< /dev/null > "$WORK/serial.log" 2>&1 || echo "run-vm-tests: qemu exited with $?"
+end=$(date +%s)
+wait $SERVER_PID 2>/dev/null || true
+grep -E "^(ok|not ok|#|mica|mica_vm_smoke)" "$WORK/serial.log" | tr -d '\r' || true
+cat "$WORK/server.log"
+line=$(tr -d '\r' < "$WORK/serial.log" | grep -E '^mica-vm: [0-9]+ passed, [0-9]+ failed' | tail -n 1 || true)
+echo "run-vm-tests: $((end - start)) s in the guest"
+if [ -z "$line" ]; then
+	tail -n 40 "$WORK/serial.log"
+	echo "run-vm-tests: the guest printed no result (see $WORK/serial.log)"
+	exit 1
+fi
+echo "$line"
+case "$line" in
+*" 0 failed") exit 0 ;;
+*) exit 1 ;;
+esac
