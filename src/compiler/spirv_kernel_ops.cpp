@@ -136,6 +136,22 @@ bool Translator::translate_kernel(const Inst &in)
 		copy_memory(pointer(w[1]), pointer(w[2]), (uint32_t)n[0].value, align);
 		return true;
 	}
+	case Op::OpConvertFToS:
+	case Op::OpConvertFToU:
+	case Op::OpConvertSToF:
+	case Op::OpConvertUToF:
+	case Op::OpFConvert:
+	case Op::OpUConvert:
+	case Op::OpSConvert:
+	case Op::OpSatConvertSToU:
+	case Op::OpSatConvertUToS: {
+		need(4);
+		std::vector<Operand> r = convert_with_decorations(in);
+		if (r.empty())
+			return false;
+		set(w[2], w[1], r);
+		return true;
+	}
 	case Op::OpExtInst:
 		need(5);
 		if (!opencl_ext_ || w[3] != opencl_ext_)
