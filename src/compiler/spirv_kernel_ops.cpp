@@ -152,6 +152,38 @@ bool Translator::translate_kernel(const Inst &in)
 		set(w[2], w[1], r);
 		return true;
 	}
+	case Op::OpGroupAll:
+	case Op::OpGroupAny:
+	case Op::OpGroupBroadcast:
+	case Op::OpGroupIAdd:
+	case Op::OpGroupFAdd:
+	case Op::OpGroupFMin:
+	case Op::OpGroupUMin:
+	case Op::OpGroupSMin:
+	case Op::OpGroupFMax:
+	case Op::OpGroupUMax:
+	case Op::OpGroupSMax: {
+		// Groups (OpenCL 2.0 sub_group_* / work_group_*): at Subgroup scope the same operation as
+		// its GroupNonUniform twin (same operands) over the sub-group's active work-items.
+		need(4);
+		if (const_u32(w[3]) != (uint32_t)spv::Scope::Subgroup)
+			fail(std::string("work_group_* collective functions (") + spirv_opcode_name(in.op) +
+			     " at Workgroup scope) are not supported yet");
+		static const std::pair<Op, Op> twins[] = {
+			{Op::OpGroupAll, Op::OpGroupNonUniformAll},   {Op::OpGroupAny, Op::OpGroupNonUniformAny},
+			{Op::OpGroupBroadcast, Op::OpGroupNonUniformBroadcast},
+			{Op::OpGroupIAdd, Op::OpGroupNonUniformIAdd}, {Op::OpGroupFAdd, Op::OpGroupNonUniformFAdd},
+			{Op::OpGroupFMin, Op::OpGroupNonUniformFMin}, {Op::OpGroupUMin, Op::OpGroupNonUniformUMin},
+			{Op::OpGroupSMin, Op::OpGroupNonUniformSMin}, {Op::OpGroupFMax, Op::OpGroupNonUniformFMax},
+			{Op::OpGroupUMax, Op::OpGroupNonUniformUMax}, {Op::OpGroupSMax, Op::OpGroupNonUniformSMax},
+		};
+		std::vector<uint32_t> words(w.begin(), w.end());
+		for (auto [from, to] : twins)
+			if (from == op)
+				words[0] = (words[0] & 0xffff0000u) | (uint32_t)to;
+		group_op(Inst{(uint16_t)(words[0] & 0xffff), words});
+		return true;
+	}
 	case Op::OpExtInst:
 		need(5);
 		if (!opencl_ext_ || w[3] != opencl_ext_)

@@ -421,6 +421,28 @@ TEST_P(KernelExec, BarriersWithOutOfRangeItems)
 		EXPECT_EQ(o[i], -5);
 }
 
+TEST_P(KernelExec, BarriersWithWholeWavesOutOfRange)
+{
+	// 70 items in one group of 128: the fourth wave has no work-item in range and ends at once.
+	const uint32_t n = 70, local = 128;
+	std::vector<int32_t> out(128, -5);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::local(local * 4), Arg::value((int32_t)2)};
+	go("control", "barrier_loop", range1(n, local), args);
+	auto o = args[0].as<int32_t>();
+	std::vector<int32_t> v(n);
+	for (uint32_t l = 0; l < n; l++)
+		v[l] = (int32_t)l;
+	for (int r = 0; r < 2; r++) {
+		std::vector<int32_t> t = v;
+		for (uint32_t l = 0; l < n; l++)
+			v[l] += t[(l + 1) % n];
+	}
+	for (uint32_t l = 0; l < n; l++)
+		EXPECT_EQ(o[l], v[l]) << l;
+	for (uint32_t i = n; i < 128; i++)
+		EXPECT_EQ(o[i], -5);
+}
+
 TEST_P(KernelExec, Printf)
 {
 	const uint32_t n = 6;
@@ -463,6 +485,37 @@ TEST_P(KernelExec, PrintfOverflowDropsWholeRecords)
 	EXPECT_EQ(lines.size(), 3u);
 	for (const std::string &l : lines)
 		EXPECT_EQ(l.rfind("item ", 0), 0u) << l;
+}
+
+TEST_P(KernelExec, SubGroupFunctions)
+{
+	const uint32_t n = 96, local = 64;   // three sub-groups of 32, the last in a second group
+	auto in = random_ints(n, -100, 100, 29);
+	std::vector<int32_t> out(n * 6, 0);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(in)};
+	go("groups", "subgroups", range1(n, local), args);
+	auto o = args[0].as<int32_t>();
+	for (uint32_t sg = 0; sg < n / 32; sg++) {
+		int sum = 0, all = 1, any = 0;
+		for (uint32_t l = 0; l < 32; l++) {
+			sum += in[sg * 32 + l];
+			all &= in[sg * 32 + l] > -90;
+			any |= in[sg * 32 + l] > 95;
+		}
+		int mx = INT32_MIN, pre = 0;
+		for (uint32_t l = 0; l < 32; l++) {
+			const uint32_t i = sg * 32 + l;
+			mx = std::max(mx, in[i]);
+			EXPECT_EQ(o[i * 6 + 0], sum) << i;
+			EXPECT_EQ(o[i * 6 + 1], mx) << i;
+			EXPECT_EQ(o[i * 6 + 2], in[sg * 32 + 3]) << i;
+			EXPECT_EQ(o[i * 6 + 3], pre) << i;
+			EXPECT_EQ(o[i * 6 + 4], all + 2 * any) << i;
+			const uint32_t local_sg = (i % local) / 32;
+			EXPECT_EQ(o[i * 6 + 5], (int)(l + local_sg * 100 + 2 * 10000 + 32 * 1000000)) << i;
+			pre += in[i];
+		}
+	}
 }
 
 INSTANTIATE_TEST_SUITE_P(AllTargets, KernelExec,
