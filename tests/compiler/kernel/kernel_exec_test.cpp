@@ -374,6 +374,65 @@ TEST_P(KernelExec, GotoLoop)
 	}
 }
 
+// The host references are the kernels' own C with their gotos.
+int irreducible_ref(int x)
+{
+	int n = 0;
+	if (x & 1)
+		goto B;
+A:
+	x = x * 3 + 1;
+	n++;
+	if (n > 50)
+		goto done;
+B:
+	x = x >> 1;
+	n++;
+	if (x > 1)
+		goto A;
+done:
+	return n * 1000 + x;
+}
+
+int irreducible_switch_ref(int x)
+{
+	int acc = 0, steps = 0;
+	switch (x % 3) {
+	case 0: goto P;
+	case 1: goto Q;
+	default: goto R;
+	}
+P:
+	acc += 1;
+	if (++steps > 20)
+		goto end;
+Q:
+	acc *= 2;
+	if (acc & 4)
+		goto P;
+R:
+	acc += x;
+	if (++steps < 12)
+		goto Q;
+end:
+	return acc * 100 + steps;
+}
+
+TEST_P(KernelExec, IrreducibleLoops)
+{
+	const int n = 96;
+	auto in = random_ints(n, -50, 5000, 31);
+	for (const char *k : {"irreducible", "irreducible_switch"}) {
+		std::vector<int32_t> out(n, 0);
+		std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(in)};
+		go("control", k, range1(n, 32), args);
+		auto o = args[0].as<int32_t>();
+		for (int i = 0; i < n; i++)
+			EXPECT_EQ(o[i], std::string(k) == "irreducible" ? irreducible_ref(in[i]) : irreducible_switch_ref(in[i]))
+				<< k << " " << i << " in " << in[i];
+	}
+}
+
 TEST_P(KernelExec, SwitchWithFallThrough)
 {
 	const int n = 64;
