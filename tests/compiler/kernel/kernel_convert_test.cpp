@@ -33,12 +33,13 @@ protected:
 	}
 };
 
-// The f32 nearest to v in mode 'rnd' (MPFR_RNDN/Z/U/D), v exact in 128 bits.
-float mpfr_float(long double v, mpfr_rnd_t rnd)
+// The f32 nearest to v in mode 'rnd' (MPFR_RNDN/Z/U/D), v exact in 128 bits. (Doubles, not
+// long doubles: valgrind computes long double in 64 bits.)
+float mpfr_float(double v, mpfr_rnd_t rnd)
 {
 	mpfr_t m;
 	mpfr_init2(m, 128);
-	mpfr_set_ld(m, v, MPFR_RNDN);
+	mpfr_set_d(m, v, MPFR_RNDN);
 	float f = mpfr_get_flt(m, rnd);
 	mpfr_clear(m);
 	return f;
