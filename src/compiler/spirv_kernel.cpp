@@ -171,7 +171,13 @@ std::vector<Operand> Translator::load_kernel_builtin(const Var &v, uint32_t type
 		handled = false;
 		return {};
 	}
-	// Fit to the loaded type: u64 (size_t) or u32 components.
+	(void)sized64;
+	return fit_builtin(std::move(r), type_id);
+}
+
+// A built-in's components fitted to the type it is loaded as: u64 (size_t) or u32.
+std::vector<Operand> Translator::fit_builtin(std::vector<Operand> r, uint32_t type_id)
+{
 	std::vector<Leaf> ls;
 	leaves(type_id, true, 0, ls);
 	if (ls.size() > r.size())
@@ -183,7 +189,6 @@ std::vector<Operand> Translator::load_kernel_builtin(const Var &v, uint32_t type
 		else if (ls[i].bytes == 4 && r[i].size == 2)
 			r[i] = low_dword(r[i]);
 	}
-	(void)sized64;
 	return r;
 }
 

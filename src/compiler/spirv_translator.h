@@ -411,6 +411,7 @@ private:
 	Operand dispatch_u32(uint32_t offset);
 	Operand dispatch_u64(uint32_t offset);
 	std::vector<Operand> load_kernel_builtin(const Var &v, uint32_t type_id, bool &handled);
+	std::vector<Operand> fit_builtin(std::vector<Operand> r, uint32_t type_id);
 	void bind_kernel_arguments(size_t first);
 	void kernel_range_guard();
 	bool translate_kernel(const Inst &in);

@@ -192,6 +192,39 @@ TEST_P(KernelExec, BuiltinsWithOffsetAndPartialGroups)
 		}
 }
 
+TEST_P(KernelExec, SizeTBuiltinsIn64BitArithmetic)
+{
+	const uint32_t n = 40, local = 16;
+	std::vector<uint64_t> out(n * 4, 0);
+	std::vector<Arg> args = {Arg::buffer(out)};
+	go("basic", "size_t_builtins", range1(n, local), args);
+	auto o = args[0].as<uint64_t>();
+	for (uint64_t g = 0; g < n; g++) {
+		const uint64_t grp = g / local, lid = g % local, size = std::min<uint64_t>(local, n - grp * local);
+		EXPECT_EQ(o[g * 4 + 0], (grp << 36) | lid) << g;
+		EXPECT_EQ(o[g * 4 + 1], 3 * 0x100000000ull + lid) << g;
+		EXPECT_EQ(o[g * 4 + 2], (lid << 40) + (grp << 33)) << g;
+		EXPECT_EQ(o[g * 4 + 3], ((uint64_t)n << 32) | size) << g;
+	}
+}
+
+TEST_P(KernelExec, LocalAtomics64)
+{
+	const uint32_t groups = 3, local = 64;
+	std::vector<int64_t> out(groups, 0);
+	std::vector<Arg> args = {Arg::buffer(out)};
+	go("memory", "local_atomics64", range1(groups * local, local), args);
+	int64_t sum = 0, x = 0;
+	for (int64_t l = 0; l < local; l++) {
+		sum += l << 34;
+		x ^= l;
+	}
+	// add and xor do not commute: every order of the two kinds gives a different value, but the
+	// adds only touch bits 34 up and the xors bits 0-5, so the result is the same in any order.
+	for (uint32_t g = 0; g < groups; g++)
+		EXPECT_EQ(args[0].as<int64_t>()[g], sum ^ x) << g;
+}
+
 TEST_P(KernelExec, LocalReductionWithBarriers)
 {
 	const uint32_t groups = 5, local = 64;

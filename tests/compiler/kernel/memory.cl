@@ -64,3 +64,18 @@ __kernel void private_array(__global int *out, __global const int *idx)
 		a[k] = k * k + (int)i;
 	out[i] = a[idx[i] & 15] + a[(idx[i] >> 4) & 15];
 }
+
+// 64-bit atomics on __local memory (regression: the operand came from a 32-bit built-in value).
+__kernel void local_atomics64(__global long *out)
+{
+	__local long acc;
+	size_t l = get_local_id(0);
+	if (l == 0)
+		acc = 0;
+	barrier(CLK_LOCAL_MEM_FENCE);
+	atom_add(&acc, (long)l << 34);
+	atom_xor(&acc, (long)l);
+	barrier(CLK_LOCAL_MEM_FENCE);
+	if (l == 0)
+		out[get_group_id(0)] = acc;
+}
