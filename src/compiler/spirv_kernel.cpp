@@ -321,6 +321,14 @@ Operand Translator::shared_pointer_value(const Ptr &p)
 	return iadd(p.dyn, off);
 }
 
+// A private variable lives in the lane's scratch area: its address is the scratch base plus
+// the lane's offset, the variable's and the pointer's.
+Operand Translator::private_address(const Ptr &p)
+{
+	Operand off = iadd(local_address_offset(p), Operand::c32(vars_[p.var].local_offset + p.const_off));
+	return emit(IO::Op::iadd, r64(), {local_base_, emit(IO::Op::zext, r64(), {off})});
+}
+
 // A pointer value of a Kernel-model program as a Ptr: __local ones are offsets from the shared
 // root (a variable at offset 0).
 Ptr Translator::kernel_pointer(uint32_t id, bool &found)

@@ -67,9 +67,22 @@ bool Translator::translate_kernel(const Inst &in)
 			from_sc = ptrs_[src].phys ? (uint32_t)SC::CrossWorkgroup : vars_[ptrs_[src].var].sc;
 		const bool from_local = from_sc == (uint32_t)SC::Workgroup, to_local = to_sc == (uint32_t)SC::Workgroup;
 		if (op != Op::OpBitcast && (from_local || to_local))
-			fail("generic pointers to __local memory are not supported (only __global memory through generic pointers)");
-		if (op != Op::OpBitcast && (from_sc == (uint32_t)SC::Function || to_sc == (uint32_t)SC::Function))
-			fail("generic pointers to private memory are not supported (only __global memory through generic pointers)");
+			fail("generic pointers to __local memory are not supported (only __global and private memory through generic pointers)");
+		if (op != Op::OpBitcast && from_sc == (uint32_t)SC::Function) {
+			// Private -> generic: the scratch address (generic accesses are global ones).
+			set(res, rt, {private_address(pointer(src))});
+			ptrs_.erase(res);
+			return true;
+		}
+		if (op != Op::OpBitcast && to_sc == (uint32_t)SC::Function) {
+			// Generic -> private: an address into the scratch area, used as it is.
+			Ptr p;
+			p.phys = true;
+			p.addr = val(src).at(0);
+			p.type = type(rt).elem;
+			ptrs_[res] = p;
+			return true;
+		}
 		if (from_local != to_local)
 			fail("bitcast between __local and other pointers");
 		if (ptrs_.count(src) || vars_.count(src)) {
@@ -85,6 +98,21 @@ bool Translator::translate_kernel(const Inst &in)
 	}
 	case Op::OpConvertPtrToU: {
 		need(4);
+		if (!vals_.count(w[3]) && (ptrs_.count(w[3]) || vars_.count(w[3]))) {
+			// A symbolic pointer: private (scratch address) or __local (shared offset).
+			Ptr p = pointer(w[3]);
+			Operand a;
+			if (p.phys)
+				a = phys_address(p, true);
+			else if (vars_[p.var].sc == (uint32_t)SC::Function)
+				a = private_address(p);
+			else if (vars_[p.var].sc == (uint32_t)SC::Workgroup)
+				a = emit(IO::Op::zext, r64(), {shared_pointer_value(p)});
+			else
+				fail("OpConvertPtrToU of a pointer to this storage class is not supported");
+			set(w[2], w[1], {rc_of(w[1]).size == 2 ? a : low_dword(a)});
+			return true;
+		}
 		if (!is_local_ptr_type(val_type_.count(w[3]) ? val_type_.at(w[3]) : 0))
 			return false;
 		Operand x = val(w[3]).at(0);

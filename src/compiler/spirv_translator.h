@@ -300,6 +300,7 @@ private:
 	// Function-scope variables SPIRV-Tools could not promote (run-time indexed arrays, ...) live in
 	// the lane's part of the wave's scratch region (spirv_to_ir.cpp, docs/compiler.md).
 	uint32_t local_bytes_ = 0;
+	uint32_t local_align_ = 0;              // Kernel model: strictest private variable alignment
 	Operand local_base_, local_lane_off_;   // scratch base (uniform), lane * local stride
 	void function_variable(const Inst &in);
 	Operand local_address_offset(const Ptr &p);   // the lane's offset plus the pointer's dynamic part
@@ -425,6 +426,7 @@ private:
 	void printf_call(const Inst &in);
 	void opencl_std_fallback(const Inst &in);
 	Operand shared_pointer_value(const Ptr &p);
+	Operand private_address(const Ptr &p);   // the 64-bit address of a private (scratch) pointer
 	Ptr kernel_pointer(uint32_t id, bool &found);
 
 };

@@ -308,6 +308,25 @@ TEST_P(KernelExec, PrivateArrayInScratch)
 	}
 }
 
+TEST_P(KernelExec, GenericPointersToPrivateAndGlobal)
+{
+	const int n = 40;
+	auto in = random_ints(n, -1000, 1000, 37);
+	std::vector<int32_t> out(n * 4, -1);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(in)};
+	go("memory", "private_generic", range1(n, 8), args);
+	auto o = args[0].as<int32_t>();
+	for (int i = 0; i < n; i++) {
+		int s = 0;
+		for (int k = 0; k < 5; k++)
+			s += (in[i] + k) * (k + 1);
+		EXPECT_EQ(o[i * 4 + 0], s) << i;
+		EXPECT_EQ(o[i * 4 + 1], in[i]) << i;
+		EXPECT_EQ(o[i * 4 + 2], 0) << "private objects keep their alignment (16, 128) " << i;
+		EXPECT_EQ(o[i * 4 + 3], 0) << i;
+	}
+}
+
 // ---- unstructured control flow ----
 
 TEST_P(KernelExec, EarlyReturn)

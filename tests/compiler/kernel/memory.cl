@@ -79,3 +79,27 @@ __kernel void local_atomics64(__global long *out)
 	if (l == 0)
 		out[get_group_id(0)] = acc;
 }
+
+// Generic pointers to private and __global memory through a call that is not inlined by clang,
+// and the address alignment of private objects (Piglit realign-stack).
+__attribute__((noinline)) int sum_generic(int *p, int n)
+{
+	int s = 0;
+	for (int k = 0; k < n; k++)
+		s += p[k] * (k + 1);
+	return s;
+}
+
+__kernel void private_generic(__global int *out, __global int *in)
+{
+	int priv[5];
+	size_t i = get_global_id(0);
+	for (int k = 0; k < 5; k++)
+		priv[k] = in[i] + k;
+	volatile long16 align128 = 0;
+	volatile int4 align16 = 0;
+	out[i * 4 + 0] = sum_generic(priv, 5);
+	out[i * 4 + 1] = sum_generic(in + i, 1);
+	out[i * 4 + 2] = (int)(((uintptr_t)&align128) & 127) + (int)(((uintptr_t)&align16) & 15);
+	out[i * 4 + 3] = align16.y + (int)align128.s3;
+}
