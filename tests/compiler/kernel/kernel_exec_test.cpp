@@ -162,6 +162,22 @@ TEST_P(KernelExec, StructByValue)
 	EXPECT_EQ((int8_t)qb[8], -2);
 }
 
+TEST_P(KernelExec, StructsThroughCalls)
+{
+	const int n = 24;
+	auto in = random_ints(n, -300, 300, 41);
+	std::vector<int32_t> out(n, 0);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(in)};
+	go("basic", "calls_struct", range1(n, 8), args);
+	auto o = args[0].as<int32_t>();
+	for (int i = 0; i < n; i++) {
+		int s = (int8_t)in[i];
+		for (int k = 0; k < 20; k++)
+			s += (in[i] + k + (k == 3 ? 100 : 0)) * k;
+		EXPECT_EQ(o[i], s) << i;
+	}
+}
+
 TEST_P(KernelExec, BuiltinsWithOffsetAndPartialGroups)
 {
 	NDRange r;
