@@ -90,6 +90,8 @@ private:
 	};
 	uint32_t funnel(std::vector<Exit> exits, std::vector<bool> *body);
 	bool make_reducible(const DomTree &dt);
+	uint32_t make_continue_block(uint32_t header, const std::vector<uint32_t> &back, std::vector<bool> &body);
+	void finish_loop(uint32_t header, uint32_t cont, uint32_t merge);
 };
 
 std::vector<bool> Structurizer::reachable() const
@@ -414,8 +416,40 @@ bool Structurizer::process_next_loop()
 	processed_.insert(header);
 	const std::vector<uint32_t> back = latches[header];
 
-	// Continue block: every back edge goes through it; the header's phis take their back-edge
-	// values from phis there.
+	// Continue block. A rotated loop's single latch that ends in `cbr c, header, exit` is one
+	// already (the exec-mask lowering runs its exit test in the continue construct, the shape
+	// glslang gives do-while loops). Otherwise a new block takes every back edge and the
+	// header's phis take their back-edge values from phis there.
+	// A one-block loop (`cbr c, header, exit` in the header) is its own continue construct.
+	uint32_t cont = kNone;
+	if (back.size() == 1 && term(back[0]).op == Op::cbr) {
+		const Instr &t = term(back[0]);
+		const uint32_t a = t.ops[1].id, b = t.ops[2].id;
+		const uint32_t other = a == header ? b : b == header ? a : kNone;
+		if (other != kNone && other != header && !body[other])
+			cont = back[0];
+	}
+	if (cont == kNone)
+		cont = make_continue_block(header, back, body);
+	// Exit edges (from the body, the continue block included, to outside it).
+	std::vector<Exit> exits;
+	for (uint32_t b = 0; b < body.size(); b++) {
+		if (!body[b] || (b < live.size() && !live[b]))
+			continue;
+		std::set<uint32_t> seen;
+		for (const Operand &o : term(b).ops)
+			if (o.kind == Operand::Kind::block && !body[o.id] && seen.insert(o.id).second)
+				exits.push_back({b, o.id});
+	}
+	if (exits.empty())
+		throw Fail{"a loop without an exit is not supported"};
+	const uint32_t merge = funnel(exits, &body);
+	finish_loop(header, cont, merge);
+	return true;
+}
+
+uint32_t Structurizer::make_continue_block(uint32_t header, const std::vector<uint32_t> &back, std::vector<bool> &body)
+{
 	const uint32_t cont = new_block();
 	body.push_back(true);
 	for (uint32_t l : back)
@@ -442,23 +476,14 @@ bool Structurizer::process_next_loop()
 		p_.blocks[cont].instrs.push_back(std::move(cphi));
 	}
 	p_.blocks[cont].instrs.push_back(br(header));
+	return cont;
+}
 
-	// Exit edges (from the body, the new continue block included, to outside it).
-	std::vector<Exit> exits;
-	for (uint32_t b = 0; b < body.size(); b++) {
-		if (!body[b] || b == cont || (b < live.size() && !live[b]))
-			continue;
-		std::set<uint32_t> seen;
-		for (const Operand &o : term(b).ops)
-			if (o.kind == Operand::Kind::block && !body[o.id] && seen.insert(o.id).second)
-				exits.push_back({b, o.id});
-	}
-	if (exits.empty())
-		throw Fail{"a loop without an exit is not supported"};
-	const uint32_t merge = funnel(exits, &body);
-
-	// The header only branches: a conditional branch there moves to a block of its own.
-	if (term(header).op != Op::br) {
+void Structurizer::finish_loop(uint32_t header, uint32_t cont, uint32_t merge)
+{
+	// The header only branches: a conditional branch there moves to a block of its own (not in
+	// a one-block loop, whose branch is the continue construct's).
+	if (term(header).op != Op::br && cont != header) {
 		const uint32_t h2 = new_block();
 		p_.blocks[h2].instrs.push_back(std::move(term(header)));
 		p_.blocks[header].instrs.back() = br(h2);
@@ -472,7 +497,6 @@ bool Structurizer::process_next_loop()
 	hb.continue_block = cont;
 	loops_.push_back({header, cont, merge});
 	p_.recompute_preds();
-	return true;
 }
 
 // Post-dominator based selection merges, one level (loop construct or the function) at a time.
