@@ -16,7 +16,7 @@ std::span<const SupportEntry> supported_kernel_capabilities()
 		CAP(Vector16, "vectors of 8 and 16 components"),
 		CAP(Float16Buffer, "half in memory"),
 		CAP(Int64Atomics, "64-bit atomics"),
-		CAP(Groups, "sub_group_* reductions, scans, broadcast, all/any (Subgroup scope)"),
+		CAP(Groups, "sub_group_* and work_group_* reductions, scans, broadcast, all/any"),
 	};
 #undef CAP
 	return table;

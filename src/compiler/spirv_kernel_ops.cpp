@@ -194,9 +194,12 @@ bool Translator::translate_kernel(const Inst &in)
 		// Groups (OpenCL 2.0 sub_group_* / work_group_*): at Subgroup scope the same operation as
 		// its GroupNonUniform twin (same operands) over the sub-group's active work-items.
 		need(4);
+		if (const_u32(w[3]) == (uint32_t)spv::Scope::Workgroup) {
+			work_group_op(in);
+			return true;
+		}
 		if (const_u32(w[3]) != (uint32_t)spv::Scope::Subgroup)
-			fail(std::string("work_group_* collective functions (") + spirv_opcode_name(in.op) +
-			     " at Workgroup scope) are not supported yet");
+			fail(std::string(spirv_opcode_name(in.op)) + " at a scope other than Subgroup or Workgroup");
 		static const std::pair<Op, Op> twins[] = {
 			{Op::OpGroupAll, Op::OpGroupNonUniformAll},   {Op::OpGroupAny, Op::OpGroupNonUniformAny},
 			{Op::OpGroupBroadcast, Op::OpGroupNonUniformBroadcast},

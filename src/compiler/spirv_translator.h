@@ -424,6 +424,8 @@ private:
 	std::unique_ptr<kernel::ModuleScan> scan_;   // printf strings (kernel_module.h)
 	std::vector<Operand> convert_with_decorations(const Inst &in);
 	void printf_call(const Inst &in);
+	void work_group_op(const Inst &in);   // spirv_kernel_groups.cpp
+	uint32_t wg_scratch_ = 0;             // its shared slots' offset + 1 (0: not placed)
 	void opencl_std_fallback(const Inst &in);
 	Operand shared_pointer_value(const Ptr &p);
 	Operand private_address(const Ptr &p);   // the 64-bit address of a private (scratch) pointer

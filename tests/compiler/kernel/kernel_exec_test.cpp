@@ -645,6 +645,52 @@ TEST_P(KernelExec, SubGroupFunctions)
 	}
 }
 
+TEST_P(KernelExec, WorkGroupFunctions)
+{
+	// Groups of 128 (four sub-groups); the third group has 64 work-items (two sub-groups run).
+	const uint32_t n = 320, local = 128;
+	auto in = random_ints(n, -100, 100, 43);
+	std::vector<float> fin(n);
+	for (uint32_t i = 0; i < n; i++)
+		fin[i] = (float)in[(i * 7) % n] * 0.25f;
+	std::vector<int32_t> o(n * 6, 0);
+	std::vector<int64_t> ol(n, 0);
+	std::vector<float> of(n, 0);
+	std::vector<Arg> args = {Arg::buffer(o), Arg::buffer(in), Arg::buffer(ol), Arg::buffer(of), Arg::buffer(fin)};
+	go("groups", "workgroups", range1(n, local), args);
+	auto ro = args[0].as<int32_t>();
+	auto rl = args[2].as<int64_t>();
+	auto rf = args[3].as<float>();
+	for (uint32_t g = 0; g * local < n; g++) {
+		const uint32_t first = g * local, size = std::min(local, n - first);
+		int sum = 0, mn = INT32_MAX, all = 1, any = 0;
+		float fmx = -INFINITY;
+		for (uint32_t l = 0; l < size; l++) {
+			sum += in[first + l];
+			mn = std::min(mn, in[first + l]);
+			all &= in[first + l] > -90;
+			any |= in[first + l] > 95;
+			fmx = std::max(fmx, fin[first + l]);
+		}
+		int mx = INT32_MIN, pre = 0;
+		int64_t lpre = 0;
+		for (uint32_t l = 0; l < size; l++) {
+			const uint32_t i = first + l;
+			mx = std::max(mx, in[i]);
+			lpre += (int64_t)in[i] << 33;
+			EXPECT_EQ(ro[i * 6 + 0], sum) << i;
+			EXPECT_EQ(ro[i * 6 + 1], mx) << i;
+			EXPECT_EQ(ro[i * 6 + 2], pre) << i;
+			EXPECT_EQ(ro[i * 6 + 3], in[first + 37]) << i;
+			EXPECT_EQ(ro[i * 6 + 4], all + 2 * any) << i;
+			EXPECT_EQ(ro[i * 6 + 5], mn) << i;
+			EXPECT_EQ(rl[i], lpre) << i;
+			EXPECT_EQ(rf[i], fmx) << i;
+			pre += in[i];
+		}
+	}
+}
+
 INSTANTIATE_TEST_SUITE_P(AllTargets, KernelExec,
                          ::testing::Values(Target{MICA_REV_R1, MICA_PROFILE_PERF}, Target{MICA_REV_R1, MICA_PROFILE_LOWPOWER},
                                            Target{MICA_REV_R2, MICA_PROFILE_PERF}, Target{MICA_REV_R2, MICA_PROFILE_LOWPOWER}),
