@@ -498,6 +498,8 @@ std::vector<uint32_t> complete_interfaces(std::span<const uint32_t> in)
 	std::vector<uint32_t> out(in.begin(), in.begin() + 5);
 	for (size_t i = 5; i < in.size();) {
 		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		if (n == 0 || i + n > in.size())
+			return std::vector<uint32_t>(in.begin(), in.end());   // the validator reports it
 		if (op != (uint32_t)Op::OpEntryPoint || n < 4) {
 			out.insert(out.end(), in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)(i + n));
 			i += n;
