@@ -66,8 +66,34 @@ bool Translator::translate_kernel(const Inst &in)
 		else if (!st && ptrs_.count(src))
 			from_sc = ptrs_[src].phys ? (uint32_t)SC::CrossWorkgroup : vars_[ptrs_[src].var].sc;
 		const bool from_local = from_sc == (uint32_t)SC::Workgroup, to_local = to_sc == (uint32_t)SC::Workgroup;
+		if (op == Op::OpPtrCastToGeneric && from_local) {
+			// __local -> generic: the shared offset in the local aperture.
+			Ptr p = pointer(src);
+			Operand off = emit(IO::Op::zext, r64(), {shared_pointer_value(p)});
+			set(res, rt, {emit(IO::Op::ior, r64(), {off, Operand::c64(kLocalAperture)})});
+			ptrs_.erase(res);
+			return true;
+		}
+		if (op != Op::OpBitcast && to_local) {
+			// generic -> __local: the low word; the explicit cast gives NULL (0) for a pointer
+			// outside the aperture.
+			Operand a = val(src).at(0);
+			Operand off = low_dword(a);
+			if (op == Op::OpGenericCastToPtrExplicit)
+				off = emit(IO::Op::select, r32(), {generic_is_local(a), off, Operand::c32(0)});
+			set(res, rt, {off});
+			ptrs_.erase(res);
+			return true;
+		}
+		if (op == Op::OpGenericCastToPtrExplicit && generic_local_) {
+			// to_global / to_private: NULL for a __local address.
+			Operand a = val(src).at(0);
+			set(res, rt, {emit(IO::Op::select, r64(), {generic_is_local(a), Operand::c64(0), a})});
+			ptrs_.erase(res);
+			return true;
+		}
 		if (op != Op::OpBitcast && (from_local || to_local))
-			fail("generic pointers to __local memory are not supported (only __global and private memory through generic pointers)");
+			fail("casts between __local and generic pointers of this kind are not supported");
 		if (op != Op::OpBitcast && from_sc == (uint32_t)SC::Function) {
 			// Private -> generic: the scratch address (generic accesses are global ones).
 			set(res, rt, {private_address(pointer(src))});
@@ -88,6 +114,7 @@ bool Translator::translate_kernel(const Inst &in)
 		if (ptrs_.count(src) || vars_.count(src)) {
 			Ptr p = pointer(src);
 			p.type = type(rt).elem;
+			p.generic = to_sc == (uint32_t)SC::Generic;
 			ptrs_[res] = p;
 		} else {
 			ptrs_.erase(res);

@@ -107,6 +107,7 @@ Ptr Translator::pointer(uint32_t id)
 	if (tit != val_type_.end() && is_phys_ptr_type(tit->second)) {
 		Ptr p;
 		p.phys = true;
+		p.generic = kernel_ && type(tit->second).storage == (uint32_t)spv::StorageClass::Generic;
 		p.addr = val(id).at(0);
 		p.type = type(tit->second).elem;
 		return p;
@@ -266,6 +267,8 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 {
 	using SC = spv::StorageClass;
 	std::vector<Leaf> ls;
+	if (ptr.phys && ptr.generic && generic_local_)
+		return generic_load(ptr, type_id);
 	if (ptr.phys) {
 		// Physical storage buffer: base address in a register pair (per lane when divergent).
 		leaves(type_id, true, ptr.const_off, ls);
@@ -356,6 +359,10 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Operand> &value)
 {
 	using SC = spv::StorageClass;
+	if (ptr.phys && ptr.generic && generic_local_) {
+		generic_store(ptr, type_id, value);
+		return;
+	}
 	const uint32_t sc = ptr.phys ? (uint32_t)SC::PhysicalStorageBuffer : vars_[ptr.var].sc;
 	std::vector<Leaf> ls;
 	leaves(type_id, explicit_layout(ptr), ptr.const_off, ls);
@@ -405,6 +412,8 @@ Operand Translator::atomic(const Inst &in, uint32_t kind, Operand data, std::opt
 		fail(std::to_string(t.width) + "-bit atomics are not supported");
 	if (t.width == 64 && kind == 11)
 		fail("64-bit float atomic add is not supported (capability AtomicFloat64AddEXT)");
+	if (ptr.phys && ptr.generic && generic_local_)
+		return generic_atomic(ptr, kind, data, cmp, t.width);
 	Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;
 	std::vector<Operand> ops;
 	IO::Op op;

@@ -748,6 +748,7 @@ void Translator::run(const std::string &entry_name)
 			wg_[d] = has_opt ? opt[d] : req[d];
 		for (auto [first, last] : functions)
 			functions_[insts_[first].w[2]] = {first, last};
+		scan_generic_local();
 	}
 	if (!local_size_ids.empty() && !wg_from_builtin_)
 		for (int d = 0; d < 3; d++)

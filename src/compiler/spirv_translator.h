@@ -71,6 +71,7 @@ struct Ptr {
 	uint32_t const_off = 0;        // byte offset, constant part
 	Operand dyn;                   // dynamic part (Kind::none if zero; 64-bit for physical pointers)
 	bool phys = false;
+	bool generic = false;          // Kernel model: a generic pointer (may hold a __local address)
 	Operand addr;                  // physical: the 64-bit base address
 	Operand wrapped;               // robust access: boolean, the 32-bit dynamic offset overflowed
 	// An arrayed buffer binding: the access chain's first index selected this element.
@@ -87,6 +88,10 @@ struct DescRef {
 };
 
 // What compile_spirv passes for a Kernel-model entry point (Options fields and the reflection).
+// Kernel model: a __local pointer cast to generic is its shared offset in this aperture (the
+// top 16 address bits set: no device address of the 48-bit space has them).
+constexpr uint64_t kLocalAperture = 0xffff000000000000ull;
+
 struct KernelOptions {
 	std::array<uint32_t, 3> local_size{};
 	std::map<uint32_t, uint32_t> local_arg_bytes;
@@ -429,6 +434,16 @@ private:
 	void opencl_std_fallback(const Inst &in);
 	Operand shared_pointer_value(const Ptr &p);
 	Operand private_address(const Ptr &p);   // the 64-bit address of a private (scratch) pointer
+	// Generic pointers that may hold __local addresses (the module casts __local to generic):
+	// a __local address is the shared offset in the aperture kLocalAperture (spirv_kernel_generic.cpp).
+	bool generic_local_ = false;
+	uint32_t generic_sink_ = 0;   // shared offset + 1 of a slot the other lanes' shared accesses use
+	void scan_generic_local();
+	Operand generic_is_local(Operand addr);
+	Operand generic_sink();
+	std::vector<Operand> generic_load(const Ptr &p, uint32_t type_id);
+	void generic_store(const Ptr &p, uint32_t type_id, const std::vector<Operand> &v);
+	Operand generic_atomic(const Ptr &p, uint32_t kind, Operand data, std::optional<Operand> cmp, uint32_t width);
 	Ptr kernel_pointer(uint32_t id, bool &found);
 
 };

@@ -343,6 +343,27 @@ TEST_P(KernelExec, GenericPointersToPrivateAndGlobal)
 	}
 }
 
+TEST_P(KernelExec, GenericPointersToLocal)
+{
+	const uint32_t n = 128, local = 64;
+	auto g0 = random_ints(2 * n, -1000, 1000, 47);
+	std::vector<int32_t> out(n * 4, 0);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(g0)};
+	go("memory", "generic_local", range1(n, local), args);
+	auto o = args[0].as<int32_t>();
+	auto g = args[1].as<int32_t>();
+	for (uint32_t i = 0; i < n; i++) {
+		const int l = (int)(i % local), gi0 = g0[2 * i], gi1 = g0[2 * i + 1];
+		const bool odd = l & 1;
+		EXPECT_EQ(o[i * 4 + 0], l + 100) << i << ": a __local int through a generic pointer";
+		EXPECT_EQ(o[i * 4 + 1], gi0 + gi1) << i << ": a __global int through a generic pointer";
+		EXPECT_EQ(o[i * 4 + 2], odd ? l + 110 : gi0 + gi1 + 14) << i << ": per work-item __local or __global";
+		EXPECT_EQ(o[i * 4 + 3], odd ? (l + 6) * 1000 + 106 + 1000000 : (l + 5) * 1000 + 105) << i;
+		EXPECT_EQ(g[2 * i], gi0 + (odd ? 7 : 8)) << i;
+		EXPECT_EQ(g[2 * i + 1], gi1 + (odd ? 7 : 8)) << i;
+	}
+}
+
 // ---- unstructured control flow ----
 
 TEST_P(KernelExec, EarlyReturn)

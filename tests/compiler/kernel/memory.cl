@@ -103,3 +103,30 @@ __kernel void private_generic(__global int *out, __global int *in)
 	out[i * 4 + 2] = (int)(((uintptr_t)&align128) & 127) + (int)(((uintptr_t)&align16) & 15);
 	out[i * 4 + 3] = align16.y + (int)align128.s3;
 }
+
+// Generic pointers to __local memory (the local aperture), to __global memory, and mixed per
+// work-item, through a call clang keeps: loads, stores and an atomic.
+__attribute__((noinline)) int touch(int *p, int v)
+{
+	int old = p[0];
+	p[0] = old + v;
+	return old + atomic_fetch_add_explicit((volatile atomic_int *)(p + 1), v, memory_order_relaxed, memory_scope_work_group);
+}
+
+__kernel void generic_local(__global int *out, __global int *g)
+{
+	__local int loc[2 * 64];
+	size_t l = get_local_id(0), i = get_global_id(0);
+	loc[2 * l] = (int)l;
+	loc[2 * l + 1] = 100;
+	barrier(CLK_LOCAL_MEM_FENCE);
+	int a = touch(&loc[2 * l], 5);
+	int b = touch(&g[2 * i], 7);
+	int *p = (l & 1) ? (int *)&loc[2 * l] : (int *)&g[2 * i];
+	int c = touch(p, 1);
+	barrier(CLK_LOCAL_MEM_FENCE);
+	out[i * 4 + 0] = a;
+	out[i * 4 + 1] = b;
+	out[i * 4 + 2] = c;
+	out[i * 4 + 3] = loc[2 * l] * 1000 + loc[2 * l + 1] + (to_local(p) ? 1000000 : 0);
+}
