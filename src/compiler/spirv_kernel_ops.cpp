@@ -242,6 +242,16 @@ bool Translator::translate_kernel(const Inst &in)
 		group_op(Inst{(uint16_t)(words[0] & 0xffff), words});
 		return true;
 	}
+	case Op::OpGroupAsyncCopy:
+		need(9);
+		async_copy(in);
+		return true;
+	case Op::OpGroupWaitEvents:
+		// The copies are done; the barrier makes every work-item's part visible to all.
+		need(4);
+		emit_void(IO::Op::memory_barrier, {}, MICA_SCOPE_WORKGROUP);
+		emit_void(IO::Op::barrier, {});
+		return true;
 	case Op::OpExtInst:
 		need(5);
 		if (!opencl_ext_ || w[3] != opencl_ext_)
@@ -356,6 +366,51 @@ void Translator::inline_call(const Inst &in)
 		out.push_back(d);
 	}
 	set(res, rt, out);
+}
+
+// async_work_group_(strided_)copy: the work-items copy the elements between them at once
+// (element k by the work-item of local index k mod the work-group size), in a loop the
+// structurizer gives its construct; the event is 0 and wait_group_events is a barrier.
+void Translator::async_copy(const Inst &in)
+{
+	auto w = in.w;
+	if (const_u32(w[3]) != (uint32_t)spv::Scope::Workgroup)
+		fail("OpGroupAsyncCopy at a scope other than Workgroup");
+	Ptr dst = pointer(w[4]), src = pointer(w[5]);
+	Operand count = low_dword(val(w[6]).at(0)), stride = low_dword(val(w[7]).at(0));
+	const uint32_t elem = dst.type;
+	const uint32_t size = cl_size_align(elem).first;
+	const bool dst_local = !dst.phys && vars_[dst.var].sc == (uint32_t)SC::Workgroup;
+	auto at = [&](Ptr p, Operand index, bool strided) {
+		Operand off = imul(strided ? imul(index, stride) : index, Operand::c32(size));
+		if (p.phys) {
+			Operand o64 = emit(IO::Op::zext, r64(), {off});
+			p.dyn = p.dyn.kind == Operand::Kind::none ? o64 : emit(IO::Op::iadd, r64(), {p.dyn, o64});
+		} else {
+			p.dyn = p.dyn.kind == Operand::Kind::none ? off : iadd(p.dyn, off);
+		}
+		return p;
+	};
+	const Operand first = local_invocation_index();   // in the block before the loop
+	const uint32_t pre = cur_, header = (uint32_t)p_.blocks.size(), body = header + 1, exit = header + 2;
+	p_.blocks.resize(p_.blocks.size() + 3);
+	emit_void(IO::Op::br, {Operand::block(header)});
+	cur_ = header;
+	Operand k = p_.new_def(r32()), next = p_.new_def(r32());
+	Instr phi = make_instr(IO::Op::phi, {first, Operand::block(pre), next, Operand::block(body)}, 0, 0);
+	phi.defs.push_back(k);
+	p_.blocks[header].instrs.push_back(std::move(phi));
+	emit_void(IO::Op::cbr, {emit(IO::Op::ult, rbool(), {k, count}), Operand::block(body), Operand::block(exit)});
+	cur_ = body;
+	store(at(dst, k, !dst_local), elem, load(at(src, k, dst_local), elem));
+	Instr add = make_instr(IO::Op::iadd, {k, Operand::c32(wg_[0] * wg_[1] * wg_[2])}, 0, 0);
+	add.defs.push_back(next);
+	p_.blocks[body].instrs.push_back(std::move(add));
+	emit_void(IO::Op::br, {Operand::block(header)});
+	cur_ = exit;
+	if (cur_label_)
+		phi_pred_[cur_label_] = exit;
+	set(w[2], w[1], {Operand::c32(0)});
 }
 
 // memcpy of a constant size (struct copies): 4-byte pieces when the alignment allows, else bytes.

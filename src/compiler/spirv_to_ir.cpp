@@ -562,6 +562,13 @@ void Translator::run(const std::string &entry_name)
 			break;
 		}
 		case Op::OpTypeFunction: need(2); types_[w[1]].k = Type::K::Function; break;
+		case Op::OpTypeEvent:
+			// Kernel model: async copies complete at once, an event is a 32-bit 0 (spirv_kernel_ops.cpp)
+			need(2);
+			if (!kernel_)
+				fail("OpTypeEvent outside a Kernel module");
+			types_[w[1]] = Type{Type::K::Int, 32, 0, 0, 0, 0, false, {}, {}};
+			break;
 		case Op::OpTypeMatrix: {
 			need(4);
 			Type t;

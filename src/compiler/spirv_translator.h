@@ -430,6 +430,7 @@ private:
 	std::vector<Operand> convert_with_decorations(const Inst &in);
 	void printf_call(const Inst &in);
 	void work_group_op(const Inst &in);   // spirv_kernel_groups.cpp
+	void async_copy(const Inst &in);
 	uint32_t wg_scratch_ = 0;             // its shared slots' offset + 1 (0: not placed)
 	void opencl_std_fallback(const Inst &in);
 	Operand shared_pointer_value(const Ptr &p);

@@ -364,6 +364,25 @@ TEST_P(KernelExec, GenericPointersToLocal)
 	}
 }
 
+TEST_P(KernelExec, AsyncWorkGroupCopies)
+{
+	const uint32_t groups = 2, local = 64;
+	auto in = random_ints(groups * 100, -5000, 5000, 53);
+	std::vector<int32_t> out(groups * local, 0), strided(3 * 64 + groups + 4, -1);
+	std::vector<Arg> args = {Arg::buffer(in), Arg::buffer(out), Arg::buffer(strided)};
+	go("memory", "async_copies", range1(groups * local, local), args);
+	auto o = args[1].as<int32_t>();
+	auto st = args[2].as<int32_t>();
+	for (uint32_t g = 0; g < groups; g++)
+		for (uint32_t l = 0; l < local; l++)
+			EXPECT_EQ(o[g * local + l], in[g * 100 + 99 - l] + in[g * 100 + l + 36]) << g << "." << l;
+	// group g writes element k to strided[g + 3k]; the two groups interleave
+	for (uint32_t k = 0; k < 64; k++)
+		for (uint32_t g = 0; g < groups; g++)
+			EXPECT_EQ(st[g + 3 * k], (int)(g * 1000 + k)) << g << "." << k;
+	EXPECT_EQ(st[2], -1);
+}
+
 // ---- unstructured control flow ----
 
 TEST_P(KernelExec, EarlyReturn)

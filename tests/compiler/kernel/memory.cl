@@ -130,3 +130,18 @@ __kernel void generic_local(__global int *out, __global int *g)
 	out[i * 4 + 2] = c;
 	out[i * 4 + 3] = loc[2 * l] * 1000 + loc[2 * l + 1] + (to_local(p) ? 1000000 : 0);
 }
+
+// async_work_group_copy / async_work_group_strided_copy and wait_group_events.
+__kernel void async_copies(__global const int *in, __global int *out, __global int *strided)
+{
+	__local int t[100];
+	size_t g = get_group_id(0), l = get_local_id(0);
+	event_t e = async_work_group_copy(t, in + g * 100, 100, 0);
+	wait_group_events(1, &e);
+	out[get_global_id(0)] = t[99 - l] + t[l + 36];
+	barrier(CLK_LOCAL_MEM_FENCE);
+	t[l] = (int)(g * 1000 + l);
+	barrier(CLK_LOCAL_MEM_FENCE);
+	e = async_work_group_strided_copy(strided + g, t, 64, 3, 0);
+	wait_group_events(1, &e);
+}
