@@ -96,11 +96,18 @@ Ptr Translator::pointer(uint32_t id)
 		p.type = vit->second.type;
 		return p;
 	}
+	if (kernel_) {   // a __local pointer value
+		bool found = false;
+		Ptr p = kernel_pointer(id, found);
+		if (found)
+			return p;
+	}
 	// A physical pointer value (OpConvertUToPtr, OpBitcast, a load, a phi, a select, ...).
 	auto tit = val_type_.find(id);
 	if (tit != val_type_.end() && is_phys_ptr_type(tit->second)) {
 		Ptr p;
 		p.phys = true;
+		p.generic = kernel_ && type(tit->second).storage == (uint32_t)spv::StorageClass::Generic;
 		p.addr = val(id).at(0);
 		p.type = type(tit->second).elem;
 		return p;
@@ -187,7 +194,13 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		p.dyn = sum;
 	};
 	size_t first = 4;
-	if (ptr_chain) {
+	if (ptr_chain && kernel_) {
+		// Physical64: the element index steps by sizeof(pointee) (OpenCL C layout).
+		if (val(w[4]).size() != 1)
+			fail("OpPtrAccessChain element index must be a scalar");
+		step(signed_index(w[4]), cl_size_align(p.type).first);
+		first = 5;
+	} else if (ptr_chain) {
 		if (!p.phys)
 			fail("OpPtrAccessChain on a non-physical pointer is not supported (capability VariablePointers)");
 		uint32_t base_type = val_type_.at(w[3]);
@@ -246,12 +259,16 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 	ptrs_[w[2]] = p;
 	if (p.phys)   // also a value: phis, selects, stores and conversions of the pointer
 		set(w[2], w[1], {phys_address(p, true)});
+	else if (kernel_ && vars_[p.var].sc == (uint32_t)spv::StorageClass::Workgroup)
+		set(w[2], w[1], {shared_pointer_value(p)});   // a __local pointer value
 }
 
 std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 {
 	using SC = spv::StorageClass;
 	std::vector<Leaf> ls;
+	if (ptr.phys && ptr.generic && generic_local_)
+		return generic_load(ptr, type_id);
 	if (ptr.phys) {
 		// Physical storage buffer: base address in a register pair (per lane when divergent).
 		leaves(type_id, true, ptr.const_off, ls);
@@ -263,7 +280,26 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 		}
 		return r;
 	}
+	if (kernel_ && vars_[ptr.var].sc == (uint32_t)SC::UniformConstant)
+		place_constant(ptr.var);
 	const Var &v = vars_[ptr.var];
+	if (kernel_ && (SC)v.sc == SC::Input) {
+		// size_t vectors: the component is const_off / 8 (or / 4 for the u32 built-ins)
+		bool handled = false;
+		std::vector<Operand> all = load_kernel_builtin(v, v.type, handled);
+		if (!handled)
+			all = fit_builtin(load_builtin(v, v.type), v.type);
+		if (ptr.dyn.kind != Operand::Kind::none)
+			fail("dynamic indexing of a built-in is not supported");
+		if (!ptr.const_off && leaf_count(type_id) == all.size())
+			return all;
+		std::vector<Leaf> comps;
+		leaves(v.type, true, 0, comps);
+		for (size_t i = 0; i < comps.size(); i++)
+			if (comps[i].offset == ptr.const_off)
+				return {all.at(i)};
+		fail("built-in component out of range");
+	}
 	if ((SC)v.sc == SC::Input) {
 		if (ptr.var != 0 && (ptr.const_off || ptr.dyn.kind != Operand::Kind::none)) {
 			// Component of a built-in vector: load it whole and pick.
@@ -323,6 +359,10 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Operand> &value)
 {
 	using SC = spv::StorageClass;
+	if (ptr.phys && ptr.generic && generic_local_) {
+		generic_store(ptr, type_id, value);
+		return;
+	}
 	const uint32_t sc = ptr.phys ? (uint32_t)SC::PhysicalStorageBuffer : vars_[ptr.var].sc;
 	std::vector<Leaf> ls;
 	leaves(type_id, explicit_layout(ptr), ptr.const_off, ls);
@@ -372,6 +412,8 @@ Operand Translator::atomic(const Inst &in, uint32_t kind, Operand data, std::opt
 		fail(std::to_string(t.width) + "-bit atomics are not supported");
 	if (t.width == 64 && kind == 11)
 		fail("64-bit float atomic add is not supported (capability AtomicFloat64AddEXT)");
+	if (ptr.phys && ptr.generic && generic_local_)
+		return generic_atomic(ptr, kind, data, cmp, t.width);
 	Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;
 	std::vector<Operand> ops;
 	IO::Op op;
