@@ -5,6 +5,7 @@
 //   spirv_extended.cpp    GLSL.std.450 and subgroup (GroupNonUniform) instructions
 //   spirv_integer_dot.cpp SPV_KHR_integer_dot_product
 //   spirv_narrow.cpp      8/16-bit integers, OpBitcast
+//   spirv_opencl_std*.cpp the OpenCL.std extended instructions
 #pragma once
 
 #include <spirv/unified1/GLSL.std.450.h>
@@ -88,6 +89,7 @@ struct Leaf {
 };
 
 class Translator {
+	friend struct OpenClStd;   // spirv_opencl_std*.cpp
 public:
 	Translator(std::span<const uint32_t> w, Program &p, bool robust) : words_(w), p_(p), robust_(robust) {}
 	void run(const std::string &entry_name);
@@ -110,6 +112,7 @@ private:
 	uint32_t desc_prologue_sgprs_ = 0;
 	std::optional<uint32_t> push_base_;
 	uint32_t glsl_ext_ = 0;
+	uint32_t opencl_ext_ = 0;   // the "OpenCL.std" import (spirv_opencl_std*.cpp)
 	uint32_t cur_ = 0;
 	std::vector<Instr> prologue_;
 	struct PendingPhi {
@@ -292,6 +295,7 @@ private:
 	void translate(const Inst &in);
 	std::pair<uint32_t, uint32_t> composite_leaf(uint32_t type_id, std::span<const uint32_t> indices);
 	void ext_inst(const Inst &in);
+	void opencl_std(const Inst &in);   // spirv_opencl_std.cpp
 	void group_op(const Inst &in);
 	void integer_dot(const Inst &in);
 	void bit_op(const Inst &in);   // spirv_bits.cpp

@@ -1,0 +1,891 @@
+// OpenCL.std math instructions (2.1) within the OpenCL C specification's ULP bounds.
+//
+// The device has f32 sin/cos/exp2/log2/rcp/rsqrt/sqrt and f64 rcp/rsqrt/sqrt (docs/hw/isa.md:
+// sqrt and rcp correctly rounded, the others <= 1 ulp). Where an f32 function is one of those
+// (or one of them and a rounding), the instruction is used; the other f32 functions are
+// evaluated in f64 by the f64 kernels below (polynomials accurate to a few f64 ulp) and rounded
+// once to f32, which leaves them within about 0.5 ulp. f16 values arrive widened to f32
+// (spirv_narrow.cpp) and use the f32 forms. docs/compiler.md "OpenCL.std" has the measured
+// worst ULP per function.
+#include <cmath>
+
+#include "spirv_opencl_std.h"
+
+namespace mica::compiler::spirv_detail {
+
+namespace {
+
+// A constant split into hi + lo: hi keeps 21 significant bits (so k * hi is exact for |k| <
+// 2^32), lo the next 53.
+struct Split {
+	double hi, lo;
+};
+Split split(long double c)
+{
+	double h = (double)c;
+	h = std::bit_cast<double>(std::bit_cast<uint64_t>(h) & ~0xffffffffull);
+	return {h, (double)(c - (long double)h)};
+}
+constexpr long double kLn2 = 0.693147180559945309417232121458176568L;
+constexpr long double kLn10 = 2.30258509299404568401799145468436421L;
+constexpr long double kLog2e = 1.44269504088896340735992468100189214L;
+constexpr long double kLog10e = 0.434294481903251827651128918916605082L;
+constexpr long double kLog10_2 = 0.301029995663981195213738894724493027L;
+constexpr long double kPi = 3.14159265358979323846264338327950288L;
+
+// Taylor coefficients 1 / k! for k = 0..n-1
+std::vector<double> inv_factorials(int first, int n, int step = 1, bool alternate = false)
+{
+	std::vector<double> c;
+	for (int k = first, i = 0; i < n; k += step, i++) {
+		long double f = 1;
+		for (int j = 2; j <= k; j++)
+			f *= j;
+		c.push_back((double)((alternate && i % 2 ? -1.0L : 1.0L) / f));
+	}
+	return c;
+}
+
+} // namespace
+
+static Operand horner(OpenClStd &o, Operand x, const std::vector<double> &c)
+{
+	Operand acc = OpenClStd::d(c.back());
+	for (size_t i = c.size() - 1; i-- > 0;)
+		acc = o.dfma(acc, x, OpenClStd::d(c[i]));
+	return acc;
+}
+
+Operand OpenClStd::pow2_f64(Operand n)
+{
+	return e64(IOp::pack64, {k32(0), e32(IOp::shl, {e32(IOp::iadd, {n, k32(1023)}), k32(20)})});
+}
+
+Operand OpenClStd::ddiv(Operand a, Operand b)
+{
+	// |b| near the ends of the range: 1/b would overflow or lose bits as a denormal; both scaled
+	// by a power of two first (the quotient is the same)
+	Operand ab = e64(IOp::iand, {b, k64(~(1ull << 63))});
+	Operand scale = dsel(eb(IOp::flt, {ab, d(0x1p-1000)}), d(0x1p100), dsel(eb(IOp::flt, {d(0x1p1000), ab}), d(0x1p-100), d(1)));
+	a = dmul(a, scale);
+	b = dmul(b, scale);
+	Operand r = e64(IOp::frcp, {b});
+	Operand q0 = dmul(a, r);
+	Operand res = dfma(e64(IOp::ffma, {e64(IOp::ixor, {q0, k64(1ull << 63)}), b, a}), r, q0);
+	// inf, 0 and NaN quotients (and divisions by 0/inf) stay as a * rcp(b)
+	Operand aq = e64(IOp::iand, {q0, k64(~(1ull << 63))});
+	Operand ok = eb(IOp::band, {eb(IOp::flt, {aq, d(INFINITY)}), eb(IOp::fne, {q0, d(0)})});
+	return dsel(ok, res, q0);
+}
+
+// e^x, 2^x or 10^x: x ln(base) = n ln2 + r (|r| <= ln2 / 2, Cody-Waite with a split ln2), e^r by
+// its Taylor polynomial of degree 13 (remainder < 2^-57), times 2^n in two factors (a denormal
+// result is rounded once, by the last multiplication).
+Operand OpenClStd::exp_f64(Operand x, int base)
+{
+	static const Split ln2 = split(kLn2);
+	static const std::vector<double> taylor = inv_factorials(0, 14);
+	const double lim = base == 0 ? 760 : base == 1 ? 1100 : 330;
+	Operand xc = e64(IOp::fmin, {e64(IOp::fmax, {x, d(-lim)}), d(lim)});
+	Operand a = xc, alo = d(0);
+	if (base != 0) {
+		const long double L = base == 1 ? kLn2 : kLn10;
+		const double lh = (double)L, ll = (double)(L - (long double)lh);
+		a = dmul(xc, d(lh));
+		alo = dfma(xc, d(ll), dfma(xc, d(lh), e64(IOp::ixor, {a, k64(1ull << 63)})));
+	}
+	Operand n = e64(IOp::fround_even, {dmul(a, d((double)kLog2e))});
+	Operand nn = e64(IOp::ixor, {n, k64(1ull << 63)});
+	Operand r = dfma(nn, d(ln2.hi), a);
+	r = dadd(dfma(nn, d(ln2.lo), r), alo);
+	Operand p = horner(*this, r, taylor);
+	Operand ni = e32(IOp::cvt_s_f, {n}, 0, 1);
+	Operand n1 = e32(IOp::sshr, {ni, k32(1)});
+	Operand y = dmul(dmul(p, pow2_f64(n1)), pow2_f64(e32(IOp::isub, {ni, n1})));
+	return dsel(eb(IOp::funord, {x, x}), x, y);
+}
+
+// e^x - 1: x = n ln2 + r; expm1(r) = r (1 + r/2! + ... ) (degree 13), then 2^n expm1(r) + (2^n - 1).
+Operand OpenClStd::expm1_f64(Operand x)
+{
+	static const Split ln2 = split(kLn2);
+	static const std::vector<double> taylor = inv_factorials(1, 14);   // 1/1!, 1/2!, ...
+	Operand xc = e64(IOp::fmin, {e64(IOp::fmax, {x, d(-60)}), d(40)});
+	Operand n = e64(IOp::fround_even, {dmul(xc, d((double)kLog2e))});
+	Operand nn = e64(IOp::ixor, {n, k64(1ull << 63)});
+	Operand r = dfma(nn, d(ln2.lo), dfma(nn, d(ln2.hi), xc));
+	Operand em = dmul(r, horner(*this, r, taylor));
+	Operand s = pow2_f64(e32(IOp::cvt_s_f, {n}, 0, 1));
+	Operand y = dfma(s, em, dsub(s, d(1)));
+	y = dsel(eb(IOp::flt, {d(40), x}), exp_f64(x, 0), y);
+	y = dsel(eb(IOp::feq, {x, d(0)}), x, y);
+	return dsel(eb(IOp::funord, {x, x}), x, y);
+}
+
+// log: x = 2^e m, m in [sqrt(1/2), sqrt(2)), f = m - 1 (exact); log(1 + f) = f - (f^2/2 -
+// s (f^2/2 + R(s^2))) with s = f / (2 + f) and R the atanh series 2 s^2/3 + 2 s^4/5 + ... (11
+// terms, s^2 <= 0.0295): the rounding of s only reaches the small correction term.
+Operand OpenClStd::log_f64(Operand x, int base)
+{
+	static const Split ln2 = split(kLn2), l10_2 = split(kLog10_2);
+	static const std::vector<double> atanh_series = [] {
+		std::vector<double> c;
+		for (int k = 1; k <= 11; k++)
+			c.push_back(2.0 / (2 * k + 1));
+		return c;
+	}();
+	Operand sub = eb(IOp::flt, {x, d(0x1p-1022)});
+	Operand xs = dsel(sub, dmul(x, d(0x1p54)), x);
+	Operand hi = e32(IOp::hi32, {xs});
+	Operand e = e32(IOp::isub, {e32(IOp::iand, {e32(IOp::ushr, {hi, k32(20)}), k32(0x7ff)}), ssel(sub, k32(1023 + 54), k32(1023))});
+	Operand m = e64(IOp::pack64, {e32(IOp::lo32, {xs}), e32(IOp::ior, {e32(IOp::iand, {hi, k32(0x000fffffu)}), k32(0x3ff00000u)})});
+	Operand big = eb(IOp::flt, {d(1.41421356237309504880), m});
+	m = dsel(big, dmul(m, d(0.5)), m);
+	e = e32(IOp::iadd, {e, ssel(big, k32(1), k32(0))});
+	Operand fm = dsub(m, d(1));
+	Operand s = ddiv(fm, dadd(fm, d(2)));
+	Operand z = dmul(s, s);
+	Operand R = dmul(z, horner(*this, z, atanh_series));
+	Operand hfsq = dmul(d(0.5), dmul(fm, fm));
+	Operand l = dsub(fm, dsub(hfsq, dmul(s, dadd(hfsq, R))));   // log(m)
+	Operand ed = e64(IOp::cvt_f_s, {e});
+	Operand y;
+	if (base == 0) {
+		y = dfma(ed, d(ln2.hi), dfma(ed, d(ln2.lo), l));
+	} else if (base == 1) {
+		const double h = (double)kLog2e, lo = (double)(kLog2e - (long double)h);
+		y = dadd(ed, dfma(l, d(h), dmul(l, d(lo))));
+	} else {
+		const double h = (double)kLog10e, lo = (double)(kLog10e - (long double)h);
+		y = dfma(ed, d(l10_2.hi), dfma(ed, d(l10_2.lo), dfma(l, d(h), dmul(l, d(lo)))));
+	}
+	y = dsel(eb(IOp::flt, {x, d(0)}), d(NAN), y);
+	y = dsel(eb(IOp::feq, {x, d(0)}), d(-INFINITY), y);
+	y = dsel(eb(IOp::feq, {x, d(INFINITY)}), x, y);
+	return dsel(eb(IOp::funord, {x, x}), x, y);
+}
+
+// log(1 + x) = log(u) + c, u = 1 + x rounded, c = the rounding error of u divided by u.
+Operand OpenClStd::log1p_f64(Operand x)
+{
+	Operand u = dadd(x, d(1));
+	Operand err = dsel(eb(IOp::flt, {d(2), u}), dsub(d(1), dsub(u, x)), dsub(x, dsub(u, d(1))));
+	Operand c = ddiv(err, u);
+	Operand y = dadd(log_f64(u, 0), c);
+	y = dsel(eb(IOp::flt, {x, d(-1)}), d(NAN), y);
+	y = dsel(eb(IOp::feq, {x, d(-1)}), d(-INFINITY), y);
+	y = dsel(eb(IOp::feq, {x, d(INFINITY)}), x, y);
+	y = dsel(eb(IOp::feq, {x, d(0)}), x, y);
+	return dsel(eb(IOp::funord, {x, x}), x, y);
+}
+
+// sin or cos: k = rint(x 2/pi), r = x - k pi/2 with pi/2 in three parts (the first product
+// exact through fma, the second's error kept as rl), then the Taylor polynomials on |r| <= pi/4
+// and the quadrant k mod 4. Accurate while k pi/2's three parts cover x's bits (|x| < 2^30).
+Operand OpenClStd::sincos_f64(Operand x, bool cosine, Operand *other)
+{
+	static const long double pio2 = kPi / 2;
+	static const double p1 = (double)pio2, p2 = (double)(pio2 - p1),
+	                    p3 = (double)(pio2 - (long double)p1 - (long double)p2);
+	static const std::vector<double> sin_c = inv_factorials(3, 9, 2, true);    // 1/3!, -1/5!, ... with signs below
+	static const std::vector<double> cos_c = inv_factorials(4, 9, 2, false);   // 1/4!, 1/6!, ...
+	Operand k = e64(IOp::fround_even, {dmul(x, d((double)(2 / kPi)))});
+	Operand nk = e64(IOp::ixor, {k, k64(1ull << 63)});
+	Operand r1 = dfma(nk, d(p1), x);
+	Operand rh = dfma(nk, d(p2), r1);
+	Operand rl = dfma(nk, d(p2), dsub(r1, rh));
+	rl = dfma(nk, d(p3), rl);
+	Operand z = dmul(rh, rh);
+	// sin(rh) = rh - rh^3 (1/3! - z/5! + ...); signs alternate starting negative
+	std::vector<double> sc;
+	for (size_t i = 0; i < sin_c.size(); i++)
+		sc.push_back(i % 2 ? std::fabs(sin_c[i]) : -std::fabs(sin_c[i]));
+	Operand s = dfma(dmul(rh, z), horner(*this, z, sc), rh);
+	s = dfma(rl, dfma(z, d(-0.5), d(1)), s);   // + rl cos(rh)
+	// cos(rh) = 1 - (z/2 - z^2 (1/4! - z/6! + ...))
+	std::vector<double> cc;
+	for (size_t i = 0; i < cos_c.size(); i++)
+		cc.push_back(i % 2 ? -cos_c[i] : cos_c[i]);
+	Operand hz = dmul(z, d(0.5));
+	Operand c = dsub(d(1), dsub(hz, dmul(dmul(z, z), horner(*this, z, cc))));
+	c = dfma(e64(IOp::ixor, {rl, k64(1ull << 63)}), rh, c);   // - rl sin(rh)
+	// quadrant: k mod 4 (exact for |k| < 2^53)
+	Operand q4 = dsub(k, dmul(e64(IOp::ffloor, {dmul(k, d(0.25))}), d(4)));
+	Operand q = e32(IOp::cvt_s_f, {q4}, 0, 1);
+	auto pick = [&](Operand qq, bool want_cos) {
+		// sin: q0 s, q1 c, q2 -s, q3 -c; cos: q0 c, q1 -s, q2 -c, q3 s
+		Operand qs = want_cos ? e32(IOp::iadd, {qq, k32(1)}) : qq;
+		Operand odd = eb(IOp::ine, {e32(IOp::iand, {qs, k32(1)}), k32(0)});
+		Operand neg = eb(IOp::ine, {e32(IOp::iand, {qs, k32(2)}), k32(0)});
+		Operand v = dsel(odd, c, s);
+		v = dsel(neg, e64(IOp::ixor, {v, k64(1ull << 63)}), v);
+		// tiny |x|: sin x = x, cos x = 1 (also keeps -0)
+		Operand tiny = eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(0x1p-27)});
+		v = dsel(tiny, want_cos ? d(1) : x, v);
+		// inf and NaN give NaN
+		Operand bad = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(INFINITY)})});
+		return dsel(bad, d(NAN), v);
+	};
+	if (other)
+		*other = pick(q, !cosine);
+	return pick(q, cosine);
+}
+
+// atan on [0, 1]: two half-angle steps (v / (1 + sqrt(1 + v^2))) bring the argument below
+// tan(pi/16) = 0.199, where 11 terms of the series leave less than 2^-55.
+static Operand atan01(OpenClStd &o, Operand t)
+{
+	static const std::vector<double> series = [] {
+		std::vector<double> c;
+		for (int k = 1; k <= 11; k++)
+			c.push_back((k % 2 ? -1.0 : 1.0) / (2 * k + 1));
+		return c;
+	}();
+	Operand v = t;
+	for (int i = 0; i < 2; i++)
+		v = o.ddiv(v, o.dadd(OpenClStd::d(1), o.e64(IO::Op::fsqrt, {o.dfma(v, v, OpenClStd::d(1))})));
+	Operand z = o.dmul(v, v);
+	Operand a = o.dfma(o.dmul(v, z), horner(o, z, series), v);
+	return o.dmul(a, OpenClStd::d(4));
+}
+
+Operand OpenClStd::atan_f64(Operand x)
+{
+	Operand ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
+	Operand inv = eb(IOp::flt, {d(1), ax});
+	Operand tt = dsel(inv, ddiv(d(1), ax), ax);
+	Operand a = atan01(*this, tt);
+	static const double pio2h = (double)(kPi / 2), pio2l = (double)(kPi / 2 - (long double)pio2h);
+	a = dsel(inv, dadd(d(pio2h), dsub(d(pio2l), a)), a);
+	a = e64(IOp::ior, {a, e64(IOp::iand, {x, k64(1ull << 63)})});
+	return dsel(eb(IOp::funord, {x, x}), x, a);
+}
+
+Operand OpenClStd::atan2_f64(Operand y, Operand x)
+{
+	const Operand abs_mask = k64(~(1ull << 63)), sign = k64(1ull << 63);
+	Operand ax = e64(IOp::iand, {x, abs_mask}), ay = e64(IOp::iand, {y, abs_mask});
+	Operand mx = e64(IOp::fmax, {ax, ay}), mn = e64(IOp::fmin, {ax, ay});
+	Operand tt = ddiv(mn, mx);
+	tt = dsel(eb(IOp::feq, {mn, d(0)}), d(0), tt);
+	tt = dsel(eb(IOp::feq, {mn, d(INFINITY)}), d(1), tt);
+	Operand a = atan01(*this, tt);
+	static const double pio2h = (double)(kPi / 2), pio2l = (double)(kPi / 2 - (long double)pio2h);
+	static const double pih = (double)kPi, pil = (double)(kPi - (long double)pih);
+	a = dsel(eb(IOp::flt, {ax, ay}), dadd(d(pio2h), dsub(d(pio2l), a)), a);
+	Operand xneg = eb(IOp::ine, {e64(IOp::iand, {x, sign}), k64(0)});
+	a = dsel(xneg, dadd(d(pih), dsub(d(pil), a)), a);
+	a = e64(IOp::ior, {a, e64(IOp::iand, {y, sign})});
+	Operand nan = eb(IOp::bor, {eb(IOp::funord, {x, x}), eb(IOp::funord, {y, y})});
+	return dsel(nan, d(NAN), a);
+}
+
+void OpenClStd::math()
+{
+	const uint32_t rst = t.scalar_type(rt);
+	const Type &rty = t.type(rst);
+	const bool int_result = rty.k == Type::K::Int;   // ilogb
+	const unsigned bits = int_result ? width(arg_type(0)) : width(rt);
+	const bool wide = bits == 64;
+	const Operand sign = wide ? k64(1ull << 63) : k32(0x80000000u), abs_mask = wide ? k64(~(1ull << 63)) : k32(0x7fffffffu);
+	auto E = [&](IOp o, std::vector<Operand> ops) { return ew(wide, o, std::move(ops)); };
+	auto C = [&](double v) { return wide ? d(v) : f((float)v); };
+	auto sel = [&](Operand c, Operand a, Operand b) { return ew(wide, IOp::select, {c, a, b}); };
+	auto fabs_ = [&](Operand x) { return E(IOp::iand, {x, abs_mask}); };
+	auto isnan_ = [&](Operand x) { return eb(IOp::funord, {x, x}); };
+	auto isinf_ = [&](Operand x) { return eb(IOp::feq, {fabs_(x), C(INFINITY)}); };
+	// an f64 kernel for both widths: f32 operands are widened (exactly) and the result rounded once
+	auto via64 = [&](size_t nargs, auto fn) {
+		map(nargs, [&](std::vector<Operand> c) {
+			if (!wide)
+				for (Operand &x : c)
+					x = to_f64(x);
+			Operand r = fn(c);
+			return wide ? r : to_f32(r);
+		});
+	};
+	auto f32_only = [&](const char *what) {
+		if (wide)
+			fail(std::string("OpenCL.std ") + what + " on 64-bit floats is not supported");
+	};
+	const double inv_pi = (double)(1 / kPi);
+	switch (inst) {
+	// ---- exact operations ----
+	case OpenCLLIB::Ceil: map(1, [&](auto c) { return E(IOp::fceil, {c[0]}); }); return;
+	case OpenCLLIB::Floor: map(1, [&](auto c) { return E(IOp::ffloor, {c[0]}); }); return;
+	case OpenCLLIB::Trunc: map(1, [&](auto c) { return E(IOp::ftrunc, {c[0]}); }); return;
+	case OpenCLLIB::Rint: map(1, [&](auto c) { return E(IOp::fround_even, {c[0]}); }); return;
+	case OpenCLLIB::Round:   // halfway cases away from zero: trunc(x) + sign(x) when |x - trunc(x)| >= 0.5
+		map(1, [&](auto c) {
+			Operand tr = E(IOp::ftrunc, {c[0]});
+			Operand up = eb(IOp::fle, {C(0.5), fabs_(E(IOp::fsub, {c[0], tr}))});
+			Operand one = E(IOp::ior, {C(1), E(IOp::iand, {c[0], sign})});
+			return sel(up, E(IOp::fadd, {tr, one}), tr);
+		});
+		return;
+	case OpenCLLIB::Fabs: map(1, [&](auto c) { return fabs_(c[0]); }); return;
+	case OpenCLLIB::Copysign:
+		map(2, [&](auto c) { return E(IOp::ior, {fabs_(c[0]), E(IOp::iand, {c[1], sign})}); });
+		return;
+	case OpenCLLIB::Fma:
+	case OpenCLLIB::Mad: map(3, [&](auto c) { return E(IOp::ffma, {c[0], c[1], c[2]}); }); return;
+	case OpenCLLIB::Fmax: map(2, [&](auto c) { return E(IOp::fmax, {c[0], c[1]}); }); return;
+	case OpenCLLIB::Fmin: map(2, [&](auto c) { return E(IOp::fmin, {c[0], c[1]}); }); return;
+	case OpenCLLIB::Fdim:
+		map(2, [&](auto c) {
+			Operand r = sel(eb(IOp::flt, {c[1], c[0]}), E(IOp::fsub, {c[0], c[1]}), C(0));
+			return sel(eb(IOp::bor, {isnan_(c[0]), isnan_(c[1])}), C(NAN), r);
+		});
+		return;
+	case OpenCLLIB::Maxmag:
+	case OpenCLLIB::Minmag:
+		map(2, [&](auto c) {
+			const bool mx = inst == OpenCLLIB::Maxmag;
+			Operand ax = fabs_(c[0]), ay = fabs_(c[1]);
+			Operand r = E(mx ? IOp::fmax : IOp::fmin, {c[0], c[1]});
+			r = sel(eb(IOp::flt, mx ? std::vector<Operand>{ay, ax} : std::vector<Operand>{ax, ay}), c[0], r);
+			return sel(eb(IOp::flt, mx ? std::vector<Operand>{ax, ay} : std::vector<Operand>{ay, ax}), c[1], r);
+		});
+		return;
+	case OpenCLLIB::Nan:
+		map(1, [&](auto c) {
+			if (wide) {
+				Operand code = c[0].size == 2 ? c[0] : e64(IOp::zext, {c[0]});
+				return e64(IOp::ior, {e64(IOp::iand, {code, k64(0x7ffffffffffffull)}), k64(0x7ff8000000000000ull)});
+			}
+			Operand code = c[0].size == 2 ? e32(IOp::lo32, {c[0]}) : c[0];
+			return e32(IOp::ior, {e32(IOp::iand, {code, k32(0x3fffffu)}), k32(0x7fc00000u)});
+		});
+		return;
+	case OpenCLLIB::Nextafter:
+		map(2, [&](auto c) {
+			Operand x = c[0], y = c[1];
+			Operand one = wide ? k64(1) : k32(1);
+			Operand toward_larger_mag = eb(IOp::bxor, {eb(IOp::flt, {x, y}), eb(IOp::flt, {x, C(0)})});
+			Operand r = sel(toward_larger_mag, E(IOp::iadd, {x, one}), E(IOp::isub, {x, one}));
+			Operand zero_step = E(IOp::ior, {one, E(IOp::iand, {y, sign})});
+			r = sel(eb(IOp::feq, {x, C(0)}), zero_step, r);
+			r = sel(eb(IOp::feq, {x, y}), y, r);
+			return sel(eb(IOp::bor, {isnan_(x), isnan_(y)}), C(NAN), r);
+		});
+		return;
+	case OpenCLLIB::Ldexp:
+		map(2, [&](auto c) {
+			Operand n = c[1].size == 2 ? e32(IOp::lo32, {c[1]}) : c[1];
+			if (!wide)
+				return e32(IOp::fldexp, {c[0], n});
+			// f64: the exponent field set directly when the result is normal; a denormal result
+			// by a normal number times 2^-54 (one rounding); beyond the range 0 or inf
+			Operand x = c[0];
+			Operand sub = eb(IOp::flt, {fabs_(x), d(0x1p-1022)});
+			Operand xs = dsel(sub, dmul(x, d(0x1p54)), x);
+			Operand hi = e32(IOp::hi32, {xs});
+			Operand ex = e32(IOp::isub, {e32(IOp::iand, {e32(IOp::ushr, {hi, k32(20)}), k32(0x7ff)}), ssel(sub, k32(54), k32(0))});
+			n = e32(IOp::smin, {e32(IOp::smax, {n, k32((uint32_t)-4000)}), k32(4000)});
+			Operand er = e32(IOp::iadd, {ex, n});   // the result's biased exponent
+			auto with_exp = [&](Operand e) {
+				return e64(IOp::pack64, {e32(IOp::lo32, {xs}), e32(IOp::ior, {e32(IOp::iand, {hi, k32(0x800fffffu)}), e32(IOp::shl, {e, k32(20)})})});
+			};
+			Operand normal = with_exp(e32(IOp::smax, {er, k32(1)}));
+			Operand denorm = dmul(with_exp(e32(IOp::smin, {e32(IOp::smax, {e32(IOp::iadd, {er, k32(54)}), k32(1)}), k32(2046)})), d(0x1p-54));
+			Operand r = dsel(eb(IOp::slt, {er, k32(1)}), denorm, normal);
+			r = dsel(eb(IOp::slt, {k32(2046), er}), e64(IOp::ior, {d(INFINITY), e64(IOp::iand, {x, sign})}), r);
+			r = dsel(eb(IOp::slt, {er, k32((uint32_t)-53)}), e64(IOp::iand, {x, sign}), r);
+			// 0, inf, NaN unchanged
+			Operand keep = eb(IOp::bor, {eb(IOp::feq, {x, d(0)}), eb(IOp::bnot, {eb(IOp::flt, {fabs_(x), d(INFINITY)})})});
+			return dsel(keep, x, r);
+		});
+		return;
+	case OpenCLLIB::Ilogb:
+	case OpenCLLIB::Logb:
+		map(1, [&](auto c) {
+			Operand x = c[0];
+			Operand e;
+			if (wide) {
+				Operand hi = e32(IOp::hi32, {x});
+				Operand field = e32(IOp::iand, {e32(IOp::ushr, {hi, k32(20)}), k32(0x7ff)});
+				// denormal: the leading one's position in the 52-bit fraction
+				Operand fhi = e32(IOp::iand, {hi, k32(0xfffff)}), lo = e32(IOp::lo32, {x});
+				Operand msb = ssel(eb(IOp::ine, {fhi, k32(0)}), e32(IOp::iadd, {e32(IOp::findumsb, {fhi}), k32(32)}), e32(IOp::findumsb, {lo}));
+				e = ssel(eb(IOp::ieq, {field, k32(0)}), e32(IOp::isub, {msb, k32(1074)}), e32(IOp::isub, {field, k32(1023)}));
+			} else {
+				Operand field = e32(IOp::iand, {e32(IOp::ushr, {x, k32(23)}), k32(0xff)});
+				Operand msb = e32(IOp::findumsb, {e32(IOp::iand, {x, k32(0x7fffff)})});
+				e = ssel(eb(IOp::ieq, {field, k32(0)}), e32(IOp::isub, {msb, k32(149)}), e32(IOp::isub, {field, k32(127)}));
+			}
+			if (inst == OpenCLLIB::Ilogb) {
+				e = ssel(eb(IOp::feq, {x, C(0)}), k32(0x80000000u), e);   // FP_ILOGB0 = INT_MIN
+				return ssel(eb(IOp::bor, {isinf_(x), isnan_(x)}), k32(0x7fffffffu), e);   // FP_ILOGBNAN = INT_MAX
+			}
+			Operand r = wide ? e64(IOp::cvt_f_s, {e}) : e32(IOp::cvt_f_s, {e});
+			r = sel(eb(IOp::feq, {x, C(0)}), C(-INFINITY), r);
+			r = sel(isinf_(x), C(INFINITY), r);
+			return sel(isnan_(x), x, r);
+		});
+		return;
+	case OpenCLLIB::Sqrt: map(1, [&](auto c) { return E(IOp::fsqrt, {c[0]}); }); return;   // correctly rounded
+	case OpenCLLIB::Rsqrt: map(1, [&](auto c) { return E(IOp::frsq, {c[0]}); }); return;   // <= 1 ulp (bound 2)
+	// ---- pointer results ----
+	case OpenCLLIB::Frexp:
+	case OpenCLLIB::Modf:
+	case OpenCLLIB::Fract:
+	case OpenCLLIB::Sincos: {
+		const auto &xs = arg(0);
+		std::vector<Operand> r, out;
+		for (const Operand &x : xs) {
+			if (inst == OpenCLLIB::Frexp) {
+				// denormals scaled by 2^64 first; 0, inf, NaN give (x, 0)
+				Operand sc = sel(eb(IOp::flt, {fabs_(x), C(wide ? 0x1p-1022 : 0x1p-126)}), E(IOp::fmul, {x, C(0x1p64)}), x);
+				Operand field, m;
+				if (wide) {
+					Operand hi = e32(IOp::hi32, {sc});
+					field = e32(IOp::iand, {e32(IOp::ushr, {hi, k32(20)}), k32(0x7ff)});
+					m = e64(IOp::pack64, {e32(IOp::lo32, {sc}), e32(IOp::ior, {e32(IOp::iand, {hi, k32(0x800fffffu)}), k32(0x3fe00000u)})});
+					field = e32(IOp::isub, {field, k32(1022)});
+				} else {
+					field = e32(IOp::iand, {e32(IOp::ushr, {sc, k32(23)}), k32(0xff)});
+					m = e32(IOp::ior, {e32(IOp::iand, {sc, k32(0x807fffffu)}), k32(0x3f000000u)});
+					field = e32(IOp::isub, {field, k32(126)});
+				}
+				Operand was_sub = eb(IOp::flt, {fabs_(x), C(wide ? 0x1p-1022 : 0x1p-126)});
+				Operand ex = e32(IOp::isub, {field, ssel(was_sub, k32(64), k32(0))});
+				Operand special = eb(IOp::bor, {eb(IOp::feq, {x, C(0)}), eb(IOp::bnot, {eb(IOp::flt, {fabs_(x), C(INFINITY)})})});
+				r.push_back(sel(special, x, m));
+				out.push_back(ssel(special, k32(0), ex));
+			} else if (inst == OpenCLLIB::Modf) {
+				Operand tr = E(IOp::ftrunc, {x});
+				r.push_back(sel(eb(IOp::feq, {x, tr}), E(IOp::iand, {x, sign}), E(IOp::fsub, {x, tr})));
+				out.push_back(tr);
+			} else if (inst == OpenCLLIB::Fract) {
+				Operand fl = E(IOp::ffloor, {x});
+				Operand fr = E(IOp::fmin, {E(IOp::fsub, {x, fl}), C(wide ? 0x1.fffffffffffffp-1 : (double)0x1.fffffep-1f)});
+				fr = sel(isinf_(x), E(IOp::iand, {x, sign}), fr);
+				fr = sel(eb(IOp::feq, {x, C(0)}), x, fr);
+				r.push_back(sel(isnan_(x), x, fr));
+				out.push_back(fl);
+			} else {   // sincos: sin returned, cos stored
+				Operand cs;
+				if (!wide) {
+					r.push_back(e32(IOp::fsin, {x}));
+					cs = e32(IOp::fcos, {x});
+				} else {
+					r.push_back(sincos_f64(x, false, &cs));
+				}
+				out.push_back(cs);
+			}
+		}
+		if (in.w.size() <= 6)
+			fail("OpenCL.std instruction without its pointer operand");
+		Ptr p = t.pointer(in.w[6]);
+		if (inst == OpenCLLIB::Frexp) {   // the exponent's type may be a 64-bit or narrow integer? it is int(n)
+			const unsigned eb_ = t.type(t.scalar_type(p.type)).width;
+			if (eb_ != 32)
+				fail("OpenCL.std frexp with a non-32-bit exponent");
+		}
+		t.store(p, p.type, out);
+		t.set(res, rt, r);
+		return;
+	}
+	// ---- exponentials and logarithms ----
+	case OpenCLLIB::Exp2:
+		if (!wide) {   // the device's exp2 (<= 1 ulp; bound 3)
+			map(1, [&](auto c) { return e32(IOp::fexp2, {c[0]}); });
+			return;
+		}
+		via64(1, [&](auto c) { return exp_f64(c[0], 1); });
+		return;
+	case OpenCLLIB::Exp: via64(1, [&](auto c) { return exp_f64(c[0], 0); }); return;
+	case OpenCLLIB::Exp10: via64(1, [&](auto c) { return exp_f64(c[0], 2); }); return;
+	case OpenCLLIB::Expm1: via64(1, [&](auto c) { return expm1_f64(c[0]); }); return;
+	case OpenCLLIB::Log2:
+		if (!wide) {   // the device's log2 (<= 1 ulp; bound 3)
+			map(1, [&](auto c) { return e32(IOp::flog2, {c[0]}); });
+			return;
+		}
+		via64(1, [&](auto c) { return log_f64(c[0], 1); });
+		return;
+	case OpenCLLIB::Log:
+	case OpenCLLIB::Log10:
+		if (!wide) {   // log2 (<= 1 ulp) times the constant in f64, rounded once: <= 1.5 ulp
+			const double k = inst == OpenCLLIB::Log ? (double)kLn2 : (double)kLog10_2;
+			map(1, [&](auto c) { return to_f32(dmul(to_f64(e32(IOp::flog2, {c[0]})), d(k))); });
+			return;
+		}
+		via64(1, [&](auto c) { return log_f64(c[0], inst == OpenCLLIB::Log ? 0 : 2); });
+		return;
+	case OpenCLLIB::Log1p: via64(1, [&](auto c) { return log1p_f64(c[0]); }); return;
+	case OpenCLLIB::Pow:
+	case OpenCLLIB::Powr:
+	case OpenCLLIB::Pown:
+	case OpenCLLIB::Rootn:
+		// f32: exp2(y log2|x|) in f64: |y log2 x| < 300 for every finite f32 result, so the f64
+		// kernels' relative error 2^-50 leaves the result within 1 f32 ulp
+		f32_only("pow/powr/pown/rootn");
+		map(2, [&](auto c) {
+			Operand x = to_f64(c[0]);
+			const bool int_y = inst == OpenCLLIB::Pown || inst == OpenCLLIB::Rootn;
+			Operand y = int_y ? e64(IOp::cvt_f_s, {c[1]}) : to_f64(c[1]);
+			Operand ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
+			Operand l = log_f64(ax, 1);
+			Operand p = inst == OpenCLLIB::Rootn ? ddiv(l, y) : dmul(y, l);
+			Operand r = exp_f64(p, 1);
+			// y an odd integer: the sign of x
+			Operand ytr = e64(IOp::ftrunc, {y});
+			Operand is_int = eb(IOp::feq, {ytr, y});
+			Operand half = dmul(y, d(0.5));
+			Operand odd = eb(IOp::band, {is_int, eb(IOp::fne, {e64(IOp::ftrunc, {half}), half})});
+			Operand xneg = eb(IOp::ine, {e64(IOp::iand, {x, k64(1ull << 63)}), k64(0)});
+			Operand rneg = e64(IOp::ixor, {r, k64(1ull << 63)});
+			if (inst != OpenCLLIB::Powr)
+				r = dsel(eb(IOp::band, {xneg, odd}), rneg, r);
+			Operand nan = d(NAN);
+			Operand x_lt0 = eb(IOp::flt, {x, d(0)});
+			switch (inst) {
+			case OpenCLLIB::Pow:
+				r = dsel(eb(IOp::band, {x_lt0, eb(IOp::band, {eb(IOp::bnot, {is_int}), eb(IOp::flt, {ax, d(INFINITY)})})}), nan, r);
+				r = dsel(eb(IOp::band, {eb(IOp::feq, {x, d(-1)}), eb(IOp::feq, {e64(IOp::iand, {y, k64(~(1ull << 63))}), d(INFINITY)})}), d(1), r);
+				r = dsel(eb(IOp::feq, {x, d(1)}), d(1), r);
+				r = dsel(eb(IOp::feq, {y, d(0)}), d(1), r);
+				break;
+			case OpenCLLIB::Pown: r = dsel(eb(IOp::feq, {y, d(0)}), d(1), r); break;
+			case OpenCLLIB::Rootn:
+				r = dsel(eb(IOp::band, {x_lt0, eb(IOp::bnot, {odd})}), nan, r);
+				r = dsel(eb(IOp::feq, {y, d(0)}), nan, r);
+				break;
+			default:   // powr: x < 0 NaN; the formula gives the other special cases
+				r = dsel(x_lt0, nan, r);
+				break;
+			}
+			Operand anynan = int_y ? eb(IOp::funord, {x, x}) : eb(IOp::bor, {eb(IOp::funord, {x, x}), eb(IOp::funord, {y, y})});
+			if (inst == OpenCLLIB::Pow) {   // pow(NaN, 0) = 1, pow(1, NaN) = 1
+				Operand keep1 = eb(IOp::bor, {eb(IOp::feq, {y, d(0)}), eb(IOp::feq, {x, d(1)})});
+				anynan = eb(IOp::band, {anynan, eb(IOp::bnot, {keep1})});
+			}
+			if (inst == OpenCLLIB::Pown)
+				anynan = eb(IOp::band, {anynan, eb(IOp::fne, {y, d(0)})});
+			r = dsel(anynan, nan, r);
+			return to_f32(r);
+		});
+		return;
+	case OpenCLLIB::Cbrt:
+		// exp2(log2|x| / 3) and one Newton step y + (|x|/y^2 - y)/3, the sign of x
+		via64(1, [&](auto c) {
+			Operand x = c[0], ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
+			Operand y0 = exp_f64(dmul(log_f64(ax, 1), d(1.0 / 3)), 1);
+			Operand q = ddiv(ax, dmul(y0, y0));
+			Operand y = dfma(dsub(q, y0), d(1.0 / 3), y0);
+			y = e64(IOp::ior, {y, e64(IOp::iand, {x, k64(1ull << 63)})});
+			Operand keep = eb(IOp::bor, {eb(IOp::feq, {x, d(0)}), eb(IOp::bnot, {eb(IOp::flt, {ax, d(INFINITY)})})});
+			return dsel(keep, x, y);
+		});
+		return;
+	case OpenCLLIB::Hypot:
+		via64(2, [&](auto c) {
+			Operand ax = e64(IOp::iand, {c[0], k64(~(1ull << 63))}), ay = e64(IOp::iand, {c[1], k64(~(1ull << 63))});
+			Operand r;
+			if (!wide) {
+				r = e64(IOp::fsqrt, {dfma(ax, ax, dmul(ay, ay))});
+			} else {   // scaled by the larger one's power of two
+				Operand mx = e64(IOp::fmax, {ax, ay});
+				Operand e = e32(IOp::iand, {e32(IOp::ushr, {e32(IOp::hi32, {mx}), k32(20)}), k32(0x7ff)});
+				Operand ec = e32(IOp::smin, {e32(IOp::smax, {e32(IOp::isub, {e, k32(1023)}), k32(-1000)}), k32(1000)});
+				Operand down = pow2_f64(e32(IOp::isub, {k32(0), ec})), up = pow2_f64(ec);
+				Operand sx = dmul(ax, down), sy = dmul(ay, down);
+				r = dmul(e64(IOp::fsqrt, {dfma(sx, sx, dmul(sy, sy))}), up);
+			}
+			r = dsel(eb(IOp::bor, {eb(IOp::funord, {ax, ax}), eb(IOp::funord, {ay, ay})}), d(NAN), r);
+			return dsel(eb(IOp::bor, {eb(IOp::feq, {ax, d(INFINITY)}), eb(IOp::feq, {ay, d(INFINITY)})}), d(INFINITY), r);
+		});
+		return;
+	// ---- trigonometric ----
+	case OpenCLLIB::Sin:
+	case OpenCLLIB::Cos:
+		if (!wide) {   // the device's sin/cos (<= 1 ulp; bound 4)
+			map(1, [&](auto c) { return e32(inst == OpenCLLIB::Sin ? IOp::fsin : IOp::fcos, {c[0]}); });
+			return;
+		}
+		via64(1, [&](auto c) { return sincos_f64(c[0], inst == OpenCLLIB::Cos); });
+		return;
+	case OpenCLLIB::Tan:
+		if (!wide) {   // sin / cos (<= 1 ulp each) in f64, rounded once: <= 2.5 ulp (bound 5)
+			map(1, [&](auto c) { return to_f32(ddiv(to_f64(e32(IOp::fsin, {c[0]})), to_f64(e32(IOp::fcos, {c[0]})))); });
+			return;
+		}
+		via64(1, [&](auto c) {
+			Operand cs;
+			Operand s = sincos_f64(c[0], false, &cs);
+			return ddiv(s, cs);
+		});
+		return;
+	case OpenCLLIB::Sinpi:
+	case OpenCLLIB::Cospi:
+	case OpenCLLIB::Tanpi:
+		// r = x - 2 rint(x/2) in [-1, 1], k = rint(2r), w = r - k/2 in [-1/4, 1/4] (all exact);
+		// sin/cos(pi w) by the f64 kernel's polynomials with pi w as a double-double
+		via64(1, [&](auto c) {
+			Operand x = c[0];
+			Operand r = dsub(x, dmul(e64(IOp::fround_even, {dmul(x, d(0.5))}), d(2)));
+			Operand k = e64(IOp::fround_even, {dmul(r, d(2))});
+			Operand wv = dsub(r, dmul(k, d(0.5)));
+			Operand kc;
+			Operand s = sincos_f64(dmul(wv, d((double)kPi)), false, &kc);
+			// the polynomial on pi w directly (|pi w| <= pi/4: k of sincos_f64 is 0)
+			Operand q = e32(IOp::iand, {e32(IOp::cvt_s_f, {k}, 0, 1), k32(3)});
+			auto quadrant = [&](bool want_cos) {
+				Operand qs = want_cos ? e32(IOp::iadd, {q, k32(1)}) : q;
+				Operand odd = eb(IOp::ine, {e32(IOp::iand, {qs, k32(1)}), k32(0)});
+				Operand neg = eb(IOp::ine, {e32(IOp::iand, {qs, k32(2)}), k32(0)});
+				Operand v = dsel(odd, kc, s);
+				v = dsel(neg, e64(IOp::ixor, {v, k64(1ull << 63)}), v);
+				// exact zeros: sinpi(n) = copysign(0, x), cospi(n + 1/2) = +0
+				Operand zero = eb(IOp::feq, {v, d(0)});
+				return dsel(zero, want_cos ? d(0) : e64(IOp::iand, {x, k64(1ull << 63)}), v);
+			};
+			Operand sp = quadrant(false), cp = quadrant(true);
+			Operand v = inst == OpenCLLIB::Sinpi ? sp : inst == OpenCLLIB::Cospi ? cp : ddiv(sp, cp);
+			if (inst == OpenCLLIB::Tanpi) {
+				// +-0 / -1 and 1 / +0 cases come out of the division with the spec's signs
+			}
+			Operand bad = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(INFINITY)})});
+			return dsel(bad, d(NAN), v);
+		});
+		return;
+	case OpenCLLIB::Asin:
+	case OpenCLLIB::Acos:
+	case OpenCLLIB::Asinpi:
+	case OpenCLLIB::Acospi:
+		// asin = atan2(x, sqrt((1 - x)(1 + x))), acos = atan2(sqrt(...), x); |x| > 1 gives NaN
+		via64(1, [&](auto c) {
+			Operand x = c[0];
+			Operand cs = e64(IOp::fsqrt, {dmul(dsub(d(1), x), dadd(d(1), x))});
+			const bool as = inst == OpenCLLIB::Asin || inst == OpenCLLIB::Asinpi;
+			Operand a = as ? atan2_f64(x, cs) : atan2_f64(cs, x);
+			if (inst == OpenCLLIB::Asinpi || inst == OpenCLLIB::Acospi)
+				a = dmul(a, d(inv_pi));
+			Operand out = eb(IOp::flt, {d(1), e64(IOp::iand, {x, k64(~(1ull << 63))})});
+			return dsel(out, d(NAN), a);
+		});
+		return;
+	case OpenCLLIB::Atan:
+	case OpenCLLIB::Atanpi:
+		via64(1, [&](auto c) {
+			Operand a = atan_f64(c[0]);
+			return inst == OpenCLLIB::Atanpi ? dmul(a, d(inv_pi)) : a;
+		});
+		return;
+	case OpenCLLIB::Atan2:
+	case OpenCLLIB::Atan2pi:
+		via64(2, [&](auto c) {
+			Operand a = atan2_f64(c[0], c[1]);
+			return inst == OpenCLLIB::Atan2pi ? dmul(a, d(inv_pi)) : a;
+		});
+		return;
+	// ---- hyperbolic ----
+	case OpenCLLIB::Sinh:
+	case OpenCLLIB::Cosh:
+	case OpenCLLIB::Tanh:
+		via64(1, [&](auto c) {
+			Operand x = c[0], ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
+			Operand sgn = e64(IOp::iand, {x, k64(1ull << 63)});
+			// large |x|: e^(|x|/2) squared, halved (no overflow before the result's)
+			Operand wv = exp_f64(dmul(ax, d(0.5)), 0);
+			Operand large = dmul(wv, dmul(wv, d(0.5)));
+			Operand r;
+			if (inst == OpenCLLIB::Sinh) {   // (em + em / (em + 1)) / 2
+				Operand em = expm1_f64(ax);
+				r = dmul(dadd(em, ddiv(em, dadd(em, d(1)))), d(0.5));
+				r = dsel(eb(IOp::flt, {d(20), ax}), large, r);
+				r = e64(IOp::ior, {r, sgn});
+				r = dsel(eb(IOp::feq, {x, d(0)}), x, r);
+			} else if (inst == OpenCLLIB::Cosh) {   // (e + 1/e) / 2
+				Operand ex = exp_f64(ax, 0);
+				r = dmul(dadd(ex, ddiv(d(1), ex)), d(0.5));
+				r = dsel(eb(IOp::flt, {d(20), ax}), large, r);
+			} else {   // em / (em + 2) with em = e^(2|x|) - 1
+				Operand em = expm1_f64(dmul(ax, d(2)));
+				r = ddiv(em, dadd(em, d(2)));
+				r = dsel(eb(IOp::flt, {d(22), ax}), d(1), r);
+				r = e64(IOp::ior, {r, sgn});
+				r = dsel(eb(IOp::feq, {x, d(0)}), x, r);
+			}
+			return dsel(eb(IOp::funord, {x, x}), x, r);
+		});
+		return;
+	case OpenCLLIB::Asinh:
+	case OpenCLLIB::Acosh:
+	case OpenCLLIB::Atanh:
+		via64(1, [&](auto c) {
+			Operand x = c[0], ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
+			Operand sgn = e64(IOp::iand, {x, k64(1ull << 63)});
+			Operand big_log = dadd(log_f64(ax, 0), d((double)kLn2));   // log(2|x|) for |x| > 2^28
+			Operand r;
+			if (inst == OpenCLLIB::Asinh) {   // log1p(|x| + x^2 / (1 + sqrt(1 + x^2)))
+				Operand x2 = dmul(ax, ax);
+				r = log1p_f64(dadd(ax, ddiv(x2, dadd(d(1), e64(IOp::fsqrt, {dadd(d(1), x2)})))));
+				r = dsel(eb(IOp::flt, {d(0x1p28), ax}), big_log, r);
+				r = e64(IOp::ior, {r, sgn});
+				r = dsel(eb(IOp::feq, {x, d(0)}), x, r);
+			} else if (inst == OpenCLLIB::Acosh) {   // log1p(t + sqrt(2t + t^2)), t = x - 1
+				Operand tt = dsub(x, d(1));
+				r = log1p_f64(dadd(tt, e64(IOp::fsqrt, {dfma(tt, tt, dmul(tt, d(2)))})));
+				r = dsel(eb(IOp::flt, {d(0x1p28), x}), big_log, r);
+				r = dsel(eb(IOp::flt, {x, d(1)}), d(NAN), r);
+			} else {   // log1p(2|x| / (1 - |x|)) / 2
+				r = dmul(log1p_f64(ddiv(dmul(ax, d(2)), dsub(d(1), ax))), d(0.5));
+				r = dsel(eb(IOp::feq, {ax, d(1)}), d(INFINITY), r);
+				r = dsel(eb(IOp::flt, {d(1), ax}), d(NAN), r);
+				r = e64(IOp::ior, {r, sgn});
+				r = dsel(eb(IOp::feq, {x, d(0)}), x, r);
+			}
+			return dsel(eb(IOp::funord, {x, x}), x, r);
+		});
+		return;
+	// ---- native_ and half_: the device's instructions (native: implementation-defined
+	// precision; half: 8192 ulp, which these stay far inside) ----
+	case OpenCLLIB::Native_cos:
+	case OpenCLLIB::Half_cos:
+	case OpenCLLIB::Native_sin:
+	case OpenCLLIB::Half_sin:
+	case OpenCLLIB::Native_tan:
+	case OpenCLLIB::Half_tan:
+	case OpenCLLIB::Native_exp:
+	case OpenCLLIB::Half_exp:
+	case OpenCLLIB::Native_exp2:
+	case OpenCLLIB::Half_exp2:
+	case OpenCLLIB::Native_exp10:
+	case OpenCLLIB::Half_exp10:
+	case OpenCLLIB::Native_log:
+	case OpenCLLIB::Half_log:
+	case OpenCLLIB::Native_log2:
+	case OpenCLLIB::Half_log2:
+	case OpenCLLIB::Native_log10:
+	case OpenCLLIB::Half_log10:
+	case OpenCLLIB::Native_recip:
+	case OpenCLLIB::Half_recip:
+	case OpenCLLIB::Native_rsqrt:
+	case OpenCLLIB::Half_rsqrt:
+	case OpenCLLIB::Native_sqrt:
+	case OpenCLLIB::Half_sqrt:
+		f32_only("native_/half_ functions");
+		map(1, [&](auto c) {
+			Operand x = c[0];
+			switch (inst) {
+			case OpenCLLIB::Native_cos:
+			case OpenCLLIB::Half_cos: return e32(IOp::fcos, {x});
+			case OpenCLLIB::Native_sin:
+			case OpenCLLIB::Half_sin: return e32(IOp::fsin, {x});
+			case OpenCLLIB::Native_tan:
+			case OpenCLLIB::Half_tan: return e32(IOp::fdiv, {e32(IOp::fsin, {x}), e32(IOp::fcos, {x})});
+			case OpenCLLIB::Native_exp:
+			case OpenCLLIB::Half_exp: return e32(IOp::fexp2, {e32(IOp::fmul, {x, f((float)kLog2e)})});
+			case OpenCLLIB::Native_exp2:
+			case OpenCLLIB::Half_exp2: return e32(IOp::fexp2, {x});
+			case OpenCLLIB::Native_exp10:
+			case OpenCLLIB::Half_exp10: return e32(IOp::fexp2, {e32(IOp::fmul, {x, f(3.32192809488736234787f)})});
+			case OpenCLLIB::Native_log:
+			case OpenCLLIB::Half_log: return e32(IOp::fmul, {e32(IOp::flog2, {x}), f((float)kLn2)});
+			case OpenCLLIB::Native_log2:
+			case OpenCLLIB::Half_log2: return e32(IOp::flog2, {x});
+			case OpenCLLIB::Native_log10:
+			case OpenCLLIB::Half_log10: return e32(IOp::fmul, {e32(IOp::flog2, {x}), f((float)kLog10_2)});
+			case OpenCLLIB::Native_recip:
+			case OpenCLLIB::Half_recip: return e32(IOp::frcp, {x});
+			case OpenCLLIB::Native_rsqrt:
+			case OpenCLLIB::Half_rsqrt: return e32(IOp::frsq, {x});
+			default: return e32(IOp::fsqrt, {x});
+			}
+		});
+		return;
+	case OpenCLLIB::Native_divide:
+		f32_only("native_divide");
+		map(2, [&](auto c) { return e32(IOp::fdiv, {c[0], c[1]}); });
+		return;
+	case OpenCLLIB::Half_divide:   // x * rcp(y) in f64: no overflow of 1/y for denormal y
+		f32_only("half_divide");
+		map(2, [&](auto c) { return to_f32(dmul(to_f64(c[0]), e64(IOp::frcp, {to_f64(c[1])}))); });
+		return;
+	case OpenCLLIB::Native_powr:
+	case OpenCLLIB::Half_powr:
+		f32_only("native_powr/half_powr");
+		map(2, [&](auto c) { return e32(IOp::fexp2, {e32(IOp::fmul, {c[1], e32(IOp::flog2, {c[0]})})}); });
+		return;
+	case OpenCLLIB::Fmod:
+	case OpenCLLIB::Remainder:
+	case OpenCLLIB::Remquo:
+		f32_only("fmod/remainder/remquo");
+		return remainder_f32();
+	case OpenCLLIB::Erf:
+	case OpenCLLIB::Erfc:
+	case OpenCLLIB::Tgamma:
+	case OpenCLLIB::Lgamma:
+	case OpenCLLIB::Lgamma_r:
+		fail("OpenCL.std erf/erfc/tgamma/lgamma are not supported yet");
+	default: fail("unknown OpenCL.std math instruction " + std::to_string(inst));
+	}
+}
+
+// fmod, remainder, remquo on f32, exactly: with m_x, m_y the integer significands (24 bits) and
+// d = e_x - e_y, r = m_x 2^d mod m_y by steps of at most 8 bits ((r << 8) < 2^32, v_rem_u32), so
+// 35 steps cover any d; the quotient's low 7 bits are kept for remquo. The result r 2^e_y is exact.
+void OpenClStd::remainder_f32()
+{
+	const auto &xs = arg(0), &ys = arg(1);
+	std::vector<Operand> r, quo;
+	for (size_t i = 0; i < xs.size(); i++) {
+		Operand x = xs[i], y = ys.size() == 1 ? ys[0] : ys[i];
+		Operand ax = e32(IOp::iand, {x, k32(0x7fffffffu)}), ay = e32(IOp::iand, {y, k32(0x7fffffffu)});
+		auto parts = [&](Operand a) {   // (significand, exponent with denormals at 1)
+			Operand field = e32(IOp::ushr, {a, k32(23)});
+			Operand m = e32(IOp::iand, {a, k32(0x7fffff)});
+			Operand normal = eb(IOp::ine, {field, k32(0)});
+			return std::pair{ssel(normal, e32(IOp::ior, {m, k32(0x800000)}), m), e32(IOp::umax, {field, k32(1)})};
+		};
+		auto [mx, ex] = parts(ax);
+		auto [my, ey] = parts(ay);
+		Operand dd = e32(IOp::isub, {ex, ey});
+		Operand rem = ssel(eb(IOp::slt, {dd, k32(0)}), mx, e32(IOp::umod, {mx, my}));
+		Operand q = ssel(eb(IOp::slt, {dd, k32(0)}), k32(0), e32(IOp::udiv, {mx, my}));
+		for (int step = 0; step < 35; step++) {
+			// shift by min(max(d - 8 step, 0), 8)
+			Operand s = e32(IOp::smin, {e32(IOp::smax, {e32(IOp::isub, {dd, k32(8 * step)}), k32(0)}), k32(8)});
+			Operand sh = e32(IOp::shl, {rem, s});
+			q = e32(IOp::iadd, {e32(IOp::shl, {q, s}), e32(IOp::udiv, {sh, my})});
+			rem = e32(IOp::umod, {sh, my});
+		}
+		// |x| < |y|: r = |x|, quotient 0
+		Operand small = eb(IOp::slt, {dd, k32(0)});
+		// the remainder as a float: rem * 2^(ey - 150) (exact: a multiple of y's quantum below |y|)
+		Operand rf = e32(IOp::fldexp, {e32(IOp::cvt_f_u, {rem}), e32(IOp::isub, {ey, k32(150)})});
+		rf = ssel(small, ax, rf);
+		q = ssel(small, k32(0), q);
+		if (inst != OpenCLLIB::Fmod) {
+			// nearest quotient: 2r > |y|, or 2r == |y| with an odd quotient, takes r - |y|
+			Operand r2 = e32(IOp::fmul, {rf, f(2)});
+			Operand ayf = ay;
+			Operand over = eb(IOp::bor, {eb(IOp::flt, {ayf, r2}),
+			                             eb(IOp::band, {eb(IOp::feq, {r2, ayf}), eb(IOp::ine, {e32(IOp::iand, {q, k32(1)}), k32(0)})})});
+			rf = ssel(over, e32(IOp::fsub, {rf, ayf}), rf);
+			q = e32(IOp::iadd, {q, ssel(over, k32(1), k32(0))});
+		}
+		Operand res_v = e32(IOp::ixor, {rf, e32(IOp::iand, {x, k32(0x80000000u)})});
+		// x inf, y 0, or a NaN: NaN; x finite and y inf: x
+		Operand bad = eb(IOp::bor, {eb(IOp::bor, {eb(IOp::funord, {x, y}), eb(IOp::feq, {ax, f(INFINITY)})}), eb(IOp::feq, {ay, k32(0)})});
+		res_v = ssel(eb(IOp::feq, {ay, f(INFINITY)}), x, res_v);
+		res_v = ssel(bad, f(NAN), res_v);
+		r.push_back(res_v);
+		// remquo: the low 7 bits of the quotient with the sign of x / y
+		Operand q7 = e32(IOp::iand, {q, k32(0x7f)});
+		Operand qneg = eb(IOp::ine, {e32(IOp::iand, {e32(IOp::ixor, {x, y}), k32(0x80000000u)}), k32(0)});
+		q7 = ssel(qneg, e32(IOp::ineg, {q7}), q7);
+		quo.push_back(ssel(eb(IOp::bor, {bad, eb(IOp::feq, {ay, f(INFINITY)})}), k32(0), q7));
+	}
+	if (inst == OpenCLLIB::Remquo) {
+		if (in.w.size() <= 7)
+			fail("OpenCL.std remquo without its pointer operand");
+		Ptr p = t.pointer(in.w[7]);
+		t.store(p, p.type, quo);
+	}
+	t.set(res, rt, r);
+}
+
+} // namespace mica::compiler::spirv_detail
