@@ -231,22 +231,49 @@ Operand OpenClStd::sincos_f64(Operand x, bool cosine, Operand *other)
 	return pick(q, cosine);
 }
 
-// atan on [0, 1]: two half-angle steps (v / (1 + sqrt(1 + v^2))) bring the argument below
-// tan(pi/16) = 0.199, where 11 terms of the series leave less than 2^-55.
+// atan on [0, 1]: atan(t) = atan(c) + atan((t - c) / (1 + t c)) with c = j/8 the nearest
+// eighth (t - c exact, |u| <= 1/16), atan(c) from a table as hi + lo, atan(u) by 7 terms of its
+// series (remainder below 2^-56).
 static Operand atan01(OpenClStd &o, Operand t)
 {
+	using IOp = IO::Op;
 	static const std::vector<double> series = [] {
 		std::vector<double> c;
-		for (int k = 1; k <= 11; k++)
+		for (int k = 1; k <= 7; k++)
 			c.push_back((k % 2 ? -1.0 : 1.0) / (2 * k + 1));
 		return c;
 	}();
-	Operand v = t;
-	for (int i = 0; i < 2; i++)
-		v = o.ddiv(v, o.dadd(OpenClStd::d(1), o.e64(IO::Op::fsqrt, {o.dfma(v, v, OpenClStd::d(1))})));
-	Operand z = o.dmul(v, v);
-	Operand a = o.dfma(o.dmul(v, z), horner(o, z, series), v);
-	return o.dmul(a, OpenClStd::d(4));
+	Operand jf = o.e64(IOp::fround_even, {o.dmul(t, OpenClStd::d(8))});
+	Operand c = o.dmul(jf, OpenClStd::d(0.125));
+	Operand u = o.ddiv(o.dsub(t, c), o.dfma(t, c, OpenClStd::d(1)));
+	Operand j = o.e32(IOp::cvt_s_f, {jf}, 0, 1);
+	Operand hi = OpenClStd::d(0), lo = OpenClStd::d(0);
+	for (int k = 1; k <= 8; k++) {
+		const long double a = atanl((long double)k / 8);
+		const double h = (double)a, l = (double)(a - (long double)h);
+		Operand is_k = o.eb(IOp::ieq, {j, OpenClStd::k32((uint32_t)k)});
+		hi = o.dsel(is_k, OpenClStd::d(h), hi);
+		lo = o.dsel(is_k, OpenClStd::d(l), lo);
+	}
+	Operand z = o.dmul(u, u);
+	Operand au = o.dfma(o.dmul(u, z), horner(o, z, series), u);
+	return o.dadd(hi, o.dadd(lo, au));
+}
+
+// asin on [0, 1/2] by its series: x + x^3 (1/6 + 3 x^2/40 + ...), 25 terms (x^2 <= 1/4)
+static Operand asin_series(OpenClStd &o, Operand x)
+{
+	static const std::vector<double> series = [] {
+		std::vector<double> c;
+		long double t = 1;   // (2k)! / (4^k (k!)^2)
+		for (int k = 1; k <= 25; k++) {
+			t *= (long double)(2 * k - 1) / (2 * k);
+			c.push_back((double)(t / (2 * k + 1)));
+		}
+		return c;
+	}();
+	Operand z = o.dmul(x, x);
+	return o.dfma(o.dmul(x, z), horner(o, z, series), x);
 }
 
 Operand OpenClStd::atan_f64(Operand x)
@@ -308,7 +335,11 @@ void OpenClStd::math()
 		if (wide)
 			fail(std::string("OpenCL.std ") + what + " on 64-bit floats is not supported");
 	};
-	const double inv_pi = (double)(1 / kPi);
+	// a / pi with 1/pi as hi + lo: one rounding of the nearly exact product
+	auto mul_inv_pi = [&](Operand a) {
+		static const double h = (double)(1 / kPi), l = (double)(1 / kPi - (long double)h);
+		return dsel(eb(IOp::feq, {a, d(0)}), a, dfma(a, d(h), dmul(a, d(l))));   // keeps -0
+	};
 	switch (inst) {
 	// ---- exact operations ----
 	case OpenCLLIB::Ceil: map(1, [&](auto c) { return E(IOp::fceil, {c[0]}); }); return;
@@ -654,30 +685,45 @@ void OpenClStd::math()
 	case OpenCLLIB::Acos:
 	case OpenCLLIB::Asinpi:
 	case OpenCLLIB::Acospi:
-		// asin = atan2(x, sqrt((1 - x)(1 + x))), acos = atan2(sqrt(...), x); |x| > 1 gives NaN
+		// |x| <= 1/2: the series; beyond: asin |x| = pi/2 - 2 asin(sqrt((1 - |x|)/2)) ((1 - |x|)/2
+		// exact), acos x = 2 asin(sqrt((1 - x)/2)) or pi - 2 asin(sqrt((1 + x)/2))
 		via64(1, [&](auto c) {
-			Operand x = c[0];
-			Operand cs = e64(IOp::fsqrt, {dmul(dsub(d(1), x), dadd(d(1), x))});
-			const bool as = inst == OpenCLLIB::Asin || inst == OpenCLLIB::Asinpi;
-			Operand a = as ? atan2_f64(x, cs) : atan2_f64(cs, x);
+			static const double pio2h = (double)(kPi / 2), pio2l = (double)(kPi / 2 - (long double)pio2h);
+			static const double pih = (double)kPi, pil = (double)(kPi - (long double)pih);
+			Operand x = c[0], ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
+			Operand small = eb(IOp::fle, {ax, d(0.5)});
+			Operand s_small = asin_series(*this, x);   // odd: keeps the sign
+			Operand wv = e64(IOp::fsqrt, {dmul(dsub(d(1), ax), d(0.5))});
+			Operand two_as = dmul(asin_series(*this, wv), d(2));
+			Operand a;
+			if (inst == OpenCLLIB::Asin || inst == OpenCLLIB::Asinpi) {
+				Operand big = dsub(d(pio2h), dsub(two_as, d(pio2l)));
+				big = e64(IOp::ior, {big, e64(IOp::iand, {x, k64(1ull << 63)})});
+				a = dsel(small, s_small, big);
+			} else {
+				Operand mid = dsub(d(pio2h), dsub(s_small, d(pio2l)));
+				Operand neg = dsub(d(pih), dsub(two_as, d(pil)));
+				a = dsel(small, mid, dsel(eb(IOp::flt, {x, d(0)}), neg, two_as));
+			}
 			if (inst == OpenCLLIB::Asinpi || inst == OpenCLLIB::Acospi)
-				a = dmul(a, d(inv_pi));
-			Operand out = eb(IOp::flt, {d(1), e64(IOp::iand, {x, k64(~(1ull << 63))})});
-			return dsel(out, d(NAN), a);
+				a = mul_inv_pi(a);
+			Operand out = eb(IOp::flt, {d(1), ax});
+			a = dsel(out, d(NAN), a);
+			return dsel(eb(IOp::funord, {x, x}), x, a);
 		});
 		return;
 	case OpenCLLIB::Atan:
 	case OpenCLLIB::Atanpi:
 		via64(1, [&](auto c) {
 			Operand a = atan_f64(c[0]);
-			return inst == OpenCLLIB::Atanpi ? dmul(a, d(inv_pi)) : a;
+			return inst == OpenCLLIB::Atanpi ? mul_inv_pi(a) : a;
 		});
 		return;
 	case OpenCLLIB::Atan2:
 	case OpenCLLIB::Atan2pi:
 		via64(2, [&](auto c) {
 			Operand a = atan2_f64(c[0], c[1]);
-			return inst == OpenCLLIB::Atan2pi ? dmul(a, d(inv_pi)) : a;
+			return inst == OpenCLLIB::Atan2pi ? mul_inv_pi(a) : a;
 		});
 		return;
 	// ---- hyperbolic ----
