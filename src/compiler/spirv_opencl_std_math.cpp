@@ -32,6 +32,32 @@ constexpr long double kLog2e = 1.44269504088896340735992468100189214L;
 constexpr long double kLog10e = 0.434294481903251827651128918916605082L;
 constexpr long double kLog10_2 = 0.301029995663981195213738894724493027L;
 constexpr long double kPi = 3.14159265358979323846264338327950288L;
+// ln 2 to about 85 bits (hi has 21 significant bits): the exponential's reduction multiplies
+// it by up to 1100, so the long double value (64 bits) would not do
+const Split kLn2Split = {std::bit_cast<double>(0x3fe62e42fee00000ull), std::bit_cast<double>(0x3dea39ef35793c76ull)};
+
+// pi/2 as a sum of doubles of 'bits' significant bits each (the first holds the leading bits),
+// from pi's hexadecimal digits (the same digits as Blowfish's P-array): 3.243F6A88...
+std::vector<double> pio2_chunks(int n, int bits)
+{
+	static const char *kPiHex = "243F6A8885A308D313198A2E03707344A4093822299F31D0082EFA98EC4E6C89452821E638D01377BE5466CF34E90C6CC0AC29B7C97C50DD3F84D5B5B5470917";
+	std::vector<int> b = {1, 1};   // pi = 11.0010..b; pi/2 = 1.10010..b
+	for (const char *c = kPiHex; *c; c++) {
+		int v = *c <= '9' ? *c - '0' : *c - 'A' + 10;
+		for (int k = 3; k >= 0; k--)
+			b.push_back((v >> k) & 1);
+	}
+	std::vector<double> r;
+	size_t pos = 0;   // bit 0 has weight 2^0 in pi/2
+	for (int i = 0; i < n; i++) {
+		double chunk = 0;
+		for (int k = 0; k < bits; k++, pos++)
+			if (b.at(pos))
+				chunk += std::ldexp(1.0, -(int)pos);
+		r.push_back(chunk);
+	}
+	return r;
+}
 
 // Taylor coefficients 1 / k! for k = 0..n-1
 std::vector<double> inv_factorials(int first, int n, int step = 1, bool alternate = false)
@@ -83,7 +109,7 @@ Operand OpenClStd::ddiv(Operand a, Operand b)
 // result is rounded once, by the last multiplication).
 Operand OpenClStd::exp_f64(Operand x, int base)
 {
-	static const Split ln2 = split(kLn2);
+	static const Split ln2 = kLn2Split;
 	static const std::vector<double> taylor = inv_factorials(0, 14);
 	const double lim = base == 0 ? 760 : base == 1 ? 1100 : 330;
 	Operand xc = e64(IOp::fmin, {e64(IOp::fmax, {x, d(-lim)}), d(lim)});
@@ -108,7 +134,7 @@ Operand OpenClStd::exp_f64(Operand x, int base)
 // e^x - 1: x = n ln2 + r; expm1(r) = r (1 + r/2! + ... ) (degree 13), then 2^n expm1(r) + (2^n - 1).
 Operand OpenClStd::expm1_f64(Operand x)
 {
-	static const Split ln2 = split(kLn2);
+	static const Split ln2 = kLn2Split;
 	static const std::vector<double> taylor = inv_factorials(1, 14);   // 1/1!, 1/2!, ...
 	Operand xc = e64(IOp::fmin, {e64(IOp::fmax, {x, d(-60)}), d(40)});
 	Operand n = e64(IOp::fround_even, {dmul(xc, d((double)kLog2e))});
@@ -127,7 +153,7 @@ Operand OpenClStd::expm1_f64(Operand x)
 // terms, s^2 <= 0.0295): the rounding of s only reaches the small correction term.
 Operand OpenClStd::log_f64(Operand x, int base)
 {
-	static const Split ln2 = split(kLn2), l10_2 = split(kLog10_2);
+	static const Split ln2 = kLn2Split, l10_2 = split(kLog10_2);
 	static const std::vector<double> atanh_series = [] {
 		std::vector<double> c;
 		for (int k = 1; k <= 11; k++)
@@ -179,22 +205,31 @@ Operand OpenClStd::log1p_f64(Operand x)
 	return dsel(eb(IOp::funord, {x, x}), x, y);
 }
 
-// sin or cos: k = rint(x 2/pi), r = x - k pi/2 with pi/2 in three parts (the first product
-// exact through fma, the second's error kept as rl), then the Taylor polynomials on |r| <= pi/4
-// and the quadrant k mod 4. Accurate while k pi/2's three parts cover x's bits (|x| < 2^30).
+// sin or cos: k = rint(x 2/pi), r = x - k pi/2 with pi/2 in four 53-bit parts (r as hi + lo),
+// then the Taylor polynomials on |r| <= pi/4 and the quadrant k mod 4. Accurate while the parts
+// cover the bits x - k pi/2 cancels and k is exact: |x| <= 2^48 measured within bound, NaN from 2^53
+// (no Payne-Hanek reduction; docs/compiler.md).
 Operand OpenClStd::sincos_f64(Operand x, bool cosine, Operand *other)
 {
-	static const long double pio2 = kPi / 2;
-	static const double p1 = (double)pio2, p2 = (double)(pio2 - p1),
-	                    p3 = (double)(pio2 - (long double)p1 - (long double)p2);
+	static const std::vector<double> pio2 = pio2_chunks(4, 53);
+	const double p1 = pio2[0], p2 = pio2[1], p3 = pio2[2], p4 = pio2[3];
 	static const std::vector<double> sin_c = inv_factorials(3, 9, 2, true);    // 1/3!, -1/5!, ... with signs below
 	static const std::vector<double> cos_c = inv_factorials(4, 9, 2, false);   // 1/4!, 1/6!, ...
 	Operand k = e64(IOp::fround_even, {dmul(x, d((double)(2 / kPi)))});
 	Operand nk = e64(IOp::ixor, {k, k64(1ull << 63)});
+	// r1 = x - k p1 exactly; r1 - k p2 as a double-double (exact product, two-sum); then the
+	// k p3 and k p4 terms into the low part
 	Operand r1 = dfma(nk, d(p1), x);
-	Operand rh = dfma(nk, d(p2), r1);
-	Operand rl = dfma(nk, d(p2), dsub(r1, rh));
+	Operand ph = dmul(k, d(p2));
+	Operand pl = dfma(k, d(p2), e64(IOp::ixor, {ph, k64(1ull << 63)}));
+	Operand sh = dsub(r1, ph);
+	Operand bb = dsub(sh, r1);
+	Operand se = dadd(dsub(r1, dsub(sh, bb)), dsub(e64(IOp::ixor, {ph, k64(1ull << 63)}), bb));
+	Operand rl = dsub(se, pl);
 	rl = dfma(nk, d(p3), rl);
+	rl = dfma(nk, d(p4), rl);
+	Operand rh = dadd(sh, rl);
+	rl = dsub(rl, dsub(rh, sh));
 	Operand z = dmul(rh, rh);
 	// sin(rh) = rh - rh^3 (1/3! - z/5! + ...); signs alternate starting negative
 	std::vector<double> sc;
@@ -222,8 +257,9 @@ Operand OpenClStd::sincos_f64(Operand x, bool cosine, Operand *other)
 		// tiny |x|: sin x = x, cos x = 1 (also keeps -0)
 		Operand tiny = eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(0x1p-27)});
 		v = dsel(tiny, want_cos ? d(1) : x, v);
-		// inf and NaN give NaN
-		Operand bad = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(INFINITY)})});
+		// inf and NaN give NaN; so does |x| >= 2^53, where k is no longer exact (the reduction's
+		// range: no Payne-Hanek reduction; docs/compiler.md)
+		Operand bad = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(0x1p53)})});
 		return dsel(bad, d(NAN), v);
 	};
 	if (other)
