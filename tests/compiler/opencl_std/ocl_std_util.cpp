@@ -189,6 +189,7 @@ RunResult run(const ExtCall &c, const std::vector<std::vector<uint8_t>> &inputs,
 	if (c.out_pointer)
 		out.out2 = bytes(bufs[c.args.size() + 1], (size_t)count * c.out_type.stride());
 	out.cycles = r.cycles;
+	out.instructions = std::get<CompileResult>(res).stats.instructions;
 	out.ok = true;
 	return out;
 }

@@ -35,6 +35,7 @@ struct RunResult {
 	std::string error;
 	std::vector<uint8_t> out, out2;      // result elements, pointer results
 	uint64_t cycles = 0;
+	uint32_t instructions = 0;           // of the compiled shader (the whole program)
 };
 
 // The SPIR-V assembly of the shader.

@@ -365,8 +365,11 @@ void sweep(const MathFn &fn, std::vector<std::string> &report, bool &failed)
 		}
 	}
 	const bool ok = w.ulp <= bound;
-	std::snprintf(line, sizeof line, "%-14s %s  worst %10.3g ulp  bound %6g  %s  %s%s", fn.name, wide ? "f64" : "f32", w.ulp,
-	              bound, ok ? "ok  " : "FAIL", w.at.c_str(), std::isinf(limit) ? "" : ("  [|x| <= 2^" + std::to_string(std::ilogb(limit)) + "]").c_str());
+	// the shader's instruction count (the same load/store frame around every function: 'sqrt'
+	// shows the frame plus one instruction)
+	std::snprintf(line, sizeof line, "%-14s %s  worst %10.3g ulp  bound %6g  %s  %4u instrs  %s%s", fn.name, wide ? "f64" : "f32",
+	              w.ulp, bound, ok ? "ok  " : "FAIL", r.instructions, w.at.c_str(),
+	              std::isinf(limit) ? "" : ("  [|x| <= 2^" + std::to_string(std::ilogb(limit)) + "]").c_str());
 	report.push_back(line);
 	if (!ok)
 		failed = true;
