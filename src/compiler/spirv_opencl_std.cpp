@@ -565,7 +565,7 @@ void OpenClStd::vector_memory()
 				Operand tiny = ssel(xneg, k32(0x8001), k32(0x0001));
 				Operand r = h;
 				if (mode == 1) {   // towards zero: the nearest value's magnitude is too large
-					Operand too_big = ssel(neg, below, above);
+					Operand too_big = eb(IOp::select, {neg, below, above});
 					r = ssel(too_big, down_mag, h);
 				} else if (mode == 2) {   // towards +inf: the nearest value is below x
 					Operand step = ssel(neg, down_mag, ssel(zero, tiny, up_mag));
