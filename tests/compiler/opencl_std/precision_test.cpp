@@ -179,7 +179,7 @@ const std::vector<MathFn> &functions()
 struct Fmt {
 	int p, emin, emax;   // significand bits, smallest normal exponent, largest exponent
 };
-constexpr Fmt kF32{24, -126, 127}, kF64{53, -1022, 1023};
+constexpr Fmt kF32{24, -126, 127}, kF64{53, -1022, 1023}, kF16{11, -14, 15};
 
 // |got - ref| in ulps of the reference's binade (the denormal quantum below the normal range);
 // a NaN must be NaN, an exact zero must keep its sign, an infinity must be exact; an infinite
@@ -189,7 +189,9 @@ double ulp_error(double got, mpfr_srcptr ref_in, const Fmt &f)
 	// a reference that rounds beyond the format's largest value is infinite for the format
 	Mp ref_v;
 	mpfr_set(ref_v.v, ref_in, MPFR_RNDN);
-	const double rounded = f.p == 24 ? (double)mpfr_get_flt(ref_in, MPFR_RNDN) : mpfr_get_d(ref_in, MPFR_RNDN);
+	double rounded = f.p == 24 ? (double)mpfr_get_flt(ref_in, MPFR_RNDN) : mpfr_get_d(ref_in, MPFR_RNDN);
+	if (f.p == 11 && std::fabs(rounded) >= 65520.0)   // beyond the largest half (65504) and its half ulp
+		rounded = rounded > 0 ? INFINITY : -INFINITY;
 	if (std::isinf(rounded) && !mpfr_inf_p(ref_in))
 		mpfr_set_inf(ref_v.v, rounded > 0 ? 1 : -1);
 	mpfr_srcptr ref = ref_v.v;
@@ -391,4 +393,75 @@ TEST(OpenClStdPrecision, Sweep)
 	EXPECT_FALSE(failed) << "a function exceeded its ULP bound (table above)";
 }
 
+// f16 (cl_khr_fp16): the f32 lowering rounded once to half. Every half input (every 13th in
+// CI, all with MICA_OCL_STD_SAMPLES >= 65536) for unary functions, random pairs for binary ones;
+// bound 2 ulp here (the extension's bounds are 2 ulp or more; this leaves about 0.5).
+double half_bits_value(uint16_t h)
+{
+	const int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+	double v = e == 0 ? std::ldexp((double)m, -24) : e == 31 ? (m ? NAN : INFINITY) : std::ldexp((double)(m | 0x400), e - 25);
+	return (h & 0x8000) ? -v : v;
+}
+
+TEST(OpenClStdPrecision, Half)
+{
+	const uint64_t samples = env_u64("MICA_OCL_STD_SAMPLES", 256);
+	const unsigned step = samples >= 65536 ? 1 : 13;
+	std::vector<uint16_t> all;
+	for (uint32_t h = 0; h < 65536; h += step)
+		all.push_back((uint16_t)h);
+	std::mt19937_64 rng(env_u64("MICA_OCL_STD_SEED", 1));
+	std::vector<uint16_t> ys(all.size());
+	for (auto &y : ys)
+		y = (uint16_t)rng();
+	const char *only = std::getenv("MICA_OCL_STD_ONLY");
+	bool failed = false;
+	for (const MathFn &fn : functions()) {
+		const std::string name = fn.name;
+		if (fn.second == Arg2::integer || name.rfind("half_", 0) == 0 || name.rfind("native_", 0) == 0 ||
+		    fn.bound32 < 0 || (only && *only && name != only))
+			continue;
+		ExtCall c;
+		c.inst = fn.name;
+		c.result = VType::parse("f16");
+		c.args = {c.result};
+		std::vector<std::vector<uint8_t>> in = {bytes_of(all)};
+		if (fn.second == Arg2::real) {
+			c.args.push_back(c.result);
+			in.push_back(bytes_of(ys));
+		}
+		RunResult r = run(c, in, (uint32_t)all.size());
+		if (!r.ok) {
+			std::printf("%-14s f16  ERROR %s\n", fn.name, r.error.substr(0, 160).c_str());
+			failed = true;
+			continue;
+		}
+		std::vector<uint16_t> got = values_of<uint16_t>(r.out);
+		Mp a, b, ref;
+		double worst = 0;
+		std::string at;
+		for (size_t k = 0; k < all.size(); k++) {
+			mpfr_set_d(a.v, half_bits_value(all[k]), MPFR_RNDN);
+			mpfr_set_d(b.v, half_bits_value(ys[k]), MPFR_RNDN);
+			if (fn.ref1)
+				fn.ref1(ref.v, a.v);
+			else
+				fn.ref2(ref.v, a.v, b.v);
+			const double e = ulp_error(half_bits_value(got[k]), ref.v, kF16);
+			if (!(e <= worst)) {
+				worst = e;
+				char buf[96];
+				std::snprintf(buf, sizeof buf, "x=%a y=%a got %a", half_bits_value(all[k]), half_bits_value(ys[k]), half_bits_value(got[k]));
+				at = buf;
+			}
+		}
+		const double bound = std::min(2.0, fn.bound32);
+		const bool ok = worst <= std::max(bound, 0.5);
+		std::printf("%-14s f16  worst %10.3g ulp  bound %6g  %s  %s\n", fn.name, worst, std::max(bound, 0.5), ok ? "ok  " : "FAIL", at.c_str());
+		failed |= !ok;
+	}
+	EXPECT_FALSE(failed) << "an f16 function exceeded its bound (table above)";
+}
+
 } // namespace
+
