@@ -55,12 +55,11 @@ struct OpenClStd {
 
 	// ---- f64 kernels (spirv_opencl_std_math.cpp), accurate to a few f64 ulp ----
 	Operand exp_f64(Operand x, int base);           // base e (0), 2 (1), 10 (2)
+	Operand exp_dd(Operand a, Operand alo);         // e^(a + alo)
+	std::pair<Operand, Operand> log_dd(Operand x);  // log x as hi + lo, x >= 0
 	Operand expm1_f64(Operand x);
 	Operand log_f64(Operand x, int base);           // base e (0), 2 (1), 10 (2)
 	Operand log1p_f64(Operand x);
-	// log2 of x as hi + lo (|lo| < ulp(hi)): for pow.
-	std::pair<Operand, Operand> log2_ext_f64(Operand x);
-	Operand exp2_ext_f64(Operand hi, Operand lo);
 	Operand sincos_f64(Operand x, bool cosine, Operand *other = nullptr);
 	Operand atan_f64(Operand x);                    // atan of any x
 	Operand atan2_f64(Operand y, Operand x);

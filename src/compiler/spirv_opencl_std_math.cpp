@@ -109,17 +109,29 @@ Operand OpenClStd::ddiv(Operand a, Operand b)
 // result is rounded once, by the last multiplication).
 Operand OpenClStd::exp_f64(Operand x, int base)
 {
-	static const Split ln2 = kLn2Split;
-	static const std::vector<double> taylor = inv_factorials(0, 14);
 	const double lim = base == 0 ? 760 : base == 1 ? 1100 : 330;
 	Operand xc = e64(IOp::fmin, {e64(IOp::fmax, {x, d(-lim)}), d(lim)});
 	Operand a = xc, alo = d(0);
 	if (base != 0) {
-		const long double L = base == 1 ? kLn2 : kLn10;
-		const double lh = (double)L, ll = (double)(L - (long double)lh);
+		// x ln(base) as hi + lo; ln 2 from its 85-bit split, ln 10 from long double
+		const double lh = base == 1 ? (double)kLn2 : (double)kLn10;
+		const double ll = base == 1 ? (kLn2Split.hi - lh) + kLn2Split.lo : (double)(kLn10 - (long double)lh);
 		a = dmul(xc, d(lh));
 		alo = dfma(xc, d(ll), dfma(xc, d(lh), e64(IOp::ixor, {a, k64(1ull << 63)})));
 	}
+	return dsel(eb(IOp::funord, {x, x}), x, exp_dd(a, alo));
+}
+
+// e^(a + alo) for |a| <= 800 (larger |a| is clamped, alo then ignored): the result overflows or
+// underflows as it should.
+Operand OpenClStd::exp_dd(Operand a, Operand alo)
+{
+	const Operand a0 = a;   // a NaN stays NaN
+	static const Split ln2 = kLn2Split;
+	static const std::vector<double> taylor = inv_factorials(0, 14);
+	Operand big = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {a, k64(~(1ull << 63))}), d(800)})});
+	a = e64(IOp::fmin, {e64(IOp::fmax, {a, d(-800)}), d(800)});
+	alo = dsel(big, d(0), alo);
 	Operand n = e64(IOp::fround_even, {dmul(a, d((double)kLog2e))});
 	Operand nn = e64(IOp::ixor, {n, k64(1ull << 63)});
 	Operand r = dfma(nn, d(ln2.hi), a);
@@ -128,7 +140,91 @@ Operand OpenClStd::exp_f64(Operand x, int base)
 	Operand ni = e32(IOp::cvt_s_f, {n}, 0, 1);
 	Operand n1 = e32(IOp::sshr, {ni, k32(1)});
 	Operand y = dmul(dmul(p, pow2_f64(n1)), pow2_f64(e32(IOp::isub, {ni, n1})));
-	return dsel(eb(IOp::funord, {x, x}), x, y);
+	return dsel(eb(IOp::funord, {a0, a0}), a0, y);
+}
+
+// log x as hi + lo (about 2^-64 relative) for pow: x = 2^e m, m in [sqrt(1/2), sqrt 2); m r_j
+// with r_j ~ 2^(-j/8) (8-bit significand, j = rint(8 log2 m) from the f32 log2) lies within
+// 2^(+-1/16) of 1; m r_j as an exact double-double gives f = (m r_j - 1) + lo exactly, s = f /
+// (2 + f) as a double-double, log(1 + f) = 2 s + s R(s^2) (atanh series, s <= 0.024), then
+// - log r_j (a table as hi + lo) + e ln 2 (85-bit split). x = 0 gives -inf, inf gives inf.
+std::pair<Operand, Operand> OpenClStd::log_dd(Operand x)
+{
+	static const Split ln2 = kLn2Split;
+	static const std::vector<double> atanh_series = [] {
+		std::vector<double> c;
+		for (int k = 1; k <= 6; k++)
+			c.push_back(2.0 / (2 * k + 1));
+		return c;
+	}();
+	struct Entry {
+		double r, log_hi, log_lo;   // r_j and -log(r_j) as hi + lo
+	};
+	static const std::vector<Entry> table = [] {
+		std::vector<Entry> t;
+		for (int j = -4; j <= 4; j++) {
+			const double r = std::ldexp(std::round(std::ldexp(std::exp2(-j / 8.0), 7)), -7);   // 8 significant bits
+			const long double l = -logl((long double)r);
+			const double h = (double)l;
+			t.push_back({r, h, (double)(l - (long double)h)});
+		}
+		return t;
+	}();
+	Operand sub = eb(IOp::flt, {x, d(0x1p-1022)});
+	Operand xs = dsel(sub, dmul(x, d(0x1p54)), x);
+	Operand hi = e32(IOp::hi32, {xs});
+	Operand e = e32(IOp::isub, {e32(IOp::iand, {e32(IOp::ushr, {hi, k32(20)}), k32(0x7ff)}), ssel(sub, k32(1023 + 54), k32(1023))});
+	Operand m = e64(IOp::pack64, {e32(IOp::lo32, {xs}), e32(IOp::ior, {e32(IOp::iand, {hi, k32(0x000fffffu)}), k32(0x3ff00000u)})});
+	Operand bigm = eb(IOp::flt, {d(1.41421356237309504880), m});
+	m = dsel(bigm, dmul(m, d(0.5)), m);
+	e = e32(IOp::iadd, {e, ssel(bigm, k32(1), k32(0))});
+	// j = rint(8 log2 m) in [-4, 4]; the table entry by a compare/select chain
+	Operand jf = e32(IOp::fround_even, {e32(IOp::fmul, {e32(IOp::flog2, {to_f32(m)}), f(8.0f)})});
+	Operand j = e32(IOp::smin, {e32(IOp::smax, {e32(IOp::cvt_s_f, {jf}), k32((uint32_t)-4)}), k32(4)});
+	Operand r = d(1), th = d(0), tl = d(0);
+	for (int k = -4; k <= 4; k++) {
+		if (k == 0)
+			continue;
+		const Entry &en = table[k + 4];
+		Operand is_k = eb(IOp::ieq, {j, k32((uint32_t)k)});
+		r = dsel(is_k, d(en.r), r);
+		th = dsel(is_k, d(en.log_hi), th);
+		tl = dsel(is_k, d(en.log_lo), tl);
+	}
+	Operand ph = dmul(m, r);
+	Operand pl = dfma(m, r, e64(IOp::ixor, {ph, k64(1ull << 63)}));
+	Operand fh = dsub(ph, d(1));   // exact (ph within 2^(+-1/16) of 1)
+	// log(1 + fh + pl) = log(1 + fh) + pl / (1 + fh)
+	Operand dh = dadd(fh, d(2));
+	Operand dl = dsub(fh, dsub(dh, d(2)));
+	Operand sh = ddiv(fh, dh);
+	Operand nsh = e64(IOp::ixor, {sh, k64(1ull << 63)});
+	Operand res = dfma(nsh, dl, dfma(nsh, dh, fh));
+	Operand sl = dmul(res, e64(IOp::frcp, {dh}));
+	Operand z = dmul(sh, sh);
+	Operand tail = dadd(dmul(sl, d(2)), dmul(sh, dmul(z, horner(*this, z, atanh_series))));
+	tail = dadd(tail, dmul(pl, e64(IOp::frcp, {ph})));
+	Operand h2 = dmul(sh, d(2));
+	// (H, L) = e ln2 + (-log r_j) + 2 sh + tail: two-sums of the large parts
+	Operand ed = e64(IOp::cvt_f_s, {e});
+	Operand eh = dmul(ed, d(ln2.hi));   // exact
+	auto two_sum = [&](Operand a, Operand b, Operand &err) {
+		Operand sum = dadd(a, b);
+		Operand bb = dsub(sum, a);
+		err = dadd(dsub(a, dsub(sum, bb)), dsub(b, bb));
+		return sum;
+	};
+	Operand e1, e2;
+	Operand S = two_sum(eh, th, e1);
+	S = two_sum(S, h2, e2);
+	Operand L = dadd(dadd(e1, e2), dadd(dfma(ed, d(ln2.lo), tl), tail));
+	Operand H = dadd(S, L);
+	L = dsub(L, dsub(H, S));
+	// x = 0: -inf; x = inf: inf (lo 0)
+	Operand zero = eb(IOp::feq, {x, d(0)}), inf = eb(IOp::feq, {x, d(INFINITY)});
+	H = dsel(zero, d(-INFINITY), dsel(inf, d(INFINITY), H));
+	L = dsel(eb(IOp::bor, {zero, inf}), d(0), L);
+	return {H, L};
 }
 
 // e^x - 1: x = n ln2 + r; expm1(r) = r (1 + r/2! + ... ) (degree 13), then 2^n expm1(r) + (2^n - 1).
@@ -587,15 +683,30 @@ void OpenClStd::math()
 	case OpenCLLIB::Rootn:
 		// f32: exp2(y log2|x|) in f64: |y log2 x| < 300 for every finite f32 result, so the f64
 		// kernels' relative error 2^-50 leaves the result within 1 f32 ulp
-		f32_only("pow/powr/pown/rootn");
+		// f64: y log|x| as a double-double (log_dd, about 2^-60) into exp_dd: |y log x| <= 745 for
+		// a finite non-zero result, so the result is within a few ulp
 		map(2, [&](auto c) {
-			Operand x = to_f64(c[0]);
+			Operand x = wide ? c[0] : to_f64(c[0]);
 			const bool int_y = inst == OpenCLLIB::Pown || inst == OpenCLLIB::Rootn;
-			Operand y = int_y ? e64(IOp::cvt_f_s, {c[1]}) : to_f64(c[1]);
+			Operand y = int_y ? e64(IOp::cvt_f_s, {c[1]}) : (wide ? c[1] : to_f64(c[1]));
 			Operand ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
-			Operand l = log_f64(ax, 1);
-			Operand p = inst == OpenCLLIB::Rootn ? ddiv(l, y) : dmul(y, l);
-			Operand r = exp_f64(p, 1);
+			Operand r;
+			if (!wide) {
+				Operand l = log_f64(ax, 1);
+				Operand p = inst == OpenCLLIB::Rootn ? ddiv(l, y) : dmul(y, l);
+				r = exp_f64(p, 1);
+			} else {
+				auto [lh, ll] = log_dd(ax);
+				Operand ph, pl;
+				if (inst == OpenCLLIB::Rootn) {   // (lh + ll) / y
+					ph = ddiv(lh, y);
+					pl = ddiv(dadd(dfma(e64(IOp::ixor, {ph, k64(1ull << 63)}), y, lh), ll), y);
+				} else {
+					ph = dmul(y, lh);
+					pl = dfma(y, ll, dfma(y, lh, e64(IOp::ixor, {ph, k64(1ull << 63)})));
+				}
+				r = exp_dd(ph, pl);
+			}
 			// y an odd integer: the sign of x
 			Operand ytr = e64(IOp::ftrunc, {y});
 			Operand is_int = eb(IOp::feq, {ytr, y});
@@ -631,7 +742,7 @@ void OpenClStd::math()
 			if (inst == OpenCLLIB::Pown)
 				anynan = eb(IOp::band, {anynan, eb(IOp::fne, {y, d(0)})});
 			r = dsel(anynan, nan, r);
-			return to_f32(r);
+			return wide ? r : to_f32(r);
 		});
 		return;
 	case OpenCLLIB::Cbrt:
