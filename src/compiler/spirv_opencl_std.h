@@ -66,6 +66,7 @@ struct OpenClStd {
 
 	void math();   // the math instructions
 	void remainder_f32();   // fmod, remainder, remquo
+	void remainder_f64();
 	void integer();
 	void common();
 	void geometric();

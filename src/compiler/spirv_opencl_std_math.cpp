@@ -1005,8 +1005,7 @@ void OpenClStd::math()
 	case OpenCLLIB::Fmod:
 	case OpenCLLIB::Remainder:
 	case OpenCLLIB::Remquo:
-		f32_only("fmod/remainder/remquo");
-		return remainder_f32();
+		return wide ? remainder_f64() : remainder_f32();
 	case OpenCLLIB::Erf:
 	case OpenCLLIB::Erfc:
 	case OpenCLLIB::Tgamma:
@@ -1079,6 +1078,76 @@ void OpenClStd::remainder_f32()
 		t.store(p, p.type, quo);
 	}
 	t.set(res, rt, r);
+}
+
+// fmod, remainder, remquo on f64, exactly: r = |x| is reduced by y' = |y| 2^k (k = the exponent
+// difference - 50, at least 0) with q = trunc(r / y') < 2^51 and r - q y' by one fma, exact since
+// the result is a multiple of ulp(y') below 2 y'; a quotient one off is corrected. 44 steps cover
+// the largest exponent difference (2^1024 / 2^-1074). The quotient's low 7 bits are kept from the
+// steps with k < 7.
+void OpenClStd::remainder_f64()
+{
+	const auto &xs = arg(0), &ys = arg(1);
+	std::vector<Operand> res_v, quo;
+	auto ilogb64 = [&](Operand v) {   // exponent of a finite non-zero f64, denormals included
+		Operand hi = e32(IOp::hi32, {v});
+		Operand field = e32(IOp::iand, {e32(IOp::ushr, {hi, k32(20)}), k32(0x7ff)});
+		Operand fhi = e32(IOp::iand, {hi, k32(0xfffff)}), lo = e32(IOp::lo32, {v});
+		Operand msb = ssel(eb(IOp::ine, {fhi, k32(0)}), e32(IOp::iadd, {e32(IOp::findumsb, {fhi}), k32(32)}), e32(IOp::findumsb, {lo}));
+		return ssel(eb(IOp::ieq, {field, k32(0)}), e32(IOp::isub, {msb, k32(1074)}), e32(IOp::isub, {field, k32(1023)}));
+	};
+	const Operand abs_mask = k64(~(1ull << 63)), sign = k64(1ull << 63);
+	for (size_t i = 0; i < xs.size(); i++) {
+		Operand x = xs[i], y = ys.size() == 1 ? ys[0] : ys[i];
+		Operand ax = e64(IOp::iand, {x, abs_mask}), ay = e64(IOp::iand, {y, abs_mask});
+		Operand ey = ilogb64(ay);
+		Operand r = ax, qlow = k32(0);
+		for (int step = 0; step < 44; step++) {
+			Operand active = eb(IOp::fle, {ay, r});
+			Operand k = e32(IOp::smax, {e32(IOp::isub, {e32(IOp::isub, {ilogb64(r), ey}), k32(50)}), k32(0)});
+			// |y| 2^k in three exact factors of at most 2^1000 (k reaches 2047)
+			Operand k1 = e32(IOp::smin, {k, k32(1000)});
+			Operand rest = e32(IOp::isub, {k, k1});
+			Operand k2 = e32(IOp::smin, {rest, k32(1000)});
+			Operand yk = dmul(dmul(dmul(ay, pow2_f64(k1)), pow2_f64(k2)), pow2_f64(e32(IOp::isub, {rest, k2})));
+			Operand q = e64(IOp::ftrunc, {ddiv(r, yk)});
+			Operand rn = dfma(e64(IOp::ixor, {q, sign}), yk, r);
+			Operand neg = eb(IOp::flt, {rn, d(0)});
+			rn = dsel(neg, dadd(rn, yk), rn);
+			q = dsel(neg, dsub(q, d(1)), q);
+			Operand over = eb(IOp::fle, {yk, rn});
+			rn = dsel(over, dsub(rn, yk), rn);
+			q = dsel(over, dadd(q, d(1)), q);
+			r = dsel(active, rn, r);
+			Operand q128 = dsub(q, dmul(e64(IOp::ffloor, {dmul(q, d(1.0 / 128))}), d(128)));
+			Operand add = ssel(eb(IOp::slt, {k, k32(7)}), e32(IOp::shl, {e32(IOp::cvt_s_f, {q128}, 0, 1), k}), k32(0));
+			qlow = ssel(active, e32(IOp::iand, {e32(IOp::iadd, {qlow, add}), k32(0x7f)}), qlow);
+		}
+		if (inst != OpenCLLIB::Fmod) {
+			// nearest quotient: 2r > |y|, or 2r == |y| with an odd quotient, takes r - |y|
+			Operand r2 = dmul(r, d(2));
+			Operand up = eb(IOp::bor, {eb(IOp::flt, {ay, r2}),
+			                           eb(IOp::band, {eb(IOp::feq, {r2, ay}), eb(IOp::ine, {e32(IOp::iand, {qlow, k32(1)}), k32(0)})})});
+			r = dsel(up, dsub(r, ay), r);
+			qlow = e32(IOp::iand, {e32(IOp::iadd, {qlow, ssel(up, k32(1), k32(0))}), k32(0x7f)});
+		}
+		Operand v = e64(IOp::ixor, {r, e64(IOp::iand, {x, sign})});
+		Operand bad = eb(IOp::bor, {eb(IOp::bor, {eb(IOp::funord, {x, y}), eb(IOp::feq, {ax, d(INFINITY)})}), eb(IOp::feq, {ay, d(0)})});
+		Operand yinf = eb(IOp::feq, {ay, d(INFINITY)});
+		v = dsel(yinf, x, v);
+		v = dsel(bad, d(NAN), v);
+		res_v.push_back(v);
+		Operand qneg = eb(IOp::ine, {e64(IOp::iand, {e64(IOp::ixor, {x, y}), sign}), k64(0)});
+		Operand q7 = ssel(qneg, e32(IOp::ineg, {qlow}), qlow);
+		quo.push_back(ssel(eb(IOp::bor, {bad, yinf}), k32(0), q7));
+	}
+	if (inst == OpenCLLIB::Remquo) {
+		if (in.w.size() <= 7)
+			fail("OpenCL.std remquo without its pointer operand");
+		Ptr p = t.pointer(in.w[7]);
+		t.store(p, p.type, quo);
+	}
+	t.set(res, rt, res_v);
 }
 
 } // namespace mica::compiler::spirv_detail

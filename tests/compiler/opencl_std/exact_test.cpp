@@ -374,31 +374,36 @@ template <class F> void float_exact(const char *tname)
 TEST(OpenClStdExact, Float32) { float_exact<float>("f32"); }
 TEST(OpenClStdExact, Float64) { float_exact<double>("f64"); }
 
-TEST(OpenClStdExact, Remquo)
+template <class F> void remquo_exact(const char *tname)
 {
 	std::mt19937_64 rng(3);
 	const uint32_t n = 256;
-	std::vector<float> x = float_inputs<float>(n, rng), y = float_inputs<float>(n, rng);
+	std::vector<F> x = float_inputs<F>(n, rng), y = float_inputs<F>(n, rng);
 	std::shuffle(y.begin(), y.end(), rng);
+	for (uint32_t i = 0; i < 32; i++)   // small quotients, where the low bits are all there is
+		y[i] = x[i] / (F)(1 + i % 9) * (F)(i % 2 ? 1 : -1);
 	ExtCall c;
 	c.inst = "remquo";
-	c.result = VType::parse("f32");
+	c.result = VType::parse(tname);
 	c.args = {c.result, c.result};
 	c.out_pointer = true;
 	c.out_type = VType::parse("i32");
 	RunResult r = run(c, {bytes_of(x), bytes_of(y)}, n);
 	ASSERT_TRUE(r.ok) << r.error;
-	std::vector<float> got = values_of<float>(r.out);
+	std::vector<F> got = values_of<F>(r.out);
 	std::vector<int32_t> q = values_of<int32_t>(r.out2);
 	for (uint32_t i = 0; i < n; i++) {
 		int wq = 0;
-		float want = std::remquo(x[i], y[i], &wq);
-		ASSERT_TRUE(same(got[i], want)) << std::hexfloat << "remquo(" << x[i] << ", " << y[i] << "): got " << got[i] << " want " << want;
+		F want = std::remquo(x[i], y[i], &wq);
+		ASSERT_TRUE(same(got[i], want)) << std::hexfloat << "remquo " << tname << "(" << x[i] << ", " << y[i] << "): got " << got[i] << " want " << want;
 		if (std::isfinite(want)) {   // the low 3 bits at least (C), the spec's 7 with the sign
-			ASSERT_EQ(q[i] & 7, wq & 7) << std::hexfloat << "remquo quotient (" << x[i] << ", " << y[i] << "): " << std::dec << q[i] << " vs " << wq;
+			ASSERT_EQ(q[i] & 7, wq & 7) << std::hexfloat << "remquo quotient " << tname << " (" << x[i] << ", " << y[i] << "): " << std::dec << q[i] << " vs " << wq;
 		}
 	}
 }
+
+TEST(OpenClStdExact, Remquo32) { remquo_exact<float>("f32"); }
+TEST(OpenClStdExact, Remquo64) { remquo_exact<double>("f64"); }
 
 TEST(OpenClStdExact, RelationalAndShuffle)
 {

@@ -144,8 +144,8 @@ const std::vector<MathFn> &functions()
 		{"tanpi", Arg2::none, 6, 6, R1(mpfr_tanpi), nullptr},
 		// correctly rounded or exact
 		{"fdim", Arg2::real, 0.5, 0.5, nullptr, R2(mpfr_dim)},
-		{"fmod", Arg2::real, 0, -1, nullptr, R2(mpfr_fmod)},
-		{"remainder", Arg2::real, 0, -1, nullptr, R2(mpfr_remainder)},
+		{"fmod", Arg2::real, 0, 0, nullptr, R2(mpfr_fmod)},
+		{"remainder", Arg2::real, 0, 0, nullptr, R2(mpfr_remainder)},
 		{"ceil", Arg2::none, 0, 0, R1(mpfr_ceil_r), nullptr},
 		{"floor", Arg2::none, 0, 0, R1(mpfr_floor_r), nullptr},
 		{"trunc", Arg2::none, 0, 0, R1(mpfr_trunc_r), nullptr},
