@@ -61,6 +61,9 @@ struct OpenClStd {
 	Operand log_f64(Operand x, int base);           // base e (0), 2 (1), 10 (2)
 	Operand log1p_f64(Operand x);
 	Operand sincos_f64(Operand x, bool cosine, Operand *other = nullptr);
+	Operand sincospi_f64(Operand x, Operand *cosv);
+	Operand gamma_f64(Operand x, bool log, Operand *sign);   // f32 accuracy
+	Operand erf_f64(Operand x, bool complement);            // f32 accuracy
 	Operand atan_f64(Operand x);                    // atan of any x
 	Operand atan2_f64(Operand y, Operand x);
 

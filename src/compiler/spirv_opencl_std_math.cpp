@@ -439,6 +439,132 @@ Operand OpenClStd::atan2_f64(Operand y, Operand x)
 	return dsel(nan, d(NAN), a);
 }
 
+// sin(pi x) and cos(pi x): r = x - 2 rint(x/2) in [-1, 1], k = rint(2r), w = r - k/2 in
+// [-1/4, 1/4] (all exact); sin/cos(pi w) by the f64 kernel's polynomials, the quadrant from k;
+// exact zeros with the spec's signs (sinpi(n) = copysign(0, x), cospi(n + 1/2) = +0); inf and NaN
+// give NaN.
+Operand OpenClStd::sincospi_f64(Operand x, Operand *cosv)
+{
+	Operand r = dsub(x, dmul(e64(IOp::fround_even, {dmul(x, d(0.5))}), d(2)));
+	Operand k = e64(IOp::fround_even, {dmul(r, d(2))});
+	Operand wv = dsub(r, dmul(k, d(0.5)));
+	Operand kc;
+	Operand s = sincos_f64(dmul(wv, d((double)kPi)), false, &kc);
+	Operand q = e32(IOp::iand, {e32(IOp::cvt_s_f, {k}, 0, 1), k32(3)});
+	Operand bad = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(INFINITY)})});
+	auto quadrant = [&](bool want_cos) {
+		Operand qs = want_cos ? e32(IOp::iadd, {q, k32(1)}) : q;
+		Operand odd = eb(IOp::ine, {e32(IOp::iand, {qs, k32(1)}), k32(0)});
+		Operand neg = eb(IOp::ine, {e32(IOp::iand, {qs, k32(2)}), k32(0)});
+		Operand v = dsel(odd, kc, s);
+		v = dsel(neg, e64(IOp::ixor, {v, k64(1ull << 63)}), v);
+		Operand zero = eb(IOp::feq, {v, d(0)});
+		v = dsel(zero, want_cos ? d(0) : e64(IOp::iand, {x, k64(1ull << 63)}), v);
+		return dsel(bad, d(NAN), v);
+	};
+	if (cosv)
+		*cosv = quadrant(true);
+	return quadrant(false);
+}
+
+// log |Gamma(x)| for x >= 10 by Stirling's series (7 terms: remainder below 4e-17)
+static Operand lgamma_stirling(OpenClStd &o, Operand z)
+{
+	static const double half_log_2pi = (double)(0.5L * logl(2 * kPi));
+	Operand iz = o.ddiv(OpenClStd::d(1), z);
+	Operand iz2 = o.dmul(iz, iz);
+	// 1/12 - 1/(360 z^2) + 1/(1260 z^4) - 1/(1680 z^6) + 1/(1188 z^8) - 691/(360360 z^10) + 1/(156 z^12)
+	Operand series = horner(o, iz2, {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156});
+	Operand lz = o.log_f64(z, 0);
+	Operand main = o.dsub(o.dmul(o.dsub(z, OpenClStd::d(0.5)), lz), z);
+	return o.dadd(o.dadd(main, OpenClStd::d(half_log_2pi)), o.dmul(series, iz));
+}
+
+// Gamma and log|Gamma| for f32 arguments, in f64: x > 0 is moved to z = x + k >= 10 with the
+// product P = x (x+1) ... (x+k-1), Gamma(x) = e^lgamma(z) / P; x < 0 by the reflection
+// Gamma(x) = pi / (sin(pi x) Gamma(1 - x)). 'log' selects log|Gamma| (lgamma); 'sign' receives
+// the sign of Gamma(x) as +-1 (lgamma_r).
+Operand OpenClStd::gamma_f64(Operand x, bool log, Operand *sign)
+{
+	Operand neg = eb(IOp::flt, {x, d(0)});
+	Operand a = dsel(neg, dsub(d(1), x), x);   // >= 1 for x < 0
+	Operand z = a, P = d(1);
+	for (int i = 0; i < 10; i++) {
+		Operand low = eb(IOp::flt, {z, d(10)});
+		P = dsel(low, dmul(P, z), P);
+		z = dsel(low, dadd(z, d(1)), z);
+	}
+	Operand lg = lgamma_stirling(*this, z);
+	Operand sp = sincospi_f64(x, nullptr);
+	Operand r;
+	if (log) {
+		// log Gamma(a) = lg - log P; x < 0: log(pi / |sin(pi x)|) - log Gamma(1 - x)
+		Operand la = dsub(lg, log_f64(P, 0));
+		Operand refl = dsub(dsub(d((double)logl(kPi)), log_f64(e64(IOp::iand, {sp, k64(~(1ull << 63))}), 0)), la);
+		r = dsel(neg, refl, la);
+		// exact zeros at 1 and 2; poles (0, negative integers) and infinities give +inf
+		r = dsel(eb(IOp::bor, {eb(IOp::feq, {x, d(1)}), eb(IOp::feq, {x, d(2)})}), d(0), r);
+		Operand pole = eb(IOp::band, {eb(IOp::fle, {x, d(0)}), eb(IOp::feq, {e64(IOp::ftrunc, {x}), x})});
+		r = dsel(pole, d(INFINITY), r);
+		r = dsel(eb(IOp::feq, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(INFINITY)}), d(INFINITY), r);
+	} else {
+		Operand ga = ddiv(exp_f64(lg, 0), P);
+		Operand refl = ddiv(d((double)kPi), dmul(sp, ga));
+		r = dsel(neg, refl, ga);
+		// +-0: +-inf; negative integers and -inf: NaN; +inf: +inf
+		Operand negint = eb(IOp::band, {neg, eb(IOp::feq, {e64(IOp::ftrunc, {x}), x})});
+		r = dsel(negint, d(NAN), r);
+		r = dsel(eb(IOp::feq, {x, d(0)}), e64(IOp::ior, {d(INFINITY), e64(IOp::iand, {x, k64(1ull << 63)})}), r);
+		r = dsel(eb(IOp::feq, {x, d(INFINITY)}), x, r);
+	}
+	if (sign) {
+		// sign of Gamma(x): + for x > 0; for x < 0 the sign of sin(pi x) (Gamma(1 - x) > 0)
+		Operand s = e32(IOp::select, {eb(IOp::band, {neg, eb(IOp::flt, {sp, d(0)})}), k32((uint32_t)-1), k32(1)});
+		*sign = s;
+	}
+	return dsel(eb(IOp::funord, {x, x}), x, r);
+}
+
+// erf and erfc for f32 arguments, in f64: |x| <= 2.5 by erf(x) = 2x/sqrt(pi) e^(-x^2)
+// sum (2x^2)^n / (2n+1)!! (positive terms, 48 of them); beyond, erfc by Laplace's continued
+// fraction e^(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) at depth 40. erfc below
+// 2.5 is 1 - erf (at most 11 bits of 53 lost: far inside the f32 bound of 16 ulp).
+Operand OpenClStd::erf_f64(Operand x, bool complement)
+{
+	static const std::vector<double> series = [] {
+		std::vector<double> c;
+		long double t = 1;
+		for (int n = 0; n < 48; n++) {
+			c.push_back((double)t);
+			t *= 2.0L / (2 * n + 3);
+		}
+		return c;
+	}();
+	Operand ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
+	Operand small = eb(IOp::fle, {ax, d(2.5)});
+	Operand a = e64(IOp::fmin, {ax, d(30)});   // e^(-x^2) is 0 beyond
+	Operand z = dmul(a, a);
+	Operand ez = exp_f64(e64(IOp::ixor, {z, k64(1ull << 63)}), 0);
+	Operand sm = e64(IOp::fmin, {a, d(2.5)});
+	Operand erf_small = dmul(dmul(dmul(sm, d((double)(2 / sqrtl(kPi)))), exp_f64(e64(IOp::ixor, {dmul(sm, sm), k64(1ull << 63)}), 0)),
+	                         horner(*this, dmul(sm, sm), series));   // coefficients 2^n / (2n+1)!! on powers of x^2
+	Operand big = e64(IOp::fmax, {a, d(2.5)});
+	Operand cf = big;
+	for (int k = 40; k >= 1; k--)
+		cf = dadd(big, dmul(d(k * 0.5), e64(IOp::frcp, {cf})));
+	Operand erfc_big = dmul(dmul(ez, d((double)(1 / sqrtl(kPi)))), e64(IOp::frcp, {cf}));
+	Operand r;
+	Operand xneg = eb(IOp::flt, {x, d(0)});
+	if (!complement) {
+		r = dsel(small, erf_small, dsub(d(1), erfc_big));
+		r = e64(IOp::ior, {r, e64(IOp::iand, {x, k64(1ull << 63)})});   // odd (keeps -0)
+	} else {
+		Operand e = dsel(small, dsub(d(1), erf_small), erfc_big);   // erfc(|x|)
+		r = dsel(xneg, dsub(d(2), e), e);
+	}
+	return dsel(eb(IOp::funord, {x, x}), x, r);
+}
+
 void OpenClStd::math()
 {
 	const uint32_t rst = t.scalar_type(rt);
@@ -798,34 +924,11 @@ void OpenClStd::math()
 	case OpenCLLIB::Sinpi:
 	case OpenCLLIB::Cospi:
 	case OpenCLLIB::Tanpi:
-		// r = x - 2 rint(x/2) in [-1, 1], k = rint(2r), w = r - k/2 in [-1/4, 1/4] (all exact);
-		// sin/cos(pi w) by the f64 kernel's polynomials with pi w as a double-double
 		via64(1, [&](auto c) {
-			Operand x = c[0];
-			Operand r = dsub(x, dmul(e64(IOp::fround_even, {dmul(x, d(0.5))}), d(2)));
-			Operand k = e64(IOp::fround_even, {dmul(r, d(2))});
-			Operand wv = dsub(r, dmul(k, d(0.5)));
-			Operand kc;
-			Operand s = sincos_f64(dmul(wv, d((double)kPi)), false, &kc);
-			// the polynomial on pi w directly (|pi w| <= pi/4: k of sincos_f64 is 0)
-			Operand q = e32(IOp::iand, {e32(IOp::cvt_s_f, {k}, 0, 1), k32(3)});
-			auto quadrant = [&](bool want_cos) {
-				Operand qs = want_cos ? e32(IOp::iadd, {q, k32(1)}) : q;
-				Operand odd = eb(IOp::ine, {e32(IOp::iand, {qs, k32(1)}), k32(0)});
-				Operand neg = eb(IOp::ine, {e32(IOp::iand, {qs, k32(2)}), k32(0)});
-				Operand v = dsel(odd, kc, s);
-				v = dsel(neg, e64(IOp::ixor, {v, k64(1ull << 63)}), v);
-				// exact zeros: sinpi(n) = copysign(0, x), cospi(n + 1/2) = +0
-				Operand zero = eb(IOp::feq, {v, d(0)});
-				return dsel(zero, want_cos ? d(0) : e64(IOp::iand, {x, k64(1ull << 63)}), v);
-			};
-			Operand sp = quadrant(false), cp = quadrant(true);
-			Operand v = inst == OpenCLLIB::Sinpi ? sp : inst == OpenCLLIB::Cospi ? cp : ddiv(sp, cp);
-			if (inst == OpenCLLIB::Tanpi) {
-				// +-0 / -1 and 1 / +0 cases come out of the division with the spec's signs
-			}
-			Operand bad = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(INFINITY)})});
-			return dsel(bad, d(NAN), v);
+			Operand cp;
+			Operand sp = sincospi_f64(c[0], &cp);
+			// tanpi: +-0 / -+1 and +-1 / +0 come out of the division with the spec's signs
+			return inst == OpenCLLIB::Sinpi ? sp : inst == OpenCLLIB::Cospi ? cp : ddiv(sp, cp);
 		});
 		return;
 	case OpenCLLIB::Asin:
@@ -1008,10 +1111,29 @@ void OpenClStd::math()
 		return wide ? remainder_f64() : remainder_f32();
 	case OpenCLLIB::Erf:
 	case OpenCLLIB::Erfc:
+		f32_only("erf/erfc");
+		via64(1, [&](auto c) { return erf_f64(c[0], inst == OpenCLLIB::Erfc); });
+		return;
 	case OpenCLLIB::Tgamma:
 	case OpenCLLIB::Lgamma:
-	case OpenCLLIB::Lgamma_r:
-		fail("OpenCL.std erf/erfc/tgamma/lgamma are not supported yet");
+		f32_only("tgamma/lgamma");
+		via64(1, [&](auto c) { return gamma_f64(c[0], inst == OpenCLLIB::Lgamma, nullptr); });
+		return;
+	case OpenCLLIB::Lgamma_r: {
+		f32_only("lgamma_r");
+		std::vector<Operand> r, signs;
+		for (const Operand &x : arg(0)) {
+			Operand sg;
+			r.push_back(to_f32(gamma_f64(to_f64(x), true, &sg)));
+			signs.push_back(sg);
+		}
+		if (in.w.size() <= 6)
+			fail("OpenCL.std lgamma_r without its pointer operand");
+		Ptr p = t.pointer(in.w[6]);
+		t.store(p, p.type, signs);
+		t.set(res, rt, r);
+		return;
+	}
 	default: fail("unknown OpenCL.std math instruction " + std::to_string(inst));
 	}
 }

@@ -402,6 +402,28 @@ template <class F> void remquo_exact(const char *tname)
 	}
 }
 
+// lgamma_r: the value as lgamma (checked by the sweep) and the sign of Gamma(x) through the pointer
+TEST(OpenClStdExact, LgammaR)
+{
+	std::vector<float> x = {1.5f, 0.5f, -0.5f, -1.5f, -2.5f, -3.25f, 10.0f, 1e-3f, -1e-3f, 3.0f, -7.75f, 33.0f};
+	ExtCall c;
+	c.inst = "lgamma_r";
+	c.result = VType::parse("f32");
+	c.args = {c.result};
+	c.out_pointer = true;
+	c.out_type = VType::parse("i32");
+	RunResult r = run(c, {bytes_of(x)}, (uint32_t)x.size());
+	ASSERT_TRUE(r.ok) << r.error;
+	std::vector<float> got = values_of<float>(r.out);
+	std::vector<int32_t> sg = values_of<int32_t>(r.out2);
+	for (size_t i = 0; i < x.size(); i++) {
+		int want_sign = 0;
+		const double want = lgamma_r((double)x[i], &want_sign);
+		EXPECT_NEAR(got[i], want, 4e-7 * std::max(1.0, std::fabs(want))) << x[i];
+		EXPECT_EQ(sg[i], want_sign) << x[i];
+	}
+}
+
 TEST(OpenClStdExact, Remquo32) { remquo_exact<float>("f32"); }
 TEST(OpenClStdExact, Remquo64) { remquo_exact<double>("f64"); }
 

@@ -98,6 +98,11 @@ int mpfr_trunc_r(mpfr_ptr r, mpfr_srcptr a, mpfr_rnd_t) { return mpfr_trunc(r, a
 int mpfr_round_r(mpfr_ptr r, mpfr_srcptr a, mpfr_rnd_t) { return mpfr_round(r, a); }
 void native_divide_ref(mpfr_ptr r, mpfr_srcptr a, mpfr_srcptr b) { mpfr_div(r, a, b, MPFR_RNDN); }
 void exp10_ref(mpfr_ptr r, mpfr_srcptr a) { mpfr_exp10(r, a, MPFR_RNDN); }
+void lgamma_ref(mpfr_ptr r, mpfr_srcptr a)
+{
+	int sign;
+	mpfr_lgamma(r, &sign, a, MPFR_RNDN);
+}
 
 // f64 sin/cos/tan reduce the argument with pi/2 in three doubles (no Payne-Hanek reduction yet)
 const double kTrigLimit = std::getenv("MICA_OCL_STD_TRIG_LOG2") ? std::ldexp(1.0, std::atoi(std::getenv("MICA_OCL_STD_TRIG_LOG2"))) : 0x1p48;
@@ -120,6 +125,11 @@ const std::vector<MathFn> &functions()
 		{"cos", Arg2::none, 4, 4, R1(mpfr_cos), nullptr, 0, kTrigLimit},
 		{"cosh", Arg2::none, 4, 4, R1(mpfr_cosh), nullptr},
 		{"cospi", Arg2::none, 4, 4, R1(mpfr_cospi), nullptr},
+		{"erf", Arg2::none, 16, -1, R1(mpfr_erf), nullptr},
+		{"erfc", Arg2::none, 16, -1, R1(mpfr_erfc), nullptr},
+		{"tgamma", Arg2::none, 16, -1, R1(mpfr_gamma), nullptr},
+		// lgamma: the specification sets no bound; held to 16 here
+		{"lgamma", Arg2::none, 16, -1, lgamma_ref, nullptr},
 		{"exp", Arg2::none, 3, 3, R1(mpfr_exp), nullptr},
 		{"exp2", Arg2::none, 3, 3, R1(mpfr_exp2), nullptr},
 		{"exp10", Arg2::none, 3, 3, exp10_ref, nullptr},
