@@ -60,7 +60,8 @@ struct OpenClStd {
 	Operand expm1_f64(Operand x);
 	Operand log_f64(Operand x, int base);           // base e (0), 2 (1), 10 (2)
 	Operand log1p_f64(Operand x);
-	Operand sincos_f64(Operand x, bool cosine, Operand *other = nullptr);
+	Operand sincos_f64(Operand x, bool cosine, Operand *other = nullptr, bool large = true);
+	void reduce_pio2_large(Operand x, Operand &q, Operand &rh, Operand &rl);
 	Operand sincospi_f64(Operand x, Operand *cosv);
 	Operand gamma_f64(Operand x, bool log, Operand *sign);   // f32 accuracy
 	Operand erf_f64(Operand x, bool complement);            // f32 accuracy

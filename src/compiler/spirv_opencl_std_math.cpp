@@ -59,6 +59,23 @@ std::vector<double> pio2_chunks(int n, int bits)
 	return r;
 }
 
+// The bits of 2/pi as 64-bit words, most significant first, after one word of zeros (so a window
+// may start before the binary point) and followed by zeros: 1584 bits, enough for any double
+// (checked against MPFR when written).
+const std::vector<uint64_t> &two_over_pi_words()
+{
+	static const std::vector<uint64_t> w = [] {
+		static const char *kHex = "A2F9836E4E441529FC2757D1F534DDC0DB6295993C439041FE5163ABDEBBC561B7246E3A424DD2E006492EEA09D1921CFE1DEB1CB129A73EE88235F52EBB4484E99C7026B45F7E413991D639835339F49C845F8BBDF9283B1FF897FFDE05980FEF2F118B5A0A6D1F6D367ECF27CB09B74F463F669E5FEA2D7527BAC7EBE5F17B3D0739F78A5292EA6BFB5FB11F8D5D0856033046FC7B6BABF0CFBC209AF4361DA9E391615EE61B086599855F14A068408DFFD8804D73273106061556CA73A8C960E27BC08C6B";
+		std::vector<uint64_t> v(1, 0);
+		std::string hex = kHex;
+		for (size_t i = 0; i < hex.size(); i += 16)
+			v.push_back(std::stoull(hex.substr(i, 16), nullptr, 16) << (4 * (16 - std::min<size_t>(16, hex.size() - i))));
+		v.resize(v.size() + 4, 0);
+		return v;
+	}();
+	return w;
+}
+
 // Taylor coefficients 1 / k! for k = 0..n-1
 std::vector<double> inv_factorials(int first, int n, int step = 1, bool alternate = false)
 {
@@ -301,11 +318,73 @@ Operand OpenClStd::log1p_f64(Operand x)
 	return dsel(eb(IOp::funord, {x, x}), x, y);
 }
 
-// sin or cos: k = rint(x 2/pi), r = x - k pi/2 with pi/2 in four 53-bit parts (r as hi + lo),
-// then the Taylor polynomials on |r| <= pi/4 and the quadrant k mod 4. Accurate while the parts
-// cover the bits x - k pi/2 cancels and k is exact: |x| <= 2^48 measured within bound, NaN from 2^53
-// (no Payne-Hanek reduction; docs/compiler.md).
-Operand OpenClStd::sincos_f64(Operand x, bool cosine, Operand *other)
+// sin or cos: k = rint(x 2/pi), r = x - k pi/2 with pi/2 in four 53-bit parts (r as hi + lo) for
+// |x| < 2^48, by reduce_pio2_large beyond ('large'; sincospi's arguments are small), then the
+// Taylor polynomials on |r| <= pi/4 and the quadrant k mod 4.
+// x - k pi/2 for |x| >= 2^48 (Payne-Hanek): x = M 2^E (M the 53-bit integer significand), and
+// x 2/pi mod 4 = M * B mod 2^192 read with 190 fraction bits, where B is the 192-bit window of
+// 2/pi's bits that starts at bit E - 1 (earlier bits contribute multiples of 4). The product from
+// 64-bit partial products (imul/umulhi), the quadrant from its top 2 bits, the fraction (128 bits,
+// enough since |x - k pi/2| >= 2^-61 for every double) as a double-double times pi/2.
+void OpenClStd::reduce_pio2_large(Operand x, Operand &q, Operand &rh, Operand &rl)
+{
+	static const std::vector<double> pio2 = pio2_chunks(2, 53);
+	const std::vector<uint64_t> &T = two_over_pi_words();
+	const Operand sign = k64(1ull << 63);
+	Operand ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
+	Operand field = e32(IOp::iand, {e32(IOp::ushr, {e32(IOp::hi32, {ax}), k32(20)}), k32(0x7ff)});
+	// the window's first bit b_(E-1) of 2/pi = sum b_i 2^-i sits at table bit (E - 1) + 63 (the zero
+	// word first), E = field - 1075
+	Operand j0 = e32(IOp::smax, {e32(IOp::isub, {field, k32(1075 - 62)}), k32(0)});
+	Operand qw = e32(IOp::ushr, {j0, k32(6)}), o = e32(IOp::iand, {j0, k32(63)});
+	Operand t[4] = {k64(0), k64(0), k64(0), k64(0)};
+	for (uint32_t wi = 0; wi + 3 < T.size(); wi++) {
+		Operand is_w = eb(IOp::ieq, {qw, k32(wi)});
+		for (int k = 0; k < 4; k++)
+			t[k] = e64(IOp::select, {is_w, k64(T[wi + k]), t[k]});
+	}
+	Operand o_zero = eb(IOp::ieq, {o, k32(0)});
+	Operand back = e32(IOp::isub, {k32(64), o});
+	auto window = [&](Operand a, Operand b) {   // (a:b) << o, high word
+		Operand v = e64(IOp::ior, {e64(IOp::shl, {a, o}), e64(IOp::ushr, {b, back})});
+		return e64(IOp::select, {o_zero, a, v});
+	};
+	Operand W2 = window(t[0], t[1]), W1 = window(t[1], t[2]), W0 = window(t[2], t[3]);
+	Operand M = e64(IOp::ior, {e64(IOp::iand, {ax, k64(0x000fffffffffffffull)}), k64(0x0010000000000000ull)});
+	Operand lo0 = e64(IOp::imul, {M, W0}), hi0 = e64(IOp::umulhi, {M, W0});
+	Operand lo1 = e64(IOp::imul, {M, W1}), hi1 = e64(IOp::umulhi, {M, W1});
+	Operand lo2 = e64(IOp::imul, {M, W2});
+	Operand w1 = e64(IOp::iadd, {hi0, lo1});
+	Operand c1 = e64(IOp::select, {eb(IOp::ult, {w1, hi0}), k64(1), k64(0)});
+	Operand w2 = e64(IOp::iadd, {e64(IOp::iadd, {hi1, lo2}), c1});
+	Operand k0 = e32(IOp::lo32, {e64(IOp::ushr, {w2, k32(62)})});
+	Operand fh = e64(IOp::ior, {e64(IOp::shl, {w2, k32(2)}), e64(IOp::ushr, {w1, k32(62)})});
+	Operand fm = e64(IOp::ior, {e64(IOp::shl, {w1, k32(2)}), e64(IOp::ushr, {lo0, k32(62)})});
+	// F = fh 2^-64 + fm 2^-128 as a double-double from four exact 32-bit pieces, largest first
+	Operand piece[4] = {e32(IOp::hi32, {fh}), e32(IOp::lo32, {fh}), e32(IOp::hi32, {fm}), e32(IOp::lo32, {fm})};
+	Operand H = d(0), L = d(0);
+	for (int i = 0; i < 4; i++) {
+		Operand si = dmul(e64(IOp::cvt_f_u, {piece[i]}), d(std::ldexp(1.0, -32 * (i + 1))));
+		Operand H2 = dadd(H, si);
+		L = dadd(L, dsub(si, dsub(H2, H)));
+		H = H2;
+	}
+	Operand half = eb(IOp::fle, {d(0.5), H});
+	H = dsel(half, dsub(H, d(1)), H);
+	Operand kk = e32(IOp::iadd, {k0, ssel(half, k32(1), k32(0))});
+	// r = (H + L) pi/2
+	Operand ph = dmul(H, d(pio2[0]));
+	Operand pl = dadd(dfma(H, d(pio2[0]), e64(IOp::ixor, {ph, sign})), dfma(H, d(pio2[1]), dmul(L, d(pio2[0]))));
+	Operand h = dadd(ph, pl);
+	Operand l = dsub(pl, dsub(h, ph));
+	// x < 0: the quadrant and r negated
+	Operand xneg = eb(IOp::ine, {e64(IOp::iand, {x, sign}), k64(0)});
+	q = e32(IOp::iand, {ssel(xneg, e32(IOp::isub, {k32(0), kk}), kk), k32(3)});
+	rh = dsel(xneg, e64(IOp::ixor, {h, sign}), h);
+	rl = dsel(xneg, e64(IOp::ixor, {l, sign}), l);
+}
+
+Operand OpenClStd::sincos_f64(Operand x, bool cosine, Operand *other, bool large)
 {
 	static const std::vector<double> pio2 = pio2_chunks(4, 53);
 	const double p1 = pio2[0], p2 = pio2[1], p3 = pio2[2], p4 = pio2[3];
@@ -326,6 +405,17 @@ Operand OpenClStd::sincos_f64(Operand x, bool cosine, Operand *other)
 	rl = dfma(nk, d(p4), rl);
 	Operand rh = dadd(sh, rl);
 	rl = dsub(rl, dsub(rh, sh));
+	// quadrant: k mod 4 (exact for |k| < 2^53)
+	Operand q4 = dsub(k, dmul(e64(IOp::ffloor, {dmul(k, d(0.25))}), d(4)));
+	Operand q = e32(IOp::cvt_s_f, {q4}, 0, 1);
+	if (large) {   // |x| >= 2^48: Payne-Hanek
+		Operand lq, lh, ll;
+		reduce_pio2_large(x, lq, lh, ll);
+		Operand big = eb(IOp::fle, {d(0x1p48), e64(IOp::iand, {x, k64(~(1ull << 63))})});
+		q = ssel(big, lq, q);
+		rh = dsel(big, lh, rh);
+		rl = dsel(big, ll, rl);
+	}
 	Operand z = dmul(rh, rh);
 	// sin(rh) = rh - rh^3 (1/3! - z/5! + ...); signs alternate starting negative
 	std::vector<double> sc;
@@ -340,9 +430,6 @@ Operand OpenClStd::sincos_f64(Operand x, bool cosine, Operand *other)
 	Operand hz = dmul(z, d(0.5));
 	Operand c = dsub(d(1), dsub(hz, dmul(dmul(z, z), horner(*this, z, cc))));
 	c = dfma(e64(IOp::ixor, {rl, k64(1ull << 63)}), rh, c);   // - rl sin(rh)
-	// quadrant: k mod 4 (exact for |k| < 2^53)
-	Operand q4 = dsub(k, dmul(e64(IOp::ffloor, {dmul(k, d(0.25))}), d(4)));
-	Operand q = e32(IOp::cvt_s_f, {q4}, 0, 1);
 	auto pick = [&](Operand qq, bool want_cos) {
 		// sin: q0 s, q1 c, q2 -s, q3 -c; cos: q0 c, q1 -s, q2 -c, q3 s
 		Operand qs = want_cos ? e32(IOp::iadd, {qq, k32(1)}) : qq;
@@ -353,9 +440,8 @@ Operand OpenClStd::sincos_f64(Operand x, bool cosine, Operand *other)
 		// tiny |x|: sin x = x, cos x = 1 (also keeps -0)
 		Operand tiny = eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(0x1p-27)});
 		v = dsel(tiny, want_cos ? d(1) : x, v);
-		// inf and NaN give NaN; so does |x| >= 2^53, where k is no longer exact (the reduction's
-		// range: no Payne-Hanek reduction; docs/compiler.md)
-		Operand bad = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(0x1p53)})});
+		// inf and NaN give NaN (and |x| >= 2^53 without the large reduction, where k is inexact)
+		Operand bad = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(large ? INFINITY : 0x1p53)})});
 		return dsel(bad, d(NAN), v);
 	};
 	if (other)
@@ -449,7 +535,7 @@ Operand OpenClStd::sincospi_f64(Operand x, Operand *cosv)
 	Operand k = e64(IOp::fround_even, {dmul(r, d(2))});
 	Operand wv = dsub(r, dmul(k, d(0.5)));
 	Operand kc;
-	Operand s = sincos_f64(dmul(wv, d((double)kPi)), false, &kc);
+	Operand s = sincos_f64(dmul(wv, d((double)kPi)), false, &kc, false);
 	Operand q = e32(IOp::iand, {e32(IOp::cvt_s_f, {k}, 0, 1), k32(3)});
 	Operand bad = eb(IOp::bnot, {eb(IOp::flt, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(INFINITY)})});
 	auto quadrant = [&](bool want_cos) {

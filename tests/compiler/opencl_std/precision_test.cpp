@@ -104,8 +104,8 @@ void lgamma_ref(mpfr_ptr r, mpfr_srcptr a)
 	mpfr_lgamma(r, &sign, a, MPFR_RNDN);
 }
 
-// f64 sin/cos/tan reduce the argument with pi/2 in three doubles (no Payne-Hanek reduction yet)
-const double kTrigLimit = std::getenv("MICA_OCL_STD_TRIG_LOG2") ? std::ldexp(1.0, std::atoi(std::getenv("MICA_OCL_STD_TRIG_LOG2"))) : 0x1p48;
+// MICA_OCL_STD_TRIG_LOG2=k limits the f64 sin/cos/tan inputs to |x| <= 2^k (debugging the reductions)
+const double kTrigLimit = std::getenv("MICA_OCL_STD_TRIG_LOG2") ? std::ldexp(1.0, std::atoi(std::getenv("MICA_OCL_STD_TRIG_LOG2"))) : INFINITY;
 
 const std::vector<MathFn> &functions()
 {
@@ -265,6 +265,17 @@ template <class F> std::vector<F> edge_values()
 	}
 	for (double big : {1e4, 1e5, 1e6, 1e7, 1e8})
 		v.push_back((F)(std::round(big / 1.57079632679489661923) * 1.57079632679489661923));
+	if (sizeof(F) == 8) {
+		// the double closest to a multiple of pi/2 (|x - k pi/2| ~ 2^-61: the Payne-Hanek
+		// reduction's hardest case), and large arguments around 2^48, the reductions' boundary
+		v.push_back((F)std::ldexp(6381956970095103.0, 797));
+		v.push_back((F)-std::ldexp(6381956970095103.0, 797));
+		v.push_back((F)0x1p48);
+		v.push_back(std::nextafter((F)0x1p48, F(0)));
+		v.push_back((F)0x1.921fb54442d18p+48);
+	} else {
+		v.push_back((F)0x1.2d97c8p+127);   // 3 pi/2 * 2^125 (a large f32)
+	}
 	return v;
 }
 
