@@ -632,8 +632,12 @@ Operand OpenClStd::erf_f64(Operand x, bool complement)
 	Operand z = dmul(a, a);
 	Operand ez = exp_f64(e64(IOp::ixor, {z, k64(1ull << 63)}), 0);
 	Operand sm = e64(IOp::fmin, {a, d(2.5)});
-	Operand erf_small = dmul(dmul(dmul(sm, d((double)(2 / sqrtl(kPi)))), exp_f64(e64(IOp::ixor, {dmul(sm, sm), k64(1ull << 63)}), 0)),
-	                         horner(*this, dmul(sm, sm), series));   // coefficients 2^n / (2n+1)!! on powers of x^2
+	// e^(-x^2) with x^2 as hi + lo (f64 arguments: x^2 is not exact)
+	Operand s2 = dmul(sm, sm);
+	Operand s2l = dfma(sm, sm, e64(IOp::ixor, {s2, k64(1ull << 63)}));
+	Operand e_small = exp_dd(e64(IOp::ixor, {s2, k64(1ull << 63)}), e64(IOp::ixor, {s2l, k64(1ull << 63)}));
+	Operand erf_small = dmul(dmul(dmul(sm, d((double)(2 / sqrtl(kPi)))), e_small),
+	                         horner(*this, s2, series));   // coefficients 2^n / (2n+1)!! on powers of x^2
 	Operand big = e64(IOp::fmax, {a, d(2.5)});
 	Operand cf = big;
 	for (int k = 40; k >= 1; k--)
@@ -1197,20 +1201,25 @@ void OpenClStd::math()
 		return wide ? remainder_f64() : remainder_f32();
 	case OpenCLLIB::Erf:
 	case OpenCLLIB::Erfc:
-		f32_only("erf/erfc");
+		// f64 erfc below 2.5 would be 1 - erf, losing up to 11 bits: refused on f64
+		if (inst == OpenCLLIB::Erfc)
+			f32_only("erfc");
 		via64(1, [&](auto c) { return erf_f64(c[0], inst == OpenCLLIB::Erfc); });
 		return;
 	case OpenCLLIB::Tgamma:
 	case OpenCLLIB::Lgamma:
-		f32_only("tgamma/lgamma");
+		// f64 tgamma needs Stirling's sum in double-double (e^lgamma up to e^709): refused on f64;
+		// lgamma has no bound in the specification and is provided on both widths
+		if (inst == OpenCLLIB::Tgamma)
+			f32_only("tgamma");
 		via64(1, [&](auto c) { return gamma_f64(c[0], inst == OpenCLLIB::Lgamma, nullptr); });
 		return;
 	case OpenCLLIB::Lgamma_r: {
-		f32_only("lgamma_r");
 		std::vector<Operand> r, signs;
 		for (const Operand &x : arg(0)) {
 			Operand sg;
-			r.push_back(to_f32(gamma_f64(to_f64(x), true, &sg)));
+			Operand v = gamma_f64(wide ? x : to_f64(x), true, &sg);
+			r.push_back(wide ? v : to_f32(v));
 			signs.push_back(sg);
 		}
 		if (in.w.size() <= 6)
