@@ -630,7 +630,8 @@ Operand OpenClStd::erf_f64(Operand x, bool complement)
 	Operand small = eb(IOp::fle, {ax, d(2.5)});
 	Operand a = e64(IOp::fmin, {ax, d(30)});   // e^(-x^2) is 0 beyond
 	Operand z = dmul(a, a);
-	Operand ez = exp_f64(e64(IOp::ixor, {z, k64(1ull << 63)}), 0);
+	Operand zl = dfma(a, a, e64(IOp::ixor, {z, k64(1ull << 63)}));   // x^2 = z + zl exactly
+	Operand ez = exp_dd(e64(IOp::ixor, {z, k64(1ull << 63)}), e64(IOp::ixor, {zl, k64(1ull << 63)}));
 	Operand sm = e64(IOp::fmin, {a, d(2.5)});
 	// e^(-x^2) with x^2 as hi + lo (f64 arguments: x^2 is not exact)
 	Operand s2 = dmul(sm, sm);
@@ -650,6 +651,46 @@ Operand OpenClStd::erf_f64(Operand x, bool complement)
 		r = e64(IOp::ior, {r, e64(IOp::iand, {x, k64(1ull << 63)})});   // odd (keeps -0)
 	} else {
 		Operand e = dsel(small, dsub(d(1), erf_small), erfc_big);   // erfc(|x|)
+		// [0.5, 2.5]: 1 - erf would lose up to 11 bits; Taylor around the nearest eighth x0
+		// instead: erfc(x0 + h) = erfc(x0) - 2/sqrt(pi) e^-x0^2 sum b_n h^(n+1)/(n+1), where
+		// e^-(x0+h)^2 = e^-x0^2 sum b_n h^n (b_0 = 1, b_1 = -2 x0, b_(n+1) = -2 (x0 b_n + b_(n-1)) /
+		// (n+1)); erfc(x0) (hi + lo) and e^-x0^2 from a table (host long double)
+		struct Center {
+			double x0, hi, lo, ex;
+		};
+		static const std::vector<Center> centers = [] {
+			std::vector<Center> c;
+			for (int j = 4; j <= 20; j++) {
+				const long double x0 = j / 8.0L, v = erfcl(x0);
+				const double h = (double)v;
+				c.push_back({(double)x0, h, (double)(v - (long double)h), (double)expl(-x0 * x0)});
+			}
+			return c;
+		}();
+		Operand jj = e32(IOp::cvt_s_f, {e64(IOp::fround_even, {dmul(ax, d(8))})}, 0, 1);
+		Operand x0 = d(centers[0].x0), ch = d(centers[0].hi), cl = d(centers[0].lo), ex = d(centers[0].ex);
+		for (size_t k = 1; k < centers.size(); k++) {
+			Operand is_k = eb(IOp::ieq, {jj, k32((uint32_t)(k + 4))});
+			x0 = dsel(is_k, d(centers[k].x0), x0);
+			ch = dsel(is_k, d(centers[k].hi), ch);
+			cl = dsel(is_k, d(centers[k].lo), cl);
+			ex = dsel(is_k, d(centers[k].ex), ex);
+		}
+		Operand hh = dsub(ax, x0);   // exact
+		Operand b_prev = d(1), b = dmul(x0, d(-2));
+		Operand hp = hh;             // h^(n+1)
+		Operand sum = hh;            // b_0 h / 1
+		for (int n = 1; n < 22; n++) {
+			hp = dmul(hp, hh);
+			sum = dfma(dmul(b, d(1.0 / (n + 1))), hp, sum);
+			Operand bn = dmul(dadd(dmul(x0, b), b_prev), d(-2.0 / (n + 1)));
+			b_prev = b;
+			b = bn;
+		}
+		Operand dd = dmul(dmul(ex, d((double)(2 / sqrtl(kPi)))), sum);
+		Operand taylor = dadd(ch, dsub(cl, dd));
+		Operand mid = eb(IOp::band, {eb(IOp::fle, {d(0.4375), ax}), eb(IOp::flt, {ax, d(2.5625)})});
+		e = dsel(mid, taylor, e);
 		r = dsel(xneg, dsub(d(2), e), e);
 	}
 	return dsel(eb(IOp::funord, {x, x}), x, r);
@@ -1201,9 +1242,6 @@ void OpenClStd::math()
 		return wide ? remainder_f64() : remainder_f32();
 	case OpenCLLIB::Erf:
 	case OpenCLLIB::Erfc:
-		// f64 erfc below 2.5 would be 1 - erf, losing up to 11 bits: refused on f64
-		if (inst == OpenCLLIB::Erfc)
-			f32_only("erfc");
 		via64(1, [&](auto c) { return erf_f64(c[0], inst == OpenCLLIB::Erfc); });
 		return;
 	case OpenCLLIB::Tgamma:
