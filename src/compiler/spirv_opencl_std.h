@@ -64,6 +64,7 @@ struct OpenClStd {
 	void reduce_pio2_large(Operand x, Operand &q, Operand &rh, Operand &rl);
 	Operand sincospi_f64(Operand x, Operand *cosv);
 	Operand gamma_f64(Operand x, bool log, Operand *sign);   // f32 accuracy
+	Operand tgamma_f64(Operand x);                          // f64 accuracy
 	Operand erf_f64(Operand x, bool complement);            // f32 accuracy
 	Operand atan_f64(Operand x);                    // atan of any x
 	Operand atan2_f64(Operand y, Operand x);

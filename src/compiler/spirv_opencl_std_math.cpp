@@ -611,6 +611,81 @@ Operand OpenClStd::gamma_f64(Operand x, bool log, Operand *sign)
 	return dsel(eb(IOp::funord, {x, x}), x, r);
 }
 
+// Gamma(x) for f64 x: every step in double-double so that e^(log Gamma) (up to e^709) keeps
+// its precision. x < 0 by the reflection Gamma(x) = pi / (sin(pi x) Gamma(1 - x)) in the log
+// domain (results down into the denormals); a = x or 1 - x (exact as hi + lo) is shifted to
+// z >= 10 with the product P, log Gamma(z) = (z - 1/2) log z - z + log(2 pi)/2 + Stirling's
+// series, Gamma(a) = e^(log Gamma(z) - log P).
+Operand OpenClStd::tgamma_f64(Operand x)
+{
+	using DD = std::pair<Operand, Operand>;
+	const Operand sign = k64(1ull << 63);
+	auto neg_ = [&](Operand v) { return e64(IOp::ixor, {v, sign}); };
+	auto two_sum = [&](Operand a, Operand b) {
+		Operand sum = dadd(a, b);
+		Operand bb = dsub(sum, a);
+		return DD{sum, dadd(dsub(a, dsub(sum, bb)), dsub(b, bb))};
+	};
+	auto norm = [&](Operand h, Operand l) {
+		Operand sum = dadd(h, l);
+		return DD{sum, dsub(l, dsub(sum, h))};
+	};
+	auto add = [&](DD a, DD b) {
+		DD sm = two_sum(a.first, b.first);
+		return norm(sm.first, dadd(sm.second, dadd(a.second, b.second)));
+	};
+	auto mul = [&](DD a, DD b) {
+		Operand p = dmul(a.first, b.first);
+		Operand e = dfma(a.first, b.first, neg_(p));
+		e = dadd(e, dfma(a.first, b.second, dmul(a.second, b.first)));
+		return norm(p, e);
+	};
+	auto cst = [&](long double c) {
+		const double h = (double)c;
+		return DD{d(h), d((double)(c - (long double)h))};
+	};
+	auto log_of = [&](DD v) {   // log(hi + lo) = log_dd(hi) + lo / hi
+		auto [h, l] = log_dd(v.first);
+		return norm(h, dadd(l, ddiv(v.second, v.first)));   // ddiv: hi may be denormal
+	};
+	Operand xneg = eb(IOp::flt, {x, d(0)});
+	DD a = two_sum(d(1), neg_(x));   // 1 - x, exact as hi + lo
+	a = {dsel(xneg, a.first, x), dsel(xneg, a.second, d(0))};
+	DD z = a, P = {d(1), d(0)};
+	for (int i = 0; i < 10; i++) {
+		Operand low = eb(IOp::flt, {z.first, d(10)});
+		DD Pn = mul(P, z), zn = add(z, {d(1), d(0)});
+		P = {dsel(low, Pn.first, P.first), dsel(low, Pn.second, P.second)};
+		z = {dsel(low, zn.first, z.first), dsel(low, zn.second, z.second)};
+	}
+	Operand iz = ddiv(d(1), z.first);
+	Operand iz2 = dmul(iz, iz);
+	Operand series = dmul(horner(*this, iz2, {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156}), iz);
+	DD A = mul(add(z, {d(-0.5), d(0)}), log_of(z));
+	A = add(A, {neg_(z.first), neg_(z.second)});
+	A = add(A, cst(0.5L * logl(2 * kPi)));
+	A = add(A, {series, d(0)});
+	DD lp = log_of(P);
+	DD L = add(A, {neg_(lp.first), neg_(lp.second)});
+	// x < 0: log pi - log|sin(pi x)| - log Gamma(1 - x), the sign of sin(pi x)
+	Operand sp = sincospi_f64(x, nullptr);
+	auto [lsh, lsl] = log_dd(e64(IOp::iand, {sp, k64(~(1ull << 63))}));
+	DD R = add(add(cst(logl(kPi)), {neg_(lsh), neg_(lsl)}), {neg_(L.first), neg_(L.second)});
+	L = {dsel(xneg, R.first, L.first), dsel(xneg, R.second, L.second)};
+	Operand r = exp_dd(L.first, L.second);
+	r = dsel(eb(IOp::band, {xneg, eb(IOp::flt, {sp, d(0)})}), neg_(r), r);
+	// beyond 172 Gamma overflows, below -200 it underflows to a zero of sin(pi x)'s sign (the
+	// double-double steps would meet inf - inf there)
+	r = dsel(eb(IOp::flt, {d(172), x}), d(INFINITY), r);
+	r = dsel(eb(IOp::flt, {x, d(-200)}), dsel(eb(IOp::flt, {sp, d(0)}), neg_(d(0)), d(0)), r);
+	// +-0: +-inf; negative integers and -inf: NaN; +inf: +inf; NaN: NaN
+	Operand negint = eb(IOp::band, {xneg, eb(IOp::feq, {e64(IOp::ftrunc, {x}), x})});
+	r = dsel(negint, d(NAN), r);
+	r = dsel(eb(IOp::feq, {x, d(0)}), e64(IOp::ior, {d(INFINITY), e64(IOp::iand, {x, sign})}), r);
+	r = dsel(eb(IOp::feq, {x, d(INFINITY)}), x, r);
+	return dsel(eb(IOp::funord, {x, x}), x, r);
+}
+
 // erf and erfc for f32 arguments, in f64: |x| <= 2.5 by erf(x) = 2x/sqrt(pi) e^(-x^2)
 // sum (2x^2)^n / (2n+1)!! (positive terms, 48 of them); beyond, erfc by Laplace's continued
 // fraction e^(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) at depth 40. erfc below
@@ -1246,11 +1321,12 @@ void OpenClStd::math()
 		return;
 	case OpenCLLIB::Tgamma:
 	case OpenCLLIB::Lgamma:
-		// f64 tgamma needs Stirling's sum in double-double (e^lgamma up to e^709): refused on f64;
-		// lgamma has no bound in the specification and is provided on both widths
-		if (inst == OpenCLLIB::Tgamma)
-			f32_only("tgamma");
-		via64(1, [&](auto c) { return gamma_f64(c[0], inst == OpenCLLIB::Lgamma, nullptr); });
+		// f64 tgamma in double-double (tgamma_f64); lgamma has no bound in the specification
+		via64(1, [&](auto c) {
+			if (wide && inst == OpenCLLIB::Tgamma)
+				return tgamma_f64(c[0]);
+			return gamma_f64(c[0], inst == OpenCLLIB::Lgamma, nullptr);
+		});
 		return;
 	case OpenCLLIB::Lgamma_r: {
 		std::vector<Operand> r, signs;
