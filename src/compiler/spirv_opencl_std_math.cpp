@@ -588,6 +588,33 @@ Operand OpenClStd::gamma_f64(Operand x, bool log, Operand *sign)
 		Operand la = dsub(lg, log_f64(P, 0));
 		Operand refl = dsub(dsub(d((double)logl(kPi)), log_f64(e64(IOp::iand, {sp, k64(~(1ull << 63))}), 0)), la);
 		r = dsel(neg, refl, la);
+		// near the roots 1 and 2 (|t| <= 1/4, t = x - 1 or x - 2, exact): lgamma(1 + t) =
+		// -gamma t + sum_k>=2 (-1)^k zeta(k)/k t^k (28 terms), lgamma(2 + t) = log1p(t) + that;
+		// the difference above would cancel to an absolute error of about 2^-50
+		static const std::vector<double> near_one = [] {
+			std::vector<double> c = {0.0, (double)-0.577215664901532860606512090082402431L};
+			for (int k = 2; k <= 29; k++) {
+				// zeta(k) by direct summation to N and the Euler-Maclaurin tail
+				const int N = 64;
+				long double zeta = 0;
+				for (int n = 1; n < N; n++)
+					zeta += powl(n, -k);
+				const long double Nk = powl(N, -k);
+				zeta += N * Nk / (k - 1) + Nk / 2 + k * Nk / N / 12 - (long double)k * (k + 1) * (k + 2) * Nk / powl(N, 3) / 720;
+				c.push_back((double)((k % 2 ? -zeta : zeta) / k));
+			}
+			return c;
+		}();
+		Operand t1 = dsub(x, d(1)), t2 = dsub(x, d(2));
+		Operand near2 = eb(IOp::fle, {e64(IOp::iand, {t2, k64(~(1ull << 63))}), d(0.25)});
+		Operand tt = dsel(near2, t2, t1);
+		Operand series = dmul(tt, horner(*this, tt, std::vector<double>(near_one.begin() + 1, near_one.end())));
+		series = dsel(near2, dadd(log1p_f64(t2), series), series);
+		Operand near1 = eb(IOp::fle, {e64(IOp::iand, {t1, k64(~(1ull << 63))}), d(0.25)});
+		r = dsel(eb(IOp::bor, {near1, near2}), series, r);
+		// |x| < 2^-60: -log|x| (sin(pi x) of a denormal x has too few bits for the reflection)
+		Operand ax_ = e64(IOp::iand, {x, k64(~(1ull << 63))});
+		r = dsel(eb(IOp::flt, {ax_, d(0x1p-60)}), e64(IOp::ixor, {log_f64(ax_, 0), k64(1ull << 63)}), r);
 		// exact zeros at 1 and 2; poles (0, negative integers) and infinities give +inf
 		r = dsel(eb(IOp::bor, {eb(IOp::feq, {x, d(1)}), eb(IOp::feq, {x, d(2)})}), d(0), r);
 		Operand pole = eb(IOp::band, {eb(IOp::fle, {x, d(0)}), eb(IOp::feq, {e64(IOp::ftrunc, {x}), x})});
