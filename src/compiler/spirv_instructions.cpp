@@ -65,6 +65,10 @@ void Translator::translate(const Inst &in)
 				ext_inst(in);
 				return;
 			}
+			if (w[3] == opencl_ext_ && opencl_ext_) {
+				opencl_std(in);
+				return;
+			}
 			return;   // NonSemantic.* instructions carry no semantics
 		}
 		return;

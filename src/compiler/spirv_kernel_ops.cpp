@@ -259,7 +259,7 @@ bool Translator::translate_kernel(const Inst &in)
 		if (w[4] == OpenCLLIB::Printf)
 			printf_call(in);
 		else
-			opencl_std_fallback(in);
+			opencl_std(in);   // spirv_opencl_std*.cpp
 		return true;
 	default:
 		return false;

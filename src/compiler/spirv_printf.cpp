@@ -85,28 +85,4 @@ void Translator::printf_call(const Inst &in)
 	set(w[2], w[1], {emit(IO::Op::select, r32(), {fits, Operand::c32(0), Operand::c32(0xffffffffu)})});
 }
 
-// OpenCL.std instructions with a GLSL.std.450 twin of the same semantics, for builds without
-// the OpenCL.std lowering (spirv_opencl_std*.cpp replaces this dispatch).
-void Translator::opencl_std_fallback(const Inst &in)
-{
-	static const std::pair<uint32_t, uint32_t> twins[] = {
-		{OpenCLLIB::Fabs, GLSLstd450FAbs},   {OpenCLLIB::Sqrt, GLSLstd450Sqrt},   {OpenCLLIB::Fma, GLSLstd450Fma},
-		{OpenCLLIB::Mad, GLSLstd450Fma},     {OpenCLLIB::Floor, GLSLstd450Floor}, {OpenCLLIB::Ceil, GLSLstd450Ceil},
-		{OpenCLLIB::Trunc, GLSLstd450Trunc}, {OpenCLLIB::Rint, GLSLstd450RoundEven},
-		{OpenCLLIB::Fmin, GLSLstd450NMin},   {OpenCLLIB::Fmax, GLSLstd450NMax},
-		{OpenCLLIB::SAbs, GLSLstd450SAbs},  {OpenCLLIB::SMin, GLSLstd450SMin},  {OpenCLLIB::UMin, GLSLstd450UMin},
-		{OpenCLLIB::SMax, GLSLstd450SMax},  {OpenCLLIB::UMax, GLSLstd450UMax},  {OpenCLLIB::SClamp, GLSLstd450SClamp},
-		{OpenCLLIB::UClamp, GLSLstd450UClamp}, {OpenCLLIB::FClamp, GLSLstd450FClamp},
-	};
-	for (auto [cl, glsl] : twins) {
-		if (in.w[4] != cl)
-			continue;
-		std::vector<uint32_t> words(in.w.begin(), in.w.end());
-		words[4] = glsl;
-		ext_inst(Inst{in.op, words});
-		return;
-	}
-	fail("OpenCL.std instruction " + std::to_string(in.w[4]) + " is not supported by this compiler build");
-}
-
 } // namespace mica::compiler::spirv_detail

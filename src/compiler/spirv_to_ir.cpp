@@ -413,7 +413,7 @@ void Translator::run(const std::string &entry_name)
 			need(3);
 			if (str(w, 2) == "GLSL.std.450")
 				glsl_ext_ = w[1];
-			else if (kernel_ && str(w, 2) == "OpenCL.std")
+			else if (str(w, 2) == "OpenCL.std")   // in either execution model (spirv_opencl_std*.cpp)
 				opencl_ext_ = w[1];
 			else if (str(w, 2).rfind("NonSemantic.", 0) != 0)
 				fail("unsupported extended instruction set " + str(w, 2));

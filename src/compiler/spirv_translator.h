@@ -5,6 +5,7 @@
 //   spirv_extended.cpp    GLSL.std.450 and subgroup (GroupNonUniform) instructions
 //   spirv_integer_dot.cpp SPV_KHR_integer_dot_product
 //   spirv_narrow.cpp      8/16-bit integers, OpBitcast
+//   spirv_opencl_std*.cpp the OpenCL.std extended instructions
 #pragma once
 
 #include <spirv/unified1/GLSL.std.450.h>
@@ -105,6 +106,7 @@ struct Leaf {
 };
 
 class Translator {
+	friend struct OpenClStd;   // spirv_opencl_std*.cpp
 public:
 	Translator(std::span<const uint32_t> w, Program &p, bool robust, const KernelOptions *kernel = nullptr)
 		: kopts_(kernel), kernel_(kernel != nullptr), words_(w), p_(p), robust_(robust) {}
@@ -329,6 +331,7 @@ private:
 	void translate(const Inst &in);
 	std::pair<uint32_t, uint32_t> composite_leaf(uint32_t type_id, std::span<const uint32_t> indices);
 	void ext_inst(const Inst &in);
+	void opencl_std(const Inst &in);   // spirv_opencl_std.cpp
 	void group_op(const Inst &in);
 	void integer_dot(const Inst &in);
 	void bit_op(const Inst &in);   // spirv_bits.cpp
@@ -392,7 +395,7 @@ private:
 	Operand bool_to_int(Operand b) { return emit(IO::Op::b2i, r32(), {b}); }
 
 	// ---- Kernel execution model, continued ----
-	uint32_t opencl_ext_ = 0;             // OpExtInstImport "OpenCL.std"
+	uint32_t opencl_ext_ = 0;             // OpExtInstImport "OpenCL.std" (either model; spirv_opencl_std*.cpp)
 	const KernelInfo *kinfo_ = nullptr;   // the entry point's reflection (argument offsets)
 	uint32_t shared_root_ = 0;            // synthetic Workgroup variable at shared offset 0
 	std::optional<uint32_t> kargs_base_, kdispatch_base_;   // s[0:1], s[2:3] (prologue)
@@ -432,7 +435,6 @@ private:
 	void work_group_op(const Inst &in);   // spirv_kernel_groups.cpp
 	void async_copy(const Inst &in);
 	uint32_t wg_scratch_ = 0;             // its shared slots' offset + 1 (0: not placed)
-	void opencl_std_fallback(const Inst &in);
 	Operand shared_pointer_value(const Ptr &p);
 	Operand private_address(const Ptr &p);   // the 64-bit address of a private (scratch) pointer
 	// Generic pointers that may hold __local addresses (the module casts __local to generic):
