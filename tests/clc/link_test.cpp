@@ -63,6 +63,22 @@ TEST(ClcLink, DuplicateDefinitionsAreRefused) {
   EXPECT_NE(r.log.find("helper"), std::string::npos) << r.log;
 }
 
+TEST(ClcLink, BuildIsCompileThenLinkAlone) {
+  mica::clc::CompileRequest req;
+  req.source = kCaller;
+  req.device = clc_test::full_device();
+  auto unresolved = mica::clc::build(req);
+  EXPECT_EQ(unresolved.status, Status::BuildFailure);
+  EXPECT_NE(unresolved.log.find("helper"), std::string::npos) << unresolved.log;
+  req.source = std::string(kCallee) + kCaller;
+  auto r = mica::clc::build(req);
+  ASSERT_TRUE(r.ok()) << r.log;
+  EXPECT_EQ(disassemble(r.spirv).find("LinkageAttributes"), std::string::npos);
+  EXPECT_EQ(mica::clc::validate(r.spirv), "");
+  req.options = "-cl-bogus";
+  EXPECT_EQ(mica::clc::build(req).status, Status::InvalidBuildOptions);
+}
+
 TEST(ClcLink, BadInputsAndOptions) {
   EXPECT_EQ(link({}).status, Status::InvalidBinary);
   EXPECT_EQ(link({{1, 2, 3, 4, 5, 6}}).status, Status::InvalidBinary);

@@ -1,7 +1,8 @@
 // Every OpenCL C program Piglit ships (tests/cl and generated_tests/cl of Debian's piglit
 // package: input we did not write) compiled with mica::clc under the build options its [config]
 // block names, and each result checked by SPIRV-Tools' validator. Programs marked
-// expect_build_fail must fail with a positioned diagnostic. Two threads compile at once, which
+// expect_build_fail must fail with a positioned diagnostic. Each module is then linked alone, as
+// clBuildProgram does, so no builtin may be left an unresolved import. Two threads compile at once, which
 // also exercises mica::clc's thread safety on real input.
 #include <gtest/gtest.h>
 
@@ -153,6 +154,15 @@ TEST(ClcPiglitCorpus, EveryProgramCompilesAndValidates) {
         problem = std::string(mica::clc::status_name(r.status)) + ":\n" + r.log;
       } else if (std::string v = mica::clc::validate(r.spirv); !v.empty()) {
         problem = "spirv-val: " + v;
+      } else {
+        // clBuildProgram links the module alone: every builtin must have become a SPIR-V
+        // instruction or OpenCL.std call, none may remain an import nobody defines.
+        mica::clc::LinkRequest link;
+        link.modules = {r.spirv};
+        link.device = req.device;
+        auto l = mica::clc::link(link);
+        if (!l.ok()) problem = "link alone: " + l.log;
+        else if (std::string lv = mica::clc::validate(l.spirv); !lv.empty()) problem = "linked spirv-val: " + lv;
       }
       std::lock_guard<std::mutex> lock(mu);
       if (!problem.empty()) failures.push_back(p.file.string() + " [" + options + "]: " + problem);

@@ -83,6 +83,18 @@ bool uses_extension_gated_capability(const std::vector<uint32_t>& spirv) {
   return false;
 }
 
+CompileResult build(const CompileRequest& req) {
+  CompileResult compiled = compile(req);
+  if (!compiled.ok()) return compiled;
+  LinkRequest lreq;
+  lreq.modules = {std::move(compiled.spirv)};
+  lreq.device = req.device;
+  CompileResult linked = link(lreq);
+  linked.log = compiled.log + linked.log;
+  if (!linked.ok()) linked.status = Status::BuildFailure;
+  return linked;
+}
+
 std::string validate(const std::vector<uint32_t>& spirv) {
   std::string log;
   spvtools::SpirvTools tools(uses_extension_gated_capability(spirv) ? SPV_ENV_UNIVERSAL_1_0 : kEnv);

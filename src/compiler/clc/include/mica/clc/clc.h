@@ -105,6 +105,10 @@ struct LinkRequest {
 // result may keep unresolved imports; otherwise every imported symbol must be defined.
 CompileResult link(const LinkRequest& request);
 
+// clBuildProgram: compile, then link the module alone so a call to a function nobody defines is a
+// build failure here (its log names the symbol) rather than at kernel creation.
+CompileResult build(const CompileRequest& request);
+
 // Runs SPIRV-Tools' validator (OpenCL 2.0 environment, SPIR-V 1.0) on a module; empty string when valid.
 std::string validate(const std::vector<uint32_t>& spirv);
 
