@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "../../bench/opencl/cl_kernels.h"
 #include "clc_test_util.h"
 
 using clc_test::compile;
@@ -210,6 +211,23 @@ kernel void s(global int4* o, int c) { o[2] = pick(c, o[0], o[1]); })";
   auto s = compile(select);
   ASSERT_TRUE(s.ok()) << s.log;
   EXPECT_EQ(mica::clc::validate(s.spirv), "") << disassemble(s.spirv);
+}
+
+// The OpenCL benchmark's kernels (bench/opencl) build for Mica: barriers, local arrays, __local
+// arguments, atomics.
+TEST(ClcCompile, BenchmarkKernelsBuild) {
+  mica::clc::CompileRequest req;
+  req.source = clbench::kSources;
+  req.device = full_device();
+  auto r = mica::clc::build(req);
+  ASSERT_TRUE(r.ok()) << r.log;
+  EXPECT_EQ(mica::clc::validate(r.spirv), "");
+  std::string text = disassemble(r.spirv);
+  for (const char* k : {"saxpy", "sgemm", "reduce", "scan_groups", "scan_add", "histogram", "tiny"}) {
+    EXPECT_NE(text.find("\"" + std::string(k) + "\""), std::string::npos) << k;
+  }
+  EXPECT_NE(text.find("OpControlBarrier"), std::string::npos);
+  EXPECT_NE(text.find("OpAtomicIIncrement"), std::string::npos);
 }
 
 TEST(ClcCompile, BadOptionsAreInvalidBuildOptions) {
