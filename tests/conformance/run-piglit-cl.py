@@ -134,18 +134,21 @@ def interpret(output, returncode):
                 worst = s
         status = worst
     if returncode:
-        status = 'warn' if status == 'pass' else 'fail' if status in ('skip', 'notrun') else status
+        status = 'warn' if status == 'pass' else 'fail'  # Piglit: a non-zero exit spoils any result
     if status == 'notrun':
         status = 'fail'
     bad = [k for k, v in subtests.items() if SEVERITY.get(v, 30) > 0]
+    # Piglit's banner lines ("## Test: ...", "# Result:", "# Running on:" and the platform
+    # lines under it) say nothing about the outcome; skip reasons are "# Skipping ..." lines.
+    banner = ('## ', '# Result', '# Running on', '#   Platform', '#   Device', '#   OpenCL version')
+    info = ' | '.join([ln.strip() for ln in other if ln.strip() and not ln.startswith(banner)][-3:])
     if bad:
         detail = 'subtests: ' + ', '.join(f'{k}={subtests[k]}' for k in bad[:5]) + (' ...' if len(bad) > 5 else '')
     elif result is None:
-        detail = 'no PIGLIT result line' + (f', exit status {returncode}' if returncode else '')
+        detail = 'no PIGLIT result line' + (f', exit status {returncode}' if returncode else '') + \
+            (': ' + info if info else '')
     else:
-        # The last informative lines a test printed (Piglit tests print what they checked).
-        info = [ln for ln in other if ln.strip() and not ln.startswith('#') and not ln.startswith('##')]
-        detail = ' | '.join(info[-3:])
+        detail = info  # the last informative lines a test printed
     return status, detail[:300]
 
 
@@ -271,7 +274,8 @@ elif 'subfail' in what:
     print('PIGLIT: {"subtest": {"a" : "pass"}}'); print('PIGLIT: {"subtest": {"b" : "fail"}}')
     print('PIGLIT: {"subtest": {"c" : "skip"}}'); print('PIGLIT: {"result": "pass" }')
 elif 'skip' in what:
-    print('PIGLIT: {"result": "skip" }')
+    print('## Test: fake (x.c) ##'); print('# Skipping device X because extension cl_khr_fp16 is not supported.')
+    print('# Result:'); print('PIGLIT: {"result": "skip" }')
 elif 'fail' in what:
     print('Expecting 3, got 4'); print('PIGLIT: {"result": "fail" }'); sys.exit(1)
 elif 'segv' in what:
@@ -279,7 +283,7 @@ elif 'segv' in what:
 elif 'hang' in what:
     print('started', flush=True); time.sleep(600)
 elif 'silent' in what:
-    pass
+    print('Device side queue is unimplemented'); sys.exit(2)
 '''
 
 
@@ -330,6 +334,9 @@ def self_test():
         assert 'b=fail' in rows['program@subfail']['detail'], rows['program@subfail']
         assert 'SIGSEGV' in rows['program@segv']['detail'], rows['program@segv']
         assert 'Expecting 3, got 4' in rows['program@fail']['detail'], rows['program@fail']
+        assert rows['program@skip']['detail'].startswith('# Skipping device X'), rows['program@skip']
+        assert rows['program@silent']['detail'] == 'no PIGLIT result line, exit status 2: Device side queue is ' \
+            'unimplemented', rows['program@silent']
         assert list(rows) == [n for n in want if n.startswith('program@')] + ['api@api-pass', 'api@api-checklib']
 
         # A library as --icd goes into OCL_ICD_FILENAMES with no vendor files.
