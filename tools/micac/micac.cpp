@@ -28,6 +28,9 @@ int usage()
 	        "  --profile perf|lowpower\n"
 	        "  -O0 -O1 -O2      optimisation level (default -O2)\n"
 	        "  --entry NAME     entry point (default main)\n"
+	        "  --reflect        INPUT is Kernel-model SPIR-V: print its kernels, arguments and printf strings\n"
+	        "  --local-size X,Y,Z   work-group size of a Kernel entry point\n"
+	        "  --local-arg I=BYTES  byte size of the __local pointer argument I (repeatable)\n"
 	        "  --spec ID=VALUE  specialisation constant (repeatable)\n"
 	        "  --disasm         print the generated code\n"
 	        "  --stats          print statistics; --stats-json for JSON\n"
@@ -58,7 +61,7 @@ int main(int argc, char **argv)
 {
 	Options opts;
 	std::string input, output;
-	bool disasm = false, stats = false, stats_json = false, verify = false;
+	bool disasm = false, stats = false, stats_json = false, verify = false, reflect = false;
 	for (int i = 1; i < argc; i++) {
 		std::string a = argv[i];
 		auto next = [&]() -> std::string {
@@ -85,6 +88,18 @@ int main(int argc, char **argv)
 			size_t eq = v.find('=');
 			if (eq == std::string::npos) { fprintf(stderr, "micac: --spec wants ID=VALUE\n"); return 2; }
 			opts.spec_constants[(uint32_t)strtoul(v.substr(0, eq).c_str(), nullptr, 0)] =
+				(uint32_t)strtoul(v.substr(eq + 1).c_str(), nullptr, 0);
+		} else if (a == "--reflect") reflect = true;
+		else if (a == "--local-size") {
+			std::string v = next();
+			unsigned x = 0, y = 0, z = 0;
+			if (sscanf(v.c_str(), "%u,%u,%u", &x, &y, &z) != 3) { fprintf(stderr, "micac: --local-size wants X,Y,Z\n"); return 2; }
+			opts.local_size = {x, y, z};
+		} else if (a == "--local-arg") {
+			std::string v = next();
+			size_t eq = v.find('=');
+			if (eq == std::string::npos) { fprintf(stderr, "micac: --local-arg wants INDEX=BYTES\n"); return 2; }
+			opts.local_arg_bytes[(uint32_t)strtoul(v.substr(0, eq).c_str(), nullptr, 0)] =
 				(uint32_t)strtoul(v.substr(eq + 1).c_str(), nullptr, 0);
 		} else if (a == "--disasm") disasm = true;
 		else if (a == "--stats") stats = true;
@@ -136,6 +151,15 @@ int main(int argc, char **argv)
 		}
 		std::vector<uint32_t> words(bytes.size() / 4);
 		memcpy(words.data(), bytes.data(), bytes.size());
+		if (reflect) {
+			auto info = reflect_kernels(words);
+			if (auto *e = std::get_if<CompileError>(&info)) {
+				fprintf(stderr, "micac: %s: %s\n", input.c_str(), e->message.c_str());
+				return 1;
+			}
+			fputs(format_kernel_info(std::get<KernelModuleInfo>(info)).c_str(), stdout);
+			return 0;
+		}
 		res = compile_spirv(words, opts);
 	} else if (ends_with(input, ".comp") || ends_with(input, ".glsl")) {
 		auto spv = glsl_to_spirv(std::string(bytes.begin(), bytes.end()), input);

@@ -2,6 +2,7 @@
 // The Vulkan driver and micac call this; everything else in src/compiler is internal.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -29,6 +30,13 @@ struct Options {
 	// against the descriptor's size; out-of-bounds loads return 0, out-of-bounds stores and
 	// atomics are not performed. Physical-pointer accesses are not checked.
 	bool robust_buffer_access = false;
+	// Kernel execution model (OpenCL; docs/opencl.md "Contract"). The work-group size to compile
+	// for, x y z: it must equal the kernel's reqd_work_group_size when it has one; all zero takes
+	// reqd_work_group_size, and a kernel without one needs it. Ignored for GLCompute entries.
+	std::array<uint32_t, 3> local_size = {0, 0, 0};
+	// Byte size of each __local pointer argument, by argument index (0-based). A __local
+	// argument missing here is a CompileError (clSetKernelArg sets every one before enqueue).
+	std::map<uint32_t, uint32_t> local_arg_bytes;
 };
 
 // Per hazard rule (index = MICA_HAZARD_* id) how many NOP cycles were inserted for it.
@@ -79,6 +87,61 @@ std::variant<std::vector<uint32_t>, CompileError> glsl_to_spirv(const std::strin
                                                               const std::string &target_env);
 
 std::string format_stats(const Stats &stats, bool json);
+
+// ---- Kernel execution model reflection (OpenCL clGetKernelInfo / clGetKernelArgInfo) ----
+
+enum class KernelArgKind : uint8_t {
+	global_pointer,     // __global T *: 8-byte device address in the argument block (NULL = 0)
+	constant_pointer,   // __constant T *: the same
+	local_pointer,      // __local T *: no bytes in the block; its size is Options::local_arg_bytes
+	by_value,           // scalars, vectors, structs (ByVal): their bytes at 'offset'
+	sampler,            // sampler_t (reflected; the compiler refuses kernels that take one)
+	image,              // image*_t (reflected; refused as well: the device has no texture path)
+};
+
+enum class KernelArgAddress : uint8_t { global, constant, local, private_ };
+enum class KernelArgAccess : uint8_t { none, read_only, write_only, read_write };
+
+struct KernelArg {
+	KernelArgKind kind = KernelArgKind::by_value;
+	uint32_t offset = 0;       // byte offset in the argument block
+	uint32_t size = 0;         // bytes the frontend writes there (0 for __local pointers)
+	uint32_t alignment = 1;    // of 'offset' (OpenCL C alignment of the type; 8 for pointers)
+	std::string type_name;     // OpenCL C spelling ("float*", "uint4", "struct S"): from the
+	                           // module's kernel_arg_type string if present, else from the SPIR-V type
+	std::string name;          // the parameter's OpName; empty when the module has none
+	KernelArgAddress address = KernelArgAddress::private_;
+	KernelArgAccess access = KernelArgAccess::none;   // images only
+	// Type qualifiers (CL_KERNEL_ARG_TYPE_*): from the kernel_arg_type_qual string if present,
+	// else from decorations (NoAlias -> restrict, Volatile -> volatile; __constant pointers are const)
+	bool is_const = false, is_restrict = false, is_volatile = false, is_pipe = false;
+	// Whether type_name / qualifiers came from the module's -cl-kernel-arg-info strings.
+	bool has_arg_info = false;
+};
+
+struct KernelInfo {
+	std::string name;
+	std::vector<KernelArg> args;
+	uint32_t arg_block_bytes = 0;                    // bytes of the argument block (multiple of 8)
+	std::array<uint32_t, 3> reqd_work_group_size{};  // all zero: none
+	std::array<uint32_t, 3> work_group_size_hint{};  // all zero: none
+	std::string vec_type_hint;                       // OpenCL C type name ("float4"); empty: none
+	std::string attributes;                          // CL_KERNEL_ATTRIBUTES, e.g. "reqd_work_group_size(64,1,1)"
+};
+
+struct KernelModuleInfo {
+	std::vector<KernelInfo> kernels;                 // in OpEntryPoint order
+	// printf strings, indexed by the ids in printf records: every format string of an OpenCL.std
+	// printf in the module and every constant string passed to its %s, each once, in module order.
+	std::vector<std::string> printf_strings;
+};
+
+// Reflects every OpEntryPoint Kernel of a module without compiling it. A module that is not
+// SPIR-V, or whose kernels use an argument type this cannot place, is a CompileError.
+std::variant<KernelModuleInfo, CompileError> reflect_kernels(std::span<const uint32_t> words);
+
+// The reflection as text, one line per kernel, argument and printf string (micac --reflect).
+std::string format_kernel_info(const KernelModuleInfo &info);
 
 // What the compiler accepts in a Vulkan compute shader: the single source the Vulkan driver
 // derives its shader feature bits from (docs/compiler.md, "Coverage"). A shader using something

@@ -1,0 +1,395 @@
+// Screen, Buffer and Timeline over mica::winsys.
+#include "screen_state.h"
+
+#include "mica/device/context.h"
+
+extern "C" {
+#include "mica_hw.h"
+}
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+namespace mica::device {
+
+const char* status_name(Status s) {
+  switch (s) {
+  case Status::ok: return "ok";
+  case Status::timeout: return "timeout";
+  case Status::not_ready: return "not_ready";
+  case Status::device_lost: return "device_lost";
+  case Status::stale_shader: return "stale_shader";
+  case Status::out_of_device_memory: return "out_of_device_memory";
+  case Status::out_of_host_memory: return "out_of_host_memory";
+  case Status::too_many_objects: return "too_many_objects";
+  case Status::compile_failed: return "compile_failed";
+  case Status::cache_miss: return "cache_miss";
+  case Status::invalid_argument: return "invalid_argument";
+  case Status::no_device: return "no_device";
+  case Status::failed: return "failed";
+  }
+  return "unknown";
+}
+
+Status status_from_errno(int err, const char* what, const std::string& message) {
+  switch (err) {
+  case 0:
+    return Status::ok;
+  case ETIME:
+    return Status::timeout;
+  case ENOEXEC:
+    return Status::stale_shader;
+  case ECANCELED:
+  case EIO:
+    return Status::device_lost;
+  case ENOMEM:
+  case ENOSPC:
+  case ERANGE:  // a size past max_bo_size: out of device memory for the application
+  case EDQUOT:  // a per-client limit
+    return Status::out_of_device_memory;
+  default:
+    std::fprintf(stderr, "mica-device: %s failed: %s\n", what, message.c_str());
+    return Status::failed;
+  }
+}
+
+namespace {
+
+uint64_t page_align(uint64_t v, uint64_t page) { return (v + page - 1) / page * page; }
+
+driver::DeviceInfo device_info(const winsys::Device& device) {
+  const drm_mica_dev_info& i = device.info();
+  driver::DeviceInfo info;
+  info.revision = i.revision;
+  info.cu_count = i.cu_count;
+  info.vram_bytes = i.vram_size;
+  info.timestamp_hz = MICA_CLOCK_HZ;  // the core clock of the hardware description
+  info.simulated = device.backend() == winsys::Backend::Sim;
+  info.name = "Mica r" + std::to_string(i.revision) + " (" + std::to_string(i.cu_count) + " CUs" +
+              (info.simulated ? ", simulated" : "") + ")";
+  return info;
+}
+
+Limits device_limits(const drm_mica_dev_info& i) {
+  Limits l;
+  l.va_start = i.va_start;
+  l.va_end = i.va_end;
+  l.page_size = i.page_size ? i.page_size : MICA_PAGE_SIZE;
+  l.max_contexts = i.max_contexts;
+  l.max_job_dwords = i.max_cmd_dwords;
+  l.max_syncs_per_job = i.max_syncs;
+  l.max_buffer_bytes = i.max_bo_size;
+  l.max_program_bytes = i.max_shader_size;
+  l.watchdog_cycles = i.watchdog_cycles;
+  l.job_timeout_ns = i.job_timeout_ns;
+  return l;
+}
+
+std::string default_disk_cache_dir() {
+  if (const char* dir = std::getenv("MICA_CACHE_DIR")) return dir;  // set but empty: no disk cache
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/mica";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/mica";
+  return {};
+}
+
+Status open_screen(const winsys::OpenOptions& opt, const std::string& disk_dir, std::string& error,
+                   std::shared_ptr<ScreenState>& state) {
+  try {
+    state = std::make_shared<ScreenState>(winsys::Device::open(opt));
+  } catch (const winsys::Error& e) {
+    error = e.what();
+    return Status::no_device;
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return Status::no_device;
+  }
+  state->disk_cache_dir = disk_dir;
+  return Status::ok;
+}
+
+std::mutex g_shared_mutex;
+std::weak_ptr<Screen> g_shared;
+
+}  // namespace
+
+// ---- ScreenState ----------------------------------------------------------------------------
+
+ScreenState::ScreenState(std::unique_ptr<winsys::Device> device) : dev(std::move(device)) {
+  info = device_info(*dev);
+  limits = device_limits(dev->info());
+  power_profile = dev->info().power_profile;
+  power_generation = dev->info().power_generation;
+}
+
+ScreenState::~ScreenState() {
+  syncs.clear();
+  for (auto& [handle, m] : bos) {
+    try {
+      dev->unbind(m->va, m->size);
+    } catch (const winsys::Error&) {
+    }
+    dev->va().free(m->va, m->size);
+  }
+  bos.clear();
+}
+
+Status ScreenState::map_bo(winsys::Bo bo, bool exec, uint64_t& va) {
+  auto m = std::make_unique<Mapping>();
+  m->bo = std::move(bo);
+  m->size = m->bo.size();
+  const uint64_t align = exec ? std::max<uint64_t>(limits.page_size, MICA_CODE_ALIGNMENT) : limits.page_size;
+  Status s = guarded_call("VA alloc", [&] { m->va = dev->va().alloc(m->size, align); });
+  if (s != Status::ok) return s;
+  const uint32_t perms = DRM_MICA_BIND_READ | (exec ? DRM_MICA_BIND_EXEC : DRM_MICA_BIND_WRITE);
+  s = guarded_call("VM_BIND", [&] { dev->bind(m->bo, m->va, m->size, perms); });
+  if (s != Status::ok) {
+    dev->va().free(m->va, m->size);
+    return s;
+  }
+  va = m->va;
+  const uint32_t handle = m->bo.handle();
+  std::lock_guard lock(mutex);
+  bos[handle] = std::move(m);
+  return Status::ok;
+}
+
+void ScreenState::destroy_bo(uint32_t handle) {
+  std::unique_ptr<Mapping> m;
+  {
+    std::lock_guard lock(mutex);
+    auto it = bos.find(handle);
+    if (it == bos.end()) return;
+    m = std::move(it->second);
+    bos.erase(it);
+  }
+  // The caller guarantees no job still uses the range (Vulkan/OpenCL lifetime rules; contexts
+  // retire their own uploads before freeing them). The kernel keeps the pages of a BO a job
+  // references alive until the job retires.
+  guarded_call("VM_BIND unmap", [&] { dev->unbind(m->va, m->size); });
+  dev->va().free(m->va, m->size);
+}
+
+// ---- Buffer ---------------------------------------------------------------------------------
+
+Buffer::~Buffer() {
+  if (handle_) state_->destroy_bo(handle_);
+}
+
+// ---- Timeline -------------------------------------------------------------------------------
+
+Timeline::~Timeline() {
+  if (!handle_) return;
+  std::lock_guard lock(state_->mutex);
+  state_->syncs.erase(handle_);
+}
+
+Status Timeline::query(uint64_t& value, int32_t* job_error) const {
+  drm_mica_sync_query q{handle_, 0, 0};
+  Status s = guarded_call("SYNC_QUERY", [&] { state_->dev->ioctl(DRM_IOCTL_MICA_SYNC_QUERY, &q, "SYNC_QUERY"); });
+  if (s != Status::ok) return s;
+  value = q.value;
+  if (job_error) *job_error = q.error;
+  return Status::ok;
+}
+
+Status Timeline::signal(uint64_t point) {
+  drm_mica_sync_signal sig{handle_, 0, point};
+  return guarded_call("SYNC_SIGNAL", [&] { state_->dev->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig, "SYNC_SIGNAL"); });
+}
+
+namespace {
+
+Status sync_wait_once(winsys::Device& dev, std::span<const TimelinePoint> points, bool wait_all, int64_t timeout_ns) {
+  std::vector<drm_mica_sync_point> p;
+  p.reserve(points.size());
+  for (const auto& tp : points) p.push_back({tp.timeline->kernel_handle(), 0, tp.value});
+  drm_mica_sync_wait w{};
+  w.points = {sizeof(drm_mica_sync_point), uint32_t(p.size()), reinterpret_cast<uintptr_t>(p.data())};
+  w.timeout_ns = timeout_ns;
+  w.flags = wait_all ? 0 : DRM_MICA_SYNC_WAIT_ANY;
+  const int r = dev.try_ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w);
+  return status_from_errno(-r, "SYNC_WAIT", "errno " + std::to_string(-r));
+}
+
+Status wait_points(ScreenState& state, std::span<const TimelinePoint> all, bool wait_all, int64_t timeout_ns) {
+  // Point 0 is always reached and the kernel refuses it as a wait point.
+  std::vector<TimelinePoint> points;
+  for (const auto& p : all) {
+    if (!p.timeline) return Status::invalid_argument;
+    if (p.value == 0) {
+      if (!wait_all) return Status::ok;
+      continue;
+    }
+    points.push_back(p);
+  }
+  if (points.empty()) return Status::ok;
+  const size_t group = std::max<uint32_t>(1, state.limits.max_syncs_per_job);
+  if (points.size() <= group) return sync_wait_once(*state.dev, points, wait_all, timeout_ns);
+  using clock = std::chrono::steady_clock;
+  const bool forever = timeout_ns == INT64_MAX;
+  const auto deadline = forever ? clock::time_point::max() : clock::now() + std::chrono::nanoseconds(timeout_ns);
+  auto remaining = [&]() -> int64_t {
+    if (forever) return INT64_MAX;
+    return std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - clock::now()).count());
+  };
+  const std::span<const TimelinePoint> span(points);
+  if (wait_all) {
+    // Every group in turn, each within what is left of the timeout.
+    for (size_t i = 0; i < span.size(); i += group) {
+      Status s = sync_wait_once(*state.dev, span.subspan(i, std::min(group, span.size() - i)), true, remaining());
+      if (s != Status::ok) return s;
+    }
+    return Status::ok;
+  }
+  // Any: no single call sees every point, so the groups are polled in turn, each for a short
+  // slice, until one is reached or the time is up.
+  constexpr int64_t kSliceNs = 1'000'000;
+  for (;;) {
+    for (size_t i = 0; i < span.size(); i += group) {
+      Status s = sync_wait_once(*state.dev, span.subspan(i, std::min(group, span.size() - i)), false, 0);
+      if (s != Status::timeout) return s;
+    }
+    const int64_t left = remaining();
+    if (left == 0) return Status::timeout;
+    Status s = sync_wait_once(*state.dev, span.subspan(0, group), false, std::min(left, kSliceNs));
+    if (s != Status::timeout) return s;
+  }
+}
+
+}  // namespace
+
+Status Timeline::wait(uint64_t point, int64_t timeout_ns) const {
+  const TimelinePoint p{this, point};
+  return wait_points(*state_, {&p, 1}, true, timeout_ns);
+}
+
+// ---- Screen ---------------------------------------------------------------------------------
+
+Screen::~Screen() = default;
+
+std::shared_ptr<Screen> Screen::shared(std::string& error) {
+  std::lock_guard lock(g_shared_mutex);
+  if (auto screen = g_shared.lock()) return screen;
+  std::shared_ptr<ScreenState> state;
+  std::shared_ptr<Screen> screen;
+  if (open_screen({}, default_disk_cache_dir(), error, state) != Status::ok) return nullptr;
+  screen.reset(new Screen());
+  screen->state_ = std::move(state);
+  g_shared = screen;
+  return screen;
+}
+
+Status Screen::create(const ScreenOptions& options, std::shared_ptr<Screen>& out, std::string& error) {
+  winsys::OpenOptions opt;
+  switch (options.backend) {
+  case ScreenOptions::Backend::automatic: opt.select = winsys::OpenOptions::Select::Auto; break;
+  case ScreenOptions::Backend::drm: opt.select = winsys::OpenOptions::Select::Drm; break;
+  case ScreenOptions::Backend::sim: opt.select = winsys::OpenOptions::Select::Sim; break;
+  }
+  if (options.sim_revision) opt.sim.revision = options.sim_revision;
+  if (options.sim_cu_count) opt.sim.cu_count = options.sim_cu_count;
+  if (options.sim_vram_bytes) opt.sim.vram_bytes = options.sim_vram_bytes;
+  opt.sim.watchdog_cycles = options.sim_watchdog_cycles;
+  opt.sim.job_timeout_ns = options.sim_job_timeout_ns;
+  std::shared_ptr<ScreenState> state;
+  std::shared_ptr<Screen> screen;
+  Status s = open_screen(opt, options.disk_cache_dir, error, state);
+  if (s != Status::ok) return s;
+  try {
+    screen.reset(new Screen());
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
+  screen->state_ = std::move(state);
+  out = std::move(screen);
+  return Status::ok;
+}
+
+const driver::DeviceInfo& Screen::info() const { return state_->info; }
+const Limits& Screen::limits() const { return state_->limits; }
+uint32_t Screen::power_profile() const { return state_->power_profile.load(); }
+
+PowerState Screen::refresh_power_state() {
+  PowerState p{state_->power_profile.load(), state_->power_generation.load()};
+  guarded_call("DEV_QUERY", [&] {
+    const drm_mica_dev_info i = state_->dev->query_info();
+    p.profile = i.power_profile;
+    p.generation = i.power_generation;
+  });
+  state_->power_profile = p.profile;
+  state_->power_generation = p.generation;
+  return p;
+}
+
+Status Screen::create_buffer(uint64_t size, BufferUsage usage, std::unique_ptr<Buffer>& out) {
+  if (size == 0) return Status::invalid_argument;
+  if (size > state_->info.vram_bytes) return Status::out_of_device_memory;
+  const bool cpu = usage == BufferUsage::host_visible || usage == BufferUsage::driver_shared;
+  std::unique_ptr<Buffer> buf;
+  try {
+    buf.reset(new Buffer());
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
+  winsys::Bo bo;
+  Status s = guarded_call("BO_CREATE", [&] {
+    bo = state_->dev->alloc(page_align(size, state_->limits.page_size), cpu ? 0 : DRM_MICA_BO_NO_MMAP);
+  });
+  if (s != Status::ok) return s;
+  uint8_t* ptr = nullptr;
+  if (cpu) {
+    s = guarded_call("mmap", [&] { ptr = static_cast<uint8_t*>(bo.map()); });
+    if (s != Status::ok) return s;
+  }
+  const uint32_t handle = bo.handle();
+  const uint64_t bo_size = bo.size();
+  uint64_t va = 0;
+  s = state_->map_bo(std::move(bo), false, va);
+  if (s != Status::ok) return s;
+  buf->state_ = state_;
+  buf->handle_ = handle;
+  buf->va_ = va;
+  buf->size_ = bo_size;
+  buf->cpu_ = ptr;
+  buf->usage_ = usage;
+  out = std::move(buf);
+  return Status::ok;
+}
+
+Status Screen::create_timeline(uint64_t initial, std::unique_ptr<Timeline>& out) {
+  std::unique_ptr<Timeline> t;
+  std::unique_ptr<winsys::SyncObj> obj;
+  try {
+    t.reset(new Timeline());
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
+  Status s = guarded_call("SYNC_CREATE", [&] { obj = state_->dev->create_sync(initial); });
+  if (s != Status::ok) return s == Status::out_of_device_memory ? Status::out_of_host_memory : s;
+  t->state_ = state_;
+  t->handle_ = obj->handle();
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->syncs[t->handle_] = std::move(obj);
+  }
+  out = std::move(t);
+  return Status::ok;
+}
+
+Status Screen::wait_timelines(std::span<const TimelinePoint> points, bool wait_all, int64_t timeout_ns) {
+  return wait_points(*state_, points, wait_all, timeout_ns);
+}
+
+driver::BinaryCache& Screen::binary_cache() { return state_->cache; }
+
+Screen::CacheStats Screen::cache_stats() const {
+  return {state_->compiles.load(), state_->memory_hits.load(), state_->disk_hits.load(),
+          state_->app_cache_hits.load()};
+}
+
+}  // namespace mica::device

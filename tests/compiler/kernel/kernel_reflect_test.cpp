@@ -1,0 +1,126 @@
+// reflect_kernels on modules clang-15 + llvm-spirv-15 produced from OpenCL C (meson builds them
+// from kernel/*.cl), with and without -cl-kernel-arg-info strings, and on malformed input.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "mica/compiler/compiler.h"
+
+using namespace mica::compiler;
+
+namespace {
+
+std::vector<uint32_t> load(const std::string &name)
+{
+	const char *dir = getenv("MICA_KERNEL_SPV_DIR");
+	std::ifstream f(std::string(dir ? dir : ".") + "/" + name, std::ios::binary);
+	std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+	EXPECT_FALSE(bytes.empty()) << name;
+	std::vector<uint32_t> w(bytes.size() / 4);
+	memcpy(w.data(), bytes.data(), w.size() * 4);
+	return w;
+}
+
+KernelModuleInfo reflect(const std::vector<uint32_t> &w)
+{
+	auto r = reflect_kernels(w);
+	if (auto *e = std::get_if<CompileError>(&r)) {
+		ADD_FAILURE() << e->message;
+		return {};
+	}
+	return std::get<KernelModuleInfo>(r);
+}
+
+void expect_arg(const KernelArg &a, KernelArgKind kind, uint32_t offset, uint32_t size, uint32_t align,
+                const char *type, const char *name)
+{
+	EXPECT_EQ(a.kind, kind) << name;
+	EXPECT_EQ(a.offset, offset) << name;
+	EXPECT_EQ(a.size, size) << name;
+	EXPECT_EQ(a.alignment, align) << name;
+	EXPECT_EQ(a.type_name, type) << name;
+	EXPECT_EQ(a.name, name);
+}
+
+} // namespace
+
+// Offsets follow OpenCL C's layout: S {int, float, char, long} is 24 bytes aligned 8, float4 and
+// float3 are 16 aligned 16, the packed P {char, int} 5 aligned 1; __local pointers take no bytes.
+TEST(KernelReflect, ArgumentsWithArgInfo)
+{
+	KernelModuleInfo info = reflect(load("reflect_args.spv"));
+	ASSERT_EQ(info.kernels.size(), 2u);
+	const KernelInfo &k = info.kernels[0];
+	EXPECT_EQ(k.name, "args");
+	ASSERT_EQ(k.args.size(), 10u);
+	using K = KernelArgKind;
+	expect_arg(k.args[0], K::global_pointer, 0, 8, 8, "float*", "out");
+	expect_arg(k.args[1], K::constant_pointer, 8, 8, 8, "int*", "cin");
+	expect_arg(k.args[2], K::local_pointer, 16, 0, 8, "float*", "tmp");
+	expect_arg(k.args[3], K::by_value, 16, 24, 8, "S", "s");
+	expect_arg(k.args[4], K::by_value, 48, 16, 16, "float4", "v");
+	expect_arg(k.args[5], K::by_value, 64, 4, 4, "uint", "n");
+	expect_arg(k.args[6], K::global_pointer, 72, 8, 8, "int*", "q");
+	expect_arg(k.args[7], K::by_value, 80, 1, 1, "char", "c");
+	expect_arg(k.args[8], K::by_value, 81, 5, 1, "P", "p");
+	expect_arg(k.args[9], K::by_value, 96, 16, 16, "float3", "f3");
+	EXPECT_EQ(k.arg_block_bytes, 112u);
+	EXPECT_TRUE(k.args[0].is_restrict);
+	EXPECT_FALSE(k.args[0].is_const);
+	EXPECT_TRUE(k.args[1].is_const);
+	EXPECT_TRUE(k.args[6].is_const);
+	EXPECT_TRUE(k.args[6].is_volatile);
+	EXPECT_EQ(k.args[0].address, KernelArgAddress::global);
+	EXPECT_EQ(k.args[1].address, KernelArgAddress::constant);
+	EXPECT_EQ(k.args[2].address, KernelArgAddress::local);
+	EXPECT_EQ(k.args[5].address, KernelArgAddress::private_);
+	EXPECT_TRUE(k.args[0].has_arg_info);
+	EXPECT_EQ(k.reqd_work_group_size, (std::array<uint32_t, 3>{64, 1, 1}));
+	EXPECT_EQ(k.attributes, "reqd_work_group_size(64,1,1)");
+
+	const KernelInfo &h = info.kernels[1];
+	EXPECT_EQ(h.name, "hints");
+	EXPECT_EQ(h.reqd_work_group_size, (std::array<uint32_t, 3>{0, 0, 0}));
+	EXPECT_EQ(h.work_group_size_hint, (std::array<uint32_t, 3>{8, 4, 1}));
+	EXPECT_EQ(h.vec_type_hint, "float4");
+	EXPECT_EQ(h.arg_block_bytes, 8u);
+	EXPECT_EQ(h.attributes, "work_group_size_hint(8,4,1) vec_type_hint(float4)");
+
+	// Formats and %s strings once each, in module order.
+	EXPECT_EQ(info.printf_strings, (std::vector<std::string>{"hi %d %s\n", "there", "again %f\n"}));
+}
+
+// Without the kernel_arg_type strings the names come from the SPIR-V types (no signedness).
+TEST(KernelReflect, ArgumentsWithoutArgInfo)
+{
+	KernelModuleInfo info = reflect(load("reflect_args_noinfo.spv"));
+	ASSERT_EQ(info.kernels.size(), 2u);
+	const KernelInfo &k = info.kernels[0];
+	ASSERT_EQ(k.args.size(), 10u);
+	EXPECT_EQ(k.args[1].type_name, "uint*");
+	EXPECT_EQ(k.args[3].type_name, "struct S");
+	EXPECT_EQ(k.args[7].type_name, "uchar");
+	EXPECT_FALSE(k.args[0].has_arg_info);
+	EXPECT_EQ(k.args[3].offset, 16u);
+	EXPECT_EQ(k.arg_block_bytes, 112u);
+	EXPECT_TRUE(k.args[6].is_volatile);
+}
+
+TEST(KernelReflect, MalformedInputIsAnError)
+{
+	std::vector<uint32_t> w = load("reflect_args.spv");
+	ASSERT_GT(w.size(), 20u);
+	EXPECT_TRUE(std::holds_alternative<CompileError>(reflect_kernels(std::span(w).first(3))));
+	std::vector<uint32_t> bad_magic = w;
+	bad_magic[0] = 0x12345678;
+	EXPECT_TRUE(std::holds_alternative<CompileError>(reflect_kernels(bad_magic)));
+	// Every truncation and a zero word count: an error or a result, never a crash.
+	for (size_t n = 5; n < w.size(); n += 7)
+		(void)reflect_kernels(std::span(w).first(n));
+	std::vector<uint32_t> zero = w;
+	zero[5] = 0;
+	EXPECT_TRUE(std::holds_alternative<CompileError>(reflect_kernels(zero)));
+}
