@@ -126,8 +126,11 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     std::shared_ptr<device::Program> program;
     std::string log;
     if (cl_int e = k->variant({local, local_args}, program, log); e != CL_SUCCESS) {
-      const std::string msg = "mica: kernel '" + info.name + "' could not be compiled for the device: " + log;
+      // The application learns only CL_OUT_OF_RESOURCES from the enqueue; the reason goes to its
+      // context callback and to stderr.
+      const std::string msg = "mica-opencl: kernel '" + info.name + "' could not be compiled for the device: " + log;
       q->context()->notify(msg.c_str());
+      std::fprintf(stderr, "%s\n", msg.c_str());
       return e;
     }
 
