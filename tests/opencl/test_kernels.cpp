@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include <unistd.h>
+
 using namespace cltest;
 
 class ClKernel : public ClTest {
@@ -62,5 +64,168 @@ __kernel void add_offset(__global int* out, __global const int* in, int offset) 
   }
   clReleaseMemObject(bin);
   clReleaseMemObject(bout);
+  clReleaseKernel(k);
+}
+
+// A work-group tree reduction: __local memory sized by clSetKernelArg, barriers, 2 groups sizes.
+TEST_F(ClKernel, LocalMemoryReduction) {
+  cl_kernel k = build(R"CL(
+__kernel void reduce(__global const uint* in, __global uint* out, __local uint* tmp) {
+  size_t l = get_local_id(0);
+  tmp[l] = in[get_global_id(0)];
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (size_t s = get_local_size(0) / 2; s > 0; s >>= 1) {
+    if (l < s) tmp[l] += tmp[l + s];
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  if (l == 0) out[get_group_id(0)] = tmp[0];
+}
+)CL", "reduce");
+  ASSERT_NE(k, nullptr);
+  for (size_t local : {64u, 256u}) {
+    const size_t groups = 8, n = groups * local;
+    std::vector<cl_uint> in(n), out(groups, 0);
+    std::mt19937 rng{static_cast<uint32_t>(local)};
+    for (auto& v : in) v = rng() % 1000;
+    cl_int err;
+    cl_mem bin = clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, n * 4, in.data(), &err);
+    ASSERT_EQ(err, CL_SUCCESS);
+    cl_mem bout = clCreateBuffer(context, CL_MEM_WRITE_ONLY, groups * 4, nullptr, &err);
+    ASSERT_EQ(err, CL_SUCCESS);
+    ASSERT_EQ(clSetKernelArg(k, 0, sizeof bin, &bin), CL_SUCCESS);
+    ASSERT_EQ(clSetKernelArg(k, 1, sizeof bout, &bout), CL_SUCCESS);
+    ASSERT_EQ(clSetKernelArg(k, 2, local * 4, nullptr), CL_SUCCESS);
+    cl_ulong local_mem = 0;
+    ASSERT_EQ(clGetKernelWorkGroupInfo(k, device, CL_KERNEL_LOCAL_MEM_SIZE, sizeof local_mem, &local_mem, nullptr),
+              CL_SUCCESS);
+    EXPECT_GE(local_mem, local * 4);  // includes the __local argument
+    ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &n, &local, 0, nullptr, nullptr), CL_SUCCESS);
+    ASSERT_EQ(clEnqueueReadBuffer(queue, bout, CL_TRUE, 0, groups * 4, out.data(), 0, nullptr, nullptr), CL_SUCCESS);
+    for (size_t g = 0; g < groups; ++g) {
+      cl_uint sum = 0;
+      for (size_t i = 0; i < local; ++i) sum += in[g * local + i];
+      EXPECT_EQ(out[g], sum) << "local " << local << " group " << g;
+    }
+    clReleaseMemObject(bin);
+    clReleaseMemObject(bout);
+  }
+  clReleaseKernel(k);
+}
+
+// A 2D NDRange with the local size left to the driver, a struct passed by value, and the ids.
+TEST_F(ClKernel, TwoDimensionsStructByValueDriverLocalSize) {
+  cl_kernel k = build(R"CL(
+typedef struct { int scale; int bias; short tag; } params_t;
+__kernel void ids(__global int* out, params_t p) {
+  size_t x = get_global_id(0), y = get_global_id(1);
+  size_t w = get_global_size(0);
+  out[y * w + x] = (int)(y * 1000 + x) * p.scale + p.bias + p.tag + (int)get_work_dim() * 0;
+}
+)CL", "ids");
+  ASSERT_NE(k, nullptr);
+  const size_t global[2] = {48, 20};
+  std::vector<int> out(global[0] * global[1], 0);
+  cl_int err;
+  cl_mem b = clCreateBuffer(context, CL_MEM_WRITE_ONLY, out.size() * 4, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  struct {
+    cl_int scale, bias;
+    cl_short tag;
+  } p = {3, -7, 5};
+  size_t arg_size = sizeof p;
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof b, &b), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 1, arg_size, &p), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 2, nullptr, global, nullptr, 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, b, CL_TRUE, 0, out.size() * 4, out.data(), 0, nullptr, nullptr), CL_SUCCESS);
+  for (size_t y = 0; y < global[1]; ++y)
+    for (size_t x = 0; x < global[0]; ++x)
+      ASSERT_EQ(out[y * global[0] + x], int(y * 1000 + x) * 3 - 7 + 5) << x << "," << y;
+  clReleaseMemObject(b);
+  clReleaseKernel(k);
+}
+
+// printf: records decoded after the kernel, in order, with vectors, strings and floats.
+TEST_F(ClKernel, PrintfOutput) {
+  cl_kernel k = build(R"CL(
+__kernel void say(int v) {
+  if (get_global_id(0) == 0) {
+    printf("hello %d %s %.2f\n", v, "mica", 1.5f);
+    printf("vec %v4d|%5u|%x\n", (int4)(1, 2, 3, 4), 42u, 255);
+  }
+}
+)CL", "say");
+  ASSERT_NE(k, nullptr);
+  const int v = -9;
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof v, &v), CL_SUCCESS);
+  // Capture this process's stdout in a temporary file while the kernel runs.
+  fflush(stdout);
+  FILE* tmp = tmpfile();
+  ASSERT_NE(tmp, nullptr);
+  const int saved = dup(fileno(stdout));
+  dup2(fileno(tmp), fileno(stdout));
+  const size_t global = 4;
+  const cl_int enq = clEnqueueNDRangeKernel(queue, k, 1, nullptr, &global, nullptr, 0, nullptr, nullptr);
+  const cl_int fin = clFinish(queue);
+  fflush(stdout);
+  dup2(saved, fileno(stdout));
+  close(saved);
+  ASSERT_EQ(enq, CL_SUCCESS);
+  ASSERT_EQ(fin, CL_SUCCESS);
+  std::string text;
+  rewind(tmp);
+  char buf[256];
+  while (size_t got = fread(buf, 1, sizeof buf, tmp)) text.append(buf, got);
+  fclose(tmp);
+  EXPECT_EQ(text, "hello -9 mica 1.50\nvec 1,2,3,4|   42|ff\n");
+  clReleaseKernel(k);
+}
+
+// clEnqueueTask and a kernel event with profiling information.
+TEST_F(ClKernel, TaskWithProfiledEvent) {
+  cl_kernel k = build("__kernel void one(__global int* x) { x[get_global_id(0)] = 123 + (int)get_global_size(0); }\n",
+                      "one");
+  ASSERT_NE(k, nullptr);
+  cl_int err;
+  const cl_queue_properties props[] = {CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE, 0};
+  cl_command_queue prof = clCreateCommandQueueWithProperties(context, device, props, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  cl_mem b = clCreateBuffer(context, CL_MEM_READ_WRITE, 4, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof b, &b), CL_SUCCESS);
+  cl_event e;
+  ASSERT_EQ(clEnqueueTask(prof, k, 0, nullptr, &e), CL_SUCCESS);
+  ASSERT_EQ(clWaitForEvents(1, &e), CL_SUCCESS);
+  cl_command_type type = 0;
+  ASSERT_EQ(clGetEventInfo(e, CL_EVENT_COMMAND_TYPE, sizeof type, &type, nullptr), CL_SUCCESS);
+  EXPECT_EQ(type, cl_command_type(CL_COMMAND_NDRANGE_KERNEL));
+  cl_ulong start = 0, end = 0;
+  ASSERT_EQ(clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, sizeof start, &start, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, sizeof end, &end, nullptr), CL_SUCCESS);
+  EXPECT_LT(start, end);
+  int x = 0;
+  ASSERT_EQ(clEnqueueReadBuffer(prof, b, CL_TRUE, 0, 4, &x, 0, nullptr, nullptr), CL_SUCCESS);
+  EXPECT_EQ(x, 124);
+  clReleaseEvent(e);
+  clReleaseMemObject(b);
+  clReleaseCommandQueue(prof);
+  clReleaseKernel(k);
+}
+
+// OpenCL C 1.x programs need uniform work-groups; 2.0+ programs do not.
+TEST_F(ClKernel, UniformWorkGroupsForOpenCL12) {
+  cl_kernel k = build("__kernel void z(__global int* x) { x[get_global_id(0)] = 0; }\n", "z");
+  ASSERT_NE(k, nullptr);
+  cl_int err;
+  cl_mem b = clCreateBuffer(context, CL_MEM_READ_WRITE, 4096, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof b, &b), CL_SUCCESS);
+  const size_t global = 100, local = 64;
+  EXPECT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &global, &local, 0, nullptr, nullptr), CL_INVALID_WORK_GROUP_SIZE);
+  const size_t too_big = 2048;
+  EXPECT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &too_big, &too_big, 0, nullptr, nullptr), CL_INVALID_WORK_ITEM_SIZE);
+  const size_t zero = 0;
+  EXPECT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &zero, nullptr, 0, nullptr, nullptr), CL_SUCCESS);  // runs nothing
+  ASSERT_EQ(clFinish(queue), CL_SUCCESS);
+  clReleaseMemObject(b);
   clReleaseKernel(k);
 }

@@ -39,6 +39,12 @@ std::span<const NamedVersion> opencl_c_features() { return live(kOpenClCFeatures
 std::span<const NamedVersion> opencl_c_versions() { return live(kOpenClCVersions); }
 std::span<const NamedVersion> il_versions() { return live(kIlVersions); }
 
+bool device_has_fp64() {
+  for (const auto& e : device_extensions())
+    if (std::strcmp(e.name, "cl_khr_fp64") == 0) return true;
+  return false;
+}
+
 std::string joined_names(std::span<const NamedVersion> list) {
   std::string s;
   for (const auto& e : list) {

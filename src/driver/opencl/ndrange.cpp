@@ -4,6 +4,7 @@
 #include "backend.h"
 #include "context.h"
 #include "device.h"
+#include "extensions.h"
 #include "kernel.h"
 #include "memory.h"
 #include "printf_decoder.h"
@@ -202,7 +203,8 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
       if (printf_buffer) {
         // Output is flushed when the kernel completes, in buffer (so per work-item program) order.
         const std::string text =
-            decode_printf(printf_buffer->cpu(), Device::kPrintfBufferBytes, hold->executable().reflection.printf_strings);
+            decode_printf(printf_buffer->cpu(), Device::kPrintfBufferBytes, hold->executable().reflection.printf_strings,
+                          device_has_fp64());
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
       }
