@@ -229,3 +229,109 @@ TEST_F(ClKernel, UniformWorkGroupsForOpenCL12) {
   clReleaseMemObject(b);
   clReleaseKernel(k);
 }
+
+// What cl_khr_{global,local}_int32_{base,extended}_atomics and cl_khr_byte_addressable_store
+// promise, before the device advertises them: every 32-bit atomic on global and local memory under
+// contention, and byte/short stores that do not disturb their neighbours.
+TEST_F(ClKernel, Int32AtomicsAndByteStores) {
+  cl_kernel k = build(R"CL(
+__kernel void atomics(__global int* g, __global uint* order, __global char* bytes, __global short* shorts) {
+  __local int l[4];
+  uint i = (uint)get_global_id(0), li = (uint)get_local_id(0);  // 32-bit: % on 64 bits is not compiled yet
+  if (li < 4) l[li] = (li == 2) ? -1 : 0;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  atomic_add(&g[0], 3);
+  atomic_sub(&g[1], 2);
+  atomic_inc(&g[2]);
+  atomic_dec(&g[3]);
+  atomic_min(&g[4], (int)i - 500);
+  atomic_max(&g[5], (int)i * 7);
+  atomic_or(&g[6], 1 << (i % 31));
+  atomic_and(&g[7], ~(1 << (i % 31)));
+  atomic_xor(&g[8], (int)i);
+  order[atomic_inc((__global uint*)&g[9])] = (uint)i;   // every slot taken exactly once
+  atomic_cmpxchg(&g[10], (int)i, (int)i + 1);          // a chain: only the matching value moves on
+  atomic_add(&l[0], 1);
+  atomic_max(&l[1], (int)li);
+  atomic_and(&l[2], ~(1 << (li % 31)));
+  atomic_xchg(&l[3], 5);
+  barrier(CLK_LOCAL_MEM_FENCE);
+  if (li == 0) {
+    g[16 + get_group_id(0) * 4 + 0] = l[0];
+    g[16 + get_group_id(0) * 4 + 1] = l[1];
+    g[16 + get_group_id(0) * 4 + 2] = l[2];
+    g[16 + get_group_id(0) * 4 + 3] = l[3];
+  }
+  bytes[i] = (char)(i * 3);
+  shorts[i] = (short)(i * 5 - 1000);
+}
+)CL", "atomics");
+  ASSERT_NE(k, nullptr);
+  const size_t n = 256, local = 64, groups = n / local;
+  std::vector<cl_int> g(16 + groups * 4, 0);
+  g[4] = 1 << 30;
+  g[7] = -1;
+  cl_int err;
+  cl_mem bg = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, g.size() * 4, g.data(), &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  cl_mem border = clCreateBuffer(context, CL_MEM_READ_WRITE, n * 4, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  std::vector<cl_char> bytes(n + 8, 0x55);
+  std::vector<cl_short> shorts(n + 8, 0x5555);
+  cl_mem bbytes = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, bytes.size(), bytes.data(), &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  cl_mem bshorts = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, shorts.size() * 2, shorts.data(), &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  for (cl_uint a = 0; a < 4; ++a) {
+    cl_mem m = (cl_mem[]){bg, border, bbytes, bshorts}[a];
+    ASSERT_EQ(clSetKernelArg(k, a, sizeof m, &m), CL_SUCCESS);
+  }
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &n, &local, 0, nullptr, nullptr), CL_SUCCESS);
+  std::vector<cl_uint> order(n);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, bg, CL_TRUE, 0, g.size() * 4, g.data(), 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, border, CL_TRUE, 0, n * 4, order.data(), 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, bbytes, CL_TRUE, 0, bytes.size(), bytes.data(), 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, bshorts, CL_TRUE, 0, shorts.size() * 2, shorts.data(), 0, nullptr, nullptr),
+            CL_SUCCESS);
+  int or_bits = 0, and_bits = -1, xor_all = 0;
+  for (size_t i = 0; i < n; ++i) {
+    or_bits |= 1 << (i % 31);
+    and_bits &= ~(1 << (i % 31));
+    xor_all ^= int(i);
+  }
+  EXPECT_EQ(g[0], int(3 * n));
+  EXPECT_EQ(g[1], -int(2 * n));
+  EXPECT_EQ(g[2], int(n));
+  EXPECT_EQ(g[3], -int(n));
+  EXPECT_EQ(g[4], -500);
+  EXPECT_EQ(g[5], int(7 * (n - 1)));
+  EXPECT_EQ(g[6], or_bits);
+  EXPECT_EQ(g[7], and_bits);
+  EXPECT_EQ(g[8], xor_all);
+  EXPECT_EQ(g[9], int(n));
+  std::vector<bool> seen(n, false);
+  for (cl_uint v : order) {
+    ASSERT_LT(v, n);
+    EXPECT_FALSE(seen[v]) << v;
+    seen[v] = true;
+  }
+  EXPECT_GE(g[10], 1);  // at least work-item 0 advanced the chain
+  for (size_t gr = 0; gr < groups; ++gr) {
+    EXPECT_EQ(g[16 + gr * 4 + 0], int(local)) << gr;
+    EXPECT_EQ(g[16 + gr * 4 + 1], int(local - 1)) << gr;
+    int lbits = -1;
+    for (size_t li = 0; li < local; ++li) lbits &= ~(1 << (li % 31));
+    EXPECT_EQ(g[16 + gr * 4 + 2], lbits) << gr;
+    EXPECT_EQ(g[16 + gr * 4 + 3], 5) << gr;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(bytes[i], cl_char(i * 3)) << i;
+    ASSERT_EQ(shorts[i], cl_short(i * 5 - 1000)) << i;
+  }
+  for (size_t i = n; i < n + 8; ++i) {
+    EXPECT_EQ(bytes[i], 0x55) << i;  // neighbours untouched
+    EXPECT_EQ(shorts[i], 0x5555) << i;
+  }
+  for (cl_mem m : {bg, border, bbytes, bshorts}) clReleaseMemObject(m);
+  clReleaseKernel(k);
+}

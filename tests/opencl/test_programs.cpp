@@ -282,6 +282,15 @@ TEST_F(ClProgram, IntermediateLanguage) {
   const uint32_t not_spirv[8] = {1, 2, 3, 4, 5, 6, 7, 8};
   EXPECT_EQ(clCreateProgramWithIL(context, not_spirv, sizeof not_spirv, &err), nullptr);
   EXPECT_EQ(err, CL_INVALID_VALUE);
+  // cl_khr_il_program's entry point (advertised) is the same function.
+  using CreateWithIL = cl_program(CL_API_CALL*)(cl_context, const void*, size_t, cl_int*);
+  auto khr = reinterpret_cast<CreateWithIL>(clGetExtensionFunctionAddressForPlatform(platform, "clCreateProgramWithILKHR"));
+  ASSERT_NE(khr, nullptr);
+  EXPECT_NE(device_string(device, CL_DEVICE_EXTENSIONS).find("cl_khr_il_program"), std::string::npos);
+  cl_program viakhr = khr(context, spirv.data(), spirv.size() * 4, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  EXPECT_EQ(clBuildProgram(viakhr, 1, &device, nullptr, nullptr, nullptr), CL_SUCCESS);
+  clReleaseProgram(viakhr);
   // A bare SPIR-V module given as a binary is taken as IL.
   const unsigned char* bytes = reinterpret_cast<const unsigned char*>(spirv.data());
   size_t len = spirv.size() * 4;
