@@ -335,3 +335,33 @@ __kernel void atomics(__global int* g, __global uint* order, __global char* byte
   for (cl_mem m : {bg, border, bbytes, bshorts}) clReleaseMemObject(m);
   clReleaseKernel(k);
 }
+
+// A kernel that faults (a store through a NULL buffer argument) fails its own event only; the
+// next command runs on a fresh device context and succeeds, also on the same in-order queue.
+TEST_F(ClKernel, FaultingKernelFailsOnlyItself) {
+  cl_kernel k = build("__kernel void store(__global int* x, int v) { x[get_global_id(0)] = v; }\n", "store");
+  ASSERT_NE(k, nullptr);
+  cl_int err;
+  cl_mem b = clCreateBuffer(context, CL_MEM_READ_WRITE, 64 * 4, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  const int v = 41;
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof(cl_mem), nullptr), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 1, sizeof v, &v), CL_SUCCESS);
+  const size_t global = 64;
+  cl_event bad;
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &global, nullptr, 0, nullptr, &bad), CL_SUCCESS);
+  EXPECT_EQ(clWaitForEvents(1, &bad), CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+  cl_int status = 0;
+  ASSERT_EQ(clGetEventInfo(bad, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof status, &status, nullptr), CL_SUCCESS);
+  EXPECT_LT(status, 0);
+  clReleaseEvent(bad);
+  // The same in-order queue goes on: ordering behind a failed command does not fail a command
+  // (only a failed wait-list event does).
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof b, &b), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &global, nullptr, 0, nullptr, nullptr), CL_SUCCESS);
+  std::vector<int> out(64, 0);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, b, CL_TRUE, 0, 64 * 4, out.data(), 0, nullptr, nullptr), CL_SUCCESS);
+  for (int x : out) EXPECT_EQ(x, 41);
+  clReleaseMemObject(b);
+  clReleaseKernel(k);
+}
