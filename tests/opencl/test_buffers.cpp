@@ -77,6 +77,16 @@ TEST_F(ClBuffer, CreationErrors) {
     EXPECT_EQ(clCreateBuffer(context, c.flags, c.size, c.ptr, &err), nullptr) << std::hex << c.flags;
     EXPECT_EQ(err, c.expect) << std::hex << c.flags;
   }
+  // The largest allocation the device reports works, and is usable at both ends.
+  cl_mem big = clCreateBuffer(context, CL_MEM_READ_WRITE, size_t(max_alloc), nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  const uint32_t marks[2] = {0x12345678, 0x9abcdef0};
+  ASSERT_EQ(clEnqueueWriteBuffer(queue, big, CL_TRUE, size_t(max_alloc) - 4, 4, &marks[1], 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueCopyBuffer(queue, big, big, size_t(max_alloc) - 4, 0, 4, 0, nullptr, nullptr), CL_SUCCESS);
+  uint32_t first = 0;
+  ASSERT_EQ(clEnqueueReadBuffer(queue, big, CL_TRUE, 0, 4, &first, 0, nullptr, nullptr), CL_SUCCESS);
+  EXPECT_EQ(first, marks[1]);
+  clReleaseMemObject(big);
   const cl_mem_properties unknown[] = {0x7777, 0, 0};
   EXPECT_EQ(clCreateBufferWithProperties(context, unknown, CL_MEM_READ_WRITE, 4, nullptr, &err), nullptr);
   EXPECT_EQ(err, CL_INVALID_PROPERTY);

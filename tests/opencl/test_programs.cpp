@@ -11,6 +11,7 @@ namespace {
 
 const char* kSource = R"CL(
 typedef struct { int a; float b; } pair_t;
+__kernel void sample(__global float* out, sampler_t s) { out[0] = 0.0f; }
 __kernel void scale(__global float* out, __global const float* in, float factor, __local float* scratch) {
   size_t i = get_global_id(0);
   out[i] = in[i] * factor;
@@ -72,10 +73,10 @@ TEST_F(ClProgram, SourceBuildsAndReflects) {
   ASSERT_EQ(clGetProgramBuildInfo(p, device, CL_PROGRAM_BINARY_TYPE, sizeof type, &type, nullptr), CL_SUCCESS);
   EXPECT_EQ(type, cl_program_binary_type(CL_PROGRAM_BINARY_TYPE_EXECUTABLE));
   ASSERT_EQ(clGetProgramInfo(p, CL_PROGRAM_NUM_KERNELS, sizeof kernels, &kernels, nullptr), CL_SUCCESS);
-  EXPECT_EQ(kernels, 2u);
+  EXPECT_EQ(kernels, 3u);
   char names[64] = {};
   ASSERT_EQ(clGetProgramInfo(p, CL_PROGRAM_KERNEL_NAMES, sizeof names, names, nullptr), CL_SUCCESS);
-  EXPECT_STREQ(names, "scale;take_pair");
+  EXPECT_STREQ(names, "sample;scale;take_pair");
 
   cl_int err;
   cl_kernel k = clCreateKernel(p, "scale", &err);
@@ -140,6 +141,14 @@ TEST_F(ClProgram, SourceBuildsAndReflects) {
   EXPECT_EQ(clSetKernelArg(pair, 1, sizeof value, &value), CL_SUCCESS);  // a struct by value
   EXPECT_EQ(clSetKernelArg(pair, 1, sizeof value + 4, &value), CL_INVALID_ARG_SIZE);
   EXPECT_NE(kernel_string(pair, CL_KERNEL_ATTRIBUTES).find("reqd_work_group_size(64,1,1)"), std::string::npos);
+
+  // Samplers: the size is checked first, then no sampler object can be valid.
+  cl_kernel sample = clCreateKernel(p, "sample", &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  cl_sampler no_sampler = nullptr;
+  EXPECT_EQ(clSetKernelArg(sample, 1, sizeof(cl_sampler) + 1, &no_sampler), CL_INVALID_ARG_SIZE);
+  EXPECT_EQ(clSetKernelArg(sample, 1, sizeof(cl_sampler), &no_sampler), CL_INVALID_SAMPLER);
+  clReleaseKernel(sample);
 
   // Missing arguments refuse the enqueue; a wrong local size too.
   const size_t global = 64, local = 32;
@@ -207,7 +216,7 @@ TEST_F(ClProgram, BinariesRoundTrip) {
   ASSERT_EQ(clBuildProgram(q, 1, &device, nullptr, nullptr, nullptr), CL_SUCCESS) << build_log(q, device);
   char names[64] = {};
   ASSERT_EQ(clGetProgramInfo(q, CL_PROGRAM_KERNEL_NAMES, sizeof names, names, nullptr), CL_SUCCESS);
-  EXPECT_STREQ(names, "scale;take_pair");
+  EXPECT_STREQ(names, "sample;scale;take_pair");
   // Its own binary is identical.
   size_t size2 = 0;
   ASSERT_EQ(clGetProgramInfo(q, CL_PROGRAM_BINARY_SIZES, sizeof size2, &size2, nullptr), CL_SUCCESS);

@@ -11,13 +11,19 @@
 
 #include <mica_hw.h>
 
+#include <algorithm>
 #include <array>
 
 namespace mica::cl {
 
-Device::Device(Platform* platform, const driver::DeviceInfo& info)
+Device::Device(Platform* platform, const driver::DeviceInfo& info, uint64_t max_buffer_bytes)
     : Object(Kind::Device), platform_(platform), name_(info.name), compute_units_(info.cu_count),
-      global_mem_bytes_(info.vram_bytes) {}
+      global_mem_bytes_(info.vram_bytes) {
+  const uint64_t quarter = global_mem_bytes_ / 4;
+  const uint64_t cl1_minimum = std::min<uint64_t>(128ull << 20, global_mem_bytes_ / 2);
+  max_alloc_bytes_ = std::max(quarter, cl1_minimum);
+  if (max_buffer_bytes) max_alloc_bytes_ = std::min(max_alloc_bytes_, max_buffer_bytes);
+}
 
 Device::~Device() = default;
 
