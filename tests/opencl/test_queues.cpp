@@ -290,3 +290,46 @@ TEST_F(ClQueue, ReleasedQueueStillRunsItsCommands) {
   clReleaseEvent(gate);
   clReleaseMemObject(buf);
 }
+
+// Several application threads, each with its own queue, enqueueing chains that all wait on one
+// user event set from yet another thread: every chain completes with its own data.
+TEST_F(ClQueue, ConcurrentQueuesFromManyThreads) {
+  cl_int err;
+  cl_event start = clCreateUserEvent(context, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  constexpr int kThreads = 4, kRounds = 40;
+  constexpr size_t kWords = 256;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      cl_int e;
+      cl_command_queue q = clCreateCommandQueueWithProperties(context, device, nullptr, &e);
+      cl_mem a = clCreateBuffer(context, CL_MEM_READ_WRITE, kWords * 4, nullptr, &e);
+      cl_mem b = clCreateBuffer(context, CL_MEM_READ_WRITE, kWords * 4, nullptr, &e);
+      for (int r = 0; r < kRounds; ++r) {
+        const auto data = random_words(kWords, uint32_t(t * 1000 + r));
+        std::vector<uint32_t> out(kWords, 0);
+        cl_event w;
+        if (clEnqueueWriteBuffer(q, a, CL_FALSE, 0, kWords * 4, data.data(), r == 0 ? 1 : 0, r == 0 ? &start : nullptr,
+                                 &w) != CL_SUCCESS)
+          failures++;
+        if (clEnqueueCopyBuffer(q, a, b, 0, 0, kWords * 4, 1, &w, nullptr) != CL_SUCCESS) failures++;
+        if (clEnqueueReadBuffer(q, b, CL_TRUE, 0, kWords * 4, out.data(), 0, nullptr, nullptr) != CL_SUCCESS) failures++;
+        if (out != data) failures++;
+        clReleaseEvent(w);
+      }
+      clReleaseMemObject(a);
+      clReleaseMemObject(b);
+      clReleaseCommandQueue(q);
+    });
+  }
+  std::thread setter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    clSetUserEventStatus(start, CL_COMPLETE);
+  });
+  for (auto& th : threads) th.join();
+  setter.join();
+  EXPECT_EQ(failures.load(), 0);
+  clReleaseEvent(start);
+}
