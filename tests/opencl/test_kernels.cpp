@@ -12,6 +12,7 @@ class ClKernel : public ClTest {
 protected:
   cl_kernel build(const char* src, const char* name, const char* options = nullptr) {
     cl_int err;
+    if (program_) clReleaseProgram(program_);  // its kernels keep it alive as long as they need it
     program_ = clCreateProgramWithSource(context, 1, &src, nullptr, &err);
     EXPECT_EQ(err, CL_SUCCESS);
     if (clBuildProgram(program_, 1, &device, options, nullptr, nullptr) != CL_SUCCESS) {
@@ -226,6 +227,30 @@ TEST_F(ClKernel, UniformWorkGroupsForOpenCL12) {
   const size_t zero = 0;
   EXPECT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &zero, nullptr, 0, nullptr, nullptr), CL_SUCCESS);  // runs nothing
   ASSERT_EQ(clFinish(queue), CL_SUCCESS);
+  // The rule follows the program into its binary (regression: a program rebuilt from its binary,
+  // as pyopencl's cache does, accepted non-uniform groups).
+  size_t bin_size = 0;
+  ASSERT_EQ(clGetProgramInfo(program_, CL_PROGRAM_BINARY_SIZES, sizeof bin_size, &bin_size, nullptr), CL_SUCCESS);
+  std::vector<unsigned char> bin(bin_size);
+  unsigned char* bin_ptr = bin.data();
+  ASSERT_EQ(clGetProgramInfo(program_, CL_PROGRAM_BINARIES, sizeof bin_ptr, &bin_ptr, nullptr), CL_SUCCESS);
+  const unsigned char* cbin = bin.data();
+  cl_program again = clCreateProgramWithBinary(context, 1, &device, &bin_size, &cbin, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  ASSERT_EQ(clBuildProgram(again, 1, &device, nullptr, nullptr, nullptr), CL_SUCCESS);
+  cl_kernel k2 = clCreateKernel(again, "z", &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k2, 0, sizeof b, &b), CL_SUCCESS);
+  EXPECT_EQ(clEnqueueNDRangeKernel(queue, k2, 1, nullptr, &global, &local, 0, nullptr, nullptr), CL_INVALID_WORK_GROUP_SIZE);
+  clReleaseKernel(k2);
+  clReleaseProgram(again);
+  // With -cl-std=CL2.0 the same source may use a partial last group.
+  cl_kernel k3 = build("__kernel void z(__global int* x) { x[get_global_id(0)] = 0; }\n", "z", "-cl-std=CL2.0");
+  ASSERT_NE(k3, nullptr);
+  ASSERT_EQ(clSetKernelArg(k3, 0, sizeof b, &b), CL_SUCCESS);
+  EXPECT_EQ(clEnqueueNDRangeKernel(queue, k3, 1, nullptr, &global, &local, 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clFinish(queue), CL_SUCCESS);
+  clReleaseKernel(k3);
   clReleaseMemObject(b);
   clReleaseKernel(k);
 }

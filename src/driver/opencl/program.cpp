@@ -92,22 +92,31 @@ clc::DeviceFeatures clc_features() {
 }
 #endif
 
-// Whether the kernels of a program built with these options need work-groups that divide the
-// NDRange: OpenCL C 1.x programs and -cl-uniform-work-group-size (OpenCL 3.0 "Non-uniform work-groups").
-bool needs_uniform_work_groups(const std::string& options, bool from_source) {
-#ifdef MICA_CL_HAVE_CLC
-  clc::BuildOptions parsed;
-  std::string error;
-  if (clc::parse_options(options, clc::OptionsKind::Compile, clc_features(), &parsed, &error))
-    return parsed.uniform_work_group_size || (from_source && parsed.cl_std < 200);
-#endif
-  (void)from_source;
-  return options.find("-cl-uniform-work-group-size") != std::string::npos;
+// The OpenCL C version a module was compiled from (its OpSource OpenCL_C operand, e.g. 102000
+// for 1.2), or 0 when it does not say.
+uint32_t opencl_c_version(const std::vector<uint32_t>& module) {
+  constexpr uint32_t kOpSource = 3, kOpenCL_C = 3;
+  for (size_t i = 5; i < module.size();) {
+    const uint32_t count = module[i] >> 16, opcode = module[i] & 0xffff;
+    if (count == 0 || i + count > module.size()) break;
+    if (opcode == kOpSource && count >= 3 && module[i + 1] == kOpenCL_C) return module[i + 2];
+    i += count;
+  }
+  return 0;
+}
+
+// Whether the kernels need work-groups that divide the NDRange: OpenCL C 1.x programs and
+// -cl-uniform-work-group-size (OpenCL 3.0 "Non-uniform work-groups"). The version comes from the
+// module itself, so a program behaves the same from source, IL or a binary.
+bool needs_uniform_work_groups(const std::string& options, const std::vector<uint32_t>& module) {
+  if (options.find("-cl-uniform-work-group-size") != std::string::npos) return true;
+  const uint32_t version = opencl_c_version(module);
+  return version != 0 && version < 200000;
 }
 
 // Reflects a linked module into the program's executable; a module whose kernels cannot be placed
 // fails the build with the reason in the log.
-cl_int make_executable(Program& p, const std::string& options, bool from_source) {
+cl_int make_executable(Program& p, const std::string& options) {
   auto reflected = compiler::reflect_kernels(p.module);
   if (auto* err = std::get_if<compiler::CompileError>(&reflected)) {
     p.log += "error: " + err->message + "\n";
@@ -116,7 +125,7 @@ cl_int make_executable(Program& p, const std::string& options, bool from_source)
   auto exe = std::make_shared<Executable>();
   exe->spirv = p.module;
   exe->reflection = std::move(std::get<compiler::KernelModuleInfo>(reflected));
-  exe->uniform_work_groups = needs_uniform_work_groups(options, from_source);
+  exe->uniform_work_groups = needs_uniform_work_groups(options, p.module);
   exe->options = options;
   p.executable = std::move(exe);
   p.binary_type = CL_PROGRAM_BINARY_TYPE_EXECUTABLE;
@@ -225,7 +234,6 @@ cl_int build_source(Program& p, const std::string& options, std::vector<uint32_t
 
 cl_int build(Program& p, const std::string& options) {
   std::vector<uint32_t> object;
-  bool from_source = false;
   switch (p.origin()) {
   case Program::Origin::source: {
     std::vector<uint32_t> executable;
@@ -233,7 +241,7 @@ cl_int build(Program& p, const std::string& options) {
     std::lock_guard lock(p.mu);
     p.module = std::move(executable);
     p.options = options;
-    return make_executable(p, options, true);
+    return make_executable(p, options);
   }
   case Program::Origin::il: object = p.il; break;
   case Program::Origin::binary:
@@ -242,7 +250,7 @@ cl_int build(Program& p, const std::string& options) {
     if (p.binary_type == CL_PROGRAM_BINARY_TYPE_EXECUTABLE) {
       // An executable binary: reflect it again (cheap); the options it was built with stay.
       std::string kept = p.options;
-      return make_executable(p, kept, false);
+      return make_executable(p, kept);
     }
     if (p.binary_type == CL_PROGRAM_BINARY_TYPE_NONE) return CL_INVALID_BINARY;
     object = p.module;
@@ -255,7 +263,7 @@ cl_int build(Program& p, const std::string& options) {
   std::lock_guard lock(p.mu);
   p.module = std::move(linked);
   p.options = options;
-  return make_executable(p, options, from_source);
+  return make_executable(p, options);
 }
 
 }  // namespace
@@ -444,7 +452,7 @@ CL_API_ENTRY cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint nu
       out->module = std::move(linked);
       out->options = opts;
       if (library) out->binary_type = CL_PROGRAM_BINARY_TYPE_LIBRARY;
-      else if (make_executable(*out, opts, true) != CL_SUCCESS) result = CL_LINK_PROGRAM_FAILURE;
+      else if (make_executable(*out, opts) != CL_SUCCESS) result = CL_LINK_PROGRAM_FAILURE;
     }
     if (result == CL_INVALID_LINKER_OPTIONS || result == CL_INVALID_BINARY || result == CL_LINKER_NOT_AVAILABLE)
       return *err = result, nullptr;
