@@ -390,3 +390,62 @@ TEST_F(ClKernel, FaultingKernelFailsOnlyItself) {
   clReleaseMemObject(b);
   clReleaseKernel(k);
 }
+
+// By-value scalars and vectors of every width land where the kernel reads them (the argument
+// block at the reflected offsets, with each type's alignment).
+TEST_F(ClKernel, ByValueScalarsAndVectors) {
+  cl_kernel k = build(R"CL(
+__kernel void args(__global long* out, char c, short s, int i, long l, uchar2 c2, float4 f4, int3 i3, ulong2 u2,
+                   ushort8 s8, float f) {
+  out[0] = c; out[1] = s; out[2] = i; out[3] = l;
+  out[4] = c2.x * 1000 + c2.y;
+  out[5] = (long)(f4.x * 1000.0f) + (long)(f4.w * 10.0f);
+  out[6] = i3.x + i3.y * 100 + i3.z * 10000;
+  out[7] = (long)(u2.x - u2.y);
+  out[8] = s8.s0 + s8.s7 * 100000;
+  out[9] = (long)(f * 4.0f);
+}
+)CL", "args");
+  ASSERT_NE(k, nullptr);
+  cl_int err;
+  cl_mem b = clCreateBuffer(context, CL_MEM_WRITE_ONLY, 10 * 8, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  const cl_char c = -5;
+  const cl_short s = -3000;
+  const cl_int i = 123456789;
+  const cl_long l = -(1ll << 40) - 7;
+  const cl_uchar2 c2 = {{7, 9}};
+  const cl_float4 f4 = {{1.5f, 2.0f, 3.0f, 4.5f}};
+  const cl_int3 i3 = {{1, 2, 3}};
+  const cl_ulong2 u2 = {{(1ull << 50) + 11, 11}};
+  const cl_ushort8 s8 = {{4, 0, 0, 0, 0, 0, 0, 9}};
+  const cl_float f = 2.25f;
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof b, &b), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 1, sizeof c, &c), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 2, sizeof s, &s), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 3, sizeof i, &i), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 4, sizeof l, &l), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 5, sizeof c2, &c2), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 6, sizeof f4, &f4), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 7, sizeof i3, &i3), CL_SUCCESS);  // 16 bytes, as cl_int3 is
+  ASSERT_EQ(clSetKernelArg(k, 8, sizeof u2, &u2), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 9, sizeof s8, &s8), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 10, sizeof f, &f), CL_SUCCESS);
+  EXPECT_EQ(clSetKernelArg(k, 7, 12, &i3), CL_INVALID_ARG_SIZE);
+  const size_t one = 1;
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &one, nullptr, 0, nullptr, nullptr), CL_SUCCESS);
+  cl_long out[10] = {};
+  ASSERT_EQ(clEnqueueReadBuffer(queue, b, CL_TRUE, 0, sizeof out, out, 0, nullptr, nullptr), CL_SUCCESS);
+  EXPECT_EQ(out[0], -5);
+  EXPECT_EQ(out[1], -3000);
+  EXPECT_EQ(out[2], 123456789);
+  EXPECT_EQ(out[3], l);
+  EXPECT_EQ(out[4], 7009);
+  EXPECT_EQ(out[5], 1545);
+  EXPECT_EQ(out[6], 30201);
+  EXPECT_EQ(out[7], cl_long(1ull << 50));
+  EXPECT_EQ(out[8], 900004);
+  EXPECT_EQ(out[9], 9);
+  clReleaseMemObject(b);
+  clReleaseKernel(k);
+}
