@@ -333,6 +333,38 @@ TEST(DeviceContext, SubmissionsLargerThanAJobAreSplit) {
   for (auto& t : timelines) EXPECT_EQ(t->wait(1, 0), Status::ok);
 }
 
+TEST(DeviceContext, JobsTakenBeforeALaterJobIsRefusedKeepTheirUploads) {
+  auto screen = open_sim();
+  std::unique_ptr<Context> ctx;
+  ASSERT_EQ(screen->create_context(false, ctx), Status::ok);
+  auto program = make_program(*screen, kStoreProgram);
+  ASSERT_TRUE(program);
+  std::unique_ptr<Buffer> out, scratch;
+  ASSERT_EQ(screen->create_buffer(1 << 16, BufferUsage::host_visible, out), Status::ok);
+  ASSERT_EQ(screen->create_buffer(1 << 16, BufferUsage::host_visible, scratch), Status::ok);
+  // First job: a dispatch whose push constants live in the submission's upload area, then enough
+  // writes to fill more than one job; the last job holds a copy the kernel refuses (overlap).
+  CommandList list;
+  list.wait_memory(scratch->va(), 0);  // holds the first job until the refused one was seen
+  list.dispatch(store_dispatch(program, out->va(), 4096, 7, 3));
+  const uint32_t writes = screen->limits().max_job_dwords / 4 + 100;
+  for (uint32_t i = 0; i < writes; ++i) list.write_data(scratch->va() + 8 + 4 * (i % 1000), {i});
+  list.copy(scratch->va() + 100, scratch->va() + 104, 64);
+  std::memset(scratch->cpu(), 0xff, 8);  // WAIT_MEM == 0: not yet
+  SubmitInfo info;
+  info.lists.push_back(&list);
+  std::string log;
+  EXPECT_EQ(ctx->submit(info, nullptr, &log), Status::invalid_argument);
+  EXPECT_NE(log.find("CS_DMA_OVERLAP"), std::string::npos) << log;
+  // The jobs taken still run, with their upload area intact.
+  std::memset(scratch->cpu(), 0, 8);
+  ASSERT_GT(ctx->last_seqno(), 0u);
+  ASSERT_EQ(ctx->wait(ctx->last_seqno(), 60 * kSecond), Status::ok);
+  const auto* v = reinterpret_cast<const uint32_t*>(out->cpu());
+  for (uint32_t i = 0; i < 4096; ++i) ASSERT_EQ(v[i], i * 7 + 3) << i;
+  EXPECT_EQ(ctx->check(), Status::ok);
+}
+
 TEST(DeviceContext, FaultingProgramLosesTheContextWithItsReason) {
   auto screen = open_sim();
   std::unique_ptr<Context> victim, bystander;
@@ -416,6 +448,29 @@ TEST(DeviceContext, StuckWaitIsAWatchdogFaultInTheCommandStream) {
   EXPECT_EQ(r.fault_name, "WATCHDOG");
   EXPECT_TRUE(r.pc_in_command_stream) << r.describe();
   EXPECT_NE(r.fault_flags, 0u);
+}
+
+TEST(DeviceContext, JobPastTheKernelTimeoutIsKilled) {
+  ScreenOptions opt;
+  opt.sim_watchdog_cycles = 0xffffffffull;  // the device would wait far longer than the kernel
+  opt.sim_job_timeout_ns = 50'000'000;
+  auto screen = open_sim(opt);
+  EXPECT_EQ(screen->limits().job_timeout_ns, 50'000'000u);
+  std::unique_ptr<Context> ctx;
+  ASSERT_EQ(screen->create_context(false, ctx), Status::ok);
+  std::unique_ptr<Buffer> flag;
+  ASSERT_EQ(screen->create_buffer(4096, BufferUsage::driver_shared, flag), Status::ok);
+  std::memset(flag->cpu(), 0, 8);
+  CommandList list;
+  list.wait_memory(flag->va(), 1);  // never set
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(run(*ctx, list), Status::device_lost);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(40));
+  LostReason r;
+  ASSERT_EQ(ctx->query(r), Status::ok);
+  EXPECT_TRUE(r.guilty);
+  EXPECT_EQ(r.fault, uint32_t(MICA_FAULT_KILLED)) << r.describe();
+  EXPECT_NE(r.describe().find("KILLED"), std::string::npos) << r.describe();
 }
 
 TEST(DeviceProgram, CompileErrorIsReportedWithTheCompilersMessage) {
@@ -583,6 +638,51 @@ TEST(DeviceProgram, PowerProfileChangeRecompilesBeforeTheNextSubmission) {
   std::filesystem::remove(path);
 }
 
+TEST(DeviceContext, ContextsOfOneScreenWorkFromSeveralThreads) {
+  auto screen = open_sim();
+  constexpr int kThreads = 3, kRounds = 12;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      std::unique_ptr<Context> ctx;
+      std::unique_ptr<Buffer> out;
+      if (screen->create_context(false, ctx) != Status::ok ||
+          screen->create_buffer(4096, BufferUsage::host_visible, out) != Status::ok) {
+        ++failures;
+        return;
+      }
+      for (int r = 0; r < kRounds; ++r) {
+        // Every thread creates the same program (one compile, cache hits or a racing compile of
+        // the same key) and runs it with its own constants.
+        ProgramSource src;
+        src.spirv = spirv_of(kStoreProgram);
+        std::shared_ptr<Program> program;
+        if (screen->create_program(src, {}, program) != Status::ok) {
+          ++failures;
+          return;
+        }
+        CommandList list;
+        list.dispatch(store_dispatch(program, out->va(), 256, uint32_t(t + 2), uint32_t(r)));
+        if (run(*ctx, list) != Status::ok) {
+          ++failures;
+          return;
+        }
+        const auto* v = reinterpret_cast<const uint32_t*>(out->cpu());
+        for (uint32_t i = 0; i < 256; ++i)
+          if (v[i] != i * uint32_t(t + 2) + uint32_t(r)) {
+            ++failures;
+            return;
+          }
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  const auto stats = screen->cache_stats();
+  EXPECT_LE(stats.compiles, uint64_t(kThreads));  // at most one racing compile per thread
+  EXPECT_GE(stats.memory_hits, uint64_t(kThreads * kRounds - kThreads));
+}
+
 TEST(DeviceContext, BadCommandsAreRefusedNotSubmitted) {
   auto screen = open_sim();
   std::unique_ptr<Context> ctx, copy;
@@ -617,6 +717,18 @@ TEST(DeviceContext, BadCommandsAreRefusedNotSubmitted) {
   CommandList bad_user;
   bad_user.dispatch(too_much);
   EXPECT_EQ(run(*ctx, bad_user), Status::invalid_argument);
+
+  // A workgroup size past the packet field's range: the kernel's validator refuses the job and
+  // the context says why.
+  Dispatch huge = store_dispatch(program, 0, 0, 0, 0);
+  huge.workgroup_size = {1024, 1024, 64};
+  CommandList bad_size;
+  bad_size.dispatch(huge);
+  std::string log;
+  SubmitInfo huge_info;
+  huge_info.lists.push_back(&bad_size);
+  EXPECT_EQ(ctx->submit(huge_info, nullptr, &log), Status::invalid_argument) << log;
+  EXPECT_NE(log.find("CS_BAD_FIELD"), std::string::npos) << log;  // the workgroup size field
 
   SubmitInfo null_sync;
   null_sync.signals.push_back({nullptr, 1});

@@ -180,7 +180,7 @@ device::Dispatch to_device_dispatch(const OpDispatch& d) {
   static_assert(kUserDataCount == 10);
   device::InlineData table;
   table.bytes.resize(d.sets.size() * sizeof(uint64_t));
-  std::memcpy(table.bytes.data(), d.sets.data(), table.bytes.size());
+  if (!d.sets.empty()) std::memcpy(table.bytes.data(), d.sets.data(), table.bytes.size());
   for (const auto& copy : d.set_copies) {
     table.patches.push_back({copy.set * uint32_t(sizeof(uint64_t)), uint32_t(out.inline_data.size())});
     out.inline_data.push_back({copy.memory, UINT32_MAX, {}});

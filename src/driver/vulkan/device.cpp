@@ -9,6 +9,11 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdio>
+#include <vector>
+
+extern "C" {
+#include "mica_hw.h"
+}
 #include <cstring>
 
 namespace mica::vk {
@@ -75,6 +80,7 @@ constexpr FeatureStruct kFeatureStructs[] = {
      FEATURES(VkPhysicalDeviceShaderTerminateInvocationFeatures, shaderTerminateInvocation)},
     {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_TEXTURE_COMPRESSION_ASTC_HDR_FEATURES,
      FEATURES(VkPhysicalDeviceTextureCompressionASTCHDRFeatures, textureCompressionASTC_HDR)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FAULT_FEATURES_EXT, FEATURES(VkPhysicalDeviceFaultFeaturesEXT, deviceFaultVendorBinary)},
 };
 
 // Every VkBool32 after sType/pNext that is set in 'requested' must be set in 'supported'.
@@ -199,6 +205,11 @@ void Device::report_lost(const Queue& queue, const device::LostReason& reason) {
   if (lost_reported_.exchange(true)) return;  // one report per device: the first cause
   const std::string message = "VkDevice lost: queue family " + std::to_string(queue.family()) + " index " +
                               std::to_string(queue.index()) + ": " + reason.describe();
+  {
+    std::lock_guard lock(fault_mutex_);
+    fault_ = reason;
+    fault_description_ = message;
+  }
   std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
   physical_.instance().debug_sinks().error("Mica-device-lost", VK_OBJECT_TYPE_DEVICE,
                                            uint64_t(reinterpret_cast<uintptr_t>(this)), message);
@@ -212,9 +223,73 @@ void Device::report_sync_error(int32_t job_error) {
   if (lost_reported_.exchange(true)) return;
   const std::string message = std::string("VkDevice lost: a fence or semaphore was signalled by a job that ") +
                               (job_error == -ECANCELED ? "was skipped (-ECANCELED)" : "failed (-EIO)");
+  {
+    std::lock_guard lock(fault_mutex_);
+    fault_description_ = message;
+  }
   std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
   physical_.instance().debug_sinks().error("Mica-device-lost", VK_OBJECT_TYPE_DEVICE,
                                            uint64_t(reinterpret_cast<uintptr_t>(this)), message);
+}
+
+// ---- VK_EXT_device_fault ----------------------------------------------------------------------
+
+namespace {
+
+// What the kernel said, as VK_EXT_device_fault's address records: the faulting data address of a
+// memory fault (by access) and the faulting instruction's address. Offsets into a job's command
+// stream (faults the command processor found in a packet) are not GPU addresses and are left out.
+std::vector<VkDeviceFaultAddressInfoEXT> fault_addresses(const device::LostReason& r) {
+  std::vector<VkDeviceFaultAddressInfoEXT> out;
+  if (!r.fault) return out;
+  if ((r.fault == MICA_FAULT_MMU_UNMAPPED || r.fault == MICA_FAULT_MMU_PERMISSION) && !r.addr_in_command_stream) {
+    const VkDeviceFaultAddressTypeEXT type = r.fault_access == 2   ? VK_DEVICE_FAULT_ADDRESS_TYPE_EXECUTE_INVALID_EXT
+                                             : r.fault_access == 1 ? VK_DEVICE_FAULT_ADDRESS_TYPE_WRITE_INVALID_EXT
+                                                                   : VK_DEVICE_FAULT_ADDRESS_TYPE_READ_INVALID_EXT;
+    out.push_back({type, r.fault_addr, 1});  // the exact address the MMU refused
+  }
+  if (!r.pc_in_command_stream && r.fault_pc)  // 0: no program was running (e.g. killed in a wait)
+    out.push_back({VK_DEVICE_FAULT_ADDRESS_TYPE_INSTRUCTION_POINTER_FAULT_EXT, r.fault_pc, MICA_INSTRUCTION_BYTES});
+  return out;
+}
+
+}  // namespace
+
+VkResult Device::fault_info(VkDeviceFaultCountsEXT& counts, VkDeviceFaultInfoEXT* info) {
+  std::lock_guard lock(fault_mutex_);
+  std::vector<VkDeviceFaultAddressInfoEXT> addresses;
+  std::vector<VkDeviceFaultVendorInfoEXT> vendor;
+  if (fault_) {
+    addresses = fault_addresses(*fault_);
+    if (fault_->fault) {
+      VkDeviceFaultVendorInfoEXT v{};
+      std::snprintf(v.description, sizeof v.description, "Mica fault %s", fault_->fault_name.c_str());
+      v.vendorFaultCode = fault_->fault;        // MICA_FAULT_* (mica.toml [fault])
+      v.vendorFaultData = fault_->fault_flags;  // DRM_MICA_FAULT_*
+      vendor.push_back(v);
+    }
+  }
+  if (!info) {
+    counts.addressInfoCount = uint32_t(addresses.size());
+    counts.vendorInfoCount = uint32_t(vendor.size());
+    counts.vendorBinarySize = 0;
+    return VK_SUCCESS;
+  }
+  std::snprintf(info->description, sizeof info->description, "%s", fault_description_.c_str());
+  const uint32_t na = std::min<uint32_t>(counts.addressInfoCount, uint32_t(addresses.size()));
+  const uint32_t nv = std::min<uint32_t>(counts.vendorInfoCount, uint32_t(vendor.size()));
+  for (uint32_t i = 0; i < na && info->pAddressInfos; ++i) info->pAddressInfos[i] = addresses[i];
+  for (uint32_t i = 0; i < nv && info->pVendorInfos; ++i) info->pVendorInfos[i] = vendor[i];
+  const bool complete = na == addresses.size() && nv == vendor.size();
+  counts.addressInfoCount = na;
+  counts.vendorInfoCount = nv;
+  counts.vendorBinarySize = 0;
+  return complete ? VK_SUCCESS : VK_INCOMPLETE;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL GetDeviceFaultInfoEXT(VkDevice device, VkDeviceFaultCountsEXT* pFaultCounts,
+                                                     VkDeviceFaultInfoEXT* pFaultInfo) {
+  return guarded([&] { return Device::from(device)->fault_info(*pFaultCounts, pFaultInfo); });
 }
 
 // ---- entry points ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,8 @@ public:
   // skipped): the device is lost; reported like report_lost, with the guilty queue's reason when
   // the kernel already has one.
   void report_sync_error(int32_t job_error);
+  // vkGetDeviceFaultInfoEXT: the first loss's reason (nothing before the device is lost).
+  VkResult fault_info(VkDeviceFaultCountsEXT& counts, VkDeviceFaultInfoEXT* info);
 
   // robustBufferAccess was enabled: pipelines compile with bounds-checked buffer accesses.
   bool robust_buffer_access() const { return robust_buffer_access_; }
@@ -96,6 +99,9 @@ private:
   std::vector<std::string> enabled_extensions_;
   std::atomic<bool> lost_{false};
   std::atomic<bool> lost_reported_{false};
+  std::mutex fault_mutex_;
+  std::optional<device::LostReason> fault_;  // the kernel's reason for the first loss, if a queue had one
+  std::string fault_description_;            // the message that was reported
   bool robust_buffer_access_ = false;
 };
 

@@ -19,8 +19,9 @@ struct EntryPoint {
 extern const EntryPoint kEntryPoints[];
 extern const std::size_t kEntryPointCount;
 
-// Every promoted device extension the driver can advertise (entrypoints.txt "extension" lines);
-// physical_device.cpp leaves out those whose feature the compiler lacks.
+// Every device extension the driver can advertise: the promoted ones (entrypoints.txt "extension"
+// lines; physical_device.cpp leaves out those whose feature the compiler lacks) and its own
+// ("device-extension" lines).
 extern const VkExtensionProperties kPromotedDeviceExtensions[];
 extern const std::size_t kPromotedDeviceExtensionCount;
 

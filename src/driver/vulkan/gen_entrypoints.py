@@ -10,6 +10,11 @@ commands come from the registry (vk.xml): each must be an alias of a core comman
 implements (generation fails otherwise, so an extension is never advertised with a missing entry
 point), and is added to the table under the extension's name, tagged with the extension so that
 vkGetDeviceProcAddr returns it only on devices that enabled it.
+
+"device-extension VK_... Name..." lines name a (non-promoted) device extension the driver
+implements with commands of its own: each listed command must be in vulkan_core.h and is added
+under its name, tagged with the extension; every command vk.xml lists for the extension must be
+listed (generation fails otherwise).
 """
 import xml.etree.ElementTree as ET
 import argparse
@@ -41,12 +46,17 @@ def main():
         protos = parse_prototypes(f.read())
     entries = []
     extensions = []
+    own_extensions = []
     with open(args.list, encoding='utf-8') as f:
         for line in f:
             line = line.split('#', 1)[0].strip()
             if not line:
                 continue
-            level, name = line.split()
+            words = line.split()
+            if words[0] == 'device-extension':
+                own_extensions.append((words[1], words[2:]))
+                continue
+            level, name = words
             if level == 'extension':
                 extensions.append(name)
                 continue
@@ -82,6 +92,26 @@ def main():
                 if core not in implemented:
                     sys.exit(f'{args.list}: {ext} needs {full}, which is not an alias of an implemented command')
                 entries.append((implemented[core], full[2:], core, ext))
+        ext_rows.append((ext, version or '1'))
+
+    for ext, commands in own_extensions:
+        e = ext_xml.get(ext)
+        if e is None or e.get('type') != 'device':
+            sys.exit(f'{args.list}: {ext} is not a device extension of {args.registry}')
+        version = None
+        needed = set()
+        for req in e.findall('require'):
+            for en in req.findall('enum'):
+                if en.get('name', '').endswith('_SPEC_VERSION'):
+                    version = en.get('value')
+            for c in req.findall('command'):
+                needed.add(c.get('name')[2:])
+        if needed != set(commands):
+            sys.exit(f'{args.list}: {ext} has the commands {sorted(needed)}, the list names {sorted(commands)}')
+        for name in commands:
+            if name not in protos:
+                sys.exit(f'{args.list}: vk{name} not found in {args.vulkan_header}')
+            entries.append(('device', name, name, ext))
         ext_rows.append((ext, version or '1'))
 
     with open(args.header_out, 'w', encoding='utf-8') as out:

@@ -224,6 +224,14 @@ void fill_feature_chain(void* pNext) {
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_FEATURES:
       put_range<VkPhysicalDeviceMaintenance4Features, MICA_RANGE(F13, maintenance4, maintenance4)>(s, f13);
       break;
+    // Not promoted: the driver's own extensions.
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FAULT_FEATURES_EXT: {
+      VkPhysicalDeviceFaultFeaturesEXT f{};
+      f.deviceFault = VK_TRUE;               // vkGetDeviceFaultInfoEXT (device.cpp)
+      f.deviceFaultVendorBinary = VK_FALSE;  // no vendor binary crash dumps
+      put(s, f);
+      break;
+    }
     default:
       break;  // an extension the device does not have: left as the application wrote it
     }

@@ -5,6 +5,9 @@
 #include "entrypoints.h"
 #include "sync.h"
 
+#include <cstdio>
+#include <string>
+
 namespace mica::vk {
 
 VkResult Device::check_lost() {
@@ -28,8 +31,19 @@ VkResult Queue::submit_one(const SubmitBatch& batch, Fence* fence) {
   for (const auto& [sem, value] : batch.signals)
     info.signals.push_back({&sem->sync().timeline(), sem->timeline() ? value : sem->next_binary_point()});
   if (fence) info.signals.push_back({&fence->sync().timeline(), fence->arm()});
-  const device::Status s = context_->submit(info);
+  std::string log;
+  const device::Status s = context_->submit(info, nullptr, &log);
   if (s == device::Status::device_lost) return device_.mark_lost();
+  if (s == device::Status::compile_failed) {
+    // A pipeline's program for a new power profile did not compile: the compiler's reason goes to
+    // the log and the application's debug messengers, as at pipeline creation.
+    const std::string message = "a compute pipeline failed to compile for the new power profile: " + log;
+    std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
+    device_.physical().instance().debug_sinks().error("Mica-compile-failure", VK_OBJECT_TYPE_DEVICE,
+                                                      uint64_t(reinterpret_cast<uintptr_t>(&device_)), message);
+  } else if (s != device::Status::ok && !log.empty()) {
+    std::fprintf(stderr, "mica-vk: vkQueueSubmit: %s\n", log.c_str());
+  }
   return to_vk(s);
 }
 

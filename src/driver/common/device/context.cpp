@@ -216,7 +216,32 @@ struct Context::Impl {
     return Status::ok;
   }
 
-  Status submit(const SubmitInfo& info, uint64_t* seqno_out) {
+  // One kernel job. A job the kernel's validator refuses is the caller's bad input: invalid_argument,
+  // with the rejection reason in 'log'.
+  Status submit_job(std::span<const uint32_t> packets, const winsys::SubmitInfo& si, uint64_t& seqno, std::string* log) {
+    try {
+      seqno = state->dev->submit(*ctx, packets, si);
+      return Status::ok;
+    } catch (const winsys::Error& e) {
+      switch (e.error()) {
+      case EINVAL:
+      case EACCES:
+      case EPERM:
+      case E2BIG:
+      case ELOOP: {
+        const std::string why = "the kernel refused the job: " + state->explain_rejection();
+        if (log) *log = why;
+        return Status::invalid_argument;
+      }
+      default:
+        return status_from_errno(e.error(), "SUBMIT", e.what());
+      }
+    } catch (const std::bad_alloc&) {
+      return Status::out_of_host_memory;
+    }
+  }
+
+  Status submit(const SubmitInfo& info, uint64_t* seqno_out, std::string* log) {
     if (lost) return Status::device_lost;
     retire(false);
     if (lost) return Status::device_lost;
@@ -253,7 +278,7 @@ struct Context::Impl {
         continue;
       }
       if (s != Status::ok) {
-        if (!enc.log.empty()) std::fprintf(stderr, "mica-device: %s\n", enc.log.c_str());
+        if (log) *log = enc.log;
         return s;
       }
       std::vector<std::span<const uint32_t>> pieces;
@@ -279,15 +304,17 @@ struct Context::Impl {
       if (stream) si.bos.push_back(stream->kernel_handle());
       if (scratch_used) si.bos.push_back(scratch_used->kernel_handle());
       Status st = Status::ok;
+      const size_t accepted_before = accepted;
       for (; accepted < jobs.size(); ++accepted) {
         const Job& j = jobs[accepted];
         si.wait.assign(j.waits.begin(), j.waits.end());
         si.signal.assign(j.signals.begin(), j.signals.end());
-        st = guarded_call("SUBMIT", [&] { last = state->dev->submit(*ctx, j.packets, si); });
+        st = submit_job(j.packets, si, last, log);
         if (st != Status::ok) break;
       }
-      if (st == Status::ok || (st == Status::stale_shader && accepted)) {
-        // Jobs already taken read this stream: it lives until the last of them retires.
+      if (accepted > accepted_before) {
+        // Jobs this attempt got taken read this stream (the upload area, the scratch buffer, the
+        // programs): it lives until the last of them retires, whatever happens to the rest.
         last_seqno = last;
         in_flight.push_back({last, std::move(stream), std::move(scratch_used), std::move(enc.code)});
       }
@@ -301,7 +328,7 @@ struct Context::Impl {
         // and the jobs not yet taken are submitted from the new stream.
         if (attempt >= kStaleShaderRetries) return Status::failed;
         screen->refresh_power_state();
-        if (!accepted && stream && free_streams.size() < kFreeStreams) free_streams.push_back(std::move(stream));
+        if (stream && free_streams.size() < kFreeStreams) free_streams.push_back(std::move(stream));
         continue;
       case Status::device_lost:
         note_lost(0, 0);
@@ -352,12 +379,12 @@ Screen& Context::screen() const { return *impl_->screen; }
 bool Context::copy_only() const { return impl_->copy_only; }
 uint32_t Context::kernel_handle() const { return impl_->ctx->handle(); }
 
-Status Context::submit(const SubmitInfo& info, uint64_t* seqno) {
+Status Context::submit(const SubmitInfo& info, uint64_t* seqno, std::string* log) {
   Status s;
   {
     std::lock_guard lock(impl_->mutex);
     try {
-      s = impl_->submit(info, seqno);
+      s = impl_->submit(info, seqno, log);
     } catch (const std::bad_alloc&) {
       s = Status::out_of_host_memory;
     }

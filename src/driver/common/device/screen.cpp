@@ -12,6 +12,7 @@ extern "C" {
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 
 namespace mica::device {
 
@@ -130,6 +131,70 @@ ScreenState::ScreenState(std::unique_ptr<winsys::Device> device) : dev(std::move
   power_generation = dev->info().power_generation;
   // The screen lives as long as the process (Screen::shared): bound what it keeps.
   cache.set_capacity(kMemoryCacheBytes);
+  guarded_call("DEV_QUERY", [&] { reject_counts = dev->reject_counts(); });
+}
+
+namespace {
+
+// The uapi's rejection reasons (kernel/include/uapi/drm/mica_drm.h), named for messages.
+struct RejectName {
+  uint32_t reason;
+  const char* name;
+  const char* what;
+};
+constexpr RejectName kRejectNames[] = {
+    {DRM_MICA_REJECT_CS_EMPTY, "CS_EMPTY", "an empty command stream"},
+    {DRM_MICA_REJECT_CS_TRUNCATED, "CS_TRUNCATED", "a packet runs past the end of its buffer"},
+    {DRM_MICA_REJECT_CS_RESERVED_BITS, "CS_RESERVED_BITS", "reserved packet bits set"},
+    {DRM_MICA_REJECT_CS_BAD_OPCODE, "CS_BAD_OPCODE", "an opcode not in the allow-list"},
+    {DRM_MICA_REJECT_CS_BAD_LENGTH, "CS_BAD_LENGTH", "a packet of the wrong length"},
+    {DRM_MICA_REJECT_CS_PRIV_PACKET, "CS_PRIV_PACKET", "a kernel-ring-only packet"},
+    {DRM_MICA_REJECT_CS_QUEUE_TYPE, "CS_QUEUE_TYPE", "a packet not allowed on this queue type"},
+    {DRM_MICA_REJECT_CS_BAD_FIELD, "CS_BAD_FIELD", "a packet field out of its legal range"},
+    {DRM_MICA_REJECT_CS_MISALIGNED, "CS_MISALIGNED", "a misaligned address or size"},
+    {DRM_MICA_REJECT_CS_ADDR_OVERFLOW, "CS_ADDR_OVERFLOW", "an address range that wraps or leaves the VA space"},
+    {DRM_MICA_REJECT_CS_ADDR_UNMAPPED, "CS_ADDR_UNMAPPED", "an address range not inside one mapping"},
+    {DRM_MICA_REJECT_CS_ADDR_PERM, "CS_ADDR_PERM", "a mapping without the needed permission"},
+    {DRM_MICA_REJECT_CS_DMA_OVERLAP, "CS_DMA_OVERLAP", "a copy whose source and destination overlap"},
+    {DRM_MICA_REJECT_CS_SIGNAL_IRQ, "CS_SIGNAL_IRQ", "a SIGNAL with the interrupt flag"},
+    {DRM_MICA_REJECT_CS_NO_PROGRAM, "CS_NO_PROGRAM", "a dispatch before SET_PROGRAM"},
+    {DRM_MICA_REJECT_CS_NOT_ENTRY, "CS_NOT_ENTRY", "SET_PROGRAM not at a validated shader entry"},
+    {DRM_MICA_REJECT_CS_REG_COUNT, "CS_REG_COUNT", "register counts below the entry's"},
+    {DRM_MICA_REJECT_CS_STALE_SHADER, "CS_STALE_SHADER", "a shader built for another revision or profile"},
+    {DRM_MICA_REJECT_CS_CHAIN_DEPTH, "CS_CHAIN_DEPTH", "too many CHAINs"},
+    {DRM_MICA_REJECT_CS_CHAIN_LOOP, "CS_CHAIN_LOOP", "a CHAIN loop"},
+    {DRM_MICA_REJECT_CS_TOO_BIG, "CS_TOO_BIG", "a stream over max_cmd_dwords"},
+    {DRM_MICA_REJECT_SH_HEADER, "SH_HEADER", "a bad binary header"},
+    {DRM_MICA_REJECT_SH_SECTION, "SH_SECTION", "a binary section outside the file"},
+    {DRM_MICA_REJECT_SH_ENTRY, "SH_ENTRY", "a bad entry point record"},
+    {DRM_MICA_REJECT_SH_UNDECODABLE, "SH_UNDECODABLE", "a word that does not decode"},
+    {DRM_MICA_REJECT_SH_PRIV_INSTRUCTION, "SH_PRIV_INSTRUCTION", "a privileged instruction"},
+    {DRM_MICA_REJECT_SH_BRANCH_TARGET, "SH_BRANCH_TARGET", "a bad branch target"},
+    {DRM_MICA_REJECT_SH_FALLS_OFF_END, "SH_FALLS_OFF_END", "a program that can fall off its end"},
+    {DRM_MICA_REJECT_SH_REG_COUNT, "SH_REG_COUNT", "registers beyond the entry's counts"},
+    {DRM_MICA_REJECT_SH_WAVE_START_TLB, "SH_WAVE_START_TLB", "the SEC_WAVE_START_TLB workaround missing"},
+    {DRM_MICA_REJECT_SH_WRONG_REVISION, "SH_WRONG_REVISION", "a binary for another revision"},
+    {DRM_MICA_REJECT_SH_WRONG_PROFILE, "SH_WRONG_PROFILE", "a binary for another power profile"},
+    {DRM_MICA_REJECT_CS_CU_RESOURCES, "CS_CU_RESOURCES",
+     "a dispatch whose workgroup cannot be resident on one compute unit"},
+};
+static_assert(std::size(kRejectNames) + 1 == DRM_MICA_REJECT_COUNT,
+              "a rejection reason was added to the uapi: name it in kRejectNames");
+
+}  // namespace
+
+std::string ScreenState::explain_rejection() {
+  std::vector<uint64_t> now;
+  if (guarded_call("DEV_QUERY", [&] { now = dev->reject_counts(); }) != Status::ok) return "reason unknown";
+  std::lock_guard lock(mutex);
+  std::string out;
+  for (const auto& r : kRejectNames)
+    if (r.reason < now.size() && now[r.reason] > (r.reason < reject_counts.size() ? reject_counts[r.reason] : 0)) {
+      if (!out.empty()) out += "; ";
+      out += std::string(r.name) + " (" + r.what + ")";
+    }
+  reject_counts = std::move(now);
+  return out.empty() ? "reason unknown" : out;
 }
 
 ScreenState::~ScreenState() {

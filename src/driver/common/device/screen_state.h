@@ -15,6 +15,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace mica::device {
 
@@ -45,6 +46,11 @@ struct ScreenState {
   };
   Status map_bo(winsys::Bo bo, bool exec, uint64_t& va);
   void destroy_bo(uint32_t handle);
+  // Why the kernel just refused something: the rejection reasons (uapi drm_mica_reject_reason)
+  // whose device-wide counters grew since the last call, e.g. "CS_CU_RESOURCES (a dispatch whose
+  // workgroup cannot be resident on one compute unit)". Other clients' rejections in between
+  // may show up too.
+  std::string explain_rejection();
 
   std::unique_ptr<winsys::Device> dev;
   driver::DeviceInfo info;
@@ -57,6 +63,7 @@ struct ScreenState {
   std::atomic<uint64_t> compiles{0}, memory_hits{0}, disk_hits{0}, app_cache_hits{0};
 
   std::mutex mutex;
+  std::vector<uint64_t> reject_counts;  // at open / at the last explain_rejection()
   std::map<uint32_t, std::unique_ptr<Mapping>> bos;                 // by BO handle
   std::map<uint32_t, std::unique_ptr<winsys::SyncObj>> syncs;       // by sync handle
 };

@@ -47,7 +47,9 @@ struct SubmitInfo {
   std::vector<const CommandList*> lists;    // run in order; may be empty (the job only syncs)
   std::vector<TimelinePoint> waits;         // the job runs once every point is reached (0 = no-op)
   std::vector<TimelinePoint> signals;       // signalled when the job (all its parts) completed
-  std::vector<const Buffer*> keep_alive;    // buffers the kernel keeps alive until the job retired
+  // Buffers whose pages the kernel keeps until the job retired. Their GPU addresses still end when
+  // the Buffer objects are destroyed: the caller keeps a Buffer until work that uses it completed.
+  std::vector<const Buffer*> keep_alive;
 };
 
 class Context {
@@ -64,11 +66,14 @@ public:
   // completes with the submission: pass it to wait() / status(). device_lost when the context is
   // lost (then and for every later call); compile_failed when a program has no variant for the
   // active profile; out_of_device_memory when a single command cannot fit a job or memory ran out.
-  Status submit(const SubmitInfo& info, uint64_t* seqno = nullptr);
+  // 'log' (optional) gets why a submission failed when there is more to say (the compiler's
+  // message, a packet the hardware description refuses).
+  Status submit(const SubmitInfo& info, uint64_t* seqno = nullptr, std::string* log = nullptr);
 
   // Waits for the submission with this seqno: ok, timeout, or device_lost when that job (or one
   // before it on this context) faulted, hung or was skipped. timeout_ns 0 polls; INT64_MAX waits
-  // forever (the kernel's job timeout bounds it).
+  // forever (the kernel's job timeout bounds it). A seqno this context never returned is
+  // invalid_argument.
   Status wait(uint64_t seqno, int64_t timeout_ns);
   // ok (completed), not_ready, or device_lost. Never blocks.
   Status status(uint64_t seqno);
@@ -85,7 +90,7 @@ public:
   // wait, a refused submission, check()). Runs on the thread that found it, with no lock held.
   void set_lost_callback(std::function<void(const LostReason&)> callback);
 
-  // The scratch buffer programs of this context spill to (null until one needed it); tests.
+  // Size of the scratch buffer this context's spilling programs use (0 until one needed it).
   uint64_t scratch_bytes() const;
 
 private:
