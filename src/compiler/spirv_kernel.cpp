@@ -16,6 +16,7 @@ std::span<const SupportEntry> supported_kernel_capabilities()
 		CAP(Vector16, "vectors of 8 and 16 components"),
 		CAP(Float16Buffer, "half in memory"),
 		CAP(Int64Atomics, "64-bit atomics"),
+		CAP(Groups, "sub_group_* and work_group_* reductions, scans, broadcast, all/any"),
 	};
 #undef CAP
 	return table;
@@ -170,7 +171,13 @@ std::vector<Operand> Translator::load_kernel_builtin(const Var &v, uint32_t type
 		handled = false;
 		return {};
 	}
-	// Fit to the loaded type: u64 (size_t) or u32 components.
+	(void)sized64;
+	return fit_builtin(std::move(r), type_id);
+}
+
+// A built-in's components fitted to the type it is loaded as: u64 (size_t) or u32.
+std::vector<Operand> Translator::fit_builtin(std::vector<Operand> r, uint32_t type_id)
+{
 	std::vector<Leaf> ls;
 	leaves(type_id, true, 0, ls);
 	if (ls.size() > r.size())
@@ -182,7 +189,6 @@ std::vector<Operand> Translator::load_kernel_builtin(const Var &v, uint32_t type
 		else if (ls[i].bytes == 4 && r[i].size == 2)
 			r[i] = low_dword(r[i]);
 	}
-	(void)sized64;
 	return r;
 }
 
@@ -313,6 +319,14 @@ Operand Translator::shared_pointer_value(const Ptr &p)
 	if (p.dyn.kind == Operand::Kind::none)
 		return off;
 	return iadd(p.dyn, off);
+}
+
+// A private variable lives in the lane's scratch area: its address is the scratch base plus
+// the lane's offset, the variable's and the pointer's.
+Operand Translator::private_address(const Ptr &p)
+{
+	Operand off = iadd(local_address_offset(p), Operand::c32(vars_[p.var].local_offset + p.const_off));
+	return emit(IO::Op::iadd, r64(), {local_base_, emit(IO::Op::zext, r64(), {off})});
 }
 
 // A pointer value of a Kernel-model program as a Ptr: __local ones are offsets from the shared

@@ -67,9 +67,22 @@ bool Translator::translate_kernel(const Inst &in)
 			from_sc = ptrs_[src].phys ? (uint32_t)SC::CrossWorkgroup : vars_[ptrs_[src].var].sc;
 		const bool from_local = from_sc == (uint32_t)SC::Workgroup, to_local = to_sc == (uint32_t)SC::Workgroup;
 		if (op != Op::OpBitcast && (from_local || to_local))
-			fail("generic pointers to __local memory are not supported (only __global memory through generic pointers)");
-		if (op != Op::OpBitcast && (from_sc == (uint32_t)SC::Function || to_sc == (uint32_t)SC::Function))
-			fail("generic pointers to private memory are not supported (only __global memory through generic pointers)");
+			fail("generic pointers to __local memory are not supported (only __global and private memory through generic pointers)");
+		if (op != Op::OpBitcast && from_sc == (uint32_t)SC::Function) {
+			// Private -> generic: the scratch address (generic accesses are global ones).
+			set(res, rt, {private_address(pointer(src))});
+			ptrs_.erase(res);
+			return true;
+		}
+		if (op != Op::OpBitcast && to_sc == (uint32_t)SC::Function) {
+			// Generic -> private: an address into the scratch area, used as it is.
+			Ptr p;
+			p.phys = true;
+			p.addr = val(src).at(0);
+			p.type = type(rt).elem;
+			ptrs_[res] = p;
+			return true;
+		}
 		if (from_local != to_local)
 			fail("bitcast between __local and other pointers");
 		if (ptrs_.count(src) || vars_.count(src)) {
@@ -85,6 +98,21 @@ bool Translator::translate_kernel(const Inst &in)
 	}
 	case Op::OpConvertPtrToU: {
 		need(4);
+		if (!vals_.count(w[3]) && (ptrs_.count(w[3]) || vars_.count(w[3]))) {
+			// A symbolic pointer: private (scratch address) or __local (shared offset).
+			Ptr p = pointer(w[3]);
+			Operand a;
+			if (p.phys)
+				a = phys_address(p, true);
+			else if (vars_[p.var].sc == (uint32_t)SC::Function)
+				a = private_address(p);
+			else if (vars_[p.var].sc == (uint32_t)SC::Workgroup)
+				a = emit(IO::Op::zext, r64(), {shared_pointer_value(p)});
+			else
+				fail("OpConvertPtrToU of a pointer to this storage class is not supported");
+			set(w[2], w[1], {rc_of(w[1]).size == 2 ? a : low_dword(a)});
+			return true;
+		}
 		if (!is_local_ptr_type(val_type_.count(w[3]) ? val_type_.at(w[3]) : 0))
 			return false;
 		Operand x = val(w[3]).at(0);
@@ -134,6 +162,57 @@ bool Translator::translate_kernel(const Inst &in)
 		if (w.size() > 5 && (w[4] & (uint32_t)spv::MemoryAccessMask::Aligned))
 			align = w[5];
 		copy_memory(pointer(w[1]), pointer(w[2]), (uint32_t)n[0].value, align);
+		return true;
+	}
+	case Op::OpConvertFToS:
+	case Op::OpConvertFToU:
+	case Op::OpConvertSToF:
+	case Op::OpConvertUToF:
+	case Op::OpFConvert:
+	case Op::OpUConvert:
+	case Op::OpSConvert:
+	case Op::OpSatConvertSToU:
+	case Op::OpSatConvertUToS: {
+		need(4);
+		std::vector<Operand> r = convert_with_decorations(in);
+		if (r.empty())
+			return false;
+		set(w[2], w[1], r);
+		return true;
+	}
+	case Op::OpGroupAll:
+	case Op::OpGroupAny:
+	case Op::OpGroupBroadcast:
+	case Op::OpGroupIAdd:
+	case Op::OpGroupFAdd:
+	case Op::OpGroupFMin:
+	case Op::OpGroupUMin:
+	case Op::OpGroupSMin:
+	case Op::OpGroupFMax:
+	case Op::OpGroupUMax:
+	case Op::OpGroupSMax: {
+		// Groups (OpenCL 2.0 sub_group_* / work_group_*): at Subgroup scope the same operation as
+		// its GroupNonUniform twin (same operands) over the sub-group's active work-items.
+		need(4);
+		if (const_u32(w[3]) == (uint32_t)spv::Scope::Workgroup) {
+			work_group_op(in);
+			return true;
+		}
+		if (const_u32(w[3]) != (uint32_t)spv::Scope::Subgroup)
+			fail(std::string(spirv_opcode_name(in.op)) + " at a scope other than Subgroup or Workgroup");
+		static const std::pair<Op, Op> twins[] = {
+			{Op::OpGroupAll, Op::OpGroupNonUniformAll},   {Op::OpGroupAny, Op::OpGroupNonUniformAny},
+			{Op::OpGroupBroadcast, Op::OpGroupNonUniformBroadcast},
+			{Op::OpGroupIAdd, Op::OpGroupNonUniformIAdd}, {Op::OpGroupFAdd, Op::OpGroupNonUniformFAdd},
+			{Op::OpGroupFMin, Op::OpGroupNonUniformFMin}, {Op::OpGroupUMin, Op::OpGroupNonUniformUMin},
+			{Op::OpGroupSMin, Op::OpGroupNonUniformSMin}, {Op::OpGroupFMax, Op::OpGroupNonUniformFMax},
+			{Op::OpGroupUMax, Op::OpGroupNonUniformUMax}, {Op::OpGroupSMax, Op::OpGroupNonUniformSMax},
+		};
+		std::vector<uint32_t> words(w.begin(), w.end());
+		for (auto [from, to] : twins)
+			if (from == op)
+				words[0] = (words[0] & 0xffff0000u) | (uint32_t)to;
+		group_op(Inst{(uint16_t)(words[0] & 0xffff), words});
 		return true;
 	}
 	case Op::OpExtInst:

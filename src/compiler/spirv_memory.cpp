@@ -285,7 +285,7 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 		bool handled = false;
 		std::vector<Operand> all = load_kernel_builtin(v, v.type, handled);
 		if (!handled)
-			all = load_builtin(v, v.type);
+			all = fit_builtin(load_builtin(v, v.type), v.type);
 		if (ptr.dyn.kind != Operand::Kind::none)
 			fail("dynamic indexing of a built-in is not supported");
 		if (!ptr.const_off && leaf_count(type_id) == all.size())

@@ -375,11 +375,157 @@ std::vector<uint32_t> dedupe_phi_entries(std::span<const uint32_t> in)
 	return out;
 }
 
+// llvm-spirv 15 emits blocks in LLVM's order, where a block may come before its dominator
+// (Piglit calls-large-struct: a value used in an earlier block than the one defining it).
+// SPIR-V wants dominators first: each function's blocks are put in reverse post-order (the
+// entry stays first; blocks no branch reaches keep their order at the end).
+std::vector<uint32_t> blocks_in_dominance_order(std::span<const uint32_t> in)
+{
+	using spv::Op;
+	std::vector<uint32_t> out(in.begin(), in.begin() + std::min<size_t>(5, in.size()));
+	struct Block {
+		size_t begin, end;   // word range, OpLabel .. terminator
+		size_t term;         // the terminator's first word
+	};
+	size_t i = 5;
+	while (i < in.size()) {
+		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		if (n == 0 || i + n > in.size())
+			return std::vector<uint32_t>(in.begin(), in.end());
+		if (op != (uint32_t)Op::OpLabel) {
+			out.insert(out.end(), in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)(i + n));
+			i += n;
+			continue;
+		}
+		// A function body: blocks until OpFunctionEnd.
+		std::vector<Block> blocks;
+		std::unordered_map<uint32_t, size_t> label_block;
+		size_t j = i;
+		while (j < in.size()) {
+			const uint32_t jn = in[j] >> 16, jop = in[j] & 0xffffu;
+			if (jn == 0 || j + jn > in.size())
+				return std::vector<uint32_t>(in.begin(), in.end());
+			if (jop == (uint32_t)Op::OpFunctionEnd)
+				break;
+			if (jop == (uint32_t)Op::OpLabel) {
+				if (jn < 2)
+					return std::vector<uint32_t>(in.begin(), in.end());
+				label_block[in[j + 1]] = blocks.size();
+				blocks.push_back(Block{j, j, j});
+			}
+			if (blocks.empty())
+				return std::vector<uint32_t>(in.begin(), in.end());
+			Block &b = blocks.back();
+			b.end = j + jn;
+			b.term = j;
+			j += jn;
+		}
+		// Successors, once every label is known. An OpSwitch's literals are one or two words
+		// (the selector's width): the layout whose label slots all name blocks is the one.
+		auto succs_of = [&](const Block &b) {
+			std::vector<uint32_t> r;
+			const uint32_t tn = in[b.term] >> 16, top = in[b.term] & 0xffffu;
+			if (top == (uint32_t)Op::OpBranch && tn >= 2)
+				r = {in[b.term + 1]};
+			else if (top == (uint32_t)Op::OpBranchConditional && tn >= 4)
+				r = {in[b.term + 2], in[b.term + 3]};
+			else if (top == (uint32_t)Op::OpSwitch && tn >= 3) {
+				r = {in[b.term + 2]};
+				for (size_t width : {1u, 2u}) {
+					if ((tn - 3) % (width + 1))
+						continue;
+					bool all = true;
+					for (size_t k = b.term + 3 + width; k < b.term + tn; k += width + 1)
+						all &= label_block.count(in[k]) != 0;
+					if (!all)
+						continue;
+					for (size_t k = b.term + 3 + width; k < b.term + tn; k += width + 1)
+						r.push_back(in[k]);
+					break;
+				}
+			}
+			return r;
+		};
+		std::vector<size_t> order;
+		std::vector<uint8_t> state(blocks.size(), 0);
+		std::vector<std::pair<size_t, size_t>> stack{{0, 0}};
+		state[0] = 1;
+		std::vector<size_t> post;
+		while (!stack.empty()) {
+			auto &[b, k] = stack.back();
+			const std::vector<uint32_t> succs = succs_of(blocks[b]);
+			if (k < succs.size()) {
+				auto it = label_block.find(succs[k++]);
+				if (it != label_block.end() && !state[it->second]) {
+					state[it->second] = 1;
+					stack.push_back({it->second, 0});
+				}
+			} else {
+				post.push_back(b);
+				stack.pop_back();
+			}
+		}
+		order.assign(post.rbegin(), post.rend());
+		for (size_t b = 0; b < blocks.size(); b++)
+			if (!state[b])
+				order.push_back(b);
+		for (size_t b : order)
+			out.insert(out.end(), in.begin() + (ptrdiff_t)blocks[b].begin, in.begin() + (ptrdiff_t)blocks[b].end);
+		i = j;
+	}
+	return out;
+}
+
+// From SPIR-V 1.4 an entry point lists every module-scope variable its call tree uses;
+// llvm-spirv 15 leaves out __constant data reached only through a called function (Piglit
+// calls-large-struct). Every entry point lists every module-scope variable (more is allowed).
+std::vector<uint32_t> complete_interfaces(std::span<const uint32_t> in)
+{
+	using spv::Op;
+	if (in.size() < 5 || ((in[1] >> 8) & 0xff) < 4)
+		return std::vector<uint32_t>(in.begin(), in.end());
+	std::vector<uint32_t> globals;
+	for (size_t i = 5; i < in.size();) {
+		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		if (n == 0 || i + n > in.size())
+			return std::vector<uint32_t>(in.begin(), in.end());
+		if (op == (uint32_t)Op::OpFunction)
+			break;
+		if (op == (uint32_t)Op::OpVariable && n >= 4 && in[i + 3] != (uint32_t)spv::StorageClass::Function)
+			globals.push_back(in[i + 2]);
+		i += n;
+	}
+	std::vector<uint32_t> out(in.begin(), in.begin() + 5);
+	for (size_t i = 5; i < in.size();) {
+		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		if (op != (uint32_t)Op::OpEntryPoint || n < 4) {
+			out.insert(out.end(), in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)(i + n));
+			i += n;
+			continue;
+		}
+		// operands: model, function, name (literal string), interface ids
+		size_t name_end = i + 3;
+		while (name_end < i + n && (in[name_end] >> 24) != 0)
+			name_end++;
+		name_end++;   // the word holding the terminating zero byte
+		std::vector<uint32_t> ep(in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)std::min(name_end, (size_t)(i + n)));
+		std::vector<uint32_t> listed(in.begin() + (ptrdiff_t)std::min(name_end, (size_t)(i + n)), in.begin() + (ptrdiff_t)(i + n));
+		for (uint32_t g : globals)
+			if (std::find(listed.begin(), listed.end(), g) == listed.end())
+				listed.push_back(g);
+		ep.insert(ep.end(), listed.begin(), listed.end());
+		ep[0] = ((uint32_t)ep.size() << 16) | op;
+		out.insert(out.end(), ep.begin(), ep.end());
+		i += n;
+	}
+	return out;
+}
+
 } // namespace
 
 PrepareResult prepare_kernel_spirv(std::span<const uint32_t> input)
 {
-	const std::vector<uint32_t> fixed = dedupe_phi_entries(input);
+	const std::vector<uint32_t> fixed = complete_interfaces(blocks_in_dominance_order(dedupe_phi_entries(input)));
 	std::span<const uint32_t> words = fixed;
 	PrepareResult r;
 	if (words.size() < 5 || words[0] != 0x07230203u) {

@@ -839,9 +839,10 @@ void Translator::function_variable(const Inst &in)
 	v.type = pt.elem;
 	uint32_t a = std::max<uint32_t>(align_of(v.type), 4);
 	uint64_t bytes = size_of(v.type, false);
-	if (kernel_) {   // OpenCL C layout
+	if (kernel_) {   // OpenCL C layout; the lane stride keeps the alignment (finish_locals)
 		a = std::max(a, cl_size_align(v.type).second);
 		bytes = std::max<uint64_t>(bytes, cl_size_align(v.type).first);
+		local_align_ = std::max(local_align_, std::min(a, 128u));
 	}
 	const uint64_t start = ((uint64_t)local_bytes_ + a - 1) / a * a;
 	const uint64_t end = start + bytes;
@@ -874,7 +875,10 @@ void Translator::finish_locals()
 {
 	if (local_base_.kind == Operand::Kind::none)
 		return;
-	const uint32_t stride = (local_bytes_ + 7) & ~7u;
+	// Lanes' areas are a multiple of the strictest variable alignment apart (at most 128, which
+	// the wave regions keep: scratch bytes x 32 from a 256-byte aligned buffer).
+	const uint32_t align = std::max(8u, local_align_);
+	const uint32_t stride = (local_bytes_ + align - 1) / align * align;
 	p_.local_bytes = stride;
 	Operand buffer = emit_prologue(IO::Op::user_data, r64(), {}, abi::kScratchBaseSgpr);
 	Operand region = emit_prologue(IO::Op::scratch_wave_offset, r32(), {});

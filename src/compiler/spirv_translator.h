@@ -300,6 +300,7 @@ private:
 	// Function-scope variables SPIRV-Tools could not promote (run-time indexed arrays, ...) live in
 	// the lane's part of the wave's scratch region (spirv_to_ir.cpp, docs/compiler.md).
 	uint32_t local_bytes_ = 0;
+	uint32_t local_align_ = 0;              // Kernel model: strictest private variable alignment
 	Operand local_base_, local_lane_off_;   // scratch base (uniform), lane * local stride
 	void function_variable(const Inst &in);
 	Operand local_address_offset(const Ptr &p);   // the lane's offset plus the pointer's dynamic part
@@ -411,6 +412,7 @@ private:
 	Operand dispatch_u32(uint32_t offset);
 	Operand dispatch_u64(uint32_t offset);
 	std::vector<Operand> load_kernel_builtin(const Var &v, uint32_t type_id, bool &handled);
+	std::vector<Operand> fit_builtin(std::vector<Operand> r, uint32_t type_id);
 	void bind_kernel_arguments(size_t first);
 	void kernel_range_guard();
 	bool translate_kernel(const Inst &in);
@@ -422,8 +424,11 @@ private:
 	std::unique_ptr<kernel::ModuleScan> scan_;   // printf strings (kernel_module.h)
 	std::vector<Operand> convert_with_decorations(const Inst &in);
 	void printf_call(const Inst &in);
+	void work_group_op(const Inst &in);   // spirv_kernel_groups.cpp
+	uint32_t wg_scratch_ = 0;             // its shared slots' offset + 1 (0: not placed)
 	void opencl_std_fallback(const Inst &in);
 	Operand shared_pointer_value(const Ptr &p);
+	Operand private_address(const Ptr &p);   // the 64-bit address of a private (scratch) pointer
 	Ptr kernel_pointer(uint32_t id, bool &found);
 
 };

@@ -85,6 +85,13 @@ private:
 	void place_selections();
 	void repair_ssa();
 	std::vector<bool> natural_body(uint32_t header, const std::vector<uint32_t> &latches) const;
+	struct Exit {
+		uint32_t from, to;
+	};
+	uint32_t funnel(std::vector<Exit> exits, std::vector<bool> *body);
+	bool make_reducible(const DomTree &dt);
+	uint32_t make_continue_block(uint32_t header, const std::vector<uint32_t> &back, std::vector<bool> &body);
+	void finish_loop(uint32_t header, uint32_t cont, uint32_t merge);
 };
 
 std::vector<bool> Structurizer::reachable() const
@@ -186,92 +193,20 @@ std::vector<bool> Structurizer::natural_body(uint32_t header, const std::vector<
 	return in;
 }
 
-// Finds the unprocessed loop with the largest natural body (an outer loop before the loops it
-// contains) and gives it one continue block, one merge block and a header that only branches.
-bool Structurizer::process_next_loop()
+// Routes 'exits' (edges from -> to) through one new block, which branches on to each edge's
+// original target: directly when there is one target, else through a chain of compares on a
+// phi saying which edge was taken. The targets' phis take their values on those edges through
+// phis of the new block. Conditional edges get an edge block first (one phi entry per edge).
+uint32_t Structurizer::funnel(std::vector<Exit> exits, std::vector<bool> *body)
 {
-	p_.recompute_preds();
-	std::vector<bool> live = reachable();
-	DomTree dt = compute_dominators(p_);
-	std::map<uint32_t, std::vector<uint32_t>> latches;   // header -> back-edge sources
-	for (uint32_t b : dt.rpo)
-		for (uint32_t s : p_.blocks[b].succs) {
-			if (dt.rpo_index[s] > dt.rpo_index[b])
-				continue;   // forward edge
-			if (!dt.dominates(s, b))
-				throw Fail{"irreducible control flow (a loop entered other than through its header) is not supported yet"};
-			latches[s].push_back(b);
-		}
-	uint32_t header = kNone;
-	std::vector<bool> body;
-	size_t best = 0;
-	for (auto &[h, ls] : latches) {
-		if (processed_.count(h))
-			continue;
-		std::vector<bool> in = natural_body(h, ls);
-		const size_t n = (size_t)std::count(in.begin(), in.end(), true);
-		if (header == kNone || n > best) {
-			header = h;
-			best = n;
-			body = std::move(in);
-		}
-	}
-	if (header == kNone)
-		return false;
-	processed_.insert(header);
-	const std::vector<uint32_t> back = latches[header];
-
-	// Continue block: every back edge goes through it; the header's phis take their back-edge
-	// values from phis there.
-	const uint32_t cont = new_block();
-	body.push_back(true);
-	for (uint32_t l : back)
-		retarget(l, header, cont);
-	for (Instr &phi : p_.blocks[header].instrs) {
-		if (phi.op != Op::phi)
-			break;
-		Instr cphi;
-		cphi.op = Op::phi;
-		cphi.defs.push_back(p_.new_def(p_.temps[phi.defs[0].id]));
-		std::vector<Operand> keep;
-		for (size_t k = 0; k + 1 < phi.ops.size(); k += 2) {
-			if (std::find(back.begin(), back.end(), phi.ops[k + 1].id) != back.end()) {
-				cphi.ops.push_back(phi.ops[k]);
-				cphi.ops.push_back(phi.ops[k + 1]);
-			} else {
-				keep.push_back(phi.ops[k]);
-				keep.push_back(phi.ops[k + 1]);
-			}
-		}
-		keep.push_back(cphi.defs[0]);
-		keep.push_back(Operand::block(cont));
-		phi.ops = std::move(keep);
-		p_.blocks[cont].instrs.push_back(std::move(cphi));
-	}
-	p_.blocks[cont].instrs.push_back(br(header));
-
-	// Exit edges (from the body, the new continue block included, to outside it).
-	struct Exit {
-		uint32_t from, to;
-	};
-	std::vector<Exit> exits;
-	for (uint32_t b = 0; b < body.size(); b++) {
-		if (!body[b] || b == cont || (b < live.size() && !live[b]))
-			continue;
-		std::set<uint32_t> seen;
-		for (const Operand &o : term(b).ops)
-			if (o.kind == Operand::Kind::block && !body[o.id] && seen.insert(o.id).second)
-				exits.push_back({b, o.id});
-	}
-	if (exits.empty())
-		throw Fail{"a loop without an exit is not supported"};
 	// Each exit leaves from a block that only branches to its target (edge blocks for
 	// conditional branches), so the merge block's phis have one incoming value per exit.
 	for (Exit &e : exits) {
 		if (term(e.from).op == Op::br)
 			continue;
 		const uint32_t edge = new_block();
-		body.push_back(true);
+		if (body)
+			body->push_back(true);
 		p_.blocks[edge].instrs.push_back(br(e.to));
 		retarget(e.from, e.to, edge);
 		rename_pred(e.to, e.from, edge);
@@ -282,6 +217,8 @@ bool Structurizer::process_next_loop()
 		if (std::find(targets.begin(), targets.end(), e.to) == targets.end())
 			targets.push_back(e.to);
 	const uint32_t merge = new_block();
+	if (body)
+		body->push_back(false);
 	// Per target, its phis' values on the exit edges come through phis of the merge block.
 	std::vector<uint32_t> dispatch(targets.size());
 	for (size_t t = 0; t < targets.size(); t++)
@@ -362,8 +299,191 @@ bool Structurizer::process_next_loop()
 		}
 	}
 
-	// The header only branches: a conditional branch there moves to a block of its own.
-	if (term(header).op != Op::br) {
+	return merge;
+}
+
+// Irreducible control flow: a cycle with several entry blocks. Every edge into an entry (from
+// outside the cycle and from inside) goes through one new block that dispatches to the entry it
+// was for (funnel): that block is then the cycle's only entry, a loop header. Strongly connected
+// components by Tarjan's algorithm; the first one with several entries is fixed per call.
+bool Structurizer::make_reducible(const DomTree &dt)
+{
+	const size_t n = p_.blocks.size();
+	std::vector<uint32_t> index(n, kNone), low(n, 0), comp(n, kNone);
+	std::vector<bool> on_stack(n, false);
+	std::vector<uint32_t> stack;
+	uint32_t next = 0, comps = 0;
+	struct Frame {
+		uint32_t b;
+		size_t i;
+	};
+	for (uint32_t root : dt.rpo) {
+		if (index[root] != kNone)
+			continue;
+		std::vector<Frame> work{{root, 0}};
+		index[root] = low[root] = next++;
+		stack.push_back(root);
+		on_stack[root] = true;
+		while (!work.empty()) {
+			Frame &f = work.back();
+			const auto &succs = p_.blocks[f.b].succs;
+			if (f.i < succs.size()) {
+				const uint32_t s = succs[f.i++];
+				if (index[s] == kNone) {
+					index[s] = low[s] = next++;
+					stack.push_back(s);
+					on_stack[s] = true;
+					work.push_back({s, 0});
+				} else if (on_stack[s]) {
+					low[f.b] = std::min(low[f.b], index[s]);
+				}
+				continue;
+			}
+			const uint32_t b = f.b;
+			work.pop_back();
+			if (!work.empty())
+				low[work.back().b] = std::min(low[work.back().b], low[b]);
+			if (low[b] == index[b]) {
+				for (;;) {
+					const uint32_t x = stack.back();
+					stack.pop_back();
+					on_stack[x] = false;
+					comp[x] = comps;
+					if (x == b)
+						break;
+				}
+				comps++;
+			}
+		}
+	}
+	for (uint32_t c = 0; c < comps; c++) {
+		std::vector<uint32_t> entries;
+		for (uint32_t b : dt.rpo) {
+			if (comp[b] != c)
+				continue;
+			for (uint32_t pr : p_.blocks[b].preds)
+				if (dt.rpo_index[pr] != kNone && comp[pr] != c) {
+					entries.push_back(b);
+					break;
+				}
+		}
+		if (entries.size() < 2)
+			continue;
+		std::vector<Exit> edges;
+		for (uint32_t e : entries)
+			for (uint32_t pr : p_.blocks[e].preds)
+				if (dt.rpo_index[pr] != kNone)
+					edges.push_back({pr, e});
+		funnel(edges, nullptr);
+		p_.recompute_preds();
+		return true;
+	}
+	throw Fail{"internal error: a retreating edge to a block that does not dominate it, but no cycle with two entries"};
+}
+
+// Finds the unprocessed loop with the largest natural body (an outer loop before the loops it
+// contains) and gives it one continue block, one merge block and a header that only branches.
+bool Structurizer::process_next_loop()
+{
+	p_.recompute_preds();
+	std::vector<bool> live = reachable();
+	DomTree dt = compute_dominators(p_);
+	std::map<uint32_t, std::vector<uint32_t>> latches;   // header -> back-edge sources
+	for (uint32_t b : dt.rpo)
+		for (uint32_t s : p_.blocks[b].succs) {
+			if (dt.rpo_index[s] > dt.rpo_index[b])
+				continue;   // forward edge
+			if (!dt.dominates(s, b))
+				return make_reducible(dt);   // then look again
+			latches[s].push_back(b);
+		}
+	uint32_t header = kNone;
+	std::vector<bool> body;
+	size_t best = 0;
+	for (auto &[h, ls] : latches) {
+		if (processed_.count(h))
+			continue;
+		std::vector<bool> in = natural_body(h, ls);
+		const size_t n = (size_t)std::count(in.begin(), in.end(), true);
+		if (header == kNone || n > best) {
+			header = h;
+			best = n;
+			body = std::move(in);
+		}
+	}
+	if (header == kNone)
+		return false;
+	processed_.insert(header);
+	const std::vector<uint32_t> back = latches[header];
+
+	// Continue block. A rotated loop's single latch that ends in `cbr c, header, exit` is one
+	// already (the exec-mask lowering runs its exit test in the continue construct, the shape
+	// glslang gives do-while loops). Otherwise a new block takes every back edge and the
+	// header's phis take their back-edge values from phis there.
+	// A one-block loop (`cbr c, header, exit` in the header) is its own continue construct.
+	uint32_t cont = kNone;
+	if (back.size() == 1 && term(back[0]).op == Op::cbr) {
+		const Instr &t = term(back[0]);
+		const uint32_t a = t.ops[1].id, b = t.ops[2].id;
+		const uint32_t other = a == header ? b : b == header ? a : kNone;
+		if (other != kNone && other != header && !body[other])
+			cont = back[0];
+	}
+	if (cont == kNone)
+		cont = make_continue_block(header, back, body);
+	// Exit edges (from the body, the continue block included, to outside it).
+	std::vector<Exit> exits;
+	for (uint32_t b = 0; b < body.size(); b++) {
+		if (!body[b] || (b < live.size() && !live[b]))
+			continue;
+		std::set<uint32_t> seen;
+		for (const Operand &o : term(b).ops)
+			if (o.kind == Operand::Kind::block && !body[o.id] && seen.insert(o.id).second)
+				exits.push_back({b, o.id});
+	}
+	if (exits.empty())
+		throw Fail{"a loop without an exit is not supported"};
+	const uint32_t merge = funnel(exits, &body);
+	finish_loop(header, cont, merge);
+	return true;
+}
+
+uint32_t Structurizer::make_continue_block(uint32_t header, const std::vector<uint32_t> &back, std::vector<bool> &body)
+{
+	const uint32_t cont = new_block();
+	body.push_back(true);
+	for (uint32_t l : back)
+		retarget(l, header, cont);
+	for (Instr &phi : p_.blocks[header].instrs) {
+		if (phi.op != Op::phi)
+			break;
+		Instr cphi;
+		cphi.op = Op::phi;
+		cphi.defs.push_back(p_.new_def(p_.temps[phi.defs[0].id]));
+		std::vector<Operand> keep;
+		for (size_t k = 0; k + 1 < phi.ops.size(); k += 2) {
+			if (std::find(back.begin(), back.end(), phi.ops[k + 1].id) != back.end()) {
+				cphi.ops.push_back(phi.ops[k]);
+				cphi.ops.push_back(phi.ops[k + 1]);
+			} else {
+				keep.push_back(phi.ops[k]);
+				keep.push_back(phi.ops[k + 1]);
+			}
+		}
+		keep.push_back(cphi.defs[0]);
+		keep.push_back(Operand::block(cont));
+		phi.ops = std::move(keep);
+		p_.blocks[cont].instrs.push_back(std::move(cphi));
+	}
+	p_.blocks[cont].instrs.push_back(br(header));
+	return cont;
+}
+
+void Structurizer::finish_loop(uint32_t header, uint32_t cont, uint32_t merge)
+{
+	// The header only branches: a conditional branch there moves to a block of its own (not in
+	// a one-block loop, whose branch is the continue construct's).
+	if (term(header).op != Op::br && cont != header) {
 		const uint32_t h2 = new_block();
 		p_.blocks[h2].instrs.push_back(std::move(term(header)));
 		p_.blocks[header].instrs.back() = br(h2);
@@ -377,7 +497,6 @@ bool Structurizer::process_next_loop()
 	hb.continue_block = cont;
 	loops_.push_back({header, cont, merge});
 	p_.recompute_preds();
-	return true;
 }
 
 // Post-dominator based selection merges, one level (loop construct or the function) at a time.

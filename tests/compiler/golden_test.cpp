@@ -123,6 +123,10 @@ std::string run_stage(const std::string &text, std::string &error)
 			else if (pass == "licm") licm(p);
 			else if (pass == "split_critical_edges") split_critical_edges(p);
 			else if (pass == "uniformity") uniformity(p);
+			else if (pass == "structurize") {
+				if (!structurize(p, error))
+					return "error: " + error + "\n";
+			}
 			else {
 				error = "unknown pass " + pass;
 				return "";

@@ -72,3 +72,46 @@ __kernel void builtins(__global uint *out)
 	o[10] = (uint)get_enqueued_local_size(0);
 	o[11] = (uint)get_global_linear_id();
 }
+
+// size_t built-ins in 64-bit arithmetic (regression: the built-ins shared with Vulkan came back
+// as 32-bit values in ulong-typed results; a 64-bit shift then read a misaligned register pair).
+__kernel void size_t_builtins(__global ulong *out)
+{
+	size_t g = get_global_id(0);
+	out[g * 4 + 0] = (get_group_id(0) << 36) | get_local_id(0);
+	out[g * 4 + 1] = get_num_groups(0) * 0x100000000UL + get_local_linear_id();
+	out[g * 4 + 2] = ((ulong)get_local_id(0) << 40) + (get_group_id(0) << 33);
+	out[g * 4 + 3] = get_global_size(0) << 32 | get_local_size(0);
+}
+
+// Structs by value through calls clang keeps (byval parameter, sret result: memcpy through
+// private memory), blocks llvm-spirv orders after their users.
+typedef struct {
+	char c;
+	int arr[20];
+} Big;
+
+__attribute__((noinline)) int sum_big(Big b)
+{
+	int s = b.c;
+	for (int k = 0; k < 20; k++)
+		s += b.arr[k] * k;
+	return s;
+}
+
+__attribute__((noinline)) Big make_big(int seed)
+{
+	Big b;
+	b.c = (char)seed;
+	for (int k = 0; k < 20; k++)
+		b.arr[k] = seed + k;
+	return b;
+}
+
+__kernel void calls_struct(__global int *out, __global const int *in)
+{
+	size_t i = get_global_id(0);
+	Big b = make_big(in[i]);
+	b.arr[3] += 100;
+	out[i] = sum_big(b);
+}

@@ -95,3 +95,50 @@ __kernel void barrier_loop(__global int *out, __local int *tmp, int rounds)
 	}
 	out[get_global_id(0)] = v;
 }
+
+// Irreducible: a cycle entered at A (falling in) and at B (the goto).
+__kernel void irreducible(__global int *out, __global const int *in)
+{
+	size_t i = get_global_id(0);
+	int x = in[i], n = 0;
+	if (x & 1)
+		goto B;
+A:
+	x = x * 3 + 1;
+	n++;
+	if (n > 50)
+		goto done;
+B:
+	x = x >> 1;
+	n++;
+	if (x > 1)
+		goto A;
+done:
+	out[i] = n * 1000 + x;
+}
+
+// Two cycles sharing blocks, entered from a switch at three places.
+__kernel void irreducible_switch(__global int *out, __global const int *in)
+{
+	size_t i = get_global_id(0);
+	int x = in[i], acc = 0, steps = 0;
+	switch (x % 3) {
+	case 0: goto P;
+	case 1: goto Q;
+	default: goto R;
+	}
+P:
+	acc += 1;
+	if (++steps > 20)
+		goto end;
+Q:
+	acc *= 2;
+	if (acc & 4)
+		goto P;
+R:
+	acc += x;
+	if (++steps < 12)
+		goto Q;
+end:
+	out[i] = acc * 100 + steps;
+}

@@ -162,6 +162,22 @@ TEST_P(KernelExec, StructByValue)
 	EXPECT_EQ((int8_t)qb[8], -2);
 }
 
+TEST_P(KernelExec, StructsThroughCalls)
+{
+	const int n = 24;
+	auto in = random_ints(n, -300, 300, 41);
+	std::vector<int32_t> out(n, 0);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(in)};
+	go("basic", "calls_struct", range1(n, 8), args);
+	auto o = args[0].as<int32_t>();
+	for (int i = 0; i < n; i++) {
+		int s = (int8_t)in[i];
+		for (int k = 0; k < 20; k++)
+			s += (in[i] + k + (k == 3 ? 100 : 0)) * k;
+		EXPECT_EQ(o[i], s) << i;
+	}
+}
+
 TEST_P(KernelExec, BuiltinsWithOffsetAndPartialGroups)
 {
 	NDRange r;
@@ -190,6 +206,39 @@ TEST_P(KernelExec, BuiltinsWithOffsetAndPartialGroups)
 			EXPECT_EQ(e[10], 4u);
 			EXPECT_EQ(e[11], y * 13 + x);
 		}
+}
+
+TEST_P(KernelExec, SizeTBuiltinsIn64BitArithmetic)
+{
+	const uint32_t n = 40, local = 16;
+	std::vector<uint64_t> out(n * 4, 0);
+	std::vector<Arg> args = {Arg::buffer(out)};
+	go("basic", "size_t_builtins", range1(n, local), args);
+	auto o = args[0].as<uint64_t>();
+	for (uint64_t g = 0; g < n; g++) {
+		const uint64_t grp = g / local, lid = g % local, size = std::min<uint64_t>(local, n - grp * local);
+		EXPECT_EQ(o[g * 4 + 0], (grp << 36) | lid) << g;
+		EXPECT_EQ(o[g * 4 + 1], 3 * 0x100000000ull + lid) << g;
+		EXPECT_EQ(o[g * 4 + 2], (lid << 40) + (grp << 33)) << g;
+		EXPECT_EQ(o[g * 4 + 3], ((uint64_t)n << 32) | size) << g;
+	}
+}
+
+TEST_P(KernelExec, LocalAtomics64)
+{
+	const uint32_t groups = 3, local = 64;
+	std::vector<int64_t> out(groups, 0);
+	std::vector<Arg> args = {Arg::buffer(out)};
+	go("memory", "local_atomics64", range1(groups * local, local), args);
+	int64_t sum = 0, x = 0;
+	for (int64_t l = 0; l < local; l++) {
+		sum += l << 34;
+		x ^= l;
+	}
+	// add and xor do not commute: every order of the two kinds gives a different value, but the
+	// adds only touch bits 34 up and the xors bits 0-5, so the result is the same in any order.
+	for (uint32_t g = 0; g < groups; g++)
+		EXPECT_EQ(args[0].as<int64_t>()[g], sum ^ x) << g;
 }
 
 TEST_P(KernelExec, LocalReductionWithBarriers)
@@ -272,6 +321,25 @@ TEST_P(KernelExec, PrivateArrayInScratch)
 	for (int i = 0; i < n; i++) {
 		auto a = [&](int k) { return k * k + i; };
 		EXPECT_EQ(o[i], a(idx[i] & 15) + a((idx[i] >> 4) & 15)) << i;
+	}
+}
+
+TEST_P(KernelExec, GenericPointersToPrivateAndGlobal)
+{
+	const int n = 40;
+	auto in = random_ints(n, -1000, 1000, 37);
+	std::vector<int32_t> out(n * 4, -1);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(in)};
+	go("memory", "private_generic", range1(n, 8), args);
+	auto o = args[0].as<int32_t>();
+	for (int i = 0; i < n; i++) {
+		int s = 0;
+		for (int k = 0; k < 5; k++)
+			s += (in[i] + k) * (k + 1);
+		EXPECT_EQ(o[i * 4 + 0], s) << i;
+		EXPECT_EQ(o[i * 4 + 1], in[i]) << i;
+		EXPECT_EQ(o[i * 4 + 2], 0) << "private objects keep their alignment (16, 128) " << i;
+		EXPECT_EQ(o[i * 4 + 3], 0) << i;
 	}
 }
 
@@ -374,6 +442,65 @@ TEST_P(KernelExec, GotoLoop)
 	}
 }
 
+// The host references are the kernels' own C with their gotos.
+int irreducible_ref(int x)
+{
+	int n = 0;
+	if (x & 1)
+		goto B;
+A:
+	x = x * 3 + 1;
+	n++;
+	if (n > 50)
+		goto done;
+B:
+	x = x >> 1;
+	n++;
+	if (x > 1)
+		goto A;
+done:
+	return n * 1000 + x;
+}
+
+int irreducible_switch_ref(int x)
+{
+	int acc = 0, steps = 0;
+	switch (x % 3) {
+	case 0: goto P;
+	case 1: goto Q;
+	default: goto R;
+	}
+P:
+	acc += 1;
+	if (++steps > 20)
+		goto end;
+Q:
+	acc *= 2;
+	if (acc & 4)
+		goto P;
+R:
+	acc += x;
+	if (++steps < 12)
+		goto Q;
+end:
+	return acc * 100 + steps;
+}
+
+TEST_P(KernelExec, IrreducibleLoops)
+{
+	const int n = 96;
+	auto in = random_ints(n, -50, 5000, 31);
+	for (const char *k : {"irreducible", "irreducible_switch"}) {
+		std::vector<int32_t> out(n, 0);
+		std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(in)};
+		go("control", k, range1(n, 32), args);
+		auto o = args[0].as<int32_t>();
+		for (int i = 0; i < n; i++)
+			EXPECT_EQ(o[i], std::string(k) == "irreducible" ? irreducible_ref(in[i]) : irreducible_switch_ref(in[i]))
+				<< k << " " << i << " in " << in[i];
+	}
+}
+
 TEST_P(KernelExec, SwitchWithFallThrough)
 {
 	const int n = 64;
@@ -421,6 +548,28 @@ TEST_P(KernelExec, BarriersWithOutOfRangeItems)
 		EXPECT_EQ(o[i], -5);
 }
 
+TEST_P(KernelExec, BarriersWithWholeWavesOutOfRange)
+{
+	// 70 items in one group of 128: the fourth wave has no work-item in range and ends at once.
+	const uint32_t n = 70, local = 128;
+	std::vector<int32_t> out(128, -5);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::local(local * 4), Arg::value((int32_t)2)};
+	go("control", "barrier_loop", range1(n, local), args);
+	auto o = args[0].as<int32_t>();
+	std::vector<int32_t> v(n);
+	for (uint32_t l = 0; l < n; l++)
+		v[l] = (int32_t)l;
+	for (int r = 0; r < 2; r++) {
+		std::vector<int32_t> t = v;
+		for (uint32_t l = 0; l < n; l++)
+			v[l] += t[(l + 1) % n];
+	}
+	for (uint32_t l = 0; l < n; l++)
+		EXPECT_EQ(o[l], v[l]) << l;
+	for (uint32_t i = n; i < 128; i++)
+		EXPECT_EQ(o[i], -5);
+}
+
 TEST_P(KernelExec, Printf)
 {
 	const uint32_t n = 6;
@@ -463,6 +612,83 @@ TEST_P(KernelExec, PrintfOverflowDropsWholeRecords)
 	EXPECT_EQ(lines.size(), 3u);
 	for (const std::string &l : lines)
 		EXPECT_EQ(l.rfind("item ", 0), 0u) << l;
+}
+
+TEST_P(KernelExec, SubGroupFunctions)
+{
+	const uint32_t n = 96, local = 64;   // three sub-groups of 32, the last in a second group
+	auto in = random_ints(n, -100, 100, 29);
+	std::vector<int32_t> out(n * 6, 0);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(in)};
+	go("groups", "subgroups", range1(n, local), args);
+	auto o = args[0].as<int32_t>();
+	for (uint32_t sg = 0; sg < n / 32; sg++) {
+		int sum = 0, all = 1, any = 0;
+		for (uint32_t l = 0; l < 32; l++) {
+			sum += in[sg * 32 + l];
+			all &= in[sg * 32 + l] > -90;
+			any |= in[sg * 32 + l] > 95;
+		}
+		int mx = INT32_MIN, pre = 0;
+		for (uint32_t l = 0; l < 32; l++) {
+			const uint32_t i = sg * 32 + l;
+			mx = std::max(mx, in[i]);
+			EXPECT_EQ(o[i * 6 + 0], sum) << i;
+			EXPECT_EQ(o[i * 6 + 1], mx) << i;
+			EXPECT_EQ(o[i * 6 + 2], in[sg * 32 + 3]) << i;
+			EXPECT_EQ(o[i * 6 + 3], pre) << i;
+			EXPECT_EQ(o[i * 6 + 4], all + 2 * any) << i;
+			const uint32_t local_sg = (i % local) / 32;
+			EXPECT_EQ(o[i * 6 + 5], (int)(l + local_sg * 100 + 2 * 10000 + 32 * 1000000)) << i;
+			pre += in[i];
+		}
+	}
+}
+
+TEST_P(KernelExec, WorkGroupFunctions)
+{
+	// Groups of 128 (four sub-groups); the third group has 64 work-items (two sub-groups run).
+	const uint32_t n = 320, local = 128;
+	auto in = random_ints(n, -100, 100, 43);
+	std::vector<float> fin(n);
+	for (uint32_t i = 0; i < n; i++)
+		fin[i] = (float)in[(i * 7) % n] * 0.25f;
+	std::vector<int32_t> o(n * 6, 0);
+	std::vector<int64_t> ol(n, 0);
+	std::vector<float> of(n, 0);
+	std::vector<Arg> args = {Arg::buffer(o), Arg::buffer(in), Arg::buffer(ol), Arg::buffer(of), Arg::buffer(fin)};
+	go("groups", "workgroups", range1(n, local), args);
+	auto ro = args[0].as<int32_t>();
+	auto rl = args[2].as<int64_t>();
+	auto rf = args[3].as<float>();
+	for (uint32_t g = 0; g * local < n; g++) {
+		const uint32_t first = g * local, size = std::min(local, n - first);
+		int sum = 0, mn = INT32_MAX, all = 1, any = 0;
+		float fmx = -INFINITY;
+		for (uint32_t l = 0; l < size; l++) {
+			sum += in[first + l];
+			mn = std::min(mn, in[first + l]);
+			all &= in[first + l] > -90;
+			any |= in[first + l] > 95;
+			fmx = std::max(fmx, fin[first + l]);
+		}
+		int mx = INT32_MIN, pre = 0;
+		int64_t lpre = 0;
+		for (uint32_t l = 0; l < size; l++) {
+			const uint32_t i = first + l;
+			mx = std::max(mx, in[i]);
+			lpre += (int64_t)in[i] << 33;
+			EXPECT_EQ(ro[i * 6 + 0], sum) << i;
+			EXPECT_EQ(ro[i * 6 + 1], mx) << i;
+			EXPECT_EQ(ro[i * 6 + 2], pre) << i;
+			EXPECT_EQ(ro[i * 6 + 3], in[first + 37]) << i;
+			EXPECT_EQ(ro[i * 6 + 4], all + 2 * any) << i;
+			EXPECT_EQ(ro[i * 6 + 5], mn) << i;
+			EXPECT_EQ(rl[i], lpre) << i;
+			EXPECT_EQ(rf[i], fmx) << i;
+			pre += in[i];
+		}
+	}
 }
 
 INSTANTIATE_TEST_SUITE_P(AllTargets, KernelExec,

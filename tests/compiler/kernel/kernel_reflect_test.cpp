@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <random>
 
 #include "mica/compiler/compiler.h"
 
@@ -123,4 +124,76 @@ TEST(KernelReflect, MalformedInputIsAnError)
 	std::vector<uint32_t> zero = w;
 	zero[5] = 0;
 	EXPECT_TRUE(std::holds_alternative<CompileError>(reflect_kernels(zero)));
+}
+
+// Deterministic mutation fuzzing of Kernel-model modules (the corpus clang-15 + llvm-spirv-15
+// built): bit flips, word replacements and truncations, through reflect_kernels and
+// compile_spirv for every kernel of the seed. Nothing may crash or hang; errors are messages.
+TEST(KernelFrontend, MutationFuzzing)
+{
+	std::mt19937 rng(4321);
+	unsigned runs = 0, errors = 0;
+	for (const char *module : {"basic.spv", "control.spv", "memory.spv", "printf.spv"}) {
+		const std::vector<uint32_t> seed = load(module);
+		ASSERT_GT(seed.size(), 5u);
+		std::vector<std::string> kernels;
+		for (const KernelInfo &k : reflect(seed).kernels)
+			kernels.push_back(k.name);
+		ASSERT_FALSE(kernels.empty());
+		for (int it = 0; it < 250; it++) {
+			std::vector<uint32_t> m = seed;
+			const int edits = 1 + (int)(rng() % 3);
+			for (int e = 0; e < edits && m.size() > 5; e++) {
+				const size_t pos = 5 + rng() % (m.size() - 5);
+				switch (rng() % 4) {
+				case 0: m[pos] ^= 1u << (rng() % 32); break;
+				case 1: m[pos] = rng(); break;
+				case 2: m[pos] = rng() % 64; break;
+				default: m.resize(std::max<size_t>(5, pos)); break;
+				}
+			}
+			(void)reflect_kernels(m);
+			Options o;
+			o.entry_point = kernels[rng() % kernels.size()];
+			o.local_size = {32, 1, 1};
+			for (uint32_t a = 0; a < 4; a++)
+				o.local_arg_bytes[a] = 256;
+			auto r = compile_spirv(m, o);
+			runs++;
+			if (auto *e = std::get_if<CompileError>(&r)) {
+				errors++;
+				EXPECT_FALSE(e->message.empty());
+			}
+		}
+	}
+	EXPECT_GT(errors, runs / 3) << "most mutants are invalid and must be refused";
+}
+
+// Options a Kernel entry point needs, refused with a message naming them.
+TEST(KernelFrontend, OptionErrors)
+{
+	const std::vector<uint32_t> m = load("memory.spv");
+	auto error_of = [&](const Options &o) {
+		auto r = compile_spirv(m, o);
+		return std::holds_alternative<CompileError>(r) ? std::get<CompileError>(r).message : std::string();
+	};
+	Options o;
+	o.entry_point = "reduce";
+	EXPECT_NE(error_of(o).find("local size"), std::string::npos) << error_of(o);
+	o.local_size = {64, 1, 1};
+	EXPECT_NE(error_of(o).find("__local"), std::string::npos) << error_of(o);
+	o.local_arg_bytes[2] = 70000;
+	EXPECT_NE(error_of(o).find("exceeds"), std::string::npos) << error_of(o);
+	o.local_arg_bytes[2] = 256;
+	EXPECT_EQ(error_of(o), "");
+	o.entry_point = "nope";
+	EXPECT_NE(error_of(o).find("no Kernel entry point"), std::string::npos) << error_of(o);
+	const std::vector<uint32_t> r = load("reflect_args.spv");
+	Options q;
+	q.entry_point = "args";
+	q.local_size = {32, 1, 1};   // reqd_work_group_size(64, 1, 1)
+	q.local_arg_bytes[2] = 256;
+	auto res = compile_spirv(r, q);
+	ASSERT_TRUE(std::holds_alternative<CompileError>(res));
+	EXPECT_NE(std::get<CompileError>(res).message.find("reqd_work_group_size"), std::string::npos);
 }

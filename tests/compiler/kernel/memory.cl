@@ -64,3 +64,42 @@ __kernel void private_array(__global int *out, __global const int *idx)
 		a[k] = k * k + (int)i;
 	out[i] = a[idx[i] & 15] + a[(idx[i] >> 4) & 15];
 }
+
+// 64-bit atomics on __local memory (regression: the operand came from a 32-bit built-in value).
+__kernel void local_atomics64(__global long *out)
+{
+	__local long acc;
+	size_t l = get_local_id(0);
+	if (l == 0)
+		acc = 0;
+	barrier(CLK_LOCAL_MEM_FENCE);
+	atom_add(&acc, (long)l << 34);
+	atom_xor(&acc, (long)l);
+	barrier(CLK_LOCAL_MEM_FENCE);
+	if (l == 0)
+		out[get_group_id(0)] = acc;
+}
+
+// Generic pointers to private and __global memory through a call that is not inlined by clang,
+// and the address alignment of private objects (Piglit realign-stack).
+__attribute__((noinline)) int sum_generic(int *p, int n)
+{
+	int s = 0;
+	for (int k = 0; k < n; k++)
+		s += p[k] * (k + 1);
+	return s;
+}
+
+__kernel void private_generic(__global int *out, __global int *in)
+{
+	int priv[5];
+	size_t i = get_global_id(0);
+	for (int k = 0; k < 5; k++)
+		priv[k] = in[i] + k;
+	volatile long16 align128 = 0;
+	volatile int4 align16 = 0;
+	out[i * 4 + 0] = sum_generic(priv, 5);
+	out[i * 4 + 1] = sum_generic(in + i, 1);
+	out[i * 4 + 2] = (int)(((uintptr_t)&align128) & 127) + (int)(((uintptr_t)&align16) & 15);
+	out[i * 4 + 3] = align16.y + (int)align128.s3;
+}
