@@ -258,16 +258,26 @@ TEST(ClcCompile, ConcurrentCompilesAgreeWithSerialOnes) {
                       std::to_string(i * 1111) + " + get_local_id(0); }\n");
   }
   std::vector<std::vector<uint32_t>> serial(sources.size()), parallel(sources.size());
-  for (size_t i = 0; i < sources.size(); ++i) serial[i] = compile(sources[i]).spirv;
+  // Without the cache, or the parallel round would only read what the serial one stored.
+  auto uncached = [](const std::string& src) {
+    mica::clc::CompileRequest req;
+    req.source = src;
+    req.device = full_device();
+    req.use_cache = false;
+    return mica::clc::compile(req).spirv;
+  };
+  auto before = mica::clc::cache_stats();
+  for (size_t i = 0; i < sources.size(); ++i) serial[i] = uncached(sources[i]);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < sources.size(); ++i) {
-    threads.emplace_back([&, i] { parallel[i] = compile(sources[i]).spirv; });
+    threads.emplace_back([&, i] { parallel[i] = uncached(sources[i]); });
   }
   for (auto& t : threads) t.join();
   for (size_t i = 0; i < sources.size(); ++i) {
     ASSERT_FALSE(serial[i].empty());
     EXPECT_EQ(serial[i], parallel[i]) << i;
   }
+  EXPECT_EQ(mica::clc::cache_stats().hits, before.hits);
 }
 
 }  // namespace

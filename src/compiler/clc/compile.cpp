@@ -11,6 +11,7 @@
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/CompilerInvocation.h>
 #include <clang/Frontend/TextDiagnosticPrinter.h>
+#include <clang/Frontend/Utils.h>
 #include <clang/Lex/PreprocessorOptions.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -111,6 +112,16 @@ std::vector<std::string> cc1_arguments(const BuildOptions& o, const DeviceFeatur
   return a;
 }
 
+// Records the real files the preprocessor reads (not clang's own headers, not the in-memory
+// ones, whose contents are part of the cache key).
+class RealFileCollector : public clang::DependencyCollector {
+ public:
+  bool sawDependency(llvm::StringRef name, bool /*from_module*/, bool is_system, bool /*is_module_file*/,
+                     bool is_missing) override {
+    return !is_missing && !is_system && !name.startswith(kHeaderDir);
+  }
+};
+
 }  // namespace
 
 CompileResult compile(const CompileRequest& req) {
@@ -128,6 +139,13 @@ CompileResult compile(const CompileRequest& req) {
       r.log = "error: header name '" + h.name + "' must be a relative path without '..'\n";
       return r;
     }
+  }
+
+  const bool cacheable = req.use_cache && opts.include_dirs.empty();
+  std::string key;
+  if (cacheable) {
+    key = cache_key(req);
+    if (cache_find(key, &r)) return r;
   }
 
   std::string log;
@@ -175,6 +193,8 @@ CompileResult compile(const CompileRequest& req) {
   ci.setInvocation(invocation);
   ci.createDiagnostics(printer, /*ShouldOwnClient=*/true);
   ci.createFileManager(overlay);
+  auto files_read = std::make_shared<RealFileCollector>();
+  ci.addDependencyCollector(files_read);
 
   llvm::LLVMContext context;
   context.setOpaquePointers(false);
@@ -210,6 +230,10 @@ CompileResult compile(const CompileRequest& req) {
   r.spirv.resize(bytes.size() / 4);
   std::memcpy(r.spirv.data(), bytes.data(), bytes.size());
   r.status = Status::Success;
+  if (cacheable) {
+    std::vector<std::string> files(files_read->getDependencies().begin(), files_read->getDependencies().end());
+    cache_insert(key, r, files);
+  }
   return r;
 }
 

@@ -50,6 +50,9 @@ struct CompileRequest {
   std::vector<Header> headers;
   DeviceFeatures device;
   std::string source_name = "input.cl";  // the file name diagnostics carry
+  // Look the build up in (and add it to) the process-wide cache of successful compiles. Builds
+  // with -I directories are never cached (see cache.cpp).
+  bool use_cache = true;
 };
 
 struct CompileResult {
@@ -108,6 +111,16 @@ CompileResult link(const LinkRequest& request);
 // clBuildProgram: compile, then link the module alone so a call to a function nobody defines is a
 // build failure here (its log names the symbol) rather than at kernel creation.
 CompileResult build(const CompileRequest& request);
+
+// The compile cache: a repeated compile() of the same source, options, headers and device
+// features returns the stored module (real files the source included are re-checked).
+struct CacheStats {
+  uint64_t hits = 0, misses = 0;
+  uint64_t stale = 0;   // entries dropped because a file they included changed
+  size_t entries = 0, bytes = 0;
+};
+CacheStats cache_stats();
+void cache_clear();
 
 // Runs SPIRV-Tools' validator (OpenCL 2.0 environment, SPIR-V 1.0) on a module; empty string when valid.
 std::string validate(const std::vector<uint32_t>& spirv);
