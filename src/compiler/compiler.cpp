@@ -10,6 +10,7 @@
 #include "passes.h"
 #include "spirv_prepare.h"
 #include "spirv_to_ir.h"
+#include "spirv_translator.h"
 
 namespace mica::compiler {
 
@@ -158,13 +159,27 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 		return CompileError{"unknown chip revision " + std::to_string(opts.revision)};
 	if (opts.power_profile != MICA_PROFILE_PERF && opts.power_profile != MICA_PROFILE_LOWPOWER)
 		return CompileError{"unknown power profile " + std::to_string(opts.power_profile)};
-	PrepareResult prep = prepare_spirv(words, opts.spec_constants, opts.opt_level);
+	const bool kernel = is_kernel_module(words);
+	PrepareResult prep = kernel ? prepare_kernel_spirv(words) : prepare_spirv(words, opts.spec_constants, opts.opt_level);
 	if (!prep.ok)
 		return CompileError{prep.error};
 	CompileResult result;
 	Program mid;
 	std::string error;
-	if (!spirv_to_ir(prep.words, opts.entry_point, mid, error, opts.robust_buffer_access))
+	std::optional<spirv_detail::KernelOptions> kopts;
+	if (kernel) {
+		auto info = reflect_kernels(prep.words);
+		if (auto *e = std::get_if<CompileError>(&info))
+			return *e;
+		kopts.emplace();
+		kopts->info = std::move(std::get<KernelModuleInfo>(info));
+		kopts->local_size = opts.local_size;
+		kopts->local_arg_bytes = opts.local_arg_bytes;
+	}
+	if (!spirv_to_ir(prep.words, opts.entry_point, mid, error, opts.robust_buffer_access, kopts ? &*kopts : nullptr))
+		return CompileError{error};
+	// Kernel-model control flow comes without constructs: give it loop and selection merges.
+	if (kernel && !structurize(mid, error))
 		return CompileError{error};
 	mid.revision = opts.revision;
 	mid.power_profile = opts.power_profile;

@@ -10,6 +10,9 @@
 namespace mica::compiler {
 
 // ---- mid level ----
+// Kernel-model CFGs (no SPIR-V constructs): loop and selection merges, one return block, SSA
+// repaired (structurize.cpp). False with 'error' for control flow it cannot structure.
+bool structurize(ir::Program &p, std::string &error);
 bool split_critical_edges(ir::Program &p);     // pass_cse.cpp: also used before isel
 bool constant_fold(ir::Program &p);            // constant folding + algebraic simplification
 bool cse(ir::Program &p);                      // dominator-scoped common subexpression elimination

@@ -47,6 +47,8 @@ void Translator::translate(const Inst &in)
 	};
 	using IOp = IO::Op;
 	Op op = (Op)in.op;
+	if (kernel_ && translate_kernel(in))
+		return;
 	if (!narrow_active_ && translate_narrow(in))
 		return;
 	switch (op) {

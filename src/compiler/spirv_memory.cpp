@@ -96,6 +96,12 @@ Ptr Translator::pointer(uint32_t id)
 		p.type = vit->second.type;
 		return p;
 	}
+	if (kernel_) {   // a __local pointer value
+		bool found = false;
+		Ptr p = kernel_pointer(id, found);
+		if (found)
+			return p;
+	}
 	// A physical pointer value (OpConvertUToPtr, OpBitcast, a load, a phi, a select, ...).
 	auto tit = val_type_.find(id);
 	if (tit != val_type_.end() && is_phys_ptr_type(tit->second)) {
@@ -187,7 +193,13 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		p.dyn = sum;
 	};
 	size_t first = 4;
-	if (ptr_chain) {
+	if (ptr_chain && kernel_) {
+		// Physical64: the element index steps by sizeof(pointee) (OpenCL C layout).
+		if (val(w[4]).size() != 1)
+			fail("OpPtrAccessChain element index must be a scalar");
+		step(signed_index(w[4]), cl_size_align(p.type).first);
+		first = 5;
+	} else if (ptr_chain) {
 		if (!p.phys)
 			fail("OpPtrAccessChain on a non-physical pointer is not supported (capability VariablePointers)");
 		uint32_t base_type = val_type_.at(w[3]);
@@ -246,6 +258,8 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 	ptrs_[w[2]] = p;
 	if (p.phys)   // also a value: phis, selects, stores and conversions of the pointer
 		set(w[2], w[1], {phys_address(p, true)});
+	else if (kernel_ && vars_[p.var].sc == (uint32_t)spv::StorageClass::Workgroup)
+		set(w[2], w[1], {shared_pointer_value(p)});   // a __local pointer value
 }
 
 std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
@@ -263,7 +277,26 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 		}
 		return r;
 	}
+	if (kernel_ && vars_[ptr.var].sc == (uint32_t)SC::UniformConstant)
+		place_constant(ptr.var);
 	const Var &v = vars_[ptr.var];
+	if (kernel_ && (SC)v.sc == SC::Input) {
+		// size_t vectors: the component is const_off / 8 (or / 4 for the u32 built-ins)
+		bool handled = false;
+		std::vector<Operand> all = load_kernel_builtin(v, v.type, handled);
+		if (!handled)
+			all = load_builtin(v, v.type);
+		if (ptr.dyn.kind != Operand::Kind::none)
+			fail("dynamic indexing of a built-in is not supported");
+		if (!ptr.const_off && leaf_count(type_id) == all.size())
+			return all;
+		std::vector<Leaf> comps;
+		leaves(v.type, true, 0, comps);
+		for (size_t i = 0; i < comps.size(); i++)
+			if (comps[i].offset == ptr.const_off)
+				return {all.at(i)};
+		fail("built-in component out of range");
+	}
 	if ((SC)v.sc == SC::Input) {
 		if (ptr.var != 0 && (ptr.const_off || ptr.dyn.kind != Operand::Kind::none)) {
 			// Component of a built-in vector: load it whole and pick.

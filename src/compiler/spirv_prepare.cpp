@@ -327,4 +327,95 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	return r;
 }
 
+bool is_kernel_module(std::span<const uint32_t> words)
+{
+	for (size_t i = 5; i < words.size();) {
+		const uint32_t n = words[i] >> 16, op = words[i] & 0xffffu;
+		if (n == 0 || i + n > words.size())
+			return false;
+		if (op == (uint32_t)spv::Op::OpCapability && n >= 2 && words[i + 1] == (uint32_t)spv::Capability::Kernel)
+			return true;
+		if (op != (uint32_t)spv::Op::OpCapability && op != (uint32_t)spv::Op::OpExtension)
+			return false;   // capabilities come first
+		i += n;
+	}
+	return false;
+}
+
+namespace {
+
+// llvm-spirv 15 copies LLVM's phis one entry per edge: a switch with two cases on one block
+// gives the phi that block twice (same value). SPIR-V wants one entry per predecessor; the
+// duplicates are dropped (an entry with another value for the same block stays and is refused).
+std::vector<uint32_t> dedupe_phi_entries(std::span<const uint32_t> in)
+{
+	std::vector<uint32_t> out(in.begin(), in.begin() + std::min<size_t>(5, in.size()));
+	for (size_t i = 5; i < in.size();) {
+		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		if (n == 0 || i + n > in.size())
+			return std::vector<uint32_t>(in.begin(), in.end());
+		if (op == (uint32_t)spv::Op::OpPhi && n >= 5) {
+			std::vector<uint32_t> phi(in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)(i + 3));
+			for (size_t k = i + 3; k + 1 < i + n; k += 2) {
+				bool dup = false;
+				for (size_t j = 3; j + 1 < phi.size(); j += 2)
+					dup |= phi[j] == in[k] && phi[j + 1] == in[k + 1];
+				if (!dup) {
+					phi.push_back(in[k]);
+					phi.push_back(in[k + 1]);
+				}
+			}
+			phi[0] = ((uint32_t)phi.size() << 16) | op;
+			out.insert(out.end(), phi.begin(), phi.end());
+		} else {
+			out.insert(out.end(), in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)(i + n));
+		}
+		i += n;
+	}
+	return out;
+}
+
+} // namespace
+
+PrepareResult prepare_kernel_spirv(std::span<const uint32_t> input)
+{
+	const std::vector<uint32_t> fixed = dedupe_phi_entries(input);
+	std::span<const uint32_t> words = fixed;
+	PrepareResult r;
+	if (words.size() < 5 || words[0] != 0x07230203u) {
+		r.error = "not a SPIR-V module";
+		return r;
+	}
+	if (words.size() > kMaxWords || words[3] > kMaxIdBound) {
+		r.error = "SPIR-V module too large";
+		return r;
+	}
+	const uint32_t major = (words[1] >> 16) & 0xff, minor = (words[1] >> 8) & 0xff;
+	static const spv_target_env envs[] = {SPV_ENV_UNIVERSAL_1_0, SPV_ENV_UNIVERSAL_1_1, SPV_ENV_UNIVERSAL_1_2,
+	                                      SPV_ENV_UNIVERSAL_1_3, SPV_ENV_UNIVERSAL_1_4, SPV_ENV_UNIVERSAL_1_5,
+	                                      SPV_ENV_UNIVERSAL_1_6};
+	if (major != 1 || minor > 6) {
+		r.error = "unsupported SPIR-V version " + std::to_string(major) + "." + std::to_string(minor);
+		return r;
+	}
+	std::string messages;
+	spvtools::SpirvTools tools(envs[minor]);
+	tools.SetMessageConsumer([&messages](spv_message_level_t level, const char *, const spv_position_t &pos, const char *msg) {
+		if (level > SPV_MSG_ERROR)
+			return;
+		if (!messages.empty())
+			messages += "\n";
+		messages += level_name(level) + " at word " + std::to_string(pos.index) + ": " + msg;
+	});
+	spvtools::ValidatorOptions vopts;
+	vopts.SetUniversalLimit(spv_validator_limit_max_id_bound, kMaxIdBound);
+	if (!tools.Validate(words.data(), words.size(), vopts)) {
+		r.error = "invalid SPIR-V: " + (messages.empty() ? std::string("rejected by the validator") : messages);
+		return r;
+	}
+	r.ok = true;
+	r.words.assign(words.begin(), words.end());
+	return r;
+}
+
 } // namespace mica::compiler

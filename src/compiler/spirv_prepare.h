@@ -25,4 +25,12 @@ std::vector<uint32_t> lower_extinst_out_params(std::span<const uint32_t> words);
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint32_t> &spec,
                             int opt_level);
 
+// Whether the module declares the Kernel capability (OpenCL; docs/compiler.md "Kernel programs").
+bool is_kernel_module(std::span<const uint32_t> words);
+
+// Kernel-model modules: validated against the universal environment of their SPIR-V version
+// and returned unchanged (SPIRV-Tools' inlining and promotion passes leave Kernel modules alone;
+// the translator inlines calls and the structurizer gives the CFG its constructs).
+PrepareResult prepare_kernel_spirv(std::span<const uint32_t> words);
+
 } // namespace mica::compiler

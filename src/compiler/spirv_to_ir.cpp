@@ -38,6 +38,10 @@ void Translator::check_capability(uint32_t cap)
 	for (const SupportEntry &e : supported_capabilities())
 		if (e.value == cap)
 			return;
+	if (kernel_)
+		for (const SupportEntry &e : supported_kernel_capabilities())
+			if (e.value == cap)
+				return;
 	if (cap == (uint32_t)spv::Capability::Kernel || cap == (uint32_t)spv::Capability::Addresses)
 		fail("unsupported SPIR-V capability " + spirv_named(spirv_capability_name(cap), cap) +
 		     ": OpenCL kernel modules are not supported yet (Vulkan GLCompute only)");
@@ -161,6 +165,10 @@ RegClass Translator::rc_of(uint32_t type_id)
 	case Type::K::Pointer:
 		if (is_phys_ptr_type(scalar_type(type_id)))
 			return r64();
+		if (is_local_ptr_type(scalar_type(type_id)))
+			return r32();
+		if (kernel_)
+			fail("pointers to private memory cannot be values (phis, selects, memory) yet");
 		fail("pointer values other than PhysicalStorageBuffer pointers are not supported (variable pointers)");
 	case Type::K::Int:
 	case Type::K::Float:
@@ -233,8 +241,9 @@ uint32_t Translator::leaf_count(uint32_t type_id)
 	case Type::K::Int:
 	case Type::K::Float: return 1;
 	case Type::K::Pointer:
-		if (t.storage != (uint32_t)spv::StorageClass::PhysicalStorageBuffer)
-			fail("pointer values other than PhysicalStorageBuffer pointers are not supported (variable pointers)");
+		if (!is_phys_ptr_type(type_id) && !is_local_ptr_type(type_id))
+			fail(kernel_ ? "pointers to private memory cannot be values (phis, selects, memory) yet"
+			             : "pointer values other than PhysicalStorageBuffer pointers are not supported (variable pointers)");
 		return 1;
 	case Type::K::Vector: return t.count;
 	case Type::K::Array: {
@@ -309,7 +318,7 @@ uint32_t Translator::size_of(uint32_t type_id, bool explicit_layout)
 		return 4;
 	if (t.k == Type::K::Int || t.k == Type::K::Float)
 		return t.width / 8;
-	if (t.k == Type::K::Pointer && t.storage == (uint32_t)spv::StorageClass::PhysicalStorageBuffer)
+	if (t.k == Type::K::Pointer && (is_phys_ptr_type(type_id) || is_local_ptr_type(type_id)))
 		return 8;
 	fail("type %" + std::to_string(type_id) + " has no memory layout");
 }
@@ -326,7 +335,11 @@ void Translator::leaves(uint32_t type_id, bool explicit_layout, uint32_t base, s
 		out.push_back({base, t.width / 8, false});
 		return;
 	case Type::K::Pointer:
-		if (t.storage != (uint32_t)spv::StorageClass::PhysicalStorageBuffer)
+		if (is_local_ptr_type(type_id)) {   // Kernel model: a 32-bit shared offset (low half of the slot)
+			out.push_back({base, 4, false});
+			return;
+		}
+		if (!is_phys_ptr_type(type_id))
 			fail("only PhysicalStorageBuffer pointers can be stored in memory");
 		out.push_back({base, 8, false});
 		return;
@@ -400,12 +413,16 @@ void Translator::run(const std::string &entry_name)
 			need(3);
 			if (str(w, 2) == "GLSL.std.450")
 				glsl_ext_ = w[1];
+			else if (kernel_ && str(w, 2) == "OpenCL.std")
+				opencl_ext_ = w[1];
 			else if (str(w, 2).rfind("NonSemantic.", 0) != 0)
 				fail("unsupported extended instruction set " + str(w, 2));
 			break;
 		case Op::OpMemoryModel:
 			need(3);
-			if (w[1] != (uint32_t)spv::AddressingModel::Logical &&
+			if (kernel_ && (w[1] != (uint32_t)spv::AddressingModel::Physical64 || w[2] != (uint32_t)spv::MemoryModel::OpenCL))
+				fail("Kernel-model modules must use the Physical64 OpenCL memory model");
+			if (!kernel_ && w[1] != (uint32_t)spv::AddressingModel::Logical &&
 			    w[1] != (uint32_t)spv::AddressingModel::PhysicalStorageBuffer64)
 				fail("unsupported addressing model " + std::to_string(w[1]) +
 				     " (Logical and PhysicalStorageBuffer64 are supported)");
@@ -413,7 +430,15 @@ void Translator::run(const std::string &entry_name)
 		case Op::OpEntryPoint: {
 			need(4);
 			std::string name = str(w, 3);
-			if (name == entry_name) {
+			if (name == entry_name && kernel_) {
+				if (w[1] != (uint32_t)spv::ExecutionModel::Kernel)
+					fail("entry point '" + name + "' is not a Kernel entry point");
+				entry_fn = w[2];
+				found_entry = true;
+				for (const KernelInfo &k : kopts_->info.kernels)
+					if (k.name == name)
+						kinfo_ = &k;
+			} else if (name == entry_name) {
 				if (w[1] != (uint32_t)spv::ExecutionModel::GLCompute)
 					fail("entry point '" + name + "' has execution model " +
 					     spirv_named(spirv_execution_model_name(w[1]), w[1]) + "; only GLCompute is supported");
@@ -440,6 +465,9 @@ void Translator::run(const std::string &entry_name)
 		case Op::OpDecorateId:
 			need(3);
 			decos_[w[1]][w[2]] = std::vector<uint32_t>(w.begin() + 3, w.end());
+			if (w[2] == (uint32_t)spv::Decoration::FuncParamAttr && w.size() > 3 &&
+			    w[3] == (uint32_t)spv::FunctionParameterAttribute::ByVal)
+				byval_ids_.insert(w[1]);
 			break;
 		case Op::OpMemberDecorate:
 			need(4);
@@ -476,6 +504,8 @@ void Translator::run(const std::string &entry_name)
 			t.count = const_u32(w[3]);
 			t.array_stride = has_deco(w[1], spv::Decoration::ArrayStride) ? deco_arg(w[1], spv::Decoration::ArrayStride) : 0;
 			types_[w[1]] = t;
+			if (kernel_)   // OpenCL C layout: elements sizeof(T) apart
+				types_[w[1]].array_stride = cl_size_align(t.elem).first;
 			break;
 		}
 		case Op::OpTypeRuntimeArray: {
@@ -507,6 +537,19 @@ void Translator::run(const std::string &entry_name)
 				t.member_offsets.push_back(off);
 			}
 			types_[w[1]] = t;
+			if (kernel_) {
+				// OpenCL C layout (CPacked: no padding); the pointers reach structs as bytes.
+				const bool packed = has_deco(w[1], spv::Decoration::CPacked);
+				types_[w[1]].packed = packed;
+				uint32_t off = 0;
+				for (size_t m = 0; m < t.members.size(); m++) {
+					const auto [size, align] = cl_size_align(t.members[m]);
+					const uint32_t a = packed ? 1 : align;
+					off = (off + a - 1) / a * a;
+					types_[w[1]].member_offsets[m] = off;
+					off += size;
+				}
+			}
 			break;
 		}
 		case Op::OpTypePointer: {
@@ -594,7 +637,10 @@ void Translator::run(const std::string &entry_name)
 			set(w[2], w[1], v);
 			break;
 		}
-		case Op::OpSpecConstantOp: fail("OpSpecConstantOp that SPIRV-Tools could not fold is not supported");
+		case Op::OpSpecConstantOp:
+			if (kernel_)
+				break;   // constant address expressions (printf formats): read by the module scan
+			fail("OpSpecConstantOp that SPIRV-Tools could not fold is not supported");
 		case Op::OpVariable: {
 			need(4);
 			if (in_fn)
@@ -603,6 +649,12 @@ void Translator::run(const std::string &entry_name)
 			v.sc = w[3];
 			const Type &pt = type(w[1]);
 			v.type = pt.elem;
+			if (kernel_ && w.size() > 4 && v.sc == (uint32_t)spv::StorageClass::UniformConstant) {
+				// Program-scope __constant data: placed in shared memory when a load reads it.
+				const_inits_[w[2]] = w[4];
+				vars_[w[2]] = v;
+				break;
+			}
 			if (w.size() > 4) {
 				if (v.sc != (uint32_t)spv::StorageClass::Workgroup)
 					fail("initialisers on module-scope variables other than Workgroup ones are not supported");
@@ -626,19 +678,30 @@ void Translator::run(const std::string &entry_name)
 				break;
 			case SC::Workgroup: {
 				uint32_t a = align_of(v.type);
+				uint64_t bytes = size_of(v.type, false);
+				if (kernel_) {
+					a = std::max(a, cl_size_align(v.type).second);
+					bytes = std::max<uint64_t>(bytes, cl_size_align(v.type).first);
+				}
 				p_.shared_bytes = (p_.shared_bytes + a - 1) / a * a;
 				v.shared_offset = p_.shared_bytes;
-				uint64_t end = (uint64_t)p_.shared_bytes + size_of(v.type, false);
+				uint64_t end = (uint64_t)p_.shared_bytes + bytes;
 				if (end > MICA_MAX_SHARED_BYTES)
 					fail("shared memory use of " + std::to_string(end) + " bytes exceeds the device limit of " +
 					     std::to_string(MICA_MAX_SHARED_BYTES));
 				p_.shared_bytes = (uint32_t)end;
+				if (kernel_)   // a __local pointer value: the byte offset in shared memory
+					set(w[2], w[1], {Operand::c32(v.shared_offset)});
 				break;
 			}
 			case SC::Input:
 				if (v.builtin < 0)
 					fail("compute shader inputs must be built-ins");
 				break;
+			case SC::CrossWorkgroup:
+				if (kernel_)
+					fail("program-scope __global variables are not supported");
+				fail("variables in storage class CrossWorkgroup are not supported");
 			case SC::Private:
 				fail("Private variables that SPIRV-Tools could not promote are not supported");
 			default:
@@ -668,7 +731,24 @@ void Translator::run(const std::string &entry_name)
 		}
 	}
 	if (!found_entry)
-		fail("no GLCompute entry point named '" + entry_name + "'");
+		fail(std::string(kernel_ ? "no Kernel" : "no GLCompute") + " entry point named '" + entry_name + "'");
+	if (kernel_) {
+		if (!kinfo_)
+			fail("internal error: no reflection for kernel '" + entry_name + "'");
+		const auto &req = kinfo_->reqd_work_group_size;
+		const auto &opt = kopts_->local_size;
+		const bool has_opt = opt[0] || opt[1] || opt[2];
+		if (req[0] && has_opt && (req[0] != opt[0] || req[1] != opt[1] || req[2] != opt[2]))
+			fail("kernel '" + entry_name + "' has reqd_work_group_size(" + std::to_string(req[0]) + "," +
+			     std::to_string(req[1]) + "," + std::to_string(req[2]) + ") but is compiled for a local size of " +
+			     std::to_string(opt[0]) + "x" + std::to_string(opt[1]) + "x" + std::to_string(opt[2]));
+		if (!req[0] && !has_opt)
+			fail("kernel '" + entry_name + "' needs a local size (Options::local_size): it has no reqd_work_group_size");
+		for (int d = 0; d < 3; d++)
+			wg_[d] = has_opt ? opt[d] : req[d];
+		for (auto [first, last] : functions)
+			functions_[insts_[first].w[2]] = {first, last};
+	}
 	if (!local_size_ids.empty() && !wg_from_builtin_)
 		for (int d = 0; d < 3; d++)
 			wg_[d] = const_u32(local_size_ids[d]);
@@ -686,6 +766,29 @@ void Translator::run(const std::string &entry_name)
 		fail("entry point function has no body");
 }
 
+// Phis from 'from' on get their operands (values of back edges exist now); a label whose block
+// an inlined call split names the block the call continued in.
+void Translator::resolve_phis(size_t from)
+{
+	for (size_t k = from; k < phis_.size(); k++) {
+		const PendingPhi &ph = phis_[k];
+		Instr &ins = p_.blocks[ph.block].instrs[ph.instr_index];
+		for (auto [value, label] : ph.incoming) {
+			auto lit = labels_.find(label);
+			if (lit == labels_.end())
+				fail("OpPhi names an unknown block");
+			auto split = phi_pred_.find(label);
+			const uint32_t pred = split != phi_pred_.end() ? split->second : lit->second;
+			const auto &v = val(value);
+			if (ph.leaf >= v.size())
+				fail("OpPhi operand shape mismatch");
+			ins.ops.push_back(v[ph.leaf]);
+			ins.ops.push_back(Operand::block(pred));
+		}
+	}
+	phis_.resize(from);
+}
+
 void Translator::translate_function(size_t first, size_t last)
 {
 	// Create a block per label first so branches can name later blocks.
@@ -696,30 +799,22 @@ void Translator::translate_function(size_t first, size_t last)
 			labels_[insts_[i].w[1]] = (uint32_t)p_.blocks.size();
 			p_.blocks.emplace_back();
 		}
-		if (insts_[i].op == (uint16_t)Op::OpFunctionParameter)
+		if (insts_[i].op == (uint16_t)Op::OpFunctionParameter && !kernel_)
 			fail("entry point with parameters");
 	}
+	if (kernel_)
+		bind_kernel_arguments(first);
 	for (size_t i = first + 1; i < last; i++) {
 		at_ = &insts_[i];
 		translate(insts_[i]);
 	}
 	at_ = nullptr;
+	if (kernel_)
+		kernel_range_guard();
 	finish_locals();
 	initialise_shared();
 	// Phi operands may name values defined later (back edges): resolve now.
-	for (const PendingPhi &ph : phis_) {
-		Instr &ins = p_.blocks[ph.block].instrs[ph.instr_index];
-		for (auto [value, label] : ph.incoming) {
-			auto lit = labels_.find(label);
-			if (lit == labels_.end())
-				fail("OpPhi names an unknown block");
-			const auto &v = val(value);
-			if (ph.leaf >= v.size())
-				fail("OpPhi operand shape mismatch");
-			ins.ops.push_back(v[ph.leaf]);
-			ins.ops.push_back(Operand::block(lit->second));
-		}
-	}
+	resolve_phis(0);
 	p_.block_labels.assign(p_.blocks.size(), 0);
 	for (auto [label, block] : labels_)
 		p_.block_labels.at(block) = label;
@@ -742,9 +837,14 @@ void Translator::function_variable(const Inst &in)
 	Var v;
 	v.sc = (uint32_t)spv::StorageClass::Function;
 	v.type = pt.elem;
-	const uint32_t a = std::max<uint32_t>(align_of(v.type), 4);
+	uint32_t a = std::max<uint32_t>(align_of(v.type), 4);
+	uint64_t bytes = size_of(v.type, false);
+	if (kernel_) {   // OpenCL C layout
+		a = std::max(a, cl_size_align(v.type).second);
+		bytes = std::max<uint64_t>(bytes, cl_size_align(v.type).first);
+	}
 	const uint64_t start = ((uint64_t)local_bytes_ + a - 1) / a * a;
-	const uint64_t end = start + size_of(v.type, false);
+	const uint64_t end = start + bytes;
 	if (end > abi::kMaxLocalBytes)
 		fail("function-scope variables of " + std::to_string(end) + " bytes per invocation exceed the limit of " +
 		     std::to_string(abi::kMaxLocalBytes));
@@ -816,6 +916,17 @@ void Translator::initialise_shared()
 		// Vulkan allows only OpConstantNull here (VUID-StandaloneSpirv-OpVariable-04734).
 		if (!null_constants_.count(init_id)) {
 			const auto &value = val(init_id);
+			if (kernel_ && !std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; })) {
+				// Program-scope __constant data (place_constant): every invocation stores the
+				// whole initialiser (the same values: no race), the barrier below publishes it.
+				std::vector<Leaf> ls;
+				leaves(v.type, true, 0, ls);
+				if (ls.size() != value.size())
+					fail("initialiser shape does not match its variable");
+				for (size_t k = 0; k < ls.size(); k++)
+					emit_void(IO::Op::store_shared, {Operand::c32(0), value[k]}, v.shared_offset + ls[k].offset, ls[k].bytes);
+				continue;
+			}
 			if (!std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; }))
 				fail("Workgroup variable initialisers other than OpConstantNull are not supported");
 		}
@@ -892,9 +1003,9 @@ std::vector<Operand> Translator::binary(IO::Op op, uint32_t rt, uint32_t a, uint
 namespace mica::compiler {
 
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
-                 std::string &error, bool robust_buffer_access)
+                 std::string &error, bool robust_buffer_access, const spirv_detail::KernelOptions *kernel)
 {
-	spirv_detail::Translator t(words, out, robust_buffer_access);
+	spirv_detail::Translator t(words, out, robust_buffer_access, kernel);
 	try {
 		t.run(entry_point);
 	} catch (const spirv_detail::Fail &f) {

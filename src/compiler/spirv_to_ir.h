@@ -24,13 +24,21 @@ constexpr unsigned kDescStride = MICA_ABI_DESCRIPTOR_BYTES;          // entry / 
 constexpr unsigned kArrayHeaderBytes = MICA_ABI_DESCRIPTOR_ARRAY_HEADER_BYTES;   // u32 count, 3 x u32 0
 // s[10:11]: the scratch buffer (VGPR spills and function-scope variables kept in memory)
 constexpr unsigned kScratchBaseSgpr = 10;
+// Kernel-model programs: s[0:1] argument block, s[2:3] dispatch block (docs/compiler.md "Kernel programs")
+constexpr unsigned kKernelArgsSgpr = MICA_ABI_S_KERNEL_ARGS;
+constexpr unsigned kKernelDispatchSgpr = MICA_ABI_S_KERNEL_DISPATCH;
 // Function-scope variables in scratch memory: at most this many bytes per invocation
 constexpr unsigned kMaxLocalBytes = 16384;
 } // namespace abi
 
 // robust_buffer_access: storage/uniform buffer accesses through descriptors are bounds-checked
 // against the descriptor's size (Options::robust_buffer_access).
+namespace spirv_detail {
+struct KernelOptions;
+}
+// kernel: the Kernel-model options and reflection (nullptr for GLCompute modules).
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
-                 std::string &error, bool robust_buffer_access = false);
+                 std::string &error, bool robust_buffer_access = false,
+                 const spirv_detail::KernelOptions *kernel = nullptr);
 
 } // namespace mica::compiler

@@ -12,16 +12,20 @@
 #include <spirv/unified1/spirv.hpp11>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <tuple>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "kernel_module.h"
 #include "spirv_names.h"
+#include "mica/compiler/compiler.h"
 #include "spirv_to_ir.h"
 
 namespace mica::compiler::spirv_detail {
@@ -48,6 +52,7 @@ struct Type {
 	// member gets its own copy of the type with the member's MatrixStride as array_stride
 	// (and row_major when decorated RowMajor); 'layout_copy' marks such copies.
 	bool matrix = false, row_major = false, layout_copy = false;
+	bool packed = false;   // Kernel model: a CPacked struct (alignment 1)
 };
 
 struct Var {
@@ -81,6 +86,13 @@ struct DescRef {
 	bool prologue;      // every operand is available in the prologue
 };
 
+// What compile_spirv passes for a Kernel-model entry point (Options fields and the reflection).
+struct KernelOptions {
+	std::array<uint32_t, 3> local_size{};
+	std::map<uint32_t, uint32_t> local_arg_bytes;
+	KernelModuleInfo info;
+};
+
 struct Leaf {
 	uint32_t offset;
 	uint32_t bytes;                // 1, 2 (8/16-bit integers), 4 or 8
@@ -89,10 +101,14 @@ struct Leaf {
 
 class Translator {
 public:
-	Translator(std::span<const uint32_t> w, Program &p, bool robust) : words_(w), p_(p), robust_(robust) {}
+	Translator(std::span<const uint32_t> w, Program &p, bool robust, const KernelOptions *kernel = nullptr)
+		: kopts_(kernel), kernel_(kernel != nullptr), words_(w), p_(p), robust_(robust) {}
 	void run(const std::string &entry_name);
 
 private:
+	// ---- Kernel execution model (OpenCL; spirv_kernel*.cpp) ----
+	const KernelOptions *kopts_ = nullptr;
+	bool kernel_ = false;                 // the module's memory model is Physical64 OpenCL
 	std::span<const uint32_t> words_;
 	Program &p_;
 	bool robust_ = false;   // Options::robust_buffer_access
@@ -255,15 +271,30 @@ private:
 	std::vector<Operand> load(const Ptr &ptr, uint32_t type_id);
 	void store(const Ptr &ptr, uint32_t type_id, const std::vector<Operand> &v);
 	Ptr pointer(uint32_t id);
+	// PhysicalStorageBuffer pointers, and in Kernel-model programs the pointers that are 64-bit
+	// device addresses (__global, __constant, generic).
 	bool is_phys_ptr_type(uint32_t type_id)
 	{
 		auto it = types_.find(type_id);
-		return it != types_.end() && it->second.k == Type::K::Pointer &&
-		       it->second.storage == (uint32_t)spv::StorageClass::PhysicalStorageBuffer;
+		if (it == types_.end() || it->second.k != Type::K::Pointer)
+			return false;
+		using SC = spv::StorageClass;
+		const auto sc = (SC)it->second.storage;
+		return sc == SC::PhysicalStorageBuffer ||
+		       (kernel_ && (sc == SC::CrossWorkgroup || sc == SC::UniformConstant || sc == SC::Generic));
+	}
+	// Kernel model: a __local pointer value (a 32-bit shared-memory offset).
+	bool is_local_ptr_type(uint32_t type_id)
+	{
+		auto it = types_.find(type_id);
+		return kernel_ && it != types_.end() && it->second.k == Type::K::Pointer &&
+		       it->second.storage == (uint32_t)spv::StorageClass::Workgroup;
 	}
 	bool explicit_layout(const Ptr &p)
 	{
-		return p.phys || (vars_[p.var].sc != (uint32_t)spv::StorageClass::Workgroup &&
+		// Kernel model: every type has the OpenCL C layout (member offsets and strides set at
+		// declaration), wherever it lives.
+		return kernel_ || p.phys || (vars_[p.var].sc != (uint32_t)spv::StorageClass::Workgroup &&
 		                  vars_[p.var].sc != (uint32_t)spv::StorageClass::Function);
 	}
 	// Function-scope variables SPIRV-Tools could not promote (run-time indexed arrays, ...) live in
@@ -353,6 +384,48 @@ private:
 	}
 	Operand to_bool_from_int(Operand x) { return emit(IO::Op::ine, rbool(), {x, Operand::c32(0)}); }
 	Operand bool_to_int(Operand b) { return emit(IO::Op::b2i, r32(), {b}); }
+
+	// ---- Kernel execution model, continued ----
+	uint32_t opencl_ext_ = 0;             // OpExtInstImport "OpenCL.std"
+	const KernelInfo *kinfo_ = nullptr;   // the entry point's reflection (argument offsets)
+	uint32_t shared_root_ = 0;            // synthetic Workgroup variable at shared offset 0
+	std::optional<uint32_t> kargs_base_, kdispatch_base_;   // s[0:1], s[2:3] (prologue)
+	std::unordered_set<uint32_t> byval_ids_;                // parameters decorated FuncParamAttr ByVal
+	std::unordered_map<uint32_t, std::pair<size_t, size_t>> functions_;   // function id -> [first, last]
+	std::vector<uint32_t> inline_stack_;
+	std::unordered_map<uint32_t, uint32_t> phi_pred_;   // label -> block a phi names it by (calls split blocks)
+	uint32_t cur_label_ = 0;
+	struct Return {
+		uint32_t block;
+		std::vector<Operand> value;
+	};
+	std::vector<Return> *returns_ = nullptr;   // the inlined callee's returns
+	std::unordered_map<uint32_t, uint32_t> const_inits_;   // UniformConstant variable -> initialiser
+	void place_constant(uint32_t var);
+	uint32_t u8_type_ = 0, u32_type_ = 0;        // synthetic integer types for byte copies
+	bool is_kernel_ptr_type(uint32_t type_id, uint32_t *sc = nullptr);
+	bool is_kernel_value_ptr(uint32_t type_id);   // a pointer held as a value (global: 64-bit, local: 32-bit)
+	std::pair<uint32_t, uint32_t> cl_size_align(uint32_t type_id);
+	Operand kernel_args_base();
+	Operand kernel_dispatch_base();
+	Operand dispatch_u32(uint32_t offset);
+	Operand dispatch_u64(uint32_t offset);
+	std::vector<Operand> load_kernel_builtin(const Var &v, uint32_t type_id, bool &handled);
+	void bind_kernel_arguments(size_t first);
+	void kernel_range_guard();
+	bool translate_kernel(const Inst &in);
+	void inline_call(const Inst &in);
+	void resolve_phis(size_t from);
+	void copy_memory(const Ptr &dst, const Ptr &src, uint32_t bytes, uint32_t align);
+	uint32_t ret_block_ = ~0u;             // where the inlined callee's returns go
+	static constexpr uint32_t kNoBlock = ~0u;
+	std::unique_ptr<kernel::ModuleScan> scan_;   // printf strings (kernel_module.h)
+	std::vector<Operand> convert_with_decorations(const Inst &in);
+	void printf_call(const Inst &in);
+	void opencl_std_fallback(const Inst &in);
+	Operand shared_pointer_value(const Ptr &p);
+	Ptr kernel_pointer(uint32_t id, bool &found);
+
 };
 
 uint32_t memory_scope_to_fence(uint32_t scope);

@@ -13,6 +13,7 @@ extern "C" {
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -349,7 +350,21 @@ TEST(DeviceContext, FaultingProgramLosesTheContextWithItsReason) {
   const uint64_t unmapped = screen->limits().va_end - (1ull << 20);
   CommandList list;
   list.dispatch(store_dispatch(program, unmapped, 64, 1, 0));
-  EXPECT_EQ(run(*victim, list), Status::device_lost);
+  std::unique_ptr<Timeline> done;
+  ASSERT_EQ(screen->create_timeline(0, done), Status::ok);
+  SubmitInfo info;
+  info.lists.push_back(&list);
+  info.signals.push_back({done.get(), 1});
+  uint64_t seqno = 0;
+  ASSERT_EQ(victim->submit(info, &seqno), Status::ok);
+  // The timeline is still signalled, carrying the job's error (the sync-point error).
+  EXPECT_EQ(done->wait(1, 60 * kSecond), Status::ok);
+  uint64_t value = 0;
+  int32_t sync_error = 0;
+  ASSERT_EQ(done->query(value, &sync_error), Status::ok);
+  EXPECT_EQ(value, 1u);
+  EXPECT_EQ(sync_error, -EIO);
+  EXPECT_EQ(victim->wait(seqno, 60 * kSecond), Status::device_lost);
   EXPECT_EQ(calls.load(), 1);
   EXPECT_TRUE(seen.guilty);
   EXPECT_EQ(seen.fault, uint32_t(MICA_FAULT_MMU_UNMAPPED));
@@ -455,6 +470,39 @@ TEST(DeviceProgram, SecondUploadHitsTheBinaryCache) {
   // cache_only without a cached binary is a miss, not a compile.
   make_program(*other, kDescriptorProgram, {&app, true, false}, Status::cache_miss);
   EXPECT_EQ(other->cache_stats().compiles, 0u);
+}
+
+TEST(DeviceProgram, BoundedCacheEvictsTheOldestEntries) {
+  mica::driver::BinaryCache cache;
+  auto key = [](uint8_t i) {
+    mica::driver::Digest d{};
+    d[0] = i;
+    return d;
+  };
+  for (uint8_t i = 0; i < 10; ++i) cache.insert(key(i), std::vector<uint8_t>(100, i));
+  EXPECT_EQ(cache.bytes(), 1000u);
+  cache.set_capacity(350);  // keeps the 3 newest
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_FALSE(cache.find(key(6)));
+  EXPECT_TRUE(cache.find(key(7)));
+  cache.insert(key(10), std::vector<uint8_t>(200, 10));
+  EXPECT_LE(cache.bytes(), 350u);
+  EXPECT_FALSE(cache.find(key(7)));
+  EXPECT_FALSE(cache.find(key(8)));
+  EXPECT_TRUE(cache.find(key(9)));
+  EXPECT_EQ((*cache.find(key(10)))[199], 10);
+  // Replacing an entry counts its new size only; an entry larger than the bound alone stays.
+  cache.insert(key(10), std::vector<uint8_t>(1000, 11));
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.bytes(), 1000u);
+  // A serialised unbounded cache loads into a bounded one within the bound.
+  mica::driver::BinaryCache big;
+  for (uint8_t i = 0; i < 10; ++i) big.insert(key(i), std::vector<uint8_t>(100, i));
+  mica::driver::BinaryCache small;
+  small.set_capacity(250);
+  ASSERT_TRUE(small.deserialize(big.serialize()));
+  EXPECT_EQ(small.size(), 2u);
+  EXPECT_LE(small.bytes(), 250u);
 }
 
 TEST(DeviceProgram, DiskCacheSurvivesTheScreenAndIgnoresCorruptFiles) {

@@ -30,13 +30,53 @@ std::optional<std::vector<uint8_t>> BinaryCache::find(const Digest& key) const {
 
 void BinaryCache::insert(const Digest& key, std::vector<uint8_t> binary) {
   std::lock_guard lock(mutex_);
-  entries_.insert_or_assign(key, std::move(binary));
+  auto it = entries_.find(key);
+  if (it != entries_.end()) {
+    bytes_ -= it->second.size();
+    bytes_ += binary.size();
+    it->second = std::move(binary);
+  } else {
+    bytes_ += binary.size();
+    entries_.emplace(key, std::move(binary));
+    if (capacity_) order_.push_back(key);
+  }
+  evict_locked();
+}
+
+void BinaryCache::set_capacity(size_t bytes) {
+  std::lock_guard lock(mutex_);
+  capacity_ = bytes;
+  order_.clear();
+  if (capacity_)
+    for (const auto& [k, v] : entries_) order_.push_back(k);
+  evict_locked();
+}
+
+void BinaryCache::evict_locked() {
+  // The newest entry always stays, even when it alone is larger than the bound.
+  while (capacity_ && bytes_ > capacity_ && order_.size() > 1) {
+    auto it = entries_.find(order_.front());
+    order_.pop_front();
+    if (it == entries_.end()) continue;
+    bytes_ -= it->second.size();
+    entries_.erase(it);
+  }
+}
+
+size_t BinaryCache::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
 }
 
 void BinaryCache::merge_from(const BinaryCache& other) {
   if (&other == this) return;
   std::scoped_lock lock(mutex_, other.mutex_);
-  for (const auto& [k, v] : other.entries_) entries_.emplace(k, v);
+  for (const auto& [k, v] : other.entries_)
+    if (entries_.emplace(k, v).second) {
+      bytes_ += v.size();
+      if (capacity_) order_.push_back(k);
+    }
+  evict_locked();
 }
 
 size_t BinaryCache::size() const {
@@ -75,7 +115,14 @@ bool BinaryCache::deserialize(std::span<const uint8_t> blob) {
     blob = blob.subspan(n);
   }
   std::lock_guard lock(mutex_);
-  for (auto& [k, v] : parsed) entries_.emplace(k, std::move(v));
+  for (auto& [k, v] : parsed) {
+    const size_t n = v.size();
+    if (entries_.emplace(k, std::move(v)).second) {
+      bytes_ += n;
+      if (capacity_) order_.push_back(k);
+    }
+  }
+  evict_locked();
   return true;
 }
 

@@ -57,8 +57,16 @@ cl_int run_on_device(const device::CommandList& list, std::vector<const device::
   info.lists.push_back(&list);
   info.keep_alive = std::move(keep_alive);
   uint64_t seqno = 0;
-  if (device::Status s = ctx->submit(info, &seqno); s != device::Status::ok) return cl_error(s);
-  return cl_error(ctx->wait(seqno, INT64_MAX));
+  device::Status s = ctx->submit(info, &seqno);
+  if (s == device::Status::ok) s = ctx->wait(seqno, INT64_MAX);
+  if (s == device::Status::device_lost) {
+    // OpenCL has no lost device: the faulting command fails (its event gets CL_OUT_OF_RESOURCES)
+    // and later commands run on a fresh device context. Commands run one at a time on the
+    // executor, so nothing else is using this one.
+    std::lock_guard lock(b.mu);
+    if (b.context.get() == ctx) b.context.reset();
+  }
+  return cl_error(s);
 }
 
 }  // namespace mica::cl

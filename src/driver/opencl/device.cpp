@@ -11,13 +11,19 @@
 
 #include <mica_hw.h>
 
+#include <algorithm>
 #include <array>
 
 namespace mica::cl {
 
-Device::Device(Platform* platform, const driver::DeviceInfo& info)
+Device::Device(Platform* platform, const driver::DeviceInfo& info, uint64_t max_buffer_bytes)
     : Object(Kind::Device), platform_(platform), name_(info.name), compute_units_(info.cu_count),
-      global_mem_bytes_(info.vram_bytes) {}
+      global_mem_bytes_(info.vram_bytes) {
+  const uint64_t quarter = global_mem_bytes_ / 4;
+  const uint64_t cl1_minimum = std::min<uint64_t>(128ull << 20, global_mem_bytes_ / 2);
+  max_alloc_bytes_ = std::max(quarter, cl1_minimum);
+  if (max_buffer_bytes) max_alloc_bytes_ = std::min(max_alloc_bytes_, max_buffer_bytes);
+}
 
 Device::~Device() = default;
 
@@ -227,12 +233,8 @@ CL_API_ENTRY cl_int CL_API_CALL clReleaseDevice(cl_device_id device) {
 CL_API_ENTRY cl_int CL_API_CALL clCreateSubDevices(cl_device_id in_device, const cl_device_partition_property* properties,
                                                   cl_uint, cl_device_id*, cl_uint*) {
   if (!checked<Device>(in_device)) return CL_INVALID_DEVICE;
-  if (!properties) return CL_INVALID_VALUE;
-  switch (properties[0]) {
-  case CL_DEVICE_PARTITION_EQUALLY:
-  case CL_DEVICE_PARTITION_BY_COUNTS:
-  case CL_DEVICE_PARTITION_BY_AFFINITY_DOMAIN:
-    return CL_INVALID_VALUE;  // a partition type the device does not support (CL_DEVICE_PARTITION_PROPERTIES)
-  default: return CL_INVALID_VALUE;
-  }
+  // CL_DEVICE_PARTITION_PROPERTIES lists no partition type, so every request names one the device
+  // does not support: CL_INVALID_VALUE (OpenCL 3.0 clCreateSubDevices).
+  (void)properties;
+  return CL_INVALID_VALUE;
 }

@@ -18,14 +18,17 @@ public:
   using Handle = cl_device_id;
   static constexpr Kind kKind = Kind::Device;
 
-  Device(Platform* platform, const driver::DeviceInfo& info);
+  Device(Platform* platform, const driver::DeviceInfo& info, uint64_t max_buffer_bytes);
   ~Device();
 
   Platform* platform() const { return platform_; }
   const std::string& name() const { return name_; }
   uint32_t compute_units() const { return compute_units_; }
   uint64_t global_mem_bytes() const { return global_mem_bytes_; }
-  uint64_t max_alloc_bytes() const { return global_mem_bytes_ / 4; }
+  // CL_DEVICE_MAX_MEM_ALLOC_SIZE: a quarter of the memory, but at least the 128 MiB OpenCL 1.x
+  // required of FULL_PROFILE devices when the memory allows (half of it at most), and never more
+  // than the kernel's largest buffer.
+  uint64_t max_alloc_bytes() const { return max_alloc_bytes_; }
   // The alignment (bytes) of every buffer and of sub-buffer origins (CL_DEVICE_MEM_BASE_ADDR_ALIGN).
   static constexpr uint32_t kBaseAddrAlignBytes = 128;
   // The space a kernel's arguments may take (CL_DEVICE_MAX_PARAMETER_SIZE).
@@ -40,6 +43,7 @@ private:
   std::string name_;
   uint32_t compute_units_ = 0;
   uint64_t global_mem_bytes_ = 0;
+  uint64_t max_alloc_bytes_ = 0;
 };
 
 }  // namespace mica::cl

@@ -79,8 +79,8 @@ public:
     set_status_locked(e, status, later);
     auto dependents = std::move(e.dependents_);
     for (auto& d : dependents) {
-      if (status < 0) d->dependency_failed_ = true;
-      if (--d->pending_ == 0) make_ready_locked(*d, later);
+      if (status < 0 && d.propagates_failure) d.event->dependency_failed_ = true;
+      if (--d.event->pending_ == 0) make_ready_locked(*d.event, later);
     }
     if (e.queue_) e.queue_->retire_locked(&e);
     state().completion.notify_all();
@@ -143,17 +143,19 @@ cl_ulong Event::stamp(Stamp s) const {
   return stamps_[s];
 }
 
-void Event::submit(const std::vector<Ref<Event>>& dependencies) {
+void Event::submit(const std::vector<Ref<Event>>& wait_list, const std::vector<Ref<Event>>& ordering) {
   Scheduler::Pending later;
   {
     std::lock_guard lock(scheduler_mutex());
-    for (const auto& d : dependencies) {
-      if (d.get() == this) continue;
-      if (d->status_ < 0) dependency_failed_ = true;
-      if (is_final(d->status_)) continue;
-      d->dependents_.emplace_back(this);
+    auto depend = [&](const Ref<Event>& d, bool propagates) {
+      if (d.get() == this) return;
+      if (d->status_ < 0 && propagates) dependency_failed_ = true;
+      if (is_final(d->status_)) return;
+      d->dependents_.push_back({Ref<Event>(this), propagates});
       ++pending_;
-    }
+    };
+    for (const auto& d : wait_list) depend(d, true);
+    for (const auto& d : ordering) depend(d, false);
     if (pending_ == 0) Scheduler::make_ready_locked(*this, later);
   }
   Scheduler::run(later);

@@ -45,8 +45,10 @@ public:
   enum Stamp { kQueued, kSubmit, kStart, kEnd };
   cl_ulong stamp(Stamp s) const;
 
-  // Makes this command depend on the given events and hands it to the scheduler.
-  void submit(const std::vector<Ref<Event>>& dependencies);
+  // Makes this command depend on the given events and hands it to the scheduler. The failure of a
+  // wait-list event fails this command without running it; an ordering dependency (the queue's
+  // previous command or barrier) only delays it.
+  void submit(const std::vector<Ref<Event>>& wait_list, const std::vector<Ref<Event>>& ordering = {});
   // Completes a user event (CL_COMPLETE or negative); false if it was already set.
   bool set_user_status(cl_int status);
   // Blocks until complete; returns the final status.
@@ -70,7 +72,11 @@ private:
   cl_int status_ = CL_QUEUED;
   int pending_ = 0;               // dependencies not yet complete
   bool dependency_failed_ = false;
-  std::vector<Ref<Event>> dependents_;
+  struct Dependent {
+    Ref<Event> event;
+    bool propagates_failure;
+  };
+  std::vector<Dependent> dependents_;
   std::vector<Callback> callbacks_;
   std::array<cl_ulong, 4> stamps_{};
 };

@@ -9,9 +9,18 @@ constexpr cl_version v(unsigned major, unsigned minor, unsigned patch = 0) {
   return CL_MAKE_VERSION(major, minor, patch);
 }
 
-// Nothing yet: kernels do not run until the compiler accepts the Kernel execution model, so no
-// extension that is about kernels can be claimed.
-constexpr NamedVersion kDeviceExtensions[] = {{nullptr, 0}};
+// Each is exercised by tests/opencl (test_kernels.cpp Int32AtomicsAndByteStores: every 32-bit
+// atomic on global and local memory under contention, char/short stores beside untouched
+// neighbours; test_programs.cpp IntermediateLanguage: SPIR-V programs, also through
+// clCreateProgramWithILKHR).
+constexpr NamedVersion kDeviceExtensions[] = {
+    {"cl_khr_byte_addressable_store", v(1, 0)},
+    {"cl_khr_global_int32_base_atomics", v(1, 0)},
+    {"cl_khr_global_int32_extended_atomics", v(1, 0)},
+    {"cl_khr_local_int32_base_atomics", v(1, 0)},
+    {"cl_khr_local_int32_extended_atomics", v(1, 0)},
+    {"cl_khr_il_program", v(1, 0)},
+};
 
 // __opencl_c_int64 is required of FULL_PROFILE devices.
 constexpr NamedVersion kOpenClCFeatures[] = {
@@ -38,6 +47,12 @@ std::span<const NamedVersion> device_extensions() { return live(kDeviceExtension
 std::span<const NamedVersion> opencl_c_features() { return live(kOpenClCFeatures); }
 std::span<const NamedVersion> opencl_c_versions() { return live(kOpenClCVersions); }
 std::span<const NamedVersion> il_versions() { return live(kIlVersions); }
+
+bool device_has_fp64() {
+  for (const auto& e : device_extensions())
+    if (std::strcmp(e.name, "cl_khr_fp64") == 0) return true;
+  return false;
+}
 
 std::string joined_names(std::span<const NamedVersion> list) {
   std::string s;

@@ -21,6 +21,9 @@ std::span<const NamedVersion> opencl_c_features();
 std::span<const NamedVersion> opencl_c_versions();
 std::span<const NamedVersion> il_versions();
 
+// Whether cl_khr_fp64 is advertised (clang then promotes printf's float arguments to double).
+bool device_has_fp64();
+
 std::string joined_names(std::span<const NamedVersion> list);         // "a b c"
 std::vector<cl_name_version> name_versions(std::span<const NamedVersion> list);
 

@@ -14,6 +14,8 @@ struct NamedFunction {
 const NamedFunction kFunctions[] = {
     {"clIcdGetPlatformIDsKHR", reinterpret_cast<void*>(&clIcdGetPlatformIDsKHR)},
     {"clGetKernelSubGroupInfoKHR", reinterpret_cast<void*>(&clGetKernelSubGroupInfoKHR)},
+    // cl_khr_il_program: the same as the OpenCL 2.1 core function.
+    {"clCreateProgramWithILKHR", reinterpret_cast<void*>(&clCreateProgramWithIL)},
 };
 
 void* lookup(const char* name) {

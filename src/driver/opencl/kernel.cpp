@@ -50,9 +50,11 @@ cl_int Kernel::set_arg(cl_uint index, size_t size, const void* value) {
     v.bytes.assign(static_cast<const uint8_t*>(value), static_cast<const uint8_t*>(value) + size);
     break;
   case compiler::KernelArgKind::sampler:
+    if (size != sizeof(cl_sampler)) return CL_INVALID_ARG_SIZE;
     return CL_INVALID_SAMPLER;  // no sampler object can exist (CL_DEVICE_IMAGE_SUPPORT is false)
   case compiler::KernelArgKind::image:
-    return CL_INVALID_ARG_VALUE;  // no image object can exist
+    if (size != sizeof(cl_mem)) return CL_INVALID_ARG_SIZE;
+    return CL_INVALID_MEM_OBJECT;  // no image object can exist
   }
   std::lock_guard lock(mu_);
   args_[index] = std::move(v);

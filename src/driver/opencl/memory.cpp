@@ -58,7 +58,6 @@ namespace {
 constexpr cl_mem_flags kAccessFlags = CL_MEM_READ_WRITE | CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY;
 constexpr cl_mem_flags kHostPtrFlags = CL_MEM_USE_HOST_PTR | CL_MEM_ALLOC_HOST_PTR | CL_MEM_COPY_HOST_PTR;
 constexpr cl_mem_flags kHostAccessFlags = CL_MEM_HOST_WRITE_ONLY | CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_NO_ACCESS;
-constexpr cl_mem_flags kKernelRwFlag = CL_MEM_KERNEL_READ_AND_WRITE;  // images only; refused for buffers
 
 int bits(cl_mem_flags f) { return __builtin_popcountll(f); }
 
@@ -67,7 +66,6 @@ cl_int check_flags(cl_mem_flags flags) {
   if (flags & ~(kAccessFlags | kHostPtrFlags | kHostAccessFlags)) return CL_INVALID_VALUE;
   if (bits(flags & kAccessFlags) > 1 || bits(flags & kHostAccessFlags) > 1) return CL_INVALID_VALUE;
   if ((flags & CL_MEM_USE_HOST_PTR) && (flags & (CL_MEM_ALLOC_HOST_PTR | CL_MEM_COPY_HOST_PTR))) return CL_INVALID_VALUE;
-  (void)kKernelRwFlag;
   return CL_SUCCESS;
 }
 

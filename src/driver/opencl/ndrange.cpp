@@ -4,6 +4,7 @@
 #include "backend.h"
 #include "context.h"
 #include "device.h"
+#include "extensions.h"
 #include "kernel.h"
 #include "memory.h"
 #include "printf_decoder.h"
@@ -126,8 +127,11 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     std::shared_ptr<device::Program> program;
     std::string log;
     if (cl_int e = k->variant({local, local_args}, program, log); e != CL_SUCCESS) {
-      const std::string msg = "mica: kernel '" + info.name + "' could not be compiled for the device: " + log;
+      // The application learns only CL_OUT_OF_RESOURCES from the enqueue; the reason goes to its
+      // context callback and to stderr.
+      const std::string msg = "mica-opencl: kernel '" + info.name + "' could not be compiled for the device: " + log;
       q->context()->notify(msg.c_str());
+      std::fprintf(stderr, "%s\n", msg.c_str());
       return e;
     }
 
@@ -199,7 +203,8 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
       if (printf_buffer) {
         // Output is flushed when the kernel completes, in buffer (so per work-item program) order.
         const std::string text =
-            decode_printf(printf_buffer->cpu(), Device::kPrintfBufferBytes, hold->executable().reflection.printf_strings);
+            decode_printf(printf_buffer->cpu(), Device::kPrintfBufferBytes, hold->executable().reflection.printf_strings,
+                          device_has_fp64());
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
       }

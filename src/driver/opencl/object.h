@@ -101,14 +101,14 @@ template <typename F> cl_int guarded(F&& body) {
 }
 // The same for entry points that return an object and report through errcode_ret.
 template <typename H, typename F> H guarded_create(cl_int* errcode_ret, F&& body) {
-  cl_int err = CL_SUCCESS;
+  // The body returns null with an error, or an object (with CL_SUCCESS, or with an error where the
+  // API returns an object anyway: clLinkProgram's failed link).
   H result = nullptr;
-  err = guarded([&]() -> cl_int {
+  const cl_int err = guarded([&]() -> cl_int {
     cl_int e = CL_SUCCESS;
     result = body(&e);
     return e;
   });
-  if (err != CL_SUCCESS) result = nullptr;
   set_error(errcode_ret, err);
   return result;
 }

@@ -24,7 +24,7 @@ Platform& Platform::get() {
 
 Platform::Platform() : Object(Kind::Platform) {
   // No device when none can be opened: clGetDeviceIDs then answers CL_DEVICE_NOT_FOUND.
-  if (device::Screen* s = screen()) devices_.push_back(new Device(this, s->info()));
+  if (device::Screen* s = screen()) devices_.push_back(new Device(this, s->info(), s->limits().max_buffer_bytes));
 }
 
 Platform::~Platform() = default;

@@ -52,11 +52,12 @@ bool parse_conversion(const std::string& fmt, size_t& i, Conversion& c) {
 bool is_float(char letter) { return std::strchr("fFeEgGaA", letter) != nullptr; }
 
 // Byte size of one element of the argument as the record holds it (docs/opencl.md "printf").
-size_t element_bytes(const Conversion& c) {
+// Scalar floats are promoted to double only where the compiling clang had doubles (cl_khr_fp64).
+size_t element_bytes(const Conversion& c, bool double_floats) {
   if (c.letter == 's') return 4;  // a string id
   if (c.letter == 'p') return 8;
   if (c.vector == 1) {
-    if (is_float(c.letter)) return 8;  // promoted to double
+    if (is_float(c.letter)) return double_floats ? 8 : 4;
     return c.length == Conversion::l ? 8 : 4;  // char/short promoted to int
   }
   switch (c.length) {
@@ -119,9 +120,30 @@ std::string format_element(const Conversion& c, const uint8_t* p, size_t bytes,
   return buf;
 }
 
+// The size of a record for this format (header included, rounded up to 8), or 0 if malformed.
+size_t record_bytes(const std::string& fmt, bool double_floats) {
+  size_t arg = MICA_ABI_PRINTF_RECORD_HEADER_BYTES;
+  for (size_t i = 0; i < fmt.size();) {
+    if (fmt[i] != '%') {
+      ++i;
+      continue;
+    }
+    if (i + 1 < fmt.size() && fmt[i + 1] == '%') {
+      i += 2;
+      continue;
+    }
+    Conversion c;
+    if (!parse_conversion(fmt, i, c)) return 0;
+    const size_t eb = element_bytes(c, double_floats), align = std::min<size_t>(8, eb);
+    arg = (arg + align - 1) / align * align + eb * c.vector;
+  }
+  return (arg + 7) / 8 * 8;
+}
+
 }  // namespace
 
-std::string decode_printf(const uint8_t* buffer, size_t capacity, const std::vector<std::string>& strings) {
+std::string decode_printf(const uint8_t* buffer, size_t capacity, const std::vector<std::string>& strings,
+                          bool floats_are_double) {
   std::string out;
   if (capacity < MICA_ABI_PRINTF_HEADER_BYTES) return out;
   const size_t used = load32(buffer);
@@ -136,6 +158,10 @@ std::string decode_printf(const uint8_t* buffer, size_t capacity, const std::vec
       break;
     }
     const std::string& fmt = strings[id];
+    // The record's size says how scalar floats were passed when the format alone cannot.
+    bool double_floats = floats_are_double;
+    if (record_bytes(fmt, double_floats) != bytes && record_bytes(fmt, !double_floats) == bytes)
+      double_floats = !double_floats;
     size_t arg = MICA_ABI_PRINTF_RECORD_HEADER_BYTES;
     for (size_t i = 0; i < fmt.size();) {
       if (fmt[i] != '%') {
@@ -152,7 +178,7 @@ std::string decode_printf(const uint8_t* buffer, size_t capacity, const std::vec
         out += "(mica: unsupported printf conversion)";
         break;
       }
-      const size_t eb = element_bytes(c);
+      const size_t eb = element_bytes(c, double_floats);
       const size_t align = std::min<size_t>(8, eb);
       arg = (arg + align - 1) / align * align;
       if (arg + eb * c.vector > bytes) {

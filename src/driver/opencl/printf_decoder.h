@@ -12,6 +12,9 @@ namespace mica::cl {
 // `buffer` is the whole printf buffer (counter at byte 0, records from printf_header_bytes);
 // `strings` the module's printf string table. Records that did not fit (the counter past the
 // capacity) are skipped; a malformed record ends decoding with a note in the output.
-std::string decode_printf(const uint8_t* buffer, size_t capacity, const std::vector<std::string>& strings);
+// floats_are_double: whether scalar float arguments were promoted to double (clang does so only
+// when the device has cl_khr_fp64); a record whose size says otherwise is decoded the other way.
+std::string decode_printf(const uint8_t* buffer, size_t capacity, const std::vector<std::string>& strings,
+                          bool floats_are_double);
 
 }  // namespace mica::cl

@@ -203,14 +203,38 @@ cl_int link_modules(Program& p, std::vector<std::vector<uint32_t>> modules, cons
 #endif
 }
 
+// OpenCL C -> executable SPIR-V module in one step (mica::clc::build: compile, then link alone so an
+// undefined function fails the build here with its name in the log).
+cl_int build_source(Program& p, const std::string& options, std::vector<uint32_t>& out) {
+#ifdef MICA_CL_HAVE_CLC
+  clc::CompileRequest req;
+  req.source = p.source;
+  req.options = options;
+  req.device = clc_features();
+  clc::CompileResult r = clc::build(req);
+  p.log += r.log;
+  if (r.status == clc::Status::InvalidBuildOptions) return CL_INVALID_BUILD_OPTIONS;
+  if (!r.ok()) return CL_BUILD_PROGRAM_FAILURE;
+  out = std::move(r.spirv);
+  return CL_SUCCESS;
+#else
+  (void)p, (void)options, (void)out;
+  return CL_COMPILER_NOT_AVAILABLE;
+#endif
+}
+
 cl_int build(Program& p, const std::string& options) {
   std::vector<uint32_t> object;
   bool from_source = false;
   switch (p.origin()) {
-  case Program::Origin::source:
-    from_source = true;
-    if (cl_int e = compile_source(p, options, {}, object, CL_BUILD_PROGRAM_FAILURE); e != CL_SUCCESS) return e;
-    break;
+  case Program::Origin::source: {
+    std::vector<uint32_t> executable;
+    if (cl_int e = build_source(p, options, executable); e != CL_SUCCESS) return e;
+    std::lock_guard lock(p.mu);
+    p.module = std::move(executable);
+    p.options = options;
+    return make_executable(p, options, true);
+  }
   case Program::Origin::il: object = p.il; break;
   case Program::Origin::binary:
   case Program::Origin::linked: {

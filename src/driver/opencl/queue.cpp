@@ -21,19 +21,20 @@ cl_int Queue::enqueue(cl_command_type type, cl_uint num_events, const cl_event* 
   std::vector<Ref<Event>> deps;
   if (cl_int err = collect_wait_list(num_events, wait_list, context(), deps); err != CL_SUCCESS) return err;
   auto event = Ref<Event>::adopt(new Event(context(), this, type, std::move(work)));
+  std::vector<Ref<Event>> ordering;
   {
     std::lock_guard lock(scheduler_mutex());
     const bool waits_for_all = barrier || ((type == CL_COMMAND_MARKER || type == CL_COMMAND_BARRIER) && num_events == 0);
     if (in_order()) {
-      if (!outstanding_.empty()) deps.push_back(outstanding_.back());
+      if (!outstanding_.empty()) ordering.push_back(outstanding_.back());
     } else {
-      if (waits_for_all) deps.insert(deps.end(), outstanding_.begin(), outstanding_.end());
-      else if (barrier_) deps.push_back(barrier_);
+      if (waits_for_all) ordering.insert(ordering.end(), outstanding_.begin(), outstanding_.end());
+      else if (barrier_) ordering.push_back(barrier_);
     }
     outstanding_.push_back(event);
     if (barrier) barrier_ = event;
   }
-  event->submit(deps);
+  event->submit(deps, ordering);
   if (event_ret) *event_ret = to_handle(Ref<Event>(event).leak());
   if (blocking) {
     const cl_int status = event->wait();

@@ -53,7 +53,7 @@ VkResult CommandBuffer::end() {
 }
 
 void CommandBuffer::reset() {
-  commands_.clear();
+  list_.clear();
   pipeline_.reset();
   sets_.fill(nullptr);
   for (auto& d : dynamic_offsets_) d.clear();
@@ -109,16 +109,8 @@ void CommandBuffer::dispatch(std::array<uint32_t, 3> base, std::array<uint32_t, 
   d.groups = groups;
   d.indirect_va = indirect_va;
   uint32_t wg = 0;
-  if (statistics_.pool && statistics_.pool->compute_invocations_index() >= 0) {
-    Program prog;
-    VkResult r = pipeline_->program_for(device_.power_profile(), prog);
-    if (r != VK_SUCCESS) {
-      set_error(r);
-      return;
-    }
-    wg = prog.wg_size[0] * prog.wg_size[1] * prog.wg_size[2];
-  }
-  record(std::move(d));
+  if (statistics_.pool && statistics_.pool->compute_invocations_index() >= 0) wg = pipeline_->workgroup_invocations();
+  record(d);
   if (wg == 0) return;
   if (indirect_va)
     count_indirect_invocations(indirect_va, wg);
@@ -144,7 +136,7 @@ void CommandBuffer::add_invocations_on_gpu(uint64_t value_va, uint64_t add, uint
   d.groups = {1, 1, 1};
   // The program read-modify-writes the value: earlier work (and earlier updates) must be done.
   record(OpBarrier{});
-  record(std::move(d));
+  record(d);
   record(OpBarrier{});
 }
 
@@ -174,6 +166,32 @@ void CommandBuffer::end_statistics_query(QueryPool* pool, uint32_t query) {
   }
   record(OpWriteData{pool->available_va(query), {1, 0}});
   statistics_ = ActiveStatistics{};
+}
+
+device::Dispatch to_device_dispatch(const OpDispatch& d) {
+  device::Dispatch out;
+  out.program = d.pipeline->program();
+  const bool indirect = d.indirect_va != 0;
+  // s0..s9 (binding_model.h); the set table's and the push constants' addresses are patched in
+  // from the inline blocks. For indirect dispatches the group counts are only in memory: the
+  // device layer loads them into s4..s6 when the CP reaches the dispatch.
+  out.user_data = {0, 0, 0, 0, indirect ? 0 : d.groups[0], indirect ? 0 : d.groups[1], indirect ? 0 : d.groups[2],
+                   d.base[0], d.base[1], d.base[2]};
+  static_assert(kUserDataCount == 10);
+  device::InlineData table;
+  table.bytes.resize(d.sets.size() * sizeof(uint64_t));
+  std::memcpy(table.bytes.data(), d.sets.data(), table.bytes.size());
+  for (const auto& copy : d.set_copies) {
+    table.patches.push_back({copy.set * uint32_t(sizeof(uint64_t)), uint32_t(out.inline_data.size())});
+    out.inline_data.push_back({copy.memory, UINT32_MAX, {}});
+  }
+  table.user_data = kUserDataDescriptorSets;
+  out.inline_data.push_back(std::move(table));
+  out.inline_data.push_back({d.push_constants, kUserDataPushConstants, {}});
+  out.groups = d.groups;
+  out.indirect_va = d.indirect_va;
+  if (indirect) out.indirect_user_data = kUserDataNumWorkgroups;
+  return out;
 }
 
 // ---- pool and buffer entry points ---------------------------------------------------------
@@ -440,7 +458,7 @@ VKAPI_ATTR void VKAPI_CALL CmdCopyQueryPoolResults(VkCommandBuffer cb, VkQueryPo
 
 VKAPI_ATTR void VKAPI_CALL CmdExecuteCommands(VkCommandBuffer cb, uint32_t count, const VkCommandBuffer* pBuffers) {
   recording(cb, [&](CommandBuffer& c) {
-    for (uint32_t i = 0; i < count; ++i) c.record(OpExecute{CommandBuffer::from(pBuffers[i])});
+    for (uint32_t i = 0; i < count; ++i) c.execute(*CommandBuffer::from(pBuffers[i]));
   });
 }
 

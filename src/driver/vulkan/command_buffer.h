@@ -31,7 +31,7 @@ public:
   CommandPool& pool() const { return pool_; }
   State state() const { return state_; }
   VkCommandBufferUsageFlags usage() const { return usage_; }
-  const std::vector<Command>& commands() const { return commands_; }
+  const device::CommandList& list() const { return list_; }
 
   VkResult begin(const VkCommandBufferBeginInfo& info);
   VkResult end();
@@ -43,8 +43,14 @@ public:
                  uint32_t dynamic_count, const uint32_t* dynamic_offsets);
   void push_constants(uint32_t offset, uint32_t size, const void* data);
   void dispatch(std::array<uint32_t, 3> base, std::array<uint32_t, 3> groups, uint64_t indirect_va);
-  void record(Command cmd) {
-    if (state_ == State::recording) commands_.push_back(std::move(cmd));
+  void record(device::Command cmd) {
+    if (state_ == State::recording) list_.record(std::move(cmd));
+  }
+  void record(const OpDispatch& d) {
+    if (state_ == State::recording) list_.dispatch(to_device_dispatch(d));
+  }
+  void execute(const CommandBuffer& secondary) {
+    if (state_ == State::recording) list_.execute(secondary.list());
   }
   // Pipeline-statistics queries.
   void begin_statistics_query(QueryPool* pool, uint32_t query);
@@ -62,7 +68,7 @@ private:
   State state_ = State::initial;
   VkCommandBufferUsageFlags usage_ = 0;
   VkResult error_ = VK_SUCCESS;
-  std::vector<Command> commands_;
+  device::CommandList list_;
 
   // Binding state.
   std::shared_ptr<ComputePipeline> pipeline_;

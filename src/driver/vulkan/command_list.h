@@ -1,28 +1,31 @@
-// The device-independent form of a recorded command buffer. Recording resolves every Vulkan object
-// to GPU addresses and snapshots the binding state at each dispatch; turning the list into Mica
-// packets happens at submit time (command_stream.cpp), because a power-profile change can move a
-// pipeline's program to a new binary between submissions.
+// What a command buffer records: the device layer's command list (mica::device::CommandList), in
+// which every Vulkan object is already resolved to GPU addresses and device-layer programs. Turning
+// the list into Mica packets happens in the device layer at submit time, because a power-profile
+// change can move a pipeline's program to a new binary between submissions.
 #pragma once
 
 #include "binding_model.h"
 #include "object.h"
 
+#include "mica/device/commands.h"
+
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <variant>
 #include <vector>
 
 namespace mica::vk {
 
 class ComputePipeline;
-class CommandBuffer;
 
+// A dispatch as Vulkan describes it; CommandBuffer::record turns it into a device::Dispatch with
+// the binding model's user data (binding_model.h): the set table, the push constants, the group
+// counts and the base group.
 struct OpDispatch {
   std::shared_ptr<ComputePipeline> pipeline;
-  // The set table (binding_model.h): each set's GPU address, 0 for a set not bound. Sets with
-  // dynamic descriptors are copied with the bind's offsets applied; their address is filled in
-  // when the copy is uploaded with the submission.
+  // The set table: each set's GPU address, 0 for a set not bound. Sets with dynamic descriptors
+  // are copied with the bind's offsets applied; the copy is uploaded with the submission and its
+  // address patched into the table.
   std::vector<uint64_t> sets;
   struct SetCopy {
     uint32_t set;
@@ -35,35 +38,15 @@ struct OpDispatch {
   uint64_t indirect_va = 0;                             // non-zero: VkDispatchIndirectCommand here
 };
 
-struct OpCopy {
-  uint64_t src, dst, bytes;
-};
+// The other commands are the device layer's as they are.
+using OpCopy = device::Copy;
+using OpFill = device::Fill;
+using OpWriteData = device::WriteData;  // vkCmdUpdateBuffer, event set/reset, query availability/reset
+using OpBarrier = device::Barrier;
+using OpWaitMem = device::WaitMemory;   // vkCmdWaitEvents: wait until the 64-bit value at addr equals ref
+using OpTimestamp = device::Timestamp;
 
-struct OpFill {
-  uint64_t dst, bytes;
-  uint32_t value;
-};
-
-struct OpWriteData {  // vkCmdUpdateBuffer, event set/reset, query availability/reset
-  uint64_t dst;
-  std::vector<uint32_t> dwords;
-};
-
-struct OpBarrier {};
-
-struct OpWaitMem {  // vkCmdWaitEvents: wait until the 64-bit value at addr equals ref
-  uint64_t addr, ref;
-};
-
-struct OpTimestamp {
-  uint64_t dst;
-};
-
-struct OpExecute {
-  CommandBuffer* secondary;
-};
-
-using Command = std::variant<OpDispatch, OpCopy, OpFill, OpWriteData, OpBarrier, OpWaitMem, OpTimestamp,
-                             OpExecute>;
+// The device-layer dispatch of a Vulkan dispatch.
+device::Dispatch to_device_dispatch(const OpDispatch& d);
 
 }  // namespace mica::vk

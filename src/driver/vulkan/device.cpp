@@ -6,7 +6,9 @@
 #include "gpu_memory.h"
 #include "physical_device.h"
 
+#include <cerrno>
 #include <cstddef>
+#include <cstdio>
 #include <cstring>
 
 namespace mica::vk {
@@ -158,23 +160,20 @@ VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info
   dev->robust_buffer_access_ = (info.pEnabledFeatures && info.pEnabledFeatures->robustBufferAccess);
   if (const auto* f2 = find_in_chain<VkPhysicalDeviceFeatures2>(info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2))
     dev->robust_buffer_access_ |= f2->features.robustBufferAccess == VK_TRUE;
-  dev->kernel_ = std::make_unique<KernelClient>(physical.winsys_device());
+  dev->screen_ = physical.screen();
   dev->refresh_power_state();
   for (uint32_t i = 0; i < info.queueCreateInfoCount; ++i) {
     const auto& q = info.pQueueCreateInfos[i];
     for (uint32_t n = 0; n < q.queueCount; ++n) {
-      uint32_t ctx = 0;
-      KernelStatus s = dev->kernel_->ctx_create(q.queueFamilyIndex == kQueueFamilyTransfer, ctx);
+      std::unique_ptr<device::Context> ctx;
+      device::Status s = dev->screen_->create_context(q.queueFamilyIndex == kQueueFamilyTransfer, ctx);
       // Running out of hardware context slots is reported as a device-creation failure.
-      if (s != KernelStatus::ok) return s == KernelStatus::no_memory ? VK_ERROR_TOO_MANY_OBJECTS : to_vk(s);
-      std::unique_ptr<Queue> queue;
-      try {
-        queue = host_make<Queue>(host_allocation(device_allocator, nullptr, VK_SYSTEM_ALLOCATION_SCOPE_DEVICE), *dev,
-                                 q.queueFamilyIndex, n, ctx);
-      } catch (const std::bad_alloc&) {
-        dev->kernel_->ctx_destroy(ctx);  // not yet owned by a queue
-        throw;
-      }
+      if (s != device::Status::ok) return to_vk(s);
+      auto queue = host_make<Queue>(host_allocation(device_allocator, nullptr, VK_SYSTEM_ALLOCATION_SCOPE_DEVICE),
+                                    *dev, q.queueFamilyIndex, n, std::move(ctx));
+      Queue* raw = queue.get();
+      Device* d = dev.get();
+      raw->context().set_lost_callback([d, raw](const device::LostReason& why) { d->report_lost(*raw, why); });
       dev->queues_.push_back(std::move(queue));
     }
   }
@@ -184,10 +183,9 @@ VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info
 
 Device::~Device() {
   // Queues first: they wait for their work and destroy their kernel contexts. Then the internal
-  // programs, whose shader BOs belong to the kernel client destroyed last.
+  // programs.
   queues_.clear();
   statistics_pipeline.reset();
-  kernel_.reset();
 }
 
 Queue* Device::queue(uint32_t family, uint32_t index) const {
@@ -196,10 +194,27 @@ Queue* Device::queue(uint32_t family, uint32_t index) const {
   return nullptr;
 }
 
-PowerState Device::refresh_power_state() {
-  PowerState p = kernel_->power_state();
-  power_profile_ = p.profile;
-  return p;
+void Device::report_lost(const Queue& queue, const device::LostReason& reason) {
+  mark_lost();
+  if (lost_reported_.exchange(true)) return;  // one report per device: the first cause
+  const std::string message = "VkDevice lost: queue family " + std::to_string(queue.family()) + " index " +
+                              std::to_string(queue.index()) + ": " + reason.describe();
+  std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
+  physical_.instance().debug_sinks().error("Mica-device-lost", VK_OBJECT_TYPE_DEVICE,
+                                           uint64_t(reinterpret_cast<uintptr_t>(this)), message);
+}
+
+void Device::report_sync_error(int32_t job_error) {
+  // A guilty queue's own report (with the fault) comes through its context's lost callback.
+  for (const auto& q : queues_)
+    if (q->guilty()) return;
+  mark_lost();
+  if (lost_reported_.exchange(true)) return;
+  const std::string message = std::string("VkDevice lost: a fence or semaphore was signalled by a job that ") +
+                              (job_error == -ECANCELED ? "was skipped (-ECANCELED)" : "failed (-EIO)");
+  std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
+  physical_.instance().debug_sinks().error("Mica-device-lost", VK_OBJECT_TYPE_DEVICE,
+                                           uint64_t(reinterpret_cast<uintptr_t>(this)), message);
 }
 
 // ---- entry points ---------------------------------------------------------------------------

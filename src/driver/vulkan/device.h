@@ -1,15 +1,14 @@
 // VkDevice and VkQueue.
 //
-// Each VkDevice is its own kernel client (own GPU address space) with one kernel context per queue,
-// so a fault in one device's work makes that device lost and leaves every other device running.
+// Every VkDevice of the process shares the device layer's screen (mica::device::Screen: buffers,
+// programs and their caches) and owns one device-layer context (one kernel context) per queue, so a
+// fault in one device's work makes that device lost and leaves every other device running.
 #pragma once
 
 #include "instance.h"
-#include "command_stream.h"
+#include "device_layer.h"
 #include "gpu_memory.h"
-#include "kernel_bridge.h"
 #include "object.h"
-#include "mica/driver/binary_cache.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -45,7 +44,7 @@ public:
   HostAllocation child_allocation(const VkAllocationCallbacks* given) const {
     return host_allocation(given, allocator());
   }
-  KernelClient& kernel() const { return *kernel_; }
+  device::Screen& screen() const { return *screen_; }
   Queue* queue(uint32_t family, uint32_t index) const;
   const std::vector<std::unique_ptr<Queue>>& queues() const { return queues_; }
   // Whether the application enabled this (promoted) device extension at vkCreateDevice.
@@ -64,17 +63,19 @@ public:
   // Asks the kernel whether any of this device's contexts was found guilty; VK_ERROR_DEVICE_LOST
   // if so (and from then on), VK_SUCCESS otherwise.
   VkResult check_lost();
-
-  // Implicit per-device cache of compiled binaries (in addition to application pipeline caches),
-  // so switching back and forth between power profiles does not recompile.
-  driver::BinaryCache& binary_cache() { return binary_cache_; }
+  // A queue's context was found lost: the device is lost, and the reason (the kernel's fault code,
+  // address, access and flags, or the job error) goes to stderr and the debug messengers, once.
+  void report_lost(const Queue& queue, const device::LostReason& reason);
+  // A fence or semaphore was signalled by a job that failed ('job_error': -EIO faulted, -ECANCELED
+  // skipped): the device is lost; reported like report_lost, with the guilty queue's reason when
+  // the kernel already has one.
+  void report_sync_error(int32_t job_error);
 
   // robustBufferAccess was enabled: pipelines compile with bounds-checked buffer accesses.
   bool robust_buffer_access() const { return robust_buffer_access_; }
 
   // Power profile the next submissions must be built for, refreshed from the kernel.
-  PowerState refresh_power_state();
-  uint32_t power_profile() const { return power_profile_.load(); }
+  device::PowerState refresh_power_state() { return screen_->refresh_power_state(); }
 
   // Driver-internal programs (internal_pipelines.cpp), built on first use.
   std::mutex internal_mutex;
@@ -90,13 +91,12 @@ private:
 
   PhysicalDevice& physical_;
   AllocatorCopy allocator_;
-  std::unique_ptr<KernelClient> kernel_;
+  std::shared_ptr<device::Screen> screen_;
   std::vector<std::unique_ptr<Queue>> queues_;
   std::vector<std::string> enabled_extensions_;
   std::atomic<bool> lost_{false};
+  std::atomic<bool> lost_reported_{false};
   bool robust_buffer_access_ = false;
-  std::atomic<uint32_t> power_profile_{0};
-  driver::BinaryCache binary_cache_;
 };
 
 // What one VkSubmitInfo(2) asks for.
@@ -108,8 +108,8 @@ struct SubmitBatch {
 
 class Queue : public DispatchableObject {
 public:
-  Queue(Device& device, uint32_t family, uint32_t index, uint32_t ctx)
-      : device_(device), family_(family), index_(index), ctx_(ctx) {}
+  Queue(Device& device, uint32_t family, uint32_t index, std::unique_ptr<device::Context> context)
+      : device_(device), family_(family), index_(index), context_(std::move(context)) {}
   ~Queue();
 
   static Queue* from(VkQueue h) { return reinterpret_cast<Queue*>(h); }
@@ -117,43 +117,21 @@ public:
   Device& device() const { return device_; }
   uint32_t family() const { return family_; }
   uint32_t index() const { return index_; }
+  device::Context& context() const { return *context_; }
 
   VkResult submit(const std::vector<SubmitBatch>& batches, Fence* fence);
   VkResult wait_idle();
   bool guilty() const;
 
 private:
-  struct InFlight {
-    uint64_t seqno;
-    std::unique_ptr<GpuMemory> stream;
-    std::shared_ptr<GpuMemory> scratch;  // the scratch buffer the job's programs spill to, if any
-  };
   VkResult submit_one(const SubmitBatch& batch, Fence* fence);
-  VkResult build_stream(const SubmitBatch& batch, std::unique_ptr<GpuMemory>& upload,
-                        std::shared_ptr<GpuMemory>& scratch, EncodedStream& enc);
-  // Makes scratch_ large enough for programs spilling scratch_bytes per lane.
-  VkResult ensure_scratch(uint32_t scratch_bytes);
-  void retire(bool wait_all);
-  std::unique_ptr<GpuMemory> take_stream_memory(uint64_t bytes);
 
   Device& device_;
   uint32_t family_, index_;
-  uint32_t ctx_;
+  // The device-layer context: encoding, upload and scratch memory, job splitting, the in-flight
+  // jobs, and the power-profile resubmission.
+  std::unique_ptr<device::Context> context_;
   std::mutex mutex_;
-  uint64_t last_seqno_ = 0;
-  std::deque<InFlight> in_flight_;
-  std::vector<std::unique_ptr<GpuMemory>> free_streams_;  // retired stream memory for reuse
-  // Scratch (VGPR spill) memory of this queue's jobs, created on the first program that spills and
-  // replaced by a larger one when a bigger one comes; jobs in flight keep the one they use alive.
-  // One per queue suffices: a queue's dispatches run one after the other.
-  std::shared_ptr<GpuMemory> scratch_;
-
-public:
-  // The scratch buffer (null before any program spilled); for tests and debugging.
-  std::shared_ptr<GpuMemory> scratch() {
-    std::lock_guard lock(mutex_);
-    return scratch_;
-  }
 };
 
 }  // namespace mica::vk

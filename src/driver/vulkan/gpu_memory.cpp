@@ -10,21 +10,25 @@ VkResult GpuMemory::create(Device& device, uint64_t size, Usage usage, std::uniq
                           const HostAllocation& where) {
   if (size == 0) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
   auto mem = host_make<GpuMemory>(where, device);
-  const bool cpu = usage != Usage::application_device_local && usage != Usage::scratch;
-  KernelStatus s = device.kernel().bo_create(size, cpu, mem->bo_);
-  if (s == KernelStatus::no_memory) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
-  if (s != KernelStatus::ok) return to_vk(s);
-  mem->va_ = mem->bo_.va;
+  device::BufferUsage kind = device::BufferUsage::driver_shared;
+  switch (usage) {
+  case Usage::application_device_local: kind = device::BufferUsage::device_local; break;
+  case Usage::application_host_visible: kind = device::BufferUsage::host_visible; break;
+  case Usage::driver_shared:
+  case Usage::commands: kind = device::BufferUsage::driver_shared; break;
+  case Usage::scratch: kind = device::BufferUsage::scratch; break;
+  }
+  device::Status s = device.screen().create_buffer(size, kind, mem->buffer_);
+  if (s == device::Status::out_of_host_memory) return VK_ERROR_OUT_OF_HOST_MEMORY;
+  if (s != device::Status::ok) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
   mem->size_ = size;
-  mem->cpu_ = mem->bo_.cpu;
   out = std::move(mem);
   return VK_SUCCESS;
 }
 
-GpuMemory::~GpuMemory() {
-  // The kernel keeps the pages alive until every job that may use them has retired.
-  if (bo_.handle) device_.kernel().bo_destroy(bo_);
-}
+// The buffer's destructor unmaps it; the kernel keeps the pages alive until every job that may use
+// them has retired.
+GpuMemory::~GpuMemory() = default;
 
 VKAPI_ATTR VkResult VKAPI_CALL AllocateMemory(VkDevice device, const VkMemoryAllocateInfo* pInfo,
                                               const VkAllocationCallbacks* pAllocator, VkDeviceMemory* pMemory) {

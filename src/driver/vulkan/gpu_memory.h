@@ -1,9 +1,9 @@
-// GPU memory: a winsys buffer object mapped into the device's GPU address space (and, when host
-// visible, into the process). VkDeviceMemory is one of these; the driver's own allocations
+// GPU memory: a device-layer buffer (mica::device::Buffer) at a GPU address (and, when host
+// visible, mapped into the process). VkDeviceMemory is one of these; the driver's own allocations
 // (descriptor pools, command streams, query and event slots) are too.
 #pragma once
 
-#include "kernel_bridge.h"
+#include "device_layer.h"
 #include "object.h"
 
 #include <cstdint>
@@ -29,10 +29,10 @@ public:
                          const HostAllocation& where = {});
   ~GpuMemory() override;
 
-  uint64_t va() const { return va_; }
-  uint64_t size() const { return size_; }
-  uint8_t* cpu() const { return cpu_; }  // null when not host visible
-  uint32_t bo_handle() const { return bo_.handle; }
+  uint64_t va() const { return buffer_->va(); }
+  uint64_t size() const { return size_; }  // as requested (the buffer may be larger)
+  uint8_t* cpu() const { return buffer_->cpu(); }  // null when not host visible
+  const device::Buffer& buffer() const { return *buffer_; }
   Device& device() const { return device_; }
 
   // vkMapMemory bookkeeping (one mapping at a time per allocation).
@@ -42,10 +42,8 @@ public:
 
 private:
   Device& device_;
-  KernelBo bo_;
-  uint64_t va_ = 0;
+  std::unique_ptr<device::Buffer> buffer_;
   uint64_t size_ = 0;
-  uint8_t* cpu_ = nullptr;
 };
 
 }  // namespace mica::vk

@@ -3,6 +3,8 @@
 #include "instance.h"
 #include "physical_device_enum.h"
 
+#include "mica/device/screen.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -12,9 +14,8 @@ namespace mica::vk {
 // The highest API version this driver implements.
 constexpr uint32_t kDriverApiVersion = VK_MAKE_API_VERSION(0, 1, 3, VK_HEADER_VERSION);
 
-PhysicalDevice::PhysicalDevice(Instance& instance, std::shared_ptr<winsys::Device> device,
-                               driver::DeviceInfo info)
-    : instance_(instance), device_(std::move(device)), info_(std::move(info)) {}
+PhysicalDevice::PhysicalDevice(Instance& instance, std::shared_ptr<device::Screen> screen)
+    : instance_(instance), screen_(std::move(screen)), info_(screen_->info()) {}
 
 PhysicalDevice::~PhysicalDevice() = default;
 

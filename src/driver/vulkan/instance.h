@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace mica::winsys { class Device; }
+namespace mica::device { class Screen; }
 
 namespace mica::vk {
 
@@ -17,19 +17,19 @@ class Instance;
 
 class PhysicalDevice : public DispatchableObject {
 public:
-  PhysicalDevice(Instance& instance, std::shared_ptr<winsys::Device> device, driver::DeviceInfo info);
+  PhysicalDevice(Instance& instance, std::shared_ptr<device::Screen> screen);
   ~PhysicalDevice();
 
   Instance& instance() const { return instance_; }
   const driver::DeviceInfo& info() const { return info_; }
-  const std::shared_ptr<winsys::Device>& winsys_device() const { return device_; }
+  const std::shared_ptr<device::Screen>& screen() const { return screen_; }
 
   static PhysicalDevice* from(VkPhysicalDevice h) { return reinterpret_cast<PhysicalDevice*>(h); }
   VkPhysicalDevice handle() { return reinterpret_cast<VkPhysicalDevice>(this); }
 
 private:
   Instance& instance_;
-  std::shared_ptr<winsys::Device> device_;
+  std::shared_ptr<device::Screen> screen_;
   driver::DeviceInfo info_;
 };
 

@@ -1,4 +1,4 @@
-// Finding the Mica devices of the system (kernel_bridge.cpp).
+// Finding the Mica devices of the system (device_layer.cpp).
 #pragma once
 
 #include "instance.h"

@@ -1,5 +1,5 @@
-// Shader modules, compute pipelines (compile, cache, load, recompile on power-profile change) and
-// pipeline caches.
+// Shader modules, compute pipelines (device-layer programs: compile, cache, load, recompile on a
+// power-profile change) and pipeline caches.
 #include "pipeline.h"
 #include "device.h"
 #include "entrypoints.h"
@@ -14,8 +14,6 @@ namespace mica::vk {
 namespace {
 
 constexpr int kOptLevel = 2;
-// Bumped whenever the driver/compiler pairing changes what a cached binary means.
-constexpr uint32_t kCacheKeyVersion = 1;
 constexpr uint32_t kCacheHeaderBytes = 16 + VK_UUID_SIZE;
 
 // MICA_VK_DUMP_SPIRV=<dir>: every module the driver compiles is written to <dir>/<key>.spv, so a
@@ -34,124 +32,43 @@ void dump_spirv(const std::vector<uint32_t>& words, const driver::Digest& key) {
 
 }  // namespace
 
-ShaderCode::~ShaderCode() { device_.kernel().shader_destroy(shader_); }
-
-driver::Digest ComputePipeline::key(uint32_t revision, uint32_t power_profile) const {
-  driver::Sha256 h;
-  h.update_value(kCacheKeyVersion);
-  h.update_value(revision);
-  h.update_value(power_profile);
-  h.update_value(kOptLevel);
-  h.update_value(uint32_t(device_.robust_buffer_access()));  // bounds checks change the code
-  h.update(source_.entry_point);
-  h.update_value(uint32_t(source_.spec_constants.size()));
-  for (const auto& [id, value] : source_.spec_constants) {
-    h.update_value(id);
-    h.update_value(value);
-  }
-  h.update(std::span(reinterpret_cast<const uint8_t*>(source_.spirv.data()), source_.spirv.size() * 4));
-  return h.finish();
-}
-
-VkResult ComputePipeline::build(uint32_t power_profile, PipelineCache* cache, bool cache_only, Program& out) {
-  const uint32_t revision = device_.physical().info().revision;
-  const driver::Digest k = key(revision, power_profile);
-  std::optional<std::vector<uint8_t>> bytes;
-  if (cache) bytes = cache->cache.find(k);
-  if (!bytes) bytes = device_.binary_cache().find(k);
-  if (!bytes) {
-    if (cache_only) return VK_PIPELINE_COMPILE_REQUIRED;
-    compiler::Options opts;
-    opts.revision = revision;
-    opts.power_profile = power_profile;
-    opts.opt_level = kOptLevel;
-    opts.entry_point = source_.entry_point;
-    opts.spec_constants = source_.spec_constants;
-    opts.robust_buffer_access = device_.robust_buffer_access();
-    dump_spirv(source_.spirv, k);
-    auto result = compiler::compile_spirv(source_.spirv, opts);
-    if (auto* err = std::get_if<compiler::CompileError>(&result)) {
-      // The compiler's reason goes to the log and to the application's debug messengers.
-      const std::string message =
-          "compute shader '" + source_.entry_point + "' failed to compile: " + err->message;
-      std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
-      device_.physical().instance().debug_sinks().error("Mica-compile-failure", source_.object_type,
-                                                        source_.object_handle, message);
-      return VK_ERROR_UNKNOWN;
-    }
-    bytes = std::get<compiler::CompileResult>(result).binary.serialize();
-    device_.binary_cache().insert(k, *bytes);
-  }
-  if (cache) cache->cache.insert(k, *bytes);
-
-  auto parsed = mica::isa::parse_binary(*bytes);
-  if (auto* err = std::get_if<mica::isa::BinaryError>(&parsed)) {
-    std::fprintf(stderr, "mica-vk: cached binary is malformed: %s\n", err->message.c_str());
-    return VK_ERROR_UNKNOWN;
-  }
-  const auto& image = std::get<compiler::BinaryImage>(parsed);
-  const compiler::BinaryEntry* entry = nullptr;
-  for (const auto& e : image.entries)
-    if (e.name == source_.entry_point) entry = &e;
-  if (!entry && image.entries.size() == 1) entry = &image.entries[0];
-  if (!entry) return VK_ERROR_UNKNOWN;
-
-  KernelShader shader;
-  KernelStatus s = device_.kernel().shader_create(*bytes, shader);
-  if (s != KernelStatus::ok) {
-    if (s == KernelStatus::stale_shader) return VK_ERROR_UNKNOWN;  // the caller refreshes the profile
-    if (s == KernelStatus::no_memory) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
-    std::fprintf(stderr, "mica-vk: the kernel refused the compiled binary of '%s'\n", source_.entry_point.c_str());
-    return VK_ERROR_UNKNOWN;
-  }
-  Program p;
-  p.code = std::make_shared<ShaderCode>(device_, shader);
-  p.entry_va = shader.va + entry->code_offset;
-  p.vgprs = entry->vgpr_count;
-  p.sgprs = entry->sgpr_count;
-  p.shared_bytes = entry->shared_bytes;
-  p.scratch_bytes = entry->scratch_bytes;
-  for (int i = 0; i < 3; ++i) p.wg_size[i] = entry->wg_size[i];
-  p.power_profile = power_profile;
-  out = std::move(p);
-  return VK_SUCCESS;
-}
-
-VkResult ComputePipeline::program_for(uint32_t power_profile, Program& out) {
-  std::lock_guard lock(mutex_);
-  auto it = programs_.find(power_profile);
-  if (it != programs_.end()) {
-    out = it->second;
-    return VK_SUCCESS;
-  }
-  Program p;
-  VkResult r = build(power_profile, nullptr, false, p);
-  if (r != VK_SUCCESS) return r;
-  programs_[power_profile] = p;
-  out = std::move(p);
-  return VK_SUCCESS;
-}
-
 VkResult ComputePipeline::create(Device& device, Source source, std::shared_ptr<const PipelineLayout> layout,
                                  PipelineCache* cache, bool fail_on_compile_required,
                                  std::shared_ptr<ComputePipeline>& out) {
   auto pipeline = std::make_shared<ComputePipeline>(device);
-  pipeline->source_ = std::move(source);
   pipeline->layout_ = std::move(layout);
-  // Build for the active profile now so that compile errors surface at creation time. If the
-  // profile changes meanwhile the kernel refuses the binary; build again for the new profile.
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    const uint32_t profile = device.refresh_power_state().profile;
-    Program p;
-    VkResult r = pipeline->build(profile, cache, fail_on_compile_required, p);
-    if (r == VK_SUCCESS) {
-      pipeline->programs_[profile] = std::move(p);
-      out = std::move(pipeline);
-      return VK_SUCCESS;
-    }
-    if (r != VK_ERROR_UNKNOWN || device.refresh_power_state().profile == profile) return r;
+  device::ProgramSource program;
+  program.spirv = std::move(source.spirv);
+  program.options.opt_level = kOptLevel;
+  program.options.entry_point = source.entry_point;
+  program.options.spec_constants = source.spec_constants;
+  program.options.robust_buffer_access = device.robust_buffer_access();
+  if (std::getenv("MICA_VK_DUMP_SPIRV"))
+    dump_spirv(program.spirv, device::program_key(program, device.physical().info().revision,
+                                                  device.screen().power_profile()));
+  // The device layer compiles for the active profile now (so compile errors surface at creation),
+  // looking in the pipeline cache and the screen's cache first.
+  std::string log;
+  const device::Status s = device.screen().create_program(
+      std::move(program), device::ProgramCacheUse{cache ? &cache->cache : nullptr, fail_on_compile_required, false},
+      pipeline->program_, &log);
+  if (s == device::Status::compile_failed) {
+    // The compiler's reason goes to the log and to the application's debug messengers.
+    const std::string message = "compute shader '" + source.entry_point + "' failed to compile: " + log;
+    std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
+    device.physical().instance().debug_sinks().error("Mica-compile-failure", source.object_type, source.object_handle,
+                                                     message);
+    return VK_ERROR_UNKNOWN;
   }
-  return VK_ERROR_UNKNOWN;
+  if (s == device::Status::failed)
+    std::fprintf(stderr, "mica-vk: the program of '%s' could not be loaded: %s\n", source.entry_point.c_str(),
+                 log.c_str());
+  if (s != device::Status::ok) return to_vk(s);
+  device::ProgramVariant v;
+  if (pipeline->program_->variant(device.screen().power_profile(), v) == device::Status::ok)
+    pipeline->workgroup_invocations_ = v.workgroup_size[0] * v.workgroup_size[1] * v.workgroup_size[2];
+  out = std::move(pipeline);
+  return VK_SUCCESS;
 }
 
 // ---- shader modules -------------------------------------------------------------------------

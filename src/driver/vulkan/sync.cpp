@@ -10,29 +10,40 @@ namespace {
 
 int64_t to_timeout(uint64_t ns) { return ns > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(ns); }
 
+// The kernel records on a timeline the error of the first point a failed job signalled (-EIO: it
+// faulted, -ECANCELED: it was skipped because its context was lost); sticky. A reached point with
+// such an error means this device's work failed: the device is lost even if no context query has
+// said so yet.
+VkResult check_sync_errors(Device& dev, std::span<const device::TimelinePoint> points) {
+  for (const auto& p : points) {
+    uint64_t value = 0;
+    int32_t error = 0;
+    if (p.timeline->query(value, &error) == device::Status::ok && error && value >= p.value) {
+      dev.report_sync_error(error);
+      return VK_ERROR_DEVICE_LOST;
+    }
+  }
+  return VK_SUCCESS;
+}
+
 }  // namespace
 
 VkResult SyncObject::create(Device& device, uint64_t initial, std::unique_ptr<SyncObject>& out) {
   auto s = std::make_unique<SyncObject>(device);
-  KernelStatus st = device.kernel().sync_create(initial, s->handle_);
-  if (st != KernelStatus::ok) return st == KernelStatus::no_memory ? VK_ERROR_OUT_OF_HOST_MEMORY : to_vk(st);
+  device::Status st = device.screen().create_timeline(initial, s->timeline_);
+  if (st != device::Status::ok) return to_vk(st);
   out = std::move(s);
   return VK_SUCCESS;
 }
 
-SyncObject::~SyncObject() {
-  if (handle_) device_.kernel().sync_destroy(handle_);
-}
+SyncObject::~SyncObject() = default;
 
-VkResult SyncObject::query(uint64_t& value) const { return to_vk(device_.kernel().sync_query(handle_, value)); }
+VkResult SyncObject::query(uint64_t& value) const { return to_vk(timeline_->query(value)); }
 
-VkResult SyncObject::signal(uint64_t point) { return to_vk(device_.kernel().sync_signal(handle_, point)); }
+VkResult SyncObject::signal(uint64_t point) { return to_vk(timeline_->signal(point)); }
 
 VkResult SyncObject::wait(uint64_t point, uint64_t timeout_ns) const {
-  const SyncPoint p{handle_, point};
-  KernelStatus s = device_.kernel().sync_wait({&p, 1}, true, to_timeout(timeout_ns));
-  if (s == KernelStatus::timeout) return VK_TIMEOUT;
-  return to_vk(s);
+  return to_vk(timeline_->wait(point, to_timeout(timeout_ns)));
 }
 
 VkResult Fence::create(Device& device, bool signaled, const HostAllocation& where, std::unique_ptr<Fence>& out) {
@@ -94,9 +105,15 @@ VKAPI_ATTR VkResult VKAPI_CALL ResetFences(VkDevice, uint32_t count, const VkFen
 
 VKAPI_ATTR VkResult VKAPI_CALL GetFenceStatus(VkDevice device, VkFence fence) {
   auto* dev = Device::from(device);
-  VkResult r = from_handle<Fence>(fence)->status();
+  auto* f = from_handle<Fence>(fence);
+  VkResult r = f->status();
   if (r == VK_SUCCESS || r == VK_NOT_READY) {
     VkResult lost = dev->check_lost();
+    if (lost != VK_SUCCESS) return lost;
+  }
+  if (r == VK_SUCCESS) {
+    const device::TimelinePoint p{&f->sync().timeline(), f->target()};
+    VkResult lost = check_sync_errors(*dev, {&p, 1});
     if (lost != VK_SUCCESS) return lost;
   }
   return r;
@@ -107,17 +124,17 @@ VKAPI_ATTR VkResult VKAPI_CALL WaitForFences(VkDevice device, uint32_t count, co
   return guarded([&] {
     auto* dev = Device::from(device);
     if (dev->lost()) return VK_ERROR_DEVICE_LOST;
-    std::vector<SyncPoint> points;
+    std::vector<device::TimelinePoint> points;
     for (uint32_t i = 0; i < count; ++i) {
       auto* f = from_handle<Fence>(pFences[i]);
-      points.push_back({f->sync().handle(), f->target()});
+      points.push_back({&f->sync().timeline(), f->target()});
     }
-    KernelStatus s = dev->kernel().sync_wait(points, waitAll, to_timeout(timeout));
+    device::Status s = dev->screen().wait_timelines(points, waitAll, to_timeout(timeout));
     // A fence of a job that faulted is still signalled when the job retires; the context status
-    // tells whether the device is lost.
-    VkResult lost = dev->check_lost();
+    // and the fences' sync-point errors tell whether the device is lost.
+    VkResult lost = s == device::Status::ok ? check_sync_errors(*dev, points) : VK_SUCCESS;
+    if (lost == VK_SUCCESS) lost = dev->check_lost();
     if (lost != VK_SUCCESS) return lost;
-    if (s == KernelStatus::timeout) return VK_TIMEOUT;
     return to_vk(s);
   });
 }
@@ -156,20 +173,22 @@ VKAPI_ATTR VkResult VKAPI_CALL WaitSemaphores(VkDevice device, const VkSemaphore
   return guarded([&] {
     auto* dev = Device::from(device);
     if (dev->lost()) return VK_ERROR_DEVICE_LOST;
-    std::vector<SyncPoint> points;
+    std::vector<device::TimelinePoint> points;
     for (uint32_t i = 0; i < pInfo->semaphoreCount; ++i) {
       // Point 0 is always reached; the kernel refuses it as a wait point.
       if (pInfo->pValues[i] == 0) {
         if (pInfo->flags & VK_SEMAPHORE_WAIT_ANY_BIT) return VK_SUCCESS;
         continue;
       }
-      points.push_back({from_handle<Semaphore>(pInfo->pSemaphores[i])->sync().handle(), pInfo->pValues[i]});
+      points.push_back({&from_handle<Semaphore>(pInfo->pSemaphores[i])->sync().timeline(), pInfo->pValues[i]});
     }
     if (points.empty()) return VK_SUCCESS;
-    KernelStatus s = dev->kernel().sync_wait(points, !(pInfo->flags & VK_SEMAPHORE_WAIT_ANY_BIT), to_timeout(timeout));
+    device::Status s =
+        dev->screen().wait_timelines(points, !(pInfo->flags & VK_SEMAPHORE_WAIT_ANY_BIT), to_timeout(timeout));
     VkResult lost = dev->check_lost();
+    // Wait-any: only a point that was reached counts (check_sync_errors compares the value).
+    if (lost == VK_SUCCESS && s == device::Status::ok) lost = check_sync_errors(*dev, points);
     if (lost != VK_SUCCESS) return lost;
-    if (s == KernelStatus::timeout) return VK_TIMEOUT;
     return to_vk(s);
   });
 }

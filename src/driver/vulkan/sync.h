@@ -19,12 +19,12 @@ namespace mica::vk {
 
 class Device;
 
-// A kernel timeline sync object owned by one device.
+// A kernel timeline sync object (the device layer's Timeline) owned by one device.
 class SyncObject {
 public:
   static VkResult create(Device& device, uint64_t initial, std::unique_ptr<SyncObject>& out);
   ~SyncObject();
-  uint32_t handle() const { return handle_; }
+  const device::Timeline& timeline() const { return *timeline_; }
   VkResult query(uint64_t& value) const;
   VkResult signal(uint64_t point);
   // VK_SUCCESS, VK_TIMEOUT, or VK_ERROR_DEVICE_LOST.
@@ -34,7 +34,7 @@ public:
 
 private:
   Device& device_;
-  uint32_t handle_ = 0;
+  std::unique_ptr<device::Timeline> timeline_;
 };
 
 class Fence : public Object {

@@ -37,20 +37,29 @@ const char* access_name(uint32_t access) {
 std::string LostReason::describe() const {
   char buf[512];
   if (!guilty) {
-    std::snprintf(buf, sizeof buf, "not lost%s (resets involving it: %u)", innocent ? ", work was resubmitted after another context's reset" : "",
-                  reset_count);
+    std::snprintf(buf, sizeof buf, "not lost%s (resets involving it: %u)",
+                  innocent ? ", work was resubmitted after another context's reset" : "", reset_count);
     return buf;
   }
-  std::string where_addr = addr_in_command_stream ? "command-stream offset" : "GPU address";
-  std::string where_pc = pc_in_command_stream ? "command-stream offset" : "pc";
-  if (fault) {
-    std::snprintf(buf, sizeof buf, "%s fault (%u), %s at %s 0x%016" PRIx64 ", %s 0x%016" PRIx64 ", fault_flags 0x%x",
-                  fault_name.empty() ? "unknown" : fault_name.c_str(), fault, access_name(fault_access),
-                  where_addr.c_str(), fault_addr, where_pc.c_str(), fault_pc, fault_flags);
+  const char* where_pc = pc_in_command_stream ? "command-stream offset" : "pc";
+  std::string s;
+  if (fault == MICA_FAULT_MMU_UNMAPPED || fault == MICA_FAULT_MMU_PERMISSION) {
+    // Memory faults: what was accessed where, and by which instruction.
+    std::snprintf(buf, sizeof buf, "%s fault (%u): %s at %s 0x%016" PRIx64 ", %s 0x%016" PRIx64, fault_name.c_str(), fault,
+                  access_name(fault_access), addr_in_command_stream ? "command-stream offset" : "GPU address",
+                  fault_addr, where_pc, fault_pc);
+    s = buf;
+  } else if (fault) {
+    std::snprintf(buf, sizeof buf, "%s fault (%u) at %s 0x%016" PRIx64, fault_name.empty() ? "unknown" : fault_name.c_str(),
+                  fault, where_pc, fault_pc);
+    s = buf;
   } else {
-    std::snprintf(buf, sizeof buf, "hung (killed by the kernel's job timeout), fault_flags 0x%x", fault_flags);
+    s = "hung or killed without a device fault (the kernel's job timeout)";
   }
-  std::string s = buf;
+  if (fault_flags) {
+    std::snprintf(buf, sizeof buf, ", fault_flags 0x%x", fault_flags);
+    s += buf;
+  }
   if (job_error) {
     std::snprintf(buf, sizeof buf, "; job %" PRIu64 " failed with %s", failed_seqno,
                   job_error == -EIO ? "-EIO (faulted)" : job_error == -ECANCELED ? "-ECANCELED (skipped)" : "an error");

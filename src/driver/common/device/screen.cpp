@@ -112,6 +112,10 @@ Status open_screen(const winsys::OpenOptions& opt, const std::string& disk_dir, 
   return Status::ok;
 }
 
+// The in-memory program cache's bound: far more than any application's working set of programs
+// (binaries are a few KiB), small enough that a process creating programs forever (the CTS) stays bounded.
+constexpr size_t kMemoryCacheBytes = 64u << 20;
+
 std::mutex g_shared_mutex;
 std::weak_ptr<Screen> g_shared;
 
@@ -124,6 +128,8 @@ ScreenState::ScreenState(std::unique_ptr<winsys::Device> device) : dev(std::move
   limits = device_limits(dev->info());
   power_profile = dev->info().power_profile;
   power_generation = dev->info().power_generation;
+  // The screen lives as long as the process (Screen::shared): bound what it keeps.
+  cache.set_capacity(kMemoryCacheBytes);
 }
 
 ScreenState::~ScreenState() {

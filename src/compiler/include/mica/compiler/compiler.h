@@ -190,6 +190,8 @@ struct SupportEntry {
 };
 std::span<const SupportEntry> supported_capabilities();
 std::span<const SupportEntry> supported_glsl_std450();
+// The capabilities accepted in Kernel-model (OpenCL) modules on top of supported_capabilities().
+std::span<const SupportEntry> supported_kernel_capabilities();
 
 // The two lists as the Markdown tables of docs/compiler.md ("micac --support-table" prints it).
 std::string support_table_markdown();

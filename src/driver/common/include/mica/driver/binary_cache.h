@@ -5,6 +5,7 @@
 #include "mica/driver/sha256.h"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -19,6 +20,12 @@ public:
   void insert(const Digest& key, std::vector<uint8_t> binary);
   void merge_from(const BinaryCache& other);
   size_t size() const;
+  size_t bytes() const;  // of the binaries held
+
+  // Bounds the bytes held (0: unbounded, the default): inserting past the bound evicts the entries
+  // inserted longest ago. Implicit caches that live as long as the process use it; caches the
+  // application owns (Vulkan pipeline caches) stay unbounded.
+  void set_capacity(size_t bytes);
 
   // Serialised form: magic, entry count, then per entry the digest, a byte count and the bytes.
   std::vector<uint8_t> serialize() const;
@@ -27,8 +34,12 @@ public:
   bool deserialize(std::span<const uint8_t> blob);
 
 private:
+  void evict_locked();
   mutable std::mutex mutex_;
   std::map<Digest, std::vector<uint8_t>> entries_;
+  std::deque<Digest> order_;  // insertion order, for eviction (only kept while bounded)
+  size_t bytes_ = 0;
+  size_t capacity_ = 0;
 };
 
 }  // namespace mica::driver
