@@ -152,9 +152,16 @@ void compile_corpus(const char* force_std) {
       auto r = mica::clc::compile(req);
       std::string problem;
       if (images_refused && !p.expect_build_fail) {
-        if (r.ok()) problem = "built with image types, but the device has no __opencl_c_images";
-        else if (r.log.find(req.source_name + ":") == std::string::npos ||
-                 r.log.find("requires __opencl_c_images support") == std::string::npos)
+        // A program that guards its image types with #ifdef __IMAGE_SUPPORT__ builds: the device
+        // has no images, so the macro is not defined.
+        bool guarded = p.source.find("__IMAGE_SUPPORT__") != std::string::npos;
+        if (r.ok() && !guarded) problem = "built with image types, but the device has no __opencl_c_images";
+        else if (!r.ok() && guarded) problem = "image types behind __IMAGE_SUPPORT__ were compiled: " + r.log;
+        else if (r.ok()) {
+          if (std::string v = mica::clc::validate(r.spirv); !v.empty()) problem = "spirv-val: " + v;
+        }
+        else if (!r.ok() && (r.log.find(req.source_name + ":") == std::string::npos ||
+                             r.log.find("requires __opencl_c_images support") == std::string::npos))
           problem = "failed for another reason: " + r.log;
       } else if (p.expect_build_fail || needs_missing_piglit_header(p) || amdgcn_only(p)) {
         if (r.ok()) problem = "built, but the build must fail";

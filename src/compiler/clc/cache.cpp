@@ -142,7 +142,8 @@ std::string cache_key(const CompileRequest& req) {
   for (const auto& e : req.device.extensions) put_field(&key, e);
   key += 'F' + std::to_string(req.device.features.size());
   for (const auto& f : req.device.features) put_field(&key, f);
-  key += 'V' + std::to_string(req.device.max_cl_c_version);
+  key += 'V' + std::to_string(req.device.max_cl_c_version) + '/' + std::to_string(req.device.opencl_version) +
+         (req.device.image_support ? "I" : "i");
   return key;
 }
 

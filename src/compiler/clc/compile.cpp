@@ -100,6 +100,9 @@ std::vector<std::string> cc1_arguments(const BuildOptions& o, const DeviceFeatur
   if (o.kernel_arg_info) a.push_back("-cl-kernel-arg-info");
   if (o.no_warnings) a.push_back("-w");
   if (o.warnings_as_errors) a.push_back("-Werror");
+  // The macros that describe the device rather than the language (OpenCL C 3.0 section 6.13).
+  a.push_back("-D__OPENCL_VERSION__=" + std::to_string(device.opencl_version));
+  if (!device.image_support) a.push_back("-U__IMAGE_SUPPORT__");
   if (have_headers) {
     a.push_back("-I");
     a.push_back(kHeaderDir);

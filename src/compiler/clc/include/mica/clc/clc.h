@@ -25,6 +25,12 @@ struct DeviceFeatures {
   // Highest OpenCL C version the device accepts with -cl-std (CL_DEVICE_OPENCL_C_ALL_VERSIONS);
   // 300 means 3.0. -cl-std above it is an invalid build option.
   int max_cl_c_version = 300;
+  // CL_DEVICE_VERSION as a number (300 for "OpenCL 3.0 ..."): the value of __OPENCL_VERSION__,
+  // which clang leaves to the implementation.
+  int opencl_version = 300;
+  // CL_DEVICE_IMAGE_SUPPORT: without it __IMAGE_SUPPORT__ is not defined (clang defines it for
+  // every spir target).
+  bool image_support = false;
 };
 
 // A header handed over in memory (clCompileProgram's input_headers / header_include_names):
