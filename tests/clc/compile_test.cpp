@@ -152,6 +152,28 @@ TEST(ClcCompile, ExtensionsFollowTheDevice) {
   EXPECT_TRUE(r3.ok()) << r3.log;
 }
 
+// Piglit's program@check predefined preprocessor macros: __OPENCL_VERSION__ is the device's
+// OpenCL version, __IMAGE_SUPPORT__ follows CL_DEVICE_IMAGE_SUPPORT (clang gets both wrong alone).
+TEST(ClcCompile, DeviceMacros) {
+  const char* src = "kernel void k(global int* o) {\n"
+                    "#ifdef __IMAGE_SUPPORT__\n o[1] = 4242;\n#endif\n"
+                    "  o[0] = __OPENCL_VERSION__ * 10 + 7; o[2] = __OPENCL_C_VERSION__ * 10 + 9; }\n";
+  for (const char* std : {"", "-cl-std=CL3.0"}) {
+    auto dev = full_device();
+    auto r = compile(src, std, dev);
+    ASSERT_TRUE(r.ok()) << r.log;
+    std::string text = disassemble(r.spirv);
+    EXPECT_NE(text.find(" 3007\n"), std::string::npos) << text;
+    EXPECT_NE(text.find(std[0] ? " 3009\n" : " 1209\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("4242"), std::string::npos) << std;
+    dev.opencl_version = 120;
+    dev.image_support = true;
+    text = disassemble(compile(src, std, dev).spirv);
+    EXPECT_NE(text.find(" 1207\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("4242"), std::string::npos) << std;
+  }
+}
+
 TEST(ClcCompile, FastMathOptionsDefineTheirMacros) {
   const char* src = "#ifndef __FAST_RELAXED_MATH__\n#error not fast\n#endif\nkernel void k() {}\n";
   EXPECT_EQ(compile(src).status, Status::BuildFailure);
@@ -258,16 +280,26 @@ TEST(ClcCompile, ConcurrentCompilesAgreeWithSerialOnes) {
                       std::to_string(i * 1111) + " + get_local_id(0); }\n");
   }
   std::vector<std::vector<uint32_t>> serial(sources.size()), parallel(sources.size());
-  for (size_t i = 0; i < sources.size(); ++i) serial[i] = compile(sources[i]).spirv;
+  // Without the cache, or the parallel round would only read what the serial one stored.
+  auto uncached = [](const std::string& src) {
+    mica::clc::CompileRequest req;
+    req.source = src;
+    req.device = full_device();
+    req.use_cache = false;
+    return mica::clc::compile(req).spirv;
+  };
+  auto before = mica::clc::cache_stats();
+  for (size_t i = 0; i < sources.size(); ++i) serial[i] = uncached(sources[i]);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < sources.size(); ++i) {
-    threads.emplace_back([&, i] { parallel[i] = compile(sources[i]).spirv; });
+    threads.emplace_back([&, i] { parallel[i] = uncached(sources[i]); });
   }
   for (auto& t : threads) t.join();
   for (size_t i = 0; i < sources.size(); ++i) {
     ASSERT_FALSE(serial[i].empty());
     EXPECT_EQ(serial[i], parallel[i]) << i;
   }
+  EXPECT_EQ(mica::clc::cache_stats().hits, before.hits);
 }
 
 }  // namespace

@@ -79,6 +79,20 @@ TEST(ClcLink, BuildIsCompileThenLinkAlone) {
   EXPECT_EQ(mica::clc::build(req).status, Status::InvalidBuildOptions);
 }
 
+// Piglit's api@cllinkprogram: two definitions of one function in different inputs, where nothing
+// imports it (the kernel's module defines its own), passed SPIRV-Tools' linker.
+TEST(ClcLink, DuplicateDefinitionWithoutImportIsRefused) {
+  auto function = module_of("int get_number(void) { return 42; }");
+  auto kernel = module_of("int get_number(void);\nkernel void test_kernel(void) { int i = get_number(); }"
+                          "int get_number(void) { return 0; }");
+  auto r = link({function, kernel});
+  EXPECT_EQ(r.status, Status::LinkFailure);
+  EXPECT_NE(r.log.find("'get_number' is defined in input 0 and in input 1"), std::string::npos) << r.log;
+  // As a library too: the program it later links into would have two definitions.
+  EXPECT_EQ(link({function, kernel}, "-create-library").status, Status::LinkFailure);
+  EXPECT_TRUE(link({kernel}).ok());
+}
+
 TEST(ClcLink, BadInputsAndOptions) {
   EXPECT_EQ(link({}).status, Status::InvalidBinary);
   EXPECT_EQ(link({{1, 2, 3, 4, 5, 6}}).status, Status::InvalidBinary);

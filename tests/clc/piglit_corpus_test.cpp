@@ -100,7 +100,15 @@ bool needs_missing_piglit_header(const Program& p) {
   return p.source.find("include_test.h") != std::string::npos;
 }
 
-TEST(ClcPiglitCorpus, EveryProgramCompilesAndValidates) {
+// OpenCL C 3.0 makes images optional and Mica does not advertise them: programs using image or
+// sampler types must then fail, naming the feature.
+bool uses_images(const Program& p) {
+  return p.source.find("image2d_t") != std::string::npos || p.source.find("image3d_t") != std::string::npos ||
+         p.source.find("sampler_t") != std::string::npos;
+}
+
+// Compiles the corpus; `force_std` replaces each program's own OpenCL C version when set.
+void compile_corpus(const char* force_std) {
   const char* root_env = std::getenv("MICA_PIGLIT_DIR");
   fs::path root = root_env ? root_env : "/usr/lib/x86_64-linux-gnu/piglit";
   if (!fs::exists(root / "tests/cl")) GTEST_SKIP() << "no Piglit OpenCL tests at " << root;
@@ -133,7 +141,9 @@ TEST(ClcPiglitCorpus, EveryProgramCompilesAndValidates) {
     for (size_t i; (i = next++) < programs.size();) {
       const Program& p = programs[i];
       std::string options = p.options;
-      if (p.clc_version_min >= 20) options += " -cl-std=CL2.0";
+      if (force_std) options += std::string(" ") + force_std;
+      else if (p.clc_version_min >= 20) options += " -cl-std=CL2.0";
+      const bool images_refused = force_std && uses_images(p);
       mica::clc::CompileRequest req;
       req.source = p.source;
       req.options = options;
@@ -141,7 +151,19 @@ TEST(ClcPiglitCorpus, EveryProgramCompilesAndValidates) {
       req.device = clc_test::full_device();
       auto r = mica::clc::compile(req);
       std::string problem;
-      if (p.expect_build_fail || needs_missing_piglit_header(p) || amdgcn_only(p)) {
+      if (images_refused && !p.expect_build_fail) {
+        // A program that guards its image types with #ifdef __IMAGE_SUPPORT__ builds: the device
+        // has no images, so the macro is not defined.
+        bool guarded = p.source.find("__IMAGE_SUPPORT__") != std::string::npos;
+        if (r.ok() && !guarded) problem = "built with image types, but the device has no __opencl_c_images";
+        else if (!r.ok() && guarded) problem = "image types behind __IMAGE_SUPPORT__ were compiled: " + r.log;
+        else if (r.ok()) {
+          if (std::string v = mica::clc::validate(r.spirv); !v.empty()) problem = "spirv-val: " + v;
+        }
+        else if (!r.ok() && (r.log.find(req.source_name + ":") == std::string::npos ||
+                             r.log.find("requires __opencl_c_images support") == std::string::npos))
+          problem = "failed for another reason: " + r.log;
+      } else if (p.expect_build_fail || needs_missing_piglit_header(p) || amdgcn_only(p)) {
         if (r.ok()) problem = "built, but the build must fail";
         else if (r.status == mica::clc::Status::InvalidBuildOptions) {
           if (r.log.find("-cl-std=") == std::string::npos) problem = "options refused without naming them: " + r.log;
@@ -174,10 +196,16 @@ TEST(ClcPiglitCorpus, EveryProgramCompilesAndValidates) {
   t1.join();
   t2.join();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("piglit OpenCL C corpus: %zu programs, %zu compiled and validated, %zu failed as expected, "
+  std::printf("piglit OpenCL C corpus (%s): %zu programs, %zu compiled and validated, %zu failed as expected, "
               "%zu problems, %.1f s\n",
-              programs.size(), compiled, expected_failures, failures.size(), seconds);
+              force_std ? force_std : "own -cl-std", programs.size(), compiled, expected_failures, failures.size(),
+              seconds);
   for (const auto& f : failures) ADD_FAILURE() << f;
 }
+
+TEST(ClcPiglitCorpus, EveryProgramCompilesAndValidates) { compile_corpus(nullptr); }
+
+// The same programs as OpenCL C 3.0 with the features full_device() advertises.
+TEST(ClcPiglitCorpus, EveryProgramAsOpenClC30) { compile_corpus("-cl-std=CL3.0"); }
 
 }  // namespace

@@ -4,7 +4,7 @@
     run-piglit-cl.py [--icd build/src/driver/opencl/mica.icd | /path/libFoo.so] [--platform NAME]
         [--expectations tests/conformance/piglit-cl-expectations.txt] [--results results.csv]
         [--piglit /usr/lib/x86_64-linux-gnu/piglit] [--profile cl.xml.gz] [--filter REGEX]
-        [--timeout 60] [--jobs 2] [--env KEY=VALUE ...]
+        [--timeout 60] [--jobs 2] [--env KEY=VALUE ...] [--logs DIR]
     run-piglit-cl.py --self-test
 
 * The test list is Piglit's own profile, tests/cl.xml.gz of the installed Piglit (710 tests in
@@ -152,13 +152,21 @@ def interpret(output, returncode):
     return status, detail[:300]
 
 
-def run_one(argv, env, cwd, timeout):
+def run_one(argv, env, cwd, timeout, log_path=None):
+    status, detail, secs, out = run_process(argv, env, cwd, timeout)
+    if log_path:
+        with open(log_path, 'w', encoding='utf-8') as f:
+            f.write(f'$ {" ".join(argv)}\n{out}\n=> {status}: {detail}\n')
+    return status, detail, secs
+
+
+def run_process(argv, env, cwd, timeout):
     start = time.monotonic()
     try:
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
     except OSError as e:
-        return 'fail', f'cannot start: {e}', 0.0
+        return 'fail', f'cannot start: {e}', 0.0, ''
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -166,10 +174,11 @@ def run_one(argv, env, cwd, timeout):
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        proc.communicate()
-        return 'timeout', f'no result after {timeout} s', time.monotonic() - start
-    status, detail = interpret(out.decode('utf-8', 'replace'), proc.returncode)
-    return status, detail, time.monotonic() - start
+        out, _ = proc.communicate()
+        return 'timeout', f'no result after {timeout} s', time.monotonic() - start, out.decode('utf-8', 'replace')
+    text = out.decode('utf-8', 'replace')
+    status, detail = interpret(text, proc.returncode)
+    return status, detail, time.monotonic() - start, text
 
 
 def icd_environment(icd, tmpdir, env):
@@ -202,6 +211,8 @@ def run(args):
         env[k] = v
     if args.platform:
         env['PIGLIT_CL_PLATFORM'] = args.platform
+    if args.logs:
+        os.makedirs(args.logs, exist_ok=True)
     results = {}
     lock = threading.Lock()
     done = [0]
@@ -216,7 +227,10 @@ def run(args):
 
         def work(test):
             name, argv = test
-            status, detail, secs = run_one(argv, env, piglit, args.timeout)
+            log_path = None
+            if args.logs:
+                log_path = os.path.join(args.logs, re.sub(r'[^A-Za-z0-9_.@-]', '_', name) + '.log')
+            status, detail, secs = run_one(argv, env, piglit, args.timeout, log_path)
             exp = expected_status(name, exact, patterns) or 'pass'
             with lock:
                 results[name] = (status, exp, secs, detail)
@@ -319,8 +333,9 @@ def self_test():
                     'api@api-checklib fail  # --icd is a vendor file here, not a library\n')
         res = os.path.join(d, 'res.csv')
         os.environ['FAKE_PIGLIT_ROOT'] = root
+        logs = os.path.join(d, 'logs')
         ns = argparse.Namespace(piglit=root, profile='cl.xml.gz', filter=None, expectations=exp, env=None,
-                                platform='Fake Platform', icd=icd, timeout=3, jobs=2, results=res)
+                                platform='Fake Platform', icd=icd, timeout=3, jobs=2, results=res, logs=logs)
         start = time.monotonic()
         assert run(ns) == 0, 'a run matching its expectations must succeed'
         assert time.monotonic() - start < 30, 'the timeout must end the hung test'
@@ -338,6 +353,10 @@ def self_test():
         assert rows['program@silent']['detail'] == 'no PIGLIT result line, exit status 2: Device side queue is ' \
             'unimplemented', rows['program@silent']
         assert list(rows) == [n for n in want if n.startswith('program@')] + ['api@api-pass', 'api@api-checklib']
+        fail_log = open(os.path.join(logs, 'program@fail.log'), encoding='utf-8').read()
+        assert 'Expecting 3, got 4' in fail_log and fail_log.rstrip().endswith('=> fail: Expecting 3, got 4'), fail_log
+        assert 'started' in open(os.path.join(logs, 'program@hang.log'), encoding='utf-8').read()
+        ns.logs = None
 
         # A library as --icd goes into OCL_ICD_FILENAMES with no vendor files.
         lib = os.path.join(d, 'libfake.so')
@@ -383,6 +402,7 @@ def main():
     ap.add_argument('--platform', help="substring of the platform's name (PIGLIT_CL_PLATFORM)")
     ap.add_argument('--expectations', help='expected non-passing results (default: every test passes)')
     ap.add_argument('--results', help='write per-test results to this CSV file')
+    ap.add_argument('--logs', help="write each test's command and full output to DIR/<test>.log")
     ap.add_argument('--filter', help='run only tests whose name matches this regular expression')
     ap.add_argument('--timeout', type=float, default=60, help='seconds per test (default 60, as Piglit)')
     ap.add_argument('--jobs', type=int, default=2, help='tests run at once (default 2)')

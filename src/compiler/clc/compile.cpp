@@ -11,6 +11,7 @@
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/CompilerInvocation.h>
 #include <clang/Frontend/TextDiagnosticPrinter.h>
+#include <clang/Frontend/Utils.h>
 #include <clang/Lex/PreprocessorOptions.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
@@ -99,6 +100,9 @@ std::vector<std::string> cc1_arguments(const BuildOptions& o, const DeviceFeatur
   if (o.kernel_arg_info) a.push_back("-cl-kernel-arg-info");
   if (o.no_warnings) a.push_back("-w");
   if (o.warnings_as_errors) a.push_back("-Werror");
+  // The macros that describe the device rather than the language (OpenCL C 3.0 section 6.13).
+  a.push_back("-D__OPENCL_VERSION__=" + std::to_string(device.opencl_version));
+  if (!device.image_support) a.push_back("-U__IMAGE_SUPPORT__");
   if (have_headers) {
     a.push_back("-I");
     a.push_back(kHeaderDir);
@@ -110,6 +114,16 @@ std::vector<std::string> cc1_arguments(const BuildOptions& o, const DeviceFeatur
   for (const auto& d : o.defines) a.push_back("-D" + d);
   return a;
 }
+
+// Records the real files the preprocessor reads (not clang's own headers, not the in-memory
+// ones, whose contents are part of the cache key).
+class RealFileCollector : public clang::DependencyCollector {
+ public:
+  bool sawDependency(llvm::StringRef name, bool /*from_module*/, bool is_system, bool /*is_module_file*/,
+                     bool is_missing) override {
+    return !is_missing && !is_system && !name.startswith(kHeaderDir);
+  }
+};
 
 }  // namespace
 
@@ -128,6 +142,13 @@ CompileResult compile(const CompileRequest& req) {
       r.log = "error: header name '" + h.name + "' must be a relative path without '..'\n";
       return r;
     }
+  }
+
+  const bool cacheable = req.use_cache && opts.include_dirs.empty();
+  std::string key;
+  if (cacheable) {
+    key = cache_key(req);
+    if (cache_find(key, &r)) return r;
   }
 
   std::string log;
@@ -175,6 +196,8 @@ CompileResult compile(const CompileRequest& req) {
   ci.setInvocation(invocation);
   ci.createDiagnostics(printer, /*ShouldOwnClient=*/true);
   ci.createFileManager(overlay);
+  auto files_read = std::make_shared<RealFileCollector>();
+  ci.addDependencyCollector(files_read);
 
   llvm::LLVMContext context;
   context.setOpaquePointers(false);
@@ -210,6 +233,10 @@ CompileResult compile(const CompileRequest& req) {
   r.spirv.resize(bytes.size() / 4);
   std::memcpy(r.spirv.data(), bytes.data(), bytes.size());
   r.status = Status::Success;
+  if (cacheable) {
+    std::vector<std::string> files(files_read->getDependencies().begin(), files_read->getDependencies().end());
+    cache_insert(key, r, files);
+  }
   return r;
 }
 

@@ -1,4 +1,6 @@
 // SPIR-V module linking (clLinkProgram) and validation, with SPIRV-Tools.
+#include <map>
+
 #include <spirv-tools/libspirv.hpp>
 #include <spirv-tools/linker.hpp>
 
@@ -26,6 +28,30 @@ void collect_messages(spvtools::Context* ctx, std::string* log) {
   });
 }
 
+// The symbols a module exports (OpDecorate LinkageAttributes "name" Export).
+std::vector<std::string> exported_names(const std::vector<uint32_t>& m) {
+  constexpr uint32_t kOpDecorate = 71, kLinkageAttributes = 41, kExport = 0;
+  std::vector<std::string> names;
+  for (size_t i = 5; i < m.size();) {
+    uint32_t count = m[i] >> 16, op = m[i] & 0xffff;
+    if (count == 0 || i + count > m.size()) break;
+    if (op == kOpDecorate && count >= 5 && m[i + 2] == kLinkageAttributes && m[i + count - 1] == kExport) {
+      std::string name;
+      for (size_t w = i + 3; w < i + count - 1; ++w) {
+        for (int b = 0; b < 4; ++b) {
+          char c = char((m[w] >> (8 * b)) & 0xff);
+          if (c == 0) goto done;
+          name += c;
+        }
+      }
+    done:
+      names.push_back(name);
+    }
+    i += count;
+  }
+  return names;
+}
+
 }  // namespace
 
 CompileResult link(const LinkRequest& req) {
@@ -50,6 +76,20 @@ CompileResult link(const LinkRequest& req) {
       return r;
     }
   }
+  // SPIRV-Tools' linker only refuses a duplicate definition when an import needs it; OpenCL
+  // (like C) refuses two definitions of one function anywhere (Piglit's api@cllinkprogram).
+  std::map<std::string, size_t> definer;
+  for (size_t i = 0; i < req.modules.size(); ++i) {
+    for (const std::string& name : exported_names(req.modules[i])) {
+      auto [it, fresh] = definer.emplace(name, i);
+      if (!fresh && it->second != i) {
+        r.status = Status::LinkFailure;
+        r.log += "error: '" + name + "' is defined in input " + std::to_string(it->second) + " and in input " +
+                 std::to_string(i) + "\n";
+      }
+    }
+  }
+  if (r.status == Status::LinkFailure) return r;
   spvtools::Context ctx(kEnv);
   collect_messages(&ctx, &r.log);
   spvtools::LinkerOptions lopts;

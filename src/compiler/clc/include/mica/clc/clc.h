@@ -25,6 +25,12 @@ struct DeviceFeatures {
   // Highest OpenCL C version the device accepts with -cl-std (CL_DEVICE_OPENCL_C_ALL_VERSIONS);
   // 300 means 3.0. -cl-std above it is an invalid build option.
   int max_cl_c_version = 300;
+  // CL_DEVICE_VERSION as a number (300 for "OpenCL 3.0 ..."): the value of __OPENCL_VERSION__,
+  // which clang leaves to the implementation.
+  int opencl_version = 300;
+  // CL_DEVICE_IMAGE_SUPPORT: without it __IMAGE_SUPPORT__ is not defined (clang defines it for
+  // every spir target).
+  bool image_support = false;
 };
 
 // A header handed over in memory (clCompileProgram's input_headers / header_include_names):
@@ -50,6 +56,9 @@ struct CompileRequest {
   std::vector<Header> headers;
   DeviceFeatures device;
   std::string source_name = "input.cl";  // the file name diagnostics carry
+  // Look the build up in (and add it to) the process-wide cache of successful compiles. Builds
+  // with -I directories are never cached (see cache.cpp).
+  bool use_cache = true;
 };
 
 struct CompileResult {
@@ -108,6 +117,16 @@ CompileResult link(const LinkRequest& request);
 // clBuildProgram: compile, then link the module alone so a call to a function nobody defines is a
 // build failure here (its log names the symbol) rather than at kernel creation.
 CompileResult build(const CompileRequest& request);
+
+// The compile cache: a repeated compile() of the same source, options, headers and device
+// features returns the stored module (real files the source included are re-checked).
+struct CacheStats {
+  uint64_t hits = 0, misses = 0;
+  uint64_t stale = 0;   // entries dropped because a file they included changed
+  size_t entries = 0, bytes = 0;
+};
+CacheStats cache_stats();
+void cache_clear();
 
 // Runs SPIRV-Tools' validator (OpenCL 2.0 environment, SPIR-V 1.0) on a module; empty string when valid.
 std::string validate(const std::vector<uint32_t>& spirv);
