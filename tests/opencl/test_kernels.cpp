@@ -110,6 +110,10 @@ __kernel void reduce(__global const uint* in, __global uint* out, __local uint* 
     clReleaseMemObject(bin);
     clReleaseMemObject(bout);
   }
+  // More __local memory than a work-group can have: accepted by clSetKernelArg, refused by the enqueue.
+  ASSERT_EQ(clSetKernelArg(k, 2, 65536 + 4, nullptr), CL_SUCCESS);
+  const size_t n = 64, local = 64;
+  EXPECT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &n, &local, 0, nullptr, nullptr), CL_OUT_OF_RESOURCES);
   clReleaseKernel(k);
 }
 

@@ -41,7 +41,9 @@ cl_int Kernel::set_arg(cl_uint index, size_t size, const void* value) {
   }
   case compiler::KernelArgKind::local_pointer:
     if (value) return CL_INVALID_ARG_VALUE;
-    if (size == 0 || size > MICA_MAX_SHARED_BYTES) return CL_INVALID_ARG_SIZE;
+    if (size == 0) return CL_INVALID_ARG_SIZE;
+    // Too much __local memory in total is the enqueue's CL_OUT_OF_RESOURCES, not an argument error.
+    if (size > UINT32_MAX) return CL_OUT_OF_RESOURCES;
     v.local_bytes = uint32_t(size);
     break;
   case compiler::KernelArgKind::by_value:
