@@ -22,7 +22,7 @@ constexpr uint32_t kKeyVersion = 2;
 
 // The program key must cover every option that changes the compiler's output. A field added to
 // compiler::Options changes its size: add it to program_key() below, then update this number.
-static_assert(sizeof(compiler::Options) == 104,
+static_assert(sizeof(compiler::Options) == 168,
               "compiler::Options changed: add the new fields to mica::device::program_key() (program.cpp)");
 
 struct BuildIdSearch {
@@ -148,6 +148,13 @@ driver::Digest program_key(const ProgramSource& source, uint32_t revision, uint3
   for (const auto& [sid, value] : o.spec_constants) {
     h.update_value(sid);
     h.update_value(value);
+  }
+  // Kernel execution model (OpenCL): the work-group size and __local argument sizes compiled for.
+  for (uint32_t v : o.local_size) h.update_value(v);
+  h.update_value(uint32_t(o.local_arg_bytes.size()));
+  for (const auto& [index, bytes] : o.local_arg_bytes) {
+    h.update_value(index);
+    h.update_value(bytes);
   }
   h.update_value(uint64_t(source.spirv.size()));
   h.update(std::span(reinterpret_cast<const uint8_t*>(source.spirv.data()), source.spirv.size() * 4));

@@ -1,0 +1,77 @@
+#include "extensions.h"
+
+#include <cstring>
+
+namespace mica::cl {
+
+namespace {
+constexpr cl_version v(unsigned major, unsigned minor, unsigned patch = 0) {
+  return CL_MAKE_VERSION(major, minor, patch);
+}
+
+// Each is exercised by tests/opencl (test_kernels.cpp Int32AtomicsAndByteStores: every 32-bit
+// atomic on global and local memory under contention, char/short stores beside untouched
+// neighbours; test_programs.cpp IntermediateLanguage: SPIR-V programs, also through
+// clCreateProgramWithILKHR).
+constexpr NamedVersion kDeviceExtensions[] = {
+    {"cl_khr_byte_addressable_store", v(1, 0)},
+    {"cl_khr_global_int32_base_atomics", v(1, 0)},
+    {"cl_khr_global_int32_extended_atomics", v(1, 0)},
+    {"cl_khr_local_int32_base_atomics", v(1, 0)},
+    {"cl_khr_local_int32_extended_atomics", v(1, 0)},
+    {"cl_khr_il_program", v(1, 0)},
+};
+
+// __opencl_c_int64 is required of FULL_PROFILE devices.
+constexpr NamedVersion kOpenClCFeatures[] = {
+    {"__opencl_c_int64", v(3, 0)},
+};
+
+constexpr NamedVersion kOpenClCVersions[] = {
+    {"OpenCL C", v(1, 0)}, {"OpenCL C", v(1, 1)}, {"OpenCL C", v(1, 2)}, {"OpenCL C", v(3, 0)},
+};
+
+// SPIR-V versions LLVMSPIRVLib 15 writes and the compiler's front end reads.
+constexpr NamedVersion kIlVersions[] = {
+    {"SPIR-V", v(1, 0)}, {"SPIR-V", v(1, 1)}, {"SPIR-V", v(1, 2)}, {"SPIR-V", v(1, 3)}, {"SPIR-V", v(1, 4)},
+};
+
+template <size_t N> std::span<const NamedVersion> live(const NamedVersion (&list)[N]) {
+  size_t n = 0;
+  while (n < N && list[n].name) ++n;
+  return {list, n};
+}
+}  // namespace
+
+std::span<const NamedVersion> device_extensions() { return live(kDeviceExtensions); }
+std::span<const NamedVersion> opencl_c_features() { return live(kOpenClCFeatures); }
+std::span<const NamedVersion> opencl_c_versions() { return live(kOpenClCVersions); }
+std::span<const NamedVersion> il_versions() { return live(kIlVersions); }
+
+bool device_has_fp64() {
+  for (const auto& e : device_extensions())
+    if (std::strcmp(e.name, "cl_khr_fp64") == 0) return true;
+  return false;
+}
+
+std::string joined_names(std::span<const NamedVersion> list) {
+  std::string s;
+  for (const auto& e : list) {
+    if (!s.empty()) s += ' ';
+    s += e.name;
+  }
+  return s;
+}
+
+std::vector<cl_name_version> name_versions(std::span<const NamedVersion> list) {
+  std::vector<cl_name_version> out;
+  for (const auto& e : list) {
+    cl_name_version nv{};
+    nv.version = e.version;
+    std::strncpy(nv.name, e.name, sizeof nv.name - 1);
+    out.push_back(nv);
+  }
+  return out;
+}
+
+}  // namespace mica::cl

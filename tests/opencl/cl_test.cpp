@@ -1,0 +1,75 @@
+#include "cl_test.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace cltest {
+
+cl_platform_id mica_platform() {
+  cl_uint n = 0;
+  if (clGetPlatformIDs(0, nullptr, &n) != CL_SUCCESS || n == 0) {
+    ADD_FAILURE() << "no OpenCL platform: is OCL_ICD_VENDORS set to the build tree's src/driver/opencl?";
+    return nullptr;
+  }
+  std::vector<cl_platform_id> ids(n);
+  clGetPlatformIDs(n, ids.data(), nullptr);
+  for (cl_platform_id p : ids)
+    if (platform_string(p, CL_PLATFORM_NAME) == "Mica") return p;
+  ADD_FAILURE() << "ocl-icd lists no Mica platform";
+  return nullptr;
+}
+
+cl_device_id mica_device() {
+  cl_platform_id p = mica_platform();
+  cl_device_id d = nullptr;
+  if (p) { EXPECT_EQ(clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, 1, &d, nullptr), CL_SUCCESS); }
+  return d;
+}
+
+std::string platform_string(cl_platform_id p, cl_platform_info what) {
+  size_t n = 0;
+  if (clGetPlatformInfo(p, what, 0, nullptr, &n) != CL_SUCCESS) return "";
+  std::string s(n, '\0');
+  clGetPlatformInfo(p, what, n, s.data(), nullptr);
+  if (!s.empty() && s.back() == '\0') s.pop_back();
+  return s;
+}
+
+std::string device_string(cl_device_id d, cl_device_info what) {
+  size_t n = 0;
+  if (clGetDeviceInfo(d, what, 0, nullptr, &n) != CL_SUCCESS) return "";
+  std::string s(n, '\0');
+  clGetDeviceInfo(d, what, n, s.data(), nullptr);
+  if (!s.empty() && s.back() == '\0') s.pop_back();
+  return s;
+}
+
+std::vector<uint32_t> load_spirv(const std::string& name) {
+  const char* dir = std::getenv("MICA_CL_SPV_DIR");
+  if (!dir) return {};
+  std::ifstream f(std::string(dir) + "/" + name, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::vector<uint32_t> words(bytes.size() / 4);
+  if (!words.empty()) std::memcpy(words.data(), bytes.data(), words.size() * 4);
+  return words;
+}
+
+void ClTest::SetUp() {
+  platform = mica_platform();
+  ASSERT_NE(platform, nullptr);
+  ASSERT_EQ(clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 1, &device, nullptr), CL_SUCCESS);
+  cl_int err = CL_SUCCESS;
+  context = clCreateContext(nullptr, 1, &device, nullptr, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  queue = clCreateCommandQueueWithProperties(context, device, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+}
+
+void ClTest::TearDown() {
+  if (queue) { EXPECT_EQ(clReleaseCommandQueue(queue), CL_SUCCESS); }
+  if (context) { EXPECT_EQ(clReleaseContext(context), CL_SUCCESS); }
+}
+
+}  // namespace cltest
