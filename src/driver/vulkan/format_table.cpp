@@ -1,0 +1,117 @@
+// Image formats: the generated table of src/hw and the conversion of clear colours to texels.
+#include "format_table.h"
+#include "binding_model.h"
+
+#include "mica_formats.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace mica::vk {
+namespace {
+
+#define MICA_VK_FORMAT(name, bytes, numeric, n, c0, b0, o0, c1, b1, o1, c2, b2, o2, c3, b3, o3) \
+  FormatInfo{VK_FORMAT_##name, bytes, numeric, n, {{{c0, b0, o0}, {c1, b1, o1}, {c2, b2, o2}, {c3, b3, o3}}}},
+constexpr FormatInfo kFormats[] = {MICA_FORMATS(MICA_VK_FORMAT)};
+#undef MICA_VK_FORMAT
+static_assert(std::size(kFormats) == MICA_FORMAT_COUNT);
+
+// IEEE binary32 -> binary16, round to nearest even (overflow to infinity, NaN kept a NaN).
+uint16_t to_half(float f) {
+  const uint32_t x = std::bit_cast<uint32_t>(f);
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  const uint32_t exp = (x >> 23) & 0xffu;
+  uint32_t mant = x & 0x7fffffu;
+  if (exp == 0xff) return uint16_t(sign | 0x7c00u | (mant ? 0x200u : 0));
+  int e = int(exp) - 127 + 15;
+  if (e >= 31) return uint16_t(sign | 0x7c00u);
+  if (e <= 0) {
+    if (e < -10) return uint16_t(sign);
+    mant |= 0x800000u;
+    const uint32_t shift = uint32_t(14 - e);
+    uint32_t h = mant >> shift;
+    const uint32_t rest = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
+    if (rest > half || (rest == half && (h & 1))) ++h;
+    return uint16_t(sign | h);
+  }
+  uint32_t h = (uint32_t(e) << 10) | (mant >> 13);
+  const uint32_t rest = mant & 0x1fffu;
+  if (rest > 0x1000u || (rest == 0x1000u && (h & 1))) ++h;  // may carry into the exponent: correct
+  return uint16_t(sign | h);
+}
+
+float linear_to_srgb(float c) {
+  if (!(c > 0.0f)) return 0.0f;
+  if (c >= 1.0f) return 1.0f;
+  return c <= 0.0031308f ? 12.92f * c : 1.055f * std::pow(c, 1.0f / 2.4f) - 0.055f;
+}
+
+// One component's bits (at most 64) from the clear value's channel.
+uint64_t component_bits(const FormatInfo& info, const FormatInfo::Component& c, const VkClearColorValue& color) {
+  const uint64_t mask = c.bits == 64 ? ~uint64_t(0) : (uint64_t(1) << c.bits) - 1;
+  const float f = color.float32[c.channel];
+  switch (info.numeric) {
+  case MICA_NUMERIC_UINT:  // the value is taken modulo the width (VUID-free truncation, as drivers do)
+    return uint64_t(color.uint32[c.channel]) & mask;
+  case MICA_NUMERIC_SINT:
+    return uint64_t(int64_t(color.int32[c.channel])) & mask;
+  case MICA_NUMERIC_SFLOAT:
+    if (c.bits == 16) return to_half(f);
+    if (c.bits == 32) return std::bit_cast<uint32_t>(f);
+    return std::bit_cast<uint64_t>(double(f));
+  case MICA_NUMERIC_UNORM:
+  case MICA_NUMERIC_SRGB: {
+    float v = info.numeric == MICA_NUMERIC_SRGB && c.channel != 3 ? linear_to_srgb(f) : f;
+    v = std::isnan(v) ? 0.0f : std::clamp(v, 0.0f, 1.0f);
+    return uint64_t(std::nearbyint(double(v) * double(mask)));
+  }
+  case MICA_NUMERIC_SNORM: {
+    const double max = double(mask >> 1);
+    double v = std::isnan(f) ? 0.0 : std::clamp(double(f), -1.0, 1.0);
+    return uint64_t(int64_t(std::nearbyint(v * max))) & mask;
+  }
+  case MICA_NUMERIC_USCALED: {
+    double v = std::isnan(f) ? 0.0 : std::clamp(std::nearbyint(double(f)), 0.0, double(mask));
+    return uint64_t(v);
+  }
+  case MICA_NUMERIC_SSCALED: {
+    const double max = double(mask >> 1);
+    double v = std::isnan(f) ? 0.0 : std::clamp(std::nearbyint(double(f)), -max - 1, max);
+    return uint64_t(int64_t(v)) & mask;
+  }
+  default:
+    return 0;
+  }
+}
+
+}  // namespace
+
+const FormatInfo* find_format(VkFormat format) {
+  for (const auto& f : kFormats)
+    if (f.format == format) return &f;
+  return nullptr;
+}
+
+VkFormatFeatureFlags image_format_features(VkFormat format) {
+  return find_format(format) ? VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT : 0;
+}
+
+VkFormatFeatureFlags buffer_format_features(VkFormat format) {
+  return find_format(format) ? kTexelBufferFeatures : 0;
+}
+
+std::array<uint8_t, 32> pack_clear_color(const FormatInfo& info, const VkClearColorValue& color) {
+  std::array<uint8_t, 32> out{};
+  for (uint32_t i = 0; i < info.component_count; ++i) {
+    const auto& c = info.components[i];
+    const uint64_t v = component_bits(info, c, color);
+    // Set the component's bits at its offset, bit by bit across bytes (texels are little-endian).
+    for (uint32_t b = 0; b < c.bits; ++b)
+      if ((v >> b) & 1) out[(c.offset + b) / 8] |= uint8_t(1u << ((c.offset + b) % 8));
+  }
+  return out;
+}
+
+}  // namespace mica::vk
