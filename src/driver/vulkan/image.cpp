@@ -38,6 +38,16 @@ void fill_dedicated(void* next) {
   }
 }
 
+// Whether the format query allows this image (and its extent, levels and layers are within the limits).
+bool creatable(const VkImageCreateInfo& ci) {
+  VkImageFormatProperties p;
+  if (image_format_properties(ci.format, ci.imageType, ci.tiling, ci.usage, ci.flags, &p) != VK_SUCCESS) return false;
+  return ci.samples == VK_SAMPLE_COUNT_1_BIT && ci.mipLevels != 0 && ci.mipLevels <= p.maxMipLevels &&
+         ci.arrayLayers != 0 && ci.arrayLayers <= p.maxArrayLayers && ci.extent.width != 0 && ci.extent.height != 0 &&
+         ci.extent.depth != 0 && ci.extent.width <= p.maxExtent.width && ci.extent.height <= p.maxExtent.height &&
+         ci.extent.depth <= p.maxExtent.depth;
+}
+
 }  // namespace
 
 Image::Image(const VkImageCreateInfo& info, const FormatInfo& format) : info_(info), format_(format) {
@@ -95,18 +105,11 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateImage(VkDevice device, const VkImageCreateI
                                            const VkAllocationCallbacks* pAllocator, VkImage* pImage) {
   return guarded([&] {
     *pImage = VK_NULL_HANDLE;
-    const auto& ci = *pCreateInfo;
     // Within the spec an application only creates what the format query allowed; anything else
     // (sparse, multisampled, storage/sampled/attachment usage, unknown formats) is refused here
     // rather than half-created.
-    VkImageFormatProperties p;
-    if (image_format_properties(ci.format, ci.imageType, ci.tiling, ci.usage, ci.flags, &p) != VK_SUCCESS)
-      return VK_ERROR_FEATURE_NOT_PRESENT;
-    if (ci.samples != VK_SAMPLE_COUNT_1_BIT || ci.mipLevels == 0 || ci.mipLevels > p.maxMipLevels ||
-        ci.arrayLayers == 0 || ci.arrayLayers > p.maxArrayLayers || ci.extent.width == 0 || ci.extent.height == 0 ||
-        ci.extent.depth == 0 || ci.extent.width > p.maxExtent.width || ci.extent.height > p.maxExtent.height ||
-        ci.extent.depth > p.maxExtent.depth)
-      return VK_ERROR_FEATURE_NOT_PRESENT;
+    if (!creatable(*pCreateInfo)) return VK_ERROR_FEATURE_NOT_PRESENT;
+    const auto& ci = *pCreateInfo;
     auto image = host_make<Image>(Device::from(device)->child_allocation(pAllocator), ci, *find_format(ci.format));
     if (image->size() > Device::from(device)->physical().info().vram_bytes) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
     *pImage = release_to_handle<VkImage>(std::move(image));
@@ -131,9 +134,8 @@ VKAPI_ATTR void VKAPI_CALL GetImageMemoryRequirements2(VkDevice device, const Vk
 VKAPI_ATTR void VKAPI_CALL GetDeviceImageMemoryRequirements(VkDevice, const VkDeviceImageMemoryRequirements* pInfo,
                                                             VkMemoryRequirements2* pRequirements) {
   pRequirements->memoryRequirements = {};
-  const auto* format = find_format(pInfo->pCreateInfo->format);
-  if (!format) return;  // not creatable: no requirements
-  Image image(*pInfo->pCreateInfo, *format);
+  if (!creatable(*pInfo->pCreateInfo)) return;  // vkCreateImage would refuse it: no requirements
+  Image image(*pInfo->pCreateInfo, *find_format(pInfo->pCreateInfo->format));
   pRequirements->memoryRequirements = requirements_for(image);
   fill_dedicated(pRequirements->pNext);
 }
