@@ -11,7 +11,7 @@ import re
 import sys
 import tomllib
 
-NUMERIC = ["UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT", "SFLOAT", "SRGB"]
+NUMERIC = ["UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT", "SFLOAT", "SRGB", "UFLOAT"]
 CHANNEL = {"R": 0, "G": 1, "B": 2, "A": 3}
 
 
@@ -46,6 +46,8 @@ def check(fmt):
             fail(f"format {name}: unpacked component {c} is not whole bytes")
         if fmt["numeric"] == "SFLOAT" and bits not in (16, 32, 64):
             fail(f"format {name}: float component {c} is not 16, 32 or 64 bits")
+        if fmt["numeric"] == "UFLOAT" and bits not in (10, 11):
+            fail(f"format {name}: unsigned float component {c} is not 10 or 11 bits (5-bit exponent)")
         comps.append((CHANNEL[c[0]], bits, offset))
         offset += bits
     if offset != 8 * fmt["bytes"]:

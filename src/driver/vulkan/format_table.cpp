@@ -42,6 +42,33 @@ uint16_t to_half(float f) {
   return uint16_t(sign | h);
 }
 
+// IEEE binary32 -> the unsigned 10/11-bit floats of B10G11R11_UFLOAT (5-bit exponent, bias 15, no
+// sign: negative values become 0), round to nearest even; overflow to infinity, NaN kept a NaN.
+uint32_t to_small_unsigned_float(float f, uint32_t mantissa_bits) {
+  const uint32_t x = std::bit_cast<uint32_t>(f);
+  const uint32_t exp = (x >> 23) & 0xffu, mant = x & 0x7fffffu;
+  const uint32_t inf = 0x1fu << mantissa_bits;
+  if (exp == 0xff) return mant ? inf | 1u : ((x >> 31) ? 0 : inf);
+  if ((x >> 31) || f == 0.0f) return 0;
+  const int e = int(exp) - 127 + 15;
+  if (e >= 31) return inf;
+  const uint32_t drop = 23 - mantissa_bits;
+  uint32_t full = mant | 0x800000u, shift = drop;
+  uint32_t biased = uint32_t(e);
+  if (e <= 0) {  // denormal result
+    if (e < -int(mantissa_bits)) return 0;
+    shift = drop + uint32_t(1 - e);
+    biased = 0;
+  } else {
+    full = mant;
+  }
+  uint32_t m = full >> shift;
+  const uint32_t rest = full & ((1u << shift) - 1), half = 1u << (shift - 1);
+  uint32_t v = (biased << mantissa_bits) | m;
+  if (rest > half || (rest == half && (v & 1))) ++v;  // a carry into the exponent is still correct
+  return std::min(v, inf);
+}
+
 float linear_to_srgb(float c) {
   if (!(c > 0.0f)) return 0.0f;
   if (c >= 1.0f) return 1.0f;
@@ -61,6 +88,8 @@ uint64_t component_bits(const FormatInfo& info, const FormatInfo::Component& c, 
     if (c.bits == 16) return to_half(f);
     if (c.bits == 32) return std::bit_cast<uint32_t>(f);
     return std::bit_cast<uint64_t>(double(f));
+  case MICA_NUMERIC_UFLOAT:
+    return to_small_unsigned_float(f, c.bits - 5);
   case MICA_NUMERIC_UNORM:
   case MICA_NUMERIC_SRGB: {
     float v = info.numeric == MICA_NUMERIC_SRGB && c.channel != 3 ? linear_to_srgb(f) : f;
