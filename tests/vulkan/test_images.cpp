@@ -405,7 +405,15 @@ std::vector<uint8_t> run_sequence(vkrun::Context& ctx, VkFormat format, uint32_t
         {texel * 400, 7, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 2}, {4, 2, 0}, {6, 4, 1}},
     };
     vkCmdCopyImageToBuffer(cb, b.image, G, out.buffer, 3, down);
+    // A clear of part of an image (one layer of one level, and a level range) between reads of it.
+    VkImageSubresourceRange some[2] = {{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1, 1},
+                                       {VK_IMAGE_ASPECT_COLOR_BIT, 1, VK_REMAINING_MIP_LEVELS, 0, 1}};
+    vkCmdClearColorImage(cb, a.image, G, &color, 2, some);
+    barrier(cb);
     vkCmdCopyImageToBuffer(cb, a.image, G, out.buffer, 1, &down[3]);
+    // (layer 1 of level 1 is only partly written: not read back, its other texels are undefined)
+    VkBufferImageCopy a_mip1{texel * 500, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 1, 0, 1}, {0, 0, 0}, {6, 3, 1}};
+    vkCmdCopyImageToBuffer(cb, a.image, G, out.buffer, 1, &a_mip1);
     VkBufferImageCopy2 down3{VK_STRUCTURE_TYPE_BUFFER_IMAGE_COPY_2, nullptr, texel * 600, 6, 5,
                              {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 1, 1}, {5, 3, 2}};
     VkCopyImageToBufferInfo2 down3i{VK_STRUCTURE_TYPE_COPY_IMAGE_TO_BUFFER_INFO_2, nullptr, v.image, G, out.buffer, 1, &down3};
@@ -504,6 +512,16 @@ uint64_t bits_at(const uint8_t* texel, uint32_t bit, uint32_t width) {
   return v;
 }
 
+bool is_sint_format(VkFormat f) {
+  VkFormat sints[] = {VK_FORMAT_R8_SINT, VK_FORMAT_R8G8_SINT, VK_FORMAT_R8G8B8_SINT, VK_FORMAT_B8G8R8_SINT,
+                      VK_FORMAT_R8G8B8A8_SINT, VK_FORMAT_B8G8R8A8_SINT, VK_FORMAT_A8B8G8R8_SINT_PACK32,
+                      VK_FORMAT_A2R10G10B10_SINT_PACK32, VK_FORMAT_A2B10G10R10_SINT_PACK32, VK_FORMAT_R16_SINT,
+                      VK_FORMAT_R16G16_SINT, VK_FORMAT_R16G16B16_SINT, VK_FORMAT_R16G16B16A16_SINT, VK_FORMAT_R32_SINT,
+                      VK_FORMAT_R32G32_SINT, VK_FORMAT_R32G32B32_SINT, VK_FORMAT_R32G32B32A32_SINT, VK_FORMAT_R64_SINT,
+                      VK_FORMAT_R64G64_SINT, VK_FORMAT_R64G64B64_SINT, VK_FORMAT_R64G64B64A64_SINT};
+  return std::find(std::begin(sints), std::end(sints), f) != std::end(sints);
+}
+
 bool is_int_format(VkFormat f) {
   VkFormat ints[] = {VK_FORMAT_R8_UINT, VK_FORMAT_R8_SINT, VK_FORMAT_R8G8_UINT, VK_FORMAT_R8G8_SINT,
                      VK_FORMAT_R8G8B8_UINT, VK_FORMAT_R8G8B8_SINT, VK_FORMAT_B8G8R8_UINT, VK_FORMAT_B8G8R8_SINT,
@@ -541,11 +559,12 @@ TEST(VkImages, RoundTripMatchesLavapipe) {
     const bool ints = is_int_format(fc.format);
     VkClearColorValue color{};
     if (ints) {
-      // In range of every integer format (A2 components included), signed or not.
-      color.int32[0] = 5;
+      // In range of every integer format (A2 components included); negative for the signed ones.
+      const bool sint = is_sint_format(fc.format);
+      color.int32[0] = sint ? -5 : 5;
       color.int32[1] = 100;
-      color.int32[2] = 0;
-      color.int32[3] = 1;
+      color.int32[2] = sint ? -100 : 0;
+      color.int32[3] = sint ? -1 : 1;
     } else {
       color.float32[0] = 0.3f;
       color.float32[1] = -0.6f;
