@@ -604,6 +604,43 @@ TEST(VkImages, RoundTripMatchesLavapipe) {
   EXPECT_GE(compared, 50u);
 }
 
+// Commands on an image without memory (invalid use) record nothing rather than send the DMA engine
+// to address 0, which would fault and lose the device.
+TEST(VkImages, UnboundImageCommandsDoNotFault) {
+  vkrun::Context ctx("Mica");
+  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+  ci.imageType = VK_IMAGE_TYPE_2D;
+  ci.format = VK_FORMAT_R8G8B8A8_UINT;
+  ci.extent = {8, 8, 1};
+  ci.mipLevels = 1;
+  ci.arrayLayers = 1;
+  ci.samples = VK_SAMPLE_COUNT_1_BIT;
+  ci.usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+  VkImage image;
+  VK_OK(vkCreateImage(ctx.device(), &ci, nullptr, &image));
+  vkrun::Buffer buf = ctx.create_buffer(1024);
+  ctx.run([&](VkCommandBuffer cb) {
+    VkBufferImageCopy r{0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {8, 8, 1}};
+    vkCmdCopyBufferToImage(cb, buf.buffer, image, VK_IMAGE_LAYOUT_GENERAL, 1, &r);
+    vkCmdCopyImageToBuffer(cb, image, VK_IMAGE_LAYOUT_GENERAL, buf.buffer, 1, &r);
+    VkClearColorValue c{};
+    VkImageSubresourceRange all{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+    vkCmdClearColorImage(cb, image, VK_IMAGE_LAYOUT_GENERAL, &c, 1, &all);
+  });
+  EXPECT_EQ(vkDeviceWaitIdle(ctx.device()), VK_SUCCESS);  // not VK_ERROR_DEVICE_LOST
+  // A creatable image's requirements through vkGetDeviceImageMemoryRequirements; none for one
+  // vkCreateImage would refuse.
+  VkDeviceImageMemoryRequirements dir{VK_STRUCTURE_TYPE_DEVICE_IMAGE_MEMORY_REQUIREMENTS, nullptr, &ci, {}};
+  VkMemoryRequirements2 mr{VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2};
+  vkGetDeviceImageMemoryRequirements(ctx.device(), &dir, &mr);
+  EXPECT_EQ(mr.memoryRequirements.size, 256u);  // 8 x 8 x 4 bytes
+  ci.mipLevels = 40;  // more than a 8x8 image can have
+  vkGetDeviceImageMemoryRequirements(ctx.device(), &dir, &mr);
+  EXPECT_EQ(mr.memoryRequirements.size, 0u);
+  ctx.destroy(buf);
+  vkDestroyImage(ctx.device(), image, nullptr);
+}
+
 // The linear layout vkGetImageSubresourceLayout reports is where the bytes are: texels written
 // through the mapping at the reported offsets come back in order through a copy to a buffer.
 TEST(VkImages, SubresourceLayoutIsWhereTheBytesAre) {
