@@ -12,7 +12,7 @@ import sys
 import tomllib
 
 NUMERIC = ["UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT", "SFLOAT", "SRGB", "UFLOAT"]
-CHANNEL = {"R": 0, "G": 1, "B": 2, "A": 3}
+CHANNEL = {"R": 0, "G": 1, "B": 2, "A": 3, "E": 4}  # E: the shared exponent of E5B9G9R9
 
 
 def fail(msg):
@@ -26,12 +26,12 @@ def check(fmt):
             fail(f"format {name}: missing '{key}'")
     if fmt["numeric"] not in NUMERIC:
         fail(f"format {name}: numeric '{fmt['numeric']}' is not one of {NUMERIC}")
-    m = re.fullmatch(r"((?:[RGBA]\d+)+)_([A-Z]+)(?:_PACK(\d+))?", name)
+    m = re.fullmatch(r"((?:[RGBAE]\d+)+)_([A-Z]+)(?:_PACK(\d+))?", name)
     if not m:
         fail(f"format {name}: name is not <components>_<numeric>[_PACKn]")
     if m.group(2) != fmt["numeric"]:
         fail(f"format {name}: numeric '{fmt['numeric']}' disagrees with the name")
-    named = re.findall(r"[RGBA]\d+", m.group(1))
+    named = re.findall(r"[RGBAE]\d+", m.group(1))
     packed = m.group(3) is not None
     if packed and int(m.group(3)) != 8 * fmt["bytes"]:
         fail(f"format {name}: PACK{m.group(3)} but {fmt['bytes']} bytes")
@@ -46,8 +46,13 @@ def check(fmt):
             fail(f"format {name}: unpacked component {c} is not whole bytes")
         if fmt["numeric"] == "SFLOAT" and bits not in (16, 32, 64):
             fail(f"format {name}: float component {c} is not 16, 32 or 64 bits")
-        if fmt["numeric"] == "UFLOAT" and bits not in (10, 11):
+        shared = "E5" in fmt["components"]
+        if c[0] == "E" and (c != "E5" or fmt["numeric"] != "UFLOAT"):
+            fail(f"format {name}: a shared exponent is a 5-bit E5 of a UFLOAT format")
+        if fmt["numeric"] == "UFLOAT" and not shared and bits not in (10, 11):
             fail(f"format {name}: unsigned float component {c} is not 10 or 11 bits (5-bit exponent)")
+        if shared and c[0] != "E" and bits != 9:
+            fail(f"format {name}: a shared-exponent mantissa {c} is not 9 bits")
         comps.append((CHANNEL[c[0]], bits, offset))
         offset += bits
     if offset != 8 * fmt["bytes"]:
@@ -75,7 +80,8 @@ def main():
         "enum mica_numeric {" + ", ".join(f"MICA_NUMERIC_{n}" for n in NUMERIC) + "};",
         "",
         "/* MICA_FORMATS(X): X(name, bytes, numeric, component count,",
-        " *   then for 4 components: channel (0 R, 1 G, 2 B, 3 A), bits, bit offset from the texel's LSB;",
+        " *   then for 4 components: channel (0 R, 1 G, 2 B, 3 A, 4 the shared exponent of a UFLOAT",
+        " *   format whose other components are its 9-bit mantissas), bits, bit offset from the texel's LSB;",
         " *   unused components are 0, 0, 0). */",
         "#define MICA_FORMAT_COUNT %d" % len(formats),
         "#define MICA_FORMATS(X) \\",

@@ -463,7 +463,7 @@ std::vector<FormatCase> reported_formats(vkrun::Context& ctx) {
     add(VK_FORMAT_R64G64_UINT, VK_FORMAT_R64G64_SFLOAT, 16, 64, false);
     add(VK_FORMAT_R64G64B64_UINT, VK_FORMAT_R64G64B64_SFLOAT, 24, 64, false);
     add(VK_FORMAT_R64G64B64A64_UINT, VK_FORMAT_R64G64B64A64_SFLOAT, 32, 64, false);
-    add(VK_FORMAT_B10G11R11_UFLOAT_PACK32, VK_FORMAT_B10G11R11_UFLOAT_PACK32, 4, 0, true);
+    add(VK_FORMAT_B10G11R11_UFLOAT_PACK32, VK_FORMAT_E5B9G9R9_UFLOAT_PACK32, 4, 0, true);
     return m;
   }();
   std::vector<FormatCase> out;
@@ -503,6 +503,7 @@ std::vector<uint32_t> field_widths(const FormatCase& fc) {
     return {10, 10, 10, 2};
   if (fc.format >= VK_FORMAT_A8B8G8R8_UNORM_PACK32 && fc.format <= VK_FORMAT_A8B8G8R8_SRGB_PACK32) return {8};
   if (fc.format == VK_FORMAT_B10G11R11_UFLOAT_PACK32) return {11, 11, 10};
+  if (fc.format == VK_FORMAT_E5B9G9R9_UFLOAT_PACK32) return {9, 9, 9, 5};
   return {fc.component_bits};
 }
 

@@ -69,6 +69,22 @@ uint32_t to_small_unsigned_float(float f, uint32_t mantissa_bits) {
   return std::min(v, inf);
 }
 
+// The spec's shared-exponent conversion ("Shared Exponent", formats chapter) for 9-bit mantissas,
+// 5-bit exponent, bias 15: returns the mantissas of R, G, B and the exponent.
+std::array<uint32_t, 4> to_shared_exponent(const float rgb[3]) {
+  constexpr int N = 9, B = 15, Emax = 31;
+  const double max_value = double((1 << N) - 1) / (1 << N) * std::ldexp(1.0, Emax - B);
+  double c[3];
+  for (int i = 0; i < 3; ++i) c[i] = std::isnan(rgb[i]) ? 0.0 : std::clamp(double(rgb[i]), 0.0, max_value);
+  const double max_c = std::max({c[0], c[1], c[2]});
+  int exp = std::max(-B - 1, max_c > 0 ? int(std::floor(std::log2(max_c))) : -B - 1) + 1 + B;
+  if (std::floor(max_c / std::ldexp(1.0, exp - B - N) + 0.5) == double(1 << N)) ++exp;
+  std::array<uint32_t, 4> out{};
+  for (int i = 0; i < 3; ++i) out[i] = uint32_t(std::floor(c[i] / std::ldexp(1.0, exp - B - N) + 0.5));
+  out[3] = uint32_t(exp);
+  return out;
+}
+
 float linear_to_srgb(float c) {
   if (!(c > 0.0f)) return 0.0f;
   if (c >= 1.0f) return 1.0f;
@@ -78,7 +94,7 @@ float linear_to_srgb(float c) {
 // One component's bits (at most 64) from the clear value's channel.
 uint64_t component_bits(const FormatInfo& info, const FormatInfo::Component& c, const VkClearColorValue& color) {
   const uint64_t mask = c.bits == 64 ? ~uint64_t(0) : (uint64_t(1) << c.bits) - 1;
-  const float f = color.float32[c.channel];
+  const float f = c.channel < 4 ? color.float32[c.channel] : 0.0f;  // 4: a shared exponent
   switch (info.numeric) {
   case MICA_NUMERIC_UINT:  // the value is taken modulo the width (VUID-free truncation, as drivers do)
     return uint64_t(color.uint32[c.channel]) & mask;
@@ -89,6 +105,10 @@ uint64_t component_bits(const FormatInfo& info, const FormatInfo::Component& c, 
     if (c.bits == 32) return std::bit_cast<uint32_t>(f);
     return std::bit_cast<uint64_t>(double(f));
   case MICA_NUMERIC_UFLOAT:
+    if (c.bits == 9 || c.channel == 4) {  // E5B9G9R9: the channels share one exponent
+      const auto shared = to_shared_exponent(color.float32);
+      return shared[c.channel == 4 ? 3 : c.channel];
+    }
     return to_small_unsigned_float(f, c.bits - 5);
   case MICA_NUMERIC_UNORM:
   case MICA_NUMERIC_SRGB: {

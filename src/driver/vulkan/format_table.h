@@ -17,7 +17,7 @@ struct FormatInfo {
   uint32_t numeric;  // enum mica_numeric
   uint32_t component_count;
   struct Component {
-    uint32_t channel, bits, offset;  // channel 0..3 = R, G, B, A; offset from the texel's LSB
+    uint32_t channel, bits, offset;  // channel 0..3 = R, G, B, A, 4 = shared exponent; offset from the LSB
   };
   std::array<Component, 4> components;
 };
