@@ -59,9 +59,19 @@ void CommandBuffer::reset() {
   for (auto& d : dynamic_offsets_) d.clear();
   push_.fill(0);
   statistics_ = ActiveStatistics{};
+  staging_.clear();
   error_ = VK_SUCCESS;
   usage_ = 0;
   state_ = State::initial;
+}
+
+VkResult CommandBuffer::staging(uint64_t bytes, GpuMemory*& out) {
+  std::unique_ptr<GpuMemory> memory;
+  VkResult r = GpuMemory::create(device_, bytes, GpuMemory::Usage::driver_shared, memory);
+  if (r != VK_SUCCESS) return r;
+  out = memory.get();
+  staging_.push_back(std::move(memory));
+  return VK_SUCCESS;
 }
 
 void CommandBuffer::bind_sets(const PipelineLayout& layout, uint32_t first, uint32_t count, const VkDescriptorSet* sets,
@@ -255,14 +265,6 @@ VKAPI_ATTR VkResult VKAPI_CALL ResetCommandBuffer(VkCommandBuffer cb, VkCommandB
 // ---- recording entry points ---------------------------------------------------------------
 // Host allocation failures while recording are remembered and reported by vkEndCommandBuffer.
 
-template <typename F> void recording(VkCommandBuffer cb, F&& body) {
-  auto* c = CommandBuffer::from(cb);
-  VkResult r = guarded([&] {
-    body(*c);
-    return VK_SUCCESS;
-  });
-  if (r != VK_SUCCESS) c->set_error(r);
-}
 
 VKAPI_ATTR void VKAPI_CALL CmdBindPipeline(VkCommandBuffer cb, VkPipelineBindPoint, VkPipeline pipeline) {
   recording(cb, [&](CommandBuffer& c) { c.bind_pipeline(PipelineHandle::from(pipeline)->pipeline); });

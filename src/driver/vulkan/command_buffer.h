@@ -3,6 +3,7 @@
 
 #include "command_list.h"
 #include "descriptor_layout.h"
+#include "gpu_memory.h"
 #include "object.h"
 
 #include <array>
@@ -56,6 +57,9 @@ public:
   void begin_statistics_query(QueryPool* pool, uint32_t query);
   void end_statistics_query(QueryPool* pool, uint32_t query);
 
+  // CPU-written GPU memory the commands read (clear patterns), kept until the buffer is reset.
+  VkResult staging(uint64_t bytes, GpuMemory*& out);
+
   // The first error met while recording is returned by vkEndCommandBuffer.
   void set_error(VkResult r) {
     if (error_ == VK_SUCCESS) error_ = r;
@@ -69,6 +73,7 @@ private:
   VkCommandBufferUsageFlags usage_ = 0;
   VkResult error_ = VK_SUCCESS;
   device::CommandList list_;
+  std::vector<std::unique_ptr<GpuMemory>> staging_;
 
   // Binding state.
   std::shared_ptr<ComputePipeline> pipeline_;
@@ -110,5 +115,15 @@ private:
   AllocatorCopy allocator_;  // the pool's allocator, also used for its command buffers
   std::map<CommandBuffer*, std::unique_ptr<CommandBuffer>> buffers_;
 };
+
+// Runs a vkCmd* body on a command buffer; an allocation failure becomes vkEndCommandBuffer's error.
+template <typename F> void recording(VkCommandBuffer cb, F&& body) {
+  auto* c = CommandBuffer::from(cb);
+  VkResult r = guarded([&] {
+    body(*c);
+    return VK_SUCCESS;
+  });
+  if (r != VK_SUCCESS) c->set_error(r);
+}
 
 }  // namespace mica::vk

@@ -6,6 +6,8 @@
 #include "device_limits.h"
 #include "entrypoint_table.h"
 #include "entrypoints.h"
+#include "format_table.h"
+#include "image.h"
 #include "instance.h"
 #include "physical_device.h"
 
@@ -42,7 +44,14 @@ void fill_uuid(const PhysicalDevice& pd, uint8_t out[VK_UUID_SIZE], char salt) {
 
 VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   VkPhysicalDeviceLimits l{};
-  // No images, samplers, framebuffers or graphics stages: all of those limits stay zero.
+  // Images (transfer only, image.cpp): the spec's minimum limits. No framebuffers or graphics
+  // stages: those limits stay zero.
+  l.maxImageDimension1D = 4096;
+  l.maxImageDimension2D = 4096;
+  l.maxImageDimension3D = 256;
+  l.maxImageDimensionCube = 4096;
+  l.maxImageArrayLayers = 256;
+  l.maxSamplerAllocationCount = 4000;
   l.maxTexelBufferElements = 1u << 27;
   l.maxUniformBufferRange = 1u << 16;
   l.maxStorageBufferRange = UINT32_MAX;
@@ -379,51 +388,48 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceMemoryProperties2(VkPhysicalDevice p
   GetPhysicalDeviceMemoryProperties(physicalDevice, &pProps->memoryProperties);
 }
 
-// Formats: no images; buffer views of the plain 32-bit formats the compiler can load and store.
-VkFormatFeatureFlags buffer_format_features(VkFormat format) {
-  switch (format) {
-  case VK_FORMAT_R32_UINT:
-  case VK_FORMAT_R32_SINT:
-  case VK_FORMAT_R32_SFLOAT:
-  case VK_FORMAT_R32G32_UINT:
-  case VK_FORMAT_R32G32_SINT:
-  case VK_FORMAT_R32G32_SFLOAT:
-  case VK_FORMAT_R32G32B32A32_UINT:
-  case VK_FORMAT_R32G32B32A32_SINT:
-  case VK_FORMAT_R32G32B32A32_SFLOAT:
-    return kTexelBufferFeatures;
-  default:
-    return 0;
-  }
-}
-
+// Formats: images of the formats of src/hw/mica_formats.toml with the transfer features only, no
+// texel-buffer features (format_table.h says why); the image format queries follow image.cpp.
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFormatProperties(VkPhysicalDevice, VkFormat format,
                                                              VkFormatProperties* pProps) {
-  *pProps = {0, 0, buffer_format_features(format)};
+  *pProps = {image_format_features(format), image_format_features(format), buffer_format_features(format)};
 }
 
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFormatProperties2(VkPhysicalDevice physicalDevice, VkFormat format,
                                                               VkFormatProperties2* pProps) {
   GetPhysicalDeviceFormatProperties(physicalDevice, format, &pProps->formatProperties);
   if (auto* p3 = find_in_chain_mut<VkFormatProperties3>(pProps->pNext, VK_STRUCTURE_TYPE_FORMAT_PROPERTIES_3)) {
-    p3->linearTilingFeatures = 0;
-    p3->optimalTilingFeatures = 0;
+    p3->linearTilingFeatures = pProps->formatProperties.linearTilingFeatures;
+    p3->optimalTilingFeatures = pProps->formatProperties.optimalTilingFeatures;
     p3->bufferFeatures = pProps->formatProperties.bufferFeatures;
   }
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceImageFormatProperties(VkPhysicalDevice, VkFormat, VkImageType,
-                                                                      VkImageTiling, VkImageUsageFlags,
-                                                                      VkImageCreateFlags, VkImageFormatProperties* p) {
-  *p = {};
-  return VK_ERROR_FORMAT_NOT_SUPPORTED;  // Mica has no images
+VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceImageFormatProperties(VkPhysicalDevice, VkFormat format,
+                                                                      VkImageType type, VkImageTiling tiling,
+                                                                      VkImageUsageFlags usage, VkImageCreateFlags flags,
+                                                                      VkImageFormatProperties* p) {
+  return image_format_properties(format, type, tiling, usage, flags, p);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceImageFormatProperties2(VkPhysicalDevice,
-                                                                       const VkPhysicalDeviceImageFormatInfo2*,
+                                                                       const VkPhysicalDeviceImageFormatInfo2* pInfo,
                                                                        VkImageFormatProperties2* p) {
-  p->imageFormatProperties = {};
-  return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  VkResult r = image_format_properties(pInfo->format, pInfo->type, pInfo->tiling, pInfo->usage, pInfo->flags,
+                                       &p->imageFormatProperties);
+  // No external memory: an image of any external handle type is not supported.
+  const auto* external = find_in_chain<VkPhysicalDeviceExternalImageFormatInfo>(
+      pInfo->pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_IMAGE_FORMAT_INFO);
+  if (external && external->handleType != 0) r = VK_ERROR_FORMAT_NOT_SUPPORTED;
+  // DRM format modifiers and other tilings are refused by image_format_properties already.
+  if (r != VK_SUCCESS) p->imageFormatProperties = {};
+  if (auto* e = find_in_chain_mut<VkExternalImageFormatProperties>(p->pNext,
+                                                                   VK_STRUCTURE_TYPE_EXTERNAL_IMAGE_FORMAT_PROPERTIES))
+    e->externalMemoryProperties = {};
+  if (auto* y = find_in_chain_mut<VkSamplerYcbcrConversionImageFormatProperties>(
+          p->pNext, VK_STRUCTURE_TYPE_SAMPLER_YCBCR_CONVERSION_IMAGE_FORMAT_PROPERTIES))
+    y->combinedImageSamplerDescriptorCount = r == VK_SUCCESS ? 1 : 0;
+  return r;
 }
 
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceSparseImageFormatProperties(VkPhysicalDevice, VkFormat, VkImageType,

@@ -1,0 +1,166 @@
+// Image formats: the generated table of src/hw and the conversion of clear colours to texels.
+#include "format_table.h"
+#include "binding_model.h"
+
+#include "mica_formats.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace mica::vk {
+namespace {
+
+#define MICA_VK_FORMAT(name, bytes, numeric, n, c0, b0, o0, c1, b1, o1, c2, b2, o2, c3, b3, o3) \
+  FormatInfo{VK_FORMAT_##name, bytes, numeric, n, {{{c0, b0, o0}, {c1, b1, o1}, {c2, b2, o2}, {c3, b3, o3}}}},
+constexpr FormatInfo kFormats[] = {MICA_FORMATS(MICA_VK_FORMAT)};
+#undef MICA_VK_FORMAT
+static_assert(std::size(kFormats) == MICA_FORMAT_COUNT);
+
+// IEEE binary32 -> binary16, round to nearest even (overflow to infinity, NaN kept a NaN).
+uint16_t to_half(float f) {
+  const uint32_t x = std::bit_cast<uint32_t>(f);
+  const uint32_t sign = (x >> 16) & 0x8000u;
+  const uint32_t exp = (x >> 23) & 0xffu;
+  uint32_t mant = x & 0x7fffffu;
+  if (exp == 0xff) return uint16_t(sign | 0x7c00u | (mant ? 0x200u : 0));
+  int e = int(exp) - 127 + 15;
+  if (e >= 31) return uint16_t(sign | 0x7c00u);
+  if (e <= 0) {
+    if (e < -10) return uint16_t(sign);
+    mant |= 0x800000u;
+    const uint32_t shift = uint32_t(14 - e);
+    uint32_t h = mant >> shift;
+    const uint32_t rest = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
+    if (rest > half || (rest == half && (h & 1))) ++h;
+    return uint16_t(sign | h);
+  }
+  uint32_t h = (uint32_t(e) << 10) | (mant >> 13);
+  const uint32_t rest = mant & 0x1fffu;
+  if (rest > 0x1000u || (rest == 0x1000u && (h & 1))) ++h;  // may carry into the exponent: correct
+  return uint16_t(sign | h);
+}
+
+// IEEE binary32 -> the unsigned 10/11-bit floats of B10G11R11_UFLOAT (5-bit exponent, bias 15, no
+// sign: negative values become 0), round to nearest even; overflow to infinity, NaN kept a NaN.
+uint32_t to_small_unsigned_float(float f, uint32_t mantissa_bits) {
+  const uint32_t x = std::bit_cast<uint32_t>(f);
+  const uint32_t exp = (x >> 23) & 0xffu, mant = x & 0x7fffffu;
+  const uint32_t inf = 0x1fu << mantissa_bits;
+  if (exp == 0xff) return mant ? inf | 1u : ((x >> 31) ? 0 : inf);
+  if ((x >> 31) || f == 0.0f) return 0;
+  const int e = int(exp) - 127 + 15;
+  if (e >= 31) return inf;
+  const uint32_t drop = 23 - mantissa_bits;
+  uint32_t full = mant | 0x800000u, shift = drop;
+  uint32_t biased = uint32_t(e);
+  if (e <= 0) {  // denormal result
+    if (e < -int(mantissa_bits)) return 0;
+    shift = drop + uint32_t(1 - e);
+    biased = 0;
+  } else {
+    full = mant;
+  }
+  uint32_t m = full >> shift;
+  const uint32_t rest = full & ((1u << shift) - 1), half = 1u << (shift - 1);
+  uint32_t v = (biased << mantissa_bits) | m;
+  if (rest > half || (rest == half && (v & 1))) ++v;  // a carry into the exponent is still correct
+  return std::min(v, inf);
+}
+
+// The spec's shared-exponent conversion ("Shared Exponent", formats chapter) for 9-bit mantissas,
+// 5-bit exponent, bias 15: returns the mantissas of R, G, B and the exponent.
+std::array<uint32_t, 4> to_shared_exponent(const float rgb[3]) {
+  constexpr int N = 9, B = 15, Emax = 31;
+  const double max_value = double((1 << N) - 1) / (1 << N) * std::ldexp(1.0, Emax - B);
+  double c[3];
+  for (int i = 0; i < 3; ++i) c[i] = std::isnan(rgb[i]) ? 0.0 : std::clamp(double(rgb[i]), 0.0, max_value);
+  const double max_c = std::max({c[0], c[1], c[2]});
+  int exp = std::max(-B - 1, max_c > 0 ? int(std::floor(std::log2(max_c))) : -B - 1) + 1 + B;
+  if (std::floor(max_c / std::ldexp(1.0, exp - B - N) + 0.5) == double(1 << N)) ++exp;
+  std::array<uint32_t, 4> out{};
+  for (int i = 0; i < 3; ++i) out[i] = uint32_t(std::floor(c[i] / std::ldexp(1.0, exp - B - N) + 0.5));
+  out[3] = uint32_t(exp);
+  return out;
+}
+
+float linear_to_srgb(float c) {
+  if (!(c > 0.0f)) return 0.0f;
+  if (c >= 1.0f) return 1.0f;
+  return c <= 0.0031308f ? 12.92f * c : 1.055f * std::pow(c, 1.0f / 2.4f) - 0.055f;
+}
+
+// One component's bits (at most 64) from the clear value's channel.
+uint64_t component_bits(const FormatInfo& info, const FormatInfo::Component& c, const VkClearColorValue& color) {
+  const uint64_t mask = c.bits == 64 ? ~uint64_t(0) : (uint64_t(1) << c.bits) - 1;
+  const float f = c.channel < 4 ? color.float32[c.channel] : 0.0f;  // 4: a shared exponent
+  switch (info.numeric) {
+  case MICA_NUMERIC_UINT:  // the value is taken modulo the width (VUID-free truncation, as drivers do)
+    return uint64_t(color.uint32[c.channel]) & mask;
+  case MICA_NUMERIC_SINT:
+    return uint64_t(int64_t(color.int32[c.channel])) & mask;
+  case MICA_NUMERIC_SFLOAT:
+    if (c.bits == 16) return to_half(f);
+    if (c.bits == 32) return std::bit_cast<uint32_t>(f);
+    return std::bit_cast<uint64_t>(double(f));
+  case MICA_NUMERIC_UFLOAT:
+    if (c.bits == 9 || c.channel == 4) {  // E5B9G9R9: the channels share one exponent
+      const auto shared = to_shared_exponent(color.float32);
+      return shared[c.channel == 4 ? 3 : c.channel];
+    }
+    return to_small_unsigned_float(f, c.bits - 5);
+  case MICA_NUMERIC_UNORM:
+  case MICA_NUMERIC_SRGB: {
+    float v = info.numeric == MICA_NUMERIC_SRGB && c.channel != 3 ? linear_to_srgb(f) : f;
+    v = std::isnan(v) ? 0.0f : std::clamp(v, 0.0f, 1.0f);
+    return uint64_t(std::nearbyint(double(v) * double(mask)));
+  }
+  case MICA_NUMERIC_SNORM: {
+    const double max = double(mask >> 1);
+    double v = std::isnan(f) ? 0.0 : std::clamp(double(f), -1.0, 1.0);
+    return uint64_t(int64_t(std::nearbyint(v * max))) & mask;
+  }
+  case MICA_NUMERIC_USCALED: {
+    double v = std::isnan(f) ? 0.0 : std::clamp(std::nearbyint(double(f)), 0.0, double(mask));
+    return uint64_t(v);
+  }
+  case MICA_NUMERIC_SSCALED: {
+    const double max = double(mask >> 1);
+    double v = std::isnan(f) ? 0.0 : std::clamp(std::nearbyint(double(f)), -max - 1, max);
+    return uint64_t(int64_t(v)) & mask;
+  }
+  default:
+    return 0;
+  }
+}
+
+}  // namespace
+
+const FormatInfo* find_format(VkFormat format) {
+  for (const auto& f : kFormats)
+    if (f.format == format) return &f;
+  return nullptr;
+}
+
+VkFormatFeatureFlags image_format_features(VkFormat format) {
+  return find_format(format) ? VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT : 0;
+}
+
+VkFormatFeatureFlags buffer_format_features(VkFormat format) {
+  return find_format(format) ? kTexelBufferFeatures : 0;
+}
+
+std::array<uint8_t, 32> pack_clear_color(const FormatInfo& info, const VkClearColorValue& color) {
+  std::array<uint8_t, 32> out{};
+  for (uint32_t i = 0; i < info.component_count; ++i) {
+    const auto& c = info.components[i];
+    const uint64_t v = component_bits(info, c, color);
+    // Set the component's bits at its offset, bit by bit across bytes (texels are little-endian).
+    for (uint32_t b = 0; b < c.bits; ++b)
+      if ((v >> b) & 1) out[(c.offset + b) / 8] |= uint8_t(1u << ((c.offset + b) % 8));
+  }
+  return out;
+}
+
+}  // namespace mica::vk

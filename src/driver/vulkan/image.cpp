@@ -1,0 +1,220 @@
+// Images, image views and samplers: creation, memory requirements and binding, the linear layout
+// (image.h) and the image format queries.
+#include "image.h"
+#include "device.h"
+#include "device_limits.h"
+#include "entrypoints.h"
+
+#include <algorithm>
+
+namespace mica::vk {
+namespace {
+
+// The limits reported in VkPhysicalDeviceLimits (physical_device.cpp): the spec's minimums.
+constexpr uint32_t kMaxDimension1D = 4096, kMaxDimension2D = 4096, kMaxDimension3D = 256, kMaxArrayLayers = 256;
+
+// Create flags whose meaning needs nothing of a linear, DMA-only image.
+constexpr VkImageCreateFlags kSupportedCreateFlags =
+    VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT | VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT | VK_IMAGE_CREATE_ALIAS_BIT |
+    VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT | VK_IMAGE_CREATE_EXTENDED_USAGE_BIT;
+// Usages that need only copies and clears: anything read or written by a shader or attached to a
+// render pass needs hardware Mica does not have.
+constexpr VkImageUsageFlags kSupportedUsage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+VkMemoryRequirements requirements_for(const Image& image) {
+  VkMemoryRequirements r{};
+  r.size = align_up(std::max<uint64_t>(image.size(), 1), kImageMemoryAlignment);
+  r.alignment = kImageMemoryAlignment;
+  r.memoryTypeBits = (1u << kMemoryTypeCount) - 1;
+  return r;
+}
+
+void fill_dedicated(void* next) {
+  if (auto* d = find_in_chain_mut<VkMemoryDedicatedRequirements>(next, VK_STRUCTURE_TYPE_MEMORY_DEDICATED_REQUIREMENTS)) {
+    d->prefersDedicatedAllocation = VK_FALSE;
+    d->requiresDedicatedAllocation = VK_FALSE;
+  }
+}
+
+// Whether the format query allows this image (and its extent, levels and layers are within the limits).
+bool creatable(const VkImageCreateInfo& ci) {
+  VkImageFormatProperties p;
+  if (image_format_properties(ci.format, ci.imageType, ci.tiling, ci.usage, ci.flags, &p) != VK_SUCCESS) return false;
+  return ci.samples == VK_SAMPLE_COUNT_1_BIT && ci.mipLevels != 0 && ci.mipLevels <= p.maxMipLevels &&
+         ci.arrayLayers != 0 && ci.arrayLayers <= p.maxArrayLayers && ci.extent.width != 0 && ci.extent.height != 0 &&
+         ci.extent.depth != 0 && ci.extent.width <= p.maxExtent.width && ci.extent.height <= p.maxExtent.height &&
+         ci.extent.depth <= p.maxExtent.depth;
+}
+
+}  // namespace
+
+Image::Image(const VkImageCreateInfo& info, const FormatInfo& format) : info_(info), format_(format) {
+  info_.pNext = nullptr;
+  info_.pQueueFamilyIndices = nullptr;
+  uint64_t at = 0;
+  for (uint32_t mip = 0; mip < info.mipLevels; ++mip) {
+    Level l{};
+    l.extent = {std::max(info.extent.width >> mip, 1u), std::max(info.extent.height >> mip, 1u),
+                std::max(info.extent.depth >> mip, 1u)};
+    l.offset = at = align_up(at, kImageLevelAlignment);
+    l.row_pitch = uint64_t(l.extent.width) * format.bytes;
+    l.depth_pitch = l.row_pitch * l.extent.height;
+    l.array_pitch = l.depth_pitch * l.extent.depth;
+    at += l.array_pitch * info.arrayLayers;
+    levels_.push_back(l);
+  }
+  size_ = at;
+}
+
+VkResult image_format_properties(VkFormat format, VkImageType type, VkImageTiling tiling, VkImageUsageFlags usage,
+                                 VkImageCreateFlags flags, VkImageFormatProperties* out) {
+  *out = {};
+  if (!find_format(format)) return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  if (tiling != VK_IMAGE_TILING_LINEAR && tiling != VK_IMAGE_TILING_OPTIMAL) return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  if (usage & ~kSupportedUsage) return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  if (flags & ~kSupportedCreateFlags) return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  if ((flags & VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT) && type != VK_IMAGE_TYPE_2D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  if ((flags & VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT) && type != VK_IMAGE_TYPE_3D)
+    return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  VkImageFormatProperties p{};
+  switch (type) {
+  case VK_IMAGE_TYPE_1D:
+    p.maxExtent = {kMaxDimension1D, 1, 1};
+    break;
+  case VK_IMAGE_TYPE_2D:
+    p.maxExtent = {kMaxDimension2D, kMaxDimension2D, 1};
+    break;
+  case VK_IMAGE_TYPE_3D:
+    p.maxExtent = {kMaxDimension3D, kMaxDimension3D, kMaxDimension3D};
+    break;
+  default:
+    return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  }
+  uint32_t largest = std::max({p.maxExtent.width, p.maxExtent.height, p.maxExtent.depth});
+  p.maxMipLevels = uint32_t(std::bit_width(largest));
+  p.maxArrayLayers = type == VK_IMAGE_TYPE_3D ? 1 : kMaxArrayLayers;
+  p.sampleCounts = VK_SAMPLE_COUNT_1_BIT;
+  p.maxResourceSize = uint64_t(1) << 31;
+  *out = p;
+  return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL CreateImage(VkDevice device, const VkImageCreateInfo* pCreateInfo,
+                                           const VkAllocationCallbacks* pAllocator, VkImage* pImage) {
+  return guarded([&] {
+    *pImage = VK_NULL_HANDLE;
+    // Within the spec an application only creates what the format query allowed; anything else
+    // (sparse, multisampled, storage/sampled/attachment usage, unknown formats) is refused here
+    // rather than half-created.
+    if (!creatable(*pCreateInfo)) return VK_ERROR_FEATURE_NOT_PRESENT;
+    const auto& ci = *pCreateInfo;
+    auto image = host_make<Image>(Device::from(device)->child_allocation(pAllocator), ci, *find_format(ci.format));
+    if (image->size() > Device::from(device)->physical().info().vram_bytes) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+    *pImage = release_to_handle<VkImage>(std::move(image));
+    return VK_SUCCESS;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroyImage(VkDevice, VkImage image, const VkAllocationCallbacks*) {
+  take_from_handle<Image>(image);
+}
+
+VKAPI_ATTR void VKAPI_CALL GetImageMemoryRequirements(VkDevice, VkImage image, VkMemoryRequirements* pRequirements) {
+  *pRequirements = requirements_for(*from_handle<Image>(image));
+}
+
+VKAPI_ATTR void VKAPI_CALL GetImageMemoryRequirements2(VkDevice device, const VkImageMemoryRequirementsInfo2* pInfo,
+                                                       VkMemoryRequirements2* pRequirements) {
+  GetImageMemoryRequirements(device, pInfo->image, &pRequirements->memoryRequirements);
+  fill_dedicated(pRequirements->pNext);
+}
+
+VKAPI_ATTR void VKAPI_CALL GetDeviceImageMemoryRequirements(VkDevice, const VkDeviceImageMemoryRequirements* pInfo,
+                                                            VkMemoryRequirements2* pRequirements) {
+  pRequirements->memoryRequirements = {};
+  if (!creatable(*pInfo->pCreateInfo)) return;  // vkCreateImage would refuse it: no requirements
+  Image image(*pInfo->pCreateInfo, *find_format(pInfo->pCreateInfo->format));
+  pRequirements->memoryRequirements = requirements_for(image);
+  fill_dedicated(pRequirements->pNext);
+}
+
+// No sparse images: no sparse requirements.
+VKAPI_ATTR void VKAPI_CALL GetImageSparseMemoryRequirements(VkDevice, VkImage, uint32_t* pCount,
+                                                            VkSparseImageMemoryRequirements*) {
+  *pCount = 0;
+}
+VKAPI_ATTR void VKAPI_CALL GetImageSparseMemoryRequirements2(VkDevice, const VkImageSparseMemoryRequirementsInfo2*,
+                                                             uint32_t* pCount, VkSparseImageMemoryRequirements2*) {
+  *pCount = 0;
+}
+VKAPI_ATTR void VKAPI_CALL GetDeviceImageSparseMemoryRequirements(VkDevice, const VkDeviceImageMemoryRequirements*,
+                                                                  uint32_t* pCount, VkSparseImageMemoryRequirements2*) {
+  *pCount = 0;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL BindImageMemory(VkDevice, VkImage image, VkDeviceMemory memory, VkDeviceSize offset) {
+  from_handle<Image>(image)->bind(from_handle<GpuMemory>(memory), offset);
+  return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL BindImageMemory2(VkDevice, uint32_t count, const VkBindImageMemoryInfo* pInfos) {
+  for (uint32_t i = 0; i < count; ++i)
+    from_handle<Image>(pInfos[i].image)->bind(from_handle<GpuMemory>(pInfos[i].memory), pInfos[i].memoryOffset);
+  return VK_SUCCESS;
+}
+
+// Linear and optimal images share the linear layout, so the layout is reported for both (the spec
+// leaves it undefined for optimal tiling; reporting the real one is allowed).
+VKAPI_ATTR void VKAPI_CALL GetImageSubresourceLayout(VkDevice, VkImage image, const VkImageSubresource* pSubresource,
+                                                     VkSubresourceLayout* pLayout) {
+  const auto* img = from_handle<Image>(image);
+  *pLayout = {};
+  if (pSubresource->mipLevel >= img->level_count() || pSubresource->arrayLayer >= img->info().arrayLayers) return;
+  const auto& l = img->level(pSubresource->mipLevel);
+  pLayout->offset = l.offset + pSubresource->arrayLayer * l.array_pitch;
+  pLayout->size = l.array_pitch;
+  pLayout->rowPitch = l.row_pitch;
+  pLayout->arrayPitch = l.array_pitch;
+  pLayout->depthPitch = l.depth_pitch;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL CreateImageView(VkDevice device, const VkImageViewCreateInfo* pCreateInfo,
+                                               const VkAllocationCallbacks* pAllocator, VkImageView* pView) {
+  return guarded([&] {
+    *pView = VK_NULL_HANDLE;
+    // A view is only useful to shaders and attachments, which no image of Mica's usages allows; it
+    // is still created (views of transfer-only images are valid API use) for a format image memory
+    // can hold.
+    if (!find_format(pCreateInfo->format)) return VK_ERROR_FEATURE_NOT_PRESENT;
+    auto view = host_make<ImageView>(Device::from(device)->child_allocation(pAllocator),
+                                     *from_handle<Image>(pCreateInfo->image), *pCreateInfo);
+    *pView = release_to_handle<VkImageView>(std::move(view));
+    return VK_SUCCESS;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroyImageView(VkDevice, VkImageView view, const VkAllocationCallbacks*) {
+  take_from_handle<ImageView>(view);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL CreateSampler(VkDevice device, const VkSamplerCreateInfo* pCreateInfo,
+                                             const VkAllocationCallbacks* pAllocator, VkSampler* pSampler) {
+  return guarded([&] {
+    // Sampler Y'CbCr conversion is not supported (the feature is off): refuse a chain asking for it.
+    if (find_in_chain<VkSamplerYcbcrConversionInfo>(pCreateInfo->pNext, VK_STRUCTURE_TYPE_SAMPLER_YCBCR_CONVERSION_INFO)) {
+      *pSampler = VK_NULL_HANDLE;
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+    }
+    auto sampler = host_make<Sampler>(Device::from(device)->child_allocation(pAllocator), *pCreateInfo);
+    *pSampler = release_to_handle<VkSampler>(std::move(sampler));
+    return VK_SUCCESS;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroySampler(VkDevice, VkSampler sampler, const VkAllocationCallbacks*) {
+  take_from_handle<Sampler>(sampler);
+}
+
+}  // namespace mica::vk

@@ -1,0 +1,16 @@
+#!/usr/bin/env python3
+"""Runs gen_formats.py on a broken table: it must fail with its own message naming the format
+(not a Python traceback) and write no header."""
+import os
+import subprocess
+import sys
+import tempfile
+
+gen, toml, expect = sys.argv[1:4]
+with tempfile.TemporaryDirectory() as tmp:
+    header = os.path.join(tmp, 'mica_formats.h')
+    r = subprocess.run([sys.executable, gen, '--toml', toml, '--header', header], capture_output=True, text=True)
+    ok = r.returncode != 0 and r.stderr.startswith('gen_formats.py: format') and expect in r.stderr \
+        and 'Traceback' not in r.stderr and not os.path.exists(header)
+    print(r.stderr.strip())
+    sys.exit(0 if ok else 1)
