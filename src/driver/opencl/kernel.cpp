@@ -99,7 +99,12 @@ cl_int Kernel::variant(const VariantKey& key, std::shared_ptr<device::Program>& 
   src.options.local_size = key.local;
   src.options.local_arg_bytes = key.local_args;
   std::shared_ptr<device::Program> prog;
-  device::Status st = s->create_program(std::move(src), device::ProgramCacheUse{}, prog, &log);
+  // OpenCL applications rebuild their programs from source on every run; the on-disk cache
+  // (MICA_CACHE_DIR, docs/opencl.md "Device layer") makes every run after the first skip Mica's
+  // compiler. The key holds the compiler's build id, so a rebuilt driver never takes a stale binary.
+  device::ProgramCacheUse cache_use;
+  cache_use.use_disk = true;
+  device::Status st = s->create_program(std::move(src), cache_use, prog, &log);
   if (st != device::Status::ok) return st == device::Status::out_of_host_memory ? CL_OUT_OF_HOST_MEMORY : CL_OUT_OF_RESOURCES;
   std::lock_guard lock(mu_);
   out = variants_.emplace(key, std::move(prog)).first->second;
