@@ -121,7 +121,9 @@ done:
 __kernel void irreducible_switch(__global int *out, __global const int *in)
 {
 	size_t i = get_global_id(0);
-	int x = in[i], acc = 0, steps = 0;
+	// acc wraps (unsigned): signed overflow would be undefined, and clang may assume it away.
+	int x = in[i], steps = 0;
+	uint acc = 0;
 	switch (x % 3) {
 	case 0: goto P;
 	case 1: goto Q;
@@ -140,5 +142,5 @@ R:
 	if (++steps < 12)
 		goto Q;
 end:
-	out[i] = acc * 100 + steps;
+	out[i] = (int)(acc * 100u + (uint)steps);
 }

@@ -504,7 +504,8 @@ done:
 
 int irreducible_switch_ref(int x)
 {
-	int acc = 0, steps = 0;
+	uint32_t acc = 0;   // wraps, as the kernel's does
+	int steps = 0;
 	switch (x % 3) {
 	case 0: goto P;
 	case 1: goto Q;
@@ -519,11 +520,11 @@ Q:
 	if (acc & 4)
 		goto P;
 R:
-	acc += x;
+	acc += (uint32_t)x;
 	if (++steps < 12)
 		goto Q;
 end:
-	return acc * 100 + steps;
+	return (int)(acc * 100u + (uint32_t)steps);
 }
 
 TEST_P(KernelExec, IrreducibleLoops)
