@@ -111,6 +111,18 @@ void mica_os_coredump(struct mica_device *mdev, const char *buf, size_t len)
 	pthread_mutex_unlock(&dump_lock);
 }
 
+void mica_um_devcoredump_release(struct mica_device *mdev)
+{
+	pthread_mutex_lock(&dump_lock);
+	if (dump_dev == mdev) {
+		free(dump_buf);
+		dump_buf = NULL;
+		dump_len = 0;
+		dump_dev = NULL;
+	}
+	pthread_mutex_unlock(&dump_lock);
+}
+
 size_t mica_um_devcoredump_read(struct mica_device *mdev, char *buf, size_t len)
 {
 	size_t n = 0;

@@ -82,6 +82,7 @@ UmDevice::~UmDevice()
 	}
 	hw_->dev->set_irq_handler([] {});
 	mica_device_fini(mdev_.get());
+	mica_um_devcoredump_release(mdev_.get());
 }
 
 } // namespace mica::kernel

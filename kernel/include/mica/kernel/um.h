@@ -59,6 +59,9 @@ void mica_um_debugfs_gpu_recover(struct mica_device *mdev);
 /* /sys/class/devcoredump/devcdN/data: the snapshot of the newest guilty context on this device
  * (fault, ring, the job's validated stream, log tail), NUL-terminated; 0 if there is none. */
 size_t mica_um_devcoredump_read(struct mica_device *mdev, char *buf, size_t len);
+/* The device goes away: its snapshot with it (the module's devcoredump frees its own data; in
+ * process, a snapshot outliving the device would be a leak once the driver library is unloaded). */
+void mica_um_devcoredump_release(struct mica_device *mdev);
 /* How many WARN_ON()s fired in this process (a kernel invariant broke): tests assert 0. */
 unsigned long mica_um_warnings(void);
 
