@@ -28,7 +28,6 @@ expectations can be tightened.
 import argparse
 import collections
 import csv
-import fnmatch
 import os
 import re
 import selectors
@@ -36,6 +35,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expectations  # noqa: E402  (tests/conformance/expectations.py)
 
 GOOD = {'Pass', 'NotSupported', 'QualityWarning', 'CompatibilityWarning'}
 CASE_RE = re.compile(r"^Test case '([^']+)'\.\.")
@@ -54,32 +56,11 @@ def read_caselist(path):
 
 
 def read_expectations(path):
-    exact, patterns = {}, []
-    if not path:
-        return exact, patterns
-    with open(path, encoding='utf-8') as f:
-        for n, line in enumerate(f, 1):
-            line = line.split('#', 1)[0].strip()
-            if not line:
-                continue
-            parts = line.split()
-            if len(parts) != 2:
-                raise SystemExit(f'{path}:{n}: expected "<case> <status>", got {line!r}')
-            name, status = parts
-            if any(c in name for c in '*?['):
-                patterns.append((name, status))
-            else:
-                exact[name] = status
-    return exact, patterns
+    return expectations.read(path)
 
 
-def expected_status(case, exact, patterns):
-    if case in exact:
-        return exact[case]
-    for pat, status in patterns:
-        if fnmatch.fnmatchcase(case, pat):
-            return status
-    return None  # Pass or NotSupported
+def expected_status(name, exact, patterns):
+    return expectations.expected(name, exact, patterns)
 
 
 def run_batch(deqp, cases, env, case_timeout, workdir, extra_args):

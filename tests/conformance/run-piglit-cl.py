@@ -31,7 +31,6 @@ import ast
 import collections
 import concurrent.futures
 import csv
-import fnmatch
 import gzip
 import json
 import os
@@ -44,6 +43,9 @@ import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expectations  # noqa: E402  (tests/conformance/expectations.py)
 
 DEFAULT_PIGLIT = '/usr/lib/x86_64-linux-gnu/piglit'
 # Piglit's severity order (framework/status.py): the worst subtest decides a test's result.
@@ -73,32 +75,11 @@ def load_profile(piglit, profile):
 
 
 def read_expectations(path):
-    exact, patterns = {}, []
-    if not path:
-        return exact, patterns
-    with open(path, encoding='utf-8') as f:
-        for n, line in enumerate(f, 1):
-            line = line.split('#', 1)[0].strip()
-            if not line:
-                continue
-            parts = line.rsplit(None, 1)
-            if len(parts) != 2 or parts[1] not in STATUSES:
-                raise SystemExit(f'{path}:{n}: expected "<test> <{"|".join(STATUSES)}>", got {line!r}')
-            name, status = parts
-            if any(c in name for c in '*?['):
-                patterns.append((name, status))
-            else:
-                exact[name] = status
-    return exact, patterns
+    return expectations.read(path, STATUSES)
 
 
 def expected_status(name, exact, patterns):
-    if name in exact:
-        return exact[name]
-    for pat, status in patterns:
-        if fnmatch.fnmatchcase(name, pat):
-            return status
-    return None
+    return expectations.expected(name, exact, patterns)
 
 
 def interpret(output, returncode):
