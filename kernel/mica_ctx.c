@@ -11,6 +11,7 @@ static void ctx_release(struct kref *ref)
 {
 	struct mica_ctx *ctx = container_of(ref, struct mica_ctx, ref);
 
+	mica_os_ctx_free(ctx);
 	mica_client_put(ctx->client);
 	kfree(ctx);
 }
@@ -64,6 +65,13 @@ int mica_ioctl_ctx_create(struct mica_file *file, void *data)
 	ctx->file_id = file->id;
 	ctx->type = args->type;
 	INIT_LIST_HEAD(&ctx->queue);
+	INIT_LIST_HEAD(&ctx->waiters);
+	ret = mica_os_ctx_init(ctx);
+	if (ret) {
+		mica_client_uncharge(file->client, MICA_RES_CONTEXTS, 1);
+		mica_ctx_put(ctx);
+		return ret;
+	}
 
 	mutex_lock(&file->lock);
 	mutex_lock(&mdev->lock);
@@ -75,6 +83,7 @@ int mica_ioctl_ctx_create(struct mica_file *file, void *data)
 	if (id < 0) {
 		mutex_unlock(&mdev->lock);
 		mutex_unlock(&file->lock);
+		mica_os_ctx_fini(ctx);
 		mica_client_uncharge(file->client, MICA_RES_CONTEXTS, 1);
 		mica_ctx_put(ctx);
 		return id;
@@ -111,8 +120,13 @@ static void ctx_teardown(struct mica_ctx *ctx)
 	/* Jobs still queued never run: their fences (and sync points) carry -ECANCELED. */
 	if (!list_empty(&ctx->queue))
 		ctx->cancel_seqno = list_first_entry(&ctx->queue, struct mica_job, link)->seqno;
+	/* Jobs the OS scheduler holds back for a sync point nobody may ever signal go now (and
+	 * are cancelled): drm_sched waits for a dying entity's dependencies without a timeout. */
+	mica_sync_cancel_waiters(mdev, ctx, NULL, -ECANCELED);
 	mica_sched_run(mdev); /* cancels what is still queued */
 	mutex_unlock(&mdev->lock);
+	/* Whatever the OS scheduler still holds reaches the core (and is cancelled there). */
+	mica_os_ctx_fini(ctx);
 
 	while (!mica_wait_event_timeout_ns(mdev->fence_wq, ctx_idle(ctx), mdev->params.job_timeout_ns))
 		mica_log_printf(&mdev->log, "ctx slot %u: still waiting for its jobs to leave the ring",

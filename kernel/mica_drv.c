@@ -87,6 +87,7 @@ err_log:
 /* All files must be closed; the platform has already stopped delivering interrupts. */
 void mica_device_fini(struct mica_device *mdev)
 {
+	mica_os_sched_fini(mdev);	/* the OS scheduler first: it may still free jobs */
 	mutex_lock(&mdev->lock);
 	mdev->dying = true;
 	mutex_unlock(&mdev->lock);

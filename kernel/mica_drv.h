@@ -205,6 +205,8 @@ struct mica_ctx {
 	u64 completed_seqno;		/* READ_ONCE from waiters */
 	u32 inflight;
 	struct list_head queue;		/* jobs not yet in the ring */
+	struct list_head waiters;	/* struct mica_sync_waiter of its jobs (mdev->lock) */
+	void *os;			/* the OS scheduler's per-context state (module: drm_sched entity) */
 };
 
 struct mica_syncobj {
@@ -214,6 +216,20 @@ struct mica_syncobj {
 	u64 last_point;			/* highest point attached or signalled */
 	struct list_head pending;	/* struct mica_sync_pending, by point */
 	struct list_head link;		/* mdev->syncs while pending is not empty */
+	struct list_head waiters;	/* struct mica_sync_waiter (mdev->lock) */
+};
+
+/*
+ * A job's wait for a point of a sync object, as the OS scheduler sees it (module: a dma_fence the
+ * job depends on, resolved by drm_sched). The core wakes it when the value reaches the point (or
+ * cancels it with an error when the waiting context is torn down or the sync object dies); the
+ * OS owns the memory (mica_os_sync_waiter_wake() is its last use by the core).
+ */
+struct mica_sync_waiter {
+	struct list_head link;		/* sync->waiters */
+	struct list_head ctx_link;	/* ctx->waiters */
+	struct mica_job *job;		/* whose wait it is */
+	u64 point;
 };
 
 struct mica_sync_pending {
@@ -246,7 +262,36 @@ struct mica_job {
 	struct mica_mapping **pins;	/* EXEC mappings its SET_PROGRAMs were validated against */
 	u32 npins;
 	u32 pins_cap;
+	void *os;			/* the OS scheduler's job (module: drm_sched job + hw fence) */
 };
+
+/*
+ * ---- the OS scheduler hook ----
+ * How a job goes from SUBMIT to the core's ring, and how its completion is announced. In user
+ * space (userspace/mica_um_sched.c) the core queues by itself: a job goes straight to its
+ * context's queue and mica_sched_run() starts it once its in-sync points are reached. In the
+ * module (linux/mica_linux_sched.c) drm_sched does it: one entity per context, in-sync points are
+ * dma_fence dependencies the scheduler resolves, run_job hands the job to the core
+ * (mica_sched_job_run), the job's hardware fence is signalled by the core when it retires the job
+ * (mica_os_job_done, from the MSI-X interrupt work), and timedout_job runs the core's hang
+ * escalation (mica_sched_check_hang). The core stays the source of truth for the ring, the
+ * one-job-per-context rule, faults, timeouts, recovery and bans.
+ */
+int mica_os_sched_init(struct mica_device *mdev);
+void mica_os_sched_fini(struct mica_device *mdev);	/* no lock held; every file closed */
+int mica_os_ctx_init(struct mica_ctx *ctx);
+void mica_os_ctx_fini(struct mica_ctx *ctx);		/* no lock held; waits for the queue */
+void mica_os_ctx_free(struct mica_ctx *ctx);		/* last reference: any context */
+int mica_os_job_init(struct mica_job *job);		/* before any lock */
+/* mdev->lock held: the job waits for @point of @sync (not reached yet). */
+int mica_os_job_add_wait(struct mica_device *mdev, struct mica_job *job,
+			 struct mica_syncobj *sync, u64 point);
+void mica_os_job_push(struct mica_device *mdev, struct mica_job *job);	/* mdev->lock held */
+/* mdev->lock held: the job left the core (retired, failed, cancelled); err 0 or -errno. */
+void mica_os_job_done(struct mica_device *mdev, struct mica_job *job, int err);
+void mica_os_job_abort(struct mica_job *job);		/* never pushed: release what init took */
+/* mdev->lock held: the waiter is off every list; err 0 (point reached) or -errno. */
+void mica_os_sync_waiter_wake(struct mica_sync_waiter *w, int err);
 
 /* The OS keeps a copy of a hang's snapshot (devcoredump in the module; mica_um_devcoredump_read()
  * in user space). buf stays the caller's. */
@@ -353,6 +398,12 @@ void mica_sync_attach(struct mica_device *mdev, struct mica_syncobj *sync,
 		      struct mica_sync_pending *p, u64 point, struct mica_ctx *ctx, u64 seqno);
 void mica_sync_update_all(struct mica_device *mdev); /* mdev->lock held */
 void mica_sync_destroy_all(struct mica_file *file);
+/* mdev->lock held: registers @w (OS memory) for @point of @sync on behalf of @ctx's job. */
+void mica_sync_waiter_add(struct mica_device *mdev, struct mica_syncobj *sync,
+			  struct mica_job *job, struct mica_sync_waiter *w, u64 point);
+/* mdev->lock held: cancels with @err every waiter of @ctx's jobs (@job: only that job's). */
+void mica_sync_cancel_waiters(struct mica_device *mdev, struct mica_ctx *ctx,
+			      struct mica_job *job, int err);
 
 /* mica_submit.c */
 int mica_ioctl_submit(struct mica_file *file, void *data);
@@ -365,6 +416,12 @@ void mica_sched_run(struct mica_device *mdev);		/* mdev->lock held */
 void mica_sched_irq_work(struct work_struct *work);
 void mica_sched_timeout_work(struct work_struct *work);
 int mica_sched_set_profile(struct mica_device *mdev, u32 profile); /* mdev->lock held */
+/* The OS scheduler's run_job: the job joins its context's queue (takes mdev->lock). */
+void mica_sched_job_run(struct mica_device *mdev, struct mica_job *job);
+/* The OS scheduler dropped a job it never ran (context torn down): cancel and free it. */
+void mica_sched_job_discard(struct mica_device *mdev, struct mica_job *job);
+/* The OS scheduler's timeout: the core's hang escalation (takes mdev->lock); true if it acted. */
+bool mica_sched_check_hang(struct mica_device *mdev);
 /* debugfs "gpu_recover": a full reset of whatever is in the ring (the oldest job is guilty) */
 void mica_gpu_recover(struct mica_device *mdev);
 

@@ -121,10 +121,22 @@ static bool job_ready(const struct mica_job *job)
 	return true;
 }
 
+/* Tells the OS scheduler the job left the core (its hardware fence), with the job's error. */
+static void job_done(struct mica_device *mdev, struct mica_job *job)
+{
+	mica_os_job_done(mdev, job, mica_ctx_seqno_error(job->ctx, job->seqno));
+}
+
 /* Completes a job that never reached (or was lost from) the ring. */
 static void job_complete_unrun(struct mica_device *mdev, struct mica_job *job)
 {
-	WRITE_ONCE(job->ctx->completed_seqno, job->seqno);
+	struct mica_ctx *ctx = job->ctx;
+
+	/* A destroyed context's first job that never ran marks where cancellation starts. */
+	if (ctx->destroyed && !ctx->guilty && !ctx->cancel_seqno)
+		ctx->cancel_seqno = job->seqno;
+	WRITE_ONCE(ctx->completed_seqno, job->seqno);
+	job_done(mdev, job);
 	mica_job_free(mdev, job);
 }
 
@@ -184,6 +196,7 @@ static void retire(struct mica_device *mdev, u64 fence)
 		mdev->ring_retired = job->ring_end;
 		WRITE_ONCE(job->ctx->inflight, job->ctx->inflight - 1);
 		WRITE_ONCE(job->ctx->completed_seqno, job->seqno);
+		job_done(mdev, job);
 		mica_job_free(mdev, job);
 	}
 	if (fence > mdev->retired_seqno && fence <= mdev->ring_seqno)
@@ -401,14 +414,14 @@ void mica_sched_irq_work(struct work_struct *work)
 	mutex_unlock(&mdev->lock);
 }
 
-void mica_sched_timeout_work(struct work_struct *work)
+/* The hang escalation (mdev->lock held): true if it killed a context or reset the CP. */
+static bool check_hang(struct mica_device *mdev)
 {
-	struct mica_device *mdev = container_of(to_delayed_work(work), struct mica_device,
-						timeout_work);
 	struct mica_job *head;
+	bool acted = false;
 	u64 now;
 
-	mutex_lock(&mdev->lock);
+	lockdep_assert_held(&mdev->lock);
 	/* Same order as the interrupt work: a job that faulted is failed, not retired clean. */
 	sched_poll(mdev);
 	/* Read under the lock that orders every head_since_ns update, and compare signed: a
@@ -433,11 +446,52 @@ void mica_sched_timeout_work(struct work_struct *work)
 		} else {
 			full_reset(mdev, "job did not leave the ring after its context was killed");
 		}
+		acted = true;
 	}
 	mica_sched_run(mdev);
+	return acted;
+}
+
+/*
+ * The OS scheduler's timeout (drm_sched's timedout_job in the module) asks the same question the
+ * core's own timeout work asks; the core's clock (head_since_ns, job_timeout_ns) decides.
+ */
+bool mica_sched_check_hang(struct mica_device *mdev)
+{
+	bool acted;
+
+	mutex_lock(&mdev->lock);
+	acted = check_hang(mdev);
+	mutex_unlock(&mdev->lock);
+	return acted;
+}
+
+void mica_sched_timeout_work(struct work_struct *work)
+{
+	struct mica_device *mdev = container_of(to_delayed_work(work), struct mica_device,
+						timeout_work);
+
+	mutex_lock(&mdev->lock);
+	check_hang(mdev);
 	if (!list_empty(&mdev->inflight) && !mdev->dying)
 		mica_queue_delayed_work_ns(mdev->wq, &mdev->timeout_work,
 					   mdev->params.job_timeout_ns / 4);
+	mutex_unlock(&mdev->lock);
+}
+
+void mica_sched_job_run(struct mica_device *mdev, struct mica_job *job)
+{
+	mutex_lock(&mdev->lock);
+	list_add_tail(&job->link, &job->ctx->queue);
+	mica_sched_run(mdev);
+	mutex_unlock(&mdev->lock);
+}
+
+void mica_sched_job_discard(struct mica_device *mdev, struct mica_job *job)
+{
+	mutex_lock(&mdev->lock);
+	job_complete_unrun(mdev, job);
+	mica_sched_run(mdev); /* its sync points, its waiters */
 	mutex_unlock(&mdev->lock);
 }
 
@@ -492,6 +546,11 @@ int mica_sched_init(struct mica_device *mdev)
 	mica_hw_write(mdev->hw, MICA_REG_INT_STATUS, ~0u);
 	mica_hw_write(mdev->hw, MICA_REG_INT_ENABLE,
 		      MICA_IRQ_FENCE | MICA_IRQ_CONTEXT_FAULT | MICA_IRQ_CP_ERROR);
+	ret = mica_os_sched_init(mdev);
+	if (ret) {
+		mica_sched_fini(mdev);
+		return ret;
+	}
 	return 0;
 }
 

@@ -119,6 +119,8 @@ void mica_job_free(struct mica_device *mdev, struct mica_job *job)
 {
 	u32 i;
 
+	if (job->os)
+		mica_os_job_abort(job);
 	if (job->ib_bytes)
 		mica_mm_free_charged(mdev, job->ctx->client, MICA_RES_VRAM, job->ib_pa, job->ib_bytes);
 	if (job->charged)
@@ -300,6 +302,8 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 	}
 	if (!ret)
 		ret = submit_copy_validate(file, job, cmdbufs, args->cmdbufs.count);
+	if (!ret)
+		ret = mica_os_job_init(job);
 	if (ret)
 		goto err;
 
@@ -322,9 +326,21 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 			goto err;
 		}
 	}
-	for (i = 0; i < job->nwaits; i++)
-		if (!job->waits[i].point)
-			job->waits[i].point = job->waits[i].sync->last_point;
+	for (i = 0; i < job->nwaits; i++) {
+		struct mica_job_wait *w = &job->waits[i];
+
+		if (!w->point)
+			w->point = w->sync->last_point;
+		if (READ_ONCE(w->sync->value) >= w->point)
+			continue;
+		/* The OS scheduler learns what the job waits for (the core checks it again). */
+		ret = mica_os_job_add_wait(mdev, job, w->sync, w->point);
+		if (ret) {
+			mica_sync_cancel_waiters(mdev, job->ctx, job, ret);
+			mutex_unlock(&mdev->lock);
+			goto err;
+		}
+	}
 	job->seqno = ++job->ctx->seqno;
 	for (i = 0; i < nsignals; i++) {
 		mica_sync_attach(mdev, signals[i].sync, pending[i], signals[i].point, job->ctx,
@@ -332,7 +348,7 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 		pending[i] = NULL;
 	}
 	args->seqno = job->seqno;
-	list_add_tail(&job->link, &job->ctx->queue);
+	mica_os_job_push(mdev, job);
 	mica_sched_run(mdev);
 	mutex_unlock(&mdev->lock);
 	ret = 0;

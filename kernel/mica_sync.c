@@ -11,9 +11,64 @@ static void sync_release(struct kref *ref)
 {
 	struct mica_syncobj *sync = container_of(ref, struct mica_syncobj, ref);
 
+	struct mica_sync_waiter *w, *tmp;
+
 	/* Pending points hold a reference, so nothing can be pending here. */
 	WARN_ON(!list_empty(&sync->pending));
+	/*
+	 * Nor any waiter: a job holds a reference on what it waits for until it is freed, and it
+	 * is freed only after its waiters were woken (run) or cancelled (context teardown). Should
+	 * one remain, nobody can signal it any more: release it with an error.
+	 */
+	WARN_ON(!list_empty(&sync->waiters));
+	list_for_each_entry_safe(w, tmp, &sync->waiters, link) {
+		list_del_init(&w->link);
+		list_del_init(&w->ctx_link);
+		mica_os_sync_waiter_wake(w, -ENOENT);
+	}
 	kfree(sync);
+}
+
+void mica_sync_waiter_add(struct mica_device *mdev, struct mica_syncobj *sync,
+			  struct mica_job *job, struct mica_sync_waiter *w, u64 point)
+{
+	lockdep_assert_held(&mdev->lock);
+
+	w->point = point;
+	w->job = job;
+	list_add_tail(&w->link, &sync->waiters);
+	list_add_tail(&w->ctx_link, &job->ctx->waiters);
+}
+
+/* Wakes the waiters whose point the value reached. */
+static void sync_wake(struct mica_device *mdev, struct mica_syncobj *sync)
+{
+	struct mica_sync_waiter *w, *tmp;
+	u64 value = sync->value;
+
+	lockdep_assert_held(&mdev->lock);
+	list_for_each_entry_safe(w, tmp, &sync->waiters, link) {
+		if (w->point > value)
+			continue;
+		list_del_init(&w->link);
+		list_del_init(&w->ctx_link);
+		mica_os_sync_waiter_wake(w, 0);
+	}
+}
+
+void mica_sync_cancel_waiters(struct mica_device *mdev, struct mica_ctx *ctx,
+			      struct mica_job *job, int err)
+{
+	struct mica_sync_waiter *w, *tmp;
+
+	lockdep_assert_held(&mdev->lock);
+	list_for_each_entry_safe(w, tmp, &ctx->waiters, ctx_link) {
+		if (job && w->job != job)
+			continue;
+		list_del_init(&w->link);
+		list_del_init(&w->ctx_link);
+		mica_os_sync_waiter_wake(w, err);
+	}
 }
 
 void mica_sync_put(struct mica_syncobj *sync)
@@ -75,6 +130,7 @@ void mica_sync_update_all(struct mica_device *mdev)
 			list_del(&p->link);
 			mica_ctx_put(p->ctx);
 			kfree(p);
+			sync_wake(mdev, sync);
 		}
 		if (list_empty(&sync->pending)) {
 			list_del(&sync->link);
@@ -106,6 +162,7 @@ int mica_ioctl_sync_create(struct mica_file *file, void *data)
 	sync->last_point = args->initial_value;
 	INIT_LIST_HEAD(&sync->pending);
 	INIT_LIST_HEAD(&sync->link);
+	INIT_LIST_HEAD(&sync->waiters);
 	mutex_lock(&file->lock);
 	id = idr_alloc(&file->syncs, sync, 1, 0, GFP_KERNEL);
 	mutex_unlock(&file->lock);
@@ -179,6 +236,7 @@ int mica_ioctl_sync_signal(struct mica_file *file, void *data)
 		WRITE_ONCE(sync->value, args->point);
 	if (args->point > sync->last_point)
 		sync->last_point = args->point;
+	sync_wake(mdev, sync);
 	mica_sched_run(mdev); /* jobs waiting on it may go now */
 	mutex_unlock(&mdev->lock);
 	wake_up_all(&mdev->fence_wq);

@@ -27,7 +27,16 @@ int mica_check(struct drm_gpu_scheduler *s, const struct drm_sched_init_args *a)
 DRM_SCHED_INIT_TIMEOUT_WQ|#include <drm/gpu_scheduler.h>
 int mica_check(struct drm_gpu_scheduler *s, const struct drm_sched_backend_ops *o, struct device *d);
 int mica_check(struct drm_gpu_scheduler *s, const struct drm_sched_backend_ops *o, struct device *d)
-{ return drm_sched_init(s, o, 1, 0, 1, NULL, NULL, "x", d); }'
+{ return drm_sched_init(s, o, 1, 0, 1, NULL, NULL, "x", d); }
+DRM_SCHED_JOB_INIT_CREDITS|#include <drm/gpu_scheduler.h>
+int mica_check(struct drm_sched_job *j, struct drm_sched_entity *e);
+int mica_check(struct drm_sched_job *j, struct drm_sched_entity *e)
+{ return drm_sched_job_init(j, e, 1, NULL); }
+DRM_SCHED_START_ERRNO|#include <drm/gpu_scheduler.h>
+void (*mica_check)(struct drm_gpu_scheduler *s, int errnum) = drm_sched_start;
+DRM_SCHED_RESUBMIT_JOBS|#include <drm/gpu_scheduler.h>
+void mica_check(struct drm_gpu_scheduler *s);
+void mica_check(struct drm_gpu_scheduler *s) { drm_sched_resubmit_jobs(s); }'
 
 names=""
 objs=""

@@ -10,6 +10,7 @@
 
 #include <linux/pci.h>
 #include <drm/drm_device.h>
+#include <drm/gpu_scheduler.h>
 
 #include "mica_kconfig.h"	/* configure-style API shape checks (configure.sh) */
 
@@ -40,6 +41,8 @@ struct mica_drm {
 	struct mica_hw hw;
 	struct mica_device mdev;
 	int irq;
+	struct drm_gpu_scheduler sched;	/* the kernel ring (mica_linux_sched.c) */
+	spinlock_t fence_lock;		/* the hardware and sync-point fences */
 };
 
 static inline struct mica_drm *to_mica_drm(struct drm_device *drm)

@@ -50,6 +50,7 @@ run_gtest() {
 PARAMS=$(cat /etc/mica-params 2>/dev/null)
 RELOADS=$(cat /etc/mica-reloads 2>/dev/null || echo 10)
 step "insmod drm" insmod /lib/modules/drm.ko
+step "insmod gpu-sched" insmod /lib/modules/gpu-sched.ko
 # shellcheck disable=SC2086
 step "insmod mica $PARAMS" insmod /lib/modules/mica.ko $PARAMS
 step "render node /dev/dri/renderD128" wait_node

@@ -3,7 +3,7 @@
 # Boots the real kernel module on the Mica PCI device under QEMU and runs the tests in the guest.
 #   tests/vm/run-vm-tests.sh BUILDDIR [WORKDIR]
 # Fetches the Debian kernel image matching the installed headers (apt-get download, cached in
-# WORKDIR), builds mica.ko, packs an initramfs (busybox-static, drm.ko, mica.ko, the guest
+# WORKDIR), builds mica.ko, packs an initramfs (busybox-static, drm.ko, gpu-sched.ko, mica.ko, the guest
 # tests), starts the device model as the ivshmem server, boots QEMU (KVM when /dev/kvm is
 # when MICA_VM_ACCEL=kvm, TCG otherwise) and prints the guest's "mica-vm: N passed, N failed". Exit 0 only if
 # that line appears with 0 failed; 77 (skip) when headers, image or QEMU are unavailable.
@@ -37,6 +37,8 @@ if [ ! -f "$IMG/boot/vmlinuz-$KVER" ]; then
 	dpkg-deb -x "$(ls "$WORK"/debs/linux-image-"$KVER"*.deb | head -n 1)" "$IMG"
 fi
 DRM_KO=$(find "$IMG/lib/modules/$KVER" -name drm.ko | head -n 1)
+# drm_sched (mica.ko depends on drm and gpu-sched)
+SCHED_KO=$(find "$IMG/lib/modules/$KVER" -name gpu-sched.ko | head -n 1)
 
 # 2. The module and the guest programs.
 "$SRC/kernel/linux/build-module.sh" "$WORK/module" "$HDRS" > "$WORK/module.log" 2>&1 ||
@@ -51,7 +53,7 @@ mkdir -p "$ROOT/bin" "$ROOT/lib/modules" "$ROOT/etc" "$ROOT/proc" "$ROOT/sys" "$
 cp /bin/busybox "$ROOT/bin/busybox"
 cp "$SRC/tests/vm/guest-init.sh" "$ROOT/init"
 chmod +x "$ROOT/init"
-cp "$DRM_KO" "$WORK/module/mica.ko" "$ROOT/lib/modules/"
+cp "$DRM_KO" "$SCHED_KO" "$WORK/module/mica.ko" "$ROOT/lib/modules/"
 cp "$WORK/mica_vm_smoke" "$ROOT/bin/"
 # Dynamically linked programs go in with the libraries they load (and the loader).
 pack() {
