@@ -43,6 +43,10 @@ struct mica_drm {
 	int irq;
 	struct drm_gpu_scheduler sched;	/* the kernel ring (mica_linux_sched.c) */
 	spinlock_t fence_lock;		/* the hardware and sync-point fences */
+	atomic_t live_sched_jobs;	/* struct mica_linux_job allocated (debugfs mica_sched) */
+	atomic_t live_wait_fences;
+	atomic_t sched_timeouts;	/* timedout_job calls */
+	atomic_t stat_run, stat_free, stat_freed, stat_discarded;	/* run_job, free_job, ... */
 };
 
 static inline struct mica_drm *to_mica_drm(struct drm_device *drm)
@@ -53,6 +57,9 @@ static inline struct mica_drm *to_mica_drm(struct drm_device *drm)
 /* mica_linux_hw.c */
 int mica_hw_probe(struct mica_hw *hw, struct pci_dev *pdev);
 int mica_hw_reset(struct mica_hw *hw);
+
+/* mica_linux_sched.c */
+void mica_sched_debugfs_init(struct mica_drm *md, struct dentry *root);
 
 /* mica_linux_drm.c */
 extern const struct drm_driver mica_drm_driver;

@@ -360,6 +360,7 @@ static void mica_drm_debugfs_init(struct drm_minor *minor)
 			    &mica_debugfs_rejects_fops);
 	debugfs_create_file("gpu_recover", 0200, minor->debugfs_root, mdev,
 			    &mica_debugfs_recover_fops);
+	mica_sched_debugfs_init(to_mica_drm(minor->dev), minor->debugfs_root);
 }
 
 const struct drm_driver mica_drm_driver = {

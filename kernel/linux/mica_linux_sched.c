@@ -12,12 +12,15 @@
  *    which the core signals when it retires the job (from the MSI-X interrupt work), with the
  *    job's error (-EIO faulted, -ECANCELED cancelled);
  *  - timedout_job runs the core's hang escalation (mica_sched_check_hang: kill the context, then
- *    reset the CP and resubmit innocent work). The core's clock decides; drm_sched's timeout only
- *    asks. Since the core keeps every job it was given, recovery never re-runs a job: after the
+ *    reset the CP and resubmit innocent work). The core's clock decides; drm_sched's timeout
+ *    (half the core's job_timeout_ns) only asks, and the core's own timeout work keeps asking
+ *    too, so a hang is never missed by one timer's view of it. Since the core keeps every job it was given, recovery never re-runs a job: after the
  *    core acted, drm_sched gets the same hardware fences back (resubmit returns them).
  */
 #include <linux/dma-fence.h>
 #include <linux/delay.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include <drm/gpu_scheduler.h>
 
 #include "mica_linux.h"
@@ -34,6 +37,7 @@ struct mica_linux_job {
 /* A job's wait for a sync point that was not reached at SUBMIT. */
 struct mica_wait_fence {
 	struct dma_fence base;
+	struct mica_drm *md;
 	struct mica_sync_waiter w;
 };
 
@@ -66,7 +70,16 @@ static void mica_hw_fence_release(struct dma_fence *f)
 {
 	struct mica_linux_job *ljob = container_of(f, struct mica_linux_job, hw);
 
+	atomic_dec(&ljob->md->live_sched_jobs);
 	kfree_rcu(ljob, hw.rcu);
+}
+
+static void mica_wait_fence_release(struct dma_fence *f)
+{
+	struct mica_wait_fence *wf = container_of(f, struct mica_wait_fence, base);
+
+	atomic_dec(&wf->md->live_wait_fences);
+	kfree_rcu(wf, base.rcu);
 }
 
 static const struct dma_fence_ops mica_hw_fence_ops = {
@@ -78,6 +91,7 @@ static const struct dma_fence_ops mica_hw_fence_ops = {
 static const struct dma_fence_ops mica_wait_fence_ops = {
 	.get_driver_name = mica_fence_driver_name,
 	.get_timeline_name = mica_wait_fence_timeline,
+	.release = mica_wait_fence_release,
 };
 
 /* ---- backend ops ---- */
@@ -88,6 +102,7 @@ static struct dma_fence *mica_run_job(struct drm_sched_job *sj)
 	struct mica_job *job = ljob->core;
 
 	/* Called again for jobs the core already has when recovery resubmits: same fence. */
+	atomic_inc(&ljob->md->stat_run);
 	if (job) {
 		ljob->core = NULL;
 		mica_sched_job_run(&ljob->md->mdev, job);
@@ -100,8 +115,10 @@ static void mica_free_job_work(struct work_struct *work)
 	struct mica_linux_job *ljob = container_of(work, struct mica_linux_job, free_work);
 	struct mica_job *job = ljob->core;
 
+	atomic_inc(&ljob->md->stat_freed);
 	/* Never ran (its entity was killed): the core cancels it, which signals hw. */
 	if (job) {
+		atomic_inc(&ljob->md->stat_discarded);
 		ljob->core = NULL;
 		mica_sched_job_discard(&ljob->md->mdev, job);
 	}
@@ -117,6 +134,7 @@ static void mica_free_job(struct drm_sched_job *sj)
 {
 	struct mica_linux_job *ljob = to_ljob(sj);
 
+	atomic_inc(&ljob->md->stat_free);
 	queue_work(ljob->md->mdev.wq, &ljob->free_work);
 }
 
@@ -124,11 +142,14 @@ static enum drm_gpu_sched_stat mica_timedout_job(struct drm_sched_job *sj)
 {
 	struct drm_gpu_scheduler *sched = sj->sched;
 	struct mica_drm *md = to_ljob(sj)->md;
+	bool acted;
 
 	/* Park the scheduler; the core then decides whether anything hung and recovers it. */
 	drm_sched_stop(sched, sj);
-	if (mica_sched_check_hang(&md->mdev))
-		dev_info(md->drm.dev, "job timeout: the core recovered (context killed or CP reset)\n");
+	acted = mica_sched_check_hang(&md->mdev);
+	atomic_inc(&md->sched_timeouts);
+	mica_log_printf(&md->mdev.log, "drm_sched job timeout: %s", acted ?
+			"the core recovered (context killed or CP reset)" : "the core saw no hang");
 #if MICA_HAVE_DRM_SCHED_RESUBMIT_JOBS
 	/* Hands drm_sched the hardware fences again (stop dropped them); nothing re-runs. */
 	drm_sched_resubmit_jobs(sched);
@@ -154,7 +175,12 @@ int mica_os_sched_init(struct mica_device *mdev)
 	struct mica_drm *md = mdev_to_md(mdev);
 	/* The core holds jobs back per context; drm_sched's limit only bounds what it handed over. */
 	u32 limit = 4 * MICA_DEFAULT_CLIENT_JOBS;
-	long timeout = (long)nsecs_to_jiffies(mdev->params.job_timeout_ns);
+	/*
+	 * drm_sched times a job from run_job, the core from when it became the oldest in the ring
+	 * (it may first wait in its context's queue): asking twice per core period keeps the
+	 * escalation within about one period of the core's clock.
+	 */
+	long timeout = max_t(long, 1, (long)nsecs_to_jiffies(mdev->params.job_timeout_ns / 2));
 #if MICA_HAVE_DRM_SCHED_INIT_ARGS
 	struct drm_sched_init_args args = {
 		.ops = &mica_sched_ops,
@@ -243,6 +269,7 @@ int mica_os_job_init(struct mica_job *job)
 
 	if (!ljob)
 		return -ENOMEM;
+	ljob->md = mdev_to_md(job->ctx->mdev);
 #if MICA_HAVE_DRM_SCHED_JOB_INIT_CREDITS
 	ret = drm_sched_job_init(&ljob->base, &e->base, 1, job->ctx);
 #else
@@ -253,7 +280,7 @@ int mica_os_job_init(struct mica_job *job)
 		/* The entity is gone: the context is being destroyed. */
 		return ret == -ENOENT ? -ECANCELED : ret;
 	}
-	ljob->md = mdev_to_md(job->ctx->mdev);
+	atomic_inc(&ljob->md->live_sched_jobs);
 	ljob->core = job;
 	INIT_WORK(&ljob->free_work, mica_free_job_work);
 	job->os = ljob;
@@ -266,6 +293,7 @@ void mica_os_job_abort(struct mica_job *job)
 
 	job->os = NULL;
 	drm_sched_job_cleanup(&ljob->base);
+	atomic_dec(&ljob->md->live_sched_jobs);
 	kfree(ljob);
 }
 
@@ -281,6 +309,8 @@ int mica_os_job_add_wait(struct mica_device *mdev, struct mica_job *job,
 	wf = kzalloc(sizeof(*wf), GFP_KERNEL);
 	if (!wf)
 		return -ENOMEM;
+	wf->md = md;
+	atomic_inc(&md->live_wait_fences);
 	/* One context per wait: these signal in any order. */
 	dma_fence_init(&wf->base, &mica_wait_fence_ops, &md->fence_lock,
 		       dma_fence_context_alloc(1), 1);
@@ -330,4 +360,30 @@ void mica_os_job_done(struct mica_device *mdev, struct mica_job *job, int err)
 	if (err)
 		dma_fence_set_error(&ljob->hw, err);
 	dma_fence_signal(&ljob->hw);
+}
+
+/* ---- debugfs mica_sched: what the scheduler side holds (a leak shows here) ---- */
+static int mica_sched_debugfs_show(struct seq_file *m, void *unused)
+{
+	struct mica_drm *md = m->private;
+	unsigned int pending = 0;
+	struct drm_sched_job *sj;
+
+	spin_lock(&md->sched.job_list_lock);
+	list_for_each_entry(sj, &md->sched.pending_list, list)
+		pending++;
+	spin_unlock(&md->sched.job_list_lock);
+	seq_printf(m, "jobs %d\nwait_fences %d\npending %u\nhw_rq_count %d\ntimeouts %d\n",
+		   atomic_read(&md->live_sched_jobs), atomic_read(&md->live_wait_fences), pending,
+		   atomic_read(&md->sched.hw_rq_count), atomic_read(&md->sched_timeouts));
+	seq_printf(m, "run_job %d\nfree_job %d\nfreed %d\ndiscarded %d\n",
+		   atomic_read(&md->stat_run), atomic_read(&md->stat_free),
+		   atomic_read(&md->stat_freed), atomic_read(&md->stat_discarded));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mica_sched_debugfs);
+
+void mica_sched_debugfs_init(struct mica_drm *md, struct dentry *root)
+{
+	debugfs_create_file("mica_sched", 0400, root, md, &mica_sched_debugfs_fops);
 }

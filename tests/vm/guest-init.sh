@@ -73,6 +73,22 @@ done
 step "module unload/reload x$RELOADS ($good good)" [ "$good" = "$RELOADS" ]
 echo "# slab before the reloads: $slab_before, after: $(sed -n 's/^Slab: *//p' /proc/meminfo)"
 run_prog /bin/mica_vm_smoke
+cat /sys/kernel/debug/dri/*/mica_sched
+# The module unloads after the kill tests (nothing of the killed clients pins it), and reloads
+# with a watchdog that never fires, so only the kernel timeout (drm_sched's timedout_job, then
+# the core's recovery) can end a hang.
+slab_before=$(sed -n 's/^Slab: *//p' /proc/meminfo)
+step "rmmod mica after the killed clients" rmmod mica
+echo "# slab after the smoke run and the unload: $slab_before -> $(sed -n 's/^Slab: *//p' /proc/meminfo)"
+step "insmod mica (no watchdog, 300 ms job timeout)" \
+	sh -c 'insmod /lib/modules/mica.ko watchdog_cycles=4294967295 job_timeout_ns=300000000'
+wait_node
+run_prog /bin/mica_vm_smoke tdr
+dmesg | grep -i "mica" | tail -n 3
+rmmod mica
+# shellcheck disable=SC2086
+step "insmod mica $PARAMS" insmod /lib/modules/mica.ko $PARAMS
+wait_node
 if [ -x /bin/mica-vk-example ]; then
 	# The examples check their results against a CPU reference (exit 0 only if all match).
 	step "Vulkan examples (all) through the real driver" \

@@ -3,15 +3,22 @@
  * Runs in the QEMU guest against the real module on /dev/dri/renderD128 (tests/vm/run-vm-tests.sh):
  * the render node's identity, every core ioctl's success path, documented errnos, isolation
  * between two files, a job the device executes with its result read back through a CPU mapping,
- * and two processes where one hangs and is killed while the other completes.
+ * two processes where one hangs and is killed while the other completes, clients killed while
+ * their jobs run or wait for a sync point, and what the scheduler side (drm_sched jobs, sync-point
+ * fences: debugfs mica_sched) still holds once every client is gone.
+ * `mica_vm_smoke tdr` (module loaded with a watchdog that never fires) checks instead that a hang
+ * only the kernel timeout can end goes through drm_sched's timedout_job to the core's recovery.
  * Static, no libraries beyond libc: prints "ok"/"not ok" lines and "N passed, N failed".
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -109,10 +116,35 @@ static int client_open(struct client *c)
 	return r;
 }
 
+/* The mappings hold the file open (VMAs pin it): unmap, then close, so the file really goes. */
+static void client_close(struct client *c)
+{
+	if (c->cmd)
+		munmap(c->cmd, BO_BYTES);
+	if (c->data)
+		munmap(c->data, BO_BYTES);
+	close(c->fd);
+}
+
 static int submit(struct client *c, const uint32_t *dw, uint32_t n, uint64_t *seqno)
 {
 	struct drm_mica_cmdbuf cb = { .va = CMD_VA, .dwords = n };
 	struct drm_mica_submit s = { .ctx = c->ctx, .cmdbufs = { sizeof(cb), 1, (uintptr_t)&cb } };
+	int r;
+
+	memcpy(c->cmd, dw, n * 4);
+	r = mioctl(c->fd, DRM_IOCTL_MICA_SUBMIT, &s);
+	*seqno = s.seqno;
+	return r;
+}
+
+static int submit_sync(struct client *c, const uint32_t *dw, uint32_t n, uint32_t wait_sync,
+		       uint64_t wait_point, uint64_t *seqno)
+{
+	struct drm_mica_cmdbuf cb = { .va = CMD_VA, .dwords = n };
+	struct drm_mica_sync_point in = { .handle = wait_sync, .point = wait_point };
+	struct drm_mica_submit s = { .ctx = c->ctx, .cmdbufs = { sizeof(cb), 1, (uintptr_t)&cb },
+				     .in_syncs = { sizeof(in), 1, (uintptr_t)&in } };
 	int r;
 
 	memcpy(c->cmd, dw, n * 4);
@@ -277,7 +309,7 @@ static void test_hang_two_processes(void)
 	waitpid(pid, &status, 0);
 	check(verdict == 'g', "the hanging process's job fails with -EIO (killed)", NULL);
 	close(pipefd[0]);
-	close(c.fd);
+	client_close(&c);
 }
 
 /* A client killed in the middle of a job: the kernel cleans up at close. */
@@ -312,18 +344,185 @@ static void test_killed_client(void)
 		if (!r)
 			r = wait_job(&c, seq, 60000000000ll, &err);
 		check(r == 0 && err == 0 && c.data[0] == 0x99, "the device still works afterwards", strerror(-r));
-		close(c.fd);
+		client_close(&c);
 	}
 }
 
-int main(void)
+/* One line "name value" of debugfs mica_sched (mica_linux_sched.c), or -1. */
+static long sched_stat(const char *name)
 {
+	glob_t g;
+	char line[128];
+	long v = -1;
+	size_t n = strlen(name);
+	FILE *f;
+
+	if (glob("/sys/kernel/debug/dri/*/mica_sched", 0, NULL, &g) || !g.gl_pathc)
+		return -1;
+	f = fopen(g.gl_pathv[0], "r");
+	globfree(&g);
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && line[n] == ' ')
+			v = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* Frees are deferred (scheduler thread, workqueue): give them up to 5 s to reach zero. */
+static int sched_objects_drain(char *detail, size_t len)
+{
+	long jobs = -1, fences = -1, pending = -1;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		jobs = sched_stat("jobs");
+		fences = sched_stat("wait_fences");
+		pending = sched_stat("pending");
+		if (jobs == 0 && fences == 0 && pending == 0)
+			return 1;
+		usleep(50000);
+	}
+	snprintf(detail, len, "jobs %ld, wait_fences %ld, pending %ld", jobs, fences, pending);
+	return 0;
+}
+
+/* Waits for a child for up to 20 s (a close that blocks in the kernel must fail, not hang). */
+static int reap(pid_t pid, int *status)
+{
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return 1;
+		usleep(50000);
+	}
+	return 0;
+}
+
+/*
+ * Killed while its jobs wait for a sync point nobody will signal: under drm_sched such jobs sit
+ * in the context's entity behind a dependency fence, and an entity is torn down only after its
+ * jobs' dependencies signalled; the teardown must cancel them or the exit never completes.
+ */
+static void test_killed_while_waiting(void)
+{
+	int pipefd[2], status = 0;
+	char ready = 0, detail[96] = "";
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		struct client h;
+		struct drm_mica_sync_create sc = { 0 };
+		uint64_t seq;
+		uint32_t dw[] = { pkt(MICA_PKT_WRITE_DATA, 3), (uint32_t)DATA_VA, (uint32_t)(DATA_VA >> 32), 0x55 };
+
+		close(pipefd[0]);
+		if (client_open(&h) || mioctl(h.fd, DRM_IOCTL_MICA_SYNC_CREATE, &sc))
+			_exit(2);
+		/* two jobs behind a point that never comes, one more behind them */
+		if (submit_sync(&h, dw, 4, sc.handle, 5, &seq) || submit_sync(&h, dw, 4, sc.handle, 7, &seq) ||
+		    submit(&h, dw, 4, &seq))
+			_exit(3);
+		ready = 'r';
+		if (write(pipefd[1], &ready, 1) != 1)
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &ready, 1) != 1)
+		ready = '?';
+	close(pipefd[0]);
+	check(ready == 'r', "jobs queued behind an unsignalled sync point", NULL);
+	check(sched_stat("wait_fences") >= 2, "they wait in drm_sched on sync-point fences", NULL);
+	kill(pid, SIGKILL);
+	check(reap(pid, &status) && WIFSIGNALED(status),
+	      "client killed while its jobs wait for a sync point: the exit completes", NULL);
+	check(sched_objects_drain(detail, sizeof(detail)),
+	      "nothing of it is left in the scheduler (jobs, fences, pending)", detail);
+}
+
+/* A sync point signalled from the host releases the job waiting on it (a drm_sched dependency). */
+static void test_wait_before_signal(void)
+{
+	struct client c;
+	struct drm_mica_sync_create sc = { 0 };
+	struct drm_mica_sync_signal sig = { 0 };
+	uint64_t seq = 0;
+	int32_t err = 1;
+	uint32_t dw[] = { pkt(MICA_PKT_WRITE_DATA, 3), (uint32_t)(DATA_VA + 16), (uint32_t)(DATA_VA >> 32), 0x66 };
+	int r = client_open(&c);
+
+	if (!r)
+		r = mioctl(c.fd, DRM_IOCTL_MICA_SYNC_CREATE, &sc);
+	if (!r)
+		r = submit_sync(&c, dw, 4, sc.handle, 3, &seq);
+	check(r == 0 && wait_job(&c, seq, 200000000ll, &err) == -ETIME,
+	      "a job waiting for an unsignalled point does not run", strerror(-r));
+	sig.handle = sc.handle;
+	sig.point = 3;
+	r = r ? r : mioctl(c.fd, DRM_IOCTL_MICA_SYNC_SIGNAL, &sig);
+	if (!r)
+		r = wait_job(&c, seq, 10000000000ll, &err);
+	check(r == 0 && err == 0 && c.data[4] == 0x66, "the host signal releases it", strerror(-r));
+	client_close(&c);
+}
+
+/*
+ * Module loaded with a watchdog that never fires: a WAIT_MEM nobody satisfies ends only by the
+ * kernel's timeout. drm_sched's timedout_job asks the core (twice per core timeout), the core
+ * kills the context; the other process is unaffected.
+ */
+static int test_tdr(void)
+{
+	struct client bad, good;
+	uint64_t hang = 0, work = 0;
+	int32_t err = 1, gerr = 1;
+	uint32_t wait[] = { pkt(MICA_PKT_WAIT_MEM, 5), (uint32_t)DATA_VA, (uint32_t)(DATA_VA >> 32), 1, 0, MICA_WAIT_EQ };
+	uint32_t write[] = { pkt(MICA_PKT_WRITE_DATA, 3), (uint32_t)DATA_VA, (uint32_t)(DATA_VA >> 32), 0x88 };
+	long before = sched_stat("timeouts");
+	int r = client_open(&bad);
+
+	if (!r)
+		r = client_open(&good);
+	if (!r)
+		r = submit(&bad, wait, 6, &hang);
+	if (!r)
+		r = submit(&good, write, 4, &work);
+	if (!r)
+		r = wait_job(&good, work, 30000000000ll, &gerr);
+	check(r == 0 && gerr == 0 && good.data[0] == 0x88, "tdr: the other client's job completes", strerror(-r));
+	if (!r)
+		r = wait_job(&bad, hang, 30000000000ll, &err);
+	check(r == 0 && err == -EIO, "tdr: the hang ends with -EIO (killed by the kernel timeout)", strerror(-r));
+	check(before >= 0 && sched_stat("timeouts") > before, "tdr: drm_sched's timedout_job ran", NULL);
+	client_close(&bad);
+	client_close(&good);
+	printf("mica_vm_smoke: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	char detail[96] = "";
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "tdr"))
+		return test_tdr();
 	test_identity();
 	test_errnos();
 	test_execute();
 	test_hang_two_processes();
 	test_killed_client();
+	test_wait_before_signal();
+	test_killed_while_waiting();
+	check(sched_objects_drain(detail, sizeof(detail)),
+	      "every client closed: the scheduler holds no job or fence", detail);
 	printf("mica_vm_smoke: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
