@@ -78,7 +78,9 @@ int mica_client_charge(struct mica_client *c, enum mica_res r, u64 n)
 		c->used[r] = now;
 		/* Page tables are VRAM too. */
 		if (r == MICA_RES_PT) {
-			if (c->used[MICA_RES_VRAM] + n > mica_client_limit(c->mdev, MICA_RES_VRAM)) {
+			u64 vram_limit = mica_client_limit(c->mdev, MICA_RES_VRAM);
+
+			if (c->used[MICA_RES_VRAM] + n > vram_limit) {
 				c->used[r] -= n;
 				ret = res_errno[MICA_RES_VRAM];
 			} else {

@@ -144,14 +144,17 @@ static int check_dispatch(struct cs_state *s, const char *pkt)
 
 	if (!s->program_set) {
 		s->rej->offset = s->pos;
-		return mica_reject_set(s->rej, DRM_MICA_REJECT_CS_NO_PROGRAM, "%s before SET_PROGRAM", pkt);
+		return mica_reject_set(s->rej, DRM_MICA_REJECT_CS_NO_PROGRAM,
+				       "%s before SET_PROGRAM", pkt);
 	}
-	over = mica_workgroup_fits_cu(s->invocations, s->vgpr_count, s->sgpr_count, s->shared_bytes);
+	over = mica_workgroup_fits_cu(s->invocations, s->vgpr_count, s->sgpr_count,
+				      s->shared_bytes);
 	if (over != MICA_CU_LIMIT_NONE) {
 		s->rej->offset = s->pos;
 		return mica_reject_set(s->rej, DRM_MICA_REJECT_CS_CU_RESOURCES,
 				       "%s: a workgroup of %u invocations with %u VGPRs, %u SGPRs, %u shared bytes exceeds a CU's %s",
-				       pkt, s->invocations, s->vgpr_count, s->sgpr_count, s->shared_bytes,
+				       pkt, s->invocations, s->vgpr_count, s->sgpr_count,
+				       s->shared_bytes,
 				       mica_cu_limit_name(over));
 	}
 	return 0;
@@ -195,7 +198,8 @@ static int check_packet(struct cs_state *s, u32 op, u32 len)
 				      "SET_USER_DATA runs past the user-data SGPRs");
 		return 0;
 	case MICA_PKT_LOAD_USER_DATA: {
-		u32 first = p[MICA_PKT_LOAD_USER_DATA_FIRST], count = p[MICA_PKT_LOAD_USER_DATA_COUNT];
+		u32 first = p[MICA_PKT_LOAD_USER_DATA_FIRST];
+		u32 count = p[MICA_PKT_LOAD_USER_DATA_COUNT];
 
 		if (!count)
 			return reject(s, DRM_MICA_REJECT_CS_BAD_FIELD, "LOAD_USER_DATA of 0 dwords");
@@ -203,8 +207,9 @@ static int check_packet(struct cs_state *s, u32 op, u32 len)
 			return reject(s, DRM_MICA_REJECT_CS_BAD_FIELD,
 				      "LOAD_USER_DATA runs past the user-data SGPRs");
 		/* Read when the packet executes: the dwords must stay readable. */
-		return check_range(s, "LOAD_USER_DATA", payload_u64(p, MICA_PKT_LOAD_USER_DATA_ADDR_LO),
-				   (u64)count * 4, 4, DRM_MICA_BIND_READ, NULL, NULL);
+		return check_range(s, "LOAD_USER_DATA",
+				   payload_u64(p, MICA_PKT_LOAD_USER_DATA_ADDR_LO), (u64)count * 4,
+				   4, DRM_MICA_BIND_READ, NULL, NULL);
 	}
 	case MICA_PKT_SET_SHARED_SIZE:
 		if (p[MICA_PKT_SET_SHARED_SIZE_BYTES] > MICA_MAX_SHARED_BYTES)
@@ -331,23 +336,27 @@ int mica_cs_copy_validate(const struct mica_cs_ops *ops, const struct mica_cs_li
 			if (info->priv) {
 				s.rej->offset = s.pos;
 				return mica_reject_set(rej, DRM_MICA_REJECT_CS_PRIV_PACKET,
-						       "%s is only legal in the kernel ring", info->name);
+						       "%s is only legal in the kernel ring",
+						       info->name);
 			}
 			if (limits->queue_type == DRM_MICA_CTX_COPY && !copy_queue_allows(op)) {
 				s.rej->offset = s.pos;
 				return mica_reject_set(rej, DRM_MICA_REJECT_CS_QUEUE_TYPE,
-						       "%s not allowed on a copy queue", info->name);
+						       "%s not allowed on a copy queue",
+						       info->name);
 			}
 			if (plen < info->len_min || plen > info->len_max) {
 				s.rej->offset = s.pos;
 				return mica_reject_set(rej, DRM_MICA_REJECT_CS_BAD_LENGTH,
 						       "%s with %u payload dwords (allowed %u..%u)",
-						       info->name, plen, info->len_min, info->len_max);
+						       info->name, plen, info->len_min,
+						       info->len_max);
 			}
 			if (plen > len - s.pos - 1) {
 				s.rej->offset = s.pos;
 				return mica_reject_set(rej, DRM_MICA_REJECT_CS_TRUNCATED,
-						       "%s runs past the end of the buffer", info->name);
+						       "%s runs past the end of the buffer",
+						       info->name);
 			}
 			s.p = &out[s.pos + 1];
 
@@ -368,7 +377,8 @@ int mica_cs_copy_validate(const struct mica_cs_ops *ops, const struct mica_cs_li
 			if (++depth > limits->max_chain_depth || nseen >= ARRAY_SIZE(seen)) {
 				s.rej->offset = s.pos;
 				return mica_reject_set(rej, DRM_MICA_REJECT_CS_CHAIN_DEPTH,
-						       "more than %u CHAINs", limits->max_chain_depth);
+						       "more than %u CHAINs",
+						       limits->max_chain_depth);
 			}
 			for (i = 0; i < nseen; i++) {
 				if (seen[i] == va) {

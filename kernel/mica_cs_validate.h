@@ -12,9 +12,10 @@
 struct mica_cs_ops {
 	/*
 	 * Checks that [va, va + size) lies inside one mapping of the submitter's VM whose
-	 * permissions include perms (DRM_MICA_BIND_*). Returns 0 or DRM_MICA_REJECT_CS_ADDR_UNMAPPED /
-	 * _ADDR_PERM. On success *backing names the memory object behind it and *backing_off the
-	 * offset of va in it (two ranges overlap physically iff same backing, overlapping offsets).
+	 * permissions include perms (DRM_MICA_BIND_*). Returns 0 or
+	 * DRM_MICA_REJECT_CS_ADDR_UNMAPPED / _ADDR_PERM. On success *backing names the memory
+	 * object behind it and *backing_off the offset of va in it (two ranges overlap physically
+	 * iff same backing, overlapping offsets).
 	 */
 	u32 (*check_range)(void *priv, u64 va, u64 size, u32 perms, u64 *backing, u64 *backing_off);
 	/*

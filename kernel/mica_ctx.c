@@ -109,7 +109,8 @@ static bool ctx_idle(struct mica_ctx *ctx)
 }
 
 /* Takes the context off the hardware: queued jobs are cancelled, jobs in the ring run to
- * completion (bounded by the watchdog and the kernel timeout), then the slot is freed. */
+ * completion (bounded by the watchdog and the kernel timeout), then the slot is freed.
+ */
 static void ctx_teardown(struct mica_ctx *ctx)
 {
 	struct mica_device *mdev = ctx->mdev;
@@ -121,14 +122,16 @@ static void ctx_teardown(struct mica_ctx *ctx)
 	if (!list_empty(&ctx->queue))
 		ctx->cancel_seqno = list_first_entry(&ctx->queue, struct mica_job, link)->seqno;
 	/* Jobs the OS scheduler holds back for a sync point nobody may ever signal go now (and
-	 * are cancelled): drm_sched waits for a dying entity's dependencies without a timeout. */
+	 * are cancelled): drm_sched waits for a dying entity's dependencies without a timeout.
+	 */
 	mica_sync_cancel_waiters(mdev, ctx, NULL, -ECANCELED);
 	mica_sched_run(mdev); /* cancels what is still queued */
 	mutex_unlock(&mdev->lock);
 	/* Whatever the OS scheduler still holds reaches the core (and is cancelled there). */
 	mica_os_ctx_fini(ctx);
 
-	while (!mica_wait_event_timeout_ns(mdev->fence_wq, ctx_idle(ctx), mdev->params.job_timeout_ns))
+	while (!mica_wait_event_timeout_ns(mdev->fence_wq, ctx_idle(ctx),
+					   mdev->params.job_timeout_ns))
 		mica_log_printf(&mdev->log, "ctx slot %u: still waiting for its jobs to leave the ring",
 				slot);
 

@@ -206,7 +206,7 @@ struct mica_ctx {
 	u32 inflight;
 	struct list_head queue;		/* jobs not yet in the ring */
 	struct list_head waiters;	/* struct mica_sync_waiter of its jobs (mdev->lock) */
-	void *os;			/* the OS scheduler's per-context state (module: drm_sched entity) */
+	void *os;			/* OS scheduler state (module: drm_sched entity) */
 };
 
 struct mica_syncobj {
@@ -262,7 +262,7 @@ struct mica_job {
 	struct mica_mapping **pins;	/* EXEC mappings its SET_PROGRAMs were validated against */
 	u32 npins;
 	u32 pins_cap;
-	void *os;			/* the OS scheduler's job (module: drm_sched job + hw fence) */
+	void *os;			/* OS scheduler job (module: drm_sched job, hw fence) */
 };
 
 /*

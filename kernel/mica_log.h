@@ -19,7 +19,7 @@ struct mica_reject {
 };
 
 struct mica_log {
-	struct mutex lock;
+	struct mutex lock;	/* buf and written; leaf */
 	char *buf;
 	u64 written;		/* total bytes ever written; buf holds the last MICA_LOG_BYTES */
 	atomic64_t reject_counts[DRM_MICA_REJECT_COUNT];
@@ -27,16 +27,17 @@ struct mica_log {
 
 int mica_log_init(struct mica_log *log);
 void mica_log_fini(struct mica_log *log);
-__attribute__((format(printf, 2, 3)))
+__printf(2, 3)
 void mica_log_printf(struct mica_log *log, const char *fmt, ...);
 /* Counts rej->reason, logs "reject <NAME> ...: msg" with the context given by who. */
 void mica_log_reject(struct mica_log *log, const char *who, const struct mica_reject *rej);
 /* Copies the newest part of the log that fits (oldest line first, NUL-terminated);
- * returns the length. */
+ * returns the length.
+ */
 size_t mica_log_read(struct mica_log *log, char *out, size_t len);
 u64 mica_log_reject_count(struct mica_log *log, u32 reason);
 
-__attribute__((format(printf, 3, 4)))
+__printf(3, 4)
 int mica_reject_set(struct mica_reject *rej, u32 reason, const char *fmt, ...);
 const char *mica_reject_name(u32 reason);
 /* The errno a rejection returns to user space (docs/uapi.md). */

@@ -134,8 +134,10 @@ static void pt_unmap_level(struct mica_vm *vm, u64 table, unsigned int level, u6
 
 			pt_unmap_level(vm, child, level + 1, va, next, freed);
 			/* Without a node to remember it the table stays linked (still valid, only
-			 * not reclaimed); correctness never depends on the allocation. */
-			if (table_empty(mdev, child) && (pg = kzalloc(sizeof(*pg), GFP_KERNEL))) {
+			 * not reclaimed); correctness never depends on the allocation.
+			 */
+			pg = table_empty(mdev, child) ? kzalloc(sizeof(*pg), GFP_KERNEL) : NULL;
+			if (pg) {
 				mica_vram_write64(e, 0);
 				pg->pa = child;
 				list_add_tail(&pg->link, freed);
@@ -160,6 +162,7 @@ int mica_pt_map(struct mica_vm *vm, u64 va, u64 pa, u64 size, u32 perms, struct 
 		}
 		mica_vram_write64(leaf, ((pa + off) & MICA_PTE_ADDR_MASK) | leaf_bits(perms));
 	}
+	/* The entries are in device memory before anything can make the device walk them. */
 	wmb();
 	return 0;
 }
@@ -167,6 +170,7 @@ int mica_pt_map(struct mica_vm *vm, u64 va, u64 pa, u64 size, u32 perms, struct 
 void mica_pt_unmap(struct mica_vm *vm, u64 va, u64 size, struct list_head *freed)
 {
 	pt_unmap_level(vm, vm->pt_root, 0, va, va + size, freed);
+	/* The cleared entries are in device memory before the TLB invalidation that follows. */
 	wmb();
 }
 

@@ -69,7 +69,8 @@ static inline long mica_ns_to_jiffies_clamped(u64 ns)
 #define mica_queue_delayed_work_ns(wq, dw, ns) \
 	queue_delayed_work(wq, dw, mica_ns_to_jiffies_clamped(ns))
 /* Rate limited: a hostile client must not be able to flood the kernel log with rejections
- * (the full log stays in debugfs mica_log, the counters in DEV_QUERY_REJECT_COUNTS). */
+ * (the full log stays in debugfs mica_log, the counters in DEV_QUERY_REJECT_COUNTS).
+ */
 #define mica_os_log_line(line) pr_info_ratelimited("mica: %s\n", line)
 #define mica_vsnprintf vsnprintf
 /* CPU mappings of device memory are write-combined (kernel/linux/mica_linux_drm.c mmap). */

@@ -67,6 +67,7 @@ static void ring_packet(struct mica_device *mdev, const u32 *dw, u32 n)
 
 static void ring_commit(struct mica_device *mdev)
 {
+	/* The packets are in device memory before the CP can see the new tail. */
 	wmb();
 	mica_hw_write(mdev->hw, MICA_REG_RING_TAIL, (u32)(mdev->ring_wptr % MICA_RING_BYTES));
 }
@@ -147,12 +148,13 @@ void mica_sched_run(struct mica_device *mdev)
 	lockdep_assert_held(&mdev->lock);
 
 	/*
-	 * Points of jobs retired since the last run first: a job waiting on one of them must go now,
-	 * not at the next scheduling event (on an idle device that is the timeout work's next tick).
+	 * Points of jobs retired since the last run first: a job waiting on one of them must go
+	 * now, not at the next scheduling event (on an idle device: the timeout work's next tick).
 	 */
 	mica_sync_update_all(mdev);
 	/* Contexts take turns: each pass starts one slot further, so when the ring is short of
-	 * space no slot (and no client holding low slots) is always served first. */
+	 * space no slot (and no client holding low slots) is always served first.
+	 */
 	mdev->sched_first_slot = mdev->sched_first_slot % (MICA_MAX_CONTEXTS - 1) + 1;
 	for (i = 0; i < MICA_MAX_CONTEXTS - 1; i++) {
 		struct mica_ctx *ctx;
@@ -232,7 +234,8 @@ static void guilty_coredump(struct mica_device *mdev, struct mica_ctx *ctx, stru
 	lockdep_assert_held(&mdev->lock);
 	if (!buf)
 		return;
-#define DUMP(...) (n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__), n = min_t(size_t, n, cap - 1))
+#define DUMP(...) (n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__), \
+		   n = min_t(size_t, n, cap - 1))
 	DUMP("Mica devcoredump\nrevision %u cus %u profile %u resets %u\n", mdev->revision,
 	     mdev->cu_count, mdev->power_profile, mdev->resets);
 	DUMP("client %u ctx %u slot %u fault %u (%s) addr 0x%llx access %u pc 0x%llx job %llu\n",
@@ -255,7 +258,8 @@ static void guilty_coredump(struct mica_device *mdev, struct mica_ctx *ctx, stru
 	DUMP("log:\n");
 #undef DUMP
 	if (n < cap - 1)
-		n += mica_log_read(&mdev->log, buf + n, min_t(size_t, cap - n, MICA_COREDUMP_LOG_BYTES));
+		n += mica_log_read(&mdev->log, buf + n,
+				   min_t(size_t, cap - n, MICA_COREDUMP_LOG_BYTES));
 	mica_os_coredump(mdev, buf, n);
 	kvfree(buf);
 }
@@ -280,7 +284,8 @@ static void mark_guilty(struct mica_device *mdev, struct mica_ctx *ctx, u32 faul
 			ctx->file_id, ctx->handle, ctx->slot, fault,
 			fault < MICA_FAULT_COUNT ? mica_fault_name[fault] : "?",
 			(unsigned long long)addr,
-			access == MICA_ACCESS_READ ? "read" : access == MICA_ACCESS_WRITE ? "write" : "execute",
+			access == MICA_ACCESS_READ ? "read" :
+			access == MICA_ACCESS_WRITE ? "write" : "execute",
 			(unsigned long long)pc, (unsigned long long)ctx->fault_seqno);
 	guilty_coredump(mdev, ctx, job);
 }
@@ -335,13 +340,15 @@ static void handle_faults(struct mica_device *mdev)
 		     ((u64)mica_hw_read(mdev->hw, MICA_REG_CTX_FAULT_PC_HI(slot)) << 32);
 		ctx->fault_flags = client_visible(ctx_inflight_job(mdev, ctx), &addr, &pc);
 		/* The device keeps skipping this context until CTX_STATUS is cleared, which only
-		 * happens when the context is destroyed. */
+		 * happens when the context is destroyed.
+		 */
 		mark_guilty(mdev, ctx, st, addr, MICA_BITFIELD_GET(hi, FAULT_ADDR_HI, ACCESS), pc);
 	}
 }
 
 /* Fence first, then faults, then retire: a fault that happened before a SIGNAL we saw is
- * attributed to its job before that job is retired. */
+ * attributed to its job before that job is retired.
+ */
 static void sched_poll(struct mica_device *mdev)
 {
 	u64 fence = read_fence(mdev);
@@ -425,7 +432,8 @@ static bool check_hang(struct mica_device *mdev)
 	/* Same order as the interrupt work: a job that faulted is failed, not retired clean. */
 	sched_poll(mdev);
 	/* Read under the lock that orders every head_since_ns update, and compare signed: a
-	 * head that started after 'now' was sampled must never look ancient. */
+	 * head that started after 'now' was sampled must never look ancient.
+	 */
 	now = ktime_get_ns();
 	head = list_first_entry_or_null(&mdev->inflight, struct mica_job, link);
 	if (head && head->ring_seqno != mdev->head_seqno) {

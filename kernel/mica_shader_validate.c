@@ -126,17 +126,20 @@ static int check_header(struct sh_state *s, u32 revision, u32 profile)
 	hdr.debug_size = rd32(h + offsetof(struct mica_bin_header, debug_size));
 
 	if (hdr.magic != MICA_BIN_MAGIC)
-		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_HEADER, "bad magic 0x%08x", hdr.magic);
+		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_HEADER, "bad magic 0x%08x",
+				       hdr.magic);
 	if (hdr.version_major != MICA_BIN_VERSION_MAJOR)
 		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_HEADER,
 				       "format version %u, expected %u", hdr.version_major,
 				       MICA_BIN_VERSION_MAJOR);
 	if (hdr.version_minor > MICA_BIN_VERSION_MINOR)
 		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_HEADER,
-				       "format version %u.%u is newer than %u.%u", hdr.version_major,
-				       hdr.version_minor, MICA_BIN_VERSION_MAJOR, MICA_BIN_VERSION_MINOR);
+				       "format version %u.%u is newer than %u.%u",
+				       hdr.version_major, hdr.version_minor, MICA_BIN_VERSION_MAJOR,
+				       MICA_BIN_VERSION_MINOR);
 	/* A header of another size is a format this reader does not know: what it would skip
-	 * (or read as sections) was never defined. */
+	 * (or read as sections) was never defined.
+	 */
 	if (hdr.header_size != MICA_BIN_HEADER_SIZE)
 		return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_HEADER, "header_size %u",
 				       hdr.header_size);
@@ -198,7 +201,8 @@ static int check_header(struct sh_state *s, u32 revision, u32 profile)
 }
 
 /* The NUL-terminated name at strtab[name], or NULL if it does not end inside the table. */
-static const char *entry_name(const struct sh_state *s, u32 strtab_offset, u32 strtab_size, u32 name)
+static const char *entry_name(const struct sh_state *s, u32 strtab_offset, u32 strtab_size,
+			      u32 name)
 {
 	const u8 *str = s->bin + strtab_offset;
 
@@ -272,7 +276,8 @@ static int check_entries(struct sh_state *s, u32 entry_offset, u32 strtab_offset
 			return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_ENTRY,
 					       "entry %u at code offset %u: not an aligned instruction start",
 					       i, out->code_offset);
-		if (out->vgpr_count > MICA_VGPRS_PER_WAVE || out->sgpr_count > MICA_SGPRS_PER_WAVE ||
+		if (out->vgpr_count > MICA_VGPRS_PER_WAVE ||
+		    out->sgpr_count > MICA_SGPRS_PER_WAVE ||
 		    out->shared_bytes > MICA_MAX_SHARED_BYTES)
 			return mica_reject_set(s->rej, DRM_MICA_REJECT_SH_ENTRY,
 					       "entry %u resource counts above the hardware's", i);
@@ -335,10 +340,12 @@ static int check_entry_regs(struct sh_state *s, const u64 *code, u32 entry)
 		mica_decode(code + w, s->nwords - w, &inst, NULL);
 		note_regs(&inst, &max_vgpr, &max_sgpr);
 		if (inst.info->flags & MICA_OPF_BRANCH)
-			s->stack[sp++] = (u32)(((s64)w * MICA_INSTRUCTION_BYTES + MICA_INSTRUCTION_BYTES +
-						inst.imm) / MICA_INSTRUCTION_BYTES);
+			s->stack[sp++] = (u32)(((s64)w * MICA_INSTRUCTION_BYTES +
+						MICA_INSTRUCTION_BYTES + inst.imm) /
+					       MICA_INSTRUCTION_BYTES);
 		if (!(inst.info->flags & MICA_OPF_END) &&
-		    !((inst.info->flags & MICA_OPF_BRANCH) && !(inst.info->flags & MICA_OPF_COND)) &&
+		    !((inst.info->flags & MICA_OPF_BRANCH) &&
+		      !(inst.info->flags & MICA_OPF_COND)) &&
 		    w + inst.words < s->nwords)
 			s->stack[sp++] = w + inst.words;
 	}
@@ -386,7 +393,8 @@ static int check_flow(struct sh_state *s, const u64 *code)
 		mica_decode(code + w, s->nwords - w, &inst, NULL);
 		last = w;
 		if (inst.info->flags & MICA_OPF_BRANCH) {
-			s64 target = (s64)w * MICA_INSTRUCTION_BYTES + MICA_INSTRUCTION_BYTES + inst.imm;
+			s64 target = (s64)w * MICA_INSTRUCTION_BYTES + MICA_INSTRUCTION_BYTES +
+				     inst.imm;
 
 			s->rej->offset = w * MICA_INSTRUCTION_BYTES;
 			if (target < 0 || target % MICA_INSTRUCTION_BYTES ||

@@ -25,7 +25,8 @@ struct mica_shader_info {
 	u32 code_size;
 	u32 const_offset;	/* in the file */
 	u32 const_size;
-	u32 const_bo_offset;	/* where constants go in the BO: align_up(code_size, code_alignment) */
+	/* where constants go in the BO: align_up(code_size, code_alignment) */
+	u32 const_bo_offset;
 	u32 entry_count;
 	struct mica_shader_entry entries[MICA_MAX_SHADER_ENTRIES];
 };

@@ -69,7 +69,8 @@ static u32 env_check_program(void *priv, u64 va, u32 vgprs, u32 sgprs, char *msg
 	sh = m->bo->shader;
 	/* Instruction fetch from an entry can reach any byte of the code section (and nothing
 	 * else: no indirect branches, no falling off the end). All of it must come from this one
-	 * validated BO, through this one mapping, or fetch could walk into another BO's page. */
+	 * validated BO, through this one mapping, or fetch could walk into another BO's page.
+	 */
 	if (m->bo_offset != 0 || m->size < sh->code_size) {
 		snprintf(msg, len, "the mapping does not cover the shader's whole code (%u bytes)",
 			 sh->code_size);
@@ -122,7 +123,8 @@ void mica_job_free(struct mica_device *mdev, struct mica_job *job)
 	if (job->os)
 		mica_os_job_abort(job);
 	if (job->ib_bytes)
-		mica_mm_free_charged(mdev, job->ctx->client, MICA_RES_VRAM, job->ib_pa, job->ib_bytes);
+		mica_mm_free_charged(mdev, job->ctx->client, MICA_RES_VRAM, job->ib_pa,
+				     job->ib_bytes);
 	if (job->charged)
 		mica_client_uncharge(job->ctx->client, MICA_RES_JOBS, 1);
 	for (i = 0; i < job->nbos; i++)
@@ -143,9 +145,11 @@ static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
 				const struct drm_mica_cmdbuf *cmdbufs, u32 ncmdbufs)
 {
 	struct mica_device *mdev = file->mdev;
-	struct submit_env env = { .file = file, .job = job, .profile = READ_ONCE(mdev->power_profile) };
+	struct submit_env env = { .file = file, .job = job,
+				  .profile = READ_ONCE(mdev->power_profile) };
 	struct mica_cs_ops ops = { env_check_range, env_check_program, env_fetch, &env };
-	struct mica_cs_limits limits = { MICA_MAX_CMD_DWORDS, MICA_MAX_CHAIN_DEPTH, job->ctx->type };
+	struct mica_cs_limits limits = { MICA_MAX_CMD_DWORDS, MICA_MAX_CHAIN_DEPTH,
+					 job->ctx->type };
 	struct mica_cs_buf *bufs;
 	struct mica_reject rej;
 	u32 *copy, dwords = 0, i;
@@ -183,6 +187,7 @@ static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
 	job->ib_dwords = dwords;
 	job->profile = env.profile;
 	mica_vram_memcpy_to(mdev->vram + job->ib_pa, copy, (size_t)dwords * 4);
+	/* The copy is in device memory before any ring packet can point the CP at it. */
 	wmb();
 out:
 	kvfree(copy);
@@ -199,7 +204,8 @@ static int submit_lookup_bos(struct mica_file *file, struct mica_job *job,
 	if (n && !job->bos)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		if (!refs[i].flags || refs[i].flags & ~(DRM_MICA_BO_REF_READ | DRM_MICA_BO_REF_WRITE))
+		if (!refs[i].flags ||
+		    refs[i].flags & ~(DRM_MICA_BO_REF_READ | DRM_MICA_BO_REF_WRITE))
 			return -EINVAL;
 		mutex_lock(&file->lock);
 		job->bos[i] = mica_bo_lookup(file, refs[i].handle);
@@ -279,12 +285,13 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 		ret = mica_copy_array(&args->in_syncs, sizeof(*in), sizeof(*in), MICA_MAX_SYNCS,
 				      (void **)&in);
 	if (!ret)
-		ret = mica_copy_array(&args->out_syncs, sizeof(*outp), sizeof(*outp), MICA_MAX_SYNCS,
-				      (void **)&outp);
+		ret = mica_copy_array(&args->out_syncs, sizeof(*outp), sizeof(*outp),
+				      MICA_MAX_SYNCS, (void **)&outp);
 	if (!ret)
 		ret = submit_lookup_bos(file, job, refs, args->bos.count);
 	if (!ret)
-		ret = submit_lookup_syncs(file, in, args->in_syncs.count, &job->waits, &job->nwaits);
+		ret = submit_lookup_syncs(file, in, args->in_syncs.count, &job->waits,
+					  &job->nwaits);
 	if (!ret)
 		ret = submit_lookup_syncs(file, outp, args->out_syncs.count, &signals, &nsignals);
 	for (i = 0; !ret && i < nsignals; i++)

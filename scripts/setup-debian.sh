@@ -13,7 +13,7 @@ packages=(
   libclang-15-dev llvm-15-dev clang-15 libllvmspirvlib-15-dev llvm-spirv-15 libclc-15 libmpfr-dev
   piglit clpeak python3-pyopencl
   # The kernel module: built against Debian's 6.1 headers, checked with sparse, booted under QEMU.
-  linux-headers-amd64 sparse qemu-system-x86 busybox-static cpio
+  linux-headers-amd64 linux-source-6.1 sparse qemu-system-x86 busybox-static cpio
   ccache   # meson picks it up: rebuilds of unchanged files (CI on a kept machine) come from the cache
 )
 missing=()

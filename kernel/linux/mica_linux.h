@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Module-only parts of the Mica driver (kernel/linux/): the PCI probe of the device's ivshmem
- * personality, the register mailbox, and the DRM glue around the shared core (the .c files of kernel/).
+ * personality, the register mailbox, and the DRM glue around the shared core (the .c files of
+ * kernel/).
  * Nothing here is built in user space; docs/kernel.md says what the in-process tests therefore
  * do not cover.
  */
@@ -46,7 +47,8 @@ struct mica_drm {
 	atomic_t live_sched_jobs;	/* struct mica_linux_job allocated (debugfs mica_sched) */
 	atomic_t live_wait_fences;
 	atomic_t sched_timeouts;	/* timedout_job calls */
-	atomic_t stat_run, stat_free, stat_freed, stat_discarded;	/* run_job, free_job, ... */
+	/* calls of run_job, free_job, the deferred free, and frees of jobs that never ran */
+	atomic_t stat_run, stat_free, stat_freed, stat_discarded;
 };
 
 static inline struct mica_drm *to_mica_drm(struct drm_device *drm)

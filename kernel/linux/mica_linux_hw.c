@@ -33,7 +33,8 @@ static int mbox_call(struct mica_hw *hw, u32 op, u32 reg, u32 value, u32 *result
 	seq = ++hw->mbox_seq;
 	/* writel orders the request words before the sequence number and the doorbell. */
 	writel(seq, hw->ctrl + MICA_PCI_MBOX_REQ_SEQ);
-	writel((hw->device_peer << 16) | MICA_PCI_VEC_MBOX, hw->ivshmem + MICA_IVSHMEM_REG_DOORBELL);
+	writel((hw->device_peer << 16) | MICA_PCI_VEC_MBOX,
+	       hw->ivshmem + MICA_IVSHMEM_REG_DOORBELL);
 	deadline = ktime_add_ms(ktime_get(), MICA_MBOX_TIMEOUT_MS);
 	while (readl(hw->ctrl + MICA_PCI_MBOX_RESP_SEQ) != seq) {
 		if (ktime_after(ktime_get(), deadline)) {
@@ -113,7 +114,8 @@ int mica_hw_probe(struct mica_hw *hw, struct pci_dev *pdev)
 	magic = readl(hw->ctrl + MICA_PCI_CTRL_MAGIC);
 	version = readl(hw->ctrl + MICA_PCI_CTRL_VERSION);
 	if (magic != MICA_PCI_MAGIC) {
-		dev_info(&pdev->dev, "ivshmem device without the Mica magic (%#x): not ours\n", magic);
+		dev_info(&pdev->dev, "ivshmem device without the Mica magic (%#x): not ours\n",
+			 magic);
 		return -ENODEV;
 	}
 	if (version != MICA_PCI_VERSION) {
@@ -127,7 +129,7 @@ int mica_hw_probe(struct mica_hw *hw, struct pci_dev *pdev)
 			dev_err(&pdev->dev, "device never became ready\n");
 			return -ETIMEDOUT;
 		}
-		msleep(10);
+		usleep_range(10000, 20000);
 	}
 	hw->device_peer = readl(hw->ctrl + MICA_PCI_CTRL_DEVICE_PEER);
 	hw->mmio_size = readl(hw->ctrl + MICA_PCI_CTRL_MMIO_SIZE);

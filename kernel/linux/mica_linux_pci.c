@@ -47,7 +47,8 @@ static int mica_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	ret = pci_alloc_irq_vectors(pdev, MICA_PCI_VECTORS, MICA_PCI_VECTORS, PCI_IRQ_MSIX);
 	if (ret < 0) {
-		dev_err(&pdev->dev, "no MSI-X vectors (is the device ivshmem-doorbell?): %d\n", ret);
+		dev_err(&pdev->dev, "no MSI-X vectors (is the device ivshmem-doorbell?): %d\n",
+			ret);
 		return ret;
 	}
 	mica_params_from_module(&params);

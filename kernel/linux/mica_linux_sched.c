@@ -14,8 +14,9 @@
  *  - timedout_job runs the core's hang escalation (mica_sched_check_hang: kill the context, then
  *    reset the CP and resubmit innocent work). The core's clock decides; drm_sched's timeout
  *    (half the core's job_timeout_ns) only asks, and the core's own timeout work keeps asking
- *    too, so a hang is never missed by one timer's view of it. Since the core keeps every job it was given, recovery never re-runs a job: after the
- *    core acted, drm_sched gets the same hardware fences back (resubmit returns them).
+ *    too, so a hang is never missed by one timer's view of it. Since the core keeps every job
+ *    it was given, recovery never re-runs a job: after the core acted, drm_sched gets the
+ *    same hardware fences back (resubmit returns them).
  */
 #include <linux/dma-fence.h>
 #include <linux/delay.h>
@@ -30,7 +31,8 @@ struct mica_linux_job {
 	struct mica_drm *md;
 	struct mica_job *core;		/* until run_job hands it to the core */
 	struct dma_fence hw;		/* signalled by the core when the job leaves it; once
-					 * initialised (push) its last reference frees this */
+					 * initialised (push) its last reference frees this
+					 */
 	struct work_struct free_work;
 };
 
@@ -173,7 +175,7 @@ static const struct drm_sched_backend_ops mica_sched_ops = {
 int mica_os_sched_init(struct mica_device *mdev)
 {
 	struct mica_drm *md = mdev_to_md(mdev);
-	/* The core holds jobs back per context; drm_sched's limit only bounds what it handed over. */
+	/* The core holds jobs back per context; this only bounds what drm_sched handed over. */
 	u32 limit = 4 * MICA_DEFAULT_CLIENT_JOBS;
 	/*
 	 * drm_sched times a job from run_job, the core from when it became the oldest in the ring
@@ -206,7 +208,8 @@ void mica_os_sched_fini(struct mica_device *mdev)
 	int i;
 
 	/* Every file is closed: let the scheduler thread free the jobs it still lists (it does so
-	 * lazily), or drm_sched_fini() would leave them behind. Bounded: 1 s. */
+	 * lazily), or drm_sched_fini() would leave them behind. Bounded: 1 s.
+	 */
 	for (i = 0; i < 100; i++) {
 		bool empty;
 
@@ -215,7 +218,7 @@ void mica_os_sched_fini(struct mica_device *mdev)
 		spin_unlock(&md->sched.job_list_lock);
 		if (empty)
 			break;
-		msleep(10);
+		usleep_range(10000, 20000);
 	}
 	drm_sched_fini(&md->sched);
 }
@@ -254,7 +257,8 @@ void mica_os_ctx_fini(struct mica_ctx *ctx)
 }
 
 /* The memory outlives the entity: a SUBMIT that looked the context up may still call
- * drm_sched_job_init() on it, which refuses a destroyed entity (-ENOENT). */
+ * drm_sched_job_init() on it, which refuses a destroyed entity (-ENOENT).
+ */
 void mica_os_ctx_free(struct mica_ctx *ctx)
 {
 	kfree(ctx->os);

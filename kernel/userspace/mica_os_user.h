@@ -45,6 +45,7 @@ void kfree(const void *p);
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define __printf(fmt, args) __attribute__((format(printf, fmt, args)))
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 #define mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
