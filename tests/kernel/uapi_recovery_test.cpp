@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include <chrono>
+#include <thread>
 
 using namespace mica::ktest;
 
@@ -159,6 +160,43 @@ TEST_F(Recovery, ResetResubmitsInnocentWork)
 	std::string l = log();
 	EXPECT_NE(l.find("GPU reset 1"), std::string::npos) << l;
 	EXPECT_NE(l.find("innocent: job 1 resubmitted"), std::string::npos) << l;
+}
+
+} // namespace
+
+namespace {
+
+// A context destroyed while its job sits in the ring behind a hang, then a CP reset: the job is
+// lost with the ring and never resubmitted (its context is gone), so the sync point it signals
+// must carry -ECANCELED. (It carried 0 before: a destroyed context's cancellation point was only
+// set for jobs still queued at CTX_DESTROY, not for jobs a reset dropped afterwards.)
+TEST_F(Recovery, ResetDroppingADestroyedContextsJobCancelsItsSyncPoint)
+{
+	start({MICA_REV_R2, 0xffffffffull, 60'000'000'000});
+	Party bad = with_program(client(), store_lane_program());
+	Party gone = with_program(client(), store_lane_program());
+	uint32_t sync = gone.c->sync();
+	uint64_t hang = 0, job = 0;
+	ASSERT_EQ(bad.c->submit(bad.ctx, {pkt(MICA_PKT_WAIT_MEM, 5), lo32(DATA_VA), hi32(DATA_VA), 1, 0, MICA_WAIT_EQ}, &hang), 0);
+	ASSERT_EQ(gone.c->submit(gone.ctx, {pkt(MICA_PKT_WRITE_DATA, 3), lo32(DATA_VA), hi32(DATA_VA), 7}, &job, {},
+				 {{sync, 0, 1}}), 0);
+	int32_t err = 1;
+	EXPECT_EQ(gone.c->wait(gone.ctx, job, 50'000'000, &err), -ETIME) << "stuck behind the hang";
+	// CTX_DESTROY waits for the job to leave the ring: from another thread.
+	drm_mica_ctx_destroy d{gone.ctx, 0};
+	int destroy_ret = 1;
+	std::thread destroyer([&] { destroy_ret = gone.c->ioctl(DRM_IOCTL_MICA_CTX_DESTROY, &d); });
+	std::this_thread::sleep_for(std::chrono::milliseconds(100));
+	mica_um_debugfs_gpu_recover(mdev());
+	destroyer.join();
+	EXPECT_EQ(destroy_ret, 0);
+	drm_mica_sync_query q{sync, 0, 0};
+	ASSERT_EQ(gone.c->ioctl(DRM_IOCTL_MICA_SYNC_QUERY, &q), 0);
+	EXPECT_EQ(q.value, 1u);
+	EXPECT_EQ(q.error, -ECANCELED) << "the job never ran";
+	EXPECT_EQ(gone.data[0], 0u) << "and wrote nothing";
+	ASSERT_EQ(bad.c->wait(bad.ctx, hang, 30'000'000'000, &err), 0);
+	EXPECT_EQ(err, -EIO);
 }
 
 } // namespace
