@@ -366,6 +366,14 @@ static void full_reset(struct mica_device *mdev, const char *why)
 	mdev->resets++;
 	mica_log_printf(&mdev->log, "GPU reset %u: %s", mdev->resets, why);
 	sched_poll(mdev);
+	/*
+	 * Stop the CP before killing anything: once the oldest context is killed the CP would go
+	 * on to the next jobs in the ring (other contexts', a destroyed one's) while they are taken
+	 * for lost below, so they would run and then run again, or run and be reported cancelled.
+	 * What finished before the halt is retired normally.
+	 */
+	mica_hw_write(mdev->hw, MICA_REG_CP_CTRL, CP_CTRL_RESET);
+	sched_poll(mdev);
 	job = list_first_entry_or_null(&mdev->inflight, struct mica_job, link);
 	if (job && !job->ctx->guilty) {
 		mica_hw_write(mdev->hw, MICA_REG_CTX_STATUS(job->ctx->slot), MICA_FAULT_KILLED);
