@@ -10,7 +10,6 @@
 static void sync_release(struct kref *ref)
 {
 	struct mica_syncobj *sync = container_of(ref, struct mica_syncobj, ref);
-
 	struct mica_sync_waiter *w, *tmp;
 
 	/* Pending points hold a reference, so nothing can be pending here. */
