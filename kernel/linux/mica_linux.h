@@ -51,6 +51,10 @@ static inline struct mica_drm *to_mica_drm(struct drm_device *drm)
 int mica_hw_probe(struct mica_hw *hw, struct pci_dev *pdev);
 int mica_hw_reset(struct mica_hw *hw);
 
+/* mica_linux_gem.c */
+struct dma_buf;
+struct drm_gem_object *mica_gem_prime_import(struct drm_device *dev, struct dma_buf *dma_buf);
+
 /* mica_linux_drm.c */
 extern const struct drm_driver mica_drm_driver;
 extern const struct attribute_group *mica_dev_groups[];

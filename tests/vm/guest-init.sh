@@ -56,6 +56,10 @@ step "render node /dev/dri/renderD128" wait_node
 step "sysfs power_profile readable" sh -c 'grep -qE "^[0-9]+$" /sys/bus/pci/drivers/mica/*/power_profile'
 step "debugfs mica_log readable" sh -c 'cat /sys/kernel/debug/dri/*/mica_log | grep -q "Mica revision"'
 run_prog /bin/mica_vm_smoke
+# PRIME: dma-bufs between Mica clients and with vgem (loaded after mica, so mica keeps renderD128).
+step "insmod drm_shmem_helper + vgem" sh -c 'insmod /lib/modules/drm_shmem_helper.ko && insmod /lib/modules/vgem.ko'
+run_prog /bin/mica_vm_prime
+step "rmmod vgem (no attachment of a Mica dma-buf left)" rmmod vgem
 step "the hang left a devcoredump" sh -c 'grep -q "Mica devcoredump" /sys/class/devcoredump/devcd*/data'
 
 # Module unload/reload: every instance must come up on a freshly reset device and go away.

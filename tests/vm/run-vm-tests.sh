@@ -37,12 +37,17 @@ if [ ! -f "$IMG/boot/vmlinuz-$KVER" ]; then
 	dpkg-deb -x "$(ls "$WORK"/debs/linux-image-"$KVER"*.deb | head -n 1)" "$IMG"
 fi
 DRM_KO=$(find "$IMG/lib/modules/$KVER" -name drm.ko | head -n 1)
+# vgem (and the shmem helper it needs): a second DRM driver for the PRIME tests.
+SHMEM_KO=$(find "$IMG/lib/modules/$KVER" -name drm_shmem_helper.ko | head -n 1)
+VGEM_KO=$(find "$IMG/lib/modules/$KVER" -name vgem.ko | head -n 1)
 
 # 2. The module and the guest programs.
 "$SRC/kernel/linux/build-module.sh" "$WORK/module" "$HDRS" > "$WORK/module.log" 2>&1 ||
 	{ cat "$WORK/module.log"; echo "run-vm-tests: module build failed"; exit 1; }
 cc -static -O2 -Wall -Wextra -Werror -I"$SRC/kernel/include/uapi" -I"$BUILD/src/hw" \
 	-I/usr/include/libdrm "$SRC/tests/vm/mica_vm_smoke.c" -o "$WORK/mica_vm_smoke"
+cc -static -O2 -Wall -Wextra -Werror -I"$SRC/kernel/include/uapi" -I"$BUILD/src/hw" \
+	-I/usr/include/libdrm "$SRC/tests/vm/mica_vm_prime.c" -o "$WORK/mica_vm_prime"
 
 # 3. The initramfs.
 ROOT=$WORK/root
@@ -52,7 +57,12 @@ cp /bin/busybox "$ROOT/bin/busybox"
 cp "$SRC/tests/vm/guest-init.sh" "$ROOT/init"
 chmod +x "$ROOT/init"
 cp "$DRM_KO" "$WORK/module/mica.ko" "$ROOT/lib/modules/"
-cp "$WORK/mica_vm_smoke" "$ROOT/bin/"
+cp "$WORK/mica_vm_smoke" "$WORK/mica_vm_prime" "$ROOT/bin/"
+if [ -n "$SHMEM_KO" ] && [ -n "$VGEM_KO" ]; then
+	cp "$SHMEM_KO" "$VGEM_KO" "$ROOT/lib/modules/"
+else
+	echo "run-vm-tests: the kernel image has no vgem.ko: the vgem PRIME cases fail"
+fi
 # Dynamically linked programs go in with the libraries they load (and the loader).
 pack() {
 	cp "$1" "$ROOT/bin/"

@@ -306,9 +306,9 @@ void Fuzzer::op_bo_close(ClientState &c)
 	Bo &b = c.bos[rnd(c.bos.size())];
 	if (!b.handle)
 		return;
-	drm_mica_bo_close cl{b.handle, 0};
-	if (ioctl(c, DRM_IOCTL_MICA_BO_CLOSE, &cl))
-		fail("BO_CLOSE of a live handle failed");
+	drm_gem_close cl{b.handle, 0};
+	if (ioctl(c, DRM_IOCTL_GEM_CLOSE, &cl))
+		fail("GEM_CLOSE of a live handle failed");
 	b.handle = 0; // its CPU mappings stay valid (they hold the BO), GPU mappings too
 }
 
