@@ -294,6 +294,7 @@ const struct drm_driver mica_drm_driver = {
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
 	.gem_prime_import = mica_gem_prime_import,
+	.gem_prime_mmap = drm_gem_prime_mmap,	/* dma-buf mmap -> the object's mmap */
 	.ioctls = mica_drm_ioctls,
 	.num_ioctls = ARRAY_SIZE(mica_drm_ioctls),
 	.fops = &mica_drm_fops,
