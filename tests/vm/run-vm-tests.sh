@@ -86,6 +86,13 @@ if [ -x "$VKEX" ] && [ -f "$ICD" ]; then
 else
 	echo "run-vm-tests: no $VKEX or $ICD: the Vulkan examples do not run in the guest"
 fi
+# Vulkan external memory (dma-buf fds) between VkDevices and processes on the real module.
+VKEXTMEM=$BUILD/tests/vulkan/vk_test_external_memory
+if [ -x "$VKEXTMEM" ] && [ -f "$ICD" ]; then
+	pack "$VKEXTMEM"
+else
+	echo "run-vm-tests: no $VKEXTMEM: Vulkan external memory does not run in the guest"
+fi
 UAPI=$BUILD/tests/kernel/kernel_uapi_test_drm
 if [ -x "$UAPI" ]; then
 	pack "$UAPI"
