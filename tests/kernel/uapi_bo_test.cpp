@@ -5,7 +5,11 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <string>
 
 extern "C" {
 #include "mica_shader_validate.h"
@@ -249,6 +253,60 @@ TEST_F(Uapi, PrimeSharedShaderStaysExecOnly)
 	EXPECT_EQ(b->try_bind(i.handle, 0x40000000, MICA_PAGE_SIZE, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE), -EACCES);
 	EXPECT_EQ(b->try_bind(i.handle, 0x40000000, MICA_PAGE_SIZE, DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC), 0);
 }
+
+#ifdef MICA_UAPI_OVER_DRM
+// The vgem render node, when tests/vm/guest-init.sh loaded vgem; -1 otherwise.
+int open_vgem()
+{
+	for (int i = 128; i < 136; i++) {
+		std::string path = "/dev/dri/renderD" + std::to_string(i);
+		int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		// struct drm_version (drm.h; this build may lack libdrm's headers)
+		struct {
+			int major, minor, patchlevel;
+			size_t name_len;
+			char *name;
+			size_t date_len;
+			char *date;
+			size_t desc_len;
+			char *desc;
+		} v{};
+		char name[16] = {};
+		v.name = name;
+		v.name_len = sizeof(name) - 1;
+		if (ioctl(fd, _IOWR(DRM_IOCTL_BASE, 0x00, decltype(v)), &v) == 0 && std::string(name) == "vgem")
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+// Another driver may attach a Mica dma-buf (vgem gets the BO's bus address), but never a shader
+// BO's: a device could write validated code by DMA.
+TEST_F(Uapi, PrimeOtherDevicesAttachBuffersButNeverShaderCode)
+{
+	int vg = open_vgem();
+	if (vg < 0)
+		GTEST_SKIP() << "vgem is not loaded";
+	uint32_t h = a_->bo(4096);
+	uint32_t sh = a_->shader(make_binary(store_lane_program()));
+	drm_prime_handle eb{h, DRM_CLOEXEC, -1}, es{sh, DRM_CLOEXEC, -1};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &eb), 0);
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &es), 0);
+	drm_prime_handle ib{0, 0, eb.fd}, is{0, 0, es.fd};
+	EXPECT_EQ(ioctl(vg, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ib), 0) << strerror(errno);
+	EXPECT_EQ(ioctl(vg, DRM_IOCTL_PRIME_FD_TO_HANDLE, &is), -1);
+	EXPECT_EQ(errno, EACCES);
+	// A shader BO's dma-buf is never CPU mapped either.
+	EXPECT_EQ(mmap(nullptr, 4096, PROT_READ, MAP_SHARED, es.fd, 0), MAP_FAILED);
+	EXPECT_EQ(errno, EACCES);
+	close(vg);	// vgem lets go of its attachment, so the module can be reloaded
+	close(eb.fd);
+	close(es.fd);
+}
+#endif
 
 TEST_F(Uapi, ShaderCreate)
 {

@@ -88,7 +88,10 @@ if [ -x /bin/vk_test_external_memory ]; then
 fi
 if [ -x /bin/kernel_uapi_test_drm ]; then
 	EXCLUDE=$(grep -v '^#' /etc/mica-uapi-exclude | grep . | tr '\n' ':')
+	# vgem for the PRIME cases that need another driver (mica keeps renderD128: loaded first)
+	step "insmod vgem for the uapi suite" insmod /lib/modules/vgem.ko
 	run_gtest /bin/kernel_uapi_test_drm --gtest_filter="-$EXCLUDE"
+	step "rmmod vgem after the uapi suite" rmmod vgem
 fi
 step "rmmod mica" rmmod mica
 step "no WARNING/BUG/Oops in dmesg" sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|general protection"'
