@@ -150,8 +150,10 @@ int mica_open(struct mica_device *mdev, struct mica_file **out)
 
 void mica_postclose(struct mica_file *file)
 {
-	/* As the DRM core does before postclose: the file's GEM handles (and in process its
-	 * mappings, which a process exit would take) go first; GPU mappings and jobs keep their BOs. */
+	/*
+	 * As the DRM core does before postclose: the file's GEM handles (and in process its
+	 * mappings, which a process exit would take) go first; GPU mappings and jobs keep their BOs.
+	 */
 	mica_os_gem_file_fini(file);
 	mica_ctx_destroy_all(file);
 	mica_sync_destroy_all(file);

@@ -269,9 +269,11 @@ int mica_mm_init(struct mica_mm *mm, u64 vram_size);
 void mica_mm_fini(struct mica_mm *mm);
 int mica_mm_alloc(struct mica_device *mdev, u64 size, u64 *pa);
 void mica_mm_free(struct mica_device *mdev, u64 pa, u64 size);
-/* The OS's placement of device memory, in pages (kernel/linux/mica_linux_mm.c: drm_mm;
+/*
+ * The OS's placement of device memory, in pages (kernel/linux/mica_linux_mm.c: drm_mm;
  * kernel/userspace/mica_um_mm.c: a bitmap). insert/remove: mica_mm.lock held. remove returns
- * -EINVAL (and frees nothing) unless [first, first + pages) is exactly one allocation. */
+ * -EINVAL (and frees nothing) unless [first, first + pages) is exactly one allocation.
+ */
 int mica_os_mm_init(struct mica_os_mm *mm, u64 first, u64 pages);
 void mica_os_mm_fini(struct mica_os_mm *mm);
 int mica_os_mm_insert(struct mica_os_mm *mm, u64 pages, u64 *first);
@@ -304,8 +306,10 @@ void mica_bo_free(struct mica_bo *bo);
 /* CPU mappings (mmap through the render node or a dma-buf; the OS layer maps the pages). */
 bool mica_bo_cpu_mappable(const struct mica_bo *bo);
 u64 mica_bo_cpu_pa(const struct mica_bo *bo);
-/* A CPU mapping made through client c's file is charged to it (MICA_RES_CPU_MAPS). _force never
- * fails: a mapping the OS duplicates (mremap) must be counted like its original. */
+/*
+ * A CPU mapping made through client c's file is charged to it (MICA_RES_CPU_MAPS). _force never
+ * fails: a mapping the OS duplicates (mremap) must be counted like its original.
+ */
 int mica_cpu_map_charge(struct mica_client *c);
 void mica_cpu_map_charge_force(struct mica_client *c);
 void mica_cpu_map_uncharge(struct mica_client *c);

@@ -200,7 +200,7 @@ int mica_ioctl_shader_create(struct mica_file *file, void *data)
 	mica_vram_memcpy_to(mdev->vram + bo->pa, bin + info->code_offset, info->code_size);
 	mica_vram_memcpy_to(mdev->vram + bo->pa + info->const_bo_offset, bin + info->const_offset,
 			    info->const_size);
-	wmb();
+	wmb();	/* the code is in device memory before any handle (and so any bind) exists */
 	bo->shader = info;
 	info = NULL;
 	ret = bo_add_handle(file, bo, &args->handle);
@@ -210,7 +210,8 @@ int mica_ioctl_shader_create(struct mica_file *file, void *data)
 	}
 	args->entry_count = bo->shader->entry_count;
 	args->bo_size = bo->size;
-	mica_log_printf(&mdev->log, "client %u: shader BO %u validated (%u bytes of code, %u entries)",
+	mica_log_printf(&mdev->log,
+			"client %u: shader BO %u validated (%u bytes of code, %u entries)",
 			file->id, args->handle, bo->shader->code_size, bo->shader->entry_count);
 	mica_bo_put(bo);	/* the handle holds it */
 out:

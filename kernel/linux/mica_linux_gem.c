@@ -126,8 +126,10 @@ static struct mica_client *vma_client(struct drm_gem_object *obj, struct vm_area
 	return ((struct mica_file *)file->driver_priv)->client;
 }
 
-/* Only reachable by mremap() moving the VMA (it cannot be split or inherited); .mremap then fails
- * and the copy is closed again, so the charge taken here is dropped at once. */
+/*
+ * Only reachable by mremap() moving the VMA (it cannot be split or inherited); .mremap then fails
+ * and the copy is closed again, so the charge taken here is dropped at once.
+ */
 static void mica_gem_vm_open(struct vm_area_struct *vma)
 {
 	struct drm_gem_object *obj = vma->vm_private_data;
@@ -148,7 +150,7 @@ static void mica_gem_vm_close(struct vm_area_struct *vma)
 	drm_gem_object_put(obj);
 }
 
-/* One VMA is one mapping the core counted: it cannot be split or moved (partial munmap: -EINVAL). */
+/* One VMA is one mapping the core counted: no split or move (partial munmap: -EINVAL). */
 static int mica_gem_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
 {
 	return -EINVAL;
@@ -171,6 +173,7 @@ static int mica_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 	struct mica_bo *bo = to_mica_bo(obj);
 	struct mica_client *c = vma_client(obj, vma);
 	u64 size = vma->vm_end - vma->vm_start;
+	unsigned long pfn;
 	u64 off;
 	int ret;
 
@@ -192,9 +195,8 @@ static int mica_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 	/* Not inherited by fork: the core counts this mapping once (MICA_RES_CPU_MAPS). */
 	mica_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
 	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
-	ret = io_remap_pfn_range(vma, vma->vm_start,
-				 (bo_drm(bo)->hw.vram_phys + mica_bo_cpu_pa(bo) + off) >> PAGE_SHIFT,
-				 size, vma->vm_page_prot);
+	pfn = (bo_drm(bo)->hw.vram_phys + mica_bo_cpu_pa(bo) + off) >> PAGE_SHIFT;
+	ret = io_remap_pfn_range(vma, vma->vm_start, pfn, size, vma->vm_page_prot);
 	if (ret && c)
 		mica_cpu_map_uncharge(c);
 	return ret;

@@ -22,8 +22,10 @@ void mica_os_mm_fini(struct mica_os_mm *mm)
 	struct drm_mm_node *node;
 	unsigned long first;
 
-	/* Nothing should be left; if something is, give it back so drm_mm_takedown() stays quiet
-	 * (the core already warned about the leak). */
+	/*
+	 * Nothing should be left; if something is, give it back so drm_mm_takedown() stays quiet
+	 * (the core already warned about the leak).
+	 */
 	xa_for_each(&mm->nodes, first, node) {
 		drm_mm_remove_node(node);
 		kfree(node);
