@@ -210,6 +210,29 @@ TEST(ExternalMemory, ExportImportIntoSecondDevice) {
   fp.sType = VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR;
   VK_OK(b.get_memory_fd_properties(b.device, VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, fd, &fp));
   EXPECT_TRUE(fp.memoryTypeBits & (1u << b.host_visible_type));
+  // Memory exported device-local-only imports only as device-local.
+  VkMemoryAllocateInfo dl{};
+  dl.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
+  VkExportMemoryAllocateInfo dl_exp{};
+  dl_exp.sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO;
+  dl_exp.handleTypes = kTypes;
+  dl.pNext = &dl_exp;
+  dl.allocationSize = kSize;
+  dl.memoryTypeIndex = b.host_visible_type == 0 ? 1 : 0;
+  VkDeviceMemory mem_dl = VK_NULL_HANDLE;
+  VK_OK(vkAllocateMemory(a.device, &dl, nullptr, &mem_dl));
+  VkMemoryGetFdInfoKHR gdl{};
+  gdl.sType = VK_STRUCTURE_TYPE_MEMORY_GET_FD_INFO_KHR;
+  gdl.memory = mem_dl;
+  gdl.handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT;
+  int fd_dl = -1;
+  VK_OK(a.get_memory_fd(a.device, &gdl, &fd_dl));
+  VkMemoryFdPropertiesKHR fp_dl{};
+  fp_dl.sType = VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR;
+  VK_OK(b.get_memory_fd_properties(b.device, VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, fd_dl, &fp_dl));
+  EXPECT_EQ(fp_dl.memoryTypeBits, 1u << dl.memoryTypeIndex);
+  close(fd_dl);
+  vkFreeMemory(a.device, mem_dl, nullptr);
   VK_OK(b.allocate(false, fd, mem_b));  // the import owns fd now
   uint32_t* pb = nullptr;
   VK_OK(vkMapMemory(b.device, mem_b, 0, VK_WHOLE_SIZE, 0, reinterpret_cast<void**>(&pb)));
@@ -238,6 +261,10 @@ TEST(ExternalMemory, InvalidHandlesAreRefused) {
   fp.sType = VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR;
   EXPECT_EQ(vk.get_memory_fd_properties(vk.device, VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, 12345, &fp),
             VK_ERROR_INVALID_EXTERNAL_HANDLE);
+  int devnull2 = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  EXPECT_EQ(vk.get_memory_fd_properties(vk.device, VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, devnull2, &fp),
+            VK_ERROR_INVALID_EXTERNAL_HANDLE);
+  close(devnull2);
 }
 
 // The child half of ImportInAnotherProcess (run with MICA_EXT_MEM_FD=<fd> by the parent): imports,

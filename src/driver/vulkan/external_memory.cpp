@@ -11,7 +11,6 @@
 #include "entrypoints.h"
 #include "gpu_memory.h"
 
-#include <sys/stat.h>
 
 namespace mica::vk {
 
@@ -53,15 +52,24 @@ VKAPI_ATTR VkResult VKAPI_CALL GetMemoryFdKHR(VkDevice, const VkMemoryGetFdInfoK
   });
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL GetMemoryFdPropertiesKHR(VkDevice, VkExternalMemoryHandleTypeFlagBits handleType,
+VKAPI_ATTR VkResult VKAPI_CALL GetMemoryFdPropertiesKHR(VkDevice device, VkExternalMemoryHandleTypeFlagBits handleType,
                                                         int fd, VkMemoryFdPropertiesKHR* pProps) {
-  // OPAQUE_FD may not be queried (the spec's valid usage); a dma-buf may go to either memory type
-  // (a host-visible import of never-mapped memory fails at vkAllocateMemory).
-  struct stat st;
-  if (handleType != VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT || fstat(fd, &st) != 0)
+  return guarded([&] {
+    // OPAQUE_FD may not be queried (the spec's valid usage). A dma-buf is asked the kernel: a trial
+    // import (dropped at once) says whether it is a BO of this device and whether a CPU may map it.
+    if (handleType != VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT) return VK_ERROR_INVALID_EXTERNAL_HANDLE;
+    device::Screen& screen = Device::from(device)->screen();
+    std::unique_ptr<device::Buffer> trial;
+    if (screen.import_buffer(fd, device::BufferUsage::host_visible, trial) == device::Status::ok) {
+      pProps->memoryTypeBits = (1u << kMemoryTypeDeviceLocal) | (1u << kMemoryTypeHostVisible);
+      return VK_SUCCESS;
+    }
+    if (screen.import_buffer(fd, device::BufferUsage::device_local, trial) == device::Status::ok) {
+      pProps->memoryTypeBits = 1u << kMemoryTypeDeviceLocal;
+      return VK_SUCCESS;
+    }
     return VK_ERROR_INVALID_EXTERNAL_HANDLE;
-  pProps->memoryTypeBits = (1u << kMemoryTypeDeviceLocal) | (1u << kMemoryTypeHostVisible);
-  return VK_SUCCESS;
+  });
 }
 
 }  // namespace mica::vk
