@@ -46,7 +46,6 @@ int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct 
 	}
 	/* WATCHDOG_CYCLES is a 32-bit register. */
 	mdev->params.watchdog_cycles = min_t(u64, mdev->params.watchdog_cycles, 0xffffffffull);
-	mdev->next_mmap_offset = 1ull << 32;
 
 	ret = mica_log_init(&mdev->log);
 	if (ret)
@@ -55,8 +54,7 @@ int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct 
 	if (ret)
 		goto err_log;
 	mutex_init(&mdev->lock);
-	mutex_init(&mdev->share_lock);
-	INIT_LIST_HEAD(&mdev->exports);
+	atomic64_set(&mdev->next_bo_id, 0);
 	init_waitqueue_head(&mdev->fence_wq);
 	atomic_set(&mdev->irq_pending, 0);
 	INIT_WORK(&mdev->irq_work, mica_sched_irq_work);
@@ -98,7 +96,6 @@ void mica_device_fini(struct mica_device *mdev)
 	mica_vm_release_deferred(mdev);
 	mutex_unlock(&mdev->lock);
 	mica_mm_fini(&mdev->mm);
-	mutex_destroy(&mdev->share_lock);
 	mutex_destroy(&mdev->lock);
 	mica_log_fini(&mdev->log);
 }
@@ -131,10 +128,9 @@ int mica_open(struct mica_device *mdev, struct mica_file **out)
 		return -ENOMEM;
 	file->mdev = mdev;
 	mutex_init(&file->lock);
-	idr_init(&file->bos);
 	idr_init(&file->ctxs);
 	idr_init(&file->syncs);
-	INIT_LIST_HEAD(&file->cpu_maps);
+	mica_os_gem_file_init(file);
 	mutex_lock(&mdev->lock);
 	file->id = ++mdev->next_file_id;
 	mutex_unlock(&mdev->lock);
@@ -155,16 +151,18 @@ int mica_open(struct mica_device *mdev, struct mica_file **out)
 
 void mica_postclose(struct mica_file *file)
 {
+	/*
+	 * As the DRM core does before postclose: the file's GEM handles (and in process its
+	 * mappings, which a process exit would take) go first; GPU mappings and jobs keep their BOs.
+	 */
+	mica_os_gem_file_fini(file);
 	mica_ctx_destroy_all(file);
 	mica_sync_destroy_all(file);
 	mutex_lock(&file->lock);
 	mica_vm_destroy(file->vm);
 	file->vm = NULL;
-	mica_gem_munmap_all(file);
-	mica_gem_close_all(file);
 	mutex_unlock(&file->lock);
 	mica_client_put(file->client);
-	idr_destroy(&file->bos);
 	idr_destroy(&file->ctxs);
 	idr_destroy(&file->syncs);
 	mutex_destroy(&file->lock);
@@ -356,9 +354,7 @@ const struct mica_ioctl_desc mica_ioctls[DRM_MICA_IOCTL_COUNT] = {
 	MICA_IOCTL(DEV_QUERY, mica_ioctl_dev_query),
 	MICA_IOCTL(BO_CREATE, mica_ioctl_bo_create),
 	MICA_IOCTL(BO_MMAP_OFFSET, mica_ioctl_bo_mmap_offset),
-	MICA_IOCTL(BO_CLOSE, mica_ioctl_bo_close),
-	MICA_IOCTL(BO_EXPORT, mica_ioctl_bo_export),
-	MICA_IOCTL(BO_IMPORT, mica_ioctl_bo_import),
+	/* RETIRED_BO_CLOSE, _EXPORT, _IMPORT: no handler (-ENOTTY); GEM_CLOSE and PRIME instead */
 	MICA_IOCTL(SHADER_CREATE, mica_ioctl_shader_create),
 	MICA_IOCTL(VM_BIND, mica_ioctl_vm_bind),
 	MICA_IOCTL(CTX_CREATE, mica_ioctl_ctx_create),

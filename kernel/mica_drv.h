@@ -63,10 +63,10 @@ struct mica_client {
 	bool banned;			/* READ_ONCE */
 };
 
-/* Device-memory allocator (drm_mm in the module): page-granular first fit. */
+/* Device-memory allocator: drm_mm over the VRAM BAR in the module, a bitmap in process. */
 struct mica_mm {
 	struct mutex lock;
-	u8 *bitmap;		/* one bit per page, set = in use */
+	struct mica_os_mm os;	/* mica_os.h: the allocator's own state */
 	u64 pages;
 	u64 used_pages;
 };
@@ -110,14 +110,15 @@ struct mica_device {
 	atomic_t irq_pending;
 	bool dying;
 
-	struct mutex share_lock;	/* exports, mmap offsets */
-	struct list_head exports;
-	u64 next_mmap_offset;
-	u64 next_bo_id;
+	atomic64_t next_bo_id;
 };
 
+/*
+ * A buffer object: a GEM object (struct drm_gem_object in the module, the shim's in process) whose
+ * reference count, handles, mmap offset and dma-buf the OS layer keeps (mica_os_gem_* below).
+ */
 struct mica_bo {
-	struct kref ref;
+	struct mica_os_gem gem;
 	struct mica_device *mdev;
 	struct mica_client *client;	/* charged for its memory */
 	u64 id;
@@ -125,9 +126,6 @@ struct mica_bo {
 	u64 size;
 	u32 flags;			/* DRM_MICA_BO_* */
 	struct mica_shader_info *shader;	/* non-NULL: a validated, immutable shader BO */
-	u64 mmap_offset;
-	u64 export_token;
-	struct list_head export_link;
 };
 
 struct mica_mapping {
@@ -164,20 +162,11 @@ struct mica_file {
 	struct mica_device *mdev;
 	struct mutex lock;
 	u32 id;
-	struct idr bos;
+	struct mica_os_gem_file gem;	/* GEM handles (the drm_file's in the module) */
 	struct idr ctxs;
 	struct idr syncs;
 	struct mica_vm *vm;
 	struct mica_client *client;
-	struct list_head cpu_maps;	/* struct mica_cpu_map */
-};
-
-/* A CPU mapping (mmap) of a BO: holds a reference until munmap or close. */
-struct mica_cpu_map {
-	struct list_head link;
-	struct mica_bo *bo;
-	void *cpu;
-	u64 size;
 };
 
 struct mica_ctx {
@@ -325,6 +314,15 @@ int mica_mm_init(struct mica_mm *mm, u64 vram_size);
 void mica_mm_fini(struct mica_mm *mm);
 int mica_mm_alloc(struct mica_device *mdev, u64 size, u64 *pa);
 void mica_mm_free(struct mica_device *mdev, u64 pa, u64 size);
+/*
+ * The OS's placement of device memory, in pages (kernel/linux/mica_linux_mm.c: drm_mm;
+ * kernel/userspace/mica_um_mm.c: a bitmap). insert/remove: mica_mm.lock held. remove returns
+ * -EINVAL (and frees nothing) unless [first, first + pages) is exactly one allocation.
+ */
+int mica_os_mm_init(struct mica_os_mm *mm, u64 first, u64 pages);
+void mica_os_mm_fini(struct mica_os_mm *mm);
+int mica_os_mm_insert(struct mica_os_mm *mm, u64 pages, u64 *first);
+int mica_os_mm_remove(struct mica_os_mm *mm, u64 first, u64 pages);
 
 /* mica_client.c */
 extern const char *const mica_res_name[MICA_RES_COUNT];
@@ -346,16 +344,40 @@ void mica_client_info(struct mica_client *c, struct drm_mica_client_info *info);
 int mica_ioctl_bo_create(struct mica_file *file, void *data);
 int mica_ioctl_bo_mmap_offset(struct mica_file *file, void *data);
 int mica_ioctl_bo_info(struct mica_file *file, void *data);
-int mica_ioctl_bo_close(struct mica_file *file, void *data);
-int mica_ioctl_bo_export(struct mica_file *file, void *data);
-int mica_ioctl_bo_import(struct mica_file *file, void *data);
 int mica_ioctl_shader_create(struct mica_file *file, void *data);
 struct mica_bo *mica_bo_lookup(struct mica_file *file, u32 handle); /* file->lock held; +ref */
+/* The OS layer's last reference went: return the memory (the GEM object's free callback). */
+void mica_bo_free(struct mica_bo *bo);
+/* CPU mappings (mmap through the render node or a dma-buf; the OS layer maps the pages). */
+bool mica_bo_cpu_mappable(const struct mica_bo *bo);
+u64 mica_bo_cpu_pa(const struct mica_bo *bo);
+/*
+ * A CPU mapping made through client c's file is charged to it (MICA_RES_CPU_MAPS). _force never
+ * fails: a mapping the OS duplicates (mremap) must be counted like its original.
+ */
+int mica_cpu_map_charge(struct mica_client *c);
+void mica_cpu_map_charge_force(struct mica_client *c);
+void mica_cpu_map_uncharge(struct mica_client *c);
+
+/*
+ * The OS's GEM layer, called by the core (kernel/linux/mica_linux_gem.c over the DRM GEM and
+ * PRIME helpers in the module; kernel/userspace/mica_um_gem.c in process):
+ *   init        the object of a new BO (one reference); an mmap offset when cpu_mappable
+ *   get/put     references (handles, CPU mappings, dma-bufs, GPU mappings and jobs hold one);
+ *               the last put calls mica_bo_free()
+ *   handle      a new handle in file (its own reference); lookup takes a reference
+ *   offset      the fake offset mmap() takes
+ *   file_init/fini  the file's handle table (fini: close what the file still holds)
+ */
+int mica_os_gem_init(struct mica_device *mdev, struct mica_bo *bo, u64 size, bool cpu_mappable);
+void mica_os_gem_release(struct mica_bo *bo);	/* from mica_bo_free(), before kfree */
+void mica_bo_get(struct mica_bo *bo);
 void mica_bo_put(struct mica_bo *bo);
-int mica_mmap(struct mica_file *file, u64 offset, u64 size, void **cpu);
-int mica_munmap(struct mica_file *file, void *cpu, u64 size);
-void mica_gem_munmap_all(struct mica_file *file);
-void mica_gem_close_all(struct mica_file *file);
+int mica_os_gem_handle_create(struct mica_file *file, struct mica_bo *bo, u32 *handle);
+struct mica_bo *mica_os_gem_lookup(struct mica_file *file, u32 handle);
+u64 mica_os_gem_mmap_offset(struct mica_bo *bo);
+void mica_os_gem_file_init(struct mica_file *file);
+void mica_os_gem_file_fini(struct mica_file *file);
 
 /* mica_mmu.c (page tables charged to vm->client) */
 int mica_pt_create(struct mica_vm *vm);

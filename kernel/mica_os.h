@@ -30,7 +30,30 @@
 #include <linux/overflow.h>
 #include <linux/printk.h>
 #include <linux/minmax.h>
+#include <linux/xarray.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_mm.h>
+#include <drm/drm_file.h>
 #include <drm/mica_drm.h>
+
+/*
+ * GEM: a Mica BO is a drm_gem_object, its handles are the drm_file's GEM handles, its mmap
+ * offset a drm_vma_node, and PRIME makes it a dma-buf (kernel/linux/mica_linux_gem.c). The core
+ * reaches them only through the mica_os_gem_* hooks declared in mica_drv.h.
+ */
+struct mica_os_gem {
+	struct drm_gem_object obj;
+};
+
+struct mica_os_gem_file {
+	struct drm_file *drm;	/* set by the DRM open callback right after mica_open() */
+};
+
+/* Device memory is a drm_mm over the VRAM BAR in pages; nodes found again by first page. */
+struct mica_os_mm {
+	struct drm_mm mm;
+	struct xarray nodes;	/* first page -> struct drm_mm_node */
+};
 
 /*
  * The device as the module reaches it (kernel/linux/mica_linux_hw.c): registers through the

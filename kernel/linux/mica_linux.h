@@ -63,6 +63,10 @@ int mica_hw_reset(struct mica_hw *hw);
 /* mica_linux_sched.c */
 void mica_sched_debugfs_init(struct mica_drm *md, struct dentry *root);
 
+/* mica_linux_gem.c */
+struct dma_buf;
+struct drm_gem_object *mica_gem_prime_import(struct drm_device *dev, struct dma_buf *dma_buf);
+
 /* mica_linux_drm.c */
 extern const struct drm_driver mica_drm_driver;
 extern const struct attribute_group *mica_dev_groups[];

@@ -2,8 +2,9 @@
 /*
  * The DRM face of the driver: a render node whose ioctls are the shared core's handlers
  * (mica_ioctls[] in mica_drv.c) behind DRM_IOCTL_DEF_DRV entries, so the DRM core does the
- * argument copy in/out that kernel/userspace/mica_um_drm.c emulates in user space. Also the
- * mmap of BOs, the power_profile sysfs attribute, debugfs and the module parameters.
+ * argument copy in/out that kernel/userspace/mica_um_drm.c emulates in user space; GEM handles,
+ * mmap and PRIME are the DRM core's (mica_linux_gem.c). Also the power_profile sysfs attribute,
+ * debugfs and the module parameters.
  */
 #include <linux/debugfs.h>
 #include <linux/devcoredump.h>
@@ -16,6 +17,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_debugfs.h>
 
 #include "mica_linux.h"
@@ -144,6 +146,7 @@ static int mica_drm_open(struct drm_device *drm, struct drm_file *file)
 
 	if (ret)
 		return ret;
+	mf->gem.drm = file;	/* GEM handles live in the drm_file */
 	file->driver_priv = mf;
 	return 0;
 }
@@ -163,9 +166,6 @@ static int mica_drm_ioctl_##n(struct drm_device *drm, void *data, struct drm_fil
 MICA_DRM_IOCTL_FN(DEV_QUERY)
 MICA_DRM_IOCTL_FN(BO_CREATE)
 MICA_DRM_IOCTL_FN(BO_MMAP_OFFSET)
-MICA_DRM_IOCTL_FN(BO_CLOSE)
-MICA_DRM_IOCTL_FN(BO_EXPORT)
-MICA_DRM_IOCTL_FN(BO_IMPORT)
 MICA_DRM_IOCTL_FN(SHADER_CREATE)
 MICA_DRM_IOCTL_FN(VM_BIND)
 MICA_DRM_IOCTL_FN(CTX_CREATE)
@@ -186,9 +186,7 @@ static const struct drm_ioctl_desc mica_drm_ioctls[] = {
 	MICA_DRM_IOCTL(DEV_QUERY),
 	MICA_DRM_IOCTL(BO_CREATE),
 	MICA_DRM_IOCTL(BO_MMAP_OFFSET),
-	MICA_DRM_IOCTL(BO_CLOSE),
-	MICA_DRM_IOCTL(BO_EXPORT),
-	MICA_DRM_IOCTL(BO_IMPORT),
+	/* DRM_MICA_RETIRED_*: empty entries (-ENOTTY below); GEM_CLOSE and PRIME are the core's */
 	MICA_DRM_IOCTL(SHADER_CREATE),
 	MICA_DRM_IOCTL(VM_BIND),
 	MICA_DRM_IOCTL(CTX_CREATE),
@@ -205,80 +203,6 @@ static const struct drm_ioctl_desc mica_drm_ioctls[] = {
 };
 static_assert(ARRAY_SIZE(mica_drm_ioctls) == DRM_MICA_IOCTL_COUNT);
 
-/* ---- mmap of BOs: the core checks the offset against this file's handles ---- */
-struct mica_vma {
-	struct mica_file *mf;
-	void *cpu;		/* the core's key for the mapping (mica_munmap) */
-	u64 size;
-};
-
-static void mica_vma_close(struct vm_area_struct *vma)
-{
-	struct mica_vma *mv = vma->vm_private_data;
-
-	/* The VMA holds the struct file, so the mica_file outlives every mapping. */
-	WARN_ON(mica_munmap(mv->mf, mv->cpu, mv->size));
-	kfree(mv);
-}
-
-/* One VMA is one core mapping: it cannot be split or moved (partial munmap: -EINVAL). */
-static int mica_vma_may_split(struct vm_area_struct *vma, unsigned long addr)
-{
-	return -EINVAL;
-}
-
-static int mica_vma_mremap(struct vm_area_struct *vma)
-{
-	return -EINVAL;
-}
-
-static const struct vm_operations_struct mica_vm_ops = {
-	.close = mica_vma_close,
-	.may_split = mica_vma_may_split,
-	.mremap = mica_vma_mremap,
-};
-
-static int mica_drm_mmap(struct file *filp, struct vm_area_struct *vma)
-{
-	struct drm_file *file = filp->private_data;
-	struct mica_drm *md = to_mica_drm(file->minor->dev);
-	u64 offset = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	u64 size = vma->vm_end - vma->vm_start;
-	struct mica_vma *mv;
-	void *cpu;
-	u64 pa;
-	int ret;
-
-	/* A private (copy-on-write) mapping of device memory means nothing. */
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
-	mv = kzalloc(sizeof(*mv), GFP_KERNEL);
-	if (!mv)
-		return -ENOMEM;
-	ret = mica_mmap(file->driver_priv, offset, size, &cpu);
-	if (ret) {
-		kfree(mv);
-		return ret;
-	}
-	pa = (u8 *)cpu - md->mdev.vram;
-	mv->mf = file->driver_priv;
-	mv->cpu = cpu;
-	mv->size = size;
-	/* Not inherited by fork: the core counts this mapping once (MICA_RES_CPU_MAPS). */
-	mica_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
-	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
-	ret = io_remap_pfn_range(vma, vma->vm_start, (md->hw.vram_phys + pa) >> PAGE_SHIFT, size,
-				 vma->vm_page_prot);
-	if (ret) {
-		WARN_ON(mica_munmap(mv->mf, cpu, size));
-		kfree(mv);
-		return ret;
-	}
-	vma->vm_private_data = mv;
-	vma->vm_ops = &mica_vm_ops;
-	return 0;
-}
-
 /*
  * The uapi's decoding rules (docs/uapi.md) before drm_ioctl(): a driver number beyond the table
  * is -ENOTTY, and a driver ioctl whose size or direction differs from the table's is -EINVAL.
@@ -290,8 +214,9 @@ static long mica_drm_unlocked_ioctl(struct file *filp, unsigned int cmd, unsigne
 	unsigned int nr = _IOC_NR(cmd);
 
 	if (_IOC_TYPE(cmd) == DRM_IOCTL_BASE && nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END) {
-		if (nr - DRM_COMMAND_BASE >= ARRAY_SIZE(mica_drm_ioctls))
-			return -ENOTTY;
+		if (nr - DRM_COMMAND_BASE >= ARRAY_SIZE(mica_drm_ioctls) ||
+		    !mica_drm_ioctls[nr - DRM_COMMAND_BASE].func)
+			return -ENOTTY;	/* beyond the table, or a retired number */
 		if (cmd != mica_drm_ioctls[nr - DRM_COMMAND_BASE].cmd)
 			return -EINVAL;
 	}
@@ -307,7 +232,7 @@ static const struct file_operations mica_drm_fops = {
 	.poll = drm_poll,
 	.read = drm_read,
 	.llseek = noop_llseek,
-	.mmap = mica_drm_mmap,
+	.mmap = drm_gem_mmap,
 };
 
 /* ---- debugfs: log, rejection counters, gpu_recover ---- */
@@ -367,6 +292,10 @@ const struct drm_driver mica_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
 	.open = mica_drm_open,
 	.postclose = mica_drm_postclose,
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+	.gem_prime_import = mica_gem_prime_import,
+	.gem_prime_mmap = drm_gem_prime_mmap,	/* dma-buf mmap -> the object's mmap */
 	.ioctls = mica_drm_ioctls,
 	.num_ioctls = ARRAY_SIZE(mica_drm_ioctls),
 	.fops = &mica_drm_fops,

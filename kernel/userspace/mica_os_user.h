@@ -73,6 +73,8 @@ typedef struct { int counter; } atomic_t;
 typedef struct { s64 counter; } atomic64_t;
 #define atomic64_read(a) __atomic_load_n(&(a)->counter, __ATOMIC_SEQ_CST)
 #define atomic64_inc(a) ((void)__atomic_add_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST))
+#define atomic64_set(a, v) __atomic_store_n(&(a)->counter, (v), __ATOMIC_SEQ_CST)
+#define atomic64_inc_return(a) __atomic_add_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST)
 
 /* Device memory: the model's VRAM is ordinary host memory. */
 #define mica_vram_memcpy_to(dst, src, n) memcpy(dst, src, n)
@@ -259,6 +261,30 @@ void mica_os_log_line(const char *line);
 /* The in-process device's memory is ordinary (write-back) host memory. */
 #define MICA_OS_CPU_CACHING DRM_MICA_CACHING_CACHED
 #define mica_vsnprintf vsnprintf
+
+/*
+ * GEM in process (userspace/mica_um_gem.c): what drm_gem_object, the drm_file's handle table and
+ * drm_vma_node do in the module, kept as small as the core's use of them.
+ */
+struct mica_os_gem {
+	struct kref ref;
+	struct mica_device *mdev;
+	u64 size;
+	u64 mmap_offset;		/* fake offset; 0: never CPU mapped */
+	struct list_head link;		/* the process's objects with an offset (mmap lookups) */
+};
+
+/* Device memory: page-granular first fit over a bitmap (userspace/mica_um_mm.c). */
+struct mica_os_mm {
+	u8 *bitmap;		/* one bit per page, set = in use */
+	u64 pages;
+};
+
+struct mica_os_gem_file {
+	struct mutex table_lock;	/* leaf: handles and cpu_maps (drm_file.table_lock) */
+	struct idr handles;		/* GEM handles -> struct mica_bo (each holds a reference) */
+	struct list_head cpu_maps;	/* struct mica_um_cpu_map: what mica_um_mmap() returned */
+};
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
  */
 #include "../mica_drv.h"
 #include "mica/kernel/um.h"
+#include "mica_um_gem.h"
 
 #include <linux/ioctl.h>
 #include <pthread.h>
@@ -23,10 +24,27 @@ int mica_um_ioctl(struct mica_file *file, unsigned long cmd, void *arg)
 
 	if (!file)
 		return -EBADF;
+	/* dma-bufs whose last fd was closed let go of their BO (as fput() would have). */
+	mica_um_prime_reap(file->mdev);
+	if (_IOC_TYPE(cmd) == DRM_IOCTL_BASE && nr < DRM_COMMAND_BASE) {
+		/* The DRM core's own ioctls: the GEM/PRIME ones BOs need (mica_um_gem.c). */
+		const struct mica_um_core_ioctl *core = mica_um_core_ioctl_find(cmd);
+
+		if (!core)
+			return -ENOTTY;
+		if (copy_from_user(kdata, arg, _IOC_SIZE(core->cmd)))
+			return -EFAULT;
+		ret = core->func(file, kdata);
+		if ((_IOC_DIR(core->cmd) & _IOC_READ) && copy_to_user(arg, kdata, _IOC_SIZE(core->cmd)))
+			ret = -EFAULT;
+		return ret;
+	}
 	if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE || nr < DRM_COMMAND_BASE ||
 	    nr >= DRM_COMMAND_BASE + DRM_MICA_IOCTL_COUNT)
 		return -ENOTTY;
 	desc = &mica_ioctls[nr - DRM_COMMAND_BASE];
+	if (!desc->func)
+		return -ENOTTY;	/* a retired number (DRM_MICA_RETIRED_*) */
 	if (desc->cmd != cmd || size > sizeof(kdata))
 		return -EINVAL;
 	if (copy_from_user(kdata, arg, size))
@@ -46,16 +64,6 @@ void mica_um_close(struct mica_file *file)
 {
 	if (file)
 		mica_postclose(file);
-}
-
-int mica_um_mmap(struct mica_file *file, uint64_t offset, uint64_t size, void **cpu)
-{
-	return mica_mmap(file, offset, size, cpu);
-}
-
-int mica_um_munmap(struct mica_file *file, void *cpu, uint64_t size)
-{
-	return mica_munmap(file, cpu, size);
 }
 
 int mica_um_param_set(struct mica_device *mdev, const char *name, uint64_t value)

@@ -9,6 +9,7 @@
 
 extern "C" {
 #include "../mica_drv.h"
+#include "mica_um_gem.h"
 }
 #include "mica/kernel/um.h"
 
@@ -81,6 +82,8 @@ UmDevice::~UmDevice()
 		gate->alive = false;
 	}
 	hw_->dev->set_irq_handler([] {});
+	// dma-bufs still open in the process let go of their BOs: the device's memory goes with it.
+	mica_um_gem_device_fini(mdev_.get());
 	mica_device_fini(mdev_.get());
 	mica_um_devcoredump_release(mdev_.get());
 }

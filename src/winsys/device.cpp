@@ -70,6 +70,7 @@ Bo Device::alloc(uint64_t size, uint32_t flags)
 	c.size = size;
 	c.flags = flags;
 	ioctl(DRM_IOCTL_MICA_BO_CREATE, &c, "BO_CREATE");
+	hold_handle(c.handle);
 	Bo bo;
 	bo.dev_ = this;
 	bo.handle_ = c.handle;
@@ -77,16 +78,42 @@ Bo Device::alloc(uint64_t size, uint32_t flags)
 	return bo;
 }
 
-Bo Device::import(uint64_t token)
+Bo Device::import_fd(int fd)
 {
-	drm_mica_bo_import i{};
-	i.token = token;
-	ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i, "BO_IMPORT");
+	drm_prime_handle p{};
+	p.fd = fd;
+	ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &p, "PRIME_FD_TO_HANDLE");
+	// Importing a BO this file already holds returns the same handle: count the holders.
+	hold_handle(p.handle);
 	Bo bo;
 	bo.dev_ = this;
-	bo.handle_ = i.handle;
-	bo.size_ = i.size;
+	bo.handle_ = p.handle;
+	drm_mica_bo_info info{};
+	info.handle = p.handle;
+	ioctl(DRM_IOCTL_MICA_BO_INFO, &info, "BO_INFO");
+	bo.size_ = info.size;
+	bo.shader_ = info.shader != 0;
 	return bo;
+}
+
+void Device::hold_handle(uint32_t handle)
+{
+	std::lock_guard lk(handle_mu_);
+	handle_holders_[handle]++;
+}
+
+void Device::release_handle(uint32_t handle)
+{
+	{
+		std::lock_guard lk(handle_mu_);
+		auto it = handle_holders_.find(handle);
+		if (it != handle_holders_.end() && --it->second > 0)
+			return;
+		if (it != handle_holders_.end())
+			handle_holders_.erase(it);
+	}
+	drm_gem_close c{handle, 0};
+	t_->ioctl(DRM_IOCTL_GEM_CLOSE, &c);
 }
 
 Bo Device::create_shader(std::span<const uint8_t> binary)
@@ -102,6 +129,7 @@ Bo Device::create_shader(std::span<const uint8_t> binary)
 				     "recompile for the active one");
 	if (r)
 		throw Error(-r, "SHADER_CREATE: " + errno_text(-r) + " (the driver log says why)");
+	hold_handle(s.handle);
 	Bo bo;
 	bo.dev_ = this;
 	bo.handle_ = s.handle;
@@ -276,8 +304,7 @@ void Bo::reset() noexcept
 	if (!dev_ || !handle_)
 		return;
 	unmap();
-	drm_mica_bo_close c{handle_, 0};
-	dev_->t_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c);
+	dev_->release_handle(handle_);
 	handle_ = 0;
 	dev_ = nullptr;
 }
@@ -301,11 +328,13 @@ void Bo::unmap()
 	cpu_ = nullptr;
 }
 
-uint64_t Bo::export_token() const
+int Bo::export_fd() const
 {
-	drm_mica_bo_export e{handle_, 0, 0};
-	dev_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &e, "BO_EXPORT");
-	return e.token;
+	if (!dev_)
+		throw Error(EINVAL, "Bo::export_fd: empty BO");
+	drm_prime_handle p{handle_, DRM_CLOEXEC | DRM_RDWR, -1};
+	dev_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &p, "PRIME_HANDLE_TO_FD");
+	return p.fd;
 }
 
 // ---- Context ----

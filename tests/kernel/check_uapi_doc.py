@@ -3,7 +3,9 @@
 """docs/uapi.md is checked against the uapi header (kernel/include/uapi/drm/mica_drm.h):
 every ioctl number is documented under its name with the same number, the numbers are dense
 from 0 (append-only: none is ever reused or skipped), each has its DRM_IOCTL_MICA_* with its
-own struct, and the field lists the headings give are the struct's members in order.
+own struct, and the field lists the headings give are the struct's members in order. A number
+whose ioctl left the uapi stays as DRM_MICA_RETIRED_<NAME>: documented as retired, with no
+DRM_IOCTL_MICA_* of either name.
 
     check_uapi_doc.py HEADER DOC
 """
@@ -50,6 +52,11 @@ def main():
             continue
         if documented[name][0] != num:
             errors.append("%s is 0x%02x in the header, 0x%02x in docs/uapi.md" % (name, num, documented[name][0]))
+        if name.startswith("RETIRED_"):
+            for old in (name, name[len("RETIRED_"):]):
+                if re.search(r"#define DRM_IOCTL_MICA_%s\b" % old, header):
+                    errors.append("retired number %s still has DRM_IOCTL_MICA_%s" % (name, old))
+            continue
         ioctl = re.search(r"#define DRM_IOCTL_MICA_%s\s+DRM_IOWR\(DRM_COMMAND_BASE \+ DRM_MICA_%s, struct (drm_mica_[a-z_]+)\)"
                           % (name, name), header)
         if not ioctl:

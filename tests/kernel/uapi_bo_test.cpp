@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: MIT
-// IGT-style tests: DEV_QUERY, BO_*, SHADER_CREATE, and the generic ioctl rules.
+// IGT-style tests: DEV_QUERY, BO_*, GEM_CLOSE, PRIME, SHADER_CREATE, and the generic ioctl rules.
 #include "uapi_fixture.h"
 
 #include <cstring>
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <string>
 
 extern "C" {
 #include "mica_shader_validate.h"
@@ -16,13 +23,24 @@ using Uapi = UapiTest;
 
 TEST_F(Uapi, IoctlDecodingRules)
 {
-	drm_mica_bo_close c{};
-	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_IOCTL_COUNT, drm_mica_bo_close), &c), -ENOTTY);
-	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE - 1, drm_mica_bo_close), &c), -ENOTTY);
+	drm_mica_bo_mmap_offset c{};
+	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_IOCTL_COUNT, drm_mica_bo_mmap_offset), &c), -ENOTTY);
+	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE - 1, drm_mica_bo_mmap_offset), &c), -ENOTTY);
 	// Right number, wrong size: a struct from another uapi version is not guessed at.
-	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CLOSE, drm_mica_bo_create), &c), -EINVAL);
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, reinterpret_cast<void *>(8)), -EFAULT);
-	EXPECT_EQ(mica_um_ioctl(nullptr, DRM_IOCTL_MICA_BO_CLOSE, &c), -EBADF);
+	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_MMAP_OFFSET, drm_mica_bo_create), &c), -EINVAL);
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, reinterpret_cast<void *>(8)), -EFAULT);
+	EXPECT_EQ(mica_um_ioctl(nullptr, DRM_IOCTL_MICA_BO_MMAP_OFFSET, &c), -EBADF);
+}
+
+// Retired numbers (BO_CLOSE, BO_EXPORT, BO_IMPORT before GEM and PRIME) stay unused: -ENOTTY
+// whatever the struct, in process and in the module (tests/vm runs this too).
+TEST_F(Uapi, RetiredIoctlNumbersAreNotTty)
+{
+	struct {
+		uint32_t handle, pad;
+	} old{1, 0};
+	for (uint32_t nr : {DRM_MICA_RETIRED_BO_CLOSE, DRM_MICA_RETIRED_BO_EXPORT, DRM_MICA_RETIRED_BO_IMPORT})
+		EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + nr, decltype(old)), &old), -ENOTTY) << nr;
 }
 
 TEST_F(Uapi, DevQueryInfo)
@@ -120,59 +138,175 @@ TEST_F(Uapi, BoMmapAndClose)
 	void *q = nullptr;
 	EXPECT_EQ(mica_um_mmap(a_->file(), m.offset, 8192 + 4096, &q), -EINVAL);
 	EXPECT_EQ(mica_um_mmap(a_->file(), m.offset + 4096, 4096, &q), -EINVAL);
-	// A page-aligned offset no BO of this file owns (mmap(2) refuses unaligned ones itself).
-	EXPECT_EQ(mica_um_mmap(a_->file(), 1ull << 20, 4096, &q), -EACCES);
+	// A page-aligned offset that is no BO's (mmap(2) refuses unaligned ones itself): -EINVAL, as
+	// drm_gem_mmap() answers an offset its vma manager does not know.
+	EXPECT_EQ(mica_um_mmap(a_->file(), 1ull << 20, 4096, &q), -EINVAL);
 	EXPECT_EQ(mica_um_mmap(a_->file(), m.offset, 0, &q), -EINVAL);
+	const uint64_t h_offset = m.offset;
 	uint32_t nomap = a_->bo(4096, DRM_MICA_BO_NO_MMAP);
 	m = {nomap, 0, 0};
 	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m), -EACCES);
 
-	drm_mica_bo_close c{h, 0};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), 0);
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), -ENOENT);
-	c = {nomap, 1};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), -EINVAL);
-	// The closed BO can no longer be mapped by this file.
-	EXPECT_EQ(mica_um_mmap(a_->file(), m.offset, 4096, &q), -EACCES);
+	// GEM_CLOSE: the DRM core's errno for a handle the file does not hold is -EINVAL.
+	drm_gem_close c{h, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_GEM_CLOSE, &c), 0);
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_GEM_CLOSE, &c), -EINVAL);
+	c = {0, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_GEM_CLOSE, &c), -EINVAL);
+	c = {nomap, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_GEM_CLOSE, &c), 0);
+	drm_mica_bo_info info{};
+	info.handle = nomap;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_INFO, &info), -ENOENT);
+	// The closed BO (alive: p still maps it) can no longer be mapped by this file.
+	EXPECT_EQ(mica_um_mmap(a_->file(), h_offset, 4096, &q), -EACCES);
+	EXPECT_EQ(p[0], 0u);
 }
 
-TEST_F(Uapi, ExportImport)
+// PRIME: a BO travels as a dma-buf fd (DRM_IOCTL_PRIME_*) and imports as the same BO.
+TEST_F(Uapi, PrimeExportImport)
 {
 	auto b = client();
+	uint64_t base = a_->usage().vram_bytes;
 	uint32_t h = a_->bo(4096);
 	auto *pa = static_cast<uint32_t *>(a_->map(h, 4096));
 	pa[3] = 0xfeedface;
-	drm_mica_bo_export e{h, 0, 0};
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &e), 0);
-	EXPECT_NE(e.token, 0u);
-	drm_mica_bo_export again{h, 0, 0};
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &again), 0);
-	EXPECT_EQ(again.token, e.token);
-	drm_mica_bo_import i{e.token, 0, 0, 0};
-	ASSERT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i), 0);
-	EXPECT_EQ(i.size, 4096u);
+	drm_prime_handle e{h, DRM_CLOEXEC | DRM_RDWR, -1};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &e), 0);
+	ASSERT_GE(e.fd, 0);
+	EXPECT_EQ(fcntl(e.fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	// Self-import: the exporter gets its own handle back.
+	drm_prime_handle self{0, 0, e.fd};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &self), 0);
+	EXPECT_EQ(self.handle, h);
+	// Another client imports the same memory; importing again gives the same handle.
+	drm_prime_handle i{0, 0, e.fd};
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &i), 0);
+	EXPECT_NE(i.handle, 0u);
+	drm_prime_handle i2{0, 0, e.fd};
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &i2), 0);
+	EXPECT_EQ(i2.handle, i.handle);
+	// BO_INFO of the imported BO: size, flags and the caching mode mappings of it use.
+	drm_mica_bo_info info{};
+	info.handle = i.handle;
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_INFO, &info), 0);
+	EXPECT_EQ(info.size, 4096u);
+	EXPECT_EQ(info.flags, 0u);
+	EXPECT_EQ(info.shader, 0u);
+	EXPECT_EQ(info.caching, CPU_CACHING);
 	auto *pb = static_cast<uint32_t *>(b->map(i.handle, 4096));
 	EXPECT_EQ(pb[3], 0xfeedfaceu);
-	drm_mica_bo_import i2{e.token, 0, 0, 0};
-	ASSERT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i2), 0);
-	EXPECT_EQ(i2.handle, i.handle);
+	pb[4] = 0x600dcafe;
+	EXPECT_EQ(pa[4], 0x600dcafeu);
+	// The importer's memory stays charged to the creator.
+	EXPECT_EQ(a_->usage().vram_bytes, base + 4096);
 
-	drm_mica_bo_import bad{e.token ^ 1, 0, 0, 0};
-	EXPECT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &bad), -ENOENT);
-	bad = {0, 0, 0, 0};
-	EXPECT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &bad), -ENOENT);
-	bad = {e.token, 0, 1, 0};
-	EXPECT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &bad), -EINVAL);
-	drm_mica_bo_export ebad{h, 1, 0};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &ebad), -EINVAL);
-	ebad = {777, 0, 0};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &ebad), -ENOENT);
+	// Errors, as the DRM core gives them.
+	drm_prime_handle bad{h, 0x1, -1};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &bad), -EINVAL) << "unknown flag";
+	bad = {777, DRM_CLOEXEC, -1};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &bad), -ENOENT) << "unknown handle";
+	bad = {0, 0, -1};
+	EXPECT_EQ(b->ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &bad), -EBADF);
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(devnull, 0);
+	bad = {0, 0, devnull};
+	EXPECT_EQ(b->ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &bad), -EINVAL) << "not a dma-buf";
+	close(devnull);
 
-	// The exporter closing its handle keeps the memory alive for the importer.
-	drm_mica_bo_close c{h, 0};
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), 0);
-	EXPECT_EQ(pb[3], 0xfeedfaceu);
+	// The fd keeps the BO alive without any handle; the last fd and handle going frees it.
+	drm_gem_close c{h, 0};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_GEM_CLOSE, &c), 0);
+	c = {i.handle, 0};
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_GEM_CLOSE, &c), 0);
+	drm_prime_handle again{0, 0, e.fd};
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &again), 0);
+	auto *pc = static_cast<uint32_t *>(b->map(again.handle, 4096));
+	EXPECT_EQ(pc[3], 0xfeedfaceu);
+	EXPECT_EQ(mica_um_munmap(b->file(), pc, 4096), 0);
+	EXPECT_EQ(mica_um_munmap(b->file(), pb, 4096), 0);
+	EXPECT_EQ(mica_um_munmap(a_->file(), pa, 4096), 0);
+	c = {again.handle, 0};
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_GEM_CLOSE, &c), 0);
+	EXPECT_EQ(a_->usage().vram_bytes, base + 4096) << "the fd still holds it";
+	close(e.fd);
+	EXPECT_EQ(a_->usage().vram_bytes, base) << "nothing holds it any more";
 }
+
+// A shader BO shared as a dma-buf keeps its restrictions in the importer.
+TEST_F(Uapi, PrimeSharedShaderStaysExecOnly)
+{
+	auto b = client();
+	uint32_t sh = a_->shader(make_binary(store_lane_program()));
+	drm_prime_handle e{sh, DRM_CLOEXEC, -1};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &e), 0);
+	drm_prime_handle i{0, 0, e.fd};
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &i), 0);
+	close(e.fd);
+	drm_mica_bo_info info{};
+	info.handle = i.handle;
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_INFO, &info), 0);
+	EXPECT_EQ(info.shader, 1u);
+	EXPECT_EQ(info.caching, static_cast<uint32_t>(DRM_MICA_CACHING_NONE));
+	drm_mica_bo_mmap_offset m{i.handle, 0, 0};
+	EXPECT_EQ(b->ioctl(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m), -EACCES);
+	EXPECT_EQ(b->try_bind(i.handle, 0x40000000, MICA_PAGE_SIZE, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE), -EACCES);
+	EXPECT_EQ(b->try_bind(i.handle, 0x40000000, MICA_PAGE_SIZE, DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC), 0);
+}
+
+#ifdef MICA_UAPI_OVER_DRM
+// The vgem render node, when tests/vm/guest-init.sh loaded vgem; -1 otherwise.
+int open_vgem()
+{
+	for (int i = 128; i < 136; i++) {
+		std::string path = "/dev/dri/renderD" + std::to_string(i);
+		int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		// struct drm_version (drm.h; this build may lack libdrm's headers)
+		struct {
+			int major, minor, patchlevel;
+			size_t name_len;
+			char *name;
+			size_t date_len;
+			char *date;
+			size_t desc_len;
+			char *desc;
+		} v{};
+		char name[16] = {};
+		v.name = name;
+		v.name_len = sizeof(name) - 1;
+		if (ioctl(fd, _IOWR(DRM_IOCTL_BASE, 0x00, decltype(v)), &v) == 0 && std::string(name) == "vgem")
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+// Another driver may attach a Mica dma-buf (vgem gets the BO's bus address), but never a shader
+// BO's: a device could write validated code by DMA.
+TEST_F(Uapi, PrimeOtherDevicesAttachBuffersButNeverShaderCode)
+{
+	int vg = open_vgem();
+	if (vg < 0)
+		GTEST_SKIP() << "vgem is not loaded";
+	uint32_t h = a_->bo(4096);
+	uint32_t sh = a_->shader(make_binary(store_lane_program()));
+	drm_prime_handle eb{h, DRM_CLOEXEC, -1}, es{sh, DRM_CLOEXEC, -1};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &eb), 0);
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &es), 0);
+	drm_prime_handle ib{0, 0, eb.fd}, is{0, 0, es.fd};
+	EXPECT_EQ(ioctl(vg, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ib), 0) << strerror(errno);
+	EXPECT_EQ(ioctl(vg, DRM_IOCTL_PRIME_FD_TO_HANDLE, &is), -1);
+	EXPECT_EQ(errno, EACCES);
+	// A shader BO's dma-buf is never CPU mapped either.
+	EXPECT_EQ(mmap(nullptr, 4096, PROT_READ, MAP_SHARED, es.fd, 0), MAP_FAILED);
+	EXPECT_EQ(errno, EACCES);
+	close(vg);	// vgem lets go of its attachment, so the module can be reloaded
+	close(eb.fd);
+	close(es.fd);
+}
+#endif
 
 TEST_F(Uapi, ShaderCreate)
 {

@@ -164,8 +164,8 @@ drm_mica_client_info Client::usage()
 
 int Client::close_bo(uint32_t handle)
 {
-	drm_mica_bo_close c{handle, 0};
-	return ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c);
+	drm_gem_close c{handle, 0};
+	return ioctl(DRM_IOCTL_GEM_CLOSE, &c);
 }
 
 void UapiTest::start(const DeviceOptions &opt)

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Isolation: two clients cannot read or write each other's memory by any route (handles, mmap
-// offsets, tokens, packet addresses, shader loads and stores, recycled memory), and an MMU fault
+// offsets, dma-buf fds, packet addresses, shader loads and stores, recycled memory), and an MMU fault
 // kills only the faulting context, reported with address and access type.
 #include "uapi_fixture.h"
 
 #include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace mica::ktest;
 
@@ -48,12 +51,23 @@ TEST_F(Isolation, HandlesOffsetsAndTokensAreNotShared)
 		EXPECT_NE(mb.offset, m.offset);
 	}
 	EXPECT_EQ(b_->try_bind(42, SECRET_VA, 4096, RW), -ENOENT);
-	drm_mica_bo_export e{secret_, 0, 0};
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_EXPORT, &e), 0);
-	for (uint64_t guess : {e.token + 1, e.token - 1, 1ull, 2ull, ~0ull}) {
-		drm_mica_bo_import i{guess, 0, 0, 0};
-		EXPECT_EQ(b_->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i), -ENOENT);
+	// Sharing needs the dma-buf fd itself: no other fd of the process names the BO.
+	drm_prime_handle e{secret_, DRM_CLOEXEC, -1};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_PRIME_HANDLE_TO_FD, &e), 0);
+	int pipefd[2];
+	ASSERT_EQ(pipe(pipefd), 0);
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(devnull, 0);
+	for (int guess : {devnull, pipefd[0], pipefd[1]}) {
+		drm_prime_handle i{0, 0, guess};
+		EXPECT_EQ(b_->ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &i), -EINVAL) << "fd " << guess;
 	}
+	drm_prime_handle closed{0, 0, 1000};
+	EXPECT_EQ(b_->ioctl(DRM_IOCTL_PRIME_FD_TO_HANDLE, &closed), -EBADF);
+	close(devnull);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(e.fd);
 }
 
 TEST_F(Isolation, PacketsCannotReachAnotherClientsMemory)
@@ -147,9 +161,9 @@ TEST_F(Isolation, WritesToReadOnlyMappingsFaultWithWriteAccess)
 
 TEST_F(Isolation, FreedMemoryComesBackZeroed)
 {
-	drm_mica_bo_close c{secret_, 0};
+	drm_gem_close c{secret_, 0};
 	ASSERT_EQ(a_->unbind(SECRET_VA, 4096), 0);
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_BO_CLOSE, &c), 0);
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_GEM_CLOSE, &c), 0);
 	for (int n = 0; n < 4; n++) {
 		uint32_t h = b_->bo(4096);
 		auto *p = static_cast<uint32_t *>(b_->map(h, 4096));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Issue 9 item 2: memory is recycled only when nothing can reach it. A CPU mapping holds its BO
-// (BO_CLOSE does not free pages the process still maps; munmap does), and VM_BIND unmap gives
+// (GEM_CLOSE does not free pages the process still maps; munmap does), and VM_BIND unmap gives
 // back the page-table pages it emptied, charged to the client meanwhile.
 #include "uapi_fixture.h"
 

@@ -57,6 +57,10 @@ step "render node /dev/dri/renderD128" wait_node
 step "sysfs power_profile readable" sh -c 'grep -qE "^[0-9]+$" /sys/bus/pci/drivers/mica/*/power_profile'
 step "debugfs mica_log readable" sh -c 'cat /sys/kernel/debug/dri/*/mica_log | grep -q "Mica revision"'
 run_prog /bin/mica_vm_smoke
+# PRIME: dma-bufs between Mica clients and with vgem (loaded after mica, so mica keeps renderD128).
+step "insmod drm_shmem_helper + vgem" sh -c 'insmod /lib/modules/drm_shmem_helper.ko && insmod /lib/modules/vgem.ko'
+run_prog /bin/mica_vm_prime
+step "rmmod vgem (no attachment of a Mica dma-buf left)" rmmod vgem
 step "the hang left a devcoredump" sh -c 'grep -q "Mica devcoredump" /sys/class/devcoredump/devcd*/data'
 
 # Module unload/reload: every instance must come up on a freshly reset device and go away.
@@ -95,9 +99,16 @@ if [ -x /bin/mica-vk-example ]; then
 		env VK_ICD_FILENAMES=/etc/vulkan/mica_icd.json VK_DRIVER_FILES=/etc/vulkan/mica_icd.json \
 		MICA_WINSYS=drm /bin/mica-vk-example all
 fi
+if [ -x /bin/vk_test_external_memory ]; then
+	run_gtest env VK_ICD_FILENAMES=/etc/vulkan/mica_icd.json VK_DRIVER_FILES=/etc/vulkan/mica_icd.json \
+		MICA_WINSYS=drm /bin/vk_test_external_memory
+fi
 if [ -x /bin/kernel_uapi_test_drm ]; then
 	EXCLUDE=$(grep -v '^#' /etc/mica-uapi-exclude | grep . | tr '\n' ':')
+	# vgem for the PRIME cases that need another driver (mica keeps renderD128: loaded first)
+	step "insmod vgem for the uapi suite" insmod /lib/modules/vgem.ko
 	run_gtest /bin/kernel_uapi_test_drm --gtest_filter="-$EXCLUDE"
+	step "rmmod vgem after the uapi suite" rmmod vgem
 fi
 step "rmmod mica" rmmod mica
 step "no WARNING/BUG/Oops in dmesg" sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|general protection"'

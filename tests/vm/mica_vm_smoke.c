@@ -189,7 +189,7 @@ static void test_errnos(void)
 {
 	int fd = open(NODE, O_RDWR | O_CLOEXEC);
 	struct drm_mica_bo_create c = { .size = 4096, .pad = 1 };
-	struct drm_mica_bo_close cl = { .handle = 12345 };
+	struct drm_gem_close cl = { .handle = 12345 };
 	struct drm_mica_bo_mmap_offset m = { .handle = 777 };
 
 	check(fd >= 0, "open " NODE, strerror(errno));
@@ -199,11 +199,13 @@ static void test_errnos(void)
 	c.pad = 0;
 	c.size = 0;
 	check(mioctl(fd, DRM_IOCTL_MICA_BO_CREATE, &c) == -EINVAL, "BO_CREATE size 0: -EINVAL", NULL);
-	check(mioctl(fd, DRM_IOCTL_MICA_BO_CLOSE, &cl) == -ENOENT, "BO_CLOSE unknown handle: -ENOENT", NULL);
+	check(mioctl(fd, DRM_IOCTL_GEM_CLOSE, &cl) == -EINVAL, "GEM_CLOSE unknown handle: -EINVAL", NULL);
+	check(mioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_RETIRED_BO_CLOSE, struct drm_gem_close), &cl) == -ENOTTY,
+	      "retired driver ioctl number (BO_CLOSE): -ENOTTY", NULL);
 	check(mioctl(fd, DRM_IOCTL_MICA_BO_MMAP_OFFSET, &m) == -ENOENT, "BO_MMAP_OFFSET unknown handle: -ENOENT", NULL);
-	check(mioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_IOCTL_COUNT, struct drm_mica_bo_close), &cl) == -ENOTTY,
+	check(mioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_IOCTL_COUNT, struct drm_gem_close), &cl) == -ENOTTY,
 	      "driver ioctl beyond the table: -ENOTTY", NULL);
-	check(mioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CLOSE, struct drm_mica_bo_create), &cl) == -EINVAL,
+	check(mioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_MMAP_OFFSET, struct drm_mica_bo_create), &m) == -EINVAL,
 	      "driver ioctl with another struct size: -EINVAL (not zero-extended)", NULL);
 	check(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 1ll << 40) == MAP_FAILED, "mmap of an unknown offset fails", NULL);
 	close(fd);

@@ -39,12 +39,17 @@ fi
 DRM_KO=$(find "$IMG/lib/modules/$KVER" -name drm.ko | head -n 1)
 # drm_sched (mica.ko depends on drm and gpu-sched)
 SCHED_KO=$(find "$IMG/lib/modules/$KVER" -name gpu-sched.ko | head -n 1)
+# vgem (and the shmem helper it needs): a second DRM driver for the PRIME tests.
+SHMEM_KO=$(find "$IMG/lib/modules/$KVER" -name drm_shmem_helper.ko | head -n 1)
+VGEM_KO=$(find "$IMG/lib/modules/$KVER" -name vgem.ko | head -n 1)
 
 # 2. The module and the guest programs.
 "$SRC/kernel/linux/build-module.sh" "$WORK/module" "$HDRS" > "$WORK/module.log" 2>&1 ||
 	{ cat "$WORK/module.log"; echo "run-vm-tests: module build failed"; exit 1; }
 cc -static -O2 -Wall -Wextra -Werror -I"$SRC/kernel/include/uapi" -I"$BUILD/src/hw" \
 	-I/usr/include/libdrm "$SRC/tests/vm/mica_vm_smoke.c" -o "$WORK/mica_vm_smoke"
+cc -static -O2 -Wall -Wextra -Werror -I"$SRC/kernel/include/uapi" -I"$BUILD/src/hw" \
+	-I/usr/include/libdrm "$SRC/tests/vm/mica_vm_prime.c" -o "$WORK/mica_vm_prime"
 
 # 3. The initramfs.
 ROOT=$WORK/root
@@ -54,7 +59,12 @@ cp /bin/busybox "$ROOT/bin/busybox"
 cp "$SRC/tests/vm/guest-init.sh" "$ROOT/init"
 chmod +x "$ROOT/init"
 cp "$DRM_KO" "$SCHED_KO" "$WORK/module/mica.ko" "$ROOT/lib/modules/"
-cp "$WORK/mica_vm_smoke" "$ROOT/bin/"
+cp "$WORK/mica_vm_smoke" "$WORK/mica_vm_prime" "$ROOT/bin/"
+if [ -n "$SHMEM_KO" ] && [ -n "$VGEM_KO" ]; then
+	cp "$SHMEM_KO" "$VGEM_KO" "$ROOT/lib/modules/"
+else
+	echo "run-vm-tests: the kernel image has no vgem.ko: the vgem PRIME cases fail"
+fi
 # Dynamically linked programs go in with the libraries they load (and the loader).
 pack() {
 	cp "$1" "$ROOT/bin/"
@@ -77,6 +87,13 @@ if [ -x "$VKEX" ] && [ -f "$ICD" ]; then
 		> "$ROOT/etc/vulkan/mica_icd.json"
 else
 	echo "run-vm-tests: no $VKEX or $ICD: the Vulkan examples do not run in the guest"
+fi
+# Vulkan external memory (dma-buf fds) between VkDevices and processes on the real module.
+VKEXTMEM=$BUILD/tests/vulkan/vk_test_external_memory
+if [ -x "$VKEXTMEM" ] && [ -f "$ICD" ]; then
+	pack "$VKEXTMEM"
+else
+	echo "run-vm-tests: no $VKEXTMEM: Vulkan external memory does not run in the guest"
 fi
 UAPI=$BUILD/tests/kernel/kernel_uapi_test_drm
 if [ -x "$UAPI" ]; then

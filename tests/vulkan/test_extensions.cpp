@@ -82,7 +82,11 @@ TEST(VkExtensions, EachExtensionCanBeEnabledAloneAndAllTogether) {
   ASSERT_FALSE(ext.empty());
   for (const auto& e : ext) {
     VkResult r = VK_SUCCESS;
-    VkDevice dev = make_device(ctx->physical(), {e.c_str()}, &r);
+    // "Alone" with what it requires (vk.xml): VK_EXT_external_memory_dma_buf extends the fd handles
+    // of VK_KHR_external_memory_fd (enabling it without them is an application error).
+    std::vector<const char*> names{e.c_str()};
+    if (e == "VK_EXT_external_memory_dma_buf") names.push_back("VK_KHR_external_memory_fd");
+    VkDevice dev = make_device(ctx->physical(), names, &r);
     EXPECT_EQ(r, VK_SUCCESS) << e;
     if (dev) vkDestroyDevice(dev, nullptr);
   }

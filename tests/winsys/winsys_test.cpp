@@ -7,6 +7,8 @@
 #include <cstring>
 #include <thread>
 
+#include <unistd.h>
+
 #include <mica/winsys/winsys.h>
 
 #include "shader_builder.h"
@@ -214,7 +216,7 @@ TEST_F(Winsys, ErrorsCarryErrnoAndReason)
 		EXPECT_NE(std::string(e.what()).find("recompile"), std::string::npos);
 	}
 	EXPECT_THROW(dev_->alloc(0), Error);
-	EXPECT_THROW(dev_->import(12345), Error);
+	EXPECT_THROW(dev_->import_fd(12345), Error); // no such fd: EBADF
 }
 
 TEST_F(Winsys, SyncObjectsAndTimeouts)
@@ -231,17 +233,35 @@ TEST_F(Winsys, SyncObjectsAndTimeouts)
 	EXPECT_TRUE(ctx->wait(seq, 0));
 }
 
-TEST_F(Winsys, SharingBetweenDevicesOfOneProcessIsByToken)
+TEST_F(Winsys, PrimeFdReimportsAsTheSameBo)
 {
-	// Two winsys devices over one sim device would need a shared model; within one device, an
-	// export token re-imports to the same handle.
+	// Two winsys devices over one sim device would need a shared model; within one device, a
+	// dma-buf fd re-imports to the same handle, which stays open until its last Bo goes.
 	Bo bo = dev_->alloc(4096);
 	static_cast<uint32_t *>(bo.map())[0] = 99;
-	uint64_t token = bo.export_token();
-	EXPECT_NE(token, 0u);
-	drm_mica_bo_import i{token, 0, 0, 0};
-	dev_->ioctl(DRM_IOCTL_MICA_BO_IMPORT, &i, "BO_IMPORT");
-	EXPECT_EQ(i.handle, bo.handle());
+	int fd = bo.export_fd();
+	ASSERT_GE(fd, 0);
+	{
+		Bo again = dev_->import_fd(fd);
+		EXPECT_EQ(again.handle(), bo.handle());
+		EXPECT_EQ(again.size(), 4096u);
+		EXPECT_EQ(static_cast<uint32_t *>(again.map())[0], 99u);
+	}
+	EXPECT_EQ(static_cast<uint32_t *>(bo.map())[0], 99u) << "the handle outlives the second Bo";
+	drm_mica_bo_info info{};
+	info.handle = bo.handle();
+	EXPECT_EQ(dev_->try_ioctl(DRM_IOCTL_MICA_BO_INFO, &info), 0);
+	close(fd);
+	// A second device in this process has its own in-process device: the fd is foreign there.
+	std::unique_ptr<Device> other = Device::open(sim_options());
+	int fd2 = bo.export_fd();
+	try {
+		other->import_fd(fd2);
+		ADD_FAILURE() << "another device imported this device's memory";
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), EOPNOTSUPP);
+	}
+	close(fd2);
 }
 
 TEST_F(Winsys, ThreadSafeSubmission)

@@ -3,6 +3,9 @@
 #include "device.h"
 #include "device_limits.h"
 #include "entrypoints.h"
+#include "external_memory.h"
+
+#include <unistd.h>
 
 namespace mica::vk {
 
@@ -36,12 +39,20 @@ VKAPI_ATTR VkResult VKAPI_CALL AllocateMemory(VkDevice device, const VkMemoryAll
     auto* dev = Device::from(device);
     if (pInfo->memoryTypeIndex >= kMemoryTypeCount) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
     if (pInfo->allocationSize > dev->physical().info().vram_bytes) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+    const auto usage = pInfo->memoryTypeIndex == kMemoryTypeHostVisible ? GpuMemory::Usage::application_host_visible
+                                                                         : GpuMemory::Usage::application_device_local;
     std::unique_ptr<GpuMemory> mem;
-    VkResult r = GpuMemory::create(*dev, pInfo->allocationSize,
-                                   pInfo->memoryTypeIndex == kMemoryTypeHostVisible
-                                       ? GpuMemory::Usage::application_host_visible
-                                       : GpuMemory::Usage::application_device_local,
-                                   mem, dev->child_allocation(pAllocator));
+    VkResult r;
+    // Every allocation can be exported (VkExportMemoryAllocateInfo needs nothing more); an import
+    // takes the fd's BO instead of allocating, and owns the fd once it succeeded.
+    const auto* import = find_in_chain<VkImportMemoryFdInfoKHR>(pInfo->pNext, VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR);
+    if (import && import->handleType != 0) {
+      if (!is_supported_memory_handle_type(import->handleType)) return VK_ERROR_INVALID_EXTERNAL_HANDLE;
+      r = GpuMemory::import_fd(*dev, import->fd, pInfo->allocationSize, usage, mem, dev->child_allocation(pAllocator));
+      if (r == VK_SUCCESS) close(import->fd);
+    } else {
+      r = GpuMemory::create(*dev, pInfo->allocationSize, usage, mem, dev->child_allocation(pAllocator));
+    }
     if (r == VK_SUCCESS) *pMemory = release_to_handle<VkDeviceMemory>(std::move(mem));
     return r;
   });

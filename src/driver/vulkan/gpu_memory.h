@@ -27,6 +27,12 @@ public:
   // 'where': host storage of the object (VkDeviceMemory: the application's allocator).
   static VkResult create(Device& device, uint64_t size, Usage usage, std::unique_ptr<GpuMemory>& out,
                          const HostAllocation& where = {});
+  // VK_KHR_external_memory_fd / VK_EXT_external_memory_dma_buf (external_memory.cpp): memory from a
+  // dma-buf fd of a Mica BO of this device (the fd stays the caller's), at least 'size' bytes.
+  static VkResult import_fd(Device& device, int fd, uint64_t size, Usage usage, std::unique_ptr<GpuMemory>& out,
+                            const HostAllocation& where = {});
+  // A new dma-buf fd of this memory (the caller owns it).
+  VkResult export_fd(int& fd) const;
   ~GpuMemory() override;
 
   uint64_t va() const { return buffer_->va(); }

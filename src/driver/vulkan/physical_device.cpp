@@ -10,6 +10,7 @@
 #include "image.h"
 #include "instance.h"
 #include "physical_device.h"
+#include "external_memory.h"
 
 extern "C" {
 #include "mica_hw.h"
@@ -446,11 +447,11 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceSparseImageFormatProperties2(VkPhysi
   *pCount = 0;
 }
 
-// No external memory, fences or semaphores: all handle types report no capabilities.
+// Buffers: dma-buf / opaque fds (external_memory.cpp). No external fences or semaphores.
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalBufferProperties(VkPhysicalDevice,
-                                                                     const VkPhysicalDeviceExternalBufferInfo*,
+                                                                     const VkPhysicalDeviceExternalBufferInfo* pInfo,
                                                                      VkExternalBufferProperties* p) {
-  p->externalMemoryProperties = {};
+  p->externalMemoryProperties = external_buffer_memory_properties(pInfo->handleType);
 }
 
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalFenceProperties(VkPhysicalDevice,

@@ -3,7 +3,7 @@
 // from several clients over one device model -- BO create/close/mmap/munmap, VM_BIND map/unmap
 // with any permissions, shader creation, contexts, sync objects, submits of random (mostly
 // valid, sometimes garbage) command streams with sync dependencies, device faults (MMU, watchdog,
-// CP), context destruction with work queued, GPU resets and client close/reopen.
+// CP), context destruction with work queued, GPU resets, client close/reopen and PRIME with itself.
 //
 // Oracles, checked as it goes:
 //  * no client's canary (a BO it maps read-only on the GPU and never writes) ever changes;
@@ -33,6 +33,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "../shader_builder.h"
 
@@ -119,6 +121,7 @@ struct ClientState {
 	std::vector<uint32_t> ctxs;
 	std::vector<std::pair<uint32_t, uint64_t>> syncs; // handle, next out point
 	std::vector<std::pair<uint32_t, uint64_t>> jobs;  // ctx, seqno
+	std::vector<int> dmabufs; // PRIME fds of its own BOs (kept across close/reopen)
 };
 
 class Fuzzer : public mica::sim::FetchObserver {
@@ -139,6 +142,7 @@ private:
 	void step(ClientState &c);
 	void op_bo_create(ClientState &c);
 	void op_bo_close(ClientState &c);
+	void op_prime(ClientState &c);
 	void op_munmap(ClientState &c);
 	void op_bind(ClientState &c);
 	void op_unbind(ClientState &c);
@@ -306,10 +310,54 @@ void Fuzzer::op_bo_close(ClientState &c)
 	Bo &b = c.bos[rnd(c.bos.size())];
 	if (!b.handle)
 		return;
-	drm_mica_bo_close cl{b.handle, 0};
-	if (ioctl(c, DRM_IOCTL_MICA_BO_CLOSE, &cl))
-		fail("BO_CLOSE of a live handle failed");
+	drm_gem_close cl{b.handle, 0};
+	if (ioctl(c, DRM_IOCTL_GEM_CLOSE, &cl))
+		fail("GEM_CLOSE of a live handle failed");
 	b.handle = 0; // its CPU mappings stay valid (they hold the BO), GPU mappings too
+}
+
+// PRIME with itself only (another client importing would legitimately see this one's tags): export,
+// self-import (the same handle), keep fds that outlive GEM_CLOSE and the client's close/reopen,
+// import them back later, close them.
+void Fuzzer::op_prime(ClientState &c)
+{
+	if (!c.dmabufs.empty() && chance(40)) {
+		const size_t i = rnd(c.dmabufs.size());
+		const int fd = c.dmabufs[i];
+		if (chance(50)) {
+			drm_prime_handle p{0, 0, fd};
+			if (int r = ioctl(c, DRM_IOCTL_PRIME_FD_TO_HANDLE, &p))
+				return fail("PRIME_FD_TO_HANDLE of a live dma-buf failed: " + std::to_string(r));
+			bool known = false;
+			for (const Bo &b : c.bos)
+				known |= b.handle == p.handle;
+			drm_gem_close cl{p.handle, 0};
+			if (!known && ioctl(c, DRM_IOCTL_GEM_CLOSE, &cl))
+				return fail("GEM_CLOSE of an imported handle failed");
+		}
+		close(fd);
+		c.dmabufs.erase(c.dmabufs.begin() + static_cast<long>(i));
+		return;
+	}
+	if (c.bos.empty())
+		return;
+	const Bo &b = c.bos[rnd(c.bos.size())];
+	drm_prime_handle e{b.handle, DRM_CLOEXEC, -1};
+	int r = ioctl(c, DRM_IOCTL_PRIME_HANDLE_TO_FD, &e);
+	if (!b.handle) {
+		if (r != -ENOENT)
+			fail("PRIME_HANDLE_TO_FD of handle 0 did not fail with -ENOENT");
+		return;
+	}
+	if (r || e.fd < 0)
+		return fail("PRIME_HANDLE_TO_FD of a live handle failed: " + std::to_string(r));
+	drm_prime_handle self{0, 0, e.fd};
+	if (ioctl(c, DRM_IOCTL_PRIME_FD_TO_HANDLE, &self) || self.handle != b.handle)
+		return fail("self-import did not return the exporter's handle");
+	if (c.dmabufs.size() < 8)
+		c.dmabufs.push_back(e.fd);
+	else
+		close(e.fd);
 }
 
 void Fuzzer::op_munmap(ClientState &c)
@@ -584,7 +632,8 @@ void Fuzzer::op_exec_race(ClientState &c)
 
 void Fuzzer::step(ClientState &c)
 {
-	switch (rnd(21)) {
+	switch (rnd(22)) {
+	case 21: op_prime(c); break;
 	case 20: op_exec_race(c); break;
 	case 0: case 1: op_bo_create(c); break;
 	case 2: op_bo_close(c); break;
@@ -659,6 +708,12 @@ int Fuzzer::run(double seconds)
 	check();
 	for (int i = 0; i < kClients; i++)
 		close_client(i);
+	// dma-bufs still open: the device's teardown lets go of their BOs; the fds are the process's.
+	for (ClientState &c : clients_) {
+		for (int fd : c.dmabufs)
+			close(fd);
+		c.dmabufs.clear();
+	}
 	kdev_.reset();
 	mica::sim::set_fetch_observer(nullptr);
 	dev_.reset();

@@ -9,7 +9,10 @@
  *  - arrays are passed as struct drm_mica_obj_array {stride, count, array}; stride lets user
  *    space and kernel grow the element struct independently (a shorter stride than the first
  *    version is -EINVAL, bytes beyond the kernel's element size must be zero);
- *  - ioctl numbers are append-only;
+ *  - ioctl numbers are append-only and never reused: a number whose ioctl left the uapi stays
+ *    reserved as DRM_MICA_RETIRED_* (the driver answers -ENOTTY);
+ *  - buffer objects follow DRM conventions: GEM handles closed with DRM_IOCTL_GEM_CLOSE, shared
+ *    as dma-buf fds with DRM_IOCTL_PRIME_HANDLE_TO_FD / DRM_IOCTL_PRIME_FD_TO_HANDLE;
  *  - every failure has a documented errno (docs/uapi.md is the reference).
  */
 #ifndef _MICA_DRM_H_
@@ -18,13 +21,33 @@
 #if defined(__KERNEL__)
 #include <drm/drm.h>
 #elif defined(__has_include) && __has_include(<drm.h>)
+#include <fcntl.h>	/* drm.h's DRM_CLOEXEC and DRM_RDWR are O_CLOEXEC and O_RDWR */
 #include <drm.h>
+#elif defined(__has_include) && __has_include(<drm/drm.h>)
+#include <fcntl.h>
+#include <drm/drm.h>
 #else
 #include <linux/types.h>
 #include <linux/ioctl.h>
 #define DRM_IOCTL_BASE 'd'
 #define DRM_COMMAND_BASE 0x40
+#define DRM_IOW(nr, type) _IOW(DRM_IOCTL_BASE, nr, type)
 #define DRM_IOWR(nr, type) _IOWR(DRM_IOCTL_BASE, nr, type)
+/* The DRM core's GEM/PRIME ioctls Mica's BOs use (as in drm.h, without libdrm's headers). */
+struct drm_gem_close {
+	__u32 handle;
+	__u32 pad;
+};
+#define DRM_CLOEXEC 02000000
+#define DRM_RDWR 02
+struct drm_prime_handle {
+	__u32 handle;
+	__u32 flags;
+	__s32 fd;
+};
+#define DRM_IOCTL_GEM_CLOSE DRM_IOW(0x09, struct drm_gem_close)
+#define DRM_IOCTL_PRIME_HANDLE_TO_FD DRM_IOWR(0x2d, struct drm_prime_handle)
+#define DRM_IOCTL_PRIME_FD_TO_HANDLE DRM_IOWR(0x2e, struct drm_prime_handle)
 #endif
 
 #if defined(__cplusplus)
@@ -35,9 +58,10 @@ extern "C" {
 #define DRM_MICA_DEV_QUERY	0x00
 #define DRM_MICA_BO_CREATE	0x01
 #define DRM_MICA_BO_MMAP_OFFSET	0x02
-#define DRM_MICA_BO_CLOSE	0x03
-#define DRM_MICA_BO_EXPORT	0x04
-#define DRM_MICA_BO_IMPORT	0x05
+/* 0x03..0x05 were BO_CLOSE, BO_EXPORT, BO_IMPORT: DRM_IOCTL_GEM_CLOSE and PRIME replace them */
+#define DRM_MICA_RETIRED_BO_CLOSE	0x03
+#define DRM_MICA_RETIRED_BO_EXPORT	0x04
+#define DRM_MICA_RETIRED_BO_IMPORT	0x05
 #define DRM_MICA_SHADER_CREATE	0x06
 #define DRM_MICA_VM_BIND	0x07
 #define DRM_MICA_CTX_CREATE	0x08
@@ -152,27 +176,11 @@ struct drm_mica_bo_mmap_offset {
 	__u64 offset;		/* out: fake offset to mmap() the BO at */
 };
 
-struct drm_mica_bo_close {
-	__u32 handle;
-	__u32 pad;
-};
-
 /*
- * PRIME-style sharing. Export returns an unguessable 64-bit token (the user-space build's stand-in
- * for a dma-buf file descriptor) that another client imports into its own handle namespace.
+ * A BO handle is a GEM handle: DRM_IOCTL_GEM_CLOSE closes it. Sharing is PRIME:
+ * DRM_IOCTL_PRIME_HANDLE_TO_FD exports a BO as a dma-buf fd, DRM_IOCTL_PRIME_FD_TO_HANDLE imports
+ * one (BO_INFO then gives its size and caching). A shader BO keeps its restrictions when shared.
  */
-struct drm_mica_bo_export {
-	__u32 handle;
-	__u32 flags;		/* 0 */
-	__u64 token;		/* out */
-};
-
-struct drm_mica_bo_import {
-	__u64 token;
-	__u32 handle;		/* out */
-	__u32 pad;
-	__u64 size;		/* out */
-};
 
 /*
  * Shader binaries. The kernel copies the binary from @binary, validates it (header, sections,
@@ -403,9 +411,6 @@ enum drm_mica_reject_reason {
 #define DRM_IOCTL_MICA_DEV_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_DEV_QUERY, struct drm_mica_dev_query)
 #define DRM_IOCTL_MICA_BO_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CREATE, struct drm_mica_bo_create)
 #define DRM_IOCTL_MICA_BO_MMAP_OFFSET	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_MMAP_OFFSET, struct drm_mica_bo_mmap_offset)
-#define DRM_IOCTL_MICA_BO_CLOSE		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CLOSE, struct drm_mica_bo_close)
-#define DRM_IOCTL_MICA_BO_EXPORT	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_EXPORT, struct drm_mica_bo_export)
-#define DRM_IOCTL_MICA_BO_IMPORT	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_IMPORT, struct drm_mica_bo_import)
 #define DRM_IOCTL_MICA_SHADER_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SHADER_CREATE, struct drm_mica_shader_create)
 #define DRM_IOCTL_MICA_VM_BIND		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_VM_BIND, struct drm_mica_vm_bind)
 #define DRM_IOCTL_MICA_CTX_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_CREATE, struct drm_mica_ctx_create)

@@ -223,17 +223,16 @@ Status ScreenState::map_bo(winsys::Bo bo, bool exec, uint64_t& va) {
     return s;
   }
   va = m->va;
-  const uint32_t handle = m->bo.handle();
   std::lock_guard lock(mutex);
-  bos[handle] = std::move(m);
+  bos[va] = std::move(m);
   return Status::ok;
 }
 
-void ScreenState::destroy_bo(uint32_t handle) {
+void ScreenState::destroy_bo(uint64_t va) {
   std::unique_ptr<Mapping> m;
   {
     std::lock_guard lock(mutex);
-    auto it = bos.find(handle);
+    auto it = bos.find(va);
     if (it == bos.end()) return;
     m = std::move(it->second);
     bos.erase(it);
@@ -248,7 +247,7 @@ void ScreenState::destroy_bo(uint32_t handle) {
 // ---- Buffer ---------------------------------------------------------------------------------
 
 Buffer::~Buffer() {
-  if (handle_) state_->destroy_bo(handle_);
+  if (handle_) state_->destroy_bo(va_);
 }
 
 // ---- Timeline -------------------------------------------------------------------------------
@@ -421,6 +420,58 @@ Status Screen::create_buffer(uint64_t size, BufferUsage usage, std::unique_ptr<B
   const uint64_t bo_size = bo.size();
   uint64_t va = 0;
   s = state_->map_bo(std::move(bo), false, va);
+  if (s != Status::ok) return s;
+  buf->state_ = state_;
+  buf->handle_ = handle;
+  buf->va_ = va;
+  buf->size_ = bo_size;
+  buf->cpu_ = ptr;
+  buf->usage_ = usage;
+  out = std::move(buf);
+  return Status::ok;
+}
+
+// ---- external memory (PRIME) ---------------------------------------------------------------------
+
+Status Screen::export_buffer(const Buffer& buffer, int& fd) {
+  std::lock_guard lock(state_->mutex);
+  auto it = state_->bos.find(buffer.va());
+  if (it == state_->bos.end()) return Status::invalid_argument;
+  return guarded_call("PRIME_HANDLE_TO_FD", [&] { fd = it->second->bo.export_fd(); });
+}
+
+Status Screen::import_buffer(int fd, BufferUsage usage, std::unique_ptr<Buffer>& out) {
+  const bool cpu = usage == BufferUsage::host_visible || usage == BufferUsage::driver_shared;
+  std::unique_ptr<Buffer> buf;
+  try {
+    buf.reset(new Buffer());
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
+  winsys::Bo bo;
+  try {
+    bo = state_->dev->import_fd(fd);
+  } catch (const winsys::Error& e) {
+    // Not an fd, not a dma-buf, or not memory of this device: the handle is invalid here.
+    if (e.error() == EBADF || e.error() == EINVAL || e.error() == EOPNOTSUPP || e.error() == ENOENT)
+      return Status::invalid_argument;
+    return status_from_errno(e.error(), "PRIME_FD_TO_HANDLE", e.what());
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
+  if (bo.is_shader()) return Status::invalid_argument;  // code is never application memory
+  uint8_t* ptr = nullptr;
+  if (cpu) {
+    try {
+      ptr = static_cast<uint8_t*>(bo.map());
+    } catch (const winsys::Error&) {
+      return Status::invalid_argument;  // exported as device-local only (never CPU mapped)
+    }
+  }
+  const uint32_t handle = bo.handle();
+  const uint64_t bo_size = bo.size();
+  uint64_t va = 0;
+  Status s = state_->map_bo(std::move(bo), false, va);
   if (s != Status::ok) return s;
   buf->state_ = state_;
   buf->handle_ = handle;

@@ -45,7 +45,9 @@ struct ScreenState {
     uint64_t size = 0;
   };
   Status map_bo(winsys::Bo bo, bool exec, uint64_t& va);
-  void destroy_bo(uint32_t handle);
+  // By GPU address: one BO can be mapped more than once (a dma-buf imported back into the file
+  // that exported it has the same handle).
+  void destroy_bo(uint64_t va);
   // Why the kernel just refused something: the rejection reasons (uapi drm_mica_reject_reason)
   // whose device-wide counters grew since the last call, e.g. "CS_CU_RESOURCES (a dispatch whose
   // workgroup cannot be resident on one compute unit)". Other clients' rejections in between
@@ -64,7 +66,7 @@ struct ScreenState {
 
   std::mutex mutex;
   std::vector<uint64_t> reject_counts;  // at open / at the last explain_rejection()
-  std::map<uint32_t, std::unique_ptr<Mapping>> bos;                 // by BO handle
+  std::map<uint64_t, std::unique_ptr<Mapping>> bos;                 // by GPU address
   std::map<uint32_t, std::unique_ptr<winsys::SyncObj>> syncs;       // by sync handle
 };
 
@@ -74,7 +76,7 @@ struct LoadedCode {
   uint32_t handle = 0;
   uint64_t va = 0;
   ~LoadedCode() {
-    if (handle) state->destroy_bo(handle);
+    if (handle) state->destroy_bo(va);
   }
 };
 

@@ -15,6 +15,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "drm/mica_drm.h"
@@ -77,7 +78,8 @@ public:
 	explicit operator bool() const { return handle_ != 0; }
 	void *map();		// cached; throws for shader / NO_MMAP BOs
 	void unmap();
-	uint64_t export_token() const;
+	// PRIME: a new dma-buf fd of this BO (close-on-exec, read-write); the caller owns it.
+	int export_fd() const;
 
 private:
 	friend class Device;
@@ -201,7 +203,9 @@ public:
 	std::vector<uint64_t> reject_counts() const;
 
 	Bo alloc(uint64_t size, uint32_t flags = 0);
-	Bo import(uint64_t token);
+	// PRIME: a BO of this device from a dma-buf fd (the fd stays the caller's). A BO this device
+	// already holds comes back with the same handle; the handle closes with its last Bo.
+	Bo import_fd(int fd);
 	// Validates and loads a shader binary; -ENOEXEC (recompile for the active profile) is
 	// reported as Error with error() == ENOEXEC.
 	Bo create_shader(std::span<const uint8_t> binary);
@@ -237,6 +241,8 @@ private:
 		Bo bo;
 	};
 	void reap_uploads(bool all);
+	void hold_handle(uint32_t handle);
+	void release_handle(uint32_t handle); // GEM_CLOSE when the last holder goes
 	// Waits up to timeout_ns for this device's oldest unretired submission; false if there is none.
 	bool wait_oldest_upload(int64_t timeout_ns);
 	static constexpr int64_t kSubmitBackoffStepNs = 100'000'000;
@@ -245,6 +251,8 @@ private:
 	std::unique_ptr<Transport> t_;
 	drm_mica_dev_info info_{};
 	VaAllocator va_;
+	std::mutex handle_mu_;
+	std::unordered_map<uint32_t, unsigned> handle_holders_;
 	std::mutex upload_mu_;
 	std::vector<Upload> uploads_;
 };

@@ -150,6 +150,12 @@ public:
 
   // Device memory of at least 'size' bytes (0 is invalid_argument), mapped at a fresh GPU address.
   Status create_buffer(uint64_t size, BufferUsage usage, std::unique_ptr<Buffer>& out);
+  // External memory (PRIME): a new dma-buf fd of a buffer of this screen (the caller owns it).
+  Status export_buffer(const Buffer& buffer, int& fd);
+  // A buffer from a dma-buf fd of a BO of this device (the fd stays the caller's), mapped at a fresh
+  // GPU address and, for CPU-visible usages, into the process. invalid_argument: the fd is not such
+  // a dma-buf (another driver's, another device's), or a CPU-visible usage of never-mapped memory.
+  Status import_buffer(int fd, BufferUsage usage, std::unique_ptr<Buffer>& out);
   Status create_timeline(uint64_t initial, std::unique_ptr<Timeline>& out);
   // Waits for several points: all of them, or (wait_all false) any one. Any number of points
   // (more than one kernel call can take are waited for in groups). Same results as Timeline::wait.
