@@ -58,13 +58,19 @@ double snorm_to_float(uint64_t c, unsigned bits)
 	return std::max(v, -1.0);
 }
 
-uint64_t float_to_unorm(float f, unsigned bits)
+namespace {
+
+uint64_t unorm_from_double(double f, unsigned bits)
 {
 	if (std::isnan(f))
 		return 0;
-	const double c = std::clamp(static_cast<double>(f), 0.0, 1.0);
+	const double c = std::clamp(f, 0.0, 1.0);
 	return static_cast<uint64_t>(std::nearbyint(c * static_cast<double>(low_bits(bits))));
 }
+
+} // namespace
+
+uint64_t float_to_unorm(float f, unsigned bits) { return unorm_from_double(f, bits); }
 
 uint64_t float_to_snorm(float f, unsigned bits)
 {
@@ -87,6 +93,8 @@ double linear_to_srgb(double l)
 	l = std::clamp(l, 0.0, 1.0);
 	return l <= 0.0031308 ? 12.92 * l : 1.055 * std::pow(l, 1.0 / 2.4) - 0.055;
 }
+
+uint64_t float_to_srgb(float linear, unsigned bits) { return unorm_from_double(linear_to_srgb(linear), bits); }
 
 double ufloat_to_double(uint64_t c, unsigned mbits)
 {
@@ -192,6 +200,7 @@ void decode(const mica_texel_format_info &fi, const uint8_t *bytes, Texel &t)
 		case MICA_NUMERIC_SSCALED: v = static_cast<double>(sign_extend(raw, cp.bits)); break;
 		case MICA_NUMERIC_SFLOAT:
 			v = cp.bits == 16 ? fp::half_to_float(static_cast<uint32_t>(raw)) : fp::f32(static_cast<uint32_t>(raw));
+			t.i[ch] = raw; // an f32 NaN keeps its payload through a load (to_registers)
 			break;
 		case MICA_NUMERIC_UFLOAT: v = ufloat_to_double(raw, cp.bits - 5); break;
 		default: break;
@@ -215,9 +224,15 @@ void to_registers(const mica_texel_format_info &fi, const Texel &t, uint32_t reg
 		regs[3] = static_cast<uint32_t>(t.i[1] >> 32);
 		return;
 	}
-	for (unsigned c = 0; c < 4; c++)
-		regs[c] = fi.result == MICA_TEXEL_CLASS_FLOAT ? fp::bits(static_cast<float>(t.f[c]))
-		                                              : static_cast<uint32_t>(t.i[c]);
+	const bool raw_f32 = fi.numeric == MICA_NUMERIC_SFLOAT && fi.comp[0].bits == 32;
+	for (unsigned c = 0; c < 4; c++) {
+		if (fi.result != MICA_TEXEL_CLASS_FLOAT)
+			regs[c] = static_cast<uint32_t>(t.i[c]);
+		else if (raw_f32 && std::isnan(t.f[c]))
+			regs[c] = static_cast<uint32_t>(t.i[c]); // bit-exact (a signalling NaN stays one)
+		else
+			regs[c] = fp::bits(static_cast<float>(t.f[c]));
+	}
 }
 
 unsigned encode(const mica_texel_format_info &fi, const uint32_t regs[4], uint8_t *out)
@@ -250,8 +265,7 @@ unsigned encode(const mica_texel_format_info &fi, const uint32_t regs[4], uint8_
 		case MICA_NUMERIC_SINT: c = r; break; // the low bits, as VkClearColorValue casts
 		case MICA_NUMERIC_UNORM: c = float_to_unorm(f, cp.bits); break;
 		case MICA_NUMERIC_SRGB:
-			c = cp.channel < 3 ? float_to_unorm(static_cast<float>(linear_to_srgb(f)), cp.bits)
-			                   : float_to_unorm(f, cp.bits);
+			c = cp.channel < 3 ? float_to_srgb(f, cp.bits) : float_to_unorm(f, cp.bits);
 			break;
 		case MICA_NUMERIC_SNORM: c = float_to_snorm(f, cp.bits); break;
 		case MICA_NUMERIC_USCALED:

@@ -44,6 +44,7 @@ uint64_t float_to_unorm(float f, unsigned bits);
 uint64_t float_to_snorm(float f, unsigned bits); // two's complement in 'bits' bits
 double srgb_to_linear(double c);
 double linear_to_srgb(double l);
+uint64_t float_to_srgb(float linear, unsigned bits); // sRGB-encoded UNORM, one rounding
 double ufloat_to_double(uint64_t c, unsigned mantissa_bits); // 5-bit exponent above the mantissa
 uint64_t float_to_ufloat(float f, unsigned mantissa_bits);
 uint32_t encode_e5b9g9r9(float r, float g, float b);
