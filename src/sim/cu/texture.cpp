@@ -285,8 +285,10 @@ Step Worker::exec_image(Wave &w, const DecodedInst &d)
 	const bool buffer_op = d.op == MICA_OP_BUFFER_LOAD_FORMAT || d.op == MICA_OP_BUFFER_STORE_FORMAT;
 	if (buffer_op && op.img.type != MICA_IMAGE_TYPE_BUFFER)
 		return image_fault(w, d, MICA_DESCRIPTOR_ERROR_TYPE, "buffer_* needs a BUFFER descriptor");
-	if (desc_regs > MICA_IMGDESC_DWORDS)
+	if (desc_regs > MICA_IMGDESC_DWORDS) {
+		std::memcpy(op.smp_dw, dw + MICA_IMGDESC_DWORDS, sizeof op.smp_dw);
 		return exec_image_sample(w, d, op);
+	}
 	std::memset(op.res, 0, sizeof op.res);
 
 	if (d.op == MICA_OP_IMAGE_QUERY_SIZE) {

@@ -22,6 +22,7 @@ struct TexelPtr {
 struct ImageOp {
 	mica_image_desc img{};
 	mica_sampler_desc smp{};
+	uint32_t smp_dw[MICA_SMPDESC_DWORDS] = {}; // the sampler SGPRs as read at issue (tsdesc)
 	const mica_texel_format_info *fi = nullptr;
 	mica_image_level level[MICA_TEX_MAX_LEVELS]{}; // indexed by view level
 	int32_t texel_offset[3] = {0, 0, 0};           // from the offset field

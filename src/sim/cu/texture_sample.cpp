@@ -32,6 +32,7 @@ int64_t pos_mod(int64_t a, int64_t n)
 int64_t wrap(int64_t i, int64_t n, uint32_t mode)
 {
 	switch (mode) {
+	case 0xff: return i; // kNoWrap (cube faces)
 	case MICA_ADDRESS_MODE_REPEAT: return pos_mod(i, n);
 	case MICA_ADDRESS_MODE_MIRRORED_REPEAT: return (n - 1) - mirror(pos_mod(i, 2 * n) - n);
 	case MICA_ADDRESS_MODE_CLAMP_TO_BORDER: return (i < 0 || i >= n) ? -1 : i;
@@ -94,6 +95,35 @@ void cube_face(double x, double y, double z, uint32_t &face, double &s, double &
 	t = 0.5 * (tc / ma) + 0.5;
 }
 
+// The direction of face coordinates (sc, tc in [-1, 1], beyond for texels past an edge): the
+// inverse of cube_face's table.
+void cube_direction(uint32_t face, double sc, double tc, double dir[3])
+{
+	switch (face) {
+	case 0: dir[0] = 1; dir[1] = -tc; dir[2] = -sc; break;
+	case 1: dir[0] = -1; dir[1] = -tc; dir[2] = sc; break;
+	case 2: dir[0] = sc; dir[1] = 1; dir[2] = tc; break;
+	case 3: dir[0] = sc; dir[1] = -1; dir[2] = -tc; break;
+	case 4: dir[0] = sc; dir[1] = -tc; dir[2] = 1; break;
+	default: dir[0] = -sc; dir[1] = -tc; dir[2] = -1; break;
+	}
+}
+
+// Seamless cube edges (Vulkan has no other kind): a texel one step past a face's edge is the
+// texel of the adjacent face that touches it, found by projecting the texel centre's direction
+// onto the cube again (for texel centres this lands exactly in the adjacent texel).
+void cube_neighbour(uint32_t face, int64_t i, int64_t j, int64_t n, uint32_t &nface, int64_t &ni, int64_t &nj)
+{
+	double dir[3], s, t;
+	cube_direction(face, 2.0 * (static_cast<double>(i) + 0.5) / static_cast<double>(n) - 1.0,
+	               2.0 * (static_cast<double>(j) + 0.5) / static_cast<double>(n) - 1.0, dir);
+	cube_face(dir[0], dir[1], dir[2], nface, s, t);
+	ni = std::clamp<int64_t>(static_cast<int64_t>(std::floor(s * static_cast<double>(n))), 0, n - 1);
+	nj = std::clamp<int64_t>(static_cast<int64_t>(std::floor(t * static_cast<double>(n))), 0, n - 1);
+}
+
+constexpr uint32_t kNoWrap = 0xff; // cube linear taps: resolved by cube_neighbour
+
 struct Axis {
 	int64_t i[2];
 	double wt[2];
@@ -125,10 +155,7 @@ Axis axis(double u, bool linear, int32_t offset, int64_t size, uint32_t mode)
 Step Worker::exec_image_sample(Wave &w, const DecodedInst &d, ImageOp &op)
 {
 	const mica_image_desc &img = op.img;
-	uint32_t sdw[MICA_SMPDESC_DWORDS];
-	for (unsigned k = 0; k < MICA_SMPDESC_DWORDS; k++)
-		sdw[k] = read_s(w, d.opnd[2] + MICA_IMGDESC_DWORDS + k, kVector);
-	if (uint32_t e = mica_sampler_desc_decode(sdw, &op.smp))
+	if (uint32_t e = mica_sampler_desc_decode(op.smp_dw, &op.smp))
 		return image_fault(w, d, e, "");
 	const mica_sampler_desc &smp = op.smp;
 	const bool gather = d.op >= MICA_OP_IMAGE_GATHER4_R && d.op <= MICA_OP_IMAGE_GATHER4_C;
@@ -144,15 +171,18 @@ Step Worker::exec_image_sample(Wave &w, const DecodedInst &d, ImageOp &op)
 	if (!gather && integer &&
 	    (smp.mag_filter == MICA_FILTER_LINEAR || smp.min_filter == MICA_FILTER_LINEAR || smp.mipmap_mode == MICA_MIPMAP_MODE_LINEAR))
 		return image_fault(w, d, MICA_DESCRIPTOR_ERROR_FILTER_FORMAT, std::string("linear filtering of ") + op.fi->name);
+	const unsigned dims = img.type == MICA_IMAGE_TYPE_3D ? 3
+	                      : (img.type == MICA_IMAGE_TYPE_1D || img.type == MICA_IMAGE_TYPE_1D_ARRAY) ? 1
+	                                                                                                 : 2;
 	if (smp.unnormalized) {
-		const bool clamps = [&] {
-			for (unsigned k = 0; k < 2; k++)
-				if (smp.address[k] != MICA_ADDRESS_MODE_CLAMP_TO_EDGE && smp.address[k] != MICA_ADDRESS_MODE_CLAMP_TO_BORDER)
-					return false;
-			return true;
-		}();
-		if ((img.type != MICA_IMAGE_TYPE_1D && img.type != MICA_IMAGE_TYPE_2D) || img.view_levels != 1 || !clamps)
-			return image_fault(w, d, MICA_DESCRIPTOR_ERROR_SAMPLER, "unnormalized coordinates need a 1D/2D single-level view and clamping");
+		// Vulkan allows 1D/2D only; OpenCL also 3D and arrays (the layer is never normalized).
+		// Both need one level and clamping on the texel axes.
+		bool clamps = true;
+		for (unsigned k = 0; k < dims; k++)
+			clamps &= smp.address[k] == MICA_ADDRESS_MODE_CLAMP_TO_EDGE || smp.address[k] == MICA_ADDRESS_MODE_CLAMP_TO_BORDER;
+		if (cube || img.view_levels != 1 || !clamps)
+			return image_fault(w, d, MICA_DESCRIPTOR_ERROR_SAMPLER,
+			                   "unnormalized coordinates need a non-cube single-level view and clamping");
 	}
 	if (cmp && !smp.compare_enable)
 		return image_fault(w, d, MICA_DESCRIPTOR_ERROR_SAMPLER, "depth-compare instruction with COMPARE_ENABLE 0");
@@ -161,9 +191,6 @@ Step Worker::exec_image_sample(Wave &w, const DecodedInst &d, ImageOp &op)
 	if (gather && !cmp)
 		gather_comp = d.op - MICA_OP_IMAGE_GATHER4_R;
 	const int64_t q = static_cast<int64_t>(img.view_levels) - 1;
-	const unsigned dims = img.type == MICA_IMAGE_TYPE_3D ? 3
-	                      : (img.type == MICA_IMAGE_TYPE_1D || img.type == MICA_IMAGE_TYPE_1D_ARRAY) ? 1
-	                                                                                                 : 2;
 	const bool unorm_ref = op.fi->numeric == MICA_NUMERIC_UNORM;
 
 	for (unsigned l = 0; l < kLanes; l++) {
@@ -188,8 +215,48 @@ Step Worker::exec_image_sample(Wave &w, const DecodedInst &d, ImageOp &op)
 			const int64_t count = img.type == MICA_IMAGE_TYPE_CUBE_ARRAY ? img.view_layers / 6 : img.view_layers;
 			layer = static_cast<uint32_t>(std::clamp<int64_t>(static_cast<int64_t>(std::nearbyint(sane(layer_coord))), 0, count - 1));
 		}
-		if (cube)
-			layer = layer * 6 + face;
+		const uint32_t cube_base = layer * 6; // first face of the selected cube
+		// One filter tap: a border texel, a texel of the view, or for cubes a texel of this face or,
+		// past an edge, of the adjacent face (a corner, past two edges: the mean of the three
+		// texels that meet there).
+		auto tap = [&](uint32_t lvl, int64_t i, int64_t j, int64_t k, Texel &t) -> bool {
+			if (!cube) {
+				if (i < 0 || j < 0 || k < 0) {
+					border_texel(smp.border_color, t);
+					return true;
+				}
+				return fetch_texel(w, d, op, lvl, static_cast<uint32_t>(i), static_cast<uint32_t>(j),
+				                   static_cast<uint32_t>(k), layer, t);
+			}
+			const int64_t n = op.level[lvl].width;
+			const bool out_i = i < 0 || i >= n, out_j = j < 0 || j >= n;
+			auto on_face = [&](uint32_t f, int64_t x, int64_t y, Texel &r) {
+				return fetch_texel(w, d, op, lvl, static_cast<uint32_t>(x), static_cast<uint32_t>(y), 0, cube_base + f, r);
+			};
+			if (!out_i && !out_j)
+				return on_face(face, i, j, t);
+			uint32_t nf;
+			int64_t ni, nj;
+			if (out_i != out_j) {
+				cube_neighbour(face, i, j, n, nf, ni, nj);
+				return on_face(nf, ni, nj, t);
+			}
+			const int64_t ci = std::clamp<int64_t>(i, 0, n - 1), cj = std::clamp<int64_t>(j, 0, n - 1);
+			Texel a, b, c3;
+			if (!on_face(face, ci, cj, a))
+				return false;
+			cube_neighbour(face, i, cj, n, nf, ni, nj);
+			if (!on_face(nf, ni, nj, b))
+				return false;
+			cube_neighbour(face, ci, j, n, nf, ni, nj);
+			if (!on_face(nf, ni, nj, c3))
+				return false;
+			for (unsigned ch = 0; ch < 4; ch++) {
+				t.f[ch] = (a.f[ch] + b.f[ch] + c3.f[ch]) / 3.0;
+				t.i[ch] = a.i[ch];
+			}
+			return true;
+		};
 		const double ref_in = cmp ? fp::f32(d.op == MICA_OP_IMAGE_SAMPLE_C ? op.data[1][l] : op.data[0][l]) : 0.0;
 		const double ref = unorm_ref ? std::clamp(ref_in, 0.0, 1.0) : ref_in;
 
@@ -232,7 +299,9 @@ Step Worker::exec_image_sample(Wave &w, const DecodedInst &d, ImageOp &op)
 					continue;
 				}
 				const double u = sane(smp.unnormalized ? coord[k] : coord[k] * static_cast<double>(size[k]));
-				const uint32_t mode = cube ? static_cast<uint32_t>(MICA_ADDRESS_MODE_CLAMP_TO_EDGE) : smp.address[k];
+				// Cube faces: nearest taps stay on the face; linear taps may step one texel past an
+				// edge and are resolved on the adjacent face.
+				const uint32_t mode = !cube ? smp.address[k] : linear ? kNoWrap : static_cast<uint32_t>(MICA_ADDRESS_MODE_CLAMP_TO_EDGE);
 				ax[k] = axis(u, linear, cube ? 0 : op.texel_offset[k], size[k], mode);
 			}
 			if (gather) {
@@ -241,9 +310,7 @@ Step Worker::exec_image_sample(Wave &w, const DecodedInst &d, ImageOp &op)
 				for (unsigned g = 0; g < 4; g++) {
 					const int64_t i = ax[0].i[kOrder[g][0]], j = ax[1].i[kOrder[g][1]];
 					Texel t;
-					if (i < 0 || j < 0)
-						border_texel(smp.border_color, t);
-					else if (!fetch_texel(w, d, op, levels[li], static_cast<uint32_t>(i), static_cast<uint32_t>(j), 0, layer, t))
+					if (!tap(levels[li], i, j, 0, t))
 						return Step::Fault;
 					if (cmp)
 						gathered[g] = compare(smp.compare_op, ref, t.f[0]) ? 1.0 : 0.0;
@@ -260,10 +327,7 @@ Step Worker::exec_image_sample(Wave &w, const DecodedInst &d, ImageOp &op)
 						const double wt = level_wt[li] * ax[0].wt[kx] * ax[1].wt[ky] * ax[2].wt[kz];
 						const int64_t i = ax[0].i[kx], j = ax[1].i[ky], k = ax[2].i[kz];
 						Texel t;
-						if (i < 0 || j < 0 || k < 0)
-							border_texel(smp.border_color, t);
-						else if (!fetch_texel(w, d, op, levels[li], static_cast<uint32_t>(i), static_cast<uint32_t>(j),
-						                      static_cast<uint32_t>(k), layer, t))
+						if (!tap(levels[li], i, j, k, t))
 							return Step::Fault;
 						if (cmp && smp.compare_enable) {
 							acc[0] += wt * (compare(smp.compare_op, ref, t.f[0]) ? 1.0 : 0.0);

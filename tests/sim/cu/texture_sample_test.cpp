@@ -401,3 +401,100 @@ TEST(TextureSample, FormatAndTypeRestrictions)
 	EXPECT_EQ(c.lane[0].out[0], 0xdeadbeefu);
 	EXPECT_EQ(c.lane[0].out[3], 1u);
 }
+
+TEST(TextureSample, TrilinearThreeDAndOneDArrays)
+{
+	Rig rig;
+	// 2x2x2 R32_SFLOAT 3D image with texel (x, y, z) = x + 2y + 4z: the centre sample is the mean.
+	mica_image_desc d = image_2d(MICA_TEXEL_FORMAT_R32_SFLOAT, 2, 2);
+	d.type = MICA_IMAGE_TYPE_3D;
+	d.depth = 2;
+	for (uint32_t i = 0; i < 8; i++)
+		rig.put<float>(kImageOff + 4 * i, float(i));
+	TexCall c;
+	c.opcode = MICA_OP_IMAGE_SAMPLE;
+	c.set(d);
+	c.set(sampler(MICA_FILTER_LINEAR, MICA_ADDRESS_MODE_CLAMP_TO_EDGE));
+	for (unsigned l = 0; l < 32; l++) {
+		c.lane[l].coord[0] = bits(0.5f);
+		c.lane[l].coord[1] = bits(0.5f);
+		// r = 0.5: w = 1, halfway between the slices; r = 0.25: w = 0.5, slice 0 only;
+		// r = 0.75: w = 1.5, slice 1 only.
+		c.lane[l].coord[2] = bits(l == 0 ? 0.5f : l == 1 ? 0.25f : 0.75f);
+	}
+	ASSERT_EQ(run_tex(rig, c).fault, MICA_FAULT_NONE);
+	EXPECT_FLOAT_EQ(f32(c.lane[0].out[0]), 3.5f);
+	EXPECT_FLOAT_EQ(f32(c.lane[1].out[0]), 1.5f);
+	EXPECT_FLOAT_EQ(f32(c.lane[2].out[0]), 5.5f); // w = 1.5: z = 1 only
+	// 1D array: 4 texels x 3 layers, texel (x, layer) = 10 * layer + x; layer is coordinate 1.
+	mica_image_desc a = image_2d(MICA_TEXEL_FORMAT_R32_SFLOAT, 4, 1);
+	a.type = MICA_IMAGE_TYPE_1D_ARRAY;
+	a.layers = a.view_layers = 3;
+	for (uint32_t i = 0; i < 12; i++)
+		rig.put<float>(kImageOff + 4 * i, float(10 * (i / 4) + i % 4));
+	TexCall e;
+	e.opcode = MICA_OP_IMAGE_SAMPLE;
+	e.set(a);
+	e.set(sampler(MICA_FILTER_LINEAR, MICA_ADDRESS_MODE_REPEAT));
+	for (unsigned l = 0; l < 32; l++) {
+		e.lane[l].coord[0] = bits(0.5f); // u = 2: texels 1 and 2
+		e.lane[l].coord[1] = bits(float(l % 3));
+	}
+	ASSERT_EQ(run_tex(rig, e).fault, MICA_FAULT_NONE);
+	for (unsigned l = 0; l < 3; l++)
+		EXPECT_FLOAT_EQ(f32(e.lane[l].out[0]), 10.0f * l + 1.5f);
+	// gather4_b of a cube face: B of the 2x2 footprint.
+	mica_image_desc cube = image_2d(MICA_TEXEL_FORMAT_R8G8B8A8_UNORM, 2, 2);
+	cube.type = MICA_IMAGE_TYPE_CUBE;
+	cube.layers = cube.view_layers = 6;
+	for (uint32_t i = 0; i < 24; i++) {
+		const uint8_t t[4] = {0, 0, uint8_t(i * 10), 255};
+		std::memcpy(rig.data + kImageOff + 4 * i, t, 4);
+	}
+	TexCall g;
+	g.opcode = MICA_OP_IMAGE_GATHER4_B;
+	g.set(cube);
+	g.set(sampler(MICA_FILTER_LINEAR, MICA_ADDRESS_MODE_REPEAT));
+	for (unsigned l = 0; l < 32; l++) {
+		g.lane[l].coord[0] = bits(0.0f); // +z face (4), s = t = 0.5: footprint (0..1, 0..1)
+		g.lane[l].coord[1] = bits(0.0f);
+		g.lane[l].coord[2] = bits(1.0f);
+	}
+	ASSERT_EQ(run_tex(rig, g).fault, MICA_FAULT_NONE);
+	const uint32_t base = 4 * 4; // face 4's first texel index
+	EXPECT_FLOAT_EQ(f32(g.lane[0].out[0]), (base + 2) * 10 / 255.0f); // (0, 1)
+	EXPECT_FLOAT_EQ(f32(g.lane[0].out[1]), (base + 3) * 10 / 255.0f); // (1, 1)
+	EXPECT_FLOAT_EQ(f32(g.lane[0].out[2]), (base + 1) * 10 / 255.0f); // (1, 0)
+	EXPECT_FLOAT_EQ(f32(g.lane[0].out[3]), (base + 0) * 10 / 255.0f); // (0, 0)
+}
+
+// Vulkan cube maps are seamless: linear taps past a face's edge come from the adjacent face, and a
+// tap past a corner is the mean of the three texels that meet there.
+TEST(TextureSample, CubeFilteringIsSeamless)
+{
+	Rig rig;
+	mica_image_desc d = image_2d(MICA_TEXEL_FORMAT_R32_SFLOAT, 2, 2);
+	d.type = MICA_IMAGE_TYPE_CUBE;
+	d.layers = d.view_layers = 6;
+	for (uint32_t f = 0; f < 6; f++)
+		for (uint32_t i = 0; i < 4; i++)
+			rig.put<float>(kImageOff + 16 * f + 4 * i, float(10 * f + 1));
+	TexCall c;
+	c.opcode = MICA_OP_IMAGE_SAMPLE;
+	c.set(d);
+	c.set(sampler(MICA_FILTER_LINEAR, MICA_ADDRESS_MODE_REPEAT));
+	const float dirs[][3] = {{1, 0, 0}, {1, 0.9f, 0}, {1, 0.9f, -0.9f}, {-0.9f, -0.9f, -1}};
+	for (unsigned l = 0; l < 4; l++)
+		for (unsigned k = 0; k < 3; k++)
+			c.lane[l].coord[k] = bits(dirs[l][k]);
+	ASSERT_EQ(run_tex(rig, c).fault, MICA_FAULT_NONE);
+	// Face centre: all four taps on +x.
+	EXPECT_NEAR(f32(c.lane[0].out[0]), 1.0, 1e-6);
+	// Near the +x / +y edge: t = 0.05, v = 0.1: 0.6 of +x, 0.4 of +y (21).
+	EXPECT_NEAR(f32(c.lane[1].out[0]), 0.6 * 1 + 0.4 * 21, 1e-4);
+	// Near the +x / +y / -z corner: 0.36 +x, 0.24 -z (51), 0.24 +y, 0.16 the corner mean.
+	EXPECT_NEAR(f32(c.lane[2].out[0]), 0.36 * 1 + 0.24 * 51 + 0.24 * 21 + 0.16 * (1 + 21 + 51) / 3.0, 1e-4);
+	// The mirror-image corner on -z (face 5, sc = -x, tc = -y): -z itself, +y... by symmetry the same
+	// three faces meet: -z (51), -x (11) and -y (31).
+	EXPECT_NEAR(f32(c.lane[3].out[0]), 0.36 * 51 + 0.24 * 11 + 0.24 * 31 + 0.16 * (51 + 11 + 31) / 3.0, 1e-4);
+}

@@ -432,6 +432,33 @@ TEST(Texture, HazardsOfImageInstructions)
 		EXPECT_EQ(r.fault, MICA_FAULT_HAZARD) << r.report;
 		EXPECT_EQ(MICA_BITFIELD_GET(r.fault_info, FAULT_INFO, HAZARD), uint32_t(MICA_HAZARD_SALU_VALU_FORWARD)) << r.report;
 	}
+	for (bool checked : {true, false}) {
+		// A sampler SGPR (the last 4 of the 12-SGPR tuple) written by SALU at distance 1: faults in
+		// checked mode, counted once in faithful mode.
+		mica_sampler_desc smp = sampler(MICA_FILTER_NEAREST, MICA_ADDRESS_MODE_REPEAT);
+		uint32_t sdw[4];
+		mica_sampler_desc_encode(&smp, sdw);
+		std::memcpy(rig.data + kDescOff + 32, sdw, 16);
+		Asm p;
+		base(p);
+		p.mem(MICA_OP_S_LOAD_B128, S(16), NONE, S(0), NONE, static_cast<int32_t>(kDescOff + 32));
+		p.wait_all();
+		p.alu(MICA_OP_S_MOV_B32, S(18), L(bits(0.0f)));
+		p.mem(MICA_OP_IMAGE_SAMPLE, V(12), V(0), S(8), V(3));
+		p.wait_all();
+		p.end();
+		rig.st.checked = checked;
+		DispatchResult r = rig.run(p);
+		if (checked) {
+			EXPECT_EQ(r.fault, MICA_FAULT_HAZARD) << r.report;
+			EXPECT_EQ(MICA_BITFIELD_GET(r.fault_info, FAULT_INFO, HAZARD), uint32_t(MICA_HAZARD_SALU_VALU_FORWARD));
+			EXPECT_EQ(MICA_BITFIELD_GET(r.fault_info, FAULT_INFO, OPERAND), MICA_OPND_SGPR_FIRST + 18);
+		} else {
+			EXPECT_EQ(r.fault, MICA_FAULT_NONE) << r.report;
+			EXPECT_EQ(r.hazard_violations, 1u);
+		}
+	}
+	rig.st.checked = true;
 	{
 		Asm p; // the image instruction as a wave's first memory access: SEC_WAVE_START_TLB
 		p.mem(MICA_OP_IMAGE_LOAD, V(12), V(0), S(8), NONE);
@@ -439,5 +466,41 @@ TEST(Texture, HazardsOfImageInstructions)
 		DispatchResult r = rig.run(p);
 		EXPECT_EQ(r.fault, MICA_FAULT_HAZARD) << r.report;
 		EXPECT_EQ(MICA_BITFIELD_GET(r.fault_info, FAULT_INFO, HAZARD), uint32_t(MICA_HAZARD_SEC_WAVE_START_TLB)) << r.report;
+	}
+}
+
+// The layout helper against the documented formulas for random shapes, both tilings: levels
+// 16-byte aligned one after another, layers, slices, rows or 4x4 tiles.
+TEST(Texture, LayoutHelperMatchesTheDocumentedFormula)
+{
+	uint32_t seed = 12345;
+	auto rnd = [&](uint32_t n) {
+		seed = seed * 1103515245u + 12345u;
+		return (seed >> 8) % n;
+	};
+	for (unsigned iter = 0; iter < 200; iter++) {
+		const uint32_t format = rnd(MICA_FORMAT_COUNT), tiling = rnd(2);
+		const uint32_t w = 1 + rnd(70), h = 1 + rnd(40), d = 1 + rnd(5), layers = 1 + rnd(4);
+		const uint32_t bytes = mica_texel_formats[format].bytes;
+		const uint32_t levels = mica_image_max_levels(w, h, d);
+		uint64_t at = 0, end = 0;
+		for (uint32_t L = 0; L < levels; L++) {
+			const uint32_t lw = std::max(w >> L, 1u), lh = std::max(h >> L, 1u), ld = std::max(d >> L, 1u);
+			const uint64_t pw = tiling ? (lw + 3) / 4 * 4 : lw, ph = tiling ? (lh + 3) / 4 * 4 : lh;
+			const uint64_t slice = pw * ph * bytes, size = slice * ld * layers;
+			mica_image_level lv;
+			mica_image_level_layout(format, tiling, w, h, d, layers, L, &lv);
+			ASSERT_EQ(lv.offset, at) << iter << " level " << L;
+			ASSERT_EQ(lv.size, size);
+			ASSERT_EQ(lv.slice_pitch, slice);
+			const uint32_t x = rnd(lw), y = rnd(lh), z = rnd(ld), layer = rnd(layers);
+			const uint64_t in_slice = tiling ? ((y / 4) * (pw / 4) + x / 4) * 16 * bytes + ((y % 4) * 4 + x % 4) * bytes
+			                                 : (uint64_t(y) * lw + x) * bytes;
+			ASSERT_EQ(mica_image_texel_offset(format, tiling, &lv, x, y, z, layer),
+			          (uint64_t(layer) * ld + z) * slice + in_slice);
+			end = at + size;
+			at = (end + 15) / 16 * 16;
+		}
+		EXPECT_EQ(mica_image_size(format, tiling, w, h, d, layers, levels), end);
 	}
 }
