@@ -209,6 +209,19 @@ void decode(const mica_texel_format_info &fi, const uint8_t *bytes, Texel &t)
 	}
 }
 
+void substitute_missing(const mica_texel_format_info &fi, Texel &t)
+{
+	bool present[4] = {false, false, false, false};
+	for (unsigned k = 0; k < fi.count; k++)
+		if (fi.comp[k].channel < 4)
+			present[fi.comp[k].channel] = true;
+	for (unsigned c = 0; c < 4; c++)
+		if (!present[c]) {
+			t.f[c] = c == 3 ? 1.0 : 0.0;
+			t.i[c] = c == 3 ? 1 : 0;
+		}
+}
+
 void decode_zero(const mica_texel_format_info &fi, Texel &t)
 {
 	const uint8_t zero[kMaxTexelBytes] = {};

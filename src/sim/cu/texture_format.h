@@ -26,6 +26,9 @@ const mica_texel_format_info &format_info(uint32_t format);
 
 // Decodes 'bytes' (fi.bytes of them) into t, including sRGB decoding of R, G, B.
 void decode(const mica_texel_format_info &fi, const uint8_t *bytes, Texel &t);
+// Vulkan's "Conversion to RGBA" for a replaced (border) texel: components the format does not
+// have become 0 (G, B) and 1 (A), as for a texel read from memory.
+void substitute_missing(const mica_texel_format_info &fi, Texel &t);
 // The texel an all-zero bit pattern decodes to (robust out-of-range loads).
 void decode_zero(const mica_texel_format_info &fi, Texel &t);
 

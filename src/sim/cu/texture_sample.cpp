@@ -222,7 +222,10 @@ Step Worker::exec_image_sample(Wave &w, const DecodedInst &d, ImageOp &op)
 		auto tap = [&](uint32_t lvl, int64_t i, int64_t j, int64_t k, Texel &t) -> bool {
 			if (!cube) {
 				if (i < 0 || j < 0 || k < 0) {
+					// Texel replacement, then conversion to RGBA and the swizzle, in the spec's order.
 					border_texel(smp.border_color, t);
+					tex::substitute_missing(*op.fi, t);
+					tex::swizzle(img, t);
 					return true;
 				}
 				return fetch_texel(w, d, op, lvl, static_cast<uint32_t>(i), static_cast<uint32_t>(j),

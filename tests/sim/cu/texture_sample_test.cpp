@@ -163,6 +163,40 @@ TEST(TextureSample, BorderColoursForFloatAndIntegerFormats)
 	}
 }
 
+// Border texels go through conversion to RGBA and the swizzle like texels read from memory.
+TEST(TextureSample, BorderColourOfFormatsWithoutAllComponents)
+{
+	struct Case {
+		uint32_t format, border;
+		uint32_t swz[4];
+		float want[4];
+	};
+	const uint32_t id[4] = {MICA_SWIZZLE_R, MICA_SWIZZLE_G, MICA_SWIZZLE_B, MICA_SWIZZLE_A};
+	const Case cases[] = {
+	    {MICA_TEXEL_FORMAT_R8_UNORM, MICA_BORDER_COLOR_FLOAT_TRANSPARENT_BLACK, {id[0], id[1], id[2], id[3]}, {0, 0, 0, 1}},
+	    {MICA_TEXEL_FORMAT_R8_UNORM, MICA_BORDER_COLOR_FLOAT_OPAQUE_WHITE, {id[0], id[1], id[2], id[3]}, {1, 0, 0, 1}},
+	    {MICA_TEXEL_FORMAT_R8G8_UNORM, MICA_BORDER_COLOR_FLOAT_OPAQUE_WHITE, {id[0], id[1], id[2], id[3]}, {1, 1, 0, 1}},
+	    {MICA_TEXEL_FORMAT_R8G8_UNORM, MICA_BORDER_COLOR_FLOAT_OPAQUE_WHITE,
+	     {MICA_SWIZZLE_B, MICA_SWIZZLE_ZERO, MICA_SWIZZLE_R, MICA_SWIZZLE_ONE}, {0, 0, 1, 1}},
+	};
+	for (const Case &k : cases) {
+		Rig rig;
+		mica_image_desc d = image_2d(k.format, 2, 2);
+		std::copy(k.swz, k.swz + 4, d.swizzle);
+		TexCall c;
+		c.opcode = MICA_OP_IMAGE_SAMPLE;
+		c.set(d);
+		mica_sampler_desc s = sampler(MICA_FILTER_NEAREST, MICA_ADDRESS_MODE_CLAMP_TO_BORDER);
+		s.border_color = k.border;
+		c.set(s);
+		for (unsigned l = 0; l < 32; l++)
+			c.lane[l].coord[0] = bits(-1.0f);
+		ASSERT_EQ(run_tex(rig, c).fault, MICA_FAULT_NONE);
+		for (unsigned ch = 0; ch < 4; ch++)
+			EXPECT_EQ(f32(c.lane[0].out[ch]), k.want[ch]) << mica_texel_formats[k.format].name << " component " << ch;
+	}
+}
+
 TEST(TextureSample, ExplicitLodSelectsAndBlendsLevels)
 {
 	Rig rig;
