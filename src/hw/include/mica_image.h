@@ -70,7 +70,8 @@ void mica_sampler_desc_encode(const struct mica_sampler_desc *s, uint32_t dw[MIC
  * this format, tiling, level-0 extent and layer count. Levels follow one another from the base
  * address, each starting at a multiple of MICA_TEX_LEVEL_ALIGNMENT; within a level the layers,
  * within a layer the depth slices, within a slice the rows (linear) or rows of 4x4-texel tiles
- * (optimal; 1D, 1D_ARRAY and BUFFER images are always linear).
+ * (optimal). A driver lays out 1D images (and texel buffers) LINEAR whatever tiling the API asked
+ * for: the descriptor check refuses OPTIMAL with the 1D view types.
  */
 void mica_image_level_layout(uint32_t format, uint32_t tiling, uint32_t width, uint32_t height, uint32_t depth,
 			     uint32_t layers, uint32_t level, struct mica_image_level *out);
