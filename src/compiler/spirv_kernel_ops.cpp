@@ -256,10 +256,15 @@ bool Translator::translate_kernel(const Inst &in)
 		need(5);
 		if (!opencl_ext_ || w[3] != opencl_ext_)
 			return false;
-		if (w[4] == OpenCLLIB::Printf)
+		if (w[4] == OpenCLLIB::Printf) {
 			printf_call(in);
-		else
-			opencl_std(in);   // spirv_opencl_std*.cpp
+			return true;
+		}
+		// Half operands of the arithmetic instructions are widened to f32 and a half result
+		// rounded back (spirv_narrow.cpp, which comes back here with narrow_active_ set).
+		if (!narrow_active_ && !opencl_std_moves_halves(w[4]) && translate_narrow(in))
+			return true;
+		opencl_std(in);   // spirv_opencl_std*.cpp
 		return true;
 	default:
 		return false;

@@ -348,6 +348,13 @@ private:
 	std::vector<size_t> signed_operands(const Inst &in);
 	bool translate_narrow(const Inst &in);
 	bool narrow_active_ = false;
+	// cl_khr_fp16 (spirv_half.cpp): directed rounding to half, conversions to half with a
+	// rounding mode, correctly rounded fma on half, OpenCL.std instructions that move halves
+	Operand half_directed(Operand r, Operand up, Operand down, int mode);
+	Operand f32_to_half(Operand y, int mode);
+	std::vector<Operand> convert_to_half(const Inst &in, int mode);
+	bool translate_half_fma(const Inst &in);
+	static bool opencl_std_moves_halves(uint32_t inst);
 	void bitcast(const Inst &in);
 	std::vector<Operand> unary(IO::Op op, uint32_t rt, uint32_t a);
 	std::vector<Operand> binary(IO::Op op, uint32_t rt, uint32_t a, uint32_t b, bool swap = false);

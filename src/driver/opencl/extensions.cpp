@@ -23,6 +23,7 @@ constexpr NamedVersion kDeviceExtensions[] = {
     {"cl_khr_local_int32_extended_atomics", v(1, 0)},
     {"cl_khr_int64_base_atomics", v(1, 0)},
     {"cl_khr_int64_extended_atomics", v(1, 0)},
+    {"cl_khr_fp16", v(1, 0)},
     {"cl_khr_il_program", v(1, 0)},
 };
 
