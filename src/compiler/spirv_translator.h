@@ -450,6 +450,11 @@ private:
 	uint32_t generic_sink_ = 0;   // shared offset + 1 of a slot the other lanes' shared accesses use
 	void scan_generic_local();
 	Operand generic_is_local(Operand addr);
+	// Whether a generic address is in this wave's private (scratch) area: to_private / to_global
+	// and get_fence tell private from global memory by it (spirv_kernel_generic.cpp).
+	Operand generic_is_private(Operand addr);
+	Operand generic_address(uint32_t id);
+	Operand private_end_;   // local_base_ + the wave's private bytes (defined by finish_locals)
 	Operand generic_sink();
 	std::vector<Operand> generic_load(const Ptr &p, uint32_t type_id);
 	void generic_store(const Ptr &p, uint32_t type_id, const std::vector<Operand> &v);

@@ -94,7 +94,7 @@ cl_int Device::info(cl_device_info param, size_t size, void* value, size_t* size
   case CL_DEVICE_PREFERRED_WORK_GROUP_SIZE_MULTIPLE: return sz(MICA_WAVE_SIZE);
   case CL_DEVICE_NON_UNIFORM_WORK_GROUP_SUPPORT: return boolean(true);
   case CL_DEVICE_WORK_GROUP_COLLECTIVE_FUNCTIONS_SUPPORT: return boolean(false);
-  case CL_DEVICE_GENERIC_ADDRESS_SPACE_SUPPORT: return boolean(false);
+  case CL_DEVICE_GENERIC_ADDRESS_SPACE_SUPPORT: return boolean(true);  // __opencl_c_generic_address_space
   case CL_DEVICE_MAX_NUM_SUB_GROUPS: return u32(0);
   case CL_DEVICE_SUB_GROUP_INDEPENDENT_FORWARD_PROGRESS: return boolean(false);
   case CL_DEVICE_EXECUTION_CAPABILITIES: return out.scalar(cl_device_exec_capabilities(CL_EXEC_KERNEL));

@@ -27,9 +27,12 @@ constexpr NamedVersion kDeviceExtensions[] = {
     {"cl_khr_il_program", v(1, 0)},
 };
 
-// __opencl_c_int64 is required of FULL_PROFILE devices.
+// __opencl_c_int64 is required of FULL_PROFILE devices. The generic address space: generic
+// pointers to every space, casts, to_global/to_local/to_private and get_fence
+// (tests/compiler/kernel/kernel_generic_test.cpp, compiler_kernel_exec's Generic* tests).
 constexpr NamedVersion kOpenClCFeatures[] = {
     {"__opencl_c_int64", v(3, 0)},
+    {"__opencl_c_generic_address_space", v(3, 0)},
 };
 
 constexpr NamedVersion kOpenClCVersions[] = {
