@@ -98,3 +98,27 @@ __kernel void out_params(__global const half *in, __global half *out)
 	out[i * 8 + 6] = frexp(in[i], &e);
 	out[i * 8 + 7] = (half)e;
 }
+
+// OpenCL.std math on half in a Kernel module (the f32 lowering, rounded once to half).
+__kernel void math(__global const half *in, __global half *out)
+{
+	size_t i = get_global_id(0);
+	half x = in[i];
+	__global half *o = out + i * 16;
+	o[0] = exp(x);
+	o[1] = exp2(x);
+	o[2] = exp10(x);
+	o[3] = log(x);
+	o[4] = log2(x);
+	o[5] = log10(x);
+	o[6] = sin(x);
+	o[7] = cos(x);
+	o[8] = tan(x);
+	o[9] = asin(x);
+	o[10] = atan(x);
+	o[11] = sinh(x);
+	o[12] = tanh(x);
+	o[13] = cbrt(x);
+	o[14] = erf(x);
+	o[15] = rsqrt(x);
+}
