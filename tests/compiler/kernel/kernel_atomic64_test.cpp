@@ -1,5 +1,5 @@
-// 64-bit atomics (tests/compiler/kernel/atomics64.cl) on the device model, every revision and
-// power profile, the two compute units on their own host threads so that __global atomics of
+// 64-bit atomics (tests/compiler/kernel/atomics64.cl) on the device model, r1 perf and r2
+// lowpower, the two compute units on their own host threads so that __global atomics of
 // different workgroups really race. The host checks each slot's history: the returned old values
 // must form one order of the slot's operations from its initial value to its final value
 // (linearizability), and the unused-result variants must end at the same value as any order.
@@ -304,9 +304,10 @@ TEST(Atomic64Checker, RefusesImpossibleHistories)
 	EXPECT_TRUE(linearizable(Op::or_, false, 0, 3, {1, 2, 1}, {0, 1, 3}));
 }
 
+// Both revisions and both profiles, in two runs (the ISA's 64-bit atomics are the same on all;
+// what differs is scheduling and hazard handling, which these pairs cover).
 INSTANTIATE_TEST_SUITE_P(AllTargets, Atomic64,
-                         ::testing::Values(Target{MICA_REV_R1, MICA_PROFILE_PERF}, Target{MICA_REV_R1, MICA_PROFILE_LOWPOWER},
-                                           Target{MICA_REV_R2, MICA_PROFILE_PERF}, Target{MICA_REV_R2, MICA_PROFILE_LOWPOWER}),
+                         ::testing::Values(Target{MICA_REV_R1, MICA_PROFILE_PERF}, Target{MICA_REV_R2, MICA_PROFILE_LOWPOWER}),
                          [](const auto &target) {
 	                         return std::string(target.param.revision == MICA_REV_R1 ? "r1" : "r2") +
 	                                (target.param.profile == MICA_PROFILE_PERF ? "_perf" : "_lowpower");
