@@ -35,8 +35,13 @@ std::vector<Operand> Translator::convert_with_decorations(const Inst &in)
 	const Type &dt = type(scalar_type(rt));
 	const Type &st = type(scalar_type(value_type(src)));
 	const uint32_t dw = dt.width, sw = st.width;
-	if (dt.k == Type::K::Float && dw == 16)
-		return {};   // half results: the common (narrow) translation, round to nearest even
+	if (st.k == Type::K::Float && sw == 16 && !narrow_active_)
+		return {};   // half sources: widened to f32 by spirv_narrow.cpp, which comes back here
+	if (dt.k == Type::K::Float && dw == 16) {   // half results: spirv_half.cpp
+		if (sat)
+			fail("SaturatedConversion on a conversion to half");
+		return convert_to_half(in, round == Round::rtz ? 1 : round == Round::rtp ? 2 : round == Round::rtn ? 3 : 0);
+	}
 	const auto &xs = val(src);
 	std::vector<Operand> out;
 	auto c64 = [](int64_t v) { return Operand::c64((uint64_t)v); };

@@ -37,6 +37,29 @@ Operand Translator::generic_is_local(Operand addr)
 	return emit(IO::Op::ieq, rbool(), {top, Operand::c64(kLocalAperture >> 48)});
 }
 
+Operand Translator::generic_is_private(Operand addr)
+{
+	local_address_offset(Ptr{});   // makes sure the scratch base exists (finish_locals defines it)
+	if (private_end_.kind == Operand::Kind::none)
+		private_end_ = p_.new_def(r64());
+	Operand lo = emit(IO::Op::ule, rbool(), {local_base_, addr});
+	Operand hi = emit(IO::Op::ult, rbool(), {addr, private_end_});
+	return emit(IO::Op::band, rbool(), {lo, hi});
+}
+
+// The 64-bit address a generic pointer value holds.
+Operand Translator::generic_address(uint32_t id)
+{
+	if (vals_.count(id))
+		return val(id).at(0);
+	Ptr p = pointer(id);
+	if (p.phys)
+		return phys_address(p, true);
+	if (vars_[p.var].sc == (uint32_t)spv::StorageClass::Function)
+		return private_address(p);
+	fail("a generic pointer that holds no address");
+}
+
 Operand Translator::generic_sink()
 {
 	if (!generic_sink_) {

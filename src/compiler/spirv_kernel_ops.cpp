@@ -85,10 +85,25 @@ bool Translator::translate_kernel(const Inst &in)
 			ptrs_.erase(res);
 			return true;
 		}
-		if (op == Op::OpGenericCastToPtrExplicit && generic_local_) {
-			// to_global / to_private: NULL for a __local address.
-			Operand a = val(src).at(0);
-			set(res, rt, {emit(IO::Op::select, r64(), {generic_is_local(a), Operand::c64(0), a})});
+		if (op == Op::OpGenericCastToPtrExplicit) {
+			// to_global / to_private: NULL for an address of another space (__local ones are in
+			// the local aperture, private ones in this wave's scratch area).
+			Operand a = generic_address(src);
+			const bool to_private = to_sc == (uint32_t)SC::Function;
+			Operand priv = generic_is_private(a);
+			Operand wrong = to_private ? emit(IO::Op::bnot, rbool(), {priv}) : priv;
+			if (generic_local_)
+				wrong = emit(IO::Op::bor, rbool(), {wrong, generic_is_local(a)});
+			Operand r = emit(IO::Op::select, r64(), {wrong, Operand::c64(0), a});
+			if (to_private) {   // used as a private pointer, as below
+				Ptr p;
+				p.phys = true;
+				p.addr = r;
+				p.type = type(rt).elem;
+				ptrs_[res] = p;
+				return true;
+			}
+			set(res, rt, {r});
 			ptrs_.erase(res);
 			return true;
 		}
@@ -121,6 +136,16 @@ bool Translator::translate_kernel(const Inst &in)
 		}
 		if (vals_.count(src))
 			set(res, rt, val(src));
+		return true;
+	}
+	case Op::OpGenericPtrMemSemantics: {
+		// get_fence: WorkgroupMemory for a __local address, CrossWorkgroupMemory otherwise
+		// (private memory is global memory to a fence: scratch is accessed as global).
+		need(4);
+		Operand a = generic_address(w[3]);
+		Operand sem = generic_local_ ? emit(IO::Op::select, r32(), {generic_is_local(a), Operand::c32(0x100), Operand::c32(0x200)})
+		                             : Operand::c32(0x200);
+		set(w[2], w[1], {sem});
 		return true;
 	}
 	case Op::OpConvertPtrToU: {
@@ -256,10 +281,15 @@ bool Translator::translate_kernel(const Inst &in)
 		need(5);
 		if (!opencl_ext_ || w[3] != opencl_ext_)
 			return false;
-		if (w[4] == OpenCLLIB::Printf)
+		if (w[4] == OpenCLLIB::Printf) {
 			printf_call(in);
-		else
-			opencl_std(in);   // spirv_opencl_std*.cpp
+			return true;
+		}
+		// Half operands of the arithmetic instructions are widened to f32 and a half result
+		// rounded back (spirv_narrow.cpp, which comes back here with narrow_active_ set).
+		if (!narrow_active_ && !opencl_std_moves_halves(w[4]) && translate_narrow(in))
+			return true;
+		opencl_std(in);   // spirv_opencl_std*.cpp
 		return true;
 	default:
 		return false;

@@ -219,6 +219,8 @@ bool Translator::translate_narrow(const Inst &in)
 		return false;
 	if ((rw || half_result) && ((op > Op::OpAtomicLoad && op <= Op::OpAtomicXor) || op == Op::OpAtomicFAddEXT))
 		fail("atomic operations on " + std::to_string(rw ? rw : 16) + "-bit values are not supported");
+	if (half_result && translate_half_fma(in))   // spirv_half.cpp
+		return true;
 	switch (op) {
 	case Op::OpIAddCarry:
 	case Op::OpUMulExtended:

@@ -980,7 +980,9 @@ void OpenClStd::math()
 				out.push_back(tr);
 			} else if (inst == OpenCLLIB::Fract) {
 				Operand fl = E(IOp::ffloor, {x});
-				Operand fr = E(IOp::fmin, {E(IOp::fsub, {x, fl}), C(wide ? 0x1.fffffffffffffp-1 : (double)0x1.fffffep-1f)});
+				// below 1 in the result's type (a half arrives widened: its largest value below 1)
+				const double below1 = wide ? 0x1.fffffffffffffp-1 : t.is_half(rt) ? 0x1.ffcp-1 : (double)0x1.fffffep-1f;
+				Operand fr = E(IOp::fmin, {E(IOp::fsub, {x, fl}), C(below1)});
 				fr = sel(isinf_(x), E(IOp::iand, {x, sign}), fr);
 				fr = sel(eb(IOp::feq, {x, C(0)}), x, fr);
 				r.push_back(sel(isnan_(x), x, fr));
@@ -1004,6 +1006,9 @@ void OpenClStd::math()
 			if (eb_ != 32)
 				fail("OpenCL.std frexp with a non-32-bit exponent");
 		}
+		if (t.is_half(p.type))   // half operands arrive widened (spirv_narrow.cpp): round the stored part too
+			for (Operand &o : out)
+				o = e32(IOp::cvt_f16_f32, {o});
 		t.store(p, p.type, out);
 		t.set(res, rt, r);
 		return;

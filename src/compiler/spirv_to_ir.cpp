@@ -627,6 +627,16 @@ void Translator::run(const std::string &entry_name)
 			need(3);
 			if (in_fn)
 				break;   // function-level OpUndef handled in translate()
+			if ((Op)in.op == Op::OpConstantNull && kernel_ && type(w[1]).k == Type::K::Pointer &&
+			    type(w[1]).storage == (uint32_t)spv::StorageClass::Function) {
+				// A NULL private pointer (compared with to_private's result): address 0.
+				Ptr p;
+				p.phys = true;
+				p.addr = Operand::c64(0);
+				p.type = type(w[1]).elem;
+				ptrs_[w[2]] = p;
+				break;
+			}
 			if ((Op)in.op == Op::OpConstantNull) {
 				null_constants_.insert(w[2]);
 				// A null aggregate too large to be a value (a big shared array's zero initialiser)
@@ -896,6 +906,10 @@ void Translator::finish_locals()
 	Operand lane = emit_prologue(IO::Op::lane_id, r32(), {});
 	prologue_.push_back(make_instr(IO::Op::imul, {lane, Operand::c32(stride)}, 0, 0));
 	prologue_.back().defs.push_back(local_lane_off_);
+	if (private_end_.kind != Operand::Kind::none) {   // generic_is_private: the wave's lanes' areas
+		prologue_.push_back(make_instr(IO::Op::iadd, {local_base_, Operand::c64((uint64_t)stride * MICA_WAVE_SIZE)}, 0, 0));
+		prologue_.back().defs.push_back(private_end_);
+	}
 }
 
 // Workgroup variables with an initialiser (OpConstantNull, the only one Vulkan allows) are zeroed before

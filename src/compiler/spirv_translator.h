@@ -348,6 +348,13 @@ private:
 	std::vector<size_t> signed_operands(const Inst &in);
 	bool translate_narrow(const Inst &in);
 	bool narrow_active_ = false;
+	// cl_khr_fp16 (spirv_half.cpp): directed rounding to half, conversions to half with a
+	// rounding mode, correctly rounded fma on half, OpenCL.std instructions that move halves
+	Operand half_directed(Operand r, Operand up, Operand down, int mode);
+	Operand f32_to_half(Operand y, int mode);
+	std::vector<Operand> convert_to_half(const Inst &in, int mode);
+	bool translate_half_fma(const Inst &in);
+	static bool opencl_std_moves_halves(uint32_t inst);
 	void bitcast(const Inst &in);
 	std::vector<Operand> unary(IO::Op op, uint32_t rt, uint32_t a);
 	std::vector<Operand> binary(IO::Op op, uint32_t rt, uint32_t a, uint32_t b, bool swap = false);
@@ -443,6 +450,11 @@ private:
 	uint32_t generic_sink_ = 0;   // shared offset + 1 of a slot the other lanes' shared accesses use
 	void scan_generic_local();
 	Operand generic_is_local(Operand addr);
+	// Whether a generic address is in this wave's private (scratch) area: to_private / to_global
+	// and get_fence tell private from global memory by it (spirv_kernel_generic.cpp).
+	Operand generic_is_private(Operand addr);
+	Operand generic_address(uint32_t id);
+	Operand private_end_;   // local_base_ + the wave's private bytes (defined by finish_locals)
 	Operand generic_sink();
 	std::vector<Operand> generic_load(const Ptr &p, uint32_t type_id);
 	void generic_store(const Ptr &p, uint32_t type_id, const std::vector<Operand> &v);

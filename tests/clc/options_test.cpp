@@ -10,10 +10,10 @@ using mica::clc::parse_options;
 
 namespace {
 
-BuildOptions ok(const std::string& s, OptionsKind kind = OptionsKind::Compile) {
+BuildOptions ok(const std::string& s, OptionsKind kind = OptionsKind::Compile, DeviceFeatures dev = DeviceFeatures{}) {
   BuildOptions o;
   std::string err;
-  EXPECT_TRUE(parse_options(s, kind, DeviceFeatures{}, &o, &err)) << s << ": " << err;
+  EXPECT_TRUE(parse_options(s, kind, dev, &o, &err)) << s << ": " << err;
   return o;
 }
 
@@ -51,6 +51,12 @@ TEST(ClcOptions, ClStdVersions) {
   DeviceFeatures old;
   old.max_cl_c_version = 120;
   EXPECT_NE(refused("-cl-std=CL2.0", OptionsKind::Compile, old).find("CL2.0"), std::string::npos);
+  // A device listing 1.0, 1.1, 1.2 and 3.0 (Mica's CL_DEVICE_OPENCL_C_ALL_VERSIONS) refuses 2.0.
+  DeviceFeatures listed;
+  listed.cl_c_versions = {100, 110, 120, 300};
+  EXPECT_NE(refused("-cl-std=CL2.0", OptionsKind::Compile, listed).find("CL_DEVICE_OPENCL_C_ALL_VERSIONS"), std::string::npos);
+  EXPECT_EQ(ok("-cl-std=CL3.0", OptionsKind::Compile, listed).cl_std, 300);
+  EXPECT_EQ(ok("-cl-std=CL1.1", OptionsKind::Compile, listed).cl_std, 110);
 }
 
 TEST(ClcOptions, MathAndOptimisationFlags) {

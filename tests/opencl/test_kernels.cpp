@@ -2,6 +2,8 @@
 // offsets, non-uniform work-groups, __local arguments, by-value structs, and printf output.
 #include "cl_test.h"
 
+#include <CL/cl_ext.h>
+
 #include <random>
 
 #include <unistd.h>
@@ -40,7 +42,7 @@ __kernel void add_offset(__global int* out, __global const int* in, int offset) 
   size_t i = get_global_id(0);
   out[i] = in[i] + offset + (int)get_local_size(0) * 0;
 }
-)CL", "add_offset", "-cl-std=CL2.0");
+)CL", "add_offset", "-cl-std=CL3.0");
   ASSERT_NE(k, nullptr);
   const size_t n = 1000;
   std::vector<int> in(n), out(n, -1);
@@ -248,8 +250,8 @@ TEST_F(ClKernel, UniformWorkGroupsForOpenCL12) {
   EXPECT_EQ(clEnqueueNDRangeKernel(queue, k2, 1, nullptr, &global, &local, 0, nullptr, nullptr), CL_INVALID_WORK_GROUP_SIZE);
   clReleaseKernel(k2);
   clReleaseProgram(again);
-  // With -cl-std=CL2.0 the same source may use a partial last group.
-  cl_kernel k3 = build("__kernel void z(__global int* x) { x[get_global_id(0)] = 0; }\n", "z", "-cl-std=CL2.0");
+  // With -cl-std=CL3.0 the same source may use a partial last group.
+  cl_kernel k3 = build("__kernel void z(__global int* x) { x[get_global_id(0)] = 0; }\n", "z", "-cl-std=CL3.0");
   ASSERT_NE(k3, nullptr);
   ASSERT_EQ(clSetKernelArg(k3, 0, sizeof b, &b), CL_SUCCESS);
   EXPECT_EQ(clEnqueueNDRangeKernel(queue, k3, 1, nullptr, &global, &local, 0, nullptr, nullptr), CL_SUCCESS);
@@ -452,4 +454,59 @@ __kernel void args(__global long* out, char c, short s, int i, long l, uchar2 c2
   EXPECT_EQ(out[9], 9);
   clReleaseMemObject(b);
   clReleaseKernel(k);
+}
+
+// The optional features advertised beyond OpenCL C 1.2 work through the API: OpenCL C 3.0 with
+// __opencl_c_generic_address_space (generic pointers to __global and __local memory, to_local),
+// cl_khr_fp16 (half arithmetic) and cl_khr_int64_base_atomics (a 64-bit atomic add).
+TEST_F(ClKernel, GenericAddressSpaceHalfAndInt64Atomics) {
+  cl_bool generic = CL_FALSE;
+  ASSERT_EQ(clGetDeviceInfo(device, CL_DEVICE_GENERIC_ADDRESS_SPACE_SUPPORT, sizeof generic, &generic, nullptr), CL_SUCCESS);
+  EXPECT_EQ(generic, CL_TRUE);
+  cl_device_fp_config half = 0;
+  ASSERT_EQ(clGetDeviceInfo(device, CL_DEVICE_HALF_FP_CONFIG, sizeof half, &half, nullptr), CL_SUCCESS);
+  EXPECT_EQ(half & (CL_FP_INF_NAN | CL_FP_ROUND_TO_NEAREST), CL_FP_INF_NAN | CL_FP_ROUND_TO_NEAREST);
+  cl_kernel k = build(R"CL(
+#pragma OPENCL EXTENSION cl_khr_fp16 : enable
+__attribute__((noinline)) int bump(int* p, int v) { int old = *p; *p = old + v; return old + (to_local(p) ? 1000 : 0); }
+__kernel void features(__global int* out, __global long* total, __global const half* h) {
+  __local int l[64];
+  size_t i = get_global_id(0), k = get_local_id(0);
+  l[k] = (int)k;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  int a = bump((k & 1) ? (int*)&l[k] : (int*)&out[i * 2], 5);
+  out[i * 2 + 1] = a + (int)(h[i] * (half)2.0h + (half)0.5h);
+  atom_add(total, (long)i << 33);
+}
+)CL", "features", "-cl-std=CL3.0");
+  ASSERT_NE(k, nullptr);
+  const size_t n = 128, local = 64;
+  std::vector<cl_int> out(n * 2);
+  std::vector<cl_ushort> h(n);
+  for (size_t i = 0; i < n; ++i) {
+    out[i * 2] = int(i) * 3;
+    h[i] = cl_ushort(0x4000 + i);  // 2.0 + i/512: twice that plus 0.5, truncated, is 4
+  }
+  cl_long total = 0;
+  cl_int err;
+  cl_mem bo = clCreateBuffer(context, CL_MEM_COPY_HOST_PTR, out.size() * 4, out.data(), &err);
+  cl_mem bt = clCreateBuffer(context, CL_MEM_COPY_HOST_PTR, 8, &total, &err);
+  cl_mem bh = clCreateBuffer(context, CL_MEM_COPY_HOST_PTR, n * 2, h.data(), &err);
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof bo, &bo), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 1, sizeof bt, &bt), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 2, sizeof bh, &bh), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &n, &local, 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, bo, CL_TRUE, 0, out.size() * 4, out.data(), 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, bt, CL_TRUE, 0, 8, &total, 0, nullptr, nullptr), CL_SUCCESS);
+  cl_long want_total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const bool odd = (i % local) & 1;
+    EXPECT_EQ(out[i * 2 + 1], (odd ? int(i % local) + 1000 : int(i) * 3) + 4) << i;
+    if (!odd) { EXPECT_EQ(out[i * 2], int(i) * 3 + 5) << i; }
+    want_total += cl_long(i) << 33;
+  }
+  EXPECT_EQ(total, want_total);
+  clReleaseMemObject(bo);
+  clReleaseMemObject(bt);
+  clReleaseMemObject(bh);
 }

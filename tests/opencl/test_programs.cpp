@@ -183,6 +183,10 @@ TEST_F(ClProgram, BuildFailuresCarryLogsAndCodes) {
   EXPECT_EQ(clCreateKernel(p, "broken", &err), nullptr);
   EXPECT_EQ(err, CL_INVALID_PROGRAM_EXECUTABLE);
   EXPECT_EQ(clBuildProgram(p, 1, &device, "-no-such-option", nullptr, nullptr), CL_INVALID_BUILD_OPTIONS);
+  // OpenCL C 2.0 is not in CL_DEVICE_OPENCL_C_ALL_VERSIONS (pipes, device-side enqueue, ... are
+  // not there), so -cl-std=CL2.0 is refused (OpenCL 3.0 5.8.6.5); 3.0 with its features is not.
+  EXPECT_EQ(clBuildProgram(p, 1, &device, "-cl-std=CL2.0", nullptr, nullptr), CL_INVALID_BUILD_OPTIONS);
+  EXPECT_NE(build_log(p, device).find("CL_DEVICE_OPENCL_C_ALL_VERSIONS"), std::string::npos) << build_log(p, device);
   int user = 0;
   EXPECT_EQ(clBuildProgram(p, 1, &device, nullptr, nullptr, &user), CL_INVALID_VALUE);  // user_data, no callback
   EXPECT_EQ(clBuildProgram(p, 1, nullptr, nullptr, nullptr, nullptr), CL_INVALID_VALUE);

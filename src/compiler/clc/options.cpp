@@ -1,6 +1,7 @@
 // Build-option parsing for clBuildProgram / clCompileProgram / clLinkProgram (OpenCL 3.0
 // section 5.8.6). Anything not listed there is refused, so an application learns about a typo
 // instead of silently getting a different build.
+#include <algorithm>
 #include <cstring>
 
 #include "mica/clc/clc.h"
@@ -140,6 +141,11 @@ bool parse_options(const std::string& options, OptionsKind kind, const DeviceFea
       }
       if (v > device.max_cl_c_version) {
         *error = "'" + a + "' is above the OpenCL C version the device supports";
+        return false;
+      }
+      if (!device.cl_c_versions.empty() &&
+          std::find(device.cl_c_versions.begin(), device.cl_c_versions.end(), v) == device.cl_c_versions.end()) {
+        *error = "'" + a + "' names an OpenCL C version the device does not support (CL_DEVICE_OPENCL_C_ALL_VERSIONS)";
         return false;
       }
       out->cl_std = v;

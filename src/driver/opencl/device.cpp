@@ -30,6 +30,10 @@ Device::~Device() = default;
 namespace {
 constexpr cl_device_fp_config kSingleFpConfig =
     CL_FP_DENORM | CL_FP_INF_NAN | CL_FP_ROUND_TO_NEAREST | CL_FP_FMA;  // docs/hw/isa.md "Floating point"
+// cl_khr_fp16: half arithmetic is computed in f32 (or f64 for fma) and rounded once to half,
+// which is correctly rounded for +, -, *, /, sqrt and fma; denormal halves are kept
+// (docs/opencl.md "Half precision").
+constexpr cl_device_fp_config kHalfFpConfig = CL_FP_DENORM | CL_FP_INF_NAN | CL_FP_ROUND_TO_NEAREST | CL_FP_FMA;
 constexpr cl_command_queue_properties kQueueProperties =
     CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE | CL_QUEUE_PROFILING_ENABLE;
 
@@ -90,7 +94,7 @@ cl_int Device::info(cl_device_info param, size_t size, void* value, size_t* size
   case CL_DEVICE_PREFERRED_WORK_GROUP_SIZE_MULTIPLE: return sz(MICA_WAVE_SIZE);
   case CL_DEVICE_NON_UNIFORM_WORK_GROUP_SUPPORT: return boolean(true);
   case CL_DEVICE_WORK_GROUP_COLLECTIVE_FUNCTIONS_SUPPORT: return boolean(false);
-  case CL_DEVICE_GENERIC_ADDRESS_SPACE_SUPPORT: return boolean(false);
+  case CL_DEVICE_GENERIC_ADDRESS_SPACE_SUPPORT: return boolean(true);  // __opencl_c_generic_address_space
   case CL_DEVICE_MAX_NUM_SUB_GROUPS: return u32(0);
   case CL_DEVICE_SUB_GROUP_INDEPENDENT_FORWARD_PROGRESS: return boolean(false);
   case CL_DEVICE_EXECUTION_CAPABILITIES: return out.scalar(cl_device_exec_capabilities(CL_EXEC_KERNEL));
@@ -113,7 +117,7 @@ cl_int Device::info(cl_device_info param, size_t size, void* value, size_t* size
   case CL_DEVICE_ERROR_CORRECTION_SUPPORT: return boolean(false);
   case CL_DEVICE_SINGLE_FP_CONFIG: return out.scalar(kSingleFpConfig);
   case CL_DEVICE_DOUBLE_FP_CONFIG: return out.scalar(cl_device_fp_config(0));  // no cl_khr_fp64 yet
-  case CL_DEVICE_HALF_FP_CONFIG: return out.scalar(cl_device_fp_config(0));
+  case CL_DEVICE_HALF_FP_CONFIG: return out.scalar(kHalfFpConfig);
   case CL_DEVICE_PREFERRED_VECTOR_WIDTH_CHAR:
   case CL_DEVICE_PREFERRED_VECTOR_WIDTH_SHORT:
   case CL_DEVICE_PREFERRED_VECTOR_WIDTH_INT:
@@ -125,11 +129,12 @@ cl_int Device::info(cl_device_info param, size_t size, void* value, size_t* size
   case CL_DEVICE_NATIVE_VECTOR_WIDTH_LONG:
   case CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT:
     return u32(1);  // one lane per work-item: vectors are split into scalars
-  case CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE:
   case CL_DEVICE_PREFERRED_VECTOR_WIDTH_HALF:
-  case CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE:
   case CL_DEVICE_NATIVE_VECTOR_WIDTH_HALF:
-    return u32(0);  // no cl_khr_fp64 / cl_khr_fp16
+    return u32(1);  // cl_khr_fp16, one lane per work-item as the other types
+  case CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE:
+  case CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE:
+    return u32(0);  // no cl_khr_fp64
 
   // Memory
   case CL_DEVICE_GLOBAL_MEM_SIZE: return u64(global_mem_bytes_);

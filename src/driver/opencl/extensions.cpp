@@ -12,19 +12,27 @@ constexpr cl_version v(unsigned major, unsigned minor, unsigned patch = 0) {
 // Each is exercised by tests/opencl (test_kernels.cpp Int32AtomicsAndByteStores: every 32-bit
 // atomic on global and local memory under contention, char/short stores beside untouched
 // neighbours; test_programs.cpp IntermediateLanguage: SPIR-V programs, also through
-// clCreateProgramWithILKHR).
+// clCreateProgramWithILKHR). The 64-bit atomics: tests/compiler/kernel/kernel_atomic64_test.cpp
+// (every operation on __global, __local and generic pointers, racing across both compute units,
+// each slot's returned values checked for one valid order) and Piglit's 33 atomic_int64_* cases.
 constexpr NamedVersion kDeviceExtensions[] = {
     {"cl_khr_byte_addressable_store", v(1, 0)},
     {"cl_khr_global_int32_base_atomics", v(1, 0)},
     {"cl_khr_global_int32_extended_atomics", v(1, 0)},
     {"cl_khr_local_int32_base_atomics", v(1, 0)},
     {"cl_khr_local_int32_extended_atomics", v(1, 0)},
+    {"cl_khr_int64_base_atomics", v(1, 0)},
+    {"cl_khr_int64_extended_atomics", v(1, 0)},
+    {"cl_khr_fp16", v(1, 0)},
     {"cl_khr_il_program", v(1, 0)},
 };
 
-// __opencl_c_int64 is required of FULL_PROFILE devices.
+// __opencl_c_int64 is required of FULL_PROFILE devices. The generic address space: generic
+// pointers to every space, casts, to_global/to_local/to_private and get_fence
+// (tests/compiler/kernel/kernel_generic_test.cpp, compiler_kernel_exec's Generic* tests).
 constexpr NamedVersion kOpenClCFeatures[] = {
     {"__opencl_c_int64", v(3, 0)},
+    {"__opencl_c_generic_address_space", v(3, 0)},
 };
 
 constexpr NamedVersion kOpenClCVersions[] = {

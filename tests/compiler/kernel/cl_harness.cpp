@@ -28,7 +28,8 @@ std::vector<uint32_t> load_spv(const std::string &name)
 }
 
 Result run(const std::vector<uint32_t> &spv, const std::string &kernel, const NDRange &range, std::vector<Arg> &args,
-           uint32_t revision, uint32_t profile, bool checked, uint32_t printf_bytes, int opt_level)
+           uint32_t revision, uint32_t profile, bool checked, uint32_t printf_bytes, int opt_level,
+           unsigned host_threads)
 {
 	Result out;
 	auto refl = reflect_kernels(spv);
@@ -70,7 +71,7 @@ Result run(const std::vector<uint32_t> &spv, const std::string &kernel, const ND
 		cfg.power_profile = profile;
 		cfg.cu_count = 2;
 		cfg.vram_bytes = 64ull << 20;
-		cfg.host_threads = 1;
+		cfg.host_threads = host_threads;
 		Machine m(cfg);
 		m.set_hazard_mode(checked);
 		m.set_power_profile(profile);

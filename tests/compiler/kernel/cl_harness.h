@@ -70,10 +70,11 @@ struct Result {
 std::vector<uint32_t> load_spv(const std::string &name);
 
 // Compiles 'kernel' for the range's local size and runs it; buffer arguments are read back
-// into args[i].bytes.
+// into args[i].bytes. host_threads > 1 runs the two compute units on their own host threads
+// (atomicity across CUs).
 Result run(const std::vector<uint32_t> &spv, const std::string &kernel, const NDRange &range, std::vector<Arg> &args,
            uint32_t revision = 2, uint32_t profile = 0, bool checked = true, uint32_t printf_bytes = 0,
-           int opt_level = 2);
+           int opt_level = 2, unsigned host_threads = 1);
 
 // The printf records of a buffer, decoded into text with the module's printf strings
 // (the frontend's job; a reference decoder for the tests).

@@ -25,6 +25,9 @@ struct DeviceFeatures {
   // Highest OpenCL C version the device accepts with -cl-std (CL_DEVICE_OPENCL_C_ALL_VERSIONS);
   // 300 means 3.0. -cl-std above it is an invalid build option.
   int max_cl_c_version = 300;
+  // CL_DEVICE_OPENCL_C_ALL_VERSIONS as numbers (100, 110, 120, 300): when not empty, -cl-std
+  // must name one of them (OpenCL 3.0 5.8.6.5: CL2.0 fails on a device that does not list 2.0).
+  std::vector<int> cl_c_versions;
   // CL_DEVICE_VERSION as a number (300 for "OpenCL 3.0 ..."): the value of __OPENCL_VERSION__,
   // which clang leaves to the implementation.
   int opencl_version = 300;
