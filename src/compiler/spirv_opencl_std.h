@@ -48,8 +48,8 @@ struct OpenClStd {
 	Operand ssel(Operand c, Operand a, Operand b) { return e32(IOp::select, {c, a, b}); }
 	Operand to_f64(Operand x32) { return e64(IOp::cvt_f_f, {x32}); }
 	Operand to_f32(Operand x64) { return e32(IOp::cvt_f_f, {x64}, 0, 1); }
-	// Division correctly rounded in f64 (the device divides as a * rcp(b): one Newton step with
-	// an exact fma residual fixes the quotient; used where the bound needs it).
+	// Division correctly rounded in f64 (Translator::fdiv_f64, lower_f64_div.cpp: OpFDiv on
+	// doubles is the same); the device itself divides as a * rcp(b).
 	Operand ddiv(Operand a, Operand b);
 	Operand pow2_f64(Operand n);   // 2^n for an i32 n in [-1022, 1023] as an f64
 

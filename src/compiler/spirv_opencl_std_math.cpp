@@ -106,19 +106,7 @@ Operand OpenClStd::pow2_f64(Operand n)
 
 Operand OpenClStd::ddiv(Operand a, Operand b)
 {
-	// |b| near the ends of the range: 1/b would overflow or lose bits as a denormal; both scaled
-	// by a power of two first (the quotient is the same)
-	Operand ab = e64(IOp::iand, {b, k64(~(1ull << 63))});
-	Operand scale = dsel(eb(IOp::flt, {ab, d(0x1p-1000)}), d(0x1p100), dsel(eb(IOp::flt, {d(0x1p1000), ab}), d(0x1p-100), d(1)));
-	a = dmul(a, scale);
-	b = dmul(b, scale);
-	Operand r = e64(IOp::frcp, {b});
-	Operand q0 = dmul(a, r);
-	Operand res = dfma(e64(IOp::ffma, {e64(IOp::ixor, {q0, k64(1ull << 63)}), b, a}), r, q0);
-	// inf, 0 and NaN quotients (and divisions by 0/inf) stay as a * rcp(b)
-	Operand aq = e64(IOp::iand, {q0, k64(~(1ull << 63))});
-	Operand ok = eb(IOp::band, {eb(IOp::flt, {aq, d(INFINITY)}), eb(IOp::fne, {q0, d(0)})});
-	return dsel(ok, res, q0);
+	return t.fdiv_f64(a, b);   // correctly rounded (lower_f64_div.cpp)
 }
 
 // e^x, 2^x or 10^x: x ln(base) = n ln2 + r (|r| <= ln2 / 2, Cody-Waite with a split ln2), e^r by
