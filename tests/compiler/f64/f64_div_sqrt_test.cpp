@@ -10,6 +10,8 @@
 //    denormals before the division's own rounding (a = q * b for a tie q), and a step away;
 //  - quotients at the overflow threshold (DBL_MAX and the half ulp above it);
 //  - operands that are denormal themselves (1/b would overflow), or huge (1/b would be denormal).
+// The same division reached from a Vulkan compute shader (GLSL doubles: OpFDiv, and mod() as
+// OpFMod, a - b * floor(a / b) with the quotient correctly rounded and one fma) runs last.
 // MICA_F64_DIV_PAIRS changes the count, MICA_F64_DIV_SEED the seed (a long run:
 // MICA_F64_DIV_PAIRS=4000000).
 #include <gtest/gtest.h>
@@ -20,9 +22,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <variant>
 #include <limits>
 #include <random>
 
+#include "../exec_harness.h"
 #include "../kernel/cl_harness.h"
 
 using namespace mica::compiler;
@@ -227,6 +232,61 @@ TEST(F64DivSqrt, SqrtIsCorrectlyRounded)
 		if (!same(got[i], std::sqrt(x[i])) && bad++ < 12)
 			ADD_FAILURE() << "sqrt(" << std::hexfloat << x[i] << ") = " << got[i] << ", IEEE: " << std::sqrt(x[i]);
 	std::printf("f64 sqrt: %zu inputs, %zu not correctly rounded\n", x.size(), bad);
+	EXPECT_EQ(bad, 0u);
+}
+
+// Vulkan: a GLSL compute shader (Shader capability, logical addressing) divides through the same
+// lowering; mod() is OpFMod.
+TEST(F64DivSqrt, VulkanShaderDivisionAndMod)
+{
+	const Pairs p = make_pairs(8192, env_u64("MICA_F64_DIV_SEED", 1) + 21);
+	const std::string src = R"(#version 450
+layout(local_size_x = 64) in;
+layout(set = 0, binding = 0) readonly buffer A { double a[]; };
+layout(set = 0, binding = 1) readonly buffer B { double b[]; };
+layout(set = 0, binding = 2) writeonly buffer Q { double q[]; };
+layout(set = 0, binding = 3) writeonly buffer M { double m[]; };
+void main()
+{
+	uint i = gl_GlobalInvocationID.x;
+	q[i] = a[i] / b[i];
+	m[i] = mod(a[i], b[i]);
+}
+)";
+	auto spv = glsl_to_spirv(src, "f64_div.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
+	Options o;
+	o.revision = 2;
+	auto compiled = compile_spirv(std::get<std::vector<uint32_t>>(spv), o);
+	ASSERT_TRUE(std::holds_alternative<CompileResult>(compiled)) << std::get<CompileError>(compiled).message;
+	auto words = [](const std::vector<double> &v) {
+		std::vector<uint32_t> w(v.size() * 2);
+		std::memcpy(w.data(), v.data(), v.size() * 8);
+		return w;
+	};
+	const size_t n = p.a.size();
+	std::vector<test::Buffer> bufs(4);
+	for (uint32_t k = 0; k < 4; k++)
+		bufs[k].binding = k;
+	bufs[0].data = words(p.a);
+	bufs[1].data = words(p.b);
+	bufs[2].data.assign(n * 2, 0);
+	bufs[3].data.assign(n * 2, 0);
+	const uint32_t groups[3] = {(uint32_t)(n / 64), 1, 1};
+	test::RunOutcome r = test::run_kernel(std::get<CompileResult>(compiled), 2, 0, bufs, {}, groups);
+	ASSERT_TRUE(r.ok) << r.error;
+	EXPECT_EQ(r.hazard_violations, 0u);
+	std::vector<double> q(n), m(n);
+	std::memcpy(q.data(), bufs[2].data.data(), n * 8);
+	std::memcpy(m.data(), bufs[3].data.data(), n * 8);
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		const double want_q = p.a[i] / p.b[i];
+		const double want_m = std::fma(p.b[i], -std::floor(want_q), p.a[i]);
+		if ((!same(q[i], want_q) || !same(m[i], want_m)) && bad++ < 12)
+			ADD_FAILURE() << std::hexfloat << p.a[i] << " / " << p.b[i] << " = " << q[i] << " (IEEE " << want_q << "), mod "
+			              << m[i] << " (want " << want_m << ")";
+	}
 	EXPECT_EQ(bad, 0u);
 }
 
