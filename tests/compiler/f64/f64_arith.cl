@@ -21,3 +21,11 @@ kernel void divide4(global const double4 *a, global const double4 *b, global dou
 	q[i] = a[i] / b[i];
 	qs[i] = a[i] / b[i].w;
 }
+
+// uniform operands (kernel arguments: scalar registers) and a uniform dividend with a varying divisor
+kernel void divide_uniform(double u, double v, global const double *b, global double *q)
+{
+	size_t i = get_global_id(0);
+	q[2 * i] = u / v;
+	q[2 * i + 1] = u / b[i];
+}

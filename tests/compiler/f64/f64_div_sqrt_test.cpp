@@ -199,6 +199,30 @@ TEST(F64DivSqrt, VectorDivisionIsCorrectlyRounded)
 	EXPECT_EQ(bad, 0u);
 }
 
+// Uniform operands take the scalar path through the same lowering: by-value arguments u / v,
+// and u / b[i] with a varying divisor.
+TEST(F64DivSqrt, UniformOperands)
+{
+	std::mt19937_64 rng(env_u64("MICA_F64_DIV_SEED", 1) + 3);
+	std::vector<std::pair<double, double>> uv = {{1.0, 3.0}, {0x1.fffffffffffffp-1023, 0x1.fffffffffffffp-1}, {1e308, 1e-10},
+	                                             {4.9e-324, 3.0}, {-0.0, 5.0}, {7.0, 0.0}, {INFINITY, INFINITY}, {1e-300, 1e300}};
+	for (int k = 0; k < 24; k++)
+		uv.push_back(generated_pair(rng, (uint64_t)k));
+	const auto spv = load_spv("f64_arith");
+	std::vector<double> b(64);
+	for (auto &x : b)
+		x = generated_pair(rng, rng()).second;
+	for (auto [u, v] : uv) {
+		std::vector<Arg> args = {Arg::value(u), Arg::value(v), Arg::buffer(b), Arg::buffer(std::vector<double>(128, 0.0))};
+		Result r = run(spv, "divide_uniform", range1(64), args);
+		ASSERT_TRUE(r.ok) << r.error;
+		const std::vector<double> q = args[3].as<double>();
+		EXPECT_TRUE(same(q[0], u / v)) << std::hexfloat << u << " / " << v << " = " << q[0] << ", IEEE: " << u / v;
+		for (size_t i = 0; i < 64; i++)
+			EXPECT_TRUE(same(q[2 * i + 1], u / b[i])) << std::hexfloat << u << " / " << b[i] << " = " << q[2 * i + 1];
+	}
+}
+
 TEST(F64DivSqrt, SqrtIsCorrectlyRounded)
 {
 	std::vector<double> x = edge_values();
