@@ -1,5 +1,5 @@
 // f64 division correctly rounded (IEEE 754 round to nearest even), as OpenCL requires of x / y on
-// doubles (and the OpenCL.std math functions use); Vulkan's OpFDiv on doubles gets the same. The
+// doubles; Vulkan's OpFDiv (and OpFRem/OpFMod's quotient) on doubles gets the same. The
 // ISA has no divide: v_rcp_f64 is correctly rounded (docs/hw/isa.md), so a * rcp(b) is within
 // about 1.5 ulp, and this sequence fixes it, straight-line (no control flow):
 //
@@ -15,12 +15,12 @@
 //     rounded a second time, which is wrong only when q * 2^k lies exactly halfway between two
 //     denormals while the true quotient does not (r != 0): then the neighbour on the true
 //     quotient's side is taken.
-//  4. Zero, infinite and NaN operands take a * rcp(b) with a finite b replaced by +-1, which gives
+//  4. Zero, infinite and NaN operands take |a| * rcp(|b|) with a finite b replaced by 1, which gives
 //     IEEE's answers (0/0 and inf/inf NaN, x/0 inf, x/inf 0, signs by xor).
 //
 // Checked against the host's division on the device model over edge values, hard cases (true
 // quotients near rounding midpoints, halfway denormals, the overflow threshold) and random pairs:
-// tests/compiler/f64_div_sqrt_test.cpp.
+// tests/compiler/f64/f64_div_sqrt_test.cpp. docs/compiler.md "f64 division".
 #include <bit>
 #include <cmath>
 
