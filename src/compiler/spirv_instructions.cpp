@@ -330,7 +330,23 @@ void Translator::translate(const Inst &in)
 	case Op::OpFAdd: need(5); set(w[2], w[1], binary(IOp::fadd, w[1], w[3], w[4])); return;
 	case Op::OpFSub: need(5); set(w[2], w[1], binary(IOp::fsub, w[1], w[3], w[4])); return;
 	case Op::OpFMul: need(5); set(w[2], w[1], binary(IOp::fmul, w[1], w[3], w[4])); return;
-	case Op::OpFDiv: need(5); set(w[2], w[1], binary(IOp::fdiv, w[1], w[3], w[4])); return;
+	case Op::OpFDiv: {
+		need(5);
+		if (rc_of(scalar_type(w[1])).size != 2) {
+			set(w[2], w[1], binary(IOp::fdiv, w[1], w[3], w[4]));
+			return;
+		}
+		// doubles: correctly rounded, as OpenCL requires (lower_f64_div.cpp)
+		const auto &a = val(w[3]);
+		const auto &b = val(w[4]);
+		if (a.size() != b.size())
+			fail("operand shape mismatch");
+		std::vector<Operand> r;
+		for (size_t i = 0; i < a.size(); i++)
+			r.push_back(fdiv_f64(a[i], b[i]));
+		set(w[2], w[1], r);
+		return;
+	}
 	case Op::OpFNegate: {
 		need(4);
 		std::vector<Operand> r;
@@ -344,12 +360,21 @@ void Translator::translate(const Inst &in)
 	case Op::OpFMod: {
 		// a - b * trunc(a/b) (FRem) or floor (FMod)
 		need(5);
+		// (doubles: the quotient correctly rounded and b * q subtracted with one rounding)
 		const auto &a = val(w[3]);
 		const auto &b = val(w[4]);
+		if (a.size() != b.size())
+			fail("operand shape mismatch");
+		const bool wide = rc_of(scalar_type(w[1])).size == 2;
 		std::vector<Operand> r;
 		for (size_t i = 0; i < a.size(); i++) {
-			Operand q = scalar_rc_op(IOp::fdiv, w[1], {a[i], b[i]});
+			Operand q = wide ? fdiv_f64(a[i], b[i]) : scalar_rc_op(IOp::fdiv, w[1], {a[i], b[i]});
 			q = scalar_rc_op(op == Op::OpFRem ? IOp::ftrunc : IOp::ffloor, w[1], {q});
+			if (wide) {
+				Operand nq = scalar_rc_op(IOp::ixor, w[1], {q, Operand::c64(1ull << 63)});
+				r.push_back(scalar_rc_op(IOp::ffma, w[1], {b[i], nq, a[i]}));
+				continue;
+			}
 			Operand prod = scalar_rc_op(IOp::fmul, w[1], {b[i], q});
 			r.push_back(scalar_rc_op(IOp::fsub, w[1], {a[i], prod}));
 		}

@@ -379,13 +379,13 @@ void OpenClStd::geometric()
 		std::vector<Operand> r;
 		if (!wide) {
 			std::vector<Operand> vd = widened(v);
-			Operand inv = ddiv(d(1), e64(IOp::fsqrt, {norm2(vd)}));
+			Operand inv = ddiv_faithful(d(1), e64(IOp::fsqrt, {norm2(vd)}));
 			for (const Operand &x : vd)
 				r.push_back(to_f32(dmul(x, inv)));
 		} else {
 			auto [down, up] = scale_of(v);
 			std::vector<Operand> s = scaled(v, down);
-			Operand inv = ddiv(d(1), e64(IOp::fsqrt, {norm2(s)}));
+			Operand inv = ddiv_faithful(d(1), e64(IOp::fsqrt, {norm2(s)}));
 			for (const Operand &x : s)
 				r.push_back(dmul(x, inv));
 		}

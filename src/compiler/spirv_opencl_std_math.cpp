@@ -104,7 +104,7 @@ Operand OpenClStd::pow2_f64(Operand n)
 	return e64(IOp::pack64, {k32(0), e32(IOp::shl, {e32(IOp::iadd, {n, k32(1023)}), k32(20)})});
 }
 
-Operand OpenClStd::ddiv(Operand a, Operand b)
+Operand OpenClStd::ddiv_faithful(Operand a, Operand b)
 {
 	// |b| near the ends of the range: 1/b would overflow or lose bits as a denormal; both scaled
 	// by a power of two first (the quotient is the same)
@@ -214,7 +214,7 @@ std::pair<Operand, Operand> OpenClStd::log_dd(Operand x)
 	// log(1 + fh + pl) = log(1 + fh) + pl / (1 + fh)
 	Operand dh = dadd(fh, d(2));
 	Operand dl = dsub(fh, dsub(dh, d(2)));
-	Operand sh = ddiv(fh, dh);
+	Operand sh = ddiv_faithful(fh, dh);
 	Operand nsh = e64(IOp::ixor, {sh, k64(1ull << 63)});
 	Operand res = dfma(nsh, dl, dfma(nsh, dh, fh));
 	Operand sl = dmul(res, e64(IOp::frcp, {dh}));
@@ -282,7 +282,7 @@ Operand OpenClStd::log_f64(Operand x, int base)
 	m = dsel(big, dmul(m, d(0.5)), m);
 	e = e32(IOp::iadd, {e, ssel(big, k32(1), k32(0))});
 	Operand fm = dsub(m, d(1));
-	Operand s = ddiv(fm, dadd(fm, d(2)));
+	Operand s = ddiv_faithful(fm, dadd(fm, d(2)));
 	Operand z = dmul(s, s);
 	Operand R = dmul(z, horner(*this, z, atanh_series));
 	Operand hfsq = dmul(d(0.5), dmul(fm, fm));
@@ -309,7 +309,7 @@ Operand OpenClStd::log1p_f64(Operand x)
 {
 	Operand u = dadd(x, d(1));
 	Operand err = dsel(eb(IOp::flt, {d(2), u}), dsub(d(1), dsub(u, x)), dsub(x, dsub(u, d(1))));
-	Operand c = ddiv(err, u);
+	Operand c = ddiv_faithful(err, u);
 	Operand y = dadd(log_f64(u, 0), c);
 	y = dsel(eb(IOp::flt, {x, d(-1)}), d(NAN), y);
 	y = dsel(eb(IOp::feq, {x, d(-1)}), d(-INFINITY), y);
@@ -463,7 +463,7 @@ static Operand atan01(OpenClStd &o, Operand t)
 	}();
 	Operand jf = o.e64(IOp::fround_even, {o.dmul(t, OpenClStd::d(8))});
 	Operand c = o.dmul(jf, OpenClStd::d(0.125));
-	Operand u = o.ddiv(o.dsub(t, c), o.dfma(t, c, OpenClStd::d(1)));
+	Operand u = o.ddiv_faithful(o.dsub(t, c), o.dfma(t, c, OpenClStd::d(1)));
 	Operand j = o.e32(IOp::cvt_s_f, {jf}, 0, 1);
 	Operand hi = OpenClStd::d(0), lo = OpenClStd::d(0);
 	for (int k = 1; k <= 8; k++) {
@@ -498,7 +498,7 @@ Operand OpenClStd::atan_f64(Operand x)
 {
 	Operand ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
 	Operand inv = eb(IOp::flt, {d(1), ax});
-	Operand tt = dsel(inv, ddiv(d(1), ax), ax);
+	Operand tt = dsel(inv, ddiv_faithful(d(1), ax), ax);
 	Operand a = atan01(*this, tt);
 	static const double pio2h = (double)(kPi / 2), pio2l = (double)(kPi / 2 - (long double)pio2h);
 	a = dsel(inv, dadd(d(pio2h), dsub(d(pio2l), a)), a);
@@ -511,7 +511,7 @@ Operand OpenClStd::atan2_f64(Operand y, Operand x)
 	const Operand abs_mask = k64(~(1ull << 63)), sign = k64(1ull << 63);
 	Operand ax = e64(IOp::iand, {x, abs_mask}), ay = e64(IOp::iand, {y, abs_mask});
 	Operand mx = e64(IOp::fmax, {ax, ay}), mn = e64(IOp::fmin, {ax, ay});
-	Operand tt = ddiv(mn, mx);
+	Operand tt = ddiv_faithful(mn, mx);
 	tt = dsel(eb(IOp::feq, {mn, d(0)}), d(0), tt);
 	tt = dsel(eb(IOp::feq, {mn, d(INFINITY)}), d(1), tt);
 	Operand a = atan01(*this, tt);
@@ -557,7 +557,7 @@ Operand OpenClStd::sincospi_f64(Operand x, Operand *cosv)
 static Operand lgamma_stirling(OpenClStd &o, Operand z)
 {
 	static const double half_log_2pi = (double)(0.5L * logl(2 * kPi));
-	Operand iz = o.ddiv(OpenClStd::d(1), z);
+	Operand iz = o.ddiv_faithful(OpenClStd::d(1), z);
 	Operand iz2 = o.dmul(iz, iz);
 	// 1/12 - 1/(360 z^2) + 1/(1260 z^4) - 1/(1680 z^6) + 1/(1188 z^8) - 691/(360360 z^10) + 1/(156 z^12)
 	Operand series = horner(o, iz2, {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156});
@@ -621,8 +621,8 @@ Operand OpenClStd::gamma_f64(Operand x, bool log, Operand *sign)
 		r = dsel(pole, d(INFINITY), r);
 		r = dsel(eb(IOp::feq, {e64(IOp::iand, {x, k64(~(1ull << 63))}), d(INFINITY)}), d(INFINITY), r);
 	} else {
-		Operand ga = ddiv(exp_f64(lg, 0), P);
-		Operand refl = ddiv(d((double)kPi), dmul(sp, ga));
+		Operand ga = ddiv_faithful(exp_f64(lg, 0), P);
+		Operand refl = ddiv_faithful(d((double)kPi), dmul(sp, ga));
 		r = dsel(neg, refl, ga);
 		// +-0: +-inf; negative integers and -inf: NaN; +inf: +inf
 		Operand negint = eb(IOp::band, {neg, eb(IOp::feq, {e64(IOp::ftrunc, {x}), x})});
@@ -673,7 +673,7 @@ Operand OpenClStd::tgamma_f64(Operand x)
 	};
 	auto log_of = [&](DD v) {   // log(hi + lo) = log_dd(hi) + lo / hi
 		auto [h, l] = log_dd(v.first);
-		return norm(h, dadd(l, ddiv(v.second, v.first)));   // ddiv: hi may be denormal
+		return norm(h, dadd(l, ddiv_faithful(v.second, v.first)));   // ddiv: hi may be denormal
 	};
 	Operand xneg = eb(IOp::flt, {x, d(0)});
 	DD a = two_sum(d(1), neg_(x));   // 1 - x, exact as hi + lo
@@ -685,7 +685,7 @@ Operand OpenClStd::tgamma_f64(Operand x)
 		P = {dsel(low, Pn.first, P.first), dsel(low, Pn.second, P.second)};
 		z = {dsel(low, zn.first, z.first), dsel(low, zn.second, z.second)};
 	}
-	Operand iz = ddiv(d(1), z.first);
+	Operand iz = ddiv_faithful(d(1), z.first);
 	Operand iz2 = dmul(iz, iz);
 	Operand series = dmul(horner(*this, iz2, {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156}), iz);
 	DD A = mul(add(z, {d(-0.5), d(0)}), log_of(z));
@@ -1057,14 +1057,14 @@ void OpenClStd::math()
 			Operand r;
 			if (!wide) {
 				Operand l = log_f64(ax, 1);
-				Operand p = inst == OpenCLLIB::Rootn ? ddiv(l, y) : dmul(y, l);
+				Operand p = inst == OpenCLLIB::Rootn ? ddiv_faithful(l, y) : dmul(y, l);
 				r = exp_f64(p, 1);
 			} else {
 				auto [lh, ll] = log_dd(ax);
 				Operand ph, pl;
 				if (inst == OpenCLLIB::Rootn) {   // (lh + ll) / y
-					ph = ddiv(lh, y);
-					pl = ddiv(dadd(dfma(e64(IOp::ixor, {ph, k64(1ull << 63)}), y, lh), ll), y);
+					ph = ddiv_faithful(lh, y);
+					pl = ddiv_faithful(dadd(dfma(e64(IOp::ixor, {ph, k64(1ull << 63)}), y, lh), ll), y);
 				} else {
 					ph = dmul(y, lh);
 					pl = dfma(y, ll, dfma(y, lh, e64(IOp::ixor, {ph, k64(1ull << 63)})));
@@ -1114,7 +1114,7 @@ void OpenClStd::math()
 		via64(1, [&](auto c) {
 			Operand x = c[0], ax = e64(IOp::iand, {x, k64(~(1ull << 63))});
 			Operand y0 = exp_f64(dmul(log_f64(ax, 1), d(1.0 / 3)), 1);
-			Operand q = ddiv(ax, dmul(y0, y0));
+			Operand q = ddiv_faithful(ax, dmul(y0, y0));
 			Operand y = dfma(dsub(q, y0), d(1.0 / 3), y0);
 			y = e64(IOp::ior, {y, e64(IOp::iand, {x, k64(1ull << 63)})});
 			Operand keep = eb(IOp::bor, {eb(IOp::feq, {x, d(0)}), eb(IOp::bnot, {eb(IOp::flt, {ax, d(INFINITY)})})});
@@ -1150,13 +1150,13 @@ void OpenClStd::math()
 		return;
 	case OpenCLLIB::Tan:
 		if (!wide) {   // sin / cos (<= 1 ulp each) in f64, rounded once: <= 2.5 ulp (bound 5)
-			map(1, [&](auto c) { return to_f32(ddiv(to_f64(e32(IOp::fsin, {c[0]})), to_f64(e32(IOp::fcos, {c[0]})))); });
+			map(1, [&](auto c) { return to_f32(ddiv_faithful(to_f64(e32(IOp::fsin, {c[0]})), to_f64(e32(IOp::fcos, {c[0]})))); });
 			return;
 		}
 		via64(1, [&](auto c) {
 			Operand cs;
 			Operand s = sincos_f64(c[0], false, &cs);
-			return ddiv(s, cs);
+			return ddiv_faithful(s, cs);
 		});
 		return;
 	case OpenCLLIB::Sinpi:
@@ -1166,7 +1166,7 @@ void OpenClStd::math()
 			Operand cp;
 			Operand sp = sincospi_f64(c[0], &cp);
 			// tanpi: +-0 / -+1 and +-1 / +0 come out of the division with the spec's signs
-			return inst == OpenCLLIB::Sinpi ? sp : inst == OpenCLLIB::Cospi ? cp : ddiv(sp, cp);
+			return inst == OpenCLLIB::Sinpi ? sp : inst == OpenCLLIB::Cospi ? cp : ddiv_faithful(sp, cp);
 		});
 		return;
 	case OpenCLLIB::Asin:
@@ -1227,17 +1227,17 @@ void OpenClStd::math()
 			Operand r;
 			if (inst == OpenCLLIB::Sinh) {   // (em + em / (em + 1)) / 2
 				Operand em = expm1_f64(ax);
-				r = dmul(dadd(em, ddiv(em, dadd(em, d(1)))), d(0.5));
+				r = dmul(dadd(em, ddiv_faithful(em, dadd(em, d(1)))), d(0.5));
 				r = dsel(eb(IOp::flt, {d(20), ax}), large, r);
 				r = e64(IOp::ior, {r, sgn});
 				r = dsel(eb(IOp::feq, {x, d(0)}), x, r);
 			} else if (inst == OpenCLLIB::Cosh) {   // (e + 1/e) / 2
 				Operand ex = exp_f64(ax, 0);
-				r = dmul(dadd(ex, ddiv(d(1), ex)), d(0.5));
+				r = dmul(dadd(ex, ddiv_faithful(d(1), ex)), d(0.5));
 				r = dsel(eb(IOp::flt, {d(20), ax}), large, r);
 			} else {   // em / (em + 2) with em = e^(2|x|) - 1
 				Operand em = expm1_f64(dmul(ax, d(2)));
-				r = ddiv(em, dadd(em, d(2)));
+				r = ddiv_faithful(em, dadd(em, d(2)));
 				r = dsel(eb(IOp::flt, {d(22), ax}), d(1), r);
 				r = e64(IOp::ior, {r, sgn});
 				r = dsel(eb(IOp::feq, {x, d(0)}), x, r);
@@ -1255,7 +1255,7 @@ void OpenClStd::math()
 			Operand r;
 			if (inst == OpenCLLIB::Asinh) {   // log1p(|x| + x^2 / (1 + sqrt(1 + x^2)))
 				Operand x2 = dmul(ax, ax);
-				r = log1p_f64(dadd(ax, ddiv(x2, dadd(d(1), e64(IOp::fsqrt, {dadd(d(1), x2)})))));
+				r = log1p_f64(dadd(ax, ddiv_faithful(x2, dadd(d(1), e64(IOp::fsqrt, {dadd(d(1), x2)})))));
 				r = dsel(eb(IOp::flt, {d(0x1p28), ax}), big_log, r);
 				r = e64(IOp::ior, {r, sgn});
 				r = dsel(eb(IOp::feq, {x, d(0)}), x, r);
@@ -1265,7 +1265,7 @@ void OpenClStd::math()
 				r = dsel(eb(IOp::flt, {d(0x1p28), x}), big_log, r);
 				r = dsel(eb(IOp::flt, {x, d(1)}), d(NAN), r);
 			} else {   // log1p(2|x| / (1 - |x|)) / 2
-				r = dmul(log1p_f64(ddiv(dmul(ax, d(2)), dsub(d(1), ax))), d(0.5));
+				r = dmul(log1p_f64(ddiv_faithful(dmul(ax, d(2)), dsub(d(1), ax))), d(0.5));
 				r = dsel(eb(IOp::feq, {ax, d(1)}), d(INFINITY), r);
 				r = dsel(eb(IOp::flt, {d(1), ax}), d(NAN), r);
 				r = e64(IOp::ior, {r, sgn});
@@ -1473,7 +1473,7 @@ void OpenClStd::remainder_f64()
 			Operand rest = e32(IOp::isub, {k, k1});
 			Operand k2 = e32(IOp::smin, {rest, k32(1000)});
 			Operand yk = dmul(dmul(dmul(ay, pow2_f64(k1)), pow2_f64(k2)), pow2_f64(e32(IOp::isub, {rest, k2})));
-			Operand q = e64(IOp::ftrunc, {ddiv(r, yk)});
+			Operand q = e64(IOp::ftrunc, {ddiv_faithful(r, yk)});
 			Operand rn = dfma(e64(IOp::ixor, {q, sign}), yk, r);
 			Operand neg = eb(IOp::flt, {rn, d(0)});
 			rn = dsel(neg, dadd(rn, yk), rn);

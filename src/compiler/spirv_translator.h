@@ -184,6 +184,7 @@ private:
 	void matrix_op(const Inst &in);
 	Operand div64(IO::Op op, Operand a, Operand b);
 	std::pair<Operand, Operand> udivrem64(Operand n, Operand d);
+	Operand fdiv_f64(Operand a, Operand b);   // correctly rounded (lower_f64_div.cpp)
 
 	// ---- values ----
 	const std::vector<Operand> &val(uint32_t id)

@@ -34,6 +34,11 @@ constexpr cl_device_fp_config kSingleFpConfig =
 // which is correctly rounded for +, -, *, /, sqrt and fma; denormal halves are kept
 // (docs/opencl.md "Half precision").
 constexpr cl_device_fp_config kHalfFpConfig = CL_FP_DENORM | CL_FP_INF_NAN | CL_FP_ROUND_TO_NEAREST | CL_FP_FMA;
+// f64: denormals kept, IEEE infinities and NaN, round to nearest even only, v_fma_f64 fused (the
+// minimum OpenCL 3.0 asks of a device with cl_khr_fp64); correctly rounded division and sqrt are
+// implied for doubles (lower_f64_div.cpp, v_sqrt_f64), there is no bit for them
+constexpr cl_device_fp_config kDoubleFpConfig =
+    CL_FP_DENORM | CL_FP_INF_NAN | CL_FP_ROUND_TO_NEAREST | CL_FP_FMA;
 constexpr cl_command_queue_properties kQueueProperties =
     CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE | CL_QUEUE_PROFILING_ENABLE;
 
@@ -116,7 +121,8 @@ cl_int Device::info(cl_device_info param, size_t size, void* value, size_t* size
   case CL_DEVICE_ENDIAN_LITTLE: return boolean(true);
   case CL_DEVICE_ERROR_CORRECTION_SUPPORT: return boolean(false);
   case CL_DEVICE_SINGLE_FP_CONFIG: return out.scalar(kSingleFpConfig);
-  case CL_DEVICE_DOUBLE_FP_CONFIG: return out.scalar(cl_device_fp_config(0));  // no cl_khr_fp64 yet
+  case CL_DEVICE_DOUBLE_FP_CONFIG:  // cl_khr_fp64: round to nearest only (the ISA has no other mode)
+    return out.scalar(device_has_fp64() ? kDoubleFpConfig : cl_device_fp_config(0));
   case CL_DEVICE_HALF_FP_CONFIG: return out.scalar(kHalfFpConfig);
   case CL_DEVICE_PREFERRED_VECTOR_WIDTH_CHAR:
   case CL_DEVICE_PREFERRED_VECTOR_WIDTH_SHORT:
@@ -134,7 +140,7 @@ cl_int Device::info(cl_device_info param, size_t size, void* value, size_t* size
     return u32(1);  // cl_khr_fp16, one lane per work-item as the other types
   case CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE:
   case CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE:
-    return u32(0);  // no cl_khr_fp64
+    return u32(device_has_fp64() ? 1 : 0);  // as float: one f64 lane per work-item
 
   // Memory
   case CL_DEVICE_GLOBAL_MEM_SIZE: return u64(global_mem_bytes_);

@@ -17,6 +17,9 @@ constexpr cl_version v(unsigned major, unsigned minor, unsigned patch = 0) {
 // each slot's returned values checked for one valid order) and Piglit's 33 atomic_int64_* cases.
 constexpr NamedVersion kDeviceExtensions[] = {
     {"cl_khr_byte_addressable_store", v(1, 0)},
+    // f64 as OpenCL C requires: +, -, *, / and sqrt correctly rounded (tests/compiler/f64), the
+    // math built-ins within the double ULP bounds (tests/compiler/opencl_std), Piglit's fp64 cases
+    {"cl_khr_fp64", v(1, 0)},
     {"cl_khr_global_int32_base_atomics", v(1, 0)},
     {"cl_khr_global_int32_extended_atomics", v(1, 0)},
     {"cl_khr_local_int32_base_atomics", v(1, 0)},
@@ -31,6 +34,7 @@ constexpr NamedVersion kDeviceExtensions[] = {
 // pointers to every space, casts, to_global/to_local/to_private and get_fence
 // (tests/compiler/kernel/kernel_generic_test.cpp, compiler_kernel_exec's Generic* tests).
 constexpr NamedVersion kOpenClCFeatures[] = {
+    {"__opencl_c_fp64", v(3, 0)},  // paired with cl_khr_fp64
     {"__opencl_c_int64", v(3, 0)},
     {"__opencl_c_generic_address_space", v(3, 0)},
 };
