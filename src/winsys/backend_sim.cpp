@@ -29,7 +29,7 @@ public:
 		dev_ = std::make_unique<mica::sim::Device>(cfg);
 		mica_um_params p{};
 		p.watchdog_cycles = opt.watchdog_cycles;
-		p.job_timeout_ns = opt.job_timeout_ns;
+		p.job_timeout_ns = opt.job_timeout_ns ? opt.job_timeout_ns : job_timeout_from_env();
 		p.client_max_jobs = opt.client_max_jobs;
 		kdev_ = std::make_unique<mica::kernel::UmDevice>(*dev_, p);
 		int r = mica_um_open(kdev_->get(), &file_);
@@ -62,6 +62,22 @@ public:
 	std::string description() const override { return "in-process kernel core + device model"; }
 
 private:
+	// The in-process device has no module parameters either. MICA_SIM_JOB_TIMEOUT_MS stands in for
+	// mica.ko's job_timeout_ns when the caller set none: a test harness running long kernels under
+	// sanitizers on a loaded machine (Piglit in CI) raises it, as an administrator would raise the
+	// module parameter. Not a number, or 0: the driver's default.
+	static uint64_t job_timeout_from_env()
+	{
+		const char *env = std::getenv("MICA_SIM_JOB_TIMEOUT_MS");
+		if (!env || !*env)
+			return 0;
+		char *end = nullptr;
+		unsigned long long ms = std::strtoull(env, &end, 10);
+		if (*end != '\0' || ms > UINT64_MAX / 1000000u)
+			return 0;
+		return uint64_t(ms) * 1000000u;
+	}
+
 	// The in-process device has no sysfs. MICA_SIM_POWER_PROFILE_FILE names a file that stands in
 	// for the power_profile attribute: whenever its content (a profile name from mica.toml, e.g.
 	// "lowpower", or its id) changes, the next ioctl first stores it as the administrator's

@@ -85,6 +85,24 @@ TEST(WinsysOpen, EnvironmentSelectsTheBackend)
 	}
 }
 
+// MICA_SIM_JOB_TIMEOUT_MS stands in for mica.ko's job_timeout_ns parameter; the kernel reports
+// the value it uses in DEV_QUERY. An explicit option wins; garbage means the default.
+TEST(WinsysOpen, SimJobTimeoutFromTheEnvironment)
+{
+	const uint64_t default_ns = 5ull * 1000 * 1000 * 1000;
+	setenv("MICA_SIM_JOB_TIMEOUT_MS", "60000", 1);
+	EXPECT_EQ(Device::open(sim_options())->info().job_timeout_ns, 60ull * 1000 * 1000 * 1000);
+	OpenOptions explicit_timeout = sim_options();
+	explicit_timeout.sim.job_timeout_ns = 7 * 1000 * 1000;
+	EXPECT_EQ(Device::open(explicit_timeout)->info().job_timeout_ns, 7ull * 1000 * 1000);
+	setenv("MICA_SIM_JOB_TIMEOUT_MS", "60s", 1);
+	EXPECT_EQ(Device::open(sim_options())->info().job_timeout_ns, default_ns);
+	setenv("MICA_SIM_JOB_TIMEOUT_MS", "99999999999999999999", 1);
+	EXPECT_EQ(Device::open(sim_options())->info().job_timeout_ns, default_ns);
+	unsetenv("MICA_SIM_JOB_TIMEOUT_MS");
+	EXPECT_EQ(Device::open(sim_options())->info().job_timeout_ns, default_ns);
+}
+
 TEST(VaAllocator, FirstFitAlignedAndCoalescing)
 {
 	VaAllocator va(0x10000, 0x100000);
