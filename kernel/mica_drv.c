@@ -33,16 +33,19 @@ int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct 
 		u32 r;
 
 		for (r = 0; r < MICA_RES_COUNT; r++)
-			mdev->params.client_limit[r] = p && p->client_limit[r] ? p->client_limit[r] :
-						       fallback[r];
-		/* Byte limits default to fractions of VRAM: three quarters of it for one client,
-		 * an eighth of it for its page tables. */
+			mdev->params.client_limit[r] = p && p->client_limit[r] ?
+						       p->client_limit[r] : fallback[r];
+		/*
+		 * Byte limits default to fractions of VRAM: three quarters of it for one client,
+		 * an eighth of it for its page tables.
+		 */
 		if (!(p && p->client_limit[MICA_RES_VRAM]))
 			mdev->params.client_limit[MICA_RES_VRAM] = mdev->vram_size / 4 * 3;
 		if (!(p && p->client_limit[MICA_RES_PT]))
 			mdev->params.client_limit[MICA_RES_PT] = mdev->vram_size / 8;
 		mdev->params.hang_ban_threshold = p && p->hang_ban_threshold ?
-						  p->hang_ban_threshold : MICA_DEFAULT_HANG_BAN_THRESHOLD;
+						  p->hang_ban_threshold :
+						  MICA_DEFAULT_HANG_BAN_THRESHOLD;
 	}
 	/* WATCHDOG_CYCLES is a 32-bit register. */
 	mdev->params.watchdog_cycles = min_t(u64, mdev->params.watchdog_cycles, 0xffffffffull);
@@ -153,7 +156,8 @@ void mica_postclose(struct mica_file *file)
 {
 	/*
 	 * As the DRM core does before postclose: the file's GEM handles (and in process its
-	 * mappings, which a process exit would take) go first; GPU mappings and jobs keep their BOs.
+	 * mappings, which a process exit would take) go first; GPU mappings and jobs keep
+	 * their BOs.
 	 */
 	mica_os_gem_file_fini(file);
 	mica_ctx_destroy_all(file);
@@ -348,7 +352,8 @@ int mica_param_get(struct mica_device *mdev, const char *name, u64 *value)
 	return 0;
 }
 
-#define MICA_IOCTL(n, f) [DRM_MICA_##n] = { DRM_IOCTL_MICA_##n, f, #n }
+#define MICA_IOCTL(n, f) \
+	[DRM_MICA_##n] = { DRM_IOCTL_MICA_##n, f, #n }
 
 const struct mica_ioctl_desc mica_ioctls[DRM_MICA_IOCTL_COUNT] = {
 	MICA_IOCTL(DEV_QUERY, mica_ioctl_dev_query),

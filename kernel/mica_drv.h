@@ -3,9 +3,10 @@
  * Mica kernel driver core: the objects every file shares.
  *
  * Locking, outermost first:
- *   mica_file.lock    handle tables and the file's VM (mappings, page tables)
+ *   mica_file.lock    context and sync handle tables, the file's VM (mappings, page tables)
  *   mica_device.lock  ring, hardware context slots, job queues, sync objects, power profile
- *   mica_device.share_lock, mica_mm.lock, mica_log.lock  leaves
+ *   mica_client.lock, mica_mm.lock, mica_log.lock  leaves
+ * BO handles are the OS's GEM layer's (its own table lock), taken under none of these.
  * The interrupt work only takes mica_device.lock. Wait conditions only read (READ_ONCE).
  */
 #ifndef MICA_DRV_H
@@ -34,7 +35,7 @@ enum mica_res {
 	MICA_RES_JOBS,		/* submitted and not yet retired */
 	MICA_RES_SYNCS,
 	MICA_RES_CPU_MAPS,
-	MICA_RES_MAPPINGS,	/* GPU mappings (VM_BIND records), including unmapped ones not yet released */
+	MICA_RES_MAPPINGS,	/* GPU mappings (VM_BIND records), unmapped ones until freed */
 	MICA_RES_COUNT
 };
 
@@ -65,7 +66,7 @@ struct mica_client {
 
 /* Device-memory allocator: drm_mm over the VRAM BAR in the module, a bitmap in process. */
 struct mica_mm {
-	struct mutex lock;
+	struct mutex lock;	/* leaf: the allocator (os) and used_pages */
 	struct mica_os_mm os;	/* mica_os.h: the allocator's own state */
 	u64 pages;
 	u64 used_pages;
@@ -81,6 +82,11 @@ struct mica_device {
 	struct mica_log log;
 	struct mica_mm mm;
 
+	/*
+	 * The fields from here to fence_wq: the kernel ring, the hardware context slots, the
+	 * job queues, sync objects with pending points, the hang clock, the power profile.
+	 * Nests inside mica_file.lock; the interrupt work takes it and leaves, nothing outer.
+	 */
 	struct mutex lock;
 	/* kernel ring */
 	u64 ring_pa;
@@ -139,9 +145,11 @@ struct mica_mapping {
 	/* Page-table pages the unmap emptied: freed (and uncharged from client) with it. */
 	struct list_head pt_pages;
 	struct mica_client *client;	/* charged for this record (MICA_RES_MAPPINGS) */
-	/* Jobs whose SET_PROGRAM was validated against this (EXEC) mapping and have not retired:
+	/*
+	 * Jobs whose SET_PROGRAM was validated against this (EXEC) mapping and have not retired:
 	 * while non-zero the mapping cannot be unmapped, so the code a wave fetches stays the
-	 * code that was validated. Dropped under mdev->lock (job free). */
+	 * code that was validated. Dropped under mdev->lock (job free).
+	 */
 	atomic_t exec_pins;
 };
 
@@ -160,7 +168,7 @@ struct mica_vm {
 
 struct mica_file {
 	struct mica_device *mdev;
-	struct mutex lock;
+	struct mutex lock;		/* ctxs, syncs, vm (its mappings and page tables) */
 	u32 id;
 	struct mica_os_gem_file gem;	/* GEM handles (the drm_file's in the module) */
 	struct idr ctxs;
@@ -282,8 +290,10 @@ void mica_os_job_abort(struct mica_job *job);		/* never pushed: release what ini
 /* mdev->lock held: the waiter is off every list; err 0 (point reached) or -errno. */
 void mica_os_sync_waiter_wake(struct mica_sync_waiter *w, int err);
 
-/* The OS keeps a copy of a hang's snapshot (devcoredump in the module; mica_um_devcoredump_read()
- * in user space). buf stays the caller's. */
+/*
+ * The OS keeps a copy of a hang's snapshot (devcoredump in the module;
+ * mica_um_devcoredump_read() in user space). buf stays the caller's.
+ */
 void mica_os_coredump(struct mica_device *mdev, const char *buf, size_t len);
 
 /* mica_drv.c */
@@ -303,6 +313,7 @@ struct mica_ioctl_desc {
 	mica_ioctl_fn func;
 	const char *name;
 };
+
 extern const struct mica_ioctl_desc mica_ioctls[DRM_MICA_IOCTL_COUNT];
 
 /* helpers shared by the ioctl files */
@@ -384,8 +395,10 @@ int mica_pt_create(struct mica_vm *vm);
 void mica_pt_destroy(struct mica_vm *vm);
 /* On failure nothing stays mapped and emptied tables are on *freed, as for an unmap. */
 int mica_pt_map(struct mica_vm *vm, u64 va, u64 pa, u64 size, u32 perms, struct list_head *freed);
-/* Clears the leaves; tables left empty are unlinked and added to *freed (the caller frees them
- * once no walk can still use them). */
+/*
+ * Clears the leaves; tables left empty are unlinked and added to *freed (the caller frees them
+ * once no walk can still use them).
+ */
 void mica_pt_unmap(struct mica_vm *vm, u64 va, u64 size, struct list_head *freed);
 void mica_pt_free_pages(struct mica_device *mdev, struct mica_client *c, struct list_head *pages);
 

@@ -50,9 +50,11 @@ static void mapping_free(struct mica_device *mdev, struct mica_mapping *m)
 	kfree(m);
 }
 
-/* Memory behind an unmapped range, and page tables the unmap emptied, go back only once the
+/*
+ * Memory behind an unmapped range, and page tables the unmap emptied, go back only once the
  * ring has passed every job that might still have translated (walked) them. Called with the
- * leaves already cleared; m is off the VM's list. */
+ * leaves already cleared; m is off the VM's list.
+ */
 static void mapping_defer(struct mica_vm *vm, struct mica_mapping *m)
 {
 	struct mica_device *mdev = vm->mdev;
@@ -138,8 +140,10 @@ static int vm_map(struct mica_file *file, const struct drm_mica_vm_bind_op *op)
 		ret = -ERANGE;
 		goto err_put;
 	}
-	/* Code is only ever what the shader validator saw: exec needs a shader BO, which is
-	 * never writable. */
+	/*
+	 * Code is only ever what the shader validator saw: exec needs a shader BO, which is
+	 * never writable.
+	 */
 	if (((op->flags & DRM_MICA_BIND_EXEC) && !bo->shader) ||
 	    ((op->flags & DRM_MICA_BIND_WRITE) && bo->shader)) {
 		ret = -EACCES;
@@ -200,8 +204,10 @@ static int vm_unmap(struct mica_file *file, const struct drm_mica_vm_bind_op *op
 		return -EINVAL;
 	list_for_each_entry(m, &file->vm->mappings, link) {
 		if (m->va == op->va && m->size == op->size) {
-			/* Pins drop under mdev->lock before the job's completion is visible, so a
-			 * client that saw its job retire never gets -EBUSY here. */
+			/*
+			 * Pins drop under mdev->lock before the job's completion is visible, so a
+			 * client that saw its job retire never gets -EBUSY here.
+			 */
 			mutex_lock(&mdev->lock);
 			busy = atomic_read(&m->exec_pins) != 0;
 			mutex_unlock(&mdev->lock);

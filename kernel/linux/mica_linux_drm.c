@@ -163,6 +163,7 @@ static int mica_drm_ioctl_##n(struct drm_device *drm, void *data, struct drm_fil
 {											\
 	return mica_ioctls[DRM_MICA_##n].func(file->driver_priv, data);		\
 }
+
 MICA_DRM_IOCTL_FN(DEV_QUERY)
 MICA_DRM_IOCTL_FN(BO_CREATE)
 MICA_DRM_IOCTL_FN(BO_MMAP_OFFSET)
@@ -201,6 +202,7 @@ static const struct drm_ioctl_desc mica_drm_ioctls[] = {
 	MICA_DRM_IOCTL(SYNC_SIGNAL),
 	MICA_DRM_IOCTL(BO_INFO),
 };
+
 static_assert(ARRAY_SIZE(mica_drm_ioctls) == DRM_MICA_IOCTL_COUNT);
 
 /*

@@ -57,7 +57,8 @@ def main():
                 if re.search(r"#define DRM_IOCTL_MICA_%s\b" % old, header):
                     errors.append("retired number %s still has DRM_IOCTL_MICA_%s" % (name, old))
             continue
-        ioctl = re.search(r"#define DRM_IOCTL_MICA_%s\s+DRM_IOWR\(DRM_COMMAND_BASE \+ DRM_MICA_%s, struct (drm_mica_[a-z_]+)\)"
+        # The definition may continue on the next line (kernel style keeps lines within 100 columns).
+        ioctl = re.search(r"#define DRM_IOCTL_MICA_%s(?:\s|\\\n)+DRM_IOWR\(DRM_COMMAND_BASE \+ DRM_MICA_%s, struct (drm_mica_[a-z_]+)\)"
                           % (name, name), header)
         if not ioctl:
             errors.append("no DRM_IOCTL_MICA_%s = DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_%s, struct ...)" % (name, name))

@@ -38,6 +38,7 @@ struct drm_gem_close {
 	__u32 handle;
 	__u32 pad;
 };
+
 #define DRM_CLOEXEC 02000000
 #define DRM_RDWR 02
 struct drm_prime_handle {
@@ -45,6 +46,7 @@ struct drm_prime_handle {
 	__u32 flags;
 	__s32 fd;
 };
+
 #define DRM_IOCTL_GEM_CLOSE DRM_IOW(0x09, struct drm_gem_close)
 #define DRM_IOCTL_PRIME_HANDLE_TO_FD DRM_IOWR(0x2d, struct drm_prime_handle)
 #define DRM_IOCTL_PRIME_FD_TO_HANDLE DRM_IOWR(0x2e, struct drm_prime_handle)
@@ -228,8 +230,8 @@ struct drm_mica_vm_bind {
 
 /* ---- contexts ------------------------------------------------------------------------------- */
 
-#define DRM_MICA_CTX_COMPUTE	0	/* every unprivileged packet */
-#define DRM_MICA_CTX_COPY	1	/* DMA, write, timestamp, signal, wait, barrier, nop, chain */
+#define DRM_MICA_CTX_COMPUTE	0 /* every unprivileged packet */
+#define DRM_MICA_CTX_COPY	1 /* DMA, write, timestamp, signal, wait, barrier, nop, chain */
 
 struct drm_mica_ctx_create {
 	__u32 type;		/* DRM_MICA_CTX_* */
@@ -245,12 +247,15 @@ struct drm_mica_ctx_destroy {
 
 enum drm_mica_ctx_status {
 	DRM_MICA_CTX_STATUS_OK = 0,		/* never affected by a reset */
-	DRM_MICA_CTX_STATUS_INNOCENT = 1,	/* work was lost to another context's reset and resubmitted */
-	DRM_MICA_CTX_STATUS_GUILTY = 2,		/* faulted or hung: later submits fail with -ECANCELED */
+	DRM_MICA_CTX_STATUS_INNOCENT = 1,	/* work lost to another's reset was resubmitted */
+	DRM_MICA_CTX_STATUS_GUILTY = 2,		/* faulted or hung: later submits get -ECANCELED */
 };
 
-/* fault_pc / fault_addr is a byte offset into the faulting job's command stream (flattened:
- * CHAIN targets in place of the CHAIN packet), not a GPU VA: a fault the CP detected in a packet. */
+/*
+ * fault_pc / fault_addr is a byte offset into the faulting job's command stream (flattened:
+ * CHAIN targets in place of the CHAIN packet), not a GPU VA: a fault the CP detected in a
+ * packet.
+ */
 #define DRM_MICA_FAULT_PC_CMDSTREAM	(1u << 0)
 #define DRM_MICA_FAULT_ADDR_CMDSTREAM	(1u << 1)
 
@@ -267,10 +272,10 @@ struct drm_mica_ctx_query {
 	__u64 completed_seqno;	/* out: last seqno retired (successfully or not) */
 };
 
-/* ---- submit ----------------------------------------------------------------------------------- */
+/* ---- submit ---------------------------------------------------------------------------------- */
 
 struct drm_mica_cmdbuf {
-	__u64 va;		/* GPU VA of the command buffer in the client's VM (4-byte aligned) */
+	__u64 va;		/* command buffer's GPU VA in the client's VM (4-byte aligned) */
 	__u32 dwords;
 	__u32 pad;
 };
@@ -295,8 +300,8 @@ struct drm_mica_submit {
 	__u32 flags;				/* 0 */
 	struct drm_mica_obj_array cmdbufs;	/* struct drm_mica_cmdbuf, run in order */
 	struct drm_mica_obj_array bos;		/* struct drm_mica_bo_ref */
-	struct drm_mica_obj_array in_syncs;	/* struct drm_mica_sync_point: wait before running */
-	struct drm_mica_obj_array out_syncs;	/* struct drm_mica_sync_point: signalled on completion */
+	struct drm_mica_obj_array in_syncs;	/* drm_mica_sync_point: wait before running */
+	struct drm_mica_obj_array out_syncs;	/* drm_mica_sync_point: signalled on completion */
 	__u64 seqno;				/* out: point on the context's timeline */
 };
 
@@ -334,8 +339,11 @@ struct drm_mica_sync_wait {
 
 struct drm_mica_sync_query {
 	__u32 handle;
-	__s32 error;		/* out: 0, or the error of the first point signalled by a job that
-				 * failed (-EIO) or was cancelled (-ECANCELED); sticky */
+	/*
+	 * out: 0, or the error of the first point signalled by a job that failed (-EIO) or was
+	 * cancelled (-ECANCELED); sticky
+	 */
+	__s32 error;
 	__u64 value;		/* out: highest signalled point */
 };
 
@@ -353,7 +361,7 @@ struct drm_mica_sync_signal {
  * there) is undefined on x86 (PAT aliasing) and worse elsewhere, and nothing else tells them.
  */
 #define DRM_MICA_CACHING_NONE		0	/* never CPU mapped (shader or NO_MMAP BO) */
-#define DRM_MICA_CACHING_CACHED		1	/* write-back (the in-process device's host memory) */
+#define DRM_MICA_CACHING_CACHED		1	/* write-back (in-process device: host memory) */
 #define DRM_MICA_CACHING_WC		2	/* write-combined (device memory behind a BAR) */
 
 struct drm_mica_bo_info {
@@ -380,16 +388,16 @@ enum drm_mica_reject_reason {
 	DRM_MICA_REJECT_CS_BAD_FIELD,		/* a field value out of its legal range */
 	DRM_MICA_REJECT_CS_MISALIGNED,		/* address or size alignment */
 	DRM_MICA_REJECT_CS_ADDR_OVERFLOW,	/* address + size wraps or leaves the VA space */
-	DRM_MICA_REJECT_CS_ADDR_UNMAPPED,	/* range not inside one mapping of the VM (-EACCES) */
+	DRM_MICA_REJECT_CS_ADDR_UNMAPPED,	/* range not within one VM mapping (-EACCES) */
 	DRM_MICA_REJECT_CS_ADDR_PERM,		/* mapping lacks the needed permission (-EACCES) */
 	DRM_MICA_REJECT_CS_DMA_OVERLAP,		/* DMA_COPY source and destination overlap */
 	DRM_MICA_REJECT_CS_SIGNAL_IRQ,		/* SIGNAL with the interrupt flag (-EPERM) */
 	DRM_MICA_REJECT_CS_NO_PROGRAM,		/* DISPATCH before SET_PROGRAM */
-	DRM_MICA_REJECT_CS_NOT_ENTRY,		/* SET_PROGRAM not at a validated shader entry (-EACCES) */
+	DRM_MICA_REJECT_CS_NOT_ENTRY,		/* SET_PROGRAM not at a validated entry (-EACCES) */
 	DRM_MICA_REJECT_CS_REG_COUNT,		/* SET_PROGRAM register counts below the entry's */
-	DRM_MICA_REJECT_CS_STALE_SHADER,	/* shader built for another revision/profile (-ENOEXEC) */
+	DRM_MICA_REJECT_CS_STALE_SHADER,	/* shader for another revision/profile (-ENOEXEC) */
 	DRM_MICA_REJECT_CS_CHAIN_DEPTH,		/* too many CHAINs (-ELOOP) */
-	DRM_MICA_REJECT_CS_CHAIN_LOOP,		/* CHAIN to a buffer already in this submit (-ELOOP) */
+	DRM_MICA_REJECT_CS_CHAIN_LOOP,		/* CHAIN to a buffer seen in this submit (-ELOOP) */
 	DRM_MICA_REJECT_CS_TOO_BIG,		/* flattened stream over max_cmd_dwords (-E2BIG) */
 	/* shader binaries */
 	DRM_MICA_REJECT_SH_HEADER,		/* magic, version, sizes, flags */
@@ -397,33 +405,49 @@ enum drm_mica_reject_reason {
 	DRM_MICA_REJECT_SH_ENTRY,		/* bad entry point record */
 	DRM_MICA_REJECT_SH_UNDECODABLE,		/* a word that does not decode */
 	DRM_MICA_REJECT_SH_PRIV_INSTRUCTION,	/* privileged instruction (-EPERM) */
-	DRM_MICA_REJECT_SH_BRANCH_TARGET,	/* branch outside the program or into an instruction */
+	DRM_MICA_REJECT_SH_BRANCH_TARGET,	/* branch outside the program or mid-instruction */
 	DRM_MICA_REJECT_SH_FALLS_OFF_END,	/* the last instruction can fall through */
 	DRM_MICA_REJECT_SH_REG_COUNT,		/* uses registers beyond the entry's counts */
 	DRM_MICA_REJECT_SH_WAVE_START_TLB,	/* SEC_WAVE_START_TLB workaround missing */
 	DRM_MICA_REJECT_SH_WRONG_REVISION,	/* target_revision != device (-ENOEXEC) */
 	DRM_MICA_REJECT_SH_WRONG_PROFILE,	/* power_profile != active profile (-ENOEXEC) */
 	/* appended (the values are ABI): */
-	DRM_MICA_REJECT_CS_CU_RESOURCES,	/* DISPATCH whose workgroup cannot be resident on one CU */
+	DRM_MICA_REJECT_CS_CU_RESOURCES,	/* workgroup cannot be resident on one CU */
 	DRM_MICA_REJECT_COUNT
 };
 
-#define DRM_IOCTL_MICA_DEV_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_DEV_QUERY, struct drm_mica_dev_query)
-#define DRM_IOCTL_MICA_BO_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CREATE, struct drm_mica_bo_create)
-#define DRM_IOCTL_MICA_BO_MMAP_OFFSET	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_MMAP_OFFSET, struct drm_mica_bo_mmap_offset)
-#define DRM_IOCTL_MICA_SHADER_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SHADER_CREATE, struct drm_mica_shader_create)
-#define DRM_IOCTL_MICA_VM_BIND		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_VM_BIND, struct drm_mica_vm_bind)
-#define DRM_IOCTL_MICA_CTX_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_CREATE, struct drm_mica_ctx_create)
-#define DRM_IOCTL_MICA_CTX_DESTROY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_DESTROY, struct drm_mica_ctx_destroy)
-#define DRM_IOCTL_MICA_CTX_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_QUERY, struct drm_mica_ctx_query)
-#define DRM_IOCTL_MICA_SUBMIT		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SUBMIT, struct drm_mica_submit)
-#define DRM_IOCTL_MICA_CTX_WAIT		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_WAIT, struct drm_mica_ctx_wait)
-#define DRM_IOCTL_MICA_SYNC_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_CREATE, struct drm_mica_sync_create)
-#define DRM_IOCTL_MICA_SYNC_DESTROY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_DESTROY, struct drm_mica_sync_destroy)
-#define DRM_IOCTL_MICA_SYNC_WAIT	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_WAIT, struct drm_mica_sync_wait)
-#define DRM_IOCTL_MICA_SYNC_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_QUERY, struct drm_mica_sync_query)
-#define DRM_IOCTL_MICA_SYNC_SIGNAL	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_SIGNAL, struct drm_mica_sync_signal)
-#define DRM_IOCTL_MICA_BO_INFO		DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_INFO, struct drm_mica_bo_info)
+#define DRM_IOCTL_MICA_DEV_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_DEV_QUERY, struct drm_mica_dev_query)
+#define DRM_IOCTL_MICA_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CREATE, struct drm_mica_bo_create)
+#define DRM_IOCTL_MICA_BO_MMAP_OFFSET \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_MMAP_OFFSET, struct drm_mica_bo_mmap_offset)
+#define DRM_IOCTL_MICA_SHADER_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SHADER_CREATE, struct drm_mica_shader_create)
+#define DRM_IOCTL_MICA_VM_BIND \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_VM_BIND, struct drm_mica_vm_bind)
+#define DRM_IOCTL_MICA_CTX_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_CREATE, struct drm_mica_ctx_create)
+#define DRM_IOCTL_MICA_CTX_DESTROY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_DESTROY, struct drm_mica_ctx_destroy)
+#define DRM_IOCTL_MICA_CTX_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_QUERY, struct drm_mica_ctx_query)
+#define DRM_IOCTL_MICA_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SUBMIT, struct drm_mica_submit)
+#define DRM_IOCTL_MICA_CTX_WAIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_WAIT, struct drm_mica_ctx_wait)
+#define DRM_IOCTL_MICA_SYNC_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_CREATE, struct drm_mica_sync_create)
+#define DRM_IOCTL_MICA_SYNC_DESTROY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_DESTROY, struct drm_mica_sync_destroy)
+#define DRM_IOCTL_MICA_SYNC_WAIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_WAIT, struct drm_mica_sync_wait)
+#define DRM_IOCTL_MICA_SYNC_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_QUERY, struct drm_mica_sync_query)
+#define DRM_IOCTL_MICA_SYNC_SIGNAL \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_SIGNAL, struct drm_mica_sync_signal)
+#define DRM_IOCTL_MICA_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_INFO, struct drm_mica_bo_info)
 
 #if defined(__cplusplus)
 }
