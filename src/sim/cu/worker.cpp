@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "jit/jit.h"
+
 namespace mica::sim::cu {
 
 namespace {
@@ -25,9 +27,11 @@ std::string hex(uint64_t v)
 
 Worker::Worker(Mmu &mmu, uint32_t cu_index) : mmu_(mmu), cu_(cu_index) {}
 
-void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx)
+void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, const jit::Program *jit)
 {
 	st_ = st;
+	jit_ = jit;
+	jit_interpreted_ = 0;
 	lowpower_ = st.power_profile == MICA_PROFILE_LOWPOWER;
 	r1_ = st.revision == MICA_REV_R1;
 	code_.reset(&mmu_, st.ctx, st.program_va);
@@ -103,8 +107,8 @@ bool Worker::run_workgroup(uint64_t index)
 			Wave &w = *waves_[i];
 			if (w.done || w.at_barrier)
 				continue;
-			for (unsigned q = 0; q < kQuantum; q++) {
-				Step s = step(w);
+			{
+				Step s = run_quantum(w);
 				if (s == Step::Continue)
 					continue;
 				if (s == Step::Fault) {
@@ -123,7 +127,6 @@ bool Worker::run_workgroup(uint64_t index)
 				} else {
 					w.at_barrier = true;
 				}
-				break;
 			}
 		}
 		// Release a barrier once every wave still running has reached it; a wave that ended
@@ -151,6 +154,42 @@ bool Worker::run_workgroup(uint64_t index)
 	wg_base_ += wg_cycles;
 	stats_.cycles = wg_base_;
 	return true;
+}
+
+Step Worker::run_quantum(Wave &w)
+{
+	unsigned q = 0;
+	while (q < kQuantum) {
+		if (jit_) {
+			uint32_t budget = kQuantum - q;
+			// The interpreter reads the kill flag on every 4096th instruction: that instruction
+			// is left to it, so kills land exactly where they would without translation.
+			if (st_.abort)
+				budget = std::min<uint32_t>(budget, 4095u - (abort_poll_ & 4095u));
+			if (budget) {
+				jit::Frame f{this, &w, st_.program_va, wd_limit_, executed_.data(), &stats_.instructions,
+				             &stats_.lane_instructions, budget, 0};
+				const jit::Exit e = jit_->run(f);
+				q += f.executed;
+				abort_poll_ += f.executed;
+				switch (e) {
+				case jit::Exit::Yield: continue;
+				case jit::Exit::Barrier: return Step::Barrier;
+				case jit::Exit::Ended: return Step::Ended;
+				case jit::Exit::Fault: return Step::Fault;
+				case jit::Exit::Interp: break;
+				}
+				if (q >= kQuantum)
+					break;
+			}
+			jit_interpreted_++;
+		}
+		Step s = step(w);
+		q++;
+		if (s != Step::Continue)
+			return s;
+	}
+	return Step::Continue;
 }
 
 Step Worker::raise(Wave &w, const DecodedInst *d, uint32_t fault, uint64_t addr, uint32_t access,
@@ -215,14 +254,19 @@ Step Worker::step(Wave &w)
 		return raise(w, mmu ? nullptr : &slot.inst, slot.fault, slot.fault_addr, MICA_ACCESS_EXEC,
 		             mmu ? "instruction fetch at " + hex(slot.fault_addr) : "undecodable instruction");
 	}
-	const DecodedInst &d = slot.inst;
+	return exec_decoded(w, slot.inst, w.pc);
+}
+
+Step Worker::exec_decoded(Wave &w, const DecodedInst &d, uint64_t pc)
+{
+	cur_pc_ = pc;
 	if ((d.flags & MICA_OPF_PRIV) && !st_.privileged)
-		return raise(w, &d, MICA_FAULT_PRIV_INSTRUCTION, w.pc, MICA_ACCESS_EXEC,
+		return raise(w, &d, MICA_FAULT_PRIV_INSTRUCTION, pc, MICA_ACCESS_EXEC,
 		             "privileged instruction in a user dispatch");
 	executed_[d.op] = 1;
 	stats_.instructions++;
 	violated_ = false;
-	w.pc += d.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	w.pc = pc + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
 	Step s;
 	switch (d.info->format) {
 	case MICA_FMT_CTRL: s = exec_ctrl(w, d); break;
