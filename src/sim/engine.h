@@ -66,6 +66,9 @@ enum class CuEngine : uint32_t {
 	Default = 0, // MICA_CU_ENGINE=interp|jit if set, else the fastest correct engine (the JIT)
 	Interp = 1,
 	Jit = 2,
+	// Both on every dispatch over private page copies, compared (results, faults, counters,
+	// every touched page); a difference aborts. MICA_CU_ENGINE=diff. For tests.
+	Diff = 3,
 };
 // The engine 'requested' resolves to (reads MICA_CU_ENGINE for Default; a JIT that cannot run
 // on this host resolves to the interpreter).

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cu_engine.h"
+#include "diff_engine.h"
 #include "jit/jit.h"
 #include "worker.h"
 
@@ -156,15 +157,19 @@ CuEngine resolve_cu_engine(CuEngine requested)
 				e = CuEngine::Interp;
 			else if (std::strcmp(env, "jit") == 0)
 				e = CuEngine::Jit;
+			else if (std::strcmp(env, "diff") == 0)
+				e = CuEngine::Diff;
 		}
 	}
-	if (e == CuEngine::Jit && !cu::jit::available())
+	if ((e == CuEngine::Jit || e == CuEngine::Diff) && !cu::jit::available())
 		e = CuEngine::Interp;
 	return e;
 }
 
 std::unique_ptr<ComputeEngine> make_compute_engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads, CuEngine engine)
 {
+	if (resolve_cu_engine(engine) == CuEngine::Diff)
+		return cu::make_diff_engine(mmu, cu_count);
 	return std::make_unique<Engine>(mmu, cu_count, host_threads, engine);
 }
 
@@ -182,6 +187,8 @@ uint64_t cu::jit_interpreted(const ComputeEngine &engine)
 
 std::array<bool, MICA_OPCODE_SPACE> cu::executed_opcodes(const ComputeEngine &engine)
 {
+	if (const ComputeEngine *ref = cu::diff_reference(engine))
+		return executed_opcodes(*ref);
 	if (auto *e = dynamic_cast<const Engine *>(&engine))
 		return e->executed();
 	return {};
