@@ -29,6 +29,8 @@ Worker::Worker(Mmu &mmu, uint32_t cu_index) : mmu_(mmu), cu_(cu_index) {}
 
 void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, const jit::Program *jit)
 {
+	// The previous dispatch's decodes are about to be forgotten: keep their bound.
+	vgpr_dirty_ = std::max({vgpr_dirty_, code_.vgpr_rows(), jit ? jit->vgpr_rows() : 0u});
 	st_ = st;
 	jit_ = jit;
 	jit_interpreted_ = 0;
@@ -47,10 +49,14 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 
 void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations)
 {
-	std::memset(w.v, 0, sizeof w.v);
+	// Registers start at zero (isa.md, launch ABI). Only rows an instruction of this CU can have
+	// written are cleared; the previous-value rows (vprev, sprev) are never read before this
+	// wave writes the register again (a register is stale only after a delayed write, which
+	// saves its previous value first), so they are not cleared at all.
+	std::memset(w.v, 0, sizeof(Row) * vgpr_dirty_);
 	std::memset(w.s, 0, sizeof w.s);
-	std::memset(w.sprev, 0, sizeof w.sprev);
-	std::fill(std::begin(w.meta), std::end(w.meta), RegMeta{});
+	std::fill(w.meta, w.meta + vgpr_dirty_, RegMeta{});
+	std::fill(w.meta + kSregFirst, std::end(w.meta), RegMeta{});
 	for (auto &c : w.ctr)
 		c = MemCounter{};
 	for (unsigned i = 0; i < MICA_USER_DATA_SGPRS; i++)
@@ -89,6 +95,10 @@ bool Worker::run_workgroup(uint64_t index)
 	const uint32_t nwaves = (invocations + kLanes - 1) / kLanes;
 	while (waves_.size() < nwaves)
 		waves_.push_back(std::make_unique<Wave>());
+	// Rows the ABI sets and rows any instruction decoded or translated so far can write
+	// (the previous workgroup's waves ran only those).
+	vgpr_dirty_ = std::max<uint32_t>({vgpr_dirty_, MICA_ABI_V_LOCAL_ID_Z + 1u, code_.vgpr_rows(),
+	                                  jit_ ? jit_->vgpr_rows() : 0u});
 	if (!shared_.empty())
 		std::memset(shared_.data(), 0, shared_.size());
 	for (uint32_t i = 0; i < nwaves; i++)

@@ -158,6 +158,10 @@ private:
 	bool violated_ = false;    // checked mode: the current instruction broke a rule
 	struct { uint8_t hazard; unsigned reg; uint64_t required, actual; bool write; } viol_{};
 	const jit::Program *jit_ = nullptr; // translated form of this dispatch's program, if any
+	// VGPR rows [0, n) any wave of this CU may have written since its Wave objects were zeroed
+	// (bounded by the destinations of every instruction decoded or translated): launch clears
+	// only those. Never shrinks (waves not launched in a workgroup keep what they hold).
+	uint32_t vgpr_dirty_ = 0; // new Wave objects are value-initialised (all zero)
 	uint64_t jit_interpreted_ = 0;
 	FaultRecord fault_;
 	WorkerStats stats_;

@@ -11,6 +11,7 @@
 // guard says it may be stale; register writes do Worker::produce's bookkeeping the same way.
 #include "codegen.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -69,7 +70,7 @@ JitHost &host()
 			s->error = toString(jtmb.takeError());
 			return s;
 		}
-		jtmb->setCodeGenOptLevel(CodeGenOpt::Default);
+		jtmb->setCodeGenOptLevel(CodeGenOpt::Less);
 		s->cpu = jtmb->getCPU();
 		s->features = jtmb->getFeatures().getString();
 		auto tm = jtmb->createTargetMachine();
@@ -100,6 +101,7 @@ public:
 		}
 	}
 	void set_inline(uint32_t n) { inline_ = n; }
+	void set_vgpr_rows(uint32_t n) { vgpr_rows_ = n; }
 	void set(uint32_t (*fn)(Frame *), orc::ResourceTrackerSP t)
 	{
 		fn_ = fn;
@@ -638,10 +640,14 @@ Function *Emitter::emit(const std::string &name)
 	B.SetInsertPoint(unknown);
 	exit_with(Exit::Interp, pc);
 
+	uint32_t rows = 0;
 	for (const auto &[off, slot] : code_.slots) {
+		if (slot.state == SlotState::Ok)
+			rows = std::max(rows, vgpr_rows_written(slot.inst));
 		prog_.insts.push_back(std::make_unique<DecodedInst>(slot.inst));
 		emit_inst(off, slot, prog_.insts.back().get());
 	}
+	prog_.set_vgpr_rows(rows);
 
 	B.SetInsertPoint(exit_bb_);
 	B.CreateStore(B.CreateLoad(i64, exit_pc_), at(wave_, offsetof(Wave, pc)));
@@ -663,7 +669,7 @@ void optimise(Module &m, TargetMachine *tm)
 	pb.registerFunctionAnalyses(fam);
 	pb.registerLoopAnalyses(lam);
 	pb.crossRegisterProxies(lam, fam, cgam, mam);
-	ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(OptimizationLevel::O2);
+	ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(OptimizationLevel::O1);
 	mpm.run(m, mam);
 }
 
