@@ -4,6 +4,7 @@
 // of which host thread runs it, so results and cycle counts do not depend on the thread count.
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -159,8 +160,15 @@ CuEngine resolve_cu_engine(CuEngine requested)
 				e = CuEngine::Jit;
 			else if (std::strcmp(env, "diff") == 0)
 				e = CuEngine::Diff;
+			else if (*env) {
+				static std::atomic<bool> warned{false};
+				if (!warned.exchange(true))
+					std::fprintf(stderr, "mica: MICA_CU_ENGINE=%s is not interp, jit or diff; using the JIT\n", env);
+			}
 		}
 	}
+	if (static_cast<uint32_t>(e) > static_cast<uint32_t>(CuEngine::Diff))
+		e = CuEngine::Interp; // an unknown device-config value: the reference
 	if ((e == CuEngine::Jit || e == CuEngine::Diff) && !cu::jit::available())
 		e = CuEngine::Interp;
 	return e;

@@ -34,6 +34,10 @@
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/InstCombine/InstCombine.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/SROA.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 #include <llvm/Support/Host.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
@@ -55,39 +59,48 @@ struct JitHost {
 	std::unique_ptr<orc::LLJIT> jit;
 	std::unique_ptr<TargetMachine> tm; // for the optimisation pipeline's cost model
 	std::string cpu, features, error;
-	std::mutex mutex; // module creation, optimisation and lookups
+	std::unique_ptr<std::mutex> mutex = std::make_unique<std::mutex>(); // module creation, lookups, removal
 	uint64_t next_id = 0;
 };
 
+JitHost make_host_state();
+
+// One LLJIT per process (per load of the library that contains the model: the Vulkan loader may
+// unload and reload the ICD, and a static object, unlike a leaked one, goes with it). Translated
+// programs live in the translation cache (translate.cpp), which is created after this and so
+// destroyed before it.
 JitHost &host()
 {
-	static JitHost *h = [] {
-		auto *s = new JitHost; // lives for the process: translated code may run until exit
-		InitializeNativeTarget();
-		InitializeNativeTargetAsmPrinter();
-		auto jtmb = orc::JITTargetMachineBuilder::detectHost();
-		if (!jtmb) {
-			s->error = toString(jtmb.takeError());
-			return s;
-		}
-		jtmb->setCodeGenOptLevel(CodeGenOpt::Less);
-		s->cpu = jtmb->getCPU();
-		s->features = jtmb->getFeatures().getString();
-		auto tm = jtmb->createTargetMachine();
-		if (!tm) {
-			s->error = toString(tm.takeError());
-			return s;
-		}
-		s->tm = std::move(*tm);
-		auto j = orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
-		if (!j) {
-			s->error = toString(j.takeError());
-			return s;
-		}
-		s->jit = std::move(*j);
+	static JitHost h = make_host_state();
+	return h;
+}
+
+JitHost make_host_state()
+{
+	JitHost s;
+	InitializeNativeTarget();
+	InitializeNativeTargetAsmPrinter();
+	auto jtmb = orc::JITTargetMachineBuilder::detectHost();
+	if (!jtmb) {
+		s.error = toString(jtmb.takeError());
 		return s;
-	}();
-	return *h;
+	}
+	jtmb->setCodeGenOptLevel(CodeGenOpt::Less);
+	s.cpu = jtmb->getCPU();
+	s.features = jtmb->getFeatures().getString();
+	auto tm = jtmb->createTargetMachine();
+	if (!tm) {
+		s.error = toString(tm.takeError());
+		return s;
+	}
+	s.tm = std::move(*tm);
+	auto j = orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+	if (!j) {
+		s.error = toString(j.takeError());
+		return s;
+	}
+	s.jit = std::move(*j);
+	return s;
 }
 
 class CompiledProgram final : public Program {
@@ -96,7 +109,7 @@ public:
 	~CompiledProgram() override
 	{
 		if (tracker_) {
-			std::lock_guard<std::mutex> lock(host().mutex);
+			std::lock_guard<std::mutex> lock(*host().mutex);
 			consumeError(tracker_->remove());
 		}
 	}
@@ -152,8 +165,12 @@ private:
 	{
 		return at(wave_, offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta) + offsetof(RegMeta, guard) + cls * 8u);
 	}
-	Value *cycle() { return B.CreateLoad(i64, cyc_); }
-	void set_cycle(Value *v) { B.CreateStore(v, cyc_); }
+	// The cycle and the executed count live in the wave and the frame, not in SSA values: an
+	// exit is then a plain return, with no phi over every exit edge of the program (those made
+	// translation time grow with the square of the program size).
+	Value *cycle() { return B.CreateLoad(i64, at(wave_, offsetof(Wave, cycle))); }
+	void set_cycle(Value *v) { B.CreateStore(v, at(wave_, offsetof(Wave, cycle))); }
+	Value *n_ptr() { return at(frame_, offsetof(Frame, executed)); }
 	Value *abs_pc(uint64_t off) { return B.CreateAdd(base_, B.getInt64(off)); }
 	Value *dptr(const DecodedInst *d) { return B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(d)), ptr); }
 
@@ -165,9 +182,8 @@ private:
 	}
 	void exit_with(Exit e, Value *pc)
 	{
-		B.CreateStore(B.getInt32(static_cast<uint32_t>(e)), exit_code_);
-		B.CreateStore(pc, exit_pc_);
-		B.CreateBr(exit_bb_);
+		B.CreateStore(pc, at(wave_, offsetof(Wave, pc)));
+		B.CreateRet(B.getInt32(static_cast<uint32_t>(e)));
 	}
 	// Continue at offset 'off': its block, or hand the pc to the interpreter.
 	void goto_off(uint64_t off)
@@ -216,8 +232,6 @@ private:
 	Function *F = nullptr;
 	Value *frame_ = nullptr, *worker_ = nullptr, *wave_ = nullptr, *base_ = nullptr, *wd_ = nullptr,
 	      *budget_ = nullptr, *exec_ops_ = nullptr, *instr_p_ = nullptr, *lane_p_ = nullptr;
-	AllocaInst *cyc_ = nullptr, *n_ = nullptr, *exit_code_ = nullptr, *exit_pc_ = nullptr;
-	BasicBlock *exit_bb_ = nullptr;
 	std::map<uint64_t, BasicBlock *> blocks_;
 	FunctionType *ft_exec = nullptr, *ft_fresh = nullptr, *ft_writable = nullptr, *ft_produce = nullptr,
 	             *ft_write_s = nullptr;
@@ -318,7 +332,7 @@ void Emitter::count_instruction(const DecodedInst &d)
 {
 	B.CreateStore(B.getInt8(1), at(exec_ops_, d.op));
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, instr_p_), B.getInt64(1)), instr_p_);
-	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_), B.getInt32(1)), n_);
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_ptr()), B.getInt32(1)), n_ptr());
 }
 
 Value *Emitter::minmax_num(Value *a, Value *b, bool is_max)
@@ -547,9 +561,8 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 
 void Emitter::emit_callout(uint64_t off, const DecodedInst *d)
 {
-	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_), B.getInt32(1)), n_);
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_ptr()), B.getInt32(1)), n_ptr());
 	Value *st = call(ft_exec, fn_ptr(B, &Runtime::exec), {worker_, wave_, dptr(d), abs_pc(off), cycle()});
-	set_cycle(B.CreateLoad(i64, at(wave_, offsetof(Wave, cycle))));
 	Value *wpc = B.CreateLoad(i64, at(wave_, offsetof(Wave, pc)));
 	BasicBlock *stop = BasicBlock::Create(C, "stop", F), *go = BasicBlock::Create(C, "go", F);
 	B.CreateCondBr(B.CreateICmpEQ(st, B.getInt32(static_cast<uint32_t>(Step::Continue))), go, stop);
@@ -557,9 +570,7 @@ void Emitter::emit_callout(uint64_t off, const DecodedInst *d)
 	// Step::Barrier/Ended/Fault map to Exit::Barrier/Ended/Fault.
 	static_assert(uint32_t(Step::Barrier) + 1 == uint32_t(Exit::Barrier) && uint32_t(Step::Ended) + 1 == uint32_t(Exit::Ended) &&
 	              uint32_t(Step::Fault) + 1 == uint32_t(Exit::Fault));
-	B.CreateStore(B.CreateAdd(st, B.getInt32(1)), exit_code_);
-	B.CreateStore(wpc, exit_pc_);
-	B.CreateBr(exit_bb_);
+	B.CreateRet(B.CreateAdd(st, B.getInt32(1))); // w.pc is where the interpreter left it
 	B.SetInsertPoint(go);
 	if (d->flags & MICA_OPF_BRANCH) {
 		// The interpreter moved the pc: continue wherever it went.
@@ -574,7 +585,7 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	B.SetInsertPoint(blocks_.at(off));
 	// The scheduler's quantum and the watchdog are checked before every instruction, exactly
 	// where the interpreter checks them.
-	Value *n = B.CreateLoad(i32, n_);
+	Value *n = B.CreateLoad(i32, n_ptr());
 	BasicBlock *yield = BasicBlock::Create(C, "yield", F), *wd = BasicBlock::Create(C, "wdcheck", F);
 	B.CreateCondBr(B.CreateICmpUGE(n, budget_), yield, wd, MDBuilder(C).createBranchWeights(1, 64));
 	B.SetInsertPoint(yield);
@@ -622,15 +633,9 @@ Function *Emitter::emit(const std::string &name)
 	instr_p_ = field(ptr, offsetof(Frame, instructions));
 	lane_p_ = field(ptr, offsetof(Frame, lane_instructions));
 	budget_ = field(i32, offsetof(Frame, budget));
-	cyc_ = B.CreateAlloca(i64, nullptr, "cycle");
-	n_ = B.CreateAlloca(i32, nullptr, "n");
-	exit_code_ = B.CreateAlloca(i32, nullptr, "exit_code");
-	exit_pc_ = B.CreateAlloca(i64, nullptr, "exit_pc");
-	B.CreateStore(B.CreateLoad(i64, at(wave_, offsetof(Wave, cycle))), cyc_);
-	B.CreateStore(B.getInt32(0), n_);
+	B.CreateStore(B.getInt32(0), n_ptr());
 	Value *pc = B.CreateLoad(i64, at(wave_, offsetof(Wave, pc)));
 
-	exit_bb_ = BasicBlock::Create(C, "exit", F);
 	BasicBlock *unknown = BasicBlock::Create(C, "unknown_pc", F);
 	for (const auto &[off, slot] : code_.slots)
 		blocks_[off] = BasicBlock::Create(C, "i" + std::to_string(off), F);
@@ -648,15 +653,12 @@ Function *Emitter::emit(const std::string &name)
 		emit_inst(off, slot, prog_.insts.back().get());
 	}
 	prog_.set_vgpr_rows(rows);
-
-	B.SetInsertPoint(exit_bb_);
-	B.CreateStore(B.CreateLoad(i64, exit_pc_), at(wave_, offsetof(Wave, pc)));
-	B.CreateStore(B.CreateLoad(i64, cyc_), at(wave_, offsetof(Wave, cycle)));
-	B.CreateStore(B.CreateLoad(i32, n_), at(frame_, offsetof(Frame, executed)));
-	B.CreateRet(B.CreateLoad(i32, exit_code_));
 	return F;
 }
 
+// A short pipeline: translation time matters as much as code quality (a dispatch waits for it).
+// The IR is already straight-line vector code; what it needs is the allocas promoted, the
+// repeated loads of the same guard or row merged, and the branch skeleton simplified.
 void optimise(Module &m, TargetMachine *tm)
 {
 	LoopAnalysisManager lam;
@@ -669,8 +671,14 @@ void optimise(Module &m, TargetMachine *tm)
 	pb.registerFunctionAnalyses(fam);
 	pb.registerLoopAnalyses(lam);
 	pb.crossRegisterProxies(lam, fam, cgam, mam);
-	ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(OptimizationLevel::O1);
-	mpm.run(m, mam);
+	FunctionPassManager fpm;
+	fpm.addPass(SROAPass());
+	fpm.addPass(EarlyCSEPass(true));
+	fpm.addPass(InstCombinePass());
+	fpm.addPass(SimplifyCFGPass());
+	for (Function &f : m)
+		if (!f.isDeclaration())
+			fpm.run(f, fam);
 }
 
 } // namespace
@@ -702,7 +710,7 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 	mod->setDataLayout(h.jit->getDataLayout());
 	mod->setTargetTriple(h.jit->getTargetTriple().str());
 	auto prog = std::make_shared<CompiledProgram>(code.hash, static_cast<uint32_t>(code.slots.size()), 0);
-	std::lock_guard<std::mutex> lock(h.mutex);
+	std::lock_guard<std::mutex> lock(*h.mutex);
 	const std::string name = "mica_prog_" + std::to_string(h.next_id++);
 	Emitter em(*ctx, *mod, code, *prog);
 	Function *f = em.emit(name);

@@ -68,6 +68,7 @@ struct Counters {
 	uint64_t checked_fallbacks = 0; // dispatches interpreted because of checked hazard mode
 	uint64_t cold_dispatches = 0;   // dispatches interpreted because the program was not hot yet
 	uint64_t failures = 0;          // translations LLVM could not produce (interpreted instead)
+	uint64_t too_large = 0;         // dispatches interpreted because the program is too large
 	uint64_t translate_ns = 0;      // host time spent translating
 };
 Counters counters();

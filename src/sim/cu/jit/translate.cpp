@@ -18,7 +18,9 @@ namespace mica::sim::cu::jit {
 
 namespace {
 
-constexpr size_t kMaxInstructions = 1u << 16; // a larger program is interpreted
+// A larger program is interpreted: translation time grows faster than linearly with the size
+// of the one function a program becomes (about 3 ms per instruction at 600 instructions).
+constexpr size_t kMaxInstructions = 512;
 constexpr size_t kCacheEntries = 256;         // translations kept (least recently used go)
 constexpr uint64_t kDefaultHotInvocations = 1u << 14;
 
@@ -98,8 +100,11 @@ struct Cache {
 
 Cache &cache()
 {
-	static Cache *c = new Cache; // translations may run until process exit
-	return *c;
+	// The JIT host first: statics are destroyed in reverse order, and the cached programs
+	// release their code through it.
+	(void)available();
+	static Cache c;
+	return c;
 }
 
 } // namespace
@@ -133,8 +138,11 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	Code code;
 	code.lowpower = st.power_profile == MICA_PROFILE_LOWPOWER;
 	code.r1 = st.revision == MICA_REV_R1;
-	if (!discover(mmu, st, code))
+	if (!discover(mmu, st, code)) {
+		std::lock_guard<std::mutex> lock(c.mutex);
+		c.counters.too_large++;
 		return nullptr;
+	}
 	Hasher hs;
 	hs.add(st.revision);
 	hs.add(st.power_profile);
