@@ -31,6 +31,7 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 {
 	// The previous dispatch's decodes are about to be forgotten: keep their bound.
 	vgpr_dirty_ = std::max({vgpr_dirty_, code_.vgpr_rows(), jit ? jit->vgpr_rows() : 0u});
+	sgpr_dirty_ = std::max({sgpr_dirty_, code_.sgpr_rows(), jit ? jit->sgpr_rows() : 0u});
 	st_ = st;
 	jit_ = jit;
 	jit_interpreted_ = 0;
@@ -50,13 +51,15 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations)
 {
 	// Registers start at zero (isa.md, launch ABI). Only rows an instruction of this CU can have
-	// written are cleared; the previous-value rows (vprev, sprev) are never read before this
+	// written are cleared (the launch ABI's SGPR values are set directly, not through the
+	// pipeline model, so their records stay clear); the previous-value rows (vprev, sprev) are never read before this
 	// wave writes the register again (a register is stale only after a delayed write, which
 	// saves its previous value first), so they are not cleared at all.
 	std::memset(w.v, 0, sizeof(Row) * vgpr_dirty_);
 	std::memset(w.s, 0, sizeof w.s);
 	std::fill(w.meta, w.meta + vgpr_dirty_, RegMeta{});
-	std::fill(w.meta + kSregFirst, std::end(w.meta), RegMeta{});
+	std::fill(w.meta + kSregFirst, w.meta + kSregFirst + sgpr_dirty_, RegMeta{});
+	std::fill(w.meta + MICA_OPND_EXEC, std::end(w.meta), RegMeta{}); // written implicitly too
 	for (auto &c : w.ctr)
 		c = MemCounter{};
 	for (unsigned i = 0; i < MICA_USER_DATA_SGPRS; i++)
@@ -99,6 +102,7 @@ bool Worker::run_workgroup(uint64_t index)
 	// (the previous workgroup's waves ran only those).
 	vgpr_dirty_ = std::max<uint32_t>({vgpr_dirty_, MICA_ABI_V_LOCAL_ID_Z + 1u, code_.vgpr_rows(),
 	                                  jit_ ? jit_->vgpr_rows() : 0u});
+	sgpr_dirty_ = std::max<uint32_t>({sgpr_dirty_, code_.sgpr_rows(), jit_ ? jit_->sgpr_rows() : 0u});
 	if (!shared_.empty())
 		std::memset(shared_.data(), 0, shared_.size());
 	for (uint32_t i = 0; i < nwaves; i++)

@@ -162,6 +162,7 @@ private:
 	// (bounded by the destinations of every instruction decoded or translated): launch clears
 	// only those. Never shrinks (waves not launched in a workgroup keep what they hold).
 	uint32_t vgpr_dirty_ = 0; // new Wave objects are value-initialised (all zero)
+	uint32_t sgpr_dirty_ = 0; // the same for the pipeline records of s0.. (EXEC/VCC/SCC: always)
 	uint64_t jit_interpreted_ = 0;
 	FaultRecord fault_;
 	WorkerStats stats_;

@@ -69,4 +69,30 @@ TEST(CuLaunch, RegistersWrittenByAnEarlierWorkgroupStartAtZero)
 		EXPECT_EQ(rig.get<uint32_t>(i * 4), 0u) << "workgroup " << i / 32 << " lane " << i % 32;
 }
 
+TEST(CuLaunch, PipelineRecordsOfAnEarlierDispatchDoNotLeak)
+{
+	// Dispatch 1 ends right after an SALU write of s100 (visible to the vector path only two
+	// cycles later, previous value 5). Dispatch 2 reads s100 in its first instruction: it must see
+	// zero and count no hazard (a stale record would make it read the previous value, 5).
+	Rig rig(1);
+	Asm writer;
+	writer.alu(MICA_OP_S_MOV_B32, S(100), K(5));
+	writer.nop(4);
+	writer.alu(MICA_OP_S_MOV_B32, S(100), L(0x1234));
+	writer.end();
+	ASSERT_EQ(rig.run(writer).fault, MICA_FAULT_NONE);
+	Asm reader;
+	reader.alu(MICA_OP_V_MOV_B32, V(20), S(100));
+	reader.nop(4);
+	store_row(reader, 20);
+	reader.end();
+	for (unsigned l = 0; l < 32; l++)
+		rig.put<uint32_t>(l * 4, 0xdeadbeef);
+	DispatchResult r = rig.run(reader);
+	ASSERT_EQ(r.fault, MICA_FAULT_NONE);
+	EXPECT_EQ(r.hazard_violations, 0u);
+	for (unsigned l = 0; l < 32; l++)
+		EXPECT_EQ(rig.get<uint32_t>(l * 4), 0u) << "lane " << l;
+}
+
 } // namespace

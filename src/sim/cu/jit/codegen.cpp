@@ -114,7 +114,7 @@ public:
 		}
 	}
 	void set_inline(uint32_t n) { inline_ = n; }
-	void set_vgpr_rows(uint32_t n) { vgpr_rows_ = n; }
+	void set_rows(uint32_t v, uint32_t sg) { vgpr_rows_ = v, sgpr_rows_ = sg; }
 	void set(uint32_t (*fn)(Frame *), orc::ResourceTrackerSP t)
 	{
 		fn_ = fn;
@@ -645,14 +645,16 @@ Function *Emitter::emit(const std::string &name)
 	B.SetInsertPoint(unknown);
 	exit_with(Exit::Interp, pc);
 
-	uint32_t rows = 0;
+	uint32_t rows = 0, srows = 0;
 	for (const auto &[off, slot] : code_.slots) {
-		if (slot.state == SlotState::Ok)
+		if (slot.state == SlotState::Ok) {
 			rows = std::max(rows, vgpr_rows_written(slot.inst));
+			srows = std::max(srows, sgpr_rows_written(slot.inst));
+		}
 		prog_.insts.push_back(std::make_unique<DecodedInst>(slot.inst));
 		emit_inst(off, slot, prog_.insts.back().get());
 	}
-	prog_.set_vgpr_rows(rows);
+	prog_.set_rows(rows, srows);
 	return F;
 }
 

@@ -54,11 +54,12 @@ public:
 	uint32_t instructions() const { return instructions_; } // decoded instructions translated
 	uint32_t inline_instructions() const { return inline_; } // of which run inline
 	uint32_t vgpr_rows() const { return vgpr_rows_; }         // VGPR rows it can write
+	uint32_t sgpr_rows() const { return sgpr_rows_; }         // SGPRs s0.. it can name as destinations
 
 protected:
 	uint32_t (*fn_)(Frame *) = nullptr;
 	uint64_t hash_ = 0;
-	uint32_t instructions_ = 0, inline_ = 0, vgpr_rows_ = 0;
+	uint32_t instructions_ = 0, inline_ = 0, vgpr_rows_ = 0, sgpr_rows_ = 0;
 };
 
 // Process-wide counters (monotonic; for tests, benchmarks and docs/performance.md).
