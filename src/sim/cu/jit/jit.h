@@ -84,8 +84,9 @@ bool available();
 // engines, compute units and contexts.
 std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st);
 
-// Invocations a program must have been dispatched with (summed over dispatches) before it is
-// translated; 0 translates on first use. MICA_CU_JIT_THRESHOLD overrides the default.
+// Invocations a program must have been dispatched with (summed over dispatches of at least 1024
+// invocations; smaller dispatches are always interpreted) before it is translated; 0 translates
+// every program on first use. MICA_CU_JIT_THRESHOLD overrides the default.
 uint64_t hot_threshold();
 
 } // namespace mica::sim::cu::jit

@@ -23,6 +23,7 @@ namespace {
 constexpr size_t kMaxInstructions = 512;
 constexpr size_t kCacheEntries = 256;         // translations kept (least recently used go)
 constexpr uint64_t kDefaultHotInvocations = 1u << 14;
+constexpr uint64_t kSmallDispatch = 1024; // invocations; always interpreted (unless the threshold is 0)
 
 struct Hasher {
 	uint64_t h = 0xcbf29ce484222325ull; // FNV-1a
@@ -135,6 +136,15 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	}
 	if (!available())
 		return nullptr;
+	const uint64_t invocations = uint64_t(st.wg_size[0]) * st.wg_size[1] * st.wg_size[2] *
+	                             std::min<uint64_t>(uint64_t(st.groups[0]) * st.groups[1] * st.groups[2], 1ull << 32);
+	// A small dispatch is interpreted without looking at its program at all: finding and
+	// hashing the code would cost more than the translation could save (empty-dispatch latency).
+	if (hot_threshold() > 0 && invocations < kSmallDispatch) {
+		std::lock_guard<std::mutex> lock(c.mutex);
+		c.counters.cold_dispatches++;
+		return nullptr;
+	}
 	Code code;
 	code.lowpower = st.power_profile == MICA_PROFILE_LOWPOWER;
 	code.r1 = st.revision == MICA_REV_R1;
@@ -149,8 +159,6 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	for (const auto &[off, slot] : code.slots)
 		hash_slot(hs, off, slot);
 	code.hash = hs.h;
-	const uint64_t invocations = uint64_t(st.wg_size[0]) * st.wg_size[1] * st.wg_size[2] *
-	                             std::min<uint64_t>(uint64_t(st.groups[0]) * st.groups[1] * st.groups[2], 1ull << 32);
 
 	std::unique_lock<std::mutex> lock(c.mutex);
 	auto [it, fresh] = c.entries.try_emplace(code.hash);
