@@ -209,6 +209,7 @@ private:
 	void emit_callout(uint64_t off, const DecodedInst *d);
 	bool emit_valu(uint64_t off, const DecodedInst *d);
 	bool emit_branch(uint64_t off, const DecodedInst *d);
+	bool emit_salu(const DecodedInst *d);
 	Value *valu_op(uint16_t op, Value *a, Value *b, Value *c, Value *sval3, bool *is_cmp);
 	Value *fcmp(CmpInst::Predicate p, Value *a, Value *b) { return B.CreateFCmp(p, B.CreateBitCast(a, f32v), B.CreateBitCast(b, f32v)); }
 	Value *fbin(Instruction::BinaryOps op, Value *a, Value *b)
@@ -518,6 +519,88 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 	return true;
 }
 
+// Whether a 32-bit scalar operation has inline semantics (salu.cpp is the reference).
+bool salu_inline(uint16_t op)
+{
+	switch (op) {
+	case MICA_OP_S_MOV_B32: case MICA_OP_S_ADD_U32: case MICA_OP_S_SUB_U32: case MICA_OP_S_MUL_U32:
+	case MICA_OP_S_AND_B32: case MICA_OP_S_OR_B32: case MICA_OP_S_XOR_B32: case MICA_OP_S_ANDN2_B32:
+	case MICA_OP_S_ORN2_B32: case MICA_OP_S_NOT_B32: case MICA_OP_S_SHL_B32: case MICA_OP_S_SHR_U32:
+	case MICA_OP_S_SHR_I32: case MICA_OP_S_MIN_I32: case MICA_OP_S_MAX_I32: case MICA_OP_S_MIN_U32:
+	case MICA_OP_S_MAX_U32: case MICA_OP_S_CMP_EQ_U32: case MICA_OP_S_CMP_NE_U32: case MICA_OP_S_CMP_LT_I32:
+	case MICA_OP_S_CMP_LE_I32: case MICA_OP_S_CMP_GT_I32: case MICA_OP_S_CMP_GE_I32: case MICA_OP_S_CMP_LT_U32:
+	case MICA_OP_S_CMP_LE_U32: case MICA_OP_S_CMP_GT_U32: case MICA_OP_S_CMP_GE_U32:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool Emitter::emit_salu(const DecodedInst *d)
+{
+	if (!salu_inline(d->op) || (d->flags & (MICA_OPF_WEXEC | MICA_OPF_RSCC)))
+		return false;
+	const unsigned dst = d->opnd[0];
+	if (dst != MICA_OPND_NONE && mica_kind_table[d->info->kind[0]].regs != 1)
+		return false;
+	for (unsigned col = 1; col < 4; col++) {
+		const unsigned kind = d->info->kind[col];
+		if (kind == MICA_KIND_UNUSED)
+			continue;
+		if (mica_kind_table[kind].regs != 1 || (d->src[col] != Src::Const && d->src[col] != Src::Sreg))
+			return false;
+	}
+	count_instruction(*d);
+	Value *src[4] = {B.getInt32(0), B.getInt32(0), B.getInt32(0), B.getInt32(0)};
+	for (unsigned col = 1; col < 4; col++) {
+		if (d->info->kind[col] == MICA_KIND_UNUSED)
+			continue;
+		src[col] = d->src[col] == Src::Const ? B.getInt32(static_cast<uint32_t>(d->k[col])) : read_s(d->opnd[col], kScalar);
+	}
+	Value *keep = dst != MICA_OPND_NONE ? writable(dst) : nullptr;
+	Value *a = src[1], *b = src[2];
+	Value *r = nullptr, *scc = nullptr;
+	auto nz = [&](Value *x) { return B.CreateICmpNE(x, B.getInt32(0)); };
+	switch (d->op) {
+	case MICA_OP_S_MOV_B32: r = a; break;
+	case MICA_OP_S_ADD_U32: r = B.CreateAdd(a, b); scc = B.CreateICmpULT(r, a); break;
+	case MICA_OP_S_SUB_U32: r = B.CreateSub(a, b); scc = B.CreateICmpUGT(b, a); break;
+	case MICA_OP_S_MUL_U32: r = B.CreateMul(a, b); break;
+	case MICA_OP_S_AND_B32: r = B.CreateAnd(a, b); scc = nz(r); break;
+	case MICA_OP_S_OR_B32: r = B.CreateOr(a, b); scc = nz(r); break;
+	case MICA_OP_S_XOR_B32: r = B.CreateXor(a, b); scc = nz(r); break;
+	case MICA_OP_S_ANDN2_B32: r = B.CreateAnd(a, B.CreateNot(b)); scc = nz(r); break;
+	case MICA_OP_S_ORN2_B32: r = B.CreateOr(a, B.CreateNot(b)); scc = nz(r); break;
+	case MICA_OP_S_NOT_B32: r = B.CreateNot(a); scc = nz(r); break;
+	case MICA_OP_S_SHL_B32: r = B.CreateShl(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
+	case MICA_OP_S_SHR_U32: r = B.CreateLShr(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
+	case MICA_OP_S_SHR_I32: r = B.CreateAShr(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
+	case MICA_OP_S_MIN_I32: r = B.CreateSelect(B.CreateICmpSLT(a, b), a, b); break;
+	case MICA_OP_S_MAX_I32: r = B.CreateSelect(B.CreateICmpSGT(a, b), a, b); break;
+	case MICA_OP_S_MIN_U32: r = B.CreateSelect(B.CreateICmpULT(b, a), b, a); break;
+	case MICA_OP_S_MAX_U32: r = B.CreateSelect(B.CreateICmpULT(a, b), b, a); break;
+	case MICA_OP_S_CMP_EQ_U32: scc = B.CreateICmpEQ(a, b); break;
+	case MICA_OP_S_CMP_NE_U32: scc = B.CreateICmpNE(a, b); break;
+	case MICA_OP_S_CMP_LT_I32: scc = B.CreateICmpSLT(a, b); break;
+	case MICA_OP_S_CMP_LE_I32: scc = B.CreateICmpSLE(a, b); break;
+	case MICA_OP_S_CMP_GT_I32: scc = B.CreateICmpSGT(a, b); break;
+	case MICA_OP_S_CMP_GE_I32: scc = B.CreateICmpSGE(a, b); break;
+	case MICA_OP_S_CMP_LT_U32: scc = B.CreateICmpULT(a, b); break;
+	case MICA_OP_S_CMP_LE_U32: scc = B.CreateICmpULE(a, b); break;
+	case MICA_OP_S_CMP_GT_U32: scc = B.CreateICmpUGT(a, b); break;
+	case MICA_OP_S_CMP_GE_U32: scc = B.CreateICmpUGE(a, b); break;
+	default: break;
+	}
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.getInt64(1)), lane_p_);
+	if (keep && r)
+		write_s(dst, r, keep, d);
+	if (scc)
+		write_s(MICA_OPND_SCC, B.CreateZExt(scc, i32), B.getTrue(), d);
+	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+	++inline_count;
+	return true;
+}
+
 bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 {
 	const uint64_t next = off + MICA_INSTRUCTION_BYTES;
@@ -604,6 +687,10 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	}
 	if (d->info->format == MICA_FMT_CTRL && emit_branch(off, d))
 		return;
+	if (d->info->format == MICA_FMT_ALU && d->unit == MICA_UNIT_SALU && emit_salu(d)) {
+		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
+		return;
+	}
 	if (d->info->format == MICA_FMT_ALU && d->unit != MICA_UNIT_SALU && emit_valu(off, d)) {
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
