@@ -2,7 +2,7 @@
 // kernel, the Mica/lavapipe ratio, dispatch latency (submit to fence signalled) and pipeline
 // creation time. Both drivers are reached through the loader (VK_DRIVER_FILES lists both
 // manifests).
-//   mica-vk-bench [--quick] [--reps N]
+//   mica-vk-bench [--quick|--issue14] [--mica-only] [--reps N]
 #include "kernels.h"
 
 #include <algorithm>
@@ -33,15 +33,15 @@ double median(std::vector<double> v) {
 
 struct Size {
   const char* kernel;
-  uint32_t quick, full;
+  uint32_t quick, full, issue14;  // issue14: the sizes issue 14's targets name (bench/run-engines.py)
 };
-constexpr Size kSizes[] = {{"saxpy", 16384, 262144},
-                           {"reduction", 16384, 262144},
-                           {"prefix-scan", 16384, 65536},
-                           {"matmul", 32, 96},
-                           {"histogram", 65536, 1048576}};
+constexpr Size kSizes[] = {{"saxpy", 16384, 262144, 1u << 24},
+                           {"reduction", 16384, 262144, 1u << 24},
+                           {"prefix-scan", 16384, 65536, 65536},
+                           {"matmul", 32, 96, 512},
+                           {"histogram", 65536, 1048576, 1u << 22}};
 
-DeviceRun run_device(const char* match, bool quick, int reps) {
+DeviceRun run_device(const char* match, bool quick, int reps, bool issue14 = false) {
   DeviceRun d;
   try {
     vkrun::Context ctx(match);
@@ -50,7 +50,7 @@ DeviceRun run_device(const char* match, bool quick, int reps) {
     for (const auto& k : vkrun::all_kernels()) {
       uint32_t size = k.example_size;
       for (const auto& s : kSizes)
-        if (std::strcmp(s.kernel, k.name) == 0) size = quick ? s.quick : s.full;
+        if (std::strcmp(s.kernel, k.name) == 0) size = issue14 ? s.issue14 : quick ? s.quick : s.full;
       for (int r = 0; r < reps; ++r) {
         vkrun::KernelResult res;
         try {
@@ -100,14 +100,16 @@ DeviceRun run_device(const char* match, bool quick, int reps) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = false;
+  bool quick = false, issue14 = false, mica_only = false;
   int reps = 3;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick")) quick = true;
+    else if (!std::strcmp(argv[i], "--issue14")) issue14 = true;
+    else if (!std::strcmp(argv[i], "--mica-only")) mica_only = true;
     else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
   }
-  DeviceRun mica = run_device("Mica", quick, reps);
-  DeviceRun lvp = run_device("llvmpipe", quick, reps);
+  DeviceRun mica = run_device("Mica", quick, reps, issue14);
+  DeviceRun lvp = mica_only ? DeviceRun{} : run_device("llvmpipe", quick, reps, issue14);
   for (const auto* d : {&mica, &lvp})
     if (!d->available) std::printf("device unavailable: %s\n", d->error.c_str());
   std::printf("%-12s %-10s | %14s %10s | %14s %10s | %8s\n", "kernel", "unit", "Mica M/s", "ms", "lavapipe M/s",

@@ -51,7 +51,7 @@ const DeviceConfig &validated(const DeviceConfig &c)
 
 DeviceImpl::DeviceImpl(const DeviceConfig &config)
     : config_(validated(config)), vram_(config.vram_bytes, config.external_vram), mmu_(vram_),
-      engine_(make_compute_engine(mmu_, config.cu_count, config.host_threads)),
+      engine_(make_compute_engine(mmu_, config.cu_count, config.host_threads, static_cast<CuEngine>(config.cu_engine))),
       cp_(vram_, mmu_, *engine_, *this, config.revision), power_profile_(config.power_profile),
       thread_([this] { thread_main(); })
 {

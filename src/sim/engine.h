@@ -59,7 +59,23 @@ public:
 	virtual DispatchResult run(const DispatchState &state) = 0;
 };
 
+// How the compute units execute programs. Both engines are the same device (same results,
+// faults and counters); the interpreter is the reference and the only one for checked hazard
+// mode, the JIT translates hot programs to host code (src/sim/cu/jit/).
+enum class CuEngine : uint32_t {
+	Default = 0, // MICA_CU_ENGINE=interp|jit if set, else the fastest correct engine (the JIT)
+	Interp = 1,
+	Jit = 2,
+	// Both on every dispatch over private page copies, compared (results, faults, counters,
+	// every touched page); a difference aborts. MICA_CU_ENGINE=diff. For tests.
+	Diff = 3,
+};
+// The engine 'requested' resolves to (reads MICA_CU_ENGINE for Default; a JIT that cannot run
+// on this host resolves to the interpreter).
+CuEngine resolve_cu_engine(CuEngine requested);
+
 // cu_count compute units on host_threads threads, translating through mmu.
-std::unique_ptr<ComputeEngine> make_compute_engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads);
+std::unique_ptr<ComputeEngine> make_compute_engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads,
+                                                   CuEngine engine = CuEngine::Default);
 
 } // namespace mica::sim

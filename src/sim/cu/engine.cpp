@@ -4,11 +4,16 @@
 // of which host thread runs it, so results and cycle counts do not depend on the thread count.
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "cu_engine.h"
+#include "diff_engine.h"
+#include "jit/jit.h"
 #include "worker.h"
 
 namespace mica::sim {
@@ -17,8 +22,8 @@ namespace {
 
 class Engine final : public ComputeEngine {
 public:
-	Engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads)
-	    : mmu_(mmu), cu_count_(std::max<uint32_t>(cu_count, 1)),
+	Engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads, CuEngine engine)
+	    : mmu_(mmu), jit_(resolve_cu_engine(engine) == CuEngine::Jit), cu_count_(std::max<uint32_t>(cu_count, 1)),
 	      threads_(host_threads ? host_threads : std::max(1u, std::thread::hardware_concurrency())),
 	      last_ctx_(cu_count_, cu::kNoContext)
 	{
@@ -29,9 +34,13 @@ public:
 
 	DispatchResult run(const DispatchState &st) override;
 	const std::array<bool, MICA_OPCODE_SPACE> &executed() const { return executed_; }
+	bool jit() const { return jit_; }
+	uint64_t jit_interpreted() const { return jit_interpreted_; }
 
 private:
 	Mmu &mmu_;
+	bool jit_;                      // translate hot programs (else interpret everything)
+	uint64_t jit_interpreted_ = 0;  // instructions the translated code handed to the interpreter
 	uint32_t cu_count_;
 	unsigned threads_;
 	std::vector<uint32_t> last_ctx_; // per CU: context of the last wave that ran there
@@ -70,8 +79,10 @@ DispatchResult Engine::run(const DispatchState &st)
 	if (total == 0)
 		return res;
 
+	// The translation lives until every compute unit is done with this dispatch.
+	std::shared_ptr<const cu::jit::Program> prog = jit_ ? cu::jit::program_for(mmu_, st) : nullptr;
 	for (uint32_t c = 0; c < cu_count_; c++)
-		workers_[c]->begin_dispatch(st, last_ctx_[c]);
+		workers_[c]->begin_dispatch(st, last_ctx_[c], prog.get());
 	// The smallest faulting workgroup index so far: CUs do not start later workgroups, but
 	// always run earlier ones, so the reported fault does not depend on thread timing.
 	std::atomic<uint64_t> min_fault{~0ull};
@@ -116,6 +127,7 @@ DispatchResult Engine::run(const DispatchState &st)
 		res.stall_cycles += s.stall_cycles;
 		res.waves += s.waves;
 		res.hazard_violations += s.hazard_violations;
+		jit_interpreted_ += wk.jit_interpreted();
 		if (ran[c])
 			last_ctx_[c] = st.ctx;
 		for (unsigned op = 0; op < MICA_OPCODE_SPACE; op++)
@@ -136,13 +148,55 @@ DispatchResult Engine::run(const DispatchState &st)
 
 } // namespace
 
-std::unique_ptr<ComputeEngine> make_compute_engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads)
+CuEngine resolve_cu_engine(CuEngine requested)
 {
-	return std::make_unique<Engine>(mmu, cu_count, host_threads);
+	CuEngine e = requested;
+	if (e == CuEngine::Default) {
+		e = CuEngine::Jit;
+		if (const char *env = std::getenv("MICA_CU_ENGINE")) {
+			if (std::strcmp(env, "interp") == 0)
+				e = CuEngine::Interp;
+			else if (std::strcmp(env, "jit") == 0)
+				e = CuEngine::Jit;
+			else if (std::strcmp(env, "diff") == 0)
+				e = CuEngine::Diff;
+			else if (*env) {
+				static std::atomic<bool> warned{false};
+				if (!warned.exchange(true))
+					std::fprintf(stderr, "mica: MICA_CU_ENGINE=%s is not interp, jit or diff; using the JIT\n", env);
+			}
+		}
+	}
+	if (static_cast<uint32_t>(e) > static_cast<uint32_t>(CuEngine::Diff))
+		e = CuEngine::Interp; // an unknown device-config value: the reference
+	if ((e == CuEngine::Jit || e == CuEngine::Diff) && !cu::jit::available())
+		e = CuEngine::Interp;
+	return e;
+}
+
+std::unique_ptr<ComputeEngine> make_compute_engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads, CuEngine engine)
+{
+	if (resolve_cu_engine(engine) == CuEngine::Diff)
+		return cu::make_diff_engine(mmu, cu_count);
+	return std::make_unique<Engine>(mmu, cu_count, host_threads, engine);
+}
+
+bool cu::uses_jit(const ComputeEngine &engine)
+{
+	auto *e = dynamic_cast<const Engine *>(&engine);
+	return e && e->jit();
+}
+
+uint64_t cu::jit_interpreted(const ComputeEngine &engine)
+{
+	auto *e = dynamic_cast<const Engine *>(&engine);
+	return e ? e->jit_interpreted() : 0;
 }
 
 std::array<bool, MICA_OPCODE_SPACE> cu::executed_opcodes(const ComputeEngine &engine)
 {
+	if (const ComputeEngine *ref = cu::diff_reference(engine))
+		return executed_opcodes(*ref);
 	if (auto *e = dynamic_cast<const Engine *>(&engine))
 		return e->executed();
 	return {};

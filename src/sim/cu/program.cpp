@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "program.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <string_view>
@@ -131,7 +132,25 @@ CodeSlot &CodeCache::decode(CodeSlot &slot, uint64_t pc)
 		}
 	}
 	slot.state = SlotState::Ok;
+	vgpr_rows_ = std::max(vgpr_rows_, vgpr_rows_written(d));
+	sgpr_rows_ = std::max(sgpr_rows_, sgpr_rows_written(d));
 	return slot;
+}
+
+uint32_t sgpr_rows_written(const DecodedInst &d)
+{
+	if (!d.info || mica_opnd_classify(d.opnd[0]) != MICA_OC_SGPR)
+		return 0;
+	const unsigned regs = std::max<unsigned>(1, mica_kind_table[d.info->kind[0]].regs);
+	return std::min<uint32_t>(MICA_OPND_SGPR_LAST + 1u - MICA_OPND_SGPR_FIRST, d.opnd[0] - MICA_OPND_SGPR_FIRST + regs);
+}
+
+uint32_t vgpr_rows_written(const DecodedInst &d)
+{
+	if (!d.info || mica_opnd_classify(d.opnd[0]) != MICA_OC_VGPR)
+		return 0;
+	const unsigned regs = std::max<unsigned>(1, mica_kind_table[d.info->kind[0]].regs);
+	return std::min<uint32_t>(MICA_VGPRS_PER_WAVE, d.opnd[0] - MICA_OPND_VGPR_FIRST + regs);
 }
 
 std::string reg_name(unsigned raw)

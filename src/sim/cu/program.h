@@ -53,11 +53,17 @@ public:
 		ctx_ = ctx;
 		program_va_ = program_va;
 		pages_.clear();
+		vgpr_rows_ = sgpr_rows_ = 0;
 		last_page_va_ = ~0ull;
 		last_page_ = nullptr;
 	}
 	// The decoded slot for pc (8-byte aligned); decodes it on first use.
 	const CodeSlot &fetch(uint64_t pc);
+	// VGPR rows any instruction decoded so far can write ([0, n)): a wave that ran only these
+	// instructions has zeros above them (wave launch clears only what may be dirty).
+	uint32_t vgpr_rows() const { return vgpr_rows_; }
+	// The same for SGPRs s0..s(n-1) named as destinations (EXEC, VCC and SCC are not counted).
+	uint32_t sgpr_rows() const { return sgpr_rows_; }
 
 private:
 	CodeSlot &decode(CodeSlot &slot, uint64_t pc);
@@ -67,7 +73,13 @@ private:
 	std::unordered_map<uint64_t, std::unique_ptr<CodePage>> pages_;
 	uint64_t last_page_va_ = ~0ull;
 	CodePage *last_page_ = nullptr;
+	uint32_t vgpr_rows_ = 0, sgpr_rows_ = 0;
 };
+
+// VGPR rows [0, n) that instruction d can write (0 if it writes none).
+uint32_t vgpr_rows_written(const DecodedInst &d);
+// SGPRs s0..s(n-1) that instruction d can write through its destination operand.
+uint32_t sgpr_rows_written(const DecodedInst &d);
 
 // Human-readable form of an instruction for fault reports ("v_add_u32 v1, v2, 5").
 std::string describe(const DecodedInst &inst);

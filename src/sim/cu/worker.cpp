@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "jit/jit.h"
+
 namespace mica::sim::cu {
 
 namespace {
@@ -25,9 +27,14 @@ std::string hex(uint64_t v)
 
 Worker::Worker(Mmu &mmu, uint32_t cu_index) : mmu_(mmu), cu_(cu_index) {}
 
-void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx)
+void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, const jit::Program *jit)
 {
+	// The previous dispatch's decodes are about to be forgotten: keep their bound.
+	vgpr_dirty_ = std::max({vgpr_dirty_, code_.vgpr_rows(), jit ? jit->vgpr_rows() : 0u});
+	sgpr_dirty_ = std::max({sgpr_dirty_, code_.sgpr_rows(), jit ? jit->sgpr_rows() : 0u});
 	st_ = st;
+	jit_ = jit;
+	jit_interpreted_ = 0;
 	lowpower_ = st.power_profile == MICA_PROFILE_LOWPOWER;
 	r1_ = st.revision == MICA_REV_R1;
 	code_.reset(&mmu_, st.ctx, st.program_va);
@@ -43,10 +50,16 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx)
 
 void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations)
 {
-	std::memset(w.v, 0, sizeof w.v);
+	// Registers start at zero (isa.md, launch ABI). Only rows an instruction of this CU can have
+	// written are cleared (the launch ABI's SGPR values are set directly, not through the
+	// pipeline model, so their records stay clear); the previous-value rows (vprev, sprev) are never read before this
+	// wave writes the register again (a register is stale only after a delayed write, which
+	// saves its previous value first), so they are not cleared at all.
+	std::memset(w.v, 0, sizeof(Row) * vgpr_dirty_);
 	std::memset(w.s, 0, sizeof w.s);
-	std::memset(w.sprev, 0, sizeof w.sprev);
-	std::fill(std::begin(w.meta), std::end(w.meta), RegMeta{});
+	std::fill(w.meta, w.meta + vgpr_dirty_, RegMeta{});
+	std::fill(w.meta + kSregFirst, w.meta + kSregFirst + sgpr_dirty_, RegMeta{});
+	std::fill(w.meta + MICA_OPND_EXEC, std::end(w.meta), RegMeta{}); // written implicitly too
 	for (auto &c : w.ctr)
 		c = MemCounter{};
 	for (unsigned i = 0; i < MICA_USER_DATA_SGPRS; i++)
@@ -85,6 +98,11 @@ bool Worker::run_workgroup(uint64_t index)
 	const uint32_t nwaves = (invocations + kLanes - 1) / kLanes;
 	while (waves_.size() < nwaves)
 		waves_.push_back(std::make_unique<Wave>());
+	// Rows the ABI sets and rows any instruction decoded or translated so far can write
+	// (the previous workgroup's waves ran only those).
+	vgpr_dirty_ = std::max<uint32_t>({vgpr_dirty_, MICA_ABI_V_LOCAL_ID_Z + 1u, code_.vgpr_rows(),
+	                                  jit_ ? jit_->vgpr_rows() : 0u});
+	sgpr_dirty_ = std::max<uint32_t>({sgpr_dirty_, code_.sgpr_rows(), jit_ ? jit_->sgpr_rows() : 0u});
 	if (!shared_.empty())
 		std::memset(shared_.data(), 0, shared_.size());
 	for (uint32_t i = 0; i < nwaves; i++)
@@ -103,8 +121,8 @@ bool Worker::run_workgroup(uint64_t index)
 			Wave &w = *waves_[i];
 			if (w.done || w.at_barrier)
 				continue;
-			for (unsigned q = 0; q < kQuantum; q++) {
-				Step s = step(w);
+			{
+				Step s = run_quantum(w);
 				if (s == Step::Continue)
 					continue;
 				if (s == Step::Fault) {
@@ -123,7 +141,6 @@ bool Worker::run_workgroup(uint64_t index)
 				} else {
 					w.at_barrier = true;
 				}
-				break;
 			}
 		}
 		// Release a barrier once every wave still running has reached it; a wave that ended
@@ -151,6 +168,42 @@ bool Worker::run_workgroup(uint64_t index)
 	wg_base_ += wg_cycles;
 	stats_.cycles = wg_base_;
 	return true;
+}
+
+Step Worker::run_quantum(Wave &w)
+{
+	unsigned q = 0;
+	while (q < kQuantum) {
+		if (jit_) {
+			uint32_t budget = kQuantum - q;
+			// The interpreter reads the kill flag on every 4096th instruction: that instruction
+			// is left to it, so kills land exactly where they would without translation.
+			if (st_.abort)
+				budget = std::min<uint32_t>(budget, 4095u - (abort_poll_ & 4095u));
+			if (budget) {
+				jit::Frame f{this, &w, st_.program_va, wd_limit_, executed_.data(), &stats_.instructions,
+				             &stats_.lane_instructions, budget, 0};
+				const jit::Exit e = jit_->run(f);
+				q += f.executed;
+				abort_poll_ += f.executed;
+				switch (e) {
+				case jit::Exit::Yield: continue;
+				case jit::Exit::Barrier: return Step::Barrier;
+				case jit::Exit::Ended: return Step::Ended;
+				case jit::Exit::Fault: return Step::Fault;
+				case jit::Exit::Interp: break;
+				}
+				if (q >= kQuantum)
+					break;
+			}
+			jit_interpreted_++;
+		}
+		Step s = step(w);
+		q++;
+		if (s != Step::Continue)
+			return s;
+	}
+	return Step::Continue;
 }
 
 Step Worker::raise(Wave &w, const DecodedInst *d, uint32_t fault, uint64_t addr, uint32_t access,
@@ -215,14 +268,19 @@ Step Worker::step(Wave &w)
 		return raise(w, mmu ? nullptr : &slot.inst, slot.fault, slot.fault_addr, MICA_ACCESS_EXEC,
 		             mmu ? "instruction fetch at " + hex(slot.fault_addr) : "undecodable instruction");
 	}
-	const DecodedInst &d = slot.inst;
+	return exec_decoded(w, slot.inst, w.pc);
+}
+
+Step Worker::exec_decoded(Wave &w, const DecodedInst &d, uint64_t pc)
+{
+	cur_pc_ = pc;
 	if ((d.flags & MICA_OPF_PRIV) && !st_.privileged)
-		return raise(w, &d, MICA_FAULT_PRIV_INSTRUCTION, w.pc, MICA_ACCESS_EXEC,
+		return raise(w, &d, MICA_FAULT_PRIV_INSTRUCTION, pc, MICA_ACCESS_EXEC,
 		             "privileged instruction in a user dispatch");
 	executed_[d.op] = 1;
 	stats_.instructions++;
 	violated_ = false;
-	w.pc += d.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	w.pc = pc + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
 	Step s;
 	switch (d.info->format) {
 	case MICA_FMT_CTRL: s = exec_ctrl(w, d); break;

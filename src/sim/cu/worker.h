@@ -16,6 +16,11 @@
 
 namespace mica::sim::cu {
 
+namespace jit {
+class Program;
+struct Runtime;
+} // namespace jit
+
 enum class Step : uint8_t { Continue, Barrier, Ended, Fault };
 
 constexpr uint32_t kNoContext = ~0u; // a CU that never ran a wave has no previous context
@@ -47,18 +52,31 @@ struct WorkerStats {
 class Worker {
 public:
 	Worker(Mmu &mmu, uint32_t cu_index);
-	void begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx);
+	// 'jit' (may be null: interpret everything) is the dispatch's translated program; it must
+	// outlive the dispatch.
+	void begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, const jit::Program *jit = nullptr);
 	// Runs workgroup 'index' (linear); returns false if it faulted (fault() has the details).
 	bool run_workgroup(uint64_t index);
 	const FaultRecord &fault() const { return fault_; }
 	const WorkerStats &stats() const { return stats_; }
 	const std::array<uint8_t, MICA_OPCODE_SPACE> &executed() const { return executed_; }
 
+	// Instructions executed by the interpreter while a translated program was in use (the
+	// instructions the JIT handed back: unsupported entry points, watchdog edges, abort polls).
+	uint64_t jit_interpreted() const { return jit_interpreted_; }
+
 private:
 	friend struct ValuExec;
+	friend struct jit::Runtime;
 	// --- scheduling and control (worker.cpp)
 	void launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations);
 	Step step(Wave &w);
+	// Executes one decoded instruction at pc (everything step() does after the fetch): shared
+	// by the interpreter and the translated code's calls back into the reference semantics.
+	Step exec_decoded(Wave &w, const DecodedInst &d, uint64_t pc);
+	// Runs up to kQuantum instructions of w (translated code where there is some); returns the
+	// first non-Continue step, or Continue when the quantum is used up.
+	Step run_quantum(Wave &w);
 	Step exec_ctrl(Wave &w, const DecodedInst &d);
 	Step exec_salu(Wave &w, const DecodedInst &d);
 	Step exec_valu(Wave &w, const DecodedInst &d);
@@ -151,6 +169,13 @@ private:
 	uint32_t config_ = 0;      // hwreg CONFIG (privileged)
 	bool violated_ = false;    // checked mode: the current instruction broke a rule
 	struct { uint8_t hazard; unsigned reg; uint64_t required, actual; bool write; } viol_{};
+	const jit::Program *jit_ = nullptr; // translated form of this dispatch's program, if any
+	// VGPR rows [0, n) any wave of this CU may have written since its Wave objects were zeroed
+	// (bounded by the destinations of every instruction decoded or translated): launch clears
+	// only those. Never shrinks (waves not launched in a workgroup keep what they hold).
+	uint32_t vgpr_dirty_ = 0; // new Wave objects are value-initialised (all zero)
+	uint32_t sgpr_dirty_ = 0; // the same for the pipeline records of s0.. (EXEC/VCC/SCC: always)
+	uint64_t jit_interpreted_ = 0;
 	FaultRecord fault_;
 	WorkerStats stats_;
 	std::array<uint8_t, MICA_OPCODE_SPACE> executed_{};

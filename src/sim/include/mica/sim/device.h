@@ -18,6 +18,10 @@ struct DeviceConfig {
 	uint64_t vram_bytes = 256ull << 20;
 	unsigned host_threads = 0;         // threads running compute units; 0 = hardware concurrency
 	uint32_t power_profile = 0;        // reset value of POWER_PROFILE
+	// How the compute units execute programs (mica::sim::CuEngine in src/sim/engine.h): 0 the
+	// default (MICA_CU_ENGINE=interp|jit|diff if set, else the JIT), 1 the interpreter, 2 the
+	// JIT, 3 both compared. Results are the same; only host speed differs (docs/performance.md).
+	uint32_t cu_engine = 0;
 	// Device memory supplied by the caller instead of an anonymous mapping: vram_bytes of
 	// page-aligned memory that outlives the Device (the PCI personality's shared memory,
 	// src/sim/ivshmem/). The caller zeroes it; the model never frees it.

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Issue 14's benchmark in one run: SAXPY 16M, SGEMM 512, tree reduction 16M (barriers), prefix
+scan, histogram (atomics) and empty-dispatch latency on Mica with each compute-unit engine
+(MICA_CU_ENGINE=interp and jit, through the Vulkan ICD), on Mesa's lavapipe (Vulkan) and on PoCL
+(OpenCL), with the host's memory bandwidth measured in the same run. Prints each rate and the
+ratios Mica/peer. Wall-clock host time; run it on an otherwise idle machine.
+
+    run-engines.py --build BUILD_DIR [--reps N] [--quick]
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+LVP_ICD = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json'
+POCL_ICD = '/etc/OpenCL/vendors/pocl.icd'
+# OpenCL bench reports GB/s (GFLOP/s for sgemm); bytes per item convert to the Vulkan bench's units.
+CL_NAMES = {'saxpy': ('saxpy', 12.0), 'reduction': ('reduction', 4.0), 'prefix-scan': ('scan', 8.0),
+            'matmul': ('sgemm', None), 'histogram': ('histogram', 1.0)}
+KERNELS = ['saxpy', 'reduction', 'prefix-scan', 'matmul', 'histogram']
+ROW = re.compile(r'^(\S+)\s+(\S+)\s+\|\s+([\d.]+)\s+([\d.]+)\s+\|\s+([\d.]+)\s+([\d.]+)')
+LAT = re.compile(r'dispatch latency .*: Mica ([\d.]+) ms, lavapipe ([\d.]+) ms')
+
+
+def run(cmd, env=None, timeout=1800):
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run(cmd, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    return p.stdout
+
+
+def vk(build, icds, engine, args):
+    out = run([os.path.join(build, 'bench/vulkan/mica-vk-bench')] + args,
+              {'VK_DRIVER_FILES': ':'.join(icds), 'MICA_CU_ENGINE': engine})
+    rates, units = {}, {}
+    mica_lat = lvp_lat = None
+    for line in out.splitlines():
+        m = ROW.match(line)
+        if m and m.group(1) in KERNELS:
+            rates[m.group(1)] = (float(m.group(3)), float(m.group(5)))
+            units[m.group(1)] = m.group(2)
+        m = LAT.search(line)
+        if m:
+            mica_lat, lvp_lat = float(m.group(1)), float(m.group(2))
+        if 'WRONG' in line:
+            print('  ' + line.strip())
+    return rates, units, mica_lat, lvp_lat, out
+
+
+def pocl(build, args):
+    bench = os.path.join(build, 'bench/opencl/mica-cl-bench')
+    if not os.path.exists(bench) or not os.path.exists(POCL_ICD):
+        return {}, None
+    out = run([sys.executable, os.path.join(os.path.dirname(__file__), 'opencl/run-cl-bench.py'), bench, POCL_ICD,
+               '--'] + args)
+    rates, lat = {}, None
+    for line in out.splitlines():
+        parts = [p.strip() for p in line.split('|')]
+        if len(parts) >= 2:
+            m = re.match(r'([\d.]+) ms\s+([\d.]+)', parts[1])
+            if m:
+                rates[parts[0]] = float(m.group(2))
+        m = re.search(r'enqueue-to-complete latency ([\d.]+) ms', line)
+        if m:
+            lat = float(m.group(1))
+    return rates, lat
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--build', required=True)
+    ap.add_argument('--reps', type=int, default=2)
+    ap.add_argument('--quick', action='store_true', help='small sizes (a smoke run, not the issue-14 sizes)')
+    a = ap.parse_args()
+    mica_icd = os.path.join(a.build, 'src/driver/vulkan/mica_icd.json')
+    size = ['--quick'] if a.quick else ['--issue14']
+    common = size + ['--reps', str(a.reps)]
+
+    bw = run([os.path.join(a.build, 'bench/sim/mica-bench-sim'), 'bandwidth'])
+    m = re.search(r'host memcpy bandwidth: ([\d.]+) GB/s \(copy; ([\d.]+) GB/s', bw)
+    print('host memory bandwidth: %s GB/s copied (%s GB/s read+write)' % (m.group(1), m.group(2)) if m else bw)
+
+    results = {}
+    for engine in ['interp', 'jit']:
+        r, units, lat, _, out = vk(a.build, [mica_icd], engine, common + ['--mica-only'])
+        if not r:
+            print(out)
+        results['mica-' + engine] = ({k: v[0] for k, v in r.items()}, lat)
+    r, units_l, _, lvp_lat, out = vk(a.build, [LVP_ICD], 'interp', common)
+    results['lavapipe'] = ({k: v[1] for k, v in r.items()}, lvp_lat)
+    units = units or units_l
+    cl, cl_lat = pocl(a.build, ['--issue14' if not a.quick else '--quick', '--reps', str(a.reps)])
+    pr = {}
+    for k, (name, bytes_per_item) in CL_NAMES.items():
+        if name in cl:
+            pr[k] = cl[name] * 1e3 / bytes_per_item if bytes_per_item else cl[name] * 1e3
+    results['pocl'] = (pr, cl_lat)
+
+    cols = ['mica-interp', 'mica-jit', 'lavapipe', 'pocl']
+    print('\n%-12s %-9s' % ('kernel', 'unit') + ''.join('%14s' % c for c in cols) +
+          '%12s%12s%12s' % ('jit/interp', 'jit/lvp', 'jit/pocl'))
+    for k in KERNELS:
+        vals = [results[c][0].get(k, 0.0) for c in cols]
+        def ratio(x, y):
+            return '%12.4f' % (x / y) if x and y else '%12s' % 'n/a'
+        print('%-12s %-9s' % (k, 'M' + units.get(k, '?')[:7] + '/s') + ''.join('%14.3f' % v for v in vals) +
+              ratio(vals[1], vals[0]) + ratio(vals[1], vals[2]) + ratio(vals[1], vals[3]))
+    lats = [results[c][1] for c in cols]
+    print('%-22s' % 'empty dispatch (ms)' + ''.join('%14s' % ('%.3f' % v if v else 'n/a') for v in lats))
+    print('(Vulkan: submit to fence of a one-group dispatch; PoCL: enqueue to clFinish of one work-item)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: MIT
+// LLVM IR for a program. One function per program: it starts at the wave's pc (a switch over
+// every instruction offset, so any pc the scheduler hands back re-enters), and runs instruction
+// after instruction, branches included, until the budget, an exit or a call that stops the wave.
+// Lanes are LLVM vectors of 32 elements (<32 x i32>), lowered by the backend to the host's widest
+// vectors (AVX-512 or AVX2, from getHostCPUFeatures), and results are blended under the exec
+// mask (a <32 x i1> from the EXEC bits), so inactive lanes keep their values.
+//
+// The pipeline model stays exact: every register read compares the cycle with the register's
+// guard (the interpreter's fast test in Worker::fresh) and only calls the slow path when the
+// guard says it may be stale; register writes do Worker::produce's bookkeeping the same way.
+#include "codegen.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstddef>
+#include <mutex>
+#include <vector>
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#endif
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/InstCombine/InstCombine.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/SROA.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
+#include <llvm/Support/Host.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#include "../wave.h"
+#include "runtime.h"
+
+namespace mica::sim::cu::jit {
+
+namespace {
+
+using namespace llvm;
+
+struct JitHost {
+	std::unique_ptr<orc::LLJIT> jit;
+	std::unique_ptr<TargetMachine> tm; // for the optimisation pipeline's cost model
+	std::string cpu, features, error;
+	std::unique_ptr<std::mutex> mutex = std::make_unique<std::mutex>(); // module creation, lookups, removal
+	uint64_t next_id = 0;
+};
+
+JitHost make_host_state();
+
+// One LLJIT per process (per load of the library that contains the model: the Vulkan loader may
+// unload and reload the ICD, and a static object, unlike a leaked one, goes with it). Translated
+// programs live in the translation cache (translate.cpp), which is created after this and so
+// destroyed before it.
+JitHost &host()
+{
+	static JitHost h = make_host_state();
+	return h;
+}
+
+JitHost make_host_state()
+{
+	JitHost s;
+	InitializeNativeTarget();
+	InitializeNativeTargetAsmPrinter();
+	auto jtmb = orc::JITTargetMachineBuilder::detectHost();
+	if (!jtmb) {
+		s.error = toString(jtmb.takeError());
+		return s;
+	}
+	jtmb->setCodeGenOptLevel(CodeGenOpt::Less);
+	s.cpu = jtmb->getCPU();
+	s.features = jtmb->getFeatures().getString();
+	auto tm = jtmb->createTargetMachine();
+	if (!tm) {
+		s.error = toString(tm.takeError());
+		return s;
+	}
+	s.tm = std::move(*tm);
+	auto j = orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+	if (!j) {
+		s.error = toString(j.takeError());
+		return s;
+	}
+	s.jit = std::move(*j);
+	return s;
+}
+
+class CompiledProgram final : public Program {
+public:
+	CompiledProgram(uint64_t hash, uint32_t n, uint32_t inl) { hash_ = hash, instructions_ = n, inline_ = inl; }
+	~CompiledProgram() override
+	{
+		if (tracker_) {
+			std::lock_guard<std::mutex> lock(*host().mutex);
+			consumeError(tracker_->remove());
+		}
+	}
+	void set_inline(uint32_t n) { inline_ = n; }
+	void set_rows(uint32_t v, uint32_t sg) { vgpr_rows_ = v, sgpr_rows_ = sg; }
+	void set(uint32_t (*fn)(Frame *), orc::ResourceTrackerSP t)
+	{
+		fn_ = fn;
+		tracker_ = std::move(t);
+	}
+	// Decoded instructions the generated code passes to the runtime (stable addresses).
+	std::vector<std::unique_ptr<DecodedInst>> insts;
+
+private:
+	orc::ResourceTrackerSP tracker_;
+};
+
+template <class F> Value *fn_ptr(IRBuilder<> &b, F *f)
+{
+	return b.CreateIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(reinterpret_cast<void *>(f))), b.getInt8PtrTy());
+}
+
+class Emitter {
+public:
+	Emitter(LLVMContext &c, Module &m, const Code &code, CompiledProgram &prog)
+	    : C(c), M(m), B(c), code_(code), prog_(prog)
+	{
+		i1 = B.getInt1Ty();
+		i8 = B.getInt8Ty();
+		i32 = B.getInt32Ty();
+		i64 = B.getInt64Ty();
+		ptr = B.getInt8PtrTy();
+		v32 = FixedVectorType::get(i32, kLanes);
+		f32v = FixedVectorType::get(B.getFloatTy(), kLanes);
+		m32 = FixedVectorType::get(i1, kLanes);
+	}
+
+	Function *emit(const std::string &name);
+	uint32_t inline_count = 0;
+
+private:
+	// --- addresses in the wave and the frame
+	Value *at(Value *base, uint64_t off) { return B.CreateConstGEP1_64(i8, base, static_cast<int64_t>(off)); }
+	Value *sreg_ptr(unsigned reg, bool prev)
+	{
+		return at(wave_, (prev ? offsetof(Wave, sprev) : offsetof(Wave, s)) + (reg - kSregFirst) * 4u);
+	}
+	Value *vrow_ptr(unsigned reg, bool prev)
+	{
+		return at(wave_, (prev ? offsetof(Wave, vprev) : offsetof(Wave, v)) + uint64_t(reg) * sizeof(Row));
+	}
+	Value *guard_ptr(unsigned reg, unsigned cls)
+	{
+		return at(wave_, offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta) + offsetof(RegMeta, guard) + cls * 8u);
+	}
+	// The cycle and the executed count live in the wave and the frame, not in SSA values: an
+	// exit is then a plain return, with no phi over every exit edge of the program (those made
+	// translation time grow with the square of the program size).
+	Value *cycle() { return B.CreateLoad(i64, at(wave_, offsetof(Wave, cycle))); }
+	void set_cycle(Value *v) { B.CreateStore(v, at(wave_, offsetof(Wave, cycle))); }
+	Value *n_ptr() { return at(frame_, offsetof(Frame, executed)); }
+	Value *abs_pc(uint64_t off) { return B.CreateAdd(base_, B.getInt64(off)); }
+	Value *dptr(const DecodedInst *d) { return B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(d)), ptr); }
+
+	// --- control
+	BasicBlock *block_at(uint64_t off)
+	{
+		auto it = blocks_.find(off);
+		return it == blocks_.end() ? nullptr : it->second;
+	}
+	void exit_with(Exit e, Value *pc)
+	{
+		B.CreateStore(pc, at(wave_, offsetof(Wave, pc)));
+		B.CreateRet(B.getInt32(static_cast<uint32_t>(e)));
+	}
+	// Continue at offset 'off': its block, or hand the pc to the interpreter.
+	void goto_off(uint64_t off)
+	{
+		if (BasicBlock *bb = block_at(off))
+			B.CreateBr(bb);
+		else
+			exit_with(Exit::Interp, abs_pc(off));
+	}
+	void count_instruction(const DecodedInst &d);
+
+	// --- pipeline-model reads and writes
+	Value *fresh(unsigned reg, unsigned cls);
+	Value *read_s(unsigned reg, unsigned cls);
+	Value *read_v(unsigned reg);
+	Value *writable(unsigned reg);
+	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
+	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
+	Value *call(FunctionType *ft, Value *f, ArrayRef<Value *> args) { return B.CreateCall(ft, f, args); }
+
+	// --- instructions
+	void emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d);
+	void emit_callout(uint64_t off, const DecodedInst *d);
+	bool emit_valu(uint64_t off, const DecodedInst *d);
+	bool emit_branch(uint64_t off, const DecodedInst *d);
+	bool emit_salu(const DecodedInst *d);
+	Value *valu_op(uint16_t op, Value *a, Value *b, Value *c, Value *sval3, bool *is_cmp);
+	Value *fcmp(CmpInst::Predicate p, Value *a, Value *b) { return B.CreateFCmp(p, B.CreateBitCast(a, f32v), B.CreateBitCast(b, f32v)); }
+	Value *fbin(Instruction::BinaryOps op, Value *a, Value *b)
+	{
+		return B.CreateBitCast(B.CreateBinOp(op, B.CreateBitCast(a, f32v), B.CreateBitCast(b, f32v)), v32);
+	}
+	Value *funary(Intrinsic::ID id, Value *a)
+	{
+		return B.CreateBitCast(B.CreateUnaryIntrinsic(id, B.CreateBitCast(a, f32v)), v32);
+	}
+	Value *minmax_num(Value *a, Value *b, bool is_max);
+	Value *splat(Value *s) { return B.CreateVectorSplat(kLanes, s); }
+
+	LLVMContext &C;
+	Module &M;
+	IRBuilder<> B;
+	const Code &code_;
+	CompiledProgram &prog_;
+	Type *i1, *i8, *i32, *i64, *ptr;
+	FixedVectorType *v32, *f32v, *m32;
+	Function *F = nullptr;
+	Value *frame_ = nullptr, *worker_ = nullptr, *wave_ = nullptr, *base_ = nullptr, *wd_ = nullptr,
+	      *budget_ = nullptr, *exec_ops_ = nullptr, *instr_p_ = nullptr, *lane_p_ = nullptr;
+	std::map<uint64_t, BasicBlock *> blocks_;
+	FunctionType *ft_exec = nullptr, *ft_fresh = nullptr, *ft_writable = nullptr, *ft_produce = nullptr,
+	             *ft_write_s = nullptr;
+};
+
+Value *Emitter::fresh(unsigned reg, unsigned cls)
+{
+	Value *cyc = cycle();
+	Value *ok = B.CreateICmpUGE(cyc, B.CreateLoad(i64, guard_ptr(reg, cls)));
+	BasicBlock *from = B.GetInsertBlock();
+	BasicBlock *slow = BasicBlock::Create(C, "stale", F), *join = BasicBlock::Create(C, "fresh", F);
+	B.CreateCondBr(ok, join, slow, MDBuilder(C).createBranchWeights(1000, 1));
+	B.SetInsertPoint(slow);
+	Value *r = call(ft_fresh, fn_ptr(B, &Runtime::fresh), {worker_, wave_, B.getInt32(reg), B.getInt32(cls), cyc});
+	Value *rb = B.CreateICmpNE(r, B.getInt32(0));
+	B.CreateBr(join);
+	B.SetInsertPoint(join);
+	PHINode *phi = B.CreatePHI(i1, 2);
+	phi->addIncoming(B.getTrue(), from);
+	phi->addIncoming(rb, slow);
+	return phi;
+}
+
+Value *Emitter::read_s(unsigned reg, unsigned cls)
+{
+	Value *f = fresh(reg, cls);
+	Value *cur = B.CreateLoad(i32, sreg_ptr(reg, false)), *prev = B.CreateLoad(i32, sreg_ptr(reg, true));
+	return B.CreateSelect(f, cur, prev);
+}
+
+Value *Emitter::read_v(unsigned reg)
+{
+	Value *f = fresh(reg, kVector);
+	Value *p = B.CreateSelect(f, vrow_ptr(reg, false), vrow_ptr(reg, true));
+	return B.CreateAlignedLoad(v32, p, Align(64));
+}
+
+Value *Emitter::writable(unsigned reg)
+{
+	Value *cyc = cycle();
+	Value *ok = B.CreateICmpUGE(cyc, B.CreateLoad(i64, guard_ptr(reg, kWrite)));
+	BasicBlock *from = B.GetInsertBlock();
+	BasicBlock *slow = BasicBlock::Create(C, "waw", F), *join = BasicBlock::Create(C, "writable", F);
+	B.CreateCondBr(ok, join, slow, MDBuilder(C).createBranchWeights(1000, 1));
+	B.SetInsertPoint(slow);
+	Value *r = call(ft_writable, fn_ptr(B, &Runtime::writable), {worker_, wave_, B.getInt32(reg), cyc});
+	Value *rb = B.CreateICmpNE(r, B.getInt32(0));
+	B.CreateBr(join);
+	B.SetInsertPoint(join);
+	PHINode *phi = B.CreatePHI(i1, 2);
+	phi->addIncoming(B.getTrue(), from);
+	phi->addIncoming(rb, slow);
+	return phi;
+}
+
+void Emitter::write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d)
+{
+	BasicBlock *wr = BasicBlock::Create(C, "wr", F), *done = BasicBlock::Create(C, "wrdone", F);
+	B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
+	B.SetInsertPoint(wr);
+	// Worker::produce's fast path: a perf-profile VALU result over a settled register needs no
+	// bookkeeping. Whether the fast path applies at all is known at translation time.
+	const bool fast_ok = d->unit == MICA_UNIT_VALU && !code_.lowpower && !(code_.r1 && reg == MICA_OPND_VCC);
+	BasicBlock *slow = BasicBlock::Create(C, "produce", F), *blend = BasicBlock::Create(C, "blend", F);
+	if (fast_ok) {
+		Value *g = B.CreateLoad(i64, guard_ptr(reg, 0));
+		for (unsigned c = 1; c < 4; c++)
+			g = B.CreateOr(g, B.CreateLoad(i64, guard_ptr(reg, c)));
+		Value *mc = B.CreateLoad(i8, at(wave_, offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta) + offsetof(RegMeta, mem_ctr)));
+		Value *settled = B.CreateAnd(B.CreateICmpEQ(g, B.getInt64(0)), B.CreateICmpEQ(mc, B.getInt8(0)));
+		B.CreateCondBr(settled, blend, slow, MDBuilder(C).createBranchWeights(1000, 1));
+	} else {
+		B.CreateBr(slow);
+	}
+	B.SetInsertPoint(slow);
+	call(ft_produce, fn_ptr(B, &Runtime::produce_v), {worker_, wave_, B.getInt32(reg), dptr(d), cycle()});
+	B.CreateBr(blend);
+	B.SetInsertPoint(blend);
+	Value *p = vrow_ptr(reg, false);
+	Value *old = B.CreateAlignedLoad(v32, p, Align(64));
+	B.CreateAlignedStore(B.CreateSelect(mask, val, old), p, Align(64));
+	B.CreateBr(done);
+	B.SetInsertPoint(done);
+}
+
+void Emitter::write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d)
+{
+	BasicBlock *wr = BasicBlock::Create(C, "wrs", F), *done = BasicBlock::Create(C, "wrsdone", F);
+	B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
+	B.SetInsertPoint(wr);
+	call(ft_write_s, fn_ptr(B, &Runtime::write_s), {worker_, wave_, B.getInt32(reg), val, dptr(d), cycle()});
+	B.CreateBr(done);
+	B.SetInsertPoint(done);
+}
+
+// What Worker::exec_decoded does before the semantics, for an instruction run inline.
+void Emitter::count_instruction(const DecodedInst &d)
+{
+	B.CreateStore(B.getInt8(1), at(exec_ops_, d.op));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, instr_p_), B.getInt64(1)), instr_p_);
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_ptr()), B.getInt32(1)), n_ptr());
+}
+
+Value *Emitter::minmax_num(Value *a, Value *b, bool is_max)
+{
+	// fp::min_num / max_num: a NaN operand yields the other (both NaN: the default quiet NaN),
+	// equal operands order -0 below +0.
+	Value *fa = B.CreateBitCast(a, f32v), *fb = B.CreateBitCast(b, f32v);
+	Value *anan = B.CreateFCmpUNO(fa, fa), *bnan = B.CreateFCmpUNO(fb, fb);
+	Value *eq = B.CreateFCmpOEQ(fa, fb);
+	Value *neg_a = B.CreateICmpSLT(a, Constant::getNullValue(v32));
+	Value *pick_a = is_max ? B.CreateFCmpOGT(fa, fb) : B.CreateFCmpOLT(fa, fb);
+	Value *r = B.CreateSelect(pick_a, a, b);
+	Value *r_eq = is_max ? B.CreateSelect(neg_a, b, a) : B.CreateSelect(neg_a, a, b);
+	r = B.CreateSelect(eq, r_eq, r);
+	r = B.CreateSelect(bnan, a, r);
+	Value *qnan = splat(B.getInt32(0x7fc00000u));
+	return B.CreateSelect(anan, B.CreateSelect(bnan, qnan, b), r);
+}
+
+// The lane semantics of the 32-bit VALU instructions translated inline (valu.cpp is the
+// reference); null when the instruction is left to the interpreter's semantics.
+Value *Emitter::valu_op(uint16_t op, Value *a, Value *b, Value *c, Value *s3, bool *is_cmp)
+{
+	auto sh = [&](Value *x) { return B.CreateAnd(x, splat(B.getInt32(31))); };
+	auto mulhi = [&](bool sign) {
+		Type *w = FixedVectorType::get(i64, kLanes);
+		Value *x = sign ? B.CreateSExt(a, w) : B.CreateZExt(a, w);
+		Value *y = sign ? B.CreateSExt(b, w) : B.CreateZExt(b, w);
+		return B.CreateTrunc(B.CreateLShr(B.CreateMul(x, y), ConstantInt::get(w, 32)), v32);
+	};
+	auto u = [&](Intrinsic::ID id, Value *x) { return B.CreateUnaryIntrinsic(id, x); };
+	auto fb = [&](Value *x) { return B.CreateBitCast(x, f32v); };
+	*is_cmp = false;
+	switch (op) {
+	case MICA_OP_V_MOV_B32: return a;
+	case MICA_OP_V_ADD_U32: return B.CreateAdd(a, b);
+	case MICA_OP_V_SUB_U32: return B.CreateSub(a, b);
+	case MICA_OP_V_MUL_LO_U32: return B.CreateMul(a, b);
+	case MICA_OP_V_MUL_HI_U32: return mulhi(false);
+	case MICA_OP_V_MUL_HI_I32: return mulhi(true);
+	case MICA_OP_V_MAD_U32: return B.CreateAdd(B.CreateMul(a, b), c);
+	case MICA_OP_V_MIN_I32: return B.CreateSelect(B.CreateICmpSLT(a, b), a, b);
+	case MICA_OP_V_MAX_I32: return B.CreateSelect(B.CreateICmpSGT(a, b), a, b);
+	case MICA_OP_V_MIN_U32: return B.CreateSelect(B.CreateICmpULT(b, a), b, a);
+	case MICA_OP_V_MAX_U32: return B.CreateSelect(B.CreateICmpULT(a, b), b, a);
+	case MICA_OP_V_AND_B32: return B.CreateAnd(a, b);
+	case MICA_OP_V_OR_B32: return B.CreateOr(a, b);
+	case MICA_OP_V_XOR_B32: return B.CreateXor(a, b);
+	case MICA_OP_V_NOT_B32: return B.CreateNot(a);
+	case MICA_OP_V_SHL_B32: return B.CreateShl(a, sh(b));
+	case MICA_OP_V_SHR_U32: return B.CreateLShr(a, sh(b));
+	case MICA_OP_V_SHR_I32: return B.CreateAShr(a, sh(b));
+	case MICA_OP_V_BCNT_U32: return u(Intrinsic::ctpop, a);
+	case MICA_OP_V_CLZ_U32: return B.CreateBinaryIntrinsic(Intrinsic::ctlz, a, B.getFalse());
+	case MICA_OP_V_CTZ_U32: return B.CreateBinaryIntrinsic(Intrinsic::cttz, a, B.getFalse());
+	case MICA_OP_V_BREV_B32: return u(Intrinsic::bitreverse, a);
+	case MICA_OP_V_BFI_B32: return B.CreateOr(B.CreateAnd(a, b), B.CreateAnd(B.CreateNot(a), c));
+	case MICA_OP_V_CNDMASK_B32: return B.CreateSelect(B.CreateBitCast(s3, m32), b, a);
+	case MICA_OP_V_ADD_F32: return fbin(Instruction::FAdd, a, b);
+	case MICA_OP_V_SUB_F32: return fbin(Instruction::FSub, a, b);
+	case MICA_OP_V_MUL_F32: return fbin(Instruction::FMul, a, b);
+	case MICA_OP_V_FMA_F32:
+		return B.CreateBitCast(B.CreateIntrinsic(Intrinsic::fma, {f32v}, {fb(a), fb(b), fb(c)}), v32);
+	case MICA_OP_V_MIN_F32: return minmax_num(a, b, false);
+	case MICA_OP_V_MAX_F32: return minmax_num(a, b, true);
+	case MICA_OP_V_FLOOR_F32: return funary(Intrinsic::floor, a);
+	case MICA_OP_V_CEIL_F32: return funary(Intrinsic::ceil, a);
+	case MICA_OP_V_TRUNC_F32: return funary(Intrinsic::trunc, a);
+	case MICA_OP_V_RNDNE_F32: return funary(Intrinsic::nearbyint, a);
+	case MICA_OP_V_SQRT_F32: return funary(Intrinsic::sqrt, a);
+	case MICA_OP_V_RCP_F32:
+		return B.CreateBitCast(B.CreateFDiv(ConstantFP::get(f32v, 1.0), fb(a)), v32);
+	case MICA_OP_V_CVT_F32_I32: return B.CreateBitCast(B.CreateSIToFP(a, f32v), v32);
+	case MICA_OP_V_CVT_F32_U32: return B.CreateBitCast(B.CreateUIToFP(a, f32v), v32);
+	case MICA_OP_V_CVT_I32_F32: return B.CreateIntrinsic(Intrinsic::fptosi_sat, {v32, f32v}, {fb(a)});
+	case MICA_OP_V_CVT_U32_F32: return B.CreateIntrinsic(Intrinsic::fptoui_sat, {v32, f32v}, {fb(a)});
+	default: break;
+	}
+	*is_cmp = true;
+	switch (op) {
+	case MICA_OP_V_CMP_EQ_F32: return fcmp(CmpInst::FCMP_OEQ, a, b);
+	case MICA_OP_V_CMP_LG_F32: return fcmp(CmpInst::FCMP_ONE, a, b);
+	case MICA_OP_V_CMP_LT_F32: return fcmp(CmpInst::FCMP_OLT, a, b);
+	case MICA_OP_V_CMP_LE_F32: return fcmp(CmpInst::FCMP_OLE, a, b);
+	case MICA_OP_V_CMP_GT_F32: return fcmp(CmpInst::FCMP_OGT, a, b);
+	case MICA_OP_V_CMP_GE_F32: return fcmp(CmpInst::FCMP_OGE, a, b);
+	case MICA_OP_V_CMP_O_F32: return fcmp(CmpInst::FCMP_ORD, a, b);
+	case MICA_OP_V_CMP_U_F32: return fcmp(CmpInst::FCMP_UNO, a, b);
+	case MICA_OP_V_CMP_NLG_F32: return fcmp(CmpInst::FCMP_UEQ, a, b);
+	case MICA_OP_V_CMP_NEQ_F32: return fcmp(CmpInst::FCMP_UNE, a, b);
+	case MICA_OP_V_CMP_NGE_F32: return fcmp(CmpInst::FCMP_ULT, a, b);
+	case MICA_OP_V_CMP_NGT_F32: return fcmp(CmpInst::FCMP_ULE, a, b);
+	case MICA_OP_V_CMP_NLE_F32: return fcmp(CmpInst::FCMP_UGT, a, b);
+	case MICA_OP_V_CMP_NLT_F32: return fcmp(CmpInst::FCMP_UGE, a, b);
+	case MICA_OP_V_CMP_EQ_I32:
+	case MICA_OP_V_CMP_EQ_U32: return B.CreateICmpEQ(a, b);
+	case MICA_OP_V_CMP_NE_I32:
+	case MICA_OP_V_CMP_NE_U32: return B.CreateICmpNE(a, b);
+	case MICA_OP_V_CMP_LT_I32: return B.CreateICmpSLT(a, b);
+	case MICA_OP_V_CMP_LE_I32: return B.CreateICmpSLE(a, b);
+	case MICA_OP_V_CMP_GT_I32: return B.CreateICmpSGT(a, b);
+	case MICA_OP_V_CMP_GE_I32: return B.CreateICmpSGE(a, b);
+	case MICA_OP_V_CMP_LT_U32: return B.CreateICmpULT(a, b);
+	case MICA_OP_V_CMP_LE_U32: return B.CreateICmpULE(a, b);
+	case MICA_OP_V_CMP_GT_U32: return B.CreateICmpUGT(a, b);
+	case MICA_OP_V_CMP_GE_U32: return B.CreateICmpUGE(a, b);
+	default: return nullptr;
+	}
+}
+
+bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
+{
+	(void)off;
+	const unsigned dkind = d->info->kind[0];
+	if (d->opnd[0] == MICA_OPND_NONE || (dkind != MICA_KIND_VD && dkind != MICA_KIND_MD))
+		return false;
+	// Only 32-bit lane operands (and a scalar mask in column 3 for v_cndmask) are inline.
+	for (unsigned col = 1; col < 4; col++) {
+		unsigned k = d->info->kind[col];
+		if (k == MICA_KIND_UNUSED || k == MICA_KIND_V32 || k == MICA_KIND_VR32)
+			continue;
+		if (k == MICA_KIND_MASK && d->op == MICA_OP_V_CNDMASK_B32 && col == 3)
+			continue;
+		return false;
+	}
+	{
+		// Probe whether the op has inline semantics before emitting any code.
+		bool cmp;
+		Value *z = UndefValue::get(v32);
+		BasicBlock *probe = BasicBlock::Create(C, "probe", F);
+		IRBuilderBase::InsertPointGuard g(B);
+		B.SetInsertPoint(probe);
+		Value *r = valu_op(d->op, z, z, z, B.getInt32(0), &cmp);
+		probe->eraseFromParent();
+		if (!r || (cmp != (dkind == MICA_KIND_MD)))
+			return false;
+	}
+	count_instruction(*d);
+	const bool noexec = d->flags & MICA_OPF_NOEXEC;
+	Value *exec = read_s(MICA_OPND_EXEC, kVector);
+	Value *active = noexec ? B.getInt32(~0u) : exec;
+	Value *src[4] = {nullptr, nullptr, nullptr, nullptr};
+	Value *s3 = B.getInt32(0);
+	for (unsigned col = 1; col < 4; col++) {
+		const unsigned kind = d->info->kind[col], raw = d->opnd[col];
+		if (kind == MICA_KIND_UNUSED) {
+			src[col] = Constant::getNullValue(v32);
+			continue;
+		}
+		if (kind == MICA_KIND_MASK) {
+			s3 = d->src[col] == Src::Const ? B.getInt32(static_cast<uint32_t>(d->k[col])) : read_s(raw, kVector);
+			src[col] = Constant::getNullValue(v32);
+			continue;
+		}
+		switch (d->src[col]) {
+		case Src::Vgpr: src[col] = read_v(raw); break;
+		case Src::LaneId: {
+			std::vector<Constant *> ids;
+			for (unsigned i = 0; i < kLanes; i++)
+				ids.push_back(B.getInt32(i));
+			src[col] = ConstantVector::get(ids);
+			break;
+		}
+		case Src::Const: src[col] = splat(B.getInt32(static_cast<uint32_t>(d->k[col]))); break;
+		default: src[col] = splat(read_s(raw, kVector)); break;
+		}
+	}
+	const unsigned dst = d->opnd[0];
+	Value *keep = writable(dst);
+	// lane_instructions += popcount(active)
+	Value *pc = B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, active), i64);
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), pc), lane_p_);
+	bool cmp;
+	Value *r = valu_op(d->op, src[1], src[2], src[3], s3, &cmp);
+	if (dkind == MICA_KIND_VD) {
+		write_v(dst, r, B.CreateBitCast(active, m32), keep, d);
+	} else {
+		Value *mask = B.CreateAnd(B.CreateBitCast(r, i32), active);
+		write_s(dst, mask, keep, d);
+	}
+	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+	++inline_count;
+	return true;
+}
+
+// Whether a 32-bit scalar operation has inline semantics (salu.cpp is the reference).
+bool salu_inline(uint16_t op)
+{
+	switch (op) {
+	case MICA_OP_S_MOV_B32: case MICA_OP_S_ADD_U32: case MICA_OP_S_SUB_U32: case MICA_OP_S_MUL_U32:
+	case MICA_OP_S_AND_B32: case MICA_OP_S_OR_B32: case MICA_OP_S_XOR_B32: case MICA_OP_S_ANDN2_B32:
+	case MICA_OP_S_ORN2_B32: case MICA_OP_S_NOT_B32: case MICA_OP_S_SHL_B32: case MICA_OP_S_SHR_U32:
+	case MICA_OP_S_SHR_I32: case MICA_OP_S_MIN_I32: case MICA_OP_S_MAX_I32: case MICA_OP_S_MIN_U32:
+	case MICA_OP_S_MAX_U32: case MICA_OP_S_CMP_EQ_U32: case MICA_OP_S_CMP_NE_U32: case MICA_OP_S_CMP_LT_I32:
+	case MICA_OP_S_CMP_LE_I32: case MICA_OP_S_CMP_GT_I32: case MICA_OP_S_CMP_GE_I32: case MICA_OP_S_CMP_LT_U32:
+	case MICA_OP_S_CMP_LE_U32: case MICA_OP_S_CMP_GT_U32: case MICA_OP_S_CMP_GE_U32:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool Emitter::emit_salu(const DecodedInst *d)
+{
+	if (!salu_inline(d->op) || (d->flags & (MICA_OPF_WEXEC | MICA_OPF_RSCC)))
+		return false;
+	const unsigned dst = d->opnd[0];
+	if (dst != MICA_OPND_NONE && mica_kind_table[d->info->kind[0]].regs != 1)
+		return false;
+	for (unsigned col = 1; col < 4; col++) {
+		const unsigned kind = d->info->kind[col];
+		if (kind == MICA_KIND_UNUSED)
+			continue;
+		if (mica_kind_table[kind].regs != 1 || (d->src[col] != Src::Const && d->src[col] != Src::Sreg))
+			return false;
+	}
+	count_instruction(*d);
+	Value *src[4] = {B.getInt32(0), B.getInt32(0), B.getInt32(0), B.getInt32(0)};
+	for (unsigned col = 1; col < 4; col++) {
+		if (d->info->kind[col] == MICA_KIND_UNUSED)
+			continue;
+		src[col] = d->src[col] == Src::Const ? B.getInt32(static_cast<uint32_t>(d->k[col])) : read_s(d->opnd[col], kScalar);
+	}
+	Value *keep = dst != MICA_OPND_NONE ? writable(dst) : nullptr;
+	Value *a = src[1], *b = src[2];
+	Value *r = nullptr, *scc = nullptr;
+	auto nz = [&](Value *x) { return B.CreateICmpNE(x, B.getInt32(0)); };
+	switch (d->op) {
+	case MICA_OP_S_MOV_B32: r = a; break;
+	case MICA_OP_S_ADD_U32: r = B.CreateAdd(a, b); scc = B.CreateICmpULT(r, a); break;
+	case MICA_OP_S_SUB_U32: r = B.CreateSub(a, b); scc = B.CreateICmpUGT(b, a); break;
+	case MICA_OP_S_MUL_U32: r = B.CreateMul(a, b); break;
+	case MICA_OP_S_AND_B32: r = B.CreateAnd(a, b); scc = nz(r); break;
+	case MICA_OP_S_OR_B32: r = B.CreateOr(a, b); scc = nz(r); break;
+	case MICA_OP_S_XOR_B32: r = B.CreateXor(a, b); scc = nz(r); break;
+	case MICA_OP_S_ANDN2_B32: r = B.CreateAnd(a, B.CreateNot(b)); scc = nz(r); break;
+	case MICA_OP_S_ORN2_B32: r = B.CreateOr(a, B.CreateNot(b)); scc = nz(r); break;
+	case MICA_OP_S_NOT_B32: r = B.CreateNot(a); scc = nz(r); break;
+	case MICA_OP_S_SHL_B32: r = B.CreateShl(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
+	case MICA_OP_S_SHR_U32: r = B.CreateLShr(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
+	case MICA_OP_S_SHR_I32: r = B.CreateAShr(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
+	case MICA_OP_S_MIN_I32: r = B.CreateSelect(B.CreateICmpSLT(a, b), a, b); break;
+	case MICA_OP_S_MAX_I32: r = B.CreateSelect(B.CreateICmpSGT(a, b), a, b); break;
+	case MICA_OP_S_MIN_U32: r = B.CreateSelect(B.CreateICmpULT(b, a), b, a); break;
+	case MICA_OP_S_MAX_U32: r = B.CreateSelect(B.CreateICmpULT(a, b), b, a); break;
+	case MICA_OP_S_CMP_EQ_U32: scc = B.CreateICmpEQ(a, b); break;
+	case MICA_OP_S_CMP_NE_U32: scc = B.CreateICmpNE(a, b); break;
+	case MICA_OP_S_CMP_LT_I32: scc = B.CreateICmpSLT(a, b); break;
+	case MICA_OP_S_CMP_LE_I32: scc = B.CreateICmpSLE(a, b); break;
+	case MICA_OP_S_CMP_GT_I32: scc = B.CreateICmpSGT(a, b); break;
+	case MICA_OP_S_CMP_GE_I32: scc = B.CreateICmpSGE(a, b); break;
+	case MICA_OP_S_CMP_LT_U32: scc = B.CreateICmpULT(a, b); break;
+	case MICA_OP_S_CMP_LE_U32: scc = B.CreateICmpULE(a, b); break;
+	case MICA_OP_S_CMP_GT_U32: scc = B.CreateICmpUGT(a, b); break;
+	case MICA_OP_S_CMP_GE_U32: scc = B.CreateICmpUGE(a, b); break;
+	default: break;
+	}
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.getInt64(1)), lane_p_);
+	if (keep && r)
+		write_s(dst, r, keep, d);
+	if (scc)
+		write_s(MICA_OPND_SCC, B.CreateZExt(scc, i32), B.getTrue(), d);
+	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+	++inline_count;
+	return true;
+}
+
+bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
+{
+	const uint64_t next = off + MICA_INSTRUCTION_BYTES;
+	const uint64_t target = next + static_cast<uint64_t>(static_cast<int64_t>(d->imm));
+	switch (d->op) {
+	case MICA_OP_S_NOP:
+		count_instruction(*d);
+		set_cycle(B.CreateAdd(cycle(), B.getInt64(uint64_t(static_cast<uint32_t>(d->imm)) + 1)));
+		goto_off(next);
+		return true;
+	case MICA_OP_S_BRANCH:
+		count_instruction(*d);
+		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+		goto_off(target);
+		return true;
+	case MICA_OP_S_CBRANCH_SCC0:
+	case MICA_OP_S_CBRANCH_SCC1:
+	case MICA_OP_S_CBRANCH_VCCZ:
+	case MICA_OP_S_CBRANCH_VCCNZ:
+	case MICA_OP_S_CBRANCH_EXECZ:
+	case MICA_OP_S_CBRANCH_EXECNZ: {
+		count_instruction(*d);
+		unsigned reg = d->op <= MICA_OP_S_CBRANCH_SCC1 ? MICA_OPND_SCC
+		             : d->op <= MICA_OP_S_CBRANCH_VCCNZ ? MICA_OPND_VCC : MICA_OPND_EXEC;
+		bool zero_test = d->op == MICA_OP_S_CBRANCH_SCC0 || d->op == MICA_OP_S_CBRANCH_VCCZ ||
+		                 d->op == MICA_OP_S_CBRANCH_EXECZ;
+		Value *v = read_s(reg, kBranch);
+		Value *taken = B.CreateICmpEQ(B.CreateICmpEQ(v, B.getInt32(0)), zero_test ? B.getTrue() : B.getFalse());
+		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+		BasicBlock *t = BasicBlock::Create(C, "taken", F), *nt = BasicBlock::Create(C, "not_taken", F);
+		B.CreateCondBr(taken, t, nt);
+		B.SetInsertPoint(t);
+		goto_off(target);
+		B.SetInsertPoint(nt);
+		goto_off(next);
+		return true;
+	}
+	default: return false;
+	}
+}
+
+void Emitter::emit_callout(uint64_t off, const DecodedInst *d)
+{
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_ptr()), B.getInt32(1)), n_ptr());
+	Value *st = call(ft_exec, fn_ptr(B, &Runtime::exec), {worker_, wave_, dptr(d), abs_pc(off), cycle()});
+	Value *wpc = B.CreateLoad(i64, at(wave_, offsetof(Wave, pc)));
+	BasicBlock *stop = BasicBlock::Create(C, "stop", F), *go = BasicBlock::Create(C, "go", F);
+	B.CreateCondBr(B.CreateICmpEQ(st, B.getInt32(static_cast<uint32_t>(Step::Continue))), go, stop);
+	B.SetInsertPoint(stop);
+	// Step::Barrier/Ended/Fault map to Exit::Barrier/Ended/Fault.
+	static_assert(uint32_t(Step::Barrier) + 1 == uint32_t(Exit::Barrier) && uint32_t(Step::Ended) + 1 == uint32_t(Exit::Ended) &&
+	              uint32_t(Step::Fault) + 1 == uint32_t(Exit::Fault));
+	B.CreateRet(B.CreateAdd(st, B.getInt32(1))); // w.pc is where the interpreter left it
+	B.SetInsertPoint(go);
+	if (d->flags & MICA_OPF_BRANCH) {
+		// The interpreter moved the pc: continue wherever it went.
+		exit_with(Exit::Yield, wpc); // re-entered through the dispatch switch
+		return;
+	}
+	goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
+}
+
+void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
+{
+	B.SetInsertPoint(blocks_.at(off));
+	// The scheduler's quantum and the watchdog are checked before every instruction, exactly
+	// where the interpreter checks them.
+	Value *n = B.CreateLoad(i32, n_ptr());
+	BasicBlock *yield = BasicBlock::Create(C, "yield", F), *wd = BasicBlock::Create(C, "wdcheck", F);
+	B.CreateCondBr(B.CreateICmpUGE(n, budget_), yield, wd, MDBuilder(C).createBranchWeights(1, 64));
+	B.SetInsertPoint(yield);
+	exit_with(Exit::Yield, abs_pc(off));
+	B.SetInsertPoint(wd);
+	BasicBlock *late = BasicBlock::Create(C, "watchdog", F), *body = BasicBlock::Create(C, "body", F);
+	B.CreateCondBr(B.CreateICmpUGT(cycle(), wd_), late, body, MDBuilder(C).createBranchWeights(1, 1000));
+	B.SetInsertPoint(late);
+	exit_with(Exit::Interp, abs_pc(off));
+	B.SetInsertPoint(body);
+
+	if (slot.state != SlotState::Ok || (d->flags & MICA_OPF_PRIV)) {
+		// Fetch fault, undecodable word or privileged instruction: the interpreter decides.
+		exit_with(Exit::Interp, abs_pc(off));
+		return;
+	}
+	if (d->info->format == MICA_FMT_CTRL && emit_branch(off, d))
+		return;
+	if (d->info->format == MICA_FMT_ALU && d->unit == MICA_UNIT_SALU && emit_salu(d)) {
+		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
+		return;
+	}
+	if (d->info->format == MICA_FMT_ALU && d->unit != MICA_UNIT_SALU && emit_valu(off, d)) {
+		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
+		return;
+	}
+	emit_callout(off, d);
+}
+
+Function *Emitter::emit(const std::string &name)
+{
+	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
+	ft_fresh = FunctionType::get(i32, {ptr, ptr, i32, i32, i64}, false);
+	ft_writable = FunctionType::get(i32, {ptr, ptr, i32, i64}, false);
+	ft_produce = FunctionType::get(B.getVoidTy(), {ptr, ptr, i32, ptr, i64}, false);
+	ft_write_s = FunctionType::get(B.getVoidTy(), {ptr, ptr, i32, i32, ptr, i64}, false);
+
+	F = Function::Create(FunctionType::get(i32, {ptr}, false), Function::ExternalLinkage, name, M);
+	F->addFnAttr(Attribute::NoUnwind);
+	BasicBlock *entry = BasicBlock::Create(C, "entry", F);
+	B.SetInsertPoint(entry);
+	frame_ = F->getArg(0);
+	auto field = [&](Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); };
+	worker_ = field(ptr, offsetof(Frame, worker));
+	wave_ = field(ptr, offsetof(Frame, wave));
+	base_ = field(i64, offsetof(Frame, base_pc));
+	wd_ = field(i64, offsetof(Frame, wd_limit));
+	exec_ops_ = field(ptr, offsetof(Frame, executed_ops));
+	instr_p_ = field(ptr, offsetof(Frame, instructions));
+	lane_p_ = field(ptr, offsetof(Frame, lane_instructions));
+	budget_ = field(i32, offsetof(Frame, budget));
+	B.CreateStore(B.getInt32(0), n_ptr());
+	Value *pc = B.CreateLoad(i64, at(wave_, offsetof(Wave, pc)));
+
+	BasicBlock *unknown = BasicBlock::Create(C, "unknown_pc", F);
+	for (const auto &[off, slot] : code_.slots)
+		blocks_[off] = BasicBlock::Create(C, "i" + std::to_string(off), F);
+	SwitchInst *sw = B.CreateSwitch(B.CreateSub(pc, base_), unknown, static_cast<unsigned>(blocks_.size()));
+	for (const auto &[off, bb] : blocks_)
+		sw->addCase(B.getInt64(off), bb);
+	B.SetInsertPoint(unknown);
+	exit_with(Exit::Interp, pc);
+
+	uint32_t rows = 0, srows = 0;
+	for (const auto &[off, slot] : code_.slots) {
+		if (slot.state == SlotState::Ok) {
+			rows = std::max(rows, vgpr_rows_written(slot.inst));
+			srows = std::max(srows, sgpr_rows_written(slot.inst));
+		}
+		prog_.insts.push_back(std::make_unique<DecodedInst>(slot.inst));
+		emit_inst(off, slot, prog_.insts.back().get());
+	}
+	prog_.set_rows(rows, srows);
+	return F;
+}
+
+// A short pipeline: translation time matters as much as code quality (a dispatch waits for it).
+// The IR is already straight-line vector code; what it needs is the allocas promoted, the
+// repeated loads of the same guard or row merged, and the branch skeleton simplified.
+void optimise(Module &m, TargetMachine *tm)
+{
+	LoopAnalysisManager lam;
+	FunctionAnalysisManager fam;
+	CGSCCAnalysisManager cgam;
+	ModuleAnalysisManager mam;
+	PassBuilder pb(tm);
+	pb.registerModuleAnalyses(mam);
+	pb.registerCGSCCAnalyses(cgam);
+	pb.registerFunctionAnalyses(fam);
+	pb.registerLoopAnalyses(lam);
+	pb.crossRegisterProxies(lam, fam, cgam, mam);
+	FunctionPassManager fpm;
+	fpm.addPass(SROAPass());
+	fpm.addPass(EarlyCSEPass(true));
+	fpm.addPass(InstCombinePass());
+	fpm.addPass(SimplifyCFGPass());
+	for (Function &f : m)
+		if (!f.isDeclaration())
+			fpm.run(f, fam);
+}
+
+} // namespace
+
+std::string host_target()
+{
+	JitHost &h = host();
+	if (!h.jit)
+		return "unavailable: " + h.error;
+	std::string vec = "sse";
+	if (h.features.find("+avx512f") != std::string::npos)
+		vec = "avx512";
+	else if (h.features.find("+avx2") != std::string::npos)
+		vec = "avx2";
+	return h.cpu + " (" + vec + ")";
+}
+
+bool available() { return host().jit != nullptr; }
+
+std::shared_ptr<Program> compile(const Code &code, std::string *error)
+{
+	JitHost &h = host();
+	if (!h.jit) {
+		*error = h.error;
+		return nullptr;
+	}
+	auto ctx = std::make_unique<LLVMContext>();
+	auto mod = std::make_unique<Module>("mica_program", *ctx);
+	mod->setDataLayout(h.jit->getDataLayout());
+	mod->setTargetTriple(h.jit->getTargetTriple().str());
+	auto prog = std::make_shared<CompiledProgram>(code.hash, static_cast<uint32_t>(code.slots.size()), 0);
+	std::lock_guard<std::mutex> lock(*h.mutex);
+	const std::string name = "mica_prog_" + std::to_string(h.next_id++);
+	Emitter em(*ctx, *mod, code, *prog);
+	Function *f = em.emit(name);
+	std::string msg;
+	raw_string_ostream os(msg);
+	if (verifyFunction(*f, &os)) {
+		*error = "invalid IR: " + os.str();
+		return nullptr;
+	}
+	auto t0 = std::chrono::steady_clock::now();
+	optimise(*mod, h.tm.get());
+	auto t1 = std::chrono::steady_clock::now();
+	orc::ResourceTrackerSP rt = h.jit->getMainJITDylib().createResourceTracker();
+	if (Error e = h.jit->addIRModule(rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
+		*error = toString(std::move(e));
+		return nullptr;
+	}
+	auto sym = h.jit->lookup(name);
+	if (!sym) {
+		*error = toString(sym.takeError());
+		consumeError(rt->remove());
+		return nullptr;
+	}
+	prog->set(sym->toPtr<uint32_t (*)(Frame *)>(), rt);
+	if (std::getenv("MICA_CU_JIT_DEBUG"))
+		std::fprintf(stderr, "mica jit: optimise %.1f ms, codegen %.1f ms\n",
+		             std::chrono::duration<double, std::milli>(t1 - t0).count(),
+		             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
+	prog->set_inline(em.inline_count);
+	return prog;
+}
+
+} // namespace mica::sim::cu::jit

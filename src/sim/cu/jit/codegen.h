@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// Translation of one decoded program to host code (LLVM IR -> ORC JIT).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "../program.h"
+#include "jit.h"
+
+namespace mica::sim::cu::jit {
+
+// What the translator sees: the decoded slots reachable from the entry, by byte offset from the
+// entry (a slot that could not be fetched or decoded is kept: it becomes an exit to the
+// interpreter, which raises the fault), and the pipeline parameters the code depends on.
+struct Code {
+	std::map<uint64_t, CodeSlot> slots;
+	bool lowpower = false, r1 = false;
+	uint64_t hash = 0;
+};
+
+// The translated program, or null with *error set (LLVM unavailable or failed).
+std::shared_ptr<Program> compile(const Code &code, std::string *error);
+
+// Host CPU name and the vector features the JIT targets (for reports).
+std::string host_target();
+
+} // namespace mica::sim::cu::jit

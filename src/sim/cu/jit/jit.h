@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// The translating execution engine: a validated program is translated once to host code through
+// LLVM's ORC JIT and then runs on the same wave state as the reference interpreter (worker.h).
+// The translation is exact by construction: every instruction either runs inline code that does
+// what the interpreter does (operand freshness checks of the pipeline model included, so hazards
+// behave identically), or calls the interpreter's own semantics for that one instruction. Control
+// returns to the scheduler at the same points as in the interpreter (the wave quantum, barriers,
+// s_endpgm, faults), and wherever the translated code cannot go on (an undecodable or unfetchable
+// word, a privileged instruction, the watchdog edge, an abort poll) it hands the pc back and the
+// interpreter executes that instruction.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "../../engine.h"
+
+namespace mica::sim::cu {
+class Worker;
+struct Wave;
+} // namespace mica::sim::cu
+
+namespace mica::sim::cu::jit {
+
+// Why translated code returned (the generated code returns these numbers).
+enum class Exit : uint32_t {
+	Yield = 0,   // the instruction budget is used up; w.pc is the next instruction
+	Interp = 1,  // the interpreter must execute the instruction at w.pc
+	Barrier = 2, // an s_barrier executed
+	Ended = 3,   // s_endpgm executed
+	Fault = 4,   // an instruction faulted (the worker's fault record is set)
+};
+
+// The generated function's argument. Field order is part of the generated code's ABI
+// (codegen.cpp reads them by offsetof).
+struct Frame {
+	Worker *worker;
+	Wave *wave;
+	uint64_t base_pc;            // the dispatch's program_va (translations are position independent)
+	uint64_t wd_limit;           // watchdog limit in wave cycles (the interpreter's wd_limit_)
+	uint8_t *executed_ops;       // Worker::executed_
+	uint64_t *instructions;      // WorkerStats::instructions
+	uint64_t *lane_instructions; // WorkerStats::lane_instructions
+	uint32_t budget;             // instructions it may execute before returning Yield
+	uint32_t executed;           // out: instructions executed
+};
+
+class Program {
+public:
+	virtual ~Program() = default;
+	Exit run(Frame &f) const { return static_cast<Exit>(fn_(&f)); }
+	uint64_t hash() const { return hash_; }
+	uint32_t instructions() const { return instructions_; } // decoded instructions translated
+	uint32_t inline_instructions() const { return inline_; } // of which run inline
+	uint32_t vgpr_rows() const { return vgpr_rows_; }         // VGPR rows it can write
+	uint32_t sgpr_rows() const { return sgpr_rows_; }         // SGPRs s0.. it can name as destinations
+
+protected:
+	uint32_t (*fn_)(Frame *) = nullptr;
+	uint64_t hash_ = 0;
+	uint32_t instructions_ = 0, inline_ = 0, vgpr_rows_ = 0, sgpr_rows_ = 0;
+};
+
+// Process-wide counters (monotonic; for tests, benchmarks and docs/performance.md).
+struct Counters {
+	uint64_t translations = 0;      // programs translated
+	uint64_t cache_hits = 0;        // dispatches that found their translation in the cache
+	uint64_t checked_fallbacks = 0; // dispatches interpreted because of checked hazard mode
+	uint64_t cold_dispatches = 0;   // dispatches interpreted because the program was not hot yet
+	uint64_t failures = 0;          // translations LLVM could not produce (interpreted instead)
+	uint64_t too_large = 0;         // dispatches interpreted because the program is too large
+	uint64_t translate_ns = 0;      // host time spent translating
+};
+Counters counters();
+
+// True when the LLVM JIT initialised on this host (else everything is interpreted).
+bool available();
+
+// The translation of the program a dispatch runs, or null when this dispatch is to be
+// interpreted (checked hazard mode, a program not hot yet, or no JIT on this host). Walks the
+// code from st.program_va through mmu (instruction fetches, as the compute units would), hashes
+// what it decoded and translates on a cache miss. Thread-safe; the cache is shared by all
+// engines, compute units and contexts.
+std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st);
+
+// Invocations a program must have been dispatched with (summed over dispatches of at least 1024
+// invocations; smaller dispatches are always interpreted) before it is translated; 0 translates
+// every program on first use. MICA_CU_JIT_THRESHOLD overrides the default.
+uint64_t hot_threshold();
+
+} // namespace mica::sim::cu::jit

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+// Finding, hashing and caching translations. The code a dispatch runs is discovered the way the
+// kernel's validator bounds it: from the entry, along fall-through and static branch targets
+// (the ISA has no indirect branches), fetched through the MMU with execute permission. The
+// decoded instructions (not the addresses) are hashed together with the revision and power
+// profile, so one translation serves every context and address that holds the same program.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <list>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "codegen.h"
+
+namespace mica::sim::cu::jit {
+
+namespace {
+
+// A larger program is interpreted: translation time grows faster than linearly with the size
+// of the one function a program becomes (about 3 ms per instruction at 600 instructions).
+constexpr size_t kMaxInstructions = 512;
+constexpr size_t kCacheEntries = 256;         // translations kept (least recently used go)
+constexpr uint64_t kDefaultHotInvocations = 1u << 14;
+constexpr uint64_t kSmallDispatch = 1024; // invocations; always interpreted (unless the threshold is 0)
+
+struct Hasher {
+	uint64_t h = 0xcbf29ce484222325ull; // FNV-1a
+	void add(uint64_t v)
+	{
+		for (unsigned i = 0; i < 8; i++) {
+			h ^= (v >> (8 * i)) & 0xff;
+			h *= 0x100000001b3ull;
+		}
+	}
+};
+
+uint64_t hash_slot(Hasher &hs, uint64_t off, const CodeSlot &s)
+{
+	hs.add(off);
+	hs.add(static_cast<uint64_t>(s.state) | uint64_t(s.fault) << 8);
+	if (s.state != SlotState::Ok)
+		return hs.h;
+	const DecodedInst &d = s.inst;
+	hs.add(d.op | uint64_t(d.words) << 16 | uint64_t(static_cast<uint32_t>(d.imm)) << 32);
+	for (unsigned i = 0; i < 4; i++)
+		hs.add(d.opnd[i] | uint64_t(d.src[i]) << 16);
+	for (unsigned i = 0; i < 4; i++)
+		hs.add(d.k[i]);
+	hs.add(d.word_lo);
+	return hs.h;
+}
+
+// Everything reachable from the entry. Returns false when the program is too large.
+bool discover(Mmu &mmu, const DispatchState &st, Code &code)
+{
+	CodeCache cc;
+	cc.reset(&mmu, st.ctx, st.program_va);
+	std::vector<uint64_t> work{0};
+	while (!work.empty()) {
+		uint64_t off = work.back();
+		work.pop_back();
+		if (code.slots.count(off) || off % MICA_INSTRUCTION_BYTES)
+			continue;
+		if (code.slots.size() >= kMaxInstructions)
+			return false;
+		const CodeSlot &s = cc.fetch(st.program_va + off);
+		code.slots.emplace(off, s);
+		if (s.state != SlotState::Ok)
+			continue;
+		const DecodedInst &d = s.inst;
+		const uint64_t next = off + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
+		if ((d.flags & MICA_OPF_END) || d.op == MICA_OP_S_TRAP)
+			continue;
+		if (d.flags & MICA_OPF_BRANCH) {
+			uint64_t target = off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
+			if (target < (1ull << 40)) // a target before the entry is left to the interpreter
+				work.push_back(target);
+			if (!(d.flags & MICA_OPF_COND))
+				continue;
+		}
+		work.push_back(next);
+	}
+	return true;
+}
+
+struct CacheEntry {
+	std::shared_ptr<const Program> prog; // null: known, not translated yet (or failed)
+	uint64_t invocations = 0;
+	bool failed = false;
+	std::list<uint64_t>::iterator lru;
+};
+
+struct Cache {
+	std::mutex mutex;
+	std::unordered_map<uint64_t, CacheEntry> entries;
+	std::list<uint64_t> lru; // most recent first
+	Counters counters;
+};
+
+Cache &cache()
+{
+	// The JIT host first: statics are destroyed in reverse order, and the cached programs
+	// release their code through it.
+	(void)available();
+	static Cache c;
+	return c;
+}
+
+} // namespace
+
+uint64_t hot_threshold()
+{
+	static const uint64_t t = [] {
+		const char *e = std::getenv("MICA_CU_JIT_THRESHOLD");
+		return e && *e ? std::strtoull(e, nullptr, 0) : kDefaultHotInvocations;
+	}();
+	return t;
+}
+
+Counters counters()
+{
+	Cache &c = cache();
+	std::lock_guard<std::mutex> lock(c.mutex);
+	return c.counters;
+}
+
+std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
+{
+	Cache &c = cache();
+	if (st.checked) {
+		std::lock_guard<std::mutex> lock(c.mutex);
+		c.counters.checked_fallbacks++;
+		return nullptr;
+	}
+	if (!available())
+		return nullptr;
+	const uint64_t invocations = uint64_t(st.wg_size[0]) * st.wg_size[1] * st.wg_size[2] *
+	                             std::min<uint64_t>(uint64_t(st.groups[0]) * st.groups[1] * st.groups[2], 1ull << 32);
+	// A small dispatch is interpreted without looking at its program at all: finding and
+	// hashing the code would cost more than the translation could save (empty-dispatch latency).
+	if (hot_threshold() > 0 && invocations < kSmallDispatch) {
+		std::lock_guard<std::mutex> lock(c.mutex);
+		c.counters.cold_dispatches++;
+		return nullptr;
+	}
+	Code code;
+	code.lowpower = st.power_profile == MICA_PROFILE_LOWPOWER;
+	code.r1 = st.revision == MICA_REV_R1;
+	if (!discover(mmu, st, code)) {
+		std::lock_guard<std::mutex> lock(c.mutex);
+		c.counters.too_large++;
+		return nullptr;
+	}
+	Hasher hs;
+	hs.add(st.revision);
+	hs.add(st.power_profile);
+	for (const auto &[off, slot] : code.slots)
+		hash_slot(hs, off, slot);
+	code.hash = hs.h;
+
+	std::unique_lock<std::mutex> lock(c.mutex);
+	auto [it, fresh] = c.entries.try_emplace(code.hash);
+	CacheEntry &e = it->second;
+	if (fresh) {
+		c.lru.push_front(code.hash);
+		e.lru = c.lru.begin();
+	} else {
+		c.lru.splice(c.lru.begin(), c.lru, e.lru);
+	}
+	if (e.prog) {
+		c.counters.cache_hits++;
+		return e.prog;
+	}
+	e.invocations += invocations;
+	if (e.failed || e.invocations < hot_threshold()) {
+		c.counters.cold_dispatches++;
+		return nullptr;
+	}
+	// Translate outside the cache lock (LLVM takes its own); a concurrent dispatch of the same
+	// program meanwhile interprets.
+	lock.unlock();
+	auto t0 = std::chrono::steady_clock::now();
+	std::string error;
+	std::shared_ptr<const Program> prog = compile(code, &error);
+	auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+	lock.lock();
+	c.counters.translate_ns += static_cast<uint64_t>(ns);
+	auto it2 = c.entries.find(code.hash);
+	if (it2 == c.entries.end())
+		return prog;
+	if (!prog) {
+		c.counters.failures++;
+		it2->second.failed = true;
+		if (std::getenv("MICA_CU_JIT_DEBUG"))
+			std::fprintf(stderr, "mica jit: translation failed: %s\n", error.c_str());
+		return nullptr;
+	}
+	c.counters.translations++;
+	if (std::getenv("MICA_CU_JIT_DEBUG"))
+		std::fprintf(stderr, "mica jit: program %016llx: %u instructions (%u inline) in %.1f ms\n",
+		             static_cast<unsigned long long>(code.hash), prog->instructions(), prog->inline_instructions(),
+		             ns / 1e6);
+	if (!it2->second.prog)
+		it2->second.prog = prog;
+	while (c.entries.size() > kCacheEntries) {
+		uint64_t victim = c.lru.back();
+		c.lru.pop_back();
+		c.entries.erase(victim);
+	}
+	return prog;
+}
+
+} // namespace mica::sim::cu::jit
