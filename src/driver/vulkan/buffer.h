@@ -6,7 +6,7 @@
 
 namespace mica::vk {
 
-class Buffer : public Object {
+class Buffer : public NonDispatchable<VK_OBJECT_TYPE_BUFFER> {
 public:
   Buffer(uint64_t size, VkBufferUsageFlags usage) : size_(size), usage_(usage) {}
   uint64_t size() const { return size_; }
@@ -25,7 +25,7 @@ private:
   uint64_t offset_ = 0;
 };
 
-class BufferView : public Object {
+class BufferView : public NonDispatchable<VK_OBJECT_TYPE_BUFFER_VIEW> {
 public:
   BufferView(uint64_t va, uint64_t range, VkFormat format) : va_(va), range_(range), format_(format) {}
   uint64_t va() const { return va_; }

@@ -75,12 +75,12 @@ private:
   uint32_t push_bytes_ = 0;
 };
 
-struct PipelineLayoutHandle : public Object {
+struct PipelineLayoutHandle : public NonDispatchable<VK_OBJECT_TYPE_PIPELINE_LAYOUT> {
   std::shared_ptr<const PipelineLayout> layout;
 };
 
 // Set layouts are reference counted so that pipeline layouts and sets can outlive the handle.
-struct DescriptorSetLayoutHandle : public Object {
+struct DescriptorSetLayoutHandle : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTOR_SET_LAYOUT> {
   std::shared_ptr<DescriptorSetLayout> layout;
 };
 

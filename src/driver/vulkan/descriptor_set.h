@@ -19,7 +19,7 @@ namespace mica::vk {
 
 class DescriptorPool;
 
-class DescriptorSet : public Object {
+class DescriptorSet : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTOR_SET> {
 public:
   DescriptorSet(DescriptorPool& pool, std::shared_ptr<const DescriptorSetLayout> layout, DescriptorMemory::Range memory);
   const DescriptorSetLayout& layout() const { return *layout_; }
@@ -44,7 +44,7 @@ private:
   DescriptorMemory::Range memory_;
 };
 
-class DescriptorPool : public Object {
+class DescriptorPool : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTOR_POOL> {
 public:
   static VkResult create(Device& device, const VkDescriptorPoolCreateInfo& info, const HostAllocation& where,
                          std::unique_ptr<DescriptorPool>& out);
@@ -65,7 +65,7 @@ private:
   std::map<DescriptorSet*, std::unique_ptr<DescriptorSet>> sets_;
 };
 
-class DescriptorUpdateTemplate : public Object {
+class DescriptorUpdateTemplate : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE> {
 public:
   std::vector<VkDescriptorUpdateTemplateEntry> entries;
 };

@@ -29,14 +29,14 @@ class GpuMemory;
 class Semaphore;
 class Queue;
 
-class Device : public DispatchableObject {
+class Device : public Dispatchable<VK_OBJECT_TYPE_DEVICE> {
 public:
   static VkResult create(PhysicalDevice& physical, const VkDeviceCreateInfo& info,
                          const VkAllocationCallbacks* allocator, std::unique_ptr<Device>& out);
   ~Device();
 
-  static Device* from(VkDevice h) { return reinterpret_cast<Device*>(h); }
-  VkDevice handle() { return reinterpret_cast<VkDevice>(this); }
+  static Device* from(VkDevice h) { return from_handle<Device>(h); }
+  VkDevice handle() { return to_handle<VkDevice>(this); }
 
   PhysicalDevice& physical() const { return physical_; }
   // Allocator of device children created without pAllocator: the device's pAllocator, else the
@@ -112,14 +112,14 @@ struct SubmitBatch {
   std::vector<std::pair<Semaphore*, uint64_t>> signals;
 };
 
-class Queue : public DispatchableObject {
+class Queue : public Dispatchable<VK_OBJECT_TYPE_QUEUE> {
 public:
   Queue(Device& device, uint32_t family, uint32_t index, std::unique_ptr<device::Context> context)
       : device_(device), family_(family), index_(index), context_(std::move(context)) {}
   ~Queue();
 
-  static Queue* from(VkQueue h) { return reinterpret_cast<Queue*>(h); }
-  VkQueue handle() { return reinterpret_cast<VkQueue>(this); }
+  static Queue* from(VkQueue h) { return from_handle<Queue>(h); }
+  VkQueue handle() { return to_handle<VkQueue>(this); }
   Device& device() const { return device_; }
   uint32_t family() const { return family_; }
   uint32_t index() const { return index_; }

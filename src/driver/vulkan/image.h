@@ -17,7 +17,7 @@ namespace mica::vk {
 constexpr uint64_t kImageLevelAlignment = 16;
 constexpr uint64_t kImageMemoryAlignment = 256;
 
-class Image : public Object {
+class Image : public NonDispatchable<VK_OBJECT_TYPE_IMAGE> {
 public:
   struct Level {
     VkExtent3D extent;
@@ -53,7 +53,7 @@ private:
   uint64_t offset_ = 0;
 };
 
-class ImageView : public Object {
+class ImageView : public NonDispatchable<VK_OBJECT_TYPE_IMAGE_VIEW> {
 public:
   ImageView(const Image& image, const VkImageViewCreateInfo& info) : image_(image), info_(info) { info_.pNext = nullptr; }
   const Image& image() const { return image_; }
@@ -65,7 +65,7 @@ private:
 };
 
 // A sampler's state, kept for the texture unit to come; nothing reads it yet.
-class Sampler : public Object {
+class Sampler : public NonDispatchable<VK_OBJECT_TYPE_SAMPLER> {
 public:
   explicit Sampler(const VkSamplerCreateInfo& info) : info_(info) { info_.pNext = nullptr; }
   const VkSamplerCreateInfo& info() const { return info_; }

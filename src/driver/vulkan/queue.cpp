@@ -69,45 +69,67 @@ VkResult Queue::wait_idle() {
 
 // ---- entry points ---------------------------------------------------------------------------
 
+namespace {
+
+// The one submit path: vkQueueSubmit2's description, turned into the queue's batches.
+VkResult submit2(VkQueue queue, uint32_t count, const VkSubmitInfo2* pSubmits, VkFence fence) {
+  std::vector<SubmitBatch> batches(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const auto& s = pSubmits[i];
+    for (uint32_t j = 0; j < s.commandBufferInfoCount; ++j)
+      batches[i].command_buffers.push_back(CommandBuffer::from(s.pCommandBufferInfos[j].commandBuffer));
+    for (uint32_t j = 0; j < s.waitSemaphoreInfoCount; ++j)
+      batches[i].waits.emplace_back(from_handle<Semaphore>(s.pWaitSemaphoreInfos[j].semaphore),
+                                    s.pWaitSemaphoreInfos[j].value);
+    for (uint32_t j = 0; j < s.signalSemaphoreInfoCount; ++j)
+      batches[i].signals.emplace_back(from_handle<Semaphore>(s.pSignalSemaphoreInfos[j].semaphore),
+                                      s.pSignalSemaphoreInfos[j].value);
+  }
+  return Queue::from(queue)->submit(batches, from_handle<Fence>(fence));
+}
+
+// A VkSubmitInfo restated as a VkSubmitInfo2 (the storage its arrays point into).
+struct Submit2 {
+  std::vector<VkCommandBufferSubmitInfo> command_buffers;
+  std::vector<VkSemaphoreSubmitInfo> waits, signals;
+};
+
+}  // namespace
+
 VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit(VkQueue queue, uint32_t count, const VkSubmitInfo* pSubmits, VkFence fence) {
   return guarded([&] {
-    std::vector<SubmitBatch> batches(count);
+    std::vector<Submit2> storage(count);
+    std::vector<VkSubmitInfo2> infos(count);
     for (uint32_t i = 0; i < count; ++i) {
       const auto& s = pSubmits[i];
+      auto& st = storage[i];
+      // Timeline values come from the chained VkTimelineSemaphoreSubmitInfo (binary semaphores ignore them).
       const auto* tl = find_in_chain<VkTimelineSemaphoreSubmitInfo>(s.pNext,
                                                                      VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO);
       for (uint32_t j = 0; j < s.commandBufferCount; ++j)
-        batches[i].command_buffers.push_back(CommandBuffer::from(s.pCommandBuffers[j]));
+        st.command_buffers.push_back({VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO, nullptr, s.pCommandBuffers[j], 0});
       for (uint32_t j = 0; j < s.waitSemaphoreCount; ++j) {
         uint64_t v = tl && j < tl->waitSemaphoreValueCount && tl->pWaitSemaphoreValues ? tl->pWaitSemaphoreValues[j] : 0;
-        batches[i].waits.emplace_back(from_handle<Semaphore>(s.pWaitSemaphores[j]), v);
+        st.waits.push_back({VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO, nullptr, s.pWaitSemaphores[j], v,
+                            VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0});
       }
       for (uint32_t j = 0; j < s.signalSemaphoreCount; ++j) {
         uint64_t v =
             tl && j < tl->signalSemaphoreValueCount && tl->pSignalSemaphoreValues ? tl->pSignalSemaphoreValues[j] : 0;
-        batches[i].signals.emplace_back(from_handle<Semaphore>(s.pSignalSemaphores[j]), v);
+        st.signals.push_back({VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO, nullptr, s.pSignalSemaphores[j], v,
+                              VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0});
       }
+      infos[i] = {VK_STRUCTURE_TYPE_SUBMIT_INFO_2, nullptr, 0,
+                  uint32_t(st.waits.size()), st.waits.data(),
+                  uint32_t(st.command_buffers.size()), st.command_buffers.data(),
+                  uint32_t(st.signals.size()), st.signals.data()};
     }
-    return Queue::from(queue)->submit(batches, from_handle<Fence>(fence));
+    return submit2(queue, count, infos.data(), fence);
   });
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit2(VkQueue queue, uint32_t count, const VkSubmitInfo2* pSubmits, VkFence fence) {
-  return guarded([&] {
-    std::vector<SubmitBatch> batches(count);
-    for (uint32_t i = 0; i < count; ++i) {
-      const auto& s = pSubmits[i];
-      for (uint32_t j = 0; j < s.commandBufferInfoCount; ++j)
-        batches[i].command_buffers.push_back(CommandBuffer::from(s.pCommandBufferInfos[j].commandBuffer));
-      for (uint32_t j = 0; j < s.waitSemaphoreInfoCount; ++j)
-        batches[i].waits.emplace_back(from_handle<Semaphore>(s.pWaitSemaphoreInfos[j].semaphore),
-                                      s.pWaitSemaphoreInfos[j].value);
-      for (uint32_t j = 0; j < s.signalSemaphoreInfoCount; ++j)
-        batches[i].signals.emplace_back(from_handle<Semaphore>(s.pSignalSemaphoreInfos[j].semaphore),
-                                        s.pSignalSemaphoreInfos[j].value);
-    }
-    return Queue::from(queue)->submit(batches, from_handle<Fence>(fence));
-  });
+  return guarded([&] { return submit2(queue, count, pSubmits, fence); });
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL QueueWaitIdle(VkQueue queue) { return Queue::from(queue)->wait_idle(); }
