@@ -134,6 +134,13 @@ private:
 
   Device& device_;
   uint32_t family_, index_;
+  // Signalled with the number of submissions when each completes, so that vkQueueWaitIdle and
+  // vkDeviceWaitIdle wait without holding the context (created at the first submission). Waiting in
+  // the context would hold its lock until the queue drains, while the work may wait for a semaphore
+  // that another thread signals after a call that needs that lock (vkWaitSemaphores checks for a
+  // lost device): dEQP-VK.synchronization.timeline_semaphore.device_host.* hung that way.
+  std::unique_ptr<device::Timeline> completed_;
+  uint64_t submitted_ = 0;
   // The device-layer context: encoding, upload and scratch memory, job splitting, the in-flight
   // jobs, and the power-profile resubmission.
   std::unique_ptr<device::Context> context_;

@@ -31,8 +31,14 @@ VkResult Queue::submit_one(const SubmitBatch& batch, Fence* fence) {
   for (const auto& [sem, value] : batch.signals)
     info.signals.push_back({&sem->sync().timeline(), sem->timeline() ? value : sem->next_binary_point()});
   if (fence) info.signals.push_back({&fence->sync().timeline(), fence->arm()});
+  if (!completed_) {
+    const device::Status cs = device_.screen().create_timeline(0, completed_);
+    if (cs != device::Status::ok) return to_vk(cs);
+  }
+  info.signals.push_back({completed_.get(), submitted_ + 1});
   std::string log;
   const device::Status s = context_->submit(info, nullptr, &log);
+  if (s == device::Status::ok) ++submitted_;
   if (s == device::Status::device_lost) return device_.mark_lost();
   if (s == device::Status::compile_failed) {
     // A pipeline's program for a new power profile did not compile: the compiler's reason goes to
@@ -63,6 +69,12 @@ VkResult Queue::submit(const std::vector<SubmitBatch>& batches, Fence* fence) {
 
 VkResult Queue::wait_idle() {
   std::lock_guard lock(mutex_);
+  // The queue's own timeline first, outside the context's lock (device.h); the context's wait
+  // then finds every job complete and only retires them.
+  if (completed_ && submitted_) {
+    const device::TimelinePoint last{completed_.get(), submitted_};
+    device_.screen().wait_timelines({&last, 1}, true, INT64_MAX);
+  }
   if (context_->wait_idle() == device::Status::device_lost) device_.mark_lost();
   return device_.check_lost();
 }
