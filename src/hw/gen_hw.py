@@ -12,7 +12,7 @@ import sys
 import tomllib
 
 KNOWN_FLAGS = {"branch", "cond", "end", "barrier", "priv", "scc", "rscc", "wexec", "noexec",
-               "load", "store", "atomic"}
+               "load", "store", "atomic", "image"}
 IMM_KINDS = ["none", "count", "target", "waitcnt", "scope", "hwreg", "counter", "code"]
 FIELD_COLUMNS = {"ALU": ["dst", "src0", "src1", "src2"], "MEM": ["dst", "addr", "saddr", "data"],
                  "CTRL": ["dst", "src0", None, None]}
@@ -315,6 +315,7 @@ def emit_header(hw, ops, tables):
             w(f'\t{{ "{k}", {v} }},')
         w("};")
     w("")
+    emit_texture_header(hw, w)
     w("/* ---- MMIO ---- */")
     w("#define MICA_ID_VALUE 0x4143494Du")
     for k, v in hw["mmio"].items():
@@ -418,6 +419,88 @@ def emit_header(hw, ops, tables):
     return "\n".join(o) + "\n"
 
 
+TEXTURE_ENUMS = ["image_type", "image_tiling", "swizzle", "filter", "mipmap_mode", "address_mode",
+                 "border_color", "compare_op", "descriptor_error"]
+
+
+def check_texture(hw):
+    for dname, d in hw["descriptor"].items():
+        used = [0] * (d["bytes"] // 4)
+        for name, dword, lsb, width, _ in d["fields"]:
+            if dword >= len(used) or lsb + width > 32:
+                raise DescError(f"descriptor.{dname}.{name} does not fit its dword")
+            mask = ((1 << width) - 1) << lsb
+            if used[dword] & mask:
+                raise DescError(f"descriptor.{dname}.{name} overlaps another field")
+            used[dword] |= mask
+    if hw["descriptor"]["image"]["bytes"] != hw["texture"]["image_descriptor_bytes"] or \
+       hw["descriptor"]["sampler"]["bytes"] != hw["texture"]["sampler_descriptor_bytes"]:
+        raise DescError("[texture] descriptor sizes disagree with [descriptor.*]")
+    kinds = hw["operand_kinds"]
+    if kinds["tdesc"]["regs"] * 4 != hw["texture"]["image_descriptor_bytes"] or \
+       kinds["tsdesc"]["regs"] * 4 != hw["texture"]["image_descriptor_bytes"] + hw["texture"]["sampler_descriptor_bytes"]:
+        raise DescError("operand kinds tdesc/tsdesc must cover the descriptors")
+    for e in TEXTURE_ENUMS:
+        vals = list(hw[e].values())
+        if len(set(vals)) != len(vals):
+            raise DescError(f"[{e}] has duplicate values")
+
+
+def emit_texture_header(hw, w):
+    check_texture(hw)
+    w("/* ---- texture unit: descriptors (docs/hw/texture.md) ---- */")
+    for k, v in hw["texture"].items():
+        w(f"#define MICA_TEX_{c_ident(k)} " + (f"({v})" if v < 0 else f"{v}u"))
+    for dname, d in hw["descriptor"].items():
+        pre = {"image": "MICA_IMGDESC", "sampler": "MICA_SMPDESC"}[dname]
+        w(f"#define {pre}_BYTES {d['bytes']}u")
+        w(f"#define {pre}_DWORDS {d['bytes'] // 4}u")
+        for name, dword, lsb, width, doc in d["fields"]:
+            w(f"#define {pre}_{name}_DWORD {dword}u /* {doc} */")
+            w(f"#define {pre}_{name}_SHIFT {lsb}u")
+            w(f"#define {pre}_{name}_BITS {width}u")
+        # Which bits of each dword are defined (the rest are reserved, must be zero).
+        used = [0] * (d["bytes"] // 4)
+        for name, dword, lsb, width, _ in d["fields"]:
+            used[dword] |= ((1 << width) - 1) << lsb
+        w(f"static const uint32_t {pre.lower()}_defined_bits[{len(used)}] __attribute__((unused)) = {{" +
+          ", ".join(f"0x{u:08x}u" for u in used) + "};")
+    w("/* Read / write a field of a descriptor held as an array of 32-bit dwords. */")
+    w("#define MICA_DESC_MASK(PRE, F) (0xffffffffu >> (32u - PRE##_##F##_BITS))")
+    w("#define MICA_DESC_GET(dw, PRE, F) (((dw)[PRE##_##F##_DWORD] >> PRE##_##F##_SHIFT) & MICA_DESC_MASK(PRE, F))")
+    w("#define MICA_DESC_SET(dw, PRE, F, v) \\\n"
+      "\t((dw)[PRE##_##F##_DWORD] = ((dw)[PRE##_##F##_DWORD] & ~(MICA_DESC_MASK(PRE, F) << PRE##_##F##_SHIFT)) | \\\n"
+      "\t\t(((uint32_t)(v) & MICA_DESC_MASK(PRE, F)) << PRE##_##F##_SHIFT))")
+    for e in TEXTURE_ENUMS:
+        w(f"enum mica_{e} {{")
+        for k, v in hw[e].items():
+            w(f"\tMICA_{c_ident(e)}_{c_ident(k)} = {v},")
+        w(f"\tMICA_{c_ident(e)}_COUNT = {max(hw[e].values()) + 1},")
+        w("};")
+    w("")
+
+
+def texture_doc(hw):
+    o = ["## Texture unit descriptors", "",
+         "Semantics in `texture.md`. Dwords are little endian, dword 0 at the lowest address / in the first SGPR;",
+         "bits not listed are reserved and must be zero (else the instruction faults BAD_DESCRIPTOR).", ""]
+    o += ["| constant | value |", "|---|---|"]
+    for k, v in hw["texture"].items():
+        o.append(f"| {k} | {v} |")
+    o.append("")
+    for dname, d in hw["descriptor"].items():
+        o += [f"### {dname} descriptor ({d['bytes']} bytes)", "", "| field | dword | bits | meaning |", "|---|---|---|---|"]
+        for name, dword, lsb, width, doc in d["fields"]:
+            o.append(f"| {name} | {dword} | {lsb + width - 1}:{lsb} | {doc} |")
+        o.append("")
+    for e in TEXTURE_ENUMS:
+        o += [f"### {e}", "", "| value | name |", "|---|---|"]
+        for k, v in hw[e].items():
+            o.append(f"| {v} | {k} |")
+        o.append("")
+    return o
+
+
 def operand_space_doc(hw):
     o = hw["operands"]
     fc = ", ".join(str(x) for x in o["float_consts"])
@@ -495,6 +578,7 @@ def emit_doc(hw, ops):
     o += ["", "## Fault codes", "", "| code | name |", "|---|---|"]
     for k, v in hw["fault"].items():
         o.append(f"| {v} | {k} |")
+    o += [""] + texture_doc(hw)
     o += ["", "## Binary format structures", ""]
     for sname in ["header", "entry", "debug_line"]:
         s = hw["binary"][sname]

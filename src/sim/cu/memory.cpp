@@ -122,6 +122,8 @@ uint64_t Worker::mem_issue(Wave &w, unsigned counter, unsigned unit, uint32_t *s
 
 Step Worker::exec_mem(Wave &w, const DecodedInst &d)
 {
+	if (d.flags & MICA_OPF_IMAGE)
+		return exec_image(w, d); // texture unit: texture.cpp
 	switch (d.unit) {
 	case MICA_UNIT_VMEM: return exec_global(w, d);
 	case MICA_UNIT_LDS: return exec_ds(w, d);

@@ -11,6 +11,7 @@
 
 #include "../engine.h"
 #include "program.h"
+#include "texture.h"
 #include "wave.h"
 
 namespace mica::sim::cu {
@@ -65,6 +66,17 @@ private:
 	Step exec_global(Wave &w, const DecodedInst &d);
 	Step exec_ds(Wave &w, const DecodedInst &d);
 	Step exec_smem(Wave &w, const DecodedInst &d);
+	// --- texture unit (texture.cpp, texture_sample.cpp; docs/hw/texture.md)
+	Step exec_image(Wave &w, const DecodedInst &d);
+	Step exec_image_sample(Wave &w, const DecodedInst &d, tex::ImageOp &op);
+	Step image_fault(Wave &w, const DecodedInst &d, uint32_t reason, const std::string &why);
+	// Translates the n bytes of a texel at va; on a fault raises it and returns false.
+	bool texel_access(Wave &w, const DecodedInst &d, uint64_t va, unsigned n, mica_access acc, bool sec,
+	                  tex::TexelPtr &out);
+	// Reads texel (x, y, z, layer) of view level 'lvl' (in range) into t, decoded and swizzled.
+	bool fetch_texel(Wave &w, const DecodedInst &d, const tex::ImageOp &op, uint32_t lvl, uint32_t x, uint32_t y,
+	                 uint32_t z, uint32_t layer, tex::Texel &t);
+	Step finish_image(Wave &w, const DecodedInst &d, tex::ImageOp &op);
 	void wait_counters(Wave &w, uint32_t gm, uint32_t ls);
 	Step raise(Wave &w, const DecodedInst *d, uint32_t fault, uint64_t addr, uint32_t access,
 	           const std::string &why);
