@@ -26,6 +26,9 @@ bool always_vector(Op op)
 	case Op::load_shared:
 	case Op::atomic_global:
 	case Op::atomic_shared:
+	case Op::image_read:     // texels differ per lane; descriptors (load_desc) follow their address
+	case Op::image_atomic:
+	case Op::extract:
 	case Op::udiv:
 	case Op::sdiv:
 	case Op::umod:
