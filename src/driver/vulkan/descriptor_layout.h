@@ -5,6 +5,7 @@
 #include "binding_model.h"
 #include "object.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -21,9 +22,14 @@ struct BindingLayout {
   // Whether the binding has descriptors in set memory: a buffer type with elements (an inline
   // uniform block: one element describing its bytes). Others point at the set's empty header.
   bool addressable = false;
+  // SAMPLER / COMBINED_IMAGE_SAMPLER bindings with pImmutableSamplers: their sampler descriptors,
+  // written into every set's elements at allocation (writes leave them alone).
+  std::vector<std::array<uint32_t, 4>> immutable_samplers;
   uint32_t elements() const { return type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK ? 1 : count; }
   uint32_t entry_offset() const { return binding * kDescriptorBytes; }
-  uint32_t element_offset(uint32_t element) const { return array_offset + kArrayHeaderBytes + element * kDescriptorBytes; }
+  uint32_t element_offset(uint32_t element) const {
+    return array_offset + kArrayHeaderBytes + element * element_bytes(type);
+  }
 };
 
 // Set memory of a layout (binding_model.h): the entries, dense by binding number; an empty header
