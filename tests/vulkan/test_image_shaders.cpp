@@ -265,4 +265,189 @@ TEST(VkImageShaders, MatchLavapipe) {
   EXPECT_EQ(mica.counters[2], 12u);
 }
 
+// ---- every storage format: stores and loads without a declared format -------------------------
+
+enum class Kind { f, u, i };
+
+Kind kind_of(VkFormat f) {
+  switch (f) {
+#define U(x) case VK_FORMAT_##x:
+    U(R8_UINT) U(R8G8_UINT) U(R8G8B8_UINT) U(B8G8R8_UINT) U(R8G8B8A8_UINT) U(B8G8R8A8_UINT) U(A8B8G8R8_UINT_PACK32)
+    U(A2R10G10B10_UINT_PACK32) U(A2B10G10R10_UINT_PACK32) U(R16_UINT) U(R16G16_UINT) U(R16G16B16_UINT)
+    U(R16G16B16A16_UINT) U(R32_UINT) U(R32G32_UINT) U(R32G32B32_UINT) U(R32G32B32A32_UINT)
+    return Kind::u;
+    U(R8_SINT) U(R8G8_SINT) U(R8G8B8_SINT) U(B8G8R8_SINT) U(R8G8B8A8_SINT) U(B8G8R8A8_SINT) U(A8B8G8R8_SINT_PACK32)
+    U(A2R10G10B10_SINT_PACK32) U(A2B10G10R10_SINT_PACK32) U(R16_SINT) U(R16G16_SINT) U(R16G16B16_SINT)
+    U(R16G16B16A16_SINT) U(R32_SINT) U(R32G32_SINT) U(R32G32B32_SINT) U(R32G32B32A32_SINT)
+    return Kind::i;
+#undef U
+  default:
+    return Kind::f;
+  }
+}
+
+struct FormatRun {
+  std::vector<uint8_t> stored;  // dst's texels (8x8), as bytes
+  std::vector<uint32_t> loaded; // src's texels through imageLoad, 64 x 4 words
+};
+
+FormatRun run_format(vkrun::Context& ctx, const std::vector<uint32_t>& spirv, VkFormat format, uint32_t texel_bytes) {
+  VkDevice dev = ctx.device();
+  vkrun::Buffer staging = ctx.create_buffer(4096), out = ctx.create_buffer(64 * 16), readback = ctx.create_buffer(4096);
+  std::mt19937 rng{uint32_t(format)};
+  for (uint32_t i = 0; i < 64 * texel_bytes; ++i) staging.data<uint8_t>()[i] = uint8_t(rng() & 0xff);
+  std::memset(out.mapped, 0, out.size);
+  Img dst = make_image(ctx, format, {8, 8, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT);
+  Img src = make_image(ctx, format, {8, 8, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT);
+  const VkShaderStageFlags C = VK_SHADER_STAGE_COMPUTE_BIT;
+  VkDescriptorSetLayoutBinding b[3] = {{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
+                                       {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
+                                       {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr}};
+  VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, nullptr, 0, 3, b};
+  VkDescriptorSetLayout set_layout;
+  vkrun::check(vkCreateDescriptorSetLayout(dev, &li, nullptr, &set_layout), "vkCreateDescriptorSetLayout");
+  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 2}, {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1}};
+  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 1, 2, sizes};
+  VkDescriptorPool pool;
+  vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
+  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &set_layout};
+  VkDescriptorSet set;
+  vkrun::check(vkAllocateDescriptorSets(dev, &sa, &set), "vkAllocateDescriptorSets");
+  const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
+  VkDescriptorImageInfo ii[2] = {{VK_NULL_HANDLE, dst.view, G}, {VK_NULL_HANDLE, src.view, G}};
+  VkDescriptorBufferInfo bi{out.buffer, 0, VK_WHOLE_SIZE};
+  VkWriteDescriptorSet w[3];
+  for (uint32_t i = 0; i < 3; ++i)
+    w[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, i, 0, 1, b[i].descriptorType, nullptr, nullptr, nullptr};
+  w[0].pImageInfo = &ii[0];
+  w[1].pImageInfo = &ii[1];
+  w[2].pBufferInfo = &bi;
+  vkUpdateDescriptorSets(dev, 3, w, 0, nullptr);
+  VkShaderModuleCreateInfo mi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO, nullptr, 0, spirv.size() * 4, spirv.data()};
+  VkShaderModule module;
+  vkrun::check(vkCreateShaderModule(dev, &mi, nullptr, &module), "vkCreateShaderModule");
+  VkPipelineLayoutCreateInfo pli{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO, nullptr, 0, 1, &set_layout};
+  VkPipelineLayout pipeline_layout;
+  vkrun::check(vkCreatePipelineLayout(dev, &pli, nullptr, &pipeline_layout), "vkCreatePipelineLayout");
+  VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+  ci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module, "main"};
+  ci.layout = pipeline_layout;
+  VkPipeline pipeline;
+  vkrun::check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline), "vkCreateComputePipelines");
+  ctx.run([&](VkCommandBuffer cb) {
+    to_general(cb, dst.image);
+    to_general(cb, src.image);
+    VkBufferImageCopy region{0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {8, 8, 1}};
+    vkCmdCopyBufferToImage(cb, staging.buffer, src.image, G, 1, &region);
+    memory_barrier(cb);
+    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
+    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout, 0, 1, &set, 0, nullptr);
+    vkCmdDispatch(cb, 1, 1, 1);
+    memory_barrier(cb);
+    vkCmdCopyImageToBuffer(cb, dst.image, G, readback.buffer, 1, &region);
+  });
+  FormatRun r;
+  r.stored.assign(readback.data<uint8_t>(), readback.data<uint8_t>() + 64 * texel_bytes);
+  r.loaded.assign(out.data<uint32_t>(), out.data<uint32_t>() + 64 * 4);
+  vkDestroyPipeline(dev, pipeline, nullptr);
+  vkDestroyPipelineLayout(dev, pipeline_layout, nullptr);
+  vkDestroyShaderModule(dev, module, nullptr);
+  vkDestroyDescriptorPool(dev, pool, nullptr);
+  vkDestroyDescriptorSetLayout(dev, set_layout, nullptr);
+  destroy(ctx, dst);
+  destroy(ctx, src);
+  for (vkrun::Buffer* x : {&staging, &out, &readback}) ctx.destroy(*x);
+  return r;
+}
+
+// Texel bytes of a format, from its memory requirements on Mica (linear layout: 64 texels, 8x8).
+uint32_t texel_bytes(vkrun::Context& ctx, VkFormat format) {
+  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+  ci.imageType = VK_IMAGE_TYPE_2D;
+  ci.format = format;
+  ci.extent = {8, 8, 1};
+  ci.mipLevels = ci.arrayLayers = 1;
+  ci.samples = VK_SAMPLE_COUNT_1_BIT;
+  ci.tiling = VK_IMAGE_TILING_LINEAR;
+  ci.usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+  VkImage image;
+  vkrun::check(vkCreateImage(ctx.device(), &ci, nullptr, &image), "vkCreateImage");
+  VkImageSubresource sub{VK_IMAGE_ASPECT_COLOR_BIT, 0, 0};
+  VkSubresourceLayout layout{};
+  vkGetImageSubresourceLayout(ctx.device(), image, &sub, &layout);
+  vkDestroyImage(ctx.device(), image, nullptr);
+  return uint32_t(layout.rowPitch / 8);
+}
+
+// Every format both devices can use as a storage image: the same stores (values chosen per class,
+// some out of the normalized range to exercise clamping) and loads of the same random texels must
+// give the same bytes and values; normalized stores may differ by one unit in a byte (the spec lets
+// the rounding go either way), NaNs match NaNs.
+TEST(VkImageShaders, FormatsMatchLavapipe) {
+  std::unique_ptr<vkrun::Context> lvp;
+  try {
+    lvp = std::make_unique<vkrun::Context>("llvmpipe");
+  } catch (const std::exception&) {
+    GTEST_SKIP() << "lavapipe is not available as the reference";
+  }
+  auto ctx = vktest::make_context();
+  const std::vector<uint32_t> spv[3] = {vkrun::read_spirv(vkrun::spv_path("format_store_f.spv")),
+                                        vkrun::read_spirv(vkrun::spv_path("format_store_u.spv")),
+                                        vkrun::read_spirv(vkrun::spv_path("format_store_i.spv"))};
+  unsigned compared = 0, failed_formats = 0;
+  for (int f = 1; f <= int(VK_FORMAT_ASTC_12x12_SRGB_BLOCK); ++f) {
+    const VkFormat format = VkFormat(f);
+    VkFormatProperties mp{}, lp{};
+    vkGetPhysicalDeviceFormatProperties(ctx->physical(), format, &mp);
+    vkGetPhysicalDeviceFormatProperties(lvp->physical(), format, &lp);
+    const VkFormatFeatureFlags need = VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT | VK_FORMAT_FEATURE_TRANSFER_SRC_BIT |
+                                      VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
+    if ((mp.optimalTilingFeatures & need) != need || (lp.optimalTilingFeatures & need) != need) continue;
+    const uint32_t bytes = texel_bytes(*ctx, format);
+    const Kind k = kind_of(format);
+    const auto& program = spv[int(k)];
+    const FormatRun mica = run_format(*ctx, program, format, bytes);
+    const FormatRun want = run_format(*lvp, program, format, bytes);
+    ++compared;
+    unsigned bad = 0;
+    // B10G11R11: the spec lets the 10/11-bit float conversion round toward zero or to nearest, so
+    // each field may differ by one unit in the last place.
+    if (format == VK_FORMAT_B10G11R11_UFLOAT_PACK32) {
+      for (size_t t = 0; t < want.stored.size() / 4; ++t) {
+        uint32_t a, w2;
+        std::memcpy(&a, &mica.stored[4 * t], 4);
+        std::memcpy(&w2, &want.stored[4 * t], 4);
+        const int fields[3][2] = {{0, 11}, {11, 11}, {22, 10}};
+        for (const auto& fl : fields) {
+          const int x = int((a >> fl[0]) & ((1u << fl[1]) - 1)), y = int((w2 >> fl[0]) & ((1u << fl[1]) - 1));
+          if (std::abs(x - y) > 1 && bad++ < 3)
+            ADD_FAILURE() << "B10G11R11 texel " << t << " field at bit " << fl[0] << ": Mica " << x << ", lavapipe " << y;
+        }
+      }
+    }
+    for (size_t i = 0; i < want.stored.size() && format != VK_FORMAT_B10G11R11_UFLOAT_PACK32; ++i) {
+      const int d = std::abs(int(mica.stored[i]) - int(want.stored[i]));
+      if (d > (k == Kind::f ? 1 : 0) && bad++ < 3)
+        ADD_FAILURE() << "format " << f << " stored byte " << i << ": Mica " << int(mica.stored[i]) << ", lavapipe "
+                      << int(want.stored[i]);
+    }
+    for (size_t i = 0; i < want.loaded.size(); ++i) {
+      bool same = mica.loaded[i] == want.loaded[i];
+      if (!same && k == Kind::f) {
+        float a, b2;
+        std::memcpy(&a, &mica.loaded[i], 4);
+        std::memcpy(&b2, &want.loaded[i], 4);
+        same = (std::isnan(a) && std::isnan(b2)) || std::fabs(a - b2) <= 1e-6f * std::max(1.0f, std::fabs(b2));
+      }
+      if (!same && bad++ < 6)
+        ADD_FAILURE() << "format " << f << " loaded word " << i << ": Mica 0x" << std::hex << mica.loaded[i]
+                      << ", lavapipe 0x" << want.loaded[i] << std::dec;
+    }
+    failed_formats += bad != 0;
+  }
+  std::printf("%u storage formats compared with lavapipe, %u differ\n", compared, failed_formats);
+  EXPECT_GE(compared, 40u);
+  EXPECT_EQ(failed_formats, 0u);
+}
+
 }  // namespace
