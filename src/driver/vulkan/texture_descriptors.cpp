@@ -7,6 +7,7 @@ extern "C" {
 #include "mica_image.h"
 }
 
+#include <algorithm>
 #include <cstring>
 
 namespace mica::vk {
@@ -116,7 +117,9 @@ SamplerDescriptor sampler_descriptor(const VkSamplerCreateInfo& info) {
   s.compare_enable = info.compareEnable ? 1 : 0;
   s.compare_op = uint32_t(info.compareOp) & 7;
   s.unnormalized = info.unnormalizedCoordinates ? 1 : 0;
-  s.lod_bias = info.mipLodBias;
+  // The spec clamps the sampler's bias to +-maxSamplerLodBias (physical_device.cpp); the unit adds
+  // the field as it is.
+  s.lod_bias = std::clamp(info.mipLodBias, -float(MICA_TEX_MAX_LEVELS), float(MICA_TEX_MAX_LEVELS));
   s.min_lod = info.minLod;
   s.max_lod = info.maxLod;
   SamplerDescriptor out{};
