@@ -1,11 +1,10 @@
 // Images, image views, samplers and the transfer commands on images (issue 13, first slice).
 //
-// - RequiredFormats walks the spec's "Required Format Support" tables (transcribed in
-//   formats/required_formats.txt: the optimal-tiling and
-//   buffer features of Vulkan 1.3's mandatory-format tables, written out below) against what Mica
-//   reports: Mica must report every required feature it implements (the transfer features of every
-//   format its image memory holds) and nothing it does not implement (no sampled/storage/blit/
-//   attachment/texel-buffer/vertex features without image instructions); the required features
+// - RequiredFormats walks the spec's "Required Format Support" tables (the optimal-tiling and
+//   buffer features of Vulkan 1.3's mandatory-format tables, transcribed in
+//   formats/required_formats.txt) against what Mica reports: Mica must report every required
+//   feature it implements (transfers, and sampled/storage/atomic/texel-buffer features through the
+//   texture unit) and nothing it does not implement (no blit/attachment/vertex features); the required features
 //   it omits are printed as the conformance gap docs/vulkan.md lists.
 // - RoundTripMatchesLavapipe: for every format Mica reports transfer features for, the same buffer
 //   -> image -> image -> buffer copies and colour clears on Mica and on lavapipe must give the

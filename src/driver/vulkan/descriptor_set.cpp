@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace mica::vk {
 
@@ -172,7 +173,14 @@ VKAPI_ATTR VkResult VKAPI_CALL AllocateDescriptorSets(VkDevice, const VkDescript
     auto* pool = from_handle<DescriptorPool>(pInfo->descriptorPool);
     for (uint32_t i = 0; i < pInfo->descriptorSetCount; ++i) {
       DescriptorSet* set = nullptr;
-      VkResult r = pool->allocate(from_handle<DescriptorSetLayoutHandle>(pInfo->pSetLayouts[i])->layout, set);
+      VkResult r;
+      try {
+        r = pool->allocate(from_handle<DescriptorSetLayoutHandle>(pInfo->pSetLayouts[i])->layout, set);
+      } catch (const std::bad_alloc&) {
+        // A failing host allocator: the same clean-up as any other failure (dEQP-VK.api.
+        // object_management.alloc_callback_fail_multiple.descriptor_set found handles left set).
+        r = VK_ERROR_OUT_OF_HOST_MEMORY;
+      }
       if (r != VK_SUCCESS) {
         // On failure nothing stays allocated and every handle is null.
         for (uint32_t j = 0; j < i; ++j) pool->free(from_handle<DescriptorSet>(pSets[j]));
