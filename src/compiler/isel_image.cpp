@@ -29,16 +29,21 @@ void Isel::select_image(const Instr &ins)
 		return;
 	}
 	if (ins.op == Op::load_desc) {
-		if (is_vgpr(o[0]) || is_vgpr(o[1]) || out_.temps[ins.defs[0].id].bank == Bank::vgpr)
-			fail("an image or sampler selected by an index that differs between invocations (a non-uniform "
-			     "descriptor index) is not supported");
+		if (is_vgpr(o[0]) || out_.temps[ins.defs[0].id].bank == Bank::vgpr)
+			fail("internal error: an image or sampler descriptor in vector registers");
 		constexpr int64_t kMax = (1 << (MICA_MEM_OFFSET_BITS - 1)) - 1;
 		int64_t imm = ins.imm;
 		Operand soff = none();
-		if (o[1].is_const())
+		if (o[1].is_const()) {
 			imm += (int64_t)(uint32_t)o[1].value;
-		else
+		} else if (is_vgpr(o[1])) {
+			// A dynamically uniform index the uniformity analysis could not prove uniform (it came
+			// from memory, say): every active lane holds the same offset, so the first one's is it.
+			soff = tmp(Bank::sgpr);
+			emit(MICA_OP_V_READFIRSTLANE_B32, soff, {o[1]});
+		} else {
 			soff = o[1];
+		}
 		if (imm > kMax) {
 			Operand t = tmp(Bank::sgpr);
 			if (soff.kind == Operand::Kind::reg)
@@ -55,8 +60,7 @@ void Isel::select_image(const Instr &ins)
 	const mica_op_info *info = mop(ins.aux);
 	Operand desc = o[0];
 	if (is_vgpr(desc) || (o[1].is_temp() && is_vgpr(o[1])))
-		fail("an image or sampler selected by an index that differs between invocations (a non-uniform "
-		     "descriptor index) is not supported");
+		fail("internal error: an image or sampler descriptor in vector registers");
 	if (info->kind[2] == MICA_KIND_TSDESC) {
 		// The instruction reads image then sampler from one 12-SGPR tuple.
 		Operand t = tmp(Bank::sgpr, 12);

@@ -197,6 +197,10 @@ bool Translator::translate_image(const Inst &in)
 		const Type &t = type(pointee);
 		if (t.k != Type::K::Image && t.k != Type::K::Sampler && t.k != Type::K::SampledImage)
 			return false;
+		// A dynamically uniform index is read from the first active lane (isel_image.cpp); one the
+		// shader declares non-uniform would silently use that lane's descriptor for every lane.
+		if (has_deco(w[2], spv::Decoration::NonUniform) || has_deco(w[3], spv::Decoration::NonUniform))
+			fail("non-uniform indexing of image or sampler arrays (NonUniform) is not supported");
 		const Ptr p = pointer(w[3]);
 		std::vector<Operand> v;
 		if (t.k != Type::K::Sampler)
