@@ -73,6 +73,11 @@ void Isel::select_instr(const Instr &ins)
 		select_memory(ins);
 		return;
 	}
+	if (ins.op == Op::load_desc || ins.op == Op::image_read || ins.op == Op::image_write ||
+	    ins.op == Op::image_atomic || ins.op == Op::extract) {
+		select_image(ins);   // isel_image.cpp
+		return;
+	}
 	if (ins.op >= Op::ballot && ins.op <= Op::shuffle) {
 		select_subgroup(ins);
 		return;

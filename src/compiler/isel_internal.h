@@ -238,6 +238,7 @@ private:
 	void select_compare(const Instr &ins);
 	void select_memory(const Instr &ins);
 	void select_subgroup(const Instr &ins);
+	void select_image(const Instr &ins);   // isel_image.cpp
 	void select_reduction(const Instr &ins);
 	Operand mem_offset_vgpr(Operand off, int64_t &imm);
 	std::pair<Operand, Operand> global_address(Operand base, Operand off, int64_t &imm);

@@ -26,6 +26,9 @@ bool always_vector(Op op)
 	case Op::load_shared:
 	case Op::atomic_global:
 	case Op::atomic_shared:
+	case Op::image_read:     // texels differ per lane; descriptors (load_desc) follow their address
+	case Op::image_atomic:
+	case Op::extract:
 	case Op::udiv:
 	case Op::sdiv:
 	case Op::umod:
@@ -62,6 +65,10 @@ bool always_scalar(Op op)
 	case Op::workgroup_id:
 	case Op::subgroup_id:
 	case Op::scratch_wave_offset:
+	// An image/sampler descriptor: Vulkan requires a dynamically uniform array index (the
+	// *ArrayDynamicIndexing features; non-uniform indexing is not advertised), so the descriptor is
+	// one value per wave even when the compiler cannot prove the index uniform (isel_image.cpp).
+	case Op::load_desc:
 	case Op::ballot:
 	case Op::broadcast:
 	case Op::broadcast_first:

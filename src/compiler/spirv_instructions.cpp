@@ -49,6 +49,8 @@ void Translator::translate(const Inst &in)
 	Op op = (Op)in.op;
 	if (kernel_ && translate_kernel(in))
 		return;
+	if (!kernel_ && translate_image(in))   // spirv_image.cpp
+		return;
 	if (!narrow_active_ && translate_narrow(in))
 		return;
 	switch (op) {

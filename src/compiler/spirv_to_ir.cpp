@@ -111,6 +111,19 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(UniformBufferArrayNonUniformIndexing, "arrays of uniform buffers, per-lane index"),
 		CAP(StorageBufferArrayNonUniformIndexing, "arrays of storage buffers, per-lane index"),
 		CAP(RuntimeDescriptorArray, "runtime-sized arrays of buffer descriptors"),
+		CAP(ImageQuery, "image size, level and sample-count queries"),
+		CAP(StorageImageReadWithoutFormat, "storage image loads without a declared format"),
+		CAP(StorageImageWriteWithoutFormat, "storage image stores without a declared format"),
+		CAP(StorageImageExtendedFormats, "storage image formats beyond the basic set"),
+		CAP(Sampled1D, "1D sampled images"),
+		CAP(Image1D, "1D storage images"),
+		CAP(SampledBuffer, "uniform texel buffers"),
+		CAP(ImageBuffer, "storage texel buffers"),
+		CAP(SampledCubeArray, "cube-array sampled images"),
+		CAP(ImageCubeArray, "cube-array storage images"),
+		CAP(ImageGatherExtended, "constant texel offsets on gathers"),
+		CAP(SampledImageArrayDynamicIndexing, "arrays of sampled images, dynamically uniform index"),
+		CAP(StorageImageArrayDynamicIndexing, "arrays of storage images, dynamically uniform index"),
 	};
 #undef CAP
 	return table;
@@ -583,7 +596,7 @@ void Translator::run(const std::string &entry_name)
 		}
 		case Op::OpTypeImage:
 		case Op::OpTypeSampler:
-		case Op::OpTypeSampledImage: fail("images and samplers are not supported");
+		case Op::OpTypeSampledImage: image_type(in); break;   // spirv_image.cpp
 		case Op::OpConstantTrue:
 		case Op::OpConstantFalse:
 		case Op::OpSpecConstantTrue:
@@ -692,6 +705,9 @@ void Translator::run(const std::string &entry_name)
 				check_descriptor_variable(v);   // set and binding are checked where the buffer is used
 				break;
 			case SC::PushConstant:
+				break;
+			case SC::UniformConstant:
+				check_image_variable(v);   // images, samplers, texel buffers (spirv_image.cpp)
 				break;
 			case SC::Workgroup: {
 				uint32_t a = align_of(v.type);

@@ -22,6 +22,10 @@ constexpr unsigned kBaseWorkgroupSgpr = MICA_ABI_S_BASE_WORKGROUP;   // s7..s9: 
 constexpr unsigned kMaxSets = MICA_ABI_DESCRIPTOR_SETS_MAX;          // set table entries (u64 each)
 constexpr unsigned kDescStride = MICA_ABI_DESCRIPTOR_BYTES;          // entry / element: u64 address, u32 size, u32 array
 constexpr unsigned kArrayHeaderBytes = MICA_ABI_DESCRIPTOR_ARRAY_HEADER_BYTES;   // u32 count, 3 x u32 0
+// Image, sampler and texel-buffer bindings: each element is an image descriptor followed by a sampler
+// descriptor (docs/hw/texture.md), after the binding's array header (the Vulkan driver's binding_model.h).
+constexpr unsigned kImageElementBytes = MICA_TEX_IMAGE_DESCRIPTOR_BYTES + MICA_TEX_SAMPLER_DESCRIPTOR_BYTES;
+constexpr unsigned kSamplerInElement = MICA_TEX_IMAGE_DESCRIPTOR_BYTES;
 // s[10:11]: the scratch buffer (VGPR spills and function-scope variables kept in memory)
 constexpr unsigned kScratchBaseSgpr = 10;
 // Kernel-model programs: s[0:1] argument block, s[2:3] dispatch block (docs/compiler.md "Kernel programs")

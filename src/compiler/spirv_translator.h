@@ -45,7 +45,7 @@ struct Fail {
 };
 
 struct Type {
-	enum class K { Void, Bool, Int, Float, Vector, Array, RtArray, Struct, Pointer, Function, Other } k = K::Other;
+	enum class K { Void, Bool, Int, Float, Vector, Array, RtArray, Struct, Pointer, Function, Image, Sampler, SampledImage, Other } k = K::Other;
 	uint32_t width = 32, elem = 0, count = 0, storage = 0, array_stride = 0;
 	bool is_signed = false;
 	std::vector<uint32_t> members, member_offsets;
@@ -54,6 +54,9 @@ struct Type {
 	// (and row_major when decorated RowMajor); 'layout_copy' marks such copies.
 	bool matrix = false, row_major = false, layout_copy = false;
 	bool packed = false;   // Kernel model: a CPacked struct (alignment 1)
+	// OpTypeImage (spirv_image.cpp): Dim, Depth, Arrayed, MS, Sampled, Image Format; 'elem' is the
+	// sampled type. OpTypeSampledImage: 'elem' is the image type.
+	uint32_t dim = 0, depth = 0, arrayed = 0, ms = 0, sampled = 0, image_format = 0;
 };
 
 struct Var {
@@ -326,6 +329,20 @@ private:
 	bool robust_checked(const Ptr &p);
 	void access_chain(const Inst &in, bool ptr_chain);
 	Operand atomic(const Inst &in, uint32_t kind, Operand data, std::optional<Operand> cmp);
+
+	// ---- images, samplers, texel buffers (spirv_image.cpp) ----
+	struct TexelPtr {
+		uint32_t image;                 // the pointer to the image variable (or array element)
+		std::vector<Operand> coords;    // integer x, y, z|layer
+	};
+	std::unordered_map<uint32_t, TexelPtr> texel_ptrs_;   // OpImageTexelPointer results
+	void image_type(const Inst &in);
+	bool is_image_like(uint32_t type_id);          // image, sampler, sampled image, or an array of them
+	void check_image_variable(Var &v);
+	bool translate_image(const Inst &in);          // true when 'in' was an image instruction
+	Operand image_descriptor(const Ptr &p, bool sampler);
+	std::vector<Operand> image_result(Operand texel, uint32_t result_type);
+	void image_atomic_op(const Inst &in, const TexelPtr &tp);
 
 	// ---- functions ----
 	void translate_function(size_t first, size_t last);

@@ -809,9 +809,11 @@ TEST(Diagnostics, RefusalsNameTheSpirvInstruction)
 	                         "void main() { bufs.x[0] = 1u; }\n");
 	EXPECT_NE(m.find("outside the binding model"), std::string::npos) << m;
 	EXPECT_NE(m.find("at SPIR-V instruction OpStore"), std::string::npos) << m;
-	m = compile_error(head + "layout(set = 0, binding = 0, r32f) uniform image2D img;\n"
-	                         "void main() { imageStore(img, ivec2(gl_GlobalInvocationID.xy), vec4(1.0)); }\n");
-	EXPECT_NE(m.find("at SPIR-V instruction OpTypeImage %"), std::string::npos) << m;
+	m = compile_error(head + "layout(set = 0, binding = 0) uniform sampler2D s;\n"
+	                         "layout(set = 0, binding = 1) buffer O { vec4 o[]; };\n"
+	                         "void main() { o[0] = textureGrad(s, vec2(0.5), vec2(0.1), vec2(0.1)); }\n");
+	EXPECT_NE(m.find("Grad"), std::string::npos) << m;
+	EXPECT_NE(m.find("at SPIR-V instruction OpImageSampleExplicitLod %"), std::string::npos) << m;
 	// Function-scope memory beyond the per-invocation limit: refused, naming the variable.
 	m = compile_error(head + "layout(set = 0, binding = 0) buffer B { uint o[]; };\n"
 	                         "void main() { uint big[5000]; for (uint k = 0u; k < o[0]; k++) big[o[k + 1u]] = k;\n"

@@ -109,16 +109,53 @@ void main() { atomicMin(data[0], data[1]); })";
 	EXPECT_NE(e.find("AtomicFloat32MinMaxEXT"), std::string::npos) << e;
 }
 
-TEST(Frontend, ImagesAreRefused)
+// Images compile (texture unit, spirv_image.cpp); what the unit cannot do is refused by name.
+TEST(Frontend, ImagesCompileAndUnsupportedImageFeaturesAreRefused)
 {
-	const char *src = R"(#version 450
+	const char *ok = R"(#version 450
 layout(local_size_x = 1) in;
 layout(set = 0, binding = 0, r32ui) uniform uimage2D img;
-void main() { imageStore(img, ivec2(0), uvec4(1)); })";
-	auto spv = glsl_to_spirv(src, "img.comp");
+void main() { imageStore(img, ivec2(0), uvec4(1)); imageAtomicAdd(img, ivec2(1), 2u); })";
+	auto spv = glsl_to_spirv(ok, "img.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
+	EXPECT_EQ(error_of(std::get<std::vector<uint32_t>>(spv)), "");
+	const char *ms = R"(#version 450
+layout(local_size_x = 1) in;
+layout(set = 0, binding = 0, r32ui) uniform uimage2DMS img;
+void main() { imageStore(img, ivec2(0), 0, uvec4(1)); })";
+	spv = glsl_to_spirv(ms, "ms.comp");
 	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
 	std::string e = error_of(std::get<std::vector<uint32_t>>(spv));
-	EXPECT_NE(e, "");
+	EXPECT_NE(e.find("StorageImageMultisample"), std::string::npos) << e;
+	const char *grad = R"(#version 450
+layout(local_size_x = 1) in;
+layout(set = 0, binding = 0) uniform sampler2D s;
+layout(set = 0, binding = 1) buffer B { vec4 o; };
+void main() { o = textureGrad(s, vec2(0.5), vec2(0.1), vec2(0.1)); })";
+	spv = glsl_to_spirv(grad, "grad.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
+	e = error_of(std::get<std::vector<uint32_t>>(spv));
+	EXPECT_NE(e.find("Grad"), std::string::npos) << e;
+	// Dynamically uniform indices into image arrays compile (read from the first active lane);
+	// indices the shader declares non-uniform are refused rather than silently made uniform.
+	const char *uniform = R"(#version 450
+layout(local_size_x = 64) in;
+layout(set = 0, binding = 0) uniform sampler2D s[4];
+layout(set = 0, binding = 1) buffer B { int k; vec4 o[]; };
+void main() { o[gl_LocalInvocationIndex] = textureLod(s[k & 3], vec2(0.5), 0.0); })";
+	spv = glsl_to_spirv(uniform, "uniform.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
+	EXPECT_EQ(error_of(std::get<std::vector<uint32_t>>(spv)), "");
+	const char *nonuniform = R"(#version 450
+#extension GL_EXT_nonuniform_qualifier : require
+layout(local_size_x = 64) in;
+layout(set = 0, binding = 0) uniform sampler2D s[4];
+layout(set = 0, binding = 1) buffer B { vec4 o[]; };
+void main() { o[gl_LocalInvocationIndex] = textureLod(s[nonuniformEXT(gl_LocalInvocationIndex & 3u)], vec2(0.5), 0.0); })";
+	spv = glsl_to_spirv(nonuniform, "nonuniform.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
+	e = error_of(std::get<std::vector<uint32_t>>(spv));
+	EXPECT_NE(e.find("SampledImageArrayNonUniformIndexing"), std::string::npos) << e;   // the capability
 }
 
 TEST(Frontend, WrongEntryPointName)

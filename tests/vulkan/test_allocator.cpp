@@ -369,6 +369,56 @@ TEST(VkAllocator, FailingAllocatorGivesOutOfHostMemory) {
   vkDestroyBuffer(dev, buffer, nullptr);
 }
 
+// vkAllocateDescriptorSets from a pool whose allocator fails after n allocations, for every n until
+// all sets fit: a failure frees what it allocated and leaves every handle VK_NULL_HANDLE (the handles
+// of the sets allocated before the failing one were left set: dEQP-VK.api.object_management.
+// alloc_callback_fail_multiple.descriptor_set).
+TEST(VkAllocator, DescriptorSetAllocationFailureLeavesNoHandles) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  VkDescriptorSetLayoutBinding b{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+  VkDescriptorSetLayoutCreateInfo lci{};
+  lci.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO;
+  lci.bindingCount = 1;
+  lci.pBindings = &b;
+  VkDescriptorSetLayout layout;
+  ASSERT_EQ(vkCreateDescriptorSetLayout(dev, &lci, nullptr, &layout), VK_SUCCESS);
+  constexpr uint32_t kSets = 4;
+  const VkDescriptorSetLayout layouts[kSets] = {layout, layout, layout, layout};
+  bool all_fit = false;
+  for (uint64_t n = 1; n < 64 && !all_fit; ++n) {
+    CountingAllocator failing;
+    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSets};
+    VkDescriptorPoolCreateInfo pci{};
+    pci.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
+    pci.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+    pci.maxSets = kSets;
+    pci.poolSizeCount = 1;
+    pci.pPoolSizes = &size;
+    VkDescriptorPool pool;
+    ASSERT_EQ(vkCreateDescriptorPool(dev, &pci, &failing.callbacks, &pool), VK_SUCCESS);
+    failing.fail_from = failing.allocations + n;  // the pool itself exists; its sets' storage fails
+    VkDescriptorSetAllocateInfo ai{};
+    ai.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
+    ai.descriptorPool = pool;
+    ai.descriptorSetCount = kSets;
+    ai.pSetLayouts = layouts;
+    VkDescriptorSet sets[kSets];
+    std::memset(sets, 0xab, sizeof sets);
+    const VkResult r = vkAllocateDescriptorSets(dev, &ai, sets);
+    if (r == VK_SUCCESS) {
+      all_fit = true;
+    } else {
+      EXPECT_EQ(r, VK_ERROR_OUT_OF_HOST_MEMORY) << "n = " << n;
+      for (VkDescriptorSet set : sets) EXPECT_EQ(set, VkDescriptorSet(VK_NULL_HANDLE)) << "n = " << n;
+    }
+    vkDestroyDescriptorPool(dev, pool, &failing.callbacks);
+    EXPECT_EQ(failing.live_count(), 0u) << "n = " << n;
+  }
+  EXPECT_TRUE(all_fit);
+  vkDestroyDescriptorSetLayout(dev, layout, nullptr);
+}
+
 // vkCreateInstance and vkCreateDevice with an allocator that fails after n allocations, for
 // every n until creation succeeds: each attempt either succeeds or reports
 // VK_ERROR_OUT_OF_HOST_MEMORY, and nothing leaks.

@@ -376,7 +376,9 @@ TEST(VkDescriptorArrays, LimitsAtLeastVulkan13MinimumsAndHonest) {
   EXPECT_TRUE(supported({{0, kUboDyn, l.maxDescriptorSetUniformBuffersDynamic, stage, nullptr}}));
   EXPECT_FALSE(supported({{0, kUboDyn, l.maxDescriptorSetUniformBuffersDynamic, stage, nullptr},
                           {1, kSsboDyn, 1, stage, nullptr}}));
-  EXPECT_FALSE(supported({{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, stage, nullptr}}));  // no images
+  // Images are set elements too (texture-unit descriptors); input attachments have no use in compute.
+  EXPECT_TRUE(supported({{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, l.maxDescriptorSetStorageImages, stage, nullptr}}));
+  EXPECT_FALSE(supported({{0, VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, 1, stage, nullptr}}));
 }
 
 // ---- random layouts and shaders ----

@@ -113,11 +113,13 @@ TEST(VkPhysicalDevice, FeaturesMatchWhatIsImplemented) {
   EXPECT_TRUE(f13.subgroupSizeControl);
   EXPECT_TRUE(f12.timelineSemaphore);
   EXPECT_TRUE(f12.hostQueryReset);
-  // Graphics and image features are never advertised.
+  // Graphics features are never advertised; image features are (the texture unit, robust by design).
   EXPECT_FALSE(f.features.geometryShader);
   EXPECT_FALSE(f.features.sampleRateShading);
   EXPECT_FALSE(f13.dynamicRendering);
-  EXPECT_FALSE(f13.robustImageAccess);
+  EXPECT_TRUE(f13.robustImageAccess);
+  EXPECT_TRUE(f.features.shaderStorageImageWriteWithoutFormat);
+  EXPECT_FALSE(f.features.shaderStorageImageMultisample);
   vkDestroyInstance(inst, nullptr);
 }
 
@@ -145,14 +147,20 @@ TEST(VkPhysicalDevice, QueueFamiliesMemoryAndFormats) {
                      (VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
   EXPECT_TRUE(host_coherent);
 
-  // Images for transfers only (no image instructions yet, issue 13): no storage images.
+  // Images for transfers and the texture unit: storage and sampled images, no attachments.
   VkImageFormatProperties ifp;
   EXPECT_EQ(vkGetPhysicalDeviceImageFormatProperties(pd, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TYPE_2D,
                                                      VK_IMAGE_TILING_OPTIMAL, VK_IMAGE_USAGE_STORAGE_BIT, 0, &ifp),
+            VK_SUCCESS);
+  EXPECT_EQ(vkGetPhysicalDeviceImageFormatProperties(pd, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TYPE_2D,
+                                                     VK_IMAGE_TILING_OPTIMAL, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT, 0, &ifp),
             VK_ERROR_FORMAT_NOT_SUPPORTED);
   VkFormatProperties fp;
   vkGetPhysicalDeviceFormatProperties(pd, VK_FORMAT_R8G8B8A8_UNORM, &fp);
-  EXPECT_EQ(fp.optimalTilingFeatures, VkFormatFeatureFlags(VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT));
+  EXPECT_EQ(fp.optimalTilingFeatures,
+            VkFormatFeatureFlags(VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT |
+                                 VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT |
+                                 VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT));
   vkDestroyInstance(inst, nullptr);
 }
 
@@ -199,9 +207,11 @@ TEST(VkDevice, UnsupportedFeaturesAndExtensionsAreRefused) {
   vkGetDeviceQueue(dev, 0, 0, &q);
   EXPECT_NE(q, VK_NULL_HANDLE);
   EXPECT_EQ(vkDeviceWaitIdle(dev), VK_SUCCESS);
-  // Device-level lookups only return device-level functions.
+  // Device-level lookups only return device-level functions; every core one exists, also those
+  // (vkCmdDraw) that need a queue Mica does not have (test_entrypoints.cpp).
   EXPECT_NE(vkGetDeviceProcAddr(dev, "vkCmdDispatch"), nullptr);
-  EXPECT_EQ(vkGetDeviceProcAddr(dev, "vkCmdDraw"), nullptr);
+  EXPECT_NE(vkGetDeviceProcAddr(dev, "vkCmdDraw"), nullptr);
+  EXPECT_EQ(vkGetDeviceProcAddr(dev, "vkGetPhysicalDeviceProperties"), nullptr);
   vkDestroyDevice(dev, nullptr);
   vkDestroyInstance(inst, nullptr);
 }

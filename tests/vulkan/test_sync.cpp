@@ -1,7 +1,10 @@
 // Fences, binary and timeline semaphores, events, queue submission variants.
 #include "vk_test.h"
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -143,6 +146,72 @@ TEST(VkSemaphore, WaitBeforeSignalOnTheGpu) {
   EXPECT_EQ(b.data<uint32_t>()[0], 0x77u);
   VK_OK(vkQueueWaitIdle(ctx->queue()));
   vkDestroySemaphore(dev, timeline, nullptr);
+  ctx->destroy(b);
+}
+
+// vkQueueWaitIdle / vkDeviceWaitIdle on work that waits for a host signal, while another thread
+// first calls vkWaitSemaphores (which asks the queues whether the device is lost) and then signals.
+// The idle wait once held the queue's context lock until the work completed, so the other thread
+// blocked in vkWaitSemaphores and never signalled (dEQP-VK.synchronization.timeline_semaphore.
+// device_host.* hung). A watchdog turns a hang into a failure.
+TEST(VkSemaphore, IdleWaitWhileAnotherThreadWaitsThenSignals) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  vkrun::Buffer b = ctx->create_buffer(4096);
+  VkSemaphore gate = make_semaphore(dev, VK_SEMAPHORE_TYPE_TIMELINE, 0);
+  VkSemaphore reached = make_semaphore(dev, VK_SEMAPHORE_TYPE_TIMELINE, 1);
+  VkCommandBuffer cb = record_fill(*ctx, b, 0x55);
+  for (bool device_wide : {false, true}) {
+    SCOPED_TRACE(device_wide ? "vkDeviceWaitIdle" : "vkQueueWaitIdle");
+    const uint64_t value = device_wide ? 2 : 1;
+    VkSemaphoreSubmitInfo wait{};
+    wait.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO;
+    wait.semaphore = gate;
+    wait.value = value;
+    wait.stageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
+    VkCommandBufferSubmitInfo cbi{};
+    cbi.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO;
+    cbi.commandBuffer = cb;
+    VkSubmitInfo2 si{};
+    si.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2;
+    si.waitSemaphoreInfoCount = 1;
+    si.pWaitSemaphoreInfos = &wait;
+    si.commandBufferInfoCount = 1;
+    si.pCommandBufferInfos = &cbi;
+    VK_OK(vkQueueSubmit2(ctx->queue(), 1, &si, VK_NULL_HANDLE));
+    std::atomic<bool> idle{false};
+    std::thread signaller([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the main thread is in the idle wait
+      VkSemaphoreWaitInfo wi{};
+      wi.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO;
+      wi.semaphoreCount = 1;
+      wi.pSemaphores = &reached;
+      uint64_t one = 1;
+      wi.pValues = &one;
+      EXPECT_EQ(vkWaitSemaphores(dev, &wi, 1'000'000'000ull), VK_SUCCESS);
+      EXPECT_FALSE(idle.load());
+      VkSemaphoreSignalInfo hs{};
+      hs.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO;
+      hs.semaphore = gate;
+      hs.value = value;
+      EXPECT_EQ(vkSignalSemaphore(dev, &hs), VK_SUCCESS);
+    });
+    std::thread watchdog([&] {
+      for (int i = 0; i < 300 && !idle.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (!idle.load()) {
+        std::fprintf(stderr, "FAIL: the idle wait did not return within 30 s (deadlock)\n");
+        std::_Exit(1);
+      }
+    });
+    EXPECT_EQ(device_wide ? vkDeviceWaitIdle(dev) : vkQueueWaitIdle(ctx->queue()), VK_SUCCESS);
+    idle = true;
+    signaller.join();
+    watchdog.join();
+    EXPECT_EQ(b.data<uint32_t>()[0], 0x55u);
+    b.data<uint32_t>()[0] = 0;
+  }
+  vkDestroySemaphore(dev, gate, nullptr);
+  vkDestroySemaphore(dev, reached, nullptr);
   ctx->destroy(b);
 }
 

@@ -66,13 +66,38 @@ constexpr uint32_t kMaxInlineUniformBlocks = 128;             // per stage / set
 constexpr uint32_t kMaxInlineUniformTotalBytes = 65536;       // all blocks of a pipeline layout
 constexpr uint32_t kMaxWorkgroupCount = 65535;
 constexpr bool kPipelineStatisticsSupported = true;  // compute invocations; graphics counters are 0
-// Texel buffers need image instructions the compiler does not have: no buffer-view format
-// features are advertised.
-constexpr VkFormatFeatureFlags kTexelBufferFeatures = 0;
+// Image, sampler and texel-buffer bindings: each element is a texture-unit image descriptor (32 bytes;
+// texel buffers: a BUFFER-type one) followed by a sampler descriptor (16 bytes; zero where the type
+// has none), so one layout serves every such type and a combined image sampler is one element. The
+// compiler reads the same layout (spirv_to_ir.h abi::kImageElementBytes).
+constexpr uint32_t kImageElementBytes = MICA_TEX_IMAGE_DESCRIPTOR_BYTES + MICA_TEX_SAMPLER_DESCRIPTOR_BYTES;
+constexpr uint32_t kSamplerInElement = MICA_TEX_IMAGE_DESCRIPTOR_BYTES;
+static_assert(kImageElementBytes % kDescriptorBytes == 0, "image elements keep 16-byte alignment");
+
+inline bool is_image_descriptor_type(VkDescriptorType type) {
+  switch (type) {
+  case VK_DESCRIPTOR_TYPE_SAMPLER:
+  case VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER:
+  case VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE:
+  case VK_DESCRIPTOR_TYPE_STORAGE_IMAGE:
+  case VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER:
+  case VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER:
+    return true;
+  default:
+    return false;
+  }
+}
+
+// Bytes of one array element of a binding of this type.
+inline uint32_t element_bytes(VkDescriptorType type) {
+  return is_image_descriptor_type(type) ? kImageElementBytes : kDescriptorBytes;
+}
 
 // Descriptor types the binding model has descriptors for: buffers, any number per binding (for
-// inline uniform blocks: one block per binding, descriptorCount being its size in bytes).
+// inline uniform blocks: one block per binding, descriptorCount being its size in bytes), and the
+// image types above.
 inline bool is_supported_descriptor_type(VkDescriptorType type) {
+  if (is_image_descriptor_type(type)) return true;
   switch (type) {
   case VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK:
   case VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER:

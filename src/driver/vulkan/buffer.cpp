@@ -1,5 +1,6 @@
 // Buffers, buffer views and their memory requirements.
 #include "buffer.h"
+#include "format_table.h"
 #include "device.h"
 #include "device_limits.h"
 #include "entrypoints.h"
@@ -86,8 +87,11 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateBufferView(VkDevice device, const VkBufferV
   return guarded([&] {
     const auto* buffer = from_handle<Buffer>(pCreateInfo->buffer);
     uint64_t range = pCreateInfo->range == VK_WHOLE_SIZE ? buffer->size() - pCreateInfo->offset : pCreateInfo->range;
+    const FormatInfo* format = find_format(pCreateInfo->format);
+    if (!format) return VK_ERROR_FORMAT_NOT_SUPPORTED;  // the format query reports no feature for it
     auto view = host_make<BufferView>(Device::from(device)->child_allocation(pAllocator),
-                                      buffer->va() + pCreateInfo->offset, range, pCreateInfo->format);
+                                      buffer->va() + pCreateInfo->offset, range, pCreateInfo->format,
+                                      range / format->bytes);
     *pView = release_to_handle<VkBufferView>(std::move(view));
     return VK_SUCCESS;
   });

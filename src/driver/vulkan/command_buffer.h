@@ -18,15 +18,15 @@ class DescriptorSet;
 class CommandPool;
 class QueryPool;
 
-class CommandBuffer : public DispatchableObject {
+class CommandBuffer : public Dispatchable<VK_OBJECT_TYPE_COMMAND_BUFFER> {
 public:
   enum class State { initial, recording, executable, invalid };
 
   CommandBuffer(Device& device, CommandPool& pool, VkCommandBufferLevel level)
       : device_(device), pool_(pool), level_(level) {}
 
-  static CommandBuffer* from(VkCommandBuffer h) { return reinterpret_cast<CommandBuffer*>(h); }
-  VkCommandBuffer handle() { return reinterpret_cast<VkCommandBuffer>(this); }
+  static CommandBuffer* from(VkCommandBuffer h) { return from_handle<CommandBuffer>(h); }
+  VkCommandBuffer handle() { return to_handle<VkCommandBuffer>(this); }
 
   Device& device() const { return device_; }
   CommandPool& pool() const { return pool_; }
@@ -94,7 +94,7 @@ private:
   void add_invocations_on_gpu(uint64_t value_va, uint64_t add, uint64_t args_va, uint32_t wg);
 };
 
-class CommandPool : public Object {
+class CommandPool : public NonDispatchable<VK_OBJECT_TYPE_COMMAND_POOL> {
 public:
   CommandPool(Device& device, VkCommandPoolCreateFlags flags, uint32_t family, const VkAllocationCallbacks* allocator)
       : device_(device), flags_(flags), family_(family), allocator_(allocator) {}

@@ -11,7 +11,7 @@
 
 namespace mica::vk {
 
-class DebugMessenger : public Object {
+class DebugMessenger : public NonDispatchable<VK_OBJECT_TYPE_DEBUG_UTILS_MESSENGER_EXT> {
 public:
   VkDebugUtilsMessageSeverityFlagsEXT severities = 0;
   VkDebugUtilsMessageTypeFlagsEXT types = 0;
@@ -19,7 +19,7 @@ public:
   void* user_data = nullptr;
 };
 
-class DebugReportCallback : public Object {
+class DebugReportCallback : public NonDispatchable<VK_OBJECT_TYPE_DEBUG_REPORT_CALLBACK_EXT> {
 public:
   VkDebugReportFlagsEXT flags = 0;
   PFN_vkDebugReportCallbackEXT callback = nullptr;

@@ -1,6 +1,7 @@
 #include "descriptor_layout.h"
 #include "device.h"
 #include "entrypoints.h"
+#include "image.h"
 
 #include <algorithm>
 #include <cstring>
@@ -31,6 +32,10 @@ VkResult DescriptorSetLayout::create(const VkDescriptorSetLayoutCreateInfo& info
     b.binding = src.binding;
     b.type = src.descriptorType;
     b.count = src.descriptorCount;
+    if ((b.type == VK_DESCRIPTOR_TYPE_SAMPLER || b.type == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER) &&
+        src.pImmutableSamplers)
+      for (uint32_t e = 0; e < b.count; ++e)
+        b.immutable_samplers.push_back(from_handle<Sampler>(src.pImmutableSamplers[e])->descriptor());
     layout->bindings_.push_back(b);
   }
   std::sort(layout->bindings_.begin(), layout->bindings_.end(),
@@ -54,7 +59,7 @@ VkResult DescriptorSetLayout::create(const VkDescriptorSetLayoutCreateInfo& info
     }
     if (!b.addressable) continue;
     b.array_offset = uint32_t(at);
-    at += kArrayHeaderBytes + uint64_t(b.elements()) * kDescriptorBytes;
+    at += kArrayHeaderBytes + uint64_t(b.elements()) * element_bytes(b.type);
     elements += b.elements();
     if (inline_block) layout->inline_blocks_++;
   }
@@ -84,6 +89,9 @@ void DescriptorSetLayout::initial_memory(uint8_t* out, uint64_t inline_va) const
     const uint32_t count = b.elements();
     std::memcpy(out + b.array_offset, &count, sizeof count);
     put(b.entry_offset(), {0, 0, b.array_offset});
+    for (uint32_t e = 0; e < b.immutable_samplers.size() && e < count; ++e)
+      std::memcpy(out + b.element_offset(e) + kSamplerInElement, b.immutable_samplers[e].data(),
+                  MICA_TEX_SAMPLER_DESCRIPTOR_BYTES);
     if (b.type != VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) continue;
     // Inline uniform blocks have a fixed address for the set's life: their descriptors are final.
     const BufferDescriptor block{inline_va + b.inline_offset, b.count, 0};

@@ -5,6 +5,7 @@
 #include "binding_model.h"
 #include "object.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -21,9 +22,14 @@ struct BindingLayout {
   // Whether the binding has descriptors in set memory: a buffer type with elements (an inline
   // uniform block: one element describing its bytes). Others point at the set's empty header.
   bool addressable = false;
+  // SAMPLER / COMBINED_IMAGE_SAMPLER bindings with pImmutableSamplers: their sampler descriptors,
+  // written into every set's elements at allocation (writes leave them alone).
+  std::vector<std::array<uint32_t, 4>> immutable_samplers;
   uint32_t elements() const { return type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK ? 1 : count; }
   uint32_t entry_offset() const { return binding * kDescriptorBytes; }
-  uint32_t element_offset(uint32_t element) const { return array_offset + kArrayHeaderBytes + element * kDescriptorBytes; }
+  uint32_t element_offset(uint32_t element) const {
+    return array_offset + kArrayHeaderBytes + element * element_bytes(type);
+  }
 };
 
 // Set memory of a layout (binding_model.h): the entries, dense by binding number; an empty header
@@ -75,12 +81,12 @@ private:
   uint32_t push_bytes_ = 0;
 };
 
-struct PipelineLayoutHandle : public Object {
+struct PipelineLayoutHandle : public NonDispatchable<VK_OBJECT_TYPE_PIPELINE_LAYOUT> {
   std::shared_ptr<const PipelineLayout> layout;
 };
 
 // Set layouts are reference counted so that pipeline layouts and sets can outlive the handle.
-struct DescriptorSetLayoutHandle : public Object {
+struct DescriptorSetLayoutHandle : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTOR_SET_LAYOUT> {
   std::shared_ptr<DescriptorSetLayout> layout;
 };
 

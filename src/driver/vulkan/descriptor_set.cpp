@@ -2,9 +2,11 @@
 #include "buffer.h"
 #include "device.h"
 #include "entrypoints.h"
+#include "image.h"
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace mica::vk {
 
@@ -35,6 +37,28 @@ void DescriptorSet::write_buffer(const BindingLayout& b, uint32_t element, uint6
   put(b.element_offset(element), {va, size, 0});
   // Element 0 is also the binding's entry, which programs that declare a single block read.
   if (element == 0) put(b.entry_offset(), {va, size, b.array_offset});
+}
+
+void DescriptorSet::write_image(const BindingLayout& b, uint32_t element, const uint32_t* image, const uint32_t* sampler) {
+  if (!b.addressable || !is_image_descriptor_type(b.type) || element >= b.count) return;
+  uint8_t* at = memory_.cpu + b.element_offset(element);
+  if (image) std::memcpy(at, image, MICA_TEX_IMAGE_DESCRIPTOR_BYTES);
+  if (sampler && element >= b.immutable_samplers.size())
+    std::memcpy(at + kSamplerInElement, sampler, MICA_TEX_SAMPLER_DESCRIPTOR_BYTES);
+}
+
+std::vector<uint8_t> DescriptorSet::element_bytes_of(const BindingLayout& b, uint32_t element) const {
+  std::vector<uint8_t> out(element_bytes(b.type), 0);
+  if (b.addressable && element < b.elements())
+    std::memcpy(out.data(), memory_.cpu + b.element_offset(element), out.size());
+  return out;
+}
+
+void DescriptorSet::write_element_bytes(const BindingLayout& b, uint32_t element, const std::vector<uint8_t>& bytes) {
+  if (!b.addressable || element >= b.elements() || bytes.size() != element_bytes(b.type)) return;
+  if (!is_image_descriptor_type(b.type)) return;
+  write_image(b, element, reinterpret_cast<const uint32_t*>(bytes.data()),
+              reinterpret_cast<const uint32_t*>(bytes.data() + kSamplerInElement));
 }
 
 std::vector<uint8_t> DescriptorSet::with_dynamic_offsets(const std::vector<uint32_t>& offsets) const {
@@ -149,7 +173,14 @@ VKAPI_ATTR VkResult VKAPI_CALL AllocateDescriptorSets(VkDevice, const VkDescript
     auto* pool = from_handle<DescriptorPool>(pInfo->descriptorPool);
     for (uint32_t i = 0; i < pInfo->descriptorSetCount; ++i) {
       DescriptorSet* set = nullptr;
-      VkResult r = pool->allocate(from_handle<DescriptorSetLayoutHandle>(pInfo->pSetLayouts[i])->layout, set);
+      VkResult r;
+      try {
+        r = pool->allocate(from_handle<DescriptorSetLayoutHandle>(pInfo->pSetLayouts[i])->layout, set);
+      } catch (const std::bad_alloc&) {
+        // A failing host allocator: the same clean-up as any other failure (dEQP-VK.api.
+        // object_management.alloc_callback_fail_multiple.descriptor_set found handles left set).
+        r = VK_ERROR_OUT_OF_HOST_MEMORY;
+      }
       if (r != VK_SUCCESS) {
         // On failure nothing stays allocated and every handle is null.
         for (uint32_t j = 0; j < i; ++j) pool->free(from_handle<DescriptorSet>(pSets[j]));
@@ -213,9 +244,36 @@ void write_inline(DescriptorSet& set, uint32_t binding, uint32_t offset, const v
   });
 }
 
+// An image-type descriptor from a VkDescriptorImageInfo or a texel buffer view.
+void write_image_descriptor(DescriptorSet& set, const BindingLayout& b, uint32_t element, VkDescriptorType type,
+                            const VkDescriptorImageInfo* image, const VkBufferView* view) {
+  switch (type) {
+  case VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER:
+  case VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER: {
+    static const ImageDescriptor kNull{};
+    const BufferView* v = view ? from_handle<BufferView>(*view) : nullptr;
+    set.write_image(b, element, v ? v->descriptor().data() : kNull.data(), nullptr);
+    return;
+  }
+  case VK_DESCRIPTOR_TYPE_SAMPLER:
+    if (image && image->sampler) set.write_image(b, element, nullptr, from_handle<Sampler>(image->sampler)->descriptor().data());
+    return;
+  default: {
+    if (!image) return;
+    const ImageView* v = image->imageView ? from_handle<ImageView>(image->imageView) : nullptr;
+    static const ImageDescriptor kNull{};
+    const uint32_t* smp = type == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER && image->sampler
+                              ? from_handle<Sampler>(image->sampler)->descriptor().data()
+                              : nullptr;
+    set.write_image(b, element, v ? v->descriptor().data() : kNull.data(), smp);
+    return;
+  }
+  }
+}
+
 void write_descriptor(DescriptorSet& set, const BindingLayout& b, uint32_t element, VkDescriptorType type,
                       const VkDescriptorBufferInfo* buffer) {
-  if (!is_supported_descriptor_type(type)) return;  // see GetDescriptorSetLayoutSupport
+  if (!is_supported_descriptor_type(type) || is_image_descriptor_type(type)) return;  // see GetDescriptorSetLayoutSupport
   if (!buffer || buffer->buffer == VK_NULL_HANDLE) {
     set.write_buffer(b, element, 0, 0);
     return;
@@ -240,8 +298,13 @@ VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSets(VkDevice, uint32_t writeCount, c
     }
     for_each_element(*set, wr.dstBinding, wr.dstArrayElement, wr.descriptorCount,
                      [&](const BindingLayout& b, uint32_t element, uint32_t i) {
-                       write_descriptor(*set, b, element, wr.descriptorType,
-                                        wr.pBufferInfo ? &wr.pBufferInfo[i] : nullptr);
+                       if (is_image_descriptor_type(wr.descriptorType))
+                         write_image_descriptor(*set, b, element, wr.descriptorType,
+                                                wr.pImageInfo ? &wr.pImageInfo[i] : nullptr,
+                                                wr.pTexelBufferView ? &wr.pTexelBufferView[i] : nullptr);
+                       else
+                         write_descriptor(*set, b, element, wr.descriptorType,
+                                          wr.pBufferInfo ? &wr.pBufferInfo[i] : nullptr);
                      });
   }
   for (uint32_t c = 0; c < copyCount; ++c) {
@@ -266,11 +329,17 @@ VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSets(VkDevice, uint32_t writeCount, c
     for_each_element(*src, cp.srcBinding, cp.srcArrayElement, cp.descriptorCount,
                      [&](const BindingLayout& b, uint32_t e, uint32_t) { src_elems.emplace_back(&b, e); });
     std::vector<BufferDescriptor> values;
-    for (const auto& [b, e] : src_elems) values.push_back(src->descriptor(*b, e));
+    std::vector<std::vector<uint8_t>> image_values;
+    for (const auto& [b, e] : src_elems) {
+      values.push_back(src->descriptor(*b, e));
+      image_values.push_back(is_image_descriptor_type(b->type) ? src->element_bytes_of(*b, e) : std::vector<uint8_t>{});
+    }
     for_each_element(*dst, cp.dstBinding, cp.dstArrayElement, cp.descriptorCount,
                      [&](const BindingLayout& b, uint32_t e, uint32_t i) {
-                       if (i < values.size() && src_elems[i].first->addressable &&
-                           is_supported_descriptor_type(src_elems[i].first->type))
+                       if (i >= values.size() || !src_elems[i].first->addressable) return;
+                       if (is_image_descriptor_type(src_elems[i].first->type))
+                         dst->write_element_bytes(b, e, image_values[i]);
+                       else if (is_supported_descriptor_type(src_elems[i].first->type))
                          dst->write_buffer(b, e, values[i].address, values[i].size);
                      });
   }
@@ -309,6 +378,18 @@ VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSetWithTemplate(VkDevice, VkDescripto
                      [&](const BindingLayout& b, uint32_t element, uint32_t i) {
                        const uint8_t* p = base + e.offset + size_t(i) * e.stride;
                        if (!is_supported_descriptor_type(e.descriptorType)) return;
+                       if (is_image_descriptor_type(e.descriptorType)) {
+                         VkDescriptorImageInfo image{};
+                         VkBufferView view = VK_NULL_HANDLE;
+                         const bool texel = e.descriptorType == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER ||
+                                            e.descriptorType == VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER;
+                         if (texel)
+                           std::memcpy(&view, p, sizeof view);
+                         else
+                           std::memcpy(&image, p, sizeof image);
+                         write_image_descriptor(*set, b, element, e.descriptorType, &image, &view);
+                         return;
+                       }
                        VkDescriptorBufferInfo info;
                        std::memcpy(&info, p, sizeof info);
                        write_descriptor(*set, b, element, e.descriptorType, &info);

@@ -19,7 +19,7 @@ namespace mica::vk {
 
 class DescriptorPool;
 
-class DescriptorSet : public Object {
+class DescriptorSet : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTOR_SET> {
 public:
   DescriptorSet(DescriptorPool& pool, std::shared_ptr<const DescriptorSetLayout> layout, DescriptorMemory::Range memory);
   const DescriptorSetLayout& layout() const { return *layout_; }
@@ -28,6 +28,12 @@ public:
   uint64_t va() const { return memory_.va; }
 
   void write_buffer(const BindingLayout& b, uint32_t element, uint64_t va, uint64_t range);
+  // An image-type element (binding_model.h): the image descriptor and/or the sampler descriptor
+  // (null: left as it is; immutable samplers are never overwritten).
+  void write_image(const BindingLayout& b, uint32_t element, const uint32_t* image, const uint32_t* sampler);
+  // The raw bytes of an element (element_bytes(b.type) of them), for copies between sets.
+  std::vector<uint8_t> element_bytes_of(const BindingLayout& b, uint32_t element) const;
+  void write_element_bytes(const BindingLayout& b, uint32_t element, const std::vector<uint8_t>& bytes);
   BufferDescriptor descriptor(const BindingLayout& b, uint32_t element) const;
   // Inline uniform block bytes [offset, offset + bytes) of binding b (clamped to the block).
   void write_inline(const BindingLayout& b, uint32_t offset, const void* data, uint32_t bytes);
@@ -44,7 +50,7 @@ private:
   DescriptorMemory::Range memory_;
 };
 
-class DescriptorPool : public Object {
+class DescriptorPool : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTOR_POOL> {
 public:
   static VkResult create(Device& device, const VkDescriptorPoolCreateInfo& info, const HostAllocation& where,
                          std::unique_ptr<DescriptorPool>& out);
@@ -65,7 +71,7 @@ private:
   std::map<DescriptorSet*, std::unique_ptr<DescriptorSet>> sets_;
 };
 
-class DescriptorUpdateTemplate : public Object {
+class DescriptorUpdateTemplate : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE> {
 public:
   std::vector<VkDescriptorUpdateTemplateEntry> entries;
 };

@@ -332,11 +332,19 @@ VKAPI_ATTR VkResult VKAPI_CALL DeviceWaitIdle(VkDevice device) {
   return dev->lost() ? VK_ERROR_DEVICE_LOST : result;
 }
 
+namespace {
+
+// A private data slot only provides a unique 64-bit key (its address); the values live in the device.
+class PrivateDataSlot : public NonDispatchable<VK_OBJECT_TYPE_PRIVATE_DATA_SLOT> {};
+
+uint64_t slot_key(VkPrivateDataSlot slot) { return reinterpret_cast<uint64_t>(from_handle<PrivateDataSlot>(slot)); }
+
+}  // namespace
+
 VKAPI_ATTR VkResult VKAPI_CALL CreatePrivateDataSlot(VkDevice device, const VkPrivateDataSlotCreateInfo*,
                                                      const VkAllocationCallbacks* pAllocator, VkPrivateDataSlot* pSlot) {
   return guarded([&] {
-    // The slot object only provides a unique 64-bit key.
-    *pSlot = release_to_handle<VkPrivateDataSlot>(host_make<Object>(Device::from(device)->child_allocation(pAllocator)));
+    *pSlot = release_to_handle<VkPrivateDataSlot>(host_make<PrivateDataSlot>(Device::from(device)->child_allocation(pAllocator)));
     return VK_SUCCESS;
   });
 }
@@ -346,11 +354,11 @@ VKAPI_ATTR void VKAPI_CALL DestroyPrivateDataSlot(VkDevice device, VkPrivateData
   auto* dev = Device::from(device);
   {
     std::lock_guard lock(dev->private_mutex);
-    const uint64_t key = reinterpret_cast<uint64_t>(slot);
+    const uint64_t key = slot_key(slot);
     for (auto it = dev->private_data.begin(); it != dev->private_data.end();)
       it = it->first.second == key ? dev->private_data.erase(it) : std::next(it);
   }
-  take_from_handle<Object>(slot);
+  take_from_handle<PrivateDataSlot>(slot);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL SetPrivateData(VkDevice device, VkObjectType, uint64_t objectHandle,
@@ -358,7 +366,7 @@ VKAPI_ATTR VkResult VKAPI_CALL SetPrivateData(VkDevice device, VkObjectType, uin
   return guarded([&] {
     auto* dev = Device::from(device);
     std::lock_guard lock(dev->private_mutex);
-    dev->private_data[{objectHandle, reinterpret_cast<uint64_t>(slot)}] = data;
+    dev->private_data[{objectHandle, slot_key(slot)}] = data;
     return VK_SUCCESS;
   });
 }
@@ -367,7 +375,7 @@ VKAPI_ATTR void VKAPI_CALL GetPrivateData(VkDevice device, VkObjectType, uint64_
                                           uint64_t* pData) {
   auto* dev = Device::from(device);
   std::lock_guard lock(dev->private_mutex);
-  auto it = dev->private_data.find({objectHandle, reinterpret_cast<uint64_t>(slot)});
+  auto it = dev->private_data.find({objectHandle, slot_key(slot)});
   *pData = it == dev->private_data.end() ? 0 : it->second;
 }
 

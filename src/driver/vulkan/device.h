@@ -29,14 +29,14 @@ class GpuMemory;
 class Semaphore;
 class Queue;
 
-class Device : public DispatchableObject {
+class Device : public Dispatchable<VK_OBJECT_TYPE_DEVICE> {
 public:
   static VkResult create(PhysicalDevice& physical, const VkDeviceCreateInfo& info,
                          const VkAllocationCallbacks* allocator, std::unique_ptr<Device>& out);
   ~Device();
 
-  static Device* from(VkDevice h) { return reinterpret_cast<Device*>(h); }
-  VkDevice handle() { return reinterpret_cast<VkDevice>(this); }
+  static Device* from(VkDevice h) { return from_handle<Device>(h); }
+  VkDevice handle() { return to_handle<VkDevice>(this); }
 
   PhysicalDevice& physical() const { return physical_; }
   // Allocator of device children created without pAllocator: the device's pAllocator, else the
@@ -112,14 +112,14 @@ struct SubmitBatch {
   std::vector<std::pair<Semaphore*, uint64_t>> signals;
 };
 
-class Queue : public DispatchableObject {
+class Queue : public Dispatchable<VK_OBJECT_TYPE_QUEUE> {
 public:
   Queue(Device& device, uint32_t family, uint32_t index, std::unique_ptr<device::Context> context)
       : device_(device), family_(family), index_(index), context_(std::move(context)) {}
   ~Queue();
 
-  static Queue* from(VkQueue h) { return reinterpret_cast<Queue*>(h); }
-  VkQueue handle() { return reinterpret_cast<VkQueue>(this); }
+  static Queue* from(VkQueue h) { return from_handle<Queue>(h); }
+  VkQueue handle() { return to_handle<VkQueue>(this); }
   Device& device() const { return device_; }
   uint32_t family() const { return family_; }
   uint32_t index() const { return index_; }
@@ -134,6 +134,13 @@ private:
 
   Device& device_;
   uint32_t family_, index_;
+  // Signalled with the number of submissions when each completes, so that vkQueueWaitIdle and
+  // vkDeviceWaitIdle wait without holding the context (created at the first submission). Waiting in
+  // the context would hold its lock until the queue drains, while the work may wait for a semaphore
+  // that another thread signals after a call that needs that lock (vkWaitSemaphores checks for a
+  // lost device): dEQP-VK.synchronization.timeline_semaphore.device_host.* hung that way.
+  std::unique_ptr<device::Timeline> completed_;
+  uint64_t submitted_ = 0;
   // The device-layer context: encoding, upload and scratch memory, job splitting, the in-flight
   // jobs, and the power-profile resubmission.
   std::unique_ptr<device::Context> context_;

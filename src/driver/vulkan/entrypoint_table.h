@@ -12,8 +12,13 @@ struct EntryPoint {
   const char* name;
   EntryLevel level;
   PFN_vkVoidFunction function;
-  // The device extension whose name this is (a promoted extension's alias), or nullptr for core.
+  // The extension whose command this is (for a promoted extension, its alias of a core command), or
+  // nullptr for a core command.
   const char* extension;
+  // Whether 'extension' is an instance extension (enabled at vkCreateInstance) or a device one.
+  bool instance_extension;
+  // For a core command, the Vulkan version that introduced it (VK_API_VERSION_1_x); 0 otherwise.
+  uint32_t core_version;
 };
 
 extern const EntryPoint kEntryPoints[];
@@ -24,6 +29,10 @@ extern const std::size_t kEntryPointCount;
 // ("device-extension" lines).
 extern const VkExtensionProperties kPromotedDeviceExtensions[];
 extern const std::size_t kPromotedDeviceExtensionCount;
+
+// Reports a call of a command that no queue of the device can execute (entrypoints.txt "no-queue"
+// lines; no_queue_commands.cpp): invalid usage on Mica, which the command then ignores.
+void unsupported_queue_command(const char* name);
 
 // nullptr when the driver does not implement the function.
 const EntryPoint* find_entry_point(const char* name);

@@ -143,12 +143,31 @@ const FormatInfo* find_format(VkFormat format) {
   return nullptr;
 }
 
+int format_table_index(const FormatInfo& info) { return int(&info - kFormats); }
+
 VkFormatFeatureFlags image_format_features(VkFormat format) {
-  return find_format(format) ? VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT : 0;
+  const FormatInfo* f = find_format(format);
+  if (!f) return 0;
+  const mica_texel_format_info& t = mica_texel_formats[format_table_index(*f)];
+  VkFormatFeatureFlags features = VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT |
+                                  VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT;
+  if (!(t.flags & MICA_TEXEL_64BIT)) {
+    features |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
+    if (t.result == MICA_TEXEL_CLASS_FLOAT) features |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
+  }
+  if ((t.flags & MICA_TEXEL_ATOMIC) && t.result != MICA_TEXEL_CLASS_FLOAT)
+    features |= VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT;
+  return features;
 }
 
 VkFormatFeatureFlags buffer_format_features(VkFormat format) {
-  return find_format(format) ? kTexelBufferFeatures : 0;
+  const FormatInfo* f = find_format(format);
+  if (!f) return 0;
+  const mica_texel_format_info& t = mica_texel_formats[format_table_index(*f)];
+  VkFormatFeatureFlags features = VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT | VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT;
+  if ((t.flags & MICA_TEXEL_ATOMIC) && t.result != MICA_TEXEL_CLASS_FLOAT)
+    features |= VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT;
+  return features;
 }
 
 std::array<uint8_t, 32> pack_clear_color(const FormatInfo& info, const VkClearColorValue& color) {

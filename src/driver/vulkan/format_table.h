@@ -25,11 +25,17 @@ struct FormatInfo {
 // Null for formats image memory does not hold (compressed, depth/stencil, multi-planar, ...).
 const FormatInfo* find_format(VkFormat format);
 
-// Features of images of this format. Without image instructions in the compiler nothing can be
-// sampled or stored from a shader, so only the transfer features (copies and clears through the
-// DMA engine, command_buffer_image.cpp) are reported, for both tilings.
+// The format's index in the formats table (the FORMAT field of a texture-unit descriptor).
+int format_table_index(const FormatInfo& info);
+
+// Features of images of this format, the same for both tilings (both use the linear layout): the
+// transfer features (copies and clears through the DMA engine, command_buffer_image.cpp) and what
+// the texture unit does with the format (docs/hw/texture.md): every format can be loaded and
+// stored (STORAGE_IMAGE); all but the 64-bit ones sampled (SAMPLED_IMAGE), the non-integer ones
+// with linear filtering; R32_UINT and R32_SINT take atomics.
 VkFormatFeatureFlags image_format_features(VkFormat format);
-// Features of buffer views of this format (none: texel buffers need image instructions too).
+// Features of buffer views of this format: formatted loads and stores (uniform and storage texel
+// buffers), atomics on R32_UINT / R32_SINT.
 VkFormatFeatureFlags buffer_format_features(VkFormat format);
 
 // The texel bytes (info.bytes of them) of a VkClearColorValue, converted as the spec's

@@ -14,7 +14,7 @@ namespace mica::vk {
 
 class Device;
 
-class GpuMemory : public Object {
+class GpuMemory : public NonDispatchable<VK_OBJECT_TYPE_DEVICE_MEMORY> {
 public:
   enum class Usage {
     application_device_local,  // VkDeviceMemory of a device-local-only type: never CPU mapped

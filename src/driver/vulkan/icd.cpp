@@ -4,6 +4,7 @@
 #include "device.h"
 #include "instance.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace mica::vk {
@@ -24,21 +25,48 @@ PFN_vkVoidFunction physical_device_proc_addr(const char* name) {
   return e && e->level == EntryLevel::physical ? e->function : nullptr;
 }
 
+namespace {
+
+// The highest core version this driver implements (physical_device.cpp reports it as apiVersion).
+constexpr uint32_t kDriverCoreVersion = VK_API_VERSION_1_3;
+
+// Major and minor only: an application asking for 1.3.250 gets the 1.3 commands.
+uint32_t core_of(uint32_t version) { return VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(version), VK_API_VERSION_MINOR(version), 0); }
+
+// Whether a command exists for this instance, as vkGetInstanceProcAddr's table in the spec says:
+// core commands of the application's apiVersion (of any level: device-level ones are then called on
+// the instance's children), instance-extension commands of enabled extensions, and device-extension
+// commands of any extension the driver provides (which device enables it is not known yet).
+bool enabled_for_instance(const EntryPoint& e, const Instance& instance) {
+  if (!e.extension) return e.core_version <= core_of(instance.api_version());
+  return e.instance_extension ? instance.extension_enabled(e.extension) : true;
+}
+
+// vkGetDeviceProcAddr: device-level commands only; core ones up to the device's version (the lower of
+// the application's apiVersion and the driver's), extension ones only if the device (or, for the
+// device-level commands of an instance extension such as VK_EXT_debug_utils, the instance) enabled it.
+bool enabled_for_device(const EntryPoint& e, const Device& device) {
+  if (e.level != EntryLevel::device) return false;
+  const Instance& instance = device.physical().instance();
+  if (!e.extension) return e.core_version <= std::min(core_of(instance.api_version()), kDriverCoreVersion);
+  return e.instance_extension ? instance.extension_enabled(e.extension) : device.extension_enabled(e.extension);
+}
+
+}  // namespace
+
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL GetInstanceProcAddr(VkInstance instance, const char* pName) {
   const EntryPoint* e = find_entry_point(pName);
   if (!e) return nullptr;
-  // Without an instance only the global commands (and GetInstanceProcAddr itself) are available.
-  if (!instance && e->level != EntryLevel::global && std::strcmp(pName, "vkGetInstanceProcAddr") != 0)
-    return nullptr;
-  return e->function;
+  // The global commands and vkGetInstanceProcAddr itself are available with or without an instance.
+  if (e->level == EntryLevel::global || std::strcmp(pName, "vkGetInstanceProcAddr") == 0) return e->function;
+  if (!instance) return nullptr;
+  return enabled_for_instance(*e, *Instance::from(instance)) ? e->function : nullptr;
 }
 
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL GetDeviceProcAddr(VkDevice device, const char* pName) {
   const EntryPoint* e = find_entry_point(pName);
-  if (!device || !e || e->level != EntryLevel::device) return nullptr;
-  // An extension's name for a core command exists only on devices that enabled the extension.
-  if (e->extension && !Device::from(device)->extension_enabled(e->extension)) return nullptr;
-  return e->function;
+  if (!device || !e) return nullptr;
+  return enabled_for_device(*e, *Device::from(device)) ? e->function : nullptr;
 }
 
 }  // namespace mica::vk

@@ -17,9 +17,10 @@ constexpr uint32_t kMaxDimension1D = 4096, kMaxDimension2D = 4096, kMaxDimension
 constexpr VkImageCreateFlags kSupportedCreateFlags =
     VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT | VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT | VK_IMAGE_CREATE_ALIAS_BIT |
     VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT | VK_IMAGE_CREATE_EXTENDED_USAGE_BIT;
-// Usages that need only copies and clears: anything read or written by a shader or attached to a
-// render pass needs hardware Mica does not have.
-constexpr VkImageUsageFlags kSupportedUsage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+// Copies and clears (DMA engine) and shader access through the texture unit; attachments need a
+// render pass, which Mica's queues cannot run.
+constexpr VkImageUsageFlags kSupportedUsage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+                                              VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT;
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
@@ -74,6 +75,12 @@ VkResult image_format_properties(VkFormat format, VkImageType type, VkImageTilin
   if (!find_format(format)) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if (tiling != VK_IMAGE_TILING_LINEAR && tiling != VK_IMAGE_TILING_OPTIMAL) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if (usage & ~kSupportedUsage) return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  // Shader usages need the format's feature (the same for both tilings).
+  const VkFormatFeatureFlags features = image_format_features(format);
+  if ((usage & VK_IMAGE_USAGE_SAMPLED_BIT) && !(features & VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT))
+    return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  if ((usage & VK_IMAGE_USAGE_STORAGE_BIT) && !(features & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT))
+    return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if (flags & ~kSupportedCreateFlags) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if ((flags & VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT) && type != VK_IMAGE_TYPE_2D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if ((flags & VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT) && type != VK_IMAGE_TYPE_3D)
@@ -184,9 +191,7 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateImageView(VkDevice device, const VkImageVie
                                                const VkAllocationCallbacks* pAllocator, VkImageView* pView) {
   return guarded([&] {
     *pView = VK_NULL_HANDLE;
-    // A view is only useful to shaders and attachments, which no image of Mica's usages allows; it
-    // is still created (views of transfer-only images are valid API use) for a format image memory
-    // can hold.
+    // A view of a format image memory can hold; its descriptor is computed now (image.h).
     if (!find_format(pCreateInfo->format)) return VK_ERROR_FEATURE_NOT_PRESENT;
     auto view = host_make<ImageView>(Device::from(device)->child_allocation(pAllocator),
                                      *from_handle<Image>(pCreateInfo->image), *pCreateInfo);

@@ -1,6 +1,7 @@
-// VkImage and VkImageView. Mica has no texture unit yet (issue 13), so an image is bytes in device
-// memory that only the DMA engine touches (copies and clears). Both tilings use the same linear
-// layout, documented in docs/vulkan.md ("Images"):
+// VkImage, VkImageView, VkSampler. An image is bytes in device memory that the DMA engine copies and
+// clears and the texture unit reads and writes through view descriptors (texture_descriptors.h).
+// Both tilings use the same linear layout (the texture unit's LINEAR layout), documented in
+// docs/vulkan.md ("Images"):
 //   mip levels one after another, each starting kImageLevelAlignment-aligned; within a level the
 //   array layers one after another (arrayPitch apart), within a layer the depth slices
 //   (depthPitch apart), within a slice the rows (rowPitch = width * texel bytes apart, no padding).
@@ -9,6 +10,7 @@
 #include "format_table.h"
 #include "gpu_memory.h"
 #include "object.h"
+#include "texture_descriptors.h"
 
 #include <vector>
 
@@ -17,7 +19,7 @@ namespace mica::vk {
 constexpr uint64_t kImageLevelAlignment = 16;
 constexpr uint64_t kImageMemoryAlignment = 256;
 
-class Image : public Object {
+class Image : public NonDispatchable<VK_OBJECT_TYPE_IMAGE> {
 public:
   struct Level {
     VkExtent3D extent;
@@ -53,25 +55,34 @@ private:
   uint64_t offset_ = 0;
 };
 
-class ImageView : public Object {
+// A view: its texture-unit descriptor is computed once, at creation (the image is bound by then).
+class ImageView : public NonDispatchable<VK_OBJECT_TYPE_IMAGE_VIEW> {
 public:
-  ImageView(const Image& image, const VkImageViewCreateInfo& info) : image_(image), info_(info) { info_.pNext = nullptr; }
+  ImageView(const Image& image, const VkImageViewCreateInfo& info)
+      : image_(image), info_(info), descriptor_(image_view_descriptor(image, info)) {
+    info_.pNext = nullptr;
+  }
   const Image& image() const { return image_; }
   const VkImageViewCreateInfo& info() const { return info_; }
+  const ImageDescriptor& descriptor() const { return descriptor_; }
 
 private:
   const Image& image_;
   VkImageViewCreateInfo info_;
+  ImageDescriptor descriptor_;
 };
 
-// A sampler's state, kept for the texture unit to come; nothing reads it yet.
-class Sampler : public Object {
+class Sampler : public NonDispatchable<VK_OBJECT_TYPE_SAMPLER> {
 public:
-  explicit Sampler(const VkSamplerCreateInfo& info) : info_(info) { info_.pNext = nullptr; }
+  explicit Sampler(const VkSamplerCreateInfo& info) : info_(info), descriptor_(sampler_descriptor(info)) {
+    info_.pNext = nullptr;
+  }
   const VkSamplerCreateInfo& info() const { return info_; }
+  const SamplerDescriptor& descriptor() const { return descriptor_; }
 
 private:
   VkSamplerCreateInfo info_;
+  SamplerDescriptor descriptor_;
 };
 
 // What vkGetPhysicalDeviceImageFormatProperties reports: VK_SUCCESS and the limits, or

@@ -74,6 +74,8 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateInstance(const VkInstanceCreateInfo* pCreat
       requested = pCreateInfo->pApplicationInfo->apiVersion;
     auto instance = host_make<Instance>(host_allocation(pAllocator, nullptr, VK_SYSTEM_ALLOCATION_SCOPE_INSTANCE),
                                         requested, pAllocator);
+    for (uint32_t i = 0; i < pCreateInfo->enabledExtensionCount; ++i)
+      instance->enable_extension(pCreateInfo->ppEnabledExtensionNames[i]);
     *pInstance = instance.release()->handle();
     return VK_SUCCESS;
   });

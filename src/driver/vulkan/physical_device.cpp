@@ -45,8 +45,8 @@ void fill_uuid(const PhysicalDevice& pd, uint8_t out[VK_UUID_SIZE], char salt) {
 
 VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   VkPhysicalDeviceLimits l{};
-  // Images (transfer only, image.cpp): the spec's minimum limits. No framebuffers or graphics
-  // stages: those limits stay zero.
+  // Images (image.cpp; the texture unit, docs/hw/texture.md): the spec's minimum extents. No
+  // framebuffers or graphics stages: those limits stay zero.
   l.maxImageDimension1D = 4096;
   l.maxImageDimension2D = 4096;
   l.maxImageDimension3D = 256;
@@ -68,6 +68,21 @@ VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   l.maxDescriptorSetUniformBuffersDynamic = kMaxDynamicBuffers;
   l.maxDescriptorSetStorageBuffers = kMaxDescriptorsPerSet;
   l.maxDescriptorSetStorageBuffersDynamic = kMaxDynamicBuffers;
+  // Image, sampler and texel-buffer descriptors are 48-byte set elements like any other (binding_model.h).
+  l.maxPerStageDescriptorSamplers = kMaxDescriptorsPerSet;
+  l.maxPerStageDescriptorSampledImages = kMaxDescriptorsPerSet;
+  l.maxPerStageDescriptorStorageImages = kMaxDescriptorsPerSet;
+  l.maxDescriptorSetSamplers = kMaxDescriptorsPerSet;
+  l.maxDescriptorSetSampledImages = kMaxDescriptorsPerSet;
+  l.maxDescriptorSetStorageImages = kMaxDescriptorsPerSet;
+  // The texture unit's 4-bit signed texel offsets (mica.toml [texture]); the sampler descriptor's
+  // LOD bias is an f32, bounded here by the LOD range of 16 levels.
+  l.minTexelOffset = MICA_TEX_TEXEL_OFFSET_MIN;
+  l.maxTexelOffset = MICA_TEX_TEXEL_OFFSET_MAX;
+  l.minTexelGatherOffset = MICA_TEX_TEXEL_OFFSET_MIN;
+  l.maxTexelGatherOffset = MICA_TEX_TEXEL_OFFSET_MAX;
+  l.mipmapPrecisionBits = 4;
+  l.subTexelPrecisionBits = 4;
   l.maxComputeSharedMemorySize = MICA_MAX_SHARED_BYTES;
   l.maxComputeWorkGroupCount[0] = kMaxWorkgroupCount;
   l.maxComputeWorkGroupCount[1] = kMaxWorkgroupCount;
@@ -77,7 +92,7 @@ VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   l.maxComputeWorkGroupSize[1] = MICA_MAX_WORKGROUP_DIM_Y;
   l.maxComputeWorkGroupSize[2] = MICA_MAX_WORKGROUP_DIM_Z;
   l.subPixelPrecisionBits = 0;
-  l.maxSamplerLodBias = 0;
+  l.maxSamplerLodBias = float(MICA_TEX_MAX_LEVELS);
   l.maxSamplerAnisotropy = 1;
   l.minMemoryMapAlignment = MICA_PAGE_SIZE;
   l.minTexelBufferOffsetAlignment = kMinBufferAlignment;
@@ -108,6 +123,16 @@ VkPhysicalDeviceFeatures features10() {
   // Arrays of buffer descriptors (the binding model's array headers, spirv_descriptors.cpp).
   f.shaderUniformBufferArrayDynamicIndexing = b(caps.buffer_array_dynamic_indexing);
   f.shaderStorageBufferArrayDynamicIndexing = b(caps.buffer_array_dynamic_indexing);
+  // Images through the texture unit (spirv_image.cpp): the descriptor carries the format, so reads and
+  // writes need none in the shader; every format is a storage format; cube arrays; constant gather
+  // offsets; arrays of images indexed by a dynamically uniform value.
+  f.shaderStorageImageExtendedFormats = VK_TRUE;
+  f.shaderStorageImageReadWithoutFormat = VK_TRUE;
+  f.shaderStorageImageWriteWithoutFormat = VK_TRUE;
+  f.imageCubeArray = VK_TRUE;
+  f.shaderImageGatherExtended = VK_TRUE;
+  f.shaderSampledImageArrayDynamicIndexing = VK_TRUE;
+  f.shaderStorageImageArrayDynamicIndexing = VK_TRUE;
   return f;
 }
 
@@ -129,7 +154,7 @@ void fill_features11(VkPhysicalDeviceVulkan11Features& f) {
 
 void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
   const auto& caps = shader_capabilities();
-  f.samplerMirrorClampToEdge = VK_FALSE;
+  f.samplerMirrorClampToEdge = VK_TRUE;  // the texture unit's address mode 4
   f.drawIndirectCount = VK_FALSE;
   f.storageBuffer8BitAccess = b(caps.storage_buffer_8bit);
   f.uniformAndStorageBuffer8BitAccess = b(caps.storage_buffer_8bit);
@@ -165,7 +190,9 @@ void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
 
 void fill_features13(VkPhysicalDeviceVulkan13Features& f) {
   const auto& caps = shader_capabilities();
-  f.robustImageAccess = VK_FALSE;
+  // The texture unit never touches memory outside a view: out-of-range loads read zero (alpha 1),
+  // stores and atomics are dropped (docs/hw/texture.md).
+  f.robustImageAccess = VK_TRUE;
   f.inlineUniformBlock = VK_TRUE;  // bytes in pool GPU memory, read as a uniform buffer
   f.descriptorBindingInlineUniformBlockUpdateAfterBind = VK_FALSE;  // no update-after-bind at all
   f.pipelineCreationCacheControl = VK_TRUE;

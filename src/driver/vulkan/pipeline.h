@@ -22,12 +22,12 @@ namespace mica::vk {
 
 class Device;
 
-class ShaderModule : public Object {
+class ShaderModule : public NonDispatchable<VK_OBJECT_TYPE_SHADER_MODULE> {
 public:
   std::vector<uint32_t> words;
 };
 
-class PipelineCache : public Object {
+class PipelineCache : public NonDispatchable<VK_OBJECT_TYPE_PIPELINE_CACHE> {
 public:
   driver::BinaryCache cache;
 };
@@ -61,7 +61,7 @@ private:
   uint32_t workgroup_invocations_ = 1;
 };
 
-struct PipelineHandle : public Object {
+struct PipelineHandle : public NonDispatchable<VK_OBJECT_TYPE_PIPELINE> {
   std::shared_ptr<ComputePipeline> pipeline;
   static PipelineHandle* from(VkPipeline h) { return from_handle<PipelineHandle>(h); }
 };

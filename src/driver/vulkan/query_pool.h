@@ -13,7 +13,7 @@ namespace mica::vk {
 
 class Device;
 
-class QueryPool : public Object {
+class QueryPool : public NonDispatchable<VK_OBJECT_TYPE_QUERY_POOL> {
 public:
   static VkResult create(Device& device, const VkQueryPoolCreateInfo& info, const HostAllocation& where,
                          std::unique_ptr<QueryPool>& out);

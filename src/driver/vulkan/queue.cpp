@@ -31,8 +31,14 @@ VkResult Queue::submit_one(const SubmitBatch& batch, Fence* fence) {
   for (const auto& [sem, value] : batch.signals)
     info.signals.push_back({&sem->sync().timeline(), sem->timeline() ? value : sem->next_binary_point()});
   if (fence) info.signals.push_back({&fence->sync().timeline(), fence->arm()});
+  if (!completed_) {
+    const device::Status cs = device_.screen().create_timeline(0, completed_);
+    if (cs != device::Status::ok) return to_vk(cs);
+  }
+  info.signals.push_back({completed_.get(), submitted_ + 1});
   std::string log;
   const device::Status s = context_->submit(info, nullptr, &log);
+  if (s == device::Status::ok) ++submitted_;
   if (s == device::Status::device_lost) return device_.mark_lost();
   if (s == device::Status::compile_failed) {
     // A pipeline's program for a new power profile did not compile: the compiler's reason goes to
@@ -63,51 +69,79 @@ VkResult Queue::submit(const std::vector<SubmitBatch>& batches, Fence* fence) {
 
 VkResult Queue::wait_idle() {
   std::lock_guard lock(mutex_);
+  // The queue's own timeline first, outside the context's lock (device.h); the context's wait
+  // then finds every job complete and only retires them.
+  if (completed_ && submitted_) {
+    const device::TimelinePoint last{completed_.get(), submitted_};
+    device_.screen().wait_timelines({&last, 1}, true, INT64_MAX);
+  }
   if (context_->wait_idle() == device::Status::device_lost) device_.mark_lost();
   return device_.check_lost();
 }
 
 // ---- entry points ---------------------------------------------------------------------------
 
+namespace {
+
+// The one submit path: vkQueueSubmit2's description, turned into the queue's batches.
+VkResult submit2(VkQueue queue, uint32_t count, const VkSubmitInfo2* pSubmits, VkFence fence) {
+  std::vector<SubmitBatch> batches(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const auto& s = pSubmits[i];
+    for (uint32_t j = 0; j < s.commandBufferInfoCount; ++j)
+      batches[i].command_buffers.push_back(CommandBuffer::from(s.pCommandBufferInfos[j].commandBuffer));
+    for (uint32_t j = 0; j < s.waitSemaphoreInfoCount; ++j)
+      batches[i].waits.emplace_back(from_handle<Semaphore>(s.pWaitSemaphoreInfos[j].semaphore),
+                                    s.pWaitSemaphoreInfos[j].value);
+    for (uint32_t j = 0; j < s.signalSemaphoreInfoCount; ++j)
+      batches[i].signals.emplace_back(from_handle<Semaphore>(s.pSignalSemaphoreInfos[j].semaphore),
+                                      s.pSignalSemaphoreInfos[j].value);
+  }
+  return Queue::from(queue)->submit(batches, from_handle<Fence>(fence));
+}
+
+// A VkSubmitInfo restated as a VkSubmitInfo2 (the storage its arrays point into).
+struct Submit2 {
+  std::vector<VkCommandBufferSubmitInfo> command_buffers;
+  std::vector<VkSemaphoreSubmitInfo> waits, signals;
+};
+
+}  // namespace
+
 VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit(VkQueue queue, uint32_t count, const VkSubmitInfo* pSubmits, VkFence fence) {
   return guarded([&] {
-    std::vector<SubmitBatch> batches(count);
+    std::vector<Submit2> storage(count);
+    std::vector<VkSubmitInfo2> infos(count);
     for (uint32_t i = 0; i < count; ++i) {
       const auto& s = pSubmits[i];
+      auto& st = storage[i];
+      // Timeline values come from the chained VkTimelineSemaphoreSubmitInfo (binary semaphores ignore them).
       const auto* tl = find_in_chain<VkTimelineSemaphoreSubmitInfo>(s.pNext,
                                                                      VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO);
       for (uint32_t j = 0; j < s.commandBufferCount; ++j)
-        batches[i].command_buffers.push_back(CommandBuffer::from(s.pCommandBuffers[j]));
+        st.command_buffers.push_back({VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO, nullptr, s.pCommandBuffers[j], 0});
       for (uint32_t j = 0; j < s.waitSemaphoreCount; ++j) {
         uint64_t v = tl && j < tl->waitSemaphoreValueCount && tl->pWaitSemaphoreValues ? tl->pWaitSemaphoreValues[j] : 0;
-        batches[i].waits.emplace_back(from_handle<Semaphore>(s.pWaitSemaphores[j]), v);
+        st.waits.push_back({VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO, nullptr, s.pWaitSemaphores[j], v,
+                            VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0});
       }
       for (uint32_t j = 0; j < s.signalSemaphoreCount; ++j) {
         uint64_t v =
             tl && j < tl->signalSemaphoreValueCount && tl->pSignalSemaphoreValues ? tl->pSignalSemaphoreValues[j] : 0;
-        batches[i].signals.emplace_back(from_handle<Semaphore>(s.pSignalSemaphores[j]), v);
+        st.signals.push_back({VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO, nullptr, s.pSignalSemaphores[j], v,
+                              VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, 0});
       }
+      infos[i] = {VK_STRUCTURE_TYPE_SUBMIT_INFO_2, nullptr, 0,
+                  uint32_t(st.waits.size()), st.waits.data(),
+                  uint32_t(st.command_buffers.size()), st.command_buffers.data(),
+                  uint32_t(st.signals.size()), st.signals.data()};
     }
-    return Queue::from(queue)->submit(batches, from_handle<Fence>(fence));
+    return submit2(queue, count, infos.data(), fence);
   });
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit2(VkQueue queue, uint32_t count, const VkSubmitInfo2* pSubmits, VkFence fence) {
-  return guarded([&] {
-    std::vector<SubmitBatch> batches(count);
-    for (uint32_t i = 0; i < count; ++i) {
-      const auto& s = pSubmits[i];
-      for (uint32_t j = 0; j < s.commandBufferInfoCount; ++j)
-        batches[i].command_buffers.push_back(CommandBuffer::from(s.pCommandBufferInfos[j].commandBuffer));
-      for (uint32_t j = 0; j < s.waitSemaphoreInfoCount; ++j)
-        batches[i].waits.emplace_back(from_handle<Semaphore>(s.pWaitSemaphoreInfos[j].semaphore),
-                                      s.pWaitSemaphoreInfos[j].value);
-      for (uint32_t j = 0; j < s.signalSemaphoreInfoCount; ++j)
-        batches[i].signals.emplace_back(from_handle<Semaphore>(s.pSignalSemaphoreInfos[j].semaphore),
-                                        s.pSignalSemaphoreInfos[j].value);
-    }
-    return Queue::from(queue)->submit(batches, from_handle<Fence>(fence));
-  });
+  return guarded([&] { return submit2(queue, count, pSubmits, fence); });
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL QueueWaitIdle(VkQueue queue) { return Queue::from(queue)->wait_idle(); }

@@ -37,7 +37,7 @@ private:
   std::unique_ptr<device::Timeline> timeline_;
 };
 
-class Fence : public Object {
+class Fence : public NonDispatchable<VK_OBJECT_TYPE_FENCE> {
 public:
   static VkResult create(Device& device, bool signaled, const HostAllocation& where, std::unique_ptr<Fence>& out);
   SyncObject& sync() { return *sync_; }
@@ -57,7 +57,7 @@ private:
   uint64_t target_ = 1;
 };
 
-class Semaphore : public Object {
+class Semaphore : public NonDispatchable<VK_OBJECT_TYPE_SEMAPHORE> {
 public:
   static VkResult create(Device& device, VkSemaphoreType type, uint64_t initial, const HostAllocation& where,
                          std::unique_ptr<Semaphore>& out);
@@ -73,7 +73,7 @@ private:
   uint64_t binary_point_ = 0;
 };
 
-class Event : public Object {
+class Event : public NonDispatchable<VK_OBJECT_TYPE_EVENT> {
 public:
   static constexpr uint64_t kSet = 1;
   static constexpr uint64_t kReset = 0;
