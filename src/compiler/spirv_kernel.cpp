@@ -175,6 +175,18 @@ std::vector<Operand> Translator::load_kernel_builtin(const Var &v, uint32_t type
 	return fit_builtin(std::move(r), type_id);
 }
 
+bool Translator::is_size_builtin(int builtin)
+{
+	using B = spv::BuiltIn;
+	switch ((B)builtin) {
+	case B::GlobalSize:
+	case B::WorkgroupSize:
+	case B::EnqueuedWorkgroupSize:
+	case B::NumWorkgroups: return true;
+	default: return false;
+	}
+}
+
 // A built-in's components fitted to the type it is loaded as: u64 (size_t) or u32.
 std::vector<Operand> Translator::fit_builtin(std::vector<Operand> r, uint32_t type_id)
 {

@@ -842,9 +842,21 @@ void Translator::function_variable(const Inst &in)
 	const Type &pt = type(w[1]);
 	if (pt.k != Type::K::Pointer)
 		fail("OpVariable whose result type is not a pointer");
+	vars_[w[2]] = private_variable(pt.elem);
+	if (w.size() > 4) {
+		Ptr p;
+		p.var = w[2];
+		p.type = pt.elem;
+		store(p, pt.elem, val(w[4]));
+	}
+}
+
+// A fresh Function-storage variable of type 'type_id' in this invocation's scratch area.
+Var Translator::private_variable(uint32_t type_id)
+{
 	Var v;
 	v.sc = (uint32_t)spv::StorageClass::Function;
-	v.type = pt.elem;
+	v.type = type_id;
 	uint32_t a = std::max<uint32_t>(align_of(v.type), 4);
 	uint64_t bytes = size_of(v.type, false);
 	if (kernel_) {   // OpenCL C layout; the lane stride keeps the alignment (finish_locals)
@@ -859,13 +871,7 @@ void Translator::function_variable(const Inst &in)
 		     std::to_string(abi::kMaxLocalBytes));
 	v.local_offset = (uint32_t)start;
 	local_bytes_ = (uint32_t)end;
-	vars_[w[2]] = v;
-	if (w.size() > 4) {
-		Ptr p;
-		p.var = w[2];
-		p.type = v.type;
-		store(p, v.type, val(w[4]));
-	}
+	return v;
 }
 
 Operand Translator::local_address_offset(const Ptr &p)

@@ -310,6 +310,7 @@ private:
 	uint32_t local_align_ = 0;              // Kernel model: strictest private variable alignment
 	Operand local_base_, local_lane_off_;   // scratch base (uniform), lane * local stride
 	void function_variable(const Inst &in);
+	Var private_variable(uint32_t type_id);   // a fresh Function-storage variable (scratch)
 	Operand local_address_offset(const Ptr &p);   // the lane's offset plus the pointer's dynamic part
 	void finish_locals();
 	Operand phys_address(const Ptr &p, bool with_const_off);
@@ -335,6 +336,7 @@ private:
 	void group_op(const Inst &in);
 	void integer_dot(const Inst &in);
 	void bit_op(const Inst &in);   // spirv_bits.cpp
+	void relational_op(const Inst &in);   // spirv_relational.cpp
 	std::pair<Operand, Operand> mul_extended64(Operand a, Operand b, bool is_signed);   // spirv_int64.cpp
 	// 8/16-bit integers (spirv_narrow.cpp): zero-extended in 32-bit registers
 	unsigned narrow_width(uint32_t type_id);   // 8 or 16 for a narrow integer (vector) type, else 0
@@ -420,6 +422,10 @@ private:
 	Operand dispatch_u32(uint32_t offset);
 	Operand dispatch_u64(uint32_t offset);
 	std::vector<Operand> load_kernel_builtin(const Var &v, uint32_t type_id, bool &handled);
+	// Values loaded from a size built-in (global/local/enqueued size, number of groups): a
+	// component past the end reads 1, not 0 (OpVectorExtractDynamic).
+	std::unordered_set<uint32_t> size_builtin_vals_;
+	static bool is_size_builtin(int builtin);
 	std::vector<Operand> fit_builtin(std::vector<Operand> r, uint32_t type_id);
 	void bind_kernel_arguments(size_t first);
 	void kernel_range_guard();
