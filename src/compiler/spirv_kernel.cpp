@@ -230,7 +230,9 @@ void Translator::bind_kernel_arguments(size_t first)
 			break;
 		case KernelArgKind::local_pointer: {
 			auto it = kopts_->local_arg_bytes.find((uint32_t)a);
-			if (it == kopts_->local_arg_bytes.end() || it->second == 0)
+			// 0 bytes is a size too: what OpenCL assumes for an unset __local argument in the
+			// work-group queries, and what the OpenCL frontend compiles with at build time.
+			if (it == kopts_->local_arg_bytes.end())
 				fail("kernel " + which + " is a __local pointer: its size must be given (Options::local_arg_bytes)");
 			const uint32_t start = (p_.shared_bytes + 15) & ~15u;
 			const uint64_t end = (uint64_t)start + it->second;
