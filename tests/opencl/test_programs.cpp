@@ -302,8 +302,19 @@ TEST_F(ClProgram, ExecutableBinaryRunsWithoutABuild) {
   ASSERT_EQ(clEnqueueReadBuffer(queue, buf, CL_TRUE, 0, sizeof data, data, 0, nullptr, nullptr), CL_SUCCESS);
   EXPECT_EQ(data[0], 4);
   EXPECT_EQ(data[3], 7);
+  // A released kernel whose command is still pending is no longer attached: the program can be
+  // rebuilt (Piglit releases the kernel and rebuilds without waiting), and the command still runs.
+  cl_event gate = clCreateUserEvent(context, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &n, nullptr, 1, &gate, nullptr), CL_SUCCESS);
+  EXPECT_EQ(clBuildProgram(q, 1, &device, nullptr, nullptr, nullptr), CL_INVALID_OPERATION);  // k is held
   clReleaseKernel(k);
   EXPECT_EQ(clBuildProgram(q, 1, &device, nullptr, nullptr, nullptr), CL_SUCCESS) << build_log(q, device);
+  ASSERT_EQ(clSetUserEventStatus(gate, CL_COMPLETE), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, buf, CL_TRUE, 0, sizeof data, data, 0, nullptr, nullptr), CL_SUCCESS);
+  EXPECT_EQ(data[0], 7);
+  EXPECT_EQ(data[3], 10);
+  clReleaseEvent(gate);
   EXPECT_EQ(clCompileProgram(q, 1, &device, nullptr, 0, nullptr, nullptr, nullptr, nullptr), CL_INVALID_OPERATION);
   clReleaseMemObject(buf);
   clReleaseProgram(q);
