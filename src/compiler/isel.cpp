@@ -28,6 +28,7 @@ void Isel::run()
 	out_.wg_size[2] = mid_.wg_size[2];
 	out_.shared_bytes = mid_.shared_bytes;
 	out_.local_bytes = mid_.local_bytes;
+	out_.const_data = mid_.const_data;
 	out_.revision = mid_.revision;
 	out_.power_profile = mid_.power_profile;
 	uses_.assign(mid_.temps.size(), 0);
@@ -188,6 +189,15 @@ void Isel::select_alu(const Instr &ins)
 			emit(MICA_OP_S_MUL_U32, base, {cu, Operand::c32(MICA_WAVE_SLOTS_PER_CU)});
 			emit(MICA_OP_S_ADD_U32, index, {slot, base});
 			emit(MICA_OP_S_MUL_U32, t, {index, Operand::c32(0)}).fixup = kFixupScratchRegion;
+		});
+		return;
+	case Op::const_data_base:
+		// s_getpc_b64 gives the address of the next instruction; the encoder turns the
+		// placeholder literal into the distance from there to the const data.
+		scalar_then_copy([&](Operand t) {
+			Operand pc = tmp(Bank::sgpr, 2);
+			emit(MICA_OP_S_GETPC_B64, pc, {});
+			emit(MICA_OP_S_ADD_U64, t, {pc, Operand::c64(0x7fffffff)}).fixup = kFixupConstData;
 		});
 		return;
 	case Op::ineg:

@@ -62,6 +62,7 @@ bool always_scalar(Op op)
 	case Op::workgroup_id:
 	case Op::subgroup_id:
 	case Op::scratch_wave_offset:
+	case Op::const_data_base:
 	case Op::ballot:
 	case Op::broadcast:
 	case Op::broadcast_first:

@@ -411,7 +411,10 @@ void OpenClStd::relational()
 	const bool wide = bits == 64;
 	if (inst == OpenCLLIB::Bitselect) {   // (a & ~c) | (b & c)
 		map(3, [&](auto c) {
-			return ew(wide, IOp::ior, {ew(wide, IOp::iand, {c[0], ew(wide, IOp::inot, {c[2]})}), ew(wide, IOp::iand, {c[1], c[2]})});
+			// ~c: the ISA's NOT is 32-bit, so 64-bit lanes xor with all ones (fuzz_expressions found
+			// 'no instruction for 64-bit inot' for bitselect on long vectors)
+			Operand not_c = wide ? ew(wide, IOp::ixor, {c[2], Operand::c64(~0ull)}) : ew(wide, IOp::inot, {c[2]});
+			return ew(wide, IOp::ior, {ew(wide, IOp::iand, {c[0], not_c}), ew(wide, IOp::iand, {c[1], c[2]})});
 		});
 		return;
 	}

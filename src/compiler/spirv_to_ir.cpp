@@ -657,7 +657,8 @@ void Translator::run(const std::string &entry_name)
 			const Type &pt = type(w[1]);
 			v.type = pt.elem;
 			if (kernel_ && w.size() > 4 && v.sc == (uint32_t)spv::StorageClass::UniformConstant) {
-				// Program-scope __constant data: placed in shared memory when a load reads it.
+				// Program-scope __constant data: placed in the program's const data when it is
+				// used (const_data_pointer).
 				const_inits_[w[2]] = w[4];
 				vars_[w[2]] = v;
 				break;
@@ -934,17 +935,6 @@ void Translator::initialise_shared()
 		// Vulkan allows only OpConstantNull here (VUID-StandaloneSpirv-OpVariable-04734).
 		if (!null_constants_.count(init_id)) {
 			const auto &value = val(init_id);
-			if (kernel_ && !std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; })) {
-				// Program-scope __constant data (place_constant): every invocation stores the
-				// whole initialiser (the same values: no race), the barrier below publishes it.
-				std::vector<Leaf> ls;
-				leaves(v.type, true, 0, ls);
-				if (ls.size() != value.size())
-					fail("initialiser shape does not match its variable");
-				for (size_t k = 0; k < ls.size(); k++)
-					emit_void(IO::Op::store_shared, {Operand::c32(0), value[k]}, v.shared_offset + ls[k].offset, ls[k].bytes);
-				continue;
-			}
 			if (!std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; }))
 				fail("Workgroup variable initialisers other than OpConstantNull are not supported");
 		}

@@ -401,6 +401,7 @@ private:
 	const KernelInfo *kinfo_ = nullptr;   // the entry point's reflection (argument offsets)
 	uint32_t shared_root_ = 0;            // synthetic Workgroup variable at shared offset 0
 	std::optional<uint32_t> kargs_base_, kdispatch_base_;   // s[0:1], s[2:3] (prologue)
+	std::optional<uint32_t> const_data_base_;               // Program::const_data's address (prologue)
 	std::unordered_set<uint32_t> byval_ids_;                // parameters decorated FuncParamAttr ByVal
 	std::unordered_map<uint32_t, std::pair<size_t, size_t>> functions_;   // function id -> [first, last]
 	std::vector<uint32_t> inline_stack_;
@@ -412,7 +413,10 @@ private:
 	};
 	std::vector<Return> *returns_ = nullptr;   // the inlined callee's returns
 	std::unordered_map<uint32_t, uint32_t> const_inits_;   // UniformConstant variable -> initialiser
-	void place_constant(uint32_t var);
+	// Program-scope __constant data: placed in the program's const data (loaded once with the
+	// code) on first use; a pointer to it is a physical one (global loads).
+	std::unordered_map<uint32_t, Operand> const_data_addr_;   // variable -> its address
+	Ptr const_data_pointer(uint32_t var);
 	uint32_t u8_type_ = 0, u32_type_ = 0;        // synthetic integer types for byte copies
 	bool is_kernel_ptr_type(uint32_t type_id, uint32_t *sc = nullptr);
 	bool is_kernel_value_ptr(uint32_t type_id);   // a pointer held as a value (global: 64-bit, local: 32-bit)

@@ -222,6 +222,39 @@ TEST_P(Regression, StructByValueToCalledFunctions)
 	}
 }
 
+// Program-scope __constant tables (const data after the code), with work-groups of 1 and 64.
+TEST_P(Regression, ProgramScopeConstantTables)
+{
+	const uint32_t n = 128;
+	std::vector<uint32_t> in(n);
+	std::mt19937 g(11);
+	for (auto &x : in)
+		x = g();
+	struct Entry {
+		int c;
+		float f;
+		int s;
+		int64_t l;
+	};
+	const Entry entries[3] = {{-1, 0.5f, 300, -5000000000ll}, {2, -1.25f, -7, 1ll << 40}, {127, 3.0f, 32767, 0}};
+	const int bytes_table[5] = {-3, 9, 0, 127, -128};
+	auto table = [](uint32_t i) { return i * 7u + 3u; };
+	for (uint32_t local : {1u, 64u}) {
+		std::vector<uint32_t> out(n * 4, 0);
+		std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(in)};
+		go("constant_tables", range1(n, local), args);
+		auto o = args[0].as<uint32_t>();
+		for (uint32_t i = 0; i < n; i++) {
+			const uint32_t x = in[i];
+			EXPECT_EQ(o[i * 4 + 0], table(x % 20480u) ^ table((x >> 13) % 20480u)) << i << " local " << local;
+			const Entry &e = entries[x % 3u];
+			EXPECT_EQ((int32_t)o[i * 4 + 1], e.c + (int)(e.f * 4.0f) + e.s + (int)(e.l >> 20)) << i;
+			EXPECT_EQ((int32_t)o[i * 4 + 2], bytes_table[x % 5u]) << i;
+			EXPECT_EQ(o[i * 4 + 3], 11u * (x % 4u + 1)) << i;
+		}
+	}
+}
+
 INSTANTIATE_TEST_SUITE_P(AllTargets, Regression,
                          ::testing::Values(Target{MICA_REV_R1, MICA_PROFILE_PERF}, Target{MICA_REV_R1, MICA_PROFILE_LOWPOWER},
                                            Target{MICA_REV_R2, MICA_PROFILE_PERF}, Target{MICA_REV_R2, MICA_PROFILE_LOWPOWER}),

@@ -125,3 +125,36 @@ __kernel void struct_byval_calls(__global int *out, __global const int *in)
 	out[i * 6 + 4] = q;
 	out[i * 6 + 5] = s2.a[1];
 }
+
+// Program-scope __constant tables were copied into shared memory by every work-item of every
+// work-group (100x slower than a __constant argument at 64 work-items, and limited to the shared
+// memory size); now they are const data loaded once with the code. 20480 x 4 bytes: more than a
+// work-group's 64 KiB of shared memory, more elements than leaves() takes whole.
+#define T1(i) ((i) * 7u + 3u)
+#define T8(i) T1(i), T1(i + 1), T1(i + 2), T1(i + 3), T1(i + 4), T1(i + 5), T1(i + 6), T1(i + 7)
+#define T64(i) T8(i), T8(i + 8), T8(i + 16), T8(i + 24), T8(i + 32), T8(i + 40), T8(i + 48), T8(i + 56)
+#define T512(i) T64(i), T64(i + 64), T64(i + 128), T64(i + 192), T64(i + 256), T64(i + 320), T64(i + 384), T64(i + 448)
+#define T4096(i) T512(i), T512(i + 512), T512(i + 1024), T512(i + 1536), T512(i + 2048), T512(i + 2560), T512(i + 3072), T512(i + 3584)
+__constant uint big_table[20480] = {T4096(0), T4096(4096), T4096(8192), T4096(12288), T4096(16384)};
+
+typedef struct {
+	char c;
+	float f;
+	short s;
+	long l;
+} Entry;
+__constant Entry entries[3] = {{-1, 0.5f, 300, -5000000000l}, {2, -1.25f, -7, 1l << 40}, {127, 3.0f, 32767, 0}};
+__constant char bytes_table[5] = {-3, 9, 0, 127, -128};
+
+static int entry_sum(__constant Entry *e) { return e->c + (int)(e->f * 4.0f) + e->s + (int)(e->l >> 20); }
+
+__kernel void constant_tables(__global uint *out, __global const uint *in)
+{
+	size_t i = get_global_id(0);
+	uint x = in[i];
+	out[i * 4 + 0] = big_table[x % 20480u] ^ big_table[(x >> 13) % 20480u];
+	out[i * 4 + 1] = (uint)entry_sum(&entries[x % 3u]);
+	out[i * 4 + 2] = (uint)(int)bytes_table[x % 5u];
+	int lut[4] = {11, 22, 33, 44};   // a private array clang initialises from a __constant copy
+	out[i * 4 + 3] = (uint)lut[x % 4u];
+}
