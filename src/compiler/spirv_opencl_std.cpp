@@ -10,6 +10,14 @@ void Translator::opencl_std(const Inst &in)
 {
 	OpenClStd o(*this, in);
 	o.run();
+	// OpenCL.std instructions do not go through translate_narrow: an 8/16-bit integer result is
+	// made canonical (zero-extended) here. rotate, mad_hi and the signed saturating forms left
+	// upper bits set, which an unsigned compare of the result then saw (fuzz_expressions:
+	// (rotate(a, b) >= b) ? a : c on ushort).
+	if (in.w.size() > 2 && vals_.count(in.w[2]))
+		if (const unsigned nw = narrow_width(in.w[1]))
+			for (Operand &x : vals_[in.w[2]])
+				x = narrow_mask(x, nw);
 }
 
 const std::vector<Operand> &OpenClStd::arg(size_t i)

@@ -3,6 +3,7 @@
 // model in checked mode on every revision and power profile against host references.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -251,6 +252,95 @@ TEST_P(Regression, ProgramScopeConstantTables)
 			EXPECT_EQ((int32_t)o[i * 4 + 1], e.c + (int)(e.f * 4.0f) + e.s + (int)(e.l >> 20)) << i;
 			EXPECT_EQ((int32_t)o[i * 4 + 2], bytes_table[x % 5u]) << i;
 			EXPECT_EQ(o[i * 4 + 3], 11u * (x % 4u + 1)) << i;
+		}
+	}
+}
+
+TEST_P(Regression, NarrowBuiltinResultsAreCanonical)
+{
+	const uint32_t n = 64;
+	std::mt19937 g(21);
+	std::vector<uint16_t> a(n), b(n);
+	std::vector<uint8_t> c(n), d(n);
+	for (uint32_t i = 0; i < n; i++) {
+		a[i] = (uint16_t)g();
+		b[i] = (uint16_t)g();
+		c[i] = (uint8_t)g();
+		d[i] = (uint8_t)g();
+	}
+	a[0] = 0xffff;
+	c[1] = 0x80;
+	d[1] = 0x80;   // add_sat(-128, -128) = -128: 0x80, not 0xffffff80
+	std::vector<uint32_t> out(n * 5, 7);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(a), Arg::buffer(b), Arg::buffer(c), Arg::buffer(d)};
+	go("narrow_builtin_results", range1(n, 16), args);
+	auto o = args[0].as<uint32_t>();
+	auto rot16 = [](uint16_t x, unsigned k) { k &= 15; return (uint16_t)(k ? (x << k) | (x >> (16 - k)) : x); };
+	auto rot8 = [](uint8_t x, unsigned k) { k &= 7; return (uint8_t)(k ? (x << k) | (x >> (8 - k)) : x); };
+	for (uint32_t i = 0; i < n; i++) {
+		const uint16_t x = a[i], y = b[i];
+		const int sat8 = std::clamp((int)(int8_t)c[i] + (int)(int8_t)d[i], -128, 127);
+		const int sat16 = std::clamp((int)(int16_t)x - (int)(int16_t)y, -32768, 32767);
+		EXPECT_EQ(o[i * 5 + 0], rot16(x, y) >= y ? 1u : 0u) << i;
+		EXPECT_EQ(o[i * 5 + 1], (uint16_t)(((uint32_t)x * y >> 16) + x) >= y ? 1u : 0u) << i;
+		EXPECT_EQ(o[i * 5 + 2], rot8(c[i], d[i]) >= d[i] ? 1u : 0u) << i;
+		EXPECT_EQ(o[i * 5 + 3], (uint8_t)sat8 >= d[i] ? 1u : 0u) << i;
+		EXPECT_EQ(o[i * 5 + 4], (uint16_t)sat16 >= y ? 1u : 0u) << i;
+	}
+}
+
+TEST_P(Regression, BitselectOnLongs)
+{
+	const uint32_t n = 32;
+	std::mt19937_64 g(22);
+	std::vector<int64_t> a(n * 2), b(n * 2), c(n * 2), out(n * 2, 0);
+	for (uint32_t i = 0; i < n * 2; i++) {
+		a[i] = (int64_t)g();
+		b[i] = (int64_t)g();
+		c[i] = (int64_t)g();
+	}
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(a), Arg::buffer(b), Arg::buffer(c)};
+	go("bitselect_long", range1(n, 16), args);
+	auto o = args[0].as<int64_t>();
+	for (uint32_t i = 0; i < n * 2; i++)
+		EXPECT_EQ(o[i], (a[i] & ~c[i]) | (b[i] & c[i])) << i;
+}
+
+// x / y within OpenCL's 2.5 ulp over random bit patterns, and exactly right at the edges.
+TEST_P(Regression, FloatDivisionOverTheWholeRange)
+{
+	const uint32_t n = 512;
+	std::mt19937 g(23);
+	std::vector<float> a(n), b(n);
+	for (uint32_t i = 0; i < n; i++) {
+		a[i] = from_bits<float>(g());
+		b[i] = from_bits<float>(g());
+	}
+	const float edges_b[] = {1e-40f, -1e-45f, 3e38f, -1.7e38f, 0.0f, INFINITY, 1e-30f, 2e30f};
+	for (uint32_t i = 0; i < 64; i++) {
+		b[i] = edges_b[i % 8];
+		a[i] = i < 8 ? 0.0f : i < 16 ? 1.0f : i < 24 ? -3.3e38f : a[i];
+	}
+	std::vector<float> out(n, 0);
+	std::vector<Arg> args = {Arg::buffer(out), Arg::buffer(a), Arg::buffer(b)};
+	go("float_divide", range1(n, 64), args);
+	auto o = args[0].as<float>();
+	for (uint32_t i = 0; i < n; i++) {
+		const double exact = (double)a[i] / (double)b[i];
+		const float ref = (float)exact;
+		if (std::isnan(ref)) {
+			EXPECT_TRUE(std::isnan(o[i])) << a[i] << " / " << b[i];
+		} else if (std::isinf(ref) || ref == 0.0f || std::fabs(ref) < std::numeric_limits<float>::min()) {
+			// overflow, zero and denormal results: the correctly rounded value, or one ulp
+			// from it at the denormal edge
+			if (std::isinf(ref)) {
+				EXPECT_EQ(o[i], ref) << a[i] << " / " << b[i];
+			} else {
+				EXPECT_LE(std::fabs((double)o[i] - (double)ref), 0x1p-149) << a[i] << " / " << b[i] << " = " << o[i];
+			}
+		} else {
+			const double ulp = std::nextafter(std::fabs(ref), INFINITY) - std::fabs(ref);
+			EXPECT_LE(std::fabs((double)o[i] - exact) / ulp, 2.5) << a[i] << " / " << b[i] << " = " << o[i];
 		}
 	}
 }

@@ -158,3 +158,34 @@ __kernel void constant_tables(__global uint *out, __global const uint *in)
 	int lut[4] = {11, 22, 33, 44};   // a private array clang initialises from a __constant copy
 	out[i * 4 + 3] = (uint)lut[x % 4u];
 }
+
+// Found by tests/opencl/fuzz_expressions.py against PoCL.
+// OpenCL.std results of 8/16-bit type were left with upper bits set (rotate, mad_hi, the signed
+// saturating forms); an unsigned compare of the result then saw them.
+__kernel void narrow_builtin_results(__global uint *out, __global const ushort *a, __global const ushort *b,
+                                     __global const uchar *c, __global const uchar *d)
+{
+	size_t i = get_global_id(0);
+	ushort x = a[i], y = b[i];
+	uchar u = c[i], v = d[i];
+	out[i * 5 + 0] = rotate(x, y) >= y;
+	out[i * 5 + 1] = mad_hi(x, y, x) >= y;
+	out[i * 5 + 2] = rotate(u, v) >= v;
+	out[i * 5 + 3] = as_uchar(add_sat(as_char(u), as_char(v))) >= v;
+	out[i * 5 + 4] = as_ushort(sub_sat(as_short(x), as_short(y))) >= y;
+}
+
+// bitselect on 64-bit lanes: ~c was a 64-bit NOT the ISA lacks (build failure).
+__kernel void bitselect_long(__global long2 *out, __global const long2 *a, __global const long2 *b, __global const long2 *c)
+{
+	size_t i = get_global_id(0);
+	out[i] = bitselect(a[i], b[i], c[i]);
+}
+
+// x / y was x * rcp(y): a denormal y's reciprocal overflowed (0 / 1e-40 gave NaN) and a huge
+// y's was denormal.
+__kernel void float_divide(__global float *out, __global const float *a, __global const float *b)
+{
+	size_t i = get_global_id(0);
+	out[i] = a[i] / b[i];
+}
