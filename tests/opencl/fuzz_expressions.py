@@ -121,9 +121,10 @@ class Gen:
             lambda: f"({x()} >> {y()})" if self.width > 1 else f"({x()} >> ({y()} & ({self.T}){mask}))",
             lambda: f"min({x()}, {y()})", lambda: f"max({x()}, {y()})",
             lambda: f"clamp({x()}, min({y()}, {z()}), max({y()}, {z()}))",
-            # abs of the minimum: PoCL 3.1 computes hadd(as_int(abs(INT_MIN)), c) as if abs gave
-            # +2^31 (LLVM's abs with INT_MIN poison); Mica's INT_MIN is right, so keep away from it
-            lambda: f"as_{self.T}(abs({x()} | ({self.T})1))", lambda: f"as_{self.T}(abs_diff({x()}, {y()}))",
+            # abs and abs_diff of the minimum: PoCL 3.1 computes hadd(as_int(abs(INT_MIN)), c) as
+            # if abs gave +2^31, and abs_diff(0L, LONG_MIN) as 1 (it is 2^63); Mica is right in
+            # both, so the operands stay away from the minimum (x | 1)
+            lambda: f"as_{self.T}(abs(({self.T})({x()} | ({self.T})1)))", lambda: f"as_{self.T}(abs_diff(({self.T})({x()} | ({self.T})1), ({self.T})({y()} | ({self.T})1)))",
             lambda: f"add_sat({x()}, {y()})", lambda: f"sub_sat({x()}, {y()})",
             lambda: f"hadd({x()}, {y()})", lambda: f"rhadd({x()}, {y()})", lambda: f"mul_hi({x()}, {y()})",
             lambda: f"mad_hi({x()}, {y()}, {z()})", lambda: f"mad_sat({x()}, {y()}, {z()})",
