@@ -18,6 +18,7 @@ struct AsmInst {
 	int32_t target = -1;     // branch target block
 	uint8_t nop_for = 0;     // inserted s_nop: the hazard rule that required it
 	bool inserted_wait = false;
+	bool const_data_rel = false;   // literal completed by encode_program (ir.h kFixupConstData)
 	uint64_t pc = 0;         // byte offset (set by layout / decode)
 };
 

@@ -119,6 +119,7 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 	img.target_revision = (uint16_t)opts.revision;
 	img.power_profile = (uint16_t)opts.power_profile;
 	img.code = std::move(code);
+	img.const_data = m.const_data;
 	BinaryEntry e;
 	e.name = opts.entry_point;
 	e.code_offset = 0;

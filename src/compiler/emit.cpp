@@ -20,9 +20,22 @@ bool encode_program(AsmProgram &p, std::vector<uint8_t> &code, std::string &erro
 		}
 	}
 	block_pc[p.blocks.size()] = pc;
+	// Const data is loaded at code base + align_up(code size, 256) (docs/hw/binary-format.md).
+	const uint64_t const_data_offset = (pc + MICA_CODE_ALIGNMENT - 1) / MICA_CODE_ALIGNMENT * MICA_CODE_ALIGNMENT;
+	std::map<uint16_t, uint64_t> getpc_next;   // SGPR pair written by s_getpc_b64 -> the pc it holds
 	code.clear();
 	for (size_t b = 0; b < p.blocks.size(); b++) {
 		for (AsmInst &ai : p.blocks[b].insts) {
+			if (ai.inst.info && ai.inst.info->opcode == MICA_OP_S_GETPC_B64)
+				getpc_next[ai.inst.opnd[0]] = ai.pc + MICA_INSTRUCTION_BYTES;
+			if (ai.const_data_rel) {
+				auto it = getpc_next.find(ai.inst.opnd[1]);
+				if (it == getpc_next.end() || !ai.inst.has_literal) {
+					error = "internal error: const data address without its s_getpc_b64";
+					return false;
+				}
+				ai.inst.literal = const_data_offset - it->second;
+			}
 			if (ai.target >= 0) {
 				if ((size_t)ai.target > p.blocks.size()) {
 					error = "internal error: branch to a missing block";

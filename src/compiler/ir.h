@@ -96,6 +96,10 @@ constexpr uint32_t kAuxHalf = 0x10000;
 // Instr::fixup: operand 1 (an s_mul_u32 constant) becomes the scratch region size of one wave,
 // Program::scratch_bytes x wave size, once register allocation has fixed the spill area.
 constexpr uint8_t kFixupScratchRegion = 1;
+// Instr::fixup: an s_add_u64 whose literal becomes the distance from the pc its source
+// s_getpc_b64 returned to the const data (code base + align_up(code size, 256)); the encoder
+// completes it once the code size is known.
+constexpr uint8_t kFixupConstData = 2;
 
 enum class Level : uint8_t { mid, machine };
 
@@ -114,6 +118,9 @@ struct Program {
 	// of a wave owns [l * local_bytes, (l + 1) * local_bytes) at the start of the wave's scratch
 	// region; VGPR spill slots follow at 32 * local_bytes (docs/compiler.md).
 	uint32_t local_bytes = 0;
+	// Read-only data placed after the code when the program is loaded (program-scope __constant
+	// data of Kernel programs); const_data_base is its address.
+	std::vector<uint8_t> const_data;
 	// Mid level, from SPIR-V: the OpLabel id of each block (0 for blocks the passes added), so
 	// that a failure in a later stage can name the SPIR-V block it stopped at.
 	std::vector<uint32_t> block_labels;

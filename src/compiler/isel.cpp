@@ -28,6 +28,7 @@ void Isel::run()
 	out_.wg_size[2] = mid_.wg_size[2];
 	out_.shared_bytes = mid_.shared_bytes;
 	out_.local_bytes = mid_.local_bytes;
+	out_.const_data = mid_.const_data;
 	out_.revision = mid_.revision;
 	out_.power_profile = mid_.power_profile;
 	uses_.assign(mid_.temps.size(), 0);
@@ -195,6 +196,15 @@ void Isel::select_alu(const Instr &ins)
 			emit(MICA_OP_S_MUL_U32, t, {index, Operand::c32(0)}).fixup = kFixupScratchRegion;
 		});
 		return;
+	case Op::const_data_base:
+		// s_getpc_b64 gives the address of the next instruction; the encoder turns the
+		// placeholder literal into the distance from there to the const data.
+		scalar_then_copy([&](Operand t) {
+			Operand pc = tmp(Bank::sgpr, 2);
+			emit(MICA_OP_S_GETPC_B64, pc, {});
+			emit(MICA_OP_S_ADD_U64, t, {pc, Operand::c64(0x7fffffff)}).fixup = kFixupConstData;
+		});
+		return;
 	case Op::ineg:
 		if (wide)
 			emit(MICA_OP_V_SUB_U64, d, {Operand::c64(0), o[0]});
@@ -219,9 +229,28 @@ void Isel::select_alu(const Instr &ins)
 		return;
 	}
 	case Op::fdiv: {
-		Operand r = tmp(Bank::vgpr, rc.size);
-		emit(wide ? MICA_OP_V_RCP_F64 : MICA_OP_V_RCP_F32, r, {o[1]});
-		emit(wide ? MICA_OP_V_MUL_F64 : MICA_OP_V_MUL_F32, d, {o[0], r});
+		if (wide) {
+			Operand r = tmp(Bank::vgpr, rc.size);
+			emit(MICA_OP_V_RCP_F64, r, {o[1]});
+			emit(MICA_OP_V_MUL_F64, d, {o[0], r});
+			return;
+		}
+		// x * rcp(y), with y scaled into [2^-96, 2^96] first and the quotient scaled back: a
+		// denormal y's reciprocal overflows (0 / 1e-40 gave NaN) and a huge y's is denormal.
+		// s = 2^32 for |y| < 2^-96, 2^-32 for |y| > 2^96 (and NaN/inf), else 1; x / y = x * rcp(y * s) * s.
+		Operand mag = tmp(Bank::vgpr), one = tmp(Bank::vgpr), s1 = tmp(Bank::vgpr), s = tmp(Bank::vgpr), ys = tmp(Bank::vgpr),
+		        r = tmp(Bank::vgpr), q = tmp(Bank::vgpr);
+		Operand big = tmp(Bank::mask), small = tmp(Bank::mask);
+		emit(MICA_OP_V_AND_B32, mag, {o[1], Operand::c32(0x7fffffffu)});
+		emit(MICA_OP_V_CMP_GT_U32, big, {mag, Operand::c32(0x6f800000u)});
+		emit(MICA_OP_V_CMP_LT_U32, small, {mag, Operand::c32(0x0f800000u)});
+		emit(MICA_OP_V_MOV_B32, one, {Operand::c32(0x3f800000u)});   // one literal per instruction
+		emit(MICA_OP_V_CNDMASK_B32, s1, {one, Operand::c32(0x2f800000u), big});
+		emit(MICA_OP_V_CNDMASK_B32, s, {s1, Operand::c32(0x4f800000u), small});
+		emit(MICA_OP_V_MUL_F32, ys, {o[1], s});
+		emit(MICA_OP_V_RCP_F32, r, {ys});
+		emit(MICA_OP_V_MUL_F32, q, {o[0], r});
+		emit(MICA_OP_V_MUL_F32, d, {q, s});
 		return;
 	}
 	case Op::smod: {

@@ -90,6 +90,7 @@ bool lower_to_asm(const Program &p, AsmProgram &out, std::string &error)
 			AsmInst ai;
 			ai.inst = make_inst(ins.mop->opcode);
 			ai.nop_for = (uint8_t)ins.hazard;
+			ai.const_data_rel = ins.fixup == kFixupConstData;
 			bool lit = false;
 			const unsigned fmt = ins.mop->format;
 			if (!ins.defs.empty() && !code_of(ins.defs[0], ai.inst, lit, ai.inst.opnd[0]))

@@ -69,6 +69,7 @@ bool always_scalar(Op op)
 	// *ArrayDynamicIndexing features; non-uniform indexing is not advertised), so the descriptor is
 	// one value per wave even when the compiler cannot prove the index uniform (isel_image.cpp).
 	case Op::load_desc:
+	case Op::const_data_base:
 	case Op::ballot:
 	case Op::broadcast:
 	case Op::broadcast_first:

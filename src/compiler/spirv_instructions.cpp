@@ -200,6 +200,8 @@ void Translator::translate(const Inst &in)
 		Ptr p = pointer(w[3]);
 		// A block member's matrix layout lives in the pointer's (copied) type.
 		set(w[2], w[1], load(p, types_.count(p.type) && types_[p.type].layout_copy ? p.type : w[1]));
+		if (kernel_ && p.var && !p.phys && vars_.count(p.var) && vars_[p.var].sc == (uint32_t)spv::StorageClass::Input && is_size_builtin(vars_[p.var].builtin))
+			size_builtin_vals_.insert(w[2]);
 		return;
 	}
 	case Op::OpStore: {
@@ -269,8 +271,8 @@ void Translator::translate(const Inst &in)
 		std::vector<Operand> r;
 		for (size_t i = 5; i < w.size(); i++) {
 			uint32_t k = w[i];
-			if (k == 0xffffffffu)
-				r.push_back(Operand::c32(0));
+			if (k == 0xffffffffu)   // an undefined component: zero of the element's width
+				r.push_back(rc_of(scalar_type(w[1])).size == 2 ? Operand::c64(0) : Operand::c32(0));
 			else if (k < a.size())
 				r.push_back(a[k]);
 			else if (k - a.size() < b.size())
@@ -285,15 +287,21 @@ void Translator::translate(const Inst &in)
 		need(5);
 		const auto &v = val(w[3]);
 		Operand idx = val(w[4])[0];
+		// An index past the end reads undefined data in SPIR-V; Mica gives 0, or 1 for the
+		// OpenCL size built-ins (get_global_size(3) == 1 by the OpenCL C spec: the translator
+		// turns get_global_offset(j) into a dynamic extract without the range check).
+		const RegClass erc = rc_of(w[1]);
+		const uint64_t oob = size_builtin_vals_.count(w[3]) ? 1 : 0;
+		const Operand oob_val = erc.size == 2 ? Operand::c64(oob) : Operand::c32((uint32_t)oob);
 		if (idx.is_const()) {
-			if (idx.value >= v.size())
-				fail("vector index out of range");
-			set(w[2], w[1], {v[idx.value]});
+			set(w[2], w[1], {idx.value < v.size() ? v[idx.value] : oob_val});
 			return;
 		}
-		Operand r = v[0];
-		for (size_t i = 1; i < v.size(); i++)
-			r = emit(IOp::select, rc_of(w[1]), {emit(IOp::ieq, rbool(), {idx, Operand::c32((uint32_t)i)}), v[i], r});
+		Operand r = oob_val;
+		for (size_t i = 0; i < v.size(); i++) {
+			Operand k = idx.size == 2 ? Operand::c64(i) : Operand::c32((uint32_t)i);
+			r = emit(IOp::select, erc, {emit(IOp::ieq, rbool(), {idx, k}), v[i], r});
+		}
 		set(w[2], w[1], {r});
 		return;
 	}
@@ -540,26 +548,16 @@ void Translator::translate(const Inst &in)
 		set(w[2], w[1], r);
 		return;
 	}
-	case Op::OpIsNan: {
-		need(4);
-		std::vector<Operand> r;
-		for (const Operand &x : val(w[3]))
-			r.push_back(emit(IOp::funord, rbool(), {x, x}));
-		set(w[2], w[1], r);
+	case Op::OpIsNan:
+	case Op::OpIsInf:
+	case Op::OpIsFinite:
+	case Op::OpIsNormal:
+	case Op::OpSignBitSet:
+	case Op::OpOrdered:
+	case Op::OpUnordered:
+	case Op::OpLessOrGreater:
+		relational_op(in);
 		return;
-	}
-	case Op::OpIsInf: {
-		need(4);
-		std::vector<Operand> r;
-		for (const Operand &x : val(w[3])) {
-			if (x.size != 1)
-				fail("OpIsInf on 64-bit floats is not supported");
-			Operand a = emit(IOp::iand, r32(), {x, Operand::c32(0x7fffffffu)});
-			r.push_back(emit(IOp::ieq, rbool(), {a, Operand::c32(0x7f800000u)}));
-		}
-		set(w[2], w[1], r);
-		return;
-	}
 	case Op::OpLogicalAnd: need(5); set(w[2], w[1], binary(IOp::band, w[1], w[3], w[4])); return;
 	case Op::OpLogicalOr: need(5); set(w[2], w[1], binary(IOp::bor, w[1], w[3], w[4])); return;
 	case Op::OpLogicalNotEqual: need(5); set(w[2], w[1], binary(IOp::bxor, w[1], w[3], w[4])); return;

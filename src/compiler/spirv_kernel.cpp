@@ -175,6 +175,18 @@ std::vector<Operand> Translator::load_kernel_builtin(const Var &v, uint32_t type
 	return fit_builtin(std::move(r), type_id);
 }
 
+bool Translator::is_size_builtin(int builtin)
+{
+	using B = spv::BuiltIn;
+	switch ((B)builtin) {
+	case B::GlobalSize:
+	case B::WorkgroupSize:
+	case B::EnqueuedWorkgroupSize:
+	case B::NumWorkgroups: return true;
+	default: return false;
+	}
+}
+
 // A built-in's components fitted to the type it is loaded as: u64 (size_t) or u32.
 std::vector<Operand> Translator::fit_builtin(std::vector<Operand> r, uint32_t type_id)
 {
@@ -218,7 +230,9 @@ void Translator::bind_kernel_arguments(size_t first)
 			break;
 		case KernelArgKind::local_pointer: {
 			auto it = kopts_->local_arg_bytes.find((uint32_t)a);
-			if (it == kopts_->local_arg_bytes.end() || it->second == 0)
+			// 0 bytes is a size too: what OpenCL assumes for an unset __local argument in the
+			// work-group queries, and what the OpenCL frontend compiles with at build time.
+			if (it == kopts_->local_arg_bytes.end())
 				fail("kernel " + which + " is a __local pointer: its size must be given (Options::local_arg_bytes)");
 			const uint32_t start = (p_.shared_bytes + 15) & ~15u;
 			const uint64_t end = (uint64_t)start + it->second;
@@ -296,23 +310,56 @@ void Translator::kernel_range_guard()
 
 // Program-scope __constant data that a load reads: it gets a range of shared memory that every
 // invocation fills with the initialiser before the kernel runs (initialise_shared).
-void Translator::place_constant(uint32_t var)
+Ptr Translator::const_data_pointer(uint32_t var)
 {
-	auto it = const_inits_.find(var);
-	if (it == const_inits_.end())
-		return;
 	Var &v = vars_[var];
-	const auto [size, align] = cl_size_align(v.type);
-	const uint32_t a = std::max(align, 4u);
-	const uint32_t start = (p_.shared_bytes + a - 1) / a * a;
-	const uint64_t end = (uint64_t)start + size;
-	if (end > MICA_MAX_SHARED_BYTES)
-		fail("program-scope __constant data of " + std::to_string(size) + " bytes does not fit in shared memory");
-	p_.shared_bytes = (uint32_t)end;
-	v.sc = (uint32_t)SC::Workgroup;
-	v.shared_offset = start;
-	shared_inits_.push_back({var, it->second});
-	const_inits_.erase(it);
+	auto ait = const_data_addr_.find(var);
+	if (ait == const_data_addr_.end()) {
+		// The initialiser's bytes in the OpenCL C layout, appended to the program's const data.
+		auto it = const_inits_.find(var);
+		if (it == const_inits_.end())
+			fail("internal error: program-scope __constant variable without an initialiser");
+		const auto [size, align] = cl_size_align(v.type);
+		const uint32_t a = std::max(align, 4u);
+		const uint64_t start = (p_.const_data.size() + a - 1) / a * a;
+		if (start + size > (1u << 24))
+			fail("program-scope __constant data of " + std::to_string(start + size) + " bytes exceeds the limit of 16 MiB");
+		// Leaves of the whole variable; a large array (lookup tables can exceed leaves()'s 4096
+		// elements) as its element's leaves repeated at the element stride.
+		std::vector<Leaf> ls;
+		const Type &vt = type(v.type);
+		if (vt.k == Type::K::Array && !vt.matrix && vt.count > 64) {
+			std::vector<Leaf> el;
+			leaves(vt.elem, true, 0, el);
+			const uint32_t stride = vt.array_stride ? vt.array_stride : size_of(vt.elem, true);
+			for (uint32_t i = 0; i < vt.count; i++)
+				for (const Leaf &l : el)
+					ls.push_back({l.offset + i * stride, l.bytes, l.is_bool});
+		} else {
+			leaves(v.type, true, 0, ls);
+		}
+		const auto &value = val(it->second);
+		if (ls.size() != value.size())
+			fail("initialiser shape does not match its variable");
+		p_.const_data.resize(start + size, 0);
+		for (size_t k = 0; k < ls.size(); k++) {
+			if (!value[k].is_const())
+				fail("program-scope __constant initialiser that is not a constant");
+			const uint64_t x = value[k].value;
+			for (uint32_t b = 0; b < ls[k].bytes && ls[k].offset + b < size; b++)
+				p_.const_data[start + ls[k].offset + b] = (uint8_t)(x >> (8 * b));
+		}
+		const_inits_.erase(it);
+		if (!const_data_base_)
+			const_data_base_ = emit_prologue(IO::Op::const_data_base, r64(), {}).id;
+		Operand base = Operand::temp(*const_data_base_, 2);
+		ait = const_data_addr_.emplace(var, start ? emit_prologue(IO::Op::iadd, r64(), {base, Operand::c64(start)}) : base).first;
+	}
+	Ptr p;
+	p.phys = true;
+	p.type = v.type;
+	p.addr = ait->second;
+	return p;
 }
 
 // The 32-bit shared-memory offset a symbolic __local pointer stands for.

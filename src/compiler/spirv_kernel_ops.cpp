@@ -319,6 +319,23 @@ void Translator::inline_call(const Inst &in)
 		const uint32_t arg = w[a];
 		ptrs_.erase(pid);
 		vals_.erase(pid);
+		if (byval_ids_.count(pid) && (ptrs_.count(arg) || vars_.count(arg))) {
+			// A struct passed by value (FuncParamAttr ByVal): the caller passes a pointer to
+			// its object and the callee owns a copy, which it may change without the caller
+			// seeing it (LLVM's byval; the translator keeps the pointer and the decoration).
+			const Type &pt = type(ptype);
+			if (pt.k != Type::K::Pointer)
+				fail("ByVal function parameter that is not a pointer");
+			const uint32_t copy = next_layout_type_++;
+			vars_[copy] = private_variable(pt.elem);
+			Ptr dst;
+			dst.var = copy;
+			dst.type = pt.elem;
+			Ptr src = pointer(arg);
+			store(dst, pt.elem, load(src, pt.elem));
+			ptrs_[pid] = dst;
+			continue;
+		}
 		if (ptrs_.count(arg) || vars_.count(arg))
 			ptrs_[pid] = pointer(arg);
 		if (vals_.count(arg))

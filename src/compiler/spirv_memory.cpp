@@ -90,6 +90,8 @@ Ptr Translator::pointer(uint32_t id)
 	if (it != ptrs_.end())
 		return it->second;
 	auto vit = vars_.find(id);
+	if (kernel_ && vit != vars_.end() && (const_inits_.count(id) || const_data_addr_.count(id)))
+		return const_data_pointer(id);   // program-scope __constant data
 	if (vit != vars_.end()) {
 		Ptr p;
 		p.var = id;
@@ -280,8 +282,6 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 		}
 		return r;
 	}
-	if (kernel_ && vars_[ptr.var].sc == (uint32_t)SC::UniformConstant)
-		place_constant(ptr.var);
 	const Var &v = vars_[ptr.var];
 	if (kernel_ && (SC)v.sc == SC::Input) {
 		// size_t vectors: the component is const_off / 8 (or / 4 for the u32 built-ins)

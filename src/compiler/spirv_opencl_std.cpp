@@ -10,6 +10,14 @@ void Translator::opencl_std(const Inst &in)
 {
 	OpenClStd o(*this, in);
 	o.run();
+	// OpenCL.std instructions do not go through translate_narrow: an 8/16-bit integer result is
+	// made canonical (zero-extended) here. rotate, mad_hi and the signed saturating forms left
+	// upper bits set, which an unsigned compare of the result then saw (fuzz_expressions:
+	// (rotate(a, b) >= b) ? a : c on ushort).
+	if (in.w.size() > 2 && vals_.count(in.w[2]))
+		if (const unsigned nw = narrow_width(in.w[1]))
+			for (Operand &x : vals_[in.w[2]])
+				x = narrow_mask(x, nw);
 }
 
 const std::vector<Operand> &OpenClStd::arg(size_t i)
@@ -411,7 +419,10 @@ void OpenClStd::relational()
 	const bool wide = bits == 64;
 	if (inst == OpenCLLIB::Bitselect) {   // (a & ~c) | (b & c)
 		map(3, [&](auto c) {
-			return ew(wide, IOp::ior, {ew(wide, IOp::iand, {c[0], ew(wide, IOp::inot, {c[2]})}), ew(wide, IOp::iand, {c[1], c[2]})});
+			// ~c: the ISA's NOT is 32-bit, so 64-bit lanes xor with all ones (fuzz_expressions found
+			// 'no instruction for 64-bit inot' for bitselect on long vectors)
+			Operand not_c = wide ? ew(wide, IOp::ixor, {c[2], Operand::c64(~0ull)}) : ew(wide, IOp::inot, {c[2]});
+			return ew(wide, IOp::ior, {ew(wide, IOp::iand, {c[0], not_c}), ew(wide, IOp::iand, {c[1], c[2]})});
 		});
 		return;
 	}

@@ -680,7 +680,8 @@ void Translator::run(const std::string &entry_name)
 			const Type &pt = type(w[1]);
 			v.type = pt.elem;
 			if (kernel_ && w.size() > 4 && v.sc == (uint32_t)spv::StorageClass::UniformConstant) {
-				// Program-scope __constant data: placed in shared memory when a load reads it.
+				// Program-scope __constant data: placed in the program's const data when it is
+				// used (const_data_pointer).
 				const_inits_[w[2]] = w[4];
 				vars_[w[2]] = v;
 				break;
@@ -868,9 +869,21 @@ void Translator::function_variable(const Inst &in)
 	const Type &pt = type(w[1]);
 	if (pt.k != Type::K::Pointer)
 		fail("OpVariable whose result type is not a pointer");
+	vars_[w[2]] = private_variable(pt.elem);
+	if (w.size() > 4) {
+		Ptr p;
+		p.var = w[2];
+		p.type = pt.elem;
+		store(p, pt.elem, val(w[4]));
+	}
+}
+
+// A fresh Function-storage variable of type 'type_id' in this invocation's scratch area.
+Var Translator::private_variable(uint32_t type_id)
+{
 	Var v;
 	v.sc = (uint32_t)spv::StorageClass::Function;
-	v.type = pt.elem;
+	v.type = type_id;
 	uint32_t a = std::max<uint32_t>(align_of(v.type), 4);
 	uint64_t bytes = size_of(v.type, false);
 	if (kernel_) {   // OpenCL C layout; the lane stride keeps the alignment (finish_locals)
@@ -885,13 +898,7 @@ void Translator::function_variable(const Inst &in)
 		     std::to_string(abi::kMaxLocalBytes));
 	v.local_offset = (uint32_t)start;
 	local_bytes_ = (uint32_t)end;
-	vars_[w[2]] = v;
-	if (w.size() > 4) {
-		Ptr p;
-		p.var = w[2];
-		p.type = v.type;
-		store(p, v.type, val(w[4]));
-	}
+	return v;
 }
 
 Operand Translator::local_address_offset(const Ptr &p)
@@ -958,17 +965,6 @@ void Translator::initialise_shared()
 		// Vulkan allows only OpConstantNull here (VUID-StandaloneSpirv-OpVariable-04734).
 		if (!null_constants_.count(init_id)) {
 			const auto &value = val(init_id);
-			if (kernel_ && !std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; })) {
-				// Program-scope __constant data (place_constant): every invocation stores the
-				// whole initialiser (the same values: no race), the barrier below publishes it.
-				std::vector<Leaf> ls;
-				leaves(v.type, true, 0, ls);
-				if (ls.size() != value.size())
-					fail("initialiser shape does not match its variable");
-				for (size_t k = 0; k < ls.size(); k++)
-					emit_void(IO::Op::store_shared, {Operand::c32(0), value[k]}, v.shared_offset + ls[k].offset, ls[k].bytes);
-				continue;
-			}
 			if (!std::all_of(value.begin(), value.end(), [](const Operand &o) { return o.is_const() && o.value == 0; }))
 				fail("Workgroup variable initialisers other than OpConstantNull are not supported");
 		}

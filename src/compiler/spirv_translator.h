@@ -314,6 +314,7 @@ private:
 	uint32_t local_align_ = 0;              // Kernel model: strictest private variable alignment
 	Operand local_base_, local_lane_off_;   // scratch base (uniform), lane * local stride
 	void function_variable(const Inst &in);
+	Var private_variable(uint32_t type_id);   // a fresh Function-storage variable (scratch)
 	Operand local_address_offset(const Ptr &p);   // the lane's offset plus the pointer's dynamic part
 	void finish_locals();
 	Operand phys_address(const Ptr &p, bool with_const_off);
@@ -353,6 +354,7 @@ private:
 	void group_op(const Inst &in);
 	void integer_dot(const Inst &in);
 	void bit_op(const Inst &in);   // spirv_bits.cpp
+	void relational_op(const Inst &in);   // spirv_relational.cpp
 	std::pair<Operand, Operand> mul_extended64(Operand a, Operand b, bool is_signed);   // spirv_int64.cpp
 	// 8/16-bit integers (spirv_narrow.cpp): zero-extended in 32-bit registers
 	unsigned narrow_width(uint32_t type_id);   // 8 or 16 for a narrow integer (vector) type, else 0
@@ -424,6 +426,7 @@ private:
 	const KernelInfo *kinfo_ = nullptr;   // the entry point's reflection (argument offsets)
 	uint32_t shared_root_ = 0;            // synthetic Workgroup variable at shared offset 0
 	std::optional<uint32_t> kargs_base_, kdispatch_base_;   // s[0:1], s[2:3] (prologue)
+	std::optional<uint32_t> const_data_base_;               // Program::const_data's address (prologue)
 	std::unordered_set<uint32_t> byval_ids_;                // parameters decorated FuncParamAttr ByVal
 	std::unordered_map<uint32_t, std::pair<size_t, size_t>> functions_;   // function id -> [first, last]
 	std::vector<uint32_t> inline_stack_;
@@ -435,7 +438,10 @@ private:
 	};
 	std::vector<Return> *returns_ = nullptr;   // the inlined callee's returns
 	std::unordered_map<uint32_t, uint32_t> const_inits_;   // UniformConstant variable -> initialiser
-	void place_constant(uint32_t var);
+	// Program-scope __constant data: placed in the program's const data (loaded once with the
+	// code) on first use; a pointer to it is a physical one (global loads).
+	std::unordered_map<uint32_t, Operand> const_data_addr_;   // variable -> its address
+	Ptr const_data_pointer(uint32_t var);
 	uint32_t u8_type_ = 0, u32_type_ = 0;        // synthetic integer types for byte copies
 	bool is_kernel_ptr_type(uint32_t type_id, uint32_t *sc = nullptr);
 	bool is_kernel_value_ptr(uint32_t type_id);   // a pointer held as a value (global: 64-bit, local: 32-bit)
@@ -445,6 +451,10 @@ private:
 	Operand dispatch_u32(uint32_t offset);
 	Operand dispatch_u64(uint32_t offset);
 	std::vector<Operand> load_kernel_builtin(const Var &v, uint32_t type_id, bool &handled);
+	// Values loaded from a size built-in (global/local/enqueued size, number of groups): a
+	// component past the end reads 1, not 0 (OpVectorExtractDynamic).
+	std::unordered_set<uint32_t> size_builtin_vals_;
+	static bool is_size_builtin(int builtin);
 	std::vector<Operand> fit_builtin(std::vector<Operand> r, uint32_t type_id);
 	void bind_kernel_arguments(size_t first);
 	void kernel_range_guard();

@@ -156,3 +156,15 @@ TEST(ClHandles, DestructorCallbacksRunMostRecentFirst) {
   EXPECT_EQ(order, (std::vector<int>{4, 3, 2, 1}));
   g_order = nullptr;
 }
+
+// What Piglit's api@clgetextensionfunctionaddressforplatform checks, below the loader (ocl-icd
+// replaces a NULL platform by its default one before calling the ICD): NULL for a NULL or
+// mistyped platform, the function for a valid one.
+TEST(ClHandles, ExtensionLookupNeedsAValidPlatform) {
+  Fixture f;
+  EXPECT_NE(clGetExtensionFunctionAddressForPlatform(f.platform, "clIcdGetPlatformIDsKHR"), nullptr);
+  EXPECT_EQ(clGetExtensionFunctionAddressForPlatform(nullptr, "clIcdGetPlatformIDsKHR"), nullptr);
+  EXPECT_EQ(clGetExtensionFunctionAddressForPlatform(reinterpret_cast<cl_platform_id>(f.context), "clIcdGetPlatformIDsKHR"),
+            nullptr);
+  EXPECT_EQ(clGetExtensionFunctionAddressForPlatform(f.platform, "invalid_name"), nullptr);
+}

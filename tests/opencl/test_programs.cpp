@@ -243,6 +243,87 @@ TEST_F(ClProgram, BinariesRoundTrip) {
   clReleaseProgram(p);
 }
 
+// A kernel Mica's back end cannot compile (here: 4 MiB of private memory per work-item, over the
+// compiler's limit) fails clBuildProgram, not the first enqueue, and the log says which kernel and
+// why; the build compiles every kernel to Mica ISA (docs/opencl.md "Programs").
+TEST_F(ClProgram, BackEndErrorsFailTheBuild) {
+  cl_program p = source_program(
+      "__kernel void fine(__global int* o) { o[0] = 1; }\n"
+      "__kernel void huge(__global int* o, int n) {\n"
+      "  volatile int a[1 << 20];\n"
+      "  for (int i = 0; i < n; i++) a[i] = i;\n"
+      "  o[0] = a[n / 2];\n"
+      "}\n");
+  EXPECT_EQ(clBuildProgram(p, 1, &device, nullptr, nullptr, nullptr), CL_BUILD_PROGRAM_FAILURE);
+  cl_build_status status = CL_BUILD_SUCCESS;
+  ASSERT_EQ(clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_STATUS, sizeof status, &status, nullptr), CL_SUCCESS);
+  EXPECT_EQ(status, CL_BUILD_ERROR);
+  const std::string log = build_log(p, device);
+  EXPECT_NE(log.find("kernel 'huge'"), std::string::npos) << log;
+  EXPECT_NE(log.find("exceed"), std::string::npos) << log;
+  EXPECT_EQ(log.find("kernel 'fine'"), std::string::npos) << log;
+  cl_int err;
+  EXPECT_EQ(clCreateKernel(p, "fine", &err), nullptr);
+  EXPECT_EQ(err, CL_INVALID_PROGRAM_EXECUTABLE);
+  clReleaseProgram(p);
+  // The same failure through clCompileProgram + clLinkProgram fails the link.
+  cl_program q = source_program("__kernel void huge(__global int* o) { volatile int a[1 << 20]; a[o[0]] = 1; o[1] = a[o[2]]; }\n");
+  ASSERT_EQ(clCompileProgram(q, 1, &device, nullptr, 0, nullptr, nullptr, nullptr, nullptr), CL_SUCCESS);
+  cl_program linked = clLinkProgram(context, 1, &device, nullptr, 1, &q, nullptr, nullptr, &err);
+  EXPECT_EQ(err, CL_LINK_PROGRAM_FAILURE);
+  ASSERT_NE(linked, nullptr);
+  EXPECT_NE(build_log(linked, device).find("kernel 'huge'"), std::string::npos) << build_log(linked, device);
+  clReleaseProgram(linked);
+  clReleaseProgram(q);
+}
+
+// A program created from an executable binary can make kernels without clBuildProgram (Piglit's
+// api@clcreateprogramwithbinary), runs them, and may still be built.
+TEST_F(ClProgram, ExecutableBinaryRunsWithoutABuild) {
+  cl_program p = source_program("__kernel void plus3(__global int* o) { o[get_global_id(0)] += 3; }\n");
+  ASSERT_EQ(clBuildProgram(p, 1, &device, nullptr, nullptr, nullptr), CL_SUCCESS) << build_log(p, device);
+  size_t size = 0;
+  ASSERT_EQ(clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof size, &size, nullptr), CL_SUCCESS);
+  std::vector<unsigned char> bin(size);
+  unsigned char* ptrs[1] = {bin.data()};
+  ASSERT_EQ(clGetProgramInfo(p, CL_PROGRAM_BINARIES, sizeof ptrs, ptrs, nullptr), CL_SUCCESS);
+  clReleaseProgram(p);
+  const unsigned char* cptr = bin.data();
+  cl_int err;
+  cl_program q = clCreateProgramWithBinary(context, 1, &device, &size, &cptr, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  cl_program_binary_type type = CL_PROGRAM_BINARY_TYPE_NONE;
+  ASSERT_EQ(clGetProgramBuildInfo(q, device, CL_PROGRAM_BINARY_TYPE, sizeof type, &type, nullptr), CL_SUCCESS);
+  EXPECT_EQ(type, CL_PROGRAM_BINARY_TYPE_EXECUTABLE);
+  cl_kernel k = clCreateKernel(q, "plus3", &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  int data[4] = {1, 2, 3, 4};
+  cl_mem buf = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof data, data, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof buf, &buf), CL_SUCCESS);
+  size_t n = 4;
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &n, nullptr, 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, buf, CL_TRUE, 0, sizeof data, data, 0, nullptr, nullptr), CL_SUCCESS);
+  EXPECT_EQ(data[0], 4);
+  EXPECT_EQ(data[3], 7);
+  // A released kernel whose command is still pending is no longer attached: the program can be
+  // rebuilt (Piglit releases the kernel and rebuilds without waiting), and the command still runs.
+  cl_event gate = clCreateUserEvent(context, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &n, nullptr, 1, &gate, nullptr), CL_SUCCESS);
+  EXPECT_EQ(clBuildProgram(q, 1, &device, nullptr, nullptr, nullptr), CL_INVALID_OPERATION);  // k is held
+  clReleaseKernel(k);
+  EXPECT_EQ(clBuildProgram(q, 1, &device, nullptr, nullptr, nullptr), CL_SUCCESS) << build_log(q, device);
+  ASSERT_EQ(clSetUserEventStatus(gate, CL_COMPLETE), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, buf, CL_TRUE, 0, sizeof data, data, 0, nullptr, nullptr), CL_SUCCESS);
+  EXPECT_EQ(data[0], 7);
+  EXPECT_EQ(data[3], 10);
+  clReleaseEvent(gate);
+  EXPECT_EQ(clCompileProgram(q, 1, &device, nullptr, 0, nullptr, nullptr, nullptr, nullptr), CL_INVALID_OPERATION);
+  clReleaseMemObject(buf);
+  clReleaseProgram(q);
+}
+
 TEST_F(ClProgram, CompileAndLinkWithALibrary) {
   const char* lib_src = "int twice(int x) { return 2 * x; }\n";
   const char* main_src = "int twice(int x);\n__kernel void use(__global int* x) { x[0] = twice(x[0]); }\n";

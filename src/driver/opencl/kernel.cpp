@@ -91,6 +91,13 @@ cl_int Kernel::variant(const VariantKey& key, std::shared_ptr<device::Program>& 
       return CL_SUCCESS;
     }
   }
+  if (auto it = exe_->prebuilt.find(info_->name);
+      it != exe_->prebuilt.end() && it->second.local == key.local && it->second.local_args == key.local_args) {
+    out = it->second.program;  // compiled at build time (program_isa.cpp)
+    std::lock_guard lock(mu_);
+    variants_.emplace(key, out);
+    return CL_SUCCESS;
+  }
   device::Screen* s = screen();
   if (!s) return CL_DEVICE_NOT_AVAILABLE;
   device::ProgramSource src;
@@ -289,10 +296,11 @@ CL_API_ENTRY cl_int CL_API_CALL clGetKernelWorkGroupInfo(cl_kernel kernel, cl_de
     InfoWriter out(param_value_size, param_value, param_value_size_ret);
     const auto& reqd = k->info().reqd_work_group_size;
     const bool has_reqd = reqd[0] || reqd[1] || reqd[2];
-    // What the binary says (shared and private memory) needs a compiled variant: the one for the
-    // required size, else a 64-wide one, with __local arguments as set (unset ones count 0 bytes).
+    // What the binary says (shared and private memory) needs a compiled variant: the one the build
+    // compiled (required size, else size hint, else 64 wide), with __local arguments as set
+    // (unset ones count 0 bytes).
     auto probe = [&](device::ProgramVariant& v) -> cl_int {
-      Kernel::VariantKey key{has_reqd ? reqd : std::array<uint32_t, 3>{64, 1, 1}, k->local_arg_bytes(0)};
+      Kernel::VariantKey key{build_time_variant_key(k->info()).local, k->local_arg_bytes(0)};
       std::shared_ptr<device::Program> prog;
       std::string log;
       if (cl_int e = k->variant(key, prog, log); e != CL_SUCCESS) return e;

@@ -192,8 +192,12 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     dispatch.inline_data.push_back(std::move(args_data));
     dispatch.inline_data.push_back(std::move(dispatch_data));
 
-    Ref<Kernel> hold(k);
-    auto run = [hold, dispatch = std::move(dispatch), buffers, printf_buffer]() -> cl_int {
+    // The command keeps what it needs (the executable for the printf strings, the device program
+    // in the dispatch), not the kernel: a kernel the application released is no longer attached
+    // to its program, which may then be rebuilt while the command is pending
+    // (clBuildProgram's CL_INVALID_OPERATION is for kernels the application holds).
+    std::shared_ptr<const Executable> exe_hold = k->shared_executable();
+    auto run = [exe_hold, dispatch = std::move(dispatch), buffers, printf_buffer]() -> cl_int {
       device::CommandList list;
       list.dispatch(dispatch);
       std::vector<const device::Buffer*> keep;
@@ -203,7 +207,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
       if (printf_buffer) {
         // Output is flushed when the kernel completes, in buffer (so per work-item program) order.
         const std::string text =
-            decode_printf(printf_buffer->cpu(), Device::kPrintfBufferBytes, hold->executable().reflection.printf_strings,
+            decode_printf(printf_buffer->cpu(), Device::kPrintfBufferBytes, exe_hold->reflection.printf_strings,
                           device_has_fp64());
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);

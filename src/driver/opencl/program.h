@@ -8,6 +8,10 @@
 #include "object.h"
 
 #include <mica/compiler/compiler.h>
+#include <mica/device/program.h>
+
+#include <array>
+#include <map>
 
 #include <atomic>
 #include <memory>
@@ -30,7 +34,22 @@ struct Executable {
   compiler::KernelModuleInfo reflection;
   bool uniform_work_groups = false;  // OpenCL C 1.x or -cl-uniform-work-group-size
   std::string options;
+  // The Mica ISA variant each kernel was compiled to at build time (program_isa.cpp), with the
+  // work-group size and __local argument sizes it was compiled for.
+  struct Prebuilt {
+    std::array<uint32_t, 3> local{};
+    std::map<uint32_t, uint32_t> local_args;
+    std::shared_ptr<device::Program> program;
+  };
+  std::map<std::string, Prebuilt> prebuilt;
 };
+
+// The work-group size and __local sizes a kernel is compiled for at build time: the required
+// size, else the size hint, else 64 x 1 x 1; __local arguments 0 bytes.
+Executable::Prebuilt build_time_variant_key(const compiler::KernelInfo& kernel);
+// Compiles every kernel of 'exe' to Mica ISA (into exe.prebuilt); CL_BUILD_PROGRAM_FAILURE with
+// each failing kernel's reason appended to 'log' when the back end refuses one.
+cl_int compile_kernels_to_isa(Executable& exe, std::string& log);
 
 class Program : public Object {
 public:
