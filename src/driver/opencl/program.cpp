@@ -4,6 +4,7 @@
 #include "device.h"
 #include "extensions.h"
 #include "info.h"
+#include "program_spec_constants.h"
 
 #ifdef MICA_CL_HAVE_CLC
 #include <mica/clc/clc.h>
@@ -23,6 +24,11 @@ bool program_compiler_available() {
 
 Program::Program(Context* context, Origin origin) : Object(Kind::Program), context_(context), origin_(origin) {}
 Program::~Program() = default;
+
+std::vector<uint32_t> Program::specialised_il() const {
+  std::lock_guard lock(mu);
+  return spec_values.empty() ? il : specialise_module(il, spec_values);
+}
 
 namespace {
 constexpr char kBinaryMagic[8] = {'M', 'I', 'C', 'A', 'C', 'L', 'B', '1'};
@@ -246,7 +252,7 @@ cl_int build(Program& p, const std::string& options) {
     p.options = options;
     return make_executable(p, options);
   }
-  case Program::Origin::il: object = p.il; break;
+  case Program::Origin::il: object = p.specialised_il(); break;
   case Program::Origin::binary:
   case Program::Origin::linked: {
     std::lock_guard lock(p.mu);
@@ -421,7 +427,7 @@ CL_API_ENTRY cl_int CL_API_CALL clCompileProgram(cl_program program, cl_uint num
     std::vector<uint32_t> object;
     cl_int result = CL_SUCCESS;
     if (p->origin() == Program::Origin::source) result = compile_source(*p, opts, headers, object, CL_COMPILE_PROGRAM_FAILURE);
-    else object = p->il;
+    else object = p->specialised_il();
     if (result == CL_SUCCESS) {
       std::lock_guard lock(p->mu);
       p->module = std::move(object);
@@ -548,11 +554,21 @@ CL_API_ENTRY cl_int CL_API_CALL clGetProgramBuildInfo(cl_program program, cl_dev
   });
 }
 
-CL_API_ENTRY cl_int CL_API_CALL clSetProgramSpecializationConstant(cl_program program, cl_uint, size_t, const void*) {
-  Program* p = checked<Program>(program);
-  if (!p) return CL_INVALID_PROGRAM;
-  // Specialization constants reach the compiler only for IL programs; OpenCL C has none.
-  return p->origin() == Program::Origin::il ? CL_INVALID_SPEC_ID : CL_INVALID_PROGRAM;
+CL_API_ENTRY cl_int CL_API_CALL clSetProgramSpecializationConstant(cl_program program, cl_uint spec_id,
+                                                                  size_t spec_size, const void* spec_value) {
+  return guarded([&]() -> cl_int {
+    Program* p = checked<Program>(program);
+    // Only IL programs have specialization constants; OpenCL C source has none.
+    if (!p || p->origin() != Program::Origin::il) return CL_INVALID_PROGRAM;
+    const auto type = find_spec_constant(p->il, spec_id);
+    if (!type) return CL_INVALID_SPEC_ID;
+    // A boolean takes a cl_uchar (OpenCL 3.0 5.8.4); other scalars their type's size.
+    if (!spec_value || spec_size != type->size) return CL_INVALID_VALUE;
+    const auto* bytes = static_cast<const uint8_t*>(spec_value);
+    std::lock_guard lock(p->mu);
+    p->spec_values[spec_id].assign(bytes, bytes + spec_size);
+    return CL_SUCCESS;
+  });
 }
 
 CL_API_ENTRY cl_int CL_API_CALL clSetProgramReleaseCallback(cl_program program, void(CL_CALLBACK*)(cl_program, void*),

@@ -66,6 +66,11 @@ public:
   // Creation inputs.
   std::string source;
   std::vector<uint32_t> il;
+  // Specialization constants set on an IL program (SpecId -> the bytes set), guarded by mu; they
+  // apply to every later build or compile (program_spec_constants.h).
+  std::map<uint32_t, std::vector<uint8_t>> spec_values;
+  // The IL with spec_values applied (takes mu).
+  std::vector<uint32_t> specialised_il() const;
 
   // Build state (the one device), guarded by mu.
   mutable std::mutex mu;

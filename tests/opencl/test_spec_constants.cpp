@@ -1,0 +1,141 @@
+// clSetProgramSpecializationConstant (OpenCL 3.0 5.8.4) on an IL program with int, long, char,
+// float and bool specialization constants (cl_spec_constants.spvasm, SpecIds 1-5): defaults when
+// unset, set values reaching a kernel's output, a rebuild with other values giving other results
+// (not a cached binary of the first), and each error code.
+#include "cl_test.h"
+
+#include <cstring>
+
+using namespace cltest;
+
+namespace {
+
+struct Outputs {
+  cl_uint i = 0;
+  cl_ulong l = 0;
+  cl_uchar c = 0;
+  cl_float f = 0;
+  cl_uint b = 0;
+};
+
+class ClSpecConstants : public ClTest {
+protected:
+  void SetUp() override {
+    ClTest::SetUp();
+    spirv = load_spirv("cl_spec_constants.spv");
+    ASSERT_FALSE(spirv.empty()) << "MICA_CL_SPV_DIR/cl_spec_constants.spv missing";
+    cl_int err;
+    program = clCreateProgramWithIL(context, spirv.data(), spirv.size() * 4, &err);
+    ASSERT_EQ(err, CL_SUCCESS);
+  }
+  void TearDown() override {
+    if (program) clReleaseProgram(program);
+    ClTest::TearDown();
+  }
+
+  // Builds the program and runs spec_values once; the five constants as the kernel stored them.
+  Outputs build_and_run() {
+    Outputs out;
+    EXPECT_EQ(clBuildProgram(program, 1, &device, nullptr, nullptr, nullptr), CL_SUCCESS);
+    cl_int err;
+    cl_kernel k = clCreateKernel(program, "spec_values", &err);
+    EXPECT_EQ(err, CL_SUCCESS);
+    if (err != CL_SUCCESS) return out;
+    void* host[5] = {&out.i, &out.l, &out.c, &out.f, &out.b};
+    const size_t sizes[5] = {sizeof out.i, sizeof out.l, sizeof out.c, sizeof out.f, sizeof out.b};
+    cl_mem bufs[5];
+    for (int a = 0; a < 5; ++a) {
+      bufs[a] = clCreateBuffer(context, CL_MEM_READ_WRITE, 8, nullptr, &err);
+      EXPECT_EQ(err, CL_SUCCESS);
+      EXPECT_EQ(clSetKernelArg(k, cl_uint(a), sizeof(cl_mem), &bufs[a]), CL_SUCCESS);
+    }
+    const size_t one = 1;
+    EXPECT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &one, &one, 0, nullptr, nullptr), CL_SUCCESS);
+    for (int a = 0; a < 5; ++a) {
+      EXPECT_EQ(clEnqueueReadBuffer(queue, bufs[a], CL_TRUE, 0, sizes[a], host[a], 0, nullptr, nullptr), CL_SUCCESS);
+      clReleaseMemObject(bufs[a]);
+    }
+    clReleaseKernel(k);
+    return out;
+  }
+
+  std::vector<uint32_t> spirv;
+  cl_program program = nullptr;
+};
+
+TEST_F(ClSpecConstants, DefaultsWhenUnset) {
+  const Outputs o = build_and_run();
+  EXPECT_EQ(o.i, 4294967289u);
+  EXPECT_EQ(o.l, 4294967298ull);
+  EXPECT_EQ(o.c, 200u);
+  EXPECT_EQ(o.f, 1.5f);
+  EXPECT_EQ(o.b, 1u);
+}
+
+TEST_F(ClSpecConstants, SetValuesReachTheKernelAndARebuildTakesNewOnes) {
+  const cl_uint i = 123456789;
+  const cl_ulong l = 0x0123456789abcdefull;
+  const cl_uchar c = 7;
+  const cl_float f = -2.25f;
+  const cl_uchar b = 0;
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 1, sizeof i, &i), CL_SUCCESS);
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 2, sizeof l, &l), CL_SUCCESS);
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 3, sizeof c, &c), CL_SUCCESS);
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 4, sizeof f, &f), CL_SUCCESS);
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 5, sizeof b, &b), CL_SUCCESS);
+  Outputs o = build_and_run();
+  EXPECT_EQ(o.i, i);
+  EXPECT_EQ(o.l, l);
+  EXPECT_EQ(o.c, c);
+  EXPECT_EQ(o.f, f);
+  EXPECT_EQ(o.b, 0u);
+  // Other values, same program: the next build must not reuse the first build's binary. A boolean
+  // is true for any non-zero cl_uchar.
+  const cl_uint i2 = 42;
+  const cl_ulong l2 = ~0ull;
+  const cl_uchar c2 = 255, b2 = 2;
+  const cl_float f2 = 1e30f;
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 1, sizeof i2, &i2), CL_SUCCESS);
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 2, sizeof l2, &l2), CL_SUCCESS);
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 3, sizeof c2, &c2), CL_SUCCESS);
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 4, sizeof f2, &f2), CL_SUCCESS);
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 5, sizeof b2, &b2), CL_SUCCESS);
+  o = build_and_run();
+  EXPECT_EQ(o.i, i2);
+  EXPECT_EQ(o.l, l2);
+  EXPECT_EQ(o.c, c2);
+  EXPECT_EQ(o.f, f2);
+  EXPECT_EQ(o.b, 1u);
+  // The IL the application gave is unchanged (CL_PROGRAM_IL returns it as created).
+  std::vector<uint32_t> il(spirv.size());
+  ASSERT_EQ(clGetProgramInfo(program, CL_PROGRAM_IL, il.size() * 4, il.data(), nullptr), CL_SUCCESS);
+  EXPECT_EQ(il, spirv);
+}
+
+TEST_F(ClSpecConstants, ErrorCodes) {
+  const cl_ulong v = 1;
+  // Not a program, or not an IL program.
+  EXPECT_EQ(clSetProgramSpecializationConstant(nullptr, 1, 4, &v), CL_INVALID_PROGRAM);
+  cl_int err;
+  const char* src = "__kernel void k(__global int* x) { x[0] = 1; }";
+  cl_program source = clCreateProgramWithSource(context, 1, &src, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  EXPECT_EQ(clSetProgramSpecializationConstant(source, 1, 4, &v), CL_INVALID_PROGRAM);
+  clReleaseProgram(source);
+  // A SpecId the module does not declare.
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 0, 4, &v), CL_INVALID_SPEC_ID);
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 99, 4, &v), CL_INVALID_SPEC_ID);
+  // Sizes that are not the constant's: int 4, long 8, char 1, float 4, bool 1 (a cl_uchar).
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 1, 8, &v), CL_INVALID_VALUE);
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 2, 4, &v), CL_INVALID_VALUE);
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 3, 4, &v), CL_INVALID_VALUE);
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 4, 8, &v), CL_INVALID_VALUE);
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 5, 4, &v), CL_INVALID_VALUE);
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 1, 0, &v), CL_INVALID_VALUE);
+  // No value.
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 1, 4, nullptr), CL_INVALID_VALUE);
+  // None of the refused calls changed anything: the defaults still build.
+  EXPECT_EQ(build_and_run().i, 4294967289u);
+}
+
+}  // namespace
