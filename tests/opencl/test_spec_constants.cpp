@@ -1,5 +1,5 @@
 // clSetProgramSpecializationConstant (OpenCL 3.0 5.8.4) on an IL program with int, long, char,
-// float and bool specialization constants (cl_spec_constants.spvasm, SpecIds 1-5): defaults when
+// float, bool, short and double specialization constants (cl_spec_constants.spvasm, SpecIds 1-7): defaults when
 // unset, set values reaching a kernel's output, a rebuild with other values giving other results
 // (not a cached binary of the first), and each error code.
 #include "cl_test.h"
@@ -16,6 +16,8 @@ struct Outputs {
   cl_uchar c = 0;
   cl_float f = 0;
   cl_uint b = 0;
+  cl_ushort s = 0;
+  cl_double d = 0;
 };
 
 class ClSpecConstants : public ClTest {
@@ -41,17 +43,17 @@ protected:
     cl_kernel k = clCreateKernel(program, "spec_values", &err);
     EXPECT_EQ(err, CL_SUCCESS);
     if (err != CL_SUCCESS) return out;
-    void* host[5] = {&out.i, &out.l, &out.c, &out.f, &out.b};
-    const size_t sizes[5] = {sizeof out.i, sizeof out.l, sizeof out.c, sizeof out.f, sizeof out.b};
-    cl_mem bufs[5];
-    for (int a = 0; a < 5; ++a) {
+    void* host[7] = {&out.i, &out.l, &out.c, &out.f, &out.b, &out.s, &out.d};
+    const size_t sizes[7] = {sizeof out.i, sizeof out.l, sizeof out.c, sizeof out.f, sizeof out.b, sizeof out.s, sizeof out.d};
+    cl_mem bufs[7];
+    for (int a = 0; a < 7; ++a) {
       bufs[a] = clCreateBuffer(context, CL_MEM_READ_WRITE, 8, nullptr, &err);
       EXPECT_EQ(err, CL_SUCCESS);
       EXPECT_EQ(clSetKernelArg(k, cl_uint(a), sizeof(cl_mem), &bufs[a]), CL_SUCCESS);
     }
     const size_t one = 1;
     EXPECT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &one, &one, 0, nullptr, nullptr), CL_SUCCESS);
-    for (int a = 0; a < 5; ++a) {
+    for (int a = 0; a < 7; ++a) {
       EXPECT_EQ(clEnqueueReadBuffer(queue, bufs[a], CL_TRUE, 0, sizes[a], host[a], 0, nullptr, nullptr), CL_SUCCESS);
       clReleaseMemObject(bufs[a]);
     }
@@ -70,6 +72,8 @@ TEST_F(ClSpecConstants, DefaultsWhenUnset) {
   EXPECT_EQ(o.c, 200u);
   EXPECT_EQ(o.f, 1.5f);
   EXPECT_EQ(o.b, 1u);
+  EXPECT_EQ(o.s, 40000u);
+  EXPECT_EQ(o.d, 0.1);
 }
 
 TEST_F(ClSpecConstants, SetValuesReachTheKernelAndARebuildTakesNewOnes) {
@@ -83,12 +87,18 @@ TEST_F(ClSpecConstants, SetValuesReachTheKernelAndARebuildTakesNewOnes) {
   ASSERT_EQ(clSetProgramSpecializationConstant(program, 3, sizeof c, &c), CL_SUCCESS);
   ASSERT_EQ(clSetProgramSpecializationConstant(program, 4, sizeof f, &f), CL_SUCCESS);
   ASSERT_EQ(clSetProgramSpecializationConstant(program, 5, sizeof b, &b), CL_SUCCESS);
+  const cl_ushort s = 65535;
+  const cl_double d = -1.0 / 3.0;
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 6, sizeof s, &s), CL_SUCCESS);
+  ASSERT_EQ(clSetProgramSpecializationConstant(program, 7, sizeof d, &d), CL_SUCCESS);
   Outputs o = build_and_run();
   EXPECT_EQ(o.i, i);
   EXPECT_EQ(o.l, l);
   EXPECT_EQ(o.c, c);
   EXPECT_EQ(o.f, f);
   EXPECT_EQ(o.b, 0u);
+  EXPECT_EQ(o.s, s);
+  EXPECT_EQ(o.d, d);
   // Other values, same program: the next build must not reuse the first build's binary. A boolean
   // is true for any non-zero cl_uchar.
   const cl_uint i2 = 42;
@@ -100,12 +110,15 @@ TEST_F(ClSpecConstants, SetValuesReachTheKernelAndARebuildTakesNewOnes) {
   ASSERT_EQ(clSetProgramSpecializationConstant(program, 3, sizeof c2, &c2), CL_SUCCESS);
   ASSERT_EQ(clSetProgramSpecializationConstant(program, 4, sizeof f2, &f2), CL_SUCCESS);
   ASSERT_EQ(clSetProgramSpecializationConstant(program, 5, sizeof b2, &b2), CL_SUCCESS);
+  // short and double keep the first values: unchanged constants stay set across builds.
   o = build_and_run();
   EXPECT_EQ(o.i, i2);
   EXPECT_EQ(o.l, l2);
   EXPECT_EQ(o.c, c2);
   EXPECT_EQ(o.f, f2);
   EXPECT_EQ(o.b, 1u);
+  EXPECT_EQ(o.s, s);
+  EXPECT_EQ(o.d, d);
   // The IL the application gave is unchanged (CL_PROGRAM_IL returns it as created).
   std::vector<uint32_t> il(spirv.size());
   ASSERT_EQ(clGetProgramInfo(program, CL_PROGRAM_IL, il.size() * 4, il.data(), nullptr), CL_SUCCESS);
@@ -125,12 +138,15 @@ TEST_F(ClSpecConstants, ErrorCodes) {
   // A SpecId the module does not declare.
   EXPECT_EQ(clSetProgramSpecializationConstant(program, 0, 4, &v), CL_INVALID_SPEC_ID);
   EXPECT_EQ(clSetProgramSpecializationConstant(program, 99, 4, &v), CL_INVALID_SPEC_ID);
-  // Sizes that are not the constant's: int 4, long 8, char 1, float 4, bool 1 (a cl_uchar).
+  // Sizes that are not the constant's: int 4, long 8, char 1, float 4, bool 1 (a cl_uchar),
+  // short 2, double 8.
   EXPECT_EQ(clSetProgramSpecializationConstant(program, 1, 8, &v), CL_INVALID_VALUE);
   EXPECT_EQ(clSetProgramSpecializationConstant(program, 2, 4, &v), CL_INVALID_VALUE);
   EXPECT_EQ(clSetProgramSpecializationConstant(program, 3, 4, &v), CL_INVALID_VALUE);
   EXPECT_EQ(clSetProgramSpecializationConstant(program, 4, 8, &v), CL_INVALID_VALUE);
   EXPECT_EQ(clSetProgramSpecializationConstant(program, 5, 4, &v), CL_INVALID_VALUE);
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 6, 4, &v), CL_INVALID_VALUE);
+  EXPECT_EQ(clSetProgramSpecializationConstant(program, 7, 4, &v), CL_INVALID_VALUE);
   EXPECT_EQ(clSetProgramSpecializationConstant(program, 1, 0, &v), CL_INVALID_VALUE);
   // No value.
   EXPECT_EQ(clSetProgramSpecializationConstant(program, 1, 4, nullptr), CL_INVALID_VALUE);
