@@ -126,6 +126,37 @@ TEST_F(ClSpecConstants, SetValuesReachTheKernelAndARebuildTakesNewOnes) {
   EXPECT_EQ(il, spirv);
 }
 
+// The same values set through the API and by SPIRV-Tools (spirv-opt --set-spec-const-default-value,
+// at build time: tests/opencl/meson.build) give the same kernel output.
+TEST_F(ClSpecConstants, MatchesSpirvToolsSpecialisation) {
+  const std::vector<uint32_t> reference_il = load_spirv("cl_spec_constants_reference.spv");
+  ASSERT_FALSE(reference_il.empty()) << "MICA_CL_SPV_DIR/cl_spec_constants_reference.spv missing";
+  const cl_uint i = 123456789;
+  const cl_ulong l = 81985529216486895ull;
+  const cl_uchar c = 7, b = 0;
+  const cl_float f = -2.25f;
+  const cl_ushort s = 65535;
+  const cl_double d = -1.0 / 3.0;
+  const void* values[7] = {&i, &l, &c, &f, &b, &s, &d};
+  const size_t sizes[7] = {sizeof i, sizeof l, sizeof c, sizeof f, sizeof b, sizeof s, sizeof d};
+  for (cl_uint id = 1; id <= 7; ++id)
+    ASSERT_EQ(clSetProgramSpecializationConstant(program, id, sizes[id - 1], values[id - 1]), CL_SUCCESS);
+  const Outputs ours = build_and_run();
+  clReleaseProgram(program);
+  cl_int err;
+  program = clCreateProgramWithIL(context, reference_il.data(), reference_il.size() * 4, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  const Outputs reference = build_and_run();
+  EXPECT_EQ(ours.i, reference.i);
+  EXPECT_EQ(ours.l, reference.l);
+  EXPECT_EQ(ours.c, reference.c);
+  EXPECT_EQ(ours.f, reference.f);
+  EXPECT_EQ(ours.b, reference.b);
+  EXPECT_EQ(ours.s, reference.s);
+  EXPECT_EQ(ours.d, reference.d);
+  EXPECT_EQ(reference.d, d);  // the reference's decimal literal is the double set here
+}
+
 TEST_F(ClSpecConstants, ErrorCodes) {
   const cl_ulong v = 1;
   // Not a program, or not an IL program.
