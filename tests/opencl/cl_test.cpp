@@ -72,4 +72,27 @@ void ClTest::TearDown() {
   if (context) { EXPECT_EQ(clReleaseContext(context), CL_SUCCESS); }
 }
 
+cl_kernel ClSourceTest::build(const char* src, const char* name, const char* options) {
+  cl_int err;
+  if (program_) clReleaseProgram(program_);
+  program_ = clCreateProgramWithSource(context, 1, &src, nullptr, &err);
+  EXPECT_EQ(err, CL_SUCCESS);
+  if (clBuildProgram(program_, 1, &device, options, nullptr, nullptr) != CL_SUCCESS) {
+    size_t n = 0;
+    clGetProgramBuildInfo(program_, device, CL_PROGRAM_BUILD_LOG, 0, nullptr, &n);
+    std::string log(n, '\0');
+    clGetProgramBuildInfo(program_, device, CL_PROGRAM_BUILD_LOG, n, log.data(), nullptr);
+    ADD_FAILURE() << "build failed: " << log;
+    return nullptr;
+  }
+  cl_kernel k = clCreateKernel(program_, name, &err);
+  EXPECT_EQ(err, CL_SUCCESS);
+  return k;
+}
+
+void ClSourceTest::TearDown() {
+  if (program_) clReleaseProgram(program_);
+  ClTest::TearDown();
+}
+
 }  // namespace cltest

@@ -34,4 +34,15 @@ protected:
   cl_command_queue queue = nullptr;
 };
 
+// ClTest plus one program built from OpenCL C source at a time: build() replaces the previous
+// program (its kernels keep it alive as long as they need it) and fails the test with the build
+// log when the build fails.
+class ClSourceTest : public ClTest {
+protected:
+  void TearDown() override;
+  cl_kernel build(const char* src, const char* name, const char* options = nullptr);
+
+  cl_program program_ = nullptr;
+};
+
 }  // namespace cltest

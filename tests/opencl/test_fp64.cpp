@@ -16,31 +16,7 @@ using namespace cltest;
 
 namespace {
 
-class ClFp64 : public ClTest {
-protected:
-  cl_kernel build(const char* src, const char* name, const char* options = nullptr) {
-    cl_int err;
-    if (program_) clReleaseProgram(program_);
-    program_ = clCreateProgramWithSource(context, 1, &src, nullptr, &err);
-    EXPECT_EQ(err, CL_SUCCESS);
-    if (clBuildProgram(program_, 1, &device, options, nullptr, nullptr) != CL_SUCCESS) {
-      size_t n = 0;
-      clGetProgramBuildInfo(program_, device, CL_PROGRAM_BUILD_LOG, 0, nullptr, &n);
-      std::string log(n, '\0');
-      clGetProgramBuildInfo(program_, device, CL_PROGRAM_BUILD_LOG, n, log.data(), nullptr);
-      ADD_FAILURE() << "build failed: " << log;
-      return nullptr;
-    }
-    cl_kernel k = clCreateKernel(program_, name, &err);
-    EXPECT_EQ(err, CL_SUCCESS);
-    return k;
-  }
-  void TearDown() override {
-    if (program_) clReleaseProgram(program_);
-    ClTest::TearDown();
-  }
-  cl_program program_ = nullptr;
-};
+using ClFp64 = ClSourceTest;
 
 bool has_name(cl_device_id d, cl_device_info what, const char* name) {
   size_t n = 0;
