@@ -23,6 +23,7 @@
 #include <linux/dma-buf.h>
 #include "drm/mica_drm.h"
 #include "mica_hw.h"
+#include "vm_tap.h"
 
 #define NODE "/dev/dri/renderD128"
 #define CMD_VA 0x10000000ull
@@ -44,30 +45,6 @@ struct vgem_fence_signal {
 #define IOCTL_VGEM_FENCE_ATTACH DRM_IOWR(DRM_COMMAND_BASE + 0x1, struct vgem_fence_attach)
 #define IOCTL_VGEM_FENCE_SIGNAL DRM_IOW(DRM_COMMAND_BASE + 0x2, struct vgem_fence_signal)
 
-static int passed, failed;
-
-static void check(int ok, const char *name, const char *detail)
-{
-	if (ok)
-		passed++;
-	else
-		failed++;
-	printf("%s %d %s%s%s\n", ok ? "ok" : "not ok", passed + failed, name,
-	       ok || !detail ? "" : ": ", ok || !detail ? "" : detail);
-	fflush(stdout);
-}
-
-static int mioctl(int fd, unsigned long cmd, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, cmd, arg);
-	while (r < 0 && (errno == EINTR || errno == EAGAIN));
-	return r < 0 ? -errno : 0;
-}
-
-static uint32_t pkt(uint32_t op, uint32_t len) { return MICA_PKT_HEADER(op, len); }
 
 static int bo_new(int fd, uint32_t flags, uint32_t *handle)
 {

@@ -27,37 +27,13 @@
 #include <drm.h>
 #include "drm/mica_drm.h"
 #include "mica_hw.h"
+#include "vm_tap.h"
 
 #define NODE "/dev/dri/renderD128"
 #define CMD_VA 0x10000000ull
 #define DATA_VA 0x20000000ull
 #define BO_BYTES (64u * 1024u)
 
-static int passed, failed;
-
-static void check(int ok, const char *name, const char *detail)
-{
-	if (ok)
-		passed++;
-	else
-		failed++;
-	printf("%s %d %s%s%s\n", ok ? "ok" : "not ok", passed + failed, name,
-	       ok || !detail ? "" : ": ", ok || !detail ? "" : detail);
-	fflush(stdout);
-}
-
-/* 0 or -errno, as the uapi documents. */
-static int mioctl(int fd, unsigned long cmd, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, cmd, arg);
-	while (r < 0 && (errno == EINTR || errno == EAGAIN));
-	return r < 0 ? -errno : 0;
-}
-
-static uint32_t pkt(uint32_t op, uint32_t len) { return MICA_PKT_HEADER(op, len); }
 
 struct client {
 	int fd;
