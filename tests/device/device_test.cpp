@@ -3,6 +3,7 @@
 // the kernel's fault reason, power-profile recompiles, the binary caches, job splitting and the
 // refusal of bad input.
 #include "mica/device/context.h"
+#include "mica/device/disk_cache.h"
 #include "mica/device/program.h"
 #include "mica/device/screen.h"
 
@@ -598,6 +599,76 @@ TEST(DeviceProgram, DiskCacheSurvivesTheScreenAndIgnoresCorruptFiles) {
     EXPECT_EQ(screen->cache_stats().disk_hits, 0u);
   }
   EXPECT_GT(std::filesystem::file_size(file), 40u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(DeviceDiskCache, SizeParsesLikeMesasMaxSize) {
+  using mica::device::disk_cache::parse_size;
+  EXPECT_EQ(parse_size("4096"), 4096u);
+  EXPECT_EQ(parse_size("3K"), 3u << 10);
+  EXPECT_EQ(parse_size("64M"), 64u << 20);
+  EXPECT_EQ(parse_size("2g"), 2ull << 30);
+  EXPECT_EQ(parse_size("0"), 0u);
+  for (const char* bad : {"", "-1", "12T", "1MB", "M", "99999999999999999999", "17179869184G", " 5"})
+    EXPECT_FALSE(parse_size(bad)) << bad;
+}
+
+// The directory never holds more than its bound after a write; the least recently used entries
+// go first, and a read counts as a use.
+TEST(DeviceDiskCache, EvictsLeastRecentlyUsedBeyondTheBound) {
+  namespace dc = mica::device::disk_cache;
+  const auto dir = std::filesystem::temp_directory_path() / ("mica-disk-cache-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  auto key = [](uint8_t i) {
+    mica::driver::Digest d{};
+    d[0] = i;
+    return d;
+  };
+  auto total = [&] {
+    uint64_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.file_size();
+    return n;
+  };
+  const std::vector<uint8_t> kilo(1000, 7);
+  size_t evicted = 0;
+  for (uint8_t i = 0; i < 3; ++i) evicted += dc::write(dir.string(), key(i), kilo, 3500);
+  EXPECT_EQ(evicted, 0u);
+  ASSERT_TRUE(dc::read(dir.string(), key(0)));  // 0 is now the most recently used
+  evicted = dc::write(dir.string(), key(3), kilo, 3500);
+  EXPECT_EQ(evicted, 1u);
+  EXPECT_LE(total(), 3500u);
+  EXPECT_FALSE(dc::read(dir.string(), key(1))) << "the least recently used entry stays";
+  for (uint8_t i : {0, 2, 3}) EXPECT_TRUE(dc::read(dir.string(), key(i))) << int(i);
+  // An entry larger than the bound is kept alone rather than evicting itself.
+  evicted = dc::write(dir.string(), key(4), std::vector<uint8_t>(5000, 1), 3500);
+  EXPECT_EQ(evicted, 3u);
+  EXPECT_TRUE(dc::read(dir.string(), key(4)));
+  // Files that are not entries are left alone and not counted.
+  { std::ofstream(dir / "unrelated.txt") << std::string(10000, 'x'); }
+  evicted = dc::write(dir.string(), key(5), kilo, 6000);
+  EXPECT_EQ(evicted, 0u);
+  EXPECT_TRUE(std::filesystem::exists(dir / "unrelated.txt"));
+  std::filesystem::remove_all(dir);
+}
+
+// Through the screen: MICA_CACHE_MAX_SIZE bounds what programs leave on disk.
+TEST(DeviceDiskCache, ScreenHonoursMicaCacheMaxSize) {
+  const auto dir = std::filesystem::temp_directory_path() / ("mica-device-bound-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  ScreenOptions opt;
+  opt.disk_cache_dir = dir.string();
+  setenv("MICA_CACHE_MAX_SIZE", "1", 1);  // one byte: only the newest entry can stay
+  {
+    auto screen = open_sim(opt);
+    unsetenv("MICA_CACHE_MAX_SIZE");
+    ASSERT_TRUE(screen);
+    make_program(*screen, kStoreProgram, {nullptr, false, true});
+    make_program(*screen, kDescriptorProgram, {nullptr, false, true});
+    EXPECT_EQ(screen->cache_stats().compiles, 2u);
+  }
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1u);
   std::filesystem::remove_all(dir);
 }
 

@@ -1,5 +1,6 @@
 // Programs: cache lookup (application, memory, disk), compile, load; one variant per power profile.
 #include "mica/device/program.h"
+#include "mica/device/disk_cache.h"
 #include "mica/device/screen.h"
 #include "screen_state.h"
 
@@ -11,8 +12,6 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 namespace mica::device {
 namespace {
@@ -84,41 +83,11 @@ std::vector<uint8_t> compute_build_id() {
   return {d.begin(), d.end()};
 }
 
-std::string hex(const driver::Digest& d) {
-  std::string s;
-  char b[3];
-  for (uint8_t v : d) {
-    std::snprintf(b, sizeof b, "%02x", v);
-    s += b;
-  }
-  return s;
-}
-
+// A disk entry is validated like any other untrusted binary: a truncated or corrupted file is a miss.
 std::optional<std::vector<uint8_t>> disk_read(const std::string& dir, const driver::Digest& key) {
-  std::ifstream f(dir + "/" + hex(key) + ".mbin", std::ios::binary);
-  if (!f) return std::nullopt;
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  // A truncated or corrupted file is a miss (the parser validates every field).
-  if (bytes.empty() || std::holds_alternative<isa::BinaryError>(isa::parse_binary(bytes))) return std::nullopt;
+  auto bytes = disk_cache::read(dir, key);
+  if (!bytes || std::holds_alternative<isa::BinaryError>(isa::parse_binary(*bytes))) return std::nullopt;
   return bytes;
-}
-
-void disk_write(const std::string& dir, const driver::Digest& key, const std::vector<uint8_t>& bytes) {
-  // Best effort: a cache that cannot be written is only slower. Written to a temporary name and
-  // renamed, so a concurrent reader never sees half a file.
-  ::mkdir(dir.c_str(), 0755);
-  const std::string path = dir + "/" + hex(key) + ".mbin";
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return;
-    f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-    if (!f) {
-      std::remove(tmp.c_str());
-      return;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) std::remove(tmp.c_str());
 }
 
 }  // namespace
@@ -197,7 +166,7 @@ Status Program::build(uint32_t power_profile, const ProgramCacheUse& cache, Prog
     bytes = std::get<compiler::CompileResult>(result).binary.serialize();
     from_cache = false;
     st.cache.insert(key, *bytes);
-    if (disk) disk_write(st.disk_cache_dir, key, *bytes);
+    if (disk) disk_cache::write(st.disk_cache_dir, key, *bytes, st.disk_cache_max_bytes);
   }
   if (cache.application) cache.application->insert(key, *bytes);
 

@@ -2,6 +2,7 @@
 #include "screen_state.h"
 
 #include "mica/device/context.h"
+#include "mica/device/disk_cache.h"
 
 extern "C" {
 #include "mica_hw.h"
@@ -110,6 +111,7 @@ Status open_screen(const winsys::OpenOptions& opt, const std::string& disk_dir, 
     return Status::no_device;
   }
   state->disk_cache_dir = disk_dir;
+  state->disk_cache_max_bytes = disk_cache::max_bytes_from_env();
   return Status::ok;
 }
 

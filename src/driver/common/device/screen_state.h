@@ -62,6 +62,7 @@ struct ScreenState {
 
   driver::BinaryCache cache;          // every binary compiled or loaded through this screen
   std::string disk_cache_dir;         // "" = no disk cache
+  uint64_t disk_cache_max_bytes = 0;  // the directory's bound (disk_cache.h)
   std::atomic<uint64_t> compiles{0}, memory_hits{0}, disk_hits{0}, app_cache_hits{0};
 
   std::mutex mutex;
