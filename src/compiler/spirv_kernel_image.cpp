@@ -135,23 +135,19 @@ bool Translator::translate_kernel_image(const Inst &in)
 	}
 	case Op::OpImageWrite: {
 		// write_imagei / write_imageui saturate to the channel type; the unit keeps the low bits.
+		// Which of the two it was is the channel type's business: SPIR-V before 1.4 (what the
+		// OpenCL front end writes) has no SignExtend / ZeroExtend operand, so both clamps are
+		// applied with bounds from the argument, the one of the other signedness the identity.
 		need(4);
 		if (type(scalar_type(value_type(w[3]))).k != Type::K::Int)
 			return false;
-		const uint32_t mask = w.size() > 4 ? w[4] : 0;
-		const bool is_signed = mask & (uint32_t)spv::ImageOperandsMask::SignExtend;
 		Operand desc = val(w[1]).at(0);
 		std::vector<Operand> texel = val(w[3]);
-		if (is_signed) {
-			Operand hi = image_arg_word(desc, abi_img::kImageIntMax);
-			Operand lo = emit(IO::Op::isub, r32(), {Operand::c32(0xffffffffu), hi});   // -hi - 1
-			for (Operand &c : texel)
-				c = emit(IO::Op::smin, r32(), {emit(IO::Op::smax, r32(), {c, lo}), hi});
-		} else {
-			Operand hi = image_arg_word(desc, abi_img::kImageUintMax);
-			for (Operand &c : texel)
-				c = emit(IO::Op::umin, r32(), {c, hi});
-		}
+		Operand hi = image_arg_word(desc, abi_img::kImageIntMax);
+		Operand lo = emit(IO::Op::isub, r32(), {Operand::c32(0xffffffffu), hi});   // -hi - 1
+		Operand uhi = image_arg_word(desc, abi_img::kImageUintMax);
+		for (Operand &c : texel)
+			c = emit(IO::Op::umin, r32(), {emit(IO::Op::smin, r32(), {emit(IO::Op::smax, r32(), {c, lo}), hi}), uhi});
 		const uint32_t texel_id = next_layout_type_++;
 		set(texel_id, value_type(w[3]), texel);
 		std::vector<uint32_t> words(w.begin(), w.end());

@@ -219,9 +219,13 @@ void image_arg_format_words(const ImageFormat& f, uint32_t out[4]) {
   out[0] = f.type - CL_SNORM_INT8;   // SPIR-V ImageChannelDataType
   out[1] = f.order - CL_R;           // SPIR-V ImageChannelOrder
   uint32_t umax = 0xffffffffu, smax = 0x7fffffffu;
+  // The kernel applies both clamps to every integer write (kernel_image_abi.h); the one that does
+  // not belong to the channel type is the identity.
   switch (f.type) {
-  case CL_SIGNED_INT8: case CL_UNSIGNED_INT8: umax = 0xff; smax = 0x7f; break;
-  case CL_SIGNED_INT16: case CL_UNSIGNED_INT16: umax = 0xffff; smax = 0x7fff; break;
+  case CL_SIGNED_INT8: smax = 0x7f; break;
+  case CL_SIGNED_INT16: smax = 0x7fff; break;
+  case CL_UNSIGNED_INT8: umax = 0xff; break;
+  case CL_UNSIGNED_INT16: umax = 0xffff; break;
   default: break;
   }
   out[2] = umax;

@@ -19,9 +19,11 @@ constexpr uint32_t kImageArgAlign = 16;
 constexpr uint32_t kImageChannelDataType = 32;   // u32: SPIR-V ImageChannelDataType (CL enum - 0x10D0)
 constexpr uint32_t kImageChannelOrder = 36;      // u32: SPIR-V ImageChannelOrder (CL enum - 0x10B0)
 // write_imageui / write_imagei saturate to the channel type (OpenCL 3.0 8.3.2); the unit keeps
-// the low bits (Vulkan's rule), so the kernel clamps with these first.
-constexpr uint32_t kImageUintMax = 40;           // u32: 255, 65535 or 0xffffffff (other types: 0xffffffff)
-constexpr uint32_t kImageIntMax = 44;            // i32: 127, 32767 or INT32_MAX (-max - 1 is the minimum)
+// the low bits (Vulkan's rule), so the kernel clamps every integer texel with these first:
+// x = umin(smin(smax(x, -max - 1), max), umax). SPIR-V before 1.4 cannot say whether a write was
+// write_imagei or write_imageui, so the bounds of the other signedness are the identity.
+constexpr uint32_t kImageUintMax = 40;           // u32: 255 / 65535 for UNSIGNED_INT8 / 16, else 0xffffffff
+constexpr uint32_t kImageIntMax = 44;            // i32: 127 / 32767 for SIGNED_INT8 / 16, else INT32_MAX
 
 // A sampler argument: the 16-byte sampler descriptor.
 constexpr uint32_t kSamplerArgBytes = 16;
