@@ -35,17 +35,23 @@ Operand Translator::kernel_sampler(uint32_t id)
 	auto done = const_sampler_desc_.find(id);
 	if (done != const_sampler_desc_.end())
 		return done->second;
-	uint32_t dw[4];
+	// The sampler, then its NEAREST twin, as a sampler argument has them.
+	uint32_t dw[8];
 	abi_img::encode_sampler(it->second.normalized != 0, (abi_img::Addressing)it->second.addressing,
 	                        (abi_img::Filter)it->second.filter, dw);
+	abi_img::encode_sampler(it->second.normalized != 0, (abi_img::Addressing)it->second.addressing,
+	                        abi_img::Filter::nearest, dw + 4);
 	const uint64_t start = (p_.const_data.size() + 15) / 16 * 16;
-	p_.const_data.resize(start + 16, 0);
-	for (uint32_t i = 0; i < 16; i++)
+	p_.const_data.resize(start + abi_img::kSamplerArgBytes, 0);
+	for (uint32_t i = 0; i < abi_img::kSamplerArgBytes; i++)
 		p_.const_data[start + i] = (uint8_t)(dw[i / 4] >> (8 * (i % 4)));
 	if (!const_data_base_)
 		const_data_base_ = emit_prologue(IO::Op::const_data_base, r64(), {}).id;
-	Operand d = emit_prologue(IO::Op::load_desc, RegClass{Bank::undecided, 4, false},
-	                          {Operand::temp(*const_data_base_, 2), Operand::c32(0)}, (int64_t)start, 4);
+	const Operand base = Operand::temp(*const_data_base_, 2);
+	Operand d = emit_prologue(IO::Op::load_desc, RegClass{Bank::undecided, 4, false}, {base, Operand::c32(0)},
+	                          (int64_t)start, 4);
+	sampler_nearest_[d.id] = emit_prologue(IO::Op::load_desc, RegClass{Bank::undecided, 4, false},
+	                                       {base, Operand::c32(0)}, (int64_t)(start + abi_img::kSamplerNearest), 4);
 	const_sampler_desc_.emplace(id, d);
 	return d;
 }
@@ -60,6 +66,9 @@ void Translator::bind_image_argument(uint32_t id, uint32_t tid, const KernelArg 
 	                          {kernel_args_base(), Operand::c32(0)}, arg.offset, dwords);
 	if (!sampler)
 		image_arg_offset_[d.id] = arg.offset;
+	else
+		sampler_nearest_[d.id] = emit_prologue(IO::Op::load_desc, RegClass{Bank::undecided, 4, false},
+		                                       {kernel_args_base(), Operand::c32(0)}, arg.offset + abi_img::kSamplerNearest, 4);
 	set(id, tid, {d});
 }
 
@@ -132,6 +141,24 @@ bool Translator::translate_kernel_image(const Inst &in)
 		}
 		set(w[2], w[1], out);
 		return true;
+	}
+	case Op::OpImageSampleExplicitLod: {
+		// read_imagei / read_imageui: the sampler's NEAREST twin (kernel_image_abi.h).
+		need(5);
+		if (type(scalar_type(w[1])).k != Type::K::Int)
+			return false;
+		std::vector<Operand> si = val(w[3]);
+		if (si.size() < 2)
+			return false;
+		auto twin = sampler_nearest_.find(si[1].id);
+		if (twin == sampler_nearest_.end())
+			fail("internal error: a sampler without its NEAREST twin");
+		si[1] = twin->second;
+		const uint32_t si_id = next_layout_type_++;
+		set(si_id, value_type(w[3]), si);
+		std::vector<uint32_t> words(w.begin(), w.end());
+		words[3] = si_id;
+		return translate_image(Inst{in.op, words});
 	}
 	case Op::OpImageWrite: {
 		// write_imagei / write_imageui saturate to the channel type; the unit keeps the low bits.

@@ -351,6 +351,7 @@ private:
 	std::unordered_map<uint32_t, ConstSampler> const_samplers_;        // OpConstantSampler
 	std::unordered_map<uint32_t, Operand> const_sampler_desc_;         // ... its descriptor, once loaded
 	std::unordered_map<uint32_t, uint32_t> image_arg_offset_;          // descriptor temp -> argument offset
+	std::unordered_map<uint32_t, Operand> sampler_nearest_;            // sampler descriptor temp -> NEAREST twin
 	void kernel_constant_sampler(const Inst &in);
 	Operand kernel_sampler(uint32_t id);
 	void bind_image_argument(uint32_t id, uint32_t tid, const KernelArg &arg);

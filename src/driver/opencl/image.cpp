@@ -212,11 +212,13 @@ Sampler::Sampler(Context* context, bool normalized, cl_addressing_mode addressin
     : Object(Kind::Sampler), context_(context), normalized_(normalized), addressing_(addressing), filter_(filter),
       properties_(std::move(properties)) {}
 
-void Sampler::descriptor(uint8_t out[16]) const {
+void Sampler::descriptor(uint8_t out[32]) const {
   namespace ki = compiler::kernel_image;
-  uint32_t dw[4];
-  ki::encode_sampler(normalized_, ki::Addressing(addressing_ - CL_ADDRESS_NONE), ki::Filter(filter_ - CL_FILTER_NEAREST), dw);
-  std::memcpy(out, dw, 16);
+  uint32_t dw[8];
+  const auto addressing = ki::Addressing(addressing_ - CL_ADDRESS_NONE);
+  ki::encode_sampler(normalized_, addressing, ki::Filter(filter_ - CL_FILTER_NEAREST), dw);
+  ki::encode_sampler(normalized_, addressing, ki::Filter::nearest, dw + 4);
+  std::memcpy(out, dw, sizeof dw);
 }
 
 }  // namespace mica::cl

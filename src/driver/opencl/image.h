@@ -35,8 +35,8 @@ public:
   cl_addressing_mode addressing() const { return addressing_; }
   cl_filter_mode filter() const { return filter_; }
   const std::vector<cl_sampler_properties>& properties() const { return properties_; }
-  // The 16-byte sampler descriptor.
-  void descriptor(uint8_t out[16]) const;
+  // The sampler argument's 32 bytes: its descriptor and its NEAREST twin (kernel_image_abi.h).
+  void descriptor(uint8_t out[32]) const;
 
 private:
   Ref<Context> context_;

@@ -95,7 +95,7 @@ enum class KernelArgKind : uint8_t {
 	constant_pointer,   // __constant T *: the same
 	local_pointer,      // __local T *: no bytes in the block; its size is Options::local_arg_bytes
 	by_value,           // scalars, vectors, structs (ByVal): their bytes at 'offset'
-	sampler,            // sampler_t: its 16-byte descriptor inline (mica/compiler/kernel_image_abi.h)
+	sampler,            // sampler_t: its descriptors inline (mica/compiler/kernel_image_abi.h)
 	image,              // image*_t: its 32-byte descriptor and 16 bytes of format data inline
 };
 

@@ -25,9 +25,12 @@ constexpr uint32_t kImageChannelOrder = 36;      // u32: SPIR-V ImageChannelOrde
 constexpr uint32_t kImageUintMax = 40;           // u32: 255 / 65535 for UNSIGNED_INT8 / 16, else 0xffffffff
 constexpr uint32_t kImageIntMax = 44;            // i32: 127 / 32767 for SIGNED_INT8 / 16, else INT32_MAX
 
-// A sampler argument: the 16-byte sampler descriptor.
-constexpr uint32_t kSamplerArgBytes = 16;
+// A sampler argument: the 16-byte sampler descriptor, then the same sampler with NEAREST
+// filtering. read_imagei / read_imageui with a LINEAR sampler are undefined in OpenCL, and the
+// unit faults on linear filtering of integer formats: integer-result samples use the second.
+constexpr uint32_t kSamplerArgBytes = 32;
 constexpr uint32_t kSamplerArgAlign = 16;
+constexpr uint32_t kSamplerNearest = 16;
 
 // SPIR-V SamplerAddressingMode / CL_ADDRESS_* - 0x1130, SamplerFilterMode / CL_FILTER_* - 0x1140.
 enum class Addressing : uint32_t { none = 0, clamp_to_edge = 1, clamp = 2, repeat = 3, mirrored_repeat = 4 };
