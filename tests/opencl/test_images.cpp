@@ -4,6 +4,7 @@
 #include "cl_test.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <random>
 #include <set>
@@ -233,6 +234,99 @@ TEST_F(ClImage, EveryWritableFormatRoundTripsThroughKernelsAndFills) {
   }
   EXPECT_GE(tested, 40);
   for (cl_kernel k : kernels) clReleaseKernel(k);
+}
+
+// Every supported format, also the read-only ones: enqueue copies (image -> image, image ->
+// buffer -> image) move texels bit for bit, and read_imagef of the read-only orders (sRGB, A,
+// INTENSITY, LUMINANCE) gives the values OpenCL 3.0 8.3 defines, decoded here on the host.
+float half_to_float(uint16_t h) {
+  const int e = (h >> 10) & 31, m = h & 1023;
+  float v = e == 0 ? std::ldexp(float(m), -24) : e == 31 ? (m ? NAN : INFINITY) : std::ldexp(float(m | 1024), e - 25);
+  return (h & 0x8000) ? -v : v;
+}
+float srgb_to_linear(float c) { return c <= 0.04045f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f); }
+
+TEST_F(ClImage, EveryFormatCopiesAndReadOnlyFormatsRead) {
+  cl_kernel k = build(R"CL(
+__kernel void readf(read_only image2d_t src, global float4 *out) {
+  int2 c = (int2)(get_global_id(0), get_global_id(1));
+  out[c.y * get_image_width(src) + c.x] = read_imagef(src, c);
+}
+)CL", "readf");
+  ASSERT_NE(k, nullptr);
+  std::mt19937 rng(29);
+  const size_t w = 5, h = 4, origin[3] = {0, 0, 0}, region[3] = {w, h, 1};
+  int read_only = 0;
+  const auto all = supported(CL_MEM_READ_ONLY, CL_MEM_OBJECT_IMAGE2D);
+  EXPECT_GE(all.size(), 57u);
+  for (const cl_image_format& f : all) {
+    SCOPED_TRACE(format_name(f));
+    const size_t eb = element_bytes(f);
+    std::vector<uint8_t> in = round_trip_texels(f, w * h, rng), out(in.size()), via(in.size());
+    cl_mem a = image(CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, f.image_channel_order, f.image_channel_data_type,
+                     CL_MEM_OBJECT_IMAGE2D, w, h, 1, 1, in.data());
+    cl_mem b = image(CL_MEM_READ_ONLY, f.image_channel_order, f.image_channel_data_type, CL_MEM_OBJECT_IMAGE2D, w, h);
+    cl_int err;
+    cl_mem buf = clCreateBuffer(context, CL_MEM_READ_WRITE, in.size(), nullptr, &err);
+    ASSERT_EQ(clEnqueueCopyImage(queue, a, b, origin, origin, region, 0, nullptr, nullptr), CL_SUCCESS);
+    ASSERT_EQ(clEnqueueReadImage(queue, b, CL_TRUE, origin, region, 0, 0, out.data(), 0, nullptr, nullptr), CL_SUCCESS);
+    EXPECT_EQ(out, in) << "clEnqueueCopyImage";
+    ASSERT_EQ(clEnqueueCopyImageToBuffer(queue, a, buf, origin, region, 0, 0, nullptr, nullptr), CL_SUCCESS);
+    ASSERT_EQ(clEnqueueReadBuffer(queue, buf, CL_TRUE, 0, via.size(), via.data(), 0, nullptr, nullptr), CL_SUCCESS);
+    EXPECT_EQ(via, in) << "clEnqueueCopyImageToBuffer";
+    const cl_channel_order o = f.image_channel_order;
+    const cl_channel_type t = f.image_channel_data_type;
+    if (o == CL_sRGBA || o == CL_sBGRA || o == CL_A || o == CL_INTENSITY || o == CL_LUMINANCE) {
+      ++read_only;
+      cl_mem res = clCreateBuffer(context, CL_MEM_READ_WRITE, w * h * 16, nullptr, &err);
+      ASSERT_EQ(clSetKernelArg(k, 0, sizeof a, &a), CL_SUCCESS);
+      ASSERT_EQ(clSetKernelArg(k, 1, sizeof res, &res), CL_SUCCESS);
+      ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 2, nullptr, region, nullptr, 0, nullptr, nullptr), CL_SUCCESS);
+      std::vector<float> got(w * h * 4);
+      ASSERT_EQ(clEnqueueReadBuffer(queue, res, CL_TRUE, 0, got.size() * 4, got.data(), 0, nullptr, nullptr), CL_SUCCESS);
+      for (size_t i = 0; i < w * h; ++i) {
+        const uint8_t* p = in.data() + i * eb;
+        auto channel = [&](unsigned c) -> float {  // stored channel c, decoded
+          if (t == CL_UNORM_INT8) return p[c] / 255.0f;
+          if (t == CL_UNORM_INT16) return uint16_t(p[2 * c] | p[2 * c + 1] << 8) / 65535.0f;
+          if (t == CL_HALF_FLOAT) return half_to_float(uint16_t(p[2 * c] | p[2 * c + 1] << 8));
+          float x;
+          std::memcpy(&x, p + 4 * c, 4);
+          return x;
+        };
+        float e[4];
+        if (o == CL_sRGBA || o == CL_sBGRA) {
+          const bool bgra = o == CL_sBGRA;
+          e[0] = srgb_to_linear(channel(bgra ? 2 : 0));
+          e[1] = srgb_to_linear(channel(1));
+          e[2] = srgb_to_linear(channel(bgra ? 0 : 2));
+          e[3] = channel(3);
+        } else if (o == CL_A) {
+          e[0] = e[1] = e[2] = 0, e[3] = channel(0);
+        } else if (o == CL_INTENSITY) {
+          e[0] = e[1] = e[2] = e[3] = channel(0);
+        } else {
+          e[0] = e[1] = e[2] = channel(0), e[3] = 1;
+        }
+        for (int c = 0; c < 4; ++c) {
+          const float g = got[4 * i + c];
+          if (std::isnan(e[c])) {
+            EXPECT_TRUE(std::isnan(g));
+            continue;
+          }
+          // sRGB within OpenCL's 0.5 ulp of the 8-bit step's conversion; the others exact (1.5 ulp).
+          const float tol = (o == CL_sRGBA || o == CL_sBGRA) && c < 3 ? 1e-5f : std::fabs(e[c]) * 2e-7f;
+          EXPECT_NEAR(g, e[c], tol) << "texel " << i << " component " << c;
+        }
+      }
+      clReleaseMemObject(res);
+    }
+    clReleaseMemObject(buf);
+    clReleaseMemObject(a);
+    clReleaseMemObject(b);
+  }
+  EXPECT_EQ(read_only, 14);
+  clReleaseKernel(k);
 }
 
 // Every image type: a kernel copies random texels (int coordinates, sampler-less reads) and reports
