@@ -561,6 +561,11 @@ TEST_F(ClImage, BadArgumentsGetTheirErrorCodes) {
   cl_image_format intensity{CL_INTENSITY, CL_UNORM_INT8};  // read-only on Mica
   EXPECT_EQ(clCreateImage(context, CL_MEM_WRITE_ONLY, &intensity, &desc, nullptr, &err), nullptr);
   EXPECT_EQ(err, CL_IMAGE_FORMAT_NOT_SUPPORTED);
+  EXPECT_EQ(clCreateImage(context, 0, &intensity, &desc, nullptr, &err), nullptr);  // 0: READ_WRITE
+  EXPECT_EQ(err, CL_IMAGE_FORMAT_NOT_SUPPORTED);
+  cl_image_format rgba8{CL_RGBA, CL_UNORM_INT8};
+  EXPECT_EQ(clCreateImage(context, CL_MEM_KERNEL_READ_AND_WRITE, &rgba8, &desc, nullptr, &err), nullptr);
+  EXPECT_EQ(err, CL_INVALID_VALUE);  // a flag of clGetSupportedImageFormats only
   cl_image_format rgba{CL_RGBA, CL_UNORM_INT8};
   desc.image_width = 16385;
   EXPECT_EQ(clCreateImage(context, CL_MEM_READ_WRITE, &rgba, &desc, nullptr, &err), nullptr);

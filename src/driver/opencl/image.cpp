@@ -53,7 +53,7 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
     if (properties[0] != 0) return *err = CL_INVALID_PROPERTY, nullptr;
     props.push_back(0);
   }
-  if ((*err = check_mem_flags(flags & ~cl_mem_flags(CL_MEM_KERNEL_READ_AND_WRITE))) != CL_SUCCESS) return nullptr;
+  if ((*err = check_mem_flags(flags)) != CL_SUCCESS) return nullptr;
   if (!format || !valid_image_format(*format)) return *err = CL_INVALID_IMAGE_FORMAT_DESCRIPTOR, nullptr;
   if (!desc || !is_image_type(desc->image_type)) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
   if (desc->num_mip_levels != 0 || desc->num_samples != 0) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
@@ -101,9 +101,9 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
   if (from_buffer && (flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR | CL_MEM_ALLOC_HOST_PTR)))
     return *err = CL_INVALID_VALUE, nullptr;
   if (!fmt) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
-  const bool kernel_writes = !(flags & CL_MEM_READ_ONLY);
-  if (kernel_writes && !fmt->writable && (flags & kAccess)) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
-  if (!(flags & kAccess) && !fmt->writable) flags |= CL_MEM_READ_ONLY;  // a read-only format
+  // Kernels may write the image unless it is CL_MEM_READ_ONLY (no access flag means READ_WRITE):
+  // the read-only formats are not supported then, as clGetSupportedImageFormats says.
+  if (!(flags & CL_MEM_READ_ONLY) && !fmt->writable) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
 
   ImageInfo info;
   info.type = type;
