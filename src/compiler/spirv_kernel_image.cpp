@@ -103,6 +103,25 @@ std::vector<Operand> Translator::kernel_image_coords(const Type &it, std::vector
 	return coords;
 }
 
+// A synthetic vector of 'n' 32-bit floats (read_imageh / write_imageh go through f32 texels).
+static uint32_t f32_vector(std::unordered_map<uint32_t, Type> &types, uint32_t &next_id, uint32_t n)
+{
+	Type f;
+	f.k = Type::K::Float;
+	f.width = 32;
+	const uint32_t f_id = next_id++;
+	types[f_id] = f;
+	if (n == 1)
+		return f_id;
+	Type v;
+	v.k = Type::K::Vector;
+	v.elem = f_id;
+	v.count = n;
+	const uint32_t v_id = next_id++;
+	types[v_id] = v;
+	return v_id;
+}
+
 bool Translator::translate_kernel_image(const Inst &in)
 {
 	auto w = in.w;
@@ -142,10 +161,28 @@ bool Translator::translate_kernel_image(const Inst &in)
 		set(w[2], w[1], out);
 		return true;
 	}
+	case Op::OpImageRead:
 	case Op::OpImageSampleExplicitLod: {
-		// read_imagei / read_imageui: the sampler's NEAREST twin (kernel_image_abi.h).
 		need(5);
-		if (type(scalar_type(w[1])).k != Type::K::Int)
+		const Type &rs = type(scalar_type(w[1]));
+		if (rs.k == Type::K::Float && rs.width == 16) {
+			// read_imageh (cl_khr_fp16): the f32 texel rounded to half (exact for half images).
+			const uint32_t n = type(w[1]).k == Type::K::Vector ? type(w[1]).count : 1;
+			std::vector<uint32_t> words(w.begin(), w.end());
+			words[1] = f32_vector(types_, next_layout_type_, n);
+			words[2] = next_layout_type_++;
+			if (!translate_kernel_image(Inst{in.op, words}) && !translate_image(Inst{in.op, words}))
+				return false;
+			std::vector<Operand> h;
+			for (const Operand &x : val(words[2]))
+				h.push_back(emit(IO::Op::cvt_f16_f32, r32(), {x}));
+			set(w[2], w[1], h);
+			return true;
+		}
+		if (op == Op::OpImageRead)
+			return false;
+		// read_imagei / read_imageui: the sampler's NEAREST twin (kernel_image_abi.h).
+		if (rs.k != Type::K::Int)
 			return false;
 		std::vector<Operand> si = val(w[3]);
 		if (si.size() < 2)
@@ -166,7 +203,20 @@ bool Translator::translate_kernel_image(const Inst &in)
 		// OpenCL front end writes) has no SignExtend / ZeroExtend operand, so both clamps are
 		// applied with bounds from the argument, the one of the other signedness the identity.
 		need(4);
-		if (type(scalar_type(value_type(w[3]))).k != Type::K::Int)
+		const Type &ts = type(scalar_type(value_type(w[3])));
+		if (ts.k == Type::K::Float && ts.width == 16) {
+			// write_imageh (cl_khr_fp16): the texel widened to f32 (exact).
+			const uint32_t n = type(value_type(w[3])).k == Type::K::Vector ? type(value_type(w[3])).count : 1;
+			std::vector<Operand> texel;
+			for (const Operand &x : val(w[3]))
+				texel.push_back(emit(IO::Op::cvt_f32_f16, r32(), {x}));
+			const uint32_t texel_id = next_layout_type_++;
+			set(texel_id, f32_vector(types_, next_layout_type_, n), texel);
+			std::vector<uint32_t> words(w.begin(), w.end());
+			words[3] = texel_id;
+			return translate_image(Inst{in.op, words});
+		}
+		if (ts.k != Type::K::Int)
 			return false;
 		Operand desc = val(w[1]).at(0);
 		std::vector<Operand> texel = val(w[3]);

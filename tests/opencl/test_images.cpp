@@ -525,6 +525,50 @@ __kernel void sat(write_only image2d_t i8, write_only image2d_t u16) {
   clReleaseKernel(k);
 }
 
+// cl_khr_fp16's read_imageh / write_imageh: half texels pass through f32 exactly, and a UNORM
+// texel read as half is its value rounded to half.
+TEST_F(ClImage, HalfReadsAndWrites) {
+  cl_kernel k = build(R"CL(
+#pragma OPENCL EXTENSION cl_khr_fp16 : enable
+const sampler_t s = CLK_NORMALIZED_COORDS_FALSE | CLK_ADDRESS_CLAMP_TO_EDGE | CLK_FILTER_NEAREST;
+__kernel void h(read_only image2d_t src, read_only image2d_t unorm, write_only image2d_t dst, global half *o) {
+  int2 c = (int2)(get_global_id(0), 0);
+  write_imageh(dst, c, read_imageh(src, c));
+  half4 u = read_imageh(unorm, s, (float2)(c.x + 0.5f, 0.5f));
+  vstore_half4(convert_float4(u), c.x, (global half *)o);
+}
+)CL", "h");
+  ASSERT_NE(k, nullptr);
+  const size_t w = 16, origin[3] = {0, 0, 0}, region[3] = {w, 1, 1};
+  std::mt19937 rng(3);
+  std::vector<uint16_t> in(w * 4), out(w * 4), got(w * 4);
+  for (auto& v : in) {
+    v = uint16_t(rng());
+    if ((v & 0x7c00) == 0x7c00) v &= 0xbfff;  // no inf / NaN
+  }
+  std::vector<uint8_t> u8(w * 4);
+  for (auto& v : u8) v = uint8_t(rng());
+  cl_mem src = image(CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, CL_RGBA, CL_HALF_FLOAT, CL_MEM_OBJECT_IMAGE2D, w, 1, 1, 1,
+                     in.data());
+  cl_mem unorm = image(CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, CL_RGBA, CL_UNORM_INT8, CL_MEM_OBJECT_IMAGE2D, w, 1, 1,
+                       1, u8.data());
+  cl_mem dst = image(CL_MEM_WRITE_ONLY, CL_RGBA, CL_HALF_FLOAT, CL_MEM_OBJECT_IMAGE2D, w, 1);
+  cl_int err;
+  cl_mem o = clCreateBuffer(context, CL_MEM_READ_WRITE, w * 8, nullptr, &err);
+  ASSERT_EQ(clSetKernelArg(k, 0, sizeof src, &src), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 1, sizeof unorm, &unorm), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 2, sizeof dst, &dst), CL_SUCCESS);
+  ASSERT_EQ(clSetKernelArg(k, 3, sizeof o, &o), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueNDRangeKernel(queue, k, 1, nullptr, &w, nullptr, 0, nullptr, nullptr), CL_SUCCESS);
+  ASSERT_EQ(clEnqueueReadImage(queue, dst, CL_TRUE, origin, region, 0, 0, out.data(), 0, nullptr, nullptr), CL_SUCCESS);
+  EXPECT_EQ(out, in);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, o, CL_TRUE, 0, w * 8, got.data(), 0, nullptr, nullptr), CL_SUCCESS);
+  for (size_t i = 0; i < w * 4; ++i)
+    EXPECT_NEAR(half_to_float(got[i]), u8[i] / 255.0f, 0.5f / 2048) << i;  // within half a half ulp of [0.5, 1)
+  for (cl_mem m : {src, unorm, dst, o}) clReleaseMemObject(m);
+  clReleaseKernel(k);
+}
+
 TEST_F(ClImage, MapImageGivesTheLayout) {
   cl_mem img = image(CL_MEM_READ_WRITE, CL_RGBA, CL_UNORM_INT8, CL_MEM_OBJECT_IMAGE3D, 5, 4, 3);
   const size_t origin[3] = {1, 1, 1}, region[3] = {3, 2, 2};
