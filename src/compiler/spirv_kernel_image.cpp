@@ -22,25 +22,32 @@ void Translator::kernel_constant_sampler(const Inst &in)
 		fail("OpConstantSampler has too few operands");
 	if (w[3] > (uint32_t)abi_img::Addressing::mirrored_repeat || w[4] > 1 || w[5] > 1)
 		fail("OpConstantSampler with an addressing or filter mode OpenCL does not define");
-	const_samplers_[w[2]] = {w[3], w[4], w[5]};
-	val_type_[w[2]] = w[1];
+	// Its value is a tagged constant naming it, so it can be passed to functions (inlined: their
+	// parameters take the argument's value) and becomes a descriptor only where it is used.
+	const uint32_t index = (uint32_t)const_samplers_.size();
+	if (index > 0xffff)
+		fail("too many inline samplers");
+	const_samplers_.push_back({w[3], w[4], w[5]});
+	set(w[2], w[1], {Operand::c32(kConstSamplerTag | index)});
 }
 
 // The 4-SGPR descriptor of a sampler value: an argument's, or an inline sampler's from const data.
 Operand Translator::kernel_sampler(uint32_t id)
 {
-	auto it = const_samplers_.find(id);
-	if (it == const_samplers_.end())
-		return val(id).at(0);
-	auto done = const_sampler_desc_.find(id);
+	const Operand v = val(id).at(0);
+	if (!v.is_const())
+		return v;
+	if (((uint32_t)v.value & 0xffff0000u) != kConstSamplerTag || ((uint32_t)v.value & 0xffff) >= const_samplers_.size())
+		fail("a sampler value that is neither an argument nor an inline sampler");
+	const uint32_t index = (uint32_t)v.value & 0xffff;
+	const ConstSampler *it = &const_samplers_[index];
+	auto done = const_sampler_desc_.find(index);
 	if (done != const_sampler_desc_.end())
 		return done->second;
 	// The sampler, then its NEAREST twin, as a sampler argument has them.
 	uint32_t dw[8];
-	abi_img::encode_sampler(it->second.normalized != 0, (abi_img::Addressing)it->second.addressing,
-	                        (abi_img::Filter)it->second.filter, dw);
-	abi_img::encode_sampler(it->second.normalized != 0, (abi_img::Addressing)it->second.addressing,
-	                        abi_img::Filter::nearest, dw + 4);
+	abi_img::encode_sampler(it->normalized != 0, (abi_img::Addressing)it->addressing, (abi_img::Filter)it->filter, dw);
+	abi_img::encode_sampler(it->normalized != 0, (abi_img::Addressing)it->addressing, abi_img::Filter::nearest, dw + 4);
 	const uint64_t start = (p_.const_data.size() + 15) / 16 * 16;
 	p_.const_data.resize(start + abi_img::kSamplerArgBytes, 0);
 	for (uint32_t i = 0; i < abi_img::kSamplerArgBytes; i++)
@@ -52,7 +59,7 @@ Operand Translator::kernel_sampler(uint32_t id)
 	                          (int64_t)start, 4);
 	sampler_nearest_[d.id] = emit_prologue(IO::Op::load_desc, RegClass{Bank::undecided, 4, false},
 	                                       {base, Operand::c32(0)}, (int64_t)(start + abi_img::kSamplerNearest), 4);
-	const_sampler_desc_.emplace(id, d);
+	const_sampler_desc_.emplace(index, d);
 	return d;
 }
 

@@ -348,8 +348,9 @@ private:
 	struct ConstSampler {
 		uint32_t addressing, normalized, filter;
 	};
-	std::unordered_map<uint32_t, ConstSampler> const_samplers_;        // OpConstantSampler
-	std::unordered_map<uint32_t, Operand> const_sampler_desc_;         // ... its descriptor, once loaded
+	static constexpr uint32_t kConstSamplerTag = 0x5a3d0000u;          // value of inline sampler i: tag | i
+	std::vector<ConstSampler> const_samplers_;                          // OpConstantSampler, in order
+	std::unordered_map<uint32_t, Operand> const_sampler_desc_;         // index -> its descriptor, once loaded
 	std::unordered_map<uint32_t, uint32_t> image_arg_offset_;          // descriptor temp -> argument offset
 	std::unordered_map<uint32_t, Operand> sampler_nearest_;            // sampler descriptor temp -> NEAREST twin
 	void kernel_constant_sampler(const Inst &in);

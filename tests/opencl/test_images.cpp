@@ -453,11 +453,14 @@ __kernel void c3(read_only image3d_t s, write_only image3d_t d, global int *q) {
 TEST_F(ClImage, SamplerCornerCases) {
   cl_kernel k = build(R"CL(
 const sampler_t inline_s = CLK_NORMALIZED_COORDS_TRUE | CLK_ADDRESS_CLAMP_TO_EDGE | CLK_FILTER_NEAREST;
+__attribute__((noinline)) float4 through(read_only image2d_array_t img, sampler_t s, float4 c) {
+  return read_imagef(img, s, c);
+}
 __kernel void probe(read_only image2d_array_t img, read_only image2d_t ints, sampler_t lin, sampler_t norm,
                     global float *f, global uint *u) {
   int l = get_global_id(0);
   f[l] = read_imagef(img, norm, (float4)(0.75f, 0.25f, (float)l, 0.0f)).x;
-  f[l + 3] = read_imagef(img, inline_s, (float4)(0.75f, 0.25f, (float)l + 0.3f, 0.0f)).x;
+  f[l + 3] = through(img, inline_s, (float4)(0.75f, 0.25f, (float)l + 0.3f, 0.0f)).x;  // an inline sampler as an argument
   u[l] = read_imageui(ints, lin, (float2)(1.6f, 0.5f)).x;
 }
 __kernel void sat(write_only image2d_t i8, write_only image2d_t u16) {
