@@ -8,6 +8,7 @@
 
 #include "kernel_module.h"
 #include "mica/compiler/compiler.h"
+#include "mica/compiler/kernel_image_abi.h"
 #include "mica_hw.h"
 
 namespace mica::compiler {
@@ -226,11 +227,13 @@ std::variant<KernelModuleInfo, CompileError> reflect_kernels(std::span<const uin
 				}
 			} else if (top == Op::OpTypeSampler) {
 				arg.kind = KernelArgKind::sampler;
-				arg.size = arg.alignment = 8;
+				arg.size = kernel_image::kSamplerArgBytes;   // the descriptor inline (kernel_image_abi.h)
+				arg.alignment = kernel_image::kSamplerArgAlign;
 			} else if (top == Op::OpTypeImage) {
 				arg.kind = KernelArgKind::image;
 				arg.address = KernelArgAddress::global;
-				arg.size = arg.alignment = 8;
+				arg.size = kernel_image::kImageArgBytes;
+				arg.alignment = kernel_image::kImageArgAlign;
 				const uint32_t aq = t->w.size() > 9 ? t->w[9] : 0;
 				arg.access = aq == 0 ? KernelArgAccess::read_only : aq == 1 ? KernelArgAccess::write_only
 				                                                             : KernelArgAccess::read_write;

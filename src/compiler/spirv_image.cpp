@@ -61,6 +61,9 @@ void Translator::image_type(const Inst &in)
 		}
 		{
 			const Type &st = type(t.elem);
+			// OpenCL images have a void sampled type: the result type of each access says it.
+			if (kernel_ && st.k == Type::K::Void)
+				break;
 			if ((st.k != Type::K::Int && st.k != Type::K::Float) || st.width != 32)
 				fail("images with a sampled type other than 32-bit int or float (64-bit formats) are not supported");
 		}
@@ -347,6 +350,8 @@ bool Translator::translate_image(const Inst &in)
 
 	const size_t coord_word = image_word + 1;
 	std::vector<Operand> coords = val(w[coord_word]);
+	if (kernel_)   // OpenCL's coordinate vectors (spirv_kernel_image.cpp)
+		coords = kernel_image_coords(it, std::move(coords), sampled, value_type(w[coord_word]));
 	if (coords.size() > 4)
 		fail("image coordinate with more than 4 components");
 

@@ -49,7 +49,9 @@ void Translator::translate(const Inst &in)
 	Op op = (Op)in.op;
 	if (kernel_ && translate_kernel(in))
 		return;
-	if (!kernel_ && translate_image(in))   // spirv_image.cpp
+	if (kernel_ && translate_kernel_image(in))   // spirv_kernel_image.cpp
+		return;
+	if (translate_image(in))   // spirv_image.cpp
 		return;
 	if (!narrow_active_ && translate_narrow(in))
 		return;

@@ -17,6 +17,9 @@ std::span<const SupportEntry> supported_kernel_capabilities()
 		CAP(Float16Buffer, "half in memory"),
 		CAP(Int64Atomics, "64-bit atomics"),
 		CAP(Groups, "sub_group_* and work_group_* reductions, scans, broadcast, all/any"),
+		CAP(ImageBasic, "OpenCL images and samplers as kernel arguments (the texture unit)"),
+		CAP(ImageReadWrite, "read_write images"),
+		CAP(LiteralSampler, "inline samplers (OpConstantSampler)"),
 	};
 #undef CAP
 	return table;
@@ -269,7 +272,8 @@ void Translator::bind_kernel_arguments(size_t first)
 		}
 		case KernelArgKind::sampler:
 		case KernelArgKind::image:
-			fail("kernel " + which + " is an image or sampler: the device has no texture path");
+			bind_image_argument(id, tid, arg);   // spirv_kernel_image.cpp
+			break;
 		}
 	}
 }

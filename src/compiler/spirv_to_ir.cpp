@@ -597,6 +597,11 @@ void Translator::run(const std::string &entry_name)
 		case Op::OpTypeImage:
 		case Op::OpTypeSampler:
 		case Op::OpTypeSampledImage: image_type(in); break;   // spirv_image.cpp
+		case Op::OpConstantSampler:
+			if (!kernel_)
+				fail("OpConstantSampler is only available in OpenCL kernels");
+			kernel_constant_sampler(in);   // spirv_kernel_image.cpp
+			break;
 		case Op::OpConstantTrue:
 		case Op::OpConstantFalse:
 		case Op::OpSpecConstantTrue:

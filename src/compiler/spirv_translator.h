@@ -344,6 +344,21 @@ private:
 	Operand image_descriptor(const Ptr &p, bool sampler);
 	std::vector<Operand> image_result(Operand texel, uint32_t result_type);
 	void image_atomic_op(const Inst &in, const TexelPtr &tp);
+	// Kernel model (OpenCL images; spirv_kernel_image.cpp): descriptors from the argument block.
+	struct ConstSampler {
+		uint32_t addressing, normalized, filter;
+	};
+	static constexpr uint32_t kConstSamplerTag = 0x5a3d0000u;          // value of inline sampler i: tag | i
+	std::vector<ConstSampler> const_samplers_;                          // OpConstantSampler, in order
+	std::unordered_map<uint32_t, Operand> const_sampler_desc_;         // index -> its descriptor, once loaded
+	std::unordered_map<uint32_t, uint32_t> image_arg_offset_;          // descriptor temp -> argument offset
+	std::unordered_map<uint32_t, Operand> sampler_nearest_;            // sampler descriptor temp -> NEAREST twin
+	void kernel_constant_sampler(const Inst &in);
+	Operand kernel_sampler(uint32_t id);
+	void bind_image_argument(uint32_t id, uint32_t tid, const KernelArg &arg);
+	Operand image_arg_word(Operand desc, uint32_t at);
+	std::vector<Operand> kernel_image_coords(const Type &it, std::vector<Operand> coords, bool sampled, uint32_t coord_type);
+	bool translate_kernel_image(const Inst &in);
 
 	// ---- functions ----
 	void translate_function(size_t first, size_t last);

@@ -329,20 +329,9 @@ TEST_F(ClBuffer, TransferErrorCodes) {
   clReleaseContext(other);
 }
 
-TEST_F(ClBuffer, ImagesSamplersPipesAndSvmAreRefused) {
+// Images and samplers: test_images.cpp.
+TEST_F(ClBuffer, PipesAndSvmAreRefused) {
   cl_int err;
-  const cl_image_format fmt = {CL_RGBA, CL_UNORM_INT8};
-  cl_image_desc desc = {};
-  desc.image_type = CL_MEM_OBJECT_IMAGE2D;
-  desc.image_width = desc.image_height = 4;
-  EXPECT_EQ(clCreateImage(context, CL_MEM_READ_WRITE, &fmt, &desc, nullptr, &err), nullptr);
-  EXPECT_EQ(err, CL_INVALID_OPERATION);
-  cl_uint formats = 99;
-  EXPECT_EQ(clGetSupportedImageFormats(context, CL_MEM_READ_WRITE, CL_MEM_OBJECT_IMAGE2D, 0, nullptr, &formats),
-            CL_SUCCESS);
-  EXPECT_EQ(formats, 0u);
-  EXPECT_EQ(clCreateSamplerWithProperties(context, nullptr, &err), nullptr);
-  EXPECT_EQ(err, CL_INVALID_OPERATION);
   EXPECT_EQ(clCreatePipe(context, CL_MEM_READ_WRITE, 4, 16, nullptr, &err), nullptr);
   EXPECT_EQ(err, CL_INVALID_OPERATION);
   EXPECT_EQ(clSVMAlloc(context, CL_MEM_READ_WRITE, 64, 0), nullptr);

@@ -2,6 +2,7 @@
 // description (mica_hw.h) and the device layer's view of the device. Optional features the device
 // does not have are reported as absent (0, empty, CL_FALSE), never faked.
 #include "device.h"
+#include "image.h"
 
 #include "backend.h"
 #include "extensions.h"
@@ -169,26 +170,29 @@ cl_int Device::info(cl_device_info param, size_t size, void* value, size_t* size
     return out.scalar(cl_device_atomic_capabilities(CL_DEVICE_ATOMIC_ORDER_RELAXED | CL_DEVICE_ATOMIC_ORDER_ACQ_REL |
                                                     CL_DEVICE_ATOMIC_SCOPE_WORK_GROUP));
 
-  // Images, samplers, pipes: the device has no texture path, so none.
-  case CL_DEVICE_IMAGE_SUPPORT: return boolean(false);
-  case CL_DEVICE_MAX_READ_IMAGE_ARGS:
-  case CL_DEVICE_MAX_WRITE_IMAGE_ARGS:
-  case CL_DEVICE_MAX_READ_WRITE_IMAGE_ARGS:
-  case CL_DEVICE_MAX_SAMPLERS:
+  // Images through the texture unit (image.h: at least the full-profile minimums).
+  case CL_DEVICE_IMAGE_SUPPORT: return boolean(true);
+  case CL_DEVICE_MAX_READ_IMAGE_ARGS: return u32(kMaxReadImageArgs);
+  case CL_DEVICE_MAX_WRITE_IMAGE_ARGS: return u32(kMaxWriteImageArgs);
+  case CL_DEVICE_MAX_READ_WRITE_IMAGE_ARGS: return u32(kMaxReadWriteImageArgs);
+  case CL_DEVICE_MAX_SAMPLERS: return u32(kMaxSamplers);
+  // No cl_khr_image2d_from_buffer: 2D images cannot be made from buffers.
   case CL_DEVICE_IMAGE_PITCH_ALIGNMENT:
   case CL_DEVICE_IMAGE_BASE_ADDRESS_ALIGNMENT:
+    return u32(0);
   case CL_DEVICE_MAX_PIPE_ARGS:
   case CL_DEVICE_PIPE_MAX_ACTIVE_RESERVATIONS:
   case CL_DEVICE_PIPE_MAX_PACKET_SIZE:
     return u32(0);
   case CL_DEVICE_IMAGE2D_MAX_WIDTH:
   case CL_DEVICE_IMAGE2D_MAX_HEIGHT:
+    return sz(kImage2dMaxSize);
   case CL_DEVICE_IMAGE3D_MAX_WIDTH:
   case CL_DEVICE_IMAGE3D_MAX_HEIGHT:
   case CL_DEVICE_IMAGE3D_MAX_DEPTH:
-  case CL_DEVICE_IMAGE_MAX_BUFFER_SIZE:
-  case CL_DEVICE_IMAGE_MAX_ARRAY_SIZE:
-    return sz(0);
+    return sz(kImage3dMaxSize);
+  case CL_DEVICE_IMAGE_MAX_BUFFER_SIZE: return sz(kImageMaxBufferSize);
+  case CL_DEVICE_IMAGE_MAX_ARRAY_SIZE: return sz(kImageMaxArraySize);
   case CL_DEVICE_PIPE_SUPPORT: return boolean(false);
 
   // Partitioning: not supported.

@@ -28,6 +28,8 @@ constexpr NamedVersion kDeviceExtensions[] = {
     {"cl_khr_int64_extended_atomics", v(1, 0)},
     {"cl_khr_fp16", v(1, 0)},
     {"cl_khr_il_program", v(1, 0)},
+    // image_store on 3D images (tests/opencl/test_images.cpp Write3D).
+    {"cl_khr_3d_image_writes", v(1, 0)},
 };
 
 // __opencl_c_int64 is required of FULL_PROFILE devices. The generic address space: generic
@@ -37,6 +39,10 @@ constexpr NamedVersion kOpenClCFeatures[] = {
     {"__opencl_c_fp64", v(3, 0)},  // paired with cl_khr_fp64
     {"__opencl_c_int64", v(3, 0)},
     {"__opencl_c_generic_address_space", v(3, 0)},
+    // Images through the texture unit (docs/opencl.md "Images", tests/opencl/test_images.cpp).
+    {"__opencl_c_images", v(3, 0)},
+    {"__opencl_c_read_write_images", v(3, 0)},
+    {"__opencl_c_3d_image_writes", v(3, 0)},  // paired with cl_khr_3d_image_writes
 };
 
 constexpr NamedVersion kOpenClCVersions[] = {

@@ -3,10 +3,12 @@
 #include "backend.h"
 #include "context.h"
 #include "device.h"
+#include "image.h"
 #include "info.h"
 #include "memory.h"
 
 #include <mica_hw.h>
+#include "mica/compiler/kernel_image_abi.h"
 
 #include <cstring>
 
@@ -34,7 +36,7 @@ cl_int Kernel::set_arg(cl_uint index, size_t size, const void* value) {
     if (handle) {
       Memory* m = checked<Memory>(handle);
       if (!m) return CL_INVALID_MEM_OBJECT;
-      if (m->context() != context()) return CL_INVALID_MEM_OBJECT;
+      if (m->context() != context() || m->image()) return CL_INVALID_MEM_OBJECT;
       v.memory = Ref<Memory>(m);
     }
     break;
@@ -51,12 +53,31 @@ cl_int Kernel::set_arg(cl_uint index, size_t size, const void* value) {
     if (!value) return CL_INVALID_ARG_VALUE;
     v.bytes.assign(static_cast<const uint8_t*>(value), static_cast<const uint8_t*>(value) + size);
     break;
-  case compiler::KernelArgKind::sampler:
+  case compiler::KernelArgKind::sampler: {
+    // The sampler's descriptor goes into the argument block (kernel_image_abi.h).
     if (size != sizeof(cl_sampler)) return CL_INVALID_ARG_SIZE;
-    return CL_INVALID_SAMPLER;  // no sampler object can exist (CL_DEVICE_IMAGE_SUPPORT is false)
-  case compiler::KernelArgKind::image:
+    Sampler* s = value ? checked<Sampler>(*static_cast<const cl_sampler*>(value)) : nullptr;
+    if (!s || s->context() != context()) return CL_INVALID_SAMPLER;
+    v.bytes.resize(compiler::kernel_image::kSamplerArgBytes);
+    s->descriptor(v.bytes.data());
+    break;
+  }
+  case compiler::KernelArgKind::image: {
+    // The image's descriptor and format words (kernel_image_abi.h); the image is held for residency.
     if (size != sizeof(cl_mem)) return CL_INVALID_ARG_SIZE;
-    return CL_INVALID_MEM_OBJECT;  // no image object can exist
+    Memory* m = value ? checked<Memory>(*static_cast<const cl_mem*>(value)) : nullptr;
+    if (!m || !m->image() || m->context() != context()) return CL_INVALID_MEM_OBJECT;
+    // An image the kernel writes must be writable by kernels, and one it reads readable.
+    const cl_mem_flags f = m->flags();
+    if (a.access == compiler::KernelArgAccess::read_only && (f & CL_MEM_WRITE_ONLY)) return CL_INVALID_ARG_VALUE;
+    if (a.access == compiler::KernelArgAccess::write_only && (f & CL_MEM_READ_ONLY)) return CL_INVALID_ARG_VALUE;
+    if (a.access == compiler::KernelArgAccess::read_write && (f & (CL_MEM_READ_ONLY | CL_MEM_WRITE_ONLY)))
+      return CL_INVALID_ARG_VALUE;
+    v.bytes.resize(compiler::kernel_image::kImageArgBytes);
+    image_arg_bytes(*m, v.bytes.data());
+    v.memory = Ref<Memory>(m);
+    break;
+  }
   }
   std::lock_guard lock(mu_);
   args_[index] = std::move(v);

@@ -102,6 +102,8 @@ cl_mem create_buffer(cl_context context, const cl_mem_properties* properties, cl
 }
 }  // namespace
 
+cl_int check_mem_flags(cl_mem_flags flags) { return check_flags(flags); }
+
 }  // namespace mica::cl
 
 using namespace mica;
@@ -126,7 +128,7 @@ CL_API_ENTRY cl_mem CL_API_CALL clCreateSubBuffer(cl_mem buffer, cl_mem_flags fl
                                                  const void* create_info, cl_int* errcode_ret) {
   return guarded_create<cl_mem>(errcode_ret, [&](cl_int* err) -> cl_mem {
     Memory* parent = checked<Memory>(buffer);
-    if (!parent || parent->parent()) return *err = CL_INVALID_MEM_OBJECT, nullptr;
+    if (!parent || parent->parent() || parent->image()) return *err = CL_INVALID_MEM_OBJECT, nullptr;
     if ((*err = check_flags(flags)) != CL_SUCCESS) return nullptr;
     // Host-pointer flags are inherited and may not be given; access flags may only narrow the parent's.
     if (flags & kHostPtrFlags) return *err = CL_INVALID_VALUE, nullptr;
@@ -182,7 +184,7 @@ CL_API_ENTRY cl_int CL_API_CALL clGetMemObjectInfo(cl_mem memobj, cl_mem_info pa
     if (!m) return CL_INVALID_MEM_OBJECT;
     InfoWriter out(param_value_size, param_value, param_value_size_ret);
     switch (param_name) {
-    case CL_MEM_TYPE: return out.scalar(cl_mem_object_type(CL_MEM_OBJECT_BUFFER));
+    case CL_MEM_TYPE: return out.scalar(cl_mem_object_type(m->image() ? m->image()->type : CL_MEM_OBJECT_BUFFER));
     case CL_MEM_FLAGS: return out.scalar(m->flags());
     case CL_MEM_SIZE: return out.scalar(m->size());
     case CL_MEM_HOST_PTR: return out.scalar(m->host_ptr());
@@ -190,7 +192,7 @@ CL_API_ENTRY cl_int CL_API_CALL clGetMemObjectInfo(cl_mem memobj, cl_mem_info pa
     case CL_MEM_REFERENCE_COUNT: return out.scalar(m->ref_count());
     case CL_MEM_CONTEXT: return out.scalar(to_handle(m->context()));
     case CL_MEM_ASSOCIATED_MEMOBJECT: return out.scalar(m->parent() ? to_handle(m->parent()) : cl_mem(nullptr));
-    case CL_MEM_OFFSET: return out.scalar(m->origin());
+    case CL_MEM_OFFSET: return out.scalar(m->image() ? size_t(0) : m->origin());
     case CL_MEM_USES_SVM_POINTER: return out.scalar(cl_bool(CL_FALSE));
     case CL_MEM_PROPERTIES: return out.array(m->properties());
     default: return CL_INVALID_VALUE;

@@ -20,6 +20,21 @@
 namespace mica::cl {
 
 class Context;
+struct ImageFormat;
+
+// What makes a memory object an image (image.cpp, docs/opencl.md "Images"). Texels are laid out
+// LINEAR as the texture unit addresses them (mica_image_level_layout): row_pitch = width x
+// element bytes, slice_pitch = the step of the last coordinate of 3D and array images (1D
+// arrays: the row pitch), so a host transfer's (x, y, z) is at x * elem + y * row + z * slice.
+struct ImageInfo {
+  cl_mem_object_type type = 0;
+  cl_image_format format{};
+  const ImageFormat* fmt = nullptr;
+  size_t width = 0, height = 0, depth = 0, array_size = 0;
+  size_t element_bytes = 0, row_pitch = 0, slice_pitch = 0;
+  // Extent in OpenCL's region coordinates (x, y or layer, z or layer).
+  size_t extent(unsigned d) const;
+};
 
 class Memory : public Object {
 public:
@@ -64,6 +79,10 @@ public:
 
   void add_destructor_callback(DestructorFn fn, void* user_data);
 
+  // Images: set once by the creating entry point; null for buffers.
+  const ImageInfo* image() const { return image_.get(); }
+  void set_image(const ImageInfo& info) { image_ = std::make_unique<ImageInfo>(info); }
+
 private:
   Ref<Context> context_;
   Ref<Memory> parent_;
@@ -76,6 +95,10 @@ private:
   mutable std::mutex mu_;
   std::multimap<void*, Mapping> mappings_;
   std::vector<std::pair<DestructorFn, void*>> destructor_callbacks_;
+  std::unique_ptr<ImageInfo> image_;
 };
+
+// The flag rules shared by buffers and images (OpenCL 3.0 "Memory Flags"): CL_INVALID_VALUE.
+cl_int check_mem_flags(cl_mem_flags flags);
 
 }  // namespace mica::cl

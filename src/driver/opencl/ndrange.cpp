@@ -149,6 +149,13 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
         break;
       }
       case compiler::KernelArgKind::by_value: put(arg_block, a.offset, args[i].bytes.data(), args[i].bytes.size()); break;
+      case compiler::KernelArgKind::sampler:
+        put(arg_block, a.offset, args[i].bytes.data(), args[i].bytes.size());
+        break;
+      case compiler::KernelArgKind::image:
+        put(arg_block, a.offset, args[i].bytes.data(), args[i].bytes.size());
+        buffers.push_back(args[i].memory);
+        break;
       default: break;
       }
     }

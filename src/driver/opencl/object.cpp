@@ -4,6 +4,7 @@
 #include "context.h"
 #include "device.h"
 #include "event.h"
+#include "image.h"
 #include "kernel.h"
 #include "memory.h"
 #include "platform.h"
@@ -34,6 +35,7 @@ void destroy(Object* o) {
   case Kind::Program: delete static_cast<Program*>(o); break;
   case Kind::Kernel: delete static_cast<Kernel*>(o); break;
   case Kind::Event: delete static_cast<Event*>(o); break;
+  case Kind::Sampler: delete static_cast<Sampler*>(o); break;
   case Kind::Platform:
   case Kind::Device: break;  // live as long as the library
   }

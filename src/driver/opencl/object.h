@@ -22,7 +22,7 @@
 
 namespace mica::cl {
 
-enum class Kind : uint32_t { Platform = 1, Device, Context, Queue, Mem, Program, Kernel, Event };
+enum class Kind : uint32_t { Platform = 1, Device, Context, Queue, Mem, Program, Kernel, Event, Sampler };
 
 extern const cl_icd_dispatch icd_dispatch;
 

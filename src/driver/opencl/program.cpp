@@ -94,6 +94,7 @@ clc::DeviceFeatures clc_features() {
   for (const auto& e : device_extensions()) f.extensions.emplace_back(e.name);
   for (const auto& e : opencl_c_features()) f.features.emplace_back(e.name);
   f.max_cl_c_version = 300;
+  f.image_support = true;  // __IMAGE_SUPPORT__ (docs/opencl.md "Images")
   for (const auto& e : opencl_c_versions())
     f.cl_c_versions.push_back(int(CL_VERSION_MAJOR(e.version) * 100 + CL_VERSION_MINOR(e.version) * 10));
   return f;

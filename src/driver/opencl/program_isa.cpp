@@ -24,29 +24,10 @@ Executable::Prebuilt build_time_variant_key(const compiler::KernelInfo& k) {
   return key;
 }
 
-namespace {
-
-// Whether the module declares image or sampler types. Mica's compiler refuses such modules as a
-// whole, and a program may hold image kernels (never runnable here: clSetKernelArg refuses
-// images and samplers) next to kernels that run, so such a program is compiled per enqueue
-// as before, where only the kernels actually enqueued fail.
-bool declares_images_or_samplers(const std::vector<uint32_t>& module) {
-  constexpr uint32_t kOpTypeImage = 25, kOpTypeSampler = 26, kOpTypeSampledImage = 27;
-  for (size_t i = 5; i < module.size();) {
-    const uint32_t count = module[i] >> 16, opcode = module[i] & 0xffff;
-    if (count == 0) break;
-    if (opcode == kOpTypeImage || opcode == kOpTypeSampler || opcode == kOpTypeSampledImage) return true;
-    i += count;
-  }
-  return false;
-}
-
-}  // namespace
 
 cl_int compile_kernels_to_isa(Executable& exe, std::string& log) {
   device::Screen* s = screen();
   if (!s) return CL_SUCCESS;  // no device: the program has no device to fail on (CL_DEVICE_NOT_FOUND before)
-  if (declares_images_or_samplers(exe.spirv)) return CL_SUCCESS;
   cl_int result = CL_SUCCESS;
   for (const compiler::KernelInfo& k : exe.reflection.kernels) {
     Executable::Prebuilt pre = build_time_variant_key(k);

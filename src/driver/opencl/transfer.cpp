@@ -15,11 +15,13 @@ namespace {
 
 // The queue and buffer of a transfer, checked: CL_INVALID_COMMAND_QUEUE, CL_INVALID_MEM_OBJECT, and
 // CL_INVALID_CONTEXT when they belong to different contexts.
-cl_int check_queue_and_buffer(cl_command_queue queue, cl_mem buffer, Queue*& q, Memory*& m) {
+// Images are not buffers (CL_INVALID_MEM_OBJECT) except where the entry point takes any memory
+// object (clEnqueueUnmapMemObject, clEnqueueMigrateMemObjects).
+cl_int check_queue_and_buffer(cl_command_queue queue, cl_mem buffer, Queue*& q, Memory*& m, bool images_too = false) {
   q = checked<Queue>(queue);
   if (!q) return CL_INVALID_COMMAND_QUEUE;
   m = checked<Memory>(buffer);
-  if (!m) return CL_INVALID_MEM_OBJECT;
+  if (!m || (m->image() && !images_too)) return CL_INVALID_MEM_OBJECT;
   if (m->context() != q->context()) return CL_INVALID_CONTEXT;
   return CL_SUCCESS;
 }
@@ -315,14 +317,15 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueUnmapMemObject(cl_command_queue command
   return guarded([&]() -> cl_int {
     Queue* q;
     Memory* m;
-    if (cl_int e = check_queue_and_buffer(command_queue, memobj, q, m); e != CL_SUCCESS) return e;
+    if (cl_int e = check_queue_and_buffer(command_queue, memobj, q, m, true); e != CL_SUCCESS) return e;
     // Check the wait list before taking the mapping, so a refused unmap leaves it in place.
     std::vector<Ref<Event>> check;
     if (cl_int e = collect_wait_list(num_events_in_wait_list, event_wait_list, q->context(), check); e != CL_SUCCESS)
       return e;
     Memory::Mapping mapping;
     if (!mapped_ptr || !m->take_mapping(mapped_ptr, mapping)) return CL_INVALID_VALUE;
-    const bool store = m->host_ptr() && (mapping.flags & (CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION));
+    // Image maps are the image's own mapping (image_transfer.cpp): nothing to copy back.
+    const bool store = m->host_ptr() && !m->image() && (mapping.flags & (CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION));
     Ref<Memory> hold(m);
     return q->enqueue(CL_COMMAND_UNMAP_MEM_OBJECT, num_events_in_wait_list, event_wait_list, event,
                       [hold, mapped_ptr, mapping, store]() -> cl_int {

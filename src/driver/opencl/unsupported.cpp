@@ -1,5 +1,4 @@
-// Entry points of features the Mica device does not have: images and samplers (no texture path),
-// pipes, shared virtual memory, native kernels, device partitioning through cl_ext_device_fission,
+// Entry points of features the Mica device does not have: pipes, shared virtual memory, native kernels, device partitioning through cl_ext_device_fission,
 // and GL/EGL sharing. Each validates what it can and returns the code the specification gives for a
 // device without the feature, so applications that probe for them get an answer, never a crash.
 #include "context.h"
@@ -12,7 +11,7 @@ using namespace mica;
 using namespace mica::cl;
 
 namespace {
-// Contexts never hold a device with images/pipes/SVM, so creation fails like this once the
+// Contexts never hold a device with pipes/SVM, so creation fails like this once the
 // arguments that are checked first are valid.
 template <typename H> H refuse_in_context(cl_context context, cl_int* errcode_ret, cl_int code) {
   set_error(errcode_ret, checked<Context>(context) ? code : CL_INVALID_CONTEXT);
@@ -22,99 +21,6 @@ cl_int refuse_on_queue(cl_command_queue queue, cl_int code) {
   return checked<Queue>(queue) ? code : CL_INVALID_COMMAND_QUEUE;
 }
 }  // namespace
-
-// ---- Images (CL_DEVICE_IMAGE_SUPPORT is CL_FALSE) ----
-
-CL_API_ENTRY cl_mem CL_API_CALL clCreateImage2D(cl_context context, cl_mem_flags, const cl_image_format*, size_t, size_t,
-                                               size_t, void*, cl_int* errcode_ret) {
-  return refuse_in_context<cl_mem>(context, errcode_ret, CL_INVALID_OPERATION);
-}
-CL_API_ENTRY cl_mem CL_API_CALL clCreateImage3D(cl_context context, cl_mem_flags, const cl_image_format*, size_t, size_t,
-                                               size_t, size_t, size_t, void*, cl_int* errcode_ret) {
-  return refuse_in_context<cl_mem>(context, errcode_ret, CL_INVALID_OPERATION);
-}
-CL_API_ENTRY cl_mem CL_API_CALL clCreateImage(cl_context context, cl_mem_flags, const cl_image_format*,
-                                             const cl_image_desc*, void*, cl_int* errcode_ret) {
-  return refuse_in_context<cl_mem>(context, errcode_ret, CL_INVALID_OPERATION);
-}
-CL_API_ENTRY cl_mem CL_API_CALL clCreateImageWithProperties(cl_context context, const cl_mem_properties*, cl_mem_flags,
-                                                           const cl_image_format*, const cl_image_desc*, void*,
-                                                           cl_int* errcode_ret) {
-  return refuse_in_context<cl_mem>(context, errcode_ret, CL_INVALID_OPERATION);
-}
-
-CL_API_ENTRY cl_int CL_API_CALL clGetSupportedImageFormats(cl_context context, cl_mem_flags flags,
-                                                          cl_mem_object_type image_type, cl_uint num_entries,
-                                                          cl_image_format* image_formats, cl_uint* num_image_formats) {
-  if (!checked<Context>(context)) return CL_INVALID_CONTEXT;
-  constexpr cl_mem_flags kKnown = CL_MEM_READ_WRITE | CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR |
-                                  CL_MEM_ALLOC_HOST_PTR | CL_MEM_COPY_HOST_PTR | CL_MEM_HOST_WRITE_ONLY |
-                                  CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_NO_ACCESS | CL_MEM_KERNEL_READ_AND_WRITE;
-  if (flags & ~kKnown) return CL_INVALID_VALUE;
-  switch (image_type) {
-  case CL_MEM_OBJECT_IMAGE1D:
-  case CL_MEM_OBJECT_IMAGE1D_BUFFER:
-  case CL_MEM_OBJECT_IMAGE1D_ARRAY:
-  case CL_MEM_OBJECT_IMAGE2D:
-  case CL_MEM_OBJECT_IMAGE2D_ARRAY:
-  case CL_MEM_OBJECT_IMAGE3D: break;
-  default: return CL_INVALID_VALUE;
-  }
-  if (num_entries == 0 && image_formats) return CL_INVALID_VALUE;
-  if (num_image_formats) *num_image_formats = 0;  // none
-  return CL_SUCCESS;
-}
-
-CL_API_ENTRY cl_int CL_API_CALL clGetImageInfo(cl_mem, cl_image_info, size_t, void*, size_t*) {
-  return CL_INVALID_MEM_OBJECT;  // no image can exist
-}
-
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueReadImage(cl_command_queue q, cl_mem, cl_bool, const size_t*, const size_t*,
-                                                  size_t, size_t, void*, cl_uint, const cl_event*, cl_event*) {
-  return refuse_on_queue(q, CL_INVALID_MEM_OBJECT);
-}
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueWriteImage(cl_command_queue q, cl_mem, cl_bool, const size_t*, const size_t*,
-                                                   size_t, size_t, const void*, cl_uint, const cl_event*, cl_event*) {
-  return refuse_on_queue(q, CL_INVALID_MEM_OBJECT);
-}
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyImage(cl_command_queue q, cl_mem, cl_mem, const size_t*, const size_t*,
-                                                  const size_t*, cl_uint, const cl_event*, cl_event*) {
-  return refuse_on_queue(q, CL_INVALID_MEM_OBJECT);
-}
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueFillImage(cl_command_queue q, cl_mem, const void*, const size_t*, const size_t*,
-                                                  cl_uint, const cl_event*, cl_event*) {
-  return refuse_on_queue(q, CL_INVALID_MEM_OBJECT);
-}
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyImageToBuffer(cl_command_queue q, cl_mem, cl_mem, const size_t*,
-                                                          const size_t*, size_t, cl_uint, const cl_event*, cl_event*) {
-  return refuse_on_queue(q, CL_INVALID_MEM_OBJECT);
-}
-CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyBufferToImage(cl_command_queue q, cl_mem, cl_mem, size_t, const size_t*,
-                                                          const size_t*, cl_uint, const cl_event*, cl_event*) {
-  return refuse_on_queue(q, CL_INVALID_MEM_OBJECT);
-}
-CL_API_ENTRY void* CL_API_CALL clEnqueueMapImage(cl_command_queue q, cl_mem, cl_bool, cl_map_flags, const size_t*,
-                                                const size_t*, size_t*, size_t*, cl_uint, const cl_event*, cl_event*,
-                                                cl_int* errcode_ret) {
-  set_error(errcode_ret, refuse_on_queue(q, CL_INVALID_MEM_OBJECT));
-  return nullptr;
-}
-
-// ---- Samplers ----
-
-CL_API_ENTRY cl_sampler CL_API_CALL clCreateSampler(cl_context context, cl_bool, cl_addressing_mode, cl_filter_mode,
-                                                   cl_int* errcode_ret) {
-  return refuse_in_context<cl_sampler>(context, errcode_ret, CL_INVALID_OPERATION);
-}
-CL_API_ENTRY cl_sampler CL_API_CALL clCreateSamplerWithProperties(cl_context context, const cl_sampler_properties*,
-                                                                 cl_int* errcode_ret) {
-  return refuse_in_context<cl_sampler>(context, errcode_ret, CL_INVALID_OPERATION);
-}
-CL_API_ENTRY cl_int CL_API_CALL clRetainSampler(cl_sampler) { return CL_INVALID_SAMPLER; }
-CL_API_ENTRY cl_int CL_API_CALL clReleaseSampler(cl_sampler) { return CL_INVALID_SAMPLER; }
-CL_API_ENTRY cl_int CL_API_CALL clGetSamplerInfo(cl_sampler, cl_sampler_info, size_t, void*, size_t*) {
-  return CL_INVALID_SAMPLER;
-}
 
 // ---- Pipes (CL_DEVICE_PIPE_SUPPORT is CL_FALSE) ----
 

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "mica/compiler/compiler.h"
+#include "mica/compiler/kernel_image_abi.h"
 
 using namespace mica::compiler;
 
@@ -196,4 +197,37 @@ TEST(KernelFrontend, OptionErrors)
 	auto res = compile_spirv(r, q);
 	ASSERT_TRUE(std::holds_alternative<CompileError>(res));
 	EXPECT_NE(std::get<CompileError>(res).message.find("reqd_work_group_size"), std::string::npos);
+}
+
+// Images and samplers: their descriptors inline in the argument block (kernel_image_abi.h), with
+// the access qualifiers; every image kernel compiles for the texture unit.
+TEST(KernelReflect, ImagesAndSamplers)
+{
+	const std::vector<uint32_t> w = load("images.spv");
+	KernelModuleInfo info = reflect(w);
+	ASSERT_EQ(info.kernels.size(), 2u);
+	using K = KernelArgKind;
+	namespace ki = mica::compiler::kernel_image;
+	const KernelInfo &s = info.kernels[0];
+	ASSERT_EQ(s.args.size(), 5u);
+	expect_arg(s.args[0], K::image, 0, ki::kImageArgBytes, 16, "image2d_t", "img");
+	expect_arg(s.args[1], K::sampler, 48, ki::kSamplerArgBytes, 16, "sampler_t", "s");
+	expect_arg(s.args[2], K::global_pointer, 80, 8, 8, "float4*", "out");
+	expect_arg(s.args[3], K::image, 96, ki::kImageArgBytes, 16, "image3d_t", "vol");
+	expect_arg(s.args[4], K::image, 144, ki::kImageArgBytes, 16, "image2d_array_t", "arr");
+	EXPECT_EQ(s.args[0].access, KernelArgAccess::read_only);
+	EXPECT_EQ(s.arg_block_bytes, 192u);
+	const KernelInfo &st = info.kernels[1];
+	ASSERT_EQ(st.args.size(), 5u);
+	EXPECT_EQ(st.args[0].access, KernelArgAccess::write_only);
+	EXPECT_EQ(st.args[3].access, KernelArgAccess::read_write);
+	EXPECT_EQ(st.args[4].type_name, "image1d_buffer_t");
+	for (const KernelInfo &k : info.kernels) {
+		Options o;
+		o.entry_point = k.name;
+		o.local_size = {4, 1, 1};
+		auto r = compile_spirv(w, o);
+		const CompileError *e = std::get_if<CompileError>(&r);
+		EXPECT_EQ(e, nullptr) << k.name << ": " << (e ? e->message : "");
+	}
 }

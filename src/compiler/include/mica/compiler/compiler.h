@@ -95,8 +95,8 @@ enum class KernelArgKind : uint8_t {
 	constant_pointer,   // __constant T *: the same
 	local_pointer,      // __local T *: no bytes in the block; its size is Options::local_arg_bytes
 	by_value,           // scalars, vectors, structs (ByVal): their bytes at 'offset'
-	sampler,            // sampler_t (reflected; the compiler refuses kernels that take one)
-	image,              // image*_t (reflected; refused as well: the device has no texture path)
+	sampler,            // sampler_t: its descriptors inline (mica/compiler/kernel_image_abi.h)
+	image,              // image*_t: its 32-byte descriptor and 16 bytes of format data inline
 };
 
 enum class KernelArgAddress : uint8_t { global, constant, local, private_ };

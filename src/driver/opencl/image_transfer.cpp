@@ -1,0 +1,297 @@
+// Image transfers: read/write/copy/fill, image <-> buffer copies and maps. Validated at enqueue
+// with the documented CL_INVALID_* codes; the work runs on the executor in command order through
+// the images' CPU mappings (device memory is host visible and coherent), rows at a time, since
+// an image is LINEAR in memory (image.h).
+#include "backend.h"
+#include "context.h"
+#include "image.h"
+#include "image_format.h"
+#include "queue.h"
+
+#include <array>
+#include <cstring>
+
+namespace mica::cl {
+namespace {
+
+// A box of texels in some linear memory: where (0, 0, 0) is, and the steps of y and z in bytes.
+struct Box {
+  size_t base, y_step, z_step;
+  size_t at(size_t y, size_t z) const { return base + y * y_step + z * z_step; }
+};
+
+Box image_box(const ImageInfo& i, const size_t origin[3]) {
+  return {origin[0] * i.element_bytes + origin[1] * i.row_pitch + origin[2] * i.slice_pitch, i.row_pitch, i.slice_pitch};
+}
+
+// Copies region (x in bytes) between two boxes of possibly different memories (rows may not overlap).
+void copy_box(uint8_t* dst, const Box& d, const uint8_t* src, const Box& s, size_t row_bytes, size_t rows, size_t slices) {
+  for (size_t z = 0; z < slices; ++z)
+    for (size_t y = 0; y < rows; ++y) std::memmove(dst + d.at(y, z), src + s.at(y, z), row_bytes);
+}
+
+cl_int check_queue_and_image(cl_command_queue queue, cl_mem image, Queue*& q, Memory*& m) {
+  q = checked<Queue>(queue);
+  if (!q) return CL_INVALID_COMMAND_QUEUE;
+  m = checked<Memory>(image);
+  if (!m || !m->image()) return CL_INVALID_MEM_OBJECT;
+  if (m->context() != q->context()) return CL_INVALID_CONTEXT;
+  return CL_SUCCESS;
+}
+
+// origin + region inside the image, with the unused dimensions of its type at 0 / 1.
+cl_int check_image_region(const ImageInfo& i, const size_t* origin, const size_t* region) {
+  if (!origin || !region) return CL_INVALID_VALUE;
+  for (unsigned d = 0; d < 3; ++d) {
+    if (region[d] == 0) return CL_INVALID_VALUE;
+    const size_t n = i.extent(d);
+    if (origin[d] > n || region[d] > n - origin[d]) return CL_INVALID_VALUE;
+  }
+  return CL_SUCCESS;
+}
+
+bool has_slices(const ImageInfo& i) {
+  return i.type == CL_MEM_OBJECT_IMAGE3D || i.type == CL_MEM_OBJECT_IMAGE2D_ARRAY || i.type == CL_MEM_OBJECT_IMAGE1D_ARRAY;
+}
+
+// The host side of a read or write: OpenCL's pitches (a 1D array's layers step by the slice pitch).
+cl_int host_box(const ImageInfo& i, const size_t region[3], size_t row_pitch, size_t slice_pitch, Box& b) {
+  const size_t row = region[0] * i.element_bytes;
+  if (row_pitch == 0) row_pitch = row;
+  else if (row_pitch < row) return CL_INVALID_VALUE;
+  if (!has_slices(i) && slice_pitch != 0) return CL_INVALID_VALUE;
+  const bool array1d = i.type == CL_MEM_OBJECT_IMAGE1D_ARRAY;
+  const size_t min_slice = array1d ? row_pitch : row_pitch * region[1];
+  if (slice_pitch == 0) slice_pitch = min_slice;
+  else if (slice_pitch < min_slice) return CL_INVALID_VALUE;
+  b = array1d ? Box{0, slice_pitch, 0} : Box{0, row_pitch, slice_pitch};
+  return CL_SUCCESS;
+}
+
+bool boxes_overlap(const size_t a[3], const size_t b[3], const size_t region[3]) {
+  for (unsigned d = 0; d < 3; ++d)
+    if (a[d] + region[d] <= b[d] || b[d] + region[d] <= a[d]) return false;
+  return true;
+}
+
+bool same_format(const ImageInfo& a, const ImageInfo& b) {
+  return a.format.image_channel_order == b.format.image_channel_order &&
+         a.format.image_channel_data_type == b.format.image_channel_data_type;
+}
+
+}  // namespace
+}  // namespace mica::cl
+
+using namespace mica;
+using namespace mica::cl;
+
+CL_API_ENTRY cl_int CL_API_CALL clEnqueueReadImage(cl_command_queue command_queue, cl_mem image, cl_bool blocking_read,
+                                                  const size_t* origin, const size_t* region, size_t row_pitch,
+                                                  size_t slice_pitch, void* ptr, cl_uint num_events_in_wait_list,
+                                                  const cl_event* event_wait_list, cl_event* event) {
+  return guarded([&]() -> cl_int {
+    Queue* q;
+    Memory* m;
+    if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
+    const ImageInfo& i = *m->image();
+    if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+    Box host;
+    if (cl_int e = host_box(i, region, row_pitch, slice_pitch, host); e != CL_SUCCESS) return e;
+    if (!ptr) return CL_INVALID_VALUE;
+    if (!m->host_can_read()) return CL_INVALID_OPERATION;
+    const Box dev = image_box(i, origin);
+    const size_t row = region[0] * i.element_bytes, rows = region[1], slices = region[2];
+    Ref<Memory> hold(m);
+    return q->enqueue(CL_COMMAND_READ_IMAGE, num_events_in_wait_list, event_wait_list, event,
+                      [hold, ptr, host, dev, row, rows, slices]() -> cl_int {
+                        copy_box(static_cast<uint8_t*>(ptr), host, hold->cpu(), dev, row, rows, slices);
+                        return CL_SUCCESS;
+                      },
+                      blocking_read);
+  });
+}
+
+CL_API_ENTRY cl_int CL_API_CALL clEnqueueWriteImage(cl_command_queue command_queue, cl_mem image, cl_bool blocking_write,
+                                                   const size_t* origin, const size_t* region, size_t input_row_pitch,
+                                                   size_t input_slice_pitch, const void* ptr,
+                                                   cl_uint num_events_in_wait_list, const cl_event* event_wait_list,
+                                                   cl_event* event) {
+  return guarded([&]() -> cl_int {
+    Queue* q;
+    Memory* m;
+    if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
+    const ImageInfo& i = *m->image();
+    if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+    Box host;
+    if (cl_int e = host_box(i, region, input_row_pitch, input_slice_pitch, host); e != CL_SUCCESS) return e;
+    if (!ptr) return CL_INVALID_VALUE;
+    if (!m->host_can_write()) return CL_INVALID_OPERATION;
+    const Box dev = image_box(i, origin);
+    const size_t row = region[0] * i.element_bytes, rows = region[1], slices = region[2];
+    Ref<Memory> hold(m);
+    return q->enqueue(CL_COMMAND_WRITE_IMAGE, num_events_in_wait_list, event_wait_list, event,
+                      [hold, ptr, host, dev, row, rows, slices]() -> cl_int {
+                        copy_box(hold->cpu(), dev, static_cast<const uint8_t*>(ptr), host, row, rows, slices);
+                        return CL_SUCCESS;
+                      },
+                      blocking_write);
+  });
+}
+
+CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyImage(cl_command_queue command_queue, cl_mem src_image, cl_mem dst_image,
+                                                  const size_t* src_origin, const size_t* dst_origin,
+                                                  const size_t* region, cl_uint num_events_in_wait_list,
+                                                  const cl_event* event_wait_list, cl_event* event) {
+  return guarded([&]() -> cl_int {
+    Queue* q;
+    Memory *s, *d;
+    if (cl_int e = check_queue_and_image(command_queue, src_image, q, s); e != CL_SUCCESS) return e;
+    if (cl_int e = check_queue_and_image(command_queue, dst_image, q, d); e != CL_SUCCESS) return e;
+    const ImageInfo &si = *s->image(), &di = *d->image();
+    if (!same_format(si, di)) return CL_IMAGE_FORMAT_MISMATCH;
+    if (cl_int e = check_image_region(si, src_origin, region); e != CL_SUCCESS) return e;
+    if (cl_int e = check_image_region(di, dst_origin, region); e != CL_SUCCESS) return e;
+    if (s->storage() == d->storage() && s->origin() == d->origin() && boxes_overlap(src_origin, dst_origin, region))
+      return CL_MEM_COPY_OVERLAP;
+    const Box sb = image_box(si, src_origin), db = image_box(di, dst_origin);
+    const size_t row = region[0] * si.element_bytes, rows = region[1], slices = region[2];
+    Ref<Memory> hs(s), hd(d);
+    return q->enqueue(CL_COMMAND_COPY_IMAGE, num_events_in_wait_list, event_wait_list, event,
+                      [hs, hd, sb, db, row, rows, slices]() -> cl_int {
+                        copy_box(hd->cpu(), db, hs->cpu(), sb, row, rows, slices);
+                        return CL_SUCCESS;
+                      });
+  });
+}
+
+CL_API_ENTRY cl_int CL_API_CALL clEnqueueFillImage(cl_command_queue command_queue, cl_mem image, const void* fill_color,
+                                                  const size_t* origin, const size_t* region,
+                                                  cl_uint num_events_in_wait_list, const cl_event* event_wait_list,
+                                                  cl_event* event) {
+  return guarded([&]() -> cl_int {
+    Queue* q;
+    Memory* m;
+    if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
+    const ImageInfo& i = *m->image();
+    if (!fill_color) return CL_INVALID_VALUE;
+    if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+    std::array<uint8_t, 16> texel;
+    const size_t elem = encode_fill_color(*i.fmt, fill_color, texel.data());
+    const Box dev = image_box(i, origin);
+    const size_t width = region[0], rows = region[1], slices = region[2];
+    Ref<Memory> hold(m);
+    return q->enqueue(CL_COMMAND_FILL_IMAGE, num_events_in_wait_list, event_wait_list, event,
+                      [hold, texel, elem, dev, width, rows, slices]() -> cl_int {
+                        for (size_t z = 0; z < slices; ++z)
+                          for (size_t y = 0; y < rows; ++y) {
+                            uint8_t* p = hold->cpu() + dev.at(y, z);
+                            for (size_t x = 0; x < width; ++x) std::memcpy(p + x * elem, texel.data(), elem);
+                          }
+                        return CL_SUCCESS;
+                      });
+  });
+}
+
+CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyImageToBuffer(cl_command_queue command_queue, cl_mem src_image,
+                                                          cl_mem dst_buffer, const size_t* src_origin,
+                                                          const size_t* region, size_t dst_offset,
+                                                          cl_uint num_events_in_wait_list,
+                                                          const cl_event* event_wait_list, cl_event* event) {
+  return guarded([&]() -> cl_int {
+    Queue* q;
+    Memory* s;
+    if (cl_int e = check_queue_and_image(command_queue, src_image, q, s); e != CL_SUCCESS) return e;
+    Memory* b = checked<Memory>(dst_buffer);
+    if (!b || b->image()) return CL_INVALID_MEM_OBJECT;
+    if (b->context() != q->context()) return CL_INVALID_CONTEXT;
+    const ImageInfo& i = *s->image();
+    if (cl_int e = check_image_region(i, src_origin, region); e != CL_SUCCESS) return e;
+    const size_t row = region[0] * i.element_bytes, bytes = row * region[1] * region[2];
+    if (dst_offset > b->size() || bytes > b->size() - dst_offset) return CL_INVALID_VALUE;
+    if (i.type == CL_MEM_OBJECT_IMAGE1D_BUFFER && s->storage() == b->storage()) {
+      const size_t a = s->origin() + src_origin[0] * i.element_bytes, c = b->origin() + dst_offset;
+      if (a < c + bytes && c < a + bytes) return CL_MEM_COPY_OVERLAP;
+    }
+    const Box sb = image_box(i, src_origin);
+    const Box db{dst_offset, row, row * region[1]};
+    const size_t rows = region[1], slices = region[2];
+    Ref<Memory> hs(s), hb(b);
+    return q->enqueue(CL_COMMAND_COPY_IMAGE_TO_BUFFER, num_events_in_wait_list, event_wait_list, event,
+                      [hs, hb, sb, db, row, rows, slices]() -> cl_int {
+                        copy_box(hb->cpu(), db, hs->cpu(), sb, row, rows, slices);
+                        return CL_SUCCESS;
+                      });
+  });
+}
+
+CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyBufferToImage(cl_command_queue command_queue, cl_mem src_buffer,
+                                                          cl_mem dst_image, size_t src_offset, const size_t* dst_origin,
+                                                          const size_t* region, cl_uint num_events_in_wait_list,
+                                                          const cl_event* event_wait_list, cl_event* event) {
+  return guarded([&]() -> cl_int {
+    Queue* q;
+    Memory* d;
+    if (cl_int e = check_queue_and_image(command_queue, dst_image, q, d); e != CL_SUCCESS) return e;
+    Memory* b = checked<Memory>(src_buffer);
+    if (!b || b->image()) return CL_INVALID_MEM_OBJECT;
+    if (b->context() != q->context()) return CL_INVALID_CONTEXT;
+    const ImageInfo& i = *d->image();
+    if (cl_int e = check_image_region(i, dst_origin, region); e != CL_SUCCESS) return e;
+    const size_t row = region[0] * i.element_bytes, bytes = row * region[1] * region[2];
+    if (src_offset > b->size() || bytes > b->size() - src_offset) return CL_INVALID_VALUE;
+    if (i.type == CL_MEM_OBJECT_IMAGE1D_BUFFER && d->storage() == b->storage()) {
+      const size_t a = d->origin() + dst_origin[0] * i.element_bytes, c = b->origin() + src_offset;
+      if (a < c + bytes && c < a + bytes) return CL_MEM_COPY_OVERLAP;
+    }
+    const Box db = image_box(i, dst_origin);
+    const Box sb{src_offset, row, row * region[1]};
+    const size_t rows = region[1], slices = region[2];
+    Ref<Memory> hd(d), hb(b);
+    return q->enqueue(CL_COMMAND_COPY_BUFFER_TO_IMAGE, num_events_in_wait_list, event_wait_list, event,
+                      [hd, hb, sb, db, row, rows, slices]() -> cl_int {
+                        copy_box(hd->cpu(), db, hb->cpu(), sb, row, rows, slices);
+                        return CL_SUCCESS;
+                      });
+  });
+}
+
+// The mapped pointer is the image's own CPU mapping (device memory is host visible and coherent,
+// and the layout is the row/slice pitch reported here), also for CL_MEM_USE_HOST_PTR images.
+CL_API_ENTRY void* CL_API_CALL clEnqueueMapImage(cl_command_queue command_queue, cl_mem image, cl_bool blocking_map,
+                                                cl_map_flags map_flags, const size_t* origin, const size_t* region,
+                                                size_t* image_row_pitch, size_t* image_slice_pitch,
+                                                cl_uint num_events_in_wait_list, const cl_event* event_wait_list,
+                                                cl_event* event, cl_int* errcode_ret) {
+  void* result = nullptr;
+  cl_int err = guarded([&]() -> cl_int {
+    Queue* q;
+    Memory* m;
+    if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
+    const ImageInfo& i = *m->image();
+    if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+    if (map_flags & ~cl_map_flags(CL_MAP_READ | CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION)) return CL_INVALID_VALUE;
+    if ((map_flags & CL_MAP_WRITE_INVALIDATE_REGION) && (map_flags & (CL_MAP_READ | CL_MAP_WRITE))) return CL_INVALID_VALUE;
+    if (!image_row_pitch) return CL_INVALID_VALUE;
+    if (has_slices(i) && !image_slice_pitch) return CL_INVALID_VALUE;
+    const bool reads = (map_flags & CL_MAP_READ) || map_flags == 0;
+    const bool writes = map_flags & (CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION);
+    if ((reads && !m->host_can_read()) || (writes && !m->host_can_write())) return CL_INVALID_OPERATION;
+    const Box b = image_box(i, origin);
+    void* ptr = m->cpu() + b.base;
+    const size_t size = b.at(region[1] - 1, region[2] - 1) - b.base + region[0] * i.element_bytes;
+    m->add_mapping(ptr, {b.base, size, map_flags});
+    cl_int e = q->enqueue(CL_COMMAND_MAP_IMAGE, num_events_in_wait_list, event_wait_list, event,
+                          []() -> cl_int { return CL_SUCCESS; }, blocking_map);
+    if (e != CL_SUCCESS) {
+      Memory::Mapping undo;
+      m->take_mapping(ptr, undo);
+      return e;
+    }
+    *image_row_pitch = i.row_pitch;
+    if (image_slice_pitch) *image_slice_pitch = has_slices(i) ? i.slice_pitch : 0;
+    result = ptr;
+    return CL_SUCCESS;
+  });
+  set_error(errcode_ret, err);
+  return err == CL_SUCCESS ? result : nullptr;
+}
