@@ -374,11 +374,17 @@ TEST(VkDescriptorArrays, LimitsAtLeastVulkan13MinimumsAndHonest) {
   EXPECT_TRUE(supported({{0, kSsbo, p11.maxPerSetDescriptors, stage, nullptr}}));
   EXPECT_FALSE(supported({{0, kSsbo, p11.maxPerSetDescriptors + 1, stage, nullptr}}));
   EXPECT_TRUE(supported({{0, kUboDyn, l.maxDescriptorSetUniformBuffersDynamic, stage, nullptr}}));
+  // The two dynamic limits are separate: both at their maximum fit one layout, one more does not.
+  EXPECT_TRUE(supported({{0, kUboDyn, l.maxDescriptorSetUniformBuffersDynamic, stage, nullptr},
+                         {1, kSsboDyn, l.maxDescriptorSetStorageBuffersDynamic, stage, nullptr}}));
   EXPECT_FALSE(supported({{0, kUboDyn, l.maxDescriptorSetUniformBuffersDynamic, stage, nullptr},
-                          {1, kSsboDyn, 1, stage, nullptr}}));
-  // Images are set elements too (texture-unit descriptors); input attachments have no use in compute.
+                          {1, kUboDyn, 1, stage, nullptr}}));
+  EXPECT_FALSE(supported({{0, kSsboDyn, l.maxDescriptorSetStorageBuffersDynamic + 1, stage, nullptr}}));
+  // Images are set elements too (texture-unit descriptors), and so are input attachments (no use in
+  // compute, but layouts must take them).
   EXPECT_TRUE(supported({{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, l.maxDescriptorSetStorageImages, stage, nullptr}}));
-  EXPECT_FALSE(supported({{0, VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, 1, stage, nullptr}}));
+  EXPECT_TRUE(supported({{0, VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, l.maxDescriptorSetInputAttachments, stage, nullptr}}));
+  EXPECT_FALSE(supported({{0, VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, l.maxDescriptorSetInputAttachments + 1, stage, nullptr}}));
 }
 
 // ---- random layouts and shaders ----

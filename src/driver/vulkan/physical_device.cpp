@@ -75,6 +75,8 @@ VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   l.maxDescriptorSetSamplers = kMaxDescriptorsPerSet;
   l.maxDescriptorSetSampledImages = kMaxDescriptorsPerSet;
   l.maxDescriptorSetStorageImages = kMaxDescriptorsPerSet;
+  l.maxPerStageDescriptorInputAttachments = kMaxDescriptorsPerSet;  // set elements like sampled images
+  l.maxDescriptorSetInputAttachments = kMaxDescriptorsPerSet;
   // The texture unit's 4-bit signed texel offsets (mica.toml [texture]); the sampler descriptor's
   // LOD bias is an f32, bounded here by the LOD range of 16 levels.
   l.minTexelOffset = MICA_TEX_TEXEL_OFFSET_MIN;
