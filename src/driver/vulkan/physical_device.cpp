@@ -338,7 +338,7 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o11.maxMultiviewInstanceIndex = 0;
   o11.protectedNoFault = VK_FALSE;
   o11.maxPerSetDescriptors = kMaxDescriptorsPerSet;
-  o11.maxMemoryAllocationSize = pd.info().vram_bytes;
+  o11.maxMemoryAllocationSize = max_allocation_bytes(pd.info().vram_bytes);  // device_limits.h
 
   auto& o12 = c.p12;
   o12.driverID = kDriverId;
@@ -369,7 +369,7 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o13.storageTexelBufferOffsetSingleTexelAlignment = VK_FALSE;
   o13.uniformTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
   o13.uniformTexelBufferOffsetSingleTexelAlignment = VK_FALSE;
-  o13.maxBufferSize = pd.info().vram_bytes;
+  o13.maxBufferSize = max_allocation_bytes(pd.info().vram_bytes);
   return c;
 }
 
