@@ -12,7 +12,11 @@ constexpr uint32_t kMemoryTypeCount = 2;
 
 constexpr uint32_t kQueueFamilyCompute = 0;     // compute + transfer
 constexpr uint32_t kQueueFamilyTransfer = 1;    // transfer only (DMA packets)
-constexpr uint32_t kQueueFamilyCount = 2;
+// A second compute + transfer family, like the asynchronous compute families of GPUs: its queue is a
+// kernel context of its own next to family 0's, so an application (the CTS's *_compute_only_queue
+// cases) can have a compute queue besides the universal one.
+constexpr uint32_t kQueueFamilyAsyncCompute = 2;
+constexpr uint32_t kQueueFamilyCount = 3;
 constexpr uint32_t kQueuesPerFamily = 1;
 
 constexpr uint32_t kMinBufferAlignment = 16;    // storage/uniform/texel offsets, buffer placement

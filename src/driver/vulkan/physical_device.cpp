@@ -378,6 +378,7 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceQueueFamilyProperties(VkPhysicalDevi
   std::array<VkQueueFamilyProperties, kQueueFamilyCount> families{};
   families[kQueueFamilyCompute] = {VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT, kQueuesPerFamily, 64, {1, 1, 1}};
   families[kQueueFamilyTransfer] = {VK_QUEUE_TRANSFER_BIT, kQueuesPerFamily, 64, {1, 1, 1}};
+  families[kQueueFamilyAsyncCompute] = families[kQueueFamilyCompute];
   if (!pProps) {
     *pCount = kQueueFamilyCount;
     return;
