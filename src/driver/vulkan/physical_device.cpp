@@ -170,6 +170,10 @@ void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
   f.descriptorIndexing = VK_FALSE;
   f.shaderUniformBufferArrayNonUniformIndexing = b(caps.buffer_array_non_uniform_indexing);
   f.shaderStorageBufferArrayNonUniformIndexing = b(caps.buffer_array_non_uniform_indexing);
+  // Texel buffers are image descriptors: arrays of them take dynamically uniform indices like image
+  // arrays (shaderSampledImageArrayDynamicIndexing); per-lane (non-uniform) indices are refused.
+  f.shaderUniformTexelBufferArrayDynamicIndexing = VK_TRUE;
+  f.shaderStorageTexelBufferArrayDynamicIndexing = VK_TRUE;
   f.runtimeDescriptorArray = b(caps.runtime_descriptor_array);
   f.samplerFilterMinmax = VK_FALSE;
   f.scalarBlockLayout = b(caps.scalar_block_layout);
@@ -213,7 +217,8 @@ void fill_features13(VkPhysicalDeviceVulkan13Features& f) {
 
 // Update-after-bind is not supported, but the spec bounds every pipeline layout by these limits
 // too (VUID-VkPipelineLayoutCreateInfo-descriptorType-03024 and friends), so they equal the
-// ordinary ones.
+// ordinary ones (image, sampler and input-attachment ones too: they were 0 until texel-buffer arrays
+// made the validation layer check them against every layout with images).
 template <typename T> void fill_update_after_bind_limits(T& o) {
   o.maxUpdateAfterBindDescriptorsInAllPools = kMaxDescriptorsPerSet;
   // A non-uniformly indexed buffer access runs once: each lane loads its own descriptor (no loop
@@ -225,21 +230,21 @@ template <typename T> void fill_update_after_bind_limits(T& o) {
   o.shaderInputAttachmentArrayNonUniformIndexingNative = VK_FALSE;
   o.robustBufferAccessUpdateAfterBind = VK_FALSE;
   o.quadDivergentImplicitLod = VK_FALSE;
-  o.maxPerStageDescriptorUpdateAfterBindSamplers = 0;
+  o.maxPerStageDescriptorUpdateAfterBindSamplers = kMaxDescriptorsPerSet;
   o.maxPerStageDescriptorUpdateAfterBindUniformBuffers = kMaxDescriptorsPerSet;
   o.maxPerStageDescriptorUpdateAfterBindStorageBuffers = kMaxDescriptorsPerSet;
-  o.maxPerStageDescriptorUpdateAfterBindSampledImages = 0;
-  o.maxPerStageDescriptorUpdateAfterBindStorageImages = 0;
-  o.maxPerStageDescriptorUpdateAfterBindInputAttachments = 0;
+  o.maxPerStageDescriptorUpdateAfterBindSampledImages = kMaxDescriptorsPerSet;
+  o.maxPerStageDescriptorUpdateAfterBindStorageImages = kMaxDescriptorsPerSet;
+  o.maxPerStageDescriptorUpdateAfterBindInputAttachments = kMaxDescriptorsPerSet;
   o.maxPerStageUpdateAfterBindResources = kMaxDescriptorsPerSet;
-  o.maxDescriptorSetUpdateAfterBindSamplers = 0;
+  o.maxDescriptorSetUpdateAfterBindSamplers = kMaxDescriptorsPerSet;
   o.maxDescriptorSetUpdateAfterBindUniformBuffers = kMaxDescriptorsPerSet;
   o.maxDescriptorSetUpdateAfterBindUniformBuffersDynamic = kMaxDynamicBuffers;
   o.maxDescriptorSetUpdateAfterBindStorageBuffers = kMaxDescriptorsPerSet;
   o.maxDescriptorSetUpdateAfterBindStorageBuffersDynamic = kMaxDynamicBuffers;
-  o.maxDescriptorSetUpdateAfterBindSampledImages = 0;
-  o.maxDescriptorSetUpdateAfterBindStorageImages = 0;
-  o.maxDescriptorSetUpdateAfterBindInputAttachments = 0;
+  o.maxDescriptorSetUpdateAfterBindSampledImages = kMaxDescriptorsPerSet;
+  o.maxDescriptorSetUpdateAfterBindStorageImages = kMaxDescriptorsPerSet;
+  o.maxDescriptorSetUpdateAfterBindInputAttachments = kMaxDescriptorsPerSet;
 }
 
 }  // namespace
