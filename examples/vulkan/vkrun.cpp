@@ -132,6 +132,8 @@ Context::Context(const std::string& device_substring, bool validation, bool robu
   f12.shaderUniformBufferArrayNonUniformIndexing = have12.shaderUniformBufferArrayNonUniformIndexing;
   f12.shaderStorageBufferArrayNonUniformIndexing = have12.shaderStorageBufferArrayNonUniformIndexing;
   f12.runtimeDescriptorArray = have12.runtimeDescriptorArray;
+  f12.shaderUniformTexelBufferArrayDynamicIndexing = have12.shaderUniformTexelBufferArrayDynamicIndexing;
+  f12.shaderStorageTexelBufferArrayDynamicIndexing = have12.shaderStorageTexelBufferArrayDynamicIndexing;
   VkPhysicalDeviceVulkan13Features f13{};
   f13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
   f13.pNext = &f12;

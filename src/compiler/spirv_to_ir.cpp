@@ -124,6 +124,9 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(ImageGatherExtended, "constant texel offsets on gathers"),
 		CAP(SampledImageArrayDynamicIndexing, "arrays of sampled images, dynamically uniform index"),
 		CAP(StorageImageArrayDynamicIndexing, "arrays of storage images, dynamically uniform index"),
+		// Texel buffers are image descriptors (a BUFFER-type view) indexed like image arrays.
+		CAP(UniformTexelBufferArrayDynamicIndexing, "arrays of uniform texel buffers, dynamically uniform index"),
+		CAP(StorageTexelBufferArrayDynamicIndexing, "arrays of storage texel buffers, dynamically uniform index"),
 	};
 #undef CAP
 	return table;

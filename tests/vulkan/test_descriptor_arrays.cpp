@@ -374,11 +374,17 @@ TEST(VkDescriptorArrays, LimitsAtLeastVulkan13MinimumsAndHonest) {
   EXPECT_TRUE(supported({{0, kSsbo, p11.maxPerSetDescriptors, stage, nullptr}}));
   EXPECT_FALSE(supported({{0, kSsbo, p11.maxPerSetDescriptors + 1, stage, nullptr}}));
   EXPECT_TRUE(supported({{0, kUboDyn, l.maxDescriptorSetUniformBuffersDynamic, stage, nullptr}}));
+  // The two dynamic limits are separate: both at their maximum fit one layout, one more does not.
+  EXPECT_TRUE(supported({{0, kUboDyn, l.maxDescriptorSetUniformBuffersDynamic, stage, nullptr},
+                         {1, kSsboDyn, l.maxDescriptorSetStorageBuffersDynamic, stage, nullptr}}));
   EXPECT_FALSE(supported({{0, kUboDyn, l.maxDescriptorSetUniformBuffersDynamic, stage, nullptr},
-                          {1, kSsboDyn, 1, stage, nullptr}}));
-  // Images are set elements too (texture-unit descriptors); input attachments have no use in compute.
+                          {1, kUboDyn, 1, stage, nullptr}}));
+  EXPECT_FALSE(supported({{0, kSsboDyn, l.maxDescriptorSetStorageBuffersDynamic + 1, stage, nullptr}}));
+  // Images are set elements too (texture-unit descriptors), and so are input attachments (no use in
+  // compute, but layouts must take them).
   EXPECT_TRUE(supported({{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, l.maxDescriptorSetStorageImages, stage, nullptr}}));
-  EXPECT_FALSE(supported({{0, VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, 1, stage, nullptr}}));
+  EXPECT_TRUE(supported({{0, VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, l.maxDescriptorSetInputAttachments, stage, nullptr}}));
+  EXPECT_FALSE(supported({{0, VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT, l.maxDescriptorSetInputAttachments + 1, stage, nullptr}}));
 }
 
 // ---- random layouts and shaders ----
@@ -587,5 +593,147 @@ class RandomLayouts : public ::testing::TestWithParam<uint32_t> {};
 TEST_P(RandomLayouts, MatchTheHostModel) { check_random(GetParam(), GetParam() % 3 == 0 ? 32 : 8); }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomLayouts, ::testing::Range(0u, 24u));
+
+// ---- arrays of texel buffers ----
+
+// shaderUniformTexelBufferArrayDynamicIndexing / shaderStorageTexelBufferArrayDynamicIndexing: arrays
+// of uniform and storage texel buffers (R32_UINT views of their own buffers) indexed by push
+// constants and by a loop counter, loads and stores, three submissions with other indices; every
+// value checked against the host. (dEQP-VK.binding_model.descriptorset_random's compute cases need
+// both features: NotSupported before.)
+// A mapped buffer of 'bytes' with 'usage' (vkrun's create_buffer makes storage buffers only).
+vkrun::Buffer usage_buffer(vkrun::Context& ctx, VkDeviceSize bytes, VkBufferUsageFlags usage) {
+  vkrun::Buffer b;
+  b.size = bytes;
+  VkBufferCreateInfo bci{};
+  bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+  bci.size = bytes;
+  bci.usage = usage;
+  vkrun::check(vkCreateBuffer(ctx.device(), &bci, nullptr, &b.buffer), "vkCreateBuffer");
+  VkMemoryRequirements mr;
+  vkGetBufferMemoryRequirements(ctx.device(), b.buffer, &mr);
+  VkMemoryAllocateInfo ai{};
+  ai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
+  ai.allocationSize = mr.size;
+  ai.memoryTypeIndex = ctx.host_visible_type(mr.memoryTypeBits);
+  vkrun::check(vkAllocateMemory(ctx.device(), &ai, nullptr, &b.memory), "vkAllocateMemory");
+  vkrun::check(vkBindBufferMemory(ctx.device(), b.buffer, b.memory, 0), "vkBindBufferMemory");
+  vkrun::check(vkMapMemory(ctx.device(), b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped), "vkMapMemory");
+  return b;
+}
+
+TEST(VkDescriptorArrays, TexelBufferArraysWithDynamicallyUniformIndices) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  VkPhysicalDeviceVulkan12Features f12{};
+  f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+  VkPhysicalDeviceFeatures2 f{};
+  f.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+  f.pNext = &f12;
+  vkGetPhysicalDeviceFeatures2(ctx->physical(), &f);
+  ASSERT_TRUE(f12.shaderUniformTexelBufferArrayDynamicIndexing);
+  ASSERT_TRUE(f12.shaderStorageTexelBufferArrayDynamicIndexing);
+
+  constexpr uint32_t kU = 4, kS = 3, kN = 32;
+  auto p = make_pipeline(dev, "texel_buffer_array.spv",
+                         {{{0, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, kU},
+                           {1, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, kS},
+                           {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}},
+                         12);
+  ASSERT_EQ(p->create_result, VK_SUCCESS);
+  std::vector<vkrun::Buffer> ub, sb;
+  std::vector<VkBufferView> views;
+  auto view_of = [&](const vkrun::Buffer& b) {
+    VkBufferViewCreateInfo vi{};
+    vi.sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO;
+    vi.buffer = b.buffer;
+    vi.format = VK_FORMAT_R32_UINT;
+    vi.range = VK_WHOLE_SIZE;
+    VkBufferView v;
+    vkrun::check(vkCreateBufferView(dev, &vi, nullptr, &v), "vkCreateBufferView");
+    views.push_back(v);
+    return v;
+  };
+  // Host copies of the texel buffers: u[a][l] = 100 * (a + 1) + l, s[b][l] = b + 1 (then stores).
+  std::vector<std::vector<uint32_t>> u(kU, std::vector<uint32_t>(kN)), s(kS, std::vector<uint32_t>(kN));
+  for (uint32_t a = 0; a < kU; ++a) {
+    ub.push_back(usage_buffer(*ctx, kN * 4, VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT));
+    for (uint32_t l = 0; l < kN; ++l) ub[a].data<uint32_t>()[l] = u[a][l] = 100 * (a + 1) + l;
+  }
+  for (uint32_t b = 0; b < kS; ++b) {
+    sb.push_back(usage_buffer(*ctx, kN * 4, VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT));
+    for (uint32_t l = 0; l < kN; ++l) sb[b].data<uint32_t>()[l] = s[b][l] = b + 1;
+  }
+  vkrun::Buffer out = ctx->create_buffer(2 * kN * 4);
+
+  const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, kU},
+                                        {VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, kS},
+                                        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1}};
+  VkDescriptorPoolCreateInfo pci{};
+  pci.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
+  pci.maxSets = 1;
+  pci.poolSizeCount = 3;
+  pci.pPoolSizes = sizes;
+  VkDescriptorPool pool;
+  VK_OK(vkCreateDescriptorPool(dev, &pci, nullptr, &pool));
+  VkDescriptorSetAllocateInfo ai{};
+  ai.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
+  ai.descriptorPool = pool;
+  ai.descriptorSetCount = 1;
+  ai.pSetLayouts = p->set_layouts.data();
+  VkDescriptorSet set;
+  VK_OK(vkAllocateDescriptorSets(dev, &ai, &set));
+  std::vector<VkBufferView> uv, sv;
+  for (auto& b : ub) uv.push_back(view_of(b));
+  for (auto& b : sb) sv.push_back(view_of(b));
+  const VkDescriptorBufferInfo oi{out.buffer, 0, VK_WHOLE_SIZE};
+  VkWriteDescriptorSet w[3]{};
+  for (auto& x : w) {
+    x.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
+    x.dstSet = set;
+  }
+  w[0].dstBinding = 0;
+  w[0].descriptorCount = kU;
+  w[0].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+  w[0].pTexelBufferView = uv.data();
+  w[1].dstBinding = 1;
+  w[1].descriptorCount = kS;
+  w[1].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER;
+  w[1].pTexelBufferView = sv.data();
+  w[2].dstBinding = 2;
+  w[2].descriptorCount = 1;
+  w[2].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+  w[2].pBufferInfo = &oi;
+  vkUpdateDescriptorSets(dev, 3, w, 0, nullptr);
+
+  const uint32_t cases[][3] = {{2, 0, 4}, {0, 2, 1}, {3, 1, 3}};  // i, j, n
+  for (const auto& c : cases) {
+    ASSERT_EQ(submit_and_wait(*ctx, [&](VkCommandBuffer cb) {
+                vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p->pipeline);
+                vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1, &set, 0, nullptr);
+                vkCmdPushConstants(cb, p->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 12, c);
+                vkCmdDispatch(cb, 1, 1, 1);
+              }),
+              VK_SUCCESS);
+    const uint32_t i = c[0], j = c[1], n = c[2];
+    const uint32_t* v = out.data<uint32_t>();
+    for (uint32_t l = 0; l < kN; ++l) {
+      uint32_t sum = 0;
+      for (uint32_t k = 0; k < n; ++k) sum += u[k][l];
+      ASSERT_EQ(v[l], u[i][l] + s[j][l] * 1000) << "i " << i << " j " << j << " lane " << l;
+      ASSERT_EQ(v[kN + l], sum) << "n " << n << " lane " << l;
+    }
+    // The store went to s[(i + 1) % 3] and nowhere else.
+    s[(i + 1) % kS].assign(kN, 0);
+    for (uint32_t l = 0; l < kN; ++l) s[(i + 1) % kS][l] = l + 7 + i;
+    for (uint32_t b = 0; b < kS; ++b)
+      for (uint32_t l = 0; l < kN; ++l) ASSERT_EQ(sb[b].data<uint32_t>()[l], s[b][l]) << "s[" << b << "][" << l << "]";
+  }
+  vkDestroyDescriptorPool(dev, pool, nullptr);
+  for (VkBufferView v : views) vkDestroyBufferView(dev, v, nullptr);
+  for (auto& b : ub) ctx->destroy(b);
+  for (auto& b : sb) ctx->destroy(b);
+  ctx->destroy(out);
+}
 
 }  // namespace

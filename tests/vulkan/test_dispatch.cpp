@@ -675,3 +675,121 @@ TEST(VkPipeline, InvalidSpirvFailsCleanly) {
 }
 
 }  // namespace
+
+namespace {
+
+// A host-visible buffer of 'bytes' on 'dev' (the context's memory types: same physical device).
+vkrun::Buffer device_buffer(vkrun::Context& ctx, VkDevice dev, VkDeviceSize bytes) {
+  vkrun::Buffer b;
+  b.size = bytes;
+  VkBufferCreateInfo bci{};
+  bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+  bci.size = bytes;
+  bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  vkrun::check(vkCreateBuffer(dev, &bci, nullptr, &b.buffer), "vkCreateBuffer");
+  VkMemoryRequirements mr;
+  vkGetBufferMemoryRequirements(dev, b.buffer, &mr);
+  VkMemoryAllocateInfo ai{};
+  ai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
+  ai.allocationSize = mr.size;
+  ai.memoryTypeIndex = ctx.host_visible_type(mr.memoryTypeBits);
+  vkrun::check(vkAllocateMemory(dev, &ai, nullptr, &b.memory), "vkAllocateMemory");
+  vkrun::check(vkBindBufferMemory(dev, b.buffer, b.memory, 0), "vkBindBufferMemory");
+  vkrun::check(vkMapMemory(dev, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped), "vkMapMemory");
+  std::memset(b.mapped, 0xff, bytes);
+  return b;
+}
+
+// Queue family 2 is a second compute family (its own kernel context). A device with one queue on
+// family 0 and one on family 2 -- what the CTS's *_compute_only_queue cases create -- runs a dispatch
+// on each queue, both submitted before either is waited for, each with its own results.
+TEST(VkDispatch, AsyncComputeFamilyRunsBesideTheUniversalQueue) {
+  auto ctx = vktest::make_context();
+  uint32_t n = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx->physical(), &n, nullptr);
+  std::vector<VkQueueFamilyProperties> families(n);
+  vkGetPhysicalDeviceQueueFamilyProperties(ctx->physical(), &n, families.data());
+  ASSERT_GE(n, 3u);
+  ASSERT_TRUE(families[2].queueFlags & VK_QUEUE_COMPUTE_BIT);
+  ASSERT_FALSE(families[2].queueFlags & VK_QUEUE_GRAPHICS_BIT);
+
+  const uint32_t family[2] = {0, 2};
+  float prio = 1;
+  VkDeviceQueueCreateInfo q[2]{};
+  for (uint32_t i = 0; i < 2; ++i) {
+    q[i].sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
+    q[i].queueFamilyIndex = family[i];
+    q[i].queueCount = 1;
+    q[i].pQueuePriorities = &prio;
+  }
+  VkPhysicalDeviceVulkan13Features f13{};
+  f13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
+  f13.maintenance4 = VK_TRUE;  // glslang's Vulkan 1.3 SPIR-V declares the workgroup size with LocalSizeId
+  VkDeviceCreateInfo dci{};
+  dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+  dci.pNext = &f13;
+  dci.queueCreateInfoCount = 2;
+  dci.pQueueCreateInfos = q;
+  VkDevice dev;
+  VK_OK(vkCreateDevice(ctx->physical(), &dci, nullptr, &dev));
+  {
+    auto p = make_pipeline(dev, "ids.spv", {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}}, 8);
+    ASSERT_EQ(p->create_result, VK_SUCCESS);
+    constexpr uint32_t kGroups = 4, kValues = kGroups * 32;
+    std::array<std::unique_ptr<Sets>, 2> sets;
+    std::array<vkrun::Buffer, 2> out;
+    std::array<VkCommandPool, 2> pools{};
+    std::array<VkCommandBuffer, 2> cbs{};
+    std::array<VkFence, 2> fences{};
+    for (uint32_t i = 0; i < 2; ++i) {
+      sets[i] = std::make_unique<Sets>(dev, *p);
+      out[i] = device_buffer(*ctx, dev, kValues * 4);
+      sets[i]->write(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out[i]);
+      VkCommandPoolCreateInfo cpi{};
+      cpi.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO;
+      cpi.queueFamilyIndex = family[i];
+      VK_OK(vkCreateCommandPool(dev, &cpi, nullptr, &pools[i]));
+      VkCommandBufferAllocateInfo cai{};
+      cai.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO;
+      cai.commandPool = pools[i];
+      cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+      cai.commandBufferCount = 1;
+      VK_OK(vkAllocateCommandBuffers(dev, &cai, &cbs[i]));
+      VkCommandBufferBeginInfo bi{};
+      bi.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
+      VK_OK(vkBeginCommandBuffer(cbs[i], &bi));
+      bind(cbs[i], *p, *sets[i]);
+      const uint32_t push[2] = {100000 * (family[i] + 1), kValues};
+      vkCmdPushConstants(cbs[i], p->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 8, push);
+      vkCmdDispatch(cbs[i], kGroups, 1, 1);
+      VK_OK(vkEndCommandBuffer(cbs[i]));
+      VkFenceCreateInfo fci{};
+      fci.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+      VK_OK(vkCreateFence(dev, &fci, nullptr, &fences[i]));
+    }
+    for (uint32_t i = 0; i < 2; ++i) {
+      VkQueue queue = VK_NULL_HANDLE;
+      vkGetDeviceQueue(dev, family[i], 0, &queue);
+      ASSERT_NE(queue, VK_NULL_HANDLE) << "family " << family[i];
+      VkSubmitInfo si{};
+      si.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+      si.commandBufferCount = 1;
+      si.pCommandBuffers = &cbs[i];
+      EXPECT_EQ(vkQueueSubmit(queue, 1, &si, fences[i]), VK_SUCCESS);
+    }
+    EXPECT_EQ(vkWaitForFences(dev, 2, fences.data(), VK_TRUE, 60'000'000'000ull), VK_SUCCESS);
+    for (uint32_t i = 0; i < 2; ++i) {
+      const uint32_t* v = static_cast<const uint32_t*>(out[i].mapped);
+      for (uint32_t g = 0; g < kGroups; ++g)
+        for (uint32_t l = 0; l < 32; ++l)
+          ASSERT_EQ(v[g * 32 + l], 100000 * (family[i] + 1) + g * 1000 + l) << "family " << family[i];
+      vkDestroyFence(dev, fences[i], nullptr);
+      vkDestroyCommandPool(dev, pools[i], nullptr);
+      vkDestroyBuffer(dev, out[i].buffer, nullptr);
+      vkFreeMemory(dev, out[i].memory, nullptr);
+    }
+  }
+  vkDestroyDevice(dev, nullptr);
+}
+
+}  // namespace

@@ -129,11 +129,12 @@ TEST(VkPhysicalDevice, QueueFamiliesMemoryAndFormats) {
   ASSERT_NE(pd, VK_NULL_HANDLE);
   uint32_t n = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
-  ASSERT_EQ(n, 2u);
+  ASSERT_EQ(n, 3u);
   std::vector<VkQueueFamilyProperties> qf(n);
   vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, qf.data());
   EXPECT_EQ(qf[0].queueFlags, VkQueueFlags(VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT));
   EXPECT_EQ(qf[1].queueFlags, VkQueueFlags(VK_QUEUE_TRANSFER_BIT));
+  EXPECT_EQ(qf[2].queueFlags, VkQueueFlags(VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT));  // asynchronous compute
   EXPECT_EQ(qf[0].timestampValidBits, 64u);
 
   VkPhysicalDeviceMemoryProperties mp;

@@ -1,6 +1,7 @@
 // Memory, buffers, descriptor objects.
 #include "vk_test.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace {
@@ -60,6 +61,70 @@ TEST(VkMemory, OutOfDeviceMemory) {
   vkrun::Buffer b = ctx->create_buffer(4096);
   EXPECT_NE(b.mapped, nullptr);
   ctx->destroy(b);
+}
+
+// maxMemoryAllocationSize and maxBufferSize are at least Vulkan's 1 GiB even where the heap is smaller
+// (the simulated device: 256 MiB): a buffer of maxBufferSize can be created, memory for it beyond the
+// heap is refused with VK_ERROR_OUT_OF_DEVICE_MEMORY, and a buffer larger than maxBufferSize is refused.
+TEST(VkMemory, AllocationLimitsAreTheSpecMinimumOrTheHeap) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  VkPhysicalDeviceMemoryProperties mp;
+  vkGetPhysicalDeviceMemoryProperties(ctx->physical(), &mp);
+  VkPhysicalDeviceVulkan13Properties p13{};
+  p13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_PROPERTIES;
+  VkPhysicalDeviceVulkan11Properties p11{};
+  p11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_PROPERTIES;
+  p11.pNext = &p13;
+  VkPhysicalDeviceProperties2 props{};
+  props.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
+  props.pNext = &p11;
+  vkGetPhysicalDeviceProperties2(ctx->physical(), &props);
+  const VkDeviceSize heap = mp.memoryHeaps[0].size;
+  EXPECT_EQ(p11.maxMemoryAllocationSize, std::max<VkDeviceSize>(heap, VkDeviceSize(1) << 30));
+  EXPECT_EQ(p13.maxBufferSize, p11.maxMemoryAllocationSize);
+
+  VkBufferCreateInfo bci{};
+  bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+  bci.size = p13.maxBufferSize;
+  bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  VkBuffer buf = VK_NULL_HANDLE;
+  ASSERT_EQ(vkCreateBuffer(dev, &bci, nullptr, &buf), VK_SUCCESS);
+  VkMemoryRequirements req;
+  vkGetBufferMemoryRequirements(dev, buf, &req);
+  EXPECT_GE(req.size, bci.size);
+  vkDestroyBuffer(dev, buf, nullptr);
+}
+
+// Beyond the limits (invalid usage, so not under the validation layer): memory larger than the heap
+// and buffers larger than maxBufferSize are refused, nothing is created.
+TEST(VkMemory, OutOfDeviceMemoryBeyondTheAllocationLimits) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  VkPhysicalDeviceVulkan13Properties p13{};
+  p13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_PROPERTIES;
+  VkPhysicalDeviceProperties2 props{};
+  props.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
+  props.pNext = &p13;
+  vkGetPhysicalDeviceProperties2(ctx->physical(), &props);
+  VkBufferCreateInfo bci{};
+  bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+  bci.size = p13.maxBufferSize + 1;
+  bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  VkBuffer buf = VK_NULL_HANDLE;
+  EXPECT_EQ(vkCreateBuffer(dev, &bci, nullptr, &buf), VK_ERROR_OUT_OF_DEVICE_MEMORY);
+  EXPECT_EQ(buf, VkBuffer(VK_NULL_HANDLE));
+  VkMemoryAllocateInfo ai{};
+  ai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
+  ai.allocationSize = p13.maxBufferSize;  // maxMemoryAllocationSize, more than the simulated heap
+  ai.memoryTypeIndex = 0;
+  VkPhysicalDeviceMemoryProperties mp;
+  vkGetPhysicalDeviceMemoryProperties(ctx->physical(), &mp);
+  if (ai.allocationSize > mp.memoryHeaps[0].size) {
+    VkDeviceMemory mem = VK_NULL_HANDLE;
+    EXPECT_EQ(vkAllocateMemory(dev, &ai, nullptr, &mem), VK_ERROR_OUT_OF_DEVICE_MEMORY);
+    EXPECT_EQ(mem, VkDeviceMemory(VK_NULL_HANDLE));
+  }
 }
 
 TEST(VkBuffer, RequirementsAndBinding) {
@@ -176,7 +241,13 @@ TEST(VkDescriptors, LayoutSupportFollowsTheBindingModel) {
   b.descriptorType = VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE;  // images are set elements like buffers
   vkGetDescriptorSetLayoutSupport(ctx->device(), &lci, &support);
   EXPECT_TRUE(support.supported);
-  b.descriptorType = VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT;  // no use in compute shaders
+  // Input attachments have no use in compute shaders, but VK_KHR_maintenance3 promises layouts of
+  // maxPerSetDescriptors of every type (dEQP-VK.api.maintenance3_check.descriptor_set).
+  b.descriptorType = VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT;
+  b.descriptorCount = m3.maxPerSetDescriptors;
+  vkGetDescriptorSetLayoutSupport(ctx->device(), &lci, &support);
+  EXPECT_TRUE(support.supported);
+  b.descriptorCount = m3.maxPerSetDescriptors + 1;
   vkGetDescriptorSetLayoutSupport(ctx->device(), &lci, &support);
   EXPECT_FALSE(support.supported);
 }

@@ -52,10 +52,14 @@ constexpr uint32_t kMaxBindingNumber = (1u << 20) - 1;
 // Descriptors of one set (and of one stage, and per type): every descriptor is 16 bytes of set
 // memory, so a set of the maximum size takes 16 MiB of the device's memory (plus its entries).
 constexpr uint32_t kMaxDescriptorsPerSet = 1u << 20;
-// Dynamic buffer descriptors: a set with any is copied (whole) into every dispatch that uses it.
+// Dynamic buffer descriptors, per type (uniform, storage): a set with any is copied (whole) into
+// every dispatch that uses it.
 constexpr uint32_t kMaxDynamicBuffers = 1u << 16;
 
 constexpr uint32_t kMaxPushConstantBytes = 256;
+// VK_KHR_push_descriptor: descriptors of one push set. Any number would do (a push set is a copy of
+// set memory uploaded with each dispatch); the spec's minimum keeps those uploads small.
+constexpr uint32_t kMaxPushDescriptors = 32;
 
 // Inline uniform blocks: the block's bytes live in the set's memory after its descriptors and the
 // binding's entry (and its one array element) point at them, so the program reads the block like a
@@ -82,6 +86,11 @@ inline bool is_image_descriptor_type(VkDescriptorType type) {
   case VK_DESCRIPTOR_TYPE_STORAGE_IMAGE:
   case VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER:
   case VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER:
+  // Only fragment shaders read input attachments, which a compute device never runs; layouts,
+  // pools and writes still take them like sampled images (VK_KHR_maintenance3 asks
+  // vkGetDescriptorSetLayoutSupport for maxPerSetDescriptors of every type: dEQP-VK.api.
+  // maintenance3_check.descriptor_set).
+  case VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT:
     return true;
   default:
     return false;

@@ -26,7 +26,10 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateBuffer(VkDevice device, const VkBufferCreat
     if (pCreateInfo->flags & (VK_BUFFER_CREATE_SPARSE_BINDING_BIT | VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT |
                               VK_BUFFER_CREATE_SPARSE_ALIASED_BIT))
       return VK_ERROR_FEATURE_NOT_PRESENT;
-    if (pCreateInfo->size > Device::from(device)->physical().info().vram_bytes) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+    // Up to maxBufferSize (device_limits.h), which may exceed the heap: such a buffer exists, only
+    // memory for it cannot be allocated.
+    if (pCreateInfo->size > max_allocation_bytes(Device::from(device)->physical().info().vram_bytes))
+      return VK_ERROR_OUT_OF_DEVICE_MEMORY;
     auto buffer = host_make<Buffer>(Device::from(device)->child_allocation(pAllocator), pCreateInfo->size,
                                     pCreateInfo->usage);
     *pBuffer = release_to_handle<VkBuffer>(std::move(buffer));

@@ -17,6 +17,7 @@ namespace mica::vk {
 // ---- pools -----------------------------------------------------------------------------------
 
 CommandPool::~CommandPool() = default;
+CommandBuffer::~CommandBuffer() = default;
 
 CommandBuffer* CommandPool::allocate(VkCommandBufferLevel level) {
   // Command buffers come from their pool's allocator (vkAllocateCommandBuffers has no pAllocator).
@@ -56,6 +57,7 @@ void CommandBuffer::reset() {
   list_.clear();
   pipeline_.reset();
   sets_.fill(nullptr);
+  for (auto& p : push_sets_) p.reset();
   for (auto& d : dynamic_offsets_) d.clear();
   push_.fill(0);
   statistics_ = ActiveStatistics{};
@@ -90,6 +92,19 @@ void CommandBuffer::bind_sets(const PipelineLayout& layout, uint32_t first, uint
   (void)layout;
 }
 
+DescriptorSet* CommandBuffer::push_descriptor_set(const PipelineLayout& layout, uint32_t set) {
+  const DescriptorSetLayout* set_layout = layout.set_layout(set);
+  if (set >= kMaxDescriptorSets || !set_layout) return nullptr;
+  auto& push = push_sets_[set];
+  // A push with another set layout starts from a fresh set (the spec leaves the descriptors of
+  // the old one undefined); with the same layout, descriptors not written keep their values.
+  if (!push || &push->layout() != set_layout)
+    push = host_make<DescriptorSet>(HostAllocation{}, layout.shared_set_layout(set));
+  sets_[set] = push.get();
+  dynamic_offsets_[set].clear();
+  return push.get();
+}
+
 void CommandBuffer::push_constants(uint32_t offset, uint32_t size, const void* data) {
   if (offset + size > push_.size()) return;
   std::memcpy(push_.data() + offset, data, size);
@@ -108,8 +123,11 @@ void CommandBuffer::dispatch(std::array<uint32_t, 3> base, std::array<uint32_t, 
   for (uint32_t s = 0; s < sets; ++s) {
     const DescriptorSet* set = sets_[s];
     if (!set) continue;
-    // Dynamic offsets belong to this bind; the set itself holds the base addresses.
-    if (set->layout().dynamic_count() == 0)
+    // Dynamic offsets belong to this bind; the set itself holds the base addresses. A push set is
+    // copied too: later pushes change it, not what this dispatch reads.
+    if (set->is_push())
+      d.set_copies.push_back({s, set->with_dynamic_offsets({})});
+    else if (set->layout().dynamic_count() == 0)
       d.sets[s] = set->va();
     else
       d.set_copies.push_back({s, set->with_dynamic_offsets(dynamic_offsets_[s])});
@@ -276,6 +294,25 @@ VKAPI_ATTR void VKAPI_CALL CmdBindDescriptorSets(VkCommandBuffer cb, VkPipelineB
   recording(cb, [&](CommandBuffer& c) {
     c.bind_sets(*from_handle<PipelineLayoutHandle>(layout)->layout, firstSet, setCount, pSets, dynamicCount,
                 pDynamicOffsets);
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL CmdPushDescriptorSetKHR(VkCommandBuffer cb, VkPipelineBindPoint, VkPipelineLayout layout,
+                                                   uint32_t set, uint32_t writeCount,
+                                                   const VkWriteDescriptorSet* pWrites) {
+  recording(cb, [&](CommandBuffer& c) {
+    DescriptorSet* push = c.push_descriptor_set(*from_handle<PipelineLayoutHandle>(layout)->layout, set);
+    if (!push) return;
+    for (uint32_t i = 0; i < writeCount; ++i) apply_descriptor_write(*push, pWrites[i]);
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL CmdPushDescriptorSetWithTemplateKHR(VkCommandBuffer cb, VkDescriptorUpdateTemplate t,
+                                                               VkPipelineLayout layout, uint32_t set,
+                                                               const void* pData) {
+  recording(cb, [&](CommandBuffer& c) {
+    DescriptorSet* push = c.push_descriptor_set(*from_handle<PipelineLayoutHandle>(layout)->layout, set);
+    if (push) apply_descriptor_template(*push, *from_handle<DescriptorUpdateTemplate>(t), pData);
   });
 }
 

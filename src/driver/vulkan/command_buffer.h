@@ -3,6 +3,7 @@
 
 #include "command_list.h"
 #include "descriptor_layout.h"
+#include "descriptor_set.h"
 #include "gpu_memory.h"
 #include "object.h"
 
@@ -14,7 +15,6 @@
 namespace mica::vk {
 
 class Device;
-class DescriptorSet;
 class CommandPool;
 class QueryPool;
 
@@ -24,6 +24,7 @@ public:
 
   CommandBuffer(Device& device, CommandPool& pool, VkCommandBufferLevel level)
       : device_(device), pool_(pool), level_(level) {}
+  ~CommandBuffer();
 
   static CommandBuffer* from(VkCommandBuffer h) { return from_handle<CommandBuffer>(h); }
   VkCommandBuffer handle() { return to_handle<VkCommandBuffer>(this); }
@@ -43,6 +44,9 @@ public:
   void bind_sets(const PipelineLayout& layout, uint32_t first, uint32_t count, const VkDescriptorSet* sets,
                  uint32_t dynamic_count, const uint32_t* dynamic_offsets);
   void push_constants(uint32_t offset, uint32_t size, const void* data);
+  // VK_KHR_push_descriptor: the command buffer's own set for 'set' of 'layout' (made, or remade
+  // when the set layout differs from the last push), bound at 'set' from now on.
+  DescriptorSet* push_descriptor_set(const PipelineLayout& layout, uint32_t set);
   void dispatch(std::array<uint32_t, 3> base, std::array<uint32_t, 3> groups, uint64_t indirect_va);
   void record(device::Command cmd) {
     if (state_ == State::recording) list_.record(std::move(cmd));
@@ -78,6 +82,7 @@ private:
   // Binding state.
   std::shared_ptr<ComputePipeline> pipeline_;
   std::array<const DescriptorSet*, kMaxDescriptorSets> sets_{};
+  std::array<std::unique_ptr<DescriptorSet>, kMaxDescriptorSets> push_sets_;
   std::array<std::vector<uint32_t>, kMaxDescriptorSets> dynamic_offsets_;
   std::array<uint8_t, kMaxPushConstantBytes> push_{};
 

@@ -70,6 +70,9 @@ public:
   // Layouts are copied (shared ownership) because the application may destroy its set layouts
   // while the pipeline layout is still in use.
   const DescriptorSetLayout* set_layout(uint32_t set) const { return set < sets_.size() ? sets_[set].get() : nullptr; }
+  std::shared_ptr<const DescriptorSetLayout> shared_set_layout(uint32_t set) const {
+    return set < sets_.size() ? sets_[set] : nullptr;
+  }
   uint32_t dynamic_offset_base(uint32_t set) const { return dynamic_base_[set]; }
   uint32_t dynamic_count() const { return dynamic_total_; }
   uint32_t push_constant_bytes() const { return push_bytes_; }

@@ -12,8 +12,15 @@ namespace mica::vk {
 
 DescriptorSet::DescriptorSet(DescriptorPool& pool, std::shared_ptr<const DescriptorSetLayout> layout,
                              DescriptorMemory::Range memory)
-    : pool_(pool), layout_(std::move(layout)), memory_(memory) {
+    : pool_(&pool), layout_(std::move(layout)), memory_(memory) {
   layout_->initial_memory(memory_.cpu, memory_.va);
+}
+
+DescriptorSet::DescriptorSet(std::shared_ptr<const DescriptorSetLayout> layout)
+    : pool_(nullptr), layout_(std::move(layout)), host_(layout_->set_bytes()) {
+  memory_.bytes = host_.size();
+  memory_.cpu = host_.data();
+  layout_->initial_memory(memory_.cpu, 0);
 }
 
 void DescriptorSet::put(uint32_t offset, const BufferDescriptor& d) { std::memcpy(memory_.cpu + offset, &d, sizeof d); }
@@ -285,28 +292,27 @@ void write_descriptor(DescriptorSet& set, const BindingLayout& b, uint32_t eleme
 
 }  // namespace
 
+void apply_descriptor_write(DescriptorSet& set, const VkWriteDescriptorSet& wr) {
+  if (wr.descriptorType == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {
+    const auto* iub = find_in_chain<VkWriteDescriptorSetInlineUniformBlock>(
+        wr.pNext, VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_INLINE_UNIFORM_BLOCK);
+    if (iub) write_inline(set, wr.dstBinding, wr.dstArrayElement, iub->pData, std::min(iub->dataSize, wr.descriptorCount));
+    return;
+  }
+  for_each_element(set, wr.dstBinding, wr.dstArrayElement, wr.descriptorCount,
+                   [&](const BindingLayout& b, uint32_t element, uint32_t i) {
+                     if (is_image_descriptor_type(wr.descriptorType))
+                       write_image_descriptor(set, b, element, wr.descriptorType,
+                                              wr.pImageInfo ? &wr.pImageInfo[i] : nullptr,
+                                              wr.pTexelBufferView ? &wr.pTexelBufferView[i] : nullptr);
+                     else
+                       write_descriptor(set, b, element, wr.descriptorType, wr.pBufferInfo ? &wr.pBufferInfo[i] : nullptr);
+                   });
+}
+
 VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSets(VkDevice, uint32_t writeCount, const VkWriteDescriptorSet* pWrites,
                                                 uint32_t copyCount, const VkCopyDescriptorSet* pCopies) {
-  for (uint32_t w = 0; w < writeCount; ++w) {
-    const auto& wr = pWrites[w];
-    auto* set = from_handle<DescriptorSet>(wr.dstSet);
-    if (wr.descriptorType == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {
-      const auto* iub = find_in_chain<VkWriteDescriptorSetInlineUniformBlock>(
-          wr.pNext, VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_INLINE_UNIFORM_BLOCK);
-      if (iub) write_inline(*set, wr.dstBinding, wr.dstArrayElement, iub->pData, std::min(iub->dataSize, wr.descriptorCount));
-      continue;
-    }
-    for_each_element(*set, wr.dstBinding, wr.dstArrayElement, wr.descriptorCount,
-                     [&](const BindingLayout& b, uint32_t element, uint32_t i) {
-                       if (is_image_descriptor_type(wr.descriptorType))
-                         write_image_descriptor(*set, b, element, wr.descriptorType,
-                                                wr.pImageInfo ? &wr.pImageInfo[i] : nullptr,
-                                                wr.pTexelBufferView ? &wr.pTexelBufferView[i] : nullptr);
-                       else
-                         write_descriptor(*set, b, element, wr.descriptorType,
-                                          wr.pBufferInfo ? &wr.pBufferInfo[i] : nullptr);
-                     });
-  }
+  for (uint32_t w = 0; w < writeCount; ++w) apply_descriptor_write(*from_handle<DescriptorSet>(pWrites[w].dstSet), pWrites[w]);
   for (uint32_t c = 0; c < copyCount; ++c) {
     const auto& cp = pCopies[c];
     auto* src = from_handle<DescriptorSet>(cp.srcSet);
@@ -362,13 +368,10 @@ VKAPI_ATTR void VKAPI_CALL DestroyDescriptorUpdateTemplate(VkDevice, VkDescripto
   take_from_handle<DescriptorUpdateTemplate>(t);
 }
 
-VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSetWithTemplate(VkDevice, VkDescriptorSet descriptorSet,
-                                                           VkDescriptorUpdateTemplate descriptorUpdateTemplate,
-                                                           const void* pData) {
-  auto* set = from_handle<DescriptorSet>(descriptorSet);
-  const auto* t = from_handle<DescriptorUpdateTemplate>(descriptorUpdateTemplate);
+void apply_descriptor_template(DescriptorSet& target, const DescriptorUpdateTemplate& t, const void* pData) {
+  auto* set = &target;
   const auto* base = static_cast<const uint8_t*>(pData);
-  for (const auto& e : t->entries) {
+  for (const auto& e : t.entries) {
     if (e.descriptorType == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {
       // The entry's bytes are at offset; dstArrayElement and descriptorCount are in bytes.
       write_inline(*set, e.dstBinding, e.dstArrayElement, base + e.offset, e.descriptorCount);
@@ -395,6 +398,13 @@ VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSetWithTemplate(VkDevice, VkDescripto
                        write_descriptor(*set, b, element, e.descriptorType, &info);
                      });
   }
+}
+
+VKAPI_ATTR void VKAPI_CALL UpdateDescriptorSetWithTemplate(VkDevice, VkDescriptorSet descriptorSet,
+                                                           VkDescriptorUpdateTemplate descriptorUpdateTemplate,
+                                                           const void* pData) {
+  apply_descriptor_template(*from_handle<DescriptorSet>(descriptorSet),
+                            *from_handle<DescriptorUpdateTemplate>(descriptorUpdateTemplate), pData);
 }
 
 }  // namespace mica::vk

@@ -22,8 +22,13 @@ class DescriptorPool;
 class DescriptorSet : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTOR_SET> {
 public:
   DescriptorSet(DescriptorPool& pool, std::shared_ptr<const DescriptorSetLayout> layout, DescriptorMemory::Range memory);
+  // A push descriptor set (VK_KHR_push_descriptor): host memory only, owned by the command buffer
+  // that pushes into it; every dispatch uploads a copy of its descriptors (like a set with dynamic
+  // offsets), so later pushes do not change what earlier dispatches read. va() is 0.
+  explicit DescriptorSet(std::shared_ptr<const DescriptorSetLayout> layout);
+  bool is_push() const { return pool_ == nullptr; }
   const DescriptorSetLayout& layout() const { return *layout_; }
-  DescriptorPool& pool() const { return pool_; }
+  const std::shared_ptr<const DescriptorSetLayout>& shared_layout() const { return layout_; }
   const DescriptorMemory::Range& memory() const { return memory_; }
   uint64_t va() const { return memory_.va; }
 
@@ -45,8 +50,9 @@ public:
 private:
   void put(uint32_t offset, const BufferDescriptor& d);
 
-  DescriptorPool& pool_;
+  DescriptorPool* pool_;  // null for a push descriptor set
   std::shared_ptr<const DescriptorSetLayout> layout_;
+  std::vector<uint8_t> host_;  // a push descriptor set's memory
   DescriptorMemory::Range memory_;
 };
 
@@ -75,5 +81,10 @@ class DescriptorUpdateTemplate : public NonDispatchable<VK_OBJECT_TYPE_DESCRIPTO
 public:
   std::vector<VkDescriptorUpdateTemplateEntry> entries;
 };
+
+// One VkWriteDescriptorSet / one template update applied to a set (pool-allocated or pushed): what
+// vkUpdateDescriptorSets(WithTemplate) and vkCmdPushDescriptorSet(WithTemplate)KHR share.
+void apply_descriptor_write(DescriptorSet& set, const VkWriteDescriptorSet& write);
+void apply_descriptor_template(DescriptorSet& set, const DescriptorUpdateTemplate& t, const void* data);
 
 }  // namespace mica::vk

@@ -75,6 +75,8 @@ VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   l.maxDescriptorSetSamplers = kMaxDescriptorsPerSet;
   l.maxDescriptorSetSampledImages = kMaxDescriptorsPerSet;
   l.maxDescriptorSetStorageImages = kMaxDescriptorsPerSet;
+  l.maxPerStageDescriptorInputAttachments = kMaxDescriptorsPerSet;  // set elements like sampled images
+  l.maxDescriptorSetInputAttachments = kMaxDescriptorsPerSet;
   // The texture unit's 4-bit signed texel offsets (mica.toml [texture]); the sampler descriptor's
   // LOD bias is an f32, bounded here by the LOD range of 16 levels.
   l.minTexelOffset = MICA_TEX_TEXEL_OFFSET_MIN;
@@ -168,6 +170,10 @@ void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
   f.descriptorIndexing = VK_FALSE;
   f.shaderUniformBufferArrayNonUniformIndexing = b(caps.buffer_array_non_uniform_indexing);
   f.shaderStorageBufferArrayNonUniformIndexing = b(caps.buffer_array_non_uniform_indexing);
+  // Texel buffers are image descriptors: arrays of them take dynamically uniform indices like image
+  // arrays (shaderSampledImageArrayDynamicIndexing); per-lane (non-uniform) indices are refused.
+  f.shaderUniformTexelBufferArrayDynamicIndexing = VK_TRUE;
+  f.shaderStorageTexelBufferArrayDynamicIndexing = VK_TRUE;
   f.runtimeDescriptorArray = b(caps.runtime_descriptor_array);
   f.samplerFilterMinmax = VK_FALSE;
   f.scalarBlockLayout = b(caps.scalar_block_layout);
@@ -211,7 +217,8 @@ void fill_features13(VkPhysicalDeviceVulkan13Features& f) {
 
 // Update-after-bind is not supported, but the spec bounds every pipeline layout by these limits
 // too (VUID-VkPipelineLayoutCreateInfo-descriptorType-03024 and friends), so they equal the
-// ordinary ones.
+// ordinary ones (image, sampler and input-attachment ones too: they were 0 until texel-buffer arrays
+// made the validation layer check them against every layout with images).
 template <typename T> void fill_update_after_bind_limits(T& o) {
   o.maxUpdateAfterBindDescriptorsInAllPools = kMaxDescriptorsPerSet;
   // A non-uniformly indexed buffer access runs once: each lane loads its own descriptor (no loop
@@ -223,21 +230,21 @@ template <typename T> void fill_update_after_bind_limits(T& o) {
   o.shaderInputAttachmentArrayNonUniformIndexingNative = VK_FALSE;
   o.robustBufferAccessUpdateAfterBind = VK_FALSE;
   o.quadDivergentImplicitLod = VK_FALSE;
-  o.maxPerStageDescriptorUpdateAfterBindSamplers = 0;
+  o.maxPerStageDescriptorUpdateAfterBindSamplers = kMaxDescriptorsPerSet;
   o.maxPerStageDescriptorUpdateAfterBindUniformBuffers = kMaxDescriptorsPerSet;
   o.maxPerStageDescriptorUpdateAfterBindStorageBuffers = kMaxDescriptorsPerSet;
-  o.maxPerStageDescriptorUpdateAfterBindSampledImages = 0;
-  o.maxPerStageDescriptorUpdateAfterBindStorageImages = 0;
-  o.maxPerStageDescriptorUpdateAfterBindInputAttachments = 0;
+  o.maxPerStageDescriptorUpdateAfterBindSampledImages = kMaxDescriptorsPerSet;
+  o.maxPerStageDescriptorUpdateAfterBindStorageImages = kMaxDescriptorsPerSet;
+  o.maxPerStageDescriptorUpdateAfterBindInputAttachments = kMaxDescriptorsPerSet;
   o.maxPerStageUpdateAfterBindResources = kMaxDescriptorsPerSet;
-  o.maxDescriptorSetUpdateAfterBindSamplers = 0;
+  o.maxDescriptorSetUpdateAfterBindSamplers = kMaxDescriptorsPerSet;
   o.maxDescriptorSetUpdateAfterBindUniformBuffers = kMaxDescriptorsPerSet;
   o.maxDescriptorSetUpdateAfterBindUniformBuffersDynamic = kMaxDynamicBuffers;
   o.maxDescriptorSetUpdateAfterBindStorageBuffers = kMaxDescriptorsPerSet;
   o.maxDescriptorSetUpdateAfterBindStorageBuffersDynamic = kMaxDynamicBuffers;
-  o.maxDescriptorSetUpdateAfterBindSampledImages = 0;
-  o.maxDescriptorSetUpdateAfterBindStorageImages = 0;
-  o.maxDescriptorSetUpdateAfterBindInputAttachments = 0;
+  o.maxDescriptorSetUpdateAfterBindSampledImages = kMaxDescriptorsPerSet;
+  o.maxDescriptorSetUpdateAfterBindStorageImages = kMaxDescriptorsPerSet;
+  o.maxDescriptorSetUpdateAfterBindInputAttachments = kMaxDescriptorsPerSet;
 }
 
 }  // namespace
@@ -336,7 +343,7 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o11.maxMultiviewInstanceIndex = 0;
   o11.protectedNoFault = VK_FALSE;
   o11.maxPerSetDescriptors = kMaxDescriptorsPerSet;
-  o11.maxMemoryAllocationSize = pd.info().vram_bytes;
+  o11.maxMemoryAllocationSize = max_allocation_bytes(pd.info().vram_bytes);  // device_limits.h
 
   auto& o12 = c.p12;
   o12.driverID = kDriverId;
@@ -367,7 +374,7 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o13.storageTexelBufferOffsetSingleTexelAlignment = VK_FALSE;
   o13.uniformTexelBufferOffsetAlignmentBytes = kMinBufferAlignment;
   o13.uniformTexelBufferOffsetSingleTexelAlignment = VK_FALSE;
-  o13.maxBufferSize = pd.info().vram_bytes;
+  o13.maxBufferSize = max_allocation_bytes(pd.info().vram_bytes);
   return c;
 }
 
@@ -376,6 +383,7 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceQueueFamilyProperties(VkPhysicalDevi
   std::array<VkQueueFamilyProperties, kQueueFamilyCount> families{};
   families[kQueueFamilyCompute] = {VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT, kQueuesPerFamily, 64, {1, 1, 1}};
   families[kQueueFamilyTransfer] = {VK_QUEUE_TRANSFER_BIT, kQueuesPerFamily, 64, {1, 1, 1}};
+  families[kQueueFamilyAsyncCompute] = families[kQueueFamilyCompute];
   if (!pProps) {
     *pCount = kQueueFamilyCount;
     return;

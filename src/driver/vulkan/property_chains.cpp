@@ -4,6 +4,7 @@
 // it is chained alone, with others, or in any order: a promoted (extension) structure is a view of
 // its core aggregate, so the two cannot disagree, and no member is left with what the application
 // had in it (an unwritten VkPhysicalDeviceFloatControlsProperties made applications read garbage).
+#include "binding_model.h"
 #include "physical_device.h"
 
 #include <cstddef>
@@ -107,6 +108,13 @@ void fill_property_chain(const CoreProperties& c, void* pNext) {
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_PROPERTIES:
       put_range<VkPhysicalDeviceMaintenance4Properties, MICA_RANGE(VkPhysicalDeviceVulkan13Properties, maxBufferSize, maxBufferSize)>(s, p13);
       break;
+    // Not promoted: the driver's own extensions.
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PUSH_DESCRIPTOR_PROPERTIES_KHR: {
+      VkPhysicalDevicePushDescriptorPropertiesKHR p{};
+      p.maxPushDescriptors = kMaxPushDescriptors;  // binding_model.h
+      put(s, p);
+      break;
+    }
     default:
       break;  // an extension the device does not have: left as the application wrote it
     }
