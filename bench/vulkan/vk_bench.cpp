@@ -2,7 +2,9 @@
 // kernel, the Mica/lavapipe ratio, dispatch latency (submit to fence signalled) and pipeline
 // creation time. Both drivers are reached through the loader (VK_DRIVER_FILES lists both
 // manifests).
-//   mica-vk-bench [--quick|--issue14] [--mica-only] [--reps N]
+//   mica-vk-bench [--quick|--issue14] [--mica-only] [--reps N] [--latency-only] [--latency-reps N]
+// --latency-only skips the kernels (dispatch latency and pipeline creation only); --latency-reps
+// sets how many submit -> fence round trips the latency median is taken over (default 20).
 #include "kernels.h"
 
 #include <algorithm>
@@ -41,13 +43,14 @@ constexpr Size kSizes[] = {{"saxpy", 16384, 262144, 1u << 24},
                            {"matmul", 32, 96, 512},
                            {"histogram", 65536, 1048576, 1u << 22}};
 
-DeviceRun run_device(const char* match, bool quick, int reps, bool issue14 = false) {
+DeviceRun run_device(const char* match, bool quick, int reps, bool issue14, bool kernels, int latency_reps) {
   DeviceRun d;
   try {
     vkrun::Context ctx(match);
     d.name = ctx.properties().deviceName;
     d.available = true;
     for (const auto& k : vkrun::all_kernels()) {
+      if (!kernels) break;
       uint32_t size = k.example_size;
       for (const auto& s : kSizes)
         if (std::strcmp(s.kernel, k.name) == 0) size = issue14 ? s.issue14 : quick ? s.quick : s.full;
@@ -83,7 +86,7 @@ DeviceRun run_device(const char* match, bool quick, int reps, bool issue14 = fal
       float a;
       uint32_t n;
     } push{1.0f, 64};
-    for (int r = 0; r < 20; ++r)
+    for (int r = 0; r < latency_reps; ++r)
       lat.push_back(ctx.run([&](VkCommandBuffer cb) { vkrun::Context::dispatch(cb, p, &push, sizeof push, 1); }));
     d.latency_ms = median(lat);
     d.compile_ms = median(compile);
@@ -101,21 +104,27 @@ DeviceRun run_device(const char* match, bool quick, int reps, bool issue14 = fal
 
 int main(int argc, char** argv) {
   bool quick = false, issue14 = false, mica_only = false;
-  int reps = 3;
+  int reps = 3, latency_reps = 20;
+  bool kernels = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick")) quick = true;
     else if (!std::strcmp(argv[i], "--issue14")) issue14 = true;
     else if (!std::strcmp(argv[i], "--mica-only")) mica_only = true;
     else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--latency-only")) kernels = false;
+    else if (!std::strcmp(argv[i], "--latency-reps") && i + 1 < argc)
+      latency_reps = std::max(1, std::atoi(argv[++i]));
   }
-  DeviceRun mica = run_device("Mica", quick, reps, issue14);
-  DeviceRun lvp = mica_only ? DeviceRun{} : run_device("llvmpipe", quick, reps, issue14);
+  DeviceRun mica = run_device("Mica", quick, reps, issue14, kernels, latency_reps);
+  DeviceRun lvp = mica_only ? DeviceRun{} : run_device("llvmpipe", quick, reps, issue14, kernels, latency_reps);
   for (const auto* d : {&mica, &lvp})
     if (!d->available) std::printf("device unavailable: %s\n", d->error.c_str());
-  std::printf("%-12s %-10s | %14s %10s | %14s %10s | %8s\n", "kernel", "unit", "Mica M/s", "ms", "lavapipe M/s",
+  if (kernels)
+    std::printf("%-12s %-10s | %14s %10s | %14s %10s | %8s\n", "kernel", "unit", "Mica M/s", "ms", "lavapipe M/s",
               "ms", "ratio");
   bool ok = mica.available;
   for (const auto& k : vkrun::all_kernels()) {
+    if (!kernels) break;
     const auto* m = mica.best.count(k.name) ? &mica.best.at(k.name) : nullptr;
     const auto* l = lvp.best.count(k.name) ? &lvp.best.at(k.name) : nullptr;
     auto rate = [](const vkrun::KernelResult* r) { return r && r->ok && r->gpu_ms > 0 ? r->items / (r->gpu_ms * 1e3) : 0.0; };
@@ -128,8 +137,8 @@ int main(int argc, char** argv) {
         if (r == m) ok = false;
       }
   }
-  std::printf("\ndispatch latency (submit -> fence, median of 20): Mica %.3f ms, lavapipe %.3f ms\n", mica.latency_ms,
-              lvp.latency_ms);
+  std::printf("\ndispatch latency (submit -> fence, median of %d): Mica %.3f ms, lavapipe %.3f ms (ratio %.2f)\n",
+              latency_reps, mica.latency_ms, lvp.latency_ms, lvp.latency_ms > 0 ? mica.latency_ms / lvp.latency_ms : 0.0);
   std::printf("pipeline creation (saxpy, median of 5): compiling: Mica %.3f ms, lavapipe %.3f ms; "
               "cached: Mica %.3f ms, lavapipe %.3f ms\n",
               mica.compile_ms, lvp.compile_ms, mica.cached_ms, lvp.cached_ms);
