@@ -6,6 +6,11 @@
  * only ever executes the copy, so there is no window between check and use.
  */
 #include "mica_drv.h"
+
+/* The user-space build's submission trace (userspace/mica_os_user.h); nothing in the module. */
+#ifndef mica_os_trace
+#define mica_os_trace(stage) do { } while (0)
+#endif
 #include "mica_cs_validate.h"
 
 struct submit_env {
@@ -310,6 +315,8 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 	if (!ret)
 		ret = submit_copy_validate(file, job, cmdbufs, args->cmdbufs.count);
 	if (!ret)
+		mica_os_trace(MICA_OS_TRACE_VALIDATED);
+	if (!ret)
 		ret = mica_os_job_init(job);
 	if (ret)
 		goto err;
@@ -358,6 +365,7 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 	mica_os_job_push(mdev, job);
 	mica_sched_run(mdev);
 	mutex_unlock(&mdev->lock);
+	mica_os_trace(MICA_OS_TRACE_QUEUED);
 	ret = 0;
 	job = NULL;
 err:

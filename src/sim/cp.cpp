@@ -4,6 +4,7 @@
 #include "cp.h"
 
 #include "mica_occupancy.h"
+#include "mica/sim/device_trace.h"
 
 #include <algorithm>
 #include <chrono>
@@ -417,7 +418,9 @@ CommandProcessor::Flow CommandProcessor::launch(Exec &e, const uint32_t groups[3
 		host_.end_dispatch();
 		return Flow::Stop;
 	}
+	mica_trace(MICA_TRACE_DISPATCH_START);
 	const DispatchResult r = engine_.run(s);
+	mica_trace(MICA_TRACE_DISPATCH_END);
 	host_.end_dispatch();
 	host_.advance(r.cycles);
 	host_.count_dispatch(r);

@@ -54,6 +54,9 @@ private:
 	};
 
 	void thread_main();
+	// Polls for a doorbell (or stop) for up to kIdleSpinNs before the device thread sleeps; mu_
+	// held via lk on entry and exit, released while polling.
+	void idle_spin(std::unique_lock<std::mutex> &lk);
 	bool ring_has_work() const; // mu_ held
 	bool ring_geometry_valid() const; // mu_ held
 	// Sets INT_STATUS bits; calls the handler when the line goes high. mu_ held via lk; the
@@ -96,6 +99,9 @@ private:
 	uint32_t running_ctx_ = MICA_MAX_CONTEXTS; // guarded by mu_
 	std::atomic<bool> abort_dispatch_{false};
 	std::atomic<bool> stopping_{false};
+	// Bumped by every RING_TAIL, CP_CTRL and INT_ENABLE write and by shutdown: what idle_spin()
+	// polls for.
+	std::atomic<uint64_t> doorbells_{0};
 
 	std::thread thread_; // last: starts after everything above is constructed
 };

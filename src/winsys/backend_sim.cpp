@@ -9,6 +9,7 @@
 
 #include <mica/kernel/um.h>
 #include <mica/sim/device.h>
+#include <mica/sim/device_trace.h>
 
 #include "backend.h"
 #include "mica_hw.h"
@@ -47,6 +48,8 @@ public:
 	int ioctl(unsigned long cmd, void *arg) override
 	{
 		apply_profile_file();
+		if (__builtin_expect(mica_trace_on, 0))
+			return traced_ioctl(cmd, arg);
 		return mica_um_ioctl(file_, cmd, arg);
 	}
 	void *mmap(uint64_t offset, uint64_t size) override
@@ -62,6 +65,19 @@ public:
 	std::string description() const override { return "in-process kernel core + device model"; }
 
 private:
+	// The submission trace's winsys stages (mica/sim/device_trace.h).
+	int traced_ioctl(unsigned long cmd, void *arg)
+	{
+		if (cmd == DRM_IOCTL_MICA_SUBMIT)
+			mica_trace_record(MICA_TRACE_IOCTL);
+		const int r = mica_um_ioctl(file_, cmd, arg);
+		if (cmd == DRM_IOCTL_MICA_SUBMIT)
+			mica_trace_record(MICA_TRACE_SUBMITTED);
+		else if (cmd == DRM_IOCTL_MICA_SYNC_WAIT)
+			mica_trace_record(MICA_TRACE_WAIT_RETURN);
+		return r;
+	}
+
 	// The in-process device has no module parameters either. MICA_SIM_JOB_TIMEOUT_MS stands in for
 	// mica.ko's job_timeout_ns when the caller set none: a test harness running long kernels under
 	// sanitizers on a loaded machine (Piglit in CI) raises it, as an administrator would raise the
