@@ -580,6 +580,7 @@ int mica_sched_init(struct mica_device *mdev)
 
 void mica_sched_fini(struct mica_device *mdev)
 {
+	mica_submit_drop_cache();
 	mica_hw_write(mdev->hw, MICA_REG_INT_ENABLE, 0);
 	mica_hw_write(mdev->hw, MICA_REG_CP_CTRL, 0);
 	mica_mm_free(mdev, mdev->fence_pa, MICA_PAGE_SIZE);

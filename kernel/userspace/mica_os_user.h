@@ -67,6 +67,7 @@ typedef struct { int counter; } atomic_t;
 #define atomic_set(a, v) __atomic_store_n(&(a)->counter, (v), __ATOMIC_SEQ_CST)
 #define atomic_or(v, a) ((void)__atomic_fetch_or(&(a)->counter, (v), __ATOMIC_SEQ_CST))
 #define atomic_xchg(a, v) __atomic_exchange_n(&(a)->counter, (v), __ATOMIC_SEQ_CST)
+#define xchg(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
 #define atomic_inc(a) ((void)__atomic_add_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST))
 #define atomic_dec(a) ((void)__atomic_sub_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST))
 
