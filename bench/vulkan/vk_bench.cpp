@@ -3,8 +3,10 @@
 // creation time. Both drivers are reached through the loader (VK_DRIVER_FILES lists both
 // manifests).
 //   mica-vk-bench [--quick|--issue14] [--mica-only] [--reps N] [--latency-only] [--latency-reps N]
+//                 [--pipeline-reps N]
 // --latency-only skips the kernels (dispatch latency and pipeline creation only); --latency-reps
-// sets how many submit -> fence round trips the latency median is taken over (default 20).
+// sets how many submit -> fence round trips the latency median is taken over (default 20),
+// --pipeline-reps how many pipelines are created for the pipeline-creation medians (default 5).
 #include "kernels.h"
 
 #include <algorithm>
@@ -43,7 +45,8 @@ constexpr Size kSizes[] = {{"saxpy", 16384, 262144, 1u << 24},
                            {"matmul", 32, 96, 512},
                            {"histogram", 65536, 1048576, 1u << 22}};
 
-DeviceRun run_device(const char* match, bool quick, int reps, bool issue14, bool kernels, int latency_reps) {
+DeviceRun run_device(const char* match, bool quick, int reps, bool issue14, bool kernels, int latency_reps,
+                     int pipeline_reps) {
   DeviceRun d;
   try {
     vkrun::Context ctx(match);
@@ -70,7 +73,7 @@ DeviceRun run_device(const char* match, bool quick, int reps, bool issue14, bool
     // Dispatch latency: a one-workgroup saxpy, submitted and waited for repeatedly.
     auto buf_x = ctx.create_buffer(256), buf_y = ctx.create_buffer(256);
     std::vector<double> lat, compile, cached;
-    for (uint32_t r = 0; r < 5; ++r) {
+    for (uint32_t r = 0; r < uint32_t(pipeline_reps); ++r) {
       // A specialization constant the shader does not use still makes a new pipeline (and a new
       // cache key), so this measures a real compilation; the repeat finds it in the caches.
       auto p = ctx.create_pipeline("saxpy.spv", 2, 8, {{1000, 0x5eed0000u + r}});
@@ -104,7 +107,7 @@ DeviceRun run_device(const char* match, bool quick, int reps, bool issue14, bool
 
 int main(int argc, char** argv) {
   bool quick = false, issue14 = false, mica_only = false;
-  int reps = 3, latency_reps = 20;
+  int reps = 3, latency_reps = 20, pipeline_reps = 5;
   bool kernels = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick")) quick = true;
@@ -114,9 +117,11 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--latency-only")) kernels = false;
     else if (!std::strcmp(argv[i], "--latency-reps") && i + 1 < argc)
       latency_reps = std::max(1, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--pipeline-reps") && i + 1 < argc)
+      pipeline_reps = std::max(1, std::atoi(argv[++i]));
   }
-  DeviceRun mica = run_device("Mica", quick, reps, issue14, kernels, latency_reps);
-  DeviceRun lvp = mica_only ? DeviceRun{} : run_device("llvmpipe", quick, reps, issue14, kernels, latency_reps);
+  DeviceRun mica = run_device("Mica", quick, reps, issue14, kernels, latency_reps, pipeline_reps);
+  DeviceRun lvp = mica_only ? DeviceRun{} : run_device("llvmpipe", quick, reps, issue14, kernels, latency_reps, pipeline_reps);
   for (const auto* d : {&mica, &lvp})
     if (!d->available) std::printf("device unavailable: %s\n", d->error.c_str());
   if (kernels)
@@ -139,9 +144,9 @@ int main(int argc, char** argv) {
   }
   std::printf("\ndispatch latency (submit -> fence, median of %d): Mica %.3f ms, lavapipe %.3f ms (ratio %.2f)\n",
               latency_reps, mica.latency_ms, lvp.latency_ms, lvp.latency_ms > 0 ? mica.latency_ms / lvp.latency_ms : 0.0);
-  std::printf("pipeline creation (saxpy, median of 5): compiling: Mica %.3f ms, lavapipe %.3f ms; "
+  std::printf("pipeline creation (saxpy, median of %d): compiling: Mica %.3f ms, lavapipe %.3f ms; "
               "cached: Mica %.3f ms, lavapipe %.3f ms\n",
-              mica.compile_ms, lvp.compile_ms, mica.cached_ms, lvp.cached_ms);
+              pipeline_reps, mica.compile_ms, lvp.compile_ms, mica.cached_ms, lvp.cached_ms);
   std::printf("Mica: %s; lavapipe: %s\n", mica.name.c_str(), lvp.available ? lvp.name.c_str() : "not available");
   return ok ? 0 : 1;
 }
