@@ -272,39 +272,20 @@ uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const 
 	std::memcpy(upload.bo.map(), commands.data(), commands.size() * 4);
 
 	drm_mica_cmdbuf cb{upload.va, static_cast<uint32_t>(commands.size()), 0};
-	// Small submissions (the usual ones) build their arrays on the stack.
-	constexpr size_t kInline = 16;
-	drm_mica_bo_ref refs_inline[kInline];
-	drm_mica_sync_point in_inline[kInline], out_inline[kInline];
-	std::vector<drm_mica_bo_ref> refs_heap;
-	std::vector<drm_mica_sync_point> in_heap, out_heap;
-	drm_mica_bo_ref *refs = refs_inline;
-	drm_mica_sync_point *in = in_inline, *out = out_inline;
-	if (info.bos.size() > kInline) {
-		refs_heap.resize(info.bos.size());
-		refs = refs_heap.data();
-	}
-	if (info.wait.size() > kInline) {
-		in_heap.resize(info.wait.size());
-		in = in_heap.data();
-	}
-	if (info.signal.size() > kInline) {
-		out_heap.resize(info.signal.size());
-		out = out_heap.data();
-	}
-	for (size_t i = 0; i < info.bos.size(); i++)
-		refs[i] = {info.bos[i], DRM_MICA_BO_REF_READ | DRM_MICA_BO_REF_WRITE};
-	for (size_t i = 0; i < info.wait.size(); i++)
-		in[i] = {info.wait[i].sync, 0, info.wait[i].point};
-	for (size_t i = 0; i < info.signal.size(); i++)
-		out[i] = {info.signal[i].sync, 0, info.signal[i].point};
+	std::vector<drm_mica_bo_ref> refs;
+	for (uint32_t h : info.bos)
+		refs.push_back({h, DRM_MICA_BO_REF_READ | DRM_MICA_BO_REF_WRITE});
+	std::vector<drm_mica_sync_point> in, out;
+	for (const SyncPoint &p : info.wait)
+		in.push_back({p.sync, 0, p.point});
+	for (const SyncPoint &p : info.signal)
+		out.push_back({p.sync, 0, p.point});
 	drm_mica_submit s{};
 	s.ctx = ctx.handle();
 	s.cmdbufs = {sizeof(cb), 1, reinterpret_cast<uintptr_t>(&cb)};
-	s.bos = {sizeof(drm_mica_bo_ref), static_cast<uint32_t>(info.bos.size()), reinterpret_cast<uintptr_t>(refs)};
-	s.in_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(info.wait.size()), reinterpret_cast<uintptr_t>(in)};
-	s.out_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(info.signal.size()),
-		       reinterpret_cast<uintptr_t>(out)};
+	s.bos = {sizeof(drm_mica_bo_ref), static_cast<uint32_t>(refs.size()), reinterpret_cast<uintptr_t>(refs.data())};
+	s.in_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(in.size()), reinterpret_cast<uintptr_t>(in.data())};
+	s.out_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(out.size()), reinterpret_cast<uintptr_t>(out.data())};
 	int r = t_->ioctl(DRM_IOCTL_MICA_SUBMIT, &s);
 	// -EAGAIN: this client has the kernel's limit of unretired jobs in flight. Wait for its oldest
 	// job, then try again; give up only when there is none of ours left to wait for or the
