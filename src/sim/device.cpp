@@ -143,14 +143,19 @@ int64_t idle_spin_ns()
 void DeviceImpl::idle_spin(std::unique_lock<std::mutex> &lk)
 {
 	const int64_t budget = idle_spin_ns();
-	if (budget == 0 || stop_ || irq_recheck_ || ring_has_work())
+	if (budget == 0 || stop_ || irq_recheck_ || device_thread_has_work())
 		return;
-	const uint64_t seen = doorbells_.load(std::memory_order_acquire);
-	lk.unlock();
 	const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
-	while (doorbells_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < deadline)
-		std::this_thread::yield();
-	lk.lock();
+	for (;;) {
+		const uint64_t seen = doorbells_.load(std::memory_order_acquire);
+		lk.unlock();
+		while (doorbells_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < deadline)
+			std::this_thread::yield();
+		lk.lock();
+		// A doorbell whose work a borrowed thread took (run_ring_inline) keeps us polling.
+		if (stop_ || irq_recheck_ || device_thread_has_work() || std::chrono::steady_clock::now() >= deadline)
+			return;
+	}
 }
 
 void DeviceImpl::thread_main()
@@ -158,7 +163,7 @@ void DeviceImpl::thread_main()
 	std::unique_lock lk(mu_);
 	for (;;) {
 		idle_spin(lk);
-		cv_.wait(lk, [&] { return stop_ || irq_recheck_ || ring_has_work(); });
+		cv_.wait(lk, [&] { return stop_ || irq_recheck_ || device_thread_has_work(); });
 		if (stop_)
 			return;
 		if (irq_recheck_) {
@@ -166,30 +171,59 @@ void DeviceImpl::thread_main()
 			deliver_irq(lk);
 			continue;
 		}
-		if (!ring_geometry_valid()) {
-			cp_halted_ = true;
-			cp_error_ = MICA_CP_ERROR_BAD_RING;
-			raise_irq(MICA_IRQ_CP_ERROR, lk);
-			continue;
-		}
-		const RingGeometry ring{ring_base_, ring_size_, ring_head_, ring_tail_};
-		const uint64_t generation = generation_.load();
-		executing_ = true;
-		lk.unlock();
-		mica_trace(MICA_TRACE_CP_START);
-		const RingStep step = cp_.ring_step(ring, generation);
-		lk.lock();
-		executing_ = false;
-		if (generation != generation_.load())
-			continue; // CP_CTRL reset while the packet ran: head and tail were already zeroed
-		if (step.cp_error != MICA_CP_ERROR_NONE) {
-			cp_halted_ = true;
-			cp_error_ = step.cp_error;
-			raise_irq(MICA_IRQ_CP_ERROR, lk);
-		} else {
-			ring_head_ = step.new_head;
-		}
+		step_ring(lk);
 	}
+}
+
+void DeviceImpl::step_ring(std::unique_lock<std::mutex> &lk)
+{
+	if (!ring_geometry_valid()) {
+		cp_halted_ = true;
+		cp_error_ = MICA_CP_ERROR_BAD_RING;
+		raise_irq(MICA_IRQ_CP_ERROR, lk);
+		return;
+	}
+	const RingGeometry ring{ring_base_, ring_size_, ring_head_, ring_tail_};
+	const uint64_t generation = generation_.load();
+	executing_ = true;
+	lk.unlock();
+	mica_trace(MICA_TRACE_CP_START);
+	const RingStep step = cp_.ring_step(ring, generation);
+	lk.lock();
+	executing_ = false;
+	if (generation != generation_.load())
+		return; // CP_CTRL reset while the packet ran: head and tail were already zeroed
+	if (step.cp_error != MICA_CP_ERROR_NONE) {
+		cp_halted_ = true;
+		cp_error_ = step.cp_error;
+		raise_irq(MICA_IRQ_CP_ERROR, lk);
+	} else {
+		ring_head_ = step.new_head;
+	}
+}
+
+unsigned DeviceImpl::run_ring_inline()
+{
+	std::unique_lock lk(mu_);
+	// Only an idle command processor is borrowed: the device thread is not inside a packet and
+	// no other thread has it. While inline_ is set the device thread leaves the ring alone.
+	if (stop_ || executing_ || inline_ || !ring_has_work())
+		return 0;
+	inline_ = true;
+	unsigned packets = 0;
+	while (!stop_ && ring_has_work()) {
+		if (ring_geometry_valid() &&
+		    !cp_.small_packet(RingGeometry{ring_base_, ring_size_, ring_head_, ring_tail_},
+		                      Device::kInlineInvocations, Device::kInlineDmaBytes))
+			break;
+		step_ring(lk);
+		packets++;
+	}
+	inline_ = false;
+	// What is left (a packet that is not small, work queued meanwhile) is the device thread's.
+	doorbells_.fetch_add(1, std::memory_order_release);
+	cv_.notify_all();
+	return packets;
 }
 
 // ---- MMIO ----
@@ -495,6 +529,10 @@ uint64_t Device::vram_size() const
 void Device::set_irq_handler(std::function<void()> handler)
 {
 	impl_->set_irq_handler(std::move(handler));
+}
+unsigned Device::run_ring_inline()
+{
+	return impl_->run_ring_inline();
 }
 const DeviceConfig &Device::config() const
 {

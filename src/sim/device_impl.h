@@ -31,6 +31,7 @@ public:
 	uint64_t vram_size() const { return vram_.size(); }
 	void set_irq_handler(std::function<void()> handler);
 	const DeviceConfig &config() const { return config_; }
+	unsigned run_ring_inline(); // Device::run_ring_inline
 
 	// CpHost (called on the device thread)
 	uint32_t context_status(uint32_t ctx) override;
@@ -58,6 +59,11 @@ private:
 	// held via lk on entry and exit, released while polling.
 	void idle_spin(std::unique_lock<std::mutex> &lk);
 	bool ring_has_work() const; // mu_ held
+	// The device thread's share: ring work while no borrowed thread runs the ring. mu_ held.
+	bool device_thread_has_work() const { return !inline_ && ring_has_work(); }
+	// One ring packet on the calling thread (the device thread or a borrowed one); mu_ held via
+	// lk, released while the packet runs.
+	void step_ring(std::unique_lock<std::mutex> &lk);
 	bool ring_geometry_valid() const; // mu_ held
 	// Sets INT_STATUS bits; calls the handler when the line goes high. mu_ held via lk; the
 	// handler runs unlocked.
@@ -79,6 +85,7 @@ private:
 	bool stop_ = false;
 	bool irq_recheck_ = false;    // INT_ENABLE was written: the device thread re-evaluates the line
 	bool executing_ = false;      // the CP is inside a packet
+	bool inline_ = false;         // a borrowed thread runs the ring (run_ring_inline)
 	uint64_t ring_base_ = 0;
 	uint32_t ring_size_ = 0, ring_head_ = 0, ring_tail_ = 0;
 	bool cp_enabled_ = false, cp_halted_ = false;

@@ -480,6 +480,77 @@ TEST_P(WinsysIrqPath, FaultsTimeoutsAndRetireOnTheInterruptPath)
 
 INSTANTIATE_TEST_SUITE_P(Paths, WinsysIrqPath, ::testing::Values("0", "1"));
 
+// A small job submitted to an idle device runs on the submitting thread (SimOptions::inline_ring,
+// mica::sim::Device::run_ring_inline). Inline or not, jobs run in order, a fault loses only its
+// context, and a job that never ends (an endless one-workgroup dispatch, which is small) is
+// killed by the kernel's job timeout: the submit returns, the context is lost, others go on.
+class WinsysInline : public ::testing::TestWithParam<bool> {};
+
+TEST_P(WinsysInline, OrderFaultsAndTimeouts)
+{
+	OpenOptions o = sim_options();
+	o.sim.inline_ring = GetParam();
+	o.sim.watchdog_cycles = 0xffffffffu; // the job timeout, not the watchdog, ends the endless job
+	o.sim.job_timeout_ns = 200'000'000;
+	auto dev = Device::open(o);
+	auto good = dev->create_context();
+	auto bad = dev->create_context();
+	Bo data = dev->alloc(4096);
+	auto *cpu = static_cast<uint32_t *>(data.map());
+	uint64_t va = dev->va().alloc(4096, 4096);
+	dev->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+
+	// Order: each job overwrites slot 0 and appends to its own slot.
+	uint64_t last = 0;
+	for (uint32_t j = 1; j <= 8; j++) {
+		const uint32_t v[] = {j};
+		last = dev->submit(*good, CommandBuilder().write_data(va, v).write_data(va + 4 * j, v), {{data.handle()}, {}, {}});
+	}
+	int32_t err = 1;
+	ASSERT_TRUE(good->wait(last, 30'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(cpu[0], 8u);
+	for (uint32_t j = 1; j <= 8; j++)
+		EXPECT_EQ(cpu[j], j);
+
+	// A fault (a shader storing to an unmapped address, which only the MMU can catch) loses the
+	// faulting context only.
+	Bo store = dev->create_shader(make_binary(store_lane_program()));
+	uint64_t store_va = dev->va().alloc(store.size(), MICA_CODE_ALIGNMENT);
+	dev->bind(store, store_va, store.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	const uint32_t add[] = {1};
+	CommandBuilder faulting;
+	faulting.set_program(store_va, 16, 32).set_user_data_va(0, va + (64ull << 20)).set_user_data(2, add)
+		.set_workgroup_size(32, 1, 1).dispatch(1, 1, 1);
+	uint64_t f = dev->submit(*bad, faulting);
+	err = 0;
+	ASSERT_TRUE(bad->wait(f, 30'000'000'000, &err));
+	EXPECT_EQ(err, -EIO);
+	EXPECT_TRUE(bad->lost());
+
+	// The endless dispatch, killed by the job timeout.
+	auto stuck = dev->create_context();
+	Bo code = dev->create_shader(make_binary(endless_program()));
+	uint64_t code_va = dev->va().alloc(code.size(), MICA_CODE_ALIGNMENT);
+	dev->bind(code, code_va, code.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	CommandBuilder endless;
+	endless.set_program(code_va, 16, 32).set_workgroup_size(32, 1, 1).dispatch(1, 1, 1);
+	uint64_t s1 = dev->submit(*stuck, endless);
+	err = 0;
+	ASSERT_TRUE(stuck->wait(s1, 30'000'000'000, &err));
+	EXPECT_NE(err, 0);
+	EXPECT_TRUE(stuck->lost());
+	const uint32_t after[] = {99};
+	uint64_t g = dev->submit(*good, CommandBuilder().write_data(va + 400, after), {{data.handle()}, {}, {}});
+	err = 1;
+	ASSERT_TRUE(good->wait(g, 30'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(cpu[100], 99u);
+	EXPECT_FALSE(good->lost());
+}
+
+INSTANTIATE_TEST_SUITE_P(SubmittingThread, WinsysInline, ::testing::Bool());
+
 } // namespace
 
 // The kernel refuses a SUBMIT over the client's limit of unretired jobs with -EAGAIN

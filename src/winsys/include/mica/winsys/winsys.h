@@ -54,6 +54,9 @@ struct SimOptions {
 	uint64_t watchdog_cycles = 0;	// 0: driver default
 	uint64_t job_timeout_ns = 0;	// 0: driver default
 	uint64_t client_max_jobs = 0;	// 0: driver default (the kernel's per-client limit of unretired jobs)
+	// A small job submitted while the device is idle runs on the submitting thread
+	// (mica::sim::Device::run_ring_inline); false, or MICA_SIM_INLINE=0: always the device thread.
+	bool inline_ring = true;
 };
 
 struct OpenOptions {
