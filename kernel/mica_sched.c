@@ -106,6 +106,7 @@ static void emit_job(struct mica_device *mdev, struct mica_job *job)
 	if (mdev->power_profile != mdev->ring_profile)
 		ring_set_profile(mdev, mdev->power_profile);
 	ring_commit(mdev);
+	mica_os_trace(MICA_OS_TRACE_QUEUED);
 
 	if (list_empty(&mdev->inflight)) {
 		mdev->head_seqno = seq;

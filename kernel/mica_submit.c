@@ -220,6 +220,7 @@ static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
 	mica_vram_memcpy_to(mdev->vram + job->ib_pa, copy, (size_t)dwords * 4);
 	/* The copy is in device memory before any ring packet can point the CP at it. */
 	wmb();
+	mica_os_trace(MICA_OS_TRACE_VALIDATED);
 out:
 	if (copy)
 		copy_buf_put(copy);
@@ -342,8 +343,6 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 	if (!ret)
 		ret = submit_copy_validate(file, job, cmdbufs, args->cmdbufs.count);
 	if (!ret)
-		mica_os_trace(MICA_OS_TRACE_VALIDATED);
-	if (!ret)
 		ret = mica_os_job_init(job);
 	if (ret)
 		goto err;
@@ -392,7 +391,6 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 	mica_os_job_push(mdev, job);
 	mica_sched_run(mdev);
 	mutex_unlock(&mdev->lock);
-	mica_os_trace(MICA_OS_TRACE_QUEUED);
 	ret = 0;
 	job = NULL;
 err:

@@ -281,7 +281,7 @@ void mica_os_log_line(const char *line);
  */
 enum mica_os_trace_stage {
 	MICA_OS_TRACE_VALIDATED,	/* SUBMIT: the copy is validated and in VRAM */
-	MICA_OS_TRACE_QUEUED,		/* SUBMIT: the job is in the ring (or queued behind a wait) */
+	MICA_OS_TRACE_QUEUED,		/* the job is in the ring, the doorbell written */
 	MICA_OS_TRACE_IRQ_WORK,		/* the interrupt work starts */
 	MICA_OS_TRACE_RETIRED,		/* interrupt work: jobs retired, waiters woken */
 };

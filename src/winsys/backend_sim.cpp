@@ -71,6 +71,21 @@ public:
 	std::string description() const override { return "in-process kernel core + device model"; }
 
 private:
+	// The ioctls a fence wait ends in (whichever sync-object uapi this tree has).
+	static bool is_sync_wait(unsigned long cmd)
+	{
+#ifdef DRM_IOCTL_MICA_SYNC_WAIT
+		if (cmd == DRM_IOCTL_MICA_SYNC_WAIT)
+			return true;
+#endif
+#ifdef DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT
+		if (cmd == DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT || cmd == DRM_IOCTL_SYNCOBJ_WAIT)
+			return true;
+#endif
+		(void)cmd;
+		return false;
+	}
+
 	// The submission trace's winsys stages (mica/sim/device_trace.h).
 	int traced_ioctl(unsigned long cmd, void *arg)
 	{
@@ -79,7 +94,7 @@ private:
 		const int r = mica_um_ioctl(file_, cmd, arg);
 		if (cmd == DRM_IOCTL_MICA_SUBMIT)
 			mica_trace_record(MICA_TRACE_SUBMITTED);
-		else if (cmd == DRM_IOCTL_MICA_SYNC_WAIT)
+		else if (is_sync_wait(cmd))
 			mica_trace_record(MICA_TRACE_WAIT_RETURN);
 		return r;
 	}

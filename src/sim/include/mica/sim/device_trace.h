@@ -25,7 +25,7 @@ enum mica_trace_point {
 	MICA_TRACE_ENCODED,         /* command lists encoded into one stream (driver common) */
 	MICA_TRACE_IOCTL,           /* winsys: upload ready, SUBMIT ioctl issued */
 	MICA_TRACE_VALIDATED,       /* kernel: the copy is made and validated, placed in VRAM */
-	MICA_TRACE_QUEUED,          /* kernel: job in the ring, doorbell written */
+	MICA_TRACE_QUEUED,          /* kernel: job in the ring, doorbell written (under the core's lock) */
 	MICA_TRACE_SUBMITTED,       /* winsys: SUBMIT ioctl returned */
 	MICA_TRACE_CP_START,        /* device: the command processor took the first packet */
 	MICA_TRACE_DISPATCH_START,  /* device: compute engine started the dispatch */
@@ -33,7 +33,7 @@ enum mica_trace_point {
 	MICA_TRACE_FENCE_IRQ,       /* device: SIGNAL wrote the fence, interrupt raised */
 	MICA_TRACE_IRQ_WORK,        /* kernel: the interrupt work starts */
 	MICA_TRACE_RETIRED,         /* kernel: the job retired, waiters woken */
-	MICA_TRACE_WAIT_RETURN,     /* winsys: the SYNC_WAIT ioctl returned */
+	MICA_TRACE_WAIT_RETURN,     /* winsys: the sync-object wait ioctl returned */
 	MICA_TRACE_VK_WAIT_DONE,    /* vkWaitForFences returns (Vulkan driver) */
 	MICA_TRACE_COUNT
 };
