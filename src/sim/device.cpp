@@ -210,8 +210,13 @@ unsigned DeviceImpl::run_ring_inline()
 	if (stop_ || executing_ || inline_ || !ring_has_work())
 		return 0;
 	inline_ = true;
+	// Only what is in the ring now (the caller's own job and anything before it): work queued
+	// meanwhile, by other threads or by the interrupt work run here, is the device thread's, so a
+	// busy ring cannot keep the caller here indefinitely.
+	const uint32_t end = ring_tail_;
+	const uint64_t generation = generation_.load();
 	unsigned packets = 0;
-	while (!stop_ && ring_has_work()) {
+	while (!stop_ && ring_has_work() && ring_head_ != end && generation_.load() == generation) {
 		if (ring_geometry_valid() &&
 		    !cp_.small_packet(RingGeometry{ring_base_, ring_size_, ring_head_, ring_tail_},
 		                      Device::kInlineInvocations, Device::kInlineDmaBytes))
@@ -221,8 +226,10 @@ unsigned DeviceImpl::run_ring_inline()
 	}
 	inline_ = false;
 	// What is left (a packet that is not small, work queued meanwhile) is the device thread's.
-	doorbells_.fetch_add(1, std::memory_order_release);
-	cv_.notify_all();
+	if (irq_recheck_ || ring_has_work()) {
+		doorbells_.fetch_add(1, std::memory_order_release);
+		cv_.notify_all();
+	}
 	return packets;
 }
 

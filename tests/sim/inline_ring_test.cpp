@@ -65,6 +65,32 @@ TEST(SimInline, SmallPacketsRunOnTheCallerWithTheirInterrupt)
 	ASSERT_TRUE(wait_until([&] { return r.idle() && r.phys32(kDst + 4) == 77; }));
 }
 
+// Work queued while the caller runs the ring (here by the interrupt handler, as the kernel's
+// interrupt work queues a context's next job) is the device thread's: a busy ring cannot keep
+// the caller inside run_ring_inline.
+TEST(SimInline, WorkQueuedMeanwhileGoesToTheDeviceThread)
+{
+	RawRing r;
+	std::atomic<int> pushes{0};
+	std::thread::id caller = std::this_thread::get_id();
+	std::atomic<bool> pushed_on_caller{false};
+	r.dev.mmio_write32(MICA_REG_INT_ENABLE, MICA_IRQ_FENCE);
+	r.dev.set_irq_handler([&] {
+		r.dev.mmio_write32(MICA_REG_INT_STATUS, r.dev.mmio_read32(MICA_REG_INT_STATUS));
+		if (std::this_thread::get_id() == caller && !pushed_on_caller.exchange(true)) {
+			pushes++;
+			r.push(pkt(MICA_PKT_WRITE_DATA, {lo32(kDst + 16), hi32(kDst + 16), 0x5eed}));
+		}
+	});
+	const unsigned n = run_inline_after(r, [&] {
+		r.push(pkt(MICA_PKT_SIGNAL, {lo32(kFence), hi32(kFence), 1, 0, MICA_SIGNAL_IRQ}));
+	});
+	ASSERT_EQ(n, 1u) << "only the SIGNAL that was in the ring runs on the caller";
+	ASSERT_EQ(pushes.load(), 1);
+	ASSERT_TRUE(wait_until([&] { return r.idle() && r.phys32(kDst + 16) == 0x5eedu; }))
+		<< "the device thread did not pick up the work queued meanwhile";
+}
+
 TEST(SimInline, WaitMemIsLeftToTheDeviceThread)
 {
 	RawRing r;

@@ -55,12 +55,14 @@ public:
 	// Not a register: the in-process model's way of sparing a thread hand-off. When the command
 	// processor is idle and the ring holds work, the calling thread executes the ring's packets
 	// itself, exactly as the device thread would (same order, faults, kills and interrupts, which
-	// are delivered on this thread), as long as each packet is small: the packet, and for an
+	// are delivered on this thread). Only packets that are small: the packet, and for an
 	// INDIRECT_BUFFER the packets of its buffer, dispatch at most kInlineInvocations invocations
 	// in total, move at most kInlineDmaBytes and include no WAIT_MEM, CHAIN or DISPATCH_INDIRECT
-	// (which can take unbounded time). At the first packet that is not small
-	// (or when the ring is empty) it hands the ring back to the device thread and returns. The
-	// caller must hold no lock the interrupt handler takes. Returns the packets it executed.
+	// (which can take unbounded time); and only those in the ring when it was called (work queued
+	// meanwhile, by other threads or by the interrupt handler, is the device thread's). At the
+	// first packet that is not small, or at the end of that work, it hands the ring back to the
+	// device thread and returns the number of packets it executed. The caller must hold no lock
+	// the interrupt handler takes.
 	static constexpr uint64_t kInlineInvocations = 1024;
 	static constexpr uint64_t kInlineDmaBytes = 64 * 1024;
 	unsigned run_ring_inline();
