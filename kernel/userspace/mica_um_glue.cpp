@@ -117,7 +117,8 @@ UmDevice::UmDevice(mica::sim::Device &device, const mica_um_params &params)
 	p.client_limit[MICA_RES_CPU_MAPS] = params.client_max_cpu_maps;
 	p.client_limit[MICA_RES_MAPPINGS] = params.client_max_mappings;
 	p.hang_ban_threshold = params.hang_ban_threshold;
-	if (mica_trace_on)
+	// Set once, before the first device's threads run (later devices find it set).
+	if (mica_trace_on && !mica_um_trace_hook)
 		mica_um_trace_hook = trace_kernel_stage;
 	int ret = mica_device_init(mdev_.get(), hw_.get(), &p);
 	if (ret)
