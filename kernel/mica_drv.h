@@ -443,6 +443,7 @@ void mica_sync_cancel_waiters(struct mica_device *mdev, struct mica_ctx *ctx,
 /* mica_submit.c */
 int mica_ioctl_submit(struct mica_file *file, void *data);
 void mica_job_free(struct mica_device *mdev, struct mica_job *job);
+void mica_submit_drop_cache(void);	/* frees SUBMIT's cached copy buffer (device fini) */
 
 /* mica_sched.c */
 int mica_sched_init(struct mica_device *mdev);

@@ -18,6 +18,11 @@
  */
 #include "mica_drv.h"
 
+/* The user-space build's submission trace (userspace/mica_os_user.h); nothing in the module. */
+#ifndef mica_os_trace
+#define mica_os_trace(stage) do { } while (0)
+#endif
+
 #define CP_CTRL_ENABLE MICA_BITFIELD_PUT(CP_CTRL, ENABLE, 1)
 #define CP_CTRL_RESET MICA_BITFIELD_PUT(CP_CTRL, RESET, 1)
 /* CTX_FAULT_ADDR_HI: bits 15:0 address, 17:16 access type (mica.toml [mmio]). */
@@ -101,6 +106,7 @@ static void emit_job(struct mica_device *mdev, struct mica_job *job)
 	if (mdev->power_profile != mdev->ring_profile)
 		ring_set_profile(mdev, mdev->power_profile);
 	ring_commit(mdev);
+	mica_os_trace(MICA_OS_TRACE_QUEUED);
 
 	if (list_empty(&mdev->inflight)) {
 		mdev->head_seqno = seq;
@@ -411,9 +417,11 @@ static void full_reset(struct mica_device *mdev, const char *why)
 void mica_sched_irq_work(struct work_struct *work)
 {
 	struct mica_device *mdev = container_of(work, struct mica_device, irq_work);
-	u32 pending = (u32)atomic_xchg(&mdev->irq_pending, 0);
+	u32 pending;
 	u64 fence;
 
+	mica_os_trace(MICA_OS_TRACE_IRQ_WORK);
+	pending = (u32)atomic_xchg(&mdev->irq_pending, 0);
 	mutex_lock(&mdev->lock);
 	/* Fence first, then faults: a fault that happened before a SIGNAL we saw is visible now. */
 	fence = read_fence(mdev);
@@ -427,6 +435,7 @@ void mica_sched_irq_work(struct work_struct *work)
 	}
 	mica_sched_run(mdev);
 	mutex_unlock(&mdev->lock);
+	mica_os_trace(MICA_OS_TRACE_RETIRED);
 }
 
 /* The hang escalation (mdev->lock held): true if it killed a context or reset the CP. */
@@ -572,6 +581,7 @@ int mica_sched_init(struct mica_device *mdev)
 
 void mica_sched_fini(struct mica_device *mdev)
 {
+	mica_submit_drop_cache();
 	mica_hw_write(mdev->hw, MICA_REG_INT_ENABLE, 0);
 	mica_hw_write(mdev->hw, MICA_REG_CP_CTRL, 0);
 	mica_mm_free(mdev, mdev->fence_pa, MICA_PAGE_SIZE);

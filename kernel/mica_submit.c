@@ -6,6 +6,11 @@
  * only ever executes the copy, so there is no window between check and use.
  */
 #include "mica_drv.h"
+
+/* The user-space build's submission trace (userspace/mica_os_user.h); nothing in the module. */
+#ifndef mica_os_trace
+#define mica_os_trace(stage) do { } while (0)
+#endif
 #include "mica_cs_validate.h"
 
 struct submit_env {
@@ -140,6 +145,32 @@ void mica_job_free(struct mica_device *mdev, struct mica_job *job)
 	kfree(job);
 }
 
+/*
+ * The validator needs a MICA_MAX_CMD_DWORDS buffer for every submission, but only during it.
+ * Allocating (and zeroing) 256 KiB per SUBMIT was the largest cost of an empty submission, so one
+ * buffer is kept for the next SUBMIT; concurrent submits that find the slot empty allocate their
+ * own. What a reused buffer still holds is never read: the validator writes the copy from its
+ * start and only the dwords it wrote are placed in VRAM.
+ */
+static u32 *submit_copy_cache;
+
+static u32 *copy_buf_get(void)
+{
+	u32 *buf = xchg(&submit_copy_cache, NULL);
+
+	return buf ? buf : kvcalloc(MICA_MAX_CMD_DWORDS, sizeof(u32), GFP_KERNEL);
+}
+
+static void copy_buf_put(u32 *buf)
+{
+	kvfree(xchg(&submit_copy_cache, buf));
+}
+
+void mica_submit_drop_cache(void)
+{
+	kvfree(xchg(&submit_copy_cache, NULL));
+}
+
 /* Copies, validates and stores the command stream in job->ib_*. */
 static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
 				const struct drm_mica_cmdbuf *cmdbufs, u32 ncmdbufs)
@@ -157,7 +188,7 @@ static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
 	int ret;
 
 	bufs = kcalloc(ncmdbufs, sizeof(*bufs), GFP_KERNEL);
-	copy = kvcalloc(MICA_MAX_CMD_DWORDS, sizeof(u32), GFP_KERNEL);
+	copy = copy_buf_get();
 	if (!bufs || !copy) {
 		ret = -ENOMEM;
 		goto out;
@@ -189,8 +220,10 @@ static int submit_copy_validate(struct mica_file *file, struct mica_job *job,
 	mica_vram_memcpy_to(mdev->vram + job->ib_pa, copy, (size_t)dwords * 4);
 	/* The copy is in device memory before any ring packet can point the CP at it. */
 	wmb();
+	mica_os_trace(MICA_OS_TRACE_VALIDATED);
 out:
-	kvfree(copy);
+	if (copy)
+		copy_buf_put(copy);
 	kfree(bufs);
 	return ret;
 }

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "../mica_os.h"
 
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/random.h>
 #include <time.h>
@@ -35,6 +36,8 @@ void kfree(const void *p)
 {
 	free((void *)p);
 }
+
+void (*mica_um_trace_hook)(enum mica_os_trace_stage stage);
 
 static unsigned long warnings;
 
@@ -194,6 +197,35 @@ void wake_up_all(wait_queue_head_t *wq)
 	pthread_mutex_lock(&wq->m);
 	pthread_cond_broadcast(&wq->c);
 	pthread_mutex_unlock(&wq->m);
+}
+
+static u64 wait_spin_from_env(void)
+{
+	const char *e = getenv("MICA_SIM_WAIT_SPIN_US");
+	char *end = NULL;
+	unsigned long long us;
+
+	if (!e || !*e)
+		return 50000;
+	us = strtoull(e, &end, 10);
+	return *end == '\0' && us <= 1000000 ? (u64)us * 1000 : 50000;
+}
+
+u64 mica_um_wait_spin_ns = 50000;
+
+__attribute__((constructor)) static void wait_spin_init(void)
+{
+	mica_um_wait_spin_ns = wait_spin_from_env();
+}
+
+int mica_um_wait_spin(wait_queue_head_t *wq, u64 spin_end_ns)
+{
+	if (ktime_get_ns() >= spin_end_ns)
+		return 0;
+	pthread_mutex_unlock(&wq->m);
+	sched_yield();
+	pthread_mutex_lock(&wq->m);
+	return 1;
 }
 
 int mica_um_wait_until(wait_queue_head_t *wq, u64 deadline_ns)

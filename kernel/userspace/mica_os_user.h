@@ -67,6 +67,7 @@ typedef struct { int counter; } atomic_t;
 #define atomic_set(a, v) __atomic_store_n(&(a)->counter, (v), __ATOMIC_SEQ_CST)
 #define atomic_or(v, a) ((void)__atomic_fetch_or(&(a)->counter, (v), __ATOMIC_SEQ_CST))
 #define atomic_xchg(a, v) __atomic_exchange_n(&(a)->counter, (v), __ATOMIC_SEQ_CST)
+#define xchg(p, v) __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
 #define atomic_inc(a) ((void)__atomic_add_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST))
 #define atomic_dec(a) ((void)__atomic_sub_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST))
 
@@ -199,12 +200,26 @@ void wake_up_all(wait_queue_head_t *wq);
 int mica_um_wait_until(wait_queue_head_t *wq, u64 deadline_ns);
 u64 ktime_get_ns(void);
 
+/*
+ * Polls before sleeping (as i915 spins on a request before it sleeps): returns 0 once
+ * spin_end has passed, else drops wq's lock, yields the CPU, retakes the lock and returns 1. A
+ * job of a few microseconds then completes while its waiter polls, and the waiter needs no
+ * wake-up (a futex call and a context switch, several microseconds on a loaded VM). The budget
+ * is mica_um_wait_spin_ns: MICA_SIM_WAIT_SPIN_US, default 50 us, 0 = sleep at once.
+ */
+extern u64 mica_um_wait_spin_ns;
+int mica_um_wait_spin(wait_queue_head_t *wq, u64 spin_end_ns);
+
 /* Like wait_event_timeout(): 0 if cond is still false after ns nanoseconds, else > 0. The
  * condition is evaluated under the wait queue's lock, so it must only read (READ_ONCE) state. */
 #define mica_wait_event_timeout_ns(wq, cond, ns) ({				\
-	u64 __deadline = ktime_get_ns() + (u64)(ns);				\
+	u64 __start = ktime_get_ns();						\
+	u64 __deadline = __start + (u64)(ns);					\
+	u64 __spin_end = __start + min_t(u64, (u64)(ns), mica_um_wait_spin_ns);\
 	long __ret = 1;								\
 	pthread_mutex_lock(&(wq).m);						\
+	while (!(cond) && mica_um_wait_spin(&(wq), __spin_end))		\
+		;								\
 	while (!(cond)) {							\
 		if (mica_um_wait_until(&(wq), __deadline)) {			\
 			__ret = (cond) ? 1 : 0;					\
@@ -258,6 +273,24 @@ u8 *mica_hw_vram(struct mica_hw *hw);
 u64 mica_hw_vram_size(struct mica_hw *hw);
 
 void mica_os_log_line(const char *line);
+
+/*
+ * The submission trace (src/sim/include/mica/sim/device_trace.h, docs/performance.md): the glue
+ * sets the hook when MICA_TRACE_SUBMIT is on; unset, a stage costs a load and a branch. The module
+ * has no such trace (mica_submit.c and mica_sched.c define mica_os_trace away without this).
+ */
+enum mica_os_trace_stage {
+	MICA_OS_TRACE_VALIDATED,	/* SUBMIT: the copy is validated and in VRAM */
+	MICA_OS_TRACE_QUEUED,		/* the job is in the ring, the doorbell written */
+	MICA_OS_TRACE_IRQ_WORK,		/* the interrupt work starts */
+	MICA_OS_TRACE_RETIRED,		/* interrupt work: jobs retired, waiters woken */
+};
+extern void (*mica_um_trace_hook)(enum mica_os_trace_stage stage);
+#define mica_os_trace(stage)							\
+	do {									\
+		if (__builtin_expect(mica_um_trace_hook != NULL, 0))		\
+			mica_um_trace_hook(stage);				\
+	} while (0)
 /* The in-process device's memory is ordinary (write-back) host memory. */
 #define MICA_OS_CPU_CACHING DRM_MICA_CACHING_CACHED
 #define mica_vsnprintf vsnprintf

@@ -5,6 +5,8 @@
 #include <spirv/unified1/spirv.hpp11>
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
+#include <mutex>
 #include <unordered_map>
 
 #include "mica/compiler/compiler.h"
@@ -215,6 +217,44 @@ std::string level_name(spv_message_level_t l)
 	}
 }
 
+// Modules that passed the validator (with the options prepare_spirv uses), by content: a
+// pipeline created again from the same SPIR-V with other specialization constants (the
+// constants are applied after validation) does not validate the same words again. Compared
+// word by word, so a different module is never mistaken for a validated one. Small and
+// process-wide: the hot case is an application creating variants of a few modules.
+class ValidatedModules {
+public:
+	bool contains(std::span<const uint32_t> words)
+	{
+		std::lock_guard lk(mu_);
+		for (const auto &m : modules_)
+			if (m.size() == words.size() && std::equal(m.begin(), m.end(), words.begin()))
+				return true;
+		return false;
+	}
+	void insert(std::span<const uint32_t> words)
+	{
+		if (words.size() > kMaxModuleWords)
+			return;
+		std::lock_guard lk(mu_);
+		modules_.emplace_front(words.begin(), words.end());
+		if (modules_.size() > kModules)
+			modules_.pop_back();
+	}
+
+private:
+	static constexpr size_t kModules = 32;
+	static constexpr size_t kMaxModuleWords = 64 * 1024;
+	std::mutex mu_;
+	std::deque<std::vector<uint32_t>> modules_;
+};
+
+ValidatedModules &validated_modules()
+{
+	static ValidatedModules v;
+	return v;
+}
+
 } // namespace
 
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint32_t> &spec,
@@ -256,9 +296,25 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	vopts.SetUniversalLimit(spv_validator_limit_max_id_bound, kMaxIdBound);
 	vopts.SetScalarBlockLayout(shader_features().scalar_block_layout);
 	vopts.SetUniformBufferStandardLayout(shader_features().uniform_buffer_standard_layout);
-	if (!tools.Validate(words.data(), words.size(), vopts)) {
-		r.error = "invalid SPIR-V: " + (messages.empty() ? std::string("rejected by the validator") : messages);
-		return r;
+	// Friendly names (the validator maps every id to a name for its messages up front) cost a
+	// tenth of a small shader's compile time; they are only needed when there is a message, so a
+	// module that fails is validated again with them for the error text.
+	vopts.SetFriendlyNames(false);
+	auto validate = [&](std::span<const uint32_t> w) {
+		if (tools.Validate(w.data(), w.size(), vopts))
+			return true;
+		messages.clear();
+		vopts.SetFriendlyNames(true); // (ValidatorOptions cannot be copied)
+		tools.Validate(w.data(), w.size(), vopts);
+		vopts.SetFriendlyNames(false);
+		return false;
+	};
+	if (!validated_modules().contains(words)) {
+		if (!validate(words)) {
+			r.error = "invalid SPIR-V: " + (messages.empty() ? std::string("rejected by the validator") : messages);
+			return r;
+		}
+		validated_modules().insert(words);
 	}
 
 	spvtools::Optimizer opt(SPV_ENV_VULKAN_1_3);
@@ -318,7 +374,7 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	}
 	decorate_physical_pointer_variables(out);
 	messages.clear();
-	if (!tools.Validate(out.data(), out.size(), vopts)) {
+	if (!validate(out)) {
 		r.error = "internal error: canonicalised SPIR-V does not validate: " + messages;
 		return r;
 	}

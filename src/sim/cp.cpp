@@ -4,6 +4,7 @@
 #include "cp.h"
 
 #include "mica_occupancy.h"
+#include "mica/sim/device_trace.h"
 
 #include <algorithm>
 #include <chrono>
@@ -133,6 +134,72 @@ RingStep CommandProcessor::ring_step(const RingGeometry &ring, uint64_t generati
 	host_.advance(kPacketCycles + len);
 	execute(e, header, payload_, pkt_addr);
 	return RingStep{(ring.head + 4 * (len + 1)) & mask, e.cp_error};
+}
+
+bool CommandProcessor::small_packet(const RingGeometry &ring, uint64_t max_invocations, uint64_t max_dma_bytes) const
+{
+	// Longer buffers are not worth scanning: they are not the latency-bound case.
+	constexpr uint32_t kMaxScanDwords = 4096;
+	uint64_t invocations = 0, dma = 0, wg = 1;
+	// Adds one packet's cost; false if it can take unbounded time or the budget is spent.
+	auto account = [&](uint32_t header, auto &&payload) {
+		switch (MICA_PKT_HDR_OPCODE(header)) {
+		case MICA_PKT_WAIT_MEM:
+		case MICA_PKT_CHAIN:
+		case MICA_PKT_DISPATCH_INDIRECT:
+			return false;
+		case MICA_PKT_SET_WORKGROUP_SIZE:
+			wg = uint64_t{payload(MICA_PKT_SET_WORKGROUP_SIZE_X)} * payload(MICA_PKT_SET_WORKGROUP_SIZE_Y) *
+			     payload(MICA_PKT_SET_WORKGROUP_SIZE_Z);
+			if (wg > MICA_MAX_WORKGROUP_INVOCATIONS)
+				return false;
+			break;
+		case MICA_PKT_DISPATCH: {
+			uint64_t groups = payload(MICA_PKT_DISPATCH_GROUPS_X);
+			for (uint32_t f : {MICA_PKT_DISPATCH_GROUPS_Y, MICA_PKT_DISPATCH_GROUPS_Z}) {
+				groups *= payload(f);
+				if (groups > max_invocations)
+					return false;
+			}
+			invocations += groups * wg;
+			break;
+		}
+		case MICA_PKT_DMA_COPY:
+			dma += payload(MICA_PKT_DMA_COPY_BYTES);
+			break;
+		case MICA_PKT_DMA_FILL:
+			dma += payload(MICA_PKT_DMA_FILL_BYTES);
+			break;
+		default:
+			break;
+		}
+		return invocations <= max_invocations && dma <= max_dma_bytes;
+	};
+
+	const uint32_t mask = ring.size - 1;
+	auto rdword = [&](uint32_t i) { return vram_.load32(ring.base + ((ring.head + 4 * i) & mask)); };
+	const uint32_t header = rdword(0);
+	const uint32_t rlen = MICA_PKT_HDR_LEN(header);
+	auto ring_payload = [&](uint32_t i) { return i < rlen ? rdword(1 + i) : 0u; };
+	if (MICA_PKT_HDR_OPCODE(header) != MICA_PKT_INDIRECT_BUFFER)
+		return account(header, ring_payload);
+	if (rlen < MICA_PKT_INDIRECT_BUFFER_LEN_MIN)
+		return false;
+	const uint64_t addr = u64(ring_payload(MICA_PKT_INDIRECT_BUFFER_ADDR_LO), ring_payload(MICA_PKT_INDIRECT_BUFFER_ADDR_HI));
+	const uint32_t dwords = ring_payload(MICA_PKT_INDIRECT_BUFFER_DWORDS);
+	if (dwords > kMaxScanDwords || addr % 4 != 0 || !vram_.contains(addr, uint64_t{dwords} * 4))
+		return false;
+	for (uint32_t pos = 0; pos < dwords;) {
+		const uint32_t h = vram_.load32(addr + 4ull * pos);
+		const uint32_t len = MICA_PKT_HDR_LEN(h);
+		if (uint64_t{pos} + 1 + len > dwords)
+			return false;
+		auto payload = [&](uint32_t i) { return i < len ? vram_.load32(addr + 4ull * (pos + 1 + i)) : 0u; };
+		if (!account(h, payload))
+			return false;
+		pos += len + 1;
+	}
+	return true;
 }
 
 void CommandProcessor::run_ib(uint32_t ctx, uint64_t phys_addr, uint32_t dwords)
@@ -417,7 +484,9 @@ CommandProcessor::Flow CommandProcessor::launch(Exec &e, const uint32_t groups[3
 		host_.end_dispatch();
 		return Flow::Stop;
 	}
+	mica_trace(MICA_TRACE_DISPATCH_START);
 	const DispatchResult r = engine_.run(s);
+	mica_trace(MICA_TRACE_DISPATCH_END);
 	host_.end_dispatch();
 	host_.advance(r.cycles);
 	host_.count_dispatch(r);

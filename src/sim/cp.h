@@ -42,6 +42,14 @@ public:
 	// generation the caller sampled; a change resets the kernel ring's state registers.
 	RingStep ring_step(const RingGeometry &ring, uint64_t generation);
 
+	// Whether the packet at ring.head is small enough to run on a borrowed thread
+	// (Device::run_ring_inline): it, and for an INDIRECT_BUFFER every packet of its buffer (read
+	// from device memory: the kernel's validated copy), dispatch at most max_invocations in
+	// total, move at most max_dma_bytes and are no WAIT_MEM, CHAIN or DISPATCH_INDIRECT (which
+	// can take unbounded time). Only reads; whatever it cannot parse counts as not small, and
+	// ring_step() does all the checking when the packet runs.
+	bool small_packet(const RingGeometry &ring, uint64_t max_invocations, uint64_t max_dma_bytes) const;
+
 private:
 	struct Stream;
 	struct Exec;

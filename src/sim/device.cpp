@@ -2,7 +2,12 @@
 // MMIO register file, interrupt line and the device thread (docs/hw/device.md).
 #include "device_impl.h"
 
+#include "mica/sim/device_trace.h"
+
+#include <chrono>
+#include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 namespace mica::sim {
 
@@ -64,6 +69,7 @@ DeviceImpl::~DeviceImpl()
 		stop_ = true;
 		stopping_ = true;
 	}
+	doorbells_.fetch_add(1, std::memory_order_release);
 	abort_dispatch_.store(true); // a running endless dispatch must not block the destructor
 	cv_.notify_all();
 	thread_.join();
@@ -108,11 +114,56 @@ void DeviceImpl::raise_irq(uint32_t bits, std::unique_lock<std::mutex> &lk)
 		deliver_irq(lk);
 }
 
+namespace {
+
+// How long the device thread keeps polling for the next doorbell after the ring ran dry, before
+// it sleeps on the condition variable. A doorbell that finds the thread polling costs the
+// submitter no wake-up (a futex call) and, more importantly, does not wake a thread that the
+// host's scheduler then runs in place of the submitter while the submitter holds the kernel
+// core's lock (the ring is written under it): on this 2-core VM that hand-off and preemption
+// cost 5-20 us per submission. The poll yields the CPU between looks, so other runnable work
+// on that core goes first. MICA_SIM_IDLE_SPIN_US overrides it (0: sleep at once).
+constexpr int64_t kIdleSpinNs = 100'000;
+
+int64_t idle_spin_ns()
+{
+	static const int64_t ns = [] {
+		const char *e = std::getenv("MICA_SIM_IDLE_SPIN_US");
+		if (!e || !*e)
+			return kIdleSpinNs;
+		char *end = nullptr;
+		const long long us = std::strtoll(e, &end, 10);
+		return *end == '\0' && us >= 0 && us <= 1'000'000 ? int64_t(us) * 1000 : kIdleSpinNs;
+	}();
+	return ns;
+}
+
+} // namespace
+
+void DeviceImpl::idle_spin(std::unique_lock<std::mutex> &lk)
+{
+	const int64_t budget = idle_spin_ns();
+	if (budget == 0 || stop_ || irq_recheck_ || device_thread_has_work())
+		return;
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
+	for (;;) {
+		const uint64_t seen = doorbells_.load(std::memory_order_acquire);
+		lk.unlock();
+		while (doorbells_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < deadline)
+			std::this_thread::yield();
+		lk.lock();
+		// A doorbell whose work a borrowed thread took (run_ring_inline) keeps us polling.
+		if (stop_ || irq_recheck_ || device_thread_has_work() || std::chrono::steady_clock::now() >= deadline)
+			return;
+	}
+}
+
 void DeviceImpl::thread_main()
 {
 	std::unique_lock lk(mu_);
 	for (;;) {
-		cv_.wait(lk, [&] { return stop_ || irq_recheck_ || ring_has_work(); });
+		idle_spin(lk);
+		cv_.wait(lk, [&] { return stop_ || irq_recheck_ || device_thread_has_work(); });
 		if (stop_)
 			return;
 		if (irq_recheck_) {
@@ -120,29 +171,66 @@ void DeviceImpl::thread_main()
 			deliver_irq(lk);
 			continue;
 		}
-		if (!ring_geometry_valid()) {
-			cp_halted_ = true;
-			cp_error_ = MICA_CP_ERROR_BAD_RING;
-			raise_irq(MICA_IRQ_CP_ERROR, lk);
-			continue;
-		}
-		const RingGeometry ring{ring_base_, ring_size_, ring_head_, ring_tail_};
-		const uint64_t generation = generation_.load();
-		executing_ = true;
-		lk.unlock();
-		const RingStep step = cp_.ring_step(ring, generation);
-		lk.lock();
-		executing_ = false;
-		if (generation != generation_.load())
-			continue; // CP_CTRL reset while the packet ran: head and tail were already zeroed
-		if (step.cp_error != MICA_CP_ERROR_NONE) {
-			cp_halted_ = true;
-			cp_error_ = step.cp_error;
-			raise_irq(MICA_IRQ_CP_ERROR, lk);
-		} else {
-			ring_head_ = step.new_head;
-		}
+		step_ring(lk);
 	}
+}
+
+void DeviceImpl::step_ring(std::unique_lock<std::mutex> &lk)
+{
+	if (!ring_geometry_valid()) {
+		cp_halted_ = true;
+		cp_error_ = MICA_CP_ERROR_BAD_RING;
+		raise_irq(MICA_IRQ_CP_ERROR, lk);
+		return;
+	}
+	const RingGeometry ring{ring_base_, ring_size_, ring_head_, ring_tail_};
+	const uint64_t generation = generation_.load();
+	executing_ = true;
+	lk.unlock();
+	mica_trace(MICA_TRACE_CP_START);
+	const RingStep step = cp_.ring_step(ring, generation);
+	lk.lock();
+	executing_ = false;
+	if (generation != generation_.load())
+		return; // CP_CTRL reset while the packet ran: head and tail were already zeroed
+	if (step.cp_error != MICA_CP_ERROR_NONE) {
+		cp_halted_ = true;
+		cp_error_ = step.cp_error;
+		raise_irq(MICA_IRQ_CP_ERROR, lk);
+	} else {
+		ring_head_ = step.new_head;
+	}
+}
+
+unsigned DeviceImpl::run_ring_inline()
+{
+	std::unique_lock lk(mu_);
+	// Only an idle command processor is borrowed: the device thread is not inside a packet and
+	// no other thread has it. While inline_ is set the device thread leaves the ring alone.
+	if (stop_ || executing_ || inline_ || !ring_has_work())
+		return 0;
+	inline_ = true;
+	// Only what is in the ring now (the caller's own job and anything before it): work queued
+	// meanwhile, by other threads or by the interrupt work run here, is the device thread's, so a
+	// busy ring cannot keep the caller here indefinitely.
+	const uint32_t end = ring_tail_;
+	const uint64_t generation = generation_.load();
+	unsigned packets = 0;
+	while (!stop_ && ring_has_work() && ring_head_ != end && generation_.load() == generation) {
+		if (ring_geometry_valid() &&
+		    !cp_.small_packet(RingGeometry{ring_base_, ring_size_, ring_head_, ring_tail_},
+		                      Device::kInlineInvocations, Device::kInlineDmaBytes))
+			break;
+		step_ring(lk);
+		packets++;
+	}
+	inline_ = false;
+	// What is left (a packet that is not small, work queued meanwhile) is the device thread's.
+	if (irq_recheck_ || ring_has_work()) {
+		doorbells_.fetch_add(1, std::memory_order_release);
+		cv_.notify_all();
+	}
+	return packets;
 }
 
 // ---- MMIO ----
@@ -235,7 +323,8 @@ void DeviceImpl::mmio_write32(uint32_t offset, uint32_t value)
 		break;
 	case MICA_REG_RING_TAIL:
 		ring_tail_ = value;
-		cv_.notify_all(); // the doorbell
+		doorbells_.fetch_add(1, std::memory_order_release);
+		cv_.notify_all(); // the doorbell (no system call when the device thread is polling)
 		break;
 	case MICA_REG_CP_CTRL:
 		if (value & kCpCtrlReset) {
@@ -246,6 +335,7 @@ void DeviceImpl::mmio_write32(uint32_t offset, uint32_t value)
 			abort_dispatch_.store(true);
 		}
 		cp_enabled_ = (value & kCpCtrlEnable) != 0;
+		doorbells_.fetch_add(1, std::memory_order_release);
 		cv_.notify_all();
 		break;
 	case MICA_REG_INT_STATUS:
@@ -257,6 +347,7 @@ void DeviceImpl::mmio_write32(uint32_t offset, uint32_t value)
 		if (!was_high && (int_status_ & int_enable_)) {
 			// The line went high because of this write: the handler runs on the device thread.
 			irq_recheck_ = true;
+			doorbells_.fetch_add(1, std::memory_order_release);
 			cv_.notify_all();
 		}
 		break;
@@ -359,6 +450,7 @@ void DeviceImpl::context_fault(uint32_t ctx, const FaultRecord &fault)
 
 void DeviceImpl::fence_signalled(uint64_t value)
 {
+	mica_trace(MICA_TRACE_FENCE_IRQ);
 	std::unique_lock lk(mu_);
 	fence_ = value;
 	raise_irq(MICA_IRQ_FENCE, lk);
@@ -444,6 +536,10 @@ uint64_t Device::vram_size() const
 void Device::set_irq_handler(std::function<void()> handler)
 {
 	impl_->set_irq_handler(std::move(handler));
+}
+unsigned Device::run_ring_inline()
+{
+	return impl_->run_ring_inline();
 }
 const DeviceConfig &Device::config() const
 {

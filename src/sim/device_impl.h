@@ -31,6 +31,7 @@ public:
 	uint64_t vram_size() const { return vram_.size(); }
 	void set_irq_handler(std::function<void()> handler);
 	const DeviceConfig &config() const { return config_; }
+	unsigned run_ring_inline(); // Device::run_ring_inline
 
 	// CpHost (called on the device thread)
 	uint32_t context_status(uint32_t ctx) override;
@@ -54,7 +55,15 @@ private:
 	};
 
 	void thread_main();
+	// Polls for a doorbell (or stop) for up to kIdleSpinNs before the device thread sleeps; mu_
+	// held via lk on entry and exit, released while polling.
+	void idle_spin(std::unique_lock<std::mutex> &lk);
 	bool ring_has_work() const; // mu_ held
+	// The device thread's share: ring work while no borrowed thread runs the ring. mu_ held.
+	bool device_thread_has_work() const { return !inline_ && ring_has_work(); }
+	// One ring packet on the calling thread (the device thread or a borrowed one); mu_ held via
+	// lk, released while the packet runs.
+	void step_ring(std::unique_lock<std::mutex> &lk);
 	bool ring_geometry_valid() const; // mu_ held
 	// Sets INT_STATUS bits; calls the handler when the line goes high. mu_ held via lk; the
 	// handler runs unlocked.
@@ -76,6 +85,7 @@ private:
 	bool stop_ = false;
 	bool irq_recheck_ = false;    // INT_ENABLE was written: the device thread re-evaluates the line
 	bool executing_ = false;      // the CP is inside a packet
+	bool inline_ = false;         // a borrowed thread runs the ring (run_ring_inline)
 	uint64_t ring_base_ = 0;
 	uint32_t ring_size_ = 0, ring_head_ = 0, ring_tail_ = 0;
 	bool cp_enabled_ = false, cp_halted_ = false;
@@ -96,6 +106,9 @@ private:
 	uint32_t running_ctx_ = MICA_MAX_CONTEXTS; // guarded by mu_
 	std::atomic<bool> abort_dispatch_{false};
 	std::atomic<bool> stopping_{false};
+	// Bumped by every RING_TAIL, CP_CTRL and INT_ENABLE write and by shutdown: what idle_spin()
+	// polls for.
+	std::atomic<uint64_t> doorbells_{0};
 
 	std::thread thread_; // last: starts after everything above is constructed
 };

@@ -9,6 +9,7 @@
 
 #include <mica/kernel/um.h>
 #include <mica/sim/device.h>
+#include <mica/sim/device_trace.h>
 
 #include "backend.h"
 #include "mica_hw.h"
@@ -37,6 +38,8 @@ public:
 			throw Error(-r, "sim backend: opening the in-process driver failed");
 		if (const char *path = std::getenv("MICA_SIM_POWER_PROFILE_FILE"); path && *path)
 			profile_file_ = path;
+		const char *in = std::getenv("MICA_SIM_INLINE");
+		inline_ring_ = opt.inline_ring && !(in && std::strcmp(in, "0") == 0);
 	}
 	~SimTransport() override
 	{
@@ -47,7 +50,13 @@ public:
 	int ioctl(unsigned long cmd, void *arg) override
 	{
 		apply_profile_file();
-		return mica_um_ioctl(file_, cmd, arg);
+		const int r = __builtin_expect(mica_trace_on, 0) ? traced_ioctl(cmd, arg) : mica_um_ioctl(file_, cmd, arg);
+		// The job is queued and this thread holds none of the kernel's locks: if the device is
+		// idle and the job small, run it here instead of waking the device thread for it (a
+		// thread hand-off each way costs more than an empty dispatch; docs/performance.md).
+		if (cmd == DRM_IOCTL_MICA_SUBMIT && r == 0 && inline_ring_)
+			dev_->run_ring_inline();
+		return r;
 	}
 	void *mmap(uint64_t offset, uint64_t size) override
 	{
@@ -62,6 +71,34 @@ public:
 	std::string description() const override { return "in-process kernel core + device model"; }
 
 private:
+	// The ioctls a fence wait ends in (whichever sync-object uapi this tree has).
+	static bool is_sync_wait(unsigned long cmd)
+	{
+#ifdef DRM_IOCTL_MICA_SYNC_WAIT
+		if (cmd == DRM_IOCTL_MICA_SYNC_WAIT)
+			return true;
+#endif
+#ifdef DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT
+		if (cmd == DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT || cmd == DRM_IOCTL_SYNCOBJ_WAIT)
+			return true;
+#endif
+		(void)cmd;
+		return false;
+	}
+
+	// The submission trace's winsys stages (mica/sim/device_trace.h).
+	int traced_ioctl(unsigned long cmd, void *arg)
+	{
+		if (cmd == DRM_IOCTL_MICA_SUBMIT)
+			mica_trace_record(MICA_TRACE_IOCTL);
+		const int r = mica_um_ioctl(file_, cmd, arg);
+		if (cmd == DRM_IOCTL_MICA_SUBMIT)
+			mica_trace_record(MICA_TRACE_SUBMITTED);
+		else if (is_sync_wait(cmd))
+			mica_trace_record(MICA_TRACE_WAIT_RETURN);
+		return r;
+	}
+
 	// The in-process device has no module parameters either. MICA_SIM_JOB_TIMEOUT_MS stands in for
 	// mica.ko's job_timeout_ns when the caller set none: a test harness running long kernels under
 	// sanitizers on a loaded machine (Piglit in CI) raises it, as an administrator would raise the
@@ -105,6 +142,7 @@ private:
 	mica_file *file_ = nullptr;
 	std::string profile_file_;
 	std::string applied_;
+	bool inline_ring_ = true;
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Device, Bo, Context, SyncObj: thin RAII wrappers over the uapi, identical for both backends.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -40,7 +41,11 @@ Device::Device(std::unique_ptr<Transport> t)
 
 Device::~Device()
 {
-	reap_uploads(true);
+	std::lock_guard lk(upload_mu_);
+	pending_.clear();
+	for (Upload &u : free_uploads_)
+		release_upload(u);
+	free_uploads_.clear();
 }
 
 void Device::ioctl(unsigned long cmd, void *arg, const char *name) const
@@ -170,48 +175,92 @@ std::unique_ptr<SyncObj> Device::create_sync(uint64_t initial)
 	return std::unique_ptr<SyncObj>(new SyncObj(*this, c.handle));
 }
 
-void Device::reap_uploads(bool all)
+void Device::release_upload(Upload &u)
 {
-	std::vector<Upload> done;
+	if (!u.va)
+		return;
+	drm_mica_vm_bind_op op{DRM_MICA_BIND_OP_UNMAP, 0, 0, 0, 0, u.va, u.bo.size()};
+	drm_mica_vm_bind b{};
+	b.ops = {sizeof(op), 1, reinterpret_cast<uintptr_t>(&op)};
+	t_->ioctl(DRM_IOCTL_MICA_VM_BIND, &b);
+	va_.free(u.va, u.bo.size());
+	u.va = 0;
+}
+
+Device::Upload Device::take_upload(uint64_t bytes)
+{
 	{
 		std::lock_guard lk(upload_mu_);
-		for (size_t i = 0; i < uploads_.size();) {
-			drm_mica_ctx_wait w{};
-			w.ctx = uploads_[i].ctx;
-			w.seqno = uploads_[i].seqno;
-			w.timeout_ns = 0;
-			int r = t_->ioctl(DRM_IOCTL_MICA_CTX_WAIT, &w);
-			// -ENOENT: the context is gone, so is its job.
-			if (all || r == 0 || r == -ENOENT) {
-				done.push_back(std::move(uploads_[i]));
-				uploads_.erase(uploads_.begin() + static_cast<ptrdiff_t>(i));
-			} else {
-				i++;
+		for (auto it = free_uploads_.begin(); it != free_uploads_.end(); ++it)
+			if (it->bo.size() >= bytes) {
+				Upload u = std::move(*it);
+				free_uploads_.erase(it);
+				return u;
 			}
-		}
 	}
-	for (Upload &u : done) {
-		drm_mica_vm_bind_op op{DRM_MICA_BIND_OP_UNMAP, 0, 0, 0, 0, u.va, u.bo.size()};
-		drm_mica_vm_bind b{};
-		b.ops = {sizeof(op), 1, reinterpret_cast<uintptr_t>(&op)};
-		t_->ioctl(DRM_IOCTL_MICA_VM_BIND, &b);
-		va_.free(u.va, u.bo.size());
+	// Rounded up to a power of two so that similar submissions reuse it.
+	uint64_t size = std::max<uint64_t>(kMinUploadBytes, page_align(bytes, info_.page_size));
+	while (size & (size - 1))
+		size += size & -size;
+	Upload u;
+	u.bo = alloc(size);
+	u.bo.map();
+	const uint64_t va = va_.alloc(size, info_.page_size);
+	try {
+		bind(u.bo, va, size, DRM_MICA_BIND_READ);
+	} catch (...) {
+		va_.free(va, size);
+		throw;
+	}
+	u.va = va;
+	return u;
+}
+
+void Device::return_upload(Upload u)
+{
+	std::lock_guard lk(upload_mu_);
+	if (free_uploads_.size() < kFreeUploads) {
+		free_uploads_.push_back(std::move(u));
+		return;
+	}
+	// Keep the larger ones.
+	auto smallest = std::min_element(free_uploads_.begin(), free_uploads_.end(),
+					 [](const Upload &a, const Upload &b) { return a.bo.size() < b.bo.size(); });
+	if (smallest->bo.size() < u.bo.size())
+		std::swap(*smallest, u);
+	release_upload(u);
+}
+
+void Device::reap_pending(bool all)
+{
+	std::lock_guard lk(upload_mu_);
+	while (!pending_.empty()) {
+		drm_mica_ctx_wait w{};
+		w.ctx = pending_.front().ctx;
+		w.seqno = pending_.front().seqno;
+		w.timeout_ns = 0;
+		const int r = t_->ioctl(DRM_IOCTL_MICA_CTX_WAIT, &w);
+		// -ENOENT: the context is gone, so is its job.
+		if (!all && r != 0 && r != -ENOENT)
+			break;
+		pending_.pop_front();
 	}
 }
 
-bool Device::wait_oldest_upload(int64_t timeout_ns)
+bool Device::wait_oldest_job(int64_t timeout_ns)
 {
+	reap_pending(false);
 	drm_mica_ctx_wait w{};
 	{
 		std::lock_guard lk(upload_mu_);
-		if (uploads_.empty())
+		if (pending_.empty())
 			return false;
-		w.ctx = uploads_.front().ctx;
-		w.seqno = uploads_.front().seqno;
+		w.ctx = pending_.front().ctx;
+		w.seqno = pending_.front().seqno;
 	}
 	w.timeout_ns = timeout_ns;
 	t_->ioctl(DRM_IOCTL_MICA_CTX_WAIT, &w); // 0, -ETIME or -ENOENT: the caller retries either way
-	reap_uploads(false);
+	reap_pending(false);
 	return true;
 }
 
@@ -219,19 +268,10 @@ uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const 
 {
 	if (commands.empty())
 		throw Error(EINVAL, "SUBMIT: empty command buffer");
-	reap_uploads(false);
-	const uint64_t bytes = page_align(commands.size() * 4, info_.page_size);
-	Bo upload = alloc(bytes);
-	std::memcpy(upload.map(), commands.data(), commands.size() * 4);
-	const uint64_t va = va_.alloc(bytes, info_.page_size);
-	try {
-		bind(upload, va, bytes, DRM_MICA_BIND_READ);
-	} catch (...) {
-		va_.free(va, bytes);
-		throw;
-	}
+	Upload upload = take_upload(commands.size() * 4);
+	std::memcpy(upload.bo.map(), commands.data(), commands.size() * 4);
 
-	drm_mica_cmdbuf cb{va, static_cast<uint32_t>(commands.size()), 0};
+	drm_mica_cmdbuf cb{upload.va, static_cast<uint32_t>(commands.size()), 0};
 	std::vector<drm_mica_bo_ref> refs;
 	for (uint32_t h : info.bos)
 		refs.push_back({h, DRM_MICA_BO_REF_READ | DRM_MICA_BO_REF_WRITE});
@@ -251,13 +291,13 @@ uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const 
 	// job, then try again; give up only when there is none of ours left to wait for or the
 	// jobs make no progress for kSubmitBackoffLimitNs (e.g. they wait on a point nobody signals).
 	for (int64_t waited = 0; r == -EAGAIN && waited < kSubmitBackoffLimitNs; waited += kSubmitBackoffStepNs) {
-		if (!wait_oldest_upload(kSubmitBackoffStepNs))
+		if (!wait_oldest_job(kSubmitBackoffStepNs))
 			break;
 		r = t_->ioctl(DRM_IOCTL_MICA_SUBMIT, &s);
 	}
+	// The kernel copied the commands (or refused them): the area is free again either way.
+	return_upload(std::move(upload));
 	if (r) {
-		unbind(va, bytes);
-		va_.free(va, bytes);
 		if (r == -ECANCELED)
 			throw Error(ECANCELED, "SUBMIT: the context was lost (device lost)");
 		if (r == -ENOEXEC)
@@ -266,8 +306,16 @@ uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const 
 			throw Error(EAGAIN, "SUBMIT: too many jobs of this client in flight and none retired");
 		throw Error(-r, "SUBMIT: " + errno_text(-r) + " (the driver log says why)");
 	}
-	std::lock_guard lk(upload_mu_);
-	uploads_.push_back({ctx.handle(), s.seqno, va, std::move(upload)});
+	bool prune = false;
+	{
+		std::lock_guard lk(upload_mu_);
+		pending_.push_back({ctx.handle(), s.seqno});
+		if (pending_.size() > kMaxPending)
+			pending_.pop_front(); // only a candidate for the backoff is lost
+		prune = pending_.size() > kReapPendingAt;
+	}
+	if (prune)
+		reap_pending(false);
 	return s.seqno;
 }
 

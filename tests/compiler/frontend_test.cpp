@@ -89,6 +89,53 @@ TEST(Frontend, InvalidIdIsReportedByTheValidator)
 	EXPECT_NE(e.find("invalid SPIR-V"), std::string::npos) << e;
 }
 
+// The validator runs without friendly names on the fast path; a module it rejects is validated
+// again with them, so the message still names the ids ('%main', not '%1').
+TEST(Frontend, ValidatorMessagesNameTheIds)
+{
+	const char *text = R"(
+               OpCapability Shader
+               OpMemoryModel Logical GLSL450
+               OpEntryPoint GLCompute %main "main"
+               OpExecutionMode %main LocalSize 1 1 1
+               OpName %main "main"
+       %uint = OpTypeInt 32 0
+      %fnty = OpTypeFunction %uint
+     %uint_1 = OpConstant %uint 1
+       %main = OpFunction %uint None %fnty
+      %entry = OpLabel
+               OpReturnValue %uint_1
+               OpFunctionEnd
+)";
+	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
+	std::vector<uint32_t> m;
+	ASSERT_TRUE(tools.Assemble(text, &m));
+	const std::string e = error_of(m);
+	EXPECT_NE(e.find("invalid SPIR-V"), std::string::npos) << e;
+	EXPECT_NE(e.find("[%main]"), std::string::npos) << e; // without friendly names: [%1]
+}
+
+// Modules that validated are remembered by content (a pipeline created again with other
+// specialization constants skips validating the same words): a module that differs from a
+// validated one in a single word is still validated, and rejected.
+TEST(Frontend, OneWordFromAValidatedModuleIsStillValidated)
+{
+	auto m = valid_module();
+	ASSERT_EQ(error_of(m), "");
+	ASSERT_EQ(error_of(m), "") << "the remembered module compiles again";
+	bool changed = false;
+	for (size_t i = 5; i < m.size() && !changed;) {
+		const uint32_t wc = m[i] >> 16, op = m[i] & 0xffff;
+		if (op == 62 /* OpStore */ && wc >= 3) {
+			m[i + 1] = m[3] + 7; // an id that does not exist
+			changed = true;
+		}
+		i += wc ? wc : 1;
+	}
+	ASSERT_TRUE(changed);
+	EXPECT_NE(error_of(m).find("invalid SPIR-V"), std::string::npos);
+}
+
 TEST(Frontend, HugeWordCountInInstruction)
 {
 	auto m = valid_module();

@@ -332,6 +332,225 @@ TEST_F(Winsys, LostContextIsReported)
 	}
 }
 
+// The winsys reuses one command upload area for every submission (the kernel copies the
+// commands during SUBMIT and only ever executes its copy). A job that cannot run yet (it waits
+// on a gate) must still run the commands it was submitted with after later submissions have
+// overwritten the area, and jobs of one context still run in submission order.
+TEST_F(Winsys, ReusedUploadAreaRunsEachJobsOwnCommands)
+{
+	auto ctx = dev_->create_context();
+	auto gate = dev_->create_sync();
+	Bo data = dev_->alloc(4096);
+	auto *cpu = static_cast<uint32_t *>(data.map());
+	uint64_t va = dev_->va().alloc(4096, 4096);
+	dev_->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	constexpr uint32_t kJobs = 16;
+	uint64_t last = 0;
+	for (uint32_t j = 0; j < kJobs; j++) {
+		// Every job writes its own slot and the shared last-writer slot 100; same size each, so
+		// each submission lands in the area the previous one used.
+		const uint32_t v[] = {0xc0de0000u + j};
+		CommandBuilder cb;
+		cb.write_data(va + 4 * j, v).write_data(va + 400, v);
+		SubmitInfo si{{data.handle()}, {}, {}};
+		if (j == 0)
+			si.wait.push_back({gate->handle(), 1});
+		last = dev_->submit(*ctx, cb, si);
+	}
+	EXPECT_FALSE(ctx->wait(last, 1'000'000)) << "the first job waits for the gate, the rest behind it";
+	EXPECT_EQ(cpu[0], 0u);
+	gate->signal(1);
+	int32_t err = 1;
+	ASSERT_TRUE(ctx->wait(last, 10'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	for (uint32_t j = 0; j < kJobs; j++)
+		EXPECT_EQ(cpu[j], 0xc0de0000u + j) << "job " << j;
+	EXPECT_EQ(cpu[100], 0xc0de0000u + kJobs - 1) << "jobs ran out of order";
+}
+
+// Submissions of different sizes (a small one, one larger than the first upload area, small
+// again) each run exactly their commands, and a refused submission leaves no trace in the next.
+TEST_F(Winsys, UploadAreasOfDifferentSizesAndRefusedSubmissions)
+{
+	auto ctx = dev_->create_context();
+	Bo data = dev_->alloc(1 << 20);
+	auto *cpu = static_cast<uint32_t *>(data.map());
+	uint64_t va = dev_->va().alloc(data.size(), 4096);
+	dev_->bind(data, va, data.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	std::vector<uint32_t> big(30000);
+	for (uint32_t i = 0; i < big.size(); i++)
+		big[i] = i * 7 + 1;
+	const uint32_t small[] = {42};
+	std::vector<uint32_t> priv = {MICA_PKT_HEADER(MICA_PKT_SET_POWER_PROFILE, 1), 1};
+	uint64_t last = dev_->submit(*ctx, CommandBuilder().write_data(va, small), {{data.handle()}, {}, {}});
+	CommandBuilder large; // 120 packets of 258 dwords: more than the first 64 KiB area holds
+	for (uint32_t i = 0; i < big.size(); i += 250)
+		large.write_data(va + 4096 + 4 * i, std::span<const uint32_t>(big).subspan(i, std::min<size_t>(250, big.size() - i)));
+	ASSERT_GT(large.size() * 4, 64u * 1024u);
+	last = dev_->submit(*ctx, large, {{data.handle()}, {}, {}});
+	EXPECT_THROW(dev_->submit(*ctx, priv), Error);
+	const uint32_t after[] = {43};
+	last = dev_->submit(*ctx, CommandBuilder().write_data(va + 8, after), {{data.handle()}, {}, {}});
+	int32_t err = 1;
+	ASSERT_TRUE(ctx->wait(last, 10'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(cpu[0], 42u);
+	EXPECT_EQ(cpu[2], 43u);
+	for (uint32_t i = 0; i < big.size(); i++)
+		ASSERT_EQ(cpu[1024 + i], i * 7 + 1) << i;
+	EXPECT_FALSE(ctx->lost());
+}
+
+// The in-process kernel runs its interrupt work on the device thread (a threaded handler);
+// MICA_SIM_IRQ_WORKQUEUE=1 defers it to the workqueue as the module does. Either way a device
+// fault (watchdog) and the kernel's job timeout fail exactly the guilty context's job, an
+// innocent context's jobs before and after complete, and waiters wake.
+class WinsysIrqPath : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(WinsysIrqPath, FaultsTimeoutsAndRetireOnTheInterruptPath)
+{
+	const char *old = std::getenv("MICA_SIM_IRQ_WORKQUEUE");
+	const std::string saved = old ? old : "";
+	setenv("MICA_SIM_IRQ_WORKQUEUE", GetParam(), 1);
+	OpenOptions o = sim_options();
+	o.sim.watchdog_cycles = 200000;
+	o.sim.job_timeout_ns = 200'000'000;
+	auto dev = Device::open(o);
+	if (old)
+		setenv("MICA_SIM_IRQ_WORKQUEUE", saved.c_str(), 1);
+	else
+		unsetenv("MICA_SIM_IRQ_WORKQUEUE");
+
+	auto good = dev->create_context();
+	auto bad = dev->create_context();
+	Bo data = dev->alloc(4096);
+	auto *cpu = static_cast<uint32_t *>(data.map());
+	uint64_t va = dev->va().alloc(4096, 4096);
+	dev->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	Bo code = dev->create_shader(make_binary(endless_program()));
+	uint64_t code_va = dev->va().alloc(code.size(), MICA_CODE_ALIGNMENT);
+	dev->bind(code, code_va, code.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+
+	const uint32_t one[] = {1}, two[] = {2};
+	uint64_t g1 = dev->submit(*good, CommandBuilder().write_data(va, one), {{data.handle()}, {}, {}});
+	CommandBuilder endless;
+	endless.set_program(code_va, 16, 32).set_workgroup_size(32, 1, 1).dispatch(1, 1, 1);
+	uint64_t b1 = dev->submit(*bad, endless);
+	uint64_t g2 = dev->submit(*good, CommandBuilder().write_data(va + 4, two), {{data.handle()}, {}, {}});
+	int32_t err = 0;
+	ASSERT_TRUE(bad->wait(b1, 30'000'000'000, &err));
+	EXPECT_EQ(err, -EIO);
+	EXPECT_TRUE(bad->lost());
+	err = 1;
+	ASSERT_TRUE(good->wait(g2, 30'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	EXPECT_TRUE(good->wait(g1, 0));
+	EXPECT_EQ(cpu[0], 1u);
+	EXPECT_EQ(cpu[1], 2u);
+	EXPECT_FALSE(good->lost());
+
+	// The job timeout: a WAIT_MEM on memory nobody writes, under a watchdog too large to fire
+	// first, is killed by the kernel's timeout work; the context is lost, the other is not.
+	setenv("MICA_SIM_IRQ_WORKQUEUE", GetParam(), 1);
+	o.sim.watchdog_cycles = 0xffffffffu;
+	auto dev2 = Device::open(o);
+	if (old)
+		setenv("MICA_SIM_IRQ_WORKQUEUE", saved.c_str(), 1);
+	else
+		unsetenv("MICA_SIM_IRQ_WORKQUEUE");
+	auto stuck = dev2->create_context();
+	auto fine = dev2->create_context();
+	Bo data2 = dev2->alloc(4096);
+	auto *cpu2 = static_cast<uint32_t *>(data2.map());
+	uint64_t va2 = dev2->va().alloc(4096, 4096);
+	dev2->bind(data2, va2, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	uint64_t s1 = dev2->submit(*stuck, CommandBuilder().wait_mem(va2 + 64, 1, MICA_WAIT_EQ), {{data2.handle()}, {}, {}});
+	const uint32_t three[] = {3};
+	uint64_t f1 = dev2->submit(*fine, CommandBuilder().write_data(va2, three), {{data2.handle()}, {}, {}});
+	err = 0;
+	ASSERT_TRUE(stuck->wait(s1, 30'000'000'000, &err));
+	EXPECT_NE(err, 0);
+	EXPECT_TRUE(stuck->lost());
+	err = 1;
+	ASSERT_TRUE(fine->wait(f1, 30'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(cpu2[0], 3u);
+	EXPECT_FALSE(fine->lost());
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, WinsysIrqPath, ::testing::Values("0", "1"));
+
+// A small job submitted to an idle device runs on the submitting thread (SimOptions::inline_ring,
+// mica::sim::Device::run_ring_inline). Inline or not, jobs run in order, a fault loses only its
+// context, and a job that never ends (an endless one-workgroup dispatch, which is small) is
+// killed by the kernel's job timeout: the submit returns, the context is lost, others go on.
+class WinsysInline : public ::testing::TestWithParam<bool> {};
+
+TEST_P(WinsysInline, OrderFaultsAndTimeouts)
+{
+	OpenOptions o = sim_options();
+	o.sim.inline_ring = GetParam();
+	o.sim.watchdog_cycles = 0xffffffffu; // the job timeout, not the watchdog, ends the endless job
+	o.sim.job_timeout_ns = 200'000'000;
+	auto dev = Device::open(o);
+	auto good = dev->create_context();
+	auto bad = dev->create_context();
+	Bo data = dev->alloc(4096);
+	auto *cpu = static_cast<uint32_t *>(data.map());
+	uint64_t va = dev->va().alloc(4096, 4096);
+	dev->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+
+	// Order: each job overwrites slot 0 and appends to its own slot.
+	uint64_t last = 0;
+	for (uint32_t j = 1; j <= 8; j++) {
+		const uint32_t v[] = {j};
+		last = dev->submit(*good, CommandBuilder().write_data(va, v).write_data(va + 4 * j, v), {{data.handle()}, {}, {}});
+	}
+	int32_t err = 1;
+	ASSERT_TRUE(good->wait(last, 30'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(cpu[0], 8u);
+	for (uint32_t j = 1; j <= 8; j++)
+		EXPECT_EQ(cpu[j], j);
+
+	// A fault (a shader storing to an unmapped address, which only the MMU can catch) loses the
+	// faulting context only.
+	Bo store = dev->create_shader(make_binary(store_lane_program()));
+	uint64_t store_va = dev->va().alloc(store.size(), MICA_CODE_ALIGNMENT);
+	dev->bind(store, store_va, store.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	const uint32_t add[] = {1};
+	CommandBuilder faulting;
+	faulting.set_program(store_va, 16, 32).set_user_data_va(0, va + (64ull << 20)).set_user_data(2, add)
+		.set_workgroup_size(32, 1, 1).dispatch(1, 1, 1);
+	uint64_t f = dev->submit(*bad, faulting);
+	err = 0;
+	ASSERT_TRUE(bad->wait(f, 30'000'000'000, &err));
+	EXPECT_EQ(err, -EIO);
+	EXPECT_TRUE(bad->lost());
+
+	// The endless dispatch, killed by the job timeout.
+	auto stuck = dev->create_context();
+	Bo code = dev->create_shader(make_binary(endless_program()));
+	uint64_t code_va = dev->va().alloc(code.size(), MICA_CODE_ALIGNMENT);
+	dev->bind(code, code_va, code.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	CommandBuilder endless;
+	endless.set_program(code_va, 16, 32).set_workgroup_size(32, 1, 1).dispatch(1, 1, 1);
+	uint64_t s1 = dev->submit(*stuck, endless);
+	err = 0;
+	ASSERT_TRUE(stuck->wait(s1, 30'000'000'000, &err));
+	EXPECT_NE(err, 0);
+	EXPECT_TRUE(stuck->lost());
+	const uint32_t after[] = {99};
+	uint64_t g = dev->submit(*good, CommandBuilder().write_data(va + 400, after), {{data.handle()}, {}, {}});
+	err = 1;
+	ASSERT_TRUE(good->wait(g, 30'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(cpu[100], 99u);
+	EXPECT_FALSE(good->lost());
+}
+
+INSTANTIATE_TEST_SUITE_P(SubmittingThread, WinsysInline, ::testing::Bool());
+
 } // namespace
 
 // The kernel refuses a SUBMIT over the client's limit of unretired jobs with -EAGAIN

@@ -5,6 +5,8 @@
 #include "entrypoints.h"
 #include "sync.h"
 
+#include <mica/sim/device_trace.h>
+
 #include <cstdio>
 #include <string>
 
@@ -54,6 +56,7 @@ VkResult Queue::submit_one(const SubmitBatch& batch, Fence* fence) {
 }
 
 VkResult Queue::submit(const std::vector<SubmitBatch>& batches, Fence* fence) {
+  mica_trace(MICA_TRACE_VK_SUBMIT);
   std::lock_guard lock(mutex_);
   if (device_.lost()) return VK_ERROR_DEVICE_LOST;
   if (batches.empty()) {

@@ -3,6 +3,8 @@
 #include "device.h"
 #include "entrypoints.h"
 
+#include <mica/sim/device_trace.h>
+
 #include <chrono>
 
 namespace mica::vk {
@@ -134,6 +136,7 @@ VKAPI_ATTR VkResult VKAPI_CALL WaitForFences(VkDevice device, uint32_t count, co
     // and the fences' sync-point errors tell whether the device is lost.
     VkResult lost = s == device::Status::ok ? check_sync_errors(*dev, points) : VK_SUCCESS;
     if (lost == VK_SUCCESS) lost = dev->check_lost();
+    mica_trace(MICA_TRACE_VK_WAIT_DONE);
     if (lost != VK_SUCCESS) return lost;
     return to_vk(s);
   });

@@ -3,6 +3,8 @@
 #include "encoder.h"
 #include "screen_state.h"
 
+#include <mica/sim/device_trace.h>
+
 extern "C" {
 #include "mica_hw.h"
 }
@@ -281,6 +283,7 @@ struct Context::Impl {
         if (log) *log = enc.log;
         return s;
       }
+      mica_trace(MICA_TRACE_ENCODED);
       std::vector<std::span<const uint32_t>> pieces;
       s = split_stream(enc, state->limits.max_job_dwords, pieces);
       if (s != Status::ok) return s;

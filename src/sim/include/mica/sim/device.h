@@ -47,9 +47,25 @@ public:
 	uint8_t *vram();
 	uint64_t vram_size() const;
 
-	// The interrupt line: called on the device's own thread whenever INT_STATUS & INT_ENABLE
-	// goes from zero to non-zero. The handler may call mmio_read32/mmio_write32.
+	// The interrupt line: called on the thread running the command processor (the device's own,
+	// or one lent with run_ring_inline()) whenever INT_STATUS & INT_ENABLE goes from zero to
+	// non-zero. The handler may call mmio_read32/mmio_write32.
 	void set_irq_handler(std::function<void()> handler);
+
+	// Not a register: the in-process model's way of sparing a thread hand-off. When the command
+	// processor is idle and the ring holds work, the calling thread executes the ring's packets
+	// itself, exactly as the device thread would (same order, faults, kills and interrupts, which
+	// are delivered on this thread). Only packets that are small: the packet, and for an
+	// INDIRECT_BUFFER the packets of its buffer, dispatch at most kInlineInvocations invocations
+	// in total, move at most kInlineDmaBytes and include no WAIT_MEM, CHAIN or DISPATCH_INDIRECT
+	// (which can take unbounded time); and only those in the ring when it was called (work queued
+	// meanwhile, by other threads or by the interrupt handler, is the device thread's). At the
+	// first packet that is not small, or at the end of that work, it hands the ring back to the
+	// device thread and returns the number of packets it executed. The caller must hold no lock
+	// the interrupt handler takes.
+	static constexpr uint64_t kInlineInvocations = 1024;
+	static constexpr uint64_t kInlineDmaBytes = 64 * 1024;
+	unsigned run_ring_inline();
 
 	const DeviceConfig &config() const;
 

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -53,6 +54,9 @@ struct SimOptions {
 	uint64_t watchdog_cycles = 0;	// 0: driver default
 	uint64_t job_timeout_ns = 0;	// 0: driver default
 	uint64_t client_max_jobs = 0;	// 0: driver default (the kernel's per-client limit of unretired jobs)
+	// A small job submitted while the device is idle runs on the submitting thread
+	// (mica::sim::Device::run_ring_inline); false, or MICA_SIM_INLINE=0: always the device thread.
+	bool inline_ring = true;
 };
 
 struct OpenOptions {
@@ -217,8 +221,10 @@ public:
 	std::unique_ptr<Context> create_context(uint32_t type = DRM_MICA_CTX_COMPUTE);
 	std::unique_ptr<SyncObj> create_sync(uint64_t initial = 0);
 
-	// Uploads the commands into a fresh command BO mapped in the VM and submits them; the upload
-	// is reclaimed once the job retired. Returns the job's seqno on the context's timeline.
+	// Uploads the commands into a command BO mapped read-only in the VM and submits them. The
+	// kernel copies the commands out during SUBMIT (and executes only its copy), so the BO is
+	// reused by the next submission as soon as the ioctl returns: no BO, mapping or VM binding is
+	// created per submission. Returns the job's seqno on the context's timeline.
 	uint64_t submit(Context &ctx, std::span<const uint32_t> commands, const SubmitInfo &info = {});
 	uint64_t submit(Context &ctx, const CommandBuilder &cb, const SubmitInfo &info = {})
 	{
@@ -234,17 +240,29 @@ private:
 	friend class Bo;
 	friend class Context;
 	friend class SyncObj;
+	// A command upload area: a CPU-mapped BO bound read-only at va, reused across submissions.
 	struct Upload {
+		Bo bo;
+		uint64_t va = 0;
+	};
+	// A submitted job, remembered for the -EAGAIN backoff (wait for our oldest job).
+	struct Pending {
 		uint32_t ctx;
 		uint64_t seqno;
-		uint64_t va;
-		Bo bo;
 	};
-	void reap_uploads(bool all);
+	Upload take_upload(uint64_t bytes);       // a free area of at least 'bytes', or a new one
+	void return_upload(Upload u);             // back to the free list (or released)
+	void release_upload(Upload &u);           // unbinds it; the Bo closes itself
+	// Drops retired jobs from the front of pending_ (every job when 'all').
+	void reap_pending(bool all);
 	void hold_handle(uint32_t handle);
 	void release_handle(uint32_t handle); // GEM_CLOSE when the last holder goes
 	// Waits up to timeout_ns for this device's oldest unretired submission; false if there is none.
-	bool wait_oldest_upload(int64_t timeout_ns);
+	bool wait_oldest_job(int64_t timeout_ns);
+	static constexpr size_t kFreeUploads = 4;            // areas kept for reuse
+	static constexpr uint64_t kMinUploadBytes = 64 * 1024;
+	static constexpr size_t kReapPendingAt = 64;         // pending_ is pruned beyond this
+	static constexpr size_t kMaxPending = 4096;          // and never grows beyond this
 	static constexpr int64_t kSubmitBackoffStepNs = 100'000'000;
 	static constexpr int64_t kSubmitBackoffLimitNs = 10'000'000'000;
 
@@ -253,8 +271,9 @@ private:
 	VaAllocator va_;
 	std::mutex handle_mu_;
 	std::unordered_map<uint32_t, unsigned> handle_holders_;
-	std::mutex upload_mu_;
-	std::vector<Upload> uploads_;
+	std::mutex upload_mu_; // guards free_uploads_ and pending_
+	std::vector<Upload> free_uploads_;
+	std::deque<Pending> pending_;
 };
 
 } // namespace mica::winsys
