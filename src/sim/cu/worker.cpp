@@ -37,6 +37,7 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 	jit_interpreted_ = 0;
 	lowpower_ = st.power_profile == MICA_PROFILE_LOWPOWER;
 	r1_ = st.revision == MICA_REV_R1;
+	compute_plans();
 	code_.reset(&mmu_, st.ctx, st.program_va);
 	for (auto &t : tlb_)
 		t.fill(TlbEntry{});

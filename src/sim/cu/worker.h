@@ -34,6 +34,19 @@ struct LaneAccessSet {
 	} lane[kLanes];
 };
 
+// The pipeline record a result gets (Worker::produce_slow), as distances from the producer's
+// issue cycle. It depends only on the producing unit, the destination register, the power profile
+// and the revision, so the JIT computes it once per instruction at translation time.
+struct ProducePlan {
+	uint8_t vis[3] = {0, 0, 0};    // per consumer class: cycles until the new value is visible
+	uint8_t haz[4] = {0, 0, 0, 0}; // hazard rule per class (kWrite: WAW rule)
+	bool waw = false;              // younger writes are dropped until issue + waw_dist
+	uint8_t waw_dist = 0;
+	bool delayed = false;          // some class sees the value later than the next cycle: the
+	                               // previous value must be kept for it
+};
+ProducePlan produce_plan(unsigned unit, unsigned reg, bool lowpower, bool r1);
+
 struct FaultRecord {
 	uint32_t fault = MICA_FAULT_NONE;
 	uint64_t addr = 0;
@@ -137,6 +150,14 @@ private:
 		return produce_slow(w, reg, d);
 	}
 	bool produce_slow(Wave &w, unsigned reg, const DecodedInst &d);
+	// produce_plan's answers for this dispatch, by unit and register class: 0 = VGPRs and SCC,
+	// 1 = SGPRs and EXEC (SALU results reach the vector path late), 2 = VCC (also the r1 erratum).
+	static unsigned plan_class(unsigned reg)
+	{
+		return reg == MICA_OPND_VCC ? 2 : reg >= MICA_OPND_SGPR_FIRST && reg < MICA_OPND_VCC ? 1 : 0;
+	}
+	void compute_plans();
+	ProducePlan plans_[MICA_UNIT_COUNT][3];
 	void produce_mem(Wave &w, unsigned reg, uint8_t counter, uint32_t seq, uint64_t done, uint8_t lat);
 	void write_sreg(Wave &w, unsigned reg, uint32_t value, const DecodedInst &d);
 	void write_vrow(Wave &w, unsigned reg, const uint32_t *val, const DecodedInst &d);

@@ -8,7 +8,8 @@
 //
 // The pipeline model stays exact: every register read compares the cycle with the register's
 // guard (the interpreter's fast test in Worker::fresh) and only calls the slow path when the
-// guard says it may be stale; register writes do Worker::produce's bookkeeping the same way.
+// guard says it may be stale; register writes store the pipeline record Worker::produce_slow would,
+// computed at translation time (produce_plan).
 #include "codegen.h"
 
 #include <algorithm>
@@ -149,6 +150,7 @@ public:
 
 	Function *emit(const std::string &name);
 	uint32_t inline_count = 0;
+	std::map<std::string, unsigned> callouts; // opcode name -> instructions left to the interpreter
 
 private:
 	// --- addresses in the wave and the frame
@@ -202,6 +204,7 @@ private:
 	Value *writable(unsigned reg);
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
+	bool emit_record(unsigned reg, const DecodedInst *d);
 	Value *call(FunctionType *ft, Value *f, ArrayRef<Value *> args) { return B.CreateCall(ft, f, args); }
 
 	// --- instructions
@@ -234,8 +237,7 @@ private:
 	Value *frame_ = nullptr, *worker_ = nullptr, *wave_ = nullptr, *base_ = nullptr, *wd_ = nullptr,
 	      *budget_ = nullptr, *exec_ops_ = nullptr, *instr_p_ = nullptr, *lane_p_ = nullptr;
 	std::map<uint64_t, BasicBlock *> blocks_;
-	FunctionType *ft_exec = nullptr, *ft_fresh = nullptr, *ft_writable = nullptr, *ft_produce = nullptr,
-	             *ft_write_s = nullptr;
+	FunctionType *ft_exec = nullptr, *ft_fresh = nullptr, *ft_writable = nullptr;
 };
 
 Value *Emitter::fresh(unsigned reg, unsigned cls)
@@ -288,31 +290,51 @@ Value *Emitter::writable(unsigned reg)
 	return phi;
 }
 
+// Worker::produce_slow inline, with the record computed at translation time (produce_plan depends
+// only on the unit, the register, the revision and the power profile). Only what a later reader
+// can observe is stored: a class whose guard is 0 never reaches the slow path, so its vis and haz
+// fields (and the issue cycle when no class is guarded) are dead; the guards and mem_ctr always
+// are stored (they may hold an older result's record). Returns whether the previous value must be
+// kept (ProducePlan::delayed).
+bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
+{
+	const ProducePlan pl = produce_plan(d->unit, reg, code_.lowpower, code_.r1);
+	Value *p = cycle();
+	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+	bool any_guard = pl.waw;
+	for (unsigned c = 0; c < 3; c++) {
+		const bool guarded = pl.vis[c] > 1;
+		any_guard |= guarded;
+		B.CreateStore(guarded ? B.CreateAdd(p, B.getInt64(pl.vis[c])) : B.getInt64(0),
+		              at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+		if (guarded || pl.vis[c] != 0) {
+			// vis is read by fresh_slow only for a guarded class; it is cheap to keep it exact.
+			B.CreateStore(B.CreateAdd(p, B.getInt64(pl.vis[c])), at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
+		}
+	}
+	B.CreateStore(pl.waw ? B.CreateAdd(p, B.getInt64(pl.waw_dist)) : B.getInt64(0),
+	              at(wave_, m + offsetof(RegMeta, guard) + kWrite * 8u));
+	B.CreateStore(B.getInt8(0), at(wave_, m + offsetof(RegMeta, mem_ctr)));
+	if (any_guard) {
+		uint32_t haz = 0;
+		for (unsigned c = 0; c < 4; c++)
+			haz |= uint32_t(pl.haz[c]) << (8 * c);
+		static_assert(offsetof(RegMeta, haz) % 4 == 0 && sizeof(RegMeta::haz) == 4);
+		B.CreateStore(B.getInt32(haz), at(wave_, m + offsetof(RegMeta, haz)));
+		B.CreateStore(p, at(wave_, m + offsetof(RegMeta, issue)));
+	}
+	return pl.delayed;
+}
+
 void Emitter::write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d)
 {
 	BasicBlock *wr = BasicBlock::Create(C, "wr", F), *done = BasicBlock::Create(C, "wrdone", F);
 	B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
 	B.SetInsertPoint(wr);
-	// Worker::produce's fast path: a perf-profile VALU result over a settled register needs no
-	// bookkeeping. Whether the fast path applies at all is known at translation time.
-	const bool fast_ok = d->unit == MICA_UNIT_VALU && !code_.lowpower && !(code_.r1 && reg == MICA_OPND_VCC);
-	BasicBlock *slow = BasicBlock::Create(C, "produce", F), *blend = BasicBlock::Create(C, "blend", F);
-	if (fast_ok) {
-		Value *g = B.CreateLoad(i64, guard_ptr(reg, 0));
-		for (unsigned c = 1; c < 4; c++)
-			g = B.CreateOr(g, B.CreateLoad(i64, guard_ptr(reg, c)));
-		Value *mc = B.CreateLoad(i8, at(wave_, offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta) + offsetof(RegMeta, mem_ctr)));
-		Value *settled = B.CreateAnd(B.CreateICmpEQ(g, B.getInt64(0)), B.CreateICmpEQ(mc, B.getInt8(0)));
-		B.CreateCondBr(settled, blend, slow, MDBuilder(C).createBranchWeights(1000, 1));
-	} else {
-		B.CreateBr(slow);
-	}
-	B.SetInsertPoint(slow);
-	call(ft_produce, fn_ptr(B, &Runtime::produce_v), {worker_, wave_, B.getInt32(reg), dptr(d), cycle()});
-	B.CreateBr(blend);
-	B.SetInsertPoint(blend);
 	Value *p = vrow_ptr(reg, false);
 	Value *old = B.CreateAlignedLoad(v32, p, Align(64));
+	if (emit_record(reg, d))
+		B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
 	B.CreateAlignedStore(B.CreateSelect(mask, val, old), p, Align(64));
 	B.CreateBr(done);
 	B.SetInsertPoint(done);
@@ -323,7 +345,9 @@ void Emitter::write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *
 	BasicBlock *wr = BasicBlock::Create(C, "wrs", F), *done = BasicBlock::Create(C, "wrsdone", F);
 	B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
 	B.SetInsertPoint(wr);
-	call(ft_write_s, fn_ptr(B, &Runtime::write_s), {worker_, wave_, B.getInt32(reg), val, dptr(d), cycle()});
+	if (emit_record(reg, d))
+		B.CreateStore(B.CreateLoad(i32, sreg_ptr(reg, false)), sreg_ptr(reg, true));
+	B.CreateStore(val, sreg_ptr(reg, false));
 	B.CreateBr(done);
 	B.SetInsertPoint(done);
 }
@@ -695,6 +719,7 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
 	}
+	callouts[d->info->name]++;
 	emit_callout(off, d);
 }
 
@@ -703,8 +728,6 @@ Function *Emitter::emit(const std::string &name)
 	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
 	ft_fresh = FunctionType::get(i32, {ptr, ptr, i32, i32, i64}, false);
 	ft_writable = FunctionType::get(i32, {ptr, ptr, i32, i64}, false);
-	ft_produce = FunctionType::get(B.getVoidTy(), {ptr, ptr, i32, ptr, i64}, false);
-	ft_write_s = FunctionType::get(B.getVoidTy(), {ptr, ptr, i32, i32, ptr, i64}, false);
 
 	F = Function::Create(FunctionType::get(i32, {ptr}, false), Function::ExternalLinkage, name, M);
 	F->addFnAttr(Attribute::NoUnwind);
@@ -828,6 +851,12 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 		std::fprintf(stderr, "mica jit: optimise %.1f ms, codegen %.1f ms\n",
 		             std::chrono::duration<double, std::milli>(t1 - t0).count(),
 		             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
+	if (std::getenv("MICA_CU_JIT_DEBUG")) {
+		std::string list;
+		for (const auto &[op, n] : em.callouts)
+			list += " " + op + "x" + std::to_string(n);
+		std::fprintf(stderr, "mica jit: called out:%s\n", list.c_str());
+	}
 	prog->set_inline(em.inline_count);
 	return prog;
 }

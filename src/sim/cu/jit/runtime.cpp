@@ -21,17 +21,4 @@ uint32_t Runtime::writable(Worker *wk, Wave *w, uint32_t reg, uint64_t cycle)
 	return wk->writable(*w, reg) ? 1u : 0u;
 }
 
-void Runtime::produce_v(Worker *wk, Wave *w, uint32_t reg, const DecodedInst *d, uint64_t cycle)
-{
-	w->cycle = cycle;
-	if (wk->produce(*w, reg, *d))
-		w->vprev[reg] = w->v[reg];
-}
-
-void Runtime::write_s(Worker *wk, Wave *w, uint32_t reg, uint32_t value, const DecodedInst *d, uint64_t cycle)
-{
-	w->cycle = cycle;
-	wk->write_sreg(*w, reg, value, *d);
-}
-
 } // namespace mica::sim::cu::jit

@@ -16,11 +16,6 @@ struct Runtime {
 	// Worker::fresh_slow / write_slow at 'cycle' (the translated code keeps the cycle in a register).
 	static uint32_t fresh(Worker *wk, Wave *w, uint32_t reg, uint32_t cls, uint64_t cycle);
 	static uint32_t writable(Worker *wk, Wave *w, uint32_t reg, uint64_t cycle);
-	// The bookkeeping of a new VGPR value (Worker::produce), keeping the previous row when a
-	// late consumer may still need it; the caller then blends the new row in.
-	static void produce_v(Worker *wk, Wave *w, uint32_t reg, const DecodedInst *d, uint64_t cycle);
-	// Worker::write_sreg at 'cycle'.
-	static void write_s(Worker *wk, Wave *w, uint32_t reg, uint32_t value, const DecodedInst *d, uint64_t cycle);
 };
 
 } // namespace mica::sim::cu::jit
