@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,7 +24,8 @@ struct Runtime;
 
 enum class Step : uint8_t { Continue, Barrier, Ended, Fault };
 
-constexpr uint32_t kNoContext = ~0u; // a CU that never ran a wave has no previous context
+constexpr uint32_t kNoContext = ~0u;
+constexpr unsigned kWorkerTlbEntries = 64; // per access type, direct-mapped by page number // a CU that never ran a wave has no previous context
 
 // Host locations of one vector memory instruction's lane accesses (a lane may span two pages).
 struct LaneAccessSet {
@@ -96,6 +98,13 @@ private:
 	Step exec_mem(Wave &w, const DecodedInst &d);
 	Step exec_global(Wave &w, const DecodedInst &d);
 	Step exec_ds(Wave &w, const DecodedInst &d);
+	// The second halves of exec_global / exec_ds, after the operands are read: translation or
+	// bounds checks, faults, the accesses and the results (the JIT's fallback when its inline
+	// path does not apply).
+	Step global_access(Wave &w, const DecodedInst &d, uint32_t exec, const uint32_t (*data)[kLanes],
+	                   const bool *keep, const uint64_t *va);
+	Step ds_access(Wave &w, const DecodedInst &d, uint32_t exec, const uint32_t (*data)[kLanes],
+	               const bool *keep, const uint32_t *addr);
 	Step exec_smem(Wave &w, const DecodedInst &d);
 	// --- texture unit (texture.cpp, texture_sample.cpp; docs/hw/texture.md)
 	Step exec_image(Wave &w, const DecodedInst &d);
@@ -164,6 +173,7 @@ private:
 
 	// --- memory paths (memory.cpp)
 	uint8_t *translate(Wave &w, uint64_t va, mica_access acc, uint32_t *fault, bool sec_erratum);
+	void sync_tlb(); // drops the TLB if the context's invalidation generation moved
 	void mem_stall(Wave &w, unsigned counter);
 	uint64_t mem_issue(Wave &w, unsigned counter, unsigned unit, uint32_t *seq);
 	struct VectorMemOperands {
@@ -203,10 +213,18 @@ private:
 
 	struct TlbEntry {
 		uint64_t page = ~0ull;
-		uint8_t *host = nullptr;
+		uint8_t *host = nullptr; // the page's first byte
 	};
-	static constexpr unsigned kTlbEntries = 64;
-	std::array<TlbEntry, kTlbEntries> tlb_[3]; // per access type
+	static_assert(sizeof(TlbEntry) == 16, "the translated code indexes tlb_ (codegen.cpp)");
+	static constexpr unsigned kTlbEntries = kWorkerTlbEntries;
+	// Per access type (a write entry exists only if the page grants writes: the permission check
+	// is part of the entry). The translated code reads these directly (jit::Frame::tlb).
+	std::array<TlbEntry, kTlbEntries> tlb_[3];
+	static_assert(sizeof(std::array<TlbEntry, kTlbEntries>) == kTlbEntries * sizeof(TlbEntry));
+	// The context's invalidation generation (PageTableMmu: bumped by TLB_INVALIDATE and
+	// CTX_PTBASE) and its value when tlb_ was last known valid.
+	const std::atomic<uint64_t> *tlb_gen_src_ = nullptr;
+	uint64_t tlb_gen_ = 0;
 };
 
 } // namespace mica::sim::cu

@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstddef>
 #include <mutex>
+#include <tuple>
 #include <vector>
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -50,6 +51,7 @@
 
 #include "../wave.h"
 #include "runtime.h"
+#include "../worker.h"
 
 namespace mica::sim::cu::jit {
 
@@ -226,6 +228,9 @@ private:
 	bool emit_valu(uint64_t off, const DecodedInst *d);
 	bool emit_branch(uint64_t off, const DecodedInst *d);
 	bool emit_salu(const DecodedInst *d);
+	bool emit_vmem(uint64_t off, const DecodedInst *d);
+	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
+	Value *entry_alloca(uint64_t bytes);
 	Value *valu_op(uint16_t op, Value *a, Value *b, Value *c, Value *sval3, bool *is_cmp);
 	Value *fcmp(CmpInst::Predicate p, Value *a, Value *b) { return B.CreateFCmp(p, B.CreateBitCast(a, f32v), B.CreateBitCast(b, f32v)); }
 	Value *fbin(Instruction::BinaryOps op, Value *a, Value *b)
@@ -252,7 +257,9 @@ private:
 	std::map<uint64_t, BasicBlock *> blocks_;
 	BasicBlock *exit_bb_ = nullptr;
 	PHINode *exit_code_ = nullptr, *exit_off_ = nullptr;
-	FunctionType *ft_exec = nullptr, *ft_fresh = nullptr, *ft_writable = nullptr;
+	FunctionType *ft_exec = nullptr, *ft_fresh = nullptr, *ft_writable = nullptr, *ft_vmem = nullptr;
+	BasicBlock *entry_ = nullptr;
+	Value *buf_data_ = nullptr, *buf_addr_ = nullptr, *buf_keep_ = nullptr; // the vmem fallback's arguments
 };
 
 Value *Emitter::fresh(unsigned reg, unsigned cls)
@@ -681,6 +688,210 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 	}
 }
 
+Value *Emitter::entry_alloca(uint64_t bytes)
+{
+	IRBuilderBase::InsertPointGuard g(B);
+	B.SetInsertPoint(entry_, entry_->getFirstInsertionPt());
+	AllocaInst *a = B.CreateAlloca(ArrayType::get(i8, bytes));
+	a->setAlignment(Align(64));
+	return a;
+}
+
+// Global and shared (ds) loads and stores inline: the operands are read exactly as exec_global /
+// exec_ds read them (pipeline-model checks included), then, when every active lane's access lies
+// in one page the CU's TLB holds for this access type under the context's current invalidation
+// generation (global; a TLB entry for the write type exists only if the page grants writes, so
+// the MMU's permission check is part of the hit) or inside the workgroup's shared memory (ds),
+// the lanes are gathered or scattered under the EXEC mask and the results and pipeline records
+// are written as finish_vector_mem writes them. Anything else (a TLB miss, lanes in two pages, a
+// fault, the wave-start TLB erratum window, EXEC = 0, lanes of a multi-dword store that overlap
+// partially) goes to Worker::global_access / ds_access with the operands already read, which
+// is the interpreter's own code from that point on. Atomics are left to the interpreter.
+bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
+{
+	const bool global = d->unit == MICA_UNIT_VMEM, load = d->flags & MICA_OPF_LOAD;
+	const unsigned size = d->info->mem_bytes;
+	if ((d->flags & (MICA_OPF_IMAGE | MICA_OPF_ATOMIC)) || (!global && d->unit != MICA_UNIT_LDS) ||
+	    !(d->flags & (MICA_OPF_LOAD | MICA_OPF_STORE)) || size == 0 || size > 16 || (size > 4 && size % 4) ||
+	    size == 3)
+		return false;
+	const unsigned counter = global ? MICA_COUNTER_GM : MICA_COUNTER_LS;
+	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
+	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
+	const unsigned lat = mica_unit_table[d->unit].latency;
+	count_instruction(*d);
+
+	// Worker::mem_stall: wait for the oldest of max_outstanding operations.
+	{
+		Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+		Value *idx = B.CreateZExt(B.CreateURem(B.CreateSub(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), B.getInt32(64)), i64);
+		static_assert(std::tuple_size_v<decltype(MemCounter::done)> == 64);
+		Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), idx));
+		t = B.CreateSelect(B.CreateICmpUGE(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), t, B.getInt64(0));
+		Value *cyc = cycle();
+		Value *nc = B.CreateSelect(B.CreateICmpUGT(t, cyc), t, cyc);
+		Value *sp = at(wave_, offsetof(Wave, stall));
+		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nc, cyc)), sp);
+		set_cycle(nc);
+	}
+	// read_vector_mem_operands, then the address operands.
+	Value *exec = read_s(MICA_OPND_EXEC, kVector);
+	Value *data[4] = {nullptr, nullptr, nullptr, nullptr}, *keep[4] = {nullptr, nullptr, nullptr, nullptr};
+	unsigned ndata = 0, nres = 0;
+	if (d->info->kind[3] != MICA_KIND_UNUSED) {
+		ndata = mica_kind_table[d->info->kind[3]].regs;
+		for (unsigned k = 0; k < ndata; k++)
+			data[k] = read_v(d->opnd[3] + k);
+	}
+	if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED) {
+		nres = mica_kind_table[d->info->kind[0]].regs;
+		for (unsigned k = 0; k < nres; k++)
+			keep[k] = writable(d->opnd[0] + k);
+	}
+	if (ndata > 4 || nres > 4)
+		return false; // not reached for the ops above; the buffers hold 4 rows
+	Type *v64 = FixedVectorType::get(i64, kLanes);
+	Value *active = B.CreateBitCast(exec, m32);
+	Value *addr = nullptr; // global: <32 x i64> virtual addresses; ds: <32 x i32> address operand
+	Value *offs = nullptr;  // <32 x i64> byte offsets from 'base'
+	Value *base = nullptr, *fast = nullptr;
+	Value *lo = nullptr;
+	if (global) {
+		if (d->opnd[2] == MICA_OPND_NONE) {
+			Value *vlo = read_v(d->opnd[1]), *vhi = read_v(d->opnd[1] + 1u);
+			addr = B.CreateOr(B.CreateZExt(vlo, v64), B.CreateShl(B.CreateZExt(vhi, v64), ConstantInt::get(v64, 32)));
+		} else {
+			Value *o = read_v(d->opnd[1]);
+			Value *sb = B.CreateOr(B.CreateZExt(read_s(d->opnd[2], kVector), i64),
+			                       B.CreateShl(B.CreateZExt(read_s(d->opnd[2] + 1u, kVector), i64), 32));
+			addr = B.CreateAdd(splat(sb), B.CreateZExt(o, v64));
+		}
+		addr = B.CreateAdd(addr, ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
+		lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, addr, ConstantInt::get(v64, ~0ull)));
+		Value *last = B.CreateAdd(addr, ConstantInt::get(v64, size - 1));
+		Value *hi = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(active, last, ConstantInt::get(v64, 0)));
+		Value *page = B.CreateLShr(lo, 12);
+		Value *one_page = B.CreateICmpEQ(page, B.CreateLShr(hi, 12));
+		// The TLB: the context's generation must not have moved since it was filled.
+		LoadInst *gen = B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen)));
+		gen->setAtomic(AtomicOrdering::Acquire);
+		gen->setAlignment(Align(8));
+		Value *gen_ok = B.CreateICmpEQ(gen, B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen_seen))));
+		const uint64_t acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
+		Value *slot = B.CreateAdd(B.getInt64(acc * kWorkerTlbEntries), B.CreateAnd(page, B.getInt64(kWorkerTlbEntries - 1)));
+		Value *entry = B.CreateGEP(i8, frame_field(ptr, offsetof(Frame, tlb)), B.CreateMul(slot, B.getInt64(16)));
+		Value *hit = B.CreateICmpEQ(B.CreateLoad(i64, entry), page);
+		base = B.CreateLoad(ptr, B.CreateConstGEP1_64(i8, entry, 8));
+		offs = B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1));
+		Value *no_erratum = B.CreateICmpUGE(cycle(), B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
+		fast = B.CreateAnd(B.CreateAnd(one_page, gen_ok), B.CreateAnd(hit, no_erratum));
+	} else {
+		addr = read_v(d->opnd[1]);
+		Value *a = B.CreateAdd(B.CreateZExt(addr, v64), ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
+		Value *amin = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smin, B.CreateSelect(active, a, ConstantInt::get(v64, INT64_MAX)));
+		Value *end = B.CreateAdd(a, ConstantInt::get(v64, size));
+		Value *amax = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smax, B.CreateSelect(active, end, ConstantInt::get(v64, 0)));
+		fast = B.CreateAnd(B.CreateICmpSGE(amin, B.getInt64(0)),
+		                   B.CreateICmpULE(amax, frame_field(i64, offsetof(Frame, shared_size))));
+		base = frame_field(ptr, offsetof(Frame, shared));
+		offs = a;
+		lo = amin;
+	}
+	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
+	if (!load && size > 4) {
+		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
+		// stores dword after dword, and the two differ only for partially overlapping lanes.
+		Value *rel = B.CreateSub(global ? addr : offs, splat(lo));
+		Value *bad = B.CreateAnd(active, B.CreateICmpNE(B.CreateURem(rel, ConstantInt::get(v64, size)), ConstantInt::get(v64, 0)));
+		fast = B.CreateAnd(fast, B.CreateICmpEQ(B.CreateBitCast(bad, i32), B.getInt32(0)));
+	}
+	BasicBlock *fastbb = BasicBlock::Create(C, "vmem_fast", F), *slowbb = BasicBlock::Create(C, "vmem_slow", F);
+	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
+
+	// The fallback: the interpreter's code from the translation on.
+	B.SetInsertPoint(slowbb);
+	{
+		if (!buf_data_) {
+			buf_data_ = entry_alloca(4 * sizeof(Row));
+			buf_addr_ = entry_alloca(kLanes * 8);
+			buf_keep_ = entry_alloca(4);
+		}
+		for (unsigned k = 0; k < ndata; k++)
+			B.CreateAlignedStore(data[k], at(buf_data_, k * sizeof(Row)), Align(64));
+		for (unsigned k = 0; k < 4; k++)
+			B.CreateStore(k < nres ? B.CreateZExt(keep[k], i8) : B.getInt8(0), at(buf_keep_, k));
+		B.CreateAlignedStore(addr, buf_addr_, Align(64));
+		Value *f = global ? fn_ptr(B, &Runtime::global_access) : fn_ptr(B, &Runtime::ds_access);
+		Value *st = call(ft_vmem, f, {worker_, wave_, dptr(d), abs_pc(off), cycle(), exec, buf_data_, buf_keep_, buf_addr_});
+		BasicBlock *stop = BasicBlock::Create(C, "vmem_stop", F), *go = BasicBlock::Create(C, "vmem_go", F);
+		B.CreateCondBr(B.CreateICmpEQ(st, B.getInt32(static_cast<uint32_t>(Step::Continue))), go, stop);
+		B.SetInsertPoint(stop);
+		B.CreateRet(B.CreateAdd(st, B.getInt32(1))); // Step -> Exit, as in emit_callout
+		B.SetInsertPoint(go);
+		goto_off(next);
+	}
+
+	// The inline path.
+	B.SetInsertPoint(fastbb);
+	Value *ptrs = B.CreateGEP(i8, base, offs); // <32 x ptr>
+	const unsigned rows = size < 4 ? 1 : size / 4;
+	Type *et = size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
+	FixedVectorType *ev = FixedVectorType::get(et, kLanes);
+	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	for (unsigned k = 0; k < rows; k++) {
+		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
+		if (load) {
+			Value *g = B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev));
+			const bool sign = d->op == MICA_OP_GLOBAL_LOAD_I8 || d->op == MICA_OP_GLOBAL_LOAD_I16 ||
+			                  d->op == MICA_OP_DS_LOAD_I8 || d->op == MICA_OP_DS_LOAD_I16;
+			res[k] = size >= 4 ? g : sign ? B.CreateSExt(g, v32) : B.CreateZExt(g, v32);
+		} else if (k < ndata) {
+			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
+		}
+	}
+	// Worker::mem_issue.
+	Value *cyc = cycle();
+	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+	Value *lastp = at(wave_, ctr + offsetof(MemCounter, last_done));
+	Value *ready = B.CreateAdd(cyc, B.getInt64(lat)), *after = B.CreateAdd(B.CreateLoad(i64, lastp), B.getInt64(1));
+	Value *done = B.CreateSelect(B.CreateICmpUGT(after, ready), after, ready);
+	B.CreateStore(done, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), B.CreateZExt(B.CreateURem(issued, B.getInt32(64)), i64)));
+	B.CreateStore(B.CreateAdd(issued, B.getInt32(1)), at(wave_, ctr + offsetof(MemCounter, issued)));
+	B.CreateStore(done, lastp);
+	Value *mops = frame_field(ptr, offsetof(Frame, mem_ops));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, mops), B.getInt64(1)), mops);
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, exec), i64)), lane_p_);
+	// The results: blended under EXEC, the previous rows kept, produce_mem's records.
+	if (load && d->opnd[0] != MICA_OPND_NONE) {
+		for (unsigned k = 0; k < nres; k++) {
+			const unsigned reg = d->opnd[0] + k;
+			BasicBlock *wr = BasicBlock::Create(C, "ld_wr", F), *wdone = BasicBlock::Create(C, "ld_done", F);
+			B.CreateCondBr(keep[k], wr, wdone, MDBuilder(C).createBranchWeights(1000, 1));
+			B.SetInsertPoint(wr);
+			Value *rp = vrow_ptr(reg, false);
+			Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
+			B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
+			B.CreateAlignedStore(B.CreateSelect(active, res[k] ? res[k] : Constant::getNullValue(v32), old), rp, Align(64));
+			const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+			for (unsigned c = 0; c < 3; c++)
+				B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
+			for (unsigned c = 0; c < 4; c++)
+				B.CreateStore(B.getInt64(kNever), at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+			B.CreateStore(B.getInt32(MICA_HAZARD_MEM_RESULT * 0x01010101u), at(wave_, m + offsetof(RegMeta, haz)));
+			B.CreateStore(cyc, at(wave_, m + offsetof(RegMeta, issue)));
+			B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
+			B.CreateStore(B.getInt8(static_cast<uint8_t>(lat)), at(wave_, m + offsetof(RegMeta, mem_lat)));
+			B.CreateStore(issued, at(wave_, m + offsetof(RegMeta, mem_seq)));
+			B.CreateBr(wdone);
+			B.SetInsertPoint(wdone);
+		}
+	}
+	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+	++inline_count;
+	goto_off(next);
+	return true;
+}
+
 void Emitter::emit_callout(uint64_t off, const DecodedInst *d)
 {
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_ptr()), B.getInt32(1)), n_ptr());
@@ -731,6 +942,8 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
 	}
+	if (d->info->format == MICA_FMT_MEM && emit_vmem(off, d))
+		return;
 	if (d->info->format == MICA_FMT_ALU && d->unit != MICA_UNIT_SALU && emit_valu(off, d)) {
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
@@ -744,10 +957,12 @@ Function *Emitter::emit(const std::string &name)
 	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
 	ft_fresh = FunctionType::get(i32, {ptr, ptr, i32, i32, i64}, false);
 	ft_writable = FunctionType::get(i32, {ptr, ptr, i32, i64}, false);
+	ft_vmem = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64, i32, ptr, ptr, ptr}, false);
 
 	F = Function::Create(FunctionType::get(i32, {ptr}, false), Function::ExternalLinkage, name, M);
 	F->addFnAttr(Attribute::NoUnwind);
 	BasicBlock *entry = BasicBlock::Create(C, "entry", F);
+	entry_ = entry;
 	B.SetInsertPoint(entry);
 	frame_ = F->getArg(0);
 	auto field = [&](Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); };

@@ -21,4 +21,42 @@ uint32_t Runtime::writable(Worker *wk, Wave *w, uint32_t reg, uint64_t cycle)
 	return wk->writable(*w, reg) ? 1u : 0u;
 }
 
+namespace {
+
+// What Worker::exec_decoded does around the semantics (the translated code has counted the
+// instruction already).
+template <class F> uint32_t around(Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle, F &&body)
+{
+	w->cycle = cycle;
+	w->pc = pc + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
+	const Step s = body();
+	if (s == Step::Continue)
+		w->cycle++;
+	return static_cast<uint32_t>(s);
+}
+
+} // namespace
+
+uint32_t Runtime::global_access(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle,
+                                uint32_t exec, const uint32_t *data, const uint8_t *keep, const uint64_t *va)
+{
+	wk->cur_pc_ = pc;
+	wk->violated_ = false;
+	const bool k[4] = {keep[0] != 0, keep[1] != 0, keep[2] != 0, keep[3] != 0};
+	return around(w, d, pc, cycle, [&] {
+		return wk->global_access(*w, *d, exec, reinterpret_cast<const uint32_t(*)[kLanes]>(data), k, va);
+	});
+}
+
+uint32_t Runtime::ds_access(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle,
+                            uint32_t exec, const uint32_t *data, const uint8_t *keep, const uint32_t *addr)
+{
+	wk->cur_pc_ = pc;
+	wk->violated_ = false;
+	const bool k[4] = {keep[0] != 0, keep[1] != 0, keep[2] != 0, keep[3] != 0};
+	return around(w, d, pc, cycle, [&] {
+		return wk->ds_access(*w, *d, exec, reinterpret_cast<const uint32_t(*)[kLanes]>(data), k, addr);
+	});
+}
+
 } // namespace mica::sim::cu::jit

@@ -16,6 +16,13 @@ struct Runtime {
 	// Worker::fresh_slow / write_slow at 'cycle' (the translated code keeps the cycle in a register).
 	static uint32_t fresh(Worker *wk, Wave *w, uint32_t reg, uint32_t cls, uint64_t cycle);
 	static uint32_t writable(Worker *wk, Wave *w, uint32_t reg, uint64_t cycle);
+	// The rest of a global / ds load or store whose operands the translated code has read
+	// (Worker::global_access / ds_access: translation, faults, accesses, results), for when the
+	// inline path does not apply. data: 4 rows of 32 lanes; keep: 4 bytes; va/addr: 32 lanes.
+	static uint32_t global_access(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle,
+	                              uint32_t exec, const uint32_t *data, const uint8_t *keep, const uint64_t *va);
+	static uint32_t ds_access(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle,
+	                          uint32_t exec, const uint32_t *data, const uint8_t *keep, const uint32_t *addr);
 };
 
 } // namespace mica::sim::cu::jit
