@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstddef>
 #include <mutex>
+#include <stdexcept>
 #include <tuple>
 #include <vector>
 
@@ -129,8 +130,10 @@ public:
 		fn_ = fn;
 		tracker_ = std::move(t);
 	}
-	// Decoded instructions the generated code passes to the runtime (stable addresses).
+	// Decoded instructions and operand-check lists the generated code passes to the runtime
+	// (stable addresses).
 	std::vector<std::unique_ptr<DecodedInst>> insts;
+	std::vector<std::unique_ptr<CheckList>> checks;
 
 private:
 	orc::ResourceTrackerSP tracker_;
@@ -170,6 +173,11 @@ private:
 	Value *vrow_ptr(unsigned reg, bool prev)
 	{
 		return at(wave_, (prev ? offsetof(Wave, vprev) : offsetof(Wave, v)) + uint64_t(reg) * sizeof(Row));
+	}
+	Value *guard_ptr_at(IRBuilder<> &b, unsigned reg, unsigned cls)
+	{
+		return b.CreateConstGEP1_64(i8, wave_, static_cast<int64_t>(offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta) +
+		                                                              offsetof(RegMeta, guard) + cls * 8u));
 	}
 	Value *guard_ptr(unsigned reg, unsigned cls)
 	{
@@ -217,6 +225,11 @@ private:
 	Value *read_s(unsigned reg, unsigned cls);
 	Value *read_v(unsigned reg);
 	Value *writable(unsigned reg);
+	Value *check(unsigned reg, unsigned cls);
+	CheckList *chk_list_ = nullptr; // the current instruction's checks (null: none yet)
+	BranchInst *chk_br_ = nullptr;
+	Value *chk_cycle_ = nullptr, *chk_all_ = nullptr;
+	uint64_t cur_off_ = 0; // the instruction being emitted
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
 	bool emit_record(unsigned reg, const DecodedInst *d);
@@ -257,28 +270,49 @@ private:
 	std::map<uint64_t, BasicBlock *> blocks_;
 	BasicBlock *exit_bb_ = nullptr;
 	PHINode *exit_code_ = nullptr, *exit_off_ = nullptr;
-	FunctionType *ft_exec = nullptr, *ft_fresh = nullptr, *ft_writable = nullptr, *ft_vmem = nullptr;
+	FunctionType *ft_exec = nullptr, *ft_checks = nullptr, *ft_vmem = nullptr;
 	BasicBlock *entry_ = nullptr;
 	Value *buf_data_ = nullptr, *buf_addr_ = nullptr, *buf_keep_ = nullptr; // the vmem fallback's arguments
 };
 
-Value *Emitter::fresh(unsigned reg, unsigned cls)
+// The pipeline-model tests of one instruction's operands are one test: every guard is compared
+// with the cycle in one block, and the inline code after it assumes every register fresh and
+// writable. If some guard says a register may be stale, Runtime::checks_ok runs Worker::fresh /
+// writable for each of them in the order the interpreter would; if all are fresh and no rule was
+// broken (the usual case: a load result whose s_waitcnt has passed) the inline code runs, else
+// the instruction is handed to the interpreter (Exit::Interp), which decides with its own checks
+// (checks_ok has undone its violation counts; the rest of what it did, clearing a waited load's
+// record, the interpreter would do the same way). One branch per instruction and no per-operand
+// joins: translation time is mostly the code generator's work per basic block.
+Value *Emitter::check(unsigned reg, unsigned cls)
 {
-	Value *cyc = cycle();
-	Value *ok = B.CreateICmpUGE(cyc, B.CreateLoad(i64, guard_ptr(reg, cls)));
-	BasicBlock *from = B.GetInsertBlock();
-	BasicBlock *slow = BasicBlock::Create(C, "stale", F), *join = BasicBlock::Create(C, "fresh", F);
-	B.CreateCondBr(ok, join, slow, MDBuilder(C).createBranchWeights(1000, 1));
-	B.SetInsertPoint(slow);
-	Value *r = call(ft_fresh, fn_ptr(B, &Runtime::fresh), {worker_, wave_, B.getInt32(reg), B.getInt32(cls), cyc});
-	Value *rb = B.CreateICmpNE(r, B.getInt32(0));
-	B.CreateBr(join);
-	B.SetInsertPoint(join);
-	PHINode *phi = B.CreatePHI(i1, 2);
-	phi->addIncoming(B.getTrue(), from);
-	phi->addIncoming(rb, slow);
-	return phi;
+	if (!chk_list_) {
+		prog_.checks.push_back(std::make_unique<CheckList>());
+		chk_list_ = prog_.checks.back().get();
+		BasicBlock *slow = BasicBlock::Create(C, "stale", F), *go = BasicBlock::Create(C, "fresh", F);
+		BasicBlock *interp = BasicBlock::Create(C, "stale_interp", F);
+		chk_cycle_ = cycle();
+		Value *ok = B.CreateICmpUGE(chk_cycle_, B.CreateLoad(i64, guard_ptr(reg, cls)));
+		chk_br_ = B.CreateCondBr(ok, go, slow, MDBuilder(C).createBranchWeights(1000, 1));
+		chk_all_ = ok;
+		B.SetInsertPoint(slow);
+		Value *r = call(ft_checks, fn_ptr(B, &Runtime::checks_ok),
+		                {worker_, wave_, B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(chk_list_)), ptr), chk_cycle_});
+		B.CreateCondBr(B.CreateICmpNE(r, B.getInt32(0)), go, interp);
+		B.SetInsertPoint(interp);
+		exit_at(Exit::Interp, cur_off_);
+		B.SetInsertPoint(go);
+	} else {
+		IRBuilder<> cb(chk_br_);
+		Value *ok = cb.CreateICmpUGE(chk_cycle_, cb.CreateLoad(i64, guard_ptr_at(cb, reg, cls)));
+		chk_all_ = cb.CreateAnd(chk_all_, ok);
+		chk_br_->setCondition(chk_all_);
+	}
+	chk_list_->items.push_back({static_cast<uint16_t>(reg), static_cast<uint8_t>(cls)});
+	return B.getTrue();
 }
+
+Value *Emitter::fresh(unsigned reg, unsigned cls) { return check(reg, cls); }
 
 Value *Emitter::read_s(unsigned reg, unsigned cls)
 {
@@ -294,23 +328,7 @@ Value *Emitter::read_v(unsigned reg)
 	return B.CreateAlignedLoad(v32, p, Align(64));
 }
 
-Value *Emitter::writable(unsigned reg)
-{
-	Value *cyc = cycle();
-	Value *ok = B.CreateICmpUGE(cyc, B.CreateLoad(i64, guard_ptr(reg, kWrite)));
-	BasicBlock *from = B.GetInsertBlock();
-	BasicBlock *slow = BasicBlock::Create(C, "waw", F), *join = BasicBlock::Create(C, "writable", F);
-	B.CreateCondBr(ok, join, slow, MDBuilder(C).createBranchWeights(1000, 1));
-	B.SetInsertPoint(slow);
-	Value *r = call(ft_writable, fn_ptr(B, &Runtime::writable), {worker_, wave_, B.getInt32(reg), cyc});
-	Value *rb = B.CreateICmpNE(r, B.getInt32(0));
-	B.CreateBr(join);
-	B.SetInsertPoint(join);
-	PHINode *phi = B.CreatePHI(i1, 2);
-	phi->addIncoming(B.getTrue(), from);
-	phi->addIncoming(rb, slow);
-	return phi;
-}
+Value *Emitter::writable(unsigned reg) { return check(reg, kWrite); }
 
 // Worker::produce_slow inline, with the record computed at translation time (produce_plan depends
 // only on the unit, the register, the revision and the power profile). Only what a later reader
@@ -350,28 +368,38 @@ bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
 
 void Emitter::write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d)
 {
-	BasicBlock *wr = BasicBlock::Create(C, "wr", F), *done = BasicBlock::Create(C, "wrdone", F);
-	B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
-	B.SetInsertPoint(wr);
+	BasicBlock *wr = B.GetInsertBlock(), *done = wr;
+	if (!isa<ConstantInt>(keep)) {
+		wr = BasicBlock::Create(C, "wr", F), done = BasicBlock::Create(C, "wrdone", F);
+		B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
+		B.SetInsertPoint(wr);
+	}
 	Value *p = vrow_ptr(reg, false);
 	Value *old = B.CreateAlignedLoad(v32, p, Align(64));
 	if (emit_record(reg, d))
 		B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
 	B.CreateAlignedStore(B.CreateSelect(mask, val, old), p, Align(64));
-	B.CreateBr(done);
-	B.SetInsertPoint(done);
+	if (done != wr) {
+		B.CreateBr(done);
+		B.SetInsertPoint(done);
+	}
 }
 
 void Emitter::write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d)
 {
-	BasicBlock *wr = BasicBlock::Create(C, "wrs", F), *done = BasicBlock::Create(C, "wrsdone", F);
-	B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
-	B.SetInsertPoint(wr);
+	BasicBlock *wr = B.GetInsertBlock(), *done = wr;
+	if (!isa<ConstantInt>(keep)) {
+		wr = BasicBlock::Create(C, "wrs", F), done = BasicBlock::Create(C, "wrsdone", F);
+		B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
+		B.SetInsertPoint(wr);
+	}
 	if (emit_record(reg, d))
 		B.CreateStore(B.CreateLoad(i32, sreg_ptr(reg, false)), sreg_ptr(reg, true));
 	B.CreateStore(val, sreg_ptr(reg, false));
-	B.CreateBr(done);
-	B.SetInsertPoint(done);
+	if (done != wr) {
+		B.CreateBr(done);
+		B.SetInsertPoint(done);
+	}
 }
 
 // What Worker::exec_decoded does before the semantics, for an instruction run inline.
@@ -517,7 +545,6 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 		if (!r || (cmp != (dkind == MICA_KIND_MD)))
 			return false;
 	}
-	count_instruction(*d);
 	const bool noexec = d->flags & MICA_OPF_NOEXEC;
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	Value *active = noexec ? B.getInt32(~0u) : exec;
@@ -549,6 +576,7 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 	}
 	const unsigned dst = d->opnd[0];
 	Value *keep = writable(dst);
+	count_instruction(*d); // after the operand test: a stale operand hands the whole instruction over
 	// lane_instructions += popcount(active)
 	Value *pc = B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, active), i64);
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), pc), lane_p_);
@@ -596,7 +624,6 @@ bool Emitter::emit_salu(const DecodedInst *d)
 		if (mica_kind_table[kind].regs != 1 || (d->src[col] != Src::Const && d->src[col] != Src::Sreg))
 			return false;
 	}
-	count_instruction(*d);
 	Value *src[4] = {B.getInt32(0), B.getInt32(0), B.getInt32(0), B.getInt32(0)};
 	for (unsigned col = 1; col < 4; col++) {
 		if (d->info->kind[col] == MICA_KIND_UNUSED)
@@ -604,6 +631,7 @@ bool Emitter::emit_salu(const DecodedInst *d)
 		src[col] = d->src[col] == Src::Const ? B.getInt32(static_cast<uint32_t>(d->k[col])) : read_s(d->opnd[col], kScalar);
 	}
 	Value *keep = dst != MICA_OPND_NONE ? writable(dst) : nullptr;
+	count_instruction(*d);
 	Value *a = src[1], *b = src[2];
 	Value *r = nullptr, *scc = nullptr;
 	auto nz = [&](Value *x) { return B.CreateICmpNE(x, B.getInt32(0)); };
@@ -668,12 +696,12 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 	case MICA_OP_S_CBRANCH_VCCNZ:
 	case MICA_OP_S_CBRANCH_EXECZ:
 	case MICA_OP_S_CBRANCH_EXECNZ: {
-		count_instruction(*d);
 		unsigned reg = d->op <= MICA_OP_S_CBRANCH_SCC1 ? MICA_OPND_SCC
 		             : d->op <= MICA_OP_S_CBRANCH_VCCNZ ? MICA_OPND_VCC : MICA_OPND_EXEC;
 		bool zero_test = d->op == MICA_OP_S_CBRANCH_SCC0 || d->op == MICA_OP_S_CBRANCH_VCCZ ||
 		                 d->op == MICA_OP_S_CBRANCH_EXECZ;
 		Value *v = read_s(reg, kBranch);
+		count_instruction(*d);
 		Value *taken = B.CreateICmpEQ(B.CreateICmpEQ(v, B.getInt32(0)), zero_test ? B.getTrue() : B.getFalse());
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
 		BasicBlock *t = BasicBlock::Create(C, "taken", F), *nt = BasicBlock::Create(C, "not_taken", F);
@@ -719,7 +747,6 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
 	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
 	const unsigned lat = mica_unit_table[d->unit].latency;
-	count_instruction(*d);
 
 	// Worker::mem_stall: wait for the oldest of max_outstanding operations.
 	{
@@ -797,6 +824,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		offs = a;
 		lo = amin;
 	}
+	count_instruction(*d); // after every operand test
 	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
 	if (!load && size > 4) {
 		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
@@ -865,9 +893,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	if (load && d->opnd[0] != MICA_OPND_NONE) {
 		for (unsigned k = 0; k < nres; k++) {
 			const unsigned reg = d->opnd[0] + k;
-			BasicBlock *wr = BasicBlock::Create(C, "ld_wr", F), *wdone = BasicBlock::Create(C, "ld_done", F);
-			B.CreateCondBr(keep[k], wr, wdone, MDBuilder(C).createBranchWeights(1000, 1));
-			B.SetInsertPoint(wr);
+			(void)keep[k]; // true: checked by the instruction's operand test (check())
 			Value *rp = vrow_ptr(reg, false);
 			Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
 			B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
@@ -882,8 +908,6 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 			B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
 			B.CreateStore(B.getInt8(static_cast<uint8_t>(lat)), at(wave_, m + offsetof(RegMeta, mem_lat)));
 			B.CreateStore(issued, at(wave_, m + offsetof(RegMeta, mem_seq)));
-			B.CreateBr(wdone);
-			B.SetInsertPoint(wdone);
 		}
 	}
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
@@ -916,6 +940,8 @@ void Emitter::emit_callout(uint64_t off, const DecodedInst *d)
 void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 {
 	B.SetInsertPoint(blocks_.at(off));
+	chk_list_ = nullptr;
+	cur_off_ = off;
 	// The scheduler's quantum and the watchdog are checked before every instruction, exactly
 	// where the interpreter checks them.
 	// One test for both: the exit code says which one stopped the wave (the budget first, as in
@@ -955,8 +981,7 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 Function *Emitter::emit(const std::string &name)
 {
 	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
-	ft_fresh = FunctionType::get(i32, {ptr, ptr, i32, i32, i64}, false);
-	ft_writable = FunctionType::get(i32, {ptr, ptr, i32, i64}, false);
+	ft_checks = FunctionType::get(i32, {ptr, ptr, ptr, i64}, false);
 	ft_vmem = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64, i32, ptr, ptr, ptr}, false);
 
 	F = Function::Create(FunctionType::get(i32, {ptr}, false), Function::ExternalLinkage, name, M);
@@ -1084,6 +1109,12 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 		ir_size += bb.size();
 	optimise(*mod, h.tm.get());
 	const double t1 = cpu_ms();
+	if (const char *dump = std::getenv("MICA_CU_JIT_DUMP")) { // the optimised IR, for looking at
+		std::error_code ec;
+		raw_fd_ostream out(dump, ec);
+		if (!ec)
+			mod->print(out, nullptr);
+	}
 	orc::ResourceTrackerSP rt = h.jit->getMainJITDylib().createResourceTracker();
 	if (Error e = h.jit->addIRModule(rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
 		*error = toString(std::move(e));

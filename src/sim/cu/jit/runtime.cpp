@@ -9,16 +9,17 @@ uint32_t Runtime::exec(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, u
 	return static_cast<uint32_t>(wk->exec_decoded(*w, *d, pc));
 }
 
-uint32_t Runtime::fresh(Worker *wk, Wave *w, uint32_t reg, uint32_t cls, uint64_t cycle)
+uint32_t Runtime::checks_ok(Worker *wk, Wave *w, const CheckList *list, uint64_t cycle)
 {
 	w->cycle = cycle;
-	return wk->fresh(*w, reg, static_cast<Cls>(cls)) ? 1u : 0u;
-}
-
-uint32_t Runtime::writable(Worker *wk, Wave *w, uint32_t reg, uint64_t cycle)
-{
-	w->cycle = cycle;
-	return wk->writable(*w, reg) ? 1u : 0u;
+	const uint64_t violations = wk->stats_.hazard_violations;
+	bool ok = true;
+	for (const CheckList::Item &c : list->items)
+		ok &= c.cls == kWrite ? wk->writable(*w, c.reg) : wk->fresh(*w, c.reg, static_cast<Cls>(c.cls));
+	if (ok && wk->stats_.hazard_violations == violations)
+		return 1;
+	wk->stats_.hazard_violations = violations; // the interpreter counts them when it executes the instruction
+	return 0;
 }
 
 namespace {
