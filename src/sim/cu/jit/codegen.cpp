@@ -685,6 +685,34 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(uint64_t(static_cast<uint32_t>(d->imm)) + 1)));
 		goto_off(next);
 		return true;
+	case MICA_OP_S_WAITCNT: {
+		// Worker::wait_counters: the counters' limits are in the immediate.
+		count_instruction(*d);
+		const uint32_t imm = static_cast<uint32_t>(d->imm), mask = (1u << MICA_WAITCNT_BITS) - 1;
+		const uint32_t want[3] = {MICA_WAITCNT_NOWAIT, (imm >> MICA_WAITCNT_GM_SHIFT) & mask,
+		                          (imm >> MICA_WAITCNT_LS_SHIFT) & mask};
+		Value *cyc = cycle();
+		Value *nxt = B.CreateAdd(cyc, B.getInt64(1));
+		for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
+			if (want[c] >= MICA_WAITCNT_NOWAIT)
+				continue;
+			const uint64_t ctr = offsetof(Wave, ctr) + c * sizeof(MemCounter);
+			Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+			Value *must = B.CreateICmpUGT(issued, B.getInt32(want[c]));
+			Value *seq = B.CreateSub(issued, B.getInt32(want[c] + 1));
+			Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)),
+			                                         B.CreateZExt(B.CreateURem(seq, B.getInt32(64)), i64)));
+			nxt = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(t, nxt)), t, nxt);
+			Value *wp = at(wave_, ctr + offsetof(MemCounter, waited));
+			Value *waited = B.CreateLoad(i32, wp), *upto = B.CreateAdd(seq, B.getInt32(1));
+			B.CreateStore(B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited), wp);
+		}
+		Value *sp = at(wave_, offsetof(Wave, stall));
+		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nxt, B.CreateAdd(cyc, B.getInt64(1)))), sp);
+		set_cycle(nxt); // the interpreter sets next - 1 and adds the issue cycle
+		goto_off(next);
+		return true;
+	}
 	case MICA_OP_S_BRANCH:
 		count_instruction(*d);
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
@@ -747,9 +775,16 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
 	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
 	const unsigned lat = mica_unit_table[d->unit].latency;
+	if ((d->info->kind[3] != MICA_KIND_UNUSED && mica_kind_table[d->info->kind[3]].regs > 4) ||
+	    (d->info->kind[0] != MICA_KIND_UNUSED && mica_kind_table[d->info->kind[0]].regs > 4))
+		return false; // not the case for the ops above; the fallback's buffers hold 4 rows
 
-	// Worker::mem_stall: wait for the oldest of max_outstanding operations.
-	{
+	// Worker::mem_stall: wait for the oldest of max_outstanding operations. Emitted after the
+	// operand test (which is then made at the cycle before the stall: a register fresh then is
+	// fresh after it, and one that is not goes to the interpreter, which stalls first itself), so
+	// an instruction handed to the interpreter has changed nothing (the watchdog is tested there
+	// at the cycle before the stall, as in the interpreter).
+	auto emit_stall = [&] {
 		Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
 		Value *idx = B.CreateZExt(B.CreateURem(B.CreateSub(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), B.getInt32(64)), i64);
 		static_assert(std::tuple_size_v<decltype(MemCounter::done)> == 64);
@@ -760,7 +795,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		Value *sp = at(wave_, offsetof(Wave, stall));
 		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nc, cyc)), sp);
 		set_cycle(nc);
-	}
+	};
 	// read_vector_mem_operands, then the address operands.
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	Value *data[4] = {nullptr, nullptr, nullptr, nullptr}, *keep[4] = {nullptr, nullptr, nullptr, nullptr};
@@ -775,8 +810,6 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		for (unsigned k = 0; k < nres; k++)
 			keep[k] = writable(d->opnd[0] + k);
 	}
-	if (ndata > 4 || nres > 4)
-		return false; // not reached for the ops above; the buffers hold 4 rows
 	Type *v64 = FixedVectorType::get(i64, kLanes);
 	Value *active = B.CreateBitCast(exec, m32);
 	Value *addr = nullptr; // global: <32 x i64> virtual addresses; ds: <32 x i32> address operand
@@ -793,6 +826,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 			                       B.CreateShl(B.CreateZExt(read_s(d->opnd[2] + 1u, kVector), i64), 32));
 			addr = B.CreateAdd(splat(sb), B.CreateZExt(o, v64));
 		}
+		emit_stall();
 		addr = B.CreateAdd(addr, ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
 		lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, addr, ConstantInt::get(v64, ~0ull)));
 		Value *last = B.CreateAdd(addr, ConstantInt::get(v64, size - 1));
@@ -814,6 +848,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		fast = B.CreateAnd(B.CreateAnd(one_page, gen_ok), B.CreateAnd(hit, no_erratum));
 	} else {
 		addr = read_v(d->opnd[1]);
+		emit_stall();
 		Value *a = B.CreateAdd(B.CreateZExt(addr, v64), ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
 		Value *amin = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smin, B.CreateSelect(active, a, ConstantInt::get(v64, INT64_MAX)));
 		Value *end = B.CreateAdd(a, ConstantInt::get(v64, size));
