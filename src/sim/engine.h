@@ -21,6 +21,13 @@ public:
 	// page, or nullptr with *fault set to MICA_FAULT_MMU_UNMAPPED / MICA_FAULT_MMU_PERMISSION.
 	// Context 0 (the kernel) is physically addressed. Thread-safe.
 	virtual uint8_t *translate(uint32_t ctx, uint64_t va, mica_access access, uint32_t *fault) = 0;
+	// A counter that changes whenever ctx's cached translations must be dropped (TLB_INVALIDATE,
+	// CTX_PTBASE), for caches in front of translate(); null if translations never change.
+	virtual const std::atomic<uint64_t> *generation(uint32_t ctx) const
+	{
+		(void)ctx;
+		return nullptr;
+	}
 };
 
 struct DispatchState {

@@ -29,6 +29,13 @@ public:
 	uint64_t ptbase(uint32_t ctx) const;
 	// TLB_INVALIDATE: bit n drops context n's cached translations.
 	void invalidate(uint32_t ctx_mask);
+	// Context ctx's invalidation generation (changes with every invalidation of ctx): caches in
+	// front of translate() (the compute units') compare it to drop their entries exactly when the
+	// kernel invalidates.
+	const std::atomic<uint64_t> *generation(uint32_t ctx) const override
+	{
+		return ctx < MICA_MAX_CONTEXTS ? &generation_[ctx] : nullptr;
+	}
 
 private:
 	uint64_t walk(uint32_t ctx, uint64_t vpn, uint32_t *fault) const;

@@ -75,59 +75,70 @@ bool Worker::write_slow(Wave &w, unsigned reg)
 	return false;
 }
 
+ProducePlan produce_plan(unsigned unit, unsigned reg, bool lowpower, bool r1)
+{
+	ProducePlan pl;
+	const mica_unit_info &u = mica_unit_table[unit];
+	switch (unit) {
+	case MICA_UNIT_SALU:
+	case MICA_UNIT_CTRL:
+		pl.vis[kScalar] = pl.vis[kBranch] = pl.vis[kVector] = u.latency;
+		if (forwards_late_to_vector(reg)) {
+			pl.vis[kVector] = MICA_HAZARD_SALU_VALU_FORWARD_DISTANCE;
+			pl.haz[kVector] = MICA_HAZARD_SALU_VALU_FORWARD;
+		}
+		break;
+	case MICA_UNIT_VALU: {
+		const uint8_t lat = lowpower ? u.lowpower_latency : u.latency;
+		pl.vis[0] = pl.vis[1] = pl.vis[2] = lat;
+		if (lat > 1)
+			pl.haz[0] = pl.haz[1] = pl.haz[2] = MICA_HAZARD_LP_VALU_FORWARD;
+		break;
+	}
+	default: { // non-interlocked long-latency vector units
+		const uint8_t lat = lowpower ? u.lowpower_latency : u.latency;
+		pl.vis[0] = pl.vis[1] = pl.vis[2] = lat;
+		pl.haz[0] = pl.haz[1] = pl.haz[2] = MICA_HAZARD_VALU_LONG_RAW;
+		pl.waw = true;
+		pl.waw_dist = lat;
+		pl.haz[kWrite] = MICA_HAZARD_VALU_LONG_WAW;
+		break;
+	}
+	}
+	if (r1 && reg == MICA_OPND_VCC && unit != MICA_UNIT_SALU && unit != MICA_UNIT_CTRL &&
+	    MICA_HAZARD_R1_VCC_BRANCH_DISTANCE > pl.vis[kBranch]) {
+		// r1 erratum: the branch unit reads a VALU-written VCC from the register file late.
+		pl.vis[kBranch] = MICA_HAZARD_R1_VCC_BRANCH_DISTANCE;
+		pl.haz[kBranch] = MICA_HAZARD_R1_VCC_BRANCH;
+	}
+	for (unsigned c = 0; c < 3; c++)
+		pl.delayed |= pl.vis[c] > 1;
+	return pl;
+}
+
+void Worker::compute_plans()
+{
+	static constexpr unsigned kClassReg[3] = {MICA_OPND_SCC, MICA_OPND_SGPR_FIRST, MICA_OPND_VCC};
+	for (unsigned u = 0; u < MICA_UNIT_COUNT; u++)
+		for (unsigned k = 0; k < 3; k++)
+			plans_[u][k] = produce_plan(u, kClassReg[k], lowpower_, r1_);
+}
+
 bool Worker::produce_slow(Wave &w, unsigned reg, const DecodedInst &d)
 {
 	RegMeta &m = w.meta[reg];
 	const uint64_t p = w.cycle;
-	uint64_t vis[3];
-	uint8_t haz[3] = {0, 0, 0};
-	uint64_t waw_until = 0;
-	uint8_t waw_haz = 0;
-	const mica_unit_info &u = mica_unit_table[d.unit];
-	switch (d.unit) {
-	case MICA_UNIT_SALU:
-	case MICA_UNIT_CTRL:
-		vis[kScalar] = vis[kBranch] = p + u.latency;
-		vis[kVector] = p + u.latency;
-		if (forwards_late_to_vector(reg)) {
-			vis[kVector] = p + MICA_HAZARD_SALU_VALU_FORWARD_DISTANCE;
-			haz[kVector] = MICA_HAZARD_SALU_VALU_FORWARD;
-		}
-		break;
-	case MICA_UNIT_VALU: {
-		uint64_t lat = lowpower_ ? u.lowpower_latency : u.latency;
-		vis[0] = vis[1] = vis[2] = p + lat;
-		if (lat > 1)
-			haz[0] = haz[1] = haz[2] = MICA_HAZARD_LP_VALU_FORWARD;
-		break;
-	}
-	default: { // non-interlocked long-latency vector units
-		uint64_t lat = lowpower_ ? u.lowpower_latency : u.latency;
-		vis[0] = vis[1] = vis[2] = p + lat;
-		haz[0] = haz[1] = haz[2] = MICA_HAZARD_VALU_LONG_RAW;
-		waw_until = p + lat;
-		waw_haz = MICA_HAZARD_VALU_LONG_WAW;
-		break;
-	}
-	}
-	if (r1_ && reg == MICA_OPND_VCC && d.unit != MICA_UNIT_SALU && d.unit != MICA_UNIT_CTRL &&
-	    p + MICA_HAZARD_R1_VCC_BRANCH_DISTANCE > vis[kBranch]) {
-		// r1 erratum: the branch unit reads a VALU-written VCC from the register file late.
-		vis[kBranch] = p + MICA_HAZARD_R1_VCC_BRANCH_DISTANCE;
-		haz[kBranch] = MICA_HAZARD_R1_VCC_BRANCH;
-	}
-	bool delayed = false;
+	const ProducePlan &pl = plans_[d.unit][plan_class(reg)];
 	for (unsigned c = 0; c < 3; c++) {
-		m.vis[c] = vis[c];
-		m.haz[c] = haz[c];
-		m.guard[c] = vis[c] > p + 1 ? vis[c] : 0;
-		delayed |= vis[c] > p + 1;
+		m.vis[c] = p + pl.vis[c];
+		m.haz[c] = pl.haz[c];
+		m.guard[c] = pl.vis[c] > 1 ? p + pl.vis[c] : 0;
 	}
-	m.guard[kWrite] = waw_until;
-	m.haz[kWrite] = waw_haz;
+	m.guard[kWrite] = pl.waw ? p + pl.waw_dist : 0;
+	m.haz[kWrite] = pl.haz[kWrite];
 	m.issue = p;
 	m.mem_ctr = 0;
-	return delayed;
+	return pl.delayed;
 }
 
 void Worker::produce_mem(Wave &w, unsigned reg, uint8_t counter, uint32_t seq, uint64_t done,

@@ -83,6 +83,7 @@ uint8_t *Worker::translate(Wave &w, uint64_t va, mica_access acc, uint32_t *faul
 		uint8_t *p = mmu_.translate(w.tlb_prev_ctx, va, acc, fault);
 		return p;
 	}
+	sync_tlb();
 	const uint64_t page = va / MICA_PAGE_SIZE;
 	TlbEntry &e = tlb_[acc][page % kTlbEntries];
 	if (e.page == page)
@@ -93,6 +94,18 @@ uint8_t *Worker::translate(Wave &w, uint64_t va, mica_access acc, uint32_t *faul
 	e.page = page;
 	e.host = p;
 	return p + (va % MICA_PAGE_SIZE);
+}
+
+void Worker::sync_tlb()
+{
+	// TLB_INVALIDATE (or a new CTX_PTBASE) since the entries were filled: drop them all, so the
+	// next access of every page walks the tables again (docs/hw/mmu.md).
+	const uint64_t g = tlb_gen_src_->load(std::memory_order_acquire);
+	if (g != tlb_gen_) {
+		for (auto &t : tlb_)
+			t.fill(TlbEntry{});
+		tlb_gen_ = g;
+	}
 }
 
 void Worker::mem_stall(Wave &w, unsigned counter)
@@ -295,6 +308,12 @@ Step Worker::exec_global(Wave &w, const DecodedInst &d)
 		for (unsigned l = 0; l < kLanes; l++)
 			va[l] = base + off[l] + static_cast<int64_t>(d.imm);
 	}
+	return global_access(w, d, ops.exec, ops.data, ops.keep, va);
+}
+
+Step Worker::global_access(Wave &w, const DecodedInst &d, uint32_t exec, const uint32_t (*data)[kLanes],
+                           const bool *keep, const uint64_t *va)
+{
 	const bool sec = w.cycle < MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE;
 	if (sec)
 		violation(w, d.opnd[1], MICA_HAZARD_SEC_WAVE_START_TLB, MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE,
@@ -309,7 +328,7 @@ Step Worker::exec_global(Wave &w, const DecodedInst &d)
 	uint64_t last_page = ~0ull; // lanes usually share pages: skip the TLB for repeats
 	uint8_t *last_host = nullptr;
 	for (unsigned l = 0; l < kLanes; l++) {
-		if (!(ops.exec & (1u << l)))
+		if (!(exec & (1u << l)))
 			continue;
 		uint64_t a = va[l];
 		if (atomic)
@@ -336,7 +355,7 @@ Step Worker::exec_global(Wave &w, const DecodedInst &d)
 		}
 		set.lane[l] = {p1, p2, n1};
 	}
-	return finish_vector_mem(w, d, ops.exec, set, ops.data, ops.keep, MICA_COUNTER_GM);
+	return finish_vector_mem(w, d, exec, set, data, keep, MICA_COUNTER_GM);
 }
 
 Step Worker::exec_ds(Wave &w, const DecodedInst &d)
@@ -346,12 +365,18 @@ Step Worker::exec_ds(Wave &w, const DecodedInst &d)
 	const uint32_t *addr = read_v(w, d.opnd[1]).l;
 	if (violated_)
 		return hazard_fault(w, d);
+	return ds_access(w, d, ops.exec, ops.data, ops.keep, addr);
+}
+
+Step Worker::ds_access(Wave &w, const DecodedInst &d, uint32_t exec, const uint32_t (*data)[kLanes],
+                       const bool *keep, const uint32_t *addr)
+{
 	const unsigned size = d.info->mem_bytes;
 	const bool atomic = d.flags & MICA_OPF_ATOMIC;
 	const mica_access acc = (d.flags & MICA_OPF_LOAD) ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
 	LaneAccessSet set;
 	for (unsigned l = 0; l < kLanes; l++) {
-		if (!(ops.exec & (1u << l)))
+		if (!(exec & (1u << l)))
 			continue;
 		int64_t a = static_cast<int64_t>(addr[l]) + d.imm;
 		if (atomic)
@@ -362,7 +387,7 @@ Step Worker::exec_ds(Wave &w, const DecodedInst &d)
 			             " bytes, workgroup has " + std::to_string(shared_.size()));
 		set.lane[l] = {shared_.data() + a, nullptr, size};
 	}
-	return finish_vector_mem(w, d, ops.exec, set, ops.data, ops.keep, MICA_COUNTER_LS);
+	return finish_vector_mem(w, d, exec, set, data, keep, MICA_COUNTER_LS);
 }
 
 Step Worker::exec_smem(Wave &w, const DecodedInst &d)

@@ -37,9 +37,13 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 	jit_interpreted_ = 0;
 	lowpower_ = st.power_profile == MICA_PROFILE_LOWPOWER;
 	r1_ = st.revision == MICA_REV_R1;
+	compute_plans();
 	code_.reset(&mmu_, st.ctx, st.program_va);
 	for (auto &t : tlb_)
 		t.fill(TlbEntry{});
+	static const std::atomic<uint64_t> kNoGeneration{0}; // an Mmu without invalidation generations
+	tlb_gen_src_ = mmu_.generation(st.ctx) ? mmu_.generation(st.ctx) : &kNoGeneration;
+	tlb_gen_ = tlb_gen_src_->load(std::memory_order_acquire);
 	shared_.assign(st.shared_bytes, 0);
 	fault_ = {};
 	stats_ = {};
@@ -182,7 +186,8 @@ Step Worker::run_quantum(Wave &w)
 				budget = std::min<uint32_t>(budget, 4095u - (abort_poll_ & 4095u));
 			if (budget) {
 				jit::Frame f{this, &w, st_.program_va, wd_limit_, executed_.data(), &stats_.instructions,
-				             &stats_.lane_instructions, budget, 0};
+				             &stats_.lane_instructions, budget, 0, &stats_.mem_ops, tlb_[0].data(),
+				             tlb_gen_src_, &tlb_gen_, shared_.data(), shared_.size()};
 				const jit::Exit e = jit_->run(f);
 				q += f.executed;
 				abort_poll_ += f.executed;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,7 +24,8 @@ struct Runtime;
 
 enum class Step : uint8_t { Continue, Barrier, Ended, Fault };
 
-constexpr uint32_t kNoContext = ~0u; // a CU that never ran a wave has no previous context
+constexpr uint32_t kNoContext = ~0u;
+constexpr unsigned kWorkerTlbEntries = 64; // per access type, direct-mapped by page number // a CU that never ran a wave has no previous context
 
 // Host locations of one vector memory instruction's lane accesses (a lane may span two pages).
 struct LaneAccessSet {
@@ -33,6 +35,19 @@ struct LaneAccessSet {
 		unsigned n1;
 	} lane[kLanes];
 };
+
+// The pipeline record a result gets (Worker::produce_slow), as distances from the producer's
+// issue cycle. It depends only on the producing unit, the destination register, the power profile
+// and the revision, so the JIT computes it once per instruction at translation time.
+struct ProducePlan {
+	uint8_t vis[3] = {0, 0, 0};    // per consumer class: cycles until the new value is visible
+	uint8_t haz[4] = {0, 0, 0, 0}; // hazard rule per class (kWrite: WAW rule)
+	bool waw = false;              // younger writes are dropped until issue + waw_dist
+	uint8_t waw_dist = 0;
+	bool delayed = false;          // some class sees the value later than the next cycle: the
+	                               // previous value must be kept for it
+};
+ProducePlan produce_plan(unsigned unit, unsigned reg, bool lowpower, bool r1);
 
 struct FaultRecord {
 	uint32_t fault = MICA_FAULT_NONE;
@@ -83,6 +98,13 @@ private:
 	Step exec_mem(Wave &w, const DecodedInst &d);
 	Step exec_global(Wave &w, const DecodedInst &d);
 	Step exec_ds(Wave &w, const DecodedInst &d);
+	// The second halves of exec_global / exec_ds, after the operands are read: translation or
+	// bounds checks, faults, the accesses and the results (the JIT's fallback when its inline
+	// path does not apply).
+	Step global_access(Wave &w, const DecodedInst &d, uint32_t exec, const uint32_t (*data)[kLanes],
+	                   const bool *keep, const uint64_t *va);
+	Step ds_access(Wave &w, const DecodedInst &d, uint32_t exec, const uint32_t (*data)[kLanes],
+	               const bool *keep, const uint32_t *addr);
 	Step exec_smem(Wave &w, const DecodedInst &d);
 	// --- texture unit (texture.cpp, texture_sample.cpp; docs/hw/texture.md)
 	Step exec_image(Wave &w, const DecodedInst &d);
@@ -137,12 +159,21 @@ private:
 		return produce_slow(w, reg, d);
 	}
 	bool produce_slow(Wave &w, unsigned reg, const DecodedInst &d);
+	// produce_plan's answers for this dispatch, by unit and register class: 0 = VGPRs and SCC,
+	// 1 = SGPRs and EXEC (SALU results reach the vector path late), 2 = VCC (also the r1 erratum).
+	static unsigned plan_class(unsigned reg)
+	{
+		return reg == MICA_OPND_VCC ? 2 : reg >= MICA_OPND_SGPR_FIRST && reg < MICA_OPND_VCC ? 1 : 0;
+	}
+	void compute_plans();
+	ProducePlan plans_[MICA_UNIT_COUNT][3];
 	void produce_mem(Wave &w, unsigned reg, uint8_t counter, uint32_t seq, uint64_t done, uint8_t lat);
 	void write_sreg(Wave &w, unsigned reg, uint32_t value, const DecodedInst &d);
 	void write_vrow(Wave &w, unsigned reg, const uint32_t *val, const DecodedInst &d);
 
 	// --- memory paths (memory.cpp)
 	uint8_t *translate(Wave &w, uint64_t va, mica_access acc, uint32_t *fault, bool sec_erratum);
+	void sync_tlb(); // drops the TLB if the context's invalidation generation moved
 	void mem_stall(Wave &w, unsigned counter);
 	uint64_t mem_issue(Wave &w, unsigned counter, unsigned unit, uint32_t *seq);
 	struct VectorMemOperands {
@@ -182,10 +213,18 @@ private:
 
 	struct TlbEntry {
 		uint64_t page = ~0ull;
-		uint8_t *host = nullptr;
+		uint8_t *host = nullptr; // the page's first byte
 	};
-	static constexpr unsigned kTlbEntries = 64;
-	std::array<TlbEntry, kTlbEntries> tlb_[3]; // per access type
+	static_assert(sizeof(TlbEntry) == 16, "the translated code indexes tlb_ (codegen.cpp)");
+	static constexpr unsigned kTlbEntries = kWorkerTlbEntries;
+	// Per access type (a write entry exists only if the page grants writes: the permission check
+	// is part of the entry). The translated code reads these directly (jit::Frame::tlb).
+	std::array<TlbEntry, kTlbEntries> tlb_[3];
+	static_assert(sizeof(std::array<TlbEntry, kTlbEntries>) == kTlbEntries * sizeof(TlbEntry));
+	// The context's invalidation generation (PageTableMmu: bumped by TLB_INVALIDATE and
+	// CTX_PTBASE) and its value when tlb_ was last known valid.
+	const std::atomic<uint64_t> *tlb_gen_src_ = nullptr;
+	uint64_t tlb_gen_ = 0;
 };
 
 } // namespace mica::sim::cu

@@ -8,16 +8,20 @@
 //
 // The pipeline model stays exact: every register read compares the cycle with the register's
 // guard (the interpreter's fast test in Worker::fresh) and only calls the slow path when the
-// guard says it may be stale; register writes do Worker::produce's bookkeeping the same way.
+// guard says it may be stale; register writes store the pipeline record Worker::produce_slow would,
+// computed at translation time (produce_plan).
 #include "codegen.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstddef>
 #include <mutex>
+#include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -48,6 +52,7 @@
 
 #include "../wave.h"
 #include "runtime.h"
+#include "../worker.h"
 
 namespace mica::sim::cu::jit {
 
@@ -85,7 +90,12 @@ JitHost make_host_state()
 		s.error = toString(jtmb.takeError());
 		return s;
 	}
-	jtmb->setCodeGenOptLevel(CodeGenOpt::Less);
+	{
+		// MICA_CU_JIT_OPT=0 translates about 5x faster and runs vector code about 3x slower.
+		const char *e = std::getenv("MICA_CU_JIT_OPT");
+		const int lvl = e ? std::atoi(e) : 1;
+		jtmb->setCodeGenOptLevel(lvl == 0 ? CodeGenOpt::None : lvl == 2 ? CodeGenOpt::Default : CodeGenOpt::Less);
+	}
 	s.cpu = jtmb->getCPU();
 	s.features = jtmb->getFeatures().getString();
 	auto tm = jtmb->createTargetMachine();
@@ -120,8 +130,10 @@ public:
 		fn_ = fn;
 		tracker_ = std::move(t);
 	}
-	// Decoded instructions the generated code passes to the runtime (stable addresses).
+	// Decoded instructions and operand-check lists the generated code passes to the runtime
+	// (stable addresses).
 	std::vector<std::unique_ptr<DecodedInst>> insts;
+	std::vector<std::unique_ptr<CheckList>> checks;
 
 private:
 	orc::ResourceTrackerSP tracker_;
@@ -149,6 +161,7 @@ public:
 
 	Function *emit(const std::string &name);
 	uint32_t inline_count = 0;
+	std::map<std::string, unsigned> callouts; // opcode name -> instructions left to the interpreter
 
 private:
 	// --- addresses in the wave and the frame
@@ -160,6 +173,11 @@ private:
 	Value *vrow_ptr(unsigned reg, bool prev)
 	{
 		return at(wave_, (prev ? offsetof(Wave, vprev) : offsetof(Wave, v)) + uint64_t(reg) * sizeof(Row));
+	}
+	Value *guard_ptr_at(IRBuilder<> &b, unsigned reg, unsigned cls)
+	{
+		return b.CreateConstGEP1_64(i8, wave_, static_cast<int64_t>(offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta) +
+		                                                              offsetof(RegMeta, guard) + cls * 8u));
 	}
 	Value *guard_ptr(unsigned reg, unsigned cls)
 	{
@@ -180,18 +198,25 @@ private:
 		auto it = blocks_.find(off);
 		return it == blocks_.end() ? nullptr : it->second;
 	}
-	void exit_with(Exit e, Value *pc)
+	// Every exit goes through one shared block that stores the pc and returns the code (two
+	// phis over the exit edges): a return block per exit made LLVM's code generator the largest
+	// cost of translation.
+	void exit_with(Exit e, Value *code, Value *off)
 	{
-		B.CreateStore(pc, at(wave_, offsetof(Wave, pc)));
-		B.CreateRet(B.getInt32(static_cast<uint32_t>(e)));
+		(void)e;
+		exit_code_->addIncoming(code, B.GetInsertBlock());
+		exit_off_->addIncoming(off, B.GetInsertBlock());
+		B.CreateBr(exit_bb_);
 	}
+	void exit_with(Exit e, Value *pc) { exit_with(e, B.getInt32(static_cast<uint32_t>(e)), B.CreateSub(pc, base_)); }
+	void exit_at(Exit e, uint64_t off) { exit_with(e, B.getInt32(static_cast<uint32_t>(e)), B.getInt64(off)); }
 	// Continue at offset 'off': its block, or hand the pc to the interpreter.
 	void goto_off(uint64_t off)
 	{
 		if (BasicBlock *bb = block_at(off))
 			B.CreateBr(bb);
 		else
-			exit_with(Exit::Interp, abs_pc(off));
+			exit_at(Exit::Interp, off);
 	}
 	void count_instruction(const DecodedInst &d);
 
@@ -200,8 +225,14 @@ private:
 	Value *read_s(unsigned reg, unsigned cls);
 	Value *read_v(unsigned reg);
 	Value *writable(unsigned reg);
+	Value *check(unsigned reg, unsigned cls);
+	CheckList *chk_list_ = nullptr; // the current instruction's checks (null: none yet)
+	BranchInst *chk_br_ = nullptr;
+	Value *chk_cycle_ = nullptr, *chk_all_ = nullptr;
+	uint64_t cur_off_ = 0; // the instruction being emitted
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
+	bool emit_record(unsigned reg, const DecodedInst *d);
 	Value *call(FunctionType *ft, Value *f, ArrayRef<Value *> args) { return B.CreateCall(ft, f, args); }
 
 	// --- instructions
@@ -210,6 +241,9 @@ private:
 	bool emit_valu(uint64_t off, const DecodedInst *d);
 	bool emit_branch(uint64_t off, const DecodedInst *d);
 	bool emit_salu(const DecodedInst *d);
+	bool emit_vmem(uint64_t off, const DecodedInst *d);
+	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
+	Value *entry_alloca(uint64_t bytes);
 	Value *valu_op(uint16_t op, Value *a, Value *b, Value *c, Value *sval3, bool *is_cmp);
 	Value *fcmp(CmpInst::Predicate p, Value *a, Value *b) { return B.CreateFCmp(p, B.CreateBitCast(a, f32v), B.CreateBitCast(b, f32v)); }
 	Value *fbin(Instruction::BinaryOps op, Value *a, Value *b)
@@ -234,27 +268,51 @@ private:
 	Value *frame_ = nullptr, *worker_ = nullptr, *wave_ = nullptr, *base_ = nullptr, *wd_ = nullptr,
 	      *budget_ = nullptr, *exec_ops_ = nullptr, *instr_p_ = nullptr, *lane_p_ = nullptr;
 	std::map<uint64_t, BasicBlock *> blocks_;
-	FunctionType *ft_exec = nullptr, *ft_fresh = nullptr, *ft_writable = nullptr, *ft_produce = nullptr,
-	             *ft_write_s = nullptr;
+	BasicBlock *exit_bb_ = nullptr;
+	PHINode *exit_code_ = nullptr, *exit_off_ = nullptr;
+	FunctionType *ft_exec = nullptr, *ft_checks = nullptr, *ft_vmem = nullptr;
+	BasicBlock *entry_ = nullptr;
+	Value *buf_data_ = nullptr, *buf_addr_ = nullptr, *buf_keep_ = nullptr; // the vmem fallback's arguments
 };
 
-Value *Emitter::fresh(unsigned reg, unsigned cls)
+// The pipeline-model tests of one instruction's operands are one test: every guard is compared
+// with the cycle in one block, and the inline code after it assumes every register fresh and
+// writable. If some guard says a register may be stale, Runtime::checks_ok runs Worker::fresh /
+// writable for each of them in the order the interpreter would; if all are fresh and no rule was
+// broken (the usual case: a load result whose s_waitcnt has passed) the inline code runs, else
+// the instruction is handed to the interpreter (Exit::Interp), which decides with its own checks
+// (checks_ok has undone its violation counts; the rest of what it did, clearing a waited load's
+// record, the interpreter would do the same way). One branch per instruction and no per-operand
+// joins: translation time is mostly the code generator's work per basic block.
+Value *Emitter::check(unsigned reg, unsigned cls)
 {
-	Value *cyc = cycle();
-	Value *ok = B.CreateICmpUGE(cyc, B.CreateLoad(i64, guard_ptr(reg, cls)));
-	BasicBlock *from = B.GetInsertBlock();
-	BasicBlock *slow = BasicBlock::Create(C, "stale", F), *join = BasicBlock::Create(C, "fresh", F);
-	B.CreateCondBr(ok, join, slow, MDBuilder(C).createBranchWeights(1000, 1));
-	B.SetInsertPoint(slow);
-	Value *r = call(ft_fresh, fn_ptr(B, &Runtime::fresh), {worker_, wave_, B.getInt32(reg), B.getInt32(cls), cyc});
-	Value *rb = B.CreateICmpNE(r, B.getInt32(0));
-	B.CreateBr(join);
-	B.SetInsertPoint(join);
-	PHINode *phi = B.CreatePHI(i1, 2);
-	phi->addIncoming(B.getTrue(), from);
-	phi->addIncoming(rb, slow);
-	return phi;
+	if (!chk_list_) {
+		prog_.checks.push_back(std::make_unique<CheckList>());
+		chk_list_ = prog_.checks.back().get();
+		BasicBlock *slow = BasicBlock::Create(C, "stale", F), *go = BasicBlock::Create(C, "fresh", F);
+		BasicBlock *interp = BasicBlock::Create(C, "stale_interp", F);
+		chk_cycle_ = cycle();
+		Value *ok = B.CreateICmpUGE(chk_cycle_, B.CreateLoad(i64, guard_ptr(reg, cls)));
+		chk_br_ = B.CreateCondBr(ok, go, slow, MDBuilder(C).createBranchWeights(1000, 1));
+		chk_all_ = ok;
+		B.SetInsertPoint(slow);
+		Value *r = call(ft_checks, fn_ptr(B, &Runtime::checks_ok),
+		                {worker_, wave_, B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(chk_list_)), ptr), chk_cycle_});
+		B.CreateCondBr(B.CreateICmpNE(r, B.getInt32(0)), go, interp);
+		B.SetInsertPoint(interp);
+		exit_at(Exit::Interp, cur_off_);
+		B.SetInsertPoint(go);
+	} else {
+		IRBuilder<> cb(chk_br_);
+		Value *ok = cb.CreateICmpUGE(chk_cycle_, cb.CreateLoad(i64, guard_ptr_at(cb, reg, cls)));
+		chk_all_ = cb.CreateAnd(chk_all_, ok);
+		chk_br_->setCondition(chk_all_);
+	}
+	chk_list_->items.push_back({static_cast<uint16_t>(reg), static_cast<uint8_t>(cls)});
+	return B.getTrue();
 }
+
+Value *Emitter::fresh(unsigned reg, unsigned cls) { return check(reg, cls); }
 
 Value *Emitter::read_s(unsigned reg, unsigned cls)
 {
@@ -270,62 +328,78 @@ Value *Emitter::read_v(unsigned reg)
 	return B.CreateAlignedLoad(v32, p, Align(64));
 }
 
-Value *Emitter::writable(unsigned reg)
+Value *Emitter::writable(unsigned reg) { return check(reg, kWrite); }
+
+// Worker::produce_slow inline, with the record computed at translation time (produce_plan depends
+// only on the unit, the register, the revision and the power profile). Only what a later reader
+// can observe is stored: a class whose guard is 0 never reaches the slow path, so its vis and haz
+// fields (and the issue cycle when no class is guarded) are dead; the guards and mem_ctr always
+// are stored (they may hold an older result's record). Returns whether the previous value must be
+// kept (ProducePlan::delayed).
+bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
 {
-	Value *cyc = cycle();
-	Value *ok = B.CreateICmpUGE(cyc, B.CreateLoad(i64, guard_ptr(reg, kWrite)));
-	BasicBlock *from = B.GetInsertBlock();
-	BasicBlock *slow = BasicBlock::Create(C, "waw", F), *join = BasicBlock::Create(C, "writable", F);
-	B.CreateCondBr(ok, join, slow, MDBuilder(C).createBranchWeights(1000, 1));
-	B.SetInsertPoint(slow);
-	Value *r = call(ft_writable, fn_ptr(B, &Runtime::writable), {worker_, wave_, B.getInt32(reg), cyc});
-	Value *rb = B.CreateICmpNE(r, B.getInt32(0));
-	B.CreateBr(join);
-	B.SetInsertPoint(join);
-	PHINode *phi = B.CreatePHI(i1, 2);
-	phi->addIncoming(B.getTrue(), from);
-	phi->addIncoming(rb, slow);
-	return phi;
+	const ProducePlan pl = produce_plan(d->unit, reg, code_.lowpower, code_.r1);
+	Value *p = cycle();
+	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+	bool any_guard = pl.waw;
+	for (unsigned c = 0; c < 3; c++) {
+		const bool guarded = pl.vis[c] > 1;
+		any_guard |= guarded;
+		B.CreateStore(guarded ? B.CreateAdd(p, B.getInt64(pl.vis[c])) : B.getInt64(0),
+		              at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+		if (guarded || pl.vis[c] != 0) {
+			// vis is read by fresh_slow only for a guarded class; it is cheap to keep it exact.
+			B.CreateStore(B.CreateAdd(p, B.getInt64(pl.vis[c])), at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
+		}
+	}
+	B.CreateStore(pl.waw ? B.CreateAdd(p, B.getInt64(pl.waw_dist)) : B.getInt64(0),
+	              at(wave_, m + offsetof(RegMeta, guard) + kWrite * 8u));
+	B.CreateStore(B.getInt8(0), at(wave_, m + offsetof(RegMeta, mem_ctr)));
+	if (any_guard) {
+		uint32_t haz = 0;
+		for (unsigned c = 0; c < 4; c++)
+			haz |= uint32_t(pl.haz[c]) << (8 * c);
+		static_assert(offsetof(RegMeta, haz) % 4 == 0 && sizeof(RegMeta::haz) == 4);
+		B.CreateStore(B.getInt32(haz), at(wave_, m + offsetof(RegMeta, haz)));
+		B.CreateStore(p, at(wave_, m + offsetof(RegMeta, issue)));
+	}
+	return pl.delayed;
 }
 
 void Emitter::write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d)
 {
-	BasicBlock *wr = BasicBlock::Create(C, "wr", F), *done = BasicBlock::Create(C, "wrdone", F);
-	B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
-	B.SetInsertPoint(wr);
-	// Worker::produce's fast path: a perf-profile VALU result over a settled register needs no
-	// bookkeeping. Whether the fast path applies at all is known at translation time.
-	const bool fast_ok = d->unit == MICA_UNIT_VALU && !code_.lowpower && !(code_.r1 && reg == MICA_OPND_VCC);
-	BasicBlock *slow = BasicBlock::Create(C, "produce", F), *blend = BasicBlock::Create(C, "blend", F);
-	if (fast_ok) {
-		Value *g = B.CreateLoad(i64, guard_ptr(reg, 0));
-		for (unsigned c = 1; c < 4; c++)
-			g = B.CreateOr(g, B.CreateLoad(i64, guard_ptr(reg, c)));
-		Value *mc = B.CreateLoad(i8, at(wave_, offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta) + offsetof(RegMeta, mem_ctr)));
-		Value *settled = B.CreateAnd(B.CreateICmpEQ(g, B.getInt64(0)), B.CreateICmpEQ(mc, B.getInt8(0)));
-		B.CreateCondBr(settled, blend, slow, MDBuilder(C).createBranchWeights(1000, 1));
-	} else {
-		B.CreateBr(slow);
+	BasicBlock *wr = B.GetInsertBlock(), *done = wr;
+	if (!isa<ConstantInt>(keep)) {
+		wr = BasicBlock::Create(C, "wr", F), done = BasicBlock::Create(C, "wrdone", F);
+		B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
+		B.SetInsertPoint(wr);
 	}
-	B.SetInsertPoint(slow);
-	call(ft_produce, fn_ptr(B, &Runtime::produce_v), {worker_, wave_, B.getInt32(reg), dptr(d), cycle()});
-	B.CreateBr(blend);
-	B.SetInsertPoint(blend);
 	Value *p = vrow_ptr(reg, false);
 	Value *old = B.CreateAlignedLoad(v32, p, Align(64));
+	if (emit_record(reg, d))
+		B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
 	B.CreateAlignedStore(B.CreateSelect(mask, val, old), p, Align(64));
-	B.CreateBr(done);
-	B.SetInsertPoint(done);
+	if (done != wr) {
+		B.CreateBr(done);
+		B.SetInsertPoint(done);
+	}
 }
 
 void Emitter::write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d)
 {
-	BasicBlock *wr = BasicBlock::Create(C, "wrs", F), *done = BasicBlock::Create(C, "wrsdone", F);
-	B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
-	B.SetInsertPoint(wr);
-	call(ft_write_s, fn_ptr(B, &Runtime::write_s), {worker_, wave_, B.getInt32(reg), val, dptr(d), cycle()});
-	B.CreateBr(done);
-	B.SetInsertPoint(done);
+	BasicBlock *wr = B.GetInsertBlock(), *done = wr;
+	if (!isa<ConstantInt>(keep)) {
+		wr = BasicBlock::Create(C, "wrs", F), done = BasicBlock::Create(C, "wrsdone", F);
+		B.CreateCondBr(keep, wr, done, MDBuilder(C).createBranchWeights(1000, 1));
+		B.SetInsertPoint(wr);
+	}
+	if (emit_record(reg, d))
+		B.CreateStore(B.CreateLoad(i32, sreg_ptr(reg, false)), sreg_ptr(reg, true));
+	B.CreateStore(val, sreg_ptr(reg, false));
+	if (done != wr) {
+		B.CreateBr(done);
+		B.SetInsertPoint(done);
+	}
 }
 
 // What Worker::exec_decoded does before the semantics, for an instruction run inline.
@@ -471,7 +545,6 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 		if (!r || (cmp != (dkind == MICA_KIND_MD)))
 			return false;
 	}
-	count_instruction(*d);
 	const bool noexec = d->flags & MICA_OPF_NOEXEC;
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	Value *active = noexec ? B.getInt32(~0u) : exec;
@@ -503,6 +576,7 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 	}
 	const unsigned dst = d->opnd[0];
 	Value *keep = writable(dst);
+	count_instruction(*d); // after the operand test: a stale operand hands the whole instruction over
 	// lane_instructions += popcount(active)
 	Value *pc = B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, active), i64);
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), pc), lane_p_);
@@ -550,7 +624,6 @@ bool Emitter::emit_salu(const DecodedInst *d)
 		if (mica_kind_table[kind].regs != 1 || (d->src[col] != Src::Const && d->src[col] != Src::Sreg))
 			return false;
 	}
-	count_instruction(*d);
 	Value *src[4] = {B.getInt32(0), B.getInt32(0), B.getInt32(0), B.getInt32(0)};
 	for (unsigned col = 1; col < 4; col++) {
 		if (d->info->kind[col] == MICA_KIND_UNUSED)
@@ -558,6 +631,7 @@ bool Emitter::emit_salu(const DecodedInst *d)
 		src[col] = d->src[col] == Src::Const ? B.getInt32(static_cast<uint32_t>(d->k[col])) : read_s(d->opnd[col], kScalar);
 	}
 	Value *keep = dst != MICA_OPND_NONE ? writable(dst) : nullptr;
+	count_instruction(*d);
 	Value *a = src[1], *b = src[2];
 	Value *r = nullptr, *scc = nullptr;
 	auto nz = [&](Value *x) { return B.CreateICmpNE(x, B.getInt32(0)); };
@@ -611,6 +685,34 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(uint64_t(static_cast<uint32_t>(d->imm)) + 1)));
 		goto_off(next);
 		return true;
+	case MICA_OP_S_WAITCNT: {
+		// Worker::wait_counters: the counters' limits are in the immediate.
+		count_instruction(*d);
+		const uint32_t imm = static_cast<uint32_t>(d->imm), mask = (1u << MICA_WAITCNT_BITS) - 1;
+		const uint32_t want[3] = {MICA_WAITCNT_NOWAIT, (imm >> MICA_WAITCNT_GM_SHIFT) & mask,
+		                          (imm >> MICA_WAITCNT_LS_SHIFT) & mask};
+		Value *cyc = cycle();
+		Value *nxt = B.CreateAdd(cyc, B.getInt64(1));
+		for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
+			if (want[c] >= MICA_WAITCNT_NOWAIT)
+				continue;
+			const uint64_t ctr = offsetof(Wave, ctr) + c * sizeof(MemCounter);
+			Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+			Value *must = B.CreateICmpUGT(issued, B.getInt32(want[c]));
+			Value *seq = B.CreateSub(issued, B.getInt32(want[c] + 1));
+			Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)),
+			                                         B.CreateZExt(B.CreateURem(seq, B.getInt32(64)), i64)));
+			nxt = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(t, nxt)), t, nxt);
+			Value *wp = at(wave_, ctr + offsetof(MemCounter, waited));
+			Value *waited = B.CreateLoad(i32, wp), *upto = B.CreateAdd(seq, B.getInt32(1));
+			B.CreateStore(B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited), wp);
+		}
+		Value *sp = at(wave_, offsetof(Wave, stall));
+		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nxt, B.CreateAdd(cyc, B.getInt64(1)))), sp);
+		set_cycle(nxt); // the interpreter sets next - 1 and adds the issue cycle
+		goto_off(next);
+		return true;
+	}
 	case MICA_OP_S_BRANCH:
 		count_instruction(*d);
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
@@ -622,12 +724,12 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 	case MICA_OP_S_CBRANCH_VCCNZ:
 	case MICA_OP_S_CBRANCH_EXECZ:
 	case MICA_OP_S_CBRANCH_EXECNZ: {
-		count_instruction(*d);
 		unsigned reg = d->op <= MICA_OP_S_CBRANCH_SCC1 ? MICA_OPND_SCC
 		             : d->op <= MICA_OP_S_CBRANCH_VCCNZ ? MICA_OPND_VCC : MICA_OPND_EXEC;
 		bool zero_test = d->op == MICA_OP_S_CBRANCH_SCC0 || d->op == MICA_OP_S_CBRANCH_VCCZ ||
 		                 d->op == MICA_OP_S_CBRANCH_EXECZ;
 		Value *v = read_s(reg, kBranch);
+		count_instruction(*d);
 		Value *taken = B.CreateICmpEQ(B.CreateICmpEQ(v, B.getInt32(0)), zero_test ? B.getTrue() : B.getFalse());
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
 		BasicBlock *t = BasicBlock::Create(C, "taken", F), *nt = BasicBlock::Create(C, "not_taken", F);
@@ -640,6 +742,213 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 	}
 	default: return false;
 	}
+}
+
+Value *Emitter::entry_alloca(uint64_t bytes)
+{
+	IRBuilderBase::InsertPointGuard g(B);
+	B.SetInsertPoint(entry_, entry_->getFirstInsertionPt());
+	AllocaInst *a = B.CreateAlloca(ArrayType::get(i8, bytes));
+	a->setAlignment(Align(64));
+	return a;
+}
+
+// Global and shared (ds) loads and stores inline: the operands are read exactly as exec_global /
+// exec_ds read them (pipeline-model checks included), then, when every active lane's access lies
+// in one page the CU's TLB holds for this access type under the context's current invalidation
+// generation (global; a TLB entry for the write type exists only if the page grants writes, so
+// the MMU's permission check is part of the hit) or inside the workgroup's shared memory (ds),
+// the lanes are gathered or scattered under the EXEC mask and the results and pipeline records
+// are written as finish_vector_mem writes them. Anything else (a TLB miss, lanes in two pages, a
+// fault, the wave-start TLB erratum window, EXEC = 0, lanes of a multi-dword store that overlap
+// partially) goes to Worker::global_access / ds_access with the operands already read, which
+// is the interpreter's own code from that point on. Atomics are left to the interpreter.
+bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
+{
+	const bool global = d->unit == MICA_UNIT_VMEM, load = d->flags & MICA_OPF_LOAD;
+	const unsigned size = d->info->mem_bytes;
+	if ((d->flags & (MICA_OPF_IMAGE | MICA_OPF_ATOMIC)) || (!global && d->unit != MICA_UNIT_LDS) ||
+	    !(d->flags & (MICA_OPF_LOAD | MICA_OPF_STORE)) || size == 0 || size > 16 || (size > 4 && size % 4) ||
+	    size == 3)
+		return false;
+	const unsigned counter = global ? MICA_COUNTER_GM : MICA_COUNTER_LS;
+	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
+	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
+	const unsigned lat = mica_unit_table[d->unit].latency;
+	if ((d->info->kind[3] != MICA_KIND_UNUSED && mica_kind_table[d->info->kind[3]].regs > 4) ||
+	    (d->info->kind[0] != MICA_KIND_UNUSED && mica_kind_table[d->info->kind[0]].regs > 4))
+		return false; // not the case for the ops above; the fallback's buffers hold 4 rows
+
+	// Worker::mem_stall: wait for the oldest of max_outstanding operations. Emitted after the
+	// operand test (which is then made at the cycle before the stall: a register fresh then is
+	// fresh after it, and one that is not goes to the interpreter, which stalls first itself), so
+	// an instruction handed to the interpreter has changed nothing (the watchdog is tested there
+	// at the cycle before the stall, as in the interpreter).
+	auto emit_stall = [&] {
+		Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+		Value *idx = B.CreateZExt(B.CreateURem(B.CreateSub(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), B.getInt32(64)), i64);
+		static_assert(std::tuple_size_v<decltype(MemCounter::done)> == 64);
+		Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), idx));
+		t = B.CreateSelect(B.CreateICmpUGE(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), t, B.getInt64(0));
+		Value *cyc = cycle();
+		Value *nc = B.CreateSelect(B.CreateICmpUGT(t, cyc), t, cyc);
+		Value *sp = at(wave_, offsetof(Wave, stall));
+		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nc, cyc)), sp);
+		set_cycle(nc);
+	};
+	// read_vector_mem_operands, then the address operands.
+	Value *exec = read_s(MICA_OPND_EXEC, kVector);
+	Value *data[4] = {nullptr, nullptr, nullptr, nullptr}, *keep[4] = {nullptr, nullptr, nullptr, nullptr};
+	unsigned ndata = 0, nres = 0;
+	if (d->info->kind[3] != MICA_KIND_UNUSED) {
+		ndata = mica_kind_table[d->info->kind[3]].regs;
+		for (unsigned k = 0; k < ndata; k++)
+			data[k] = read_v(d->opnd[3] + k);
+	}
+	if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED) {
+		nres = mica_kind_table[d->info->kind[0]].regs;
+		for (unsigned k = 0; k < nres; k++)
+			keep[k] = writable(d->opnd[0] + k);
+	}
+	Type *v64 = FixedVectorType::get(i64, kLanes);
+	Value *active = B.CreateBitCast(exec, m32);
+	Value *addr = nullptr; // global: <32 x i64> virtual addresses; ds: <32 x i32> address operand
+	Value *offs = nullptr;  // <32 x i64> byte offsets from 'base'
+	Value *base = nullptr, *fast = nullptr;
+	Value *lo = nullptr;
+	if (global) {
+		if (d->opnd[2] == MICA_OPND_NONE) {
+			Value *vlo = read_v(d->opnd[1]), *vhi = read_v(d->opnd[1] + 1u);
+			addr = B.CreateOr(B.CreateZExt(vlo, v64), B.CreateShl(B.CreateZExt(vhi, v64), ConstantInt::get(v64, 32)));
+		} else {
+			Value *o = read_v(d->opnd[1]);
+			Value *sb = B.CreateOr(B.CreateZExt(read_s(d->opnd[2], kVector), i64),
+			                       B.CreateShl(B.CreateZExt(read_s(d->opnd[2] + 1u, kVector), i64), 32));
+			addr = B.CreateAdd(splat(sb), B.CreateZExt(o, v64));
+		}
+		emit_stall();
+		addr = B.CreateAdd(addr, ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
+		lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, addr, ConstantInt::get(v64, ~0ull)));
+		Value *last = B.CreateAdd(addr, ConstantInt::get(v64, size - 1));
+		Value *hi = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(active, last, ConstantInt::get(v64, 0)));
+		Value *page = B.CreateLShr(lo, 12);
+		Value *one_page = B.CreateICmpEQ(page, B.CreateLShr(hi, 12));
+		// The TLB: the context's generation must not have moved since it was filled.
+		LoadInst *gen = B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen)));
+		gen->setAtomic(AtomicOrdering::Acquire);
+		gen->setAlignment(Align(8));
+		Value *gen_ok = B.CreateICmpEQ(gen, B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen_seen))));
+		const uint64_t acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
+		Value *slot = B.CreateAdd(B.getInt64(acc * kWorkerTlbEntries), B.CreateAnd(page, B.getInt64(kWorkerTlbEntries - 1)));
+		Value *entry = B.CreateGEP(i8, frame_field(ptr, offsetof(Frame, tlb)), B.CreateMul(slot, B.getInt64(16)));
+		Value *hit = B.CreateICmpEQ(B.CreateLoad(i64, entry), page);
+		base = B.CreateLoad(ptr, B.CreateConstGEP1_64(i8, entry, 8));
+		offs = B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1));
+		Value *no_erratum = B.CreateICmpUGE(cycle(), B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
+		fast = B.CreateAnd(B.CreateAnd(one_page, gen_ok), B.CreateAnd(hit, no_erratum));
+	} else {
+		addr = read_v(d->opnd[1]);
+		emit_stall();
+		Value *a = B.CreateAdd(B.CreateZExt(addr, v64), ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
+		Value *amin = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smin, B.CreateSelect(active, a, ConstantInt::get(v64, INT64_MAX)));
+		Value *end = B.CreateAdd(a, ConstantInt::get(v64, size));
+		Value *amax = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smax, B.CreateSelect(active, end, ConstantInt::get(v64, 0)));
+		fast = B.CreateAnd(B.CreateICmpSGE(amin, B.getInt64(0)),
+		                   B.CreateICmpULE(amax, frame_field(i64, offsetof(Frame, shared_size))));
+		base = frame_field(ptr, offsetof(Frame, shared));
+		offs = a;
+		lo = amin;
+	}
+	count_instruction(*d); // after every operand test
+	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
+	if (!load && size > 4) {
+		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
+		// stores dword after dword, and the two differ only for partially overlapping lanes.
+		Value *rel = B.CreateSub(global ? addr : offs, splat(lo));
+		Value *bad = B.CreateAnd(active, B.CreateICmpNE(B.CreateURem(rel, ConstantInt::get(v64, size)), ConstantInt::get(v64, 0)));
+		fast = B.CreateAnd(fast, B.CreateICmpEQ(B.CreateBitCast(bad, i32), B.getInt32(0)));
+	}
+	BasicBlock *fastbb = BasicBlock::Create(C, "vmem_fast", F), *slowbb = BasicBlock::Create(C, "vmem_slow", F);
+	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
+
+	// The fallback: the interpreter's code from the translation on.
+	B.SetInsertPoint(slowbb);
+	{
+		if (!buf_data_) {
+			buf_data_ = entry_alloca(4 * sizeof(Row));
+			buf_addr_ = entry_alloca(kLanes * 8);
+			buf_keep_ = entry_alloca(4);
+		}
+		for (unsigned k = 0; k < ndata; k++)
+			B.CreateAlignedStore(data[k], at(buf_data_, k * sizeof(Row)), Align(64));
+		for (unsigned k = 0; k < 4; k++)
+			B.CreateStore(k < nres ? B.CreateZExt(keep[k], i8) : B.getInt8(0), at(buf_keep_, k));
+		B.CreateAlignedStore(addr, buf_addr_, Align(64));
+		Value *f = global ? fn_ptr(B, &Runtime::global_access) : fn_ptr(B, &Runtime::ds_access);
+		Value *st = call(ft_vmem, f, {worker_, wave_, dptr(d), abs_pc(off), cycle(), exec, buf_data_, buf_keep_, buf_addr_});
+		BasicBlock *stop = BasicBlock::Create(C, "vmem_stop", F), *go = BasicBlock::Create(C, "vmem_go", F);
+		B.CreateCondBr(B.CreateICmpEQ(st, B.getInt32(static_cast<uint32_t>(Step::Continue))), go, stop);
+		B.SetInsertPoint(stop);
+		B.CreateRet(B.CreateAdd(st, B.getInt32(1))); // Step -> Exit, as in emit_callout
+		B.SetInsertPoint(go);
+		goto_off(next);
+	}
+
+	// The inline path.
+	B.SetInsertPoint(fastbb);
+	Value *ptrs = B.CreateGEP(i8, base, offs); // <32 x ptr>
+	const unsigned rows = size < 4 ? 1 : size / 4;
+	Type *et = size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
+	FixedVectorType *ev = FixedVectorType::get(et, kLanes);
+	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	for (unsigned k = 0; k < rows; k++) {
+		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
+		if (load) {
+			Value *g = B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev));
+			const bool sign = d->op == MICA_OP_GLOBAL_LOAD_I8 || d->op == MICA_OP_GLOBAL_LOAD_I16 ||
+			                  d->op == MICA_OP_DS_LOAD_I8 || d->op == MICA_OP_DS_LOAD_I16;
+			res[k] = size >= 4 ? g : sign ? B.CreateSExt(g, v32) : B.CreateZExt(g, v32);
+		} else if (k < ndata) {
+			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
+		}
+	}
+	// Worker::mem_issue.
+	Value *cyc = cycle();
+	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+	Value *lastp = at(wave_, ctr + offsetof(MemCounter, last_done));
+	Value *ready = B.CreateAdd(cyc, B.getInt64(lat)), *after = B.CreateAdd(B.CreateLoad(i64, lastp), B.getInt64(1));
+	Value *done = B.CreateSelect(B.CreateICmpUGT(after, ready), after, ready);
+	B.CreateStore(done, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), B.CreateZExt(B.CreateURem(issued, B.getInt32(64)), i64)));
+	B.CreateStore(B.CreateAdd(issued, B.getInt32(1)), at(wave_, ctr + offsetof(MemCounter, issued)));
+	B.CreateStore(done, lastp);
+	Value *mops = frame_field(ptr, offsetof(Frame, mem_ops));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, mops), B.getInt64(1)), mops);
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, exec), i64)), lane_p_);
+	// The results: blended under EXEC, the previous rows kept, produce_mem's records.
+	if (load && d->opnd[0] != MICA_OPND_NONE) {
+		for (unsigned k = 0; k < nres; k++) {
+			const unsigned reg = d->opnd[0] + k;
+			(void)keep[k]; // true: checked by the instruction's operand test (check())
+			Value *rp = vrow_ptr(reg, false);
+			Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
+			B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
+			B.CreateAlignedStore(B.CreateSelect(active, res[k] ? res[k] : Constant::getNullValue(v32), old), rp, Align(64));
+			const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+			for (unsigned c = 0; c < 3; c++)
+				B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
+			for (unsigned c = 0; c < 4; c++)
+				B.CreateStore(B.getInt64(kNever), at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+			B.CreateStore(B.getInt32(MICA_HAZARD_MEM_RESULT * 0x01010101u), at(wave_, m + offsetof(RegMeta, haz)));
+			B.CreateStore(cyc, at(wave_, m + offsetof(RegMeta, issue)));
+			B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
+			B.CreateStore(B.getInt8(static_cast<uint8_t>(lat)), at(wave_, m + offsetof(RegMeta, mem_lat)));
+			B.CreateStore(issued, at(wave_, m + offsetof(RegMeta, mem_seq)));
+		}
+	}
+	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+	++inline_count;
+	goto_off(next);
+	return true;
 }
 
 void Emitter::emit_callout(uint64_t off, const DecodedInst *d)
@@ -666,23 +975,26 @@ void Emitter::emit_callout(uint64_t off, const DecodedInst *d)
 void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 {
 	B.SetInsertPoint(blocks_.at(off));
+	chk_list_ = nullptr;
+	cur_off_ = off;
 	// The scheduler's quantum and the watchdog are checked before every instruction, exactly
 	// where the interpreter checks them.
+	// One test for both: the exit code says which one stopped the wave (the budget first, as in
+	// Worker::run_quantum, where the wave yields before the interpreter's watchdog test).
 	Value *n = B.CreateLoad(i32, n_ptr());
-	BasicBlock *yield = BasicBlock::Create(C, "yield", F), *wd = BasicBlock::Create(C, "wdcheck", F);
-	B.CreateCondBr(B.CreateICmpUGE(n, budget_), yield, wd, MDBuilder(C).createBranchWeights(1, 64));
-	B.SetInsertPoint(yield);
-	exit_with(Exit::Yield, abs_pc(off));
-	B.SetInsertPoint(wd);
-	BasicBlock *late = BasicBlock::Create(C, "watchdog", F), *body = BasicBlock::Create(C, "body", F);
-	B.CreateCondBr(B.CreateICmpUGT(cycle(), wd_), late, body, MDBuilder(C).createBranchWeights(1, 1000));
-	B.SetInsertPoint(late);
-	exit_with(Exit::Interp, abs_pc(off));
+	Value *spent = B.CreateICmpUGE(n, budget_);
+	Value *late = B.CreateICmpUGT(cycle(), wd_);
+	BasicBlock *stop = BasicBlock::Create(C, "stop", F), *body = BasicBlock::Create(C, "body", F);
+	B.CreateCondBr(B.CreateOr(spent, late), stop, body, MDBuilder(C).createBranchWeights(1, 64));
+	B.SetInsertPoint(stop);
+	exit_with(Exit::Yield,
+	          B.CreateSelect(spent, B.getInt32(uint32_t(Exit::Yield)), B.getInt32(uint32_t(Exit::Interp))),
+	          B.getInt64(off));
 	B.SetInsertPoint(body);
 
 	if (slot.state != SlotState::Ok || (d->flags & MICA_OPF_PRIV)) {
 		// Fetch fault, undecodable word or privileged instruction: the interpreter decides.
-		exit_with(Exit::Interp, abs_pc(off));
+		exit_at(Exit::Interp, off);
 		return;
 	}
 	if (d->info->format == MICA_FMT_CTRL && emit_branch(off, d))
@@ -691,24 +1003,26 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
 	}
+	if (d->info->format == MICA_FMT_MEM && emit_vmem(off, d))
+		return;
 	if (d->info->format == MICA_FMT_ALU && d->unit != MICA_UNIT_SALU && emit_valu(off, d)) {
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
 	}
+	callouts[d->info->name]++;
 	emit_callout(off, d);
 }
 
 Function *Emitter::emit(const std::string &name)
 {
 	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
-	ft_fresh = FunctionType::get(i32, {ptr, ptr, i32, i32, i64}, false);
-	ft_writable = FunctionType::get(i32, {ptr, ptr, i32, i64}, false);
-	ft_produce = FunctionType::get(B.getVoidTy(), {ptr, ptr, i32, ptr, i64}, false);
-	ft_write_s = FunctionType::get(B.getVoidTy(), {ptr, ptr, i32, i32, ptr, i64}, false);
+	ft_checks = FunctionType::get(i32, {ptr, ptr, ptr, i64}, false);
+	ft_vmem = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64, i32, ptr, ptr, ptr}, false);
 
 	F = Function::Create(FunctionType::get(i32, {ptr}, false), Function::ExternalLinkage, name, M);
 	F->addFnAttr(Attribute::NoUnwind);
 	BasicBlock *entry = BasicBlock::Create(C, "entry", F);
+	entry_ = entry;
 	B.SetInsertPoint(entry);
 	frame_ = F->getArg(0);
 	auto field = [&](Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); };
@@ -723,6 +1037,15 @@ Function *Emitter::emit(const std::string &name)
 	B.CreateStore(B.getInt32(0), n_ptr());
 	Value *pc = B.CreateLoad(i64, at(wave_, offsetof(Wave, pc)));
 
+	exit_bb_ = BasicBlock::Create(C, "exit", F);
+	{
+		IRBuilderBase::InsertPointGuard g(B);
+		B.SetInsertPoint(exit_bb_);
+		exit_code_ = B.CreatePHI(i32, 64, "exit_code");
+		exit_off_ = B.CreatePHI(i64, 64, "exit_off");
+		B.CreateStore(B.CreateAdd(base_, exit_off_), at(wave_, offsetof(Wave, pc)));
+		B.CreateRet(exit_code_);
+	}
 	BasicBlock *unknown = BasicBlock::Create(C, "unknown_pc", F);
 	for (const auto &[off, slot] : code_.slots)
 		blocks_[off] = BasicBlock::Create(C, "i" + std::to_string(off), F);
@@ -809,9 +1132,24 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 		*error = "invalid IR: " + os.str();
 		return nullptr;
 	}
-	auto t0 = std::chrono::steady_clock::now();
+	// Thread CPU time: on a loaded host the wall clock says little about the translator.
+	auto cpu_ms = [] {
+		timespec ts{};
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+		return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+	};
+	const double t0 = cpu_ms();
+	size_t ir_size = 0;
+	for (const BasicBlock &bb : *f)
+		ir_size += bb.size();
 	optimise(*mod, h.tm.get());
-	auto t1 = std::chrono::steady_clock::now();
+	const double t1 = cpu_ms();
+	if (const char *dump = std::getenv("MICA_CU_JIT_DUMP")) { // the optimised IR, for looking at
+		std::error_code ec;
+		raw_fd_ostream out(dump, ec);
+		if (!ec)
+			mod->print(out, nullptr);
+	}
 	orc::ResourceTrackerSP rt = h.jit->getMainJITDylib().createResourceTracker();
 	if (Error e = h.jit->addIRModule(rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
 		*error = toString(std::move(e));
@@ -825,9 +1163,14 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 	}
 	prog->set(sym->toPtr<uint32_t (*)(Frame *)>(), rt);
 	if (std::getenv("MICA_CU_JIT_DEBUG"))
-		std::fprintf(stderr, "mica jit: optimise %.1f ms, codegen %.1f ms\n",
-		             std::chrono::duration<double, std::milli>(t1 - t0).count(),
-		             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
+		std::fprintf(stderr, "mica jit: %zu IR instructions; optimise %.1f ms, codegen %.1f ms (thread CPU time)\n",
+		             ir_size, t1 - t0, cpu_ms() - t1);
+	if (std::getenv("MICA_CU_JIT_DEBUG")) {
+		std::string list;
+		for (const auto &[op, n] : em.callouts)
+			list += " " + op + "x" + std::to_string(n);
+		std::fprintf(stderr, "mica jit: called out:%s\n", list.c_str());
+	}
 	prog->set_inline(em.inline_count);
 	return prog;
 }

@@ -10,6 +10,7 @@
 // interpreter executes that instruction.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -44,6 +45,13 @@ struct Frame {
 	uint64_t *lane_instructions; // WorkerStats::lane_instructions
 	uint32_t budget;             // instructions it may execute before returning Yield
 	uint32_t executed;           // out: instructions executed
+	// The inline memory path (codegen.cpp emit_vmem):
+	uint64_t *mem_ops;                     // WorkerStats::mem_ops
+	const void *tlb;                       // Worker::tlb_: [access][kTlbEntries] of {page, host}
+	const std::atomic<uint64_t> *tlb_gen;  // the context's invalidation generation ...
+	const uint64_t *tlb_gen_seen;          // ... and its value when tlb was last valid
+	uint8_t *shared;                       // the workgroup's shared memory
+	uint64_t shared_size;
 };
 
 class Program {

@@ -4,23 +4,36 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "../program.h"
 #include "../worker.h"
 
 namespace mica::sim::cu::jit {
 
+// The pipeline-model tests of one translated instruction, in the order the interpreter makes them:
+// cls kScalar/kVector/kBranch: Worker::fresh; kWrite: Worker::writable.
+struct CheckList {
+	struct Item {
+		uint16_t reg;
+		uint8_t cls;
+	};
+	std::vector<Item> items;
+};
+
 struct Runtime {
 	// One instruction through the reference semantics; returns the Step as a number.
 	static uint32_t exec(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle);
-	// Worker::fresh_slow / write_slow at 'cycle' (the translated code keeps the cycle in a register).
-	static uint32_t fresh(Worker *wk, Wave *w, uint32_t reg, uint32_t cls, uint64_t cycle);
-	static uint32_t writable(Worker *wk, Wave *w, uint32_t reg, uint64_t cycle);
-	// The bookkeeping of a new VGPR value (Worker::produce), keeping the previous row when a
-	// late consumer may still need it; the caller then blends the new row in.
-	static void produce_v(Worker *wk, Wave *w, uint32_t reg, const DecodedInst *d, uint64_t cycle);
-	// Worker::write_sreg at 'cycle'.
-	static void write_s(Worker *wk, Wave *w, uint32_t reg, uint32_t value, const DecodedInst *d, uint64_t cycle);
+	// Runs the checks at 'cycle': 1 if every register is fresh/writable and no hazard rule was
+	// broken (the inline code may go on), else 0 with the violation count as it was before.
+	static uint32_t checks_ok(Worker *wk, Wave *w, const CheckList *list, uint64_t cycle);
+	// The rest of a global / ds load or store whose operands the translated code has read
+	// (Worker::global_access / ds_access: translation, faults, accesses, results), for when the
+	// inline path does not apply. data: 4 rows of 32 lanes; keep: 4 bytes; va/addr: 32 lanes.
+	static uint32_t global_access(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle,
+	                              uint32_t exec, const uint32_t *data, const uint8_t *keep, const uint64_t *va);
+	static uint32_t ds_access(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle,
+	                          uint32_t exec, const uint32_t *data, const uint8_t *keep, const uint32_t *addr);
 };
 
 } // namespace mica::sim::cu::jit
