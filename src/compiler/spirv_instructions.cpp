@@ -607,6 +607,22 @@ void Translator::translate(const Inst &in)
 		set(w[2], w[1], r);
 		return;
 	}
+	case Op::OpQuantizeToF16: {
+		// f32 -> nearest-even half -> f32; a result too small for a normal half is a zero of
+		// the operand's sign (the spec allows either zero; the CTS's flush_to_zero cases accept
+		// both), infinities and NaNs pass through the conversions.
+		need(4);
+		std::vector<Operand> r;
+		for (const Operand &x : val(w[3])) {
+			Operand h = emit(IOp::cvt_f16_f32, r32(), {x});
+			Operand back = emit(IOp::cvt_f32_f16, r32(), {h});
+			Operand tiny = emit(IOp::ieq, rbool(), {emit(IOp::iand, r32(), {h, Operand::c32(0x7c00)}), Operand::c32(0)});
+			Operand sign = emit(IOp::iand, r32(), {x, Operand::c32(0x80000000u)});
+			r.push_back(emit(IOp::select, r32(), {tiny, sign, back}));
+		}
+		set(w[2], w[1], r);
+		return;
+	}
 	case Op::OpUConvert:
 	case Op::OpSConvert: {
 		need(4);

@@ -254,6 +254,84 @@ TEST(ZeroInitializeWorkgroupMemory, NullInitialisedSharedVariables)
 	});
 }
 
+TEST(ZeroInitializeWorkgroupMemory, VariablesOfNoWholeDwords)
+{
+	auto make = [] {
+		std::vector<Buffer> b(1);
+		b[0].data.assign(10, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(glsl("shared_zero_init_f16vec3.comp"), make, {}, 1, [](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 10; i++)
+			EXPECT_EQ(b[0].data[i], 0u) << where << " element " << i;
+	});
+}
+
+// Unfolded OpSpecConstantOp (translated at the top of the entry block), shifts whose Shift
+// operand is wider or narrower than Base, OpQuantizeToF16 (tiny values become a zero, large ones
+// infinity, NaN stays NaN).
+TEST(SpirvInstructions, SpecConstantOpMixedWidthShiftsQuantizeToF16)
+{
+	const std::vector<uint32_t> floats = {0x3f800000u /* 1 */, 0x3727c5acu /* 1e-5: a half denormal */,
+	                                      0xb58637bdu /* -1e-6 */, 0x4788b800u /* 70000 */,
+	                                      0x3dcccccdu /* 0.1 */, 0x477fe000u /* 65504 */,
+	                                      0xc0200000u /* -2.5 */, 0x7fc00001u /* NaN */};
+	auto make = [&] {
+		std::vector<Buffer> b(2);
+		b[0].binding = 0;
+		b[0].data = floats;
+		for (uint32_t i = 0; i < 8; i++)
+			b[0].data.push_back(0x9e3779b9u * (i + 1));
+		b[1].binding = 1;
+		b[1].data.assign(21, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("spec_constant_op.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		const auto &o = b[1].data;
+		EXPECT_EQ(o[0], 0x3f800000u) << where;
+		EXPECT_EQ(o[1] & 0x7fffffffu, 0u) << where << " a half denormal is a zero";
+		EXPECT_EQ(o[2] & 0x7fffffffu, 0u) << where;
+		EXPECT_EQ(o[3], 0x7f800000u) << where << " beyond the largest half: infinity";
+		EXPECT_EQ(o[4], 0x3dccc000u) << where << " 0.1 rounded to the nearest half";
+		EXPECT_EQ(o[5], 0x477fe000u) << where;
+		EXPECT_EQ(o[6], 0xc0200000u) << where;
+		EXPECT_GT(o[7] & 0x7fffffffu, 0x7f800000u) << where << " NaN";
+		for (uint32_t i = 0; i < 8; i++)
+			EXPECT_EQ(o[8 + i], (0x9e3779b9u * (i + 1)) >> (3 * i)) << where << " lane " << i;
+		EXPECT_EQ(o[16], (uint32_t)(-256 >> 3)) << where;
+		const uint64_t r2 = 4886718345ull << 3;
+		EXPECT_EQ(o[17], (uint32_t)r2) << where;
+		EXPECT_EQ(o[18], (uint32_t)(r2 >> 32)) << where;
+		EXPECT_EQ(o[19], (uint32_t)(-32 - -256)) << where;
+		EXPECT_EQ(o[20], (uint32_t)(r2 << 3)) << where;
+	});
+}
+
+// 64-bit specialization constants take all 64 bits of Options::spec_constants (the Vulkan driver
+// passed only the low 32: CTS opspecconstantop.*_i64 cases).
+TEST(SpirvInstructions, SixtyFourBitSpecConstantOverrides)
+{
+	const auto spv = spvasm("spec_constant_op.spvasm");
+	ASSERT_FALSE(spv.empty());
+	Options o;
+	o.spec_constants = {{0, (uint32_t)-4096}, {1, 4}, {2, 0x1234567890ull}};
+	auto res = compile_spirv(spv, o);
+	ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+	std::vector<Buffer> b(2);
+	b[0].binding = 0;
+	b[0].data.assign(16, 0);
+	b[1].binding = 1;
+	b[1].data.assign(21, 0xdeadbeefu);
+	const uint32_t groups[3] = {1, 1, 1};
+	RunOutcome r = run_kernel(std::get<CompileResult>(res), o.revision, o.power_profile, b, {}, groups);
+	ASSERT_TRUE(r.ok) << r.error;
+	const uint64_t r2 = 0x1234567890ull << 4;
+	EXPECT_EQ(b[1].data[16], (uint32_t)(-4096 >> 4));
+	EXPECT_EQ(b[1].data[17], (uint32_t)r2);
+	EXPECT_EQ(b[1].data[18], (uint32_t)(r2 >> 32));
+	EXPECT_EQ(b[1].data[19], (uint32_t)(-256 - -4096));
+}
+
 TEST(ZeroInitializeWorkgroupMemory, ArrayLargerThanTheWorkgroup)
 {
 	auto make = [] {

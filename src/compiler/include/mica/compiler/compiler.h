@@ -20,7 +20,9 @@ struct Options {
 	uint32_t power_profile = 0;     // MICA_PROFILE_PERF / MICA_PROFILE_LOWPOWER
 	int opt_level = 2;              // 0: no IR optimisation passes, 1: cleanups, 2: + CSE, LICM, scheduling
 	std::string entry_point = "main";
-	std::map<uint32_t, uint32_t> spec_constants;   // SpecId -> 32-bit value
+	// SpecId -> value: the low bits for 8/16/32-bit constants (booleans: 0 or 1), all 64 for
+	// 64-bit ones (OpSpecConstant of a 64-bit type takes two words).
+	std::map<uint32_t, uint64_t> spec_constants;
 	// Debugging switches (micac --no-hazard-pass, tests): leave hazards or waits out.
 	bool hazard_pass = true;
 	bool waitcnt_pass = true;
