@@ -615,7 +615,9 @@ void Translator::group_op(const Inst &in)
 	case Op::OpGroupNonUniformShuffle:
 	case Op::OpGroupNonUniformShuffleXor:
 	case Op::OpGroupNonUniformShuffleUp:
-	case Op::OpGroupNonUniformShuffleDown: {
+	case Op::OpGroupNonUniformShuffleDown:
+	case Op::OpGroupNonUniformQuadBroadcast:
+	case Op::OpGroupNonUniformQuadSwap: {
 		need(op == Op::OpGroupNonUniformBroadcastFirst ? 5 : 6);
 		std::vector<Operand> r;
 		Operand idx;
@@ -628,6 +630,10 @@ void Translator::group_op(const Inst &in)
 				idx = emit(IOp::isub, r32(), {lane, idx});
 			else if (op == Op::OpGroupNonUniformShuffleDown)
 				idx = emit(IOp::iadd, r32(), {lane, idx});
+			else if (op == Op::OpGroupNonUniformQuadBroadcast)   // lane 'idx' of this lane's quad
+				idx = emit(IOp::ior, r32(), {emit(IOp::iand, r32(), {lane, Operand::c32(~3u)}), emit(IOp::iand, r32(), {idx, Operand::c32(3)})});
+			else if (op == Op::OpGroupNonUniformQuadSwap)   // Direction 0/1/2: horizontal, vertical, diagonal
+				idx = emit(IOp::ixor, r32(), {lane, Operand::c32(const_u32(w[5]) + 1)});
 		}
 		auto move32 = [&](Operand v) {
 			if (op == Op::OpGroupNonUniformBroadcastFirst)
@@ -700,8 +706,6 @@ void Translator::group_op(const Inst &in)
 	case Op::OpGroupNonUniformLogicalOr:
 	case Op::OpGroupNonUniformLogicalXor: {
 		need(6);
-		if (w.size() > 6)
-			fail("clustered subgroup operations are not supported");
 		IOp comb;
 		switch (op) {
 		case Op::OpGroupNonUniformIAdd: comb = IOp::iadd; break;
@@ -724,9 +728,19 @@ void Translator::group_op(const Inst &in)
 		IOp kind = gop == (uint32_t)spv::GroupOperation::Reduce ? IOp::reduce
 		           : gop == (uint32_t)spv::GroupOperation::InclusiveScan ? IOp::inclusive_scan
 		           : gop == (uint32_t)spv::GroupOperation::ExclusiveScan ? IOp::exclusive_scan
-		                                                                  : IOp::count;
+		           : gop == (uint32_t)spv::GroupOperation::ClusteredReduce ? IOp::clustered_reduce
+		                                                                    : IOp::count;
 		if (kind == IOp::count)
 			fail("subgroup group operation " + std::to_string(gop) + " is not supported");
+		int64_t cluster = 0;
+		if (kind == IOp::clustered_reduce) {
+			// ClusterSize: a constant power of two (the validator checks both); beyond the wave
+			// size the clusters are the wave.
+			need(7);
+			cluster = std::min<uint32_t>(const_u32(w[6]), MICA_WAVE_SIZE);
+			if (cluster == 0 || (cluster & (cluster - 1)))
+				fail("ClusterSize " + std::to_string(cluster) + " is not a power of two");
+		}
 		bool is_bool = type(scalar_type(rt)).k == Type::K::Bool;
 		// 8/16-bit signed min/max: with the sign bit flipped, the zero-extended values order as
 		// unsigned ones, and the unsigned identities become the narrow signed ones.
@@ -740,10 +754,10 @@ void Translator::group_op(const Inst &in)
 			Operand v = is_bool ? bool_to_int(x) : x;
 			if (bias.is_const()) {
 				v = emit(IOp::ixor, r32(), {v, bias});
-				r.push_back(emit(IOp::ixor, r32(), {emit(kind, r32(), {v}, 0, (uint32_t)comb), bias}));
+				r.push_back(emit(IOp::ixor, r32(), {emit(kind, r32(), {v}, cluster, (uint32_t)comb), bias}));
 				continue;
 			}
-			Operand y = emit(kind, x.size == 2 ? r64() : r32(), {v}, 0, (uint32_t)comb | (is_half(rt) ? ir::kAuxHalf : 0));
+			Operand y = emit(kind, x.size == 2 ? r64() : r32(), {v}, cluster, (uint32_t)comb | (is_half(rt) ? ir::kAuxHalf : 0));
 			r.push_back(is_bool ? to_bool_from_int(y) : y);
 		}
 		set(res, rt, r);

@@ -370,6 +370,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	register_promotion(opt)
 		.RegisterPass(spvtools::CreateScalarReplacementPass())
 		.RegisterPass(spvtools::CreateSSARewritePass());
+	// SignedZeroInfNanPreserve needs nothing here: SPIRV-Tools' folding rules that turn x + 0.0
+	// into x and x * 0.0 into 0 are off in modules declaring the mode (spvasm/signed_zero_preserve).
 	if (opt_level > 0)
 		opt.RegisterPerformancePasses();
 	// The performance recipe can reintroduce nothing we depend on; a final DCE tidies up.

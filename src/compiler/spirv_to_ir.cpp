@@ -97,6 +97,11 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(GroupNonUniformArithmetic, "reductions and inclusive/exclusive scans"),
 		CAP(GroupNonUniformShuffle, "shuffle, shuffle xor"),
 		CAP(GroupNonUniformShuffleRelative, "shuffle up/down"),
+		CAP(GroupNonUniformClustered, "clustered reductions (the first log2(size) butterfly steps)"),
+		CAP(GroupNonUniformQuad, "quad broadcast and swaps (shuffles within groups of 4 lanes)"),
+		CAP(SignedZeroInfNanPreserve, "the execution mode (IEEE arithmetic; no unsafe float folding)"),
+		CAP(RoundingModeRTE, "the execution mode (the device rounds to nearest even)"),
+		CAP(AtomicFloat32AddEXT, "atomic f32 add on buffers and shared memory"),
 		CAP(VulkanMemoryModel, "the Vulkan memory model"),
 		CAP(VulkanMemoryModelDeviceScope, "device scope in the Vulkan memory model"),
 		CAP(PhysicalStorageBufferAddresses, "buffer device addresses (physical pointers)"),
@@ -160,7 +165,13 @@ const ShaderFeatures &shader_features()
 		x.buffer_array_dynamic_indexing = true;
 		x.buffer_array_non_uniform_indexing = true;
 		x.runtime_descriptor_array = true;
-		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20;
+		x.signed_zero_inf_nan_preserve = true;
+		x.rounding_mode_rte = true;
+		x.float32_atomics = true;
+		x.float32_atomic_add = true;
+		x.float64_atomics = true;
+		// basic, vote, arithmetic, ballot, shuffle, shuffle relative, clustered, quad
+		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80;
 		return x;
 	}();
 	return f;

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <set>
 
 #include "exec_harness.h"
 
@@ -330,6 +331,113 @@ TEST(SpirvInstructions, SixtyFourBitSpecConstantOverrides)
 	EXPECT_EQ(b[1].data[17], (uint32_t)r2);
 	EXPECT_EQ(b[1].data[18], (uint32_t)(r2 >> 32));
 	EXPECT_EQ(b[1].data[19], (uint32_t)(-256 - -4096));
+}
+
+// Quad operations and clustered reductions (VK_SUBGROUP_FEATURE_QUAD_BIT / CLUSTERED_BIT), against
+// a host model of 32-lane waves; the last reduction runs with a quarter of the lanes inactive.
+TEST(Subgroup, QuadOperationsAndClusteredReductions)
+{
+	std::vector<uint32_t> in(128);
+	for (uint32_t i = 0; i < 128; i++)
+		in[i] = (i * 2654435761u) >> 7;
+	auto make = [&] {
+		std::vector<Buffer> b(3);
+		b[0].binding = 0;
+		b[0].data = in;
+		b[1].binding = 1;
+		b[1].data.assign(128 * 8, 0xdeadbeefu);
+		b[2].binding = 2;
+		b[2].data.assign(128, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(glsl("subgroup_quad_clustered.comp"), make, {}, 2, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 128; i++) {
+			const uint32_t wave = i - i % 32, lane = i % 32;
+			auto at = [&](uint32_t l) { return in[wave + l]; };
+			auto cluster = [&](uint32_t size, auto fold, uint32_t init, bool only_active) {
+				uint32_t acc = init;
+				for (uint32_t l = lane & ~(size - 1); l < (lane & ~(size - 1)) + size; l++)
+					if (!only_active || (at(l) & 3u) != 0u)
+						acc = fold(acc, at(l));
+				return acc;
+			};
+			const uint32_t *o = &b[1].data[i * 8];
+			const std::string w = where + " invocation " + std::to_string(i);
+			EXPECT_EQ(o[0], at((lane & ~3u) | 2u)) << w << " quad broadcast";
+			EXPECT_EQ(o[1], at(lane ^ 1u)) << w << " swap horizontal";
+			EXPECT_EQ(o[2], at(lane ^ 2u)) << w << " swap vertical";
+			EXPECT_EQ(o[3], at(lane ^ 3u)) << w << " swap diagonal";
+			EXPECT_EQ(o[4], cluster(4, [](uint32_t a, uint32_t x) { return a + x; }, 0, false)) << w << " clustered add 4";
+			EXPECT_EQ(o[5], cluster(8, [](uint32_t a, uint32_t x) { return std::max(a, x); }, 0, false)) << w << " clustered max 8";
+			EXPECT_EQ(o[6], in[i]) << w << " clustered xor 1";
+			if ((in[i] & 3u) != 0u)
+				EXPECT_EQ(o[7], cluster(16, [](uint32_t a, uint32_t x) { return a + x; }, 0, true)) << w << " clustered add 16, divergent";
+			else
+				EXPECT_EQ(o[7], 0xdeadbeefu) << w;
+			EXPECT_EQ(b[2].data[i], 0x80000000u) << w << " the sum of negative zeros is -0.0";
+		}
+	});
+}
+
+// VK_EXT_shader_atomic_float: f32 add on a buffer and in shared memory, f32/f64 exchange.
+TEST(Atomics, FloatAddAndExchange)
+{
+	// B: sum, swapped, pad, pad, dswap (8-byte aligned at 16), olds[64] at 24, dolds[64] at 280, shared_sum at 792
+	auto make = [] {
+		std::vector<Buffer> b(1);
+		b[0].data.assign(199, 0);
+		b[0].data[0] = std::bit_cast<uint32_t>(1.0f);
+		b[0].data[1] = std::bit_cast<uint32_t>(100.0f);
+		const uint64_t d = std::bit_cast<uint64_t>(-7.5);
+		b[0].data[4] = (uint32_t)d;
+		b[0].data[5] = (uint32_t)(d >> 32);
+		return b;
+	};
+	run_everywhere(glsl("atomic_float.comp"), make, {}, 1, [](const std::vector<Buffer> &b, const std::string &where) {
+		const auto &v = b[0].data;
+		EXPECT_EQ(std::bit_cast<float>(v[0]), 1.0f + 64 * 0.25f) << where;
+		EXPECT_EQ(std::bit_cast<float>(v[198]), 0.5f + 63 * 64 / 2.0f) << where << " shared memory";
+		std::multiset<float> f{std::bit_cast<float>(v[1])};
+		std::multiset<double> d{std::bit_cast<double>((uint64_t)v[4] | (uint64_t)v[5] << 32)};
+		for (uint32_t i = 0; i < 64; i++) {
+			f.insert(std::bit_cast<float>(v[6 + i]));
+			d.insert(std::bit_cast<double>((uint64_t)v[70 + 2 * i] | (uint64_t)v[71 + 2 * i] << 32));
+		}
+		std::multiset<float> fe{100.0f};
+		std::multiset<double> de{-7.5};
+		for (uint32_t i = 1; i <= 64; i++) {
+			fe.insert((float)i);
+			de.insert(i + 0.125);
+		}
+		EXPECT_EQ(f, fe) << where << " every f32 value exchanged exactly once";
+		EXPECT_EQ(d, de) << where << " every f64 value exchanged exactly once";
+	});
+}
+
+// SignedZeroInfNanPreserve: -0 + 0 = +0, inf * 0 = NaN, -1 * 0 = -0, NaN stays NaN.
+TEST(FloatControls, SignedZeroInfNanPreserve)
+{
+	const std::vector<uint32_t> x = {0x80000000u, 0x7f800000u, 0xbf800000u, 0x7fc00000u, 0x00000000u, 0xff800000u,
+	                                 0x00000001u, 0x40490fdbu};
+	auto make = [&] {
+		std::vector<Buffer> b(2);
+		b[0].binding = 0;
+		b[0].data = x;
+		b[1].binding = 1;
+		b[1].data.assign(24, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("signed_zero_preserve.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 8; i++) {
+			const float v = std::bit_cast<float>(x[i]);
+			auto same = [](uint32_t got, float want) {
+				return std::isnan(want) ? std::isnan(std::bit_cast<float>(got)) : got == std::bit_cast<uint32_t>(want);
+			};
+			EXPECT_TRUE(same(b[1].data[i], v + 0.0f)) << where << " " << i << " + 0.0: " << std::hex << b[1].data[i];
+			EXPECT_TRUE(same(b[1].data[8 + i], v * 0.0f)) << where << " " << i << " * 0.0: " << std::hex << b[1].data[8 + i];
+			EXPECT_TRUE(same(b[1].data[16 + i], v - 0.0f)) << where << " " << i << " - 0.0: " << std::hex << b[1].data[16 + i];
+		}
+	});
 }
 
 TEST(ZeroInitializeWorkgroupMemory, ArrayLargerThanTheWorkgroup)

@@ -175,6 +175,17 @@ struct ShaderFeatures {
 	bool buffer_array_dynamic_indexing = false;
 	bool buffer_array_non_uniform_indexing = false;
 	bool runtime_descriptor_array = false;
+	// Float controls (VkPhysicalDeviceFloatControlsProperties) for 16-, 32- and 64-bit floats:
+	// SignedZeroInfNanPreserve (the device is IEEE; SPIRV-Tools does not fold x + 0.0 into x
+	// in modules declaring it) and RoundingModeRTE (the only
+	// rounding the device does).
+	bool signed_zero_inf_nan_preserve = false;
+	bool rounding_mode_rte = false;
+	// VK_EXT_shader_atomic_float: atomic load/store/exchange on f32 and f64 and atomic f32 add, in
+	// storage buffers, physical storage buffers and shared memory (not images).
+	bool float32_atomics = false;
+	bool float32_atomic_add = false;
+	bool float64_atomics = false;
 	// VkSubgroupFeatureFlagBits values: basic 0x1, vote 0x2, arithmetic 0x4, ballot 0x8,
 	// shuffle 0x10, shuffle_relative 0x20, clustered 0x40, quad 0x80.
 	uint32_t subgroup_operations = 0;
