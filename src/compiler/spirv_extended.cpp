@@ -579,6 +579,34 @@ void Translator::ext_inst(const Inst &in)
 }
 
 
+// The subgroup instructions of SPV_KHR_shader_ballot and SPV_KHR_subgroup_vote (VK_EXT_shader_subgroup_
+// ballot / _vote, GL_ARB_shader_ballot / GL_ARB_shader_group_vote) are their GroupNonUniform
+// counterparts at Subgroup scope: rewritten as those and translated by group_op.
+bool Translator::khr_subgroup_op(const Inst &in)
+{
+	Op target;
+	switch ((Op)in.op) {
+	case Op::OpSubgroupBallotKHR: target = Op::OpGroupNonUniformBallot; break;
+	case Op::OpSubgroupFirstInvocationKHR: target = Op::OpGroupNonUniformBroadcastFirst; break;
+	case Op::OpSubgroupReadInvocationKHR: target = Op::OpGroupNonUniformBroadcast; break;
+	case Op::OpSubgroupAllKHR: target = Op::OpGroupNonUniformAll; break;
+	case Op::OpSubgroupAnyKHR: target = Op::OpGroupNonUniformAny; break;
+	case Op::OpSubgroupAllEqualKHR: target = Op::OpGroupNonUniformAllEqual; break;
+	default: return false;
+	}
+	if (in.w.size() < 4)
+		fail(spirv_named(spirv_opcode_name(in.op), in.op) + " has too few operands");
+	if (!subgroup_scope_id_) {   // an id past the module's bound, so it names nothing else
+		subgroup_scope_id_ = words_[3];
+		set(subgroup_scope_id_, 0, {Operand::c32((uint32_t)spv::Scope::Subgroup)});
+	}
+	std::vector<uint32_t> words{0, in.w[1], in.w[2], subgroup_scope_id_};
+	words.insert(words.end(), in.w.begin() + 3, in.w.end());
+	words[0] = (uint32_t)words.size() << 16 | (uint32_t)target;
+	group_op(Inst{(uint16_t)target, std::span<const uint32_t>(words)});
+	return true;
+}
+
 void Translator::group_op(const Inst &in)
 {
 	auto w = in.w;

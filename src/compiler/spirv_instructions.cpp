@@ -51,6 +51,15 @@ void Translator::translate(const Inst &in)
 		return;
 	if (!kernel_ && translate_image(in))   // spirv_image.cpp
 		return;
+	// Vulkan allows FPRoundingMode on OpFConvert to a 16-bit float that is stored
+	// (VK_KHR_16bit_storage); it overrides the RoundingModeRTE execution mode.
+	if (!kernel_ && op == Op::OpFConvert && w.size() >= 4 && has_deco(w[2], spv::Decoration::FPRoundingMode)) {
+		std::vector<Operand> r = convert_with_decorations(in);   // spirv_kernel_convert.cpp
+		if (!r.empty()) {
+			set(w[2], w[1], r);
+			return;
+		}
+	}
 	if (!narrow_active_ && translate_narrow(in))
 		return;
 	switch (op) {
@@ -702,6 +711,8 @@ void Translator::translate(const Inst &in)
 		group_op(in);
 		return;
 	}
+	if (khr_subgroup_op(in))   // SPV_KHR_shader_ballot / SPV_KHR_subgroup_vote (spirv_extended.cpp)
+		return;
 	fail("unsupported SPIR-V instruction " + spirv_named(spirv_opcode_name(in.op), in.op));
 }
 

@@ -99,6 +99,8 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(GroupNonUniformShuffleRelative, "shuffle up/down"),
 		CAP(GroupNonUniformClustered, "clustered reductions (the first log2(size) butterfly steps)"),
 		CAP(GroupNonUniformQuad, "quad broadcast and swaps (shuffles within groups of 4 lanes)"),
+		CAP(SubgroupBallotKHR, "SPV_KHR_shader_ballot (as the GroupNonUniform instructions)"),
+		CAP(SubgroupVoteKHR, "SPV_KHR_subgroup_vote (as the GroupNonUniform instructions)"),
 		CAP(SignedZeroInfNanPreserve, "the execution mode (IEEE arithmetic; no unsafe float folding)"),
 		CAP(RoundingModeRTE, "the execution mode (the device rounds to nearest even)"),
 		CAP(AtomicFloat32AddEXT, "atomic f32 add on buffers and shared memory"),

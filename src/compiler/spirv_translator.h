@@ -361,6 +361,8 @@ private:
 	void ext_inst(const Inst &in);
 	void opencl_std(const Inst &in);   // spirv_opencl_std.cpp
 	void group_op(const Inst &in);
+	bool khr_subgroup_op(const Inst &in);
+	uint32_t subgroup_scope_id_ = 0;   // a value id holding the constant Subgroup scope (khr_subgroup_op)
 	void integer_dot(const Inst &in);
 	void bit_op(const Inst &in);   // spirv_bits.cpp
 	void relational_op(const Inst &in);   // spirv_relational.cpp

@@ -379,6 +379,97 @@ TEST(Subgroup, QuadOperationsAndClusteredReductions)
 	});
 }
 
+// GL_ARB_shader_ballot / GL_ARB_shader_group_vote (SPV_KHR_shader_ballot, SPV_KHR_subgroup_vote):
+// the KHR instructions as their GroupNonUniform counterparts, with a third of the lanes inactive.
+TEST(Subgroup, KhrBallotAndVoteInstructions)
+{
+	std::vector<uint32_t> in(128);
+	for (uint32_t i = 0; i < 128; i++) {
+		in[i] = ((i * 2654435761u) >> 20) % 2000u;
+		if (i % 32 == 5 && in[i] % 3 == 0)
+			in[i] += 1;   // lane 5 (read by readInvocationARB) takes part
+	}
+	auto make = [&] {
+		std::vector<Buffer> b(2);
+		b[0].binding = 0;
+		b[0].data = in;
+		b[1].binding = 1;
+		b[1].data.assign(128 * 8, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(glsl("subgroup_arb_ballot_vote.comp"), make, {}, 2, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 128; i++) {
+			const uint32_t wave = i - i % 32, lane = i % 32;
+			const uint32_t *o = &b[1].data[i * 8];
+			const std::string w = where + " invocation " + std::to_string(i);
+			if (in[i] % 3 == 0) {
+				EXPECT_EQ(o[0], 0xdeadbeefu) << w;
+				continue;
+			}
+			uint32_t ballot = 0, first = 32;
+			bool all = true, any = false, all_gt = true, all_le = true;
+			for (uint32_t l = 0; l < 32; l++) {
+				const uint32_t x = in[wave + l];
+				if (x % 3 == 0)
+					continue;
+				first = std::min(first, l);
+				ballot |= (x % 2 == 0 ? 1u : 0u) << l;
+				all &= x < 1000;
+				any |= x % 7 == 0;
+				all_gt &= x > 500;
+				all_le &= x <= 500;
+			}
+			EXPECT_EQ(o[0], ballot) << w;
+			EXPECT_EQ(o[1], 0u) << w;
+			EXPECT_EQ(o[2], in[wave + 5]) << w;
+			EXPECT_EQ(o[3], in[wave + first]) << w;
+			EXPECT_EQ(o[4], ((1u << lane) - 1) ^ (lane << 8) ^ (32u << 16)) << w;
+			EXPECT_EQ(o[5], (all ? 1u : 0u) | (any ? 2u : 0u) | (all_gt || all_le ? 4u : 0u)) << w;
+		}
+	});
+}
+
+TEST(Subgroup, MaskBuiltinIndexedAtRunTime)
+{
+	auto make = [] {
+		std::vector<Buffer> b(1);
+		b[0].data.assign(256, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(glsl("subgroup_mask_dynamic_index.comp"), make, {}, 2, [](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 128; i++) {
+			EXPECT_EQ(b[0].data[2 * i], 31 - i % 32) << where << " invocation " << i << " gt mask";
+			EXPECT_EQ(b[0].data[2 * i + 1], i % 32 + 1) << where << " invocation " << i << " le mask";
+		}
+	});
+}
+
+// FPRoundingMode decorations on f32 -> f16 conversions in a shader (they were ignored outside
+// Kernel modules: every conversion rounded to nearest even).
+TEST(FloatControls, FConvertRoundingModeDecorations)
+{
+	// 1 + 1.5 * 2^-10 (a tie), -(1 + 1.25 * 2^-10), 70000 (beyond the largest half), 0.5 (exact)
+	const std::vector<float> x = {1.0f + 1.5f / 1024, -(1.0f + 1.25f / 1024), 70000.0f, 0.5f};
+	const uint16_t want[4][2] = {{0x3c02, 0x3c01}, {0xbc01, 0xbc01}, {0x7c00, 0x7bff}, {0x3800, 0x3800}};   // RTE, RTZ
+	auto make = [&] {
+		std::vector<Buffer> b(2);
+		b[0].binding = 0;
+		for (float v : x)
+			b[0].data.push_back(std::bit_cast<uint32_t>(v));
+		b[1].binding = 1;
+		b[1].data.assign(4, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("fconvert_rounding_mode.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 4; i++)
+			for (uint32_t m = 0; m < 2; m++) {
+				const uint32_t h = 2 * i + m;
+				const uint16_t got = (uint16_t)(b[1].data[h / 2] >> (16 * (h % 2)));
+				EXPECT_EQ(got, want[i][m]) << where << " input " << i << (m ? " RTZ" : " RTE");
+			}
+	});
+}
+
 // VK_EXT_shader_atomic_float: f32 add on a buffer and in shared memory, f32/f64 exchange.
 TEST(Atomics, FloatAddAndExchange)
 {

@@ -347,10 +347,10 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o12.conformanceVersion = {0, 0, 0, 0};  // not conformant (compute-only, no images)
   // Float controls: the device is IEEE (round to nearest even, denormals kept); the compiler
   // honours SignedZeroInfNanPreserve (no unsafe float folding) and RoundingModeRTE for every
-  // width. No denormal mode is claimed; rounding is RTE for each width independently.
-  o12.denormBehaviorIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
-  o12.roundingModeIndependence = caps.rounding_mode_rte ? VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_ALL
-                                                        : VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
+  // width. No denormal mode is claimed (denormals are always kept) and rounding is always RTE, so
+  // any combination per width is trivially independent: ALL (the CTS asks for at least 32_BIT_ONLY).
+  o12.denormBehaviorIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_ALL;
+  o12.roundingModeIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_ALL;
   o12.shaderSignedZeroInfNanPreserveFloat16 = caps.signed_zero_inf_nan_preserve && caps.float16;
   o12.shaderSignedZeroInfNanPreserveFloat32 = caps.signed_zero_inf_nan_preserve;
   o12.shaderSignedZeroInfNanPreserveFloat64 = caps.signed_zero_inf_nan_preserve && caps.float64;
@@ -548,6 +548,8 @@ const std::vector<VkExtensionProperties>& supported_device_extensions() {
         {VK_EXT_SCALAR_BLOCK_LAYOUT_EXTENSION_NAME, caps.scalar_block_layout},
         {VK_EXT_SHADER_DEMOTE_TO_HELPER_INVOCATION_EXTENSION_NAME, caps.demote_to_helper_invocation},
         {VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME, caps.float32_atomics},
+        {VK_EXT_SHADER_SUBGROUP_BALLOT_EXTENSION_NAME, (caps.subgroup_operations & VK_SUBGROUP_FEATURE_BALLOT_BIT) != 0},
+        {VK_EXT_SHADER_SUBGROUP_VOTE_EXTENSION_NAME, (caps.subgroup_operations & VK_SUBGROUP_FEATURE_VOTE_BIT) != 0},
     };
     std::vector<VkExtensionProperties> out;
     for (size_t i = 0; i < kPromotedDeviceExtensionCount; ++i) {
