@@ -89,6 +89,7 @@ struct Block {
 // store_global / atomic_global: 'aux' flag saying the last operand is a boolean predicate; lanes
 // where it is false do not access memory (robust buffer access; the selector masks EXEC).
 constexpr uint32_t kAuxPredicated = 0x100;
+// clustered_reduce: the same, 'imm' the cluster size (a power of two up to the wave size).
 // reduce / inclusive_scan / exclusive_scan: 'aux' is the combining operation, plus this flag when
 // the values are 16-bit floats (in the low bits of 32-bit values: the f16 instructions combine).
 constexpr uint32_t kAuxHalf = 0x10000;

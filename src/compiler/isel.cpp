@@ -733,6 +733,7 @@ void Isel::select_subgroup(const Instr &ins)
 	case Op::reduce:
 	case Op::inclusive_scan:
 	case Op::exclusive_scan:
+	case Op::clustered_reduce:
 		select_reduction(ins);
 		return;
 	default:
@@ -751,7 +752,8 @@ struct ReductionEntry {
 constexpr ReductionEntry kReductions[] = {
 	{Op::iadd, MICA_OP_V_ADD_U32, MICA_OP_V_ADD_U64, -1, 0, 0, 0},
 	{Op::imul, MICA_OP_V_MUL_LO_U32, MICA_OP_V_MUL_LO_U64, -1, 1, 1, 0},
-	{Op::fadd, MICA_OP_V_ADD_F32, MICA_OP_V_ADD_F64, MICA_OP_V_ADD_F16, 0, 0, 0},
+	// -0.0: x + -0 is x for every x (x + +0 turns a -0 into +0)
+	{Op::fadd, MICA_OP_V_ADD_F32, MICA_OP_V_ADD_F64, MICA_OP_V_ADD_F16, 0x80000000u, 0x8000000000000000ull, 0x8000},
 	{Op::fmul, MICA_OP_V_MUL_F32, MICA_OP_V_MUL_F64, MICA_OP_V_MUL_F16, 0x3f800000u, 0x3ff0000000000000ull, 0x3c00},
 	{Op::umin, MICA_OP_V_MIN_U32, MICA_OP_V_MIN_U64, -1, 0xffffffffu, ~0ull, 0},
 	{Op::smin, MICA_OP_V_MIN_I32, MICA_OP_V_MIN_I64, -1, 0x7fffffffu, 0x7fffffffffffffffull, 0},
@@ -810,8 +812,11 @@ void Isel::select_reduction(const Instr &ins)
 	emit(MICA_OP_S_MOV_B32, exec(), {saved});
 	emit(mov, acc, {src});
 	emit(MICA_OP_S_MOV_B32, exec(), {all});
-	for (uint32_t k = 1; k < MICA_WAVE_SIZE; k <<= 1) {
-		if (ins.op == Op::reduce) {
+	// A clustered reduction is the butterfly's first log2(cluster) steps: each aligned cluster of
+	// lanes then holds its own reduction (inactive lanes hold the identity).
+	const uint32_t steps_below = ins.op == Op::clustered_reduce ? (uint32_t)std::min<int64_t>(ins.imm, MICA_WAVE_SIZE) : MICA_WAVE_SIZE;
+	for (uint32_t k = 1; k < steps_below; k <<= 1) {
+		if (ins.op == Op::reduce || ins.op == Op::clustered_reduce) {
 			move_lanes(MICA_OP_V_SHFL_XOR_B32, k);
 		} else {
 			move_lanes(MICA_OP_V_SHFL_UP_B32, k);

@@ -44,6 +44,7 @@ bool always_vector(Op op)
 	case Op::bfi:
 	case Op::inclusive_scan:
 	case Op::exclusive_scan:
+	case Op::clustered_reduce:   // one value per cluster of lanes
 	case Op::shuffle:
 	case Op::cvt_f_s:
 	case Op::cvt_f_u:

@@ -579,6 +579,34 @@ void Translator::ext_inst(const Inst &in)
 }
 
 
+// The subgroup instructions of SPV_KHR_shader_ballot and SPV_KHR_subgroup_vote (VK_EXT_shader_subgroup_
+// ballot / _vote, GL_ARB_shader_ballot / GL_ARB_shader_group_vote) are their GroupNonUniform
+// counterparts at Subgroup scope: rewritten as those and translated by group_op.
+bool Translator::khr_subgroup_op(const Inst &in)
+{
+	Op target;
+	switch ((Op)in.op) {
+	case Op::OpSubgroupBallotKHR: target = Op::OpGroupNonUniformBallot; break;
+	case Op::OpSubgroupFirstInvocationKHR: target = Op::OpGroupNonUniformBroadcastFirst; break;
+	case Op::OpSubgroupReadInvocationKHR: target = Op::OpGroupNonUniformBroadcast; break;
+	case Op::OpSubgroupAllKHR: target = Op::OpGroupNonUniformAll; break;
+	case Op::OpSubgroupAnyKHR: target = Op::OpGroupNonUniformAny; break;
+	case Op::OpSubgroupAllEqualKHR: target = Op::OpGroupNonUniformAllEqual; break;
+	default: return false;
+	}
+	if (in.w.size() < 4)
+		fail(spirv_named(spirv_opcode_name(in.op), in.op) + " has too few operands");
+	if (!subgroup_scope_id_) {   // an id past the module's bound, so it names nothing else
+		subgroup_scope_id_ = words_[3];
+		set(subgroup_scope_id_, 0, {Operand::c32((uint32_t)spv::Scope::Subgroup)});
+	}
+	std::vector<uint32_t> words{0, in.w[1], in.w[2], subgroup_scope_id_};
+	words.insert(words.end(), in.w.begin() + 3, in.w.end());
+	words[0] = (uint32_t)words.size() << 16 | (uint32_t)target;
+	group_op(Inst{(uint16_t)target, std::span<const uint32_t>(words)});
+	return true;
+}
+
 void Translator::group_op(const Inst &in)
 {
 	auto w = in.w;
@@ -615,7 +643,9 @@ void Translator::group_op(const Inst &in)
 	case Op::OpGroupNonUniformShuffle:
 	case Op::OpGroupNonUniformShuffleXor:
 	case Op::OpGroupNonUniformShuffleUp:
-	case Op::OpGroupNonUniformShuffleDown: {
+	case Op::OpGroupNonUniformShuffleDown:
+	case Op::OpGroupNonUniformQuadBroadcast:
+	case Op::OpGroupNonUniformQuadSwap: {
 		need(op == Op::OpGroupNonUniformBroadcastFirst ? 5 : 6);
 		std::vector<Operand> r;
 		Operand idx;
@@ -628,6 +658,10 @@ void Translator::group_op(const Inst &in)
 				idx = emit(IOp::isub, r32(), {lane, idx});
 			else if (op == Op::OpGroupNonUniformShuffleDown)
 				idx = emit(IOp::iadd, r32(), {lane, idx});
+			else if (op == Op::OpGroupNonUniformQuadBroadcast)   // lane 'idx' of this lane's quad
+				idx = emit(IOp::ior, r32(), {emit(IOp::iand, r32(), {lane, Operand::c32(~3u)}), emit(IOp::iand, r32(), {idx, Operand::c32(3)})});
+			else if (op == Op::OpGroupNonUniformQuadSwap)   // Direction 0/1/2: horizontal, vertical, diagonal
+				idx = emit(IOp::ixor, r32(), {lane, Operand::c32(const_u32(w[5]) + 1)});
 		}
 		auto move32 = [&](Operand v) {
 			if (op == Op::OpGroupNonUniformBroadcastFirst)
@@ -700,8 +734,6 @@ void Translator::group_op(const Inst &in)
 	case Op::OpGroupNonUniformLogicalOr:
 	case Op::OpGroupNonUniformLogicalXor: {
 		need(6);
-		if (w.size() > 6)
-			fail("clustered subgroup operations are not supported");
 		IOp comb;
 		switch (op) {
 		case Op::OpGroupNonUniformIAdd: comb = IOp::iadd; break;
@@ -724,9 +756,19 @@ void Translator::group_op(const Inst &in)
 		IOp kind = gop == (uint32_t)spv::GroupOperation::Reduce ? IOp::reduce
 		           : gop == (uint32_t)spv::GroupOperation::InclusiveScan ? IOp::inclusive_scan
 		           : gop == (uint32_t)spv::GroupOperation::ExclusiveScan ? IOp::exclusive_scan
-		                                                                  : IOp::count;
+		           : gop == (uint32_t)spv::GroupOperation::ClusteredReduce ? IOp::clustered_reduce
+		                                                                    : IOp::count;
 		if (kind == IOp::count)
 			fail("subgroup group operation " + std::to_string(gop) + " is not supported");
+		int64_t cluster = 0;
+		if (kind == IOp::clustered_reduce) {
+			// ClusterSize: a constant power of two (the validator checks both); beyond the wave
+			// size the clusters are the wave.
+			need(7);
+			cluster = std::min<uint32_t>(const_u32(w[6]), MICA_WAVE_SIZE);
+			if (cluster == 0 || (cluster & (cluster - 1)))
+				fail("ClusterSize " + std::to_string(cluster) + " is not a power of two");
+		}
 		bool is_bool = type(scalar_type(rt)).k == Type::K::Bool;
 		// 8/16-bit signed min/max: with the sign bit flipped, the zero-extended values order as
 		// unsigned ones, and the unsigned identities become the narrow signed ones.
@@ -740,10 +782,10 @@ void Translator::group_op(const Inst &in)
 			Operand v = is_bool ? bool_to_int(x) : x;
 			if (bias.is_const()) {
 				v = emit(IOp::ixor, r32(), {v, bias});
-				r.push_back(emit(IOp::ixor, r32(), {emit(kind, r32(), {v}, 0, (uint32_t)comb), bias}));
+				r.push_back(emit(IOp::ixor, r32(), {emit(kind, r32(), {v}, cluster, (uint32_t)comb), bias}));
 				continue;
 			}
-			Operand y = emit(kind, x.size == 2 ? r64() : r32(), {v}, 0, (uint32_t)comb | (is_half(rt) ? ir::kAuxHalf : 0));
+			Operand y = emit(kind, x.size == 2 ? r64() : r32(), {v}, cluster, (uint32_t)comb | (is_half(rt) ? ir::kAuxHalf : 0));
 			r.push_back(is_bool ? to_bool_from_int(y) : y);
 		}
 		set(res, rt, r);

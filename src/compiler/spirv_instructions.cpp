@@ -53,6 +53,15 @@ void Translator::translate(const Inst &in)
 		return;
 	if (translate_image(in))   // spirv_image.cpp
 		return;
+	// Vulkan allows FPRoundingMode on OpFConvert to a 16-bit float that is stored
+	// (VK_KHR_16bit_storage); it overrides the RoundingModeRTE execution mode.
+	if (!kernel_ && op == Op::OpFConvert && w.size() >= 4 && has_deco(w[2], spv::Decoration::FPRoundingMode)) {
+		std::vector<Operand> r = convert_with_decorations(in);   // spirv_kernel_convert.cpp
+		if (!r.empty()) {
+			set(w[2], w[1], r);
+			return;
+		}
+	}
 	if (!narrow_active_ && translate_narrow(in))
 		return;
 	switch (op) {
@@ -609,6 +618,22 @@ void Translator::translate(const Inst &in)
 		set(w[2], w[1], r);
 		return;
 	}
+	case Op::OpQuantizeToF16: {
+		// f32 -> nearest-even half -> f32; a result too small for a normal half is a zero of
+		// the operand's sign (the spec allows either zero; the CTS's flush_to_zero cases accept
+		// both), infinities and NaNs pass through the conversions.
+		need(4);
+		std::vector<Operand> r;
+		for (const Operand &x : val(w[3])) {
+			Operand h = emit(IOp::cvt_f16_f32, r32(), {x});
+			Operand back = emit(IOp::cvt_f32_f16, r32(), {h});
+			Operand tiny = emit(IOp::ieq, rbool(), {emit(IOp::iand, r32(), {h, Operand::c32(0x7c00)}), Operand::c32(0)});
+			Operand sign = emit(IOp::iand, r32(), {x, Operand::c32(0x80000000u)});
+			r.push_back(emit(IOp::select, r32(), {tiny, sign, back}));
+		}
+		set(w[2], w[1], r);
+		return;
+	}
 	case Op::OpUConvert:
 	case Op::OpSConvert: {
 		need(4);
@@ -688,6 +713,8 @@ void Translator::translate(const Inst &in)
 		group_op(in);
 		return;
 	}
+	if (khr_subgroup_op(in))   // SPV_KHR_shader_ballot / SPV_KHR_subgroup_vote (spirv_extended.cpp)
+		return;
 	fail("unsupported SPIR-V instruction " + spirv_named(spirv_opcode_name(in.op), in.op));
 }
 

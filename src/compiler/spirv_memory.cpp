@@ -177,7 +177,7 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		}
 		// A 64-bit index into a variable: its low 32 bits (a larger one is out of bounds anyway).
 		idx = low_dword(idx);
-		if (input && !idx.is_const())
+		if (input && !idx.is_const() && kernel_)
 			fail("dynamic indexing of a built-in is not supported");
 		if (idx.is_const()) {
 			p.const_off += (uint32_t)idx.value * stride;
@@ -304,8 +304,18 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 		if (ptr.var != 0 && (ptr.const_off || ptr.dyn.kind != Operand::Kind::none)) {
 			// Component of a built-in vector: load it whole and pick.
 			auto all = load_builtin(v, v.type);
-			if (ptr.dyn.kind != Operand::Kind::none)
-				fail("dynamic indexing of a built-in is not supported");
+			if (ptr.dyn.kind != Operand::Kind::none) {
+				// A dynamic index (the optimizer forwards a copy of a subgroup mask into a local
+				// array indexed at run time): a select over the 32-bit components; an index past
+				// the end reads the last one (out of bounds is undefined).
+				if (type_id != scalar_type(type_id) || leaf_count(type_id) != 1)
+					fail("dynamic indexing of a built-in for a value that is not a scalar");
+				Operand comp = emit(IO::Op::ushr, r32(), {iadd(low_dword(ptr.dyn), Operand::c32(ptr.const_off)), Operand::c32(2)});
+				Operand r = all.back();
+				for (size_t c = all.size() - 1; c-- > 0;)
+					r = emit(IO::Op::select, r32(), {emit(IO::Op::ieq, rbool(), {comp, Operand::c32((uint32_t)c)}), all[c], r});
+				return {r};
+			}
 			uint32_t comp = ptr.const_off / 4;
 			if (comp >= all.size())
 				fail("built-in component out of range");

@@ -137,6 +137,8 @@ bool keeps_canonical(Op op)
 	case Op::OpGroupNonUniformShuffleXor:
 	case Op::OpGroupNonUniformShuffleUp:
 	case Op::OpGroupNonUniformShuffleDown:
+	case Op::OpGroupNonUniformQuadBroadcast:
+	case Op::OpGroupNonUniformQuadSwap:
 		return true;
 	default:
 		return false;

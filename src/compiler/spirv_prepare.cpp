@@ -7,7 +7,10 @@
 #include <cstdlib>
 #include <deque>
 #include <mutex>
+#include <cstring>
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "mica/compiler/compiler.h"
 
@@ -257,7 +260,90 @@ ValidatedModules &validated_modules()
 
 } // namespace
 
-PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint32_t> &spec,
+namespace {
+
+// The SpecIds of the module's 64-bit OpSpecConstants: their default-value override takes two
+// words (the pass refuses a value of the wrong width).
+std::unordered_set<uint32_t> spec_ids_of_64bit_constants(std::span<const uint32_t> words)
+{
+	std::unordered_map<uint32_t, uint32_t> spec_id_of;   // result id -> SpecId
+	std::unordered_set<uint32_t> wide_types, out;
+	for (size_t i = 5; i < words.size();) {
+		const uint32_t n = words[i] >> 16, op = words[i] & 0xffff;
+		if (n == 0 || i + n > words.size())
+			break;   // malformed: the validator has refused it already
+		const uint32_t *w = &words[i];
+		if (op == (uint32_t)spv::Op::OpDecorate && n >= 4 && w[2] == (uint32_t)spv::Decoration::SpecId)
+			spec_id_of[w[1]] = w[3];
+		else if ((op == (uint32_t)spv::Op::OpTypeInt || op == (uint32_t)spv::Op::OpTypeFloat) && n >= 3 && w[2] == 64)
+			wide_types.insert(w[1]);
+		else if (op == (uint32_t)spv::Op::OpSpecConstant && n >= 3 && wide_types.count(w[1]) && spec_id_of.count(w[2]))
+			out.insert(spec_id_of[w[2]]);
+		i += n;
+	}
+	return out;
+}
+
+// SPIRV-Tools 2023.1 (Debian 12) leaves a module alone in its promotion passes (local
+// load/store elimination, scalar replacement, SSA rewrite) when it declares an extension missing
+// from their allow-list: SPV_KHR_physical_storage_buffer is missing from all of them, and
+// SPV_KHR_vulkan_memory_model from local access-chain conversion. Every local of a SPIR-V 1.3/1.4
+// module using buffer device addresses stayed in scratch memory, and vectors accessed by
+// component in memory-model modules too (the memory-model CTS cases ran long enough for the
+// kernel's job timeout). In SPIR-V 1.5 the same module needs neither extension (both are core)
+// and the passes promote it, so the declarations are taken out
+// while the optimizer runs and put back (after the capabilities) before the final validation.
+// What the extension adds (the storage class, the addressing model, the pointer operands) is
+// unchanged in the module; the passes treat those pointers as they do in 1.5 modules.
+struct HiddenExtensions {
+	std::vector<std::vector<uint32_t>> removed;   // the OpExtension instructions, whole
+};
+
+std::vector<uint32_t> hide_extensions_from_optimizer(std::span<const uint32_t> in, HiddenExtensions &hidden)
+{
+	static const char *const kHidden[] = {"SPV_KHR_physical_storage_buffer", "SPV_EXT_physical_storage_buffer",
+	                                      "SPV_KHR_vulkan_memory_model"};
+	std::vector<uint32_t> out(in.begin(), in.begin() + std::min<size_t>(5, in.size()));
+	for (size_t i = 5; i < in.size();) {
+		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		if (n == 0 || i + n > in.size())
+			return std::vector<uint32_t>(in.begin(), in.end());
+		bool hide = false;
+		if (op == (uint32_t)spv::Op::OpExtension && n >= 2) {
+			const std::string name(reinterpret_cast<const char *>(&in[i + 1]), strnlen(reinterpret_cast<const char *>(&in[i + 1]), (n - 1) * 4));
+			for (const char *h : kHidden)
+				hide |= name == h;
+		}
+		if (hide)
+			hidden.removed.emplace_back(in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)(i + n));
+		else
+			out.insert(out.end(), in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)(i + n));
+		i += n;
+	}
+	return out;
+}
+
+void restore_hidden_extensions(std::vector<uint32_t> &words, const HiddenExtensions &hidden)
+{
+	if (hidden.removed.empty())
+		return;
+	size_t at = 5;   // after the last OpCapability (capabilities come first)
+	for (size_t i = 5; i < words.size();) {
+		const uint32_t n = words[i] >> 16, op = words[i] & 0xffffu;
+		if (n == 0 || op != (uint32_t)spv::Op::OpCapability)
+			break;
+		i += n;
+		at = i;
+	}
+	for (const auto &inst : hidden.removed) {
+		words.insert(words.begin() + (ptrdiff_t)at, inst.begin(), inst.end());
+		at += inst.size();
+	}
+}
+
+} // namespace
+
+PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
                             int opt_level)
 {
 	PrepareResult r;
@@ -321,8 +407,10 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	opt.SetMessageConsumer(consumer);
 	if (!spec.empty()) {
 		std::unordered_map<uint32_t, std::vector<uint32_t>> values;
+		const std::unordered_set<uint32_t> wide = spec_ids_of_64bit_constants(words);
 		for (auto [id, v] : spec)
-			values[id] = {v};
+			values[id] = wide.count(id) ? std::vector<uint32_t>{(uint32_t)v, (uint32_t)(v >> 32)}
+			                            : std::vector<uint32_t>{(uint32_t)v};
 		opt.RegisterPass(spvtools::CreateSetSpecConstantDefaultValuePass(values));
 	}
 	opt.RegisterPass(spvtools::CreateFreezeSpecConstantValuePass())
@@ -338,6 +426,8 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	register_promotion(opt)
 		.RegisterPass(spvtools::CreateScalarReplacementPass())
 		.RegisterPass(spvtools::CreateSSARewritePass());
+	// SignedZeroInfNanPreserve needs nothing here: SPIRV-Tools' folding rules that turn x + 0.0
+	// into x and x * 0.0 into 0 are off in modules declaring the mode (spvasm/signed_zero_preserve).
 	if (opt_level > 0)
 		opt.RegisterPerformancePasses();
 	// The performance recipe can reintroduce nothing we depend on; a final DCE tidies up.
@@ -346,7 +436,9 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	spvtools::OptimizerOptions oopts;
 	oopts.set_run_validator(false);   // validated above
 	std::vector<uint32_t> out;
-	const std::vector<uint32_t> inlinable = negation_as_subtraction(without_dont_inline(lower_extinst_out_params(words)));
+	HiddenExtensions hidden;
+	const std::vector<uint32_t> inlinable = hide_extensions_from_optimizer(
+		negation_as_subtraction(without_dont_inline(lower_extinst_out_params(words))), hidden);
 	if (!opt.Run(inlinable.data(), inlinable.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;
@@ -372,6 +464,7 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 		if (again.Run(marked.data(), marked.size(), &unrolled, oopts) && !has_function_variables(unrolled))
 			out = std::move(unrolled);
 	}
+	restore_hidden_extensions(out, hidden);
 	decorate_physical_pointer_variables(out);
 	messages.clear();
 	if (!validate(out)) {

@@ -22,7 +22,7 @@ struct PrepareResult {
 // pointed-to local can be promoted (spirv_outparams.cpp). A module without them is returned as is.
 std::vector<uint32_t> lower_extinst_out_params(std::span<const uint32_t> words);
 
-PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint32_t> &spec,
+PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
                             int opt_level);
 
 // Whether the module declares the Kernel capability (OpenCL; docs/compiler.md "Kernel programs").

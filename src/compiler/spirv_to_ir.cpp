@@ -97,6 +97,13 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(GroupNonUniformArithmetic, "reductions and inclusive/exclusive scans"),
 		CAP(GroupNonUniformShuffle, "shuffle, shuffle xor"),
 		CAP(GroupNonUniformShuffleRelative, "shuffle up/down"),
+		CAP(GroupNonUniformClustered, "clustered reductions (the first log2(size) butterfly steps)"),
+		CAP(GroupNonUniformQuad, "quad broadcast and swaps (shuffles within groups of 4 lanes)"),
+		CAP(SubgroupBallotKHR, "SPV_KHR_shader_ballot (as the GroupNonUniform instructions)"),
+		CAP(SubgroupVoteKHR, "SPV_KHR_subgroup_vote (as the GroupNonUniform instructions)"),
+		CAP(SignedZeroInfNanPreserve, "the execution mode (IEEE arithmetic; no unsafe float folding)"),
+		CAP(RoundingModeRTE, "the execution mode (the device rounds to nearest even)"),
+		CAP(AtomicFloat32AddEXT, "atomic f32 add on buffers and shared memory"),
 		CAP(VulkanMemoryModel, "the Vulkan memory model"),
 		CAP(VulkanMemoryModelDeviceScope, "device scope in the Vulkan memory model"),
 		CAP(PhysicalStorageBufferAddresses, "buffer device addresses (physical pointers)"),
@@ -163,7 +170,13 @@ const ShaderFeatures &shader_features()
 		x.buffer_array_dynamic_indexing = true;
 		x.buffer_array_non_uniform_indexing = true;
 		x.runtime_descriptor_array = true;
-		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20;
+		x.signed_zero_inf_nan_preserve = true;
+		x.rounding_mode_rte = true;
+		x.float32_atomics = true;
+		x.float32_atomic_add = true;
+		x.float64_atomics = true;
+		// basic, vote, arithmetic, ballot, shuffle, shuffle relative, clustered, quad
+		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80;
 		return x;
 	}();
 	return f;
@@ -629,6 +642,10 @@ void Translator::run(const std::string &entry_name)
 		case Op::OpConstantComposite:
 		case Op::OpSpecConstantComposite: {
 			need(3);
+			if (std::any_of(w.begin() + 3, w.end(), [&](uint32_t id) { return deferred_constant_ids_.count(id) != 0; })) {
+				defer_constant((uint16_t)Op::OpCompositeConstruct, w[1], w[2], w.subspan(3));
+				break;
+			}
 			std::vector<Operand> v;
 			for (size_t i = 3; i < w.size(); i++) {
 				const auto &c = val(w[i]);
@@ -678,7 +695,9 @@ void Translator::run(const std::string &entry_name)
 		case Op::OpSpecConstantOp:
 			if (kernel_)
 				break;   // constant address expressions (printf formats): read by the module scan
-			fail("OpSpecConstantOp that SPIRV-Tools could not fold is not supported");
+			need(4);
+			defer_constant((uint16_t)w[3], w[1], w[2], w.subspan(4));
+			break;
 		case Op::OpVariable: {
 			need(4);
 			if (in_fn)
@@ -724,6 +743,13 @@ void Translator::run(const std::string &entry_name)
 				if (kernel_) {
 					a = std::max(a, cl_size_align(v.type).second);
 					bytes = std::max<uint64_t>(bytes, cl_size_align(v.type).first);
+				}
+				if (w.size() > 4) {
+					// initialise_shared() zeroes whole dwords: a null-initialised variable gets a
+					// dword-aligned range rounded up to dwords (an f16vec3 is 6 bytes), so the
+					// zeroing neither writes unaligned nor runs past the allocation.
+					a = std::max<uint32_t>(a, 4);
+					bytes = (bytes + 3) / 4 * 4;
 				}
 				p_.shared_bytes = (p_.shared_bytes + a - 1) / a * a;
 				v.shared_offset = p_.shared_bytes;
@@ -847,9 +873,14 @@ void Translator::translate_function(size_t first, size_t last)
 	}
 	if (kernel_)
 		bind_kernel_arguments(first);
+	bool entry_label = true;
 	for (size_t i = first + 1; i < last; i++) {
 		at_ = &insts_[i];
 		translate(insts_[i]);
+		if (entry_label && insts_[i].op == (uint16_t)Op::OpLabel) {
+			entry_label = false;
+			translate_deferred_constants();
+		}
 	}
 	at_ = nullptr;
 	if (kernel_)
@@ -865,6 +896,28 @@ void Translator::translate_function(size_t first, size_t last)
 	auto &entry = p_.blocks[0].instrs;
 	entry.insert(entry.begin(), prologue_.begin(), prologue_.end());
 	p_.recompute_preds();
+}
+
+void Translator::defer_constant(uint16_t opcode, uint32_t result_type, uint32_t result, std::span<const uint32_t> operands)
+{
+	std::vector<uint32_t> words{(uint32_t)(3 + operands.size()) << 16 | opcode, result_type, result};
+	words.insert(words.end(), operands.begin(), operands.end());
+	deferred_constants_.push_back(std::move(words));
+	deferred_constant_ids_.insert(result);
+}
+
+void Translator::translate_deferred_constants()
+{
+	// at_ must outlive a failure (where() reads it after the throw): the Insts are members.
+	const Inst *saved = at_;
+	deferred_insts_.clear();
+	for (const auto &words : deferred_constants_)
+		deferred_insts_.push_back(Inst{(uint16_t)(words[0] & 0xffff), std::span<const uint32_t>(words)});
+	for (const Inst &in : deferred_insts_) {
+		at_ = &in;
+		translate(in);
+	}
+	at_ = saved;
 }
 
 // A function-scope variable SPIRV-Tools could not promote to SSA values (an array indexed at run
@@ -1034,12 +1087,16 @@ std::vector<Operand> Translator::binary(IO::Op op, uint32_t rt, uint32_t a, uint
 		fail("operand shape mismatch");
 	const bool division = op == IO::Op::udiv || op == IO::Op::sdiv || op == IO::Op::umod || op == IO::Op::srem ||
 	                      op == IO::Op::smod;
+	const bool shift = op == IO::Op::shl || op == IO::Op::ushr || op == IO::Op::sshr;
 	for (size_t i = 0; i < va.size(); i++) {
 		if (division && va[i].size == 2) {
 			r.push_back(div64(op, va[i], vb[i]));   // the ISA divides 32-bit values only
 			continue;
 		}
-		r.push_back(scalar_rc_op(op, rt, swap ? std::vector<Operand>{vb[i], va[i]} : std::vector<Operand>{va[i], vb[i]}));
+		Operand bi = vb[i];
+		if (shift && bi.size != va[i].size)   // SPIR-V lets Shift's width differ from Base's
+			bi = bi.size == 2 ? emit(IO::Op::trunc, r32(), {bi}) : emit(IO::Op::zext, r64(), {bi});
+		r.push_back(scalar_rc_op(op, rt, swap ? std::vector<Operand>{bi, va[i]} : std::vector<Operand>{va[i], bi}));
 	}
 	return r;
 }

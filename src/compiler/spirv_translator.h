@@ -163,6 +163,15 @@ private:
 		std::span<const uint32_t> w;   // w[0] is the header word
 	};
 	std::vector<Inst> insts_;
+	// OpSpecConstantOp that SPIRV-Tools left unfolded (64-bit shifts, ...; the spec constants are
+	// frozen by then, so every operand is a constant) and the composites built from them: kept as
+	// the ordinary instruction they name, translated at the top of the entry block, where
+	// constant folding evaluates what it can.
+	std::vector<std::vector<uint32_t>> deferred_constants_;
+	std::unordered_set<uint32_t> deferred_constant_ids_;
+	std::vector<Inst> deferred_insts_;
+	void defer_constant(uint16_t opcode, uint32_t result_type, uint32_t result, std::span<const uint32_t> operands);
+	void translate_deferred_constants();
 	const Inst *at_ = nullptr;   // being translated (where())
 	void split();
 	std::string str(std::span<const uint32_t> w, size_t first);
@@ -367,6 +376,8 @@ private:
 	void ext_inst(const Inst &in);
 	void opencl_std(const Inst &in);   // spirv_opencl_std.cpp
 	void group_op(const Inst &in);
+	bool khr_subgroup_op(const Inst &in);
+	uint32_t subgroup_scope_id_ = 0;   // a value id holding the constant Subgroup scope (khr_subgroup_op)
 	void integer_dot(const Inst &in);
 	void bit_op(const Inst &in);   // spirv_bits.cpp
 	void relational_op(const Inst &in);   // spirv_relational.cpp

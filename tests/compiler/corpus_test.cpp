@@ -119,7 +119,7 @@ enum class Cmp { exact, f32 };
 struct Case {
 	std::string file;
 	uint32_t groups[3] = {4, 1, 1};
-	std::map<uint32_t, uint32_t> spec;
+	std::map<uint32_t, uint64_t> spec;
 	// Fills the buffers and push constants.
 	std::function<void(std::vector<Buffer> &, std::vector<uint32_t> &)> setup;
 	// Returns the expected contents of the checked buffers (index -> words); checked against

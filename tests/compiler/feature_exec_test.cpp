@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <set>
 
 #include "exec_harness.h"
 
@@ -251,6 +252,282 @@ TEST(ZeroInitializeWorkgroupMemory, NullInitialisedSharedVariables)
 		EXPECT_EQ(b[0].data[102], 0u) << where;
 		EXPECT_EQ(b[0].data[103], 5u) << where;
 		EXPECT_EQ(b[0].data[104], 48u) << where;
+	});
+}
+
+TEST(ZeroInitializeWorkgroupMemory, VariablesOfNoWholeDwords)
+{
+	auto make = [] {
+		std::vector<Buffer> b(1);
+		b[0].data.assign(10, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(glsl("shared_zero_init_f16vec3.comp"), make, {}, 1, [](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 10; i++)
+			EXPECT_EQ(b[0].data[i], 0u) << where << " element " << i;
+	});
+}
+
+// Unfolded OpSpecConstantOp (translated at the top of the entry block), shifts whose Shift
+// operand is wider or narrower than Base, OpQuantizeToF16 (tiny values become a zero, large ones
+// infinity, NaN stays NaN).
+TEST(SpirvInstructions, SpecConstantOpMixedWidthShiftsQuantizeToF16)
+{
+	const std::vector<uint32_t> floats = {0x3f800000u /* 1 */, 0x3727c5acu /* 1e-5: a half denormal */,
+	                                      0xb58637bdu /* -1e-6 */, 0x4788b800u /* 70000 */,
+	                                      0x3dcccccdu /* 0.1 */, 0x477fe000u /* 65504 */,
+	                                      0xc0200000u /* -2.5 */, 0x7fc00001u /* NaN */};
+	auto make = [&] {
+		std::vector<Buffer> b(2);
+		b[0].binding = 0;
+		b[0].data = floats;
+		for (uint32_t i = 0; i < 8; i++)
+			b[0].data.push_back(0x9e3779b9u * (i + 1));
+		b[1].binding = 1;
+		b[1].data.assign(21, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("spec_constant_op.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		const auto &o = b[1].data;
+		EXPECT_EQ(o[0], 0x3f800000u) << where;
+		EXPECT_EQ(o[1] & 0x7fffffffu, 0u) << where << " a half denormal is a zero";
+		EXPECT_EQ(o[2] & 0x7fffffffu, 0u) << where;
+		EXPECT_EQ(o[3], 0x7f800000u) << where << " beyond the largest half: infinity";
+		EXPECT_EQ(o[4], 0x3dccc000u) << where << " 0.1 rounded to the nearest half";
+		EXPECT_EQ(o[5], 0x477fe000u) << where;
+		EXPECT_EQ(o[6], 0xc0200000u) << where;
+		EXPECT_GT(o[7] & 0x7fffffffu, 0x7f800000u) << where << " NaN";
+		for (uint32_t i = 0; i < 8; i++)
+			EXPECT_EQ(o[8 + i], (0x9e3779b9u * (i + 1)) >> (3 * i)) << where << " lane " << i;
+		EXPECT_EQ(o[16], (uint32_t)(-256 >> 3)) << where;
+		const uint64_t r2 = 4886718345ull << 3;
+		EXPECT_EQ(o[17], (uint32_t)r2) << where;
+		EXPECT_EQ(o[18], (uint32_t)(r2 >> 32)) << where;
+		EXPECT_EQ(o[19], (uint32_t)(-32 - -256)) << where;
+		EXPECT_EQ(o[20], (uint32_t)(r2 << 3)) << where;
+	});
+}
+
+// 64-bit specialization constants take all 64 bits of Options::spec_constants (the Vulkan driver
+// passed only the low 32: CTS opspecconstantop.*_i64 cases).
+TEST(SpirvInstructions, SixtyFourBitSpecConstantOverrides)
+{
+	const auto spv = spvasm("spec_constant_op.spvasm");
+	ASSERT_FALSE(spv.empty());
+	Options o;
+	o.spec_constants = {{0, (uint32_t)-4096}, {1, 4}, {2, 0x1234567890ull}};
+	auto res = compile_spirv(spv, o);
+	ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+	std::vector<Buffer> b(2);
+	b[0].binding = 0;
+	b[0].data.assign(16, 0);
+	b[1].binding = 1;
+	b[1].data.assign(21, 0xdeadbeefu);
+	const uint32_t groups[3] = {1, 1, 1};
+	RunOutcome r = run_kernel(std::get<CompileResult>(res), o.revision, o.power_profile, b, {}, groups);
+	ASSERT_TRUE(r.ok) << r.error;
+	const uint64_t r2 = 0x1234567890ull << 4;
+	EXPECT_EQ(b[1].data[16], (uint32_t)(-4096 >> 4));
+	EXPECT_EQ(b[1].data[17], (uint32_t)r2);
+	EXPECT_EQ(b[1].data[18], (uint32_t)(r2 >> 32));
+	EXPECT_EQ(b[1].data[19], (uint32_t)(-256 - -4096));
+}
+
+// Quad operations and clustered reductions (VK_SUBGROUP_FEATURE_QUAD_BIT / CLUSTERED_BIT), against
+// a host model of 32-lane waves; the last reduction runs with a quarter of the lanes inactive.
+TEST(Subgroup, QuadOperationsAndClusteredReductions)
+{
+	std::vector<uint32_t> in(128);
+	for (uint32_t i = 0; i < 128; i++)
+		in[i] = (i * 2654435761u) >> 7;
+	auto make = [&] {
+		std::vector<Buffer> b(3);
+		b[0].binding = 0;
+		b[0].data = in;
+		b[1].binding = 1;
+		b[1].data.assign(128 * 8, 0xdeadbeefu);
+		b[2].binding = 2;
+		b[2].data.assign(128, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(glsl("subgroup_quad_clustered.comp"), make, {}, 2, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 128; i++) {
+			const uint32_t wave = i - i % 32, lane = i % 32;
+			auto at = [&](uint32_t l) { return in[wave + l]; };
+			auto cluster = [&](uint32_t size, auto fold, uint32_t init, bool only_active) {
+				uint32_t acc = init;
+				for (uint32_t l = lane & ~(size - 1); l < (lane & ~(size - 1)) + size; l++)
+					if (!only_active || (at(l) & 3u) != 0u)
+						acc = fold(acc, at(l));
+				return acc;
+			};
+			const uint32_t *o = &b[1].data[i * 8];
+			const std::string w = where + " invocation " + std::to_string(i);
+			EXPECT_EQ(o[0], at((lane & ~3u) | 2u)) << w << " quad broadcast";
+			EXPECT_EQ(o[1], at(lane ^ 1u)) << w << " swap horizontal";
+			EXPECT_EQ(o[2], at(lane ^ 2u)) << w << " swap vertical";
+			EXPECT_EQ(o[3], at(lane ^ 3u)) << w << " swap diagonal";
+			EXPECT_EQ(o[4], cluster(4, [](uint32_t a, uint32_t x) { return a + x; }, 0, false)) << w << " clustered add 4";
+			EXPECT_EQ(o[5], cluster(8, [](uint32_t a, uint32_t x) { return std::max(a, x); }, 0, false)) << w << " clustered max 8";
+			EXPECT_EQ(o[6], in[i]) << w << " clustered xor 1";
+			if ((in[i] & 3u) != 0u)
+				EXPECT_EQ(o[7], cluster(16, [](uint32_t a, uint32_t x) { return a + x; }, 0, true)) << w << " clustered add 16, divergent";
+			else
+				EXPECT_EQ(o[7], 0xdeadbeefu) << w;
+			EXPECT_EQ(b[2].data[i], 0x80000000u) << w << " the sum of negative zeros is -0.0";
+		}
+	});
+}
+
+// GL_ARB_shader_ballot / GL_ARB_shader_group_vote (SPV_KHR_shader_ballot, SPV_KHR_subgroup_vote):
+// the KHR instructions as their GroupNonUniform counterparts, with a third of the lanes inactive.
+TEST(Subgroup, KhrBallotAndVoteInstructions)
+{
+	std::vector<uint32_t> in(128);
+	for (uint32_t i = 0; i < 128; i++) {
+		in[i] = ((i * 2654435761u) >> 20) % 2000u;
+		if (i % 32 == 5 && in[i] % 3 == 0)
+			in[i] += 1;   // lane 5 (read by readInvocationARB) takes part
+	}
+	auto make = [&] {
+		std::vector<Buffer> b(2);
+		b[0].binding = 0;
+		b[0].data = in;
+		b[1].binding = 1;
+		b[1].data.assign(128 * 8, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(glsl("subgroup_arb_ballot_vote.comp"), make, {}, 2, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 128; i++) {
+			const uint32_t wave = i - i % 32, lane = i % 32;
+			const uint32_t *o = &b[1].data[i * 8];
+			const std::string w = where + " invocation " + std::to_string(i);
+			if (in[i] % 3 == 0) {
+				EXPECT_EQ(o[0], 0xdeadbeefu) << w;
+				continue;
+			}
+			uint32_t ballot = 0, first = 32;
+			bool all = true, any = false, all_gt = true, all_le = true;
+			for (uint32_t l = 0; l < 32; l++) {
+				const uint32_t x = in[wave + l];
+				if (x % 3 == 0)
+					continue;
+				first = std::min(first, l);
+				ballot |= (x % 2 == 0 ? 1u : 0u) << l;
+				all &= x < 1000;
+				any |= x % 7 == 0;
+				all_gt &= x > 500;
+				all_le &= x <= 500;
+			}
+			EXPECT_EQ(o[0], ballot) << w;
+			EXPECT_EQ(o[1], 0u) << w;
+			EXPECT_EQ(o[2], in[wave + 5]) << w;
+			EXPECT_EQ(o[3], in[wave + first]) << w;
+			EXPECT_EQ(o[4], ((1u << lane) - 1) ^ (lane << 8) ^ (32u << 16)) << w;
+			EXPECT_EQ(o[5], (all ? 1u : 0u) | (any ? 2u : 0u) | (all_gt || all_le ? 4u : 0u)) << w;
+		}
+	});
+}
+
+TEST(Subgroup, MaskBuiltinIndexedAtRunTime)
+{
+	auto make = [] {
+		std::vector<Buffer> b(1);
+		b[0].data.assign(256, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(glsl("subgroup_mask_dynamic_index.comp"), make, {}, 2, [](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 128; i++) {
+			EXPECT_EQ(b[0].data[2 * i], 31 - i % 32) << where << " invocation " << i << " gt mask";
+			EXPECT_EQ(b[0].data[2 * i + 1], i % 32 + 1) << where << " invocation " << i << " le mask";
+		}
+	});
+}
+
+// FPRoundingMode decorations on f32 -> f16 conversions in a shader (they were ignored outside
+// Kernel modules: every conversion rounded to nearest even).
+TEST(FloatControls, FConvertRoundingModeDecorations)
+{
+	// 1 + 1.5 * 2^-10 (a tie), -(1 + 1.25 * 2^-10), 70000 (beyond the largest half), 0.5 (exact)
+	const std::vector<float> x = {1.0f + 1.5f / 1024, -(1.0f + 1.25f / 1024), 70000.0f, 0.5f};
+	const uint16_t want[4][2] = {{0x3c02, 0x3c01}, {0xbc01, 0xbc01}, {0x7c00, 0x7bff}, {0x3800, 0x3800}};   // RTE, RTZ
+	auto make = [&] {
+		std::vector<Buffer> b(2);
+		b[0].binding = 0;
+		for (float v : x)
+			b[0].data.push_back(std::bit_cast<uint32_t>(v));
+		b[1].binding = 1;
+		b[1].data.assign(4, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("fconvert_rounding_mode.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 4; i++)
+			for (uint32_t m = 0; m < 2; m++) {
+				const uint32_t h = 2 * i + m;
+				const uint16_t got = (uint16_t)(b[1].data[h / 2] >> (16 * (h % 2)));
+				EXPECT_EQ(got, want[i][m]) << where << " input " << i << (m ? " RTZ" : " RTE");
+			}
+	});
+}
+
+// VK_EXT_shader_atomic_float: f32 add on a buffer and in shared memory, f32/f64 exchange.
+TEST(Atomics, FloatAddAndExchange)
+{
+	// B: sum, swapped, pad, pad, dswap (8-byte aligned at 16), olds[64] at 24, dolds[64] at 280, shared_sum at 792
+	auto make = [] {
+		std::vector<Buffer> b(1);
+		b[0].data.assign(199, 0);
+		b[0].data[0] = std::bit_cast<uint32_t>(1.0f);
+		b[0].data[1] = std::bit_cast<uint32_t>(100.0f);
+		const uint64_t d = std::bit_cast<uint64_t>(-7.5);
+		b[0].data[4] = (uint32_t)d;
+		b[0].data[5] = (uint32_t)(d >> 32);
+		return b;
+	};
+	run_everywhere(glsl("atomic_float.comp"), make, {}, 1, [](const std::vector<Buffer> &b, const std::string &where) {
+		const auto &v = b[0].data;
+		EXPECT_EQ(std::bit_cast<float>(v[0]), 1.0f + 64 * 0.25f) << where;
+		EXPECT_EQ(std::bit_cast<float>(v[198]), 0.5f + 63 * 64 / 2.0f) << where << " shared memory";
+		std::multiset<float> f{std::bit_cast<float>(v[1])};
+		std::multiset<double> d{std::bit_cast<double>((uint64_t)v[4] | (uint64_t)v[5] << 32)};
+		for (uint32_t i = 0; i < 64; i++) {
+			f.insert(std::bit_cast<float>(v[6 + i]));
+			d.insert(std::bit_cast<double>((uint64_t)v[70 + 2 * i] | (uint64_t)v[71 + 2 * i] << 32));
+		}
+		std::multiset<float> fe{100.0f};
+		std::multiset<double> de{-7.5};
+		for (uint32_t i = 1; i <= 64; i++) {
+			fe.insert((float)i);
+			de.insert(i + 0.125);
+		}
+		EXPECT_EQ(f, fe) << where << " every f32 value exchanged exactly once";
+		EXPECT_EQ(d, de) << where << " every f64 value exchanged exactly once";
+	});
+}
+
+// SignedZeroInfNanPreserve: -0 + 0 = +0, inf * 0 = NaN, -1 * 0 = -0, NaN stays NaN.
+TEST(FloatControls, SignedZeroInfNanPreserve)
+{
+	const std::vector<uint32_t> x = {0x80000000u, 0x7f800000u, 0xbf800000u, 0x7fc00000u, 0x00000000u, 0xff800000u,
+	                                 0x00000001u, 0x40490fdbu};
+	auto make = [&] {
+		std::vector<Buffer> b(2);
+		b[0].binding = 0;
+		b[0].data = x;
+		b[1].binding = 1;
+		b[1].data.assign(24, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("signed_zero_preserve.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 8; i++) {
+			const float v = std::bit_cast<float>(x[i]);
+			auto same = [](uint32_t got, float want) {
+				return std::isnan(want) ? std::isnan(std::bit_cast<float>(got)) : got == std::bit_cast<uint32_t>(want);
+			};
+			EXPECT_TRUE(same(b[1].data[i], v + 0.0f)) << where << " " << i << " + 0.0: " << std::hex << b[1].data[i];
+			EXPECT_TRUE(same(b[1].data[8 + i], v * 0.0f)) << where << " " << i << " * 0.0: " << std::hex << b[1].data[8 + i];
+			EXPECT_TRUE(same(b[1].data[16 + i], v - 0.0f)) << where << " " << i << " - 0.0: " << std::hex << b[1].data[16 + i];
+		}
 	});
 }
 

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 			size_t eq = v.find('=');
 			if (eq == std::string::npos) { fprintf(stderr, "micac: --spec wants ID=VALUE\n"); return 2; }
 			opts.spec_constants[(uint32_t)strtoul(v.substr(0, eq).c_str(), nullptr, 0)] =
-				(uint32_t)strtoul(v.substr(eq + 1).c_str(), nullptr, 0);
+				(uint64_t)strtoull(v.substr(eq + 1).c_str(), nullptr, 0);
 		} else if (a == "--reflect") reflect = true;
 		else if (a == "--local-size") {
 			std::string v = next();

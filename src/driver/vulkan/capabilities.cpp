@@ -33,6 +33,11 @@ const ShaderCapabilities& shader_capabilities() {
     c.buffer_array_non_uniform_indexing = f.buffer_array_non_uniform_indexing;
     c.runtime_descriptor_array = f.runtime_descriptor_array;
     c.subgroup_operations = f.subgroup_operations;
+    c.signed_zero_inf_nan_preserve = f.signed_zero_inf_nan_preserve;
+    c.rounding_mode_rte = f.rounding_mode_rte;
+    c.float32_atomics = f.float32_atomics;
+    c.float32_atomic_add = f.float32_atomic_add;
+    c.float64_atomics = f.float64_atomics;
     return c;
   }();
   return caps;

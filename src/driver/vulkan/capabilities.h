@@ -29,6 +29,11 @@ struct ShaderCapabilities {
   bool buffer_array_dynamic_indexing = false;      // arrays of uniform/storage buffers, uniform index
   bool buffer_array_non_uniform_indexing = false;  // ... any index (NonUniform)
   bool runtime_descriptor_array = false;           // ... runtime-sized in the shader
+  bool signed_zero_inf_nan_preserve = false;       // float controls, 16/32/64-bit
+  bool rounding_mode_rte = false;
+  bool float32_atomics = false;                    // VK_EXT_shader_atomic_float, buffers and shared memory
+  bool float32_atomic_add = false;
+  bool float64_atomics = false;
   VkSubgroupFeatureFlags subgroup_operations = VK_SUBGROUP_FEATURE_BASIC_BIT;
 };
 

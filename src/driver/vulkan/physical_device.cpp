@@ -188,7 +188,9 @@ void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
   f.bufferDeviceAddressMultiDevice = VK_FALSE;
   f.vulkanMemoryModel = b(caps.vulkan_memory_model);
   f.vulkanMemoryModelDeviceScope = b(caps.vulkan_memory_model);
-  f.vulkanMemoryModelAvailabilityVisibilityChains = VK_FALSE;
+  // Every availability/visibility operation the compiler emits is device-wide (docs/hw/isa.md
+  // "Memory ordering"), so chains of them need nothing more.
+  f.vulkanMemoryModelAvailabilityVisibilityChains = b(caps.vulkan_memory_model);
   f.shaderOutputViewportIndex = VK_FALSE;
   f.shaderOutputLayer = VK_FALSE;
   f.subgroupBroadcastDynamicId = b(caps.subgroup_broadcast_dynamic_id);
@@ -350,10 +352,18 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   std::snprintf(o12.driverName, sizeof o12.driverName, "Mica");
   std::snprintf(o12.driverInfo, sizeof o12.driverInfo, "Mica Vulkan compute driver 0.1.0");
   o12.conformanceVersion = {0, 0, 0, 0};  // not conformant (compute-only, no images)
-  // No float-controls execution mode is honoured (the compiler neither preserves nor selects
-  // denormal handling or rounding per shader): every mode bit stays VK_FALSE.
-  o12.denormBehaviorIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
-  o12.roundingModeIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_NONE;
+  // Float controls: the device is IEEE (round to nearest even, denormals kept); the compiler
+  // honours SignedZeroInfNanPreserve (no unsafe float folding) and RoundingModeRTE for every
+  // width. No denormal mode is claimed (denormals are always kept) and rounding is always RTE, so
+  // any combination per width is trivially independent: ALL (the CTS asks for at least 32_BIT_ONLY).
+  o12.denormBehaviorIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_ALL;
+  o12.roundingModeIndependence = VK_SHADER_FLOAT_CONTROLS_INDEPENDENCE_ALL;
+  o12.shaderSignedZeroInfNanPreserveFloat16 = caps.signed_zero_inf_nan_preserve && caps.float16;
+  o12.shaderSignedZeroInfNanPreserveFloat32 = caps.signed_zero_inf_nan_preserve;
+  o12.shaderSignedZeroInfNanPreserveFloat64 = caps.signed_zero_inf_nan_preserve && caps.float64;
+  o12.shaderRoundingModeRTEFloat16 = caps.rounding_mode_rte && caps.float16;
+  o12.shaderRoundingModeRTEFloat32 = caps.rounding_mode_rte;
+  o12.shaderRoundingModeRTEFloat64 = caps.rounding_mode_rte && caps.float64;
   fill_update_after_bind_limits(o12);
   o12.supportedDepthResolveModes = 0;  // no depth/stencil images
   o12.supportedStencilResolveModes = 0;
@@ -545,6 +555,9 @@ const std::vector<VkExtensionProperties>& supported_device_extensions() {
         {VK_KHR_ZERO_INITIALIZE_WORKGROUP_MEMORY_EXTENSION_NAME, caps.zero_initialize_workgroup_memory},
         {VK_EXT_SCALAR_BLOCK_LAYOUT_EXTENSION_NAME, caps.scalar_block_layout},
         {VK_EXT_SHADER_DEMOTE_TO_HELPER_INVOCATION_EXTENSION_NAME, caps.demote_to_helper_invocation},
+        {VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME, caps.float32_atomics},
+        {VK_EXT_SHADER_SUBGROUP_BALLOT_EXTENSION_NAME, (caps.subgroup_operations & VK_SUBGROUP_FEATURE_BALLOT_BIT) != 0},
+        {VK_EXT_SHADER_SUBGROUP_VOTE_EXTENSION_NAME, (caps.subgroup_operations & VK_SUBGROUP_FEATURE_VOTE_BIT) != 0},
     };
     std::vector<VkExtensionProperties> out;
     for (size_t i = 0; i < kPromotedDeviceExtensionCount; ++i) {

@@ -91,15 +91,15 @@ VKAPI_ATTR void VKAPI_CALL DestroyShaderModule(VkDevice, VkShaderModule module, 
 
 namespace {
 
-std::map<uint32_t, uint32_t> spec_constants(const VkSpecializationInfo* info) {
-  std::map<uint32_t, uint32_t> out;
+std::map<uint32_t, uint64_t> spec_constants(const VkSpecializationInfo* info) {
+  std::map<uint32_t, uint64_t> out;
   if (!info) return out;
   for (uint32_t i = 0; i < info->mapEntryCount; ++i) {
     const auto& e = info->pMapEntries[i];
-    uint32_t v = 0;
-    // Booleans are VkBool32; 8- and 16-bit constants are zero-extended; the compiler takes the
-    // low 32 bits of 64-bit constants.
-    std::memcpy(&v, static_cast<const uint8_t*>(info->pData) + e.offset, std::min<size_t>(e.size, 4));
+    uint64_t v = 0;
+    // Booleans are VkBool32; 8- and 16-bit constants are zero-extended; 64-bit ones whole
+    // (the compiler uses the width of the constant's type).
+    std::memcpy(&v, static_cast<const uint8_t*>(info->pData) + e.offset, std::min<size_t>(e.size, 8));
     out[e.constantID] = v;
   }
   return out;

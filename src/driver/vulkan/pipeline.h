@@ -37,7 +37,7 @@ public:
   struct Source {
     std::vector<uint32_t> spirv;
     std::string entry_point;
-    std::map<uint32_t, uint32_t> spec_constants;
+    std::map<uint32_t, uint64_t> spec_constants;
     // The object a compile failure is reported against (the shader module, else the device).
     VkObjectType object_type = VK_OBJECT_TYPE_DEVICE;
     uint64_t object_handle = 0;

@@ -5,6 +5,7 @@
 // its core aggregate, so the two cannot disagree, and no member is left with what the application
 // had in it (an unwritten VkPhysicalDeviceFloatControlsProperties made applications read garbage).
 #include "binding_model.h"
+#include "capabilities.h"
 #include "physical_device.h"
 
 #include <cstddef>
@@ -233,6 +234,19 @@ void fill_feature_chain(void* pNext) {
       put_range<VkPhysicalDeviceMaintenance4Features, MICA_RANGE(F13, maintenance4, maintenance4)>(s, f13);
       break;
     // Not promoted: the driver's own extensions.
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT: {
+      // Images: no (R32_SFLOAT has no STORAGE_IMAGE_ATOMIC format feature), sparse: no.
+      const auto& caps = shader_capabilities();
+      VkPhysicalDeviceShaderAtomicFloatFeaturesEXT f{};
+      f.shaderBufferFloat32Atomics = caps.float32_atomics;
+      f.shaderBufferFloat32AtomicAdd = caps.float32_atomic_add;
+      f.shaderBufferFloat64Atomics = caps.float64_atomics;
+      f.shaderSharedFloat32Atomics = caps.float32_atomics;
+      f.shaderSharedFloat32AtomicAdd = caps.float32_atomic_add;
+      f.shaderSharedFloat64Atomics = caps.float64_atomics;
+      put(s, f);
+      break;
+    }
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FAULT_FEATURES_EXT: {
       VkPhysicalDeviceFaultFeaturesEXT f{};
       f.deviceFault = VK_TRUE;               // vkGetDeviceFaultInfoEXT (device.cpp)

@@ -20,7 +20,9 @@ struct Options {
 	uint32_t power_profile = 0;     // MICA_PROFILE_PERF / MICA_PROFILE_LOWPOWER
 	int opt_level = 2;              // 0: no IR optimisation passes, 1: cleanups, 2: + CSE, LICM, scheduling
 	std::string entry_point = "main";
-	std::map<uint32_t, uint32_t> spec_constants;   // SpecId -> 32-bit value
+	// SpecId -> value: the low bits for 8/16/32-bit constants (booleans: 0 or 1), all 64 for
+	// 64-bit ones (OpSpecConstant of a 64-bit type takes two words).
+	std::map<uint32_t, uint64_t> spec_constants;
 	// Debugging switches (micac --no-hazard-pass, tests): leave hazards or waits out.
 	bool hazard_pass = true;
 	bool waitcnt_pass = true;
@@ -173,6 +175,17 @@ struct ShaderFeatures {
 	bool buffer_array_dynamic_indexing = false;
 	bool buffer_array_non_uniform_indexing = false;
 	bool runtime_descriptor_array = false;
+	// Float controls (VkPhysicalDeviceFloatControlsProperties) for 16-, 32- and 64-bit floats:
+	// SignedZeroInfNanPreserve (the device is IEEE; SPIRV-Tools does not fold x + 0.0 into x
+	// in modules declaring it) and RoundingModeRTE (the only
+	// rounding the device does).
+	bool signed_zero_inf_nan_preserve = false;
+	bool rounding_mode_rte = false;
+	// VK_EXT_shader_atomic_float: atomic load/store/exchange on f32 and f64 and atomic f32 add, in
+	// storage buffers, physical storage buffers and shared memory (not images).
+	bool float32_atomics = false;
+	bool float32_atomic_add = false;
+	bool float64_atomics = false;
 	// VkSubgroupFeatureFlagBits values: basic 0x1, vote 0x2, arithmetic 0x4, ballot 0x8,
 	// shuffle 0x10, shuffle_relative 0x20, clustered 0x40, quad 0x80.
 	uint32_t subgroup_operations = 0;
