@@ -13,6 +13,9 @@ import tomllib
 
 NUMERIC = ["UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT", "SFLOAT", "SRGB", "UFLOAT"]
 CHANNEL = {"R": 0, "G": 1, "B": 2, "A": 3, "E": 4}  # E: the shared exponent of E5B9G9R9
+# Depth and stencil formats: the texture unit reads D and S in R (a depth/stencil view is
+# single-component); X is unused padding (X8_D24), counted in the layout but not a component.
+ASPECT_CHANNEL = {"D": 0, "S": 0}
 
 
 def fail(msg):
@@ -26,12 +29,13 @@ def check(fmt):
             fail(f"format {name}: missing '{key}'")
     if fmt["numeric"] not in NUMERIC:
         fail(f"format {name}: numeric '{fmt['numeric']}' is not one of {NUMERIC}")
-    m = re.fullmatch(r"((?:[RGBAE]\d+)+)_([A-Z]+)(?:_PACK(\d+))?", name)
+    # Vulkan spells the padded depth format X8_D24_...: its components are one group like the others.
+    m = re.fullmatch(r"((?:[RGBAEDSX]\d+)+)_([A-Z]+)(?:_PACK(\d+))?", name.replace("X8_D24", "X8D24"))
     if not m:
         fail(f"format {name}: name is not <components>_<numeric>[_PACKn]")
     if m.group(2) != fmt["numeric"]:
         fail(f"format {name}: numeric '{fmt['numeric']}' disagrees with the name")
-    named = re.findall(r"[RGBAE]\d+", m.group(1))
+    named = re.findall(r"[RGBAEDSX]\d+", m.group(1))
     packed = m.group(3) is not None
     if packed and int(m.group(3)) != 8 * fmt["bytes"]:
         fail(f"format {name}: PACK{m.group(3)} but {fmt['bytes']} bytes")
@@ -40,8 +44,19 @@ def check(fmt):
         fail(f"format {name}: components {fmt['components']} should be {expect} (from the least significant bit)")
     comps = []
     offset = 0
+    letters = {c[0] for c in fmt["components"]}
+    if letters & {"D", "S", "X"}:
+        # A depth or stencil format: one D or S component (the other aspect of a combined
+        # format lives in a plane of its own, see docs/hw/texture.md), optional X padding.
+        aspect = letters - {"X"}
+        want = {"D": ("UNORM", "SFLOAT"), "S": ("UINT",)}
+        if len(aspect) != 1 or not aspect <= {"D", "S"} or fmt["numeric"] not in want[next(iter(aspect))]:
+            fail(f"format {name}: a depth/stencil format has one D (UNORM/SFLOAT) or S (UINT) component and X padding")
     for c in fmt["components"]:
         bits = int(c[1:])
+        if c[0] == "X":
+            offset += bits  # padding: part of the texel, not a component
+            continue
         if not packed and bits % 8:
             fail(f"format {name}: unpacked component {c} is not whole bytes")
         if fmt["numeric"] == "SFLOAT" and bits not in (16, 32, 64):
@@ -53,7 +68,7 @@ def check(fmt):
             fail(f"format {name}: unsigned float component {c} is not 10 or 11 bits (5-bit exponent)")
         if shared and c[0] != "E" and bits != 9:
             fail(f"format {name}: a shared-exponent mantissa {c} is not 9 bits")
-        comps.append((CHANNEL[c[0]], bits, offset))
+        comps.append((ASPECT_CHANNEL.get(c[0], CHANNEL.get(c[0])), bits, offset))
         offset += bits
     if offset != 8 * fmt["bytes"]:
         fail(f"format {name}: components add up to {offset} bits, not {8 * fmt['bytes']}")
@@ -85,6 +100,8 @@ def emit_tables(formats):
           "\tMICA_TEXEL_HAS_ALPHA = 1u << 3,",
           "\tMICA_TEXEL_SHARED_EXP = 1u << 4, /* E5B9G9R9: 9-bit mantissas with a shared 5-bit exponent */",
           "\tMICA_TEXEL_ATOMIC = 1u << 5,   /* R32_UINT / R32_SINT / R32_SFLOAT: image atomics allowed */",
+          "\tMICA_TEXEL_DEPTH = 1u << 6,    /* a depth format (D in R): the depth plane of an image */",
+          "\tMICA_TEXEL_STENCIL = 1u << 7,  /* a stencil format (S in R): the stencil plane of an image */",
           "};",
           "struct mica_texel_component {",
           "\tuint8_t channel; /* 0 R, 1 G, 2 B, 3 A, 4 shared exponent */",
@@ -116,6 +133,10 @@ def emit_tables(formats):
             flags.append("MICA_TEXEL_SHARED_EXP")
         if fmt["name"] in ("R32_UINT", "R32_SINT", "R32_SFLOAT"):
             flags.append("MICA_TEXEL_ATOMIC")
+        if any(c.startswith("D") for c in fmt["components"]):
+            flags.append("MICA_TEXEL_DEPTH")
+        if any(c.startswith("S") for c in fmt["components"]):
+            flags.append("MICA_TEXEL_STENCIL")
         padded = comps + [(0, 0, 0)] * (4 - len(comps))
         cs = ", ".join(f"{{ {c}, {b}, {off} }}" for c, b, off in padded)
         o.append(f'\t{{ "{fmt["name"]}", {fmt["bytes"]}, MICA_NUMERIC_{fmt["numeric"]}, '

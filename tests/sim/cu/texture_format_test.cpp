@@ -102,6 +102,12 @@ bool canonical(const mica_texel_format_info &fi, const uint8_t *t)
 {
 	if (fi.flags & MICA_TEXEL_SHARED_EXP)
 		return false;
+	// Padding bits (X8_D24's X8) are written as zero.
+	unsigned covered = 0;
+	for (unsigned k = 0; k < fi.count; k++)
+		covered += fi.comp[k].bits;
+	if (covered < fi.bytes * 8u && bits_at(t, covered, fi.bytes * 8u - covered))
+		return false;
 	for (unsigned k = 0; k < fi.count; k++) {
 		const auto &cp = fi.comp[k];
 		const uint64_t raw = bits_at(t, cp.offset, cp.bits);
