@@ -25,21 +25,29 @@ uint32_t layer_count(const Image& image, const VkImageSubresourceLayers& s) {
 
 bool is_3d(const Image& image) { return image.info().imageType == VK_IMAGE_TYPE_3D; }
 
-// Buffer <-> image copy of one region; to_image picks the direction.
+// Texel extents and offsets in elements (blocks of a compressed format, else texels).
+uint32_t elements(uint32_t texels, uint32_t block) { return (texels + block - 1) / block; }
+
+// Buffer <-> image copy of one region; to_image picks the direction. A compressed image's region is
+// whole blocks (the spec's copy rules): rows of blocks in the buffer, bufferRowLength and
+// bufferImageHeight in texels.
 void copy_buffer_image(CommandBuffer& c, const Buffer& buffer, const Image& image, const VkBufferImageCopy2& r,
                        bool to_image) {
   if (!image.bound() || !buffer.memory()) return;  // invalid use: nothing to address
   const Image::Plane* plane = image.plane(r.imageSubresource.aspectMask);
   const uint32_t mip = r.imageSubresource.mipLevel;
   if (!plane || mip >= image.level_count()) return;  // invalid use: no such subresource
-  const uint64_t texel = plane->format->bytes;
-  const uint64_t row_length = r.bufferRowLength ? r.bufferRowLength : r.imageExtent.width;
-  const uint64_t image_height = r.bufferImageHeight ? r.bufferImageHeight : r.imageExtent.height;
+  const uint32_t bw = plane->block_width, bh = plane->block_height;
+  const uint64_t bytes_per = plane->format->bytes;
+  const uint32_t width = elements(r.imageExtent.width, bw), height = elements(r.imageExtent.height, bh);
+  const uint32_t x0 = uint32_t(r.imageOffset.x) / bw, y0 = uint32_t(r.imageOffset.y) / bh;
+  const uint64_t row_length = elements(r.bufferRowLength ? r.bufferRowLength : r.imageExtent.width, bw);
+  const uint64_t image_height = elements(r.bufferImageHeight ? r.bufferImageHeight : r.imageExtent.height, bh);
   const auto& level = plane->levels[mip];
   // Rows of a slice are contiguous in both when each covers whole rows of a LINEAR image and the
   // buffer is tight.
-  const bool whole_slices = plane->tiling == MICA_IMAGE_TILING_LINEAR && r.imageOffset.x == 0 &&
-                            r.imageExtent.width == level.width && row_length == r.imageExtent.width;
+  const bool whole_slices = plane->tiling == MICA_IMAGE_TILING_LINEAR && x0 == 0 &&
+                            width == elements(level.width, bw) && row_length == width;
   const uint32_t layers = layer_count(image, r.imageSubresource);
   auto copy = [&](uint64_t b, uint64_t i, uint64_t bytes) {
     if (bytes) c.record(to_image ? OpCopy{b, i, bytes} : OpCopy{i, b, bytes});
@@ -49,18 +57,15 @@ void copy_buffer_image(CommandBuffer& c, const Buffer& buffer, const Image& imag
       const uint64_t slice = uint64_t(layer) * r.imageExtent.depth + z;
       const uint32_t image_layer = r.imageSubresource.baseArrayLayer + layer, image_z = uint32_t(r.imageOffset.z) + z;
       if (whole_slices) {
-        copy(buffer.va() + r.bufferOffset + slice * image_height * row_length * texel,
-             image.texel_va(*plane, mip, image_layer, 0, uint32_t(r.imageOffset.y), image_z),
-             uint64_t(r.imageExtent.width) * r.imageExtent.height * texel);
+        copy(buffer.va() + r.bufferOffset + slice * image_height * row_length * bytes_per,
+             image.element_va(*plane, mip, image_layer, 0, y0, image_z), uint64_t(width) * height * bytes_per);
         continue;
       }
-      for (uint32_t y = 0; y < r.imageExtent.height; ++y) {
-        const uint64_t row = buffer.va() + r.bufferOffset + (slice * image_height + y) * row_length * texel;
-        for (uint32_t x = 0; x < r.imageExtent.width;) {
-          const uint32_t ix = uint32_t(r.imageOffset.x) + x;
-          const uint32_t n = Image::contiguous_texels(*plane, ix, r.imageExtent.width - x);
-          copy(row + x * texel, image.texel_va(*plane, mip, image_layer, ix, uint32_t(r.imageOffset.y) + y, image_z),
-               n * texel);
+      for (uint32_t y = 0; y < height; ++y) {
+        const uint64_t row = buffer.va() + r.bufferOffset + (slice * image_height + y) * row_length * bytes_per;
+        for (uint32_t x = 0; x < width;) {
+          const uint32_t n = Image::contiguous_texels(*plane, x0 + x, width - x);
+          copy(row + x * bytes_per, image.element_va(*plane, mip, image_layer, x0 + x, y0 + y, image_z), n * bytes_per);
           x += n;
         }
       }
@@ -84,20 +89,25 @@ void copy_image_image(CommandBuffer& c, const Image& src, const Image& dst, cons
     const Image::Plane* dp = dst.plane(r.dstSubresource.aspectMask & aspect ? aspect : r.dstSubresource.aspectMask);
     if (!sp || !dp || r.srcSubresource.mipLevel >= src.level_count() || r.dstSubresource.mipLevel >= dst.level_count())
       continue;
-    const uint64_t texel = sp->format->bytes;
+    // Extent and source offset in source texels, destination offset in destination texels; a
+    // compressed side counts blocks (size-compatible copies pair one block with one texel).
+    const uint64_t bytes_per = sp->format->bytes;
+    const uint32_t width = elements(r.extent.width, sp->block_width), height = elements(r.extent.height, sp->block_height);
+    const uint32_t sx0 = uint32_t(r.srcOffset.x) / sp->block_width, sy0 = uint32_t(r.srcOffset.y) / sp->block_height;
+    const uint32_t dx0 = uint32_t(r.dstOffset.x) / dp->block_width, dy0 = uint32_t(r.dstOffset.y) / dp->block_height;
     const uint32_t slices = is_3d(src) ? r.extent.depth : layer_count(src, r.srcSubresource);
     for (uint32_t s = 0; s < slices; ++s) {
       const uint32_t src_layer = r.srcSubresource.baseArrayLayer + (is_3d(src) ? 0 : s);
       const uint32_t src_z = uint32_t(r.srcOffset.z) + (is_3d(src) ? s : 0);
       const uint32_t dst_layer = r.dstSubresource.baseArrayLayer + (is_3d(dst) ? 0 : s);
       const uint32_t dst_z = uint32_t(r.dstOffset.z) + (is_3d(dst) ? s : 0);
-      for (uint32_t y = 0; y < r.extent.height; ++y) {
-        const uint32_t sy = uint32_t(r.srcOffset.y) + y, dy = uint32_t(r.dstOffset.y) + y;
-        for (uint32_t x = 0; x < r.extent.width;) {
-          const uint32_t sx = uint32_t(r.srcOffset.x) + x, dx = uint32_t(r.dstOffset.x) + x;
-          const uint32_t n = Image::contiguous_texels(*dp, dx, Image::contiguous_texels(*sp, sx, r.extent.width - x));
-          c.record(OpCopy{src.texel_va(*sp, r.srcSubresource.mipLevel, src_layer, sx, sy, src_z),
-                          dst.texel_va(*dp, r.dstSubresource.mipLevel, dst_layer, dx, dy, dst_z), n * texel});
+      for (uint32_t y = 0; y < height; ++y) {
+        for (uint32_t x = 0; x < width;) {
+          const uint32_t n =
+              Image::contiguous_texels(*dp, dx0 + x, Image::contiguous_texels(*sp, sx0 + x, width - x));
+          c.record(OpCopy{src.element_va(*sp, r.srcSubresource.mipLevel, src_layer, sx0 + x, sy0 + y, src_z),
+                          dst.element_va(*dp, r.dstSubresource.mipLevel, dst_layer, dx0 + x, dy0 + y, dst_z),
+                          n * bytes_per});
           x += n;
         }
       }
@@ -141,7 +151,8 @@ void clear_plane(CommandBuffer& c, const Image& image, const Image::Plane& plane
 void clear_color(CommandBuffer& c, const Image& image, const VkClearColorValue& color, uint32_t count,
                  const VkImageSubresourceRange* ranges) {
   const Image::Plane* plane = image.plane(VK_IMAGE_ASPECT_COLOR_BIT);
-  if (!image.bound() || count == 0 || !plane) return;
+  // (a compressed image cannot be cleared: VUID-vkCmdClearColorImage-image-01545)
+  if (!image.bound() || count == 0 || !plane || plane->block_width != 1) return;
   clear_plane(c, image, *plane, pack_clear_color(*plane->format, color), count, ranges);
 }
 

@@ -173,9 +173,17 @@ std::optional<ImageFormat> image_format(VkFormat format) {
   return out;
 }
 
+bool format_is_compressed(VkFormat format) {
+  const FormatInfo* f = find_format(format);
+  return f && (mica_texel_formats[format_table_index(*f)].flags & MICA_TEXEL_COMPRESSED);
+}
+
 VkFormatFeatureFlags image_format_features(VkFormat format) {
   const auto planes = image_format(format);
   if (!planes) return 0;
+  if (format_is_compressed(format))
+    return VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT |
+           VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
   if (planes->depth_stencil()) {
     VkFormatFeatureFlags features =
         VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
@@ -199,7 +207,8 @@ VkFormatFeatureFlags buffer_format_features(VkFormat format) {
   const FormatInfo* f = find_format(format);
   if (!f) return 0;
   const mica_texel_format_info& t = mica_texel_formats[format_table_index(*f)];
-  if (t.flags & (MICA_TEXEL_DEPTH | MICA_TEXEL_STENCIL)) return 0;  // the spec allows no texel buffers of them
+  if (t.flags & (MICA_TEXEL_DEPTH | MICA_TEXEL_STENCIL | MICA_TEXEL_COMPRESSED))
+    return 0;  // the spec allows no texel buffers of them
   VkFormatFeatureFlags features = VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT | VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT;
   if ((t.flags & MICA_TEXEL_ATOMIC) && t.result != MICA_TEXEL_CLASS_FLOAT)
     features |= VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT;

@@ -65,6 +65,8 @@ Image::Image(const VkImageCreateInfo& info, const ImageFormat& format) : info_(i
     p.format = format.planes[i].info;
     p.table_format = uint32_t(format_table_index(*p.format));
     p.tiling = tiling;
+    p.block_width = mica_texel_formats[p.table_format].block_width;
+    p.block_height = mica_texel_formats[p.table_format].block_height;
     p.offset = at = align_up(at, kImageMemoryAlignment);
     for (uint32_t mip = 0; mip < info.mipLevels; ++mip) {
       mica_image_level l{};
@@ -105,6 +107,8 @@ VkResult image_format_properties(VkFormat format, VkImageType type, VkImageTilin
   // Depth/stencil images are 2D (the spec allows implementations to refuse 1D and 3D; lavapipe
   // refuses 3D too).
   if (planes->depth_stencil() && type != VK_IMAGE_TYPE_2D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  // Block-compressed images are 2D (the texture unit refuses 1D views of them; 3D is not offered).
+  if (format_is_compressed(format) && type != VK_IMAGE_TYPE_2D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   VkImageFormatProperties p{};
   switch (type) {
   case VK_IMAGE_TYPE_1D:

@@ -30,6 +30,7 @@ public:
     uint32_t table_format;     // its index (a descriptor's FORMAT)
     uint32_t tiling;           // MICA_IMAGE_TILING_*
     uint64_t offset;           // from the image's base
+    uint32_t block_width, block_height;  // texels per element: 4 x 4 for block-compressed formats
     std::vector<mica_image_level> levels;
   };
 
@@ -54,7 +55,11 @@ public:
     const mica_image_level& l = p.levels[mip];
     return va() + p.offset + l.offset + mica_image_texel_offset(p.table_format, p.tiling, &l, x, y, z, layer);
   }
-  // How many texels from column x (at most 'limit') lie contiguously in memory along a row:
+  // GPU address of element (block, or texel) (ex, ey) of a layer of a mip level of a plane.
+  uint64_t element_va(const Plane& p, uint32_t mip, uint32_t layer, uint32_t ex, uint32_t ey, uint32_t z) const {
+    return texel_va(p, mip, layer, ex * p.block_width, ey * p.block_height, z);
+  }
+  // How many elements from element column x (at most 'limit') lie contiguously in memory along a row:
   // the rest of the row when LINEAR, the rest of the 4-texel tile row when OPTIMAL.
   static uint32_t contiguous_texels(const Plane& p, uint32_t x, uint32_t limit) {
     if (p.tiling == MICA_IMAGE_TILING_LINEAR) return limit;
