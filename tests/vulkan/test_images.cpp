@@ -190,10 +190,12 @@ TEST(VkImages, UnsupportedRequestsAreRefused) {
   EXPECT_NE(vkCreateImage(dev, &ci, nullptr, &image), VK_SUCCESS);
   ci.format = VK_FORMAT_BC7_UNORM_BLOCK;  // BC6H and BC7 are not decoded by the texture unit
   EXPECT_NE(vkCreateImage(dev, &ci, nullptr, &image), VK_SUCCESS);
-  ci.format = VK_FORMAT_BC1_RGB_UNORM_BLOCK;  // compressed images are 2D
-  ci.imageType = VK_IMAGE_TYPE_3D;
+  ci.format = VK_FORMAT_BC1_RGB_UNORM_BLOCK;  // compressed images are 2D or 3D
+  ci.imageType = VK_IMAGE_TYPE_1D;
+  ci.extent = {16, 1, 1};
   EXPECT_NE(vkCreateImage(dev, &ci, nullptr, &image), VK_SUCCESS);
   ci.imageType = VK_IMAGE_TYPE_2D;
+  ci.extent = {16, 16, 1};
   ci.usage = VK_IMAGE_USAGE_STORAGE_BIT;  // and read only
   EXPECT_NE(vkCreateImage(dev, &ci, nullptr, &image), VK_SUCCESS);
   VkImageFormatProperties ip{};

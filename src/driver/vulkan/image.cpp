@@ -104,11 +104,8 @@ VkResult image_format_properties(VkFormat format, VkImageType type, VkImageTilin
   if ((flags & VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT) && type != VK_IMAGE_TYPE_2D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if ((flags & VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT) && type != VK_IMAGE_TYPE_3D)
     return VK_ERROR_FORMAT_NOT_SUPPORTED;
-  // Depth/stencil images are 2D (the spec allows implementations to refuse 1D and 3D; lavapipe
-  // refuses 3D too).
-  if (planes->depth_stencil() && type != VK_IMAGE_TYPE_2D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
-  // Block-compressed images are 2D (the texture unit refuses 1D views of them; 3D is not offered).
-  if (format_is_compressed(format) && type != VK_IMAGE_TYPE_2D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  // Block-compressed images are 2D or 3D (blocks are 4x4x1; the texture unit refuses 1D views of them).
+  if (format_is_compressed(format) && type == VK_IMAGE_TYPE_1D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   VkImageFormatProperties p{};
   switch (type) {
   case VK_IMAGE_TYPE_1D:
