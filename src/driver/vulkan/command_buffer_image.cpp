@@ -96,11 +96,26 @@ void copy_image_image(CommandBuffer& c, const Image& src, const Image& dst, cons
     const uint32_t sx0 = uint32_t(r.srcOffset.x) / sp->block_width, sy0 = uint32_t(r.srcOffset.y) / sp->block_height;
     const uint32_t dx0 = uint32_t(r.dstOffset.x) / dp->block_width, dy0 = uint32_t(r.dstOffset.y) / dp->block_height;
     const uint32_t slices = is_3d(src) ? r.extent.depth : layer_count(src, r.srcSubresource);
+    // A whole slice of one level onto a whole slice of the same shape and tiling is one run (tiles
+    // and all): the usual full-level copy between OPTIMAL images needs no per-tile-row copies.
+    const mica_image_level& sl = sp->levels[r.srcSubresource.mipLevel];
+    const mica_image_level& dl = dp->levels[r.dstSubresource.mipLevel];
+    const bool whole_slices = sp->tiling == dp->tiling && sl.slice_pitch == dl.slice_pitch &&
+                              sl.row_pitch == dl.row_pitch && sx0 == 0 && sy0 == 0 && dx0 == 0 && dy0 == 0 &&
+                              width == elements(sl.width, sp->block_width) &&
+                              height == elements(sl.height, sp->block_height) &&
+                              width == elements(dl.width, dp->block_width) &&
+                              height == elements(dl.height, dp->block_height);
     for (uint32_t s = 0; s < slices; ++s) {
       const uint32_t src_layer = r.srcSubresource.baseArrayLayer + (is_3d(src) ? 0 : s);
       const uint32_t src_z = uint32_t(r.srcOffset.z) + (is_3d(src) ? s : 0);
       const uint32_t dst_layer = r.dstSubresource.baseArrayLayer + (is_3d(dst) ? 0 : s);
       const uint32_t dst_z = uint32_t(r.dstOffset.z) + (is_3d(dst) ? s : 0);
+      if (whole_slices) {
+        c.record(OpCopy{src.element_va(*sp, r.srcSubresource.mipLevel, src_layer, 0, 0, src_z),
+                        dst.element_va(*dp, r.dstSubresource.mipLevel, dst_layer, 0, 0, dst_z), sl.slice_pitch});
+        continue;
+      }
       for (uint32_t y = 0; y < height; ++y) {
         for (uint32_t x = 0; x < width;) {
           const uint32_t n =
