@@ -13,25 +13,64 @@ import tomllib
 
 NUMERIC = ["UNORM", "SNORM", "USCALED", "SSCALED", "UINT", "SINT", "SFLOAT", "SRGB", "UFLOAT"]
 CHANNEL = {"R": 0, "G": 1, "B": 2, "A": 3, "E": 4}  # E: the shared exponent of E5B9G9R9
+# Depth and stencil formats: the texture unit reads D and S in R (a depth/stencil view is
+# single-component); X is unused padding (X8_D24), counted in the layout but not a component.
+ASPECT_CHANNEL = {"D": 0, "S": 0}
 
 
 def fail(msg):
     sys.exit(f"gen_formats.py: {msg}")
 
 
+# Block-compressed formats (docs/hw/texture.md, "Block-compressed formats"): the texture unit
+# decodes one texel out of a 4x4 block of 'bytes' bytes. compression: the decoder; channels: the
+# channels the block holds.
+COMPRESSION = {"BC1": 8, "BC2": 16, "BC3": 16, "BC4": 8, "BC5": 16}
+COMPRESSED_NUMERIC = ["UNORM", "SNORM", "SRGB"]
+
+
+def check_compressed(fmt):
+    name = fmt.get("name", "?")
+    for key in ("name", "bytes", "numeric", "compression", "channels"):
+        if key not in fmt:
+            fail(f"format {name}: missing '{key}'")
+    kind = fmt["compression"]
+    if kind not in COMPRESSION:
+        fail(f"format {name}: compression '{kind}' is not one of {list(COMPRESSION)}")
+    if fmt["bytes"] != COMPRESSION[kind]:
+        fail(f"format {name}: a {kind} block is {COMPRESSION[kind]} bytes, not {fmt['bytes']}")
+    if fmt["numeric"] not in COMPRESSED_NUMERIC:
+        fail(f"format {name}: numeric '{fmt['numeric']}' is not one of {COMPRESSED_NUMERIC}")
+    m = re.fullmatch(r"(BC[1-7]H?)_(?:([RGBA]+)_)?([A-Z]+)_BLOCK", name)
+    if not m or m.group(1) != kind or m.group(3) != fmt["numeric"]:
+        fail(f"format {name}: name is not {kind}_[channels_]{fmt['numeric']}_BLOCK")
+    channels = fmt["channels"]
+    if channels not in ("R", "RG", "RGB", "RGBA") or (m.group(2) and m.group(2) != channels):
+        fail(f"format {name}: channels '{channels}' disagree with the name")
+    want = {"BC1": ("RGB", "RGBA"), "BC2": ("RGBA",), "BC3": ("RGBA",), "BC4": ("R",), "BC5": ("RG",)}[kind]
+    numerics = ("UNORM", "SNORM") if kind in ("BC4", "BC5") else ("UNORM", "SRGB")
+    if channels not in want or fmt["numeric"] not in numerics:
+        fail(f"format {name}: {kind} holds {' or '.join(want)} as {' or '.join(numerics)}")
+    # Each present channel as a nominal 8-bit component (the unit substitutes the others).
+    return [(CHANNEL[c], 8, 0) for c in channels]
+
+
 def check(fmt):
     name = fmt.get("name", "?")
+    if "compression" in fmt:
+        return check_compressed(fmt)
     for key in ("name", "bytes", "numeric", "components"):
         if key not in fmt:
             fail(f"format {name}: missing '{key}'")
     if fmt["numeric"] not in NUMERIC:
         fail(f"format {name}: numeric '{fmt['numeric']}' is not one of {NUMERIC}")
-    m = re.fullmatch(r"((?:[RGBAE]\d+)+)_([A-Z]+)(?:_PACK(\d+))?", name)
+    # Vulkan spells the padded depth format X8_D24_...: its components are one group like the others.
+    m = re.fullmatch(r"((?:[RGBAEDSX]\d+)+)_([A-Z]+)(?:_PACK(\d+))?", name.replace("X8_D24", "X8D24"))
     if not m:
         fail(f"format {name}: name is not <components>_<numeric>[_PACKn]")
     if m.group(2) != fmt["numeric"]:
         fail(f"format {name}: numeric '{fmt['numeric']}' disagrees with the name")
-    named = re.findall(r"[RGBAE]\d+", m.group(1))
+    named = re.findall(r"[RGBAEDSX]\d+", m.group(1))
     packed = m.group(3) is not None
     if packed and int(m.group(3)) != 8 * fmt["bytes"]:
         fail(f"format {name}: PACK{m.group(3)} but {fmt['bytes']} bytes")
@@ -40,8 +79,19 @@ def check(fmt):
         fail(f"format {name}: components {fmt['components']} should be {expect} (from the least significant bit)")
     comps = []
     offset = 0
+    letters = {c[0] for c in fmt["components"]}
+    if letters & {"D", "S", "X"}:
+        # A depth or stencil format: one D or S component (the other aspect of a combined
+        # format lives in a plane of its own, see docs/hw/texture.md), optional X padding.
+        aspect = letters - {"X"}
+        want = {"D": ("UNORM", "SFLOAT"), "S": ("UINT",)}
+        if len(aspect) != 1 or not aspect <= {"D", "S"} or fmt["numeric"] not in want[next(iter(aspect))]:
+            fail(f"format {name}: a depth/stencil format has one D (UNORM/SFLOAT) or S (UINT) component and X padding")
     for c in fmt["components"]:
         bits = int(c[1:])
+        if c[0] == "X":
+            offset += bits  # padding: part of the texel, not a component
+            continue
         if not packed and bits % 8:
             fail(f"format {name}: unpacked component {c} is not whole bytes")
         if fmt["numeric"] == "SFLOAT" and bits not in (16, 32, 64):
@@ -53,7 +103,7 @@ def check(fmt):
             fail(f"format {name}: unsigned float component {c} is not 10 or 11 bits (5-bit exponent)")
         if shared and c[0] != "E" and bits != 9:
             fail(f"format {name}: a shared-exponent mantissa {c} is not 9 bits")
-        comps.append((CHANNEL[c[0]], bits, offset))
+        comps.append((ASPECT_CHANNEL.get(c[0], CHANNEL.get(c[0])), bits, offset))
         offset += bits
     if offset != 8 * fmt["bytes"]:
         fail(f"format {name}: components add up to {offset} bits, not {8 * fmt['bytes']}")
@@ -78,6 +128,7 @@ def emit_tables(formats):
         o.append(f"\tMICA_TEXEL_FORMAT_{fmt['name']} = {i},")
     o += ["};", "",
           "enum mica_texel_class { MICA_TEXEL_CLASS_FLOAT = 0, MICA_TEXEL_CLASS_UINT = 1, MICA_TEXEL_CLASS_SINT = 2 };",
+          "enum mica_compression { " + ", ".join(f"MICA_COMPRESSION_{c} = {i}" for i, c in enumerate(["NONE"] + list(COMPRESSION))) + " };",
           "enum mica_texel_flag {",
           "\tMICA_TEXEL_PACKED = 1u << 0,   /* components are bit fields of one little-endian word */",
           "\tMICA_TEXEL_SRGB = 1u << 1,     /* R, G, B are sRGB-encoded (A is linear) */",
@@ -85,6 +136,9 @@ def emit_tables(formats):
           "\tMICA_TEXEL_HAS_ALPHA = 1u << 3,",
           "\tMICA_TEXEL_SHARED_EXP = 1u << 4, /* E5B9G9R9: 9-bit mantissas with a shared 5-bit exponent */",
           "\tMICA_TEXEL_ATOMIC = 1u << 5,   /* R32_UINT / R32_SINT / R32_SFLOAT: image atomics allowed */",
+          "\tMICA_TEXEL_DEPTH = 1u << 6,    /* a depth format (D in R): the depth plane of an image */",
+          "\tMICA_TEXEL_STENCIL = 1u << 7,  /* a stencil format (S in R): the stencil plane of an image */",
+          "\tMICA_TEXEL_COMPRESSED = 1u << 8, /* 4x4 blocks of 'bytes' bytes, decoded by 'compression' */",
           "};",
           "struct mica_texel_component {",
           "\tuint8_t channel; /* 0 R, 1 G, 2 B, 3 A, 4 shared exponent */",
@@ -98,7 +152,9 @@ def emit_tables(formats):
           "\tuint8_t result;  /* enum mica_texel_class */",
           "\tuint8_t count;   /* components */",
           "\tuint32_t flags;  /* enum mica_texel_flag */",
-          "\tstruct mica_texel_component comp[4];",
+          "\tstruct mica_texel_component comp[4]; /* compressed: the channels the block holds (nominal 8 bits) */",
+          "\tuint8_t block_width, block_height; /* texels per block: 1 x 1, compressed 4 x 4 */",
+          "\tuint8_t compression; /* enum mica_compression */",
           "};",
           "static const struct mica_texel_format_info mica_texel_formats[MICA_FORMAT_COUNT] __attribute__((unused)) = {"]
     for fmt in formats:
@@ -116,10 +172,18 @@ def emit_tables(formats):
             flags.append("MICA_TEXEL_SHARED_EXP")
         if fmt["name"] in ("R32_UINT", "R32_SINT", "R32_SFLOAT"):
             flags.append("MICA_TEXEL_ATOMIC")
+        compressed = "compression" in fmt
+        if compressed:
+            flags.append("MICA_TEXEL_COMPRESSED")
+        if any(c.startswith("D") for c in fmt.get("components", [])):
+            flags.append("MICA_TEXEL_DEPTH")
+        if any(c.startswith("S") for c in fmt.get("components", [])):
+            flags.append("MICA_TEXEL_STENCIL")
         padded = comps + [(0, 0, 0)] * (4 - len(comps))
         cs = ", ".join(f"{{ {c}, {b}, {off} }}" for c, b, off in padded)
         o.append(f'\t{{ "{fmt["name"]}", {fmt["bytes"]}, MICA_NUMERIC_{fmt["numeric"]}, '
-                 f'MICA_TEXEL_CLASS_{result_class(fmt)}, {len(comps)}, {" | ".join(flags) or "0"}, {{ {cs} }} }},')
+                 f'MICA_TEXEL_CLASS_{result_class(fmt)}, {len(comps)}, {" | ".join(flags) or "0"}, {{ {cs} }}, '
+                 f'{4 if compressed else 1}, {4 if compressed else 1}, MICA_COMPRESSION_{fmt.get("compression", "NONE")} }},')
     o += ["};", ""]
     return o
 
@@ -150,7 +214,7 @@ def main():
         "/* MICA_FORMATS(X): X(name, bytes, numeric, component count,",
         " *   then for 4 components: channel (0 R, 1 G, 2 B, 3 A, 4 the shared exponent of a UFLOAT",
         " *   format whose other components are its 9-bit mantissas), bits, bit offset from the texel's LSB;",
-        " *   unused components are 0, 0, 0). */",
+        " *   unused components are 0, 0, 0; a block-compressed format has none: 'bytes' is its block). */",
         "#define MICA_FORMAT_COUNT %d" % len(formats),
         "#define MICA_FORMATS(X) \\",
     ]
@@ -159,6 +223,8 @@ def main():
         if fmt["name"] in seen:
             fail(f"format {fmt['name']} listed twice")
         seen.add(fmt["name"])
+        if "compression" in fmt:
+            comps = []  # a block, not a texel of bit fields
         padded = comps + [(0, 0, 0)] * (4 - len(comps))
         flat = ", ".join(f"{c}, {b}, {o}" for c, b, o in padded)
         lines.append(f"  X({fmt['name']}, {fmt['bytes']}, MICA_NUMERIC_{fmt['numeric']}, {len(comps)}, {flat}) \\")

@@ -80,6 +80,8 @@ uint32_t mica_image_desc_decode(const uint32_t dw[MICA_IMGDESC_DWORDS], struct m
 		return MICA_DESCRIPTOR_ERROR_EXTENT;
 	if (is_1d(d->type) && d->tiling != MICA_IMAGE_TILING_LINEAR)
 		return MICA_DESCRIPTOR_ERROR_TYPE;
+	if (is_1d(d->type) && (mica_texel_formats[d->format].flags & MICA_TEXEL_COMPRESSED))
+		return MICA_DESCRIPTOR_ERROR_COMPRESSED;
 	return 0;
 }
 
@@ -193,14 +195,27 @@ static uint32_t minify(uint32_t v, uint32_t level)
 	return v ? v : 1;
 }
 
-/* The layout of one level at offset 0. */
-static void level_shape(uint32_t format, uint32_t tiling, uint32_t w, uint32_t h, uint32_t d, uint32_t layers,
+/* Texels per block along x and y: 4 x 4 for a block-compressed format, else 1 x 1. */
+static uint32_t block_w(uint32_t format)
+{
+	return format < MICA_FORMAT_COUNT ? mica_texel_formats[format].block_width : 1;
+}
+
+static uint32_t block_h(uint32_t format)
+{
+	return format < MICA_FORMAT_COUNT ? mica_texel_formats[format].block_height : 1;
+}
+
+/* The layout of one level at offset 0. A block-compressed level is laid out as an image of blocks
+ * (ceil(w / 4) x ceil(h / 4) elements of 'bytes' bytes); the extent stays in texels. */
+static void level_shape(uint32_t format, uint32_t tiling, uint32_t tw, uint32_t th, uint32_t d, uint32_t layers,
 			struct mica_image_level *l)
 {
 	const uint64_t bytes = format < MICA_FORMAT_COUNT ? mica_texel_formats[format].bytes : 1;
+	const uint32_t w = (tw + block_w(format) - 1) / block_w(format), h = (th + block_h(format) - 1) / block_h(format);
 
-	l->width = w;
-	l->height = h;
+	l->width = tw;
+	l->height = th;
 	l->depth = d;
 	l->offset = 0;
 	if (tiling == MICA_IMAGE_TILING_OPTIMAL) {
@@ -248,6 +263,8 @@ uint64_t mica_image_texel_offset(uint32_t format, uint32_t tiling, const struct 
 	const uint64_t bytes = format < MICA_FORMAT_COUNT ? mica_texel_formats[format].bytes : 1;
 	uint64_t in_slice;
 
+	x /= block_w(format); /* the block holding the texel */
+	y /= block_h(format);
 	if (tiling == MICA_IMAGE_TILING_OPTIMAL) {
 		const uint64_t tile = (uint64_t)(y / MICA_TEX_TILE_HEIGHT) * (l->row_pitch / bytes / (MICA_TEX_TILE_WIDTH * MICA_TEX_TILE_HEIGHT)) +
 				      x / MICA_TEX_TILE_WIDTH;

@@ -91,7 +91,8 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateBufferView(VkDevice device, const VkBufferV
     const auto* buffer = from_handle<Buffer>(pCreateInfo->buffer);
     uint64_t range = pCreateInfo->range == VK_WHOLE_SIZE ? buffer->size() - pCreateInfo->offset : pCreateInfo->range;
     const FormatInfo* format = find_format(pCreateInfo->format);
-    if (!format) return VK_ERROR_FORMAT_NOT_SUPPORTED;  // the format query reports no feature for it
+    // The format query reports no feature for it (unknown, or a depth/stencil format).
+    if (!format || !buffer_format_features(pCreateInfo->format)) return VK_ERROR_FORMAT_NOT_SUPPORTED;
     auto view = host_make<BufferView>(Device::from(device)->child_allocation(pAllocator),
                                       buffer->va() + pCreateInfo->offset, range, pCreateInfo->format,
                                       range / format->bytes);

@@ -1,8 +1,11 @@
-// Transfer commands on images: copies between buffers and images, between images, and colour
-// clears, all as DMA copies over the linear layout of image.h (a row, or a whole slice when its
-// rows are contiguous on both sides, per copy).
+// Transfer commands on images: copies between buffers and images, between images, and colour and
+// depth/stencil clears, all as DMA copies over the texture unit's layout of image.h. A copy moves
+// runs of texels that are contiguous on both sides: a row (LINEAR), or the part of a row inside one
+// 4x4 tile (OPTIMAL: a row of a tile is 4 texels), or a whole slice when the rows of a LINEAR image
+// and of the buffer are contiguous. An aspect of a depth/stencil image is one plane (image.h), so a
+// per-aspect copy moves that plane's texels in the spec's buffer layout for the aspect.
 //
-// Image layouts need no work: every layout of a Mica image is the same linear bytes, so the layout
+// Image layouts need no work: every layout of a Mica image is the same bytes, so the layout
 // transitions of image barriers are no-ops; the barrier itself still orders memory
 // (CmdPipelineBarrier in command_buffer.cpp).
 #include "buffer.h"
@@ -22,30 +25,49 @@ uint32_t layer_count(const Image& image, const VkImageSubresourceLayers& s) {
 
 bool is_3d(const Image& image) { return image.info().imageType == VK_IMAGE_TYPE_3D; }
 
-// Buffer <-> image copy of one region; to_image picks the direction.
+// Texel extents and offsets in elements (blocks of a compressed format, else texels).
+uint32_t elements(uint32_t texels, uint32_t block) { return (texels + block - 1) / block; }
+
+// Buffer <-> image copy of one region; to_image picks the direction. A compressed image's region is
+// whole blocks (the spec's copy rules): rows of blocks in the buffer, bufferRowLength and
+// bufferImageHeight in texels.
 void copy_buffer_image(CommandBuffer& c, const Buffer& buffer, const Image& image, const VkBufferImageCopy2& r,
                        bool to_image) {
   if (!image.bound() || !buffer.memory()) return;  // invalid use: nothing to address
-  const uint64_t texel = image.format().bytes;
-  const uint64_t row_length = r.bufferRowLength ? r.bufferRowLength : r.imageExtent.width;
-  const uint64_t image_height = r.bufferImageHeight ? r.bufferImageHeight : r.imageExtent.height;
-  const uint64_t row_bytes = r.imageExtent.width * texel;
+  const Image::Plane* plane = image.plane(r.imageSubresource.aspectMask);
   const uint32_t mip = r.imageSubresource.mipLevel;
-  const auto& level = image.level(mip);
-  // Rows of a slice are contiguous in both when each covers whole image rows and the buffer is tight.
-  const bool whole_slices = r.imageOffset.x == 0 && r.imageExtent.width == level.extent.width &&
-                            row_length == r.imageExtent.width;
+  if (!plane || mip >= image.level_count()) return;  // invalid use: no such subresource
+  const uint32_t bw = plane->block_width, bh = plane->block_height;
+  const uint64_t bytes_per = plane->format->bytes;
+  const uint32_t width = elements(r.imageExtent.width, bw), height = elements(r.imageExtent.height, bh);
+  const uint32_t x0 = uint32_t(r.imageOffset.x) / bw, y0 = uint32_t(r.imageOffset.y) / bh;
+  const uint64_t row_length = elements(r.bufferRowLength ? r.bufferRowLength : r.imageExtent.width, bw);
+  const uint64_t image_height = elements(r.bufferImageHeight ? r.bufferImageHeight : r.imageExtent.height, bh);
+  const auto& level = plane->levels[mip];
+  // Rows of a slice are contiguous in both when each covers whole rows of a LINEAR image and the
+  // buffer is tight.
+  const bool whole_slices = plane->tiling == MICA_IMAGE_TILING_LINEAR && x0 == 0 &&
+                            width == elements(level.width, bw) && row_length == width;
   const uint32_t layers = layer_count(image, r.imageSubresource);
+  auto copy = [&](uint64_t b, uint64_t i, uint64_t bytes) {
+    if (bytes) c.record(to_image ? OpCopy{b, i, bytes} : OpCopy{i, b, bytes});
+  };
   for (uint32_t layer = 0; layer < layers; ++layer) {
     for (uint32_t z = 0; z < r.imageExtent.depth; ++z) {
       const uint64_t slice = uint64_t(layer) * r.imageExtent.depth + z;
-      const uint32_t rows = whole_slices ? 1 : r.imageExtent.height;
-      const uint64_t bytes = whole_slices ? row_bytes * r.imageExtent.height : row_bytes;
-      for (uint32_t y = 0; y < rows; ++y) {
-        const uint64_t b = buffer.va() + r.bufferOffset + (slice * image_height + y) * row_length * texel;
-        const uint64_t i = image.texel_va(mip, r.imageSubresource.baseArrayLayer + layer, r.imageOffset.x,
-                                          r.imageOffset.y + int32_t(y), r.imageOffset.z + int32_t(z));
-        if (bytes) c.record(to_image ? OpCopy{b, i, bytes} : OpCopy{i, b, bytes});
+      const uint32_t image_layer = r.imageSubresource.baseArrayLayer + layer, image_z = uint32_t(r.imageOffset.z) + z;
+      if (whole_slices) {
+        copy(buffer.va() + r.bufferOffset + slice * image_height * row_length * bytes_per,
+             image.element_va(*plane, mip, image_layer, 0, y0, image_z), uint64_t(width) * height * bytes_per);
+        continue;
+      }
+      for (uint32_t y = 0; y < height; ++y) {
+        const uint64_t row = buffer.va() + r.bufferOffset + (slice * image_height + y) * row_length * bytes_per;
+        for (uint32_t x = 0; x < width;) {
+          const uint32_t n = Image::contiguous_texels(*plane, x0 + x, width - x);
+          copy(row + x * bytes_per, image.element_va(*plane, mip, image_layer, x0 + x, y0 + y, image_z), n * bytes_per);
+          x += n;
+        }
       }
     }
   }
@@ -57,48 +79,80 @@ VkBufferImageCopy2 to_region2(const VkBufferImageCopy& r) {
 }
 
 // Image -> image copy of one region. A 3D image's depth slices pair with a 2D image's array layers
-// (the spec allows copies between them); formats are size-compatible, so bytes are bytes.
+// (the spec allows copies between them); formats are size-compatible, so bytes are bytes. Each
+// aspect of the region copies its plane.
 void copy_image_image(CommandBuffer& c, const Image& src, const Image& dst, const VkImageCopy2& r) {
   if (!src.bound() || !dst.bound()) return;
-  const uint64_t row_bytes = uint64_t(r.extent.width) * src.format().bytes;
-  const uint32_t slices = is_3d(src) ? r.extent.depth : layer_count(src, r.srcSubresource);
-  for (uint32_t s = 0; s < slices; ++s) {
-    const uint32_t src_layer = r.srcSubresource.baseArrayLayer + (is_3d(src) ? 0 : s);
-    const int32_t src_z = r.srcOffset.z + int32_t(is_3d(src) ? s : 0);
-    const uint32_t dst_layer = r.dstSubresource.baseArrayLayer + (is_3d(dst) ? 0 : s);
-    const int32_t dst_z = r.dstOffset.z + int32_t(is_3d(dst) ? s : 0);
-    for (uint32_t y = 0; y < r.extent.height; ++y) {
-      const uint64_t from = src.texel_va(r.srcSubresource.mipLevel, src_layer, r.srcOffset.x, r.srcOffset.y + int32_t(y), src_z);
-      const uint64_t to = dst.texel_va(r.dstSubresource.mipLevel, dst_layer, r.dstOffset.x, r.dstOffset.y + int32_t(y), dst_z);
-      if (row_bytes) c.record(OpCopy{from, to, row_bytes});
+  for (VkImageAspectFlags aspect : {VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_ASPECT_DEPTH_BIT, VK_IMAGE_ASPECT_STENCIL_BIT}) {
+    if (!(r.srcSubresource.aspectMask & aspect)) continue;
+    const Image::Plane* sp = src.plane(aspect);
+    const Image::Plane* dp = dst.plane(r.dstSubresource.aspectMask & aspect ? aspect : r.dstSubresource.aspectMask);
+    if (!sp || !dp || r.srcSubresource.mipLevel >= src.level_count() || r.dstSubresource.mipLevel >= dst.level_count())
+      continue;
+    // Extent and source offset in source texels, destination offset in destination texels; a
+    // compressed side counts blocks (size-compatible copies pair one block with one texel).
+    const uint64_t bytes_per = sp->format->bytes;
+    const uint32_t width = elements(r.extent.width, sp->block_width), height = elements(r.extent.height, sp->block_height);
+    const uint32_t sx0 = uint32_t(r.srcOffset.x) / sp->block_width, sy0 = uint32_t(r.srcOffset.y) / sp->block_height;
+    const uint32_t dx0 = uint32_t(r.dstOffset.x) / dp->block_width, dy0 = uint32_t(r.dstOffset.y) / dp->block_height;
+    const uint32_t slices = is_3d(src) ? r.extent.depth : layer_count(src, r.srcSubresource);
+    // A whole slice of one level onto a whole slice of the same shape and tiling is one run (tiles
+    // and all): the usual full-level copy between OPTIMAL images needs no per-tile-row copies.
+    const mica_image_level& sl = sp->levels[r.srcSubresource.mipLevel];
+    const mica_image_level& dl = dp->levels[r.dstSubresource.mipLevel];
+    const bool whole_slices = sp->tiling == dp->tiling && sl.slice_pitch == dl.slice_pitch &&
+                              sl.row_pitch == dl.row_pitch && sx0 == 0 && sy0 == 0 && dx0 == 0 && dy0 == 0 &&
+                              width == elements(sl.width, sp->block_width) &&
+                              height == elements(sl.height, sp->block_height) &&
+                              width == elements(dl.width, dp->block_width) &&
+                              height == elements(dl.height, dp->block_height);
+    for (uint32_t s = 0; s < slices; ++s) {
+      const uint32_t src_layer = r.srcSubresource.baseArrayLayer + (is_3d(src) ? 0 : s);
+      const uint32_t src_z = uint32_t(r.srcOffset.z) + (is_3d(src) ? s : 0);
+      const uint32_t dst_layer = r.dstSubresource.baseArrayLayer + (is_3d(dst) ? 0 : s);
+      const uint32_t dst_z = uint32_t(r.dstOffset.z) + (is_3d(dst) ? s : 0);
+      if (whole_slices) {
+        c.record(OpCopy{src.element_va(*sp, r.srcSubresource.mipLevel, src_layer, 0, 0, src_z),
+                        dst.element_va(*dp, r.dstSubresource.mipLevel, dst_layer, 0, 0, dst_z), sl.slice_pitch});
+        continue;
+      }
+      for (uint32_t y = 0; y < height; ++y) {
+        for (uint32_t x = 0; x < width;) {
+          const uint32_t n =
+              Image::contiguous_texels(*dp, dx0 + x, Image::contiguous_texels(*sp, sx0 + x, width - x));
+          c.record(OpCopy{src.element_va(*sp, r.srcSubresource.mipLevel, src_layer, sx0 + x, sy0 + y, src_z),
+                          dst.element_va(*dp, r.dstSubresource.mipLevel, dst_layer, dx0 + x, dy0 + y, dst_z),
+                          n * bytes_per});
+          x += n;
+        }
+      }
     }
   }
 }
 
-// Colour clear: the texel pattern is written once into staging memory the command buffer owns,
-// then copied over each cleared level (whose layers are contiguous) in pattern-sized pieces.
+// A clear: the texel pattern is written once into staging memory the command buffer owns, then
+// copied over each cleared level of the plane (whose layers are contiguous, tiles and all) in
+// pattern-sized pieces.
 constexpr uint64_t kClearPatternBytes = 64 * 1024;
 
-void clear_color(CommandBuffer& c, const Image& image, const VkClearColorValue& color, uint32_t count,
-                 const VkImageSubresourceRange* ranges) {
-  if (!image.bound() || count == 0) return;
-  const auto& format = image.format();
-  const uint64_t texel = format.bytes;
-  const auto bytes = pack_clear_color(format, color);
+void clear_plane(CommandBuffer& c, const Image& image, const Image::Plane& plane, const std::array<uint8_t, 32>& bytes,
+                 uint32_t count, const VkImageSubresourceRange* ranges) {
+  const uint64_t texel = plane.format->bytes;
   const uint64_t pattern_bytes = kClearPatternBytes / texel * texel;
   GpuMemory* pattern = nullptr;
   if (VkResult r = c.staging(pattern_bytes, pattern); r != VK_SUCCESS) return c.set_error(r);
   for (uint64_t at = 0; at < pattern_bytes; at += texel) std::memcpy(pattern->cpu() + at, bytes.data(), texel);
   for (uint32_t i = 0; i < count; ++i) {
     const auto& range = ranges[i];
+    if (!(range.aspectMask & plane.aspect)) continue;
     const uint32_t levels =
         range.levelCount == VK_REMAINING_MIP_LEVELS ? image.level_count() - range.baseMipLevel : range.levelCount;
     const uint32_t layers = range.layerCount == VK_REMAINING_ARRAY_LAYERS ? image.info().arrayLayers - range.baseArrayLayer
                                                                            : range.layerCount;
     for (uint32_t mip = range.baseMipLevel; mip < range.baseMipLevel + levels && mip < image.level_count(); ++mip) {
-      const auto& level = image.level(mip);
-      uint64_t dst = image.texel_va(mip, range.baseArrayLayer, 0, 0, 0);
-      uint64_t left = level.array_pitch * layers;
+      const auto& level = plane.levels[mip];
+      uint64_t dst = image.texel_va(plane, mip, range.baseArrayLayer, 0, 0, 0);
+      uint64_t left = level.layer_pitch * layers;
       while (left) {
         const uint64_t n = std::min(left, pattern_bytes);
         c.record(OpCopy{pattern->va(), dst, n});
@@ -106,6 +160,31 @@ void clear_color(CommandBuffer& c, const Image& image, const VkClearColorValue& 
         left -= n;
       }
     }
+  }
+}
+
+void clear_color(CommandBuffer& c, const Image& image, const VkClearColorValue& color, uint32_t count,
+                 const VkImageSubresourceRange* ranges) {
+  const Image::Plane* plane = image.plane(VK_IMAGE_ASPECT_COLOR_BIT);
+  // (a compressed image cannot be cleared: VUID-vkCmdClearColorImage-image-01545)
+  if (!image.bound() || count == 0 || !plane || plane->block_width != 1) return;
+  clear_plane(c, image, *plane, pack_clear_color(*plane->format, color), count, ranges);
+}
+
+// A depth value is packed as the depth plane's R (UNORM rounded to nearest, or the f32 bits), a
+// stencil value as the stencil plane's 8-bit R.
+void clear_depth_stencil(CommandBuffer& c, const Image& image, const VkClearDepthStencilValue& value, uint32_t count,
+                         const VkImageSubresourceRange* ranges) {
+  if (!image.bound() || count == 0) return;
+  if (const Image::Plane* depth = image.plane(VK_IMAGE_ASPECT_DEPTH_BIT)) {
+    VkClearColorValue v{};
+    v.float32[0] = value.depth;
+    clear_plane(c, image, *depth, pack_clear_color(*depth->format, v), count, ranges);
+  }
+  if (const Image::Plane* stencil = image.plane(VK_IMAGE_ASPECT_STENCIL_BIT)) {
+    VkClearColorValue v{};
+    v.uint32[0] = value.stencil;
+    clear_plane(c, image, *stencil, pack_clear_color(*stencil->format, v), count, ranges);
   }
 }
 
@@ -168,12 +247,19 @@ VKAPI_ATTR void VKAPI_CALL CmdClearColorImage(VkCommandBuffer cb, VkImage image,
   recording(cb, [&](CommandBuffer& c) { clear_color(c, *from_handle<Image>(image), *pColor, count, pRanges); });
 }
 
-// The following need a graphics queue (blit, resolve, depth/stencil clear), which Mica does not
-// have, and no Mica format supports them (no BLIT_*, no depth/stencil formats, one sample only): a
-// valid application cannot record them. They record nothing rather than jump through a null pointer.
-VKAPI_ATTR void VKAPI_CALL CmdClearDepthStencilImage(VkCommandBuffer, VkImage, VkImageLayout,
-                                                     const VkClearDepthStencilValue*, uint32_t,
-                                                     const VkImageSubresourceRange*) {}
+VKAPI_ATTR void VKAPI_CALL CmdClearDepthStencilImage(VkCommandBuffer cb, VkImage image, VkImageLayout,
+                                                     const VkClearDepthStencilValue* pDepthStencil, uint32_t count,
+                                                     const VkImageSubresourceRange* pRanges) {
+  recording(cb, [&](CommandBuffer& c) {
+    clear_depth_stencil(c, *from_handle<Image>(image), *pDepthStencil, count, pRanges);
+  });
+}
+
+// Blits and resolves need a graphics queue (VUID-vkCmdBlitImage-commandBuffer-cmdpool,
+// VUID-vkCmdResolveImage-commandBuffer-cmdpool), which Mica does not have, so no Mica format
+// reports BLIT_SRC/BLIT_DST, and a resolve needs a multisampled source, which Mica never has (one
+// sample only): a valid application cannot record them. They record nothing rather than jump
+// through a null pointer.
 VKAPI_ATTR void VKAPI_CALL CmdBlitImage(VkCommandBuffer, VkImage, VkImageLayout, VkImage, VkImageLayout, uint32_t,
                                         const VkImageBlit*, VkFilter) {}
 VKAPI_ATTR void VKAPI_CALL CmdBlitImage2(VkCommandBuffer, const VkBlitImageInfo2*) {}

@@ -145,9 +145,52 @@ const FormatInfo* find_format(VkFormat format) {
 
 int format_table_index(const FormatInfo& info) { return int(&info - kFormats); }
 
-VkFormatFeatureFlags image_format_features(VkFormat format) {
+std::optional<ImageFormat> image_format(VkFormat format) {
+  ImageFormat out;
+  auto add = [&](VkImageAspectFlagBits aspect, VkFormat plane) {
+    out.planes[out.plane_count++] = {aspect, find_format(plane)};
+    out.aspects |= aspect;
+  };
+  switch (format) {
+  case VK_FORMAT_D24_UNORM_S8_UINT:
+    add(VK_IMAGE_ASPECT_DEPTH_BIT, VK_FORMAT_X8_D24_UNORM_PACK32);
+    add(VK_IMAGE_ASPECT_STENCIL_BIT, VK_FORMAT_S8_UINT);
+    return out;
+  case VK_FORMAT_D32_SFLOAT_S8_UINT:
+    add(VK_IMAGE_ASPECT_DEPTH_BIT, VK_FORMAT_D32_SFLOAT);
+    add(VK_IMAGE_ASPECT_STENCIL_BIT, VK_FORMAT_S8_UINT);
+    return out;
+  default:
+    break;
+  }
   const FormatInfo* f = find_format(format);
-  if (!f) return 0;
+  if (!f) return std::nullopt;
+  const uint32_t flags = mica_texel_formats[format_table_index(*f)].flags;
+  add(flags & MICA_TEXEL_DEPTH     ? VK_IMAGE_ASPECT_DEPTH_BIT
+      : flags & MICA_TEXEL_STENCIL ? VK_IMAGE_ASPECT_STENCIL_BIT
+                                   : VK_IMAGE_ASPECT_COLOR_BIT,
+      format);
+  return out;
+}
+
+bool format_is_compressed(VkFormat format) {
+  const FormatInfo* f = find_format(format);
+  return f && (mica_texel_formats[format_table_index(*f)].flags & MICA_TEXEL_COMPRESSED);
+}
+
+VkFormatFeatureFlags image_format_features(VkFormat format) {
+  const auto planes = image_format(format);
+  if (!planes) return 0;
+  if (format_is_compressed(format))
+    return VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT |
+           VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
+  if (planes->depth_stencil()) {
+    VkFormatFeatureFlags features =
+        VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
+    if (planes->aspects & VK_IMAGE_ASPECT_DEPTH_BIT) features |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
+    return features;
+  }
+  const FormatInfo* f = find_format(format);
   const mica_texel_format_info& t = mica_texel_formats[format_table_index(*f)];
   VkFormatFeatureFlags features = VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT |
                                   VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT;
@@ -164,6 +207,8 @@ VkFormatFeatureFlags buffer_format_features(VkFormat format) {
   const FormatInfo* f = find_format(format);
   if (!f) return 0;
   const mica_texel_format_info& t = mica_texel_formats[format_table_index(*f)];
+  if (t.flags & (MICA_TEXEL_DEPTH | MICA_TEXEL_STENCIL | MICA_TEXEL_COMPRESSED))
+    return 0;  // the spec allows no texel buffers of them
   VkFormatFeatureFlags features = VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT | VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT;
   if ((t.flags & MICA_TEXEL_ATOMIC) && t.result != MICA_TEXEL_CLASS_FLOAT)
     features |= VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT;

@@ -22,8 +22,30 @@ struct FormatInfo {
   std::array<Component, 4> components;
 };
 
-// Null for formats image memory does not hold (compressed, depth/stencil, multi-planar, ...).
+// Null for formats the formats table does not hold (compressed, combined depth/stencil,
+// multi-planar, ...).
 const FormatInfo* find_format(VkFormat format);
+
+// How an image of a Vulkan format is held: one plane per aspect. Colour formats and the
+// single-aspect depth or stencil formats (D16_UNORM, X8_D24_UNORM_PACK32, D32_SFLOAT, S8_UINT) are
+// one plane of that table format; D24_UNORM_S8_UINT is an X8_D24_UNORM_PACK32 depth plane and an
+// S8_UINT stencil plane, D32_SFLOAT_S8_UINT a D32_SFLOAT plane and an S8_UINT plane
+// (docs/hw/texture.md, "Depth and stencil"). A copy of one aspect is then a copy of one plane in
+// exactly the buffer layout the spec's copy rules give that aspect (D24: 4 bytes, the depth in the
+// low 24 bits; D32: 4; S8: 1).
+struct FormatPlane {
+  VkImageAspectFlagBits aspect;
+  const FormatInfo* info;
+};
+struct ImageFormat {
+  uint32_t plane_count = 0;
+  std::array<FormatPlane, 2> planes{};
+  VkImageAspectFlags aspects = 0;
+  bool depth_stencil() const { return aspects & (VK_IMAGE_ASPECT_DEPTH_BIT | VK_IMAGE_ASPECT_STENCIL_BIT); }
+};
+std::optional<ImageFormat> image_format(VkFormat format);
+// A block-compressed format of the table (BC1-BC5: 4x4 blocks the texture unit decodes).
+bool format_is_compressed(VkFormat format);
 
 // The format's index in the formats table (the FORMAT field of a texture-unit descriptor).
 int format_table_index(const FormatInfo& info);
@@ -33,6 +55,9 @@ int format_table_index(const FormatInfo& info);
 // the texture unit does with the format (docs/hw/texture.md): every format can be loaded and
 // stored (STORAGE_IMAGE); all but the 64-bit ones sampled (SAMPLED_IMAGE), the non-integer ones
 // with linear filtering; R32_UINT and R32_SINT take atomics.
+// Block-compressed formats (BC1-BC5): SAMPLED_IMAGE, FILTER_LINEAR and the transfer features
+// (copies move blocks), no storage. Depth and stencil formats: SAMPLED_IMAGE (with depth comparison, and FILTER_LINEAR where there is
+// a depth aspect) and the transfer features; no storage, no attachments (no graphics queue).
 VkFormatFeatureFlags image_format_features(VkFormat format);
 // Features of buffer views of this format: formatted loads and stores (uniform and storage texel
 // buffers), atomics on R32_UINT / R32_SINT.

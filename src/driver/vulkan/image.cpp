@@ -13,7 +13,7 @@ namespace {
 // The limits reported in VkPhysicalDeviceLimits (physical_device.cpp): the spec's minimums.
 constexpr uint32_t kMaxDimension1D = 4096, kMaxDimension2D = 4096, kMaxDimension3D = 256, kMaxArrayLayers = 256;
 
-// Create flags whose meaning needs nothing of a linear, DMA-only image.
+// Create flags whose meaning the layout supports as it is.
 constexpr VkImageCreateFlags kSupportedCreateFlags =
     VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT | VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT | VK_IMAGE_CREATE_ALIAS_BIT |
     VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT | VK_IMAGE_CREATE_EXTENDED_USAGE_BIT;
@@ -61,28 +61,47 @@ bool creatable(const VkImageCreateInfo& ci) {
 
 }  // namespace
 
-Image::Image(const VkImageCreateInfo& info, const FormatInfo& format) : info_(info), format_(format) {
+Image::Image(const VkImageCreateInfo& info, const ImageFormat& format) : info_(info) {
   info_.pNext = nullptr;
   info_.pQueueFamilyIndices = nullptr;
+  // 1D images are LINEAR whatever the API asked (the unit's 1D view types are LINEAR only).
+  const uint32_t tiling = info.tiling == VK_IMAGE_TILING_OPTIMAL && info.imageType != VK_IMAGE_TYPE_1D
+                              ? MICA_IMAGE_TILING_OPTIMAL
+                              : MICA_IMAGE_TILING_LINEAR;
   uint64_t at = 0;
-  for (uint32_t mip = 0; mip < info.mipLevels; ++mip) {
-    Level l{};
-    l.extent = {std::max(info.extent.width >> mip, 1u), std::max(info.extent.height >> mip, 1u),
-                std::max(info.extent.depth >> mip, 1u)};
-    l.offset = at = align_up(at, kImageLevelAlignment);
-    l.row_pitch = uint64_t(l.extent.width) * format.bytes;
-    l.depth_pitch = l.row_pitch * l.extent.height;
-    l.array_pitch = l.depth_pitch * l.extent.depth;
-    at += l.array_pitch * info.arrayLayers;
-    levels_.push_back(l);
+  for (uint32_t i = 0; i < format.plane_count; ++i) {
+    Plane p{};
+    p.aspect = format.planes[i].aspect;
+    p.format = format.planes[i].info;
+    p.table_format = uint32_t(format_table_index(*p.format));
+    p.tiling = tiling;
+    p.block_width = mica_texel_formats[p.table_format].block_width;
+    p.block_height = mica_texel_formats[p.table_format].block_height;
+    p.offset = at = align_up(at, kImageMemoryAlignment);
+    for (uint32_t mip = 0; mip < info.mipLevels; ++mip) {
+      mica_image_level l{};
+      mica_image_level_layout(p.table_format, tiling, info.extent.width, info.extent.height, info.extent.depth,
+                              info.arrayLayers, mip, &l);
+      p.levels.push_back(l);
+    }
+    at += mica_image_size(p.table_format, tiling, info.extent.width, info.extent.height, info.extent.depth,
+                          info.arrayLayers, info.mipLevels);
+    planes_.push_back(std::move(p));
   }
   size_ = at;
+}
+
+const Image::Plane* Image::plane(VkImageAspectFlags aspect) const {
+  for (const Plane& p : planes_)
+    if (p.aspect & aspect) return &p;
+  return nullptr;
 }
 
 VkResult image_format_properties(VkFormat format, VkImageType type, VkImageTiling tiling, VkImageUsageFlags usage,
                                  VkImageCreateFlags flags, VkImageFormatProperties* out) {
   *out = {};
-  if (!find_format(format)) return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  const auto planes = image_format(format);
+  if (!planes) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if (tiling != VK_IMAGE_TILING_LINEAR && tiling != VK_IMAGE_TILING_OPTIMAL) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if (usage & ~kSupportedUsage) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   // Shader usages need the format's feature (the same for both tilings).
@@ -95,6 +114,8 @@ VkResult image_format_properties(VkFormat format, VkImageType type, VkImageTilin
   if ((flags & VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT) && type != VK_IMAGE_TYPE_2D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if ((flags & VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT) && type != VK_IMAGE_TYPE_3D)
     return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  // Block-compressed images are 2D or 3D (blocks are 4x4x1; the texture unit refuses 1D views of them).
+  if (format_is_compressed(format) && type == VK_IMAGE_TYPE_1D) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   VkImageFormatProperties p{};
   switch (type) {
   case VK_IMAGE_TYPE_1D:
@@ -127,7 +148,7 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateImage(VkDevice device, const VkImageCreateI
     // rather than half-created.
     if (!creatable(*pCreateInfo)) return VK_ERROR_FEATURE_NOT_PRESENT;
     const auto& ci = *pCreateInfo;
-    auto image = host_make<Image>(Device::from(device)->child_allocation(pAllocator), ci, *find_format(ci.format));
+    auto image = host_make<Image>(Device::from(device)->child_allocation(pAllocator), ci, *image_format(ci.format));
     if (image->size() > Device::from(device)->physical().info().vram_bytes) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
     *pImage = release_to_handle<VkImage>(std::move(image));
     return VK_SUCCESS;
@@ -152,7 +173,7 @@ VKAPI_ATTR void VKAPI_CALL GetDeviceImageMemoryRequirements(VkDevice, const VkDe
                                                             VkMemoryRequirements2* pRequirements) {
   pRequirements->memoryRequirements = {};
   if (!creatable(*pInfo->pCreateInfo)) return;  // vkCreateImage would refuse it: no requirements
-  Image image(*pInfo->pCreateInfo, *find_format(pInfo->pCreateInfo->format));
+  Image image(*pInfo->pCreateInfo, *image_format(pInfo->pCreateInfo->format));
   pRequirements->memoryRequirements = requirements_for(image);
   fill_dedicated(pRequirements->pNext);
 }
@@ -182,19 +203,21 @@ VKAPI_ATTR VkResult VKAPI_CALL BindImageMemory2(VkDevice, uint32_t count, const 
   return VK_SUCCESS;
 }
 
-// Linear and optimal images share the linear layout, so the layout is reported for both (the spec
-// leaves it undefined for optimal tiling; reporting the real one is allowed).
+// The layout of one aspect's plane. The spec defines it for LINEAR images only; for an OPTIMAL one
+// the offset, size and pitches are reported as they are (rowPitch: the bytes of one row of 4x4
+// tiles), which only says where the subresource lives.
 VKAPI_ATTR void VKAPI_CALL GetImageSubresourceLayout(VkDevice, VkImage image, const VkImageSubresource* pSubresource,
                                                      VkSubresourceLayout* pLayout) {
   const auto* img = from_handle<Image>(image);
   *pLayout = {};
-  if (pSubresource->mipLevel >= img->level_count() || pSubresource->arrayLayer >= img->info().arrayLayers) return;
-  const auto& l = img->level(pSubresource->mipLevel);
-  pLayout->offset = l.offset + pSubresource->arrayLayer * l.array_pitch;
-  pLayout->size = l.array_pitch;
+  const Image::Plane* p = img->plane(pSubresource->aspectMask);
+  if (!p || pSubresource->mipLevel >= img->level_count() || pSubresource->arrayLayer >= img->info().arrayLayers) return;
+  const mica_image_level& l = p->levels[pSubresource->mipLevel];
+  pLayout->offset = p->offset + l.offset + pSubresource->arrayLayer * l.layer_pitch;
+  pLayout->size = l.layer_pitch;
   pLayout->rowPitch = l.row_pitch;
-  pLayout->arrayPitch = l.array_pitch;
-  pLayout->depthPitch = l.depth_pitch;
+  pLayout->arrayPitch = l.layer_pitch;
+  pLayout->depthPitch = l.slice_pitch;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateImageView(VkDevice device, const VkImageViewCreateInfo* pCreateInfo,
@@ -202,7 +225,7 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateImageView(VkDevice device, const VkImageVie
   return guarded([&] {
     *pView = VK_NULL_HANDLE;
     // A view of a format image memory can hold; its descriptor is computed now (image.h).
-    if (!find_format(pCreateInfo->format)) return VK_ERROR_FEATURE_NOT_PRESENT;
+    if (!image_format(pCreateInfo->format)) return VK_ERROR_FEATURE_NOT_PRESENT;
     auto view = host_make<ImageView>(Device::from(device)->child_allocation(pAllocator),
                                      *from_handle<Image>(pCreateInfo->image), *pCreateInfo);
     *pView = release_to_handle<VkImageView>(std::move(view));

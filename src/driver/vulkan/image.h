@@ -1,10 +1,12 @@
 // VkImage, VkImageView, VkSampler. An image is bytes in device memory that the DMA engine copies and
 // clears and the texture unit reads and writes through view descriptors (texture_descriptors.h).
-// Both tilings use the same linear layout (the texture unit's LINEAR layout), documented in
-// docs/vulkan.md ("Images"):
-//   mip levels one after another, each starting kImageLevelAlignment-aligned; within a level the
-//   array layers one after another (arrayPitch apart), within a layer the depth slices
-//   (depthPitch apart), within a slice the rows (rowPitch = width * texel bytes apart, no padding).
+// Its layout is the texture unit's (src/hw mica_image.h, docs/vulkan.md "Images"): one plane per
+// aspect (format_table.h: colour and single-aspect formats have one, combined depth/stencil formats
+// a depth and a stencil plane), each plane the unit's image layout of its table format,
+//   mip levels one after another, each starting MICA_TEX_LEVEL_ALIGNMENT-aligned; within a level
+//   the array layers, within a layer the depth slices, within a slice the rows (LINEAR) or the rows
+//   of 4x4-texel tiles (OPTIMAL: VK_IMAGE_TILING_OPTIMAL images other than 1D),
+// planes one after another at kImageMemoryAlignment-aligned offsets.
 #pragma once
 
 #include "format_table.h"
@@ -12,26 +14,35 @@
 #include "object.h"
 #include "texture_descriptors.h"
 
+#include "mica_image.h"
+
 #include <vector>
 
 namespace mica::vk {
 
-constexpr uint64_t kImageLevelAlignment = 16;
 constexpr uint64_t kImageMemoryAlignment = 256;
 
 class Image : public NonDispatchable<VK_OBJECT_TYPE_IMAGE> {
 public:
-  struct Level {
-    VkExtent3D extent;
-    uint64_t offset, row_pitch, depth_pitch, array_pitch;
+  struct Plane {
+    VkImageAspectFlagBits aspect;
+    const FormatInfo* format;  // the table format of the plane's texels
+    uint32_t table_format;     // its index (a descriptor's FORMAT)
+    uint32_t tiling;           // MICA_IMAGE_TILING_*
+    uint64_t offset;           // from the image's base
+    uint32_t block_width, block_height;  // texels per element: 4 x 4 for block-compressed formats
+    std::vector<mica_image_level> levels;
   };
 
-  Image(const VkImageCreateInfo& info, const FormatInfo& format);
+  Image(const VkImageCreateInfo& info, const ImageFormat& format);
   const VkImageCreateInfo& info() const { return info_; }
-  const FormatInfo& format() const { return format_; }
   uint64_t size() const { return size_; }
-  const Level& level(uint32_t mip) const { return levels_[mip]; }
-  uint32_t level_count() const { return uint32_t(levels_.size()); }
+  uint32_t level_count() const { return info_.mipLevels; }
+  uint32_t plane_count() const { return uint32_t(planes_.size()); }
+  // The plane holding an aspect (COLOR, DEPTH or STENCIL; for a mask of several, the first held),
+  // or null if the image has no such aspect.
+  const Plane* plane(VkImageAspectFlags aspect) const;
+  const Plane& plane_at(uint32_t i) const { return planes_[i]; }
 
   void bind(GpuMemory* memory, uint64_t offset) {
     memory_ = memory;
@@ -39,17 +50,25 @@ public:
   }
   bool bound() const { return memory_ != nullptr; }
   uint64_t va() const { return memory_ ? memory_->va() + offset_ : 0; }
-  // GPU address of texel (x, y, z) of a layer of a mip level.
-  uint64_t texel_va(uint32_t mip, uint32_t layer, int32_t x, int32_t y, int32_t z) const {
-    const Level& l = levels_[mip];
-    return va() + l.offset + layer * l.array_pitch + uint64_t(z) * l.depth_pitch + uint64_t(y) * l.row_pitch +
-           uint64_t(x) * format_.bytes;
+  // GPU address of texel (x, y, z) of a layer of a mip level of a plane.
+  uint64_t texel_va(const Plane& p, uint32_t mip, uint32_t layer, uint32_t x, uint32_t y, uint32_t z) const {
+    const mica_image_level& l = p.levels[mip];
+    return va() + p.offset + l.offset + mica_image_texel_offset(p.table_format, p.tiling, &l, x, y, z, layer);
+  }
+  // GPU address of element (block, or texel) (ex, ey) of a layer of a mip level of a plane.
+  uint64_t element_va(const Plane& p, uint32_t mip, uint32_t layer, uint32_t ex, uint32_t ey, uint32_t z) const {
+    return texel_va(p, mip, layer, ex * p.block_width, ey * p.block_height, z);
+  }
+  // How many elements from element column x (at most 'limit') lie contiguously in memory along a row:
+  // the rest of the row when LINEAR, the rest of the 4-texel tile row when OPTIMAL.
+  static uint32_t contiguous_texels(const Plane& p, uint32_t x, uint32_t limit) {
+    if (p.tiling == MICA_IMAGE_TILING_LINEAR) return limit;
+    return std::min(limit, MICA_TEX_TILE_WIDTH - x % MICA_TEX_TILE_WIDTH);
   }
 
 private:
   VkImageCreateInfo info_;  // pNext and pQueueFamilyIndices cleared
-  const FormatInfo& format_;
-  std::vector<Level> levels_;
+  std::vector<Plane> planes_;
   uint64_t size_ = 0;
   GpuMemory* memory_ = nullptr;
   uint64_t offset_ = 0;

@@ -448,6 +448,12 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFormatProperties2(VkPhysicalDevice p
     p3->linearTilingFeatures = pProps->formatProperties.linearTilingFeatures;
     p3->optimalTilingFeatures = pProps->formatProperties.optimalTilingFeatures;
     p3->bufferFeatures = pProps->formatProperties.bufferFeatures;
+    // Sampled depth formats take depth-compare samplers (the unit's image_sample_c).
+    const auto planes = image_format(format);
+    if (planes && (planes->aspects & VK_IMAGE_ASPECT_DEPTH_BIT) && p3->optimalTilingFeatures) {
+      p3->optimalTilingFeatures |= VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_DEPTH_COMPARISON_BIT;
+      p3->linearTilingFeatures |= VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_DEPTH_COMPARISON_BIT;
+    }
   }
 }
 

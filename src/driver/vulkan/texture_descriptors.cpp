@@ -54,10 +54,14 @@ ImageDescriptor image_view_descriptor(const Image& image, const VkImageViewCreat
   const VkImageCreateInfo& ci = image.info();
   const VkImageSubresourceRange& r = info.subresourceRange;
   mica_image_desc d{};
-  d.addr = image.va();
-  d.format = uint32_t(texel_format_index(info.format));
+  // The plane of the view's aspect (a depth or stencil view of a combined format reads one plane;
+  // image.h); a colour view may reinterpret the texels in another format of the same size.
+  const Image::Plane* plane = image.plane(r.aspectMask);
+  if (!plane) plane = &image.plane_at(0);
+  d.addr = image.va() + plane->offset;
+  d.format = plane->aspect == VK_IMAGE_ASPECT_COLOR_BIT ? uint32_t(texel_format_index(info.format)) : plane->table_format;
   d.type = view_type(info.viewType);
-  d.tiling = MICA_IMAGE_TILING_LINEAR;  // both tilings use the linear layout (image.h)
+  d.tiling = plane->tiling;
   d.width = ci.extent.width;
   d.height = ci.extent.height;
   d.depth = ci.extent.depth;
@@ -70,15 +74,15 @@ ImageDescriptor image_view_descriptor(const Image& image, const VkImageViewCreat
       (info.viewType == VK_IMAGE_VIEW_TYPE_2D || info.viewType == VK_IMAGE_VIEW_TYPE_2D_ARRAY)) {
     // A 2D (array) view of slices of one level of a 3D image: that level's slices are a layer array
     // of their own (docs/hw/texture.md, "Image descriptor").
-    const Image::Level& l = image.level(r.baseMipLevel);
-    d.addr = image.va() + l.offset;
-    d.width = l.extent.width;
-    d.height = l.extent.height;
+    const mica_image_level& l = plane->levels[r.baseMipLevel];
+    d.addr = image.va() + plane->offset + l.offset;
+    d.width = l.width;
+    d.height = l.height;
     d.depth = 1;
-    d.layers = l.extent.depth;
+    d.layers = l.depth;
     d.base_level = 0;
     d.view_levels = 1;
-    if (r.layerCount == VK_REMAINING_ARRAY_LAYERS) d.view_layers = l.extent.depth - r.baseArrayLayer;
+    if (r.layerCount == VK_REMAINING_ARRAY_LAYERS) d.view_layers = l.depth - r.baseArrayLayer;
   }
   const VkComponentMapping& c = info.components;
   d.swizzle[0] = swizzle(c.r, 0);

@@ -78,7 +78,9 @@ void mica_image_level_layout(uint32_t format, uint32_t tiling, uint32_t width, u
 /* Bytes of an image with 'levels' mip levels (the sum of the levels with their alignment). */
 uint64_t mica_image_size(uint32_t format, uint32_t tiling, uint32_t width, uint32_t height, uint32_t depth,
 			 uint32_t layers, uint32_t levels);
-/* Byte offset of texel (x, y, z) of 'layer' inside a level (add level->offset and the base). */
+/* Byte offset of texel (x, y, z) of 'layer' inside a level (add level->offset and the base); for a
+ * block-compressed format, of the block holding the texel. Layouts of compressed formats count
+ * blocks where others count texels (rows of blocks, 4x4 tiles of blocks). */
 uint64_t mica_image_texel_offset(uint32_t format, uint32_t tiling, const struct mica_image_level *level,
 				 uint32_t x, uint32_t y, uint32_t z, uint32_t layer);
 

@@ -211,7 +211,7 @@ bool Worker::fetch_texel(Wave &w, const DecodedInst &d, const ImageOp &op, uint3
 		return false;
 	uint8_t buf[tex::kMaxTexelBytes];
 	p.read(buf);
-	tex::decode(*op.fi, buf, t);
+	tex::decode_at(*op.fi, buf, x, y, t);
 	tex::swizzle(op.img, t);
 	return true;
 }
@@ -320,6 +320,8 @@ Step Worker::exec_image(Wave &w, const DecodedInst &d)
 	}
 
 	const bool atomic = d.flags & MICA_OPF_ATOMIC, store = d.flags & MICA_OPF_STORE;
+	if ((atomic || store) && (op.fi->flags & MICA_TEXEL_COMPRESSED))
+		return image_fault(w, d, MICA_DESCRIPTOR_ERROR_COMPRESSED, op.fi->name);
 	ImgAtom ak = ImgAtom::Add;
 	if (atomic) {
 		ak = image_atom(d.op);
@@ -329,6 +331,7 @@ Step Worker::exec_image(Wave &w, const DecodedInst &d)
 	// Translate every active in-range lane first: a fault leaves no lane's effect behind.
 	TexelPtr ptr[kLanes];
 	bool in_range[kLanes] = {};
+	uint32_t lane_x[kLanes] = {}, lane_y[kLanes] = {}; // where a compressed texel sits in its block
 	const unsigned n = op.fi->bytes;
 	for (unsigned l = 0; l < kLanes; l++) {
 		if (!(op.exec & (1u << l)))
@@ -337,6 +340,8 @@ Step Worker::exec_image(Wave &w, const DecodedInst &d)
 		if (!int_coord(op, l, buffer_op, c))
 			continue;
 		in_range[l] = true;
+		lane_x[l] = c.x;
+		lane_y[l] = c.y;
 		uint64_t va = texel_va(op, c);
 		if (atomic) {
 			va &= ~3ull; // as global atomics: the naturally aligned word
@@ -373,7 +378,7 @@ Step Worker::exec_image(Wave &w, const DecodedInst &d)
 		if (in_range[l]) {
 			uint8_t buf[tex::kMaxTexelBytes];
 			ptr[l].read(buf);
-			tex::decode(*op.fi, buf, t);
+			tex::decode_at(*op.fi, buf, lane_x[l], lane_y[l], t);
 			if (!(op.fi->flags & MICA_TEXEL_64BIT))
 				tex::swizzle(op.img, t);
 		}

@@ -156,6 +156,8 @@ uint32_t encode_e5b9g9r9(float r, float g, float b)
 
 void decode(const mica_texel_format_info &fi, const uint8_t *bytes, Texel &t)
 {
+	if (fi.flags & MICA_TEXEL_COMPRESSED)
+		return decode_block(fi, bytes, 0, 0, t);
 	const bool integer = fi.result != MICA_TEXEL_CLASS_FLOAT;
 	for (unsigned c = 0; c < 4; c++) {
 		t.f[c] = c == 3 ? 1.0 : 0.0;

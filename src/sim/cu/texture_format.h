@@ -24,8 +24,19 @@ struct Texel {
 
 const mica_texel_format_info &format_info(uint32_t format);
 
-// Decodes 'bytes' (fi.bytes of them) into t, including sRGB decoding of R, G, B.
+// Decodes 'bytes' (fi.bytes of them) into t, including sRGB decoding of R, G, B. For a
+// block-compressed format, texel (0, 0) of the block.
 void decode(const mica_texel_format_info &fi, const uint8_t *bytes, Texel &t);
+// Texel (x, y), 0..3, of a 4x4 block of a block-compressed format (texture_bc.cpp).
+void decode_block(const mica_texel_format_info &fi, const uint8_t *block, unsigned x, unsigned y, Texel &t);
+// Texel (x, y) of the image: 'bytes' are the texel, or the block holding it.
+inline void decode_at(const mica_texel_format_info &fi, const uint8_t *bytes, uint32_t x, uint32_t y, Texel &t)
+{
+	if (fi.flags & MICA_TEXEL_COMPRESSED)
+		decode_block(fi, bytes, x % fi.block_width, y % fi.block_height, t);
+	else
+		decode(fi, bytes, t);
+}
 // Vulkan's "Conversion to RGBA" for a replaced (border) texel: components the format does not
 // have become 0 (G, B) and 1 (A), as for a texel read from memory.
 void substitute_missing(const mica_texel_format_info &fi, Texel &t);

@@ -482,10 +482,13 @@ TEST(Texture, LayoutHelperMatchesTheDocumentedFormula)
 		const uint32_t format = rnd(MICA_FORMAT_COUNT), tiling = rnd(2);
 		const uint32_t w = 1 + rnd(70), h = 1 + rnd(40), d = 1 + rnd(5), layers = 1 + rnd(4);
 		const uint32_t bytes = mica_texel_formats[format].bytes;
+		// A block-compressed level is an image of 4x4 blocks.
+		const uint32_t bw = mica_texel_formats[format].block_width, bh = mica_texel_formats[format].block_height;
 		const uint32_t levels = mica_image_max_levels(w, h, d);
 		uint64_t at = 0, end = 0;
 		for (uint32_t L = 0; L < levels; L++) {
-			const uint32_t lw = std::max(w >> L, 1u), lh = std::max(h >> L, 1u), ld = std::max(d >> L, 1u);
+			const uint32_t tw = std::max(w >> L, 1u), th = std::max(h >> L, 1u), ld = std::max(d >> L, 1u);
+			const uint32_t lw = (tw + bw - 1) / bw, lh = (th + bh - 1) / bh;
 			const uint64_t pw = tiling ? (lw + 3) / 4 * 4 : lw, ph = tiling ? (lh + 3) / 4 * 4 : lh;
 			const uint64_t slice = pw * ph * bytes, size = slice * ld * layers;
 			mica_image_level lv;
@@ -496,7 +499,8 @@ TEST(Texture, LayoutHelperMatchesTheDocumentedFormula)
 			const uint32_t x = rnd(lw), y = rnd(lh), z = rnd(ld), layer = rnd(layers);
 			const uint64_t in_slice = tiling ? ((y / 4) * (pw / 4) + x / 4) * 16 * bytes + ((y % 4) * 4 + x % 4) * bytes
 			                                 : (uint64_t(y) * lw + x) * bytes;
-			ASSERT_EQ(mica_image_texel_offset(format, tiling, &lv, x, y, z, layer),
+			ASSERT_EQ(lv.width, tw);
+			ASSERT_EQ(mica_image_texel_offset(format, tiling, &lv, x * bw + rnd(bw), y * bh + rnd(bh), z, layer),
 			          (uint64_t(layer) * ld + z) * slice + in_slice);
 			end = at + size;
 			at = (end + 15) / 16 * 16;
