@@ -2,6 +2,7 @@
 // Device, Bo, Context, SyncObj: thin RAII wrappers over the uapi, identical for both backends.
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "mica/winsys/winsys.h"
 
@@ -164,10 +165,55 @@ std::unique_ptr<Context> Device::create_context(uint32_t type)
 
 std::unique_ptr<SyncObj> Device::create_sync(uint64_t initial)
 {
-	drm_mica_sync_create c{};
-	c.initial_value = initial;
-	ioctl(DRM_IOCTL_MICA_SYNC_CREATE, &c, "SYNC_CREATE");
-	return std::unique_ptr<SyncObj>(new SyncObj(*this, c.handle));
+	drm_syncobj_create c{};
+	ioctl(DRM_IOCTL_SYNCOBJ_CREATE, &c, "SYNCOBJ_CREATE");
+	std::unique_ptr<SyncObj> obj(new SyncObj(*this, c.handle));
+	if (initial)
+		obj->signal(initial);
+	return obj;
+}
+
+namespace {
+
+// DRM sync object waits take an absolute CLOCK_MONOTONIC deadline.
+int64_t abs_deadline(int64_t timeout_ns)
+{
+	if (timeout_ns <= 0)
+		return 0;
+	timespec ts{};
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	const int64_t now = int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+	return timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
+}
+
+} // namespace
+
+bool Device::wait_syncs(std::span<const SyncPoint> points, bool wait_all, bool available, int64_t timeout_ns,
+			uint32_t *first)
+{
+	if (points.empty())
+		return true;
+	std::vector<uint32_t> handles;
+	std::vector<uint64_t> values;
+	for (const SyncPoint &p : points) {
+		handles.push_back(p.sync);
+		values.push_back(p.point);
+	}
+	drm_syncobj_timeline_wait w{};
+	w.handles = reinterpret_cast<uintptr_t>(handles.data());
+	w.points = reinterpret_cast<uintptr_t>(values.data());
+	w.count_handles = static_cast<uint32_t>(handles.size());
+	w.timeout_nsec = abs_deadline(timeout_ns);
+	w.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT | (wait_all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
+		  (available ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE : 0);
+	int r = t_->ioctl(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
+	if (r == -ETIME)
+		return false;
+	if (r)
+		throw Error(-r, "SYNCOBJ_TIMELINE_WAIT: " + errno_text(-r));
+	if (first)
+		*first = w.first_signaled;
+	return true;
 }
 
 void Device::reap_uploads(bool all)
@@ -378,35 +424,50 @@ bool Context::lost() const
 
 SyncObj::~SyncObj()
 {
-	drm_mica_sync_destroy d{handle_, 0};
-	dev_.t_->ioctl(DRM_IOCTL_MICA_SYNC_DESTROY, &d);
+	drm_syncobj_destroy d{handle_, 0};
+	dev_.t_->ioctl(DRM_IOCTL_SYNCOBJ_DESTROY, &d);
 }
+
+namespace {
+
+uint64_t query_point(const Device &dev, uint32_t handle, uint32_t flags)
+{
+	uint64_t point = 0;
+	drm_syncobj_timeline_array q{};
+	q.handles = reinterpret_cast<uintptr_t>(&handle);
+	q.points = reinterpret_cast<uintptr_t>(&point);
+	q.count_handles = 1;
+	q.flags = flags;
+	dev.ioctl(DRM_IOCTL_SYNCOBJ_QUERY, &q, "SYNCOBJ_QUERY");
+	return point;
+}
+
+} // namespace
 
 uint64_t SyncObj::value() const
 {
-	drm_mica_sync_query q{handle_, 0, 0};
-	dev_.ioctl(DRM_IOCTL_MICA_SYNC_QUERY, &q, "SYNC_QUERY");
-	return q.value;
+	return query_point(dev_, handle_, 0);
+}
+
+uint64_t SyncObj::last_submitted() const
+{
+	return query_point(dev_, handle_, DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED);
 }
 
 void SyncObj::signal(uint64_t point)
 {
-	drm_mica_sync_signal s{handle_, 0, point};
-	dev_.ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &s, "SYNC_SIGNAL");
+	uint32_t handle = handle_;
+	drm_syncobj_timeline_array s{};
+	s.handles = reinterpret_cast<uintptr_t>(&handle);
+	s.points = reinterpret_cast<uintptr_t>(&point);
+	s.count_handles = 1;
+	dev_.ioctl(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &s, "SYNCOBJ_TIMELINE_SIGNAL");
 }
 
 bool SyncObj::wait(uint64_t point, int64_t timeout_ns)
 {
-	drm_mica_sync_point p{handle_, 0, point};
-	drm_mica_sync_wait w{};
-	w.points = {sizeof(p), 1, reinterpret_cast<uintptr_t>(&p)};
-	w.timeout_ns = timeout_ns;
-	int r = dev_.t_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w);
-	if (r == -ETIME)
-		return false;
-	if (r)
-		throw Error(-r, "SYNC_WAIT: " + errno_text(-r));
-	return true;
+	const SyncPoint p{handle_, point};
+	return dev_.wait_syncs({&p, 1}, true, false, timeout_ns);
 }
 
 } // namespace mica::winsys

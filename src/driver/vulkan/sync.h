@@ -1,7 +1,9 @@
 // Fences, semaphores (binary and timeline) and events.
 //
-// Fences and semaphores are kernel timeline sync objects: the kernel signals a point when the job
-// that carries it as an out-sync retires, and holds a job until its in-sync points are reached.
+// Fences and semaphores are DRM sync objects used as timelines: the kernel adds a point with the
+// job's fence when the job that carries it as an out-sync is queued, and holds a job until the
+// fences of its in-sync points signalled; a submission that waits for a point nobody has
+// submitted yet waits in the queue's context (device layer) until the point exists.
 // A binary semaphore is a timeline whose next signal is one above its last; a wait consumes the
 // point last signalled. Events are 8-byte slots in GPU memory, written with WRITE_DATA and waited
 // on with WAIT_MEM by the GPU, and read or written directly by the host.

@@ -140,6 +140,8 @@ private:
 	std::vector<uint32_t> dw_;
 };
 
+// A point of a DRM sync object: 0 is the object's fence as a binary sync object, else a
+// timeline point. A SUBMIT can only wait for a point that was submitted or signalled already.
 struct SyncPoint {
 	uint32_t sync = 0; // SyncObj::handle()
 	uint64_t point = 0;
@@ -165,15 +167,20 @@ private:
 	uint32_t type_;
 };
 
+// A DRM sync object (DRM_IOCTL_SYNCOBJ_*), used as a timeline: the kernel's own in the drm
+// backend, the in-process DRM core's emulation in the sim backend.
 class SyncObj {
 public:
 	~SyncObj();
 	SyncObj(const SyncObj &) = delete;
 	SyncObj &operator=(const SyncObj &) = delete;
 	uint32_t handle() const { return handle_; }
-	uint64_t value() const;
-	void signal(uint64_t point);
-	bool wait(uint64_t point, int64_t timeout_ns); // false on timeout
+	uint64_t value() const;		// the highest point up to which everything signalled
+	uint64_t last_submitted() const; // the highest point submitted or signalled
+	void signal(uint64_t point);	// host signal of a timeline point
+	// Waits (relative timeout_ns; 0 polls, INT64_MAX forever) until point signalled, also when it
+	// was not submitted yet at the call; false on timeout.
+	bool wait(uint64_t point, int64_t timeout_ns);
 
 private:
 	friend class Device;
@@ -215,7 +222,14 @@ public:
 	void unbind(uint64_t va, uint64_t size);
 
 	std::unique_ptr<Context> create_context(uint32_t type = DRM_MICA_CTX_COMPUTE);
+	// A timeline sync object at 'initial' (a host signal of that point when non-zero).
 	std::unique_ptr<SyncObj> create_sync(uint64_t initial = 0);
+	// DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT on several points: every one (wait_all) or any one
+	// signalled, or with 'available' only present (submitted or signalled: a SUBMIT may wait for
+	// it). Points not submitted yet are waited for. Relative timeout (0 polls, INT64_MAX
+	// forever); false on timeout; *first (optional) gets the index of a point that satisfied.
+	bool wait_syncs(std::span<const SyncPoint> points, bool wait_all, bool available,
+			int64_t timeout_ns, uint32_t *first = nullptr);
 
 	// Uploads the commands into a fresh command BO mapped in the VM and submits them; the upload
 	// is reclaimed once the job retired. Returns the job's seqno on the context's timeline.
