@@ -173,6 +173,14 @@ std::unique_ptr<SyncObj> Device::create_sync(uint64_t initial)
 	return obj;
 }
 
+std::unique_ptr<SyncObj> Device::import_sync(int fd)
+{
+	drm_syncobj_handle h{};
+	h.fd = fd;
+	ioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &h, "SYNCOBJ_FD_TO_HANDLE");
+	return std::unique_ptr<SyncObj>(new SyncObj(*this, h.handle));
+}
+
 namespace {
 
 // DRM sync object waits take an absolute CLOCK_MONOTONIC deadline.
@@ -462,6 +470,61 @@ void SyncObj::signal(uint64_t point)
 	s.points = reinterpret_cast<uintptr_t>(&point);
 	s.count_handles = 1;
 	dev_.ioctl(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &s, "SYNCOBJ_TIMELINE_SIGNAL");
+}
+
+int SyncObj::export_fd() const
+{
+	drm_syncobj_handle h{};
+	h.handle = handle_;
+	h.flags = 0;
+	h.fd = -1;
+	dev_.ioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h, "SYNCOBJ_HANDLE_TO_FD");
+	return h.fd;
+}
+
+int SyncObj::export_sync_file(uint64_t point) const
+{
+	// A binary sync object of its own carries the point's fence out (TRANSFER, then export).
+	drm_syncobj_create c{};
+	dev_.ioctl(DRM_IOCTL_SYNCOBJ_CREATE, &c, "SYNCOBJ_CREATE");
+	drm_syncobj_transfer t{};
+	t.src_handle = handle_;
+	t.dst_handle = c.handle;
+	t.src_point = point;
+	int r = dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &t);
+	drm_syncobj_handle h{};
+	h.handle = c.handle;
+	h.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE;
+	h.fd = -1;
+	if (!r)
+		r = dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
+	drm_syncobj_destroy d{c.handle, 0};
+	dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+	if (r)
+		throw Error(-r, "SYNCOBJ export of a sync file: " + errno_text(-r));
+	return h.fd;
+}
+
+void SyncObj::import_sync_file(int fd, uint64_t point)
+{
+	drm_syncobj_create c{};
+	dev_.ioctl(DRM_IOCTL_SYNCOBJ_CREATE, &c, "SYNCOBJ_CREATE");
+	drm_syncobj_handle h{};
+	h.handle = c.handle;
+	h.flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE;
+	h.fd = fd;
+	int r = dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &h);
+	if (!r) {
+		drm_syncobj_transfer t{};
+		t.src_handle = c.handle;
+		t.dst_handle = handle_;
+		t.dst_point = point;
+		r = dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &t);
+	}
+	drm_syncobj_destroy d{c.handle, 0};
+	dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+	if (r)
+		throw Error(-r, "SYNCOBJ import of a sync file: " + errno_text(-r));
 }
 
 bool SyncObj::wait(uint64_t point, int64_t timeout_ns)

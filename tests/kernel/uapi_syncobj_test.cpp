@@ -26,7 +26,9 @@ class Syncobj : public UapiTest {
 protected:
 	void SetUp() override
 	{
-		UapiTest::SetUp();
+		// Gates (WAIT_MEM jobs) hold work back for as long as a case needs: no watchdog, no
+		// kernel timeout (the guest's default watchdog is 2M cycles).
+		start({MICA_REV_R2, 0xffffffffull, 60'000'000'000});
 		ctx_ = a_->ctx();
 		data_ = a_->bo(4096);
 		cpu_ = static_cast<volatile uint32_t *>(a_->map(data_, 4096));

@@ -181,6 +181,14 @@ public:
 	// Waits (relative timeout_ns; 0 polls, INT64_MAX forever) until point signalled, also when it
 	// was not submitted yet at the call; false on timeout.
 	bool wait(uint64_t point, int64_t timeout_ns);
+	// Sharing (DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD / FD_TO_HANDLE; the drm backend only, the sim
+	// backend's sync objects have no fds: Error(ENOTTY)). export_fd: the sync object itself (an
+	// opaque fd the caller owns). export_sync_file: the fence of 'point' as a sync file.
+	// import_sync_file: the sync file's fence becomes 'point' (0: the binary fence); the fd stays
+	// the caller's.
+	int export_fd() const;
+	int export_sync_file(uint64_t point) const;
+	void import_sync_file(int fd, uint64_t point);
 
 private:
 	friend class Device;
@@ -224,6 +232,8 @@ public:
 	std::unique_ptr<Context> create_context(uint32_t type = DRM_MICA_CTX_COMPUTE);
 	// A timeline sync object at 'initial' (a host signal of that point when non-zero).
 	std::unique_ptr<SyncObj> create_sync(uint64_t initial = 0);
+	// The sync object of an opaque fd from SyncObj::export_fd() (the fd stays the caller's).
+	std::unique_ptr<SyncObj> import_sync(int fd);
 	// DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT on several points: every one (wait_all) or any one
 	// signalled, or with 'available' only present (submitted or signalled: a SUBMIT may wait for
 	// it). Points not submitted yet are waited for. Relative timeout (0 polls, INT64_MAX
