@@ -142,7 +142,7 @@ VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info
                         const VkAllocationCallbacks* allocator, std::unique_ptr<Device>& out) {
   for (uint32_t i = 0; i < info.enabledExtensionCount; ++i) {
     bool known = false;
-    for (const auto& e : supported_device_extensions())
+    for (const auto& e : device_extensions(physical))
       known |= std::strcmp(e.extensionName, info.ppEnabledExtensionNames[i]) == 0;
     if (!known) {
       debug_log("vkCreateDevice: extension %s is not supported", info.ppEnabledExtensionNames[i]);

@@ -20,6 +20,14 @@ VkResult SyncObject::create(Device& device, uint64_t initial, std::unique_ptr<Sy
   return VK_SUCCESS;
 }
 
+VkResult SyncObject::adopt(Device& device, std::unique_ptr<device::Timeline> timeline,
+                           std::unique_ptr<SyncObject>& out) {
+  auto s = std::make_unique<SyncObject>(device);
+  s->timeline_ = std::move(timeline);
+  out = std::move(s);
+  return VK_SUCCESS;
+}
+
 SyncObject::~SyncObject() = default;
 
 VkResult SyncObject::query(uint64_t& value) const { return to_vk(timeline_->query(value)); }

@@ -25,8 +25,11 @@ class Device;
 class SyncObject {
 public:
   static VkResult create(Device& device, uint64_t initial, std::unique_ptr<SyncObject>& out);
+  // Over a timeline that exists already (an imported one, external_semaphore.cpp).
+  static VkResult adopt(Device& device, std::unique_ptr<device::Timeline> timeline, std::unique_ptr<SyncObject>& out);
   ~SyncObject();
   const device::Timeline& timeline() const { return *timeline_; }
+  device::Timeline& timeline() { return *timeline_; }
   VkResult query(uint64_t& value) const;
   VkResult signal(uint64_t point);
   // VK_SUCCESS, VK_TIMEOUT, or VK_ERROR_DEVICE_LOST.
@@ -65,6 +68,8 @@ public:
                          std::unique_ptr<Semaphore>& out);
   bool timeline() const { return type_ == VK_SEMAPHORE_TYPE_TIMELINE; }
   SyncObject& sync() { return *sync_; }
+  // An imported payload (VK_KHR_external_semaphore_fd, OPAQUE_FD) replaces the semaphore's own.
+  void replace_sync(std::unique_ptr<SyncObject> sync) { sync_ = std::move(sync); }
   // Binary semaphores: the point a new signal operation uses / a wait waits for.
   uint64_t next_binary_point() { return ++binary_point_; }
   uint64_t binary_wait_point() const { return binary_point_; }

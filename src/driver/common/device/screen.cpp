@@ -310,6 +310,44 @@ Status Timeline::wait(uint64_t point, int64_t timeout_ns) const {
   return wait_points(*state_, {&p, 1}, true, timeout_ns);
 }
 
+namespace {
+
+// A failed import is the caller's bad fd, not a device failure.
+Status import_status(const winsys::Error& e, const char* what) {
+  if (e.error() == EBADF || e.error() == EINVAL || e.error() == ENOENT) return Status::invalid_argument;
+  return status_from_errno(e.error(), what, e.what());
+}
+
+}  // namespace
+
+Status Timeline::export_fd(int& fd) const {
+  if (state_->dev->backend() != winsys::Backend::Drm) return Status::invalid_argument;
+  winsys::SyncObj* obj = sync_of(*state_, handle_);
+  if (!obj) return Status::invalid_argument;
+  return guarded_call("SYNCOBJ_HANDLE_TO_FD", [&] { fd = obj->export_fd(); });
+}
+
+Status Timeline::export_sync_file(uint64_t point, int& fd) const {
+  if (state_->dev->backend() != winsys::Backend::Drm) return Status::invalid_argument;
+  winsys::SyncObj* obj = sync_of(*state_, handle_);
+  if (!obj) return Status::invalid_argument;
+  return guarded_call("SYNCOBJ export sync file", [&] { fd = obj->export_sync_file(point); });
+}
+
+Status Timeline::import_sync_file(int fd, uint64_t point) {
+  if (state_->dev->backend() != winsys::Backend::Drm) return Status::invalid_argument;
+  winsys::SyncObj* obj = sync_of(*state_, handle_);
+  if (!obj) return Status::invalid_argument;
+  try {
+    obj->import_sync_file(fd, point);
+  } catch (const winsys::Error& e) {
+    return import_status(e, "SYNCOBJ import sync file");
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
+  return Status::ok;
+}
+
 // ---- Screen ---------------------------------------------------------------------------------
 
 Screen::~Screen() = default;
@@ -465,6 +503,30 @@ Status Screen::create_timeline(uint64_t initial, std::unique_ptr<Timeline>& out)
   }
   Status s = guarded_call("SYNCOBJ_CREATE", [&] { obj = state_->dev->create_sync(initial); });
   if (s != Status::ok) return s == Status::out_of_device_memory ? Status::out_of_host_memory : s;
+  t->state_ = state_;
+  t->handle_ = obj->handle();
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->syncs[t->handle_] = std::move(obj);
+  }
+  out = std::move(t);
+  return Status::ok;
+}
+
+bool Screen::external_sync() const { return state_->dev->backend() == winsys::Backend::Drm; }
+
+Status Screen::import_timeline(int fd, std::unique_ptr<Timeline>& out) {
+  if (!external_sync()) return Status::invalid_argument;
+  std::unique_ptr<Timeline> t;
+  std::unique_ptr<winsys::SyncObj> obj;
+  try {
+    t.reset(new Timeline());
+    obj = state_->dev->import_sync(fd);
+  } catch (const winsys::Error& e) {
+    return import_status(e, "SYNCOBJ_FD_TO_HANDLE");
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
   t->state_ = state_;
   t->handle_ = obj->handle();
   {

@@ -116,6 +116,15 @@ public:
   // a failed job is still 'ok' here: the context says whether the job failed.
   Status wait(uint64_t point, int64_t timeout_ns) const;
 
+  // Sharing (only where Screen::external_sync() says so; else invalid_argument). export_fd: the sync
+  // object itself as an opaque fd (the caller owns it); another process or screen imports it with
+  // Screen::import_timeline. export_sync_file: the fence of 'point' as a sync file.
+  // import_sync_file: the sync file's fence becomes 'point' (the fd stays the caller's);
+  // invalid_argument when the fd is no sync file.
+  Status export_fd(int& fd) const;
+  Status export_sync_file(uint64_t point, int& fd) const;
+  Status import_sync_file(int fd, uint64_t point);
+
 private:
   friend class Screen;
   Timeline() = default;
@@ -157,6 +166,12 @@ public:
   // a dma-buf (another driver's, another device's), or a CPU-visible usage of never-mapped memory.
   Status import_buffer(int fd, BufferUsage usage, std::unique_ptr<Buffer>& out);
   Status create_timeline(uint64_t initial, std::unique_ptr<Timeline>& out);
+  // Whether timelines can be shared as fds: the drm backend's sync objects are the kernel's; the
+  // in-process device's have no fds.
+  bool external_sync() const;
+  // The timeline of an opaque fd from Timeline::export_fd (the fd stays the caller's);
+  // invalid_argument when the fd is not a sync object of this device's driver.
+  Status import_timeline(int fd, std::unique_ptr<Timeline>& out);
   // Waits for several points: all of them, or (wait_all false) any one. Any number of points.
   // Same results as Timeline::wait.
   Status wait_timelines(std::span<const TimelinePoint> points, bool wait_all, int64_t timeout_ns);
