@@ -44,6 +44,12 @@ Device::~Device()
 	reap_uploads(true);
 }
 
+void Device::check(const char *name, int r) const
+{
+	if (r)
+		throw Error(-r, std::string(name) + ": " + errno_text(-r));
+}
+
 void Device::ioctl(unsigned long cmd, void *arg, const char *name) const
 {
 	int r = t_->ioctl(cmd, arg);
@@ -165,9 +171,9 @@ std::unique_ptr<Context> Device::create_context(uint32_t type)
 
 std::unique_ptr<SyncObj> Device::create_sync(uint64_t initial)
 {
-	drm_syncobj_create c{};
-	ioctl(DRM_IOCTL_SYNCOBJ_CREATE, &c, "SYNCOBJ_CREATE");
-	std::unique_ptr<SyncObj> obj(new SyncObj(*this, c.handle));
+	uint32_t handle = 0;
+	check("SYNCOBJ_CREATE", t_->syncobj_create(0, &handle));
+	std::unique_ptr<SyncObj> obj(new SyncObj(*this, handle));
 	if (initial)
 		obj->signal(initial);
 	return obj;
@@ -175,10 +181,9 @@ std::unique_ptr<SyncObj> Device::create_sync(uint64_t initial)
 
 std::unique_ptr<SyncObj> Device::import_sync(int fd)
 {
-	drm_syncobj_handle h{};
-	h.fd = fd;
-	ioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &h, "SYNCOBJ_FD_TO_HANDLE");
-	return std::unique_ptr<SyncObj>(new SyncObj(*this, h.handle));
+	uint32_t handle = 0;
+	check("SYNCOBJ_FD_TO_HANDLE", t_->syncobj_fd_to_handle(fd, 0, &handle));
+	return std::unique_ptr<SyncObj>(new SyncObj(*this, handle));
 }
 
 namespace {
@@ -207,20 +212,16 @@ bool Device::wait_syncs(std::span<const SyncPoint> points, bool wait_all, bool a
 		handles.push_back(p.sync);
 		values.push_back(p.point);
 	}
-	drm_syncobj_timeline_wait w{};
-	w.handles = reinterpret_cast<uintptr_t>(handles.data());
-	w.points = reinterpret_cast<uintptr_t>(values.data());
-	w.count_handles = static_cast<uint32_t>(handles.size());
-	w.timeout_nsec = abs_deadline(timeout_ns);
-	w.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT | (wait_all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
-		  (available ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE : 0);
-	int r = t_->ioctl(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
+	const uint32_t flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT | (wait_all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
+			       (available ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE : 0);
+	uint32_t signalled = 0;
+	int r = t_->syncobj_timeline_wait(handles.data(), values.data(), static_cast<uint32_t>(handles.size()),
+					  abs_deadline(timeout_ns), flags, &signalled);
 	if (r == -ETIME)
 		return false;
-	if (r)
-		throw Error(-r, "SYNCOBJ_TIMELINE_WAIT: " + errno_text(-r));
+	check("SYNCOBJ_TIMELINE_WAIT", r);
 	if (first)
-		*first = w.first_signaled;
+		*first = signalled;
 	return true;
 }
 
@@ -432,99 +433,63 @@ bool Context::lost() const
 
 SyncObj::~SyncObj()
 {
-	drm_syncobj_destroy d{handle_, 0};
-	dev_.t_->ioctl(DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+	dev_.t_->syncobj_destroy(handle_);
 }
-
-namespace {
-
-uint64_t query_point(const Device &dev, uint32_t handle, uint32_t flags)
-{
-	uint64_t point = 0;
-	drm_syncobj_timeline_array q{};
-	q.handles = reinterpret_cast<uintptr_t>(&handle);
-	q.points = reinterpret_cast<uintptr_t>(&point);
-	q.count_handles = 1;
-	q.flags = flags;
-	dev.ioctl(DRM_IOCTL_SYNCOBJ_QUERY, &q, "SYNCOBJ_QUERY");
-	return point;
-}
-
-} // namespace
 
 uint64_t SyncObj::value() const
 {
-	return query_point(dev_, handle_, 0);
+	uint32_t handle = handle_;
+	uint64_t point = 0;
+	dev_.check("SYNCOBJ_QUERY", dev_.t_->syncobj_query(&handle, &point, 1, 0));
+	return point;
 }
 
 uint64_t SyncObj::last_submitted() const
 {
-	return query_point(dev_, handle_, DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED);
+	uint32_t handle = handle_;
+	uint64_t point = 0;
+	dev_.check("SYNCOBJ_QUERY", dev_.t_->syncobj_query(&handle, &point, 1, DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED));
+	return point;
 }
 
 void SyncObj::signal(uint64_t point)
 {
-	uint32_t handle = handle_;
-	drm_syncobj_timeline_array s{};
-	s.handles = reinterpret_cast<uintptr_t>(&handle);
-	s.points = reinterpret_cast<uintptr_t>(&point);
-	s.count_handles = 1;
-	dev_.ioctl(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &s, "SYNCOBJ_TIMELINE_SIGNAL");
+	dev_.check("SYNCOBJ_TIMELINE_SIGNAL", dev_.t_->syncobj_timeline_signal(&handle_, &point, 1));
 }
 
 int SyncObj::export_fd() const
 {
-	drm_syncobj_handle h{};
-	h.handle = handle_;
-	h.flags = 0;
-	h.fd = -1;
-	dev_.ioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h, "SYNCOBJ_HANDLE_TO_FD");
-	return h.fd;
+	int fd = -1;
+	dev_.check("SYNCOBJ_HANDLE_TO_FD", dev_.t_->syncobj_handle_to_fd(handle_, 0, &fd));
+	return fd;
 }
 
 int SyncObj::export_sync_file(uint64_t point) const
 {
 	// A binary sync object of its own carries the point's fence out (TRANSFER, then export).
-	drm_syncobj_create c{};
-	dev_.ioctl(DRM_IOCTL_SYNCOBJ_CREATE, &c, "SYNCOBJ_CREATE");
-	drm_syncobj_transfer t{};
-	t.src_handle = handle_;
-	t.dst_handle = c.handle;
-	t.src_point = point;
-	int r = dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &t);
-	drm_syncobj_handle h{};
-	h.handle = c.handle;
-	h.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE;
-	h.fd = -1;
+	Transport &t = *dev_.t_;
+	uint32_t tmp = 0;
+	dev_.check("SYNCOBJ_CREATE", t.syncobj_create(0, &tmp));
+	int fd = -1;
+	int r = t.syncobj_transfer(tmp, 0, handle_, point, 0);
 	if (!r)
-		r = dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h);
-	drm_syncobj_destroy d{c.handle, 0};
-	dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_DESTROY, &d);
-	if (r)
-		throw Error(-r, "SYNCOBJ export of a sync file: " + errno_text(-r));
-	return h.fd;
+		r = t.syncobj_handle_to_fd(tmp, DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE, &fd);
+	t.syncobj_destroy(tmp);
+	dev_.check("SYNCOBJ export of a sync file", r);
+	return fd;
 }
 
 void SyncObj::import_sync_file(int fd, uint64_t point)
 {
-	drm_syncobj_create c{};
-	dev_.ioctl(DRM_IOCTL_SYNCOBJ_CREATE, &c, "SYNCOBJ_CREATE");
-	drm_syncobj_handle h{};
-	h.handle = c.handle;
-	h.flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE;
-	h.fd = fd;
-	int r = dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &h);
-	if (!r) {
-		drm_syncobj_transfer t{};
-		t.src_handle = c.handle;
-		t.dst_handle = handle_;
-		t.dst_point = point;
-		r = dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_TRANSFER, &t);
-	}
-	drm_syncobj_destroy d{c.handle, 0};
-	dev_.try_ioctl(DRM_IOCTL_SYNCOBJ_DESTROY, &d);
-	if (r)
-		throw Error(-r, "SYNCOBJ import of a sync file: " + errno_text(-r));
+	// Into a binary sync object of its own, then TRANSFER to the point.
+	Transport &t = *dev_.t_;
+	uint32_t tmp = 0;
+	dev_.check("SYNCOBJ_CREATE", t.syncobj_create(0, &tmp));
+	int r = t.syncobj_fd_to_handle(fd, DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE, &tmp);
+	if (!r)
+		r = t.syncobj_transfer(handle_, point, tmp, 0, 0);
+	t.syncobj_destroy(tmp);
+	dev_.check("SYNCOBJ import of a sync file", r);
 }
 
 bool SyncObj::wait(uint64_t point, int64_t timeout_ns)

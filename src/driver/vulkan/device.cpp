@@ -215,23 +215,6 @@ void Device::report_lost(const Queue& queue, const device::LostReason& reason) {
                                            uint64_t(reinterpret_cast<uintptr_t>(this)), message);
 }
 
-void Device::report_sync_error(int32_t job_error) {
-  // A guilty queue's own report (with the fault) comes through its context's lost callback.
-  for (const auto& q : queues_)
-    if (q->guilty()) return;
-  mark_lost();
-  if (lost_reported_.exchange(true)) return;
-  const std::string message = std::string("VkDevice lost: a fence or semaphore was signalled by a job that ") +
-                              (job_error == -ECANCELED ? "was skipped (-ECANCELED)" : "failed (-EIO)");
-  {
-    std::lock_guard lock(fault_mutex_);
-    fault_description_ = message;
-  }
-  std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
-  physical_.instance().debug_sinks().error("Mica-device-lost", VK_OBJECT_TYPE_DEVICE,
-                                           uint64_t(reinterpret_cast<uintptr_t>(this)), message);
-}
-
 // ---- VK_EXT_device_fault ----------------------------------------------------------------------
 
 namespace {

@@ -43,6 +43,21 @@ public:
 	virtual void munmap(void *ptr, uint64_t size) = 0;
 	virtual Backend backend() const = 0;
 	virtual std::string description() const = 0;
+
+	// DRM sync objects, 0 or -errno each: the DRM core's DRM_IOCTL_SYNCOBJ_* through ioctl()
+	// (the sim backend: the in-process emulation); the drm backend calls libdrm's drmSyncobj*.
+	// abs_timeout_ns is CLOCK_MONOTONIC; fd flags: 0 (the sync object) or
+	// DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE / _FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE
+	// (a sync file out of / into 'handle').
+	virtual int syncobj_create(uint32_t flags, uint32_t *handle);
+	virtual int syncobj_destroy(uint32_t handle);
+	virtual int syncobj_timeline_wait(uint32_t *handles, uint64_t *points, uint32_t count, int64_t abs_timeout_ns,
+					  uint32_t flags, uint32_t *first);
+	virtual int syncobj_query(uint32_t *handles, uint64_t *points, uint32_t count, uint32_t flags);
+	virtual int syncobj_timeline_signal(const uint32_t *handles, const uint64_t *points, uint32_t count);
+	virtual int syncobj_transfer(uint32_t dst, uint64_t dst_point, uint32_t src, uint64_t src_point, uint32_t flags);
+	virtual int syncobj_handle_to_fd(uint32_t handle, uint32_t flags, int *fd);
+	virtual int syncobj_fd_to_handle(int fd, uint32_t flags, uint32_t *handle);
 };
 
 struct SimOptions {
@@ -265,6 +280,7 @@ private:
 		Bo bo;
 	};
 	void reap_uploads(bool all);
+	void check(const char *name, int r) const; // r = 0 or -errno; throws Error with the name
 	void hold_handle(uint32_t handle);
 	void release_handle(uint32_t handle); // GEM_CLOSE when the last holder goes
 	// Waits up to timeout_ns for this device's oldest unretired submission; false if there is none.
