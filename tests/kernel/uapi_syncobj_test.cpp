@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
 #include <thread>
 
 namespace mica::ktest {
@@ -241,6 +243,53 @@ TEST_F(Syncobj, WaitForSubmitWakesWhenThePointAppears)
 	EXPECT_EQ(a_->sync_wait(tl, 2, 10'000'000'000, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT), 0);
 	later.join();
 	EXPECT_EQ(cpu_[0], 5u);
+}
+
+// Sharing a sync object as an fd (opaque, or its fence as a sync file) is the DRM core's: the
+// module's render node does it; the in-process emulation has no fds and says so (-ENOTTY), which
+// is why user space offers external semaphores only on the drm backend.
+TEST_F(Syncobj, HandleToFdAndBack)
+{
+	uint32_t s = create(DRM_SYNCOBJ_CREATE_SIGNALED), t = create();
+	drm_syncobj_handle h{};
+	h.handle = s;
+	h.fd = -1;
+#ifdef MICA_UAPI_OVER_DRM
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h), 0);
+	ASSERT_GE(h.fd, 0);
+	auto b = client();
+	drm_syncobj_handle in{};
+	in.fd = h.fd;
+	ASSERT_EQ(b->ioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &in), 0) << "another file imports it";
+	uint32_t bh = in.handle;
+	drm_syncobj_wait w{reinterpret_cast<uintptr_t>(&bh), 0, 1, 0, 0, 0};
+	EXPECT_EQ(b->ioctl(DRM_IOCTL_SYNCOBJ_WAIT, &w), 0) << "the same (signalled) fence";
+	close(h.fd);
+	// Its fence as a sync file, imported into another sync object.
+	h = {s, DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE, -1, 0};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h), 0);
+	in = {t, DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE, h.fd, 0};
+	ASSERT_EQ(a_->ioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &in), 0);
+	EXPECT_EQ(wait({t}, 0, 0), 0);
+	close(h.fd);
+	// Errors: unknown handle, unknown flags, an fd that is no sync object / sync file.
+	h = {777, 0, -1, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h), -EINVAL) << "the DRM core's errno, as DESTROY's";
+	h = {s, 8, -1, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h), -EINVAL);
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	in = {0, 0, devnull, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &in), -EINVAL);
+	in = {t, DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE, devnull, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &in), -EINVAL);
+	close(devnull);
+#else
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h), -ENOTTY);
+	drm_syncobj_handle in{};
+	in.handle = t;
+	in.fd = 0;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &in), -ENOTTY);
+#endif
 }
 
 // Handles are per file: another client's handle names nothing here.
