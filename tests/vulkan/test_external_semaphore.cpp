@@ -1,5 +1,6 @@
 // VK_KHR_external_semaphore_fd: a timeline semaphore shared as an opaque fd (the kernel's DRM sync
-// object) between two VkDevices and with another process, a binary one as a sync file. On the drm
+// object) between two VkDevices and with another process, a binary one as a sync file;
+// VK_KHR_external_fence_fd: a fence as a sync file. On the drm
 // backend (the real module, tests/vm/ runs this in the guest) the fds are real; in process the
 // simulated device's sync objects have no fds, so the extension is not advertised and the
 // external-semaphore query says so (checked here too).
@@ -58,7 +59,12 @@ struct Vk {
     vkEnumerateDeviceExtensionProperties(phys, nullptr, &ne, nullptr);
     std::vector<VkExtensionProperties> exts(ne);
     vkEnumerateDeviceExtensionProperties(phys, nullptr, &ne, exts.data());
-    for (const auto& e : exts) has_ext |= std::strcmp(e.extensionName, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME) == 0;
+    bool fence_ext = false;
+    for (const auto& e : exts) {
+      has_ext |= std::strcmp(e.extensionName, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME) == 0;
+      fence_ext |= std::strcmp(e.extensionName, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME) == 0;
+    }
+    EXPECT_EQ(fence_ext, has_ext) << "external fences and semaphores come together";
     float prio = 1.0f;
     VkDeviceQueueCreateInfo qci{};
     qci.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
@@ -67,14 +73,14 @@ struct Vk {
     VkPhysicalDeviceVulkan12Features f12{};
     f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
     f12.timelineSemaphore = VK_TRUE;
-    const char* ext = VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME;
+    const char* ext[] = {VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME};
     VkDeviceCreateInfo dci{};
     dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
     dci.pNext = &f12;
     dci.queueCreateInfoCount = 1;
     dci.pQueueCreateInfos = &qci;
-    dci.enabledExtensionCount = has_ext ? 1 : 0;
-    dci.ppEnabledExtensionNames = &ext;
+    dci.enabledExtensionCount = has_ext && fence_ext ? 2 : 0;
+    dci.ppEnabledExtensionNames = ext;
     EXPECT_EQ(vkCreateDevice(phys, &dci, nullptr, &device), VK_SUCCESS);
     if (!device) return false;
     vkGetDeviceQueue(device, 0, 0, &queue);
@@ -259,6 +265,56 @@ TEST(ExternalSemaphore, BinarySyncFdBetweenDevices) {
   vkDestroyFence(b.device, fb, nullptr);
   vkDestroySemaphore(a.device, sa, nullptr);
   vkDestroySemaphore(b.device, sb, nullptr);
+}
+
+// VK_KHR_external_fence_fd: a fence's sync file from one VkDevice signals another's fence.
+TEST(ExternalFence, SyncFdBetweenDevices) {
+  Vk a, b;
+  ASSERT_TRUE(a.open());
+  ASSERT_TRUE(b.open());
+  VkPhysicalDeviceExternalFenceInfo info{};
+  info.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_FENCE_INFO;
+  info.handleType = VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT;
+  VkExternalFenceProperties props{};
+  props.sType = VK_STRUCTURE_TYPE_EXTERNAL_FENCE_PROPERTIES;
+  vkGetPhysicalDeviceExternalFenceProperties(a.phys, &info, &props);
+  const auto both = VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT | VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT;
+  EXPECT_EQ(props.externalFenceFeatures, a.has_ext ? both : 0u);
+  info.handleType = VK_EXTERNAL_FENCE_HANDLE_TYPE_OPAQUE_FD_BIT;
+  vkGetPhysicalDeviceExternalFenceProperties(a.phys, &info, &props);
+  EXPECT_EQ(props.externalFenceFeatures, 0u);
+  if (!a.has_ext) GTEST_SKIP() << "no external fences here (in-process device)";
+  auto get_fd = reinterpret_cast<PFN_vkGetFenceFdKHR>(vkGetDeviceProcAddr(a.device, "vkGetFenceFdKHR"));
+  auto import_fd = reinterpret_cast<PFN_vkImportFenceFdKHR>(vkGetDeviceProcAddr(b.device, "vkImportFenceFdKHR"));
+  ASSERT_TRUE(get_fd && import_fd);
+  VkFence fa = a.fence(), fb = b.fence();
+  VK_OK(a.submit(VK_NULL_HANDLE, 0, VK_NULL_HANDLE, 0, fa));
+  VkFenceGetFdInfoKHR gi{};
+  gi.sType = VK_STRUCTURE_TYPE_FENCE_GET_FD_INFO_KHR;
+  gi.fence = fa;
+  gi.handleType = VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT;
+  int fd = -1;
+  VK_OK(get_fd(a.device, &gi, &fd));
+  VkImportFenceFdInfoKHR ii{};
+  ii.sType = VK_STRUCTURE_TYPE_IMPORT_FENCE_FD_INFO_KHR;
+  ii.fence = fb;
+  ii.flags = VK_FENCE_IMPORT_TEMPORARY_BIT;
+  ii.handleType = VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT;
+  ii.fd = fd;
+  VK_OK(import_fd(b.device, &ii));
+  EXPECT_EQ(vkWaitForFences(b.device, 1, &fb, VK_TRUE, 5'000'000'000ull), VK_SUCCESS);
+  // Reset drops the imported payload; a refused import leaves the fence as it was.
+  VK_OK(vkResetFences(b.device, 1, &fb));
+  EXPECT_EQ(vkGetFenceStatus(b.device, fb), VK_NOT_READY);
+  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  ii.fd = devnull;
+  EXPECT_EQ(import_fd(b.device, &ii), VK_ERROR_INVALID_EXTERNAL_HANDLE);
+  close(devnull);
+  EXPECT_EQ(vkGetFenceStatus(b.device, fb), VK_NOT_READY);
+  VK_OK(b.submit(VK_NULL_HANDLE, 0, VK_NULL_HANDLE, 0, fb));
+  EXPECT_EQ(vkWaitForFences(b.device, 1, &fb, VK_TRUE, 5'000'000'000ull), VK_SUCCESS);
+  vkDestroyFence(a.device, fa, nullptr);
+  vkDestroyFence(b.device, fb, nullptr);
 }
 
 TEST(ExternalSemaphore, InvalidHandlesAreRefused) {

@@ -1,4 +1,5 @@
-// VK_KHR_external_semaphore_fd over the kernel's DRM sync objects (drm backend only; the
+// VK_KHR_external_semaphore_fd and VK_KHR_external_fence_fd over the kernel's DRM sync objects
+// (drm backend only; the
 // in-process device's sync objects have no fds, so there the extension is not advertised and
 // vkGetPhysicalDeviceExternalSemaphoreProperties reports nothing).
 //
@@ -8,7 +9,9 @@
 //                         signals the semaphore's next point (import; always temporary in Vulkan).
 // A binary semaphore is a timeline whose points this VkSemaphore numbers itself (sync.h), so its
 // sync object means nothing to another process: binary OPAQUE_FD is not offered, and a timeline
-// has no single fence to put in a sync file: timeline SYNC_FD neither.
+// has no single fence to put in a sync file: timeline SYNC_FD neither. Fences are timelines whose
+// points the VkFence numbers too: SYNC_FD only (export: the fence of its last submission's point;
+// import, always temporary: a fence that signals its next point, which the next reset leaves).
 #include "external_semaphore.h"
 #include "device.h"
 #include "entrypoints.h"
@@ -78,6 +81,43 @@ VKAPI_ATTR VkResult VKAPI_CALL ImportSemaphoreFdKHR(VkDevice device, const VkImp
     const device::Status s = pInfo->fd < 0 ? t.signal(point) : t.import_sync_file(pInfo->fd, point);
     if (s == device::Status::invalid_argument) return VK_ERROR_INVALID_EXTERNAL_HANDLE;
     if (s != device::Status::ok) return to_vk(s);
+    if (pInfo->fd >= 0) close(pInfo->fd);
+    return VK_SUCCESS;
+  });
+}
+
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalFenceProperties(VkPhysicalDevice physicalDevice,
+                                                                    const VkPhysicalDeviceExternalFenceInfo* pInfo,
+                                                                    VkExternalFenceProperties* p) {
+  const bool ok = PhysicalDevice::from(physicalDevice)->screen()->external_sync() &&
+                  pInfo->handleType == VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT;
+  p->exportFromImportedHandleTypes = ok ? pInfo->handleType : 0;
+  p->compatibleHandleTypes = ok ? pInfo->handleType : 0;
+  p->externalFenceFeatures = ok ? VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT | VK_EXTERNAL_FENCE_FEATURE_IMPORTABLE_BIT : 0;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL GetFenceFdKHR(VkDevice device, const VkFenceGetFdInfoKHR* pInfo, int* pFd) {
+  return guarded([&] {
+    if (!Device::from(device)->screen().external_sync() || pInfo->handleType != VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT)
+      return VK_ERROR_INVALID_EXTERNAL_HANDLE;
+    auto* f = from_handle<Fence>(pInfo->fence);
+    return to_vk(f->sync().timeline().export_sync_file(f->target(), *pFd));
+  });
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL ImportFenceFdKHR(VkDevice device, const VkImportFenceFdInfoKHR* pInfo) {
+  return guarded([&] {
+    if (!Device::from(device)->screen().external_sync() || pInfo->handleType != VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT)
+      return VK_ERROR_INVALID_EXTERNAL_HANDLE;
+    auto* f = from_handle<Fence>(pInfo->fence);
+    // The import signals the point the fence's next arm() targets; a refused import leaves the
+    // fence as it was.
+    const uint64_t point = f->next_arm_point();
+    device::Timeline& t = f->sync().timeline();
+    const device::Status s = pInfo->fd < 0 ? t.signal(point) : t.import_sync_file(pInfo->fd, point);
+    if (s == device::Status::invalid_argument) return VK_ERROR_INVALID_EXTERNAL_HANDLE;
+    if (s != device::Status::ok) return to_vk(s);
+    f->arm();
     if (pInfo->fd >= 0) close(pInfo->fd);
     return VK_SUCCESS;
   });

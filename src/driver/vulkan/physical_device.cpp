@@ -474,20 +474,11 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceSparseImageFormatProperties2(VkPhysi
   *pCount = 0;
 }
 
-// Buffers: dma-buf / opaque fds (external_memory.cpp); semaphores: external_semaphore.cpp. No
-// external fences.
+// Buffers: dma-buf / opaque fds (external_memory.cpp); semaphores and fences: external_semaphore.cpp.
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalBufferProperties(VkPhysicalDevice,
                                                                      const VkPhysicalDeviceExternalBufferInfo* pInfo,
                                                                      VkExternalBufferProperties* p) {
   p->externalMemoryProperties = external_buffer_memory_properties(pInfo->handleType);
-}
-
-VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalFenceProperties(VkPhysicalDevice,
-                                                                    const VkPhysicalDeviceExternalFenceInfo*,
-                                                                    VkExternalFenceProperties* p) {
-  p->exportFromImportedHandleTypes = 0;
-  p->compatibleHandleTypes = 0;
-  p->externalFenceFeatures = 0;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceToolProperties(VkPhysicalDevice, uint32_t* pCount,
@@ -512,10 +503,11 @@ VKAPI_ATTR VkResult VKAPI_CALL EnumerateDeviceLayerProperties(VkPhysicalDevice, 
 namespace mica::vk {
 
 std::vector<VkExtensionProperties> device_extensions(const PhysicalDevice& pd) {
-  // Semaphore fds are DRM sync object fds: the in-process device has none.
+  // Semaphore and fence fds are DRM sync object fds: the in-process device has none.
   std::vector<VkExtensionProperties> out;
   for (const auto& e : supported_device_extensions())
-    if (pd.screen()->external_sync() || std::strcmp(e.extensionName, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME) != 0)
+    if (pd.screen()->external_sync() || (std::strcmp(e.extensionName, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME) != 0 &&
+                                         std::strcmp(e.extensionName, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME) != 0))
       out.push_back(e);
   return out;
 }

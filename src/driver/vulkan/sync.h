@@ -49,6 +49,7 @@ public:
   // The point the next submission signals; the fence is signalled when the timeline reaches the
   // point of the last submission (or the reset generation when never submitted after a reset).
   uint64_t arm() { return target_ = ++next_point_; }
+  uint64_t next_arm_point() const { return next_point_ + 1; }  // what arm() will return
   uint64_t target() const { return target_; }
   void reset() {
     // Reset moves the target beyond every point signalled so far.
