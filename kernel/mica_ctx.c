@@ -65,7 +65,6 @@ int mica_ioctl_ctx_create(struct mica_file *file, void *data)
 	ctx->file_id = file->id;
 	ctx->type = args->type;
 	INIT_LIST_HEAD(&ctx->queue);
-	INIT_LIST_HEAD(&ctx->waiters);
 	ret = mica_os_ctx_init(ctx);
 	if (ret) {
 		mica_client_uncharge(file->client, MICA_RES_CONTEXTS, 1);
@@ -121,10 +120,6 @@ static void ctx_teardown(struct mica_ctx *ctx)
 	/* Jobs still queued never run: their fences (and sync points) carry -ECANCELED. */
 	if (!list_empty(&ctx->queue))
 		ctx->cancel_seqno = list_first_entry(&ctx->queue, struct mica_job, link)->seqno;
-	/* Jobs the OS scheduler holds back for a sync point nobody may ever signal go now (and
-	 * are cancelled): drm_sched waits for a dying entity's dependencies without a timeout.
-	 */
-	mica_sync_cancel_waiters(mdev, ctx, NULL, -ECANCELED);
 	mica_sched_run(mdev); /* cancels what is still queued */
 	mutex_unlock(&mdev->lock);
 	/* Whatever the OS scheduler still holds reaches the core (and is cancelled there). */

@@ -132,7 +132,6 @@ int mica_open(struct mica_device *mdev, struct mica_file **out)
 	file->mdev = mdev;
 	mutex_init(&file->lock);
 	idr_init(&file->ctxs);
-	idr_init(&file->syncs);
 	mica_os_gem_file_init(file);
 	mutex_lock(&mdev->lock);
 	file->id = ++mdev->next_file_id;
@@ -161,14 +160,12 @@ void mica_postclose(struct mica_file *file)
 	 */
 	mica_os_gem_file_fini(file);
 	mica_ctx_destroy_all(file);
-	mica_sync_destroy_all(file);
 	mutex_lock(&file->lock);
 	mica_vm_destroy(file->vm);
 	file->vm = NULL;
 	mutex_unlock(&file->lock);
 	mica_client_put(file->client);
 	idr_destroy(&file->ctxs);
-	idr_destroy(&file->syncs);
 	mutex_destroy(&file->lock);
 	kfree(file);
 }
@@ -367,10 +364,6 @@ const struct mica_ioctl_desc mica_ioctls[DRM_MICA_IOCTL_COUNT] = {
 	MICA_IOCTL(CTX_QUERY, mica_ioctl_ctx_query),
 	MICA_IOCTL(SUBMIT, mica_ioctl_submit),
 	MICA_IOCTL(CTX_WAIT, mica_ioctl_ctx_wait),
-	MICA_IOCTL(SYNC_CREATE, mica_ioctl_sync_create),
-	MICA_IOCTL(SYNC_DESTROY, mica_ioctl_sync_destroy),
-	MICA_IOCTL(SYNC_WAIT, mica_ioctl_sync_wait),
-	MICA_IOCTL(SYNC_QUERY, mica_ioctl_sync_query),
-	MICA_IOCTL(SYNC_SIGNAL, mica_ioctl_sync_signal),
+	/* RETIRED_SYNC_*: no handler (-ENOTTY); the DRM core's SYNCOBJ ioctls instead */
 	MICA_IOCTL(BO_INFO, mica_ioctl_bo_info),
 };

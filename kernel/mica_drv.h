@@ -3,10 +3,11 @@
  * Mica kernel driver core: the objects every file shares.
  *
  * Locking, outermost first:
- *   mica_file.lock    context and sync handle tables, the file's VM (mappings, page tables)
- *   mica_device.lock  ring, hardware context slots, job queues, sync objects, power profile
+ *   mica_file.lock    context handle table, the file's VM (mappings, page tables)
+ *   mica_device.lock  ring, hardware context slots, job queues, power profile
  *   mica_client.lock, mica_mm.lock, mica_log.lock  leaves
- * BO handles are the OS's GEM layer's (its own table lock), taken under none of these.
+ * BO handles and sync objects are the OS's (GEM, DRM syncobjs; their own locks), taken under
+ * none of these.
  * The interrupt work only takes mica_device.lock. Wait conditions only read (READ_ONCE).
  */
 #ifndef MICA_DRV_H
@@ -84,7 +85,7 @@ struct mica_device {
 
 	/*
 	 * The fields from here to fence_wq: the kernel ring, the hardware context slots, the
-	 * job queues, sync objects with pending points, the hang clock, the power profile.
+	 * job queues, the hang clock, the power profile.
 	 * Nests inside mica_file.lock; the interrupt work takes it and leaves, nothing outer.
 	 */
 	struct mutex lock;
@@ -98,7 +99,6 @@ struct mica_device {
 	u32 ring_profile;		/* profile the ring will run the next job with */
 	struct list_head inflight;	/* jobs in the ring, oldest first */
 	struct list_head deferred;	/* unmapped mappings waiting for the ring */
-	struct list_head syncs;		/* sync objects with pending points */
 	struct mica_ctx *slots[MICA_MAX_CONTEXTS];
 	u32 sched_first_slot;		/* round robin start of mica_sched_run() */
 	u64 head_seqno;			/* hang detection: the oldest job and since when */
@@ -168,11 +168,10 @@ struct mica_vm {
 
 struct mica_file {
 	struct mica_device *mdev;
-	struct mutex lock;		/* ctxs, syncs, vm (its mappings and page tables) */
+	struct mutex lock;		/* ctxs, vm (its mappings and page tables) */
 	u32 id;
 	struct mica_os_gem_file gem;	/* GEM handles (the drm_file's in the module) */
 	struct idr ctxs;
-	struct idr syncs;
 	struct mica_vm *vm;
 	struct mica_client *client;
 };
@@ -202,43 +201,7 @@ struct mica_ctx {
 	u64 completed_seqno;		/* READ_ONCE from waiters */
 	u32 inflight;
 	struct list_head queue;		/* jobs not yet in the ring */
-	struct list_head waiters;	/* struct mica_sync_waiter of its jobs (mdev->lock) */
 	void *os;			/* OS scheduler state (module: drm_sched entity) */
-};
-
-struct mica_syncobj {
-	struct kref ref;
-	u64 value;			/* READ_ONCE from waiters */
-	s32 error;			/* first error a signalling job carried (mdev->lock) */
-	u64 last_point;			/* highest point attached or signalled */
-	struct list_head pending;	/* struct mica_sync_pending, by point */
-	struct list_head link;		/* mdev->syncs while pending is not empty */
-	struct list_head waiters;	/* struct mica_sync_waiter (mdev->lock) */
-};
-
-/*
- * A job's wait for a point of a sync object, as the OS scheduler sees it (module: a dma_fence the
- * job depends on, resolved by drm_sched). The core wakes it when the value reaches the point (or
- * cancels it with an error when the waiting context is torn down or the sync object dies); the
- * OS owns the memory (mica_os_sync_waiter_wake() is its last use by the core).
- */
-struct mica_sync_waiter {
-	struct list_head link;		/* sync->waiters */
-	struct list_head ctx_link;	/* ctx->waiters */
-	struct mica_job *job;		/* whose wait it is */
-	u64 point;
-};
-
-struct mica_sync_pending {
-	struct list_head link;
-	u64 point;
-	struct mica_ctx *ctx;
-	u64 seqno;
-};
-
-struct mica_job_wait {
-	struct mica_syncobj *sync;
-	u64 point;
 };
 
 struct mica_job {
@@ -253,8 +216,6 @@ struct mica_job {
 	u32 profile;
 	struct mica_bo **bos;
 	u32 nbos;
-	struct mica_job_wait *waits;
-	u32 nwaits;
 	bool charged;			/* counted in the client's MICA_RES_JOBS */
 	struct mica_mapping **pins;	/* EXEC mappings its SET_PROGRAMs were validated against */
 	u32 npins;
@@ -266,11 +227,11 @@ struct mica_job {
  * ---- the OS scheduler hook ----
  * How a job goes from SUBMIT to the core's ring, and how its completion is announced. In user
  * space (userspace/mica_um_sched.c) the core queues by itself: a job goes straight to its
- * context's queue and mica_sched_run() starts it once its in-sync points are reached. In the
- * module (linux/mica_linux_sched.c) drm_sched does it: one entity per context, in-sync points are
- * dma_fence dependencies the scheduler resolves, run_job hands the job to the core
- * (mica_sched_job_run), the job's hardware fence is signalled by the core when it retires the job
- * (mica_os_job_done, from the MSI-X interrupt work), and timedout_job runs the core's hang
+ * context's queue and mica_sched_run() starts it once mica_os_job_ready() says its in-sync
+ * fences signalled. In the module (linux/mica_linux_sched.c) drm_sched does it: one entity per
+ * context, in-sync fences are dependencies the scheduler resolves, run_job hands the job to the
+ * core (mica_sched_job_run), the job's hardware fence is signalled by the core when it retires
+ * the job (mica_os_job_done, from the MSI-X interrupt work), and timedout_job runs the core's hang
  * escalation (mica_sched_check_hang). The core stays the source of truth for the ring, the
  * one-job-per-context rule, faults, timeouts, recovery and bans.
  */
@@ -280,15 +241,33 @@ int mica_os_ctx_init(struct mica_ctx *ctx);
 void mica_os_ctx_fini(struct mica_ctx *ctx);		/* no lock held; waits for the queue */
 void mica_os_ctx_free(struct mica_ctx *ctx);		/* last reference: any context */
 int mica_os_job_init(struct mica_job *job);		/* before any lock */
-/* mdev->lock held: the job waits for @point of @sync (not reached yet). */
-int mica_os_job_add_wait(struct mica_device *mdev, struct mica_job *job,
-			 struct mica_syncobj *sync, u64 point);
-void mica_os_job_push(struct mica_device *mdev, struct mica_job *job);	/* mdev->lock held */
+/*
+ * Sync objects are the OS's: DRM sync objects (drm_syncobj in the module, the DRM core's
+ * SYNCOBJ ioctls; kernel/userspace/mica_um_syncobj.c in process). No lock held, after
+ * mica_os_job_init:
+ *   add_in_sync   the job depends on the fence of @point of @file's sync object @handle
+ *                 (0: its current fence). -ENOENT no such handle; -EINVAL no fence (nothing
+ *                 submitted or signalled at that point yet: wait-before-signal is user space's)
+ *   add_out_sync  the job's completion fence goes to @handle at @point (0: replaces its fence)
+ *                 when the job is pushed. -ENOENT; -EINVAL a timeline point not above the last
+ */
+int mica_os_job_add_in_sync(struct mica_file *file, struct mica_job *job, u32 handle, u64 point);
+int mica_os_job_add_out_sync(struct mica_file *file, struct mica_job *job, u32 handle, u64 point);
+/*
+ * No lock held, before push: locks the reservations (dma_resv) of the job's BOs and makes room
+ * for its fence there; push adds the fence (implicit sync) and unlocks, abort unlocks.
+ */
+int mica_os_job_reserve(struct mica_job *job);
+/*
+ * mdev->lock held: seqno set; the job goes to the OS scheduler, its fence to its out-syncs and
+ * to its BOs' reservations.
+ */
+void mica_os_job_push(struct mica_device *mdev, struct mica_job *job);
+/* mdev->lock held: every in-sync fence signalled (the module's drm_sched already waited). */
+bool mica_os_job_ready(struct mica_job *job);
 /* mdev->lock held: the job left the core (retired, failed, cancelled); err 0 or -errno. */
 void mica_os_job_done(struct mica_device *mdev, struct mica_job *job, int err);
 void mica_os_job_abort(struct mica_job *job);		/* never pushed: release what init took */
-/* mdev->lock held: the waiter is off every list; err 0 (point reached) or -errno. */
-void mica_os_sync_waiter_wake(struct mica_sync_waiter *w, int err);
 
 /*
  * The OS keeps a copy of a hang's snapshot (devcoredump in the module;
@@ -419,26 +398,6 @@ struct mica_ctx *mica_ctx_lookup(struct mica_file *file, u32 handle); /* +ref */
 void mica_ctx_put(struct mica_ctx *ctx);
 void mica_ctx_destroy_all(struct mica_file *file);
 int mica_ctx_seqno_error(struct mica_ctx *ctx, u64 seqno); /* mdev->lock held */
-
-/* mica_sync.c */
-int mica_ioctl_sync_create(struct mica_file *file, void *data);
-int mica_ioctl_sync_destroy(struct mica_file *file, void *data);
-int mica_ioctl_sync_wait(struct mica_file *file, void *data);
-int mica_ioctl_sync_query(struct mica_file *file, void *data);
-int mica_ioctl_sync_signal(struct mica_file *file, void *data);
-struct mica_syncobj *mica_sync_lookup(struct mica_file *file, u32 handle); /* +ref */
-void mica_sync_put(struct mica_syncobj *sync);
-/* mdev->lock held; p is preallocated by the caller so attaching cannot fail */
-void mica_sync_attach(struct mica_device *mdev, struct mica_syncobj *sync,
-		      struct mica_sync_pending *p, u64 point, struct mica_ctx *ctx, u64 seqno);
-void mica_sync_update_all(struct mica_device *mdev); /* mdev->lock held */
-void mica_sync_destroy_all(struct mica_file *file);
-/* mdev->lock held: registers @w (OS memory) for @point of @sync on behalf of @ctx's job. */
-void mica_sync_waiter_add(struct mica_device *mdev, struct mica_syncobj *sync,
-			  struct mica_job *job, struct mica_sync_waiter *w, u64 point);
-/* mdev->lock held: cancels with @err every waiter of @ctx's jobs (@job: only that job's). */
-void mica_sync_cancel_waiters(struct mica_device *mdev, struct mica_ctx *ctx,
-			      struct mica_job *job, int err);
 
 /* mica_submit.c */
 int mica_ioctl_submit(struct mica_file *file, void *data);

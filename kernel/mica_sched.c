@@ -118,16 +118,6 @@ static void emit_job(struct mica_device *mdev, struct mica_job *job)
 	mica_queue_delayed_work_ns(mdev->wq, &mdev->timeout_work, mdev->params.job_timeout_ns / 4);
 }
 
-static bool job_ready(const struct mica_job *job)
-{
-	u32 i;
-
-	for (i = 0; i < job->nwaits; i++)
-		if (READ_ONCE(job->waits[i].sync->value) < job->waits[i].point)
-			return false;
-	return true;
-}
-
 /* Tells the OS scheduler the job left the core (its hardware fence), with the job's error. */
 static void job_done(struct mica_device *mdev, struct mica_job *job)
 {
@@ -153,11 +143,6 @@ void mica_sched_run(struct mica_device *mdev)
 
 	lockdep_assert_held(&mdev->lock);
 
-	/*
-	 * Points of jobs retired since the last run first: a job waiting on one of them must go
-	 * now, not at the next scheduling event (on an idle device: the timeout work's next tick).
-	 */
-	mica_sync_update_all(mdev);
 	/* Contexts take turns: each pass starts one slot further, so when the ring is short of
 	 * space no slot (and no client holding low slots) is always served first.
 	 */
@@ -176,13 +161,12 @@ void mica_sched_run(struct mica_device *mdev)
 				job_complete_unrun(mdev, job);
 				continue;
 			}
-			if (!job_ready(job) || ring_free_dwords(mdev) < 2 * JOB_MAX_DWORDS)
+			if (!mica_os_job_ready(job) || ring_free_dwords(mdev) < 2 * JOB_MAX_DWORDS)
 				break;
 			list_del(&job->link);
 			emit_job(mdev, job);
 		}
 	}
-	mica_sync_update_all(mdev);
 	wake_up_all(&mdev->fence_wq);
 }
 
@@ -556,7 +540,6 @@ int mica_sched_init(struct mica_device *mdev)
 
 	INIT_LIST_HEAD(&mdev->inflight);
 	INIT_LIST_HEAD(&mdev->deferred);
-	INIT_LIST_HEAD(&mdev->syncs);
 	ret = mica_mm_alloc(mdev, MICA_RING_BYTES, &mdev->ring_pa);
 	if (ret)
 		return ret;

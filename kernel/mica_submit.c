@@ -134,13 +134,10 @@ void mica_job_free(struct mica_device *mdev, struct mica_job *job)
 		mica_client_uncharge(job->ctx->client, MICA_RES_JOBS, 1);
 	for (i = 0; i < job->nbos; i++)
 		mica_bo_put(job->bos[i]);
-	for (i = 0; i < job->nwaits; i++)
-		mica_sync_put(job->waits[i].sync);
 	for (i = 0; i < job->npins; i++)
 		atomic_dec(&job->pins[i]->exec_pins);
 	kfree(job->pins);
 	kfree(job->bos);
-	kfree(job->waits);
 	mica_ctx_put(job->ctx);
 	kfree(job);
 }
@@ -250,23 +247,20 @@ static int submit_lookup_bos(struct mica_file *file, struct mica_job *job,
 	return 0;
 }
 
-static int submit_lookup_syncs(struct mica_file *file, const struct drm_mica_sync_point *pts,
-			       u32 n, struct mica_job_wait **out, u32 *count)
+/* The sync objects are the OS's (DRM syncobjs); the job takes their fences or gives its own. */
+static int submit_add_syncs(struct mica_file *file, struct mica_job *job,
+			    const struct drm_mica_sync_point *pts, u32 n, bool out)
 {
-	struct mica_job_wait *w;
 	u32 i;
+	int ret;
 
-	*out = w = kcalloc(n, sizeof(*w), GFP_KERNEL);
-	if (n && !w)
-		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		if (pts[i].pad)
 			return -EINVAL;
-		w[i].sync = mica_sync_lookup(file, pts[i].handle);
-		if (!w[i].sync)
-			return -ENOENT;
-		w[i].point = pts[i].point;
-		(*count)++;
+		ret = out ? mica_os_job_add_out_sync(file, job, pts[i].handle, pts[i].point) :
+			    mica_os_job_add_in_sync(file, job, pts[i].handle, pts[i].point);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -278,9 +272,6 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 	struct drm_mica_cmdbuf *cmdbufs = NULL;
 	struct drm_mica_bo_ref *refs = NULL;
 	struct drm_mica_sync_point *in = NULL, *outp = NULL;
-	struct mica_job_wait *signals = NULL;
-	struct mica_sync_pending **pending = NULL;
-	u32 nsignals = 0, i, j;
 	struct mica_job *job;
 	int ret;
 
@@ -323,27 +314,15 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 	if (!ret)
 		ret = submit_lookup_bos(file, job, refs, args->bos.count);
 	if (!ret)
-		ret = submit_lookup_syncs(file, in, args->in_syncs.count, &job->waits,
-					  &job->nwaits);
+		ret = mica_os_job_init(job);
 	if (!ret)
-		ret = submit_lookup_syncs(file, outp, args->out_syncs.count, &signals, &nsignals);
-	for (i = 0; !ret && i < nsignals; i++)
-		if (!signals[i].point)
-			ret = -EINVAL;
-	if (!ret && nsignals) {
-		pending = kcalloc(nsignals, sizeof(*pending), GFP_KERNEL);
-		for (i = 0; pending && i < nsignals; i++) {
-			pending[i] = kzalloc(sizeof(**pending), GFP_KERNEL);
-			if (!pending[i])
-				break;
-		}
-		if (!pending || i < nsignals)
-			ret = -ENOMEM;
-	}
+		ret = submit_add_syncs(file, job, in, args->in_syncs.count, false);
+	if (!ret)
+		ret = submit_add_syncs(file, job, outp, args->out_syncs.count, true);
 	if (!ret)
 		ret = submit_copy_validate(file, job, cmdbufs, args->cmdbufs.count);
 	if (!ret)
-		ret = mica_os_job_init(job);
+		ret = mica_os_job_reserve(job);
 	if (ret)
 		goto err;
 
@@ -353,40 +332,7 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 		ret = -ECANCELED;
 		goto err;
 	}
-	/* Timeline points are attached in increasing order. */
-	for (i = 0; i < nsignals; i++) {
-		u64 floor = signals[i].sync->last_point;
-
-		for (j = 0; j < i; j++)
-			if (signals[j].sync == signals[i].sync && signals[j].point > floor)
-				floor = signals[j].point;
-		if (signals[i].point <= floor) {
-			mutex_unlock(&mdev->lock);
-			ret = -EINVAL;
-			goto err;
-		}
-	}
-	for (i = 0; i < job->nwaits; i++) {
-		struct mica_job_wait *w = &job->waits[i];
-
-		if (!w->point)
-			w->point = w->sync->last_point;
-		if (READ_ONCE(w->sync->value) >= w->point)
-			continue;
-		/* The OS scheduler learns what the job waits for (the core checks it again). */
-		ret = mica_os_job_add_wait(mdev, job, w->sync, w->point);
-		if (ret) {
-			mica_sync_cancel_waiters(mdev, job->ctx, job, ret);
-			mutex_unlock(&mdev->lock);
-			goto err;
-		}
-	}
 	job->seqno = ++job->ctx->seqno;
-	for (i = 0; i < nsignals; i++) {
-		mica_sync_attach(mdev, signals[i].sync, pending[i], signals[i].point, job->ctx,
-				 job->seqno);
-		pending[i] = NULL;
-	}
 	args->seqno = job->seqno;
 	mica_os_job_push(mdev, job);
 	mica_sched_run(mdev);
@@ -396,13 +342,6 @@ int mica_ioctl_submit(struct mica_file *file, void *data)
 err:
 	if (job)
 		mica_job_free(mdev, job);
-	for (i = 0; i < nsignals; i++) {
-		mica_sync_put(signals[i].sync);
-		if (pending)
-			kfree(pending[i]);
-	}
-	kfree(pending);
-	kfree(signals);
 	kvfree(cmdbufs);
 	kvfree(refs);
 	kvfree(in);

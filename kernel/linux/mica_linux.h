@@ -43,9 +43,8 @@ struct mica_drm {
 	struct mica_device mdev;
 	int irq;
 	struct drm_gpu_scheduler sched;	/* the kernel ring (mica_linux_sched.c) */
-	spinlock_t fence_lock;		/* the hardware and sync-point fences */
+	spinlock_t fence_lock;		/* the hardware fences */
 	atomic_t live_sched_jobs;	/* struct mica_linux_job allocated (debugfs mica_sched) */
-	atomic_t live_wait_fences;
 	atomic_t sched_timeouts;	/* timedout_job calls */
 	/* calls of run_job, free_job, the deferred free, and frees of jobs that never ran */
 	atomic_t stat_run, stat_free, stat_freed, stat_discarded;

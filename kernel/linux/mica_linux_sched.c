@@ -4,9 +4,13 @@
  * declared in mica_drv.h (the user-space build's side is kernel/userspace/mica_um_sched.c).
  *
  *  - one drm_gpu_scheduler per device (the kernel ring), one drm_sched_entity per context;
- *  - a SUBMIT's in-sync points that are not reached yet become dma_fence dependencies of the
- *    job (struct mica_wait_fence); the core wakes them when the point is reached, so the
- *    scheduler, not the core, holds the job back;
+ *  - a SUBMIT's in-syncs are DRM sync objects: the fence of each point
+ *    (drm_syncobj_find_fence()) becomes a dependency of the job, so the scheduler, not the core,
+ *    holds the job back; a point nobody has submitted yet is -EINVAL (user space defers such
+ *    submissions until the point exists, as Mesa's vk_queue does);
+ *  - the job's finished fence becomes a point of each out-sync (drm_syncobj_add_point(), or
+ *    drm_syncobj_replace_fence() for point 0) and goes into the reservation of every BO the job
+ *    references (implicit sync: a dma-buf importer waiting on the buffer sees Mica's work);
  *  - run_job hands the validated copy to the core (mica_sched_job_run), which keeps its rule of
  *    one job per context in the ring and its round robin; it returns the job's hardware fence,
  *    which the core signals when it retires the job (from the MSI-X interrupt work), with the
@@ -19,12 +23,23 @@
  *    same hardware fences back (resubmit returns them).
  */
 #include <linux/dma-fence.h>
+#include <linux/dma-fence-chain.h>
+#include <linux/dma-resv.h>
 #include <linux/delay.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_syncobj.h>
 #include <drm/gpu_scheduler.h>
 
 #include "mica_linux.h"
+
+/* An out-sync of a job: its finished fence goes there at push. */
+struct mica_out_sync {
+	struct drm_syncobj *obj;	/* one reference until push */
+	struct dma_fence_chain *chain;	/* timeline point; NULL: point 0 replaces the fence */
+	u64 point;
+};
 
 struct mica_linux_job {
 	struct drm_sched_job base;
@@ -34,13 +49,12 @@ struct mica_linux_job {
 					 * initialised (push) its last reference frees this
 					 */
 	struct work_struct free_work;
-};
-
-/* A job's wait for a sync point that was not reached at SUBMIT. */
-struct mica_wait_fence {
-	struct dma_fence base;
-	struct mica_drm *md;
-	struct mica_sync_waiter w;
+	struct mica_out_sync *outs;	/* until push */
+	u32 nouts, outs_cap;
+	/* The job's BOs' reservations, locked from mica_os_job_reserve() to push or abort. */
+	struct drm_gem_object **resv_objs;
+	u32 nresv;
+	struct ww_acquire_ctx ww;
 };
 
 static inline struct mica_linux_job *to_ljob(struct drm_sched_job *sj)
@@ -63,11 +77,6 @@ static const char *mica_hw_fence_timeline(struct dma_fence *f)
 	return "mica-context";
 }
 
-static const char *mica_wait_fence_timeline(struct dma_fence *f)
-{
-	return "mica-sync-point";
-}
-
 static void mica_hw_fence_release(struct dma_fence *f)
 {
 	struct mica_linux_job *ljob = container_of(f, struct mica_linux_job, hw);
@@ -76,24 +85,10 @@ static void mica_hw_fence_release(struct dma_fence *f)
 	kfree_rcu(ljob, hw.rcu);
 }
 
-static void mica_wait_fence_release(struct dma_fence *f)
-{
-	struct mica_wait_fence *wf = container_of(f, struct mica_wait_fence, base);
-
-	atomic_dec(&wf->md->live_wait_fences);
-	kfree_rcu(wf, base.rcu);
-}
-
 static const struct dma_fence_ops mica_hw_fence_ops = {
 	.get_driver_name = mica_fence_driver_name,
 	.get_timeline_name = mica_hw_fence_timeline,
 	.release = mica_hw_fence_release,
-};
-
-static const struct dma_fence_ops mica_wait_fence_ops = {
-	.get_driver_name = mica_fence_driver_name,
-	.get_timeline_name = mica_wait_fence_timeline,
-	.release = mica_wait_fence_release,
 };
 
 /* ---- backend ops ---- */
@@ -291,51 +286,146 @@ int mica_os_job_init(struct mica_job *job)
 	return 0;
 }
 
+static void mica_job_release_outs(struct mica_linux_job *ljob)
+{
+	u32 i;
+
+	for (i = 0; i < ljob->nouts; i++) {
+		drm_syncobj_put(ljob->outs[i].obj);
+		dma_fence_chain_free(ljob->outs[i].chain);
+	}
+	kfree(ljob->outs);
+	ljob->outs = NULL;
+	ljob->nouts = 0;
+}
+
+static void mica_job_unlock_resv(struct mica_linux_job *ljob)
+{
+	if (!ljob->resv_objs)
+		return;
+	drm_gem_unlock_reservations(ljob->resv_objs, ljob->nresv, &ljob->ww);
+	kvfree(ljob->resv_objs);
+	ljob->resv_objs = NULL;
+}
+
 void mica_os_job_abort(struct mica_job *job)
 {
 	struct mica_linux_job *ljob = job->os;
 
 	job->os = NULL;
+	mica_job_unlock_resv(ljob);
+	mica_job_release_outs(ljob);
 	drm_sched_job_cleanup(&ljob->base);
 	atomic_dec(&ljob->md->live_sched_jobs);
 	kfree(ljob);
 }
 
-int mica_os_job_add_wait(struct mica_device *mdev, struct mica_job *job,
-			 struct mica_syncobj *sync, u64 point)
+int mica_os_job_add_in_sync(struct mica_file *file, struct mica_job *job, u32 handle, u64 point)
 {
-	struct mica_drm *md = mdev_to_md(mdev);
 	struct mica_linux_job *ljob = job->os;
-	struct mica_wait_fence *wf;
+	struct dma_fence *fence;
 	int ret;
 
-	lockdep_assert_held(&mdev->lock);
-	wf = kzalloc(sizeof(*wf), GFP_KERNEL);
-	if (!wf)
-		return -ENOMEM;
-	wf->md = md;
-	atomic_inc(&md->live_wait_fences);
-	/* One context per wait: these signal in any order. */
-	dma_fence_init(&wf->base, &mica_wait_fence_ops, &md->fence_lock,
-		       dma_fence_context_alloc(1), 1);
-	dma_fence_get(&wf->base);	/* the sync object's list holds one */
-	ret = drm_sched_job_add_dependency(&ljob->base, &wf->base);	/* takes the other */
+	/* No WAIT_FOR_SUBMIT: SUBMIT never sleeps for user space (-EINVAL, no fence there yet). */
+	ret = drm_syncobj_find_fence(file->gem.drm, handle, point, 0, &fence);
+	if (ret)
+		return ret;
+	return drm_sched_job_add_dependency(&ljob->base, fence);	/* takes the reference */
+}
+
+int mica_os_job_add_out_sync(struct mica_file *file, struct mica_job *job, u32 handle, u64 point)
+{
+	struct mica_linux_job *ljob = job->os;
+	struct mica_out_sync *o;
+	struct drm_syncobj *obj;
+	u32 i;
+	int ret = 0;
+
+	obj = drm_syncobj_find(file->gem.drm, handle);
+	if (!obj)
+		return -ENOENT;
+	if (point) {
+		/* Timeline points are added above the last one (also within one submit). */
+		struct dma_fence *cur = drm_syncobj_fence_get(obj);
+
+		if (cur && to_dma_fence_chain(cur) && cur->seqno >= point)
+			ret = -EINVAL;
+		dma_fence_put(cur);
+		for (i = 0; !ret && i < ljob->nouts; i++)
+			if (ljob->outs[i].obj == obj && ljob->outs[i].point >= point)
+				ret = -EINVAL;
+	}
+	if (!ret && ljob->nouts == ljob->outs_cap) {
+		u32 cap = ljob->outs_cap ? 2 * ljob->outs_cap : 4;
+		struct mica_out_sync *n = krealloc_array(ljob->outs, cap, sizeof(*n), GFP_KERNEL);
+
+		if (n) {
+			ljob->outs = n;
+			ljob->outs_cap = cap;
+		} else {
+			ret = -ENOMEM;
+		}
+	}
 	if (ret) {
-		dma_fence_put(&wf->base);
+		drm_syncobj_put(obj);
 		return ret;
 	}
-	mica_sync_waiter_add(mdev, sync, job, &wf->w, point);
+	o = &ljob->outs[ljob->nouts];
+	o->obj = obj;
+	o->point = point;
+	o->chain = NULL;
+	if (point) {
+		o->chain = dma_fence_chain_alloc();
+		if (!o->chain) {
+			drm_syncobj_put(obj);
+			return -ENOMEM;
+		}
+	}
+	ljob->nouts++;
 	return 0;
 }
 
-void mica_os_sync_waiter_wake(struct mica_sync_waiter *w, int err)
+int mica_os_job_reserve(struct mica_job *job)
 {
-	struct mica_wait_fence *wf = container_of(w, struct mica_wait_fence, w);
+	struct mica_linux_job *ljob = job->os;
+	u32 i;
+	int ret;
 
-	if (err)
-		dma_fence_set_error(&wf->base, err);
-	dma_fence_signal(&wf->base);
-	dma_fence_put(&wf->base);
+	if (!job->nbos)
+		return 0;
+	ljob->resv_objs = kvmalloc_array(job->nbos, sizeof(*ljob->resv_objs), GFP_KERNEL);
+	if (!ljob->resv_objs)
+		return -ENOMEM;
+	/* Each object once: a BO named twice would be locked twice (-EALREADY). */
+	ljob->nresv = 0;
+	for (i = 0; i < job->nbos; i++) {
+		struct drm_gem_object *obj = &job->bos[i]->gem.obj;
+		u32 j;
+
+		for (j = 0; j < ljob->nresv && ljob->resv_objs[j] != obj; j++)
+			;
+		if (j == ljob->nresv)
+			ljob->resv_objs[ljob->nresv++] = obj;
+	}
+	ret = drm_gem_lock_reservations(ljob->resv_objs, ljob->nresv, &ljob->ww);
+	if (ret) {
+		kvfree(ljob->resv_objs);
+		ljob->resv_objs = NULL;
+		return ret;
+	}
+	for (i = 0; i < ljob->nresv; i++) {
+		ret = dma_resv_reserve_fences(ljob->resv_objs[i]->resv, 1);
+		if (ret) {
+			mica_job_unlock_resv(ljob);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+bool mica_os_job_ready(struct mica_job *job)
+{
+	return true;	/* drm_sched ran the job only after its dependencies signalled */
 }
 
 void mica_os_job_push(struct mica_device *mdev, struct mica_job *job)
@@ -344,11 +434,35 @@ void mica_os_job_push(struct mica_device *mdev, struct mica_job *job)
 	struct mica_linux_job *ljob = job->os;
 	struct mica_entity *e = job->ctx->os;
 
+	struct dma_fence *finished;
+	u32 i;
+
 	lockdep_assert_held(&mdev->lock);
 	/* Under mdev->lock: seqnos, hardware fences and pushes are in the same order. */
 	dma_fence_init(&ljob->hw, &mica_hw_fence_ops, &md->fence_lock, e->fence_context,
 		       job->seqno);
 	drm_sched_job_arm(&ljob->base);
+	finished = &ljob->base.s_fence->finished;
+	/*
+	 * A job that depends on this one must wait until it finished, not only until it was
+	 * handed to the core (drm_sched's pipelining for one in-order ring): the core interleaves
+	 * its contexts' jobs, so being scheduled says nothing about the order they complete in.
+	 */
+	set_bit(DRM_SCHED_FENCE_DONT_PIPELINE, &finished->flags);
+	for (i = 0; i < ljob->nouts; i++) {
+		struct mica_out_sync *o = &ljob->outs[i];
+
+		if (o->chain)
+			drm_syncobj_add_point(o->obj, o->chain, finished, o->point);
+		else
+			drm_syncobj_replace_fence(o->obj, finished);
+		o->chain = NULL;	/* the sync object's now */
+	}
+	mica_job_release_outs(ljob);
+	/* Implicit sync: readers and writers of these BOs elsewhere wait for the job. */
+	for (i = 0; ljob->resv_objs && i < ljob->nresv; i++)
+		dma_resv_add_fence(ljob->resv_objs[i]->resv, finished, DMA_RESV_USAGE_WRITE);
+	mica_job_unlock_resv(ljob);
 	drm_sched_entity_push_job(&ljob->base);
 }
 
@@ -377,8 +491,8 @@ static int mica_sched_debugfs_show(struct seq_file *m, void *unused)
 	list_for_each_entry(sj, &md->sched.pending_list, list)
 		pending++;
 	spin_unlock(&md->sched.job_list_lock);
-	seq_printf(m, "jobs %d\nwait_fences %d\npending %u\nhw_rq_count %d\ntimeouts %d\n",
-		   atomic_read(&md->live_sched_jobs), atomic_read(&md->live_wait_fences), pending,
+	seq_printf(m, "jobs %d\npending %u\nhw_rq_count %d\ntimeouts %d\n",
+		   atomic_read(&md->live_sched_jobs), pending,
 		   atomic_read(&md->sched.hw_rq_count), atomic_read(&md->sched_timeouts));
 	seq_printf(m, "run_job %d\nfree_job %d\nfreed %d\ndiscarded %d\n",
 		   atomic_read(&md->stat_run), atomic_read(&md->stat_free),

@@ -125,6 +125,10 @@ static inline void list_del_init(struct list_head *e)
 }
 #define list_del list_del_init
 static inline int list_empty(const struct list_head *h) { return h->next == h; }
+static inline int list_is_singular(const struct list_head *h)
+{
+	return !list_empty(h) && h->next == h->prev;
+}
 static inline void list_move_tail(struct list_head *e, struct list_head *h)
 {
 	list_del_init(e);
@@ -132,6 +136,7 @@ static inline void list_move_tail(struct list_head *e, struct list_head *h)
 }
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(h, type, member) list_entry((h)->next, type, member)
+#define list_last_entry(h, type, member) list_entry((h)->prev, type, member)
 #define list_first_entry_or_null(h, type, member) \
 	(list_empty(h) ? NULL : list_first_entry(h, type, member))
 #define list_next_entry(pos, member) list_entry((pos)->member.next, __typeof__(*(pos)), member)
@@ -317,6 +322,7 @@ struct mica_os_gem_file {
 	struct mutex table_lock;	/* leaf: handles and cpu_maps (drm_file.table_lock) */
 	struct idr handles;		/* GEM handles -> struct mica_bo (each holds a reference) */
 	struct list_head cpu_maps;	/* struct mica_um_cpu_map: what mica_um_mmap() returned */
+	struct idr syncobjs;		/* DRM sync objects (userspace/mica_um_syncobj.c) */
 };
 
 #ifdef __cplusplus

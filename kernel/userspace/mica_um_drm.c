@@ -8,12 +8,15 @@
 #include "../mica_drv.h"
 #include "mica/kernel/um.h"
 #include "mica_um_gem.h"
+#include "mica_um_syncobj.h"
 
 #include <linux/ioctl.h>
 #include <pthread.h>
 #include <stdlib.h>
 
 #define MAX_IOCTL_ARG 256
+/* drm.h's DRM_COMMAND_END, which the uapi header's fallback does not define */
+#define MICA_DRM_COMMAND_END 0xa0
 
 int mica_um_ioctl(struct mica_file *file, unsigned long cmd, void *arg)
 {
@@ -26,10 +29,16 @@ int mica_um_ioctl(struct mica_file *file, unsigned long cmd, void *arg)
 		return -EBADF;
 	/* dma-bufs whose last fd was closed let go of their BO (as fput() would have). */
 	mica_um_prime_reap(file->mdev);
-	if (_IOC_TYPE(cmd) == DRM_IOCTL_BASE && nr < DRM_COMMAND_BASE) {
-		/* The DRM core's own ioctls: the GEM/PRIME ones BOs need (mica_um_gem.c). */
+	/* The DRM core's numbers: below the driver range (0x40..0x9f) and above it (0xa0..). */
+	if (_IOC_TYPE(cmd) == DRM_IOCTL_BASE && (nr < DRM_COMMAND_BASE || nr >= MICA_DRM_COMMAND_END)) {
+		/*
+		 * The DRM core's own ioctls: the GEM/PRIME ones BOs need (mica_um_gem.c) and the
+		 * sync objects (mica_um_syncobj.c).
+		 */
 		const struct mica_um_core_ioctl *core = mica_um_core_ioctl_find(cmd);
 
+		if (!core)
+			core = mica_um_syncobj_ioctl_find(cmd);
 		if (!core)
 			return -ENOTTY;
 		if (copy_from_user(kdata, arg, _IOC_SIZE(core->cmd)))

@@ -21,6 +21,7 @@
 #include "../mica_drv.h"
 #include "mica/kernel/um.h"
 #include "mica_um_gem.h"
+#include "mica_um_syncobj.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -146,6 +147,7 @@ void mica_os_gem_file_init(struct mica_file *file)
 	mutex_init(&file->gem.table_lock);
 	idr_init(&file->gem.handles);
 	INIT_LIST_HEAD(&file->gem.cpu_maps);
+	mica_um_syncobj_file_init(file);
 }
 
 static void cpu_map_free(struct mica_file *file, struct mica_um_cpu_map *map)
@@ -171,6 +173,7 @@ void mica_os_gem_file_fini(struct mica_file *file)
 		mica_bo_put(bo);
 	}
 	mutex_unlock(&file->gem.table_lock);
+	mica_um_syncobj_file_fini(file);
 	idr_destroy(&file->gem.handles);
 	mutex_destroy(&file->gem.table_lock);
 }

@@ -1,12 +1,25 @@
 // SPDX-License-Identifier: MIT
 /*
  * The OS scheduler hook (mica_drv.h) in user space: there is no drm_sched, so the core queues by
- * itself. A job goes straight to its context's queue, where mica_sched_run() starts it once its
- * in-sync points are reached; completion is the context's completed_seqno and the sync objects'
- * values, which waiters poll under fence_wq. The module's implementation is
- * kernel/linux/mica_linux_sched.c.
+ * itself. A job goes straight to its context's queue, where mica_sched_run() starts it once
+ * every fence it depends on (its in-syncs, taken from the sync objects at SUBMIT) signalled;
+ * completion is the context's completed_seqno, which the job's out-sync fences read, and waiters
+ * sleep on fence_wq. The module's implementation is kernel/linux/mica_linux_sched.c.
  */
-#include "../mica_drv.h"
+#include "mica_um_syncobj.h"
+
+#include <stdlib.h>
+
+/* What the OS side of a job holds until the job leaves the core. */
+struct um_job {
+	struct mica_um_fence **in;	/* dependencies (one reference each) */
+	u32 nin, in_cap;
+	struct um_out {
+		struct um_syncobj *obj;	/* one reference until push */
+		u64 point;
+	} *out;
+	u32 nout, out_cap;
+};
 
 int mica_os_sched_init(struct mica_device *mdev)
 {
@@ -37,41 +50,134 @@ void mica_os_ctx_free(struct mica_ctx *ctx)
 
 int mica_os_job_init(struct mica_job *job)
 {
-	(void)job;
+	job->os = calloc(1, sizeof(struct um_job));
+	return job->os ? 0 : -ENOMEM;
+}
+
+static void um_job_free(struct mica_job *job)
+{
+	struct um_job *uj = job->os;
+	u32 i;
+
+	job->os = NULL;
+	if (!uj)
+		return;
+	for (i = 0; i < uj->nin; i++)
+		mica_um_fence_put(uj->in[i]);
+	for (i = 0; i < uj->nout; i++)
+		mica_um_syncobj_put(uj->out[i].obj);
+	free(uj->in);
+	free(uj->out);
+	free(uj);
+}
+
+/* Grows *arr (of *cap elements of @size) to hold one more than @n. */
+static int grow(void **arr, u32 n, u32 *cap, size_t size)
+{
+	void *bigger;
+	u32 c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? 2 * *cap : 4;
+	bigger = realloc(*arr, c * size);
+	if (!bigger)
+		return -ENOMEM;
+	*arr = bigger;
+	*cap = c;
 	return 0;
 }
 
-/* Never called with a waiter to wake: mica_sched_run() reads the sync values itself. */
-int mica_os_job_add_wait(struct mica_device *mdev, struct mica_job *job,
-			 struct mica_syncobj *sync, u64 point)
+int mica_os_job_add_in_sync(struct mica_file *file, struct mica_job *job, u32 handle, u64 point)
 {
-	(void)mdev;
-	(void)job;
-	(void)sync;
-	(void)point;
+	struct um_job *uj = job->os;
+	struct um_syncobj *obj = mica_um_syncobj_lookup(file, handle);
+	struct mica_um_fence *f;
+	int ret;
+
+	if (!obj)
+		return -ENOENT;
+	ret = grow((void **)&uj->in, uj->nin, &uj->in_cap, sizeof(*uj->in));
+	if (!ret)
+		ret = mica_um_syncobj_find_fence(obj, point, &f);
+	mica_um_syncobj_put(obj);
+	if (ret)
+		return ret;
+	uj->in[uj->nin++] = f;
+	return 0;
+}
+
+int mica_os_job_add_out_sync(struct mica_file *file, struct mica_job *job, u32 handle, u64 point)
+{
+	struct um_job *uj = job->os;
+	struct um_syncobj *obj = mica_um_syncobj_lookup(file, handle);
+	u32 i;
+	int ret;
+
+	if (!obj)
+		return -ENOENT;
+	ret = mica_um_syncobj_check_point(obj, point);
+	/* Twice in one submit: the second point must be above the first too. */
+	for (i = 0; !ret && i < uj->nout; i++)
+		if (uj->out[i].obj == obj && point && uj->out[i].point >= point)
+			ret = -EINVAL;
+	if (!ret)
+		ret = grow((void **)&uj->out, uj->nout, &uj->out_cap, sizeof(*uj->out));
+	if (ret) {
+		mica_um_syncobj_put(obj);
+		return ret;
+	}
+	uj->out[uj->nout].obj = obj;
+	uj->out[uj->nout].point = point;
+	uj->nout++;
 	return 0;
 }
 
 void mica_os_job_push(struct mica_device *mdev, struct mica_job *job)
 {
+	struct um_job *uj = job->os;
+	struct mica_um_fence *done = NULL;
+	u32 i;
+
 	lockdep_assert_held(&mdev->lock);
 	list_add_tail(&job->link, &job->ctx->queue);
+	if (uj->nout)
+		done = mica_um_fence_job(job->ctx, job->seqno);
+	/* Out of memory here loses the points (as a failed chain allocation after arming would). */
+	for (i = 0; done && i < uj->nout; i++)
+		mica_um_syncobj_attach(uj->out[i].obj, uj->out[i].point, done);
+	mica_um_fence_put(done);
+	for (i = 0; i < uj->nout; i++)
+		mica_um_syncobj_put(uj->out[i].obj);
+	uj->nout = 0;
+}
+
+/* In process BOs have no reservation objects: no other driver shares them. */
+int mica_os_job_reserve(struct mica_job *job)
+{
+	(void)job;
+	return 0;
+}
+
+bool mica_os_job_ready(struct mica_job *job)
+{
+	struct um_job *uj = job->os;
+	u32 i;
+
+	for (i = 0; uj && i < uj->nin; i++)
+		if (!mica_um_fence_signaled(uj->in[i]))
+			return false;
+	return true;
 }
 
 void mica_os_job_done(struct mica_device *mdev, struct mica_job *job, int err)
 {
 	lockdep_assert_held(&mdev->lock);
-	(void)job;
 	(void)err;
+	um_job_free(job);
 }
 
 void mica_os_job_abort(struct mica_job *job)
 {
-	job->os = NULL;
-}
-
-void mica_os_sync_waiter_wake(struct mica_sync_waiter *w, int err)
-{
-	(void)err;
-	WARN_ON(w);	/* user space never registers one */
+	um_job_free(job);
 }

@@ -48,7 +48,47 @@ public:
 	Backend backend() const override { return Backend::Drm; }
 	std::string description() const override { return "DRM render node " + path_; }
 
+	// DRM sync objects through libdrm.
+	int syncobj_create(uint32_t flags, uint32_t *handle) override
+	{
+		return ret(drmSyncobjCreate(fd_, flags, handle));
+	}
+	int syncobj_destroy(uint32_t handle) override { return ret(drmSyncobjDestroy(fd_, handle)); }
+	int syncobj_timeline_wait(uint32_t *handles, uint64_t *points, uint32_t count, int64_t abs_timeout_ns,
+				  uint32_t flags, uint32_t *first) override
+	{
+		return ret(drmSyncobjTimelineWait(fd_, handles, points, count, abs_timeout_ns, flags, first));
+	}
+	int syncobj_query(uint32_t *handles, uint64_t *points, uint32_t count, uint32_t flags) override
+	{
+		return ret(drmSyncobjQuery2(fd_, handles, points, count, flags));
+	}
+	int syncobj_timeline_signal(const uint32_t *handles, const uint64_t *points, uint32_t count) override
+	{
+		// libdrm takes the points non-const; it only reads them.
+		return ret(drmSyncobjTimelineSignal(fd_, handles, const_cast<uint64_t *>(points), count));
+	}
+	int syncobj_transfer(uint32_t dst, uint64_t dst_point, uint32_t src, uint64_t src_point, uint32_t flags) override
+	{
+		return ret(drmSyncobjTransfer(fd_, dst, dst_point, src, src_point, flags));
+	}
+	int syncobj_handle_to_fd(uint32_t handle, uint32_t flags, int *fd) override
+	{
+		*fd = -1;
+		if (flags & DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE)
+			return ret(drmSyncobjExportSyncFile(fd_, handle, fd));
+		return flags ? -EINVAL : ret(drmSyncobjHandleToFD(fd_, handle, fd));
+	}
+	int syncobj_fd_to_handle(int fd, uint32_t flags, uint32_t *handle) override
+	{
+		if (flags & DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE)
+			return ret(drmSyncobjImportSyncFile(fd_, *handle, fd));
+		return flags ? -EINVAL : ret(drmSyncobjFDToHandle(fd_, fd, handle));
+	}
+
 private:
+	// libdrm's drmSyncobj* return -1 with errno set, or -errno: 0 or -errno either way.
+	static int ret(int r) { return r >= 0 ? 0 : r == -1 ? -errno : r; }
 	int fd_;
 	std::string path_;
 };

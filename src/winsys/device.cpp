@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "mica/winsys/winsys.h"
 
@@ -46,6 +47,12 @@ Device::~Device()
 	for (Upload &u : free_uploads_)
 		release_upload(u);
 	free_uploads_.clear();
+}
+
+void Device::check(const char *name, int r) const
+{
+	if (r)
+		throw Error(-r, std::string(name) + ": " + errno_text(-r));
 }
 
 void Device::ioctl(unsigned long cmd, void *arg, const char *name) const
@@ -169,10 +176,58 @@ std::unique_ptr<Context> Device::create_context(uint32_t type)
 
 std::unique_ptr<SyncObj> Device::create_sync(uint64_t initial)
 {
-	drm_mica_sync_create c{};
-	c.initial_value = initial;
-	ioctl(DRM_IOCTL_MICA_SYNC_CREATE, &c, "SYNC_CREATE");
-	return std::unique_ptr<SyncObj>(new SyncObj(*this, c.handle));
+	uint32_t handle = 0;
+	check("SYNCOBJ_CREATE", t_->syncobj_create(0, &handle));
+	std::unique_ptr<SyncObj> obj(new SyncObj(*this, handle));
+	if (initial)
+		obj->signal(initial);
+	return obj;
+}
+
+std::unique_ptr<SyncObj> Device::import_sync(int fd)
+{
+	uint32_t handle = 0;
+	check("SYNCOBJ_FD_TO_HANDLE", t_->syncobj_fd_to_handle(fd, 0, &handle));
+	return std::unique_ptr<SyncObj>(new SyncObj(*this, handle));
+}
+
+namespace {
+
+// DRM sync object waits take an absolute CLOCK_MONOTONIC deadline.
+int64_t abs_deadline(int64_t timeout_ns)
+{
+	if (timeout_ns <= 0)
+		return 0;
+	timespec ts{};
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	const int64_t now = int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+	return timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
+}
+
+} // namespace
+
+bool Device::wait_syncs(std::span<const SyncPoint> points, bool wait_all, bool available, int64_t timeout_ns,
+			uint32_t *first)
+{
+	if (points.empty())
+		return true;
+	std::vector<uint32_t> handles;
+	std::vector<uint64_t> values;
+	for (const SyncPoint &p : points) {
+		handles.push_back(p.sync);
+		values.push_back(p.point);
+	}
+	const uint32_t flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT | (wait_all ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL : 0) |
+			       (available ? DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE : 0);
+	uint32_t signalled = 0;
+	int r = t_->syncobj_timeline_wait(handles.data(), values.data(), static_cast<uint32_t>(handles.size()),
+					  abs_deadline(timeout_ns), flags, &signalled);
+	if (r == -ETIME)
+		return false;
+	check("SYNCOBJ_TIMELINE_WAIT", r);
+	if (first)
+		*first = signalled;
+	return true;
 }
 
 void Device::release_upload(Upload &u)
@@ -426,35 +481,69 @@ bool Context::lost() const
 
 SyncObj::~SyncObj()
 {
-	drm_mica_sync_destroy d{handle_, 0};
-	dev_.t_->ioctl(DRM_IOCTL_MICA_SYNC_DESTROY, &d);
+	dev_.t_->syncobj_destroy(handle_);
 }
 
 uint64_t SyncObj::value() const
 {
-	drm_mica_sync_query q{handle_, 0, 0};
-	dev_.ioctl(DRM_IOCTL_MICA_SYNC_QUERY, &q, "SYNC_QUERY");
-	return q.value;
+	uint32_t handle = handle_;
+	uint64_t point = 0;
+	dev_.check("SYNCOBJ_QUERY", dev_.t_->syncobj_query(&handle, &point, 1, 0));
+	return point;
+}
+
+uint64_t SyncObj::last_submitted() const
+{
+	uint32_t handle = handle_;
+	uint64_t point = 0;
+	dev_.check("SYNCOBJ_QUERY", dev_.t_->syncobj_query(&handle, &point, 1, DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED));
+	return point;
 }
 
 void SyncObj::signal(uint64_t point)
 {
-	drm_mica_sync_signal s{handle_, 0, point};
-	dev_.ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &s, "SYNC_SIGNAL");
+	dev_.check("SYNCOBJ_TIMELINE_SIGNAL", dev_.t_->syncobj_timeline_signal(&handle_, &point, 1));
+}
+
+int SyncObj::export_fd() const
+{
+	int fd = -1;
+	dev_.check("SYNCOBJ_HANDLE_TO_FD", dev_.t_->syncobj_handle_to_fd(handle_, 0, &fd));
+	return fd;
+}
+
+int SyncObj::export_sync_file(uint64_t point) const
+{
+	// A binary sync object of its own carries the point's fence out (TRANSFER, then export).
+	Transport &t = *dev_.t_;
+	uint32_t tmp = 0;
+	dev_.check("SYNCOBJ_CREATE", t.syncobj_create(0, &tmp));
+	int fd = -1;
+	int r = t.syncobj_transfer(tmp, 0, handle_, point, 0);
+	if (!r)
+		r = t.syncobj_handle_to_fd(tmp, DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE, &fd);
+	t.syncobj_destroy(tmp);
+	dev_.check("SYNCOBJ export of a sync file", r);
+	return fd;
+}
+
+void SyncObj::import_sync_file(int fd, uint64_t point)
+{
+	// Into a binary sync object of its own, then TRANSFER to the point.
+	Transport &t = *dev_.t_;
+	uint32_t tmp = 0;
+	dev_.check("SYNCOBJ_CREATE", t.syncobj_create(0, &tmp));
+	int r = t.syncobj_fd_to_handle(fd, DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE, &tmp);
+	if (!r)
+		r = t.syncobj_transfer(handle_, point, tmp, 0, 0);
+	t.syncobj_destroy(tmp);
+	dev_.check("SYNCOBJ import of a sync file", r);
 }
 
 bool SyncObj::wait(uint64_t point, int64_t timeout_ns)
 {
-	drm_mica_sync_point p{handle_, 0, point};
-	drm_mica_sync_wait w{};
-	w.points = {sizeof(p), 1, reinterpret_cast<uintptr_t>(&p)};
-	w.timeout_ns = timeout_ns;
-	int r = dev_.t_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w);
-	if (r == -ETIME)
-		return false;
-	if (r)
-		throw Error(-r, "SYNC_WAIT: " + errno_text(-r));
-	return true;
+	const SyncPoint p{handle_, point};
+	return dev_.wait_syncs({&p, 1}, true, false, timeout_ns);
 }
 
 } // namespace mica::winsys

@@ -32,15 +32,33 @@ TEST_F(Uapi, IoctlDecodingRules)
 	EXPECT_EQ(mica_um_ioctl(nullptr, DRM_IOCTL_MICA_BO_MMAP_OFFSET, &c), -EBADF);
 }
 
-// Retired numbers (BO_CLOSE, BO_EXPORT, BO_IMPORT before GEM and PRIME) stay unused: -ENOTTY
-// whatever the struct, in process and in the module (tests/vm runs this too).
+// Retired numbers (BO_CLOSE, BO_EXPORT, BO_IMPORT before GEM and PRIME; the SYNC_* ioctls of
+// Mica's own timelines before DRM sync objects) stay unused: -ENOTTY whatever the struct, in
+// process and in the module (tests/vm runs this too).
 TEST_F(Uapi, RetiredIoctlNumbersAreNotTty)
 {
 	struct {
 		uint32_t handle, pad;
 	} old{1, 0};
-	for (uint32_t nr : {DRM_MICA_RETIRED_BO_CLOSE, DRM_MICA_RETIRED_BO_EXPORT, DRM_MICA_RETIRED_BO_IMPORT})
+	for (uint32_t nr : {DRM_MICA_RETIRED_BO_CLOSE, DRM_MICA_RETIRED_BO_EXPORT, DRM_MICA_RETIRED_BO_IMPORT,
+			    DRM_MICA_RETIRED_SYNC_DESTROY})
 		EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + nr, decltype(old)), &old), -ENOTTY) << nr;
+	// The old sync structs: {handle, flags, initial_value}, {handle, error, value},
+	// {handle, pad, point}, {points array, timeout, flags, first_signaled}.
+	struct {
+		uint32_t a, b;
+		uint64_t c;
+	} old16{1, 0, 1};
+	for (uint32_t nr : {DRM_MICA_RETIRED_SYNC_CREATE, DRM_MICA_RETIRED_SYNC_QUERY, DRM_MICA_RETIRED_SYNC_SIGNAL})
+		EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + nr, decltype(old16)), &old16), -ENOTTY) << nr;
+	struct {
+		uint32_t stride, count;
+		uint64_t array;
+		int64_t timeout;
+		uint32_t flags, first;
+	} old_wait{16, 0, 0, 0, 0, 0};
+	EXPECT_EQ(a_->ioctl(DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_RETIRED_SYNC_WAIT, decltype(old_wait)), &old_wait),
+		  -ENOTTY);
 }
 
 TEST_F(Uapi, DevQueryInfo)

@@ -54,13 +54,12 @@ protected:
 TEST_F(Exec, RemapWhileTheJobWaitsForASyncObjectIsRefused)
 {
 	a_->bind(good_, CODE_VA, MICA_PAGE_SIZE, RX);
-	uint32_t gate = a_->sync();
+	uint32_t gate = a_->gate();
 	uint64_t seq = 0;
 	ASSERT_EQ(a_->submit(ctx_, dispatch_stream(CODE_VA, DST_VA, 5), &seq, {{gate, 0, 1}}), 0);
 	EXPECT_EQ(a_->unbind(CODE_VA, MICA_PAGE_SIZE), -EBUSY);
 	EXPECT_EQ(a_->try_bind(evil_, CODE_VA, MICA_PAGE_SIZE, RX), -EEXIST);
-	drm_mica_sync_signal sig{gate, 0, 1};
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig), 0);
+	a_->open_gate(gate);
 	int32_t err = 1;
 	ASSERT_EQ(a_->wait(ctx_, seq, 10'000'000'000, &err), 0);
 	EXPECT_EQ(err, 0);
@@ -109,12 +108,11 @@ TEST_F(Exec, OtherMappingsCanChangeWhileAJobIsPending)
 {
 	a_->bind(good_, CODE_VA, MICA_PAGE_SIZE, RX);
 	a_->bind(evil_, CODE_VA + 0x100000, MICA_PAGE_SIZE, RX);
-	uint32_t gate = a_->sync();
+	uint32_t gate = a_->gate();
 	uint64_t seq = 0;
 	ASSERT_EQ(a_->submit(ctx_, dispatch_stream(CODE_VA, DST_VA, 5), &seq, {{gate, 0, 1}}), 0);
 	EXPECT_EQ(a_->unbind(CODE_VA + 0x100000, MICA_PAGE_SIZE), 0);
-	drm_mica_sync_signal sig{gate, 0, 1};
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig), 0);
+	a_->open_gate(gate);
 	ASSERT_EQ(a_->wait(ctx_, seq), 0);
 	expect_good_result();
 }
@@ -159,7 +157,7 @@ TEST_F(Exec, CloseWithPinnedMappingsIsClean)
 	b->bind(sh, CODE_VA, MICA_PAGE_SIZE, RX);
 	uint32_t out = b->bo(4096);
 	b->bind(out, DST_VA, 4096, RW);
-	uint32_t gate = b->sync();
+	uint32_t gate = b->gate();
 	for (int i = 0; i < 3; i++)
 		ASSERT_EQ(b->submit(bctx, dispatch_stream(CODE_VA, DST_VA, 1), nullptr, {{gate, 0, 1}}), 0);
 	EXPECT_EQ(b->unbind(CODE_VA, MICA_PAGE_SIZE), -EBUSY);

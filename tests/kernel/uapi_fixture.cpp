@@ -2,6 +2,7 @@
 #include "uapi_fixture.h"
 
 #include <cstring>
+#include <ctime>
 
 namespace mica::ktest {
 
@@ -94,10 +95,77 @@ uint32_t Client::shader(const std::vector<uint8_t> &bin)
 
 uint32_t Client::sync(uint64_t initial)
 {
-	drm_mica_sync_create c{};
-	c.initial_value = initial;
-	EXPECT_EQ(ioctl(DRM_IOCTL_MICA_SYNC_CREATE, &c), 0);
+	drm_syncobj_create c{};
+	EXPECT_EQ(ioctl(DRM_IOCTL_SYNCOBJ_CREATE, &c), 0);
+	if (initial) {
+		EXPECT_EQ(signal(c.handle, initial), 0);
+	}
 	return c.handle;
+}
+
+int Client::signal(uint32_t sync, uint64_t point)
+{
+	drm_syncobj_timeline_array a{};
+	a.handles = reinterpret_cast<uintptr_t>(&sync);
+	a.points = reinterpret_cast<uintptr_t>(&point);
+	a.count_handles = 1;
+	return ioctl(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &a);
+}
+
+uint64_t Client::sync_value(uint32_t sync)
+{
+	uint64_t point = ~0ull;
+	drm_syncobj_timeline_array a{};
+	a.handles = reinterpret_cast<uintptr_t>(&sync);
+	a.points = reinterpret_cast<uintptr_t>(&point);
+	a.count_handles = 1;
+	EXPECT_EQ(ioctl(DRM_IOCTL_SYNCOBJ_QUERY, &a), 0);
+	return point;
+}
+
+int64_t monotonic_deadline(int64_t timeout_ns)
+{
+	timespec ts{};
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec + timeout_ns;
+}
+
+int Client::sync_wait(uint32_t sync, uint64_t point, int64_t timeout_ns, uint32_t flags)
+{
+	drm_syncobj_timeline_wait w{};
+	w.handles = reinterpret_cast<uintptr_t>(&sync);
+	w.points = reinterpret_cast<uintptr_t>(&point);
+	w.count_handles = 1;
+	w.flags = flags;
+	w.timeout_nsec = timeout_ns ? monotonic_deadline(timeout_ns) : 0;
+	return ioctl(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
+}
+
+uint32_t Client::gate()
+{
+	constexpr uint32_t kSlots = 4096 / 8;
+	if (!gate_ctx_) {
+		uint32_t flags = bo(4096);
+		gate_cpu_ = static_cast<volatile uint32_t *>(map(flags, 4096));
+		bind(flags, GATE_VA, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+		gate_ctx_ = ctx();
+	}
+	EXPECT_LT(gates_.size(), kSlots);
+	const uint32_t slot = static_cast<uint32_t>(gates_.size());
+	const uint64_t va = GATE_VA + slot * 8;
+	gate_cpu_[slot * 2] = 0;
+	uint32_t s = sync();
+	const std::vector<uint32_t> dw = {pkt(MICA_PKT_WAIT_MEM, 5), lo32(va), hi32(va), 1, 0, MICA_WAIT_EQ};
+	EXPECT_EQ(submit(gate_ctx_, dw, nullptr, {}, {{s, 0, 1}}), 0);
+	gates_.push_back({s, slot});
+	return s;
+}
+
+void Client::open_gate(uint32_t sync)
+{
+	for (const auto &[s, slot] : gates_)
+		if (s == sync)
+			gate_cpu_[slot * 2] = 1;
 }
 
 uint64_t Client::place(const std::vector<uint32_t> &dw)

@@ -26,6 +26,7 @@ constexpr uint32_t CPU_CACHING = DRM_MICA_CACHING_CACHED;
 
 constexpr uint64_t CMD_VA = 0x10000000;   // each client's command BO
 constexpr uint64_t CMD_BYTES = 256 * 1024;
+constexpr uint64_t GATE_VA = 0x0e000000;  // each client's gate flags (Client::gate)
 
 uint32_t pkt(uint32_t op, uint32_t len);
 inline uint32_t lo32(uint64_t v) { return static_cast<uint32_t>(v); }
@@ -50,7 +51,19 @@ public:
 	uint32_t ctx(uint32_t type = DRM_MICA_CTX_COMPUTE);
 	uint32_t shader(const std::vector<uint8_t> &bin);
 	int try_shader(const std::vector<uint8_t> &bin, uint32_t *handle = nullptr);
+	// A DRM sync object (timeline); 'initial' > 0 is signalled from the host.
 	uint32_t sync(uint64_t initial = 0);
+	// A sync object whose point 1 signals only once open_gate() is called: a job on a context of
+	// its own waits (WAIT_MEM) for a flag and carries the point as its out-sync. This is how a
+	// test holds a job back, since no job may wait for a point nobody has submitted (DRM).
+	uint32_t gate();
+	void open_gate(uint32_t sync);
+	// DRM_IOCTL_SYNCOBJ_QUERY of one sync object.
+	uint64_t sync_value(uint32_t sync);
+	// Host signal of a timeline point (DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL); 0/-errno.
+	int signal(uint32_t sync, uint64_t point);
+	// DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT of one point, relative timeout; 0/-errno.
+	int sync_wait(uint32_t sync, uint64_t point, int64_t timeout_ns, uint32_t flags = 0);
 
 	// Writes dwords into the command BO and submits them; returns 0/-errno, *seqno on success.
 	int submit(uint32_t ctx, const std::vector<uint32_t> &dw, uint64_t *seqno = nullptr,
@@ -74,6 +87,9 @@ private:
 	uint32_t cmd_bo_ = 0;
 	uint32_t *cmd_cpu_ = nullptr;
 	uint64_t cmd_next_ = 0;
+	uint32_t gate_ctx_ = 0;
+	volatile uint32_t *gate_cpu_ = nullptr;
+	std::vector<std::pair<uint32_t, uint32_t>> gates_;  // sync object -> flag slot
 };
 
 struct DeviceOptions {

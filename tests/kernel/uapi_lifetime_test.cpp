@@ -92,6 +92,9 @@ TEST_F(Lifetime, MapUnmapCyclesDoNotLeakPageTables)
 // A table emptied while the ring may still walk it is freed only after the ring passed.
 TEST_F(Lifetime, EmptiedTablesWaitForTheRing)
 {
+	// The WAIT_MEM holds the ring for as long as the test needs: no watchdog, no kernel timeout
+	// (the guest's default watchdog, 2M cycles, ended it early under a loaded host).
+	start({MICA_REV_R2, 0xffffffffull, 60'000'000'000});
 	uint32_t ctx = a_->ctx();
 	uint32_t flag = a_->bo(4096);
 	auto *f = static_cast<volatile uint32_t *>(a_->map(flag, 4096));

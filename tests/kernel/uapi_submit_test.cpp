@@ -187,16 +187,21 @@ TEST_F(Submit, SubmitErrors)
 	b = s;
 	b.in_syncs = {sizeof(sp), 1, reinterpret_cast<uintptr_t>(&sp)};
 	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SUBMIT, &b), -ENOENT);
-	sp = {a_->sync(), 0, 0};
+	sp = {a_->sync(), 0, 1};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SUBMIT, &b), -EINVAL) << "a point nobody submitted";
+	sp.point = 0;
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SUBMIT, &b), -EINVAL) << "a sync object without a fence";
 	b = s;
 	b.out_syncs = {sizeof(sp), 1, reinterpret_cast<uintptr_t>(&sp)};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SUBMIT, &b), -EINVAL) << "out point 0";
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SUBMIT, &b), 0) << "out point 0: the binary fence";
 	sp.point = 5;
 	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SUBMIT, &b), 0);
 	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SUBMIT, &b), -EINVAL) << "points must increase";
 	sp.pad = 1;
 	sp.point = 6;
 	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SUBMIT, &b), -EINVAL);
+	sp = {999, 0, 6};
+	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SUBMIT, &b), -ENOENT);
 
 	drm_mica_ctx_wait w{};
 	w.ctx = ctx_;
@@ -212,79 +217,46 @@ TEST_F(Submit, SubmitErrors)
 	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_CTX_WAIT, &w), -ENOENT);
 }
 
+// In- and out-syncs are DRM sync objects: a job waits for the fence of a point, and its own fence
+// becomes a point of its out-syncs.
 TEST_F(Submit, SyncObjectsAreTimelines)
 {
-	uint32_t gate = a_->sync(), done = a_->sync();
+	uint32_t gate = a_->gate(), done = a_->sync();
 	uint64_t seq = 0;
-	// Waits for a host signal of gate:2, then signals done:10.
+	// Waits for gate:1 (a job held in WAIT_MEM), then signals done:10.
 	ASSERT_EQ(a_->submit(ctx_, {pkt(MICA_PKT_WRITE_DATA, 3), lo32(DATA_VA), hi32(DATA_VA), 42}, &seq,
-			     {{gate, 0, 2}}, {{done, 0, 10}}),
+			     {{gate, 0, 1}}, {{done, 0, 10}}),
 		  0);
 	EXPECT_EQ(a_->wait(ctx_, seq, 20'000'000), -ETIME);
 	EXPECT_EQ(cpu_[0], 0u) << "must not run before its dependency";
-	drm_mica_sync_point p{done, 0, 10};
-	drm_mica_sync_wait w{};
-	w.points = {sizeof(p), 1, reinterpret_cast<uintptr_t>(&p)};
-	w.timeout_ns = 10'000'000;
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w), -ETIME);
-
-	drm_mica_sync_signal sig{gate, 0, 1};
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig), 0);
-	EXPECT_EQ(a_->wait(ctx_, seq, 20'000'000), -ETIME) << "point 1 is not point 2";
-	sig.point = 2;
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig), 0);
-	w.timeout_ns = 10'000'000'000;
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w), 0);
+	EXPECT_EQ(a_->sync_wait(done, 10, 10'000'000), -ETIME);
+	EXPECT_EQ(a_->sync_wait(done, 10, 0, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE), 0) << "submitted";
+	EXPECT_EQ(a_->sync_value(done), 0u);
+	a_->open_gate(gate);
+	ASSERT_EQ(a_->sync_wait(done, 10, 10'000'000'000), 0);
 	EXPECT_EQ(cpu_[0], 42u);
-	drm_mica_sync_query q{done, 0, 0};
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_QUERY, &q), 0);
-	EXPECT_EQ(q.value, 10u);
-	sig = {done, 0, 3}; // never lowers
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig), 0);
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_QUERY, &q), 0);
-	EXPECT_EQ(q.value, 10u);
+	EXPECT_EQ(a_->sync_value(done), 10u);
+	EXPECT_EQ(a_->sync_wait(done, 7, 0), 0) << "a point below the last one is covered by it";
+	EXPECT_EQ(a_->sync_wait(done, 11, 0), -EINVAL) << "no such point, no WAIT_FOR_SUBMIT";
+	EXPECT_EQ(a_->sync_wait(done, 11, 0, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT), -ETIME);
 
-	// WAIT_ANY reports which point is there.
-	drm_mica_sync_point two[2] = {{gate, 0, 100}, {done, 0, 10}};
-	w = {};
-	w.points = {sizeof(drm_mica_sync_point), 2, reinterpret_cast<uintptr_t>(two)};
-	w.flags = DRM_MICA_SYNC_WAIT_ANY;
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w), 0);
-	EXPECT_EQ(w.first_signaled, 1u);
-	w.flags = 0;
-	w.timeout_ns = 0;
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w), -ETIME);
-
-	// Errors.
-	w.flags = 8;
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w), -EINVAL);
-	w.flags = 0;
-	two[0].point = 0;
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w), -EINVAL);
-	two[0] = {555, 0, 1};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w), -ENOENT);
-	w.points.count = 0;
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w), -EINVAL);
-	drm_mica_sync_create c{0, 1, 0};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_CREATE, &c), -EINVAL);
-	sig = {gate, 0, 0};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig), -EINVAL);
-	sig = {777, 0, 1};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig), -ENOENT);
-	q = {777, 0, 0};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_QUERY, &q), -ENOENT);
-	drm_mica_sync_destroy d{gate, 0};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_DESTROY, &d), 0);
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_DESTROY, &d), -ENOENT);
-	d = {done, 1};
-	EXPECT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_DESTROY, &d), -EINVAL);
+	// A later job waits for done:10, already signalled: it runs at once.
+	ASSERT_EQ(a_->submit(ctx_, {pkt(MICA_PKT_WRITE_DATA, 3), lo32(DATA_VA + 4), hi32(DATA_VA + 4), 7}, &seq,
+			     {{done, 0, 10}}, {{done, 0, 0}}),
+		  0);
+	ASSERT_EQ(a_->wait(ctx_, seq), 0);
+	EXPECT_EQ(cpu_[1], 7u);
+	// Out point 0 replaced the timeline with that job's fence: a binary sync object now.
+	EXPECT_EQ(a_->sync_value(done), 0u);
+	EXPECT_EQ(a_->sync_wait(done, 0, 0), 0);
+	EXPECT_EQ(a_->sync_wait(done, 10, 0), -EINVAL) << "a binary fence has no timeline points";
 }
 
 // What the device runs is the kernel's copy: rewriting the user buffer after SUBMIT (here while
 // the job waits for a dependency) changes nothing.
 TEST_F(Submit, NoTimeOfCheckTimeOfUse)
 {
-	uint32_t gate = a_->sync();
+	uint32_t gate = a_->gate();
 	std::vector<uint32_t> dw = {pkt(MICA_PKT_WRITE_DATA, 3), lo32(DATA_VA), hi32(DATA_VA), 1};
 	uint64_t va = a_->place(dw);
 	uint64_t seq = 0;
@@ -292,8 +264,7 @@ TEST_F(Submit, NoTimeOfCheckTimeOfUse)
 	uint32_t *user = a_->cmd_cpu() + (va - CMD_VA) / 4;
 	user[0] = pkt(MICA_PKT_SET_PAGE_TABLE, 3); // privileged, would have been refused
 	user[3] = 2;
-	drm_mica_sync_signal sig{gate, 0, 1};
-	ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig), 0);
+	a_->open_gate(gate);
 	int32_t err = 1;
 	ASSERT_EQ(a_->wait(ctx_, seq, 10'000'000'000, &err), 0);
 	EXPECT_EQ(err, 0);

@@ -103,6 +103,10 @@ if [ -x /bin/vk_test_external_memory ]; then
 	run_gtest env VK_ICD_FILENAMES=/etc/vulkan/mica_icd.json VK_DRIVER_FILES=/etc/vulkan/mica_icd.json \
 		MICA_WINSYS=drm /bin/vk_test_external_memory
 fi
+if [ -x /bin/vk_test_external_semaphore ]; then
+	run_gtest env VK_ICD_FILENAMES=/etc/vulkan/mica_icd.json VK_DRIVER_FILES=/etc/vulkan/mica_icd.json \
+		MICA_WINSYS=drm /bin/vk_test_external_semaphore
+fi
 if [ -x /bin/kernel_uapi_test_drm ]; then
 	EXCLUDE=$(grep -v '^#' /etc/mica-uapi-exclude | grep . | tr '\n' ':')
 	# vgem for the PRIME cases that need another driver (mica keeps renderD128: loaded first)

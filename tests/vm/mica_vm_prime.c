@@ -4,7 +4,10 @@
  * as a dma-buf fd, mmap of the dma-buf, DMA_BUF_IOCTL_SYNC, self-import, import into a second Mica
  * client in another process (data written by that client's job visible to the first), BO_INFO's
  * caching mode on the importer, and vgem (when loaded): import of a Mica dma-buf into vgem and
- * back, a vgem fence on it seen by the Mica dma-buf's poll, and a vgem buffer refused by Mica.
+ * back, a vgem fence on it seen by the Mica dma-buf's poll, a vgem fence as a Mica job's in-sync
+ * (sync file imported into a DRM sync object), the Mica job's own fence in the shared BO's
+ * reservation (implicit sync: poll and DMA_BUF_IOCTL_EXPORT_SYNC_FILE wait for it), and a vgem
+ * buffer refused by Mica.
  * Static, libc only: prints "ok"/"not ok" lines and "N passed, N failed".
  */
 #include <errno.h>
@@ -159,7 +162,111 @@ static int importer_child(int dmabuf)
 	return 0;
 }
 
-static void test_vgem(int mica, uint32_t handle, int dmabuf)
+/*
+ * A vgem fence (on a vgem buffer) becomes a Mica job's in-sync through a sync file imported into a
+ * DRM sync object; the job references the shared BO, so while it waits its finished fence sits
+ * in the BO's reservation and an importer waiting on the dma-buf waits for Mica's work.
+ */
+static void test_vgem_fences(int mica, uint32_t handle, int dmabuf, int card, volatile uint32_t *cpu)
+{
+	struct drm_mode_create_dumb dumb = { .height = 16, .width = 256, .bpp = 32 };
+	struct drm_mica_ctx_create cc = { .type = DRM_MICA_CTX_COMPUTE };
+	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC, .fd = -1 };
+	struct dma_buf_export_sync_file es = { .flags = DMA_BUF_SYNC_RW, .fd = -1 };
+	struct drm_syncobj_handle imp = { .flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE };
+	struct drm_syncobj_create sc = { 0 };
+	struct vgem_fence_attach fa = { .flags = VGEM_FENCE_WRITE };
+	struct vgem_fence_signal fs = { 0 };
+	struct pollfd p = { .fd = dmabuf, .events = POLLIN };
+	uint32_t cmd_bo, *cmd;
+	int32_t err = 1;
+	int r;
+
+	r = mioctl(card, DRM_IOCTL_MODE_CREATE_DUMB, &dumb);
+	ph.handle = dumb.handle;
+	r = r ? r : mioctl(card, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
+	fa.handle = dumb.handle;
+	r = r ? r : mioctl(card, IOCTL_VGEM_FENCE_ATTACH, &fa);
+	es.fd = -1;
+	if (!r) {
+		struct dma_buf_export_sync_file e = { .flags = DMA_BUF_SYNC_RW, .fd = -1 };
+
+		r = mioctl(ph.fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &e);
+		imp.fd = e.fd;
+	}
+	r = r ? r : mioctl(mica, DRM_IOCTL_SYNCOBJ_CREATE, &sc);
+	imp.handle = sc.handle;
+	r = r ? r : mioctl(mica, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &imp);
+	check(r == 0, "a vgem fence's sync file imported into a Mica DRM sync object", strerror(-r));
+	if (imp.fd >= 0)
+		close(imp.fd);
+	if (r)
+		return;
+	r = bo_new(mica, 0, &cmd_bo);
+	cmd = r ? NULL : bo_map(mica, cmd_bo);
+	if (!cmd || bind(mica, cmd_bo, CMD_VA, DRM_MICA_BIND_READ) ||
+	    bind(mica, handle, DATA_VA, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE) ||
+	    mioctl(mica, DRM_IOCTL_MICA_CTX_CREATE, &cc)) {
+		check(0, "Mica client for the fence cases", NULL);
+		return;
+	}
+	{
+		uint32_t dw[] = { pkt(MICA_PKT_WRITE_DATA, 3), (uint32_t)(DATA_VA + 64), (uint32_t)(DATA_VA >> 32),
+				  0xfeed0003 };
+		struct drm_mica_cmdbuf cb = { .va = CMD_VA, .dwords = sizeof(dw) / 4 };
+		struct drm_mica_bo_ref ref = { .handle = handle, .flags = DRM_MICA_BO_REF_WRITE };
+		struct drm_mica_sync_point in = { .handle = sc.handle, .point = 0 };
+		struct drm_mica_submit s = { .ctx = cc.handle, .cmdbufs = { sizeof(cb), 1, (uintptr_t)&cb },
+					     .bos = { sizeof(ref), 1, (uintptr_t)&ref },
+					     .in_syncs = { sizeof(in), 1, (uintptr_t)&in } };
+		struct drm_mica_ctx_wait w = { .ctx = cc.handle, .timeout_ns = 200000000ll };
+
+		memcpy(cmd, dw, sizeof(dw));
+		r = mioctl(mica, DRM_IOCTL_MICA_SUBMIT, &s);
+		w.seqno = s.seqno;
+		check(r == 0 && mioctl(mica, DRM_IOCTL_MICA_CTX_WAIT, &w) == -ETIME && cpu[16] != 0xfeed0003,
+		      "the vgem fence holds the Mica job back (a drm_sched dependency)", strerror(-r));
+		check(poll(&p, 1, 0) == 0, "implicit sync: the pending Mica job holds the dma-buf's poll", NULL);
+		r = mioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &es);
+		check(r == 0 && es.fd >= 0, "DMA_BUF_IOCTL_EXPORT_SYNC_FILE of the Mica dma-buf", strerror(-r));
+		if (es.fd >= 0) {
+			struct pollfd sp = { .fd = es.fd, .events = POLLIN };
+
+			check(poll(&sp, 1, 0) == 0, "implicit sync: its sync file is not signalled while the job waits",
+			      NULL);
+		}
+		fs.fence = fa.out_fence;
+		r = mioctl(card, IOCTL_VGEM_FENCE_SIGNAL, &fs);
+		w.timeout_ns = 10000000000ll;
+		r = r ? r : mioctl(mica, DRM_IOCTL_MICA_CTX_WAIT, &w);
+		err = w.error;
+		check(r == 0 && err == 0 && cpu[16] == 0xfeed0003, "vgem signalled: the Mica job ran", strerror(-r));
+		check(poll(&p, 1, 1000) == 1 && (p.revents & POLLIN), "implicit sync: poll readable once the job is done",
+		      NULL);
+		if (es.fd >= 0) {
+			struct pollfd sp = { .fd = es.fd, .events = POLLIN };
+
+			check(poll(&sp, 1, 1000) == 1, "implicit sync: the exported sync file signalled with it", NULL);
+			close(es.fd);
+		}
+	}
+	{
+		struct drm_mica_ctx_destroy d = { .handle = cc.handle };
+		struct drm_mica_vm_bind_op op = { .op = DRM_MICA_BIND_OP_UNMAP, .va = DATA_VA, .size = BO_BYTES };
+		struct drm_mica_vm_bind b = { .ops = { sizeof(op), 1, (uintptr_t)&op } };
+		struct drm_gem_close gc = { .handle = cmd_bo };
+
+		mioctl(mica, DRM_IOCTL_MICA_CTX_DESTROY, &d);
+		mioctl(mica, DRM_IOCTL_MICA_VM_BIND, &b);
+		op.va = CMD_VA;
+		mioctl(mica, DRM_IOCTL_MICA_VM_BIND, &b);
+		munmap(cmd, BO_BYTES);
+		mioctl(mica, DRM_IOCTL_GEM_CLOSE, &gc);
+	}
+	close(ph.fd);
+}
+
+static void test_vgem(int mica, uint32_t handle, int dmabuf, volatile uint32_t *cpu)
 {
 	int vg = open_driver("renderD", 128, "vgem"), card = open_driver("card", 0, "vgem");
 	struct drm_mode_create_dumb dumb = { .height = 16, .width = 256, .bpp = 32 };
@@ -203,6 +310,7 @@ static void test_vgem(int mica, uint32_t handle, int dmabuf)
 			mioctl(dmabuf, DMA_BUF_IOCTL_SYNC, &sync);
 		}
 	}
+	test_vgem_fences(mica, handle, dmabuf, card, cpu);
 	/* vgem's own memory is system pages the Mica device cannot reach: refused. */
 	r = mioctl(card, DRM_IOCTL_MODE_CREATE_DUMB, &dumb);
 	check(r == 0, "vgem dumb buffer", strerror(-r));
@@ -301,7 +409,7 @@ int main(void)
 			close(nfd);
 		}
 	}
-	test_vgem(fd, h, dmabuf);
+	test_vgem(fd, h, dmabuf, cpu);
 
 	/* Lifetime: the fd alone keeps the BO; closing everything lets the module unload later. */
 	{

@@ -3,9 +3,10 @@
  * Runs in the QEMU guest against the real module on /dev/dri/renderD128 (tests/vm/run-vm-tests.sh):
  * the render node's identity, every core ioctl's success path, documented errnos, isolation
  * between two files, a job the device executes with its result read back through a CPU mapping,
- * two processes where one hangs and is killed while the other completes, clients killed while
- * their jobs run or wait for a sync point, and what the scheduler side (drm_sched jobs, sync-point
- * fences: debugfs mica_sched) still holds once every client is gone.
+ * two processes where one hangs and is killed while the other completes, DRM sync objects as
+ * SUBMIT's in- and out-syncs, clients killed while their jobs run or wait for another job's fence,
+ * and what the scheduler side (drm_sched jobs: debugfs mica_sched) still holds once every client
+ * is gone.
  * `mica_vm_smoke tdr` (module loaded with a watchdog that never fires) checks instead that a hang
  * only the kernel timeout can end goes through drm_sched's timedout_job to the core's recovery.
  * Static, no libraries beyond libc: prints "ok"/"not ok" lines and "N passed, N failed".
@@ -114,19 +115,46 @@ static int submit(struct client *c, const uint32_t *dw, uint32_t n, uint64_t *se
 	return r;
 }
 
-static int submit_sync(struct client *c, const uint32_t *dw, uint32_t n, uint32_t wait_sync,
-		       uint64_t wait_point, uint64_t *seqno)
+/* A submit on context ctx that waits for wait_sync:wait_point and/or signals out_sync:out_point
+ * (a handle of 0 leaves that side out); the commands go at dword offset 'at' of the command BO.
+ */
+static int submit_sync(struct client *c, uint32_t ctx, uint32_t at, const uint32_t *dw, uint32_t n,
+		       uint32_t wait_sync, uint64_t wait_point, uint32_t out_sync, uint64_t out_point,
+		       uint64_t *seqno)
 {
-	struct drm_mica_cmdbuf cb = { .va = CMD_VA, .dwords = n };
+	struct drm_mica_cmdbuf cb = { .va = CMD_VA + 4ull * at, .dwords = n };
 	struct drm_mica_sync_point in = { .handle = wait_sync, .point = wait_point };
-	struct drm_mica_submit s = { .ctx = c->ctx, .cmdbufs = { sizeof(cb), 1, (uintptr_t)&cb },
-				     .in_syncs = { sizeof(in), 1, (uintptr_t)&in } };
+	struct drm_mica_sync_point out = { .handle = out_sync, .point = out_point };
+	struct drm_mica_submit s = { .ctx = ctx, .cmdbufs = { sizeof(cb), 1, (uintptr_t)&cb },
+				     .in_syncs = { sizeof(in), wait_sync ? 1 : 0, (uintptr_t)&in },
+				     .out_syncs = { sizeof(out), out_sync ? 1 : 0, (uintptr_t)&out } };
 	int r;
 
-	memcpy(c->cmd, dw, n * 4);
+	memcpy(c->cmd + at, dw, n * 4);
 	r = mioctl(c->fd, DRM_IOCTL_MICA_SUBMIT, &s);
 	*seqno = s.seqno;
 	return r;
+}
+
+static int syncobj_new(int fd, uint32_t flags, uint32_t *handle)
+{
+	struct drm_syncobj_create c = { .flags = flags };
+	int r = mioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c);
+
+	*handle = c.handle;
+	return r;
+}
+
+/* DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT of one point; relative timeout. */
+static int syncobj_wait(int fd, uint32_t handle, uint64_t point, int64_t timeout_ns, uint32_t flags)
+{
+	struct timespec ts;
+	struct drm_syncobj_timeline_wait w = { .handles = (uintptr_t)&handle, .points = (uintptr_t)&point,
+					       .count_handles = 1, .flags = flags };
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	w.timeout_nsec = ts.tv_sec * 1000000000ll + ts.tv_nsec + timeout_ns;
+	return mioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
 }
 
 static int wait_job(struct client *c, uint64_t seqno, int64_t timeout_ns, int32_t *error)
@@ -351,18 +379,17 @@ static long sched_stat(const char *name)
 /* Frees are deferred (scheduler thread, workqueue): give them up to 5 s to reach zero. */
 static int sched_objects_drain(char *detail, size_t len)
 {
-	long jobs = -1, fences = -1, pending = -1;
+	long jobs = -1, pending = -1;
 	int i;
 
 	for (i = 0; i < 100; i++) {
 		jobs = sched_stat("jobs");
-		fences = sched_stat("wait_fences");
 		pending = sched_stat("pending");
-		if (jobs == 0 && fences == 0 && pending == 0)
+		if (jobs == 0 && pending == 0)
 			return 1;
 		usleep(50000);
 	}
-	snprintf(detail, len, "jobs %ld, wait_fences %ld, pending %ld", jobs, fences, pending);
+	snprintf(detail, len, "jobs %ld, pending %ld", jobs, pending);
 	return 0;
 }
 
@@ -380,9 +407,10 @@ static int reap(pid_t pid, int *status)
 }
 
 /*
- * Killed while its jobs wait for a sync point nobody will signal: under drm_sched such jobs sit
- * in the context's entity behind a dependency fence, and an entity is torn down only after its
- * jobs' dependencies signalled; the teardown must cancel them or the exit never completes.
+ * Killed while its jobs wait in drm_sched for the fence of another of its jobs (a WAIT_MEM
+ * nobody satisfies, on a second context): an entity is torn down only after its jobs'
+ * dependencies signalled (6.1's drm_sched_entity_fini), which the teardown of the other context
+ * (its job ends by the watchdog or the kernel timeout) makes happen: the exit completes.
  */
 static void test_killed_while_waiting(void)
 {
@@ -395,16 +423,22 @@ static void test_killed_while_waiting(void)
 	pid = fork();
 	if (pid == 0) {
 		struct client h;
-		struct drm_mica_sync_create sc = { 0 };
+		struct drm_mica_ctx_create cc = { .type = DRM_MICA_CTX_COMPUTE };
+		uint32_t gate = 0;
 		uint64_t seq;
+		uint32_t wait[] = { pkt(MICA_PKT_WAIT_MEM, 5), (uint32_t)(DATA_VA + 64), (uint32_t)(DATA_VA >> 32),
+				    1, 0, MICA_WAIT_EQ };
 		uint32_t dw[] = { pkt(MICA_PKT_WRITE_DATA, 3), (uint32_t)DATA_VA, (uint32_t)(DATA_VA >> 32), 0x55 };
 
 		close(pipefd[0]);
-		if (client_open(&h) || mioctl(h.fd, DRM_IOCTL_MICA_SYNC_CREATE, &sc))
+		if (client_open(&h) || mioctl(h.fd, DRM_IOCTL_MICA_CTX_CREATE, &cc) ||
+		    syncobj_new(h.fd, 0, &gate))
 			_exit(2);
-		/* two jobs behind a point that never comes, one more behind them */
-		if (submit_sync(&h, dw, 4, sc.handle, 5, &seq) || submit_sync(&h, dw, 4, sc.handle, 7, &seq) ||
-		    submit(&h, dw, 4, &seq))
+		/* the gate job on the second context, two jobs behind its fence, one more behind them */
+		if (submit_sync(&h, cc.handle, 0, wait, 6, 0, 0, gate, 1, &seq) ||
+		    submit_sync(&h, h.ctx, 64, dw, 4, gate, 1, 0, 0, &seq) ||
+		    submit_sync(&h, h.ctx, 128, dw, 4, gate, 1, 0, 0, &seq) ||
+		    submit_sync(&h, h.ctx, 192, dw, 4, 0, 0, 0, 0, &seq))
 			_exit(3);
 		ready = 'r';
 		if (write(pipefd[1], &ready, 1) != 1)
@@ -416,38 +450,58 @@ static void test_killed_while_waiting(void)
 	if (read(pipefd[0], &ready, 1) != 1)
 		ready = '?';
 	close(pipefd[0]);
-	check(ready == 'r', "jobs queued behind an unsignalled sync point", NULL);
-	check(sched_stat("wait_fences") >= 2, "they wait in drm_sched on sync-point fences", NULL);
+	check(ready == 'r', "jobs queued behind another job's fence", NULL);
 	kill(pid, SIGKILL);
 	check(reap(pid, &status) && WIFSIGNALED(status),
-	      "client killed while its jobs wait for a sync point: the exit completes", NULL);
+	      "client killed while its jobs wait for a fence: the exit completes", NULL);
 	check(sched_objects_drain(detail, sizeof(detail)),
-	      "nothing of it is left in the scheduler (jobs, fences, pending)", detail);
+	      "nothing of it is left in the scheduler (jobs, pending)", detail);
 }
 
-/* A sync point signalled from the host releases the job waiting on it (a drm_sched dependency). */
-static void test_wait_before_signal(void)
+/*
+ * DRM sync objects as SUBMIT's in- and out-syncs: nothing waits for a point nobody submitted
+ * (-EINVAL: wait-before-signal is user space's, which defers such submissions), a host-signalled
+ * point lets the job run, and the job's fence becomes a timeline point and a binary fence.
+ */
+static void test_syncobj(void)
 {
 	struct client c;
-	struct drm_mica_sync_create sc = { 0 };
-	struct drm_mica_sync_signal sig = { 0 };
-	uint64_t seq = 0;
+	uint32_t tl = 0, bin = 0, point_handle;
+	uint64_t seq = 0, point = 3, value = 0;
 	int32_t err = 1;
 	uint32_t dw[] = { pkt(MICA_PKT_WRITE_DATA, 3), (uint32_t)(DATA_VA + 16), (uint32_t)(DATA_VA >> 32), 0x66 };
+	struct drm_syncobj_timeline_array a = { .points = (uintptr_t)&point, .count_handles = 1 };
 	int r = client_open(&c);
 
 	if (!r)
-		r = mioctl(c.fd, DRM_IOCTL_MICA_SYNC_CREATE, &sc);
+		r = syncobj_new(c.fd, 0, &tl);
 	if (!r)
-		r = submit_sync(&c, dw, 4, sc.handle, 3, &seq);
-	check(r == 0 && wait_job(&c, seq, 200000000ll, &err) == -ETIME,
-	      "a job waiting for an unsignalled point does not run", strerror(-r));
-	sig.handle = sc.handle;
-	sig.point = 3;
-	r = r ? r : mioctl(c.fd, DRM_IOCTL_MICA_SYNC_SIGNAL, &sig);
+		r = syncobj_new(c.fd, 0, &bin);
+	check(r == 0 && submit_sync(&c, c.ctx, 0, dw, 4, tl, 3, 0, 0, &seq) == -EINVAL,
+	      "syncobj: SUBMIT waiting for a point nobody submitted: -EINVAL", strerror(-r));
+	point_handle = tl;
+	a.handles = (uintptr_t)&point_handle;
+	r = r ? r : mioctl(c.fd, DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &a);
+	if (!r)
+		r = submit_sync(&c, c.ctx, 0, dw, 4, tl, 3, bin, 0, &seq);
 	if (!r)
 		r = wait_job(&c, seq, 10000000000ll, &err);
-	check(r == 0 && err == 0 && c.data[4] == 0x66, "the host signal releases it", strerror(-r));
+	check(r == 0 && err == 0 && c.data[4] == 0x66, "syncobj: a host-signalled point lets the job run",
+	      strerror(-r));
+	check(r == 0 && syncobj_wait(c.fd, bin, 0, 1000000000ll, 0) == 0,
+	      "syncobj: the job's fence replaced the binary sync object's", NULL);
+	dw[3] = 0x67;
+	if (!r)
+		r = submit_sync(&c, c.ctx, 0, dw, 4, bin, 0, tl, 5, &seq);
+	if (!r)
+		r = syncobj_wait(c.fd, tl, 5, 10000000000ll, 0);
+	a.points = (uintptr_t)&value;
+	if (!r)
+		r = mioctl(c.fd, DRM_IOCTL_SYNCOBJ_QUERY, &a);
+	check(r == 0 && value == 5 && c.data[4] == 0x67, "syncobj: the job's fence is timeline point 5",
+	      strerror(-r));
+	check(submit_sync(&c, c.ctx, 0, dw, 4, 0, 0, tl, 5, &seq) == -EINVAL,
+	      "syncobj: an out point not above the last: -EINVAL", NULL);
 	client_close(&c);
 }
 
@@ -497,7 +551,7 @@ int main(int argc, char **argv)
 	test_execute();
 	test_hang_two_processes();
 	test_killed_client();
-	test_wait_before_signal();
+	test_syncobj();
 	test_killed_while_waiting();
 	check(sched_objects_drain(detail, sizeof(detail)),
 	      "every client closed: the scheduler holds no job or fence", detail);

@@ -98,6 +98,13 @@ if [ -x "$VKEXTMEM" ] && [ -f "$ICD" ]; then
 else
 	echo "run-vm-tests: no $VKEXTMEM: Vulkan external memory does not run in the guest"
 fi
+# Vulkan external semaphores (DRM sync object fds, sync files) between VkDevices and processes.
+VKEXTSEM=$BUILD/tests/vulkan/vk_test_external_semaphore
+if [ -x "$VKEXTSEM" ] && [ -f "$ICD" ]; then
+	pack "$VKEXTSEM"
+else
+	echo "run-vm-tests: no $VKEXTSEM: Vulkan external semaphores do not run in the guest"
+fi
 UAPI=$BUILD/tests/kernel/kernel_uapi_test_drm
 if [ -x "$UAPI" ]; then
 	pack "$UAPI"

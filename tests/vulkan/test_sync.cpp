@@ -149,6 +149,57 @@ TEST(VkSemaphore, WaitBeforeSignalOnTheGpu) {
   ctx->destroy(b);
 }
 
+// A submission held back for a point nobody has submitted yet (the device layer's deferred queue:
+// the kernel only takes jobs whose wait points exist) keeps its place in the queue: a later
+// submission without any wait runs after it, not before. The fence of the later one is not
+// signalled while the first waits, and the buffer ends with the later value.
+TEST(VkSemaphore, DeferredSubmissionKeepsQueueOrder) {
+  auto ctx = vktest::make_context();
+  VkDevice dev = ctx->device();
+  vkrun::Buffer b = ctx->create_buffer(4096);
+  VkSemaphore timeline = make_semaphore(dev, VK_SEMAPHORE_TYPE_TIMELINE, 0);
+  VkCommandBuffer first = record_fill(*ctx, b, 0x11), second = record_fill(*ctx, b, 0x22);
+  VkSemaphoreSubmitInfo wait{};
+  wait.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO;
+  wait.semaphore = timeline;
+  wait.value = 5;
+  wait.stageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
+  VkCommandBufferSubmitInfo cbi{};
+  cbi.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO;
+  cbi.commandBuffer = first;
+  VkSubmitInfo2 si{};
+  si.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2;
+  si.waitSemaphoreInfoCount = 1;
+  si.pWaitSemaphoreInfos = &wait;
+  si.commandBufferInfoCount = 1;
+  si.pCommandBufferInfos = &cbi;
+  VK_OK(vkQueueSubmit2(ctx->queue(), 1, &si, VK_NULL_HANDLE));
+  VkFenceCreateInfo fci{};
+  fci.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+  VkFence fence;
+  VK_OK(vkCreateFence(dev, &fci, nullptr, &fence));
+  VkCommandBufferSubmitInfo cbi2 = cbi;
+  cbi2.commandBuffer = second;
+  VkSubmitInfo2 si2{};
+  si2.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2;
+  si2.commandBufferInfoCount = 1;
+  si2.pCommandBufferInfos = &cbi2;
+  VK_OK(vkQueueSubmit2(ctx->queue(), 1, &si2, fence));
+  EXPECT_EQ(vkWaitForFences(dev, 1, &fence, VK_TRUE, 50'000'000ull), VK_TIMEOUT) << "behind the held submission";
+  EXPECT_EQ(b.data<uint32_t>()[0], 0u);
+  VkSemaphoreSignalInfo hs{};
+  hs.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO;
+  hs.semaphore = timeline;
+  hs.value = 5;
+  VK_OK(vkSignalSemaphore(dev, &hs));
+  EXPECT_EQ(vkWaitForFences(dev, 1, &fence, VK_TRUE, 5'000'000'000ull), VK_SUCCESS);
+  VK_OK(vkQueueWaitIdle(ctx->queue()));
+  EXPECT_EQ(b.data<uint32_t>()[0], 0x22u) << "the later submission ran last";
+  vkDestroyFence(dev, fence, nullptr);
+  vkDestroySemaphore(dev, timeline, nullptr);
+  ctx->destroy(b);
+}
+
 // vkQueueWaitIdle / vkDeviceWaitIdle on work that waits for a host signal, while another thread
 // first calls vkWaitSemaphores (which asks the queues whether the device is lost) and then signals.
 // The idle wait once held the queue's context lock until the work completed, so the other thread

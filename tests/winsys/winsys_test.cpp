@@ -237,18 +237,50 @@ TEST_F(Winsys, ErrorsCarryErrnoAndReason)
 	EXPECT_THROW(dev_->import_fd(12345), Error); // no such fd: EBADF
 }
 
+// A job on 'ctx' that waits (WAIT_MEM) until the first dword of 'flag' is 1 and signals
+// sync:1: how a test holds work back, since no job may wait for a point nobody submitted.
+uint64_t submit_gate(Device &dev, Context &ctx, Bo &flag, uint64_t flag_va, SyncObj &sync)
+{
+	static_cast<volatile uint32_t *>(flag.map())[0] = 0;
+	return dev.submit(ctx, CommandBuilder().wait_mem(flag_va, 1, MICA_WAIT_EQ),
+			  {{flag.handle()}, {}, {{sync.handle(), 1}}});
+}
+
 TEST_F(Winsys, SyncObjectsAndTimeouts)
 {
-	auto ctx = dev_->create_context();
+	auto ctx = dev_->create_context(), gate_ctx = dev_->create_context();
 	auto gate = dev_->create_sync();
 	auto done = dev_->create_sync();
+	// DRM sync objects: nothing waits for a point nobody submitted (the device layer defers such
+	// submissions), but a host wait can (WAIT_FOR_SUBMIT).
+	try {
+		dev_->submit(*ctx, CommandBuilder().nop(), {{}, {{gate->handle(), 1}}, {}});
+		FAIL() << "a job waiting for a point nobody submitted was accepted";
+	} catch (const Error &e) {
+		EXPECT_EQ(e.error(), EINVAL) << e.what();
+	}
+	EXPECT_FALSE(gate->wait(1, 1'000'000));
+	const SyncPoint g{gate->handle(), 1};
+	EXPECT_FALSE(dev_->wait_syncs({&g, 1}, true, true, 0)) << "not available yet";
+	Bo flag = dev_->alloc(4096);
+	const uint64_t flag_va = dev_->va().alloc(flag.size(), MICA_PAGE_SIZE);
+	dev_->bind(flag, flag_va, flag.size(), DRM_MICA_BIND_READ);
+	submit_gate(*dev_, *gate_ctx, flag, flag_va, *gate);
+	EXPECT_TRUE(dev_->wait_syncs({&g, 1}, true, true, 0)) << "submitted: available";
+	EXPECT_EQ(gate->last_submitted(), 1u);
 	uint64_t seq = dev_->submit(*ctx, CommandBuilder().nop(), {{}, {{gate->handle(), 1}}, {{done->handle(), 1}}});
 	EXPECT_FALSE(ctx->wait(seq, 1'000'000));
 	EXPECT_FALSE(done->wait(1, 1'000'000));
-	gate->signal(1);
+	static_cast<volatile uint32_t *>(flag.map())[0] = 1;
 	EXPECT_TRUE(done->wait(1, 10'000'000'000));
 	EXPECT_EQ(done->value(), 1u);
 	EXPECT_TRUE(ctx->wait(seq, 0));
+	// Host signals and timeline values.
+	auto host = dev_->create_sync(3);
+	EXPECT_EQ(host->value(), 3u);
+	host->signal(5);
+	EXPECT_TRUE(host->wait(4, 0));
+	EXPECT_EQ(host->value(), 5u);
 }
 
 TEST_F(Winsys, PrimeFdReimportsAsTheSameBo)
@@ -580,28 +612,32 @@ TEST(WinsysLimits, SubmitsPastTheJobLimitWaitAndSucceed)
 		EXPECT_EQ(cpu[i], i);
 }
 
-// A job that can never run (it waits on a point nobody signals) keeps the client at its limit:
-// the next SUBMIT fails with EAGAIN after the bounded back-off instead of blocking forever.
+// Jobs that cannot run (one waits in WAIT_MEM for a flag nobody sets, with neither watchdog nor
+// kernel timeout to end it; the other waits for its fence) keep the client at its limit: the next
+// SUBMIT fails with EAGAIN after the bounded back-off instead of blocking forever.
 TEST(WinsysLimits, SubmitPastTheLimitOfStuckJobsFailsWithEagain)
 {
 	OpenOptions o = sim_options();
 	o.sim.client_max_jobs = 2;
+	o.sim.watchdog_cycles = 0xffffffffull;
+	o.sim.job_timeout_ns = 120'000'000'000ull;
 	auto dev = Device::open(o);
-	auto ctx = dev->create_context();
+	auto ctx = dev->create_context(), gate_ctx = dev->create_context();
 	auto never = dev->create_sync(0);
 	Bo data = dev->alloc(4096);
 	uint64_t va = dev->va().alloc(data.size(), MICA_PAGE_SIZE);
 	dev->bind(data, va, data.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
 	CommandBuilder cb;
 	const uint32_t v[] = {1};
-	cb.write_data(va, v);
+	cb.write_data(va + 64, v);
+	submit_gate(*dev, *gate_ctx, data, va, *never);
 	dev->submit(*ctx, cb, {{data.handle()}, {{never->handle(), 1}}, {}});
-	dev->submit(*ctx, cb, {{data.handle()}, {}, {}});
 	try {
 		dev->submit(*ctx, cb, {{data.handle()}, {}, {}});
 		FAIL() << "a third job over a limit of 2 stuck jobs was accepted";
 	} catch (const Error &e) {
 		EXPECT_EQ(e.error(), EAGAIN) << e.what();
 	}
-	never->signal(1);
+	static_cast<volatile uint32_t *>(data.map())[0] = 1;
+	EXPECT_TRUE(never->wait(1, 10'000'000'000));
 }

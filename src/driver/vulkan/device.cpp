@@ -144,7 +144,7 @@ VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info
                         const VkAllocationCallbacks* allocator, std::unique_ptr<Device>& out) {
   for (uint32_t i = 0; i < info.enabledExtensionCount; ++i) {
     bool known = false;
-    for (const auto& e : supported_device_extensions())
+    for (const auto& e : device_extensions(physical))
       known |= std::strcmp(e.extensionName, info.ppEnabledExtensionNames[i]) == 0;
     if (!known) {
       debug_log("vkCreateDevice: extension %s is not supported", info.ppEnabledExtensionNames[i]);
@@ -210,23 +210,6 @@ void Device::report_lost(const Queue& queue, const device::LostReason& reason) {
   {
     std::lock_guard lock(fault_mutex_);
     fault_ = reason;
-    fault_description_ = message;
-  }
-  std::fprintf(stderr, "mica-vk: %s\n", message.c_str());
-  physical_.instance().debug_sinks().error("Mica-device-lost", VK_OBJECT_TYPE_DEVICE,
-                                           uint64_t(reinterpret_cast<uintptr_t>(this)), message);
-}
-
-void Device::report_sync_error(int32_t job_error) {
-  // A guilty queue's own report (with the fault) comes through its context's lost callback.
-  for (const auto& q : queues_)
-    if (q->guilty()) return;
-  mark_lost();
-  if (lost_reported_.exchange(true)) return;
-  const std::string message = std::string("VkDevice lost: a fence or semaphore was signalled by a job that ") +
-                              (job_error == -ECANCELED ? "was skipped (-ECANCELED)" : "failed (-EIO)");
-  {
-    std::lock_guard lock(fault_mutex_);
     fault_description_ = message;
   }
   std::fprintf(stderr, "mica-vk: %s\n", message.c_str());

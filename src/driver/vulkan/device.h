@@ -67,10 +67,6 @@ public:
   // A queue's context was found lost: the device is lost, and the reason (the kernel's fault code,
   // address, access and flags, or the job error) goes to stderr and the debug messengers, once.
   void report_lost(const Queue& queue, const device::LostReason& reason);
-  // A fence or semaphore was signalled by a job that failed ('job_error': -EIO faulted, -ECANCELED
-  // skipped): the device is lost; reported like report_lost, with the guilty queue's reason when
-  // the kernel already has one.
-  void report_sync_error(int32_t job_error);
   // vkGetDeviceFaultInfoEXT: the first loss's reason (nothing before the device is lost).
   VkResult fault_info(VkDeviceFaultCountsEXT& counts, VkDeviceFaultInfoEXT* info);
 

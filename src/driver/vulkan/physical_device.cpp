@@ -498,27 +498,11 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceSparseImageFormatProperties2(VkPhysi
   *pCount = 0;
 }
 
-// Buffers: dma-buf / opaque fds (external_memory.cpp). No external fences or semaphores.
+// Buffers: dma-buf / opaque fds (external_memory.cpp); semaphores and fences: external_semaphore.cpp.
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalBufferProperties(VkPhysicalDevice,
                                                                      const VkPhysicalDeviceExternalBufferInfo* pInfo,
                                                                      VkExternalBufferProperties* p) {
   p->externalMemoryProperties = external_buffer_memory_properties(pInfo->handleType);
-}
-
-VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalFenceProperties(VkPhysicalDevice,
-                                                                    const VkPhysicalDeviceExternalFenceInfo*,
-                                                                    VkExternalFenceProperties* p) {
-  p->exportFromImportedHandleTypes = 0;
-  p->compatibleHandleTypes = 0;
-  p->externalFenceFeatures = 0;
-}
-
-VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalSemaphoreProperties(VkPhysicalDevice,
-                                                                        const VkPhysicalDeviceExternalSemaphoreInfo*,
-                                                                        VkExternalSemaphoreProperties* p) {
-  p->exportFromImportedHandleTypes = 0;
-  p->compatibleHandleTypes = 0;
-  p->externalSemaphoreFeatures = 0;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceToolProperties(VkPhysicalDevice, uint32_t* pCount,
@@ -527,10 +511,10 @@ VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceToolProperties(VkPhysicalDevice,
   return VK_SUCCESS;
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL EnumerateDeviceExtensionProperties(VkPhysicalDevice, const char* pLayerName,
+VKAPI_ATTR VkResult VKAPI_CALL EnumerateDeviceExtensionProperties(VkPhysicalDevice physicalDevice, const char* pLayerName,
                                                                   uint32_t* pCount, VkExtensionProperties* pProps) {
   if (pLayerName) return VK_ERROR_LAYER_NOT_PRESENT;
-  return enumerate(pCount, pProps, supported_device_extensions());
+  return enumerate(pCount, pProps, device_extensions(*PhysicalDevice::from(physicalDevice)));
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL EnumerateDeviceLayerProperties(VkPhysicalDevice, uint32_t* pCount,
@@ -541,6 +525,16 @@ VKAPI_ATTR VkResult VKAPI_CALL EnumerateDeviceLayerProperties(VkPhysicalDevice, 
 }  // namespace mica::vk
 
 namespace mica::vk {
+
+std::vector<VkExtensionProperties> device_extensions(const PhysicalDevice& pd) {
+  // Semaphore and fence fds are DRM sync object fds: the in-process device has none.
+  std::vector<VkExtensionProperties> out;
+  for (const auto& e : supported_device_extensions())
+    if (pd.screen()->external_sync() || (std::strcmp(e.extensionName, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME) != 0 &&
+                                         std::strcmp(e.extensionName, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME) != 0))
+      out.push_back(e);
+  return out;
+}
 
 const std::vector<VkExtensionProperties>& supported_device_extensions() {
   // The promoted extensions of entrypoints.txt (their commands are aliases of implemented core

@@ -14,6 +14,9 @@ VkPhysicalDeviceVulkan13Features supported_features13();
 const std::vector<VkExtensionProperties>& supported_device_extensions();
 
 class PhysicalDevice;
+// What this physical device offers: supported_device_extensions() minus what its backend lacks
+// (VK_KHR_external_semaphore_fd needs the kernel's sync objects).
+std::vector<VkExtensionProperties> device_extensions(const PhysicalDevice& pd);
 
 // Every Vulkan 1.0-1.3 property of the device; each promoted property structure is a view of these.
 struct CoreProperties {

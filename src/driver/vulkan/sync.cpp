@@ -12,28 +12,20 @@ namespace {
 
 int64_t to_timeout(uint64_t ns) { return ns > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(ns); }
 
-// The kernel records on a timeline the error of the first point a failed job signalled (-EIO: it
-// faulted, -ECANCELED: it was skipped because its context was lost); sticky. A reached point with
-// such an error means this device's work failed: the device is lost even if no context query has
-// said so yet.
-VkResult check_sync_errors(Device& dev, std::span<const device::TimelinePoint> points) {
-  for (const auto& p : points) {
-    uint64_t value = 0;
-    int32_t error = 0;
-    if (p.timeline->query(value, &error) == device::Status::ok && error && value >= p.value) {
-      dev.report_sync_error(error);
-      return VK_ERROR_DEVICE_LOST;
-    }
-  }
-  return VK_SUCCESS;
-}
-
 }  // namespace
 
 VkResult SyncObject::create(Device& device, uint64_t initial, std::unique_ptr<SyncObject>& out) {
   auto s = std::make_unique<SyncObject>(device);
   device::Status st = device.screen().create_timeline(initial, s->timeline_);
   if (st != device::Status::ok) return to_vk(st);
+  out = std::move(s);
+  return VK_SUCCESS;
+}
+
+VkResult SyncObject::adopt(Device& device, std::unique_ptr<device::Timeline> timeline,
+                           std::unique_ptr<SyncObject>& out) {
+  auto s = std::make_unique<SyncObject>(device);
+  s->timeline_ = std::move(timeline);
   out = std::move(s);
   return VK_SUCCESS;
 }
@@ -113,11 +105,6 @@ VKAPI_ATTR VkResult VKAPI_CALL GetFenceStatus(VkDevice device, VkFence fence) {
     VkResult lost = dev->check_lost();
     if (lost != VK_SUCCESS) return lost;
   }
-  if (r == VK_SUCCESS) {
-    const device::TimelinePoint p{&f->sync().timeline(), f->target()};
-    VkResult lost = check_sync_errors(*dev, {&p, 1});
-    if (lost != VK_SUCCESS) return lost;
-  }
   return r;
 }
 
@@ -132,10 +119,9 @@ VKAPI_ATTR VkResult VKAPI_CALL WaitForFences(VkDevice device, uint32_t count, co
       points.push_back({&f->sync().timeline(), f->target()});
     }
     device::Status s = dev->screen().wait_timelines(points, waitAll, to_timeout(timeout));
-    // A fence of a job that faulted is still signalled when the job retires; the context status
-    // and the fences' sync-point errors tell whether the device is lost.
-    VkResult lost = s == device::Status::ok ? check_sync_errors(*dev, points) : VK_SUCCESS;
-    if (lost == VK_SUCCESS) lost = dev->check_lost();
+    // A fence of a job that faulted is still signalled when the job retires; the queues'
+    // contexts (CTX_QUERY) tell whether the device is lost.
+    VkResult lost = dev->check_lost();
     mica_trace(MICA_TRACE_VK_WAIT_DONE);
     if (lost != VK_SUCCESS) return lost;
     return to_vk(s);
@@ -189,8 +175,6 @@ VKAPI_ATTR VkResult VKAPI_CALL WaitSemaphores(VkDevice device, const VkSemaphore
     device::Status s =
         dev->screen().wait_timelines(points, !(pInfo->flags & VK_SEMAPHORE_WAIT_ANY_BIT), to_timeout(timeout));
     VkResult lost = dev->check_lost();
-    // Wait-any: only a point that was reached counts (check_sync_errors compares the value).
-    if (lost == VK_SUCCESS && s == device::Status::ok) lost = check_sync_errors(*dev, points);
     if (lost != VK_SUCCESS) return lost;
     return to_vk(s);
   });

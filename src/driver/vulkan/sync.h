@@ -1,7 +1,9 @@
 // Fences, semaphores (binary and timeline) and events.
 //
-// Fences and semaphores are kernel timeline sync objects: the kernel signals a point when the job
-// that carries it as an out-sync retires, and holds a job until its in-sync points are reached.
+// Fences and semaphores are DRM sync objects used as timelines: the kernel adds a point with the
+// job's fence when the job that carries it as an out-sync is queued, and holds a job until the
+// fences of its in-sync points signalled; a submission that waits for a point nobody has
+// submitted yet waits in the queue's context (device layer) until the point exists.
 // A binary semaphore is a timeline whose next signal is one above its last; a wait consumes the
 // point last signalled. Events are 8-byte slots in GPU memory, written with WRITE_DATA and waited
 // on with WAIT_MEM by the GPU, and read or written directly by the host.
@@ -23,8 +25,11 @@ class Device;
 class SyncObject {
 public:
   static VkResult create(Device& device, uint64_t initial, std::unique_ptr<SyncObject>& out);
+  // Over a timeline that exists already (an imported one, external_semaphore.cpp).
+  static VkResult adopt(Device& device, std::unique_ptr<device::Timeline> timeline, std::unique_ptr<SyncObject>& out);
   ~SyncObject();
   const device::Timeline& timeline() const { return *timeline_; }
+  device::Timeline& timeline() { return *timeline_; }
   VkResult query(uint64_t& value) const;
   VkResult signal(uint64_t point);
   // VK_SUCCESS, VK_TIMEOUT, or VK_ERROR_DEVICE_LOST.
@@ -44,6 +49,7 @@ public:
   // The point the next submission signals; the fence is signalled when the timeline reaches the
   // point of the last submission (or the reset generation when never submitted after a reset).
   uint64_t arm() { return target_ = ++next_point_; }
+  uint64_t next_arm_point() const { return next_point_ + 1; }  // what arm() will return
   uint64_t target() const { return target_; }
   void reset() {
     // Reset moves the target beyond every point signalled so far.
@@ -63,6 +69,8 @@ public:
                          std::unique_ptr<Semaphore>& out);
   bool timeline() const { return type_ == VK_SEMAPHORE_TYPE_TIMELINE; }
   SyncObject& sync() { return *sync_; }
+  // An imported payload (VK_KHR_external_semaphore_fd, OPAQUE_FD) replaces the semaphore's own.
+  void replace_sync(std::unique_ptr<SyncObject> sync) { sync_ = std::move(sync); }
   // Binary semaphores: the point a new signal operation uses / a wait waits for.
   uint64_t next_binary_point() { return ++binary_point_; }
   uint64_t binary_wait_point() const { return binary_point_; }

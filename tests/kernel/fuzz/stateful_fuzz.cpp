@@ -465,17 +465,23 @@ void Fuzzer::op_ctx(ClientState &c)
 void Fuzzer::op_sync(ClientState &c)
 {
 	if (c.syncs.size() < 4 && chance(50)) {
-		drm_mica_sync_create sc{};
-		if (ioctl(c, DRM_IOCTL_MICA_SYNC_CREATE, &sc) == 0)
+		drm_syncobj_create sc{};
+		sc.flags = chance(20) ? DRM_SYNCOBJ_CREATE_SIGNALED : 0;
+		if (ioctl(c, DRM_IOCTL_SYNCOBJ_CREATE, &sc) == 0)
 			c.syncs.push_back({sc.handle, 1});
 	} else if (!c.syncs.empty()) {
 		auto &s = c.syncs[rnd(c.syncs.size())];
-		if (chance(80)) {
-			drm_mica_sync_signal sig{s.first, 0, s.second + rnd(3)};
-			ioctl(c, DRM_IOCTL_MICA_SYNC_SIGNAL, &sig);
+		if (chance(70)) {
+			uint64_t point = chance(10) ? 0 : s.second + rnd(3);
+			drm_syncobj_timeline_array sig{reinterpret_cast<uintptr_t>(&s.first),
+						       reinterpret_cast<uintptr_t>(&point), 1, 0};
+			ioctl(c, DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &sig);
+		} else if (chance(50)) {
+			drm_syncobj_array r{reinterpret_cast<uintptr_t>(&s.first), 1, 0};
+			ioctl(c, chance(50) ? DRM_IOCTL_SYNCOBJ_RESET : DRM_IOCTL_SYNCOBJ_SIGNAL, &r);
 		} else {
-			drm_mica_sync_destroy d{s.first, 0};
-			ioctl(c, DRM_IOCTL_MICA_SYNC_DESTROY, &d);
+			drm_syncobj_destroy d{s.first, 0};
+			ioctl(c, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
 			s = c.syncs.back();
 			c.syncs.pop_back();
 		}

@@ -13,6 +13,7 @@
  *    reserved as DRM_MICA_RETIRED_* (the driver answers -ENOTTY);
  *  - buffer objects follow DRM conventions: GEM handles closed with DRM_IOCTL_GEM_CLOSE, shared
  *    as dma-buf fds with DRM_IOCTL_PRIME_HANDLE_TO_FD / DRM_IOCTL_PRIME_FD_TO_HANDLE;
+ *  - a SUBMIT's in- and out-syncs are DRM sync objects (binary or timeline, DRM_IOCTL_SYNCOBJ_*);
  *  - every failure has a documented errno (docs/uapi.md is the reference).
  */
 #ifndef _MICA_DRM_H_
@@ -50,6 +51,83 @@ struct drm_prime_handle {
 #define DRM_IOCTL_GEM_CLOSE DRM_IOW(0x09, struct drm_gem_close)
 #define DRM_IOCTL_PRIME_HANDLE_TO_FD DRM_IOWR(0x2d, struct drm_prime_handle)
 #define DRM_IOCTL_PRIME_FD_TO_HANDLE DRM_IOWR(0x2e, struct drm_prime_handle)
+/* The DRM core's sync objects (drm.h) a SUBMIT's in- and out-syncs name. */
+#define DRM_SYNCOBJ_CREATE_SIGNALED (1 << 0)
+struct drm_syncobj_create {
+	__u32 handle;
+	__u32 flags;
+};
+
+struct drm_syncobj_destroy {
+	__u32 handle;
+	__u32 pad;
+};
+
+#define DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE (1 << 0)
+#define DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE (1 << 0)
+struct drm_syncobj_handle {
+	__u32 handle;
+	__u32 flags;
+	__s32 fd;
+	__u32 pad;
+};
+
+struct drm_syncobj_transfer {
+	__u32 src_handle;
+	__u32 dst_handle;
+	__u64 src_point;
+	__u64 dst_point;
+	__u32 flags;
+	__u32 pad;
+};
+
+#define DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL (1 << 0)
+#define DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT (1 << 1)
+#define DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE (1 << 2)
+struct drm_syncobj_wait {
+	__u64 handles;
+	__s64 timeout_nsec;
+	__u32 count_handles;
+	__u32 flags;
+	__u32 first_signaled;
+	__u32 pad;
+};
+
+struct drm_syncobj_timeline_wait {
+	__u64 handles;
+	__u64 points;
+	__s64 timeout_nsec;
+	__u32 count_handles;
+	__u32 flags;
+	__u32 first_signaled;
+	__u32 pad;
+};
+
+struct drm_syncobj_array {
+	__u64 handles;
+	__u32 count_handles;
+	__u32 pad;
+};
+
+#define DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED (1 << 0)
+struct drm_syncobj_timeline_array {
+	__u64 handles;
+	__u64 points;
+	__u32 count_handles;
+	__u32 flags;
+};
+
+#define DRM_IOCTL_SYNCOBJ_CREATE DRM_IOWR(0xBF, struct drm_syncobj_create)
+#define DRM_IOCTL_SYNCOBJ_DESTROY DRM_IOWR(0xC0, struct drm_syncobj_destroy)
+#define DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD DRM_IOWR(0xC1, struct drm_syncobj_handle)
+#define DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE DRM_IOWR(0xC2, struct drm_syncobj_handle)
+#define DRM_IOCTL_SYNCOBJ_WAIT DRM_IOWR(0xC3, struct drm_syncobj_wait)
+#define DRM_IOCTL_SYNCOBJ_RESET DRM_IOWR(0xC4, struct drm_syncobj_array)
+#define DRM_IOCTL_SYNCOBJ_SIGNAL DRM_IOWR(0xC5, struct drm_syncobj_array)
+#define DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT DRM_IOWR(0xCA, struct drm_syncobj_timeline_wait)
+#define DRM_IOCTL_SYNCOBJ_QUERY DRM_IOWR(0xCB, struct drm_syncobj_timeline_array)
+#define DRM_IOCTL_SYNCOBJ_TRANSFER DRM_IOWR(0xCC, struct drm_syncobj_transfer)
+#define DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL DRM_IOWR(0xCD, struct drm_syncobj_timeline_array)
 #endif
 
 #if defined(__cplusplus)
@@ -71,11 +149,12 @@ extern "C" {
 #define DRM_MICA_CTX_QUERY	0x0a
 #define DRM_MICA_SUBMIT		0x0b
 #define DRM_MICA_CTX_WAIT	0x0c
-#define DRM_MICA_SYNC_CREATE	0x0d
-#define DRM_MICA_SYNC_DESTROY	0x0e
-#define DRM_MICA_SYNC_WAIT	0x0f
-#define DRM_MICA_SYNC_QUERY	0x10
-#define DRM_MICA_SYNC_SIGNAL	0x11
+/* 0x0d..0x11 were Mica's own timelines: DRM sync objects (DRM_IOCTL_SYNCOBJ_*) replace them */
+#define DRM_MICA_RETIRED_SYNC_CREATE	0x0d
+#define DRM_MICA_RETIRED_SYNC_DESTROY	0x0e
+#define DRM_MICA_RETIRED_SYNC_WAIT	0x0f
+#define DRM_MICA_RETIRED_SYNC_QUERY	0x10
+#define DRM_MICA_RETIRED_SYNC_SIGNAL	0x11
 #define DRM_MICA_BO_INFO	0x12
 #define DRM_MICA_IOCTL_COUNT	0x13
 
@@ -289,10 +368,15 @@ struct drm_mica_bo_ref {
 	__u32 flags;		/* DRM_MICA_BO_REF_* (informational; at least one) */
 };
 
+/*
+ * A point of a DRM sync object (DRM_IOCTL_SYNCOBJ_CREATE). @point 0: the object's fence as a
+ * binary sync object (in: wait for it; out: replace it); else a timeline point (in: the point
+ * must have been submitted or signalled already, else -EINVAL; out: added above the last one).
+ */
 struct drm_mica_sync_point {
-	__u32 handle;		/* sync object */
+	__u32 handle;		/* DRM sync object of this file */
 	__u32 pad;
-	__u64 point;		/* timeline point; in-syncs: 0 = the last attached point */
+	__u64 point;
 };
 
 struct drm_mica_submit {
@@ -300,8 +384,8 @@ struct drm_mica_submit {
 	__u32 flags;				/* 0 */
 	struct drm_mica_obj_array cmdbufs;	/* struct drm_mica_cmdbuf, run in order */
 	struct drm_mica_obj_array bos;		/* struct drm_mica_bo_ref */
-	struct drm_mica_obj_array in_syncs;	/* drm_mica_sync_point: wait before running */
-	struct drm_mica_obj_array out_syncs;	/* drm_mica_sync_point: signalled on completion */
+	struct drm_mica_obj_array in_syncs;	/* drm_mica_sync_point: fences to wait for */
+	struct drm_mica_obj_array out_syncs;	/* drm_mica_sync_point: get the job's fence */
 	__u64 seqno;				/* out: point on the context's timeline */
 };
 
@@ -313,45 +397,6 @@ struct drm_mica_ctx_wait {
 	__s64 timeout_ns;
 	__s32 error;		/* out: 0, or the job's error (-EIO fault, -ECANCELED skipped) */
 	__u32 pad;
-};
-
-/* ---- sync objects (timelines) --------------------------------------------------------------- */
-
-struct drm_mica_sync_create {
-	__u32 handle;		/* out */
-	__u32 flags;		/* 0 */
-	__u64 initial_value;
-};
-
-struct drm_mica_sync_destroy {
-	__u32 handle;
-	__u32 pad;
-};
-
-#define DRM_MICA_SYNC_WAIT_ANY	(1u << 0)	/* default: all */
-
-struct drm_mica_sync_wait {
-	struct drm_mica_obj_array points;	/* struct drm_mica_sync_point (point 0 invalid) */
-	__s64 timeout_ns;
-	__u32 flags;
-	__u32 first_signaled;			/* out (WAIT_ANY): index of a signalled point */
-};
-
-struct drm_mica_sync_query {
-	__u32 handle;
-	/*
-	 * out: 0, or the error of the first point signalled by a job that failed (-EIO) or was
-	 * cancelled (-ECANCELED); sticky
-	 */
-	__s32 error;
-	__u64 value;		/* out: highest signalled point */
-};
-
-/* Host signal of a point (never lowers the value). */
-struct drm_mica_sync_signal {
-	__u32 handle;
-	__u32 pad;
-	__u64 point;
 };
 
 /*
@@ -436,16 +481,6 @@ enum drm_mica_reject_reason {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SUBMIT, struct drm_mica_submit)
 #define DRM_IOCTL_MICA_CTX_WAIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_WAIT, struct drm_mica_ctx_wait)
-#define DRM_IOCTL_MICA_SYNC_CREATE \
-	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_CREATE, struct drm_mica_sync_create)
-#define DRM_IOCTL_MICA_SYNC_DESTROY \
-	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_DESTROY, struct drm_mica_sync_destroy)
-#define DRM_IOCTL_MICA_SYNC_WAIT \
-	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_WAIT, struct drm_mica_sync_wait)
-#define DRM_IOCTL_MICA_SYNC_QUERY \
-	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_QUERY, struct drm_mica_sync_query)
-#define DRM_IOCTL_MICA_SYNC_SIGNAL \
-	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_SYNC_SIGNAL, struct drm_mica_sync_signal)
 #define DRM_IOCTL_MICA_BO_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_INFO, struct drm_mica_bo_info)
 

@@ -11,6 +11,9 @@ extern "C" {
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <thread>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -24,6 +27,8 @@ constexpr int kStaleShaderRetries = 4;
 // Retired upload buffers kept for reuse.
 constexpr size_t kFreeStreams = 8;
 constexpr uint64_t kMinStreamBytes = 64 * 1024;
+// How long the deferred-submission thread sleeps in the kernel between looks at its stop flag.
+constexpr int64_t kDeferredPollNs = 50'000'000;
 
 const char* access_name(uint32_t access) {
   switch (access) {
@@ -90,6 +95,16 @@ struct Context::Impl {
   // and replaced by a larger one when needed; jobs in flight keep the one they use alive. One per
   // context suffices: a context's dispatches run one after the other.
   std::shared_ptr<Buffer> scratch;
+
+  // Wait-before-signal (Mesa's vk_queue submit thread): the kernel takes a job only once the
+  // sync-object points it waits for exist (were submitted or signalled). A submission that waits
+  // for a point that does not exist yet, and every later one of this context (submission order),
+  // waits here; a thread sleeps in DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT (WAIT_AVAILABLE) until the
+  // head's points exist, then submits it. Under 'mutex'.
+  std::deque<SubmitInfo> deferred;
+  std::condition_variable deferred_cv;  // the thread: work or stop; waiters: the queue drained
+  std::thread deferred_thread;
+  bool deferred_stop = false;
 
   // Lost state: sticky once seen.
   bool lost = false;
@@ -243,15 +258,106 @@ struct Context::Impl {
     }
   }
 
+  // The points a submission waits for (point 0 is always reached and waits for nothing).
+  static Status wait_points(const SubmitInfo& info, std::vector<winsys::SyncPoint>& waits) {
+    for (const auto& w : info.waits) {
+      if (!w.timeline) return Status::invalid_argument;
+      if (w.value) waits.push_back({w.timeline->kernel_handle(), w.value});
+    }
+    return Status::ok;
+  }
+
+  // Whether every point the submission waits for exists (a job may wait for it); never blocks.
+  bool waits_exist(const std::vector<winsys::SyncPoint>& waits) {
+    if (waits.empty()) return true;
+    bool exist = false;
+    guarded_call("SYNCOBJ_TIMELINE_WAIT", [&] { exist = state->dev->wait_syncs(waits, true, true, 0); });
+    return exist;
+  }
+
+  // Called with the mutex held (lock): submits now, or defers behind earlier deferred
+  // submissions or until the points it waits for exist. A caller that needs the seqno waits
+  // until its submission reached the kernel.
+  Status submit_or_defer(std::unique_lock<std::mutex>& lock, const SubmitInfo& info, uint64_t* seqno_out,
+                         std::string* log) {
+    if (lost) return Status::device_lost;
+    std::vector<winsys::SyncPoint> waits;
+    Status s = wait_points(info, waits);
+    if (s != Status::ok) return s;
+    if (deferred.empty() && waits_exist(waits)) return submit(info, seqno_out, log);
+    if (seqno_out) {
+      deferred_cv.wait(lock, [&] { return deferred.empty() || lost; });
+      while (!lost && !waits_exist(waits)) {
+        lock.unlock();
+        guarded_call("SYNCOBJ_TIMELINE_WAIT", [&] { state->dev->wait_syncs(waits, true, true, kDeferredPollNs); });
+        lock.lock();
+      }
+      return lost ? Status::device_lost : submit(info, seqno_out, log);
+    }
+    deferred.push_back(info);
+    if (!deferred_thread.joinable()) deferred_thread = std::thread([this] { run_deferred(); });
+    deferred_cv.notify_all();
+    return Status::ok;
+  }
+
+  // The deferred-submission thread: submits the head once its points exist, in order.
+  void run_deferred() {
+    std::unique_lock lock(mutex);
+    while (!deferred_stop) {
+      if (deferred.empty()) {
+        deferred_cv.wait(lock);
+        continue;
+      }
+      std::vector<winsys::SyncPoint> waits;
+      wait_points(deferred.front(), waits);
+      if (!waits_exist(waits)) {
+        lock.unlock();
+        guarded_call("SYNCOBJ_TIMELINE_WAIT", [&] { state->dev->wait_syncs(waits, true, true, kDeferredPollNs); });
+        lock.lock();
+        continue;
+      }
+      const SubmitInfo info = std::move(deferred.front());
+      deferred.pop_front();
+      std::string log;
+      Status s = Status::out_of_host_memory;
+      try {
+        s = submit(info, nullptr, &log);
+      } catch (const std::bad_alloc&) {
+      }
+      if (s != Status::ok) {
+        // Nobody is left to return it to: the queue is lost, as in Mesa's submit thread.
+        std::fprintf(stderr, "mica: deferred submission failed (status %d)%s%s\n", int(s), log.empty() ? "" : ": ",
+                     log.c_str());
+        note_lost(0, 0);
+        deferred.clear();
+      }
+      if (deferred.empty()) deferred_cv.notify_all();
+      if (callback_due) {
+        lock.unlock();
+        fire_callback();
+        lock.lock();
+      }
+    }
+  }
+
+  // Stops the thread; submissions still waiting for points that never appeared are dropped.
+  void stop_deferred() {
+    {
+      std::lock_guard lock(mutex);
+      deferred_stop = true;
+      deferred.clear();
+      deferred_cv.notify_all();
+    }
+    if (deferred_thread.joinable()) deferred_thread.join();
+  }
+
   Status submit(const SubmitInfo& info, uint64_t* seqno_out, std::string* log) {
     if (lost) return Status::device_lost;
     retire(false);
     if (lost) return Status::device_lost;
     std::vector<winsys::SyncPoint> waits, signals;
-    for (const auto& w : info.waits) {
-      if (!w.timeline) return Status::invalid_argument;
-      waits.push_back({w.timeline->kernel_handle(), w.value});
-    }
+    Status ws = wait_points(info, waits);
+    if (ws != Status::ok) return ws;
     for (const auto& s : info.signals) {
       if (!s.timeline) return Status::invalid_argument;
       signals.push_back({s.timeline->kernel_handle(), s.value});
@@ -367,6 +473,7 @@ Status Screen::create_context(bool copy_only, std::unique_ptr<Context>& out) {
 
 Context::~Context() {
   if (!impl_) return;
+  impl_->stop_deferred();
   // Wait for our work (bounded by the kernel's job timeout) before the context goes away.
   {
     std::lock_guard lock(impl_->mutex);
@@ -385,9 +492,9 @@ uint32_t Context::kernel_handle() const { return impl_->ctx->handle(); }
 Status Context::submit(const SubmitInfo& info, uint64_t* seqno, std::string* log) {
   Status s;
   {
-    std::lock_guard lock(impl_->mutex);
+    std::unique_lock lock(impl_->mutex);
     try {
-      s = impl_->submit(info, seqno, log);
+      s = impl_->submit_or_defer(lock, info, seqno, log);
     } catch (const std::bad_alloc&) {
       s = Status::out_of_host_memory;
     }
@@ -419,7 +526,9 @@ Status Context::status(uint64_t seqno) {
 Status Context::wait_idle() {
   Status s;
   {
-    std::lock_guard lock(impl_->mutex);
+    std::unique_lock lock(impl_->mutex);
+    // Deferred submissions first: they reach the kernel once the points they wait for exist.
+    impl_->deferred_cv.wait(lock, [&] { return impl_->deferred.empty() || impl_->lost; });
     impl_->retire(true);
     s = impl_->lost ? Status::device_lost : Status::ok;
   }

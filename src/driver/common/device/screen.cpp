@@ -260,77 +260,49 @@ Timeline::~Timeline() {
   state_->syncs.erase(handle_);
 }
 
-Status Timeline::query(uint64_t& value, int32_t* job_error) const {
-  drm_mica_sync_query q{handle_, 0, 0};
-  Status s = guarded_call("SYNC_QUERY", [&] { state_->dev->ioctl(DRM_IOCTL_MICA_SYNC_QUERY, &q, "SYNC_QUERY"); });
-  if (s != Status::ok) return s;
-  value = q.value;
-  if (job_error) *job_error = q.error;
-  return Status::ok;
+namespace {
+
+// The winsys sync object behind a timeline.
+winsys::SyncObj* sync_of(ScreenState& state, uint32_t handle) {
+  std::lock_guard lock(state.mutex);
+  auto it = state.syncs.find(handle);
+  return it == state.syncs.end() ? nullptr : it->second.get();
+}
+
+}  // namespace
+
+Status Timeline::query(uint64_t& value) const {
+  winsys::SyncObj* obj = sync_of(*state_, handle_);
+  if (!obj) return Status::invalid_argument;
+  return guarded_call("SYNCOBJ_QUERY", [&] { value = obj->value(); });
 }
 
 Status Timeline::signal(uint64_t point) {
-  drm_mica_sync_signal sig{handle_, 0, point};
-  return guarded_call("SYNC_SIGNAL", [&] { state_->dev->ioctl(DRM_IOCTL_MICA_SYNC_SIGNAL, &sig, "SYNC_SIGNAL"); });
+  winsys::SyncObj* obj = sync_of(*state_, handle_);
+  if (!obj) return Status::invalid_argument;
+  return guarded_call("SYNCOBJ_TIMELINE_SIGNAL", [&] { obj->signal(point); });
 }
 
 namespace {
 
-Status sync_wait_once(winsys::Device& dev, std::span<const TimelinePoint> points, bool wait_all, int64_t timeout_ns) {
-  std::vector<drm_mica_sync_point> p;
-  p.reserve(points.size());
-  for (const auto& tp : points) p.push_back({tp.timeline->kernel_handle(), 0, tp.value});
-  drm_mica_sync_wait w{};
-  w.points = {sizeof(drm_mica_sync_point), uint32_t(p.size()), reinterpret_cast<uintptr_t>(p.data())};
-  w.timeout_ns = timeout_ns;
-  w.flags = wait_all ? 0 : DRM_MICA_SYNC_WAIT_ANY;
-  const int r = dev.try_ioctl(DRM_IOCTL_MICA_SYNC_WAIT, &w);
-  return status_from_errno(-r, "SYNC_WAIT", "errno " + std::to_string(-r));
-}
-
+// One DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT (WAIT_FOR_SUBMIT: a point nobody submitted yet is waited
+// for, not refused); any number of points.
 Status wait_points(ScreenState& state, std::span<const TimelinePoint> all, bool wait_all, int64_t timeout_ns) {
-  // Point 0 is always reached and the kernel refuses it as a wait point.
-  std::vector<TimelinePoint> points;
+  std::vector<winsys::SyncPoint> points;
   for (const auto& p : all) {
     if (!p.timeline) return Status::invalid_argument;
+    // Point 0 is always reached (and would mean "the current fence" to the kernel).
     if (p.value == 0) {
       if (!wait_all) return Status::ok;
       continue;
     }
-    points.push_back(p);
+    points.push_back({p.timeline->kernel_handle(), p.value});
   }
   if (points.empty()) return Status::ok;
-  const size_t group = std::max<uint32_t>(1, state.limits.max_syncs_per_job);
-  if (points.size() <= group) return sync_wait_once(*state.dev, points, wait_all, timeout_ns);
-  using clock = std::chrono::steady_clock;
-  const bool forever = timeout_ns == INT64_MAX;
-  const auto deadline = forever ? clock::time_point::max() : clock::now() + std::chrono::nanoseconds(timeout_ns);
-  auto remaining = [&]() -> int64_t {
-    if (forever) return INT64_MAX;
-    return std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - clock::now()).count());
-  };
-  const std::span<const TimelinePoint> span(points);
-  if (wait_all) {
-    // Every group in turn, each within what is left of the timeout.
-    for (size_t i = 0; i < span.size(); i += group) {
-      Status s = sync_wait_once(*state.dev, span.subspan(i, std::min(group, span.size() - i)), true, remaining());
-      if (s != Status::ok) return s;
-    }
-    return Status::ok;
-  }
-  // Any: no single call sees every point, so the groups are polled in turn, each for a short
-  // slice, until one is reached or the time is up.
-  constexpr int64_t kSliceNs = 1'000'000;
-  for (;;) {
-    for (size_t i = 0; i < span.size(); i += group) {
-      Status s = sync_wait_once(*state.dev, span.subspan(i, std::min(group, span.size() - i)), false, 0);
-      if (s != Status::timeout) return s;
-    }
-    const int64_t left = remaining();
-    if (left == 0) return Status::timeout;
-    Status s = sync_wait_once(*state.dev, span.subspan(0, group), false, std::min(left, kSliceNs));
-    if (s != Status::timeout) return s;
-  }
+  bool done = false;
+  Status s = guarded_call("SYNCOBJ_TIMELINE_WAIT", [&] { done = state.dev->wait_syncs(points, wait_all, false, timeout_ns); });
+  if (s != Status::ok) return s;
+  return done ? Status::ok : Status::timeout;
 }
 
 }  // namespace
@@ -338,6 +310,44 @@ Status wait_points(ScreenState& state, std::span<const TimelinePoint> all, bool 
 Status Timeline::wait(uint64_t point, int64_t timeout_ns) const {
   const TimelinePoint p{this, point};
   return wait_points(*state_, {&p, 1}, true, timeout_ns);
+}
+
+namespace {
+
+// A failed import is the caller's bad fd, not a device failure.
+Status import_status(const winsys::Error& e, const char* what) {
+  if (e.error() == EBADF || e.error() == EINVAL || e.error() == ENOENT) return Status::invalid_argument;
+  return status_from_errno(e.error(), what, e.what());
+}
+
+}  // namespace
+
+Status Timeline::export_fd(int& fd) const {
+  if (state_->dev->backend() != winsys::Backend::Drm) return Status::invalid_argument;
+  winsys::SyncObj* obj = sync_of(*state_, handle_);
+  if (!obj) return Status::invalid_argument;
+  return guarded_call("SYNCOBJ_HANDLE_TO_FD", [&] { fd = obj->export_fd(); });
+}
+
+Status Timeline::export_sync_file(uint64_t point, int& fd) const {
+  if (state_->dev->backend() != winsys::Backend::Drm) return Status::invalid_argument;
+  winsys::SyncObj* obj = sync_of(*state_, handle_);
+  if (!obj) return Status::invalid_argument;
+  return guarded_call("SYNCOBJ export sync file", [&] { fd = obj->export_sync_file(point); });
+}
+
+Status Timeline::import_sync_file(int fd, uint64_t point) {
+  if (state_->dev->backend() != winsys::Backend::Drm) return Status::invalid_argument;
+  winsys::SyncObj* obj = sync_of(*state_, handle_);
+  if (!obj) return Status::invalid_argument;
+  try {
+    obj->import_sync_file(fd, point);
+  } catch (const winsys::Error& e) {
+    return import_status(e, "SYNCOBJ import sync file");
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
+  return Status::ok;
 }
 
 // ---- Screen ---------------------------------------------------------------------------------
@@ -493,8 +503,32 @@ Status Screen::create_timeline(uint64_t initial, std::unique_ptr<Timeline>& out)
   } catch (const std::bad_alloc&) {
     return Status::out_of_host_memory;
   }
-  Status s = guarded_call("SYNC_CREATE", [&] { obj = state_->dev->create_sync(initial); });
+  Status s = guarded_call("SYNCOBJ_CREATE", [&] { obj = state_->dev->create_sync(initial); });
   if (s != Status::ok) return s == Status::out_of_device_memory ? Status::out_of_host_memory : s;
+  t->state_ = state_;
+  t->handle_ = obj->handle();
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->syncs[t->handle_] = std::move(obj);
+  }
+  out = std::move(t);
+  return Status::ok;
+}
+
+bool Screen::external_sync() const { return state_->dev->backend() == winsys::Backend::Drm; }
+
+Status Screen::import_timeline(int fd, std::unique_ptr<Timeline>& out) {
+  if (!external_sync()) return Status::invalid_argument;
+  std::unique_ptr<Timeline> t;
+  std::unique_ptr<winsys::SyncObj> obj;
+  try {
+    t.reset(new Timeline());
+    obj = state_->dev->import_sync(fd);
+  } catch (const winsys::Error& e) {
+    return import_status(e, "SYNCOBJ_FD_TO_HANDLE");
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
   t->state_ = state_;
   t->handle_ = obj->handle();
   {

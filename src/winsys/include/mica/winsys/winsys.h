@@ -44,6 +44,21 @@ public:
 	virtual void munmap(void *ptr, uint64_t size) = 0;
 	virtual Backend backend() const = 0;
 	virtual std::string description() const = 0;
+
+	// DRM sync objects, 0 or -errno each: the DRM core's DRM_IOCTL_SYNCOBJ_* through ioctl()
+	// (the sim backend: the in-process emulation); the drm backend calls libdrm's drmSyncobj*.
+	// abs_timeout_ns is CLOCK_MONOTONIC; fd flags: 0 (the sync object) or
+	// DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE / _FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE
+	// (a sync file out of / into 'handle').
+	virtual int syncobj_create(uint32_t flags, uint32_t *handle);
+	virtual int syncobj_destroy(uint32_t handle);
+	virtual int syncobj_timeline_wait(uint32_t *handles, uint64_t *points, uint32_t count, int64_t abs_timeout_ns,
+					  uint32_t flags, uint32_t *first);
+	virtual int syncobj_query(uint32_t *handles, uint64_t *points, uint32_t count, uint32_t flags);
+	virtual int syncobj_timeline_signal(const uint32_t *handles, const uint64_t *points, uint32_t count);
+	virtual int syncobj_transfer(uint32_t dst, uint64_t dst_point, uint32_t src, uint64_t src_point, uint32_t flags);
+	virtual int syncobj_handle_to_fd(uint32_t handle, uint32_t flags, int *fd);
+	virtual int syncobj_fd_to_handle(int fd, uint32_t flags, uint32_t *handle);
 };
 
 struct SimOptions {
@@ -144,6 +159,8 @@ private:
 	std::vector<uint32_t> dw_;
 };
 
+// A point of a DRM sync object: 0 is the object's fence as a binary sync object, else a
+// timeline point. A SUBMIT can only wait for a point that was submitted or signalled already.
 struct SyncPoint {
 	uint32_t sync = 0; // SyncObj::handle()
 	uint64_t point = 0;
@@ -169,15 +186,28 @@ private:
 	uint32_t type_;
 };
 
+// A DRM sync object (DRM_IOCTL_SYNCOBJ_*), used as a timeline: the kernel's own in the drm
+// backend, the in-process DRM core's emulation in the sim backend.
 class SyncObj {
 public:
 	~SyncObj();
 	SyncObj(const SyncObj &) = delete;
 	SyncObj &operator=(const SyncObj &) = delete;
 	uint32_t handle() const { return handle_; }
-	uint64_t value() const;
-	void signal(uint64_t point);
-	bool wait(uint64_t point, int64_t timeout_ns); // false on timeout
+	uint64_t value() const;		// the highest point up to which everything signalled
+	uint64_t last_submitted() const; // the highest point submitted or signalled
+	void signal(uint64_t point);	// host signal of a timeline point
+	// Waits (relative timeout_ns; 0 polls, INT64_MAX forever) until point signalled, also when it
+	// was not submitted yet at the call; false on timeout.
+	bool wait(uint64_t point, int64_t timeout_ns);
+	// Sharing (DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD / FD_TO_HANDLE; the drm backend only, the sim
+	// backend's sync objects have no fds: Error(ENOTTY)). export_fd: the sync object itself (an
+	// opaque fd the caller owns). export_sync_file: the fence of 'point' as a sync file.
+	// import_sync_file: the sync file's fence becomes 'point' (0: the binary fence); the fd stays
+	// the caller's.
+	int export_fd() const;
+	int export_sync_file(uint64_t point) const;
+	void import_sync_file(int fd, uint64_t point);
 
 private:
 	friend class Device;
@@ -219,7 +249,16 @@ public:
 	void unbind(uint64_t va, uint64_t size);
 
 	std::unique_ptr<Context> create_context(uint32_t type = DRM_MICA_CTX_COMPUTE);
+	// A timeline sync object at 'initial' (a host signal of that point when non-zero).
 	std::unique_ptr<SyncObj> create_sync(uint64_t initial = 0);
+	// The sync object of an opaque fd from SyncObj::export_fd() (the fd stays the caller's).
+	std::unique_ptr<SyncObj> import_sync(int fd);
+	// DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT on several points: every one (wait_all) or any one
+	// signalled, or with 'available' only present (submitted or signalled: a SUBMIT may wait for
+	// it). Points not submitted yet are waited for. Relative timeout (0 polls, INT64_MAX
+	// forever); false on timeout; *first (optional) gets the index of a point that satisfied.
+	bool wait_syncs(std::span<const SyncPoint> points, bool wait_all, bool available,
+			int64_t timeout_ns, uint32_t *first = nullptr);
 
 	// Uploads the commands into a command BO mapped read-only in the VM and submits them. The
 	// kernel copies the commands out during SUBMIT (and executes only its copy), so the BO is
@@ -255,6 +294,7 @@ private:
 	void release_upload(Upload &u);           // unbinds it; the Bo closes itself
 	// Drops retired jobs from the front of pending_ (every job when 'all').
 	void reap_pending(bool all);
+	void check(const char *name, int r) const; // r = 0 or -errno; throws Error with the name
 	void hold_handle(uint32_t handle);
 	void release_handle(uint32_t handle); // GEM_CLOSE when the last holder goes
 	// Waits up to timeout_ns for this device's oldest unretired submission; false if there is none.

@@ -95,9 +95,10 @@ private:
   BufferUsage usage_ = BufferUsage::device_local;
 };
 
-// A kernel timeline (sync object): a 64-bit value that only grows. A submission can wait for a point
-// before it runs and signal points when it completes; the host can query, signal and wait. Vulkan
-// fences and semaphores and OpenCL events are built on these.
+// A kernel timeline (a DRM sync object used as a timeline): a 64-bit value that only grows. A
+// submission can wait for a point before it runs (also a point nobody has submitted yet: the
+// context holds such a submission back until the point exists) and signal points when it
+// completes; the host can query, signal and wait. Vulkan fences and semaphores are built on these.
 class Timeline {
 public:
   ~Timeline();
@@ -105,16 +106,24 @@ public:
   Timeline& operator=(const Timeline&) = delete;
 
   uint32_t kernel_handle() const { return handle_; }
-  // The highest point signalled. 'job_error' (optional) gets 0, or the error of the first point
-  // signalled by a job that faulted (-EIO) or was skipped because its context was lost (-ECANCELED);
-  // the error is sticky.
-  Status query(uint64_t& value, int32_t* job_error = nullptr) const;
+  // The highest point up to which everything signalled. Whether the jobs that signalled failed is
+  // their context's to say (Context::wait/check), as with DRM fences.
+  Status query(uint64_t& value) const;
   // Host signal; never lowers the value.
   Status signal(uint64_t point);
-  // Waits until the value reaches 'point' (0 is always reached). timeout_ns: 0 polls, INT64_MAX
-  // waits forever. ok, timeout, or an error; a point reached by a failed job is still 'ok' here:
-  // query() or the context says whether the job failed.
+  // Waits until the value reaches 'point' (0 is always reached), also when nobody has submitted it
+  // yet. timeout_ns: 0 polls, INT64_MAX waits forever. ok, timeout, or an error; a point reached by
+  // a failed job is still 'ok' here: the context says whether the job failed.
   Status wait(uint64_t point, int64_t timeout_ns) const;
+
+  // Sharing (only where Screen::external_sync() says so; else invalid_argument). export_fd: the sync
+  // object itself as an opaque fd (the caller owns it); another process or screen imports it with
+  // Screen::import_timeline. export_sync_file: the fence of 'point' as a sync file.
+  // import_sync_file: the sync file's fence becomes 'point' (the fd stays the caller's);
+  // invalid_argument when the fd is no sync file.
+  Status export_fd(int& fd) const;
+  Status export_sync_file(uint64_t point, int& fd) const;
+  Status import_sync_file(int fd, uint64_t point);
 
 private:
   friend class Screen;
@@ -157,8 +166,14 @@ public:
   // a dma-buf (another driver's, another device's), or a CPU-visible usage of never-mapped memory.
   Status import_buffer(int fd, BufferUsage usage, std::unique_ptr<Buffer>& out);
   Status create_timeline(uint64_t initial, std::unique_ptr<Timeline>& out);
-  // Waits for several points: all of them, or (wait_all false) any one. Any number of points
-  // (more than one kernel call can take are waited for in groups). Same results as Timeline::wait.
+  // Whether timelines can be shared as fds: the drm backend's sync objects are the kernel's; the
+  // in-process device's have no fds.
+  bool external_sync() const;
+  // The timeline of an opaque fd from Timeline::export_fd (the fd stays the caller's);
+  // invalid_argument when the fd is not a sync object of this device's driver.
+  Status import_timeline(int fd, std::unique_ptr<Timeline>& out);
+  // Waits for several points: all of them, or (wait_all false) any one. Any number of points.
+  // Same results as Timeline::wait.
   Status wait_timelines(std::span<const TimelinePoint> points, bool wait_all, int64_t timeout_ns);
 
   // A program from SPIR-V (program.h): compiled for the current power profile now (so a compile
