@@ -269,10 +269,8 @@ TEST(DeviceContext, FenceWaitTimesOutUntilTheHostReleasesTheQueue) {
   EXPECT_EQ(ctx->wait(seqno, 60 * kSecond), Status::ok);
   EXPECT_EQ(ctx->status(seqno), Status::ok);
   EXPECT_EQ(timeline->wait(5, 60 * kSecond), Status::ok);
-  int32_t err = -1;
-  ASSERT_EQ(timeline->query(value, &err), Status::ok);
+  ASSERT_EQ(timeline->query(value), Status::ok);
   EXPECT_EQ(value, 5u);
-  EXPECT_EQ(err, 0);
   EXPECT_EQ(reinterpret_cast<const uint32_t*>(flag->cpu())[2], 42u);
   EXPECT_EQ(ctx->check(), Status::ok);
   // A seqno never handed out is the caller's bug.
@@ -390,13 +388,12 @@ TEST(DeviceContext, FaultingProgramLosesTheContextWithItsReason) {
   info.signals.push_back({done.get(), 1});
   uint64_t seqno = 0;
   ASSERT_EQ(victim->submit(info, &seqno), Status::ok);
-  // The timeline is still signalled, carrying the job's error (the sync-point error).
+  // The timeline is still signalled (a DRM sync object carries no error); the job's error is the
+  // context's, from CTX_WAIT below.
   EXPECT_EQ(done->wait(1, 60 * kSecond), Status::ok);
   uint64_t value = 0;
-  int32_t sync_error = 0;
-  ASSERT_EQ(done->query(value, &sync_error), Status::ok);
+  ASSERT_EQ(done->query(value), Status::ok);
   EXPECT_EQ(value, 1u);
-  EXPECT_EQ(sync_error, -EIO);
   EXPECT_EQ(victim->wait(seqno, 60 * kSecond), Status::device_lost);
   EXPECT_EQ(calls.load(), 1);
   EXPECT_TRUE(seen.guilty);
