@@ -370,12 +370,14 @@ TEST_F(Winsys, LostContextIsReported)
 // overwritten the area, and jobs of one context still run in submission order.
 TEST_F(Winsys, ReusedUploadAreaRunsEachJobsOwnCommands)
 {
-	auto ctx = dev_->create_context();
+	auto ctx = dev_->create_context(), gate_ctx = dev_->create_context();
 	auto gate = dev_->create_sync();
-	Bo data = dev_->alloc(4096);
+	Bo data = dev_->alloc(4096), flag = dev_->alloc(4096);
 	auto *cpu = static_cast<uint32_t *>(data.map());
-	uint64_t va = dev_->va().alloc(4096, 4096);
+	uint64_t va = dev_->va().alloc(4096, 4096), flag_va = dev_->va().alloc(4096, 4096);
 	dev_->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	dev_->bind(flag, flag_va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	submit_gate(*dev_, *gate_ctx, flag, flag_va, *gate); // gate:1 once the flag is set
 	constexpr uint32_t kJobs = 16;
 	uint64_t last = 0;
 	for (uint32_t j = 0; j < kJobs; j++) {
@@ -391,7 +393,7 @@ TEST_F(Winsys, ReusedUploadAreaRunsEachJobsOwnCommands)
 	}
 	EXPECT_FALSE(ctx->wait(last, 1'000'000)) << "the first job waits for the gate, the rest behind it";
 	EXPECT_EQ(cpu[0], 0u);
-	gate->signal(1);
+	static_cast<volatile uint32_t *>(flag.map())[0] = 1;
 	int32_t err = 1;
 	ASSERT_TRUE(ctx->wait(last, 10'000'000'000, &err));
 	EXPECT_EQ(err, 0);
