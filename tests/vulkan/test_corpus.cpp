@@ -56,7 +56,11 @@ std::vector<std::string> corpus_files() {
 // Subgroup shaders legitimately differ between devices (Mica's subgroups have 32 invocations,
 // lavapipe's 8 or 16), so they are left to the compiler's own corpus test.
 // Subgroup operations see the device's subgroup size (32 on Mica, the SIMD width on lavapipe).
-bool device_dependent(const std::string& source) { return source.find("GL_KHR_shader_subgroup") != std::string::npos; }
+// GL_ARB_shader_ballot's ballots, masks and gl_SubGroupSizeARB too.
+bool device_dependent(const std::string& source) {
+  return source.find("GL_KHR_shader_subgroup") != std::string::npos ||
+         source.find("GL_ARB_shader_ballot") != std::string::npos;
+}
 
 // Shaders whose atomics make the result depend on invocation order: compare each buffer as a
 // multiset (sorted), and skip buffers whose values name the winning invocation.

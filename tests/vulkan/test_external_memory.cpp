@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <vulkan/vulkan.h>
 
+#include "vk_mica_instance.h"
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,25 +43,7 @@ struct Vk {
 
   // false (with a gtest failure) when the Mica device or the extensions are missing
   bool open() {
-    VkApplicationInfo app{};
-    app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
-    app.apiVersion = VK_API_VERSION_1_3;
-    VkInstanceCreateInfo ici{};
-    ici.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
-    ici.pApplicationInfo = &app;
-    EXPECT_EQ(vkCreateInstance(&ici, nullptr, &instance), VK_SUCCESS);
-    if (!instance) return false;
-    uint32_t n = 0;
-    vkEnumeratePhysicalDevices(instance, &n, nullptr);
-    std::vector<VkPhysicalDevice> all(n);
-    vkEnumeratePhysicalDevices(instance, &n, all.data());
-    for (VkPhysicalDevice p : all) {
-      VkPhysicalDeviceProperties props;
-      vkGetPhysicalDeviceProperties(p, &props);
-      if (std::strncmp(props.deviceName, "Mica", 4) == 0) phys = p;
-    }
-    EXPECT_NE(phys, VK_NULL_HANDLE) << "no Mica physical device";
-    if (!phys) return false;
+    if (!vktest::open_mica_instance(instance, phys)) return false;
     VkPhysicalDeviceMemoryProperties mp;
     vkGetPhysicalDeviceMemoryProperties(phys, &mp);
     for (uint32_t i = 0; i < mp.memoryTypeCount; ++i)

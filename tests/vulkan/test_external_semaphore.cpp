@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <vulkan/vulkan.h>
 
+#include "vk_mica_instance.h"
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,25 +38,7 @@ struct Vk {
   }
 
   bool open() {
-    VkApplicationInfo app{};
-    app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
-    app.apiVersion = VK_API_VERSION_1_3;
-    VkInstanceCreateInfo ici{};
-    ici.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
-    ici.pApplicationInfo = &app;
-    EXPECT_EQ(vkCreateInstance(&ici, nullptr, &instance), VK_SUCCESS);
-    if (!instance) return false;
-    uint32_t n = 0;
-    vkEnumeratePhysicalDevices(instance, &n, nullptr);
-    std::vector<VkPhysicalDevice> all(n);
-    vkEnumeratePhysicalDevices(instance, &n, all.data());
-    for (VkPhysicalDevice p : all) {
-      VkPhysicalDeviceProperties props;
-      vkGetPhysicalDeviceProperties(p, &props);
-      if (std::strncmp(props.deviceName, "Mica", 4) == 0) phys = p;
-    }
-    EXPECT_NE(phys, VK_NULL_HANDLE) << "no Mica physical device";
-    if (!phys) return false;
+    if (!vktest::open_mica_instance(instance, phys)) return false;
     uint32_t ne = 0;
     vkEnumerateDeviceExtensionProperties(phys, nullptr, &ne, nullptr);
     std::vector<VkExtensionProperties> exts(ne);

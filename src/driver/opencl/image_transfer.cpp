@@ -192,35 +192,52 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueFillImage(cl_command_queue command_queu
   });
 }
 
+namespace {
+
+// clEnqueueCopyImageToBuffer and clEnqueueCopyBufferToImage: the same checks and the same box
+// copy, in one direction or the other. The buffer side is tightly packed (row = region[0] texels).
+cl_int enqueue_image_buffer_copy(cl_command_queue command_queue, cl_mem image, cl_mem buffer, size_t buffer_offset,
+                                 const size_t* origin, const size_t* region, bool to_buffer,
+                                 cl_uint num_events_in_wait_list, const cl_event* event_wait_list, cl_event* event) {
+  Queue* q;
+  Memory* m;
+  if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
+  Memory* b = checked<Memory>(buffer);
+  if (!b || b->image()) return CL_INVALID_MEM_OBJECT;
+  if (b->context() != q->context()) return CL_INVALID_CONTEXT;
+  const ImageInfo& i = *m->image();
+  if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+  const size_t row = region[0] * i.element_bytes, bytes = row * region[1] * region[2];
+  if (buffer_offset > b->size() || bytes > b->size() - buffer_offset) return CL_INVALID_VALUE;
+  if (i.type == CL_MEM_OBJECT_IMAGE1D_BUFFER && m->storage() == b->storage()) {
+    const size_t a = m->origin() + origin[0] * i.element_bytes, c = b->origin() + buffer_offset;
+    if (a < c + bytes && c < a + bytes) return CL_MEM_COPY_OVERLAP;
+  }
+  const Box image_side = image_box(i, origin);
+  const Box buffer_side{buffer_offset, row, row * region[1]};
+  const size_t rows = region[1], slices = region[2];
+  Ref<Memory> hm(m), hb(b);
+  return q->enqueue(to_buffer ? CL_COMMAND_COPY_IMAGE_TO_BUFFER : CL_COMMAND_COPY_BUFFER_TO_IMAGE,
+                    num_events_in_wait_list, event_wait_list, event,
+                    [hm, hb, image_side, buffer_side, row, rows, slices, to_buffer]() -> cl_int {
+                      if (to_buffer)
+                        copy_box(hb->cpu(), buffer_side, hm->cpu(), image_side, row, rows, slices);
+                      else
+                        copy_box(hm->cpu(), image_side, hb->cpu(), buffer_side, row, rows, slices);
+                      return CL_SUCCESS;
+                    });
+}
+
+}  // namespace
+
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyImageToBuffer(cl_command_queue command_queue, cl_mem src_image,
                                                           cl_mem dst_buffer, const size_t* src_origin,
                                                           const size_t* region, size_t dst_offset,
                                                           cl_uint num_events_in_wait_list,
                                                           const cl_event* event_wait_list, cl_event* event) {
   return guarded([&]() -> cl_int {
-    Queue* q;
-    Memory* s;
-    if (cl_int e = check_queue_and_image(command_queue, src_image, q, s); e != CL_SUCCESS) return e;
-    Memory* b = checked<Memory>(dst_buffer);
-    if (!b || b->image()) return CL_INVALID_MEM_OBJECT;
-    if (b->context() != q->context()) return CL_INVALID_CONTEXT;
-    const ImageInfo& i = *s->image();
-    if (cl_int e = check_image_region(i, src_origin, region); e != CL_SUCCESS) return e;
-    const size_t row = region[0] * i.element_bytes, bytes = row * region[1] * region[2];
-    if (dst_offset > b->size() || bytes > b->size() - dst_offset) return CL_INVALID_VALUE;
-    if (i.type == CL_MEM_OBJECT_IMAGE1D_BUFFER && s->storage() == b->storage()) {
-      const size_t a = s->origin() + src_origin[0] * i.element_bytes, c = b->origin() + dst_offset;
-      if (a < c + bytes && c < a + bytes) return CL_MEM_COPY_OVERLAP;
-    }
-    const Box sb = image_box(i, src_origin);
-    const Box db{dst_offset, row, row * region[1]};
-    const size_t rows = region[1], slices = region[2];
-    Ref<Memory> hs(s), hb(b);
-    return q->enqueue(CL_COMMAND_COPY_IMAGE_TO_BUFFER, num_events_in_wait_list, event_wait_list, event,
-                      [hs, hb, sb, db, row, rows, slices]() -> cl_int {
-                        copy_box(hb->cpu(), db, hs->cpu(), sb, row, rows, slices);
-                        return CL_SUCCESS;
-                      });
+    return enqueue_image_buffer_copy(command_queue, src_image, dst_buffer, dst_offset, src_origin, region, true,
+                                     num_events_in_wait_list, event_wait_list, event);
   });
 }
 
@@ -229,29 +246,8 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyBufferToImage(cl_command_queue comm
                                                           const size_t* region, cl_uint num_events_in_wait_list,
                                                           const cl_event* event_wait_list, cl_event* event) {
   return guarded([&]() -> cl_int {
-    Queue* q;
-    Memory* d;
-    if (cl_int e = check_queue_and_image(command_queue, dst_image, q, d); e != CL_SUCCESS) return e;
-    Memory* b = checked<Memory>(src_buffer);
-    if (!b || b->image()) return CL_INVALID_MEM_OBJECT;
-    if (b->context() != q->context()) return CL_INVALID_CONTEXT;
-    const ImageInfo& i = *d->image();
-    if (cl_int e = check_image_region(i, dst_origin, region); e != CL_SUCCESS) return e;
-    const size_t row = region[0] * i.element_bytes, bytes = row * region[1] * region[2];
-    if (src_offset > b->size() || bytes > b->size() - src_offset) return CL_INVALID_VALUE;
-    if (i.type == CL_MEM_OBJECT_IMAGE1D_BUFFER && d->storage() == b->storage()) {
-      const size_t a = d->origin() + dst_origin[0] * i.element_bytes, c = b->origin() + src_offset;
-      if (a < c + bytes && c < a + bytes) return CL_MEM_COPY_OVERLAP;
-    }
-    const Box db = image_box(i, dst_origin);
-    const Box sb{src_offset, row, row * region[1]};
-    const size_t rows = region[1], slices = region[2];
-    Ref<Memory> hd(d), hb(b);
-    return q->enqueue(CL_COMMAND_COPY_BUFFER_TO_IMAGE, num_events_in_wait_list, event_wait_list, event,
-                      [hd, hb, sb, db, row, rows, slices]() -> cl_int {
-                        copy_box(hd->cpu(), db, hb->cpu(), sb, row, rows, slices);
-                        return CL_SUCCESS;
-                      });
+    return enqueue_image_buffer_copy(command_queue, dst_image, src_buffer, src_offset, dst_origin, region, false,
+                                     num_events_in_wait_list, event_wait_list, event);
   });
 }
 

@@ -2,6 +2,7 @@
 #include "mica/device/disk_cache.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,7 +38,9 @@ struct Entry {
   uint64_t bytes;
 };
 
-size_t evict(const std::string& dir, const std::string& keep, uint64_t max_bytes) {
+// Scans the directory: its entries' total, and the oldest ones removed (never 'keep') until the
+// total is at most max_bytes. *total gets what is left.
+size_t scan_and_evict(const std::string& dir, const std::string& keep, uint64_t max_bytes, uint64_t* total_out) {
   std::vector<Entry> entries;
   uint64_t total = 0;
   std::error_code ec;
@@ -51,6 +54,7 @@ size_t evict(const std::string& dir, const std::string& keep, uint64_t max_bytes
     entries.push_back({p, time, size});
     total += size;
   }
+  *total_out = total;
   if (total <= max_bytes) return 0;
   // Oldest first; ties broken by name so every process evicts in the same order.
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
@@ -64,6 +68,33 @@ size_t evict(const std::string& dir, const std::string& keep, uint64_t max_bytes
     if (std::filesystem::remove(e.path, e1)) ++evicted;
     total -= e.bytes;  // gone either way: removed here or by another process
   }
+  *total_out = total;
+  return evicted;
+}
+
+// The directory's total is kept in kIndex (one native-endian uint64) by the writers, under an
+// exclusive flock of that file, so a write costs no directory scan: a scan happens only when the
+// index is new (or unreadable) and when the total passes the bound. Entries removed by hand make
+// the total too large, which only brings the next scan (and its exact total) forward.
+constexpr const char* kIndex = "index";
+
+size_t account_and_evict(const std::string& dir, const std::string& keep, int64_t added, uint64_t max_bytes) {
+  const int fd = ::open((dir + "/" + kIndex).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  uint64_t total = 0;
+  if (fd < 0) return scan_and_evict(dir, keep, max_bytes, &total);
+  ::flock(fd, LOCK_EX);
+  size_t evicted = 0;
+  if (::pread(fd, &total, sizeof total, 0) != ssize_t(sizeof total)) {
+    evicted = scan_and_evict(dir, keep, max_bytes, &total);
+  } else {
+    total = added < 0 && uint64_t(-added) > total ? 0 : total + uint64_t(added);
+    if (total > max_bytes) evicted = scan_and_evict(dir, keep, max_bytes, &total);
+  }
+  if (::pwrite(fd, &total, sizeof total, 0) != ssize_t(sizeof total)) {
+    // Unwritable index: the next writer rescans.
+  }
+  ::flock(fd, LOCK_UN);
+  ::close(fd);
   return evicted;
 }
 
@@ -135,12 +166,14 @@ size_t write(const std::string& dir, const driver::Digest& key, const std::vecto
       return 0;
     }
   }
+  struct stat old{};
+  const int64_t replaced = ::stat(path.c_str(), &old) == 0 ? int64_t(old.st_size) : 0;
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
     return 0;
   }
   mark_used(path);
-  return evict(dir, name, max_bytes);
+  return account_and_evict(dir, name, int64_t(bytes.size()) - replaced, max_bytes);
 }
 
 }  // namespace mica::device::disk_cache

@@ -3,7 +3,8 @@
 // Programs are compiled once per machine rather than once per process (OpenCL applications
 // rebuild their programs at every start). The directory is shared by every process of the user,
 // so the bound is enforced by whoever writes: after a write, the least recently used files are
-// removed until the directory's entries fit. A read marks its file as used. What a file holds is
+// removed until the directory's entries fit. Writers keep the entries' total in an `index` file
+// (under flock), so a write scans the directory only when the total passes the bound. A read marks its file as used. What a file holds is
 // not trusted here: the caller validates every byte it reads (program.cpp parses the binary).
 #pragma once
 
