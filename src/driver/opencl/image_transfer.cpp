@@ -85,29 +85,48 @@ bool same_format(const ImageInfo& a, const ImageInfo& b) {
 using namespace mica;
 using namespace mica::cl;
 
+namespace {
+
+// clEnqueueReadImage and clEnqueueWriteImage: the same checks and box copy between the image and
+// host memory, in one direction or the other.
+cl_int enqueue_host_image_copy(cl_command_queue command_queue, cl_mem image, bool read, cl_bool blocking,
+                               const size_t* origin, const size_t* region, size_t row_pitch, size_t slice_pitch,
+                               void* ptr, cl_uint num_events_in_wait_list, const cl_event* event_wait_list,
+                               cl_event* event) {
+  Queue* q;
+  Memory* m;
+  if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
+  const ImageInfo& i = *m->image();
+  if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+  Box host;
+  if (cl_int e = host_box(i, region, row_pitch, slice_pitch, host); e != CL_SUCCESS) return e;
+  if (!ptr) return CL_INVALID_VALUE;
+  if (read ? !m->host_can_read() : !m->host_can_write()) return CL_INVALID_OPERATION;
+  const Box dev = image_box(i, origin);
+  const size_t row = region[0] * i.element_bytes, rows = region[1], slices = region[2];
+  Ref<Memory> hold(m);
+  auto* bytes = static_cast<uint8_t*>(ptr);
+  return q->enqueue(read ? CL_COMMAND_READ_IMAGE : CL_COMMAND_WRITE_IMAGE, num_events_in_wait_list, event_wait_list,
+                    event,
+                    [hold, bytes, host, dev, row, rows, slices, read]() -> cl_int {
+                      if (read)
+                        copy_box(bytes, host, hold->cpu(), dev, row, rows, slices);
+                      else
+                        copy_box(hold->cpu(), dev, bytes, host, row, rows, slices);
+                      return CL_SUCCESS;
+                    },
+                    blocking);
+}
+
+}  // namespace
+
 CL_API_ENTRY cl_int CL_API_CALL clEnqueueReadImage(cl_command_queue command_queue, cl_mem image, cl_bool blocking_read,
                                                   const size_t* origin, const size_t* region, size_t row_pitch,
                                                   size_t slice_pitch, void* ptr, cl_uint num_events_in_wait_list,
                                                   const cl_event* event_wait_list, cl_event* event) {
   return guarded([&]() -> cl_int {
-    Queue* q;
-    Memory* m;
-    if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
-    const ImageInfo& i = *m->image();
-    if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
-    Box host;
-    if (cl_int e = host_box(i, region, row_pitch, slice_pitch, host); e != CL_SUCCESS) return e;
-    if (!ptr) return CL_INVALID_VALUE;
-    if (!m->host_can_read()) return CL_INVALID_OPERATION;
-    const Box dev = image_box(i, origin);
-    const size_t row = region[0] * i.element_bytes, rows = region[1], slices = region[2];
-    Ref<Memory> hold(m);
-    return q->enqueue(CL_COMMAND_READ_IMAGE, num_events_in_wait_list, event_wait_list, event,
-                      [hold, ptr, host, dev, row, rows, slices]() -> cl_int {
-                        copy_box(static_cast<uint8_t*>(ptr), host, hold->cpu(), dev, row, rows, slices);
-                        return CL_SUCCESS;
-                      },
-                      blocking_read);
+    return enqueue_host_image_copy(command_queue, image, true, blocking_read, origin, region, row_pitch, slice_pitch,
+                                   ptr, num_events_in_wait_list, event_wait_list, event);
   });
 }
 
@@ -117,24 +136,10 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueWriteImage(cl_command_queue command_que
                                                    cl_uint num_events_in_wait_list, const cl_event* event_wait_list,
                                                    cl_event* event) {
   return guarded([&]() -> cl_int {
-    Queue* q;
-    Memory* m;
-    if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
-    const ImageInfo& i = *m->image();
-    if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
-    Box host;
-    if (cl_int e = host_box(i, region, input_row_pitch, input_slice_pitch, host); e != CL_SUCCESS) return e;
-    if (!ptr) return CL_INVALID_VALUE;
-    if (!m->host_can_write()) return CL_INVALID_OPERATION;
-    const Box dev = image_box(i, origin);
-    const size_t row = region[0] * i.element_bytes, rows = region[1], slices = region[2];
-    Ref<Memory> hold(m);
-    return q->enqueue(CL_COMMAND_WRITE_IMAGE, num_events_in_wait_list, event_wait_list, event,
-                      [hold, ptr, host, dev, row, rows, slices]() -> cl_int {
-                        copy_box(hold->cpu(), dev, static_cast<const uint8_t*>(ptr), host, row, rows, slices);
-                        return CL_SUCCESS;
-                      },
-                      blocking_write);
+    // The host memory is only read on this path (the lambda copies out of it).
+    return enqueue_host_image_copy(command_queue, image, false, blocking_write, origin, region, input_row_pitch,
+                                   input_slice_pitch, const_cast<void*>(ptr), num_events_in_wait_list,
+                                   event_wait_list, event);
   });
 }
 
