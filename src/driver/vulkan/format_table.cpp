@@ -198,8 +198,9 @@ VkFormatFeatureFlags image_format_features(VkFormat format) {
     features |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
     if (t.result == MICA_TEXEL_CLASS_FLOAT) features |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
   }
-  if ((t.flags & MICA_TEXEL_ATOMIC) && t.result != MICA_TEXEL_CLASS_FLOAT)
-    features |= VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT;
+  // R32_UINT/R32_SINT take every image atomic, R32_SFLOAT exchange, compare-exchange (its bits:
+  // atomic loads) and add_f32: what VK_EXT_shader_atomic_float's image features use.
+  if (t.flags & MICA_TEXEL_ATOMIC) features |= VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT;
   return features;
 }
 
@@ -210,8 +211,7 @@ VkFormatFeatureFlags buffer_format_features(VkFormat format) {
   if (t.flags & (MICA_TEXEL_DEPTH | MICA_TEXEL_STENCIL | MICA_TEXEL_COMPRESSED))
     return 0;  // the spec allows no texel buffers of them
   VkFormatFeatureFlags features = VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT | VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT;
-  if ((t.flags & MICA_TEXEL_ATOMIC) && t.result != MICA_TEXEL_CLASS_FLOAT)
-    features |= VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT;
+  if (t.flags & MICA_TEXEL_ATOMIC) features |= VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT;
   return features;
 }
 
