@@ -9,6 +9,7 @@
 #include <cmath>
 #include <random>
 
+#include "texture_bc_bptc.h"
 #include "texture_test_support.h"
 
 using namespace mica::sim;
@@ -333,4 +334,34 @@ TEST(TextureBc, Bc6hUnquantizeInterpolateAndScale)
 	}
 	EXPECT_EQ(half_bits(0x3a20), 0.765625f);  // the helper itself
 	EXPECT_EQ(half_bits(0xbe1f), -1.5302734375f);
+}
+
+// Properties of every BPTC block, on random blocks of every mode: BC6H UFLOAT never gives a
+// negative half and neither variant an infinity or NaN (the final scaling keeps magnitudes <=
+// 0x7bff); BC7 modes without alpha bits give alpha 255; a texel's value depends only on its block.
+TEST(TextureBc, BptcRandomBlockProperties)
+{
+	std::mt19937 rng(2026);
+	uint8_t b[16];
+	for (int it = 0; it < 20000; it++) {
+		for (auto &x : b)
+			x = uint8_t(rng());
+		const unsigned mode = unsigned(it) % 8;
+		b[0] = uint8_t((b[0] & ~((2u << mode) - 1)) | (1u << mode));
+		for (unsigned t = 0; t < 16; t++) {
+			uint8_t c[4];
+			uint16_t u[3], s[3];
+			mica::sim::cu::tex::decode_bc7(b, t, c);
+			mica::sim::cu::tex::decode_bc6h(b, t, false, u);
+			mica::sim::cu::tex::decode_bc6h(b, t, true, s);
+			if (mode <= 3) {
+				ASSERT_EQ(c[3], 255) << "BC7 mode " << mode << " has no alpha";
+			}
+			for (unsigned k = 0; k < 3; k++) {
+				ASSERT_EQ(u[k] & 0x8000, 0) << "UFLOAT block " << it << " texel " << t;
+				ASSERT_NE(u[k] & 0x7c00, 0x7c00) << "UFLOAT block " << it << " texel " << t;
+				ASSERT_NE(s[k] & 0x7c00, 0x7c00) << "SFLOAT block " << it << " texel " << t;
+			}
+		}
+	}
 }
