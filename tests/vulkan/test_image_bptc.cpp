@@ -1,6 +1,7 @@
 // BC6H and BC7 (BPTC) through the texture unit, compared bit for bit with Mesa's lavapipe: 1024
 // random blocks of a 128x128 image, every mode of both formats (BC7 modes 0-7 and the reserved
-// mode 8, BC6H's 14 modes and two reserved ones) in turn, every texel fetched (shaders/bptc_fetch.comp).
+// mode 8, BC6H's 14 modes and two reserved ones) in turn, every texel fetched and sampled NEAREST at
+// its centre (shaders/bptc_fetch.comp).
 // BC7 decodes to 8-bit UNORM values (the same on both; Mica's f32 is k / 255 correctly rounded,
 // lavapipe's may be an ulp off) and BC6H to half floats (bit-exact); BC7_SRGB is the
 // UNORM value sRGB-decoded (compared with the host's evaluation of the spec's formula, and within
@@ -54,11 +55,12 @@ std::vector<uint8_t> make_blocks(VkFormat format) {
   return data;
 }
 
-// Uploads the blocks into an OPTIMAL image, fetches every texel, returns 64x64 RGBA f32 bit patterns.
+// Uploads the blocks into an OPTIMAL image, fetches and NEAREST-samples every texel; returns, per
+// texel, the fetched then the sampled RGBA f32 bit patterns.
 std::vector<uint32_t> fetch_all(vkrun::Context& ctx, const std::vector<uint32_t>& spirv, VkFormat format,
                                 const std::vector<uint8_t>& blocks) {
   VkDevice dev = ctx.device();
-  vkrun::Buffer staging = ctx.create_buffer(blocks.size()), out = ctx.create_buffer(kTexels * 16);
+  vkrun::Buffer staging = ctx.create_buffer(blocks.size()), out = ctx.create_buffer(kTexels * 32);
   std::memcpy(staging.mapped, blocks.data(), blocks.size());
   std::memset(out.mapped, 0, out.size);
   VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
@@ -142,7 +144,7 @@ std::vector<uint32_t> fetch_all(vkrun::Context& ctx, const std::vector<uint32_t>
     vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
                          nullptr, 0, nullptr);
   });
-  std::vector<uint32_t> result(out.data<uint32_t>(), out.data<uint32_t>() + kTexels * 4);
+  std::vector<uint32_t> result(out.data<uint32_t>(), out.data<uint32_t>() + kTexels * 8);
   vkDestroyPipeline(dev, pipeline, nullptr);
   vkDestroyPipelineLayout(dev, pipeline_layout, nullptr);
   vkDestroyShaderModule(dev, module, nullptr);
@@ -163,9 +165,9 @@ float as_float(uint32_t bits) {
   return f;
 }
 
-// Which block (and so which mode) holds texel word i of the 64x64 RGBA output.
+// Which block (and so which mode) holds word i of the output (8 words per texel).
 uint32_t block_of_word(size_t i) {
-  const uint32_t texel = uint32_t(i / 4), x = texel % kSize, y = texel / kSize;
+  const uint32_t texel = uint32_t(i / 8), x = texel % kSize, y = texel / kSize;
   return (y / 4) * (kSize / 4) + x / 4;
 }
 
@@ -239,8 +241,8 @@ TEST(VkImageBptc, BlocksOfEveryModeMatchLavapipe) {
       if (mica[i] != 0 && i % 4 != 3) mode_seen_nonzero[block_of_word(i) % (format >= VK_FORMAT_BC7_UNORM_BLOCK ? 9 : 16)] = true;
       distinct_nonzero += mica[i] != 0;
       if (!same && bad++ < 8)
-        ADD_FAILURE() << "format " << format << " texel " << i / 4 << " (block " << block_of_word(i) << ") component "
-                      << i % 4 << ": Mica 0x" << std::hex << mica[i] << " (" << as_float(mica[i]) << "), lavapipe 0x"
+        ADD_FAILURE() << "format " << format << (i % 8 < 4 ? " fetched" : " sampled") << " texel " << i / 8
+                      << " (block " << block_of_word(i) << ") component " << i % 4 << ": Mica 0x" << std::hex << mica[i] << " (" << as_float(mica[i]) << "), lavapipe 0x"
                       << want[i] << " (" << as_float(want[i]) << ")" << std::dec;
     }
     EXPECT_EQ(bad, 0u) << "format " << format;
