@@ -181,6 +181,8 @@ bool format_is_compressed(VkFormat format) {
 VkFormatFeatureFlags image_format_features(VkFormat format) {
   const auto planes = image_format(format);
   if (!planes) return 0;
+  // Compressed: read only. No BLIT_SRC although the spec's BC table lists it: vkCmdBlitImage needs a
+  // graphics queue (VUID-vkCmdBlitImage-commandBuffer-cmdpool), which Mica does not have.
   if (format_is_compressed(format))
     return VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT |
            VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;

@@ -44,7 +44,7 @@ struct ImageFormat {
   bool depth_stencil() const { return aspects & (VK_IMAGE_ASPECT_DEPTH_BIT | VK_IMAGE_ASPECT_STENCIL_BIT); }
 };
 std::optional<ImageFormat> image_format(VkFormat format);
-// A block-compressed format of the table (BC1-BC5: 4x4 blocks the texture unit decodes).
+// A block-compressed format of the table (BC1-BC7: 4x4 blocks the texture unit decodes).
 bool format_is_compressed(VkFormat format);
 
 // The format's index in the formats table (the FORMAT field of a texture-unit descriptor).
@@ -56,8 +56,9 @@ int format_table_index(const FormatInfo& info);
 // stored (STORAGE_IMAGE); all but the 64-bit ones sampled (SAMPLED_IMAGE), the non-integer ones
 // with linear filtering; R32_UINT and R32_SINT take every atomic, R32_SFLOAT exchange and add
 // (STORAGE_IMAGE_ATOMIC: VK_EXT_shader_atomic_float's image features).
-// Block-compressed formats (BC1-BC5): SAMPLED_IMAGE, FILTER_LINEAR and the transfer features
-// (copies move blocks), no storage. Depth and stencil formats: SAMPLED_IMAGE (with depth comparison, and FILTER_LINEAR where there is
+// Block-compressed formats (BC1-BC7): SAMPLED_IMAGE, FILTER_LINEAR and the transfer features
+// (copies move blocks), no storage; not BLIT_SRC, which the spec's BC table lists but only a graphics
+// queue can use (docs/vulkan.md "Images"). Depth and stencil formats: SAMPLED_IMAGE (with depth comparison, and FILTER_LINEAR where there is
 // a depth aspect) and the transfer features; no storage, no attachments (no graphics queue).
 VkFormatFeatureFlags image_format_features(VkFormat format);
 // Features of buffer views of this format: formatted loads and stores (uniform and storage texel
