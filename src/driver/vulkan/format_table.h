@@ -50,7 +50,7 @@ bool format_is_compressed(VkFormat format);
 // The format's index in the formats table (the FORMAT field of a texture-unit descriptor).
 int format_table_index(const FormatInfo& info);
 
-// Features of images of this format, the same for both tilings (both use the linear layout): the
+// Features of images of this format, the same for both tilings (the texture unit reads both layouts): the
 // transfer features (copies and clears through the DMA engine, command_buffer_image.cpp) and what
 // the texture unit does with the format (docs/hw/texture.md): every format can be loaded and
 // stored (STORAGE_IMAGE); all but the 64-bit ones sampled (SAMPLED_IMAGE), the non-integer ones
