@@ -152,7 +152,9 @@ void Translator::image_atomic_op(const Inst &in, const TexelPtr &tp)
 	bool has_result = true;
 	auto value = [&](size_t i) { return val(w[i]).at(0); };
 	switch (op) {
-	case Op::OpAtomicLoad: opcode = MICA_OP_IMAGE_ATOMIC_OR_B32; data = {Operand::c32(0)}; break;
+	// A load is a compare-and-swap of 0 with 0: it never changes the texel, and unlike an OR with 0
+	// the texture unit allows it on every atomic format, R32_SFLOAT included (docs/hw/texture.md).
+	case Op::OpAtomicLoad: opcode = MICA_OP_IMAGE_ATOMIC_CMPSWAP_B32; data = {Operand::c32(0), Operand::c32(0)}; break;
 	case Op::OpAtomicStore: opcode = MICA_OP_IMAGE_ATOMIC_SWAP_B32; data = {val(w[4]).at(0)}; has_result = false; break;
 	case Op::OpAtomicExchange: opcode = MICA_OP_IMAGE_ATOMIC_SWAP_B32; data = {value(6)}; break;
 	case Op::OpAtomicCompareExchange: opcode = MICA_OP_IMAGE_ATOMIC_CMPSWAP_B32; data = {value(7), value(8)}; break;

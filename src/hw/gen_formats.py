@@ -25,8 +25,14 @@ def fail(msg):
 # Block-compressed formats (docs/hw/texture.md, "Block-compressed formats"): the texture unit
 # decodes one texel out of a 4x4 block of 'bytes' bytes. compression: the decoder; channels: the
 # channels the block holds.
-COMPRESSION = {"BC1": 8, "BC2": 16, "BC3": 16, "BC4": 8, "BC5": 16}
-COMPRESSED_NUMERIC = ["UNORM", "SNORM", "SRGB"]
+COMPRESSION = {"BC1": 8, "BC2": 16, "BC3": 16, "BC4": 8, "BC5": 16, "BC6H": 16, "BC7": 16}
+COMPRESSED_NUMERIC = ["UNORM", "SNORM", "SRGB", "UFLOAT", "SFLOAT"]
+# What each block holds and how its values read (BC6H: RGB half floats, unsigned or signed).
+COMPRESSED_CHANNELS = {"BC1": ("RGB", "RGBA"), "BC2": ("RGBA",), "BC3": ("RGBA",), "BC4": ("R",), "BC5": ("RG",),
+                       "BC6H": ("RGB",), "BC7": ("RGBA",)}
+COMPRESSED_NUMERICS = {"BC1": ("UNORM", "SRGB"), "BC2": ("UNORM", "SRGB"), "BC3": ("UNORM", "SRGB"),
+                       "BC4": ("UNORM", "SNORM"), "BC5": ("UNORM", "SNORM"), "BC6H": ("UFLOAT", "SFLOAT"),
+                       "BC7": ("UNORM", "SRGB")}
 
 
 def check_compressed(fmt):
@@ -47,8 +53,8 @@ def check_compressed(fmt):
     channels = fmt["channels"]
     if channels not in ("R", "RG", "RGB", "RGBA") or (m.group(2) and m.group(2) != channels):
         fail(f"format {name}: channels '{channels}' disagree with the name")
-    want = {"BC1": ("RGB", "RGBA"), "BC2": ("RGBA",), "BC3": ("RGBA",), "BC4": ("R",), "BC5": ("RG",)}[kind]
-    numerics = ("UNORM", "SNORM") if kind in ("BC4", "BC5") else ("UNORM", "SRGB")
+    want = COMPRESSED_CHANNELS[kind]
+    numerics = COMPRESSED_NUMERICS[kind]
     if channels not in want or fmt["numeric"] not in numerics:
         fail(f"format {name}: {kind} holds {' or '.join(want)} as {' or '.join(numerics)}")
     # Each present channel as a nominal 8-bit component (the unit substitutes the others).

@@ -12,6 +12,7 @@
 // Vulkan structures are written {sType, ...} with the rest zero, as the spec's examples do.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -286,6 +287,184 @@ TEST(VkImageShaders, MatchLavapipe) {
   // And against the program's meaning, not only lavapipe: the atomics' sums and maximum.
   EXPECT_EQ(mica.counters[0], 4u * (8 * 9 / 2));  // 4 columns of x & 1 == 0, each adding 1 + y
   EXPECT_EQ(mica.counters[2], 12u);
+}
+
+// ---- float atomics on R32_SFLOAT images and texel buffers ---------------------------------------
+
+struct FloatAtomicsRun {
+  std::vector<float> image;  // img after the dispatch, 8x8
+  std::vector<float> buf;    // buf after the dispatch, 64
+  std::vector<float> out;    // 64 x vec4 (old add, loaded, old shared exchange, old/loaded buf)
+};
+
+// Random normal floats with exponents -20..20 (no denormals: lavapipe may flush them), so that
+// adds round.
+float random_normal(std::mt19937& rng) {
+  const float m = 1.0f + float(rng() % (1u << 23)) / float(1u << 23);
+  const float v = std::ldexp(m, int(rng() % 41) - 20);
+  return rng() & 1 ? -v : v;
+}
+
+FloatAtomicsRun run_float_atomics(vkrun::Context& ctx, const std::vector<uint32_t>& spirv) {
+  VkDevice dev = ctx.device();
+  std::mt19937 rng(32);
+  vkrun::Buffer staging = ctx.create_buffer(256), buf = ctx.create_buffer(256), in = ctx.create_buffer(256),
+                out = ctx.create_buffer(64 * 16), readback = ctx.create_buffer(256);
+  for (uint32_t i = 0; i < 64; ++i) {
+    staging.data<float>()[i] = i < 8 ? 0.0f : random_normal(rng);
+    buf.data<float>()[i] = random_normal(rng);
+    in.data<float>()[i] = random_normal(rng);
+  }
+  std::memset(out.mapped, 0, out.size);
+  Img img = make_image(ctx, VK_FORMAT_R32_SFLOAT, {8, 8, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT);
+  VkBufferView buf_view;
+  VkBufferViewCreateInfo bvi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO, nullptr, 0, buf.buffer, VK_FORMAT_R32_SFLOAT,
+                             0, VK_WHOLE_SIZE};
+  vkrun::check(vkCreateBufferView(dev, &bvi, nullptr, &buf_view), "vkCreateBufferView");
+  const VkShaderStageFlags C = VK_SHADER_STAGE_COMPUTE_BIT;
+  VkDescriptorSetLayoutBinding b[4] = {{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
+                                       {1, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, 1, C, nullptr},
+                                       {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr},
+                                       {3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr}};
+  VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, nullptr, 0, 4, b};
+  VkDescriptorSetLayout set_layout;
+  vkrun::check(vkCreateDescriptorSetLayout(dev, &li, nullptr, &set_layout), "vkCreateDescriptorSetLayout");
+  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1}, {VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, 1},
+                                  {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2}};
+  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 1, 3, sizes};
+  VkDescriptorPool pool;
+  vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
+  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &set_layout};
+  VkDescriptorSet set;
+  vkrun::check(vkAllocateDescriptorSets(dev, &sa, &set), "vkAllocateDescriptorSets");
+  const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
+  VkDescriptorImageInfo ii{VK_NULL_HANDLE, img.view, G};
+  VkDescriptorBufferInfo bi[2] = {{in.buffer, 0, VK_WHOLE_SIZE}, {out.buffer, 0, VK_WHOLE_SIZE}};
+  VkWriteDescriptorSet w[4];
+  for (uint32_t i = 0; i < 4; ++i)
+    w[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, i, 0, 1, b[i].descriptorType, nullptr, nullptr, nullptr};
+  w[0].pImageInfo = &ii;
+  w[1].pTexelBufferView = &buf_view;
+  w[2].pBufferInfo = &bi[0];
+  w[3].pBufferInfo = &bi[1];
+  vkUpdateDescriptorSets(dev, 4, w, 0, nullptr);
+  VkShaderModuleCreateInfo mi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO, nullptr, 0, spirv.size() * 4, spirv.data()};
+  VkShaderModule module;
+  vkrun::check(vkCreateShaderModule(dev, &mi, nullptr, &module), "vkCreateShaderModule");
+  VkPipelineLayoutCreateInfo pli{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO, nullptr, 0, 1, &set_layout};
+  VkPipelineLayout pipeline_layout;
+  vkrun::check(vkCreatePipelineLayout(dev, &pli, nullptr, &pipeline_layout), "vkCreatePipelineLayout");
+  VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+  ci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module, "main"};
+  ci.layout = pipeline_layout;
+  VkPipeline pipeline;
+  vkrun::check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline), "vkCreateComputePipelines");
+  VkBufferImageCopy region{0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {8, 8, 1}};
+  ctx.run([&](VkCommandBuffer cb) {
+    to_general(cb, img.image);
+    vkCmdCopyBufferToImage(cb, staging.buffer, img.image, G, 1, &region);
+    memory_barrier(cb);
+    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
+    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout, 0, 1, &set, 0, nullptr);
+    vkCmdDispatch(cb, 1, 1, 1);
+    memory_barrier(cb);
+    vkCmdCopyImageToBuffer(cb, img.image, G, readback.buffer, 1, &region);
+  });
+  FloatAtomicsRun r;
+  r.image.assign(readback.data<float>(), readback.data<float>() + 64);
+  r.buf.assign(buf.data<float>(), buf.data<float>() + 64);
+  r.out.assign(out.data<float>(), out.data<float>() + 64 * 4);
+  vkDestroyPipeline(dev, pipeline, nullptr);
+  vkDestroyPipelineLayout(dev, pipeline_layout, nullptr);
+  vkDestroyShaderModule(dev, module, nullptr);
+  vkDestroyDescriptorPool(dev, pool, nullptr);
+  vkDestroyDescriptorSetLayout(dev, set_layout, nullptr);
+  vkDestroyBufferView(dev, buf_view, nullptr);
+  destroy(ctx, img);
+  for (vkrun::Buffer* x : {&staging, &buf, &in, &out, &readback}) ctx.destroy(*x);
+  return r;
+}
+
+bool same_bits(float a, float b) { return std::memcmp(&a, &b, 4) == 0; }
+
+// VK_EXT_shader_atomic_float on images: R32_SFLOAT reports STORAGE_IMAGE_ATOMIC and
+// STORAGE_TEXEL_BUFFER_ATOMIC, the features say so, and the program (shaders/float_atomics.comp)
+// gives lavapipe's bits wherever the result does not depend on the order of the lanes, the IEEE sums
+// the host computes, and for shared exchanges a permutation of the values written.
+TEST(VkImageShaders, FloatAtomicsMatchLavapipe) {
+  std::unique_ptr<vkrun::Context> lvp;
+  try {
+    lvp = std::make_unique<vkrun::Context>("llvmpipe");
+  } catch (const std::exception&) {
+    GTEST_SKIP() << "lavapipe is not available as the reference";
+  }
+  auto ctx = vktest::make_context();
+  VkFormatProperties fp{};
+  vkGetPhysicalDeviceFormatProperties(ctx->physical(), VK_FORMAT_R32_SFLOAT, &fp);
+  EXPECT_TRUE(fp.optimalTilingFeatures & VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT);
+  EXPECT_TRUE(fp.linearTilingFeatures & VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT);
+  EXPECT_TRUE(fp.bufferFeatures & VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT);
+  VkPhysicalDeviceShaderAtomicFloatFeaturesEXT af{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
+  VkPhysicalDeviceFeatures2 f2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &af};
+  vkGetPhysicalDeviceFeatures2(ctx->physical(), &f2);
+  EXPECT_TRUE(af.shaderImageFloat32Atomics);
+  EXPECT_TRUE(af.shaderImageFloat32AtomicAdd);
+  EXPECT_FALSE(af.sparseImageFloat32Atomics);
+
+  const std::vector<uint32_t> spirv = vkrun::read_spirv(vkrun::spv_path("float_atomics.spv"));
+  const FloatAtomicsRun mica = run_float_atomics(*ctx, spirv);
+  const FloatAtomicsRun want = run_float_atomics(*lvp, spirv);
+  // The inputs again, to check against the program's meaning.
+  std::mt19937 rng(32);
+  float image0[64], buf0[64], addend[64];
+  for (uint32_t i = 0; i < 64; ++i) {
+    image0[i] = i < 8 ? 0.0f : random_normal(rng);
+    buf0[i] = random_normal(rng);
+    addend[i] = random_normal(rng);
+  }
+  for (uint32_t t = 0; t < 64; ++t) {
+    EXPECT_TRUE(same_bits(mica.image[t], want.image[t])) << "image texel " << t << ": Mica " << mica.image[t]
+                                                          << ", lavapipe " << want.image[t];
+    if (t < 8) {
+      EXPECT_EQ(mica.image[t], 0.25f * float(8 * t + 224)) << "shared sum " << t;  // adds of (t + 8k) / 4, k < 8
+    } else if (t < 32) {
+      EXPECT_TRUE(same_bits(mica.image[t], image0[t] + addend[t - 8])) << "image add " << t;
+    } else {
+      EXPECT_TRUE(same_bits(mica.image[t], addend[t - 8])) << "image store " << t;
+    }
+  }
+  for (uint32_t i = 0; i < 64; ++i) {
+    if (i < 24) {
+      EXPECT_TRUE(same_bits(mica.out[4 * i], image0[8 + i])) << "old value of add " << i;
+      EXPECT_TRUE(same_bits(mica.out[4 * i + 1], image0[8 + i] + addend[i])) << "load after add " << i;
+    } else if (i < 56) {
+      EXPECT_TRUE(same_bits(mica.out[4 * i + 1], addend[i])) << "load after store " << i;
+    }
+    for (uint32_t c : {0u, 1u, 3u})
+      EXPECT_TRUE(same_bits(mica.out[4 * i + c], want.out[4 * i + c])) << "invocation " << i << " slot " << c;
+    if (i >= 8 && i < 32) {
+      EXPECT_TRUE(same_bits(mica.out[4 * i + 3], buf0[i])) << "old value of exchange " << i;
+      EXPECT_TRUE(same_bits(mica.buf[i], addend[i + 32])) << "exchanged " << i;
+    }
+    if (i >= 32) {
+      EXPECT_TRUE(same_bits(mica.buf[i], -addend[i - 32])) << "stored " << i;
+    }
+    if (i >= 8) {
+      EXPECT_TRUE(same_bits(mica.buf[i], want.buf[i])) << "buf " << i;
+    }
+  }
+  // Texels 0-7 of buf: 8 exchanges each; the old values and the final value are the initial value
+  // and the 8 values written, in some order.
+  for (uint32_t t = 0; t < 8; ++t) {
+    std::vector<float> seen{mica.buf[t]}, wrote{buf0[t]};
+    for (uint32_t i = t; i < 64; i += 8) {
+      seen.push_back(mica.out[4 * i + 2]);
+      wrote.push_back(float(i) + 0.5f);
+    }
+    std::sort(seen.begin(), seen.end());
+    std::sort(wrote.begin(), wrote.end());
+    EXPECT_EQ(seen, wrote) << "shared exchanges of buf texel " << t;
+  }
 }
 
 // ---- every storage format: stores and loads without a declared format -------------------------

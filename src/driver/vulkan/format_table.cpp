@@ -181,6 +181,8 @@ bool format_is_compressed(VkFormat format) {
 VkFormatFeatureFlags image_format_features(VkFormat format) {
   const auto planes = image_format(format);
   if (!planes) return 0;
+  // Compressed: read only. No BLIT_SRC although the spec's BC table lists it: vkCmdBlitImage needs a
+  // graphics queue (VUID-vkCmdBlitImage-commandBuffer-cmdpool), which Mica does not have.
   if (format_is_compressed(format))
     return VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT |
            VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
@@ -198,8 +200,9 @@ VkFormatFeatureFlags image_format_features(VkFormat format) {
     features |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
     if (t.result == MICA_TEXEL_CLASS_FLOAT) features |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
   }
-  if ((t.flags & MICA_TEXEL_ATOMIC) && t.result != MICA_TEXEL_CLASS_FLOAT)
-    features |= VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT;
+  // R32_UINT/R32_SINT take every image atomic, R32_SFLOAT exchange, compare-exchange (its bits:
+  // atomic loads) and add_f32: what VK_EXT_shader_atomic_float's image features use.
+  if (t.flags & MICA_TEXEL_ATOMIC) features |= VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT;
   return features;
 }
 
@@ -210,8 +213,7 @@ VkFormatFeatureFlags buffer_format_features(VkFormat format) {
   if (t.flags & (MICA_TEXEL_DEPTH | MICA_TEXEL_STENCIL | MICA_TEXEL_COMPRESSED))
     return 0;  // the spec allows no texel buffers of them
   VkFormatFeatureFlags features = VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT | VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT;
-  if ((t.flags & MICA_TEXEL_ATOMIC) && t.result != MICA_TEXEL_CLASS_FLOAT)
-    features |= VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT;
+  if (t.flags & MICA_TEXEL_ATOMIC) features |= VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT;
   return features;
 }
 

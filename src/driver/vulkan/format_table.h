@@ -44,23 +44,25 @@ struct ImageFormat {
   bool depth_stencil() const { return aspects & (VK_IMAGE_ASPECT_DEPTH_BIT | VK_IMAGE_ASPECT_STENCIL_BIT); }
 };
 std::optional<ImageFormat> image_format(VkFormat format);
-// A block-compressed format of the table (BC1-BC5: 4x4 blocks the texture unit decodes).
+// A block-compressed format of the table (BC1-BC7: 4x4 blocks the texture unit decodes).
 bool format_is_compressed(VkFormat format);
 
 // The format's index in the formats table (the FORMAT field of a texture-unit descriptor).
 int format_table_index(const FormatInfo& info);
 
-// Features of images of this format, the same for both tilings (both use the linear layout): the
+// Features of images of this format, the same for both tilings (the texture unit reads both layouts): the
 // transfer features (copies and clears through the DMA engine, command_buffer_image.cpp) and what
 // the texture unit does with the format (docs/hw/texture.md): every format can be loaded and
 // stored (STORAGE_IMAGE); all but the 64-bit ones sampled (SAMPLED_IMAGE), the non-integer ones
-// with linear filtering; R32_UINT and R32_SINT take atomics.
-// Block-compressed formats (BC1-BC5): SAMPLED_IMAGE, FILTER_LINEAR and the transfer features
-// (copies move blocks), no storage. Depth and stencil formats: SAMPLED_IMAGE (with depth comparison, and FILTER_LINEAR where there is
+// with linear filtering; R32_UINT and R32_SINT take every atomic, R32_SFLOAT exchange and add
+// (STORAGE_IMAGE_ATOMIC: VK_EXT_shader_atomic_float's image features).
+// Block-compressed formats (BC1-BC7): SAMPLED_IMAGE, FILTER_LINEAR and the transfer features
+// (copies move blocks), no storage; not BLIT_SRC, which the spec's BC table lists but only a graphics
+// queue can use (docs/vulkan.md "Images"). Depth and stencil formats: SAMPLED_IMAGE (with depth comparison, and FILTER_LINEAR where there is
 // a depth aspect) and the transfer features; no storage, no attachments (no graphics queue).
 VkFormatFeatureFlags image_format_features(VkFormat format);
 // Features of buffer views of this format: formatted loads and stores (uniform and storage texel
-// buffers), atomics on R32_UINT / R32_SINT.
+// buffers), atomics on R32_UINT / R32_SINT / R32_SFLOAT.
 VkFormatFeatureFlags buffer_format_features(VkFormat format);
 
 // The texel bytes (info.bytes of them) of a VkClearColorValue, converted as the spec's

@@ -235,7 +235,8 @@ void fill_feature_chain(void* pNext) {
       break;
     // Not promoted: the driver's own extensions.
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT: {
-      // Images: no (R32_SFLOAT has no STORAGE_IMAGE_ATOMIC format feature), sparse: no.
+      // Images: the texture unit's image_atomic_swap/cmpswap/add_f32 on R32_SFLOAT (which reports
+      // STORAGE_IMAGE_ATOMIC and STORAGE_TEXEL_BUFFER_ATOMIC); sparse: no (no sparse resources).
       const auto& caps = shader_capabilities();
       VkPhysicalDeviceShaderAtomicFloatFeaturesEXT f{};
       f.shaderBufferFloat32Atomics = caps.float32_atomics;
@@ -244,6 +245,8 @@ void fill_feature_chain(void* pNext) {
       f.shaderSharedFloat32Atomics = caps.float32_atomics;
       f.shaderSharedFloat32AtomicAdd = caps.float32_atomic_add;
       f.shaderSharedFloat64Atomics = caps.float64_atomics;
+      f.shaderImageFloat32Atomics = caps.float32_atomics;
+      f.shaderImageFloat32AtomicAdd = caps.float32_atomic_add;
       put(s, f);
       break;
     }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Block-compressed texel decoding (BC1-BC5, docs/hw/texture.md "Block-compressed formats"): the
+// Block-compressed texel decoding (BC1-BC5 here, BC6H and BC7 in texture_bc_bptc.cpp; docs/hw/texture.md "Block-compressed formats"): the
 // value of one texel of a 4x4 block, computed exactly in double from the block's endpoints as the
 // Khronos Data Format Specification's S3TC and RGTC chapters define the palettes (interpolation
 // in real arithmetic; the unit rounds once to f32 when a register receives the value).
 #include "texture_format.h"
+#include "texture_bc_bptc.h"
+
+#include "fp.h"
 
 #include <algorithm>
 #include <cstring>
@@ -103,6 +106,20 @@ void decode_block(const mica_texel_format_info &fi, const uint8_t *b, unsigned x
 		v[0] = rgtc_channel(b, texel, snorm);
 		v[1] = rgtc_channel(b + 8, texel, snorm);
 		break;
+	case MICA_COMPRESSION_BC6H: {
+		uint16_t h[3];
+		decode_bc6h(b, texel, fi.numeric == MICA_NUMERIC_SFLOAT, h);
+		for (unsigned k = 0; k < 3; k++)
+			v[k] = fp::half_to_float(h[k]);
+		break;
+	}
+	case MICA_COMPRESSION_BC7: {
+		uint8_t c[4];
+		decode_bc7(b, texel, c);
+		for (unsigned k = 0; k < 4; k++)
+			v[k] = c[k] / 255.0;
+		break;
+	}
 	default: break;
 	}
 	if (fi.flags & MICA_TEXEL_SRGB)

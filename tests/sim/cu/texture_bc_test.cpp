@@ -9,6 +9,7 @@
 #include <cmath>
 #include <random>
 
+#include "texture_bc_bptc.h"
 #include "texture_test_support.h"
 
 using namespace mica::sim;
@@ -232,5 +233,135 @@ TEST(TextureBc, TilingIsInvisibleToSampling)
 		EXPECT_EQ(0, std::memcmp(out[0], out[1], sizeof out[0])) << fi.name;
 		// And the samples are not all alike (the texels were really read).
 		EXPECT_NE(out[0][0][0][0], out[0][0][1][0]) << fi.name;
+	}
+}
+
+// ---- BC6H and BC7 (BPTC): hand-built blocks, values worked out from the rules in
+// docs/hw/texture.md; tests/vulkan/test_image_bptc.cpp compares random blocks of every mode with
+// lavapipe bit for bit.
+
+namespace {
+
+// Fields of a 128-bit block written from bit 0 up, as the spec lays them out.
+struct BlockWriter {
+	std::vector<uint8_t> b = std::vector<uint8_t>(16, 0);
+	unsigned pos = 0;
+	BlockWriter &put(uint32_t v, unsigned n)
+	{
+		for (unsigned k = 0; k < n; k++, pos++)
+			b[pos / 8] = uint8_t(b[pos / 8] | (((v >> k) & 1u) << (pos % 8)));
+		return *this;
+	}
+};
+
+float half_bits(uint16_t h)
+{
+	const int e = (h >> 10) & 31, m = h & 1023;
+	const float mag = e == 0 ? std::ldexp(float(m), -24) : std::ldexp(float(1024 + m), e - 25);
+	return h & 0x8000 ? -mag : mag;
+}
+
+} // namespace
+
+TEST(TextureBc, Bc7PBitsWeightsRotationAndIndexSelection)
+{
+	// Mode 6: 7-bit RGBA endpoints with a P-bit each, 4-bit indices (texel 0, the anchor, 3 bits).
+	BlockWriter m6;
+	m6.put(1u << 6, 7);                                       // mode 6
+	m6.put(0x7f, 7).put(0, 7).put(0, 7).put(0x7f, 7);         // R0 R1 G0 G1
+	m6.put(0x40, 7).put(0x40, 7).put(0x7f, 7).put(0x7f, 7);   // B0 B1 A0 A1
+	m6.put(1, 1).put(0, 1);                                   // P0 = 1, P1 = 0
+	m6.put(0, 3).put(15, 4).put(5, 4);                        // texels 0, 1, 2
+	// Endpoint 0 = (255, 1, 129, 255), endpoint 1 = (0, 254, 128, 254) (P-bit below, 8 bits).
+	// Index 5 weighs 21/64: (e0 * 43 + e1 * 21 + 32) >> 6 = (171, 84, 129, 255).
+	// Mode 4: rotation 1 (A <-> R), index selection 1 (colour from the 3-bit indices, alpha from
+	// the 2-bit ones), 5-bit colour and 6-bit alpha endpoints without P-bits.
+	BlockWriter m4;
+	m4.put(1u << 4, 5).put(1, 2).put(1, 1);                   // mode 4, rotation 1, selection 1
+	m4.put(31, 5).put(0, 5).put(0, 5).put(31, 5).put(0, 5).put(0, 5); // R0 R1 G0 G1 B0 B1
+	m4.put(63, 6).put(0, 6);                                  // A0 A1
+	m4.put(0, 1).put(2, 2);                                   // 2-bit indices: texels 0, 1
+	m4.pos = 81;
+	m4.put(3, 2).put(7, 3);                                   // 3-bit indices: texels 0, 1
+	// Texel 0: colour index 3 (27/64) of (255,0,0) .. (0,255,0) = (147, 108, 0), alpha index 0 =
+	// 255; rotated: (255, 108, 0, 147). Texel 1: colour index 7 = (0, 255, 0), alpha index 2
+	// (43/64) = 84; rotated: (84, 255, 0, 0).
+	// Mode 8 (a zero low byte) is reserved: (0, 0, 0, 0).
+	BlockWriter reserved;
+	reserved.put(0, 8).put(0xffffffu, 24);
+	for (uint32_t tiling : {MICA_IMAGE_TILING_LINEAR, MICA_IMAGE_TILING_OPTIMAL}) {
+		check_blocks(MICA_TEXEL_FORMAT_BC7_UNORM_BLOCK, tiling, 12, 4, {m6.b, m4.b, reserved.b},
+		             {{0, 0, {1, 1 / 255.f, 129 / 255.f, 1}},
+		              {1, 0, {0, 254 / 255.f, 128 / 255.f, 254 / 255.f}},
+		              {2, 0, {171 / 255.f, 84 / 255.f, 129 / 255.f, 1}},
+		              {4, 0, {1, 108 / 255.f, 0, 147 / 255.f}},
+		              {5, 0, {84 / 255.f, 1, 0, 0}},
+		              {9, 2, {0, 0, 0, 0}}});
+		// sRGB: R, G, B decoded, A linear.
+		check_blocks(MICA_TEXEL_FORMAT_BC7_SRGB_BLOCK, tiling, 4, 4, {m6.b},
+		             {{1, 0, {0, float(std::pow((254 / 255.0 + 0.055) / 1.055, 2.4)),
+		                      float(std::pow((128 / 255.0 + 0.055) / 1.055, 2.4)), 254 / 255.f}}});
+	}
+}
+
+TEST(TextureBc, Bc6hUnquantizeInterpolateAndScale)
+{
+	// Mode 3: one subset, 10-bit endpoints, no transform; 4-bit indices (texel 0: 3 bits).
+	BlockWriter u;
+	u.put(3, 5).put(0x3ff, 10).put(0, 10).put(512, 10).put(0, 10).put(1023, 10).put(0, 10);
+	u.put(0, 3).put(15, 4).put(8, 4);
+	// Unsigned: 1023 (the maximum) unquantizes to 0xffff, 512 to ((512 << 15) + 0x4000) >> 9 =
+	// 32800, 0 to 0; the result is (v * 31) >> 6 as half-float bits. Texel 0: (0x7bff, 0, 0x3e0f);
+	// texel 1: (0, 0x7bff, 0); texel 2, index 8 (34/64): r = (65535 * 30 + 32) >> 6 = 30720 ->
+	// 0x3a20, g = (65535 * 34 + 32) >> 6 = 34815 -> 0x41df, b = (32800 * 30 + 32) >> 6 = 15375 -> 0x1d17.
+	// Signed: -256 (0x300) unquantizes to -(((256 << 15) + 0x4000) >> 9) = -16416 -> magnitude
+	// (16416 * 31) >> 5 = 0x3e1f with the sign: 0xbe1f; 511 (the maximum) to 0x7fff -> 0x7bff;
+	// -1 to -96 -> 0x805d.
+	BlockWriter s;
+	s.put(3, 5).put(0x300, 10).put(0x1ff, 10).put(0, 10).put(0, 10).put(0, 10).put(0x3ff, 10);
+	s.put(0, 3).put(15, 4);
+	// Reserved mode 19: (0, 0, 0, 1).
+	BlockWriter reserved;
+	reserved.put(19, 5).put(0xfffffu, 20);
+	for (uint32_t tiling : {MICA_IMAGE_TILING_LINEAR, MICA_IMAGE_TILING_OPTIMAL}) {
+		check_blocks(MICA_TEXEL_FORMAT_BC6H_UFLOAT_BLOCK, tiling, 8, 4, {u.b, reserved.b},
+		             {{0, 0, {65504, 0, half_bits(0x3e0f), 1}},
+		              {1, 0, {0, 65504, 0, 1}},
+		              {2, 0, {half_bits(0x3a20), half_bits(0x41df), half_bits(0x1d17), 1}},
+		              {6, 1, {0, 0, 0, 1}}});
+		check_blocks(MICA_TEXEL_FORMAT_BC6H_SFLOAT_BLOCK, tiling, 4, 4, {s.b},
+		             {{0, 0, {half_bits(0xbe1f), 65504, 0, 1}}, {1, 0, {0, 0, half_bits(0x805d), 1}}});
+	}
+	EXPECT_EQ(half_bits(0x3a20), 0.765625f);  // the helper itself
+	EXPECT_EQ(half_bits(0xbe1f), -1.5302734375f);
+}
+
+// Properties of every BPTC block, on random blocks of every mode: BC6H UFLOAT never gives a
+// negative half and neither variant an infinity or NaN (the final scaling keeps magnitudes <=
+// 0x7bff); BC7 modes without alpha bits give alpha 255; a texel's value depends only on its block.
+TEST(TextureBc, BptcRandomBlockProperties)
+{
+	std::mt19937 rng(2026);
+	uint8_t b[16];
+	for (int it = 0; it < 20000; it++) {
+		for (auto &x : b)
+			x = uint8_t(rng());
+		const unsigned mode = unsigned(it) % 8;
+		b[0] = uint8_t((b[0] & ~((2u << mode) - 1)) | (1u << mode));
+		for (unsigned t = 0; t < 16; t++) {
+			uint8_t c[4];
+			uint16_t u[3], s[3];
+			mica::sim::cu::tex::decode_bc7(b, t, c);
+			mica::sim::cu::tex::decode_bc6h(b, t, false, u);
+			mica::sim::cu::tex::decode_bc6h(b, t, true, s);
+			if (mode <= 3) {
+				ASSERT_EQ(c[3], 255) << "BC7 mode " << mode << " has no alpha";
+			}
+			for (unsigned k = 0; k < 3; k++) {
+				ASSERT_EQ(u[k] & 0x8000, 0) << "UFLOAT block " << it << " texel " << t;
+				ASSERT_NE(u[k] & 0x7c00, 0x7c00) << "UFLOAT block " << it << " texel " << t;
+				ASSERT_NE(s[k] & 0x7c00, 0x7c00) << "SFLOAT block " << it << " texel " << t;
+			}
+		}
 	}
 }
