@@ -50,9 +50,10 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 	executed_.fill(0);
 	wg_base_ = 0;
 	cu_prev_ctx_ = tlb_prev_ctx;
+	launch_rows_ready_ = false;
 }
 
-void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations)
+void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
 {
 	// Registers start at zero (isa.md, launch ABI). Only rows an instruction of this CU can have
 	// written are cleared (the launch ABI's SGPR values are set directly, not through the
@@ -64,26 +65,24 @@ void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t inv
 	std::fill(w.meta, w.meta + vgpr_dirty_, RegMeta{});
 	std::fill(w.meta + kSregFirst, w.meta + kSregFirst + sgpr_dirty_, RegMeta{});
 	std::fill(w.meta + MICA_OPND_EXEC, std::end(w.meta), RegMeta{}); // written implicitly too
-	for (auto &c : w.ctr)
-		c = MemCounter{};
+	// A counter's done[] slots are read only for sequence numbers below 'issued' (s_waitcnt,
+	// the issue stall), which this wave writes before reading: only the counts are reset.
+	for (auto &c : w.ctr) {
+		c.issued = 0;
+		c.waited = 0;
+		c.last_done = 0;
+	}
 	for (unsigned i = 0; i < MICA_USER_DATA_SGPRS; i++)
 		w.s[MICA_ABI_S_USER_DATA_FIRST + i] = st_.user_data[i];
-	const uint64_t gx = st_.groups[0], gy = st_.groups[1];
-	w.s[MICA_ABI_S_WORKGROUP_ID_X] = static_cast<uint32_t>(wg_index % gx);
-	w.s[MICA_ABI_S_WORKGROUP_ID_Y] = static_cast<uint32_t>((wg_index / gx) % gy);
-	w.s[MICA_ABI_S_WORKGROUP_ID_Z] = static_cast<uint32_t>(wg_index / (gx * gy));
+	w.s[MICA_ABI_S_WORKGROUP_ID_X] = wg_id[0];
+	w.s[MICA_ABI_S_WORKGROUP_ID_Y] = wg_id[1];
+	w.s[MICA_ABI_S_WORKGROUP_ID_Z] = wg_id[2];
 	w.s[MICA_ABI_S_WAVE_IN_GROUP] = slot;
-	uint32_t exec = 0;
-	const uint32_t sx = st_.wg_size[0], sy = st_.wg_size[1];
-	for (unsigned l = 0; l < kLanes; l++) {
-		uint32_t inv = slot * kLanes + l;
-		if (inv >= invocations)
-			break;
-		exec |= 1u << l;
-		w.v[MICA_ABI_V_LOCAL_ID_X].l[l] = inv % sx;
-		w.v[MICA_ABI_V_LOCAL_ID_Y].l[l] = (inv / sx) % sy;
-		w.v[MICA_ABI_V_LOCAL_ID_Z].l[l] = inv / (sx * sy);
-	}
+	const LaunchRows &lr = launch_rows_[slot];
+	const uint32_t exec = lr.exec;
+	w.v[MICA_ABI_V_LOCAL_ID_X] = lr.local_id[0];
+	w.v[MICA_ABI_V_LOCAL_ID_Y] = lr.local_id[1];
+	w.v[MICA_ABI_V_LOCAL_ID_Z] = lr.local_id[2];
 	w.sreg(MICA_OPND_EXEC) = exec;
 	w.lanes_for = 0;
 	std::memset(&w.lanes, 0, sizeof w.lanes);
@@ -94,6 +93,25 @@ void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t inv
 	w.tlb_prev_ctx = cu_prev_ctx_;
 	w.done = false;
 	w.at_barrier = false;
+}
+
+void Worker::compute_launch_rows(uint32_t nwaves, uint32_t invocations)
+{
+	launch_rows_.assign(nwaves, LaunchRows{});
+	const uint32_t sx = st_.wg_size[0], sy = st_.wg_size[1];
+	for (uint32_t slot = 0; slot < nwaves; slot++) {
+		LaunchRows &lr = launch_rows_[slot];
+		for (unsigned l = 0; l < kLanes; l++) {
+			const uint32_t inv = slot * kLanes + l;
+			if (inv >= invocations)
+				break; // lanes past the workgroup keep local IDs 0, as registers start
+			lr.exec |= 1u << l;
+			lr.local_id[0].l[l] = inv % sx;
+			lr.local_id[1].l[l] = (inv / sx) % sy;
+			lr.local_id[2].l[l] = inv / (sx * sy);
+		}
+	}
+	launch_rows_ready_ = true;
 }
 
 bool Worker::run_workgroup(uint64_t index)
@@ -109,8 +127,13 @@ bool Worker::run_workgroup(uint64_t index)
 	sgpr_dirty_ = std::max<uint32_t>({sgpr_dirty_, code_.sgpr_rows(), jit_ ? jit_->sgpr_rows() : 0u});
 	if (!shared_.empty())
 		std::memset(shared_.data(), 0, shared_.size());
+	if (!launch_rows_ready_)
+		compute_launch_rows(nwaves, invocations);
+	const uint64_t gx = st_.groups[0], gy = st_.groups[1];
+	const uint32_t wg_id[3] = {static_cast<uint32_t>(index % gx), static_cast<uint32_t>((index / gx) % gy),
+	                           static_cast<uint32_t>(index / (gx * gy))};
 	for (uint32_t i = 0; i < nwaves; i++)
-		launch_wave(*waves_[i], i, index, invocations);
+		launch_wave(*waves_[i], i, wg_id);
 	// The CU's TLB now holds this dispatch's context for every later wave.
 	cu_prev_ctx_ = st_.ctx;
 	stats_.waves += nwaves;

@@ -84,7 +84,7 @@ private:
 	friend struct ValuExec;
 	friend struct jit::Runtime;
 	// --- scheduling and control (worker.cpp)
-	void launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations);
+	void launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3]);
 	Step step(Wave &w);
 	// Executes one decoded instruction at pc (everything step() does after the fetch): shared
 	// by the interpreter and the translated code's calls back into the reference semantics.
@@ -207,6 +207,16 @@ private:
 	uint32_t vgpr_dirty_ = 0; // new Wave objects are value-initialised (all zero)
 	uint32_t sgpr_dirty_ = 0; // the same for the pipeline records of s0.. (EXEC/VCC/SCC: always)
 	uint64_t jit_interpreted_ = 0;
+	// The launch ABI's per-wave values, identical for every workgroup of a dispatch: EXEC and
+	// the local-ID rows of each wave slot, computed at the dispatch's first workgroup (launching
+	// a wave is then copies; the divisions per lane were most of launch_wave's time).
+	struct LaunchRows {
+		uint32_t exec = 0;
+		Row local_id[3];
+	};
+	std::vector<LaunchRows> launch_rows_;
+	bool launch_rows_ready_ = false;
+	void compute_launch_rows(uint32_t nwaves, uint32_t invocations);
 	FaultRecord fault_;
 	WorkerStats stats_;
 	std::array<uint8_t, MICA_OPCODE_SPACE> executed_{};
