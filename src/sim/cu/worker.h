@@ -25,7 +25,20 @@ struct Runtime;
 enum class Step : uint8_t { Continue, Barrier, Ended, Fault };
 
 constexpr uint32_t kNoContext = ~0u;
-constexpr unsigned kWorkerTlbEntries = 64; // per access type, direct-mapped by page number // a CU that never ran a wave has no previous context
+constexpr unsigned kWorkerTlbEntries = 64; // per access type, direct-mapped (worker_tlb_slot)
+// The TLB slot of a page: its place in its 64-page block, rotated by a hash of the block number
+// (Fibonacci hashing). Consecutive pages take consecutive slots (a stream and the pages
+// translated ahead of it never collide), and two streams in different blocks sit far apart:
+// SAXPY's x and y, 64 MiB apart, used to take the same slots and evict each other on every wave.
+// The JIT's inline lookup computes the same (codegen.cpp).
+constexpr uint64_t kWorkerTlbBlockHash = 0x9E3779B97F4A7C15ull;
+constexpr unsigned kWorkerTlbBlockShift = 6, kWorkerTlbHashShift = 58;
+static_assert((1u << kWorkerTlbBlockShift) == kWorkerTlbEntries && 64 - kWorkerTlbHashShift == kWorkerTlbBlockShift);
+inline uint64_t worker_tlb_slot(uint64_t page)
+{
+	return (page + (((page >> kWorkerTlbBlockShift) * kWorkerTlbBlockHash) >> kWorkerTlbHashShift)) %
+	       kWorkerTlbEntries;
+}
 
 // Host locations of one vector memory instruction's lane accesses (a lane may span two pages).
 struct LaneAccessSet {
@@ -227,6 +240,7 @@ private:
 	};
 	static_assert(sizeof(TlbEntry) == 16, "the translated code indexes tlb_ (codegen.cpp)");
 	static constexpr unsigned kTlbEntries = kWorkerTlbEntries;
+	static constexpr unsigned kTlbPrefetchPages = 3; // pages after a missed one translated with it
 	// Per access type (a write entry exists only if the page grants writes: the permission check
 	// is part of the entry). The translated code reads these directly (jit::Frame::tlb).
 	std::array<TlbEntry, kTlbEntries> tlb_[3];
