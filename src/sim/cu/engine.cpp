@@ -128,6 +128,8 @@ private:
 	std::array<uint8_t, MICA_OPCODE_SPACE> executed_{};
 	std::mutex run_mutex_; // the compute units run one dispatch at a time
 	std::unique_ptr<HostPool> pool_; // threads_ - 1 helpers, started by the first large dispatch
+	std::vector<uint64_t> fault_wg_; // per CU: the workgroup that faulted (run()'s, kept allocated)
+	std::vector<uint8_t> ran_;       // per CU: ran a workgroup in this dispatch
 };
 
 DispatchResult invalid(const char *why)
@@ -169,8 +171,10 @@ DispatchResult Engine::run(const DispatchState &st)
 	// The smallest faulting workgroup index so far: CUs do not start later workgroups, but
 	// always run earlier ones, so the reported fault does not depend on thread timing.
 	std::atomic<uint64_t> min_fault{~0ull};
-	std::vector<uint64_t> fault_wg(cu_count_, ~0ull);
-	std::vector<uint8_t> ran(cu_count_, 0);
+	std::vector<uint64_t> &fault_wg = fault_wg_;
+	std::vector<uint8_t> &ran = ran_;
+	fault_wg.assign(cu_count_, ~0ull);
+	ran.assign(cu_count_, 0);
 	auto run_cu = [&](uint32_t c) {
 		for (uint64_t i = c; i < total; i += cu_count_) {
 			if (i > min_fault.load(std::memory_order_acquire))
@@ -189,7 +193,7 @@ DispatchResult Engine::run(const DispatchState &st)
 	unsigned nthreads = static_cast<unsigned>(std::min<uint64_t>(threads_, active));
 	if (total < kParallelInvocations / invocations)
 		nthreads = 1;
-	std::function<void(unsigned)> run_share = [&](unsigned t) {
+	auto run_share = [&](unsigned t) {
 		for (uint32_t c = t; c < active; c += nthreads)
 			run_cu(c);
 	};
@@ -198,7 +202,7 @@ DispatchResult Engine::run(const DispatchState &st)
 	} else {
 		if (!pool_)
 			pool_ = std::make_unique<HostPool>(threads_ - 1);
-		pool_->run(nthreads - 1, run_share);
+		pool_->run(nthreads - 1, std::function<void(unsigned)>(run_share));
 	}
 
 	uint64_t best = ~0ull;

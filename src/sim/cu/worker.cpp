@@ -35,22 +35,36 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 	st_ = st;
 	jit_ = jit;
 	jit_interpreted_ = 0;
-	lowpower_ = st.power_profile == MICA_PROFILE_LOWPOWER;
-	r1_ = st.revision == MICA_REV_R1;
-	compute_plans();
+	const bool lowpower = st.power_profile == MICA_PROFILE_LOWPOWER, r1 = st.revision == MICA_REV_R1;
+	if (!plans_ready_ || lowpower != lowpower_ || r1 != r1_) {
+		lowpower_ = lowpower;
+		r1_ = r1;
+		compute_plans();
+		plans_ready_ = true;
+	}
 	code_.reset(&mmu_, st.ctx, st.program_va);
-	for (auto &t : tlb_)
-		t.fill(TlbEntry{});
-	static const std::atomic<uint64_t> kNoGeneration{0}; // an Mmu without invalidation generations
-	tlb_gen_src_ = mmu_.generation(st.ctx) ? mmu_.generation(st.ctx) : &kNoGeneration;
-	tlb_gen_ = tlb_gen_src_->load(std::memory_order_acquire);
+	// The TLB's entries stay valid while the context and its invalidation generation do (as
+	// the MMU's own cache): a dispatch after another of the same context starts warm.
+	// An Mmu without generations never announces invalidations: its entries last one dispatch.
+	static const std::atomic<uint64_t> kNoGeneration{0};
+	const std::atomic<uint64_t> *mmu_gen = mmu_.generation(st.ctx);
+	const std::atomic<uint64_t> *gen_src = mmu_gen ? mmu_gen : &kNoGeneration;
+	const uint64_t gen = gen_src->load(std::memory_order_acquire);
+	if (!mmu_gen || st.ctx != tlb_ctx_ || gen_src != tlb_gen_src_ || gen != tlb_gen_) {
+		for (auto &t : tlb_)
+			t.fill(TlbEntry{});
+		tlb_ctx_ = st.ctx;
+	}
+	tlb_gen_src_ = gen_src;
+	tlb_gen_ = gen;
 	shared_.assign(st.shared_bytes, 0);
 	fault_ = {};
 	stats_ = {};
 	executed_.fill(0);
 	wg_base_ = 0;
 	cu_prev_ctx_ = tlb_prev_ctx;
-	launch_rows_ready_ = false;
+	// Launch rows stay valid for the same workgroup shape.
+	launch_rows_ready_ = launch_rows_ready_ && std::equal(st.wg_size, st.wg_size + 3, launch_rows_shape_);
 }
 
 void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
@@ -112,6 +126,7 @@ void Worker::compute_launch_rows(uint32_t nwaves, uint32_t invocations)
 		}
 	}
 	launch_rows_ready_ = true;
+	std::copy(st_.wg_size, st_.wg_size + 3, launch_rows_shape_);
 }
 
 bool Worker::run_workgroup(uint64_t index)

@@ -180,6 +180,7 @@ private:
 	}
 	void compute_plans();
 	ProducePlan plans_[MICA_UNIT_COUNT][3];
+	bool plans_ready_ = false; // plans_ hold lowpower_/r1_'s answers
 	void produce_mem(Wave &w, unsigned reg, uint8_t counter, uint32_t seq, uint64_t done, uint8_t lat);
 	void write_sreg(Wave &w, unsigned reg, uint32_t value, const DecodedInst &d);
 	void write_vrow(Wave &w, unsigned reg, const uint32_t *val, const DecodedInst &d);
@@ -229,6 +230,7 @@ private:
 	};
 	std::vector<LaunchRows> launch_rows_;
 	bool launch_rows_ready_ = false;
+	uint32_t launch_rows_shape_[3] = {0, 0, 0}; // the workgroup size launch_rows_ was made for
 	void compute_launch_rows(uint32_t nwaves, uint32_t invocations);
 	FaultRecord fault_;
 	WorkerStats stats_;
@@ -249,6 +251,7 @@ private:
 	// CTX_PTBASE) and its value when tlb_ was last known valid.
 	const std::atomic<uint64_t> *tlb_gen_src_ = nullptr;
 	uint64_t tlb_gen_ = 0;
+	uint32_t tlb_ctx_ = kNoContext; // the context tlb_'s entries belong to
 };
 
 } // namespace mica::sim::cu

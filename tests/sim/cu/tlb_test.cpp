@@ -104,4 +104,77 @@ TEST(CuTlb, TwoStreamsSixtyFourPagesApartEachMissOncePerPage)
 	}
 }
 
+// A page whose backing the test switches, announcing it (or not) through the generation.
+class SwitchingMmu final : public Mmu {
+public:
+	static constexpr uint64_t kPage = 0x2000000;
+	explicit SwitchingMmu(FlatMmu &inner) : inner_(inner) {}
+	uint8_t *translate(uint32_t ctx, uint64_t va, mica_access access, uint32_t *fault) override
+	{
+		if (va / MICA_PAGE_SIZE == kPage / MICA_PAGE_SIZE) {
+			if (ctx == 2)
+				return ctx2_.data() + va % MICA_PAGE_SIZE;
+			return (use_b ? b_ : a_).data() + va % MICA_PAGE_SIZE;
+		}
+		return inner_.translate(ctx, va, access, fault);
+	}
+	// One generation for every context (an Mmu may share one): only the context tells the
+	// entries of context 1 from those of context 2.
+	const std::atomic<uint64_t> *generation(uint32_t) const override { return &gen_; }
+	void switch_to_b_and_invalidate()
+	{
+		use_b = true;
+		gen_.fetch_add(1);
+	}
+	bool use_b = false;
+	std::array<uint8_t, MICA_PAGE_SIZE> a_{}, b_{}, ctx2_{};
+
+private:
+	FlatMmu &inner_;
+	std::atomic<uint64_t> gen_{0};
+};
+
+TEST(CuTlb, EntriesKeptAcrossDispatchesOnlyWhileContextAndGenerationHold)
+{
+	// Each dispatch copies the word at kPage to data[0]. Between dispatches: nothing (the TLB
+	// may stay warm), the page switched with an invalidation (must be seen), another context
+	// whose same address is another page (must be seen), and back.
+	Asm p;
+	p.alu(MICA_OP_V_MOV_B32, V(10), L(static_cast<uint32_t>(SwitchingMmu::kPage - Rig::kData)));
+	p.alu(MICA_OP_V_MOV_B32, V(12), K(0));
+	p.nop(2);
+	p.mem(MICA_OP_GLOBAL_LOAD_B32, V(11), V(10), S(0), NONE);
+	p.wait_all();
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(12), S(0), V(11));
+	p.wait_all();
+	p.end();
+	for (CuEngine e : {CuEngine::Interp, CuEngine::Jit}) {
+		Rig rig(1, 1);
+		const auto words = p.words();
+		uint8_t *code2 = rig.mmu.map(2, Rig::kCode, Rig::kCodeBytes, kRX);
+		uint8_t *data2 = rig.mmu.map(2, Rig::kData, 4096, kRW);
+		std::memcpy(code2, words.data(), words.size() * 8);
+		SwitchingMmu mmu(rig.mmu);
+		const uint32_t va = 0x11, vb = 0x22, v2 = 0x33;
+		std::memcpy(mmu.a_.data(), &va, 4);
+		std::memcpy(mmu.b_.data(), &vb, 4);
+		std::memcpy(mmu.ctx2_.data(), &v2, 4);
+		rig.engine = make_compute_engine(mmu, 1, 1, e);
+		rig.load(p);
+		auto run = [&](uint32_t ctx) {
+			rig.st.ctx = ctx;
+			EXPECT_EQ(rig.engine->run(rig.st).fault, MICA_FAULT_NONE);
+			uint32_t v;
+			std::memcpy(&v, (ctx == 2 ? data2 : rig.data), 4);
+			return v;
+		};
+		EXPECT_EQ(run(1), va);
+		EXPECT_EQ(run(1), va);
+		mmu.switch_to_b_and_invalidate();
+		EXPECT_EQ(run(1), vb) << "an invalidation between dispatches was not seen";
+		EXPECT_EQ(run(2), v2) << "another context used the previous context's entry";
+		EXPECT_EQ(run(1), vb);
+	}
+}
+
 } // namespace
