@@ -131,11 +131,8 @@ CodeSlot &CodeCache::decode(CodePage &page, CodeSlot &slot, uint64_t pc)
 			break; // the second word is only needed for a literal; decode reports truncation
 		}
 		if (w == 0)
-			if (FetchObserver *o = g_fetch_observer.load(std::memory_order_acquire)) {
-				uint32_t f2 = MICA_FAULT_NONE;
-				const uint8_t *vram = mmu_->translate(ctx_, va, MICA_ACCESS_EXEC, &f2);
-				o->fetched(ctx_, program_va_, va, vram ? vram : p);
-			}
+			if (FetchObserver *o = g_fetch_observer.load(std::memory_order_acquire))
+				o->fetched(ctx_, program_va_, va, p); // the bytes decoded (the page's copy)
 		std::memcpy(&words[w], p, sizeof(uint64_t));
 		nwords++;
 		if (w == 0) {
