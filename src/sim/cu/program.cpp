@@ -72,6 +72,9 @@ CodePage *CodeCache::open_page(uint64_t page_va)
 	if (page.checked == dispatch_)
 		return &page;
 	page.checked = dispatch_;
+	for (uint16_t i : page.transient)
+		page.slots[i].epoch = 0;
+	page.transient.clear();
 	uint32_t fault = MICA_FAULT_NONE;
 	const uint8_t *host = mmu_->translate(ctx_, page_va, MICA_ACCESS_EXEC, &fault);
 	// A test's fetch observer sees every instruction fetched by every dispatch: no reuse then.
@@ -80,7 +83,11 @@ CodePage *CodeCache::open_page(uint64_t page_va)
 		pages_reused_++;
 		return &page;
 	}
-	page.epoch++;
+	if (++page.epoch == 0) { // wrapped: 0 would match never-decoded slots
+		for (CodeSlot &sl : page.slots)
+			sl.epoch = 0;
+		page.epoch = 1;
+	}
 	page.snapshot = host != nullptr;
 	if (host)
 		std::memcpy(page.bytes, host, MICA_PAGE_SIZE);
@@ -95,7 +102,7 @@ const CodeSlot &CodeCache::fetch(uint64_t pc)
 		last_page_va_ = page_va;
 	}
 	CodeSlot &slot = last_page_->slots[(pc & (MICA_PAGE_SIZE - 1)) / MICA_INSTRUCTION_BYTES];
-	if (slot.state != SlotState::Empty && slot.epoch == last_page_->epoch && (slot.persists || slot.dispatch == dispatch_))
+	if (slot.epoch == last_page_->epoch)
 		return slot;
 	return decode(*last_page_, slot, pc);
 }
@@ -105,7 +112,8 @@ CodeSlot &CodeCache::decode(CodePage &page, CodeSlot &slot, uint64_t pc)
 	decodes_++;
 	slot = CodeSlot{};
 	slot.epoch = page.epoch;
-	slot.dispatch = dispatch_;
+	// Until it is known to depend on this page's bytes alone, the slot lasts this dispatch only.
+	page.transient.push_back(static_cast<uint16_t>(&slot - page.slots.data()));
 	uint64_t words[2] = {0, 0};
 	size_t nwords = 0;
 	bool own_page = true; // every byte read came from page.bytes
@@ -180,7 +188,8 @@ CodeSlot &CodeCache::decode(CodePage &page, CodeSlot &slot, uint64_t pc)
 		}
 	}
 	slot.state = SlotState::Ok;
-	slot.persists = own_page; // faults and words fetched from another page are checked per dispatch
+	if (own_page)
+		page.transient.pop_back(); // decoded from the page's copy alone: kept while the copy is
 	vgpr_rows_ = std::max(vgpr_rows_, vgpr_rows_written(d));
 	sgpr_rows_ = std::max(sgpr_rows_, sgpr_rows_written(d));
 	return slot;

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "../engine.h"
 #include "mica_isa.h"
@@ -42,9 +43,7 @@ enum class SlotState : uint8_t { Empty, Ok, Fault };
 
 struct CodeSlot {
 	SlotState state = SlotState::Empty;
-	uint32_t epoch = 0;       // the page's epoch it was decoded in (an older one is Empty)
-	uint64_t dispatch = 0;    // the dispatch it was decoded in, for slots valid for it only
-	bool persists = false;    // decoded from the page's own bytes alone (else: this dispatch only)
+	uint32_t epoch = 0;       // valid while equal to its page's epoch (0: never; pages start at 1)
 	uint32_t fault = 0;       // MMU fault (EXEC) or ILLEGAL_INSTRUCTION
 	uint64_t fault_addr = 0;
 	DecodedInst inst;
@@ -56,6 +55,9 @@ struct CodePage {
 	bool snapshot = false;    // false: the page could not be fetched; decode word by word, per dispatch
 	uint32_t epoch = 1;       // bumped whenever the page's slots are dropped
 	uint64_t checked = 0;     // the dispatch whose first fetch compared the bytes
+	// Slots valid for the dispatch that decoded them only (faults, literals on the next page):
+	// dropped at the page's first fetch of the next dispatch.
+	std::vector<uint16_t> transient;
 };
 
 // Per-worker decode cache (see the top of this file for how it stays true across dispatches).
