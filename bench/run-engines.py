@@ -30,9 +30,14 @@ def run(cmd, env=None, timeout=1800):
     return p.stdout
 
 
-def vk(build, icds, engine, args):
-    out = run([os.path.join(build, 'bench/vulkan/mica-vk-bench')] + args,
-              {'VK_DRIVER_FILES': ':'.join(icds), 'MICA_CU_ENGINE': engine})
+def vk(build, icds, engine, args, job_timeout_ms=None):
+    env = {'VK_DRIVER_FILES': ':'.join(icds), 'MICA_CU_ENGINE': engine}
+    if job_timeout_ms:
+        # A kernel is one job: the 16M reduction is one dispatch of several seconds on a loaded
+        # host, and the in-process kernel's default job timeout (5 s of host wall clock, like
+        # mica.ko's) would kill it; the benchmark measures speed, not the hang check.
+        env['MICA_SIM_JOB_TIMEOUT_MS'] = str(job_timeout_ms)
+    out = run([os.path.join(build, 'bench/vulkan/mica-vk-bench')] + args, env)
     rates, units = {}, {}
     mica_lat = lvp_lat = None
     for line in out.splitlines():
@@ -72,6 +77,8 @@ def main():
     ap.add_argument('--build', required=True)
     ap.add_argument('--reps', type=int, default=2)
     ap.add_argument('--quick', action='store_true', help='small sizes (a smoke run, not the issue-14 sizes)')
+    ap.add_argument('--job-timeout-ms', type=int, default=60000,
+                    help="Mica's in-process kernel job timeout for the runs (MICA_SIM_JOB_TIMEOUT_MS; 0: the default 5 s)")
     a = ap.parse_args()
     mica_icd = os.path.join(a.build, 'src/driver/vulkan/mica_icd.json')
     size = ['--quick'] if a.quick else ['--issue14']
@@ -83,9 +90,12 @@ def main():
 
     results = {}
     for engine in ['interp', 'jit']:
-        r, units, lat, _, out = vk(a.build, [mica_icd], engine, common + ['--mica-only'])
+        r, units, lat, _, out = vk(a.build, [mica_icd], engine, common + ['--mica-only'], a.job_timeout_ms)
         if not r:
             print(out)
+        for line in out.splitlines():
+            if line.startswith('pipeline creation') and engine == 'jit':
+                print(line.strip())
         results['mica-' + engine] = ({k: v[0] for k, v in r.items()}, lat)
     r, units_l, _, lvp_lat, out = vk(a.build, [LVP_ICD], 'interp', common)
     results['lavapipe'] = ({k: v[1] for k, v in r.items()}, lvp_lat)

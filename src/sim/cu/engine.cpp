@@ -2,8 +2,12 @@
 // The compute engine: spreads a dispatch's workgroups over compute units (workgroup i runs on
 // CU i % cu_count, in order) and the CUs over host threads. Every CU's timeline is independent
 // of which host thread runs it, so results and cycle counts do not depend on the thread count.
+// The host threads are kept for the engine's life (HostPool): starting a thread per dispatch
+// cost more than a small dispatch, which runs on the calling thread alone.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,6 +24,76 @@ namespace mica::sim {
 
 namespace {
 
+// Dispatches of fewer invocations than this run on the calling thread only: waking a helper
+// costs more than the work (the results do not depend on it).
+constexpr uint64_t kParallelInvocations = 4096;
+
+// Helper threads that run one job (a function of the helper's index, 1..n) per dispatch; the
+// caller runs share 0 itself and returns once every helper is done.
+class HostPool {
+public:
+	explicit HostPool(unsigned helpers)
+	{
+		for (unsigned i = 0; i < helpers; i++)
+			threads_.emplace_back([this, i] { loop(i + 1); });
+	}
+	~HostPool()
+	{
+		{
+			std::lock_guard<std::mutex> l(mu_);
+			stop_ = true;
+		}
+		wake_.notify_all();
+		for (auto &t : threads_)
+			t.join();
+	}
+	unsigned helpers() const { return static_cast<unsigned>(threads_.size()); }
+	// Runs job(0) here and job(1..n) on n helpers (n <= helpers()), then waits for all.
+	void run(unsigned n, const std::function<void(unsigned)> &job)
+	{
+		{
+			std::lock_guard<std::mutex> l(mu_);
+			job_ = &job;
+			active_ = n;
+			pending_ = n;
+			round_++;
+		}
+		wake_.notify_all();
+		job(0);
+		std::unique_lock<std::mutex> l(mu_);
+		done_.wait(l, [this] { return pending_ == 0; });
+		job_ = nullptr;
+	}
+
+private:
+	void loop(unsigned index)
+	{
+		uint64_t seen = 0;
+		std::unique_lock<std::mutex> l(mu_);
+		for (;;) {
+			wake_.wait(l, [&] { return stop_ || round_ != seen; });
+			if (stop_)
+				return;
+			seen = round_;
+			if (index > active_)
+				continue;
+			const std::function<void(unsigned)> *job = job_;
+			l.unlock();
+			(*job)(index);
+			l.lock();
+			if (--pending_ == 0)
+				done_.notify_one();
+		}
+	}
+	std::mutex mu_;
+	std::condition_variable wake_, done_;
+	const std::function<void(unsigned)> *job_ = nullptr;
+	unsigned active_ = 0, pending_ = 0;
+	uint64_t round_ = 0;
+	bool stop_ = false;
+	std::vector<std::thread> threads_;
+};
+
 class Engine final : public ComputeEngine {
 public:
 	Engine(Mmu &mmu, uint32_t cu_count, unsigned host_threads, CuEngine engine)
@@ -33,7 +107,13 @@ public:
 	}
 
 	DispatchResult run(const DispatchState &st) override;
-	const std::array<bool, MICA_OPCODE_SPACE> &executed() const { return executed_; }
+	std::array<bool, MICA_OPCODE_SPACE> executed() const
+	{
+		std::array<bool, MICA_OPCODE_SPACE> r{};
+		for (unsigned op = 0; op < MICA_OPCODE_SPACE; op++)
+			r[op] = executed_[op] != 0;
+		return r;
+	}
 	bool jit() const { return jit_; }
 	uint64_t jit_interpreted() const { return jit_interpreted_; }
 
@@ -45,8 +125,11 @@ private:
 	unsigned threads_;
 	std::vector<uint32_t> last_ctx_; // per CU: context of the last wave that ran there
 	std::vector<std::unique_ptr<cu::Worker>> workers_;
-	std::array<bool, MICA_OPCODE_SPACE> executed_{};
+	std::array<uint8_t, MICA_OPCODE_SPACE> executed_{};
 	std::mutex run_mutex_; // the compute units run one dispatch at a time
+	std::unique_ptr<HostPool> pool_; // threads_ - 1 helpers, started by the first large dispatch
+	std::vector<uint64_t> fault_wg_; // per CU: the workgroup that faulted (run()'s, kept allocated)
+	std::vector<uint8_t> ran_;       // per CU: ran a workgroup in this dispatch
 };
 
 DispatchResult invalid(const char *why)
@@ -81,13 +164,17 @@ DispatchResult Engine::run(const DispatchState &st)
 
 	// The translation lives until every compute unit is done with this dispatch.
 	std::shared_ptr<const cu::jit::Program> prog = jit_ ? cu::jit::program_for(mmu_, st) : nullptr;
-	for (uint32_t c = 0; c < cu_count_; c++)
+	// Only CUs that get a workgroup take part (a one-workgroup dispatch prepares one CU).
+	const uint32_t active = static_cast<uint32_t>(std::min<uint64_t>(cu_count_, total));
+	for (uint32_t c = 0; c < active; c++)
 		workers_[c]->begin_dispatch(st, last_ctx_[c], prog.get());
 	// The smallest faulting workgroup index so far: CUs do not start later workgroups, but
 	// always run earlier ones, so the reported fault does not depend on thread timing.
 	std::atomic<uint64_t> min_fault{~0ull};
-	std::vector<uint64_t> fault_wg(cu_count_, ~0ull);
-	std::vector<uint8_t> ran(cu_count_, 0);
+	std::vector<uint64_t> &fault_wg = fault_wg_;
+	std::vector<uint8_t> &ran = ran_;
+	fault_wg.assign(cu_count_, ~0ull);
+	ran.assign(cu_count_, 0);
 	auto run_cu = [&](uint32_t c) {
 		for (uint64_t i = c; i < total; i += cu_count_) {
 			if (i > min_fault.load(std::memory_order_acquire))
@@ -102,22 +189,24 @@ DispatchResult Engine::run(const DispatchState &st)
 			}
 		}
 	};
-	const unsigned nthreads = std::min<uint64_t>(threads_, std::min<uint64_t>(cu_count_, total));
+	const uint64_t invocations = uint64_t(st.wg_size[0]) * st.wg_size[1] * st.wg_size[2];
+	unsigned nthreads = static_cast<unsigned>(std::min<uint64_t>(threads_, active));
+	if (total < kParallelInvocations / invocations)
+		nthreads = 1;
 	auto run_share = [&](unsigned t) {
-		for (uint32_t c = t; c < cu_count_; c += nthreads)
+		for (uint32_t c = t; c < active; c += nthreads)
 			run_cu(c);
 	};
 	if (nthreads <= 1) {
 		run_share(0);
 	} else {
-		std::vector<std::jthread> pool;
-		for (unsigned t = 1; t < nthreads; t++)
-			pool.emplace_back(run_share, t);
-		run_share(0);
+		if (!pool_)
+			pool_ = std::make_unique<HostPool>(threads_ - 1);
+		pool_->run(nthreads - 1, std::function<void(unsigned)>(run_share));
 	}
 
 	uint64_t best = ~0ull;
-	for (uint32_t c = 0; c < cu_count_; c++) {
+	for (uint32_t c = 0; c < active; c++) {
 		const cu::Worker &wk = *workers_[c];
 		const cu::WorkerStats &s = wk.stats();
 		res.cycles = std::max(res.cycles, s.cycles);
@@ -131,7 +220,7 @@ DispatchResult Engine::run(const DispatchState &st)
 		if (ran[c])
 			last_ctx_[c] = st.ctx;
 		for (unsigned op = 0; op < MICA_OPCODE_SPACE; op++)
-			executed_[op] = executed_[op] || wk.executed()[op];
+			executed_[op] |= wk.executed()[op];
 		if (fault_wg[c] < best) {
 			best = fault_wg[c];
 			const cu::FaultRecord &f = wk.fault();

@@ -85,7 +85,7 @@ uint8_t *Worker::translate(Wave &w, uint64_t va, mica_access acc, uint32_t *faul
 	}
 	sync_tlb();
 	const uint64_t page = va / MICA_PAGE_SIZE;
-	TlbEntry &e = tlb_[acc][page % kTlbEntries];
+	TlbEntry &e = tlb_[acc][worker_tlb_slot(page)];
 	if (e.page == page)
 		return e.host + (va % MICA_PAGE_SIZE);
 	uint8_t *p = mmu_.translate(st_.ctx, page * MICA_PAGE_SIZE, acc, fault);
@@ -93,6 +93,21 @@ uint8_t *Worker::translate(Wave &w, uint64_t va, mica_access acc, uint32_t *faul
 		return nullptr;
 	e.page = page;
 	e.host = p;
+	// Streaming access: a miss usually comes from a wave entering a new page, and the next
+	// waves enter the pages after it; take their translations now (up to the first page that
+	// does not translate; nothing is reported for those). The TLB holds no device state: what
+	// it caches is dropped exactly when the context's translations are invalidated.
+	for (uint64_t next = page + 1; next <= page + kTlbPrefetchPages; next++) {
+		TlbEntry &n = tlb_[acc][worker_tlb_slot(next)];
+		if (n.page == next)
+			continue;
+		uint32_t ignored = MICA_FAULT_NONE;
+		uint8_t *q = mmu_.translate(st_.ctx, next * MICA_PAGE_SIZE, acc, &ignored);
+		if (!q)
+			break;
+		n.page = next;
+		n.host = q;
+	}
 	return p + (va % MICA_PAGE_SIZE);
 }
 

@@ -49,30 +49,86 @@ Src classify(unsigned raw)
 
 } // namespace
 
+void CodeCache::reset(Mmu *mmu, uint32_t ctx, uint64_t program_va)
+{
+	mmu_ = mmu;
+	ctx_ = ctx;
+	program_va_ = program_va;
+	dispatch_++;
+	last_page_va_ = ~0ull;
+	last_page_ = nullptr;
+	if (pages_.size() > kMaxPages)
+		pages_.clear();
+}
+
+// The page at page_va for this dispatch: its slots are kept only if the bytes it fetches now
+// are the bytes they were decoded from.
+CodePage *CodeCache::open_page(uint64_t page_va)
+{
+	auto &p = pages_[page_va];
+	if (!p)
+		p = std::make_unique<CodePage>();
+	CodePage &page = *p;
+	if (page.checked == dispatch_)
+		return &page;
+	page.checked = dispatch_;
+	for (uint16_t i : page.transient)
+		page.slots[i].epoch = 0;
+	page.transient.clear();
+	uint32_t fault = MICA_FAULT_NONE;
+	const uint8_t *host = mmu_->translate(ctx_, page_va, MICA_ACCESS_EXEC, &fault);
+	// A test's fetch observer sees every instruction fetched by every dispatch: no reuse then.
+	const bool observed = g_fetch_observer.load(std::memory_order_acquire) != nullptr;
+	if (host && !observed && page.snapshot && std::memcmp(page.bytes, host, MICA_PAGE_SIZE) == 0) {
+		pages_reused_++;
+		return &page;
+	}
+	if (++page.epoch == 0) { // wrapped: 0 would match never-decoded slots
+		for (CodeSlot &sl : page.slots)
+			sl.epoch = 0;
+		page.epoch = 1;
+	}
+	page.snapshot = host != nullptr;
+	if (host)
+		std::memcpy(page.bytes, host, MICA_PAGE_SIZE);
+	return &page;
+}
+
 const CodeSlot &CodeCache::fetch(uint64_t pc)
 {
 	uint64_t page_va = pc & ~uint64_t(MICA_PAGE_SIZE - 1);
 	if (page_va != last_page_va_) {
-		auto &p = pages_[page_va];
-		if (!p)
-			p = std::make_unique<CodePage>();
-		last_page_ = p.get();
+		last_page_ = open_page(page_va);
 		last_page_va_ = page_va;
 	}
 	CodeSlot &slot = last_page_->slots[(pc & (MICA_PAGE_SIZE - 1)) / MICA_INSTRUCTION_BYTES];
-	if (slot.state != SlotState::Empty)
+	if (slot.epoch == last_page_->epoch)
 		return slot;
-	return decode(slot, pc);
+	return decode(*last_page_, slot, pc);
 }
 
-CodeSlot &CodeCache::decode(CodeSlot &slot, uint64_t pc)
+CodeSlot &CodeCache::decode(CodePage &page, CodeSlot &slot, uint64_t pc)
 {
+	decodes_++;
+	slot = CodeSlot{};
+	slot.epoch = page.epoch;
+	// Until it is known to depend on this page's bytes alone, the slot lasts this dispatch only.
+	page.transient.push_back(static_cast<uint16_t>(&slot - page.slots.data()));
 	uint64_t words[2] = {0, 0};
 	size_t nwords = 0;
+	bool own_page = true; // every byte read came from page.bytes
 	for (unsigned w = 0; w < 2; w++) {
 		uint64_t va = pc + w * MICA_INSTRUCTION_BYTES;
+		const uint64_t in_page = va & (MICA_PAGE_SIZE - 1);
+		const bool same_page = (va & ~uint64_t(MICA_PAGE_SIZE - 1)) == (pc & ~uint64_t(MICA_PAGE_SIZE - 1));
+		const uint8_t *p = nullptr;
 		uint32_t fault = MICA_FAULT_NONE;
-		uint8_t *p = mmu_->translate(ctx_, va, MICA_ACCESS_EXEC, &fault);
+		if (same_page && page.snapshot) {
+			p = page.bytes + in_page;
+		} else {
+			own_page = false;
+			p = mmu_->translate(ctx_, va, MICA_ACCESS_EXEC, &fault);
+		}
 		if (!p) {
 			if (w == 0) {
 				slot.state = SlotState::Fault;
@@ -84,7 +140,7 @@ CodeSlot &CodeCache::decode(CodeSlot &slot, uint64_t pc)
 		}
 		if (w == 0)
 			if (FetchObserver *o = g_fetch_observer.load(std::memory_order_acquire))
-				o->fetched(ctx_, program_va_, va, p);
+				o->fetched(ctx_, program_va_, va, p); // the bytes decoded (the page's copy)
 		std::memcpy(&words[w], p, sizeof(uint64_t));
 		nwords++;
 		if (w == 0) {
@@ -132,6 +188,8 @@ CodeSlot &CodeCache::decode(CodeSlot &slot, uint64_t pc)
 		}
 	}
 	slot.state = SlotState::Ok;
+	if (own_page)
+		page.transient.pop_back(); // decoded from the page's copy alone: kept while the copy is
 	vgpr_rows_ = std::max(vgpr_rows_, vgpr_rows_written(d));
 	sgpr_rows_ = std::max(sgpr_rows_, sgpr_rows_written(d));
 	return slot;

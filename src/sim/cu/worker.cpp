@@ -35,24 +35,39 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 	st_ = st;
 	jit_ = jit;
 	jit_interpreted_ = 0;
-	lowpower_ = st.power_profile == MICA_PROFILE_LOWPOWER;
-	r1_ = st.revision == MICA_REV_R1;
-	compute_plans();
+	const bool lowpower = st.power_profile == MICA_PROFILE_LOWPOWER, r1 = st.revision == MICA_REV_R1;
+	if (!plans_ready_ || lowpower != lowpower_ || r1 != r1_) {
+		lowpower_ = lowpower;
+		r1_ = r1;
+		compute_plans();
+		plans_ready_ = true;
+	}
 	code_.reset(&mmu_, st.ctx, st.program_va);
-	for (auto &t : tlb_)
-		t.fill(TlbEntry{});
-	static const std::atomic<uint64_t> kNoGeneration{0}; // an Mmu without invalidation generations
-	tlb_gen_src_ = mmu_.generation(st.ctx) ? mmu_.generation(st.ctx) : &kNoGeneration;
-	tlb_gen_ = tlb_gen_src_->load(std::memory_order_acquire);
+	// The TLB's entries stay valid while the context and its invalidation generation do (as
+	// the MMU's own cache): a dispatch after another of the same context starts warm.
+	// An Mmu without generations never announces invalidations: its entries last one dispatch.
+	static const std::atomic<uint64_t> kNoGeneration{0};
+	const std::atomic<uint64_t> *mmu_gen = mmu_.generation(st.ctx);
+	const std::atomic<uint64_t> *gen_src = mmu_gen ? mmu_gen : &kNoGeneration;
+	const uint64_t gen = gen_src->load(std::memory_order_acquire);
+	if (!mmu_gen || st.ctx != tlb_ctx_ || gen_src != tlb_gen_src_ || gen != tlb_gen_) {
+		for (auto &t : tlb_)
+			t.fill(TlbEntry{});
+		tlb_ctx_ = st.ctx;
+	}
+	tlb_gen_src_ = gen_src;
+	tlb_gen_ = gen;
 	shared_.assign(st.shared_bytes, 0);
 	fault_ = {};
 	stats_ = {};
 	executed_.fill(0);
 	wg_base_ = 0;
 	cu_prev_ctx_ = tlb_prev_ctx;
+	// Launch rows stay valid for the same workgroup shape.
+	launch_rows_ready_ = launch_rows_ready_ && std::equal(st.wg_size, st.wg_size + 3, launch_rows_shape_);
 }
 
-void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations)
+void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
 {
 	// Registers start at zero (isa.md, launch ABI). Only rows an instruction of this CU can have
 	// written are cleared (the launch ABI's SGPR values are set directly, not through the
@@ -64,26 +79,24 @@ void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t inv
 	std::fill(w.meta, w.meta + vgpr_dirty_, RegMeta{});
 	std::fill(w.meta + kSregFirst, w.meta + kSregFirst + sgpr_dirty_, RegMeta{});
 	std::fill(w.meta + MICA_OPND_EXEC, std::end(w.meta), RegMeta{}); // written implicitly too
-	for (auto &c : w.ctr)
-		c = MemCounter{};
+	// A counter's done[] slots are read only for sequence numbers below 'issued' (s_waitcnt,
+	// the issue stall), which this wave writes before reading: only the counts are reset.
+	for (auto &c : w.ctr) {
+		c.issued = 0;
+		c.waited = 0;
+		c.last_done = 0;
+	}
 	for (unsigned i = 0; i < MICA_USER_DATA_SGPRS; i++)
 		w.s[MICA_ABI_S_USER_DATA_FIRST + i] = st_.user_data[i];
-	const uint64_t gx = st_.groups[0], gy = st_.groups[1];
-	w.s[MICA_ABI_S_WORKGROUP_ID_X] = static_cast<uint32_t>(wg_index % gx);
-	w.s[MICA_ABI_S_WORKGROUP_ID_Y] = static_cast<uint32_t>((wg_index / gx) % gy);
-	w.s[MICA_ABI_S_WORKGROUP_ID_Z] = static_cast<uint32_t>(wg_index / (gx * gy));
+	w.s[MICA_ABI_S_WORKGROUP_ID_X] = wg_id[0];
+	w.s[MICA_ABI_S_WORKGROUP_ID_Y] = wg_id[1];
+	w.s[MICA_ABI_S_WORKGROUP_ID_Z] = wg_id[2];
 	w.s[MICA_ABI_S_WAVE_IN_GROUP] = slot;
-	uint32_t exec = 0;
-	const uint32_t sx = st_.wg_size[0], sy = st_.wg_size[1];
-	for (unsigned l = 0; l < kLanes; l++) {
-		uint32_t inv = slot * kLanes + l;
-		if (inv >= invocations)
-			break;
-		exec |= 1u << l;
-		w.v[MICA_ABI_V_LOCAL_ID_X].l[l] = inv % sx;
-		w.v[MICA_ABI_V_LOCAL_ID_Y].l[l] = (inv / sx) % sy;
-		w.v[MICA_ABI_V_LOCAL_ID_Z].l[l] = inv / (sx * sy);
-	}
+	const LaunchRows &lr = launch_rows_[slot];
+	const uint32_t exec = lr.exec;
+	w.v[MICA_ABI_V_LOCAL_ID_X] = lr.local_id[0];
+	w.v[MICA_ABI_V_LOCAL_ID_Y] = lr.local_id[1];
+	w.v[MICA_ABI_V_LOCAL_ID_Z] = lr.local_id[2];
 	w.sreg(MICA_OPND_EXEC) = exec;
 	w.lanes_for = 0;
 	std::memset(&w.lanes, 0, sizeof w.lanes);
@@ -94,6 +107,26 @@ void Worker::launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t inv
 	w.tlb_prev_ctx = cu_prev_ctx_;
 	w.done = false;
 	w.at_barrier = false;
+}
+
+void Worker::compute_launch_rows(uint32_t nwaves, uint32_t invocations)
+{
+	launch_rows_.assign(nwaves, LaunchRows{});
+	const uint32_t sx = st_.wg_size[0], sy = st_.wg_size[1];
+	for (uint32_t slot = 0; slot < nwaves; slot++) {
+		LaunchRows &lr = launch_rows_[slot];
+		for (unsigned l = 0; l < kLanes; l++) {
+			const uint32_t inv = slot * kLanes + l;
+			if (inv >= invocations)
+				break; // lanes past the workgroup keep local IDs 0, as registers start
+			lr.exec |= 1u << l;
+			lr.local_id[0].l[l] = inv % sx;
+			lr.local_id[1].l[l] = (inv / sx) % sy;
+			lr.local_id[2].l[l] = inv / (sx * sy);
+		}
+	}
+	launch_rows_ready_ = true;
+	std::copy(st_.wg_size, st_.wg_size + 3, launch_rows_shape_);
 }
 
 bool Worker::run_workgroup(uint64_t index)
@@ -109,8 +142,13 @@ bool Worker::run_workgroup(uint64_t index)
 	sgpr_dirty_ = std::max<uint32_t>({sgpr_dirty_, code_.sgpr_rows(), jit_ ? jit_->sgpr_rows() : 0u});
 	if (!shared_.empty())
 		std::memset(shared_.data(), 0, shared_.size());
+	if (!launch_rows_ready_)
+		compute_launch_rows(nwaves, invocations);
+	const uint64_t gx = st_.groups[0], gy = st_.groups[1];
+	const uint32_t wg_id[3] = {static_cast<uint32_t>(index % gx), static_cast<uint32_t>((index / gx) % gy),
+	                           static_cast<uint32_t>(index / (gx * gy))};
 	for (uint32_t i = 0; i < nwaves; i++)
-		launch_wave(*waves_[i], i, index, invocations);
+		launch_wave(*waves_[i], i, wg_id);
 	// The CU's TLB now holds this dispatch's context for every later wave.
 	cu_prev_ctx_ = st_.ctx;
 	stats_.waves += nwaves;

@@ -25,7 +25,20 @@ struct Runtime;
 enum class Step : uint8_t { Continue, Barrier, Ended, Fault };
 
 constexpr uint32_t kNoContext = ~0u;
-constexpr unsigned kWorkerTlbEntries = 64; // per access type, direct-mapped by page number // a CU that never ran a wave has no previous context
+constexpr unsigned kWorkerTlbEntries = 64; // per access type, direct-mapped (worker_tlb_slot)
+// The TLB slot of a page: its place in its 64-page block, rotated by a hash of the block number
+// (Fibonacci hashing). Consecutive pages take consecutive slots (a stream and the pages
+// translated ahead of it never collide), and two streams in different blocks sit far apart:
+// SAXPY's x and y, 64 MiB apart, used to take the same slots and evict each other on every wave.
+// The JIT's inline lookup computes the same (codegen.cpp).
+constexpr uint64_t kWorkerTlbBlockHash = 0x9E3779B97F4A7C15ull;
+constexpr unsigned kWorkerTlbBlockShift = 6, kWorkerTlbHashShift = 58;
+static_assert((1u << kWorkerTlbBlockShift) == kWorkerTlbEntries && 64 - kWorkerTlbHashShift == kWorkerTlbBlockShift);
+inline uint64_t worker_tlb_slot(uint64_t page)
+{
+	return (page + (((page >> kWorkerTlbBlockShift) * kWorkerTlbBlockHash) >> kWorkerTlbHashShift)) %
+	       kWorkerTlbEntries;
+}
 
 // Host locations of one vector memory instruction's lane accesses (a lane may span two pages).
 struct LaneAccessSet {
@@ -84,7 +97,7 @@ private:
 	friend struct ValuExec;
 	friend struct jit::Runtime;
 	// --- scheduling and control (worker.cpp)
-	void launch_wave(Wave &w, uint32_t slot, uint64_t wg_index, uint32_t invocations);
+	void launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3]);
 	Step step(Wave &w);
 	// Executes one decoded instruction at pc (everything step() does after the fetch): shared
 	// by the interpreter and the translated code's calls back into the reference semantics.
@@ -167,6 +180,7 @@ private:
 	}
 	void compute_plans();
 	ProducePlan plans_[MICA_UNIT_COUNT][3];
+	bool plans_ready_ = false; // plans_ hold lowpower_/r1_'s answers
 	void produce_mem(Wave &w, unsigned reg, uint8_t counter, uint32_t seq, uint64_t done, uint8_t lat);
 	void write_sreg(Wave &w, unsigned reg, uint32_t value, const DecodedInst &d);
 	void write_vrow(Wave &w, unsigned reg, const uint32_t *val, const DecodedInst &d);
@@ -207,6 +221,17 @@ private:
 	uint32_t vgpr_dirty_ = 0; // new Wave objects are value-initialised (all zero)
 	uint32_t sgpr_dirty_ = 0; // the same for the pipeline records of s0.. (EXEC/VCC/SCC: always)
 	uint64_t jit_interpreted_ = 0;
+	// The launch ABI's per-wave values, identical for every workgroup of a dispatch: EXEC and
+	// the local-ID rows of each wave slot, computed at the dispatch's first workgroup (launching
+	// a wave is then copies; the divisions per lane were most of launch_wave's time).
+	struct LaunchRows {
+		uint32_t exec = 0;
+		Row local_id[3];
+	};
+	std::vector<LaunchRows> launch_rows_;
+	bool launch_rows_ready_ = false;
+	uint32_t launch_rows_shape_[3] = {0, 0, 0}; // the workgroup size launch_rows_ was made for
+	void compute_launch_rows(uint32_t nwaves, uint32_t invocations);
 	FaultRecord fault_;
 	WorkerStats stats_;
 	std::array<uint8_t, MICA_OPCODE_SPACE> executed_{};
@@ -217,6 +242,7 @@ private:
 	};
 	static_assert(sizeof(TlbEntry) == 16, "the translated code indexes tlb_ (codegen.cpp)");
 	static constexpr unsigned kTlbEntries = kWorkerTlbEntries;
+	static constexpr unsigned kTlbPrefetchPages = 3; // pages after a missed one translated with it
 	// Per access type (a write entry exists only if the page grants writes: the permission check
 	// is part of the entry). The translated code reads these directly (jit::Frame::tlb).
 	std::array<TlbEntry, kTlbEntries> tlb_[3];
@@ -225,6 +251,7 @@ private:
 	// CTX_PTBASE) and its value when tlb_ was last known valid.
 	const std::atomic<uint64_t> *tlb_gen_src_ = nullptr;
 	uint64_t tlb_gen_ = 0;
+	uint32_t tlb_ctx_ = kNoContext; // the context tlb_'s entries belong to
 };
 
 } // namespace mica::sim::cu

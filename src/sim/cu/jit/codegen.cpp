@@ -839,7 +839,10 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		gen->setAlignment(Align(8));
 		Value *gen_ok = B.CreateICmpEQ(gen, B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen_seen))));
 		const uint64_t acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
-		Value *slot = B.CreateAdd(B.getInt64(acc * kWorkerTlbEntries), B.CreateAnd(page, B.getInt64(kWorkerTlbEntries - 1)));
+		Value *rot = B.CreateLShr(B.CreateMul(B.CreateLShr(page, kWorkerTlbBlockShift), B.getInt64(kWorkerTlbBlockHash)),
+		                          kWorkerTlbHashShift); // worker_tlb_slot (worker.h)
+		Value *slot = B.CreateAdd(B.getInt64(acc * kWorkerTlbEntries),
+		                          B.CreateAnd(B.CreateAdd(page, rot), B.getInt64(kWorkerTlbEntries - 1)));
 		Value *entry = B.CreateGEP(i8, frame_field(ptr, offsetof(Frame, tlb)), B.CreateMul(slot, B.getInt64(16)));
 		Value *hit = B.CreateICmpEQ(B.CreateLoad(i64, entry), page);
 		base = B.CreateLoad(ptr, B.CreateConstGEP1_64(i8, entry, 8));

@@ -14,8 +14,9 @@ public:
 	virtual ~FetchObserver() = default;
 	// A compute unit fetched (and is about to decode) the instruction at 'va' in context 'ctx',
 	// for a dispatch whose program starts at 'program_va' (SET_PROGRAM); 'bytes' points at its
-	// first word in VRAM. Called on compute-unit threads, once per instruction address per
-	// dispatch (the model caches decoded instructions for a dispatch).
+	// first word as decoded (the dispatch's copy of the code page, taken from VRAM at the page's
+	// first fetch). Called on compute-unit threads, once per instruction address per dispatch
+	// (decoded instructions are reused across dispatches only while no observer is installed).
 	virtual void fetched(uint32_t ctx, uint64_t program_va, uint64_t va, const uint8_t *bytes) = 0;
 };
 
