@@ -227,7 +227,7 @@ TEST(VkImages, RequiredFormats) {
 
 // vkGetPhysicalDeviceImageFormatProperties2 is honest for every combination of core format, type,
 // tiling, usage and create flags: what it allows vkCreateImage creates (with memory requirements and,
-// for shader usages, a view of the format's aspect), what it refuses vkCreateImage refuses, and a
+// for shader and attachment usages, a view of the format's aspect), what it refuses vkCreateImage refuses, and a
 // shader usage is allowed only where the format has the feature.
 TEST(VkImages, ImageFormatQueriesAreHonest) {
   auto ctx = vktest::make_context();
@@ -296,7 +296,9 @@ TEST(VkImages, ImageFormatQueriesAreHonest) {
             EXPECT_GT(mr.size, 0u);
             EXPECT_NE(mr.memoryTypeBits, 0u);
             EXPECT_EQ(mr.alignment & (mr.alignment - 1), 0u);
-            if (usage & (VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT)) {
+            // A view of every image with a shader or attachment usage (what a render pass would bind).
+            if (usage & (VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
+                         VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT)) {
               const bool depth = f >= VK_FORMAT_D16_UNORM && f <= VK_FORMAT_D32_SFLOAT_S8_UINT && f != VK_FORMAT_S8_UINT;
               VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
               vi.image = image;
