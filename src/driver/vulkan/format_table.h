@@ -62,7 +62,7 @@ int format_table_index(const FormatInfo& info);
 // Then, OPTIMAL tiling only, the graphics bits the spec's required-format tables make mandatory
 // (BLIT_SRC/DST, COLOR_ATTACHMENT(_BLEND), DEPTH_STENCIL_ATTACHMENT: required_formats.txt, generated
 // into required_formats.h), exactly those: conformance requires them although only a graphics queue,
-// which Mica does not expose, can use them (docs/vulkan.md, "Formats").
+// which Mica does not expose, can use them (docs/vulkan.md "Images").
 VkFormatFeatureFlags image_format_features(VkFormat format, VkImageTiling tiling);
 // Features of buffer views of this format: formatted loads and stores (uniform and storage texel
 // buffers), atomics on R32_UINT / R32_SINT / R32_SFLOAT, and the VERTEX_BUFFER bit where the spec's

@@ -5,7 +5,7 @@ required_formats.txt transcribes the Vulkan spec's "Required Format Support" tab
 tests/vulkan/test_images.cpp reads). The spec's tables are unconditional, graphics bits included,
 so the driver reports, for OPTIMAL tiling, the BLIT_SRC, BLIT_DST, COLOR_ATTACHMENT,
 COLOR_ATTACHMENT_BLEND and DEPTH_STENCIL_ATTACHMENT bits a row lists and, for buffers,
-VERTEX_BUFFER: exactly those, no more (docs/vulkan.md, "Formats"). The other bits of a row (sampled,
+VERTEX_BUFFER: exactly those, no more (docs/vulkan.md "Images"). The other bits of a row (sampled,
 storage, texel buffers, ...) come from what the texture unit does with the format (format_table.cpp)
 and are checked by the test, not generated.
 

@@ -47,9 +47,7 @@ void fill_dedicated(void* next) {
 // spec's mandatory ones), refused elsewhere like any other usage the query refuses.
 bool creatable(const VkImageCreateInfo& ci) {
   VkImageFormatProperties p;
-  if (image_format_properties(ci.format, ci.imageType, ci.tiling, ci.usage, ci.flags, &p) !=
-      VK_SUCCESS)
-    return false;
+  if (image_format_properties(ci.format, ci.imageType, ci.tiling, ci.usage, ci.flags, &p) != VK_SUCCESS) return false;
   return ci.samples == VK_SAMPLE_COUNT_1_BIT && ci.mipLevels != 0 && ci.mipLevels <= p.maxMipLevels &&
          ci.arrayLayers != 0 && ci.arrayLayers <= p.maxArrayLayers && ci.extent.width != 0 && ci.extent.height != 0 &&
          ci.extent.depth != 0 && ci.extent.width <= p.maxExtent.width && ci.extent.height <= p.maxExtent.height &&
