@@ -2,10 +2,11 @@
 //
 // - RequiredFormats walks the spec's "Required Format Support" tables (the optimal-tiling and
 //   buffer features of Vulkan 1.3's mandatory-format tables, transcribed in
-//   formats/required_formats.txt) against what Mica reports: Mica must report every required
-//   feature it implements (transfers, and sampled/storage/atomic/texel-buffer features through the
-//   texture unit) and nothing it does not implement (no blit/attachment/vertex features); the required features
-//   it omits are printed as the conformance gap docs/vulkan.md lists.
+//   src/driver/vulkan/required_formats.txt, from which the driver also generates its graphics bits)
+//   against what Mica reports: every required feature is reported, graphics bits included
+//   (blits, attachments, vertex buffers), and nothing beyond what Mica implements (transfers,
+//   sampled/storage/atomic/texel-buffer features through the texture unit) and the graphics bits
+//   the table lists (none on LINEAR tiling, whose features the spec's tables do not cover).
 // - RoundTripMatchesLavapipe: for every format Mica reports transfer features for, the same buffer
 //   -> image -> image -> buffer copies and colour clears on Mica and on lavapipe must give the
 //   same bytes (a clear's normalized channels within 1 of lavapipe's, where the spec allows
@@ -24,6 +25,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 namespace {
 
@@ -50,11 +52,12 @@ struct Required {
   VkFormatFeatureFlags optimal;  // the transfer features are required with any image feature
   VkFormatFeatureFlags buffer;
   std::string feature;  // the device feature that makes the row mandatory ("" = always)
+  std::string group;    // "one-of:GROUP": mandatory on at least one format of the group
 };
 
-// Vulkan 1.3, "Required Format Support", transcribed in tests/vulkan/formats/required_formats.txt
+// Vulkan 1.3, "Required Format Support", transcribed in src/driver/vulkan/required_formats.txt
 // (MICA_REQUIRED_FORMATS names it): format name and VkFormat value, optimal-tiling features, buffer
-// features.
+// features, and what makes the row mandatory (a device feature or a one-of group).
 std::vector<Required> required_formats() {
   static const std::map<std::string, VkFormatFeatureFlags> kNames = {
       {"S", S}, {"F", F}, {"BS", BS}, {"BD", BD}, {"C", C}, {"CB", CB}, {"ST", ST}, {"SA", SA}, {"DS", DS},
@@ -80,22 +83,27 @@ std::vector<Required> required_formats() {
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream words(line);
-    std::string name, optimal, buffer, feature;
+    std::string name, optimal, buffer, gate;
     int value = 0;
     words >> name >> value >> optimal >> buffer;
     if (!words || value <= 0) throw std::runtime_error("malformed line: " + line);
-    words >> feature;  // optional
+    words >> gate;  // optional
     const VkFormat format = VkFormat(value);
     names.push_back(name);
-    out.push_back({format, names.back().c_str(), flags(optimal), flags(buffer), feature});
+    Required r{format, names.back().c_str(), flags(optimal), flags(buffer), "", ""};
+    (gate.rfind("one-of:", 0) == 0 ? r.group : r.feature) = gate;
+    out.push_back(r);
   }
   return out;
 }
 
 // What Mica implements on images: copies and clears, and through the texture unit storage (loads,
-// stores, atomics) and sampling (no blits, no graphics).
+// stores, atomics) and sampling; on buffers texel-buffer access. The graphics bits (blits,
+// attachments, vertex buffers) are reported exactly where the spec's tables require them.
 constexpr VkFormatFeatureFlags kImplementedImage = T | S | F | ST | SA;
 constexpr VkFormatFeatureFlags kImplementedBuffer = U | SB | SBA;
+constexpr VkFormatFeatureFlags kGraphicsImage = BS | BD | C | CB | DS;
+constexpr VkFormatFeatureFlags kGraphicsBuffer = V;
 constexpr VkFormat kLastCoreFormat = VK_FORMAT_ASTC_12x12_SRGB_BLOCK;  // 184: the core 1.0 formats
 
 std::string feature_names(VkFormatFeatureFlags f) {
@@ -110,25 +118,60 @@ std::string feature_names(VkFormatFeatureFlags f) {
   return s;
 }
 
+// The graphics bits the table lists for a format (every row of it: unconditional, one-of, and
+// gated by a feature the device enables), the most Mica may report.
+struct Listed {
+  VkFormatFeatureFlags optimal = 0, buffer = 0;
+};
+std::map<VkFormat, Listed> listed_graphics(const std::vector<Required>& table, const VkPhysicalDeviceFeatures& f) {
+  std::map<VkFormat, Listed> out;
+  for (const auto& r : table) {
+    if (r.feature == "textureCompressionBC" && !f.textureCompressionBC) continue;
+    out[r.format].optimal |= r.optimal & kGraphicsImage;
+    out[r.format].buffer |= r.buffer & kGraphicsBuffer;
+  }
+  return out;
+}
+
 TEST(VkImages, RequiredFormats) {
   auto ctx = vktest::make_context();
   VkPhysicalDevice pd = ctx->physical();
-  // Nothing claimed that is not implemented, for every core format.
+  const std::vector<Required> required = required_formats();
+  ASSERT_GE(required.size(), 70u);
+  VkPhysicalDeviceFeatures features{};
+  vkGetPhysicalDeviceFeatures(pd, &features);
+  const auto listed = listed_graphics(required, features);
+  unsigned graphics_formats = 0;
+  // Nothing claimed that is not implemented or (graphics bits) listed by the table, for every core format.
   for (int f = 1; f <= kLastCoreFormat; ++f) {
     VkFormatProperties p{};
     vkGetPhysicalDeviceFormatProperties(pd, VkFormat(f), &p);
-    EXPECT_EQ(p.linearTilingFeatures & ~kImplementedImage, 0u) << "format " << f;
-    EXPECT_EQ(p.optimalTilingFeatures & ~kImplementedImage, 0u) << "format " << f;
-    EXPECT_EQ(p.bufferFeatures & ~kImplementedBuffer, 0u) << "format " << f;
+    const auto it = listed.find(VkFormat(f));
+    const Listed graphics = it == listed.end() ? Listed{} : it->second;
+    EXPECT_EQ(p.linearTilingFeatures & ~kImplementedImage, 0u) << "format " << f << ": LINEAR has no graphics bits";
+    EXPECT_EQ(p.optimalTilingFeatures & ~(kImplementedImage | graphics.optimal), 0u)
+        << "format " << f << " reports " << feature_names(p.optimalTilingFeatures & ~(kImplementedImage | graphics.optimal));
+    EXPECT_EQ(p.bufferFeatures & ~(kImplementedBuffer | graphics.buffer), 0u) << "format " << f;
+    // The graphics bits are the table's exactly, on every format Mica holds.
+    if (p.optimalTilingFeatures) {
+      EXPECT_EQ(p.optimalTilingFeatures & kGraphicsImage, graphics.optimal) << "format " << f;
+      EXPECT_EQ(p.bufferFeatures & kGraphicsBuffer, graphics.buffer) << "format " << f;
+    }
+    if ((p.optimalTilingFeatures & kGraphicsImage) || (p.bufferFeatures & kGraphicsBuffer)) ++graphics_formats;
+    // Linear tiling has what the device does with the format, as optimal tiling has.
+    EXPECT_EQ(p.linearTilingFeatures, p.optimalTilingFeatures & ~kGraphicsImage) << "format " << f;
     // The 2-query and VkFormatProperties3 agree with it.
     VkFormatProperties3 p3{VK_STRUCTURE_TYPE_FORMAT_PROPERTIES_3, nullptr, 0, 0, 0};
     VkFormatProperties2 p2{VK_STRUCTURE_TYPE_FORMAT_PROPERTIES_2, &p3, {}};
     vkGetPhysicalDeviceFormatProperties2(pd, VkFormat(f), &p2);
     EXPECT_EQ(p2.formatProperties.optimalTilingFeatures, p.optimalTilingFeatures);
+    EXPECT_EQ(p2.formatProperties.linearTilingFeatures, p.linearTilingFeatures);
+    EXPECT_EQ(p2.formatProperties.bufferFeatures, p.bufferFeatures);
     // VkFormatProperties3 adds depth comparison for the sampled depth formats (and nothing else).
     const VkFormatFeatureFlags2 cmp = VK_FORMAT_FEATURE_2_SAMPLED_IMAGE_DEPTH_COMPARISON_BIT;
     EXPECT_EQ(p3.optimalTilingFeatures & ~cmp, VkFormatFeatureFlags2(p.optimalTilingFeatures));
     EXPECT_EQ(p3.linearTilingFeatures & ~cmp, VkFormatFeatureFlags2(p.linearTilingFeatures));
+    EXPECT_EQ(p3.bufferFeatures, VkFormatFeatureFlags2(p.bufferFeatures));
     const bool depth = f == VK_FORMAT_D16_UNORM || f == VK_FORMAT_X8_D24_UNORM_PACK32 || f == VK_FORMAT_D32_SFLOAT ||
                        f == VK_FORMAT_D24_UNORM_S8_UINT || f == VK_FORMAT_D32_SFLOAT_S8_UINT;
     EXPECT_EQ((p3.optimalTilingFeatures & cmp) != 0, depth && (p.optimalTilingFeatures & S)) << "format " << f;
@@ -138,67 +181,65 @@ TEST(VkImages, RequiredFormats) {
                                                           VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
                                                           0, &ip);
     EXPECT_EQ(r == VK_SUCCESS, (p.optimalTilingFeatures & T) == T) << "format " << f;
-    // Shader usages are allowed exactly where the format has the feature.
-    r = vkGetPhysicalDeviceImageFormatProperties(pd, VkFormat(f), VK_IMAGE_TYPE_2D, VK_IMAGE_TILING_OPTIMAL,
-                                                 VK_IMAGE_USAGE_STORAGE_BIT, 0, &ip);
-    EXPECT_EQ(r == VK_SUCCESS, (p.optimalTilingFeatures & ST) != 0) << "format " << f;
-    r = vkGetPhysicalDeviceImageFormatProperties(pd, VkFormat(f), VK_IMAGE_TYPE_2D, VK_IMAGE_TILING_OPTIMAL,
-                                                 VK_IMAGE_USAGE_SAMPLED_BIT, 0, &ip);
-    EXPECT_EQ(r == VK_SUCCESS, (p.optimalTilingFeatures & S) != 0) << "format " << f;
+    // Each usage is allowed exactly where the format has the feature, per tiling.
+    const std::pair<VkImageUsageFlags, VkFormatFeatureFlags> usage_features[] = {
+        {VK_IMAGE_USAGE_STORAGE_BIT, ST},
+        {VK_IMAGE_USAGE_SAMPLED_BIT, S},
+        {VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT, C},
+        {VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, DS},
+        {VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT, C | DS}};
+    for (VkImageTiling tiling : {VK_IMAGE_TILING_OPTIMAL, VK_IMAGE_TILING_LINEAR}) {
+      const VkFormatFeatureFlags have =
+          tiling == VK_IMAGE_TILING_OPTIMAL ? p.optimalTilingFeatures : p.linearTilingFeatures;
+      for (auto [usage, feature] : usage_features) {
+        r = vkGetPhysicalDeviceImageFormatProperties(pd, VkFormat(f), VK_IMAGE_TYPE_2D, tiling, usage, 0, &ip);
+        EXPECT_EQ(r == VK_SUCCESS, (have & feature) != 0) << "format " << f << " tiling " << tiling << " usage " << usage;
+      }
+    }
     // The texture unit's atomics and linear filtering, as docs/hw/texture.md gives them.
     if (p.optimalTilingFeatures & SA) {
       EXPECT_TRUE(f == VK_FORMAT_R32_UINT || f == VK_FORMAT_R32_SINT || f == VK_FORMAT_R32_SFLOAT) << "format " << f;
     }
   }
-  // Every required feature Mica implements is reported; the others are the conformance gap.
-  unsigned missing_formats = 0;
-  const std::vector<Required> required = required_formats();
-  ASSERT_GE(required.size(), 66u);
-  VkPhysicalDeviceFeatures features{};
-  vkGetPhysicalDeviceFeatures(pd, &features);
+  EXPECT_GE(graphics_formats, 60u);
+  // Every required feature is reported: unconditional rows, rows gated by a feature the device
+  // enables, and one-of groups on at least one of their formats.
+  std::map<std::string, bool> group_met;
   for (const auto& req : required) {
     VkFormatProperties p{};
     vkGetPhysicalDeviceFormatProperties(pd, req.format, &p);
+    const VkFormatFeatureFlags need = req.optimal ? req.optimal | T : 0;
+    const bool met = (p.optimalTilingFeatures & need) == need && (p.bufferFeatures & req.buffer) == req.buffer;
+    if (!req.group.empty()) {
+      group_met[req.group] = group_met[req.group] || met;
+      continue;
+    }
     if (!req.feature.empty()) {
       // A feature-gated row: mandatory with the feature; otherwise what an offered format needs.
       ASSERT_EQ(req.feature, "textureCompressionBC") << "unknown feature in the table";
-      const bool mandatory = features.textureCompressionBC;
-      const VkFormatFeatureFlags implementable = (req.optimal | T) & kImplementedImage;
-      if (mandatory || p.optimalTilingFeatures) {
-        EXPECT_EQ(p.optimalTilingFeatures & implementable, implementable) << req.name;
-      }
-      if (mandatory && (req.optimal | T) & ~p.optimalTilingFeatures) {
-        ++missing_formats;
-        std::printf("not conformant: %s lacks %s\n", req.name, feature_names((req.optimal | T) & ~p.optimalTilingFeatures).c_str());
-      }
-      continue;
+      if (!features.textureCompressionBC && !p.optimalTilingFeatures) continue;
     }
-    VkFormatFeatureFlags need = req.optimal ? req.optimal | T : 0;
-    VkFormatFeatureFlags implementable = need & kImplementedImage;
-    const bool held = p.optimalTilingFeatures != 0;  // Mica's image memory holds this format
-    if (held) {
-      EXPECT_EQ(p.optimalTilingFeatures & implementable, implementable) << req.name;
-    }
-    VkFormatFeatureFlags gap = (need & ~p.optimalTilingFeatures) | (req.buffer & ~p.bufferFeatures);
-    if (gap) {
-      ++missing_formats;
-      std::printf("not conformant: %s lacks %s\n", req.name, feature_names(gap).c_str());
-    }
+    EXPECT_TRUE(met) << req.name << " lacks " << feature_names((need & ~p.optimalTilingFeatures) | (req.buffer & ~p.bufferFeatures));
   }
-  std::printf("%u of %zu required formats lack required features\n", missing_formats, required.size());
+  ASSERT_EQ(group_met.size(), 2u) << "the depth and depth/stencil one-of groups";
+  for (const auto& [group, met] : group_met) EXPECT_TRUE(met) << group << ": no format of the group has the row's features";
 }
 
 // vkGetPhysicalDeviceImageFormatProperties2 is honest for every combination of core format, type,
 // tiling, usage and create flags: what it allows vkCreateImage creates (with memory requirements and,
-// for shader usages, a view of the format's aspect), what it refuses vkCreateImage refuses, and a
+// for shader and attachment usages, a view of the format's aspect), what it refuses vkCreateImage refuses, and a
 // shader usage is allowed only where the format has the feature.
 TEST(VkImages, ImageFormatQueriesAreHonest) {
   auto ctx = vktest::make_context();
   VkPhysicalDevice pd = ctx->physical();
   VkDevice dev = ctx->device();
   const VkImageUsageFlags transfer = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-  const VkImageUsageFlags usages[] = {transfer, VK_IMAGE_USAGE_SAMPLED_BIT, VK_IMAGE_USAGE_STORAGE_BIT,
-                                      transfer | VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT};
+  const VkImageUsageFlags usages[] = {
+      transfer, VK_IMAGE_USAGE_SAMPLED_BIT, VK_IMAGE_USAGE_STORAGE_BIT,
+      transfer | VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT,
+      VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
+      VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT,
+      VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT | transfer};
   unsigned allowed = 0, refused = 0;
   for (int f = 1; f <= kLastCoreFormat; ++f) {
     VkFormatProperties fp{};
@@ -219,6 +260,9 @@ TEST(VkImages, ImageFormatQueriesAreHonest) {
               EXPECT_TRUE(!(usage & VK_IMAGE_USAGE_SAMPLED_BIT) || (features & S)) << "format " << f;
               EXPECT_TRUE(!(usage & VK_IMAGE_USAGE_STORAGE_BIT) || (features & ST)) << "format " << f;
               EXPECT_TRUE(!(usage & transfer) || (features & T) == T) << "format " << f;
+              EXPECT_TRUE(!(usage & VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT) || (features & C)) << "format " << f;
+              EXPECT_TRUE(!(usage & VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT) || (features & DS)) << "format " << f;
+              EXPECT_TRUE(!(usage & VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT) || (features & (C | DS))) << "format " << f;
             }
             const VkImageFormatProperties& p = props.imageFormatProperties;
             VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
@@ -252,7 +296,9 @@ TEST(VkImages, ImageFormatQueriesAreHonest) {
             EXPECT_GT(mr.size, 0u);
             EXPECT_NE(mr.memoryTypeBits, 0u);
             EXPECT_EQ(mr.alignment & (mr.alignment - 1), 0u);
-            if (usage & (VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT)) {
+            // A view of every image with a shader or attachment usage (what a render pass would bind).
+            if (usage & (VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
+                         VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT)) {
               const bool depth = f >= VK_FORMAT_D16_UNORM && f <= VK_FORMAT_D32_SFLOAT_S8_UINT && f != VK_FORMAT_S8_UINT;
               VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
               vi.image = image;
@@ -289,19 +335,48 @@ TEST(VkImages, UnsupportedRequestsAreRefused) {
   ci.arrayLayers = 1;
   ci.samples = VK_SAMPLE_COUNT_1_BIT;
   ci.tiling = VK_IMAGE_TILING_OPTIMAL;
-  // No render passes run on Mica's queues: the format query refuses attachment usage, but an image
-  // created with it anyway is the image of its other usages (the CTS's graphics-stage cases then
-  // report NotSupported at their first graphics command instead of failing here).
+  // Attachment usages follow the format's features like every other usage (the spec's mandatory
+  // attachment formats; no Mica queue renders): allowed and created where the format reports
+  // COLOR_ATTACHMENT / DEPTH_STENCIL_ATTACHMENT for the tiling, refused by both elsewhere.
   ci.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
   VkImageFormatProperties attachment{};
   EXPECT_EQ(vkGetPhysicalDeviceImageFormatProperties(ctx->physical(), ci.format, ci.imageType, ci.tiling, ci.usage, 0,
                                                      &attachment),
-            VK_ERROR_FORMAT_NOT_SUPPORTED);
+            VK_SUCCESS);
   VkImage image = VK_NULL_HANDLE;
   EXPECT_EQ(vkCreateImage(dev, &ci, nullptr, &image), VK_SUCCESS);
   EXPECT_NE(image, VkImage(VK_NULL_HANDLE));
   vkDestroyImage(dev, image, nullptr);
   image = VK_NULL_HANDLE;
+  using Case = std::tuple<VkFormat, VkImageTiling, VkImageUsageFlags>;
+  for (auto [format, tiling, usage] : {Case{VK_FORMAT_R8G8B8A8_SNORM, VK_IMAGE_TILING_OPTIMAL,
+                                                  VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT},  // no C in the table
+                                       Case{VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TILING_LINEAR,
+                                                  VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT},  // LINEAR: none
+                                       Case{VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TILING_OPTIMAL,
+                                                  VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT},
+                                       Case{VK_FORMAT_S8_UINT, VK_IMAGE_TILING_OPTIMAL,
+                                                  VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT},
+                                       Case{VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TILING_OPTIMAL,
+                                                  VkImageUsageFlags(VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT)}}) {
+    ci.format = format;
+    ci.tiling = tiling;
+    ci.usage = usage;
+    EXPECT_EQ(vkGetPhysicalDeviceImageFormatProperties(ctx->physical(), format, ci.imageType, tiling, usage, 0,
+                                                       &attachment),
+              VK_ERROR_FORMAT_NOT_SUPPORTED)
+        << format << " " << tiling << " " << usage;
+    EXPECT_NE(vkCreateImage(dev, &ci, nullptr, &image), VK_SUCCESS) << format << " " << tiling << " " << usage;
+    EXPECT_EQ(image, VkImage(VK_NULL_HANDLE));
+  }
+  ci.format = VK_FORMAT_D16_UNORM;
+  ci.tiling = VK_IMAGE_TILING_OPTIMAL;
+  ci.usage = VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT;
+  EXPECT_EQ(vkCreateImage(dev, &ci, nullptr, &image), VK_SUCCESS);
+  vkDestroyImage(dev, image, nullptr);
+  image = VK_NULL_HANDLE;
+  ci.format = VK_FORMAT_R8G8B8A8_UNORM;
+  ci.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
   ci.samples = VK_SAMPLE_COUNT_4_BIT;  // multisampled images are not (one sample only)
   EXPECT_NE(vkCreateImage(dev, &ci, nullptr, &image), VK_SUCCESS);
   EXPECT_EQ(image, VkImage(VK_NULL_HANDLE));
@@ -965,7 +1040,8 @@ TEST(VkImages, CompressedCopiesMatchLavapipe) {
     const bool offered = true;  // BC1-BC7
     EXPECT_EQ(mp.optimalTilingFeatures != 0, offered) << "format " << f;
     if (!offered || (lp.optimalTilingFeatures & T) != T) continue;
-    EXPECT_EQ(mp.optimalTilingFeatures, S | F | T) << "format " << f;
+    EXPECT_EQ(mp.optimalTilingFeatures, S | F | T | BS) << "format " << f;  // BLIT_SRC: the BC table's graphics bit
+    EXPECT_EQ(mp.linearTilingFeatures, S | F | T) << "format " << f;
     EXPECT_EQ(mp.bufferFeatures, 0u) << "format " << f;
     const uint32_t block = (f <= VK_FORMAT_BC1_RGBA_SRGB_BLOCK || f == VK_FORMAT_BC4_UNORM_BLOCK ||
                             f == VK_FORMAT_BC4_SNORM_BLOCK)
@@ -1030,6 +1106,56 @@ TEST(VkImages, UnboundImageCommandsDoNotFault) {
   EXPECT_EQ(mr.memoryRequirements.size, 0u);
   ctx.destroy(buf);
   vkDestroyImage(ctx.device(), image, nullptr);
+}
+
+// Formats report BLIT_SRC/BLIT_DST (the spec's tables), but blits and resolves need a graphics queue
+// (VUID-vkCmdBlitImage-commandBuffer-cmdpool, VUID-vkCmdResolveImage-commandBuffer-cmdpool): recorded
+// on Mica's queue anyway they record nothing (the invalid call is reported on stderr / the debug
+// log), the rest of the command buffer runs and the device stays usable.
+TEST(VkImages, BlitsAndResolvesRecordNothing) {
+  vkrun::Context ctx("Mica");
+  VkFormatProperties fp{};
+  vkGetPhysicalDeviceFormatProperties(ctx.physical(), VK_FORMAT_R8G8B8A8_UNORM, &fp);
+  ASSERT_EQ(fp.optimalTilingFeatures & (BS | BD), BS | BD);
+  TestImage src = make_image(ctx, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TYPE_2D, {8, 8, 1}, 1, 1, VK_IMAGE_TILING_OPTIMAL);
+  TestImage dst = make_image(ctx, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TYPE_2D, {8, 8, 1}, 1, 1, VK_IMAGE_TILING_OPTIMAL);
+  vkrun::Buffer out = ctx.create_buffer(256);
+  std::memset(out.mapped, 0xcd, 256);
+  const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
+  const VkImageSubresourceLayers layer{VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+  ctx.run([&](VkCommandBuffer cb) {
+    to_general(cb, {src.image, dst.image});
+    const VkClearColorValue white{{1, 1, 1, 1}}, black{{0, 0, 0, 0}};
+    const VkImageSubresourceRange all{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+    vkCmdClearColorImage(cb, src.image, G, &white, 1, &all);
+    vkCmdClearColorImage(cb, dst.image, G, &black, 1, &all);
+    barrier(cb);
+    const VkImageBlit blit{layer, {{0, 0, 0}, {8, 8, 1}}, layer, {{0, 0, 0}, {8, 8, 1}}};
+    vkCmdBlitImage(cb, src.image, G, dst.image, G, 1, &blit, VK_FILTER_NEAREST);
+    const VkImageBlit2 blit2{VK_STRUCTURE_TYPE_IMAGE_BLIT_2, nullptr, layer, {{0, 0, 0}, {8, 8, 1}}, layer,
+                             {{0, 0, 0}, {8, 8, 1}}};
+    const VkBlitImageInfo2 bi{VK_STRUCTURE_TYPE_BLIT_IMAGE_INFO_2, nullptr, src.image, G, dst.image, G, 1, &blit2,
+                              VK_FILTER_NEAREST};
+    vkCmdBlitImage2(cb, &bi);
+    const VkImageResolve resolve{layer, {0, 0, 0}, layer, {0, 0, 0}, {8, 8, 1}};
+    vkCmdResolveImage(cb, src.image, G, dst.image, G, 1, &resolve);
+    const VkImageResolve2 resolve2{VK_STRUCTURE_TYPE_IMAGE_RESOLVE_2, nullptr, layer, {0, 0, 0}, layer, {0, 0, 0},
+                                   {8, 8, 1}};
+    const VkResolveImageInfo2 ri{VK_STRUCTURE_TYPE_RESOLVE_IMAGE_INFO_2, nullptr, src.image, G, dst.image, G, 1,
+                                 &resolve2};
+    vkCmdResolveImage2(cb, &ri);
+    barrier(cb);
+    const VkBufferImageCopy r{0, 0, 0, layer, {0, 0, 0}, {8, 8, 1}};
+    vkCmdCopyImageToBuffer(cb, dst.image, G, out.buffer, 1, &r);
+  });
+  EXPECT_EQ(vkDeviceWaitIdle(ctx.device()), VK_SUCCESS);
+  const auto* bytes = static_cast<const uint8_t*>(out.mapped);
+  unsigned untouched = 0;
+  for (int i = 0; i < 256; ++i) untouched += bytes[i] == 0;
+  EXPECT_EQ(untouched, 256u) << "the destination keeps its clear (black), not the blitted white";
+  ctx.destroy(out);
+  destroy(ctx, src);
+  destroy(ctx, dst);
 }
 
 // The linear layout vkGetImageSubresourceLayout reports is where the bytes are: texels written

@@ -255,16 +255,7 @@ VKAPI_ATTR void VKAPI_CALL CmdClearDepthStencilImage(VkCommandBuffer cb, VkImage
   });
 }
 
-// Blits and resolves need a graphics queue (VUID-vkCmdBlitImage-commandBuffer-cmdpool,
-// VUID-vkCmdResolveImage-commandBuffer-cmdpool), which Mica does not have, so no Mica format
-// reports BLIT_SRC/BLIT_DST, and a resolve needs a multisampled source, which Mica never has (one
-// sample only): a valid application cannot record them. They record nothing rather than jump
-// through a null pointer.
-VKAPI_ATTR void VKAPI_CALL CmdBlitImage(VkCommandBuffer, VkImage, VkImageLayout, VkImage, VkImageLayout, uint32_t,
-                                        const VkImageBlit*, VkFilter) {}
-VKAPI_ATTR void VKAPI_CALL CmdBlitImage2(VkCommandBuffer, const VkBlitImageInfo2*) {}
-VKAPI_ATTR void VKAPI_CALL CmdResolveImage(VkCommandBuffer, VkImage, VkImageLayout, VkImage, VkImageLayout, uint32_t,
-                                           const VkImageResolve*) {}
-VKAPI_ATTR void VKAPI_CALL CmdResolveImage2(VkCommandBuffer, const VkResolveImageInfo2*) {}
+// vkCmdBlitImage(2) and vkCmdResolveImage(2) need a graphics queue: entrypoints.txt lists them as
+// no-queue commands (they report the invalid call and record nothing).
 
 }  // namespace mica::vk

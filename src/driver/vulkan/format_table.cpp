@@ -3,6 +3,7 @@
 #include "binding_model.h"
 
 #include "mica_formats.h"
+#include "required_formats.h"
 
 #include <algorithm>
 #include <bit>
@@ -178,11 +179,13 @@ bool format_is_compressed(VkFormat format) {
   return f && (mica_texel_formats[format_table_index(*f)].flags & MICA_TEXEL_COMPRESSED);
 }
 
-VkFormatFeatureFlags image_format_features(VkFormat format) {
+namespace {
+
+// What the DMA engine and the texture unit do with images of the format (both tilings).
+VkFormatFeatureFlags implemented_image_features(VkFormat format) {
   const auto planes = image_format(format);
   if (!planes) return 0;
-  // Compressed: read only. No BLIT_SRC although the spec's BC table lists it: vkCmdBlitImage needs a
-  // graphics queue (VUID-vkCmdBlitImage-commandBuffer-cmdpool), which Mica does not have.
+  // Compressed: read only.
   if (format_is_compressed(format))
     return VK_FORMAT_FEATURE_TRANSFER_SRC_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT |
            VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
@@ -206,6 +209,23 @@ VkFormatFeatureFlags image_format_features(VkFormat format) {
   return features;
 }
 
+const RequiredGraphicsFeatures* required_graphics(VkFormat format) {
+  for (const auto& r : kRequiredGraphicsFeatures)
+    if (r.format == format) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+VkFormatFeatureFlags image_format_features(VkFormat format, VkImageTiling tiling) {
+  VkFormatFeatureFlags features = implemented_image_features(format);
+  // The spec's mandatory graphics bits (blits, attachments) on formats Mica holds, OPTIMAL tiling
+  // only: the required-format tables list optimalTilingFeatures and ask nothing of LINEAR.
+  if (features && tiling == VK_IMAGE_TILING_OPTIMAL)
+    if (const RequiredGraphicsFeatures* r = required_graphics(format)) features |= r->optimal;
+  return features;
+}
+
 VkFormatFeatureFlags buffer_format_features(VkFormat format) {
   const FormatInfo* f = find_format(format);
   if (!f) return 0;
@@ -214,6 +234,8 @@ VkFormatFeatureFlags buffer_format_features(VkFormat format) {
     return 0;  // the spec allows no texel buffers of them
   VkFormatFeatureFlags features = VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT | VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_BIT;
   if (t.flags & MICA_TEXEL_ATOMIC) features |= VK_FORMAT_FEATURE_STORAGE_TEXEL_BUFFER_ATOMIC_BIT;
+  // The spec's mandatory VERTEX_BUFFER bits.
+  if (const RequiredGraphicsFeatures* r = required_graphics(format)) features |= r->buffer;
   return features;
 }
 

@@ -50,19 +50,23 @@ bool format_is_compressed(VkFormat format);
 // The format's index in the formats table (the FORMAT field of a texture-unit descriptor).
 int format_table_index(const FormatInfo& info);
 
-// Features of images of this format, the same for both tilings (the texture unit reads both layouts): the
-// transfer features (copies and clears through the DMA engine, command_buffer_image.cpp) and what
-// the texture unit does with the format (docs/hw/texture.md): every format can be loaded and
-// stored (STORAGE_IMAGE); all but the 64-bit ones sampled (SAMPLED_IMAGE), the non-integer ones
-// with linear filtering; R32_UINT and R32_SINT take every atomic, R32_SFLOAT exchange and add
-// (STORAGE_IMAGE_ATOMIC: VK_EXT_shader_atomic_float's image features).
-// Block-compressed formats (BC1-BC7): SAMPLED_IMAGE, FILTER_LINEAR and the transfer features
-// (copies move blocks), no storage; not BLIT_SRC, which the spec's BC table lists but only a graphics
-// queue can use (docs/vulkan.md "Images"). Depth and stencil formats: SAMPLED_IMAGE (with depth comparison, and FILTER_LINEAR where there is
-// a depth aspect) and the transfer features; no storage, no attachments (no graphics queue).
-VkFormatFeatureFlags image_format_features(VkFormat format);
+// Features of images of this format for a tiling. What the device does, the same for both tilings (the
+// texture unit reads both layouts): the transfer features (copies and clears through the DMA engine,
+// command_buffer_image.cpp) and what the texture unit does with the format (docs/hw/texture.md): every
+// colour format can be loaded and stored (STORAGE_IMAGE); all but the 64-bit ones sampled
+// (SAMPLED_IMAGE), the non-integer ones with linear filtering; R32_UINT and R32_SINT take every atomic,
+// R32_SFLOAT exchange and add (STORAGE_IMAGE_ATOMIC: VK_EXT_shader_atomic_float's image features).
+// Block-compressed formats (BC1-BC7): SAMPLED_IMAGE, FILTER_LINEAR and the transfer features (copies
+// move blocks), no storage. Depth and stencil formats: SAMPLED_IMAGE (with depth comparison, and
+// FILTER_LINEAR where there is a depth aspect) and the transfer features; no storage.
+// Then, OPTIMAL tiling only, the graphics bits the spec's required-format tables make mandatory
+// (BLIT_SRC/DST, COLOR_ATTACHMENT(_BLEND), DEPTH_STENCIL_ATTACHMENT: required_formats.txt, generated
+// into required_formats.h), exactly those: conformance requires them although only a graphics queue,
+// which Mica does not expose, can use them (docs/vulkan.md "Images").
+VkFormatFeatureFlags image_format_features(VkFormat format, VkImageTiling tiling);
 // Features of buffer views of this format: formatted loads and stores (uniform and storage texel
-// buffers), atomics on R32_UINT / R32_SINT / R32_SFLOAT.
+// buffers), atomics on R32_UINT / R32_SINT / R32_SFLOAT, and the VERTEX_BUFFER bit where the spec's
+// tables require it (only a graphics pipeline, which Mica has not, reads vertex buffers).
 VkFormatFeatureFlags buffer_format_features(VkFormat format);
 
 // The texel bytes (info.bytes of them) of a VkClearColorValue, converted as the spec's

@@ -17,10 +17,13 @@ constexpr uint32_t kMaxDimension1D = 4096, kMaxDimension2D = 4096, kMaxDimension
 constexpr VkImageCreateFlags kSupportedCreateFlags =
     VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT | VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT | VK_IMAGE_CREATE_ALIAS_BIT |
     VK_IMAGE_CREATE_2D_ARRAY_COMPATIBLE_BIT | VK_IMAGE_CREATE_EXTENDED_USAGE_BIT;
-// Copies and clears (DMA engine) and shader access through the texture unit; attachments need a
-// render pass, which Mica's queues cannot run.
-constexpr VkImageUsageFlags kSupportedUsage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
-                                              VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT;
+// Copies and clears (DMA engine), shader access through the texture unit, and the attachment usages
+// where the format reports the attachment features the spec's tables make mandatory (no Mica queue
+// renders, so nothing ever uses such an image as an attachment; format_table.h).
+constexpr VkImageUsageFlags kSupportedUsage =
+    VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT |
+    VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT |
+    VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT;
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
@@ -40,19 +43,11 @@ void fill_dedicated(void* next) {
 }
 
 // Whether the format query allows this image (and its extent, levels and layers are within the limits).
-// Attachment usages: no Mica queue renders, so nothing can use an image as an attachment. The format
-// queries report no attachment feature; an image created with one anyway (out of spec) is the image
-// its other usages describe. Refusing it made the CTS's graphics-stage cases fail at vkCreateImage
-// instead of reporting NotSupported at the graphics command that follows (compute-only mode).
-constexpr VkImageUsageFlags kAttachmentUsage =
-    VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT |
-    VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT;
-
+// Attachment usages included: allowed exactly where the format reports the attachment feature (the
+// spec's mandatory ones), refused elsewhere like any other usage the query refuses.
 bool creatable(const VkImageCreateInfo& ci) {
   VkImageFormatProperties p;
-  if (image_format_properties(ci.format, ci.imageType, ci.tiling, ci.usage & ~kAttachmentUsage, ci.flags, &p) !=
-      VK_SUCCESS)
-    return false;
+  if (image_format_properties(ci.format, ci.imageType, ci.tiling, ci.usage, ci.flags, &p) != VK_SUCCESS) return false;
   return ci.samples == VK_SAMPLE_COUNT_1_BIT && ci.mipLevels != 0 && ci.mipLevels <= p.maxMipLevels &&
          ci.arrayLayers != 0 && ci.arrayLayers <= p.maxArrayLayers && ci.extent.width != 0 && ci.extent.height != 0 &&
          ci.extent.depth != 0 && ci.extent.width <= p.maxExtent.width && ci.extent.height <= p.maxExtent.height &&
@@ -104,11 +99,26 @@ VkResult image_format_properties(VkFormat format, VkImageType type, VkImageTilin
   if (!planes) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if (tiling != VK_IMAGE_TILING_LINEAR && tiling != VK_IMAGE_TILING_OPTIMAL) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if (usage & ~kSupportedUsage) return VK_ERROR_FORMAT_NOT_SUPPORTED;
-  // Shader usages need the format's feature (the same for both tilings).
-  const VkFormatFeatureFlags features = image_format_features(format);
+  // Each usage needs the format's feature for that tiling ("Image Creation Limits").
+  const VkFormatFeatureFlags features = image_format_features(format, tiling);
   if ((usage & VK_IMAGE_USAGE_SAMPLED_BIT) && !(features & VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT))
     return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if ((usage & VK_IMAGE_USAGE_STORAGE_BIT) && !(features & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT))
+    return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  if ((usage & VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT) && !(features & VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT))
+    return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  if ((usage & VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT) &&
+      !(features & VK_FORMAT_FEATURE_DEPTH_STENCIL_ATTACHMENT_BIT))
+    return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  if ((usage & VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT) &&
+      !(features & (VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT | VK_FORMAT_FEATURE_DEPTH_STENCIL_ATTACHMENT_BIT)))
+    return VK_ERROR_FORMAT_NOT_SUPPORTED;
+  // A transient attachment is only an attachment (VUID-VkImageCreateInfo-usage-00963/00966).
+  constexpr VkImageUsageFlags kAttachments = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
+                                             VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT |
+                                             VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT;
+  if ((usage & VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT) &&
+      (!(usage & kAttachments) || (usage & ~(kAttachments | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT))))
     return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if (flags & ~kSupportedCreateFlags) return VK_ERROR_FORMAT_NOT_SUPPORTED;
   if ((flags & VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT) && type != VK_IMAGE_TYPE_2D) return VK_ERROR_FORMAT_NOT_SUPPORTED;

@@ -437,11 +437,11 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceMemoryProperties2(VkPhysicalDevice p
   GetPhysicalDeviceMemoryProperties(physicalDevice, &pProps->memoryProperties);
 }
 
-// Formats: images of the formats of src/hw/mica_formats.toml with the transfer features only, no
-// texel-buffer features (format_table.h says why); the image format queries follow image.cpp.
+// Formats: the features of format_table.h per tiling; the image format queries follow image.cpp.
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFormatProperties(VkPhysicalDevice, VkFormat format,
                                                              VkFormatProperties* pProps) {
-  *pProps = {image_format_features(format), image_format_features(format), buffer_format_features(format)};
+  *pProps = {image_format_features(format, VK_IMAGE_TILING_LINEAR), image_format_features(format, VK_IMAGE_TILING_OPTIMAL),
+             buffer_format_features(format)};
 }
 
 VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceFormatProperties2(VkPhysicalDevice physicalDevice, VkFormat format,
