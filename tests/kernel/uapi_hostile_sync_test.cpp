@@ -344,6 +344,53 @@ TEST_F(HostileSync, SubmitRacesDestroyCloseAndCtxDestroy)
 	EXPECT_LIVE_BACK(before);
 }
 
+// A job whose in-fence belongs to a job that gets cancelled runs once the cancellation
+// signals that fence (with its error, as a dma_fence does). Here the dependency K waits in its
+// context's queue behind a job that hangs; the kernel timeout kills that job, its context turns
+// guilty and K is cancelled from the scheduler pass that retires the hung job. That pass used to
+// look at the waiter's context first, find K's fence unsignalled, and go on: with the ring then
+// idle the waiter stayed queued until the timeout work's next tick (job_timeout_ns / 4 later).
+class HostileSyncTimeout : public HostileSync {
+protected:
+	void SetUp() override
+	{
+		start({MICA_REV_R2, 0xffffffffull, 1'000'000'000});
+		ctx_ = a_->ctx();
+		data_ = a_->bo(4096);
+		cpu_ = static_cast<volatile uint32_t *>(a_->map(data_, 4096));
+		a_->bind(data_, DATA_VA, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	}
+};
+
+TEST_F(HostileSyncTimeout, ACancelledDependencyReleasesItsWaiterAtOnce)
+{
+	// Two rounds: the scheduler's round robin start moves, the waiter's context (the lower
+	// slot) comes first in almost every pass.
+	for (int round = 0; round < 2; round++) {
+		const uint32_t waiter = a_->ctx(), doomed = a_->ctx(), s = a_->sync();
+		const uint64_t never = DATA_VA + 4 * 100; // stays 0
+		const std::vector<uint32_t> hang = {pkt(MICA_PKT_WAIT_MEM, 5), lo32(never), hi32(never), 1, 0, MICA_WAIT_EQ};
+		uint64_t hung = 0, seq = 0;
+		ASSERT_EQ(a_->submit(doomed, hang, &hung), 0);
+		ASSERT_EQ(a_->submit(doomed, write(1, 11), nullptr, {}, {{s, 0, 1}}), 0);
+		ASSERT_EQ(a_->submit(waiter, write(2, 22 + round), &seq, {{s, 0, 1}}), 0);
+		int32_t err = 0;
+		ASSERT_EQ(a_->wait(doomed, hung, 10'000'000'000, &err), 0);
+		EXPECT_NE(err, 0) << "premise: the hung job was killed";
+		// Well under the timeout work's period (250 ms): only a prompt start passes.
+		err = 1;
+		EXPECT_EQ(a_->wait(waiter, seq, 100'000'000, &err), 0) << "round " << round << ": still held back";
+		EXPECT_EQ(err, 0);
+		EXPECT_EQ(a_->wait(waiter, seq, 5'000'000'000), 0);
+		EXPECT_EQ(cpu_[2], uint32_t(22 + round));
+		EXPECT_EQ(cpu_[1], 0u) << "the cancelled job ran";
+		for (uint32_t c : {waiter, doomed}) {
+			drm_mica_ctx_destroy d{c, 0};
+			ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_CTX_DESTROY, &d), 0);
+		}
+	}
+}
+
 #ifndef MICA_UAPI_OVER_DRM
 // DRM_IOCTL_SYNCOBJ_* arrays with absurd counts: the DRM core allocates count-sized arrays with
 // kmalloc_array() and fails above KMALLOC_MAX_SIZE (-ENOMEM) before it reads user memory; the
