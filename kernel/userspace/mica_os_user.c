@@ -4,7 +4,6 @@
  */
 #define _GNU_SOURCE
 #include "../mica_os.h"
-#include "mica/kernel/um.h"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -54,22 +53,6 @@ int mica_um_warn_on(int cond, const char *what, const char *file, int line)
 unsigned long mica_um_warnings(void)
 {
 	return __atomic_load_n(&warnings, __ATOMIC_SEQ_CST);
-}
-
-static long live[MICA_UM_LIVE_KINDS];
-
-void mica_um_live_add(enum mica_um_live_kind kind, long delta)
-{
-	__atomic_add_fetch(&live[kind], delta, __ATOMIC_SEQ_CST);
-}
-
-void mica_um_live_objects(struct mica_um_live *l)
-{
-	l->bos = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_BOS], __ATOMIC_SEQ_CST);
-	l->syncobjs = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_SYNCOBJS], __ATOMIC_SEQ_CST);
-	l->fences = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_FENCES], __ATOMIC_SEQ_CST);
-	l->jobs = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_JOBS], __ATOMIC_SEQ_CST);
-	l->contexts = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_CONTEXTS], __ATOMIC_SEQ_CST);
 }
 
 void mutex_init(struct mutex *m)
