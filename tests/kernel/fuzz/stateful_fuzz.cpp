@@ -20,7 +20,10 @@
 //    garbage), points (0, repeated, backwards, huge), pad bits and counts, answer 0 or a
 //    documented errno;
 //  * once every client is closed (and every dma-buf fd), no GEM object, sync object, fence,
-//    job or context is left (mica_um_live_objects).
+//    job or context is left (mica_um_live_objects);
+//  * a fourth client on its own thread (Fuzzer::racer) creates and destroys sync objects,
+//    contexts and BOs while its SUBMITs name them, concurrently with the main loop: 0 or a
+//    documented errno, and no client's memory holds another's tag.
 //
 // Usage: kernel_stateful_fuzz [seconds (default 20)] [seed (default: time)]. Exits 1 on a finding
 // and prints the seed that reproduces it (the device model is multi-threaded, so a replay
@@ -35,11 +38,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -51,6 +56,7 @@ using namespace mica::ktest;
 namespace {
 
 constexpr int kClients = 3;
+constexpr int kRacer = kClients; // the tag of the racing thread's client (Fuzzer::racer)
 constexpr uint64_t CMD_VA = 0x10000000, CMD_BYTES = 64 * 1024;
 constexpr uint64_t CANARY_VA = 0x20000000;
 constexpr uint64_t FLAG_VA = 0x30000000;
@@ -67,7 +73,7 @@ uint32_t tagged(int client, uint32_t low) { return (0xa1u + client) << 24 | TAG_
 int tag_of(uint32_t w)
 {
 	uint32_t t = w >> 24;
-	if (((w >> 16) & 0xff) != TAG_MARK || t < 0xa1 || t >= 0xa1u + kClients)
+	if (((w >> 16) & 0xff) != TAG_MARK || t < 0xa1 || t > 0xa1u + kRacer)
 		return -1;
 	return static_cast<int>(t - 0xa1);
 }
@@ -165,6 +171,7 @@ private:
 	void op_exec_race(ClientState &c);
 	uint64_t some_va(ClientState &c);
 	void check();
+	void racer(uint64_t seed);
 
 	std::mt19937_64 rng_;
 	std::vector<ShaderKind> kinds_;
@@ -176,6 +183,12 @@ private:
 	std::string fetch_violation_;
 	uint64_t fetches_ = 0, steps_ = 0, submits_ok_ = 0, faults_seen_ = 0;
 	bool failed_ = false;
+	// The racing client: its own file, driven by its own thread at the same time as the main
+	// loop's clients (so the kernel's shared locks and objects see two threads).
+	std::atomic<bool> racer_stop_{false};
+	std::mutex racer_mu_;
+	std::string racer_finding_;
+	uint64_t racer_ops_ = 0, racer_submits_ok_ = 0;
 };
 
 void Fuzzer::fail(const std::string &what)
@@ -812,6 +825,158 @@ void Fuzzer::step(ClientState &c)
 	}
 }
 
+// A fourth client on a thread of its own: sync objects, contexts and BOs created and destroyed
+// while its SUBMITs (WRITE_DATA of its tag, with in/out syncs and BO references naming them,
+// stale handles included) are in flight -- the races of SUBMIT against SYNCOBJ_DESTROY,
+// GEM_CLOSE and CTX_DESTROY, between files too, since the main loop runs meanwhile. Oracles:
+// every answer is 0 or a documented errno; its memory never holds another client's tag (and
+// theirs never its tag: check()); its close at the end is part of the leak oracle.
+void Fuzzer::racer(uint64_t seed)
+{
+	std::mt19937_64 rng(seed);
+	auto rn = [&](uint64_t n) { return n ? rng() % n : 0; };
+	auto finding = [&](const std::string &what) {
+		std::lock_guard lk(racer_mu_);
+		if (racer_finding_.empty())
+			racer_finding_ = "racer: " + what;
+	};
+	constexpr uint64_t R_CMD_VA = 0x10000000, R_DATA_VA = 0x60000000;
+	mica_file *f = nullptr;
+	if (mica_um_open(kdev_->get(), &f))
+		return finding("open failed");
+	auto io = [&](unsigned long cmd, void *arg) { return mica_um_ioctl(f, cmd, arg); };
+	auto bo = [&](uint64_t va, uint32_t perms, uint32_t **cpu) {
+		drm_mica_bo_create bc{};
+		bc.size = 4096;
+		drm_mica_bo_mmap_offset mo{};
+		void *ptr = nullptr;
+		if (io(DRM_IOCTL_MICA_BO_CREATE, &bc))
+			return 0u;
+		mo.handle = bc.handle;
+		if (cpu && (io(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &mo) || mica_um_mmap(f, mo.offset, 4096, &ptr)))
+			return 0u;
+		if (cpu)
+			*cpu = static_cast<uint32_t *>(ptr);
+		if (va) {
+			drm_mica_vm_bind_op op{DRM_MICA_BIND_OP_MAP, perms, bc.handle, 0, 0, va, 4096};
+			drm_mica_vm_bind b{};
+			b.ops = {sizeof(op), 1, reinterpret_cast<uintptr_t>(&op)};
+			if (io(DRM_IOCTL_MICA_VM_BIND, &b))
+				return 0u;
+		}
+		return bc.handle;
+	};
+	uint32_t *cmd = nullptr, *data = nullptr;
+	if (!bo(R_CMD_VA, DRM_MICA_BIND_READ, &cmd) || !bo(R_DATA_VA, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE, &data))
+		return finding("setup failed");
+	std::vector<uint32_t> syncs, ctxs, bos;
+	uint64_t next_point = 1;
+	auto any = [&](const std::vector<uint32_t> &v) { return v.empty() || rn(8) == 0 ? uint32_t(rn(16)) : v[rn(v.size())]; };
+	auto known = [&](int r, std::initializer_list<int> ok) {
+		for (int e : ok)
+			if (r == e)
+				return true;
+		return false;
+	};
+	while (!racer_stop_) {
+		racer_ops_++;
+		switch (rn(10)) {
+		case 0: {
+			drm_syncobj_create c{};
+			c.flags = rn(2) ? DRM_SYNCOBJ_CREATE_SIGNALED : 0;
+			if (syncs.size() < 6 && io(DRM_IOCTL_SYNCOBJ_CREATE, &c) == 0)
+				syncs.push_back(c.handle);
+			break;
+		}
+		case 1: {
+			if (syncs.empty())
+				break;
+			const size_t i = rn(syncs.size());
+			drm_syncobj_destroy d{syncs[i], 0};
+			if (int r = io(DRM_IOCTL_SYNCOBJ_DESTROY, &d))
+				finding("SYNCOBJ_DESTROY of a live handle: " + std::to_string(r));
+			syncs.erase(syncs.begin() + static_cast<long>(i));
+			break;
+		}
+		case 2: {
+			uint32_t h = any(syncs);
+			uint64_t pt = next_point++;
+			drm_syncobj_timeline_array a{reinterpret_cast<uintptr_t>(&h), reinterpret_cast<uintptr_t>(&pt), 1, 0};
+			if (int r = io(rn(2) ? DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL : DRM_IOCTL_SYNCOBJ_RESET, &a);
+			    !known(r, {0, -ENOENT, -EINVAL}))
+				finding("SYNCOBJ signal/reset: " + std::to_string(r));
+			break;
+		}
+		case 3: {
+			if (ctxs.size() < 2) {
+				drm_mica_ctx_create c{};
+				c.type = DRM_MICA_CTX_COMPUTE;
+				if (io(DRM_IOCTL_MICA_CTX_CREATE, &c) == 0)
+					ctxs.push_back(c.handle);
+			} else {
+				const size_t i = rn(ctxs.size());
+				drm_mica_ctx_destroy d{ctxs[i], 0};
+				if (int r = io(DRM_IOCTL_MICA_CTX_DESTROY, &d))
+					finding("CTX_DESTROY of a live context: " + std::to_string(r));
+				ctxs.erase(ctxs.begin() + static_cast<long>(i));
+			}
+			break;
+		}
+		case 4: {
+			if (bos.size() < 4) {
+				if (uint32_t h = bo(0, 0, nullptr))
+					bos.push_back(h);
+			} else {
+				const size_t i = rn(bos.size());
+				drm_gem_close c{bos[i], 0};
+				if (int r = io(DRM_IOCTL_GEM_CLOSE, &c))
+					finding("GEM_CLOSE of a live handle: " + std::to_string(r));
+				bos.erase(bos.begin() + static_cast<long>(i));
+			}
+			break;
+		}
+		case 5: {
+			uint32_t h = any(syncs);
+			uint64_t pt = rn(next_point + 2);
+			drm_syncobj_timeline_wait w{reinterpret_cast<uintptr_t>(&h), reinterpret_cast<uintptr_t>(&pt), 0, 1,
+						    uint32_t(rn(8)), 0, 0};
+			if (int r = io(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w); !known(r, {0, -ETIME, -ENOENT, -EINVAL}))
+				finding("SYNCOBJ_TIMELINE_WAIT: " + std::to_string(r));
+			break;
+		}
+		default: {
+			const uint32_t slot = static_cast<uint32_t>(rn(256)), at = static_cast<uint32_t>(rn(64)) * 16;
+			const uint64_t va = R_DATA_VA + 4 * slot;
+			cmd[at] = pkt(MICA_PKT_WRITE_DATA, 3);
+			cmd[at + 1] = lo32(va);
+			cmd[at + 2] = hi32(va);
+			cmd[at + 3] = tagged(kRacer, slot);
+			drm_mica_cmdbuf cb{R_CMD_VA + 4 * at, 4, 0};
+			drm_mica_bo_ref ref{any(bos), DRM_MICA_BO_REF_READ};
+			drm_mica_sync_point in{any(syncs), 0, rn(2) ? 0 : rn(next_point + 1)};
+			drm_mica_sync_point out{any(syncs), 0, rn(4) ? next_point++ : 0};
+			drm_mica_submit sub{};
+			sub.ctx = any(ctxs);
+			sub.cmdbufs = {sizeof(cb), 1, reinterpret_cast<uintptr_t>(&cb)};
+			sub.bos = {sizeof(ref), rn(2) ? 1u : 0u, reinterpret_cast<uintptr_t>(&ref)};
+			sub.in_syncs = {sizeof(in), rn(2) ? 1u : 0u, reinterpret_cast<uintptr_t>(&in)};
+			sub.out_syncs = {sizeof(out), rn(2) ? 1u : 0u, reinterpret_cast<uintptr_t>(&out)};
+			const int r = io(DRM_IOCTL_MICA_SUBMIT, &sub);
+			if (!known(r, {0, -ENOENT, -EINVAL, -ECANCELED, -EAGAIN, -EIO}))
+				finding("SUBMIT: " + std::to_string(r));
+			racer_submits_ok_ += r == 0;
+			break;
+		}
+		}
+		for (uint32_t w = 0; w < 1024; w += 64)
+			if (int t = tag_of(data[w]); t >= 0 && t != kRacer)
+				finding("the racer reads client " + std::to_string(t) + "'s data");
+		// Racing, not starving the main loop (CI has two cores and runs this under ASan).
+		std::this_thread::sleep_for(std::chrono::microseconds(100));
+	}
+	mica_um_close(f);
+}
+
 void Fuzzer::check()
 {
 	for (ClientState &c : clients_) {
@@ -826,6 +991,11 @@ void Fuzzer::check()
 						return fail("client " + std::to_string(c.id) + " reads client " + std::to_string(t) +
 							    "'s data");
 				}
+	}
+	{
+		std::lock_guard lk(racer_mu_);
+		if (!racer_finding_.empty())
+			fail(racer_finding_);
 	}
 	std::lock_guard lk(fetch_mu_);
 	if (!fetch_violation_.empty())
@@ -851,6 +1021,7 @@ int Fuzzer::run(double seconds)
 	mica_um_live_objects(&live_before);
 	for (int i = 0; i < kClients; i++)
 		open_client(i);
+	std::thread racer_thread(&Fuzzer::racer, this, rng_());
 
 	const auto start = std::chrono::steady_clock::now();
 	while (!failed_ && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds &&
@@ -868,6 +1039,8 @@ int Fuzzer::run(double seconds)
 		if (steps_ % 16 == 0)
 			check();
 	}
+	racer_stop_ = true;
+	racer_thread.join();
 	for (ClientState &c : clients_)
 		c.flag_cpu[0] = 1;
 	check();
@@ -905,8 +1078,10 @@ int Fuzzer::run(double seconds)
 	if (mica_um_warnings())
 		fail("a kernel WARN_ON fired during teardown");
 	std::printf("stateful_fuzz: %" PRIu64 " steps, %" PRIu64 " accepted submits, %" PRIu64
-		    " failed jobs seen, %" PRIu64 " instruction fetches checked%s\n",
-		    steps_, submits_ok_, faults_seen_, fetches_, failed_ ? ", FINDING" : ", no findings");
+		    " failed jobs seen, %" PRIu64 " instruction fetches checked, %" PRIu64 " racer ops (%" PRIu64
+		    " accepted submits)%s\n",
+		    steps_, submits_ok_, faults_seen_, fetches_, racer_ops_, racer_submits_ok_,
+		    failed_ ? ", FINDING" : ", no findings");
 	return failed_ ? 1 : 0;
 }
 
