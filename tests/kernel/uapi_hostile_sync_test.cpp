@@ -391,6 +391,49 @@ TEST_F(HostileSyncTimeout, ACancelledDependencyReleasesItsWaiterAtOnce)
 	}
 }
 
+// The validator's copy buffer is one spare shared by every SUBMIT of the device (taken and given
+// back with xchg): two clients submitting from two threads, streams of different lengths each
+// time, must each run exactly their own validated stream -- nothing of the other's stream, and
+// nothing left over from a longer earlier stream in the same buffer.
+TEST_F(HostileSync, ConcurrentSubmitsOfTwoFilesRunOnlyTheirOwnStreams)
+{
+	auto b = client();
+	const uint32_t bctx = b->ctx(), bdata = b->bo(4096);
+	auto *bcpu = static_cast<volatile uint32_t *>(b->map(bdata, 4096));
+	b->bind(bdata, DATA_VA, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	std::atomic<int> bad{0};
+	auto run = [&](Client &c, uint32_t ctx, volatile uint32_t *cpu, uint32_t tag) {
+		std::mt19937 rng(tag);
+		for (uint32_t iter = 1; iter <= 60; iter++) {
+			const uint32_t n = 1 + rng() % 200; // WRITE_DATA packets this time
+			std::vector<uint32_t> dw;
+			for (uint32_t k = 0; k < n; k++) {
+				const std::vector<uint32_t> w = write(k, tag | iter << 12 | k);
+				dw.insert(dw.end(), w.begin(), w.end());
+			}
+			uint64_t seq = 0;
+			if (c.submit(ctx, dw, &seq) || c.wait(ctx, seq, 10'000'000'000)) {
+				bad++;
+				return;
+			}
+			for (uint32_t k = 0; k < 256; k++) {
+				const uint32_t v = cpu[k];
+				// Slots this stream wrote hold this iteration's value; the others an earlier
+				// iteration's of this client (or 0): never the other client's tag.
+				if ((k < n && v != (tag | iter << 12 | k)) || (v && (v & 0xff000000u) != tag)) {
+					if (!bad++)
+						ADD_FAILURE() << std::hex << "tag " << tag << " iter " << iter << " slot " << k << ": " << v;
+					return;
+				}
+			}
+		}
+	};
+	std::thread other([&] { run(*b, bctx, bcpu, 0xb1000000u); });
+	run(*a_, ctx_, cpu_, 0xa1000000u);
+	other.join();
+	EXPECT_EQ(bad.load(), 0);
+}
+
 #ifndef MICA_UAPI_OVER_DRM
 // DRM_IOCTL_SYNCOBJ_* arrays with absurd counts: the DRM core allocates count-sized arrays with
 // kmalloc_array() and fails above KMALLOC_MAX_SIZE (-ENOMEM) before it reads user memory; the
