@@ -137,8 +137,34 @@ static void job_complete_unrun(struct mica_device *mdev, struct mica_job *job)
 	mica_job_free(mdev, job);
 }
 
+/*
+ * Starts what @ctx may run now (its first queued job, once its in-fences signalled and the ring
+ * has room) or cancels what a dead context still queues. True if it cancelled a job.
+ */
+static bool sched_ctx(struct mica_device *mdev, struct mica_ctx *ctx)
+{
+	bool cancelled = false;
+
+	while (!list_empty(&ctx->queue) && !ctx->inflight) {
+		struct mica_job *job = list_first_entry(&ctx->queue, struct mica_job, link);
+
+		if (ctx->guilty || ctx->destroyed) {
+			list_del(&job->link);
+			job_complete_unrun(mdev, job);
+			cancelled = true;
+			continue;
+		}
+		if (!mica_os_job_ready(job) || ring_free_dwords(mdev) < 2 * JOB_MAX_DWORDS)
+			break;
+		list_del(&job->link);
+		emit_job(mdev, job);
+	}
+	return cancelled;
+}
+
 void mica_sched_run(struct mica_device *mdev)
 {
+	bool cancelled;
 	u32 i, slot;
 
 	lockdep_assert_held(&mdev->lock);
@@ -147,26 +173,20 @@ void mica_sched_run(struct mica_device *mdev)
 	 * space no slot (and no client holding low slots) is always served first.
 	 */
 	mdev->sched_first_slot = mdev->sched_first_slot % (MICA_MAX_CONTEXTS - 1) + 1;
-	for (i = 0; i < MICA_MAX_CONTEXTS - 1; i++) {
-		struct mica_ctx *ctx;
-
-		slot = 1 + (mdev->sched_first_slot - 1 + i) % (MICA_MAX_CONTEXTS - 1);
-		ctx = mdev->slots[slot];
-
-		while (ctx && !list_empty(&ctx->queue) && !ctx->inflight) {
-			struct mica_job *job = list_first_entry(&ctx->queue, struct mica_job, link);
-
-			if (ctx->guilty || ctx->destroyed) {
-				list_del(&job->link);
-				job_complete_unrun(mdev, job);
-				continue;
-			}
-			if (!mica_os_job_ready(job) || ring_free_dwords(mdev) < 2 * JOB_MAX_DWORDS)
-				break;
-			list_del(&job->link);
-			emit_job(mdev, job);
+	do {
+		cancelled = false;
+		for (i = 0; i < MICA_MAX_CONTEXTS - 1; i++) {
+			slot = 1 + (mdev->sched_first_slot - 1 + i) % (MICA_MAX_CONTEXTS - 1);
+			if (mdev->slots[slot] && sched_ctx(mdev, mdev->slots[slot]))
+				cancelled = true;
 		}
-	}
+		/*
+		 * A cancelled job's fence signalled just now (with its error): a job of a
+		 * context this pass already looked at may wait for exactly that fence, and with
+		 * the ring idle nothing would run the scheduler again until the timeout work's
+		 * next tick. Each extra pass follows one that cancelled a job, so this ends.
+		 */
+	} while (cancelled);
 	wake_up_all(&mdev->fence_wq);
 }
 

@@ -61,6 +61,12 @@ void kfree(const void *p);
 #define WARN_ON(c) mica_um_warn_on(!!(c), #c, __FILE__, __LINE__)
 int mica_um_warn_on(int cond, const char *what, const char *file, int line);
 unsigned long mica_um_warnings(void);
+/* The counters behind mica_um_live_objects() (um.h). */
+enum mica_um_live_kind {
+	MICA_UM_LIVE_BOS, MICA_UM_LIVE_SYNCOBJS, MICA_UM_LIVE_FENCES, MICA_UM_LIVE_JOBS,
+	MICA_UM_LIVE_CONTEXTS, MICA_UM_LIVE_KINDS
+};
+void mica_um_live_add(enum mica_um_live_kind kind, long delta);
 
 typedef struct { int counter; } atomic_t;
 #define atomic_read(a) __atomic_load_n(&(a)->counter, __ATOMIC_SEQ_CST)

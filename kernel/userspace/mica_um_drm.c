@@ -18,6 +18,23 @@
 /* drm.h's DRM_COMMAND_END, which the uapi header's fallback does not define */
 #define MICA_DRM_COMMAND_END 0xa0
 
+/* What mica_um_live_objects() reports (um.h): bumped by the OS-side object code. */
+static long live[MICA_UM_LIVE_KINDS];
+
+void mica_um_live_add(enum mica_um_live_kind kind, long delta)
+{
+	__atomic_add_fetch(&live[kind], delta, __ATOMIC_SEQ_CST);
+}
+
+void mica_um_live_objects(struct mica_um_live *l)
+{
+	l->bos = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_BOS], __ATOMIC_SEQ_CST);
+	l->syncobjs = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_SYNCOBJS], __ATOMIC_SEQ_CST);
+	l->fences = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_FENCES], __ATOMIC_SEQ_CST);
+	l->jobs = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_JOBS], __ATOMIC_SEQ_CST);
+	l->contexts = (uint64_t)__atomic_load_n(&live[MICA_UM_LIVE_CONTEXTS], __ATOMIC_SEQ_CST);
+}
+
 int mica_um_ioctl(struct mica_file *file, unsigned long cmd, void *arg)
 {
 	const struct mica_ioctl_desc *desc;

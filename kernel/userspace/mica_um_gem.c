@@ -75,6 +75,7 @@ void mica_bo_put(struct mica_bo *bo)
 int mica_os_gem_init(struct mica_device *mdev, struct mica_bo *bo, u64 size, bool cpu_mappable)
 {
 	kref_init(&bo->gem.ref);
+	mica_um_live_add(MICA_UM_LIVE_BOS, 1);
 	bo->gem.mdev = mdev;
 	bo->gem.size = size;
 	INIT_LIST_HEAD(&bo->gem.link);
@@ -92,6 +93,7 @@ int mica_os_gem_init(struct mica_device *mdev, struct mica_bo *bo, u64 size, boo
 
 void mica_os_gem_release(struct mica_bo *bo)
 {
+	mica_um_live_add(MICA_UM_LIVE_BOS, -1);
 	pthread_mutex_lock(&gem_lock);
 	list_del_init(&bo->gem.link);
 	pthread_mutex_unlock(&gem_lock);

@@ -35,6 +35,7 @@ void mica_os_sched_fini(struct mica_device *mdev)
 int mica_os_ctx_init(struct mica_ctx *ctx)
 {
 	(void)ctx;
+	mica_um_live_add(MICA_UM_LIVE_CONTEXTS, 1);
 	return 0;
 }
 
@@ -46,12 +47,16 @@ void mica_os_ctx_fini(struct mica_ctx *ctx)
 void mica_os_ctx_free(struct mica_ctx *ctx)
 {
 	(void)ctx;
+	mica_um_live_add(MICA_UM_LIVE_CONTEXTS, -1);
 }
 
 int mica_os_job_init(struct mica_job *job)
 {
 	job->os = calloc(1, sizeof(struct um_job));
-	return job->os ? 0 : -ENOMEM;
+	if (!job->os)
+		return -ENOMEM;
+	mica_um_live_add(MICA_UM_LIVE_JOBS, 1);
+	return 0;
 }
 
 static void um_job_free(struct mica_job *job)
@@ -69,6 +74,7 @@ static void um_job_free(struct mica_job *job)
 	free(uj->in);
 	free(uj->out);
 	free(uj);
+	mica_um_live_add(MICA_UM_LIVE_JOBS, -1);
 }
 
 /* Grows *arr (of *cap elements of @size) to hold one more than @n. */

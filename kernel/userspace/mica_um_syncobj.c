@@ -47,6 +47,7 @@ static void fence_release(struct kref *ref)
 	struct mica_um_fence *f = container_of(ref, struct mica_um_fence, ref);
 	u32 i;
 
+	mica_um_live_add(MICA_UM_LIVE_FENCES, -1);
 	if (f->ctx)
 		mica_ctx_put(f->ctx);
 	for (i = 0; i < f->count; i++)
@@ -72,8 +73,10 @@ static struct mica_um_fence *fence_stub(void)
 {
 	struct mica_um_fence *f = calloc(1, sizeof(*f));
 
-	if (f)
+	if (f) {
 		kref_init(&f->ref);
+		mica_um_live_add(MICA_UM_LIVE_FENCES, 1);
+	}
 	return f;
 }
 
@@ -234,6 +237,7 @@ static void syncobj_release(struct kref *ref)
 	nodes_clear(obj);
 	pthread_mutex_unlock(&sync_lock);
 	free(obj);
+	mica_um_live_add(MICA_UM_LIVE_SYNCOBJS, -1);
 }
 
 void mica_um_syncobj_put(struct um_syncobj *obj)
@@ -332,7 +336,22 @@ void mica_um_syncobj_file_fini(struct mica_file *file)
 
 /* ---- the ioctls ---- */
 
-/* drm_syncobj_array_find(): -EFAULT, -ENOENT. */
+/*
+ * The DRM core sizes its arrays with the caller's count (kmalloc_array()), which fails above
+ * KMALLOC_MAX_SIZE (4 MiB on x86-64) with -ENOMEM before any user memory is read. In process a
+ * count-sized calloc() would succeed (overcommit) and the copy then run far past the caller's
+ * array: a hostile count crashed the process instead of failing the ioctl.
+ */
+#define UM_KMALLOC_MAX_SIZE (4ull << 20)
+
+static void *um_kmalloc_array(u32 n, size_t size)
+{
+	if ((u64)n * size > UM_KMALLOC_MAX_SIZE)
+		return NULL;
+	return kcalloc(n, size, GFP_KERNEL);
+}
+
+/* drm_syncobj_array_find(): -EFAULT, -ENOENT, -ENOMEM. */
 static int array_find(struct mica_file *file, u64 handles, u32 count, struct um_syncobj ***out)
 {
 	struct um_syncobj **objs;
@@ -340,8 +359,8 @@ static int array_find(struct mica_file *file, u64 handles, u32 count, struct um_
 	u32 i;
 	int ret = 0;
 
-	h = kcalloc(count, sizeof(*h), GFP_KERNEL);
-	objs = kcalloc(count, sizeof(*objs), GFP_KERNEL);
+	h = um_kmalloc_array(count, sizeof(*h));
+	objs = um_kmalloc_array(count, sizeof(*objs));
 	if (!h || !objs) {
 		ret = -ENOMEM;
 		goto out;
@@ -380,7 +399,7 @@ static void array_put(struct um_syncobj **objs, u32 count)
 
 static int copy_points(u64 ptr, u32 count, u64 **out)
 {
-	*out = kcalloc(count, sizeof(u64), GFP_KERNEL);
+	*out = um_kmalloc_array(count, sizeof(u64));
 	if (!*out)
 		return -ENOMEM;
 	if (ptr && copy_from_user(*out, u64_to_user_ptr(ptr), (unsigned long)count * sizeof(u64)))
@@ -401,13 +420,14 @@ static int syncobj_create(struct mica_file *file, void *data)
 		return -ENOMEM;
 	kref_init(&obj->ref);
 	INIT_LIST_HEAD(&obj->nodes);
+	mica_um_live_add(MICA_UM_LIVE_SYNCOBJS, 1);
 	if (args->flags & DRM_SYNCOBJ_CREATE_SIGNALED) {
 		struct mica_um_fence *stub = fence_stub();
 		int ret = stub ? nodes_attach(obj, 0, stub) : -ENOMEM;
 
 		mica_um_fence_put(stub);
 		if (ret) {
-			free(obj);
+			mica_um_syncobj_put(obj);
 			return ret;
 		}
 	}

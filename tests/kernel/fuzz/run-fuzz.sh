@@ -21,7 +21,7 @@ kernel_c=("$root"/kernel/mica_cs_validate.c "$root"/kernel/mica_shader_validate.
 "$CC" -std=gnu11 -O1 -g "${inc[@]}" -o "$work/gen_seeds" "$here/gen_seeds.c" \
 	"$root"/src/hw/mica_isa.c "$work"/mica_hw_tables.c
 mkdir -p "$here/corpus"
-"$work/gen_seeds" "$here/corpus"
+"$work/gen_seeds" "$here/corpus" "$work/cs.dict"
 
 "$CC" -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	"${inc[@]}" -o "$work/fuzz_validate" "$here/fuzz_validate.c" "${kernel_c[@]}" -lpthread
@@ -30,7 +30,7 @@ mkdir -p "$here/corpus"
 mkdir -p "$work/corpus"
 cd "$work"
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-"$work/fuzz_validate" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+"$work/fuzz_validate" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -dict="$work/cs.dict" \
 	-artifact_prefix="$work/" "$@" "$work/corpus" "$here/corpus" && status=0 || status=$?
 if [ "$status" -ne 0 ]; then
 	mkdir -p "$root/build-fuzz-findings"

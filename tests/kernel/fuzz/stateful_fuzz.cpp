@@ -13,7 +13,17 @@
 //  * the compute units never fetch an instruction outside a validated program: a device-model
 //    hook (mica/sim/test_hooks.h) checks every fetch against the client's executable shader
 //    mappings and the validated bytes;
-//  * no kernel WARN_ON fires; ASan/UBSan/LSan stay clean (the sanitizer build runs it).
+//  * no kernel WARN_ON fires; ASan/UBSan/LSan stay clean (the sanitizer build runs it);
+//  * a SUBMIT that fails attaches no point to any of its out-syncs, and one that succeeds
+//    leaves each timeline out-sync's last submitted point at what it asked for;
+//  * SUBMIT and the SYNCOBJ ioctls, given any handle (another client's numbers, freed ones,
+//    garbage), points (0, repeated, backwards, huge), pad bits and counts, answer 0 or a
+//    documented errno;
+//  * once every client is closed (and every dma-buf fd), no GEM object, sync object, fence,
+//    job or context is left (mica_um_live_objects);
+//  * a fourth client on its own thread (Fuzzer::racer) creates and destroys sync objects,
+//    contexts and BOs while its SUBMITs name them, concurrently with the main loop: 0 or a
+//    documented errno, and no client's memory holds another's tag.
 //
 // Usage: kernel_stateful_fuzz [seconds (default 20)] [seed (default: time)]. Exits 1 on a finding
 // and prints the seed that reproduces it (the device model is multi-threaded, so a replay
@@ -22,16 +32,19 @@
 #include <mica/sim/device.h>
 #include <mica/sim/test_hooks.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -43,6 +56,7 @@ using namespace mica::ktest;
 namespace {
 
 constexpr int kClients = 3;
+constexpr int kRacer = kClients; // the tag of the racing thread's client (Fuzzer::racer)
 constexpr uint64_t CMD_VA = 0x10000000, CMD_BYTES = 64 * 1024;
 constexpr uint64_t CANARY_VA = 0x20000000;
 constexpr uint64_t FLAG_VA = 0x30000000;
@@ -59,7 +73,7 @@ uint32_t tagged(int client, uint32_t low) { return (0xa1u + client) << 24 | TAG_
 int tag_of(uint32_t w)
 {
 	uint32_t t = w >> 24;
-	if (((w >> 16) & 0xff) != TAG_MARK || t < 0xa1 || t >= 0xa1u + kClients)
+	if (((w >> 16) & 0xff) != TAG_MARK || t < 0xa1 || t > 0xa1u + kRacer)
 		return -1;
 	return static_cast<int>(t - 0xa1);
 }
@@ -151,9 +165,13 @@ private:
 	void op_sync(ClientState &c);
 	void op_submit(ClientState &c);
 	void op_wait(ClientState &c);
+	void op_sync_hostile(ClientState &c);
+	uint32_t some_sync_handle(ClientState &c);
+	uint64_t last_submitted(ClientState &c, uint32_t handle, int *err = nullptr);
 	void op_exec_race(ClientState &c);
 	uint64_t some_va(ClientState &c);
 	void check();
+	void racer(uint64_t seed);
 
 	std::mt19937_64 rng_;
 	std::vector<ShaderKind> kinds_;
@@ -165,6 +183,12 @@ private:
 	std::string fetch_violation_;
 	uint64_t fetches_ = 0, steps_ = 0, submits_ok_ = 0, faults_seen_ = 0;
 	bool failed_ = false;
+	// The racing client: its own file, driven by its own thread at the same time as the main
+	// loop's clients (so the kernel's shared locks and objects see two threads).
+	std::atomic<bool> racer_stop_{false};
+	std::mutex racer_mu_;
+	std::string racer_finding_;
+	uint64_t racer_ops_ = 0, racer_submits_ok_ = 0;
 };
 
 void Fuzzer::fail(const std::string &what)
@@ -488,6 +512,109 @@ void Fuzzer::op_sync(ClientState &c)
 	}
 }
 
+// A sync object handle as a hostile client picks one: its own, another client's number (which
+// names nothing here, or one of its own objects), a freed one, 0 or garbage.
+uint32_t Fuzzer::some_sync_handle(ClientState &c)
+{
+	switch (rnd(10)) {
+	case 0: {
+		ClientState &o = clients_[rnd(kClients)];
+		return o.syncs.empty() ? 1 : o.syncs[rnd(o.syncs.size())].first;
+	}
+	case 1: return 0;
+	case 2: return static_cast<uint32_t>(rng_());
+	case 3: return static_cast<uint32_t>(1 + rnd(64)); // freed or never allocated, mostly
+	default: return c.syncs.empty() ? 1 : c.syncs[rnd(c.syncs.size())].first;
+	}
+}
+
+// DRM_IOCTL_SYNCOBJ_QUERY(LAST_SUBMITTED) of one handle; *err gets the ioctl's result.
+uint64_t Fuzzer::last_submitted(ClientState &c, uint32_t handle, int *err)
+{
+	uint64_t point = ~0ull;
+	drm_syncobj_timeline_array a{reinterpret_cast<uintptr_t>(&handle), reinterpret_cast<uintptr_t>(&point), 1,
+				     DRM_SYNCOBJ_QUERY_FLAGS_LAST_SUBMITTED};
+	const int r = ioctl(c, DRM_IOCTL_SYNCOBJ_QUERY, &a);
+	if (err)
+		*err = r;
+	return r ? ~0ull : point;
+}
+
+// The SYNCOBJ ioctls with hostile arguments: handles of any kind, several per call (repeats
+// too), points of any size, every flag bit, absurd counts, transfers between any two objects.
+// Only the errno is checked here (0 or a documented one); the other oracles do the rest.
+void Fuzzer::op_sync_hostile(ClientState &c)
+{
+	uint32_t h[4];
+	uint64_t pts[4];
+	const uint32_t n = 1 + static_cast<uint32_t>(rnd(4));
+	for (uint32_t i = 0; i < 4; i++) {
+		h[i] = some_sync_handle(c);
+		pts[i] = chance(20) ? rng_() : rnd(8);
+	}
+	// Mostly n; sometimes 0 or far beyond what the arrays hold (the kernel must fail first).
+	const uint32_t count = chance(90) ? n : chance(50) ? 0 : 0x40000000u + static_cast<uint32_t>(rnd(1u << 20));
+	const uint32_t flags = chance(70) ? static_cast<uint32_t>(rnd(8)) : static_cast<uint32_t>(rng_());
+	const uintptr_t hp = reinterpret_cast<uintptr_t>(h), pp = reinterpret_cast<uintptr_t>(pts);
+	int r = 0;
+	const char *what = "";
+	switch (rnd(6)) {
+	case 0: {
+		// A poll (timeout 0): WAIT_FOR_SUBMIT may not sleep here.
+		drm_syncobj_timeline_wait w{hp, pp, 0, count, flags, 0, 0};
+		r = ioctl(c, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w);
+		what = "SYNCOBJ_TIMELINE_WAIT";
+		if (r == -ETIME)
+			r = 0;
+		break;
+	}
+	case 1: {
+		drm_syncobj_wait w{hp, 0, count, flags, 0, 0};
+		r = ioctl(c, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+		what = "SYNCOBJ_WAIT";
+		if (r == -ETIME)
+			r = 0;
+		break;
+	}
+	case 2: {
+		drm_syncobj_timeline_array a{hp, pp, count, flags & 1};
+		r = ioctl(c, DRM_IOCTL_SYNCOBJ_QUERY, &a);
+		what = "SYNCOBJ_QUERY";
+		break;
+	}
+	case 3: {
+		// Host signals: only points above what each timeline has keep the model's "next out
+		// point" meaningful, so the model is told about the ones that went through.
+		drm_syncobj_timeline_array a{hp, pp, count, chance(90) ? 0 : flags};
+		r = ioctl(c, DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, &a);
+		what = "SYNCOBJ_TIMELINE_SIGNAL";
+		break;
+	}
+	case 4: {
+		drm_syncobj_transfer t{h[0], h[1], pts[0], pts[1], chance(90) ? 0u : flags & ~DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, 0};
+		r = ioctl(c, DRM_IOCTL_SYNCOBJ_TRANSFER, &t);
+		what = "SYNCOBJ_TRANSFER";
+		break;
+	}
+	default: {
+		drm_syncobj_array a{hp, count, chance(95) ? 0u : 1u};
+		r = ioctl(c, chance(50) ? DRM_IOCTL_SYNCOBJ_RESET : DRM_IOCTL_SYNCOBJ_SIGNAL, &a);
+		what = "SYNCOBJ_RESET/SIGNAL";
+		break;
+	}
+	}
+	// Points the host added may be above the model's next out point: resynchronise it.
+	for (auto &s : c.syncs) {
+		int err = 0;
+		const uint64_t last = last_submitted(c, s.first, &err);
+		if (err)
+			return fail(std::string("SYNCOBJ_QUERY of a live handle failed: ") + std::to_string(err));
+		s.second = std::max(s.second, last);
+	}
+	if (r != 0 && r != -EINVAL && r != -ENOENT && r != -ENOMEM && r != -EFAULT)
+		fail(std::string(what) + " answered " + std::to_string(r));
+}
+
 void Fuzzer::op_submit(ClientState &c)
 {
 	if (c.ctxs.empty())
@@ -521,6 +648,7 @@ void Fuzzer::op_submit(ClientState &c)
 	std::memcpy(c.cmd_cpu + (va - CMD_VA) / 4, dw.data(), dw.size() * 4);
 	drm_mica_cmdbuf cb{va, static_cast<uint32_t>(dw.size()), 0};
 	std::vector<drm_mica_sync_point> in, out;
+	const bool hostile = chance(25);
 	if (!c.syncs.empty() && chance(40)) {
 		auto &s = c.syncs[rnd(c.syncs.size())];
 		in.push_back({s.first, 0, chance(50) ? 0 : 1 + rnd(s.second)});
@@ -529,20 +657,61 @@ void Fuzzer::op_submit(ClientState &c)
 		auto &s = c.syncs[rnd(c.syncs.size())];
 		out.push_back({s.first, 0, s.second + 1});
 	}
+	if (hostile) {
+		// More of them, of any handle, point (0, repeated, backwards, huge) and pad.
+		for (unsigned k = rnd(3); k > 0; k--)
+			in.push_back({some_sync_handle(c), chance(10) ? 1u : 0u, chance(20) ? rng_() : rnd(8)});
+		for (unsigned k = rnd(3); k > 0; k--)
+			out.push_back({some_sync_handle(c), chance(10) ? 1u : 0u, chance(20) ? rng_() : rnd(8)});
+	}
+	// What each out handle of ours had before: a failed SUBMIT must leave it so.
+	std::vector<std::pair<uint32_t, uint64_t>> before;
+	for (const auto &o : out)
+		for (const auto &s : c.syncs)
+			if (s.first == o.handle)
+				before.push_back({o.handle, last_submitted(c, o.handle)});
 	drm_mica_submit sub{};
-	sub.ctx = c.ctxs[rnd(c.ctxs.size())];
+	sub.ctx = chance(95) ? c.ctxs[rnd(c.ctxs.size())] : static_cast<uint32_t>(rnd(16));
 	sub.cmdbufs = {sizeof(cb), 1, reinterpret_cast<uintptr_t>(&cb)};
 	sub.in_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(in.size()), reinterpret_cast<uintptr_t>(in.data())};
 	sub.out_syncs = {sizeof(drm_mica_sync_point), static_cast<uint32_t>(out.size()), reinterpret_cast<uintptr_t>(out.data())};
-	if (ioctl(c, DRM_IOCTL_MICA_SUBMIT, &sub) == 0) {
+	const int r = ioctl(c, DRM_IOCTL_MICA_SUBMIT, &sub);
+	if (r == 0) {
 		submits_ok_++;
-		for (auto &s : c.syncs)
-			if (!out.empty() && s.first == out[0].handle)
-				s.second = out[0].point;
+		// Each timeline out handle of ours is now at the last point this SUBMIT gave it
+		// (point 0 replaces the fence: no longer a timeline, the query says 0).
+		for (auto &s : c.syncs) {
+			bool named = false;
+			uint64_t want = 0;
+			for (const auto &o : out)
+				if (o.handle == s.first) {
+					named = true;
+					want = o.point;
+				}
+			if (!named)
+				continue;
+			const uint64_t got = last_submitted(c, s.first);
+			if (got != want)
+				return fail("after SUBMIT, sync object " + std::to_string(s.first) + " is at point " +
+					    std::to_string(got) + ", asked for " + std::to_string(want));
+			s.second = std::max(s.second, want);
+		}
 		c.jobs.push_back({sub.ctx, sub.seqno});
 		if (c.jobs.size() > 16)
 			c.jobs.erase(c.jobs.begin());
+		return;
 	}
+	for (const auto &[h, last] : before)
+		if (last_submitted(c, h) != last)
+			return fail("a failed SUBMIT (" + std::to_string(r) + ") moved sync object " + std::to_string(h));
+	// 0 or what docs/kernel.md lists for SUBMIT (the validator's rejections included).
+	static const int kSubmitErrnos[] = {-EINVAL, -ENOENT, -EACCES, -EFAULT, -ECANCELED, -EAGAIN,
+					    -EIO, -ENOMEM, -ENOSPC, -E2BIG, -EPERM};
+	bool known = false;
+	for (int e : kSubmitErrnos)
+		known |= r == e;
+	if (!known)
+		fail("SUBMIT answered " + std::to_string(r));
 }
 
 void Fuzzer::op_wait(ClientState &c)
@@ -638,7 +807,8 @@ void Fuzzer::op_exec_race(ClientState &c)
 
 void Fuzzer::step(ClientState &c)
 {
-	switch (rnd(22)) {
+	switch (rnd(23)) {
+	case 22: op_sync_hostile(c); break;
 	case 21: op_prime(c); break;
 	case 20: op_exec_race(c); break;
 	case 0: case 1: op_bo_create(c); break;
@@ -655,6 +825,158 @@ void Fuzzer::step(ClientState &c)
 	}
 }
 
+// A fourth client on a thread of its own: sync objects, contexts and BOs created and destroyed
+// while its SUBMITs (WRITE_DATA of its tag, with in/out syncs and BO references naming them,
+// stale handles included) are in flight -- the races of SUBMIT against SYNCOBJ_DESTROY,
+// GEM_CLOSE and CTX_DESTROY, between files too, since the main loop runs meanwhile. Oracles:
+// every answer is 0 or a documented errno; its memory never holds another client's tag (and
+// theirs never its tag: check()); its close at the end is part of the leak oracle.
+void Fuzzer::racer(uint64_t seed)
+{
+	std::mt19937_64 rng(seed);
+	auto rn = [&](uint64_t n) { return n ? rng() % n : 0; };
+	auto finding = [&](const std::string &what) {
+		std::lock_guard lk(racer_mu_);
+		if (racer_finding_.empty())
+			racer_finding_ = "racer: " + what;
+	};
+	constexpr uint64_t R_CMD_VA = 0x10000000, R_DATA_VA = 0x60000000;
+	mica_file *f = nullptr;
+	if (mica_um_open(kdev_->get(), &f))
+		return finding("open failed");
+	auto io = [&](unsigned long cmd, void *arg) { return mica_um_ioctl(f, cmd, arg); };
+	auto bo = [&](uint64_t va, uint32_t perms, uint32_t **cpu) {
+		drm_mica_bo_create bc{};
+		bc.size = 4096;
+		drm_mica_bo_mmap_offset mo{};
+		void *ptr = nullptr;
+		if (io(DRM_IOCTL_MICA_BO_CREATE, &bc))
+			return 0u;
+		mo.handle = bc.handle;
+		if (cpu && (io(DRM_IOCTL_MICA_BO_MMAP_OFFSET, &mo) || mica_um_mmap(f, mo.offset, 4096, &ptr)))
+			return 0u;
+		if (cpu)
+			*cpu = static_cast<uint32_t *>(ptr);
+		if (va) {
+			drm_mica_vm_bind_op op{DRM_MICA_BIND_OP_MAP, perms, bc.handle, 0, 0, va, 4096};
+			drm_mica_vm_bind b{};
+			b.ops = {sizeof(op), 1, reinterpret_cast<uintptr_t>(&op)};
+			if (io(DRM_IOCTL_MICA_VM_BIND, &b))
+				return 0u;
+		}
+		return bc.handle;
+	};
+	uint32_t *cmd = nullptr, *data = nullptr;
+	if (!bo(R_CMD_VA, DRM_MICA_BIND_READ, &cmd) || !bo(R_DATA_VA, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE, &data))
+		return finding("setup failed");
+	std::vector<uint32_t> syncs, ctxs, bos;
+	uint64_t next_point = 1;
+	auto any = [&](const std::vector<uint32_t> &v) { return v.empty() || rn(8) == 0 ? uint32_t(rn(16)) : v[rn(v.size())]; };
+	auto known = [&](int r, std::initializer_list<int> ok) {
+		for (int e : ok)
+			if (r == e)
+				return true;
+		return false;
+	};
+	while (!racer_stop_) {
+		racer_ops_++;
+		switch (rn(10)) {
+		case 0: {
+			drm_syncobj_create c{};
+			c.flags = rn(2) ? DRM_SYNCOBJ_CREATE_SIGNALED : 0;
+			if (syncs.size() < 6 && io(DRM_IOCTL_SYNCOBJ_CREATE, &c) == 0)
+				syncs.push_back(c.handle);
+			break;
+		}
+		case 1: {
+			if (syncs.empty())
+				break;
+			const size_t i = rn(syncs.size());
+			drm_syncobj_destroy d{syncs[i], 0};
+			if (int r = io(DRM_IOCTL_SYNCOBJ_DESTROY, &d))
+				finding("SYNCOBJ_DESTROY of a live handle: " + std::to_string(r));
+			syncs.erase(syncs.begin() + static_cast<long>(i));
+			break;
+		}
+		case 2: {
+			uint32_t h = any(syncs);
+			uint64_t pt = next_point++;
+			drm_syncobj_timeline_array a{reinterpret_cast<uintptr_t>(&h), reinterpret_cast<uintptr_t>(&pt), 1, 0};
+			if (int r = io(rn(2) ? DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL : DRM_IOCTL_SYNCOBJ_RESET, &a);
+			    !known(r, {0, -ENOENT, -EINVAL}))
+				finding("SYNCOBJ signal/reset: " + std::to_string(r));
+			break;
+		}
+		case 3: {
+			if (ctxs.size() < 2) {
+				drm_mica_ctx_create c{};
+				c.type = DRM_MICA_CTX_COMPUTE;
+				if (io(DRM_IOCTL_MICA_CTX_CREATE, &c) == 0)
+					ctxs.push_back(c.handle);
+			} else {
+				const size_t i = rn(ctxs.size());
+				drm_mica_ctx_destroy d{ctxs[i], 0};
+				if (int r = io(DRM_IOCTL_MICA_CTX_DESTROY, &d))
+					finding("CTX_DESTROY of a live context: " + std::to_string(r));
+				ctxs.erase(ctxs.begin() + static_cast<long>(i));
+			}
+			break;
+		}
+		case 4: {
+			if (bos.size() < 4) {
+				if (uint32_t h = bo(0, 0, nullptr))
+					bos.push_back(h);
+			} else {
+				const size_t i = rn(bos.size());
+				drm_gem_close c{bos[i], 0};
+				if (int r = io(DRM_IOCTL_GEM_CLOSE, &c))
+					finding("GEM_CLOSE of a live handle: " + std::to_string(r));
+				bos.erase(bos.begin() + static_cast<long>(i));
+			}
+			break;
+		}
+		case 5: {
+			uint32_t h = any(syncs);
+			uint64_t pt = rn(next_point + 2);
+			drm_syncobj_timeline_wait w{reinterpret_cast<uintptr_t>(&h), reinterpret_cast<uintptr_t>(&pt), 0, 1,
+						    uint32_t(rn(8)), 0, 0};
+			if (int r = io(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w); !known(r, {0, -ETIME, -ENOENT, -EINVAL}))
+				finding("SYNCOBJ_TIMELINE_WAIT: " + std::to_string(r));
+			break;
+		}
+		default: {
+			const uint32_t slot = static_cast<uint32_t>(rn(256)), at = static_cast<uint32_t>(rn(64)) * 16;
+			const uint64_t va = R_DATA_VA + 4 * slot;
+			cmd[at] = pkt(MICA_PKT_WRITE_DATA, 3);
+			cmd[at + 1] = lo32(va);
+			cmd[at + 2] = hi32(va);
+			cmd[at + 3] = tagged(kRacer, slot);
+			drm_mica_cmdbuf cb{R_CMD_VA + 4 * at, 4, 0};
+			drm_mica_bo_ref ref{any(bos), DRM_MICA_BO_REF_READ};
+			drm_mica_sync_point in{any(syncs), 0, rn(2) ? 0 : rn(next_point + 1)};
+			drm_mica_sync_point out{any(syncs), 0, rn(4) ? next_point++ : 0};
+			drm_mica_submit sub{};
+			sub.ctx = any(ctxs);
+			sub.cmdbufs = {sizeof(cb), 1, reinterpret_cast<uintptr_t>(&cb)};
+			sub.bos = {sizeof(ref), rn(2) ? 1u : 0u, reinterpret_cast<uintptr_t>(&ref)};
+			sub.in_syncs = {sizeof(in), rn(2) ? 1u : 0u, reinterpret_cast<uintptr_t>(&in)};
+			sub.out_syncs = {sizeof(out), rn(2) ? 1u : 0u, reinterpret_cast<uintptr_t>(&out)};
+			const int r = io(DRM_IOCTL_MICA_SUBMIT, &sub);
+			if (!known(r, {0, -ENOENT, -EINVAL, -ECANCELED, -EAGAIN, -EIO}))
+				finding("SUBMIT: " + std::to_string(r));
+			racer_submits_ok_ += r == 0;
+			break;
+		}
+		}
+		for (uint32_t w = 0; w < 1024; w += 64)
+			if (int t = tag_of(data[w]); t >= 0 && t != kRacer)
+				finding("the racer reads client " + std::to_string(t) + "'s data");
+		// Racing, not starving the main loop (CI has two cores and runs this under ASan).
+		std::this_thread::sleep_for(std::chrono::microseconds(100));
+	}
+	mica_um_close(f);
+}
+
 void Fuzzer::check()
 {
 	for (ClientState &c : clients_) {
@@ -669,6 +991,11 @@ void Fuzzer::check()
 						return fail("client " + std::to_string(c.id) + " reads client " + std::to_string(t) +
 							    "'s data");
 				}
+	}
+	{
+		std::lock_guard lk(racer_mu_);
+		if (!racer_finding_.empty())
+			fail(racer_finding_);
 	}
 	std::lock_guard lk(fetch_mu_);
 	if (!fetch_violation_.empty())
@@ -690,8 +1017,11 @@ int Fuzzer::run(double seconds)
 	p.client_max_vram_bytes = 8ull << 20; // three clients cannot starve each other
 	kdev_ = std::make_unique<mica::kernel::UmDevice>(*dev_, p);
 	mica::sim::set_fetch_observer(this);
+	mica_um_live live_before{};
+	mica_um_live_objects(&live_before);
 	for (int i = 0; i < kClients; i++)
 		open_client(i);
+	std::thread racer_thread(&Fuzzer::racer, this, rng_());
 
 	const auto start = std::chrono::steady_clock::now();
 	while (!failed_ && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds &&
@@ -709,6 +1039,8 @@ int Fuzzer::run(double seconds)
 		if (steps_ % 16 == 0)
 			check();
 	}
+	racer_stop_ = true;
+	racer_thread.join();
 	for (ClientState &c : clients_)
 		c.flag_cpu[0] = 1;
 	check();
@@ -720,14 +1052,36 @@ int Fuzzer::run(double seconds)
 			close(fd);
 		c.dmabufs.clear();
 	}
+	// Every file and dma-buf is closed: nothing the clients made may still exist (a dma-buf
+	// whose fd was closed is let go at the next ioctl, as fput() would: one more client makes one).
+	{
+		mica_file *f = nullptr;
+		if (mica_um_open(kdev_->get(), &f) == 0) {
+			drm_syncobj_destroy d{0, 0};
+			mica_um_ioctl(f, DRM_IOCTL_SYNCOBJ_DESTROY, &d);
+			mica_um_close(f);
+		}
+	}
+	mica_um_live live_after{};
+	mica_um_live_objects(&live_after);
+	if (live_after.bos != live_before.bos || live_after.syncobjs != live_before.syncobjs ||
+	    live_after.fences != live_before.fences || live_after.jobs != live_before.jobs ||
+	    live_after.contexts != live_before.contexts)
+		fail("leak after every client closed: " + std::to_string(live_after.bos - live_before.bos) + " BOs, " +
+		     std::to_string(live_after.syncobjs - live_before.syncobjs) + " sync objects, " +
+		     std::to_string(live_after.fences - live_before.fences) + " fences, " +
+		     std::to_string(live_after.jobs - live_before.jobs) + " jobs, " +
+		     std::to_string(live_after.contexts - live_before.contexts) + " contexts");
 	kdev_.reset();
 	mica::sim::set_fetch_observer(nullptr);
 	dev_.reset();
 	if (mica_um_warnings())
 		fail("a kernel WARN_ON fired during teardown");
 	std::printf("stateful_fuzz: %" PRIu64 " steps, %" PRIu64 " accepted submits, %" PRIu64
-		    " failed jobs seen, %" PRIu64 " instruction fetches checked%s\n",
-		    steps_, submits_ok_, faults_seen_, fetches_, failed_ ? ", FINDING" : ", no findings");
+		    " failed jobs seen, %" PRIu64 " instruction fetches checked, %" PRIu64 " racer ops (%" PRIu64
+		    " accepted submits)%s\n",
+		    steps_, submits_ok_, faults_seen_, fetches_, racer_ops_, racer_submits_ok_,
+		    failed_ ? ", FINDING" : ", no findings");
 	return failed_ ? 1 : 0;
 }
 

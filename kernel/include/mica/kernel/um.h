@@ -64,6 +64,16 @@ size_t mica_um_devcoredump_read(struct mica_device *mdev, char *buf, size_t len)
 void mica_um_devcoredump_release(struct mica_device *mdev);
 /* How many WARN_ON()s fired in this process (a kernel invariant broke): tests assert 0. */
 unsigned long mica_um_warnings(void);
+/*
+ * How many of the OS-side objects exist in this process right now (every device): GEM objects,
+ * DRM sync objects, fences, jobs the scheduler holds, contexts not yet freed. The leak oracle of
+ * the hostile-client tests and the stateful fuzzer: once every file is closed (and every dma-buf
+ * fd), all of them are back where they were.
+ */
+struct mica_um_live {
+	uint64_t bos, syncobjs, fences, jobs, contexts;
+};
+void mica_um_live_objects(struct mica_um_live *live);
 
 #ifdef __cplusplus
 }
