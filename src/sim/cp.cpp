@@ -630,14 +630,33 @@ CommandProcessor::Flow CommandProcessor::dma_copy_tiled(Exec &e, std::span<const
 	const uint64_t eb = c.element_bytes;
 	// Calls f(src address, dst address, bytes) for each run of elements contiguous on both sides,
 	// slice by slice, row by row, left to right; stops (returning false) when f does.
+	// The offsets of mica_dma_element_offset, computed inline and without its overflow checks
+	// (mica_dma_tiled_check proved the footprints fit): a copy of small elements is hundreds of
+	// thousands of runs.
+	auto offset = [eb](const mica_dma_surface &s, uint64_t x, uint64_t y, uint64_t z) {
+		x += s.x;
+		y += s.y;
+		if (s.tiling == MICA_IMAGE_TILING_OPTIMAL)
+			return z * s.slice_pitch + (y / MICA_TEX_TILE_HEIGHT) * s.pitch +
+			       ((x / MICA_TEX_TILE_WIDTH) * MICA_TEX_TILE_WIDTH * MICA_TEX_TILE_HEIGHT +
+			        (y % MICA_TEX_TILE_HEIGHT) * MICA_TEX_TILE_WIDTH + x % MICA_TEX_TILE_WIDTH) *
+			               eb;
+		return z * s.slice_pitch + y * s.pitch + x * eb;
+	};
+	const bool src_tiled = c.src.tiling == MICA_IMAGE_TILING_OPTIMAL, dst_tiled = c.dst.tiling == MICA_IMAGE_TILING_OPTIMAL;
+	// Calls f(src address, dst address, bytes) for each run of elements contiguous on both sides
+	// (mica_dma_contiguous_elements), slice by slice, row by row, left to right; stops (returning
+	// false) when f does.
 	auto for_each_run = [&](auto &&f) {
 		for (uint32_t z = 0; z < c.depth; z++)
 			for (uint32_t y = 0; y < c.height; y++)
 				for (uint32_t x = 0; x < c.width;) {
-					const uint32_t n = mica_dma_contiguous_elements(
-						&c.dst, x, mica_dma_contiguous_elements(&c.src, x, c.width - x));
-					if (!f(c.src.addr + mica_dma_element_offset(&c.src, c.element_bytes, x, y, z),
-					       c.dst.addr + mica_dma_element_offset(&c.dst, c.element_bytes, x, y, z), n * eb))
+					uint32_t n = c.width - x;
+					if (src_tiled)
+						n = std::min(n, MICA_TEX_TILE_WIDTH - (c.src.x + x) % MICA_TEX_TILE_WIDTH);
+					if (dst_tiled)
+						n = std::min(n, MICA_TEX_TILE_WIDTH - (c.dst.x + x) % MICA_TEX_TILE_WIDTH);
+					if (!f(c.src.addr + offset(c.src, x, y, z), c.dst.addr + offset(c.dst, x, y, z), n * eb))
 						return false;
 					x += n;
 				}
