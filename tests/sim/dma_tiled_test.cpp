@@ -198,6 +198,42 @@ TEST(SimDmaTiled, FaultsNameTheFirstInaccessibleByteAndWriteNothing)
 	EXPECT_EQ(after, ones);
 }
 
+// Only the bytes of the runs are accessed: a LINEAR source whose two rows lie in two allocations,
+// with the unmapped guard page of the first between them (inside the footprint, touched by no
+// row), copies without a fault.
+TEST(SimDmaTiled, UntouchedBytesInsideTheFootprintNeedNoMapping)
+{
+	Machine m = make_machine();
+	const uint32_t ctx = 1;
+	const uint64_t row0 = m.alloc(ctx, MICA_PAGE_SIZE, kRW), row1 = m.alloc(ctx, MICA_PAGE_SIZE, kRW);
+	const uint64_t dst = m.alloc(ctx, MICA_PAGE_SIZE, kRW);
+	ASSERT_GT(row1, row0 + MICA_PAGE_SIZE); // the guard page lies between the rows
+	ASSERT_LT(row1 - row0, uint64_t{1} << 32);
+	std::vector<uint8_t> a(64), b(64);
+	for (int i = 0; i < 64; i++) {
+		a[i] = uint8_t(i);
+		b[i] = uint8_t(0x80 + i);
+	}
+	m.write(ctx, row0, a.data(), 64);
+	m.write(ctx, row1, b.data(), 64);
+	mica_dma_tiled c{};
+	c.src = {row0, uint32_t(row1 - row0), 0, 0, 0, MICA_IMAGE_TILING_LINEAR};
+	c.dst = {dst, 256, 0, 0, 0, MICA_IMAGE_TILING_OPTIMAL};
+	c.width = 16;
+	c.height = 2;
+	c.depth = 1;
+	c.element_bytes = 4;
+	const auto r = m.run_commands(ctx, tiled_packet(c));
+	ASSERT_EQ(r.fault, MICA_FAULT_NONE) << r.describe();
+	for (uint32_t y = 0; y < 2; y++)
+		for (uint32_t x = 0; x < 16; x++) {
+			uint32_t got, want;
+			m.read(ctx, dst + model_offset(c.dst, 4, x, y, 0), &got, 4);
+			std::memcpy(&want, (y ? b : a).data() + 4 * x, 4);
+			ASSERT_EQ(got, want) << x << "," << y;
+		}
+}
+
 TEST(SimDmaTiled, EmptyBoxCopiesNothing)
 {
 	Machine m = make_machine();
