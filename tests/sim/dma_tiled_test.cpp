@@ -234,6 +234,78 @@ TEST(SimDmaTiled, UntouchedBytesInsideTheFootprintNeedNoMapping)
 		}
 }
 
+// In the kernel ring the addresses are physical: a copy runs; a malformed one halts the CP with
+// BAD_PACKET, one whose footprint leaves VRAM with BAD_ADDRESS (and writes nothing).
+TEST(SimDmaTiled, KernelRingCopiesAndHaltsOnErrors)
+{
+	RawRing r;
+	const uint64_t src = RawRing::kScratch, dst = RawRing::kScratch + 0x10000;
+	for (uint32_t i = 0; i < 64; i++)
+		r.set32(src + 4 * i, 0xa0000000u + i);
+	mica_dma_tiled c{};
+	c.src = {src, 32, 0, 0, 0, MICA_IMAGE_TILING_LINEAR}; // 8 x 8 texels of 4 bytes
+	c.dst = {dst, 128, 0, 0, 0, MICA_IMAGE_TILING_OPTIMAL};
+	c.width = c.height = 8;
+	c.depth = 1;
+	c.element_bytes = 4;
+	r.run(tiled_packet(c));
+	ASSERT_FALSE(r.halted());
+	for (uint32_t y = 0; y < 8; y++)
+		for (uint32_t x = 0; x < 8; x++)
+			ASSERT_EQ(r.phys32(dst + model_offset(c.dst, 4, x, y, 0)), 0xa0000000u + y * 8 + x);
+
+	auto bad = tiled_packet(c);
+	bad[1 + MICA_PKT_DMA_COPY_TILED_CONTROL] |= 1u << 20;
+	r.run(bad);
+	EXPECT_TRUE(r.halted());
+	EXPECT_EQ(r.dev.mmio_read32(MICA_REG_CP_ERROR), MICA_CP_ERROR_BAD_PACKET);
+	r.reset_cp();
+
+	const uint64_t vram = RawRing::small_config().vram_bytes;
+	r.set32(dst, 0x600d);
+	c.src.addr = vram - 32 * 4; // rows 4..7 are past the end of VRAM
+	r.run(tiled_packet(c));
+	EXPECT_TRUE(r.halted());
+	EXPECT_EQ(r.dev.mmio_read32(MICA_REG_CP_ERROR), MICA_CP_ERROR_BAD_ADDRESS);
+	EXPECT_EQ(r.phys32(dst), 0x600du) << "a faulting copy writes nothing";
+}
+
+// A context's packet names VAs of another context's memory: they are not mapped in its own page
+// tables, so the copy faults MMU_UNMAPPED and the other context's memory is untouched -- in either
+// direction, whatever the tiling.
+TEST(SimDmaTiled, AnotherContextsMemoryIsUnreachable)
+{
+	Machine m = make_machine();
+	const uint32_t mine = 1, theirs = 2;
+	const uint64_t own = m.alloc(mine, MICA_PAGE_SIZE, kRW);
+	uint64_t secret = 0;
+	for (int i = 0; i < 4; i++)
+		secret = m.alloc(theirs, MICA_PAGE_SIZE, kRW); // past everything context 1 has mapped
+	EXPECT_THROW(m.translate(mine, secret), std::exception);
+	std::vector<uint8_t> pattern(MICA_PAGE_SIZE, 0x5e);
+	m.write(theirs, secret, pattern.data(), pattern.size());
+	for (uint32_t tiling : {MICA_IMAGE_TILING_LINEAR, MICA_IMAGE_TILING_OPTIMAL}) {
+		mica_dma_tiled c{};
+		c.src = {own, 256, 0, 0, 0, MICA_IMAGE_TILING_LINEAR};
+		c.dst = {secret, 256, 0, 0, 0, tiling};
+		c.width = 16;
+		c.height = 8;
+		c.depth = 1;
+		c.element_bytes = 4;
+		auto r = m.run_commands(mine, tiled_packet(c));
+		EXPECT_EQ(r.fault, MICA_FAULT_MMU_UNMAPPED) << r.describe();
+		EXPECT_EQ(r.fault_addr, secret);
+		EXPECT_EQ(r.fault_access, uint32_t{MICA_ACCESS_WRITE});
+		std::swap(c.src, c.dst);
+		r = m.run_commands(mine, tiled_packet(c));
+		EXPECT_EQ(r.fault, MICA_FAULT_MMU_UNMAPPED) << r.describe();
+		EXPECT_EQ(r.fault_access, uint32_t{MICA_ACCESS_READ});
+	}
+	std::vector<uint8_t> after(pattern.size());
+	m.read(theirs, secret, after.data(), after.size());
+	EXPECT_EQ(after, pattern);
+}
+
 TEST(SimDmaTiled, EmptyBoxCopiesNothing)
 {
 	Machine m = make_machine();
