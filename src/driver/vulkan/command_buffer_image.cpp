@@ -31,9 +31,9 @@ uint32_t elements(uint32_t texels, uint32_t block) { return (texels + block - 1)
 
 constexpr uint64_t kU32Max = std::numeric_limits<uint32_t>::max();
 
-// One side of a DMA_COPY_TILED on a plane's level: the box starts at element (x0, y0) of the slice
-// at 'base' (layer and z already applied), and its slices are the level's layers or, for a 3D
-// image, its depth slices. False if a pitch the box uses does not fit the packet's 32-bit fields.
+// One side of a DMA_COPY_TILED on a plane's level: the box starts at element (x0, y0) of depth
+// slice z of 'layer', and its 'slices' are the level's layers from there or, for a 3D image, its
+// depth slices. False if a pitch the box uses does not fit the packet's 32-bit fields.
 bool image_surface(const Image& image, const Image::Plane& p, uint32_t mip, uint32_t layer, uint32_t z, uint32_t x0,
                    uint32_t y0, uint32_t slices, mica_dma_surface& out) {
   const mica_image_level& l = p.levels[mip];
@@ -43,8 +43,6 @@ bool image_surface(const Image& image, const Image::Plane& p, uint32_t mip, uint
   return true;
 }
 
-// Records the box as one tiled DMA if the device takes it (the driver checks with the device's own
-// rules: mica_dma.h); false if not, and the caller copies run by run.
 // MICA_VK_TILED_DMA=0 turns the tiled packet off (every copy run by run, as before it existed):
 // a measurement knob for docs/performance.md, read once.
 bool tiled_dma_enabled() {
@@ -55,6 +53,8 @@ bool tiled_dma_enabled() {
   return enabled;
 }
 
+// Records the box as one tiled DMA if the device takes it (the driver checks with the device's own
+// rules: mica_dma.h); false if not, and the caller copies run by run.
 bool record_tiled(CommandBuffer& c, const mica_dma_tiled& box) {
   if (!tiled_dma_enabled() || mica_dma_tiled_check(&box) != MICA_DMA_TILED_OK) return false;
   c.record(device::TiledCopy{box});
