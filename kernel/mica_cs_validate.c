@@ -6,6 +6,7 @@
  */
 #include "mica_cs_validate.h"
 
+#include "mica_dma.h"
 #include "mica_occupancy.h"
 
 #define VA_LIMIT (1ull << MICA_VA_BITS)
@@ -78,6 +79,7 @@ static bool copy_queue_allows(u32 op)
 	case MICA_PKT_BARRIER:
 	case MICA_PKT_DMA_COPY:
 	case MICA_PKT_DMA_FILL:
+	case MICA_PKT_DMA_COPY_TILED:
 	case MICA_PKT_WRITE_DATA:
 	case MICA_PKT_TIMESTAMP:
 	case MICA_PKT_SIGNAL:
@@ -108,6 +110,52 @@ static int check_dma_copy(struct cs_state *s)
 	if ((src < dst + n && dst < src + n) || (sb == db && so < dof + n && dof < so + n))
 		return reject(s, DRM_MICA_REJECT_CS_DMA_OVERLAP,
 			      "DMA_COPY source and destination overlap");
+	return 0;
+}
+
+/*
+ * DMA_COPY_TILED: the device's own field rules (mica_dma.h, shared with the device model), then
+ * each side's footprint -- the bytes from its first to its last element, a superset of what it
+ * touches -- must lie in one mapping with the side's permission, and the footprints must not
+ * overlap in the VA space or in memory (two mappings of one BO). An empty box is refused like an
+ * empty DMA_COPY.
+ */
+static int check_dma_copy_tiled(struct cs_state *s)
+{
+	struct mica_dma_tiled c;
+	enum mica_dma_tiled_error e;
+	u64 sf, se, df, de, sb, so, db, dof;
+	int ret;
+
+	mica_dma_tiled_unpack(s->p, &c);
+	e = mica_dma_tiled_check(&c);
+	if (e == MICA_DMA_TILED_RESERVED)
+		return reject(s, DRM_MICA_REJECT_CS_RESERVED_BITS, "DMA_COPY_TILED reserved control bits set");
+	if (e == MICA_DMA_TILED_WRAP) {
+		s->rej->offset = s->pos;
+		return mica_reject_set(s->rej, DRM_MICA_REJECT_CS_ADDR_OVERFLOW, "DMA_COPY_TILED %s",
+				       mica_dma_tiled_error_name(e));
+	}
+	if (e == MICA_DMA_TILED_OVERLAP)
+		return reject(s, DRM_MICA_REJECT_CS_DMA_OVERLAP, "DMA_COPY_TILED source and destination overlap");
+	if (e != MICA_DMA_TILED_OK) {
+		s->rej->offset = s->pos;
+		return mica_reject_set(s->rej, DRM_MICA_REJECT_CS_BAD_FIELD, "DMA_COPY_TILED %s",
+				       mica_dma_tiled_error_name(e));
+	}
+	if (!c.width || !c.height || !c.depth)
+		return reject(s, DRM_MICA_REJECT_CS_BAD_FIELD, "DMA_COPY_TILED of an empty box");
+	mica_dma_tiled_footprint(&c, &c.src, &sf, &se);
+	mica_dma_tiled_footprint(&c, &c.dst, &df, &de);
+	ret = check_range(s, "DMA_COPY_TILED src", sf, se - sf, 1, DRM_MICA_BIND_READ, &sb, &so);
+	if (ret)
+		return ret;
+	ret = check_range(s, "DMA_COPY_TILED dst", df, de - df, 1, DRM_MICA_BIND_WRITE, &db, &dof);
+	if (ret)
+		return ret;
+	if (sb == db && so < dof + (de - df) && dof < so + (se - sf))
+		return reject(s, DRM_MICA_REJECT_CS_DMA_OVERLAP,
+			      "DMA_COPY_TILED source and destination overlap in memory");
 	return 0;
 }
 
@@ -237,6 +285,8 @@ static int check_packet(struct cs_state *s, u32 op, u32 len)
 		return 0;
 	case MICA_PKT_DMA_COPY:
 		return check_dma_copy(s);
+	case MICA_PKT_DMA_COPY_TILED:
+		return check_dma_copy_tiled(s);
 	case MICA_PKT_DMA_FILL: {
 		u64 n = p[MICA_PKT_DMA_FILL_BYTES];
 

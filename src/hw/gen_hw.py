@@ -94,6 +94,15 @@ def load(toml_path, isa_path):
     for pname, p in hw["packets"].items():
         if isinstance(p["len"], int) and len(p["fields"]) != p["len"]:
             raise DescError(f"{toml_path}: packet {pname} has {len(p['fields'])} fields for len {p['len']}")
+        for field, bits in p.get("bits", {}).items():
+            if field not in p["fields"]:
+                raise DescError(f"{toml_path}: packet {pname} has bits for unknown field {field}")
+            used = 0
+            for name, lsb, width in bits:
+                mask = ((1 << width) - 1) << lsb
+                if width < 1 or used & mask or lsb + width > 32:
+                    raise DescError(f"{toml_path}: packet {pname} field {field} bits {name} overlap or overflow")
+                used |= mask
     ops.sort(key=lambda o: o["op"])
     return hw, ops
 
@@ -368,6 +377,13 @@ def emit_header(hw, ops, tables):
         w(f"#define MICA_PKT_{k}_LEN_MAX {hi}u")
         for i, f in enumerate(v["fields"]):
             w(f"#define MICA_PKT_{k}_{c_ident(f)} {i}u /* payload dword index */")
+        for f, bits in v.get("bits", {}).items():
+            used = 0
+            for name, lsb, width in bits:
+                w(f"#define MICA_PKT_{k}_{c_ident(f)}_{name}_SHIFT {lsb}u")
+                w(f"#define MICA_PKT_{k}_{c_ident(f)}_{name}_MAX {(1 << width) - 1}u")
+                used |= ((1 << width) - 1) << lsb
+            w(f"#define MICA_PKT_{k}_{c_ident(f)}_RESERVED 0x{0xffffffff & ~used:08x}u /* must be 0 */")
     w("struct mica_packet_info {\n\tconst char *name;\n\tuint16_t len_min;\n\tuint16_t len_max;\n\tuint8_t priv;\n\tuint8_t valid;\n};")
     w("static const struct mica_packet_info mica_packet_table[256] = {")
     by_op = {v["op"]: (k, v) for k, v in hw["packets"].items()}
@@ -564,6 +580,12 @@ def emit_doc(hw, ops):
         ln = str(v["len"]) if isinstance(v["len"], int) else f"{v['len'][0]}..{v['len'][1]}"
         o.append(f"| 0x{v['op']:02x} | {k} | {ln} | {'yes' if v.get('priv') else 'no'} | "
                  f"{', '.join(v['fields']) or '-'} | {v['doc']} |")
+    o += ["", "Payload dwords made of bit fields (the other bits are reserved and must be 0):", "",
+          "| packet | payload dword | field | bits |", "|---|---|---|---|"]
+    for k, v in hw["packets"].items():
+        for f, bits in v.get("bits", {}).items():
+            for name, lsb, width in bits:
+                o.append(f"| {k} | {f} | {name} | {lsb + width - 1}:{lsb} |")
     o += ["", "## MMIO registers", "", "| offset | register | access | meaning |", "|---|---|---|---|"]
     for k, v in hw["mmio"].items():
         off = f"0x{v['offset']:03X}" + (f" + ctx*0x{v['stride']:X}" if "stride" in v else "")

@@ -3,6 +3,7 @@
 // docs/hw/command-processor.md; field positions and lengths come from mica_hw.h.
 #include "cp.h"
 
+#include "mica_dma.h"
 #include "mica_occupancy.h"
 #include "mica/sim/device_trace.h"
 
@@ -170,6 +171,16 @@ bool CommandProcessor::small_packet(const RingGeometry &ring, uint64_t max_invoc
 		case MICA_PKT_DMA_FILL:
 			dma += payload(MICA_PKT_DMA_FILL_BYTES);
 			break;
+		case MICA_PKT_DMA_COPY_TILED: {
+			const uint64_t box = uint64_t{payload(MICA_PKT_DMA_COPY_TILED_WIDTH)} *
+			                     payload(MICA_PKT_DMA_COPY_TILED_HEIGHT);
+			const uint64_t depth = payload(MICA_PKT_DMA_COPY_TILED_DEPTH);
+			// Up to 16 bytes per element (ELEMENT_BYTES is checked when the packet runs).
+			if (depth != 0 && box > max_dma_bytes / depth / MICA_DMA_TILED_MAX_ELEMENT_BYTES)
+				return false;
+			dma += box * depth * MICA_DMA_TILED_MAX_ELEMENT_BYTES;
+			break;
+		}
 		default:
 			break;
 		}
@@ -354,6 +365,8 @@ CommandProcessor::Flow CommandProcessor::execute(Exec &e, uint32_t header, std::
 		return dma_copy(e, p, header, pkt_addr);
 	case MICA_PKT_DMA_FILL:
 		return dma_fill(e, p, header, pkt_addr);
+	case MICA_PKT_DMA_COPY_TILED:
+		return dma_copy_tiled(e, p, header, pkt_addr);
 	case MICA_PKT_WRITE_DATA:
 		return write_data(e, p, header, pkt_addr);
 
@@ -552,6 +565,136 @@ CommandProcessor::Flow CommandProcessor::dma_copy(Exec &e, std::span<const uint3
 		done += n;
 	}
 	host_.advance(bytes / kDmaBytesPerCycle);
+	return Flow::Next;
+}
+
+// One side of a DMA_COPY_TILED walked run by run: the page of the last translation is kept, so
+// the runs of a tile row (often 16 to 64 bytes) cost a translation only when they enter a new page.
+class CommandProcessor::DmaSide {
+public:
+	DmaSide(CommandProcessor &cp, Exec &e, mica_access access) : cp_(cp), e_(e), access_(access) {}
+
+	// The fault (MICA_FAULT_NONE if none) of the first inaccessible byte of [addr, addr+bytes),
+	// in *bad.
+	uint32_t check(uint64_t addr, uint64_t bytes, uint64_t *bad)
+	{
+		for (uint64_t a = addr; a < addr + bytes; a += page_remaining(a)) {
+			const uint32_t f = page(a);
+			if (f != MICA_FAULT_NONE) {
+				*bad = a;
+				return f;
+			}
+		}
+		return MICA_FAULT_NONE;
+	}
+	// Host pointer of an already checked byte; valid up to the end of its page.
+	uint8_t *at(uint64_t addr)
+	{
+		page(addr);
+		return cp_.vram_.data() + page_phys_ + (addr & (MICA_PAGE_SIZE - 1));
+	}
+
+private:
+	uint32_t page(uint64_t addr)
+	{
+		const uint64_t va_page = addr & ~uint64_t{MICA_PAGE_SIZE - 1};
+		if (!valid_ || va_page != page_va_) {
+			const Translation t = cp_.mmu_.translate_phys(e_.space(), va_page, access_);
+			if (t.fault != MICA_FAULT_NONE) {
+				valid_ = false;
+				return t.fault;
+			}
+			valid_ = true;
+			page_va_ = va_page;
+			page_phys_ = t.phys & ~uint64_t{MICA_PAGE_SIZE - 1};
+		}
+		return MICA_FAULT_NONE;
+	}
+
+	CommandProcessor &cp_;
+	Exec &e_;
+	mica_access access_;
+	bool valid_ = false;
+	uint64_t page_va_ = 0, page_phys_ = 0;
+};
+
+CommandProcessor::Flow CommandProcessor::dma_copy_tiled(Exec &e, std::span<const uint32_t> p, uint32_t header,
+                                                        uint64_t pkt_addr)
+{
+	mica_dma_tiled c;
+	mica_dma_tiled_unpack(p.data(), &c);
+	if (mica_dma_tiled_check(&c) != MICA_DMA_TILED_OK)
+		return bad_packet(e, header, pkt_addr);
+	if (c.width == 0 || c.height == 0 || c.depth == 0)
+		return Flow::Next;
+	const uint64_t eb = c.element_bytes;
+	// Calls f(src address, dst address, bytes) for each run of elements contiguous on both sides,
+	// slice by slice, row by row, left to right; stops (returning false) when f does.
+	// The offsets of mica_dma_element_offset, computed inline and without its overflow checks
+	// (mica_dma_tiled_check proved the footprints fit): a copy of small elements is hundreds of
+	// thousands of runs.
+	auto offset = [eb](const mica_dma_surface &s, uint64_t x, uint64_t y, uint64_t z) {
+		x += s.x;
+		y += s.y;
+		if (s.tiling == MICA_IMAGE_TILING_OPTIMAL)
+			return z * s.slice_pitch + (y / MICA_TEX_TILE_HEIGHT) * s.pitch +
+			       ((x / MICA_TEX_TILE_WIDTH) * MICA_TEX_TILE_WIDTH * MICA_TEX_TILE_HEIGHT +
+			        (y % MICA_TEX_TILE_HEIGHT) * MICA_TEX_TILE_WIDTH + x % MICA_TEX_TILE_WIDTH) *
+			               eb;
+		return z * s.slice_pitch + y * s.pitch + x * eb;
+	};
+	const bool src_tiled = c.src.tiling == MICA_IMAGE_TILING_OPTIMAL, dst_tiled = c.dst.tiling == MICA_IMAGE_TILING_OPTIMAL;
+	// Calls f(src address, dst address, bytes) for each run of elements contiguous on both sides
+	// (mica_dma_contiguous_elements), slice by slice, row by row, left to right; stops (returning
+	// false) when f does.
+	auto for_each_run = [&](auto &&f) {
+		for (uint32_t z = 0; z < c.depth; z++)
+			for (uint32_t y = 0; y < c.height; y++)
+				for (uint32_t x = 0; x < c.width;) {
+					uint32_t n = c.width - x;
+					if (src_tiled)
+						n = std::min(n, MICA_TEX_TILE_WIDTH - (c.src.x + x) % MICA_TEX_TILE_WIDTH);
+					if (dst_tiled)
+						n = std::min(n, MICA_TEX_TILE_WIDTH - (c.dst.x + x) % MICA_TEX_TILE_WIDTH);
+					if (!f(c.src.addr + offset(c.src, x, y, z), c.dst.addr + offset(c.dst, x, y, z), n * eb))
+						return false;
+					x += n;
+				}
+		return true;
+	};
+	// Every byte the copy reads, then every byte it writes, is checked before any byte moves (as
+	// DMA_COPY does): a faulting copy writes nothing, and the fault names the first inaccessible
+	// byte in copy order. Bytes between runs (the rest of a tile, row padding) are not accessed
+	// and not checked.
+	// When a side's footprint (first to last byte) is not much larger than what the copy moves,
+	// it is checked whole, page by page, first: if all of it is accessible no run can fault and
+	// the walk run by run is skipped (the answer is the same; only the cost differs). A sparse
+	// box (huge pitches) goes straight to the exact walk, which costs what the copy costs.
+	const uint64_t moved = uint64_t{c.width} * c.height * c.depth * eb;
+	DmaSide src(*this, e, MICA_ACCESS_READ), dst(*this, e, MICA_ACCESS_WRITE);
+	for (auto [side, access] : {std::pair{&src, MICA_ACCESS_READ}, std::pair{&dst, MICA_ACCESS_WRITE}}) {
+		uint64_t bad = 0, first = 0, end = 0;
+		mica_dma_tiled_footprint(&c, access == MICA_ACCESS_READ ? &c.src : &c.dst, &first, &end);
+		if (end - first <= 2 * moved + 2 * MICA_PAGE_SIZE && side->check(first, end - first, &bad) == MICA_FAULT_NONE)
+			continue;
+		uint32_t fault = MICA_FAULT_NONE;
+		for_each_run([&](uint64_t s, uint64_t d, uint64_t n) {
+			fault = side->check(access == MICA_ACCESS_READ ? s : d, n, &bad);
+			return fault == MICA_FAULT_NONE;
+		});
+		if (fault != MICA_FAULT_NONE)
+			return bad_access(e, fault, bad, access, header, pkt_addr);
+	}
+	// The footprints do not overlap (checked), so the order of the runs cannot matter.
+	for_each_run([&](uint64_t s, uint64_t d, uint64_t n) {
+		for (uint64_t done = 0; done < n;) {
+			const uint64_t k = std::min({n - done, page_remaining(s + done), page_remaining(d + done)});
+			std::memcpy(dst.at(d + done), src.at(s + done), k);
+			done += k;
+		}
+		return true;
+	});
+	host_.advance(uint64_t{c.width} * c.height * c.depth * eb / kDmaBytesPerCycle);
 	return Flow::Next;
 }
 

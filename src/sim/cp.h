@@ -80,6 +80,8 @@ private:
 	Flow load_user_data(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
 	Flow dma_copy(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
 	Flow dma_fill(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
+	class DmaSide;
+	Flow dma_copy_tiled(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
 	Flow write_data(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);
 	Flow write64(Exec &e, uint64_t addr, uint64_t value, uint32_t header, uint64_t pkt_addr);
 	Flow wait_mem(Exec &e, std::span<const uint32_t> p, uint32_t header, uint64_t pkt_addr);

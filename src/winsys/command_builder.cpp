@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mica/winsys/winsys.h"
+#include "mica_dma.h"
 #include "mica_hw.h"
 
 namespace mica::winsys {
@@ -100,6 +101,13 @@ CommandBuilder &CommandBuilder::barrier(uint32_t flags)
 CommandBuilder &CommandBuilder::dma_copy(uint64_t src, uint64_t dst, uint32_t bytes)
 {
 	return packet(MICA_PKT_DMA_COPY, {lo(src), hi(src), lo(dst), hi(dst), bytes});
+}
+
+CommandBuilder &CommandBuilder::dma_copy_tiled(const mica_dma_tiled &copy)
+{
+	uint32_t payload[MICA_PKT_DMA_COPY_TILED_LEN_MAX];
+	mica_dma_tiled_pack(&copy, payload);
+	return packet(MICA_PKT_DMA_COPY_TILED, payload, {});
 }
 
 CommandBuilder &CommandBuilder::dma_fill(uint64_t dst, uint32_t value, uint32_t bytes)

@@ -9,6 +9,7 @@
 
 extern "C" {
 #include "mica_cs_validate.h"
+#include "mica_dma.h"
 }
 
 namespace {
@@ -345,6 +346,115 @@ TEST_F(CsValidate, DispatchesMustFitOneCu)
 	// are the per-CU limits), so the largest legal values pass.
 	EXPECT_EQ(run(cat({prog(128, 96), wg(1024), {H(MICA_PKT_SET_SHARED_SIZE, 1), MICA_MAX_SHARED_BYTES}, dispatch})),
 		  0) << rej.msg;
+}
+
+// DMA_COPY_TILED (mica_dma.h): the device's field rules, then each side's footprint (first to last
+// element) in one mapping with the side's permission, and no overlap in the VA space or through two
+// mappings of one BO.
+std::vector<uint32_t> tiled(const mica_dma_tiled &c)
+{
+	std::vector<uint32_t> v(1 + MICA_PKT_DMA_COPY_TILED_LEN_MAX);
+	v[0] = H(MICA_PKT_DMA_COPY_TILED, MICA_PKT_DMA_COPY_TILED_LEN_MAX);
+	mica_dma_tiled_pack(&c, v.data() + 1);
+	return v;
+}
+
+// 64 x 32 RGBA8 texels from a tight LINEAR buffer at DATA (8 KiB) into an OPTIMAL image whose 8
+// rows of tiles (16 tiles of 64 bytes each) are the last 8 KiB of the mapping.
+mica_dma_tiled upload()
+{
+	mica_dma_tiled c{};
+	c.src = {DATA, 256, 0, 0, 0, MICA_IMAGE_TILING_LINEAR};
+	c.dst = {DATA + 0xe000, 1024, 0, 0, 0, MICA_IMAGE_TILING_OPTIMAL};
+	c.width = 64;
+	c.height = 32;
+	c.depth = 1;
+	c.element_bytes = 4;
+	return c;
+}
+
+TEST_F(CsValidate, TiledDmaIsAcceptedOnBothQueues)
+{
+	mica_dma_tiled c = upload();
+	EXPECT_EQ(run(tiled(c)), 0) << rej.msg;
+	EXPECT_EQ(run(tiled(c), DRM_MICA_CTX_COPY), 0) << rej.msg;
+	EXPECT_EQ(out_len, 1 + MICA_PKT_DMA_COPY_TILED_LEN_MAX);
+	// The other directions, and a sub-box at an offset whose last element is the mapping's last bytes.
+	std::swap(c.src, c.dst);
+	EXPECT_EQ(run(tiled(c)), 0) << rej.msg;
+	c = upload();
+	c.dst.x = 60;
+	c.dst.y = 28;
+	c.width = 4;
+	c.height = 4;
+	EXPECT_EQ(run(tiled(c)), 0) << rej.msg;
+	c.dst.y = 29; // one row further: past the mapping
+	EXPECT_REJECT(run(tiled(c)), -EACCES, DRM_MICA_REJECT_CS_ADDR_UNMAPPED);
+}
+
+TEST_F(CsValidate, TiledDmaFieldRules)
+{
+	mica_dma_tiled c = upload();
+	auto bad = [&](auto edit, uint32_t why) {
+		mica_dma_tiled e = upload();
+		edit(e);
+		std::vector<uint32_t> p = tiled(e);
+		EXPECT_EQ(run(p), mica_reject_errno(why)) << rej.msg;
+		EXPECT_EQ(rej.reason, why) << rej.msg;
+	};
+	std::vector<uint32_t> p = tiled(c);
+	p[1 + MICA_PKT_DMA_COPY_TILED_CONTROL] |= 1u << 12;
+	EXPECT_REJECT(run(p), -EINVAL, DRM_MICA_REJECT_CS_RESERVED_BITS);
+	bad([](mica_dma_tiled &e) { e.element_bytes = 0; }, DRM_MICA_REJECT_CS_BAD_FIELD);
+	bad([](mica_dma_tiled &e) { e.element_bytes = 17; }, DRM_MICA_REJECT_CS_BAD_FIELD);
+	bad([](mica_dma_tiled &e) { e.width = 0; }, DRM_MICA_REJECT_CS_BAD_FIELD);       // empty, like a 0-byte DMA_COPY
+	bad([](mica_dma_tiled &e) { e.depth = 0; }, DRM_MICA_REJECT_CS_BAD_FIELD);
+	// Huge extents: the byte count overflows 64 bits, or passes the 4 GiB a packet may move.
+	bad([](mica_dma_tiled &e) { e.width = e.height = e.depth = 0xffffffffu; }, DRM_MICA_REJECT_CS_BAD_FIELD);
+	bad([](mica_dma_tiled &e) { e.height = 1u << 24; e.src.pitch = 256; e.dst.pitch = 1024; },
+	    DRM_MICA_REJECT_CS_BAD_FIELD);
+	bad([](mica_dma_tiled &e) { e.src.pitch = 255; }, DRM_MICA_REJECT_CS_BAD_FIELD);
+	bad([](mica_dma_tiled &e) { e.dst.pitch = 1000; }, DRM_MICA_REJECT_CS_BAD_FIELD); // not whole tiles
+	bad([](mica_dma_tiled &e) { e.dst.x = 4; }, DRM_MICA_REJECT_CS_BAD_FIELD);        // past the row of tiles
+	// pitch x rows overflows 64 bits: the slice rule cannot hold.
+	bad([](mica_dma_tiled &e) {
+		e.depth = 2;
+		e.src.pitch = 0xfffffff0u;
+		e.src.y = 0xfffffff0u;
+		e.src.slice_pitch = 0xffffffffu;
+	}, DRM_MICA_REJECT_CS_BAD_FIELD);
+	// The footprint wraps the 64-bit space, or leaves the 48-bit VA space.
+	bad([](mica_dma_tiled &e) {
+		e.src.pitch = 0xfffffff0u;
+		e.src.y = 0xfffffff0u;
+		e.src.addr = 0xffffff0000000000ull;
+	}, DRM_MICA_REJECT_CS_ADDR_OVERFLOW);
+	bad([](mica_dma_tiled &e) { e.src.pitch = 0xfffffff0u; e.src.y = 0x100000; }, DRM_MICA_REJECT_CS_ADDR_OVERFLOW);
+}
+
+TEST_F(CsValidate, TiledDmaFootprintsMustBeMappedAndDisjoint)
+{
+	// A destination in read-only memory, a source outside the VM (another client's memory is
+	// unmapped here), a footprint straddling the end of its mapping.
+	mica_dma_tiled c = upload();
+	c.dst.addr = RO;
+	c.height = 4;
+	EXPECT_REJECT(run(tiled(c)), -EACCES, DRM_MICA_REJECT_CS_ADDR_PERM);
+	c = upload();
+	c.src.addr = 0x900000;
+	EXPECT_REJECT(run(tiled(c)), -EACCES, DRM_MICA_REJECT_CS_ADDR_UNMAPPED);
+	c = upload();
+	c.src.addr = DATA + 0xe000 - 256 * 32 + 4; // its last 4 bytes are the image's first
+	EXPECT_REJECT(run(tiled(c)), -EINVAL, DRM_MICA_REJECT_CS_DMA_OVERLAP);
+	c = upload();
+	c.dst.addr = DATA + 0xe000 + 4;
+	EXPECT_REJECT(run(tiled(c)), -EACCES, DRM_MICA_REJECT_CS_ADDR_UNMAPPED);
+	// Through a second mapping of the same BO.
+	c = upload();
+	c.dst.addr = ALIAS + 0x1000;
+	EXPECT_REJECT(run(tiled(c)), -EINVAL, DRM_MICA_REJECT_CS_DMA_OVERLAP);
+	c.dst.addr = ALIAS + 0x2000; // right after the source's 8 KiB
+	EXPECT_EQ(run(tiled(c)), 0) << rej.msg;
 }
 
 TEST_F(CsValidate, CopyQueuesOnlyTakeCopyPackets)

@@ -16,7 +16,7 @@ extern "C" {
 
 namespace {
 
-constexpr uint64_t CMD_VA = 0x100000, DATA_VA = 0x200000, CODE_VA = 0x400000;
+constexpr uint64_t CMD_VA = 0x100000, DATA_VA = 0x200000, ALIAS_VA = 0x300000, CODE_VA = 0x400000;
 
 std::vector<uint8_t> seed(const char *name)
 {
@@ -36,14 +36,16 @@ uint32_t range(void *priv, uint64_t va, uint64_t size, uint32_t perms, uint64_t 
 	struct {
 		uint64_t va, size;
 		uint32_t perms;
-	} maps[] = {{CMD_VA, m->n, DRM_MICA_BIND_READ},
-		    {DATA_VA, 0x10000, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE},
-		    {CODE_VA, 0x1000, DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC}};
+		uint64_t backing;
+	} maps[] = {{CMD_VA, m->n, DRM_MICA_BIND_READ, CMD_VA},
+		    {DATA_VA, 0x10000, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE, DATA_VA},
+		    {ALIAS_VA, 0x10000, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE, DATA_VA}, // DATA's memory again
+		    {CODE_VA, 0x1000, DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC, CODE_VA}};
 	for (auto &mp : maps) {
 		if (va >= mp.va && va - mp.va < mp.size && size <= mp.size - (va - mp.va)) {
 			if ((mp.perms & perms) != perms)
 				return DRM_MICA_REJECT_CS_ADDR_PERM;
-			*b = mp.va;
+			*b = mp.backing;
 			*o = va - mp.va;
 			return 0;
 		}
@@ -97,6 +99,10 @@ TEST(FuzzSeeds, CommandStreamSeeds)
 	EXPECT_EQ(run_cs(seed("cs-chain"), DRM_MICA_CTX_COMPUTE), 0u);
 	EXPECT_EQ(run_cs(seed("cs-chain-loop"), DRM_MICA_CTX_COMPUTE), static_cast<uint32_t>(DRM_MICA_REJECT_CS_CHAIN_LOOP));
 	EXPECT_EQ(run_cs(seed("cs-priv"), DRM_MICA_CTX_COMPUTE), static_cast<uint32_t>(DRM_MICA_REJECT_CS_PRIV_PACKET));
+	EXPECT_EQ(run_cs(seed("cs-tiled-dma"), DRM_MICA_CTX_COMPUTE), 0u);
+	EXPECT_EQ(run_cs(seed("copyq-tiled-dma"), DRM_MICA_CTX_COPY), 0u);
+	EXPECT_EQ(run_cs(seed("cs-tiled-dma-huge"), DRM_MICA_CTX_COMPUTE), static_cast<uint32_t>(DRM_MICA_REJECT_CS_BAD_FIELD));
+	EXPECT_EQ(run_cs(seed("cs-tiled-dma-alias"), DRM_MICA_CTX_COMPUTE), static_cast<uint32_t>(DRM_MICA_REJECT_CS_DMA_OVERLAP));
 }
 
 TEST(FuzzSeeds, ShaderSeeds)

@@ -4,6 +4,8 @@
 // kills only the faulting context, reported with address and access type.
 #include "uapi_fixture.h"
 
+#include "mica_dma.h"
+
 #include <cstring>
 
 #include <fcntl.h>
@@ -94,6 +96,60 @@ TEST_F(Isolation, PacketsCannotReachAnotherClientsMemory)
 		ASSERT_EQ(got[i], 0u);
 		ASSERT_EQ(secret_cpu_[i], 0x5ec2e700u + static_cast<uint32_t>(i));
 	}
+}
+
+// DMA_COPY_TILED through the whole path (submit, validator, device): a box reading A's address
+// from B's VM is refused, whatever the box's shape; B's own tiled copy at the same VA moves B's
+// bytes only.
+std::vector<uint32_t> tiled_dw(uint64_t src, uint32_t src_tiling, uint64_t dst, uint32_t dst_tiling, uint32_t w,
+			       uint32_t h)
+{
+	mica_dma_tiled c{};
+	// Rows of 64 texels: 256 bytes LINEAR, 16 tiles of 64 bytes OPTIMAL.
+	c.src = {src, src_tiling == MICA_IMAGE_TILING_LINEAR ? 256u : 1024u, 0, 0, 0, src_tiling};
+	c.dst = {dst, dst_tiling == MICA_IMAGE_TILING_LINEAR ? 256u : 1024u, 0, 0, 0, dst_tiling};
+	c.width = w;
+	c.height = h;
+	c.depth = 1;
+	c.element_bytes = 4;
+	std::vector<uint32_t> v(1 + MICA_PKT_DMA_COPY_TILED_LEN_MAX);
+	v[0] = pkt(MICA_PKT_DMA_COPY_TILED, MICA_PKT_DMA_COPY_TILED_LEN_MAX);
+	mica_dma_tiled_pack(&c, v.data() + 1);
+	return v;
+}
+
+TEST_F(Isolation, TiledDmaCannotReachAnotherClientsMemory)
+{
+	const uint32_t ctx = b_->ctx();
+	uint32_t mine = b_->bo(4096);
+	b_->bind(mine, SECRET_VA + 0x100000, 4096, RW);
+	for (uint32_t t : {MICA_IMAGE_TILING_LINEAR, MICA_IMAGE_TILING_OPTIMAL}) {
+		EXPECT_EQ(b_->submit(ctx, tiled_dw(SECRET_VA, t, SECRET_VA + 0x100000, MICA_IMAGE_TILING_OPTIMAL, 64, 16)),
+			  -EACCES);
+		EXPECT_EQ(b_->submit(ctx, tiled_dw(SECRET_VA + 0x100000, MICA_IMAGE_TILING_LINEAR, SECRET_VA, t, 64, 16)),
+			  -EACCES);
+	}
+	// A box starting in B's page and running past its end (huge height) is refused too.
+	EXPECT_EQ(b_->submit(ctx, tiled_dw(SECRET_VA + 0x100000, MICA_IMAGE_TILING_OPTIMAL, SECRET_VA + 0x40000000,
+					   MICA_IMAGE_TILING_LINEAR, 64, 1u << 20)),
+		  -EACCES);
+	// B's own memory at A's VA: the copy runs and touches only B's memory.
+	uint32_t same = b_->bo(4096);
+	b_->bind(same, SECRET_VA, 4096, RW);
+	auto *src = static_cast<uint32_t *>(b_->map(same, 4096));
+	for (uint32_t i = 0; i < 1024; i++)
+		src[i] = 0xb0b00000u + i;
+	uint64_t seq = 0;
+	ASSERT_EQ(b_->submit(ctx, tiled_dw(SECRET_VA, MICA_IMAGE_TILING_LINEAR, SECRET_VA + 0x100000,
+					   MICA_IMAGE_TILING_OPTIMAL, 64, 16), &seq), 0);
+	ASSERT_EQ(b_->wait(ctx, seq), 0);
+	auto *got = static_cast<uint32_t *>(b_->map(mine, 4096));
+	// Texel (x, y) of the OPTIMAL copy: tile (x / 4, y / 4) of 16 texels, rows of 16 tiles.
+	for (uint32_t y = 0; y < 16; y++)
+		for (uint32_t x = 0; x < 64; x++)
+			ASSERT_EQ(got[((y / 4) * 16 + x / 4) * 16 + (y % 4) * 4 + x % 4], 0xb0b00000u + y * 64 + x);
+	for (int i = 0; i < 1024; i++)
+		ASSERT_EQ(secret_cpu_[i], 0x5ec2e700u + static_cast<uint32_t>(i));
 }
 
 TEST_F(Isolation, ShadersFaultOnAnotherClientsAddressesAndOnlyTheirContextDies)

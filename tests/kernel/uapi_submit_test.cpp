@@ -3,6 +3,8 @@
 // corpus through the real ioctl path (copy, validate, execute the copy).
 #include "uapi_fixture.h"
 
+#include "mica_dma.h"
+
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -297,6 +299,21 @@ TEST_F(Submit, MaliciousStreamsAreRefusedCountedAndLogged)
 	a_->cmd_cpu()[(loop - CMD_VA) / 4 + 1] = lo32(loop);
 	a_->cmd_cpu()[(loop - CMD_VA) / 4 + 2] = hi32(loop);
 	a_->cmd_cpu()[(loop - CMD_VA) / 4 + 3] = 4;
+	// DMA_COPY_TILED: 16 x 8 RGBA8 texels from DATA into an OPTIMAL image 4 KiB further, edited.
+	auto tiled = [&](auto edit) {
+		mica_dma_tiled c{};
+		c.src = {DATA_VA, 64, 0, 0, 0, MICA_IMAGE_TILING_LINEAR};
+		c.dst = {DATA_VA + 4096, 256, 0, 0, 0, MICA_IMAGE_TILING_OPTIMAL};
+		c.width = 16;
+		c.height = 8;
+		c.depth = 1;
+		c.element_bytes = 4;
+		edit(c);
+		std::vector<uint32_t> v(1 + MICA_PKT_DMA_COPY_TILED_LEN_MAX);
+		v[0] = pkt(MICA_PKT_DMA_COPY_TILED, MICA_PKT_DMA_COPY_TILED_LEN_MAX);
+		mica_dma_tiled_pack(&c, v.data() + 1);
+		return v;
+	};
 
 	struct Case {
 		const char *name;
@@ -319,6 +336,11 @@ TEST_F(Submit, MaliciousStreamsAreRefusedCountedAndLogged)
 		{"overflow", {pkt(MICA_PKT_DMA_COPY, 5), 0xfffff000u, 0xffffffffu, lo32(DATA_VA), hi32(DATA_VA), 0x2000}, -EINVAL, DRM_MICA_REJECT_CS_ADDR_OVERFLOW},
 		{"overlap", {pkt(MICA_PKT_DMA_COPY, 5), lo32(DATA_VA), hi32(DATA_VA), lo32(DATA_VA + 8), hi32(DATA_VA), 64}, -EINVAL, DRM_MICA_REJECT_CS_DMA_OVERLAP},
 		{"chain-loop", {pkt(MICA_PKT_CHAIN, 3), lo32(loop), hi32(loop), 4}, -ELOOP, DRM_MICA_REJECT_CS_CHAIN_LOOP},
+		{"tiled-huge", tiled([](mica_dma_tiled &c) { c.width = c.height = 0xffffffffu; }), -EINVAL, DRM_MICA_REJECT_CS_BAD_FIELD},
+		{"tiled-pitch", tiled([](mica_dma_tiled &c) { c.dst.pitch = 200; }), -EINVAL, DRM_MICA_REJECT_CS_BAD_FIELD},
+		{"tiled-overlap", tiled([](mica_dma_tiled &c) { c.dst.addr = DATA_VA + 64; }), -EINVAL, DRM_MICA_REJECT_CS_DMA_OVERLAP},
+		{"tiled-read-only", tiled([&](mica_dma_tiled &c) { c.dst.addr = RO_VA; }), -EACCES, DRM_MICA_REJECT_CS_ADDR_PERM},
+		{"tiled-unmapped", tiled([](mica_dma_tiled &c) { c.src.addr = 0x7000000; }), -EACCES, DRM_MICA_REJECT_CS_ADDR_UNMAPPED},
 		{"program-in-data", {pkt(MICA_PKT_SET_PROGRAM, 4), lo32(DATA_VA), hi32(DATA_VA), 16, 32}, -EACCES, DRM_MICA_REJECT_CS_NOT_ENTRY},
 		{"program-mid-code", {pkt(MICA_PKT_SET_PROGRAM, 4), lo32(CODE_VA + 256), hi32(CODE_VA), 16, 32}, -EACCES, DRM_MICA_REJECT_CS_NOT_ENTRY},
 		{"too-few-registers", {pkt(MICA_PKT_SET_PROGRAM, 4), lo32(CODE_VA), hi32(CODE_VA), 1, 1}, -EINVAL, DRM_MICA_REJECT_CS_REG_COUNT},

@@ -152,7 +152,7 @@ std::vector<IbFaultCase> ib_fault_cases()
 	const uint32_t va = (1u << 20) + 2 * MICA_PAGE_SIZE;
 	std::vector<IbFaultCase> v = {
 		{"UnknownOpcode", {MICA_PKT_HEADER(0x0f, 0)}, I},
-		{"UnknownOpcode15", {MICA_PKT_HEADER(0x15, 1), 0}, I},
+		{"UnknownOpcode16", {MICA_PKT_HEADER(0x16, 1), 0}, I},
 		{"ReservedHeaderBits", {MICA_PKT_HEADER(MICA_PKT_NOP, 0) | (0x80u << 24)}, I},
 		{"TruncatedByIbEnd", {MICA_PKT_HEADER(MICA_PKT_NOP, 1000)}, I},
 		{"ProgramMisaligned", pkt(MICA_PKT_SET_PROGRAM, {va + 8, 0, 4, 4}), I},

@@ -1,20 +1,21 @@
 // Transfer commands on images: copies between buffers and images, between images, and colour and
-// depth/stencil clears, all as DMA copies over the texture unit's layout of image.h. A copy moves
-// runs of texels that are contiguous on both sides: a row (LINEAR), or the part of a row inside one
-// 4x4 tile (OPTIMAL: a row of a tile is 4 texels), or a whole slice when the rows of a LINEAR image
-// and of the buffer are contiguous. An aspect of a depth/stencil image is one plane (image.h), so a
-// per-aspect copy moves that plane's texels in the spec's buffer layout for the aspect.
-//
-// Image layouts need no work: every layout of a Mica image is the same bytes, so the layout
-// transitions of image barriers are no-ops; the barrier itself still orders memory
-// (CmdPipelineBarrier in command_buffer.cpp).
+// depth/stencil clears, all as DMA over the texture unit's layout of image.h. A copy with an OPTIMAL
+// side is one DMA_COPY_TILED per region (and per plane): the DMA engine walks the 4x4 tiles itself
+// (src/hw mica_dma.h). A copy between LINEAR sides (and the rare OPTIMAL copy the tiled packet
+// refuses: regions of one image whose footprints interleave) moves runs of texels that are
+// contiguous on both sides as DMA_COPYs: a row (LINEAR), or the part of a row inside one 4x4 tile,
+// or a whole slice when the rows of a LINEAR image and of the buffer are contiguous. An aspect of a
+// depth/stencil image is one plane (image.h), so a per-aspect copy moves that plane's texels in the
+// spec's buffer layout for the aspect.
 #include "buffer.h"
 #include "command_buffer.h"
 #include "entrypoints.h"
 #include "image.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <limits>
 
 namespace mica::vk {
 namespace {
@@ -28,6 +29,67 @@ bool is_3d(const Image& image) { return image.info().imageType == VK_IMAGE_TYPE_
 // Texel extents and offsets in elements (blocks of a compressed format, else texels).
 uint32_t elements(uint32_t texels, uint32_t block) { return (texels + block - 1) / block; }
 
+constexpr uint64_t kU32Max = std::numeric_limits<uint32_t>::max();
+
+// One side of a DMA_COPY_TILED on a plane's level: the box starts at element (x0, y0) of depth
+// slice z of 'layer', and its 'slices' are the level's layers from there or, for a 3D image, its
+// depth slices. False if a pitch the box uses does not fit the packet's 32-bit fields.
+bool image_surface(const Image& image, const Image::Plane& p, uint32_t mip, uint32_t layer, uint32_t z, uint32_t x0,
+                   uint32_t y0, uint32_t slices, mica_dma_surface& out) {
+  const mica_image_level& l = p.levels[mip];
+  const uint64_t slice_pitch = slices > 1 ? (is_3d(image) ? l.slice_pitch : l.layer_pitch) : 0;
+  if (l.row_pitch > kU32Max || slice_pitch > kU32Max) return false;
+  out = {image.element_va(p, mip, layer, 0, 0, z), uint32_t(l.row_pitch), uint32_t(slice_pitch), x0, y0, p.tiling};
+  return true;
+}
+
+// MICA_VK_TILED_DMA=0 turns the tiled packet off (every copy run by run, as before it existed):
+// a measurement knob for docs/performance.md, read once.
+bool tiled_dma_enabled() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("MICA_VK_TILED_DMA");
+    return !v || std::strcmp(v, "0") != 0;
+  }();
+  return enabled;
+}
+
+// Records the box as one tiled DMA if the device takes it (the driver checks with the device's own
+// rules: mica_dma.h); false if not, and the caller copies run by run.
+bool record_tiled(CommandBuffer& c, const mica_dma_tiled& box) {
+  if (!tiled_dma_enabled() || mica_dma_tiled_check(&box) != MICA_DMA_TILED_OK) return false;
+  c.record(device::TiledCopy{box});
+  return true;
+}
+
+// Buffer <-> image copy of one region with an OPTIMAL image as one tiled DMA; false if it cannot be.
+bool copy_buffer_image_tiled(CommandBuffer& c, const Buffer& buffer, const Image& image, const Image::Plane& plane,
+                             const VkBufferImageCopy2& r, bool to_image) {
+  const uint32_t bw = plane.block_width, bh = plane.block_height;
+  const uint64_t bytes_per = plane.format->bytes;
+  const uint64_t row_length = elements(r.bufferRowLength ? r.bufferRowLength : r.imageExtent.width, bw);
+  const uint64_t image_height = elements(r.bufferImageHeight ? r.bufferImageHeight : r.imageExtent.height, bh);
+  const uint32_t layers = layer_count(image, r.imageSubresource);
+  // The box's slices: the region's layers (2D arrays) or depth slices (3D); Vulkan has no image with both.
+  if (layers > 1 && r.imageExtent.depth > 1) return false;
+  const uint32_t slices = std::max(layers, r.imageExtent.depth);
+  const uint64_t buffer_pitch = row_length * bytes_per, buffer_slice = slices > 1 ? buffer_pitch * image_height : 0;
+  mica_dma_surface img, buf{buffer.va() + r.bufferOffset, uint32_t(buffer_pitch), uint32_t(buffer_slice), 0, 0,
+                            MICA_IMAGE_TILING_LINEAR};
+  if (bytes_per > MICA_DMA_TILED_MAX_ELEMENT_BYTES || buffer_pitch > kU32Max || buffer_slice > kU32Max ||
+      !image_surface(image, plane, r.imageSubresource.mipLevel, r.imageSubresource.baseArrayLayer,
+                     uint32_t(r.imageOffset.z), uint32_t(r.imageOffset.x) / bw, uint32_t(r.imageOffset.y) / bh, slices,
+                     img))
+    return false;
+  mica_dma_tiled box{};
+  box.src = to_image ? buf : img;
+  box.dst = to_image ? img : buf;
+  box.width = elements(r.imageExtent.width, bw);
+  box.height = elements(r.imageExtent.height, bh);
+  box.depth = slices;
+  box.element_bytes = uint32_t(bytes_per);
+  return record_tiled(c, box);
+}
+
 // Buffer <-> image copy of one region; to_image picks the direction. A compressed image's region is
 // whole blocks (the spec's copy rules): rows of blocks in the buffer, bufferRowLength and
 // bufferImageHeight in texels.
@@ -37,6 +99,8 @@ void copy_buffer_image(CommandBuffer& c, const Buffer& buffer, const Image& imag
   const Image::Plane* plane = image.plane(r.imageSubresource.aspectMask);
   const uint32_t mip = r.imageSubresource.mipLevel;
   if (!plane || mip >= image.level_count()) return;  // invalid use: no such subresource
+  if (plane->tiling == MICA_IMAGE_TILING_OPTIMAL && copy_buffer_image_tiled(c, buffer, image, *plane, r, to_image))
+    return;
   const uint32_t bw = plane->block_width, bh = plane->block_height;
   const uint64_t bytes_per = plane->format->bytes;
   const uint32_t width = elements(r.imageExtent.width, bw), height = elements(r.imageExtent.height, bh);
@@ -106,6 +170,21 @@ void copy_image_image(CommandBuffer& c, const Image& src, const Image& dst, cons
                               height == elements(sl.height, sp->block_height) &&
                               width == elements(dl.width, dp->block_width) &&
                               height == elements(dl.height, dp->block_height);
+    // With an OPTIMAL side (and not one whole-slice run), one tiled DMA for all slices.
+    if (!whole_slices && (sp->tiling == MICA_IMAGE_TILING_OPTIMAL || dp->tiling == MICA_IMAGE_TILING_OPTIMAL) &&
+        bytes_per == dp->format->bytes && bytes_per <= MICA_DMA_TILED_MAX_ELEMENT_BYTES) {
+      mica_dma_tiled box{};
+      box.width = width;
+      box.height = height;
+      box.depth = slices;
+      box.element_bytes = uint32_t(bytes_per);
+      if (image_surface(src, *sp, r.srcSubresource.mipLevel, r.srcSubresource.baseArrayLayer, uint32_t(r.srcOffset.z),
+                        sx0, sy0, slices, box.src) &&
+          image_surface(dst, *dp, r.dstSubresource.mipLevel, r.dstSubresource.baseArrayLayer, uint32_t(r.dstOffset.z),
+                        dx0, dy0, slices, box.dst) &&
+          record_tiled(c, box))
+        continue;
+    }
     for (uint32_t s = 0; s < slices; ++s) {
       const uint32_t src_layer = r.srcSubresource.baseArrayLayer + (is_3d(src) ? 0 : s);
       const uint32_t src_z = uint32_t(r.srcOffset.z) + (is_3d(src) ? s : 0);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mica_cs_validate.h"
+#include "mica_dma.h"
 #include "mica_isa.h"
 #include "mica_shader_validate.h"
 
@@ -85,6 +86,46 @@ static void fz_fetch(void *priv, u64 va, u32 dwords, u32 *dst)
 		memset(dst, 0, (size_t)dwords * 4);
 }
 
+/* Whether [first, end) lies in the data memory (DATA or its ALIAS); *off is the offset in it. */
+static int in_data(u64 first, u64 end, u64 *off)
+{
+	const u64 bases[] = { DATA_VA, ALIAS_VA };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (first >= bases[i] && end <= bases[i] + DATA_BYTES) {
+			*off = first - bases[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * An accepted DMA_COPY_TILED is one the device runs without a malformed-packet fault, copies
+ * something, writes only inside the writable data memory, reads only inside one mapping, and its
+ * two footprints are disjoint in memory (DATA and ALIAS are the same memory).
+ */
+static void check_tiled(const u32 *payload)
+{
+	struct mica_dma_tiled c;
+	u64 sf, se, df, de, so = 0, dof = 0;
+	int src_data;
+
+	mica_dma_tiled_unpack(payload, &c);
+	if (mica_dma_tiled_check(&c) != MICA_DMA_TILED_OK || !c.width || !c.height || !c.depth)
+		abort();
+	mica_dma_tiled_footprint(&c, &c.src, &sf, &se);
+	mica_dma_tiled_footprint(&c, &c.dst, &df, &de);
+	if (sf >= se || df >= de || !in_data(df, de, &dof))
+		abort();
+	src_data = in_data(sf, se, &so);
+	if (!src_data && !(sf >= CMD_VA && se <= CMD_VA + 0x100000) && !(sf >= CODE_VA && se <= CODE_VA + CODE_BYTES))
+		abort();
+	if (src_data && so < dof + (de - df) && dof < so + (se - sf))
+		abort();
+}
+
 static void check_copy(const u32 *out, u32 n, u32 queue)
 {
 	u32 pos = 0;
@@ -98,6 +139,8 @@ static void check_copy(const u32 *out, u32 n, u32 queue)
 			abort();
 		if (op == MICA_PKT_SIGNAL && out[pos + 1 + MICA_PKT_SIGNAL_FLAGS])
 			abort();
+		if (op == MICA_PKT_DMA_COPY_TILED)
+			check_tiled(out + pos + 1);
 		if (queue == DRM_MICA_CTX_COPY && (op == MICA_PKT_DISPATCH || op == MICA_PKT_SET_PROGRAM))
 			abort();
 		pos += 1 + len;

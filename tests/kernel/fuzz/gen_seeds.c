@@ -146,6 +146,22 @@ int main(int argc, char **argv)
 		cs("copyq-ops", 2, s, sizeof(s) / 4);
 	}
 	{
+		/* DMA_COPY_TILED (payload order of mica.toml): 16 x 8 RGBA8 texels from a LINEAR buffer
+		 * at DATA into an OPTIMAL image at DATA + 4 KiB; then huge extents; then the image
+		 * through the second mapping of the same memory, overlapping the buffer. */
+		uint32_t s[] = { MICA_PKT_HEADER(MICA_PKT_DMA_COPY_TILED, 16), DATA_VA, 0, DATA_VA + 4096, 0,
+				 64, 256, 0, 0, 0, 0, 0, 0, 16, 8, 1, 4 | (1u << 9) };
+		cs("cs-tiled-dma", 0, s, sizeof(s) / 4);
+		cs("copyq-tiled-dma", 2, s, sizeof(s) / 4);
+		s[13] = s[14] = s[15] = 0xffffffffu;
+		cs("cs-tiled-dma-huge", 0, s, sizeof(s) / 4);
+		s[13] = 16;
+		s[14] = 8;
+		s[15] = 1;
+		s[3] = 0x300000u; /* the fuzzer's ALIAS_VA: the buffer's own bytes */
+		cs("cs-tiled-dma-alias", 0, s, sizeof(s) / 4);
+	}
+	{
 		uint32_t s[] = { MICA_PKT_HEADER(MICA_PKT_SET_PROGRAM, 4), CODE_VA, 0, 8, 8,
 				 MICA_PKT_HEADER(MICA_PKT_SET_USER_DATA, 3), 0, DATA_VA, 0,
 				 MICA_PKT_HEADER(MICA_PKT_SET_WORKGROUP_SIZE, 3), 32, 1, 1,

@@ -16,7 +16,7 @@ python3 "$root/src/hw/gen_hw.py" --toml "$root/src/hw/mica.toml" --isa "$root/sr
 inc=(-I"$work" -I"$root/src/hw/include" -I"$root/kernel" -I"$root/kernel/include/uapi")
 kernel_c=("$root"/kernel/mica_cs_validate.c "$root"/kernel/mica_shader_validate.c
 	"$root"/kernel/mica_log.c "$root"/kernel/userspace/mica_os_user.c
-	"$root"/src/hw/mica_isa.c "$root"/src/hw/mica_occupancy.c "$work"/mica_hw_tables.c)
+	"$root"/src/hw/mica_isa.c "$root"/src/hw/mica_occupancy.c "$root"/src/hw/mica_dma.c "$work"/mica_hw_tables.c)
 
 "$CC" -std=gnu11 -O1 -g "${inc[@]}" -o "$work/gen_seeds" "$here/gen_seeds.c" \
 	"$root"/src/hw/mica_isa.c "$work"/mica_hw_tables.c

@@ -623,13 +623,22 @@ void Fuzzer::op_submit(ClientState &c)
 	const unsigned n = 1 + static_cast<unsigned>(rnd(4));
 	for (unsigned k = 0; k < n; k++) {
 		const uint64_t a = some_va(c), b = some_va(c);
-		switch (rnd(9)) {
+		switch (rnd(10)) {
 		case 0: dw.insert(dw.end(), {pkt(MICA_PKT_DMA_FILL, 4), lo32(a), hi32(a), tagged(c.id, k), 4 * (1 + static_cast<uint32_t>(rnd(64)))}); break;
 		case 1: dw.insert(dw.end(), {pkt(MICA_PKT_DMA_COPY, 5), lo32(a), hi32(a), lo32(b), hi32(b), 4 * (1 + static_cast<uint32_t>(rnd(64)))}); break;
 		case 2: dw.insert(dw.end(), {pkt(MICA_PKT_WRITE_DATA, 3), lo32(a), hi32(a), tagged(c.id, k)}); break;
 		case 3: dw.insert(dw.end(), {pkt(MICA_PKT_WAIT_MEM, 5), lo32(FLAG_VA), hi32(FLAG_VA), 1, 0, MICA_WAIT_EQ}); break;
 		case 4: dw.insert(dw.end(), {pkt(MICA_PKT_LOAD_USER_DATA, 4), 0, 2, lo32(a & ~3ull), hi32(a)}); break;
 		case 5: dw.push_back(static_cast<uint32_t>(rng_())); break; // garbage
+		case 6: { // a small tiled box between a and b, LINEAR or OPTIMAL on each side
+			const uint32_t eb = 1u << rnd(5), w = 1 + static_cast<uint32_t>(rnd(16));
+			const uint32_t h = 1 + static_cast<uint32_t>(rnd(16)), tiles = 16 * eb;
+			const uint32_t control = eb | static_cast<uint32_t>(rnd(4)) << MICA_PKT_DMA_COPY_TILED_CONTROL_SRC_TILING_SHIFT;
+			dw.insert(dw.end(), {pkt(MICA_PKT_DMA_COPY_TILED, 16), lo32(a), hi32(a), lo32(b), hi32(b),
+					     tiles * 4, tiles * 4, 0, 0, 0, 0, static_cast<uint32_t>(rnd(4)), 0, w, h, 1,
+					     chance(95) ? control : static_cast<uint32_t>(rng_())});
+			break;
+		}
 		default: {
 			uint64_t code = SLOT_VA + rnd(kSlots) * SLOT_STRIDE + (chance(80) ? 0 : 256 * rnd(20));
 			const bool load_store = chance(50);

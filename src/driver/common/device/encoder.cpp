@@ -121,6 +121,35 @@ private:
     return Status::ok;
   }
 
+  // One packet moves at most MICA_DMA_TILED_MAX_BYTES: a larger box goes slice by slice, and a
+  // larger slice in bands of rows (the box's y offsets select them on both sides).
+  Status emit(const TiledCopy& t, int) {
+    mica_dma_tiled box = t.box;
+    if (box.width == 0 || box.height == 0 || box.depth == 0) return Status::ok;
+    const uint64_t row_bytes = uint64_t{box.width} * box.element_bytes;
+    if (row_bytes == 0 || row_bytes > MICA_DMA_TILED_MAX_BYTES) return Status::invalid_argument;
+    if (row_bytes * box.height * box.depth <= MICA_DMA_TILED_MAX_BYTES) {
+      out_.packets.dma_copy_tiled(box);
+      cut_here();
+      return Status::ok;
+    }
+    const uint32_t band = uint32_t(std::min<uint64_t>(box.height, MICA_DMA_TILED_MAX_BYTES / row_bytes));
+    for (uint32_t z = 0; z < t.box.depth; ++z) {
+      for (uint32_t y = 0; y < t.box.height; y += band) {
+        box = t.box;
+        box.src.addr += uint64_t{z} * t.box.src.slice_pitch;
+        box.dst.addr += uint64_t{z} * t.box.dst.slice_pitch;
+        box.depth = 1;
+        box.src.y += y;
+        box.dst.y += y;
+        box.height = std::min(band, t.box.height - y);
+        out_.packets.dma_copy_tiled(box);
+        cut_here();
+      }
+    }
+    return Status::ok;
+  }
+
   Status emit(const Fill& f, int) {
     for (uint64_t done = 0; done < f.bytes; done += kMaxDmaBytes) {
       out_.packets.dma_fill(f.dst + done, f.value, uint32_t(std::min(kMaxDmaBytes, f.bytes - done)));

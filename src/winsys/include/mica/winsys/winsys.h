@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
+struct mica_dma_tiled; // mica_dma.h (src/hw)
+
 #include "drm/mica_drm.h"
 
 namespace mica::winsys {
@@ -143,6 +145,9 @@ public:
 	CommandBuilder &barrier(uint32_t flags);
 	CommandBuilder &dma_copy(uint64_t src, uint64_t dst, uint32_t bytes);
 	CommandBuilder &dma_fill(uint64_t dst, uint32_t value, uint32_t bytes);
+	// A box copy between LINEAR / OPTIMAL surfaces (mica_dma.h); packed as given, checked by the
+	// kernel and the device.
+	CommandBuilder &dma_copy_tiled(const ::mica_dma_tiled &copy);
 	CommandBuilder &write_data(uint64_t dst, std::span<const uint32_t> values);
 	CommandBuilder &timestamp(uint64_t dst);
 	CommandBuilder &signal(uint64_t dst, uint64_t value);

@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include "mica_dma.h"
+
 namespace mica::device {
 
 class Program;
@@ -54,6 +56,11 @@ struct Copy {  // 'bytes' from src to dst (any size; split into DMA packets as n
   uint64_t src, dst, bytes;
 };
 
+struct TiledCopy {  // a box of elements between LINEAR / OPTIMAL surfaces (DMA_COPY_TILED, src/hw mica_dma.h);
+                    // any number of bytes: split into packets as needed
+  mica_dma_tiled box;
+};
+
 struct Fill {  // 'bytes' (a multiple of 4) at dst with the 32-bit 'value'
   uint64_t dst, bytes;
   uint32_t value;
@@ -79,7 +86,7 @@ struct Execute {  // the commands of another list (must outlive every submission
   const CommandList* list;
 };
 
-using Command = std::variant<Dispatch, Copy, Fill, WriteData, Barrier, WaitMemory, Timestamp, Execute>;
+using Command = std::variant<Dispatch, Copy, TiledCopy, Fill, WriteData, Barrier, WaitMemory, Timestamp, Execute>;
 
 class CommandList {
 public:
