@@ -68,34 +68,57 @@ struct JitHost {
 	uint64_t next_id = 0;
 };
 
-JitHost make_host_state();
+JitHost make_host_state(unsigned level);
 
-// One LLJIT per process (per load of the library that contains the model: the Vulkan loader may
-// unload and reload the ICD, and a static object, unlike a leaked one, goes with it). Translated
-// programs live in the translation cache (translate.cpp), which is created after this and so
-// destroyed before it.
-JitHost &host()
+// The code-generator levels translations are made at: 0 is LLVM's fast instruction selection and
+// register allocation (about 5x faster to translate, vector code about 3x slower), 1 and 2 the
+// optimising ones. MICA_CU_JIT_OPT=0|1|2 makes every translation at that one level; unset, a hot
+// program is translated at level 0 and re-translated at level 1 once it stays hot (translate.cpp).
+int forced_level()
 {
-	static JitHost h = make_host_state();
+	static const int lvl = [] {
+		const char *e = std::getenv("MICA_CU_JIT_OPT");
+		return e && *e ? std::clamp(std::atoi(e), 0, 2) : -1;
+	}();
+	return lvl;
+}
+
+// One LLJIT per code-generator level in use, created together (per load of the library that
+// contains the model: the Vulkan loader may unload and reload the ICD, and a static object,
+// unlike a leaked one, goes with it). Translated programs live in the translation cache
+// (translate.cpp), which is created after these and so destroyed before them.
+struct JitHosts {
+	JitHost level[3];
+	JitHosts()
+	{
+		InitializeNativeTarget();
+		InitializeNativeTargetAsmPrinter();
+		for (unsigned l = 0; l < 3; l++)
+			if (forced_level() < 0 ? l <= 1 : int(l) == forced_level())
+				level[l] = make_host_state(l);
+	}
+};
+
+JitHosts &hosts()
+{
+	static JitHosts h;
 	return h;
 }
 
-JitHost make_host_state()
+JitHost &host(unsigned level) { return hosts().level[level]; }
+
+// The level every translation can be made at (for available() and host_target()).
+unsigned base_level() { return forced_level() < 0 ? 0u : static_cast<unsigned>(forced_level()); }
+
+JitHost make_host_state(unsigned level)
 {
 	JitHost s;
-	InitializeNativeTarget();
-	InitializeNativeTargetAsmPrinter();
 	auto jtmb = orc::JITTargetMachineBuilder::detectHost();
 	if (!jtmb) {
 		s.error = toString(jtmb.takeError());
 		return s;
 	}
-	{
-		// MICA_CU_JIT_OPT=0 translates about 5x faster and runs vector code about 3x slower.
-		const char *e = std::getenv("MICA_CU_JIT_OPT");
-		const int lvl = e ? std::atoi(e) : 1;
-		jtmb->setCodeGenOptLevel(lvl == 0 ? CodeGenOpt::None : lvl == 2 ? CodeGenOpt::Default : CodeGenOpt::Less);
-	}
+	jtmb->setCodeGenOptLevel(level == 0 ? CodeGenOpt::None : level == 2 ? CodeGenOpt::Default : CodeGenOpt::Less);
 	s.cpu = jtmb->getCPU();
 	s.features = jtmb->getFeatures().getString();
 	auto tm = jtmb->createTargetMachine();
@@ -115,11 +138,14 @@ JitHost make_host_state()
 
 class CompiledProgram final : public Program {
 public:
-	CompiledProgram(uint64_t hash, uint32_t n, uint32_t inl) { hash_ = hash, instructions_ = n, inline_ = inl; }
+	CompiledProgram(uint64_t hash, uint32_t n, uint32_t inl, unsigned level)
+	{
+		hash_ = hash, instructions_ = n, inline_ = inl, level_ = level;
+	}
 	~CompiledProgram() override
 	{
 		if (tracker_) {
-			std::lock_guard<std::mutex> lock(*host().mutex);
+			std::lock_guard<std::mutex> lock(*host(level_).mutex);
 			consumeError(tracker_->remove());
 		}
 	}
@@ -240,8 +266,11 @@ private:
 	void emit_callout(uint64_t off, const DecodedInst *d);
 	bool emit_valu(uint64_t off, const DecodedInst *d);
 	bool emit_branch(uint64_t off, const DecodedInst *d);
+	void emit_wait(uint32_t gm, uint32_t ls);
 	bool emit_salu(const DecodedInst *d);
 	bool emit_vmem(uint64_t off, const DecodedInst *d);
+	bool emit_smem(uint64_t off, const DecodedInst *d);
+	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
 	Value *entry_alloca(uint64_t bytes);
 	Value *valu_op(uint16_t op, Value *a, Value *b, Value *c, Value *sval3, bool *is_cmp);
@@ -593,7 +622,7 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 	return true;
 }
 
-// Whether a 32-bit scalar operation has inline semantics (salu.cpp is the reference).
+// Whether a scalar operation has inline semantics (salu.cpp is the reference).
 bool salu_inline(uint16_t op)
 {
 	switch (op) {
@@ -604,39 +633,63 @@ bool salu_inline(uint16_t op)
 	case MICA_OP_S_MAX_U32: case MICA_OP_S_CMP_EQ_U32: case MICA_OP_S_CMP_NE_U32: case MICA_OP_S_CMP_LT_I32:
 	case MICA_OP_S_CMP_LE_I32: case MICA_OP_S_CMP_GT_I32: case MICA_OP_S_CMP_GE_I32: case MICA_OP_S_CMP_LT_U32:
 	case MICA_OP_S_CMP_LE_U32: case MICA_OP_S_CMP_GT_U32: case MICA_OP_S_CMP_GE_U32:
+	case MICA_OP_S_MOV_B64: case MICA_OP_S_BCNT1_B32: case MICA_OP_S_FF1_B32: case MICA_OP_S_FLBIT_B32:
+	case MICA_OP_S_CSELECT_B32: case MICA_OP_S_CSELECT_B64: case MICA_OP_S_ADD_U64: case MICA_OP_S_MUL_U64:
+	case MICA_OP_S_AND_SAVEEXEC_B32: case MICA_OP_S_BFE_U32: case MICA_OP_S_CMP_EQ_U64: case MICA_OP_S_CMP_NE_U64:
 		return true;
 	default:
 		return false;
 	}
 }
 
+// Worker::exec_salu inline: the same operand reads and WAW tests in the same order (sources,
+// the old EXEC of s_and_saveexec, SCC of s_cselect, destinations, EXEC), then the same writes in
+// the same order (destination low and high halves, EXEC, SCC).
 bool Emitter::emit_salu(const DecodedInst *d)
 {
-	if (!salu_inline(d->op) || (d->flags & (MICA_OPF_WEXEC | MICA_OPF_RSCC)))
+	if (!salu_inline(d->op))
 		return false;
 	const unsigned dst = d->opnd[0];
-	if (dst != MICA_OPND_NONE && mica_kind_table[d->info->kind[0]].regs != 1)
+	const unsigned dregs = dst == MICA_OPND_NONE ? 0 : mica_kind_table[d->info->kind[0]].regs;
+	if (dregs > 2)
 		return false;
 	for (unsigned col = 1; col < 4; col++) {
 		const unsigned kind = d->info->kind[col];
 		if (kind == MICA_KIND_UNUSED)
 			continue;
-		if (mica_kind_table[kind].regs != 1 || (d->src[col] != Src::Const && d->src[col] != Src::Sreg))
+		if (mica_kind_table[kind].regs > 2 || (d->src[col] != Src::Const && d->src[col] != Src::Sreg))
 			return false;
 	}
-	Value *src[4] = {B.getInt32(0), B.getInt32(0), B.getInt32(0), B.getInt32(0)};
+	Value *src[4] = {B.getInt64(0), B.getInt64(0), B.getInt64(0), B.getInt64(0)};
 	for (unsigned col = 1; col < 4; col++) {
-		if (d->info->kind[col] == MICA_KIND_UNUSED)
+		const unsigned kind = d->info->kind[col];
+		if (kind == MICA_KIND_UNUSED)
 			continue;
-		src[col] = d->src[col] == Src::Const ? B.getInt32(static_cast<uint32_t>(d->k[col])) : read_s(d->opnd[col], kScalar);
+		if (d->src[col] == Src::Const) {
+			src[col] = B.getInt64(d->k[col]);
+		} else if (mica_kind_table[kind].regs == 2) {
+			Value *lo = read_s(d->opnd[col], kScalar), *hi = read_s(d->opnd[col] + 1u, kScalar);
+			src[col] = B.CreateOr(B.CreateZExt(lo, i64), B.CreateShl(B.CreateZExt(hi, i64), 32));
+		} else {
+			src[col] = B.CreateZExt(read_s(d->opnd[col], kScalar), i64);
+		}
 	}
-	Value *keep = dst != MICA_OPND_NONE ? writable(dst) : nullptr;
+	const bool writes_exec = d->flags & MICA_OPF_WEXEC;
+	Value *old_exec = writes_exec ? read_s(MICA_OPND_EXEC, kScalar) : nullptr;
+	Value *scc_in = (d->flags & MICA_OPF_RSCC) ? read_s(MICA_OPND_SCC, kScalar) : nullptr;
+	for (unsigned r = 0; r < dregs; r++)
+		writable(dst + r); // true from here on: the operand test hands a stale one to the interpreter
+	if (writes_exec)
+		writable(MICA_OPND_EXEC);
 	count_instruction(*d);
-	Value *a = src[1], *b = src[2];
-	Value *r = nullptr, *scc = nullptr;
-	auto nz = [&](Value *x) { return B.CreateICmpNE(x, B.getInt32(0)); };
+	Value *a = B.CreateTrunc(src[1], i32), *b = B.CreateTrunc(src[2], i32), *c = B.CreateTrunc(src[3], i32);
+	Value *a64 = src[1], *b64 = src[2];
+	Value *r = nullptr, *scc = nullptr; // r: i32, or i64 for a two-register destination
+	auto nz = [&](Value *x) { return B.CreateICmpNE(x, ConstantInt::get(x->getType(), 0)); };
+	auto sh = [&](Value *x) { return B.CreateAnd(x, B.getInt32(31)); };
 	switch (d->op) {
 	case MICA_OP_S_MOV_B32: r = a; break;
+	case MICA_OP_S_MOV_B64: r = a64; break;
 	case MICA_OP_S_ADD_U32: r = B.CreateAdd(a, b); scc = B.CreateICmpULT(r, a); break;
 	case MICA_OP_S_SUB_U32: r = B.CreateSub(a, b); scc = B.CreateICmpUGT(b, a); break;
 	case MICA_OP_S_MUL_U32: r = B.CreateMul(a, b); break;
@@ -646,13 +699,34 @@ bool Emitter::emit_salu(const DecodedInst *d)
 	case MICA_OP_S_ANDN2_B32: r = B.CreateAnd(a, B.CreateNot(b)); scc = nz(r); break;
 	case MICA_OP_S_ORN2_B32: r = B.CreateOr(a, B.CreateNot(b)); scc = nz(r); break;
 	case MICA_OP_S_NOT_B32: r = B.CreateNot(a); scc = nz(r); break;
-	case MICA_OP_S_SHL_B32: r = B.CreateShl(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
-	case MICA_OP_S_SHR_U32: r = B.CreateLShr(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
-	case MICA_OP_S_SHR_I32: r = B.CreateAShr(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
+	case MICA_OP_S_SHL_B32: r = B.CreateShl(a, sh(b)); scc = nz(r); break;
+	case MICA_OP_S_SHR_U32: r = B.CreateLShr(a, sh(b)); scc = nz(r); break;
+	case MICA_OP_S_SHR_I32: r = B.CreateAShr(a, sh(b)); scc = nz(r); break;
 	case MICA_OP_S_MIN_I32: r = B.CreateSelect(B.CreateICmpSLT(a, b), a, b); break;
 	case MICA_OP_S_MAX_I32: r = B.CreateSelect(B.CreateICmpSGT(a, b), a, b); break;
 	case MICA_OP_S_MIN_U32: r = B.CreateSelect(B.CreateICmpULT(b, a), b, a); break;
 	case MICA_OP_S_MAX_U32: r = B.CreateSelect(B.CreateICmpULT(a, b), b, a); break;
+	case MICA_OP_S_BCNT1_B32: r = B.CreateUnaryIntrinsic(Intrinsic::ctpop, a); scc = nz(r); break;
+	case MICA_OP_S_FF1_B32:
+		r = B.CreateSelect(nz(a), B.CreateBinaryIntrinsic(Intrinsic::cttz, a, B.getFalse()), B.getInt32(~0u));
+		break;
+	case MICA_OP_S_FLBIT_B32:
+		r = B.CreateSelect(nz(a), B.CreateBinaryIntrinsic(Intrinsic::ctlz, a, B.getFalse()), B.getInt32(~0u));
+		break;
+	case MICA_OP_S_CSELECT_B32: r = B.CreateSelect(nz(scc_in), a, b); break;
+	case MICA_OP_S_CSELECT_B64: r = B.CreateSelect(nz(scc_in), a64, b64); break;
+	case MICA_OP_S_ADD_U64: r = B.CreateAdd(a64, b64); break;
+	case MICA_OP_S_MUL_U64: r = B.CreateMul(a64, b64); break;
+	case MICA_OP_S_AND_SAVEEXEC_B32: r = old_exec; break;
+	case MICA_OP_S_BFE_U32: {
+		// ops::bfe_u32: offset and width mod 32; width 0 gives 0; a field past bit 31 is cut.
+		Value *o = sh(b), *wd = sh(c);
+		Value *inside = B.CreateICmpULT(B.CreateAdd(o, wd), B.getInt32(32));
+		Value *field = B.CreateLShr(B.CreateShl(a, sh(B.CreateSub(B.CreateSub(B.getInt32(32), o), wd))),
+		                            sh(B.CreateSub(B.getInt32(32), wd)));
+		r = B.CreateSelect(nz(wd), B.CreateSelect(inside, field, B.CreateLShr(a, o)), B.getInt32(0));
+		break;
+	}
 	case MICA_OP_S_CMP_EQ_U32: scc = B.CreateICmpEQ(a, b); break;
 	case MICA_OP_S_CMP_NE_U32: scc = B.CreateICmpNE(a, b); break;
 	case MICA_OP_S_CMP_LT_I32: scc = B.CreateICmpSLT(a, b); break;
@@ -663,16 +737,55 @@ bool Emitter::emit_salu(const DecodedInst *d)
 	case MICA_OP_S_CMP_LE_U32: scc = B.CreateICmpULE(a, b); break;
 	case MICA_OP_S_CMP_GT_U32: scc = B.CreateICmpUGT(a, b); break;
 	case MICA_OP_S_CMP_GE_U32: scc = B.CreateICmpUGE(a, b); break;
+	case MICA_OP_S_CMP_EQ_U64: scc = B.CreateICmpEQ(a64, b64); break;
+	case MICA_OP_S_CMP_NE_U64: scc = B.CreateICmpNE(a64, b64); break;
 	default: break;
 	}
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.getInt64(1)), lane_p_);
-	if (keep && r)
-		write_s(dst, r, keep, d);
+	Value *t = B.getTrue();
+	if (dregs && r) {
+		Value *r64 = r->getType() == i64 ? r : B.CreateZExt(r, i64);
+		write_s(dst, B.CreateTrunc(r64, i32), t, d);
+		if (dregs == 2)
+			write_s(dst + 1u, B.CreateTrunc(B.CreateLShr(r64, 32), i32), t, d);
+	}
+	if (writes_exec) {
+		// s_and_saveexec: dst = old EXEC (written first), EXEC &= src0, SCC = EXEC != 0.
+		Value *nexec = B.CreateAnd(a, old_exec);
+		write_s(MICA_OPND_EXEC, nexec, t, d);
+		scc = nz(nexec);
+	}
 	if (scc)
-		write_s(MICA_OPND_SCC, B.CreateZExt(scc, i32), B.getTrue(), d);
+		write_s(MICA_OPND_SCC, B.CreateZExt(scc, i32), t, d);
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
 	++inline_count;
 	return true;
+}
+
+// Worker::wait_counters(gm, ls) and the issue cycle: the cycle moves to the completion of the
+// newest operation each counter must wait for (or the next cycle), the wait counts as stall.
+void Emitter::emit_wait(uint32_t gm, uint32_t ls)
+{
+	const uint32_t want[3] = {MICA_WAITCNT_NOWAIT, gm, ls};
+	Value *cyc = cycle();
+	Value *nxt = B.CreateAdd(cyc, B.getInt64(1));
+	for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
+		if (want[c] >= MICA_WAITCNT_NOWAIT)
+			continue;
+		const uint64_t ctr = offsetof(Wave, ctr) + c * sizeof(MemCounter);
+		Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+		Value *must = B.CreateICmpUGT(issued, B.getInt32(want[c]));
+		Value *seq = B.CreateSub(issued, B.getInt32(want[c] + 1));
+		Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)),
+		                                         B.CreateZExt(B.CreateURem(seq, B.getInt32(64)), i64)));
+		nxt = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(t, nxt)), t, nxt);
+		Value *wp = at(wave_, ctr + offsetof(MemCounter, waited));
+		Value *waited = B.CreateLoad(i32, wp), *upto = B.CreateAdd(seq, B.getInt32(1));
+		B.CreateStore(B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited), wp);
+	}
+	Value *sp = at(wave_, offsetof(Wave, stall));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nxt, B.CreateAdd(cyc, B.getInt64(1)))), sp);
+	set_cycle(nxt); // the interpreter sets next - 1 and adds the issue cycle
 }
 
 bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
@@ -686,33 +799,33 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 		goto_off(next);
 		return true;
 	case MICA_OP_S_WAITCNT: {
-		// Worker::wait_counters: the counters' limits are in the immediate.
 		count_instruction(*d);
 		const uint32_t imm = static_cast<uint32_t>(d->imm), mask = (1u << MICA_WAITCNT_BITS) - 1;
-		const uint32_t want[3] = {MICA_WAITCNT_NOWAIT, (imm >> MICA_WAITCNT_GM_SHIFT) & mask,
-		                          (imm >> MICA_WAITCNT_LS_SHIFT) & mask};
-		Value *cyc = cycle();
-		Value *nxt = B.CreateAdd(cyc, B.getInt64(1));
-		for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
-			if (want[c] >= MICA_WAITCNT_NOWAIT)
-				continue;
-			const uint64_t ctr = offsetof(Wave, ctr) + c * sizeof(MemCounter);
-			Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
-			Value *must = B.CreateICmpUGT(issued, B.getInt32(want[c]));
-			Value *seq = B.CreateSub(issued, B.getInt32(want[c] + 1));
-			Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)),
-			                                         B.CreateZExt(B.CreateURem(seq, B.getInt32(64)), i64)));
-			nxt = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(t, nxt)), t, nxt);
-			Value *wp = at(wave_, ctr + offsetof(MemCounter, waited));
-			Value *waited = B.CreateLoad(i32, wp), *upto = B.CreateAdd(seq, B.getInt32(1));
-			B.CreateStore(B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited), wp);
-		}
-		Value *sp = at(wave_, offsetof(Wave, stall));
-		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nxt, B.CreateAdd(cyc, B.getInt64(1)))), sp);
-		set_cycle(nxt); // the interpreter sets next - 1 and adds the issue cycle
+		emit_wait((imm >> MICA_WAITCNT_GM_SHIFT) & mask, (imm >> MICA_WAITCNT_LS_SHIFT) & mask);
 		goto_off(next);
 		return true;
 	}
+	case MICA_OP_S_FENCE:
+		// All of this wave's memory operations complete; device and system scopes also order
+		// the host threads that run other compute units (control.cpp).
+		count_instruction(*d);
+		emit_wait(0, 0);
+		if (static_cast<uint32_t>(d->imm) != MICA_SCOPE_WORKGROUP)
+			B.CreateFence(AtomicOrdering::SequentiallyConsistent);
+		goto_off(next);
+		return true;
+	case MICA_OP_S_ENDPGM:
+		// The wave ends one cycle later; the scheduler retires it (Worker::run_workgroup).
+		count_instruction(*d);
+		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+		exit_at(Exit::Ended, next);
+		return true;
+	case MICA_OP_S_BARRIER:
+		// A wave switch: the scheduler releases the wave at the barrier's cycle and re-enters
+		// the translated code at the next instruction.
+		count_instruction(*d);
+		exit_at(Exit::Barrier, next);
+		return true;
 	case MICA_OP_S_BRANCH:
 		count_instruction(*d);
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
@@ -834,18 +947,10 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		Value *page = B.CreateLShr(lo, 12);
 		Value *one_page = B.CreateICmpEQ(page, B.CreateLShr(hi, 12));
 		// The TLB: the context's generation must not have moved since it was filled.
-		LoadInst *gen = B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen)));
-		gen->setAtomic(AtomicOrdering::Acquire);
-		gen->setAlignment(Align(8));
-		Value *gen_ok = B.CreateICmpEQ(gen, B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen_seen))));
-		const uint64_t acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
-		Value *slot = B.CreateAdd(B.getInt64(acc * kWorkerTlbEntries), B.CreateAnd(page, B.getInt64(kWorkerTlbEntries - 1)));
-		Value *entry = B.CreateGEP(i8, frame_field(ptr, offsetof(Frame, tlb)), B.CreateMul(slot, B.getInt64(16)));
-		Value *hit = B.CreateICmpEQ(B.CreateLoad(i64, entry), page);
-		base = B.CreateLoad(ptr, B.CreateConstGEP1_64(i8, entry, 8));
+		Value *hit = tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base);
 		offs = B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1));
 		Value *no_erratum = B.CreateICmpUGE(cycle(), B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
-		fast = B.CreateAnd(B.CreateAnd(one_page, gen_ok), B.CreateAnd(hit, no_erratum));
+		fast = B.CreateAnd(one_page, B.CreateAnd(hit, no_erratum));
 	} else {
 		addr = read_v(d->opnd[1]);
 		emit_stall();
@@ -951,6 +1056,105 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	return true;
 }
 
+// The CU's TLB entry for 'page' and access type 'access': true when it holds the page under the
+// context's current invalidation generation (*host: the page's first byte).
+Value *Emitter::tlb_lookup(Value *page, uint64_t access, Value **host)
+{
+	LoadInst *gen = B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen)));
+	gen->setAtomic(AtomicOrdering::Acquire);
+	gen->setAlignment(Align(8));
+	Value *gen_ok = B.CreateICmpEQ(gen, B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen_seen))));
+	Value *slot = B.CreateAdd(B.getInt64(access * kWorkerTlbEntries), B.CreateAnd(page, B.getInt64(kWorkerTlbEntries - 1)));
+	Value *entry = B.CreateGEP(i8, frame_field(ptr, offsetof(Frame, tlb)), B.CreateMul(slot, B.getInt64(16)));
+	Value *hit = B.CreateICmpEQ(B.CreateLoad(i64, entry), page);
+	*host = B.CreateLoad(ptr, B.CreateConstGEP1_64(i8, entry, 8));
+	return B.CreateAnd(gen_ok, hit);
+}
+
+// Scalar loads (Worker::exec_smem) inline when the bytes lie in one page the CU's TLB holds for
+// reads under the current invalidation generation and the wave is past the SEC_WAVE_START_TLB
+// window: the stall, the read, mem_issue and produce_mem's records as the interpreter makes
+// them. Otherwise (a TLB miss, two pages, a fault, the erratum window) nothing has been changed
+// yet and the whole instruction goes to the interpreter's semantics (Runtime::exec), which fills
+// the TLB for the next time.
+bool Emitter::emit_smem(uint64_t off, const DecodedInst *d)
+{
+	const unsigned size = d->info->mem_bytes, n = size / 4;
+	if (!(d->flags & MICA_OPF_LOAD) || size == 0 || size % 4 || n > 8 || d->opnd[0] == MICA_OPND_NONE ||
+	    d->opnd[2] == MICA_OPND_NONE)
+		return false;
+	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
+	const uint64_t ctr = offsetof(Wave, ctr) + MICA_COUNTER_LS * sizeof(MemCounter);
+	const unsigned lat = mica_unit_table[d->unit].latency;
+	// The operand test is made at the cycle before the stall (a register fresh then is fresh
+	// after it; one that is not goes to the interpreter, which stalls first itself).
+	Value *lo = read_s(d->opnd[2], kScalar), *hi = read_s(d->opnd[2] + 1u, kScalar);
+	Value *va = B.CreateOr(B.CreateZExt(lo, i64), B.CreateShl(B.CreateZExt(hi, i64), 32));
+	if (d->opnd[1] != MICA_OPND_NONE)
+		va = B.CreateAdd(va, B.CreateZExt(read_s(d->opnd[1], kScalar), i64));
+	va = B.CreateAdd(va, B.getInt64(static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
+	for (unsigned k = 0; k < n; k++)
+		writable(d->opnd[0] + k);
+	// Worker::mem_stall, computed but not stored yet.
+	Value *cyc0 = cycle();
+	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+	Value *idx = B.CreateZExt(B.CreateURem(B.CreateSub(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), B.getInt32(64)), i64);
+	Value *oldest = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), idx));
+	oldest = B.CreateSelect(B.CreateICmpUGE(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), oldest, B.getInt64(0));
+	Value *cyc = B.CreateSelect(B.CreateICmpUGT(oldest, cyc0), oldest, cyc0);
+	Value *page = B.CreateLShr(va, 12);
+	Value *one_page = B.CreateICmpEQ(page, B.CreateLShr(B.CreateAdd(va, B.getInt64(size - 1)), 12));
+	Value *host = nullptr;
+	Value *hit = tlb_lookup(page, MICA_ACCESS_READ, &host);
+	Value *no_erratum = B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
+	Value *fast = B.CreateAnd(B.CreateAnd(one_page, hit), no_erratum);
+	BasicBlock *fastbb = BasicBlock::Create(C, "smem_fast", F), *slowbb = BasicBlock::Create(C, "smem_slow", F);
+	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(slowbb);
+	emit_callout(off, d);
+
+	B.SetInsertPoint(fastbb);
+	count_instruction(*d);
+	Value *sp = at(wave_, offsetof(Wave, stall));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(cyc, cyc0)), sp);
+	Value *src = B.CreateGEP(i8, host, B.CreateAnd(va, B.getInt64(MICA_PAGE_SIZE - 1)));
+	Value *words[8];
+	for (unsigned k = 0; k < n; k++) {
+		LoadInst *ld = B.CreateLoad(i32, B.CreateConstGEP1_64(i8, src, 4 * k));
+		ld->setAlignment(Align(1));
+		words[k] = ld;
+	}
+	// Worker::mem_issue.
+	Value *lastp = at(wave_, ctr + offsetof(MemCounter, last_done));
+	Value *ready = B.CreateAdd(cyc, B.getInt64(lat)), *after = B.CreateAdd(B.CreateLoad(i64, lastp), B.getInt64(1));
+	Value *done = B.CreateSelect(B.CreateICmpUGT(after, ready), after, ready);
+	B.CreateStore(done, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), B.CreateZExt(B.CreateURem(issued, B.getInt32(64)), i64)));
+	B.CreateStore(B.CreateAdd(issued, B.getInt32(1)), at(wave_, ctr + offsetof(MemCounter, issued)));
+	B.CreateStore(done, lastp);
+	Value *mops = frame_field(ptr, offsetof(Frame, mem_ops));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, mops), B.getInt64(1)), mops);
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.getInt64(1)), lane_p_);
+	for (unsigned k = 0; k < n; k++) {
+		const unsigned reg = d->opnd[0] + k;
+		B.CreateStore(B.CreateLoad(i32, sreg_ptr(reg, false)), sreg_ptr(reg, true));
+		B.CreateStore(words[k], sreg_ptr(reg, false));
+		const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+		for (unsigned c = 0; c < 3; c++)
+			B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
+		for (unsigned c = 0; c < 4; c++)
+			B.CreateStore(B.getInt64(kNever), at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+		B.CreateStore(B.getInt32(MICA_HAZARD_MEM_RESULT * 0x01010101u), at(wave_, m + offsetof(RegMeta, haz)));
+		B.CreateStore(cyc, at(wave_, m + offsetof(RegMeta, issue)));
+		B.CreateStore(B.getInt8(MICA_COUNTER_LS), at(wave_, m + offsetof(RegMeta, mem_ctr)));
+		B.CreateStore(B.getInt8(static_cast<uint8_t>(lat)), at(wave_, m + offsetof(RegMeta, mem_lat)));
+		B.CreateStore(issued, at(wave_, m + offsetof(RegMeta, mem_seq)));
+	}
+	set_cycle(B.CreateAdd(cyc, B.getInt64(1)));
+	++inline_count;
+	goto_off(next);
+	return true;
+}
+
 void Emitter::emit_callout(uint64_t off, const DecodedInst *d)
 {
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_ptr()), B.getInt32(1)), n_ptr());
@@ -1003,6 +1207,9 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
 	}
+	if (d->info->format == MICA_FMT_MEM && d->unit == MICA_UNIT_SMEM && !(d->flags & MICA_OPF_IMAGE) &&
+	    emit_smem(off, d))
+		return;
 	if (d->info->format == MICA_FMT_MEM && emit_vmem(off, d))
 		return;
 	if (d->info->format == MICA_FMT_ALU && d->unit != MICA_UNIT_SALU && emit_valu(off, d)) {
@@ -1097,7 +1304,7 @@ void optimise(Module &m, TargetMachine *tm)
 
 std::string host_target()
 {
-	JitHost &h = host();
+	JitHost &h = host(base_level());
 	if (!h.jit)
 		return "unavailable: " + h.error;
 	std::string vec = "sse";
@@ -1108,11 +1315,15 @@ std::string host_target()
 	return h.cpu + " (" + vec + ")";
 }
 
-bool available() { return host().jit != nullptr; }
+bool available() { return host(base_level()).jit != nullptr; }
 
-std::shared_ptr<Program> compile(const Code &code, std::string *error)
+bool tiered() { return forced_level() < 0 && host(1).jit != nullptr; }
+
+std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *error)
 {
-	JitHost &h = host();
+	if (forced_level() >= 0)
+		level = static_cast<unsigned>(forced_level());
+	JitHost &h = host(std::min(level, 2u));
 	if (!h.jit) {
 		*error = h.error;
 		return nullptr;
@@ -1121,7 +1332,7 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 	auto mod = std::make_unique<Module>("mica_program", *ctx);
 	mod->setDataLayout(h.jit->getDataLayout());
 	mod->setTargetTriple(h.jit->getTargetTriple().str());
-	auto prog = std::make_shared<CompiledProgram>(code.hash, static_cast<uint32_t>(code.slots.size()), 0);
+	auto prog = std::make_shared<CompiledProgram>(code.hash, static_cast<uint32_t>(code.slots.size()), 0, level);
 	std::lock_guard<std::mutex> lock(*h.mutex);
 	const std::string name = "mica_prog_" + std::to_string(h.next_id++);
 	Emitter em(*ctx, *mod, code, *prog);
@@ -1163,8 +1374,8 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 	}
 	prog->set(sym->toPtr<uint32_t (*)(Frame *)>(), rt);
 	if (std::getenv("MICA_CU_JIT_DEBUG"))
-		std::fprintf(stderr, "mica jit: %zu IR instructions; optimise %.1f ms, codegen %.1f ms (thread CPU time)\n",
-		             ir_size, t1 - t0, cpu_ms() - t1);
+		std::fprintf(stderr, "mica jit: level %u: %zu IR instructions; optimise %.1f ms, codegen %.1f ms (thread CPU time)\n",
+		             level, ir_size, t1 - t0, cpu_ms() - t1);
 	if (std::getenv("MICA_CU_JIT_DEBUG")) {
 		std::string list;
 		for (const auto &[op, n] : em.callouts)

@@ -63,11 +63,13 @@ public:
 	uint32_t inline_instructions() const { return inline_; } // of which run inline
 	uint32_t vgpr_rows() const { return vgpr_rows_; }         // VGPR rows it can write
 	uint32_t sgpr_rows() const { return sgpr_rows_; }         // SGPRs s0.. it can name as destinations
+	unsigned level() const { return level_; }                 // LLVM code-generator level (0, 1, 2)
 
 protected:
 	uint32_t (*fn_)(Frame *) = nullptr;
 	uint64_t hash_ = 0;
 	uint32_t instructions_ = 0, inline_ = 0, vgpr_rows_ = 0, sgpr_rows_ = 0;
+	unsigned level_ = 0;
 };
 
 // Process-wide counters (monotonic; for tests, benchmarks and docs/performance.md).
@@ -78,9 +80,13 @@ struct Counters {
 	uint64_t cold_dispatches = 0;   // dispatches interpreted because the program was not hot yet
 	uint64_t failures = 0;          // translations LLVM could not produce (interpreted instead)
 	uint64_t too_large = 0;         // dispatches interpreted because the program is too large
-	uint64_t translate_ns = 0;      // host time spent translating
+	uint64_t translate_ns = 0;      // host time spent translating (both tiers)
+	uint64_t tier_ups = 0;          // level-0 translations replaced by their level-1 translation
 };
 Counters counters();
+
+// Waits until no re-translation (tier-up) is queued or running; for tests and benchmarks.
+void wait_for_tier_ups();
 
 // True when the LLVM JIT initialised on this host (else everything is interpreted).
 bool available();
@@ -96,5 +102,12 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st);
 // invocations; smaller dispatches are always interpreted) before it is translated; 0 translates
 // every program on first use. MICA_CU_JIT_THRESHOLD overrides the default.
 uint64_t hot_threshold();
+
+// Tiers: a hot program is translated at LLVM's code-generator level 0 (fast to translate) and
+// runs that; once it has been dispatched with tierup_threshold() more invocations it is
+// re-translated at level 1 on a background thread, and dispatches that start after that
+// translation is done run it (a dispatch keeps the program it started with).
+// MICA_CU_JIT_TIERUP overrides the default; MICA_CU_JIT_OPT=0|1|2 turns tiers off (one level).
+uint64_t tierup_threshold();
 
 } // namespace mica::sim::cu::jit

@@ -5,10 +5,13 @@
 // decoded instructions (not the addresses) are hashed together with the revision and power
 // profile, so one translation serves every context and address that holds the same program.
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <list>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -22,7 +25,9 @@ namespace {
 // of the one function a program becomes (about 3 ms per instruction at 600 instructions).
 constexpr size_t kMaxInstructions = 512;
 constexpr size_t kCacheEntries = 256;         // translations kept (least recently used go)
+constexpr size_t kMaxTierUpInstructions = 512; // larger ones stay at level 0
 constexpr uint64_t kDefaultHotInvocations = 1u << 14;
+constexpr uint64_t kDefaultTierUpInvocations = 1u << 16;
 constexpr uint64_t kSmallDispatch = 1024; // invocations; always interpreted (unless the threshold is 0)
 
 struct Hasher {
@@ -88,27 +93,109 @@ bool discover(Mmu &mmu, const DispatchState &st, Code &code)
 struct CacheEntry {
 	std::shared_ptr<const Program> prog; // null: known, not translated yet (or failed)
 	uint64_t invocations = 0;
+	uint64_t since_level0 = 0; // invocations dispatched while prog was the level-0 translation
 	bool failed = false;
+	bool tierup_queued = false; // a level-1 translation is queued or made (or failed)
 	std::list<uint64_t>::iterator lru;
 };
+
+bool debug() { return std::getenv("MICA_CU_JIT_DEBUG") != nullptr; }
 
 struct Cache {
 	std::mutex mutex;
 	std::unordered_map<uint64_t, CacheEntry> entries;
 	std::list<uint64_t> lru; // most recent first
 	Counters counters;
+	// Level-1 re-translations, made by one background thread (started on the first one) so that
+	// no dispatch waits for the optimising code generator.
+	std::deque<Code> tierup_queue;
+	bool tierup_busy = false, stopping = false;
+	std::condition_variable tierup_cv, idle_cv;
+	std::thread tierup_thread;
+
+	~Cache()
+	{
+		{
+			std::lock_guard<std::mutex> lock(mutex);
+			stopping = true;
+			tierup_queue.clear();
+		}
+		tierup_cv.notify_all();
+		if (tierup_thread.joinable())
+			tierup_thread.join();
+	}
+	void evict_lru()
+	{
+		while (entries.size() > kCacheEntries) {
+			uint64_t victim = lru.back();
+			lru.pop_back();
+			entries.erase(victim);
+		}
+	}
+	void tierup_loop();
 };
 
 Cache &cache()
 {
-	// The JIT host first: statics are destroyed in reverse order, and the cached programs
-	// release their code through it.
+	// The JIT hosts first: statics are destroyed in reverse order, and the cached programs
+	// release their code through them.
 	(void)available();
 	static Cache c;
 	return c;
 }
 
+void Cache::tierup_loop()
+{
+	std::unique_lock<std::mutex> lock(mutex);
+	for (;;) {
+		tierup_cv.wait(lock, [&] { return stopping || !tierup_queue.empty(); });
+		if (stopping)
+			return;
+		Code code = std::move(tierup_queue.front());
+		tierup_queue.pop_front();
+		tierup_busy = true;
+		lock.unlock();
+		auto t0 = std::chrono::steady_clock::now();
+		std::string error;
+		std::shared_ptr<const Program> prog = compile(code, 1, &error);
+		auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+		lock.lock();
+		tierup_busy = false;
+		counters.translate_ns += static_cast<uint64_t>(ns);
+		auto it = entries.find(code.hash);
+		if (!prog) {
+			counters.failures++; // the level-0 translation stays
+			if (debug())
+				std::fprintf(stderr, "mica jit: level-1 translation failed: %s\n", error.c_str());
+		} else if (it != entries.end() && it->second.prog) {
+			// Dispatches that already hold the level-0 program finish with it.
+			it->second.prog = std::move(prog);
+			counters.tier_ups++;
+			if (debug())
+				std::fprintf(stderr, "mica jit: program %016llx: level 1 in %.1f ms (wall)\n",
+				             static_cast<unsigned long long>(code.hash), ns / 1e6);
+		}
+		idle_cv.notify_all();
+	}
+}
+
 } // namespace
+
+void wait_for_tier_ups()
+{
+	Cache &c = cache();
+	std::unique_lock<std::mutex> lock(c.mutex);
+	c.idle_cv.wait(lock, [&] { return c.tierup_queue.empty() && !c.tierup_busy; });
+}
+
+uint64_t tierup_threshold()
+{
+	static const uint64_t t = [] {
+		const char *e = std::getenv("MICA_CU_JIT_TIERUP");
+		return e && *e ? std::strtoull(e, nullptr, 0) : kDefaultTierUpInvocations;
+	}();
+	return t;
+}
 
 uint64_t hot_threshold()
 {
@@ -171,6 +258,16 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	}
 	if (e.prog) {
 		c.counters.cache_hits++;
+		if (e.prog->level() == 0 && !e.tierup_queued && tiered() && code.slots.size() <= kMaxTierUpInstructions) {
+			e.since_level0 += invocations;
+			if (e.since_level0 >= tierup_threshold()) {
+				e.tierup_queued = true;
+				c.tierup_queue.push_back(std::move(code));
+				if (!c.tierup_thread.joinable())
+					c.tierup_thread = std::thread([&c] { c.tierup_loop(); });
+				c.tierup_cv.notify_one();
+			}
+		}
 		return e.prog;
 	}
 	e.invocations += invocations;
@@ -183,7 +280,7 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	lock.unlock();
 	auto t0 = std::chrono::steady_clock::now();
 	std::string error;
-	std::shared_ptr<const Program> prog = compile(code, &error);
+	std::shared_ptr<const Program> prog = compile(code, tiered() ? 0 : 1, &error);
 	auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
 	lock.lock();
 	c.counters.translate_ns += static_cast<uint64_t>(ns);
@@ -193,22 +290,18 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	if (!prog) {
 		c.counters.failures++;
 		it2->second.failed = true;
-		if (std::getenv("MICA_CU_JIT_DEBUG"))
+		if (debug())
 			std::fprintf(stderr, "mica jit: translation failed: %s\n", error.c_str());
 		return nullptr;
 	}
 	c.counters.translations++;
-	if (std::getenv("MICA_CU_JIT_DEBUG"))
-		std::fprintf(stderr, "mica jit: program %016llx: %u instructions (%u inline) in %.1f ms\n",
+	if (debug())
+		std::fprintf(stderr, "mica jit: program %016llx: %u instructions (%u inline) at level %u in %.1f ms (wall)\n",
 		             static_cast<unsigned long long>(code.hash), prog->instructions(), prog->inline_instructions(),
-		             ns / 1e6);
+		             prog->level(), ns / 1e6);
 	if (!it2->second.prog)
 		it2->second.prog = prog;
-	while (c.entries.size() > kCacheEntries) {
-		uint64_t victim = c.lru.back();
-		c.lru.pop_back();
-		c.entries.erase(victim);
-	}
+	c.evict_lru();
 	return prog;
 }
 
