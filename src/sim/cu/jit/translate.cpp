@@ -21,11 +21,13 @@ namespace mica::sim::cu::jit {
 
 namespace {
 
-// A larger program is interpreted: translation time grows faster than linearly with the size
-// of the one function a program becomes (about 3 ms per instruction at 600 instructions).
-constexpr size_t kMaxInstructions = 512;
-constexpr size_t kCacheEntries = 256;         // translations kept (least recently used go)
-constexpr size_t kMaxTierUpInstructions = 512; // larger ones stay at level 0
+// A larger program is interpreted. At the optimising levels translation time grows faster than
+// linearly with the size of the one function a program becomes (about 3 ms per instruction at
+// 600 instructions), so programs over kMaxTierUpInstructions stay at level 0 (fast instruction
+// selection and register allocation, close to linear) and only level 0 takes the larger ones.
+constexpr size_t kMaxInstructions = 2048;
+constexpr size_t kMaxTierUpInstructions = 512;
+constexpr size_t kCacheEntries = 256; // translations kept (least recently used go)
 constexpr uint64_t kDefaultHotInvocations = 1u << 14;
 constexpr uint64_t kDefaultTierUpInvocations = 1u << 16;
 constexpr uint64_t kSmallDispatch = 1024; // invocations; always interpreted (unless the threshold is 0)
@@ -60,6 +62,7 @@ uint64_t hash_slot(Hasher &hs, uint64_t off, const CodeSlot &s)
 // Everything reachable from the entry. Returns false when the program is too large.
 bool discover(Mmu &mmu, const DispatchState &st, Code &code)
 {
+	const size_t limit = tiered() ? kMaxInstructions : kMaxTierUpInstructions;
 	CodeCache cc;
 	cc.reset(&mmu, st.ctx, st.program_va);
 	std::vector<uint64_t> work{0};
@@ -68,7 +71,7 @@ bool discover(Mmu &mmu, const DispatchState &st, Code &code)
 		work.pop_back();
 		if (code.slots.count(off) || off % MICA_INSTRUCTION_BYTES)
 			continue;
-		if (code.slots.size() >= kMaxInstructions)
+		if (code.slots.size() >= limit)
 			return false;
 		const CodeSlot &s = cc.fetch(st.program_va + off);
 		code.slots.emplace(off, s);
