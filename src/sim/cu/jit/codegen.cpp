@@ -140,12 +140,14 @@ class CompiledProgram final : public Program {
 public:
 	CompiledProgram(uint64_t hash, uint32_t n, uint32_t inl, unsigned level)
 	{
-		hash_ = hash, instructions_ = n, inline_ = inl, level_ = level;
+		hash_ = hash, instructions_ = n, inline_ = inl;
+		level_ = level;
+		own_level_ = level;
 	}
 	~CompiledProgram() override
 	{
 		if (tracker_) {
-			std::lock_guard<std::mutex> lock(*host(level_).mutex);
+			std::lock_guard<std::mutex> lock(*host(own_level_).mutex);
 			consumeError(tracker_->remove());
 		}
 	}
@@ -153,7 +155,7 @@ public:
 	void set_rows(uint32_t v, uint32_t sg) { vgpr_rows_ = v, sgpr_rows_ = sg; }
 	void set(uint32_t (*fn)(Frame *), orc::ResourceTrackerSP t)
 	{
-		fn_ = fn;
+		fn_.store(fn, std::memory_order_release);
 		tracker_ = std::move(t);
 	}
 	// Decoded instructions and operand-check lists the generated code passes to the runtime
@@ -163,6 +165,7 @@ public:
 
 private:
 	orc::ResourceTrackerSP tracker_;
+	unsigned own_level_ = 0; // the level of this object's own code (its tracker's host)
 };
 
 template <class F> Value *fn_ptr(IRBuilder<> &b, F *f)

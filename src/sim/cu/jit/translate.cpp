@@ -5,10 +5,8 @@
 // decoded instructions (not the addresses) are hashed together with the revision and power
 // profile, so one translation serves every context and address that holds the same program.
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -94,7 +92,7 @@ bool discover(Mmu &mmu, const DispatchState &st, Code &code)
 }
 
 struct CacheEntry {
-	std::shared_ptr<const Program> prog; // null: known, not translated yet (or failed)
+	std::shared_ptr<Program> prog; // null: known, not translated yet (or failed)
 	uint64_t invocations = 0;
 	uint64_t since_level0 = 0; // invocations dispatched while prog was the level-0 translation
 	bool failed = false;
@@ -109,24 +107,7 @@ struct Cache {
 	std::unordered_map<uint64_t, CacheEntry> entries;
 	std::list<uint64_t> lru; // most recent first
 	Counters counters;
-	// Level-1 re-translations, made by one background thread (started on the first one) so that
-	// no dispatch waits for the optimising code generator.
-	std::deque<Code> tierup_queue;
-	bool tierup_busy = false, stopping = false;
-	std::condition_variable tierup_cv, idle_cv;
-	std::thread tierup_thread;
 
-	~Cache()
-	{
-		{
-			std::lock_guard<std::mutex> lock(mutex);
-			stopping = true;
-			tierup_queue.clear();
-		}
-		tierup_cv.notify_all();
-		if (tierup_thread.joinable())
-			tierup_thread.join();
-	}
 	void evict_lru()
 	{
 		while (entries.size() > kCacheEntries) {
@@ -135,7 +116,18 @@ struct Cache {
 			entries.erase(victim);
 		}
 	}
-	void tierup_loop();
+	// Counts a dispatch of a level-0 program; true once it has had tierup_threshold()
+	// invocations (then the caller starts its level-1 translation). Called with the mutex held.
+	bool count_for_tierup(CacheEntry &e, uint64_t invocations, const Code &code)
+	{
+		if (e.tierup_queued || e.prog->level() != 0 || !tiered() || code.slots.size() > kMaxTierUpInstructions)
+			return false;
+		e.since_level0 += invocations;
+		if (e.since_level0 < tierup_threshold())
+			return false;
+		e.tierup_queued = true;
+		return true;
+	}
 };
 
 Cache &cache()
@@ -147,49 +139,52 @@ Cache &cache()
 	return c;
 }
 
-void Cache::tierup_loop()
-{
-	std::unique_lock<std::mutex> lock(mutex);
-	for (;;) {
-		tierup_cv.wait(lock, [&] { return stopping || !tierup_queue.empty(); });
-		if (stopping)
-			return;
-		Code code = std::move(tierup_queue.front());
-		tierup_queue.pop_front();
-		tierup_busy = true;
-		lock.unlock();
+// A level-1 translation made on a thread of its own while the dispatch that started it runs
+// on level-0 code; the dispatch holds this object with the program (program_for's aliasing
+// pointer) and waits for the thread when it lets go, at its end. So no translation outlives the
+// dispatches (a background thread still translating at process exit would use LLVM's statics
+// while they are destroyed), and the dispatch's waves switch to the new code as soon as it is
+// there (Program::adopt), in the middle of the dispatch if it is long.
+struct TierUp {
+	std::shared_ptr<Program> prog;
+	std::thread thread;
+
+	TierUp(std::shared_ptr<Program> p, Code code) : prog(std::move(p))
+	{
+		thread = std::thread([this, code = std::move(code)] { run(code); });
+	}
+	~TierUp() { thread.join(); }
+	void run(const Code &code)
+	{
 		auto t0 = std::chrono::steady_clock::now();
 		std::string error;
-		std::shared_ptr<const Program> prog = compile(code, 1, &error);
+		std::shared_ptr<Program> better = compile(code, 1, &error);
 		auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
-		lock.lock();
-		tierup_busy = false;
-		counters.translate_ns += static_cast<uint64_t>(ns);
-		auto it = entries.find(code.hash);
-		if (!prog) {
-			counters.failures++; // the level-0 translation stays
+		Cache &c = cache();
+		std::lock_guard<std::mutex> lock(c.mutex);
+		c.counters.translate_ns += static_cast<uint64_t>(ns);
+		if (!better) {
+			c.counters.failures++; // the level-0 translation stays
 			if (debug())
 				std::fprintf(stderr, "mica jit: level-1 translation failed: %s\n", error.c_str());
-		} else if (it != entries.end() && it->second.prog) {
-			// Dispatches that already hold the level-0 program finish with it.
-			it->second.prog = std::move(prog);
-			counters.tier_ups++;
-			if (debug())
-				std::fprintf(stderr, "mica jit: program %016llx: level 1 in %.1f ms (wall)\n",
-				             static_cast<unsigned long long>(code.hash), ns / 1e6);
+			return;
 		}
-		idle_cv.notify_all();
+		prog->adopt(std::move(better));
+		c.counters.tier_ups++;
+		if (debug())
+			std::fprintf(stderr, "mica jit: program %016llx: level 1 in %.1f ms (wall)\n",
+			             static_cast<unsigned long long>(code.hash), ns / 1e6);
 	}
+};
+
+// The program for a dispatch that also starts its tier-up.
+std::shared_ptr<const Program> with_tierup(const std::shared_ptr<Program> &prog, const Code &code)
+{
+	auto job = std::make_shared<TierUp>(prog, code);
+	return std::shared_ptr<const Program>(job, job->prog.get());
 }
 
 } // namespace
-
-void wait_for_tier_ups()
-{
-	Cache &c = cache();
-	std::unique_lock<std::mutex> lock(c.mutex);
-	c.idle_cv.wait(lock, [&] { return c.tierup_queue.empty() && !c.tierup_busy; });
-}
 
 uint64_t tierup_threshold()
 {
@@ -261,16 +256,8 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	}
 	if (e.prog) {
 		c.counters.cache_hits++;
-		if (e.prog->level() == 0 && !e.tierup_queued && tiered() && code.slots.size() <= kMaxTierUpInstructions) {
-			e.since_level0 += invocations;
-			if (e.since_level0 >= tierup_threshold()) {
-				e.tierup_queued = true;
-				c.tierup_queue.push_back(std::move(code));
-				if (!c.tierup_thread.joinable())
-					c.tierup_thread = std::thread([&c] { c.tierup_loop(); });
-				c.tierup_cv.notify_one();
-			}
-		}
+		if (c.count_for_tierup(e, invocations, code))
+			return with_tierup(e.prog, code);
 		return e.prog;
 	}
 	e.invocations += invocations;
@@ -283,7 +270,7 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	lock.unlock();
 	auto t0 = std::chrono::steady_clock::now();
 	std::string error;
-	std::shared_ptr<const Program> prog = compile(code, tiered() ? 0 : 1, &error);
+	std::shared_ptr<Program> prog = compile(code, tiered() ? 0 : 1, &error);
 	auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
 	lock.lock();
 	c.counters.translate_ns += static_cast<uint64_t>(ns);
@@ -302,9 +289,12 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 		std::fprintf(stderr, "mica jit: program %016llx: %u instructions (%u inline) at level %u in %.1f ms (wall)\n",
 		             static_cast<unsigned long long>(code.hash), prog->instructions(), prog->inline_instructions(),
 		             prog->level(), ns / 1e6);
-	if (!it2->second.prog)
-		it2->second.prog = prog;
+	if (it2->second.prog)
+		return it2->second.prog; // a concurrent dispatch translated it first
+	it2->second.prog = prog;
 	c.evict_lru();
+	if (c.count_for_tierup(it2->second, invocations, code)) // a big first dispatch tiers up at once
+		return with_tierup(prog, code);
 	return prog;
 }
 
