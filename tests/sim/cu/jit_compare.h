@@ -5,11 +5,21 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <vector>
 
 #include "cu_test_support.h"
 
 namespace mica::sim::cutest {
+
+// The tests' programs are hot at 16K invocations and tier up after 64K (the defaults are higher:
+// jit.h); set before main so no dispatch reads the defaults first. An environment that already
+// sets them (the differential test: 0) wins.
+inline const bool kJitTestThresholds = [] {
+	setenv("MICA_CU_JIT_THRESHOLD", "16384", 0);
+	setenv("MICA_CU_JIT_TIERUP", "65536", 0);
+	return true;
+}();
 
 struct Compared {
 	DispatchResult interp, jit;

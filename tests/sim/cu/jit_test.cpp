@@ -67,7 +67,7 @@ TEST(CuJit, HotProgramIsTranslatedAndAgreesWithTheInterpreter)
 {
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
-	const uint32_t groups = 512; // 32768 invocations: over the default hot threshold
+	const uint32_t groups = 512; // 32768 invocations: over the tests' hot threshold (jit_compare.h)
 	const uint64_t before = cu::jit::counters().translations + cu::jit::counters().cache_hits;
 	Outcome j = run(CuEngine::Jit, groups);
 	EXPECT_GT(cu::jit::counters().translations + cu::jit::counters().cache_hits, before);
@@ -148,7 +148,7 @@ TEST(CuJit, InlineMemoryEdgeCasesAgreeWithTheInterpreter)
 {
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
-	const uint32_t groups = 320; // 20480 invocations: over the default hot threshold; 2.5 MiB
+	const uint32_t groups = 320; // 20480 invocations: over the tests' hot threshold; 2.5 MiB
 	Compared c = run_both(memory_edge_program(), groups, [](Rig &) {});
 	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
 	expect_same(c);

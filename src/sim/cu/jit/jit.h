@@ -116,9 +116,9 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st);
 uint64_t hot_threshold();
 
 // Tiers: a hot program is translated at LLVM's code-generator level 0 (fast to translate) and
-// runs that; once it has been dispatched with tierup_threshold() invocations (counting the
-// dispatch that made it hot) it is re-translated at level 1 on a thread of its own while that
-// dispatch runs, every wave runs the level-1 code from its next scheduling quantum on
+// runs that. The next dispatch after its level-0 dispatches have had tierup_threshold()
+// invocations (or a dispatch of 8 times that alone) re-translates it at level 1 on a thread of
+// its own while it runs; every wave runs the level-1 code from its next scheduling quantum on
 // (Program::adopt), and the dispatch waits for the translation at its end if it is not done.
 // MICA_CU_JIT_TIERUP overrides the default; MICA_CU_JIT_OPT=0|1|2 turns tiers off (one level).
 uint64_t tierup_threshold();
