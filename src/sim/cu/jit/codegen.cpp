@@ -273,6 +273,7 @@ private:
 	bool emit_salu(const DecodedInst *d);
 	bool emit_vmem(uint64_t off, const DecodedInst *d);
 	bool emit_smem(uint64_t off, const DecodedInst *d);
+	void emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, Value *const *data, Value **res);
 	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
 	Value *entry_alloca(uint64_t bytes);
@@ -305,6 +306,7 @@ private:
 	FunctionType *ft_exec = nullptr, *ft_checks = nullptr, *ft_vmem = nullptr;
 	BasicBlock *entry_ = nullptr;
 	Value *buf_data_ = nullptr, *buf_addr_ = nullptr, *buf_keep_ = nullptr; // the vmem fallback's arguments
+	Value *buf_res_ = nullptr; // the atomics' returned rows
 };
 
 // The pipeline-model tests of one instruction's operands are one test: every guard is compared
@@ -869,6 +871,84 @@ Value *Emitter::entry_alloca(uint64_t bytes)
 	return a;
 }
 
+// The atomics run inline and the LLVM operation each is (memory.cpp's atomic_apply is the
+// reference: host atomics, sequentially consistent, the old value returned). add_f32 stays with
+// the interpreter: its NaN results depend on the operand order the host compiler chose.
+enum class AtomicKind { None, Rmw, Cmpswap };
+AtomicKind atomic_kind(uint16_t op, AtomicRMWInst::BinOp *bin = nullptr)
+{
+	AtomicRMWInst::BinOp b = AtomicRMWInst::BAD_BINOP;
+	switch (op) {
+#define A2(NAME, K) case MICA_OP_GLOBAL_ATOMIC_##NAME: case MICA_OP_DS_ATOMIC_##NAME: b = AtomicRMWInst::K; break;
+	A2(ADD_U32, Add) A2(SUB_U32, Sub) A2(SMIN_I32, Min) A2(UMIN_U32, UMin) A2(SMAX_I32, Max) A2(UMAX_U32, UMax)
+	A2(AND_B32, And) A2(OR_B32, Or) A2(XOR_B32, Xor) A2(SWAP_B32, Xchg)
+	A2(ADD_U64, Add) A2(SUB_U64, Sub) A2(SMIN_I64, Min) A2(UMIN_U64, UMin) A2(SMAX_I64, Max) A2(UMAX_U64, UMax)
+	A2(AND_B64, And) A2(OR_B64, Or) A2(XOR_B64, Xor) A2(SWAP_B64, Xchg)
+#undef A2
+	case MICA_OP_GLOBAL_ATOMIC_CMPSWAP_B32: case MICA_OP_DS_ATOMIC_CMPSWAP_B32:
+	case MICA_OP_GLOBAL_ATOMIC_CMPSWAP_B64: case MICA_OP_DS_ATOMIC_CMPSWAP_B64:
+		return AtomicKind::Cmpswap;
+	default:
+		return AtomicKind::None;
+	}
+	if (bin)
+		*bin = b;
+	return AtomicKind::Rmw;
+}
+
+// finish_vector_mem's atomic loop: lane after lane in lane order (the order decides what each
+// lane gets back when lanes share a word), active lanes only, one host atomic each. A loop in the
+// IR, not 32 copies: translation time grows with the IR. res: the returned rows (1 or 2; the
+// inactive lanes' values are undefined, the caller blends under EXEC).
+void Emitter::emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, Value *const *data, Value **res)
+{
+	const unsigned size = d->info->mem_bytes;
+	AtomicRMWInst::BinOp bin = AtomicRMWInst::BAD_BINOP;
+	const bool cmpswap = atomic_kind(d->op, &bin) == AtomicKind::Cmpswap;
+	Type *et = size == 8 ? i64 : i32;
+	if (!buf_res_)
+		buf_res_ = entry_alloca(2 * sizeof(Row));
+	BasicBlock *pre = B.GetInsertBlock();
+	BasicBlock *loop = BasicBlock::Create(C, "atom_lane", F), *body = BasicBlock::Create(C, "atom_do", F);
+	BasicBlock *latch = BasicBlock::Create(C, "atom_next", F), *post = BasicBlock::Create(C, "atom_done", F);
+	B.CreateBr(loop);
+	B.SetInsertPoint(loop);
+	PHINode *lane = B.CreatePHI(i32, 2);
+	lane->addIncoming(B.getInt32(0), pre);
+	Value *on = B.CreateICmpNE(B.CreateAnd(B.CreateLShr(exec, lane), B.getInt32(1)), B.getInt32(0));
+	B.CreateCondBr(on, body, latch);
+	B.SetInsertPoint(body);
+	Value *p = B.CreateExtractElement(ptrs, lane);
+	auto lane_value = [&](unsigned row) -> Value * { // data rows [row, row + size / 4) of this lane
+		Value *lo = B.CreateExtractElement(data[row], lane);
+		if (size == 4)
+			return lo;
+		Value *hi = B.CreateExtractElement(data[row + 1], lane);
+		return B.CreateOr(B.CreateZExt(lo, i64), B.CreateShl(B.CreateZExt(hi, i64), 32));
+	};
+	Value *v = lane_value(0), *old;
+	if (cmpswap) {
+		Value *cmp = lane_value(size / 4);
+		old = B.CreateExtractValue(B.CreateAtomicCmpXchg(p, cmp, v, MaybeAlign(size), AtomicOrdering::SequentiallyConsistent,
+		                                                 AtomicOrdering::SequentiallyConsistent), 0);
+	} else {
+		old = B.CreateAtomicRMW(bin, p, v, MaybeAlign(size), AtomicOrdering::SequentiallyConsistent);
+	}
+	Value *slot = B.CreateMul(B.CreateZExt(lane, i64), B.getInt64(4));
+	B.CreateStore(B.CreateTrunc(old, i32), B.CreateGEP(i8, buf_res_, slot));
+	if (et == i64)
+		B.CreateStore(B.CreateTrunc(B.CreateLShr(old, 32), i32), B.CreateGEP(i8, buf_res_, B.CreateAdd(slot, B.getInt64(sizeof(Row)))));
+	B.CreateBr(latch);
+	B.SetInsertPoint(latch);
+	Value *nxt = B.CreateAdd(lane, B.getInt32(1));
+	lane->addIncoming(nxt, latch);
+	B.CreateCondBr(B.CreateICmpULT(nxt, B.getInt32(kLanes)), loop, post);
+	B.SetInsertPoint(post);
+	res[0] = B.CreateAlignedLoad(v32, buf_res_, Align(64));
+	if (et == i64)
+		res[1] = B.CreateAlignedLoad(v32, at(buf_res_, sizeof(Row)), Align(64));
+}
+
 // Global and shared (ds) loads and stores inline: the operands are read exactly as exec_global /
 // exec_ds read them (pipeline-model checks included), then, when every active lane's access lies
 // in one page the CU's TLB holds for this access type under the context's current invalidation
@@ -878,14 +958,19 @@ Value *Emitter::entry_alloca(uint64_t bytes)
 // are written as finish_vector_mem writes them. Anything else (a TLB miss, lanes in two pages, a
 // fault, the wave-start TLB erratum window, EXEC = 0, lanes of a multi-dword store that overlap
 // partially) goes to Worker::global_access / ds_access with the operands already read, which
-// is the interpreter's own code from that point on. Atomics are left to the interpreter.
+// is the interpreter's own code from that point on. Atomics (but add_f32) take the same path
+// with both TLB entries (read, then write: the interpreter's two translations) and a host atomic
+// per active lane, lane after lane (emit_atomic_lanes).
 bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 {
 	const bool global = d->unit == MICA_UNIT_VMEM, load = d->flags & MICA_OPF_LOAD;
+	const bool atomic = d->flags & MICA_OPF_ATOMIC;
 	const unsigned size = d->info->mem_bytes;
-	if ((d->flags & (MICA_OPF_IMAGE | MICA_OPF_ATOMIC)) || (!global && d->unit != MICA_UNIT_LDS) ||
-	    !(d->flags & (MICA_OPF_LOAD | MICA_OPF_STORE)) || size == 0 || size > 16 || (size > 4 && size % 4) ||
-	    size == 3)
+	if ((d->flags & MICA_OPF_IMAGE) || (!global && d->unit != MICA_UNIT_LDS) ||
+	    !(d->flags & (MICA_OPF_LOAD | MICA_OPF_STORE | MICA_OPF_ATOMIC)) || size == 0 || size > 16 ||
+	    (size > 4 && size % 4) || size == 3)
+		return false;
+	if (atomic && (atomic_kind(d->op) == AtomicKind::None || (size != 4 && size != 8)))
 		return false;
 	const unsigned counter = global ? MICA_COUNTER_GM : MICA_COUNTER_LS;
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
@@ -944,20 +1029,29 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		}
 		emit_stall();
 		addr = B.CreateAdd(addr, ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
-		lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, addr, ConstantInt::get(v64, ~0ull)));
-		Value *last = B.CreateAdd(addr, ConstantInt::get(v64, size - 1));
+		// Atomics ignore the low address bits (the fallback gets the address unmasked, as
+		// global_access expects).
+		Value *eff = atomic ? B.CreateAnd(addr, ConstantInt::get(v64, ~uint64_t(size - 1))) : addr;
+		lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, eff, ConstantInt::get(v64, ~0ull)));
+		Value *last = B.CreateAdd(eff, ConstantInt::get(v64, size - 1));
 		Value *hi = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(active, last, ConstantInt::get(v64, 0)));
 		Value *page = B.CreateLShr(lo, 12);
 		Value *one_page = B.CreateICmpEQ(page, B.CreateLShr(hi, 12));
 		// The TLB: the context's generation must not have moved since it was filled.
 		Value *hit = tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base);
-		offs = B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1));
+		if (atomic) { // an atomic translates each lane for reading first, then for writing
+			Value *rbase = nullptr;
+			hit = B.CreateAnd(hit, tlb_lookup(page, MICA_ACCESS_READ, &rbase));
+		}
+		offs = B.CreateAnd(eff, ConstantInt::get(v64, MICA_PAGE_SIZE - 1));
 		Value *no_erratum = B.CreateICmpUGE(cycle(), B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
 		fast = B.CreateAnd(one_page, B.CreateAnd(hit, no_erratum));
 	} else {
 		addr = read_v(d->opnd[1]);
 		emit_stall();
 		Value *a = B.CreateAdd(B.CreateZExt(addr, v64), ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
+		if (atomic)
+			a = B.CreateAnd(a, ConstantInt::get(v64, ~uint64_t(size - 1)));
 		Value *amin = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smin, B.CreateSelect(active, a, ConstantInt::get(v64, INT64_MAX)));
 		Value *end = B.CreateAdd(a, ConstantInt::get(v64, size));
 		Value *amax = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smax, B.CreateSelect(active, end, ConstantInt::get(v64, 0)));
@@ -969,7 +1063,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	}
 	count_instruction(*d); // after every operand test
 	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
-	if (!load && size > 4) {
+	if (!load && !atomic && size > 4) {
 		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
 		// stores dword after dword, and the two differ only for partially overlapping lanes.
 		Value *rel = B.CreateSub(global ? addr : offs, splat(lo));
@@ -1009,7 +1103,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	Type *et = size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
 	FixedVectorType *ev = FixedVectorType::get(et, kLanes);
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	for (unsigned k = 0; k < rows; k++) {
+	for (unsigned k = 0; k < rows && !atomic; k++) {
 		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
 		if (load) {
 			Value *g = B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev));
@@ -1020,6 +1114,8 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
 		}
 	}
+	if (atomic)
+		emit_atomic_lanes(d, ptrs, exec, data, res);
 	// Worker::mem_issue.
 	Value *cyc = cycle();
 	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
@@ -1033,7 +1129,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, mops), B.getInt64(1)), mops);
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, exec), i64)), lane_p_);
 	// The results: blended under EXEC, the previous rows kept, produce_mem's records.
-	if (load && d->opnd[0] != MICA_OPND_NONE) {
+	if ((load || atomic) && d->opnd[0] != MICA_OPND_NONE) {
 		for (unsigned k = 0; k < nres; k++) {
 			const unsigned reg = d->opnd[0] + k;
 			(void)keep[k]; // true: checked by the instruction's operand test (check())
