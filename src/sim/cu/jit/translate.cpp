@@ -26,12 +26,13 @@ namespace {
 constexpr size_t kMaxInstructions = 2048;
 constexpr size_t kMaxTierUpInstructions = 512;
 constexpr size_t kCacheEntries = 256; // translations kept (least recently used go)
-// Measured with one kernel per fresh process on the loaded 2-core machine (docs/performance.md):
-// a level-0 translation costs about 0.5 ms of CPU per instruction and 2-5x that in wall-clock
-// time, against 0.1-0.2 us per interpreted invocation of SAXPY or a reduction, so the
-// interpreter wins up to about a million invocations of those (saxpy 256K: 42 ms interpreted,
-// 96 ms with the JIT at a threshold of 16K).
-constexpr uint64_t kDefaultHotInvocations = 1u << 18;
+// Measured on the loaded 2-core machine (docs/performance.md): a level-0 translation costs about
+// 0.5 ms of CPU per instruction and 2-5x that in wall-clock time, against 0.1-0.2 us per
+// interpreted invocation of SAXPY or a reduction, so a program dispatched once is interpreted
+// faster up to about a million invocations (saxpy 256K: 34 ms interpreted, 92-95 ms with the JIT
+// at a threshold of 16K or 64K; 1M: 118 ms, 113 ms at 64K, 143 ms at 16K), while one dispatched
+// again and again gains back its translation early. 64K is between the two.
+constexpr uint64_t kDefaultHotInvocations = 1u << 16;
 constexpr uint64_t kDefaultTierUpInvocations = 1u << 20;
 constexpr uint64_t kBigDispatch = 4; // times the tier-up threshold: one such dispatch tiers up alone
 constexpr uint64_t kSmallDispatch = 1024; // invocations; always interpreted (unless the threshold is 0)
