@@ -1423,6 +1423,18 @@ std::string host_target()
 
 bool available() { return host(base_level()).jit != nullptr; }
 
+namespace {
+
+// Thread CPU time: on a loaded host the wall clock says little about the translator.
+double cpu_ms()
+{
+	timespec ts{};
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+
+} // namespace
+
 bool tiered() { return forced_level() < 0 && host(1).jit != nullptr; }
 
 std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *error)
@@ -1440,6 +1452,7 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 	mod->setTargetTriple(h.jit->getTargetTriple().str());
 	auto prog = std::make_shared<CompiledProgram>(code.hash, static_cast<uint32_t>(code.slots.size()), 0, level);
 	std::lock_guard<std::mutex> lock(*h.mutex);
+	const double t_emit = cpu_ms();
 	const std::string name = "mica_prog_" + std::to_string(h.next_id++);
 	Emitter em(*ctx, *mod, code, *prog);
 	Function *f = em.emit(name);
@@ -1449,12 +1462,6 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 		*error = "invalid IR: " + os.str();
 		return nullptr;
 	}
-	// Thread CPU time: on a loaded host the wall clock says little about the translator.
-	auto cpu_ms = [] {
-		timespec ts{};
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-		return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
-	};
 	const double t0 = cpu_ms();
 	size_t ir_size = 0;
 	for (const BasicBlock &bb : *f)
@@ -1480,8 +1487,8 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 	}
 	prog->set(sym->toPtr<uint32_t (*)(Frame *)>(), rt);
 	if (std::getenv("MICA_CU_JIT_DEBUG"))
-		std::fprintf(stderr, "mica jit: level %u: %zu IR instructions; optimise %.1f ms, codegen %.1f ms (thread CPU time)\n",
-		             level, ir_size, t1 - t0, cpu_ms() - t1);
+		std::fprintf(stderr, "mica jit: level %u: %zu IR instructions; emit and verify %.1f ms, optimise %.1f ms, codegen %.1f ms (thread CPU time)\n",
+		             level, ir_size, t0 - t_emit, t1 - t0, cpu_ms() - t1);
 	if (std::getenv("MICA_CU_JIT_DEBUG")) {
 		std::string list;
 		for (const auto &[op, n] : em.callouts)

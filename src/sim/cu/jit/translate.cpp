@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <list>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -191,8 +192,12 @@ struct TierUp {
 // The program for a dispatch that also starts its tier-up.
 std::shared_ptr<const Program> with_tierup(const std::shared_ptr<Program> &prog, const Code &code)
 {
-	auto job = std::make_shared<TierUp>(prog, code);
-	return std::shared_ptr<const Program>(job, job->prog.get());
+	try {
+		auto job = std::make_shared<TierUp>(prog, code);
+		return std::shared_ptr<const Program>(job, job->prog.get());
+	} catch (const std::system_error &) { // no thread for it: stay at level 0
+		return prog;
+	}
 }
 
 } // namespace
