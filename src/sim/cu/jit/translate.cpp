@@ -308,10 +308,11 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	if (it2->second.prog)
 		return it2->second.prog; // a concurrent dispatch translated it first
 	it2->second.prog = prog;
+	// A big first dispatch tiers up at once. Asked before the eviction, which may drop this
+	// very entry (other programs may have been used meanwhile).
+	const bool tierup = c.count_for_tierup(it2->second, invocations, code);
 	c.evict_lru();
-	if (c.count_for_tierup(it2->second, invocations, code)) // a big first dispatch tiers up at once
-		return with_tierup(prog, code);
-	return prog;
+	return tierup ? with_tierup(prog, code) : prog;
 }
 
 } // namespace mica::sim::cu::jit
