@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "cu_test_support.h"
+#include "jit_compare.h"
 #include "jit/jit.h"
 
 using namespace mica::sim;
@@ -66,7 +67,7 @@ TEST(CuJit, HotProgramIsTranslatedAndAgreesWithTheInterpreter)
 {
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
-	const uint32_t groups = 512; // 32768 invocations: over the default hot threshold
+	const uint32_t groups = 512; // 32768 invocations: over the tests' hot threshold (jit_compare.h)
 	const uint64_t before = cu::jit::counters().translations + cu::jit::counters().cache_hits;
 	Outcome j = run(CuEngine::Jit, groups);
 	EXPECT_GT(cu::jit::counters().translations + cu::jit::counters().cache_hits, before);
@@ -143,54 +144,11 @@ Asm memory_edge_program()
 	return p;
 }
 
-struct Compared {
-	DispatchResult interp, jit;
-	std::vector<uint8_t> interp_data, jit_data;
-};
-
-// Runs 'prog' on both engines over identical fresh memory (hot enough to be translated).
-template <class Setup> Compared run_both(const Asm &prog, uint32_t groups, Setup &&setup)
-{
-	Compared c;
-	for (CuEngine e : {CuEngine::Interp, CuEngine::Jit}) {
-		Rig rig(2, 1, 4u << 20);
-		rig.engine = make_compute_engine(rig.mmu, 2, 1, e);
-		rig.st.wg_size[0] = 64;
-		rig.st.groups[0] = groups;
-		rig.st.shared_bytes = 1024;
-		setup(rig);
-		DispatchResult r = rig.run(prog);
-		std::vector<uint8_t> data(rig.data, rig.data + rig.data_bytes);
-		(e == CuEngine::Jit ? c.jit : c.interp) = r;
-		(e == CuEngine::Jit ? c.jit_data : c.interp_data) = std::move(data);
-	}
-	return c;
-}
-
-void expect_same(const Compared &c)
-{
-	EXPECT_EQ(c.jit.fault, c.interp.fault);
-	EXPECT_EQ(c.jit.fault_addr, c.interp.fault_addr);
-	EXPECT_EQ(c.jit.fault_access, c.interp.fault_access);
-	EXPECT_EQ(c.jit.fault_pc, c.interp.fault_pc);
-	EXPECT_EQ(c.jit.fault_info, c.interp.fault_info);
-	EXPECT_EQ(c.jit.report, c.interp.report);
-	EXPECT_EQ(c.jit.cycles, c.interp.cycles);
-	EXPECT_EQ(c.jit.instructions, c.interp.instructions);
-	EXPECT_EQ(c.jit.lane_instructions, c.interp.lane_instructions);
-	EXPECT_EQ(c.jit.mem_ops, c.interp.mem_ops);
-	EXPECT_EQ(c.jit.stall_cycles, c.interp.stall_cycles);
-	EXPECT_EQ(c.jit.hazard_violations, c.interp.hazard_violations);
-	ASSERT_EQ(c.jit_data.size(), c.interp_data.size());
-	for (size_t i = 0; i < c.jit_data.size(); i++)
-		ASSERT_EQ(c.jit_data[i], c.interp_data[i]) << "first difference at data byte " << i;
-}
-
 TEST(CuJit, InlineMemoryEdgeCasesAgreeWithTheInterpreter)
 {
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
-	const uint32_t groups = 320; // 20480 invocations: over the default hot threshold; 2.5 MiB
+	const uint32_t groups = 320; // 20480 invocations: over the tests' hot threshold; 2.5 MiB
 	Compared c = run_both(memory_edge_program(), groups, [](Rig &) {});
 	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
 	expect_same(c);

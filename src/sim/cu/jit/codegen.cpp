@@ -68,34 +68,57 @@ struct JitHost {
 	uint64_t next_id = 0;
 };
 
-JitHost make_host_state();
+JitHost make_host_state(unsigned level);
 
-// One LLJIT per process (per load of the library that contains the model: the Vulkan loader may
-// unload and reload the ICD, and a static object, unlike a leaked one, goes with it). Translated
-// programs live in the translation cache (translate.cpp), which is created after this and so
-// destroyed before it.
-JitHost &host()
+// The code-generator levels translations are made at: 0 is LLVM's fast instruction selection and
+// register allocation (about 5x faster to translate, vector code about 3x slower), 1 and 2 the
+// optimising ones. MICA_CU_JIT_OPT=0|1|2 makes every translation at that one level; unset, a hot
+// program is translated at level 0 and re-translated at level 1 once it stays hot (translate.cpp).
+int forced_level()
 {
-	static JitHost h = make_host_state();
+	static const int lvl = [] {
+		const char *e = std::getenv("MICA_CU_JIT_OPT");
+		return e && *e ? std::clamp(std::atoi(e), 0, 2) : -1;
+	}();
+	return lvl;
+}
+
+// One LLJIT per code-generator level in use, created together (per load of the library that
+// contains the model: the Vulkan loader may unload and reload the ICD, and a static object,
+// unlike a leaked one, goes with it). Translated programs live in the translation cache
+// (translate.cpp), which is created after these and so destroyed before them.
+struct JitHosts {
+	JitHost level[3];
+	JitHosts()
+	{
+		InitializeNativeTarget();
+		InitializeNativeTargetAsmPrinter();
+		for (unsigned l = 0; l < 3; l++)
+			if (forced_level() < 0 ? l <= 1 : int(l) == forced_level())
+				level[l] = make_host_state(l);
+	}
+};
+
+JitHosts &hosts()
+{
+	static JitHosts h;
 	return h;
 }
 
-JitHost make_host_state()
+JitHost &host(unsigned level) { return hosts().level[level]; }
+
+// The level every translation can be made at (for available() and host_target()).
+unsigned base_level() { return forced_level() < 0 ? 0u : static_cast<unsigned>(forced_level()); }
+
+JitHost make_host_state(unsigned level)
 {
 	JitHost s;
-	InitializeNativeTarget();
-	InitializeNativeTargetAsmPrinter();
 	auto jtmb = orc::JITTargetMachineBuilder::detectHost();
 	if (!jtmb) {
 		s.error = toString(jtmb.takeError());
 		return s;
 	}
-	{
-		// MICA_CU_JIT_OPT=0 translates about 5x faster and runs vector code about 3x slower.
-		const char *e = std::getenv("MICA_CU_JIT_OPT");
-		const int lvl = e ? std::atoi(e) : 1;
-		jtmb->setCodeGenOptLevel(lvl == 0 ? CodeGenOpt::None : lvl == 2 ? CodeGenOpt::Default : CodeGenOpt::Less);
-	}
+	jtmb->setCodeGenOptLevel(level == 0 ? CodeGenOpt::None : level == 2 ? CodeGenOpt::Default : CodeGenOpt::Less);
 	s.cpu = jtmb->getCPU();
 	s.features = jtmb->getFeatures().getString();
 	auto tm = jtmb->createTargetMachine();
@@ -115,11 +138,16 @@ JitHost make_host_state()
 
 class CompiledProgram final : public Program {
 public:
-	CompiledProgram(uint64_t hash, uint32_t n, uint32_t inl) { hash_ = hash, instructions_ = n, inline_ = inl; }
+	CompiledProgram(uint64_t hash, uint32_t n, uint32_t inl, unsigned level)
+	{
+		hash_ = hash, instructions_ = n, inline_ = inl;
+		level_ = level;
+		own_level_ = level;
+	}
 	~CompiledProgram() override
 	{
 		if (tracker_) {
-			std::lock_guard<std::mutex> lock(*host().mutex);
+			std::lock_guard<std::mutex> lock(*host(own_level_).mutex);
 			consumeError(tracker_->remove());
 		}
 	}
@@ -127,7 +155,7 @@ public:
 	void set_rows(uint32_t v, uint32_t sg) { vgpr_rows_ = v, sgpr_rows_ = sg; }
 	void set(uint32_t (*fn)(Frame *), orc::ResourceTrackerSP t)
 	{
-		fn_ = fn;
+		fn_.store(fn, std::memory_order_release);
 		tracker_ = std::move(t);
 	}
 	// Decoded instructions and operand-check lists the generated code passes to the runtime
@@ -137,6 +165,7 @@ public:
 
 private:
 	orc::ResourceTrackerSP tracker_;
+	unsigned own_level_ = 0; // the level of this object's own code (its tracker's host)
 };
 
 template <class F> Value *fn_ptr(IRBuilder<> &b, F *f)
@@ -240,8 +269,12 @@ private:
 	void emit_callout(uint64_t off, const DecodedInst *d);
 	bool emit_valu(uint64_t off, const DecodedInst *d);
 	bool emit_branch(uint64_t off, const DecodedInst *d);
+	void emit_wait(uint32_t gm, uint32_t ls);
 	bool emit_salu(const DecodedInst *d);
 	bool emit_vmem(uint64_t off, const DecodedInst *d);
+	bool emit_smem(uint64_t off, const DecodedInst *d);
+	void emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, Value *const *data, Value **res);
+	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
 	Value *entry_alloca(uint64_t bytes);
 	Value *valu_op(uint16_t op, Value *a, Value *b, Value *c, Value *sval3, bool *is_cmp);
@@ -273,6 +306,7 @@ private:
 	FunctionType *ft_exec = nullptr, *ft_checks = nullptr, *ft_vmem = nullptr;
 	BasicBlock *entry_ = nullptr;
 	Value *buf_data_ = nullptr, *buf_addr_ = nullptr, *buf_keep_ = nullptr; // the vmem fallback's arguments
+	Value *buf_res_ = nullptr; // the atomics' returned rows
 };
 
 // The pipeline-model tests of one instruction's operands are one test: every guard is compared
@@ -593,7 +627,7 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 	return true;
 }
 
-// Whether a 32-bit scalar operation has inline semantics (salu.cpp is the reference).
+// Whether a scalar operation has inline semantics (salu.cpp is the reference).
 bool salu_inline(uint16_t op)
 {
 	switch (op) {
@@ -604,39 +638,63 @@ bool salu_inline(uint16_t op)
 	case MICA_OP_S_MAX_U32: case MICA_OP_S_CMP_EQ_U32: case MICA_OP_S_CMP_NE_U32: case MICA_OP_S_CMP_LT_I32:
 	case MICA_OP_S_CMP_LE_I32: case MICA_OP_S_CMP_GT_I32: case MICA_OP_S_CMP_GE_I32: case MICA_OP_S_CMP_LT_U32:
 	case MICA_OP_S_CMP_LE_U32: case MICA_OP_S_CMP_GT_U32: case MICA_OP_S_CMP_GE_U32:
+	case MICA_OP_S_MOV_B64: case MICA_OP_S_BCNT1_B32: case MICA_OP_S_FF1_B32: case MICA_OP_S_FLBIT_B32:
+	case MICA_OP_S_CSELECT_B32: case MICA_OP_S_CSELECT_B64: case MICA_OP_S_ADD_U64: case MICA_OP_S_MUL_U64:
+	case MICA_OP_S_AND_SAVEEXEC_B32: case MICA_OP_S_BFE_U32: case MICA_OP_S_CMP_EQ_U64: case MICA_OP_S_CMP_NE_U64:
 		return true;
 	default:
 		return false;
 	}
 }
 
+// Worker::exec_salu inline: the same operand reads and WAW tests in the same order (sources,
+// the old EXEC of s_and_saveexec, SCC of s_cselect, destinations, EXEC), then the same writes in
+// the same order (destination low and high halves, EXEC, SCC).
 bool Emitter::emit_salu(const DecodedInst *d)
 {
-	if (!salu_inline(d->op) || (d->flags & (MICA_OPF_WEXEC | MICA_OPF_RSCC)))
+	if (!salu_inline(d->op))
 		return false;
 	const unsigned dst = d->opnd[0];
-	if (dst != MICA_OPND_NONE && mica_kind_table[d->info->kind[0]].regs != 1)
+	const unsigned dregs = dst == MICA_OPND_NONE ? 0 : mica_kind_table[d->info->kind[0]].regs;
+	if (dregs > 2)
 		return false;
 	for (unsigned col = 1; col < 4; col++) {
 		const unsigned kind = d->info->kind[col];
 		if (kind == MICA_KIND_UNUSED)
 			continue;
-		if (mica_kind_table[kind].regs != 1 || (d->src[col] != Src::Const && d->src[col] != Src::Sreg))
+		if (mica_kind_table[kind].regs > 2 || (d->src[col] != Src::Const && d->src[col] != Src::Sreg))
 			return false;
 	}
-	Value *src[4] = {B.getInt32(0), B.getInt32(0), B.getInt32(0), B.getInt32(0)};
+	Value *src[4] = {B.getInt64(0), B.getInt64(0), B.getInt64(0), B.getInt64(0)};
 	for (unsigned col = 1; col < 4; col++) {
-		if (d->info->kind[col] == MICA_KIND_UNUSED)
+		const unsigned kind = d->info->kind[col];
+		if (kind == MICA_KIND_UNUSED)
 			continue;
-		src[col] = d->src[col] == Src::Const ? B.getInt32(static_cast<uint32_t>(d->k[col])) : read_s(d->opnd[col], kScalar);
+		if (d->src[col] == Src::Const) {
+			src[col] = B.getInt64(d->k[col]);
+		} else if (mica_kind_table[kind].regs == 2) {
+			Value *lo = read_s(d->opnd[col], kScalar), *hi = read_s(d->opnd[col] + 1u, kScalar);
+			src[col] = B.CreateOr(B.CreateZExt(lo, i64), B.CreateShl(B.CreateZExt(hi, i64), 32));
+		} else {
+			src[col] = B.CreateZExt(read_s(d->opnd[col], kScalar), i64);
+		}
 	}
-	Value *keep = dst != MICA_OPND_NONE ? writable(dst) : nullptr;
+	const bool writes_exec = d->flags & MICA_OPF_WEXEC;
+	Value *old_exec = writes_exec ? read_s(MICA_OPND_EXEC, kScalar) : nullptr;
+	Value *scc_in = (d->flags & MICA_OPF_RSCC) ? read_s(MICA_OPND_SCC, kScalar) : nullptr;
+	for (unsigned r = 0; r < dregs; r++)
+		writable(dst + r); // true from here on: the operand test hands a stale one to the interpreter
+	if (writes_exec)
+		writable(MICA_OPND_EXEC);
 	count_instruction(*d);
-	Value *a = src[1], *b = src[2];
-	Value *r = nullptr, *scc = nullptr;
-	auto nz = [&](Value *x) { return B.CreateICmpNE(x, B.getInt32(0)); };
+	Value *a = B.CreateTrunc(src[1], i32), *b = B.CreateTrunc(src[2], i32), *c = B.CreateTrunc(src[3], i32);
+	Value *a64 = src[1], *b64 = src[2];
+	Value *r = nullptr, *scc = nullptr; // r: i32, or i64 for a two-register destination
+	auto nz = [&](Value *x) { return B.CreateICmpNE(x, ConstantInt::get(x->getType(), 0)); };
+	auto sh = [&](Value *x) { return B.CreateAnd(x, B.getInt32(31)); };
 	switch (d->op) {
 	case MICA_OP_S_MOV_B32: r = a; break;
+	case MICA_OP_S_MOV_B64: r = a64; break;
 	case MICA_OP_S_ADD_U32: r = B.CreateAdd(a, b); scc = B.CreateICmpULT(r, a); break;
 	case MICA_OP_S_SUB_U32: r = B.CreateSub(a, b); scc = B.CreateICmpUGT(b, a); break;
 	case MICA_OP_S_MUL_U32: r = B.CreateMul(a, b); break;
@@ -646,13 +704,34 @@ bool Emitter::emit_salu(const DecodedInst *d)
 	case MICA_OP_S_ANDN2_B32: r = B.CreateAnd(a, B.CreateNot(b)); scc = nz(r); break;
 	case MICA_OP_S_ORN2_B32: r = B.CreateOr(a, B.CreateNot(b)); scc = nz(r); break;
 	case MICA_OP_S_NOT_B32: r = B.CreateNot(a); scc = nz(r); break;
-	case MICA_OP_S_SHL_B32: r = B.CreateShl(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
-	case MICA_OP_S_SHR_U32: r = B.CreateLShr(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
-	case MICA_OP_S_SHR_I32: r = B.CreateAShr(a, B.CreateAnd(b, B.getInt32(31))); scc = nz(r); break;
+	case MICA_OP_S_SHL_B32: r = B.CreateShl(a, sh(b)); scc = nz(r); break;
+	case MICA_OP_S_SHR_U32: r = B.CreateLShr(a, sh(b)); scc = nz(r); break;
+	case MICA_OP_S_SHR_I32: r = B.CreateAShr(a, sh(b)); scc = nz(r); break;
 	case MICA_OP_S_MIN_I32: r = B.CreateSelect(B.CreateICmpSLT(a, b), a, b); break;
 	case MICA_OP_S_MAX_I32: r = B.CreateSelect(B.CreateICmpSGT(a, b), a, b); break;
 	case MICA_OP_S_MIN_U32: r = B.CreateSelect(B.CreateICmpULT(b, a), b, a); break;
 	case MICA_OP_S_MAX_U32: r = B.CreateSelect(B.CreateICmpULT(a, b), b, a); break;
+	case MICA_OP_S_BCNT1_B32: r = B.CreateUnaryIntrinsic(Intrinsic::ctpop, a); scc = nz(r); break;
+	case MICA_OP_S_FF1_B32:
+		r = B.CreateSelect(nz(a), B.CreateBinaryIntrinsic(Intrinsic::cttz, a, B.getFalse()), B.getInt32(~0u));
+		break;
+	case MICA_OP_S_FLBIT_B32:
+		r = B.CreateSelect(nz(a), B.CreateBinaryIntrinsic(Intrinsic::ctlz, a, B.getFalse()), B.getInt32(~0u));
+		break;
+	case MICA_OP_S_CSELECT_B32: r = B.CreateSelect(nz(scc_in), a, b); break;
+	case MICA_OP_S_CSELECT_B64: r = B.CreateSelect(nz(scc_in), a64, b64); break;
+	case MICA_OP_S_ADD_U64: r = B.CreateAdd(a64, b64); break;
+	case MICA_OP_S_MUL_U64: r = B.CreateMul(a64, b64); break;
+	case MICA_OP_S_AND_SAVEEXEC_B32: r = old_exec; break;
+	case MICA_OP_S_BFE_U32: {
+		// ops::bfe_u32: offset and width mod 32; width 0 gives 0; a field past bit 31 is cut.
+		Value *o = sh(b), *wd = sh(c);
+		Value *inside = B.CreateICmpULT(B.CreateAdd(o, wd), B.getInt32(32));
+		Value *field = B.CreateLShr(B.CreateShl(a, sh(B.CreateSub(B.CreateSub(B.getInt32(32), o), wd))),
+		                            sh(B.CreateSub(B.getInt32(32), wd)));
+		r = B.CreateSelect(nz(wd), B.CreateSelect(inside, field, B.CreateLShr(a, o)), B.getInt32(0));
+		break;
+	}
 	case MICA_OP_S_CMP_EQ_U32: scc = B.CreateICmpEQ(a, b); break;
 	case MICA_OP_S_CMP_NE_U32: scc = B.CreateICmpNE(a, b); break;
 	case MICA_OP_S_CMP_LT_I32: scc = B.CreateICmpSLT(a, b); break;
@@ -663,16 +742,55 @@ bool Emitter::emit_salu(const DecodedInst *d)
 	case MICA_OP_S_CMP_LE_U32: scc = B.CreateICmpULE(a, b); break;
 	case MICA_OP_S_CMP_GT_U32: scc = B.CreateICmpUGT(a, b); break;
 	case MICA_OP_S_CMP_GE_U32: scc = B.CreateICmpUGE(a, b); break;
+	case MICA_OP_S_CMP_EQ_U64: scc = B.CreateICmpEQ(a64, b64); break;
+	case MICA_OP_S_CMP_NE_U64: scc = B.CreateICmpNE(a64, b64); break;
 	default: break;
 	}
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.getInt64(1)), lane_p_);
-	if (keep && r)
-		write_s(dst, r, keep, d);
+	Value *t = B.getTrue();
+	if (dregs && r) {
+		Value *r64 = r->getType() == i64 ? r : B.CreateZExt(r, i64);
+		write_s(dst, B.CreateTrunc(r64, i32), t, d);
+		if (dregs == 2)
+			write_s(dst + 1u, B.CreateTrunc(B.CreateLShr(r64, 32), i32), t, d);
+	}
+	if (writes_exec) {
+		// s_and_saveexec: dst = old EXEC (written first), EXEC &= src0, SCC = EXEC != 0.
+		Value *nexec = B.CreateAnd(a, old_exec);
+		write_s(MICA_OPND_EXEC, nexec, t, d);
+		scc = nz(nexec);
+	}
 	if (scc)
-		write_s(MICA_OPND_SCC, B.CreateZExt(scc, i32), B.getTrue(), d);
+		write_s(MICA_OPND_SCC, B.CreateZExt(scc, i32), t, d);
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
 	++inline_count;
 	return true;
+}
+
+// Worker::wait_counters(gm, ls) and the issue cycle: the cycle moves to the completion of the
+// newest operation each counter must wait for (or the next cycle), the wait counts as stall.
+void Emitter::emit_wait(uint32_t gm, uint32_t ls)
+{
+	const uint32_t want[3] = {MICA_WAITCNT_NOWAIT, gm, ls};
+	Value *cyc = cycle();
+	Value *nxt = B.CreateAdd(cyc, B.getInt64(1));
+	for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
+		if (want[c] >= MICA_WAITCNT_NOWAIT)
+			continue;
+		const uint64_t ctr = offsetof(Wave, ctr) + c * sizeof(MemCounter);
+		Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+		Value *must = B.CreateICmpUGT(issued, B.getInt32(want[c]));
+		Value *seq = B.CreateSub(issued, B.getInt32(want[c] + 1));
+		Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)),
+		                                         B.CreateZExt(B.CreateURem(seq, B.getInt32(64)), i64)));
+		nxt = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(t, nxt)), t, nxt);
+		Value *wp = at(wave_, ctr + offsetof(MemCounter, waited));
+		Value *waited = B.CreateLoad(i32, wp), *upto = B.CreateAdd(seq, B.getInt32(1));
+		B.CreateStore(B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited), wp);
+	}
+	Value *sp = at(wave_, offsetof(Wave, stall));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nxt, B.CreateAdd(cyc, B.getInt64(1)))), sp);
+	set_cycle(nxt); // the interpreter sets next - 1 and adds the issue cycle
 }
 
 bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
@@ -686,33 +804,33 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 		goto_off(next);
 		return true;
 	case MICA_OP_S_WAITCNT: {
-		// Worker::wait_counters: the counters' limits are in the immediate.
 		count_instruction(*d);
 		const uint32_t imm = static_cast<uint32_t>(d->imm), mask = (1u << MICA_WAITCNT_BITS) - 1;
-		const uint32_t want[3] = {MICA_WAITCNT_NOWAIT, (imm >> MICA_WAITCNT_GM_SHIFT) & mask,
-		                          (imm >> MICA_WAITCNT_LS_SHIFT) & mask};
-		Value *cyc = cycle();
-		Value *nxt = B.CreateAdd(cyc, B.getInt64(1));
-		for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
-			if (want[c] >= MICA_WAITCNT_NOWAIT)
-				continue;
-			const uint64_t ctr = offsetof(Wave, ctr) + c * sizeof(MemCounter);
-			Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
-			Value *must = B.CreateICmpUGT(issued, B.getInt32(want[c]));
-			Value *seq = B.CreateSub(issued, B.getInt32(want[c] + 1));
-			Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)),
-			                                         B.CreateZExt(B.CreateURem(seq, B.getInt32(64)), i64)));
-			nxt = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(t, nxt)), t, nxt);
-			Value *wp = at(wave_, ctr + offsetof(MemCounter, waited));
-			Value *waited = B.CreateLoad(i32, wp), *upto = B.CreateAdd(seq, B.getInt32(1));
-			B.CreateStore(B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited), wp);
-		}
-		Value *sp = at(wave_, offsetof(Wave, stall));
-		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nxt, B.CreateAdd(cyc, B.getInt64(1)))), sp);
-		set_cycle(nxt); // the interpreter sets next - 1 and adds the issue cycle
+		emit_wait((imm >> MICA_WAITCNT_GM_SHIFT) & mask, (imm >> MICA_WAITCNT_LS_SHIFT) & mask);
 		goto_off(next);
 		return true;
 	}
+	case MICA_OP_S_FENCE:
+		// All of this wave's memory operations complete; device and system scopes also order
+		// the host threads that run other compute units (control.cpp).
+		count_instruction(*d);
+		emit_wait(0, 0);
+		if (static_cast<uint32_t>(d->imm) != MICA_SCOPE_WORKGROUP)
+			B.CreateFence(AtomicOrdering::SequentiallyConsistent);
+		goto_off(next);
+		return true;
+	case MICA_OP_S_ENDPGM:
+		// The wave ends one cycle later; the scheduler retires it (Worker::run_workgroup).
+		count_instruction(*d);
+		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+		exit_at(Exit::Ended, next);
+		return true;
+	case MICA_OP_S_BARRIER:
+		// A wave switch: the scheduler releases the wave at the barrier's cycle and re-enters
+		// the translated code at the next instruction.
+		count_instruction(*d);
+		exit_at(Exit::Barrier, next);
+		return true;
 	case MICA_OP_S_BRANCH:
 		count_instruction(*d);
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
@@ -753,6 +871,84 @@ Value *Emitter::entry_alloca(uint64_t bytes)
 	return a;
 }
 
+// The atomics run inline and the LLVM operation each is (memory.cpp's atomic_apply is the
+// reference: host atomics, sequentially consistent, the old value returned). add_f32 stays with
+// the interpreter: its NaN results depend on the operand order the host compiler chose.
+enum class AtomicKind { None, Rmw, Cmpswap };
+AtomicKind atomic_kind(uint16_t op, AtomicRMWInst::BinOp *bin = nullptr)
+{
+	AtomicRMWInst::BinOp b = AtomicRMWInst::BAD_BINOP;
+	switch (op) {
+#define A2(NAME, K) case MICA_OP_GLOBAL_ATOMIC_##NAME: case MICA_OP_DS_ATOMIC_##NAME: b = AtomicRMWInst::K; break;
+	A2(ADD_U32, Add) A2(SUB_U32, Sub) A2(SMIN_I32, Min) A2(UMIN_U32, UMin) A2(SMAX_I32, Max) A2(UMAX_U32, UMax)
+	A2(AND_B32, And) A2(OR_B32, Or) A2(XOR_B32, Xor) A2(SWAP_B32, Xchg)
+	A2(ADD_U64, Add) A2(SUB_U64, Sub) A2(SMIN_I64, Min) A2(UMIN_U64, UMin) A2(SMAX_I64, Max) A2(UMAX_U64, UMax)
+	A2(AND_B64, And) A2(OR_B64, Or) A2(XOR_B64, Xor) A2(SWAP_B64, Xchg)
+#undef A2
+	case MICA_OP_GLOBAL_ATOMIC_CMPSWAP_B32: case MICA_OP_DS_ATOMIC_CMPSWAP_B32:
+	case MICA_OP_GLOBAL_ATOMIC_CMPSWAP_B64: case MICA_OP_DS_ATOMIC_CMPSWAP_B64:
+		return AtomicKind::Cmpswap;
+	default:
+		return AtomicKind::None;
+	}
+	if (bin)
+		*bin = b;
+	return AtomicKind::Rmw;
+}
+
+// finish_vector_mem's atomic loop: lane after lane in lane order (the order decides what each
+// lane gets back when lanes share a word), active lanes only, one host atomic each. A loop in the
+// IR, not 32 copies: translation time grows with the IR. res: the returned rows (1 or 2; the
+// inactive lanes' values are undefined, the caller blends under EXEC).
+void Emitter::emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, Value *const *data, Value **res)
+{
+	const unsigned size = d->info->mem_bytes;
+	AtomicRMWInst::BinOp bin = AtomicRMWInst::BAD_BINOP;
+	const bool cmpswap = atomic_kind(d->op, &bin) == AtomicKind::Cmpswap;
+	Type *et = size == 8 ? i64 : i32;
+	if (!buf_res_)
+		buf_res_ = entry_alloca(2 * sizeof(Row));
+	BasicBlock *pre = B.GetInsertBlock();
+	BasicBlock *loop = BasicBlock::Create(C, "atom_lane", F), *body = BasicBlock::Create(C, "atom_do", F);
+	BasicBlock *latch = BasicBlock::Create(C, "atom_next", F), *post = BasicBlock::Create(C, "atom_done", F);
+	B.CreateBr(loop);
+	B.SetInsertPoint(loop);
+	PHINode *lane = B.CreatePHI(i32, 2);
+	lane->addIncoming(B.getInt32(0), pre);
+	Value *on = B.CreateICmpNE(B.CreateAnd(B.CreateLShr(exec, lane), B.getInt32(1)), B.getInt32(0));
+	B.CreateCondBr(on, body, latch);
+	B.SetInsertPoint(body);
+	Value *p = B.CreateExtractElement(ptrs, lane);
+	auto lane_value = [&](unsigned row) -> Value * { // data rows [row, row + size / 4) of this lane
+		Value *lo = B.CreateExtractElement(data[row], lane);
+		if (size == 4)
+			return lo;
+		Value *hi = B.CreateExtractElement(data[row + 1], lane);
+		return B.CreateOr(B.CreateZExt(lo, i64), B.CreateShl(B.CreateZExt(hi, i64), 32));
+	};
+	Value *v = lane_value(0), *old;
+	if (cmpswap) {
+		Value *cmp = lane_value(size / 4);
+		old = B.CreateExtractValue(B.CreateAtomicCmpXchg(p, cmp, v, MaybeAlign(size), AtomicOrdering::SequentiallyConsistent,
+		                                                 AtomicOrdering::SequentiallyConsistent), 0);
+	} else {
+		old = B.CreateAtomicRMW(bin, p, v, MaybeAlign(size), AtomicOrdering::SequentiallyConsistent);
+	}
+	Value *slot = B.CreateMul(B.CreateZExt(lane, i64), B.getInt64(4));
+	B.CreateStore(B.CreateTrunc(old, i32), B.CreateGEP(i8, buf_res_, slot));
+	if (et == i64)
+		B.CreateStore(B.CreateTrunc(B.CreateLShr(old, 32), i32), B.CreateGEP(i8, buf_res_, B.CreateAdd(slot, B.getInt64(sizeof(Row)))));
+	B.CreateBr(latch);
+	B.SetInsertPoint(latch);
+	Value *nxt = B.CreateAdd(lane, B.getInt32(1));
+	lane->addIncoming(nxt, latch);
+	B.CreateCondBr(B.CreateICmpULT(nxt, B.getInt32(kLanes)), loop, post);
+	B.SetInsertPoint(post);
+	res[0] = B.CreateAlignedLoad(v32, buf_res_, Align(64));
+	if (et == i64)
+		res[1] = B.CreateAlignedLoad(v32, at(buf_res_, sizeof(Row)), Align(64));
+}
+
 // Global and shared (ds) loads and stores inline: the operands are read exactly as exec_global /
 // exec_ds read them (pipeline-model checks included), then, when every active lane's access lies
 // in one page the CU's TLB holds for this access type under the context's current invalidation
@@ -762,14 +958,19 @@ Value *Emitter::entry_alloca(uint64_t bytes)
 // are written as finish_vector_mem writes them. Anything else (a TLB miss, lanes in two pages, a
 // fault, the wave-start TLB erratum window, EXEC = 0, lanes of a multi-dword store that overlap
 // partially) goes to Worker::global_access / ds_access with the operands already read, which
-// is the interpreter's own code from that point on. Atomics are left to the interpreter.
+// is the interpreter's own code from that point on. Atomics (but add_f32) take the same path
+// with both TLB entries (read, then write: the interpreter's two translations) and a host atomic
+// per active lane, lane after lane (emit_atomic_lanes).
 bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 {
 	const bool global = d->unit == MICA_UNIT_VMEM, load = d->flags & MICA_OPF_LOAD;
+	const bool atomic = d->flags & MICA_OPF_ATOMIC;
 	const unsigned size = d->info->mem_bytes;
-	if ((d->flags & (MICA_OPF_IMAGE | MICA_OPF_ATOMIC)) || (!global && d->unit != MICA_UNIT_LDS) ||
-	    !(d->flags & (MICA_OPF_LOAD | MICA_OPF_STORE)) || size == 0 || size > 16 || (size > 4 && size % 4) ||
-	    size == 3)
+	if ((d->flags & MICA_OPF_IMAGE) || (!global && d->unit != MICA_UNIT_LDS) ||
+	    !(d->flags & (MICA_OPF_LOAD | MICA_OPF_STORE | MICA_OPF_ATOMIC)) || size == 0 || size > 16 ||
+	    (size > 4 && size % 4) || size == 3)
+		return false;
+	if (atomic && (atomic_kind(d->op) == AtomicKind::None || (size != 4 && size != 8)))
 		return false;
 	const unsigned counter = global ? MICA_COUNTER_GM : MICA_COUNTER_LS;
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
@@ -828,31 +1029,29 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		}
 		emit_stall();
 		addr = B.CreateAdd(addr, ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
-		lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, addr, ConstantInt::get(v64, ~0ull)));
-		Value *last = B.CreateAdd(addr, ConstantInt::get(v64, size - 1));
+		// Atomics ignore the low address bits (the fallback gets the address unmasked, as
+		// global_access expects).
+		Value *eff = atomic ? B.CreateAnd(addr, ConstantInt::get(v64, ~uint64_t(size - 1))) : addr;
+		lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, eff, ConstantInt::get(v64, ~0ull)));
+		Value *last = B.CreateAdd(eff, ConstantInt::get(v64, size - 1));
 		Value *hi = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(active, last, ConstantInt::get(v64, 0)));
 		Value *page = B.CreateLShr(lo, 12);
 		Value *one_page = B.CreateICmpEQ(page, B.CreateLShr(hi, 12));
 		// The TLB: the context's generation must not have moved since it was filled.
-		LoadInst *gen = B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen)));
-		gen->setAtomic(AtomicOrdering::Acquire);
-		gen->setAlignment(Align(8));
-		Value *gen_ok = B.CreateICmpEQ(gen, B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen_seen))));
-		const uint64_t acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
-		Value *rot = B.CreateLShr(B.CreateMul(B.CreateLShr(page, kWorkerTlbBlockShift), B.getInt64(kWorkerTlbBlockHash)),
-		                          kWorkerTlbHashShift); // worker_tlb_slot (worker.h)
-		Value *slot = B.CreateAdd(B.getInt64(acc * kWorkerTlbEntries),
-		                          B.CreateAnd(B.CreateAdd(page, rot), B.getInt64(kWorkerTlbEntries - 1)));
-		Value *entry = B.CreateGEP(i8, frame_field(ptr, offsetof(Frame, tlb)), B.CreateMul(slot, B.getInt64(16)));
-		Value *hit = B.CreateICmpEQ(B.CreateLoad(i64, entry), page);
-		base = B.CreateLoad(ptr, B.CreateConstGEP1_64(i8, entry, 8));
-		offs = B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1));
+		Value *hit = tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base);
+		if (atomic) { // an atomic translates each lane for reading first, then for writing
+			Value *rbase = nullptr;
+			hit = B.CreateAnd(hit, tlb_lookup(page, MICA_ACCESS_READ, &rbase));
+		}
+		offs = B.CreateAnd(eff, ConstantInt::get(v64, MICA_PAGE_SIZE - 1));
 		Value *no_erratum = B.CreateICmpUGE(cycle(), B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
-		fast = B.CreateAnd(B.CreateAnd(one_page, gen_ok), B.CreateAnd(hit, no_erratum));
+		fast = B.CreateAnd(one_page, B.CreateAnd(hit, no_erratum));
 	} else {
 		addr = read_v(d->opnd[1]);
 		emit_stall();
 		Value *a = B.CreateAdd(B.CreateZExt(addr, v64), ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
+		if (atomic)
+			a = B.CreateAnd(a, ConstantInt::get(v64, ~uint64_t(size - 1)));
 		Value *amin = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smin, B.CreateSelect(active, a, ConstantInt::get(v64, INT64_MAX)));
 		Value *end = B.CreateAdd(a, ConstantInt::get(v64, size));
 		Value *amax = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smax, B.CreateSelect(active, end, ConstantInt::get(v64, 0)));
@@ -864,7 +1063,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	}
 	count_instruction(*d); // after every operand test
 	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
-	if (!load && size > 4) {
+	if (!load && !atomic && size > 4) {
 		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
 		// stores dword after dword, and the two differ only for partially overlapping lanes.
 		Value *rel = B.CreateSub(global ? addr : offs, splat(lo));
@@ -904,7 +1103,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	Type *et = size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
 	FixedVectorType *ev = FixedVectorType::get(et, kLanes);
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	for (unsigned k = 0; k < rows; k++) {
+	for (unsigned k = 0; k < rows && !atomic; k++) {
 		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
 		if (load) {
 			Value *g = B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev));
@@ -915,6 +1114,8 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
 		}
 	}
+	if (atomic)
+		emit_atomic_lanes(d, ptrs, exec, data, res);
 	// Worker::mem_issue.
 	Value *cyc = cycle();
 	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
@@ -928,7 +1129,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, mops), B.getInt64(1)), mops);
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, exec), i64)), lane_p_);
 	// The results: blended under EXEC, the previous rows kept, produce_mem's records.
-	if (load && d->opnd[0] != MICA_OPND_NONE) {
+	if ((load || atomic) && d->opnd[0] != MICA_OPND_NONE) {
 		for (unsigned k = 0; k < nres; k++) {
 			const unsigned reg = d->opnd[0] + k;
 			(void)keep[k]; // true: checked by the instruction's operand test (check())
@@ -949,6 +1150,108 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		}
 	}
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+	++inline_count;
+	goto_off(next);
+	return true;
+}
+
+// The CU's TLB entry for 'page' and access type 'access': true when it holds the page under the
+// context's current invalidation generation (*host: the page's first byte).
+Value *Emitter::tlb_lookup(Value *page, uint64_t access, Value **host)
+{
+	LoadInst *gen = B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen)));
+	gen->setAtomic(AtomicOrdering::Acquire);
+	gen->setAlignment(Align(8));
+	Value *gen_ok = B.CreateICmpEQ(gen, B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen_seen))));
+	Value *rot = B.CreateLShr(B.CreateMul(B.CreateLShr(page, kWorkerTlbBlockShift), B.getInt64(kWorkerTlbBlockHash)),
+	                          kWorkerTlbHashShift); // worker_tlb_slot (worker.h)
+	Value *slot = B.CreateAdd(B.getInt64(access * kWorkerTlbEntries),
+	                          B.CreateAnd(B.CreateAdd(page, rot), B.getInt64(kWorkerTlbEntries - 1)));
+	Value *entry = B.CreateGEP(i8, frame_field(ptr, offsetof(Frame, tlb)), B.CreateMul(slot, B.getInt64(16)));
+	Value *hit = B.CreateICmpEQ(B.CreateLoad(i64, entry), page);
+	*host = B.CreateLoad(ptr, B.CreateConstGEP1_64(i8, entry, 8));
+	return B.CreateAnd(gen_ok, hit);
+}
+
+// Scalar loads (Worker::exec_smem) inline when the bytes lie in one page the CU's TLB holds for
+// reads under the current invalidation generation and the wave is past the SEC_WAVE_START_TLB
+// window: the stall, the read, mem_issue and produce_mem's records as the interpreter makes
+// them. Otherwise (a TLB miss, two pages, a fault, the erratum window) nothing has been changed
+// yet and the whole instruction goes to the interpreter's semantics (Runtime::exec), which fills
+// the TLB for the next time.
+bool Emitter::emit_smem(uint64_t off, const DecodedInst *d)
+{
+	const unsigned size = d->info->mem_bytes, n = size / 4;
+	if (!(d->flags & MICA_OPF_LOAD) || size == 0 || size % 4 || n > 8 || d->opnd[0] == MICA_OPND_NONE ||
+	    d->opnd[2] == MICA_OPND_NONE)
+		return false;
+	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
+	const uint64_t ctr = offsetof(Wave, ctr) + MICA_COUNTER_LS * sizeof(MemCounter);
+	const unsigned lat = mica_unit_table[d->unit].latency;
+	// The operand test is made at the cycle before the stall (a register fresh then is fresh
+	// after it; one that is not goes to the interpreter, which stalls first itself).
+	Value *lo = read_s(d->opnd[2], kScalar), *hi = read_s(d->opnd[2] + 1u, kScalar);
+	Value *va = B.CreateOr(B.CreateZExt(lo, i64), B.CreateShl(B.CreateZExt(hi, i64), 32));
+	if (d->opnd[1] != MICA_OPND_NONE)
+		va = B.CreateAdd(va, B.CreateZExt(read_s(d->opnd[1], kScalar), i64));
+	va = B.CreateAdd(va, B.getInt64(static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
+	for (unsigned k = 0; k < n; k++)
+		writable(d->opnd[0] + k);
+	// Worker::mem_stall, computed but not stored yet.
+	Value *cyc0 = cycle();
+	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+	Value *idx = B.CreateZExt(B.CreateURem(B.CreateSub(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), B.getInt32(64)), i64);
+	Value *oldest = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), idx));
+	oldest = B.CreateSelect(B.CreateICmpUGE(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), oldest, B.getInt64(0));
+	Value *cyc = B.CreateSelect(B.CreateICmpUGT(oldest, cyc0), oldest, cyc0);
+	Value *page = B.CreateLShr(va, 12);
+	Value *one_page = B.CreateICmpEQ(page, B.CreateLShr(B.CreateAdd(va, B.getInt64(size - 1)), 12));
+	Value *host = nullptr;
+	Value *hit = tlb_lookup(page, MICA_ACCESS_READ, &host);
+	Value *no_erratum = B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
+	Value *fast = B.CreateAnd(B.CreateAnd(one_page, hit), no_erratum);
+	BasicBlock *fastbb = BasicBlock::Create(C, "smem_fast", F), *slowbb = BasicBlock::Create(C, "smem_slow", F);
+	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(slowbb);
+	emit_callout(off, d);
+
+	B.SetInsertPoint(fastbb);
+	count_instruction(*d);
+	Value *sp = at(wave_, offsetof(Wave, stall));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(cyc, cyc0)), sp);
+	Value *src = B.CreateGEP(i8, host, B.CreateAnd(va, B.getInt64(MICA_PAGE_SIZE - 1)));
+	Value *words[8];
+	for (unsigned k = 0; k < n; k++) {
+		LoadInst *ld = B.CreateLoad(i32, B.CreateConstGEP1_64(i8, src, 4 * k));
+		ld->setAlignment(Align(1));
+		words[k] = ld;
+	}
+	// Worker::mem_issue.
+	Value *lastp = at(wave_, ctr + offsetof(MemCounter, last_done));
+	Value *ready = B.CreateAdd(cyc, B.getInt64(lat)), *after = B.CreateAdd(B.CreateLoad(i64, lastp), B.getInt64(1));
+	Value *done = B.CreateSelect(B.CreateICmpUGT(after, ready), after, ready);
+	B.CreateStore(done, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), B.CreateZExt(B.CreateURem(issued, B.getInt32(64)), i64)));
+	B.CreateStore(B.CreateAdd(issued, B.getInt32(1)), at(wave_, ctr + offsetof(MemCounter, issued)));
+	B.CreateStore(done, lastp);
+	Value *mops = frame_field(ptr, offsetof(Frame, mem_ops));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, mops), B.getInt64(1)), mops);
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.getInt64(1)), lane_p_);
+	for (unsigned k = 0; k < n; k++) {
+		const unsigned reg = d->opnd[0] + k;
+		B.CreateStore(B.CreateLoad(i32, sreg_ptr(reg, false)), sreg_ptr(reg, true));
+		B.CreateStore(words[k], sreg_ptr(reg, false));
+		const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+		for (unsigned c = 0; c < 3; c++)
+			B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
+		for (unsigned c = 0; c < 4; c++)
+			B.CreateStore(B.getInt64(kNever), at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+		B.CreateStore(B.getInt32(MICA_HAZARD_MEM_RESULT * 0x01010101u), at(wave_, m + offsetof(RegMeta, haz)));
+		B.CreateStore(cyc, at(wave_, m + offsetof(RegMeta, issue)));
+		B.CreateStore(B.getInt8(MICA_COUNTER_LS), at(wave_, m + offsetof(RegMeta, mem_ctr)));
+		B.CreateStore(B.getInt8(static_cast<uint8_t>(lat)), at(wave_, m + offsetof(RegMeta, mem_lat)));
+		B.CreateStore(issued, at(wave_, m + offsetof(RegMeta, mem_seq)));
+	}
+	set_cycle(B.CreateAdd(cyc, B.getInt64(1)));
 	++inline_count;
 	goto_off(next);
 	return true;
@@ -1006,6 +1309,9 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
 	}
+	if (d->info->format == MICA_FMT_MEM && d->unit == MICA_UNIT_SMEM && !(d->flags & MICA_OPF_IMAGE) &&
+	    emit_smem(off, d))
+		return;
 	if (d->info->format == MICA_FMT_MEM && emit_vmem(off, d))
 		return;
 	if (d->info->format == MICA_FMT_ALU && d->unit != MICA_UNIT_SALU && emit_valu(off, d)) {
@@ -1074,7 +1380,7 @@ Function *Emitter::emit(const std::string &name)
 // A short pipeline: translation time matters as much as code quality (a dispatch waits for it).
 // The IR is already straight-line vector code; what it needs is the allocas promoted, the
 // repeated loads of the same guard or row merged, and the branch skeleton simplified.
-void optimise(Module &m, TargetMachine *tm)
+void optimise(Module &m, TargetMachine *tm, unsigned level)
 {
 	LoopAnalysisManager lam;
 	FunctionAnalysisManager fam;
@@ -1087,10 +1393,17 @@ void optimise(Module &m, TargetMachine *tm)
 	pb.registerLoopAnalyses(lam);
 	pb.crossRegisterProxies(lam, fam, cgam, mam);
 	FunctionPassManager fpm;
-	fpm.addPass(SROAPass());
-	fpm.addPass(EarlyCSEPass(true));
-	fpm.addPass(InstCombinePass());
-	fpm.addPass(SimplifyCFGPass());
+	if (level == 0) {
+		// The first tier: only the repeated loads of a guard or row merged. InstCombine and
+		// SimplifyCFG took 30% of a level-0 translation (matmul: 24 of 83 ms) for code that
+		// the fast instruction selector does not make much faster.
+		fpm.addPass(EarlyCSEPass(false));
+	} else {
+		fpm.addPass(SROAPass());
+		fpm.addPass(EarlyCSEPass(true));
+		fpm.addPass(InstCombinePass());
+		fpm.addPass(SimplifyCFGPass());
+	}
 	for (Function &f : m)
 		if (!f.isDeclaration())
 			fpm.run(f, fam);
@@ -1100,7 +1413,7 @@ void optimise(Module &m, TargetMachine *tm)
 
 std::string host_target()
 {
-	JitHost &h = host();
+	JitHost &h = host(base_level());
 	if (!h.jit)
 		return "unavailable: " + h.error;
 	std::string vec = "sse";
@@ -1111,11 +1424,27 @@ std::string host_target()
 	return h.cpu + " (" + vec + ")";
 }
 
-bool available() { return host().jit != nullptr; }
+bool available() { return host(base_level()).jit != nullptr; }
 
-std::shared_ptr<Program> compile(const Code &code, std::string *error)
+namespace {
+
+// Thread CPU time: on a loaded host the wall clock says little about the translator.
+double cpu_ms()
 {
-	JitHost &h = host();
+	timespec ts{};
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
+
+} // namespace
+
+bool tiered() { return forced_level() < 0 && host(1).jit != nullptr; }
+
+std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *error)
+{
+	if (forced_level() >= 0)
+		level = static_cast<unsigned>(forced_level());
+	JitHost &h = host(std::min(level, 2u));
 	if (!h.jit) {
 		*error = h.error;
 		return nullptr;
@@ -1124,8 +1453,9 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 	auto mod = std::make_unique<Module>("mica_program", *ctx);
 	mod->setDataLayout(h.jit->getDataLayout());
 	mod->setTargetTriple(h.jit->getTargetTriple().str());
-	auto prog = std::make_shared<CompiledProgram>(code.hash, static_cast<uint32_t>(code.slots.size()), 0);
+	auto prog = std::make_shared<CompiledProgram>(code.hash, static_cast<uint32_t>(code.slots.size()), 0, level);
 	std::lock_guard<std::mutex> lock(*h.mutex);
+	const double t_emit = cpu_ms();
 	const std::string name = "mica_prog_" + std::to_string(h.next_id++);
 	Emitter em(*ctx, *mod, code, *prog);
 	Function *f = em.emit(name);
@@ -1135,17 +1465,11 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 		*error = "invalid IR: " + os.str();
 		return nullptr;
 	}
-	// Thread CPU time: on a loaded host the wall clock says little about the translator.
-	auto cpu_ms = [] {
-		timespec ts{};
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-		return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
-	};
 	const double t0 = cpu_ms();
 	size_t ir_size = 0;
 	for (const BasicBlock &bb : *f)
 		ir_size += bb.size();
-	optimise(*mod, h.tm.get());
+	optimise(*mod, h.tm.get(), level);
 	const double t1 = cpu_ms();
 	if (const char *dump = std::getenv("MICA_CU_JIT_DUMP")) { // the optimised IR, for looking at
 		std::error_code ec;
@@ -1166,8 +1490,8 @@ std::shared_ptr<Program> compile(const Code &code, std::string *error)
 	}
 	prog->set(sym->toPtr<uint32_t (*)(Frame *)>(), rt);
 	if (std::getenv("MICA_CU_JIT_DEBUG"))
-		std::fprintf(stderr, "mica jit: %zu IR instructions; optimise %.1f ms, codegen %.1f ms (thread CPU time)\n",
-		             ir_size, t1 - t0, cpu_ms() - t1);
+		std::fprintf(stderr, "mica jit: level %u: %zu IR instructions; emit and verify %.1f ms, optimise %.1f ms, codegen %.1f ms (thread CPU time)\n",
+		             level, ir_size, t0 - t_emit, t1 - t0, cpu_ms() - t1);
 	if (std::getenv("MICA_CU_JIT_DEBUG")) {
 		std::string list;
 		for (const auto &[op, n] : em.callouts)

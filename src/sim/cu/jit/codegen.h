@@ -20,8 +20,13 @@ struct Code {
 	uint64_t hash = 0;
 };
 
-// The translated program, or null with *error set (LLVM unavailable or failed).
-std::shared_ptr<Program> compile(const Code &code, std::string *error);
+// The translated program at code-generator level 'level' (0: fast to translate, 1: faster code;
+// MICA_CU_JIT_OPT overrides it), or null with *error set (LLVM unavailable or failed).
+std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *error);
+
+// True when hot programs are translated at level 0 first and at level 1 later (MICA_CU_JIT_OPT
+// unset).
+bool tiered();
 
 // Host CPU name and the vector features the JIT targets (for reports).
 std::string host_target();

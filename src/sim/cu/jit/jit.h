@@ -57,17 +57,33 @@ struct Frame {
 class Program {
 public:
 	virtual ~Program() = default;
-	Exit run(Frame &f) const { return static_cast<Exit>(fn_(&f)); }
+	// The code may change between two calls (the tier-up replaces it by code that does exactly
+	// the same, entered at any pc), never during one.
+	Exit run(Frame &f) const { return static_cast<Exit>(fn_.load(std::memory_order_acquire)(&f)); }
 	uint64_t hash() const { return hash_; }
 	uint32_t instructions() const { return instructions_; } // decoded instructions translated
 	uint32_t inline_instructions() const { return inline_; } // of which run inline
 	uint32_t vgpr_rows() const { return vgpr_rows_; }         // VGPR rows it can write
 	uint32_t sgpr_rows() const { return sgpr_rows_; }         // SGPRs s0.. it can name as destinations
+	unsigned level() const { return level_.load(std::memory_order_acquire); } // LLVM code-generator level
+	// The tier-up: from now on run better's code (a translation of the same program at another
+	// level), which this program keeps alive. Callers running the old code finish their call
+	// with it. At most once per program.
+	void adopt(std::shared_ptr<const Program> better)
+	{
+		successor_ = std::move(better);
+		level_.store(successor_->level(), std::memory_order_release);
+		fn_.store(successor_->fn_.load(std::memory_order_acquire), std::memory_order_release);
+	}
 
 protected:
-	uint32_t (*fn_)(Frame *) = nullptr;
+	std::atomic<uint32_t (*)(Frame *)> fn_{nullptr};
 	uint64_t hash_ = 0;
 	uint32_t instructions_ = 0, inline_ = 0, vgpr_rows_ = 0, sgpr_rows_ = 0;
+	std::atomic<unsigned> level_{0};
+
+private:
+	std::shared_ptr<const Program> successor_;
 };
 
 // Process-wide counters (monotonic; for tests, benchmarks and docs/performance.md).
@@ -78,9 +94,11 @@ struct Counters {
 	uint64_t cold_dispatches = 0;   // dispatches interpreted because the program was not hot yet
 	uint64_t failures = 0;          // translations LLVM could not produce (interpreted instead)
 	uint64_t too_large = 0;         // dispatches interpreted because the program is too large
-	uint64_t translate_ns = 0;      // host time spent translating
+	uint64_t translate_ns = 0;      // host time spent translating (both tiers)
+	uint64_t tier_ups = 0;          // level-0 translations replaced by their level-1 translation
 };
 Counters counters();
+
 
 // True when the LLVM JIT initialised on this host (else everything is interpreted).
 bool available();
@@ -96,5 +114,13 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st);
 // invocations; smaller dispatches are always interpreted) before it is translated; 0 translates
 // every program on first use. MICA_CU_JIT_THRESHOLD overrides the default.
 uint64_t hot_threshold();
+
+// Tiers: a hot program is translated at LLVM's code-generator level 0 (fast to translate) and
+// runs that. The next dispatch after its level-0 dispatches have had tierup_threshold()
+// invocations (or a dispatch of 8 times that alone) re-translates it at level 1 on a thread of
+// its own while it runs; every wave runs the level-1 code from its next scheduling quantum on
+// (Program::adopt), and the dispatch waits for the translation at its end if it is not done.
+// MICA_CU_JIT_TIERUP overrides the default; MICA_CU_JIT_OPT=0|1|2 turns tiers off (one level).
+uint64_t tierup_threshold();
 
 } // namespace mica::sim::cu::jit

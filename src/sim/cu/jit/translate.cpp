@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <list>
 #include <mutex>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -18,11 +20,22 @@ namespace mica::sim::cu::jit {
 
 namespace {
 
-// A larger program is interpreted: translation time grows faster than linearly with the size
-// of the one function a program becomes (about 3 ms per instruction at 600 instructions).
-constexpr size_t kMaxInstructions = 512;
-constexpr size_t kCacheEntries = 256;         // translations kept (least recently used go)
-constexpr uint64_t kDefaultHotInvocations = 1u << 14;
+// A larger program is interpreted. At the optimising levels translation time grows faster than
+// linearly with the size of the one function a program becomes (about 3 ms per instruction at
+// 600 instructions), so programs over kMaxTierUpInstructions stay at level 0 (fast instruction
+// selection and register allocation, close to linear) and only level 0 takes the larger ones.
+constexpr size_t kMaxInstructions = 2048;
+constexpr size_t kMaxTierUpInstructions = 512;
+constexpr size_t kCacheEntries = 256; // translations kept (least recently used go)
+// Measured on the loaded 2-core machine (docs/performance.md): a level-0 translation costs about
+// 0.5 ms of CPU per instruction and 2-5x that in wall-clock time, against 0.1-0.2 us per
+// interpreted invocation of SAXPY or a reduction, so a program dispatched once is interpreted
+// faster up to about a million invocations (saxpy 256K: 34 ms interpreted, 92-95 ms with the JIT
+// at a threshold of 16K or 64K; 1M: 118 ms, 113 ms at 64K, 143 ms at 16K), while one dispatched
+// again and again gains back its translation early. 64K is between the two.
+constexpr uint64_t kDefaultHotInvocations = 1u << 16;
+constexpr uint64_t kDefaultTierUpInvocations = 1u << 20;
+constexpr uint64_t kBigDispatch = 4; // times the tier-up threshold: one such dispatch tiers up alone
 constexpr uint64_t kSmallDispatch = 1024; // invocations; always interpreted (unless the threshold is 0)
 
 struct Hasher {
@@ -55,6 +68,7 @@ uint64_t hash_slot(Hasher &hs, uint64_t off, const CodeSlot &s)
 // Everything reachable from the entry. Returns false when the program is too large.
 bool discover(Mmu &mmu, const DispatchState &st, Code &code)
 {
+	const size_t limit = tiered() ? kMaxInstructions : kMaxTierUpInstructions;
 	CodeCache cc;
 	cc.reset(&mmu, st.ctx, st.program_va);
 	std::vector<uint64_t> work{0};
@@ -63,7 +77,7 @@ bool discover(Mmu &mmu, const DispatchState &st, Code &code)
 		work.pop_back();
 		if (code.slots.count(off) || off % MICA_INSTRUCTION_BYTES)
 			continue;
-		if (code.slots.size() >= kMaxInstructions)
+		if (code.slots.size() >= limit)
 			return false;
 		const CodeSlot &s = cc.fetch(st.program_va + off);
 		code.slots.emplace(off, s);
@@ -86,29 +100,116 @@ bool discover(Mmu &mmu, const DispatchState &st, Code &code)
 }
 
 struct CacheEntry {
-	std::shared_ptr<const Program> prog; // null: known, not translated yet (or failed)
+	std::shared_ptr<Program> prog; // null: known, not translated yet (or failed)
 	uint64_t invocations = 0;
+	uint64_t since_level0 = 0; // invocations dispatched while prog was the level-0 translation
 	bool failed = false;
+	bool tierup_queued = false; // a level-1 translation is queued or made (or failed)
 	std::list<uint64_t>::iterator lru;
 };
+
+bool debug() { return std::getenv("MICA_CU_JIT_DEBUG") != nullptr; }
 
 struct Cache {
 	std::mutex mutex;
 	std::unordered_map<uint64_t, CacheEntry> entries;
 	std::list<uint64_t> lru; // most recent first
 	Counters counters;
+
+	void evict_lru()
+	{
+		while (entries.size() > kCacheEntries) {
+			uint64_t victim = lru.back();
+			lru.pop_back();
+			entries.erase(victim);
+		}
+	}
+	// Counts a dispatch of a level-0 program; true when its level-1 translation is to start
+	// now (the caller starts it): when the dispatches before this one have had
+	// tierup_threshold() invocations, or this one alone has kBigDispatch times that (long
+	// enough to hide the translation). A dispatch waits for a translation it started at its
+	// end, so a program dispatched once, with no time to gain it back, is never re-translated.
+	// Called with the mutex held.
+	bool count_for_tierup(CacheEntry &e, uint64_t invocations, const Code &code)
+	{
+		if (e.tierup_queued || e.prog->level() != 0 || !tiered() || code.slots.size() > kMaxTierUpInstructions)
+			return false;
+		const bool due = e.since_level0 >= tierup_threshold() || invocations / kBigDispatch >= tierup_threshold();
+		e.since_level0 += invocations;
+		if (due)
+			e.tierup_queued = true;
+		return due;
+	}
 };
 
 Cache &cache()
 {
-	// The JIT host first: statics are destroyed in reverse order, and the cached programs
-	// release their code through it.
+	// The JIT hosts first: statics are destroyed in reverse order, and the cached programs
+	// release their code through them.
 	(void)available();
 	static Cache c;
 	return c;
 }
 
+// A level-1 translation made on a thread of its own while the dispatch that started it runs
+// on level-0 code; the dispatch holds this object with the program (program_for's aliasing
+// pointer) and waits for the thread when it lets go, at its end. So no translation outlives the
+// dispatches (a background thread still translating at process exit would use LLVM's statics
+// while they are destroyed), and the dispatch's waves switch to the new code as soon as it is
+// there (Program::adopt), in the middle of the dispatch if it is long.
+struct TierUp {
+	std::shared_ptr<Program> prog;
+	std::thread thread;
+
+	TierUp(std::shared_ptr<Program> p, Code code) : prog(std::move(p))
+	{
+		thread = std::thread([this, code = std::move(code)] { run(code); });
+	}
+	~TierUp() { thread.join(); }
+	void run(const Code &code)
+	{
+		auto t0 = std::chrono::steady_clock::now();
+		std::string error;
+		std::shared_ptr<Program> better = compile(code, 1, &error);
+		auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+		Cache &c = cache();
+		std::lock_guard<std::mutex> lock(c.mutex);
+		c.counters.translate_ns += static_cast<uint64_t>(ns);
+		if (!better) {
+			c.counters.failures++; // the level-0 translation stays
+			if (debug())
+				std::fprintf(stderr, "mica jit: level-1 translation failed: %s\n", error.c_str());
+			return;
+		}
+		prog->adopt(std::move(better));
+		c.counters.tier_ups++;
+		if (debug())
+			std::fprintf(stderr, "mica jit: program %016llx: level 1 in %.1f ms (wall)\n",
+			             static_cast<unsigned long long>(code.hash), ns / 1e6);
+	}
+};
+
+// The program for a dispatch that also starts its tier-up.
+std::shared_ptr<const Program> with_tierup(const std::shared_ptr<Program> &prog, const Code &code)
+{
+	try {
+		auto job = std::make_shared<TierUp>(prog, code);
+		return std::shared_ptr<const Program>(job, job->prog.get());
+	} catch (const std::system_error &) { // no thread for it: stay at level 0
+		return prog;
+	}
+}
+
 } // namespace
+
+uint64_t tierup_threshold()
+{
+	static const uint64_t t = [] {
+		const char *e = std::getenv("MICA_CU_JIT_TIERUP");
+		return e && *e ? std::strtoull(e, nullptr, 0) : kDefaultTierUpInvocations;
+	}();
+	return t;
+}
 
 uint64_t hot_threshold()
 {
@@ -171,6 +272,8 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	}
 	if (e.prog) {
 		c.counters.cache_hits++;
+		if (c.count_for_tierup(e, invocations, code))
+			return with_tierup(e.prog, code);
 		return e.prog;
 	}
 	e.invocations += invocations;
@@ -183,7 +286,7 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	lock.unlock();
 	auto t0 = std::chrono::steady_clock::now();
 	std::string error;
-	std::shared_ptr<const Program> prog = compile(code, &error);
+	std::shared_ptr<Program> prog = compile(code, tiered() ? 0 : 1, &error);
 	auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
 	lock.lock();
 	c.counters.translate_ns += static_cast<uint64_t>(ns);
@@ -193,23 +296,23 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	if (!prog) {
 		c.counters.failures++;
 		it2->second.failed = true;
-		if (std::getenv("MICA_CU_JIT_DEBUG"))
+		if (debug())
 			std::fprintf(stderr, "mica jit: translation failed: %s\n", error.c_str());
 		return nullptr;
 	}
 	c.counters.translations++;
-	if (std::getenv("MICA_CU_JIT_DEBUG"))
-		std::fprintf(stderr, "mica jit: program %016llx: %u instructions (%u inline) in %.1f ms\n",
+	if (debug())
+		std::fprintf(stderr, "mica jit: program %016llx: %u instructions (%u inline) at level %u in %.1f ms (wall)\n",
 		             static_cast<unsigned long long>(code.hash), prog->instructions(), prog->inline_instructions(),
-		             ns / 1e6);
-	if (!it2->second.prog)
-		it2->second.prog = prog;
-	while (c.entries.size() > kCacheEntries) {
-		uint64_t victim = c.lru.back();
-		c.lru.pop_back();
-		c.entries.erase(victim);
-	}
-	return prog;
+		             prog->level(), ns / 1e6);
+	if (it2->second.prog)
+		return it2->second.prog; // a concurrent dispatch translated it first
+	it2->second.prog = prog;
+	// A big first dispatch tiers up at once. Asked before the eviction, which may drop this
+	// very entry (other programs may have been used meanwhile).
+	const bool tierup = c.count_for_tierup(it2->second, invocations, code);
+	c.evict_lru();
+	return tierup ? with_tierup(prog, code) : prog;
 }
 
 } // namespace mica::sim::cu::jit

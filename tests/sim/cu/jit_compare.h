@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// The JIT tests' comparison: one program on both engines over identical fresh memory, and every
+// result, fault field, counter and data byte compared.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <vector>
+
+#include "cu_test_support.h"
+
+namespace mica::sim::cutest {
+
+// The tests' programs are hot at 16K invocations and tier up after 64K (the defaults are higher:
+// jit.h); set before main so no dispatch reads the defaults first. An environment that already
+// sets them (the differential test: 0) wins.
+inline const bool kJitTestThresholds = [] {
+	setenv("MICA_CU_JIT_THRESHOLD", "16384", 0);
+	setenv("MICA_CU_JIT_TIERUP", "65536", 0);
+	return true;
+}();
+
+struct Compared {
+	DispatchResult interp, jit;
+	std::vector<uint8_t> interp_data, jit_data;
+};
+
+// Runs 'prog' on both engines over identical fresh memory (hot enough to be translated).
+template <class Setup> inline Compared run_both(const Asm &prog, uint32_t groups, Setup &&setup)
+{
+	Compared c;
+	for (CuEngine e : {CuEngine::Interp, CuEngine::Jit}) {
+		Rig rig(2, 1, 4u << 20);
+		rig.engine = make_compute_engine(rig.mmu, 2, 1, e);
+		rig.st.wg_size[0] = 64;
+		rig.st.groups[0] = groups;
+		rig.st.shared_bytes = 1024;
+		setup(rig);
+		DispatchResult r = rig.run(prog);
+		std::vector<uint8_t> data(rig.data, rig.data + rig.data_bytes);
+		(e == CuEngine::Jit ? c.jit : c.interp) = r;
+		(e == CuEngine::Jit ? c.jit_data : c.interp_data) = std::move(data);
+	}
+	return c;
+}
+
+inline void expect_same(const Compared &c)
+{
+	EXPECT_EQ(c.jit.fault, c.interp.fault);
+	EXPECT_EQ(c.jit.fault_addr, c.interp.fault_addr);
+	EXPECT_EQ(c.jit.fault_access, c.interp.fault_access);
+	EXPECT_EQ(c.jit.fault_pc, c.interp.fault_pc);
+	EXPECT_EQ(c.jit.fault_info, c.interp.fault_info);
+	EXPECT_EQ(c.jit.report, c.interp.report);
+	EXPECT_EQ(c.jit.cycles, c.interp.cycles);
+	EXPECT_EQ(c.jit.instructions, c.interp.instructions);
+	EXPECT_EQ(c.jit.lane_instructions, c.interp.lane_instructions);
+	EXPECT_EQ(c.jit.mem_ops, c.interp.mem_ops);
+	EXPECT_EQ(c.jit.stall_cycles, c.interp.stall_cycles);
+	EXPECT_EQ(c.jit.hazard_violations, c.interp.hazard_violations);
+	ASSERT_EQ(c.jit_data.size(), c.interp_data.size());
+	for (size_t i = 0; i < c.jit_data.size(); i++)
+		ASSERT_EQ(c.jit_data[i], c.interp_data[i]) << "first difference at data byte " << i;
+}
+
+} // namespace mica::sim::cutest
