@@ -98,9 +98,9 @@ Ptr Translator::pointer(uint32_t id)
 		p.type = vit->second.type;
 		return p;
 	}
-	if (kernel_) {   // a __local pointer value
+	if (kernel_ || varptr_) {   // a __local pointer value, a Workgroup variable pointer
 		bool found = false;
-		Ptr p = kernel_pointer(id, found);
+		Ptr p = kernel_ ? kernel_pointer(id, found) : shared_pointer(id, found);
 		if (found)
 			return p;
 	}
@@ -203,15 +203,14 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		step(signed_index(w[4]), cl_size_align(p.type).first);
 		first = 5;
 	} else if (ptr_chain) {
-		if (!p.phys)
+		if (!p.phys && !varptr_)
 			fail("OpPtrAccessChain on a non-physical pointer is not supported (capability VariablePointers)");
-		uint32_t base_type = val_type_.at(w[3]);
-		if (!has_deco(base_type, spv::Decoration::ArrayStride))
-			fail("OpPtrAccessChain through a pointer type without ArrayStride");
+		// The base's type: a variable's declared pointer type, else the value's.
+		const uint32_t base_type = !p.phys && vars_.count(w[3]) ? vars_[w[3]].ptr_type : val_type_.at(w[3]);
 		const auto &idx = val(w[4]);
 		if (idx.size() != 1)
 			fail("OpPtrAccessChain element index must be a scalar");
-		step(signed_index(w[4]), deco_arg(base_type, spv::Decoration::ArrayStride));
+		step(signed_index(w[4]), ptr_chain_stride(base_type, p));
 		first = 5;
 	}
 	for (size_t i = first; i < w.size(); i++) {
@@ -263,6 +262,8 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		set(w[2], w[1], {phys_address(p, true)});
 	else if (kernel_ && vars_[p.var].sc == (uint32_t)spv::StorageClass::Workgroup)
 		set(w[2], w[1], {shared_pointer_value(p)});   // a __local pointer value
+	else if (varptr_ && (is_phys_ptr_type(w[1]) || is_local_ptr_type(w[1])) && !(vars_[p.var].desc_array && !p.desc_indexed))
+		set(w[2], w[1], {variable_pointer_value(p)});   // in case it is used as a value (unused: removed)
 }
 
 std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)

@@ -1,0 +1,138 @@
+// Variable pointers (VariablePointersStorageBuffer / VariablePointers, docs/compiler.md "Variable
+// pointers"). A pointer whose root is known where it is used stays symbolic (variable + offset)
+// and keeps the descriptor fast paths and robust-access checks. A pointer that is a value --
+// the result of OpSelect, OpPhi, an OpLoad from a local holding a pointer, OpConstantNull, a
+// function parameter after inlining -- may point into any of several buffers, so it carries its
+// base at run time: a storage (or uniform) buffer pointer is the 64-bit device address of what it
+// points at and is accessed like a PhysicalStorageBuffer pointer; a Workgroup pointer is the
+// 32-bit offset in the workgroup's shared memory, accessed from the synthetic variable at offset
+// 0. Both are bounded by the hardware as every other access is: a device address goes through
+// the context's page tables (the MMU), a shared offset is limited to the workgroup's allocation.
+#include "spirv_translator.h"
+
+namespace mica::compiler::spirv_detail {
+
+void Translator::enable_variable_pointers()
+{
+	if (varptr_ || kernel_)
+		return;
+	varptr_ = true;
+	// The root every Workgroup pointer value is an offset from (as in the Kernel model).
+	shared_root_ = next_layout_type_++;
+	Var root;
+	root.sc = (uint32_t)spv::StorageClass::Workgroup;
+	vars_[shared_root_] = root;
+}
+
+// The address of a storage/uniform buffer variable's block. Loaded in the prologue (the set
+// table is a user-data value), so it is available in every block, phis' predecessors included.
+Operand Translator::buffer_variable_address(uint32_t var)
+{
+	auto it = buffer_var_addr_.find(var);
+	if (it != buffer_var_addr_.end())
+		return it->second;
+	const Var &v = vars_.at(var);
+	if (v.desc_array)
+		fail("a pointer to a whole array of buffer descriptors cannot be a value (only to one of its blocks)");
+	if (v.set >= abi::kMaxSets)
+		fail("descriptor set " + std::to_string(v.set) + " is outside the binding model (sets < " +
+		     std::to_string(abi::kMaxSets) + ")");
+	Operand set = emit_prologue(IO::Op::load_const, r64(), {desc_table(), Operand::c32(0)}, v.set * 8, 8);
+	Operand a = emit_prologue(IO::Op::load_const, r64(), {set, Operand::c32(0)}, v.binding * abi::kDescStride, 8);
+	buffer_var_addr_[var] = a;
+	return a;
+}
+
+bool Translator::materialise_buffer_variable(uint32_t var)
+{
+	const Var &v = vars_.at(var);
+	using SC = spv::StorageClass;
+	if ((v.sc != (uint32_t)SC::StorageBuffer && v.sc != (uint32_t)SC::Uniform) || !v.ptr_type)
+		return false;
+	set(var, v.ptr_type, {buffer_variable_address(var)});
+	return true;
+}
+
+// A symbolic pointer as the value a phi, select or store needs: its buffer's address plus its
+// offset, or its shared-memory offset.
+Operand Translator::variable_pointer_value(const Ptr &p)
+{
+	const Var &v = vars_.at(p.var);
+	if (v.sc == (uint32_t)spv::StorageClass::Workgroup)
+		return shared_pointer_value(p);
+	Operand base = v.desc_array ? desc_base(p) : buffer_variable_address(p.var);
+	if (p.dyn.kind != Operand::Kind::none)
+		base = emit(IO::Op::iadd, r64(), {base, emit(IO::Op::zext, r64(), {p.dyn})});
+	if (p.const_off)
+		base = emit(IO::Op::iadd, r64(), {base, Operand::c64(p.const_off)});
+	return base;
+}
+
+// A Workgroup pointer value: an offset from the shared root.
+Ptr Translator::shared_pointer(uint32_t id, bool &found)
+{
+	found = false;
+	auto tit = val_type_.find(id);
+	if (tit == val_type_.end() || !is_local_ptr_type(tit->second))
+		return {};
+	found = true;
+	Ptr p;
+	p.var = shared_root_;
+	p.type = type(tit->second).elem;
+	Operand v = val(id).at(0);
+	if (v.is_const())
+		p.const_off = (uint32_t)v.value;
+	else
+		p.dyn = v;
+	return p;
+}
+
+// The step of OpPtrAccessChain's element index: the pointer type's ArrayStride (required for
+// storage and uniform buffers, VUID-StandaloneSpirv-None-...); for Workgroup pointers without
+// one the implementation's own stride, the pointee's size in the layout shared memory uses.
+uint32_t Translator::ptr_chain_stride(uint32_t ptr_type, const Ptr &p)
+{
+	if (has_deco(ptr_type, spv::Decoration::ArrayStride))
+		return deco_arg(ptr_type, spv::Decoration::ArrayStride);
+	if (!p.phys && vars_.at(p.var).sc == (uint32_t)spv::StorageClass::Workgroup)
+		return size_of(p.type, explicit_layout(p));
+	fail("OpPtrAccessChain through a pointer type without ArrayStride");
+}
+
+bool Translator::translate_variable_pointer(const Inst &in)
+{
+	using Op = spv::Op;
+	const Op op = (Op)in.op;
+	if (op != Op::OpPtrEqual && op != Op::OpPtrNotEqual && op != Op::OpPtrDiff)
+		return false;
+	auto w = in.w;
+	if (w.size() < 5)
+		fail(spirv_named(spirv_opcode_name(in.op), in.op) + " has too few operands");
+	auto value = [&](uint32_t id) {
+		if (!vals_.count(id) && ptrs_.count(id))
+			return variable_pointer_value(ptrs_.at(id));
+		return val(id).at(0);
+	};
+	Operand a = value(w[3]), b = value(w[4]);
+	if (a.size != b.size)
+		fail("pointer comparison of pointers in different storage classes");
+	if (op == Op::OpPtrDiff) {
+		// (a - b) / element size, as a signed integer of the result type's width.
+		const uint32_t pt = val_type_.count(w[3]) ? val_type_.at(w[3]) : 0;
+		Ptr pa = pointer(w[3]);
+		const uint32_t stride = pt ? ptr_chain_stride(pt, pa) : size_of(pa.type, explicit_layout(pa));
+		Operand d = emit(IO::Op::isub, a.size == 2 ? r64() : r32(), {a, b});
+		if (d.size == 2)
+			d = low_dword(d);   // objects are smaller than 4 GiB
+		if (stride > 1)
+			d = emit(IO::Op::sdiv, r32(), {d, Operand::c32(stride)});
+		if (rc_of(w[1]).size == 2)
+			d = emit(IO::Op::sext, r64(), {d});
+		set(w[2], w[1], {d});
+		return true;
+	}
+	set(w[2], w[1], {emit(op == Op::OpPtrEqual ? IO::Op::ieq : IO::Op::ine, rbool(), {a, b})});
+	return true;
+}
+
+} // namespace mica::compiler::spirv_detail
