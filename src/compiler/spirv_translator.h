@@ -355,6 +355,7 @@ private:
 	Operand variable_pointer_value(const Ptr &p);      // a symbolic buffer/shared pointer as a value
 	Ptr shared_pointer(uint32_t id, bool &found);      // a Workgroup pointer value as a Ptr
 	uint32_t ptr_chain_stride(uint32_t ptr_type, const Ptr &p);
+	bool descriptor_element_address(Ptr &p, uint32_t ptr_type, const Operand &idx);
 	void enable_variable_pointers();
 	bool materialise_buffer_variable(uint32_t var);
 	std::unordered_map<uint32_t, Operand> buffer_var_addr_;   // storage buffer variable -> address

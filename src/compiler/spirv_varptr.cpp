@@ -32,13 +32,23 @@ Operand Translator::buffer_variable_address(uint32_t var)
 	if (it != buffer_var_addr_.end())
 		return it->second;
 	const Var &v = vars_.at(var);
-	if (v.desc_array)
-		fail("a pointer to a whole array of buffer descriptors cannot be a value (only to one of its blocks)");
 	if (v.set >= abi::kMaxSets)
 		fail("descriptor set " + std::to_string(v.set) + " is outside the binding model (sets < " +
 		     std::to_string(abi::kMaxSets) + ")");
+	if (v.binding >= (1u << 27))
+		fail("binding " + std::to_string(v.binding) + " is outside the binding model");
 	Operand set = emit_prologue(IO::Op::load_const, r64(), {desc_table(), Operand::c32(0)}, v.set * 8, 8);
-	Operand a = emit_prologue(IO::Op::load_const, r64(), {set, Operand::c32(0)}, v.binding * abi::kDescStride, 8);
+	Operand a;
+	if (v.desc_array) {
+		// A pointer to a whole array of blocks is the address of its element 0's descriptor (after
+		// the array header): an access chain's first index then loads the element's address
+		// (descriptor_element_address).
+		Operand header = emit_prologue(IO::Op::load_const, r32(), {set, Operand::c32(0)}, v.binding * abi::kDescStride + 12, 4);
+		Operand off = emit_prologue(IO::Op::iadd, r32(), {header, Operand::c32(abi::kArrayHeaderBytes)});
+		a = emit_prologue(IO::Op::iadd, r64(), {set, emit_prologue(IO::Op::zext, r64(), {off})});
+	} else {
+		a = emit_prologue(IO::Op::load_const, r64(), {set, Operand::c32(0)}, v.binding * abi::kDescStride, 8);
+	}
 	buffer_var_addr_[var] = a;
 	return a;
 }
@@ -50,6 +60,31 @@ bool Translator::materialise_buffer_variable(uint32_t var)
 	if ((v.sc != (uint32_t)SC::StorageBuffer && v.sc != (uint32_t)SC::Uniform) || !v.ptr_type)
 		return false;
 	set(var, v.ptr_type, {buffer_variable_address(var)});
+	return true;
+}
+
+// An access chain's first index into a pointer value to a whole array of buffer blocks (a select
+// between two descriptor arrays) selects a descriptor: 'p' then points at that block's start. The
+// descriptors are read from the set (the index is not checked against the array's count: like
+// any variable pointer, what it reaches is bounded by the MMU).
+bool Translator::descriptor_element_address(Ptr &p, uint32_t ptr_type, const Operand &idx)
+{
+	using SC = spv::StorageClass;
+	const Type &pt = type(ptr_type);
+	if (!p.phys || pt.k != Type::K::Pointer || (pt.storage != (uint32_t)SC::StorageBuffer && pt.storage != (uint32_t)SC::Uniform))
+		return false;
+	const Type &t = type(p.type);
+	if ((t.k != Type::K::Array && t.k != Type::K::RtArray) || type(t.elem).k != Type::K::Struct ||
+	    !(has_deco(t.elem, spv::Decoration::Block) || has_deco(t.elem, spv::Decoration::BufferBlock)))
+		return false;
+	if (p.const_off || p.dyn.kind != Operand::Kind::none)
+		fail("an offset pointer into an array of buffer descriptors");
+	Operand i = low_dword(idx);
+	Operand scaled = i.is_const() ? Operand::c64((uint64_t)(uint32_t)i.value * abi::kDescStride)
+	                              : emit(IO::Op::zext, r64(), {imul(i, Operand::c32(abi::kDescStride))});
+	Operand at = emit(IO::Op::iadd, r64(), {p.addr, scaled});
+	p.addr = emit(IO::Op::load_const, r64(), {at, Operand::c32(0)}, 0, 8);
+	p.type = t.elem;
 	return true;
 }
 
