@@ -37,7 +37,19 @@ Operand Translator::buffer_variable_address(uint32_t var)
 		     std::to_string(abi::kMaxSets) + ")");
 	if (v.binding >= (1u << 27))
 		fail("binding " + std::to_string(v.binding) + " is outside the binding model");
-	Operand set = emit_prologue(IO::Op::load_const, r64(), {desc_table(), Operand::c32(0)}, v.set * 8, 8);
+	// The descriptor values the fast paths load (and cache) when they are prologue values; else
+	// loaded here, in the prologue, again.
+	auto in_prologue = [&](const Operand &x) {
+		if (x.kind != Operand::Kind::temp)
+			return false;
+		for (const Instr &ins : prologue_)
+			for (const Operand &d : ins.defs)
+				if (d.id == x.id)
+					return true;
+		return false;
+	};
+	auto [cached_set, set_pro] = desc_set(v.set);
+	Operand set = set_pro ? cached_set : emit_prologue(IO::Op::load_const, r64(), {desc_table(), Operand::c32(0)}, v.set * 8, 8);
 	Operand a;
 	if (v.desc_array) {
 		// A pointer to a whole array of blocks is the address of its element 0's descriptor (after
@@ -47,7 +59,11 @@ Operand Translator::buffer_variable_address(uint32_t var)
 		Operand off = emit_prologue(IO::Op::iadd, r32(), {header, Operand::c32(abi::kArrayHeaderBytes)});
 		a = emit_prologue(IO::Op::iadd, r64(), {set, emit_prologue(IO::Op::zext, r64(), {off})});
 	} else {
-		a = emit_prologue(IO::Op::load_const, r64(), {set, Operand::c32(0)}, v.binding * abi::kDescStride, 8);
+		Ptr p;
+		p.var = var;
+		p.type = v.type;
+		Operand base = set_pro ? desc_base(p) : Operand{};
+		a = in_prologue(base) ? base : emit_prologue(IO::Op::load_const, r64(), {set, Operand::c32(0)}, v.binding * abi::kDescStride, 8);
 	}
 	buffer_var_addr_[var] = a;
 	return a;
@@ -58,7 +74,9 @@ bool Translator::materialise_buffer_variable(uint32_t var)
 	const Var &v = vars_.at(var);
 	using SC = spv::StorageClass;
 	if ((v.sc != (uint32_t)SC::StorageBuffer && v.sc != (uint32_t)SC::Uniform) || !v.ptr_type)
-		return false;
+		fail("a pointer to a variable in storage class " + spirv_named(spirv_storage_class_name(v.sc), v.sc) +
+		     " cannot be a value (selected, merged in a phi, stored, compared): variable pointers are StorageBuffer "
+		     "and Workgroup pointers");
 	set(var, v.ptr_type, {buffer_variable_address(var)});
 	return true;
 }
