@@ -140,15 +140,16 @@ Ptr Translator::shared_pointer(uint32_t id, bool &found)
 	return p;
 }
 
-// The step of OpPtrAccessChain's element index: the pointer type's ArrayStride (required for
-// storage and uniform buffers, VUID-StandaloneSpirv-None-...); for Workgroup pointers without
-// one the implementation's own stride, the pointee's size in the layout shared memory uses.
+// The step of OpPtrAccessChain's element index. Storage and uniform buffer (and physical) pointer
+// types carry it as ArrayStride; for Workgroup pointers the implementation chooses (SPIR-V
+// "OpPtrAccessChain": an ArrayStride there is not the stride), and it is the element's size in the
+// layout shared memory uses, as in an array of that type (the CTS's ptr_access_chain.workgroup_bad_stride).
 uint32_t Translator::ptr_chain_stride(uint32_t ptr_type, const Ptr &p)
 {
-	if (has_deco(ptr_type, spv::Decoration::ArrayStride))
-		return deco_arg(ptr_type, spv::Decoration::ArrayStride);
 	if (!p.phys && vars_.at(p.var).sc == (uint32_t)spv::StorageClass::Workgroup)
 		return size_of(p.type, explicit_layout(p));
+	if (has_deco(ptr_type, spv::Decoration::ArrayStride))
+		return deco_arg(ptr_type, spv::Decoration::ArrayStride);
 	fail("OpPtrAccessChain through a pointer type without ArrayStride");
 }
 
