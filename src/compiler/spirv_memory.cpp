@@ -206,7 +206,9 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		if (!p.phys && !varptr_)
 			fail("OpPtrAccessChain on a non-physical pointer is not supported (capability VariablePointers)");
 		// The base's type: a variable's declared pointer type, else the value's.
-		const uint32_t base_type = !p.phys && vars_.count(w[3]) ? vars_[w[3]].ptr_type : val_type_.at(w[3]);
+		const uint32_t base_type = !p.phys && vars_.count(w[3]) ? vars_[w[3]].ptr_type
+		                           : val_type_.count(w[3])       ? val_type_.at(w[3])
+		                                                         : 0;   // no ArrayStride: refused below
 		const auto &idx = val(w[4]);
 		if (idx.size() != 1)
 			fail("OpPtrAccessChain element index must be a scalar");
