@@ -212,7 +212,19 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		const auto &idx = val(w[4]);
 		if (idx.size() != 1)
 			fail("OpPtrAccessChain element index must be a scalar");
-		step(signed_index(w[4]), ptr_chain_stride(base_type, p));
+		const uint32_t stride = ptr_chain_stride(base_type, p);
+		if (robust_checked(p)) {
+			// The element index is signed (a step back is valid SPIR-V), which the unsigned 32-bit
+			// bounds checks of symbolic offsets cannot express: the pointer continues as an address,
+			// like every variable pointer (bounded by the MMU, not by the descriptor's size).
+			const uint32_t type = p.type;
+			Operand a = variable_pointer_value(p);
+			p = Ptr{};
+			p.phys = true;
+			p.addr = a;
+			p.type = type;
+		}
+		step(signed_index(w[4]), stride);
 		first = 5;
 	}
 	for (size_t i = first; i < w.size(); i++) {

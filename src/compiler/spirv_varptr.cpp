@@ -114,11 +114,17 @@ Operand Translator::variable_pointer_value(const Ptr &p)
 	if (v.sc == (uint32_t)spv::StorageClass::Workgroup)
 		return shared_pointer_value(p);
 	Operand base = v.desc_array ? desc_base(p) : buffer_variable_address(p.var);
+	// A symbolic offset is 32-bit arithmetic (the fast paths add it to the base as a 32-bit
+	// offset): a negative constant part (OpPtrAccessChain by -2) is 2^32 - 8 and must wrap with
+	// the dynamic part before it is widened, or the address lands 4 GiB too far.
+	Operand off;
 	if (p.dyn.kind != Operand::Kind::none)
-		base = emit(IO::Op::iadd, r64(), {base, emit(IO::Op::zext, r64(), {p.dyn})});
-	if (p.const_off)
-		base = emit(IO::Op::iadd, r64(), {base, Operand::c64(p.const_off)});
-	return base;
+		off = p.const_off ? iadd(p.dyn, Operand::c32(p.const_off)) : p.dyn;
+	else if (p.const_off)
+		off = Operand::c32(p.const_off);
+	if (off.kind == Operand::Kind::none)
+		return base;
+	return emit(IO::Op::iadd, r64(), {base, off.is_const() ? Operand::c64((uint32_t)off.value) : emit(IO::Op::zext, r64(), {off})});
 }
 
 // A Workgroup pointer value: an offset from the shared root.
