@@ -182,7 +182,8 @@ TEST(VariablePointers, PointersInALocalArray)
 //   chain:  p = OpPtrAccessChain p, d                     (d in [-3, 3], constant or x-derived)
 //   phi:    if ((x >> bit) & 1) p = OpPtrAccessChain p, d; else p = &buf[k][...]  (merged in a phi)
 //   load:   x = x * 31 + *p
-// and out[lane] = x. Three storage buffers of 256 random words; every index stays in [0, 256).
+// and out[lane] = x. Three storage buffers of 256 random words (or Workgroup copies of them);
+// every index stays in [0, 256).
 struct Gen {
 	std::mt19937 rng;
 	std::ostringstream body;
@@ -195,14 +196,32 @@ struct LaneState {
 	uint32_t x, buf, idx;
 };
 
-std::string random_program(uint32_t seed, std::function<void(std::vector<LaneState> &, const std::vector<std::vector<uint32_t>> &)> &model)
+// With 'shared' the pointers are Workgroup pointers into three shared arrays, which the lanes first
+// fill from the buffers (then a barrier).
+std::string random_program(uint32_t seed, bool shared,
+                           std::function<void(std::vector<LaneState> &, const std::vector<std::vector<uint32_t>> &)> &model)
 {
 	Gen g{std::mt19937(seed), {}, 0};
 	std::ostringstream &b = g.body;
 	const char *bufs[3] = {"%b0", "%b1", "%b2"};
+	if (shared) {
+		bufs[0] = "%w0";
+		bufs[1] = "%w1";
+		bufs[2] = "%w2";
+		for (uint32_t k = 0; k < 3; k++)
+			for (uint32_t r = 0; r < 4; r++) {
+				// w_k[lane + 64 r] = b_k[lane + 64 r]
+				const std::string i = g.fresh(), src = g.fresh(), v = g.fresh(), dst = g.fresh();
+				b << i << " = OpIAdd %u32 %lane %r" << r << "\n" << src << " = OpAccessChain %psu %b" << k << " %c0 " << i << "\n"
+				  << v << " = OpLoad %u32 " << src << "\n" << dst << " = OpAccessChain %pp %w" << k << " " << i << "\nOpStore "
+				  << dst << " " << v << "\n";
+			}
+		b << "OpControlBarrier %c2 %c2 %c264\n";
+	}
+	const char *member = shared ? "" : " %c0";
 	std::vector<std::function<void(LaneState &, uint32_t lane, const std::vector<std::vector<uint32_t>> &)>> steps;
 	const uint32_t start = g.pick(3);
-	b << "%p0s = OpIAdd %u32 %lane %c16\n%pstart = OpAccessChain %psu " << bufs[start] << " %c0 %p0s\n";
+	b << "%p0s = OpIAdd %u32 %lane %c16\n%pstart = OpAccessChain %pp " << bufs[start] << member << " %p0s\n";
 	std::string p = "%pstart", x = "%lane";
 	auto cst = [](int32_t v) { return "%k" + std::to_string(v + 8); };   // constants %k0..%k80 = -8..72
 	auto elem = [&](uint32_t k, uint32_t m, uint32_t c) {
@@ -210,7 +229,7 @@ std::string random_program(uint32_t seed, std::function<void(std::vector<LaneSta
 		std::string t1 = g.fresh(), t2 = g.fresh(), t3 = g.fresh(), t4 = g.fresh(), r = g.fresh();
 		b << t1 << " = OpIMul %u32 %lane " << cst((int32_t)m) << "\n" << t2 << " = OpIAdd %u32 " << t1 << " " << cst((int32_t)c)
 		  << "\n" << t3 << " = OpBitwiseAnd %u32 " << t2 << " %c63\n" << t4 << " = OpIAdd %u32 " << t3 << " %c16\n"
-		  << r << " = OpAccessChain %psu " << bufs[k] << " %c0 " << t4 << "\n";
+		  << r << " = OpAccessChain %pp " << bufs[k] << member << " " << t4 << "\n";
 		return r;
 	};
 	auto bit_of = [&](const std::string &xv, uint32_t bit) {
@@ -226,7 +245,7 @@ std::string random_program(uint32_t seed, std::function<void(std::vector<LaneSta
 		if (kind == 0) {   // select
 			const uint32_t bit = g.pick(12), k = g.pick(3), m = 1 + g.pick(7), c = g.pick(40);
 			std::string cond = bit_of(x, bit), q = elem(k, m, c), r = g.fresh();
-			b << r << " = OpSelect %psu " << cond << " " << p << " " << q << "\n";
+			b << r << " = OpSelect %pp " << cond << " " << p << " " << q << "\n";
 			p = r;
 			steps.push_back([=](LaneState &st, uint32_t lane, const auto &) {
 				if (!((st.x >> bit) & 1)) {
@@ -237,7 +256,7 @@ std::string random_program(uint32_t seed, std::function<void(std::vector<LaneSta
 		} else if (kind == 1) {   // chain by a constant
 			const int32_t d = (int32_t)g.pick(7) - 3;
 			std::string r = g.fresh();
-			b << r << " = OpPtrAccessChain %psu " << p << " " << cst(d) << "\n";
+			b << r << " = OpPtrAccessChain %pp " << p << " " << cst(d) << "\n";
 			p = r;
 			steps.push_back([=](LaneState &st, uint32_t, const auto &) { st.idx += d; });
 		} else if (kind == 2) {   // phi
@@ -250,12 +269,12 @@ std::string random_program(uint32_t seed, std::function<void(std::vector<LaneSta
 			b << "OpSelectionMerge " << lm << " None\nOpBranchConditional " << cond << " " << lt << " " << le << "\n";
 			b << lt << " = OpLabel\n";
 			std::string pt = g.fresh();
-			b << pt << " = OpPtrAccessChain %psu " << p << " " << cst(d) << "\nOpBranch " << lm << "\n";
+			b << pt << " = OpPtrAccessChain %pp " << p << " " << cst(d) << "\nOpBranch " << lm << "\n";
 			b << le << " = OpLabel\n";
 			std::string pe = elem(k, m, c);
 			b << "OpBranch " << lm << "\n" << lm << " = OpLabel\n";
 			std::string r = g.fresh();
-			b << r << " = OpPhi %psu " << pt << " " << lt << " " << pe << " " << le << "\n";
+			b << r << " = OpPhi %pp " << pt << " " << lt << " " << pe << " " << le << "\n";
 			p = r;
 			steps.push_back([=](LaneState &st, uint32_t lane, const auto &) {
 				if ((st.x >> bit) & 1) {
@@ -285,7 +304,7 @@ std::string random_program(uint32_t seed, std::function<void(std::vector<LaneSta
 OpCapability VariablePointers
 OpExtension "SPV_KHR_variable_pointers"
 OpMemoryModel Logical GLSL450
-OpEntryPoint GLCompute %main "main" %lid %b0 %b1 %b2 %out
+OpEntryPoint GLCompute %main "main" %lid %b0 %b1 %b2 %out %w0 %w1 %w2
 OpExecutionMode %main LocalSize 64 1 1
 OpDecorate %lid BuiltIn LocalInvocationId
 OpDecorate %rt ArrayStride 4
@@ -320,24 +339,44 @@ OpDecorate %out Binding 3
 %c1 = OpConstant %u32 1
 %c16 = OpConstant %u32 16
 %c63 = OpConstant %u32 63
+%c2 = OpConstant %u32 2
+%c264 = OpConstant %u32 264
+%c256 = OpConstant %u32 256
+%r0 = OpConstant %u32 0
+%r1 = OpConstant %u32 64
+%r2 = OpConstant %u32 128
+%r3 = OpConstant %u32 192
+%warr = OpTypeArray %u32 %c256
+%pwarr = OpTypePointer Workgroup %warr
+%pwu = OpTypePointer Workgroup %u32
+%w0 = OpVariable %pwarr Workgroup
+%w1 = OpVariable %pwarr Workgroup
+%w2 = OpVariable %pwarr Workgroup
 )";
 	for (int v = -8; v <= 72; v++)
 		m << "%k" << v + 8 << " = OpConstant %i32 " << v << "\n";
 	m << "%main = OpFunction %void None %fn\n%entry = OpLabel\n%l3 = OpLoad %v3 %lid\n%lanei = OpCompositeExtract %u32 %l3 0\n"
 	  << "%lane = OpCopyObject %u32 %lanei\n"
 	  << b.str() << "%po = OpAccessChain %psu %out %c0 %lane\nOpStore %po " << x << "\nOpReturn\nOpFunctionEnd\n";
-	return m.str();
+	// %pp: the pointer type the chains use (one declaration per type: %psu carries ArrayStride 4).
+	std::string text = m.str();
+	for (size_t at; (at = text.find("%pp ")) != std::string::npos;)
+		text.replace(at, 3, shared ? "%pwu" : "%psu");
+	return text;
 }
 
-TEST(VariablePointers, RandomPointerChainsMatchTheHostModel)
+class RandomPointerChains : public ::testing::TestWithParam<bool> {};
+
+TEST_P(RandomPointerChains, MatchTheHostModel)
 {
+	const bool shared = GetParam();
 	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
 	// 24 programs in CI (about 0.3 s); MICA_VARPTR_SEEDS=n runs more by hand.
 	const char *n_env = std::getenv("MICA_VARPTR_SEEDS");
 	const uint32_t seeds = n_env ? (uint32_t)std::strtoul(n_env, nullptr, 10) : 24;
 	for (uint32_t seed = 1; seed <= seeds; seed++) {
 		std::function<void(std::vector<LaneState> &, const std::vector<std::vector<uint32_t>> &)> model;
-		const std::string text = random_program(seed, model);
+		const std::string text = random_program(seed, shared, model);
 		std::vector<uint32_t> spv;
 		std::string diag;
 		tools.SetMessageConsumer([&](spv_message_level_t, const char *, const spv_position_t &p, const char *m) {
@@ -372,5 +411,8 @@ TEST(VariablePointers, RandomPointerChainsMatchTheHostModel)
 			ASSERT_EQ(bufs[3].data[l], lanes[l].x) << "seed " << seed << " lane " << l << "\n" << text;
 	}
 }
+
+INSTANTIATE_TEST_SUITE_P(VariablePointers, RandomPointerChains, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool> &i) { return i.param ? "Workgroup" : "StorageBuffer"; });
 
 } // namespace
