@@ -685,6 +685,13 @@ void Translator::run(const std::string &entry_name)
 				ptrs_[w[2]] = p;
 				break;
 			}
+			if ((Op)in.op == Op::OpConstantNull && varptr_ && is_local_ptr_type(w[1])) {
+				// A null Workgroup pointer: an offset no shared variable has (0 is the first
+				// variable's), so OpPtrEqual tells them apart; a dereference faults
+				// (SHARED_OUT_OF_RANGE) as a null buffer pointer's does (MMU_UNMAPPED).
+				set(w[2], w[1], {Operand::c32(kNullSharedPointer)});
+				break;
+			}
 			if ((Op)in.op == Op::OpConstantNull) {
 				null_constants_.insert(w[2]);
 				// A null aggregate too large to be a value (a big shared array's zero initialiser)

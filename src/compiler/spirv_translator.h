@@ -96,6 +96,8 @@ struct DescRef {
 // Kernel model: a __local pointer cast to generic is its shared offset in this aperture (the
 // top 16 address bits set: no device address of the 48-bit space has them).
 constexpr uint64_t kLocalAperture = 0xffff000000000000ull;
+// Variable pointers: the value of a null Workgroup pointer (spirv_varptr.cpp).
+constexpr uint32_t kNullSharedPointer = 0xfffffff0u;
 
 struct KernelOptions {
 	std::array<uint32_t, 3> local_size{};

@@ -158,6 +158,31 @@ TEST(VariablePointers, WorkgroupSelectStoreAtomicAndPtrAccessChain)
 	});
 }
 
+TEST(VariablePointers, NullWorkgroupPointerIsNotTheFirstVariableAndFaults)
+{
+	run_everywhere("varptr_workgroup_null.spvasm", 1, [&] {
+		std::vector<Buffer> v(2);
+		v[0].data = {0};
+		v[1].data.assign(65, 0xdeadbeefu);
+		return v;
+	}, [&](const std::vector<Buffer> &r, const std::string &where) {
+		for (uint32_t l = 0; l < 64; l++)
+			ASSERT_EQ(r[1].data[l], (l & 1) ? 0u : 3u) << where << " lane " << l;
+	});
+	// Dereferenced (even lanes): a fault, no value from w[0].
+	const auto spv = spvasm("varptr_workgroup_null.spvasm");
+	auto res = compile_spirv(spv, Options{});
+	ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+	std::vector<Buffer> b(2);
+	b[0].data = {1};
+	b[1].data.assign(65, 0xdeadbeefu);
+	b[1].binding = 1;
+	const uint32_t groups[3] = {1, 1, 1};
+	RunOutcome r = run_kernel(std::get<CompileResult>(res), 2, 0, b, {}, groups);
+	EXPECT_FALSE(r.ok);
+	EXPECT_NE(r.error.find("SHARED_OUT_OF_RANGE"), std::string::npos) << r.error;
+}
+
 TEST(VariablePointers, PointersInALocalArray)
 {
 	const auto a = random_words(129, 7), b = random_words(128, 8);
