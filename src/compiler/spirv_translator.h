@@ -352,7 +352,8 @@ private:
 	bool robust_checked(const Ptr &p);
 	void access_chain(const Inst &in, bool ptr_chain);
 	// ---- variable pointers (spirv_varptr.cpp) ----
-	bool translate_variable_pointer(const Inst &in);   // OpPtrEqual / OpPtrNotEqual / OpPtrDiff
+	bool translate_variable_pointer(const Inst &in);   // OpPtrEqual / OpPtrNotEqual / OpPtrDiff, OpSelect
+	bool select_within_buffer(const Inst &in);
 	Operand buffer_variable_address(uint32_t var);     // a storage buffer variable as a value
 	Operand variable_pointer_value(const Ptr &p);      // a symbolic buffer/shared pointer as a value
 	Ptr shared_pointer(uint32_t id, bool &found);      // a Workgroup pointer value as a Ptr

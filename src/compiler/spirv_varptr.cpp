@@ -159,10 +159,46 @@ uint32_t Translator::ptr_chain_stride(uint32_t ptr_type, const Ptr &p)
 	fail("OpPtrAccessChain through a pointer type without ArrayStride");
 }
 
+// OpSelect between two pointers into the same (single-block) buffer: the result stays symbolic,
+// its offset the selected one, so the descriptor fast path and robust access's bounds checks keep
+// working (the CTS's single_buffer cases). Returns false for any other select.
+bool Translator::select_within_buffer(const Inst &in)
+{
+	auto w = in.w;
+	if (w.size() < 6 || !is_phys_ptr_type(w[1]) || type(w[1]).storage == (uint32_t)spv::StorageClass::PhysicalStorageBuffer)
+		return false;
+	auto symbolic = [&](uint32_t id) { return ptrs_.count(id) ? ptrs_.at(id) : vars_.count(id) ? pointer(id) : Ptr{}; };
+	const Ptr a = symbolic(w[4]), b = symbolic(w[5]);
+	if (!a.var || a.phys || b.phys || a.var != b.var || a.type != b.type || !vars_.count(a.var) || vars_.at(a.var).desc_array)
+		return false;
+	const auto &c = val(w[3]);
+	if (c.size() != 1)
+		return false;
+	// The whole 32-bit offset of each (dynamic + constant, wrapping as the fast paths do).
+	auto offset = [&](const Ptr &q) {
+		if (q.dyn.kind == Operand::Kind::none)
+			return Operand::c32(q.const_off);
+		return q.const_off ? iadd(q.dyn, Operand::c32(q.const_off)) : q.dyn;
+	};
+	Ptr p = a;
+	p.const_off = 0;
+	p.dyn = emit(IO::Op::select, r32(), {c[0], offset(a), offset(b)});
+	auto wrapped = [&](const Ptr &q) { return q.wrapped.kind == Operand::Kind::none ? Operand::c32(0) : q.wrapped; };
+	if (a.wrapped.kind != Operand::Kind::none || b.wrapped.kind != Operand::Kind::none)
+		p.wrapped = emit(IO::Op::select, rbool(), {c[0], wrapped(a), wrapped(b)});
+	else
+		p.wrapped = Operand{};
+	ptrs_[w[2]] = p;
+	set(w[2], w[1], {variable_pointer_value(p)});   // for phis, stores and comparisons
+	return true;
+}
+
 bool Translator::translate_variable_pointer(const Inst &in)
 {
 	using Op = spv::Op;
 	const Op op = (Op)in.op;
+	if (op == Op::OpSelect)
+		return select_within_buffer(in);
 	if (op != Op::OpPtrEqual && op != Op::OpPtrNotEqual && op != Op::OpPtrDiff)
 		return false;
 	auto w = in.w;

@@ -183,6 +183,31 @@ TEST(VariablePointers, NullWorkgroupPointerIsNotTheFirstVariableAndFaults)
 	EXPECT_NE(r.error.find("SHARED_OUT_OF_RANGE"), std::string::npos) << r.error;
 }
 
+TEST(VariablePointers, SelectWithinOneBufferKeepsRobustChecks)
+{
+	// a has 1024 words (a page), a[1023] = 1024: even lanes point a page past the end and read 0
+	// (unchecked, they would read the next page or fault).
+	auto a = random_words(1024, 9);
+	a[1023] = 1024;
+	const auto spv = spvasm("varptr_select_robust.spvasm");
+	for (uint32_t rev : {1u, 2u}) {
+		Options o;
+		o.revision = rev;
+		o.robust_buffer_access = true;
+		auto res = compile_spirv(spv, o);
+		ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
+		std::vector<Buffer> b(2);
+		b[0].data = a;
+		b[1].data.assign(64, 0xdeadbeefu);
+		b[1].binding = 1;
+		const uint32_t groups[3] = {1, 1, 1};
+		RunOutcome r = run_kernel(std::get<CompileResult>(res), rev, 0, b, {}, groups);
+		ASSERT_TRUE(r.ok) << r.error;
+		for (uint32_t l = 0; l < 64; l++)
+			ASSERT_EQ(b[1].data[l], (l & 1) ? a[l] : 0u) << "r" << rev << " lane " << l;
+	}
+}
+
 TEST(VariablePointers, PointersInALocalArray)
 {
 	const auto a = random_words(129, 7), b = random_words(128, 8);
