@@ -116,8 +116,11 @@ Context::Context(const std::string& device_substring, bool validation, bool robu
   // SPIR-V for Vulkan 1.3 declares workgroup sizes with LocalSizeId (maintenance4); submissions and
   // barriers use synchronization2. Both are mandatory in Vulkan 1.3 but must still be enabled, like
   // the optional features the tests use when the device has them.
+  VkPhysicalDeviceVulkan11Features have11{};
+  have11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
   VkPhysicalDeviceVulkan12Features have12{};
   have12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+  have12.pNext = &have11;
   VkPhysicalDeviceVulkan13Features have13{};
   have13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
   have13.pNext = &have12;
@@ -125,8 +128,13 @@ Context::Context(const std::string& device_substring, bool validation, bool robu
   have.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
   have.pNext = &have13;
   vkGetPhysicalDeviceFeatures2(physical_, &have);
+  VkPhysicalDeviceVulkan11Features f11{};
+  f11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES;
+  f11.variablePointersStorageBuffer = have11.variablePointersStorageBuffer;
+  f11.variablePointers = have11.variablePointers;
   VkPhysicalDeviceVulkan12Features f12{};
   f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
+  f12.pNext = &f11;
   f12.timelineSemaphore = have12.timelineSemaphore;
   f12.hostQueryReset = have12.hostQueryReset;
   f12.shaderUniformBufferArrayNonUniformIndexing = have12.shaderUniformBufferArrayNonUniformIndexing;

@@ -53,6 +53,8 @@ void Translator::translate(const Inst &in)
 		return;
 	if (translate_image(in))   // spirv_image.cpp
 		return;
+	if (varptr_ && translate_variable_pointer(in))   // spirv_varptr.cpp
+		return;
 	// Vulkan allows FPRoundingMode on OpFConvert to a 16-bit float that is stored
 	// (VK_KHR_16bit_storage); it overrides the RoundingModeRTE execution mode.
 	if (!kernel_ && op == Op::OpFConvert && w.size() >= 4 && has_deco(w[2], spv::Decoration::FPRoundingMode)) {

@@ -98,9 +98,9 @@ Ptr Translator::pointer(uint32_t id)
 		p.type = vit->second.type;
 		return p;
 	}
-	if (kernel_) {   // a __local pointer value
+	if (kernel_ || varptr_) {   // a __local pointer value, a Workgroup variable pointer
 		bool found = false;
-		Ptr p = kernel_pointer(id, found);
+		Ptr p = kernel_ ? kernel_pointer(id, found) : shared_pointer(id, found);
 		if (found)
 			return p;
 	}
@@ -203,15 +203,28 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		step(signed_index(w[4]), cl_size_align(p.type).first);
 		first = 5;
 	} else if (ptr_chain) {
-		if (!p.phys)
+		if (!p.phys && !varptr_)
 			fail("OpPtrAccessChain on a non-physical pointer is not supported (capability VariablePointers)");
-		uint32_t base_type = val_type_.at(w[3]);
-		if (!has_deco(base_type, spv::Decoration::ArrayStride))
-			fail("OpPtrAccessChain through a pointer type without ArrayStride");
+		// The base's type: a variable's declared pointer type, else the value's.
+		const uint32_t base_type = !p.phys && vars_.count(w[3]) ? vars_[w[3]].ptr_type
+		                           : val_type_.count(w[3])       ? val_type_.at(w[3])
+		                                                         : 0;   // no ArrayStride: refused below
 		const auto &idx = val(w[4]);
 		if (idx.size() != 1)
 			fail("OpPtrAccessChain element index must be a scalar");
-		step(signed_index(w[4]), deco_arg(base_type, spv::Decoration::ArrayStride));
+		const uint32_t stride = ptr_chain_stride(base_type, p);
+		if (robust_checked(p)) {
+			// The element index is signed (a step back is valid SPIR-V), which the unsigned 32-bit
+			// bounds checks of symbolic offsets cannot express: the pointer continues as an address,
+			// like every variable pointer (bounded by the MMU, not by the descriptor's size).
+			const uint32_t type = p.type;
+			Operand a = variable_pointer_value(p);
+			p = Ptr{};
+			p.phys = true;
+			p.addr = a;
+			p.type = type;
+		}
+		step(signed_index(w[4]), stride);
 		first = 5;
 	}
 	for (size_t i = first; i < w.size(); i++) {
@@ -220,6 +233,8 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		const std::vector<Operand> idx = {signed_index(w[i])};
 		if (desc_select_element(p, idx[0]))
 			continue;   // the element of an array of buffer descriptors
+		if (varptr_ && i == first && p.phys && descriptor_element_address(p, val_type_.at(w[3]), idx[0]))
+			continue;   // ... through a pointer value to the whole array (spirv_varptr.cpp)
 		const Type &t = type(p.type);
 		if (t.k == Type::K::Struct) {
 			if (!idx[0].is_const())
@@ -263,6 +278,8 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		set(w[2], w[1], {phys_address(p, true)});
 	else if (kernel_ && vars_[p.var].sc == (uint32_t)spv::StorageClass::Workgroup)
 		set(w[2], w[1], {shared_pointer_value(p)});   // a __local pointer value
+	else if (varptr_ && (is_phys_ptr_type(w[1]) || is_local_ptr_type(w[1])) && !(vars_[p.var].desc_array && !p.desc_indexed))
+		set(w[2], w[1], {variable_pointer_value(p)});   // in case it is used as a value (unused: removed)
 }
 
 std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)

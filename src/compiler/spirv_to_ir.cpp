@@ -107,6 +107,8 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(VulkanMemoryModel, "the Vulkan memory model"),
 		CAP(VulkanMemoryModelDeviceScope, "device scope in the Vulkan memory model"),
 		CAP(PhysicalStorageBufferAddresses, "buffer device addresses (physical pointers)"),
+		CAP(VariablePointersStorageBuffer, "storage buffer pointers as values (selects, phis, OpPtrAccessChain, null)"),
+		CAP(VariablePointers, "the same for Workgroup pointers, and pointer comparisons"),
 		CAP(DotProduct, "integer dot products"),
 		CAP(DotProductInputAll, "dot products of any integer vector"),
 		CAP(DotProductInput4x8Bit, "dot products of i8vec4"),
@@ -155,6 +157,8 @@ const ShaderFeatures &shader_features()
 		x.shader_buffer_int64_atomics = true;
 		x.shader_shared_int64_atomics = true;
 		x.buffer_device_address = true;
+		x.variable_pointers_storage_buffer = true;
+		x.variable_pointers = true;
 		x.integer_dot_product = true;
 		x.zero_initialize_workgroup_memory = true;
 		x.subgroup_broadcast_dynamic_id = true;
@@ -433,7 +437,13 @@ void Translator::run(const std::string &entry_name)
 				fail(spirv_named(spirv_opcode_name(in.op), in.op) + " has too few operands");
 		};
 		switch ((Op)in.op) {
-		case Op::OpCapability: need(2); check_capability(w[1]); break;
+		case Op::OpCapability:
+			need(2);
+			check_capability(w[1]);
+			if (w[1] == (uint32_t)spv::Capability::VariablePointers ||
+			    w[1] == (uint32_t)spv::Capability::VariablePointersStorageBuffer)
+				enable_variable_pointers();   // spirv_varptr.cpp
+			break;
 		case Op::OpName:
 			if (w.size() > 2)
 				names_[w[1]] = str(w, 2);
@@ -675,6 +685,13 @@ void Translator::run(const std::string &entry_name)
 				ptrs_[w[2]] = p;
 				break;
 			}
+			if ((Op)in.op == Op::OpConstantNull && varptr_ && is_local_ptr_type(w[1])) {
+				// A null Workgroup pointer: an offset no shared variable has (0 is the first
+				// variable's), so OpPtrEqual tells them apart; a dereference faults
+				// (SHARED_OUT_OF_RANGE) as a null buffer pointer's does (MMU_UNMAPPED).
+				set(w[2], w[1], {Operand::c32(kNullSharedPointer)});
+				break;
+			}
 			if ((Op)in.op == Op::OpConstantNull) {
 				null_constants_.insert(w[2]);
 				// A null aggregate too large to be a value (a big shared array's zero initialiser)
@@ -704,6 +721,7 @@ void Translator::run(const std::string &entry_name)
 				break;
 			Var v;
 			v.sc = w[3];
+			v.ptr_type = w[1];
 			const Type &pt = type(w[1]);
 			v.type = pt.elem;
 			if (kernel_ && w.size() > 4 && v.sc == (uint32_t)spv::StorageClass::UniformConstant) {
@@ -758,7 +776,7 @@ void Translator::run(const std::string &entry_name)
 					fail("shared memory use of " + std::to_string(end) + " bytes exceeds the device limit of " +
 					     std::to_string(MICA_MAX_SHARED_BYTES));
 				p_.shared_bytes = (uint32_t)end;
-				if (kernel_)   // a __local pointer value: the byte offset in shared memory
+				if (kernel_ || varptr_)   // a __local / variable pointer value: the byte offset in shared memory
 					set(w[2], w[1], {Operand::c32(v.shared_offset)});
 				break;
 			}

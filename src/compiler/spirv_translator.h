@@ -66,6 +66,7 @@ struct Var {
 	int builtin = -1;
 	uint32_t shared_offset = 0;
 	uint32_t local_offset = 0;     // Function: byte offset in the lane's scratch area
+	uint32_t ptr_type = 0;         // the OpVariable's (pointer) result type
 };
 
 // A pointer: either symbolic (a module-scope variable + byte offset) or physical
@@ -95,6 +96,8 @@ struct DescRef {
 // Kernel model: a __local pointer cast to generic is its shared offset in this aperture (the
 // top 16 address bits set: no device address of the 48-bit space has them).
 constexpr uint64_t kLocalAperture = 0xffff000000000000ull;
+// Variable pointers: the value of a null Workgroup pointer (spirv_varptr.cpp).
+constexpr uint32_t kNullSharedPointer = 0xfffffff0u;
 
 struct KernelOptions {
 	std::array<uint32_t, 3> local_size{};
@@ -119,6 +122,10 @@ private:
 	// ---- Kernel execution model (OpenCL; spirv_kernel*.cpp) ----
 	const KernelOptions *kopts_ = nullptr;
 	bool kernel_ = false;                 // the module's memory model is Physical64 OpenCL
+	// The module declares VariablePointers(StorageBuffer): pointers to storage buffers can be
+	// values, held as 64-bit device addresses, and Workgroup pointers as 32-bit shared offsets
+	// (spirv_varptr.cpp, docs/compiler.md "Variable pointers").
+	bool varptr_ = false;
 	std::span<const uint32_t> words_;
 	Program &p_;
 	bool robust_ = false;   // Options::robust_buffer_access
@@ -202,8 +209,12 @@ private:
 	const std::vector<Operand> &val(uint32_t id)
 	{
 		auto it = vals_.find(id);
-		if (it == vals_.end())
+		if (it == vals_.end()) {
+			// A storage buffer variable used as a value (a select/phi operand, stored, compared).
+			if (varptr_ && vars_.count(id) && materialise_buffer_variable(id))
+				return vals_.at(id);
 			fail("use of %" + std::to_string(id) + " which is not a supported value");
+		}
 		return it->second;
 	}
 	// The SPIR-V type of a value (val() has already checked it exists).
@@ -301,13 +312,15 @@ private:
 		using SC = spv::StorageClass;
 		const auto sc = (SC)it->second.storage;
 		return sc == SC::PhysicalStorageBuffer ||
-		       (kernel_ && (sc == SC::CrossWorkgroup || sc == SC::UniformConstant || sc == SC::Generic));
+		       (kernel_ && (sc == SC::CrossWorkgroup || sc == SC::UniformConstant || sc == SC::Generic)) ||
+		       (varptr_ && (sc == SC::StorageBuffer || sc == SC::Uniform));   // spirv_varptr.cpp
 	}
-	// Kernel model: a __local pointer value (a 32-bit shared-memory offset).
+	// Kernel model, and Vulkan modules with variable pointers: a Workgroup pointer value (a
+	// 32-bit shared-memory offset).
 	bool is_local_ptr_type(uint32_t type_id)
 	{
 		auto it = types_.find(type_id);
-		return kernel_ && it != types_.end() && it->second.k == Type::K::Pointer &&
+		return (kernel_ || varptr_) && it != types_.end() && it->second.k == Type::K::Pointer &&
 		       it->second.storage == (uint32_t)spv::StorageClass::Workgroup;
 	}
 	bool explicit_layout(const Ptr &p)
@@ -338,6 +351,17 @@ private:
 	}
 	bool robust_checked(const Ptr &p);
 	void access_chain(const Inst &in, bool ptr_chain);
+	// ---- variable pointers (spirv_varptr.cpp) ----
+	bool translate_variable_pointer(const Inst &in);   // OpPtrEqual / OpPtrNotEqual / OpPtrDiff, OpSelect
+	bool select_within_buffer(const Inst &in);
+	Operand buffer_variable_address(uint32_t var);     // a storage buffer variable as a value
+	Operand variable_pointer_value(const Ptr &p);      // a symbolic buffer/shared pointer as a value
+	Ptr shared_pointer(uint32_t id, bool &found);      // a Workgroup pointer value as a Ptr
+	uint32_t ptr_chain_stride(uint32_t ptr_type, const Ptr &p);
+	bool descriptor_element_address(Ptr &p, uint32_t ptr_type, const Operand &idx);
+	void enable_variable_pointers();
+	bool materialise_buffer_variable(uint32_t var);
+	std::unordered_map<uint32_t, Operand> buffer_var_addr_;   // storage buffer variable -> address
 	Operand atomic(const Inst &in, uint32_t kind, Operand data, std::optional<Operand> cmp);
 
 	// ---- images, samplers, texel buffers (spirv_image.cpp) ----

@@ -7,9 +7,12 @@
 //   ; RUN: verify rev=1 profile=0     machine IR -> static hazard verifier report
 //   // RUN: glsl mid|disasm|error      GLSL through the whole front end (mid IR / final code /
 //                                     the compile error)
+//   ; RUN: spvasm mid|error            SPIR-V assembly (Vulkan 1.3), the same stages
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+
+#include <spirv-tools/libspirv.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -80,8 +83,22 @@ std::string run_stage(const std::string &text, std::string &error)
 			passes.push_back(words[i]);
 	}
 	const std::string &stage = words[0];
-	if (stage == "glsl") {
-		auto spv = glsl_to_spirv(text, "golden.comp");
+	if (stage == "glsl" || stage == "spvasm") {
+		std::variant<std::vector<uint32_t>, CompileError> spv;
+		if (stage == "glsl") {
+			spv = glsl_to_spirv(text, "golden.comp");
+		} else {
+			spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
+			std::string diag;
+			tools.SetMessageConsumer([&](spv_message_level_t, const char *, const spv_position_t &p, const char *m) {
+				diag += "line " + std::to_string(p.line + 1) + ": " + m;
+			});
+			std::vector<uint32_t> words_out;
+			if (!tools.Assemble(text, &words_out, SPV_TEXT_TO_BINARY_OPTION_PRESERVE_NUMERIC_IDS))
+				spv = CompileError{"spirv-as: " + diag};
+			else
+				spv = words_out;
+		}
 		if (auto *e = std::get_if<CompileError>(&spv)) {
 			error = e->message;
 			return "";

@@ -19,6 +19,8 @@ const ShaderCapabilities& shader_capabilities() {
     c.storage_buffer_8bit = f.storage_buffer_8bit;
     c.buffer_device_address = f.buffer_device_address;
     c.vulkan_memory_model = f.vulkan_memory_model && f.vulkan_memory_model_device_scope;
+    // The Vulkan features come as a pair: variablePointers requires variablePointersStorageBuffer.
+    c.variable_pointers = f.variable_pointers_storage_buffer && f.variable_pointers;
     c.integer_dot_product = f.integer_dot_product;
     c.zero_initialize_workgroup_memory = f.zero_initialize_workgroup_memory;
     // Both the buffer and the shared-memory variants are advertised together.

@@ -159,6 +159,10 @@ struct ShaderFeatures {
 	bool shader_buffer_int64_atomics = false;     // 64-bit atomics on storage buffers
 	bool shader_shared_int64_atomics = false;     // ... and on Workgroup memory
 	bool buffer_device_address = false;           // PhysicalStorageBufferAddresses
+	// VariablePointersStorageBuffer / VariablePointers: logical pointers to storage buffers (and
+	// to Workgroup memory) as values -- selects, phis, OpPtrAccessChain, null, stored in locals.
+	bool variable_pointers_storage_buffer = false;
+	bool variable_pointers = false;
 	bool integer_dot_product = false;             // DotProduct, DotProductInputAll, DotProductInput4x8Bit(Packed)
 	bool zero_initialize_workgroup_memory = false;
 	bool subgroup_extended_types = false;         // subgroup operations on 8/16/64-bit values
