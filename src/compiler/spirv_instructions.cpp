@@ -14,6 +14,26 @@ uint32_t memory_scope_to_fence(uint32_t scope)
 	}
 }
 
+// SPIR-V Memory Semantics of an atomic: with Acquire (or AcquireRelease, SequentiallyConsistent)
+// the accesses after it may not be performed before it, with Release those before it not after
+// it, for the storage classes the semantics name (Uniform, Subgroup, Workgroup, CrossWorkgroup,
+// AtomicCounter, Image memory). A fence (memory_barrier: waitcnt + s_fence, also a scheduling
+// barrier) after an acquiring and before a releasing atomic gives that; relaxed atomics get none.
+// (dEQP-VK.memory_model.message_passing...fence_atomic...payload_local.image.guard_nonlocal.workgroup:
+// the image load after an acquiring atomicLoad of the guard read the partner's texel before it.)
+constexpr uint32_t kSemAcquire = 0x2, kSemRelease = 0x4, kSemAcquireRelease = 0x8, kSemSeqCst = 0x10;
+constexpr uint32_t kSemStorageClasses = 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800;
+
+static bool semantics_acquire(uint32_t sem)
+{
+	return (sem & kSemStorageClasses) && (sem & (kSemAcquire | kSemAcquireRelease | kSemSeqCst));
+}
+
+static bool semantics_release(uint32_t sem)
+{
+	return (sem & kSemStorageClasses) && (sem & (kSemRelease | kSemAcquireRelease | kSemSeqCst));
+}
+
 
 // The first scalar leaf and the type of the part of a composite of type 't' that the literal
 // indices of OpCompositeExtract / OpCompositeInsert select.
@@ -47,6 +67,13 @@ void Translator::translate(const Inst &in)
 	};
 	using IOp = IO::Op;
 	Op op = (Op)in.op;
+	// The fence an atomic read-modify-write with these semantics needs before (release) or after
+	// (acquire) itself (semantics_acquire says why).
+	auto atomic_fence = [&](uint32_t scope_id, uint32_t semantics_id, bool before) {
+		const uint32_t sem = const_u32(semantics_id);
+		if (before ? semantics_release(sem) : semantics_acquire(sem))
+			emit_void(IOp::memory_barrier, {}, memory_scope_to_fence(const_u32(scope_id)));
+	};
 	if (kernel_ && translate_kernel(in))
 		return;
 	if (kernel_ && translate_kernel_image(in))   // spirv_kernel_image.cpp
@@ -671,10 +698,14 @@ void Translator::translate(const Inst &in)
 	case Op::OpAtomicLoad: {
 		need(6);
 		set(w[2], w[1], load(pointer(w[3]), w[1]));
+		if (semantics_acquire(const_u32(w[5])))
+			emit_void(IOp::memory_barrier, {}, memory_scope_to_fence(const_u32(w[4])));
 		return;
 	}
 	case Op::OpAtomicStore: {
 		need(5);
+		if (semantics_release(const_u32(w[3])))
+			emit_void(IOp::memory_barrier, {}, memory_scope_to_fence(const_u32(w[2])));
 		Ptr p = pointer(w[1]);
 		store(p, p.type, val(w[4]));
 		return;
@@ -695,18 +726,25 @@ void Translator::translate(const Inst &in)
 		                : op == Op::OpAtomicUMin ? 3 : op == Op::OpAtomicSMax ? 4 : op == Op::OpAtomicUMax ? 5
 		                : op == Op::OpAtomicAnd ? 6 : op == Op::OpAtomicOr ? 7 : op == Op::OpAtomicXor ? 8
 		                : op == Op::OpAtomicExchange ? 9 : 11;
+		atomic_fence(w[4], w[5], true);
 		set(w[2], w[1], {atomic(in, kind, val(w[6])[0], std::nullopt)});
+		atomic_fence(w[4], w[5], false);
 		return;
 	}
 	case Op::OpAtomicIIncrement:
 	case Op::OpAtomicIDecrement:
 		need(6);
+		atomic_fence(w[4], w[5], true);
 		set(w[2], w[1], {atomic(in, op == Op::OpAtomicIIncrement ? 0 : 1,
 		                        rc_of(w[1]).size == 2 ? Operand::c64(1) : Operand::c32(1), std::nullopt)});
+		atomic_fence(w[4], w[5], false);
 		return;
 	case Op::OpAtomicCompareExchange:
 		need(9);
+		// The Unequal semantics (a failed exchange only loads) may not be stronger than Equal's.
+		atomic_fence(w[4], w[5], true);
 		set(w[2], w[1], {atomic(in, 10, val(w[7])[0], val(w[8])[0])});
+		atomic_fence(w[4], w[5], false);
 		return;
 	default:
 		break;

@@ -179,6 +179,36 @@ TEST(VkDispatch, NumWorkgroupsUnderDispatchBase) {
   ctx->destroy(out);
 }
 
+// A direct dispatch of more than 2^20 invocations runs as several kernel jobs (the kernel kills a
+// context whose job makes no progress for its job timeout; the CTS's
+// zero_initialize_workgroup_memory.max_workgroups.* dispatch 65535 x 1024 invocations and were
+// killed): the pieces together still run every workgroup once, with the base and the whole
+// dispatch's counts. 4100 x 2 groups of 256 from base (1, 2, 3) cut along x and y.
+TEST(VkDispatch, LargeDispatchRunsAsSeveralJobs) {
+  auto ctx = vktest::make_context();
+  auto p = make_pipeline(ctx->device(), "wide_groups.spv", {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}}, 4);
+  ASSERT_EQ(p->create_result, VK_SUCCESS);
+  Sets s(ctx->device(), *p);
+  const std::array<uint32_t, 3> base{1, 2, 3}, n{4100, 2, 1};
+  const uint32_t groups = n[0] * n[1] * n[2];
+  vkrun::Buffer out = ctx->create_buffer(8 + uint64_t(groups) * 32);
+  std::memset(out.mapped, 0, out.size);
+  s.write(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
+  const uint32_t tag = 5;
+  ASSERT_EQ(submit_and_wait(*ctx, [&](VkCommandBuffer cb) {
+              bind(cb, *p, s);
+              vkCmdPushConstants(cb, p->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 4, &tag);
+              vkCmdDispatchBase(cb, base[0], base[1], base[2], n[0], n[1], n[2]);
+            }),
+            VK_SUCCESS);
+  EXPECT_EQ(out.data<uint32_t>()[0], groups);
+  EXPECT_EQ(out.data<uint32_t>()[1], groups * 256u);
+  const GroupRecords r = read_group_records(out);
+  EXPECT_EQ(r.num_groups.at(5), (std::set<std::array<uint32_t, 3>>{n}));
+  EXPECT_EQ(r.ids.at(5), grid(base, n));  // with the count above: each workgroup exactly once
+  ctx->destroy(out);
+}
+
 TEST(VkDispatch, DynamicOffsets) {
   auto ctx = vktest::make_context();
   auto p = make_pipeline(ctx->device(), "dynamic.spv",

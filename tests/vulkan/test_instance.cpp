@@ -147,6 +147,14 @@ TEST(VkPhysicalDevice, QueueFamiliesMemoryAndFormats) {
                                                          VK_MEMORY_PROPERTY_HOST_COHERENT_BIT)) ==
                      (VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
   EXPECT_TRUE(host_coherent);
+  // Cached host-visible memory exists (the CTS's zero_initialize_workgroup_memory.repeat_pipeline
+  // cases ask for it and failed with "No compatible memory type found").
+  bool host_cached = false;
+  for (uint32_t i = 0; i < mp.memoryTypeCount; ++i)
+    host_cached |= (mp.memoryTypes[i].propertyFlags & (VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                                       VK_MEMORY_PROPERTY_HOST_CACHED_BIT)) ==
+                   (VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+  EXPECT_TRUE(host_cached);
 
   // Images for transfers and the texture unit: storage and sampled images, no attachments.
   VkImageFormatProperties ifp;

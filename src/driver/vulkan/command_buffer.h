@@ -51,9 +51,9 @@ public:
   void record(device::Command cmd) {
     if (state_ == State::recording) list_.record(std::move(cmd));
   }
-  void record(const OpDispatch& d) {
-    if (state_ == State::recording) list_.dispatch(to_device_dispatch(d));
-  }
+  // A direct dispatch of more than device::kMaxJobInvocations invocations becomes several, each a
+  // kernel job of its own (dispatch_pieces says how).
+  void record(const OpDispatch& d);
   void execute(const CommandBuffer& secondary) {
     if (state_ == State::recording) list_.execute(secondary.list());
   }

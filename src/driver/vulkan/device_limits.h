@@ -7,7 +7,7 @@
 namespace mica::vk {
 
 constexpr uint32_t kMemoryTypeDeviceLocal = 0;  // not mappable
-constexpr uint32_t kMemoryTypeHostVisible = 1;  // device-local, mappable, coherent
+constexpr uint32_t kMemoryTypeHostVisible = 1;  // device-local, mappable, coherent, cached
 constexpr uint32_t kMemoryTypeCount = 2;
 
 constexpr uint32_t kQueueFamilyCompute = 0;     // compute + transfer

@@ -426,9 +426,12 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceMemoryProperties(VkPhysicalDevice ph
   p.memoryHeaps[0] = {pd->info().vram_bytes, VK_MEMORY_HEAP_DEVICE_LOCAL_BIT};
   p.memoryTypeCount = kMemoryTypeCount;
   p.memoryTypes[kMemoryTypeDeviceLocal] = {VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0};
-  p.memoryTypes[kMemoryTypeHostVisible] = {
-      VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-      0};
+  // The CPU maps the device's memory as ordinary cached RAM, coherent with the device model, so the
+  // mappable type is HOST_CACHED too (as lavapipe's is); applications that ask for cached host memory
+  // (the CTS's MemoryRequirement::Cached, zero_initialize_workgroup_memory.repeat_pipeline) find it.
+  p.memoryTypes[kMemoryTypeHostVisible] = {VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                               VK_MEMORY_PROPERTY_HOST_COHERENT_BIT | VK_MEMORY_PROPERTY_HOST_CACHED_BIT,
+                                           0};
   *pProps = p;
 }
 

@@ -33,6 +33,11 @@ public:
       Status s = std::visit([&](const auto& c) { return emit(c, depth); }, cmd);
       if (s != Status::ok) return s;
       cut_here();
+      if (job_invocations_ >= kMaxJobInvocations) {
+        if (out_.job_ends.empty() || out_.job_ends.back() != out_.boundaries.back())
+          out_.job_ends.push_back(out_.boundaries.back());
+        job_invocations_ = 0;
+      }
     }
     return Status::ok;
   }
@@ -109,6 +114,8 @@ private:
       b.dispatch_indirect(d.indirect_va);
     } else {
       b.dispatch(d.groups[0], d.groups[1], d.groups[2]);
+      // Indirect counts are unknown here; an API driver bounds only what it can see as well.
+      job_invocations_ += uint64_t(d.groups[0]) * d.groups[1] * d.groups[2] * wg[0] * wg[1] * wg[2];
     }
     return Status::ok;
   }
@@ -192,6 +199,7 @@ private:
   uint64_t scratch_va_;
   bool copy_only_;
   EncodedStream& out_;
+  uint64_t job_invocations_ = 0;  // invocations of the direct dispatches since the last job end
 };
 
 }  // namespace
@@ -206,6 +214,7 @@ Status encode_stream(std::span<const CommandList* const> lists, uint32_t power_p
   out.packets.clear();
   out.scratch_bytes = 0;
   out.boundaries.clear();
+  out.job_ends.clear();
   out.code.clear();
   out.log.clear();
   Encoder enc(power_profile, upload_va, scratch_va, copy_only, out);
@@ -233,6 +242,7 @@ Status split_stream(const EncodedStream& enc, uint32_t max_dwords, std::vector<s
   const auto all = enc.packets.dwords();
   pieces.clear();
   uint32_t start = 0, last_fit = 0;
+  size_t next_end = 0;  // the first of enc.job_ends not yet reached
   for (uint32_t b : enc.boundaries) {
     if (b - start > max_dwords) {
       if (last_fit == start) return Status::out_of_device_memory;  // one group alone is too large
@@ -241,6 +251,11 @@ Status split_stream(const EncodedStream& enc, uint32_t max_dwords, std::vector<s
       if (b - start > max_dwords) return Status::out_of_device_memory;
     }
     last_fit = b;
+    while (next_end < enc.job_ends.size() && enc.job_ends[next_end] < b) ++next_end;
+    if (next_end < enc.job_ends.size() && enc.job_ends[next_end] == b && b > start) {
+      pieces.push_back(all.subspan(start, b - start));
+      start = b;
+    }
   }
   if (last_fit > start || pieces.empty()) pieces.push_back(all.subspan(start, last_fit - start));
   return Status::ok;

@@ -27,6 +27,9 @@ struct EncodedStream {
   // Dword offsets in 'packets' where the stream may be cut into separate kernel jobs: after each
   // self-contained group of packets (a dispatch re-sends all the state it needs), ascending.
   std::vector<uint32_t> boundaries;
+  // The boundaries (a subset, ascending) where a job must end: the dispatches before them since the
+  // last such end hold kMaxJobInvocations or more invocations (commands.h says why).
+  std::vector<uint32_t> job_ends;
   // The loaded programs the packets jump to: kept alive until the jobs retired.
   std::vector<std::shared_ptr<const LoadedCode>> code;
   std::string log;  // why encoding failed (a program's compile error)
@@ -37,7 +40,8 @@ struct EncodedStream {
 Status encode_stream(std::span<const CommandList* const> lists, uint32_t power_profile, uint64_t upload_va,
                      uint64_t scratch_va, bool copy_only, EncodedStream& out);
 
-// Cuts 'enc' at its boundaries into pieces of at most max_dwords (at least one piece). Fails with
+// Cuts 'enc' at its boundaries into pieces of at most max_dwords that end at least at every one of
+// its job_ends (at least one piece). Fails with
 // out_of_device_memory only if one indivisible group is larger than a job may be.
 Status split_stream(const EncodedStream& enc, uint32_t max_dwords, std::vector<std::span<const uint32_t>>& pieces);
 

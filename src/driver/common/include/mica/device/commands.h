@@ -52,6 +52,15 @@ struct Dispatch {
   uint32_t shared_bytes = 0;
 };
 
+// How much work one kernel job should hold. The kernel kills a context whose oldest job makes no
+// progress for its job timeout (5 s by default), so a job must end well before that even on the
+// slow simulated device under CPU contention: the encoder ends a job after the dispatch that brings
+// its invocations to this many, and an API driver cuts a larger direct dispatch into dispatches of
+// at most this many invocations (with base workgroup offsets), which then run as jobs of their own.
+// (dEQP-VK...zero_initialize_workgroup_memory.max_workgroups.*: 65535 workgroups of 1024
+// invocations took ~10 s on the shared machine and were killed.)
+constexpr uint64_t kMaxJobInvocations = uint64_t(1) << 20;
+
 struct Copy {  // 'bytes' from src to dst (any size; split into DMA packets as needed)
   uint64_t src, dst, bytes;
 };
