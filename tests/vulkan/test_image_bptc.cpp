@@ -95,39 +95,26 @@ std::vector<uint32_t> fetch_all(vkrun::Context& ctx, const std::vector<uint32_t>
   si.magFilter = si.minFilter = VK_FILTER_LINEAR;
   vkrun::check(vkCreateSampler(dev, &si, nullptr, &linear), "vkCreateSampler");
 
-  const VkShaderStageFlags C = VK_SHADER_STAGE_COMPUTE_BIT;
-  VkDescriptorSetLayoutBinding b[3] = {{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, C, nullptr},
-                                       {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr},
-                                       {2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, C, nullptr}};
-  VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, nullptr, 0, 3, b};
-  VkDescriptorSetLayout set_layout;
-  vkrun::check(vkCreateDescriptorSetLayout(dev, &li, nullptr, &set_layout), "vkCreateDescriptorSetLayout");
+  // Binding 0 sampled NEAREST, 1 the output, 2 the same view sampled LINEAR.
+  const auto p = vktest::make_pipeline(dev, "", {{{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER},
+                                                  {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                  {2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER}}},
+                                       0, nullptr, VK_NULL_HANDLE, &spirv);
   VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}, {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1}};
   VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 1, 2, sizes};
   VkDescriptorPool pool;
   vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
-  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &set_layout};
+  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &p->set_layouts[0]};
   VkDescriptorSet set;
   vkrun::check(vkAllocateDescriptorSets(dev, &sa, &set), "vkAllocateDescriptorSets");
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
   VkDescriptorImageInfo ii{sampler, view, G}, il{linear, view, G};
   VkDescriptorBufferInfo bi{out.buffer, 0, VK_WHOLE_SIZE};
   VkWriteDescriptorSet w[3] = {
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 0, 0, 1, b[0].descriptorType, &ii, nullptr, nullptr},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 1, 0, 1, b[1].descriptorType, nullptr, &bi, nullptr},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 2, 0, 1, b[2].descriptorType, &il, nullptr, nullptr}};
+      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 0, 0, 1, p->bindings[0][0].type, &ii, nullptr, nullptr},
+      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 1, 0, 1, p->bindings[0][1].type, nullptr, &bi, nullptr},
+      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 2, 0, 1, p->bindings[0][2].type, &il, nullptr, nullptr}};
   vkUpdateDescriptorSets(dev, 3, w, 0, nullptr);
-  VkShaderModuleCreateInfo mi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO, nullptr, 0, spirv.size() * 4, spirv.data()};
-  VkShaderModule module;
-  vkrun::check(vkCreateShaderModule(dev, &mi, nullptr, &module), "vkCreateShaderModule");
-  VkPipelineLayoutCreateInfo pli{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO, nullptr, 0, 1, &set_layout};
-  VkPipelineLayout pipeline_layout;
-  vkrun::check(vkCreatePipelineLayout(dev, &pli, nullptr, &pipeline_layout), "vkCreatePipelineLayout");
-  VkComputePipelineCreateInfo pci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-  pci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module, "main"};
-  pci.layout = pipeline_layout;
-  VkPipeline pipeline;
-  vkrun::check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &pci, nullptr, &pipeline), "vkCreateComputePipelines");
   ctx.run([&](VkCommandBuffer cb) {
     VkImageMemoryBarrier ib{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
     ib.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
@@ -144,18 +131,14 @@ std::vector<uint32_t> fetch_all(vkrun::Context& ctx, const std::vector<uint32_t>
                        VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT};
     vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
                          nullptr, 0, nullptr);
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout, 0, 1, &set, 0, nullptr);
+    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p->pipeline);
+    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1, &set, 0, nullptr);
     vkCmdDispatch(cb, kSize / 8, kSize / 8, 1);
     vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
                          nullptr, 0, nullptr);
   });
   std::vector<uint32_t> result(out.data<uint32_t>(), out.data<uint32_t>() + kTexels * 12);
-  vkDestroyPipeline(dev, pipeline, nullptr);
-  vkDestroyPipelineLayout(dev, pipeline_layout, nullptr);
-  vkDestroyShaderModule(dev, module, nullptr);
   vkDestroyDescriptorPool(dev, pool, nullptr);
-  vkDestroyDescriptorSetLayout(dev, set_layout, nullptr);
   vkDestroySampler(dev, sampler, nullptr);
   vkDestroySampler(dev, linear, nullptr);
   vkDestroyImageView(dev, view, nullptr);
