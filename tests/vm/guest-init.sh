@@ -109,13 +109,21 @@ if [ -x /bin/vk_test_external_semaphore ]; then
 fi
 if [ -x /bin/kernel_uapi_test_drm ]; then
 	EXCLUDE=$(grep -v '^#' /etc/mica-uapi-exclude | grep . | tr '\n' ':')
+	UAPI_FILTER=$(cat /etc/mica-uapi-filter 2>/dev/null)
 	# vgem for the PRIME cases that need another driver (mica keeps renderD128: loaded first)
 	step "insmod vgem for the uapi suite" insmod /lib/modules/vgem.ko
-	run_gtest /bin/kernel_uapi_test_drm --gtest_filter="-$EXCLUDE"
+	# MICA_VM_UAPI_REPEAT (run-vm-tests.sh) repeats the suite to shake out races.
+	REPEAT=$(cat /etc/mica-uapi-repeat 2>/dev/null || echo 1)
+	run_gtest /bin/kernel_uapi_test_drm --gtest_filter="${UAPI_FILTER:-*}-$EXCLUDE" --gtest_repeat="$REPEAT"
 	step "rmmod vgem after the uapi suite" rmmod vgem
 fi
 step "rmmod mica" rmmod mica
-step "no WARNING/BUG/Oops in dmesg" sh -c '! dmesg | grep -E "WARNING:|BUG:|Oops|general protection"'
+KREPORT="WARNING:|BUG:|Oops|general protection"
+step "no WARNING/BUG/Oops in dmesg" sh -c "! dmesg | grep -E '$KREPORT'"
+# A report is useful only with where it came from: each one with the lines after it (its
+# registers and backtrace), marked for run-vm-tests.sh, which repeats them after the result.
+dmesg | grep -E -A30 "$KREPORT" | head -n 120 | sed 's/^/#kmsg /'
+[ ! -e /etc/mica-dmesg ] || dmesg | sed 's/^/#dmesg /'
 dmesg | grep -i mica | tail -n 20
 echo "mica-vm: $P passed, $F failed"
 poweroff -f

@@ -7,7 +7,10 @@
 # tests), starts the device model as the ivshmem server, boots QEMU (KVM when /dev/kvm is
 # when MICA_VM_ACCEL=kvm, TCG otherwise) and prints the guest's "mica-vm: N passed, N failed". Exit 0 only if
 # that line appears with 0 failed; 77 (skip) when headers, image or QEMU are unavailable.
-# MICA_VM_TIMEOUT (seconds, default 300) bounds the boot; MICA_VM_RELOADS the reload loop.
+# MICA_VM_TIMEOUT (seconds, default 300) bounds the boot; MICA_VM_RELOADS the reload loop;
+# MICA_VM_UAPI_REPEAT runs the uapi suite that many times and MICA_VM_UAPI_FILTER picks its cases
+# (a gtest filter), to shake out races (raise MICA_VM_TIMEOUT with them); MICA_VM_DMESG=1 prints
+# the guest's whole dmesg at the end.
 set -eu
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "$1" && pwd)
@@ -109,6 +112,9 @@ UAPI=$BUILD/tests/kernel/kernel_uapi_test_drm
 if [ -x "$UAPI" ]; then
 	pack "$UAPI"
 	cp "$SRC/tests/vm/uapi-exclude.txt" "$ROOT/etc/mica-uapi-exclude"
+	echo "${MICA_VM_UAPI_REPEAT:-1}" > "$ROOT/etc/mica-uapi-repeat"
+	[ -z "${MICA_VM_UAPI_FILTER:-}" ] || echo "$MICA_VM_UAPI_FILTER" > "$ROOT/etc/mica-uapi-filter"
+	[ -z "${MICA_VM_DMESG:-}" ] || touch "$ROOT/etc/mica-dmesg"
 else
 	echo "run-vm-tests: no $UAPI: the uapi suite does not run in the guest"
 fi
@@ -158,6 +164,13 @@ if [ -z "$line" ]; then
 	tail -n 40 "$WORK/serial.log"
 	echo "run-vm-tests: the guest printed no result (see $WORK/serial.log)"
 	exit 1
+fi
+# Kernel reports (WARN, BUG, Oops) the guest found in dmesg: first their headers and the
+# backtrace's functions, last, so that a log cut to its end still says where they came from.
+if grep -q '^#kmsg ' "$WORK/serial.log"; then
+	echo "run-vm-tests: kernel reports in the guest's dmesg (whole: $WORK/serial.log):"
+	tr -d '\r' < "$WORK/serial.log" | sed -n 's/^#kmsg //p' |
+		grep -E "WARNING:|BUG:|Oops|general protection|RIP:|^\[ *[0-9.]+\]  [a-z_0-9.]+\+0x" | head -n 30
 fi
 echo "$line"
 case "$line" in
