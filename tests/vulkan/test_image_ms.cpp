@@ -32,7 +32,7 @@ Kind kind_of(VkFormat f) {
     U(R8_UINT) U(R8G8_UINT) U(R8G8B8_UINT) U(B8G8R8_UINT) U(R8G8B8A8_UINT) U(B8G8R8A8_UINT) U(A8B8G8R8_UINT_PACK32)
     U(A2R10G10B10_UINT_PACK32) U(A2B10G10R10_UINT_PACK32) U(R16_UINT) U(R16G16_UINT) U(R16G16B16_UINT)
     U(R16G16B16A16_UINT) U(R32_UINT) U(R32G32_UINT) U(R32G32B32_UINT) U(R32G32B32A32_UINT) U(R64_UINT)
-    U(R64G64_UINT) U(R64G64B64_UINT) U(R64G64B64A64_UINT)
+    U(R64G64_UINT) U(R64G64B64_UINT) U(R64G64B64A64_UINT) U(S8_UINT)
     return Kind::u;
     U(R8_SINT) U(R8G8_SINT) U(R8G8B8_SINT) U(B8G8R8_SINT) U(R8G8B8A8_SINT) U(B8G8R8A8_SINT) U(A8B8G8R8_SINT_PACK32)
     U(A2R10G10B10_SINT_PACK32) U(A2B10G10R10_SINT_PACK32) U(R16_SINT) U(R16G16_SINT) U(R16G16B16_SINT)
@@ -74,6 +74,20 @@ struct MsImage {
   VkImageView view = VK_NULL_HANDLE;
 };
 
+// The aspects of a format, and the one its views read (depth before stencil).
+VkImageAspectFlags aspects_of(VkFormat f) {
+  if (f == VK_FORMAT_S8_UINT) return VK_IMAGE_ASPECT_STENCIL_BIT;
+  if (f >= VK_FORMAT_D16_UNORM_S8_UINT && f <= VK_FORMAT_D32_SFLOAT_S8_UINT)
+    return VK_IMAGE_ASPECT_DEPTH_BIT | VK_IMAGE_ASPECT_STENCIL_BIT;
+  if (depth_or_stencil(f)) return VK_IMAGE_ASPECT_DEPTH_BIT;
+  return VK_IMAGE_ASPECT_COLOR_BIT;
+}
+
+VkImageAspectFlags view_aspect(VkFormat f) {
+  const VkImageAspectFlags a = aspects_of(f);
+  return (a & VK_IMAGE_ASPECT_DEPTH_BIT) ? VkImageAspectFlags(VK_IMAGE_ASPECT_DEPTH_BIT) : a;
+}
+
 MsImage make_ms_image(vkrun::Context& ctx, VkFormat format, VkImageUsageFlags usage) {
   VkDevice dev = ctx.device();
   MsImage m;
@@ -96,7 +110,7 @@ MsImage make_ms_image(vkrun::Context& ctx, VkFormat format, VkImageUsageFlags us
   vi.image = m.image;
   vi.viewType = VK_IMAGE_VIEW_TYPE_2D_ARRAY;
   vi.format = format;
-  vi.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, kLayers};
+  vi.subresourceRange = {view_aspect(format), 0, 1, 0, kLayers};
   vkrun::check(vkCreateImageView(dev, &vi, nullptr, &m.view), "vkCreateImageView");
   return m;
 }
@@ -174,7 +188,7 @@ MsRun run_format(vkrun::Context& ctx, VkFormat format, bool storage, const std::
       ib[i].newLayout = G;
       ib[i].srcQueueFamilyIndex = ib[i].dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
       ib[i].image = i ? b.image : a.image;
-      ib[i].subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, kLayers};
+      ib[i].subresourceRange = {aspects_of(format), 0, 1, 0, kLayers};
     }
     vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr,
                          2, ib);
@@ -184,11 +198,20 @@ MsRun run_format(vkrun::Context& ctx, VkFormat format, bool storage, const std::
       vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
                            nullptr, 0, nullptr);
     };
-    const VkImageSubresourceRange all{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, kLayers}, layer1{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1, 1};
-    const VkClearColorValue c0 = clear_value(k, 0), c1 = clear_value(k, 1), c2 = clear_value(k, 2);
-    vkCmdClearColorImage(cb, a.image, G, &c0, 1, &all);
-    vkCmdClearColorImage(cb, a.image, G, &c1, 1, &layer1);
-    vkCmdClearColorImage(cb, b.image, G, &c2, 1, &all);
+    const VkImageAspectFlags asp = aspects_of(format);
+    const VkImageSubresourceRange all{asp, 0, 1, 0, kLayers}, layer1{asp, 0, 1, 1, 1};
+    if (asp == VK_IMAGE_ASPECT_COLOR_BIT) {
+      const VkClearColorValue c0 = clear_value(k, 0), c1 = clear_value(k, 1), c2 = clear_value(k, 2);
+      vkCmdClearColorImage(cb, a.image, G, &c0, 1, &all);
+      vkCmdClearColorImage(cb, a.image, G, &c1, 1, &layer1);
+      vkCmdClearColorImage(cb, b.image, G, &c2, 1, &all);
+    } else {
+      // Depth values exact in every depth format (D16: 0.25 x 65535 rounds the same on both).
+      const VkClearDepthStencilValue d0{1.0f, 3}, d1{0.25f, 1}, d2{0.5f, 2};
+      vkCmdClearDepthStencilImage(cb, a.image, G, &d0, 1, &all);
+      vkCmdClearDepthStencilImage(cb, a.image, G, &d1, 1, &layer1);
+      vkCmdClearDepthStencilImage(cb, b.image, G, &d2, 1, &all);
+    }
     barrier();
     if (storage) {
       vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, store->pipeline);
@@ -197,9 +220,8 @@ MsRun run_format(vkrun::Context& ctx, VkFormat format, bool storage, const std::
       barrier();
     }
     // Both layers of a 4x3 box, then layer 1 of A onto layer 0 of B (every sample moves).
-    const VkImageCopy regions[2] = {
-        {{VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 2}, {1, 1, 0}, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 2}, {2, 0, 0}, {4, 3, 1}},
-        {{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1}, {0, 0, 0}, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {5, 3, 0}, {2, 2, 1}}};
+    const VkImageCopy regions[2] = {{{asp, 0, 0, 2}, {1, 1, 0}, {asp, 0, 0, 2}, {2, 0, 0}, {4, 3, 1}},
+                                    {{asp, 0, 1, 1}, {0, 0, 0}, {asp, 0, 0, 1}, {5, 3, 0}, {2, 2, 1}}};
     vkCmdCopyImage(cb, a.image, G, b.image, G, 2, regions);
     barrier();
     vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, fetch->pipeline);
@@ -332,21 +354,20 @@ TEST(VkImageMs, FormatsMatchLavapipe) {
     store_spv[i] = vkrun::read_spirv(vkrun::spv_path(std::string("ms_store_") + kinds[i] + ".spv"));
     fetch_spv[i] = vkrun::read_spirv(vkrun::spv_path(std::string("ms_fetch_") + kinds[i] + ".spv"));
   }
-  unsigned compared = 0, with_storage = 0, mica_formats = 0;
+  unsigned compared = 0, with_storage = 0, mica_formats = 0, depth_compared = 0;
   for (int f = 1; f <= int(VK_FORMAT_BC1_RGB_UNORM_BLOCK) - 1; ++f) {
     const VkFormat format = VkFormat(f);
-    if (depth_or_stencil(format)) continue;
     const bool mica_ms = four_samples(*ctx, format, kBaseUsage), lvp_ms = four_samples(*lvp, format, kBaseUsage);
     // (lavapipe reports attachment features, and so multisampling, on formats beyond the spec's
     // tables; Mica on exactly the tables' formats: the formats compared are those both offer.)
-    mica_formats += mica_ms;
+    mica_formats += mica_ms && !depth_or_stencil(format);
     if (!mica_ms || !lvp_ms) continue;
     const bool storage = four_samples(*ctx, format, kBaseUsage | VK_IMAGE_USAGE_STORAGE_BIT) &&
                          four_samples(*lvp, format, kBaseUsage | VK_IMAGE_USAGE_STORAGE_BIT);
     const Kind k = kind_of(format);
     const MsRun mica = run_format(*ctx, format, storage, store_spv[int(k)], fetch_spv[int(k)]);
     const MsRun want = run_format(*lvp, format, storage, store_spv[int(k)], fetch_spv[int(k)]);
-    ++compared;
+    (depth_or_stencil(format) ? depth_compared : compared) += 1;
     with_storage += storage;
     // Queries: storage view (7, 5, 2, 4), both sampled views the same.
     for (int qv = storage ? 0 : 1; qv < 3; ++qv) {
@@ -379,7 +400,10 @@ TEST(VkImageMs, FormatsMatchLavapipe) {
   EXPECT_EQ(compared, mica_formats);
   EXPECT_GE(compared, 38u);
   EXPECT_GE(with_storage, 30u);
-  std::printf("multisampled formats compared with lavapipe: %u (%u with storage writes)\n", compared, with_storage);
+  // The depth/stencil formats (through the depth aspect, or S8's stencil): all 5 Mica holds.
+  EXPECT_EQ(depth_compared, 5u);
+  std::printf("multisampled formats compared with lavapipe: %u colour (%u with storage writes), %u depth/stencil\n",
+              compared, with_storage, depth_compared);
 }
 
 // An independent check of one format against the rules (not lavapipe): R32G32B32A32_UINT, where
