@@ -88,7 +88,8 @@ VkImageAspectFlags view_aspect(VkFormat f) {
   return (a & VK_IMAGE_ASPECT_DEPTH_BIT) ? VkImageAspectFlags(VK_IMAGE_ASPECT_DEPTH_BIT) : a;
 }
 
-MsImage make_ms_image(vkrun::Context& ctx, VkFormat format, VkImageUsageFlags usage) {
+MsImage make_ms_image(vkrun::Context& ctx, VkFormat format, VkImageUsageFlags usage,
+                      VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_4_BIT) {
   VkDevice dev = ctx.device();
   MsImage m;
   VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
@@ -97,7 +98,7 @@ MsImage make_ms_image(vkrun::Context& ctx, VkFormat format, VkImageUsageFlags us
   ci.extent = {kW, kH, 1};
   ci.mipLevels = 1;
   ci.arrayLayers = kLayers;
-  ci.samples = VK_SAMPLE_COUNT_4_BIT;
+  ci.samples = samples;
   ci.tiling = VK_IMAGE_TILING_OPTIMAL;
   ci.usage = usage;
   vkrun::check(vkCreateImage(dev, &ci, nullptr, &m.image), "vkCreateImage");
@@ -138,12 +139,12 @@ VkClearColorValue clear_value(Kind k, int which) {
 }
 
 MsRun run_format(vkrun::Context& ctx, VkFormat format, bool storage, const std::vector<uint32_t>& store_spv,
-               const std::vector<uint32_t>& fetch_spv) {
+               const std::vector<uint32_t>& fetch_spv, VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_4_BIT) {
   VkDevice dev = ctx.device();
   const Kind k = kind_of(format);
-  MsImage a = make_ms_image(ctx, format, kBaseUsage | (storage ? VK_IMAGE_USAGE_STORAGE_BIT : 0));
-  MsImage b = make_ms_image(ctx, format, kBaseUsage);
-  vkrun::Buffer out = ctx.create_buffer(2 * kTexels * kSamples * 16), q = ctx.create_buffer(64);
+  MsImage a = make_ms_image(ctx, format, kBaseUsage | (storage ? VK_IMAGE_USAGE_STORAGE_BIT : 0), samples);
+  MsImage b = make_ms_image(ctx, format, kBaseUsage, samples);
+  vkrun::Buffer out = ctx.create_buffer(2 * kTexels * samples * 16), q = ctx.create_buffer(64);
   std::memset(out.mapped, 0xee, out.size);
   std::memset(q.mapped, 0, q.size);
   VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
@@ -230,7 +231,7 @@ MsRun run_format(vkrun::Context& ctx, VkFormat format, bool storage, const std::
     barrier();
   });
   MsRun r;
-  r.fetched.assign(out.data<uint32_t>(), out.data<uint32_t>() + 2 * kTexels * kSamples * 4);
+  r.fetched.assign(out.data<uint32_t>(), out.data<uint32_t>() + 2 * kTexels * samples * 4);
   std::memcpy(r.query, q.mapped, sizeof r.query);
   vkDestroyDescriptorPool(dev, pool, nullptr);
   vkDestroySampler(dev, sampler, nullptr);
@@ -407,39 +408,44 @@ TEST(VkImageMs, FormatsMatchLavapipe) {
 }
 
 // An independent check of one format against the rules (not lavapipe): R32G32B32A32_UINT, where
-// every value is exact. A after the clears and stores; B after the clear and the two copies.
+// every value is exact, with 2, 4 and 8 samples (lavapipe has 4 only). A after the clears and
+// stores; B after the clear and the two copies; the queries give the sample count.
 TEST(VkImageMs, Rgba32UintFollowsTheCommands) {
   auto ctx = vktest::make_context();
   const std::vector<uint32_t> store = vkrun::read_spirv(vkrun::spv_path("ms_store_u.spv"));
   const std::vector<uint32_t> fetch = vkrun::read_spirv(vkrun::spv_path("ms_fetch_u.spv"));
-  const MsRun r = run_format(*ctx, VK_FORMAT_R32G32B32A32_UINT, true, store, fetch);
-  auto expect_a = [&](uint32_t x, uint32_t y, uint32_t l, uint32_t s, uint32_t c) -> uint32_t {
-    if (((x + y + l) & 1u) == 0) {
-      const uint32_t v[4] = {(x + 8 * s + 64 * l) & 127u, y, s, (x + s) & 1u};
-      return v[c];
-    }
-    return clear_value(Kind::u, l == 1 ? 1 : 0).uint32[c];
-  };
-  auto expect_b = [&](uint32_t x, uint32_t y, uint32_t l, uint32_t s, uint32_t c) -> uint32_t {
-    if (x >= 2 && x < 6 && y < 3) return expect_a(x - 2 + 1, y + 1, l, s, c);
-    if (l == 0 && x >= 5 && y >= 3) return expect_a(x - 5, y - 3, 1, s, c);
-    return clear_value(Kind::u, 2).uint32[c];
-  };
-  unsigned bad = 0;
-  for (uint32_t img = 0; img < 2; ++img)
-    for (uint32_t l = 0; l < kLayers; ++l)
-      for (uint32_t y = 0; y < kH; ++y)
-        for (uint32_t x = 0; x < kW; ++x)
-          for (uint32_t s = 0; s < kSamples; ++s)
-            for (uint32_t c = 0; c < 4; ++c) {
-              const uint32_t texel = (l * kH + y) * kW + x;
-              const uint32_t got = r.fetched[((img * kTexels + texel) * kSamples + s) * 4 + c];
-              const uint32_t want = img ? expect_b(x, y, l, s, c) : expect_a(x, y, l, s, c);
-              if (got != want && bad++ < 8)
-                ADD_FAILURE() << (img ? "B" : "A") << " (" << x << "," << y << ") layer " << l << " sample " << s
-                              << " component " << c << ": " << got << ", expected " << want;
-            }
-  EXPECT_EQ(bad, 0u);
+  for (VkSampleCountFlagBits count : {VK_SAMPLE_COUNT_2_BIT, VK_SAMPLE_COUNT_4_BIT, VK_SAMPLE_COUNT_8_BIT}) {
+    const uint32_t samples = uint32_t(count);
+    const MsRun r = run_format(*ctx, VK_FORMAT_R32G32B32A32_UINT, true, store, fetch, count);
+    for (int qv = 0; qv < 3; ++qv) EXPECT_EQ(r.query[qv][3], int32_t(samples)) << "query " << qv;
+    auto expect_a = [&](uint32_t x, uint32_t y, uint32_t l, uint32_t s, uint32_t c) -> uint32_t {
+      if (((x + y + l) & 1u) == 0) {
+        const uint32_t v[4] = {(x + 8 * s + 64 * l) & 127u, y, s, (x + s) & 1u};
+        return v[c];
+      }
+      return clear_value(Kind::u, l == 1 ? 1 : 0).uint32[c];
+    };
+    auto expect_b = [&](uint32_t x, uint32_t y, uint32_t l, uint32_t s, uint32_t c) -> uint32_t {
+      if (x >= 2 && x < 6 && y < 3) return expect_a(x - 2 + 1, y + 1, l, s, c);
+      if (l == 0 && x >= 5 && y >= 3) return expect_a(x - 5, y - 3, 1, s, c);
+      return clear_value(Kind::u, 2).uint32[c];
+    };
+    unsigned bad = 0;
+    for (uint32_t img = 0; img < 2; ++img)
+      for (uint32_t l = 0; l < kLayers; ++l)
+        for (uint32_t y = 0; y < kH; ++y)
+          for (uint32_t x = 0; x < kW; ++x)
+            for (uint32_t s = 0; s < samples; ++s)
+              for (uint32_t c = 0; c < 4; ++c) {
+                const uint32_t texel = (l * kH + y) * kW + x;
+                const uint32_t got = r.fetched[((img * kTexels + texel) * samples + s) * 4 + c];
+                const uint32_t want = img ? expect_b(x, y, l, s, c) : expect_a(x, y, l, s, c);
+                if (got != want && bad++ < 8)
+                  ADD_FAILURE() << samples << " samples: " << (img ? "B" : "A") << " (" << x << "," << y << ") layer " << l
+                                << " sample " << s << " component " << c << ": " << got << ", expected " << want;
+              }
+    EXPECT_EQ(bad, 0u) << samples << " samples";
+  }
 }
 
 // Image atomics on single samples (OpImageTexelPointer with a sample): 64 adds spread over the 4
