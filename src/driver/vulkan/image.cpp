@@ -177,8 +177,8 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateImage(VkDevice device, const VkImageCreateI
   return guarded([&] {
     *pImage = VK_NULL_HANDLE;
     // Within the spec an application only creates what the format query allowed; anything else
-    // (sparse, multisampled, storage/sampled/attachment usage, unknown formats) is refused here
-    // rather than half-created.
+    // (sparse, sample or level counts the query does not allow, storage/sampled/attachment usage, unknown
+    // formats) is refused here rather than half-created.
     if (!creatable(*pCreateInfo)) return VK_ERROR_FEATURE_NOT_PRESENT;
     const auto& ci = *pCreateInfo;
     auto image = host_make<Image>(Device::from(device)->child_allocation(pAllocator), ci, *image_format(ci.format));
