@@ -7,7 +7,7 @@
 // descriptor, a sampler its 4-SGPR one, a sampled image both. The instructions take them with
 // per-lane coordinates in VGPRs; the descriptor says the view type, format and extent, so the
 // compiler only orders coordinates as the instruction expects (SPIR-V order, array layer last, the
-// level in the fourth register).
+// level in the fourth register, or the sample index for a multisampled image).
 #include "spirv_translator.h"
 
 namespace mica::compiler::spirv_detail {
@@ -47,8 +47,10 @@ void Translator::image_type(const Inst &in)
 		t.ms = w[6];
 		t.sampled = w[7];
 		t.image_format = w[8];
-		if (t.ms)
-			fail("multisampled images are not supported (Mica images have one sample)");
+		// Multisampled images are 2D (or 2D arrays); the texture unit takes the sample index where
+		// single-sampled images have the level (docs/hw/texture.md "Coordinates").
+		if (t.ms && t.dim != (uint32_t)spv::Dim::Dim2D)
+			fail("multisampled images of a dimension other than 2D are not supported");
 		switch ((spv::Dim)t.dim) {
 		case spv::Dim::Dim1D:
 		case spv::Dim::Dim2D:
@@ -192,6 +194,14 @@ bool Translator::translate_image(const Inst &in)
 		if (w.size() < n)
 			fail(spirv_named(spirv_opcode_name(in.op), in.op) + " has too few operands");
 	};
+	// Whether a pointer (an image variable or array element) names a multisampled image.
+	auto image_pointer_is_ms = [&](uint32_t ptr_id) {
+		auto it = ptrs_.find(ptr_id);
+		uint32_t t = it != ptrs_.end() ? it->second.type : vars_.count(ptr_id) ? vars_[ptr_id].type : 0;
+		while (t && types_.count(t) && (type(t).k == Type::K::Array || type(t).k == Type::K::RtArray))
+			t = type(t).elem;
+		return t && types_.count(t) && type(t).k == Type::K::Image && type(t).ms;
+	};
 	switch (op) {
 	case Op::OpLoad: {
 		need(4);
@@ -230,8 +240,15 @@ bool Translator::translate_image(const Inst &in)
 		for (const Operand &c : val(w[4]))
 			tp.coords.push_back(c);
 		const Operand &sample = val(w[5]).at(0);
-		if (!sample.is_const() || sample.value != 0)
-			fail("OpImageTexelPointer with a sample other than 0 (Mica images have one sample)");
+		if (image_pointer_is_ms(w[3])) {
+			// The sample index goes in the fourth register (after x, y and the layer).
+			if (tp.coords.size() > 3)
+				fail("multisampled texel coordinate with more than 3 components");
+			tp.coords.resize(3, Operand::c32(0));
+			tp.coords.push_back(sample);
+		} else if (!sample.is_const() || sample.value != 0) {
+			fail("OpImageTexelPointer with a sample other than 0 on a single-sampled image");
+		}
 		texel_ptrs_[w[2]] = tp;
 		return true;
 	}
@@ -331,10 +348,12 @@ bool Translator::translate_image(const Inst &in)
 	const bool buffer = it.dim == (uint32_t)spv::Dim::Buffer;
 
 	if (query) {
-		if (op == Op::OpImageQuerySamples) {
-			set(w[2], w[1], {Operand::c32(1)});   // one sample
+		if (op == Op::OpImageQuerySamples && !it.ms) {
+			set(w[2], w[1], {Operand::c32(1)});   // a single-sampled image (not valid SPIR-V: MS must be 1)
 			return true;
 		}
+		if (it.ms && (op == Op::OpImageQuerySizeLod || op == Op::OpImageQueryLevels))
+			fail("level queries on a multisampled image (SPIR-V allows OpImageQuerySize and OpImageQuerySamples)");
 		Operand level = Operand::c32(0);
 		if (op == Op::OpImageQuerySizeLod) {
 			need(5);
@@ -342,7 +361,8 @@ bool Translator::translate_image(const Inst &in)
 		}
 		std::vector<Operand> ops = {image.at(0), Operand::c32(0), level, Operand::c32(0), Operand::c32(0), Operand::c32(0)};
 		Operand size = emit(IO::Op::image_read, RegClass{Bank::vgpr, 4, false}, std::move(ops), 0, MICA_OP_IMAGE_QUERY_SIZE);
-		if (op == Op::OpImageQueryLevels) {
+		// The fourth register: VIEW_LEVELS, or the sample count of a multisampled view.
+		if (op == Op::OpImageQueryLevels || op == Op::OpImageQuerySamples) {
 			set(w[2], w[1], {emit(IO::Op::extract, RegClass{Bank::vgpr, 1, false}, {size}, 3)});
 			return true;
 		}
@@ -358,8 +378,8 @@ bool Translator::translate_image(const Inst &in)
 		fail("image coordinate with more than 4 components");
 
 	// Image Operands.
-	Operand lod = Operand::c32(0);
-	bool has_lod = false;
+	Operand lod = Operand::c32(0), sample = Operand::c32(0);
+	bool has_lod = false, has_sample = false;
 	std::vector<Operand> offsets;
 	if (operands_at && w.size() > operands_at) {
 		const uint32_t mask = w[operands_at];
@@ -390,9 +410,10 @@ bool Translator::translate_image(const Inst &in)
 		if (has(M::ConstOffsets))
 			fail("gathers with four texel offsets (ConstOffsets) are not supported");
 		if (has(M::Sample)) {
-			const Operand s = val(next()).at(0);
-			if (!s.is_const() || s.value != 0)
-				fail("image sample index other than 0 (Mica images have one sample)");
+			sample = val(next()).at(0);
+			has_sample = true;
+			if (!it.ms && (!sample.is_const() || sample.value != 0))
+				fail("image sample index other than 0 on a single-sampled image");
 		}
 		if (has(M::MinLod))
 			fail("image operand MinLod is not supported");
@@ -425,8 +446,17 @@ bool Translator::translate_image(const Inst &in)
 	} else {
 		for (size_t i = 0; i < 4; i++)
 			ops.push_back(i < coords.size() ? coords[i] : Operand::c32(0));
-		// Integer accesses take the level in the fourth register (after up to three coordinates).
-		if (!sampled && has_lod) {
+		// Integer accesses take the level in the fourth register (after up to three coordinates);
+		// a multisampled image's accesses the sample index (its only level is 0).
+		if (!sampled && it.ms) {
+			if (has_lod)
+				fail("an explicit level on a multisampled image (it has one level)");
+			if (!has_sample)
+				fail(spirv_named(spirv_opcode_name(in.op), in.op) + " on a multisampled image without a Sample operand");
+			if (coords.size() > 3)
+				fail("image coordinate and sample index do not fit the instruction's 4 registers");
+			ops[5] = sample;
+		} else if (!sampled && has_lod) {
 			if (coords.size() > 3)
 				fail("image coordinate and level do not fit the instruction's 4 registers");
 			ops[5] = lod;

@@ -121,6 +121,8 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(StorageBufferArrayNonUniformIndexing, "arrays of storage buffers, per-lane index"),
 		CAP(RuntimeDescriptorArray, "runtime-sized arrays of buffer descriptors"),
 		CAP(ImageQuery, "image size, level and sample-count queries"),
+		CAP(StorageImageMultisample, "multisampled storage images (the sample index in the texture unit's fourth register)"),
+		CAP(ImageMSArray, "arrayed multisampled storage images"),
 		CAP(StorageImageReadWithoutFormat, "storage image loads without a declared format"),
 		CAP(StorageImageWriteWithoutFormat, "storage image stores without a declared format"),
 		CAP(StorageImageExtendedFormats, "storage image formats beyond the basic set"),

@@ -51,6 +51,7 @@ uint32_t mica_image_desc_decode(const uint32_t dw[MICA_IMGDESC_DWORDS], struct m
 	d->swizzle[1] = GET(dw, MICA_IMGDESC, SWIZZLE_G);
 	d->swizzle[2] = GET(dw, MICA_IMGDESC, SWIZZLE_B);
 	d->swizzle[3] = GET(dw, MICA_IMGDESC, SWIZZLE_A);
+	d->samples_log2 = GET(dw, MICA_IMGDESC, SAMPLES_LOG2);
 	for (i = 0; i < 4; i++)
 		if (d->swizzle[i] >= MICA_SWIZZLE_COUNT)
 			return MICA_DESCRIPTOR_ERROR_RESERVED_BITS;
@@ -82,7 +83,23 @@ uint32_t mica_image_desc_decode(const uint32_t dw[MICA_IMGDESC_DWORDS], struct m
 		return MICA_DESCRIPTOR_ERROR_TYPE;
 	if (is_1d(d->type) && (mica_texel_formats[d->format].flags & MICA_TEXEL_COMPRESSED))
 		return MICA_DESCRIPTOR_ERROR_COMPRESSED;
+	if (d->samples_log2) {
+		/* Multisampled: 2D or 2D_ARRAY views of a single-level image (Vulkan's rules); the samples
+		 * take the layout's depth slices, so the image has no depth of its own. */
+		if (d->samples_log2 > MICA_TEX_MAX_SAMPLES_LOG2 ||
+		    (d->type != MICA_IMAGE_TYPE_2D && d->type != MICA_IMAGE_TYPE_2D_ARRAY))
+			return MICA_DESCRIPTOR_ERROR_TYPE;
+		if (d->base_level != 0 || d->view_levels != 1)
+			return MICA_DESCRIPTOR_ERROR_EXTENT;
+		if (mica_texel_formats[d->format].flags & MICA_TEXEL_COMPRESSED)
+			return MICA_DESCRIPTOR_ERROR_COMPRESSED;
+	}
 	return 0;
+}
+
+uint32_t mica_image_desc_layout_depth(const struct mica_image_desc *d)
+{
+	return d->samples_log2 ? 1u << d->samples_log2 : d->depth;
 }
 
 void mica_image_desc_encode(const struct mica_image_desc *d, uint32_t dw[MICA_IMGDESC_DWORDS])
@@ -108,6 +125,7 @@ void mica_image_desc_encode(const struct mica_image_desc *d, uint32_t dw[MICA_IM
 	MICA_DESC_SET(dw, MICA_IMGDESC, SWIZZLE_G, d->swizzle[1]);
 	MICA_DESC_SET(dw, MICA_IMGDESC, SWIZZLE_B, d->swizzle[2]);
 	MICA_DESC_SET(dw, MICA_IMGDESC, SWIZZLE_A, d->swizzle[3]);
+	MICA_DESC_SET(dw, MICA_IMGDESC, SAMPLES_LOG2, d->samples_log2);
 }
 
 static float f32_of(uint32_t bits)

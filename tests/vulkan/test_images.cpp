@@ -27,6 +27,10 @@
 #include <string>
 #include <tuple>
 
+// The sample counts of multisampled images (docs/vulkan.md "Images"; test_image_ms.cpp).
+constexpr VkSampleCountFlags kAllSampleCounts =
+    VK_SAMPLE_COUNT_1_BIT | VK_SAMPLE_COUNT_2_BIT | VK_SAMPLE_COUNT_4_BIT | VK_SAMPLE_COUNT_8_BIT;
+
 namespace {
 
 enum : VkFormatFeatureFlags {
@@ -240,7 +244,7 @@ TEST(VkImages, ImageFormatQueriesAreHonest) {
       VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT,
       VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT,
       VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT | transfer};
-  unsigned allowed = 0, refused = 0;
+  unsigned allowed = 0, refused = 0, ms_created = 0;
   for (int f = 1; f <= kLastCoreFormat; ++f) {
     VkFormatProperties fp{};
     vkGetPhysicalDeviceFormatProperties(pd, VkFormat(f), &fp);
@@ -315,12 +319,27 @@ TEST(VkImages, ImageFormatQueriesAreHonest) {
               vkDestroyImageView(dev, view, nullptr);
             }
             vkDestroyImage(dev, image, nullptr);
+            // Every other sample count: created with one level exactly when the query lists it.
+            for (VkSampleCountFlagBits s : {VK_SAMPLE_COUNT_2_BIT, VK_SAMPLE_COUNT_4_BIT, VK_SAMPLE_COUNT_8_BIT,
+                                            VK_SAMPLE_COUNT_16_BIT}) {
+              ci.samples = s;
+              ci.mipLevels = 1;
+              image = VK_NULL_HANDLE;
+              const VkResult ms = vkCreateImage(dev, &ci, nullptr, &image);
+              EXPECT_EQ(ms == VK_SUCCESS, (p.sampleCounts & s) != 0)
+                  << "format " << f << " type " << type << " tiling " << tiling << " usage " << usage << " flags "
+                  << flags << " samples " << s;
+              ms_created += ms == VK_SUCCESS;
+              vkDestroyImage(dev, image, nullptr);
+            }
           }
         }
       }
     }
   }
-  std::printf("%u combinations allowed and created, %u refused by both\n", allowed, refused);
+  std::printf("%u combinations allowed and created, %u refused by both, %u multisampled images created\n", allowed,
+              refused, ms_created);
+  EXPECT_GE(ms_created, 1000u);
   EXPECT_GE(allowed, 1000u);
 }
 
@@ -377,7 +396,7 @@ TEST(VkImages, UnsupportedRequestsAreRefused) {
   image = VK_NULL_HANDLE;
   ci.format = VK_FORMAT_R8G8B8A8_UNORM;
   ci.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-  ci.samples = VK_SAMPLE_COUNT_4_BIT;  // multisampled images are not (one sample only)
+  ci.samples = VK_SAMPLE_COUNT_16_BIT;  // more samples than the texture unit holds (1, 2, 4, 8)
   EXPECT_NE(vkCreateImage(dev, &ci, nullptr, &image), VK_SUCCESS);
   EXPECT_EQ(image, VkImage(VK_NULL_HANDLE));
   ci.samples = VK_SAMPLE_COUNT_1_BIT;
@@ -410,6 +429,10 @@ TEST(VkImages, UnsupportedRequestsAreRefused) {
   info.pNext = nullptr;
   EXPECT_EQ(vkGetPhysicalDeviceImageFormatProperties2(ctx->physical(), &info, &ip2), VK_SUCCESS);
   EXPECT_GE(ip2.imageFormatProperties.maxExtent.width, 4096u);
+  // R8_UNORM has COLOR_ATTACHMENT (the spec's tables): 2D OPTIMAL images of it multisample.
+  EXPECT_EQ(ip2.imageFormatProperties.sampleCounts, kAllSampleCounts);
+  info.tiling = VK_IMAGE_TILING_LINEAR;
+  EXPECT_EQ(vkGetPhysicalDeviceImageFormatProperties2(ctx->physical(), &info, &ip2), VK_SUCCESS);
   EXPECT_EQ(ip2.imageFormatProperties.sampleCounts, VkSampleCountFlags(VK_SAMPLE_COUNT_1_BIT));
 }
 

@@ -26,6 +26,25 @@ uint32_t layer_count(const Image& image, const VkImageSubresourceLayers& s) {
 
 bool is_3d(const Image& image) { return image.info().imageType == VK_IMAGE_TYPE_3D; }
 
+// Samples per texel; a multisampled image's samples are the depth slices of each layer (image.h),
+// so its copies move layers x samples slices.
+uint32_t samples(const Image& image) { return uint32_t(image.info().samples); }
+
+// Where slice s of a copy starting at (base layer, z0) lies: a 3D image's depth slices, a
+// multisampled image's samples of consecutive layers, or a 2D image's layers.
+void slice_at(const Image& image, uint32_t base_layer, uint32_t z0, uint32_t s, uint32_t& layer, uint32_t& z) {
+  if (is_3d(image)) {
+    layer = base_layer;
+    z = z0 + s;
+  } else if (samples(image) > 1) {
+    layer = base_layer + s / samples(image);
+    z = s % samples(image);
+  } else {
+    layer = base_layer + s;
+    z = z0;
+  }
+}
+
 // Texel extents and offsets in elements (blocks of a compressed format, else texels).
 uint32_t elements(uint32_t texels, uint32_t block) { return (texels + block - 1) / block; }
 
@@ -37,7 +56,7 @@ constexpr uint64_t kU32Max = std::numeric_limits<uint32_t>::max();
 bool image_surface(const Image& image, const Image::Plane& p, uint32_t mip, uint32_t layer, uint32_t z, uint32_t x0,
                    uint32_t y0, uint32_t slices, mica_dma_surface& out) {
   const mica_image_level& l = p.levels[mip];
-  const uint64_t slice_pitch = slices > 1 ? (is_3d(image) ? l.slice_pitch : l.layer_pitch) : 0;
+  const uint64_t slice_pitch = slices > 1 ? (is_3d(image) || samples(image) > 1 ? l.slice_pitch : l.layer_pitch) : 0;
   if (l.row_pitch > kU32Max || slice_pitch > kU32Max) return false;
   out = {image.element_va(p, mip, layer, 0, 0, z), uint32_t(l.row_pitch), uint32_t(slice_pitch), x0, y0, p.tiling};
   return true;
@@ -96,6 +115,7 @@ bool copy_buffer_image_tiled(CommandBuffer& c, const Buffer& buffer, const Image
 void copy_buffer_image(CommandBuffer& c, const Buffer& buffer, const Image& image, const VkBufferImageCopy2& r,
                        bool to_image) {
   if (!image.bound() || !buffer.memory()) return;  // invalid use: nothing to address
+  if (samples(image) > 1) return;  // invalid use: buffer copies need a single-sampled image
   const Image::Plane* plane = image.plane(r.imageSubresource.aspectMask);
   const uint32_t mip = r.imageSubresource.mipLevel;
   if (!plane || mip >= image.level_count()) return;  // invalid use: no such subresource
@@ -159,7 +179,9 @@ void copy_image_image(CommandBuffer& c, const Image& src, const Image& dst, cons
     const uint32_t width = elements(r.extent.width, sp->block_width), height = elements(r.extent.height, sp->block_height);
     const uint32_t sx0 = uint32_t(r.srcOffset.x) / sp->block_width, sy0 = uint32_t(r.srcOffset.y) / sp->block_height;
     const uint32_t dx0 = uint32_t(r.dstOffset.x) / dp->block_width, dy0 = uint32_t(r.dstOffset.y) / dp->block_height;
-    const uint32_t slices = is_3d(src) ? r.extent.depth : layer_count(src, r.srcSubresource);
+    // Both sides have the same sample count (VUID-vkCmdCopyImage-srcImage-00136): every sample moves.
+    if (samples(src) != samples(dst)) continue;
+    const uint32_t slices = is_3d(src) ? r.extent.depth : layer_count(src, r.srcSubresource) * samples(src);
     // A whole slice of one level onto a whole slice of the same shape and tiling is one run (tiles
     // and all): the usual full-level copy between OPTIMAL images needs no per-tile-row copies.
     const mica_image_level& sl = sp->levels[r.srcSubresource.mipLevel];
@@ -186,10 +208,9 @@ void copy_image_image(CommandBuffer& c, const Image& src, const Image& dst, cons
         continue;
     }
     for (uint32_t s = 0; s < slices; ++s) {
-      const uint32_t src_layer = r.srcSubresource.baseArrayLayer + (is_3d(src) ? 0 : s);
-      const uint32_t src_z = uint32_t(r.srcOffset.z) + (is_3d(src) ? s : 0);
-      const uint32_t dst_layer = r.dstSubresource.baseArrayLayer + (is_3d(dst) ? 0 : s);
-      const uint32_t dst_z = uint32_t(r.dstOffset.z) + (is_3d(dst) ? s : 0);
+      uint32_t src_layer, src_z, dst_layer, dst_z;
+      slice_at(src, r.srcSubresource.baseArrayLayer, uint32_t(r.srcOffset.z), s, src_layer, src_z);
+      slice_at(dst, r.dstSubresource.baseArrayLayer, uint32_t(r.dstOffset.z), s, dst_layer, dst_z);
       if (whole_slices) {
         c.record(OpCopy{src.element_va(*sp, r.srcSubresource.mipLevel, src_layer, 0, 0, src_z),
                         dst.element_va(*dp, r.dstSubresource.mipLevel, dst_layer, 0, 0, dst_z), sl.slice_pitch});

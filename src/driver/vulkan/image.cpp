@@ -6,6 +6,7 @@
 #include "entrypoints.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace mica::vk {
 namespace {
@@ -26,6 +27,10 @@ constexpr VkImageUsageFlags kSupportedUsage =
     VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT;
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+// The sample counts the texture unit holds (SAMPLES_LOG2 0..3: mica.toml [texture]). The limits of
+// VkPhysicalDeviceLimits (sampledImage*, storageImage*, framebuffer*SampleCounts) report the same.
+static_assert(kSupportedSampleCounts == ((2u << MICA_TEX_MAX_SAMPLES_LOG2) - 1));
 
 VkMemoryRequirements requirements_for(const Image& image) {
   VkMemoryRequirements r{};
@@ -48,7 +53,9 @@ void fill_dedicated(void* next) {
 bool creatable(const VkImageCreateInfo& ci) {
   VkImageFormatProperties p;
   if (image_format_properties(ci.format, ci.imageType, ci.tiling, ci.usage, ci.flags, &p) != VK_SUCCESS) return false;
-  return ci.samples == VK_SAMPLE_COUNT_1_BIT && ci.mipLevels != 0 && ci.mipLevels <= p.maxMipLevels &&
+  // Multisampled: one level (VUID-VkImageCreateInfo-samples-02257; sampleCounts covers the rest).
+  if (ci.samples != VK_SAMPLE_COUNT_1_BIT && ci.mipLevels != 1) return false;
+  return (ci.samples & p.sampleCounts) && std::has_single_bit(uint32_t(ci.samples)) && ci.mipLevels != 0 && ci.mipLevels <= p.maxMipLevels &&
          ci.arrayLayers != 0 && ci.arrayLayers <= p.maxArrayLayers && ci.extent.width != 0 && ci.extent.height != 0 &&
          ci.extent.depth != 0 && ci.extent.width <= p.maxExtent.width && ci.extent.height <= p.maxExtent.height &&
          ci.extent.depth <= p.maxExtent.depth;
@@ -73,14 +80,16 @@ Image::Image(const VkImageCreateInfo& info, const ImageFormat& format) : info_(i
     p.block_width = mica_texel_formats[p.table_format].block_width;
     p.block_height = mica_texel_formats[p.table_format].block_height;
     p.offset = at = align_up(at, kImageMemoryAlignment);
+    // A multisampled image's samples are the depth slices of each layer (mica_image.h).
+    const uint32_t depth = info.samples > VK_SAMPLE_COUNT_1_BIT ? uint32_t(info.samples) : info.extent.depth;
     for (uint32_t mip = 0; mip < info.mipLevels; ++mip) {
       mica_image_level l{};
-      mica_image_level_layout(p.table_format, tiling, info.extent.width, info.extent.height, info.extent.depth,
-                              info.arrayLayers, mip, &l);
+      mica_image_level_layout(p.table_format, tiling, info.extent.width, info.extent.height, depth, info.arrayLayers,
+                              mip, &l);
       p.levels.push_back(l);
     }
-    at += mica_image_size(p.table_format, tiling, info.extent.width, info.extent.height, info.extent.depth,
-                          info.arrayLayers, info.mipLevels);
+    at += mica_image_size(p.table_format, tiling, info.extent.width, info.extent.height, depth, info.arrayLayers,
+                          info.mipLevels);
     planes_.push_back(std::move(p));
   }
   size_ = at;
@@ -90,6 +99,20 @@ const Image::Plane* Image::plane(VkImageAspectFlags aspect) const {
   for (const Plane& p : planes_)
     if (p.aspect & aspect) return &p;
   return nullptr;
+}
+
+// The spec's "Supported Sample Counts" (VkImageFormatProperties): one sample for LINEAR tiling,
+// types other than 2D, cube-compatible images and formats whose optimal tiling has neither
+// attachment feature; otherwise every count the texture unit holds, whatever the usage: Mica's
+// per-usage limits (sampledImage*, storageImage*, framebuffer*SampleCounts) are all that same set,
+// so their intersection for any usage is too. A multisampled image also has one level (below).
+VkSampleCountFlags sample_counts(VkFormat format, VkImageType type, VkImageTiling tiling, VkImageCreateFlags flags) {
+  if (tiling != VK_IMAGE_TILING_OPTIMAL || type != VK_IMAGE_TYPE_2D || (flags & VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT))
+    return VK_SAMPLE_COUNT_1_BIT;
+  const VkFormatFeatureFlags optimal = image_format_features(format, VK_IMAGE_TILING_OPTIMAL);
+  if (!(optimal & (VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT | VK_FORMAT_FEATURE_DEPTH_STENCIL_ATTACHMENT_BIT)))
+    return VK_SAMPLE_COUNT_1_BIT;
+  return kSupportedSampleCounts;
 }
 
 VkResult image_format_properties(VkFormat format, VkImageType type, VkImageTiling tiling, VkImageUsageFlags usage,
@@ -143,7 +166,7 @@ VkResult image_format_properties(VkFormat format, VkImageType type, VkImageTilin
   uint32_t largest = std::max({p.maxExtent.width, p.maxExtent.height, p.maxExtent.depth});
   p.maxMipLevels = uint32_t(std::bit_width(largest));
   p.maxArrayLayers = type == VK_IMAGE_TYPE_3D ? 1 : kMaxArrayLayers;
-  p.sampleCounts = VK_SAMPLE_COUNT_1_BIT;
+  p.sampleCounts = sample_counts(format, type, tiling, flags);
   p.maxResourceSize = uint64_t(1) << 31;
   *out = p;
   return VK_SUCCESS;
@@ -154,8 +177,8 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateImage(VkDevice device, const VkImageCreateI
   return guarded([&] {
     *pImage = VK_NULL_HANDLE;
     // Within the spec an application only creates what the format query allowed; anything else
-    // (sparse, multisampled, storage/sampled/attachment usage, unknown formats) is refused here
-    // rather than half-created.
+    // (sparse, sample or level counts the query does not allow, storage/sampled/attachment usage, unknown
+    // formats) is refused here rather than half-created.
     if (!creatable(*pCreateInfo)) return VK_ERROR_FEATURE_NOT_PRESENT;
     const auto& ci = *pCreateInfo;
     auto image = host_make<Image>(Device::from(device)->child_allocation(pAllocator), ci, *image_format(ci.format));

@@ -21,6 +21,10 @@
 namespace mica::vk {
 
 constexpr uint64_t kImageMemoryAlignment = 256;
+// Sample counts of multisampled images: 1, 2, 4 and 8 (the texture unit's SAMPLES_LOG2 0..3). The
+// image format query and every sample-count limit of VkPhysicalDeviceLimits report this set.
+constexpr VkSampleCountFlags kSupportedSampleCounts =
+    VK_SAMPLE_COUNT_1_BIT | VK_SAMPLE_COUNT_2_BIT | VK_SAMPLE_COUNT_4_BIT | VK_SAMPLE_COUNT_8_BIT;
 
 class Image : public NonDispatchable<VK_OBJECT_TYPE_IMAGE> {
 public:
@@ -50,7 +54,7 @@ public:
   }
   bool bound() const { return memory_ != nullptr; }
   uint64_t va() const { return memory_ ? memory_->va() + offset_ : 0; }
-  // GPU address of texel (x, y, z) of a layer of a mip level of a plane.
+  // GPU address of texel (x, y, z) of a layer (z: the sample of a multisampled image) of a mip level of a plane.
   uint64_t texel_va(const Plane& p, uint32_t mip, uint32_t layer, uint32_t x, uint32_t y, uint32_t z) const {
     const mica_image_level& l = p.levels[mip];
     return va() + p.offset + l.offset + mica_image_texel_offset(p.table_format, p.tiling, &l, x, y, z, layer);

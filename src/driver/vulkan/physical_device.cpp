@@ -45,8 +45,7 @@ void fill_uuid(const PhysicalDevice& pd, uint8_t out[VK_UUID_SIZE], char salt) {
 
 VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   VkPhysicalDeviceLimits l{};
-  // Images (image.cpp; the texture unit, docs/hw/texture.md): the spec's minimum extents. No
-  // framebuffers or graphics stages: those limits stay zero.
+  // Images (image.cpp; the texture unit, docs/hw/texture.md): the spec's minimum extents.
   l.maxImageDimension1D = 4096;
   l.maxImageDimension2D = 4096;
   l.maxImageDimension3D = 256;
@@ -93,7 +92,6 @@ VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   l.maxComputeWorkGroupSize[0] = MICA_MAX_WORKGROUP_DIM_X;
   l.maxComputeWorkGroupSize[1] = MICA_MAX_WORKGROUP_DIM_Y;
   l.maxComputeWorkGroupSize[2] = MICA_MAX_WORKGROUP_DIM_Z;
-  l.subPixelPrecisionBits = 0;
   l.maxSamplerLodBias = float(MICA_TEX_MAX_LEVELS);
   l.maxSamplerAnisotropy = 1;
   l.minMemoryMapAlignment = MICA_PAGE_SIZE;
@@ -105,6 +103,43 @@ VkPhysicalDeviceLimits limits(const PhysicalDevice& pd) {
   l.discreteQueuePriorities = 2;
   l.pointSizeRange[0] = l.pointSizeRange[1] = 1.0f;
   l.lineWidthRange[0] = l.lineWidthRange[1] = 1.0f;
+  // Multisampled images (image.h kSupportedSampleCounts: the texture unit's 1, 2, 4, 8 samples),
+  // fetched, loaded, stored and updated atomically per sample by shaders, copied and cleared.
+  l.sampledImageColorSampleCounts = kSupportedSampleCounts;
+  l.sampledImageIntegerSampleCounts = kSupportedSampleCounts;
+  l.sampledImageDepthSampleCounts = kSupportedSampleCounts;
+  l.sampledImageStencilSampleCounts = kSupportedSampleCounts;
+  l.storageImageSampleCounts = kSupportedSampleCounts;
+  // Graphics limits: the spec's "Required Limits" minimums, which it asks of every device (the CTS's
+  // info.device_properties checks them on compute-only devices too), as with the mandatory graphics
+  // format bits (docs/vulkan.md "Where the graphics bits come from"). They promise nothing a valid
+  // application can call: every use needs a graphics queue or pipeline, which Mica does not have.
+  // The framebuffer sample counts are those of the attachment images Mica creates (image.cpp).
+  l.framebufferColorSampleCounts = kSupportedSampleCounts;
+  l.framebufferDepthSampleCounts = kSupportedSampleCounts;
+  l.framebufferStencilSampleCounts = kSupportedSampleCounts;
+  l.framebufferNoAttachmentsSampleCounts = kSupportedSampleCounts;
+  l.maxFramebufferWidth = 4096;
+  l.maxFramebufferHeight = 4096;
+  l.maxFramebufferLayers = 256;
+  l.maxColorAttachments = 4;
+  l.maxSampleMaskWords = 1;
+  l.maxVertexInputAttributes = 16;
+  l.maxVertexInputBindings = 16;
+  l.maxVertexInputAttributeOffset = 2047;
+  l.maxVertexInputBindingStride = 2048;
+  l.maxVertexOutputComponents = 64;
+  l.maxFragmentInputComponents = 64;
+  l.maxFragmentOutputAttachments = 4;
+  l.maxFragmentCombinedOutputResources = 4;
+  l.subPixelPrecisionBits = 4;
+  l.maxDrawIndexedIndexValue = (1u << 24) - 1;
+  l.maxDrawIndirectCount = 1;
+  l.maxViewports = 1;
+  l.maxViewportDimensions[0] = l.maxViewportDimensions[1] = 4096;
+  l.viewportBoundsRange[0] = -8192;
+  l.viewportBoundsRange[1] = 8191;
+  // No rasterizer: no sample positions are promised (standardSampleLocations has no required value).
   l.standardSampleLocations = VK_FALSE;
   l.optimalBufferCopyOffsetAlignment = 4;
   l.optimalBufferCopyRowPitchAlignment = 4;
@@ -129,6 +164,8 @@ VkPhysicalDeviceFeatures features10() {
   // writes need none in the shader; every format is a storage format; cube arrays; constant gather
   // offsets; arrays of images indexed by a dynamically uniform value.
   f.shaderStorageImageExtendedFormats = VK_TRUE;
+  // Storage images with 2, 4 or 8 samples: loads, stores and atomics take the sample index (texture unit).
+  f.shaderStorageImageMultisample = VK_TRUE;
   f.shaderStorageImageReadWithoutFormat = VK_TRUE;
   f.shaderStorageImageWriteWithoutFormat = VK_TRUE;
   f.imageCubeArray = VK_TRUE;
@@ -373,7 +410,7 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o12.filterMinmaxSingleComponentFormats = VK_FALSE;
   o12.filterMinmaxImageComponentMapping = VK_FALSE;
   o12.maxTimelineSemaphoreValueDifference = UINT64_MAX;
-  o12.framebufferIntegerColorSampleCounts = 0;
+  o12.framebufferIntegerColorSampleCounts = kSupportedSampleCounts;  // as the other framebuffer counts (limits())
 
   auto& o13 = c.p13;
   o13.minSubgroupSize = MICA_WAVE_SIZE;

@@ -8,6 +8,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace mica::vk {
@@ -70,6 +71,9 @@ ImageDescriptor image_view_descriptor(const Image& image, const VkImageViewCreat
   d.view_layers = r.layerCount == VK_REMAINING_ARRAY_LAYERS ? ci.arrayLayers - r.baseArrayLayer : r.layerCount;
   d.base_level = r.baseMipLevel;
   d.view_levels = r.levelCount == VK_REMAINING_MIP_LEVELS ? ci.mipLevels - r.baseMipLevel : r.levelCount;
+  // A multisampled image (2D, one level): the unit lays its samples out as depth slices
+  // (mica_image_desc_layout_depth) and takes the sample index where others take the level.
+  d.samples_log2 = uint32_t(std::countr_zero(uint32_t(ci.samples)));
   if (ci.imageType == VK_IMAGE_TYPE_3D &&
       (info.viewType == VK_IMAGE_VIEW_TYPE_2D || info.viewType == VK_IMAGE_VIEW_TYPE_2D_ARRAY)) {
     // A 2D (array) view of slices of one level of a 3D image: that level's slices are a layer array

@@ -28,6 +28,7 @@ struct mica_image_desc {
 	uint32_t base_layer, view_layers;
 	uint32_t base_level, view_levels;
 	uint32_t swizzle[4];    /* enum mica_swizzle for the view's R, G, B, A */
+	uint32_t samples_log2;  /* 0: single-sampled; 1..3: 2, 4 or 8 samples per texel */
 };
 
 /* A sampler descriptor (mica.toml [descriptor.sampler]); LODs are f32 values. */
@@ -59,6 +60,14 @@ uint32_t mica_image_max_levels(uint32_t width, uint32_t height, uint32_t depth);
  * instruction faults with (BAD_DESCRIPTOR, CTX_FAULT_INFO = the code).
  */
 uint32_t mica_image_desc_decode(const uint32_t dw[MICA_IMGDESC_DWORDS], struct mica_image_desc *out);
+/*
+ * A multisampled image (SAMPLES_LOG2 > 0: 2D or 2D_ARRAY, one mip level) is laid out as if its
+ * depth were its sample count: sample s of texel (x, y) of a layer is texel (x, y, z = s) of that
+ * layer, so each sample of a layer is a slice of its own (slice_pitch apart) and a layer holds all
+ * its samples (layer_pitch = samples x slice_pitch), in both tilings. This gives the depth to pass
+ * to the layout functions below for a descriptor: its sample count if multisampled, else DEPTH.
+ */
+uint32_t mica_image_desc_layout_depth(const struct mica_image_desc *d);
 /* Writes the 8 dwords of a descriptor (reserved bits zero). */
 void mica_image_desc_encode(const struct mica_image_desc *d, uint32_t dw[MICA_IMGDESC_DWORDS]);
 

@@ -50,7 +50,8 @@ namespace {
 const char *const kDescError[] = {"", "reserved bits set", "format index out of range",
                                   "extent, layers or levels inconsistent", "instruction does not apply to the view type",
                                   "atomic on a format without image atomics",
-                                  "linear filtering or sampling not allowed for the format", "malformed sampler"};
+                                  "linear filtering or sampling not allowed for the format", "malformed sampler",
+                                  "block-compressed format not allowed"};
 
 enum class ImgAtom { Add, Sub, Smin, Umin, Smax, Umax, And, Or, Xor, Swap, Cmpswap, AddF32 };
 
@@ -133,6 +134,12 @@ bool int_coord(const ImageOp &op, unsigned lane, bool buffer_op, IntCoord &c)
 	if (!buffer_op) {
 		const int64_t a1 = static_cast<int32_t>(op.addr[1][lane]), a2 = static_cast<int32_t>(op.addr[2][lane]);
 		level = static_cast<int32_t>(op.addr[3][lane]);
+		if (img.samples_log2) {
+			// Multisampled (2D, 2D_ARRAY, one level): the fourth register is the sample index,
+			// which addresses the layout's depth slices (mica_image.h).
+			z = level;
+			level = 0;
+		}
 		switch (img.type) {
 		case MICA_IMAGE_TYPE_1D_ARRAY: layer = a1; break;
 		case MICA_IMAGE_TYPE_2D: y = a1; break;
@@ -280,12 +287,15 @@ Step Worker::exec_image(Wave &w, const DecodedInst &d)
 		return image_fault(w, d, e, "");
 	op.fi = &tex::format_info(op.img.format);
 	for (uint32_t l = 0; l < op.img.view_levels; l++)
-		mica_image_level_layout(op.img.format, op.img.tiling, op.img.width, op.img.height, op.img.depth,
-		                        op.img.layers, op.img.base_level + l, &op.level[l]);
+		mica_image_level_layout(op.img.format, op.img.tiling, op.img.width, op.img.height,
+		                        mica_image_desc_layout_depth(&op.img), op.img.layers, op.img.base_level + l,
+		                        &op.level[l]);
 	const bool buffer_op = d.op == MICA_OP_BUFFER_LOAD_FORMAT || d.op == MICA_OP_BUFFER_STORE_FORMAT;
 	if (buffer_op && op.img.type != MICA_IMAGE_TYPE_BUFFER)
 		return image_fault(w, d, MICA_DESCRIPTOR_ERROR_TYPE, "buffer_* needs a BUFFER descriptor");
 	if (desc_regs > MICA_IMGDESC_DWORDS) {
+		if (op.img.samples_log2)
+			return image_fault(w, d, MICA_DESCRIPTOR_ERROR_TYPE, "a multisampled view cannot be sampled or gathered");
 		std::memcpy(op.smp_dw, dw + MICA_IMGDESC_DWORDS, sizeof op.smp_dw);
 		return exec_image_sample(w, d, op);
 	}
@@ -314,7 +324,8 @@ Step Worker::exec_image(Wave &w, const DecodedInst &d)
 			op.res[0][l] = s[0];
 			op.res[1][l] = s[1];
 			op.res[2][l] = s[2];
-			op.res[3][l] = img.view_levels;
+			// A multisampled view has one level; the fourth register is its sample count.
+			op.res[3][l] = img.samples_log2 ? 1u << img.samples_log2 : img.view_levels;
 		}
 		return finish_image(w, d, op);
 	}
