@@ -113,10 +113,15 @@ TEST(VkPhysicalDevice, FeaturesMatchWhatIsImplemented) {
   EXPECT_TRUE(f13.subgroupSizeControl);
   EXPECT_TRUE(f12.timelineSemaphore);
   EXPECT_TRUE(f12.hostQueryReset);
-  // Graphics features are never advertised; image features are (the texture unit, robust by design).
+  // Optional graphics features are never advertised; image features are (the texture unit, robust by
+  // design). The graphics features the spec requires of every device of a version are (their
+  // objects exist; their commands need a graphics queue): multiview, imagelessFramebuffer,
+  // separateDepthStencilLayouts, dynamicRendering.
   EXPECT_FALSE(f.features.geometryShader);
   EXPECT_FALSE(f.features.sampleRateShading);
-  EXPECT_FALSE(f13.dynamicRendering);
+  EXPECT_TRUE(f13.dynamicRendering);
+  EXPECT_TRUE(f12.imagelessFramebuffer);
+  EXPECT_TRUE(f12.separateDepthStencilLayouts);
   EXPECT_TRUE(f13.robustImageAccess);
   EXPECT_TRUE(f.features.shaderStorageImageWriteWithoutFormat);
   EXPECT_TRUE(f.features.shaderStorageImageMultisample);  // 2, 4, 8 samples (test_image_ms.cpp)
@@ -212,11 +217,12 @@ TEST(VkDevice, UnsupportedFeaturesAndExtensionsAreRefused) {
   EXPECT_EQ(try_create_device(pd, nullptr, &f10, nullptr, &dev), VK_ERROR_FEATURE_NOT_PRESENT);
   VkPhysicalDeviceVulkan13Features f13{};
   f13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
-  f13.dynamicRendering = VK_TRUE;
+  f13.textureCompressionASTC_HDR = VK_TRUE;
   EXPECT_EQ(try_create_device(pd, &f13, nullptr, nullptr, &dev), VK_ERROR_FEATURE_NOT_PRESENT);
   EXPECT_EQ(try_create_device(pd, nullptr, nullptr, "VK_KHR_swapchain", &dev), VK_ERROR_EXTENSION_NOT_PRESENT);
-  // The mandatory 1.3 compute features can be enabled.
-  f13.dynamicRendering = VK_FALSE;
+  // The mandatory 1.3 features can be enabled (dynamicRendering too, although no queue records it).
+  f13.textureCompressionASTC_HDR = VK_FALSE;
+  f13.dynamicRendering = VK_TRUE;
   f13.synchronization2 = VK_TRUE;
   f13.maintenance4 = VK_TRUE;
   ASSERT_EQ(try_create_device(pd, &f13, nullptr, nullptr, &dev), VK_SUCCESS);

@@ -184,7 +184,10 @@ void fill_features11(VkPhysicalDeviceVulkan11Features& f) {
   f.uniformAndStorageBuffer16BitAccess = b(caps.storage_buffer_16bit);
   f.storagePushConstant16 = b(caps.storage_buffer_16bit);  // the compiler implements both together
   f.storageInputOutput16 = VK_FALSE;
-  f.multiview = VK_FALSE;
+  // Required by Vulkan 1.1 of every device, graphics or not (the spec's "Feature Requirements"). A
+  // view mask lives in render pass objects, which Mica creates; the commands that would use one
+  // need a graphics queue, which Mica does not have (no_queue_commands.cpp, docs/vulkan.md).
+  f.multiview = VK_TRUE;
   f.multiviewGeometryShader = VK_FALSE;
   f.multiviewTessellationShader = VK_FALSE;
   f.variablePointersStorageBuffer = b(caps.variable_pointers);
@@ -217,10 +220,12 @@ void fill_features12(VkPhysicalDeviceVulkan12Features& f) {
   f.runtimeDescriptorArray = b(caps.runtime_descriptor_array);
   f.samplerFilterMinmax = VK_FALSE;
   f.scalarBlockLayout = b(caps.scalar_block_layout);
-  f.imagelessFramebuffer = VK_FALSE;
+  f.imagelessFramebuffer = VK_TRUE;  // required by 1.2; framebuffers are objects without a queue's use
   f.uniformBufferStandardLayout = VK_TRUE;  // layouts are explicit in SPIR-V; the compiler follows them
   f.shaderSubgroupExtendedTypes = b(caps.subgroup_extended_types);
-  f.separateDepthStencilLayouts = VK_FALSE;
+  // Required by 1.2. Image layouts change nothing on Mica (one layout per tiling, docs/vulkan.md), so
+  // the depth-only and stencil-only layouts are accepted wherever a layout is.
+  f.separateDepthStencilLayouts = VK_TRUE;
   f.hostQueryReset = VK_TRUE;
   f.timelineSemaphore = VK_TRUE;
   f.bufferDeviceAddress = b(caps.buffer_device_address);
@@ -252,7 +257,7 @@ void fill_features13(VkPhysicalDeviceVulkan13Features& f) {
   f.synchronization2 = VK_TRUE;
   f.textureCompressionASTC_HDR = VK_FALSE;
   f.shaderZeroInitializeWorkgroupMemory = b(caps.zero_initialize_workgroup_memory);
-  f.dynamicRendering = VK_FALSE;
+  f.dynamicRendering = VK_TRUE;  // required by 1.3; vkCmdBeginRendering needs a graphics queue
   f.shaderIntegerDotProduct = b(caps.integer_dot_product);
   f.maintenance4 = VK_TRUE;
 }
@@ -381,8 +386,9 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o11.subgroupSupportedOperations = caps.subgroup_operations;
   o11.subgroupQuadOperationsInAllStages = VK_FALSE;
   o11.pointClippingBehavior = VK_POINT_CLIPPING_BEHAVIOR_ALL_CLIP_PLANES;
-  o11.maxMultiviewViewCount = 0;  // no multiview
-  o11.maxMultiviewInstanceIndex = 0;
+  // The spec's minimums, which come with the multiview feature (above).
+  o11.maxMultiviewViewCount = 6;
+  o11.maxMultiviewInstanceIndex = (1u << 27) - 1;
   o11.protectedNoFault = VK_FALSE;
   o11.maxPerSetDescriptors = kMaxDescriptorsPerSet;
   o11.maxMemoryAllocationSize = max_allocation_bytes(pd.info().vram_bytes);  // device_limits.h
@@ -405,8 +411,9 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o12.shaderRoundingModeRTEFloat32 = caps.rounding_mode_rte;
   o12.shaderRoundingModeRTEFloat64 = caps.rounding_mode_rte && caps.float64;
   fill_update_after_bind_limits(o12);
-  o12.supportedDepthResolveModes = 0;  // no depth/stencil images
-  o12.supportedStencilResolveModes = 0;
+  // Vulkan 1.2 requires SAMPLE_ZERO for both; resolves happen in render passes (graphics queues).
+  o12.supportedDepthResolveModes = VK_RESOLVE_MODE_SAMPLE_ZERO_BIT;
+  o12.supportedStencilResolveModes = VK_RESOLVE_MODE_SAMPLE_ZERO_BIT;
   o12.filterMinmaxSingleComponentFormats = VK_FALSE;
   o12.filterMinmaxImageComponentMapping = VK_FALSE;
   o12.maxTimelineSemaphoreValueDifference = UINT64_MAX;
