@@ -208,6 +208,54 @@ TEST(CuControl, BarrierWaitsForSlowestWave)
 	EXPECT_GE(r.stall_cycles, 500u);
 }
 
+// The scheduler's barrier bookkeeping (a mask of runnable waves, arrivals counted as they
+// happen) with the largest workgroup: 32 waves, each working a different time before the first
+// barrier, odd waves ending before the second. Every wave leaves a barrier in the same cycle,
+// later than any arrival, and the ended waves do not hold the second barrier.
+TEST(CuControl, BarriersInAThirtyTwoWaveWorkgroup)
+{
+	Rig rig(1, 1);
+	rig.st.wg_size[0] = MICA_MAX_WORKGROUP_INVOCATIONS;
+	ASSERT_EQ(MICA_MAX_WORKGROUP_INVOCATIONS / 32u, 32u);
+	Asm p;
+	int top = p.label(), done = p.label();
+	p.alu(MICA_OP_S_ADD_U32, S(20), S(19), K(1)); // wave w loops w + 1 times
+	p.bind(top);
+	p.alu(MICA_OP_S_SUB_U32, S(20), S(20), K(1));
+	p.alu(MICA_OP_S_CMP_NE_U32, NONE, S(20), K(0));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, top);
+	p.ctrl(MICA_OP_S_BARRIER);
+	p.ctrl(MICA_OP_S_GETREG_B32, MICA_HWREG_CYCLE_LO, S(30));
+	p.nop(1);
+	p.alu(MICA_OP_V_MOV_B32, V(5), S(30));
+	p.alu(MICA_OP_V_SHL_B32, V(6), V(0), K(2));
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(6), S(0), V(5));
+	p.alu(MICA_OP_S_AND_B32, S(21), S(19), K(1));
+	p.alu(MICA_OP_S_CMP_EQ_U32, NONE, S(21), K(1));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, done);
+	p.nop(20); // the even waves arrive at the second barrier at different times again
+	p.ctrl(MICA_OP_S_BARRIER);
+	p.ctrl(MICA_OP_S_GETREG_B32, MICA_HWREG_CYCLE_LO, S(31));
+	p.nop(1);
+	p.alu(MICA_OP_V_MOV_B32, V(7), S(31));
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(6), S(0), V(7), 4096);
+	p.bind(done);
+	p.end();
+	DispatchResult r = rig.run(p);
+	ASSERT_EQ(r.fault, MICA_FAULT_NONE) << r.report;
+	EXPECT_EQ(r.waves, 32u);
+	const uint32_t first = rig.get<uint32_t>(0), second = rig.get<uint32_t>(4096);
+	// Wave 31 loops 32 times (3 instructions each) before the first barrier.
+	EXPECT_GT(first, 3u * 32u);
+	EXPECT_GT(second, first + 20u);
+	for (unsigned i = 0; i < MICA_MAX_WORKGROUP_INVOCATIONS; i++) {
+		EXPECT_EQ(rig.get<uint32_t>(i * 4), first) << "invocation " << i;
+		const bool odd_wave = (i / 32) % 2;
+		EXPECT_EQ(rig.get<uint32_t>(4096 + i * 4), odd_wave ? 0u : second) << "invocation " << i;
+	}
+	EXPECT_GT(r.stall_cycles, 0u);
+}
+
 TEST(CuControl, HardwareRegistersAndPc)
 {
 	Rig rig(3, 1);
