@@ -68,6 +68,40 @@ TEST(CuControl, LaunchAbi)
 			}
 }
 
+// Workgroup IDs of a 3-D grid (the launch derives them from the linear index without division
+// in the first row): every workgroup writes its (x, y, z) at its own linear index.
+TEST(CuControl, WorkgroupIdsOfAThreeDimensionalGrid)
+{
+	constexpr uint32_t gx = 3, gy = 2, gz = 4;
+	Rig rig(2, 1);
+	rig.st.groups[0] = gx;
+	rig.st.groups[1] = gy;
+	rig.st.groups[2] = gz;
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(30), S(18), K(gy));
+	p.alu(MICA_OP_S_ADD_U32, S(30), S(30), S(17));
+	p.alu(MICA_OP_S_MUL_U32, S(30), S(30), K(gx));
+	p.alu(MICA_OP_S_ADD_U32, S(30), S(30), S(16));
+	p.alu(MICA_OP_S_MUL_U32, S(30), S(30), K(16));
+	p.nop(1);
+	p.alu(MICA_OP_V_MOV_B32, V(4), S(16));
+	p.alu(MICA_OP_V_MOV_B32, V(5), S(17));
+	p.alu(MICA_OP_V_MOV_B32, V(6), S(18));
+	p.alu(MICA_OP_V_MOV_B32, V(7), L(0x5a5a));
+	p.alu(MICA_OP_V_MOV_B32, V(10), S(30));
+	p.mem(MICA_OP_GLOBAL_STORE_B128, NONE, V(10), S(0), V(4));
+	p.end();
+	DispatchResult r = rig.run(p);
+	ASSERT_EQ(r.fault, MICA_FAULT_NONE) << r.report;
+	for (uint32_t l = 0; l < gx * gy * gz; l++) {
+		SCOPED_TRACE(testing::Message() << "workgroup " << l);
+		EXPECT_EQ(rig.get<uint32_t>(l * 16 + 0), l % gx);
+		EXPECT_EQ(rig.get<uint32_t>(l * 16 + 4), (l / gx) % gy);
+		EXPECT_EQ(rig.get<uint32_t>(l * 16 + 8), l / (gx * gy));
+		EXPECT_EQ(rig.get<uint32_t>(l * 16 + 12), 0x5a5au);
+	}
+}
+
 TEST(CuControl, DivergentIfElseWithExecMasks)
 {
 	Rig rig(1, 1);
