@@ -5,13 +5,20 @@ scan, histogram (atomics) and empty-dispatch latency on Mica with each compute-u
 (OpenCL), with the host's memory bandwidth measured in the same run. Prints each rate and the
 ratios Mica/peer. Wall-clock host time; run it on an otherwise idle machine.
 
-    run-engines.py --build BUILD_DIR [--reps N] [--quick]
+    run-engines.py --build BUILD_DIR [--reps N] [--quick] [--also NAME:VAR=VALUE[,VAR=VALUE...]]
+
+--also runs Mica's JIT once more per NAME with those environment variables (for example
+--also 1thread:MICA_SIM_HOST_THREADS=1) and prints its rates and jit/NAME. Each Mica run's wall
+clock and CPU time (user + system of the process) are printed: on a shared host the CPU time
+shows how much of the wall clock the run actually had.
 """
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
+import time
 
 LVP_ICD = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json'
 POCL_ICD = '/etc/OpenCL/vendors/pocl.icd'
@@ -23,15 +30,23 @@ ROW = re.compile(r'^(\S+)\s+(\S+)\s+\|\s+([\d.]+)\s+([\d.]+)\s+\|\s+([\d.]+)\s+(
 LAT = re.compile(r'dispatch latency .*: Mica ([\d.]+) ms, lavapipe ([\d.]+) ms')
 
 
+LAST_RUN = {}  # wall and CPU seconds of the last run()
+
+
 def run(cmd, env=None, timeout=1800):
     e = dict(os.environ)
     e.update(env or {})
+    before, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
     p = subprocess.run(cmd, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_RUN['wall'] = time.monotonic() - t0
+    LAST_RUN['cpu'] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return p.stdout
 
 
-def vk(build, icds, engine, args, job_timeout_ms=None):
+def vk(build, icds, engine, args, job_timeout_ms=None, extra_env=None):
     env = {'VK_DRIVER_FILES': ':'.join(icds), 'MICA_CU_ENGINE': engine}
+    env.update(extra_env or {})
     if job_timeout_ms:
         # A kernel is one job: the 16M reduction is one dispatch of several seconds on a loaded
         # host, and the in-process kernel's default job timeout (5 s of host wall clock, like
@@ -79,7 +94,16 @@ def main():
     ap.add_argument('--quick', action='store_true', help='small sizes (a smoke run, not the issue-14 sizes)')
     ap.add_argument('--job-timeout-ms', type=int, default=60000,
                     help="Mica's in-process kernel job timeout for the runs (MICA_SIM_JOB_TIMEOUT_MS; 0: the default 5 s)")
+    ap.add_argument('--also', action='append', default=[], metavar='NAME:VAR=VALUE[,VAR=VALUE]',
+                    help="run Mica's JIT again with these environment variables (repeatable)")
     a = ap.parse_args()
+    also = []
+    for spec in a.also:
+        name, _, assigns = spec.partition(':')
+        env = dict(kv.split('=', 1) for kv in assigns.split(',') if '=' in kv)
+        if not name or not env:
+            ap.error('--also wants NAME:VAR=VALUE[,VAR=VALUE...], got %r' % spec)
+        also.append((name, env))
     mica_icd = os.path.join(a.build, 'src/driver/vulkan/mica_icd.json')
     size = ['--quick'] if a.quick else ['--issue14']
     common = size + ['--reps', str(a.reps)]
@@ -89,14 +113,15 @@ def main():
     print('host memory bandwidth: %s GB/s copied (%s GB/s read+write)' % (m.group(1), m.group(2)) if m else bw)
 
     results = {}
-    for engine in ['interp', 'jit']:
-        r, units, lat, _, out = vk(a.build, [mica_icd], engine, common + ['--mica-only'], a.job_timeout_ms)
+    for engine, name, env in [('interp', 'interp', {}), ('jit', 'jit', {})] + [('jit', n, e) for n, e in also]:
+        r, units, lat, _, out = vk(a.build, [mica_icd], engine, common + ['--mica-only'], a.job_timeout_ms, env)
+        print('mica-%s: %.1f s wall, %.1f s CPU' % (name, LAST_RUN['wall'], LAST_RUN['cpu']))
         if not r:
             print(out)
         for line in out.splitlines():
-            if line.startswith('pipeline creation') and engine == 'jit':
+            if line.startswith('pipeline creation') and name == 'jit':
                 print(line.strip())
-        results['mica-' + engine] = ({k: v[0] for k, v in r.items()}, lat)
+        results['mica-' + name] = ({k: v[0] for k, v in r.items()}, lat)
     r, units_l, _, lvp_lat, out = vk(a.build, [LVP_ICD], 'interp', common)
     results['lavapipe'] = ({k: v[1] for k, v in r.items()}, lvp_lat)
     units = units or units_l
@@ -119,6 +144,11 @@ def main():
     lats = [results[c][1] for c in cols]
     print('%-22s' % 'empty dispatch (ms)' + ''.join('%14s' % ('%.3f' % v if v else 'n/a') for v in lats))
     print('(Vulkan: submit to fence of a one-group dispatch; PoCL: enqueue to clFinish of one work-item)')
+    for name, env in also:
+        print('\nmica-jit with %s (%s):' % (name, ','.join('%s=%s' % kv for kv in env.items())))
+        for k in KERNELS:
+            x, y = results['mica-jit'][0].get(k, 0.0), results['mica-' + name][0].get(k, 0.0)
+            print('%-12s %14.3f %14.3f   jit/%s %s' % (k, x, y, name, '%.4f' % (x / y) if x and y else 'n/a'))
     return 0
 
 

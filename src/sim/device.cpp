@@ -52,11 +52,23 @@ const DeviceConfig &validated(const DeviceConfig &c)
 	return c;
 }
 
+// MICA_SIM_HOST_THREADS=N runs the compute units on N host threads (0: one per host core)
+// whatever the configuration asks, for comparisons; results and cycle counts do not depend on it.
+unsigned host_threads(const DeviceConfig &c)
+{
+	const char *env = std::getenv("MICA_SIM_HOST_THREADS");
+	if (!env || !*env)
+		return c.host_threads;
+	char *end = nullptr;
+	const unsigned long n = std::strtoul(env, &end, 10);
+	return *end == 0 && n <= 256 ? static_cast<unsigned>(n) : c.host_threads;
+}
+
 } // namespace
 
 DeviceImpl::DeviceImpl(const DeviceConfig &config)
     : config_(validated(config)), vram_(config.vram_bytes, config.external_vram), mmu_(vram_),
-      engine_(make_compute_engine(mmu_, config.cu_count, config.host_threads, static_cast<CuEngine>(config.cu_engine))),
+      engine_(make_compute_engine(mmu_, config.cu_count, host_threads(config), static_cast<CuEngine>(config.cu_engine))),
       cp_(vram_, mmu_, *engine_, *this, config.revision), power_profile_(config.power_profile),
       thread_([this] { thread_main(); })
 {

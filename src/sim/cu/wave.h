@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "mica_hw.h"
@@ -29,16 +30,22 @@ constexpr unsigned kSregFirst = MICA_OPND_SGPR_FIRST;
 constexpr unsigned kSregs = kRegSpace - kSregFirst; // s0..s127, exec, vcc, scc
 constexpr uint64_t kNever = ~0ull;
 
+// A record whose guards and mem_ctr are 0 reads as clear: every other field is read only when a
+// guard is above the cycle or mem_ctr is set, and every producer writes the guards and mem_ctr.
+// Those come first, so wave launch clears a record with kRegMetaClearBytes of stores.
 struct RegMeta {
 	// A consumer of class c issuing at cycle t < guard[c] takes the slow path (possible hazard).
 	uint64_t guard[4] = {0, 0, 0, 0};
-	uint64_t vis[3] = {0, 0, 0};  // cycle from which each class sees the newest value
-	uint64_t issue = 0;           // producer issue cycle
 	uint8_t haz[4] = {0, 0, 0, 0}; // hazard rule per class (kWrite: WAW rule)
 	uint8_t mem_ctr = 0;          // MICA_COUNTER_* of a pending load result, 0 if none
 	uint8_t mem_lat = 0;          // nominal latency of that load (reported as required distance)
 	uint32_t mem_seq = 0;         // its sequence number on that counter
+	uint64_t vis[3] = {0, 0, 0};  // cycle from which each class sees the newest value
+	uint64_t issue = 0;           // producer issue cycle
 };
+constexpr size_t kRegMetaClearBytes = 40; // guard, haz, mem_ctr (rounded up to whole words)
+static_assert(offsetof(RegMeta, mem_ctr) < kRegMetaClearBytes && offsetof(RegMeta, guard) == 0 &&
+              offsetof(RegMeta, vis) >= kRegMetaClearBytes && kRegMetaClearBytes % 8 == 0);
 
 struct MemCounter {
 	// Completion cycles of issued ops, in order; ops [retired_seq, issued) may be outstanding.
@@ -61,8 +68,6 @@ struct Wave {
 	uint64_t stall = 0;
 	uint32_t slot = 0;            // wave index in its workgroup
 	uint32_t tlb_prev_ctx = 0;    // context the CU's TLB held when this wave launched
-	bool done = false;
-	bool at_barrier = false;
 	// Cached expansion of the last EXEC value seen by the vector path.
 	uint32_t lanes_for = 0;
 	Row lanes;                    // 0 / ~0 per lane

@@ -14,6 +14,7 @@
 #include "program.h"
 #include "texture.h"
 #include "wave.h"
+#include "jit/jit.h"
 
 namespace mica::sim::cu {
 
@@ -215,6 +216,7 @@ private:
 	bool violated_ = false;    // checked mode: the current instruction broke a rule
 	struct { uint8_t hazard; unsigned reg; uint64_t required, actual; bool write; } viol_{};
 	const jit::Program *jit_ = nullptr; // translated form of this dispatch's program, if any
+	jit::Frame frame_{};                // its frame, filled per workgroup (run_workgroup)
 	// VGPR rows [0, n) any wave of this CU may have written since its Wave objects were zeroed
 	// (bounded by the destinations of every instruction decoded or translated): launch clears
 	// only those. Never shrinks (waves not launched in a workgroup keep what they hold).

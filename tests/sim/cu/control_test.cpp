@@ -68,6 +68,40 @@ TEST(CuControl, LaunchAbi)
 			}
 }
 
+// Workgroup IDs of a 3-D grid (the launch derives them from the linear index without division
+// in the first row): every workgroup writes its (x, y, z) at its own linear index.
+TEST(CuControl, WorkgroupIdsOfAThreeDimensionalGrid)
+{
+	constexpr uint32_t gx = 3, gy = 2, gz = 4;
+	Rig rig(2, 1);
+	rig.st.groups[0] = gx;
+	rig.st.groups[1] = gy;
+	rig.st.groups[2] = gz;
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(30), S(18), K(gy));
+	p.alu(MICA_OP_S_ADD_U32, S(30), S(30), S(17));
+	p.alu(MICA_OP_S_MUL_U32, S(30), S(30), K(gx));
+	p.alu(MICA_OP_S_ADD_U32, S(30), S(30), S(16));
+	p.alu(MICA_OP_S_MUL_U32, S(30), S(30), K(16));
+	p.nop(1);
+	p.alu(MICA_OP_V_MOV_B32, V(4), S(16));
+	p.alu(MICA_OP_V_MOV_B32, V(5), S(17));
+	p.alu(MICA_OP_V_MOV_B32, V(6), S(18));
+	p.alu(MICA_OP_V_MOV_B32, V(7), L(0x5a5a));
+	p.alu(MICA_OP_V_MOV_B32, V(10), S(30));
+	p.mem(MICA_OP_GLOBAL_STORE_B128, NONE, V(10), S(0), V(4));
+	p.end();
+	DispatchResult r = rig.run(p);
+	ASSERT_EQ(r.fault, MICA_FAULT_NONE) << r.report;
+	for (uint32_t l = 0; l < gx * gy * gz; l++) {
+		SCOPED_TRACE(testing::Message() << "workgroup " << l);
+		EXPECT_EQ(rig.get<uint32_t>(l * 16 + 0), l % gx);
+		EXPECT_EQ(rig.get<uint32_t>(l * 16 + 4), (l / gx) % gy);
+		EXPECT_EQ(rig.get<uint32_t>(l * 16 + 8), l / (gx * gy));
+		EXPECT_EQ(rig.get<uint32_t>(l * 16 + 12), 0x5a5au);
+	}
+}
+
 TEST(CuControl, DivergentIfElseWithExecMasks)
 {
 	Rig rig(1, 1);
@@ -206,6 +240,54 @@ TEST(CuControl, BarrierWaitsForSlowestWave)
 	EXPECT_EQ(c0, c1); // both leave the barrier in the same cycle
 	EXPECT_GT(c0, 500u);
 	EXPECT_GE(r.stall_cycles, 500u);
+}
+
+// The scheduler's barrier bookkeeping (a mask of runnable waves, arrivals counted as they
+// happen) with the largest workgroup: 32 waves, each working a different time before the first
+// barrier, odd waves ending before the second. Every wave leaves a barrier in the same cycle,
+// later than any arrival, and the ended waves do not hold the second barrier.
+TEST(CuControl, BarriersInAThirtyTwoWaveWorkgroup)
+{
+	Rig rig(1, 1);
+	rig.st.wg_size[0] = MICA_MAX_WORKGROUP_INVOCATIONS;
+	ASSERT_EQ(MICA_MAX_WORKGROUP_INVOCATIONS / 32u, 32u);
+	Asm p;
+	int top = p.label(), done = p.label();
+	p.alu(MICA_OP_S_ADD_U32, S(20), S(19), K(1)); // wave w loops w + 1 times
+	p.bind(top);
+	p.alu(MICA_OP_S_SUB_U32, S(20), S(20), K(1));
+	p.alu(MICA_OP_S_CMP_NE_U32, NONE, S(20), K(0));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, top);
+	p.ctrl(MICA_OP_S_BARRIER);
+	p.ctrl(MICA_OP_S_GETREG_B32, MICA_HWREG_CYCLE_LO, S(30));
+	p.nop(1);
+	p.alu(MICA_OP_V_MOV_B32, V(5), S(30));
+	p.alu(MICA_OP_V_SHL_B32, V(6), V(0), K(2));
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(6), S(0), V(5));
+	p.alu(MICA_OP_S_AND_B32, S(21), S(19), K(1));
+	p.alu(MICA_OP_S_CMP_EQ_U32, NONE, S(21), K(1));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, done);
+	p.nop(20); // the even waves arrive at the second barrier at different times again
+	p.ctrl(MICA_OP_S_BARRIER);
+	p.ctrl(MICA_OP_S_GETREG_B32, MICA_HWREG_CYCLE_LO, S(31));
+	p.nop(1);
+	p.alu(MICA_OP_V_MOV_B32, V(7), S(31));
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(6), S(0), V(7), 4096);
+	p.bind(done);
+	p.end();
+	DispatchResult r = rig.run(p);
+	ASSERT_EQ(r.fault, MICA_FAULT_NONE) << r.report;
+	EXPECT_EQ(r.waves, 32u);
+	const uint32_t first = rig.get<uint32_t>(0), second = rig.get<uint32_t>(4096);
+	// Wave 31 loops 32 times (3 instructions each) before the first barrier.
+	EXPECT_GT(first, 3u * 32u);
+	EXPECT_GT(second, first + 20u);
+	for (unsigned i = 0; i < MICA_MAX_WORKGROUP_INVOCATIONS; i++) {
+		EXPECT_EQ(rig.get<uint32_t>(i * 4), first) << "invocation " << i;
+		const bool odd_wave = (i / 32) % 2;
+		EXPECT_EQ(rig.get<uint32_t>(4096 + i * 4), odd_wave ? 0u : second) << "invocation " << i;
+	}
+	EXPECT_GT(r.stall_cycles, 0u);
 }
 
 TEST(CuControl, HardwareRegistersAndPc)

@@ -67,7 +67,9 @@ struct SimOptions {
 	uint32_t revision = 2;		// MICA_REV_*
 	uint32_t cu_count = 2;
 	uint64_t vram_bytes = 256ull << 20;
-	unsigned host_threads = 1;
+	// Host threads running the compute units: 0 = one per host core (a dispatch of fewer than
+	// 4096 invocations runs on one; MICA_SIM_HOST_THREADS overrides; docs/performance.md).
+	unsigned host_threads = 0;
 	uint64_t watchdog_cycles = 0;	// 0: driver default
 	uint64_t job_timeout_ns = 0;	// 0: driver default
 	uint64_t client_max_jobs = 0;	// 0: driver default (the kernel's per-client limit of unretired jobs)
