@@ -16,7 +16,7 @@ using namespace mica::compiler::test;
 
 namespace {
 
-constexpr uint32_t kLocal = 80, kGroups = 2, kSlots = 48, kN = kLocal * kGroups;
+constexpr uint32_t kGroups = 2, kSlots = 48;
 
 uint32_t lcg(uint32_t &s)
 {
@@ -42,18 +42,20 @@ struct Subgroup {
 	uint32_t first;      // global index of subgroup lane 0
 	uint32_t count;      // lanes that exist (the workgroup can end inside the subgroup)
 	uint32_t lane;       // this invocation's subgroup lane
-	Subgroup(uint32_t n_, uint32_t i) : n(n_)
+	Subgroup(uint32_t n_, uint32_t local, uint32_t i) : n(n_)
 	{
-		const uint32_t li = i % kLocal, group_first = i - li;
+		const uint32_t li = i % local, group_first = i - li;
 		first = group_first + li / n * n;
-		count = std::min(n, kLocal - li / n * n);
+		count = std::min(n, local - li / n * n);
 		lane = li % n;
 	}
 	bool exists(uint32_t l) const { return l < count; }
 };
 
-void run_size(uint32_t n, uint32_t seed)
+// 'local' invocations per workgroup (specialization constant 0).
+void run_size(uint32_t n, uint32_t local, uint32_t seed)
 {
+	const uint32_t kLocal = local, kN = local * kGroups;
 	std::vector<uint32_t> spv = shader();
 	ASSERT_FALSE(spv.empty());
 	std::vector<uint32_t> v(kN), w(kN), act(kN);
@@ -74,6 +76,7 @@ void run_size(uint32_t n, uint32_t seed)
 		o.revision = cfg[0];
 		o.power_profile = cfg[1];
 		o.subgroup_size = n;
+		o.spec_constants[0] = local;
 		auto res = compile_spirv(spv, o);
 		if (auto *e = std::get_if<CompileError>(&res))
 			FAIL() << "N=" << n << " compile: " << e->message;
@@ -86,12 +89,12 @@ void run_size(uint32_t n, uint32_t seed)
 		bufs[3].data.assign(kN * kSlots, 0xdeadbeefu);
 		const uint32_t groups[3] = {kGroups, 1, 1};
 		RunOutcome r = run_kernel(std::get<CompileResult>(res), cfg[0], cfg[1], bufs, {}, groups);
-		const std::string where = "N=" + std::to_string(n) + " r" + std::to_string(cfg[0]) + (cfg[1] ? "/lowpower" : "/perf");
+		const std::string where = "N=" + std::to_string(n) + " X=" + std::to_string(local) + " r" + std::to_string(cfg[0]) + (cfg[1] ? "/lowpower" : "/perf");
 		ASSERT_TRUE(r.ok) << where << ": " << r.error;
 		EXPECT_EQ(r.hazard_violations, 0u) << where;
 		const std::vector<uint32_t> &out = bufs[3].data;
 		for (uint32_t i = 0; i < kN; i++) {
-			const Subgroup s(n, i);
+			const Subgroup s(n, local, i);
 			const uint32_t *got = &out[i * kSlots];
 			const std::string at = where + " invocation " + std::to_string(i);
 			auto V = [&](uint32_t l) { return v[s.first + l]; };
@@ -210,9 +213,12 @@ void run_size(uint32_t n, uint32_t seed)
 	}
 }
 
-TEST(SubgroupSize, Eight) { run_size(8, 11); }
-TEST(SubgroupSize, Sixteen) { run_size(16, 12); }
-TEST(SubgroupSize, ThirtyTwo) { run_size(32, 13); }
+TEST(SubgroupSize, Eight) { run_size(8, 80, 11); }
+TEST(SubgroupSize, Sixteen) { run_size(16, 80, 12); }
+TEST(SubgroupSize, ThirtyTwo) { run_size(32, 80, 13); }
+// 76 invocations: the last subgroup of 8 (4 lanes) or 16 (12 lanes) is partial
+TEST(SubgroupSize, EightPartialLastSubgroup) { run_size(8, 76, 14); }
+TEST(SubgroupSize, SixteenPartialLastSubgroup) { run_size(16, 76, 15); }
 
 // Only 8, 16 and 32 exist; OpenCL kernels run at the wave size.
 TEST(SubgroupSize, OtherSizesAreRefused)
