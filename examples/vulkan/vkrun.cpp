@@ -142,6 +142,7 @@ Context::Context(const std::string& device_substring, bool validation, bool robu
   f12.runtimeDescriptorArray = have12.runtimeDescriptorArray;
   f12.shaderUniformTexelBufferArrayDynamicIndexing = have12.shaderUniformTexelBufferArrayDynamicIndexing;
   f12.shaderStorageTexelBufferArrayDynamicIndexing = have12.shaderStorageTexelBufferArrayDynamicIndexing;
+  f12.shaderSubgroupExtendedTypes = have12.shaderSubgroupExtendedTypes;
   VkPhysicalDeviceVulkan13Features f13{};
   f13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
   f13.pNext = &f12;
@@ -150,6 +151,8 @@ Context::Context(const std::string& device_substring, bool validation, bool robu
   f13.pipelineCreationCacheControl = have13.pipelineCreationCacheControl;
   f13.inlineUniformBlock = have13.inlineUniformBlock;
   f13.privateData = have13.privateData;
+  f13.subgroupSizeControl = have13.subgroupSizeControl;
+  f13.computeFullSubgroups = have13.computeFullSubgroups;
   VkPhysicalDeviceFeatures2 f10{};
   f10.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
   f10.pNext = &f13;

@@ -161,6 +161,10 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 	if (opts.power_profile != MICA_PROFILE_PERF && opts.power_profile != MICA_PROFILE_LOWPOWER)
 		return CompileError{"unknown power profile " + std::to_string(opts.power_profile)};
 	const bool kernel = is_kernel_module(words);
+	if (opts.subgroup_size != 8 && opts.subgroup_size != 16 && opts.subgroup_size != 32)
+		return CompileError{"subgroup size " + std::to_string(opts.subgroup_size) + " is not supported (8, 16 or 32)"};
+	if (kernel && opts.subgroup_size != 32)
+		return CompileError{"kernel entry points take subgroup size 32 only"};
 	PrepareResult prep = kernel ? prepare_kernel_spirv(words) : prepare_spirv(words, opts.spec_constants, opts.opt_level);
 	if (!prep.ok)
 		return CompileError{prep.error};
@@ -177,7 +181,8 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 		kopts->local_size = opts.local_size;
 		kopts->local_arg_bytes = opts.local_arg_bytes;
 	}
-	if (!spirv_to_ir(prep.words, opts.entry_point, mid, error, opts.robust_buffer_access, kopts ? &*kopts : nullptr))
+	if (!spirv_to_ir(prep.words, opts.entry_point, mid, error, opts.robust_buffer_access, kopts ? &*kopts : nullptr,
+	                 opts.subgroup_size))
 		return CompileError{error};
 	// Kernel-model control flow comes without constructs: give it loop and selection merges.
 	if (kernel && !structurize(mid, error))

@@ -814,20 +814,31 @@ void Isel::select_reduction(const Instr &ins)
 	emit(MICA_OP_S_MOV_B32, exec(), {all});
 	// A clustered reduction is the butterfly's first log2(cluster) steps: each aligned cluster of
 	// lanes then holds its own reduction (inactive lanes hold the identity).
-	const uint32_t steps_below = ins.op == Op::clustered_reduce ? (uint32_t)std::min<int64_t>(ins.imm, MICA_WAVE_SIZE) : MICA_WAVE_SIZE;
+	// A scan's immediate, when not 0, is the subgroup size N < 32 (docs/compiler.md "Subgroup
+	// sizes"): the wave holds 32 / N independent scans, so only log2(N) steps run and a lane
+	// takes the value k lanes below only when that lane is in its own subgroup.
+	const uint32_t steps_below = ins.op == Op::clustered_reduce || ins.imm ? (uint32_t)std::min<int64_t>(ins.imm, MICA_WAVE_SIZE) : MICA_WAVE_SIZE;
+	// lanes at least k above their segment's (cluster's) first lane
+	auto above_k = [&](uint32_t k) {
+		uint32_t m = 0;
+		for (uint32_t l = 0; l < MICA_WAVE_SIZE; l++)
+			if (l % steps_below >= k)
+				m |= 1u << l;
+		return Operand::c32(m);
+	};
 	for (uint32_t k = 1; k < steps_below; k <<= 1) {
 		if (ins.op == Op::reduce || ins.op == Op::clustered_reduce) {
 			move_lanes(MICA_OP_V_SHFL_XOR_B32, k);
 		} else {
 			move_lanes(MICA_OP_V_SHFL_UP_B32, k);
-			emit(cnd, other, {identity, other, Operand::c32(~((1u << k) - 1))});
+			emit(cnd, other, {identity, other, above_k(k)});
 		}
 		emit(opc, acc, {acc, other});
 	}
 	Operand result = acc;
 	if (ins.op == Op::exclusive_scan) {
 		move_lanes(MICA_OP_V_SHFL_UP_B32, 1);
-		emit(cnd, other, {identity, other, Operand::c32(0xfffffffeu)});
+		emit(cnd, other, {identity, other, above_k(1)});
 		result = other;
 	}
 	emit(MICA_OP_S_MOV_B32, exec(), {saved});

@@ -620,22 +620,48 @@ void Translator::group_op(const Inst &in)
 	if (const_u32(w[3]) != (uint32_t)spv::Scope::Subgroup)
 		fail(spirv_named(spirv_opcode_name(in.op), in.op) + " with a scope other than Subgroup is not supported");
 	uint32_t rt = w[1], res = w[2];
+	// Subgroups narrower than the wave (spirv_subgroup.cpp): composed from wave-wide operations.
+	const bool narrow = sg_size_ < MICA_WAVE_SIZE;
 	switch (op) {
-	case Op::OpGroupNonUniformElect: set(res, rt, {emit(IOp::elect, rbool(), {})}); return;
-	case Op::OpGroupNonUniformAll: need(5); set(res, rt, {emit(IOp::vote_all, rbool(), {val(w[4])[0]})}); return;
-	case Op::OpGroupNonUniformAny: need(5); set(res, rt, {emit(IOp::vote_any, rbool(), {val(w[4])[0]})}); return;
+	case Op::OpGroupNonUniformElect:
+		if (narrow)
+			set(res, rt, {emit(IOp::ieq, rbool(), {sg_lane(), emit(IOp::findlsb, r32(), {sg_active()})})});
+		else
+			set(res, rt, {emit(IOp::elect, rbool(), {})});
+		return;
+	case Op::OpGroupNonUniformAll:
+		need(5);
+		set(res, rt, {narrow ? sg_all(val(w[4])[0]) : emit(IOp::vote_all, rbool(), {val(w[4])[0]})});
+		return;
+	case Op::OpGroupNonUniformAny:
+		need(5);
+		if (narrow)
+			set(res, rt, {emit(IOp::ine, rbool(), {sg_bits(emit(IOp::ballot, r32(), {val(w[4])[0]})), Operand::c32(0)})});
+		else
+			set(res, rt, {emit(IOp::vote_any, rbool(), {val(w[4])[0]})});
+		return;
 	case Op::OpGroupNonUniformAllEqual: {
 		// Every component equal in every active lane; floats compare as floats (a NaN is equal to
 		// nothing, -0 equals +0), booleans as 0/1.
 		need(5);
 		const Type &vt = type(scalar_type(value_type(w[4])));
+		const bool is_float = vt.k == Type::K::Float;
 		Operand all;
+		Operand first_lane = narrow ? sg_first_lane() : Operand{};
 		for (const Operand &x : val(w[4])) {
 			Operand v = vt.k == Type::K::Bool ? bool_to_int(x) : x;
-			Operand eq = emit(IOp::vote_eq, rbool(), {v}, 0, vt.k == Type::K::Float);
+			Operand eq;
+			if (narrow) {   // equal to the subgroup's first active lane's value, in every lane
+				Operand first = x.size == 2 ? emit(IOp::pack64, r64(), {emit(IOp::shuffle, r32(), {emit(IOp::lo32, r32(), {v}), first_lane}),
+				                                                        emit(IOp::shuffle, r32(), {emit(IOp::hi32, r32(), {v}), first_lane})})
+				                            : emit(IOp::shuffle, r32(), {v, first_lane});
+				eq = emit(is_float ? IOp::feq : IOp::ieq, rbool(), {v, first});
+			} else {
+				eq = emit(IOp::vote_eq, rbool(), {v}, 0, is_float);
+			}
 			all = all.kind == Operand::Kind::none ? eq : emit(IOp::band, rbool(), {all, eq});
 		}
-		set(res, rt, {all});
+		set(res, rt, {narrow ? sg_all(all) : all});
 		return;
 	}
 	case Op::OpGroupNonUniformBroadcast:
@@ -649,7 +675,22 @@ void Translator::group_op(const Inst &in)
 		need(op == Op::OpGroupNonUniformBroadcastFirst ? 5 : 6);
 		std::vector<Operand> r;
 		Operand idx;
-		if (op != Op::OpGroupNonUniformBroadcastFirst) {
+		if (narrow && op != Op::OpGroupNonUniformQuadBroadcast && op != Op::OpGroupNonUniformQuadSwap) {
+			// every one a shuffle from the wave lane of a subgroup-relative lane (quads lie inside
+			// subgroups: their wave-lane forms below stay right)
+			if (op == Op::OpGroupNonUniformBroadcastFirst) {
+				idx = sg_first_lane();
+			} else {
+				Operand id = low_dword(val(w[5])[0]);
+				if (op == Op::OpGroupNonUniformShuffleXor)
+					id = emit(IOp::ixor, r32(), {sg_lane(), id});
+				else if (op == Op::OpGroupNonUniformShuffleUp)
+					id = emit(IOp::isub, r32(), {sg_lane(), id});
+				else if (op == Op::OpGroupNonUniformShuffleDown)
+					id = emit(IOp::iadd, r32(), {sg_lane(), id});
+				idx = sg_abs_lane(id);
+			}
+		} else if (op != Op::OpGroupNonUniformBroadcastFirst) {
 			idx = low_dword(val(w[5])[0]);
 			Operand lane = emit(IOp::lane_id, r32(), {});
 			if (op == Op::OpGroupNonUniformShuffleXor)
@@ -664,6 +705,8 @@ void Translator::group_op(const Inst &in)
 				idx = emit(IOp::ixor, r32(), {lane, Operand::c32(const_u32(w[5]) + 1)});
 		}
 		auto move32 = [&](Operand v) {
+			if (narrow)
+				return emit(IOp::shuffle, r32(), {v, idx});
 			if (op == Op::OpGroupNonUniformBroadcastFirst)
 				return emit(IOp::broadcast_first, r32(), {v});
 			if (op == Op::OpGroupNonUniformBroadcast)
@@ -686,13 +729,13 @@ void Translator::group_op(const Inst &in)
 	}
 	case Op::OpGroupNonUniformBallot:
 		need(5);
-		set(res, rt, {emit(IOp::ballot, r32(), {val(w[4])[0]}), Operand::c32(0), Operand::c32(0), Operand::c32(0)});
+		set(res, rt, {sg_bits(emit(IOp::ballot, r32(), {val(w[4])[0]})), Operand::c32(0), Operand::c32(0), Operand::c32(0)});
 		return;
 	case Op::OpGroupNonUniformInverseBallot:
 	case Op::OpGroupNonUniformBallotBitExtract: {
 		need(5);
 		Operand mask = val(w[4])[0];
-		Operand bit = op == Op::OpGroupNonUniformInverseBallot ? emit(IOp::lane_id, r32(), {}) : (need(6), low_dword(val(w[5])[0]));
+		Operand bit = op == Op::OpGroupNonUniformInverseBallot ? sg_lane() : (need(6), low_dword(val(w[5])[0]));
 		Operand sh = emit(IOp::ushr, r32(), {mask, bit});
 		set(res, rt, {emit(IOp::ine, rbool(), {emit(IOp::iand, r32(), {sh, Operand::c32(1)}), Operand::c32(0)})});
 		return;
@@ -700,12 +743,14 @@ void Translator::group_op(const Inst &in)
 	case Op::OpGroupNonUniformBallotBitCount: {
 		need(6);
 		Operand mask = val(w[5])[0];
+		if (narrow)   // only the subgroup's bits count
+			mask = emit(IOp::iand, r32(), {mask, sg_lanes_mask()});
 		uint32_t gop = w[4];
 		if (gop == (uint32_t)spv::GroupOperation::Reduce) {
 			set(res, rt, {emit(IOp::bitcount, r32(), {mask})});
 			return;
 		}
-		Operand lane = emit(IOp::lane_id, r32(), {});
+		Operand lane = sg_lane();
 		Operand below = emit(IOp::isub, r32(), {emit(IOp::shl, r32(), {Operand::c32(1), lane}), Operand::c32(1)});
 		if (gop == (uint32_t)spv::GroupOperation::InclusiveScan)
 			below = emit(IOp::ior, r32(), {below, emit(IOp::shl, r32(), {Operand::c32(1), lane})});
@@ -715,7 +760,8 @@ void Translator::group_op(const Inst &in)
 	case Op::OpGroupNonUniformBallotFindLSB:
 	case Op::OpGroupNonUniformBallotFindMSB:
 		need(5);
-		set(res, rt, {emit(op == Op::OpGroupNonUniformBallotFindLSB ? IOp::findlsb : IOp::findumsb, r32(), {val(w[4])[0]})});
+		set(res, rt, {emit(op == Op::OpGroupNonUniformBallotFindLSB ? IOp::findlsb : IOp::findumsb, r32(),
+		                   {narrow ? emit(IOp::iand, r32(), {val(w[4])[0], sg_lanes_mask()}) : val(w[4])[0]})});
 		return;
 	case Op::OpGroupNonUniformIAdd:
 	case Op::OpGroupNonUniformFAdd:
@@ -765,9 +811,16 @@ void Translator::group_op(const Inst &in)
 			// ClusterSize: a constant power of two (the validator checks both); beyond the wave
 			// size the clusters are the wave.
 			need(7);
-			cluster = std::min<uint32_t>(const_u32(w[6]), MICA_WAVE_SIZE);
+			cluster = const_u32(w[6]);
 			if (cluster == 0 || (cluster & (cluster - 1)))
 				fail("ClusterSize " + std::to_string(cluster) + " is not a power of two");
+			cluster = std::min<int64_t>(cluster, sg_size_);
+		} else if (narrow) {
+			// a reduction is the subgroup-sized clustered one; a scan is segmented by the subgroup
+			// size (isel: the scan's immediate)
+			if (kind == IOp::reduce)
+				kind = IOp::clustered_reduce;
+			cluster = sg_size_;
 		}
 		bool is_bool = type(scalar_type(rt)).k == Type::K::Bool;
 		// 8/16-bit signed min/max: with the sign bit flipped, the zero-extended values order as

@@ -48,18 +48,19 @@ std::vector<Operand> Translator::load_builtin(const Var &v, uint32_t type_id)
 		break;
 	case B::LocalInvocationIndex: r = {local_invocation_index()}; break;
 	case B::WorkgroupSize: r = vec3([&](unsigned d) { return Operand::c32(wg_[d]); }); break;
-	case B::SubgroupSize: r = {Operand::c32(MICA_WAVE_SIZE)}; break;
-	case B::SubgroupLocalInvocationId: r = {emit(IO::Op::lane_id, r32(), {})}; break;
-	case B::SubgroupId: r = {emit(IO::Op::subgroup_id, r32(), {})}; break;
+	// Options::subgroup_size N: subgroups of N consecutive lanes (spirv_subgroup.cpp)
+	case B::SubgroupSize: r = {Operand::c32(sg_size_)}; break;
+	case B::SubgroupLocalInvocationId: r = {sg_lane()}; break;
+	case B::SubgroupId: r = {sg_subgroup_id()}; break;
 	case B::NumSubgroups:
-		r = {Operand::c32((wg_[0] * wg_[1] * wg_[2] + MICA_WAVE_SIZE - 1) / MICA_WAVE_SIZE)};
+		r = {Operand::c32((wg_[0] * wg_[1] * wg_[2] + sg_size_ - 1) / sg_size_)};
 		break;
 	case B::SubgroupEqMask:
 	case B::SubgroupGeMask:
 	case B::SubgroupGtMask:
 	case B::SubgroupLeMask:
 	case B::SubgroupLtMask: {
-		Operand lane = emit(IO::Op::lane_id, r32(), {});
+		Operand lane = sg_lane();
 		Operand one = emit(IO::Op::shl, r32(), {Operand::c32(1), lane});
 		Operand m;
 		switch ((B)v.builtin) {
@@ -69,6 +70,8 @@ std::vector<Operand> Translator::load_builtin(const Var &v, uint32_t type_id)
 		case B::SubgroupGeMask: m = emit(IO::Op::ineg, r32(), {one}); break;
 		default: m = emit(IO::Op::ixor, r32(), {emit(IO::Op::ineg, r32(), {one}), one}); break;
 		}
+		if (sg_size_ < MICA_WAVE_SIZE)   // no bits for lanes past the subgroup
+			m = emit(IO::Op::iand, r32(), {m, sg_lanes_mask()});
 		r = {m, Operand::c32(0), Operand::c32(0), Operand::c32(0)};
 		break;
 	}

@@ -1126,9 +1126,10 @@ std::vector<Operand> Translator::binary(IO::Op op, uint32_t rt, uint32_t a, uint
 namespace mica::compiler {
 
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
-                 std::string &error, bool robust_buffer_access, const spirv_detail::KernelOptions *kernel)
+                 std::string &error, bool robust_buffer_access, const spirv_detail::KernelOptions *kernel,
+                 uint32_t subgroup_size)
 {
-	spirv_detail::Translator t(words, out, robust_buffer_access, kernel);
+	spirv_detail::Translator t(words, out, robust_buffer_access, kernel, subgroup_size);
 	try {
 		t.run(entry_point);
 	} catch (const spirv_detail::Fail &f) {

@@ -43,6 +43,6 @@ struct KernelOptions;
 // kernel: the Kernel-model options and reflection (nullptr for GLCompute modules).
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
                  std::string &error, bool robust_buffer_access = false,
-                 const spirv_detail::KernelOptions *kernel = nullptr);
+                 const spirv_detail::KernelOptions *kernel = nullptr, uint32_t subgroup_size = 32);
 
 } // namespace mica::compiler

@@ -114,8 +114,9 @@ struct Leaf {
 class Translator {
 	friend struct OpenClStd;   // spirv_opencl_std*.cpp
 public:
-	Translator(std::span<const uint32_t> w, Program &p, bool robust, const KernelOptions *kernel = nullptr)
-		: kopts_(kernel), kernel_(kernel != nullptr), words_(w), p_(p), robust_(robust) {}
+	Translator(std::span<const uint32_t> w, Program &p, bool robust, const KernelOptions *kernel = nullptr,
+	           uint32_t subgroup_size = MICA_WAVE_SIZE)
+		: kopts_(kernel), kernel_(kernel != nullptr), words_(w), p_(p), robust_(robust), sg_size_(subgroup_size) {}
 	void run(const std::string &entry_name);
 
 private:
@@ -129,6 +130,8 @@ private:
 	std::span<const uint32_t> words_;
 	Program &p_;
 	bool robust_ = false;   // Options::robust_buffer_access
+	// Options::subgroup_size: N lanes per subgroup, 32 / N subgroups per wave (spirv_subgroup.cpp).
+	uint32_t sg_size_ = MICA_WAVE_SIZE;
 	std::unordered_map<uint32_t, Type> types_;
 	std::unordered_map<uint32_t, std::vector<Operand>> vals_;
 	std::unordered_map<uint32_t, uint32_t> val_type_;
@@ -402,6 +405,16 @@ private:
 	void group_op(const Inst &in);
 	bool khr_subgroup_op(const Inst &in);
 	uint32_t subgroup_scope_id_ = 0;   // a value id holding the constant Subgroup scope (khr_subgroup_op)
+	// Subgroups of sg_size_ lanes inside the wave (spirv_subgroup.cpp)
+	Operand sg_lane();
+	Operand sg_base();
+	Operand sg_lanes_mask() const;
+	Operand sg_bits(Operand wave_mask);
+	Operand sg_active();
+	Operand sg_first_lane();
+	Operand sg_abs_lane(Operand rel);
+	Operand sg_all(Operand b);
+	Operand sg_subgroup_id();
 	void integer_dot(const Inst &in);
 	void bit_op(const Inst &in);   // spirv_bits.cpp
 	void relational_op(const Inst &in);   // spirv_relational.cpp

@@ -10,6 +10,7 @@
 #include "image.h"
 #include "instance.h"
 #include "physical_device.h"
+#include "subgroup_size.h"
 #include "external_memory.h"
 
 extern "C" {
@@ -252,8 +253,10 @@ void fill_features13(VkPhysicalDeviceVulkan13Features& f) {
   f.privateData = VK_TRUE;
   f.shaderDemoteToHelperInvocation = b(caps.demote_to_helper_invocation);  // the instruction is fragment-only
   f.shaderTerminateInvocation = b(caps.terminate_invocation);  // fragment-only instruction
-  f.subgroupSizeControl = VK_TRUE;   // one subgroup size (32), so control is trivially honoured
-  f.computeFullSubgroups = VK_TRUE;  // waves are always full except the last of a workgroup
+  f.subgroupSizeControl = VK_TRUE;   // 8, 16 or 32 lanes (subgroup_size.h)
+  // Waves are full except the last of a workgroup; with X a multiple of the subgroup size (the
+  // VU), the invocation count is too, so every subgroup is full.
+  f.computeFullSubgroups = VK_TRUE;
   f.synchronization2 = VK_TRUE;
   f.textureCompressionASTC_HDR = VK_FALSE;
   f.shaderZeroInitializeWorkgroupMemory = b(caps.zero_initialize_workgroup_memory);
@@ -381,7 +384,7 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   fill_uuid(pd, o11.deviceUUID, 'D');
   fill_uuid(pd, o11.driverUUID, 'V');
   o11.deviceLUIDValid = VK_FALSE;
-  o11.subgroupSize = MICA_WAVE_SIZE;
+  o11.subgroupSize = kDefaultSubgroupSize;
   o11.subgroupSupportedStages = VK_SHADER_STAGE_COMPUTE_BIT;
   o11.subgroupSupportedOperations = caps.subgroup_operations;
   o11.subgroupQuadOperationsInAllStages = VK_FALSE;
@@ -420,9 +423,10 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o12.framebufferIntegerColorSampleCounts = kSupportedSampleCounts;  // as the other framebuffer counts (limits())
 
   auto& o13 = c.p13;
-  o13.minSubgroupSize = MICA_WAVE_SIZE;
-  o13.maxSubgroupSize = MICA_WAVE_SIZE;
-  o13.maxComputeWorkgroupSubgroups = MICA_MAX_WORKGROUP_INVOCATIONS / MICA_WAVE_SIZE;
+  // Subgroups of 8 or 16 lanes run inside the 32-lane wave (docs/compiler.md "Subgroup sizes").
+  o13.minSubgroupSize = kMinSubgroupSize;
+  o13.maxSubgroupSize = kMaxSubgroupSize;
+  o13.maxComputeWorkgroupSubgroups = MICA_MAX_WORKGROUP_INVOCATIONS / kMinSubgroupSize;
   o13.requiredSubgroupSizeStages = VK_SHADER_STAGE_COMPUTE_BIT;
   fill_inline_uniform_block_limits(o13);
   o13.maxInlineUniformTotalSize = kMaxInlineUniformTotalBytes;

@@ -3,6 +3,7 @@
 #include "pipeline.h"
 #include "device.h"
 #include "entrypoints.h"
+#include "subgroup_size.h"
 
 #include <chrono>
 #include <cstdio>
@@ -43,6 +44,7 @@ VkResult ComputePipeline::create(Device& device, Source source, std::shared_ptr<
   program.options.entry_point = source.entry_point;
   program.options.spec_constants = source.spec_constants;
   program.options.robust_buffer_access = device.robust_buffer_access();
+  program.options.subgroup_size = source.subgroup_size;
   if (std::getenv("MICA_VK_DUMP_SPIRV"))
     dump_spirv(program.spirv, device::program_key(program, device.physical().info().revision,
                                                   device.screen().power_profile()));
@@ -148,6 +150,12 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateComputePipelines(VkDevice device, VkPipelin
         src.spirv.assign(inline_module->pCode, inline_module->pCode + inline_module->codeSize / 4);
       src.entry_point = ci.stage.pName ? ci.stage.pName : "main";
       src.spec_constants = spec_constants(ci.stage.pSpecializationInfo);
+      std::string why;
+      if (!choose_subgroup_size(ci.stage, src.subgroup_size, why)) {
+        std::fprintf(stderr, "mica-vk: vkCreateComputePipelines: %s\n", why.c_str());
+        dev->physical().instance().debug_sinks().error("Mica-subgroup-size", src.object_type, src.object_handle, why);
+        return VK_ERROR_UNKNOWN;
+      }
       std::shared_ptr<ComputePipeline> pipeline;
       VkResult pr = ComputePipeline::create(*dev, std::move(src), from_handle<PipelineLayoutHandle>(ci.layout)->layout,
                                             from_handle<PipelineCache>(cache),

@@ -38,6 +38,8 @@ public:
     std::vector<uint32_t> spirv;
     std::string entry_point;
     std::map<uint32_t, uint64_t> spec_constants;
+    // Lanes per subgroup (VK_EXT_subgroup_size_control, subgroup_size.cpp): 8, 16 or 32.
+    uint32_t subgroup_size = 32;
     // The object a compile failure is reported against (the shader module, else the device).
     VkObjectType object_type = VK_OBJECT_TYPE_DEVICE;
     uint64_t object_handle = 0;

@@ -32,6 +32,11 @@ struct Options {
 	// against the descriptor's size; out-of-bounds loads return 0, out-of-bounds stores and
 	// atomics are not performed. Physical-pointer accesses are not checked.
 	bool robust_buffer_access = false;
+	// Subgroup size of a GLCompute entry point (VK_EXT_subgroup_size_control): 8, 16 or 32. Below
+	// the 32-lane wave, each wave holds 32 / N subgroups of N consecutive lanes and every subgroup
+	// operation and built-in is confined to its subgroup (docs/compiler.md "Subgroup sizes").
+	// Kernel-model entries (OpenCL) take 32 only. Anything else is a CompileError.
+	uint32_t subgroup_size = 32;
 	// Kernel execution model (OpenCL; docs/opencl.md "Contract"). The work-group size to compile
 	// for, x y z: it must equal the kernel's reqd_work_group_size when it has one; all zero takes
 	// reqd_work_group_size, and a kernel without one needs it. Ignored for GLCompute entries.
