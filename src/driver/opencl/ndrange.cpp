@@ -9,6 +9,7 @@
 #include "memory.h"
 #include "printf_decoder.h"
 #include "queue.h"
+#include "mica/device/dispatch_pieces.h"
 
 #include <mica_hw.h>
 
@@ -186,7 +187,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     device::Dispatch dispatch;
     dispatch.program = program;
     for (int d = 0; d < 3; ++d) dispatch.groups[d] = (global[d] + local[d] - 1) / local[d];
-    // s4..s6 workgroup counts, s7..s9 base workgroup (0: one dispatch covers the NDRange).
+    // s4..s6 workgroup counts (the whole NDRange's), s7..s9 base workgroup (set per piece below).
     dispatch.user_data.assign(MICA_ABI_S_BASE_WORKGROUP + 3, 0);
     for (int d = 0; d < 3; ++d) dispatch.user_data[MICA_ABI_S_NUM_WORKGROUPS + d] = dispatch.groups[d];
     dispatch.workgroup_size = local;
@@ -199,14 +200,30 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     dispatch.inline_data.push_back(std::move(args_data));
     dispatch.inline_data.push_back(std::move(dispatch_data));
 
+    // An NDRange of more work-items than one kernel job may hold is cut, as Vulkan cuts a large
+    // dispatch, into boxes of workgroups launched at their first workgroup (s7..s9): the kernel
+    // adds it to the hardware's workgroup id, and the dispatch block and s4..s6 keep the whole
+    // NDRange, so every id built-in is what the uncut NDRange gives. Each piece is a job of its
+    // own (the encoder ends jobs at kMaxJobInvocations), so none outlives the job timeout.
+    const auto pieces =
+        device::dispatch_pieces(dispatch.groups, local[0] * local[1] * local[2], device::kMaxJobInvocations);
+    std::vector<device::Dispatch> dispatches;
+    dispatches.reserve(pieces.size());
+    for (const device::DispatchPiece& p : pieces) {
+      device::Dispatch part = dispatch;
+      for (int d = 0; d < 3; ++d) part.user_data[MICA_ABI_S_BASE_WORKGROUP + d] = p.first[d];
+      part.groups = p.groups;
+      dispatches.push_back(std::move(part));
+    }
+
     // The command keeps what it needs (the executable for the printf strings, the device program
     // in the dispatch), not the kernel: a kernel the application released is no longer attached
     // to its program, which may then be rebuilt while the command is pending
     // (clBuildProgram's CL_INVALID_OPERATION is for kernels the application holds).
     std::shared_ptr<const Executable> exe_hold = k->shared_executable();
-    auto run = [exe_hold, dispatch = std::move(dispatch), buffers, printf_buffer]() -> cl_int {
+    auto run = [exe_hold, dispatches = std::move(dispatches), buffers, printf_buffer]() -> cl_int {
       device::CommandList list;
-      list.dispatch(dispatch);
+      for (const device::Dispatch& d : dispatches) list.dispatch(d);
       std::vector<const device::Buffer*> keep;
       for (const auto& b : buffers) keep.push_back(b->storage());
       if (printf_buffer) keep.push_back(printf_buffer.get());
