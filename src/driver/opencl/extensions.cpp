@@ -30,6 +30,8 @@ constexpr NamedVersion kDeviceExtensions[] = {
     {"cl_khr_il_program", v(1, 0)},
     // image_store on 3D images (tests/opencl/test_images.cpp Write3D).
     {"cl_khr_3d_image_writes", v(1, 0)},
+    // 2D images over a buffer's bytes, any row pitch (tests/opencl/test_images.cpp Image2dFromBuffer*).
+    {"cl_khr_image2d_from_buffer", v(1, 0)},
 };
 
 // __opencl_c_int64 is required of FULL_PROFILE devices. The generic address space: generic

@@ -58,14 +58,15 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
   if (!desc || !is_image_type(desc->image_type)) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
   if (desc->num_mip_levels != 0 || desc->num_samples != 0) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
   const cl_mem_object_type type = desc->image_type;
+  // A 1D image buffer, or a 2D image from a buffer (cl_khr_image2d_from_buffer): views of the
+  // buffer's bytes. (A 2D image from another image is not offered.)
   const bool from_buffer = type == CL_MEM_OBJECT_IMAGE1D_BUFFER;
+  const bool image2d_from_buffer = type == CL_MEM_OBJECT_IMAGE2D && desc->mem_object;
   Memory* buffer = nullptr;
-  if (from_buffer) {
-    buffer = checked<Memory>(desc->buffer);
+  if (from_buffer || image2d_from_buffer) {
+    buffer = checked<Memory>(desc->mem_object);
     if (!buffer || buffer->image() || buffer->context() != c) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
-  } else if (desc->buffer) {
-    // A 2D image from a buffer is cl_khr_image2d_from_buffer, which the device does not offer:
-    // the descriptor has no row pitch of its own.
+  } else if (desc->mem_object) {
     return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
   }
   const bool has_h = type == CL_MEM_OBJECT_IMAGE2D || type == CL_MEM_OBJECT_IMAGE2D_ARRAY || type == CL_MEM_OBJECT_IMAGE3D;
@@ -87,7 +88,16 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
   const ImageFormat* fmt = find_image_format(*format);
   const size_t elem = fmt ? image_element_bytes(*fmt) : 0;
   size_t host_row = desc->image_row_pitch, host_slice = desc->image_slice_pitch;
-  if (!host_ptr && !from_buffer && (host_row || host_slice)) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+  if (image2d_from_buffer) {
+    // OpenCL 3.0 5.3.1.2: the row pitch is 0 (width x element) or at least that, a multiple of
+    // the element size and of CL_DEVICE_IMAGE_PITCH_ALIGNMENT pixels (1 here), and the buffer
+    // holds height rows of it. No slice pitch for a 2D image.
+    if (host_slice) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+    if (fmt && host_row && (host_row < w * elem || host_row % (elem * kImagePitchAlignment)))
+      return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+  } else if (!host_ptr && !from_buffer && (host_row || host_slice)) {
+    return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+  }
   if (fmt && host_ptr) {
     if (host_row == 0) host_row = w * elem;
     else if (host_row < w * elem || host_row % elem) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
@@ -98,7 +108,7 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
     }
   }
   if (wants_host_ptr != (host_ptr != nullptr)) return *err = CL_INVALID_HOST_PTR, nullptr;
-  if (from_buffer && (flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR | CL_MEM_ALLOC_HOST_PTR)))
+  if ((from_buffer || image2d_from_buffer) && (flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR | CL_MEM_ALLOC_HOST_PTR)))
     return *err = CL_INVALID_VALUE, nullptr;
   if (!fmt) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
   // Kernels may write the image unless it is CL_MEM_READ_ONLY (no access flag means READ_WRITE):
@@ -119,11 +129,30 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
                           uint32_t(layers), 0, &level);
   info.row_pitch = from_buffer ? w * elem : level.row_pitch;
   info.slice_pitch = type == CL_MEM_OBJECT_IMAGE3D ? level.slice_pitch : arrayed ? level.layer_pitch : 0;
-  const uint64_t bytes = from_buffer ? uint64_t(w) * elem
-                                     : mica_image_size(fmt->mica, MICA_IMAGE_TILING_LINEAR, uint32_t(w), uint32_t(h),
-                                                       uint32_t(d), uint32_t(layers), 1);
+  uint64_t bytes = from_buffer ? uint64_t(w) * elem
+                               : mica_image_size(fmt->mica, MICA_IMAGE_TILING_LINEAR, uint32_t(w), uint32_t(h),
+                                                 uint32_t(d), uint32_t(layers), 1);
+  if (image2d_from_buffer) {
+    const size_t pitch = host_row ? host_row : w * elem;
+    // The rules for 2D images from buffers (pitch, base address alignment, the buffer's size):
+    // CL_INVALID_IMAGE_FORMAT_DESCRIPTOR (OpenCL 3.0 clCreateImage errors).
+    if (uint64_t(pitch) * h > buffer->size()) return *err = CL_INVALID_IMAGE_FORMAT_DESCRIPTOR, nullptr;
+    if (pitch != info.row_pitch) {
+      device::Screen* s = screen();
+      if (!s) return *err = CL_DEVICE_NOT_AVAILABLE, nullptr;
+      std::unique_ptr<device::Buffer> packed;
+      if (device::Status st = s->create_buffer((bytes + 3) & ~uint64_t(3), device::BufferUsage::device_local, packed);
+          st != device::Status::ok) {
+        *err = st == device::Status::out_of_host_memory ? CL_OUT_OF_HOST_MEMORY : CL_MEM_OBJECT_ALLOCATION_FAILURE;
+        return nullptr;
+      }
+      info.packed = std::move(packed);
+    }
+    info.row_pitch = pitch;
+    bytes = uint64_t(pitch) * h;
+  }
 
-  if (from_buffer) {
+  if (from_buffer || image2d_from_buffer) {
     // The image is a view of the buffer's bytes (CL_MEM_ASSOCIATED_MEMOBJECT); flags narrow the buffer's.
     const cl_mem_flags bf = buffer->flags();
     if (((bf & CL_MEM_WRITE_ONLY) && (flags & (CL_MEM_READ_WRITE | CL_MEM_READ_ONLY))) ||
@@ -132,7 +161,7 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
         ((bf & CL_MEM_HOST_READ_ONLY) && (flags & CL_MEM_HOST_WRITE_ONLY)) ||
         ((bf & CL_MEM_HOST_NO_ACCESS) && (flags & (CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_WRITE_ONLY))))
       return *err = CL_INVALID_VALUE, nullptr;
-    if (bytes > buffer->size()) return *err = CL_INVALID_IMAGE_SIZE, nullptr;
+    if (from_buffer && bytes > buffer->size()) return *err = CL_INVALID_IMAGE_SIZE, nullptr;
     if (!(flags & kAccess)) flags |= bf & kAccess;
     if (!(flags & (CL_MEM_HOST_WRITE_ONLY | CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_NO_ACCESS)))
       flags |= bf & (CL_MEM_HOST_WRITE_ONLY | CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_NO_ACCESS);
@@ -188,7 +217,7 @@ bool valid_filter(cl_filter_mode f) { return f == CL_FILTER_NEAREST || f == CL_F
 void image_arg_bytes(const Memory& image, uint8_t out[48]) {
   const ImageInfo& info = *image.image();
   mica_image_desc d{};
-  d.addr = image.va();
+  d.addr = info.packed ? info.packed->va() : image.va();
   d.format = info.fmt->mica;
   d.type = mica_image_type(info.type);
   d.tiling = MICA_IMAGE_TILING_LINEAR;
@@ -300,7 +329,7 @@ CL_API_ENTRY cl_int CL_API_CALL clGetImageInfo(cl_mem image, cl_image_info param
     case CL_IMAGE_DEPTH: return out.scalar(i.depth);
     case CL_IMAGE_ARRAY_SIZE: return out.scalar(i.array_size);
     case CL_IMAGE_BUFFER:
-      return out.scalar(i.type == CL_MEM_OBJECT_IMAGE1D_BUFFER ? to_handle(m->parent()) : cl_mem(nullptr));
+      return out.scalar(m->parent() ? to_handle(m->parent()) : cl_mem(nullptr));  // 1D buffer, 2D from buffer
     case CL_IMAGE_NUM_MIP_LEVELS: return out.scalar(cl_uint(0));
     case CL_IMAGE_NUM_SAMPLES: return out.scalar(cl_uint(0));
     default: return CL_INVALID_VALUE;

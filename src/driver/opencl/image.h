@@ -17,6 +17,10 @@ constexpr size_t kImage2dMaxSize = 16384;
 constexpr size_t kImage3dMaxSize = 2048;
 constexpr size_t kImageMaxArraySize = 2048;
 constexpr size_t kImageMaxBufferSize = 1u << 27;   // elements of an image1d_buffer
+// cl_khr_image2d_from_buffer, in pixels: any row pitch that is a multiple of the element size
+// works (padded rows go through a packed copy, memory.h ImageInfo::packed), and the image uses the
+// buffer's device memory, whose sub-buffer origins are 128-byte aligned, whatever host_ptr was.
+constexpr cl_uint kImagePitchAlignment = 1, kImageBaseAddressAlignment = 1;
 constexpr cl_uint kMaxReadImageArgs = 128, kMaxWriteImageArgs = 64, kMaxReadWriteImageArgs = 64, kMaxSamplers = 16;
 
 // The 48 bytes of an image argument: descriptor, channel type and order, write clamps.

@@ -32,6 +32,11 @@ struct ImageInfo {
   const ImageFormat* fmt = nullptr;
   size_t width = 0, height = 0, depth = 0, array_size = 0;
   size_t element_bytes = 0, row_pitch = 0, slice_pitch = 0;
+  // A 2D image from a buffer (cl_khr_image2d_from_buffer) whose rows are padded: the texture unit
+  // addresses rows without padding, so kernels use this copy of the rows, filled from the buffer
+  // before each kernel that takes the image and copied back after a kernel that may write it
+  // (ndrange.cpp). Null when the image addresses its memory directly.
+  std::shared_ptr<device::Buffer> packed;
   // Extent in OpenCL's region coordinates (x, y or layer, z or layer).
   size_t extent(unsigned d) const;
 };

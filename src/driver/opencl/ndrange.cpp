@@ -39,6 +39,32 @@ std::array<uint32_t, 3> choose_local_size(cl_uint dims, const size_t* global) {
   return local;
 }
 
+// A 2D image from a buffer with padded rows that a kernel takes (memory.h ImageInfo::packed).
+struct PackedImage {
+  Ref<Memory> image;
+  bool written;  // the kernel's argument may write it (write_only or read_write)
+};
+
+// Device copies between the buffer's padded rows and the packed copy the kernel addresses:
+// before the kernel every image's rows in, after it the rows of those it may write back out, each
+// behind a barrier. So the image and its buffer agree at every command boundary, the sync points
+// where OpenCL makes writes through one visible through the other.
+void copy_packed_rows(device::CommandList& list, const std::vector<PackedImage>& images, bool in) {
+  bool any = false;
+  for (const PackedImage& p : images) {
+    if (!in && !p.written) continue;
+    if (!in && !any) list.barrier();
+    any = true;
+    const ImageInfo& i = *p.image->image();
+    const uint64_t row = i.width * i.element_bytes;
+    for (size_t y = 0; y < i.height; ++y) {
+      const uint64_t padded = p.image->va() + y * i.row_pitch, packed = i.packed->va() + y * row;
+      list.copy(in ? padded : packed, in ? packed : padded, row);
+    }
+  }
+  if (in && any) list.barrier();
+}
+
 void put(std::vector<uint8_t>& block, size_t offset, const void* data, size_t n) {
   if (block.size() < offset + n) block.resize(offset + n, 0);
   std::memcpy(block.data() + offset, data, n);
@@ -139,6 +165,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     // The argument block: buffer addresses and by-value bytes at the reflected offsets.
     std::vector<uint8_t> arg_block(std::max<uint32_t>(info.arg_block_bytes, 8), 0);
     std::vector<Ref<Memory>> buffers;
+    std::vector<PackedImage> packed_images;
     for (uint32_t i = 0; i < info.args.size(); ++i) {
       const compiler::KernelArg& a = info.args[i];
       switch (a.kind) {
@@ -156,6 +183,8 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
       case compiler::KernelArgKind::image:
         put(arg_block, a.offset, args[i].bytes.data(), args[i].bytes.size());
         buffers.push_back(args[i].memory);
+        if (const ImageInfo* im = args[i].memory->image(); im->packed)
+          packed_images.push_back({args[i].memory, a.access != compiler::KernelArgAccess::read_only});
         break;
       default: break;
       }
@@ -221,11 +250,14 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     // to its program, which may then be rebuilt while the command is pending
     // (clBuildProgram's CL_INVALID_OPERATION is for kernels the application holds).
     std::shared_ptr<const Executable> exe_hold = k->shared_executable();
-    auto run = [exe_hold, dispatches = std::move(dispatches), buffers, printf_buffer]() -> cl_int {
+    auto run = [exe_hold, dispatches = std::move(dispatches), buffers, packed_images, printf_buffer]() -> cl_int {
       device::CommandList list;
+      copy_packed_rows(list, packed_images, true);
       for (const device::Dispatch& d : dispatches) list.dispatch(d);
+      copy_packed_rows(list, packed_images, false);
       std::vector<const device::Buffer*> keep;
       for (const auto& b : buffers) keep.push_back(b->storage());
+      for (const auto& p : packed_images) keep.push_back(p.image->image()->packed.get());
       if (printf_buffer) keep.push_back(printf_buffer.get());
       const cl_int result = run_on_device(list, keep);
       if (printf_buffer) {
