@@ -32,6 +32,8 @@ constexpr NamedVersion kDeviceExtensions[] = {
     {"cl_khr_3d_image_writes", v(1, 0)},
     // 2D images over a buffer's bytes, any row pitch (tests/opencl/test_images.cpp Image2dFromBuffer*).
     {"cl_khr_image2d_from_buffer", v(1, 0)},
+    // CL_DEPTH images, image2d_depth_t / image2d_array_depth_t (test_images.cpp DepthImages).
+    {"cl_khr_depth_images", v(1, 0)},
 };
 
 // __opencl_c_int64 is required of FULL_PROFILE devices. The generic address space: generic

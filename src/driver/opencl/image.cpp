@@ -110,7 +110,7 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
   if (wants_host_ptr != (host_ptr != nullptr)) return *err = CL_INVALID_HOST_PTR, nullptr;
   if ((from_buffer || image2d_from_buffer) && (flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR | CL_MEM_ALLOC_HOST_PTR)))
     return *err = CL_INVALID_VALUE, nullptr;
-  if (!fmt) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
+  if (!fmt || !image_format_allowed(*fmt, type)) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
   // Kernels may write the image unless it is CL_MEM_READ_ONLY (no access flag means READ_WRITE):
   // the read-only formats are not supported then, as clGetSupportedImageFormats says.
   if (!(flags & CL_MEM_READ_ONLY) && !fmt->writable) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
@@ -303,7 +303,7 @@ CL_API_ENTRY cl_int CL_API_CALL clGetSupportedImageFormats(cl_context context, c
                         !(flags & CL_MEM_READ_ONLY);
     cl_uint n = 0;
     for (const ImageFormat& f : image_formats()) {
-      if (writes && !f.writable) continue;
+      if ((writes && !f.writable) || !image_format_allowed(f, image_type)) continue;
       if (image_formats_out && n < num_entries) image_formats_out[n] = cl_image_format{f.order, f.type};
       ++n;
     }
