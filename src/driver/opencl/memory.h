@@ -37,8 +37,15 @@ struct ImageInfo {
   // before each kernel that takes the image and copied back after a kernel that may write it
   // (ndrange.cpp). Null when the image addresses its memory directly.
   std::shared_ptr<device::Buffer> packed;
+  // cl_khr_mipmap_image: the levels the image has (1: not mipmapped) and num_mip_levels as given.
+  uint32_t levels = 1, num_mip_levels = 0;
   // Extent in OpenCL's region coordinates (x, y or layer, z or layer).
   size_t extent(unsigned d) const;
+  // The image's fields at mip level 'level' (extent, pitches) and where that level starts.
+  ImageInfo level_info(uint32_t level, size_t& offset) const;
+  // Which origin[] element names the mip level in transfers: 1 for 1D images, 2 for 1D arrays
+  // and 2D images, 3 for 2D arrays and 3D images (so origin then has four elements).
+  unsigned mip_origin_index() const;
 };
 
 class Memory : public Object {
