@@ -3,9 +3,9 @@
 uncut NDRange: on Mica, against the host's formula (OpenCL 3.0 API 3.2.2, OpenCL C 6.15.1) and
 against PoCL when it is installed (its uniform cases: PoCL 3.1 has no non-uniform work-groups).
 
-Each case is an NDRange just over the device layer's job bound (2^20 work-items,
-kMaxJobInvocations in src/driver/common/include/mica/device/commands.h) in one dimension or over
-several, with and without a global offset, with uniform and non-uniform work-groups (OpenCL C 3.0
+Each case is an NDRange just over the device layer's job bound (2^20 job lanes: work-items, a
+work-group counting as its whole waves; kMaxJobInvocations in
+src/driver/common/include/mica/device/commands.h) in one dimension or over several, with and without a global offset, with uniform and non-uniform work-groups (OpenCL C 3.0
 programs; Mica reports CL_DEVICE_NON_UNIFORM_WORK_GROUP_SUPPORT). The kernel writes, at its
 linear global index, every work-item built-in: get_global_id, get_group_id, get_num_groups,
 get_global_offset, get_local_id, get_local_size, get_enqueued_local_size, get_global_size,
@@ -69,7 +69,9 @@ LIMIT = 1 << 20
 CASES = [
     ((LIMIT + 7,), (64,), None),                       # 1D, one row split, non-uniform last group
     ((LIMIT + 64,), (64,), (1000,)),                   # 1D uniform with an offset
-    ((LIMIT + 3,), (1,), None),                        # 1D, groups of one work-item
+    # 1D, groups of one work-item: each counts a whole 32-lane wave (job_lanes), so 2^15 groups
+    # fill a job and this range is four jobs (2^20 such groups took 18 s here).
+    ((3 * (LIMIT // 32) + 5,), (1,), (7,)),
     ((1031, 1024), (16, 16), None),                    # 2D, non-uniform in x
     ((64, (LIMIT // 64) + 5), (8, 8), (3, 70000)),     # 2D, just over in y, non-uniform, offset
     ((32, 32, 1025), (4, 4, 4), None),                 # 3D, just over in z, non-uniform in z
