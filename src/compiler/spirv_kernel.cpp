@@ -162,6 +162,19 @@ std::vector<Operand> Translator::load_kernel_builtin(const Var &v, uint32_t type
 		r.push_back(acc);
 		break;
 	}
+	case B::LocalInvocationIndex: {
+		// get_local_linear_id: (lid2 * size1 + lid1) * size0 + lid0 with the work-group's own
+		// sizes, smaller than the enqueued ones in the last work-group of a non-uniform NDRange.
+		auto size = [&](unsigned d) {
+			return emit(IO::Op::umin, r32(), {Operand::c32(wg_[d]), emit(IO::Op::isub, r32(), {global_size(d), group_start(d)})});
+		};
+		Operand acc = lid(2);
+		for (int d = 1; d >= 0; d--)
+			acc = iadd(imul(acc, size((unsigned)d)), lid((unsigned)d));
+		r.push_back(acc);
+		sized64 = false;
+		break;
+	}
 	case B::NumEnqueuedSubgroups:
 	case B::SubgroupMaxSize: {
 		Var alias = v;

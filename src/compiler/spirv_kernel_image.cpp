@@ -88,6 +88,22 @@ Operand Translator::image_arg_word(Operand desc, uint32_t at)
 	return emit(IO::Op::load_const, r32(), {kernel_args_base(), Operand::c32(0)}, it->second + at, 4);
 }
 
+// The descriptor of an image argument's level 0 alone (kernel_image_abi.h kImageLevel0Desc),
+// loaded once in the prologue on first use.
+Operand Translator::image_level0_desc(Operand desc)
+{
+	auto done = image_level0_.find(desc.id);
+	if (done != image_level0_.end())
+		return done->second;
+	auto it = image_arg_offset_.find(desc.id);
+	if (it == image_arg_offset_.end())
+		fail("internal error: an image value that is not a kernel argument");
+	Operand d = emit_prologue(IO::Op::load_desc, RegClass{Bank::undecided, 8, false},
+	                          {kernel_args_base(), Operand::c32(0)}, it->second + abi_img::kImageLevel0Desc, 8);
+	image_level0_.emplace(desc.id, d);
+	return d;
+}
+
 // OpenCL passes coordinate vectors wider than the image (int4 / float4 for 3D and 2D-array
 // images, whose w is undefined); the unit would read a fourth integer coordinate as the level.
 // Sampled reads with integer coordinates (read_imagef(img, sampler, int2)) sample at the texel's
@@ -171,6 +187,37 @@ bool Translator::translate_kernel_image(const Inst &in)
 	case Op::OpImageRead:
 	case Op::OpImageSampleExplicitLod: {
 		need(5);
+		if (op == Op::OpImageSampleExplicitLod && w.size() > 5 && (w[5] & (uint32_t)spv::ImageOperandsMask::Grad)) {
+			// read_image{f,i,ui,h}(img, sampler, coord, gradient_x, gradient_y) (cl_khr_mipmap_image):
+			// the unit takes an explicit LOD, so the LOD comes from the gradients here, as OpenCL
+			// and Vulkan define it: rho = max(|dP/dx|, |dP/dy|) with P in texels of level 0,
+			// lambda = log2(rho); then the read is one with that Lod.
+			if (w[5] != (uint32_t)spv::ImageOperandsMask::Grad || w.size() < 8)
+				fail("image operand Grad together with other image operands is not supported");
+			const uint32_t image_type_id = type(value_type(w[3])).elem;
+			const Type &it = type(image_type_id);
+			const uint32_t dims = it.dim == (uint32_t)spv::Dim::Dim3D ? 3 : it.dim == (uint32_t)spv::Dim::Dim2D ? 2 : 1;
+			std::vector<Operand> ops = {val(w[3]).at(0), Operand::c32(0), Operand::c32(0), Operand::c32(0),
+			                            Operand::c32(0), Operand::c32(0)};
+			Operand size = emit(IO::Op::image_read, RegClass{Bank::vgpr, 4, false}, std::move(ops), 0, MICA_OP_IMAGE_QUERY_SIZE);
+			const std::vector<Operand> gx = val(w[6]), gy = val(w[7]);
+			auto length = [&](const std::vector<Operand> &g) {
+				Operand sum = Operand::c32(0);
+				for (uint32_t d = 0; d < dims && d < g.size(); d++) {
+					Operand n = emit(IO::Op::cvt_f_u, r32(), {emit(IO::Op::extract, RegClass{Bank::vgpr, 1, false}, {size}, d)});
+					Operand t = emit(IO::Op::fmul, r32(), {g[d], n});
+					sum = emit(IO::Op::fadd, r32(), {sum, emit(IO::Op::fmul, r32(), {t, t})});
+				}
+				return emit(IO::Op::fsqrt, r32(), {sum});
+			};
+			Operand lod = emit(IO::Op::flog2, r32(), {emit(IO::Op::fmax, r32(), {length(gx), length(gy)})});
+			const uint32_t lod_id = next_layout_type_++;
+			set(lod_id, f32_vector(types_, next_layout_type_, 1), {lod});
+			std::vector<uint32_t> words(w.begin(), w.begin() + 5);
+			words.push_back((uint32_t)spv::ImageOperandsMask::Lod);
+			words.push_back(lod_id);
+			return translate_kernel_image(Inst{in.op, words}) || translate_image(Inst{in.op, words});
+		}
 		const Type &rs = type(scalar_type(w[1]));
 		if (rs.k == Type::K::Float && rs.width == 16) {
 			// read_imageh (cl_khr_fp16): the f32 texel rounded to half (exact for half images).
@@ -188,16 +235,25 @@ bool Translator::translate_kernel_image(const Inst &in)
 		}
 		if (op == Op::OpImageRead)
 			return false;
-		// read_imagei / read_imageui: the sampler's NEAREST twin (kernel_image_abi.h).
-		if (rs.k != Type::K::Int)
-			return false;
 		std::vector<Operand> si = val(w[3]);
 		if (si.size() < 2)
 			return false;
-		auto twin = sampler_nearest_.find(si[1].id);
-		if (twin == sampler_nearest_.end())
-			fail("internal error: a sampler without its NEAREST twin");
-		si[1] = twin->second;
+		// A read without an explicit LOD (the front end's Lod 0.0) reads level 0: it samples the
+		// level-0 view, which unnormalized samplers need on a mipmapped image (kernel_image_abi.h).
+		const bool lod_zero = w.size() > 6 && (w[5] & (uint32_t)spv::ImageOperandsMask::Lod) && val(w[6]).at(0).is_const() &&
+		                      (uint32_t)val(w[6]).at(0).value == 0;
+		const bool integer = rs.k == Type::K::Int;
+		if (!lod_zero && !integer)
+			return false;
+		if (lod_zero && image_arg_offset_.count(si[0].id))
+			si[0] = image_level0_desc(si[0]);
+		// read_imagei / read_imageui: the sampler's NEAREST twin (kernel_image_abi.h).
+		if (integer) {
+			auto twin = sampler_nearest_.find(si[1].id);
+			if (twin == sampler_nearest_.end())
+				fail("internal error: a sampler without its NEAREST twin");
+			si[1] = twin->second;
+		}
 		const uint32_t si_id = next_layout_type_++;
 		set(si_id, value_type(w[3]), si);
 		std::vector<uint32_t> words(w.begin(), w.end());

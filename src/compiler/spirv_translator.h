@@ -389,10 +389,12 @@ private:
 	std::unordered_map<uint32_t, Operand> const_sampler_desc_;         // index -> its descriptor, once loaded
 	std::unordered_map<uint32_t, uint32_t> image_arg_offset_;          // descriptor temp -> argument offset
 	std::unordered_map<uint32_t, Operand> sampler_nearest_;            // sampler descriptor temp -> NEAREST twin
+	std::unordered_map<uint32_t, Operand> image_level0_;               // image descriptor temp -> its level-0 view
 	void kernel_constant_sampler(const Inst &in);
 	Operand kernel_sampler(uint32_t id);
 	void bind_image_argument(uint32_t id, uint32_t tid, const KernelArg &arg);
 	Operand image_arg_word(Operand desc, uint32_t at);
+	Operand image_level0_desc(Operand desc);
 	std::vector<Operand> kernel_image_coords(const Type &it, std::vector<Operand> coords, bool sampled, uint32_t coord_type);
 	bool translate_kernel_image(const Inst &in);
 

@@ -176,10 +176,9 @@ cl_int Device::info(cl_device_info param, size_t size, void* value, size_t* size
   case CL_DEVICE_MAX_WRITE_IMAGE_ARGS: return u32(kMaxWriteImageArgs);
   case CL_DEVICE_MAX_READ_WRITE_IMAGE_ARGS: return u32(kMaxReadWriteImageArgs);
   case CL_DEVICE_MAX_SAMPLERS: return u32(kMaxSamplers);
-  // No cl_khr_image2d_from_buffer: 2D images cannot be made from buffers.
-  case CL_DEVICE_IMAGE_PITCH_ALIGNMENT:
-  case CL_DEVICE_IMAGE_BASE_ADDRESS_ALIGNMENT:
-    return u32(0);
+  // cl_khr_image2d_from_buffer (image.h says why 1).
+  case CL_DEVICE_IMAGE_PITCH_ALIGNMENT: return u32(kImagePitchAlignment);
+  case CL_DEVICE_IMAGE_BASE_ADDRESS_ALIGNMENT: return u32(kImageBaseAddressAlignment);
   case CL_DEVICE_MAX_PIPE_ARGS:
   case CL_DEVICE_PIPE_MAX_ACTIVE_RESERVATIONS:
   case CL_DEVICE_PIPE_MAX_PACKET_SIZE:

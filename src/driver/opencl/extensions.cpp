@@ -30,6 +30,14 @@ constexpr NamedVersion kDeviceExtensions[] = {
     {"cl_khr_il_program", v(1, 0)},
     // image_store on 3D images (tests/opencl/test_images.cpp Write3D).
     {"cl_khr_3d_image_writes", v(1, 0)},
+    // 2D images over a buffer's bytes, any row pitch (tests/opencl/test_images.cpp Image2dFromBuffer*).
+    {"cl_khr_image2d_from_buffer", v(1, 0)},
+    // CL_DEPTH images, image2d_depth_t / image2d_array_depth_t (test_images.cpp DepthImages).
+    {"cl_khr_depth_images", v(1, 0)},
+    // Mipmapped images: explicit-LOD and gradient reads, levels in transfers (test_mipmaps.cpp).
+    // Not cl_khr_mipmap_image_writes: write_image with a LOD is OpImageWrite with a Lod operand,
+    // which the compiler's SPIR-V validation (Vulkan environment) refuses.
+    {"cl_khr_mipmap_image", v(1, 0)},
 };
 
 // __opencl_c_int64 is required of FULL_PROFILE devices. The generic address space: generic

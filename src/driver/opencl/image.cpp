@@ -9,6 +9,7 @@
 #include "mica/compiler/kernel_image_abi.h"
 #include "mica_image.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace mica::cl {
@@ -22,6 +23,33 @@ size_t ImageInfo::extent(unsigned d) const {
   case CL_MEM_OBJECT_IMAGE2D_ARRAY: return d == 0 ? width : d == 1 ? height : array_size;
   default: return d == 0 ? width : d == 1 ? height : depth;
   }
+}
+
+unsigned ImageInfo::mip_origin_index() const {
+  switch (type) {
+  case CL_MEM_OBJECT_IMAGE1D:
+  case CL_MEM_OBJECT_IMAGE1D_BUFFER: return 1;
+  case CL_MEM_OBJECT_IMAGE1D_ARRAY:
+  case CL_MEM_OBJECT_IMAGE2D: return 2;
+  default: return 3;
+  }
+}
+
+ImageInfo ImageInfo::level_info(uint32_t level, size_t& offset) const {
+  ImageInfo l = *this;
+  offset = 0;
+  if (levels <= 1) return l;
+  mica_image_level layout{};
+  mica_image_level_layout(fmt->mica, MICA_IMAGE_TILING_LINEAR, uint32_t(width), uint32_t(height ? height : 1),
+                          uint32_t(depth ? depth : 1), uint32_t(array_size ? array_size : 1), level, &layout);
+  offset = size_t(layout.offset);
+  l.width = layout.width;
+  if (height) l.height = layout.height;
+  if (depth) l.depth = layout.depth;
+  l.row_pitch = size_t(layout.row_pitch);
+  l.slice_pitch = type == CL_MEM_OBJECT_IMAGE3D ? size_t(layout.slice_pitch) : array_size ? size_t(layout.layer_pitch) : 0;
+  l.levels = 1;
+  return l;
 }
 
 namespace {
@@ -56,16 +84,22 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
   if ((*err = check_mem_flags(flags)) != CL_SUCCESS) return nullptr;
   if (!format || !valid_image_format(*format)) return *err = CL_INVALID_IMAGE_FORMAT_DESCRIPTOR, nullptr;
   if (!desc || !is_image_type(desc->image_type)) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
-  if (desc->num_mip_levels != 0 || desc->num_samples != 0) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+  if (desc->num_samples != 0) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
   const cl_mem_object_type type = desc->image_type;
+  // cl_khr_mipmap_image: up to the full chain, not for image buffers or images from buffers, and
+  // with no host memory to take levels from.
+  const uint32_t levels = std::max<cl_uint>(1, desc->num_mip_levels);
+  if (levels > 1 && (type == CL_MEM_OBJECT_IMAGE1D_BUFFER || desc->mem_object || host_ptr))
+    return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+  // A 1D image buffer, or a 2D image from a buffer (cl_khr_image2d_from_buffer): views of the
+  // buffer's bytes. (A 2D image from another image is not offered.)
   const bool from_buffer = type == CL_MEM_OBJECT_IMAGE1D_BUFFER;
+  const bool image2d_from_buffer = type == CL_MEM_OBJECT_IMAGE2D && desc->mem_object;
   Memory* buffer = nullptr;
-  if (from_buffer) {
-    buffer = checked<Memory>(desc->buffer);
+  if (from_buffer || image2d_from_buffer) {
+    buffer = checked<Memory>(desc->mem_object);
     if (!buffer || buffer->image() || buffer->context() != c) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
-  } else if (desc->buffer) {
-    // A 2D image from a buffer is cl_khr_image2d_from_buffer, which the device does not offer:
-    // the descriptor has no row pitch of its own.
+  } else if (desc->mem_object) {
     return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
   }
   const bool has_h = type == CL_MEM_OBJECT_IMAGE2D || type == CL_MEM_OBJECT_IMAGE2D_ARRAY || type == CL_MEM_OBJECT_IMAGE3D;
@@ -81,13 +115,24 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
                                                      : kImage2dMaxSize;
   if (w > max_w || h > (has_d ? kImage3dMaxSize : kImage2dMaxSize) || d > kImage3dMaxSize || layers > kImageMaxArraySize)
     return *err = CL_INVALID_IMAGE_SIZE, nullptr;
+  if (levels > mica_image_max_levels(uint32_t(w), uint32_t(h), uint32_t(d)))
+    return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
 
   // Host pointer and pitches.
   const bool wants_host_ptr = flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR);
   const ImageFormat* fmt = find_image_format(*format);
   const size_t elem = fmt ? image_element_bytes(*fmt) : 0;
   size_t host_row = desc->image_row_pitch, host_slice = desc->image_slice_pitch;
-  if (!host_ptr && !from_buffer && (host_row || host_slice)) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+  if (image2d_from_buffer) {
+    // OpenCL 3.0 5.3.1.2: the row pitch is 0 (width x element) or at least that, a multiple of
+    // the element size and of CL_DEVICE_IMAGE_PITCH_ALIGNMENT pixels (1 here), and the buffer
+    // holds height rows of it. No slice pitch for a 2D image.
+    if (host_slice) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+    if (fmt && host_row && (host_row < w * elem || host_row % (elem * kImagePitchAlignment)))
+      return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+  } else if (!host_ptr && !from_buffer && (host_row || host_slice)) {
+    return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
+  }
   if (fmt && host_ptr) {
     if (host_row == 0) host_row = w * elem;
     else if (host_row < w * elem || host_row % elem) return *err = CL_INVALID_IMAGE_DESCRIPTOR, nullptr;
@@ -98,9 +143,9 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
     }
   }
   if (wants_host_ptr != (host_ptr != nullptr)) return *err = CL_INVALID_HOST_PTR, nullptr;
-  if (from_buffer && (flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR | CL_MEM_ALLOC_HOST_PTR)))
+  if ((from_buffer || image2d_from_buffer) && (flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR | CL_MEM_ALLOC_HOST_PTR)))
     return *err = CL_INVALID_VALUE, nullptr;
-  if (!fmt) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
+  if (!fmt || !image_format_allowed(*fmt, type)) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
   // Kernels may write the image unless it is CL_MEM_READ_ONLY (no access flag means READ_WRITE):
   // the read-only formats are not supported then, as clGetSupportedImageFormats says.
   if (!(flags & CL_MEM_READ_ONLY) && !fmt->writable) return *err = CL_IMAGE_FORMAT_NOT_SUPPORTED, nullptr;
@@ -114,16 +159,37 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
   info.depth = has_d ? d : 0;
   info.array_size = arrayed ? layers : 0;
   info.element_bytes = elem;
+  info.levels = levels;
+  info.num_mip_levels = desc->num_mip_levels;
   mica_image_level level{};
   mica_image_level_layout(fmt->mica, MICA_IMAGE_TILING_LINEAR, uint32_t(from_buffer ? 1 : w), uint32_t(h), uint32_t(d),
                           uint32_t(layers), 0, &level);
   info.row_pitch = from_buffer ? w * elem : level.row_pitch;
   info.slice_pitch = type == CL_MEM_OBJECT_IMAGE3D ? level.slice_pitch : arrayed ? level.layer_pitch : 0;
-  const uint64_t bytes = from_buffer ? uint64_t(w) * elem
-                                     : mica_image_size(fmt->mica, MICA_IMAGE_TILING_LINEAR, uint32_t(w), uint32_t(h),
-                                                       uint32_t(d), uint32_t(layers), 1);
+  uint64_t bytes = from_buffer ? uint64_t(w) * elem
+                               : mica_image_size(fmt->mica, MICA_IMAGE_TILING_LINEAR, uint32_t(w), uint32_t(h),
+                                                 uint32_t(d), uint32_t(layers), levels);
+  if (image2d_from_buffer) {
+    const size_t pitch = host_row ? host_row : w * elem;
+    // The rules for 2D images from buffers (pitch, base address alignment, the buffer's size):
+    // CL_INVALID_IMAGE_FORMAT_DESCRIPTOR (OpenCL 3.0 clCreateImage errors).
+    if (uint64_t(pitch) * h > buffer->size()) return *err = CL_INVALID_IMAGE_FORMAT_DESCRIPTOR, nullptr;
+    if (pitch != info.row_pitch) {
+      device::Screen* s = screen();
+      if (!s) return *err = CL_DEVICE_NOT_AVAILABLE, nullptr;
+      std::unique_ptr<device::Buffer> packed;
+      if (device::Status st = s->create_buffer((bytes + 3) & ~uint64_t(3), device::BufferUsage::device_local, packed);
+          st != device::Status::ok) {
+        *err = st == device::Status::out_of_host_memory ? CL_OUT_OF_HOST_MEMORY : CL_MEM_OBJECT_ALLOCATION_FAILURE;
+        return nullptr;
+      }
+      info.packed = std::move(packed);
+    }
+    info.row_pitch = pitch;
+    bytes = uint64_t(pitch) * h;
+  }
 
-  if (from_buffer) {
+  if (from_buffer || image2d_from_buffer) {
     // The image is a view of the buffer's bytes (CL_MEM_ASSOCIATED_MEMOBJECT); flags narrow the buffer's.
     const cl_mem_flags bf = buffer->flags();
     if (((bf & CL_MEM_WRITE_ONLY) && (flags & (CL_MEM_READ_WRITE | CL_MEM_READ_ONLY))) ||
@@ -132,7 +198,7 @@ cl_mem create_image(cl_context context, const cl_mem_properties* properties, cl_
         ((bf & CL_MEM_HOST_READ_ONLY) && (flags & CL_MEM_HOST_WRITE_ONLY)) ||
         ((bf & CL_MEM_HOST_NO_ACCESS) && (flags & (CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_WRITE_ONLY))))
       return *err = CL_INVALID_VALUE, nullptr;
-    if (bytes > buffer->size()) return *err = CL_INVALID_IMAGE_SIZE, nullptr;
+    if (from_buffer && bytes > buffer->size()) return *err = CL_INVALID_IMAGE_SIZE, nullptr;
     if (!(flags & kAccess)) flags |= bf & kAccess;
     if (!(flags & (CL_MEM_HOST_WRITE_ONLY | CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_NO_ACCESS)))
       flags |= bf & (CL_MEM_HOST_WRITE_ONLY | CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_NO_ACCESS);
@@ -185,10 +251,10 @@ bool valid_filter(cl_filter_mode f) { return f == CL_FILTER_NEAREST || f == CL_F
 
 }  // namespace
 
-void image_arg_bytes(const Memory& image, uint8_t out[48]) {
+void image_arg_bytes(const Memory& image, uint8_t* out) {
   const ImageInfo& info = *image.image();
   mica_image_desc d{};
-  d.addr = image.va();
+  d.addr = info.packed ? info.packed->va() : image.va();
   d.format = info.fmt->mica;
   d.type = mica_image_type(info.type);
   d.tiling = MICA_IMAGE_TILING_LINEAR;
@@ -199,12 +265,16 @@ void image_arg_bytes(const Memory& image, uint8_t out[48]) {
   d.base_layer = 0;
   d.view_layers = d.layers;
   d.base_level = 0;
-  d.view_levels = 1;
+  d.view_levels = info.levels;
   for (int i = 0; i < 4; ++i) d.swizzle[i] = info.fmt->swizzle[i];
-  uint32_t dw[12];
+  namespace ki = compiler::kernel_image;
+  static_assert(ki::kImageArgBytes == 80 && ki::kImageLevel0Desc == 48);
+  uint32_t dw[ki::kImageArgBytes / 4];
   mica_image_desc_encode(&d, dw);
   image_arg_format_words(*info.fmt, dw + 8);
-  std::memcpy(out, dw, 48);
+  d.view_levels = 1;  // the level-0 view (kernel_image_abi.h)
+  mica_image_desc_encode(&d, dw + ki::kImageLevel0Desc / 4);
+  std::memcpy(out, dw, sizeof dw);
 }
 
 Sampler::Sampler(Context* context, bool normalized, cl_addressing_mode addressing, cl_filter_mode filter,
@@ -216,8 +286,11 @@ void Sampler::descriptor(uint8_t out[32]) const {
   namespace ki = compiler::kernel_image;
   uint32_t dw[8];
   const auto addressing = ki::Addressing(addressing_ - CL_ADDRESS_NONE);
-  ki::encode_sampler(normalized_, addressing, ki::Filter(filter_ - CL_FILTER_NEAREST), dw);
-  ki::encode_sampler(normalized_, addressing, ki::Filter::nearest, dw + 4);
+  // The unit's MAX_LOD is an f32 like OpenCL's; levels past the image's last are clamped anyway.
+  const auto mip = ki::Filter(mip_.filter - CL_FILTER_NEAREST);
+  const float lo = mip_.lod_min, hi = std::min(mip_.lod_max, ki::kMaxLod);
+  ki::encode_sampler(normalized_, addressing, ki::Filter(filter_ - CL_FILTER_NEAREST), dw, mip, lo, hi);
+  ki::encode_sampler(normalized_, addressing, ki::Filter::nearest, dw + 4, ki::Filter::nearest, lo, hi);
   std::memcpy(out, dw, sizeof dw);
 }
 
@@ -274,7 +347,7 @@ CL_API_ENTRY cl_int CL_API_CALL clGetSupportedImageFormats(cl_context context, c
                         !(flags & CL_MEM_READ_ONLY);
     cl_uint n = 0;
     for (const ImageFormat& f : image_formats()) {
-      if (writes && !f.writable) continue;
+      if ((writes && !f.writable) || !image_format_allowed(f, image_type)) continue;
       if (image_formats_out && n < num_entries) image_formats_out[n] = cl_image_format{f.order, f.type};
       ++n;
     }
@@ -300,8 +373,8 @@ CL_API_ENTRY cl_int CL_API_CALL clGetImageInfo(cl_mem image, cl_image_info param
     case CL_IMAGE_DEPTH: return out.scalar(i.depth);
     case CL_IMAGE_ARRAY_SIZE: return out.scalar(i.array_size);
     case CL_IMAGE_BUFFER:
-      return out.scalar(i.type == CL_MEM_OBJECT_IMAGE1D_BUFFER ? to_handle(m->parent()) : cl_mem(nullptr));
-    case CL_IMAGE_NUM_MIP_LEVELS: return out.scalar(cl_uint(0));
+      return out.scalar(m->parent() ? to_handle(m->parent()) : cl_mem(nullptr));  // 1D buffer, 2D from buffer
+    case CL_IMAGE_NUM_MIP_LEVELS: return out.scalar(cl_uint(i.num_mip_levels));
     case CL_IMAGE_NUM_SAMPLES: return out.scalar(cl_uint(0));
     default: return CL_INVALID_VALUE;
     }
@@ -314,8 +387,9 @@ cl_sampler create_sampler(cl_context context, const cl_sampler_properties* prope
   Context* c = checked<Context>(context);
   if (!c) return *err = CL_INVALID_CONTEXT, nullptr;
   std::vector<cl_sampler_properties> props;
+  Sampler::Mip mip;
   if (from_properties && properties) {
-    bool seen[3] = {};
+    bool seen[6] = {};
     for (const cl_sampler_properties* p = properties; *p; p += 2) {
       const cl_sampler_properties value = p[1];
       switch (p[0]) {
@@ -334,6 +408,25 @@ cl_sampler create_sampler(cl_context context, const cl_sampler_properties* prope
         seen[2] = true;
         filter = cl_filter_mode(value);
         break;
+      // cl_khr_mipmap_image
+      case CL_SAMPLER_MIP_FILTER_MODE_KHR:
+        if (seen[3] || !valid_filter(cl_filter_mode(value))) return *err = CL_INVALID_VALUE, nullptr;
+        seen[3] = true;
+        mip.filter = cl_filter_mode(value);
+        break;
+      case CL_SAMPLER_LOD_MIN_KHR:
+      case CL_SAMPLER_LOD_MAX_KHR: {
+        const bool is_min = p[0] == CL_SAMPLER_LOD_MIN_KHR;
+        if (seen[is_min ? 4 : 5]) return *err = CL_INVALID_VALUE, nullptr;
+        seen[is_min ? 4 : 5] = true;
+        // The value is a cl_float in the property's low bytes.
+        float f;
+        const auto bits = uint32_t(uint64_t(value));
+        std::memcpy(&f, &bits, 4);
+        if (!(f >= 0.0f)) return *err = CL_INVALID_VALUE, nullptr;
+        (is_min ? mip.lod_min : mip.lod_max) = f;
+        break;
+      }
       default: return *err = CL_INVALID_VALUE, nullptr;
       }
       props.push_back(p[0]);
@@ -341,9 +434,12 @@ cl_sampler create_sampler(cl_context context, const cl_sampler_properties* prope
     }
     props.push_back(0);
   }
-  if ((normalized != CL_TRUE && normalized != CL_FALSE) || !valid_addressing(addressing) || !valid_filter(filter))
+  if ((normalized != CL_TRUE && normalized != CL_FALSE) || !valid_addressing(addressing) || !valid_filter(filter) ||
+      mip.lod_min > mip.lod_max)
     return *err = CL_INVALID_VALUE, nullptr;
-  return to_handle(new Sampler(c, normalized == CL_TRUE, addressing, filter, std::move(props)));
+  auto* s = new Sampler(c, normalized == CL_TRUE, addressing, filter, std::move(props));
+  s->set_mip(mip);
+  return to_handle(s);
 }
 }  // namespace
 
@@ -391,6 +487,9 @@ CL_API_ENTRY cl_int CL_API_CALL clGetSamplerInfo(cl_sampler sampler, cl_sampler_
     case CL_SAMPLER_ADDRESSING_MODE: return out.scalar(s->addressing());
     case CL_SAMPLER_FILTER_MODE: return out.scalar(s->filter());
     case CL_SAMPLER_PROPERTIES: return out.array(s->properties());
+    case CL_SAMPLER_MIP_FILTER_MODE_KHR: return out.scalar(s->mip().filter);
+    case CL_SAMPLER_LOD_MIN_KHR: return out.scalar(cl_float(s->mip().lod_min));
+    case CL_SAMPLER_LOD_MAX_KHR: return out.scalar(cl_float(s->mip().lod_max));
     default: return CL_INVALID_VALUE;
     }
   });

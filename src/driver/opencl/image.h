@@ -17,10 +17,15 @@ constexpr size_t kImage2dMaxSize = 16384;
 constexpr size_t kImage3dMaxSize = 2048;
 constexpr size_t kImageMaxArraySize = 2048;
 constexpr size_t kImageMaxBufferSize = 1u << 27;   // elements of an image1d_buffer
+// cl_khr_image2d_from_buffer, in pixels: any row pitch that is a multiple of the element size
+// works (padded rows go through a packed copy, memory.h ImageInfo::packed), and the image uses the
+// buffer's device memory, whose sub-buffer origins are 128-byte aligned, whatever host_ptr was.
+constexpr cl_uint kImagePitchAlignment = 1, kImageBaseAddressAlignment = 1;
 constexpr cl_uint kMaxReadImageArgs = 128, kMaxWriteImageArgs = 64, kMaxReadWriteImageArgs = 64, kMaxSamplers = 16;
 
-// The 48 bytes of an image argument: descriptor, channel type and order, write clamps.
-void image_arg_bytes(const Memory& image, uint8_t out[48]);
+// The bytes of an image argument (kernel_image_abi.h): descriptor, channel type and order, write
+// clamps, the level-0 view's descriptor.
+void image_arg_bytes(const Memory& image, uint8_t* out);
 
 class Sampler : public Object {
 public:
@@ -35,6 +40,13 @@ public:
   cl_addressing_mode addressing() const { return addressing_; }
   cl_filter_mode filter() const { return filter_; }
   const std::vector<cl_sampler_properties>& properties() const { return properties_; }
+  // cl_khr_mipmap_image: how explicit LODs pick levels (defaults NEAREST, 0, MAXFLOAT).
+  struct Mip {
+    cl_filter_mode filter = CL_FILTER_NEAREST;
+    float lod_min = 0.0f, lod_max = 3.402823466e+38f;
+  };
+  const Mip& mip() const { return mip_; }
+  void set_mip(const Mip& m) { mip_ = m; }
   // The sampler argument's 32 bytes: its descriptor and its NEAREST twin (kernel_image_abi.h).
   void descriptor(uint8_t out[32]) const;
 
@@ -43,6 +55,7 @@ private:
   bool normalized_;
   cl_addressing_mode addressing_;
   cl_filter_mode filter_;
+  Mip mip_;
   std::vector<cl_sampler_properties> properties_;
 };
 

@@ -79,6 +79,11 @@ const ImageFormat kFormats[] = {
     F(CL_LUMINANCE, CL_UNORM_INT16, R16_UNORM, R, R, R, O, false),
     F(CL_LUMINANCE, CL_HALF_FLOAT, R16_SFLOAT, R, R, R, O, false),
     F(CL_LUMINANCE, CL_FLOAT, R32_SFLOAT, R, R, R, O, false),
+    // cl_khr_depth_images: a depth image is one channel the unit reads and writes like R (the
+    // texel formats' D16/D32 are for Vulkan's depth attachments and compares, which OpenCL has not);
+    // 2D and 2D array images only (image_format_allowed).
+    F(CL_DEPTH, CL_UNORM_INT16, R16_UNORM, R, G, B, A, true),
+    F(CL_DEPTH, CL_FLOAT, R32_SFLOAT, R, G, B, A, true),
 };
 #undef F
 
@@ -146,6 +151,11 @@ bool valid_image_format(const cl_image_format& f) {
   }
 }
 
+bool image_format_allowed(const ImageFormat& f, cl_mem_object_type type) {
+  if (f.order == CL_DEPTH) return type == CL_MEM_OBJECT_IMAGE2D || type == CL_MEM_OBJECT_IMAGE2D_ARRAY;
+  return true;
+}
+
 size_t image_element_bytes(const ImageFormat& f) { return mica_texel_formats[f.mica].bytes; }
 
 unsigned image_channel_count(cl_channel_order order) {
@@ -162,9 +172,12 @@ size_t encode_fill_color(const ImageFormat& f, const void* color, uint8_t out[16
   float cf[4];
   int32_t ci[4];
   uint32_t cu[4];
-  std::memcpy(cf, color, 16);
-  std::memcpy(ci, color, 16);
-  std::memcpy(cu, color, 16);
+  // A depth image's fill colour is one float (cl_khr_depth_images), the others' four components.
+  const size_t color_bytes = f.order == CL_DEPTH ? 4 : 16;
+  std::memset(cf, 0, sizeof cf);
+  std::memcpy(cf, color, color_bytes);
+  std::memcpy(ci, cf, 16);
+  std::memcpy(cu, cf, 16);
   std::memset(out, 0, 16);
   for (unsigned k = 0; k < fi.count; ++k) {
     const mica_texel_component& c = fi.comp[k];

@@ -24,6 +24,8 @@ std::span<const ImageFormat> image_formats();
 const ImageFormat* find_image_format(const cl_image_format& f);
 // Whether (order, type) is a combination OpenCL defines (else CL_INVALID_IMAGE_FORMAT_DESCRIPTOR).
 bool valid_image_format(const cl_image_format& f);
+// Whether a supported format may be used for an image type (CL_DEPTH: 2D and 2D array only).
+bool image_format_allowed(const ImageFormat& f, cl_mem_object_type type);
 // Bytes of one element (texel) of a supported format.
 size_t image_element_bytes(const ImageFormat& f);
 // Channels of an order (CL_R: 1 ... CL_RGBA: 4; CL_RGB with packed types: 3).

@@ -20,8 +20,18 @@ struct Box {
   size_t at(size_t y, size_t z) const { return base + y * y_step + z * z_step; }
 };
 
-Box image_box(const ImageInfo& i, const size_t origin[3]) {
-  return {origin[0] * i.element_bytes + origin[1] * i.row_pitch + origin[2] * i.slice_pitch, i.row_pitch, i.slice_pitch};
+// An image region at one mip level (cl_khr_mipmap_image: origin[ImageInfo::mip_origin_index()]
+// names the level of a mipmapped image): that level's fields, the origin inside it, its offset.
+struct Level {
+  ImageInfo info;
+  size_t origin[3];
+  size_t offset;
+};
+
+Box image_box(const Level& l) {
+  const ImageInfo& i = l.info;
+  return {l.offset + l.origin[0] * i.element_bytes + l.origin[1] * i.row_pitch + l.origin[2] * i.slice_pitch,
+          i.row_pitch, i.slice_pitch};
 }
 
 // Copies region (x in bytes) between two boxes of possibly different memories (rows may not overlap).
@@ -39,13 +49,23 @@ cl_int check_queue_and_image(cl_command_queue queue, cl_mem image, Queue*& q, Me
   return CL_SUCCESS;
 }
 
-// origin + region inside the image, with the unused dimensions of its type at 0 / 1.
-cl_int check_image_region(const ImageInfo& i, const size_t* origin, const size_t* region) {
+// origin + region inside the image (at the origin's mip level), with the unused dimensions of its
+// type at 0 / 1; resolves the level.
+cl_int check_image_region(const ImageInfo& img, const size_t* origin, const size_t* region, Level& l) {
   if (!origin || !region) return CL_INVALID_VALUE;
+  uint32_t mip = 0;
+  for (unsigned d = 0; d < 3; ++d) l.origin[d] = origin[d];
+  if (img.levels > 1) {
+    const unsigned at = img.mip_origin_index();
+    if (origin[at] >= img.levels) return CL_INVALID_VALUE;
+    mip = uint32_t(origin[at]);
+    if (at < 3) l.origin[at] = 0;
+  }
+  l.info = img.level_info(mip, l.offset);
   for (unsigned d = 0; d < 3; ++d) {
     if (region[d] == 0) return CL_INVALID_VALUE;
-    const size_t n = i.extent(d);
-    if (origin[d] > n || region[d] > n - origin[d]) return CL_INVALID_VALUE;
+    const size_t n = l.info.extent(d);
+    if (l.origin[d] > n || region[d] > n - l.origin[d]) return CL_INVALID_VALUE;
   }
   return CL_SUCCESS;
 }
@@ -96,13 +116,14 @@ cl_int enqueue_host_image_copy(cl_command_queue command_queue, cl_mem image, boo
   Queue* q;
   Memory* m;
   if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
-  const ImageInfo& i = *m->image();
-  if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+  Level lv;
+  if (cl_int e = check_image_region(*m->image(), origin, region, lv); e != CL_SUCCESS) return e;
+  const ImageInfo& i = lv.info;
   Box host;
   if (cl_int e = host_box(i, region, row_pitch, slice_pitch, host); e != CL_SUCCESS) return e;
   if (!ptr) return CL_INVALID_VALUE;
   if (read ? !m->host_can_read() : !m->host_can_write()) return CL_INVALID_OPERATION;
-  const Box dev = image_box(i, origin);
+  const Box dev = image_box(lv);
   const size_t row = region[0] * i.element_bytes, rows = region[1], slices = region[2];
   Ref<Memory> hold(m);
   auto* bytes = static_cast<uint8_t*>(ptr);
@@ -152,13 +173,15 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueCopyImage(cl_command_queue command_queu
     Memory *s, *d;
     if (cl_int e = check_queue_and_image(command_queue, src_image, q, s); e != CL_SUCCESS) return e;
     if (cl_int e = check_queue_and_image(command_queue, dst_image, q, d); e != CL_SUCCESS) return e;
-    const ImageInfo &si = *s->image(), &di = *d->image();
-    if (!same_format(si, di)) return CL_IMAGE_FORMAT_MISMATCH;
-    if (cl_int e = check_image_region(si, src_origin, region); e != CL_SUCCESS) return e;
-    if (cl_int e = check_image_region(di, dst_origin, region); e != CL_SUCCESS) return e;
-    if (s->storage() == d->storage() && s->origin() == d->origin() && boxes_overlap(src_origin, dst_origin, region))
+    if (!same_format(*s->image(), *d->image())) return CL_IMAGE_FORMAT_MISMATCH;
+    Level sl, dl;
+    if (cl_int e = check_image_region(*s->image(), src_origin, region, sl); e != CL_SUCCESS) return e;
+    if (cl_int e = check_image_region(*d->image(), dst_origin, region, dl); e != CL_SUCCESS) return e;
+    const ImageInfo& si = sl.info;
+    if (s->storage() == d->storage() && s->origin() == d->origin() && sl.offset == dl.offset &&
+        boxes_overlap(sl.origin, dl.origin, region))
       return CL_MEM_COPY_OVERLAP;
-    const Box sb = image_box(si, src_origin), db = image_box(di, dst_origin);
+    const Box sb = image_box(sl), db = image_box(dl);
     const size_t row = region[0] * si.element_bytes, rows = region[1], slices = region[2];
     Ref<Memory> hs(s), hd(d);
     return q->enqueue(CL_COMMAND_COPY_IMAGE, num_events_in_wait_list, event_wait_list, event,
@@ -179,10 +202,11 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueFillImage(cl_command_queue command_queu
     if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
     const ImageInfo& i = *m->image();
     if (!fill_color) return CL_INVALID_VALUE;
-    if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+    Level lv;
+    if (cl_int e = check_image_region(i, origin, region, lv); e != CL_SUCCESS) return e;
     std::array<uint8_t, 16> texel;
     const size_t elem = encode_fill_color(*i.fmt, fill_color, texel.data());
-    const Box dev = image_box(i, origin);
+    const Box dev = image_box(lv);
     const size_t width = region[0], rows = region[1], slices = region[2];
     Ref<Memory> hold(m);
     return q->enqueue(CL_COMMAND_FILL_IMAGE, num_events_in_wait_list, event_wait_list, event,
@@ -210,15 +234,16 @@ cl_int enqueue_image_buffer_copy(cl_command_queue command_queue, cl_mem image, c
   Memory* b = checked<Memory>(buffer);
   if (!b || b->image()) return CL_INVALID_MEM_OBJECT;
   if (b->context() != q->context()) return CL_INVALID_CONTEXT;
-  const ImageInfo& i = *m->image();
-  if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+  Level lv;
+  if (cl_int e = check_image_region(*m->image(), origin, region, lv); e != CL_SUCCESS) return e;
+  const ImageInfo& i = lv.info;
   const size_t row = region[0] * i.element_bytes, bytes = row * region[1] * region[2];
   if (buffer_offset > b->size() || bytes > b->size() - buffer_offset) return CL_INVALID_VALUE;
   if (i.type == CL_MEM_OBJECT_IMAGE1D_BUFFER && m->storage() == b->storage()) {
     const size_t a = m->origin() + origin[0] * i.element_bytes, c = b->origin() + buffer_offset;
     if (a < c + bytes && c < a + bytes) return CL_MEM_COPY_OVERLAP;
   }
-  const Box image_side = image_box(i, origin);
+  const Box image_side = image_box(lv);
   const Box buffer_side{buffer_offset, row, row * region[1]};
   const size_t rows = region[1], slices = region[2];
   Ref<Memory> hm(m), hb(b);
@@ -268,8 +293,9 @@ CL_API_ENTRY void* CL_API_CALL clEnqueueMapImage(cl_command_queue command_queue,
     Queue* q;
     Memory* m;
     if (cl_int e = check_queue_and_image(command_queue, image, q, m); e != CL_SUCCESS) return e;
-    const ImageInfo& i = *m->image();
-    if (cl_int e = check_image_region(i, origin, region); e != CL_SUCCESS) return e;
+    Level lv;
+    if (cl_int e = check_image_region(*m->image(), origin, region, lv); e != CL_SUCCESS) return e;
+    const ImageInfo& i = lv.info;
     if (map_flags & ~cl_map_flags(CL_MAP_READ | CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION)) return CL_INVALID_VALUE;
     if ((map_flags & CL_MAP_WRITE_INVALIDATE_REGION) && (map_flags & (CL_MAP_READ | CL_MAP_WRITE))) return CL_INVALID_VALUE;
     if (!image_row_pitch) return CL_INVALID_VALUE;
@@ -277,7 +303,7 @@ CL_API_ENTRY void* CL_API_CALL clEnqueueMapImage(cl_command_queue command_queue,
     const bool reads = (map_flags & CL_MAP_READ) || map_flags == 0;
     const bool writes = map_flags & (CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION);
     if ((reads && !m->host_can_read()) || (writes && !m->host_can_write())) return CL_INVALID_OPERATION;
-    const Box b = image_box(i, origin);
+    const Box b = image_box(lv);
     void* ptr = m->cpu() + b.base;
     const size_t size = b.at(region[1] - 1, region[2] - 1) - b.base + region[0] * i.element_bytes;
     m->add_mapping(ptr, {b.base, size, map_flags});

@@ -32,8 +32,20 @@ struct ImageInfo {
   const ImageFormat* fmt = nullptr;
   size_t width = 0, height = 0, depth = 0, array_size = 0;
   size_t element_bytes = 0, row_pitch = 0, slice_pitch = 0;
+  // A 2D image from a buffer (cl_khr_image2d_from_buffer) whose rows are padded: the texture unit
+  // addresses rows without padding, so kernels use this copy of the rows, filled from the buffer
+  // before each kernel that takes the image and copied back after a kernel that may write it
+  // (ndrange.cpp). Null when the image addresses its memory directly.
+  std::shared_ptr<device::Buffer> packed;
+  // cl_khr_mipmap_image: the levels the image has (1: not mipmapped) and num_mip_levels as given.
+  uint32_t levels = 1, num_mip_levels = 0;
   // Extent in OpenCL's region coordinates (x, y or layer, z or layer).
   size_t extent(unsigned d) const;
+  // The image's fields at mip level 'level' (extent, pitches) and where that level starts.
+  ImageInfo level_info(uint32_t level, size_t& offset) const;
+  // Which origin[] element names the mip level in transfers: 1 for 1D images, 2 for 1D arrays
+  // and 2D images, 3 for 2D arrays and 3D images (so origin then has four elements).
+  unsigned mip_origin_index() const;
 };
 
 class Memory : public Object {

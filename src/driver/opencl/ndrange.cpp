@@ -9,6 +9,7 @@
 #include "memory.h"
 #include "printf_decoder.h"
 #include "queue.h"
+#include "mica/device/dispatch_pieces.h"
 
 #include <mica_hw.h>
 
@@ -36,6 +37,32 @@ std::array<uint32_t, 3> choose_local_size(cl_uint dims, const size_t* global) {
     budget /= local[d];
   }
   return local;
+}
+
+// A 2D image from a buffer with padded rows that a kernel takes (memory.h ImageInfo::packed).
+struct PackedImage {
+  Ref<Memory> image;
+  bool written;  // the kernel's argument may write it (write_only or read_write)
+};
+
+// Device copies between the buffer's padded rows and the packed copy the kernel addresses:
+// before the kernel every image's rows in, after it the rows of those it may write back out, each
+// behind a barrier. So the image and its buffer agree at every command boundary, the sync points
+// where OpenCL makes writes through one visible through the other.
+void copy_packed_rows(device::CommandList& list, const std::vector<PackedImage>& images, bool in) {
+  bool any = false;
+  for (const PackedImage& p : images) {
+    if (!in && !p.written) continue;
+    if (!in && !any) list.barrier();
+    any = true;
+    const ImageInfo& i = *p.image->image();
+    const uint64_t row = i.width * i.element_bytes;
+    for (size_t y = 0; y < i.height; ++y) {
+      const uint64_t padded = p.image->va() + y * i.row_pitch, packed = i.packed->va() + y * row;
+      list.copy(in ? padded : packed, in ? packed : padded, row);
+    }
+  }
+  if (in && any) list.barrier();
 }
 
 void put(std::vector<uint8_t>& block, size_t offset, const void* data, size_t n) {
@@ -138,6 +165,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     // The argument block: buffer addresses and by-value bytes at the reflected offsets.
     std::vector<uint8_t> arg_block(std::max<uint32_t>(info.arg_block_bytes, 8), 0);
     std::vector<Ref<Memory>> buffers;
+    std::vector<PackedImage> packed_images;
     for (uint32_t i = 0; i < info.args.size(); ++i) {
       const compiler::KernelArg& a = info.args[i];
       switch (a.kind) {
@@ -155,6 +183,8 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
       case compiler::KernelArgKind::image:
         put(arg_block, a.offset, args[i].bytes.data(), args[i].bytes.size());
         buffers.push_back(args[i].memory);
+        if (const ImageInfo* im = args[i].memory->image(); im->packed)
+          packed_images.push_back({args[i].memory, a.access != compiler::KernelArgAccess::read_only});
         break;
       default: break;
       }
@@ -186,7 +216,7 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     device::Dispatch dispatch;
     dispatch.program = program;
     for (int d = 0; d < 3; ++d) dispatch.groups[d] = (global[d] + local[d] - 1) / local[d];
-    // s4..s6 workgroup counts, s7..s9 base workgroup (0: one dispatch covers the NDRange).
+    // s4..s6 workgroup counts (the whole NDRange's), s7..s9 base workgroup (set per piece below).
     dispatch.user_data.assign(MICA_ABI_S_BASE_WORKGROUP + 3, 0);
     for (int d = 0; d < 3; ++d) dispatch.user_data[MICA_ABI_S_NUM_WORKGROUPS + d] = dispatch.groups[d];
     dispatch.workgroup_size = local;
@@ -199,16 +229,35 @@ CL_API_ENTRY cl_int CL_API_CALL clEnqueueNDRangeKernel(cl_command_queue command_
     dispatch.inline_data.push_back(std::move(args_data));
     dispatch.inline_data.push_back(std::move(dispatch_data));
 
+    // An NDRange of more work-items than one kernel job may hold is cut, as Vulkan cuts a large
+    // dispatch, into boxes of workgroups launched at their first workgroup (s7..s9): the kernel
+    // adds it to the hardware's workgroup id, and the dispatch block and s4..s6 keep the whole
+    // NDRange, so every id built-in is what the uncut NDRange gives. Each piece is a job of its
+    // own (the encoder ends jobs at kMaxJobInvocations), so none outlives the job timeout.
+    const auto pieces =
+        device::dispatch_pieces(dispatch.groups, local[0] * local[1] * local[2], device::kMaxJobInvocations);
+    std::vector<device::Dispatch> dispatches;
+    dispatches.reserve(pieces.size());
+    for (const device::DispatchPiece& p : pieces) {
+      device::Dispatch part = dispatch;
+      for (int d = 0; d < 3; ++d) part.user_data[MICA_ABI_S_BASE_WORKGROUP + d] = p.first[d];
+      part.groups = p.groups;
+      dispatches.push_back(std::move(part));
+    }
+
     // The command keeps what it needs (the executable for the printf strings, the device program
     // in the dispatch), not the kernel: a kernel the application released is no longer attached
     // to its program, which may then be rebuilt while the command is pending
     // (clBuildProgram's CL_INVALID_OPERATION is for kernels the application holds).
     std::shared_ptr<const Executable> exe_hold = k->shared_executable();
-    auto run = [exe_hold, dispatch = std::move(dispatch), buffers, printf_buffer]() -> cl_int {
+    auto run = [exe_hold, dispatches = std::move(dispatches), buffers, packed_images, printf_buffer]() -> cl_int {
       device::CommandList list;
-      list.dispatch(dispatch);
+      copy_packed_rows(list, packed_images, true);
+      for (const device::Dispatch& d : dispatches) list.dispatch(d);
+      copy_packed_rows(list, packed_images, false);
       std::vector<const device::Buffer*> keep;
       for (const auto& b : buffers) keep.push_back(b->storage());
+      for (const auto& p : packed_images) keep.push_back(p.image->image()->packed.get());
       if (printf_buffer) keep.push_back(printf_buffer.get());
       const cl_int result = run_on_device(list, keep);
       if (printf_buffer) {

@@ -5,6 +5,7 @@
 #include "device.h"
 #include "entrypoints.h"
 #include "internal_pipelines.h"
+#include "mica/device/dispatch_pieces.h"
 #include "pipeline.h"
 #include "query_pool.h"
 #include "sync.h"
@@ -196,40 +197,6 @@ void CommandBuffer::end_statistics_query(QueryPool* pool, uint32_t query) {
   statistics_ = ActiveStatistics{};
 }
 
-std::vector<DispatchPiece> dispatch_pieces(std::array<uint32_t, 3> groups, uint32_t invocations,
-                                           uint64_t max_invocations, uint64_t max_pieces) {
-  const uint64_t per_group = std::max<uint32_t>(1, invocations);
-  const uint64_t total = uint64_t(groups[0]) * groups[1] * groups[2];
-  if (total == 0 || total * per_group <= max_invocations) return {{{0, 0, 0}, groups}};
-  // Workgroups per piece: as many as the bound allows, more when the piece count would exceed
-  // max_pieces (a grid no device finishes anyway must not exhaust host memory while recording).
-  uint64_t budget = std::max<uint64_t>(1, max_invocations / per_group);
-  budget = std::max(budget, (total + max_pieces - 1) / max_pieces);
-  // Whole xy-slices when one fits, else whole rows of one slice, else parts of one row.
-  std::array<uint32_t, 3> box = groups;
-  const uint64_t slice = uint64_t(groups[0]) * groups[1];
-  if (slice <= budget) {
-    box[2] = uint32_t(std::min<uint64_t>(groups[2], budget / slice));
-  } else if (groups[0] <= budget) {
-    box[2] = 1;
-    box[1] = uint32_t(budget / groups[0]);
-  } else {
-    box[2] = box[1] = 1;
-    box[0] = uint32_t(budget);
-  }
-  std::vector<DispatchPiece> pieces;
-  for (uint32_t z = 0; z < groups[2]; z += box[2])
-    for (uint32_t y = 0; y < groups[1]; y += box[1])
-      for (uint32_t x = 0; x < groups[0]; x += box[0])
-        pieces.push_back({{x, y, z},
-                          {std::min(box[0], groups[0] - x), std::min(box[1], groups[1] - y), std::min(box[2], groups[2] - z)}});
-  return pieces;
-}
-
-// At most this many pieces per dispatch: 65535^3 workgroups of 1024 invocations would otherwise be
-// ~2^38 pieces. A dispatch that large cannot finish within the job timeout either way.
-constexpr uint64_t kMaxDispatchPieces = 4096;
-
 void CommandBuffer::record(const OpDispatch& d) {
   if (state_ != State::recording) return;
   device::Dispatch whole = to_device_dispatch(d);
@@ -238,14 +205,14 @@ void CommandBuffer::record(const OpDispatch& d) {
     return;
   }
   const auto pieces =
-      dispatch_pieces(d.groups, d.pipeline->workgroup_invocations(), device::kMaxJobInvocations, kMaxDispatchPieces);
+      device::dispatch_pieces(d.groups, d.pipeline->workgroup_invocations(), device::kMaxJobInvocations);
   if (pieces.size() == 1) {
     list_.dispatch(std::move(whole));
     return;
   }
   // Each piece launches its box at the dispatch's base plus the box's first workgroup; the
   // NumWorkgroups user data (s4..s6) keeps the whole dispatch's counts, as the shader must see.
-  for (const DispatchPiece& p : pieces) {
+  for (const device::DispatchPiece& p : pieces) {
     device::Dispatch part = whole;
     for (int i = 0; i < 3; ++i) part.user_data[kUserDataBaseWorkgroup + i] = d.base[i] + p.first[i];
     part.groups = p.groups;

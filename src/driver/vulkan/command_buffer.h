@@ -52,7 +52,7 @@ public:
     if (state_ == State::recording) list_.record(std::move(cmd));
   }
   // A direct dispatch of more than device::kMaxJobInvocations invocations becomes several, each a
-  // kernel job of its own (dispatch_pieces says how).
+  // kernel job of its own (device::dispatch_pieces says how).
   void record(const OpDispatch& d);
   void execute(const CommandBuffer& secondary) {
     if (state_ == State::recording) list_.execute(secondary.list());

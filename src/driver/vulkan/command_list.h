@@ -49,14 +49,4 @@ using OpTimestamp = device::Timestamp;
 // The device-layer dispatch of a Vulkan dispatch.
 device::Dispatch to_device_dispatch(const OpDispatch& d);
 
-// A part of a direct dispatch: 'groups' workgroups from 'first' (relative to the dispatch's base).
-struct DispatchPiece {
-  std::array<uint32_t, 3> first{}, groups{};
-};
-// Cuts a grid of 'groups' workgroups of 'invocations' each into boxes of at most max_invocations
-// invocations (one workgroup at least), in z, y, x order, at most max_pieces of them (larger boxes
-// then). The kernel's job timeout needs this (device::kMaxJobInvocations).
-std::vector<DispatchPiece> dispatch_pieces(std::array<uint32_t, 3> groups, uint32_t invocations,
-                                           uint64_t max_invocations, uint64_t max_pieces);
-
 }  // namespace mica::vk

@@ -210,13 +210,15 @@ TEST(KernelReflect, ImagesAndSamplers)
 	namespace ki = mica::compiler::kernel_image;
 	const KernelInfo &s = info.kernels[0];
 	ASSERT_EQ(s.args.size(), 5u);
-	expect_arg(s.args[0], K::image, 0, ki::kImageArgBytes, 16, "image2d_t", "img");
-	expect_arg(s.args[1], K::sampler, 48, ki::kSamplerArgBytes, 16, "sampler_t", "s");
-	expect_arg(s.args[2], K::global_pointer, 80, 8, 8, "float4*", "out");
-	expect_arg(s.args[3], K::image, 96, ki::kImageArgBytes, 16, "image3d_t", "vol");
-	expect_arg(s.args[4], K::image, 144, ki::kImageArgBytes, 16, "image2d_array_t", "arr");
+	// Offsets from the ABI's sizes (all multiples of 16): img, s, out, then vol 16-aligned, arr.
+	constexpr uint32_t img = ki::kImageArgBytes, smp = ki::kSamplerArgBytes, vol_at = (img + smp + 8 + 15) / 16 * 16;
+	expect_arg(s.args[0], K::image, 0, img, 16, "image2d_t", "img");
+	expect_arg(s.args[1], K::sampler, img, smp, 16, "sampler_t", "s");
+	expect_arg(s.args[2], K::global_pointer, img + smp, 8, 8, "float4*", "out");
+	expect_arg(s.args[3], K::image, vol_at, img, 16, "image3d_t", "vol");
+	expect_arg(s.args[4], K::image, vol_at + img, img, 16, "image2d_array_t", "arr");
 	EXPECT_EQ(s.args[0].access, KernelArgAccess::read_only);
-	EXPECT_EQ(s.arg_block_bytes, 192u);
+	EXPECT_EQ(s.arg_block_bytes, vol_at + 2 * img);
 	const KernelInfo &st = info.kernels[1];
 	ASSERT_EQ(st.args.size(), 5u);
 	EXPECT_EQ(st.args[0].access, KernelArgAccess::write_only);

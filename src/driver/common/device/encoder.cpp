@@ -1,5 +1,6 @@
 // CommandLists -> packets (see encoder.h).
 #include "encoder.h"
+#include "mica/device/dispatch_pieces.h"
 #include "mica/device/program.h"
 #include "screen_state.h"
 
@@ -33,11 +34,7 @@ public:
       Status s = std::visit([&](const auto& c) { return emit(c, depth); }, cmd);
       if (s != Status::ok) return s;
       cut_here();
-      if (job_invocations_ >= kMaxJobInvocations) {
-        if (out_.job_ends.empty() || out_.job_ends.back() != out_.boundaries.back())
-          out_.job_ends.push_back(out_.boundaries.back());
-        job_invocations_ = 0;
-      }
+      if (job_invocations_ >= kMaxJobInvocations) end_job();
     }
     return Status::ok;
   }
@@ -47,6 +44,14 @@ private:
   void cut_here() {
     const auto at = uint32_t(out_.packets.dwords().size());
     if (out_.boundaries.empty() || out_.boundaries.back() != at) out_.boundaries.push_back(at);
+  }
+
+  // Ends the current job at the packets so far (a boundary: every command ends at one).
+  void end_job() {
+    cut_here();
+    if (out_.job_ends.empty() || out_.job_ends.back() != out_.boundaries.back())
+      out_.job_ends.push_back(out_.boundaries.back());
+    job_invocations_ = 0;
   }
 
   // Places bytes in the upload area and returns the offset in it.
@@ -99,6 +104,11 @@ private:
     const bool given = d.workgroup_size[0] || d.workgroup_size[1] || d.workgroup_size[2];
     for (int i = 0; i < 3; ++i) wg[i] = given ? std::max<uint32_t>(1, d.workgroup_size[i]) : v.workgroup_size[i];
     const bool indirect = d.indirect_va != 0;
+    const uint64_t lanes = uint64_t(d.groups[0]) * d.groups[1] * d.groups[2] * job_lanes(uint64_t(wg[0]) * wg[1] * wg[2]);
+    // A job ends before a direct dispatch that would take it past the bound, so a job whose
+    // dispatches each hold at most kMaxJobInvocations (what the frontends' dispatch_pieces give)
+    // holds at most that many too; a larger single dispatch is a job of its own.
+    if (!indirect && job_invocations_ > 0 && job_invocations_ + lanes > kMaxJobInvocations) end_job();
     if (indirect && d.indirect_user_data != kNoIndex && d.indirect_user_data + 3 > MICA_USER_DATA_SGPRS)
       return Status::invalid_argument;
 
@@ -115,7 +125,7 @@ private:
     } else {
       b.dispatch(d.groups[0], d.groups[1], d.groups[2]);
       // Indirect counts are unknown here; an API driver bounds only what it can see as well.
-      job_invocations_ += uint64_t(d.groups[0]) * d.groups[1] * d.groups[2] * wg[0] * wg[1] * wg[2];
+      job_invocations_ += lanes;
     }
     return Status::ok;
   }
@@ -199,7 +209,7 @@ private:
   uint64_t scratch_va_;
   bool copy_only_;
   EncodedStream& out_;
-  uint64_t job_invocations_ = 0;  // invocations of the direct dispatches since the last job end
+  uint64_t job_invocations_ = 0;  // job lanes (job_lanes()) of the direct dispatches since the last job end
 };
 
 }  // namespace

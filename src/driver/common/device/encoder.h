@@ -27,8 +27,9 @@ struct EncodedStream {
   // Dword offsets in 'packets' where the stream may be cut into separate kernel jobs: after each
   // self-contained group of packets (a dispatch re-sends all the state it needs), ascending.
   std::vector<uint32_t> boundaries;
-  // The boundaries (a subset, ascending) where a job must end: the dispatches before them since the
-  // last such end hold kMaxJobInvocations or more invocations (commands.h says why).
+  // The boundaries (a subset, ascending) where a job must end: before a direct dispatch that would
+  // take the job's invocations past kMaxJobInvocations, and after one that reaches it (commands.h
+  // says why). Direct dispatches of at most that many each give jobs of at most that many.
   std::vector<uint32_t> job_ends;
   // The loaded programs the packets jump to: kept alive until the jobs retired.
   std::vector<std::shared_ptr<const LoadedCode>> code;

@@ -13,8 +13,9 @@
 
 namespace mica::compiler::kernel_image {
 
-// An image argument: the 32-byte image descriptor, then what the descriptor does not say.
-constexpr uint32_t kImageArgBytes = 48;
+// An image argument: the 32-byte image descriptor, then what the descriptor does not say, then
+// the descriptor of the image's level 0 alone (kImageLevel0Desc).
+constexpr uint32_t kImageArgBytes = 80;
 constexpr uint32_t kImageArgAlign = 16;
 constexpr uint32_t kImageChannelDataType = 32;   // u32: SPIR-V ImageChannelDataType (CL enum - 0x10D0)
 constexpr uint32_t kImageChannelOrder = 36;      // u32: SPIR-V ImageChannelOrder (CL enum - 0x10B0)
@@ -25,6 +26,11 @@ constexpr uint32_t kImageChannelOrder = 36;      // u32: SPIR-V ImageChannelOrde
 constexpr uint32_t kImageUintMax = 40;           // u32: 255 / 65535 for UNSIGNED_INT8 / 16, else 0xffffffff
 constexpr uint32_t kImageIntMax = 44;            // i32: 127 / 32767 for SIGNED_INT8 / 16, else INT32_MAX
 
+// The image's descriptor with VIEW_LEVELS 1 (the same as the first for a one-level image). The
+// read functions without an explicit LOD read level 0 of a mipmapped image (cl_khr_mipmap_image)
+// and are used with unnormalized samplers, which the unit refuses on views of several levels:
+// they sample this view.
+constexpr uint32_t kImageLevel0Desc = 48;
 // A sampler argument: the 16-byte sampler descriptor, then the same sampler with NEAREST
 // filtering. read_imagei / read_imageui with a LINEAR sampler are undefined in OpenCL, and the
 // unit faults on linear filtering of integer formats: integer-result samples use the second.
@@ -41,8 +47,12 @@ enum class Filter : uint32_t { nearest = 0, linear = 1 };
 // CLK_ADDRESS_CLAMP is CLAMP_TO_BORDER with transparent black, and the unit's rule that a border
 // texel lacks the components its format lacks (alpha 1) gives OpenCL's (0, 0, 0, 1) border for
 // CL_R / CL_RG / CL_RGB / CL_LUMINANCE; REPEAT and MIRRORED_REPEAT with unnormalized coordinates
-// (undefined in OpenCL, refused by the unit) are CLAMP_TO_EDGE. One level: LODs are 0.
-inline void encode_sampler(bool normalized, Addressing addressing, Filter filter, uint32_t dw[4])
+// (undefined in OpenCL, refused by the unit) are CLAMP_TO_EDGE. LODs (cl_khr_mipmap_image): a
+// normalized sampler clamps explicit LODs to [min_lod, max_lod] (defaults 0 and the largest
+// level any image has) and picks levels by mip_filter; an unnormalized one reads level 0 only.
+constexpr float kMaxLod = 16.0f;
+inline void encode_sampler(bool normalized, Addressing addressing, Filter filter, uint32_t dw[4],
+                           Filter mip_filter = Filter::nearest, float min_lod = 0.0f, float max_lod = kMaxLod)
 {
 	uint32_t mode = MICA_ADDRESS_MODE_CLAMP_TO_EDGE;
 	switch (addressing) {
@@ -59,8 +69,13 @@ inline void encode_sampler(bool normalized, Addressing addressing, Filter filter
 	        mode << MICA_SMPDESC_ADDRESS_U_SHIFT | mode << MICA_SMPDESC_ADDRESS_V_SHIFT |
 	        mode << MICA_SMPDESC_ADDRESS_W_SHIFT |
 	        (uint32_t)MICA_BORDER_COLOR_FLOAT_TRANSPARENT_BLACK << MICA_SMPDESC_BORDER_COLOR_SHIFT |
-	        (normalized ? 0u : 1u) << MICA_SMPDESC_UNNORMALIZED_SHIFT;
-	dw[1] = dw[2] = dw[3] = 0;   // LOD bias, min LOD, max LOD: 0.0f
+	        (normalized ? 0u : 1u) << MICA_SMPDESC_UNNORMALIZED_SHIFT |
+	        (normalized && mip_filter == Filter::linear ? 1u : 0u) << MICA_SMPDESC_MIPMAP_MODE_SHIFT;
+	if (!normalized)
+		min_lod = max_lod = 0.0f;
+	dw[1] = 0;   // LOD bias
+	__builtin_memcpy(&dw[2], &min_lod, 4);
+	__builtin_memcpy(&dw[3], &max_lod, 4);
 }
 
 } // namespace mica::compiler::kernel_image

@@ -54,9 +54,10 @@ struct Dispatch {
 
 // How much work one kernel job should hold. The kernel kills a context whose oldest job makes no
 // progress for its job timeout (5 s by default), so a job must end well before that even on the
-// slow simulated device under CPU contention: the encoder ends a job after the dispatch that brings
-// its invocations to this many, and an API driver cuts a larger direct dispatch into dispatches of
-// at most this many invocations (with base workgroup offsets), which then run as jobs of their own.
+// slow simulated device under CPU contention: the encoder ends a job before a direct dispatch that
+// would take it past this many invocations (and after one that reaches it), and an API driver cuts
+// a larger direct dispatch into dispatches of at most this many invocations with base workgroup
+// offsets (dispatch_pieces.h), so no job holds more.
 // (dEQP-VK...zero_initialize_workgroup_memory.max_workgroups.*: 65535 workgroups of 1024
 // invocations took ~10 s on the shared machine and were killed.)
 constexpr uint64_t kMaxJobInvocations = uint64_t(1) << 20;
