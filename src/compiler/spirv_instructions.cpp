@@ -720,12 +720,15 @@ void Translator::translate(const Inst &in)
 	case Op::OpAtomicAnd:
 	case Op::OpAtomicOr:
 	case Op::OpAtomicXor:
-	case Op::OpAtomicFAddEXT: {
+	case Op::OpAtomicFAddEXT:
+	case Op::OpAtomicFMinEXT:
+	case Op::OpAtomicFMaxEXT: {
 		need(7);
 		uint32_t kind = op == Op::OpAtomicIAdd ? 0 : op == Op::OpAtomicISub ? 1 : op == Op::OpAtomicSMin ? 2
 		                : op == Op::OpAtomicUMin ? 3 : op == Op::OpAtomicSMax ? 4 : op == Op::OpAtomicUMax ? 5
 		                : op == Op::OpAtomicAnd ? 6 : op == Op::OpAtomicOr ? 7 : op == Op::OpAtomicXor ? 8
-		                : op == Op::OpAtomicExchange ? 9 : 11;
+		                : op == Op::OpAtomicExchange ? 9 : op == Op::OpAtomicFMinEXT ? 12
+		                : op == Op::OpAtomicFMaxEXT ? 13 : 11;
 		atomic_fence(w[4], w[5], true);
 		set(w[2], w[1], {atomic(in, kind, val(w[6])[0], std::nullopt)});
 		atomic_fence(w[4], w[5], false);

@@ -104,6 +104,8 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(SignedZeroInfNanPreserve, "the execution mode (IEEE arithmetic; no unsafe float folding)"),
 		CAP(RoundingModeRTE, "the execution mode (the device rounds to nearest even)"),
 		CAP(AtomicFloat32AddEXT, "atomic f32 add on buffers and shared memory"),
+		CAP(AtomicFloat32MinMaxEXT, "atomic f32 min/max on buffers, shared memory and R32_SFLOAT images"),
+		CAP(AtomicFloat64MinMaxEXT, "atomic f64 min/max on buffers and shared memory"),
 		CAP(VulkanMemoryModel, "the Vulkan memory model"),
 		CAP(VulkanMemoryModelDeviceScope, "device scope in the Vulkan memory model"),
 		CAP(PhysicalStorageBufferAddresses, "buffer device addresses (physical pointers)"),
@@ -179,6 +181,8 @@ const ShaderFeatures &shader_features()
 		x.float32_atomics = true;
 		x.float32_atomic_add = true;
 		x.float64_atomics = true;
+		x.float32_atomic_min_max = true;
+		x.float64_atomic_min_max = true;
 		// basic, vote, arithmetic, ballot, shuffle, shuffle relative, clustered, quad
 		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80;
 		return x;
@@ -423,6 +427,7 @@ void Translator::run(const std::string &entry_name)
 	p_.level = Level::mid;
 	uint32_t entry_fn = 0;
 	bool found_entry = false;
+	std::string other_model_entry;   // the execution model of a same-named entry point that is not GLCompute
 	std::vector<uint32_t> local_size_ids;
 	std::vector<std::pair<size_t, size_t>> functions;   // [first, last] instruction index
 	size_t fn_start = 0;
@@ -477,10 +482,12 @@ void Translator::run(const std::string &entry_name)
 				for (const KernelInfo &k : kopts_->info.kernels)
 					if (k.name == name)
 						kinfo_ = &k;
-			} else if (name == entry_name) {
-				if (w[1] != (uint32_t)spv::ExecutionModel::GLCompute)
-					fail("entry point '" + name + "' has execution model " +
-					     spirv_named(spirv_execution_model_name(w[1]), w[1]) + "; only GLCompute is supported");
+			} else if (name == entry_name && w[1] != (uint32_t)spv::ExecutionModel::GLCompute) {
+				// One name may name entry points of several execution models (each <name, model>
+				// pair is unique): a compute pipeline's stage is the GLCompute one, wherever it is.
+				if (other_model_entry.empty())
+					other_model_entry = spirv_named(spirv_execution_model_name(w[1]), w[1]);
+			} else if (name == entry_name && !found_entry) {
 				entry_fn = w[2];
 				found_entry = true;
 			}
@@ -816,6 +823,8 @@ void Translator::run(const std::string &entry_name)
 			break;
 		}
 	}
+	if (!found_entry && !other_model_entry.empty())
+		fail("entry point '" + entry_name + "' has execution model " + other_model_entry + "; only GLCompute is supported");
 	if (!found_entry)
 		fail(std::string(kernel_ ? "no Kernel" : "no GLCompute") + " entry point named '" + entry_name + "'");
 	if (kernel_) {
