@@ -161,7 +161,7 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 	if (opts.power_profile != MICA_PROFILE_PERF && opts.power_profile != MICA_PROFILE_LOWPOWER)
 		return CompileError{"unknown power profile " + std::to_string(opts.power_profile)};
 	const bool kernel = is_kernel_module(words);
-	PrepareResult prep = kernel ? prepare_kernel_spirv(words) : prepare_spirv(words, opts.spec_constants, opts.opt_level);
+	PrepareResult prep = kernel ? prepare_kernel_spirv(words) : prepare_spirv(words, opts.spec_constants, opts.opt_level, opts.entry_point);
 	if (!prep.ok)
 		return CompileError{prep.error};
 	CompileResult result;

@@ -574,8 +574,12 @@ void Translator::run(const std::string &entry_name)
 				if (it != member_decos_.end()) {
 					if (it->second.count((uint32_t)spv::Decoration::Offset))
 						off = it->second[(uint32_t)spv::Decoration::Offset];
-					if (it->second.count((uint32_t)spv::Decoration::BuiltIn))
+					if (it->second.count((uint32_t)spv::Decoration::BuiltIn)) {
+						if (!found_entry && !other_model_entry.empty())   // another stage's gl_PerVertex
+							fail("entry point '" + entry_name + "' has execution model " + other_model_entry +
+							     "; only GLCompute is supported");
 						fail("built-in block members are not supported in compute shaders");
+					}
 					if (it->second.count((uint32_t)spv::Decoration::MatrixStride))
 						t.members.back() = matrix_layout_type(t.members.back(), it->second[(uint32_t)spv::Decoration::MatrixStride],
 						                                      it->second.count((uint32_t)spv::Decoration::RowMajor) != 0);

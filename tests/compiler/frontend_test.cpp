@@ -481,20 +481,39 @@ void main() { o[0] = big[o[1]] + more[o[2]]; })");
 
 // One name may name entry points of several execution models (the CTS's
 // spirv_assembly.instruction.compute.multiple_shaders.shader2 puts a Vertex "entrypoint2" before
-// the GLCompute one): a compute pipeline takes the GLCompute entry point wherever it is, and a
-// name whose only entry points are of other models is refused with the model named.
+// the GLCompute one): a compute pipeline takes the GLCompute entry point wherever it is, the
+// other stages' gl_PerVertex block and Output variable do not stop it, and a name whose only entry
+// points are of other models is refused with the model named.
 TEST(Frontend, EntryPointNameSharedByAVertexShader)
 {
 	const std::string module = R"(OpCapability Shader
 OpMemoryModel Logical GLSL450
-OpEntryPoint Vertex %vs "ep"
+OpEntryPoint Vertex %vs "ep" %pv
 OpEntryPoint GLCompute %cs "ep"
-OpEntryPoint Vertex %vs "vonly"
+OpEntryPoint Vertex %vs2 "vonly"
 OpExecutionMode %cs LocalSize 64 1 1
+OpMemberDecorate %PerVertex 0 BuiltIn Position
+OpDecorate %PerVertex Block
 %void = OpTypeVoid
 %fn = OpTypeFunction %void
+%float = OpTypeFloat 32
+%v4 = OpTypeVector %float 4
+%int = OpTypeInt 32 1
+%int0 = OpConstant %int 0
+%one = OpConstant %float 1
+%pos = OpConstantComposite %v4 %one %one %one %one
+%PerVertex = OpTypeStruct %v4
+%out_ptr = OpTypePointer Output %PerVertex
+%out_v4 = OpTypePointer Output %v4
+%pv = OpVariable %out_ptr Output
 %vs = OpFunction %void None %fn
 %vl = OpLabel
+%p = OpAccessChain %out_v4 %pv %int0
+OpStore %p %pos
+OpReturn
+OpFunctionEnd
+%vs2 = OpFunction %void None %fn
+%v2l = OpLabel
 OpReturn
 OpFunctionEnd
 %cs = OpFunction %void None %fn
