@@ -734,6 +734,20 @@ void Translator::translate(const Inst &in)
 		atomic_fence(w[4], w[5], false);
 		return;
 	}
+	case Op::OpReadClockKHR: {
+		// VK_KHR_shader_clock's shaderSubgroupClock: the wave's cycle counter, monotonic within the
+		// subgroup; a device-wide clock (shaderDeviceClock) the device does not have.
+		need(4);
+		if (const_u32(w[3]) != (uint32_t)spv::Scope::Subgroup)
+			fail("OpReadClockKHR at a scope other than Subgroup is not supported (no device-wide clock)");
+		Operand c = emit(IOp::read_clock, r64(), {});
+		if (rc_of(w[1]).size == 2) {
+			set(w[2], w[1], {c});
+		} else {   // uvec2: low, high
+			set(w[2], w[1], {emit(IOp::lo32, r32(), {c}), emit(IOp::hi32, r32(), {c})});
+		}
+		return;
+	}
 	case Op::OpAtomicIIncrement:
 	case Op::OpAtomicIDecrement:
 		need(6);

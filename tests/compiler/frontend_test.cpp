@@ -529,3 +529,27 @@ OpFunctionEnd
 	const std::string e = error_of(assemble(module), o);
 	EXPECT_NE(e.find("has execution model Vertex"), std::string::npos) << e;
 }
+
+// VK_KHR_shader_clock: the subgroup clock (the wave's cycle counter) compiles to s_getreg_b32
+// CYCLE_HI/LO; the device-scope clock (clockRealtimeEXT) is refused by name.
+TEST(Frontend, DeviceClockIsRefused)
+{
+	auto sub = glsl_to_spirv(R"(#version 450
+#extension GL_ARB_shader_clock : require
+#extension GL_ARB_gpu_shader_int64 : require
+layout(local_size_x = 1) in;
+layout(set = 0, binding = 0) buffer B { uint64_t t; };
+void main() { t = clockARB(); })", "clock.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(sub));
+	EXPECT_EQ(error_of(std::get<std::vector<uint32_t>>(sub)), "");
+	auto dev = glsl_to_spirv(R"(#version 450
+#extension GL_EXT_shader_realtime_clock : require
+#extension GL_ARB_gpu_shader_int64 : require
+layout(local_size_x = 1) in;
+layout(set = 0, binding = 0) buffer B { uint64_t t; };
+void main() { t = clockRealtimeEXT(); })", "realtime.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(dev));
+	const std::string e = error_of(std::get<std::vector<uint32_t>>(dev));
+	EXPECT_NE(e.find("Subgroup"), std::string::npos) << e;
+	EXPECT_TRUE(shader_features().shader_subgroup_clock);
+}

@@ -42,6 +42,7 @@ const ShaderCapabilities& shader_capabilities() {
     c.float64_atomics = f.float64_atomics;
     c.float32_atomic_min_max = f.float32_atomic_min_max;
     c.float64_atomic_min_max = f.float64_atomic_min_max;
+    c.shader_subgroup_clock = f.shader_subgroup_clock;
     return c;
   }();
   return caps;

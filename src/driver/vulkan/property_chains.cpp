@@ -250,6 +250,15 @@ void fill_feature_chain(void* pNext) {
       put(s, f);
       break;
     }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_CLOCK_FEATURES_KHR: {
+      // The wave's cycle counter (hardware registers CYCLE_HI/LO): subgroup scope only; the compute
+      // units' counters are not one device-wide clock.
+      VkPhysicalDeviceShaderClockFeaturesKHR f{};
+      f.shaderSubgroupClock = shader_capabilities().shader_subgroup_clock;
+      f.shaderDeviceClock = VK_FALSE;
+      put(s, f);
+      break;
+    }
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_2_FEATURES_EXT: {
       // Min/max only (global/ds/image_atomic_min/max_f32, global/ds_atomic_min/max_f64; the
       // image form on R32_SFLOAT). No 16-bit float atomics: the device has no 16-bit atomic.
