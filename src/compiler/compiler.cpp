@@ -165,7 +165,7 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 		return CompileError{"subgroup size " + std::to_string(opts.subgroup_size) + " is not supported (8, 16 or 32)"};
 	if (kernel && opts.subgroup_size != 32)
 		return CompileError{"kernel entry points take subgroup size 32 only"};
-	PrepareResult prep = kernel ? prepare_kernel_spirv(words) : prepare_spirv(words, opts.spec_constants, opts.opt_level);
+	PrepareResult prep = kernel ? prepare_kernel_spirv(words) : prepare_spirv(words, opts.spec_constants, opts.opt_level, opts.entry_point);
 	if (!prep.ok)
 		return CompileError{prep.error};
 	CompileResult result;

@@ -178,6 +178,25 @@ void Isel::select_alu(const Instr &ins)
 	case Op::subgroup_id:
 		scalar_then_copy([&](Operand t) { emit(MICA_OP_S_MOV_B32, t, {Operand::phys(sgpr(MICA_ABI_S_WAVE_IN_GROUP))}); });
 		return;
+	case Op::read_clock:
+		// CYCLE_HI, CYCLE_LO, CYCLE_HI again: if the high half moved between the reads the low half
+		// wrapped, and (new high, 0) lies between them; the value never goes backwards.
+		scalar_then_copy([&](Operand t) {
+			Operand hi = tmp(Bank::sgpr), lo = tmp(Bank::sgpr), hi2 = tmp(Bank::sgpr), lo2 = tmp(Bank::sgpr);
+			emit(MICA_OP_S_GETREG_B32, hi, {}, MICA_HWREG_CYCLE_HI);
+			emit(MICA_OP_S_GETREG_B32, lo, {}, MICA_HWREG_CYCLE_LO);
+			emit(MICA_OP_S_GETREG_B32, hi2, {}, MICA_HWREG_CYCLE_HI);
+			emit(MICA_OP_S_CMP_EQ_U32, Operand{}, {hi, hi2});
+			emit(MICA_OP_S_CSELECT_B32, lo2, {lo, Operand::c32(0)});
+			Operand parts[2] = {lo2, hi2};
+			for (uint8_t k = 0; k < 2; k++) {
+				Operand p = t;
+				p.size = 1;
+				p.part = k;
+				emit(MICA_OP_S_MOV_B32, p, {parts[k]});
+			}
+		});
+		return;
 	case Op::local_id:
 		emit(MICA_OP_V_MOV_B32, d, {Operand::phys(vgpr(MICA_ABI_V_LOCAL_ID_X + (unsigned)ins.imm))});
 		return;

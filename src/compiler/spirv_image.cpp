@@ -172,6 +172,8 @@ void Translator::image_atomic_op(const Inst &in, const TexelPtr &tp)
 	case Op::OpAtomicOr: opcode = MICA_OP_IMAGE_ATOMIC_OR_B32; data = {value(6)}; break;
 	case Op::OpAtomicXor: opcode = MICA_OP_IMAGE_ATOMIC_XOR_B32; data = {value(6)}; break;
 	case Op::OpAtomicFAddEXT: opcode = MICA_OP_IMAGE_ATOMIC_ADD_F32; data = {value(6)}; break;
+	case Op::OpAtomicFMinEXT: opcode = MICA_OP_IMAGE_ATOMIC_MIN_F32; data = {value(6)}; break;
+	case Op::OpAtomicFMaxEXT: opcode = MICA_OP_IMAGE_ATOMIC_MAX_F32; data = {value(6)}; break;
 	default: fail("this atomic instruction is not supported on image texels");
 	}
 	std::vector<Operand> ops = {desc, Operand::c32(0)};
@@ -266,7 +268,9 @@ bool Translator::translate_image(const Inst &in)
 	case Op::OpAtomicAnd:
 	case Op::OpAtomicOr:
 	case Op::OpAtomicXor:
-	case Op::OpAtomicFAddEXT: {
+	case Op::OpAtomicFAddEXT:
+	case Op::OpAtomicFMinEXT:
+	case Op::OpAtomicFMaxEXT: {
 		need(4);
 		auto it = texel_ptrs_.find(w[3]);
 		if (it == texel_ptrs_.end())

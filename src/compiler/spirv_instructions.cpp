@@ -720,15 +720,32 @@ void Translator::translate(const Inst &in)
 	case Op::OpAtomicAnd:
 	case Op::OpAtomicOr:
 	case Op::OpAtomicXor:
-	case Op::OpAtomicFAddEXT: {
+	case Op::OpAtomicFAddEXT:
+	case Op::OpAtomicFMinEXT:
+	case Op::OpAtomicFMaxEXT: {
 		need(7);
 		uint32_t kind = op == Op::OpAtomicIAdd ? 0 : op == Op::OpAtomicISub ? 1 : op == Op::OpAtomicSMin ? 2
 		                : op == Op::OpAtomicUMin ? 3 : op == Op::OpAtomicSMax ? 4 : op == Op::OpAtomicUMax ? 5
 		                : op == Op::OpAtomicAnd ? 6 : op == Op::OpAtomicOr ? 7 : op == Op::OpAtomicXor ? 8
-		                : op == Op::OpAtomicExchange ? 9 : 11;
+		                : op == Op::OpAtomicExchange ? 9 : op == Op::OpAtomicFMinEXT ? 12
+		                : op == Op::OpAtomicFMaxEXT ? 13 : 11;
 		atomic_fence(w[4], w[5], true);
 		set(w[2], w[1], {atomic(in, kind, val(w[6])[0], std::nullopt)});
 		atomic_fence(w[4], w[5], false);
+		return;
+	}
+	case Op::OpReadClockKHR: {
+		// VK_KHR_shader_clock's shaderSubgroupClock: the wave's cycle counter, monotonic within the
+		// subgroup; a device-wide clock (shaderDeviceClock) the device does not have.
+		need(4);
+		if (const_u32(w[3]) != (uint32_t)spv::Scope::Subgroup)
+			fail("OpReadClockKHR at a scope other than Subgroup is not supported (no device-wide clock)");
+		Operand c = emit(IOp::read_clock, r64(), {});
+		if (rc_of(w[1]).size == 2) {
+			set(w[2], w[1], {c});
+		} else {   // uvec2: low, high
+			set(w[2], w[1], {emit(IOp::lo32, r32(), {c}), emit(IOp::hi32, r32(), {c})});
+		}
 		return;
 	}
 	case Op::OpAtomicIIncrement:

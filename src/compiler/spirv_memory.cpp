@@ -429,8 +429,9 @@ void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Opera
 	}
 }
 
-// Atomic read-modify-write on a 32- or 64-bit integer (or f32 add); the result width is the
-// pointee's. kind: the IR atomic kind (imm of atomic_*: 0 add .. 9 swap, 10 cmpswap, 11 add_f32).
+// Atomic read-modify-write on a 32- or 64-bit integer (or f32 add, f32/f64 min/max); the result
+// width is the pointee's. kind: the IR atomic kind (imm of atomic_*: 0 add .. 9 swap, 10 cmpswap,
+// 11 add_f32, 12 min_f, 13 max_f), the opcode's offset from the add of its width (isel.cpp).
 Operand Translator::atomic(const Inst &in, uint32_t kind, Operand data, std::optional<Operand> cmp)
 {
 	auto w = in.w;
@@ -442,6 +443,8 @@ Operand Translator::atomic(const Inst &in, uint32_t kind, Operand data, std::opt
 		fail(std::to_string(t.width) + "-bit atomics are not supported");
 	if (t.width == 64 && kind == 11)
 		fail("64-bit float atomic add is not supported (capability AtomicFloat64AddEXT)");
+	if ((kind == 11 || kind == 12 || kind == 13) && t.k != Type::K::Float)
+		fail("float atomic on a non-float pointee");
 	if (ptr.phys && ptr.generic && generic_local_)
 		return generic_atomic(ptr, kind, data, cmp, t.width);
 	Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;

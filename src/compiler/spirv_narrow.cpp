@@ -219,7 +219,8 @@ bool Translator::translate_narrow(const Inst &in)
 	const bool half_result = !moves && has_half(w[1]);
 	if (!rw && sext.empty() && !half_result && half_ops.empty())
 		return false;
-	if ((rw || half_result) && ((op > Op::OpAtomicLoad && op <= Op::OpAtomicXor) || op == Op::OpAtomicFAddEXT))
+	if ((rw || half_result) && ((op > Op::OpAtomicLoad && op <= Op::OpAtomicXor) || op == Op::OpAtomicFAddEXT ||
+	                               op == Op::OpAtomicFMinEXT || op == Op::OpAtomicFMaxEXT))
 		fail("atomic operations on " + std::to_string(rw ? rw : 16) + "-bit values are not supported");
 	if (half_result && translate_half_fma(in))   // spirv_half.cpp
 		return true;

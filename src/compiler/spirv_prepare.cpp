@@ -343,8 +343,51 @@ void restore_hidden_extensions(std::vector<uint32_t> &words, const HiddenExtensi
 
 } // namespace
 
+// A module may hold entry points of other stages, even one of the same name (the CTS's
+// spirv_assembly.instruction.compute.multiple_shaders: Vertex and GLCompute "entrypoint1/2", the
+// vertex shader writing gl_PerVertex). Only the GLCompute entry point the pipeline names is kept
+// (with its execution modes), so the optimizer drops the other stages' functions, interface
+// variables and built-in blocks, which a compute shader cannot have. Without such an entry point
+// the module is left alone for the translator's message.
+static std::vector<uint32_t> only_compute_entry_point(std::span<const uint32_t> in, const std::string &entry)
+{
+	using spv::Op;
+	uint32_t keep_fn = 0;
+	unsigned entry_points = 0;
+	for (size_t i = 5; i < in.size();) {
+		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		if (n == 0 || i + n > in.size())
+			return std::vector<uint32_t>(in.begin(), in.end());
+		if (op == (uint32_t)Op::OpFunction)
+			break;
+		if (op == (uint32_t)Op::OpEntryPoint && n >= 4) {
+			entry_points++;
+			const std::string name(reinterpret_cast<const char *>(&in[i + 3]), strnlen(reinterpret_cast<const char *>(&in[i + 3]), (n - 3) * 4));
+			if (name == entry && in[i + 1] == (uint32_t)spv::ExecutionModel::GLCompute && !keep_fn)
+				keep_fn = in[i + 2];
+		}
+		i += n;
+	}
+	if (!keep_fn || entry_points < 2)
+		return std::vector<uint32_t>(in.begin(), in.end());
+	std::vector<uint32_t> out(in.begin(), in.begin() + std::min<size_t>(5, in.size()));
+	bool in_functions = false;
+	for (size_t i = 5; i < in.size();) {
+		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		in_functions |= op == (uint32_t)Op::OpFunction;
+		const bool other_entry = !in_functions && n >= 3 &&
+		                         ((op == (uint32_t)Op::OpEntryPoint && in[i + 2] != keep_fn) ||
+		                          ((op == (uint32_t)Op::OpExecutionMode || op == (uint32_t)Op::OpExecutionModeId) &&
+		                           in[i + 1] != keep_fn));
+		if (!other_entry)
+			out.insert(out.end(), in.begin() + (ptrdiff_t)i, in.begin() + (ptrdiff_t)(i + n));
+		i += n;
+	}
+	return out;
+}
+
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
-                            int opt_level)
+                            int opt_level, const std::string &entry_point)
 {
 	PrepareResult r;
 	if (words.size() < 5) {
@@ -438,7 +481,7 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	std::vector<uint32_t> out;
 	HiddenExtensions hidden;
 	const std::vector<uint32_t> inlinable = hide_extensions_from_optimizer(
-		negation_as_subtraction(without_dont_inline(lower_extinst_out_params(words))), hidden);
+		negation_as_subtraction(without_dont_inline(lower_extinst_out_params(only_compute_entry_point(words, entry_point)))), hidden);
 	if (!opt.Run(inlinable.data(), inlinable.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;

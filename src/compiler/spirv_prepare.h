@@ -23,7 +23,7 @@ struct PrepareResult {
 std::vector<uint32_t> lower_extinst_out_params(std::span<const uint32_t> words);
 
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
-                            int opt_level);
+                            int opt_level, const std::string &entry_point = "main");
 
 // Whether the module declares the Kernel capability (OpenCL; docs/compiler.md "Kernel programs").
 bool is_kernel_module(std::span<const uint32_t> words);

@@ -104,6 +104,9 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(SignedZeroInfNanPreserve, "the execution mode (IEEE arithmetic; no unsafe float folding)"),
 		CAP(RoundingModeRTE, "the execution mode (the device rounds to nearest even)"),
 		CAP(AtomicFloat32AddEXT, "atomic f32 add on buffers and shared memory"),
+		CAP(AtomicFloat32MinMaxEXT, "atomic f32 min/max on buffers, shared memory and R32_SFLOAT images"),
+		CAP(AtomicFloat64MinMaxEXT, "atomic f64 min/max on buffers and shared memory"),
+		CAP(ShaderClockKHR, "OpReadClockKHR at Subgroup scope (the wave's cycle counter)"),
 		CAP(VulkanMemoryModel, "the Vulkan memory model"),
 		CAP(VulkanMemoryModelDeviceScope, "device scope in the Vulkan memory model"),
 		CAP(PhysicalStorageBufferAddresses, "buffer device addresses (physical pointers)"),
@@ -181,6 +184,9 @@ const ShaderFeatures &shader_features()
 		x.float32_atomics = true;
 		x.float32_atomic_add = true;
 		x.float64_atomics = true;
+		x.float32_atomic_min_max = true;
+		x.float64_atomic_min_max = true;
+		x.shader_subgroup_clock = true;
 		// basic, vote, arithmetic, ballot, shuffle, shuffle relative, clustered, quad
 		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80;
 		return x;
@@ -425,6 +431,7 @@ void Translator::run(const std::string &entry_name)
 	p_.level = Level::mid;
 	uint32_t entry_fn = 0;
 	bool found_entry = false;
+	std::string other_model_entry;   // the execution model of a same-named entry point that is not GLCompute
 	std::vector<uint32_t> local_size_ids;
 	std::vector<std::pair<size_t, size_t>> functions;   // [first, last] instruction index
 	size_t fn_start = 0;
@@ -479,10 +486,12 @@ void Translator::run(const std::string &entry_name)
 				for (const KernelInfo &k : kopts_->info.kernels)
 					if (k.name == name)
 						kinfo_ = &k;
-			} else if (name == entry_name) {
-				if (w[1] != (uint32_t)spv::ExecutionModel::GLCompute)
-					fail("entry point '" + name + "' has execution model " +
-					     spirv_named(spirv_execution_model_name(w[1]), w[1]) + "; only GLCompute is supported");
+			} else if (name == entry_name && w[1] != (uint32_t)spv::ExecutionModel::GLCompute) {
+				// One name may name entry points of several execution models (each <name, model>
+				// pair is unique): a compute pipeline's stage is the GLCompute one, wherever it is.
+				if (other_model_entry.empty())
+					other_model_entry = spirv_named(spirv_execution_model_name(w[1]), w[1]);
+			} else if (name == entry_name && !found_entry) {
 				entry_fn = w[2];
 				found_entry = true;
 			}
@@ -569,8 +578,12 @@ void Translator::run(const std::string &entry_name)
 				if (it != member_decos_.end()) {
 					if (it->second.count((uint32_t)spv::Decoration::Offset))
 						off = it->second[(uint32_t)spv::Decoration::Offset];
-					if (it->second.count((uint32_t)spv::Decoration::BuiltIn))
+					if (it->second.count((uint32_t)spv::Decoration::BuiltIn)) {
+						if (!found_entry && !other_model_entry.empty())   // another stage's gl_PerVertex
+							fail("entry point '" + entry_name + "' has execution model " + other_model_entry +
+							     "; only GLCompute is supported");
 						fail("built-in block members are not supported in compute shaders");
+					}
 					if (it->second.count((uint32_t)spv::Decoration::MatrixStride))
 						t.members.back() = matrix_layout_type(t.members.back(), it->second[(uint32_t)spv::Decoration::MatrixStride],
 						                                      it->second.count((uint32_t)spv::Decoration::RowMajor) != 0);
@@ -818,6 +831,8 @@ void Translator::run(const std::string &entry_name)
 			break;
 		}
 	}
+	if (!found_entry && !other_model_entry.empty())
+		fail("entry point '" + entry_name + "' has execution model " + other_model_entry + "; only GLCompute is supported");
 	if (!found_entry)
 		fail(std::string(kernel_ ? "no Kernel" : "no GLCompute") + " entry point named '" + entry_name + "'");
 	if (kernel_) {

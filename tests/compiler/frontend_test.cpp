@@ -145,15 +145,17 @@ TEST(Frontend, HugeWordCountInInstruction)
 
 TEST(Frontend, UnsupportedCapabilityIsNamed)
 {
+	// 16-bit float atomics: the device has no 16-bit atomic (f32/f64 min/max compile).
 	const char *src = R"(#version 450
 #extension GL_EXT_shader_atomic_float2 : require
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 layout(local_size_x = 1) in;
-layout(set = 0, binding = 0) buffer B { float data[]; };
+layout(set = 0, binding = 0) buffer B { float16_t data[]; };
 void main() { atomicMin(data[0], data[1]); })";
 	auto spv = glsl_to_spirv(src, "fmin.comp");
 	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
 	std::string e = error_of(std::get<std::vector<uint32_t>>(spv));
-	EXPECT_NE(e.find("AtomicFloat32MinMaxEXT"), std::string::npos) << e;
+	EXPECT_NE(e.find("AtomicFloat16MinMaxEXT"), std::string::npos) << e;
 }
 
 // Images compile (texture unit, spirv_image.cpp); what the unit cannot do is refused by name.
@@ -476,4 +478,79 @@ shared uint more[4] = {};
 layout(std430, set = 0, binding = 0) buffer Out { uint o[]; };
 void main() { o[0] = big[o[1]] + more[o[2]]; })");
 	EXPECT_NE(e.find("exceeds the device limit"), std::string::npos) << e;
+}
+
+// One name may name entry points of several execution models (the CTS's
+// spirv_assembly.instruction.compute.multiple_shaders.shader2 puts a Vertex "entrypoint2" before
+// the GLCompute one): a compute pipeline takes the GLCompute entry point wherever it is, the
+// other stages' gl_PerVertex block and Output variable do not stop it, and a name whose only entry
+// points are of other models is refused with the model named.
+TEST(Frontend, EntryPointNameSharedByAVertexShader)
+{
+	const std::string module = R"(OpCapability Shader
+OpMemoryModel Logical GLSL450
+OpEntryPoint Vertex %vs "ep" %pv
+OpEntryPoint GLCompute %cs "ep"
+OpEntryPoint Vertex %vs2 "vonly"
+OpExecutionMode %cs LocalSize 64 1 1
+OpMemberDecorate %PerVertex 0 BuiltIn Position
+OpDecorate %PerVertex Block
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%float = OpTypeFloat 32
+%v4 = OpTypeVector %float 4
+%int = OpTypeInt 32 1
+%int0 = OpConstant %int 0
+%one = OpConstant %float 1
+%pos = OpConstantComposite %v4 %one %one %one %one
+%PerVertex = OpTypeStruct %v4
+%out_ptr = OpTypePointer Output %PerVertex
+%out_v4 = OpTypePointer Output %v4
+%pv = OpVariable %out_ptr Output
+%vs = OpFunction %void None %fn
+%vl = OpLabel
+%p = OpAccessChain %out_v4 %pv %int0
+OpStore %p %pos
+OpReturn
+OpFunctionEnd
+%vs2 = OpFunction %void None %fn
+%v2l = OpLabel
+OpReturn
+OpFunctionEnd
+%cs = OpFunction %void None %fn
+%cl = OpLabel
+OpReturn
+OpFunctionEnd
+)";
+	Options o;
+	o.entry_point = "ep";
+	auto r = compile_spirv(assemble(module), o);
+	ASSERT_FALSE(std::holds_alternative<CompileError>(r)) << std::get<CompileError>(r).message;
+	o.entry_point = "vonly";
+	const std::string e = error_of(assemble(module), o);
+	EXPECT_NE(e.find("has execution model Vertex"), std::string::npos) << e;
+}
+
+// VK_KHR_shader_clock: the subgroup clock (the wave's cycle counter) compiles to s_getreg_b32
+// CYCLE_HI/LO; the device-scope clock (clockRealtimeEXT) is refused by name.
+TEST(Frontend, DeviceClockIsRefused)
+{
+	auto sub = glsl_to_spirv(R"(#version 450
+#extension GL_ARB_shader_clock : require
+#extension GL_ARB_gpu_shader_int64 : require
+layout(local_size_x = 1) in;
+layout(set = 0, binding = 0) buffer B { uint64_t t; };
+void main() { t = clockARB(); })", "clock.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(sub));
+	EXPECT_EQ(error_of(std::get<std::vector<uint32_t>>(sub)), "");
+	auto dev = glsl_to_spirv(R"(#version 450
+#extension GL_EXT_shader_realtime_clock : require
+#extension GL_ARB_gpu_shader_int64 : require
+layout(local_size_x = 1) in;
+layout(set = 0, binding = 0) buffer B { uint64_t t; };
+void main() { t = clockRealtimeEXT(); })", "realtime.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(dev));
+	const std::string e = error_of(std::get<std::vector<uint32_t>>(dev));
+	EXPECT_NE(e.find("Subgroup"), std::string::npos) << e;
+	EXPECT_TRUE(shader_features().shader_subgroup_clock);
 }

@@ -40,6 +40,9 @@ const ShaderCapabilities& shader_capabilities() {
     c.float32_atomics = f.float32_atomics;
     c.float32_atomic_add = f.float32_atomic_add;
     c.float64_atomics = f.float64_atomics;
+    c.float32_atomic_min_max = f.float32_atomic_min_max;
+    c.float64_atomic_min_max = f.float64_atomic_min_max;
+    c.shader_subgroup_clock = f.shader_subgroup_clock;
     return c;
   }();
   return caps;

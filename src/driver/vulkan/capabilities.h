@@ -34,6 +34,9 @@ struct ShaderCapabilities {
   bool float32_atomics = false;                    // VK_EXT_shader_atomic_float, buffers and shared memory
   bool float32_atomic_add = false;
   bool float64_atomics = false;
+  bool float32_atomic_min_max = false;             // VK_EXT_shader_atomic_float2: buffers, shared memory, images
+  bool float64_atomic_min_max = false;             // ... buffers and shared memory
+  bool shader_subgroup_clock = false;              // VK_KHR_shader_clock (no device clock)
   VkSubgroupFeatureFlags subgroup_operations = VK_SUBGROUP_FEATURE_BASIC_BIT;
 };
 

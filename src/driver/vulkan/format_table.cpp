@@ -203,8 +203,9 @@ VkFormatFeatureFlags implemented_image_features(VkFormat format) {
     features |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT;
     if (t.result == MICA_TEXEL_CLASS_FLOAT) features |= VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
   }
-  // R32_UINT/R32_SINT take every image atomic, R32_SFLOAT exchange, compare-exchange (its bits:
-  // atomic loads) and add_f32: what VK_EXT_shader_atomic_float's image features use.
+  // R32_UINT/R32_SINT take every integer image atomic, R32_SFLOAT exchange, compare-exchange (its
+  // bits: atomic loads), add_f32 and min/max_f32: what VK_EXT_shader_atomic_float(2)'s image
+  // features use.
   if (t.flags & MICA_TEXEL_ATOMIC) features |= VK_FORMAT_FEATURE_STORAGE_IMAGE_ATOMIC_BIT;
   return features;
 }

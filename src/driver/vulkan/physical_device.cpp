@@ -610,6 +610,8 @@ const std::vector<VkExtensionProperties>& supported_device_extensions() {
         {VK_EXT_SCALAR_BLOCK_LAYOUT_EXTENSION_NAME, caps.scalar_block_layout},
         {VK_EXT_SHADER_DEMOTE_TO_HELPER_INVOCATION_EXTENSION_NAME, caps.demote_to_helper_invocation},
         {VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME, caps.float32_atomics},
+        {VK_EXT_SHADER_ATOMIC_FLOAT_2_EXTENSION_NAME, caps.float32_atomics && caps.float32_atomic_min_max},
+        {VK_KHR_SHADER_CLOCK_EXTENSION_NAME, caps.shader_subgroup_clock},
         {VK_EXT_SHADER_SUBGROUP_BALLOT_EXTENSION_NAME, (caps.subgroup_operations & VK_SUBGROUP_FEATURE_BALLOT_BIT) != 0},
         {VK_EXT_SHADER_SUBGROUP_VOTE_EXTENSION_NAME, (caps.subgroup_operations & VK_SUBGROUP_FEATURE_VOTE_BIT) != 0},
     };

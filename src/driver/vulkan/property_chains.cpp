@@ -250,6 +250,28 @@ void fill_feature_chain(void* pNext) {
       put(s, f);
       break;
     }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_CLOCK_FEATURES_KHR: {
+      // The wave's cycle counter (hardware registers CYCLE_HI/LO): subgroup scope only; the compute
+      // units' counters are not one device-wide clock.
+      VkPhysicalDeviceShaderClockFeaturesKHR f{};
+      f.shaderSubgroupClock = shader_capabilities().shader_subgroup_clock;
+      f.shaderDeviceClock = VK_FALSE;
+      put(s, f);
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_2_FEATURES_EXT: {
+      // Min/max only (global/ds/image_atomic_min/max_f32, global/ds_atomic_min/max_f64; the
+      // image form on R32_SFLOAT). No 16-bit float atomics: the device has no 16-bit atomic.
+      const auto& caps = shader_capabilities();
+      VkPhysicalDeviceShaderAtomicFloat2FeaturesEXT f{};
+      f.shaderBufferFloat32AtomicMinMax = caps.float32_atomic_min_max;
+      f.shaderSharedFloat32AtomicMinMax = caps.float32_atomic_min_max;
+      f.shaderImageFloat32AtomicMinMax = caps.float32_atomic_min_max;
+      f.shaderBufferFloat64AtomicMinMax = caps.float64_atomic_min_max;
+      f.shaderSharedFloat64AtomicMinMax = caps.float64_atomic_min_max;
+      put(s, f);
+      break;
+    }
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FAULT_FEATURES_EXT: {
       VkPhysicalDeviceFaultFeaturesEXT f{};
       f.deviceFault = VK_TRUE;               // vkGetDeviceFaultInfoEXT (device.cpp)

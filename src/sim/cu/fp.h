@@ -100,6 +100,22 @@ template <class T> inline T max_num(T a, T b)
 	return a > b ? a : b;
 }
 
+// The float atomics' min/max on raw bits (global/ds/image_atomic_min/max_f32/f64, docs/hw/isa.md
+// "Atomics"): exactly v_min/max_f32/f64's minNum/maxNum, so a NaN operand yields the other operand,
+// two NaNs the canonical quiet NaN, -0 < +0, and denormals are compared as they are. The result
+// does not depend on which operand is the memory's: lanes racing on a word agree with any order.
+template <class T> inline T atomic_fminmax(T old, T v, bool max)
+{
+	static_assert(sizeof(T) == 4 || sizeof(T) == 8);
+	if constexpr (sizeof(T) == 4) {
+		const float a = f32(static_cast<uint32_t>(old)), b = f32(static_cast<uint32_t>(v));
+		return static_cast<T>(bits(max ? max_num(a, b) : min_num(a, b)));
+	} else {
+		const double a = f64(static_cast<uint64_t>(old)), b = f64(static_cast<uint64_t>(v));
+		return static_cast<T>(bits(max ? max_num(a, b) : min_num(a, b)));
+	}
+}
+
 // Saturating float -> integer conversion, truncating toward zero, NaN -> 0.
 template <class I, class F> inline I to_int_sat(F v)
 {

@@ -17,7 +17,7 @@ namespace mica::sim::cu {
 
 namespace {
 
-enum class Atom { Add, Sub, Smin, Umin, Smax, Umax, And, Or, Xor, Swap, Cmpswap, AddF32, None };
+enum class Atom { Add, Sub, Smin, Umin, Smax, Umax, And, Or, Xor, Swap, Cmpswap, AddF32, Fmin, Fmax, None };
 
 Atom atom_kind(uint16_t op)
 {
@@ -25,10 +25,10 @@ Atom atom_kind(uint16_t op)
 #define A2(NAME, K) case MICA_OP_GLOBAL_ATOMIC_##NAME: case MICA_OP_DS_ATOMIC_##NAME: return Atom::K;
 	A2(ADD_U32, Add) A2(SUB_U32, Sub) A2(SMIN_I32, Smin) A2(UMIN_U32, Umin) A2(SMAX_I32, Smax)
 	A2(UMAX_U32, Umax) A2(AND_B32, And) A2(OR_B32, Or) A2(XOR_B32, Xor) A2(SWAP_B32, Swap)
-	A2(CMPSWAP_B32, Cmpswap) A2(ADD_F32, AddF32)
+	A2(CMPSWAP_B32, Cmpswap) A2(ADD_F32, AddF32) A2(MIN_F32, Fmin) A2(MAX_F32, Fmax)
 	A2(ADD_U64, Add) A2(SUB_U64, Sub) A2(SMIN_I64, Smin) A2(UMIN_U64, Umin) A2(SMAX_I64, Smax)
 	A2(UMAX_U64, Umax) A2(AND_B64, And) A2(OR_B64, Or) A2(XOR_B64, Xor) A2(SWAP_B64, Swap)
-	A2(CMPSWAP_B64, Cmpswap)
+	A2(CMPSWAP_B64, Cmpswap) A2(MIN_F64, Fmin) A2(MAX_F64, Fmax)
 #undef A2
 	default: return Atom::None;
 	}
@@ -60,6 +60,8 @@ template <class T> T atomic_apply(uint8_t *p, Atom k, T v, T cmp)
 		case Atom::Smax: nv = static_cast<S>(v) > static_cast<S>(old) ? v : old; break;
 		case Atom::Umin: nv = std::min(v, old); break;
 		case Atom::Umax: nv = std::max(v, old); break;
+		case Atom::Fmin: nv = fp::atomic_fminmax(old, v, false); break;
+		case Atom::Fmax: nv = fp::atomic_fminmax(old, v, true); break;
 		default: // AddF32 (32-bit only)
 			nv = static_cast<T>(fp::bits(fp::f32(static_cast<uint32_t>(old)) + fp::f32(static_cast<uint32_t>(v))));
 			break;

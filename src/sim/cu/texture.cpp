@@ -53,7 +53,7 @@ const char *const kDescError[] = {"", "reserved bits set", "format index out of 
                                   "linear filtering or sampling not allowed for the format", "malformed sampler",
                                   "block-compressed format not allowed"};
 
-enum class ImgAtom { Add, Sub, Smin, Umin, Smax, Umax, And, Or, Xor, Swap, Cmpswap, AddF32 };
+enum class ImgAtom { Add, Sub, Smin, Umin, Smax, Umax, And, Or, Xor, Swap, Cmpswap, AddF32, MinF32, MaxF32 };
 
 ImgAtom image_atom(uint16_t op)
 {
@@ -69,6 +69,8 @@ ImgAtom image_atom(uint16_t op)
 	case MICA_OP_IMAGE_ATOMIC_XOR_B32: return ImgAtom::Xor;
 	case MICA_OP_IMAGE_ATOMIC_SWAP_B32: return ImgAtom::Swap;
 	case MICA_OP_IMAGE_ATOMIC_CMPSWAP_B32: return ImgAtom::Cmpswap;
+	case MICA_OP_IMAGE_ATOMIC_MIN_F32: return ImgAtom::MinF32;
+	case MICA_OP_IMAGE_ATOMIC_MAX_F32: return ImgAtom::MaxF32;
 	default: return ImgAtom::AddF32;
 	}
 }
@@ -98,6 +100,8 @@ uint32_t image_atomic_apply(uint8_t *p, ImgAtom k, uint32_t v, uint32_t cmp)
 		case ImgAtom::Smax: nv = static_cast<int32_t>(v) > static_cast<int32_t>(old) ? v : old; break;
 		case ImgAtom::Umin: nv = std::min(v, old); break;
 		case ImgAtom::Umax: nv = std::max(v, old); break;
+		case ImgAtom::MinF32: nv = fp::atomic_fminmax(old, v, false); break;
+		case ImgAtom::MaxF32: nv = fp::atomic_fminmax(old, v, true); break;
 		default: nv = fp::bits(fp::f32(old) + fp::f32(v)); break;
 		}
 		if (ref.compare_exchange_weak(old, nv))
@@ -108,9 +112,10 @@ uint32_t image_atomic_apply(uint8_t *p, ImgAtom k, uint32_t v, uint32_t cmp)
 bool atomic_allowed(ImgAtom k, uint32_t format)
 {
 	if (format == MICA_TEXEL_FORMAT_R32_UINT || format == MICA_TEXEL_FORMAT_R32_SINT)
-		return k != ImgAtom::AddF32;
+		return k != ImgAtom::AddF32 && k != ImgAtom::MinF32 && k != ImgAtom::MaxF32;
 	if (format == MICA_TEXEL_FORMAT_R32_SFLOAT)
-		return k == ImgAtom::Swap || k == ImgAtom::Cmpswap || k == ImgAtom::AddF32;
+		return k == ImgAtom::Swap || k == ImgAtom::Cmpswap || k == ImgAtom::AddF32 || k == ImgAtom::MinF32 ||
+		       k == ImgAtom::MaxF32;
 	return false;
 }
 

@@ -313,6 +313,16 @@ TEST(Texture, EveryAtomicOp)
 	    {MICA_OP_IMAGE_ATOMIC_CMPSWAP_B32, MICA_TEXEL_FORMAT_R32_UINT, 9, 4, 9, 4},
 	    {MICA_OP_IMAGE_ATOMIC_CMPSWAP_B32, MICA_TEXEL_FORMAT_R32_UINT, 9, 4, 8, 9},
 	    {MICA_OP_IMAGE_ATOMIC_ADD_F32, MICA_TEXEL_FORMAT_R32_SFLOAT, bits(1.5f), bits(0.25f), 0, bits(1.75f)},
+	    // min/max_f32: minNum/maxNum (docs/hw/isa.md "Atomics"): NaN yields the other operand,
+	    // two NaNs the canonical quiet NaN, -0 < +0, denormals compared as they are.
+	    {MICA_OP_IMAGE_ATOMIC_MIN_F32, MICA_TEXEL_FORMAT_R32_SFLOAT, bits(1.5f), bits(-0.25f), 0, bits(-0.25f)},
+	    {MICA_OP_IMAGE_ATOMIC_MAX_F32, MICA_TEXEL_FORMAT_R32_SFLOAT, bits(1.5f), bits(-0.25f), 0, bits(1.5f)},
+	    {MICA_OP_IMAGE_ATOMIC_MIN_F32, MICA_TEXEL_FORMAT_R32_SFLOAT, 0x7fc00000u, bits(2.0f), 0, bits(2.0f)},
+	    {MICA_OP_IMAGE_ATOMIC_MAX_F32, MICA_TEXEL_FORMAT_R32_SFLOAT, bits(2.0f), 0x7f800001u, 0, bits(2.0f)},
+	    {MICA_OP_IMAGE_ATOMIC_MAX_F32, MICA_TEXEL_FORMAT_R32_SFLOAT, 0xffc00001u, 0x7f800001u, 0, 0x7fc00000u},
+	    {MICA_OP_IMAGE_ATOMIC_MIN_F32, MICA_TEXEL_FORMAT_R32_SFLOAT, 0x00000000u, 0x80000000u, 0, 0x80000000u},
+	    {MICA_OP_IMAGE_ATOMIC_MAX_F32, MICA_TEXEL_FORMAT_R32_SFLOAT, 0x80000000u, 0x00000000u, 0, 0x00000000u},
+	    {MICA_OP_IMAGE_ATOMIC_MIN_F32, MICA_TEXEL_FORMAT_R32_SFLOAT, 0x00000002u, 0x00000001u, 0, 0x00000001u},
 	};
 	for (const Case &k : cases) {
 		SCOPED_TRACE(mica_op_lookup(k.op)->name);
@@ -345,7 +355,10 @@ TEST(Texture, EveryAtomicOp)
 	// Formats without atomics, and integer ops on R32_SFLOAT, fault.
 	for (auto [op, fmt] : {std::pair{MICA_OP_IMAGE_ATOMIC_ADD_U32, MICA_TEXEL_FORMAT_R8G8B8A8_UINT},
 	                       std::pair{MICA_OP_IMAGE_ATOMIC_ADD_U32, MICA_TEXEL_FORMAT_R32_SFLOAT},
-	                       std::pair{MICA_OP_IMAGE_ATOMIC_ADD_F32, MICA_TEXEL_FORMAT_R32_UINT}}) {
+	                       std::pair{MICA_OP_IMAGE_ATOMIC_ADD_F32, MICA_TEXEL_FORMAT_R32_UINT},
+	                       std::pair{MICA_OP_IMAGE_ATOMIC_MIN_F32, MICA_TEXEL_FORMAT_R32_SINT},
+	                       std::pair{MICA_OP_IMAGE_ATOMIC_MAX_F32, MICA_TEXEL_FORMAT_R32_UINT},
+	                       std::pair{MICA_OP_IMAGE_ATOMIC_MAX_F32, MICA_TEXEL_FORMAT_R16G16_SFLOAT}}) {
 		TexCall bad;
 		bad.opcode = op;
 		bad.set(image_2d(fmt, 4, 1));

@@ -195,6 +195,12 @@ struct ShaderFeatures {
 	bool float32_atomics = false;
 	bool float32_atomic_add = false;
 	bool float64_atomics = false;
+	// VK_EXT_shader_atomic_float2's min/max: f32 in buffers, shared memory and R32_SFLOAT images,
+	// f64 in buffers and shared memory (global/ds/image_atomic_min/max_f32/f64).
+	bool float32_atomic_min_max = false;
+	bool float64_atomic_min_max = false;
+	// VK_KHR_shader_clock's shaderSubgroupClock: OpReadClockKHR at Subgroup scope (the wave's cycle counter).
+	bool shader_subgroup_clock = false;
 	// VkSubgroupFeatureFlagBits values: basic 0x1, vote 0x2, arithmetic 0x4, ballot 0x8,
 	// shuffle 0x10, shuffle_relative 0x20, clustered 0x40, quad 0x80.
 	uint32_t subgroup_operations = 0;
