@@ -594,6 +594,57 @@ TEST_F(ClImage, MapImageGivesTheLayout) {
   clReleaseMemObject(img);
 }
 
+// A 1D buffer image made from a sub-buffer of a CL_MEM_USE_HOST_PTR buffer: its bytes are the
+// sub-buffer's, and its host pointer is not the application's (the image's internal host pointer
+// once added the sub-buffer's origin twice, and CL_MEM_HOST_PTR reported that address).
+TEST_F(ClImage, BufferImageOfAUseHostPtrSubBufferUsesTheSubBuffersBytes) {
+  cl_uint align_bits = 0;
+  ASSERT_EQ(clGetDeviceInfo(device, CL_DEVICE_MEM_BASE_ADDR_ALIGN, sizeof(align_bits), &align_bits, nullptr),
+            CL_SUCCESS);
+  const size_t origin = std::max<size_t>(align_bits / 8, 64), texels = 64;
+  std::vector<uint8_t> host(4 * origin + 4 * texels, 0);
+  cl_int err;
+  cl_mem buf = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, host.size(), host.data(), &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  cl_buffer_region region{origin, 4 * texels};
+  cl_mem sub = clCreateSubBuffer(buf, CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, &region, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  cl_image_format f{CL_RGBA, CL_UNSIGNED_INT8};
+  cl_image_desc desc{};
+  desc.image_type = CL_MEM_OBJECT_IMAGE1D_BUFFER;
+  desc.image_width = texels;
+  desc.buffer = sub;
+  cl_mem img = clCreateImage(context, CL_MEM_READ_WRITE, &f, &desc, nullptr, &err);
+  ASSERT_EQ(err, CL_SUCCESS);
+  void* hp = reinterpret_cast<void*>(1);
+  ASSERT_EQ(clGetMemObjectInfo(sub, CL_MEM_HOST_PTR, sizeof(hp), &hp, nullptr), CL_SUCCESS);
+  EXPECT_EQ(hp, host.data() + origin) << "a sub-buffer's host pointer is host_ptr + origin";
+  ASSERT_EQ(clGetMemObjectInfo(img, CL_MEM_HOST_PTR, sizeof(hp), &hp, nullptr), CL_SUCCESS);
+  EXPECT_EQ(hp, nullptr) << "the image was not created with CL_MEM_USE_HOST_PTR";
+  const size_t o[3] = {0, 0, 0}, r[3] = {texels, 1, 1};
+  size_t row = 0;
+  auto* p = static_cast<uint8_t*>(
+      clEnqueueMapImage(queue, img, CL_TRUE, CL_MAP_WRITE, o, r, &row, nullptr, 0, nullptr, nullptr, &err));
+  ASSERT_EQ(err, CL_SUCCESS);
+  for (size_t i = 0; i < 4 * texels; ++i) p[i] = uint8_t(i * 7 + 1);
+  ASSERT_EQ(clEnqueueUnmapMemObject(queue, img, p, 0, nullptr, nullptr), CL_SUCCESS);
+  std::vector<uint8_t> out(4 * texels);
+  ASSERT_EQ(clEnqueueReadBuffer(queue, sub, CL_TRUE, 0, out.size(), out.data(), 0, nullptr, nullptr), CL_SUCCESS);
+  for (size_t i = 0; i < out.size(); ++i) ASSERT_EQ(out[i], uint8_t(i * 7 + 1)) << "byte " << i;
+  // Mapping the whole buffer brings its bytes into the application's memory: the image's bytes
+  // at the sub-buffer's place, zeros around them.
+  auto* whole = static_cast<uint8_t*>(
+      clEnqueueMapBuffer(queue, buf, CL_TRUE, CL_MAP_READ, 0, host.size(), 0, nullptr, nullptr, &err));
+  ASSERT_EQ(err, CL_SUCCESS);
+  EXPECT_EQ(whole, host.data());
+  for (size_t i = 0; i < host.size(); ++i)
+    ASSERT_EQ(host[i], i >= origin && i < origin + 4 * texels ? uint8_t((i - origin) * 7 + 1) : 0) << "byte " << i;
+  ASSERT_EQ(clEnqueueUnmapMemObject(queue, buf, whole, 0, nullptr, nullptr), CL_SUCCESS);
+  clReleaseMemObject(img);
+  clReleaseMemObject(sub);
+  clReleaseMemObject(buf);
+}
+
 TEST_F(ClImage, BadArgumentsGetTheirErrorCodes) {
   cl_int err;
   cl_image_format bad{CL_RGB, CL_UNORM_INT8};  // CL_RGB only with packed types

@@ -16,7 +16,9 @@ Memory::Memory(Context* context, cl_mem_flags flags, size_t size, void* host_ptr
 
 Memory::Memory(Memory* parent, cl_mem_flags flags, size_t origin, size_t size)
     : Object(Kind::Mem), context_(parent->context()), parent_(parent), flags_(flags), origin_(origin), size_(size),
-      host_ptr_(parent->host_ptr() ? static_cast<uint8_t*>(parent->host_ptr()) + origin : nullptr),
+      // origin is in the root buffer's storage, and a parent that is itself a view (an image of a
+      // sub-buffer) already points its host pointer at its own origin.
+      host_ptr_(parent->host_ptr() ? static_cast<uint8_t*>(parent->host_ptr()) + (origin - parent->origin()) : nullptr),
       storage_(parent->storage_) {}
 
 Memory::~Memory() {
@@ -187,7 +189,10 @@ CL_API_ENTRY cl_int CL_API_CALL clGetMemObjectInfo(cl_mem memobj, cl_mem_info pa
     case CL_MEM_TYPE: return out.scalar(cl_mem_object_type(m->image() ? m->image()->type : CL_MEM_OBJECT_BUFFER));
     case CL_MEM_FLAGS: return out.scalar(m->flags());
     case CL_MEM_SIZE: return out.scalar(m->size());
-    case CL_MEM_HOST_PTR: return out.scalar(m->host_ptr());
+    // An image made from a buffer was not created with CL_MEM_USE_HOST_PTR itself: NULL (the
+    // query's rule), although its bytes are the buffer's.
+    case CL_MEM_HOST_PTR:
+      return out.scalar(m->image() && !(m->flags() & CL_MEM_USE_HOST_PTR) ? nullptr : m->host_ptr());
     case CL_MEM_MAP_COUNT: return out.scalar(m->map_count());
     case CL_MEM_REFERENCE_COUNT: return out.scalar(m->ref_count());
     case CL_MEM_CONTEXT: return out.scalar(to_handle(m->context()));
