@@ -53,11 +53,26 @@ struct Outcome {
 	uint64_t program_va = 0; // each run loads its program anew: pcs compare relative to it
 	std::vector<uint8_t> out, image, ro;
 	uint64_t rel_pc() const { return r.fault == MICA_FAULT_NONE ? 0 : r.fault_pc - program_va; }
-	bool same(const Outcome &o) const
+	// reads_volatile: the case's image covers memory the Machine itself changes between runs (the
+	// context's fence page, which the attacker may legitimately read): its results may differ.
+	bool same(const Outcome &o, bool reads_volatile = false) const
 	{
 		return r.fault == o.r.fault && r.fault_addr == o.r.fault_addr && r.fault_access == o.r.fault_access &&
-		       rel_pc() == o.rel_pc() && r.fault_info == o.r.fault_info && out == o.out && image == o.image &&
+		       rel_pc() == o.rel_pc() && r.fault_info == o.r.fault_info && (reads_volatile || out == o.out) && image == o.image &&
 		       ro == o.ro;
+	}
+	// What differs from o (for failure messages).
+	std::string difference(const Outcome &o) const
+	{
+		auto first = [](const std::vector<uint8_t> &a, const std::vector<uint8_t> &b, const char *what) {
+			for (size_t i = 0; i < a.size() && i < b.size(); i++)
+				if (a[i] != b[i])
+					return std::string(what) + " byte " + std::to_string(i) + ": " + std::to_string(a[i]) + " vs " +
+					       std::to_string(b[i]) + "; ";
+			return std::string();
+		};
+		return r.describe() + " vs " + o.r.describe() + "; " + first(out, o.out, "result") +
+		       first(image, o.image, "image") + first(ro, o.ro, "read-only page");
 	}
 };
 
@@ -291,6 +306,20 @@ public:
 		return "";
 	}
 
+	// Whether the image the case's descriptor names covers the attacker's fence page (baremetal's
+	// per-context SIGNAL target: the first page of its VA space, before the descriptor page).
+	bool reads_volatile(const Case &c) const
+	{
+		mica_image_desc d{};
+		if (mica_image_desc_decode(c.img, &d))
+			return false;
+		const uint64_t fence_va = desc_va - 2 * 4096;
+		const unsigned __int128 b = image_bound(d);
+		const uint64_t a = d.addr & ~3ull;
+		// [fence, fence + 4096) meets [a, a + b) (addresses modulo 2^64, as the unit computes them).
+		return static_cast<unsigned __int128>(fence_va - a) < b || a - fence_va < 4096;
+	}
+
 	bool victim_intact()
 	{
 		std::vector<uint8_t> now(secret.size());
@@ -352,6 +381,17 @@ public:
 	std::vector<uint8_t> secret, image_init, ro_init;
 	bool inputs_intact = true;
 };
+
+inline std::string describe(const Case &c)
+{
+	std::string s = std::string(mica_op_lookup(c.opcode)->name) + " offset 0x" + Rig::hex(c.offset) + " img";
+	for (uint32_t w : c.img)
+		s += " " + Rig::hex(w);
+	s += " smp";
+	for (uint32_t w : c.smp)
+		s += " " + Rig::hex(w);
+	return s;
+}
 
 // ---- Case generation (a seeded 64-bit Mersenne Twister: the same on every platform) ----
 

@@ -76,12 +76,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	overlay(p, n, c.coord, sizeof c.coord);
 	overlay(p, n, c.data, sizeof c.data);
 
+	if (std::getenv("MICA_TEXFUZZ_PRINT"))
+		std::fprintf(stderr, "desc 0x%llx io 0x%llx image 0x%llx ro 0x%llx\n", (unsigned long long)r.desc_va,
+		             (unsigned long long)r.io_va, (unsigned long long)r.image_va, (unsigned long long)r.ro_va);
+	if (std::getenv("MICA_TEXFUZZ_PRINT"))
+		for (unsigned l = 0; l < 32; l++)
+			std::fprintf(stderr, "lane %2u coord %08x %08x %08x %08x data %08x %08x\n", l, c.coord[l][0], c.coord[l][1],
+			             c.coord[l][2], c.coord[l][3], c.data[l][0], c.data[l][1]);
 	const Outcome o = r.run(c);
 	if (std::string e = r.check(c, o); !e.empty())
-		fail("oracle", e);
+		fail("oracle", describe(c) + ": " + e);
 	const Outcome again = r.run(c);
-	if (!o.same(again))
-		fail("determinism", o.r.describe() + " then " + again.r.describe());
+	if (!o.same(again, r.reads_volatile(c)))
+		fail("determinism", describe(c) + ": " + o.difference(again));
 	if (std::string e = r.victim_works(); !e.empty())
 		fail("victim", e);
 	return 0;
