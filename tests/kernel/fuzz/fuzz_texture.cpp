@@ -20,8 +20,7 @@ using namespace mica::sim::texfuzz;
 
 namespace {
 
-// Each run loads its program into fresh pages: start a new device now and then so long fuzzing
-// runs stay bounded in memory.
+// A new device now and then (the victim's checks load code into fresh pages).
 constexpr unsigned kRunsPerRig = 1000;
 
 Rig &rig()
