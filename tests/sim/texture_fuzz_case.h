@@ -46,6 +46,7 @@ struct Case {
 	uint32_t offset = 0; // the instruction's 16-bit texel-offset field
 	uint32_t coord[32][4] = {};
 	uint32_t data[32][4] = {};
+	uint32_t exec = ~0u; // the lanes active for the image instruction
 };
 
 struct Outcome {
@@ -97,9 +98,14 @@ inline uint32_t hi32(uint64_t v) { return static_cast<uint32_t>(v >> 32); }
 // Program encoding (the portable encoder; aborts on an encoding error since the harness is wrong).
 class Code {
 public:
-	void emit(uint32_t op, uint16_t d, uint16_t a, uint16_t s, uint16_t x, int32_t imm, int32_t offset)
+	void emit(uint32_t op, uint16_t d, uint16_t a, uint16_t s, uint16_t x, int32_t imm, int32_t offset,
+	          const uint64_t *literal = nullptr)
 	{
 		mica_inst in{};
+		if (literal) {
+			in.literal = *literal;
+			in.has_literal = 1;
+		}
 		in.info = mica_op_lookup(op);
 		in.opnd[0] = d;
 		in.opnd[1] = a;
@@ -143,11 +149,16 @@ inline std::vector<uint8_t> program(const Case &c, uint64_t &image_pc)
 	for (unsigned k = 12; k < 16; k++)
 		p.emit(MICA_OP_V_MOV_B32, vreg(k), MICA_OPND_INT_CONST_FIRST, kNone, kNone, 0, 0);
 	p.emit(MICA_OP_S_WAITCNT, kNone, kNone, kNone, kNone, 0, 0);
+	const uint64_t exec = c.exec, all = 0xffffffffu;
+	p.emit(MICA_OP_S_MOV_B32, MICA_OPND_EXEC, MICA_OPND_LITERAL, kNone, kNone, 0, 0, &exec);
+	p.emit(MICA_OP_S_NOP, kNone, kNone, kNone, kNone, 1, 0);
 	const mica_op_info *info = mica_op_lookup(c.opcode);
 	image_pc = p.here();
 	p.emit(c.opcode, info->kind[0] != MICA_KIND_UNUSED ? vreg(12) : kNone, vreg(0), sreg(8),
 	       info->kind[3] != MICA_KIND_UNUSED ? vreg(8) : kNone, 0, static_cast<int16_t>(c.offset));
 	p.emit(MICA_OP_S_WAITCNT, kNone, kNone, kNone, kNone, 0, 0);
+	p.emit(MICA_OP_S_MOV_B32, MICA_OPND_EXEC, MICA_OPND_LITERAL, kNone, kNone, 0, 0, &all);
+	p.emit(MICA_OP_S_NOP, kNone, kNone, kNone, kNone, 1, 0);
 	p.emit(MICA_OP_GLOBAL_STORE_B128, kNone, vreg(20), sreg(6), vreg(12), 0, 0);
 	p.emit(MICA_OP_S_ENDPGM, kNone, kNone, kNone, kNone, 0, 0);
 	return p.bytes();
@@ -391,7 +402,8 @@ public:
 
 inline std::string describe(const Case &c)
 {
-	std::string s = std::string(mica_op_lookup(c.opcode)->name) + " offset 0x" + Rig::hex(c.offset) + " img";
+	std::string s = std::string(mica_op_lookup(c.opcode)->name) + " offset 0x" + Rig::hex(c.offset) + " exec 0x" +
+	                Rig::hex(c.exec) + " img";
 	for (uint32_t w : c.img)
 		s += " " + Rig::hex(w);
 	s += " smp";
@@ -627,6 +639,12 @@ inline Case random_case(Gen &g, const Rig &rig)
 			c.coord[l][k] = hostile_word(g, dec);
 			c.data[l][k] = hostile_word(g, dec);
 		}
+	switch (g.below(8)) {
+	case 0: c.exec = 0; break; // the descriptor is checked also with no lane active
+	case 1: c.exec = g.u32(); break;
+	case 2: c.exec = 1u << g.below(32); break;
+	default: break;
+	}
 	switch (g.below(8)) {
 	case 0: c.offset = g.u32() & 0xffff; break; // sometimes with bits 15:12 set
 	case 1:

@@ -9,7 +9,7 @@
 // Input: 8 bytes of generator seed (a case from texture_fuzz_case.h's generator, so the fuzzer
 // starts from structured cases), then bytes laid over the case's fields in this order: image
 // descriptor (32), sampler (16), opcode index (1), texel-offset field (2), coordinates (512), data
-// (512). Inputs shorter than 8 bytes are ignored.
+// (512), EXEC (4). Inputs shorter than 8 bytes are ignored.
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -74,6 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.offset = off;
 	overlay(p, n, c.coord, sizeof c.coord);
 	overlay(p, n, c.data, sizeof c.data);
+	overlay(p, n, &c.exec, sizeof c.exec);
 
 	if (std::getenv("MICA_TEXFUZZ_PRINT"))
 		std::fprintf(stderr, "desc 0x%llx io 0x%llx image 0x%llx ro 0x%llx\n", (unsigned long long)r.desc_va,
