@@ -16,7 +16,7 @@ unsigned case_count()
 {
 	if (const char *e = std::getenv("MICA_TEXFUZZ_CASES"))
 		return static_cast<unsigned>(std::strtoul(e, nullptr, 0));
-	return 2000;
+	return 8000;
 }
 
 } // namespace
