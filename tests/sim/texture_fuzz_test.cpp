@@ -102,4 +102,47 @@ TEST(TextureFuzz, ViewLevelsBeyondTheUnitsLevelTableAreRejected)
 	}
 }
 
+// The documented 64-bit wrap (docs/hw/texture.md "Faults", docs/kernel.md threat model): texel
+// offsets are computed modulo 2^64, so an image of 2^31 x 2^15 texels of 16 bytes has a layer
+// pitch of 2^50 and layer 2^14 starts 2^64 bytes after the base: the base itself. A store there
+// reaches the client's own memory at the base (never another context's), and the next row of
+// that layer (2^35 bytes on) faults where the MMU says.
+TEST(TextureFuzz, TexelOffsetsWrapModulo2To64IntoTheOwnVm)
+{
+	Rig rig;
+	mica_image_desc d{};
+	d.addr = rig.image_va + 256;
+	d.format = MICA_TEXEL_FORMAT_R32G32B32A32_UINT;
+	d.type = MICA_IMAGE_TYPE_2D_ARRAY;
+	d.width = 1u << 31;
+	d.height = 1u << 15;
+	d.depth = 1;
+	d.layers = d.view_layers = 0xffff;
+	d.view_levels = 1;
+	for (unsigned k = 0; k < 4; k++)
+		d.swizzle[k] = MICA_SWIZZLE_R + k;
+	Case c;
+	c.opcode = MICA_OP_IMAGE_STORE;
+	mica_image_desc_encode(&d, c.img);
+	c.exec = 1; // lane 0 only
+	c.coord[0][0] = 0;
+	c.coord[0][1] = 0;
+	c.coord[0][2] = 1u << 14;
+	const uint32_t texel[4] = {0x11111111u, 0x22222222u, 0x33333333u, 0x44444444u};
+	std::memcpy(c.data[0], texel, sizeof texel);
+	Outcome o = rig.run(c);
+	EXPECT_EQ(rig.check(c, o), "");
+	ASSERT_EQ(o.r.fault, MICA_FAULT_NONE) << o.r.describe();
+	EXPECT_EQ(std::memcmp(o.image.data() + 256, texel, sizeof texel), 0) << "layer 2^14 aliases the base";
+	EXPECT_TRUE(rig.victim_intact());
+
+	c.coord[0][1] = 1; // row 1 of that layer: base + 2^35, not mapped
+	o = rig.run(c);
+	EXPECT_EQ(rig.check(c, o), "");
+	EXPECT_EQ(o.r.fault, MICA_FAULT_MMU_UNMAPPED) << o.r.describe();
+	EXPECT_EQ(o.r.fault_addr, d.addr + (1ull << 35)) << o.r.describe();
+	EXPECT_EQ(o.image, rig.image_init) << "a faulting store changes nothing";
+	EXPECT_EQ(rig.victim_works(), "");
+}
+
 } // namespace mica::sim::texfuzz
