@@ -63,6 +63,10 @@ uint32_t mica_image_desc_decode(const uint32_t dw[MICA_IMGDESC_DWORDS], struct m
 		return MICA_DESCRIPTOR_ERROR_EXTENT;
 	if (d->base_level + d->view_levels > mica_image_max_levels(d->width, d->height, d->depth))
 		return MICA_DESCRIPTOR_ERROR_EXTENT;
+	/* The unit holds the view's level layouts in a table of MICA_TEX_MAX_LEVELS entries (the 5-bit
+	 * field and a 2^32-wide image would allow 31). */
+	if (d->view_levels > MICA_TEX_MAX_LEVELS)
+		return MICA_DESCRIPTOR_ERROR_EXTENT;
 	if (is_1d(d->type) && (d->height != 1 || d->depth != 1))
 		return MICA_DESCRIPTOR_ERROR_EXTENT;
 	if (d->type != MICA_IMAGE_TYPE_3D && d->depth != 1)

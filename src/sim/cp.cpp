@@ -672,7 +672,10 @@ CommandProcessor::Flow CommandProcessor::dma_copy_tiled(Exec &e, std::span<const
 	// box (huge pitches) goes straight to the exact walk, which costs what the copy costs.
 	const uint64_t moved = uint64_t{c.width} * c.height * c.depth * eb;
 	DmaSide src(*this, e, MICA_ACCESS_READ), dst(*this, e, MICA_ACCESS_WRITE);
-	for (auto [side, access] : {std::pair{&src, MICA_ACCESS_READ}, std::pair{&dst, MICA_ACCESS_WRITE}}) {
+	for (const auto &entry : {std::pair{&src, MICA_ACCESS_READ}, std::pair{&dst, MICA_ACCESS_WRITE}}) {
+		// Named copies, not a structured binding: clang 15 cannot capture bindings in the lambda.
+		DmaSide *const side = entry.first;
+		const mica_access access = entry.second;
 		uint64_t bad = 0, first = 0, end = 0;
 		mica_dma_tiled_footprint(&c, access == MICA_ACCESS_READ ? &c.src : &c.dst, &first, &end);
 		if (end - first <= 2 * moved + 2 * MICA_PAGE_SIZE && side->check(first, end - first, &bad) == MICA_FAULT_NONE)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the validator fuzzer with clang (libFuzzer + ASan + UBSan) from the kernel C files only,
-# refreshes the seed corpus, and fuzzes for a bounded time. Exits non-zero on any finding.
+# refreshes the seed corpus, and fuzzes for a bounded time; then the texture-unit isolation fuzzer
+# (fuzz_texture.cpp: hostile image/sampler descriptors on the whole device model, built in its own
+# clang build tree) for the same time. Exits non-zero on any finding.
 # Usage: tests/kernel/fuzz/run-fuzz.sh [seconds (default 60)] [extra libFuzzer args...]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -38,4 +40,24 @@ if [ "$status" -ne 0 ]; then
 	echo "run-fuzz.sh: the fuzzer found a problem (exit $status); inputs in build-fuzz-findings/" >&2
 	exit "$status"
 fi
-echo "run-fuzz.sh: no findings in ${secs}s"
+echo "run-fuzz.sh: no validator findings in ${secs}s"
+
+# The texture unit against hostile descriptors: the device model built with clang, ASan, UBSan and
+# coverage instrumentation (fuzzer-no-link) so the fuzzer is guided by the texture unit's branches.
+tbuild="${MICA_TEXTURE_FUZZ_BUILD:-$root/build-fuzz-texture}"
+if [ ! -f "$tbuild/build.ninja" ]; then
+	CC="$CC" CXX="${CXX_FUZZ:-clang++}" meson setup "$tbuild" "$root" -Dcompiler=false -Dkernel=false \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized \
+		-Dcpp_args=-fsanitize=fuzzer-no-link >/dev/null
+fi
+ninja -C "$tbuild" tests/sim/texture_fuzz
+mkdir -p "$work/texture-corpus"
+"$tbuild/tests/sim/texture_fuzz" -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 \
+	-artifact_prefix="$work/" "$@" "$work/texture-corpus" "$here/corpus-texture" && status=0 || status=$?
+if [ "$status" -ne 0 ]; then
+	mkdir -p "$root/build-fuzz-findings"
+	cp -f "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* "$root/build-fuzz-findings/" 2>/dev/null || true
+	echo "run-fuzz.sh: the texture fuzzer found a problem (exit $status); inputs in build-fuzz-findings/" >&2
+	exit "$status"
+fi
+echo "run-fuzz.sh: no findings in ${secs}s (validators) + ${secs}s (texture unit)"
