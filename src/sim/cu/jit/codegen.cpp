@@ -51,6 +51,7 @@
 #endif
 
 #include "../wave.h"
+#include "lanes.h"
 #include "runtime.h"
 #include "../worker.h"
 
@@ -162,6 +163,10 @@ public:
 	// (stable addresses).
 	std::vector<std::unique_ptr<DecodedInst>> insts;
 	std::vector<std::unique_ptr<CheckList>> checks;
+	struct alignas(64) ConstRow {
+		uint32_t l[kLanes];
+	};
+	std::vector<std::unique_ptr<ConstRow>> rows; // level 0: constant VALU operands as rows
 
 private:
 	orc::ResourceTrackerSP tracker_;
@@ -175,8 +180,8 @@ template <class F> Value *fn_ptr(IRBuilder<> &b, F *f)
 
 class Emitter {
 public:
-	Emitter(LLVMContext &c, Module &m, const Code &code, CompiledProgram &prog)
-	    : C(c), M(m), B(c), code_(code), prog_(prog)
+	Emitter(LLVMContext &c, Module &m, const Code &code, CompiledProgram &prog, unsigned level)
+	    : C(c), M(m), B(c), code_(code), prog_(prog), level0_(level == 0)
 	{
 		i1 = B.getInt1Ty();
 		i8 = B.getInt8Ty();
@@ -268,6 +273,8 @@ private:
 	void emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d);
 	void emit_callout(uint64_t off, const DecodedInst *d);
 	bool emit_valu(uint64_t off, const DecodedInst *d);
+	bool emit_valu_calls(const DecodedInst *d);
+	Value *row_const(const uint32_t *row) { return B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(row)), ptr); }
 	bool emit_branch(uint64_t off, const DecodedInst *d);
 	void emit_wait(uint32_t gm, uint32_t ls);
 	bool emit_salu(const DecodedInst *d);
@@ -295,6 +302,11 @@ private:
 	IRBuilder<> B;
 	const Code &code_;
 	CompiledProgram &prog_;
+	// Level 0 keeps every <32 x i32> operation out of the IR (lanes.h): VALU lanes and global/ds
+	// accesses are calls, the rest stays inline. The fast instruction selector takes it all.
+	const bool level0_;
+	Value *splat_buf_[4] = {nullptr, nullptr, nullptr, nullptr};
+	FunctionType *ft_vd = nullptr, *ft_md = nullptr, *ft_splat = nullptr, *ft_vmem0 = nullptr;
 	Type *i1, *i8, *i32, *i64, *ptr;
 	FixedVectorType *v32, *f32v, *m32;
 	Function *F = nullptr;
@@ -579,6 +591,8 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 		if (!r || (cmp != (dkind == MICA_KIND_MD)))
 			return false;
 	}
+	if (level0_)
+		return emit_valu_calls(d);
 	const bool noexec = d->flags & MICA_OPF_NOEXEC;
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	Value *active = noexec ? B.getInt32(~0u) : exec;
@@ -621,6 +635,69 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 	} else {
 		Value *mask = B.CreateAnd(B.CreateBitCast(r, i32), active);
 		write_s(dst, mask, keep, d);
+	}
+	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+	++inline_count;
+	return true;
+}
+
+// Level 0's VALU instruction: the same operand tests, counters and pipeline records as
+// emit_valu, the lanes in one call (lanes.h). Operands go as row pointers: a VGPR's row in the
+// wave, the lane-id row, a constant row made at translation time, or a scalar splatted into a
+// row of the frame.
+bool Emitter::emit_valu_calls(const DecodedInst *d)
+{
+	const unsigned dkind = d->info->kind[0];
+	VdLanes vd = dkind == MICA_KIND_VD ? vd_lanes(d->op) : nullptr;
+	MdLanes md = dkind == MICA_KIND_MD ? md_lanes(d->op) : nullptr;
+	if (!vd && !md)
+		return false;
+	const bool noexec = d->flags & MICA_OPF_NOEXEC;
+	Value *exec = read_s(MICA_OPND_EXEC, kVector);
+	Value *active = noexec ? B.getInt32(~0u) : exec;
+	Value *src[4] = {nullptr, nullptr, nullptr, nullptr};
+	Value *s3 = B.getInt32(0);
+	for (unsigned col = 1; col < 4; col++) {
+		const unsigned kind = d->info->kind[col], raw = d->opnd[col];
+		src[col] = row_const(lane_id_row()); // unused columns: any readable row
+		if (kind == MICA_KIND_UNUSED)
+			continue;
+		if (kind == MICA_KIND_MASK) {
+			s3 = d->src[col] == Src::Const ? B.getInt32(static_cast<uint32_t>(d->k[col])) : read_s(raw, kVector);
+			continue;
+		}
+		switch (d->src[col]) {
+		case Src::Vgpr:
+			fresh(raw, kVector);
+			src[col] = vrow_ptr(raw, false);
+			break;
+		case Src::LaneId: break;
+		case Src::Const: {
+			prog_.rows.push_back(std::make_unique<CompiledProgram::ConstRow>());
+			std::fill(std::begin(prog_.rows.back()->l), std::end(prog_.rows.back()->l), static_cast<uint32_t>(d->k[col]));
+			src[col] = row_const(prog_.rows.back()->l);
+			break;
+		}
+		default: {
+			Value *v = read_s(raw, kVector);
+			if (!splat_buf_[col])
+				splat_buf_[col] = entry_alloca(sizeof(Row));
+			call(ft_splat, fn_ptr(B, &splat_row), {splat_buf_[col], v});
+			src[col] = splat_buf_[col];
+			break;
+		}
+		}
+	}
+	const unsigned dst = d->opnd[0];
+	writable(dst);
+	count_instruction(*d); // after the operand test: a stale operand hands the whole instruction over
+	if (vd) {
+		const bool delayed = emit_record(dst, d);
+		Value *prev = delayed ? vrow_ptr(dst, true) : ConstantPointerNull::get(cast<PointerType>(ptr));
+		call(ft_vd, fn_ptr(B, vd), {vrow_ptr(dst, false), prev, src[1], src[2], src[3], active, s3, lane_p_});
+	} else {
+		Value *bits = call(ft_md, fn_ptr(B, md), {src[1], src[2], active, lane_p_});
+		write_s(dst, bits, B.getTrue(), d);
 	}
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
 	++inline_count;
@@ -970,8 +1047,8 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	    !(d->flags & (MICA_OPF_LOAD | MICA_OPF_STORE | MICA_OPF_ATOMIC)) || size == 0 || size > 16 ||
 	    (size > 4 && size % 4) || size == 3)
 		return false;
-	if (atomic && (atomic_kind(d->op) == AtomicKind::None || (size != 4 && size != 8)))
-		return false;
+	if (atomic && !level0_ && (atomic_kind(d->op) == AtomicKind::None || (size != 4 && size != 8)))
+		return false; // (level 0 runs every atomic through the interpreter's code)
 	const unsigned counter = global ? MICA_COUNTER_GM : MICA_COUNTER_LS;
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
 	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
@@ -997,6 +1074,35 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nc, cyc)), sp);
 		set_cycle(nc);
 	};
+	if (level0_) {
+		// The operand tests in read_vector_mem_operands' and exec_global / exec_ds's order, the
+		// stall, then the access through the interpreter's code (Runtime::vmem_regs).
+		Value *exec = read_s(MICA_OPND_EXEC, kVector);
+		if (d->info->kind[3] != MICA_KIND_UNUSED)
+			for (unsigned k = 0; k < mica_kind_table[d->info->kind[3]].regs; k++)
+				fresh(d->opnd[3] + k, kVector);
+		if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED)
+			for (unsigned k = 0; k < mica_kind_table[d->info->kind[0]].regs; k++)
+				writable(d->opnd[0] + k);
+		fresh(d->opnd[1], kVector);
+		if (global && d->opnd[2] == MICA_OPND_NONE) {
+			fresh(d->opnd[1] + 1u, kVector);
+		} else if (global) {
+			fresh(d->opnd[2], kVector);
+			fresh(d->opnd[2] + 1u, kVector);
+		}
+		emit_stall();
+		count_instruction(*d);
+		Value *st = call(ft_vmem0, fn_ptr(B, &Runtime::vmem_regs), {worker_, wave_, dptr(d), abs_pc(off), cycle(), exec});
+		BasicBlock *stop = BasicBlock::Create(C, "vmem_stop", F), *go = BasicBlock::Create(C, "vmem_go", F);
+		B.CreateCondBr(B.CreateICmpEQ(st, B.getInt32(static_cast<uint32_t>(Step::Continue))), go, stop);
+		B.SetInsertPoint(stop);
+		B.CreateRet(B.CreateAdd(st, B.getInt32(1))); // Step -> Exit, as in emit_callout
+		B.SetInsertPoint(go);
+		++inline_count;
+		goto_off(next);
+		return true;
+	}
 	// read_vector_mem_operands, then the address operands.
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	Value *data[4] = {nullptr, nullptr, nullptr, nullptr}, *keep[4] = {nullptr, nullptr, nullptr, nullptr};
@@ -1160,8 +1266,19 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 Value *Emitter::tlb_lookup(Value *page, uint64_t access, Value **host)
 {
 	LoadInst *gen = B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen)));
-	gen->setAtomic(AtomicOrdering::Acquire);
 	gen->setAlignment(Align(8));
+#if defined(__x86_64__)
+	// The fast instruction selector takes no atomic load; on x86 every load is an acquire
+	// load, and a volatile one is neither moved nor merged by the level-0 pipeline (EarlyCSE)
+	// or the unscheduled fast code generator.
+	const bool plain_acquire = level0_;
+#else
+	const bool plain_acquire = false;
+#endif
+	if (plain_acquire)
+		gen->setVolatile(true);
+	else
+		gen->setAtomic(AtomicOrdering::Acquire);
 	Value *gen_ok = B.CreateICmpEQ(gen, B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen_seen))));
 	Value *rot = B.CreateLShr(B.CreateMul(B.CreateLShr(page, kWorkerTlbBlockShift), B.getInt64(kWorkerTlbBlockHash)),
 	                          kWorkerTlbHashShift); // worker_tlb_slot (worker.h)
@@ -1327,6 +1444,10 @@ Function *Emitter::emit(const std::string &name)
 	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
 	ft_checks = FunctionType::get(i32, {ptr, ptr, ptr, i64}, false);
 	ft_vmem = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64, i32, ptr, ptr, ptr}, false);
+	ft_vmem0 = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64, i32}, false);
+	ft_vd = FunctionType::get(B.getVoidTy(), {ptr, ptr, ptr, ptr, ptr, i32, i32, ptr}, false);
+	ft_md = FunctionType::get(i32, {ptr, ptr, i32, ptr}, false);
+	ft_splat = FunctionType::get(B.getVoidTy(), {ptr, i32}, false);
 
 	F = Function::Create(FunctionType::get(i32, {ptr}, false), Function::ExternalLinkage, name, M);
 	F->addFnAttr(Attribute::NoUnwind);
@@ -1457,7 +1578,7 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 	std::lock_guard<std::mutex> lock(*h.mutex);
 	const double t_emit = cpu_ms();
 	const std::string name = "mica_prog_" + std::to_string(h.next_id++);
-	Emitter em(*ctx, *mod, code, *prog);
+	Emitter em(*ctx, *mod, code, *prog, level);
 	Function *f = em.emit(name);
 	std::string msg;
 	raw_string_ostream os(msg);
