@@ -261,6 +261,13 @@ private:
 	Value *writable(unsigned reg);
 	Value *check(unsigned reg, unsigned cls);
 	CheckList *chk_list_ = nullptr; // the current instruction's checks (null: none yet)
+	// Level 0 folds the operand test into the budget and watchdog test at the top of the
+	// instruction (one branch, one exit block per instruction): the branch, its budget-or-watchdog
+	// condition, the cycle it loaded, the block after it, and the operand test so far.
+	BranchInst *stop_br_ = nullptr;
+	Value *stop_cond_ = nullptr, *blk_cycle_ = nullptr, *stale_acc_ = nullptr;
+	BasicBlock *body_bb_ = nullptr;
+	bool fold_check(unsigned reg, unsigned cls);
 	BranchInst *chk_br_ = nullptr;
 	Value *chk_cycle_ = nullptr, *chk_all_ = nullptr;
 	uint64_t cur_off_ = 0; // the instruction being emitted
@@ -330,8 +337,28 @@ private:
 // (checks_ok has undone its violation counts; the rest of what it did, clearing a waited load's
 // record, the interpreter would do the same way). One branch per instruction and no per-operand
 // joins: translation time is mostly the code generator's work per basic block.
+// Level 0: a guard that says a register may be stale stops the instruction before it starts
+// (Exit::Interp: the interpreter executes it, with its own tests, and the translated code goes
+// on at the next one). Only where the operand test is the first thing the instruction does, so
+// nothing has been changed when it exits.
+bool Emitter::fold_check(unsigned reg, unsigned cls)
+{
+	if (!level0_ || !stop_br_ || chk_list_ || (!stale_acc_ && (B.GetInsertBlock() != body_bb_ || !body_bb_->empty())))
+		return false;
+	IRBuilder<> cb(stop_br_);
+	Value *stale = cb.CreateICmpULT(blk_cycle_, cb.CreateLoad(i64, guard_ptr_at(cb, reg, cls)));
+	Instruction *old = dyn_cast<Instruction>(stop_br_->getCondition());
+	stale_acc_ = stale_acc_ ? cb.CreateOr(stale_acc_, stale) : stale;
+	stop_br_->setCondition(cb.CreateOr(stop_cond_, stale_acc_));
+	if (old && old != stop_cond_ && old->use_empty())
+		old->eraseFromParent();
+	return true;
+}
+
 Value *Emitter::check(unsigned reg, unsigned cls)
 {
+	if (fold_check(reg, cls))
+		return B.getTrue();
 	if (!chk_list_) {
 		prog_.checks.push_back(std::make_unique<CheckList>());
 		chk_list_ = prog_.checks.back().get();
@@ -363,14 +390,17 @@ Value *Emitter::fresh(unsigned reg, unsigned cls) { return check(reg, cls); }
 Value *Emitter::read_s(unsigned reg, unsigned cls)
 {
 	Value *f = fresh(reg, cls);
-	Value *cur = B.CreateLoad(i32, sreg_ptr(reg, false)), *prev = B.CreateLoad(i32, sreg_ptr(reg, true));
-	return B.CreateSelect(f, cur, prev);
+	Value *cur = B.CreateLoad(i32, sreg_ptr(reg, false));
+	if (isa<ConstantInt>(f) && cast<ConstantInt>(f)->isOne())
+		return cur; // the operand test leaves the inline code only fresh registers
+	return B.CreateSelect(f, cur, B.CreateLoad(i32, sreg_ptr(reg, true)));
 }
 
 Value *Emitter::read_v(unsigned reg)
 {
 	Value *f = fresh(reg, kVector);
-	Value *p = B.CreateSelect(f, vrow_ptr(reg, false), vrow_ptr(reg, true));
+	Value *p = isa<ConstantInt>(f) && cast<ConstantInt>(f)->isOne() ? vrow_ptr(reg, false)
+	                                                                  : B.CreateSelect(f, vrow_ptr(reg, false), vrow_ptr(reg, true));
 	return B.CreateAlignedLoad(v32, p, Align(64));
 }
 
@@ -925,8 +955,10 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 		                 d->op == MICA_OP_S_CBRANCH_EXECZ;
 		Value *v = read_s(reg, kBranch);
 		count_instruction(*d);
-		Value *taken = B.CreateICmpEQ(B.CreateICmpEQ(v, B.getInt32(0)), zero_test ? B.getTrue() : B.getFalse());
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+		// One compare right before the branch: the fast instruction selector folds it into the
+		// branch (and takes no branch on an i1 computed earlier in the block).
+		Value *taken = zero_test ? B.CreateICmpEQ(v, B.getInt32(0)) : B.CreateICmpNE(v, B.getInt32(0));
 		BasicBlock *t = BasicBlock::Create(C, "taken", F), *nt = BasicBlock::Create(C, "not_taken", F);
 		B.CreateCondBr(taken, t, nt);
 		B.SetInsertPoint(t);
@@ -1406,9 +1438,13 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	// Worker::run_quantum, where the wave yields before the interpreter's watchdog test).
 	Value *n = B.CreateLoad(i32, n_ptr());
 	Value *spent = B.CreateICmpUGE(n, budget_);
-	Value *late = B.CreateICmpUGT(cycle(), wd_);
+	blk_cycle_ = cycle();
+	Value *late = B.CreateICmpUGT(blk_cycle_, wd_);
 	BasicBlock *stop = BasicBlock::Create(C, "stop", F), *body = BasicBlock::Create(C, "body", F);
-	B.CreateCondBr(B.CreateOr(spent, late), stop, body, MDBuilder(C).createBranchWeights(1, 64));
+	stop_cond_ = B.CreateOr(spent, late);
+	stop_br_ = B.CreateCondBr(stop_cond_, stop, body, MDBuilder(C).createBranchWeights(1, 64));
+	body_bb_ = body;
+	stale_acc_ = nullptr;
 	B.SetInsertPoint(stop);
 	exit_with(Exit::Yield,
 	          B.CreateSelect(spent, B.getInt32(uint32_t(Exit::Yield)), B.getInt32(uint32_t(Exit::Interp))),
@@ -1503,6 +1539,12 @@ Function *Emitter::emit(const std::string &name)
 // repeated loads of the same guard or row merged, and the branch skeleton simplified.
 void optimise(Module &m, TargetMachine *tm, unsigned level)
 {
+	// The first tier runs no IR pass. InstCombine and SimplifyCFG took 30% of a level-0
+	// translation (matmul: 24 of 83 ms); EarlyCSE, which merged the repeated loads of a guard or
+	// row, took 10% once the vector work became calls (lanes.h) and saved the fast code generator
+	// nothing measurable.
+	if (level == 0)
+		return;
 	LoopAnalysisManager lam;
 	FunctionAnalysisManager fam;
 	CGSCCAnalysisManager cgam;
@@ -1514,17 +1556,10 @@ void optimise(Module &m, TargetMachine *tm, unsigned level)
 	pb.registerLoopAnalyses(lam);
 	pb.crossRegisterProxies(lam, fam, cgam, mam);
 	FunctionPassManager fpm;
-	if (level == 0) {
-		// The first tier: only the repeated loads of a guard or row merged. InstCombine and
-		// SimplifyCFG took 30% of a level-0 translation (matmul: 24 of 83 ms) for code that
-		// the fast instruction selector does not make much faster.
-		fpm.addPass(EarlyCSEPass(false));
-	} else {
-		fpm.addPass(SROAPass());
-		fpm.addPass(EarlyCSEPass(true));
-		fpm.addPass(InstCombinePass());
-		fpm.addPass(SimplifyCFGPass());
-	}
+	fpm.addPass(SROAPass());
+	fpm.addPass(EarlyCSEPass(true));
+	fpm.addPass(InstCombinePass());
+	fpm.addPass(SimplifyCFGPass());
 	for (Function &f : m)
 		if (!f.isDeclaration())
 			fpm.run(f, fam);
