@@ -173,6 +173,15 @@ private:
 	unsigned own_level_ = 0; // the level of this object's own code (its tracker's host)
 };
 
+bool lane_calls()
+{
+	static const bool on = [] {
+		const char *e = std::getenv("MICA_CU_JIT_L0_LANE_CALLS");
+		return e && *e && *e != '0';
+	}();
+	return on;
+}
+
 template <class F> Value *fn_ptr(IRBuilder<> &b, F *f)
 {
 	return b.CreateIntToPtr(b.getInt64(reinterpret_cast<uint64_t>(reinterpret_cast<void *>(f))), b.getInt8PtrTy());
@@ -181,7 +190,7 @@ template <class F> Value *fn_ptr(IRBuilder<> &b, F *f)
 class Emitter {
 public:
 	Emitter(LLVMContext &c, Module &m, const Code &code, CompiledProgram &prog, unsigned level)
-	    : C(c), M(m), B(c), code_(code), prog_(prog), level0_(level == 0)
+	    : C(c), M(m), B(c), code_(code), prog_(prog), level0_(level == 0), lane_calls_(level == 0 && lane_calls())
 	{
 		i1 = B.getInt1Ty();
 		i8 = B.getInt8Ty();
@@ -311,10 +320,11 @@ private:
 	IRBuilder<> B;
 	const Code &code_;
 	CompiledProgram &prog_;
-	// Level 0 keeps <32 x i32> operations out of the IR where it costs little at run time: the
-	// VALU lanes are calls (lanes.h), the scalar work stays inline, and the fast instruction
-	// selector takes all of it; only global/ds accesses keep their vector code (emit_vmem).
-	const bool level0_;
+	// Level 0: the operand test folded into the budget test, no IR pass (emit_inst, optimise).
+	// With MICA_CU_JIT_L0_LANE_CALLS=1 its VALU lanes are also calls (lanes.h), which keeps their
+	// blocks away from SelectionDAG: translation 1.5-2x faster, VALU-bound level-0 code 3.5x
+	// slower (docs/performance.md), so it is off by default.
+	const bool level0_, lane_calls_;
 	Value *splat_buf_[4] = {nullptr, nullptr, nullptr, nullptr};
 	FunctionType *ft_vd = nullptr, *ft_md = nullptr, *ft_splat = nullptr, *ft_vmem0 = nullptr;
 	Type *i1, *i8, *i32, *i64, *ptr;
@@ -629,7 +639,7 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 		if (!r || (cmp != (dkind == MICA_KIND_MD)))
 			return false;
 	}
-	if (level0_)
+	if (lane_calls_)
 		return emit_valu_calls(d);
 	const bool noexec = d->flags & MICA_OPF_NOEXEC;
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
@@ -1573,11 +1583,11 @@ Function *Emitter::emit(const std::string &name)
 // repeated loads of the same guard or row merged, and the branch skeleton simplified.
 void optimise(Module &m, TargetMachine *tm, unsigned level)
 {
-	// The first tier runs no IR pass. InstCombine and SimplifyCFG took 30% of a level-0
-	// translation (matmul: 24 of 83 ms); EarlyCSE, which merged the repeated loads of a guard or
-	// row, took 10% once the vector work became calls (lanes.h) and saved the fast code generator
-	// nothing measurable.
-	if (level == 0)
+	// The first tier runs EarlyCSE only (InstCombine and SimplifyCFG took 30% of a level-0
+	// translation: matmul 24 of 83 ms), and nothing when its VALU lanes are calls: then EarlyCSE
+	// took 10% of the translation and saved the fast code generator nothing measurable, while
+	// without it the vector blocks SelectionDAG selects grow (matmul codegen 56 -> 67 ms).
+	if (level == 0 && lane_calls())
 		return;
 	LoopAnalysisManager lam;
 	FunctionAnalysisManager fam;
@@ -1590,10 +1600,14 @@ void optimise(Module &m, TargetMachine *tm, unsigned level)
 	pb.registerLoopAnalyses(lam);
 	pb.crossRegisterProxies(lam, fam, cgam, mam);
 	FunctionPassManager fpm;
-	fpm.addPass(SROAPass());
-	fpm.addPass(EarlyCSEPass(true));
-	fpm.addPass(InstCombinePass());
-	fpm.addPass(SimplifyCFGPass());
+	if (level == 0) {
+		fpm.addPass(EarlyCSEPass(false));
+	} else {
+		fpm.addPass(SROAPass());
+		fpm.addPass(EarlyCSEPass(true));
+		fpm.addPass(InstCombinePass());
+		fpm.addPass(SimplifyCFGPass());
+	}
 	for (Function &f : m)
 		if (!f.isDeclaration())
 			fpm.run(f, fam);
