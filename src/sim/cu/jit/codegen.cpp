@@ -322,7 +322,7 @@ private:
 	CompiledProgram &prog_;
 	// Level 0: the operand test folded into the budget test, no IR pass (emit_inst, optimise).
 	// With MICA_CU_JIT_L0_LANE_CALLS=1 its VALU lanes are also calls (lanes.h), which keeps their
-	// blocks away from SelectionDAG: translation 1.5-2x faster, VALU-bound level-0 code 3.5x
+	// blocks away from SelectionDAG: translation 1.5-2x faster, VALU-bound level-0 code 2x
 	// slower (docs/performance.md), so it is off by default.
 	const bool level0_, lane_calls_;
 	Value *splat_buf_[4] = {nullptr, nullptr, nullptr, nullptr};

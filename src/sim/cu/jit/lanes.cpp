@@ -37,10 +37,18 @@ inline void commit(uint32_t *dst, uint32_t *prev, const uint32_t *r, uint32_t ac
 	*lanes += ops::popcount32(active);
 }
 
+// The helpers run 32 lanes per call: compiled for the host's widest vectors (the model itself is
+// built for the baseline x86-64, SSE2), as the translated code is.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define LANES_TARGETS __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define LANES_TARGETS
+#endif
+
 // One function per opcode: E is valu.cpp's expression for the lane (a, b, c: the lane's operand
 // words, fa, fb, fc: the same as floats, s3: the scalar mask operand, i: the lane).
 #define VD(NAME, E)                                                                                                 \
-	void NAME(uint32_t *dst, uint32_t *prev, const uint32_t *A, const uint32_t *B, const uint32_t *C,          \
+	LANES_TARGETS void NAME(uint32_t *dst, uint32_t *prev, const uint32_t *A, const uint32_t *B, const uint32_t *C,          \
 	          uint32_t active, uint32_t s3, uint64_t *lanes)                                                      \
 	{                                                                                                               \
 		(void)A, (void)B, (void)C, (void)s3;                                                                       \
@@ -122,7 +130,7 @@ void v_fma_f32(uint32_t *dst, uint32_t *prev, const uint32_t *A, const uint32_t 
 }
 
 #define MD(NAME, T, E)                                                                                              \
-	uint32_t NAME(const uint32_t *A, const uint32_t *B, uint32_t active, uint64_t *lanes)                       \
+	LANES_TARGETS uint32_t NAME(const uint32_t *A, const uint32_t *B, uint32_t active, uint64_t *lanes)                       \
 	{                                                                                                               \
 		uint32_t m = 0;                                                                                            \
 		for (unsigned i = 0; i < kLanes; i++) {                                                                    \
