@@ -114,6 +114,12 @@ public:
 			workers_.push_back(std::make_unique<cu::Worker>(mmu_, c));
 		threads_ = std::min<unsigned>(threads_, cu_count_);
 	}
+	// Nothing waits for the JIT's tier-ups; the engine's end does (jit.h).
+	~Engine() override
+	{
+		if (jit_)
+			cu::jit::wait_for_tierups();
+	}
 
 	DispatchResult run(const DispatchState &st) override;
 	std::array<bool, MICA_OPCODE_SPACE> executed() const

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "cu_test_support.h"
 #include "jit/jit.h"
@@ -258,6 +259,52 @@ TEST(CuJitInline, AtomicsWithContentionAgree)
 	EXPECT_NE(w0, 0u);
 }
 
+// global_atomic_add_f32 on NaNs: which NaN payload an addition of two NaNs returns depends on the
+// operand order of the interpreter's host addition, so both tiers run the interpreter's code for
+// it (level 1 after its own operand tests); every returned value and memory word must agree.
+// Own words (NaN + NaN, number + NaN, NaN + number) and one word shared by every lane and
+// workgroup.
+TEST(CuJitInline, AtomicAddF32NaNPayloadsAgree)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(30), S(MICA_ABI_S_WORKGROUP_ID_X), L(4096));
+	p.alu(MICA_OP_S_ADD_U32, S(30), S(30), L(kOut));
+	p.nop(2);
+	p.alu(MICA_OP_V_SHL_B32, V(11), V(0), K(2));              // lane's own word
+	p.alu(MICA_OP_V_MOV_B32, V(12), L(1024));                 // the shared word
+	p.alu(MICA_OP_V_ADD_U32, V(10), V(11), S(30));            // output slot
+	p.alu(MICA_OP_V_OR_B32, V(2), V(0), L(0x7fc00100));       // quiet NaNs, a payload per lane
+	p.alu(MICA_OP_V_CVT_F32_U32, V(3), V(0));                 // numbers
+	p.mem(MICA_OP_GLOBAL_ATOMIC_ADD_F32, V(20), V(11), S(0), V(2));        // NaN data
+	p.mem(MICA_OP_GLOBAL_ATOMIC_ADD_F32, V(21), V(11), S(0), V(3), 256);   // number data
+	p.mem(MICA_OP_GLOBAL_ATOMIC_ADD_F32, V(22), V(12), S(0), V(2));        // shared word
+	p.wait_all();
+	for (unsigned k = 0; k < 3; k++)
+		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(10), S(0), V(20 + k), static_cast<int32_t>(k * 256));
+	p.end();
+	// Six rounds: level 0 first, level 1 after the tier-up (which an engine's end waits for).
+	Compared c;
+	for (int round = 0; round < 6; round++) {
+		c = run_both(p, 320, [](Rig &rig) {
+			for (uint32_t i = 0; i < 64; i++) // NaNs of another payload and sign, and numbers
+				rig.put<uint32_t>(4 * i, i % 3 == 0 ? 0x3fc00000u : 0xffc0de00u + i);
+			for (uint32_t i = 64; i < 128; i++)
+				rig.put<uint32_t>(4 * i, i % 2 ? 0x7f800001u + i : 0x40000000u); // a signalling NaN among them
+			rig.put<uint32_t>(1024, 0x3f800000u);
+		});
+		ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+		expect_same(c);
+	}
+	uint32_t w0, shared;
+	std::memcpy(&w0, c.interp_data.data(), 4);
+	std::memcpy(&shared, c.interp_data.data() + 1024, 4);
+	EXPECT_EQ(w0 & 0x7f800000u, 0x7f800000u); // a NaN
+	EXPECT_NE(w0 & 0x007fffffu, 0u);
+	EXPECT_EQ(shared & 0x7f800000u, 0x7f800000u);
+}
+
 TEST(CuJitInline, AtomicFaultWithPartialExecAgrees)
 {
 	if (!cu::jit::available())
@@ -314,6 +361,8 @@ TEST(CuJitInline, TierUpKeepsTheAnswers)
 		expect_same(c);
 	}
 	if (tiered && cu::jit::tierup_threshold() <= 4 * per_dispatch) { // rounds 0-3 count
+		// No dispatch waits for its tier-up, but an engine's destruction does (run_both's rigs):
+		// it is in by now.
 		EXPECT_GT(cu::jit::counters().tier_ups, ups);
 	}
 }

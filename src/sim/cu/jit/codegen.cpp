@@ -51,6 +51,7 @@
 #endif
 
 #include "../wave.h"
+#include "lanes.h"
 #include "runtime.h"
 #include "../worker.h"
 
@@ -162,11 +163,24 @@ public:
 	// (stable addresses).
 	std::vector<std::unique_ptr<DecodedInst>> insts;
 	std::vector<std::unique_ptr<CheckList>> checks;
+	struct alignas(64) ConstRow {
+		uint32_t l[kLanes];
+	};
+	std::vector<std::unique_ptr<ConstRow>> rows; // level 0: constant VALU operands as rows
 
 private:
 	orc::ResourceTrackerSP tracker_;
 	unsigned own_level_ = 0; // the level of this object's own code (its tracker's host)
 };
+
+bool lane_calls()
+{
+	static const bool on = [] {
+		const char *e = std::getenv("MICA_CU_JIT_L0_LANE_CALLS");
+		return e && *e && *e != '0';
+	}();
+	return on;
+}
 
 template <class F> Value *fn_ptr(IRBuilder<> &b, F *f)
 {
@@ -175,8 +189,8 @@ template <class F> Value *fn_ptr(IRBuilder<> &b, F *f)
 
 class Emitter {
 public:
-	Emitter(LLVMContext &c, Module &m, const Code &code, CompiledProgram &prog)
-	    : C(c), M(m), B(c), code_(code), prog_(prog)
+	Emitter(LLVMContext &c, Module &m, const Code &code, CompiledProgram &prog, unsigned level)
+	    : C(c), M(m), B(c), code_(code), prog_(prog), level0_(level == 0), lane_calls_(level == 0 && lane_calls())
 	{
 		i1 = B.getInt1Ty();
 		i8 = B.getInt8Ty();
@@ -256,6 +270,14 @@ private:
 	Value *writable(unsigned reg);
 	Value *check(unsigned reg, unsigned cls);
 	CheckList *chk_list_ = nullptr; // the current instruction's checks (null: none yet)
+	// Level 0 folds the operand test into the budget and watchdog test at the top of the
+	// instruction (one branch, one exit block per instruction): the branch, its budget-or-watchdog
+	// condition, the cycle it loaded, the block after it, and the operand test so far.
+	BranchInst *stop_br_ = nullptr;
+	Value *stop_cond_ = nullptr, *blk_cycle_ = nullptr, *stale_acc_ = nullptr;
+	BasicBlock *body_bb_ = nullptr;
+	bool fold_check(unsigned reg, unsigned cls);
+	CheckList *fold_list_ = nullptr; // the folded tests, for Runtime::checks_ok
 	BranchInst *chk_br_ = nullptr;
 	Value *chk_cycle_ = nullptr, *chk_all_ = nullptr;
 	uint64_t cur_off_ = 0; // the instruction being emitted
@@ -266,8 +288,11 @@ private:
 
 	// --- instructions
 	void emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d);
+	void emit_inst_body(uint64_t off, const CodeSlot &slot, DecodedInst *d);
 	void emit_callout(uint64_t off, const DecodedInst *d);
 	bool emit_valu(uint64_t off, const DecodedInst *d);
+	bool emit_valu_calls(const DecodedInst *d);
+	Value *row_const(const uint32_t *row) { return B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(row)), ptr); }
 	bool emit_branch(uint64_t off, const DecodedInst *d);
 	void emit_wait(uint32_t gm, uint32_t ls);
 	bool emit_salu(const DecodedInst *d);
@@ -295,6 +320,13 @@ private:
 	IRBuilder<> B;
 	const Code &code_;
 	CompiledProgram &prog_;
+	// Level 0: the operand test folded into the budget test, no IR pass (emit_inst, optimise).
+	// With MICA_CU_JIT_L0_LANE_CALLS=1 its VALU lanes are also calls (lanes.h), which keeps their
+	// blocks away from SelectionDAG: translation 1.5-2x faster, VALU-bound level-0 code 2x
+	// slower (docs/performance.md), so it is off by default.
+	const bool level0_, lane_calls_;
+	Value *splat_buf_[4] = {nullptr, nullptr, nullptr, nullptr};
+	FunctionType *ft_vd = nullptr, *ft_md = nullptr, *ft_splat = nullptr, *ft_vmem0 = nullptr;
 	Type *i1, *i8, *i32, *i64, *ptr;
 	FixedVectorType *v32, *f32v, *m32;
 	Function *F = nullptr;
@@ -318,8 +350,33 @@ private:
 // (checks_ok has undone its violation counts; the rest of what it did, clearing a waited load's
 // record, the interpreter would do the same way). One branch per instruction and no per-operand
 // joins: translation time is mostly the code generator's work per basic block.
+// Level 0: the operand test is folded into the budget and watchdog test at the top of the
+// instruction (one branch; the stop block then tells them apart and runs Runtime::checks_ok
+// for a register that may be stale). Only where the operand test is the first thing the
+// instruction does, so nothing has been changed when it stops.
+bool Emitter::fold_check(unsigned reg, unsigned cls)
+{
+	if (!level0_ || !stop_br_ || chk_list_ || (!stale_acc_ && (B.GetInsertBlock() != body_bb_ || !body_bb_->empty())))
+		return false;
+	if (!fold_list_) {
+		prog_.checks.push_back(std::make_unique<CheckList>());
+		fold_list_ = prog_.checks.back().get();
+	}
+	fold_list_->items.push_back({static_cast<uint16_t>(reg), static_cast<uint8_t>(cls)});
+	IRBuilder<> cb(stop_br_);
+	Value *stale = cb.CreateICmpULT(blk_cycle_, cb.CreateLoad(i64, guard_ptr_at(cb, reg, cls)));
+	Instruction *old = dyn_cast<Instruction>(stop_br_->getCondition());
+	stale_acc_ = stale_acc_ ? cb.CreateOr(stale_acc_, stale) : stale;
+	stop_br_->setCondition(cb.CreateOr(stop_cond_, stale_acc_));
+	if (old && old != stop_cond_ && old->use_empty())
+		old->eraseFromParent();
+	return true;
+}
+
 Value *Emitter::check(unsigned reg, unsigned cls)
 {
+	if (fold_check(reg, cls))
+		return B.getTrue();
 	if (!chk_list_) {
 		prog_.checks.push_back(std::make_unique<CheckList>());
 		chk_list_ = prog_.checks.back().get();
@@ -351,14 +408,17 @@ Value *Emitter::fresh(unsigned reg, unsigned cls) { return check(reg, cls); }
 Value *Emitter::read_s(unsigned reg, unsigned cls)
 {
 	Value *f = fresh(reg, cls);
-	Value *cur = B.CreateLoad(i32, sreg_ptr(reg, false)), *prev = B.CreateLoad(i32, sreg_ptr(reg, true));
-	return B.CreateSelect(f, cur, prev);
+	Value *cur = B.CreateLoad(i32, sreg_ptr(reg, false));
+	if (isa<ConstantInt>(f) && cast<ConstantInt>(f)->isOne())
+		return cur; // the operand test leaves the inline code only fresh registers
+	return B.CreateSelect(f, cur, B.CreateLoad(i32, sreg_ptr(reg, true)));
 }
 
 Value *Emitter::read_v(unsigned reg)
 {
 	Value *f = fresh(reg, kVector);
-	Value *p = B.CreateSelect(f, vrow_ptr(reg, false), vrow_ptr(reg, true));
+	Value *p = isa<ConstantInt>(f) && cast<ConstantInt>(f)->isOne() ? vrow_ptr(reg, false)
+	                                                                  : B.CreateSelect(f, vrow_ptr(reg, false), vrow_ptr(reg, true));
 	return B.CreateAlignedLoad(v32, p, Align(64));
 }
 
@@ -579,6 +639,8 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 		if (!r || (cmp != (dkind == MICA_KIND_MD)))
 			return false;
 	}
+	if (lane_calls_)
+		return emit_valu_calls(d);
 	const bool noexec = d->flags & MICA_OPF_NOEXEC;
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	Value *active = noexec ? B.getInt32(~0u) : exec;
@@ -621,6 +683,69 @@ bool Emitter::emit_valu(uint64_t off, const DecodedInst *d)
 	} else {
 		Value *mask = B.CreateAnd(B.CreateBitCast(r, i32), active);
 		write_s(dst, mask, keep, d);
+	}
+	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+	++inline_count;
+	return true;
+}
+
+// Level 0's VALU instruction: the same operand tests, counters and pipeline records as
+// emit_valu, the lanes in one call (lanes.h). Operands go as row pointers: a VGPR's row in the
+// wave, the lane-id row, a constant row made at translation time, or a scalar splatted into a
+// row of the frame.
+bool Emitter::emit_valu_calls(const DecodedInst *d)
+{
+	const unsigned dkind = d->info->kind[0];
+	VdLanes vd = dkind == MICA_KIND_VD ? vd_lanes(d->op) : nullptr;
+	MdLanes md = dkind == MICA_KIND_MD ? md_lanes(d->op) : nullptr;
+	if (!vd && !md)
+		return false;
+	const bool noexec = d->flags & MICA_OPF_NOEXEC;
+	Value *exec = read_s(MICA_OPND_EXEC, kVector);
+	Value *active = noexec ? B.getInt32(~0u) : exec;
+	Value *src[4] = {nullptr, nullptr, nullptr, nullptr};
+	Value *s3 = B.getInt32(0);
+	for (unsigned col = 1; col < 4; col++) {
+		const unsigned kind = d->info->kind[col], raw = d->opnd[col];
+		src[col] = row_const(lane_id_row()); // unused columns: any readable row
+		if (kind == MICA_KIND_UNUSED)
+			continue;
+		if (kind == MICA_KIND_MASK) {
+			s3 = d->src[col] == Src::Const ? B.getInt32(static_cast<uint32_t>(d->k[col])) : read_s(raw, kVector);
+			continue;
+		}
+		switch (d->src[col]) {
+		case Src::Vgpr:
+			fresh(raw, kVector);
+			src[col] = vrow_ptr(raw, false);
+			break;
+		case Src::LaneId: break;
+		case Src::Const: {
+			prog_.rows.push_back(std::make_unique<CompiledProgram::ConstRow>());
+			std::fill(std::begin(prog_.rows.back()->l), std::end(prog_.rows.back()->l), static_cast<uint32_t>(d->k[col]));
+			src[col] = row_const(prog_.rows.back()->l);
+			break;
+		}
+		default: {
+			Value *v = read_s(raw, kVector);
+			if (!splat_buf_[col])
+				splat_buf_[col] = entry_alloca(sizeof(Row));
+			call(ft_splat, fn_ptr(B, &splat_row), {splat_buf_[col], v});
+			src[col] = splat_buf_[col];
+			break;
+		}
+		}
+	}
+	const unsigned dst = d->opnd[0];
+	writable(dst);
+	count_instruction(*d); // after the operand test: a stale operand hands the whole instruction over
+	if (vd) {
+		const bool delayed = emit_record(dst, d);
+		Value *prev = delayed ? vrow_ptr(dst, true) : ConstantPointerNull::get(cast<PointerType>(ptr));
+		call(ft_vd, fn_ptr(B, vd), {vrow_ptr(dst, false), prev, src[1], src[2], src[3], active, s3, lane_p_});
+	} else {
+		Value *bits = call(ft_md, fn_ptr(B, md), {src[1], src[2], active, lane_p_});
+		write_s(dst, bits, B.getTrue(), d);
 	}
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
 	++inline_count;
@@ -848,8 +973,10 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 		                 d->op == MICA_OP_S_CBRANCH_EXECZ;
 		Value *v = read_s(reg, kBranch);
 		count_instruction(*d);
-		Value *taken = B.CreateICmpEQ(B.CreateICmpEQ(v, B.getInt32(0)), zero_test ? B.getTrue() : B.getFalse());
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+		// One compare right before the branch: the fast instruction selector folds it into the
+		// branch (and takes no branch on an i1 computed earlier in the block).
+		Value *taken = zero_test ? B.CreateICmpEQ(v, B.getInt32(0)) : B.CreateICmpNE(v, B.getInt32(0));
 		BasicBlock *t = BasicBlock::Create(C, "taken", F), *nt = BasicBlock::Create(C, "not_taken", F);
 		B.CreateCondBr(taken, t, nt);
 		B.SetInsertPoint(t);
@@ -970,8 +1097,12 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	    !(d->flags & (MICA_OPF_LOAD | MICA_OPF_STORE | MICA_OPF_ATOMIC)) || size == 0 || size > 16 ||
 	    (size > 4 && size % 4) || size == 3)
 		return false;
-	if (atomic && (atomic_kind(d->op) == AtomicKind::None || (size != 4 && size != 8)))
-		return false;
+	// The atomics without inline semantics (add_f32: its NaN results depend on the operand order
+	// gcc chose for the interpreter's addition, so only the interpreter's own code reproduces
+	// them) run the interpreter's access after the inline operand tests. Level 0 keeps the inline
+	// gathers and scatters, vectors and all: through the interpreter's access the level-0 code
+	// of matmul 512 ran 1.4x longer (2.8 s against 2.0), more than the 17 ms of translation saved.
+	const bool by_interp = atomic && (atomic_kind(d->op) == AtomicKind::None || (size != 4 && size != 8));
 	const unsigned counter = global ? MICA_COUNTER_GM : MICA_COUNTER_LS;
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
 	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
@@ -997,6 +1128,35 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nc, cyc)), sp);
 		set_cycle(nc);
 	};
+	if (by_interp) {
+		// The operand tests in read_vector_mem_operands' and exec_global / exec_ds's order, the
+		// stall, then the access through the interpreter's code (Runtime::vmem_regs).
+		Value *exec = read_s(MICA_OPND_EXEC, kVector);
+		if (d->info->kind[3] != MICA_KIND_UNUSED)
+			for (unsigned k = 0; k < mica_kind_table[d->info->kind[3]].regs; k++)
+				fresh(d->opnd[3] + k, kVector);
+		if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED)
+			for (unsigned k = 0; k < mica_kind_table[d->info->kind[0]].regs; k++)
+				writable(d->opnd[0] + k);
+		fresh(d->opnd[1], kVector);
+		if (global && d->opnd[2] == MICA_OPND_NONE) {
+			fresh(d->opnd[1] + 1u, kVector);
+		} else if (global) {
+			fresh(d->opnd[2], kVector);
+			fresh(d->opnd[2] + 1u, kVector);
+		}
+		emit_stall();
+		count_instruction(*d);
+		Value *st = call(ft_vmem0, fn_ptr(B, &Runtime::vmem_regs), {worker_, wave_, dptr(d), abs_pc(off), cycle(), exec});
+		BasicBlock *stop = BasicBlock::Create(C, "vmem_stop", F), *go = BasicBlock::Create(C, "vmem_go", F);
+		B.CreateCondBr(B.CreateICmpEQ(st, B.getInt32(static_cast<uint32_t>(Step::Continue))), go, stop);
+		B.SetInsertPoint(stop);
+		B.CreateRet(B.CreateAdd(st, B.getInt32(1))); // Step -> Exit, as in emit_callout
+		B.SetInsertPoint(go);
+		++inline_count;
+		goto_off(next);
+		return true;
+	}
 	// read_vector_mem_operands, then the address operands.
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	Value *data[4] = {nullptr, nullptr, nullptr, nullptr}, *keep[4] = {nullptr, nullptr, nullptr, nullptr};
@@ -1160,8 +1320,19 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 Value *Emitter::tlb_lookup(Value *page, uint64_t access, Value **host)
 {
 	LoadInst *gen = B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen)));
-	gen->setAtomic(AtomicOrdering::Acquire);
 	gen->setAlignment(Align(8));
+#if defined(__x86_64__)
+	// The fast instruction selector takes no atomic load; on x86 every load is an acquire
+	// load, and a volatile one is neither moved nor merged by the level-0 pipeline (EarlyCSE)
+	// or the unscheduled fast code generator.
+	const bool plain_acquire = level0_;
+#else
+	const bool plain_acquire = false;
+#endif
+	if (plain_acquire)
+		gen->setVolatile(true);
+	else
+		gen->setAtomic(AtomicOrdering::Acquire);
 	Value *gen_ok = B.CreateICmpEQ(gen, B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen_seen))));
 	Value *rot = B.CreateLShr(B.CreateMul(B.CreateLShr(page, kWorkerTlbBlockShift), B.getInt64(kWorkerTlbBlockHash)),
 	                          kWorkerTlbHashShift); // worker_tlb_slot (worker.h)
@@ -1289,14 +1460,40 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	// Worker::run_quantum, where the wave yields before the interpreter's watchdog test).
 	Value *n = B.CreateLoad(i32, n_ptr());
 	Value *spent = B.CreateICmpUGE(n, budget_);
-	Value *late = B.CreateICmpUGT(cycle(), wd_);
+	blk_cycle_ = cycle();
+	Value *late = B.CreateICmpUGT(blk_cycle_, wd_);
 	BasicBlock *stop = BasicBlock::Create(C, "stop", F), *body = BasicBlock::Create(C, "body", F);
-	B.CreateCondBr(B.CreateOr(spent, late), stop, body, MDBuilder(C).createBranchWeights(1, 64));
-	B.SetInsertPoint(stop);
-	exit_with(Exit::Yield,
-	          B.CreateSelect(spent, B.getInt32(uint32_t(Exit::Yield)), B.getInt32(uint32_t(Exit::Interp))),
-	          B.getInt64(off));
+	stop_cond_ = B.CreateOr(spent, late);
+	stop_br_ = B.CreateCondBr(stop_cond_, stop, body, MDBuilder(C).createBranchWeights(1, 64));
+	body_bb_ = body;
+	stale_acc_ = nullptr;
+	fold_list_ = nullptr;
 	B.SetInsertPoint(body);
+	emit_inst_body(off, slot, d);
+	// The stop block, once the instruction has said which operand tests it folded into it.
+	B.SetInsertPoint(stop);
+	Value *code = B.CreateSelect(spent, B.getInt32(uint32_t(Exit::Yield)), B.getInt32(uint32_t(Exit::Interp)));
+	if (!stale_acc_) {
+		exit_with(Exit::Yield, code, B.getInt64(off));
+		return;
+	}
+	// Budget or watchdog: exit; else a register may be stale: Runtime::checks_ok decides, as at
+	// level 1 (the usual case, a load result after its s_waitcnt, goes on inline).
+	BasicBlock *out = BasicBlock::Create(C, "stop_exit", F), *stale = BasicBlock::Create(C, "stale", F);
+	BasicBlock *interp = BasicBlock::Create(C, "stale_interp", F);
+	B.CreateCondBr(stop_cond_, out, stale);
+	B.SetInsertPoint(out);
+	exit_with(Exit::Yield, code, B.getInt64(off));
+	B.SetInsertPoint(stale);
+	Value *r = call(ft_checks, fn_ptr(B, &Runtime::checks_ok),
+	                {worker_, wave_, B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(fold_list_)), ptr), blk_cycle_});
+	B.CreateCondBr(B.CreateICmpNE(r, B.getInt32(0)), body_bb_, interp);
+	B.SetInsertPoint(interp);
+	exit_at(Exit::Interp, off);
+}
+
+void Emitter::emit_inst_body(uint64_t off, const CodeSlot &slot, DecodedInst *d)
+{
 
 	if (slot.state != SlotState::Ok || (d->flags & MICA_OPF_PRIV)) {
 		// Fetch fault, undecodable word or privileged instruction: the interpreter decides.
@@ -1327,6 +1524,10 @@ Function *Emitter::emit(const std::string &name)
 	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
 	ft_checks = FunctionType::get(i32, {ptr, ptr, ptr, i64}, false);
 	ft_vmem = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64, i32, ptr, ptr, ptr}, false);
+	ft_vmem0 = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64, i32}, false);
+	ft_vd = FunctionType::get(B.getVoidTy(), {ptr, ptr, ptr, ptr, ptr, i32, i32, ptr}, false);
+	ft_md = FunctionType::get(i32, {ptr, ptr, i32, ptr}, false);
+	ft_splat = FunctionType::get(B.getVoidTy(), {ptr, i32}, false);
 
 	F = Function::Create(FunctionType::get(i32, {ptr}, false), Function::ExternalLinkage, name, M);
 	F->addFnAttr(Attribute::NoUnwind);
@@ -1382,6 +1583,12 @@ Function *Emitter::emit(const std::string &name)
 // repeated loads of the same guard or row merged, and the branch skeleton simplified.
 void optimise(Module &m, TargetMachine *tm, unsigned level)
 {
+	// The first tier runs EarlyCSE only (InstCombine and SimplifyCFG took 30% of a level-0
+	// translation: matmul 24 of 83 ms), and nothing when its VALU lanes are calls: then EarlyCSE
+	// took 10% of the translation and saved the fast code generator nothing measurable, while
+	// without it the vector blocks SelectionDAG selects grow (matmul codegen 56 -> 67 ms).
+	if (level == 0 && lane_calls())
+		return;
 	LoopAnalysisManager lam;
 	FunctionAnalysisManager fam;
 	CGSCCAnalysisManager cgam;
@@ -1394,9 +1601,6 @@ void optimise(Module &m, TargetMachine *tm, unsigned level)
 	pb.crossRegisterProxies(lam, fam, cgam, mam);
 	FunctionPassManager fpm;
 	if (level == 0) {
-		// The first tier: only the repeated loads of a guard or row merged. InstCombine and
-		// SimplifyCFG took 30% of a level-0 translation (matmul: 24 of 83 ms) for code that
-		// the fast instruction selector does not make much faster.
 		fpm.addPass(EarlyCSEPass(false));
 	} else {
 		fpm.addPass(SROAPass());
@@ -1457,7 +1661,7 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 	std::lock_guard<std::mutex> lock(*h.mutex);
 	const double t_emit = cpu_ms();
 	const std::string name = "mica_prog_" + std::to_string(h.next_id++);
-	Emitter em(*ctx, *mod, code, *prog);
+	Emitter em(*ctx, *mod, code, *prog, level);
 	Function *f = em.emit(name);
 	std::string msg;
 	raw_string_ostream os(msg);

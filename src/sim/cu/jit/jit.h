@@ -117,10 +117,17 @@ uint64_t hot_threshold();
 
 // Tiers: a hot program is translated at LLVM's code-generator level 0 (fast to translate) and
 // runs that. The next dispatch after its level-0 dispatches have had tierup_threshold()
-// invocations (or a dispatch of 8 times that alone) re-translates it at level 1 on a thread of
-// its own while it runs; every wave runs the level-1 code from its next scheduling quantum on
-// (Program::adopt), and the dispatch waits for the translation at its end if it is not done.
+// invocations (or a dispatch of 4 times that alone) re-translates it at level 1 on a thread of
+// its own (one for all tier-ups, in the order asked for); nothing waits for it: every wave runs
+// the level-0 code until the level-1 code is in and switches to it from its next scheduling
+// quantum on (Program::adopt), within a dispatch or between two. A compute engine waits for
+// the tier-ups under way when it is destroyed; the thread is joined when the library's statics
+// are destroyed (process exit or unload).
 // MICA_CU_JIT_TIERUP overrides the default; MICA_CU_JIT_OPT=0|1|2 turns tiers off (one level).
 uint64_t tierup_threshold();
+
+// Waits for every level-1 translation queued or under way (compute engines at destruction,
+// tests).
+void wait_for_tierups();
 
 } // namespace mica::sim::cu::jit

@@ -60,4 +60,34 @@ uint32_t Runtime::ds_access(Worker *wk, Wave *w, const DecodedInst *d, uint64_t 
 	});
 }
 
+uint32_t Runtime::vmem_regs(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle, uint32_t exec)
+{
+	// The data rows are consecutive registers (the wave's rows are one array).
+	static_assert(sizeof(Row) == kLanes * sizeof(uint32_t));
+	const auto *data = reinterpret_cast<const uint32_t(*)[kLanes]>(
+	    d->info->kind[3] != MICA_KIND_UNUSED ? w->v[d->opnd[3]].l : w->v[0].l);
+	bool keep[4] = {false, false, false, false};
+	if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED)
+		for (unsigned k = 0; k < mica_kind_table[d->info->kind[0]].regs && k < 4; k++)
+			keep[k] = true;
+	wk->cur_pc_ = pc;
+	wk->violated_ = false;
+	if (d->unit == MICA_UNIT_LDS) {
+		const uint32_t *addr = w->v[d->opnd[1]].l;
+		return around(w, d, pc, cycle, [&] { return wk->ds_access(*w, *d, exec, data, keep, addr); });
+	}
+	alignas(64) uint64_t va[kLanes];
+	if (d->opnd[2] == MICA_OPND_NONE) {
+		const uint32_t *lo = w->v[d->opnd[1]].l, *hi = w->v[d->opnd[1] + 1u].l;
+		for (unsigned l = 0; l < kLanes; l++)
+			va[l] = (lo[l] | (static_cast<uint64_t>(hi[l]) << 32)) + static_cast<int64_t>(d->imm);
+	} else {
+		const uint32_t *off = w->v[d->opnd[1]].l;
+		const uint64_t base = w->s[d->opnd[2] - kSregFirst] | (static_cast<uint64_t>(w->s[d->opnd[2] + 1u - kSregFirst]) << 32);
+		for (unsigned l = 0; l < kLanes; l++)
+			va[l] = base + off[l] + static_cast<int64_t>(d->imm);
+	}
+	return around(w, d, pc, cycle, [&] { return wk->global_access(*w, *d, exec, data, keep, va); });
+}
+
 } // namespace mica::sim::cu::jit

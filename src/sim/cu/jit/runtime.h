@@ -34,6 +34,10 @@ struct Runtime {
 	                              uint32_t exec, const uint32_t *data, const uint8_t *keep, const uint64_t *va);
 	static uint32_t ds_access(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle,
 	                          uint32_t exec, const uint32_t *data, const uint8_t *keep, const uint32_t *addr);
+	// Level 0: the whole global or ds access after the translated code has tested the operands
+	// (all fresh and writable), stalled and counted the instruction: the operands are read from
+	// the wave as exec_global / exec_ds read them, and the rest is global_access / ds_access.
+	static uint32_t vmem_regs(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle, uint32_t exec);
 };
 
 } // namespace mica::sim::cu::jit

@@ -5,6 +5,8 @@
 // decoded instructions (not the addresses) are hashed together with the revision and power
 // profile, so one translation serves every context and address that holds the same program.
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <cstdio>
 #include <cstdlib>
 #include <list>
@@ -115,6 +117,31 @@ struct Cache {
 	std::unordered_map<uint64_t, CacheEntry> entries;
 	std::list<uint64_t> lru; // most recent first
 	Counters counters;
+	// The tier-up: level-1 translations are made one after the other on one thread of the
+	// cache's, in the order they were asked for (guarded by mutex).
+	struct TierUpJob {
+		std::shared_ptr<Program> prog;
+		Code code;
+	};
+	std::deque<TierUpJob> tierup_queue;
+	bool tierup_busy = false, tierup_stop = false, exit_hook_after_first = false;
+	std::condition_variable tierup_cv; // a job queued, done, or the cache going
+	std::thread tierup_thread;
+
+	~Cache() { stop_tierups(); }
+	// Drops the tier-ups not started and waits for the one under way; no more are started.
+	void stop_tierups()
+	{
+		{
+			std::lock_guard<std::mutex> lock(mutex);
+			tierup_stop = true;
+			tierup_queue.clear();
+		}
+		tierup_cv.notify_all();
+		if (tierup_thread.joinable())
+			tierup_thread.join();
+	}
+	void tierup_loop();
 
 	void evict_lru()
 	{
@@ -127,9 +154,7 @@ struct Cache {
 	// Counts a dispatch of a level-0 program; true when its level-1 translation is to start
 	// now (the caller starts it): when the dispatches before this one have had
 	// tierup_threshold() invocations, or this one alone has kBigDispatch times that (long
-	// enough to hide the translation). A dispatch waits for a translation it started at its
-	// end, so a program dispatched once, with no time to gain it back, is never re-translated.
-	// Called with the mutex held.
+	// enough to gain the translation back). Called with the mutex held.
 	bool count_for_tierup(CacheEntry &e, uint64_t invocations, const Code &code)
 	{
 		if (e.tierup_queued || e.prog->level() != 0 || !tiered() || code.slots.size() > kMaxTierUpInstructions)
@@ -151,53 +176,106 @@ Cache &cache()
 	return c;
 }
 
-// A level-1 translation made on a thread of its own while the dispatch that started it runs
-// on level-0 code; the dispatch holds this object with the program (program_for's aliasing
-// pointer) and waits for the thread when it lets go, at its end. So no translation outlives the
-// dispatches (a background thread still translating at process exit would use LLVM's statics
-// while they are destroyed), and the dispatch's waves switch to the new code as soon as it is
-// there (Program::adopt), in the middle of the dispatch if it is long.
-struct TierUp {
-	std::shared_ptr<Program> prog;
-	std::thread thread;
+// Level-1 translations are made on the cache's own thread and nobody waits for them: the
+// dispatch that asked for one and every later one run the level-0 code until the level-1 code is
+// in, and their waves switch to it from their next scheduling quantum on (Program::adopt), in the
+// middle of a dispatch or between two. One thread for all of them (they are serialised by the
+// level-1 host anyway) keeps a burst of hot programs from starting a thread each. It is joined
+// by the cache's destruction (process exit or unload of the library, before the JIT's hosts,
+// which were created before the cache), and compute engines wait for it when they are destroyed
+// (wait_for_tierups). A translation still running while LLVM's own statics are destroyed fails
+// ("scalar-to-vector conversion failed", "Do not know how to split": seen when each tier-up had
+// a thread and nothing joined them); those LLVM first constructs during a translation are
+// destroyed before the cache, so the thread is also stopped by an exit handler registered when
+// it starts and again after its first translation (handlers run in reverse order of
+// registration, so before the statics constructed until then).
+void stop_tierups_at_exit();
 
-	TierUp(std::shared_ptr<Program> p, Code code) : prog(std::move(p))
-	{
-		thread = std::thread([this, code = std::move(code)] { run(code); });
-	}
-	~TierUp() { thread.join(); }
-	void run(const Code &code)
-	{
+void Cache::tierup_loop()
+{
+	std::unique_lock<std::mutex> lock(mutex);
+	for (;;) {
+		tierup_cv.wait(lock, [&] { return tierup_stop || !tierup_queue.empty(); });
+		if (tierup_stop)
+			return;
+		TierUpJob job = std::move(tierup_queue.front());
+		tierup_queue.pop_front();
+		tierup_busy = true;
+		lock.unlock();
 		auto t0 = std::chrono::steady_clock::now();
 		std::string error;
-		std::shared_ptr<Program> better = compile(code, 1, &error);
+		std::shared_ptr<Program> better = compile(job.code, 1, &error);
 		auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
-		Cache &c = cache();
-		std::lock_guard<std::mutex> lock(c.mutex);
-		c.counters.translate_ns += static_cast<uint64_t>(ns);
+		lock.lock();
+		counters.translate_ns += static_cast<uint64_t>(ns);
 		if (!better) {
-			c.counters.failures++; // the level-0 translation stays
+			counters.failures++; // the level-0 translation stays
 			if (debug())
 				std::fprintf(stderr, "mica jit: level-1 translation failed: %s\n", error.c_str());
+		} else {
+			job.prog->adopt(std::move(better));
+			counters.tier_ups++;
+			if (debug())
+				std::fprintf(stderr, "mica jit: program %016llx: level 1 in %.1f ms (wall)\n",
+				             static_cast<unsigned long long>(job.code.hash), ns / 1e6);
+		}
+		tierup_busy = false;
+		if (!exit_hook_after_first) {
+			exit_hook_after_first = true;
+			std::atexit(stop_tierups_at_exit);
+		}
+		lock.unlock();
+		job = {}; // the program may go with it (its code is released under the host's lock)
+		tierup_cv.notify_all();
+		lock.lock();
+	}
+}
+
+void stop_tierups_at_exit() { cache().stop_tierups(); }
+
+// Queues the tier-up of a program (the caller holds the cache mutex). Without a thread for it
+// the program stays at level 0.
+void start_tierup(Cache &c, const std::shared_ptr<Program> &prog, const Code &code)
+{
+	if (c.tierup_stop)
+		return;
+	if (!c.tierup_thread.joinable()) {
+		try {
+			c.tierup_thread = std::thread([&c] { c.tierup_loop(); });
+		} catch (const std::system_error &) {
 			return;
 		}
-		prog->adopt(std::move(better));
-		c.counters.tier_ups++;
-		if (debug())
-			std::fprintf(stderr, "mica jit: program %016llx: level 1 in %.1f ms (wall)\n",
-			             static_cast<unsigned long long>(code.hash), ns / 1e6);
+		std::atexit(stop_tierups_at_exit);
 	}
+	c.tierup_queue.push_back({prog, code});
+	c.tierup_cv.notify_one();
+}
+
+// MICA_CU_JIT_TIERUP_WAIT=1: the dispatch that queued a tier-up waits for it at its end (the
+// differential test: a program dispatched once then runs both tiers and the switch, as it did
+// when every dispatch waited; results never depend on it).
+bool tierup_wait()
+{
+	static const bool w = [] {
+		const char *e = std::getenv("MICA_CU_JIT_TIERUP_WAIT");
+		return e && *e && *e != '0';
+	}();
+	return w;
+}
+
+struct WaitAtEnd {
+	std::shared_ptr<Program> prog;
+	~WaitAtEnd() { wait_for_tierups(); }
 };
 
-// The program for a dispatch that also starts its tier-up.
-std::shared_ptr<const Program> with_tierup(const std::shared_ptr<Program> &prog, const Code &code)
+// The program for a dispatch that queued its tier-up.
+std::shared_ptr<const Program> queued_tierup(const std::shared_ptr<Program> &prog)
 {
-	try {
-		auto job = std::make_shared<TierUp>(prog, code);
-		return std::shared_ptr<const Program>(job, job->prog.get());
-	} catch (const std::system_error &) { // no thread for it: stay at level 0
+	if (!tierup_wait())
 		return prog;
-	}
+	auto h = std::make_shared<WaitAtEnd>(); // (no temporary: its destructor would wait here)
+	h->prog = prog;
+	return std::shared_ptr<const Program>(h, h->prog.get());
 }
 
 } // namespace
@@ -218,6 +296,13 @@ uint64_t hot_threshold()
 		return e && *e ? std::strtoull(e, nullptr, 0) : kDefaultHotInvocations;
 	}();
 	return t;
+}
+
+void wait_for_tierups()
+{
+	Cache &c = cache();
+	std::unique_lock<std::mutex> lock(c.mutex);
+	c.tierup_cv.wait(lock, [&] { return c.tierup_stop || (c.tierup_queue.empty() && !c.tierup_busy); });
 }
 
 Counters counters()
@@ -272,9 +357,12 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	}
 	if (e.prog) {
 		c.counters.cache_hits++;
-		if (c.count_for_tierup(e, invocations, code))
-			return with_tierup(e.prog, code);
-		return e.prog;
+		std::shared_ptr<const Program> prog = e.prog;
+		if (c.count_for_tierup(e, invocations, code)) {
+			start_tierup(c, e.prog, code);
+			return queued_tierup(e.prog);
+		}
+		return prog;
 	}
 	e.invocations += invocations;
 	if (e.failed || e.invocations < hot_threshold()) {
@@ -311,8 +399,10 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	// A big first dispatch tiers up at once. Asked before the eviction, which may drop this
 	// very entry (other programs may have been used meanwhile).
 	const bool tierup = c.count_for_tierup(it2->second, invocations, code);
+	if (tierup)
+		start_tierup(c, prog, code);
 	c.evict_lru();
-	return tierup ? with_tierup(prog, code) : prog;
+	return tierup ? queued_tierup(prog) : prog;
 }
 
 } // namespace mica::sim::cu::jit
