@@ -83,9 +83,11 @@ TEST(VkExtensions, EachExtensionCanBeEnabledAloneAndAllTogether) {
   for (const auto& e : ext) {
     VkResult r = VK_SUCCESS;
     // "Alone" with what it requires (vk.xml): VK_EXT_external_memory_dma_buf extends the fd handles
-    // of VK_KHR_external_memory_fd (enabling it without them is an application error).
+    // of VK_KHR_external_memory_fd, VK_EXT_shader_atomic_float2 requires VK_EXT_shader_atomic_float
+    // (enabling either without the other is an application error).
     std::vector<const char*> names{e.c_str()};
     if (e == "VK_EXT_external_memory_dma_buf") names.push_back("VK_KHR_external_memory_fd");
+    if (e == "VK_EXT_shader_atomic_float2") names.push_back("VK_EXT_shader_atomic_float");
     VkDevice dev = make_device(ctx->physical(), names, &r);
     EXPECT_EQ(r, VK_SUCCESS) << e;
     if (dev) vkDestroyDevice(dev, nullptr);
