@@ -252,6 +252,10 @@ void UapiTest::start(const DeviceOptions &opt)
 	p.job_timeout_ns = opt.job_timeout_ns;
 	kdev_ = std::make_unique<mica::kernel::UmDevice>(*dev_, p);
 	a_ = client();
+	if (!warnings_counted_) {
+		warnings_at_start_ = mica_um_warnings();
+		warnings_counted_ = true;
+	}
 }
 
 void UapiTest::TearDown()
@@ -259,6 +263,13 @@ void UapiTest::TearDown()
 	a_.reset();
 	kdev_.reset();
 	dev_.reset();
+	// No case may make the kernel WARN, teardown included: in process the core's WARN_ON count,
+	// over the real module the "WARNING:" reports in the kernel log. (Not equal: over the module
+	// an old report can scroll out of the log buffer while a case runs.)
+	if (warnings_counted_) {
+		EXPECT_LE(mica_um_warnings(), warnings_at_start_)
+			<< "a kernel WARN fired during this case (stderr in process, dmesg over the module)";
+	}
 }
 
 std::string UapiTest::log() const

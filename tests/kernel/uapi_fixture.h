@@ -114,6 +114,10 @@ protected:
 	std::unique_ptr<mica::sim::Device> dev_;
 	std::unique_ptr<mica::kernel::UmDevice> kdev_;
 	std::unique_ptr<Client> a_;
+
+private:
+	unsigned long warnings_at_start_ = 0;
+	bool warnings_counted_ = false;
 };
 
 // A stream that sets up store_lane_program at code_va and dispatches one wave that stores
