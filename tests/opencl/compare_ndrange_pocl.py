@@ -17,27 +17,13 @@ a work-item that did not run leaves its record's marker word unwritten.
 Exit 0: every case matched; 1: a mismatch; 77: Mica is not available (skip).
 """
 import argparse
-import glob
 import os
 import sys
-import tempfile
 
 
-def setup_vendors():
-    """ocl-icd sees only the vendor files of OCL_ICD_VENDORS: put Mica's (the build tree's) and
-    PoCL's side by side in a private directory before pyopencl loads the loader."""
-    mica_dir = os.environ.get("OCL_ICD_VENDORS", "/etc/OpenCL/vendors")
-    pocl = "/etc/OpenCL/vendors/pocl.icd"
-    d = tempfile.mkdtemp(prefix="mica-ndrange-vendors-")
-    for f in glob.glob(os.path.join(mica_dir, "*.icd")) if os.path.isdir(mica_dir) else [mica_dir]:
-        if "pocl" not in os.path.basename(f):
-            os.symlink(os.path.abspath(f), os.path.join(d, "mica-" + os.path.basename(f)))
-    if os.path.exists(pocl):
-        os.symlink(pocl, os.path.join(d, "pocl.icd"))
-    os.environ["OCL_ICD_VENDORS"] = d
+from pocl_vendors import setup_vendors  # noqa: E402
 
-
-setup_vendors()
+setup_vendors("mica-ndrange-vendors-")
 import numpy as np  # noqa: E402
 import pyopencl as cl  # noqa: E402
 
