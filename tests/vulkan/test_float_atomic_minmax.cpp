@@ -6,7 +6,7 @@
 // same bits wherever the SPIR-V rules leave no choice (no ±0 tie, no NaN result, no denormal:
 // llvmpipe may flush them). lavapipe 22.3 has the f32 features only: the f64 shader is checked
 // against the host alone.
-#include "vk_test.h"
+#include "vk_image_helpers.h"
 
 // Vulkan create-info structs are written with their sType only; the rest is zero on purpose.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -156,87 +156,30 @@ Outputs run_on(vkrun::Context& ctx, const Inputs& in, const std::vector<uint32_t
   put(staging, 0, in.f_init, sizeof in.f_init);  // the image: row 0 the min texels, row 1 the max ones
   std::memset(out.mapped, 0, out.size);
 
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = VK_FORMAT_R32_SFLOAT;
-  ci.extent = {8, 2, 1};
-  ci.mipLevels = ci.arrayLayers = 1;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
-  ci.tiling = VK_IMAGE_TILING_OPTIMAL;
-  ci.usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-  VkImage image;
-  vkrun::check(vkCreateImage(dev, &ci, nullptr, &image), "vkCreateImage");
-  VkMemoryRequirements mr;
-  vkGetImageMemoryRequirements(dev, image, &mr);
-  VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO, nullptr, mr.size, ctx.host_visible_type(mr.memoryTypeBits)};
-  VkDeviceMemory image_memory;
-  vkrun::check(vkAllocateMemory(dev, &ai, nullptr, &image_memory), "vkAllocateMemory");
-  vkrun::check(vkBindImageMemory(dev, image, image_memory, 0), "vkBindImageMemory");
-  VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-  vi.image = image;
-  vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
-  vi.format = VK_FORMAT_R32_SFLOAT;
-  vi.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-  VkImageView view;
-  vkrun::check(vkCreateImageView(dev, &vi, nullptr, &view), "vkCreateImageView");
+  const vktest::Image image(ctx, {.format = VK_FORMAT_R32_SFLOAT, .extent = {8, 2, 1},
+                                  .usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
+                                           VK_IMAGE_USAGE_TRANSFER_DST_BIT});
+  const auto pipeline = vktest::make_pipeline(dev, spirv, {{{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE},
+                                                            {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                            {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                            {3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}});
+  vktest::Sets sets(dev, *pipeline);
+  sets.write_image(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, image.view);
+  sets.write(0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, buf);
+  sets.write(0, 2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, inb);
+  sets.write(0, 3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
 
-  const VkShaderStageFlags C = VK_SHADER_STAGE_COMPUTE_BIT;
-  VkDescriptorSetLayoutBinding b[4] = {{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
-                                       {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr},
-                                       {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr},
-                                       {3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr}};
-  VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, nullptr, 0, 4, b};
-  VkDescriptorSetLayout set_layout;
-  vkrun::check(vkCreateDescriptorSetLayout(dev, &li, nullptr, &set_layout), "vkCreateDescriptorSetLayout");
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1}, {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3}};
-  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 1, 2, sizes};
-  VkDescriptorPool pool;
-  vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
-  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &set_layout};
-  VkDescriptorSet set;
-  vkrun::check(vkAllocateDescriptorSets(dev, &sa, &set), "vkAllocateDescriptorSets");
+  const VkBufferImageCopy region = vktest::copy_region({8, 2, 1});
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
-  VkDescriptorImageInfo ii{VK_NULL_HANDLE, view, G};
-  VkDescriptorBufferInfo bi[3] = {{buf.buffer, 0, VK_WHOLE_SIZE}, {inb.buffer, 0, VK_WHOLE_SIZE}, {out.buffer, 0, VK_WHOLE_SIZE}};
-  VkWriteDescriptorSet w[4];
-  for (uint32_t i = 0; i < 4; ++i)
-    w[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, i, 0, 1, b[i].descriptorType, nullptr, nullptr, nullptr};
-  w[0].pImageInfo = &ii;
-  for (uint32_t i = 1; i < 4; ++i) w[i].pBufferInfo = &bi[i - 1];
-  vkUpdateDescriptorSets(dev, 4, w, 0, nullptr);
-  VkShaderModuleCreateInfo mi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO, nullptr, 0, spirv.size() * 4, spirv.data()};
-  VkShaderModule module;
-  vkrun::check(vkCreateShaderModule(dev, &mi, nullptr, &module), "vkCreateShaderModule");
-  VkPipelineLayoutCreateInfo pli{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO, nullptr, 0, 1, &set_layout};
-  VkPipelineLayout pipeline_layout;
-  vkrun::check(vkCreatePipelineLayout(dev, &pli, nullptr, &pipeline_layout), "vkCreatePipelineLayout");
-  VkComputePipelineCreateInfo pci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-  pci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module, "main"};
-  pci.layout = pipeline_layout;
-  VkPipeline pipeline;
-  vkrun::check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &pci, nullptr, &pipeline), "vkCreateComputePipelines");
-
-  VkBufferImageCopy region{0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {8, 2, 1}};
-  VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_MEMORY_WRITE_BIT,
-                     VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT};
-  const VkPipelineStageFlags all = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
   ctx.run([&](VkCommandBuffer cb) {
-    VkImageMemoryBarrier ib{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-    ib.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    ib.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    ib.newLayout = G;
-    ib.srcQueueFamilyIndex = ib.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    ib.image = image;
-    ib.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 1, &ib);
-    vkCmdCopyBufferToImage(cb, staging.buffer, image, G, 1, &region);
-    vkCmdPipelineBarrier(cb, all, all, 0, 1, &mb, 0, nullptr, 0, nullptr);
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout, 0, 1, &set, 0, nullptr);
+    vktest::to_general(cb, image.image);
+    vkCmdCopyBufferToImage(cb, staging.buffer, image.image, G, 1, &region);
+    vktest::memory_barrier(cb);
+    vktest::bind(cb, *pipeline, sets);
     vkCmdDispatch(cb, 1, 1, 1);
-    vkCmdPipelineBarrier(cb, all, all, 0, 1, &mb, 0, nullptr, 0, nullptr);
-    vkCmdCopyImageToBuffer(cb, image, G, readback.buffer, 1, &region);
-    vkCmdPipelineBarrier(cb, all, all, 0, 1, &mb, 0, nullptr, 0, nullptr);
+    vktest::memory_barrier(cb);
+    vkCmdCopyImageToBuffer(cb, image.image, G, readback.buffer, 1, &region);
+    vktest::memory_barrier(cb);
   });
   Outputs r{};
   auto get = [](vkrun::Buffer& from, size_t off, void* p, size_t n) { std::memcpy(p, from.data<uint8_t>() + off, n); };
@@ -249,14 +192,6 @@ Outputs run_on(vkrun::Context& ctx, const Inputs& in, const std::vector<uint32_t
   get(out, kOutSf, r.sf, sizeof r.sf);
   get(out, kOutSd, r.sd, sizeof r.sd);
   get(readback, 0, r.img, sizeof r.img);
-  vkDestroyPipeline(dev, pipeline, nullptr);
-  vkDestroyPipelineLayout(dev, pipeline_layout, nullptr);
-  vkDestroyShaderModule(dev, module, nullptr);
-  vkDestroyDescriptorPool(dev, pool, nullptr);
-  vkDestroyDescriptorSetLayout(dev, set_layout, nullptr);
-  vkDestroyImageView(dev, view, nullptr);
-  vkDestroyImage(dev, image, nullptr);
-  vkFreeMemory(dev, image_memory, nullptr);
   for (vkrun::Buffer* x : {&buf, &inb, &out, &staging, &readback}) ctx.destroy(*x);
   return r;
 }

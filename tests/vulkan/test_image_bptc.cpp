@@ -8,7 +8,7 @@
 // UNORM value sRGB-decoded (compared with the host's evaluation of the spec's formula, and within
 // 1% of lavapipe, whose sRGB decode approximates it). Also: textureCompressionBC and the features
 // the spec's BC table requires.
-#include "vk_test.h"
+#include "vk_image_helpers.h"
 
 // Vulkan structures are written {sType, ...} with the rest zero, as the spec's examples do.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -17,7 +17,6 @@
 #include <cmath>
 #include <cstring>
 #include <random>
-#include <stdexcept>
 
 namespace {
 
@@ -65,95 +64,35 @@ std::vector<uint32_t> fetch_all(vkrun::Context& ctx, const std::vector<uint32_t>
   vkrun::Buffer staging = ctx.create_buffer(blocks.size()), out = ctx.create_buffer(kTexels * 48);
   std::memcpy(staging.mapped, blocks.data(), blocks.size());
   std::memset(out.mapped, 0, out.size);
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = format;
-  ci.extent = {kSize, kSize, 1};
-  ci.mipLevels = ci.arrayLayers = 1;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
-  ci.tiling = VK_IMAGE_TILING_OPTIMAL;
-  ci.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-  VkImage image;
-  vkrun::check(vkCreateImage(dev, &ci, nullptr, &image), "vkCreateImage");
-  VkMemoryRequirements mr;
-  vkGetImageMemoryRequirements(dev, image, &mr);
-  VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO, nullptr, mr.size, ctx.host_visible_type(mr.memoryTypeBits)};
-  VkDeviceMemory memory;
-  vkrun::check(vkAllocateMemory(dev, &ai, nullptr, &memory), "vkAllocateMemory");
-  vkBindImageMemory(dev, image, memory, 0);
-  VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-  vi.image = image;
-  vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
-  vi.format = format;
-  vi.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-  VkImageView view;
-  vkrun::check(vkCreateImageView(dev, &vi, nullptr, &view), "vkCreateImageView");
-  VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
-  si.addressModeU = si.addressModeV = si.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
-  VkSampler sampler, linear;
-  vkrun::check(vkCreateSampler(dev, &si, nullptr, &sampler), "vkCreateSampler");
-  si.magFilter = si.minFilter = VK_FILTER_LINEAR;
-  vkrun::check(vkCreateSampler(dev, &si, nullptr, &linear), "vkCreateSampler");
+  const vktest::Image image(ctx, {.format = format, .extent = {kSize, kSize, 1},
+                                  .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT});
+  const vktest::Sampler nearest(dev, vktest::sampler_info(VK_FILTER_NEAREST, VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE));
+  const vktest::Sampler linear(dev, vktest::sampler_info(VK_FILTER_LINEAR, VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE));
 
   // Binding 0 sampled NEAREST, 1 the output, 2 the same view sampled LINEAR.
-  const auto p = vktest::make_pipeline(dev, "", {{{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER},
-                                                  {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                                  {2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER}}},
-                                       0, nullptr, VK_NULL_HANDLE, &spirv);
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2}, {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1}};
-  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 1, 2, sizes};
-  VkDescriptorPool pool;
-  vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
-  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &p->set_layouts[0]};
-  VkDescriptorSet set;
-  vkrun::check(vkAllocateDescriptorSets(dev, &sa, &set), "vkAllocateDescriptorSets");
-  const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
-  VkDescriptorImageInfo ii{sampler, view, G}, il{linear, view, G};
-  VkDescriptorBufferInfo bi{out.buffer, 0, VK_WHOLE_SIZE};
-  VkWriteDescriptorSet w[3] = {
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 0, 0, 1, p->bindings[0][0].type, &ii, nullptr, nullptr},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 1, 0, 1, p->bindings[0][1].type, nullptr, &bi, nullptr},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 2, 0, 1, p->bindings[0][2].type, &il, nullptr, nullptr}};
-  vkUpdateDescriptorSets(dev, 3, w, 0, nullptr);
+  const auto p = vktest::make_pipeline(dev, spirv, {{{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER},
+                                                     {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                     {2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER}}});
+  vktest::Sets sets(dev, *p);
+  sets.write_image(0, 0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, image.view, nearest);
+  sets.write(0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
+  sets.write_image(0, 2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, image.view, linear);
   ctx.run([&](VkCommandBuffer cb) {
-    VkImageMemoryBarrier ib{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-    ib.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    ib.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    ib.newLayout = G;
-    ib.srcQueueFamilyIndex = ib.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    ib.image = image;
-    ib.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr,
-                         1, &ib);
-    VkBufferImageCopy region{0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {kSize, kSize, 1}};
-    vkCmdCopyBufferToImage(cb, staging.buffer, image, G, 1, &region);
-    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_MEMORY_WRITE_BIT,
-                       VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT};
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
-                         nullptr, 0, nullptr);
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p->pipeline);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1, &set, 0, nullptr);
+    vktest::to_general(cb, image.image);
+    const VkBufferImageCopy region = vktest::copy_region({kSize, kSize, 1});
+    vkCmdCopyBufferToImage(cb, staging.buffer, image.image, VK_IMAGE_LAYOUT_GENERAL, 1, &region);
+    vktest::memory_barrier(cb);
+    vktest::bind(cb, *p, sets);
     vkCmdDispatch(cb, kSize / 8, kSize / 8, 1);
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
-                         nullptr, 0, nullptr);
+    vktest::memory_barrier(cb);
   });
   std::vector<uint32_t> result(out.data<uint32_t>(), out.data<uint32_t>() + kTexels * 12);
-  vkDestroyDescriptorPool(dev, pool, nullptr);
-  vkDestroySampler(dev, sampler, nullptr);
-  vkDestroySampler(dev, linear, nullptr);
-  vkDestroyImageView(dev, view, nullptr);
-  vkDestroyImage(dev, image, nullptr);
-  vkFreeMemory(dev, memory, nullptr);
   ctx.destroy(staging);
   ctx.destroy(out);
   return result;
 }
 
-float as_float(uint32_t bits) {
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
+using vktest::as_float;
 
 // Which block (and so which mode) holds word i of the output (12 words per texel).
 uint32_t block_of_word(size_t i) {
@@ -187,12 +126,8 @@ TEST(VkImageBptc, FeaturesFollowTheBcTable) {
 }
 
 TEST(VkImageBptc, BlocksOfEveryModeMatchLavapipe) {
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   auto ctx = vktest::make_context();
   const std::vector<uint32_t> spirv = vkrun::read_spirv(vkrun::spv_path("bptc_fetch.spv"));
   std::vector<uint32_t> bc7_unorm;  // Mica's BC7_UNORM texels, to check BC7_SRGB against

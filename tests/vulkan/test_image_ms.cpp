@@ -7,7 +7,7 @@
 // second multisampled image (vkCmdCopyImage, two regions, layers and samples), then every sample of
 // every texel of both fetched (texelFetch with a sample index) with textureSize/textureSamples and
 // imageSize/imageSamples (shaders/ms_store_*.comp, ms_fetch_*.comp).
-#include "vk_test.h"
+#include "vk_image_helpers.h"
 
 // Vulkan structures are written {sType, ...} with the rest zero, as the spec's examples do.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <stdexcept>
 
 namespace {
 
@@ -24,41 +23,7 @@ constexpr uint32_t kTexels = kW * kH * kLayers;
 constexpr VkImageUsageFlags kBaseUsage =
     VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
 
-enum class Kind { f, u, i };
-
-Kind kind_of(VkFormat f) {
-  switch (f) {
-#define U(x) case VK_FORMAT_##x:
-    U(R8_UINT) U(R8G8_UINT) U(R8G8B8_UINT) U(B8G8R8_UINT) U(R8G8B8A8_UINT) U(B8G8R8A8_UINT) U(A8B8G8R8_UINT_PACK32)
-    U(A2R10G10B10_UINT_PACK32) U(A2B10G10R10_UINT_PACK32) U(R16_UINT) U(R16G16_UINT) U(R16G16B16_UINT)
-    U(R16G16B16A16_UINT) U(R32_UINT) U(R32G32_UINT) U(R32G32B32_UINT) U(R32G32B32A32_UINT) U(R64_UINT)
-    U(R64G64_UINT) U(R64G64B64_UINT) U(R64G64B64A64_UINT) U(S8_UINT)
-    return Kind::u;
-    U(R8_SINT) U(R8G8_SINT) U(R8G8B8_SINT) U(B8G8R8_SINT) U(R8G8B8A8_SINT) U(B8G8R8A8_SINT) U(A8B8G8R8_SINT_PACK32)
-    U(A2R10G10B10_SINT_PACK32) U(A2B10G10R10_SINT_PACK32) U(R16_SINT) U(R16G16_SINT) U(R16G16B16_SINT)
-    U(R16G16B16A16_SINT) U(R32_SINT) U(R32G32_SINT) U(R32G32B32_SINT) U(R32G32B32A32_SINT) U(R64_SINT)
-    U(R64G64_SINT) U(R64G64B64_SINT) U(R64G64B64A64_SINT)
-    return Kind::i;
-#undef U
-  default:
-    return Kind::f;
-  }
-}
-
-bool is_srgb(VkFormat f) {
-  switch (f) {
-  case VK_FORMAT_R8_SRGB: case VK_FORMAT_R8G8_SRGB: case VK_FORMAT_R8G8B8_SRGB: case VK_FORMAT_B8G8R8_SRGB:
-  case VK_FORMAT_R8G8B8A8_SRGB: case VK_FORMAT_B8G8R8A8_SRGB: case VK_FORMAT_A8B8G8R8_SRGB_PACK32:
-    return true;
-  default:
-    return false;
-  }
-}
-
-bool depth_or_stencil(VkFormat f) {
-  return f == VK_FORMAT_D16_UNORM || f == VK_FORMAT_X8_D24_UNORM_PACK32 || f == VK_FORMAT_D32_SFLOAT ||
-         f == VK_FORMAT_S8_UINT || (f >= VK_FORMAT_D16_UNORM_S8_UINT && f <= VK_FORMAT_D32_SFLOAT_S8_UINT);
-}
+using vktest::TexelKind;
 
 // Whether the device creates 2D OPTIMAL images of this format and usage with 4 samples.
 bool four_samples(vkrun::Context& ctx, VkFormat format, VkImageUsageFlags usage) {
@@ -68,58 +33,11 @@ bool four_samples(vkrun::Context& ctx, VkFormat format, VkImageUsageFlags usage)
          (p.sampleCounts & VK_SAMPLE_COUNT_4_BIT) && p.maxArrayLayers >= kLayers;
 }
 
-struct MsImage {
-  VkImage image = VK_NULL_HANDLE;
-  VkDeviceMemory memory = VK_NULL_HANDLE;
-  VkImageView view = VK_NULL_HANDLE;
-};
-
-// The aspects of a format, and the one its views read (depth before stencil).
-VkImageAspectFlags aspects_of(VkFormat f) {
-  if (f == VK_FORMAT_S8_UINT) return VK_IMAGE_ASPECT_STENCIL_BIT;
-  if (f >= VK_FORMAT_D16_UNORM_S8_UINT && f <= VK_FORMAT_D32_SFLOAT_S8_UINT)
-    return VK_IMAGE_ASPECT_DEPTH_BIT | VK_IMAGE_ASPECT_STENCIL_BIT;
-  if (depth_or_stencil(f)) return VK_IMAGE_ASPECT_DEPTH_BIT;
-  return VK_IMAGE_ASPECT_COLOR_BIT;
-}
-
-VkImageAspectFlags view_aspect(VkFormat f) {
-  const VkImageAspectFlags a = aspects_of(f);
-  return (a & VK_IMAGE_ASPECT_DEPTH_BIT) ? VkImageAspectFlags(VK_IMAGE_ASPECT_DEPTH_BIT) : a;
-}
-
-MsImage make_ms_image(vkrun::Context& ctx, VkFormat format, VkImageUsageFlags usage,
-                      VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_4_BIT) {
-  VkDevice dev = ctx.device();
-  MsImage m;
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = format;
-  ci.extent = {kW, kH, 1};
-  ci.mipLevels = 1;
-  ci.arrayLayers = kLayers;
-  ci.samples = samples;
-  ci.tiling = VK_IMAGE_TILING_OPTIMAL;
-  ci.usage = usage;
-  vkrun::check(vkCreateImage(dev, &ci, nullptr, &m.image), "vkCreateImage");
-  VkMemoryRequirements mr;
-  vkGetImageMemoryRequirements(dev, m.image, &mr);
-  VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO, nullptr, mr.size, ctx.host_visible_type(mr.memoryTypeBits)};
-  vkrun::check(vkAllocateMemory(dev, &ai, nullptr, &m.memory), "vkAllocateMemory");
-  vkrun::check(vkBindImageMemory(dev, m.image, m.memory, 0), "vkBindImageMemory");
-  VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-  vi.image = m.image;
-  vi.viewType = VK_IMAGE_VIEW_TYPE_2D_ARRAY;
-  vi.format = format;
-  vi.subresourceRange = {view_aspect(format), 0, 1, 0, kLayers};
-  vkrun::check(vkCreateImageView(dev, &vi, nullptr, &m.view), "vkCreateImageView");
-  return m;
-}
-
-void destroy(vkrun::Context& ctx, MsImage& m) {
-  vkDestroyImageView(ctx.device(), m.view, nullptr);
-  vkDestroyImage(ctx.device(), m.image, nullptr);
-  vkFreeMemory(ctx.device(), m.memory, nullptr);
+// A 2-layer 7x5 image of 'samples' samples, viewed as a 2D array.
+vktest::ImageDesc ms_image(VkFormat format, VkImageUsageFlags usage,
+                           VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_4_BIT) {
+  return {.format = format, .extent = {kW, kH, 1}, .usage = usage, .view = VK_IMAGE_VIEW_TYPE_2D_ARRAY,
+          .layers = kLayers, .samples = samples};
 }
 
 struct MsRun {
@@ -127,12 +45,12 @@ struct MsRun {
   int32_t query[3][4] = {};       // storage view (imageSize, imageSamples), then A and B (textureSize, textureSamples)
 };
 
-VkClearColorValue clear_value(Kind k, int which) {
+VkClearColorValue clear_value(TexelKind k, int which) {
   VkClearColorValue c{};
   static const float f[3][4] = {{1, 0, 1, 0}, {0, 1, 0, 1}, {1, 1, 0, 1}};
   static const uint32_t u[3][4] = {{3, 1, 2, 1}, {1, 2, 3, 0}, {2, 3, 0, 1}};
   for (int i = 0; i < 4; ++i) {
-    if (k == Kind::f) c.float32[i] = f[which][i];
+    if (k == TexelKind::f) c.float32[i] = f[which][i];
     else c.uint32[i] = u[which][i];
   }
   return c;
@@ -141,65 +59,35 @@ VkClearColorValue clear_value(Kind k, int which) {
 MsRun run_format(vkrun::Context& ctx, VkFormat format, bool storage, const std::vector<uint32_t>& store_spv,
                const std::vector<uint32_t>& fetch_spv, VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_4_BIT) {
   VkDevice dev = ctx.device();
-  const Kind k = kind_of(format);
-  MsImage a = make_ms_image(ctx, format, kBaseUsage | (storage ? VK_IMAGE_USAGE_STORAGE_BIT : 0), samples);
-  MsImage b = make_ms_image(ctx, format, kBaseUsage, samples);
+  const TexelKind k = vktest::kind_of(format);
+  vktest::Image a(ctx, ms_image(format, kBaseUsage | (storage ? VK_IMAGE_USAGE_STORAGE_BIT : 0), samples));
+  vktest::Image b(ctx, ms_image(format, kBaseUsage, samples));
   vkrun::Buffer out = ctx.create_buffer(2 * kTexels * samples * 16), q = ctx.create_buffer(64);
   std::memset(out.mapped, 0xee, out.size);
   std::memset(q.mapped, 0, q.size);
-  VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
-  VkSampler sampler;
-  vkrun::check(vkCreateSampler(dev, &si, nullptr, &sampler), "vkCreateSampler");
+  const vktest::Sampler sampler(dev, vktest::sampler_info());
 
-  const auto store = vktest::make_pipeline(dev, "", {{{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE}, {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}},
-                                           0, nullptr, VK_NULL_HANDLE, &store_spv);
-  const auto fetch = vktest::make_pipeline(dev, "", {{{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER},
-                                                      {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER},
-                                                      {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                                      {3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}},
-                                           0, nullptr, VK_NULL_HANDLE, &fetch_spv);
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2},
-                                  {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3},
-                                  {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1}};
-  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 2, 3, sizes};
-  VkDescriptorPool pool;
-  vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
-  VkDescriptorSetLayout layouts[2] = {store->set_layouts[0], fetch->set_layouts[0]};
-  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 2, layouts};
-  VkDescriptorSet sets[2];
-  vkrun::check(vkAllocateDescriptorSets(dev, &sa, sets), "vkAllocateDescriptorSets");
-  const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
-  VkDescriptorImageInfo sa_info{VK_NULL_HANDLE, a.view, G}, ta{sampler, a.view, G}, tb{sampler, b.view, G};
-  VkDescriptorBufferInfo qi{q.buffer, 0, 16}, qf{q.buffer, 16, 32}, oi{out.buffer, 0, VK_WHOLE_SIZE};
-  VkWriteDescriptorSet w[6] = {
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, sets[0], 0, 0, 1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, &sa_info},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, sets[0], 1, 0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr, &qi},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, sets[1], 0, 0, 1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, &ta},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, sets[1], 1, 0, 1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, &tb},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, sets[1], 2, 0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr, &oi},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, sets[1], 3, 0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr, &qf}};
+  const auto store = vktest::make_pipeline(dev, store_spv, {{{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE}, {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}});
+  const auto fetch = vktest::make_pipeline(dev, fetch_spv, {{{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER},
+                                                             {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER},
+                                                             {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                             {3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}});
+  vktest::Sets store_set(dev, *store), fetch_set(dev, *fetch);
   // The storage write (and its set) only where both devices offer multisampled storage images.
-  vkUpdateDescriptorSets(dev, storage ? 6 : 4, storage ? w : w + 2, 0, nullptr);
+  if (storage) {
+    store_set.write_image(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, a.view);
+    store_set.write(0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, q, 0, 16);
+  }
+  fetch_set.write_image(0, 0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, a.view, sampler);
+  fetch_set.write_image(0, 1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, b.view, sampler);
+  fetch_set.write(0, 2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
+  fetch_set.write(0, 3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, q, 16, 32);
+  const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
 
   ctx.run([&](VkCommandBuffer cb) {
-    VkImageMemoryBarrier ib[2] = {{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER}, {VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER}};
-    for (int i = 0; i < 2; ++i) {
-      ib[i].dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-      ib[i].oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-      ib[i].newLayout = G;
-      ib[i].srcQueueFamilyIndex = ib[i].dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-      ib[i].image = i ? b.image : a.image;
-      ib[i].subresourceRange = {aspects_of(format), 0, 1, 0, kLayers};
-    }
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr,
-                         2, ib);
-    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_MEMORY_WRITE_BIT,
-                       VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT};
-    auto barrier = [&] {
-      vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
-                           nullptr, 0, nullptr);
-    };
-    const VkImageAspectFlags asp = aspects_of(format);
+    const VkImageAspectFlags asp = vktest::aspects_of(format);
+    vktest::to_general(cb, a.image, asp);
+    vktest::to_general(cb, b.image, asp);
     const VkImageSubresourceRange all{asp, 0, 1, 0, kLayers}, layer1{asp, 0, 1, 1, 1};
     if (asp == VK_IMAGE_ASPECT_COLOR_BIT) {
       const VkClearColorValue c0 = clear_value(k, 0), c1 = clear_value(k, 1), c2 = clear_value(k, 2);
@@ -213,40 +101,30 @@ MsRun run_format(vkrun::Context& ctx, VkFormat format, bool storage, const std::
       vkCmdClearDepthStencilImage(cb, a.image, G, &d1, 1, &layer1);
       vkCmdClearDepthStencilImage(cb, b.image, G, &d2, 1, &all);
     }
-    barrier();
+    vktest::memory_barrier(cb);
     if (storage) {
-      vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, store->pipeline);
-      vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, store->layout, 0, 1, &sets[0], 0, nullptr);
+      vktest::bind(cb, *store, store_set);
       vkCmdDispatch(cb, 1, 1, kLayers);
-      barrier();
+      vktest::memory_barrier(cb);
     }
     // Both layers of a 4x3 box, then layer 1 of A onto layer 0 of B (every sample moves).
     const VkImageCopy regions[2] = {{{asp, 0, 0, 2}, {1, 1, 0}, {asp, 0, 0, 2}, {2, 0, 0}, {4, 3, 1}},
                                     {{asp, 0, 1, 1}, {0, 0, 0}, {asp, 0, 0, 1}, {5, 3, 0}, {2, 2, 1}}};
     vkCmdCopyImage(cb, a.image, G, b.image, G, 2, regions);
-    barrier();
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, fetch->pipeline);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, fetch->layout, 0, 1, &sets[1], 0, nullptr);
+    vktest::memory_barrier(cb);
+    vktest::bind(cb, *fetch, fetch_set);
     vkCmdDispatch(cb, 1, 1, kLayers);
-    barrier();
+    vktest::memory_barrier(cb);
   });
   MsRun r;
   r.fetched.assign(out.data<uint32_t>(), out.data<uint32_t>() + 2 * kTexels * samples * 4);
   std::memcpy(r.query, q.mapped, sizeof r.query);
-  vkDestroyDescriptorPool(dev, pool, nullptr);
-  vkDestroySampler(dev, sampler, nullptr);
-  destroy(ctx, a);
-  destroy(ctx, b);
   ctx.destroy(out);
   ctx.destroy(q);
   return r;
 }
 
-float as_float(uint32_t bits) {
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
+using vktest::as_float;
 
 }  // namespace
 
@@ -302,14 +180,7 @@ TEST(VkImageMs, FormatQueryFollowsTheSpecRules) {
   }
 
   VkDevice dev = ctx->device();
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = VK_FORMAT_R8G8B8A8_UNORM;
-  ci.extent = {33, 17, 1};
-  ci.mipLevels = 1;
-  ci.arrayLayers = 3;
-  ci.tiling = VK_IMAGE_TILING_OPTIMAL;
-  ci.usage = su;
+  VkImageCreateInfo ci = vktest::image_info({.format = VK_FORMAT_R8G8B8A8_UNORM, .extent = {33, 17, 1}, .usage = su, .layers = 3});
   // Memory grows with the sample count: each sample is a slice of its layer.
   VkDeviceSize previous = 0;
   for (VkSampleCountFlagBits s : {VK_SAMPLE_COUNT_1_BIT, VK_SAMPLE_COUNT_2_BIT, VK_SAMPLE_COUNT_4_BIT, VK_SAMPLE_COUNT_8_BIT}) {
@@ -342,33 +213,24 @@ TEST(VkImageMs, FormatQueryFollowsTheSpecRules) {
 }
 
 TEST(VkImageMs, FormatsMatchLavapipe) {
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   auto ctx = vktest::make_context();
-  const char* const kinds[3] = {"f", "u", "i"};
-  std::vector<uint32_t> store_spv[3], fetch_spv[3];
-  for (int i = 0; i < 3; ++i) {
-    store_spv[i] = vkrun::read_spirv(vkrun::spv_path(std::string("ms_store_") + kinds[i] + ".spv"));
-    fetch_spv[i] = vkrun::read_spirv(vkrun::spv_path(std::string("ms_fetch_") + kinds[i] + ".spv"));
-  }
+  const auto store_spv = vktest::per_kind_spirv("ms_store"), fetch_spv = vktest::per_kind_spirv("ms_fetch");
   unsigned compared = 0, with_storage = 0, mica_formats = 0, depth_compared = 0;
   for (int f = 1; f <= int(VK_FORMAT_BC1_RGB_UNORM_BLOCK) - 1; ++f) {
     const VkFormat format = VkFormat(f);
     const bool mica_ms = four_samples(*ctx, format, kBaseUsage), lvp_ms = four_samples(*lvp, format, kBaseUsage);
     // (lavapipe reports attachment features, and so multisampling, on formats beyond the spec's
     // tables; Mica on exactly the tables' formats: the formats compared are those both offer.)
-    mica_formats += mica_ms && !depth_or_stencil(format);
+    mica_formats += mica_ms && !vktest::is_depth_stencil(format);
     if (!mica_ms || !lvp_ms) continue;
     const bool storage = four_samples(*ctx, format, kBaseUsage | VK_IMAGE_USAGE_STORAGE_BIT) &&
                          four_samples(*lvp, format, kBaseUsage | VK_IMAGE_USAGE_STORAGE_BIT);
-    const Kind k = kind_of(format);
+    const TexelKind k = vktest::kind_of(format);
     const MsRun mica = run_format(*ctx, format, storage, store_spv[int(k)], fetch_spv[int(k)]);
     const MsRun want = run_format(*lvp, format, storage, store_spv[int(k)], fetch_spv[int(k)]);
-    (depth_or_stencil(format) ? depth_compared : compared) += 1;
+    (vktest::is_depth_stencil(format) ? depth_compared : compared) += 1;
     with_storage += storage;
     // Queries: storage view (7, 5, 2, 4), both sampled views the same.
     for (int qv = storage ? 0 : 1; qv < 3; ++qv) {
@@ -381,11 +243,11 @@ TEST(VkImageMs, FormatsMatchLavapipe) {
     unsigned bad = 0;
     for (size_t i = 0; i < want.fetched.size(); ++i) {
       bool same = mica.fetched[i] == want.fetched[i];
-      if (!same && k == Kind::f) {
+      if (!same && k == TexelKind::f) {
         // Stores and clears round on each device (within 1/255 for the 8-bit formats the values
         // land between); lavapipe's sRGB decode approximates the formula Mica evaluates: 1%.
         const float a = as_float(mica.fetched[i]), b = as_float(want.fetched[i]);
-        same = std::fabs(a - b) <= (is_srgb(format) ? 0.01f : 1.0f / 255 + 1e-6f);
+        same = std::fabs(a - b) <= (vktest::is_srgb(format) ? 0.01f : 1.0f / 255 + 1e-6f);
       }
       if (!same && bad++ < 6) {
         const size_t word = i % 4, sample = i / 4 % kSamples, texel = i / 4 / kSamples;
@@ -423,12 +285,12 @@ TEST(VkImageMs, Rgba32UintFollowsTheCommands) {
         const uint32_t v[4] = {(x + 8 * s + 64 * l) & 127u, y, s, (x + s) & 1u};
         return v[c];
       }
-      return clear_value(Kind::u, l == 1 ? 1 : 0).uint32[c];
+      return clear_value(TexelKind::u, l == 1 ? 1 : 0).uint32[c];
     };
     auto expect_b = [&](uint32_t x, uint32_t y, uint32_t l, uint32_t s, uint32_t c) -> uint32_t {
       if (x >= 2 && x < 6 && y < 3) return expect_a(x - 2 + 1, y + 1, l, s, c);
       if (l == 0 && x >= 5 && y >= 3) return expect_a(x - 5, y - 3, 1, s, c);
-      return clear_value(Kind::u, 2).uint32[c];
+      return clear_value(TexelKind::u, 2).uint32[c];
     };
     unsigned bad = 0;
     for (uint32_t img = 0; img < 2; ++img)
@@ -455,47 +317,23 @@ TEST(VkImageMs, AtomicsOnSamples) {
   auto ctx = vktest::make_context();
   VkDevice dev = ctx->device();
   const std::vector<uint32_t> spirv = vkrun::read_spirv(vkrun::spv_path("ms_atomic.spv"));
-  MsImage img = make_ms_image(*ctx, VK_FORMAT_R32_UINT, VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT);
+  vktest::Image img(*ctx, ms_image(VK_FORMAT_R32_UINT, VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT));
   vkrun::Buffer out = ctx->create_buffer(67 * 4);
   std::memset(out.mapped, 0xee, out.size);
-  const auto p = vktest::make_pipeline(dev, "", {{{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE}, {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}},
-                                       0, nullptr, VK_NULL_HANDLE, &spirv);
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1}, {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1}};
-  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 1, 2, sizes};
-  VkDescriptorPool pool;
-  vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
-  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &p->set_layouts[0]};
-  VkDescriptorSet set;
-  vkrun::check(vkAllocateDescriptorSets(dev, &sa, &set), "vkAllocateDescriptorSets");
-  const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
-  VkDescriptorImageInfo ii{VK_NULL_HANDLE, img.view, G};
-  VkDescriptorBufferInfo bi{out.buffer, 0, VK_WHOLE_SIZE};
-  VkWriteDescriptorSet w[2] = {
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 0, 0, 1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, &ii},
-      {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, 1, 0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, nullptr, &bi}};
-  vkUpdateDescriptorSets(dev, 2, w, 0, nullptr);
+  const auto p = vktest::make_pipeline(dev, spirv, {{{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE}, {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}});
+  vktest::Sets sets(dev, *p);
+  sets.write_image(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, img.view);
+  sets.write(0, 1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
   ctx->run([&](VkCommandBuffer cb) {
-    VkImageMemoryBarrier ib{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-    ib.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    ib.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    ib.newLayout = G;
-    ib.srcQueueFamilyIndex = ib.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    ib.image = img.image;
-    ib.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, kLayers};
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr,
-                         1, &ib);
+    vktest::to_general(cb, img.image);
     VkClearColorValue five{};
     five.uint32[0] = 5;
-    vkCmdClearColorImage(cb, img.image, G, &five, 1, &ib.subresourceRange);
-    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_MEMORY_WRITE_BIT,
-                       VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT};
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
-                         nullptr, 0, nullptr);
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p->pipeline);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, p->layout, 0, 1, &set, 0, nullptr);
+    const VkImageSubresourceRange all{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, kLayers};
+    vkCmdClearColorImage(cb, img.image, VK_IMAGE_LAYOUT_GENERAL, &five, 1, &all);
+    vktest::memory_barrier(cb);
+    vktest::bind(cb, *p, sets);
     vkCmdDispatch(cb, 1, 1, 1);
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
-                         nullptr, 0, nullptr);
+    vktest::memory_barrier(cb);
   });
   const uint32_t* old = out.data<uint32_t>();
   // Each (texel, sample) group: sorted by old value, every old value is the previous one plus the
@@ -515,7 +353,5 @@ TEST(VkImageMs, AtomicsOnSamples) {
   EXPECT_EQ(old[64], 5u);       // exchange: the cleared value
   EXPECT_EQ(old[65], 0x1234u);  // compare-exchange: the exchanged value (and it matched)
   EXPECT_EQ(old[66], 5u);       // sample 2 of the same texel untouched
-  vkDestroyDescriptorPool(dev, pool, nullptr);
-  destroy(*ctx, img);
   ctx->destroy(out);
 }

@@ -7,7 +7,7 @@
 // implementation-defined, at least 4 sub-texel bits), nearest sampling with REPEAT, gathers with and
 // without offsets, fetches, uniform texel buffers (exact), storage texel buffers (exact), size and
 // level queries (exact).
-#include "vk_test.h"
+#include "vk_image_helpers.h"
 
 // Vulkan structures are written {sType, ...} with the rest zero, as the spec's examples do.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -16,101 +16,17 @@
 #include <cmath>
 #include <cstring>
 #include <random>
-#include <stdexcept>
 
 namespace {
 
 constexpr uint32_t kOutSlots = 8, kInvocations = 64;
 
-struct Img {
-  VkImage image = VK_NULL_HANDLE;
-  VkDeviceMemory memory = VK_NULL_HANDLE;
-  VkImageView view = VK_NULL_HANDLE;
-};
+using vktest::TexelKind;
 
-// The aspect a view, copy or query of the format uses (depth formats are sampled through their
-// depth aspect, S8_UINT through its stencil aspect), and every aspect of it (for barriers).
-VkImageAspectFlags aspect_of(VkFormat f) {
-  switch (f) {
-  case VK_FORMAT_D16_UNORM:
-  case VK_FORMAT_X8_D24_UNORM_PACK32:
-  case VK_FORMAT_D32_SFLOAT:
-  case VK_FORMAT_D16_UNORM_S8_UINT:
-  case VK_FORMAT_D24_UNORM_S8_UINT:
-  case VK_FORMAT_D32_SFLOAT_S8_UINT:
-    return VK_IMAGE_ASPECT_DEPTH_BIT;
-  case VK_FORMAT_S8_UINT:
-    return VK_IMAGE_ASPECT_STENCIL_BIT;
-  default:
-    return VK_IMAGE_ASPECT_COLOR_BIT;
-  }
-}
-VkImageAspectFlags all_aspects_of(VkFormat f) {
-  if (f == VK_FORMAT_D16_UNORM_S8_UINT || f == VK_FORMAT_D24_UNORM_S8_UINT || f == VK_FORMAT_D32_SFLOAT_S8_UINT)
-    return VK_IMAGE_ASPECT_DEPTH_BIT | VK_IMAGE_ASPECT_STENCIL_BIT;
-  return aspect_of(f);
-}
-
-Img make_image(vkrun::Context& ctx, VkFormat format, VkExtent3D extent, uint32_t levels, VkImageUsageFlags usage) {
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = format;
-  ci.extent = extent;
-  ci.mipLevels = levels;
-  ci.arrayLayers = 1;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
-  ci.tiling = VK_IMAGE_TILING_OPTIMAL;
-  ci.usage = usage | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-  Img t;
-  vkrun::check(vkCreateImage(ctx.device(), &ci, nullptr, &t.image), "vkCreateImage");
-  VkMemoryRequirements mr;
-  vkGetImageMemoryRequirements(ctx.device(), t.image, &mr);
-  VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO, nullptr, mr.size, ctx.host_visible_type(mr.memoryTypeBits)};
-  vkrun::check(vkAllocateMemory(ctx.device(), &ai, nullptr, &t.memory), "vkAllocateMemory");
-  vkBindImageMemory(ctx.device(), t.image, t.memory, 0);
-  VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-  vi.image = t.image;
-  vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
-  vi.format = format;
-  vi.subresourceRange = {aspect_of(format), 0, levels, 0, 1};
-  vkrun::check(vkCreateImageView(ctx.device(), &vi, nullptr, &t.view), "vkCreateImageView");
-  return t;
-}
-
-void destroy(vkrun::Context& ctx, Img& t) {
-  vkDestroyImageView(ctx.device(), t.view, nullptr);
-  vkDestroyImage(ctx.device(), t.image, nullptr);
-  vkFreeMemory(ctx.device(), t.memory, nullptr);
-}
-
-VkSampler make_sampler(VkDevice dev, VkFilter filter, VkSamplerMipmapMode mip, VkSamplerAddressMode mode) {
-  VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
-  si.magFilter = si.minFilter = filter;
-  si.mipmapMode = mip;
-  si.addressModeU = si.addressModeV = si.addressModeW = mode;
-  si.maxLod = VK_LOD_CLAMP_NONE;
-  VkSampler s;
-  vkrun::check(vkCreateSampler(dev, &si, nullptr, &s), "vkCreateSampler");
-  return s;
-}
-
-void memory_barrier(VkCommandBuffer cb) {
-  VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_MEMORY_WRITE_BIT,
-                     VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT};
-  vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0, nullptr,
-                       0, nullptr);
-}
-
-void to_general(VkCommandBuffer cb, VkImage image, VkImageAspectFlags aspects = VK_IMAGE_ASPECT_COLOR_BIT) {
-  VkImageMemoryBarrier ib{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-  ib.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-  ib.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-  ib.newLayout = VK_IMAGE_LAYOUT_GENERAL;
-  ib.srcQueueFamilyIndex = ib.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-  ib.image = image;
-  ib.subresourceRange = {aspects, 0, VK_REMAINING_MIP_LEVELS, 0, VK_REMAINING_ARRAY_LAYERS};
-  vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr,
-                       1, &ib);
+// The images of this file: 2D, 'levels' levels, usable for transfers besides 'usage'.
+vktest::ImageDesc image2d(VkFormat format, VkExtent3D extent, uint32_t levels, VkImageUsageFlags usage) {
+  return {.format = format, .extent = extent,
+          .usage = usage | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, .levels = levels};
 }
 
 struct Results {
@@ -138,90 +54,51 @@ Results run_on(vkrun::Context& ctx, const std::vector<uint32_t>& spirv) {
   std::memset(sb.mapped, 0, 256);
   std::memset(out.mapped, 0, out.size);
 
-  Img wimg = make_image(ctx, VK_FORMAT_R8G8B8A8_UNORM, {8, 8, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT);
-  Img counters = make_image(ctx, VK_FORMAT_R32_UINT, {4, 1, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT);
-  Img lin = make_image(ctx, VK_FORMAT_R8G8B8A8_UNORM, {4, 4, 1}, 2, VK_IMAGE_USAGE_SAMPLED_BIT);
-  Img rimg = make_image(ctx, VK_FORMAT_R32G32B32A32_SFLOAT, {8, 8, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT);
-  VkSampler linear = make_sampler(dev, VK_FILTER_LINEAR, VK_SAMPLER_MIPMAP_MODE_LINEAR,
-                                  VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE);
-  VkSampler nearest = make_sampler(dev, VK_FILTER_NEAREST, VK_SAMPLER_MIPMAP_MODE_NEAREST, VK_SAMPLER_ADDRESS_MODE_REPEAT);
-  VkBufferView tb_view, sb_view;
-  VkBufferViewCreateInfo bvi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO, nullptr, 0, tb.buffer, VK_FORMAT_R8G8B8A8_UINT,
-                             0, VK_WHOLE_SIZE};
-  vkrun::check(vkCreateBufferView(dev, &bvi, nullptr, &tb_view), "vkCreateBufferView");
-  bvi.buffer = sb.buffer;
-  bvi.format = VK_FORMAT_R32_SFLOAT;
-  vkrun::check(vkCreateBufferView(dev, &bvi, nullptr, &sb_view), "vkCreateBufferView");
+  const vktest::Image wimg(ctx, image2d(VK_FORMAT_R8G8B8A8_UNORM, {8, 8, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT));
+  const vktest::Image counters(ctx, image2d(VK_FORMAT_R32_UINT, {4, 1, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT));
+  const vktest::Image lin(ctx, image2d(VK_FORMAT_R8G8B8A8_UNORM, {4, 4, 1}, 2, VK_IMAGE_USAGE_SAMPLED_BIT));
+  const vktest::Image rimg(ctx, image2d(VK_FORMAT_R32G32B32A32_SFLOAT, {8, 8, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT));
+  const vktest::Sampler linear(dev, vktest::sampler_info(VK_FILTER_LINEAR, VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
+                                                         VK_SAMPLER_MIPMAP_MODE_LINEAR, VK_LOD_CLAMP_NONE));
+  const vktest::Sampler nearest(dev, vktest::sampler_info(VK_FILTER_NEAREST, VK_SAMPLER_ADDRESS_MODE_REPEAT,
+                                                          VK_SAMPLER_MIPMAP_MODE_NEAREST, VK_LOD_CLAMP_NONE));
+  const vktest::BufferView tb_view(dev, tb.buffer, VK_FORMAT_R8G8B8A8_UINT), sb_view(dev, sb.buffer, VK_FORMAT_R32_SFLOAT);
 
-  const VkShaderStageFlags C = VK_SHADER_STAGE_COMPUTE_BIT;
-  VkDescriptorSetLayoutBinding b[8] = {
-      {0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
-      {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
-      {2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, C, nullptr},
-      {3, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, C, &nearest},  // an immutable sampler
-      {4, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 1, C, nullptr},
-      {5, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
-      {6, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, 1, C, nullptr},
-      {7, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr}};
-  VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, nullptr, 0, 8, b};
-  VkDescriptorSetLayout set_layout;
-  vkrun::check(vkCreateDescriptorSetLayout(dev, &li, nullptr, &set_layout), "vkCreateDescriptorSetLayout");
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 3}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2},
-                                  {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 1},
-                                  {VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, 1}, {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1}};
-  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 1, 5, sizes};
-  VkDescriptorPool pool;
-  vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
-  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &set_layout};
-  VkDescriptorSet set;
-  vkrun::check(vkAllocateDescriptorSets(dev, &sa, &set), "vkAllocateDescriptorSets");
+  const auto p = vktest::make_pipeline(dev, spirv, {{{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE},
+                                                     {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE},
+                                                     {2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER},
+                                                     {3, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, nearest.get()},  // immutable
+                                                     {4, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER},
+                                                     {5, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE},
+                                                     {6, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER},
+                                                     {7, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}});
+  vktest::Sets sets(dev, *p);
+  sets.write_image(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, wimg.view);
+  sets.write_image(0, 1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, counters.view);
+  sets.write_image(0, 2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, lin.view, linear);
+  sets.write_image(0, 3, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, lin.view);
+  sets.write_texel_buffer(0, 4, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, tb_view);
+  sets.write_image(0, 5, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, rimg.view);
+  sets.write_texel_buffer(0, 6, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, sb_view);
+  sets.write(0, 7, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
+
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
-  VkDescriptorImageInfo ii[5] = {{VK_NULL_HANDLE, wimg.view, G}, {VK_NULL_HANDLE, counters.view, G},
-                                 {linear, lin.view, G}, {VK_NULL_HANDLE, lin.view, G}, {VK_NULL_HANDLE, rimg.view, G}};
-  VkDescriptorBufferInfo bi{out.buffer, 0, VK_WHOLE_SIZE};
-  VkWriteDescriptorSet w[8];
-  for (uint32_t i = 0; i < 8; ++i)
-    w[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, i, 0, 1, b[i].descriptorType, nullptr, nullptr, nullptr};
-  w[0].pImageInfo = &ii[0];
-  w[1].pImageInfo = &ii[1];
-  w[2].pImageInfo = &ii[2];
-  w[3].pImageInfo = &ii[3];
-  w[4].pTexelBufferView = &tb_view;
-  w[5].pImageInfo = &ii[4];
-  w[6].pTexelBufferView = &sb_view;
-  w[7].pBufferInfo = &bi;
-  vkUpdateDescriptorSets(dev, 8, w, 0, nullptr);
-
-  VkShaderModuleCreateInfo mi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO, nullptr, 0, spirv.size() * 4, spirv.data()};
-  VkShaderModule module;
-  vkrun::check(vkCreateShaderModule(dev, &mi, nullptr, &module), "vkCreateShaderModule");
-  VkPipelineLayoutCreateInfo pli{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO, nullptr, 0, 1, &set_layout};
-  VkPipelineLayout pipeline_layout;
-  vkrun::check(vkCreatePipelineLayout(dev, &pli, nullptr, &pipeline_layout), "vkCreatePipelineLayout");
-  VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-  ci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module, "main"};
-  ci.layout = pipeline_layout;
-  VkPipeline pipeline;
-  vkrun::check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline), "vkCreateComputePipelines");
-
   ctx.run([&](VkCommandBuffer cb) {
-    for (VkImage image : {wimg.image, counters.image, lin.image, rimg.image}) to_general(cb, image);
-    VkBufferImageCopy up[3] = {{0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {4, 4, 1}},
-                               {64, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 1, 0, 1}, {0, 0, 0}, {2, 2, 1}},
-                               {256, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {8, 8, 1}}};
+    for (VkImage image : {wimg.image, counters.image, lin.image, rimg.image}) vktest::to_general(cb, image);
+    VkBufferImageCopy up[3] = {vktest::copy_region({4, 4, 1}), vktest::copy_region({2, 2, 1}, VK_IMAGE_ASPECT_COLOR_BIT, 1, 64, 1),
+                               vktest::copy_region({8, 8, 1}, VK_IMAGE_ASPECT_COLOR_BIT, 1, 256)};
     vkCmdCopyBufferToImage(cb, staging.buffer, lin.image, G, 2, up);
     vkCmdCopyBufferToImage(cb, staging.buffer, rimg.image, G, 1, &up[2]);
     VkClearColorValue zero{};
     VkImageSubresourceRange all{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
     vkCmdClearColorImage(cb, counters.image, G, &zero, 1, &all);
     vkCmdClearColorImage(cb, wimg.image, G, &zero, 1, &all);
-    memory_barrier(cb);
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout, 0, 1, &set, 0, nullptr);
+    vktest::memory_barrier(cb);
+    vktest::bind(cb, *p, sets);
     vkCmdDispatch(cb, 1, 1, 1);
-    memory_barrier(cb);
-    VkBufferImageCopy down[2] = {{0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {8, 8, 1}},
-                                 {256, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {4, 1, 1}}};
+    vktest::memory_barrier(cb);
+    VkBufferImageCopy down[2] = {vktest::copy_region({8, 8, 1}),
+                                 vktest::copy_region({4, 1, 1}, VK_IMAGE_ASPECT_COLOR_BIT, 1, 256)};
     vkCmdCopyImageToBuffer(cb, wimg.image, G, readback.buffer, 1, &down[0]);
     vkCmdCopyImageToBuffer(cb, counters.image, G, readback.buffer, 1, &down[1]);
   });
@@ -231,29 +108,14 @@ Results run_on(vkrun::Context& ctx, const std::vector<uint32_t>& spirv) {
   r.written.assign(readback.data<uint8_t>(), readback.data<uint8_t>() + 256);
   r.counters.assign(readback.data<uint32_t>() + 64, readback.data<uint32_t>() + 68);
   r.texel_buffer.assign(sb.data<float>(), sb.data<float>() + 64);
-
-  vkDestroyPipeline(dev, pipeline, nullptr);
-  vkDestroyPipelineLayout(dev, pipeline_layout, nullptr);
-  vkDestroyShaderModule(dev, module, nullptr);
-  vkDestroyDescriptorPool(dev, pool, nullptr);
-  vkDestroyDescriptorSetLayout(dev, set_layout, nullptr);
-  vkDestroyBufferView(dev, tb_view, nullptr);
-  vkDestroyBufferView(dev, sb_view, nullptr);
-  vkDestroySampler(dev, linear, nullptr);
-  vkDestroySampler(dev, nearest, nullptr);
-  for (Img* i : {&wimg, &counters, &lin, &rimg}) destroy(ctx, *i);
   for (vkrun::Buffer* x : {&staging, &tb, &sb, &out, &readback}) ctx.destroy(*x);
   return r;
 }
 
 TEST(VkImageShaders, MatchLavapipe) {
   const std::vector<uint32_t> spirv = vkrun::read_spirv(vkrun::spv_path("image_ops.spv"));
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   auto ctx = vktest::make_context();
   const Results mica = run_on(*ctx, spirv);
   const Results want = run_on(*lvp, spirv);
@@ -316,71 +178,32 @@ FloatAtomicsRun run_float_atomics(vkrun::Context& ctx, const std::vector<uint32_
     in.data<float>()[i] = random_normal(rng);
   }
   std::memset(out.mapped, 0, out.size);
-  Img img = make_image(ctx, VK_FORMAT_R32_SFLOAT, {8, 8, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT);
-  VkBufferView buf_view;
-  VkBufferViewCreateInfo bvi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO, nullptr, 0, buf.buffer, VK_FORMAT_R32_SFLOAT,
-                             0, VK_WHOLE_SIZE};
-  vkrun::check(vkCreateBufferView(dev, &bvi, nullptr, &buf_view), "vkCreateBufferView");
-  const VkShaderStageFlags C = VK_SHADER_STAGE_COMPUTE_BIT;
-  VkDescriptorSetLayoutBinding b[4] = {{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
-                                       {1, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, 1, C, nullptr},
-                                       {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr},
-                                       {3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr}};
-  VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, nullptr, 0, 4, b};
-  VkDescriptorSetLayout set_layout;
-  vkrun::check(vkCreateDescriptorSetLayout(dev, &li, nullptr, &set_layout), "vkCreateDescriptorSetLayout");
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1}, {VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, 1},
-                                  {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2}};
-  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 1, 3, sizes};
-  VkDescriptorPool pool;
-  vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
-  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &set_layout};
-  VkDescriptorSet set;
-  vkrun::check(vkAllocateDescriptorSets(dev, &sa, &set), "vkAllocateDescriptorSets");
+  const vktest::Image img(ctx, image2d(VK_FORMAT_R32_SFLOAT, {8, 8, 1}, 1, VK_IMAGE_USAGE_STORAGE_BIT));
+  const vktest::BufferView buf_view(dev, buf.buffer, VK_FORMAT_R32_SFLOAT);
+  const auto p = vktest::make_pipeline(dev, spirv, {{{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE},
+                                                     {1, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER},
+                                                     {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                     {3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}});
+  vktest::Sets sets(dev, *p);
+  sets.write_image(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, img.view);
+  sets.write_texel_buffer(0, 1, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, buf_view);
+  sets.write(0, 2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, in);
+  sets.write(0, 3, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
+  const VkBufferImageCopy region = vktest::copy_region({8, 8, 1});
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
-  VkDescriptorImageInfo ii{VK_NULL_HANDLE, img.view, G};
-  VkDescriptorBufferInfo bi[2] = {{in.buffer, 0, VK_WHOLE_SIZE}, {out.buffer, 0, VK_WHOLE_SIZE}};
-  VkWriteDescriptorSet w[4];
-  for (uint32_t i = 0; i < 4; ++i)
-    w[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, i, 0, 1, b[i].descriptorType, nullptr, nullptr, nullptr};
-  w[0].pImageInfo = &ii;
-  w[1].pTexelBufferView = &buf_view;
-  w[2].pBufferInfo = &bi[0];
-  w[3].pBufferInfo = &bi[1];
-  vkUpdateDescriptorSets(dev, 4, w, 0, nullptr);
-  VkShaderModuleCreateInfo mi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO, nullptr, 0, spirv.size() * 4, spirv.data()};
-  VkShaderModule module;
-  vkrun::check(vkCreateShaderModule(dev, &mi, nullptr, &module), "vkCreateShaderModule");
-  VkPipelineLayoutCreateInfo pli{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO, nullptr, 0, 1, &set_layout};
-  VkPipelineLayout pipeline_layout;
-  vkrun::check(vkCreatePipelineLayout(dev, &pli, nullptr, &pipeline_layout), "vkCreatePipelineLayout");
-  VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-  ci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module, "main"};
-  ci.layout = pipeline_layout;
-  VkPipeline pipeline;
-  vkrun::check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline), "vkCreateComputePipelines");
-  VkBufferImageCopy region{0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {8, 8, 1}};
   ctx.run([&](VkCommandBuffer cb) {
-    to_general(cb, img.image);
+    vktest::to_general(cb, img.image);
     vkCmdCopyBufferToImage(cb, staging.buffer, img.image, G, 1, &region);
-    memory_barrier(cb);
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout, 0, 1, &set, 0, nullptr);
+    vktest::memory_barrier(cb);
+    vktest::bind(cb, *p, sets);
     vkCmdDispatch(cb, 1, 1, 1);
-    memory_barrier(cb);
+    vktest::memory_barrier(cb);
     vkCmdCopyImageToBuffer(cb, img.image, G, readback.buffer, 1, &region);
   });
   FloatAtomicsRun r;
   r.image.assign(readback.data<float>(), readback.data<float>() + 64);
   r.buf.assign(buf.data<float>(), buf.data<float>() + 64);
   r.out.assign(out.data<float>(), out.data<float>() + 64 * 4);
-  vkDestroyPipeline(dev, pipeline, nullptr);
-  vkDestroyPipelineLayout(dev, pipeline_layout, nullptr);
-  vkDestroyShaderModule(dev, module, nullptr);
-  vkDestroyDescriptorPool(dev, pool, nullptr);
-  vkDestroyDescriptorSetLayout(dev, set_layout, nullptr);
-  vkDestroyBufferView(dev, buf_view, nullptr);
-  destroy(ctx, img);
   for (vkrun::Buffer* x : {&staging, &buf, &in, &out, &readback}) ctx.destroy(*x);
   return r;
 }
@@ -392,12 +215,8 @@ bool same_bits(float a, float b) { return std::memcmp(&a, &b, 4) == 0; }
 // gives lavapipe's bits wherever the result does not depend on the order of the lanes, the IEEE sums
 // the host computes, and for shared exchanges a permutation of the values written.
 TEST(VkImageShaders, FloatAtomicsMatchLavapipe) {
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   auto ctx = vktest::make_context();
   VkFormatProperties fp{};
   vkGetPhysicalDeviceFormatProperties(ctx->physical(), VK_FORMAT_R32_SFLOAT, &fp);
@@ -469,25 +288,6 @@ TEST(VkImageShaders, FloatAtomicsMatchLavapipe) {
 
 // ---- every storage format: stores and loads without a declared format -------------------------
 
-enum class Kind { f, u, i };
-
-Kind kind_of(VkFormat f) {
-  switch (f) {
-#define U(x) case VK_FORMAT_##x:
-    U(R8_UINT) U(R8G8_UINT) U(R8G8B8_UINT) U(B8G8R8_UINT) U(R8G8B8A8_UINT) U(B8G8R8A8_UINT) U(A8B8G8R8_UINT_PACK32)
-    U(A2R10G10B10_UINT_PACK32) U(A2B10G10R10_UINT_PACK32) U(R16_UINT) U(R16G16_UINT) U(R16G16B16_UINT)
-    U(R16G16B16A16_UINT) U(R32_UINT) U(R32G32_UINT) U(R32G32B32_UINT) U(R32G32B32A32_UINT) U(S8_UINT)
-    return Kind::u;
-    U(R8_SINT) U(R8G8_SINT) U(R8G8B8_SINT) U(B8G8R8_SINT) U(R8G8B8A8_SINT) U(B8G8R8A8_SINT) U(A8B8G8R8_SINT_PACK32)
-    U(A2R10G10B10_SINT_PACK32) U(A2B10G10R10_SINT_PACK32) U(R16_SINT) U(R16G16_SINT) U(R16G16B16_SINT)
-    U(R16G16B16A16_SINT) U(R32_SINT) U(R32G32_SINT) U(R32G32B32_SINT) U(R32G32B32A32_SINT)
-    return Kind::i;
-#undef U
-  default:
-    return Kind::f;
-  }
-}
-
 struct FormatRun {
   std::vector<uint8_t> stored;  // dst's texels (8x8), as bytes
   std::vector<uint32_t> loaded; // src's texels through imageLoad, 64 x 4 words
@@ -510,97 +310,46 @@ FormatRun run_format(vkrun::Context& ctx, const std::vector<uint32_t>& spirv, Vk
   }
   std::memset(out.mapped, 0, out.size);
   const VkImageUsageFlags usage = sampled ? VK_IMAGE_USAGE_SAMPLED_BIT : VK_IMAGE_USAGE_STORAGE_BIT;
-  Img dst = make_image(ctx, format, {8, 8, 1}, 1, usage);
-  Img src = make_image(ctx, format, {8, 8, 1}, 1, usage);
-  VkSampler nearest = make_sampler(dev, VK_FILTER_NEAREST, VK_SAMPLER_MIPMAP_MODE_NEAREST,
-                                   VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE);
-  if (sampler) {
-    vkDestroySampler(dev, nearest, nullptr);
-    vkrun::check(vkCreateSampler(dev, sampler, nullptr, &nearest), "vkCreateSampler");
-  }
-  const VkShaderStageFlags C = VK_SHADER_STAGE_COMPUTE_BIT;
-  VkDescriptorSetLayoutBinding b[3] = {{0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
-                                       {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, C, nullptr},
-                                       {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, C, nullptr}};
-  if (sampled) b[1].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-  VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, nullptr, 0, 2,
-                                     sampled ? b + 1 : b};
-  if (!sampled) li.bindingCount = 3;
-  VkDescriptorSetLayout set_layout;
-  vkrun::check(vkCreateDescriptorSetLayout(dev, &li, nullptr, &set_layout), "vkCreateDescriptorSetLayout");
-  VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 2}, {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1},
-                                  {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1}};
-  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO, nullptr, 0, 1, 3, sizes};
-  VkDescriptorPool pool;
-  vkrun::check(vkCreateDescriptorPool(dev, &pi, nullptr, &pool), "vkCreateDescriptorPool");
-  VkDescriptorSetAllocateInfo sa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO, nullptr, pool, 1, &set_layout};
-  VkDescriptorSet set;
-  vkrun::check(vkAllocateDescriptorSets(dev, &sa, &set), "vkAllocateDescriptorSets");
+  const vktest::Image dst(ctx, image2d(format, {8, 8, 1}, 1, usage)), src(ctx, image2d(format, {8, 8, 1}, 1, usage));
+  const vktest::Sampler nearest(dev, sampler ? *sampler
+                                             : vktest::sampler_info(VK_FILTER_NEAREST, VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
+                                                                    VK_SAMPLER_MIPMAP_MODE_NEAREST, VK_LOD_CLAMP_NONE));
+  const VkDescriptorType src_type = sampled ? VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER : VK_DESCRIPTOR_TYPE_STORAGE_IMAGE;
+  std::vector<vktest::SetBinding> bindings;
+  if (!sampled) bindings.push_back({0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE});
+  bindings.push_back({1, src_type});
+  bindings.push_back({2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER});
+  const auto p = vktest::make_pipeline(dev, spirv, {bindings});
+  vktest::Sets sets(dev, *p);
+  if (!sampled) sets.write_image(0, 0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, dst.view);
+  sets.write_image(0, 1, src_type, src.view, sampled ? VkSampler(nearest) : VK_NULL_HANDLE);
+  sets.write(0, 2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, out);
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
-  VkDescriptorImageInfo ii[2] = {{VK_NULL_HANDLE, dst.view, G}, {sampled ? nearest : VK_NULL_HANDLE, src.view, G}};
-  VkDescriptorBufferInfo bi{out.buffer, 0, VK_WHOLE_SIZE};
-  VkWriteDescriptorSet w[3];
-  for (uint32_t i = 0; i < 3; ++i)
-    w[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET, nullptr, set, i, 0, 1, b[i].descriptorType, nullptr, nullptr, nullptr};
-  w[0].pImageInfo = &ii[0];
-  w[1].pImageInfo = &ii[1];
-  w[2].pBufferInfo = &bi;
-  w[1].descriptorType = b[1].descriptorType;
-  if (sampled)
-    vkUpdateDescriptorSets(dev, 2, w + 1, 0, nullptr);
-  else
-    vkUpdateDescriptorSets(dev, 3, w, 0, nullptr);
-  VkShaderModuleCreateInfo mi{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO, nullptr, 0, spirv.size() * 4, spirv.data()};
-  VkShaderModule module;
-  vkrun::check(vkCreateShaderModule(dev, &mi, nullptr, &module), "vkCreateShaderModule");
-  VkPipelineLayoutCreateInfo pli{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO, nullptr, 0, 1, &set_layout};
-  VkPipelineLayout pipeline_layout;
-  vkrun::check(vkCreatePipelineLayout(dev, &pli, nullptr, &pipeline_layout), "vkCreatePipelineLayout");
-  VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-  ci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module, "main"};
-  ci.layout = pipeline_layout;
-  VkPipeline pipeline;
-  vkrun::check(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline), "vkCreateComputePipelines");
   ctx.run([&](VkCommandBuffer cb) {
-    to_general(cb, dst.image, all_aspects_of(format));
-    to_general(cb, src.image, all_aspects_of(format));
-    VkBufferImageCopy region{0, 0, 0, {aspect_of(format), 0, 0, 1}, {0, 0, 0}, {8, 8, 1}};
+    vktest::to_general(cb, dst.image, vktest::aspects_of(format));
+    vktest::to_general(cb, src.image, vktest::aspects_of(format));
+    const VkBufferImageCopy region = vktest::copy_region({8, 8, 1}, vktest::view_aspect_of(format));
     vkCmdCopyBufferToImage(cb, staging.buffer, src.image, G, 1, &region);
-    memory_barrier(cb);
-    vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
-    vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout, 0, 1, &set, 0, nullptr);
+    vktest::memory_barrier(cb);
+    vktest::bind(cb, *p, sets);
     vkCmdDispatch(cb, 1, 1, 1);
-    memory_barrier(cb);
+    vktest::memory_barrier(cb);
     vkCmdCopyImageToBuffer(cb, dst.image, G, readback.buffer, 1, &region);
   });
   FormatRun r;
   r.stored.assign(readback.data<uint8_t>(), readback.data<uint8_t>() + 64 * texel_bytes);
   r.loaded.assign(out.data<uint32_t>(), out.data<uint32_t>() + 64 * 4 * (sampled ? 2 : 1));
-  vkDestroySampler(dev, nearest, nullptr);
-  vkDestroyPipeline(dev, pipeline, nullptr);
-  vkDestroyPipelineLayout(dev, pipeline_layout, nullptr);
-  vkDestroyShaderModule(dev, module, nullptr);
-  vkDestroyDescriptorPool(dev, pool, nullptr);
-  vkDestroyDescriptorSetLayout(dev, set_layout, nullptr);
-  destroy(ctx, dst);
-  destroy(ctx, src);
   for (vkrun::Buffer* x : {&staging, &out, &readback}) ctx.destroy(*x);
   return r;
 }
 
 // Texel bytes of a format, from its memory requirements on Mica (linear layout: 64 texels, 8x8).
 uint32_t texel_bytes(vkrun::Context& ctx, VkFormat format) {
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = format;
-  ci.extent = {8, 8, 1};
-  ci.mipLevels = ci.arrayLayers = 1;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
-  ci.tiling = VK_IMAGE_TILING_LINEAR;
-  ci.usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+  const VkImageCreateInfo ci = vktest::image_info(
+      {.format = format, .extent = {8, 8, 1}, .usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT, .tiling = VK_IMAGE_TILING_LINEAR});
   VkImage image;
   vkrun::check(vkCreateImage(ctx.device(), &ci, nullptr, &image), "vkCreateImage");
-  VkImageSubresource sub{aspect_of(format), 0, 0};
+  VkImageSubresource sub{vktest::view_aspect_of(format), 0, 0};
   VkSubresourceLayout layout{};
   vkGetImageSubresourceLayout(ctx.device(), image, &sub, &layout);
   vkDestroyImage(ctx.device(), image, nullptr);
@@ -612,27 +361,19 @@ uint32_t texel_bytes(vkrun::Context& ctx, VkFormat format) {
 // give the same bytes and values; normalized stores may differ by one unit in a byte (the spec lets
 // the rounding go either way), NaNs match NaNs.
 TEST(VkImageShaders, FormatsMatchLavapipe) {
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   auto ctx = vktest::make_context();
-  const std::vector<uint32_t> spv[3] = {vkrun::read_spirv(vkrun::spv_path("format_store_f.spv")),
-                                        vkrun::read_spirv(vkrun::spv_path("format_store_u.spv")),
-                                        vkrun::read_spirv(vkrun::spv_path("format_store_i.spv"))};
+  const auto spv = vktest::per_kind_spirv("format_store");
   unsigned compared = 0, failed_formats = 0;
   for (int f = 1; f <= int(VK_FORMAT_ASTC_12x12_SRGB_BLOCK); ++f) {
     const VkFormat format = VkFormat(f);
-    VkFormatProperties mp{}, lp{};
-    vkGetPhysicalDeviceFormatProperties(ctx->physical(), format, &mp);
-    vkGetPhysicalDeviceFormatProperties(lvp->physical(), format, &lp);
-    const VkFormatFeatureFlags need = VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT | VK_FORMAT_FEATURE_TRANSFER_SRC_BIT |
-                                      VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
-    if ((mp.optimalTilingFeatures & need) != need || (lp.optimalTilingFeatures & need) != need) continue;
+    if (!vktest::both_offer(*ctx, *lvp, format,
+                            VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT | VK_FORMAT_FEATURE_TRANSFER_SRC_BIT |
+                                VK_FORMAT_FEATURE_TRANSFER_DST_BIT))
+      continue;
     const uint32_t bytes = texel_bytes(*ctx, format);
-    const Kind k = kind_of(format);
+    const TexelKind k = vktest::kind_of(format);
     const auto& program = spv[int(k)];
     const FormatRun mica = run_format(*ctx, program, format, bytes);
     const FormatRun want = run_format(*lvp, program, format, bytes);
@@ -655,13 +396,13 @@ TEST(VkImageShaders, FormatsMatchLavapipe) {
     }
     for (size_t i = 0; i < want.stored.size() && format != VK_FORMAT_B10G11R11_UFLOAT_PACK32; ++i) {
       const int d = std::abs(int(mica.stored[i]) - int(want.stored[i]));
-      if (d > (k == Kind::f ? 1 : 0) && bad++ < 3)
+      if (d > (k == TexelKind::f ? 1 : 0) && bad++ < 3)
         ADD_FAILURE() << "format " << f << " stored byte " << i << ": Mica " << int(mica.stored[i]) << ", lavapipe "
                       << int(want.stored[i]);
     }
     for (size_t i = 0; i < want.loaded.size(); ++i) {
       bool same = mica.loaded[i] == want.loaded[i];
-      if (!same && k == Kind::f) {
+      if (!same && k == TexelKind::f) {
         float a, b2;
         std::memcpy(&a, &mica.loaded[i], 4);
         std::memcpy(&b2, &want.loaded[i], 4);
@@ -682,33 +423,24 @@ TEST(VkImageShaders, FormatsMatchLavapipe) {
 // (exactly, NaN = NaN: the conversions are exact functions; sRGB within 1%, see below); nearest
 // samples within 1/255.
 TEST(VkImageShaders, SampledFormatsMatchLavapipe) {
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   auto ctx = vktest::make_context();
-  const std::vector<uint32_t> spv[3] = {vkrun::read_spirv(vkrun::spv_path("format_fetch_f.spv")),
-                                        vkrun::read_spirv(vkrun::spv_path("format_fetch_u.spv")),
-                                        vkrun::read_spirv(vkrun::spv_path("format_fetch_i.spv"))};
+  const auto spv = vktest::per_kind_spirv("format_fetch");
   unsigned compared = 0, failed_formats = 0;
   for (int f = 1; f <= int(VK_FORMAT_ASTC_12x12_SRGB_BLOCK); ++f) {
     const VkFormat format = VkFormat(f);
-    VkFormatProperties mp{}, lp{};
-    vkGetPhysicalDeviceFormatProperties(ctx->physical(), format, &mp);
-    vkGetPhysicalDeviceFormatProperties(lvp->physical(), format, &lp);
-    const VkFormatFeatureFlags need = VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
-    if ((mp.optimalTilingFeatures & need) != need || (lp.optimalTilingFeatures & need) != need) continue;
+    if (!vktest::both_offer(*ctx, *lvp, format, VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT))
+      continue;
     const uint32_t bytes = texel_bytes(*ctx, format);
-    const Kind k = kind_of(format);
+    const TexelKind k = vktest::kind_of(format);
     const FormatRun mica = run_format(*ctx, spv[int(k)], format, bytes, true);
     const FormatRun want = run_format(*lvp, spv[int(k)], format, bytes, true);
     ++compared;
     unsigned bad = 0;
     for (size_t i = 0; i < want.loaded.size(); ++i) {
       bool same = mica.loaded[i] == want.loaded[i];
-      if (!same && k == Kind::f) {
+      if (!same && k == TexelKind::f) {
         float a, b2;
         std::memcpy(&a, &mica.loaded[i], 4);
         std::memcpy(&b2, &want.loaded[i], 4);
@@ -716,10 +448,7 @@ TEST(VkImageShaders, SampledFormatsMatchLavapipe) {
         // bits first: within 1/255 (the spec allows filtering its own precision); fetches exact.
         // sRGB: llvmpipe decodes with an approximation (about 0.5% off the spec's formula, which Mica
         // evaluates exactly), so those compare within 1%.
-        const bool srgb = format == VK_FORMAT_R8_SRGB || format == VK_FORMAT_R8G8_SRGB ||
-                          format == VK_FORMAT_R8G8B8_SRGB || format == VK_FORMAT_B8G8R8_SRGB ||
-                          format == VK_FORMAT_R8G8B8A8_SRGB || format == VK_FORMAT_B8G8R8A8_SRGB ||
-                          format == VK_FORMAT_A8B8G8R8_SRGB_PACK32;
+        const bool srgb = vktest::is_srgb(format);
         // BC1-BC5: lavapipe decodes blocks to 8-bit UNORM/SNORM values (565 endpoints expanded
         // by bit replication, palettes interpolated in integers), Mica decodes exactly as the
         // data format spec's real-valued palettes: within 2/255 (UNORM) or 2/127 (SNORM); sRGB
@@ -752,12 +481,8 @@ TEST(VkImageShaders, SampledFormatsMatchLavapipe) {
 // compare ops: NEAREST results (0 or 1) and gathers exactly, LINEAR samples (the four comparisons
 // filtered) within 1/128 (lavapipe weights in 8 bits).
 TEST(VkImageShaders, DepthCompareMatchesLavapipe) {
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   auto ctx = vktest::make_context();
   const std::vector<uint32_t> spv = vkrun::read_spirv(vkrun::spv_path("depth_compare.spv"));
   unsigned compared = 0;

@@ -11,7 +11,7 @@
 //   -> image -> image -> buffer copies and colour clears on Mica and on lavapipe must give the
 //   same bytes (a clear's normalized channels within 1 of lavapipe's, where the spec allows
 //   either rounding).
-#include "vk_test.h"
+#include "vk_image_helpers.h"
 
 // Vulkan structures are written {sType, ...} with the rest zero, as the spec's examples do.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <sstream>
@@ -269,17 +270,12 @@ TEST(VkImages, ImageFormatQueriesAreHonest) {
               EXPECT_TRUE(!(usage & VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT) || (features & (C | DS))) << "format " << f;
             }
             const VkImageFormatProperties& p = props.imageFormatProperties;
-            VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-            ci.flags = flags;
-            ci.imageType = type;
-            ci.format = VkFormat(f);
             const bool cube = flags & VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT;
-            ci.extent = {8, type == VK_IMAGE_TYPE_1D ? 1u : 8u, type == VK_IMAGE_TYPE_3D ? 8u : 1u};
-            ci.mipLevels = 2;
-            ci.arrayLayers = cube ? 6 : 1;
-            ci.samples = VK_SAMPLE_COUNT_1_BIT;
-            ci.tiling = tiling;
-            ci.usage = usage;
+            VkImageCreateInfo ci = vktest::image_info(
+                {.format = VkFormat(f),
+                 .extent = {8, type == VK_IMAGE_TYPE_1D ? 1u : 8u, type == VK_IMAGE_TYPE_3D ? 8u : 1u},
+                 .usage = usage, .type = type, .levels = 2, .layers = cube ? 6u : 1u, .tiling = tiling});
+            ci.flags = flags;
             const bool fits = r == VK_SUCCESS && p.maxExtent.width >= 8 && p.maxExtent.height >= ci.extent.height &&
                               p.maxExtent.depth >= ci.extent.depth && p.maxMipLevels >= 2 &&
                               p.maxArrayLayers >= ci.arrayLayers && (p.sampleCounts & VK_SAMPLE_COUNT_1_BIT);
@@ -346,14 +342,7 @@ TEST(VkImages, ImageFormatQueriesAreHonest) {
 TEST(VkImages, UnsupportedRequestsAreRefused) {
   auto ctx = vktest::make_context();
   VkDevice dev = ctx->device();
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = VK_FORMAT_R8G8B8A8_UNORM;
-  ci.extent = {16, 16, 1};
-  ci.mipLevels = 1;
-  ci.arrayLayers = 1;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
-  ci.tiling = VK_IMAGE_TILING_OPTIMAL;
+  VkImageCreateInfo ci = vktest::image_info({.format = VK_FORMAT_R8G8B8A8_UNORM, .extent = {16, 16, 1}});
   // Attachment usages follow the format's features like every other usage (the spec's mandatory
   // attachment formats; no Mica queue renders): allowed and created where the format reports
   // COLOR_ATTACHMENT / DEPTH_STENCIL_ATTACHMENT for the tiling, refused by both elsewhere.
@@ -441,16 +430,10 @@ TEST(VkImages, UnsupportedRequestsAreRefused) {
 TEST(VkImages, ViewsSamplersAndDescriptors) {
   auto ctx = vktest::make_context();
   VkDevice dev = ctx->device();
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = VK_FORMAT_R32_SFLOAT;
-  ci.extent = {8, 8, 1};
-  ci.mipLevels = 4;
-  ci.arrayLayers = 6;
+  VkImageCreateInfo ci = vktest::image_info({.format = VK_FORMAT_R32_SFLOAT, .extent = {8, 8, 1},
+                                              .usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                                              .levels = 4, .layers = 6});
   ci.flags = VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
-  ci.tiling = VK_IMAGE_TILING_OPTIMAL;
-  ci.usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
   VkImage image;
   VK_OK(vkCreateImage(dev, &ci, nullptr, &image));
   VkMemoryRequirements mr;
@@ -532,87 +515,55 @@ TEST(VkImages, ViewsSamplersAndDescriptors) {
 
 // ---- differential copies and clears ----------------------------------------------------------
 
-struct TestImage {
-  VkImage image = VK_NULL_HANDLE;
-  VkDeviceMemory memory = VK_NULL_HANDLE;
-};
-
-TestImage make_image(vkrun::Context& ctx, VkFormat format, VkImageType type, VkExtent3D extent, uint32_t mips,
-                     uint32_t layers, VkImageTiling tiling) {
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = type;
-  ci.format = format;
-  ci.extent = extent;
-  ci.mipLevels = mips;
-  ci.arrayLayers = layers;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
-  ci.tiling = tiling;
-  ci.usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-  TestImage t;
-  if (vkCreateImage(ctx.device(), &ci, nullptr, &t.image) != VK_SUCCESS) throw std::runtime_error("vkCreateImage");
-  VkMemoryRequirements mr;
-  vkGetImageMemoryRequirements(ctx.device(), t.image, &mr);
-  VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO, nullptr, mr.size, ctx.host_visible_type(mr.memoryTypeBits)};
-  if (vkAllocateMemory(ctx.device(), &ai, nullptr, &t.memory) != VK_SUCCESS) throw std::runtime_error("vkAllocateMemory");
-  vkBindImageMemory(ctx.device(), t.image, t.memory, 0);
-  return t;
-}
-
-void destroy(vkrun::Context& ctx, TestImage& t) {
-  vkDestroyImage(ctx.device(), t.image, nullptr);
-  vkFreeMemory(ctx.device(), t.memory, nullptr);
-}
-
-void barrier(VkCommandBuffer cb) {
-  VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT,
-                     VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT};
-  vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &mb, 0, nullptr, 0,
-                       nullptr);
-}
-
-// Puts both images in GENERAL (a no-op on Mica; lavapipe needs nothing else either).
-void to_general(VkCommandBuffer cb, std::initializer_list<VkImage> images) {
-  for (VkImage image : images) {
-    VkImageMemoryBarrier ib{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-    ib.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    ib.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    ib.newLayout = VK_IMAGE_LAYOUT_GENERAL;
-    ib.srcQueueFamilyIndex = ib.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    ib.image = image;
-    ib.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, VK_REMAINING_MIP_LEVELS, 0, VK_REMAINING_ARRAY_LAYERS};
-    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0,
-                         nullptr, 1, &ib);
-  }
+// A transfer-only image with its memory (no view: the copies and clears here need none).
+vktest::ImageDesc transfer_image(VkFormat format, VkImageType type, VkExtent3D extent, uint32_t levels, uint32_t layers,
+                                 VkImageTiling tiling) {
+  return {.format = format, .extent = extent,
+          .usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, .view = vktest::kNoView,
+          .type = type, .levels = levels, .layers = layers, .tiling = tiling};
 }
 
 constexpr VkDeviceSize kInBytes = 64 * 1024, kOutBytes = 64 * 1024;
+
+// Records 'record' on 'ctx' with 'input' in a buffer of 'in_bytes' and an output buffer of
+// 'out_bytes' filled with 0xcd (bytes no command writes read back as the same fill on both
+// devices); returns the output's bytes.
+std::vector<uint8_t> run_transfers(vkrun::Context& ctx, const std::vector<uint8_t>& input, VkDeviceSize in_bytes,
+                                   VkDeviceSize out_bytes,
+                                   const std::function<void(VkCommandBuffer, VkBuffer in, VkBuffer out)>& record) {
+  vkrun::Buffer in = ctx.create_buffer(in_bytes), out = ctx.create_buffer(out_bytes);
+  std::memcpy(in.mapped, input.data(), in_bytes);
+  std::memset(out.mapped, 0xcd, out_bytes);
+  ctx.run([&](VkCommandBuffer cb) { record(cb, in.buffer, out.buffer); });
+  std::vector<uint8_t> result(out.data<uint8_t>(), out.data<uint8_t>() + out_bytes);
+  ctx.destroy(in);
+  ctx.destroy(out);
+  return result;
+}
 
 // The same commands on any device: uploads, a clear, copies between images (2D arrays with mips, and
 // a 3D image), readbacks into 'out'. Returns the out buffer's bytes.
 std::vector<uint8_t> run_sequence(vkrun::Context& ctx, VkFormat format, uint32_t texel, const std::vector<uint8_t>& input,
                                   const VkClearColorValue& color, VkImageTiling tiling) {
-  vkrun::Buffer in = ctx.create_buffer(kInBytes), out = ctx.create_buffer(kOutBytes);
-  std::memcpy(in.mapped, input.data(), kInBytes);
-  std::memset(out.mapped, 0xcd, kOutBytes);
-  TestImage a = make_image(ctx, format, VK_IMAGE_TYPE_2D, {13, 7, 1}, 3, 2, tiling);
-  TestImage b = make_image(ctx, format, VK_IMAGE_TYPE_2D, {13, 7, 1}, 3, 2, tiling);
-  TestImage v = make_image(ctx, format, VK_IMAGE_TYPE_3D, {5, 4, 3}, 1, 1, tiling);
+  const vktest::Image a(ctx, transfer_image(format, VK_IMAGE_TYPE_2D, {13, 7, 1}, 3, 2, tiling));
+  const vktest::Image b(ctx, transfer_image(format, VK_IMAGE_TYPE_2D, {13, 7, 1}, 3, 2, tiling));
+  const vktest::Image v(ctx, transfer_image(format, VK_IMAGE_TYPE_3D, {5, 4, 3}, 1, 1, tiling));
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
-  ctx.run([&](VkCommandBuffer cb) {
-    to_general(cb, {a.image, b.image, v.image});
+  return run_transfers(ctx, input, kInBytes, kOutBytes, [&](VkCommandBuffer cb, VkBuffer in, VkBuffer out) {
+    for (VkImage image : {a.image, b.image, v.image}) vktest::to_general(cb, image);
     // Uploads: a whole level of both layers; a sub-rectangle with a padded buffer row length.
     VkBufferImageCopy up[2] = {
         {0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 2}, {0, 0, 0}, {13, 7, 1}},
         {texel * 200, 5, 3, {VK_IMAGE_ASPECT_COLOR_BIT, 1, 1, 1}, {1, 1, 0}, {4, 2, 1}},
     };
-    vkCmdCopyBufferToImage(cb, in.buffer, a.image, G, 2, up);
+    vkCmdCopyBufferToImage(cb, in, a.image, G, 2, up);
     VkBufferImageCopy2 up3{VK_STRUCTURE_TYPE_BUFFER_IMAGE_COPY_2, nullptr, texel * 300, 0, 0,
                            {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 0, 0}, {5, 4, 3}};
-    VkCopyBufferToImageInfo2 up3i{VK_STRUCTURE_TYPE_COPY_BUFFER_TO_IMAGE_INFO_2, nullptr, in.buffer, v.image, G, 1, &up3};
+    VkCopyBufferToImageInfo2 up3i{VK_STRUCTURE_TYPE_COPY_BUFFER_TO_IMAGE_INFO_2, nullptr, in, v.image, G, 1, &up3};
     vkCmdCopyBufferToImage2(cb, &up3i);
     VkImageSubresourceRange all{VK_IMAGE_ASPECT_COLOR_BIT, 0, VK_REMAINING_MIP_LEVELS, 0, VK_REMAINING_ARRAY_LAYERS};
     vkCmdClearColorImage(cb, b.image, G, &color, 1, &all);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     // Image to image: a sub-rectangle across layers, a mip level, and the 3D image's slices into layers.
     VkImageCopy cp[3] = {
         {{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1}, {2, 1, 0}, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {3, 2, 0}, {9, 5, 1}},
@@ -624,7 +575,7 @@ std::vector<uint8_t> run_sequence(vkrun::Context& ctx, VkFormat format, uint32_t
                      cp[2].dstSubresource, cp[2].dstOffset, cp[2].extent};
     VkCopyImageInfo2 cp3i{VK_STRUCTURE_TYPE_COPY_IMAGE_INFO_2, nullptr, v.image, G, b.image, G, 1, &cp3};
     vkCmdCopyImage2(cb, &cp3i);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     // Readbacks: every level of b, tightly packed one after another, then a padded region of a.
     VkBufferImageCopy down[4] = {
         {0, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 2}, {0, 0, 0}, {13, 7, 1}},
@@ -632,28 +583,21 @@ std::vector<uint8_t> run_sequence(vkrun::Context& ctx, VkFormat format, uint32_t
         {texel * (13 * 7 + 6 * 3) * 2, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 2, 0, 2}, {0, 0, 0}, {3, 1, 1}},
         {texel * 400, 7, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 2}, {4, 2, 0}, {6, 4, 1}},
     };
-    vkCmdCopyImageToBuffer(cb, b.image, G, out.buffer, 3, down);
+    vkCmdCopyImageToBuffer(cb, b.image, G, out, 3, down);
     // A clear of part of an image (one layer of one level, and a level range) between reads of it.
     VkImageSubresourceRange some[2] = {{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1, 1},
                                        {VK_IMAGE_ASPECT_COLOR_BIT, 1, VK_REMAINING_MIP_LEVELS, 0, 1}};
     vkCmdClearColorImage(cb, a.image, G, &color, 2, some);
-    barrier(cb);
-    vkCmdCopyImageToBuffer(cb, a.image, G, out.buffer, 1, &down[3]);
+    vktest::transfer_barrier(cb);
+    vkCmdCopyImageToBuffer(cb, a.image, G, out, 1, &down[3]);
     // (layer 1 of level 1 is only partly written: not read back, its other texels are undefined)
     VkBufferImageCopy a_mip1{texel * 500, 0, 0, {VK_IMAGE_ASPECT_COLOR_BIT, 1, 0, 1}, {0, 0, 0}, {6, 3, 1}};
-    vkCmdCopyImageToBuffer(cb, a.image, G, out.buffer, 1, &a_mip1);
+    vkCmdCopyImageToBuffer(cb, a.image, G, out, 1, &a_mip1);
     VkBufferImageCopy2 down3{VK_STRUCTURE_TYPE_BUFFER_IMAGE_COPY_2, nullptr, texel * 600, 6, 5,
                              {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1}, {0, 1, 1}, {5, 3, 2}};
-    VkCopyImageToBufferInfo2 down3i{VK_STRUCTURE_TYPE_COPY_IMAGE_TO_BUFFER_INFO_2, nullptr, v.image, G, out.buffer, 1, &down3};
+    VkCopyImageToBufferInfo2 down3i{VK_STRUCTURE_TYPE_COPY_IMAGE_TO_BUFFER_INFO_2, nullptr, v.image, G, out, 1, &down3};
     vkCmdCopyImageToBuffer2(cb, &down3i);
   });
-  std::vector<uint8_t> result(static_cast<uint8_t*>(out.mapped), static_cast<uint8_t*>(out.mapped) + kOutBytes);
-  destroy(ctx, a);
-  destroy(ctx, b);
-  destroy(ctx, v);
-  ctx.destroy(in);
-  ctx.destroy(out);
-  return result;
 }
 
 struct FormatCase {
@@ -771,12 +715,8 @@ bool is_int_format(VkFormat f) {
 
 TEST(VkImages, RoundTripMatchesLavapipe) {
   vkrun::Context mica("Mica");
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   std::mt19937 rng(13);
   std::vector<uint8_t> input(kInBytes);
   for (auto& b : input) b = uint8_t(rng());
@@ -846,37 +786,34 @@ constexpr uint32_t kTW = 37, kTH = 23;
 std::vector<uint8_t> run_tiling_sequence(vkrun::Context& ctx, VkFormat format, uint32_t texel,
                                          const std::vector<uint8_t>& input) {
   const VkDeviceSize in_bytes = VkDeviceSize(texel) * kTW * kTH * 4, out_bytes = VkDeviceSize(texel) * kTW * kTH * 6;
-  vkrun::Buffer in = ctx.create_buffer(in_bytes), out = ctx.create_buffer(out_bytes);
-  std::memcpy(in.mapped, input.data(), in_bytes);
-  std::memset(out.mapped, 0xcd, out_bytes);
-  TestImage l = make_image(ctx, format, VK_IMAGE_TYPE_2D, {kTW, kTH, 1}, 1, 1, VK_IMAGE_TILING_LINEAR);
-  TestImage o = make_image(ctx, format, VK_IMAGE_TYPE_2D, {kTW, kTH, 1}, 2, 3, VK_IMAGE_TILING_OPTIMAL);
+  const vktest::Image l(ctx, transfer_image(format, VK_IMAGE_TYPE_2D, {kTW, kTH, 1}, 1, 1, VK_IMAGE_TILING_LINEAR));
+  const vktest::Image o(ctx, transfer_image(format, VK_IMAGE_TYPE_2D, {kTW, kTH, 1}, 2, 3, VK_IMAGE_TILING_OPTIMAL));
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
   const VkImageAspectFlags C = VK_IMAGE_ASPECT_COLOR_BIT;
-  ctx.run([&](VkCommandBuffer cb) {
-    to_general(cb, {l.image, o.image});
+  return run_transfers(ctx, input, in_bytes, out_bytes, [&](VkCommandBuffer cb, VkBuffer in, VkBuffer out) {
+    for (VkImage image : {l.image, o.image}) vktest::to_general(cb, image);
     VkBufferImageCopy up[3] = {
         {0, 0, 0, {C, 0, 0, 1}, {0, 0, 0}, {kTW, kTH, 1}},
         {texel * kTW * kTH, 0, 0, {C, 0, 0, 3}, {0, 0, 0}, {kTW, kTH, 1}},
         // level 1 (18 x 11) of layer 1: an odd sub-rectangle from padded buffer rows
         {texel * 7, 13, 9, {C, 1, 1, 1}, {5, 3, 0}, {9, 7, 1}},
     };
-    vkCmdCopyBufferToImage(cb, in.buffer, l.image, G, 1, &up[0]);
-    vkCmdCopyBufferToImage(cb, in.buffer, o.image, G, 2, &up[1]);
-    barrier(cb);
+    vkCmdCopyBufferToImage(cb, in, l.image, G, 1, &up[0]);
+    vkCmdCopyBufferToImage(cb, in, o.image, G, 2, &up[1]);
+    vktest::transfer_barrier(cb);
     VkImageCopy lo{{C, 0, 0, 1}, {3, 2, 0}, {C, 0, 2, 1}, {6, 5, 0}, {17, 11, 1}};  // LINEAR -> OPTIMAL
     vkCmdCopyImage(cb, l.image, G, o.image, G, 1, &lo);
     VkImageCopy ol{{C, 0, 0, 1}, {1, 1, 0}, {C, 0, 0, 1}, {20, 10, 0}, {15, 12, 1}};  // OPTIMAL -> LINEAR
     vkCmdCopyImage(cb, o.image, G, l.image, G, 1, &ol);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     VkImageCopy oo[2] = {
         {{C, 0, 0, 1}, {2, 3, 0}, {C, 0, 1, 1}, {7, 1, 0}, {25, 17, 1}},      // layer 0 -> layer 1
         {{C, 0, 2, 1}, {0, 0, 0}, {C, 0, 2, 1}, {20, 12, 0}, {16, 10, 1}},    // within layer 2
     };
     vkCmdCopyImage(cb, o.image, G, o.image, G, 1, &oo[0]);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     vkCmdCopyImage(cb, o.image, G, o.image, G, 1, &oo[1]);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     VkBufferImageCopy down[4] = {
         {0, 0, 0, {C, 0, 0, 1}, {0, 0, 0}, {kTW, kTH, 1}},
         {texel * kTW * kTH, 0, 0, {C, 0, 0, 3}, {0, 0, 0}, {kTW, kTH, 1}},
@@ -884,25 +821,15 @@ std::vector<uint8_t> run_tiling_sequence(vkrun::Context& ctx, VkFormat format, u
         // a padded readback of an odd region of level 0, layers 1 and 2
         {texel * kTW * kTH * 5, 11, 8, {C, 0, 1, 2}, {9, 13, 0}, {10, 7, 1}},
     };
-    vkCmdCopyImageToBuffer(cb, l.image, G, out.buffer, 1, &down[0]);
-    vkCmdCopyImageToBuffer(cb, o.image, G, out.buffer, 3, &down[1]);
+    vkCmdCopyImageToBuffer(cb, l.image, G, out, 1, &down[0]);
+    vkCmdCopyImageToBuffer(cb, o.image, G, out, 3, &down[1]);
   });
-  std::vector<uint8_t> result(static_cast<uint8_t*>(out.mapped), static_cast<uint8_t*>(out.mapped) + out_bytes);
-  destroy(ctx, l);
-  destroy(ctx, o);
-  ctx.destroy(in);
-  ctx.destroy(out);
-  return result;
 }
 
 TEST(VkImages, CopiesBetweenTilingsMatchLavapipe) {
   vkrun::Context mica("Mica");
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   const std::pair<VkFormat, uint32_t> formats[] = {
       {VK_FORMAT_R8_UNORM, 1},          {VK_FORMAT_R8G8_UINT, 2},           {VK_FORMAT_R8G8B8_UNORM, 3},
       {VK_FORMAT_R8G8B8A8_UINT, 4},     {VK_FORMAT_R16G16B16_SFLOAT, 6},    {VK_FORMAT_R16G16B16A16_UINT, 8},
@@ -947,28 +874,16 @@ struct DepthCase {
 // readbacks, on any device; returns the readback bytes.
 std::vector<uint8_t> run_depth_sequence(vkrun::Context& ctx, const DepthCase& dc, const std::vector<uint8_t>& input,
                                         VkImageTiling tiling) {
-  vkrun::Buffer in = ctx.create_buffer(kInBytes), out = ctx.create_buffer(kOutBytes);
-  std::memcpy(in.mapped, input.data(), kInBytes);
-  std::memset(out.mapped, 0xcd, kOutBytes);
-  TestImage a = make_image(ctx, dc.format, VK_IMAGE_TYPE_2D, {13, 9, 1}, 2, 2, tiling);
-  TestImage b = make_image(ctx, dc.format, VK_IMAGE_TYPE_2D, {13, 9, 1}, 2, 2, tiling);
+  const vktest::Image a(ctx, transfer_image(dc.format, VK_IMAGE_TYPE_2D, {13, 9, 1}, 2, 2, tiling));
+  const vktest::Image b(ctx, transfer_image(dc.format, VK_IMAGE_TYPE_2D, {13, 9, 1}, 2, 2, tiling));
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
   std::vector<VkImageAspectFlagBits> aspects;
   if (dc.depth_bytes) aspects.push_back(VK_IMAGE_ASPECT_DEPTH_BIT);
   if (dc.stencil) aspects.push_back(VK_IMAGE_ASPECT_STENCIL_BIT);
   const VkImageAspectFlags all_aspects = (dc.depth_bytes ? VK_IMAGE_ASPECT_DEPTH_BIT : 0) |
                                          (dc.stencil ? VK_IMAGE_ASPECT_STENCIL_BIT : 0);
-  ctx.run([&](VkCommandBuffer cb) {
-    for (VkImage image : {a.image, b.image}) {
-      VkImageMemoryBarrier ib{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-      ib.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-      ib.newLayout = G;
-      ib.srcQueueFamilyIndex = ib.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-      ib.image = image;
-      ib.subresourceRange = {all_aspects, 0, VK_REMAINING_MIP_LEVELS, 0, VK_REMAINING_ARRAY_LAYERS};
-      vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0,
-                           nullptr, 1, &ib);
-    }
+  return run_transfers(ctx, input, kInBytes, kOutBytes, [&](VkCommandBuffer cb, VkBuffer in, VkBuffer out) {
+    for (VkImage image : {a.image, b.image}) vktest::to_general(cb, image, all_aspects);
     uint64_t in_at = 0, out_at = 0;
     for (VkImageAspectFlagBits aspect : aspects) {
       const uint64_t texel = aspect == VK_IMAGE_ASPECT_DEPTH_BIT ? dc.depth_bytes : 1;
@@ -978,25 +893,25 @@ std::vector<uint8_t> run_depth_sequence(vkrun::Context& ctx, const DepthCase& dc
           {in_at + texel * 13 * 9 * 2, 0, 0, {VkImageAspectFlags(aspect), 1, 0, 2}, {0, 0, 0}, {6, 4, 1}},
           {in_at + 16384, 7, 0, {VkImageAspectFlags(aspect), 0, 1, 1}, {2, 3, 0}, {5, 5, 1}},
       };
-      vkCmdCopyBufferToImage(cb, in.buffer, a.image, G, 3, up);
+      vkCmdCopyBufferToImage(cb, in, a.image, G, 3, up);
       in_at += 32768;
     }
     VkClearDepthStencilValue clear{0.3f, 0x5a};
     VkImageSubresourceRange whole{all_aspects, 0, VK_REMAINING_MIP_LEVELS, 0, VK_REMAINING_ARRAY_LAYERS};
     vkCmdClearDepthStencilImage(cb, b.image, G, &clear, 1, &whole);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     for (VkImageAspectFlagBits aspect : aspects) {
       const VkImageAspectFlags f = aspect;
       VkImageCopy cp[2] = {{{f, 0, 0, 2}, {1, 2, 0}, {f, 0, 0, 2}, {3, 1, 0}, {9, 6, 1}},
                            {{f, 1, 1, 1}, {0, 0, 0}, {f, 1, 0, 1}, {1, 1, 0}, {5, 3, 1}}};
       vkCmdCopyImage(cb, a.image, G, b.image, G, 2, cp);
     }
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     // One aspect of a partial range cleared again (the other aspect keeps its texels).
     VkClearDepthStencilValue clear2{0.75f, 0xc3};
     VkImageSubresourceRange part{aspects.back(), 1, 1, 1, 1};
     vkCmdClearDepthStencilImage(cb, b.image, G, &clear2, 1, &part);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     for (VkImageAspectFlagBits aspect : aspects) {
       const uint64_t texel = aspect == VK_IMAGE_ASPECT_DEPTH_BIT ? dc.depth_bytes : 1;
       VkBufferImageCopy down[3] = {
@@ -1004,16 +919,10 @@ std::vector<uint8_t> run_depth_sequence(vkrun::Context& ctx, const DepthCase& dc
           {out_at + texel * 13 * 9 * 2, 0, 0, {VkImageAspectFlags(aspect), 1, 0, 2}, {0, 0, 0}, {6, 4, 1}},
           {out_at + 16384, 9, 0, {VkImageAspectFlags(aspect), 0, 1, 1}, {1, 2, 0}, {7, 6, 1}},
       };
-      vkCmdCopyImageToBuffer(cb, b.image, G, out.buffer, 3, down);
+      vkCmdCopyImageToBuffer(cb, b.image, G, out, 3, down);
       out_at += 32768;
     }
   });
-  std::vector<uint8_t> result(static_cast<uint8_t*>(out.mapped), static_cast<uint8_t*>(out.mapped) + kOutBytes);
-  destroy(ctx, a);
-  destroy(ctx, b);
-  ctx.destroy(in);
-  ctx.destroy(out);
-  return result;
 }
 
 // Every depth/stencil format Mica offers, both tilings, against lavapipe: texels read back per
@@ -1022,12 +931,8 @@ std::vector<uint8_t> run_depth_sequence(vkrun::Context& ctx, const DepthCase& dc
 // masked; a UNORM depth clear may round either way (within 1).
 TEST(VkImages, DepthStencilMatchesLavapipe) {
   vkrun::Context mica("Mica");
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   const DepthCase cases[] = {{VK_FORMAT_D16_UNORM, 2, false},         {VK_FORMAT_X8_D24_UNORM_PACK32, 4, false},
                              {VK_FORMAT_D32_SFLOAT, 4, false},        {VK_FORMAT_S8_UINT, 0, true},
                              {VK_FORMAT_D24_UNORM_S8_UINT, 4, true},  {VK_FORMAT_D32_SFLOAT_S8_UINT, 4, true}};
@@ -1097,26 +1002,23 @@ TEST(VkImages, DepthStencilMatchesLavapipe) {
 // per texel), readbacks; on any device. 'block' is 8 or 16 bytes.
 std::vector<uint8_t> run_compressed_sequence(vkrun::Context& ctx, VkFormat format, uint32_t block,
                                              const std::vector<uint8_t>& input, VkImageTiling tiling) {
-  vkrun::Buffer in = ctx.create_buffer(kInBytes), out = ctx.create_buffer(kOutBytes);
-  std::memcpy(in.mapped, input.data(), kInBytes);
-  std::memset(out.mapped, 0xcd, kOutBytes);
   const VkFormat plain = block == 8 ? VK_FORMAT_R32G32_UINT : VK_FORMAT_R32G32B32A32_UINT;
-  TestImage a = make_image(ctx, format, VK_IMAGE_TYPE_2D, {16, 12, 1}, 2, 2, tiling);
-  TestImage b = make_image(ctx, format, VK_IMAGE_TYPE_2D, {16, 12, 1}, 2, 2, tiling);
-  TestImage u = make_image(ctx, plain, VK_IMAGE_TYPE_2D, {5, 4, 1}, 1, 1, tiling);
+  const vktest::Image a(ctx, transfer_image(format, VK_IMAGE_TYPE_2D, {16, 12, 1}, 2, 2, tiling));
+  const vktest::Image b(ctx, transfer_image(format, VK_IMAGE_TYPE_2D, {16, 12, 1}, 2, 2, tiling));
+  const vktest::Image u(ctx, transfer_image(plain, VK_IMAGE_TYPE_2D, {5, 4, 1}, 1, 1, tiling));
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
   const VkImageAspectFlags C = VK_IMAGE_ASPECT_COLOR_BIT;
-  ctx.run([&](VkCommandBuffer cb) {
-    to_general(cb, {a.image, b.image, u.image});
+  return run_transfers(ctx, input, kInBytes, kOutBytes, [&](VkCommandBuffer cb, VkBuffer in, VkBuffer out) {
+    for (VkImage image : {a.image, b.image, u.image}) vktest::to_general(cb, image);
     VkBufferImageCopy up[4] = {
         {0, 0, 0, {C, 0, 0, 2}, {0, 0, 0}, {16, 12, 1}},                    // 4x3 blocks, 2 layers
         {block * 24, 0, 0, {C, 1, 0, 2}, {0, 0, 0}, {8, 6, 1}},              // 2x2 blocks, the last row half outside
         {block * 40, 12, 0, {C, 0, 1, 1}, {4, 4, 0}, {8, 8, 1}},             // rows of 3 blocks in the buffer
         {block * 60, 0, 0, {C, 0, 0, 1}, {12, 8, 0}, {4, 4, 1}},             // the corner block of layer 0
     };
-    vkCmdCopyBufferToImage(cb, in.buffer, a.image, G, 4, up);
-    vkCmdCopyBufferToImage(cb, in.buffer, b.image, G, 2, up);
-    barrier(cb);
+    vkCmdCopyBufferToImage(cb, in, a.image, G, 4, up);
+    vkCmdCopyBufferToImage(cb, in, b.image, G, 2, up);
+    vktest::transfer_barrier(cb);
     VkImageCopy cp[2] = {
         {{C, 0, 0, 1}, {4, 0, 0}, {C, 0, 1, 1}, {0, 4, 0}, {8, 8, 1}},
         {{C, 1, 1, 1}, {0, 0, 0}, {C, 1, 0, 1}, {0, 0, 0}, {8, 6, 1}},
@@ -1125,20 +1027,15 @@ std::vector<uint8_t> run_compressed_sequence(vkrun::Context& ctx, VkFormat forma
     // 2x2 blocks into 2x2 texels of the uncompressed image.
     VkImageCopy to_plain{{C, 0, 1, 1}, {4, 4, 0}, {C, 0, 0, 1}, {1, 1, 0}, {8, 8, 1}};
     vkCmdCopyImage(cb, a.image, G, u.image, G, 1, &to_plain);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     VkBufferImageCopy down[3] = {
         {0, 0, 0, {C, 0, 0, 2}, {0, 0, 0}, {16, 12, 1}},
         {block * 24, 0, 0, {C, 1, 0, 2}, {0, 0, 0}, {8, 6, 1}},
         {block * 40, 0, 0, {C, 0, 0, 1}, {0, 0, 0}, {5, 4, 1}},
     };
-    vkCmdCopyImageToBuffer(cb, b.image, G, out.buffer, 2, down);
-    vkCmdCopyImageToBuffer(cb, u.image, G, out.buffer, 1, &down[2]);
+    vkCmdCopyImageToBuffer(cb, b.image, G, out, 2, down);
+    vkCmdCopyImageToBuffer(cb, u.image, G, out, 1, &down[2]);
   });
-  std::vector<uint8_t> result(static_cast<uint8_t*>(out.mapped), static_cast<uint8_t*>(out.mapped) + kOutBytes);
-  for (TestImage* t : {&a, &b, &u}) destroy(ctx, *t);
-  ctx.destroy(in);
-  ctx.destroy(out);
-  return result;
 }
 
 // Every block-compressed format Mica offers, both tilings: copies move whole blocks, so the bytes
@@ -1146,12 +1043,8 @@ std::vector<uint8_t> run_compressed_sequence(vkrun::Context& ctx, VkFormat forma
 // or are skipped: the uncompressed image's texels outside the copy are undefined).
 TEST(VkImages, CompressedCopiesMatchLavapipe) {
   vkrun::Context mica("Mica");
-  std::unique_ptr<vkrun::Context> lvp;
-  try {
-    lvp = std::make_unique<vkrun::Context>("llvmpipe");
-  } catch (const std::exception&) {
-    GTEST_SKIP() << "lavapipe is not available as the reference";
-  }
+  const auto lvp = vktest::open_lavapipe();
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe;
   std::mt19937 rng(4242);
   std::vector<uint8_t> input(kInBytes);
   for (auto& b : input) b = uint8_t(rng());
@@ -1198,14 +1091,8 @@ TEST(VkImages, CompressedCopiesMatchLavapipe) {
 // to address 0, which would fault and lose the device.
 TEST(VkImages, UnboundImageCommandsDoNotFault) {
   vkrun::Context ctx("Mica");
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = VK_FORMAT_R8G8B8A8_UINT;
-  ci.extent = {8, 8, 1};
-  ci.mipLevels = 1;
-  ci.arrayLayers = 1;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
-  ci.usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+  VkImageCreateInfo ci = vktest::image_info({.format = VK_FORMAT_R8G8B8A8_UINT, .extent = {8, 8, 1},
+                                              .usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT});
   VkImage image;
   VK_OK(vkCreateImage(ctx.device(), &ci, nullptr, &image));
   vkrun::Buffer buf = ctx.create_buffer(1024);
@@ -1240,19 +1127,19 @@ TEST(VkImages, BlitsAndResolvesRecordNothing) {
   VkFormatProperties fp{};
   vkGetPhysicalDeviceFormatProperties(ctx.physical(), VK_FORMAT_R8G8B8A8_UNORM, &fp);
   ASSERT_EQ(fp.optimalTilingFeatures & (BS | BD), BS | BD);
-  TestImage src = make_image(ctx, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TYPE_2D, {8, 8, 1}, 1, 1, VK_IMAGE_TILING_OPTIMAL);
-  TestImage dst = make_image(ctx, VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TYPE_2D, {8, 8, 1}, 1, 1, VK_IMAGE_TILING_OPTIMAL);
+  const vktest::Image src(ctx, transfer_image(VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TYPE_2D, {8, 8, 1}, 1, 1, VK_IMAGE_TILING_OPTIMAL));
+  const vktest::Image dst(ctx, transfer_image(VK_FORMAT_R8G8B8A8_UNORM, VK_IMAGE_TYPE_2D, {8, 8, 1}, 1, 1, VK_IMAGE_TILING_OPTIMAL));
   vkrun::Buffer out = ctx.create_buffer(256);
   std::memset(out.mapped, 0xcd, 256);
   const VkImageLayout G = VK_IMAGE_LAYOUT_GENERAL;
   const VkImageSubresourceLayers layer{VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
   ctx.run([&](VkCommandBuffer cb) {
-    to_general(cb, {src.image, dst.image});
+    for (VkImage image : {src.image, dst.image}) vktest::to_general(cb, image);
     const VkClearColorValue white{{1, 1, 1, 1}}, black{{0, 0, 0, 0}};
     const VkImageSubresourceRange all{VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
     vkCmdClearColorImage(cb, src.image, G, &white, 1, &all);
     vkCmdClearColorImage(cb, dst.image, G, &black, 1, &all);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     const VkImageBlit blit{layer, {{0, 0, 0}, {8, 8, 1}}, layer, {{0, 0, 0}, {8, 8, 1}}};
     vkCmdBlitImage(cb, src.image, G, dst.image, G, 1, &blit, VK_FILTER_NEAREST);
     const VkImageBlit2 blit2{VK_STRUCTURE_TYPE_IMAGE_BLIT_2, nullptr, layer, {{0, 0, 0}, {8, 8, 1}}, layer,
@@ -1267,7 +1154,7 @@ TEST(VkImages, BlitsAndResolvesRecordNothing) {
     const VkResolveImageInfo2 ri{VK_STRUCTURE_TYPE_RESOLVE_IMAGE_INFO_2, nullptr, src.image, G, dst.image, G, 1,
                                  &resolve2};
     vkCmdResolveImage2(cb, &ri);
-    barrier(cb);
+    vktest::transfer_barrier(cb);
     const VkBufferImageCopy r{0, 0, 0, layer, {0, 0, 0}, {8, 8, 1}};
     vkCmdCopyImageToBuffer(cb, dst.image, G, out.buffer, 1, &r);
   });
@@ -1277,15 +1164,13 @@ TEST(VkImages, BlitsAndResolvesRecordNothing) {
   for (int i = 0; i < 256; ++i) untouched += bytes[i] == 0;
   EXPECT_EQ(untouched, 256u) << "the destination keeps its clear (black), not the blitted white";
   ctx.destroy(out);
-  destroy(ctx, src);
-  destroy(ctx, dst);
 }
 
 // The linear layout vkGetImageSubresourceLayout reports is where the bytes are: texels written
 // through the mapping at the reported offsets come back in order through a copy to a buffer.
 TEST(VkImages, SubresourceLayoutIsWhereTheBytesAre) {
   vkrun::Context ctx("Mica");
-  TestImage img = make_image(ctx, VK_FORMAT_R16G16_UINT, VK_IMAGE_TYPE_2D, {9, 5, 1}, 2, 3, VK_IMAGE_TILING_LINEAR);
+  const vktest::Image img(ctx, transfer_image(VK_FORMAT_R16G16_UINT, VK_IMAGE_TYPE_2D, {9, 5, 1}, 2, 3, VK_IMAGE_TILING_LINEAR));
   uint8_t* base = nullptr;
   VK_OK(vkMapMemory(ctx.device(), img.memory, 0, VK_WHOLE_SIZE, 0, reinterpret_cast<void**>(&base)));
   uint32_t value = 0;
@@ -1311,7 +1196,6 @@ TEST(VkImages, SubresourceLayoutIsWhereTheBytesAre) {
   });
   for (size_t i = 0; i < expect.size(); ++i) ASSERT_EQ(out.data<uint32_t>()[i], expect[i]) << "texel " << i;
   ctx.destroy(out);
-  destroy(ctx, img);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <iterator>
 
 namespace vktest {
 
@@ -27,11 +28,21 @@ Sets::Sets(VkDevice dev, const TestPipeline& p) : device(dev) {
       for (uint32_t t = 0; t < 4; ++t)
         if (sizes[t].type == b.type) needed[t] += b.count;
   for (uint32_t t = 0; t < 4; ++t) sizes[t].descriptorCount = std::max(sizes[t].descriptorCount, needed[t]);
+  std::vector<VkDescriptorPoolSize> all(std::begin(sizes), std::end(sizes));
+  // The other types only where the layouts use them (the buffer-only tests' pools stay as they were).
+  for (VkDescriptorType type : {VK_DESCRIPTOR_TYPE_SAMPLER, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+                                VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
+                                VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER}) {
+    uint32_t n = 0;
+    for (const auto& set : p.bindings)
+      for (const auto& b : set) n += b.type == type ? b.count : 0;
+    if (n) all.push_back({type, n});
+  }
   VkDescriptorPoolCreateInfo pci{};
   pci.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
   pci.maxSets = std::max<uint32_t>(8, uint32_t(p.set_layouts.size()));
-  pci.poolSizeCount = 4;
-  pci.pPoolSizes = sizes;
+  pci.poolSizeCount = uint32_t(all.size());
+  pci.pPoolSizes = all.data();
   vkrun::check(vkCreateDescriptorPool(dev, &pci, nullptr, &pool), "vkCreateDescriptorPool");
   sets.resize(p.set_layouts.size());
   VkDescriptorSetAllocateInfo ai{};
@@ -55,6 +66,30 @@ void Sets::write(uint32_t set, uint32_t binding, VkDescriptorType type, const vk
   w.descriptorCount = 1;
   w.descriptorType = type;
   w.pBufferInfo = &info;
+  vkUpdateDescriptorSets(device, 1, &w, 0, nullptr);
+}
+
+void Sets::write_image(uint32_t set, uint32_t binding, VkDescriptorType type, VkImageView view, VkSampler sampler,
+                       VkImageLayout layout) {
+  VkDescriptorImageInfo info{sampler, view, layout};
+  VkWriteDescriptorSet w{};
+  w.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
+  w.dstSet = sets[set];
+  w.dstBinding = binding;
+  w.descriptorCount = 1;
+  w.descriptorType = type;
+  w.pImageInfo = &info;
+  vkUpdateDescriptorSets(device, 1, &w, 0, nullptr);
+}
+
+void Sets::write_texel_buffer(uint32_t set, uint32_t binding, VkDescriptorType type, VkBufferView view) {
+  VkWriteDescriptorSet w{};
+  w.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
+  w.dstSet = sets[set];
+  w.dstBinding = binding;
+  w.descriptorCount = 1;
+  w.descriptorType = type;
+  w.pTexelBufferView = &view;
   vkUpdateDescriptorSets(device, 1, &w, 0, nullptr);
 }
 
@@ -93,6 +128,7 @@ std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& 
       lb.descriptorType = b.type;
       lb.descriptorCount = b.count;
       lb.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
+      lb.pImmutableSamplers = b.immutable_samplers;
       bindings.push_back(lb);
     }
     VkDescriptorSetLayoutCreateInfo ci{};
@@ -121,6 +157,13 @@ std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& 
   cpci.stage.pSpecializationInfo = spec;
   cpci.layout = p->layout;
   p->create_result = vkCreateComputePipelines(device, cache, 1, &cpci, nullptr, &p->pipeline);
+  return p;
+}
+
+std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::vector<uint32_t>& spirv,
+                                            const std::vector<std::vector<SetBinding>>& sets, uint32_t push_bytes) {
+  auto p = make_pipeline(device, "", sets, push_bytes, nullptr, VK_NULL_HANDLE, &spirv);
+  vkrun::check(p->create_result, "vkCreateComputePipelines");
   return p;
 }
 

@@ -29,7 +29,8 @@ ContextPtr make_context(bool robust_buffer_access = false);
 struct SetBinding {
   uint32_t binding;
   VkDescriptorType type;
-  uint32_t count = 1;  // descriptorCount
+  uint32_t count = 1;                           // descriptorCount
+  const VkSampler* immutable_samplers = nullptr;  // 'count' of them, or none
 };
 
 // A compute pipeline over arbitrary set layouts.
@@ -49,9 +50,14 @@ std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& 
                                             const VkSpecializationInfo* spec = nullptr,
                                             VkPipelineCache cache = VK_NULL_HANDLE,
                                             const std::vector<uint32_t>* spirv = nullptr);
+// The same from SPIR-V words in memory; throws vkrun::Error when vkCreateComputePipelines fails (the
+// image tests build each program on Mica and on lavapipe).
+std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::vector<uint32_t>& spirv,
+                                            const std::vector<std::vector<SetBinding>>& sets, uint32_t push_bytes = 0);
 
 // A descriptor pool and one set per layout of a pipeline (storage/uniform buffers, plain and
-// dynamic, 16 of each or as many as the layouts need).
+// dynamic, 16 of each or as many as the layouts need; image, sampler and texel-buffer descriptors
+// as many as the layouts hold).
 struct Sets {
   VkDevice device;
   VkDescriptorPool pool = VK_NULL_HANDLE;
@@ -62,6 +68,11 @@ struct Sets {
   Sets& operator=(const Sets&) = delete;
   void write(uint32_t set, uint32_t binding, VkDescriptorType type, const vkrun::Buffer& b, VkDeviceSize offset = 0,
              VkDeviceSize range = VK_WHOLE_SIZE, uint32_t element = 0);
+  // An image descriptor (sampler: for COMBINED_IMAGE_SAMPLER and SAMPLER, null where the binding has
+  // an immutable one), the image in GENERAL as the image tests keep it.
+  void write_image(uint32_t set, uint32_t binding, VkDescriptorType type, VkImageView view,
+                   VkSampler sampler = VK_NULL_HANDLE, VkImageLayout layout = VK_IMAGE_LAYOUT_GENERAL);
+  void write_texel_buffer(uint32_t set, uint32_t binding, VkDescriptorType type, VkBufferView view);
 };
 
 // Binds the pipeline and all of 's' (with 'dyn_count' dynamic offsets).
