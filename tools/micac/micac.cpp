@@ -28,6 +28,8 @@ int usage()
 	        "  --profile perf|lowpower\n"
 	        "  -O0 -O1 -O2      optimisation level (default -O2)\n"
 	        "  --entry NAME     entry point (default main)\n"
+	        "  --subgroup-size 8|16|32  lanes per subgroup of a GLCompute entry point (default 32, the\n"
+	        "                   wave; VK_EXT_subgroup_size_control); SPIR-V and GLSL input only\n"
 	        "  --reflect        INPUT is Kernel-model SPIR-V: print its kernels, arguments and printf strings\n"
 	        "  --local-size X,Y,Z   work-group size of a Kernel entry point\n"
 	        "  --local-arg I=BYTES  byte size of the __local pointer argument I (repeatable)\n"
@@ -62,6 +64,7 @@ int main(int argc, char **argv)
 	Options opts;
 	std::string input, output;
 	bool disasm = false, stats = false, stats_json = false, verify = false, reflect = false;
+	bool subgroup_size_given = false;
 	for (int i = 1; i < argc; i++) {
 		std::string a = argv[i];
 		auto next = [&]() -> std::string {
@@ -83,6 +86,19 @@ int main(int argc, char **argv)
 			else { fprintf(stderr, "micac: unknown power profile %s\n", v.c_str()); return 2; }
 		} else if (a == "-O0" || a == "-O1" || a == "-O2") opts.opt_level = a[2] - '0';
 		else if (a == "--entry") opts.entry_point = next();
+		else if (a == "--subgroup-size") {
+			// Checked here as well as by the compiler, so that "8x" or "-8" is not read as 8 or as
+			// 2^32 - 8, and assembly input (already code for whole waves) can be refused below.
+			std::string v = next();
+			char *end = nullptr;
+			unsigned long n = v.empty() || v[0] == '-' ? 0 : strtoul(v.c_str(), &end, 10);
+			if (!end || *end || (n != 8 && n != 16 && n != 32)) {
+				fprintf(stderr, "micac: --subgroup-size takes 8, 16 or 32, not %s\n", v.c_str());
+				return 2;
+			}
+			opts.subgroup_size = (uint32_t)n;
+			subgroup_size_given = true;
+		}
 		else if (a == "--spec") {
 			std::string v = next();
 			size_t eq = v.find('=');
@@ -121,6 +137,12 @@ int main(int argc, char **argv)
 	if (!read_file(input, bytes)) {
 		fprintf(stderr, "micac: cannot read %s\n", input.c_str());
 		return 1;
+	}
+	if (subgroup_size_given && (verify || reflect || !(ends_with(input, ".spv") || ends_with(input, ".comp") ||
+	                                                   ends_with(input, ".glsl")))) {
+		fprintf(stderr, "micac: --subgroup-size applies to compiling SPIR-V or GLSL input, not to %s\n",
+		        verify ? "--verify" : reflect ? "--reflect" : input.c_str());
+		return 2;
 	}
 	if (verify) {
 		auto img = mica::isa::parse_binary(bytes);
