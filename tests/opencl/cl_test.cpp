@@ -1,5 +1,8 @@
 #include "cl_test.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -26,6 +29,29 @@ cl_device_id mica_device() {
   cl_device_id d = nullptr;
   if (p) { EXPECT_EQ(clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, 1, &d, nullptr), CL_SUCCESS); }
   return d;
+}
+
+CapturedRun run_capturing_stdout(cl_command_queue queue, cl_kernel kernel, size_t global) {
+  CapturedRun run;
+  fflush(stdout);
+  FILE* tmp = tmpfile();
+  if (!tmp) {
+    ADD_FAILURE() << "tmpfile failed";
+    run.enqueue = CL_OUT_OF_HOST_MEMORY;
+    return run;
+  }
+  const int saved = dup(fileno(stdout));
+  dup2(fileno(tmp), fileno(stdout));
+  run.enqueue = clEnqueueNDRangeKernel(queue, kernel, 1, nullptr, &global, nullptr, 0, nullptr, nullptr);
+  run.finish = clFinish(queue);
+  fflush(stdout);
+  dup2(saved, fileno(stdout));
+  close(saved);
+  rewind(tmp);
+  char buf[256];
+  while (size_t got = fread(buf, 1, sizeof buf, tmp)) run.text.append(buf, got);
+  fclose(tmp);
+  return run;
 }
 
 std::string platform_string(cl_platform_id p, cl_platform_info what) {

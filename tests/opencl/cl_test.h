@@ -20,6 +20,14 @@ cl_device_id mica_device();
 std::string platform_string(cl_platform_id p, cl_platform_info what);
 std::string device_string(cl_device_id d, cl_device_info what);
 
+// What a kernel's printf calls wrote: the kernel runs over 'global' work-items on 'queue' while this
+// process's stdout goes to a temporary file (the ICD writes printf records to stdout at clFinish).
+struct CapturedRun {
+  cl_int enqueue = CL_SUCCESS, finish = CL_SUCCESS;
+  std::string text;
+};
+CapturedRun run_capturing_stdout(cl_command_queue queue, cl_kernel kernel, size_t global);
+
 // A directory of SPIR-V kernels compiled at build time (MICA_CL_SPV_DIR); empty when unset.
 std::vector<uint32_t> load_spirv(const std::string& name);
 

@@ -5,8 +5,6 @@
 // floats.
 #include "cl_test.h"
 
-#include <unistd.h>
-
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -148,27 +146,12 @@ __kernel void say(double d) {
   ASSERT_NE(k, nullptr);
   const double d = 1234.5625;
   ASSERT_EQ(clSetKernelArg(k, 0, sizeof d, &d), CL_SUCCESS);
-  fflush(stdout);
-  FILE* tmp = tmpfile();
-  ASSERT_NE(tmp, nullptr);
-  const int saved = dup(fileno(stdout));
-  dup2(fileno(tmp), fileno(stdout));
-  const size_t global = 2;
-  const cl_int enq = clEnqueueNDRangeKernel(queue, k, 1, nullptr, &global, nullptr, 0, nullptr, nullptr);
-  const cl_int fin = clFinish(queue);
-  fflush(stdout);
-  dup2(saved, fileno(stdout));
-  close(saved);
-  ASSERT_EQ(enq, CL_SUCCESS);
-  ASSERT_EQ(fin, CL_SUCCESS);
-  std::string text;
-  rewind(tmp);
-  char buf[256];
-  while (size_t got = fread(buf, 1, sizeof buf, tmp)) text.append(buf, got);
-  fclose(tmp);
+  const cltest::CapturedRun run = cltest::run_capturing_stdout(queue, k, 2);
+  ASSERT_EQ(run.enqueue, CL_SUCCESS);
+  ASSERT_EQ(run.finish, CL_SUCCESS);
   char want[256];
   std::snprintf(want, sizeof want, "%.3f %e %a\n%.2f %g|%.1f,%.1f\n", d, d / 3.0, 0.5, 1.5, -0.25, 2.5, -4.0);
-  EXPECT_EQ(text, want);
+  EXPECT_EQ(run.text, want);
   clReleaseKernel(k);
 }
 

@@ -6,8 +6,6 @@
 
 #include <random>
 
-#include <unistd.h>
-
 using namespace cltest;
 
 using ClKernel = ClSourceTest;
@@ -140,26 +138,10 @@ __kernel void say(int v) {
   ASSERT_NE(k, nullptr);
   const int v = -9;
   ASSERT_EQ(clSetKernelArg(k, 0, sizeof v, &v), CL_SUCCESS);
-  // Capture this process's stdout in a temporary file while the kernel runs.
-  fflush(stdout);
-  FILE* tmp = tmpfile();
-  ASSERT_NE(tmp, nullptr);
-  const int saved = dup(fileno(stdout));
-  dup2(fileno(tmp), fileno(stdout));
-  const size_t global = 4;
-  const cl_int enq = clEnqueueNDRangeKernel(queue, k, 1, nullptr, &global, nullptr, 0, nullptr, nullptr);
-  const cl_int fin = clFinish(queue);
-  fflush(stdout);
-  dup2(saved, fileno(stdout));
-  close(saved);
-  ASSERT_EQ(enq, CL_SUCCESS);
-  ASSERT_EQ(fin, CL_SUCCESS);
-  std::string text;
-  rewind(tmp);
-  char buf[256];
-  while (size_t got = fread(buf, 1, sizeof buf, tmp)) text.append(buf, got);
-  fclose(tmp);
-  EXPECT_EQ(text, "hello -9 mica 1.50\nvec 1,2,3,4|   42|ff\n");
+  const cltest::CapturedRun run = cltest::run_capturing_stdout(queue, k, 4);
+  ASSERT_EQ(run.enqueue, CL_SUCCESS);
+  ASSERT_EQ(run.finish, CL_SUCCESS);
+  EXPECT_EQ(run.text, "hello -9 mica 1.50\nvec 1,2,3,4|   42|ff\n");
   clReleaseKernel(k);
 }
 
