@@ -71,11 +71,7 @@ struct Vk {
     return get_memory_fd && get_memory_fd_properties;
   }
 
-  bool simulated() const {
-    VkPhysicalDeviceProperties props;
-    vkGetPhysicalDeviceProperties(phys, &props);
-    return props.deviceType == VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU;
-  }
+  bool simulated() const { return vktest::is_simulated(phys); }
 
   VkResult allocate(bool exportable, int import_fd, VkDeviceMemory& mem,
                     VkExternalMemoryHandleTypeFlagBits type = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT) {
@@ -283,13 +279,7 @@ TEST(ExternalMemory, ImportInAnotherProcess) {
   gi.handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT;
   int fd = -1;
   VK_OK(a.get_memory_fd(a.device, &gi, &fd));
-  fcntl(fd, F_SETFD, 0);  // inherited across exec
-  pid_t pid = fork();
-  if (pid == 0) {
-    setenv("MICA_EXT_MEM_FD", std::to_string(fd).c_str(), 1);
-    execl("/proc/self/exe", "vk_test_external_memory", "--gtest_filter=ExternalMemory.Child", nullptr);
-    _exit(127);
-  }
+  const pid_t pid = vktest::spawn_child_test("ExternalMemory.Child", "MICA_EXT_MEM_FD", fd);
   close(fd);
   int st = -1;
   ASSERT_EQ(waitpid(pid, &st, 0), pid);

@@ -76,11 +76,7 @@ struct Vk {
     return true;
   }
 
-  bool simulated() const {
-    VkPhysicalDeviceProperties props;
-    vkGetPhysicalDeviceProperties(phys, &props);
-    return props.deviceType == VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU;
-  }
+  bool simulated() const { return vktest::is_simulated(phys); }
 
   VkExternalSemaphoreFeatureFlags features(VkSemaphoreType type, VkExternalSemaphoreHandleTypeFlagBits handle) const {
     VkSemaphoreTypeCreateInfo t{};
@@ -350,13 +346,7 @@ TEST(ExternalSemaphore, TimelineInAnotherProcess) {
   gi.handleType = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT;
   int fd = -1;
   VK_OK(a.get_fd(a.device, &gi, &fd));
-  fcntl(fd, F_SETFD, 0);  // inherited across exec
-  pid_t pid = fork();
-  if (pid == 0) {
-    setenv("MICA_EXT_SEM_FD", std::to_string(fd).c_str(), 1);
-    execl("/proc/self/exe", "vk_test_external_semaphore", "--gtest_filter=ExternalSemaphore.Child", nullptr);
-    _exit(127);
-  }
+  const pid_t pid = vktest::spawn_child_test("ExternalSemaphore.Child", "MICA_EXT_SEM_FD", fd);
   close(fd);
   VK_OK(a.signal(s, 9));
   EXPECT_EQ(a.wait(s, 10, 20'000'000'000ull), VK_SUCCESS) << "the other process's queue signals 10";

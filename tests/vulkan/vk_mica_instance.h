@@ -1,11 +1,16 @@
 // The Vulkan 1.3 instance and Mica physical device of the standalone test programs that also run
-// in the VM guest (they link no test library: only gtest and the loader).
+// in the VM guest (they link no test library: only gtest and the loader), and the child process
+// their cross-process cases start.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <vulkan/vulkan.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace vktest {
@@ -32,6 +37,29 @@ inline bool open_mica_instance(VkInstance& instance, VkPhysicalDevice& phys) {
   }
   EXPECT_NE(phys, VK_NULL_HANDLE) << "no Mica physical device";
   return phys != VK_NULL_HANDLE;
+}
+
+// Whether 'phys' is the in-process simulated device (the sim winsys reports a virtual GPU), where
+// another process has a device of its own and handles do not cross.
+inline bool is_simulated(VkPhysicalDevice phys) {
+  VkPhysicalDeviceProperties props;
+  vkGetPhysicalDeviceProperties(phys, &props);
+  return props.deviceType == VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU;
+}
+
+// Starts this same program in a child process running only the gtest case 'test' (Suite.Name),
+// with 'fd' left open across the exec and its number in the environment variable 'env'; returns
+// the child's pid (the caller closes its own copy of fd and waits).
+inline pid_t spawn_child_test(const char* test, const char* env, int fd) {
+  const std::string filter = std::string("--gtest_filter=") + test, number = std::to_string(fd);
+  fcntl(fd, F_SETFD, 0);  // inherited across exec
+  const pid_t pid = fork();
+  if (pid == 0) {
+    setenv(env, number.c_str(), 1);
+    execl("/proc/self/exe", "vk_test_child", filter.c_str(), nullptr);
+    _exit(127);
+  }
+  return pid;
 }
 
 }  // namespace vktest
