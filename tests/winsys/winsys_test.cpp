@@ -18,26 +18,30 @@ using namespace mica::ktest;
 
 namespace {
 
+// Sets (or, with null, unsets) an environment variable for its scope and restores it after.
 class EnvGuard {
 public:
-	explicit EnvGuard(const char *value)
+	EnvGuard(const char *name, const char *value) : name_(name)
 	{
-		if (const char *old = std::getenv("MICA_WINSYS"))
+		if (const char *old = std::getenv(name))
 			old_ = old, had_ = true;
 		if (value)
-			setenv("MICA_WINSYS", value, 1);
+			setenv(name, value, 1);
 		else
-			unsetenv("MICA_WINSYS");
+			unsetenv(name);
 	}
 	~EnvGuard()
 	{
 		if (had_)
-			setenv("MICA_WINSYS", old_.c_str(), 1);
+			setenv(name_, old_.c_str(), 1);
 		else
-			unsetenv("MICA_WINSYS");
+			unsetenv(name_);
 	}
+	EnvGuard(const EnvGuard &) = delete;
+	EnvGuard &operator=(const EnvGuard &) = delete;
 
 private:
+	const char *name_;
 	std::string old_;
 	bool had_ = false;
 };
@@ -50,16 +54,44 @@ OpenOptions sim_options()
 	return o;
 }
 
+// A buffer mapped on the CPU and bound read-write at a fresh GPU address: the data most cases
+// write with the CP and read back.
+struct DataBo {
+	Bo bo;
+	uint32_t *cpu;
+	uint64_t va;
+};
+DataBo bind_data(Device &dev, uint64_t bytes = 4096)
+{
+	DataBo d{dev.alloc(bytes), nullptr, dev.va().alloc(bytes, 4096)};
+	d.cpu = static_cast<uint32_t *>(d.bo.map());
+	dev.bind(d.bo, d.va, bytes, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	return d;
+}
+
+// A shader binary bound read-execute at a fresh code address.
+struct CodeBo {
+	Bo bo;
+	uint64_t va;
+};
+CodeBo bind_code(Device &dev, const std::vector<uint8_t> &binary)
+{
+	CodeBo c{dev.create_shader(binary), 0};
+	c.va = dev.va().alloc(c.bo.size(), MICA_CODE_ALIGNMENT);
+	dev.bind(c.bo, c.va, c.bo.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	return c;
+}
+
 TEST(WinsysOpen, EnvironmentSelectsTheBackend)
 {
 	{
-		EnvGuard env("sim");
+		EnvGuard env("MICA_WINSYS", "sim");
 		auto dev = Device::open();
 		EXPECT_EQ(dev->backend(), Backend::Sim);
 		EXPECT_EQ(dev->info().revision, MICA_REV_R2);
 	}
 	{
-		EnvGuard env("drm");
+		EnvGuard env("MICA_WINSYS", "drm");
 		try {
 			Device::open();
 			FAIL() << "there is no mica render node on this machine";
@@ -69,7 +101,7 @@ TEST(WinsysOpen, EnvironmentSelectsTheBackend)
 		}
 	}
 	{
-		EnvGuard env("vulkan");
+		EnvGuard env("MICA_WINSYS", "vulkan");
 		try {
 			Device::open();
 			FAIL();
@@ -79,7 +111,7 @@ TEST(WinsysOpen, EnvironmentSelectsTheBackend)
 		}
 	}
 	{
-		EnvGuard env(nullptr);
+		EnvGuard env("MICA_WINSYS", nullptr);
 		auto dev = Device::open();
 		EXPECT_EQ(dev->backend(), Backend::Sim) << "auto: no mica node, so sim";
 	}
@@ -317,10 +349,7 @@ TEST_F(Winsys, PrimeFdReimportsAsTheSameBo)
 TEST_F(Winsys, ThreadSafeSubmission)
 {
 	constexpr int kThreads = 4, kJobs = 20;
-	Bo data = dev_->alloc(4096);
-	auto *cpu = static_cast<uint32_t *>(data.map());
-	uint64_t va = dev_->va().alloc(4096, 4096);
-	dev_->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	auto [data, cpu, va] = bind_data(*dev_);
 	std::vector<std::thread> threads;
 	for (int t = 0; t < kThreads; t++) {
 		threads.emplace_back([&, t] {
@@ -345,9 +374,7 @@ TEST_F(Winsys, LostContextIsReported)
 	o.sim.watchdog_cycles = 200000;
 	dev_ = Device::open(o);
 	auto ctx = dev_->create_context();
-	Bo code = dev_->create_shader(make_binary(endless_program()));
-	uint64_t code_va = dev_->va().alloc(code.size(), MICA_CODE_ALIGNMENT);
-	dev_->bind(code, code_va, code.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	auto [code, code_va] = bind_code(*dev_, make_binary(endless_program()));
 	CommandBuilder cb;
 	cb.set_program(code_va, 16, 32).set_workgroup_size(32, 1, 1).dispatch(1, 1, 1);
 	uint64_t seq = dev_->submit(*ctx, cb);
@@ -372,11 +399,8 @@ TEST_F(Winsys, ReusedUploadAreaRunsEachJobsOwnCommands)
 {
 	auto ctx = dev_->create_context(), gate_ctx = dev_->create_context();
 	auto gate = dev_->create_sync();
-	Bo data = dev_->alloc(4096), flag = dev_->alloc(4096);
-	auto *cpu = static_cast<uint32_t *>(data.map());
-	uint64_t va = dev_->va().alloc(4096, 4096), flag_va = dev_->va().alloc(4096, 4096);
-	dev_->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
-	dev_->bind(flag, flag_va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	auto [data, cpu, va] = bind_data(*dev_);
+	auto [flag, flag_cpu, flag_va] = bind_data(*dev_);
 	submit_gate(*dev_, *gate_ctx, flag, flag_va, *gate); // gate:1 once the flag is set
 	constexpr uint32_t kJobs = 16;
 	uint64_t last = 0;
@@ -443,27 +467,20 @@ class WinsysIrqPath : public ::testing::TestWithParam<const char *> {};
 
 TEST_P(WinsysIrqPath, FaultsTimeoutsAndRetireOnTheInterruptPath)
 {
-	const char *old = std::getenv("MICA_SIM_IRQ_WORKQUEUE");
-	const std::string saved = old ? old : "";
-	setenv("MICA_SIM_IRQ_WORKQUEUE", GetParam(), 1);
+	// The variable is read when the device opens.
+	auto open = [&](const OpenOptions &o) {
+		EnvGuard irq("MICA_SIM_IRQ_WORKQUEUE", GetParam());
+		return Device::open(o);
+	};
 	OpenOptions o = sim_options();
 	o.sim.watchdog_cycles = 200000;
 	o.sim.job_timeout_ns = 200'000'000;
-	auto dev = Device::open(o);
-	if (old)
-		setenv("MICA_SIM_IRQ_WORKQUEUE", saved.c_str(), 1);
-	else
-		unsetenv("MICA_SIM_IRQ_WORKQUEUE");
+	auto dev = open(o);
 
 	auto good = dev->create_context();
 	auto bad = dev->create_context();
-	Bo data = dev->alloc(4096);
-	auto *cpu = static_cast<uint32_t *>(data.map());
-	uint64_t va = dev->va().alloc(4096, 4096);
-	dev->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
-	Bo code = dev->create_shader(make_binary(endless_program()));
-	uint64_t code_va = dev->va().alloc(code.size(), MICA_CODE_ALIGNMENT);
-	dev->bind(code, code_va, code.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	auto [data, cpu, va] = bind_data(*dev);
+	auto [code, code_va] = bind_code(*dev, make_binary(endless_program()));
 
 	const uint32_t one[] = {1}, two[] = {2};
 	uint64_t g1 = dev->submit(*good, CommandBuilder().write_data(va, one), {{data.handle()}, {}, {}});
@@ -485,19 +502,11 @@ TEST_P(WinsysIrqPath, FaultsTimeoutsAndRetireOnTheInterruptPath)
 
 	// The job timeout: a WAIT_MEM on memory nobody writes, under a watchdog too large to fire
 	// first, is killed by the kernel's timeout work; the context is lost, the other is not.
-	setenv("MICA_SIM_IRQ_WORKQUEUE", GetParam(), 1);
 	o.sim.watchdog_cycles = 0xffffffffu;
-	auto dev2 = Device::open(o);
-	if (old)
-		setenv("MICA_SIM_IRQ_WORKQUEUE", saved.c_str(), 1);
-	else
-		unsetenv("MICA_SIM_IRQ_WORKQUEUE");
+	auto dev2 = open(o);
 	auto stuck = dev2->create_context();
 	auto fine = dev2->create_context();
-	Bo data2 = dev2->alloc(4096);
-	auto *cpu2 = static_cast<uint32_t *>(data2.map());
-	uint64_t va2 = dev2->va().alloc(4096, 4096);
-	dev2->bind(data2, va2, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	auto [data2, cpu2, va2] = bind_data(*dev2);
 	uint64_t s1 = dev2->submit(*stuck, CommandBuilder().wait_mem(va2 + 64, 1, MICA_WAIT_EQ), {{data2.handle()}, {}, {}});
 	const uint32_t three[] = {3};
 	uint64_t f1 = dev2->submit(*fine, CommandBuilder().write_data(va2, three), {{data2.handle()}, {}, {}});
@@ -529,10 +538,7 @@ TEST_P(WinsysInline, OrderFaultsAndTimeouts)
 	auto dev = Device::open(o);
 	auto good = dev->create_context();
 	auto bad = dev->create_context();
-	Bo data = dev->alloc(4096);
-	auto *cpu = static_cast<uint32_t *>(data.map());
-	uint64_t va = dev->va().alloc(4096, 4096);
-	dev->bind(data, va, 4096, DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	auto [data, cpu, va] = bind_data(*dev);
 
 	// Order: each job overwrites slot 0 and appends to its own slot.
 	uint64_t last = 0;
@@ -549,9 +555,7 @@ TEST_P(WinsysInline, OrderFaultsAndTimeouts)
 
 	// A fault (a shader storing to an unmapped address, which only the MMU can catch) loses the
 	// faulting context only.
-	Bo store = dev->create_shader(make_binary(store_lane_program()));
-	uint64_t store_va = dev->va().alloc(store.size(), MICA_CODE_ALIGNMENT);
-	dev->bind(store, store_va, store.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	auto [store, store_va] = bind_code(*dev, make_binary(store_lane_program()));
 	const uint32_t add[] = {1};
 	CommandBuilder faulting;
 	faulting.set_program(store_va, 16, 32).set_user_data_va(0, va + (64ull << 20)).set_user_data(2, add)
@@ -564,9 +568,7 @@ TEST_P(WinsysInline, OrderFaultsAndTimeouts)
 
 	// The endless dispatch, killed by the job timeout.
 	auto stuck = dev->create_context();
-	Bo code = dev->create_shader(make_binary(endless_program()));
-	uint64_t code_va = dev->va().alloc(code.size(), MICA_CODE_ALIGNMENT);
-	dev->bind(code, code_va, code.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_EXEC);
+	auto [code, code_va] = bind_code(*dev, make_binary(endless_program()));
 	CommandBuilder endless;
 	endless.set_program(code_va, 16, 32).set_workgroup_size(32, 1, 1).dispatch(1, 1, 1);
 	uint64_t s1 = dev->submit(*stuck, endless);
@@ -596,9 +598,7 @@ TEST(WinsysLimits, SubmitsPastTheJobLimitWaitAndSucceed)
 	o.sim.client_max_jobs = 4;
 	auto dev = Device::open(o);
 	auto ctx = dev->create_context();
-	Bo data = dev->alloc(4096);
-	uint64_t va = dev->va().alloc(data.size(), MICA_PAGE_SIZE);
-	dev->bind(data, va, data.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	auto [data, cpu, va] = bind_data(*dev);
 	uint64_t last = 0;
 	for (uint32_t i = 0; i < 64; i++) {
 		CommandBuilder cb;
@@ -609,7 +609,6 @@ TEST(WinsysLimits, SubmitsPastTheJobLimitWaitAndSucceed)
 	int32_t err = 1;
 	ASSERT_TRUE(ctx->wait(last, 10'000'000'000, &err));
 	EXPECT_EQ(err, 0);
-	auto *cpu = static_cast<uint32_t *>(data.map());
 	for (uint32_t i = 0; i < 64; i++)
 		EXPECT_EQ(cpu[i], i);
 }
@@ -626,9 +625,7 @@ TEST(WinsysLimits, SubmitPastTheLimitOfStuckJobsFailsWithEagain)
 	auto dev = Device::open(o);
 	auto ctx = dev->create_context(), gate_ctx = dev->create_context();
 	auto never = dev->create_sync(0);
-	Bo data = dev->alloc(4096);
-	uint64_t va = dev->va().alloc(data.size(), MICA_PAGE_SIZE);
-	dev->bind(data, va, data.size(), DRM_MICA_BIND_READ | DRM_MICA_BIND_WRITE);
+	auto [data, cpu, va] = bind_data(*dev);
 	CommandBuilder cb;
 	const uint32_t v[] = {1};
 	cb.write_data(va + 64, v);
