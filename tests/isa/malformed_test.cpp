@@ -35,6 +35,15 @@ void put16(std::vector<uint8_t> &b, size_t off, uint16_t v)
 	b[off + 1] = static_cast<uint8_t>(v >> 8);
 }
 
+// A header or entry field of 'bytes' (2 or 4) bytes, as the tables of bad values give them.
+void put_field(std::vector<uint8_t> &b, size_t off, unsigned bytes, uint32_t v)
+{
+	if (bytes == 2)
+		put16(b, off, static_cast<uint16_t>(v));
+	else
+		put32(b, off, v);
+}
+
 void put64(std::vector<uint8_t> &b, size_t off, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
@@ -125,10 +134,7 @@ TEST_F(Malformed, HeaderFields)
 	for (const Case &c : cases) {
 		SCOPED_TRACE(c.text);
 		auto bad = good_;
-		if (c.bytes == 2)
-			put16(bad, c.field, static_cast<uint16_t>(c.value));
-		else
-			put32(bad, c.field, c.value);
+		put_field(bad, c.field, c.bytes, c.value);
 		expect_reject(bad, c.offset, c.text);
 	}
 }
@@ -198,10 +204,7 @@ TEST_F(Malformed, EntryFields)
 	for (const Case &c : cases) {
 		SCOPED_TRACE(c.text);
 		auto bad = good_;
-		if (c.bytes == 2)
-			put16(bad, c.field, static_cast<uint16_t>(c.value));
-		else
-			put32(bad, c.field, c.value);
+		put_field(bad, c.field, c.bytes, c.value);
 		// The product check is reported at wg_size_x.
 		const size_t expect_at = std::string(c.text).find("invocations") != std::string::npos ? e0 + ENT(wg_size_x)
 			: c.field == e1 + ENT(name) ? e1 + ENT(name) : c.field;
