@@ -2,6 +2,7 @@
 // from it, children of a device created with an allocator fall back to the device's, every
 // allocation is freed by the matching destroy, and an allocator that returns NULL makes the call
 // fail with VK_ERROR_OUT_OF_HOST_MEMORY (never a crash or a leak).
+#include "vk_mica_instance.h"
 #include "vk_test.h"
 
 #include <cstdlib>
@@ -75,19 +76,6 @@ VkInstance create_instance(const VkAllocationCallbacks* alloc, VkResult* result 
   if (result) *result = r;
   else EXPECT_EQ(r, VK_SUCCESS);
   return inst;
-}
-
-VkPhysicalDevice mica_device(VkInstance inst) {
-  uint32_t n = 0;
-  vkEnumeratePhysicalDevices(inst, &n, nullptr);
-  std::vector<VkPhysicalDevice> pds(n);
-  vkEnumeratePhysicalDevices(inst, &n, pds.data());
-  for (auto pd : pds) {
-    VkPhysicalDeviceProperties p;
-    vkGetPhysicalDeviceProperties(pd, &p);
-    if (std::strstr(p.deviceName, "Mica")) return pd;
-  }
-  return VK_NULL_HANDLE;
 }
 
 VkResult create_device(VkPhysicalDevice pd, const VkAllocationCallbacks* alloc, VkDevice* dev) {
@@ -282,7 +270,7 @@ TEST(VkAllocator, EveryObjectUsesTheCallbacksAndFreesEverything) {
   {
     VkInstance inst = create_instance(&counter.callbacks);
     ASSERT_NE(inst, VK_NULL_HANDLE);
-    VkPhysicalDevice pd = mica_device(inst);
+    VkPhysicalDevice pd = vktest::find_mica_device(inst);
     ASSERT_NE(pd, VK_NULL_HANDLE);
     const size_t before_device = counter.live_count();
     VkDevice dev;
@@ -303,7 +291,7 @@ TEST(VkAllocator, EveryObjectUsesTheCallbacksAndFreesEverything) {
 TEST(VkAllocator, ChildrenFallBackToTheDeviceAndInstanceAllocators) {
   CountingAllocator device_alloc;
   VkInstance inst = create_instance(nullptr);
-  VkPhysicalDevice pd = mica_device(inst);
+  VkPhysicalDevice pd = vktest::find_mica_device(inst);
   ASSERT_NE(pd, VK_NULL_HANDLE);
   VkDevice dev;
   ASSERT_EQ(create_device(pd, &device_alloc.callbacks, &dev), VK_SUCCESS);
@@ -314,7 +302,7 @@ TEST(VkAllocator, ChildrenFallBackToTheDeviceAndInstanceAllocators) {
 
   CountingAllocator instance_alloc;
   inst = create_instance(&instance_alloc.callbacks);
-  pd = mica_device(inst);
+  pd = vktest::find_mica_device(inst);
   const size_t before = instance_alloc.live_count();
   ASSERT_EQ(create_device(pd, nullptr, &dev), VK_SUCCESS);
   EXPECT_GT(instance_alloc.live_count(), before) << "the device did not fall back to the instance's allocator";

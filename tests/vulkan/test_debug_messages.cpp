@@ -1,6 +1,7 @@
 // A shader the compiler cannot compile: vkCreateComputePipelines fails, and the compiler's reason
 // reaches the application through VK_EXT_debug_utils messengers and VK_EXT_debug_report callbacks
 // (created through the loader), naming the shader module, besides the driver's stderr log.
+#include "vk_mica_instance.h"
 #include "vk_test.h"
 
 #include <cstring>
@@ -82,16 +83,7 @@ TEST(VkDebugMessages, CompileFailureReachesMessengersAndCallbacksInvalidSpirv) {
   VkDebugReportCallbackEXT report;
   ASSERT_EQ(create_report(inst, &rci, nullptr, &report), VK_SUCCESS);
 
-  uint32_t n = 0;
-  vkEnumeratePhysicalDevices(inst, &n, nullptr);
-  std::vector<VkPhysicalDevice> pds(n);
-  vkEnumeratePhysicalDevices(inst, &n, pds.data());
-  VkPhysicalDevice pd = VK_NULL_HANDLE;
-  for (auto p : pds) {
-    VkPhysicalDeviceProperties props;
-    vkGetPhysicalDeviceProperties(p, &props);
-    if (std::strstr(props.deviceName, "Mica")) pd = p;
-  }
+  const VkPhysicalDevice pd = vktest::find_mica_device(inst);
   ASSERT_NE(pd, VK_NULL_HANDLE);
   float priority = 1.0f;
   VkDeviceQueueCreateInfo q{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO, nullptr, 0, 0, 1, &priority};

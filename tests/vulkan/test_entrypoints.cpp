@@ -3,6 +3,7 @@
 // entry_points failed before), every core command present (also those that need a queue Mica lacks),
 // and the checked handle casts of the object model (a handle of the wrong type stops a debug build
 // with a message instead of corrupting memory).
+#include "vk_mica_instance.h"
 #include "vk_test.h"
 
 #include <cstring>
@@ -33,16 +34,7 @@ void make(InstanceAndDevice& out, uint32_t api, const std::vector<const char*>& 
   ici.enabledExtensionCount = uint32_t(instance_extensions.size());
   ici.ppEnabledExtensionNames = instance_extensions.data();
   ASSERT_EQ(vkCreateInstance(&ici, nullptr, &out.instance), VK_SUCCESS);
-  uint32_t n = 0;
-  vkEnumeratePhysicalDevices(out.instance, &n, nullptr);
-  std::vector<VkPhysicalDevice> pds(n);
-  vkEnumeratePhysicalDevices(out.instance, &n, pds.data());
-  VkPhysicalDevice mica = VK_NULL_HANDLE;
-  for (auto pd : pds) {
-    VkPhysicalDeviceProperties p;
-    vkGetPhysicalDeviceProperties(pd, &p);
-    if (std::strstr(p.deviceName, "Mica")) mica = pd;
-  }
+  const VkPhysicalDevice mica = vktest::find_mica_device(out.instance);
   ASSERT_NE(mica, VK_NULL_HANDLE);
   float priority = 1.0f;
   VkDeviceQueueCreateInfo q{};

@@ -3,6 +3,7 @@
 // and name, the faulting address and access, or the watchdog) goes to the VK_EXT_debug_utils
 // messengers once, naming the device, and is what VK_EXT_device_fault's vkGetDeviceFaultInfoEXT
 // returns.
+#include "vk_mica_instance.h"
 #include "vk_test.h"
 
 #include <cstring>
@@ -53,15 +54,7 @@ public:
     destroy_messenger = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
         vkGetInstanceProcAddr(instance, "vkDestroyDebugUtilsMessengerEXT"));
     if (!create || !destroy_messenger || create(instance, &mci, nullptr, &messenger) != VK_SUCCESS) return;
-    uint32_t n = 0;
-    vkEnumeratePhysicalDevices(instance, &n, nullptr);
-    std::vector<VkPhysicalDevice> pds(n);
-    vkEnumeratePhysicalDevices(instance, &n, pds.data());
-    for (auto p : pds) {
-      VkPhysicalDeviceProperties props;
-      vkGetPhysicalDeviceProperties(p, &props);
-      if (std::strstr(props.deviceName, "Mica")) physical = p;
-    }
+    physical = vktest::find_mica_device(instance);
     if (!physical) return;
     float priority = 1.0f;
     VkDeviceQueueCreateInfo q{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO, nullptr, 0, 0, 1, &priority};

@@ -1,4 +1,5 @@
 // Instance, physical-device and device-creation queries through the loader.
+#include "vk_mica_instance.h"
 #include "vk_test.h"
 
 #include <cstring>
@@ -17,19 +18,6 @@ VkInstance make_instance(uint32_t api = VK_API_VERSION_1_3) {
   return inst;
 }
 
-VkPhysicalDevice mica_device(VkInstance inst) {
-  uint32_t n = 0;
-  vkEnumeratePhysicalDevices(inst, &n, nullptr);
-  std::vector<VkPhysicalDevice> pds(n);
-  vkEnumeratePhysicalDevices(inst, &n, pds.data());
-  for (auto pd : pds) {
-    VkPhysicalDeviceProperties p;
-    vkGetPhysicalDeviceProperties(pd, &p);
-    if (std::strstr(p.deviceName, "Mica")) return pd;
-  }
-  return VK_NULL_HANDLE;
-}
-
 TEST(VkInstance, EnumeratesOneMicaDevice) {
   VkInstance inst = make_instance();
   uint32_t n = 0;
@@ -41,7 +29,7 @@ TEST(VkInstance, EnumeratesOneMicaDevice) {
     VkPhysicalDevice pd;
     EXPECT_EQ(vkEnumeratePhysicalDevices(inst, &one, &pd), VK_INCOMPLETE);
   }
-  EXPECT_NE(mica_device(inst), VK_NULL_HANDLE);
+  EXPECT_NE(vktest::find_mica_device(inst), VK_NULL_HANDLE);
   vkDestroyInstance(inst, nullptr);
 }
 
@@ -62,7 +50,7 @@ TEST(VkInstance, UnknownExtensionAndLayerAreRefused) {
 
 TEST(VkPhysicalDevice, PropertiesAreHonest) {
   VkInstance inst = make_instance();
-  VkPhysicalDevice pd = mica_device(inst);
+  VkPhysicalDevice pd = vktest::find_mica_device(inst);
   ASSERT_NE(pd, VK_NULL_HANDLE);
 
   VkPhysicalDeviceVulkan11Properties p11{};
@@ -97,7 +85,7 @@ TEST(VkPhysicalDevice, PropertiesAreHonest) {
 
 TEST(VkPhysicalDevice, FeaturesMatchWhatIsImplemented) {
   VkInstance inst = make_instance();
-  VkPhysicalDevice pd = mica_device(inst);
+  VkPhysicalDevice pd = vktest::find_mica_device(inst);
   ASSERT_NE(pd, VK_NULL_HANDLE);
   VkPhysicalDeviceVulkan12Features f12{};
   f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
@@ -130,7 +118,7 @@ TEST(VkPhysicalDevice, FeaturesMatchWhatIsImplemented) {
 
 TEST(VkPhysicalDevice, QueueFamiliesMemoryAndFormats) {
   VkInstance inst = make_instance();
-  VkPhysicalDevice pd = mica_device(inst);
+  VkPhysicalDevice pd = vktest::find_mica_device(inst);
   ASSERT_NE(pd, VK_NULL_HANDLE);
   uint32_t n = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
@@ -209,7 +197,7 @@ VkResult try_create_device(VkPhysicalDevice pd, const void* next, const VkPhysic
 
 TEST(VkDevice, UnsupportedFeaturesAndExtensionsAreRefused) {
   VkInstance inst = make_instance();
-  VkPhysicalDevice pd = mica_device(inst);
+  VkPhysicalDevice pd = vktest::find_mica_device(inst);
   ASSERT_NE(pd, VK_NULL_HANDLE);
   VkDevice dev = VK_NULL_HANDLE;
   VkPhysicalDeviceFeatures f10{};
@@ -244,7 +232,7 @@ TEST(VkDevice, UnsupportedFeaturesAndExtensionsAreRefused) {
 // Inline uniform blocks (Vulkan 1.3) are advertised and can be enabled.
 TEST(VkDevice, RobustBufferAccessAndInlineUniformBlocksAsAdvertised) {
   VkInstance inst = make_instance();
-  VkPhysicalDevice pd = mica_device(inst);
+  VkPhysicalDevice pd = vktest::find_mica_device(inst);
   ASSERT_NE(pd, VK_NULL_HANDLE);
   VkPhysicalDeviceFeatures have;
   vkGetPhysicalDeviceFeatures(pd, &have);

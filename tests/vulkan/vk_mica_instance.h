@@ -15,7 +15,22 @@
 
 namespace vktest {
 
-// Creates a Vulkan 1.3 instance and finds the physical device whose name starts with "Mica".
+// The physical device of 'instance' whose name contains "Mica" (lavapipe and others may be listed
+// too), or VK_NULL_HANDLE.
+inline VkPhysicalDevice find_mica_device(VkInstance instance) {
+  uint32_t n = 0;
+  vkEnumeratePhysicalDevices(instance, &n, nullptr);
+  std::vector<VkPhysicalDevice> all(n);
+  vkEnumeratePhysicalDevices(instance, &n, all.data());
+  for (VkPhysicalDevice p : all) {
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(p, &props);
+    if (std::strstr(props.deviceName, "Mica")) return p;
+  }
+  return VK_NULL_HANDLE;
+}
+
+// Creates a Vulkan 1.3 instance and finds the Mica physical device.
 // false, with a gtest failure, when either is missing; 'instance' is set whenever it was created.
 inline bool open_mica_instance(VkInstance& instance, VkPhysicalDevice& phys) {
   VkApplicationInfo app{};
@@ -26,15 +41,7 @@ inline bool open_mica_instance(VkInstance& instance, VkPhysicalDevice& phys) {
   ici.pApplicationInfo = &app;
   EXPECT_EQ(vkCreateInstance(&ici, nullptr, &instance), VK_SUCCESS);
   if (!instance) return false;
-  uint32_t n = 0;
-  vkEnumeratePhysicalDevices(instance, &n, nullptr);
-  std::vector<VkPhysicalDevice> all(n);
-  vkEnumeratePhysicalDevices(instance, &n, all.data());
-  for (VkPhysicalDevice p : all) {
-    VkPhysicalDeviceProperties props;
-    vkGetPhysicalDeviceProperties(p, &props);
-    if (std::strncmp(props.deviceName, "Mica", 4) == 0) phys = p;
-  }
+  phys = find_mica_device(instance);
   EXPECT_NE(phys, VK_NULL_HANDLE) << "no Mica physical device";
   return phys != VK_NULL_HANDLE;
 }
