@@ -356,6 +356,24 @@ uint32_t texel_bytes(vkrun::Context& ctx, VkFormat format) {
   return uint32_t(layout.rowPitch / 8);
 }
 
+// The words both devices loaded (or fetched and sampled): equal, or for float formats within
+// tolerance(i) of lavapipe's, relative to max(1, |lavapipe|), NaN matching NaN. Counts differences
+// in 'bad', reporting them while 'bad' is below 'report'.
+template <class Tolerance, class Label>
+void compare_loaded(VkFormat format, const FormatRun& mica, const FormatRun& want, TexelKind k, const Tolerance& tolerance,
+                    const Label& label, unsigned report, unsigned& bad) {
+  for (size_t i = 0; i < want.loaded.size(); ++i) {
+    bool same = mica.loaded[i] == want.loaded[i];
+    if (!same && k == TexelKind::f) {
+      const float a = vktest::as_float(mica.loaded[i]), b = vktest::as_float(want.loaded[i]);
+      same = (std::isnan(a) && std::isnan(b)) || std::fabs(a - b) <= tolerance(i) * std::max(1.0f, std::fabs(b));
+    }
+    if (!same && bad++ < report)
+      ADD_FAILURE() << "format " << format << " " << label(i) << " word " << i << ": Mica 0x" << std::hex
+                    << mica.loaded[i] << ", lavapipe 0x" << want.loaded[i] << std::dec;
+  }
+}
+
 // Every format both devices can use as a storage image: the same stores (values chosen per class,
 // some out of the normalized range to exercise clamping) and loads of the same random texels must
 // give the same bytes and values; normalized stores may differ by one unit in a byte (the spec lets
@@ -400,18 +418,7 @@ TEST(VkImageShaders, FormatsMatchLavapipe) {
         ADD_FAILURE() << "format " << f << " stored byte " << i << ": Mica " << int(mica.stored[i]) << ", lavapipe "
                       << int(want.stored[i]);
     }
-    for (size_t i = 0; i < want.loaded.size(); ++i) {
-      bool same = mica.loaded[i] == want.loaded[i];
-      if (!same && k == TexelKind::f) {
-        float a, b2;
-        std::memcpy(&a, &mica.loaded[i], 4);
-        std::memcpy(&b2, &want.loaded[i], 4);
-        same = (std::isnan(a) && std::isnan(b2)) || std::fabs(a - b2) <= 1e-6f * std::max(1.0f, std::fabs(b2));
-      }
-      if (!same && bad++ < 6)
-        ADD_FAILURE() << "format " << f << " loaded word " << i << ": Mica 0x" << std::hex << mica.loaded[i]
-                      << ", lavapipe 0x" << want.loaded[i] << std::dec;
-    }
+    compare_loaded(format, mica, want, k, [](size_t) { return 1e-6f; }, [](size_t) { return "loaded"; }, 6, bad);
     failed_formats += bad != 0;
   }
   std::printf("%u storage formats compared with lavapipe, %u differ\n", compared, failed_formats);
@@ -438,37 +445,28 @@ TEST(VkImageShaders, SampledFormatsMatchLavapipe) {
     const FormatRun want = run_format(*lvp, spv[int(k)], format, bytes, true);
     ++compared;
     unsigned bad = 0;
-    for (size_t i = 0; i < want.loaded.size(); ++i) {
-      bool same = mica.loaded[i] == want.loaded[i];
-      if (!same && k == TexelKind::f) {
-        float a, b2;
-        std::memcpy(&a, &mica.loaded[i], 4);
-        std::memcpy(&b2, &want.loaded[i], 4);
-        // Samples go through lavapipe's texture path, which expands narrow UNORM components to 8
-        // bits first: within 1/255 (the spec allows filtering its own precision); fetches exact.
-        // sRGB: llvmpipe decodes with an approximation (about 0.5% off the spec's formula, which Mica
-        // evaluates exactly), so those compare within 1%.
-        const bool srgb = vktest::is_srgb(format);
-        // BC1-BC5: lavapipe decodes blocks to 8-bit UNORM/SNORM values (565 endpoints expanded
-        // by bit replication, palettes interpolated in integers), Mica decodes exactly as the
-        // data format spec's real-valued palettes: within 2/255 (UNORM) or 2/127 (SNORM); sRGB
-        // blocks within 1% after decoding.
-        const bool bc = format >= VK_FORMAT_BC1_RGB_UNORM_BLOCK && format <= VK_FORMAT_BC5_SNORM_BLOCK;
-        const bool bc_srgb = bc && (format == VK_FORMAT_BC1_RGB_SRGB_BLOCK || format == VK_FORMAT_BC1_RGBA_SRGB_BLOCK ||
-                                    format == VK_FORMAT_BC2_SRGB_BLOCK || format == VK_FORMAT_BC3_SRGB_BLOCK);
-        const bool bc_snorm = format == VK_FORMAT_BC4_SNORM_BLOCK || format == VK_FORMAT_BC5_SNORM_BLOCK;
-        const float tolerance = bc_srgb ? 0.01f
-                                : bc_snorm ? 2.0f / 127
-                                : bc       ? 2.0f / 255
-                                : srgb     ? 0.01f
-                                : i / 4 % 2 ? 1.0f / 255
-                                           : 1e-6f;
-        same = (std::isnan(a) && std::isnan(b2)) || std::fabs(a - b2) <= tolerance * std::max(1.0f, std::fabs(b2));
-      }
-      if (!same && bad++ < 4)
-        ADD_FAILURE() << "format " << f << (i / 4 % 2 ? " sampled" : " fetched") << " word " << i << ": Mica 0x"
-                      << std::hex << mica.loaded[i] << ", lavapipe 0x" << want.loaded[i] << std::dec;
-    }
+    // Samples go through lavapipe's texture path, which expands narrow UNORM components to 8 bits
+    // first: within 1/255 (the spec allows filtering its own precision); fetches exact.
+    // sRGB: llvmpipe decodes with an approximation (about 0.5% off the spec's formula, which Mica
+    // evaluates exactly), so those compare within 1%.
+    const bool srgb = vktest::is_srgb(format);
+    // BC1-BC5: lavapipe decodes blocks to 8-bit UNORM/SNORM values (565 endpoints expanded by bit
+    // replication, palettes interpolated in integers), Mica decodes exactly as the data format
+    // spec's real-valued palettes: within 2/255 (UNORM) or 2/127 (SNORM); sRGB blocks within 1%
+    // after decoding.
+    const bool bc = format >= VK_FORMAT_BC1_RGB_UNORM_BLOCK && format <= VK_FORMAT_BC5_SNORM_BLOCK;
+    const bool bc_srgb = bc && (format == VK_FORMAT_BC1_RGB_SRGB_BLOCK || format == VK_FORMAT_BC1_RGBA_SRGB_BLOCK ||
+                                format == VK_FORMAT_BC2_SRGB_BLOCK || format == VK_FORMAT_BC3_SRGB_BLOCK);
+    const bool bc_snorm = format == VK_FORMAT_BC4_SNORM_BLOCK || format == VK_FORMAT_BC5_SNORM_BLOCK;
+    const auto tolerance = [&](size_t i) {
+      return bc_srgb     ? 0.01f
+             : bc_snorm  ? 2.0f / 127
+             : bc        ? 2.0f / 255
+             : srgb      ? 0.01f
+             : i / 4 % 2 ? 1.0f / 255
+                         : 1e-6f;
+    };
+    compare_loaded(format, mica, want, k, tolerance, [](size_t i) { return i / 4 % 2 ? "sampled" : "fetched"; }, 4, bad);
     failed_formats += bad != 0;
   }
   std::printf("%u sampled formats compared with lavapipe, %u differ\n", compared, failed_formats);

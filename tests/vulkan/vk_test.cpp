@@ -55,42 +55,37 @@ Sets::Sets(VkDevice dev, const TestPipeline& p) : device(dev) {
 
 Sets::~Sets() { vkDestroyDescriptorPool(device, pool, nullptr); }
 
-void Sets::write(uint32_t set, uint32_t binding, VkDescriptorType type, const vkrun::Buffer& b, VkDeviceSize offset,
-                 VkDeviceSize range, uint32_t element) {
-  VkDescriptorBufferInfo info{b.buffer, offset, range};
+// One descriptor of 'set' at (binding, element), from whichever of the three infos is given.
+static void write_one(VkDevice device, VkDescriptorSet set, uint32_t binding, uint32_t element, VkDescriptorType type,
+                      const VkDescriptorBufferInfo* buffer, const VkDescriptorImageInfo* image,
+                      const VkBufferView* texel_buffer) {
   VkWriteDescriptorSet w{};
   w.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
-  w.dstSet = sets[set];
+  w.dstSet = set;
   w.dstBinding = binding;
   w.dstArrayElement = element;
   w.descriptorCount = 1;
   w.descriptorType = type;
-  w.pBufferInfo = &info;
+  w.pBufferInfo = buffer;
+  w.pImageInfo = image;
+  w.pTexelBufferView = texel_buffer;
   vkUpdateDescriptorSets(device, 1, &w, 0, nullptr);
+}
+
+void Sets::write(uint32_t set, uint32_t binding, VkDescriptorType type, const vkrun::Buffer& b, VkDeviceSize offset,
+                 VkDeviceSize range, uint32_t element) {
+  const VkDescriptorBufferInfo info{b.buffer, offset, range};
+  write_one(device, sets[set], binding, element, type, &info, nullptr, nullptr);
 }
 
 void Sets::write_image(uint32_t set, uint32_t binding, VkDescriptorType type, VkImageView view, VkSampler sampler,
                        VkImageLayout layout) {
-  VkDescriptorImageInfo info{sampler, view, layout};
-  VkWriteDescriptorSet w{};
-  w.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
-  w.dstSet = sets[set];
-  w.dstBinding = binding;
-  w.descriptorCount = 1;
-  w.descriptorType = type;
-  w.pImageInfo = &info;
-  vkUpdateDescriptorSets(device, 1, &w, 0, nullptr);
+  const VkDescriptorImageInfo info{sampler, view, layout};
+  write_one(device, sets[set], binding, 0, type, nullptr, &info, nullptr);
 }
 
 void Sets::write_texel_buffer(uint32_t set, uint32_t binding, VkDescriptorType type, VkBufferView view) {
-  VkWriteDescriptorSet w{};
-  w.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
-  w.dstSet = sets[set];
-  w.dstBinding = binding;
-  w.descriptorCount = 1;
-  w.descriptorType = type;
-  w.pTexelBufferView = &view;
-  vkUpdateDescriptorSets(device, 1, &w, 0, nullptr);
+  write_one(device, sets[set], binding, 0, type, nullptr, nullptr, &view);
 }
 
 void bind(VkCommandBuffer cb, const TestPipeline& p, const Sets& s, uint32_t dyn_count, const uint32_t* dyn) {
