@@ -65,36 +65,18 @@ struct CountingAllocator {
 };
 
 VkInstance create_instance(const VkAllocationCallbacks* alloc, VkResult* result = nullptr) {
-  VkApplicationInfo app{};
-  app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
-  app.apiVersion = VK_API_VERSION_1_3;
-  VkInstanceCreateInfo ci{};
-  ci.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
-  ci.pApplicationInfo = &app;
-  VkInstance inst = VK_NULL_HANDLE;
-  VkResult r = vkCreateInstance(&ci, alloc, &inst);
+  VkInstance inst;
+  const VkResult r = vktest::create_instance(&inst, {}, VK_API_VERSION_1_3, alloc);
   if (result) *result = r;
   else EXPECT_EQ(r, VK_SUCCESS);
   return inst;
 }
 
 VkResult create_device(VkPhysicalDevice pd, const VkAllocationCallbacks* alloc, VkDevice* dev) {
-  const float prio = 1.0f;
-  VkDeviceQueueCreateInfo q{};
-  q.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
-  q.queueFamilyIndex = 0;
-  q.queueCount = 1;
-  q.pQueuePriorities = &prio;
   VkPhysicalDeviceVulkan13Features f13{};  // every_object_kind makes a private data slot
   f13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
   f13.privateData = VK_TRUE;
-  VkDeviceCreateInfo ci{};
-  ci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
-  ci.pNext = &f13;
-  ci.queueCreateInfoCount = 1;
-  ci.pQueueCreateInfos = &q;
-  *dev = VK_NULL_HANDLE;
-  return vkCreateDevice(pd, &ci, alloc, dev);
+  return vktest::create_device(pd, dev, &f13, {}, nullptr, alloc);
 }
 
 // Creates and destroys one object of every kind with 'alloc' on 'dev'; each creation must take

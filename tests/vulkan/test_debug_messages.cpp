@@ -45,17 +45,9 @@ bool contains(const std::vector<std::string>& v, const std::string& needle) {
 // Valid usage is broken on purpose (the module is not valid SPIR-V): "InvalidSpirv" keeps the test
 // out of the validation-layer variant.
 TEST(VkDebugMessages, CompileFailureReachesMessengersAndCallbacksInvalidSpirv) {
-  const char* exts[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME, VK_EXT_DEBUG_REPORT_EXTENSION_NAME};
-  VkApplicationInfo app{};
-  app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
-  app.apiVersion = VK_API_VERSION_1_3;
-  VkInstanceCreateInfo ici{};
-  ici.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
-  ici.pApplicationInfo = &app;
-  ici.enabledExtensionCount = 2;
-  ici.ppEnabledExtensionNames = exts;
   VkInstance inst;
-  ASSERT_EQ(vkCreateInstance(&ici, nullptr, &inst), VK_SUCCESS);
+  ASSERT_EQ(vktest::create_instance(&inst, {VK_EXT_DEBUG_UTILS_EXTENSION_NAME, VK_EXT_DEBUG_REPORT_EXTENSION_NAME}),
+            VK_SUCCESS);
 
   Received got;
   VkDebugUtilsMessengerCreateInfoEXT mci{};
@@ -85,14 +77,8 @@ TEST(VkDebugMessages, CompileFailureReachesMessengersAndCallbacksInvalidSpirv) {
 
   const VkPhysicalDevice pd = vktest::find_mica_device(inst);
   ASSERT_NE(pd, VK_NULL_HANDLE);
-  float priority = 1.0f;
-  VkDeviceQueueCreateInfo q{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO, nullptr, 0, 0, 1, &priority};
-  VkDeviceCreateInfo dci{};
-  dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
-  dci.queueCreateInfoCount = 1;
-  dci.pQueueCreateInfos = &q;
   VkDevice dev;
-  ASSERT_EQ(vkCreateDevice(pd, &dci, nullptr, &dev), VK_SUCCESS);
+  ASSERT_EQ(vktest::create_device(pd, &dev), VK_SUCCESS);
 
   // ids.spv with one instruction's opcode replaced by one that does not exist.
   auto code = vkrun::read_spirv(vkrun::spv_path("ids.spv"));

@@ -1,4 +1,5 @@
 // Compute dispatches and transfer commands, results checked on the host.
+#include "vk_mica_instance.h"
 #include "vk_test.h"
 
 #include <array>
@@ -521,23 +522,12 @@ TEST(VkPipelineCache, RoundTripsCompiledBinaries) {
 
   // A second device has its own (empty) implicit cache: there, creating the pipeline with
   // FAIL_ON_PIPELINE_COMPILE_REQUIRED fails with an empty cache and succeeds with the saved data.
-  float prio = 1;
-  VkDeviceQueueCreateInfo q{};
-  q.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
-  q.queueFamilyIndex = 0;
-  q.queueCount = 1;
-  q.pQueuePriorities = &prio;
   VkPhysicalDeviceVulkan13Features f13{};
   f13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
   f13.maintenance4 = VK_TRUE;
   f13.pipelineCreationCacheControl = VK_TRUE;
-  VkDeviceCreateInfo dci{};
-  dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
-  dci.pNext = &f13;
-  dci.queueCreateInfoCount = 1;
-  dci.pQueueCreateInfos = &q;
   VkDevice dev2;
-  VK_OK(vkCreateDevice(ctx->physical(), &dci, nullptr, &dev2));
+  VK_OK(vktest::create_device(ctx->physical(), &dev2, &f13));
   {
     auto probe = make_pipeline(dev2, "ids.spv", {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER}}}, 8);  // for its layout
     // probe compiled ids.spv into dev2's implicit cache; a specialised variant is new to it.

@@ -25,29 +25,10 @@ struct InstanceAndDevice {
 // the given device extensions.
 void make(InstanceAndDevice& out, uint32_t api, const std::vector<const char*>& instance_extensions,
           const std::vector<const char*>& device_extensions) {
-  VkApplicationInfo app{};
-  app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
-  app.apiVersion = api;
-  VkInstanceCreateInfo ici{};
-  ici.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
-  ici.pApplicationInfo = api ? &app : nullptr;
-  ici.enabledExtensionCount = uint32_t(instance_extensions.size());
-  ici.ppEnabledExtensionNames = instance_extensions.data();
-  ASSERT_EQ(vkCreateInstance(&ici, nullptr, &out.instance), VK_SUCCESS);
+  ASSERT_EQ(vktest::create_instance(&out.instance, instance_extensions, api), VK_SUCCESS);
   const VkPhysicalDevice mica = vktest::find_mica_device(out.instance);
   ASSERT_NE(mica, VK_NULL_HANDLE);
-  float priority = 1.0f;
-  VkDeviceQueueCreateInfo q{};
-  q.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
-  q.queueCount = 1;
-  q.pQueuePriorities = &priority;
-  VkDeviceCreateInfo ci{};
-  ci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
-  ci.queueCreateInfoCount = 1;
-  ci.pQueueCreateInfos = &q;
-  ci.enabledExtensionCount = uint32_t(device_extensions.size());
-  ci.ppEnabledExtensionNames = device_extensions.data();
-  ASSERT_EQ(vkCreateDevice(mica, &ci, nullptr, &out.device), VK_SUCCESS);
+  ASSERT_EQ(vktest::create_device(mica, &out.device, nullptr, device_extensions), VK_SUCCESS);
 }
 
 // Core commands of each version, device level (from the spec's feature lists). Not vkGetDeviceQueue2

@@ -3,6 +3,7 @@
 // extension can be enabled (alone and all together), its commands are reachable under the
 // extension's names on a device that enabled it (and only there), and they work.
 // (dEQP-VK: 371 cases failed at vkCreateDevice with VK_ERROR_EXTENSION_NOT_PRESENT.)
+#include "vk_mica_instance.h"
 #include "vk_test.h"
 
 #include <cstring>
@@ -26,12 +27,6 @@ std::vector<std::string> device_extensions(VkPhysicalDevice pd) {
 
 // A device with the given extensions and the features the tests below use.
 VkDevice make_device(VkPhysicalDevice pd, const std::vector<const char*>& extensions, VkResult* result = nullptr) {
-  float priority = 1.0f;
-  VkDeviceQueueCreateInfo q{};
-  q.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
-  q.queueFamilyIndex = 0;
-  q.queueCount = 1;
-  q.pQueuePriorities = &priority;
   VkPhysicalDeviceVulkan13Features f13{};
   f13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES;
   f13.synchronization2 = VK_TRUE;
@@ -41,15 +36,8 @@ VkDevice make_device(VkPhysicalDevice pd, const std::vector<const char*>& extens
   f12.pNext = &f13;
   f12.timelineSemaphore = VK_TRUE;
   f12.hostQueryReset = VK_TRUE;
-  VkDeviceCreateInfo ci{};
-  ci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
-  ci.pNext = &f12;
-  ci.queueCreateInfoCount = 1;
-  ci.pQueueCreateInfos = &q;
-  ci.enabledExtensionCount = uint32_t(extensions.size());
-  ci.ppEnabledExtensionNames = extensions.data();
-  VkDevice dev = VK_NULL_HANDLE;
-  VkResult r = vkCreateDevice(pd, &ci, nullptr, &dev);
+  VkDevice dev;
+  const VkResult r = vktest::create_device(pd, &dev, &f12, extensions);
   if (result) *result = r;
   else EXPECT_EQ(r, VK_SUCCESS);
   return dev;

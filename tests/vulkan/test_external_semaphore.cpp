@@ -49,23 +49,12 @@ struct Vk {
       fence_ext |= std::strcmp(e.extensionName, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME) == 0;
     }
     EXPECT_EQ(fence_ext, has_ext) << "external fences and semaphores come together";
-    float prio = 1.0f;
-    VkDeviceQueueCreateInfo qci{};
-    qci.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
-    qci.queueCount = 1;
-    qci.pQueuePriorities = &prio;
     VkPhysicalDeviceVulkan12Features f12{};
     f12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES;
     f12.timelineSemaphore = VK_TRUE;
-    const char* ext[] = {VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME};
-    VkDeviceCreateInfo dci{};
-    dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
-    dci.pNext = &f12;
-    dci.queueCreateInfoCount = 1;
-    dci.pQueueCreateInfos = &qci;
-    dci.enabledExtensionCount = has_ext && fence_ext ? 2 : 0;
-    dci.ppEnabledExtensionNames = ext;
-    EXPECT_EQ(vkCreateDevice(phys, &dci, nullptr, &device), VK_SUCCESS);
+    std::vector<const char*> ext;
+    if (has_ext && fence_ext) ext = {VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME};
+    EXPECT_EQ(vktest::create_device(phys, &device, &f12, ext), VK_SUCCESS);
     if (!device) return false;
     vkGetDeviceQueue(device, 0, 0, &queue);
     if (has_ext) {

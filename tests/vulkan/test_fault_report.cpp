@@ -33,16 +33,7 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_message(VkDebugUtilsMessageSeverityFlagBitsEXT
 class Fixture {
 public:
   Fixture() {
-    const char* exts[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME};
-    VkApplicationInfo app{};
-    app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
-    app.apiVersion = VK_API_VERSION_1_3;
-    VkInstanceCreateInfo ici{};
-    ici.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
-    ici.pApplicationInfo = &app;
-    ici.enabledExtensionCount = 1;
-    ici.ppEnabledExtensionNames = exts;
-    if (vkCreateInstance(&ici, nullptr, &instance) != VK_SUCCESS) return;
+    if (vktest::create_instance(&instance, {VK_EXT_DEBUG_UTILS_EXTENSION_NAME}) != VK_SUCCESS) return;
     VkDebugUtilsMessengerCreateInfoEXT mci{};
     mci.sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT;
     mci.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
@@ -56,20 +47,10 @@ public:
     if (!create || !destroy_messenger || create(instance, &mci, nullptr, &messenger) != VK_SUCCESS) return;
     physical = vktest::find_mica_device(instance);
     if (!physical) return;
-    float priority = 1.0f;
-    VkDeviceQueueCreateInfo q{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO, nullptr, 0, 0, 1, &priority};
     VkPhysicalDeviceFaultFeaturesEXT fault{};
     fault.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FAULT_FEATURES_EXT;
     fault.deviceFault = VK_TRUE;
-    const char* dev_exts[] = {VK_EXT_DEVICE_FAULT_EXTENSION_NAME};
-    VkDeviceCreateInfo dci{};
-    dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
-    dci.pNext = &fault;
-    dci.queueCreateInfoCount = 1;
-    dci.pQueueCreateInfos = &q;
-    dci.enabledExtensionCount = 1;
-    dci.ppEnabledExtensionNames = dev_exts;
-    if (vkCreateDevice(physical, &dci, nullptr, &device) != VK_SUCCESS) return;
+    if (vktest::create_device(physical, &device, &fault, {VK_EXT_DEVICE_FAULT_EXTENSION_NAME}) != VK_SUCCESS) return;
     get_fault_info =
         reinterpret_cast<PFN_vkGetDeviceFaultInfoEXT>(vkGetDeviceProcAddr(device, "vkGetDeviceFaultInfoEXT"));
     vkGetDeviceQueue(device, 0, 0, &queue);

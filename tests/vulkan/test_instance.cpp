@@ -7,14 +7,8 @@
 namespace {
 
 VkInstance make_instance(uint32_t api = VK_API_VERSION_1_3) {
-  VkApplicationInfo app{};
-  app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
-  app.apiVersion = api;
-  VkInstanceCreateInfo ci{};
-  ci.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
-  ci.pApplicationInfo = &app;
-  VkInstance inst = VK_NULL_HANDLE;
-  EXPECT_EQ(vkCreateInstance(&ci, nullptr, &inst), VK_SUCCESS);
+  VkInstance inst;
+  EXPECT_EQ(vktest::create_instance(&inst, {}, api), VK_SUCCESS);
   return inst;
 }
 
@@ -176,23 +170,7 @@ TEST(VkPhysicalDevice, QueueFamiliesMemoryAndFormats) {
 
 VkResult try_create_device(VkPhysicalDevice pd, const void* next, const VkPhysicalDeviceFeatures* f10,
                            const char* ext, VkDevice* out) {
-  float prio = 1;
-  VkDeviceQueueCreateInfo q{};
-  q.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
-  q.queueFamilyIndex = 0;
-  q.queueCount = 1;
-  q.pQueuePriorities = &prio;
-  VkDeviceCreateInfo ci{};
-  ci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
-  ci.pNext = next;
-  ci.queueCreateInfoCount = 1;
-  ci.pQueueCreateInfos = &q;
-  ci.pEnabledFeatures = f10;
-  if (ext) {
-    ci.enabledExtensionCount = 1;
-    ci.ppEnabledExtensionNames = &ext;
-  }
-  return vkCreateDevice(pd, &ci, nullptr, out);
+  return vktest::create_device(pd, out, next, ext ? std::vector<const char*>{ext} : std::vector<const char*>{}, f10);
 }
 
 TEST(VkDevice, UnsupportedFeaturesAndExtensionsAreRefused) {

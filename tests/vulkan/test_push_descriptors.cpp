@@ -4,6 +4,7 @@
 // dispatch). The same command buffer runs on Mica and on Mesa's lavapipe (the reference), and both
 // must produce the values the host computes. (dEQP-VK.binding_model.shader_access.*.with_push*.compute:
 // 42 cases of the issue-13 sample reported NotSupported while lavapipe passed them.)
+#include "vk_mica_instance.h"
 #include "vk_test.h"
 
 // Vulkan structures are written {sType, ...} with the rest zero, as the spec's examples do.
@@ -28,19 +29,11 @@ struct PushDevice {
   PFN_vkCmdPushDescriptorSetWithTemplateKHR push_template = nullptr;
 
   explicit PushDevice(VkPhysicalDevice pd) : physical(pd) {
-    float priority = 1.0f;
-    VkDeviceQueueCreateInfo q{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
-    q.queueFamilyIndex = compute_family(pd);
-    q.queueCount = 1;
-    q.pQueuePriorities = &priority;
-    const char* ext = VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME;
-    VkDeviceCreateInfo ci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
-    ci.queueCreateInfoCount = 1;
-    ci.pQueueCreateInfos = &q;
-    ci.enabledExtensionCount = 1;
-    ci.ppEnabledExtensionNames = &ext;
-    vkrun::check(vkCreateDevice(pd, &ci, nullptr, &device), "vkCreateDevice");
-    vkGetDeviceQueue(device, q.queueFamilyIndex, 0, &queue);
+    const uint32_t family = compute_family(pd);
+    vkrun::check(vktest::create_device(pd, &device, nullptr, {VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME}, nullptr, nullptr,
+                                       family),
+                 "vkCreateDevice");
+    vkGetDeviceQueue(device, family, 0, &queue);
     vkGetPhysicalDeviceMemoryProperties(pd, &memory);
     push = reinterpret_cast<PFN_vkCmdPushDescriptorSetKHR>(vkGetDeviceProcAddr(device, "vkCmdPushDescriptorSetKHR"));
     push_template = reinterpret_cast<PFN_vkCmdPushDescriptorSetWithTemplateKHR>(

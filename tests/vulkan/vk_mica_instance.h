@@ -15,6 +15,46 @@
 
 namespace vktest {
 
+// vkCreateInstance for 'api' (0: without a VkApplicationInfo, which means Vulkan 1.0) with
+// 'extensions' enabled and 'alloc' as its allocator.
+inline VkResult create_instance(VkInstance* out, const std::vector<const char*>& extensions = {},
+                                uint32_t api = VK_API_VERSION_1_3, const VkAllocationCallbacks* alloc = nullptr) {
+  VkApplicationInfo app{};
+  app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
+  app.apiVersion = api;
+  VkInstanceCreateInfo ici{};
+  ici.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
+  ici.pApplicationInfo = api ? &app : nullptr;
+  ici.enabledExtensionCount = uint32_t(extensions.size());
+  ici.ppEnabledExtensionNames = extensions.data();
+  *out = VK_NULL_HANDLE;
+  return vkCreateInstance(&ici, alloc, out);
+}
+
+// vkCreateDevice with one queue of 'family', 'next' as the create info's pNext (feature
+// structures), 'extensions' enabled, 'features' as pEnabledFeatures and 'alloc' as its allocator.
+inline VkResult create_device(VkPhysicalDevice phys, VkDevice* out, const void* next = nullptr,
+                              const std::vector<const char*>& extensions = {},
+                              const VkPhysicalDeviceFeatures* features = nullptr,
+                              const VkAllocationCallbacks* alloc = nullptr, uint32_t family = 0) {
+  const float priority = 1.0f;
+  VkDeviceQueueCreateInfo q{};
+  q.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
+  q.queueFamilyIndex = family;
+  q.queueCount = 1;
+  q.pQueuePriorities = &priority;
+  VkDeviceCreateInfo ci{};
+  ci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+  ci.pNext = next;
+  ci.queueCreateInfoCount = 1;
+  ci.pQueueCreateInfos = &q;
+  ci.enabledExtensionCount = uint32_t(extensions.size());
+  ci.ppEnabledExtensionNames = extensions.data();
+  ci.pEnabledFeatures = features;
+  *out = VK_NULL_HANDLE;
+  return vkCreateDevice(phys, &ci, alloc, out);
+}
+
 // The physical device of 'instance' whose name contains "Mica" (lavapipe and others may be listed
 // too), or VK_NULL_HANDLE.
 inline VkPhysicalDevice find_mica_device(VkInstance instance) {
@@ -33,13 +73,7 @@ inline VkPhysicalDevice find_mica_device(VkInstance instance) {
 // Creates a Vulkan 1.3 instance and finds the Mica physical device.
 // false, with a gtest failure, when either is missing; 'instance' is set whenever it was created.
 inline bool open_mica_instance(VkInstance& instance, VkPhysicalDevice& phys) {
-  VkApplicationInfo app{};
-  app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
-  app.apiVersion = VK_API_VERSION_1_3;
-  VkInstanceCreateInfo ici{};
-  ici.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
-  ici.pApplicationInfo = &app;
-  EXPECT_EQ(vkCreateInstance(&ici, nullptr, &instance), VK_SUCCESS);
+  EXPECT_EQ(create_instance(&instance), VK_SUCCESS);
   if (!instance) return false;
   phys = find_mica_device(instance);
   EXPECT_NE(phys, VK_NULL_HANDLE) << "no Mica physical device";
