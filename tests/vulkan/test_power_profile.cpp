@@ -56,21 +56,9 @@ TEST(VkPowerProfile, SubmissionsRecompileAfterAProfileChange) {
     x.data<float>()[i] = float(i);
     y.data<float>()[i] = 1.0f;
   }
-  VkDescriptorPoolSize ps{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2};
-  VkDescriptorPoolCreateInfo dpci{};
-  dpci.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
-  dpci.maxSets = 1;
-  dpci.poolSizeCount = 1;
-  dpci.pPoolSizes = &ps;
-  VkDescriptorPool pool;
-  VK_OK(vkCreateDescriptorPool(dev, &dpci, nullptr, &pool));
-  VkDescriptorSetAllocateInfo dsai{};
-  dsai.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
-  dsai.descriptorPool = pool;
-  dsai.descriptorSetCount = 1;
-  dsai.pSetLayouts = p->set_layouts.data();
-  VkDescriptorSet set;
-  VK_OK(vkAllocateDescriptorSets(dev, &dsai, &set));
+  vktest::Sets sets(dev, *p);
+  const VkDescriptorSet set = sets.sets[0];
+  // Both bindings in one write (descriptorCount 2 carries on into binding 1).
   VkDescriptorBufferInfo infos[2] = {{x.buffer, 0, VK_WHOLE_SIZE}, {y.buffer, 0, VK_WHOLE_SIZE}};
   VkWriteDescriptorSet w{};
   w.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
@@ -148,7 +136,6 @@ TEST(VkPowerProfile, SubmissionsRecompileAfterAProfileChange) {
 
   vkDestroyFence(dev, fence, nullptr);
   vkFreeCommandBuffers(dev, ctx->command_pool(), 1, &cb);
-  vkDestroyDescriptorPool(dev, pool, nullptr);
   ctx->destroy(x);
   ctx->destroy(y);
 }
