@@ -28,8 +28,11 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #endif
+#include <llvm/ExecutionEngine/JITEventListener.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h>
+#include <llvm/ExecutionEngine/SectionMemoryManager.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
@@ -111,6 +114,24 @@ JitHost &host(unsigned level) { return hosts().level[level]; }
 // The level every translation can be made at (for available() and host_target()).
 unsigned base_level() { return forced_level() < 0 ? 0u : static_cast<unsigned>(forced_level()); }
 
+// MICA_CU_JIT_PERF=1: LLVM's perf JIT event listener on every translation's object layer, so
+// `perf record -k 1` + `perf inject --jit` attribute samples in translated code to their program
+// (the listener writes jit-PID.dump under $JITDUMPDIR or ~/.debug/jit, and perf finds it through
+// the marker it maps). Null when the knob is off or LLVM was built without perf support.
+JITEventListener *perf_listener()
+{
+	static JITEventListener *const l = [] {
+		const char *e = std::getenv("MICA_CU_JIT_PERF");
+		if (!e || !*e || *e == '0')
+			return static_cast<JITEventListener *>(nullptr);
+		JITEventListener *r = JITEventListener::createPerfJITEventListener();
+		if (!r)
+			std::fprintf(stderr, "mica jit: MICA_CU_JIT_PERF: this LLVM has no perf JIT event listener\n");
+		return r;
+	}();
+	return l;
+}
+
 JitHost make_host_state(unsigned level)
 {
 	JitHost s;
@@ -128,7 +149,18 @@ JitHost make_host_state(unsigned level)
 		return s;
 	}
 	s.tm = std::move(*tm);
-	auto j = orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+	orc::LLJITBuilder builder;
+	builder.setJITTargetMachineBuilder(std::move(*jtmb));
+	if (perf_listener())
+		builder.setObjectLinkingLayerCreator([](orc::ExecutionSession &es, const Triple &) {
+			// The layer LLJIT makes on this host (RuntimeDyld, a SectionMemoryManager per
+			// object), with the perf listener registered on it.
+			auto layer = std::make_unique<orc::RTDyldObjectLinkingLayer>(
+			    es, [] { return std::make_unique<SectionMemoryManager>(); });
+			layer->registerJITEventListener(*perf_listener());
+			return Expected<std::unique_ptr<orc::ObjectLayer>>(std::move(layer));
+		});
+	auto j = builder.create();
 	if (!j) {
 		s.error = toString(j.takeError());
 		return s;
