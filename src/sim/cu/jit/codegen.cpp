@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -331,6 +332,8 @@ private:
 	bool emit_vmem(uint64_t off, const DecodedInst *d);
 	bool emit_smem(uint64_t off, const DecodedInst *d);
 	void emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, Value *const *data, Value **res);
+	void emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value *base, Value *offs, Value *active,
+	                Value *const *data, unsigned ndata, Value **res);
 	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
 	Value *entry_alloca(uint64_t bytes);
@@ -1108,6 +1111,115 @@ void Emitter::emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, 
 		res[1] = B.CreateAlignedLoad(v32, at(buf_res_, sizeof(Row)), Align(64));
 }
 
+// The lanes of an inline load or store whose every active lane is known to lie in the page (or
+// shared allocation) at host address 'base': each active lane l accesses 'size' bytes at
+// base + offs[l]; va: the lanes' addresses in the space of base_va (the page's first address;
+// 0 for shared memory). When the active lanes are contiguous (lane l at a0 + l * size for one a0:
+// SAXPY's and SGEMM's rows, the reduction's shared-memory tree), the access is one masked vector
+// load or store of the whole block (rows interleaved in memory, split or merged with shuffles);
+// else one masked gather or scatter per dword row. Either way only active lanes touch memory and
+// every byte is in the page, so the two are the same access (a contiguous store's lanes are
+// disjoint, so their order does not matter). res: the loaded rows (1 for narrow loads).
+void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value *base, Value *offs, Value *active,
+                         Value *const *data, unsigned ndata, Value **res)
+{
+	const unsigned size = d->info->mem_bytes;
+	const bool load = d->flags & MICA_OPF_LOAD;
+	const unsigned rows = size < 4 ? 1 : size / 4;
+	Type *et = size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
+	FixedVectorType *ev = FixedVectorType::get(et, kLanes);
+	const bool sign = d->op == MICA_OP_GLOBAL_LOAD_I8 || d->op == MICA_OP_GLOBAL_LOAD_I16 ||
+	                  d->op == MICA_OP_DS_LOAD_I8 || d->op == MICA_OP_DS_LOAD_I16;
+	auto widen = [&](Value *g) { return size >= 4 ? g : sign ? B.CreateSExt(g, v32) : B.CreateZExt(g, v32); };
+	if (!load && ndata < rows) {
+		assert(false && "a store's data rows cover its size");
+		return;
+	}
+
+	// Contiguous: va[l] - l * size is the same for every active lane (EXEC is not 0 here).
+	Type *v64 = FixedVectorType::get(i64, kLanes);
+	std::vector<Constant *> step;
+	for (unsigned l = 0; l < kLanes; l++)
+		step.push_back(B.getInt64(uint64_t(l) * size));
+	Value *rel = B.CreateSub(va, ConstantVector::get(step));
+	Value *a0 = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, rel, ConstantInt::get(v64, ~0ull)));
+	Value *same = B.CreateOr(B.CreateICmpEQ(rel, splat(a0)), B.CreateNot(active));
+	Value *contig = B.CreateICmpEQ(B.CreateBitCast(same, i32), B.getInt32(~0u));
+	BasicBlock *vecbb = BasicBlock::Create(C, "vmem_block", F), *gatbb = BasicBlock::Create(C, "vmem_lanes", F);
+	BasicBlock *join = BasicBlock::Create(C, "vmem_joined", F);
+	B.CreateCondBr(contig, vecbb, gatbb, MDBuilder(C).createBranchWeights(8, 1));
+
+	// One block of rows * 32 elements from lane 0's address (inactive lanes' elements are
+	// masked off, so lane 0's address may lie before the page).
+	B.SetInsertPoint(vecbb);
+	Value *start = B.CreateGEP(i8, base, B.CreateSub(a0, base_va));
+	Value *vres[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (rows == 1) {
+		if (load)
+			vres[0] = widen(B.CreateMaskedLoad(ev, start, Align(1), active, Constant::getNullValue(ev)));
+		else
+			B.CreateMaskedStore(size >= 4 ? data[0] : B.CreateTrunc(data[0], ev), start, Align(1), active);
+	} else {
+		// Element l * rows + k of the block is row k of lane l.
+		FixedVectorType *wide = FixedVectorType::get(i32, kLanes * rows);
+		std::vector<int> spread, interleave;
+		for (unsigned l = 0; l < kLanes; l++)
+			for (unsigned k = 0; k < rows; k++) {
+				spread.push_back(static_cast<int>(l));
+				interleave.push_back(static_cast<int>(k * kLanes + l));
+			}
+		Value *wmask = B.CreateShuffleVector(active, spread);
+		if (load) {
+			Value *blk = B.CreateMaskedLoad(wide, start, Align(1), wmask, Constant::getNullValue(wide));
+			for (unsigned k = 0; k < rows; k++) {
+				std::vector<int> pick;
+				for (unsigned l = 0; l < kLanes; l++)
+					pick.push_back(static_cast<int>(l * rows + k));
+				vres[k] = B.CreateShuffleVector(blk, pick);
+			}
+		} else {
+			// The rows side by side (a fourth row of 3 is never picked), then interleaved.
+			std::vector<int> cat2, cat4;
+			for (unsigned i = 0; i < 2 * kLanes; i++)
+				cat2.push_back(static_cast<int>(i));
+			for (unsigned i = 0; i < 4 * kLanes; i++)
+				cat4.push_back(static_cast<int>(i));
+			Value *lohalf = B.CreateShuffleVector(data[0], data[1], cat2);
+			Value *all = lohalf;
+			if (rows > 2) {
+				Value *r3 = rows > 3 ? data[3] : Constant::getNullValue(v32);
+				all = B.CreateShuffleVector(lohalf, B.CreateShuffleVector(data[2], r3, cat2), cat4);
+			}
+			B.CreateMaskedStore(B.CreateShuffleVector(all, interleave), start, Align(1), wmask);
+		}
+	}
+	B.CreateBr(join);
+	BasicBlock *vec_end = B.GetInsertBlock();
+
+	// Scattered lanes: a gather or scatter per dword row.
+	B.SetInsertPoint(gatbb);
+	Value *ptrs = B.CreateGEP(i8, base, offs); // <32 x ptr>
+	Value *gres[4] = {nullptr, nullptr, nullptr, nullptr};
+	for (unsigned k = 0; k < rows; k++) {
+		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
+		if (load)
+			gres[k] = widen(B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev)));
+		else if (k < ndata)
+			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
+	}
+	B.CreateBr(join);
+	BasicBlock *gat_end = B.GetInsertBlock();
+
+	B.SetInsertPoint(join);
+	if (load)
+		for (unsigned k = 0; k < rows; k++) {
+			PHINode *phi = B.CreatePHI(v32, 2);
+			phi->addIncoming(vres[k], vec_end);
+			phi->addIncoming(gres[k], gat_end);
+			res[k] = phi;
+		}
+}
+
 // Global and shared (ds) loads and stores inline: the operands are read exactly as exec_global /
 // exec_ds read them (pipeline-model checks included), then, when every active lane's access lies
 // in one page the CU's TLB holds for this access type under the context's current invalidation
@@ -1290,24 +1402,12 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 
 	// The inline path.
 	B.SetInsertPoint(fastbb);
-	Value *ptrs = B.CreateGEP(i8, base, offs); // <32 x ptr>
-	const unsigned rows = size < 4 ? 1 : size / 4;
-	Type *et = size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
-	FixedVectorType *ev = FixedVectorType::get(et, kLanes);
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	for (unsigned k = 0; k < rows && !atomic; k++) {
-		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
-		if (load) {
-			Value *g = B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev));
-			const bool sign = d->op == MICA_OP_GLOBAL_LOAD_I8 || d->op == MICA_OP_GLOBAL_LOAD_I16 ||
-			                  d->op == MICA_OP_DS_LOAD_I8 || d->op == MICA_OP_DS_LOAD_I16;
-			res[k] = size >= 4 ? g : sign ? B.CreateSExt(g, v32) : B.CreateZExt(g, v32);
-		} else if (k < ndata) {
-			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
-		}
-	}
 	if (atomic)
-		emit_atomic_lanes(d, ptrs, exec, data, res);
+		emit_atomic_lanes(d, B.CreateGEP(i8, base, offs), exec, data, res);
+	else
+		emit_lanes(d, global ? addr : offs, global ? B.CreateAnd(lo, B.getInt64(~uint64_t(MICA_PAGE_SIZE - 1))) : B.getInt64(0),
+		           base, offs, active, data, ndata, res);
 	// Worker::mem_issue.
 	Value *cyc = cycle();
 	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+// The JIT's inline vector-memory paths against the interpreter: a wave whose active lanes are
+// contiguous (lane l at a0 + l * size) loads or stores one masked block, any other wave gathers or
+// scatters lane by lane, and a wave whose lanes leave the page (or the shared allocation) takes
+// the interpreter's own access code (jit/codegen.cpp, emit_lanes and emit_vmem). Every access size
+// of global and shared memory runs under lane patterns at each of those edges, twice (the second
+// pass finds the pages in the CU's TLB), and results, faults, counters and every data byte must
+// equal the interpreter's.
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cu_test_support.h"
+#include "jit_compare.h"
+#include "jit/jit.h"
+
+using namespace mica::sim;
+using namespace mica::sim::cutest;
+
+namespace {
+
+// Lane x of the workgroup (0..63; waves of 32) accesses an access of 'size' bytes at
+//   slice(wg) + start + (x - lane_shift) * (size * mult + extra) + byte_offset   (global)
+//   256 + (x - lane_shift) * (size * mult + extra) + byte_offset                  (shared)
+// with EXEC = exec for every access; mult -1 reverses the lanes: (63 - x) instead of x.
+struct Pattern {
+	const char *name;
+	int mult;
+	uint32_t extra, byte_offset, start, lane_shift, exec;
+};
+void PrintTo(const Pattern &p, std::ostream *os) { *os << p.name; }
+
+constexpr uint32_t kSlice = 12288; // three pages per workgroup
+constexpr uint32_t kResult = 8192; // the folded load results, 4 bytes per lane
+constexpr uint32_t kGroups = 320;  // 20480 invocations: over the tests' hot threshold (jit_compare.h)
+
+struct Access {
+	unsigned store, load, load_signed, size;
+};
+const Access kGlobal[] = {
+    {MICA_OP_GLOBAL_STORE_B8, MICA_OP_GLOBAL_LOAD_U8, MICA_OP_GLOBAL_LOAD_I8, 1},
+    {MICA_OP_GLOBAL_STORE_B16, MICA_OP_GLOBAL_LOAD_U16, MICA_OP_GLOBAL_LOAD_I16, 2},
+    {MICA_OP_GLOBAL_STORE_B32, MICA_OP_GLOBAL_LOAD_B32, 0, 4},
+    {MICA_OP_GLOBAL_STORE_B64, MICA_OP_GLOBAL_LOAD_B64, 0, 8},
+    {MICA_OP_GLOBAL_STORE_B96, MICA_OP_GLOBAL_LOAD_B96, 0, 12},
+    {MICA_OP_GLOBAL_STORE_B128, MICA_OP_GLOBAL_LOAD_B128, 0, 16},
+};
+const Access kShared[] = {
+    {MICA_OP_DS_STORE_B8, MICA_OP_DS_LOAD_U8, MICA_OP_DS_LOAD_I8, 1},
+    {MICA_OP_DS_STORE_B16, MICA_OP_DS_LOAD_U16, MICA_OP_DS_LOAD_I16, 2},
+    {MICA_OP_DS_STORE_B32, MICA_OP_DS_LOAD_B32, 0, 4},
+    {MICA_OP_DS_STORE_B64, MICA_OP_DS_LOAD_B64, 0, 8},
+    {MICA_OP_DS_STORE_B128, MICA_OP_DS_LOAD_B128, 0, 16},
+};
+
+// v0: local id x. v24..v27: data (lane- and workgroup-dependent, every byte distinct enough that a
+// lane written to or read from the wrong place changes the result). v30: the loads folded.
+void lane_address(Asm &p, unsigned reg, const Pattern &pt, unsigned size, bool shared)
+{
+	const uint32_t stride = static_cast<uint32_t>(static_cast<int>(size) * (pt.mult < 0 ? 1 : pt.mult)) + pt.extra;
+	if (pt.mult < 0)
+		p.alu(MICA_OP_V_SUB_U32, V(reg), L(63), V(0));
+	else
+		p.alu(MICA_OP_V_MOV_B32, V(reg), V(0));
+	p.alu(MICA_OP_V_MUL_LO_U32, V(reg), V(reg), L(stride));
+	const uint32_t base = (shared ? 256u : pt.start) + pt.byte_offset - pt.lane_shift * stride;
+	p.alu(MICA_OP_V_ADD_U32, V(reg), V(reg), L(base));
+	if (!shared)
+		p.alu(MICA_OP_V_ADD_U32, V(reg), V(reg), S(20));
+}
+
+void fold(Asm &p, unsigned rows)
+{
+	for (unsigned k = 0; k < rows; k++)
+		p.alu(MICA_OP_V_MAD_U32, V(30), V(30), L(0x01000193), V(4 + k));
+}
+
+Asm pattern_program(const Pattern &pt)
+{
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(kSlice));
+	p.alu(MICA_OP_S_MOV_B32, S(21), K(2));
+	p.nop(1);
+	p.alu(MICA_OP_V_MUL_LO_U32, V(24), V(0), L(0x01030507));
+	p.alu(MICA_OP_V_ADD_U32, V(24), V(24), S(20));
+	p.alu(MICA_OP_V_XOR_B32, V(25), V(24), L(0x80f17f80));
+	p.alu(MICA_OP_V_MUL_LO_U32, V(26), V(24), L(0x9e3779b9));
+	p.alu(MICA_OP_V_SUB_U32, V(27), V(26), V(0));
+	p.alu(MICA_OP_V_MOV_B32, V(30), V(0));
+	for (size_t i = 0; i < std::size(kGlobal); i++)
+		lane_address(p, 40 + static_cast<unsigned>(i), pt, kGlobal[i].size, false);
+	for (size_t i = 0; i < std::size(kShared); i++)
+		lane_address(p, 50 + static_cast<unsigned>(i), pt, kShared[i].size, true);
+	p.alu(MICA_OP_V_SHL_B32, V(60), V(0), K(2));
+	p.alu(MICA_OP_V_ADD_U32, V(60), V(60), S(20));
+	p.nop(2);
+	p.alu(MICA_OP_S_AND_SAVEEXEC_B32, S(22), L(pt.exec));
+	p.nop(2);
+	int top = p.label();
+	p.bind(top);
+	for (size_t i = 0; i < std::size(kGlobal); i++) {
+		const Access &a = kGlobal[i];
+		const unsigned addr = 40 + static_cast<unsigned>(i), rows = a.size < 4 ? 1 : a.size / 4;
+		p.mem(a.store, NONE, V(addr), S(0), V(24));
+		p.mem(a.load, V(4), V(addr), S(0), NONE);
+		p.wait_all();
+		fold(p, rows);
+		if (a.load_signed) {
+			p.mem(a.load_signed, V(4), V(addr), S(0), NONE);
+			p.wait_all();
+			fold(p, 1);
+		}
+	}
+	for (size_t i = 0; i < std::size(kShared); i++) {
+		const Access &a = kShared[i];
+		const unsigned addr = 50 + static_cast<unsigned>(i), rows = a.size < 4 ? 1 : a.size / 4;
+		p.mem(a.store, NONE, V(addr), NONE, V(24));
+		p.mem(a.load, V(4), V(addr), NONE, NONE);
+		p.wait_all();
+		fold(p, rows);
+		if (a.load_signed) {
+			p.mem(a.load_signed, V(4), V(addr), NONE, NONE);
+			p.wait_all();
+			fold(p, 1);
+		}
+	}
+	// The data changes between the passes (so the second pass's stores are not no-ops).
+	p.alu(MICA_OP_V_ADD_U32, V(24), V(24), V(30));
+	p.alu(MICA_OP_V_XOR_B32, V(25), V(25), V(30));
+	p.alu(MICA_OP_S_SUB_U32, S(21), S(21), K(1));
+	p.alu(MICA_OP_S_CMP_NE_U32, NONE, S(21), K(0));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, top);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(60), S(0), V(30), static_cast<int32_t>(kResult));
+	p.end();
+	return p;
+}
+
+const Pattern kPatterns[] = {
+    // name, mult, extra, byte_offset, start, lane_shift, exec
+    {"contiguous", 1, 0, 0, 0, 0, ~0u},
+    {"contiguous_prefix_exec", 1, 0, 0, 0, 0, 0x0000ffffu},
+    {"contiguous_odd_lanes", 1, 0, 0, 0, 0, 0xaaaaaaaau},
+    {"contiguous_unaligned_by_1", 1, 0, 1, 0, 0, ~0u},
+    {"contiguous_unaligned_by_3_partial", 1, 0, 3, 64, 0, 0x7ffffff0u},
+    // Lane 0 off and its address in the page before the one lanes 1..31 use.
+    {"lane0_off_before_the_page", 1, 0, 0, 4096, 1, 0xfffffffeu},
+    {"page_boundary_inside_the_wave", 1, 0, 0, 4096 - 40, 0, ~0u},
+    {"page_boundary_only_inactive_lanes_cross", 1, 0, 0, 4096 - 64, 0, 0xffff0000u},
+    {"stride_twice_the_size", 2, 0, 0, 0, 0, ~0u},
+    {"stride_4_bytes_overlapping", 0, 4, 0, 0, 0, ~0u},
+    {"descending_lanes", -1, 0, 0, 0, 0, ~0u},
+    {"every_lane_the_same_address", 0, 0, 0, 128, 0, ~0u},
+    {"one_active_lane", 0, 0, 0, 128, 0, 1u << 5},
+};
+
+class CuJitVmem : public ::testing::TestWithParam<Pattern> {};
+
+TEST_P(CuJitVmem, AgreesWithTheInterpreter)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	const Pattern &pt = GetParam();
+	const uint64_t before = cu::jit::counters().translations + cu::jit::counters().cache_hits;
+	Compared c = run_both(pattern_program(pt), kGroups, [](Rig &rig) { rig.st.shared_bytes = 4096; });
+	EXPECT_GT(cu::jit::counters().translations + cu::jit::counters().cache_hits, before) << "not translated";
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	expect_same(c);
+	// The loads did read what the stores wrote (so equality is not two untouched buffers).
+	uint32_t nonzero = 0;
+	for (uint32_t x = 0; x < 64; x++)
+		nonzero += c.interp_data[kResult + 4 * x] != 0;
+	EXPECT_GT(nonzero, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Patterns, CuJitVmem, ::testing::ValuesIn(kPatterns),
+                         [](const ::testing::TestParamInfo<Pattern> &i) { return std::string(i.param.name); });
+
+// A contiguous block that runs off the mapped range (global) or the shared allocation (ds): the
+// first lane outside faults with the interpreter's record; under an EXEC that leaves the lanes
+// outside off, nothing faults.
+constexpr uint32_t kEdgeSlice = 13120;
+// Global: the last workgroup's block (kGroups - 1) ends 64 bytes past the 4 MiB mapped, so its
+// second wave's lanes 48..63 are outside; every other workgroup's block is inside. Shared: the
+// block starts 192 bytes before the end of the 4 KiB allocation in every workgroup.
+constexpr uint32_t kEdgeGlobalStart = (4u << 20) - 192 - (kGroups - 1) * kEdgeSlice;
+constexpr uint32_t kEdgeSharedStart = 4096 - 192;
+static_assert(kEdgeGlobalStart >= 256 && kEdgeGlobalStart + 256 <= kEdgeSlice);
+
+Asm edge_program(bool shared, unsigned store_op, unsigned load_op, uint32_t exec)
+{
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(kEdgeSlice));
+	p.nop(1);
+	p.alu(MICA_OP_V_SHL_B32, V(13), V(0), K(2));
+	p.alu(MICA_OP_V_ADD_U32, V(13), V(13), S(20)); // the result slot
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(0), K(2));
+	p.alu(MICA_OP_V_ADD_U32, V(10), V(10), L(shared ? kEdgeSharedStart : kEdgeGlobalStart));
+	if (!shared)
+		p.alu(MICA_OP_V_ADD_U32, V(10), V(10), S(20));
+	p.alu(MICA_OP_V_ADD_U32, V(11), V(0), L(0x5a5a0000));
+	p.nop(2);
+	p.alu(MICA_OP_S_AND_SAVEEXEC_B32, S(22), L(exec));
+	p.nop(2);
+	p.mem(store_op, NONE, V(10), shared ? NONE : S(0), V(11));
+	p.mem(load_op, V(12), V(10), shared ? NONE : S(0), NONE);
+	p.wait_all();
+	p.alu(MICA_OP_V_ADD_U32, V(12), V(12), K(1));
+	p.nop(0);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(13), S(0), V(12));
+	p.end();
+	return p;
+}
+
+TEST(CuJitVmem, ContiguousBlockLeavingTheMappedRangeFaultsLikeTheInterpreter)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	for (uint32_t exec : {~0u, 0x0000ffffu}) {
+		SCOPED_TRACE(exec);
+		Compared c = run_both(edge_program(false, MICA_OP_GLOBAL_STORE_B32, MICA_OP_GLOBAL_LOAD_B32, exec), kGroups,
+		                      [](Rig &) {});
+		if (exec == ~0u) {
+			ASSERT_EQ(c.interp.fault, MICA_FAULT_MMU_UNMAPPED) << c.interp.report;
+			EXPECT_EQ(c.interp.fault_addr, Rig::kData + (4u << 20)); // lane 48 of the last workgroup
+		} else {
+			ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+		}
+		expect_same(c);
+	}
+}
+
+TEST(CuJitVmem, ContiguousBlockLeavingSharedMemoryFaultsLikeTheInterpreter)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	for (uint32_t exec : {~0u, 0x0000ffffu}) {
+		SCOPED_TRACE(exec);
+		Compared c = run_both(edge_program(true, MICA_OP_DS_STORE_B32, MICA_OP_DS_LOAD_B32, exec), kGroups,
+		                      [](Rig &rig) { rig.st.shared_bytes = 4096; });
+		if (exec == ~0u)
+			ASSERT_EQ(c.interp.fault, MICA_FAULT_SHARED_OUT_OF_RANGE) << c.interp.report;
+		else
+			ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+		expect_same(c);
+	}
+}
+
+} // namespace
