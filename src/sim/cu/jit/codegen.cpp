@@ -328,6 +328,10 @@ private:
 	Value *row_const(const uint32_t *row) { return B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(row)), ptr); }
 	bool emit_branch(uint64_t off, const DecodedInst *d);
 	void emit_wait(uint32_t gm, uint32_t ls);
+	void emit_clear_waited(uint16_t reg, unsigned counter, Value *waited);
+	void note_load(const DecodedInst *d);
+	static constexpr size_t kPendingMax = 16;
+	std::vector<uint16_t> pending_[3]; // by MICA_COUNTER_*: registers loaded before this point of the walk
 	bool emit_salu(const DecodedInst *d);
 	bool emit_vmem(uint64_t off, const DecodedInst *d);
 	bool emit_smem(uint64_t off, const DecodedInst *d);
@@ -932,6 +936,7 @@ bool Emitter::emit_salu(const DecodedInst *d)
 void Emitter::emit_wait(uint32_t gm, uint32_t ls)
 {
 	const uint32_t want[3] = {MICA_WAITCNT_NOWAIT, gm, ls};
+	Value *now_waited[3] = {nullptr, nullptr, nullptr};
 	Value *cyc = cycle();
 	Value *nxt = B.CreateAdd(cyc, B.getInt64(1));
 	for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
@@ -946,11 +951,70 @@ void Emitter::emit_wait(uint32_t gm, uint32_t ls)
 		nxt = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(t, nxt)), t, nxt);
 		Value *wp = at(wave_, ctr + offsetof(MemCounter, waited));
 		Value *waited = B.CreateLoad(i32, wp), *upto = B.CreateAdd(seq, B.getInt32(1));
-		B.CreateStore(B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited), wp);
+		waited = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited);
+		B.CreateStore(waited, wp);
+		now_waited[c] = waited;
 	}
 	Value *sp = at(wave_, offsetof(Wave, stall));
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nxt, B.CreateAdd(cyc, B.getInt64(1)))), sp);
 	set_cycle(nxt); // the interpreter sets next - 1 and adds the issue cycle
+	for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
+		if (!now_waited[c])
+			continue;
+		for (uint16_t reg : pending_[c])
+			emit_clear_waited(reg, c, now_waited[c]);
+		if (want[c] == 0)
+			pending_[c].clear(); // every load of that counter is covered now
+	}
+}
+
+// What Worker::fresh_slow / write_slow do at the first access of a load result whose load a
+// wait has covered (clear_mem, hazards.cpp), done by the wait itself for a register the walk
+// saw loaded before it (pending_), so that access passes the inline guard test instead of
+// calling Runtime::checks_ok. The same thing, earlier: once covered, a record stays covered
+// (waited only grows until the wave ends), the slow paths would clear it without a violation,
+// and the cycle is already past its vis (the wait moved it to the completion of the newest
+// covered load; completions grow with the sequence number), so every later test of the
+// register answers as it would have. A register the walk missed (a load in another block,
+// a wait the interpreter executed) is cleared by the slow path as before.
+void Emitter::emit_clear_waited(uint16_t reg, unsigned counter, Value *waited)
+{
+	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+	Value *ctr = B.CreateZExt(B.CreateLoad(i8, at(wave_, m + offsetof(RegMeta, mem_ctr))), i32);
+	Value *seq = B.CreateLoad(i32, at(wave_, m + offsetof(RegMeta, mem_seq)));
+	// One compare right before the branch (the fast instruction selector's rule, emit_branch).
+	Value *other = B.CreateOr(B.CreateXor(ctr, B.getInt32(counter)), B.CreateZExt(B.CreateICmpUGE(seq, waited), i32));
+	BasicBlock *clr = BasicBlock::Create(C, "clear_waited", F), *next = BasicBlock::Create(C, "cleared", F);
+	B.CreateCondBr(B.CreateICmpEQ(other, B.getInt32(0)), clr, next);
+	B.SetInsertPoint(clr);
+	for (unsigned c = 0; c < 3; c++)
+		B.CreateStore(B.CreateLoad(i64, at(wave_, m + offsetof(RegMeta, vis) + c * 8u)),
+		              at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+	B.CreateStore(B.getInt64(0), at(wave_, m + offsetof(RegMeta, guard) + kWrite * 8u));
+	B.CreateStore(B.getInt8(0), at(wave_, m + offsetof(RegMeta, mem_ctr)));
+	B.CreateBr(next);
+	B.SetInsertPoint(next);
+}
+
+// The walk's record of load results (see emit_clear_waited): the destinations of a load on
+// 'counter', most recent last, at most kPendingMax per counter (a wait clears at most those).
+void Emitter::note_load(const DecodedInst *d)
+{
+	if (!(d->flags & (MICA_OPF_LOAD | MICA_OPF_ATOMIC)) || (d->flags & MICA_OPF_IMAGE) || d->opnd[0] == MICA_OPND_NONE ||
+	    d->info->kind[0] == MICA_KIND_UNUSED)
+		return;
+	const unsigned counter = d->unit == MICA_UNIT_VMEM ? MICA_COUNTER_GM
+	                       : d->unit == MICA_UNIT_LDS || d->unit == MICA_UNIT_SMEM ? MICA_COUNTER_LS : 0;
+	if (!counter)
+		return;
+	for (unsigned k = 0; k < mica_kind_table[d->info->kind[0]].regs; k++) {
+		const uint16_t reg = static_cast<uint16_t>(d->opnd[0] + k);
+		for (auto &p : pending_)
+			p.erase(std::remove(p.begin(), p.end(), reg), p.end());
+		pending_[counter].push_back(reg);
+		if (pending_[counter].size() > kPendingMax)
+			pending_[counter].erase(pending_[counter].begin());
+	}
 }
 
 bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
@@ -1705,6 +1769,8 @@ Function *Emitter::emit(const std::string &name)
 		}
 		prog_.insts.push_back(std::make_unique<DecodedInst>(slot.inst));
 		emit_inst(off, slot, prog_.insts.back().get());
+		if (slot.state == SlotState::Ok)
+			note_load(prog_.insts.back().get());
 	}
 	prog_.set_rows(rows, srows);
 	return F;
