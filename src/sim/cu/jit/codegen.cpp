@@ -242,6 +242,7 @@ public:
 private:
 	// --- addresses in the wave and the frame
 	Value *at(Value *base, uint64_t off) { return B.CreateConstGEP1_64(i8, base, static_cast<int64_t>(off)); }
+	Value *at_b(IRBuilder<> &b, Value *base, uint64_t off) { return b.CreateConstGEP1_64(i8, base, static_cast<int64_t>(off)); }
 	Value *sreg_ptr(unsigned reg, bool prev)
 	{
 		return at(wave_, (prev ? offsetof(Wave, sprev) : offsetof(Wave, s)) + (reg - kSregFirst) * 4u);
@@ -259,12 +260,19 @@ private:
 	{
 		return at(wave_, offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta) + offsetof(RegMeta, guard) + cls * 8u);
 	}
-	// The cycle and the executed count live in the wave and the frame, not in SSA values: an
-	// exit is then a plain return, with no phi over every exit edge of the program (those made
-	// translation time grow with the square of the program size).
-	Value *cycle() { return B.CreateLoad(i64, at(wave_, offsetof(Wave, cycle))); }
-	void set_cycle(Value *v) { B.CreateStore(v, at(wave_, offsetof(Wave, cycle))); }
-	Value *n_ptr() { return at(frame_, offsetof(Frame, executed)); }
+	// The wave's cycle, the executed count and the worker's instruction and lane-instruction
+	// counts, which every instruction reads and writes, are kept in stack slots that the
+	// optimiser promotes to SSA values (counters_to_ssa): in memory (the wave, the frame, the
+	// stats), each instruction's load waited for the previous instruction's store (store-to-load
+	// forwarding, the samples on the budget test in the reduction's profile). They are written
+	// to their homes before every call and every return (flush_counters) and read back after
+	// every call (reload_counters): the runtime reads and moves the cycle and counts lanes.
+	Value *cycle() { return B.CreateLoad(i64, cyc_a_); }
+	void set_cycle(Value *v) { B.CreateStore(v, cyc_a_); }
+	Value *n_ptr() { return n_a_; }
+	void flush_counters(IRBuilder<> &b);
+	void reload_counters(IRBuilder<> &b);
+	Value *cyc_a_ = nullptr, *n_a_ = nullptr, *instr_home_ = nullptr, *lane_home_ = nullptr;
 	Value *abs_pc(uint64_t off) { return B.CreateAdd(base_, B.getInt64(off)); }
 	Value *dptr(const DecodedInst *d) { return B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(d)), ptr); }
 
@@ -317,7 +325,13 @@ private:
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
 	bool emit_record(unsigned reg, const DecodedInst *d);
-	Value *call(FunctionType *ft, Value *f, ArrayRef<Value *> args) { return B.CreateCall(ft, f, args); }
+	Value *call(FunctionType *ft, Value *f, ArrayRef<Value *> args)
+	{
+		flush_counters(B);
+		Value *r = B.CreateCall(ft, f, args);
+		reload_counters(B);
+		return r;
+	}
 
 	// --- instructions
 	void emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d);
@@ -533,6 +547,25 @@ void Emitter::write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *
 		B.CreateBr(done);
 		B.SetInsertPoint(done);
 	}
+}
+
+void Emitter::flush_counters(IRBuilder<> &b)
+{
+	if (level0_)
+		return;
+	b.CreateStore(b.CreateLoad(i64, cyc_a_), at_b(b, wave_, offsetof(Wave, cycle)));
+	b.CreateStore(b.CreateLoad(i32, n_a_), at_b(b, frame_, offsetof(Frame, executed)));
+	b.CreateStore(b.CreateLoad(i64, instr_p_), instr_home_);
+	b.CreateStore(b.CreateLoad(i64, lane_p_), lane_home_);
+}
+
+void Emitter::reload_counters(IRBuilder<> &b)
+{
+	if (level0_)
+		return;
+	b.CreateStore(b.CreateLoad(i64, at_b(b, wave_, offsetof(Wave, cycle))), cyc_a_);
+	b.CreateStore(b.CreateLoad(i64, instr_home_), instr_p_);
+	b.CreateStore(b.CreateLoad(i64, lane_home_), lane_p_);
 }
 
 // What Worker::exec_decoded does before the semantics, for an instruction run inline.
@@ -781,9 +814,9 @@ bool Emitter::emit_valu_calls(const DecodedInst *d)
 	if (vd) {
 		const bool delayed = emit_record(dst, d);
 		Value *prev = delayed ? vrow_ptr(dst, true) : ConstantPointerNull::get(cast<PointerType>(ptr));
-		call(ft_vd, fn_ptr(B, vd), {vrow_ptr(dst, false), prev, src[1], src[2], src[3], active, s3, lane_p_});
+		call(ft_vd, fn_ptr(B, vd), {vrow_ptr(dst, false), prev, src[1], src[2], src[3], active, s3, lane_home_});
 	} else {
-		Value *bits = call(ft_md, fn_ptr(B, md), {src[1], src[2], active, lane_p_});
+		Value *bits = call(ft_md, fn_ptr(B, md), {src[1], src[2], active, lane_home_});
 		write_s(dst, bits, B.getTrue(), d);
 	}
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
@@ -1737,10 +1770,24 @@ Function *Emitter::emit(const std::string &name)
 	base_ = field(i64, offsetof(Frame, base_pc));
 	wd_ = field(i64, offsetof(Frame, wd_limit));
 	exec_ops_ = field(ptr, offsetof(Frame, executed_ops));
-	instr_p_ = field(ptr, offsetof(Frame, instructions));
-	lane_p_ = field(ptr, offsetof(Frame, lane_instructions));
+	instr_home_ = field(ptr, offsetof(Frame, instructions));
+	lane_home_ = field(ptr, offsetof(Frame, lane_instructions));
 	budget_ = field(i32, offsetof(Frame, budget));
-	B.CreateStore(B.getInt32(0), n_ptr());
+	if (level0_) {
+		// Level 0 keeps them in their homes: its fast register allocator spilled the promoted
+		// values around every block, and the reduction's level-0 code ran 1.5x longer.
+		cyc_a_ = at(wave_, offsetof(Wave, cycle));
+		n_a_ = at(frame_, offsetof(Frame, executed));
+		instr_p_ = instr_home_;
+		lane_p_ = lane_home_;
+	} else {
+		cyc_a_ = B.CreateAlloca(i64);
+		n_a_ = B.CreateAlloca(i32);
+		instr_p_ = B.CreateAlloca(i64);
+		lane_p_ = B.CreateAlloca(i64);
+	}
+	B.CreateStore(B.getInt32(0), n_a_);
+	reload_counters(B);
 	Value *pc = B.CreateLoad(i64, at(wave_, offsetof(Wave, pc)));
 
 	exit_bb_ = BasicBlock::Create(C, "exit", F);
@@ -1749,6 +1796,7 @@ Function *Emitter::emit(const std::string &name)
 		B.SetInsertPoint(exit_bb_);
 		exit_code_ = B.CreatePHI(i32, 64, "exit_code");
 		exit_off_ = B.CreatePHI(i64, 64, "exit_off");
+		flush_counters(B);
 		B.CreateStore(B.CreateAdd(base_, exit_off_), at(wave_, offsetof(Wave, pc)));
 		B.CreateRet(exit_code_);
 	}
