@@ -22,13 +22,17 @@ using namespace mica::sim::cutest;
 namespace {
 
 // Lane x of the workgroup (0..63; waves of 32) accesses an access of 'size' bytes at
-//   slice(wg) + start + (x - lane_shift) * (size * mult + extra) + byte_offset   (global)
-//   256 + (x - lane_shift) * (size * mult + extra) + byte_offset                  (shared)
-// with EXEC = exec for every access; mult -1 reverses the lanes: (63 - x) instead of x.
+//   slice(wg) + start + (x' - lane_shift) * (size * mult + extra) + byte_offset + g   (global)
+//   256 + max(-g, 0) + (x' - lane_shift) * (size * mult + extra) + byte_offset + g     (shared)
+// with EXEC = exec for every access; mult -1 reverses the lanes: (63 - x) instead of x. The
+// upper half of each wave (lanes 16-31) adds g = half_gap, and with half_repeat uses the lower
+// half's lanes (x' = x - 16) instead of its own (x' = x).
 struct Pattern {
 	const char *name;
 	int mult;
 	uint32_t extra, byte_offset, start, lane_shift, exec;
+	int32_t half_gap;
+	bool half_repeat;
 };
 void PrintTo(const Pattern &p, std::ostream *os) { *os << p.name; }
 
@@ -60,13 +64,23 @@ const Access kShared[] = {
 void lane_address(Asm &p, unsigned reg, const Pattern &pt, unsigned size, bool shared)
 {
 	const uint32_t stride = static_cast<uint32_t>(static_cast<int>(size) * (pt.mult < 0 ? 1 : pt.mult)) + pt.extra;
+	p.alu(MICA_OP_V_AND_B32, V(38), V(0), K(16)); // 16 in the upper half of a wave
 	if (pt.mult < 0)
 		p.alu(MICA_OP_V_SUB_U32, V(reg), L(63), V(0));
 	else
 		p.alu(MICA_OP_V_MOV_B32, V(reg), V(0));
+	if (pt.half_repeat)
+		p.alu(MICA_OP_V_SUB_U32, V(reg), V(reg), V(38));
 	p.alu(MICA_OP_V_MUL_LO_U32, V(reg), V(reg), L(stride));
-	const uint32_t base = (shared ? 256u : pt.start) + pt.byte_offset - pt.lane_shift * stride;
+	// (Shared addresses start late enough that an upper half before the lower one stays >= 0.)
+	const uint32_t shared_start = 256u + static_cast<uint32_t>(pt.half_gap < 0 ? -pt.half_gap : 0);
+	const uint32_t base = (shared ? shared_start : pt.start) + pt.byte_offset - pt.lane_shift * stride;
 	p.alu(MICA_OP_V_ADD_U32, V(reg), V(reg), L(base));
+	if (pt.half_gap) {
+		p.alu(MICA_OP_V_SHR_U32, V(39), V(38), K(4));
+		p.alu(MICA_OP_V_MUL_LO_U32, V(39), V(39), L(static_cast<uint32_t>(pt.half_gap)));
+		p.alu(MICA_OP_V_ADD_U32, V(reg), V(reg), V(39));
+	}
 	if (!shared)
 		p.alu(MICA_OP_V_ADD_U32, V(reg), V(reg), S(20));
 }
@@ -138,21 +152,30 @@ Asm pattern_program(const Pattern &pt)
 }
 
 const Pattern kPatterns[] = {
-    // name, mult, extra, byte_offset, start, lane_shift, exec
-    {"contiguous", 1, 0, 0, 0, 0, ~0u},
-    {"contiguous_prefix_exec", 1, 0, 0, 0, 0, 0x0000ffffu},
-    {"contiguous_odd_lanes", 1, 0, 0, 0, 0, 0xaaaaaaaau},
-    {"contiguous_unaligned_by_1", 1, 0, 1, 0, 0, ~0u},
-    {"contiguous_unaligned_by_3_partial", 1, 0, 3, 64, 0, 0x7ffffff0u},
+    // name, mult, extra, byte_offset, start, lane_shift, exec, half_gap, half_repeat
+    {"contiguous", 1, 0, 0, 0, 0, ~0u, 0, false},
+    {"contiguous_prefix_exec", 1, 0, 0, 0, 0, 0x0000ffffu, 0, false},
+    {"contiguous_odd_lanes", 1, 0, 0, 0, 0, 0xaaaaaaaau, 0, false},
+    {"contiguous_unaligned_by_1", 1, 0, 1, 0, 0, ~0u, 0, false},
+    {"contiguous_unaligned_by_3_partial", 1, 0, 3, 64, 0, 0x7ffffff0u, 0, false},
     // Lane 0 off and its address in the page before the one lanes 1..31 use.
-    {"lane0_off_before_the_page", 1, 0, 0, 4096, 1, 0xfffffffeu},
-    {"page_boundary_inside_the_wave", 1, 0, 0, 4096 - 40, 0, ~0u},
-    {"page_boundary_only_inactive_lanes_cross", 1, 0, 0, 4096 - 64, 0, 0xffff0000u},
-    {"stride_twice_the_size", 2, 0, 0, 0, 0, ~0u},
-    {"stride_4_bytes_overlapping", 0, 4, 0, 0, 0, ~0u},
-    {"descending_lanes", -1, 0, 0, 0, 0, ~0u},
-    {"every_lane_the_same_address", 0, 0, 0, 128, 0, ~0u},
-    {"one_active_lane", 0, 0, 0, 128, 0, 1u << 5},
+    {"lane0_off_before_the_page", 1, 0, 0, 4096, 1, 0xfffffffeu, 0, false},
+    {"page_boundary_inside_the_wave", 1, 0, 0, 4096 - 40, 0, ~0u, 0, false},
+    {"page_boundary_only_inactive_lanes_cross", 1, 0, 0, 4096 - 64, 0, 0xffff0000u, 0, false},
+    {"stride_twice_the_size", 2, 0, 0, 0, 0, ~0u, 0, false},
+    {"stride_4_bytes_overlapping", 0, 4, 0, 0, 0, ~0u, 0, false},
+    {"descending_lanes", -1, 0, 0, 0, 0, ~0u, 0, false},
+    {"every_lane_the_same_address", 0, 0, 0, 128, 0, ~0u, 0, false},
+    {"one_active_lane", 0, 0, 0, 128, 0, 1u << 5, 0, false},
+    // Half-waves: two rows of 16 (SGEMM's tiles), the upper row before the lower one and
+    // overlapping it (a store's upper lanes must win), only the upper half active, both halves on
+    // the same block (a shared tile read by both rows), and each half contiguous but one of them
+    // crossing into the next page.
+    {"two_rows_of_16", 1, 0, 0, 0, 0, ~0u, 1024, false},
+    {"upper_row_overlapping_the_lower", 1, 0, 0, 1024, 0, ~0u, -512, false},
+    {"upper_row_only", 1, 0, 0, 0, 0, 0xffff0000u, 1024, false},
+    {"both_rows_one_block", 1, 0, 0, 0, 0, 0xfffffff7u, 0, true},
+    {"upper_row_across_the_page", 1, 0, 0, 4096 - 300, 0, ~0u, 64, false},
 };
 
 class CuJitVmem : public ::testing::TestWithParam<Pattern> {};

@@ -1233,63 +1233,92 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value 
 		return;
 	}
 
-	// Contiguous: va[l] - l * size is the same for every active lane (EXEC is not 0 here).
+	// Contiguous halves: in each half-wave (lanes 0-15, 16-31), va[l] - (l % 16) * size is the
+	// same for every active lane. A whole contiguous wave is the case a1 = a0 + 16 * size; two
+	// rows of 16 (SGEMM's 16x16 tiles, a wave is two tile rows) are the other common one.
+	constexpr unsigned H = kLanes / 2;
 	Type *v64 = FixedVectorType::get(i64, kLanes);
-	std::vector<Constant *> step;
-	for (unsigned l = 0; l < kLanes; l++)
-		step.push_back(B.getInt64(uint64_t(l) * size));
+	std::vector<Constant *> step, upper;
+	for (unsigned l = 0; l < kLanes; l++) {
+		step.push_back(B.getInt64(uint64_t(l % H) * size));
+		upper.push_back(B.getInt1(l >= H));
+	}
+	Value *hi_lanes = ConstantVector::get(upper);
 	Value *rel = B.CreateSub(va, ConstantVector::get(step));
-	Value *a0 = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, rel, ConstantInt::get(v64, ~0ull)));
-	Value *same = B.CreateOr(B.CreateICmpEQ(rel, splat(a0)), B.CreateNot(active));
+	Value *none = ConstantInt::get(v64, ~0ull);
+	Value *act_lo = B.CreateAnd(active, B.CreateNot(hi_lanes)), *act_hi = B.CreateAnd(active, hi_lanes);
+	Value *a0[2] = {B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(act_lo, rel, none)),
+	                B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(act_hi, rel, none))};
+	Value *expect = B.CreateSelect(hi_lanes, splat(a0[1]), splat(a0[0]));
+	Value *same = B.CreateOr(B.CreateICmpEQ(rel, expect), B.CreateNot(active));
 	Value *contig = B.CreateICmpEQ(B.CreateBitCast(same, i32), B.getInt32(~0u));
 	BasicBlock *vecbb = BasicBlock::Create(C, "vmem_block", F), *gatbb = BasicBlock::Create(C, "vmem_lanes", F);
 	BasicBlock *join = BasicBlock::Create(C, "vmem_joined", F);
 	B.CreateCondBr(contig, vecbb, gatbb, MDBuilder(C).createBranchWeights(8, 1));
 
-	// One block of rows * 32 elements from lane 0's address (inactive lanes' elements are
-	// masked off, so lane 0's address may lie before the page).
+	// One block of rows * 16 elements per half from its lane 0's address (inactive lanes'
+	// elements are masked off, so that address may lie before the page; a half with no active
+	// lane accesses nothing). The lower half first: a store's upper lanes come after its lower
+	// ones, as in the interpreter's lane order, where the halves overlap.
 	B.SetInsertPoint(vecbb);
-	Value *start = B.CreateGEP(i8, base, B.CreateSub(a0, base_va));
-	Value *vres[4] = {nullptr, nullptr, nullptr, nullptr};
-	if (rows == 1) {
-		if (load)
-			vres[0] = widen(B.CreateMaskedLoad(ev, start, Align(1), active, Constant::getNullValue(ev)));
-		else
-			B.CreateMaskedStore(size >= 4 ? data[0] : B.CreateTrunc(data[0], ev), start, Align(1), active);
-	} else {
-		// Element l * rows + k of the block is row k of lane l.
-		FixedVectorType *wide = FixedVectorType::get(i32, kLanes * rows);
+	auto half_of = [&](Value *v, unsigned h) {
+		std::vector<int> pick;
+		for (unsigned l = 0; l < H; l++)
+			pick.push_back(static_cast<int>(h * H + l));
+		return B.CreateShuffleVector(v, pick);
+	};
+	std::vector<int> cat;
+	for (unsigned l = 0; l < kLanes; l++)
+		cat.push_back(static_cast<int>(l));
+	Value *hres[2][4] = {};
+	FixedVectorType *eh = FixedVectorType::get(et, H), *v16 = FixedVectorType::get(i32, H);
+	for (unsigned h = 0; h < 2; h++) {
+		Value *start = B.CreateGEP(i8, base, B.CreateSub(a0[h], base_va));
+		Value *hmask = half_of(active, h);
+		if (rows == 1) {
+			if (load)
+				hres[h][0] = B.CreateMaskedLoad(eh, start, Align(1), hmask, Constant::getNullValue(eh));
+			else
+				B.CreateMaskedStore(half_of(size >= 4 ? data[0] : B.CreateTrunc(data[0], ev), h), start, Align(1), hmask);
+			continue;
+		}
+		// Element l * rows + k of a half's block is row k of its lane l.
+		FixedVectorType *wide = FixedVectorType::get(i32, H * rows);
 		std::vector<int> spread, interleave;
-		for (unsigned l = 0; l < kLanes; l++)
+		for (unsigned l = 0; l < H; l++)
 			for (unsigned k = 0; k < rows; k++) {
 				spread.push_back(static_cast<int>(l));
-				interleave.push_back(static_cast<int>(k * kLanes + l));
+				interleave.push_back(static_cast<int>(k * H + l));
 			}
-		Value *wmask = B.CreateShuffleVector(active, spread);
+		Value *wmask = B.CreateShuffleVector(hmask, spread);
 		if (load) {
 			Value *blk = B.CreateMaskedLoad(wide, start, Align(1), wmask, Constant::getNullValue(wide));
 			for (unsigned k = 0; k < rows; k++) {
 				std::vector<int> pick;
-				for (unsigned l = 0; l < kLanes; l++)
+				for (unsigned l = 0; l < H; l++)
 					pick.push_back(static_cast<int>(l * rows + k));
-				vres[k] = B.CreateShuffleVector(blk, pick);
+				hres[h][k] = B.CreateShuffleVector(blk, pick);
 			}
 		} else {
-			// The rows side by side (a fourth row of 3 is never picked), then interleaved.
+			// The half's rows side by side (a fourth row of 3 is never picked), then interleaved.
 			std::vector<int> cat2, cat4;
-			for (unsigned i = 0; i < 2 * kLanes; i++)
+			for (unsigned i = 0; i < 2 * H; i++)
 				cat2.push_back(static_cast<int>(i));
-			for (unsigned i = 0; i < 4 * kLanes; i++)
+			for (unsigned i = 0; i < 4 * H; i++)
 				cat4.push_back(static_cast<int>(i));
-			Value *lohalf = B.CreateShuffleVector(data[0], data[1], cat2);
-			Value *all = lohalf;
-			if (rows > 2) {
-				Value *r3 = rows > 3 ? data[3] : Constant::getNullValue(v32);
-				all = B.CreateShuffleVector(lohalf, B.CreateShuffleVector(data[2], r3, cat2), cat4);
-			}
+			Value *r[4];
+			for (unsigned k = 0; k < 4; k++)
+				r[k] = k < rows ? half_of(data[k], h) : Constant::getNullValue(v16);
+			Value *all = B.CreateShuffleVector(r[0], r[1], cat2);
+			if (rows > 2)
+				all = B.CreateShuffleVector(all, B.CreateShuffleVector(r[2], r[3], cat2), cat4);
 			B.CreateMaskedStore(B.CreateShuffleVector(all, interleave), start, Align(1), wmask);
 		}
 	}
+	Value *vres[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (load)
+		for (unsigned k = 0; k < rows; k++)
+			vres[k] = widen(B.CreateShuffleVector(hres[0][k], hres[1][k], cat));
 	B.CreateBr(join);
 	BasicBlock *vec_end = B.GetInsertBlock();
 
