@@ -176,6 +176,11 @@ const Pattern kPatterns[] = {
     {"upper_row_only", 1, 0, 0, 0, 0, 0xffff0000u, 1024, false},
     {"both_rows_one_block", 1, 0, 0, 0, 0, 0xfffffff7u, 0, true},
     {"upper_row_across_the_page", 1, 0, 0, 4096 - 300, 0, ~0u, 64, false},
+    // One address per half-wave (SGEMM's shared row reads), with both halves active, only the
+    // lower one, and a partial upper one.
+    {"one_address_per_half", 0, 0, 0, 128, 0, ~0u, 512, false},
+    {"one_address_lower_half_only", 0, 0, 0, 128, 0, 0x0000ffffu, 512, false},
+    {"one_address_per_half_partial", 0, 0, 0, 128, 0, 0x0f0f00f0u, -64, false},
 };
 
 class CuJitVmem : public ::testing::TestWithParam<Pattern> {};

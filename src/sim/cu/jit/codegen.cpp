@@ -1322,6 +1322,42 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value 
 	B.CreateBr(join);
 	BasicBlock *vec_end = B.GetInsertBlock();
 
+	// One address per half-wave (a load): SGEMM's shared `ta[ly][k]`, read by the 16 lanes of a
+	// tile row. One load per half, splatted (a half without active lanes takes the other's
+	// address, so no inactive lane's address is read; the caller blends under EXEC).
+	BasicBlock *unibb = nullptr, *uni_end = nullptr;
+	Value *ures[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (load) {
+		B.SetInsertPoint(gatbb);
+		Value *lo[2], *hi[2], *one[2];
+		Value *acts[2] = {act_lo, act_hi};
+		for (unsigned h = 0; h < 2; h++) {
+			lo[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(acts[h], va, none));
+			hi[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(acts[h], va, ConstantInt::get(v64, 0)));
+			// lo > hi only for a half without active lanes
+			one[h] = B.CreateOr(B.CreateICmpEQ(lo[h], hi[h]), B.CreateICmpUGT(lo[h], hi[h]));
+		}
+		unibb = BasicBlock::Create(C, "vmem_uniform", F);
+		BasicBlock *scat = BasicBlock::Create(C, "vmem_scattered", F);
+		B.CreateCondBr(B.CreateAnd(one[0], one[1]), unibb, scat);
+		B.SetInsertPoint(unibb);
+		Value *part[2][4] = {};
+		for (unsigned h = 0; h < 2; h++) {
+			Value *a = B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), lo[1 - h], lo[h]);
+			Value *p = B.CreateGEP(i8, base, B.CreateSub(a, base_va));
+			for (unsigned k = 0; k < rows; k++) {
+				LoadInst *ld = B.CreateLoad(size >= 4 ? i32 : et, k ? B.CreateConstGEP1_64(i8, p, 4 * k) : p);
+				ld->setAlignment(Align(1));
+				part[h][k] = B.CreateVectorSplat(H, ld);
+			}
+		}
+		for (unsigned k = 0; k < rows; k++)
+			ures[k] = widen(B.CreateShuffleVector(part[0][k], part[1][k], cat));
+		B.CreateBr(join);
+		uni_end = B.GetInsertBlock();
+		gatbb = scat;
+	}
+
 	// Scattered lanes: a gather or scatter per dword row.
 	B.SetInsertPoint(gatbb);
 	Value *ptrs = B.CreateGEP(i8, base, offs); // <32 x ptr>
@@ -1339,8 +1375,9 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value 
 	B.SetInsertPoint(join);
 	if (load)
 		for (unsigned k = 0; k < rows; k++) {
-			PHINode *phi = B.CreatePHI(v32, 2);
+			PHINode *phi = B.CreatePHI(v32, 3);
 			phi->addIncoming(vres[k], vec_end);
+			phi->addIncoming(ures[k], uni_end);
 			phi->addIncoming(gres[k], gat_end);
 			res[k] = phi;
 		}
