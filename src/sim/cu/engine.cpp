@@ -145,6 +145,7 @@ private:
 	std::unique_ptr<HostPool> pool_; // threads_ - 1 helpers, started by the first large dispatch
 	std::vector<uint64_t> fault_wg_; // per CU: the workgroup that faulted (run()'s, kept allocated)
 	std::vector<uint8_t> ran_;       // per CU: ran a workgroup in this dispatch
+	cu::jit::Warmup warm_;           // the running dispatch's, when it started interpreted
 };
 
 DispatchResult invalid(const char *why)
@@ -179,10 +180,16 @@ DispatchResult Engine::run(const DispatchState &st)
 
 	// The translation lives until every compute unit is done with this dispatch.
 	std::shared_ptr<const cu::jit::Program> prog = jit_ ? cu::jit::program_for(mmu_, st) : nullptr;
+	// Interpreted for now: may get hot while it runs (jit.h, Warmup).
+	cu::jit::Warmup *warm = nullptr;
+	if (jit_ && !prog) {
+		warm_.reset(&mmu_, &st);
+		warm = &warm_;
+	}
 	// Only CUs that get a workgroup take part (a one-workgroup dispatch prepares one CU).
 	const uint32_t active = static_cast<uint32_t>(std::min<uint64_t>(cu_count_, total));
 	for (uint32_t c = 0; c < active; c++)
-		workers_[c]->begin_dispatch(st, last_ctx_[c], prog.get());
+		workers_[c]->begin_dispatch(st, last_ctx_[c], prog.get(), warm);
 	// The smallest faulting workgroup index so far: CUs do not start later workgroups, but
 	// always run earlier ones, so the reported fault does not depend on thread timing.
 	std::atomic<uint64_t> min_fault{~0ull};

@@ -27,13 +27,15 @@ std::string hex(uint64_t v)
 
 Worker::Worker(Mmu &mmu, uint32_t cu_index) : mmu_(mmu), cu_(cu_index) {}
 
-void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, const jit::Program *jit)
+void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, const jit::Program *jit, jit::Warmup *warm)
 {
 	// The previous dispatch's decodes are about to be forgotten: keep their bound.
 	vgpr_dirty_ = std::max({vgpr_dirty_, code_.vgpr_rows(), jit ? jit->vgpr_rows() : 0u});
 	sgpr_dirty_ = std::max({sgpr_dirty_, code_.sgpr_rows(), jit ? jit->sgpr_rows() : 0u});
 	st_ = st;
 	jit_ = jit;
+	warm_ = !jit && warm && warm->armed() ? warm : nullptr;
+	warm_pending_ = 0;
 	jit_interpreted_ = 0;
 	const bool lowpower = st.power_profile == MICA_PROFILE_LOWPOWER, r1 = st.revision == MICA_REV_R1;
 	if (!plans_ready_ || lowpower != lowpower_ || r1 != r1_) {
@@ -171,9 +173,7 @@ bool Worker::run_workgroup(uint64_t index)
 	// The translated code's frame: everything but the wave and its budget is fixed for the
 	// workgroup (the code writes only 'executed').
 	if (jit_)
-		frame_ = jit::Frame{this, nullptr, st_.program_va, wd_limit_, executed_.data(), &stats_.instructions,
-		                    &stats_.lane_instructions, 0, 0, &stats_.mem_ops, tlb_[0].data(),
-		                    tlb_gen_src_, &tlb_gen_, shared_.data(), shared_.size()};
+		fill_frame();
 
 	// Waves run round-robin, a quantum each, skipping ended waves and waves at a barrier. The
 	// barrier is released once every wave still running has reached it (a wave that ended no
@@ -232,7 +232,40 @@ bool Worker::run_workgroup(uint64_t index)
 	return true;
 }
 
+void Worker::fill_frame()
+{
+	frame_ = jit::Frame{this, nullptr, st_.program_va, wd_limit_, executed_.data(), &stats_.instructions,
+	                    &stats_.lane_instructions, 0, 0, &stats_.mem_ops, tlb_[0].data(),
+	                    tlb_gen_src_, &tlb_gen_, shared_.data(), shared_.size()};
+}
+
+void Worker::adopt_translation(const jit::Program *p)
+{
+	jit_ = p;
+	warm_ = nullptr;
+	// Later launches clear what the translation can write (this workgroup's waves were launched
+	// with what the interpreter had decoded; the translation writes what it would have).
+	vgpr_dirty_ = std::max(vgpr_dirty_, p->vgpr_rows());
+	sgpr_dirty_ = std::max(sgpr_dirty_, p->sgpr_rows());
+	fill_frame();
+}
+
 Step Worker::run_quantum(Wave &w)
+{
+	if (!warm_)
+		return run_quantum_body(w);
+	const uint64_t before = stats_.instructions;
+	const Step s = run_quantum_body(w);
+	warm_pending_ += stats_.instructions - before;
+	if (warm_pending_ >= kWarmReport) {
+		if (const jit::Program *p = warm_->count(warm_pending_))
+			adopt_translation(p);
+		warm_pending_ = 0;
+	}
+	return s;
+}
+
+Step Worker::run_quantum_body(Wave &w)
 {
 	unsigned q = 0;
 	while (q < kQuantum) {

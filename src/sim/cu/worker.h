@@ -83,7 +83,10 @@ public:
 	Worker(Mmu &mmu, uint32_t cu_index);
 	// 'jit' (may be null: interpret everything) is the dispatch's translated program; it must
 	// outlive the dispatch.
-	void begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, const jit::Program *jit = nullptr);
+	// 'warm' (with no 'jit'): the dispatch's jit::Warmup, which may hand it a translation while it
+	// runs.
+	void begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, const jit::Program *jit = nullptr,
+	                    jit::Warmup *warm = nullptr);
 	// Runs workgroup 'index' (linear); returns false if it faulted (fault() has the details).
 	bool run_workgroup(uint64_t index);
 	const FaultRecord &fault() const { return fault_; }
@@ -106,6 +109,10 @@ private:
 	// Runs up to kQuantum instructions of w (translated code where there is some); returns the
 	// first non-Continue step, or Continue when the quantum is used up.
 	Step run_quantum(Wave &w);
+	Step run_quantum_body(Wave &w);
+	// Switches this dispatch to translated code (jit::Warmup), from the next quantum on.
+	void adopt_translation(const jit::Program *p);
+	void fill_frame();
 	Step exec_ctrl(Wave &w, const DecodedInst &d);
 	Step exec_salu(Wave &w, const DecodedInst &d);
 	Step exec_valu(Wave &w, const DecodedInst &d);
@@ -217,6 +224,9 @@ private:
 	struct { uint8_t hazard; unsigned reg; uint64_t required, actual; bool write; } viol_{};
 	const jit::Program *jit_ = nullptr; // translated form of this dispatch's program, if any
 	jit::Frame frame_{};                // its frame, filled per workgroup (run_workgroup)
+	jit::Warmup *warm_ = nullptr;       // interpreted so far: reports its work here (jit.h)
+	uint64_t warm_pending_ = 0;         // interpreted instructions not reported yet
+	static constexpr uint64_t kWarmReport = 4096;
 	// VGPR rows [0, n) any wave of this CU may have written since its Wave objects were zeroed
 	// (bounded by the destinations of every instruction decoded or translated): launch clears
 	// only those. Never shrinks (waves not launched in a workgroup keep what they hold).

@@ -4,9 +4,14 @@
 // the JIT engine's results, faults and counters equal the interpreter's.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "cu_test_support.h"
 #include "jit_compare.h"
@@ -255,6 +260,38 @@ TEST(CuJit, TlbInvalidationDuringADispatchIsSeenByBothEngines)
 		EXPECT_EQ(rig.get<uint32_t>(0x8000 + 4 * 63), 0xb000003fu);
 		EXPECT_EQ(rig.get<uint32_t>(256 + 4 * 5), 0xb0000005u); // a later workgroup
 	}
+}
+
+// MICA_CU_JIT_PERF=1 (the test 'sim-cu-jit-perf' runs this one with it, and JITDUMPDIR in the
+// build tree): a translation made in this process is named in LLVM's perf dump, which `perf
+// inject --jit` reads. The dump directory the listener made is removed afterwards.
+TEST(CuJit, PerfListenerNamesTranslationsInTheDump)
+{
+	const char *on = std::getenv("MICA_CU_JIT_PERF"), *dir = std::getenv("JITDUMPDIR");
+	if (!on || std::string(on) != "1" || !dir)
+		GTEST_SKIP() << "runs under MICA_CU_JIT_PERF=1 with JITDUMPDIR set (test sim-cu-jit-perf)";
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	const uint64_t before = cu::jit::counters().translations;
+	Outcome j = run(CuEngine::Jit, 512);
+	ASSERT_EQ(j.r.fault, MICA_FAULT_NONE) << j.r.report;
+	ASSERT_GT(cu::jit::counters().translations, before);
+	namespace fs = std::filesystem;
+	const std::string want = "jit-" + std::to_string(getpid()) + ".dump";
+	std::string dump;
+	fs::path made;
+	for (const auto &e : fs::recursive_directory_iterator(fs::path(dir) / ".debug" / "jit"))
+		if (e.path().filename() == want) {
+			std::ifstream in(e.path(), std::ios::binary);
+			std::stringstream ss;
+			ss << in.rdbuf();
+			dump = ss.str();
+			made = e.path().parent_path();
+		}
+	ASSERT_FALSE(made.empty()) << "no " << want << " under " << dir << "/.debug/jit";
+	EXPECT_NE(dump.find("mica_prog_"), std::string::npos) << "the dump names no translated program";
+	std::error_code ec;
+	fs::remove_all(made, ec);
 }
 
 TEST(CuJit, EngineSelection)

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -28,8 +29,11 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #endif
+#include <llvm/ExecutionEngine/JITEventListener.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h>
+#include <llvm/ExecutionEngine/SectionMemoryManager.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
@@ -111,6 +115,24 @@ JitHost &host(unsigned level) { return hosts().level[level]; }
 // The level every translation can be made at (for available() and host_target()).
 unsigned base_level() { return forced_level() < 0 ? 0u : static_cast<unsigned>(forced_level()); }
 
+// MICA_CU_JIT_PERF=1: LLVM's perf JIT event listener on every translation's object layer, so
+// `perf record -k 1` + `perf inject --jit` attribute samples in translated code to their program
+// (the listener writes jit-PID.dump under $JITDUMPDIR or ~/.debug/jit, and perf finds it through
+// the marker it maps). Null when the knob is off or LLVM was built without perf support.
+JITEventListener *perf_listener()
+{
+	static JITEventListener *const l = [] {
+		const char *e = std::getenv("MICA_CU_JIT_PERF");
+		if (!e || !*e || *e == '0')
+			return static_cast<JITEventListener *>(nullptr);
+		JITEventListener *r = JITEventListener::createPerfJITEventListener();
+		if (!r)
+			std::fprintf(stderr, "mica jit: MICA_CU_JIT_PERF: this LLVM has no perf JIT event listener\n");
+		return r;
+	}();
+	return l;
+}
+
 JitHost make_host_state(unsigned level)
 {
 	JitHost s;
@@ -128,7 +150,18 @@ JitHost make_host_state(unsigned level)
 		return s;
 	}
 	s.tm = std::move(*tm);
-	auto j = orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+	orc::LLJITBuilder builder;
+	builder.setJITTargetMachineBuilder(std::move(*jtmb));
+	if (perf_listener())
+		builder.setObjectLinkingLayerCreator([](orc::ExecutionSession &es, const Triple &) {
+			// The layer LLJIT makes on this host (RuntimeDyld, a SectionMemoryManager per
+			// object), with the perf listener registered on it.
+			auto layer = std::make_unique<orc::RTDyldObjectLinkingLayer>(
+			    es, [] { return std::make_unique<SectionMemoryManager>(); });
+			layer->registerJITEventListener(*perf_listener());
+			return Expected<std::unique_ptr<orc::ObjectLayer>>(std::move(layer));
+		});
+	auto j = builder.create();
 	if (!j) {
 		s.error = toString(j.takeError());
 		return s;
@@ -209,6 +242,7 @@ public:
 private:
 	// --- addresses in the wave and the frame
 	Value *at(Value *base, uint64_t off) { return B.CreateConstGEP1_64(i8, base, static_cast<int64_t>(off)); }
+	Value *at_b(IRBuilder<> &b, Value *base, uint64_t off) { return b.CreateConstGEP1_64(i8, base, static_cast<int64_t>(off)); }
 	Value *sreg_ptr(unsigned reg, bool prev)
 	{
 		return at(wave_, (prev ? offsetof(Wave, sprev) : offsetof(Wave, s)) + (reg - kSregFirst) * 4u);
@@ -226,12 +260,19 @@ private:
 	{
 		return at(wave_, offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta) + offsetof(RegMeta, guard) + cls * 8u);
 	}
-	// The cycle and the executed count live in the wave and the frame, not in SSA values: an
-	// exit is then a plain return, with no phi over every exit edge of the program (those made
-	// translation time grow with the square of the program size).
-	Value *cycle() { return B.CreateLoad(i64, at(wave_, offsetof(Wave, cycle))); }
-	void set_cycle(Value *v) { B.CreateStore(v, at(wave_, offsetof(Wave, cycle))); }
-	Value *n_ptr() { return at(frame_, offsetof(Frame, executed)); }
+	// The wave's cycle, the executed count and the worker's instruction and lane-instruction
+	// counts, which every instruction reads and writes, are kept in stack slots that the
+	// optimiser promotes to SSA values (counters_to_ssa): in memory (the wave, the frame, the
+	// stats), each instruction's load waited for the previous instruction's store (store-to-load
+	// forwarding, the samples on the budget test in the reduction's profile). They are written
+	// to their homes before every call and every return (flush_counters) and read back after
+	// every call (reload_counters): the runtime reads and moves the cycle and counts lanes.
+	Value *cycle() { return B.CreateLoad(i64, cyc_a_); }
+	void set_cycle(Value *v) { B.CreateStore(v, cyc_a_); }
+	Value *n_ptr() { return n_a_; }
+	void flush_counters(IRBuilder<> &b);
+	void reload_counters(IRBuilder<> &b);
+	Value *cyc_a_ = nullptr, *n_a_ = nullptr, *instr_home_ = nullptr, *lane_home_ = nullptr;
 	Value *abs_pc(uint64_t off) { return B.CreateAdd(base_, B.getInt64(off)); }
 	Value *dptr(const DecodedInst *d) { return B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(d)), ptr); }
 
@@ -284,7 +325,13 @@ private:
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
 	bool emit_record(unsigned reg, const DecodedInst *d);
-	Value *call(FunctionType *ft, Value *f, ArrayRef<Value *> args) { return B.CreateCall(ft, f, args); }
+	Value *call(FunctionType *ft, Value *f, ArrayRef<Value *> args)
+	{
+		flush_counters(B);
+		Value *r = B.CreateCall(ft, f, args);
+		reload_counters(B);
+		return r;
+	}
 
 	// --- instructions
 	void emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d);
@@ -295,10 +342,16 @@ private:
 	Value *row_const(const uint32_t *row) { return B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(row)), ptr); }
 	bool emit_branch(uint64_t off, const DecodedInst *d);
 	void emit_wait(uint32_t gm, uint32_t ls);
+	void emit_clear_waited(uint16_t reg, unsigned counter, Value *waited);
+	void note_load(const DecodedInst *d);
+	static constexpr size_t kPendingMax = 16;
+	std::vector<uint16_t> pending_[3]; // by MICA_COUNTER_*: registers loaded before this point of the walk
 	bool emit_salu(const DecodedInst *d);
 	bool emit_vmem(uint64_t off, const DecodedInst *d);
 	bool emit_smem(uint64_t off, const DecodedInst *d);
 	void emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, Value *const *data, Value **res);
+	void emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value *base, Value *offs, Value *active,
+	                Value *const *data, unsigned ndata, Value **res);
 	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
 	Value *entry_alloca(uint64_t bytes);
@@ -494,6 +547,25 @@ void Emitter::write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *
 		B.CreateBr(done);
 		B.SetInsertPoint(done);
 	}
+}
+
+void Emitter::flush_counters(IRBuilder<> &b)
+{
+	if (level0_)
+		return;
+	b.CreateStore(b.CreateLoad(i64, cyc_a_), at_b(b, wave_, offsetof(Wave, cycle)));
+	b.CreateStore(b.CreateLoad(i32, n_a_), at_b(b, frame_, offsetof(Frame, executed)));
+	b.CreateStore(b.CreateLoad(i64, instr_p_), instr_home_);
+	b.CreateStore(b.CreateLoad(i64, lane_p_), lane_home_);
+}
+
+void Emitter::reload_counters(IRBuilder<> &b)
+{
+	if (level0_)
+		return;
+	b.CreateStore(b.CreateLoad(i64, at_b(b, wave_, offsetof(Wave, cycle))), cyc_a_);
+	b.CreateStore(b.CreateLoad(i64, instr_home_), instr_p_);
+	b.CreateStore(b.CreateLoad(i64, lane_home_), lane_p_);
 }
 
 // What Worker::exec_decoded does before the semantics, for an instruction run inline.
@@ -742,9 +814,9 @@ bool Emitter::emit_valu_calls(const DecodedInst *d)
 	if (vd) {
 		const bool delayed = emit_record(dst, d);
 		Value *prev = delayed ? vrow_ptr(dst, true) : ConstantPointerNull::get(cast<PointerType>(ptr));
-		call(ft_vd, fn_ptr(B, vd), {vrow_ptr(dst, false), prev, src[1], src[2], src[3], active, s3, lane_p_});
+		call(ft_vd, fn_ptr(B, vd), {vrow_ptr(dst, false), prev, src[1], src[2], src[3], active, s3, lane_home_});
 	} else {
-		Value *bits = call(ft_md, fn_ptr(B, md), {src[1], src[2], active, lane_p_});
+		Value *bits = call(ft_md, fn_ptr(B, md), {src[1], src[2], active, lane_home_});
 		write_s(dst, bits, B.getTrue(), d);
 	}
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
@@ -897,6 +969,7 @@ bool Emitter::emit_salu(const DecodedInst *d)
 void Emitter::emit_wait(uint32_t gm, uint32_t ls)
 {
 	const uint32_t want[3] = {MICA_WAITCNT_NOWAIT, gm, ls};
+	Value *now_waited[3] = {nullptr, nullptr, nullptr};
 	Value *cyc = cycle();
 	Value *nxt = B.CreateAdd(cyc, B.getInt64(1));
 	for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
@@ -911,11 +984,70 @@ void Emitter::emit_wait(uint32_t gm, uint32_t ls)
 		nxt = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(t, nxt)), t, nxt);
 		Value *wp = at(wave_, ctr + offsetof(MemCounter, waited));
 		Value *waited = B.CreateLoad(i32, wp), *upto = B.CreateAdd(seq, B.getInt32(1));
-		B.CreateStore(B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited), wp);
+		waited = B.CreateSelect(B.CreateAnd(must, B.CreateICmpUGT(upto, waited)), upto, waited);
+		B.CreateStore(waited, wp);
+		now_waited[c] = waited;
 	}
 	Value *sp = at(wave_, offsetof(Wave, stall));
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nxt, B.CreateAdd(cyc, B.getInt64(1)))), sp);
 	set_cycle(nxt); // the interpreter sets next - 1 and adds the issue cycle
+	for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
+		if (!now_waited[c])
+			continue;
+		for (uint16_t reg : pending_[c])
+			emit_clear_waited(reg, c, now_waited[c]);
+		if (want[c] == 0)
+			pending_[c].clear(); // every load of that counter is covered now
+	}
+}
+
+// What Worker::fresh_slow / write_slow do at the first access of a load result whose load a
+// wait has covered (clear_mem, hazards.cpp), done by the wait itself for a register the walk
+// saw loaded before it (pending_), so that access passes the inline guard test instead of
+// calling Runtime::checks_ok. The same thing, earlier: once covered, a record stays covered
+// (waited only grows until the wave ends), the slow paths would clear it without a violation,
+// and the cycle is already past its vis (the wait moved it to the completion of the newest
+// covered load; completions grow with the sequence number), so every later test of the
+// register answers as it would have. A register the walk missed (a load in another block,
+// a wait the interpreter executed) is cleared by the slow path as before.
+void Emitter::emit_clear_waited(uint16_t reg, unsigned counter, Value *waited)
+{
+	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+	Value *ctr = B.CreateZExt(B.CreateLoad(i8, at(wave_, m + offsetof(RegMeta, mem_ctr))), i32);
+	Value *seq = B.CreateLoad(i32, at(wave_, m + offsetof(RegMeta, mem_seq)));
+	// One compare right before the branch (the fast instruction selector's rule, emit_branch).
+	Value *other = B.CreateOr(B.CreateXor(ctr, B.getInt32(counter)), B.CreateZExt(B.CreateICmpUGE(seq, waited), i32));
+	BasicBlock *clr = BasicBlock::Create(C, "clear_waited", F), *next = BasicBlock::Create(C, "cleared", F);
+	B.CreateCondBr(B.CreateICmpEQ(other, B.getInt32(0)), clr, next);
+	B.SetInsertPoint(clr);
+	for (unsigned c = 0; c < 3; c++)
+		B.CreateStore(B.CreateLoad(i64, at(wave_, m + offsetof(RegMeta, vis) + c * 8u)),
+		              at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+	B.CreateStore(B.getInt64(0), at(wave_, m + offsetof(RegMeta, guard) + kWrite * 8u));
+	B.CreateStore(B.getInt8(0), at(wave_, m + offsetof(RegMeta, mem_ctr)));
+	B.CreateBr(next);
+	B.SetInsertPoint(next);
+}
+
+// The walk's record of load results (see emit_clear_waited): the destinations of a load on
+// 'counter', most recent last, at most kPendingMax per counter (a wait clears at most those).
+void Emitter::note_load(const DecodedInst *d)
+{
+	if (!(d->flags & (MICA_OPF_LOAD | MICA_OPF_ATOMIC)) || (d->flags & MICA_OPF_IMAGE) || d->opnd[0] == MICA_OPND_NONE ||
+	    d->info->kind[0] == MICA_KIND_UNUSED)
+		return;
+	const unsigned counter = d->unit == MICA_UNIT_VMEM ? MICA_COUNTER_GM
+	                       : d->unit == MICA_UNIT_LDS || d->unit == MICA_UNIT_SMEM ? MICA_COUNTER_LS : 0;
+	if (!counter)
+		return;
+	for (unsigned k = 0; k < mica_kind_table[d->info->kind[0]].regs; k++) {
+		const uint16_t reg = static_cast<uint16_t>(d->opnd[0] + k);
+		for (auto &p : pending_)
+			p.erase(std::remove(p.begin(), p.end(), reg), p.end());
+		pending_[counter].push_back(reg);
+		if (pending_[counter].size() > kPendingMax)
+			pending_[counter].erase(pending_[counter].begin());
+	}
 }
 
 bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
@@ -1074,6 +1206,181 @@ void Emitter::emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, 
 	res[0] = B.CreateAlignedLoad(v32, buf_res_, Align(64));
 	if (et == i64)
 		res[1] = B.CreateAlignedLoad(v32, at(buf_res_, sizeof(Row)), Align(64));
+}
+
+// The lanes of an inline load or store whose every active lane is known to lie in the page (or
+// shared allocation) at host address 'base': each active lane l accesses 'size' bytes at
+// base + offs[l]; va: the lanes' addresses in the space of base_va (the page's first address;
+// 0 for shared memory). When the active lanes are contiguous (lane l at a0 + l * size for one a0:
+// SAXPY's and SGEMM's rows, the reduction's shared-memory tree), the access is one masked vector
+// load or store of the whole block (rows interleaved in memory, split or merged with shuffles);
+// else one masked gather or scatter per dword row. Either way only active lanes touch memory and
+// every byte is in the page, so the two are the same access (a contiguous store's lanes are
+// disjoint, so their order does not matter). res: the loaded rows (1 for narrow loads).
+void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value *base, Value *offs, Value *active,
+                         Value *const *data, unsigned ndata, Value **res)
+{
+	const unsigned size = d->info->mem_bytes;
+	const bool load = d->flags & MICA_OPF_LOAD;
+	const unsigned rows = size < 4 ? 1 : size / 4;
+	Type *et = size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
+	FixedVectorType *ev = FixedVectorType::get(et, kLanes);
+	const bool sign = d->op == MICA_OP_GLOBAL_LOAD_I8 || d->op == MICA_OP_GLOBAL_LOAD_I16 ||
+	                  d->op == MICA_OP_DS_LOAD_I8 || d->op == MICA_OP_DS_LOAD_I16;
+	auto widen = [&](Value *g) { return size >= 4 ? g : sign ? B.CreateSExt(g, v32) : B.CreateZExt(g, v32); };
+	if (!load && ndata < rows) {
+		assert(false && "a store's data rows cover its size");
+		return;
+	}
+
+	// Contiguous halves: in each half-wave (lanes 0-15, 16-31), va[l] - (l % 16) * size is the
+	// same for every active lane. A whole contiguous wave is the case a1 = a0 + 16 * size; two
+	// rows of 16 (SGEMM's 16x16 tiles, a wave is two tile rows) are the other common one.
+	constexpr unsigned H = kLanes / 2;
+	Type *v64 = FixedVectorType::get(i64, kLanes);
+	std::vector<Constant *> step, upper;
+	for (unsigned l = 0; l < kLanes; l++) {
+		step.push_back(B.getInt64(uint64_t(l % H) * size));
+		upper.push_back(B.getInt1(l >= H));
+	}
+	Value *hi_lanes = ConstantVector::get(upper);
+	Value *rel = B.CreateSub(va, ConstantVector::get(step));
+	Value *none = ConstantInt::get(v64, ~0ull);
+	Value *act_lo = B.CreateAnd(active, B.CreateNot(hi_lanes)), *act_hi = B.CreateAnd(active, hi_lanes);
+	Value *a0[2] = {B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(act_lo, rel, none)),
+	                B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(act_hi, rel, none))};
+	Value *expect = B.CreateSelect(hi_lanes, splat(a0[1]), splat(a0[0]));
+	Value *same = B.CreateOr(B.CreateICmpEQ(rel, expect), B.CreateNot(active));
+	Value *contig = B.CreateICmpEQ(B.CreateBitCast(same, i32), B.getInt32(~0u));
+	BasicBlock *vecbb = BasicBlock::Create(C, "vmem_block", F), *gatbb = BasicBlock::Create(C, "vmem_lanes", F);
+	BasicBlock *join = BasicBlock::Create(C, "vmem_joined", F);
+	B.CreateCondBr(contig, vecbb, gatbb, MDBuilder(C).createBranchWeights(8, 1));
+
+	// One block of rows * 16 elements per half from its lane 0's address (inactive lanes'
+	// elements are masked off, so that address may lie before the page; a half with no active
+	// lane accesses nothing). The lower half first: a store's upper lanes come after its lower
+	// ones, as in the interpreter's lane order, where the halves overlap.
+	B.SetInsertPoint(vecbb);
+	auto half_of = [&](Value *v, unsigned h) {
+		std::vector<int> pick;
+		for (unsigned l = 0; l < H; l++)
+			pick.push_back(static_cast<int>(h * H + l));
+		return B.CreateShuffleVector(v, pick);
+	};
+	std::vector<int> cat;
+	for (unsigned l = 0; l < kLanes; l++)
+		cat.push_back(static_cast<int>(l));
+	Value *hres[2][4] = {};
+	FixedVectorType *eh = FixedVectorType::get(et, H), *v16 = FixedVectorType::get(i32, H);
+	for (unsigned h = 0; h < 2; h++) {
+		Value *start = B.CreateGEP(i8, base, B.CreateSub(a0[h], base_va));
+		Value *hmask = half_of(active, h);
+		if (rows == 1) {
+			if (load)
+				hres[h][0] = B.CreateMaskedLoad(eh, start, Align(1), hmask, Constant::getNullValue(eh));
+			else
+				B.CreateMaskedStore(half_of(size >= 4 ? data[0] : B.CreateTrunc(data[0], ev), h), start, Align(1), hmask);
+			continue;
+		}
+		// Element l * rows + k of a half's block is row k of its lane l.
+		FixedVectorType *wide = FixedVectorType::get(i32, H * rows);
+		std::vector<int> spread, interleave;
+		for (unsigned l = 0; l < H; l++)
+			for (unsigned k = 0; k < rows; k++) {
+				spread.push_back(static_cast<int>(l));
+				interleave.push_back(static_cast<int>(k * H + l));
+			}
+		Value *wmask = B.CreateShuffleVector(hmask, spread);
+		if (load) {
+			Value *blk = B.CreateMaskedLoad(wide, start, Align(1), wmask, Constant::getNullValue(wide));
+			for (unsigned k = 0; k < rows; k++) {
+				std::vector<int> pick;
+				for (unsigned l = 0; l < H; l++)
+					pick.push_back(static_cast<int>(l * rows + k));
+				hres[h][k] = B.CreateShuffleVector(blk, pick);
+			}
+		} else {
+			// The half's rows side by side (a fourth row of 3 is never picked), then interleaved.
+			std::vector<int> cat2, cat4;
+			for (unsigned i = 0; i < 2 * H; i++)
+				cat2.push_back(static_cast<int>(i));
+			for (unsigned i = 0; i < 4 * H; i++)
+				cat4.push_back(static_cast<int>(i));
+			Value *r[4];
+			for (unsigned k = 0; k < 4; k++)
+				r[k] = k < rows ? half_of(data[k], h) : Constant::getNullValue(v16);
+			Value *all = B.CreateShuffleVector(r[0], r[1], cat2);
+			if (rows > 2)
+				all = B.CreateShuffleVector(all, B.CreateShuffleVector(r[2], r[3], cat2), cat4);
+			B.CreateMaskedStore(B.CreateShuffleVector(all, interleave), start, Align(1), wmask);
+		}
+	}
+	Value *vres[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (load)
+		for (unsigned k = 0; k < rows; k++)
+			vres[k] = widen(B.CreateShuffleVector(hres[0][k], hres[1][k], cat));
+	B.CreateBr(join);
+	BasicBlock *vec_end = B.GetInsertBlock();
+
+	// One address per half-wave (a load): SGEMM's shared `ta[ly][k]`, read by the 16 lanes of a
+	// tile row. One load per half, splatted (a half without active lanes takes the other's
+	// address, so no inactive lane's address is read; the caller blends under EXEC).
+	BasicBlock *unibb = nullptr, *uni_end = nullptr;
+	Value *ures[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (load) {
+		B.SetInsertPoint(gatbb);
+		Value *lo[2], *hi[2], *one[2];
+		Value *acts[2] = {act_lo, act_hi};
+		for (unsigned h = 0; h < 2; h++) {
+			lo[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(acts[h], va, none));
+			hi[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(acts[h], va, ConstantInt::get(v64, 0)));
+			// lo > hi only for a half without active lanes
+			one[h] = B.CreateOr(B.CreateICmpEQ(lo[h], hi[h]), B.CreateICmpUGT(lo[h], hi[h]));
+		}
+		unibb = BasicBlock::Create(C, "vmem_uniform", F);
+		BasicBlock *scat = BasicBlock::Create(C, "vmem_scattered", F);
+		B.CreateCondBr(B.CreateAnd(one[0], one[1]), unibb, scat);
+		B.SetInsertPoint(unibb);
+		Value *part[2][4] = {};
+		for (unsigned h = 0; h < 2; h++) {
+			Value *a = B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), lo[1 - h], lo[h]);
+			Value *p = B.CreateGEP(i8, base, B.CreateSub(a, base_va));
+			for (unsigned k = 0; k < rows; k++) {
+				LoadInst *ld = B.CreateLoad(size >= 4 ? i32 : et, k ? B.CreateConstGEP1_64(i8, p, 4 * k) : p);
+				ld->setAlignment(Align(1));
+				part[h][k] = B.CreateVectorSplat(H, ld);
+			}
+		}
+		for (unsigned k = 0; k < rows; k++)
+			ures[k] = widen(B.CreateShuffleVector(part[0][k], part[1][k], cat));
+		B.CreateBr(join);
+		uni_end = B.GetInsertBlock();
+		gatbb = scat;
+	}
+
+	// Scattered lanes: a gather or scatter per dword row.
+	B.SetInsertPoint(gatbb);
+	Value *ptrs = B.CreateGEP(i8, base, offs); // <32 x ptr>
+	Value *gres[4] = {nullptr, nullptr, nullptr, nullptr};
+	for (unsigned k = 0; k < rows; k++) {
+		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
+		if (load)
+			gres[k] = widen(B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev)));
+		else if (k < ndata)
+			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
+	}
+	B.CreateBr(join);
+	BasicBlock *gat_end = B.GetInsertBlock();
+
+	B.SetInsertPoint(join);
+	if (load)
+		for (unsigned k = 0; k < rows; k++) {
+			PHINode *phi = B.CreatePHI(v32, 3);
+			phi->addIncoming(vres[k], vec_end);
+			phi->addIncoming(ures[k], uni_end);
+			phi->addIncoming(gres[k], gat_end);
+			res[k] = phi;
+		}
 }
 
 // Global and shared (ds) loads and stores inline: the operands are read exactly as exec_global /
@@ -1258,24 +1565,12 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 
 	// The inline path.
 	B.SetInsertPoint(fastbb);
-	Value *ptrs = B.CreateGEP(i8, base, offs); // <32 x ptr>
-	const unsigned rows = size < 4 ? 1 : size / 4;
-	Type *et = size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
-	FixedVectorType *ev = FixedVectorType::get(et, kLanes);
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	for (unsigned k = 0; k < rows && !atomic; k++) {
-		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
-		if (load) {
-			Value *g = B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev));
-			const bool sign = d->op == MICA_OP_GLOBAL_LOAD_I8 || d->op == MICA_OP_GLOBAL_LOAD_I16 ||
-			                  d->op == MICA_OP_DS_LOAD_I8 || d->op == MICA_OP_DS_LOAD_I16;
-			res[k] = size >= 4 ? g : sign ? B.CreateSExt(g, v32) : B.CreateZExt(g, v32);
-		} else if (k < ndata) {
-			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
-		}
-	}
 	if (atomic)
-		emit_atomic_lanes(d, ptrs, exec, data, res);
+		emit_atomic_lanes(d, B.CreateGEP(i8, base, offs), exec, data, res);
+	else
+		emit_lanes(d, global ? addr : offs, global ? B.CreateAnd(lo, B.getInt64(~uint64_t(MICA_PAGE_SIZE - 1))) : B.getInt64(0),
+		           base, offs, active, data, ndata, res);
 	// Worker::mem_issue.
 	Value *cyc = cycle();
 	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
@@ -1541,10 +1836,24 @@ Function *Emitter::emit(const std::string &name)
 	base_ = field(i64, offsetof(Frame, base_pc));
 	wd_ = field(i64, offsetof(Frame, wd_limit));
 	exec_ops_ = field(ptr, offsetof(Frame, executed_ops));
-	instr_p_ = field(ptr, offsetof(Frame, instructions));
-	lane_p_ = field(ptr, offsetof(Frame, lane_instructions));
+	instr_home_ = field(ptr, offsetof(Frame, instructions));
+	lane_home_ = field(ptr, offsetof(Frame, lane_instructions));
 	budget_ = field(i32, offsetof(Frame, budget));
-	B.CreateStore(B.getInt32(0), n_ptr());
+	if (level0_) {
+		// Level 0 keeps them in their homes: its fast register allocator spilled the promoted
+		// values around every block, and the reduction's level-0 code ran 1.5x longer.
+		cyc_a_ = at(wave_, offsetof(Wave, cycle));
+		n_a_ = at(frame_, offsetof(Frame, executed));
+		instr_p_ = instr_home_;
+		lane_p_ = lane_home_;
+	} else {
+		cyc_a_ = B.CreateAlloca(i64);
+		n_a_ = B.CreateAlloca(i32);
+		instr_p_ = B.CreateAlloca(i64);
+		lane_p_ = B.CreateAlloca(i64);
+	}
+	B.CreateStore(B.getInt32(0), n_a_);
+	reload_counters(B);
 	Value *pc = B.CreateLoad(i64, at(wave_, offsetof(Wave, pc)));
 
 	exit_bb_ = BasicBlock::Create(C, "exit", F);
@@ -1553,6 +1862,7 @@ Function *Emitter::emit(const std::string &name)
 		B.SetInsertPoint(exit_bb_);
 		exit_code_ = B.CreatePHI(i32, 64, "exit_code");
 		exit_off_ = B.CreatePHI(i64, 64, "exit_off");
+		flush_counters(B);
 		B.CreateStore(B.CreateAdd(base_, exit_off_), at(wave_, offsetof(Wave, pc)));
 		B.CreateRet(exit_code_);
 	}
@@ -1573,6 +1883,8 @@ Function *Emitter::emit(const std::string &name)
 		}
 		prog_.insts.push_back(std::make_unique<DecodedInst>(slot.inst));
 		emit_inst(off, slot, prog_.insts.back().get());
+		if (slot.state == SlotState::Ok)
+			note_load(prog_.insts.back().get());
 	}
 	prog_.set_rows(rows, srows);
 	return F;

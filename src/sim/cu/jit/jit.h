@@ -96,6 +96,7 @@ struct Counters {
 	uint64_t too_large = 0;         // dispatches interpreted because the program is too large
 	uint64_t translate_ns = 0;      // host time spent translating (both tiers)
 	uint64_t tier_ups = 0;          // level-0 translations replaced by their level-1 translation
+	uint64_t warm_translations = 0; // dispatches that started interpreted and moved to translated code (Warmup)
 };
 Counters counters();
 
@@ -129,5 +130,38 @@ uint64_t tierup_threshold();
 // Waits for every level-1 translation queued or under way (compute engines at destruction,
 // tests).
 void wait_for_tierups();
+
+// Hotness by work done: program_for counts invocations at dispatch start, so a dispatch of a few
+// long workgroups (the CTS's max_workgroup_memory: 247 invocations per workgroup, 16K loop
+// iterations each) ran interpreted from start to end. A dispatch that program_for left to the
+// interpreter keeps a Warmup: its compute units report the wave instructions they interpret,
+// and once the dispatch has interpreted warm_threshold() of them the program is translated
+// (by the compute unit that crossed it, as program_for would, its level-1 translation queued at
+// once) and each compute unit switches to the translation at its next report. The translation
+// is the same device entered at any pc, so switching between two scheduling quanta changes
+// nothing observable.
+class Warmup {
+public:
+	// For the dispatch 'st' (which outlives it): armed unless the dispatch cannot be translated
+	// (checked hazard mode, no JIT, translation on first use, which program_for already tried).
+	void reset(Mmu *mmu, const DispatchState *st);
+	bool armed() const { return armed_; }
+	// Adds n interpreted wave instructions; returns the translation once there is one.
+	const Program *count(uint64_t n);
+
+private:
+	Mmu *mmu_ = nullptr;
+	const DispatchState *st_ = nullptr;
+	bool armed_ = false;
+	std::atomic<uint64_t> work_{0};
+	std::atomic<bool> requested_{false};
+	std::atomic<const Program *> ready_{nullptr};
+	std::shared_ptr<const Program> keep_; // written before ready_ is published
+};
+
+// Wave instructions a dispatch interprets before its program is translated while it runs:
+// 32 per invocation of the hot threshold (2M by default, about 50 ms of interpretation,
+// the order of a translation; MICA_CU_JIT_THRESHOLD scales it).
+uint64_t warm_threshold();
 
 } // namespace mica::sim::cu::jit

@@ -312,6 +312,107 @@ Counters counters()
 	return c.counters;
 }
 
+namespace {
+
+// The code a dispatch runs, found and hashed (false: too large, counted).
+bool find_code(Cache &c, Mmu &mmu, const DispatchState &st, Code &code)
+{
+	code.lowpower = st.power_profile == MICA_PROFILE_LOWPOWER;
+	code.r1 = st.revision == MICA_REV_R1;
+	if (!discover(mmu, st, code)) {
+		std::lock_guard<std::mutex> lock(c.mutex);
+		c.counters.too_large++;
+		return false;
+	}
+	Hasher hs;
+	hs.add(st.revision);
+	hs.add(st.power_profile);
+	for (const auto &[off, slot] : code.slots)
+		hash_slot(hs, off, slot);
+	code.hash = hs.h;
+	return true;
+}
+
+} // namespace
+
+uint64_t warm_threshold() { return hot_threshold() * 32; }
+
+void Warmup::reset(Mmu *mmu, const DispatchState *st)
+{
+	mmu_ = mmu;
+	st_ = st;
+	armed_ = !st->checked && hot_threshold() > 0 && available();
+	work_.store(0, std::memory_order_relaxed);
+	requested_.store(false, std::memory_order_relaxed);
+	ready_.store(nullptr, std::memory_order_relaxed);
+	keep_.reset();
+}
+
+const Program *Warmup::count(uint64_t n)
+{
+	if (!armed_)
+		return nullptr;
+	if (const Program *p = ready_.load(std::memory_order_acquire))
+		return p;
+	if (work_.fetch_add(n, std::memory_order_relaxed) + n < warm_threshold() || requested_.exchange(true))
+		return ready_.load(std::memory_order_acquire);
+	Cache &c = cache();
+	Code code;
+	if (!find_code(c, *mmu_, *st_, code))
+		return nullptr;
+	std::unique_lock<std::mutex> lock(c.mutex);
+	auto [it, fresh] = c.entries.try_emplace(code.hash);
+	if (fresh) {
+		c.lru.push_front(code.hash);
+		it->second.lru = c.lru.begin();
+	}
+	std::shared_ptr<Program> prog = it->second.prog; // translated meanwhile by another dispatch
+	if (!prog) {
+		if (it->second.failed)
+			return nullptr;
+		lock.unlock();
+		auto t0 = std::chrono::steady_clock::now();
+		std::string error;
+		prog = compile(code, tiered() ? 0 : 1, &error);
+		auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+		lock.lock();
+		c.counters.translate_ns += static_cast<uint64_t>(ns);
+		auto it2 = c.entries.find(code.hash);
+		if (!prog) {
+			c.counters.failures++;
+			if (it2 != c.entries.end())
+				it2->second.failed = true;
+			if (debug())
+				std::fprintf(stderr, "mica jit: translation failed: %s\n", error.c_str());
+			return nullptr;
+		}
+		c.counters.translations++;
+		if (debug())
+			std::fprintf(stderr, "mica jit: program %016llx: hot after %llu interpreted wave instructions; %u instructions at level %u in %.1f ms (wall)\n",
+			             static_cast<unsigned long long>(code.hash),
+			             static_cast<unsigned long long>(work_.load(std::memory_order_relaxed)), prog->instructions(),
+			             prog->level(), ns / 1e6);
+		if (it2 != c.entries.end()) {
+			if (it2->second.prog) {
+				prog = it2->second.prog;
+			} else {
+				it2->second.prog = prog;
+				// A dispatch long enough to get hot while it runs is long enough for level 1.
+				if (!it2->second.tierup_queued && prog->level() == 0 && tiered() &&
+				    code.slots.size() <= kMaxTierUpInstructions) {
+					it2->second.tierup_queued = true;
+					start_tierup(c, prog, code);
+				}
+			}
+		}
+		c.evict_lru();
+	}
+	c.counters.warm_translations++;
+	keep_ = prog;
+	ready_.store(prog.get(), std::memory_order_release);
+	return prog.get();
+}
+
 std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 {
 	Cache &c = cache();
@@ -332,19 +433,8 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 		return nullptr;
 	}
 	Code code;
-	code.lowpower = st.power_profile == MICA_PROFILE_LOWPOWER;
-	code.r1 = st.revision == MICA_REV_R1;
-	if (!discover(mmu, st, code)) {
-		std::lock_guard<std::mutex> lock(c.mutex);
-		c.counters.too_large++;
+	if (!find_code(c, mmu, st, code))
 		return nullptr;
-	}
-	Hasher hs;
-	hs.add(st.revision);
-	hs.add(st.power_profile);
-	for (const auto &[off, slot] : code.slots)
-		hash_slot(hs, off, slot);
-	code.hash = hs.h;
 
 	std::unique_lock<std::mutex> lock(c.mutex);
 	auto [it, fresh] = c.entries.try_emplace(code.hash);
