@@ -202,6 +202,22 @@ void mica_os_sched_fini(struct mica_device *mdev)
 	struct mica_drm *md = mdev_to_md(mdev);
 	int i;
 
+	/*
+	 * No timeout handler may run from here on. drm_sched_fini() stops the scheduler thread
+	 * before it cancels the timeout work, and a handler in between parks a thread that is
+	 * exiting (timedout_job -> drm_sched_stop -> kthread_park): a WARNING when the thread has
+	 * already exited, a wait that never ends while it is exiting. The timer fires even with
+	 * nothing left to recover: it is armed when a job starts and only lazily cancelled once
+	 * the job is freed, and it takes the oldest listed job, finished or not. (Every file is
+	 * closed, so every context has left the ring: recovery is not needed any more.) A timeout
+	 * of MAX_SCHEDULE_TIMEOUT is never armed again (drm_sched_start_timeout(), which runs
+	 * under job_list_lock).
+	 */
+	spin_lock(&md->sched.job_list_lock);
+	md->sched.timeout = MAX_SCHEDULE_TIMEOUT;
+	spin_unlock(&md->sched.job_list_lock);
+	cancel_delayed_work_sync(&md->sched.work_tdr);
+
 	/* Every file is closed: let the scheduler thread free the jobs it still lists (it does so
 	 * lazily), or drm_sched_fini() would leave them behind. Bounded: 1 s.
 	 */

@@ -8,7 +8,8 @@
  * and what the scheduler side (drm_sched jobs: debugfs mica_sched) still holds once every client
  * is gone.
  * `mica_vm_smoke tdr` (module loaded with a watchdog that never fires) checks instead that a hang
- * only the kernel timeout can end goes through drm_sched's timedout_job to the core's recovery.
+ * only the kernel timeout can end goes through drm_sched's timedout_job to the core's recovery;
+ * `mica_vm_smoke busy MS` stalls one job for MS ms and exits (the unload race, below).
  * Static, no libraries beyond libc: prints "ok"/"not ok" lines and "N passed, N failed".
  */
 #include <errno.h>
@@ -539,6 +540,32 @@ static int test_tdr(void)
 	return failed ? 1 : 0;
 }
 
+/*
+ * `mica_vm_smoke busy MS`: one job that stalls (WAIT_MEM) for about MS milliseconds, released
+ * from the CPU, then the client closes and the program exits without waiting: guest-init.sh
+ * unloads the module right after, at a different point of drm_sched's timeout period each time,
+ * so that a timeout handler is sometimes running while the module goes away.
+ */
+static int busy(long ms)
+{
+	struct client c;
+	uint64_t seq = 0;
+	uint32_t wait[] = { pkt(MICA_PKT_WAIT_MEM, 5), (uint32_t)DATA_VA, (uint32_t)(DATA_VA >> 32), 1, 0, MICA_WAIT_EQ };
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	int r = client_open(&c);
+
+	if (!r)
+		r = submit(&c, wait, 6, &seq);
+	if (!r) {
+		nanosleep(&ts, NULL);
+		__atomic_store_n(&c.data[0], 1u, __ATOMIC_RELEASE);
+	}
+	client_close(&c);
+	if (r)
+		fprintf(stderr, "mica_vm_smoke busy: %s\n", strerror(-r));
+	return r ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char detail[96] = "";
@@ -546,6 +573,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "tdr"))
 		return test_tdr();
+	if (argc > 2 && !strcmp(argv[1], "busy"))
+		return busy(strtol(argv[2], NULL, 10));
 	test_identity();
 	test_errnos();
 	test_execute();

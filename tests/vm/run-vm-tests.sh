@@ -8,6 +8,7 @@
 # and prints the guest's "mica-vm: N passed, N failed". Exit 0 only if that line appears with 0
 # failed; 77 (skip) when headers, image or QEMU (or a requested KVM) are unavailable.
 # MICA_VM_TIMEOUT (seconds, default 300) bounds the boot; MICA_VM_RELOADS the reload loop;
+# MICA_VM_UNLOAD_RACES the rounds of unloading while drm_sched's timeout is armed (default 30);
 # MICA_VM_UAPI_REPEAT runs the uapi suite that many times and MICA_VM_UAPI_FILTER picks its cases
 # (a gtest filter), to shake out races (raise MICA_VM_TIMEOUT with them); MICA_VM_DMESG=1 prints
 # the guest's whole dmesg at the end.
@@ -151,6 +152,7 @@ fi
 # A short watchdog so the hang tests finish quickly under TCG too.
 echo "watchdog_cycles=2000000 job_timeout_ns=2000000000" > "$ROOT/etc/mica-params"
 echo "$RELOADS" > "$ROOT/etc/mica-reloads"
+echo "${MICA_VM_UNLOAD_RACES:-30}" > "$ROOT/etc/mica-unload-races"
 echo $((TIMEOUT - 30)) > "$ROOT/etc/mica-guard"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initramfs.cpio.gz"
 
