@@ -258,13 +258,28 @@ int mica_os_ctx_init(struct mica_ctx *ctx)
 	return 0;
 }
 
-/* Teardown: the entity's jobs reach run_job (the core cancels them) or are killed. */
+/*
+ * Teardown: the entity's jobs reach run_job (the core cancels them) or are killed, and this
+ * returns only once they did. drm_sched_entity_destroy() alone does not promise that: its flush
+ * ends when the entity's queue is empty, which it is as soon as the scheduler thread popped
+ * the last job, before run_job handed it to the core. A job popped in that window (its
+ * dependency had just signalled) reached the core after the context had left its slot, was
+ * never run nor cancelled, and its fence never signalled (a SUBMIT's out-sync stuck, drm_sched
+ * timing out on it forever, its BOs and device memory held: the WARN_ON in mica_mm_fini at
+ * unload). The thread completes entity_idle right after run_job. The completion counts (one
+ * waiter consumes it) and drm_sched_entity_fini() waits for it too when jobs are left, so it
+ * is given back for fini.
+ */
 void mica_os_ctx_fini(struct mica_ctx *ctx)
 {
 	struct mica_entity *e = ctx->os;
 
-	if (e)
-		drm_sched_entity_destroy(&e->base);
+	if (!e)
+		return;
+	drm_sched_entity_flush(&e->base, MAX_WAIT_SCHED_ENTITY_Q_EMPTY);
+	wait_for_completion(&e->base.entity_idle);
+	complete(&e->base.entity_idle);
+	drm_sched_entity_fini(&e->base);
 }
 
 /* The memory outlives the entity: a SUBMIT that looked the context up may still call

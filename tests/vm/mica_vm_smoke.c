@@ -507,6 +507,60 @@ static void test_syncobj(void)
 }
 
 /*
+ * CTX_DESTROY racing the job that a dependency has just released: a job waits (in drm_sched)
+ * for a gate job on another context; the CPU opens the gate and destroys the job's context at
+ * once, after a delay that differs each round, so that the destroy lands anywhere from before
+ * the scheduler thread popped the job to after it handed the job to the core. Every round the
+ * job's out-sync must signal (it ran, or it was cancelled). It did not when the scheduler
+ * thread popped the job just before the destroy: the destroy returned (the entity's queue was
+ * empty), the context left its slot, and run_job handed the core a job of a context it would
+ * never visit again (mica_os_ctx_fini now waits for run_job).
+ */
+#define DESTROY_ROUNDS 150
+static void test_destroy_races_release(void)
+{
+	struct client c;
+	uint32_t gate = 0, out = 0, stuck = 0, n = 0, i;
+	uint64_t seq = 0;
+	int r = client_open(&c);
+
+	if (!r)
+		r = syncobj_new(c.fd, 0, &gate);
+	if (!r)
+		r = syncobj_new(c.fd, 0, &out);
+	for (i = 1; !r && i <= DESTROY_ROUNDS; i++) {
+		/* The gate job on c.ctx waits for data[0] == i; the job waits for the gate job. */
+		uint32_t wait[] = { pkt(MICA_PKT_WAIT_MEM, 5), (uint32_t)DATA_VA, (uint32_t)(DATA_VA >> 32), i, 0, MICA_WAIT_EQ };
+		uint32_t nop[] = { pkt(MICA_PKT_NOP, 0) };
+		struct drm_mica_ctx_create cc = { .type = DRM_MICA_CTX_COMPUTE };
+		struct drm_mica_ctx_destroy d = { 0 };
+		volatile uint32_t spin;
+
+		r = mioctl(c.fd, DRM_IOCTL_MICA_CTX_CREATE, &cc);
+		if (!r)
+			r = submit_sync(&c, c.ctx, 0, wait, 6, 0, 0, gate, i, &seq);
+		if (!r)
+			r = submit_sync(&c, cc.handle, 64, nop, 1, gate, i, out, i, &seq);
+		if (r)
+			break;
+		__atomic_store_n(&c.data[0], i, __ATOMIC_RELEASE);
+		for (spin = 0; spin < (i % 25) * 2000; spin++)
+			;
+		d.handle = cc.handle;
+		r = mioctl(c.fd, DRM_IOCTL_MICA_CTX_DESTROY, &d);
+		if (!r && syncobj_wait(c.fd, out, i, 5000000000ll, 0) != 0)
+			stuck = i;
+		n++;
+		if (stuck)
+			break;
+	}
+	check(r == 0 && !stuck && n == DESTROY_ROUNDS,
+	      "CTX_DESTROY racing the job a dependency released: its out-sync signals, every round",
+	      r ? strerror(-r) : stuck ? "a round's out-sync never signalled" : NULL);
+	client_close(&c);
+}
+
+/*
  * Module loaded with a watchdog that never fires: a WAIT_MEM nobody satisfies ends only by the
  * kernel's timeout. drm_sched's timedout_job asks the core (twice per core timeout), the core
  * kills the context; the other process is unaffected.
@@ -582,6 +636,7 @@ int main(int argc, char **argv)
 	test_killed_client();
 	test_syncobj();
 	test_killed_while_waiting();
+	test_destroy_races_release();
 	check(sched_objects_drain(detail, sizeof(detail)),
 	      "every client closed: the scheduler holds no job or fence", detail);
 	printf("mica_vm_smoke: %d passed, %d failed\n", passed, failed);
