@@ -202,6 +202,22 @@ void mica_os_sched_fini(struct mica_device *mdev)
 	struct mica_drm *md = mdev_to_md(mdev);
 	int i;
 
+	/*
+	 * No timeout handler may run from here on. drm_sched_fini() stops the scheduler thread
+	 * before it cancels the timeout work, and a handler in between parks a thread that is
+	 * exiting (timedout_job -> drm_sched_stop -> kthread_park): a WARNING when the thread has
+	 * already exited, a wait that never ends while it is exiting. The timer fires even with
+	 * nothing left to recover: it is armed when a job starts and only lazily cancelled once
+	 * the job is freed, and it takes the oldest listed job, finished or not. (Every file is
+	 * closed, so every context has left the ring: recovery is not needed any more.) A timeout
+	 * of MAX_SCHEDULE_TIMEOUT is never armed again (drm_sched_start_timeout(), which runs
+	 * under job_list_lock).
+	 */
+	spin_lock(&md->sched.job_list_lock);
+	md->sched.timeout = MAX_SCHEDULE_TIMEOUT;
+	spin_unlock(&md->sched.job_list_lock);
+	cancel_delayed_work_sync(&md->sched.work_tdr);
+
 	/* Every file is closed: let the scheduler thread free the jobs it still lists (it does so
 	 * lazily), or drm_sched_fini() would leave them behind. Bounded: 1 s.
 	 */
@@ -242,13 +258,28 @@ int mica_os_ctx_init(struct mica_ctx *ctx)
 	return 0;
 }
 
-/* Teardown: the entity's jobs reach run_job (the core cancels them) or are killed. */
+/*
+ * Teardown: the entity's jobs reach run_job (the core cancels them) or are killed, and this
+ * returns only once they did. drm_sched_entity_destroy() alone does not promise that: its flush
+ * ends when the entity's queue is empty, which it is as soon as the scheduler thread popped
+ * the last job, before run_job handed it to the core. A job popped in that window (its
+ * dependency had just signalled) reached the core after the context had left its slot, was
+ * never run nor cancelled, and its fence never signalled (a SUBMIT's out-sync stuck, drm_sched
+ * timing out on it forever, its BOs and device memory held: the WARN_ON in mica_mm_fini at
+ * unload). The thread completes entity_idle right after run_job. The completion counts (one
+ * waiter consumes it) and drm_sched_entity_fini() waits for it too when jobs are left, so it
+ * is given back for fini.
+ */
 void mica_os_ctx_fini(struct mica_ctx *ctx)
 {
 	struct mica_entity *e = ctx->os;
 
-	if (e)
-		drm_sched_entity_destroy(&e->base);
+	if (!e)
+		return;
+	drm_sched_entity_flush(&e->base, MAX_WAIT_SCHED_ENTITY_Q_EMPTY);
+	wait_for_completion(&e->base.entity_idle);
+	complete(&e->base.entity_idle);
+	drm_sched_entity_fini(&e->base);
 }
 
 /* The memory outlives the entity: a SUBMIT that looked the context up may still call

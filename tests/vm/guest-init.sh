@@ -90,6 +90,27 @@ wait_node
 run_prog /bin/mica_vm_smoke tdr
 dmesg | grep -i "mica" | tail -n 3
 rmmod mica
+# The unload must never race drm_sched's timeout handler, which parked the scheduler thread
+# while drm_sched_fini() stopped it (a WARNING in kthread_park, or an rmmod that never returns).
+# A 100 ms job timeout gives drm_sched a 50 ms timeout period; each round stalls one job for a
+# different time, exits and unloads at once, so the unloads land all over that period.
+ROUNDS=$(cat /etc/mica-unload-races 2>/dev/null || echo 30)
+r=0
+good=0
+fired=0
+while [ $r -lt "$ROUNDS" ]; do
+	if insmod /lib/modules/mica.ko watchdog_cycles=4294967295 job_timeout_ns=100000000 &&
+	   wait_node && /bin/mica_vm_smoke busy $((20 + (r * 7) % 60)); then
+		t=$(sed -n 's/^timeouts //p' /sys/kernel/debug/dri/*/mica_sched)
+		[ "${t:-0}" = 0 ] || fired=$((fired + 1))
+		if rmmod mica; then good=$((good + 1)); fi
+	else
+		rmmod mica 2>/dev/null
+	fi
+	r=$((r + 1))
+done
+step "unload right after a job, drm_sched's timeout armed x$ROUNDS ($good good, it fired in $fired)" \
+	[ "$good" = "$ROUNDS" ]
 # shellcheck disable=SC2086
 step "insmod mica $PARAMS" insmod /lib/modules/mica.ko $PARAMS
 wait_node

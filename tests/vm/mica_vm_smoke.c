@@ -8,7 +8,8 @@
  * and what the scheduler side (drm_sched jobs: debugfs mica_sched) still holds once every client
  * is gone.
  * `mica_vm_smoke tdr` (module loaded with a watchdog that never fires) checks instead that a hang
- * only the kernel timeout can end goes through drm_sched's timedout_job to the core's recovery.
+ * only the kernel timeout can end goes through drm_sched's timedout_job to the core's recovery;
+ * `mica_vm_smoke busy MS` stalls one job for MS ms and exits (the unload race, below).
  * Static, no libraries beyond libc: prints "ok"/"not ok" lines and "N passed, N failed".
  */
 #include <errno.h>
@@ -506,6 +507,60 @@ static void test_syncobj(void)
 }
 
 /*
+ * CTX_DESTROY racing the job that a dependency has just released: a job waits (in drm_sched)
+ * for a gate job on another context; the CPU opens the gate and destroys the job's context at
+ * once, after a delay that differs each round, so that the destroy lands anywhere from before
+ * the scheduler thread popped the job to after it handed the job to the core. Every round the
+ * job's out-sync must signal (it ran, or it was cancelled). It did not when the scheduler
+ * thread popped the job just before the destroy: the destroy returned (the entity's queue was
+ * empty), the context left its slot, and run_job handed the core a job of a context it would
+ * never visit again (mica_os_ctx_fini now waits for run_job).
+ */
+#define DESTROY_ROUNDS 150
+static void test_destroy_races_release(void)
+{
+	struct client c;
+	uint32_t gate = 0, out = 0, stuck = 0, n = 0, i;
+	uint64_t seq = 0;
+	int r = client_open(&c);
+
+	if (!r)
+		r = syncobj_new(c.fd, 0, &gate);
+	if (!r)
+		r = syncobj_new(c.fd, 0, &out);
+	for (i = 1; !r && i <= DESTROY_ROUNDS; i++) {
+		/* The gate job on c.ctx waits for data[0] == i; the job waits for the gate job. */
+		uint32_t wait[] = { pkt(MICA_PKT_WAIT_MEM, 5), (uint32_t)DATA_VA, (uint32_t)(DATA_VA >> 32), i, 0, MICA_WAIT_EQ };
+		uint32_t nop[] = { pkt(MICA_PKT_NOP, 0) };
+		struct drm_mica_ctx_create cc = { .type = DRM_MICA_CTX_COMPUTE };
+		struct drm_mica_ctx_destroy d = { 0 };
+		volatile uint32_t spin;
+
+		r = mioctl(c.fd, DRM_IOCTL_MICA_CTX_CREATE, &cc);
+		if (!r)
+			r = submit_sync(&c, c.ctx, 0, wait, 6, 0, 0, gate, i, &seq);
+		if (!r)
+			r = submit_sync(&c, cc.handle, 64, nop, 1, gate, i, out, i, &seq);
+		if (r)
+			break;
+		__atomic_store_n(&c.data[0], i, __ATOMIC_RELEASE);
+		for (spin = 0; spin < (i % 25) * 2000; spin++)
+			;
+		d.handle = cc.handle;
+		r = mioctl(c.fd, DRM_IOCTL_MICA_CTX_DESTROY, &d);
+		if (!r && syncobj_wait(c.fd, out, i, 5000000000ll, 0) != 0)
+			stuck = i;
+		n++;
+		if (stuck)
+			break;
+	}
+	check(r == 0 && !stuck && n == DESTROY_ROUNDS,
+	      "CTX_DESTROY racing the job a dependency released: its out-sync signals, every round",
+	      r ? strerror(-r) : stuck ? "a round's out-sync never signalled" : NULL);
+	client_close(&c);
+}
+
+/*
  * Module loaded with a watchdog that never fires: a WAIT_MEM nobody satisfies ends only by the
  * kernel's timeout. drm_sched's timedout_job asks the core (twice per core timeout), the core
  * kills the context; the other process is unaffected.
@@ -539,6 +594,32 @@ static int test_tdr(void)
 	return failed ? 1 : 0;
 }
 
+/*
+ * `mica_vm_smoke busy MS`: one job that stalls (WAIT_MEM) for about MS milliseconds, released
+ * from the CPU, then the client closes and the program exits without waiting: guest-init.sh
+ * unloads the module right after, at a different point of drm_sched's timeout period each time,
+ * so that a timeout handler is sometimes running while the module goes away.
+ */
+static int busy(long ms)
+{
+	struct client c;
+	uint64_t seq = 0;
+	uint32_t wait[] = { pkt(MICA_PKT_WAIT_MEM, 5), (uint32_t)DATA_VA, (uint32_t)(DATA_VA >> 32), 1, 0, MICA_WAIT_EQ };
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	int r = client_open(&c);
+
+	if (!r)
+		r = submit(&c, wait, 6, &seq);
+	if (!r) {
+		nanosleep(&ts, NULL);
+		__atomic_store_n(&c.data[0], 1u, __ATOMIC_RELEASE);
+	}
+	client_close(&c);
+	if (r)
+		fprintf(stderr, "mica_vm_smoke busy: %s\n", strerror(-r));
+	return r ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	char detail[96] = "";
@@ -546,6 +627,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "tdr"))
 		return test_tdr();
+	if (argc > 2 && !strcmp(argv[1], "busy"))
+		return busy(strtol(argv[2], NULL, 10));
 	test_identity();
 	test_errnos();
 	test_execute();
@@ -553,6 +636,7 @@ int main(int argc, char **argv)
 	test_killed_client();
 	test_syncobj();
 	test_killed_while_waiting();
+	test_destroy_races_release();
 	check(sched_objects_drain(detail, sizeof(detail)),
 	      "every client closed: the scheduler holds no job or fence", detail);
 	printf("mica_vm_smoke: %d passed, %d failed\n", passed, failed);
