@@ -108,7 +108,8 @@ static bool ctx_idle(struct mica_ctx *ctx)
 }
 
 /* Takes the context off the hardware: queued jobs are cancelled, jobs in the ring run to
- * completion (bounded by the watchdog and the kernel timeout), then the slot is freed.
+ * completion (bounded by the watchdog, the kernel's no-progress timeout and its job_max_ns cap),
+ * then the slot is freed.
  */
 static void ctx_teardown(struct mica_ctx *ctx)
 {

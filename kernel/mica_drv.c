@@ -22,6 +22,12 @@ int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct 
 				       MICA_DEFAULT_WATCHDOG_CYCLES;
 	mdev->params.job_timeout_ns = p && p->job_timeout_ns ? p->job_timeout_ns :
 				      MICA_DEFAULT_JOB_TIMEOUT_NS;
+	mdev->params.job_max_ns = p && p->job_max_ns ? p->job_max_ns : MICA_DEFAULT_JOB_MAX_NS;
+	/*
+	 * The cap is never shorter than the no-progress timeout: raising job_timeout_ns (long
+	 * kernels under sanitizers) keeps letting a job run that long, progress or not.
+	 */
+	mdev->params.job_max_ns = max_t(u64, mdev->params.job_max_ns, mdev->params.job_timeout_ns);
 	{
 		static const u64 fallback[MICA_RES_COUNT] = {
 			[MICA_RES_CONTEXTS] = MICA_DEFAULT_CLIENT_CONTEXTS,

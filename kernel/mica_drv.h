@@ -25,8 +25,17 @@
 #define MICA_MAX_SUBMIT_BOS 1024u
 #define MICA_MAX_SYNCS 32u
 #define MICA_MAX_BIND_OPS 256u
-#define MICA_DEFAULT_WATCHDOG_CYCLES (50u * 1000u * 1000u)
+/*
+ * 0.2 s of device time at the nominal 1 GHz: 3.5x the longest single dispatch measured in the
+ * Vulkan CTS's compute groups (max_workgroup_memory.128, 56.8 M cycles; docs/kernel.md "Hangs").
+ */
+#define MICA_DEFAULT_WATCHDOG_CYCLES (200u * 1000u * 1000u)
 #define MICA_DEFAULT_JOB_TIMEOUT_NS (5ull * 1000 * 1000 * 1000)
+/*
+ * The hard cap on a job that keeps retiring workgroups (docs/kernel.md "Hangs": chosen from the
+ * CTS's longest single-dispatch jobs on a loaded 2-core host).
+ */
+#define MICA_DEFAULT_JOB_MAX_NS (120ull * 1000 * 1000 * 1000)
 
 /* What a client is charged for (mica_client.c). */
 enum mica_res {
@@ -43,6 +52,7 @@ enum mica_res {
 struct mica_params {
 	u64 watchdog_cycles;	/* device watchdog per dispatch; 0 = default */
 	u64 job_timeout_ns;	/* kernel timeout before killing a context; 0 = default */
+	u64 job_max_ns;		/* cap on the oldest job however it progresses; 0 = default */
 	u64 client_limit[MICA_RES_COUNT];	/* per-client limits; 0 = default */
 	u64 hang_ban_threshold;	/* hangs after which a client is banned; 0 = default */
 };
@@ -103,6 +113,8 @@ struct mica_device {
 	u32 sched_first_slot;		/* round robin start of mica_sched_run() */
 	u64 head_seqno;			/* hang detection: the oldest job and since when */
 	u64 head_since_ns;
+	u64 head_progress_ns;		/* when its CTX_PROGRESS (or kill stage) last moved */
+	u32 head_progress;		/* the CTX_PROGRESS value seen then */
 	u32 head_kill_stage;
 	u32 resets;
 	u32 power_profile;

@@ -11,8 +11,10 @@
  *  1. the device faults a context (MMU, privileged, watchdog on an endless dispatch or WAIT_MEM):
  *     the device skips the rest of its work, the kernel marks it guilty, fails its jobs, and
  *     refuses its submits; nobody else is affected;
- *  2. the oldest job makes no progress for job_timeout_ns: the kernel kills its context
- *     (CTX_STATUS = KILLED) and treats it as 1;
+ *  2. the oldest job makes no progress for job_timeout_ns (progress: its context's
+ *     CTX_PROGRESS, the workgroups it retired, moved), or has been the oldest for job_max_ns
+ *     however it progresses: the kernel kills its context (CTX_STATUS = KILLED) and treats it
+ *     as 1;
  *  3. still no progress (or the CP halted): reset the CP, fail the guilty job, and resubmit every
  *     innocent context's job that was in the ring (those contexts become INNOCENT).
  */
@@ -86,6 +88,17 @@ static void ring_set_profile(struct mica_device *mdev, u32 profile)
 	mdev->ring_profile = profile;
 }
 
+/* A job became the oldest in the ring at @now: both hang clocks start. */
+static void head_changed(struct mica_device *mdev, struct mica_job *head, u64 now)
+{
+	lockdep_assert_held(&mdev->lock);
+	mdev->head_seqno = head->ring_seqno;
+	mdev->head_since_ns = now;
+	mdev->head_progress_ns = now;
+	mdev->head_progress = mica_hw_read(mdev->hw, MICA_REG_CTX_PROGRESS(head->ctx->slot));
+	mdev->head_kill_stage = 0;
+}
+
 static void emit_job(struct mica_device *mdev, struct mica_job *job)
 {
 	struct mica_ctx *ctx = job->ctx;
@@ -108,11 +121,8 @@ static void emit_job(struct mica_device *mdev, struct mica_job *job)
 	ring_commit(mdev);
 	mica_os_trace(MICA_OS_TRACE_QUEUED);
 
-	if (list_empty(&mdev->inflight)) {
-		mdev->head_seqno = seq;
-		mdev->head_since_ns = ktime_get_ns();
-		mdev->head_kill_stage = 0;
-	}
+	if (list_empty(&mdev->inflight))
+		head_changed(mdev, job, ktime_get_ns());
 	list_add_tail(&job->link, &mdev->inflight);
 	WRITE_ONCE(ctx->inflight, ctx->inflight + 1);
 	mica_queue_delayed_work_ns(mdev->wq, &mdev->timeout_work, mdev->params.job_timeout_ns / 4);
@@ -442,48 +452,82 @@ void mica_sched_irq_work(struct work_struct *work)
 	mica_os_trace(MICA_OS_TRACE_RETIRED);
 }
 
+/*
+ * Which limit, if any, the head job has passed at @now (mdev->lock held): NULL while it retires
+ * workgroups within job_timeout_ns of each other and is younger than job_max_ns. Reading its
+ * context's CTX_PROGRESS here restarts the no-progress clock when the count moved; only the head's
+ * own context counts (a context has at most one job in the ring, so that count is this job's).
+ */
+static const char *head_limit(struct mica_device *mdev, struct mica_job *head, u64 now,
+			      u64 *limit_ns)
+{
+	u32 progress = mica_hw_read(mdev->hw, MICA_REG_CTX_PROGRESS(head->ctx->slot));
+
+	lockdep_assert_held(&mdev->lock);
+	if (progress != mdev->head_progress) {
+		mdev->head_progress = progress;
+		mdev->head_progress_ns = now;
+	}
+	/* Signed: a clock started after 'now' was sampled must never look ancient. */
+	if ((s64)(now - mdev->head_since_ns) > (s64)mdev->params.job_max_ns) {
+		*limit_ns = mdev->params.job_max_ns;
+		return "ran past job_max_ns";
+	}
+	if ((s64)(now - mdev->head_progress_ns) > (s64)mdev->params.job_timeout_ns) {
+		*limit_ns = mdev->params.job_timeout_ns;
+		return "retired no workgroup for job_timeout_ns";
+	}
+	return NULL;
+}
+
 /* The hang escalation (mdev->lock held): true if it killed a context or reset the CP. */
 static bool check_hang(struct mica_device *mdev)
 {
 	struct mica_job *head;
+	const char *why;
 	bool acted = false;
-	u64 now;
+	u64 now, limit_ns = 0;
 
 	lockdep_assert_held(&mdev->lock);
 	/* Same order as the interrupt work: a job that faulted is failed, not retired clean. */
 	sched_poll(mdev);
-	/* Read under the lock that orders every head_since_ns update, and compare signed: a
-	 * head that started after 'now' was sampled must never look ancient.
-	 */
+	/* Read under the lock that orders every update of the head's clocks. */
 	now = ktime_get_ns();
 	head = list_first_entry_or_null(&mdev->inflight, struct mica_job, link);
-	if (head && head->ring_seqno != mdev->head_seqno) {
-		mdev->head_seqno = head->ring_seqno;
-		mdev->head_since_ns = now;
-		mdev->head_kill_stage = 0;
-	} else if (head && (s64)(now - mdev->head_since_ns) > (s64)mdev->params.job_timeout_ns) {
+	if (!head)
+		goto out;
+	if (head->ring_seqno != mdev->head_seqno) {
+		head_changed(mdev, head, now);
+	} else if (!mdev->head_kill_stage) {
 		struct mica_ctx *ctx = head->ctx;
 
-		if (!mdev->head_kill_stage) {
-			mica_log_printf(&mdev->log, "client %u ctx %u job %llu timed out: killing the context",
-					ctx->file_id, ctx->handle, (unsigned long long)head->seqno);
-			if (!ctx->guilty)
-				mark_guilty(mdev, ctx, MICA_FAULT_KILLED, 0, 0, 0);
-			mica_hw_write(mdev->hw, MICA_REG_CTX_STATUS(ctx->slot), MICA_FAULT_KILLED);
-			mdev->head_kill_stage = 1;
-			mdev->head_since_ns = now;
-		} else {
-			full_reset(mdev, "job did not leave the ring after its context was killed");
-		}
+		why = head_limit(mdev, head, now, &limit_ns);
+		if (!why)
+			goto out;
+		mica_log_printf(&mdev->log,
+				"client %u ctx %u job %llu timed out: %s (%llu ms): killing the context",
+				ctx->file_id, ctx->handle, (unsigned long long)head->seqno, why,
+				(unsigned long long)(limit_ns / 1000000));
+		if (!ctx->guilty)
+			mark_guilty(mdev, ctx, MICA_FAULT_KILLED, 0, 0, 0);
+		mica_hw_write(mdev->hw, MICA_REG_CTX_STATUS(ctx->slot), MICA_FAULT_KILLED);
+		/* The killed context's count stands still: this clock now times the kill alone. */
+		mdev->head_kill_stage = 1;
+		mdev->head_progress_ns = now;
+		acted = true;
+	} else if ((s64)(now - mdev->head_progress_ns) > (s64)mdev->params.job_timeout_ns) {
+		full_reset(mdev, "job did not leave the ring after its context was killed");
 		acted = true;
 	}
+out:
 	mica_sched_run(mdev);
 	return acted;
 }
 
 /*
  * The OS scheduler's timeout (drm_sched's timedout_job in the module) asks the same question the
- * core's own timeout work asks; the core's clock (head_since_ns, job_timeout_ns) decides.
+ * core's own timeout work asks; the core's clocks (head_progress_ns against job_timeout_ns,
+ * head_since_ns against job_max_ns) decide.
  */
 bool mica_sched_check_hang(struct mica_device *mdev)
 {

@@ -24,7 +24,7 @@
 
 /*
  * ---- module parameters ----
- * watchdog_cycles and job_timeout_ns are read at probe. The per-client limits and
+ * watchdog_cycles, job_timeout_ns and job_max_ns are read at probe. The per-client limits and
  * hang_ban_threshold are the core's knobs (mica_param_set): read at probe (0 = default) and
  * writable at run time through /sys/module/mica/parameters/, where a write reaches the bound
  * device at once (later requests see it; what clients hold is never taken away).
@@ -34,7 +34,10 @@ module_param(watchdog_cycles, ulong, 0444);
 MODULE_PARM_DESC(watchdog_cycles, "device watchdog per dispatch in cycles (0: default)");
 static ulong job_timeout_ns;
 module_param(job_timeout_ns, ulong, 0444);
-MODULE_PARM_DESC(job_timeout_ns, "kernel job timeout in ns (0: default)");
+MODULE_PARM_DESC(job_timeout_ns, "kernel job timeout in ns: the oldest job retiring no workgroup for this long is killed (0: default)");
+static ulong job_max_ns;
+module_param(job_max_ns, ulong, 0444);
+MODULE_PARM_DESC(job_max_ns, "cap in ns on the oldest job however steadily it retires workgroups (0: default)");
 
 static DEFINE_MUTEX(mica_knob_lock);
 static struct mica_device *mica_knob_device;	/* the bound device, under mica_knob_lock */
@@ -98,6 +101,7 @@ void mica_params_from_module(struct mica_params *p)
 	mutex_lock(&mica_knob_lock);
 	p->watchdog_cycles = watchdog_cycles;
 	p->job_timeout_ns = job_timeout_ns;
+	p->job_max_ns = job_max_ns;
 	p->client_limit[MICA_RES_CONTEXTS] = client_max_contexts;
 	p->client_limit[MICA_RES_VRAM] = client_max_vram_bytes;
 	p->client_limit[MICA_RES_PT] = client_max_pt_bytes;

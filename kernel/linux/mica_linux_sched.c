@@ -16,11 +16,13 @@
  *    which the core signals when it retires the job (from the MSI-X interrupt work), with the
  *    job's error (-EIO faulted, -ECANCELED cancelled);
  *  - timedout_job runs the core's hang escalation (mica_sched_check_hang: kill the context, then
- *    reset the CP and resubmit innocent work). The core's clock decides; drm_sched's timeout
- *    (half the core's job_timeout_ns) only asks, and the core's own timeout work keeps asking
- *    too, so a hang is never missed by one timer's view of it. Since the core keeps every job
- *    it was given, recovery never re-runs a job: after the core acted, drm_sched gets the
- *    same hardware fences back (resubmit returns them).
+ *    reset the CP and resubmit innocent work). The core's clocks decide (no workgroup retired
+ *    for job_timeout_ns, or the oldest job for job_max_ns): like v3d's timedout_job when the
+ *    hardware advanced, a timeout on a job that still retires workgroups changes nothing and
+ *    drm_sched re-arms. drm_sched's timeout (half the core's job_timeout_ns) only asks, and the
+ *    core's own timeout work keeps asking too, so a hang is never missed by one timer's view.
+ *    Since the core keeps every job it was given, recovery never re-runs a job: after the core
+ *    acted, drm_sched gets the same hardware fences back (resubmit returns them).
  */
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-chain.h>

@@ -109,6 +109,7 @@ UmDevice::UmDevice(mica::sim::Device &device, const mica_um_params &params)
 	mica_params p{};
 	p.watchdog_cycles = params.watchdog_cycles;
 	p.job_timeout_ns = params.job_timeout_ns;
+	p.job_max_ns = params.job_max_ns;
 	p.client_limit[MICA_RES_CONTEXTS] = params.client_max_contexts;
 	p.client_limit[MICA_RES_VRAM] = params.client_max_vram_bytes;
 	p.client_limit[MICA_RES_PT] = params.client_max_pt_bytes;

@@ -492,6 +492,7 @@ CommandProcessor::Flow CommandProcessor::launch(Exec &e, const uint32_t groups[3
 	s.watchdog_cycles = settings.watchdog_cycles;
 
 	s.abort = host_.begin_dispatch(e.ctx);
+	s.progress = host_.progress_counter(e.ctx);
 	// A kill that landed before the dispatch started must not be missed.
 	if (!e.kernel && host_.context_status(e.ctx) != MICA_FAULT_NONE) {
 		host_.end_dispatch();

@@ -49,6 +49,8 @@ public:
 	// context or resets the CP while the dispatch runs.
 	virtual const std::atomic<bool> *begin_dispatch(uint32_t ctx) = 0;
 	virtual void end_dispatch() = 0;
+	// The context's CTX_PROGRESS counter, which the compute units bump per retired workgroup.
+	virtual std::atomic<uint32_t> *progress_counter(uint32_t ctx) = 0;
 };
 
 } // namespace mica::sim

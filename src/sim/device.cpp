@@ -3,6 +3,7 @@
 #include "device_impl.h"
 
 #include "mica/sim/device_trace.h"
+#include "mica/sim/test_hooks.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -16,6 +17,10 @@ namespace {
 constexpr uint32_t kCtxFirst = MICA_REG_CTX_PTBASE_LO(0);
 constexpr uint32_t kCtxStride = MICA_REG_CTX_PTBASE_LO(1) - MICA_REG_CTX_PTBASE_LO(0);
 constexpr uint32_t kCtxEnd = MICA_REG_CTX_PTBASE_LO(MICA_MAX_CONTEXTS);
+constexpr uint32_t kProgressFirst = MICA_REG_CTX_PROGRESS(0);
+constexpr uint32_t kProgressStride = MICA_REG_CTX_PROGRESS(1) - MICA_REG_CTX_PROGRESS(0);
+constexpr uint32_t kProgressEnd = MICA_REG_CTX_PROGRESS(MICA_MAX_CONTEXTS);
+static_assert(kProgressFirst >= kCtxEnd, "CTX_PROGRESS has its own block");
 constexpr uint32_t kCpCtrlEnable = MICA_BITFIELD_PUT(CP_CTRL, ENABLE, 1);
 constexpr uint32_t kCpCtrlReset = MICA_BITFIELD_PUT(CP_CTRL, RESET, 1);
 constexpr uint32_t kCpStatusBusy = MICA_BITFIELD_PUT(CP_STATUS, BUSY, 1);
@@ -252,6 +257,12 @@ uint32_t DeviceImpl::mmio_read32(uint32_t offset)
 	std::lock_guard lk(mu_);
 	if (offset >= kCtxFirst && offset < kCtxEnd)
 		return read_context_reg((offset - kCtxFirst) / kCtxStride, kCtxFirst + (offset - kCtxFirst) % kCtxStride);
+	if (offset >= kProgressFirst && offset < kProgressEnd && (offset - kProgressFirst) % kProgressStride == 0) {
+		const uint32_t ctx = (offset - kProgressFirst) / kProgressStride;
+		// A faulted or killed context's count stands still (mica.toml CTX_PROGRESS).
+		return ctx_[ctx].status != MICA_FAULT_NONE ? ctx_[ctx].progress_frozen
+		                                           : progress_.live[ctx].load(std::memory_order_relaxed);
+	}
 	switch (offset) {
 	case MICA_REG_ID:
 		return MICA_ID_VALUE;
@@ -426,13 +437,23 @@ void DeviceImpl::write_context_reg(uint32_t ctx, uint32_t reg, uint32_t value)
 	case MICA_REG_CTX_STATUS(0):
 		// 0 lets the context run again; a fault code (KILLED) stops it. No interrupt: the
 		// kernel knows what it wrote.
-		ctx_[ctx].status = MICA_BITFIELD_GET(value, CTX_STATUS, FAULT);
+		set_context_status_locked(ctx, MICA_BITFIELD_GET(value, CTX_STATUS, FAULT));
 		if (ctx_[ctx].status != MICA_FAULT_NONE && ctx == running_ctx_)
 			abort_dispatch_.store(true);
 		break;
 	default: // fault details are read-only
 		break;
 	}
+}
+
+void DeviceImpl::set_context_status_locked(uint32_t ctx, uint32_t status)
+{
+	ContextRegs &c = ctx_[ctx];
+	if (c.status == MICA_FAULT_NONE && status != MICA_FAULT_NONE)
+		c.progress_frozen = progress_.live[ctx].load(std::memory_order_relaxed);
+	else if (c.status != MICA_FAULT_NONE && status == MICA_FAULT_NONE)
+		progress_.live[ctx].store(c.progress_frozen, std::memory_order_relaxed);
+	c.status = status;
 }
 
 void DeviceImpl::write_perf_ctrl_locked(uint32_t value)
@@ -455,7 +476,7 @@ void DeviceImpl::context_fault(uint32_t ctx, const FaultRecord &fault)
 	std::unique_lock lk(mu_);
 	if (ctx >= MICA_MAX_CONTEXTS || ctx_[ctx].status != MICA_FAULT_NONE)
 		return; // the first fault is the one reported
-	ctx_[ctx].status = fault.code;
+	set_context_status_locked(ctx, fault.code);
 	ctx_[ctx].fault = fault;
 	raise_irq(MICA_IRQ_CONTEXT_FAULT, lk);
 }
@@ -523,6 +544,17 @@ void DeviceImpl::end_dispatch()
 {
 	std::lock_guard lk(mu_);
 	running_ctx_ = MICA_MAX_CONTEXTS;
+}
+
+std::atomic<uint32_t> *DeviceImpl::progress_counter(uint32_t ctx)
+{
+	return ctx < MICA_MAX_CONTEXTS ? &progress_.live[ctx] : nullptr;
+}
+
+void bump_context_progress(Device &device, uint32_t ctx, uint32_t n)
+{
+	if (std::atomic<uint32_t> *c = device.impl_->progress_counter(ctx))
+		c->fetch_add(n, std::memory_order_relaxed);
 }
 
 // ---- Device facade ----

@@ -47,11 +47,19 @@ public:
 	bool interrupted(uint64_t generation) override;
 	const std::atomic<bool> *begin_dispatch(uint32_t ctx) override;
 	void end_dispatch() override;
+	std::atomic<uint32_t> *progress_counter(uint32_t ctx) override;
 
 private:
 	struct ContextRegs {
 		uint32_t status = 0;
 		FaultRecord fault;
+		uint32_t progress_frozen = 0; // CTX_PROGRESS while status != 0
+	};
+	// CTX_PROGRESS: bumped by the compute-unit threads once per retired workgroup, on lines of
+	// their own so the increments never share a cache line with the registers the CP and the
+	// kernel's MMIO use.
+	struct alignas(64) ProgressCounters {
+		std::array<std::atomic<uint32_t>, MICA_MAX_CONTEXTS> live{};
 	};
 
 	void thread_main();
@@ -71,6 +79,9 @@ private:
 	void deliver_irq(std::unique_lock<std::mutex> &lk);
 	uint32_t read_context_reg(uint32_t ctx, uint32_t reg);
 	void write_context_reg(uint32_t ctx, uint32_t reg, uint32_t value);
+	// CTX_STATUS of ctx becomes 'status' (mu_ held): CTX_PROGRESS freezes on 0 -> non-zero and
+	// resumes from the frozen value on non-zero -> 0.
+	void set_context_status_locked(uint32_t ctx, uint32_t status);
 	void write_perf_ctrl_locked(uint32_t value);
 
 	const DeviceConfig config_;
@@ -99,6 +110,7 @@ private:
 	std::array<uint64_t, MICA_PERF_COUNT> perf_{};
 	uint32_t timestamp_hi_latch_ = 0, perf_hi_latch_ = 0;
 	std::array<ContextRegs, MICA_MAX_CONTEXTS> ctx_{};
+	ProgressCounters progress_;
 
 	std::atomic<uint64_t> clock_{0};
 	std::atomic<uint64_t> generation_{0}; // bumped by CP_CTRL reset

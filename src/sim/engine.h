@@ -46,6 +46,9 @@ struct DispatchState {
 	// Set by the device when the kernel kills the running context (CTX_STATUS) or resets the
 	// CP: the dispatch stops soon after with MICA_FAULT_KILLED. Null: cannot be aborted.
 	const std::atomic<bool> *abort = nullptr;
+	// CTX_PROGRESS of the dispatch's context: every workgroup that runs to its end without a
+	// fault adds 1 unless abort is raised. Null: nothing counts (the diff engine's second run).
+	std::atomic<uint32_t> *progress = nullptr;
 };
 
 struct DispatchResult {

@@ -30,7 +30,8 @@ public:
 		dev_ = std::make_unique<mica::sim::Device>(cfg);
 		mica_um_params p{};
 		p.watchdog_cycles = opt.watchdog_cycles;
-		p.job_timeout_ns = opt.job_timeout_ns ? opt.job_timeout_ns : job_timeout_from_env();
+		p.job_timeout_ns = opt.job_timeout_ns ? opt.job_timeout_ns : ms_from_env("MICA_SIM_JOB_TIMEOUT_MS");
+		p.job_max_ns = ms_from_env("MICA_SIM_JOB_MAX_MS");
 		p.client_max_jobs = opt.client_max_jobs;
 		kdev_ = std::make_unique<mica::kernel::UmDevice>(*dev_, p);
 		int r = mica_um_open(kdev_->get(), &file_);
@@ -102,10 +103,11 @@ private:
 	// The in-process device has no module parameters either. MICA_SIM_JOB_TIMEOUT_MS stands in for
 	// mica.ko's job_timeout_ns when the caller set none: a test harness running long kernels under
 	// sanitizers on a loaded machine (Piglit in CI) raises it, as an administrator would raise the
-	// module parameter. Not a number, or 0: the driver's default.
-	static uint64_t job_timeout_from_env()
+	// module parameter. MICA_SIM_JOB_MAX_MS likewise stands in for job_max_ns, the cap on a job
+	// that keeps retiring workgroups. Not a number, or 0: the driver's default.
+	static uint64_t ms_from_env(const char *name)
 	{
-		const char *env = std::getenv("MICA_SIM_JOB_TIMEOUT_MS");
+		const char *env = std::getenv(name);
 		if (!env || !*env)
 			return 0;
 		char *end = nullptr;

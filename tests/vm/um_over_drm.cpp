@@ -94,6 +94,7 @@ UmDevice::UmDevice(mica::sim::Device &, const mica_um_params &p)
 	// The guest's default watchdog/timeout (short, for TCG) unless the test asks otherwise.
 	add(cmd, "watchdog_cycles", p.watchdog_cycles ? p.watchdog_cycles : 2000000);
 	add(cmd, "job_timeout_ns", p.job_timeout_ns ? p.job_timeout_ns : 2000000000ull);
+	add(cmd, "job_max_ns", p.job_max_ns);
 	add(cmd, "client_max_contexts", p.client_max_contexts);
 	add(cmd, "client_max_vram_bytes", p.client_max_vram_bytes);
 	add(cmd, "client_max_pt_bytes", p.client_max_pt_bytes);

@@ -100,6 +100,7 @@ public:
 		// it faithfully and is compared; one that faulted on a hazard is not comparable.
 		DispatchState sj = st;
 		sj.checked = false;
+		sj.progress = nullptr; // the interpreter's run already counted the workgroups
 		DispatchResult rj = jit_->run(sj);
 		if (st.checked && ri.fault == MICA_FAULT_HAZARD) {
 			for (auto &[key, page] : shadow_i_.pages_)

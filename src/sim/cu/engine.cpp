@@ -209,6 +209,10 @@ DispatchResult Engine::run(const DispatchState &st)
 				}
 				break;
 			}
+			// CTX_PROGRESS: the workgroup retired. Not once the context is being killed (the
+			// register also stands still from then on: device.cpp).
+			if (st.progress && !(st.abort && st.abort->load(std::memory_order_relaxed)))
+				st.progress->fetch_add(1, std::memory_order_relaxed);
 		}
 	};
 	const uint64_t invocations = uint64_t(st.wg_size[0]) * st.wg_size[1] * st.wg_size[2];

@@ -70,6 +70,7 @@ public:
 	const DeviceConfig &config() const;
 
 private:
+	friend void bump_context_progress(Device &device, uint32_t ctx, uint32_t n); // test_hooks.h
 	std::unique_ptr<DeviceImpl> impl_;
 };
 

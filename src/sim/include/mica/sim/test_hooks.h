@@ -24,4 +24,10 @@ public:
 // while any dispatch that might call it runs.
 void set_fetch_observer(FetchObserver *observer);
 
+class Device;
+// Adds n to context ctx's CTX_PROGRESS counter as n retiring workgroups would (so it stays frozen
+// while CTX_STATUS is non-zero): lets the kernel tests move a context's count while another
+// context's job holds the CP, which no real dispatch can do.
+void bump_context_progress(Device &device, uint32_t ctx, uint32_t n = 1);
+
 } // namespace mica::sim
