@@ -1,7 +1,7 @@
 // Execution tests of the Vulkan 1.3 shader features the front end implements: buffer device
 // addresses, integer dot products, zero-initialised shared memory, subgroup broadcast with a
 // dynamic id, subgroup extended types (64-bit, 8/16-bit and half reductions and scans), 8- and
-// 16-bit integers and storage, 16-bit floats, 64-bit atomics and robust buffer access. Every shader runs on the device model in
+// 16-bit integers and storage, 16-bit floats, 64-bit atomics, robust buffer access and empty structs. Every shader runs on the device model in
 // checked hazard mode on r1/r2 x perf/lowpower against a host reference. GLSL shaders are in
 // corpus/, SPIR-V assembly (forms glslang does not produce) in spvasm/.
 #include <gtest/gtest.h>
@@ -1140,6 +1140,24 @@ TEST(RobustBufferAccess, OnlyTheOptionAddsTheChecks)
 	ASSERT_TRUE(std::holds_alternative<CompileResult>(plain));
 	ASSERT_TRUE(std::holds_alternative<CompileResult>(robust));
 	EXPECT_GT(std::get<CompileResult>(robust).stats.instructions, std::get<CompileResult>(plain).stats.instructions);
+}
+
+// Empty structs passed to and returned from a function through branches (an OpPhi of the empty
+// type once inlined): the optimizer's dead-insert elimination crashed on it (spvasm/empty_struct_call).
+TEST(SpirvInstructions, EmptyStructReturnedThroughBranches)
+{
+	auto make = [] {
+		std::vector<Buffer> b = bound_buffers(2);
+		b[0].data.assign(64, 0xdeadbeefu);
+		b[1].data.assign(3, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("empty_struct_call.spvasm"), make, {}, 1, [](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 64; i++)
+			EXPECT_EQ(b[0].data[i], i % 2 ? 2u : 1u) << where << " lane " << i;
+		EXPECT_EQ(b[1].data[0], 0xdeadbeefu) << where;
+		EXPECT_EQ(b[1].data[2], 7u) << where;
+	});
 }
 
 } // namespace
