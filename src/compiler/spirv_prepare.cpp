@@ -493,6 +493,10 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 			                            : std::vector<uint32_t>{(uint32_t)v};
 		opt.RegisterPass(spvtools::CreateSetSpecConstantDefaultValuePass(values));
 	}
+	// Decoration groups (OpDecorationGroup + OpGroupDecorate / OpGroupMemberDecorate) become
+	// plain decorations: the translator reads OpDecorate / OpMemberDecorate only (CTS
+	// spirv_assembly.instruction.compute.decoration_group.all: BufferBlock through a group).
+	opt.RegisterPass(spvtools::CreateFlattenDecorationPass());
 	opt.RegisterPass(spvtools::CreateFreezeSpecConstantValuePass())
 		.RegisterPass(spvtools::CreateFoldSpecConstantOpAndCompositePass())
 		.RegisterPass(spvtools::CreateWrapOpKillPass())
@@ -553,6 +557,12 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	decorate_physical_pointer_variables(out);
 	messages.clear();
 	if (!validate(out)) {
+		// The input validated, so the optimizer broke it. SPIRV-Tools 2023.1's
+		// simplify-instructions folds an OpBitcast of a constant f16vec2 into a 32-bit OpConstant
+		// of two 16-bit words (CTS spirv_assembly.instruction.compute.float16.
+		// opcompositeconstruct.struct): canonicalise again without the performance recipe.
+		if (opt_level > 0)
+			return prepare_spirv(words, spec, 0, entry_point);
 		r.error = "internal error: canonicalised SPIR-V does not validate: " + messages;
 		return r;
 	}

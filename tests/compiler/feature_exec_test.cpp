@@ -1160,4 +1160,53 @@ TEST(SpirvInstructions, EmptyStructReturnedThroughBranches)
 	});
 }
 
+// Half bits of a small non-negative integer (exact in f16 below 2048).
+uint32_t half_of_int(uint32_t v)
+{
+	if (v == 0)
+		return 0;
+	const unsigned e = 31 - (unsigned)std::countl_zero(v);   // v = 1.m * 2^e
+	return ((e + 15) << 10) | (((v << (10 - e)) & 0x3ffu));
+}
+
+// OpBitcast of f16vec2 to uint, one from constants only: SPIRV-Tools' simplify-instructions folded
+// it into an invalid 32-bit constant of two 16-bit words; such a module is now canonicalised
+// again without the performance passes (spvasm/half_vector_bitcast_fold).
+TEST(HalfStorage, BitcastOfConstantHalfVectorsIsNotMisfolded)
+{
+	auto make = [] {
+		std::vector<Buffer> b = bound_buffers(1);
+		b[0].data.assign(128, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("half_vector_bitcast_fold.spvasm"), make, {}, 1, [](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 64; i++) {
+			EXPECT_EQ(b[0].data[i], 0xbc004000u + i) << where << " lane " << i;   // (2.0, -1.0)
+			EXPECT_EQ(b[0].data[64 + i], 0x4300u | (half_of_int(i) << 16)) << where << " lane " << i;   // (3.5, i)
+		}
+	});
+}
+
+// Block, offsets, strides, sets and bindings given only through decoration groups
+// (spvasm/decoration_groups): out (binding 1) = in (binding 0) * 2 + 1, in left alone.
+TEST(SpirvInstructions, DecorationGroupsAreApplied)
+{
+	std::vector<uint32_t> in(64);
+	uint32_t seed = 11;
+	for (uint32_t &x : in)
+		x = lcg(seed) >> 8;
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(2);
+		b[0].data = in;
+		b[1].data.assign(64, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("decoration_groups.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 64; i++) {
+			EXPECT_EQ(b[1].data[i], in[i] * 2u + 1u) << where << " lane " << i;
+			EXPECT_EQ(b[0].data[i], in[i]) << where << " lane " << i;
+		}
+	});
+}
+
 } // namespace
