@@ -1209,4 +1209,40 @@ TEST(SpirvInstructions, DecorationGroupsAreApplied)
 	});
 }
 
+// OpUMulExtended, OpSMulExtended, OpIAddCarry and OpISubBorrow on 8- and 16-bit integers against
+// the host (spvasm/narrow_extended_results): the unsigned ones computed their high half / carry in
+// 32 bits, a high byte of 0 for uint8 (CTS mul_extended.unsigned_8bit / unsigned_16bit).
+TEST(NarrowIntegers, ExtendedResultInstructions)
+{
+	std::vector<uint32_t> in(128);
+	uint32_t seed = 29;
+	for (uint32_t &x : in)
+		x = lcg(seed);
+	in[0] = 0xff, in[1] = 0xff;        // the largest products and sums
+	in[2] = 0x80, in[3] = 0xffff;      // -128 * -1, 0 - 0xff...
+	in[4] = 0, in[5] = 1;              // borrows
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(2);
+		b[0].data = in;
+		b[1].data.assign(64 * 16, 0xdeadbeefu);
+		return b;
+	};
+	auto sext = [](uint32_t v, unsigned w) { return (uint32_t)(((int32_t)(v << (32 - w))) >> (32 - w)); };
+	run_everywhere(spvasm("narrow_extended_results.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 64; i++)
+			for (unsigned wi = 0; wi < 2; wi++) {
+				const unsigned w = wi ? 16 : 8;
+				const uint32_t mask = (1u << w) - 1, x = in[2 * i] & mask, y = in[2 * i + 1] & mask;
+				const uint32_t um = x * y, sum = x + y;
+				const int32_t sm = (int32_t)sext(x, w) * (int32_t)sext(y, w);
+				const uint32_t want[8] = {um & mask, (um >> w) & mask, sext((uint32_t)sm & mask, w),
+				                          sext(((uint32_t)sm >> w) & mask, w), sum & mask, sum >> w, (x - y) & mask,
+				                          x < y ? 1u : 0u};
+				for (unsigned k = 0; k < 8; k++)
+					EXPECT_EQ(b[1].data[16 * i + 8 * wi + k], want[k])
+						<< where << " lane " << i << " width " << w << " result " << k << " x " << x << " y " << y;
+			}
+	});
+}
+
 } // namespace
