@@ -36,8 +36,9 @@ std::vector<bool> loop_blocks(const ir::Program &p, uint32_t header);
 bool isel(const ir::Program &mid, ir::Program &out, std::string &error);
 void schedule(ir::Program &p);                 // latency-aware list scheduler (per block)
 bool register_allocate(ir::Program &p, std::string &error);
-// Per block, the most VGPRs live at once (regalloc.cpp; the scheduler keeps below the file).
+// Per block, the most VGPRs / SGPRs live at once (regalloc.cpp; the scheduler keeps below the files).
 std::vector<unsigned> max_vgpr_pressure(const ir::Program &p);
+std::vector<unsigned> max_sgpr_pressure(const ir::Program &p);
 
 } // namespace mica::compiler
 

@@ -132,16 +132,18 @@ template <class F> void walk_block(const Block &bl, Bits live, F f)
 	}
 }
 
-// VGPRs needed right after an instruction: its vector definitions and what is live after it.
-unsigned vgpr_pressure(const Program &p, const Instr &ins, const Bits &live)
+// Registers of one file (vector, or scalar: every other bank) needed right after an instruction:
+// its definitions in that file and what is live after it.
+unsigned file_pressure(const Program &p, const Instr &ins, const Bits &live, bool vector)
 {
+	auto in_file = [&](uint32_t t) { return (p.temps[t].bank == Bank::vgpr) == vector; };
 	unsigned n = 0;
 	live.each([&](uint32_t t) {
-		if (p.temps[t].bank == Bank::vgpr)
+		if (in_file(t))
 			n += p.temps[t].size;
 	});
 	for (const Operand &d : ins.defs)
-		if (d.is_temp() && p.temps[d.id].bank == Bank::vgpr && !live.test(d.id))
+		if (d.is_temp() && in_file(d.id) && !live.test(d.id))
 			n += p.temps[d.id].size;
 	return n;
 }
@@ -669,16 +671,19 @@ bool defined_ignoring_exec(const Program &p, uint32_t t)
 
 } // namespace
 
-std::vector<unsigned> max_vgpr_pressure(const Program &p)
+static std::vector<unsigned> max_file_pressure(const Program &p, bool vector)
 {
 	std::vector<Bits> live_out = live_out_sets(p);
 	std::vector<unsigned> out(p.blocks.size(), 0);
 	for (size_t b = 0; b < p.blocks.size(); b++)
 		walk_block(p.blocks[b], live_out[b], [&](size_t i, const Bits &live) {
-			out[b] = std::max(out[b], vgpr_pressure(p, p.blocks[b].instrs[i], live));
+			out[b] = std::max(out[b], file_pressure(p, p.blocks[b].instrs[i], live, vector));
 		});
 	return out;
 }
+
+std::vector<unsigned> max_vgpr_pressure(const Program &p) { return max_file_pressure(p, true); }
+std::vector<unsigned> max_sgpr_pressure(const Program &p) { return max_file_pressure(p, false); }
 
 bool register_allocate(Program &p, std::string &error)
 {

@@ -74,15 +74,21 @@ static void schedule_blocks(Program &p);
 void schedule(Program &p)
 {
 	// The scheduler does not model register pressure: hoisting every load of a block to its top
-	// keeps all of their results live at once. A block whose new order needs more VGPRs than the
-	// file holds (it would spill, typically over a much wider range than the original order)
-	// keeps its original order unless the new one needs fewer.
+	// keeps all of their results live at once. A block whose new order needs more VGPRs or SGPRs
+	// than the file holds (it would spill, typically over a much wider range than the original
+	// order) keeps its original order unless the new one needs fewer. SGPRs matter for image
+	// operations: each sample holds a 12-SGPR image + sampler descriptor tuple, and a dozen of
+	// them hoisted together (CTS binding_model.descriptor_copy.compute.combined_image_sampler_array2)
+	// needed more than SGPR spilling into VGPR lanes could give.
 	Program original = p;
-	const unsigned limit = vgpr_limit(p.wg_size[0] * p.wg_size[1] * p.wg_size[2]) - kReservedVgprs;
+	const uint32_t invocations = p.wg_size[0] * p.wg_size[1] * p.wg_size[2];
+	const unsigned vlimit = vgpr_limit(invocations) - kReservedVgprs;
+	const unsigned slimit = sgpr_limit(invocations) - kReservedSgprs;
 	schedule_blocks(p);
-	std::vector<unsigned> before = max_vgpr_pressure(original), after = max_vgpr_pressure(p);
+	std::vector<unsigned> vbefore = max_vgpr_pressure(original), vafter = max_vgpr_pressure(p);
+	std::vector<unsigned> sbefore = max_sgpr_pressure(original), safter = max_sgpr_pressure(p);
 	for (size_t b = 0; b < p.blocks.size(); b++)
-		if (after[b] > limit && after[b] >= before[b])
+		if ((vafter[b] > vlimit && vafter[b] >= vbefore[b]) || (safter[b] > slimit && safter[b] >= sbefore[b]))
 			p.blocks[b] = std::move(original.blocks[b]);
 }
 

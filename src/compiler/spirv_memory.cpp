@@ -48,6 +48,9 @@ std::vector<Operand> Translator::load_builtin(const Var &v, uint32_t type_id)
 		break;
 	case B::LocalInvocationIndex: r = {local_invocation_index()}; break;
 	case B::WorkgroupSize: r = vec3([&](unsigned d) { return Operand::c32(wg_[d]); }); break;
+	// The index of the physical device running the shader within the logical device's group:
+	// the driver reports groups of one physical device only (vkEnumeratePhysicalDeviceGroups).
+	case B::DeviceIndex: r = {Operand::c32(0)}; break;
 	// Options::subgroup_size N: subgroups of N consecutive lanes (spirv_subgroup.cpp)
 	case B::SubgroupSize: r = {Operand::c32(sg_size_)}; break;
 	case B::SubgroupLocalInvocationId: r = {sg_lane()}; break;

@@ -217,7 +217,14 @@ bool Translator::translate_narrow(const Inst &in)
 			if (has_half(value_type(w[k])))
 				half_ops.push_back(k);
 	const bool half_result = !moves && has_half(w[1]);
-	if (!rw && sext.empty() && !half_result && half_ops.empty())
+	// The extended-result instructions return a struct (narrow_width 0): with narrow operands the
+	// high half, carry or borrow must come from the narrow width, not from 32-bit arithmetic
+	// (OpUMulExtended on uint8 gave a high byte of 0: CTS spirv_assembly.instruction.compute.
+	// mul_extended.unsigned_8bit / unsigned_16bit).
+	const bool narrow_extended = (op == Op::OpUMulExtended || op == Op::OpSMulExtended || op == Op::OpIAddCarry ||
+	                              op == Op::OpISubBorrow) &&
+	                             w.size() > 4 && vals_.count(w[3]) && narrow_width(value_type(w[3]));
+	if (!rw && sext.empty() && !half_result && half_ops.empty() && !narrow_extended)
 		return false;
 	if ((rw || half_result) && ((op > Op::OpAtomicLoad && op <= Op::OpAtomicXor) || op == Op::OpAtomicFAddEXT ||
 	                               op == Op::OpAtomicFMinEXT || op == Op::OpAtomicFMaxEXT))
@@ -225,6 +232,22 @@ bool Translator::translate_narrow(const Inst &in)
 	if (half_result && translate_half_fma(in))   // spirv_half.cpp
 		return true;
 	switch (op) {
+	case Op::OpISubBorrow: {
+		// Result struct {difference, borrow}: the difference masked to the width, borrow a < b.
+		const auto &a = val(w[3]);
+		const auto &b = val(w[4]);
+		const unsigned ew = narrow_width(value_type(w[3]));
+		if (!ew || a.size() != b.size())
+			return false;
+		std::vector<Operand> lo, borrow;
+		for (size_t i = 0; i < a.size(); i++) {
+			lo.push_back(narrow_mask(emit(IO::Op::isub, r32(), {a[i], b[i]}), ew));
+			borrow.push_back(bool_to_int(emit(IO::Op::ult, rbool(), {narrow_mask(a[i], ew), narrow_mask(b[i], ew)})));
+		}
+		lo.insert(lo.end(), borrow.begin(), borrow.end());
+		set(w[2], w[1], lo);
+		return true;
+	}
 	case Op::OpIAddCarry:
 	case Op::OpUMulExtended:
 	case Op::OpSMulExtended: {

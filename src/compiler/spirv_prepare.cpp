@@ -386,6 +386,43 @@ static std::vector<uint32_t> only_compute_entry_point(std::span<const uint32_t> 
 	return out;
 }
 
+// SPIRV-Tools 2023.1's eliminate-dead-inserts crashes (a null dereference in MarkInsertChain) on
+// OpPhis of an empty struct type, which inlining and SSA rewriting make from functions that pass
+// empty structs around (CTS spirv_assembly.instruction.compute.empty_struct.function.
+// global_variable_private took the whole process down). Modules declaring an empty struct get
+// the performance recipe without that pass: the library's -O list of that version, in its order.
+static bool declares_empty_struct(std::span<const uint32_t> in)
+{
+	for (size_t i = 5; i < in.size();) {
+		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
+		if (n == 0 || i + n > in.size())
+			return false;
+		if (op == (uint32_t)spv::Op::OpTypeStruct && n == 2)
+			return true;
+		if (op == (uint32_t)spv::Op::OpFunction)
+			return false;   // types come before the functions
+		i += n;
+	}
+	return false;
+}
+
+static std::vector<std::string> performance_flags_without_dead_insert_elim()
+{
+	return {"--wrap-opkill", "--eliminate-dead-branches", "--merge-return", "--inline-entry-points-exhaustive",
+	        "--eliminate-dead-functions", "--eliminate-dead-code-aggressive", "--private-to-local",
+	        "--eliminate-local-single-block", "--eliminate-local-single-store", "--eliminate-dead-code-aggressive",
+	        "--scalar-replacement=100", "--convert-local-access-chains", "--eliminate-local-single-block",
+	        "--eliminate-local-single-store", "--eliminate-dead-code-aggressive", "--ssa-rewrite",
+	        "--eliminate-dead-code-aggressive", "--ccp", "--eliminate-dead-code-aggressive", "--loop-unroll",
+	        "--eliminate-dead-branches", "--redundancy-elimination", "--combine-access-chains",
+	        "--simplify-instructions", "--scalar-replacement=100", "--convert-local-access-chains",
+	        "--eliminate-local-single-block", "--eliminate-local-single-store", "--eliminate-dead-code-aggressive",
+	        "--ssa-rewrite", "--eliminate-dead-code-aggressive", "--vector-dce", "--eliminate-dead-branches",
+	        "--simplify-instructions", "--if-conversion", "--copy-propagate-arrays", "--reduce-load-size",
+	        "--eliminate-dead-code-aggressive", "--merge-blocks", "--redundancy-elimination",
+	        "--eliminate-dead-branches", "--merge-blocks", "--simplify-instructions"};
+}
+
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
                             int opt_level, const std::string &entry_point)
 {
@@ -456,6 +493,10 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 			                            : std::vector<uint32_t>{(uint32_t)v};
 		opt.RegisterPass(spvtools::CreateSetSpecConstantDefaultValuePass(values));
 	}
+	// Decoration groups (OpDecorationGroup + OpGroupDecorate / OpGroupMemberDecorate) become
+	// plain decorations: the translator reads OpDecorate / OpMemberDecorate only (CTS
+	// spirv_assembly.instruction.compute.decoration_group.all: BufferBlock through a group).
+	opt.RegisterPass(spvtools::CreateFlattenDecorationPass());
 	opt.RegisterPass(spvtools::CreateFreezeSpecConstantValuePass())
 		.RegisterPass(spvtools::CreateFoldSpecConstantOpAndCompositePass())
 		.RegisterPass(spvtools::CreateWrapOpKillPass())
@@ -471,7 +512,12 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 		.RegisterPass(spvtools::CreateSSARewritePass());
 	// SignedZeroInfNanPreserve needs nothing here: SPIRV-Tools' folding rules that turn x + 0.0
 	// into x and x * 0.0 into 0 are off in modules declaring the mode (spvasm/signed_zero_preserve).
-	if (opt_level > 0)
+	if (opt_level > 0 && declares_empty_struct(words)) {
+		if (!opt.RegisterPassesFromFlags(performance_flags_without_dead_insert_elim())) {
+			r.error = "SPIR-V optimizer refused its pass list: " + messages;
+			return r;
+		}
+	} else if (opt_level > 0)
 		opt.RegisterPerformancePasses();
 	// The performance recipe can reintroduce nothing we depend on; a final DCE tidies up.
 	opt.RegisterPass(spvtools::CreateDeadBranchElimPass()).RegisterPass(spvtools::CreateAggressiveDCEPass());
@@ -511,6 +557,12 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	decorate_physical_pointer_variables(out);
 	messages.clear();
 	if (!validate(out)) {
+		// The input validated, so the optimizer broke it. SPIRV-Tools 2023.1's
+		// simplify-instructions folds an OpBitcast of a constant f16vec2 into a 32-bit OpConstant
+		// of two 16-bit words (CTS spirv_assembly.instruction.compute.float16.
+		// opcompositeconstruct.struct): canonicalise again without the performance recipe.
+		if (opt_level > 0)
+			return prepare_spirv(words, spec, 0, entry_point);
 		r.error = "internal error: canonicalised SPIR-V does not validate: " + messages;
 		return r;
 	}

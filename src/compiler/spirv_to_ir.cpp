@@ -107,6 +107,7 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(AtomicFloat32MinMaxEXT, "atomic f32 min/max on buffers, shared memory and R32_SFLOAT images"),
 		CAP(AtomicFloat64MinMaxEXT, "atomic f64 min/max on buffers and shared memory"),
 		CAP(ShaderClockKHR, "OpReadClockKHR at Subgroup scope (the wave's cycle counter)"),
+		CAP(DeviceGroup, "the DeviceIndex built-in (0: a Mica device group has one physical device)"),
 		CAP(VulkanMemoryModel, "the Vulkan memory model"),
 		CAP(VulkanMemoryModelDeviceScope, "device scope in the Vulkan memory model"),
 		CAP(PhysicalStorageBufferAddresses, "buffer device addresses (physical pointers)"),

@@ -811,6 +811,13 @@ std::vector<Case> corpus()
 		};
 		cs.push_back(c);
 	}
+	// gl_DeviceIndex is 0: one physical device per group (CTS compute.pipeline.device_group.device_index)
+	cs.push_back(simple("builtin_device_index.comp", N, [](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o;
+		for (uint32_t x : a)
+			o.push_back(x * 3u + 7u);
+		return o;
+	}));
 	{
 		Case c = simple("spec_constants.comp", N, [](const std::vector<uint32_t> &a) {
 			std::vector<uint32_t> o;

@@ -1,7 +1,7 @@
 // Execution tests of the Vulkan 1.3 shader features the front end implements: buffer device
 // addresses, integer dot products, zero-initialised shared memory, subgroup broadcast with a
 // dynamic id, subgroup extended types (64-bit, 8/16-bit and half reductions and scans), 8- and
-// 16-bit integers and storage, 16-bit floats, 64-bit atomics and robust buffer access. Every shader runs on the device model in
+// 16-bit integers and storage, 16-bit floats, 64-bit atomics, robust buffer access and empty structs. Every shader runs on the device model in
 // checked hazard mode on r1/r2 x perf/lowpower against a host reference. GLSL shaders are in
 // corpus/, SPIR-V assembly (forms glslang does not produce) in spvasm/.
 #include <gtest/gtest.h>
@@ -1140,6 +1140,109 @@ TEST(RobustBufferAccess, OnlyTheOptionAddsTheChecks)
 	ASSERT_TRUE(std::holds_alternative<CompileResult>(plain));
 	ASSERT_TRUE(std::holds_alternative<CompileResult>(robust));
 	EXPECT_GT(std::get<CompileResult>(robust).stats.instructions, std::get<CompileResult>(plain).stats.instructions);
+}
+
+// Empty structs passed to and returned from a function through branches (an OpPhi of the empty
+// type once inlined): the optimizer's dead-insert elimination crashed on it (spvasm/empty_struct_call).
+TEST(SpirvInstructions, EmptyStructReturnedThroughBranches)
+{
+	auto make = [] {
+		std::vector<Buffer> b = bound_buffers(2);
+		b[0].data.assign(64, 0xdeadbeefu);
+		b[1].data.assign(3, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("empty_struct_call.spvasm"), make, {}, 1, [](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 64; i++)
+			EXPECT_EQ(b[0].data[i], i % 2 ? 2u : 1u) << where << " lane " << i;
+		EXPECT_EQ(b[1].data[0], 0xdeadbeefu) << where;
+		EXPECT_EQ(b[1].data[2], 7u) << where;
+	});
+}
+
+// Half bits of a small non-negative integer (exact in f16 below 2048).
+uint32_t half_of_int(uint32_t v)
+{
+	if (v == 0)
+		return 0;
+	const unsigned e = 31 - (unsigned)std::countl_zero(v);   // v = 1.m * 2^e
+	return ((e + 15) << 10) | (((v << (10 - e)) & 0x3ffu));
+}
+
+// OpBitcast of f16vec2 to uint, one from constants only: SPIRV-Tools' simplify-instructions folded
+// it into an invalid 32-bit constant of two 16-bit words; such a module is now canonicalised
+// again without the performance passes (spvasm/half_vector_bitcast_fold).
+TEST(HalfStorage, BitcastOfConstantHalfVectorsIsNotMisfolded)
+{
+	auto make = [] {
+		std::vector<Buffer> b = bound_buffers(1);
+		b[0].data.assign(128, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("half_vector_bitcast_fold.spvasm"), make, {}, 1, [](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 64; i++) {
+			EXPECT_EQ(b[0].data[i], 0xbc004000u + i) << where << " lane " << i;   // (2.0, -1.0)
+			EXPECT_EQ(b[0].data[64 + i], 0x4300u | (half_of_int(i) << 16)) << where << " lane " << i;   // (3.5, i)
+		}
+	});
+}
+
+// Block, offsets, strides, sets and bindings given only through decoration groups
+// (spvasm/decoration_groups): out (binding 1) = in (binding 0) * 2 + 1, in left alone.
+TEST(SpirvInstructions, DecorationGroupsAreApplied)
+{
+	std::vector<uint32_t> in(64);
+	uint32_t seed = 11;
+	for (uint32_t &x : in)
+		x = lcg(seed) >> 8;
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(2);
+		b[0].data = in;
+		b[1].data.assign(64, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("decoration_groups.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 64; i++) {
+			EXPECT_EQ(b[1].data[i], in[i] * 2u + 1u) << where << " lane " << i;
+			EXPECT_EQ(b[0].data[i], in[i]) << where << " lane " << i;
+		}
+	});
+}
+
+// OpUMulExtended, OpSMulExtended, OpIAddCarry and OpISubBorrow on 8- and 16-bit integers against
+// the host (spvasm/narrow_extended_results): the unsigned ones computed their high half / carry in
+// 32 bits, a high byte of 0 for uint8 (CTS mul_extended.unsigned_8bit / unsigned_16bit).
+TEST(NarrowIntegers, ExtendedResultInstructions)
+{
+	std::vector<uint32_t> in(128);
+	uint32_t seed = 29;
+	for (uint32_t &x : in)
+		x = lcg(seed);
+	in[0] = 0xff, in[1] = 0xff;        // the largest products and sums
+	in[2] = 0x80, in[3] = 0xffff;      // -128 * -1, 0 - 0xff...
+	in[4] = 0, in[5] = 1;              // borrows
+	auto make = [&] {
+		std::vector<Buffer> b = bound_buffers(2);
+		b[0].data = in;
+		b[1].data.assign(64 * 16, 0xdeadbeefu);
+		return b;
+	};
+	auto sext = [](uint32_t v, unsigned w) { return (uint32_t)(((int32_t)(v << (32 - w))) >> (32 - w)); };
+	run_everywhere(spvasm("narrow_extended_results.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		for (uint32_t i = 0; i < 64; i++)
+			for (unsigned wi = 0; wi < 2; wi++) {
+				const unsigned w = wi ? 16 : 8;
+				const uint32_t mask = (1u << w) - 1, x = in[2 * i] & mask, y = in[2 * i + 1] & mask;
+				const uint32_t um = x * y, sum = x + y;
+				const int32_t sm = (int32_t)sext(x, w) * (int32_t)sext(y, w);
+				const uint32_t want[8] = {um & mask, (um >> w) & mask, sext((uint32_t)sm & mask, w),
+				                          sext(((uint32_t)sm >> w) & mask, w), sum & mask, sum >> w, (x - y) & mask,
+				                          x < y ? 1u : 0u};
+				for (unsigned k = 0; k < 8; k++)
+					EXPECT_EQ(b[1].data[16 * i + 8 * wi + k], want[k])
+						<< where << " lane " << i << " width " << w << " result " << k << " x " << x << " y " << y;
+			}
+	});
 }
 
 } // namespace

@@ -554,3 +554,50 @@ void main() { t = clockRealtimeEXT(); })", "realtime.comp");
 	EXPECT_NE(e.find("Subgroup"), std::string::npos) << e;
 	EXPECT_TRUE(shader_features().shader_subgroup_clock);
 }
+
+// Every sampled texture of a block holds a 12-SGPR image + sampler descriptor tuple. The list
+// scheduler hoisted all their loads to the top of the block, so a dozen samples in one block (CTS
+// binding_model.descriptor_copy.compute.combined_image_sampler_array2: two arrays of 4 and 8
+// sampler2D) needed ~290 SGPRs at once and register allocation gave up even after spilling 316
+// SGPRs to VGPR lanes. A block whose scheduled order needs more SGPRs than the file keeps its
+// original order, where each descriptor is loaded just before its sample.
+TEST(Frontend, ManyCombinedImageSamplersInOneBlockFitTheScalarFile)
+{
+	for (unsigned n : {12u, 32u}) {
+		std::string src = "#version 450\nlayout(local_size_x = 1) in;\n"
+		                  "layout(set = 0, binding = 0) uniform sampler2D a[4];\n"
+		                  "layout(set = 0, binding = 1) uniform sampler2D b[" + std::to_string(n - 4) + "];\n"
+		                  "layout(set = 0, binding = 2) buffer B { int data; };\n"
+		                  "void main() {\n  int r = 1;\n";
+		for (unsigned i = 0; i < n; i++)
+			src += "  if (texture(" + std::string(i < 4 ? "a[" : "b[") + std::to_string(i < 4 ? i : i - 4) +
+			       "], vec2(0)).x != " + std::to_string(2748 + i) + ".0) r = 0;\n";
+		src += "  data = r;\n}\n";
+		auto spv = glsl_to_spirv(src, "samplers.comp");
+		ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
+		for (uint32_t rev : {1u, 2u}) {
+			Options o;
+			o.revision = rev;
+			auto r = compile_spirv(std::get<std::vector<uint32_t>>(spv), o);
+			ASSERT_TRUE(std::holds_alternative<CompileResult>(r))
+				<< n << " samplers, r" << rev << ": " << std::get<CompileError>(r).message;
+			const Stats &st = std::get<CompileResult>(r).stats;
+			EXPECT_LE(st.sgprs, (uint32_t)MICA_SGPRS_PER_WAVE) << n << " samplers";
+			EXPECT_EQ(st.spills, 0u) << n << " samplers: the original order needs no spills";
+		}
+	}
+}
+
+// gl_DeviceIndex (the DeviceGroup capability, core SPIR-V 1.3) is 0: the driver's device groups
+// have one physical device (CTS compute.pipeline.device_group.device_index was refused). The value
+// is executed in the corpus (builtin_device_index.comp), also on lavapipe through vk_corpus.
+TEST(Frontend, DeviceIndexBuiltinIsZero)
+{
+	auto spv = glsl_to_spirv(R"(#version 450
+#extension GL_EXT_device_group : require
+layout(local_size_x = 1) in;
+layout(set = 0, binding = 0) buffer B { int d; };
+void main() { d = gl_DeviceIndex; })", "device_index.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
+	EXPECT_EQ(error_of(std::get<std::vector<uint32_t>>(spv)), "");
+}

@@ -400,7 +400,7 @@ CoreProperties core_properties(const PhysicalDevice& pd) {
   o12.driverID = kDriverId;
   std::snprintf(o12.driverName, sizeof o12.driverName, "Mica");
   std::snprintf(o12.driverInfo, sizeof o12.driverInfo, "Mica Vulkan compute driver 0.1.0");
-  o12.conformanceVersion = {0, 0, 0, 0};  // not conformant (compute-only, no images)
+  o12.conformanceVersion = {0, 0, 0, 0};  // no conformance submission to Khronos, so no version to claim
   // Float controls: the device is IEEE (round to nearest even, denormals kept); the compiler
   // honours SignedZeroInfNanPreserve (no unsafe float folding) and RoundingModeRTE for every
   // width. No denormal mode is claimed (denormals are always kept) and rounding is always RTE, so
