@@ -527,7 +527,7 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	std::vector<uint32_t> out;
 	HiddenExtensions hidden;
 	const std::vector<uint32_t> inlinable = hide_extensions_from_optimizer(
-		negation_as_subtraction(without_dont_inline(lower_extinst_out_params(only_compute_entry_point(words, entry_point)))), hidden);
+		negation_as_subtraction(fold_narrow_constant_bitcasts(without_dont_inline(lower_extinst_out_params(only_compute_entry_point(words, entry_point))))), hidden);
 	if (!opt.Run(inlinable.data(), inlinable.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;

@@ -22,6 +22,11 @@ struct PrepareResult {
 // pointed-to local can be promoted (spirv_outparams.cpp). A module without them is returned as is.
 std::vector<uint32_t> lower_extinst_out_params(std::span<const uint32_t> words);
 
+// OpBitcast of an OpConstantComposite of 8/16-bit components -> OpCopyObject of a constant with
+// the packed bits (SPIRV-Tools 2023.1 mis-folds it; spirv_constant_bitcast.cpp). A module
+// without one is returned as is.
+std::vector<uint32_t> fold_narrow_constant_bitcasts(std::span<const uint32_t> words);
+
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
                             int opt_level, const std::string &entry_point = "main");
 

@@ -1187,6 +1187,30 @@ TEST(HalfStorage, BitcastOfConstantHalfVectorsIsNotMisfolded)
 	});
 }
 
+// OpBitcast of constant vectors of 16-bit components, bitcast again
+// (spvasm/half_vector_constant_bitcast): SPIRV-Tools' folding kept the low half only (CTS
+// precision_fp16_storage32b.inverse.compute.mat4 read 0.0 for
+// uintBitsToFloat(packFloat2x16(f16vec2(0.0, -1.0)))); the compiler now folds the first bitcast
+// itself (spirv_constant_bitcast.cpp).
+TEST(HalfStorage, BitcastOfConstantHalfVectorsKeepsEveryComponent)
+{
+	auto pack = [](double lo, double hi) { return (uint32_t)half_bits(lo) | ((uint32_t)half_bits(hi) << 16); };
+	auto make = [] {
+		std::vector<Buffer> b = bound_buffers(2);
+		b[0].data.assign(2, 0xdeadbeefu);
+		b[1].data.assign(4, 0xdeadbeefu);
+		return b;
+	};
+	run_everywhere(spvasm("half_vector_constant_bitcast.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+		EXPECT_EQ(b[0].data[0], pack(0.0, -1.0)) << where;
+		EXPECT_EQ(b[0].data[1], pack(2.0, -0.25)) << where;
+		EXPECT_EQ(b[1].data[0], pack(0.5, 65504.0)) << where;
+		EXPECT_EQ(b[1].data[1], pack(1.0, -2.0)) << where;
+		EXPECT_EQ(b[1].data[2], pack(0.0, 0.125)) << where;
+		EXPECT_EQ(b[1].data[3], 7u | ((uint32_t)(uint16_t)-9 << 16)) << where;
+	});
+}
+
 // Block, offsets, strides, sets and bindings given only through decoration groups
 // (spvasm/decoration_groups): out (binding 1) = in (binding 0) * 2 + 1, in left alone.
 TEST(SpirvInstructions, DecorationGroupsAreApplied)
