@@ -1,14 +1,18 @@
 // OpBitcast of a constant vector of 8- or 16-bit components, folded before SPIRV-Tools sees it.
 //
-// SPIRV-Tools 2023.1 (Debian 12) folds such a bitcast into a 32-bit OpConstant carrying one
-// literal word per source component instead of the components packed into one word: the module
-// either fails validation (prepare_spirv then retries without the performance recipe) or, when
-// the serialiser keeps only the first word, validates with the wrong value. CTS
-// glsl.builtin.precision_fp16_storage32b.inverse.compute.mat4 stores
-// packFloat2x16(f16vec2(0.0, -1.0)) and got the bits of 0.0 only (0x00000000, not 0xbc000000).
-// The same holds for an OpCompositeConstruct of constants. Here the bitcast becomes an OpCopyObject of a constant of the right bits, which the optimizer
-// folds correctly. Bitcasts whose operand only becomes constant during optimization are not
-// covered (docs/compiler.md).
+// SPIRV-Tools 2023.1 (Debian 12) folds such a bitcast into a 32-bit constant carrying one literal
+// word per source component instead of the components packed into one word. Serialised as is,
+// the module fails validation (prepare_spirv then retries without the performance recipe); when
+// the value is bitcast again (uintBitsToFloat(packFloat2x16(...))) the second fold reads the
+// first word only: a valid module that keeps the low half and drops the high one. CTS
+// glsl.builtin.precision_fp16_storage32b.inverse.compute.mat4 stored
+// uintBitsToFloat(packFloat2x16(f16vec2(0.0, -1.0))) as 0x00000000, not 0xbc000000.
+// prepare_spirv runs this between the promotion passes (which replace loads of
+// constant-initialised locals by the constants) and the folding ones. An OpCompositeConstruct of
+// constants is folded into a constant by the optimizer first, so it is covered too. The bitcast
+// becomes an OpCopyObject of a constant with the packed bits, which the optimizer folds
+// correctly. A bitcast whose operand only becomes constant in the folding passes themselves
+// (constant propagation through phis, unrolled loops) is not covered.
 #include "spirv_prepare.h"
 
 #include <spirv/unified1/spirv.hpp11>

@@ -510,25 +510,36 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	register_promotion(opt)
 		.RegisterPass(spvtools::CreateScalarReplacementPass())
 		.RegisterPass(spvtools::CreateSSARewritePass());
+	// The folding passes run in a second optimizer, after the promotion above has turned loads of
+	// constant-initialised locals into the constants: the bitcasts of 16-bit constant vectors that
+	// SPIRV-Tools mis-folds are folded in between (spirv_constant_bitcast.cpp).
+	spvtools::Optimizer late(SPV_ENV_VULKAN_1_3);
+	late.SetMessageConsumer(consumer);
 	// SignedZeroInfNanPreserve needs nothing here: SPIRV-Tools' folding rules that turn x + 0.0
 	// into x and x * 0.0 into 0 are off in modules declaring the mode (spvasm/signed_zero_preserve).
 	if (opt_level > 0 && declares_empty_struct(words)) {
-		if (!opt.RegisterPassesFromFlags(performance_flags_without_dead_insert_elim())) {
+		if (!late.RegisterPassesFromFlags(performance_flags_without_dead_insert_elim())) {
 			r.error = "SPIR-V optimizer refused its pass list: " + messages;
 			return r;
 		}
 	} else if (opt_level > 0)
-		opt.RegisterPerformancePasses();
+		late.RegisterPerformancePasses();
 	// The performance recipe can reintroduce nothing we depend on; a final DCE tidies up.
-	opt.RegisterPass(spvtools::CreateDeadBranchElimPass()).RegisterPass(spvtools::CreateAggressiveDCEPass());
+	late.RegisterPass(spvtools::CreateDeadBranchElimPass()).RegisterPass(spvtools::CreateAggressiveDCEPass());
 
 	spvtools::OptimizerOptions oopts;
 	oopts.set_run_validator(false);   // validated above
 	std::vector<uint32_t> out;
 	HiddenExtensions hidden;
 	const std::vector<uint32_t> inlinable = hide_extensions_from_optimizer(
-		negation_as_subtraction(fold_narrow_constant_bitcasts(without_dont_inline(lower_extinst_out_params(only_compute_entry_point(words, entry_point))))), hidden);
-	if (!opt.Run(inlinable.data(), inlinable.size(), &out, oopts)) {
+		negation_as_subtraction(without_dont_inline(lower_extinst_out_params(only_compute_entry_point(words, entry_point)))), hidden);
+	std::vector<uint32_t> promoted;
+	if (!opt.Run(inlinable.data(), inlinable.size(), &promoted, oopts)) {
+		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
+		return r;
+	}
+	promoted = fold_narrow_constant_bitcasts(promoted);
+	if (!late.Run(promoted.data(), promoted.size(), &out, oopts)) {
 		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return r;
 	}

@@ -1191,19 +1191,20 @@ TEST(HalfStorage, BitcastOfConstantHalfVectorsIsNotMisfolded)
 // (spvasm/half_vector_constant_bitcast): SPIRV-Tools' folding kept the low half only (CTS
 // precision_fp16_storage32b.inverse.compute.mat4 read 0.0 for
 // uintBitsToFloat(packFloat2x16(f16vec2(0.0, -1.0)))); the compiler now folds the first bitcast
-// itself (spirv_constant_bitcast.cpp).
+// itself (spirv_constant_bitcast.cpp), also after a local holding the constant is promoted.
 TEST(HalfStorage, BitcastOfConstantHalfVectorsKeepsEveryComponent)
 {
 	auto pack = [](double lo, double hi) { return (uint32_t)half_bits(lo) | ((uint32_t)half_bits(hi) << 16); };
 	auto make = [] {
 		std::vector<Buffer> b = bound_buffers(2);
-		b[0].data.assign(2, 0xdeadbeefu);
+		b[0].data.assign(3, 0xdeadbeefu);
 		b[1].data.assign(4, 0xdeadbeefu);
 		return b;
 	};
 	run_everywhere(spvasm("half_vector_constant_bitcast.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
 		EXPECT_EQ(b[0].data[0], pack(0.0, -1.0)) << where;
 		EXPECT_EQ(b[0].data[1], pack(2.0, -0.25)) << where;
+		EXPECT_EQ(b[0].data[2], pack(2.0, -0.25)) << where;
 		EXPECT_EQ(b[1].data[0], pack(0.5, 65504.0)) << where;
 		EXPECT_EQ(b[1].data[1], pack(1.0, -2.0)) << where;
 		EXPECT_EQ(b[1].data[2], pack(0.0, 0.125)) << where;
