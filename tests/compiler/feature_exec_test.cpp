@@ -1198,7 +1198,7 @@ TEST(HalfStorage, BitcastOfConstantHalfVectorsKeepsEveryComponent)
 	auto make = [] {
 		std::vector<Buffer> b = bound_buffers(2);
 		b[0].data.assign(3, 0xdeadbeefu);
-		b[1].data.assign(4, 0xdeadbeefu);
+		b[1].data.assign(5, 0xdeadbeefu);
 		return b;
 	};
 	run_everywhere(spvasm("half_vector_constant_bitcast.spvasm"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
@@ -1209,6 +1209,7 @@ TEST(HalfStorage, BitcastOfConstantHalfVectorsKeepsEveryComponent)
 		EXPECT_EQ(b[1].data[1], pack(1.0, -2.0)) << where;
 		EXPECT_EQ(b[1].data[2], pack(0.0, 0.125)) << where;
 		EXPECT_EQ(b[1].data[3], 7u | ((uint32_t)(uint16_t)-9 << 16)) << where;
+		EXPECT_EQ(b[1].data[4], 0xfe030201u) << where;   // u8vec4(1, 2, 3, 254)
 	});
 }
 
