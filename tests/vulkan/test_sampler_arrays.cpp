@@ -4,6 +4,7 @@
 // of CTS binding_model.descriptor_copy.compute.combined_image_sampler_array2, whose pipeline Mica
 // refused (the scheduler's hoisted descriptor loads needed more SGPRs than register allocation
 // could find; docs/vulkan.md "Issue-13 samples NR%20==8, 13, 18").
+#include "vk_image_helpers.h"
 #include "vk_test.h"
 
 // Vulkan structures are written {sType, ...} with the rest zero, as the spec's examples do.
@@ -20,42 +21,13 @@ constexpr uint32_t kImages = 12, kInvocations = 4, kArrayA = 4, kArrayB = 8;
 // Texel t (row-major in the 2x2 image) of image k: exact in f32 and distinct everywhere.
 float texel_value(uint32_t k, uint32_t t) { return float(100 * k + t) + 0.25f; }
 
-struct Image {
-  VkImage image = VK_NULL_HANDLE;
-  VkDeviceMemory memory = VK_NULL_HANDLE;
-  VkImageView view = VK_NULL_HANDLE;
-};
-
-Image make_image(vkrun::Context& ctx) {
-  VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-  ci.imageType = VK_IMAGE_TYPE_2D;
-  ci.format = VK_FORMAT_R32_SFLOAT;
-  ci.extent = {2, 2, 1};
-  ci.mipLevels = 1;
-  ci.arrayLayers = 1;
-  ci.samples = VK_SAMPLE_COUNT_1_BIT;
-  ci.tiling = VK_IMAGE_TILING_OPTIMAL;
-  ci.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-  Image t;
-  vkrun::check(vkCreateImage(ctx.device(), &ci, nullptr, &t.image), "vkCreateImage");
-  VkMemoryRequirements mr;
-  vkGetImageMemoryRequirements(ctx.device(), t.image, &mr);
-  VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO, nullptr, mr.size, ctx.host_visible_type(mr.memoryTypeBits)};
-  vkrun::check(vkAllocateMemory(ctx.device(), &ai, nullptr, &t.memory), "vkAllocateMemory");
-  vkrun::check(vkBindImageMemory(ctx.device(), t.image, t.memory, 0), "vkBindImageMemory");
-  VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-  vi.image = t.image;
-  vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
-  vi.format = ci.format;
-  vi.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-  vkrun::check(vkCreateImageView(ctx.device(), &vi, nullptr, &t.view), "vkCreateImageView");
-  return t;
-}
-
-void destroy(VkDevice dev, Image& t) {
-  vkDestroyImageView(dev, t.view, nullptr);
-  vkDestroyImage(dev, t.image, nullptr);
-  vkFreeMemory(dev, t.memory, nullptr);
+// A 2x2 R32_SFLOAT image with its memory and view (vktest::Image), sampled after a transfer upload.
+std::unique_ptr<vktest::Image> make_image(vkrun::Context& ctx) {
+  vktest::ImageDesc desc;
+  desc.format = VK_FORMAT_R32_SFLOAT;
+  desc.extent = {2, 2, 1};
+  desc.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+  return std::make_unique<vktest::Image>(ctx, desc);
 }
 
 void image_barrier(VkCommandBuffer cb, VkImage image, VkImageLayout from, VkImageLayout to, VkAccessFlags src,
@@ -88,19 +60,14 @@ std::array<uint32_t, kImages> expected_images() {
 // (a[j] = image j, b[j] = image 4 + j), the dispatched set filled by copies from it and writes.
 std::vector<float> run_on(vkrun::Context& ctx, const std::vector<uint32_t>& spirv) {
   VkDevice dev = ctx.device();
-  std::vector<Image> images;
+  std::vector<std::unique_ptr<vktest::Image>> images;
   for (uint32_t k = 0; k < kImages; k++) images.push_back(make_image(ctx));
   vkrun::Buffer staging = ctx.create_buffer(kImages * 16), out = ctx.create_buffer(kInvocations * kImages * 4);
   for (uint32_t k = 0; k < kImages; k++)
     for (uint32_t t = 0; t < 4; t++) staging.data<float>()[k * 4 + t] = texel_value(k, t);
   std::memset(out.mapped, 0xff, out.size);
 
-  VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
-  si.magFilter = si.minFilter = VK_FILTER_NEAREST;
-  si.mipmapMode = VK_SAMPLER_MIPMAP_MODE_NEAREST;
-  si.addressModeU = si.addressModeV = si.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
-  VkSampler sampler;
-  vkrun::check(vkCreateSampler(dev, &si, nullptr, &sampler), "vkCreateSampler");
+  const vktest::Sampler sampler(dev, vktest::sampler_info(VK_FILTER_NEAREST, VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE));
 
   const VkDescriptorSetLayoutBinding bindings[] = {
       {0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, kArrayA, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
@@ -133,7 +100,7 @@ std::vector<float> run_on(vkrun::Context& ctx, const std::vector<uint32_t>& spir
 
   std::vector<VkDescriptorImageInfo> infos(kImages);
   for (uint32_t k = 0; k < kImages; k++)
-    infos[k] = {sampler, images[k].view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+    infos[k] = {sampler, images[k]->view, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
   std::array<VkDescriptorImageInfo, 4> reversed{infos[7], infos[6], infos[5], infos[4]};
   const VkDescriptorBufferInfo out_info{out.buffer, 0, VK_WHOLE_SIZE};
   const VkWriteDescriptorSet writes[] = {
@@ -152,14 +119,14 @@ std::vector<float> run_on(vkrun::Context& ctx, const std::vector<uint32_t>& spir
 
   ctx.run([&](VkCommandBuffer cb) {
     for (uint32_t k = 0; k < kImages; k++) {
-      image_barrier(cb, images[k].image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
+      image_barrier(cb, images[k]->image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
                     VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
       VkBufferImageCopy region{};
       region.bufferOffset = k * 16;
       region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
       region.imageExtent = {2, 2, 1};
-      vkCmdCopyBufferToImage(cb, staging.buffer, images[k].image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
-      image_barrier(cb, images[k].image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+      vkCmdCopyBufferToImage(cb, staging.buffer, images[k]->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+      image_barrier(cb, images[k]->image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
                     VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
     }
@@ -175,10 +142,8 @@ std::vector<float> run_on(vkrun::Context& ctx, const std::vector<uint32_t>& spir
   vkDestroyShaderModule(dev, module, nullptr);
   vkDestroyPipelineLayout(dev, layout, nullptr);
   vkDestroyDescriptorSetLayout(dev, set_layout, nullptr);
-  vkDestroySampler(dev, sampler, nullptr);
   ctx.destroy(staging);
   ctx.destroy(out);
-  for (Image& t : images) destroy(dev, t);
   return result;
 }
 
