@@ -215,8 +215,10 @@ const std::vector<KernelSpec>& all_kernels() {
 }
 
 void print_result(const KernelResult& r) {
-  std::printf("%-12s %-4s %s  (gpu %.3f ms, pipeline %.3f ms, %.1f M%s/s)\n", r.name.c_str(), r.ok ? "OK" : "FAIL",
-              r.detail.c_str(), r.gpu_ms, r.pipeline_ms, r.gpu_ms > 0 ? r.items / (r.gpu_ms * 1e3) : 0.0, r.unit);
+  std::printf("%-12s %-4s %s  (gpu %.3f ms [threads: cpu %.1f ms, waiting for a cpu %.1f ms], pipeline %.3f ms, "
+              "%.1f M%s/s)\n",
+              r.name.c_str(), r.ok ? "OK" : "FAIL", r.detail.c_str(), r.gpu_ms, r.cpu_ms, r.cpu_wait_ms, r.pipeline_ms,
+              r.gpu_ms > 0 ? r.items / (r.gpu_ms * 1e3) : 0.0, r.unit);
 }
 
 }  // namespace vkrun

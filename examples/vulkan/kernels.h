@@ -14,6 +14,8 @@ struct KernelResult {
   bool ok = false;
   std::string detail;         // what was computed, or the first mismatch
   double gpu_ms = 0;          // submit to fence signalled, summed over submissions
+  double cpu_ms = 0;          // the process's threads during those spans: on a CPU (set by the caller)
+  double cpu_wait_ms = 0;     // and runnable but waiting for a CPU (the host's load)
   double pipeline_ms = 0;     // pipeline creation
   double items = 0;           // work items processed (for throughput)
   const char* unit = "elements";
