@@ -63,17 +63,7 @@ DeviceRun run_device(const char* match, bool quick, int reps, bool issue14, bool
         if (std::strcmp(s.kernel, k.name) == 0) size = issue14 ? s.issue14 : quick ? s.quick : s.full;
       // r = -1: the warm-up run, checked (a wrong result is reported) but not timed.
       for (int r = -1; r < reps; ++r) {
-        vkrun::KernelResult res;
-        const benchtimes::ThreadTimes before = ctx.run_thread_times();
-        try {
-          res = k.run(ctx, size);
-        } catch (const std::exception& e) {
-          res.name = k.name;
-          res.detail = e.what();
-        }
-        const benchtimes::ThreadTimes spent = ctx.run_thread_times() - before;
-        res.cpu_ms = spent.cpu_ms();
-        res.cpu_wait_ms = spent.wait_ms();
+        const vkrun::KernelResult res = vkrun::run_kernel(ctx, k, size);
         auto it = d.best.find(k.name);
         if (!res.ok || (r >= 0 && (it == d.best.end() || (it->second.ok && res.gpu_ms < it->second.gpu_ms))))
           d.best[k.name] = res;

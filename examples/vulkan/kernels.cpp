@@ -1,6 +1,7 @@
 #include "kernels.h"
 
 #include <cmath>
+#include <exception>
 #include <cstdio>
 #include <random>
 
@@ -212,6 +213,21 @@ const std::vector<KernelSpec>& all_kernels() {
       {"histogram", run_histogram, 16384},
   };
   return kernels;
+}
+
+KernelResult run_kernel(Context& ctx, const KernelSpec& k, uint32_t size) {
+  KernelResult r;
+  const benchtimes::ThreadTimes before = ctx.run_thread_times();
+  try {
+    r = k.run(ctx, size);
+  } catch (const std::exception& e) {
+    r.name = k.name;
+    r.detail = e.what();
+  }
+  const benchtimes::ThreadTimes spent = ctx.run_thread_times() - before;
+  r.cpu_ms = spent.cpu_ms();
+  r.cpu_wait_ms = spent.wait_ms();
+  return r;
 }
 
 void print_result(const KernelResult& r) {

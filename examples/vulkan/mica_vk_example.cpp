@@ -34,17 +34,7 @@ int main(int argc, char** argv) {
       if (which != "all" && which != k.name) continue;
       found = true;
       for (long run = 0; run < runs; ++run) {
-        vkrun::KernelResult r;
-        const benchtimes::ThreadTimes before = ctx.run_thread_times();
-        try {
-          r = k.run(ctx, size > 0 ? uint32_t(size) : k.example_size);
-        } catch (const std::exception& e) {
-          r.name = k.name;
-          r.detail = e.what();
-        }
-        const benchtimes::ThreadTimes spent = ctx.run_thread_times() - before;
-        r.cpu_ms = spent.cpu_ms();
-        r.cpu_wait_ms = spent.wait_ms();
+        const vkrun::KernelResult r = vkrun::run_kernel(ctx, k, size > 0 ? uint32_t(size) : k.example_size);
         vkrun::print_result(r);
         all_ok &= r.ok;
         if (!r.ok) break;

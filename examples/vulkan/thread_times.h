@@ -4,7 +4,9 @@
 // a slow figure is either the engine's work (time on a CPU) or the machine's load (time waiting
 // for a CPU), and only these counts tell the two apart. A thread that ends inside the span takes
 // its counts with it; the engines' threads (Mica's device thread and pool, lavapipe's and PoCL's
-// workers) live as long as their device. Header-only: the Vulkan and the OpenCL benches use it.
+// workers) live as long as their device. The kernel updates a running thread's counts at its
+// ticks and switches, so spans of a few milliseconds read coarse (a 1 ms dispatch may show 0).
+// Header-only: the Vulkan and the OpenCL benches use it.
 #pragma once
 
 #include <dirent.h>
