@@ -159,9 +159,12 @@ double host_saxpy_rate(size_t n, unsigned threads)
 		if (rep >= 0)
 			best = std::max(best, static_cast<double>(n) / s);
 	}
-	// kReps + 1 passes of +0.5: exact in float, so a loop the compiler dropped would show.
-	if (y[n / 2] != 0.5f * (kReps + 1))
+	// kReps + 1 passes of +0.5: exact in float, so a loop the compiler dropped would show; a wrong
+	// result gives no figure (0) rather than a rate for work that was not done.
+	if (y[n / 2] != 0.5f * (kReps + 1)) {
 		std::fprintf(stderr, "host saxpy: y = %g, expected %g\n", static_cast<double>(y[n / 2]), 0.5 * (kReps + 1));
+		return 0;
+	}
 	return best;
 }
 
