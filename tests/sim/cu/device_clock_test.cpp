@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "cu_test_support.h"
+#include "jit/jit.h"
 #include "jit_compare.h"
 
 using namespace mica::sim;
@@ -42,11 +43,11 @@ Asm clock_program(uint32_t waves_per_group)
 	p.alu(MICA_OP_S_MUL_U32, S(40), S(40), L(kRecord));
 	p.nop(2);
 	for (unsigned k = 0; k < 6; k++)
-		p.alu(MICA_OP_V_MOV_B32, V(10 + k), S(30 + k));
+		p.alu(MICA_OP_V_MOV_B32, V(12 + k), S(30 + k));
 	p.alu(MICA_OP_V_MOV_B32, V(20), S(40));
 	p.nop(1);
-	p.mem(MICA_OP_GLOBAL_STORE_B128, NONE, V(20), S(0), V(10));
-	p.mem(MICA_OP_GLOBAL_STORE_B64, NONE, V(20), S(0), V(14), 16);
+	p.mem(MICA_OP_GLOBAL_STORE_B128, NONE, V(20), S(0), V(12));
+	p.mem(MICA_OP_GLOBAL_STORE_B64, NONE, V(20), S(0), V(16), 16);
 	p.end();
 	return p;
 }
@@ -83,11 +84,13 @@ TEST(CuDeviceClock, StartPlusTheComputeUnitsTime)
 			EXPECT_GT(a.t1, a.t0 + 3 * (g + 1)); // the loop's 3 instructions per iteration
 			EXPECT_GE(a.t0, kStart);
 			EXPECT_LE(a.t1, kStart + r.cycles);
-			if (g < kCus) // the first workgroup of each compute unit starts with the dispatch
+			if (g < kCus) { // the first workgroup of each compute unit starts with the dispatch
 				EXPECT_EQ(a.t0, kStart);
-			if (g >= kCus) // the same compute unit's previous workgroup read earlier values
-				for (uint32_t v = 0; v < kWaves; v++)
+			} else { // the same compute unit's previous workgroup read earlier values
+				for (uint32_t v = 0; v < kWaves; v++) {
 					EXPECT_GT(a.t0, record(rig, (g - kCus) * kWaves + v).t1);
+				}
+			}
 		}
 	// Some read carried into the high half (the pair is read as one 64-bit value).
 	EXPECT_GT(record(rig, (kGroups - 1) * kWaves).t1 >> 32, 0u);
@@ -126,11 +129,11 @@ TEST(CuDeviceClock, ValuReadFollowsSaluValuForward)
 		p.nop(2);
 		p.ctrl(MICA_OP_S_TIMESTAMP_B64, 0, S(4));
 		const size_t at = p.size_bytes();
-		p.alu(MICA_OP_V_MOV_B32, V(9), S(4));
-		p.alu(MICA_OP_V_MOV_B32, V(10), S(4)); // distance 2: the new value
+		p.alu(MICA_OP_V_MOV_B32, V(10), S(4));
+		p.alu(MICA_OP_V_MOV_B32, V(11), S(4)); // distance 2: the new value
 		p.alu(MICA_OP_V_MOV_B32, V(8), K(0));
 		p.nop(2);
-		p.mem(MICA_OP_GLOBAL_STORE_B64, NONE, V(8), S(0), V(9));
+		p.mem(MICA_OP_GLOBAL_STORE_B64, NONE, V(8), S(0), V(10));
 		p.end();
 		DispatchResult r = rig.run(p);
 		EXPECT_EQ(r.hazard_violations, 1u);
