@@ -275,6 +275,7 @@ static int mica_ioctl_dev_query(struct mica_file *file, void *data)
 		info.max_shader_size = MICA_MAX_SHADER_BYTES;
 		info.watchdog_cycles = mdev->params.watchdog_cycles;
 		info.job_timeout_ns = mdev->params.job_timeout_ns;
+		info.job_max_ns = mdev->params.job_max_ns;
 		ret = copy_query(args, &info, sizeof(info));
 		args->size = sizeof(info);
 		return ret;

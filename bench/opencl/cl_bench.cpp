@@ -3,6 +3,11 @@
 // event profiling and throughput, verified against the CPU, the first platform's throughput over
 // each other platform's, clBuildProgram time cold (a module no cache has seen) and cached (the
 // same source again), and enqueue-to-complete latency of a one-work-item kernel.
+// Kernel time is host wall clock from the first clEnqueueNDRangeKernel of a run to clFinish
+// returning, the fastest of --reps runs after one warm-up run that is checked but not timed: the
+// span the Vulkan bench measures (vkQueueSubmit2 to the fence), so the two compare. The event
+// profiling interval (CL_PROFILING_COMMAND_START..END, summed over a run's kernels) is printed
+// beside it: PoCL's covers less than the wall clock (docs/performance.md, "Method").
 //   mica-cl-bench [--quick|--issue14] [--reps N] [--platform SUBSTRING]...
 // OCL_ICD_VENDORS=<dir with mica.icd and pocl.icd> picks the implementations.
 #define CL_TARGET_OPENCL_VERSION 300
@@ -22,6 +27,7 @@
 #include <vector>
 
 #include "cl_kernels.h"
+#include "thread_times.h"
 
 namespace {
 
@@ -115,16 +121,30 @@ class Device {
     return v;
   }
 
-  // Enqueues and waits; returns the kernel's device time (profiling START..END) in ms.
-  double run(cl_kernel k, cl_uint dims, const size_t* global, const size_t* local) {
+  // Enqueues a kernel; its event is kept for profiled_ms().
+  void enqueue(cl_kernel k, cl_uint dims, const size_t* global, const size_t* local) {
     cl_event ev;
     check(clEnqueueNDRangeKernel(q_, k, dims, nullptr, global, local, 0, nullptr, &ev), "clEnqueueNDRangeKernel");
-    check(clWaitForEvents(1, &ev), "clWaitForEvents");
-    cl_ulong start = 0, end = 0;
-    clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof start, &start, nullptr);
-    clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof end, &end, nullptr);
-    clReleaseEvent(ev);
-    return (end - start) / 1e6;
+    events_.push_back(ev);
+  }
+
+  void finish() { check(clFinish(q_), "clFinish"); }
+
+  // The summed CL_PROFILING_COMMAND_START..END of the kernels enqueued since the last call, in
+  // ms; releases their events.
+  double profiled_ms() {
+    double sum = 0;
+    for (cl_event ev : events_) {
+      cl_ulong start = 0, end = 0;
+      check(clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof start, &start, nullptr),
+            "clGetEventProfilingInfo(START)");
+      check(clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof end, &end, nullptr),
+            "clGetEventProfilingInfo(END)");
+      sum += (end - start) / 1e6;
+      clReleaseEvent(ev);
+    }
+    events_.clear();
+    return sum;
   }
 
   // Host time from clEnqueueNDRangeKernel to clFinish returning, one work-item.
@@ -146,6 +166,7 @@ class Device {
   cl_command_queue q_ = nullptr;
   cl_program prog_ = nullptr;
   std::map<std::string, cl_kernel> kernels_;
+  std::vector<cl_event> events_;
 };
 
 template <class T>
@@ -155,12 +176,37 @@ void arg(cl_kernel k, cl_uint i, const T& v) {
 
 struct Result {
   bool ok = false;
-  double ms = 0;         // best device time over the repetitions
-  double work = 0;       // bytes (or flops for SGEMM) per run
-  std::string unit;      // "GB/s" or "GFLOP/s"
+  double work = 0;         // bytes (or flops for SGEMM) per run
+  std::string unit;        // "GB/s" or "GFLOP/s"
   std::string error;
+  double ms = 0;           // fastest host wall clock, first enqueue to clFinish, over the timed runs
+  double profiled_ms = 0;  // fastest summed profiling interval (START..END) over the same runs
+  double cpu_ms = 0;       // in the fastest run's span: the process's threads' time on a CPU
+  double cpu_wait_ms = 0;  // and runnable but waiting for a CPU (thread_times.h)
   double rate() const { return ms > 0 ? work / (ms * 1e6) : 0; }
+  double profiled_rate() const { return profiled_ms > 0 ? work / (profiled_ms * 1e6) : 0; }
 };
+
+// Runs 'enqueue_all' (the kernels of one run) once as a warm-up (PoCL specialises a kernel for
+// its local size at the first enqueue), then 'reps' times timed; keeps the fastest of each span.
+// Returns how many runs there were in all, for the result checks.
+template <class F>
+int timed_runs(Device& d, Result& r, int reps, F&& enqueue_all) {
+  r.ms = r.profiled_ms = 1e30;
+  for (int i = -1; i < reps; ++i) {
+    const benchtimes::ThreadTimes before = benchtimes::process_thread_times();
+    double t0 = now_ms();
+    enqueue_all();
+    d.finish();
+    double wall = now_ms() - t0;
+    const benchtimes::ThreadTimes spent = benchtimes::process_thread_times() - before;
+    double profiled = d.profiled_ms();
+    if (i < 0) continue;
+    if (wall < r.ms) r.ms = wall, r.cpu_ms = spent.cpu_ms(), r.cpu_wait_ms = spent.wait_ms();
+    r.profiled_ms = std::min(r.profiled_ms, profiled);
+  }
+  return reps + 1;
+}
 
 std::vector<uint32_t> random_u32(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -170,7 +216,7 @@ std::vector<uint32_t> random_u32(size_t n, uint32_t seed) {
 }
 
 Result bench_saxpy(Device& d, size_t n, int reps) {
-  Result r{false, 1e30, 12.0 * n, "GB/s", ""};
+  Result r{false, 12.0 * n, "GB/s", ""};
   std::vector<float> x(n), y(n);
   for (size_t i = 0; i < n; ++i) x[i] = float(i % 1000) * 0.5f, y[i] = float(i % 37);
   cl_mem bx = d.buffer(n * 4, x.data()), by = d.buffer(n * 4, y.data());
@@ -178,12 +224,12 @@ Result bench_saxpy(Device& d, size_t n, int reps) {
   float a = 2.5f;
   arg(k, 0, by), arg(k, 1, bx), arg(k, 2, a);
   size_t local = 256;
-  for (int i = 0; i < reps; ++i) r.ms = std::min(r.ms, d.run(k, 1, &n, &local));
+  const int runs = timed_runs(d, r, reps, [&] { d.enqueue(k, 1, &n, &local); });
   auto out = d.read<float>(by, n);
   r.ok = true;
   for (size_t i = 0; i < n && r.ok; ++i) {
     float want = y[i];
-    for (int j = 0; j < reps; ++j) want = a * x[i] + want;
+    for (int j = 0; j < runs; ++j) want = a * x[i] + want;
     if (std::fabs(out[i] - want) > 1e-5f * std::fabs(want) + 1e-5f) r.ok = false, r.error = "wrong y[" + std::to_string(i) + "]";
   }
   clReleaseMemObject(bx), clReleaseMemObject(by);
@@ -191,7 +237,7 @@ Result bench_saxpy(Device& d, size_t n, int reps) {
 }
 
 Result bench_sgemm(Device& d, int n, int reps) {
-  Result r{false, 1e30, 2.0 * n * n * n, "GFLOP/s", ""};
+  Result r{false, 2.0 * n * n * n, "GFLOP/s", ""};
   std::vector<float> a(size_t(n) * n), b(size_t(n) * n);
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> u(-1, 1);
@@ -201,7 +247,7 @@ Result bench_sgemm(Device& d, int n, int reps) {
   cl_kernel k = d.kernel("sgemm");
   arg(k, 0, bc), arg(k, 1, ba), arg(k, 2, bb), arg(k, 3, n);
   size_t global[2] = {size_t(n), size_t(n)}, local[2] = {16, 16};
-  for (int i = 0; i < reps; ++i) r.ms = std::min(r.ms, d.run(k, 2, global, local));
+  timed_runs(d, r, reps, [&] { d.enqueue(k, 2, global, local); });
   auto c = d.read<float>(bc, a.size());
   r.ok = true;
   for (int i = 0; i < n && r.ok; i += 7) {
@@ -219,14 +265,14 @@ Result bench_sgemm(Device& d, int n, int reps) {
 }
 
 Result bench_reduce(Device& d, size_t n, int reps) {
-  Result r{false, 1e30, 4.0 * n, "GB/s", ""};
+  Result r{false, 4.0 * n, "GB/s", ""};
   auto in = random_u32(n, 11);
   size_t groups = n / 256, local = 256;
   cl_mem bin = d.buffer(n * 4, in.data()), bp = d.buffer(groups * 4);
   cl_kernel k = d.kernel("reduce");
   arg(k, 0, bp), arg(k, 1, bin);
   check(clSetKernelArg(k, 2, 256 * 4, nullptr), "clSetKernelArg(local)");
-  for (int i = 0; i < reps; ++i) r.ms = std::min(r.ms, d.run(k, 1, &n, &local));
+  timed_runs(d, r, reps, [&] { d.enqueue(k, 1, &n, &local); });
   auto partial = d.read<uint32_t>(bp, groups);
   uint32_t got = 0, want = 0;
   for (auto v : partial) got += v;
@@ -238,7 +284,7 @@ Result bench_reduce(Device& d, size_t n, int reps) {
 }
 
 Result bench_scan(Device& d, size_t n, int reps) {
-  Result r{false, 1e30, 8.0 * n, "GB/s", ""};
+  Result r{false, 8.0 * n, "GB/s", ""};
   if (n > 256 * 256) n = 256 * 256;  // the totals are scanned by one work-group
   auto in = random_u32(n, 13);
   for (auto& v : in) v &= 0xffff;
@@ -246,18 +292,19 @@ Result bench_scan(Device& d, size_t n, int reps) {
   cl_mem bin = d.buffer(n * 4, in.data()), bout = d.buffer(n * 4), bsums = d.buffer(groups * 4),
          bscanned = d.buffer(groups * 4), bdummy = d.buffer(4);
   cl_kernel groups_k = d.kernel("scan_groups"), add_k = d.kernel("scan_add");
-  for (int i = 0; i < reps; ++i) {
+  size_t sums_local = groups;
+  // The three passes of one run are enqueued back to back (an in-order queue), as the Vulkan
+  // bench records its three dispatches in one command buffer.
+  timed_runs(d, r, reps, [&] {
     arg(groups_k, 0, bout), arg(groups_k, 1, bsums), arg(groups_k, 2, bin);
     check(clSetKernelArg(groups_k, 3, 256 * 4, nullptr), "clSetKernelArg(local)");
-    double t = d.run(groups_k, 1, &n, &local);
-    size_t sums_local = groups;
+    d.enqueue(groups_k, 1, &n, &local);
     arg(groups_k, 0, bscanned), arg(groups_k, 1, bdummy), arg(groups_k, 2, bsums);
     check(clSetKernelArg(groups_k, 3, groups * 4, nullptr), "clSetKernelArg(local)");
-    t += d.run(groups_k, 1, &groups, &sums_local);
+    d.enqueue(groups_k, 1, &groups, &sums_local);
     arg(add_k, 0, bout), arg(add_k, 1, bscanned);
-    t += d.run(add_k, 1, &n, &local);
-    r.ms = std::min(r.ms, t);
-  }
+    d.enqueue(add_k, 1, &n, &local);
+  });
   auto out = d.read<uint32_t>(bout, n);
   uint32_t acc = 0;
   r.ok = true;
@@ -275,17 +322,17 @@ Result bench_scan(Device& d, size_t n, int reps) {
 Result bench_histogram(Device& d, size_t n, int reps) {
   const uint32_t per_item = 16;
   n = n / (256 * per_item) * (256 * per_item);
-  Result r{false, 1e30, 4.0 * n, "GB/s", ""};
+  Result r{false, 4.0 * n, "GB/s", ""};
   auto in = random_u32(n, 17);
   std::vector<uint32_t> zero(256, 0);
   cl_mem bin = d.buffer(n * 4, in.data()), bbins = d.buffer(256 * 4, zero.data());
   cl_kernel k = d.kernel("histogram");
   arg(k, 0, bbins), arg(k, 1, bin), arg(k, 2, per_item);
   size_t global = n / per_item, local = 256;
-  for (int i = 0; i < reps; ++i) r.ms = std::min(r.ms, d.run(k, 1, &global, &local));
+  const uint32_t runs = timed_runs(d, r, reps, [&] { d.enqueue(k, 1, &global, &local); });
   auto bins = d.read<uint32_t>(bbins, 256);
   std::vector<uint32_t> want(256, 0);
-  for (auto v : in) want[v & 255] += reps;
+  for (auto v : in) want[v & 255] += runs;
   r.ok = bins == want;
   if (!r.ok) r.error = "wrong bins";
   clReleaseMemObject(bin), clReleaseMemObject(bbins);
@@ -404,8 +451,13 @@ int main(int argc, char** argv) {
 
   int failures = 0;
   const char* order[] = {"saxpy", "sgemm", "reduction", "scan", "histogram"};
+  std::printf("\nkernel time: host wall clock from the first clEnqueueNDRangeKernel of a run to clFinish, fastest "
+              "of %d after one warm-up run; [profiled]: the events' summed CL_PROFILING_COMMAND_START..END of the "
+              "same runs (fastest), for comparison; cpu, wait: in the fastest run's span, the process's threads' "
+              "summed time on a CPU and runnable but waiting for one\n",
+              reps);
   std::printf("\n%-11s", "kernel");
-  for (const auto& r : runs) std::printf(" | %-34.34s", r.name.c_str());
+  for (const auto& r : runs) std::printf(" | %-90.90s", r.name.c_str());
   for (size_t i = 1; i < runs.size(); ++i) std::printf(" | %s/%d", "ratio", int(i));
   std::printf("\n");
   for (const char* k : order) {
@@ -413,12 +465,14 @@ int main(int argc, char** argv) {
     for (const auto& r : runs) {
       auto it = r.results.find(k);
       if (!r.error.empty() || it == r.results.end()) {
-        std::printf(" | %-34s", "not run");
+        std::printf(" | %-90s", "not run");
       } else if (!it->second.ok) {
-        std::printf(" | FAILED: %-26.26s", it->second.error.c_str());
+        std::printf(" | FAILED: %-82.82s", it->second.error.c_str());
         ++failures;
       } else {
-        std::printf(" | %9.3f ms %10.2f %-8s    ", it->second.ms, it->second.rate(), it->second.unit.c_str());
+        const Result& x = it->second;
+        std::printf(" | %9.3f ms %10.2f %-7s [profiled %9.3f ms %10.2f] cpu %.1f wait %.1f ms", x.ms, x.rate(),
+                    x.unit.c_str(), x.profiled_ms, x.profiled_rate(), x.cpu_ms, x.cpu_wait_ms);
       }
     }
     for (size_t i = 1; i < runs.size(); ++i) {

@@ -1,6 +1,7 @@
 #include "kernels.h"
 
 #include <cmath>
+#include <exception>
 #include <cstdio>
 #include <random>
 
@@ -214,9 +215,26 @@ const std::vector<KernelSpec>& all_kernels() {
   return kernels;
 }
 
+KernelResult run_kernel(Context& ctx, const KernelSpec& k, uint32_t size) {
+  KernelResult r;
+  const benchtimes::ThreadTimes before = ctx.run_thread_times();
+  try {
+    r = k.run(ctx, size);
+  } catch (const std::exception& e) {
+    r.name = k.name;
+    r.detail = e.what();
+  }
+  const benchtimes::ThreadTimes spent = ctx.run_thread_times() - before;
+  r.cpu_ms = spent.cpu_ms();
+  r.cpu_wait_ms = spent.wait_ms();
+  return r;
+}
+
 void print_result(const KernelResult& r) {
-  std::printf("%-12s %-4s %s  (gpu %.3f ms, pipeline %.3f ms, %.1f M%s/s)\n", r.name.c_str(), r.ok ? "OK" : "FAIL",
-              r.detail.c_str(), r.gpu_ms, r.pipeline_ms, r.gpu_ms > 0 ? r.items / (r.gpu_ms * 1e3) : 0.0, r.unit);
+  std::printf("%-12s %-4s %s  (gpu %.3f ms [threads: cpu %.1f ms, waiting for a cpu %.1f ms], pipeline %.3f ms, "
+              "%.1f M%s/s)\n",
+              r.name.c_str(), r.ok ? "OK" : "FAIL", r.detail.c_str(), r.gpu_ms, r.cpu_ms, r.cpu_wait_ms, r.pipeline_ms,
+              r.gpu_ms > 0 ? r.items / (r.gpu_ms * 1e3) : 0.0, r.unit);
 }
 
 }  // namespace vkrun

@@ -387,10 +387,13 @@ double Context::submit_and_wait() {
   si.commandBufferInfoCount = 1;
   si.pCommandBufferInfos = &cbi;
   check(vkResetFences(device_, 1, &fence_), "vkResetFences");
+  const benchtimes::ThreadTimes before = benchtimes::process_thread_times();
   auto t0 = std::chrono::steady_clock::now();
   check(vkQueueSubmit2(queue_, 1, &si, fence_), "vkQueueSubmit2");
   check(vkWaitForFences(device_, 1, &fence_, VK_TRUE, UINT64_MAX), "vkWaitForFences");
-  return ms_since(t0);
+  const double ms = ms_since(t0);
+  run_thread_times_ += benchtimes::process_thread_times() - before;
+  return ms;
 }
 
 }  // namespace vkrun

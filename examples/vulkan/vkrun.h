@@ -6,6 +6,8 @@
 
 #include <vulkan/vulkan.h>
 
+#include "thread_times.h"
+
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -87,6 +89,9 @@ public:
     record(cmd_);
     return submit_and_wait();
   }
+  // The process's threads' CPU and CPU-wait time summed over every run() span so far (sampled
+  // just outside the timed span; thread_times.h).
+  const benchtimes::ThreadTimes& run_thread_times() const { return run_thread_times_; }
 
   // Convenience: a dispatch with push constants and a barrier after it.
   static void dispatch(VkCommandBuffer cb, const Pipeline& p, const void* push, uint32_t push_bytes, uint32_t gx,
@@ -109,6 +114,7 @@ private:
   VkFence fence_ = VK_NULL_HANDLE;
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
   uint32_t validation_messages_ = 0;
+  benchtimes::ThreadTimes run_thread_times_;
 
   static VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverityFlagBitsEXT,
                                                                VkDebugUtilsMessageTypeFlagsEXT,

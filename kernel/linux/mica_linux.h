@@ -46,6 +46,7 @@ struct mica_drm {
 	spinlock_t fence_lock;		/* the hardware fences */
 	atomic_t live_sched_jobs;	/* struct mica_linux_job allocated (debugfs mica_sched) */
 	atomic_t sched_timeouts;	/* timedout_job calls */
+	atomic_t sched_timeouts_acted;	/* ... of which the core recovered a hang */
 	/* calls of run_job, free_job, the deferred free, and frees of jobs that never ran */
 	atomic_t stat_run, stat_free, stat_freed, stat_discarded;
 };

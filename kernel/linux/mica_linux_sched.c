@@ -147,8 +147,16 @@ static enum drm_gpu_sched_stat mica_timedout_job(struct drm_sched_job *sj)
 	drm_sched_stop(sched, sj);
 	acted = mica_sched_check_hang(&md->mdev);
 	atomic_inc(&md->sched_timeouts);
-	mica_log_printf(&md->mdev.log, "drm_sched job timeout: %s", acted ?
-			"the core recovered (context killed or CP reset)" : "the core saw no hang");
+	/*
+	 * Logged only when the core acted: a long job that keeps retiring workgroups meets this
+	 * timeout every job_timeout_ns / 2 for as long as it runs (up to job_max_ns), and a line
+	 * each time would bury the log. The quiet ones are counted (debugfs mica_sched).
+	 */
+	if (acted) {
+		atomic_inc(&md->sched_timeouts_acted);
+		mica_log_printf(&md->mdev.log,
+				"drm_sched job timeout: the core recovered (context killed or CP reset)");
+	}
 #if MICA_HAVE_DRM_SCHED_RESUBMIT_JOBS
 	/* Hands drm_sched the hardware fences again (stop dropped them); nothing re-runs. */
 	drm_sched_resubmit_jobs(sched);
@@ -524,9 +532,10 @@ static int mica_sched_debugfs_show(struct seq_file *m, void *unused)
 	list_for_each_entry(sj, &md->sched.pending_list, list)
 		pending++;
 	spin_unlock(&md->sched.job_list_lock);
-	seq_printf(m, "jobs %d\npending %u\nhw_rq_count %d\ntimeouts %d\n",
+	seq_printf(m, "jobs %d\npending %u\nhw_rq_count %d\ntimeouts %d\ntimeouts_recovered %d\n",
 		   atomic_read(&md->live_sched_jobs), pending,
-		   atomic_read(&md->sched.hw_rq_count), atomic_read(&md->sched_timeouts));
+		   atomic_read(&md->sched.hw_rq_count), atomic_read(&md->sched_timeouts),
+		   atomic_read(&md->sched_timeouts_acted));
 	seq_printf(m, "run_job %d\nfree_job %d\nfreed %d\ndiscarded %d\n",
 		   atomic_read(&md->stat_run), atomic_read(&md->stat_free),
 		   atomic_read(&md->stat_freed), atomic_read(&md->stat_discarded));

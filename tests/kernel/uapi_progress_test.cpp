@@ -219,6 +219,25 @@ TEST_F(Progress, TheCapIsNeverShorterThanTheTimeout)
 	EXPECT_EQ(p.out[11 * 32 + 2], 3u + 11 + 2);
 }
 
+// DEV_QUERY_INFO reports the two limits the kernel applies, after the clamp: user space (a long
+// compute job, a conformance runner) can tell how long a job may run before it plans one.
+TEST_F(Progress, DevQueryReportsBothLimitsAsApplied)
+{
+	struct Want {
+		uint64_t timeout, max, want_max;
+	};
+	for (const Want w : {Want{300'000'000, 9'000'000'000, 9'000'000'000},
+			     Want{1'500'000'000, 100'000'000, 1'500'000'000}}) {
+		start_with(w.timeout, w.max); // a new device and kernel each time
+		drm_mica_dev_info info{};
+		drm_mica_dev_query q{DRM_MICA_DEV_QUERY_INFO, sizeof(info), reinterpret_cast<uintptr_t>(&info)};
+		ASSERT_EQ(a_->ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), 0);
+		EXPECT_EQ(q.size, sizeof(info));
+		EXPECT_EQ(info.job_timeout_ns, w.timeout);
+		EXPECT_EQ(info.job_max_ns, w.want_max) << "asked for " << w.max;
+	}
+}
+
 #ifndef MICA_UAPI_OVER_DRM
 // In process only: these read and poke the device model's registers directly (in the guest the
 // device is the host's model behind the PCI personality).

@@ -294,6 +294,58 @@ TEST(CuJit, PerfListenerNamesTranslationsInTheDump)
 	fs::remove_all(made, ec);
 }
 
+// The translated code stores only the pipeline-record fields a translated (faithful) dispatch can
+// read: not haz and issue, which only make checked mode's violation report (codegen.cpp,
+// emit_record). That relies on a wave's launch clearing every record it may inherit, so a checked
+// dispatch run on the same compute units after a translated one reports exactly what it would on
+// fresh ones: here the translated program leaves guarded records (a long-latency producer read
+// too early, in faithful mode: a counted violation) in the registers the checked program then
+// reads at once (fresh after launch) and writes and reads too early (its own hazard fault).
+TEST(CuJit, CheckedDispatchAfterATranslatedOneReportsOnlyItsOwnHazard)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	Asm warm;
+	warm.alu(MICA_OP_V_MOV_B32, V(2), K(3));
+	warm.nop(4);
+	warm.alu(MICA_OP_V_MUL_LO_U32, V(7), V(2), V(2));
+	warm.alu(MICA_OP_V_ADD_U32, V(8), V(7), K(1)); // too early: the previous v7, one violation
+	warm.alu(MICA_OP_V_MUL_LO_U32, V(9), V(7), V(2)); // leaves v9's record guarded at the end
+	warm.end();
+	Asm checked;
+	checked.alu(MICA_OP_V_ADD_U32, V(10), V(9), V(7)); // fresh after launch: no violation
+	checked.alu(MICA_OP_V_MOV_B32, V(2), K(5));
+	checked.nop(4);
+	checked.alu(MICA_OP_V_MUL_LO_U32, V(9), V(2), V(2));
+	checked.nop(0);
+	checked.alu(MICA_OP_V_ADD_U32, V(11), V(9), K(1)); // too early: the checked fault
+	checked.end();
+	DispatchResult after, fresh;
+	for (CuEngine e : {CuEngine::Jit, CuEngine::Interp}) {
+		Rig rig(2, 1, 1u << 20);
+		rig.engine = make_compute_engine(rig.mmu, 2, 1, e);
+		rig.st.wg_size[0] = 64;
+		if (e == CuEngine::Jit) {
+			const uint64_t before = cu::jit::counters().translations + cu::jit::counters().cache_hits;
+			rig.st.groups[0] = 512; // 32768 invocations: hot (jit_compare.h)
+			DispatchResult w = rig.run(warm);
+			ASSERT_EQ(w.fault, MICA_FAULT_NONE) << w.report;
+			ASSERT_GE(w.hazard_violations, 2u * 512u) << "a violation in every wave";
+			ASSERT_GT(cu::jit::counters().translations + cu::jit::counters().cache_hits, before);
+		}
+		rig.st.groups[0] = 4;
+		rig.st.checked = true;
+		(e == CuEngine::Jit ? after : fresh) = rig.run(checked);
+	}
+	ASSERT_EQ(fresh.fault, MICA_FAULT_HAZARD) << fresh.report;
+	EXPECT_EQ(after.fault, fresh.fault);
+	EXPECT_EQ(after.fault_pc, fresh.fault_pc);
+	EXPECT_EQ(after.fault_info, fresh.fault_info);
+	EXPECT_EQ(after.report, fresh.report);
+	EXPECT_EQ(after.hazard_violations, fresh.hazard_violations);
+	EXPECT_EQ(after.cycles, fresh.cycles);
+}
+
 TEST(CuJit, EngineSelection)
 {
 	EXPECT_EQ(resolve_cu_engine(CuEngine::Interp), CuEngine::Interp);

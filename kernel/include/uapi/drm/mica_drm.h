@@ -207,7 +207,9 @@ struct drm_mica_dev_info {
 	__u64 max_bo_size;
 	__u64 max_shader_size;
 	__u64 watchdog_cycles;	/* device watchdog per dispatch / WAIT_MEM */
-	__u64 job_timeout_ns;	/* kernel-side timeout after which a job's context is killed */
+	__u64 job_timeout_ns;	/* the oldest job retiring no workgroup for this long is killed */
+	/* Appended (the struct only grows; older user space gets its first @size bytes): */
+	__u64 job_max_ns;	/* cap on the oldest job however steadily it retires workgroups */
 };
 
 /*

@@ -325,6 +325,7 @@ private:
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
 	bool emit_record(unsigned reg, const DecodedInst *d);
+	void emit_mem_record(unsigned reg, Value *done, unsigned counter, Value *seq);
 	Value *call(FunctionType *ft, Value *f, ArrayRef<Value *> args)
 	{
 		flush_counters(B);
@@ -478,39 +479,59 @@ Value *Emitter::read_v(unsigned reg)
 Value *Emitter::writable(unsigned reg) { return check(reg, kWrite); }
 
 // Worker::produce_slow inline, with the record computed at translation time (produce_plan depends
-// only on the unit, the register, the revision and the power profile). Only what a later reader
-// can observe is stored: a class whose guard is 0 never reaches the slow path, so its vis and haz
-// fields (and the issue cycle when no class is guarded) are dead; the guards and mem_ctr always
-// are stored (they may hold an older result's record). Returns whether the previous value must be
-// kept (ProducePlan::delayed).
+// only on the unit, the register, the revision and the power profile). Only the fields a later
+// reader in a translated dispatch can observe are stored, decided here at translation time:
+// - the guards and mem_ctr always (they may hold an older result's record, and every test reads
+//   them first);
+// - vis only for a guarded class: fresh_slow reads vis[c] only once guard[c] has sent a consumer
+//   of class c to it, and clear_mem copies vis to the guards only for a load's record (mem_ctr
+//   set), which this record is not;
+// - never haz or issue: they only make the violation report of checked mode (Worker::violation
+//   reads them only when the dispatch is checked), and checked dispatches are always
+//   interpreted (program_for, Warmup; the differential engine runs the JIT side faithful). A
+//   wave's launch clears its records' guards and mem_ctr, so no later dispatch reads these.
+// So a record without guards (a VALU result at the usual latency, SCC) is the record launch
+// leaves, its first kRegMetaClearBytes zero: one 32-byte store of the guards and one word over
+// haz, mem_ctr and mem_lat.
+// Returns whether the previous value must be kept (ProducePlan::delayed).
 bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
 {
 	const ProducePlan pl = produce_plan(d->unit, reg, code_.lowpower, code_.r1);
-	Value *p = cycle();
 	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
-	bool any_guard = pl.waw;
+	if (!pl.waw && pl.vis[0] <= 1 && pl.vis[1] <= 1 && pl.vis[2] <= 1) {
+		static_assert(offsetof(RegMeta, guard) == 0 && sizeof(RegMeta::guard) == 32 && kRegMetaClearBytes == 40 &&
+		              offsetof(RegMeta, mem_ctr) >= 32 && offsetof(RegMeta, mem_ctr) < 40 && offsetof(RegMeta, haz) == 32);
+		B.CreateAlignedStore(Constant::getNullValue(FixedVectorType::get(i64, 4)), at(wave_, m), Align(8));
+		B.CreateStore(B.getInt64(0), at(wave_, m + 32));
+		return pl.delayed;
+	}
+	Value *p = cycle();
 	for (unsigned c = 0; c < 3; c++) {
 		const bool guarded = pl.vis[c] > 1;
-		any_guard |= guarded;
 		B.CreateStore(guarded ? B.CreateAdd(p, B.getInt64(pl.vis[c])) : B.getInt64(0),
 		              at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
-		if (guarded || pl.vis[c] != 0) {
-			// vis is read by fresh_slow only for a guarded class; it is cheap to keep it exact.
+		if (guarded)
 			B.CreateStore(B.CreateAdd(p, B.getInt64(pl.vis[c])), at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
-		}
 	}
 	B.CreateStore(pl.waw ? B.CreateAdd(p, B.getInt64(pl.waw_dist)) : B.getInt64(0),
 	              at(wave_, m + offsetof(RegMeta, guard) + kWrite * 8u));
 	B.CreateStore(B.getInt8(0), at(wave_, m + offsetof(RegMeta, mem_ctr)));
-	if (any_guard) {
-		uint32_t haz = 0;
-		for (unsigned c = 0; c < 4; c++)
-			haz |= uint32_t(pl.haz[c]) << (8 * c);
-		static_assert(offsetof(RegMeta, haz) % 4 == 0 && sizeof(RegMeta::haz) == 4);
-		B.CreateStore(B.getInt32(haz), at(wave_, m + offsetof(RegMeta, haz)));
-		B.CreateStore(p, at(wave_, m + offsetof(RegMeta, issue)));
-	}
 	return pl.delayed;
+}
+
+// Worker::produce_mem inline for a load result completing at 'done' on 'counter' as its
+// sequence number 'seq', with the fields a translated dispatch can observe (emit_record): the
+// guards ("never"), vis of every class (the slow path clears a waited record from them), mem_ctr
+// and mem_seq; haz, issue and mem_lat only make checked mode's violation report.
+void Emitter::emit_mem_record(unsigned reg, Value *done, unsigned counter, Value *seq)
+{
+	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+	for (unsigned c = 0; c < 3; c++)
+		B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
+	for (unsigned c = 0; c < 4; c++)
+		B.CreateStore(B.getInt64(kNever), at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+	B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
+	B.CreateStore(seq, at(wave_, m + offsetof(RegMeta, mem_seq)));
 }
 
 void Emitter::write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d)
@@ -1592,16 +1613,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 			Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
 			B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
 			B.CreateAlignedStore(B.CreateSelect(active, res[k] ? res[k] : Constant::getNullValue(v32), old), rp, Align(64));
-			const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
-			for (unsigned c = 0; c < 3; c++)
-				B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
-			for (unsigned c = 0; c < 4; c++)
-				B.CreateStore(B.getInt64(kNever), at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
-			B.CreateStore(B.getInt32(MICA_HAZARD_MEM_RESULT * 0x01010101u), at(wave_, m + offsetof(RegMeta, haz)));
-			B.CreateStore(cyc, at(wave_, m + offsetof(RegMeta, issue)));
-			B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
-			B.CreateStore(B.getInt8(static_cast<uint8_t>(lat)), at(wave_, m + offsetof(RegMeta, mem_lat)));
-			B.CreateStore(issued, at(wave_, m + offsetof(RegMeta, mem_seq)));
+			emit_mem_record(reg, done, counter, issued);
 		}
 	}
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
@@ -1706,16 +1718,7 @@ bool Emitter::emit_smem(uint64_t off, const DecodedInst *d)
 		const unsigned reg = d->opnd[0] + k;
 		B.CreateStore(B.CreateLoad(i32, sreg_ptr(reg, false)), sreg_ptr(reg, true));
 		B.CreateStore(words[k], sreg_ptr(reg, false));
-		const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
-		for (unsigned c = 0; c < 3; c++)
-			B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
-		for (unsigned c = 0; c < 4; c++)
-			B.CreateStore(B.getInt64(kNever), at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
-		B.CreateStore(B.getInt32(MICA_HAZARD_MEM_RESULT * 0x01010101u), at(wave_, m + offsetof(RegMeta, haz)));
-		B.CreateStore(cyc, at(wave_, m + offsetof(RegMeta, issue)));
-		B.CreateStore(B.getInt8(MICA_COUNTER_LS), at(wave_, m + offsetof(RegMeta, mem_ctr)));
-		B.CreateStore(B.getInt8(static_cast<uint8_t>(lat)), at(wave_, m + offsetof(RegMeta, mem_lat)));
-		B.CreateStore(issued, at(wave_, m + offsetof(RegMeta, mem_seq)));
+		emit_mem_record(reg, done, MICA_COUNTER_LS, issued);
 	}
 	set_cycle(B.CreateAdd(cyc, B.getInt64(1)));
 	++inline_count;

@@ -333,6 +333,48 @@ bool find_code(Cache &c, Mmu &mmu, const DispatchState &st, Code &code)
 	return true;
 }
 
+// Translates a hot program at its first level outside the cache lock (LLVM takes its own; a
+// concurrent dispatch of the same program meanwhile interprets) and installs it in its entry.
+// The one sequence of program_for and Warmup::count. Returns the program the caller runs: this
+// translation, or the one a concurrent dispatch installed first, or null when the translation
+// failed (the entry is marked failed). *installed is the entry when this translation became its
+// program (valid while the lock is held; the caller decides the tier-up), else null (also when
+// the entry was evicted meanwhile: the translation is then used once, not cached). Called and
+// returns with 'lock' held.
+std::shared_ptr<Program> translate_and_install(Cache &c, std::unique_lock<std::mutex> &lock, const Code &code,
+                                               const char *why, CacheEntry **installed)
+{
+	*installed = nullptr;
+	lock.unlock();
+	auto t0 = std::chrono::steady_clock::now();
+	std::string error;
+	std::shared_ptr<Program> prog = compile(code, tiered() ? 0 : 1, &error);
+	auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+	lock.lock();
+	c.counters.translate_ns += static_cast<uint64_t>(ns);
+	auto it = c.entries.find(code.hash);
+	if (!prog) {
+		c.counters.failures++;
+		if (it != c.entries.end())
+			it->second.failed = true;
+		if (debug())
+			std::fprintf(stderr, "mica jit: translation failed: %s\n", error.c_str());
+		return nullptr;
+	}
+	c.counters.translations++;
+	if (debug())
+		std::fprintf(stderr, "mica jit: program %016llx: %s%u instructions (%u inline) at level %u in %.1f ms (wall)\n",
+		             static_cast<unsigned long long>(code.hash), why, prog->instructions(), prog->inline_instructions(),
+		             prog->level(), ns / 1e6);
+	if (it == c.entries.end())
+		return prog;
+	if (it->second.prog)
+		return it->second.prog; // a concurrent dispatch translated it first
+	it->second.prog = prog;
+	*installed = &it->second;
+	return prog;
+}
+
 } // namespace
 
 uint64_t warm_threshold() { return hot_threshold() * 32; }
@@ -370,40 +412,16 @@ const Program *Warmup::count(uint64_t n)
 	if (!prog) {
 		if (it->second.failed)
 			return nullptr;
-		lock.unlock();
-		auto t0 = std::chrono::steady_clock::now();
-		std::string error;
-		prog = compile(code, tiered() ? 0 : 1, &error);
-		auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
-		lock.lock();
-		c.counters.translate_ns += static_cast<uint64_t>(ns);
-		auto it2 = c.entries.find(code.hash);
-		if (!prog) {
-			c.counters.failures++;
-			if (it2 != c.entries.end())
-				it2->second.failed = true;
-			if (debug())
-				std::fprintf(stderr, "mica jit: translation failed: %s\n", error.c_str());
+		const std::string why = "hot after " + std::to_string(work_.load(std::memory_order_relaxed)) +
+		                        " interpreted wave instructions; ";
+		CacheEntry *e = nullptr;
+		prog = translate_and_install(c, lock, code, why.c_str(), &e);
+		if (!prog)
 			return nullptr;
-		}
-		c.counters.translations++;
-		if (debug())
-			std::fprintf(stderr, "mica jit: program %016llx: hot after %llu interpreted wave instructions; %u instructions at level %u in %.1f ms (wall)\n",
-			             static_cast<unsigned long long>(code.hash),
-			             static_cast<unsigned long long>(work_.load(std::memory_order_relaxed)), prog->instructions(),
-			             prog->level(), ns / 1e6);
-		if (it2 != c.entries.end()) {
-			if (it2->second.prog) {
-				prog = it2->second.prog;
-			} else {
-				it2->second.prog = prog;
-				// A dispatch long enough to get hot while it runs is long enough for level 1.
-				if (!it2->second.tierup_queued && prog->level() == 0 && tiered() &&
-				    code.slots.size() <= kMaxTierUpInstructions) {
-					it2->second.tierup_queued = true;
-					start_tierup(c, prog, code);
-				}
-			}
+		// A dispatch long enough to get hot while it runs is long enough for level 1.
+		if (e && !e->tierup_queued && prog->level() == 0 && tiered() && code.slots.size() <= kMaxTierUpInstructions) {
+			e->tierup_queued = true;
+			start_tierup(c, prog, code);
 		}
 		c.evict_lru();
 	}
@@ -459,36 +477,13 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 		c.counters.cold_dispatches++;
 		return nullptr;
 	}
-	// Translate outside the cache lock (LLVM takes its own); a concurrent dispatch of the same
-	// program meanwhile interprets.
-	lock.unlock();
-	auto t0 = std::chrono::steady_clock::now();
-	std::string error;
-	std::shared_ptr<Program> prog = compile(code, tiered() ? 0 : 1, &error);
-	auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
-	lock.lock();
-	c.counters.translate_ns += static_cast<uint64_t>(ns);
-	auto it2 = c.entries.find(code.hash);
-	if (it2 == c.entries.end())
-		return prog;
-	if (!prog) {
-		c.counters.failures++;
-		it2->second.failed = true;
-		if (debug())
-			std::fprintf(stderr, "mica jit: translation failed: %s\n", error.c_str());
-		return nullptr;
-	}
-	c.counters.translations++;
-	if (debug())
-		std::fprintf(stderr, "mica jit: program %016llx: %u instructions (%u inline) at level %u in %.1f ms (wall)\n",
-		             static_cast<unsigned long long>(code.hash), prog->instructions(), prog->inline_instructions(),
-		             prog->level(), ns / 1e6);
-	if (it2->second.prog)
-		return it2->second.prog; // a concurrent dispatch translated it first
-	it2->second.prog = prog;
+	CacheEntry *installed = nullptr;
+	std::shared_ptr<Program> prog = translate_and_install(c, lock, code, "", &installed);
+	if (!installed)
+		return prog; // failed (null), installed by a concurrent dispatch, or evicted meanwhile
 	// A big first dispatch tiers up at once. Asked before the eviction, which may drop this
 	// very entry (other programs may have been used meanwhile).
-	const bool tierup = c.count_for_tierup(it2->second, invocations, code);
+	const bool tierup = c.count_for_tierup(*installed, invocations, code);
 	if (tierup)
 		start_tierup(c, prog, code);
 	c.evict_lru();
