@@ -197,6 +197,10 @@ void Isel::select_alu(const Instr &ins)
 			}
 		});
 		return;
+	case Op::read_device_clock:
+		// One instruction reads all 64 bits at once: no torn halves to guard against.
+		scalar_then_copy([&](Operand t) { emit(MICA_OP_S_TIMESTAMP_B64, t, {}); });
+		return;
 	case Op::local_id:
 		emit(MICA_OP_V_MOV_B32, d, {Operand::phys(vgpr(MICA_ABI_V_LOCAL_ID_X + (unsigned)ins.imm))});
 		return;

@@ -67,6 +67,7 @@ bool always_scalar(Op op)
 	case Op::subgroup_id:
 	case Op::scratch_wave_offset:
 	case Op::read_clock:   // one counter per wave
+	case Op::read_device_clock: // read once per wave
 	// An image/sampler descriptor: Vulkan requires a dynamically uniform array index (the
 	// *ArrayDynamicIndexing features; non-uniform indexing is not advertised), so the descriptor is
 	// one value per wave even when the compiler cannot prove the index uniform (isel_image.cpp).

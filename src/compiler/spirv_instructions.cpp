@@ -735,12 +735,15 @@ void Translator::translate(const Inst &in)
 		return;
 	}
 	case Op::OpReadClockKHR: {
-		// VK_KHR_shader_clock's shaderSubgroupClock: the wave's cycle counter, monotonic within the
-		// subgroup; a device-wide clock (shaderDeviceClock) the device does not have.
+		// VK_KHR_shader_clock: Subgroup scope (shaderSubgroupClock) reads the wave's cycle
+		// counter, monotonic within the subgroup; Device scope (shaderDeviceClock) the device
+		// clock s_timestamp_b64 reads, monotonic across the device. SPV_KHR_shader_clock allows
+		// no other scope.
 		need(4);
-		if (const_u32(w[3]) != (uint32_t)spv::Scope::Subgroup)
-			fail("OpReadClockKHR at a scope other than Subgroup is not supported (no device-wide clock)");
-		Operand c = emit(IOp::read_clock, r64(), {});
+		const uint32_t scope = const_u32(w[3]);
+		if (scope != (uint32_t)spv::Scope::Subgroup && scope != (uint32_t)spv::Scope::Device)
+			fail("OpReadClockKHR scope must be Subgroup or Device");
+		Operand c = emit(scope == (uint32_t)spv::Scope::Device ? IOp::read_device_clock : IOp::read_clock, r64(), {});
 		if (rc_of(w[1]).size == 2) {
 			set(w[2], w[1], {c});
 		} else {   // uvec2: low, high

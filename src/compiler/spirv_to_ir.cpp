@@ -106,7 +106,7 @@ std::span<const SupportEntry> supported_capabilities()
 		CAP(AtomicFloat32AddEXT, "atomic f32 add on buffers and shared memory"),
 		CAP(AtomicFloat32MinMaxEXT, "atomic f32 min/max on buffers, shared memory and R32_SFLOAT images"),
 		CAP(AtomicFloat64MinMaxEXT, "atomic f64 min/max on buffers and shared memory"),
-		CAP(ShaderClockKHR, "OpReadClockKHR at Subgroup scope (the wave's cycle counter)"),
+		CAP(ShaderClockKHR, "OpReadClockKHR at Subgroup scope (the wave's cycle counter) and Device scope (s_timestamp_b64)"),
 		CAP(DeviceGroup, "the DeviceIndex built-in (0: a Mica device group has one physical device)"),
 		CAP(VulkanMemoryModel, "the Vulkan memory model"),
 		CAP(VulkanMemoryModelDeviceScope, "device scope in the Vulkan memory model"),
@@ -188,6 +188,7 @@ const ShaderFeatures &shader_features()
 		x.float32_atomic_min_max = true;
 		x.float64_atomic_min_max = true;
 		x.shader_subgroup_clock = true;
+		x.shader_device_clock = true;
 		// basic, vote, arithmetic, ballot, shuffle, shuffle relative, clustered, quad
 		x.subgroup_operations = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80;
 		return x;

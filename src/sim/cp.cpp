@@ -490,6 +490,9 @@ CommandProcessor::Flow CommandProcessor::launch(Exec &e, const uint32_t groups[3
 	s.power_profile = settings.power_profile;
 	s.checked = settings.checked;
 	s.watchdog_cycles = settings.watchdog_cycles;
+	// The device time the dispatch starts at: it then advances TIMESTAMP by its duration, so every
+	// s_timestamp_b64 of it reads a value in [start, start + duration] (docs/hw/isa.md).
+	s.start_timestamp = host_.now();
 
 	s.abort = host_.begin_dispatch(e.ctx);
 	s.progress = host_.progress_counter(e.ctx);

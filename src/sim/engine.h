@@ -43,6 +43,10 @@ struct DispatchState {
 	uint32_t power_profile = MICA_PROFILE_PERF;
 	bool checked = false;             // HAZARD_MODE: true = violations fault the context
 	uint64_t watchdog_cycles = 0;     // 0 = no limit
+	// TIMESTAMP when the dispatch starts; s_timestamp_b64 reads it plus the reading wave's position
+	// in the dispatch (docs/hw/isa.md). The CP sets it; other callers leave 0 (a dispatch then
+	// reads its own elapsed cycles).
+	uint64_t start_timestamp = 0;
 	// Set by the device when the kernel kills the running context (CTX_STATUS) or resets the
 	// CP: the dispatch stops soon after with MICA_FAULT_KILLED. Null: cannot be aborted.
 	const std::atomic<bool> *abort = nullptr;

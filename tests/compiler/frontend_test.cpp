@@ -531,28 +531,45 @@ OpFunctionEnd
 	EXPECT_NE(e.find("has execution model Vertex"), std::string::npos) << e;
 }
 
-// VK_KHR_shader_clock: the subgroup clock (the wave's cycle counter) compiles to s_getreg_b32
-// CYCLE_HI/LO; the device-scope clock (clockRealtimeEXT) is refused by name.
-TEST(Frontend, DeviceClockIsRefused)
+// VK_KHR_shader_clock: the subgroup clock (the wave's cycle counter, s_getreg_b32 CYCLE_HI/LO) and
+// the device clock (clockRealtimeEXT: s_timestamp_b64, golden glsl_shader_clock.test) compile;
+// OpReadClockKHR at any other scope is refused.
+TEST(Frontend, ShaderClockScopes)
 {
-	auto sub = glsl_to_spirv(R"(#version 450
-#extension GL_ARB_shader_clock : require
+	for (const char *ext : {"GL_ARB_shader_clock", "GL_EXT_shader_realtime_clock"}) {
+		const bool device = std::string(ext) == "GL_EXT_shader_realtime_clock";
+		auto spv = glsl_to_spirv(std::string("#version 450\n#extension ") + ext + R"( : require
 #extension GL_ARB_gpu_shader_int64 : require
 layout(local_size_x = 1) in;
 layout(set = 0, binding = 0) buffer B { uint64_t t; };
-void main() { t = clockARB(); })", "clock.comp");
-	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(sub));
-	EXPECT_EQ(error_of(std::get<std::vector<uint32_t>>(sub)), "");
-	auto dev = glsl_to_spirv(R"(#version 450
-#extension GL_EXT_shader_realtime_clock : require
-#extension GL_ARB_gpu_shader_int64 : require
-layout(local_size_x = 1) in;
-layout(set = 0, binding = 0) buffer B { uint64_t t; };
-void main() { t = clockRealtimeEXT(); })", "realtime.comp");
-	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(dev));
-	const std::string e = error_of(std::get<std::vector<uint32_t>>(dev));
-	EXPECT_NE(e.find("Subgroup"), std::string::npos) << e;
+void main() { t = )" + (device ? "clockRealtimeEXT" : "clockARB") + "(); }",
+		                         "clock.comp");
+		ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv));
+		EXPECT_EQ(error_of(std::get<std::vector<uint32_t>>(spv)), "") << ext;
+	}
+	const char *module = R"(OpCapability Shader
+OpCapability Int64
+OpCapability ShaderClockKHR
+OpExtension "SPV_KHR_shader_clock"
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %main "main"
+OpExecutionMode %main LocalSize 1 1 1
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%u32 = OpTypeInt 32 0
+%u64 = OpTypeInt 64 0
+%scope = OpConstant %u32 SCOPE
+%main = OpFunction %void None %fn
+%entry = OpLabel
+%t = OpReadClockKHR %u64 %scope
+OpReturn
+OpFunctionEnd
+)";
+	EXPECT_EQ(error_of(assemble(with(module, "SCOPE", "1"))), "");  // Device
+	EXPECT_EQ(error_of(assemble(with(module, "SCOPE", "3"))), "");  // Subgroup
+	EXPECT_NE(error_of(assemble(with(module, "SCOPE", "2"))), "");  // Workgroup
 	EXPECT_TRUE(shader_features().shader_subgroup_clock);
+	EXPECT_TRUE(shader_features().shader_device_clock);
 }
 
 // Every sampled texture of a block holds a 12-SGPR image + sampler descriptor tuple. The list

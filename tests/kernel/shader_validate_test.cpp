@@ -142,6 +142,24 @@ TEST_F(ShaderValidate, PrivilegedInstructionsAreRefused)
 	}
 }
 
+// The clock readers are user instructions: s_timestamp_b64 (the device clock) and s_getreg_b32
+// CYCLE_LO read only the dispatch's own start time and the wave's position, nothing of another
+// client; the validator accepts them, with the destination pair inside the register count.
+TEST_F(ShaderValidate, ClockReadsAreAccepted)
+{
+	Program p;
+	p.nop(3).op(MICA_OP_S_TIMESTAMP_B64, {S(0)}).op(MICA_OP_S_GETREG_B32, {S(2)}, MICA_HWREG_CYCLE_LO).end();
+	BinarySpec spec;
+	spec.entries[0].sgprs = 3;
+	EXPECT_EQ(run(make_binary(p, spec)), 0) << rej.msg;
+	Program q;
+	q.nop(3).op(MICA_OP_S_TIMESTAMP_B64, {S(2)}).end(); // s[2:3]
+	spec.entries[0].sgprs = 3;
+	EXPECT_REJECT(run(make_binary(q, spec)), -EINVAL, DRM_MICA_REJECT_SH_REG_COUNT);
+	spec.entries[0].sgprs = 4;
+	EXPECT_EQ(run(make_binary(q, spec)), 0) << rej.msg;
+}
+
 TEST_F(ShaderValidate, UndecodableWordsAreRefused)
 {
 	Program p = store_lane_program();

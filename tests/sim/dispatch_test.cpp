@@ -313,6 +313,40 @@ TEST_F(SimDispatch, PowerProfileAndRevisionReachTheWaves)
 	EXPECT_EQ(rev, MICA_REV_R1);
 }
 
+// s_timestamp_b64 through the CP: the value a wave reads lies between the TIMESTAMP before its
+// dispatch and the one after it (the CP adds the dispatch's duration), and a later dispatch
+// reads a later value: the device clock is monotonic across dispatches.
+TEST_F(SimDispatch, DeviceClockLiesBetweenTheTimestampsAroundItsDispatch)
+{
+	Program p;
+	p.ctrl(MICA_OP_S_TIMESTAMP_B64, 0, s(2))
+	    .ctrl(MICA_OP_S_NOP, 4) // SALU -> VALU forwarding distance
+	    .alu(MICA_OP_V_MOV_B32, v(2), s(2))
+	    .alu(MICA_OP_V_MOV_B32, v(3), s(3))
+	    .alu(MICA_OP_V_MOV_B32, v(1), MICA_OPND_INT_CONST_FIRST)
+	    .ctrl(MICA_OP_S_NOP, 4)
+	    .mem(MICA_OP_GLOBAL_STORE_B64, MICA_OPND_NONE, v(1), s(0), v(2))
+	    .ctrl(MICA_OP_S_ENDPGM);
+	const uint64_t prog = load(p);
+	auto timestamp = [&] {
+		const uint32_t lo = m.device().mmio_read32(MICA_REG_TIMESTAMP_LO); // latches the high half
+		return lo | (uint64_t{m.device().mmio_read32(MICA_REG_TIMESTAMP_HI)} << 32);
+	};
+	auto clock = [&] { return word(buf) | (uint64_t{word(buf + 4)} << 32); };
+	uint64_t before = timestamp(), last = 0;
+	for (int k = 0; k < 3; k++) {
+		const auto r = m.dispatch(ctx, launch(prog, 1));
+		ASSERT_EQ(r.fault, MICA_FAULT_NONE) << r.describe();
+		const uint64_t read = clock(), after = timestamp();
+		EXPECT_GE(read, before) << "dispatch " << k;
+		EXPECT_LE(read, after) << "dispatch " << k;
+		EXPECT_GE(after - before, r.cycles) << "dispatch " << k;
+		EXPECT_GT(read, last) << "dispatch " << k;
+		last = read;
+		before = after;
+	}
+}
+
 TEST_F(SimDispatch, KernelRingDispatchIsPrivileged)
 {
 	// The kernel may dispatch from its own ring (physical addresses, privileged): s_halt is

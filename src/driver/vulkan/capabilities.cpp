@@ -43,6 +43,7 @@ const ShaderCapabilities& shader_capabilities() {
     c.float32_atomic_min_max = f.float32_atomic_min_max;
     c.float64_atomic_min_max = f.float64_atomic_min_max;
     c.shader_subgroup_clock = f.shader_subgroup_clock;
+    c.shader_device_clock = f.shader_device_clock;
     return c;
   }();
   return caps;

@@ -36,7 +36,8 @@ struct ShaderCapabilities {
   bool float64_atomics = false;
   bool float32_atomic_min_max = false;             // VK_EXT_shader_atomic_float2: buffers, shared memory, images
   bool float64_atomic_min_max = false;             // ... buffers and shared memory
-  bool shader_subgroup_clock = false;              // VK_KHR_shader_clock (no device clock)
+  bool shader_subgroup_clock = false;              // VK_KHR_shader_clock: the wave's cycle counter
+  bool shader_device_clock = false;                // ... and the device clock (s_timestamp_b64)
   VkSubgroupFeatureFlags subgroup_operations = VK_SUBGROUP_FEATURE_BASIC_BIT;
 };
 

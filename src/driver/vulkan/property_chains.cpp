@@ -251,11 +251,11 @@ void fill_feature_chain(void* pNext) {
       break;
     }
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_CLOCK_FEATURES_KHR: {
-      // The wave's cycle counter (hardware registers CYCLE_HI/LO): subgroup scope only; the compute
-      // units' counters are not one device-wide clock.
+      // Subgroup scope: the wave's cycle counter (hardware registers CYCLE_HI/LO); device scope:
+      // s_timestamp_b64, the device's TIMESTAMP as the reading wave sees it (docs/hw/isa.md).
       VkPhysicalDeviceShaderClockFeaturesKHR f{};
       f.shaderSubgroupClock = shader_capabilities().shader_subgroup_clock;
-      f.shaderDeviceClock = VK_FALSE;
+      f.shaderDeviceClock = shader_capabilities().shader_device_clock;
       put(s, f);
       break;
     }

@@ -26,7 +26,7 @@ void Worker::wait_counters(Wave &w, uint32_t gm, uint32_t ls)
 	w.cycle = next - 1; // step() adds the issue cycle
 }
 
-// A 64-bit result into an SGPR pair (s_getpc, s_perfcnt_read). Both halves are checked for a
+// A 64-bit result into an SGPR pair (s_getpc, s_timestamp, s_perfcnt_read). Both halves are checked for a
 // write-after-write hazard before either is written, so a hazard fault leaves the pair intact.
 Step Worker::write_s64_result(Wave &w, const DecodedInst &d, uint64_t v)
 {
@@ -116,6 +116,11 @@ Step Worker::exec_ctrl(Wave &w, const DecodedInst &d)
 		// The address of the following instruction (GCN convention).
 		return write_s64_result(w, d, cur_pc_ + MICA_INSTRUCTION_BYTES);
 	}
+	case MICA_OP_S_TIMESTAMP_B64:
+		// Device time: the dispatch's start TIMESTAMP plus this compute unit's elapsed cycles in
+		// the dispatch (earlier workgroups, then the wave's issue cycle). Every compute unit's
+		// timeline starts at the dispatch's start, so this is one device-wide clock (isa.md).
+		return write_s64_result(w, d, st_.start_timestamp + wg_base_ + w.cycle);
 	case MICA_OP_S_SETREG_B32: {
 		uint32_t v = d.src[1] == Src::Const ? static_cast<uint32_t>(d.k[1]) : read_s(w, d.opnd[1], kScalar);
 		if (violated_)

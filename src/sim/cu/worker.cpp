@@ -198,7 +198,13 @@ bool Worker::run_workgroup(uint64_t index)
 			if (s == Step::Continue)
 				continue;
 			if (s == Step::Fault) {
-				stats_.cycles = wg_base_ + std::max(wg_cycles, w.cycle);
+				// The dispatch ends at the latest cycle any of the workgroup's waves reached
+				// (not only the faulting one): no s_timestamp_b64 value a wave read may lie past
+				// the TIMESTAMP the CP publishes after the dispatch.
+				uint64_t reached = std::max(wg_cycles, w.cycle);
+				for (uint32_t k = 0; k < nwaves; k++)
+					reached = std::max(reached, waves_[k]->cycle);
+				stats_.cycles = wg_base_ + reached;
 				return false;
 			}
 			ready &= ~(1u << i);

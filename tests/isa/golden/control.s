@@ -15,6 +15,7 @@ loop:
     s_cbranch_vccz skip
     s_getreg_b32 s1, hwreg(POWER_PROFILE)
     s_getreg_b32 s2, 6
+    s_timestamp_b64 s[4:5]
     s_fence scope(workgroup)
     s_barrier
 skip:

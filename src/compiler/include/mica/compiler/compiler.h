@@ -201,6 +201,8 @@ struct ShaderFeatures {
 	bool float64_atomic_min_max = false;
 	// VK_KHR_shader_clock's shaderSubgroupClock: OpReadClockKHR at Subgroup scope (the wave's cycle counter).
 	bool shader_subgroup_clock = false;
+	// ... and shaderDeviceClock: OpReadClockKHR at Device scope (s_timestamp_b64, the device clock).
+	bool shader_device_clock = false;
 	// VkSubgroupFeatureFlagBits values: basic 0x1, vote 0x2, arithmetic 0x4, ballot 0x8,
 	// shuffle 0x10, shuffle_relative 0x20, clustered 0x40, quad 0x80.
 	uint32_t subgroup_operations = 0;
