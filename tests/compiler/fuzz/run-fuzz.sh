@@ -10,7 +10,8 @@ shift || true
 build="${MICA_COMPILER_FUZZ_BUILD:-$root/build-fuzz-compiler}"
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang CXX=clang++ meson setup "$build" "$root" -Dsim=false -Dkernel=false \
-		-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized >/dev/null
+		-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized \
+		-Dc_args=-g1 -Dcpp_args=-g1 >/dev/null   # line tables suffice for a finding's stack
 fi
 ninja -C "$build" tests/compiler/compiler_fuzz_frontend
 work="$(mktemp -d "${TMPDIR:-/tmp}/mica-compiler-fuzz.XXXXXX")"

@@ -48,7 +48,7 @@ tbuild="${MICA_TEXTURE_FUZZ_BUILD:-$root/build-fuzz-texture}"
 if [ ! -f "$tbuild/build.ninja" ]; then
 	CC="$CC" CXX="${CXX_FUZZ:-clang++}" meson setup "$tbuild" "$root" -Dcompiler=false -Dkernel=false \
 		-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized \
-		-Dcpp_args=-fsanitize=fuzzer-no-link >/dev/null
+		-Dc_args=-g1 -Dcpp_args='-fsanitize=fuzzer-no-link -g1' >/dev/null
 fi
 ninja -C "$tbuild" tests/sim/texture_fuzz
 mkdir -p "$work/texture-corpus"
