@@ -36,6 +36,8 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 	jit_ = jit;
 	warm_ = !jit && warm && warm->armed() ? warm : nullptr;
 	warm_pending_ = 0;
+	l0_report_ = jit && jit->level() == 0;
+	l0_pending_ = 0;
 	jit_interpreted_ = 0;
 	const bool lowpower = st.power_profile == MICA_PROFILE_LOWPOWER, r1 = st.revision == MICA_REV_R1;
 	if (!plans_ready_ || lowpower != lowpower_ || r1 != r1_) {
@@ -249,6 +251,7 @@ void Worker::adopt_translation(const jit::Program *p)
 {
 	jit_ = p;
 	warm_ = nullptr;
+	l0_report_ = false; // Warmup queued its tier-up already
 	// Later launches clear what the translation can write (this workgroup's waves were launched
 	// with what the interpreter had decoded; the translation writes what it would have).
 	vgpr_dirty_ = std::max(vgpr_dirty_, p->vgpr_rows());
@@ -258,15 +261,25 @@ void Worker::adopt_translation(const jit::Program *p)
 
 Step Worker::run_quantum(Wave &w)
 {
-	if (!warm_)
+	if (!warm_ && !l0_report_)
 		return run_quantum_body(w);
 	const uint64_t before = stats_.instructions;
 	const Step s = run_quantum_body(w);
-	warm_pending_ += stats_.instructions - before;
-	if (warm_pending_ >= kWarmReport) {
-		if (const jit::Program *p = warm_->count(warm_pending_))
-			adopt_translation(p);
-		warm_pending_ = 0;
+	if (warm_) {
+		warm_pending_ += stats_.instructions - before;
+		if (warm_pending_ >= kWarmReport) {
+			if (const jit::Program *p = warm_->count(warm_pending_))
+				adopt_translation(p);
+			warm_pending_ = 0;
+		}
+	} else {
+		// Level-0 code: its work may ask for the tier-up (the instructions the interpreter ran
+		// for it count too; they are few).
+		l0_pending_ += stats_.instructions - before;
+		if (l0_pending_ >= kWarmReport) {
+			l0_report_ = jit::count_level0_work(*jit_, l0_pending_, mmu_, st_);
+			l0_pending_ = 0;
+		}
 	}
 	return s;
 }

@@ -227,6 +227,8 @@ private:
 	jit::Warmup *warm_ = nullptr;       // interpreted so far: reports its work here (jit.h)
 	uint64_t warm_pending_ = 0;         // interpreted instructions not reported yet
 	static constexpr uint64_t kWarmReport = 4096;
+	bool l0_report_ = false;            // jit_ is level-0 code: report its work (jit::count_level0_work)
+	uint64_t l0_pending_ = 0;           // its instructions not reported yet (reported every kWarmReport)
 	// VGPR rows [0, n) any wave of this CU may have written since its Wave objects were zeroed
 	// (bounded by the destinations of every instruction decoded or translated): launch clears
 	// only those. Never shrinks (waves not launched in a workgroup keep what they hold).

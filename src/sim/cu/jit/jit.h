@@ -75,6 +75,11 @@ public:
 		level_.store(successor_->level(), std::memory_order_release);
 		fn_.store(successor_->fn_.load(std::memory_order_acquire), std::memory_order_release);
 	}
+	// The work its level-0 code has done (count_level0_work): adds n wave instructions, returns
+	// the total so far.
+	uint64_t add_level0_work(uint64_t n) const { return level0_work_.fetch_add(n, std::memory_order_relaxed) + n; }
+	// True for the one caller that asks for the tier-up by work done.
+	bool claim_work_tierup() const { return !work_tierup_.exchange(true, std::memory_order_relaxed); }
 
 protected:
 	std::atomic<uint32_t (*)(Frame *)> fn_{nullptr};
@@ -84,6 +89,8 @@ protected:
 
 private:
 	std::shared_ptr<const Program> successor_;
+	mutable std::atomic<uint64_t> level0_work_{0};
+	mutable std::atomic<bool> work_tierup_{false};
 };
 
 // Process-wide counters (monotonic; for tests, benchmarks and docs/performance.md).
@@ -97,6 +104,7 @@ struct Counters {
 	uint64_t translate_ns = 0;      // host time spent translating (both tiers)
 	uint64_t tier_ups = 0;          // level-0 translations replaced by their level-1 translation
 	uint64_t warm_translations = 0; // dispatches that started interpreted and moved to translated code (Warmup)
+	uint64_t work_tierups = 0;      // tier-ups asked for by the work of a program's level-0 code (count_level0_work)
 };
 Counters counters();
 
@@ -126,6 +134,21 @@ uint64_t hot_threshold();
 // are destroyed (process exit or unload).
 // MICA_CU_JIT_TIERUP overrides the default; MICA_CU_JIT_OPT=0|1|2 turns tiers off (one level).
 uint64_t tierup_threshold();
+
+// The tier-up by work done: the invocation counts above never tier up a program whose few
+// invocations are long (SGEMM 512: one dispatch of 262144 invocations, ~90M wave instructions,
+// ran at level 0 in every dispatch of a benchmark's runs). Compute units running a program's
+// level-0 code report the wave instructions they run there (Worker::run_quantum); once
+// tierup_work_threshold() of them have run, summed over dispatches and compute units, its level-1
+// translation is queued as for a tier-up by invocations (the waves switch to it when it is in).
+// 'mmu' and 'st' are the reporting dispatch's, to find the code the translation needs. Returns
+// whether the caller should go on reporting (false once the program is past level 0, its
+// tier-up is asked for, or it cannot have one).
+bool count_level0_work(const Program &p, uint64_t n, Mmu &mmu, const DispatchState &st);
+
+// Wave instructions of level-0 code that tier a program up: 32 per invocation of
+// tierup_threshold() (32M by default), as warm_threshold() scales hot_threshold().
+uint64_t tierup_work_threshold();
 
 // Waits for every level-1 translation queued or under way (compute engines at destruction,
 // tests).

@@ -431,6 +431,39 @@ const Program *Warmup::count(uint64_t n)
 	return prog.get();
 }
 
+uint64_t tierup_work_threshold() { return tierup_threshold() * 32; }
+
+bool count_level0_work(const Program &p, uint64_t n, Mmu &mmu, const DispatchState &st)
+{
+	if (p.level() != 0 || !tiered())
+		return false;
+	const uint64_t work = p.add_level0_work(n);
+	if (work < tierup_work_threshold())
+		return true;
+	if (!p.claim_work_tierup())
+		return false; // another compute unit asked
+	Cache &c = cache();
+	Code code;
+	if (!find_code(c, mmu, st, code) || code.hash != p.hash())
+		return false;
+	std::lock_guard<std::mutex> lock(c.mutex);
+	auto it = c.entries.find(code.hash);
+	// Evicted meanwhile, or a translation used once and not cached: no tier-up (program_for
+	// makes a new level-0 translation the next time).
+	if (it == c.entries.end() || it->second.prog.get() != &p)
+		return false;
+	CacheEntry &e = it->second;
+	if (e.tierup_queued || code.slots.size() > kMaxTierUpInstructions)
+		return false;
+	e.tierup_queued = true;
+	c.counters.work_tierups++;
+	if (debug())
+		std::fprintf(stderr, "mica jit: program %016llx: level 1 asked for after %llu wave instructions at level 0\n",
+		             static_cast<unsigned long long>(code.hash), static_cast<unsigned long long>(work));
+	start_tierup(c, e.prog, code);
+	return false;
+}
+
 std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 {
 	Cache &c = cache();
