@@ -127,9 +127,11 @@ uint64_t hot_threshold();
 // Tiers: a hot program is translated at LLVM's code-generator level 0 (fast to translate) and
 // runs that. The next dispatch after its level-0 dispatches have had tierup_threshold()
 // invocations (or a dispatch of 4 times that alone) re-translates it at level 1 on a thread of
-// its own (one for all tier-ups, in the order asked for); nothing waits for it: every wave runs
-// the level-0 code until the level-1 code is in and switches to it from its next scheduling
-// quantum on (Program::adopt), within a dispatch or between two. A compute engine waits for
+// its own (one for all tier-ups, in the order asked for). A dispatch of at least
+// tierup_threshold() invocations that asks for it waits for it at its start (level-0 code run
+// meanwhile only costs CPU time on a busy host); a shorter one does not wait: its waves run the
+// level-0 code until the level-1 code is in and switch to it from their next scheduling quantum
+// on (Program::adopt), within a dispatch or between two. A compute engine waits for
 // the tier-ups under way when it is destroyed; the thread is joined when the library's statics
 // are destroyed (process exit or unload).
 // MICA_CU_JIT_TIERUP overrides the default; MICA_CU_JIT_OPT=0|1|2 turns tiers off (one level).
@@ -140,7 +142,8 @@ uint64_t tierup_threshold();
 // ran at level 0 in every dispatch of a benchmark's runs). Compute units running a program's
 // level-0 code report the wave instructions they run there (Worker::run_quantum); once
 // tierup_work_threshold() of them have run, summed over dispatches and compute units, its level-1
-// translation is queued as for a tier-up by invocations (the waves switch to it when it is in).
+// translation is queued as for a tier-up by invocations, and the compute unit that asked waits
+// for it (the others switch to it when it is in).
 // 'mmu' and 'st' are the reporting dispatch's, to find the code the translation needs. Returns
 // whether the caller should go on reporting (false once the program is past level 0, its
 // tier-up is asked for, or it cannot have one).
