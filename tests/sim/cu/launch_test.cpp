@@ -2,8 +2,8 @@
 // Wave launch clears registers: everything but the launch ABI starts at zero (isa.md section 3),
 // also after earlier waves of the same compute unit wrote other registers, in an earlier dispatch
 // or in an earlier workgroup of the same dispatch (launch clears only the rows an instruction
-// decoded or translated so far can have written, so both cases are regression tests for that
-// bound).
+// decoded or translated so far can have written, so these cases are regression tests for that
+// range).
 #include <gtest/gtest.h>
 
 #include "cu_test_support.h"
@@ -91,6 +91,30 @@ TEST(CuLaunch, PipelineRecordsOfAnEarlierDispatchDoNotLeak)
 	DispatchResult r = rig.run(reader);
 	ASSERT_EQ(r.fault, MICA_FAULT_NONE);
 	EXPECT_EQ(r.hazard_violations, 0u);
+	for (unsigned l = 0; l < 32; l++)
+		EXPECT_EQ(rig.get<uint32_t>(l * 4), 0u) << "lane " << l;
+}
+
+TEST(CuLaunch, RegistersBelowTheNextProgramsOwnStartAtZero)
+{
+	// Launch clears the range of registers any program run on the compute unit so far can write,
+	// the union over programs: the writer's v4 and s19 lie below every register the reader writes
+	// (v10.., s20..), and the reader's waves must still see them zero.
+	Rig rig(1);
+	Asm writer;
+	writer.alu(MICA_OP_V_MOV_B32, V(4), L(0x1234));
+	writer.alu(MICA_OP_S_MOV_B32, S(19), L(0x5678));
+	writer.end();
+	ASSERT_EQ(rig.run(writer).fault, MICA_FAULT_NONE);
+	Asm reader;
+	reader.alu(MICA_OP_V_MOV_B32, V(21), S(19));
+	reader.alu(MICA_OP_V_ADD_U32, V(21), V(21), V(4));
+	reader.nop(4);
+	store_row(reader, 21);
+	reader.end();
+	for (unsigned l = 0; l < 32; l++)
+		rig.put<uint32_t>(l * 4, 0xdeadbeef);
+	ASSERT_EQ(rig.run(reader).fault, MICA_FAULT_NONE);
 	for (unsigned l = 0; l < 32; l++)
 		EXPECT_EQ(rig.get<uint32_t>(l * 4), 0u) << "lane " << l;
 }

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "../../engine.h"
+#include "../reg_range.h"
 
 namespace mica::sim::cu {
 class Worker;
@@ -63,8 +64,8 @@ public:
 	uint64_t hash() const { return hash_; }
 	uint32_t instructions() const { return instructions_; } // decoded instructions translated
 	uint32_t inline_instructions() const { return inline_; } // of which run inline
-	uint32_t vgpr_rows() const { return vgpr_rows_; }         // VGPR rows it can write
-	uint32_t sgpr_rows() const { return sgpr_rows_; }         // SGPRs s0.. it can name as destinations
+	RegRange vgprs() const { return vgprs_; }                 // VGPR rows it can write
+	RegRange sgprs() const { return sgprs_; }                 // SGPRs it can name as destinations
 	unsigned level() const { return level_.load(std::memory_order_acquire); } // LLVM code-generator level
 	// The tier-up: from now on run better's code (a translation of the same program at another
 	// level), which this program keeps alive. Callers running the old code finish their call
@@ -84,7 +85,8 @@ public:
 protected:
 	std::atomic<uint32_t (*)(Frame *)> fn_{nullptr};
 	uint64_t hash_ = 0;
-	uint32_t instructions_ = 0, inline_ = 0, vgpr_rows_ = 0, sgpr_rows_ = 0;
+	uint32_t instructions_ = 0, inline_ = 0;
+	RegRange vgprs_, sgprs_;
 	std::atomic<unsigned> level_{0};
 
 private:
