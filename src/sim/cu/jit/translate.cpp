@@ -269,12 +269,13 @@ struct WaitAtEnd {
 };
 
 // The program for a dispatch that queued its tier-up ('lock', the cache's, is held and released
-// when the dispatch waits; 'prog' is a copy: the entry may go meanwhile). A dispatch of at least tierup_threshold() invocations (the Vulkan
-// driver's 1M-invocation jobs) waits for the level-1 code at its start: running level-0 code
-// meanwhile on a host whose cores are busy cost CPU time and wall clock (a 16M-element reduction
-// or SAXPY ran a third to a half of its waves on level-0 code: 20-25% more CPU,
-// docs/performance.md). A shorter one (a scan's passes) runs on without waiting, its next
-// dispatches get the level-1 code: waiting would add the translation to one short dispatch.
+// when the dispatch waits; 'prog' is a copy: the entry may go meanwhile). A dispatch of at least
+// tierup_threshold() invocations (the Vulkan driver's 1M-invocation jobs) waits for the level-1
+// code at its start: running level-0 code meanwhile on a host whose cores are busy cost CPU time
+// and wall clock (a 16M-element reduction or SAXPY ran a third to a half of its waves on level-0
+// code: 20-25% more CPU, docs/performance.md). A shorter one (a scan's passes) runs on without
+// waiting, its next dispatches get the level-1 code: waiting would add the translation to one
+// short dispatch.
 std::shared_ptr<const Program> queued_tierup(std::unique_lock<std::mutex> &lock, std::shared_ptr<Program> prog,
                                              uint64_t invocations)
 {
