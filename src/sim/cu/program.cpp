@@ -190,25 +190,27 @@ CodeSlot &CodeCache::decode(CodePage &page, CodeSlot &slot, uint64_t pc)
 	slot.state = SlotState::Ok;
 	if (own_page)
 		page.transient.pop_back(); // decoded from the page's copy alone: kept while the copy is
-	vgpr_rows_ = std::max(vgpr_rows_, vgpr_rows_written(d));
-	sgpr_rows_ = std::max(sgpr_rows_, sgpr_rows_written(d));
+	vgprs_.add(vgprs_written(d));
+	sgprs_.add(sgprs_written(d));
 	return slot;
 }
 
-uint32_t sgpr_rows_written(const DecodedInst &d)
+RegRange sgprs_written(const DecodedInst &d)
 {
 	if (!d.info || mica_opnd_classify(d.opnd[0]) != MICA_OC_SGPR)
-		return 0;
+		return {};
 	const unsigned regs = std::max<unsigned>(1, mica_kind_table[d.info->kind[0]].regs);
-	return std::min<uint32_t>(MICA_OPND_SGPR_LAST + 1u - MICA_OPND_SGPR_FIRST, d.opnd[0] - MICA_OPND_SGPR_FIRST + regs);
+	const uint32_t first = d.opnd[0] - MICA_OPND_SGPR_FIRST;
+	return {first, std::min<uint32_t>(MICA_OPND_SGPR_LAST + 1u - MICA_OPND_SGPR_FIRST, first + regs)};
 }
 
-uint32_t vgpr_rows_written(const DecodedInst &d)
+RegRange vgprs_written(const DecodedInst &d)
 {
 	if (!d.info || mica_opnd_classify(d.opnd[0]) != MICA_OC_VGPR)
-		return 0;
+		return {};
 	const unsigned regs = std::max<unsigned>(1, mica_kind_table[d.info->kind[0]].regs);
-	return std::min<uint32_t>(MICA_VGPRS_PER_WAVE, d.opnd[0] - MICA_OPND_VGPR_FIRST + regs);
+	const uint32_t first = d.opnd[0] - MICA_OPND_VGPR_FIRST;
+	return {first, std::min<uint32_t>(MICA_VGPRS_PER_WAVE, first + regs)};
 }
 
 std::string reg_name(unsigned raw)

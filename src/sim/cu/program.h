@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../engine.h"
+#include "reg_range.h"
 #include "mica_isa.h"
 
 namespace mica::sim::cu {
@@ -72,11 +73,12 @@ public:
 	uint64_t pages_reused() const { return pages_reused_; }
 	// The decoded slot for pc (8-byte aligned); decodes it on first use.
 	const CodeSlot &fetch(uint64_t pc);
-	// VGPR rows any instruction decoded so far can write ([0, n)): a wave that ran only these
-	// instructions has zeros above them (wave launch clears only what may be dirty).
-	uint32_t vgpr_rows() const { return vgpr_rows_; }
-	// The same for SGPRs s0..s(n-1) named as destinations (EXEC, VCC and SCC are not counted).
-	uint32_t sgpr_rows() const { return sgpr_rows_; }
+	// VGPR rows any instruction decoded so far can write: a wave that ran only these
+	// instructions has zeros outside them but for what launch sets (wave launch clears only what
+	// may be dirty).
+	RegRange vgprs() const { return vgprs_; }
+	// The same for SGPRs named as destinations (EXEC, VCC and SCC are not counted).
+	RegRange sgprs() const { return sgprs_; }
 
 private:
 	CodeSlot &decode(CodePage &page, CodeSlot &slot, uint64_t pc);
@@ -87,15 +89,15 @@ private:
 	std::unordered_map<uint64_t, std::unique_ptr<CodePage>> pages_;
 	uint64_t last_page_va_ = ~0ull;
 	CodePage *last_page_ = nullptr;
-	uint32_t vgpr_rows_ = 0, sgpr_rows_ = 0; // never shrink: a bound over every decode kept
+	RegRange vgprs_, sgprs_; // never shrink: the union over every decode kept
 	uint64_t dispatch_ = 0;
 	uint64_t decodes_ = 0, pages_reused_ = 0;
 };
 
-// VGPR rows [0, n) that instruction d can write (0 if it writes none).
-uint32_t vgpr_rows_written(const DecodedInst &d);
-// SGPRs s0..s(n-1) that instruction d can write through its destination operand.
-uint32_t sgpr_rows_written(const DecodedInst &d);
+// VGPR rows that instruction d can write (empty if it writes none).
+RegRange vgprs_written(const DecodedInst &d);
+// SGPRs (s0 = 0) that instruction d can write through its destination operand.
+RegRange sgprs_written(const DecodedInst &d);
 
 // Human-readable form of an instruction for fault reports ("v_add_u32 v1, v2, 5").
 std::string describe(const DecodedInst &inst);

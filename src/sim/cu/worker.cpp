@@ -30,12 +30,18 @@ Worker::Worker(Mmu &mmu, uint32_t cu_index) : mmu_(mmu), cu_(cu_index) {}
 void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, const jit::Program *jit, jit::Warmup *warm)
 {
 	// The previous dispatch's decodes are about to be forgotten: keep their bound.
-	vgpr_dirty_ = std::max({vgpr_dirty_, code_.vgpr_rows(), jit ? jit->vgpr_rows() : 0u});
-	sgpr_dirty_ = std::max({sgpr_dirty_, code_.sgpr_rows(), jit ? jit->sgpr_rows() : 0u});
+	vgpr_dirty_.add(code_.vgprs());
+	sgpr_dirty_.add(code_.sgprs());
+	if (jit) {
+		vgpr_dirty_.add(jit->vgprs());
+		sgpr_dirty_.add(jit->sgprs());
+	}
 	st_ = st;
 	jit_ = jit;
 	warm_ = !jit && warm && warm->armed() ? warm : nullptr;
 	warm_pending_ = 0;
+	l0_report_ = jit && jit->level() == 0;
+	l0_pending_ = 0;
 	jit_interpreted_ = 0;
 	const bool lowpower = st.power_profile == MICA_PROFILE_LOWPOWER, r1 = st.revision == MICA_REV_R1;
 	if (!plans_ready_ || lowpower != lowpower_ || r1 != r1_) {
@@ -71,23 +77,26 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 
 void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
 {
-	// Registers start at zero (isa.md, launch ABI). Only rows an instruction of this CU can have
-	// written are cleared (the launch ABI's SGPR values are set directly, not through the
-	// pipeline model, so their records stay clear); the previous-value rows (vprev, sprev) are never read before this
-	// wave writes the register again (a register is stale only after a delayed write, which
-	// saves its previous value first), so they are not cleared at all.
-	// The same bound holds for the SGPR values (s0.. up to sgpr_dirty_; EXEC, VCC and SCC are
-	// written implicitly), and a record reads as clear once its guards and mem_ctr are
-	// (RegMeta): only those are cleared.
-	std::memset(w.v, 0, sizeof(Row) * vgpr_dirty_);
-	std::memset(w.s, 0, sizeof(uint32_t) * sgpr_dirty_);
-	std::memset(w.s + (MICA_OPND_EXEC - kSregFirst), 0, sizeof(uint32_t) * (kRegSpace - MICA_OPND_EXEC));
+	// Registers start at zero (isa.md, launch ABI). Only registers an instruction of this CU can
+	// have written are cleared (the launch ABI's values are set directly below, not through the
+	// pipeline model, so their records stay clear); the previous-value rows (vprev, sprev) are
+	// never read before this wave writes the register again (a register is stale only after a
+	// delayed write, which saves its previous value first), so they are not cleared at all.
+	// The same holds for the SGPR values (EXEC, VCC and SCC are written implicitly), and a record
+	// reads as clear once its guards and mem_ctr are (RegMeta): only those are cleared.
 	auto clear_records = [](RegMeta *m, RegMeta *end) {
 		for (; m < end; m++)
 			std::memset(static_cast<void *>(m), 0, kRegMetaClearBytes);
 	};
-	clear_records(w.meta, w.meta + vgpr_dirty_);
-	clear_records(w.meta + kSregFirst, w.meta + kSregFirst + sgpr_dirty_);
+	if (const uint32_t n = vgpr_dirty_.size()) {
+		std::memset(w.v + vgpr_dirty_.lo, 0, sizeof(Row) * n);
+		clear_records(w.meta + vgpr_dirty_.lo, w.meta + vgpr_dirty_.lo + n);
+	}
+	if (const uint32_t n = sgpr_dirty_.size()) {
+		std::memset(w.s + sgpr_dirty_.lo, 0, sizeof(uint32_t) * n);
+		clear_records(w.meta + kSregFirst + sgpr_dirty_.lo, w.meta + kSregFirst + sgpr_dirty_.lo + n);
+	}
+	std::memset(w.s + (MICA_OPND_EXEC - kSregFirst), 0, sizeof(uint32_t) * (kRegSpace - MICA_OPND_EXEC));
 	clear_records(w.meta + MICA_OPND_EXEC, std::end(w.meta));
 	// A counter's done[] slots are read only for sequence numbers below 'issued' (s_waitcnt,
 	// the issue stall), which this wave writes before reading: only the counts are reset.
@@ -143,11 +152,14 @@ bool Worker::run_workgroup(uint64_t index)
 	const uint32_t nwaves = (invocations + kLanes - 1) / kLanes;
 	while (waves_.size() < nwaves)
 		waves_.push_back(std::make_unique<Wave>());
-	// Rows the ABI sets and rows any instruction decoded or translated so far can write
-	// (the previous workgroup's waves ran only those).
-	vgpr_dirty_ = std::max<uint32_t>({vgpr_dirty_, MICA_ABI_V_LOCAL_ID_Z + 1u, code_.vgpr_rows(),
-	                                  jit_ ? jit_->vgpr_rows() : 0u});
-	sgpr_dirty_ = std::max<uint32_t>({sgpr_dirty_, code_.sgpr_rows(), jit_ ? jit_->sgpr_rows() : 0u});
+	// Rows any instruction decoded or translated so far can write (the previous workgroup's
+	// waves ran only those; the ABI's rows are set by launch itself).
+	vgpr_dirty_.add(code_.vgprs());
+	sgpr_dirty_.add(code_.sgprs());
+	if (jit_) {
+		vgpr_dirty_.add(jit_->vgprs());
+		sgpr_dirty_.add(jit_->sgprs());
+	}
 	if (!shared_.empty())
 		std::memset(shared_.data(), 0, shared_.size());
 	if (!launch_rows_ready_)
@@ -249,24 +261,35 @@ void Worker::adopt_translation(const jit::Program *p)
 {
 	jit_ = p;
 	warm_ = nullptr;
+	l0_report_ = false; // Warmup queued its tier-up already
 	// Later launches clear what the translation can write (this workgroup's waves were launched
 	// with what the interpreter had decoded; the translation writes what it would have).
-	vgpr_dirty_ = std::max(vgpr_dirty_, p->vgpr_rows());
-	sgpr_dirty_ = std::max(sgpr_dirty_, p->sgpr_rows());
+	vgpr_dirty_.add(p->vgprs());
+	sgpr_dirty_.add(p->sgprs());
 	fill_frame();
 }
 
 Step Worker::run_quantum(Wave &w)
 {
-	if (!warm_)
+	if (!warm_ && !l0_report_)
 		return run_quantum_body(w);
 	const uint64_t before = stats_.instructions;
 	const Step s = run_quantum_body(w);
-	warm_pending_ += stats_.instructions - before;
-	if (warm_pending_ >= kWarmReport) {
-		if (const jit::Program *p = warm_->count(warm_pending_))
-			adopt_translation(p);
-		warm_pending_ = 0;
+	if (warm_) {
+		warm_pending_ += stats_.instructions - before;
+		if (warm_pending_ >= kWarmReport) {
+			if (const jit::Program *p = warm_->count(warm_pending_))
+				adopt_translation(p);
+			warm_pending_ = 0;
+		}
+	} else {
+		// Level-0 code: its work may ask for the tier-up (the instructions the interpreter ran
+		// for it count too; they are few).
+		l0_pending_ += stats_.instructions - before;
+		if (l0_pending_ >= kWarmReport) {
+			l0_report_ = jit::count_level0_work(*jit_, l0_pending_, mmu_, st_);
+			l0_pending_ = 0;
+		}
 	}
 	return s;
 }

@@ -227,11 +227,13 @@ private:
 	jit::Warmup *warm_ = nullptr;       // interpreted so far: reports its work here (jit.h)
 	uint64_t warm_pending_ = 0;         // interpreted instructions not reported yet
 	static constexpr uint64_t kWarmReport = 4096;
-	// VGPR rows [0, n) any wave of this CU may have written since its Wave objects were zeroed
-	// (bounded by the destinations of every instruction decoded or translated): launch clears
-	// only those. Never shrinks (waves not launched in a workgroup keep what they hold).
-	uint32_t vgpr_dirty_ = 0; // new Wave objects are value-initialised (all zero)
-	uint32_t sgpr_dirty_ = 0; // the same for the pipeline records of s0.. (EXEC/VCC/SCC: always)
+	bool l0_report_ = false;            // jit_ is level-0 code: report its work (jit::count_level0_work)
+	uint64_t l0_pending_ = 0;           // its instructions not reported yet (reported every kWarmReport)
+	// VGPR rows any wave of this CU may have written since its Wave objects were zeroed (the
+	// destinations of every instruction decoded or translated): launch clears only those. Never
+	// shrinks (waves not launched in a workgroup keep what they hold).
+	RegRange vgpr_dirty_; // new Wave objects are value-initialised (all zero)
+	RegRange sgpr_dirty_; // the same for SGPRs and their records (EXEC/VCC/SCC: always)
 	uint64_t jit_interpreted_ = 0;
 	// The launch ABI's per-wave values, identical for every workgroup of a dispatch: EXEC and
 	// the local-ID rows of each wave slot, computed at the dispatch's first workgroup (launching

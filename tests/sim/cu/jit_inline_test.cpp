@@ -367,4 +367,35 @@ TEST(CuJitInline, TierUpKeepsTheAnswers)
 	}
 }
 
+// A dispatch of at least tierup_threshold() invocations that starts its program's tier-up waits
+// for the level-1 code and runs it from its start (translate.cpp, queued_tierup); the level-1
+// code then agrees with the interpreter.
+TEST(CuJitInline, LongDispatchWaitsForItsTierUp)
+{
+	const char *opt = std::getenv("MICA_CU_JIT_OPT"), *wait = std::getenv("MICA_CU_JIT_TIERUP_WAIT");
+	if (!cu::jit::available() || (opt && *opt) || (wait && *wait && *wait != '0') || cu::jit::hot_threshold() == 0 ||
+	    cu::jit::tierup_threshold() == 0)
+		GTEST_SKIP() << "no LLVM JIT, one level, or the differential tests' tier-up at every first dispatch";
+	const Asm p = scalar_program(3);
+	Rig rig(2, 1, 4u << 20);
+	rig.load(p);
+	rig.st.wg_size[0] = 64;
+	rig.st.groups[0] = static_cast<uint32_t>(cu::jit::tierup_threshold() / 64); // 65536 invocations in the tests
+	ASSERT_GE(uint64_t(rig.st.groups[0]) * 64, cu::jit::hot_threshold());
+	const uint64_t ups = cu::jit::counters().tier_ups;
+	// Hot: translated at level 0; its invocations count towards the tier-up (under 4 x the
+	// threshold: not due in this dispatch).
+	std::shared_ptr<const cu::jit::Program> first = cu::jit::program_for(rig.mmu, rig.st);
+	ASSERT_TRUE(first);
+	EXPECT_EQ(first->level(), 0u);
+	// Due now, and this dispatch is long: level 1 before it starts.
+	std::shared_ptr<const cu::jit::Program> second = cu::jit::program_for(rig.mmu, rig.st);
+	ASSERT_TRUE(second);
+	EXPECT_EQ(second->level(), 1u) << "the long dispatch did not wait for its tier-up";
+	EXPECT_EQ(cu::jit::counters().tier_ups, ups + 1);
+	Compared c = run_both(p, 320, [](Rig &r) { fill_inputs(r, 32768); });
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	expect_same(c);
+}
+
 } // namespace

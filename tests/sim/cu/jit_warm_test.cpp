@@ -2,7 +2,8 @@
 // Hotness by work done (jit.h, Warmup): a dispatch too small to be translated at its start (a few
 // workgroups, each a long loop) is translated once it has interpreted warm_threshold() wave
 // instructions and finishes on translated code, with the interpreter's results, cycles and
-// counters.
+// counters. And the tier-up by work done (count_level0_work): level-0 code that has run
+// tierup_work_threshold() wave instructions is re-translated at level 1.
 #include <gtest/gtest.h>
 
 #include "cu_test_support.h"
@@ -81,6 +82,60 @@ TEST(CuJitWarm, ShortDispatchesStayInterpreted)
 		expect_same(c);
 	}
 	EXPECT_EQ(cu::jit::counters().warm_translations, warm_before);
+}
+
+// The tier-up by work done (jit.h, count_level0_work): a dispatch hot enough to start on level-0
+// code but far under the tier-up's invocation counts (256 workgroups of 64 invocations) runs
+// long loops; once its level-0 code has run tierup_work_threshold() wave instructions the level-1
+// translation is queued and the waves switch to it when it is in. Both that dispatch and the
+// next (on level-1 code from its start) agree with the interpreter.
+bool tier_up_counts_apply()
+{
+	const char *opt = std::getenv("MICA_CU_JIT_OPT");
+	return cu::jit::available() && cu::jit::hot_threshold() > 0 && cu::jit::tierup_threshold() > 0 && !(opt && *opt);
+}
+
+TEST(CuJitWarm, LongLevel0DispatchTiersUpByWorkDone)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	// 512 waves x ~13 instructions x 640 iterations = 4.3M wave instructions, twice the tests'
+	// work threshold (65536 x 32 = 2M); 16384 invocations: hot at the tests' threshold, under a
+	// tier-up by invocations (65536 summed, or 4 x 65536 in one dispatch).
+	const uint32_t groups = 256, iterations = 640;
+	const cu::jit::Counters before = cu::jit::counters();
+	for (int round = 0; round < 2; round++) {
+		Compared c = run_both(long_loop_program(iterations), groups, [](Rig &) {});
+		ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+		expect_same(c);
+		if (round == 0 && tier_up_counts_apply()) {
+			ASSERT_GT(c.interp.instructions, 2 * cu::jit::tierup_work_threshold());
+		}
+	}
+	if (!tier_up_counts_apply())
+		return; // the differential run tiers every program up at its first dispatch; one level
+	const cu::jit::Counters after = cu::jit::counters();
+	EXPECT_EQ(after.work_tierups, before.work_tierups + 1) << "the level-0 code's work did not ask for level 1";
+	// run_both's engines wait for the tier-ups under way when they go.
+	EXPECT_EQ(after.tier_ups, before.tier_ups + 1);
+	EXPECT_EQ(after.translations, before.translations + 1) << "the second dispatch found the translation cached";
+}
+
+// Level-0 work under the threshold asks for nothing.
+TEST(CuJitWarm, ShortLevel0DispatchDoesNotTierUp)
+{
+	if (!tier_up_counts_apply())
+		GTEST_SKIP() << "no LLVM JIT, one level, or every program tiered up at its first dispatch";
+	// 512 waves x ~13 instructions x 96 iterations = 0.64M wave instructions, under 2M.
+	const cu::jit::Counters before = cu::jit::counters();
+	Compared c = run_both(long_loop_program(96), 256, [](Rig &) {});
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	ASSERT_LT(c.interp.instructions, cu::jit::tierup_work_threshold());
+	expect_same(c);
+	const cu::jit::Counters after = cu::jit::counters();
+	EXPECT_EQ(after.translations, before.translations + 1);
+	EXPECT_EQ(after.work_tierups, before.work_tierups);
+	EXPECT_EQ(after.tier_ups, before.tier_ups);
 }
 
 } // namespace

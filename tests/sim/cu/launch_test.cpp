@@ -2,9 +2,11 @@
 // Wave launch clears registers: everything but the launch ABI starts at zero (isa.md section 3),
 // also after earlier waves of the same compute unit wrote other registers, in an earlier dispatch
 // or in an earlier workgroup of the same dispatch (launch clears only the rows an instruction
-// decoded or translated so far can have written, so both cases are regression tests for that
-// bound).
+// decoded or translated so far can have written, so these cases are regression tests for that
+// range).
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "cu_test_support.h"
 
@@ -25,24 +27,42 @@ void store_row(Asm &p, unsigned reg)
 	p.wait_all();
 }
 
+// Runs 'reader' (which stores one row with store_row) over poisoned output and expects the row
+// it stored to be zero in every lane.
+void expect_zero_row(Rig &rig, const Asm &reader, const char *what)
+{
+	for (unsigned l = 0; l < 32; l++)
+		rig.put<uint32_t>(l * 4, 0xdeadbeef);
+	ASSERT_EQ(rig.run(reader).fault, MICA_FAULT_NONE);
+	for (unsigned l = 0; l < 32; l++)
+		EXPECT_EQ(rig.get<uint32_t>(l * 4), 0u) << what << " lane " << l;
+}
+
+// Launch clears the registers any program run on the compute unit so far can write (a range,
+// the union over programs): above and below the next program's own (v4 and s19 lie below
+// every register a reader writes, v10.. and s20..).
 TEST(CuLaunch, RegistersWrittenByAnEarlierDispatchStartAtZero)
 {
 	Rig rig(1);
 	Asm writer;
 	writer.alu(MICA_OP_V_MOV_B32, V(200), L(0x1234));
 	writer.alu(MICA_OP_V_MOV_B32, V(255), L(0x5678));
+	writer.alu(MICA_OP_V_MOV_B32, V(4), L(0x9abc));
+	writer.alu(MICA_OP_S_MOV_B32, S(19), L(0xdef0));
 	writer.end();
 	ASSERT_EQ(rig.run(writer).fault, MICA_FAULT_NONE);
-	for (unsigned reg : {200u, 255u}) {
+	for (unsigned reg : {200u, 255u, 4u}) {
 		Asm reader;
 		store_row(reader, reg);
 		reader.end();
-		for (unsigned l = 0; l < 32; l++)
-			rig.put<uint32_t>(l * 4, 0xdeadbeef);
-		ASSERT_EQ(rig.run(reader).fault, MICA_FAULT_NONE);
-		for (unsigned l = 0; l < 32; l++)
-			EXPECT_EQ(rig.get<uint32_t>(l * 4), 0u) << "v" << reg << " lane " << l;
+		expect_zero_row(rig, reader, ("v" + std::to_string(reg)).c_str());
 	}
+	Asm reader;
+	reader.alu(MICA_OP_V_MOV_B32, V(21), S(19));
+	reader.nop(4);
+	store_row(reader, 21);
+	reader.end();
+	expect_zero_row(rig, reader, "s19");
 }
 
 TEST(CuLaunch, RegistersWrittenByAnEarlierWorkgroupStartAtZero)

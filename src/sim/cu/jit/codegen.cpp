@@ -186,7 +186,7 @@ public:
 		}
 	}
 	void set_inline(uint32_t n) { inline_ = n; }
-	void set_rows(uint32_t v, uint32_t sg) { vgpr_rows_ = v, sgpr_rows_ = sg; }
+	void set_rows(RegRange v, RegRange sg) { vgprs_ = v, sgprs_ = sg; }
 	void set(uint32_t (*fn)(Frame *), orc::ResourceTrackerSP t)
 	{
 		fn_.store(fn, std::memory_order_release);
@@ -1878,11 +1878,11 @@ Function *Emitter::emit(const std::string &name)
 	B.SetInsertPoint(unknown);
 	exit_with(Exit::Interp, pc);
 
-	uint32_t rows = 0, srows = 0;
+	RegRange rows, srows;
 	for (const auto &[off, slot] : code_.slots) {
 		if (slot.state == SlotState::Ok) {
-			rows = std::max(rows, vgpr_rows_written(slot.inst));
-			srows = std::max(srows, sgpr_rows_written(slot.inst));
+			rows.add(vgprs_written(slot.inst));
+			srows.add(sgprs_written(slot.inst));
 		}
 		prog_.insts.push_back(std::make_unique<DecodedInst>(slot.inst));
 		emit_inst(off, slot, prog_.insts.back().get());

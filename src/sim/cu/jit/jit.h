@@ -16,6 +16,7 @@
 #include <string>
 
 #include "../../engine.h"
+#include "../reg_range.h"
 
 namespace mica::sim::cu {
 class Worker;
@@ -63,8 +64,8 @@ public:
 	uint64_t hash() const { return hash_; }
 	uint32_t instructions() const { return instructions_; } // decoded instructions translated
 	uint32_t inline_instructions() const { return inline_; } // of which run inline
-	uint32_t vgpr_rows() const { return vgpr_rows_; }         // VGPR rows it can write
-	uint32_t sgpr_rows() const { return sgpr_rows_; }         // SGPRs s0.. it can name as destinations
+	RegRange vgprs() const { return vgprs_; }                 // VGPR rows it can write
+	RegRange sgprs() const { return sgprs_; }                 // SGPRs it can name as destinations
 	unsigned level() const { return level_.load(std::memory_order_acquire); } // LLVM code-generator level
 	// The tier-up: from now on run better's code (a translation of the same program at another
 	// level), which this program keeps alive. Callers running the old code finish their call
@@ -75,15 +76,23 @@ public:
 		level_.store(successor_->level(), std::memory_order_release);
 		fn_.store(successor_->fn_.load(std::memory_order_acquire), std::memory_order_release);
 	}
+	// The work its level-0 code has done (count_level0_work): adds n wave instructions, returns
+	// the total so far.
+	uint64_t add_level0_work(uint64_t n) const { return level0_work_.fetch_add(n, std::memory_order_relaxed) + n; }
+	// True for the one caller that asks for the tier-up by work done.
+	bool claim_work_tierup() const { return !work_tierup_.exchange(true, std::memory_order_relaxed); }
 
 protected:
 	std::atomic<uint32_t (*)(Frame *)> fn_{nullptr};
 	uint64_t hash_ = 0;
-	uint32_t instructions_ = 0, inline_ = 0, vgpr_rows_ = 0, sgpr_rows_ = 0;
+	uint32_t instructions_ = 0, inline_ = 0;
+	RegRange vgprs_, sgprs_;
 	std::atomic<unsigned> level_{0};
 
 private:
 	std::shared_ptr<const Program> successor_;
+	mutable std::atomic<uint64_t> level0_work_{0};
+	mutable std::atomic<bool> work_tierup_{false};
 };
 
 // Process-wide counters (monotonic; for tests, benchmarks and docs/performance.md).
@@ -97,6 +106,7 @@ struct Counters {
 	uint64_t translate_ns = 0;      // host time spent translating (both tiers)
 	uint64_t tier_ups = 0;          // level-0 translations replaced by their level-1 translation
 	uint64_t warm_translations = 0; // dispatches that started interpreted and moved to translated code (Warmup)
+	uint64_t work_tierups = 0;      // tier-ups asked for by the work of a program's level-0 code (count_level0_work)
 };
 Counters counters();
 
@@ -119,13 +129,31 @@ uint64_t hot_threshold();
 // Tiers: a hot program is translated at LLVM's code-generator level 0 (fast to translate) and
 // runs that. The next dispatch after its level-0 dispatches have had tierup_threshold()
 // invocations (or a dispatch of 4 times that alone) re-translates it at level 1 on a thread of
-// its own (one for all tier-ups, in the order asked for); nothing waits for it: every wave runs
-// the level-0 code until the level-1 code is in and switches to it from its next scheduling
-// quantum on (Program::adopt), within a dispatch or between two. A compute engine waits for
+// its own (one for all tier-ups, in the order asked for). A dispatch of at least
+// tierup_threshold() invocations that asks for it waits for it at its start (level-0 code run
+// meanwhile only costs CPU time on a busy host); a shorter one does not wait: its waves run the
+// level-0 code until the level-1 code is in and switch to it from their next scheduling quantum
+// on (Program::adopt), within a dispatch or between two. A compute engine waits for
 // the tier-ups under way when it is destroyed; the thread is joined when the library's statics
 // are destroyed (process exit or unload).
 // MICA_CU_JIT_TIERUP overrides the default; MICA_CU_JIT_OPT=0|1|2 turns tiers off (one level).
 uint64_t tierup_threshold();
+
+// The tier-up by work done: the invocation counts above never tier up a program whose few
+// invocations are long (SGEMM 512: one dispatch of 262144 invocations, ~90M wave instructions,
+// ran at level 0 in every dispatch of a benchmark's runs). Compute units running a program's
+// level-0 code report the wave instructions they run there (Worker::run_quantum); once
+// tierup_work_threshold() of them have run, summed over dispatches and compute units, its level-1
+// translation is queued as for a tier-up by invocations, and the compute unit that asked waits
+// for it (the others switch to it when it is in).
+// 'mmu' and 'st' are the reporting dispatch's, to find the code the translation needs. Returns
+// whether the caller should go on reporting (false once the program is past level 0, its
+// tier-up is asked for, or it cannot have one).
+bool count_level0_work(const Program &p, uint64_t n, Mmu &mmu, const DispatchState &st);
+
+// Wave instructions of level-0 code that tier a program up: 32 per invocation of
+// tierup_threshold() (32M by default), as warm_threshold() scales hot_threshold().
+uint64_t tierup_work_threshold();
 
 // Waits for every level-1 translation queued or under way (compute engines at destruction,
 // tests).

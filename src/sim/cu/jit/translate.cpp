@@ -268,14 +268,27 @@ struct WaitAtEnd {
 	~WaitAtEnd() { wait_for_tierups(); }
 };
 
-// The program for a dispatch that queued its tier-up.
-std::shared_ptr<const Program> queued_tierup(const std::shared_ptr<Program> &prog)
+// The program for a dispatch that queued its tier-up ('lock', the cache's, is held and released
+// when the dispatch waits; 'prog' is a copy: the entry may go meanwhile). A dispatch of at least
+// tierup_threshold() invocations (the Vulkan driver's 1M-invocation jobs) waits for the level-1
+// code at its start: running level-0 code meanwhile on a host whose cores are busy cost CPU time
+// and wall clock (a 16M-element reduction or SAXPY ran a third to a half of its waves on level-0
+// code: 20-25% more CPU, docs/performance.md). A shorter one (a scan's passes) runs on without
+// waiting, its next dispatches get the level-1 code: waiting would add the translation to one
+// short dispatch.
+std::shared_ptr<const Program> queued_tierup(std::unique_lock<std::mutex> &lock, std::shared_ptr<Program> prog,
+                                             uint64_t invocations)
 {
-	if (!tierup_wait())
-		return prog;
-	auto h = std::make_shared<WaitAtEnd>(); // (no temporary: its destructor would wait here)
-	h->prog = prog;
-	return std::shared_ptr<const Program>(h, h->prog.get());
+	if (tierup_wait()) {
+		auto h = std::make_shared<WaitAtEnd>(); // (no temporary: its destructor would wait here)
+		h->prog = prog;
+		return std::shared_ptr<const Program>(h, h->prog.get());
+	}
+	if (invocations >= tierup_threshold()) {
+		lock.unlock();
+		wait_for_tierups();
+	}
+	return prog;
 }
 
 } // namespace
@@ -431,6 +444,49 @@ const Program *Warmup::count(uint64_t n)
 	return prog.get();
 }
 
+uint64_t tierup_work_threshold() { return tierup_threshold() * 32; }
+
+bool count_level0_work(const Program &p, uint64_t n, Mmu &mmu, const DispatchState &st)
+{
+	if (p.level() != 0 || !tiered())
+		return false;
+	const uint64_t work = p.add_level0_work(n);
+	if (work < tierup_work_threshold())
+		return true;
+	if (!p.claim_work_tierup())
+		return false; // another compute unit asked
+	Cache &c = cache();
+	Code code;
+	if (!find_code(c, mmu, st, code) || code.hash != p.hash())
+		return false;
+	std::unique_lock<std::mutex> lock(c.mutex);
+	auto it = c.entries.find(code.hash);
+	// Evicted meanwhile, or a translation used once and not cached: no tier-up (program_for
+	// makes a new level-0 translation the next time).
+	if (it == c.entries.end() || it->second.prog.get() != &p)
+		return false;
+	CacheEntry &e = it->second;
+	if (e.tierup_queued || code.slots.size() > kMaxTierUpInstructions)
+		return false;
+	e.tierup_queued = true;
+	c.counters.work_tierups++;
+	if (debug())
+		std::fprintf(stderr, "mica jit: program %016llx: level 1 asked for after %llu wave instructions at level 0\n",
+		             static_cast<unsigned long long>(code.hash), static_cast<unsigned long long>(work));
+	start_tierup(c, e.prog, code);
+	// The compute unit that asked waits for it (the others run on until it is in): the program has
+	// run about a level-1 translation's worth of level-0 code, so the rest of a dispatch that got
+	// here is likely long, and level-0 code run meanwhile only cost CPU time (SGEMM 512's first
+	// dispatch: 1395-1416 ms of CPU waiting against 1513-1550 not, docs/performance.md). Not with
+	// MICA_CU_JIT_TIERUP_WAIT=1, which keeps the switch within a dispatch for the differential
+	// tests.
+	if (!tierup_wait()) {
+		lock.unlock();
+		wait_for_tierups();
+	}
+	return false;
+}
+
 std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 {
 	Cache &c = cache();
@@ -468,7 +524,7 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 		std::shared_ptr<const Program> prog = e.prog;
 		if (c.count_for_tierup(e, invocations, code)) {
 			start_tierup(c, e.prog, code);
-			return queued_tierup(e.prog);
+			return queued_tierup(lock, e.prog, invocations);
 		}
 		return prog;
 	}
@@ -487,7 +543,7 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	if (tierup)
 		start_tierup(c, prog, code);
 	c.evict_lru();
-	return tierup ? queued_tierup(prog) : prog;
+	return tierup ? queued_tierup(lock, prog, invocations) : prog;
 }
 
 } // namespace mica::sim::cu::jit
