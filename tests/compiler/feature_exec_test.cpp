@@ -1145,15 +1145,23 @@ TEST(RobustBufferAccess, OnlyTheOptionAddsTheChecks)
 	EXPECT_GT(std::get<CompileResult>(robust).stats.instructions, std::get<CompileResult>(plain).stats.instructions);
 }
 
-// robustBufferAccess2: buffers ending inside a uvec4 (the harness's descriptors cover exactly the
-// data), so a straddling load keeps its in-bounds words and zeroes the rest, a straddling store
+// robustBufferAccess2: buffers ending inside a uvec4 or a struct (the harness's descriptors cover
+// exactly the data), so a straddling load keeps its in-bounds words and zeroes the rest (also
+// through a uniform offset, scalar loads), a straddling store
 // writes only its in-bounds words, and an atomic on a word past the end is dropped. With
 // robustBufferAccess alone (per access) the same vectors read all zero and are not stored at all,
 // which the second half checks, so the test tells the two modes apart.
 TEST(RobustBufferAccess2, StraddlingVectorsAreCheckedPerComponent)
 {
-	const uint32_t n_src = 10, n_dst = 14, n_ubo = 6;
-	auto make = [&] { return robust_buffers(n_src, n_dst, 128 * 4, 0xffffffffu, n_ubo); };
+	const uint32_t n_src = 10, n_dst = 14, n_ubo = 6, n_pairs = 9;
+	auto make = [&] {
+		std::vector<Buffer> b = robust_buffers(n_src, n_dst, 136 * 4, 0xffffffffu, n_ubo);
+		b.emplace_back();
+		b[4].binding = 4;
+		for (uint32_t k = 0; k < n_pairs; k++)
+			b[4].data.push_back(3000 + k);
+		return b;
+	};
 	for (bool per_component : {true, false}) {
 		SCOPED_TRACE(per_component ? "robust_buffer_access2" : "robust_buffer_access");
 		run_everywhere(glsl("robust_access2.comp"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
@@ -1167,6 +1175,20 @@ TEST(RobustBufferAccess2, StraddlingVectorsAreCheckedPerComponent)
 					EXPECT_EQ(b[2].data[w], in(4 * i, w, n_src) ? 1000 + w : 0u) << where << " s[" << i << "]." << c;
 					EXPECT_EQ(b[2].data[256 + w], in(4 * (i % 4), uw, n_ubo) ? 500 + uw : 0u)
 					        << where << " u[" << i % 4 << "]." << c;
+				}
+			for (uint32_t l = 0; l < 4; l++)
+				for (uint32_t c = 0; c < 4; c++) {
+					// u[1] through a uniform offset: words 4..7 of 6.
+					EXPECT_EQ(b[2].data[4 * (128 + l) + c], in(4, 4 + c, n_ubo) ? 500 + 4 + c : 0u)
+					        << where << " u[1]." << c;
+					// p[1] = words 6..11 of 9: a = word 6, b = words 8 and 9, c = word 10. Per access,
+					// the optimizer may load the struct whole or member by member: only the
+					// per-component result is determined.
+					const uint32_t word[4] = {6, 8, 9, 10};
+					if (per_component) {
+						EXPECT_EQ(b[2].data[4 * (132 + l) + c], word[c] < n_pairs ? 3000 + word[c] : 0u)
+						        << where << " p[1] member word " << word[c];
+					}
 				}
 			for (uint32_t w = 0; w < n_dst; w++) {
 				uint32_t want = in(w / 4 * 4, w, n_dst) ? w + 1 : 0xdeadbeefu;
