@@ -113,7 +113,8 @@ void fill_property_chain(const CoreProperties& c, void* pNext) {
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ROBUSTNESS_2_PROPERTIES_EXT: {
       // The compiler checks each component's bytes against the descriptor's exact range, so the
       // range is "rounded up" to 1 byte for both kinds of buffer.
-      VkPhysicalDeviceRobustness2PropertiesEXT p{};
+      VkPhysicalDeviceRobustness2PropertiesEXT p;
+      std::memset(static_cast<void*>(&p), 0, sizeof p);
       p.robustStorageBufferAccessSizeAlignment = 1;
       p.robustUniformBufferAccessSizeAlignment = 1;
       put(s, p);
@@ -282,7 +283,8 @@ void fill_feature_chain(void* pNext) {
       break;
     }
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ROBUSTNESS_2_FEATURES_EXT: {
-      VkPhysicalDeviceRobustness2FeaturesEXT f{};
+      VkPhysicalDeviceRobustness2FeaturesEXT f;
+      std::memset(static_cast<void*>(&f), 0, sizeof f);  // its tail padding is written too
       // Per-component, byte-exact bounds checks of descriptor accesses (Options::
       // robust_buffer_access2); texel buffers: the texture unit's out-of-range loads are a zero
       // texel decoded (0, 0, 0 and 1 for a missing alpha), stores and atomics are dropped.
