@@ -28,8 +28,10 @@ using ContextPtr = std::unique_ptr<vkrun::Context, CheckedContextDeleter>;
 ContextPtr make_context(bool robust_buffer_access = false, bool robust_buffer_access2 = false);
 
 // A mapped host-visible buffer of 'bytes' with exactly 'usage' (vkrun's create_buffer makes
-// storage/uniform buffers; texel buffers need their own usage bits). Destroy with ctx.destroy.
-vkrun::Buffer usage_buffer(vkrun::Context& ctx, VkDeviceSize bytes, VkBufferUsageFlags usage);
+// storage/uniform buffers; texel buffers need their own usage bits), on 'dev' (another device of
+// the context's physical device) or the context's device. The context's own: destroy with ctx.destroy.
+vkrun::Buffer usage_buffer(vkrun::Context& ctx, VkDeviceSize bytes, VkBufferUsageFlags usage,
+                           VkDevice dev = VK_NULL_HANDLE);
 
 struct SetBinding {
   uint32_t binding;
