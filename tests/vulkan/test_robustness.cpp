@@ -292,4 +292,81 @@ TEST(VkRobustness2, RobustBufferAccessAloneChecksWholeAccesses) {
   EXPECT_EQ(got.out[4], 1004u);                                                               // s[1] whole
 }
 
+
+// The two check modes compile to different programs, so they must not share a pipeline cache entry
+// (the cache key includes Options::robust_buffer_access2): pipeline cache data saved on a
+// robustBufferAccess2 device does not give a robustBufferAccess-only device its program (it must
+// compile: FAIL_ON_PIPELINE_COMPILE_REQUIRED fails), while another robustBufferAccess2 device
+// takes it.
+VkResult create_from_cache(vkrun::Context& ctx, const std::vector<uint8_t>& data) {
+  // The layout comes from another shader's pipeline, so robust2.spv is in no cache of this device.
+  auto probe = vktest::make_pipeline(ctx.device(), "ids.spv",
+                                     {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                       {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                       {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                       {3, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER},
+                                       {4, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                       {5, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER},
+                                       {6, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER}}},
+                                     8);
+  EXPECT_EQ(probe->create_result, VK_SUCCESS);
+  const std::vector<uint32_t> words = vkrun::read_spirv(vkrun::spv_path("robust2.spv"));
+  VkShaderModuleCreateInfo smci{};
+  smci.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO;
+  smci.codeSize = words.size() * 4;
+  smci.pCode = words.data();
+  VkShaderModule module = VK_NULL_HANDLE;
+  vkrun::check(vkCreateShaderModule(ctx.device(), &smci, nullptr, &module), "vkCreateShaderModule");
+  VkPipelineCacheCreateInfo ci{};
+  ci.sType = VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO;
+  ci.initialDataSize = data.size();
+  ci.pInitialData = data.data();
+  VkPipelineCache cache = VK_NULL_HANDLE;
+  vkrun::check(vkCreatePipelineCache(ctx.device(), &ci, nullptr, &cache), "vkCreatePipelineCache");
+  VkComputePipelineCreateInfo cpci{};
+  cpci.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO;
+  cpci.flags = VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT;
+  cpci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+  cpci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  cpci.stage.module = module;
+  cpci.stage.pName = "main";
+  cpci.layout = probe->layout;
+  VkPipeline pipe = VK_NULL_HANDLE;
+  const VkResult r = vkCreateComputePipelines(ctx.device(), cache, 1, &cpci, nullptr, &pipe);
+  vkDestroyPipeline(ctx.device(), pipe, nullptr);
+  vkDestroyPipelineCache(ctx.device(), cache, nullptr);
+  vkDestroyShaderModule(ctx.device(), module, nullptr);
+  return r;
+}
+
+TEST(VkRobustness2, PipelineCacheKeepsTheCheckModesApart) {
+  std::vector<uint8_t> data;
+  {
+    auto ctx = vktest::make_context(/*robust_buffer_access=*/true, /*robust_buffer_access2=*/true);
+    VkPipelineCacheCreateInfo ci{};
+    ci.sType = VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO;
+    VkPipelineCache cache = VK_NULL_HANDLE;
+    VK_OK(vkCreatePipelineCache(ctx->device(), &ci, nullptr, &cache));
+    auto p = vktest::make_pipeline(ctx->device(), "robust2.spv",
+                                   {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                     {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                     {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                     {3, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER},
+                                     {4, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                     {5, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER},
+                                     {6, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER}}},
+                                   0, nullptr, cache);
+    ASSERT_EQ(p->create_result, VK_SUCCESS);
+    size_t n = 0;
+    VK_OK(vkGetPipelineCacheData(ctx->device(), cache, &n, nullptr));
+    data.resize(n);
+    VK_OK(vkGetPipelineCacheData(ctx->device(), cache, &n, data.data()));
+    vkDestroyPipelineCache(ctx->device(), cache, nullptr);
+  }
+  auto rba1 = vktest::make_context(/*robust_buffer_access=*/true);
+  EXPECT_EQ(create_from_cache(*rba1, data), VK_PIPELINE_COMPILE_REQUIRED);
+  auto rba2 = vktest::make_context(/*robust_buffer_access=*/true, /*robust_buffer_access2=*/true);
+  EXPECT_EQ(create_from_cache(*rba2, data), VK_SUCCESS);
+}
+
 }  // namespace
