@@ -44,7 +44,8 @@ std::vector<uint32_t> read_spirv(const std::string& path) {
   return words;
 }
 
-Context::Context(const std::string& device_substring, bool validation, bool robust_buffer_access) {
+Context::Context(const std::string& device_substring, bool validation, bool robust_buffer_access,
+                 bool robust_buffer_access2) {
   VkApplicationInfo app{};
   app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
   app.pApplicationName = "mica-vkrun";
@@ -161,10 +162,20 @@ Context::Context(const std::string& device_substring, bool validation, bool robu
   f10.features.shaderFloat64 = have.features.shaderFloat64;
   f10.features.shaderUniformBufferArrayDynamicIndexing = have.features.shaderUniformBufferArrayDynamicIndexing;
   f10.features.shaderStorageBufferArrayDynamicIndexing = have.features.shaderStorageBufferArrayDynamicIndexing;
-  f10.features.robustBufferAccess = robust_buffer_access ? VK_TRUE : VK_FALSE;
+  f10.features.robustBufferAccess = robust_buffer_access || robust_buffer_access2 ? VK_TRUE : VK_FALSE;
+  VkPhysicalDeviceRobustness2FeaturesEXT r2{};
+  r2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ROBUSTNESS_2_FEATURES_EXT;
+  r2.robustBufferAccess2 = VK_TRUE;
+  const char* r2_extension = VK_EXT_ROBUSTNESS_2_EXTENSION_NAME;
+  if (robust_buffer_access2) {
+    r2.pNext = f10.pNext;
+    f10.pNext = &r2;
+  }
   VkDeviceCreateInfo dci{};
   dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
   dci.pNext = &f10;
+  dci.enabledExtensionCount = robust_buffer_access2 ? 1 : 0;
+  dci.ppEnabledExtensionNames = &r2_extension;
   dci.queueCreateInfoCount = 1;
   dci.pQueueCreateInfos = &qci;
   check(vkCreateDevice(physical_, &dci, nullptr, &device_), "vkCreateDevice");

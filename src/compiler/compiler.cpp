@@ -181,8 +181,10 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 		kopts->local_size = opts.local_size;
 		kopts->local_arg_bytes = opts.local_arg_bytes;
 	}
-	if (!spirv_to_ir(prep.words, opts.entry_point, mid, error, opts.robust_buffer_access, kopts ? &*kopts : nullptr,
-	                 opts.subgroup_size))
+	const RobustAccess robust = opts.robust_buffer_access2  ? RobustAccess::per_component
+	                            : opts.robust_buffer_access ? RobustAccess::per_access
+	                                                        : RobustAccess::off;
+	if (!spirv_to_ir(prep.words, opts.entry_point, mid, error, robust, kopts ? &*kopts : nullptr, opts.subgroup_size))
 		return CompileError{error};
 	// Kernel-model control flow comes without constructs: give it loop and selection merges.
 	if (kernel && !structurize(mid, error))

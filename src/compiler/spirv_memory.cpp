@@ -145,6 +145,21 @@ Operand Translator::in_bounds(const Ptr &p, uint32_t end)
 	return ok;
 }
 
+// The bounds check of each leaf of an access: with robustBufferAccess the whole access's (every
+// leaf in bounds or none: one predicate, shared), with robustBufferAccess2 each leaf's own bytes
+// [offset, offset + bytes), so a vector or struct straddling the end of the descriptor's range
+// keeps its in-bounds components (Vulkan: robustStorage/UniformBufferAccessSizeAlignment 1).
+std::vector<Operand> Translator::leaf_bounds(const Ptr &p, const std::vector<Leaf> &ls)
+{
+	if (!robust_per_component_)
+		return std::vector<Operand>(ls.size(), in_bounds(p, access_end(ls)));
+	std::vector<Operand> ok;
+	ok.reserve(ls.size());
+	for (const Leaf &l : ls)
+		ok.push_back(in_bounds(p, l.offset + l.bytes));
+	return ok;
+}
+
 // base + dynamic offset (+ the constant offset) of a physical pointer as one 64-bit value.
 Operand Translator::phys_address(const Ptr &p, bool with_const_off)
 {
@@ -351,13 +366,17 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 	std::vector<Operand> r;
 	if (robust_checked(ptr)) {
 		// Out of bounds: read the (always mapped) descriptor table instead and return 0.
-		Operand ok = in_bounds(ptr, access_end(ls));
-		Operand base = emit(IO::Op::select, r64(), {ok, desc_base(ptr), desc_table()});
-		for (const Leaf &l : ls) {
+		const std::vector<Operand> ok = leaf_bounds(ptr, ls);
+		const Operand desc = desc_base(ptr);
+		Operand base;
+		for (size_t i = 0; i < ls.size(); i++) {
+			const Leaf &l = ls[i];
+			if (i == 0 || robust_per_component_)
+				base = emit(IO::Op::select, r64(), {ok[i], desc, desc_table()});
 			RegClass rc = l.bytes == 8 ? r64() : r32();
-			Operand off = emit(IO::Op::select, r32(), {ok, iadd(dyn, Operand::c32(l.offset)), Operand::c32(0)});
+			Operand off = emit(IO::Op::select, r32(), {ok[i], iadd(dyn, Operand::c32(l.offset)), Operand::c32(0)});
 			Operand x = emit((SC)v.sc == SC::StorageBuffer ? IO::Op::load_global : IO::Op::load_const, rc, {base, off}, 0, l.bytes);
-			x = emit(IO::Op::select, rc, {ok, x, l.bytes == 8 ? Operand::c64(0) : Operand::c32(0)});
+			x = emit(IO::Op::select, rc, {ok[i], x, l.bytes == 8 ? Operand::c64(0) : Operand::c32(0)});
 			r.push_back(l.is_bool ? to_bool_from_int(x) : x);
 		}
 		return r;
@@ -404,7 +423,7 @@ void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Opera
 	Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;
 	Operand base = ptr.phys ? phys_address(ptr, false) : Operand{};
 	// Robust access: out-of-bounds stores are not performed (predicated on the bounds check).
-	Operand ok = robust_checked(ptr) ? in_bounds(ptr, access_end(ls)) : Operand{};
+	const std::vector<Operand> ok = robust_checked(ptr) ? leaf_bounds(ptr, ls) : std::vector<Operand>{};
 	const Operand local_off = sc == (uint32_t)SC::Function ? local_address_offset(ptr) : Operand{};
 	for (size_t i = 0; i < ls.size(); i++) {
 		Operand x = ls[i].is_bool ? bool_to_int(value[i]) : value[i];
@@ -413,8 +432,8 @@ void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Opera
 			emit_void(IO::Op::store_global, {base, Operand::c32(0), x}, ls[i].offset, ls[i].bytes);
 			break;
 		case SC::StorageBuffer: {
-			if (ok.kind != Operand::Kind::none)
-				emit_void(IO::Op::store_global, {desc_base(ptr), dyn, x, ok}, ls[i].offset,
+			if (!ok.empty())
+				emit_void(IO::Op::store_global, {desc_base(ptr), dyn, x, ok[i]}, ls[i].offset,
 				          ls[i].bytes | ir::kAuxPredicated);
 			else
 				emit_void(IO::Op::store_global, {desc_base(ptr), dyn, x}, ls[i].offset, ls[i].bytes);

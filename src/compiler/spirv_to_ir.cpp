@@ -173,6 +173,7 @@ const ShaderFeatures &shader_features()
 		x.vulkan_memory_model = true;
 		x.vulkan_memory_model_device_scope = true;
 		x.robust_buffer_access = true;
+		x.robust_buffer_access2 = true;   // per-component checks at byte granularity (spirv_memory.cpp)
 		// Block members are loaded and stored leaf by leaf at their Offset, so any offset the
 		// scalar / standard layouts allow works (spirv_prepare.cpp tells the validator).
 		x.scalar_block_layout = true;
@@ -1143,10 +1144,10 @@ std::vector<Operand> Translator::binary(IO::Op op, uint32_t rt, uint32_t a, uint
 namespace mica::compiler {
 
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
-                 std::string &error, bool robust_buffer_access, const spirv_detail::KernelOptions *kernel,
+                 std::string &error, RobustAccess robust, const spirv_detail::KernelOptions *kernel,
                  uint32_t subgroup_size)
 {
-	spirv_detail::Translator t(words, out, robust_buffer_access, kernel, subgroup_size);
+	spirv_detail::Translator t(words, out, robust, kernel, subgroup_size);
 	try {
 		t.run(entry_point);
 	} catch (const spirv_detail::Fail &f) {

@@ -35,14 +35,16 @@ constexpr unsigned kKernelDispatchSgpr = MICA_ABI_S_KERNEL_DISPATCH;
 constexpr unsigned kMaxLocalBytes = 16384;
 } // namespace abi
 
-// robust_buffer_access: storage/uniform buffer accesses through descriptors are bounds-checked
-// against the descriptor's size (Options::robust_buffer_access).
+// How storage/uniform buffer accesses through descriptors are bounds-checked against the
+// descriptor's size: not at all, per access (Options::robust_buffer_access: the whole vector or
+// struct is in bounds or none of it is), or per scalar component (Options::robust_buffer_access2).
+enum class RobustAccess { off, per_access, per_component };
 namespace spirv_detail {
 struct KernelOptions;
 }
 // kernel: the Kernel-model options and reflection (nullptr for GLCompute modules).
 bool spirv_to_ir(std::span<const uint32_t> words, const std::string &entry_point, ir::Program &out,
-                 std::string &error, bool robust_buffer_access = false,
+                 std::string &error, RobustAccess robust = RobustAccess::off,
                  const spirv_detail::KernelOptions *kernel = nullptr, uint32_t subgroup_size = 32);
 
 } // namespace mica::compiler

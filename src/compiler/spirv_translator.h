@@ -114,9 +114,10 @@ struct Leaf {
 class Translator {
 	friend struct OpenClStd;   // spirv_opencl_std*.cpp
 public:
-	Translator(std::span<const uint32_t> w, Program &p, bool robust, const KernelOptions *kernel = nullptr,
+	Translator(std::span<const uint32_t> w, Program &p, RobustAccess robust, const KernelOptions *kernel = nullptr,
 	           uint32_t subgroup_size = MICA_WAVE_SIZE)
-		: kopts_(kernel), kernel_(kernel != nullptr), words_(w), p_(p), robust_(robust), sg_size_(subgroup_size) {}
+		: kopts_(kernel), kernel_(kernel != nullptr), words_(w), p_(p), robust_(robust != RobustAccess::off),
+		  robust_per_component_(robust == RobustAccess::per_component), sg_size_(subgroup_size) {}
 	void run(const std::string &entry_name);
 
 private:
@@ -129,7 +130,8 @@ private:
 	bool varptr_ = false;
 	std::span<const uint32_t> words_;
 	Program &p_;
-	bool robust_ = false;   // Options::robust_buffer_access
+	bool robust_ = false;   // Options::robust_buffer_access (or robust_buffer_access2)
+	bool robust_per_component_ = false;   // Options::robust_buffer_access2: each leaf checked alone
 	// Options::subgroup_size: N lanes per subgroup, 32 / N subgroups per wave (spirv_subgroup.cpp).
 	uint32_t sg_size_ = MICA_WAVE_SIZE;
 	std::unordered_map<uint32_t, Type> types_;
@@ -344,6 +346,7 @@ private:
 	void finish_locals();
 	Operand phys_address(const Ptr &p, bool with_const_off);
 	Operand in_bounds(const Ptr &p, uint32_t end);
+	std::vector<Operand> leaf_bounds(const Ptr &p, const std::vector<Leaf> &ls);
 	Operand desc_table();
 	static uint32_t access_end(const std::vector<Leaf> &ls)
 	{

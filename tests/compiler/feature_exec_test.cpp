@@ -49,7 +49,7 @@ std::vector<uint32_t> glsl(const std::string &file)
 void run_everywhere(const std::vector<uint32_t> &spv, const std::function<std::vector<Buffer>()> &make,
                     const std::vector<uint32_t> &push, uint32_t groups_x,
                     const std::function<void(const std::vector<Buffer> &, const std::string &)> &check,
-                    bool robust = false)
+                    bool robust = false, bool robust2 = false)
 {
 	ASSERT_FALSE(spv.empty());
 	for (const Config &cfg : kConfigs) {
@@ -57,6 +57,7 @@ void run_everywhere(const std::vector<uint32_t> &spv, const std::function<std::v
 		o.revision = cfg.rev;
 		o.power_profile = cfg.profile;
 		o.robust_buffer_access = robust;
+		o.robust_buffer_access2 = robust2;
 		auto res = compile_spirv(spv, o);
 		if (auto *e = std::get_if<CompileError>(&res))
 			FAIL() << "compile: " << e->message;
@@ -1085,26 +1086,28 @@ TEST(Atomics, SixtyFourBitOnBuffersAndSharedMemory)
 	});
 }
 
+// The buffers of the robust-access shaders: binding 0 of n_src words 1000 + k, binding 1 of n_dst
+// sentinels, binding 2 of out_words words out_fill, binding 3 (uniform) of n_ubo words 500 + k.
+std::vector<Buffer> robust_buffers(uint32_t n_src, uint32_t n_dst, uint32_t out_words, uint32_t out_fill, uint32_t n_ubo)
+{
+	std::vector<Buffer> b(4);
+	for (uint32_t k = 0; k < 4; k++)
+		b[k].binding = k;
+	for (uint32_t k = 0; k < n_src; k++)
+		b[0].data.push_back(1000 + k);
+	b[1].data.assign(n_dst, 0xdeadbeefu);
+	b[2].data.assign(out_words, out_fill);
+	for (uint32_t k = 0; k < n_ubo; k++)
+		b[3].data.push_back(500 + k);
+	return b;
+}
+
 TEST(RobustBufferAccess, OutOfBoundsLoadsAreZeroStoresAndAtomicsDropped)
 {
 	const uint32_t n_src = 40, n_dst = 100;
-	std::vector<uint32_t> src(n_src), ubo(16);
-	for (uint32_t i = 0; i < n_src; i++)
-		src[i] = 1000 + i;
-	for (uint32_t i = 0; i < 16; i++)
-		ubo[i] = 500 + i;
-	auto make = [&] {
-		std::vector<Buffer> b(4);
-		b[0].binding = 0;
-		b[0].data = src;
-		b[1].binding = 1;
-		b[1].data.assign(n_dst, 0xdeadbeefu);
-		b[2].binding = 2;
-		b[2].data.assign(4, 0);
-		b[3].binding = 3;
-		b[3].data = ubo;
-		return b;
-	};
+	auto make = [&] { return robust_buffers(n_src, n_dst, 4, 0, 16); };
+	auto src = [](uint32_t k) { return 1000 + k; };
+	auto ubo = [](uint32_t k) { return 500 + k; };
 	for (int32_t shift : {-10, 5}) {
 		std::vector<uint32_t> push = {(uint32_t)shift};
 		SCOPED_TRACE("shift " + std::to_string(shift));
@@ -1112,14 +1115,14 @@ TEST(RobustBufferAccess, OutOfBoundsLoadsAreZeroStoresAndAtomicsDropped)
 			std::vector<uint32_t> want(n_dst, 0xdeadbeefu);
 			for (uint32_t i = 0; i < 64; i++) {
 				int32_t j = (int32_t)i + shift;
-				uint32_t v = (j >= 0 && (uint32_t)j < n_src) ? src[j] : 0u;
+				uint32_t v = (j >= 0 && (uint32_t)j < n_src) ? src((uint32_t)j) : 0u;
 				uint64_t at = (uint64_t)(uint32_t)j * 2;   // in elements; OOB when >= n_dst
 				if ((uint32_t)j * 2u == at && at < n_dst)
 					want[at] = v + 1u;
 			}
 			for (uint32_t i = 0; i < 64; i++)
 				if (i * 2 + 1 < n_dst)
-					want[i * 2 + 1] = (i % 8) < 4 ? ubo[(i % 8) * 4 + 1] : 0u;
+					want[i * 2 + 1] = (i % 8) < 4 ? ubo((i % 8) * 4 + 1) : 0u;
 			want[0] = 100u;   // the wrapped index loads 0
 			for (uint32_t k = 0; k < n_dst; k++)
 				EXPECT_EQ(b[1].data[k], want[k]) << where << " d[" << k << "]";
@@ -1140,6 +1143,61 @@ TEST(RobustBufferAccess, OnlyTheOptionAddsTheChecks)
 	ASSERT_TRUE(std::holds_alternative<CompileResult>(plain));
 	ASSERT_TRUE(std::holds_alternative<CompileResult>(robust));
 	EXPECT_GT(std::get<CompileResult>(robust).stats.instructions, std::get<CompileResult>(plain).stats.instructions);
+}
+
+// robustBufferAccess2: buffers ending inside a uvec4 or a struct (the harness's descriptors cover
+// exactly the data), so a straddling load keeps its in-bounds words and zeroes the rest (also
+// through a uniform offset, scalar loads), a straddling store
+// writes only its in-bounds words, and an atomic on a word past the end is dropped. With
+// robustBufferAccess alone (per access) the same vectors read all zero and are not stored at all,
+// which the second half checks, so the test tells the two modes apart.
+TEST(RobustBufferAccess2, StraddlingVectorsAreCheckedPerComponent)
+{
+	const uint32_t n_src = 10, n_dst = 14, n_ubo = 6, n_pairs = 9;
+	auto make = [&] {
+		std::vector<Buffer> b = robust_buffers(n_src, n_dst, 136 * 4, 0xffffffffu, n_ubo);
+		b.emplace_back();
+		b[4].binding = 4;
+		for (uint32_t k = 0; k < n_pairs; k++)
+			b[4].data.push_back(3000 + k);
+		return b;
+	};
+	for (bool per_component : {true, false}) {
+		SCOPED_TRACE(per_component ? "robust_buffer_access2" : "robust_buffer_access");
+		run_everywhere(glsl("robust_access2.comp"), make, {}, 1, [&](const std::vector<Buffer> &b, const std::string &where) {
+			// Word w of an access of the four words [first, first + 4) of a buffer of n words.
+			auto in = [&](uint32_t first, uint32_t w, uint32_t n) {
+				return per_component ? w < n : first + 4 <= n;
+			};
+			for (uint32_t i = 0; i < 64; i++)
+				for (uint32_t c = 0; c < 4; c++) {
+					const uint32_t w = 4 * i + c, uw = 4 * (i % 4) + c;
+					EXPECT_EQ(b[2].data[w], in(4 * i, w, n_src) ? 1000 + w : 0u) << where << " s[" << i << "]." << c;
+					EXPECT_EQ(b[2].data[256 + w], in(4 * (i % 4), uw, n_ubo) ? 500 + uw : 0u)
+					        << where << " u[" << i % 4 << "]." << c;
+				}
+			for (uint32_t l = 0; l < 4; l++)
+				for (uint32_t c = 0; c < 4; c++) {
+					// u[1] through a uniform offset: words 4..7 of 6.
+					EXPECT_EQ(b[2].data[4 * (128 + l) + c], in(4, 4 + c, n_ubo) ? 500 + 4 + c : 0u)
+					        << where << " u[1]." << c;
+					// p[1] = words 6..11 of 9: a = word 6, b = words 8 and 9, c = word 10. Per access,
+					// the optimizer may load the struct whole or member by member: only the
+					// per-component result is determined.
+					const uint32_t word[4] = {6, 8, 9, 10};
+					if (per_component) {
+						EXPECT_EQ(b[2].data[4 * (132 + l) + c], word[c] < n_pairs ? 3000 + word[c] : 0u)
+						        << where << " p[1] member word " << word[c];
+					}
+				}
+			for (uint32_t w = 0; w < n_dst; w++) {
+				uint32_t want = in(w / 4 * 4, w, n_dst) ? w + 1 : 0xdeadbeefu;
+				if (w % 4 == 1)
+					want += 100;   // the atomic on .y: one scalar, checked alone in both modes
+				EXPECT_EQ(b[1].data[w], want) << where << " d word " << w;
+			}
+		}, true, per_component);
+	}
 }
 
 // Empty structs passed to and returned from a function through branches (an OpPhi of the empty

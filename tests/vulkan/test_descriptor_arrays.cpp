@@ -601,27 +601,6 @@ INSTANTIATE_TEST_SUITE_P(Seeds, RandomLayouts, ::testing::Range(0u, 24u));
 // constants and by a loop counter, loads and stores, three submissions with other indices; every
 // value checked against the host. (dEQP-VK.binding_model.descriptorset_random's compute cases need
 // both features: NotSupported before.)
-// A mapped buffer of 'bytes' with 'usage' (vkrun's create_buffer makes storage buffers only).
-vkrun::Buffer usage_buffer(vkrun::Context& ctx, VkDeviceSize bytes, VkBufferUsageFlags usage) {
-  vkrun::Buffer b;
-  b.size = bytes;
-  VkBufferCreateInfo bci{};
-  bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
-  bci.size = bytes;
-  bci.usage = usage;
-  vkrun::check(vkCreateBuffer(ctx.device(), &bci, nullptr, &b.buffer), "vkCreateBuffer");
-  VkMemoryRequirements mr;
-  vkGetBufferMemoryRequirements(ctx.device(), b.buffer, &mr);
-  VkMemoryAllocateInfo ai{};
-  ai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
-  ai.allocationSize = mr.size;
-  ai.memoryTypeIndex = ctx.host_visible_type(mr.memoryTypeBits);
-  vkrun::check(vkAllocateMemory(ctx.device(), &ai, nullptr, &b.memory), "vkAllocateMemory");
-  vkrun::check(vkBindBufferMemory(ctx.device(), b.buffer, b.memory, 0), "vkBindBufferMemory");
-  vkrun::check(vkMapMemory(ctx.device(), b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped), "vkMapMemory");
-  return b;
-}
-
 TEST(VkDescriptorArrays, TexelBufferArraysWithDynamicallyUniformIndices) {
   auto ctx = vktest::make_context();
   VkDevice dev = ctx->device();
@@ -657,11 +636,11 @@ TEST(VkDescriptorArrays, TexelBufferArraysWithDynamicallyUniformIndices) {
   // Host copies of the texel buffers: u[a][l] = 100 * (a + 1) + l, s[b][l] = b + 1 (then stores).
   std::vector<std::vector<uint32_t>> u(kU, std::vector<uint32_t>(kN)), s(kS, std::vector<uint32_t>(kN));
   for (uint32_t a = 0; a < kU; ++a) {
-    ub.push_back(usage_buffer(*ctx, kN * 4, VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT));
+    ub.push_back(vktest::usage_buffer(*ctx, kN * 4, VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT));
     for (uint32_t l = 0; l < kN; ++l) ub[a].data<uint32_t>()[l] = u[a][l] = 100 * (a + 1) + l;
   }
   for (uint32_t b = 0; b < kS; ++b) {
-    sb.push_back(usage_buffer(*ctx, kN * 4, VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT));
+    sb.push_back(vktest::usage_buffer(*ctx, kN * 4, VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT));
     for (uint32_t l = 0; l < kN; ++l) sb[b].data<uint32_t>()[l] = s[b][l] = b + 1;
   }
   vkrun::Buffer out = ctx->create_buffer(2 * kN * 4);

@@ -698,24 +698,10 @@ TEST(VkPipeline, InvalidSpirvFailsCleanly) {
 
 namespace {
 
-// A host-visible buffer of 'bytes' on 'dev' (the context's memory types: same physical device).
+// A host-visible storage buffer of 'bytes' on 'dev' (the context's memory types: same physical
+// device), filled with 0xff.
 vkrun::Buffer device_buffer(vkrun::Context& ctx, VkDevice dev, VkDeviceSize bytes) {
-  vkrun::Buffer b;
-  b.size = bytes;
-  VkBufferCreateInfo bci{};
-  bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
-  bci.size = bytes;
-  bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-  vkrun::check(vkCreateBuffer(dev, &bci, nullptr, &b.buffer), "vkCreateBuffer");
-  VkMemoryRequirements mr;
-  vkGetBufferMemoryRequirements(dev, b.buffer, &mr);
-  VkMemoryAllocateInfo ai{};
-  ai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
-  ai.allocationSize = mr.size;
-  ai.memoryTypeIndex = ctx.host_visible_type(mr.memoryTypeBits);
-  vkrun::check(vkAllocateMemory(dev, &ai, nullptr, &b.memory), "vkAllocateMemory");
-  vkrun::check(vkBindBufferMemory(dev, b.buffer, b.memory, 0), "vkBindBufferMemory");
-  vkrun::check(vkMapMemory(dev, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped), "vkMapMemory");
+  vkrun::Buffer b = vktest::usage_buffer(ctx, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, dev);
   std::memset(b.mapped, 0xff, bytes);
   return b;
 }

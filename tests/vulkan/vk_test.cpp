@@ -12,9 +12,31 @@ void CheckedContextDeleter::operator()(vkrun::Context* ctx) const {
   std::unique_ptr<vkrun::Context> owned(ctx);
 }
 
-ContextPtr make_context(bool robust_buffer_access) {
+ContextPtr make_context(bool robust_buffer_access, bool robust_buffer_access2) {
   const char* v = std::getenv("MICA_VK_VALIDATION");
-  return ContextPtr(std::make_unique<vkrun::Context>("Mica", v && *v == '1', robust_buffer_access).release());
+  return ContextPtr(
+      std::make_unique<vkrun::Context>("Mica", v && *v == '1', robust_buffer_access, robust_buffer_access2).release());
+}
+
+vkrun::Buffer usage_buffer(vkrun::Context& ctx, VkDeviceSize bytes, VkBufferUsageFlags usage, VkDevice dev) {
+  if (!dev) dev = ctx.device();
+  vkrun::Buffer b;
+  b.size = bytes;
+  VkBufferCreateInfo bci{};
+  bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
+  bci.size = bytes;
+  bci.usage = usage;
+  vkrun::check(vkCreateBuffer(dev, &bci, nullptr, &b.buffer), "vkCreateBuffer");
+  VkMemoryRequirements mr;
+  vkGetBufferMemoryRequirements(dev, b.buffer, &mr);
+  VkMemoryAllocateInfo ai{};
+  ai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
+  ai.allocationSize = mr.size;
+  ai.memoryTypeIndex = ctx.host_visible_type(mr.memoryTypeBits);
+  vkrun::check(vkAllocateMemory(dev, &ai, nullptr, &b.memory), "vkAllocateMemory");
+  vkrun::check(vkBindBufferMemory(dev, b.buffer, b.memory, 0), "vkBindBufferMemory");
+  vkrun::check(vkMapMemory(dev, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped), "vkMapMemory");
+  return b;
 }
 
 Sets::Sets(VkDevice dev, const TestPipeline& p) : device(dev) {

@@ -22,9 +22,16 @@ struct CheckedContextDeleter {
 };
 using ContextPtr = std::unique_ptr<vkrun::Context, CheckedContextDeleter>;
 
-// The Mica device through a fresh instance (with robustBufferAccess enabled when asked). With MICA_VK_VALIDATION=1 the Khronos validation layer
+// The Mica device through a fresh instance (with robustBufferAccess, and VK_EXT_robustness2's
+// robustBufferAccess2, enabled when asked). With MICA_VK_VALIDATION=1 the Khronos validation layer
 // is enabled and must stay silent.
-ContextPtr make_context(bool robust_buffer_access = false);
+ContextPtr make_context(bool robust_buffer_access = false, bool robust_buffer_access2 = false);
+
+// A mapped host-visible buffer of 'bytes' with exactly 'usage' (vkrun's create_buffer makes
+// storage/uniform buffers; texel buffers need their own usage bits), on 'dev' (another device of
+// the context's physical device) or the context's device. The context's own: destroy with ctx.destroy.
+vkrun::Buffer usage_buffer(vkrun::Context& ctx, VkDeviceSize bytes, VkBufferUsageFlags usage,
+                           VkDevice dev = VK_NULL_HANDLE);
 
 struct SetBinding {
   uint32_t binding;

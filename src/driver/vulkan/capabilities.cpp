@@ -30,6 +30,7 @@ const ShaderCapabilities& shader_capabilities() {
     c.demote_to_helper_invocation = f.demote_to_helper_invocation;
     c.terminate_invocation = f.terminate_invocation;
     c.robust_buffer_access = f.robust_buffer_access;
+    c.robust_buffer_access2 = f.robust_buffer_access && f.robust_buffer_access2;
     c.scalar_block_layout = f.scalar_block_layout;
     c.buffer_array_dynamic_indexing = f.buffer_array_dynamic_indexing;
     c.buffer_array_non_uniform_indexing = f.buffer_array_non_uniform_indexing;

@@ -26,6 +26,7 @@ struct ShaderCapabilities {
   bool demote_to_helper_invocation = false;
   bool terminate_invocation = false;
   bool robust_buffer_access = false;
+  bool robust_buffer_access2 = false;              // VK_EXT_robustness2: per-component checks, byte-exact
   bool buffer_array_dynamic_indexing = false;      // arrays of uniform/storage buffers, uniform index
   bool buffer_array_non_uniform_indexing = false;  // ... any index (NonUniform)
   bool runtime_descriptor_array = false;           // ... runtime-sized in the shader

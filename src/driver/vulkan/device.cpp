@@ -84,6 +84,7 @@ constexpr FeatureStruct kFeatureStructs[] = {
     {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT,
      FEATURES(VkPhysicalDeviceShaderAtomicFloatFeaturesEXT, sparseImageFloat32AtomicAdd)},
     {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_CLOCK_FEATURES_KHR, FEATURES(VkPhysicalDeviceShaderClockFeaturesKHR, shaderDeviceClock)},
+    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ROBUSTNESS_2_FEATURES_EXT, FEATURES(VkPhysicalDeviceRobustness2FeaturesEXT, nullDescriptor)},
     {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_2_FEATURES_EXT,
      FEATURES(VkPhysicalDeviceShaderAtomicFloat2FeaturesEXT, sparseImageFloat32AtomicMinMax)},
 };
@@ -171,6 +172,12 @@ VkResult Device::create(PhysicalDevice& physical, const VkDeviceCreateInfo& info
   dev->robust_buffer_access_ = (info.pEnabledFeatures && info.pEnabledFeatures->robustBufferAccess);
   if (const auto* f2 = find_in_chain<VkPhysicalDeviceFeatures2>(info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2))
     dev->robust_buffer_access_ |= f2->features.robustBufferAccess == VK_TRUE;
+  // robustBufferAccess2 requires robustBufferAccess (VUID-VkPhysicalDeviceRobustness2FeaturesEXT-
+  // robustBufferAccess2-04000); either way its pipelines get the stricter checks.
+  if (const auto* r2 = find_in_chain<VkPhysicalDeviceRobustness2FeaturesEXT>(
+          info.pNext, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ROBUSTNESS_2_FEATURES_EXT))
+    dev->robust_buffer_access2_ = r2->robustBufferAccess2 == VK_TRUE;
+  dev->robust_buffer_access_ |= dev->robust_buffer_access2_;
   dev->screen_ = physical.screen();
   dev->refresh_power_state();
   for (uint32_t i = 0; i < info.queueCreateInfoCount; ++i) {

@@ -72,6 +72,8 @@ public:
 
   // robustBufferAccess was enabled: pipelines compile with bounds-checked buffer accesses.
   bool robust_buffer_access() const { return robust_buffer_access_; }
+  // robustBufferAccess2 (VK_EXT_robustness2) was enabled: each component is checked on its own.
+  bool robust_buffer_access2() const { return robust_buffer_access2_; }
 
   // Power profile the next submissions must be built for, refreshed from the kernel.
   device::PowerState refresh_power_state() { return screen_->refresh_power_state(); }
@@ -99,6 +101,7 @@ private:
   std::optional<device::LostReason> fault_;  // the kernel's reason for the first loss, if a queue had one
   std::string fault_description_;            // the message that was reported
   bool robust_buffer_access_ = false;
+  bool robust_buffer_access2_ = false;
 };
 
 // What one VkSubmitInfo(2) asks for.

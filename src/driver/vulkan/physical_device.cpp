@@ -612,6 +612,7 @@ const std::vector<VkExtensionProperties>& supported_device_extensions() {
         {VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME, caps.float32_atomics},
         {VK_EXT_SHADER_ATOMIC_FLOAT_2_EXTENSION_NAME, caps.float32_atomics && caps.float32_atomic_min_max},
         {VK_KHR_SHADER_CLOCK_EXTENSION_NAME, caps.shader_subgroup_clock},
+        {VK_EXT_ROBUSTNESS_2_EXTENSION_NAME, caps.robust_buffer_access2},
         {VK_EXT_SHADER_SUBGROUP_BALLOT_EXTENSION_NAME, (caps.subgroup_operations & VK_SUBGROUP_FEATURE_BALLOT_BIT) != 0},
         {VK_EXT_SHADER_SUBGROUP_VOTE_EXTENSION_NAME, (caps.subgroup_operations & VK_SUBGROUP_FEATURE_VOTE_BIT) != 0},
     };

@@ -44,6 +44,7 @@ VkResult ComputePipeline::create(Device& device, Source source, std::shared_ptr<
   program.options.entry_point = source.entry_point;
   program.options.spec_constants = source.spec_constants;
   program.options.robust_buffer_access = device.robust_buffer_access();
+  program.options.robust_buffer_access2 = device.robust_buffer_access2();
   program.options.subgroup_size = source.subgroup_size;
   if (std::getenv("MICA_VK_DUMP_SPIRV"))
     dump_spirv(program.spirv, device::program_key(program, device.physical().info().revision,

@@ -110,6 +110,16 @@ void fill_property_chain(const CoreProperties& c, void* pNext) {
       put_range<VkPhysicalDeviceMaintenance4Properties, MICA_RANGE(VkPhysicalDeviceVulkan13Properties, maxBufferSize, maxBufferSize)>(s, p13);
       break;
     // Not promoted: the driver's own extensions.
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ROBUSTNESS_2_PROPERTIES_EXT: {
+      // The compiler checks each component's bytes against the descriptor's exact range, so the
+      // range is "rounded up" to 1 byte for both kinds of buffer.
+      VkPhysicalDeviceRobustness2PropertiesEXT p;
+      std::memset(static_cast<void*>(&p), 0, sizeof p);
+      p.robustStorageBufferAccessSizeAlignment = 1;
+      p.robustUniformBufferAccessSizeAlignment = 1;
+      put(s, p);
+      break;
+    }
     case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PUSH_DESCRIPTOR_PROPERTIES_KHR: {
       VkPhysicalDevicePushDescriptorPropertiesKHR p{};
       p.maxPushDescriptors = kMaxPushDescriptors;  // binding_model.h
@@ -269,6 +279,24 @@ void fill_feature_chain(void* pNext) {
       f.shaderImageFloat32AtomicMinMax = caps.float32_atomic_min_max;
       f.shaderBufferFloat64AtomicMinMax = caps.float64_atomic_min_max;
       f.shaderSharedFloat64AtomicMinMax = caps.float64_atomic_min_max;
+      put(s, f);
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ROBUSTNESS_2_FEATURES_EXT: {
+      VkPhysicalDeviceRobustness2FeaturesEXT f;
+      std::memset(static_cast<void*>(&f), 0, sizeof f);  // its tail padding is written too
+      // Per-component, byte-exact bounds checks of descriptor accesses (Options::
+      // robust_buffer_access2); texel buffers: the texture unit's out-of-range loads are a zero
+      // texel decoded (0, 0, 0 and 1 for a missing alpha), stores and atomics are dropped.
+      f.robustBufferAccess2 = shader_capabilities().robust_buffer_access2;
+      // No: an out-of-range load returns an all-zero texel decoded (docs/hw/texture.md), which is
+      // robustImageAccess2's value for every format but BC1_RGBA_*: its all-zero block decodes to
+      // opaque black, alpha 1 instead of 0 (a texture unit change, not a driver one).
+      f.robustImageAccess2 = VK_FALSE;
+      // No: a null buffer descriptor would be safe only in pipelines compiled with bounds checks
+      // (size 0); without them an access would fault the context, and null image, sampler and
+      // texel-buffer descriptors have no defined reads in the texture unit.
+      f.nullDescriptor = VK_FALSE;
       put(s, f);
       break;
     }

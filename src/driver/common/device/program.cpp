@@ -108,6 +108,7 @@ driver::Digest program_key(const ProgramSource& source, uint32_t revision, uint3
   h.update_value(power_profile);
   h.update_value(int32_t(o.opt_level));
   h.update_value(uint32_t(o.robust_buffer_access));
+  h.update_value(uint32_t(o.robust_buffer_access2));  // VK_EXT_robustness2: per-component checks
   h.update_value(o.subgroup_size);   // VK_EXT_subgroup_size_control: 8, 16 or 32 lanes
   h.update_value(uint32_t(o.hazard_pass));
   h.update_value(uint32_t(o.waitcnt_pass));

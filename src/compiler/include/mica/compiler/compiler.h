@@ -32,6 +32,11 @@ struct Options {
 	// against the descriptor's size; out-of-bounds loads return 0, out-of-bounds stores and
 	// atomics are not performed. Physical-pointer accesses are not checked.
 	bool robust_buffer_access = false;
+	// Vulkan robustBufferAccess2 (VK_EXT_robustness2; implies robust_buffer_access): each scalar
+	// component of an access is checked on its own against the descriptor's exact size (byte
+	// granularity), so a vector or struct straddling the end keeps its in-bounds components and
+	// only the components past the end read 0 or are not stored.
+	bool robust_buffer_access2 = false;
 	// Subgroup size of a GLCompute entry point (VK_EXT_subgroup_size_control): 8, 16 or 32. Below
 	// the 32-lane wave, each wave holds 32 / N subgroups of N consecutive lanes and every subgroup
 	// operation and built-in is confined to its subgroup (docs/compiler.md "Subgroup sizes").
@@ -177,6 +182,7 @@ struct ShaderFeatures {
 	bool vulkan_memory_model = false;
 	bool vulkan_memory_model_device_scope = false;
 	bool robust_buffer_access = false;            // Options::robust_buffer_access is implemented
+	bool robust_buffer_access2 = false;           // Options::robust_buffer_access2 is implemented
 	bool scalar_block_layout = false;             // VK_EXT_scalar_block_layout offsets in every block
 	bool uniform_buffer_standard_layout = false;  // std430 (and scalar) uniform blocks
 	// Arrays of storage/uniform buffer descriptors indexed by a dynamically uniform index, by a
