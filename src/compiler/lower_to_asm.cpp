@@ -2,9 +2,11 @@
 #include <bit>
 #include <cinttypes>
 #include <cstdio>
+#include <span>
 
 #include "asm.h"
 #include "machine.h"
+#include "mica/isa/names.h"
 
 namespace mica::compiler {
 
@@ -121,6 +123,25 @@ bool lower_to_asm(const Program &p, AsmProgram &out, std::string &error)
 	return true;
 }
 
+// CTRL immediates that name a hardware register, a fence scope or a counter are printed in the
+// assembly syntax (hwreg(CYCLE_LO), ...), names from src/hw through mica::isa, so the compiler's
+// listing reads like the disassembler's; values without a name stay numbers.
+static std::string named_imm(unsigned kind, int64_t imm)
+{
+	std::span<const isa::NamedValue> table;
+	const char *func = nullptr;
+	switch (kind) {
+	case MICA_IMM_HWREG: table = isa::hwreg_names(), func = "hwreg"; break;
+	case MICA_IMM_SCOPE: table = isa::fence_scope_names(), func = "scope"; break;
+	case MICA_IMM_COUNTER: table = isa::perf_counter_names(), func = "counter"; break;
+	default: return std::to_string(imm);
+	}
+	if (imm >= 0 && imm <= UINT32_MAX)
+		if (auto n = isa::name_of(table, static_cast<uint32_t>(imm)))
+			return std::string(func) + "(" + std::string(*n) + ")";
+	return std::to_string(imm);
+}
+
 std::string format_inst(const mica_inst &mi, int64_t target_block)
 {
 	const mica_op_info *m = mi.info;
@@ -167,7 +188,7 @@ std::string format_inst(const mica_inst &mi, int64_t target_block)
 				w += std::string(w.empty() ? "" : " ") + "ls(" + std::to_string(ls) + ")";
 			parts.push_back(w.empty() ? "none" : w);
 		} else {
-			parts.push_back(std::to_string(mi.imm));
+			parts.push_back(named_imm(m->imm, mi.imm));
 		}
 	}
 	for (size_t i = 0; i < parts.size(); i++)

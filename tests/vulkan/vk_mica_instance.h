@@ -16,9 +16,10 @@
 namespace vktest {
 
 // vkCreateInstance for 'api' (0: without a VkApplicationInfo, which means Vulkan 1.0) with
-// 'extensions' enabled and 'alloc' as its allocator.
+// 'extensions' enabled and 'alloc' as its allocator; 'create' is the loader's, or a driver's own.
 inline VkResult create_instance(VkInstance* out, const std::vector<const char*>& extensions = {},
-                                uint32_t api = VK_API_VERSION_1_3, const VkAllocationCallbacks* alloc = nullptr) {
+                                uint32_t api = VK_API_VERSION_1_3, const VkAllocationCallbacks* alloc = nullptr,
+                                PFN_vkCreateInstance create = vkCreateInstance) {
   VkApplicationInfo app{};
   app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
   app.apiVersion = api;
@@ -28,15 +29,17 @@ inline VkResult create_instance(VkInstance* out, const std::vector<const char*>&
   ici.enabledExtensionCount = uint32_t(extensions.size());
   ici.ppEnabledExtensionNames = extensions.data();
   *out = VK_NULL_HANDLE;
-  return vkCreateInstance(&ici, alloc, out);
+  return create(&ici, alloc, out);
 }
 
 // vkCreateDevice with one queue of 'family', 'next' as the create info's pNext (feature
-// structures), 'extensions' enabled, 'features' as pEnabledFeatures and 'alloc' as its allocator.
+// structures), 'extensions' enabled, 'features' as pEnabledFeatures and 'alloc' as its allocator;
+// 'create' is the loader's, or a driver's own.
 inline VkResult create_device(VkPhysicalDevice phys, VkDevice* out, const void* next = nullptr,
                               const std::vector<const char*>& extensions = {},
                               const VkPhysicalDeviceFeatures* features = nullptr,
-                              const VkAllocationCallbacks* alloc = nullptr, uint32_t family = 0) {
+                              const VkAllocationCallbacks* alloc = nullptr, uint32_t family = 0,
+                              PFN_vkCreateDevice create = vkCreateDevice) {
   const float priority = 1.0f;
   VkDeviceQueueCreateInfo q{};
   q.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
@@ -52,7 +55,7 @@ inline VkResult create_device(VkPhysicalDevice phys, VkDevice* out, const void* 
   ci.ppEnabledExtensionNames = extensions.data();
   ci.pEnabledFeatures = features;
   *out = VK_NULL_HANDLE;
-  return vkCreateDevice(phys, &ci, alloc, out);
+  return create(phys, &ci, alloc, out);
 }
 
 // The physical device of 'instance' whose name contains "Mica" (lavapipe and others may be listed
