@@ -166,6 +166,19 @@ constexpr VkDeviceSize kSrcOff = 256, kSrcRange = 40, kDstOff = 256, kDstRange =
 constexpr VkDeviceSize kWordsOff = 512, kWordsRange = 38;
 constexpr uint32_t kOutVecs = 320;
 
+// robust2.comp's one descriptor set: the four buffers robust.comp has, a word buffer and two
+// uniform texel buffers.
+const std::vector<std::vector<vktest::SetBinding>>& robust2_sets() {
+  static const std::vector<std::vector<vktest::SetBinding>> sets{{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                                   {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                                   {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                                   {3, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER},
+                                                                   {4, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
+                                                                   {5, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER},
+                                                                   {6, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER}}};
+  return sets;
+}
+
 struct Robust2Run {
   std::vector<uint32_t> out, dst;
 };
@@ -174,13 +187,7 @@ Robust2Run run_robust2(vkrun::Context& ctx) {
   VkDevice dev = ctx.device();
   const std::vector<uint32_t> spirv = vkrun::read_spirv(vkrun::spv_path("robust2.spv"));
   auto p = vktest::make_pipeline(dev, spirv,
-                                 {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                   {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                   {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                   {3, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER},
-                                   {4, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                   {5, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER},
-                                   {6, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER}}});
+                                 robust2_sets());
   Sets s(dev, *p);
   vkrun::Buffer src = ctx.create_buffer(1024), dst = ctx.create_buffer(1024), out = ctx.create_buffer(kOutVecs * 16),
                 ubo = ctx.create_buffer(256), words = ctx.create_buffer(1024),
@@ -301,13 +308,7 @@ TEST(VkRobustness2, RobustBufferAccessAloneChecksWholeAccesses) {
 VkResult create_from_cache(vkrun::Context& ctx, const std::vector<uint8_t>& data) {
   // The layout comes from another shader's pipeline, so robust2.spv is in no cache of this device.
   auto probe = vktest::make_pipeline(ctx.device(), "ids.spv",
-                                     {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                       {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                       {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                       {3, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER},
-                                       {4, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                       {5, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER},
-                                       {6, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER}}},
+                                     robust2_sets(),
                                      8);
   EXPECT_EQ(probe->create_result, VK_SUCCESS);
   const std::vector<uint32_t> words = vkrun::read_spirv(vkrun::spv_path("robust2.spv"));
@@ -348,13 +349,7 @@ TEST(VkRobustness2, PipelineCacheKeepsTheCheckModesApart) {
     VkPipelineCache cache = VK_NULL_HANDLE;
     VK_OK(vkCreatePipelineCache(ctx->device(), &ci, nullptr, &cache));
     auto p = vktest::make_pipeline(ctx->device(), "robust2.spv",
-                                   {{{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                     {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                     {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                     {3, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER},
-                                     {4, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER},
-                                     {5, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER},
-                                     {6, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER}}},
+                                   robust2_sets(),
                                    0, nullptr, cache);
     ASSERT_EQ(p->create_result, VK_SUCCESS);
     size_t n = 0;
