@@ -541,15 +541,8 @@ TEST(VkPipelineCache, RoundTripsCompiledBinaries) {
     const uint32_t values[3] = {5, 6, 32};
     const VkSpecializationMapEntry entries[3] = {{0, 0, 4}, {1, 4, 4}, {2, 8, 4}};
     VkSpecializationInfo spec{3, entries, sizeof values, values};
-    VkComputePipelineCreateInfo cpci{};
-    cpci.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO;
-    cpci.flags = VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT;
-    cpci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
-    cpci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
-    cpci.stage.module = module;
-    cpci.stage.pName = "main";
-    cpci.stage.pSpecializationInfo = &spec;
-    cpci.layout = probe->layout;
+    const VkComputePipelineCreateInfo cpci = vktest::compute_pipeline_info(
+        module, probe->layout, VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT, &spec);
     VkPipeline pipe = VK_NULL_HANDLE;
     VkPipelineCache empty;
     ci.initialDataSize = 0;

@@ -324,14 +324,8 @@ VkResult create_from_cache(vkrun::Context& ctx, const std::vector<uint8_t>& data
   ci.pInitialData = data.data();
   VkPipelineCache cache = VK_NULL_HANDLE;
   vkrun::check(vkCreatePipelineCache(ctx.device(), &ci, nullptr, &cache), "vkCreatePipelineCache");
-  VkComputePipelineCreateInfo cpci{};
-  cpci.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO;
-  cpci.flags = VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT;
-  cpci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
-  cpci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
-  cpci.stage.module = module;
-  cpci.stage.pName = "main";
-  cpci.layout = probe->layout;
+  const VkComputePipelineCreateInfo cpci =
+      vktest::compute_pipeline_info(module, probe->layout, VK_PIPELINE_CREATE_FAIL_ON_PIPELINE_COMPILE_REQUIRED_BIT);
   VkPipeline pipe = VK_NULL_HANDLE;
   const VkResult r = vkCreateComputePipelines(ctx.device(), cache, 1, &cpci, nullptr, &pipe);
   vkDestroyPipeline(ctx.device(), pipe, nullptr);

@@ -62,6 +62,23 @@ std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::string& 
 std::unique_ptr<TestPipeline> make_pipeline(VkDevice device, const std::vector<uint32_t>& spirv,
                                             const std::vector<std::vector<SetBinding>>& sets, uint32_t push_bytes = 0);
 
+// The create info of a compute pipeline running 'module''s "main" (tests that call
+// vkCreateComputePipelines themselves: pipeline caches, creation flags).
+inline VkComputePipelineCreateInfo compute_pipeline_info(VkShaderModule module, VkPipelineLayout layout,
+                                                         VkPipelineCreateFlags flags = 0,
+                                                         const VkSpecializationInfo* spec = nullptr) {
+  VkComputePipelineCreateInfo ci{};
+  ci.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO;
+  ci.flags = flags;
+  ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+  ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  ci.stage.module = module;
+  ci.stage.pName = "main";
+  ci.stage.pSpecializationInfo = spec;
+  ci.layout = layout;
+  return ci;
+}
+
 // A descriptor pool and one set per layout of a pipeline (storage/uniform buffers, plain and
 // dynamic, 16 of each or as many as the layouts need; image, sampler and texel-buffer descriptors
 // as many as the layouts hold).
