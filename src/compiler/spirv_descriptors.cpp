@@ -135,7 +135,7 @@ DescRef Translator::desc_ref(const Ptr &p)
 	auto [header, header_pro] = desc_binding_word(v.set, v.binding, false);
 	bool pro = p.desc_elem.is_const() && set_pro && header_pro;
 	Operand count;
-	if (robust_) {
+	if (robust()) {
 		bool count_pro;
 		std::tie(count, count_pro) = desc_binding_word(v.set, v.binding, true);
 		pro = pro && count_pro;
@@ -145,7 +145,7 @@ DescRef Translator::desc_ref(const Ptr &p)
 	};
 	Operand idx = p.desc_elem;
 	Operand in_range;
-	if (robust_) {
+	if (robust()) {
 		in_range = em(IO::Op::ult, rbool(), {idx, count});
 		idx = em(IO::Op::select, r32(), {in_range, idx, Operand::c32(0)});
 	}

@@ -126,7 +126,7 @@ Ptr Translator::pointer(uint32_t id)
 
 bool Translator::robust_checked(const Ptr &p)
 {
-	if (!robust_ || p.phys)
+	if (!robust() || p.phys)
 		return false;   // physical-pointer accesses are not checked (Vulkan robustBufferAccess)
 	const uint32_t sc = vars_[p.var].sc;
 	return sc == (uint32_t)spv::StorageClass::StorageBuffer || sc == (uint32_t)spv::StorageClass::Uniform;
@@ -151,7 +151,7 @@ Operand Translator::in_bounds(const Ptr &p, uint32_t end)
 // keeps its in-bounds components (Vulkan: robustStorage/UniformBufferAccessSizeAlignment 1).
 std::vector<Operand> Translator::leaf_bounds(const Ptr &p, const std::vector<Leaf> &ls)
 {
-	if (!robust_per_component_)
+	if (!robust_per_component())
 		return std::vector<Operand>(ls.size(), in_bounds(p, access_end(ls)));
 	std::vector<Operand> ok;
 	ok.reserve(ls.size());
@@ -371,7 +371,7 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 		Operand base;
 		for (size_t i = 0; i < ls.size(); i++) {
 			const Leaf &l = ls[i];
-			if (i == 0 || robust_per_component_)
+			if (i == 0 || robust_per_component())
 				base = emit(IO::Op::select, r64(), {ok[i], desc, desc_table()});
 			RegClass rc = l.bytes == 8 ? r64() : r32();
 			Operand off = emit(IO::Op::select, r32(), {ok[i], iadd(dyn, Operand::c32(l.offset)), Operand::c32(0)});

@@ -116,8 +116,7 @@ class Translator {
 public:
 	Translator(std::span<const uint32_t> w, Program &p, RobustAccess robust, const KernelOptions *kernel = nullptr,
 	           uint32_t subgroup_size = MICA_WAVE_SIZE)
-		: kopts_(kernel), kernel_(kernel != nullptr), words_(w), p_(p), robust_(robust != RobustAccess::off),
-		  robust_per_component_(robust == RobustAccess::per_component), sg_size_(subgroup_size) {}
+		: kopts_(kernel), kernel_(kernel != nullptr), words_(w), p_(p), robust_(robust), sg_size_(subgroup_size) {}
 	void run(const std::string &entry_name);
 
 private:
@@ -130,8 +129,10 @@ private:
 	bool varptr_ = false;
 	std::span<const uint32_t> words_;
 	Program &p_;
-	bool robust_ = false;   // Options::robust_buffer_access (or robust_buffer_access2)
-	bool robust_per_component_ = false;   // Options::robust_buffer_access2: each leaf checked alone
+	RobustAccess robust_ = RobustAccess::off;   // Options::robust_buffer_access(2)
+	bool robust() const { return robust_ != RobustAccess::off; }
+	// Options::robust_buffer_access2: each leaf of an access is checked on its own.
+	bool robust_per_component() const { return robust_ == RobustAccess::per_component; }
 	// Options::subgroup_size: N lanes per subgroup, 32 / N subgroups per wave (spirv_subgroup.cpp).
 	uint32_t sg_size_ = MICA_WAVE_SIZE;
 	std::unordered_map<uint32_t, Type> types_;
