@@ -45,7 +45,7 @@ std::vector<uint32_t> read_spirv(const std::string& path) {
 }
 
 Context::Context(const std::string& device_substring, bool validation, bool robust_buffer_access,
-                 bool robust_buffer_access2) {
+                 bool robust_buffer_access2, bool robust_image_access2) {
   VkApplicationInfo app{};
   app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
   app.pApplicationName = "mica-vkrun";
@@ -165,16 +165,18 @@ Context::Context(const std::string& device_substring, bool validation, bool robu
   f10.features.robustBufferAccess = robust_buffer_access || robust_buffer_access2 ? VK_TRUE : VK_FALSE;
   VkPhysicalDeviceRobustness2FeaturesEXT r2{};
   r2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ROBUSTNESS_2_FEATURES_EXT;
-  r2.robustBufferAccess2 = VK_TRUE;
+  r2.robustBufferAccess2 = robust_buffer_access2 ? VK_TRUE : VK_FALSE;
+  r2.robustImageAccess2 = robust_image_access2 ? VK_TRUE : VK_FALSE;
   const char* r2_extension = VK_EXT_ROBUSTNESS_2_EXTENSION_NAME;
-  if (robust_buffer_access2) {
+  const bool robustness2 = robust_buffer_access2 || robust_image_access2;
+  if (robustness2) {
     r2.pNext = f10.pNext;
     f10.pNext = &r2;
   }
   VkDeviceCreateInfo dci{};
   dci.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
   dci.pNext = &f10;
-  dci.enabledExtensionCount = robust_buffer_access2 ? 1 : 0;
+  dci.enabledExtensionCount = robustness2 ? 1 : 0;
   dci.ppEnabledExtensionNames = &r2_extension;
   dci.queueCreateInfoCount = 1;
   dci.pQueueCreateInfos = &qci;

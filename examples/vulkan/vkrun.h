@@ -56,8 +56,10 @@ public:
   // device_substring: pick the first physical device whose name contains it ("" = first device).
   // robust_buffer_access: enable that feature (vkCreateDevice fails if the device lacks it).
   // robust_buffer_access2: also VK_EXT_robustness2's robustBufferAccess2 (and the extension).
+  // robust_image_access2: VK_EXT_robustness2's robustImageAccess2 (and the extension).
   explicit Context(const std::string& device_substring = "Mica", bool validation = false,
-                   bool robust_buffer_access = false, bool robust_buffer_access2 = false);
+                   bool robust_buffer_access = false, bool robust_buffer_access2 = false,
+                   bool robust_image_access2 = false);
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;

@@ -295,9 +295,11 @@ struct FormatRun {
 
 // sampled: the program fetches and samples 'src' through a combined image sampler (binding 1; no
 // binding 0) and writes two texels per invocation; otherwise it stores to 'dst' and loads 'src'.
-// 'sampler' replaces the NEAREST sampler of a sampled run (a depth-compare sampler).
+// 'sampler' replaces the NEAREST sampler of a sampled run (a depth-compare sampler). 'src_extent':
+// src is that many texels square (the program still reads 8x8: a smaller src puts the rest out of
+// range).
 FormatRun run_format(vkrun::Context& ctx, const std::vector<uint32_t>& spirv, VkFormat format, uint32_t texel_bytes,
-                     bool sampled = false, const VkSamplerCreateInfo* sampler = nullptr) {
+                     bool sampled = false, const VkSamplerCreateInfo* sampler = nullptr, uint32_t src_extent = 8) {
   VkDevice dev = ctx.device();
   vkrun::Buffer staging = ctx.create_buffer(4096), out = ctx.create_buffer(64 * 32), readback = ctx.create_buffer(4096);
   std::mt19937 rng{uint32_t(format)};
@@ -310,7 +312,8 @@ FormatRun run_format(vkrun::Context& ctx, const std::vector<uint32_t>& spirv, Vk
   }
   std::memset(out.mapped, 0, out.size);
   const VkImageUsageFlags usage = sampled ? VK_IMAGE_USAGE_SAMPLED_BIT : VK_IMAGE_USAGE_STORAGE_BIT;
-  const vktest::Image dst(ctx, image2d(format, {8, 8, 1}, 1, usage)), src(ctx, image2d(format, {8, 8, 1}, 1, usage));
+  const vktest::Image dst(ctx, image2d(format, {8, 8, 1}, 1, usage)),
+      src(ctx, image2d(format, {src_extent, src_extent, 1}, 1, usage));
   const vktest::Sampler nearest(dev, sampler ? *sampler
                                              : vktest::sampler_info(VK_FILTER_NEAREST, VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE,
                                                                     VK_SAMPLER_MIPMAP_MODE_NEAREST, VK_LOD_CLAMP_NONE));
@@ -329,7 +332,9 @@ FormatRun run_format(vkrun::Context& ctx, const std::vector<uint32_t>& spirv, Vk
     vktest::to_general(cb, dst.image, vktest::aspects_of(format));
     vktest::to_general(cb, src.image, vktest::aspects_of(format));
     const VkBufferImageCopy region = vktest::copy_region({8, 8, 1}, vktest::view_aspect_of(format));
-    vkCmdCopyBufferToImage(cb, staging.buffer, src.image, G, 1, &region);
+    const VkBufferImageCopy src_region =
+        vktest::copy_region({src_extent, src_extent, 1}, vktest::view_aspect_of(format));
+    vkCmdCopyBufferToImage(cb, staging.buffer, src.image, G, 1, &src_region);
     vktest::memory_barrier(cb);
     vktest::bind(cb, *p, sets);
     vkCmdDispatch(cb, 1, 1, 1);
@@ -470,6 +475,63 @@ TEST(VkImageShaders, SampledFormatsMatchLavapipe) {
     failed_formats += bad != 0;
   }
   std::printf("%u sampled formats compared with lavapipe, %u differ\n", compared, failed_formats);
+  EXPECT_GE(compared, 40u);
+  EXPECT_EQ(failed_formats, 0u);
+}
+
+// robustImageAccess2 (VK_EXT_robustness2) on both devices: every format both sample, fetched from a
+// 4x4 image by an 8x8 grid, so 48 of the 64 fetches are out of range. Those must read 0 in R, G, B
+// and, in A, 0 for a format with alpha and 1 (1.0f or integer 1) without: the values the spec
+// gives, which lavapipe must match too (BC1_RGBA is where an all-zero block, opaque black, is not
+// the answer). The in-range fetches compare with lavapipe as SampledFormatsMatchLavapipe does, more
+// loosely (they only show the small image was read).
+TEST(VkImageShaders, OutOfRangeFetchesGiveRobustImageAccess2Values) {
+  std::unique_ptr<vkrun::Context> lvp;
+  try {
+    lvp = std::make_unique<vkrun::Context>("llvmpipe", false, false, false, /*robust_image_access2=*/true);
+  } catch (const std::exception&) {
+  }
+  if (!lvp) GTEST_SKIP() << vktest::kNoLavapipe << " (or it lacks robustImageAccess2)";
+  vkrun::Context ctx("Mica", false, false, false, /*robust_image_access2=*/true);
+  const auto spv = vktest::per_kind_spirv("format_fetch");
+  unsigned compared = 0, failed_formats = 0;
+  for (int f = 1; f <= int(VK_FORMAT_ASTC_12x12_SRGB_BLOCK); ++f) {
+    const VkFormat format = VkFormat(f);
+    if (!vktest::both_offer(ctx, *lvp, format, VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT))
+      continue;
+    const uint32_t bytes = texel_bytes(ctx, format);
+    const TexelKind k = vktest::kind_of(format);
+    const FormatRun mica = run_format(ctx, spv[int(k)], format, bytes, true, nullptr, 4);
+    const FormatRun want = run_format(*lvp, spv[int(k)], format, bytes, true, nullptr, 4);
+    ++compared;
+    unsigned bad = 0;
+    const uint32_t one = k == TexelKind::f ? 0x3f800000u : 1u;
+    const uint32_t alpha = vktest::has_alpha(format) ? 0u : one;
+    for (uint32_t t = 0; t < 64; ++t) {
+      const uint32_t x = t % 8, y = t / 8;
+      const uint32_t* m = &mica.loaded[t * 8];  // the fetch (the sample follows it)
+      const uint32_t* l = &want.loaded[t * 8];
+      if (x < 4 && y < 4) {
+        for (unsigned c = 0; c < 4; ++c) {
+          const float a = vktest::as_float(m[c]), b = vktest::as_float(l[c]);
+          const bool close = m[c] == l[c] || (k == TexelKind::f && ((std::isnan(a) && std::isnan(b)) ||
+                                                                    std::fabs(a - b) <= 0.02f * std::max(1.0f, std::fabs(b))));
+          if (!close && bad++ < 4)
+            ADD_FAILURE() << "format " << f << " in-range texel " << t << " component " << c << ": Mica 0x" << std::hex
+                          << m[c] << ", lavapipe 0x" << l[c] << std::dec;
+        }
+        continue;
+      }
+      for (unsigned c = 0; c < 4; ++c) {
+        const uint32_t spec = c == 3 ? alpha : 0u;
+        if ((m[c] != spec || l[c] != spec) && bad++ < 4)
+          ADD_FAILURE() << "format " << f << " out-of-range texel (" << x << ", " << y << ") component " << c
+                        << ": Mica 0x" << std::hex << m[c] << ", lavapipe 0x" << l[c] << ", spec 0x" << spec << std::dec;
+      }
+    }
+    failed_formats += bad != 0;
+  }
+  std::printf("%u sampled formats fetched out of range on both devices, %u differ\n", compared, failed_formats);
   EXPECT_GE(compared, 40u);
   EXPECT_EQ(failed_formats, 0u);
 }

@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <vulkan/vulkan.hpp>
+#include <vulkan/vulkan_format_traits.hpp>
 
 namespace vktest {
 
@@ -32,6 +34,13 @@ bool is_srgb(VkFormat f) {
   default:
     return false;
   }
+}
+
+bool has_alpha(VkFormat f) {
+  const auto format = vk::Format(f);
+  for (uint8_t c = 0; c < vk::componentCount(format); ++c)
+    if (std::strcmp(vk::componentName(format, c), "A") == 0) return true;
+  return false;
 }
 
 bool is_depth_stencil(VkFormat f) {

@@ -22,6 +22,9 @@ TexelKind kind_of(VkFormat format);
 
 // The uncompressed 8-bit sRGB formats (lavapipe's sRGB decode approximates the spec's formula).
 bool is_srgb(VkFormat format);
+// Whether the format has an alpha component, from Vulkan-Hpp's format traits (generated from vk.xml,
+// not from Mica's tables).
+bool has_alpha(VkFormat format);
 // The depth and/or stencil formats.
 bool is_depth_stencil(VkFormat format);
 // Every aspect of a format (barriers, clears), and the one its views, copies and samples read:

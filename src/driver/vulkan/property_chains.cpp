@@ -289,10 +289,11 @@ void fill_feature_chain(void* pNext) {
       // robust_buffer_access2); texel buffers: the texture unit's out-of-range loads are a zero
       // texel decoded (0, 0, 0 and 1 for a missing alpha), stores and atomics are dropped.
       f.robustBufferAccess2 = shader_capabilities().robust_buffer_access2;
-      // No: an out-of-range load returns an all-zero texel decoded (docs/hw/texture.md), which is
-      // robustImageAccess2's value for every format but BC1_RGBA_*: its all-zero block decodes to
-      // opaque black, alpha 1 instead of 0 (a texture unit change, not a driver one).
-      f.robustImageAccess2 = VK_FALSE;
+      // The texture unit's out-of-range loads (a coordinate, layer, level or sample outside the
+      // view) return 0 in the format's components and 0, 0, 1 for missing G, B, A, swizzled;
+      // stores and atomics are dropped (docs/hw/texture.md "Out-of-range access"): the values
+      // robustImageAccess2 requires, in every pipeline, with no compiler help.
+      f.robustImageAccess2 = VK_TRUE;
       // No: a null buffer descriptor would be safe only in pipelines compiled with bounds checks
       // (size 0); without them an access would fault the context, and null image, sampler and
       // texel-buffer descriptors have no defined reads in the texture unit.

@@ -369,7 +369,7 @@ Step Worker::exec_image(Wave &w, const DecodedInst &d)
 			return Step::Fault;
 	}
 	Texel zero;
-	tex::decode_zero(*op.fi, zero);
+	tex::out_of_range_texel(*op.fi, zero);
 	if (!(op.fi->flags & MICA_TEXEL_64BIT))
 		tex::swizzle(op.img, zero);
 	for (unsigned l = 0; l < kLanes; l++) {

@@ -224,10 +224,13 @@ void substitute_missing(const mica_texel_format_info &fi, Texel &t)
 		}
 }
 
-void decode_zero(const mica_texel_format_info &fi, Texel &t)
+void out_of_range_texel(const mica_texel_format_info &fi, Texel &t)
 {
-	const uint8_t zero[kMaxTexelBytes] = {};
-	decode(fi, zero, t);
+	for (unsigned c = 0; c < 4; c++) {
+		t.f[c] = 0.0;
+		t.i[c] = 0;
+	}
+	substitute_missing(fi, t);
 }
 
 void to_registers(const mica_texel_format_info &fi, const Texel &t, uint32_t regs[4])

@@ -40,8 +40,11 @@ inline void decode_at(const mica_texel_format_info &fi, const uint8_t *bytes, ui
 // Vulkan's "Conversion to RGBA" for a replaced (border) texel: components the format does not
 // have become 0 (G, B) and 1 (A), as for a texel read from memory.
 void substitute_missing(const mica_texel_format_info &fi, Texel &t);
-// The texel an all-zero bit pattern decodes to (robust out-of-range loads).
-void decode_zero(const mica_texel_format_info &fi, Texel &t);
+// The texel an out-of-range load returns (docs/hw/texture.md "Out-of-range access"): 0 in every
+// component the format holds, then the substitution for the others (0 for G and B, 1 for A). For
+// every uncompressed format that is what an all-zero bit pattern decodes to; for BC1_RGBA it is
+// not (its all-zero block is opaque black), and Vulkan's robustImageAccess2 wants alpha 0 there.
+void out_of_range_texel(const mica_texel_format_info &fi, Texel &t);
 
 // Encodes the four register values of a store (FLOAT class: f32 bit patterns; UINT/SINT: 32-bit
 // integers; 64-bit formats: regs[0..1] = R, regs[2..3] = G) into 'out'. Returns how many bytes to

@@ -150,6 +150,57 @@ TEST(Texture, OutOfRangeLoadsReturnZeroTexelAndStoresAreDropped)
 	EXPECT_EQ(0, std::memcmp(before.data(), rig.data + kImageOff, 4096)) << "no store was in range";
 }
 
+// The out-of-range texel is 0 in every component the format holds and the substitution (0, 0, 1 for
+// G, B, A) in the others, then swizzled: not what the bytes under it hold (the image is filled with
+// 0xff) and, for BC1_RGBA, not what an all-zero block decodes to (opaque black: alpha 1).
+TEST(Texture, OutOfRangeTexelIsZeroInTheFormatsComponents)
+{
+	struct Case {
+		uint32_t format;
+		uint32_t want[4];
+	};
+	const uint32_t one = bits(1.0f);
+	const Case cases[] = {
+	    {MICA_TEXEL_FORMAT_BC1_RGBA_UNORM_BLOCK, {0, 0, 0, 0}},
+	    {MICA_TEXEL_FORMAT_BC1_RGBA_SRGB_BLOCK, {0, 0, 0, 0}},
+	    {MICA_TEXEL_FORMAT_BC1_RGB_UNORM_BLOCK, {0, 0, 0, one}},
+	    {MICA_TEXEL_FORMAT_BC2_UNORM_BLOCK, {0, 0, 0, 0}},
+	    {MICA_TEXEL_FORMAT_BC4_SNORM_BLOCK, {0, 0, 0, one}},
+	    {MICA_TEXEL_FORMAT_R8G8B8A8_UNORM, {0, 0, 0, 0}},
+	    {MICA_TEXEL_FORMAT_R16G16_SFLOAT, {0, 0, 0, one}},
+	    {MICA_TEXEL_FORMAT_R32_SINT, {0, 0, 0, 1}},
+	    {MICA_TEXEL_FORMAT_E5B9G9R9_UFLOAT_PACK32, {0, 0, 0, one}},
+	};
+	for (const Case &k : cases) {
+		Rig rig;
+		std::memset(rig.data + kImageOff, 0xff, 4096);
+		mica_image_desc d = image_2d(k.format, 8, 8);
+		TexCall c = load_call(d);
+		const int32_t coords[][4] = {{8, 0, 0, 0}, {0, -1, 0, 0}, {0, 0, 0, 1}, {-4, 9, 0, 0}};
+		for (unsigned l = 0; l < 4; l++)
+			std::memcpy(c.lane[l].coord, coords[l], 16);
+		c.exec = 0xf;
+		DispatchResult r = run_tex(rig, c);
+		ASSERT_EQ(r.fault, MICA_FAULT_NONE) << mica_texel_formats[k.format].name << ": " << r.report;
+		for (unsigned l = 0; l < 4; l++)
+			for (unsigned comp = 0; comp < 4; comp++)
+				EXPECT_EQ(c.lane[l].out[comp], k.want[comp])
+				        << mica_texel_formats[k.format].name << " lane " << l << " component " << comp;
+	}
+	// The view's swizzle applies to the replaced texel: A <- R reads 0, R <- A reads 1 for a
+	// format without alpha.
+	Rig rig;
+	mica_image_desc d = image_2d(MICA_TEXEL_FORMAT_R8_UNORM, 8, 8);
+	d.swizzle[0] = MICA_SWIZZLE_A;
+	d.swizzle[3] = MICA_SWIZZLE_R;
+	TexCall c = load_call(d);
+	c.lane[0].coord[0] = 8;
+	c.exec = 1;
+	ASSERT_EQ(run_tex(rig, c).fault, MICA_FAULT_NONE);
+	EXPECT_EQ(c.lane[0].out[0], one);
+	EXPECT_EQ(c.lane[0].out[3], 0u);
+}
+
 TEST(Texture, TexelOffsetsFromTheOffsetField)
 {
 	Rig rig;
