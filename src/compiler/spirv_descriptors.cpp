@@ -172,6 +172,8 @@ uint32_t const_offset(DescRef &r)
 // index is past the array.
 Operand Translator::desc_base(const Ptr &p)
 {
+	if (p.bounded)   // a bounded pointer value carries its buffer's base (spirv_varptr.cpp)
+		return p.addr;
 	const Var &v = vars_[p.var];
 	DescRef r = desc_ref(p);
 	const uint32_t imm = (v.desc_array ? abi::kArrayHeaderBytes : 0) + const_offset(r);
@@ -183,6 +185,8 @@ Operand Translator::desc_base(const Ptr &p)
 
 Operand Translator::desc_size(const Ptr &p)
 {
+	if (p.bounded)
+		return p.range;
 	const Var &v = vars_[p.var];
 	DescRef r = desc_ref(p);
 	const uint32_t imm = (v.desc_array ? abi::kArrayHeaderBytes : 0) + kDescSizeWord + const_offset(r);
@@ -201,6 +205,26 @@ Operand Translator::desc_size(const Ptr &p)
 	// index check is.
 	return r.prologue && pro ? emit_prologue(IO::Op::select, r32(), {r.in_range, s, Operand::c32(0)})
 	                         : emit(IO::Op::select, r32(), {r.in_range, s, Operand::c32(0)});
+}
+
+// Robust access, a storage/uniform buffer variable used as a pointer value (spirv_varptr.cpp):
+// its range, loaded in the prologue (from the set's address 'set') as its address is: a block's
+// size, or the element count of an array of blocks.
+Operand Translator::buffer_variable_range(uint32_t var, const Operand &set)
+{
+	const Var &v = vars_.at(var);
+	const uint32_t entry = v.binding * abi::kDescStride;
+	if (!v.desc_array)
+		return emit_prologue(IO::Op::load_const, r32(), {set, Operand::c32(0)}, entry + kDescSizeWord, 4);
+	Operand header = emit_prologue(IO::Op::load_const, r32(), {set, Operand::c32(0)}, entry + kEntryArrayWord, 4);
+	return emit_prologue(IO::Op::load_const, r32(), {set, header}, 0, 4);
+}
+
+// The base address and size of the buffer descriptor at 'addr' (an element of an array).
+std::pair<Operand, Operand> Translator::descriptor_at(const Operand &addr)
+{
+	return {emit(IO::Op::load_const, r64(), {addr, Operand::c32(0)}, 0, 8),
+	        emit(IO::Op::load_const, r32(), {addr, Operand::c32(0)}, kDescSizeWord, 4)};
 }
 
 } // namespace mica::compiler::spirv_detail

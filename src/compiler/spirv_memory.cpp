@@ -112,6 +112,8 @@ Ptr Translator::pointer(uint32_t id)
 	}
 	// A physical pointer value (OpConvertUToPtr, OpBitcast, a load, a phi, a select, ...).
 	auto tit = val_type_.find(id);
+	if (tit != val_type_.end() && is_bounded_ptr_type(tit->second))   // robust access (spirv_varptr.cpp)
+		return bounded_pointer(val(id), type(tit->second).elem);
 	if (tit != val_type_.end() && is_phys_ptr_type(tit->second)) {
 		Ptr p;
 		p.phys = true;
@@ -126,6 +128,8 @@ Ptr Translator::pointer(uint32_t id)
 
 bool Translator::robust_checked(const Ptr &p)
 {
+	if (p.bounded)
+		return true;
 	if (!robust() || p.phys)
 		return false;   // physical-pointer accesses are not checked (Vulkan robustBufferAccess)
 	const uint32_t sc = vars_[p.var].sc;
@@ -160,6 +164,28 @@ std::vector<Operand> Translator::leaf_bounds(const Ptr &p, const std::vector<Lea
 	return ok;
 }
 
+// A robust load of leaves 'ls' (offsets from the pointer's dynamic offset) with 'op': an
+// out-of-bounds one reads the (always mapped) descriptor table instead and returns 0.
+std::vector<Operand> Translator::robust_load(const Ptr &ptr, const std::vector<Leaf> &ls, IO::Op op)
+{
+	const Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;
+	const std::vector<Operand> ok = leaf_bounds(ptr, ls);
+	const Operand desc = desc_base(ptr);
+	std::vector<Operand> r;
+	Operand base;
+	for (size_t i = 0; i < ls.size(); i++) {
+		const Leaf &l = ls[i];
+		if (i == 0 || robust_per_component())
+			base = emit(IO::Op::select, r64(), {ok[i], desc, desc_table()});
+		RegClass rc = l.bytes == 8 ? r64() : r32();
+		Operand off = emit(IO::Op::select, r32(), {ok[i], iadd(dyn, Operand::c32(l.offset)), Operand::c32(0)});
+		Operand x = emit(op, rc, {base, off}, 0, l.bytes);
+		x = emit(IO::Op::select, rc, {ok[i], x, l.bytes == 8 ? Operand::c64(0) : Operand::c32(0)});
+		r.push_back(l.is_bool ? to_bool_from_int(x) : x);
+	}
+	return r;
+}
+
 // base + dynamic offset (+ the constant offset) of a physical pointer as one 64-bit value.
 Operand Translator::phys_address(const Ptr &p, bool with_const_off)
 {
@@ -181,6 +207,16 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 	const bool layout = explicit_layout(p);
 	// Adds index * stride to the pointer's offset.
 	auto step = [&](Operand idx, uint32_t stride) {
+		if (p.bounded) {
+			// A bounded pointer's offset is 32-bit and wraps (a signed step back is 2^32 - k);
+			// the access's check keeps a wrapped result that lands outside the buffer out.
+			idx = low_dword(idx);
+			if (idx.is_const())
+				p.const_off += (uint32_t)idx.value * stride;
+			else
+				p.dyn = p.dyn.kind == Operand::Kind::none ? imul(idx, Operand::c32(stride)) : iadd(p.dyn, imul(idx, Operand::c32(stride)));
+			return;
+		}
 		if (p.phys) {
 			int64_t c = 0;
 			if (idx.is_const()) {
@@ -234,16 +270,11 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		if (idx.size() != 1)
 			fail("OpPtrAccessChain element index must be a scalar");
 		const uint32_t stride = ptr_chain_stride(base_type, p);
-		if (robust_checked(p)) {
+		if (robust_checked(p) && !p.bounded) {
 			// The element index is signed (a step back is valid SPIR-V), which the unsigned 32-bit
-			// bounds checks of symbolic offsets cannot express: the pointer continues as an address,
-			// like every variable pointer (bounded by the MMU, not by the descriptor's size).
-			const uint32_t type = p.type;
-			Operand a = variable_pointer_value(p);
-			p = Ptr{};
-			p.phys = true;
-			p.addr = a;
-			p.type = type;
+			// bounds checks of symbolic offsets cannot express: the pointer continues as a bounded
+			// pointer value (base, 32-bit offset, range), still checked against the range.
+			p = bounded_pointer(variable_pointer_value(p), p.type);
 		}
 		step(signed_index(w[4]), stride);
 		first = 5;
@@ -295,12 +326,14 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		}
 	}
 	ptrs_[w[2]] = p;
-	if (p.phys)   // also a value: phis, selects, stores and conversions of the pointer
+	if (p.bounded)   // also a value: phis, selects, stores and comparisons of the pointer
+		set(w[2], w[1], bounded_value(p));
+	else if (p.phys)   // also a value: phis, selects, stores and conversions of the pointer
 		set(w[2], w[1], {phys_address(p, true)});
 	else if (kernel_ && vars_[p.var].sc == (uint32_t)spv::StorageClass::Workgroup)
 		set(w[2], w[1], {shared_pointer_value(p)});   // a __local pointer value
 	else if (varptr_ && (is_phys_ptr_type(w[1]) || is_local_ptr_type(w[1])) && !(vars_[p.var].desc_array && !p.desc_indexed))
-		set(w[2], w[1], {variable_pointer_value(p)});   // in case it is used as a value (unused: removed)
+		set(w[2], w[1], variable_pointer_value(p));   // in case it is used as a value (unused: removed)
 }
 
 std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
@@ -309,6 +342,10 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 	std::vector<Leaf> ls;
 	if (ptr.phys && ptr.generic && generic_local_)
 		return generic_load(ptr, type_id);
+	if (ptr.bounded) {   // a buffer pointer value with robust access (spirv_varptr.cpp)
+		leaves(type_id, true, 0, ls);
+		return robust_load(fold_bounded_offset(ptr), ls, IO::Op::load_global);
+	}
 	if (ptr.phys) {
 		// Physical storage buffer: base address in a register pair (per lane when divergent).
 		leaves(type_id, true, ptr.const_off, ls);
@@ -364,23 +401,8 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 	leaves(type_id, explicit_layout(ptr), ptr.const_off, ls);
 	Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;
 	std::vector<Operand> r;
-	if (robust_checked(ptr)) {
-		// Out of bounds: read the (always mapped) descriptor table instead and return 0.
-		const std::vector<Operand> ok = leaf_bounds(ptr, ls);
-		const Operand desc = desc_base(ptr);
-		Operand base;
-		for (size_t i = 0; i < ls.size(); i++) {
-			const Leaf &l = ls[i];
-			if (i == 0 || robust_per_component())
-				base = emit(IO::Op::select, r64(), {ok[i], desc, desc_table()});
-			RegClass rc = l.bytes == 8 ? r64() : r32();
-			Operand off = emit(IO::Op::select, r32(), {ok[i], iadd(dyn, Operand::c32(l.offset)), Operand::c32(0)});
-			Operand x = emit((SC)v.sc == SC::StorageBuffer ? IO::Op::load_global : IO::Op::load_const, rc, {base, off}, 0, l.bytes);
-			x = emit(IO::Op::select, rc, {ok[i], x, l.bytes == 8 ? Operand::c64(0) : Operand::c32(0)});
-			r.push_back(l.is_bool ? to_bool_from_int(x) : x);
-		}
-		return r;
-	}
+	if (robust_checked(ptr))
+		return robust_load(ptr, ls, (SC)v.sc == SC::StorageBuffer ? IO::Op::load_global : IO::Op::load_const);
 	const Operand local_off = (SC)v.sc == SC::Function ? local_address_offset(ptr) : Operand{};
 	for (const Leaf &l : ls) {
 		RegClass rc = l.bytes == 8 ? r64() : r32();
@@ -408,20 +430,22 @@ std::vector<Operand> Translator::load(const Ptr &ptr, uint32_t type_id)
 	return r;
 }
 
-void Translator::store(const Ptr &ptr, uint32_t type_id, const std::vector<Operand> &value)
+void Translator::store(const Ptr &to, uint32_t type_id, const std::vector<Operand> &value)
 {
 	using SC = spv::StorageClass;
-	if (ptr.phys && ptr.generic && generic_local_) {
-		generic_store(ptr, type_id, value);
+	if (to.phys && to.generic && generic_local_) {
+		generic_store(to, type_id, value);
 		return;
 	}
-	const uint32_t sc = ptr.phys ? (uint32_t)SC::PhysicalStorageBuffer : vars_[ptr.var].sc;
+	// A bounded pointer value (robust access) is stored through as a storage buffer's descriptor.
+	const Ptr ptr = to.bounded ? fold_bounded_offset(to) : to;
+	const uint32_t sc = ptr.bounded ? (uint32_t)SC::StorageBuffer : ptr.phys ? (uint32_t)SC::PhysicalStorageBuffer : vars_[ptr.var].sc;
 	std::vector<Leaf> ls;
 	leaves(type_id, explicit_layout(ptr), ptr.const_off, ls);
 	if (ls.size() != value.size())
 		fail("store of a value whose shape does not match the pointer");
 	Operand dyn = ptr.dyn.kind == Operand::Kind::none ? Operand::c32(0) : ptr.dyn;
-	Operand base = ptr.phys ? phys_address(ptr, false) : Operand{};
+	Operand base = ptr.phys && !ptr.bounded ? phys_address(ptr, false) : Operand{};
 	// Robust access: out-of-bounds stores are not performed (predicated on the bounds check).
 	const std::vector<Operand> ok = robust_checked(ptr) ? leaf_bounds(ptr, ls) : std::vector<Operand>{};
 	const Operand local_off = sc == (uint32_t)SC::Function ? local_address_offset(ptr) : Operand{};
@@ -458,6 +482,8 @@ Operand Translator::atomic(const Inst &in, uint32_t kind, Operand data, std::opt
 {
 	auto w = in.w;
 	Ptr ptr = pointer(w[3]);
+	if (ptr.bounded)
+		ptr = fold_bounded_offset(ptr);
 	const Type &t = type(ptr.type);
 	if (t.k != Type::K::Int && t.k != Type::K::Float)
 		fail("atomic on a non-scalar");
@@ -473,7 +499,7 @@ Operand Translator::atomic(const Inst &in, uint32_t kind, Operand data, std::opt
 	std::vector<Operand> ops;
 	IO::Op op;
 	using SC = spv::StorageClass;
-	const uint32_t sc = ptr.phys ? (uint32_t)SC::PhysicalStorageBuffer : vars_[ptr.var].sc;
+	const uint32_t sc = ptr.bounded ? (uint32_t)SC::StorageBuffer : ptr.phys ? (uint32_t)SC::PhysicalStorageBuffer : vars_[ptr.var].sc;
 	if ((SC)sc == SC::PhysicalStorageBuffer) {
 		op = IO::Op::atomic_global;
 		ops = {phys_address(ptr, false), Operand::c32(0), data};

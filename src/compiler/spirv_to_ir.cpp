@@ -288,7 +288,7 @@ uint32_t Translator::leaf_count(uint32_t type_id)
 		if (!is_phys_ptr_type(type_id) && !is_local_ptr_type(type_id))
 			fail(kernel_ ? "pointers to private memory cannot be values (phis, selects, memory) yet"
 			             : "pointer values other than PhysicalStorageBuffer pointers are not supported (variable pointers)");
-		return 1;
+		return is_bounded_ptr_type(type_id) ? 3 : 1;   // base, offset, range (spirv_varptr.cpp)
 	case Type::K::Vector: return t.count;
 	case Type::K::Array: {
 		uint64_t n = (uint64_t)t.count * leaf_count(t.elem);
@@ -363,7 +363,7 @@ uint32_t Translator::size_of(uint32_t type_id, bool explicit_layout)
 	if (t.k == Type::K::Int || t.k == Type::K::Float)
 		return t.width / 8;
 	if (t.k == Type::K::Pointer && (is_phys_ptr_type(type_id) || is_local_ptr_type(type_id)))
-		return 8;
+		return is_bounded_ptr_type(type_id) ? 16 : 8;
 	fail("type %" + std::to_string(type_id) + " has no memory layout");
 }
 
@@ -386,6 +386,10 @@ void Translator::leaves(uint32_t type_id, bool explicit_layout, uint32_t base, s
 		if (!is_phys_ptr_type(type_id))
 			fail("only PhysicalStorageBuffer pointers can be stored in memory");
 		out.push_back({base, 8, false});
+		if (is_bounded_ptr_type(type_id)) {   // its offset and range follow the base (spirv_varptr.cpp)
+			out.push_back({base + 8, 4, false});
+			out.push_back({base + 12, 4, false});
+		}
 		return;
 	case Type::K::Vector: {
 		// array_stride on a vector: a column of a row-major matrix (strided_vector_type)

@@ -82,6 +82,11 @@ struct Ptr {
 	// An arrayed buffer binding: the access chain's first index selected this element.
 	bool desc_indexed = false;
 	Operand desc_elem;
+	// Robust access, a storage/uniform buffer pointer value (spirv_varptr.cpp): 'addr' is the
+	// buffer's descriptor base, const_off + dyn its 32-bit offset (wrapping), 'range' its 32-bit
+	// size; accesses are checked as those through a descriptor are. Also 'phys'.
+	bool bounded = false;
+	Operand range;
 };
 
 // Where a descriptor sits (spirv_descriptors.cpp).
@@ -321,6 +326,17 @@ private:
 		       (kernel_ && (sc == SC::CrossWorkgroup || sc == SC::UniformConstant || sc == SC::Generic)) ||
 		       (varptr_ && (sc == SC::StorageBuffer || sc == SC::Uniform));   // spirv_varptr.cpp
 	}
+	// Variable pointers with robust access: a storage/uniform buffer pointer value is bounded,
+	// three values (base address, 32-bit offset, 32-bit range; spirv_varptr.cpp).
+	bool is_bounded_ptr_type(uint32_t type_id)
+	{
+		if (!varptr_ || !robust())
+			return false;
+		auto it = types_.find(type_id);
+		using SC = spv::StorageClass;
+		return it != types_.end() && it->second.k == Type::K::Pointer &&
+		       (it->second.storage == (uint32_t)SC::StorageBuffer || it->second.storage == (uint32_t)SC::Uniform);
+	}
 	// Kernel model, and Vulkan modules with variable pointers: a Workgroup pointer value (a
 	// 32-bit shared-memory offset).
 	bool is_local_ptr_type(uint32_t type_id)
@@ -357,18 +373,27 @@ private:
 		return end;
 	}
 	bool robust_checked(const Ptr &p);
+	std::vector<Operand> robust_load(const Ptr &p, const std::vector<Leaf> &ls, IO::Op op);
 	void access_chain(const Inst &in, bool ptr_chain);
 	// ---- variable pointers (spirv_varptr.cpp) ----
 	bool translate_variable_pointer(const Inst &in);   // OpPtrEqual / OpPtrNotEqual / OpPtrDiff, OpSelect
 	bool select_within_buffer(const Inst &in);
 	Operand buffer_variable_address(uint32_t var);     // a storage buffer variable as a value
-	Operand variable_pointer_value(const Ptr &p);      // a symbolic buffer/shared pointer as a value
+	Operand buffer_variable_range(uint32_t var, const Operand &set);   // ... its range (spirv_descriptors.cpp)
+	std::pair<Operand, Operand> descriptor_at(const Operand &addr);    // base and size of the descriptor at addr
+	std::vector<Operand> variable_pointer_value(const Ptr &p);   // a symbolic buffer/shared pointer as a value
+	std::vector<Operand> bounded_value(const Ptr &p);  // a bounded pointer as its three values
+	Ptr bounded_pointer(const std::vector<Operand> &v, uint32_t pointee);
+	Ptr fold_bounded_offset(const Ptr &p);             // const_off added to dyn (a 32-bit offset)
 	Ptr shared_pointer(uint32_t id, bool &found);      // a Workgroup pointer value as a Ptr
 	uint32_t ptr_chain_stride(uint32_t ptr_type, const Ptr &p);
 	bool descriptor_element_address(Ptr &p, uint32_t ptr_type, const Operand &idx);
 	void enable_variable_pointers();
 	bool materialise_buffer_variable(uint32_t var);
 	std::unordered_map<uint32_t, Operand> buffer_var_addr_;   // storage buffer variable -> address
+	// Robust access: its range (a block's size; for an array of blocks, its element count).
+	std::unordered_map<uint32_t, Operand> buffer_var_range_;
+	Operand bounded_offset(const Ptr &p);
 	Operand atomic(const Inst &in, uint32_t kind, Operand data, std::optional<Operand> cmp);
 
 	// ---- images, samplers, texel buffers (spirv_image.cpp) ----

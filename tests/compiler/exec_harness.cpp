@@ -94,7 +94,8 @@ RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t
 				continue;
 			}
 			std::vector<uint32_t> &set = sets[b.set];
-			const uint32_t desc[4] = {(uint32_t)va, (uint32_t)(va >> 32), (uint32_t)(b.data.size() * 4), 0};
+			const uint32_t range = std::min<uint32_t>(b.range_bytes, (uint32_t)(b.data.size() * 4));
+			const uint32_t desc[4] = {(uint32_t)va, (uint32_t)(va >> 32), range, 0};
 			const size_t header = set.size();
 			set.push_back(1);   // header: count 1
 			set.resize(header + abi::kArrayHeaderBytes / 4, 0);

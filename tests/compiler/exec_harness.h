@@ -18,6 +18,9 @@ struct Buffer {
 	// >= 0: no descriptor; the buffer's device address is written to the push-constant block at
 	// this byte offset instead (buffer device address)
 	int32_t address_push_offset = -1;
+	// The descriptor's size in bytes when smaller than the data's (robust-access tests: the words
+	// past it are sentinels an unchecked store would change).
+	uint32_t range_bytes = ~0u;
 };
 
 struct RunOutcome {

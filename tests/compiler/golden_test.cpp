@@ -79,6 +79,10 @@ std::string run_stage(const std::string &text, std::string &error)
 			opts.power_profile = (uint32_t)std::stoul(words[i].substr(8));
 		else if (words[i].rfind("O=", 0) == 0)
 			opts.opt_level = std::stoi(words[i].substr(2));
+		else if (words[i] == "robust")   // robustBufferAccess
+			opts.robust_buffer_access = true;
+		else if (words[i] == "robust2")  // robustBufferAccess2
+			opts.robust_buffer_access = opts.robust_buffer_access2 = true;
 		else
 			passes.push_back(words[i]);
 	}
@@ -107,7 +111,10 @@ std::string run_stage(const std::string &text, std::string &error)
 		if (what == "mid") {
 			PrepareResult pr = prepare_spirv(std::get<std::vector<uint32_t>>(spv), {}, opts.opt_level);
 			Program mid;
-			if (!pr.ok || !spirv_to_ir(pr.words, "main", mid, error)) {
+			const RobustAccess robust = opts.robust_buffer_access2 ? RobustAccess::per_component
+			                            : opts.robust_buffer_access ? RobustAccess::per_access
+			                                                        : RobustAccess::off;
+			if (!pr.ok || !spirv_to_ir(pr.words, "main", mid, error, robust)) {
 				if (!pr.ok)
 					error = pr.error;
 				return "";

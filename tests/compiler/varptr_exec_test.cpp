@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -221,6 +222,126 @@ TEST(VariablePointers, PointersInALocalArray)
 		for (uint32_t i = 0; i < 128; i++) {
 			const uint32_t k = a[i] % 3;
 			ASSERT_EQ(r[2].data[i], k == 0 ? a[i] : k == 1 ? a[i + 1] : b[i]) << where << " lane " << i;
+		}
+	});
+}
+
+// ---- robust access through pointer values (bounded pointers: base, offset, range) ----
+
+// Runs 'file' compiled with robustBufferAccess (per_component false) and robustBufferAccess2
+// (true) on r1/r2 x perf/lowpower at -O2, -O0 and -O1; 'check' gets the buffers and the mode.
+void run_robust(const std::string &file, const std::function<std::vector<Buffer>()> &make,
+                const std::function<void(const std::vector<Buffer> &, bool, const std::string &)> &check)
+{
+	const auto spv = spvasm(file);
+	ASSERT_FALSE(spv.empty()) << file;
+	const Config configs[] = {{1, 0, 2, true}, {1, 1, 2, true}, {2, 0, 2, true}, {2, 1, 2, true}, {1, 0, 0, true}, {2, 1, 1, true}};
+	for (bool per_component : {false, true})
+		for (const Config &cfg : configs) {
+			Options o;
+			o.revision = cfg.rev;
+			o.power_profile = cfg.profile;
+			o.opt_level = cfg.opt;
+			o.robust_buffer_access = true;
+			o.robust_buffer_access2 = per_component;
+			auto res = compile_spirv(spv, o);
+			if (auto *e = std::get_if<CompileError>(&res))
+				FAIL() << file << ": " << e->message;
+			std::vector<Buffer> bufs = make();
+			for (uint32_t k = 0; k < bufs.size(); k++)
+				bufs[k].binding = k;
+			const uint32_t groups[3] = {1, 1, 1};
+			RunOutcome r = run_kernel(std::get<CompileResult>(res), cfg.rev, cfg.profile, bufs, {}, groups);
+			const std::string where = file + " r" + std::to_string(cfg.rev) + "/" + (cfg.profile ? "lowpower" : "perf") +
+			                          " -O" + std::to_string(cfg.opt) + (per_component ? " robust2" : " robust");
+			ASSERT_TRUE(r.ok) << where << ": " << r.error;
+			EXPECT_EQ(r.hazard_violations, 0u) << where;
+			check(bufs, per_component, where);
+		}
+}
+
+// A buffer of 'words' random words (or 'fill') whose descriptor covers the first 'range_words'.
+Buffer ranged(uint32_t words, uint32_t range_words, uint32_t seed, std::optional<uint32_t> fill = std::nullopt)
+{
+	Buffer b;
+	b.data = fill ? std::vector<uint32_t>(words, *fill) : random_words(words, seed);
+	b.range_bytes = range_words * 4;
+	return b;
+}
+
+TEST(VariablePointers, RobustAccessThroughPointerValues)
+{
+	// a, b: read; c, d: stored (sentinels 0xdeadbeef); e: atomics; out. The words past each
+	// range are there to be seen: an unchecked load would return them, an unchecked store change them.
+	constexpr uint32_t kA = 50, kB = 30, kC = 40, kD = 20, kE = 16;
+	const auto a = random_words(80, 21), b = random_words(80, 22);
+	run_robust("varptr_robust.spvasm", [&] {
+		std::vector<Buffer> v = {ranged(80, kA, 0), ranged(80, kB, 0), ranged(64, kC, 0, 0xdeadbeefu),
+		                         ranged(64, kD, 0, 0xdeadbeefu), ranged(32, kE, 0, 0u), ranged(384, 384, 0, 0xdeadbeefu)};
+		v[0].data = a;
+		v[1].data = b;
+		return v;
+	}, [&](const std::vector<Buffer> &r, bool, const std::string &where) {
+		// The spec's value: the word at a (signed) element index, or 0 outside [0, range).
+		auto at = [](const std::vector<uint32_t> &buf, uint32_t range, int64_t i) {
+			return i >= 0 && i < (int64_t)range ? buf[(size_t)i] : 0u;
+		};
+		for (uint32_t l = 0; l < 64; l++) {
+			const bool odd = l & 1;
+			const auto &ab = odd ? a : b;
+			const uint32_t rab = odd ? kA : kB;
+			ASSERT_EQ(r[5].data[l], at(ab, rab, 2 * l)) << where << " select load, lane " << l;
+			const int64_t step = (int64_t)((l * 5) & 31) - 16;
+			ASSERT_EQ(r[5].data[64 + l], (l & 2) ? at(a, kA, l + step) : at(b, kB, l + step))
+			        << where << " phi + OpPtrAccessChain " << step << ", lane " << l;
+			ASSERT_EQ(r[5].data[128 + l], (l & 4) ? at(a, kA, l) : 0u) << where << " null load, lane " << l;
+			ASSERT_EQ(r[5].data[192 + l], (l & 8) ? at(a, kA, l + 40) : at(b, kB, l)) << where << " Function variable, lane " << l;
+			ASSERT_EQ(r[5].data[256 + l], at(ab, rab, 2 * (int64_t)l - 1)) << where << " step -1 on a value, lane " << l;
+			ASSERT_EQ(r[5].data[320 + l], at(a, kA, 2 * (int64_t)l - 1)) << where << " step -1 on &a[2l], lane " << l;
+		}
+		for (uint32_t i = 0; i < 64; i++) {
+			ASSERT_EQ(r[2].data[i], (i & 1) && i < kC ? 0x1000 + i : 0xdeadbeefu) << where << " c[" << i << "]";
+			ASSERT_EQ(r[3].data[i], !(i & 1) && i < kD ? 0x1000 + i : 0xdeadbeefu) << where << " d[" << i << "]";
+		}
+		for (uint32_t i = 0; i < 32; i++)
+			ASSERT_EQ(r[4].data[i], i < kE ? 1u : 0u) << where << " atomic e[" << i << "]";
+		for (uint32_t i = 0; i < 80; i++) {
+			ASSERT_EQ(r[0].data[i], a[i]) << where << " a[" << i << "] must not change";
+			ASSERT_EQ(r[1].data[i], b[i]) << where << " b[" << i << "] must not change";
+		}
+	});
+}
+
+TEST(VariablePointers, RobustAccess2ChecksEachComponentThroughPointerValues)
+{
+	// Ranges ending inside a uvec4: c after 19 words, d after 10 (loads); e after 30, f after 6 (stores).
+	constexpr uint32_t kC = 19, kD = 10, kE = 30, kF = 6;
+	const auto c = random_words(64, 31), d = random_words(64, 32);
+	run_robust("varptr_robust_vec4.spvasm", [&] {
+		std::vector<Buffer> v = {ranged(64, kC, 0), ranged(64, kD, 0), ranged(64, kE, 0, 0xdeadbeefu),
+		                         ranged(64, kF, 0, 0xdeadbeefu), ranged(128, 128, 0, 0xdeadbeefu)};
+		v[0].data = c;
+		v[1].data = d;
+		return v;
+	}, [&](const std::vector<Buffer> &r, bool per_component, const std::string &where) {
+		// Word w of a vector starting at word 4h is accessed iff it (robustBufferAccess2) or the
+		// whole vector (robustBufferAccess) is inside the range.
+		auto inside = [&](uint32_t h, uint32_t w, uint32_t range) { return per_component ? w < range : 4 * h + 4 <= range; };
+		std::vector<uint32_t> e(64, 0xdeadbeefu), f(64, 0xdeadbeefu);
+		for (uint32_t l = 0; l < 32; l++) {
+			const uint32_t h = l >> 1;
+			const bool odd = l & 1;
+			for (uint32_t k = 0; k < 4; k++) {
+				const uint32_t w = 4 * h + k;
+				const uint32_t want = inside(h, w, odd ? kC : kD) ? (odd ? c : d)[w] : 0u;
+				ASSERT_EQ(r[4].data[4 * l + k], want) << where << " load, lane " << l << " component " << k;
+				if (inside(h, w, odd ? kE : kF))
+					(odd ? e : f)[w] = 16 * l + k;
+			}
+		}
+		for (uint32_t i = 0; i < 64; i++) {
+			ASSERT_EQ(r[2].data[i], e[i]) << where << " e[" << i << "]";
+			ASSERT_EQ(r[3].data[i], f[i]) << where << " f[" << i << "]";
 		}
 	});
 }
