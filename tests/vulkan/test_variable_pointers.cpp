@@ -7,8 +7,11 @@
 //    then indexed by a push constant and the lane, with dynamic offsets;
 //  * a per-lane select and a phi between two storage buffers, and an atomic through a selected
 //    pointer, on random data.
+//  * robust buffer access through pointer values (selects, a phi stepped back by OpPtrAccessChain,
+//    null, uvec4s straddling a window's end) on robustBufferAccess and robustBufferAccess2 devices.
 // The shaders run on Mica and, when its ICD is loaded too (meson adds it), on lavapipe, each checked
 // against the same host results, so the host model is checked against a reference implementation.
+#include "vk_image_helpers.h"
 #include "vk_test.h"
 
 #include <spirv-tools/libspirv.hpp>
@@ -305,6 +308,313 @@ TEST_P(OnDevice, SelectPhiAndAtomicAcrossBuffers) {
   ctx->destroy(a);
   ctx->destroy(b);
   ctx->destroy(out);
+}
+
+// ---- robust buffer access through pointer values ----
+//
+// Bindings 0..4 and 6, 7 are windows in the middle of 1 KiB buffers of sentinels (kWin words each,
+// at byte 256), so a load past a window could only return a sentinel, a store past it would change
+// one. Lane l of 64, h = l >> 1:
+//   out[l]              = *(l odd ? &a[2l] : &b[2l])                       select
+//   *(l odd ? &c[l] : &d[l]) = 0x1000 + l                                  select, store
+//   atomic add 1 to *(l odd ? &e[h] : null)                                null, atomic
+//   out[64 + l]         = *OpPtrAccessChain(l & 2 ? &a[l] : &b[l] (phi), ((5l) & 31) - 16)
+//   out[128 + l]        = *(l & 4 ? &a[l] : null)                          null load
+//   out[192 + 4l + k]   = (*(l < 16 ? &v[l] : null))[k]                   uvec4 loads
+//   *(l < 16 ? &w[l] : null) = (16l, 16l + 1, 16l + 2, 16l + 3)            uvec4 stores
+// a, b, c, d, e are uint arrays; v, w uvec4 arrays whose windows end inside a vector.
+const char* kRobustPointerValues = R"(
+OpCapability Shader
+OpCapability VariablePointers
+OpExtension "SPV_KHR_variable_pointers"
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %main "main" %lid %a %b %c %d %e %out %v %w
+OpExecutionMode %main LocalSize 64 1 1
+OpDecorate %lid BuiltIn LocalInvocationId
+OpDecorate %rt ArrayStride 4
+OpDecorate %psu ArrayStride 4
+OpMemberDecorate %blk 0 Offset 0
+OpDecorate %blk Block
+OpDecorate %rt4 ArrayStride 16
+OpMemberDecorate %blk4 0 Offset 0
+OpDecorate %blk4 Block
+OpDecorate %a DescriptorSet 0
+OpDecorate %a Binding 0
+OpDecorate %b DescriptorSet 0
+OpDecorate %b Binding 1
+OpDecorate %c DescriptorSet 0
+OpDecorate %c Binding 2
+OpDecorate %d DescriptorSet 0
+OpDecorate %d Binding 3
+OpDecorate %e DescriptorSet 0
+OpDecorate %e Binding 4
+OpDecorate %out DescriptorSet 0
+OpDecorate %out Binding 5
+OpDecorate %v DescriptorSet 0
+OpDecorate %v Binding 6
+OpDecorate %w DescriptorSet 0
+OpDecorate %w Binding 7
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%bool = OpTypeBool
+%u32 = OpTypeInt 32 0
+%i32 = OpTypeInt 32 1
+%v3 = OpTypeVector %u32 3
+%v4 = OpTypeVector %u32 4
+%rt = OpTypeRuntimeArray %u32
+%blk = OpTypeStruct %rt
+%rt4 = OpTypeRuntimeArray %v4
+%blk4 = OpTypeStruct %rt4
+%pblk = OpTypePointer StorageBuffer %blk
+%pblk4 = OpTypePointer StorageBuffer %blk4
+%psu = OpTypePointer StorageBuffer %u32
+%pv4 = OpTypePointer StorageBuffer %v4
+%pin = OpTypePointer Input %v3
+%lid = OpVariable %pin Input
+%a = OpVariable %pblk StorageBuffer
+%b = OpVariable %pblk StorageBuffer
+%c = OpVariable %pblk StorageBuffer
+%d = OpVariable %pblk StorageBuffer
+%e = OpVariable %pblk StorageBuffer
+%out = OpVariable %pblk StorageBuffer
+%v = OpVariable %pblk4 StorageBuffer
+%w = OpVariable %pblk4 StorageBuffer
+%null = OpConstantNull %psu
+%null4 = OpConstantNull %pv4
+%c0 = OpConstant %u32 0
+%c1 = OpConstant %u32 1
+%c2 = OpConstant %u32 2
+%c3 = OpConstant %u32 3
+%c4 = OpConstant %u32 4
+%c5 = OpConstant %u32 5
+%c16 = OpConstant %u32 16
+%c31 = OpConstant %u32 31
+%c64 = OpConstant %u32 64
+%c128 = OpConstant %u32 128
+%c192 = OpConstant %u32 192
+%c4096 = OpConstant %u32 4096
+%main = OpFunction %void None %fn
+%entry = OpLabel
+%g = OpLoad %v3 %lid
+%l = OpCompositeExtract %u32 %g 0
+%b1 = OpBitwiseAnd %u32 %l %c1
+%odd = OpINotEqual %bool %b1 %c0
+%l2 = OpIMul %u32 %l %c2
+%pa1 = OpAccessChain %psu %a %c0 %l2
+%pb1 = OpAccessChain %psu %b %c0 %l2
+%p1 = OpSelect %psu %odd %pa1 %pb1
+%x1 = OpLoad %u32 %p1
+%o1 = OpAccessChain %psu %out %c0 %l
+OpStore %o1 %x1
+%pc2 = OpAccessChain %psu %c %c0 %l
+%pd2 = OpAccessChain %psu %d %c0 %l
+%q = OpSelect %psu %odd %pc2 %pd2
+%val2 = OpIAdd %u32 %l %c4096
+OpStore %q %val2
+%h = OpShiftRightLogical %u32 %l %c1
+%pe = OpAccessChain %psu %e %c0 %h
+%pat = OpSelect %psu %odd %pe %null
+%old = OpAtomicIAdd %u32 %pat %c1 %c0 %c1
+%b2 = OpBitwiseAnd %u32 %l %c2
+%has2 = OpINotEqual %bool %b2 %c0
+OpSelectionMerge %m3 None
+OpBranchConditional %has2 %ta %tb
+%ta = OpLabel
+%pa3 = OpAccessChain %psu %a %c0 %l
+OpBranch %m3
+%tb = OpLabel
+%pb3 = OpAccessChain %psu %b %c0 %l
+OpBranch %m3
+%m3 = OpLabel
+%pp = OpPhi %psu %pa3 %ta %pb3 %tb
+%l5 = OpIMul %u32 %l %c5
+%l5m = OpBitwiseAnd %u32 %l5 %c31
+%ds = OpISub %u32 %l5m %c16
+%di = OpBitcast %i32 %ds
+%pn = OpPtrAccessChain %psu %pp %di
+%x3 = OpLoad %u32 %pn
+%i64 = OpIAdd %u32 %l %c64
+%o3 = OpAccessChain %psu %out %c0 %i64
+OpStore %o3 %x3
+%b4 = OpBitwiseAnd %u32 %l %c4
+%has4 = OpINotEqual %bool %b4 %c0
+%pa4 = OpAccessChain %psu %a %c0 %l
+%pz = OpSelect %psu %has4 %pa4 %null
+%x4 = OpLoad %u32 %pz
+%i128 = OpIAdd %u32 %l %c128
+%o4 = OpAccessChain %psu %out %c0 %i128
+OpStore %o4 %x4
+%low = OpULessThan %bool %l %c16
+%pv = OpAccessChain %pv4 %v %c0 %l
+%pvs = OpSelect %pv4 %low %pv %null4
+%xv = OpLoad %v4 %pvs
+%y0 = OpCompositeExtract %u32 %xv 0
+%y1 = OpCompositeExtract %u32 %xv 1
+%y2 = OpCompositeExtract %u32 %xv 2
+%y3 = OpCompositeExtract %u32 %xv 3
+%l4 = OpIMul %u32 %l %c4
+%w0 = OpIAdd %u32 %l4 %c192
+%w1 = OpIAdd %u32 %w0 %c1
+%w2 = OpIAdd %u32 %w0 %c2
+%w3 = OpIAdd %u32 %w0 %c3
+%ov0 = OpAccessChain %psu %out %c0 %w0
+%ov1 = OpAccessChain %psu %out %c0 %w1
+%ov2 = OpAccessChain %psu %out %c0 %w2
+%ov3 = OpAccessChain %psu %out %c0 %w3
+OpStore %ov0 %y0
+OpStore %ov1 %y1
+OpStore %ov2 %y2
+OpStore %ov3 %y3
+%pw = OpAccessChain %pv4 %w %c0 %l
+%pws = OpSelect %pv4 %low %pw %null4
+%s0 = OpIMul %u32 %l %c16
+%s1 = OpIAdd %u32 %s0 %c1
+%s2 = OpIAdd %u32 %s0 %c2
+%s3 = OpIAdd %u32 %s0 %c3
+%sv = OpCompositeConstruct %v4 %s0 %s1 %s2 %s3
+OpStore %pws %sv
+OpReturn
+OpFunctionEnd
+)";
+
+// The windows' sizes in words (bindings 0..4, 6, 7; binding 5 is the whole output buffer). v's
+// and w's end inside a uvec4 (words 17 and 30 of 16 x 4).
+constexpr uint32_t kWin[8] = {50, 30, 40, 20, 16, 0, 17, 30};
+constexpr uint32_t kWinByte = 256, kBufWords = 256, kOutWords = 192 + 4 * 64;
+
+struct RobustPointerRun {
+  std::vector<std::vector<uint32_t>> buf;  // every binding's whole buffer after the run
+};
+
+// Random window contents for the read windows (0, 1, 6), sentinels everywhere else.
+std::vector<std::vector<uint32_t>> robust_pointer_inputs() {
+  std::mt19937 rng(77);
+  std::vector<std::vector<uint32_t>> in(8, std::vector<uint32_t>(kBufWords, 0xdeadbeefu));
+  in[5].assign(kOutWords, 0xeeeeeeeeu);
+  for (uint32_t b : {0u, 1u, 6u})
+    for (uint32_t k = 0; k < kWin[b]; ++k) in[b][kWinByte / 4 + k] = rng() & 0xffffff;
+  for (uint32_t k = 0; k < kWin[4]; ++k) in[4][kWinByte / 4 + k] = 0;  // the atomics' counters
+  return in;
+}
+
+RobustPointerRun run_robust_pointers(vkrun::Context& ctx) {
+  VkDevice dev = ctx.device();
+  const auto spv = assemble(kRobustPointerValues);
+  std::vector<SetBinding> layout;
+  for (uint32_t b = 0; b < 8; ++b) layout.push_back({b, kSsbo});
+  auto p = make_pipeline(dev, spv, {layout});
+  const auto in = robust_pointer_inputs();
+  std::vector<vkrun::Buffer> bufs;
+  vktest::Sets s(dev, *p);
+  for (uint32_t b = 0; b < 8; ++b) {
+    bufs.push_back(ctx.create_buffer(in[b].size() * 4));
+    std::memcpy(bufs[b].mapped, in[b].data(), in[b].size() * 4);
+    if (b == 5)
+      s.write(0, b, kSsbo, bufs[b]);
+    else
+      s.write(0, b, kSsbo, bufs[b], kWinByte, kWin[b] * 4);
+  }
+  ctx.run([&](VkCommandBuffer cb) {
+    vktest::bind(cb, *p, s);
+    vkCmdDispatch(cb, 1, 1, 1);
+    vktest::memory_barrier(cb);
+  });
+  RobustPointerRun r;
+  for (uint32_t b = 0; b < 8; ++b) {
+    r.buf.emplace_back(bufs[b].data<uint32_t>(), bufs[b].data<uint32_t>() + in[b].size());
+    ctx.destroy(bufs[b]);
+  }
+  return r;
+}
+
+// Checks a run against the spec. robustBufferAccess2 ('exact'): an access is in bounds per
+// component, out of bounds loads read 0 and stores do nothing. robustBufferAccess: a load out of
+// bounds may read 0 or any value of its window, and a store may change its window (Mica: 0, and
+// a vector checked whole -- 'mica'); nothing outside a window may change in either mode.
+void expect_robust_pointers(const RobustPointerRun& got, bool exact, bool mica, const std::string& who) {
+  const auto in = robust_pointer_inputs();
+  auto win = [&](uint32_t b, int64_t i) { return in[b][kWinByte / 4 + i]; };
+  auto inside = [&](uint32_t b, int64_t i) { return i >= 0 && i < (int64_t)kWin[b]; };
+  // A load's expected value (nullopt: out of bounds under robustBufferAccess, any window value).
+  auto check_load = [&](uint32_t out_word, uint32_t b, int64_t i, bool in_bounds) {
+    const uint32_t v = got.buf[5][out_word];
+    if (in_bounds) {
+      EXPECT_EQ(v, win(b, i)) << who << ": out[" << out_word << "] (binding " << b << ", element " << i << ")";
+    } else if (exact || mica) {
+      EXPECT_EQ(v, 0u) << who << ": out[" << out_word << "] out of bounds (binding " << b << ", element " << i << ")";
+    } else {
+      bool allowed = v == 0;
+      for (uint32_t k = 0; k < kWin[b]; ++k) allowed |= v == win(b, k);
+      EXPECT_TRUE(allowed) << who << ": out[" << out_word << "] = " << v << ", neither 0 nor from binding " << b;
+    }
+  };
+  // A null pointer is no buffer: the spec says nothing of a load through it; Mica's reads 0.
+  auto null_load = [&](uint32_t out_word) {
+    EXPECT_EQ(got.buf[5][out_word], 0u) << who << ": out[" << out_word << "] through a null pointer";
+  };
+  for (uint32_t l = 0; l < 64; ++l) {
+    const uint32_t ab = (l & 1) ? 0 : 1;
+    check_load(l, ab, 2 * l, inside(ab, 2 * l));
+    const uint32_t pb = (l & 2) ? 0 : 1;
+    const int64_t step = (int64_t)((l * 5) & 31) - 16;
+    check_load(64 + l, pb, l + step, inside(pb, l + step));
+    if (l & 4)
+      check_load(128 + l, 0, l, inside(0, l));
+    else if (mica)
+      null_load(128 + l);
+    for (uint32_t k = 0; k < 4; ++k) {
+      const uint32_t wd = 4 * l + k;
+      if (l >= 16) {
+        if (mica) null_load(192 + wd);
+        continue;
+      }
+      const bool in_bounds = exact ? inside(6, wd) : inside(6, 4 * l + 3);
+      if (exact || mica || in_bounds) check_load(192 + wd, 6, wd, in_bounds);
+    }
+  }
+  // Stores: inside a window the value the spec requires where it requires one; outside, sentinels.
+  for (uint32_t b : {2u, 3u, 4u, 7u})
+    for (uint32_t k = 0; k < kBufWords; ++k) {
+      const uint32_t v = got.buf[b][k];
+      const int64_t i = (int64_t)k - kWinByte / 4;
+      if (!inside(b, i)) {
+        ASSERT_EQ(v, 0xdeadbeefu) << who << ": binding " << b << " word " << k << " outside the window changed";
+        continue;
+      }
+      if (b == 2 || b == 3) {  // c: odd lanes, d: even lanes store 0x1000 + l at element l
+        const bool stored = (b == 2) == (i % 2 == 1);
+        EXPECT_EQ(v, stored ? 0x1000u + (uint32_t)i : 0xdeadbeefu) << who << ": binding " << b << " element " << i;
+      } else if (b == 4) {  // one atomic from lane 2i + 1, none through null
+        EXPECT_EQ(v, 1u) << who << ": atomic counter " << i;
+      } else {  // w: lane i / 4 stores 16 * lane + component, in bounds
+        const uint32_t lane = (uint32_t)i / 4, comp = (uint32_t)i % 4;
+        const bool whole = inside(7, 4 * lane + 3);
+        if (exact || mica || whole) {
+          EXPECT_EQ(v, (exact || whole) ? 16 * lane + comp : 0xdeadbeefu) << who << ": w element " << i;
+        }
+      }
+    }
+  for (uint32_t b : {0u, 1u, 6u}) EXPECT_EQ(got.buf[b], in[b]) << who << ": read binding " << b << " changed";
+}
+
+// Mica and lavapipe (which implements robustness through variable pointers) on robustBufferAccess
+// and robustBufferAccess2 devices, each against the spec's values; Mica's exactly (its choices
+// within what robustBufferAccess allows: zero, whole vectors).
+TEST(VariablePointers, RobustAccessThroughPointerValuesMatchesTheSpecAndLavapipe) {
+  for (bool rba2 : {false, true}) {
+    const std::string mode = rba2 ? "robustBufferAccess2" : "robustBufferAccess";
+    {
+      auto ctx = vktest::make_context(/*robust_buffer_access=*/true, rba2);
+      expect_robust_pointers(run_robust_pointers(*ctx), rba2, true, "Mica " + mode);
+    }
+    std::unique_ptr<vkrun::Context> lvp;
+    try {
+      lvp = std::make_unique<vkrun::Context>("llvmpipe", false, true, rba2);
+    } catch (const std::exception& e) {
+      GTEST_SKIP() << "lavapipe with " << mode << " is not available as the reference: " << e.what();
+    }
+    expect_robust_pointers(run_robust_pointers(*lvp), rba2, false, "lavapipe " + mode);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(VariablePointers, OnDevice, ::testing::Values("Mica", "llvmpipe"),
