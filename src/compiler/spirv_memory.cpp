@@ -285,8 +285,9 @@ void Translator::access_chain(const Inst &in, bool ptr_chain)
 		const std::vector<Operand> idx = {signed_index(w[i])};
 		if (desc_select_element(p, idx[0]))
 			continue;   // the element of an array of buffer descriptors
-		if (varptr_ && i == first && p.phys && descriptor_element_address(p, val_type_.at(w[3]), idx[0]))
-			continue;   // ... through a pointer value to the whole array (spirv_varptr.cpp)
+		if (varptr_ && i == first && p.phys && val_type_.count(w[3]) && descriptor_element_address(p, val_type_.at(w[3]), idx[0]))
+			continue;   // ... through a pointer value to the whole array (spirv_varptr.cpp; not an
+			            // OpPtrAccessChain on a variable, which robust access makes a pointer value)
 		const Type &t = type(p.type);
 		if (t.k == Type::K::Struct) {
 			if (!idx[0].is_const())

@@ -346,6 +346,29 @@ TEST(VariablePointers, RobustAccess2ChecksEachComponentThroughPointerValues)
 	});
 }
 
+TEST(VariablePointers, RobustPtrAccessChainOnABufferVariable)
+{
+	// OpPtrAccessChain on the variable itself (the CTS's complex_types_compute.opptraccesschain_*
+	// shape, a compile error with robust access before): bounded from the variable, stepped by the
+	// block's ArrayStride; element 1 of a is past its range, and so is v[3] + 1.
+	constexpr uint32_t kA = 16, kB = 25;
+	const auto a = random_words(64, 41), b = random_words(64, 42);
+	run_robust("varptr_robust_var_chain.spvasm", [&] {
+		std::vector<Buffer> v = {ranged(64, kA, 0), ranged(64, kB, 0), ranged(32, 32, 0, 0xdeadbeefu)};
+		v[0].data = a;
+		v[1].data = b;
+		return v;
+	}, [&](const std::vector<Buffer> &r, bool, const std::string &where) {
+		for (uint32_t l = 0; l < 32; l++) {
+			const uint32_t e = l >> 4, j = l & 3, k = (l >> 2) & 3;
+			const uint32_t word = e * 16 + (j + 1) * 4 + k;
+			const bool odd = l & 1;
+			const uint32_t want = word < (odd ? kA : kB) ? (odd ? a : b)[word] : 0u;
+			ASSERT_EQ(r[2].data[l], want) << where << " lane " << l << " word " << word;
+		}
+	});
+}
+
 // ---- random programs: pointer chains through selects, phis and OpPtrAccessChain ----
 //
 // Each lane starts with x = lane and p = &buf[start][16 + lane]; a random sequence of steps then
