@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <random>
+#include <span>
 #include <sstream>
 
 #include "exec_harness.h"
@@ -23,10 +24,10 @@ namespace {
 
 struct Config {
 	uint32_t rev, profile, opt;
-	bool robust;
+	bool robust, robust2;   // robustBufferAccess, robustBufferAccess2
 };
-const Config kConfigs[] = {{1, 0, 2, false}, {1, 1, 2, false}, {2, 0, 2, false}, {2, 1, 2, false},
-                           {1, 0, 0, false}, {2, 1, 2, true}};
+const Config kConfigs[] = {{1, 0, 2, false, false}, {1, 1, 2, false, false}, {2, 0, 2, false, false},
+                           {2, 1, 2, false, false}, {1, 0, 0, false, false}, {2, 1, 2, true, false}};
 
 uint32_t lcg(uint32_t &s)
 {
@@ -42,19 +43,21 @@ std::vector<uint32_t> random_words(uint32_t n, uint32_t seed, uint32_t mask = 0x
 	return v;
 }
 
-// Compiles 'file' for every configuration, runs it on buffers from 'make' (set 0, binding = index)
+// Compiles 'file' for each of 'configs', runs it on buffers from 'make' (set 0, binding = index)
 // and hands the buffers after the run to 'check'.
-void run_everywhere(const std::string &file, uint32_t groups_x, const std::function<std::vector<Buffer>()> &make,
-                    const std::function<void(const std::vector<Buffer> &, const std::string &)> &check)
+void run_configs(const std::string &file, uint32_t groups_x, std::span<const Config> configs,
+                 const std::function<std::vector<Buffer>()> &make,
+                 const std::function<void(const std::vector<Buffer> &, const Config &, const std::string &)> &check)
 {
 	const auto spv = spvasm(file);
 	ASSERT_FALSE(spv.empty()) << file;
-	for (const Config &cfg : kConfigs) {
+	for (const Config &cfg : configs) {
 		Options o;
 		o.revision = cfg.rev;
 		o.power_profile = cfg.profile;
 		o.opt_level = cfg.opt;
 		o.robust_buffer_access = cfg.robust;
+		o.robust_buffer_access2 = cfg.robust2;
 		auto res = compile_spirv(spv, o);
 		if (auto *e = std::get_if<CompileError>(&res))
 			FAIL() << file << ": " << e->message;
@@ -64,11 +67,19 @@ void run_everywhere(const std::string &file, uint32_t groups_x, const std::funct
 		const uint32_t groups[3] = {groups_x, 1, 1};
 		RunOutcome r = run_kernel(std::get<CompileResult>(res), cfg.rev, cfg.profile, bufs, {}, groups);
 		const std::string where = file + " r" + std::to_string(cfg.rev) + "/" + (cfg.profile ? "lowpower" : "perf") +
-		                          " -O" + std::to_string(cfg.opt) + (cfg.robust ? " robust" : "");
+		                          " -O" + std::to_string(cfg.opt) + (cfg.robust2 ? " robust2" : cfg.robust ? " robust" : "");
 		ASSERT_TRUE(r.ok) << where << ": " << r.error;
 		EXPECT_EQ(r.hazard_violations, 0u) << where;
-		check(bufs, where);
+		check(bufs, cfg, where);
 	}
+}
+
+// Every configuration of kConfigs.
+void run_everywhere(const std::string &file, uint32_t groups_x, const std::function<std::vector<Buffer>()> &make,
+                    const std::function<void(const std::vector<Buffer> &, const std::string &)> &check)
+{
+	run_configs(file, groups_x, kConfigs, make,
+	            [&](const std::vector<Buffer> &b, const Config &, const std::string &where) { check(b, where); });
 }
 
 TEST(VariablePointers, SelectBetweenBuffersPhiAndAtomic)
@@ -228,36 +239,18 @@ TEST(VariablePointers, PointersInALocalArray)
 
 // ---- robust access through pointer values (bounded pointers: base, offset, range) ----
 
-// Runs 'file' compiled with robustBufferAccess (per_component false) and robustBufferAccess2
-// (true) on r1/r2 x perf/lowpower at -O2, -O0 and -O1; 'check' gets the buffers and the mode.
+// Runs 'file' compiled with robustBufferAccess and with robustBufferAccess2 (the bool 'check' gets)
+// on r1/r2 x perf/lowpower at -O2, -O0 and -O1, one workgroup.
 void run_robust(const std::string &file, const std::function<std::vector<Buffer>()> &make,
                 const std::function<void(const std::vector<Buffer> &, bool, const std::string &)> &check)
 {
-	const auto spv = spvasm(file);
-	ASSERT_FALSE(spv.empty()) << file;
-	const Config configs[] = {{1, 0, 2, true}, {1, 1, 2, true}, {2, 0, 2, true}, {2, 1, 2, true}, {1, 0, 0, true}, {2, 1, 1, true}};
-	for (bool per_component : {false, true})
-		for (const Config &cfg : configs) {
-			Options o;
-			o.revision = cfg.rev;
-			o.power_profile = cfg.profile;
-			o.opt_level = cfg.opt;
-			o.robust_buffer_access = true;
-			o.robust_buffer_access2 = per_component;
-			auto res = compile_spirv(spv, o);
-			if (auto *e = std::get_if<CompileError>(&res))
-				FAIL() << file << ": " << e->message;
-			std::vector<Buffer> bufs = make();
-			for (uint32_t k = 0; k < bufs.size(); k++)
-				bufs[k].binding = k;
-			const uint32_t groups[3] = {1, 1, 1};
-			RunOutcome r = run_kernel(std::get<CompileResult>(res), cfg.rev, cfg.profile, bufs, {}, groups);
-			const std::string where = file + " r" + std::to_string(cfg.rev) + "/" + (cfg.profile ? "lowpower" : "perf") +
-			                          " -O" + std::to_string(cfg.opt) + (per_component ? " robust2" : " robust");
-			ASSERT_TRUE(r.ok) << where << ": " << r.error;
-			EXPECT_EQ(r.hazard_violations, 0u) << where;
-			check(bufs, per_component, where);
-		}
+	std::vector<Config> configs;
+	for (bool robust2 : {false, true})
+		for (const Config &c : {Config{1, 0, 2, true, robust2}, Config{1, 1, 2, true, robust2}, Config{2, 0, 2, true, robust2},
+		                        Config{2, 1, 2, true, robust2}, Config{1, 0, 0, true, robust2}, Config{2, 1, 1, true, robust2}})
+			configs.push_back(c);
+	run_configs(file, 1, configs, make,
+	            [&](const std::vector<Buffer> &b, const Config &c, const std::string &where) { check(b, c.robust2, where); });
 }
 
 // A buffer of 'words' random words (or 'fill') whose descriptor covers the first 'range_words'.
