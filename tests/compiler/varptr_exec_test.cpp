@@ -365,6 +365,24 @@ TEST(VariablePointers, RobustPtrAccessChainOnABufferVariable)
 	});
 }
 
+TEST(VariablePointers, RobustSelectBetweenDescriptorArraysChecksTheCount)
+{
+	// Bindings 0 and 1 hold one element each (the harness's descriptor arrays have count 1):
+	// element 1 of either is past the count and reads 0; element 0 reads its buffer.
+	const auto x = random_words(16, 51), y = random_words(16, 52);
+	run_robust("varptr_robust_desc_array.spvasm", [&] {
+		std::vector<Buffer> v = {ranged(16, 16, 0), ranged(16, 16, 0), ranged(32, 32, 0, 0xdeadbeefu)};
+		v[0].data = x;
+		v[1].data = y;
+		return v;
+	}, [&](const std::vector<Buffer> &r, bool, const std::string &where) {
+		for (uint32_t l = 0; l < 32; l++) {
+			const uint32_t want = ((l >> 1) & 1) ? 0u : ((l & 1) ? x : y)[l & 15];
+			ASSERT_EQ(r[2].data[l], want) << where << " lane " << l;
+		}
+	});
+}
+
 // ---- random programs: pointer chains through selects, phis and OpPtrAccessChain ----
 //
 // Each lane starts with x = lane and p = &buf[start][16 + lane]; a random sequence of steps then

@@ -161,8 +161,9 @@ protected:
   std::unique_ptr<vkrun::Context> other_;
 };
 
-TEST_P(OnDevice, SelectBetweenArraysOfDynamicStorageBuffers) {
-  vkrun::Context* ctx = &context();
+// Runs kSelectDescriptorArray on 'c' and checks every lane.
+void select_descriptor_array(vkrun::Context& c) {
+  vkrun::Context* ctx = &c;
   VkDevice dev = ctx->device();
   const auto spv = assemble(kSelectDescriptorArray);
   ASSERT_FALSE(spv.empty());
@@ -194,6 +195,18 @@ TEST_P(OnDevice, SelectBetweenArraysOfDynamicStorageBuffers) {
   }
   ctx->destroy(in);
   ctx->destroy(out);
+}
+
+TEST_P(OnDevice, SelectBetweenArraysOfDynamicStorageBuffers) { select_descriptor_array(context()); }
+
+// The same on robust devices: the pointer to a whole descriptor array is bounded (its range the
+// array's count) and the chosen element's base and size come from the descriptor.
+TEST(VariablePointers, SelectBetweenArraysOfDynamicStorageBuffersWithRobustAccess) {
+  for (bool rba2 : {false, true}) {
+    SCOPED_TRACE(rba2 ? "robustBufferAccess2" : "robustBufferAccess");
+    auto ctx = vktest::make_context(/*robust_buffer_access=*/true, rba2);
+    select_descriptor_array(*ctx);
+  }
 }
 
 // a (binding 0), b (binding 1), out (binding 2): out[i] = (a[i] odd ? a[i] : b[i ^ 5]) stored through a
