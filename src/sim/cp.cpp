@@ -92,7 +92,7 @@ bool CommandProcessor::check_range(Exec &e, uint64_t addr, uint64_t bytes, mica_
 		return false;
 	}
 	for (uint64_t a = addr; a < addr + bytes; a += page_remaining(a)) {
-		const Translation t = mmu_.translate_phys(e.space(), a, access);
+		const Translation t = mmu_.translate_access(e.space(), a, access);
 		if (t.fault != MICA_FAULT_NONE) {
 			bad_access(e, t.fault, a, access, header, pkt_addr);
 			return false;
@@ -101,9 +101,9 @@ bool CommandProcessor::check_range(Exec &e, uint64_t addr, uint64_t bytes, mica_
 	return true;
 }
 
-uint64_t CommandProcessor::phys(Exec &e, uint64_t addr, mica_access access)
+uint8_t *CommandProcessor::host(Exec &e, uint64_t addr, mica_access access)
 {
-	return mmu_.translate_phys(e.space(), addr, access).phys;
+	return mmu_.translate_access(e.space(), addr, access).host;
 }
 
 RingStep CommandProcessor::ring_step(const RingGeometry &ring, uint64_t generation)
@@ -237,12 +237,12 @@ void CommandProcessor::run_ib(uint32_t ctx, uint64_t phys_addr, uint32_t dwords)
 	payload.reserve(payload_.capacity());
 
 	auto fetch = [&](uint64_t addr, uint32_t *out, uint64_t pkt_addr) {
-		const Translation t = mmu_.translate_phys(space, addr, MICA_ACCESS_READ);
+		const Translation t = mmu_.translate_access(space, addr, MICA_ACCESS_READ);
 		if (t.fault != MICA_FAULT_NONE) {
 			host_.context_fault(ctx, FaultRecord{t.fault, addr, MICA_ACCESS_READ, pkt_addr, 0});
 			return false;
 		}
-		*out = vram_.load32(t.phys);
+		*out = mem_load32(t.host);
 		return true;
 	};
 
@@ -528,7 +528,7 @@ CommandProcessor::Flow CommandProcessor::dispatch_indirect(Exec &e, std::span<co
 		return Flow::Stop;
 	uint32_t groups[3];
 	for (uint32_t i = 0; i < 3; i++)
-		groups[i] = vram_.load32(phys(e, addr + 4 * i, MICA_ACCESS_READ));
+		groups[i] = mem_load32(host(e, addr + 4 * i, MICA_ACCESS_READ));
 	return launch(e, groups);
 }
 
@@ -546,7 +546,7 @@ CommandProcessor::Flow CommandProcessor::load_user_data(Exec &e, std::span<const
 	if (!check_range(e, addr, uint64_t{count} * 4, MICA_ACCESS_READ, header, pkt_addr))
 		return Flow::Stop;
 	for (uint32_t i = 0; i < count; i++)
-		e.state->user_data[first + i] = vram_.load32(phys(e, addr + 4 * uint64_t{i}, MICA_ACCESS_READ));
+		e.state->user_data[first + i] = mem_load32(host(e, addr + 4 * uint64_t{i}, MICA_ACCESS_READ));
 	return Flow::Next;
 }
 
@@ -564,8 +564,7 @@ CommandProcessor::Flow CommandProcessor::dma_copy(Exec &e, std::span<const uint3
 		return Flow::Stop;
 	for (uint64_t done = 0; done < bytes;) {
 		const uint64_t n = std::min({bytes - done, page_remaining(src + done), page_remaining(dst + done)});
-		std::memmove(vram_.data() + phys(e, dst + done, MICA_ACCESS_WRITE),
-		             vram_.data() + phys(e, src + done, MICA_ACCESS_READ), n);
+		std::memmove(host(e, dst + done, MICA_ACCESS_WRITE), host(e, src + done, MICA_ACCESS_READ), n);
 		done += n;
 	}
 	host_.advance(bytes / kDmaBytesPerCycle);
@@ -595,7 +594,7 @@ public:
 	uint8_t *at(uint64_t addr)
 	{
 		page(addr);
-		return cp_.vram_.data() + page_phys_ + (addr & (MICA_PAGE_SIZE - 1));
+		return page_host_ + (addr & (MICA_PAGE_SIZE - 1));
 	}
 
 private:
@@ -603,14 +602,14 @@ private:
 	{
 		const uint64_t va_page = addr & ~uint64_t{MICA_PAGE_SIZE - 1};
 		if (!valid_ || va_page != page_va_) {
-			const Translation t = cp_.mmu_.translate_phys(e_.space(), va_page, access_);
+			const Translation t = cp_.mmu_.translate_access(e_.space(), va_page, access_);
 			if (t.fault != MICA_FAULT_NONE) {
 				valid_ = false;
 				return t.fault;
 			}
 			valid_ = true;
 			page_va_ = va_page;
-			page_phys_ = t.phys & ~uint64_t{MICA_PAGE_SIZE - 1};
+			page_host_ = t.host;
 		}
 		return MICA_FAULT_NONE;
 	}
@@ -619,7 +618,8 @@ private:
 	Exec &e_;
 	mica_access access_;
 	bool valid_ = false;
-	uint64_t page_va_ = 0, page_phys_ = 0;
+	uint64_t page_va_ = 0;
+	uint8_t *page_host_ = nullptr;
 };
 
 CommandProcessor::Flow CommandProcessor::dma_copy_tiled(Exec &e, std::span<const uint32_t> p, uint32_t header,
@@ -717,7 +717,7 @@ CommandProcessor::Flow CommandProcessor::dma_fill(Exec &e, std::span<const uint3
 		return Flow::Stop;
 	for (uint64_t done = 0; done < bytes;) {
 		const uint64_t n = std::min(bytes - done, page_remaining(dst + done));
-		uint8_t *out = vram_.data() + phys(e, dst + done, MICA_ACCESS_WRITE);
+		uint8_t *out = host(e, dst + done, MICA_ACCESS_WRITE);
 		for (uint64_t i = 0; i < n; i += 4)
 			std::memcpy(out + i, &value, 4);
 		done += n;
@@ -736,7 +736,7 @@ CommandProcessor::Flow CommandProcessor::write_data(Exec &e, std::span<const uin
 	if (!check_range(e, dst, data.size() * 4, MICA_ACCESS_WRITE, header, pkt_addr))
 		return Flow::Stop;
 	for (size_t i = 0; i < data.size(); i++)
-		vram_.store32(phys(e, dst + 4 * i, MICA_ACCESS_WRITE), data[i]);
+		mem_store32(host(e, dst + 4 * i, MICA_ACCESS_WRITE), data[i]);
 	return Flow::Next;
 }
 
@@ -747,7 +747,7 @@ CommandProcessor::Flow CommandProcessor::write64(Exec &e, uint64_t addr, uint64_
 		return bad_packet(e, header, pkt_addr);
 	if (!check_range(e, addr, 8, MICA_ACCESS_WRITE, header, pkt_addr))
 		return Flow::Stop;
-	vram_.store64(phys(e, addr, MICA_ACCESS_WRITE), value);
+	mem_store64(host(e, addr, MICA_ACCESS_WRITE), value);
 	return Flow::Next;
 }
 
@@ -765,7 +765,7 @@ CommandProcessor::Flow CommandProcessor::wait_mem(Exec &e, std::span<const uint3
 		// Translated on every poll: the memory may be remapped while we wait.
 		if (!check_range(e, addr, 8, MICA_ACCESS_READ, header, pkt_addr))
 			return Flow::Stop;
-		const uint64_t value = vram_.load64(phys(e, addr, MICA_ACCESS_READ));
+		const uint64_t value = mem_load64(host(e, addr, MICA_ACCESS_READ));
 		const bool done = func == MICA_WAIT_GE ? value >= ref : func == MICA_WAIT_EQ ? value == ref : value != ref;
 		if (done)
 			return Flow::Next;
