@@ -147,7 +147,8 @@ static void pt_unmap_level(struct mica_vm *vm, u64 table, unsigned int level, u6
 	}
 }
 
-int mica_pt_map(struct mica_vm *vm, u64 va, u64 pa, u64 size, u32 perms, struct list_head *freed)
+int mica_pt_map(struct mica_vm *vm, u64 va, const struct mica_bo *bo, u64 bo_offset, u64 size,
+		u32 perms, struct list_head *freed)
 {
 	u64 off;
 	int err = 0;
@@ -160,7 +161,7 @@ int mica_pt_map(struct mica_vm *vm, u64 va, u64 pa, u64 size, u32 perms, struct 
 			mica_pt_unmap(vm, va, off + MICA_PAGE_SIZE, freed);
 			return err ? err : -ENOMEM;
 		}
-		mica_vram_write64(leaf, ((pa + off) & MICA_PTE_ADDR_MASK) | leaf_bits(perms));
+		mica_vram_write64(leaf, mica_bo_page_address(bo, bo_offset + off) | leaf_bits(perms));
 	}
 	/* The entries are in device memory before anything can make the device walk them. */
 	wmb();
