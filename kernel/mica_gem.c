@@ -29,7 +29,10 @@ void mica_bo_free(struct mica_bo *bo)
 
 bool mica_bo_cpu_mappable(const struct mica_bo *bo)
 {
-	/* Shader code is never CPU visible: it must stay what was validated. Userptr BOs are NO_MMAP. */
+	/*
+	 * Shader code is never CPU visible: it must stay what was validated. Userptr BOs are
+	 * NO_MMAP (the client has the memory).
+	 */
 	return !bo->shader && !(bo->flags & DRM_MICA_BO_NO_MMAP);
 }
 
@@ -278,7 +281,7 @@ int mica_ioctl_bo_create_userptr(struct mica_file *file, void *data)
 				  !(args->flags & DRM_MICA_USERPTR_READ_ONLY), &up);
 	if (ret)
 		goto err_free;
-	/* The bus addresses must fit a leaf's address field (the DMA mask says so; checked anyway). */
+	/* Bus addresses must fit a leaf's address field (the DMA mask says so; checked anyway). */
 	for (i = 0; i < up->npages; i++) {
 		if (up->bus[i] & ~MICA_PTE_ADDR_MASK) {
 			ret = -EIO;

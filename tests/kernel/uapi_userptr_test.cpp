@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // BO_CREATE_USERPTR (issue 13, VK_EXT_external_memory_host): a client's own pages become a BO the
 // device reads and writes in place through SYSTEM leaves. Tested as a hostile client would use
-// it: bad ranges, memory it may not hand over, sharing attempts, limits, lifetime.
+// it: bad ranges, memory it may not hand over, sharing attempts, limits, lifetime. The guest runs
+// the no-system-DMA case against the real module (kernel_uapi_test_drm).
 #include "uapi_fixture.h"
 
 #include <sys/mman.h>
@@ -48,6 +49,17 @@ int create_userptr(Client &c, uint64_t address, uint64_t size, uint32_t flags, u
 	return r;
 }
 
+drm_mica_dev_info dev_info(Client &c)
+{
+	drm_mica_dev_info info{};
+	drm_mica_dev_query q{DRM_MICA_DEV_QUERY_INFO, sizeof(info), reinterpret_cast<uintptr_t>(&info)};
+	EXPECT_EQ(c.ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), 0);
+	return info;
+}
+
+// The in-process device has system DMA; the guest's (tests/vm/, the real module over the ivshmem
+// device) does not, so there only UserptrNoSystemDma below runs.
+#ifndef MICA_UAPI_OVER_DRM
 uint32_t userptr(Client &c, const HostMem &m, uint32_t flags = 0)
 {
 	uint32_t h = 0;
@@ -77,14 +89,6 @@ protected:
 	}
 	uint32_t ctx_ = 0, good_ = 0;
 };
-
-drm_mica_dev_info dev_info(Client &c)
-{
-	drm_mica_dev_info info{};
-	drm_mica_dev_query q{DRM_MICA_DEV_QUERY_INFO, sizeof(info), reinterpret_cast<uintptr_t>(&info)};
-	EXPECT_EQ(c.ioctl(DRM_IOCTL_MICA_DEV_QUERY, &q), 0);
-	return info;
-}
 
 TEST_F(Userptr, ArgumentsAreChecked)
 {
@@ -268,6 +272,9 @@ TEST_F(Userptr, OtherClientsCannotReachIt)
 	EXPECT_EQ(b->usage().pinned_bytes, 0u);
 }
 
+#endif // MICA_UAPI_OVER_DRM
+
+// In process: a model without CAPS.SYSTEM_DMA. Over the module: the QEMU device as it is.
 class UserptrNoSystemDma : public UapiTest {
 protected:
 	void SetUp() override

@@ -215,7 +215,8 @@ struct drm_mica_dev_info {
 };
 
 /* drm_mica_dev_info.caps */
-#define DRM_MICA_CAP_USERPTR	(1ull << 0) /* BO_CREATE_USERPTR works (the device reaches system memory) */
+/* BO_CREATE_USERPTR works: the device reaches system memory */
+#define DRM_MICA_CAP_USERPTR	(1ull << 0)
 
 /*
  * Per-client usage and the administrator's limits (docs/uapi.md "Per-client limits"). VRAM
@@ -304,7 +305,8 @@ struct drm_mica_shader_create {
  * not all mapped in the process, or (without READ_ONLY) not all writable; -ENOMEM over the
  * pinned-memory limit; -EOPNOTSUPP the device cannot reach system memory (CAPS.SYSTEM_DMA 0).
  */
-#define DRM_MICA_USERPTR_READ_ONLY	(1u << 0) /* the device only reads: no write pin, no WRITE bind */
+/* The device only reads: no write pin, no WRITE bind. */
+#define DRM_MICA_USERPTR_READ_ONLY	(1u << 0)
 #define DRM_MICA_USERPTR_FLAGS		(DRM_MICA_USERPTR_READ_ONLY)
 
 struct drm_mica_bo_create_userptr {
