@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <memory>
 #include <set>
+#include <string>
 
+#include "jit/jit.h"
 #include "mmu.h"
 #include "sim_test_util.h"
 #include "vram.h"
@@ -426,6 +428,61 @@ TEST(SimSystemMemory, PacketsReachHostPages)
 	EXPECT_EQ(r.fault_addr, va + MICA_PAGE_SIZE);
 	std::memcpy(&v, hi.data(), 4);
 	EXPECT_EQ(v, pattern[32]);
+}
+
+// Waves store into system pages, on every compute engine: a whole wave's contiguous store crosses
+// from one host page into another whose host memory lies before it (the VA's pages are bus
+// ranges registered in reverse order), so no path may treat the two pages as adjacent.
+TEST(SimSystemMemory, WavesStoreAcrossUnrelatedHostPages)
+{
+	for (uint32_t engine : {1u, 2u, 3u}) { // interpreter, JIT, both compared
+		SCOPED_TRACE("cu_engine " + std::to_string(engine));
+		DeviceConfig cfg = RawRing::small_config();
+		cfg.cu_engine = engine;
+		Machine m(cfg);
+		HostPages pages(2); // pages[0] backs the VA's second page, pages[1] its first
+		const uint64_t bus = 0x9'0000'0000ull, va = 0x40'0000'0000ull;
+		ASSERT_TRUE(m.device().host_bus_map(bus, MICA_PAGE_SIZE, pages.data()));
+		ASSERT_TRUE(m.device().host_bus_map(bus + 4 * MICA_PAGE_SIZE, MICA_PAGE_SIZE, pages.data() + MICA_PAGE_SIZE));
+		const uint32_t rws = MICA_PTE_READ | MICA_PTE_WRITE | MICA_PTE_SYSTEM;
+		m.map(1, va, bus + 4 * MICA_PAGE_SIZE, MICA_PAGE_SIZE, rws);
+		m.map(1, va + MICA_PAGE_SIZE, bus, MICA_PAGE_SIZE, rws);
+		// buf[id] = id for 64 lanes (two waves), buf 64 bytes before the page boundary: the first
+		// wave's lanes 0-15 store into one page, 16-31 into the other.
+		Program p;
+		p.alu(MICA_OP_V_ADD_U32, v(1), v(0), v(0))
+		    .alu(MICA_OP_V_ADD_U32, v(1), v(1), v(1))
+		    .ctrl(MICA_OP_S_NOP, 2) // SEC_WAVE_START_TLB distance
+		    .mem(MICA_OP_GLOBAL_STORE_B32, MICA_OPND_NONE, v(1), s(0), v(0))
+		    .ctrl(MICA_OP_S_ENDPGM);
+		const uint64_t buf = va + MICA_PAGE_SIZE - 64;
+		Machine::Launch l;
+		l.program_va = m.load_code(1, p.bytes(), {});
+		l.vgpr_count = 8;
+		l.sgpr_count = 24;
+		l.wg_size[0] = 64;
+		l.groups[0] = 16; // 1024 invocations (smaller dispatches are always interpreted)
+		l.user_data = {lo32(buf), hi32(buf)};
+		// The JIT translates a program once it is hot (65536 invocations by default): dispatch
+		// it until its translated code ran (every group stores the same values).
+		const auto jit_runs = [] { return cu::jit::counters().translations + cu::jit::counters().cache_hits; };
+		const uint64_t before = jit_runs();
+		for (int rep = 0; rep < (engine == 2 ? 80 : 1); rep++) {
+			const auto r = m.dispatch(1, l);
+			ASSERT_EQ(r.fault, MICA_FAULT_NONE) << r.describe();
+		}
+		if (engine == 2 && cu::jit::available()) {
+			EXPECT_GT(jit_runs(), before) << "the JIT's code stored into the system pages";
+		}
+		const auto *first = reinterpret_cast<const uint32_t *>(pages.data() + 2 * MICA_PAGE_SIZE - 64);
+		const auto *second = reinterpret_cast<const uint32_t *>(pages.data());
+		for (uint32_t i = 0; i < 16; i++)
+			EXPECT_EQ(first[i], i);
+		for (uint32_t i = 0; i < 48; i++)
+			EXPECT_EQ(second[i], 16 + i);
+		EXPECT_EQ(second[48], 0u);
+		EXPECT_EQ(first[-1], 0u);
+	}
 }
 
 TEST(SimSystemMemory, DeviceWithoutSystemDma)
