@@ -254,6 +254,41 @@ TEST_F(Userptr, ClosedWhileAJobIsQueued)
 	EXPECT_EQ(a_->usage().pinned_bytes, 0u);
 }
 
+// GEM_CLOSE while a job that writes the pages is running (it waits for a flag first): the mapping
+// holds the BO, so the pages stay pinned and receive the job's stores; after the unmap the same
+// stores fault and leave the memory alone.
+TEST_F(Userptr, ClosedWhileADispatchRuns)
+{
+	HostMem m(1);
+	const uint32_t h = userptr(*a_, m);
+	a_->bind(h, HOST_VA, m.bytes, RW);
+	const uint32_t flag = a_->bo(MICA_PAGE_SIZE);
+	auto *flag_cpu = static_cast<volatile uint32_t *>(a_->map(flag, MICA_PAGE_SIZE));
+	const uint64_t flag_va = HOST_VA + 0x100000;
+	a_->bind(flag, flag_va, MICA_PAGE_SIZE, RW);
+	std::vector<uint32_t> dw = {pkt(MICA_PKT_WAIT_MEM, 5), lo32(flag_va), hi32(flag_va), 1, 0, MICA_WAIT_EQ};
+	for (uint32_t w : dispatch_stream(CODE_VA, HOST_VA, 21))
+		dw.push_back(w);
+	uint64_t seq = 0;
+	ASSERT_EQ(a_->submit(ctx_, dw, &seq), 0);
+	EXPECT_EQ(a_->close_bo(h), 0);
+	EXPECT_EQ(a_->usage().pinned_bytes, m.bytes) << "the mapping holds the BO";
+	flag_cpu[0] = 1;
+	int32_t err = -1;
+	ASSERT_EQ(a_->wait(ctx_, seq, 10'000'000'000, &err), 0);
+	EXPECT_EQ(err, 0);
+	for (uint32_t i = 0; i < 32; i++)
+		ASSERT_EQ(m.words()[i], i + 21) << "lane " << i;
+	// Unmapped: the next job's stores fault, the pages are released once the ring passed.
+	EXPECT_EQ(a_->unbind(HOST_VA, m.bytes), 0);
+	std::memset(m.mem, 0, m.bytes);
+	EXPECT_NE(store_lanes(HOST_VA, 5), 0);
+	EXPECT_EQ(m.words()[0], 0u);
+	for (int i = 0; i < 1000 && a_->usage().pinned_bytes != 0; i++)
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	EXPECT_EQ(a_->usage().pinned_bytes, 0u);
+}
+
 // Another client's VAs never reach this client's host memory.
 TEST_F(Userptr, OtherClientsCannotReachIt)
 {
