@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The MMU: the walk itself (PageTableMmu on a bare Vram), and its faults as seen through
 // command-processor memory packets (address, access type), cross-context isolation.
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "jit/jit.h"
 #include "mmu.h"
@@ -483,6 +486,47 @@ TEST(SimSystemMemory, WavesStoreAcrossUnrelatedHostPages)
 		EXPECT_EQ(second[48], 0u);
 		EXPECT_EQ(first[-1], 0u);
 	}
+}
+
+// The platform takes system pages away (and the TLB is invalidated) while DMA copies into them
+// run: every copy completes or faults MMU_UNMAPPED, also when the page goes between the copy's
+// range check and its access, and nothing crashes.
+TEST(SimSystemMemory, PagesTakenAwayDuringCopiesFaultOrComplete)
+{
+	Machine m = make_machine();
+	constexpr uint64_t kPages = 16, kBytes = kPages * MICA_PAGE_SIZE;
+	HostPages pages(kPages);
+	const uint64_t bus = 0xa'0000'0000ull, va = 0x50'0000'0000ull;
+	ASSERT_TRUE(m.device().host_bus_map(bus, kBytes, pages.data()));
+	m.map(1, va, bus, kBytes, MICA_PTE_READ | MICA_PTE_WRITE | MICA_PTE_SYSTEM);
+	const uint64_t src = m.alloc(1, kBytes, MICA_PTE_READ | MICA_PTE_WRITE);
+	std::atomic<bool> stop{false};
+	std::thread flipper([&] {
+		while (!stop.load()) {
+			m.device().host_bus_unmap(bus, kBytes);
+			m.device().mmio_write32(MICA_REG_TLB_INVALIDATE, 1u << 1);
+			std::this_thread::yield();
+			m.device().host_bus_map(bus, kBytes, pages.data());
+			m.device().mmio_write32(MICA_REG_TLB_INVALIDATE, 1u << 1);
+			std::this_thread::yield();
+		}
+	});
+	int completed = 0, faulted = 0;
+	for (int i = 0; i < 300; i++) {
+		const auto r = m.run_commands(1, pkt(MICA_PKT_DMA_COPY, {lo32(src), hi32(src), lo32(va), hi32(va), uint32_t{kBytes}}));
+		if (r.fault == MICA_FAULT_NONE) {
+			completed++;
+		} else {
+			faulted++;
+			EXPECT_EQ(r.fault, MICA_FAULT_MMU_UNMAPPED) << r.describe();
+			EXPECT_GE(r.fault_addr, va);
+			EXPECT_LT(r.fault_addr, va + kBytes);
+		}
+	}
+	stop = true;
+	flipper.join();
+	EXPECT_EQ(completed + faulted, 300);
+	std::printf("[ info ] %d copies completed, %d faulted\n", completed, faulted);
 }
 
 TEST(SimSystemMemory, DeviceWithoutSystemDma)
