@@ -21,6 +21,7 @@ static const int res_errno[MICA_RES_COUNT] = {
 	[MICA_RES_SYNCS] = -ENOSPC,
 	[MICA_RES_CPU_MAPS] = -ENOMEM,
 	[MICA_RES_MAPPINGS] = -ENOMEM,
+	[MICA_RES_PINNED] = -ENOMEM,
 };
 
 struct mica_client *mica_client_create(struct mica_device *mdev, u32 id)
@@ -113,6 +114,7 @@ const char *const mica_res_name[MICA_RES_COUNT] = {
 	[MICA_RES_SYNCS] = "sync objects",
 	[MICA_RES_CPU_MAPS] = "cpu mappings",
 	[MICA_RES_MAPPINGS] = "gpu mappings",
+	[MICA_RES_PINNED] = "pinned system memory",
 };
 
 int mica_mm_alloc_charged(struct mica_device *mdev, struct mica_client *c, enum mica_res r,
@@ -170,6 +172,7 @@ void mica_client_info(struct mica_client *c, struct drm_mica_client_info *info)
 	info->syncs = (u32)c->used[MICA_RES_SYNCS];
 	info->cpu_maps = (u32)c->used[MICA_RES_CPU_MAPS];
 	info->mappings = (u32)c->used[MICA_RES_MAPPINGS];
+	info->pinned_bytes = c->used[MICA_RES_PINNED];
 	info->hangs = c->hangs;
 	info->banned = c->banned;
 	mutex_unlock(&c->lock);
@@ -180,5 +183,6 @@ void mica_client_info(struct mica_client *c, struct drm_mica_client_info *info)
 	info->syncs_limit = (u32)min_t(u64, mica_client_limit(mdev, MICA_RES_SYNCS), U32_MAX);
 	info->cpu_maps_limit = (u32)min_t(u64, mica_client_limit(mdev, MICA_RES_CPU_MAPS), U32_MAX);
 	info->mappings_limit = (u32)min_t(u64, mica_client_limit(mdev, MICA_RES_MAPPINGS), U32_MAX);
+	info->pinned_limit = mica_client_limit(mdev, MICA_RES_PINNED);
 	info->hang_ban_threshold = (u32)READ_ONCE(mdev->params.hang_ban_threshold);
 }

@@ -17,6 +17,7 @@ int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct 
 	mdev->vram_size = mica_hw_vram_size(hw);
 	mdev->revision = mica_hw_read(hw, MICA_REG_REVISION);
 	mdev->cu_count = mica_hw_read(hw, MICA_REG_CU_COUNT);
+	mdev->system_dma = MICA_BITFIELD_GET(mica_hw_read(hw, MICA_REG_CAPS), CAPS, SYSTEM_DMA);
 	mdev->power_profile = mica_hw_read(hw, MICA_REG_POWER_PROFILE);
 	mdev->params.watchdog_cycles = p && p->watchdog_cycles ? p->watchdog_cycles :
 				       MICA_DEFAULT_WATCHDOG_CYCLES;
@@ -35,6 +36,7 @@ int mica_device_init(struct mica_device *mdev, struct mica_hw *hw, const struct 
 			[MICA_RES_SYNCS] = MICA_DEFAULT_CLIENT_SYNCS,
 			[MICA_RES_CPU_MAPS] = MICA_DEFAULT_CLIENT_CPU_MAPS,
 			[MICA_RES_MAPPINGS] = MICA_DEFAULT_CLIENT_MAPPINGS,
+			[MICA_RES_PINNED] = MICA_DEFAULT_CLIENT_PINNED_BYTES,
 		};
 		u32 r;
 
@@ -276,6 +278,7 @@ static int mica_ioctl_dev_query(struct mica_file *file, void *data)
 		info.watchdog_cycles = mdev->params.watchdog_cycles;
 		info.job_timeout_ns = mdev->params.job_timeout_ns;
 		info.job_max_ns = mdev->params.job_max_ns;
+		info.caps = mdev->system_dma ? DRM_MICA_CAP_USERPTR : 0;
 		ret = copy_query(args, &info, sizeof(info));
 		args->size = sizeof(info);
 		return ret;
@@ -317,6 +320,7 @@ static u64 *param_ptr(struct mica_device *mdev, const char *name)
 		{ "client_max_syncs", MICA_RES_SYNCS },
 		{ "client_max_cpu_maps", MICA_RES_CPU_MAPS },
 		{ "client_max_mappings", MICA_RES_MAPPINGS },
+		{ "client_max_pinned_bytes", MICA_RES_PINNED },
 		{ "hang_ban_threshold", -1 },
 	};
 	u32 i;
@@ -373,4 +377,5 @@ const struct mica_ioctl_desc mica_ioctls[DRM_MICA_IOCTL_COUNT] = {
 	MICA_IOCTL(CTX_WAIT, mica_ioctl_ctx_wait),
 	/* RETIRED_SYNC_*: no handler (-ENOTTY); the DRM core's SYNCOBJ ioctls instead */
 	MICA_IOCTL(BO_INFO, mica_ioctl_bo_info),
+	MICA_IOCTL(BO_CREATE_USERPTR, mica_ioctl_bo_create_userptr),
 };

@@ -46,6 +46,7 @@ enum mica_res {
 	MICA_RES_SYNCS,
 	MICA_RES_CPU_MAPS,
 	MICA_RES_MAPPINGS,	/* GPU mappings (VM_BIND records), unmapped ones until freed */
+	MICA_RES_PINNED,	/* bytes of system memory pinned for its userptr BOs */
 	MICA_RES_COUNT
 };
 
@@ -63,6 +64,8 @@ struct mica_params {
 #define MICA_DEFAULT_CLIENT_SYNCS 65536u
 #define MICA_DEFAULT_CLIENT_CPU_MAPS 16384u
 #define MICA_DEFAULT_CLIENT_MAPPINGS 65536u
+/* System memory one client may pin (BO_CREATE_USERPTR): 1 GiB, as a generous mlock limit. */
+#define MICA_DEFAULT_CLIENT_PINNED_BYTES (1ull << 30)
 #define MICA_DEFAULT_HANG_BAN_THRESHOLD 8u
 
 struct mica_client {
@@ -129,6 +132,7 @@ struct mica_device {
 	bool dying;
 
 	atomic64_t next_bo_id;
+	bool system_dma;		/* CAPS.SYSTEM_DMA: userptr BOs are possible */
 };
 
 /*
@@ -144,7 +148,34 @@ struct mica_bo {
 	u64 size;
 	u32 flags;			/* DRM_MICA_BO_* */
 	struct mica_shader_info *shader;	/* non-NULL: a validated, immutable shader BO */
+	struct mica_userptr *userptr;	/* non-NULL: pinned client memory (pa unused) */
 };
+
+/*
+ * A userptr BO's memory (BO_CREATE_USERPTR): pages of a client's address space the OS pinned and
+ * mapped for the device. bus[i] is page i's system bus address (what a SYSTEM leaf holds).
+ */
+struct mica_userptr {
+	u64 npages;
+	u64 *bus;
+	bool writable;			/* pinned for device writes too */
+	void *os;			/* the OS's pin and DMA-mapping state */
+};
+
+/*
+ * The OS's side of userptr BOs (kernel/linux/mica_linux_userptr.c: pin_user_pages_fast with
+ * FOLL_LONGTERM and a DMA mapping; kernel/userspace/mica_um_userptr.c: the process's own pages
+ * registered on the model's host bus). No lock held.
+ *   pin    pins [uaddr, uaddr + size) (page aligned, non-zero, not wrapping) of the calling
+ *          process, for device writes too when write; fills bus[]. -EFAULT when a page is not
+ *          mapped (or not writable when write); -ENOMEM.
+ *   unpin  undoes pin (the device no longer uses any page: leaves cleared, TLB invalidated).
+ *   read   copies n bytes at offset of the pinned memory (the submit validator's fetch).
+ */
+int mica_os_userptr_pin(struct mica_device *mdev, u64 uaddr, u64 size, bool write,
+			struct mica_userptr **out);
+void mica_os_userptr_unpin(struct mica_device *mdev, struct mica_userptr *up);
+void mica_os_userptr_read(struct mica_userptr *up, u64 offset, void *dst, size_t n);
 
 struct mica_mapping {
 	struct list_head link;
@@ -347,11 +378,18 @@ int mica_ioctl_bo_create(struct mica_file *file, void *data);
 int mica_ioctl_bo_mmap_offset(struct mica_file *file, void *data);
 int mica_ioctl_bo_info(struct mica_file *file, void *data);
 int mica_ioctl_shader_create(struct mica_file *file, void *data);
+int mica_ioctl_bo_create_userptr(struct mica_file *file, void *data);
+/* The PTE address bits (with MICA_PTE_SYSTEM for userptr BOs) of the page at offset of bo. */
+u64 mica_bo_page_address(const struct mica_bo *bo, u64 offset);
+/* Copies n bytes at offset of bo (inside it) to dst, from VRAM or pinned system memory. */
+void mica_bo_read(const struct mica_bo *bo, u64 offset, void *dst, size_t n);
 struct mica_bo *mica_bo_lookup(struct mica_file *file, u32 handle); /* file->lock held; +ref */
 /* The OS layer's last reference went: return the memory (the GEM object's free callback). */
 void mica_bo_free(struct mica_bo *bo);
 /* CPU mappings (mmap through the render node or a dma-buf; the OS layer maps the pages). */
 bool mica_bo_cpu_mappable(const struct mica_bo *bo);
+/* PRIME export (-EPERM otherwise): a userptr BO's pages belong to its creator's process. */
+bool mica_bo_exportable(const struct mica_bo *bo);
 u64 mica_bo_cpu_pa(const struct mica_bo *bo);
 /*
  * A CPU mapping made through client c's file is charged to it (MICA_RES_CPU_MAPS). _force never
@@ -385,7 +423,8 @@ void mica_os_gem_file_fini(struct mica_file *file);
 int mica_pt_create(struct mica_vm *vm);
 void mica_pt_destroy(struct mica_vm *vm);
 /* On failure nothing stays mapped and emptied tables are on *freed, as for an unmap. */
-int mica_pt_map(struct mica_vm *vm, u64 va, u64 pa, u64 size, u32 perms, struct list_head *freed);
+int mica_pt_map(struct mica_vm *vm, u64 va, const struct mica_bo *bo, u64 bo_offset, u64 size,
+		u32 perms, struct list_head *freed);
 /*
  * Clears the leaves; tables left empty are unlinked and added to *freed (the caller frees them
  * once no walk can still use them).

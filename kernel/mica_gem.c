@@ -3,7 +3,9 @@
  * Buffer objects: creation, BO_INFO, the mmap offset, CPU-mapping rules, and shader BOs
  * (validated binaries the kernel writes once and user space can never write again). Handles,
  * reference counts, fake offsets, mmap and PRIME are the OS's GEM layer (mica_os_gem_*: the DRM
- * GEM/PRIME helpers in the module, kernel/userspace/mica_um_gem.c in process).
+ * GEM/PRIME helpers in the module, kernel/userspace/mica_um_gem.c in process). Userptr BOs
+ * (BO_CREATE_USERPTR) are a client's own pages the OS pinned (mica_os_userptr_*): the device
+ * reaches them as system memory through SYSTEM leaves.
  */
 #include "mica_drv.h"
 
@@ -13,7 +15,13 @@ void mica_bo_free(struct mica_bo *bo)
 	struct mica_device *mdev = bo->mdev;
 
 	mica_os_gem_release(bo);
-	mica_mm_free_charged(mdev, bo->client, MICA_RES_VRAM, bo->pa, bo->size);
+	if (bo->userptr) {
+		/* No mapping or job holds the BO any more: no leaf points at its pages. */
+		mica_os_userptr_unpin(mdev, bo->userptr);
+		mica_client_uncharge(bo->client, MICA_RES_PINNED, bo->size);
+	} else {
+		mica_mm_free_charged(mdev, bo->client, MICA_RES_VRAM, bo->pa, bo->size);
+	}
 	mica_client_put(bo->client);
 	kfree(bo->shader);
 	kfree(bo);
@@ -21,8 +29,31 @@ void mica_bo_free(struct mica_bo *bo)
 
 bool mica_bo_cpu_mappable(const struct mica_bo *bo)
 {
-	/* Shader code is never CPU visible: it must stay what was validated. */
+	/*
+	 * Shader code is never CPU visible: it must stay what was validated. Userptr BOs are
+	 * NO_MMAP (the client has the memory).
+	 */
 	return !bo->shader && !(bo->flags & DRM_MICA_BO_NO_MMAP);
+}
+
+bool mica_bo_exportable(const struct mica_bo *bo)
+{
+	return !bo->userptr;
+}
+
+u64 mica_bo_page_address(const struct mica_bo *bo, u64 offset)
+{
+	if (bo->userptr)
+		return bo->userptr->bus[offset / MICA_PAGE_SIZE] | MICA_PTE_SYSTEM;
+	return (bo->pa + offset) & MICA_PTE_ADDR_MASK;
+}
+
+void mica_bo_read(const struct mica_bo *bo, u64 offset, void *dst, size_t n)
+{
+	if (bo->userptr)
+		mica_os_userptr_read(bo->userptr, offset, dst, n);
+	else
+		mica_vram_memcpy_from(dst, bo->mdev->vram + bo->pa + offset, n);
 }
 
 u64 mica_bo_cpu_pa(const struct mica_bo *bo)
@@ -217,5 +248,65 @@ int mica_ioctl_shader_create(struct mica_file *file, void *data)
 out:
 	kfree(info);
 	kvfree(bin);
+	return ret;
+}
+
+int mica_ioctl_bo_create_userptr(struct mica_file *file, void *data)
+{
+	struct drm_mica_bo_create_userptr *args = data;
+	struct mica_device *mdev = file->mdev;
+	struct mica_userptr *up;
+	struct mica_bo *bo;
+	u64 end, i;
+	int ret;
+
+	if (args->pad || args->flags & ~DRM_MICA_USERPTR_FLAGS || !args->size ||
+	    !MICA_IS_ALIGNED(args->address, (u64)MICA_PAGE_SIZE) ||
+	    !MICA_IS_ALIGNED(args->size, (u64)MICA_PAGE_SIZE))
+		return -EINVAL;
+	if (check_add_overflow(args->address, args->size, &end))
+		return -EFAULT;
+	if (!mdev->system_dma)
+		return -EOPNOTSUPP;
+	/* Charged before anything is pinned: the limit bounds the pinning itself. */
+	ret = mica_client_charge(file->client, MICA_RES_PINNED, args->size);
+	if (ret)
+		return ret;
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo) {
+		ret = -ENOMEM;
+		goto err_uncharge;
+	}
+	ret = mica_os_userptr_pin(mdev, args->address, args->size,
+				  !(args->flags & DRM_MICA_USERPTR_READ_ONLY), &up);
+	if (ret)
+		goto err_free;
+	/* Bus addresses must fit a leaf's address field (the DMA mask says so; checked anyway). */
+	for (i = 0; i < up->npages; i++) {
+		if (up->bus[i] & ~MICA_PTE_ADDR_MASK) {
+			ret = -EIO;
+			goto err_unpin;
+		}
+	}
+	bo->mdev = mdev;
+	bo->size = args->size;
+	bo->flags = DRM_MICA_BO_NO_MMAP | DRM_MICA_BO_USERPTR;
+	bo->userptr = up;
+	ret = mica_os_gem_init(mdev, bo, bo->size, false);
+	if (ret)
+		goto err_unpin;
+	/* From here on the last mica_bo_put() unpins and uncharges (mica_bo_free). */
+	bo->client = mica_client_get(file->client);
+	bo->id = (u64)atomic64_inc_return(&mdev->next_bo_id);
+	ret = bo_add_handle(file, bo, &args->handle);
+	mica_bo_put(bo);
+	return ret;
+
+err_unpin:
+	mica_os_userptr_unpin(mdev, up);
+err_free:
+	kfree(bo);
+err_uncharge:
+	mica_client_uncharge(file->client, MICA_RES_PINNED, args->size);
 	return ret;
 }

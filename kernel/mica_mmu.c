@@ -147,20 +147,23 @@ static void pt_unmap_level(struct mica_vm *vm, u64 table, unsigned int level, u6
 	}
 }
 
-int mica_pt_map(struct mica_vm *vm, u64 va, u64 pa, u64 size, u32 perms, struct list_head *freed)
+int mica_pt_map(struct mica_vm *vm, u64 va, const struct mica_bo *bo, u64 bo_offset, u64 size,
+		u32 perms, struct list_head *freed)
 {
 	u64 off;
 	int err = 0;
 
 	for (off = 0; off < size; off += MICA_PAGE_SIZE) {
 		u64 *leaf = pt_walk(vm, va + off, true, &err);
+		u64 page;
 
 		if (!leaf) {
 			/* Undo, including the tables the failed walk allocated for va + off. */
 			mica_pt_unmap(vm, va, off + MICA_PAGE_SIZE, freed);
 			return err ? err : -ENOMEM;
 		}
-		mica_vram_write64(leaf, ((pa + off) & MICA_PTE_ADDR_MASK) | leaf_bits(perms));
+		page = mica_bo_page_address(bo, bo_offset + off);
+		mica_vram_write64(leaf, page | leaf_bits(perms));
 	}
 	/* The entries are in device memory before anything can make the device walk them. */
 	wmb();

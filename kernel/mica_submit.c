@@ -117,8 +117,7 @@ static void env_fetch(void *priv, u64 va, u32 dwords, u32 *dst)
 		memset(dst, 0, (size_t)dwords * 4);
 		return;
 	}
-	mica_vram_memcpy_from(dst, env->file->mdev->vram + m->bo->pa + m->bo_offset + (va - m->va),
-			      (size_t)dwords * 4);
+	mica_bo_read(m->bo, m->bo_offset + (va - m->va), dst, (size_t)dwords * 4);
 }
 
 void mica_job_free(struct mica_device *mdev, struct mica_job *job)

@@ -142,10 +142,11 @@ static int vm_map(struct mica_file *file, const struct drm_mica_vm_bind_op *op)
 	}
 	/*
 	 * Code is only ever what the shader validator saw: exec needs a shader BO, which is
-	 * never writable.
+	 * never writable. A read-only userptr BO's pages were pinned without write access.
 	 */
 	if (((op->flags & DRM_MICA_BIND_EXEC) && !bo->shader) ||
-	    ((op->flags & DRM_MICA_BIND_WRITE) && bo->shader)) {
+	    ((op->flags & DRM_MICA_BIND_WRITE) && bo->shader) ||
+	    ((op->flags & DRM_MICA_BIND_WRITE) && bo->userptr && !bo->userptr->writable)) {
 		ret = -EACCES;
 		goto err_put;
 	}
@@ -171,7 +172,7 @@ static int vm_map(struct mica_file *file, const struct drm_mica_vm_bind_op *op)
 	m->bo_offset = op->bo_offset;
 	m->perms = op->flags;
 	m->bo = bo;
-	ret = mica_pt_map(vm, m->va, bo->pa + m->bo_offset, m->size, m->perms, &m->pt_pages);
+	ret = mica_pt_map(vm, m->va, bo, m->bo_offset, m->size, m->perms, &m->pt_pages);
 	if (ret) {
 		/* The tables it emptied again are reclaimed like an unmap's. */
 		m->bo = NULL;

@@ -93,6 +93,7 @@ MICA_KNOB(client_max_jobs, "unretired jobs per client");
 MICA_KNOB(client_max_syncs, "sync objects per client");
 MICA_KNOB(client_max_cpu_maps, "CPU mappings per client");
 MICA_KNOB(client_max_mappings, "GPU mapping records per client");
+MICA_KNOB(client_max_pinned_bytes, "system memory per client pinned for userptr BOs");
 MICA_KNOB(hang_ban_threshold, "hangs after which a client is banned");
 
 void mica_params_from_module(struct mica_params *p)
@@ -109,6 +110,7 @@ void mica_params_from_module(struct mica_params *p)
 	p->client_limit[MICA_RES_SYNCS] = client_max_syncs;
 	p->client_limit[MICA_RES_CPU_MAPS] = client_max_cpu_maps;
 	p->client_limit[MICA_RES_MAPPINGS] = client_max_mappings;
+	p->client_limit[MICA_RES_PINNED] = client_max_pinned_bytes;
 	p->hang_ban_threshold = hang_ban_threshold;
 	mutex_unlock(&mica_knob_lock);
 }
@@ -179,6 +181,7 @@ MICA_DRM_IOCTL_FN(CTX_QUERY)
 MICA_DRM_IOCTL_FN(SUBMIT)
 MICA_DRM_IOCTL_FN(CTX_WAIT)
 MICA_DRM_IOCTL_FN(BO_INFO)
+MICA_DRM_IOCTL_FN(BO_CREATE_USERPTR)
 
 #define MICA_DRM_IOCTL(n) DRM_IOCTL_DEF_DRV(MICA_##n, mica_drm_ioctl_##n, DRM_RENDER_ALLOW)
 
@@ -195,6 +198,7 @@ static const struct drm_ioctl_desc mica_drm_ioctls[] = {
 	MICA_DRM_IOCTL(SUBMIT),
 	MICA_DRM_IOCTL(CTX_WAIT),
 	MICA_DRM_IOCTL(BO_INFO),
+	MICA_DRM_IOCTL(BO_CREATE_USERPTR),
 };
 
 static_assert(ARRAY_SIZE(mica_drm_ioctls) == DRM_MICA_IOCTL_COUNT);

@@ -277,6 +277,8 @@ static struct dma_buf *mica_gem_prime_export(struct drm_gem_object *obj, int fla
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(exp_info);
 
+	if (!mica_bo_exportable(to_mica_bo(obj)))
+		return ERR_PTR(-EPERM);
 	exp_info.ops = &mica_dmabuf_ops;
 	exp_info.size = obj->size;
 	exp_info.flags = flags;

@@ -5,6 +5,7 @@
  * the render node. Interrupts are MSI-X vector MICA_PCI_VEC_IRQ, handled in an IRQ thread: the
  * core's top half reads registers, which here is a mailbox round trip that may sleep.
  */
+#include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 
@@ -34,6 +35,10 @@ static int mica_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 	pci_set_master(pdev);
+	/* SYSTEM leaves hold 48-bit bus addresses (userptr BOs, when the device has SYSTEM_DMA). */
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(48));
+	if (ret)
+		return ret;
 	md = devm_drm_dev_alloc(&pdev->dev, &mica_drm_driver, struct mica_drm, drm);
 	if (IS_ERR(md))
 		return PTR_ERR(md);

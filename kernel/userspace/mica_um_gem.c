@@ -330,6 +330,10 @@ static int prime_handle_to_fd(struct mica_file *file, void *data)
 	bo = mica_os_gem_lookup(file, args->handle);
 	if (!bo)
 		return -ENOENT;
+	if (!mica_bo_exportable(bo)) {
+		mica_bo_put(bo);
+		return -EPERM;
+	}
 	d = calloc(1, sizeof(*d));
 	if (!d) {
 		mica_bo_put(bo);

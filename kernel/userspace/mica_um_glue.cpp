@@ -48,6 +48,16 @@ extern "C" u64 mica_hw_vram_size(struct mica_hw *hw)
 	return hw->dev->vram_size();
 }
 
+extern "C" bool mica_um_host_bus_map(struct mica_hw *hw, u64 bus, u64 bytes, void *host)
+{
+	return hw->dev->host_bus_map(bus, bytes, static_cast<uint8_t *>(host));
+}
+
+extern "C" void mica_um_host_bus_unmap(struct mica_hw *hw, u64 bus, u64 bytes)
+{
+	hw->dev->host_bus_unmap(bus, bytes);
+}
+
 namespace {
 
 void trace_kernel_stage(enum mica_os_trace_stage stage)
@@ -117,6 +127,7 @@ UmDevice::UmDevice(mica::sim::Device &device, const mica_um_params &params)
 	p.client_limit[MICA_RES_SYNCS] = params.client_max_syncs;
 	p.client_limit[MICA_RES_CPU_MAPS] = params.client_max_cpu_maps;
 	p.client_limit[MICA_RES_MAPPINGS] = params.client_max_mappings;
+	p.client_limit[MICA_RES_PINNED] = params.client_max_pinned_bytes;
 	p.hang_ban_threshold = params.hang_ban_threshold;
 	// Set once, before the first device's threads run (later devices find it set).
 	if (mica_trace_on && !mica_um_trace_hook)

@@ -402,7 +402,7 @@ def emit_header(hw, ops, tables):
     w("")
     w("/* ---- page tables ---- */")
     pte = hw["pte"]
-    for k in ["VALID", "READ", "WRITE", "EXEC"]:
+    for k in ["VALID", "READ", "WRITE", "EXEC", "SYSTEM"]:
         w(f"#define MICA_PTE_{k} (1ull << {pte[k]})")
     w(f"#define MICA_PTE_ADDR_MASK (((1ull << {pte['addr_bits']}) - 1) << {pte['addr_shift']})")
     w(f"#define MICA_PT_LEVELS {pte['levels']}u")

@@ -92,7 +92,7 @@ bool CommandProcessor::check_range(Exec &e, uint64_t addr, uint64_t bytes, mica_
 		return false;
 	}
 	for (uint64_t a = addr; a < addr + bytes; a += page_remaining(a)) {
-		const Translation t = mmu_.translate_phys(e.space(), a, access);
+		const Translation t = mmu_.translate_access(e.space(), a, access);
 		if (t.fault != MICA_FAULT_NONE) {
 			bad_access(e, t.fault, a, access, header, pkt_addr);
 			return false;
@@ -101,9 +101,12 @@ bool CommandProcessor::check_range(Exec &e, uint64_t addr, uint64_t bytes, mica_
 	return true;
 }
 
-uint64_t CommandProcessor::phys(Exec &e, uint64_t addr, mica_access access)
+uint8_t *CommandProcessor::host(Exec &e, uint64_t addr, mica_access access, uint32_t header, uint64_t pkt_addr)
 {
-	return mmu_.translate_phys(e.space(), addr, access).phys;
+	const Translation t = mmu_.translate_access(e.space(), addr, access);
+	if (t.fault != MICA_FAULT_NONE)
+		bad_access(e, t.fault, addr, access, header, pkt_addr);
+	return t.host;
 }
 
 RingStep CommandProcessor::ring_step(const RingGeometry &ring, uint64_t generation)
@@ -237,12 +240,12 @@ void CommandProcessor::run_ib(uint32_t ctx, uint64_t phys_addr, uint32_t dwords)
 	payload.reserve(payload_.capacity());
 
 	auto fetch = [&](uint64_t addr, uint32_t *out, uint64_t pkt_addr) {
-		const Translation t = mmu_.translate_phys(space, addr, MICA_ACCESS_READ);
+		const Translation t = mmu_.translate_access(space, addr, MICA_ACCESS_READ);
 		if (t.fault != MICA_FAULT_NONE) {
 			host_.context_fault(ctx, FaultRecord{t.fault, addr, MICA_ACCESS_READ, pkt_addr, 0});
 			return false;
 		}
-		*out = vram_.load32(t.phys);
+		*out = mem_load32(t.host);
 		return true;
 	};
 
@@ -527,8 +530,12 @@ CommandProcessor::Flow CommandProcessor::dispatch_indirect(Exec &e, std::span<co
 	if (!check_range(e, addr, 12, MICA_ACCESS_READ, header, pkt_addr))
 		return Flow::Stop;
 	uint32_t groups[3];
-	for (uint32_t i = 0; i < 3; i++)
-		groups[i] = vram_.load32(phys(e, addr + 4 * i, MICA_ACCESS_READ));
+	for (uint32_t i = 0; i < 3; i++) {
+		const uint8_t *word = host(e, addr + 4 * i, MICA_ACCESS_READ, header, pkt_addr);
+		if (!word)
+			return Flow::Stop;
+		groups[i] = mem_load32(word);
+	}
 	return launch(e, groups);
 }
 
@@ -545,8 +552,14 @@ CommandProcessor::Flow CommandProcessor::load_user_data(Exec &e, std::span<const
 	// changes: a faulting load leaves the state untouched.
 	if (!check_range(e, addr, uint64_t{count} * 4, MICA_ACCESS_READ, header, pkt_addr))
 		return Flow::Stop;
-	for (uint32_t i = 0; i < count; i++)
-		e.state->user_data[first + i] = vram_.load32(phys(e, addr + 4 * uint64_t{i}, MICA_ACCESS_READ));
+	uint32_t words[MICA_USER_DATA_SGPRS];
+	for (uint32_t i = 0; i < count; i++) {
+		const uint8_t *word = host(e, addr + 4 * uint64_t{i}, MICA_ACCESS_READ, header, pkt_addr);
+		if (!word)
+			return Flow::Stop;
+		words[i] = mem_load32(word);
+	}
+	std::copy(words, words + count, e.state->user_data + first);
 	return Flow::Next;
 }
 
@@ -564,8 +577,11 @@ CommandProcessor::Flow CommandProcessor::dma_copy(Exec &e, std::span<const uint3
 		return Flow::Stop;
 	for (uint64_t done = 0; done < bytes;) {
 		const uint64_t n = std::min({bytes - done, page_remaining(src + done), page_remaining(dst + done)});
-		std::memmove(vram_.data() + phys(e, dst + done, MICA_ACCESS_WRITE),
-		             vram_.data() + phys(e, src + done, MICA_ACCESS_READ), n);
+		uint8_t *to = host(e, dst + done, MICA_ACCESS_WRITE, header, pkt_addr);
+		const uint8_t *from = to ? host(e, src + done, MICA_ACCESS_READ, header, pkt_addr) : nullptr;
+		if (!from)
+			return Flow::Stop;
+		std::memmove(to, from, n);
 		done += n;
 	}
 	host_.advance(bytes / kDmaBytesPerCycle);
@@ -591,11 +607,12 @@ public:
 		}
 		return MICA_FAULT_NONE;
 	}
-	// Host pointer of an already checked byte; valid up to the end of its page.
-	uint8_t *at(uint64_t addr)
+	// Host pointer of an already checked byte, valid up to the end of its page; null when its
+	// page stopped translating since (the fault in *fault).
+	uint8_t *at(uint64_t addr, uint32_t *fault)
 	{
-		page(addr);
-		return cp_.vram_.data() + page_phys_ + (addr & (MICA_PAGE_SIZE - 1));
+		*fault = page(addr);
+		return *fault == MICA_FAULT_NONE ? page_host_ + (addr & (MICA_PAGE_SIZE - 1)) : nullptr;
 	}
 
 private:
@@ -603,14 +620,14 @@ private:
 	{
 		const uint64_t va_page = addr & ~uint64_t{MICA_PAGE_SIZE - 1};
 		if (!valid_ || va_page != page_va_) {
-			const Translation t = cp_.mmu_.translate_phys(e_.space(), va_page, access_);
+			const Translation t = cp_.mmu_.translate_access(e_.space(), va_page, access_);
 			if (t.fault != MICA_FAULT_NONE) {
 				valid_ = false;
 				return t.fault;
 			}
 			valid_ = true;
 			page_va_ = va_page;
-			page_phys_ = t.phys & ~uint64_t{MICA_PAGE_SIZE - 1};
+			page_host_ = t.host;
 		}
 		return MICA_FAULT_NONE;
 	}
@@ -619,7 +636,8 @@ private:
 	Exec &e_;
 	mica_access access_;
 	bool valid_ = false;
-	uint64_t page_va_ = 0, page_phys_ = 0;
+	uint64_t page_va_ = 0;
+	uint8_t *page_host_ = nullptr;
 };
 
 CommandProcessor::Flow CommandProcessor::dma_copy_tiled(Exec &e, std::span<const uint32_t> p, uint32_t header,
@@ -692,15 +710,31 @@ CommandProcessor::Flow CommandProcessor::dma_copy_tiled(Exec &e, std::span<const
 		if (fault != MICA_FAULT_NONE)
 			return bad_access(e, fault, bad, access, header, pkt_addr);
 	}
-	// The footprints do not overlap (checked), so the order of the runs cannot matter.
+	// The footprints do not overlap (checked), so the order of the runs cannot matter. A page
+	// the kernel unmapped since the check faults like an unchecked one.
+	uint32_t fault = MICA_FAULT_NONE;
+	uint64_t bad = 0;
+	mica_access bad_side = MICA_ACCESS_WRITE;
 	for_each_run([&](uint64_t s, uint64_t d, uint64_t n) {
 		for (uint64_t done = 0; done < n;) {
 			const uint64_t k = std::min({n - done, page_remaining(s + done), page_remaining(d + done)});
-			std::memcpy(dst.at(d + done), src.at(s + done), k);
+			uint8_t *to = dst.at(d + done, &fault);
+			bad = d + done;
+			const uint8_t *from = to ? src.at(s + done, &fault) : nullptr;
+			if (!from) {
+				if (to) {
+					bad = s + done;
+					bad_side = MICA_ACCESS_READ;
+				}
+				return false;
+			}
+			std::memcpy(to, from, k);
 			done += k;
 		}
 		return true;
 	});
+	if (fault != MICA_FAULT_NONE)
+		return bad_access(e, fault, bad, bad_side, header, pkt_addr);
 	host_.advance(uint64_t{c.width} * c.height * c.depth * eb / kDmaBytesPerCycle);
 	return Flow::Next;
 }
@@ -717,7 +751,9 @@ CommandProcessor::Flow CommandProcessor::dma_fill(Exec &e, std::span<const uint3
 		return Flow::Stop;
 	for (uint64_t done = 0; done < bytes;) {
 		const uint64_t n = std::min(bytes - done, page_remaining(dst + done));
-		uint8_t *out = vram_.data() + phys(e, dst + done, MICA_ACCESS_WRITE);
+		uint8_t *out = host(e, dst + done, MICA_ACCESS_WRITE, header, pkt_addr);
+		if (!out)
+			return Flow::Stop;
 		for (uint64_t i = 0; i < n; i += 4)
 			std::memcpy(out + i, &value, 4);
 		done += n;
@@ -735,8 +771,12 @@ CommandProcessor::Flow CommandProcessor::write_data(Exec &e, std::span<const uin
 		return bad_packet(e, header, pkt_addr);
 	if (!check_range(e, dst, data.size() * 4, MICA_ACCESS_WRITE, header, pkt_addr))
 		return Flow::Stop;
-	for (size_t i = 0; i < data.size(); i++)
-		vram_.store32(phys(e, dst + 4 * i, MICA_ACCESS_WRITE), data[i]);
+	for (size_t i = 0; i < data.size(); i++) {
+		uint8_t *word = host(e, dst + 4 * i, MICA_ACCESS_WRITE, header, pkt_addr);
+		if (!word)
+			return Flow::Stop;
+		mem_store32(word, data[i]);
+	}
 	return Flow::Next;
 }
 
@@ -747,7 +787,10 @@ CommandProcessor::Flow CommandProcessor::write64(Exec &e, uint64_t addr, uint64_
 		return bad_packet(e, header, pkt_addr);
 	if (!check_range(e, addr, 8, MICA_ACCESS_WRITE, header, pkt_addr))
 		return Flow::Stop;
-	vram_.store64(phys(e, addr, MICA_ACCESS_WRITE), value);
+	uint8_t *dst = host(e, addr, MICA_ACCESS_WRITE, header, pkt_addr);
+	if (!dst)
+		return Flow::Stop;
+	mem_store64(dst, value);
 	return Flow::Next;
 }
 
@@ -765,7 +808,10 @@ CommandProcessor::Flow CommandProcessor::wait_mem(Exec &e, std::span<const uint3
 		// Translated on every poll: the memory may be remapped while we wait.
 		if (!check_range(e, addr, 8, MICA_ACCESS_READ, header, pkt_addr))
 			return Flow::Stop;
-		const uint64_t value = vram_.load64(phys(e, addr, MICA_ACCESS_READ));
+		const uint8_t *src = host(e, addr, MICA_ACCESS_READ, header, pkt_addr);
+		if (!src)
+			return Flow::Stop;
+		const uint64_t value = mem_load64(src);
 		const bool done = func == MICA_WAIT_GE ? value >= ref : func == MICA_WAIT_EQ ? value == ref : value != ref;
 		if (done)
 			return Flow::Next;

@@ -67,8 +67,10 @@ private:
 	// page. Returns false after reporting.
 	bool check_range(Exec &e, uint64_t addr, uint64_t bytes, mica_access access, uint32_t header,
 	                 uint64_t pkt_addr);
-	// Physical address of an already checked byte.
-	uint64_t phys(Exec &e, uint64_t addr, mica_access access);
+	// Host address of a byte check_range accepted (VRAM or system memory), valid to its page's
+	// end; null, after reporting the fault as check_range does, when the byte stopped translating
+	// since (the kernel may unmap memory a packet is using, and a system page may be gone).
+	uint8_t *host(Exec &e, uint64_t addr, mica_access access, uint32_t header, uint64_t pkt_addr);
 
 	// DISPATCH and DISPATCH_INDIRECT: the state checks (a program is set; a workgroup can be
 	// resident on one CU), then launch() runs the grid. dispatch_state_ok returns false after

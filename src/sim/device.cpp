@@ -72,7 +72,8 @@ unsigned host_threads(const DeviceConfig &c)
 } // namespace
 
 DeviceImpl::DeviceImpl(const DeviceConfig &config)
-    : config_(validated(config)), vram_(config.vram_bytes, config.external_vram), mmu_(vram_),
+    : config_(validated(config)), vram_(config.vram_bytes, config.external_vram),
+      mmu_(vram_, config.system_dma ? &host_bus_ : nullptr),
       engine_(make_compute_engine(mmu_, config.cu_count, host_threads(config), static_cast<CuEngine>(config.cu_engine))),
       cp_(vram_, mmu_, *engine_, *this, config.revision), power_profile_(config.power_profile),
       thread_([this] { thread_main(); })
@@ -274,6 +275,8 @@ uint32_t DeviceImpl::mmio_read32(uint32_t offset)
 		return lo32(vram_.size());
 	case MICA_REG_VRAM_SIZE_HI:
 		return hi32(vram_.size());
+	case MICA_REG_CAPS:
+		return config_.system_dma ? MICA_BITFIELD_PUT(CAPS, SYSTEM_DMA, 1) : 0;
 	case MICA_REG_RING_BASE_LO:
 		return lo32(ring_base_);
 	case MICA_REG_RING_BASE_HI:
@@ -576,6 +579,16 @@ uint8_t *Device::vram()
 uint64_t Device::vram_size() const
 {
 	return impl_->vram_size();
+}
+
+bool Device::host_bus_map(uint64_t bus, uint64_t bytes, uint8_t *host)
+{
+	return impl_->host_bus_map(bus, bytes, host);
+}
+
+bool Device::host_bus_unmap(uint64_t bus, uint64_t bytes)
+{
+	return impl_->host_bus_unmap(bus, bytes);
 }
 void Device::set_irq_handler(std::function<void()> handler)
 {

@@ -14,6 +14,7 @@
 #include "cp.h"
 #include "cp_host.h"
 #include "engine.h"
+#include "host_bus.h"
 #include "mica/sim/device.h"
 #include "mmu.h"
 #include "vram.h"
@@ -29,6 +30,11 @@ public:
 	void mmio_write32(uint32_t offset, uint32_t value);
 	uint8_t *vram() { return vram_.data(); }
 	uint64_t vram_size() const { return vram_.size(); }
+	bool host_bus_map(uint64_t bus, uint64_t bytes, uint8_t *host)
+	{
+		return config_.system_dma && host_bus_.map(bus, bytes, host);
+	}
+	bool host_bus_unmap(uint64_t bus, uint64_t bytes) { return host_bus_.unmap(bus, bytes); }
 	void set_irq_handler(std::function<void()> handler);
 	const DeviceConfig &config() const { return config_; }
 	unsigned run_ring_inline(); // Device::run_ring_inline
@@ -86,6 +92,7 @@ private:
 
 	const DeviceConfig config_;
 	Vram vram_;
+	HostBus host_bus_; // empty (and out of the MMU's reach) without config_.system_dma
 	PageTableMmu mmu_;
 	std::unique_ptr<ComputeEngine> engine_;
 	CommandProcessor cp_;

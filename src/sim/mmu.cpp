@@ -21,6 +21,7 @@ struct TlbEntry {
 	uint64_t generation = 0;
 	uint64_t vpn = 0;
 	uint64_t pte = 0;
+	uint8_t *page = nullptr; // host address of the leaf's page
 	uint32_t ctx = 0;
 };
 constexpr unsigned kTlbEntries = 256;
@@ -45,7 +46,10 @@ uint64_t required_permission(mica_access access)
 
 } // namespace
 
-PageTableMmu::PageTableMmu(Vram &vram) : vram_(vram), id_(next_mmu_id.fetch_add(1)) {}
+PageTableMmu::PageTableMmu(Vram &vram, const HostBus *bus)
+    : vram_(vram), bus_(bus), id_(next_mmu_id.fetch_add(1))
+{
+}
 
 void PageTableMmu::set_ptbase(uint32_t ctx, uint64_t ptbase)
 {
@@ -67,9 +71,10 @@ void PageTableMmu::invalidate(uint32_t ctx_mask)
 			generation_[ctx].fetch_add(1, std::memory_order_acq_rel);
 }
 
-// Returns the leaf PTE (valid, page inside VRAM) or 0 with *fault set. Every table address is
-// bounds-checked before it is read, so a corrupt table can never reach host memory.
-uint64_t PageTableMmu::walk(uint32_t ctx, uint64_t vpn, uint32_t *fault) const
+// Returns the leaf PTE (valid, its page inside VRAM or, for a SYSTEM leaf, inside one range the
+// host bus has) or 0 with *fault set. Every table address is bounds-checked before it is read,
+// and tables always live in VRAM, so a corrupt table can never reach other host memory.
+uint64_t PageTableMmu::walk(uint32_t ctx, uint64_t vpn, uint8_t **page, uint32_t *fault) const
 {
 	uint64_t table = ptbase(ctx);
 	if (table == 0) {
@@ -91,14 +96,19 @@ uint64_t PageTableMmu::walk(uint32_t ctx, uint64_t vpn, uint32_t *fault) const
 		}
 		table = entry & MICA_PTE_ADDR_MASK;
 	}
-	if (!vram_.contains(entry & MICA_PTE_ADDR_MASK, MICA_PAGE_SIZE)) {
+	const uint64_t addr = entry & MICA_PTE_ADDR_MASK;
+	if (entry & MICA_PTE_SYSTEM)
+		*page = bus_ ? bus_->resolve(addr, MICA_PAGE_SIZE) : nullptr;
+	else
+		*page = vram_.contains(addr, MICA_PAGE_SIZE) ? vram_.data() + addr : nullptr;
+	if (!*page) {
 		*fault = MICA_FAULT_MMU_UNMAPPED;
 		return 0;
 	}
 	return entry;
 }
 
-Translation PageTableMmu::translate_phys(uint32_t ctx, uint64_t va, mica_access access)
+Translation PageTableMmu::translate_access(uint32_t ctx, uint64_t va, mica_access access)
 {
 	Translation t;
 	if (ctx >= MICA_MAX_CONTEXTS) {
@@ -109,7 +119,7 @@ Translation PageTableMmu::translate_phys(uint32_t ctx, uint64_t va, mica_access 
 		if (va >= vram_.size())
 			t.fault = MICA_FAULT_MMU_UNMAPPED;
 		else
-			t.phys = va;
+			t.host = vram_.data() + va;
 		return t;
 	}
 	if (va >> MICA_VA_BITS) {
@@ -120,31 +130,33 @@ Translation PageTableMmu::translate_phys(uint32_t ctx, uint64_t va, mica_access 
 	const uint64_t gen = generation_[ctx].load(std::memory_order_acquire);
 	TlbEntry &slot = tlb[tlb_slot(ctx, vpn)];
 	uint64_t pte;
+	uint8_t *page;
 	if (slot.mmu_id == id_ && slot.ctx == ctx && slot.vpn == vpn && slot.generation == gen) {
 		pte = slot.pte;
+		page = slot.page;
 	} else {
-		pte = walk(ctx, vpn, &t.fault);
+		pte = walk(ctx, vpn, &page, &t.fault);
 		if (!pte)
 			return t;
-		slot = TlbEntry{id_, gen, vpn, pte, ctx};
+		slot = TlbEntry{id_, gen, vpn, pte, page, ctx};
 	}
 	if (!(pte & required_permission(access))) {
 		t.fault = MICA_FAULT_MMU_PERMISSION;
 		return t;
 	}
-	t.phys = (pte & MICA_PTE_ADDR_MASK) | (va & kPageMask);
+	t.host = page + (va & kPageMask);
 	return t;
 }
 
 uint8_t *PageTableMmu::translate(uint32_t ctx, uint64_t va, mica_access access, uint32_t *fault)
 {
-	const Translation t = translate_phys(ctx, va, access);
+	const Translation t = translate_access(ctx, va, access);
 	if (t.fault != MICA_FAULT_NONE) {
 		if (fault)
 			*fault = t.fault;
 		return nullptr;
 	}
-	return vram_.data() + t.phys;
+	return t.host;
 }
 
 } // namespace mica::sim

@@ -57,22 +57,22 @@ Vram::~Vram()
 // Callers guarantee natural alignment and bounds (checked at the packet/MMU level).
 uint32_t Vram::load32(uint64_t addr) const
 {
-	return __atomic_load_n(reinterpret_cast<const uint32_t *>(base_ + addr), __ATOMIC_ACQUIRE);
+	return mem_load32(base_ + addr);
 }
 
 uint64_t Vram::load64(uint64_t addr) const
 {
-	return __atomic_load_n(reinterpret_cast<const uint64_t *>(base_ + addr), __ATOMIC_ACQUIRE);
+	return mem_load64(base_ + addr);
 }
 
 void Vram::store32(uint64_t addr, uint32_t value)
 {
-	__atomic_store_n(reinterpret_cast<uint32_t *>(base_ + addr), value, __ATOMIC_RELEASE);
+	mem_store32(base_ + addr, value);
 }
 
 void Vram::store64(uint64_t addr, uint64_t value)
 {
-	__atomic_store_n(reinterpret_cast<uint64_t *>(base_ + addr), value, __ATOMIC_RELEASE);
+	mem_store64(base_ + addr, value);
 }
 
 } // namespace mica::sim

@@ -8,6 +8,26 @@
 
 namespace mica::sim {
 
+// 32/64-bit accesses of the device's own (command processor, MMU) to memory at a host address,
+// in VRAM or system memory. Acquire/release atomics: the host may write the same memory
+// concurrently (rings, page tables, fences), as on a real bus. Callers guarantee alignment.
+inline uint32_t mem_load32(const uint8_t *p)
+{
+	return __atomic_load_n(reinterpret_cast<const uint32_t *>(p), __ATOMIC_ACQUIRE);
+}
+inline uint64_t mem_load64(const uint8_t *p)
+{
+	return __atomic_load_n(reinterpret_cast<const uint64_t *>(p), __ATOMIC_ACQUIRE);
+}
+inline void mem_store32(uint8_t *p, uint32_t value)
+{
+	__atomic_store_n(reinterpret_cast<uint32_t *>(p), value, __ATOMIC_RELEASE);
+}
+inline void mem_store64(uint8_t *p, uint64_t value)
+{
+	__atomic_store_n(reinterpret_cast<uint64_t *>(p), value, __ATOMIC_RELEASE);
+}
+
 class Vram {
 public:
 	// external: caller-owned memory of bytes bytes (not unmapped here); nullptr: own mapping.

@@ -90,6 +90,22 @@ Bo Device::alloc(uint64_t size, uint32_t flags)
 	return bo;
 }
 
+Bo Device::import_host(void *ptr, uint64_t size, bool read_only)
+{
+	drm_mica_bo_create_userptr u{};
+	u.address = reinterpret_cast<uintptr_t>(ptr);
+	u.size = size;
+	u.flags = read_only ? DRM_MICA_USERPTR_READ_ONLY : 0;
+	ioctl(DRM_IOCTL_MICA_BO_CREATE_USERPTR, &u, "BO_CREATE_USERPTR");
+	hold_handle(u.handle);
+	Bo bo;
+	bo.dev_ = this;
+	bo.handle_ = u.handle;
+	bo.size_ = size;
+	bo.host_ = ptr;
+	return bo;
+}
+
 Bo Device::import_fd(int fd)
 {
 	drm_prime_handle p{};
@@ -377,11 +393,12 @@ uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const 
 // ---- Bo ----
 
 Bo::Bo(Bo &&o) noexcept
-	: dev_(o.dev_), handle_(o.handle_), size_(o.size_), shader_(o.shader_), cpu_(o.cpu_)
+	: dev_(o.dev_), handle_(o.handle_), size_(o.size_), shader_(o.shader_), cpu_(o.cpu_), host_(o.host_)
 {
 	o.dev_ = nullptr;
 	o.handle_ = 0;
 	o.cpu_ = nullptr;
+	o.host_ = nullptr;
 }
 
 Bo &Bo::operator=(Bo &&o) noexcept
@@ -393,9 +410,11 @@ Bo &Bo::operator=(Bo &&o) noexcept
 		size_ = o.size_;
 		shader_ = o.shader_;
 		cpu_ = o.cpu_;
+		host_ = o.host_;
 		o.dev_ = nullptr;
 		o.handle_ = 0;
 		o.cpu_ = nullptr;
+		o.host_ = nullptr;
 	}
 	return *this;
 }
@@ -410,12 +429,15 @@ void Bo::reset() noexcept
 	dev_->release_handle(handle_);
 	handle_ = 0;
 	dev_ = nullptr;
+	host_ = nullptr;
 }
 
 void *Bo::map()
 {
 	if (cpu_)
 		return cpu_;
+	if (host_)
+		return host_;
 	if (!dev_)
 		throw Error(EINVAL, "Bo::map: empty BO");
 	drm_mica_bo_mmap_offset m{handle_, 0, 0};

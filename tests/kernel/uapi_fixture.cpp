@@ -246,6 +246,7 @@ void UapiTest::start(const DeviceOptions &opt)
 	cfg.cu_count = 2;
 	cfg.vram_bytes = 64ull << 20;
 	cfg.host_threads = 1;
+	cfg.system_dma = opt.system_dma;
 	dev_ = std::make_unique<mica::sim::Device>(cfg);
 	mica_um_params p = opt.params;
 	p.watchdog_cycles = opt.watchdog_cycles;

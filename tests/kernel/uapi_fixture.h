@@ -96,6 +96,7 @@ struct DeviceOptions {
 	uint32_t revision = MICA_REV_R2;
 	uint64_t watchdog_cycles = 0;
 	uint64_t job_timeout_ns = 0;
+	bool system_dma = true; // CAPS.SYSTEM_DMA of the model (userptr BOs)
 	mica_um_params params{}; // the other knobs (watchdog/timeout above take precedence)
 };
 

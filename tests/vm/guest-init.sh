@@ -124,6 +124,11 @@ if [ -x /bin/vk_test_external_memory ]; then
 	run_gtest env VK_ICD_FILENAMES=/etc/vulkan/mica_icd.json VK_DRIVER_FILES=/etc/vulkan/mica_icd.json \
 		MICA_WINSYS=drm /bin/vk_test_external_memory
 fi
+if [ -x /bin/vk_test_external_memory_host ]; then
+	# No system DMA on this device: the extension is not offered (the other cases skip).
+	run_gtest env VK_ICD_FILENAMES=/etc/vulkan/mica_icd.json VK_DRIVER_FILES=/etc/vulkan/mica_icd.json \
+		MICA_WINSYS=drm /bin/vk_test_external_memory_host
+fi
 if [ -x /bin/vk_test_external_semaphore ]; then
 	run_gtest env VK_ICD_FILENAMES=/etc/vulkan/mica_icd.json VK_DRIVER_FILES=/etc/vulkan/mica_icd.json \
 		MICA_WINSYS=drm /bin/vk_test_external_semaphore

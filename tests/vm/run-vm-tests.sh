@@ -132,6 +132,13 @@ if [ -x "$VKEXTMEM" ] && [ -f "$ICD" ]; then
 else
 	echo "run-vm-tests: no $VKEXTMEM: Vulkan external memory does not run in the guest"
 fi
+# VK_EXT_external_memory_host: the guest's device has no system DMA, so it must not be offered.
+VKHOSTMEM=$BUILD/tests/vulkan/vk_test_external_memory_host
+if [ -x "$VKHOSTMEM" ] && [ -f "$ICD" ]; then
+	pack "$VKHOSTMEM"
+else
+	echo "run-vm-tests: no $VKHOSTMEM: Vulkan host memory import does not run in the guest"
+fi
 # Vulkan external semaphores (DRM sync object fds, sync files) between VkDevices and processes.
 VKEXTSEM=$BUILD/tests/vulkan/vk_test_external_semaphore
 if [ -x "$VKEXTSEM" ] && [ -f "$ICD" ]; then

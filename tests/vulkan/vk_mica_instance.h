@@ -83,6 +83,19 @@ inline bool open_mica_instance(VkInstance& instance, VkPhysicalDevice& phys) {
   return phys != VK_NULL_HANDLE;
 }
 
+// vkGetPhysicalDeviceExternalBufferProperties of a storage buffer shared as 'type'.
+inline VkExternalMemoryProperties external_buffer_properties(VkPhysicalDevice phys,
+                                                             VkExternalMemoryHandleTypeFlagBits type) {
+  VkPhysicalDeviceExternalBufferInfo info{};
+  info.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO;
+  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  info.handleType = type;
+  VkExternalBufferProperties props{};
+  props.sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES;
+  vkGetPhysicalDeviceExternalBufferProperties(phys, &info, &props);
+  return props.externalMemoryProperties;
+}
+
 // Whether 'phys' is the in-process simulated device (the sim winsys reports a virtual GPU), where
 // another process has a device of its own and handles do not cross.
 inline bool is_simulated(VkPhysicalDevice phys) {

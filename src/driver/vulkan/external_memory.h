@@ -17,4 +17,12 @@ inline bool is_supported_memory_handle_type(VkExternalMemoryHandleTypeFlagBits t
 // What VkExternalMemoryProperties says for a handle type (buffers; images are not shareable).
 VkExternalMemoryProperties external_buffer_memory_properties(VkExternalMemoryHandleTypeFlagBits type);
 
+// VK_EXT_external_memory_host (external_memory_host.cpp): application memory imported page by page
+// (HOST_ALLOCATION only; HOST_MAPPED_FOREIGN_MEMORY is not offered). minImportedHostPointerAlignment
+// is the device's page size (checked against mica_hw.h there).
+constexpr VkDeviceSize kHostPointerAlignment = 4096;
+class PhysicalDevice;
+// HOST_ALLOCATION: importable, never exportable, where the device reaches system memory; else nothing.
+VkExternalMemoryProperties host_allocation_memory_properties(const PhysicalDevice& pd);
+
 }  // namespace mica::vk

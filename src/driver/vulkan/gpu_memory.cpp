@@ -46,7 +46,16 @@ VKAPI_ATTR VkResult VKAPI_CALL AllocateMemory(VkDevice device, const VkMemoryAll
     // Every allocation can be exported (VkExportMemoryAllocateInfo needs nothing more); an import
     // takes the fd's BO instead of allocating, and owns the fd once it succeeded.
     const auto* import = find_in_chain<VkImportMemoryFdInfoKHR>(pInfo->pNext, VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR);
-    if (import && import->handleType != 0) {
+    const auto* host = find_in_chain<VkImportMemoryHostPointerInfoEXT>(
+        pInfo->pNext, VK_STRUCTURE_TYPE_IMPORT_MEMORY_HOST_POINTER_INFO_EXT);
+    if (host && host->handleType != 0) {
+      // Only through the extension, into the type vkGetMemoryHostPointerPropertiesEXT reports.
+      if (!dev->extension_enabled(VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME) ||
+          host->handleType != VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT ||
+          pInfo->memoryTypeIndex != kMemoryTypeHostVisible)
+        return VK_ERROR_INVALID_EXTERNAL_HANDLE;
+      r = GpuMemory::import_host(*dev, host->pHostPointer, pInfo->allocationSize, mem, dev->child_allocation(pAllocator));
+    } else if (import && import->handleType != 0) {
       if (!is_supported_memory_handle_type(import->handleType)) return VK_ERROR_INVALID_EXTERNAL_HANDLE;
       r = GpuMemory::import_fd(*dev, import->fd, pInfo->allocationSize, usage, mem, dev->child_allocation(pAllocator));
       if (r == VK_SUCCESS) close(import->fd);

@@ -31,6 +31,10 @@ public:
   // dma-buf fd of a Mica BO of this device (the fd stays the caller's), at least 'size' bytes.
   static VkResult import_fd(Device& device, int fd, uint64_t size, Usage usage, std::unique_ptr<GpuMemory>& out,
                             const HostAllocation& where = {});
+  // VK_EXT_external_memory_host (external_memory_host.cpp): the application's page-aligned memory at
+  // ptr, 'size' bytes (a multiple of the page size), read and written by the device in place.
+  static VkResult import_host(Device& device, void* ptr, uint64_t size, std::unique_ptr<GpuMemory>& out,
+                              const HostAllocation& where = {});
   // A new dma-buf fd of this memory (the caller owns it).
   VkResult export_fd(int& fd) const;
   ~GpuMemory() override;

@@ -553,10 +553,13 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceSparseImageFormatProperties2(VkPhysi
 }
 
 // Buffers: dma-buf / opaque fds (external_memory.cpp); semaphores and fences: external_semaphore.cpp.
-VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalBufferProperties(VkPhysicalDevice,
+VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceExternalBufferProperties(VkPhysicalDevice physicalDevice,
                                                                      const VkPhysicalDeviceExternalBufferInfo* pInfo,
                                                                      VkExternalBufferProperties* p) {
-  p->externalMemoryProperties = external_buffer_memory_properties(pInfo->handleType);
+  if (pInfo->handleType == VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT)
+    p->externalMemoryProperties = host_allocation_memory_properties(*PhysicalDevice::from(physicalDevice));
+  else
+    p->externalMemoryProperties = external_buffer_memory_properties(pInfo->handleType);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL GetPhysicalDeviceToolProperties(VkPhysicalDevice, uint32_t* pCount,
@@ -581,12 +584,17 @@ VKAPI_ATTR VkResult VKAPI_CALL EnumerateDeviceLayerProperties(VkPhysicalDevice, 
 namespace mica::vk {
 
 std::vector<VkExtensionProperties> device_extensions(const PhysicalDevice& pd) {
-  // Semaphore and fence fds are DRM sync object fds: the in-process device has none.
+  // Semaphore and fence fds are DRM sync object fds: the in-process device has none. Host memory
+  // import needs a device that reaches system memory (the QEMU/ivshmem device does not).
+  auto is = [](const VkExtensionProperties& e, const char* name) { return std::strcmp(e.extensionName, name) == 0; };
   std::vector<VkExtensionProperties> out;
-  for (const auto& e : supported_device_extensions())
-    if (pd.screen()->external_sync() || (std::strcmp(e.extensionName, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME) != 0 &&
-                                         std::strcmp(e.extensionName, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME) != 0))
-      out.push_back(e);
+  for (const auto& e : supported_device_extensions()) {
+    if (!pd.screen()->external_sync() &&
+        (is(e, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME) || is(e, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME)))
+      continue;
+    if (!pd.screen()->host_import() && is(e, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME)) continue;
+    out.push_back(e);
+  }
   return out;
 }
 

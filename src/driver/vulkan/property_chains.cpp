@@ -6,6 +6,7 @@
 // had in it (an unwritten VkPhysicalDeviceFloatControlsProperties made applications read garbage).
 #include "binding_model.h"
 #include "capabilities.h"
+#include "external_memory.h"
 #include "physical_device.h"
 
 #include <cstddef>
@@ -117,6 +118,14 @@ void fill_property_chain(const CoreProperties& c, void* pNext) {
       std::memset(static_cast<void*>(&p), 0, sizeof p);
       p.robustStorageBufferAccessSizeAlignment = 1;
       p.robustUniformBufferAccessSizeAlignment = 1;
+      put(s, p);
+      break;
+    }
+    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_MEMORY_HOST_PROPERTIES_EXT: {
+      // Imported host memory is mapped page by page (external_memory_host.cpp).
+      VkPhysicalDeviceExternalMemoryHostPropertiesEXT p;
+      std::memset(static_cast<void*>(&p), 0, sizeof p);
+      p.minImportedHostPointerAlignment = kHostPointerAlignment;
       put(s, p);
       break;
     }

@@ -145,8 +145,8 @@ void Machine::map(uint32_t ctx, uint64_t va, uint64_t phys, uint64_t bytes, uint
 	const uint64_t root = page_table_base(ctx);
 	if (va % kPage != 0 || phys % kPage != 0)
 		throw MachineError("map: VA and physical address must be page aligned");
-	if (pte_perms & ~(MICA_PTE_READ | MICA_PTE_WRITE | MICA_PTE_EXEC))
-		throw MachineError("map: permissions must be MICA_PTE_READ/WRITE/EXEC");
+	if (pte_perms & ~(MICA_PTE_READ | MICA_PTE_WRITE | MICA_PTE_EXEC | MICA_PTE_SYSTEM))
+		throw MachineError("map: permissions must be MICA_PTE_READ/WRITE/EXEC (and SYSTEM)");
 	for (uint64_t off = 0; off < bytes; off += kPage)
 		s.tables->map_page(root, va + off, phys + off, pte_perms);
 	s.mmio(MICA_REG_TLB_INVALIDATE, 1u << ctx);

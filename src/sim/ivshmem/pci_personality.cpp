@@ -78,6 +78,9 @@ void PciPersonality::start_device()
 {
 	mica::sim::DeviceConfig c = config_;
 	c.external_vram = shm_ + vram_offset_;
+	// The device process shares only the ivshmem region with the guest, not guest RAM: it cannot
+	// master the guest's system bus, so CAPS.SYSTEM_DMA reads 0 (docs/kernel.md "Host memory").
+	c.system_dma = false;
 	device_ = std::make_unique<mica::sim::Device>(c);
 	device_->set_irq_handler(irq_);
 }

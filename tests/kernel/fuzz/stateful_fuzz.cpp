@@ -3,13 +3,14 @@
 // from several clients over one device model -- BO create/close/mmap/munmap, VM_BIND map/unmap
 // with any permissions, shader creation, contexts, sync objects, submits of random (mostly
 // valid, sometimes garbage) command streams with sync dependencies, device faults (MMU, watchdog,
-// CP), context destruction with work queued, GPU resets, client close/reopen and PRIME with itself.
+// CP), context destruction with work queued, GPU resets, client close/reopen, PRIME with itself and
+// userptr BOs over pages of each client's own host memory (read-only ones too).
 //
 // Oracles, checked as it goes:
 //  * no client's canary (a BO it maps read-only on the GPU and never writes) ever changes;
 //  * no client ever reads another's data: every value a client writes carries its tag, and no
-//    client's memory (through its live CPU mappings, which include closed BOs it still maps)
-//    ever holds another client's tag;
+//    client's memory (through its live CPU mappings, which include closed BOs it still maps, and
+//    the host pages its userptr BOs are made of) ever holds another client's tag;
 //  * the compute units never fetch an instruction outside a validated program: a device-model
 //    hook (mica/sim/test_hooks.h) checks every fetch against the client's executable shader
 //    mappings and the validated bytes;
@@ -47,6 +48,7 @@
 #include <thread>
 #include <vector>
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../shader_builder.h"
@@ -63,6 +65,7 @@ constexpr uint64_t FLAG_VA = 0x30000000;
 constexpr uint64_t SLOT_VA = 0x40000000, SLOT_STRIDE = 0x100000;
 constexpr int kSlots = 12;
 constexpr uint32_t TAG_MARK = 0x5a;
+constexpr uint64_t kHostPages = 8; // each client's host memory for userptr BOs
 
 uint32_t pkt(uint32_t op, uint32_t len) { return MICA_PKT_HEADER(op, len); }
 uint32_t lo32(uint64_t v) { return static_cast<uint32_t>(v); }
@@ -120,6 +123,7 @@ struct Bo {
 	uint32_t handle = 0; // 0: closed
 	uint64_t size = 0;
 	int shader_kind = -1;
+	bool userptr = false; // pages of the client's host memory
 	std::vector<CpuMap> maps;
 };
 
@@ -130,6 +134,10 @@ struct ClientState {
 	uint32_t *canary_cpu = nullptr;
 	uint32_t *cmd_cpu = nullptr;
 	uint32_t *flag_cpu = nullptr;
+	// kHostPages of this process's memory, tagged with the client's id: what its userptr BOs
+	// are made of. Mapped for the whole run (the in-process kernel cannot hold pages: the
+	// memory must outlive every BO, as Vulkan requires of imported host memory).
+	uint32_t *host = nullptr;
 	std::vector<Bo> bos;
 	std::map<uint64_t, Mapping> maps; // by va; guarded by Fuzzer::model_mu
 	std::vector<uint32_t> ctxs;
@@ -181,7 +189,7 @@ private:
 	std::mutex model_mu_;
 	std::mutex fetch_mu_;
 	std::string fetch_violation_;
-	uint64_t fetches_ = 0, steps_ = 0, submits_ok_ = 0, faults_seen_ = 0;
+	uint64_t fetches_ = 0, steps_ = 0, submits_ok_ = 0, faults_seen_ = 0, userptrs_ = 0;
 	bool failed_ = false;
 	// The racing client: its own file, driven by its own thread at the same time as the main
 	// loop's clients (so the kernel's shared locks and objects see two threads).
@@ -307,6 +315,27 @@ uint64_t Fuzzer::some_va(ClientState &c)
 
 void Fuzzer::op_bo_create(ClientState &c)
 {
+	if (chance(20)) {
+		// A userptr BO over some of the client's host pages, sometimes read-only; at times a
+		// range running into the guard page after them (-EFAULT).
+		const uint64_t first = rnd(kHostPages), pages = 1 + rnd(kHostPages - first + (chance(10) ? 4 : 0));
+		drm_mica_bo_create_userptr u{};
+		u.address = reinterpret_cast<uintptr_t>(c.host) + first * 4096;
+		u.size = pages * 4096;
+		u.flags = chance(30) ? DRM_MICA_USERPTR_READ_ONLY : 0;
+		const int r = ioctl(c, DRM_IOCTL_MICA_BO_CREATE_USERPTR, &u);
+		if (r == 0) {
+			Bo b;
+			b.handle = u.handle;
+			b.size = u.size;
+			b.userptr = true;
+			c.bos.push_back(std::move(b));
+			userptrs_++;
+		} else if (r != -EFAULT || first + pages <= kHostPages) {
+			fail("BO_CREATE_USERPTR of the client's own pages failed with " + std::to_string(r));
+		}
+		return;
+	}
 	drm_mica_bo_create bc{};
 	bc.size = (1 + rnd(4)) * 4096;
 	if (ioctl(c, DRM_IOCTL_MICA_BO_CREATE, &bc))
@@ -371,6 +400,11 @@ void Fuzzer::op_prime(ClientState &c)
 	if (!b.handle) {
 		if (r != -ENOENT)
 			fail("PRIME_HANDLE_TO_FD of handle 0 did not fail with -ENOENT");
+		return;
+	}
+	if (b.userptr) {
+		if (r != -EPERM)
+			fail("PRIME_HANDLE_TO_FD of a userptr BO did not fail with -EPERM: " + std::to_string(r));
 		return;
 	}
 	if (r || e.fd < 0)
@@ -992,6 +1026,12 @@ void Fuzzer::check()
 		for (uint32_t w = 0; w < 1024; w++)
 			if (c.canary_cpu[w] != tagged(c.id, w))
 				return fail("client " + std::to_string(c.id) + "'s canary changed at word " + std::to_string(w));
+		for (uint64_t i = 0; i < kHostPages * 1024; i++) {
+			int t = tag_of(c.host[i]);
+			if (t >= 0 && t != c.id)
+				return fail("client " + std::to_string(c.id) + "'s host memory holds client " + std::to_string(t) +
+					    "'s data");
+		}
 		for (const Bo &b : c.bos)
 			for (const CpuMap &m : b.maps)
 				for (uint64_t i = 0; i < m.size / 4; i++) {
@@ -1028,8 +1068,16 @@ int Fuzzer::run(double seconds)
 	mica::sim::set_fetch_observer(this);
 	mica_um_live live_before{};
 	mica_um_live_objects(&live_before);
-	for (int i = 0; i < kClients; i++)
+	for (int i = 0; i < kClients; i++) {
+		// A PROT_NONE guard page follows, so a range past the end never reaches other memory.
+		void *h = mmap(nullptr, (kHostPages + 1) * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (h == MAP_FAILED || mprotect(static_cast<uint8_t *>(h) + kHostPages * 4096, 4096, PROT_NONE))
+			std::abort();
+		clients_[i].host = static_cast<uint32_t *>(h);
+		for (uint32_t w = 0; w < kHostPages * 1024; w++)
+			clients_[i].host[w] = tagged(i, w);
 		open_client(i);
+	}
 	std::thread racer_thread(&Fuzzer::racer, this, rng_());
 
 	const auto start = std::chrono::steady_clock::now();
@@ -1084,12 +1132,14 @@ int Fuzzer::run(double seconds)
 	kdev_.reset();
 	mica::sim::set_fetch_observer(nullptr);
 	dev_.reset();
+	for (ClientState &c : clients_)
+		munmap(c.host, (kHostPages + 1) * 4096);
 	if (mica_um_warnings())
 		fail("a kernel WARN_ON fired during teardown");
 	std::printf("stateful_fuzz: %" PRIu64 " steps, %" PRIu64 " accepted submits, %" PRIu64
-		    " failed jobs seen, %" PRIu64 " instruction fetches checked, %" PRIu64 " racer ops (%" PRIu64
-		    " accepted submits)%s\n",
-		    steps_, submits_ok_, faults_seen_, fetches_, racer_ops_, racer_submits_ok_,
+		    " failed jobs seen, %" PRIu64 " instruction fetches checked, %" PRIu64 " userptr BOs, %" PRIu64
+		    " racer ops (%" PRIu64 " accepted submits)%s\n",
+		    steps_, submits_ok_, faults_seen_, fetches_, userptrs_, racer_ops_, racer_submits_ok_,
 		    failed_ ? ", FINDING" : ", no findings");
 	return failed_ ? 1 : 0;
 }

@@ -33,6 +33,7 @@ struct mica_um_params {
 	uint64_t hang_ban_threshold;
 	uint64_t client_max_mappings;
 	uint64_t job_max_ns; /* mica.ko's job_max_ns: cap on a job that keeps making progress */
+	uint64_t client_max_pinned_bytes; /* system memory of a client's userptr BOs */
 };
 
 /* The ioctl entry point, as drm_ioctl() would run it: cmd is DRM_IOCTL_MICA_*, arg the

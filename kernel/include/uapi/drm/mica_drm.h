@@ -156,7 +156,8 @@ extern "C" {
 #define DRM_MICA_RETIRED_SYNC_QUERY	0x10
 #define DRM_MICA_RETIRED_SYNC_SIGNAL	0x11
 #define DRM_MICA_BO_INFO	0x12
-#define DRM_MICA_IOCTL_COUNT	0x13
+#define DRM_MICA_BO_CREATE_USERPTR	0x13
+#define DRM_MICA_IOCTL_COUNT	0x14
 
 /* Generic array descriptor. */
 struct drm_mica_obj_array {
@@ -210,7 +211,12 @@ struct drm_mica_dev_info {
 	__u64 job_timeout_ns;	/* the oldest job retiring no workgroup for this long is killed */
 	/* Appended (the struct only grows; older user space gets its first @size bytes): */
 	__u64 job_max_ns;	/* cap on the oldest job however steadily it retires workgroups */
+	__u64 caps;		/* DRM_MICA_CAP_* */
 };
+
+/* drm_mica_dev_info.caps */
+/* BO_CREATE_USERPTR works: the device reaches system memory */
+#define DRM_MICA_CAP_USERPTR	(1ull << 0)
 
 /*
  * Per-client usage and the administrator's limits (docs/uapi.md "Per-client limits"). VRAM
@@ -236,6 +242,9 @@ struct drm_mica_client_info {
 	__u32 mappings;		/* GPU mappings (including unmapped ones not yet released) */
 	__u32 mappings_limit;
 	__u32 pad;
+	/* Appended (the struct only grows; older user space gets its first @size bytes): */
+	__u64 pinned_bytes;	/* system memory of its BO_CREATE_USERPTR BOs */
+	__u64 pinned_limit;
 };
 
 /* ---- buffer objects ----------------------------------------------------------------------- */
@@ -244,6 +253,8 @@ struct drm_mica_client_info {
 
 #define DRM_MICA_BO_NO_MMAP		(1u << 0) /* never CPU mapped */
 #define DRM_MICA_BO_FLAGS		(DRM_MICA_BO_NO_MMAP)
+/* BO_INFO only: the BO is a client's own memory (BO_CREATE_USERPTR), never a BO_CREATE flag. */
+#define DRM_MICA_BO_USERPTR		(1u << 1)
 
 struct drm_mica_bo_create {
 	__u64 size;		/* in: bytes, rounded up to the page size; out: actual size */
@@ -280,6 +291,30 @@ struct drm_mica_shader_create {
 	__u32 handle;		/* out */
 	__u32 entry_count;	/* out */
 	__u64 bo_size;		/* out */
+};
+
+/*
+ * A BO backed by the caller's own memory (as amdgpu's and radeon's userptr): the kernel pins the
+ * pages of [@address, @address + @size) of the calling process and maps them for the device,
+ * which reaches them as system memory (docs/hw/mmu.md "System memory"), coherent with the CPU.
+ * The pages stay pinned until the BO's last reference goes (handles, GPU mappings, jobs). The
+ * BO has no mmap offset (the client has the memory already) and cannot be exported as a
+ * dma-buf; VM_BIND maps it READ (and WRITE unless created READ_ONLY), never EXEC. Charged to
+ * the client's pinned-memory limit (drm_mica_client_info.pinned_*). Errors: -EINVAL unknown
+ * flags, non-zero @pad, zero or unaligned @address or @size; -EFAULT a range that wraps, or is
+ * not all mapped in the process, or (without READ_ONLY) not all writable; -ENOMEM over the
+ * pinned-memory limit; -EOPNOTSUPP the device cannot reach system memory (CAPS.SYSTEM_DMA 0).
+ */
+/* The device only reads: no write pin, no WRITE bind. */
+#define DRM_MICA_USERPTR_READ_ONLY	(1u << 0)
+#define DRM_MICA_USERPTR_FLAGS		(DRM_MICA_USERPTR_READ_ONLY)
+
+struct drm_mica_bo_create_userptr {
+	__u64 address;		/* page aligned user pointer */
+	__u64 size;		/* page aligned bytes, non-zero */
+	__u32 flags;		/* DRM_MICA_USERPTR_* */
+	__u32 handle;		/* out */
+	__u64 pad;		/* must be 0 */
 };
 
 /* ---- VM_BIND -------------------------------------------------------------------------------- */
@@ -485,6 +520,8 @@ enum drm_mica_reject_reason {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_CTX_WAIT, struct drm_mica_ctx_wait)
 #define DRM_IOCTL_MICA_BO_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_INFO, struct drm_mica_bo_info)
+#define DRM_IOCTL_MICA_BO_CREATE_USERPTR \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MICA_BO_CREATE_USERPTR, struct drm_mica_bo_create_userptr)
 
 #if defined(__cplusplus)
 }

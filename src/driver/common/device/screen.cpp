@@ -408,16 +408,30 @@ PowerState Screen::refresh_power_state() {
   return p;
 }
 
+Status Screen::new_buffer(std::unique_ptr<Buffer>& out) {
+  try {
+    out.reset(new Buffer());
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
+  return Status::ok;
+}
+
+void Screen::adopt(Buffer& buf, uint32_t handle, uint64_t va, uint64_t size, uint8_t* cpu, BufferUsage usage) {
+  buf.state_ = state_;
+  buf.handle_ = handle;
+  buf.va_ = va;
+  buf.size_ = size;
+  buf.cpu_ = cpu;
+  buf.usage_ = usage;
+}
+
 Status Screen::create_buffer(uint64_t size, BufferUsage usage, std::unique_ptr<Buffer>& out) {
   if (size == 0) return Status::invalid_argument;
   if (size > state_->info.vram_bytes) return Status::out_of_device_memory;
   const bool cpu = usage == BufferUsage::host_visible || usage == BufferUsage::driver_shared;
   std::unique_ptr<Buffer> buf;
-  try {
-    buf.reset(new Buffer());
-  } catch (const std::bad_alloc&) {
-    return Status::out_of_host_memory;
-  }
+  if (Status s0 = new_buffer(buf); s0 != Status::ok) return s0;
   winsys::Bo bo;
   Status s = guarded_call("BO_CREATE", [&] {
     bo = state_->dev->alloc(page_align(size, state_->limits.page_size), cpu ? 0 : DRM_MICA_BO_NO_MMAP);
@@ -433,12 +447,7 @@ Status Screen::create_buffer(uint64_t size, BufferUsage usage, std::unique_ptr<B
   uint64_t va = 0;
   s = state_->map_bo(std::move(bo), false, va);
   if (s != Status::ok) return s;
-  buf->state_ = state_;
-  buf->handle_ = handle;
-  buf->va_ = va;
-  buf->size_ = bo_size;
-  buf->cpu_ = ptr;
-  buf->usage_ = usage;
+  adopt(*buf, handle, va, bo_size, ptr, usage);
   out = std::move(buf);
   return Status::ok;
 }
@@ -455,11 +464,7 @@ Status Screen::export_buffer(const Buffer& buffer, int& fd) {
 Status Screen::import_buffer(int fd, BufferUsage usage, std::unique_ptr<Buffer>& out) {
   const bool cpu = usage == BufferUsage::host_visible || usage == BufferUsage::driver_shared;
   std::unique_ptr<Buffer> buf;
-  try {
-    buf.reset(new Buffer());
-  } catch (const std::bad_alloc&) {
-    return Status::out_of_host_memory;
-  }
+  if (Status s0 = new_buffer(buf); s0 != Status::ok) return s0;
   winsys::Bo bo;
   try {
     bo = state_->dev->import_fd(fd);
@@ -485,12 +490,7 @@ Status Screen::import_buffer(int fd, BufferUsage usage, std::unique_ptr<Buffer>&
   uint64_t va = 0;
   Status s = state_->map_bo(std::move(bo), false, va);
   if (s != Status::ok) return s;
-  buf->state_ = state_;
-  buf->handle_ = handle;
-  buf->va_ = va;
-  buf->size_ = bo_size;
-  buf->cpu_ = ptr;
-  buf->usage_ = usage;
+  adopt(*buf, handle, va, bo_size, ptr, usage);
   out = std::move(buf);
   return Status::ok;
 }
@@ -512,6 +512,31 @@ Status Screen::create_timeline(uint64_t initial, std::unique_ptr<Timeline>& out)
     state_->syncs[t->handle_] = std::move(obj);
   }
   out = std::move(t);
+  return Status::ok;
+}
+
+bool Screen::host_import() const { return state_->dev->can_import_host(); }
+
+Status Screen::import_host_buffer(void* ptr, uint64_t size, std::unique_ptr<Buffer>& out) {
+  if (!host_import() || size == 0) return Status::invalid_argument;
+  std::unique_ptr<Buffer> buf;
+  if (Status s0 = new_buffer(buf); s0 != Status::ok) return s0;
+  winsys::Bo bo;
+  try {
+    bo = state_->dev->import_host(ptr, size);
+  } catch (const winsys::Error& e) {
+    // Unaligned, not all mapped and writable, or the device cannot reach system memory.
+    if (e.error() == EINVAL || e.error() == EFAULT || e.error() == EOPNOTSUPP) return Status::invalid_argument;
+    return status_from_errno(e.error(), "BO_CREATE_USERPTR", e.what());
+  } catch (const std::bad_alloc&) {
+    return Status::out_of_host_memory;
+  }
+  const uint32_t handle = bo.handle();
+  uint64_t va = 0;
+  Status s = state_->map_bo(std::move(bo), false, va);
+  if (s != Status::ok) return s;
+  adopt(*buf, handle, va, size, static_cast<uint8_t*>(ptr), BufferUsage::host_visible);
+  out = std::move(buf);
   return Status::ok;
 }
 

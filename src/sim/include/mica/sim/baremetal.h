@@ -83,6 +83,7 @@ public:
 
 	// Kernel-side helpers, for tests and tools that go below the Machine's conveniences.
 	uint64_t alloc_phys(uint64_t bytes);            // zeroed, page aligned, never 0
+	// pte_perms may add MICA_PTE_SYSTEM: phys is then a bus address (Device::host_bus_map).
 	void map(uint32_t ctx, uint64_t va, uint64_t phys, uint64_t bytes, uint32_t pte_perms);
 	uint64_t translate(uint32_t ctx, uint64_t va);  // physical address; throws if unmapped
 	uint64_t page_table_base(uint32_t ctx);         // creates the context's tables on first use

@@ -26,6 +26,11 @@ struct DeviceConfig {
 	// page-aligned memory that outlives the Device (the PCI personality's shared memory,
 	// src/sim/ivshmem/). The caller zeroes it; the model never frees it.
 	uint8_t *external_vram = nullptr;
+	// Whether the device can master the system bus (CAPS.SYSTEM_DMA, docs/hw/mmu.md "System
+	// memory"): page-table leaves with MICA_PTE_SYSTEM then reach the host memory the platform
+	// registered with host_bus_map(). A platform that cannot hand host memory to the device (the
+	// PCI personality: the device process only shares its ivshmem region) turns it off.
+	bool system_dma = true;
 };
 
 class DeviceImpl;
@@ -46,6 +51,15 @@ public:
 	// copies of command buffers here and maps it for user-space CPU access.
 	uint8_t *vram();
 	uint64_t vram_size() const;
+
+	// Not a register: the platform side of bus mastering (an IOMMU's or the chipset's mapping).
+	// host_bus_map says system bus addresses [bus, bus + bytes) exist and are the host memory at
+	// host (page aligned, inside the PTE's 48-bit address field, overlapping no registered range;
+	// always false without system_dma); host_bus_unmap removes exactly such a range. The caller
+	// keeps the memory valid while it is registered, and unmaps it only after no page table the
+	// device may still walk (TLB_INVALIDATE) points at it.
+	bool host_bus_map(uint64_t bus, uint64_t bytes, uint8_t *host);
+	bool host_bus_unmap(uint64_t bus, uint64_t bytes);
 
 	// The interrupt line: called on the thread running the command processor (the device's own,
 	// or one lent with run_ring_inline()) whenever INT_STATUS & INT_ENABLE goes from zero to

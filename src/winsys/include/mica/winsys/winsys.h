@@ -98,8 +98,11 @@ public:
 	uint32_t handle() const { return handle_; }
 	uint64_t size() const { return size_; }
 	bool is_shader() const { return shader_; }
+	// Device::import_host: the process's own memory the BO is (null for device memory).
+	void *host_memory() const { return host_; }
 	explicit operator bool() const { return handle_ != 0; }
-	void *map();		// cached; throws for shader / NO_MMAP BOs
+	// cached; throws for shader / NO_MMAP BOs; a host-memory BO is its own memory already.
+	void *map();
 	void unmap();
 	// PRIME: a new dma-buf fd of this BO (close-on-exec, read-write); the caller owns it.
 	int export_fd() const;
@@ -112,6 +115,7 @@ private:
 	uint64_t size_ = 0;
 	bool shader_ = false;
 	void *cpu_ = nullptr;
+	void *host_ = nullptr;
 };
 
 // First-fit allocator of GPU virtual addresses in [start, end). Thread-safe.
@@ -244,6 +248,14 @@ public:
 	std::vector<uint64_t> reject_counts() const;
 
 	Bo alloc(uint64_t size, uint32_t flags = 0);
+	// Whether import_host() can work here: the device reaches system memory (the kernel's
+	// DRM_MICA_CAP_USERPTR; the QEMU/ivshmem device, for one, cannot).
+	bool can_import_host() const { return (info_.caps & DRM_MICA_CAP_USERPTR) != 0; }
+	// BO_CREATE_USERPTR: the page-aligned range [ptr, ptr + size) of this process becomes a BO
+	// the device reads (and, unless read_only, writes) in place, coherent with the CPU. The
+	// memory must stay mapped while the BO lives. Error carries the kernel's errno (EOPNOTSUPP
+	// without can_import_host(), EFAULT for memory that is not all mapped/writable, ...).
+	Bo import_host(void *ptr, uint64_t size, bool read_only = false);
 	// PRIME: a BO of this device from a dma-buf fd (the fd stays the caller's). A BO this device
 	// already holds comes back with the same handle; the handle closes with its last Bo.
 	Bo import_fd(int fd);

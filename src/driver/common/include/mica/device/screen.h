@@ -165,6 +165,13 @@ public:
   // GPU address and, for CPU-visible usages, into the process. invalid_argument: the fd is not such
   // a dma-buf (another driver's, another device's), or a CPU-visible usage of never-mapped memory.
   Status import_buffer(int fd, BufferUsage usage, std::unique_ptr<Buffer>& out);
+  // Host memory (VK_EXT_external_memory_host): whether import_host_buffer can work at all (the
+  // kernel says the device reaches system memory), and the page-aligned range [ptr, ptr + size)
+  // of this process as a host_visible buffer the device reads and writes in place (cpu() is ptr),
+  // at a fresh GPU address. The memory must stay mapped while the buffer lives. invalid_argument:
+  // the kernel refused the range (unaligned, not all mapped and writable) or there is no import.
+  bool host_import() const;
+  Status import_host_buffer(void* ptr, uint64_t size, std::unique_ptr<Buffer>& out);
   Status create_timeline(uint64_t initial, std::unique_ptr<Timeline>& out);
   // Whether timelines can be shared as fds: the drm backend's sync objects are the kernel's; the
   // in-process device's have no fds.
@@ -201,6 +208,10 @@ public:
 
 private:
   Screen() = default;
+  // An empty Buffer (out_of_host_memory when even that fails).
+  static Status new_buffer(std::unique_ptr<Buffer>& out);
+  // Fills buf for the BO (handle, size) that ScreenState::map_bo mapped at va.
+  void adopt(Buffer& buf, uint32_t handle, uint64_t va, uint64_t size, uint8_t* cpu, BufferUsage usage);
   std::shared_ptr<ScreenState> state_;
 };
 
