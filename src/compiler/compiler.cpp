@@ -1,7 +1,7 @@
 // The compilation pipeline, in order:
 //   prepare_spirv (SPIRV-Tools validate + canonicalise) -> spirv_to_ir -> constant_fold -> dce
 //   -> cse -> licm -> constant_fold -> dce -> split_critical_edges -> uniformity -> isel (with
-//   exec-mask control flow) -> schedule -> register_allocate -> lower_to_asm -> insert_waits
+//   exec-mask control flow; uniform_loops decides which loops take scalar branches instead) -> schedule -> register_allocate -> lower_to_asm -> insert_waits
 //   -> insert_hazard_nops -> encode_program -> BinaryImage.
 #include <algorithm>
 

@@ -86,8 +86,9 @@ bool always_scalar(Op op)
 	}
 }
 
-// Immediate post-dominator of every block (kNone for exit blocks and blocks from which no exit
-// is reachable). Post-dominator sets by the iterative data-flow over the reversed CFG; exits
+} // namespace
+
+// Post-dominator sets by the iterative data-flow over the reversed CFG; exits
 // (blocks without successors) share one virtual exit.
 std::vector<uint32_t> immediate_post_dominators(const Program &p)
 {
@@ -143,8 +144,6 @@ std::vector<uint32_t> immediate_post_dominators(const Program &p)
 	}
 	return ipdom;
 }
-
-} // namespace
 
 void uniformity(Program &p)
 {
