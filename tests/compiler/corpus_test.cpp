@@ -760,10 +760,10 @@ std::vector<Case> corpus()
 		});
 	}, 64, {}, N * 4));
 	{
-		// Lane counts per wave at each point of six loops, written out from the GLSL's meaning.
+		// Lane counts per wave at each point of seven loops, written out from the GLSL's meaning.
 		constexpr uint32_t iters = 12, stop = 5;
 		Case c = simple("cf_uniform_loop_lanes.comp", N, [per_wave](const std::vector<uint32_t> &a) {
-			return per_wave(a, 6, [](const uint32_t *x, uint32_t *o) {
+			return per_wave(a, 7, [](const uint32_t *x, uint32_t *o) {
 				auto count = [&](auto pred) {
 					uint32_t n = 0;
 					for (uint32_t m = 0; m < 32; m++)
@@ -811,12 +811,22 @@ std::vector<Case> corpus()
 						r6 = r6 * 3u + 32u + (v & k6);
 						k6++;
 					} while (k6 < iters);
-					const uint32_t r[6] = {r1, r2, r3, r4, r5, r6};
-					for (uint32_t j = 0; j < 6; j++)
-						o[l * 6 + j] = r[j];
+					uint32_t r7 = 0, found = 99;
+					for (uint32_t k = 0; k < iters; k++) {
+						const uint32_t t = k * 3 + stop;
+						if (t > 20) {
+							found = t;
+							break;
+						}
+						r7 += 32 + (v >> k) % 5u;
+					}
+					r7 = r7 * 1000u + found;
+					const uint32_t r[7] = {r1, r2, r3, r4, r5, r6, r7};
+					for (uint32_t j = 0; j < 7; j++)
+						o[l * 7 + j] = r[j];
 				}
 			});
-		}, 64, {}, N * 6);
+		}, 64, {}, N * 7);
 		auto fill = c.setup;
 		c.setup = [fill](std::vector<Buffer> &b, std::vector<uint32_t> &push) {
 			fill(b, push);

@@ -66,10 +66,24 @@ void main()
 		r6 = r6 * 3u + lanes() + (x & k6);
 		k6++;
 	} while (k6 < pc.iters);
-	o[i * 6u] = r1;
-	o[i * 6u + 1u] = r2;
-	o[i * 6u + 2u] = r3;
-	o[i * 6u + 3u] = r4;
-	o[i * 6u + 4u] = r5;
-	o[i * 6u + 5u] = r6;
+	// uniform, leaving by the header's test or a uniform break with different values (the exits'
+	// edges carry phi copies)
+	uint r7 = 0u;
+	uint found = 99u;
+	for (uint k = 0u; k < pc.iters; k++) {
+		uint t = k * 3u + pc.stop;
+		if (t > 20u) {
+			found = t;
+			break;
+		}
+		r7 += lanes() + (x >> k) % 5u;
+	}
+	r7 = r7 * 1000u + found;
+	o[i * 7u] = r1;
+	o[i * 7u + 1u] = r2;
+	o[i * 7u + 2u] = r3;
+	o[i * 7u + 3u] = r4;
+	o[i * 7u + 4u] = r5;
+	o[i * 7u + 5u] = r6;
+	o[i * 7u + 6u] = r7;
 }
