@@ -834,6 +834,22 @@ std::vector<Case> corpus()
 		};
 		cs.push_back(c);
 	}
+	cs.push_back(simple("cf_flatten_cross_lane.comp", N, [per_wave](const std::vector<uint32_t> &a) {
+		return per_wave(a, 2, [](const uint32_t *x, uint32_t *o) {
+			bool all = true;   // over the lanes whose first operand holds
+			uint32_t sum = 0;
+			for (uint32_t l = 0; l < 32; l++) {
+				if (x[l] & 1u)
+					all &= x[l] > 1000u;
+				if (x[l] & 2u)
+					sum += x[l] & 0xffu;
+			}
+			for (uint32_t l = 0; l < 32; l++) {
+				o[l * 2] = (x[l] & 1u) && all ? 1u : 0u;
+				o[l * 2 + 1] = (x[l] & 2u) ? sum : 7u;
+			}
+		});
+	}, 64, {}, N * 2));
 	cs.push_back(simple("subgroup_shuffle.comp", N, [per_wave](const std::vector<uint32_t> &a) {
 		return per_wave(a, 4, [](const uint32_t *x, uint32_t *o) {
 			for (uint32_t l = 0; l < 32; l++) {
