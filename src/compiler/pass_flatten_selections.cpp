@@ -10,8 +10,8 @@
 //   T: x = ...; br M                  ->    T: br M
 //   M: p = phi x, T, y, H                   M: p = select c, x, y
 //
-// T stays as an empty block (and a split edge H -> E -> M becomes T -> E -> M) so that no block
-// becomes unreachable.
+// T stays as an empty block so that no block becomes unreachable. The edge H -> M must be direct:
+// `a ? f() : c`, whose empty else is a block of its own, stays a branch.
 #include "passes.h"
 
 namespace mica::compiler {
@@ -60,16 +60,8 @@ bool flatten_one(Program &p, uint32_t h)
 	const uint32_t on_true = term.ops[1].id, on_false = term.ops[2].id;
 	if ((on_true == m) == (on_false == m))
 		return false;
-	// The other arm goes to the merge straight or through an empty edge block (split edges).
+	// The other edge goes straight to the merge (the pass runs before critical edges are split).
 	const uint32_t t = on_true == m ? on_false : on_true;
-	const uint32_t other = on_true == t ? on_false : on_true;
-	if (other != m) {
-		const Block &e = p.blocks[other];
-		if (e.preds.size() != 1 || e.merge != Block::Merge::none || e.instrs.size() != 1 || e.instrs[0].op != Op::br ||
-		    e.instrs[0].ops[0].id != m)
-			return false;
-	}
-	const uint32_t from_other = other == m ? h : other;
 	Block &tb = p.blocks[t];
 	if (tb.preds.size() != 1 || tb.merge != Block::Merge::none || tb.instrs.empty() || tb.instrs.back().op != Op::br ||
 	    tb.instrs.back().ops[0].id != m || tb.instrs.size() - 1 > kMaxSpeculated)
@@ -92,7 +84,7 @@ bool flatten_one(Program &p, uint32_t h)
 		for (size_t k = 0; k + 1 < phi.ops.size(); k += 2) {
 			if (phi.ops[k + 1].id == t)
 				from_t = phi.ops[k];
-			else if (phi.ops[k + 1].id == from_other)
+			else if (phi.ops[k + 1].id == h)
 				from_h = phi.ops[k];
 			else
 				return false;
@@ -117,11 +109,8 @@ bool flatten_one(Program &p, uint32_t h)
 		}
 		selects.push_back(std::move(sel));
 	}
-	// H runs T's instructions and goes on through T, which only branches (to the edge block if
-	// there is one, so that it stays reachable).
+	// H runs T's instructions and goes on through T, which only branches.
 	Instr br = tb.instrs.back();
-	if (other != m)
-		br.ops[0].id = other;
 	hb.instrs.pop_back();
 	hb.instrs.insert(hb.instrs.end(), tb.instrs.begin(), tb.instrs.end() - 1);
 	Instr to_t;

@@ -11,7 +11,7 @@ void main()
 {
 	uint i = gl_GlobalInvocationID.x;
 	uint x = a[i];
-	bool p = (x & 1u) != 0u && subgroupAll(x > 1000u);
+	bool p = (x & 1u) != 0u && subgroupAll((x & 1u) != 0u || x < 100u);
 	uint s = (x & 2u) != 0u ? subgroupAdd(x & 0xffu) : 7u;
 	o[i * 2u] = p ? 1u : 0u;
 	o[i * 2u + 1u] = s;
