@@ -1,9 +1,10 @@
 // Instruction selection: mid-level IR -> machine IR (Mica instructions on virtual registers).
 // Structured control flow is lowered here to exec-mask operations (see docs/compiler.md):
 //  if:     saved = s_and_saveexec(cond); else = saved & ~cond; then-region; exec = else;
-//          else-region; exec = saved & active
+//          else-region; exec = saved & active (no else mask or region when there is no else)
 //  loop:   break = 0; header: iter = exec, cont = 0; body; exec = iter | cont; continue construct;
 //          s_cbranch_execnz header; exec = break
+//          (a uniform loop, pass_uniform_loops.cpp: scalar branches, no masks; lower_uniform_loop.cpp)
 //  switch: one masked region per distinct case target (fall-through is refused)
 //  break / continue: record exec in the loop's mask, remove it from every enclosing active mask,
 //          exec = 0; the region ends for those lanes.
@@ -40,6 +41,7 @@ void Isel::run()
 	for (size_t t = 1; t < out_.temps.size(); t++)
 		if (out_.temps[t].bank == Bank::undecided)
 			out_.temps[t].bank = out_.temps[t].is_bool ? Bank::sbool : Bank::sgpr;
+	uniform_loop_ = uniform_loops(mid_);
 	new_block();
 	// More than one return (OpUnreachable blocks, returns SPIRV-Tools' merge-return left): the lanes
 	// of each leave every construct like a break out of all of them, and a root mask keeps them

@@ -32,11 +32,16 @@ struct Ctx {
 	// machine blocks they left from
 	std::map<uint32_t, Operand> fall_mask;
 	std::map<uint32_t, std::vector<uint32_t>> fall_from;
+	// loop: lowered with scalar branches, no masks (pass_uniform_loops.cpp); its branches to the
+	// continue block and past the loop, patched when those blocks exist
+	bool uniform = false;
+	std::vector<std::pair<uint32_t, size_t>> cont_jumps, brk_jumps;
 };
 
 // What a region leaves for its caller: blocks that fall through to the region's stop block, and
-// s_cbranch_execz instructions (block, index) that skip the rest of the region when no lane is
-// left. Both are resolved when the caller creates the join block.
+// branches (block, index) to the join: s_cbranch_execz that skip the rest of the region when no
+// lane is left, and the scalar branches of a uniform loop's region to its stop block (all lanes
+// with EXEC unchanged). Both are resolved when the caller creates the join block.
 struct RegionOut {
 	std::vector<uint32_t> ends;
 	std::vector<std::pair<uint32_t, size_t>> skips;
@@ -54,6 +59,7 @@ private:
 	std::vector<Ctx> ctx_;
 	bool root_ = false;   // ctx_[0] is the whole program (returns from inside constructs)
 	std::vector<uint32_t> uses_;
+	std::vector<bool> uniform_loop_;   // by mid header block (pass_uniform_loops.cpp)
 
 	uint32_t cur_mid_ = kNone;   // the mid block being lowered (for messages)
 	[[noreturn]] void fail(const std::string &m)
@@ -259,6 +265,13 @@ private:
 	void arm(uint32_t from, uint32_t target, uint32_t stop, RegionOut &out);
 	void emit_if(uint32_t from, const Instr &term, uint32_t merge);
 	void emit_loop(uint32_t header);
+	Ctx loop_ctx(uint32_t header) const;
+	uint32_t loop_body(uint32_t header);
+	// lower_uniform_loop.cpp
+	void emit_uniform_loop(uint32_t header);
+	void uniform_exit(size_t ci, int kind, unsigned opcode);
+	void uniform_branch(Operand cond, bool side_when, uint32_t side, uint32_t stop, RegionOut &out);
+	void scc_from(Operand cond);
 	void emit_switch(uint32_t from, const Instr &term, uint32_t merge);
 	uint32_t follow(uint32_t b);
 	bool exit_kind(uint32_t target, size_t &ctx_index, int &kind);

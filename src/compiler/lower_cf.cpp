@@ -33,6 +33,13 @@ bool Isel::exit_kind(uint32_t t, size_t &ci, int &kind)
 
 void Isel::do_exit(size_t ci, int kind)
 {
+	if (ctx_[ci].uniform) {
+		uniform_exit(ci, kind, MICA_OP_S_BRANCH);
+		return;
+	}
+	for (size_t i = ci + 1; i < ctx_.size(); i++)
+		if (ctx_[i].uniform)
+			fail("internal error: exit through a uniform loop");
 	Ctx &c = ctx_[ci];
 	if (kind == 0)
 		emit(MICA_OP_S_OR_B32, c.brk, {c.brk, exec()});
@@ -151,8 +158,11 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 		case Op::ret:
 			if (root_) {
 				// The lanes leave every construct and the program (it ends after the last ones).
-				for (Ctx &c : ctx_)
+				for (Ctx &c : ctx_) {
+					if (c.uniform)
+						fail("internal error: return inside a uniform loop");
 					emit(MICA_OP_S_ANDN2_B32, c.active, {c.active, exec()});
+				}
 				emit(MICA_OP_S_MOV_B32, exec(), {Operand::c32(0)});
 				return End::exited;
 			}
@@ -202,10 +212,16 @@ Isel::End Isel::region(uint32_t b, uint32_t stop, RegionOut &out, bool first_is_
 				}
 				if (!ex[0] && !ex[1] && !reaches_stop[0] && !reaches_stop[1])
 					fail("unstructured conditional branch (no selection merge and no exit)");
-				Operand m = to_mask(term.ops[0]);
 				// Order: a true exit (break/continue) first, the back edge / stop side last.
 				int first = (ex[0] && kind[0] != 3) ? 0 : (ex[1] && kind[1] != 3) ? 1 : (ex[0] || reaches_stop[0]) ? 0 : 1;
 				int second = 1 - first;
+				if (!ctx_.empty() && ctx_.back().uniform && bank_of(term.ops[0]) != Bank::mask) {
+					// All lanes go the same way: a scalar branch, EXEC untouched.
+					uniform_branch(term.ops[0], first == 0, sides[first], stop, out);
+					b = sides[second];
+					continue;
+				}
+				Operand m = to_mask(term.ops[0]);
 				Operand side_mask = first == 0 ? m : Operand{};
 				Operand saved = tmp(Bank::mask);
 				if (first == 0) {
@@ -267,7 +283,24 @@ void Isel::arm(uint32_t from, uint32_t target, uint32_t stop, RegionOut &out)
 void Isel::emit_if(uint32_t from_mid, const Instr &term, uint32_t merge)
 {
 	Operand m = to_mask(term.ops[0]);
-	Operand saved = tmp(Bank::mask), els = tmp(Bank::mask);
+	Operand saved = tmp(Bank::mask);
+	const uint32_t else_target = term.ops[2].id;
+	const std::vector<Instr> &merge_instrs = mid_.blocks[merge].instrs;
+	const bool merge_has_phis = !merge_instrs.empty() && merge_instrs.front().op == Op::phi;
+	if (else_target == merge || (follow(else_target) == merge && !merge_has_phis)) {
+		// No else arm (at most a split edge with no phi to copy): the lanes that skip the
+		// then-arm wait in 'saved' for the join, no else mask is needed.
+		emit(MICA_OP_S_AND_SAVEEXEC_B32, saved, {m});
+		auto skip_then = skip_if_no_lanes();
+		RegionOut then_out;
+		arm(from_mid, term.ops[1].id, merge, then_out);
+		uint32_t r = new_block();
+		land_skip(skip_then, r);
+		join(then_out, r);
+		restore_exec(saved);
+		return;
+	}
+	Operand els = tmp(Bank::mask);
 	emit(MICA_OP_S_AND_SAVEEXEC_B32, saved, {m});
 	emit(MICA_OP_S_ANDN2_B32, els, {saved, m});
 	auto skip_then = skip_if_no_lanes();
@@ -284,16 +317,44 @@ void Isel::emit_if(uint32_t from_mid, const Instr &term, uint32_t merge)
 	restore_exec(saved);
 }
 
-void Isel::emit_loop(uint32_t header)
+Ctx Isel::loop_ctx(uint32_t header) const
 {
 	const Block &h = mid_.blocks[header];
-	// A loop whose header is its own continue target is one block: it is all continue construct.
-	const bool single = h.continue_block == header;
 	Ctx c;
 	c.k = Ctx::K::loop;
 	c.merge = h.merge_block;
 	c.cont = h.continue_block;
 	c.header = header;
+	return c;
+}
+
+// The body of the loop ctx_.back() up to its continue construct. Returns the block that starts
+// the continue construct (every way into it has its logical edge there).
+uint32_t Isel::loop_body(uint32_t header)
+{
+	const Block &h = mid_.blocks[header];
+	RegionOut body_out;
+	// A loop whose header is its own continue target is one block: it is all continue construct.
+	if (h.continue_block == header)
+		body_out.ends.push_back(cur_);
+	else
+		region(header, h.continue_block, body_out, true);
+	uint32_t cb = new_block();
+	join(body_out, cb);
+	for (uint32_t f : ctx_.back().cont_from)
+		logical_edge(f, cb);
+	return cb;
+}
+
+void Isel::emit_loop(uint32_t header)
+{
+	if (uniform_loop_[header]) {
+		emit_uniform_loop(header);
+		return;
+	}
+	const Block &h = mid_.blocks[header];
+	const bool single = h.continue_block == header;
+	Ctx c = loop_ctx(header);
 	c.brk = tmp(Bank::mask);
 	c.contm = tmp(Bank::mask);
 	c.active = tmp(Bank::mask);
@@ -304,15 +365,8 @@ void Isel::emit_loop(uint32_t header)
 	emit(MICA_OP_S_MOV_B32, c.active, {exec()});
 	emit(MICA_OP_S_MOV_B32, c.contm, {Operand::c32(0)});
 	ctx_.push_back(c);
-	RegionOut body_out, cont_out;
-	if (single)
-		body_out.ends.push_back(cur_);
-	else
-		region(header, h.continue_block, body_out, true);
-	uint32_t cb = new_block();
-	join(body_out, cb);
-	for (uint32_t f : ctx_.back().cont_from)
-		logical_edge(f, cb);
+	loop_body(header);
+	RegionOut cont_out;
 	Operand active = ctx_.back().active, contm = ctx_.back().contm;
 	emit(MICA_OP_S_OR_B32, active, {active, contm});
 	emit(MICA_OP_S_MOV_B32, exec(), {active});

@@ -86,8 +86,9 @@ bool always_scalar(Op op)
 	}
 }
 
-// Immediate post-dominator of every block (kNone for exit blocks and blocks from which no exit
-// is reachable). Post-dominator sets by the iterative data-flow over the reversed CFG; exits
+} // namespace
+
+// Post-dominator sets by the iterative data-flow over the reversed CFG; exits
 // (blocks without successors) share one virtual exit.
 std::vector<uint32_t> immediate_post_dominators(const Program &p)
 {
@@ -144,8 +145,6 @@ std::vector<uint32_t> immediate_post_dominators(const Program &p)
 	return ipdom;
 }
 
-} // namespace
-
 void uniformity(Program &p)
 {
 	size_t nt = p.temps.size();
@@ -189,6 +188,39 @@ void uniformity(Program &p)
 	};
 
 	const std::vector<uint32_t> ipdom = immediate_post_dominators(p);
+
+	// Values a loop computes alike in every iteration: operations without side effects, memory
+	// reads or cross-lane communication, whose operands come from outside the loop or are such
+	// values themselves; also reads of constant memory (descriptors, push constants, kernel
+	// arguments: nothing in a dispatch writes them). Lanes that leave the loop in different
+	// iterations see the same value, so temporal divergence does not apply (e.g. a push-constant
+	// load that CSE shares with later loops, first computed inside a loop with a divergent exit).
+	std::vector<std::vector<bool>> same_every_iteration(headers.size());
+	for (size_t l = 0; l < headers.size(); l++) {
+		std::vector<bool> &same = same_every_iteration[l];
+		same.assign(nt, false);
+		for (bool grew = true; grew;) {
+			grew = false;
+			for (uint32_t b = 0; b < p.blocks.size(); b++) {
+				if (!loops[l][b])
+					continue;
+				for (const Instr &ins : p.blocks[b].instrs) {
+					if (ins.defs.size() != 1 || !ins.defs[0].is_temp() || same[ins.defs[0].id] || ins.op == Op::phi ||
+					    op_has_side_effects(ins.op) || (op_reads_memory(ins.op) && ins.op != Op::load_const) ||
+					    (ins.op >= Op::ballot && ins.op <= Op::shuffle) || ins.op == Op::elect)
+						continue;
+					bool ok = true;
+					for (const Operand &o : ins.ops)
+						if (o.is_temp() && def_block[o.id] != kNone && loops[l][def_block[o.id]] && !same[o.id])
+							ok = false;
+					if (ok) {
+						same[ins.defs[0].id] = true;
+						grew = true;
+					}
+				}
+			}
+		}
+	}
 
 	bool changed = true;
 	while (changed) {
@@ -303,7 +335,8 @@ void uniformity(Program &p)
 					continue;
 				for (const Instr &ins : p.blocks[b].instrs)
 					for (const Operand &o : ins.ops)
-						if (o.is_temp() && def_block[o.id] != kNone && loops[l][def_block[o.id]])
+						if (o.is_temp() && def_block[o.id] != kNone && loops[l][def_block[o.id]] &&
+						    !same_every_iteration[l][o.id])
 							mark(o.id);
 			}
 		}

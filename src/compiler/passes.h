@@ -18,8 +18,17 @@ bool constant_fold(ir::Program &p);            // constant folding + algebraic s
 bool cse(ir::Program &p);                      // dominator-scoped common subexpression elimination
 bool dce(ir::Program &p);                      // removes unused pure instructions
 bool licm(ir::Program &p);                     // hoists loop-invariant pure instructions to the preheader
+// Selections with one short pure arm and an empty other become straight-line code and selects
+// (pass_flatten_selections.cpp).
+bool flatten_selections(ir::Program &p);
 // Uniformity / divergence analysis: decides the bank of every temporary (sgpr, vgpr, sbool, mask).
 void uniformity(ir::Program &p);
+// Immediate post-dominator of every block (kNone for exit blocks and blocks from which no exit is
+// reachable); pass_uniformity.cpp.
+std::vector<uint32_t> immediate_post_dominators(const ir::Program &p);
+// Loop headers (true at the header's index) whose lanes never leave the loop or an iteration
+// apart: isel lowers them with scalar branches and no EXEC masks (pass_uniform_loops.cpp).
+std::vector<bool> uniform_loops(const ir::Program &p);
 
 // Dominators over the mid-level CFG (RPO, immediate dominator per block; entry idom = itself).
 struct DomTree {

@@ -759,6 +759,97 @@ std::vector<Case> corpus()
 			}
 		});
 	}, 64, {}, N * 4));
+	{
+		// Lane counts per wave at each point of seven loops, written out from the GLSL's meaning.
+		constexpr uint32_t iters = 12, stop = 5;
+		Case c = simple("cf_uniform_loop_lanes.comp", N, [per_wave](const std::vector<uint32_t> &a) {
+			return per_wave(a, 7, [](const uint32_t *x, uint32_t *o) {
+				auto count = [&](auto pred) {
+					uint32_t n = 0;
+					for (uint32_t m = 0; m < 32; m++)
+						n += pred(x[m]) ? 1u : 0u;
+					return n;
+				};
+				auto bit = [](uint32_t v, uint32_t k) { return (v >> k) & 1u; };
+				for (uint32_t l = 0; l < 32; l++) {
+					const uint32_t v = x[l];
+					uint32_t r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0, r6 = 0;
+					for (uint32_t k = 0; k < iters; k++) {
+						if (bit(v, k))
+							break;
+						// lanes still in the loop: none of bits 0..k set
+						const uint64_t low = (2ull << k) - 1;
+						r1 += count([&](uint32_t y) { return (y & low) == 0; }) * (k + 1);
+					}
+					for (uint32_t k = 0; k < iters; k++)
+						if (!bit(v, k))
+							r2 += count([&](uint32_t y) { return bit(y, k) == 0; }) + k;
+					for (uint32_t k = 0; k < iters; k++) {
+						if ((v & 1u) && k == stop)
+							break;
+						r3 += k < stop ? 32u : count([](uint32_t y) { return (y & 1u) == 0; });
+					}
+					for (uint32_t k = 0; k < iters; k++) {
+						if (k == stop + 1)
+							continue;
+						if (bit(v, k))
+							r4 += k;
+						else
+							r4 ^= count([&](uint32_t y) { return bit(y, k) == 0; });
+						if (k == stop + 3)
+							break;
+						r4 += 32;
+					}
+					for (uint32_t k = 0; k < iters; k++) {
+						uint32_t y = v >> k;
+						while (y & 1u)
+							y >>= 1;
+						r5 += 32 + y % 7u;
+					}
+					uint32_t k6 = 0;
+					do {
+						r6 = r6 * 3u + 32u + (v & k6);
+						k6++;
+					} while (k6 < iters);
+					uint32_t r7 = 0, found = 99;
+					for (uint32_t k = 0; k < iters; k++) {
+						const uint32_t t = k * 3 + stop;
+						if (t > 20) {
+							found = t;
+							break;
+						}
+						r7 += 32 + (v >> k) % 5u;
+					}
+					r7 = r7 * 1000u + found;
+					const uint32_t r[7] = {r1, r2, r3, r4, r5, r6, r7};
+					for (uint32_t j = 0; j < 7; j++)
+						o[l * 7 + j] = r[j];
+				}
+			});
+		}, 64, {}, N * 7);
+		auto fill = c.setup;
+		c.setup = [fill](std::vector<Buffer> &b, std::vector<uint32_t> &push) {
+			fill(b, push);
+			push = {iters, stop};
+		};
+		cs.push_back(c);
+	}
+	cs.push_back(simple("cf_flatten_cross_lane.comp", N, [per_wave](const std::vector<uint32_t> &a) {
+		return per_wave(a, 2, [](const uint32_t *x, uint32_t *o) {
+			bool all = true;   // over the lanes whose first operand holds
+			uint32_t sum = 0;
+			for (uint32_t l = 0; l < 32; l++) {
+				if (x[l] & 1u)
+					all &= (x[l] & 1u) != 0 || x[l] < 100u;   // true: these lanes are odd
+				if (x[l] & 2u)
+					sum += x[l] & 0xffu;
+			}
+			for (uint32_t l = 0; l < 32; l++) {
+				o[l * 2] = (x[l] & 1u) && all ? 1u : 0u;
+				o[l * 2 + 1] = (x[l] & 2u) ? sum : 7u;
+			}
+		});
+	}, 64, {}, N * 2));
 	cs.push_back(simple("subgroup_shuffle.comp", N, [per_wave](const std::vector<uint32_t> &a) {
 		return per_wave(a, 4, [](const uint32_t *x, uint32_t *o) {
 			for (uint32_t l = 0; l < 32; l++) {

@@ -145,6 +145,7 @@ std::string run_stage(const std::string &text, std::string &error)
 			else if (pass == "dce") dce(p);
 			else if (pass == "cse") cse(p);
 			else if (pass == "licm") licm(p);
+			else if (pass == "flatten_selections") flatten_selections(p);
 			else if (pass == "split_critical_edges") split_critical_edges(p);
 			else if (pass == "uniformity") uniformity(p);
 			else if (pass == "structurize") {
