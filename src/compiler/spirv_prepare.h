@@ -13,6 +13,9 @@ struct PrepareResult {
 	bool ok = false;
 	std::string error;                // validator / optimizer message
 	std::vector<uint32_t> words;      // canonicalised module
+	// Empty when the full recipe's output validated; otherwise the fallback recipe that gave
+	// 'words' (e.g. "without ssa-rewrite": SPIRV-Tools broke the valid input, docs/compiler.md).
+	std::string fallback;
 };
 
 // Validates 'words' (Vulkan 1.3 environment rules), applies specialisation constants, and runs the
