@@ -7,6 +7,8 @@
 //    then indexed by a push constant and the lane, with dynamic offsets;
 //  * a per-lane select and a phi between two storage buffers, and an atomic through a selected
 //    pointer, on random data.
+//  * pointers kept in Function variables, stored on two paths and loaded after them (a module
+//    SPIRV-Tools' ssa-rewrite breaks);
 //  * robust buffer access through pointer values (selects, a phi stepped back by OpPtrAccessChain,
 //    null, uvec4s straddling a window's end) on robustBufferAccess and robustBufferAccess2 devices.
 // The shaders run on Mica and, when its ICD is loaded too (meson adds it), on lavapipe, each checked
@@ -318,6 +320,122 @@ TEST_P(OnDevice, SelectPhiAndAtomicAcrossBuffers) {
   for (uint32_t k = 0; k < 128; ++k) ASSERT_EQ(out.data<uint32_t>()[k], want[k]) << "out[" << k << "]";
   EXPECT_EQ(out.data<uint32_t>()[128], cnt_out);
   EXPECT_EQ(b.data<uint32_t>()[64], cnt_b);
+  ctx->destroy(a);
+  ctx->destroy(b);
+  ctx->destroy(out);
+}
+
+// Storage buffer pointers kept in Function variables, each stored in both arms of a selection
+// and loaded after it (SPIRV-Tools 2023.1's ssa-rewrite breaks this module; Mica's compiler
+// canonicalises it without that pass, docs/compiler.md). Lane i of 64, s = a[i]:
+//   pv = s & 1 ? &a[i] : &b[i ^ 3];  qv = s & 2 ? &out[i] : &out[64 + i];  *qv = *pv
+const char* kFunctionVariablePointers = R"(
+OpCapability Shader
+OpCapability VariablePointers
+OpExtension "SPV_KHR_variable_pointers"
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %main "main" %lid %a %b %out
+OpExecutionMode %main LocalSize 64 1 1
+OpDecorate %lid BuiltIn LocalInvocationId
+OpDecorate %rt ArrayStride 4
+OpMemberDecorate %blk 0 Offset 0
+OpDecorate %blk Block
+OpDecorate %a DescriptorSet 0
+OpDecorate %a Binding 0
+OpDecorate %b DescriptorSet 0
+OpDecorate %b Binding 1
+OpDecorate %out DescriptorSet 0
+OpDecorate %out Binding 2
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%bool = OpTypeBool
+%u32 = OpTypeInt 32 0
+%v3 = OpTypeVector %u32 3
+%rt = OpTypeRuntimeArray %u32
+%blk = OpTypeStruct %rt
+%pblk = OpTypePointer StorageBuffer %blk
+%psu = OpTypePointer StorageBuffer %u32
+%pfpsu = OpTypePointer Function %psu
+%pin = OpTypePointer Input %v3
+%lid = OpVariable %pin Input
+%a = OpVariable %pblk StorageBuffer
+%b = OpVariable %pblk StorageBuffer
+%out = OpVariable %pblk StorageBuffer
+%c0 = OpConstant %u32 0
+%c1 = OpConstant %u32 1
+%c2 = OpConstant %u32 2
+%c3 = OpConstant %u32 3
+%c64 = OpConstant %u32 64
+%main = OpFunction %void None %fn
+%entry = OpLabel
+%pv = OpVariable %pfpsu Function
+%qv = OpVariable %pfpsu Function
+%l3 = OpLoad %v3 %lid
+%i = OpCompositeExtract %u32 %l3 0
+%pai = OpAccessChain %psu %a %c0 %i
+%s = OpLoad %u32 %pai
+%s1 = OpBitwiseAnd %u32 %s %c1
+%odd = OpINotEqual %bool %s1 %c0
+OpSelectionMerge %m1 None
+OpBranchConditional %odd %t1 %e1
+%t1 = OpLabel
+OpStore %pv %pai
+OpBranch %m1
+%e1 = OpLabel
+%j = OpBitwiseXor %u32 %i %c3
+%pbj = OpAccessChain %psu %b %c0 %j
+OpStore %pv %pbj
+OpBranch %m1
+%m1 = OpLabel
+%s2 = OpBitwiseAnd %u32 %s %c2
+%two = OpINotEqual %bool %s2 %c0
+OpSelectionMerge %m2 None
+OpBranchConditional %two %t2 %e2
+%t2 = OpLabel
+%qlo = OpAccessChain %psu %out %c0 %i
+OpStore %qv %qlo
+OpBranch %m2
+%e2 = OpLabel
+%hi = OpIAdd %u32 %i %c64
+%qhi = OpAccessChain %psu %out %c0 %hi
+OpStore %qv %qhi
+OpBranch %m2
+%m2 = OpLabel
+%p = OpLoad %psu %pv
+%x = OpLoad %u32 %p
+%q = OpLoad %psu %qv
+OpStore %q %x
+OpReturn
+OpFunctionEnd
+)";
+
+TEST_P(OnDevice, PointersInFunctionVariablesStoredOnTwoPaths) {
+  vkrun::Context* ctx = &context();
+  VkDevice dev = ctx->device();
+  const auto spv = assemble(kFunctionVariablePointers);
+  ASSERT_FALSE(spv.empty());
+  auto p = make_pipeline(dev, "", {{{0, kSsbo}, {1, kSsbo}, {2, kSsbo}}}, 0, nullptr, VK_NULL_HANDLE, &spv);
+  ASSERT_EQ(p->create_result, VK_SUCCESS);
+  auto a = ctx->create_buffer(64 * 4), b = ctx->create_buffer(64 * 4), out = ctx->create_buffer(128 * 4);
+  std::mt19937 rng(13);
+  for (uint32_t k = 0; k < 64; ++k) a.data<uint32_t>()[k] = rng();
+  for (uint32_t k = 0; k < 64; ++k) b.data<uint32_t>()[k] = rng();
+  for (uint32_t k = 0; k < 4; ++k) a.data<uint32_t>()[k] = (a.data<uint32_t>()[k] & ~3u) | k;  // every path
+  std::memset(out.mapped, 0xee, out.size);
+  std::vector<uint32_t> want(128, 0xeeeeeeeeu);
+  for (uint32_t i = 0; i < 64; ++i) {
+    const uint32_t s = a.data<uint32_t>()[i];
+    want[(s & 2) ? i : 64 + i] = (s & 1) ? s : b.data<uint32_t>()[i ^ 3];
+  }
+  vktest::Sets sets(dev, *p);
+  sets.write(0, 0, kSsbo, a);
+  sets.write(0, 1, kSsbo, b);
+  sets.write(0, 2, kSsbo, out);
+  VK_OK(submit_and_wait(*ctx, [&](VkCommandBuffer cb) {
+    vktest::bind(cb, *p, sets);
+    vkCmdDispatch(cb, 1, 1, 1);
+  }));
+  for (uint32_t k = 0; k < 128; ++k) ASSERT_EQ(out.data<uint32_t>()[k], want[k]) << "out[" << k << "]";
   ctx->destroy(a);
   ctx->destroy(b);
   ctx->destroy(out);
