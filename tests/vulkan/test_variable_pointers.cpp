@@ -211,10 +211,9 @@ TEST(VariablePointers, SelectBetweenArraysOfDynamicStorageBuffersWithRobustAcces
   }
 }
 
-// a (binding 0), b (binding 1), out (binding 2): out[i] = (a[i] odd ? a[i] : b[i ^ 5]) stored through a
-// phi of &out[i] / &out[64 + i] (by a[i] bit 1); an atomic add of 1 through a select of &out[128] /
-// &b[64] (by a[i] bit 2).
-const char* kSelectPhiAtomic = R"(
+// The declarations of the shaders below: storage buffers a, b, out of uints (set 0, bindings 0,
+// 1, 2), the local invocation id; 64 lanes.
+const std::string kThreeBuffers = R"(
 OpCapability Shader
 OpCapability VariablePointers
 OpExtension "SPV_KHR_variable_pointers"
@@ -245,6 +244,12 @@ OpDecorate %out Binding 2
 %a = OpVariable %pblk StorageBuffer
 %b = OpVariable %pblk StorageBuffer
 %out = OpVariable %pblk StorageBuffer
+)";
+
+// a (binding 0), b (binding 1), out (binding 2): out[i] = (a[i] odd ? a[i] : b[i ^ 5]) stored through a
+// phi of &out[i] / &out[64 + i] (by a[i] bit 1); an atomic add of 1 through a select of &out[128] /
+// &b[64] (by a[i] bit 2).
+const std::string kSelectPhiAtomic = kThreeBuffers + R"(
 %c0 = OpConstant %u32 0
 %c1 = OpConstant %u32 1
 %c2 = OpConstant %u32 2
@@ -288,13 +293,26 @@ OpReturn
 OpFunctionEnd
 )";
 
-TEST_P(OnDevice, SelectPhiAndAtomicAcrossBuffers) {
-  vkrun::Context* ctx = &context();
-  VkDevice dev = ctx->device();
-  const auto spv = assemble(kSelectPhiAtomic);
+// Runs 'text' (storage buffers a, b, out at bindings 0, 1, 2 of set 0) in one workgroup on 'ctx'.
+void dispatch_on_three_buffers(vkrun::Context& ctx, const std::string& text, vkrun::Buffer& a, vkrun::Buffer& b,
+                               vkrun::Buffer& out) {
+  VkDevice dev = ctx.device();
+  const auto spv = assemble(text);
   ASSERT_FALSE(spv.empty());
   auto p = make_pipeline(dev, "", {{{0, kSsbo}, {1, kSsbo}, {2, kSsbo}}}, 0, nullptr, VK_NULL_HANDLE, &spv);
   ASSERT_EQ(p->create_result, VK_SUCCESS);
+  vktest::Sets sets(dev, *p);
+  sets.write(0, 0, kSsbo, a);
+  sets.write(0, 1, kSsbo, b);
+  sets.write(0, 2, kSsbo, out);
+  VK_OK(submit_and_wait(ctx, [&](VkCommandBuffer cb) {
+    vktest::bind(cb, *p, sets);
+    vkCmdDispatch(cb, 1, 1, 1);
+  }));
+}
+
+TEST_P(OnDevice, SelectPhiAndAtomicAcrossBuffers) {
+  vkrun::Context* ctx = &context();
   auto a = ctx->create_buffer(64 * 4), b = ctx->create_buffer(65 * 4), out = ctx->create_buffer(129 * 4);
   std::mt19937 rng(9);
   for (uint32_t k = 0; k < 64; ++k) a.data<uint32_t>()[k] = rng();
@@ -309,14 +327,8 @@ TEST_P(OnDevice, SelectPhiAndAtomicAcrossBuffers) {
     want[(s & 2) ? i : 64 + i] = (s & 1) ? s : b.data<uint32_t>()[i ^ 5];
     ((s & 4) ? cnt_out : cnt_b) += 1;
   }
-  vktest::Sets sets(dev, *p);
-  sets.write(0, 0, kSsbo, a);
-  sets.write(0, 1, kSsbo, b);
-  sets.write(0, 2, kSsbo, out);
-  VK_OK(submit_and_wait(*ctx, [&](VkCommandBuffer cb) {
-    vktest::bind(cb, *p, sets);
-    vkCmdDispatch(cb, 1, 1, 1);
-  }));
+  dispatch_on_three_buffers(*ctx, kSelectPhiAtomic, a, b, out);
+  if (HasFatalFailure()) return;
   for (uint32_t k = 0; k < 128; ++k) ASSERT_EQ(out.data<uint32_t>()[k], want[k]) << "out[" << k << "]";
   EXPECT_EQ(out.data<uint32_t>()[128], cnt_out);
   EXPECT_EQ(b.data<uint32_t>()[64], cnt_b);
@@ -329,38 +341,8 @@ TEST_P(OnDevice, SelectPhiAndAtomicAcrossBuffers) {
 // and loaded after it (SPIRV-Tools 2023.1's ssa-rewrite breaks this module; Mica's compiler
 // canonicalises it without that pass, docs/compiler.md). Lane i of 64, s = a[i]:
 //   pv = s & 1 ? &a[i] : &b[i ^ 3];  qv = s & 2 ? &out[i] : &out[64 + i];  *qv = *pv
-const char* kFunctionVariablePointers = R"(
-OpCapability Shader
-OpCapability VariablePointers
-OpExtension "SPV_KHR_variable_pointers"
-OpMemoryModel Logical GLSL450
-OpEntryPoint GLCompute %main "main" %lid %a %b %out
-OpExecutionMode %main LocalSize 64 1 1
-OpDecorate %lid BuiltIn LocalInvocationId
-OpDecorate %rt ArrayStride 4
-OpMemberDecorate %blk 0 Offset 0
-OpDecorate %blk Block
-OpDecorate %a DescriptorSet 0
-OpDecorate %a Binding 0
-OpDecorate %b DescriptorSet 0
-OpDecorate %b Binding 1
-OpDecorate %out DescriptorSet 0
-OpDecorate %out Binding 2
-%void = OpTypeVoid
-%fn = OpTypeFunction %void
-%bool = OpTypeBool
-%u32 = OpTypeInt 32 0
-%v3 = OpTypeVector %u32 3
-%rt = OpTypeRuntimeArray %u32
-%blk = OpTypeStruct %rt
-%pblk = OpTypePointer StorageBuffer %blk
-%psu = OpTypePointer StorageBuffer %u32
+const std::string kFunctionVariablePointers = kThreeBuffers + R"(
 %pfpsu = OpTypePointer Function %psu
-%pin = OpTypePointer Input %v3
-%lid = OpVariable %pin Input
-%a = OpVariable %pblk StorageBuffer
-%b = OpVariable %pblk StorageBuffer
-%out = OpVariable %pblk StorageBuffer
 %c0 = OpConstant %u32 0
 %c1 = OpConstant %u32 1
 %c2 = OpConstant %u32 2
@@ -411,11 +393,6 @@ OpFunctionEnd
 
 TEST_P(OnDevice, PointersInFunctionVariablesStoredOnTwoPaths) {
   vkrun::Context* ctx = &context();
-  VkDevice dev = ctx->device();
-  const auto spv = assemble(kFunctionVariablePointers);
-  ASSERT_FALSE(spv.empty());
-  auto p = make_pipeline(dev, "", {{{0, kSsbo}, {1, kSsbo}, {2, kSsbo}}}, 0, nullptr, VK_NULL_HANDLE, &spv);
-  ASSERT_EQ(p->create_result, VK_SUCCESS);
   auto a = ctx->create_buffer(64 * 4), b = ctx->create_buffer(64 * 4), out = ctx->create_buffer(128 * 4);
   std::mt19937 rng(13);
   for (uint32_t k = 0; k < 64; ++k) a.data<uint32_t>()[k] = rng();
@@ -427,14 +404,8 @@ TEST_P(OnDevice, PointersInFunctionVariablesStoredOnTwoPaths) {
     const uint32_t s = a.data<uint32_t>()[i];
     want[(s & 2) ? i : 64 + i] = (s & 1) ? s : b.data<uint32_t>()[i ^ 3];
   }
-  vktest::Sets sets(dev, *p);
-  sets.write(0, 0, kSsbo, a);
-  sets.write(0, 1, kSsbo, b);
-  sets.write(0, 2, kSsbo, out);
-  VK_OK(submit_and_wait(*ctx, [&](VkCommandBuffer cb) {
-    vktest::bind(cb, *p, sets);
-    vkCmdDispatch(cb, 1, 1, 1);
-  }));
+  dispatch_on_three_buffers(*ctx, kFunctionVariablePointers, a, b, out);
+  if (HasFatalFailure()) return;
   for (uint32_t k = 0; k < 128; ++k) ASSERT_EQ(out.data<uint32_t>()[k], want[k]) << "out[" << k << "]";
   ctx->destroy(a);
   ctx->destroy(b);
