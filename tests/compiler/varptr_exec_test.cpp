@@ -309,6 +309,29 @@ TEST(VariablePointers, SsaRewriteFallbackOnlyWhereTheFullRecipeBreaksTheModule)
 	EXPECT_GE(files, 20u);
 }
 
+// The fallback recipes never hide an invalid input: the same module with one invalid load (a u32
+// loaded through the Function variable of pointers) is refused with the validator's message.
+TEST(VariablePointers, InvalidInputIsRefusedBeforeAnyFallback)
+{
+	std::string text = read_text(corpus_dir() + "/../spvasm/varptr_function_variable.spvasm");
+	const std::string load = "%x = OpLoad %u32 %p\n";
+	ASSERT_NE(text.find(load), std::string::npos);
+	text.replace(text.find(load), load.size(), "%x = OpLoad %u32 %pv\n");
+	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
+	std::vector<uint32_t> words;
+	ASSERT_TRUE(tools.Assemble(text, &words));
+	ASSERT_FALSE(tools.Validate(words));
+	for (int opt : {2, 0}) {
+		Options o;
+		o.opt_level = opt;
+		auto res = compile_spirv(words, o);
+		ASSERT_TRUE(std::holds_alternative<CompileError>(res)) << "-O" << opt;
+		const std::string &m = std::get<CompileError>(res).message;
+		EXPECT_EQ(m.rfind("invalid SPIR-V: ", 0), 0u) << "-O" << opt << ": " << m;
+		EXPECT_NE(m.find("OpLoad"), std::string::npos) << "-O" << opt << ": " << m;
+	}
+}
+
 // ---- robust access through pointer values (bounded pointers: base, offset, range) ----
 
 // Runs 'file' compiled with robustBufferAccess and with robustBufferAccess2 (the bool 'check' gets)
