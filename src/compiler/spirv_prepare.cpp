@@ -1,5 +1,6 @@
 #include "spirv_prepare.h"
 
+#include <spirv-tools/libspirv.h>
 #include <spirv-tools/libspirv.hpp>
 #include <spirv-tools/optimizer.hpp>
 #include <spirv/unified1/spirv.hpp11>
@@ -13,6 +14,7 @@
 #include <unordered_set>
 
 #include "mica/compiler/compiler.h"
+#include "spirv_names.h"
 
 namespace mica::compiler {
 
@@ -433,6 +435,55 @@ static std::vector<std::string> performance_flags(bool dead_insert_elim, bool ss
 	return out;
 }
 
+// SPIRV-Tools 2023.1's validator takes a function's id as a call argument when the types agree
+// (an OpFunction's result type is its return type: `OpFunctionCall %f %c %f %q` passing %f as a
+// pointer argument), and its aggressive DCE then dereferences null on the module (found by the
+// front-end fuzzer; the process died). A function is only called, listed as an entry point,
+// given execution modes, named, decorated or described by extended (debug) instructions; the
+// module using one anywhere else is refused. Returns the message, empty when there is none.
+static std::string misused_function_id(std::span<const uint32_t> words)
+{
+	struct Scan {
+		std::unordered_set<uint32_t> functions;
+		std::string error;
+	} scan;
+	for (size_t i = 5; i < words.size();) {
+		const uint32_t n = words[i] >> 16, op = words[i] & 0xffffu;
+		if (n == 0 || i + n > words.size())
+			return {};   // malformed: the validator has refused it already
+		if (op == (uint32_t)spv::Op::OpFunction && n >= 3)
+			scan.functions.insert(words[i + 2]);
+		i += n;
+	}
+	auto on_instruction = [](void *user, const spv_parsed_instruction_t *inst) -> spv_result_t {
+		auto &sc = *static_cast<Scan *>(user);
+		using O = spv::Op;
+		for (uint16_t k = 0; k < inst->num_operands; k++) {
+			const spv_parsed_operand_t &o = inst->operands[k];
+			if (o.type != SPV_OPERAND_TYPE_ID || !sc.functions.count(inst->words[o.offset]))
+				continue;
+			const O op = (O)inst->opcode;
+			const bool allowed = (op == O::OpFunctionCall && k == 2) || (op == O::OpEntryPoint && k == 1) ||
+			                     ((op == O::OpExecutionMode || op == O::OpExecutionModeId) && k == 0) ||
+			                     ((op == O::OpName || op == O::OpDecorate || op == O::OpDecorateId ||
+			                       op == O::OpDecorateString) && k == 0) ||
+			                     (op == O::OpGroupDecorate && k > 0) || op == O::OpExtInst;
+			if (!allowed) {
+				sc.error = "function %" + std::to_string(inst->words[o.offset]) + " is operand " + std::to_string(k) + " of " +
+				           spirv_named(spirv_opcode_name(inst->opcode), inst->opcode) +
+				           (inst->result_id ? " %" + std::to_string(inst->result_id) : std::string()) +
+				           " (operands counted from 0, result type and id included; a function id may only be called, named, decorated or be an entry point)";
+				return SPV_ERROR_INVALID_ID;
+			}
+		}
+		return SPV_SUCCESS;
+	};
+	spv_context ctx = spvContextCreate(SPV_ENV_VULKAN_1_3);
+	spvBinaryParse(ctx, &scan, words.data(), words.size(), nullptr, on_instruction, nullptr);
+	spvContextDestroy(ctx);
+	return scan.error;
+}
+
 // What one canonicalisation runs. prepare_spirv keeps the output of the first recipe that
 // validates: every module SPIRV-Tools handles correctly takes the first (the full recipe of
 // opt_level); the others step around the library's defects on valid input.
@@ -587,6 +638,10 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 	if (!validated_modules().contains(words)) {
 		if (!validate(words)) {
 			r.error = "invalid SPIR-V: " + (messages.empty() ? std::string("rejected by the validator") : messages);
+			return r;
+		}
+		if (std::string misuse = misused_function_id(words); !misuse.empty()) {
+			r.error = "invalid SPIR-V: " + misuse;
 			return r;
 		}
 		validated_modules().insert(words);
