@@ -171,6 +171,8 @@ std::variant<CompileResult, CompileError> compile_spirv(std::span<const uint32_t
 	if (!prep.ok)
 		return CompileError{prep.error};
 	CompileResult result;
+	if (opts.print_passes && !prep.fallback.empty())
+		result.pass_log += "; spirv_prepare: the full recipe's output did not validate, canonicalised " + prep.fallback + "\n";
 	Program mid;
 	std::string error;
 	std::optional<spirv_detail::KernelOptions> kopts;

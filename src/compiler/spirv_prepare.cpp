@@ -1,5 +1,6 @@
 #include "spirv_prepare.h"
 
+#include <spirv-tools/libspirv.h>
 #include <spirv-tools/libspirv.hpp>
 #include <spirv-tools/optimizer.hpp>
 #include <spirv/unified1/spirv.hpp11>
@@ -13,6 +14,7 @@
 #include <unordered_set>
 
 #include "mica/compiler/compiler.h"
+#include "spirv_names.h"
 
 namespace mica::compiler {
 
@@ -191,14 +193,17 @@ void decorate_physical_pointer_variables(std::vector<uint32_t> &w)
 
 // Promotes function-scope variables to SSA values: access chains on locals into
 // insert/extract, aggregates split into scalars, loads and stores forwarded, SSA rewrite, DCE.
-spvtools::Optimizer &register_promotion(spvtools::Optimizer &o)
+// Without 'ssa_rewrite' only the single-block and single-store forms are promoted (the fallback
+// recipe of prepare_spirv).
+spvtools::Optimizer &register_promotion(spvtools::Optimizer &o, bool ssa_rewrite)
 {
-	return o.RegisterPass(spvtools::CreateLocalAccessChainConvertPass())
+	o.RegisterPass(spvtools::CreateLocalAccessChainConvertPass())
 		.RegisterPass(spvtools::CreateScalarReplacementPass())
 		.RegisterPass(spvtools::CreateLocalSingleBlockLoadStoreElimPass())
-		.RegisterPass(spvtools::CreateLocalSingleStoreElimPass())
-		.RegisterPass(spvtools::CreateSSARewritePass())
-		.RegisterPass(spvtools::CreateAggressiveDCEPass());
+		.RegisterPass(spvtools::CreateLocalSingleStoreElimPass());
+	if (ssa_rewrite)
+		o.RegisterPass(spvtools::CreateSSARewritePass());
+	return o.RegisterPass(spvtools::CreateAggressiveDCEPass());
 }
 
 } // namespace
@@ -406,21 +411,176 @@ static bool declares_empty_struct(std::span<const uint32_t> in)
 	return false;
 }
 
-static std::vector<std::string> performance_flags_without_dead_insert_elim()
+// SPIRV-Tools 2023.1's -O list, in its order, less the passes the recipe leaves out.
+static std::vector<std::string> performance_flags(bool dead_insert_elim, bool ssa_rewrite)
 {
-	return {"--wrap-opkill", "--eliminate-dead-branches", "--merge-return", "--inline-entry-points-exhaustive",
-	        "--eliminate-dead-functions", "--eliminate-dead-code-aggressive", "--private-to-local",
-	        "--eliminate-local-single-block", "--eliminate-local-single-store", "--eliminate-dead-code-aggressive",
-	        "--scalar-replacement=100", "--convert-local-access-chains", "--eliminate-local-single-block",
-	        "--eliminate-local-single-store", "--eliminate-dead-code-aggressive", "--ssa-rewrite",
-	        "--eliminate-dead-code-aggressive", "--ccp", "--eliminate-dead-code-aggressive", "--loop-unroll",
-	        "--eliminate-dead-branches", "--redundancy-elimination", "--combine-access-chains",
-	        "--simplify-instructions", "--scalar-replacement=100", "--convert-local-access-chains",
-	        "--eliminate-local-single-block", "--eliminate-local-single-store", "--eliminate-dead-code-aggressive",
-	        "--ssa-rewrite", "--eliminate-dead-code-aggressive", "--vector-dce", "--eliminate-dead-branches",
-	        "--simplify-instructions", "--if-conversion", "--copy-propagate-arrays", "--reduce-load-size",
-	        "--eliminate-dead-code-aggressive", "--merge-blocks", "--redundancy-elimination",
-	        "--eliminate-dead-branches", "--merge-blocks", "--simplify-instructions"};
+	const std::vector<std::string> all = {
+		"--wrap-opkill", "--eliminate-dead-branches", "--merge-return", "--inline-entry-points-exhaustive",
+		"--eliminate-dead-functions", "--eliminate-dead-code-aggressive", "--private-to-local",
+		"--eliminate-local-single-block", "--eliminate-local-single-store", "--eliminate-dead-code-aggressive",
+		"--scalar-replacement=100", "--convert-local-access-chains", "--eliminate-local-single-block",
+		"--eliminate-local-single-store", "--eliminate-dead-code-aggressive", "--ssa-rewrite",
+		"--eliminate-dead-code-aggressive", "--ccp", "--eliminate-dead-code-aggressive", "--loop-unroll",
+		"--eliminate-dead-branches", "--redundancy-elimination", "--combine-access-chains",
+		"--simplify-instructions", "--scalar-replacement=100", "--convert-local-access-chains",
+		"--eliminate-local-single-block", "--eliminate-local-single-store", "--eliminate-dead-code-aggressive",
+		"--ssa-rewrite", "--eliminate-dead-code-aggressive", "--vector-dce", "--eliminate-dead-inserts",
+		"--eliminate-dead-branches", "--simplify-instructions", "--if-conversion", "--copy-propagate-arrays",
+		"--reduce-load-size", "--eliminate-dead-code-aggressive", "--merge-blocks", "--redundancy-elimination",
+		"--eliminate-dead-branches", "--merge-blocks", "--simplify-instructions"};
+	std::vector<std::string> out;
+	for (const std::string &f : all)
+		if ((dead_insert_elim || f != "--eliminate-dead-inserts") && (ssa_rewrite || f != "--ssa-rewrite"))
+			out.push_back(f);
+	return out;
+}
+
+// SPIRV-Tools 2023.1's validator takes a function's id as a call argument when the types agree
+// (an OpFunction's result type is its return type: `OpFunctionCall %f %c %f %q` passing %f as a
+// pointer argument), and its aggressive DCE then dereferences null on the module (found by the
+// front-end fuzzer; the process died). A function is only called, listed as an entry point,
+// given execution modes, named, decorated or described by extended (debug) instructions; the
+// module using one anywhere else is refused. Returns the message, empty when there is none.
+static std::string misused_function_id(std::span<const uint32_t> words)
+{
+	struct Scan {
+		std::unordered_set<uint32_t> functions;
+		std::string error;
+	} scan;
+	for (size_t i = 5; i < words.size();) {
+		const uint32_t n = words[i] >> 16, op = words[i] & 0xffffu;
+		if (n == 0 || i + n > words.size())
+			return {};   // malformed: the validator has refused it already
+		if (op == (uint32_t)spv::Op::OpFunction && n >= 3)
+			scan.functions.insert(words[i + 2]);
+		i += n;
+	}
+	auto on_instruction = [](void *user, const spv_parsed_instruction_t *inst) -> spv_result_t {
+		auto &sc = *static_cast<Scan *>(user);
+		using O = spv::Op;
+		for (uint16_t k = 0; k < inst->num_operands; k++) {
+			const spv_parsed_operand_t &o = inst->operands[k];
+			if (o.type != SPV_OPERAND_TYPE_ID || !sc.functions.count(inst->words[o.offset]))
+				continue;
+			const O op = (O)inst->opcode;
+			const bool allowed = (op == O::OpFunctionCall && k == 2) || (op == O::OpEntryPoint && k == 1) ||
+			                     ((op == O::OpExecutionMode || op == O::OpExecutionModeId) && k == 0) ||
+			                     ((op == O::OpName || op == O::OpDecorate || op == O::OpDecorateId ||
+			                       op == O::OpDecorateString) && k == 0) ||
+			                     (op == O::OpGroupDecorate && k > 0) || op == O::OpExtInst;
+			if (!allowed) {
+				sc.error = "function %" + std::to_string(inst->words[o.offset]) + " is operand " + std::to_string(k) + " of " +
+				           spirv_named(spirv_opcode_name(inst->opcode), inst->opcode) +
+				           (inst->result_id ? " %" + std::to_string(inst->result_id) : std::string()) +
+				           " (operands counted from 0, result type and id included; a function id may only be called, named, decorated or be an entry point)";
+				return SPV_ERROR_INVALID_ID;
+			}
+		}
+		return SPV_SUCCESS;
+	};
+	spv_context ctx = spvContextCreate(SPV_ENV_VULKAN_1_3);
+	spvBinaryParse(ctx, &scan, words.data(), words.size(), nullptr, on_instruction, nullptr);
+	spvContextDestroy(ctx);
+	return scan.error;
+}
+
+// What one canonicalisation runs. prepare_spirv keeps the output of the first recipe that
+// validates: every module SPIRV-Tools handles correctly takes the first (the full recipe of
+// opt_level); the others step around the library's defects on valid input.
+struct Recipe {
+	bool performance;     // SPIRV-Tools' performance recipe (-O1/-O2)
+	bool ssa_rewrite;     // ssa-rewrite in every stage (promotion across blocks)
+	const char *fallback; // how it differs from the full recipe (PrepareResult::fallback)
+};
+
+// Runs 'recipe' on 'inlinable' (the input after our own rewrites, 'hidden' taken out); false with
+// 'error' set when SPIRV-Tools refuses to run. The output is not validated here.
+static bool canonicalise(std::span<const uint32_t> words, std::span<const uint32_t> inlinable,
+                         const HiddenExtensions &hidden, const std::map<uint32_t, uint64_t> &spec,
+                         const Recipe &recipe, const spvtools::MessageConsumer &consumer, std::string &messages,
+                         std::vector<uint32_t> &out, std::string &error)
+{
+	spvtools::Optimizer opt(SPV_ENV_VULKAN_1_3);
+	opt.SetMessageConsumer(consumer);
+	if (!spec.empty()) {
+		std::unordered_map<uint32_t, std::vector<uint32_t>> values;
+		const std::unordered_set<uint32_t> wide = spec_ids_of_64bit_constants(words);
+		for (auto [id, v] : spec)
+			values[id] = wide.count(id) ? std::vector<uint32_t>{(uint32_t)v, (uint32_t)(v >> 32)}
+			                            : std::vector<uint32_t>{(uint32_t)v};
+		opt.RegisterPass(spvtools::CreateSetSpecConstantDefaultValuePass(values));
+	}
+	// Decoration groups (OpDecorationGroup + OpGroupDecorate / OpGroupMemberDecorate) become
+	// plain decorations: the translator reads OpDecorate / OpMemberDecorate only (CTS
+	// spirv_assembly.instruction.compute.decoration_group.all: BufferBlock through a group).
+	opt.RegisterPass(spvtools::CreateFlattenDecorationPass());
+	opt.RegisterPass(spvtools::CreateFreezeSpecConstantValuePass())
+		.RegisterPass(spvtools::CreateFoldSpecConstantOpAndCompositePass())
+		.RegisterPass(spvtools::CreateWrapOpKillPass())
+		// merge-return refuses modules with unreachable blocks (dEQP opunreachable.all)
+		.RegisterPass(spvtools::CreateDeadBranchElimPass())
+		.RegisterPass(spvtools::CreateCFGCleanupPass())
+		.RegisterPass(spvtools::CreateMergeReturnPass())
+		.RegisterPass(spvtools::CreateInlineExhaustivePass())
+		.RegisterPass(spvtools::CreateEliminateDeadFunctionsPass())
+		.RegisterPass(spvtools::CreatePrivateToLocalPass());
+	register_promotion(opt, recipe.ssa_rewrite).RegisterPass(spvtools::CreateScalarReplacementPass());
+	if (recipe.ssa_rewrite)
+		opt.RegisterPass(spvtools::CreateSSARewritePass());
+	// The folding passes run in a second optimizer, after the promotion above has turned loads of
+	// constant-initialised locals into the constants: the bitcasts of 16-bit constant vectors that
+	// SPIRV-Tools mis-folds are folded in between (spirv_constant_bitcast.cpp).
+	spvtools::Optimizer late(SPV_ENV_VULKAN_1_3);
+	late.SetMessageConsumer(consumer);
+	// SignedZeroInfNanPreserve needs nothing here: SPIRV-Tools' folding rules that turn x + 0.0
+	// into x and x * 0.0 into 0 are off in modules declaring the mode (spvasm/signed_zero_preserve).
+	const bool empty_struct = declares_empty_struct(words);
+	if (recipe.performance && (empty_struct || !recipe.ssa_rewrite)) {
+		if (!late.RegisterPassesFromFlags(performance_flags(!empty_struct, recipe.ssa_rewrite))) {
+			error = "SPIR-V optimizer refused its pass list: " + messages;
+			return false;
+		}
+	} else if (recipe.performance)
+		late.RegisterPerformancePasses();
+	// The performance recipe can reintroduce nothing we depend on; a final DCE tidies up.
+	late.RegisterPass(spvtools::CreateDeadBranchElimPass()).RegisterPass(spvtools::CreateAggressiveDCEPass());
+
+	spvtools::OptimizerOptions oopts;
+	oopts.set_run_validator(false);   // validated above
+	std::vector<uint32_t> promoted;
+	if (!opt.Run(inlinable.data(), inlinable.size(), &promoted, oopts)) {
+		error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
+		return false;
+	}
+	promoted = fold_narrow_constant_bitcasts(promoted);
+	if (!late.Run(promoted.data(), promoted.size(), &out, oopts)) {
+		error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
+		return false;
+	}
+	// Function-scope variables left over are indexed dynamically (`m[c] = ...` in a loop over
+	// c): fully unroll the loops with constant trip counts, so the indices become constants,
+	// and promote again. The unrolled module is kept only when that promoted every variable
+	// (registers); otherwise the variables stay in memory (the lane's scratch area) and the loops
+	// stay loops, not unrolled copies that still go through memory.
+	if (has_function_variables(out)) {
+		spvtools::Optimizer again(SPV_ENV_VULKAN_1_3);
+		again.SetMessageConsumer(consumer);
+		again.RegisterPass(spvtools::CreateLoopUnrollPass(true))
+			.RegisterPass(spvtools::CreateCCPPass())
+			.RegisterPass(spvtools::CreateSimplificationPass())
+			.RegisterPass(spvtools::CreateDeadBranchElimPass());
+		register_promotion(again, recipe.ssa_rewrite)
+			.RegisterPass(spvtools::CreateBlockMergePass())
+			.RegisterPass(spvtools::CreateDeadBranchElimPass())
+			.RegisterPass(spvtools::CreateAggressiveDCEPass());
+		std::vector<uint32_t> marked = out, unrolled;
+		request_unroll(marked);
+		if (again.Run(marked.data(), marked.size(), &unrolled, oopts) && !has_function_variables(unrolled))
+			out = std::move(unrolled);
+	}
+	restore_hidden_extensions(out, hidden);
+	decorate_physical_pointer_variables(out);
+	return true;
 }
 
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
@@ -480,105 +640,48 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 			r.error = "invalid SPIR-V: " + (messages.empty() ? std::string("rejected by the validator") : messages);
 			return r;
 		}
+		if (std::string misuse = misused_function_id(words); !misuse.empty()) {
+			r.error = "invalid SPIR-V: " + misuse;
+			return r;
+		}
 		validated_modules().insert(words);
 	}
 
-	spvtools::Optimizer opt(SPV_ENV_VULKAN_1_3);
-	opt.SetMessageConsumer(consumer);
-	if (!spec.empty()) {
-		std::unordered_map<uint32_t, std::vector<uint32_t>> values;
-		const std::unordered_set<uint32_t> wide = spec_ids_of_64bit_constants(words);
-		for (auto [id, v] : spec)
-			values[id] = wide.count(id) ? std::vector<uint32_t>{(uint32_t)v, (uint32_t)(v >> 32)}
-			                            : std::vector<uint32_t>{(uint32_t)v};
-		opt.RegisterPass(spvtools::CreateSetSpecConstantDefaultValuePass(values));
-	}
-	// Decoration groups (OpDecorationGroup + OpGroupDecorate / OpGroupMemberDecorate) become
-	// plain decorations: the translator reads OpDecorate / OpMemberDecorate only (CTS
-	// spirv_assembly.instruction.compute.decoration_group.all: BufferBlock through a group).
-	opt.RegisterPass(spvtools::CreateFlattenDecorationPass());
-	opt.RegisterPass(spvtools::CreateFreezeSpecConstantValuePass())
-		.RegisterPass(spvtools::CreateFoldSpecConstantOpAndCompositePass())
-		.RegisterPass(spvtools::CreateWrapOpKillPass())
-		// merge-return refuses modules with unreachable blocks (dEQP opunreachable.all)
-		.RegisterPass(spvtools::CreateDeadBranchElimPass())
-		.RegisterPass(spvtools::CreateCFGCleanupPass())
-		.RegisterPass(spvtools::CreateMergeReturnPass())
-		.RegisterPass(spvtools::CreateInlineExhaustivePass())
-		.RegisterPass(spvtools::CreateEliminateDeadFunctionsPass())
-		.RegisterPass(spvtools::CreatePrivateToLocalPass());
-	register_promotion(opt)
-		.RegisterPass(spvtools::CreateScalarReplacementPass())
-		.RegisterPass(spvtools::CreateSSARewritePass());
-	// The folding passes run in a second optimizer, after the promotion above has turned loads of
-	// constant-initialised locals into the constants: the bitcasts of 16-bit constant vectors that
-	// SPIRV-Tools mis-folds are folded in between (spirv_constant_bitcast.cpp).
-	spvtools::Optimizer late(SPV_ENV_VULKAN_1_3);
-	late.SetMessageConsumer(consumer);
-	// SignedZeroInfNanPreserve needs nothing here: SPIRV-Tools' folding rules that turn x + 0.0
-	// into x and x * 0.0 into 0 are off in modules declaring the mode (spvasm/signed_zero_preserve).
-	if (opt_level > 0 && declares_empty_struct(words)) {
-		if (!late.RegisterPassesFromFlags(performance_flags_without_dead_insert_elim())) {
-			r.error = "SPIR-V optimizer refused its pass list: " + messages;
-			return r;
-		}
-	} else if (opt_level > 0)
-		late.RegisterPerformancePasses();
-	// The performance recipe can reintroduce nothing we depend on; a final DCE tidies up.
-	late.RegisterPass(spvtools::CreateDeadBranchElimPass()).RegisterPass(spvtools::CreateAggressiveDCEPass());
+	std::vector<Recipe> recipes{{opt_level > 0, true, ""}};
+	// SPIRV-Tools 2023.1's simplify-instructions folds an OpBitcast of a constant f16vec2 into a
+	// 32-bit OpConstant of two 16-bit words (CTS spirv_assembly.instruction.compute.float16.
+	// opcompositeconstruct.struct): canonicalise again without the performance recipe.
+	if (opt_level > 0)
+		recipes.push_back({false, true, "without the performance recipe"});
+	// Its ssa-rewrite replaces a load through a pointer loaded from a Function variable by the
+	// phi of the pointers stored into that variable on two paths (variable pointers; a variant of
+	// SPIRV-Tools issue 3873, spvasm/varptr_function_variable.spvasm): leave the pass out, the
+	// variables it would have promoted across blocks stay in the lane's scratch memory.
+	recipes.push_back({opt_level > 0, false, "without ssa-rewrite"});
+	if (opt_level > 0)
+		recipes.push_back({false, false, "without the performance recipe and ssa-rewrite"});
 
-	spvtools::OptimizerOptions oopts;
-	oopts.set_run_validator(false);   // validated above
-	std::vector<uint32_t> out;
 	HiddenExtensions hidden;
 	const std::vector<uint32_t> inlinable = hide_extensions_from_optimizer(
 		negation_as_subtraction(without_dont_inline(lower_extinst_out_params(only_compute_entry_point(words, entry_point)))), hidden);
-	std::vector<uint32_t> promoted;
-	if (!opt.Run(inlinable.data(), inlinable.size(), &promoted, oopts)) {
-		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
-		return r;
+	std::string first_failure;   // the full recipe's validation message
+	for (const Recipe &recipe : recipes) {
+		std::vector<uint32_t> out;
+		messages.clear();
+		if (!canonicalise(words, inlinable, hidden, spec, recipe, consumer, messages, out, r.error))
+			return r;
+		messages.clear();
+		// The input validated, so a failure here is the optimizer's: try the next recipe.
+		if (validate(out)) {
+			r.ok = true;
+			r.words = std::move(out);
+			r.fallback = recipe.fallback;
+			return r;
+		}
+		if (first_failure.empty())
+			first_failure = messages.empty() ? std::string("rejected by the validator") : messages;
 	}
-	promoted = fold_narrow_constant_bitcasts(promoted);
-	if (!late.Run(promoted.data(), promoted.size(), &out, oopts)) {
-		r.error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
-		return r;
-	}
-	// Function-scope variables left over are indexed dynamically (`m[c] = ...` in a loop over
-	// c): fully unroll the loops with constant trip counts, so the indices become constants,
-	// and promote again. The unrolled module is kept only when that promoted every variable
-	// (registers); otherwise the variables stay in memory (the lane's scratch area) and the loops
-	// stay loops, not unrolled copies that still go through memory.
-	if (has_function_variables(out)) {
-		spvtools::Optimizer again(SPV_ENV_VULKAN_1_3);
-		again.SetMessageConsumer(consumer);
-		again.RegisterPass(spvtools::CreateLoopUnrollPass(true))
-			.RegisterPass(spvtools::CreateCCPPass())
-			.RegisterPass(spvtools::CreateSimplificationPass())
-			.RegisterPass(spvtools::CreateDeadBranchElimPass());
-		register_promotion(again)
-			.RegisterPass(spvtools::CreateBlockMergePass())
-			.RegisterPass(spvtools::CreateDeadBranchElimPass())
-			.RegisterPass(spvtools::CreateAggressiveDCEPass());
-		std::vector<uint32_t> marked = out, unrolled;
-		request_unroll(marked);
-		if (again.Run(marked.data(), marked.size(), &unrolled, oopts) && !has_function_variables(unrolled))
-			out = std::move(unrolled);
-	}
-	restore_hidden_extensions(out, hidden);
-	decorate_physical_pointer_variables(out);
-	messages.clear();
-	if (!validate(out)) {
-		// The input validated, so the optimizer broke it. SPIRV-Tools 2023.1's
-		// simplify-instructions folds an OpBitcast of a constant f16vec2 into a 32-bit OpConstant
-		// of two 16-bit words (CTS spirv_assembly.instruction.compute.float16.
-		// opcompositeconstruct.struct): canonicalise again without the performance recipe.
-		if (opt_level > 0)
-			return prepare_spirv(words, spec, 0, entry_point);
-		r.error = "internal error: canonicalised SPIR-V does not validate: " + messages;
-		return r;
-	}
-	r.ok = true;
-	r.words = std::move(out);
+	r.error = "internal error: canonicalised SPIR-V does not validate: " + first_failure;
 	return r;
 }
 

@@ -13,11 +13,11 @@ struct PrepareResult {
 	bool ok = false;
 	std::string error;                // validator / optimizer message
 	std::vector<uint32_t> words;      // canonicalised module
+	// Empty when the full recipe's output validated; otherwise the fallback recipe that gave
+	// 'words' (e.g. "without ssa-rewrite": SPIRV-Tools broke the valid input, docs/compiler.md).
+	std::string fallback;
 };
 
-// Validates 'words' (Vulkan 1.3 environment rules), applies specialisation constants, and runs the
-// SPIRV-Tools passes our front end relies on: merge-return, exhaustive inlining, SSA rewrite
-// (mem2reg), scalar replacement, and at opt_level > 0 the performance recipe (folding, DCE, CSE).
 // GLSL.std.450 Modf/Frexp (result through a pointer) -> ModfStruct/FrexpStruct + OpStore, so the
 // pointed-to local can be promoted (spirv_outparams.cpp). A module without them is returned as is.
 std::vector<uint32_t> lower_extinst_out_params(std::span<const uint32_t> words);
@@ -27,6 +27,11 @@ std::vector<uint32_t> lower_extinst_out_params(std::span<const uint32_t> words);
 // without one is returned as is.
 std::vector<uint32_t> fold_narrow_constant_bitcasts(std::span<const uint32_t> words);
 
+// Validates 'words' (Vulkan 1.3 environment rules), applies specialisation constants, and runs the
+// SPIRV-Tools passes our front end relies on: merge-return, exhaustive inlining, SSA rewrite
+// (mem2reg), scalar replacement, and at opt_level > 0 the performance recipe (folding, DCE, CSE).
+// When the optimized module does not validate (SPIRV-Tools broke a valid input), the same input
+// is canonicalised again with fallback recipes (PrepareResult::fallback; docs/compiler.md).
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
                             int opt_level, const std::string &entry_point = "main");
 

@@ -618,3 +618,63 @@ void main() { d = gl_DeviceIndex; })", "device_index.comp");
 	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
 	EXPECT_EQ(error_of(std::get<std::vector<uint32_t>>(spv)), "");
 }
+
+namespace {
+
+// A function id used as a value: SPIRV-Tools 2023.1's validator refuses it as an operand of most
+// instructions but accepts it as a call argument of the function's return type, and its
+// aggressive DCE then crashed the process (a front-end fuzzer finding, tests/compiler/fuzz). USE
+// is replaced by the instruction under test.
+const char *kFunctionIdAsValue = R"(OpCapability Shader
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %main "main" %out
+OpExecutionMode %main LocalSize 1 1 1
+OpName %twice "twice"
+OpDecorate %rt ArrayStride 4
+OpMemberDecorate %blk 0 Offset 0
+OpDecorate %blk Block
+OpDecorate %out DescriptorSet 0
+OpDecorate %out Binding 0
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%u32 = OpTypeInt 32 0
+%fu = OpTypeFunction %u32 %u32
+%rt = OpTypeRuntimeArray %u32
+%blk = OpTypeStruct %rt
+%pblk = OpTypePointer StorageBuffer %blk
+%psu = OpTypePointer StorageBuffer %u32
+%out = OpVariable %pblk StorageBuffer
+%c0 = OpConstant %u32 0
+%c3 = OpConstant %u32 3
+%twice = OpFunction %u32 None %fu
+%x = OpFunctionParameter %u32
+%tb = OpLabel
+%y = OpIAdd %u32 %x %x
+OpReturnValue %y
+OpFunctionEnd
+%main = OpFunction %void None %fn
+%entry = OpLabel
+USE
+%p = OpAccessChain %psu %out %c0 %c0
+OpStore %p %r
+OpReturn
+OpFunctionEnd
+)";
+
+} // namespace
+
+TEST(Frontend, FunctionIdUsedAsAValueIsRefused)
+{
+	// Called (and named): fine.
+	EXPECT_EQ(error_of(assemble(with(kFunctionIdAsValue, "USE", "%r = OpFunctionCall %u32 %twice %c3"))), "");
+	for (const char *use : {"%r = OpFunctionCall %u32 %twice %twice", "%r = OpIAdd %u32 %twice %c3"}) {
+		const auto words = assemble(with(kFunctionIdAsValue, "USE", use));
+		for (int opt : {2, 0}) {
+			Options o;
+			o.opt_level = opt;
+			const std::string e = error_of(words, o);
+			EXPECT_EQ(e.rfind("invalid SPIR-V: ", 0), 0u) << use << " -O" << opt << ": " << e;
+			EXPECT_NE(e.find("function"), std::string::npos) << use << " -O" << opt << ": " << e;
+		}
+	}
+}

@@ -11,7 +11,9 @@
 #include <spirv-tools/libspirv.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <span>
@@ -238,6 +240,96 @@ TEST(VariablePointers, PointersInALocalArray)
 			ASSERT_EQ(r[2].data[i], k == 0 ? a[i] : k == 1 ? a[i + 1] : b[i]) << where << " lane " << i;
 		}
 	});
+}
+
+// Pointers in Function variables stored on two paths and loaded after them: SPIRV-Tools'
+// ssa-rewrite breaks the module, prepare_spirv canonicalises it without that pass (the variables
+// stay in scratch memory) instead of refusing the valid shader.
+TEST(VariablePointers, PointersInFunctionVariablesStoredOnTwoPaths)
+{
+	auto a = random_words(131, 11);
+	const auto b = random_words(128, 12);
+	a[0] = 0, a[1] = 1, a[2] = 2, a[3] = 15;   // every path: both arms of both selections, 0 and 3 trips
+	run_everywhere("varptr_function_variable.spvasm", 2, [&] {
+		std::vector<Buffer> v(3);
+		v[0].data = a;
+		v[1].data = b;
+		v[2].data.assign(384, 0xdeadbeefu);
+		return v;
+	}, [&](const std::vector<Buffer> &r, const std::string &where) {
+		std::vector<uint32_t> out(384, 0xdeadbeefu);
+		for (uint32_t i = 0; i < 128; i++) {
+			const uint32_t s = a[i];
+			out[(s & 2) ? i : 128 + i] = (s & 1) ? a[i] : b[i];
+			out[256 + i] = a[i + ((s >> 2) & 3)];
+		}
+		for (uint32_t k = 0; k < 384; k++)
+			ASSERT_EQ(r[2].data[k], out[k]) << where << " out[" << k << "]";
+	});
+}
+
+// The fallback recipes are taken only where the full recipe's output does not validate: every
+// other variable-pointer module (and the rest of spvasm/) compiles with the full recipe at -O2 and
+// -O0. --print-passes names the fallback.
+TEST(VariablePointers, SsaRewriteFallbackOnlyWhereTheFullRecipeBreaksTheModule)
+{
+	const std::map<std::string, std::string> expected = {
+		{"varptr_function_variable.spvasm", "canonicalised without ssa-rewrite"},
+	};
+	unsigned files = 0;
+	for (const auto &entry : std::filesystem::directory_iterator(corpus_dir() + "/../spvasm")) {
+		const std::string file = entry.path().filename().string();
+		if (entry.path().extension() != ".spvasm")
+			continue;
+		files++;
+		const auto spv = spvasm(file);
+		for (int opt : {2, 0}) {
+			Options o;
+			o.opt_level = opt;
+			o.print_passes = true;
+			auto res = compile_spirv(spv, o);
+			const std::string where = file + " -O" + std::to_string(opt);
+			if (auto *e = std::get_if<CompileError>(&res)) {
+				// Some modules name another entry point or need options; only the fallback matters here.
+				EXPECT_EQ(e->message.find("canonicalised SPIR-V does not validate"), std::string::npos) << where << ": " << e->message;
+				continue;
+			}
+			const std::string &log = std::get<CompileResult>(res).pass_log;
+			const size_t at = log.find("; spirv_prepare: ");
+			auto want = expected.find(file);
+			if (want == expected.end()) {
+				EXPECT_EQ(at, std::string::npos) << where << ": " << log.substr(at, log.find('\n', at) - at);
+			} else {
+				ASSERT_NE(at, std::string::npos) << where << ": no fallback reported";
+				EXPECT_NE(log.substr(at, log.find('\n', at) - at).find(want->second), std::string::npos)
+					<< where << ": " << log.substr(at, log.find('\n', at) - at);
+			}
+		}
+	}
+	EXPECT_GE(files, 20u);
+}
+
+// The fallback recipes never hide an invalid input: the same module with one invalid load (a u32
+// loaded through the Function variable of pointers) is refused with the validator's message.
+TEST(VariablePointers, InvalidInputIsRefusedBeforeAnyFallback)
+{
+	std::string text = read_text(corpus_dir() + "/../spvasm/varptr_function_variable.spvasm");
+	const std::string load = "%x = OpLoad %u32 %p\n";
+	ASSERT_NE(text.find(load), std::string::npos);
+	text.replace(text.find(load), load.size(), "%x = OpLoad %u32 %pv\n");
+	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_3);
+	std::vector<uint32_t> words;
+	ASSERT_TRUE(tools.Assemble(text, &words));
+	ASSERT_FALSE(tools.Validate(words));
+	for (int opt : {2, 0}) {
+		Options o;
+		o.opt_level = opt;
+		auto res = compile_spirv(words, o);
+		ASSERT_TRUE(std::holds_alternative<CompileError>(res)) << "-O" << opt;
+		const std::string &m = std::get<CompileError>(res).message;
+		EXPECT_EQ(m.rfind("invalid SPIR-V: ", 0), 0u) << "-O" << opt << ": " << m;
+		EXPECT_NE(m.find("OpLoad"), std::string::npos) << "-O" << opt << ": " << m;
+	}
 }
 
 // ---- robust access through pointer values (bounded pointers: base, offset, range) ----

@@ -7,6 +7,8 @@
 //    then indexed by a push constant and the lane, with dynamic offsets;
 //  * a per-lane select and a phi between two storage buffers, and an atomic through a selected
 //    pointer, on random data.
+//  * pointers kept in Function variables, stored on two paths and loaded after them (a module
+//    SPIRV-Tools' ssa-rewrite breaks);
 //  * robust buffer access through pointer values (selects, a phi stepped back by OpPtrAccessChain,
 //    null, uvec4s straddling a window's end) on robustBufferAccess and robustBufferAccess2 devices.
 // The shaders run on Mica and, when its ICD is loaded too (meson adds it), on lavapipe, each checked
@@ -209,10 +211,9 @@ TEST(VariablePointers, SelectBetweenArraysOfDynamicStorageBuffersWithRobustAcces
   }
 }
 
-// a (binding 0), b (binding 1), out (binding 2): out[i] = (a[i] odd ? a[i] : b[i ^ 5]) stored through a
-// phi of &out[i] / &out[64 + i] (by a[i] bit 1); an atomic add of 1 through a select of &out[128] /
-// &b[64] (by a[i] bit 2).
-const char* kSelectPhiAtomic = R"(
+// The declarations of the shaders below: storage buffers a, b, out of uints (set 0, bindings 0,
+// 1, 2), the local invocation id; 64 lanes.
+const std::string kThreeBuffers = R"(
 OpCapability Shader
 OpCapability VariablePointers
 OpExtension "SPV_KHR_variable_pointers"
@@ -243,6 +244,12 @@ OpDecorate %out Binding 2
 %a = OpVariable %pblk StorageBuffer
 %b = OpVariable %pblk StorageBuffer
 %out = OpVariable %pblk StorageBuffer
+)";
+
+// a (binding 0), b (binding 1), out (binding 2): out[i] = (a[i] odd ? a[i] : b[i ^ 5]) stored through a
+// phi of &out[i] / &out[64 + i] (by a[i] bit 1); an atomic add of 1 through a select of &out[128] /
+// &b[64] (by a[i] bit 2).
+const std::string kSelectPhiAtomic = kThreeBuffers + R"(
 %c0 = OpConstant %u32 0
 %c1 = OpConstant %u32 1
 %c2 = OpConstant %u32 2
@@ -286,13 +293,26 @@ OpReturn
 OpFunctionEnd
 )";
 
-TEST_P(OnDevice, SelectPhiAndAtomicAcrossBuffers) {
-  vkrun::Context* ctx = &context();
-  VkDevice dev = ctx->device();
-  const auto spv = assemble(kSelectPhiAtomic);
+// Runs 'text' (storage buffers a, b, out at bindings 0, 1, 2 of set 0) in one workgroup on 'ctx'.
+void dispatch_on_three_buffers(vkrun::Context& ctx, const std::string& text, vkrun::Buffer& a, vkrun::Buffer& b,
+                               vkrun::Buffer& out) {
+  VkDevice dev = ctx.device();
+  const auto spv = assemble(text);
   ASSERT_FALSE(spv.empty());
   auto p = make_pipeline(dev, "", {{{0, kSsbo}, {1, kSsbo}, {2, kSsbo}}}, 0, nullptr, VK_NULL_HANDLE, &spv);
   ASSERT_EQ(p->create_result, VK_SUCCESS);
+  vktest::Sets sets(dev, *p);
+  sets.write(0, 0, kSsbo, a);
+  sets.write(0, 1, kSsbo, b);
+  sets.write(0, 2, kSsbo, out);
+  VK_OK(submit_and_wait(ctx, [&](VkCommandBuffer cb) {
+    vktest::bind(cb, *p, sets);
+    vkCmdDispatch(cb, 1, 1, 1);
+  }));
+}
+
+TEST_P(OnDevice, SelectPhiAndAtomicAcrossBuffers) {
+  vkrun::Context* ctx = &context();
   auto a = ctx->create_buffer(64 * 4), b = ctx->create_buffer(65 * 4), out = ctx->create_buffer(129 * 4);
   std::mt19937 rng(9);
   for (uint32_t k = 0; k < 64; ++k) a.data<uint32_t>()[k] = rng();
@@ -307,17 +327,86 @@ TEST_P(OnDevice, SelectPhiAndAtomicAcrossBuffers) {
     want[(s & 2) ? i : 64 + i] = (s & 1) ? s : b.data<uint32_t>()[i ^ 5];
     ((s & 4) ? cnt_out : cnt_b) += 1;
   }
-  vktest::Sets sets(dev, *p);
-  sets.write(0, 0, kSsbo, a);
-  sets.write(0, 1, kSsbo, b);
-  sets.write(0, 2, kSsbo, out);
-  VK_OK(submit_and_wait(*ctx, [&](VkCommandBuffer cb) {
-    vktest::bind(cb, *p, sets);
-    vkCmdDispatch(cb, 1, 1, 1);
-  }));
+  dispatch_on_three_buffers(*ctx, kSelectPhiAtomic, a, b, out);
+  if (HasFatalFailure()) return;
   for (uint32_t k = 0; k < 128; ++k) ASSERT_EQ(out.data<uint32_t>()[k], want[k]) << "out[" << k << "]";
   EXPECT_EQ(out.data<uint32_t>()[128], cnt_out);
   EXPECT_EQ(b.data<uint32_t>()[64], cnt_b);
+  ctx->destroy(a);
+  ctx->destroy(b);
+  ctx->destroy(out);
+}
+
+// Storage buffer pointers kept in Function variables, each stored in both arms of a selection
+// and loaded after it (SPIRV-Tools 2023.1's ssa-rewrite breaks this module; Mica's compiler
+// canonicalises it without that pass, docs/compiler.md). Lane i of 64, s = a[i]:
+//   pv = s & 1 ? &a[i] : &b[i ^ 3];  qv = s & 2 ? &out[i] : &out[64 + i];  *qv = *pv
+const std::string kFunctionVariablePointers = kThreeBuffers + R"(
+%pfpsu = OpTypePointer Function %psu
+%c0 = OpConstant %u32 0
+%c1 = OpConstant %u32 1
+%c2 = OpConstant %u32 2
+%c3 = OpConstant %u32 3
+%c64 = OpConstant %u32 64
+%main = OpFunction %void None %fn
+%entry = OpLabel
+%pv = OpVariable %pfpsu Function
+%qv = OpVariable %pfpsu Function
+%l3 = OpLoad %v3 %lid
+%i = OpCompositeExtract %u32 %l3 0
+%pai = OpAccessChain %psu %a %c0 %i
+%s = OpLoad %u32 %pai
+%s1 = OpBitwiseAnd %u32 %s %c1
+%odd = OpINotEqual %bool %s1 %c0
+OpSelectionMerge %m1 None
+OpBranchConditional %odd %t1 %e1
+%t1 = OpLabel
+OpStore %pv %pai
+OpBranch %m1
+%e1 = OpLabel
+%j = OpBitwiseXor %u32 %i %c3
+%pbj = OpAccessChain %psu %b %c0 %j
+OpStore %pv %pbj
+OpBranch %m1
+%m1 = OpLabel
+%s2 = OpBitwiseAnd %u32 %s %c2
+%two = OpINotEqual %bool %s2 %c0
+OpSelectionMerge %m2 None
+OpBranchConditional %two %t2 %e2
+%t2 = OpLabel
+%qlo = OpAccessChain %psu %out %c0 %i
+OpStore %qv %qlo
+OpBranch %m2
+%e2 = OpLabel
+%hi = OpIAdd %u32 %i %c64
+%qhi = OpAccessChain %psu %out %c0 %hi
+OpStore %qv %qhi
+OpBranch %m2
+%m2 = OpLabel
+%p = OpLoad %psu %pv
+%x = OpLoad %u32 %p
+%q = OpLoad %psu %qv
+OpStore %q %x
+OpReturn
+OpFunctionEnd
+)";
+
+TEST_P(OnDevice, PointersInFunctionVariablesStoredOnTwoPaths) {
+  vkrun::Context* ctx = &context();
+  auto a = ctx->create_buffer(64 * 4), b = ctx->create_buffer(64 * 4), out = ctx->create_buffer(128 * 4);
+  std::mt19937 rng(13);
+  for (uint32_t k = 0; k < 64; ++k) a.data<uint32_t>()[k] = rng();
+  for (uint32_t k = 0; k < 64; ++k) b.data<uint32_t>()[k] = rng();
+  for (uint32_t k = 0; k < 4; ++k) a.data<uint32_t>()[k] = (a.data<uint32_t>()[k] & ~3u) | k;  // every path
+  std::memset(out.mapped, 0xee, out.size);
+  std::vector<uint32_t> want(128, 0xeeeeeeeeu);
+  for (uint32_t i = 0; i < 64; ++i) {
+    const uint32_t s = a.data<uint32_t>()[i];
+    want[(s & 2) ? i : 64 + i] = (s & 1) ? s : b.data<uint32_t>()[i ^ 3];
+  }
+  dispatch_on_three_buffers(*ctx, kFunctionVariablePointers, a, b, out);
+  if (HasFatalFailure()) return;
+  for (uint32_t k = 0; k < 128; ++k) ASSERT_EQ(out.data<uint32_t>()[k], want[k]) << "out[" << k << "]";
   ctx->destroy(a);
   ctx->destroy(b);
   ctx->destroy(out);
