@@ -68,6 +68,9 @@ struct Wave {
 	uint64_t stall = 0;
 	uint32_t slot = 0;            // wave index in its workgroup
 	uint32_t tlb_prev_ctx = 0;    // context the CU's TLB held when this wave launched
+	// The interpreter executed the wave's last instruction (Worker::step); translated code reads
+	// and clears it at entry (jit/codegen.cpp, the straight run's knowledge).
+	uint32_t interpreted = 0;
 	// Cached expansion of the last EXEC value seen by the vector path.
 	uint32_t lanes_for = 0;
 	Row lanes;                    // 0 / ~0 per lane

@@ -124,6 +124,7 @@ void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
 	w.stall = 0;
 	w.slot = slot;
 	w.tlb_prev_ctx = cu_prev_ctx_;
+	w.interpreted = 0;
 }
 
 void Worker::compute_launch_rows(uint32_t nwaves, uint32_t invocations)
@@ -379,6 +380,7 @@ Step Worker::hazard_fault(Wave &w, const DecodedInst &d)
 Step Worker::step(Wave &w)
 {
 	cur_pc_ = w.pc;
+	w.interpreted = 1;
 	if (w.cycle > wd_limit_)
 		return raise(w, nullptr, MICA_FAULT_WATCHDOG, 0, 0,
 		             "dispatch exceeded " + std::to_string(st_.watchdog_cycles) + " cycles");

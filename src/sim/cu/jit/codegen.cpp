@@ -20,7 +20,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstddef>
+#include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 #include <vector>
@@ -322,6 +324,19 @@ private:
 	BranchInst *chk_br_ = nullptr;
 	Value *chk_cycle_ = nullptr, *chk_all_ = nullptr;
 	uint64_t cur_off_ = 0; // the instruction being emitted
+	// What the walk knows of pipeline records along one straight run of inline ALU instructions
+	// (emit_record wrote them, nothing else has since): a test of such a record whose answer is
+	// known is not emitted, nor a store of the record it already holds. See line_continues.
+	struct KnownRecord {
+		uint32_t at;       // walk index of the instruction that wrote it (line_index_)
+		uint8_t need[4];   // per class: its guard as a distance from that instruction's issue (0: none)
+	};
+	std::map<unsigned, KnownRecord> line_;
+	uint32_t line_index_ = 0;     // instructions walked so far
+	uint64_t line_next_ = ~0ull;  // the offset that continues the current straight run
+	bool line_alu_ = false;       // the instruction being emitted kept the run going
+	std::set<uint64_t> targets_;  // offsets some branch goes to (a run never continues there)
+	void line_continues(uint64_t off, const CodeSlot &slot);
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
 	bool emit_record(unsigned reg, const DecodedInst *d);
@@ -429,6 +444,11 @@ bool Emitter::fold_check(unsigned reg, unsigned cls)
 
 Value *Emitter::check(unsigned reg, unsigned cls)
 {
+	// Written earlier in this straight run, at a distance its guard for this class has passed:
+	// the interpreter's test takes its fast path (no side effect), so there is nothing to emit.
+	auto known = line_.find(reg);
+	if (known != line_.end() && line_index_ - known->second.at >= known->second.need[cls])
+		return B.getTrue();
 	if (fold_check(reg, cls))
 		return B.getTrue();
 	if (!chk_list_) {
@@ -498,7 +518,17 @@ bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
 {
 	const ProducePlan pl = produce_plan(d->unit, reg, code_.lowpower, code_.r1);
 	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+	KnownRecord now{line_index_, {0, 0, 0, 0}};
+	for (unsigned c = 0; c < 3; c++)
+		now.need[c] = pl.vis[c] > 1 ? pl.vis[c] : 0;
+	now.need[kWrite] = pl.waw ? pl.waw_dist : 0;
+	auto [known, fresh_entry] = line_.try_emplace(reg, now);
+	const KnownRecord before = known->second;
+	known->second = now;
 	if (!pl.waw && pl.vis[0] <= 1 && pl.vis[1] <= 1 && pl.vis[2] <= 1) {
+		// Already the cleared record (an earlier instruction of the run stored it): nothing to do.
+		if (!fresh_entry && !(before.need[0] | before.need[1] | before.need[2] | before.need[3]))
+			return pl.delayed;
 		static_assert(offsetof(RegMeta, guard) == 0 && sizeof(RegMeta::guard) == 32 && kRegMetaClearBytes == 40 &&
 		              offsetof(RegMeta, mem_ctr) >= 32 && offsetof(RegMeta, mem_ctr) < 40 && offsetof(RegMeta, haz) == 32);
 		B.CreateAlignedStore(Constant::getNullValue(FixedVectorType::get(i64, 4)), at(wave_, m), Align(8));
@@ -550,6 +580,7 @@ void Emitter::write_v(unsigned reg, Value *val, Value *mask, Value *keep, const 
 	if (done != wr) {
 		B.CreateBr(done);
 		B.SetInsertPoint(done);
+		line_.erase(reg); // written or not: unknown
 	}
 }
 
@@ -567,6 +598,7 @@ void Emitter::write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *
 	if (done != wr) {
 		B.CreateBr(done);
 		B.SetInsertPoint(done);
+		line_.erase(reg); // written or not: unknown
 	}
 }
 
@@ -1077,6 +1109,7 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 	const uint64_t target = next + static_cast<uint64_t>(static_cast<int64_t>(d->imm));
 	switch (d->op) {
 	case MICA_OP_S_NOP:
+		line_alu_ = true; // moves the cycle on, touches no record
 		count_instruction(*d);
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(uint64_t(static_cast<uint32_t>(d->imm)) + 1)));
 		goto_off(next);
@@ -1801,6 +1834,7 @@ void Emitter::emit_inst_body(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	if (d->info->format == MICA_FMT_CTRL && emit_branch(off, d))
 		return;
 	if (d->info->format == MICA_FMT_ALU && d->unit == MICA_UNIT_SALU && emit_salu(d)) {
+		line_alu_ = true;
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
 	}
@@ -1810,11 +1844,41 @@ void Emitter::emit_inst_body(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	if (d->info->format == MICA_FMT_MEM && emit_vmem(off, d))
 		return;
 	if (d->info->format == MICA_FMT_ALU && d->unit != MICA_UNIT_SALU && emit_valu(off, d)) {
+		line_alu_ = true;
 		goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 		return;
 	}
 	callouts[d->info->name]++;
 	emit_callout(off, d);
+}
+
+// The straight run (line_): what a wave's pipeline records hold at an instruction follows from
+// the instructions before it on the path the wave took, whichever engine ran them (the
+// translation is exact) and whenever it ran them (between two quanta, a tier-up or a warm-up
+// switch, the wave's state is the same). At an instruction that only the previous one falls
+// through to (not the entry, not a branch target), that path ends with the previous
+// instruction, so what an inline ALU instruction or s_nop wrote still holds there: each
+// instruction moves the cycle on by at least one (a record written k instructions earlier with a
+// guard 'need' cycles after its issue is fresh once k >= need), and nothing else writes the
+// records of the registers it names: the waves' registers are their own, launch is at the entry,
+// and every other kind of instruction (memory, waits, branches, calls to the interpreter's
+// semantics) ends the run. That is what the inline code knows, on its own path: each of those
+// instructions ran inline, its operand tests passed, and it wrote its records by the plan
+// (emit_record). The interpreter, executing one of them instead (an operand test failed, the
+// kill-flag poll, a warm-up), may not have: it drops a write a write-after-write guard forbids.
+// So the translated code is not entered after the interpreter inside a run that relies on
+// what came before (the wave's 'interpreted' flag, checked at entry): the interpreter goes on
+// to the run's end. The fields emit_record leaves out (haz, issue, vis of unguarded classes)
+// only make checked mode's report, which the JIT never runs.
+void Emitter::line_continues(uint64_t off, const CodeSlot &slot)
+{
+	line_index_++;
+	if (line_alu_ && slot.state == SlotState::Ok && !(slot.inst.flags & (MICA_OPF_BRANCH | MICA_OPF_END))) {
+		line_next_ = off + slot.inst.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	} else {
+		line_.clear();
+		line_next_ = ~0ull;
+	}
 }
 
 Function *Emitter::emit(const std::string &name)
@@ -1872,20 +1936,44 @@ Function *Emitter::emit(const std::string &name)
 	BasicBlock *unknown = BasicBlock::Create(C, "unknown_pc", F);
 	for (const auto &[off, slot] : code_.slots)
 		blocks_[off] = BasicBlock::Create(C, "i" + std::to_string(off), F);
-	SwitchInst *sw = B.CreateSwitch(B.CreateSub(pc, base_), unknown, static_cast<unsigned>(blocks_.size()));
+	// Entered where the interpreter executed the wave's last instruction: an instruction whose
+	// code relies on what the run before it wrote (line_) is left to the interpreter as well,
+	// until the run ends (the interpreter may have dropped a write the inline code would have
+	// made: a write-after-write hazard). The flag is the wave's (Worker::step sets it).
+	Value *entry_off = B.CreateSub(pc, base_);
+	Value *after_interp = B.CreateLoad(i32, at(wave_, offsetof(Wave, interpreted)));
+	B.CreateStore(B.getInt32(0), at(wave_, offsetof(Wave, interpreted)));
+	BasicBlock *dispatch = BasicBlock::Create(C, "dispatch", F), *resume = BasicBlock::Create(C, "resume", F);
+	BasicBlock *resume_interp = BasicBlock::Create(C, "resume_interp", F);
+	B.CreateCondBr(B.CreateICmpNE(after_interp, B.getInt32(0)), resume, dispatch, MDBuilder(C).createBranchWeights(1, 1000));
+	B.SetInsertPoint(resume);
+	SwitchInst *needs_run = B.CreateSwitch(entry_off, dispatch);
+	B.SetInsertPoint(resume_interp);
+	exit_with(Exit::Interp, pc);
+	B.SetInsertPoint(dispatch);
+	SwitchInst *sw = B.CreateSwitch(entry_off, unknown, static_cast<unsigned>(blocks_.size()));
 	for (const auto &[off, bb] : blocks_)
 		sw->addCase(B.getInt64(off), bb);
 	B.SetInsertPoint(unknown);
 	exit_with(Exit::Interp, pc);
 
 	RegRange rows, srows;
+	for (const auto &[off, slot] : code_.slots)
+		if (slot.state == SlotState::Ok && (slot.inst.flags & MICA_OPF_BRANCH))
+			targets_.insert(off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(slot.inst.imm)));
 	for (const auto &[off, slot] : code_.slots) {
 		if (slot.state == SlotState::Ok) {
 			rows.add(vgprs_written(slot.inst));
 			srows.add(sgprs_written(slot.inst));
 		}
 		prog_.insts.push_back(std::make_unique<DecodedInst>(slot.inst));
+		if (off != line_next_ || targets_.count(off))
+			line_.clear();
+		if (!line_.empty())
+			needs_run->addCase(B.getInt64(off), resume_interp);
+		line_alu_ = false;
 		emit_inst(off, slot, prog_.insts.back().get());
+		line_continues(off, slot);
 		if (slot.state == SlotState::Ok)
 			note_load(prog_.insts.back().get());
 	}

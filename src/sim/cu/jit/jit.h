@@ -107,6 +107,7 @@ struct Counters {
 	uint64_t tier_ups = 0;          // level-0 translations replaced by their level-1 translation
 	uint64_t warm_translations = 0; // dispatches that started interpreted and moved to translated code (Warmup)
 	uint64_t work_tierups = 0;      // tier-ups asked for by the work of a program's level-0 code (count_level0_work)
+	uint64_t tierups_queued = 0;    // level-1 translations queued (by either trigger)
 };
 Counters counters();
 
@@ -130,8 +131,9 @@ uint64_t hot_threshold();
 // runs that. The next dispatch after its level-0 dispatches have had tierup_threshold()
 // invocations (or a dispatch of 4 times that alone) re-translates it at level 1 on a thread of
 // its own (one for all tier-ups, in the order asked for). A dispatch of at least
-// tierup_threshold() invocations that asks for it waits for it at its start (level-0 code run
-// meanwhile only costs CPU time on a busy host); a shorter one does not wait: its waves run the
+// tierup_threshold() invocations that asks for it waits for it (its own program's, not the
+// others queued) at its start (level-0 code run meanwhile only costs CPU time on a busy host);
+// a shorter one does not wait: its waves run the
 // level-0 code until the level-1 code is in and switch to it from their next scheduling quantum
 // on (Program::adopt), within a dispatch or between two. A compute engine waits for
 // the tier-ups under way when it is destroyed; the thread is joined when the library's statics
@@ -156,8 +158,14 @@ bool count_level0_work(const Program &p, uint64_t n, Mmu &mmu, const DispatchSta
 uint64_t tierup_work_threshold();
 
 // Waits for every level-1 translation queued or under way (compute engines at destruction,
-// tests).
+// tests). A dispatch that waits for a tier-up waits for its own program's alone (a future per
+// queued translation, translate.cpp), not for the others queued before or after it.
 void wait_for_tierups();
+
+// Tests only: the tier-up thread starts at most 'jobs' more level-1 translations until the next
+// call (~0: no limit, the default), so a test can hold a queue in a known order. Nothing waiting
+// for a held translation returns before it is let through (wait_for_tierups neither).
+void hold_tierups_for_tests(uint64_t jobs);
 
 // Hotness by work done: program_for counts invocations at dispatch start, so a dispatch of a few
 // long workgroups (the CTS's max_workgroup_memory: 247 invocations per workgroup, 16K loop

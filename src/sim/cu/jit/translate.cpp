@@ -9,6 +9,7 @@
 #include <deque>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <list>
 #include <mutex>
 #include <system_error>
@@ -122,9 +123,11 @@ struct Cache {
 	struct TierUpJob {
 		std::shared_ptr<Program> prog;
 		Code code;
+		std::promise<void> done; // set once prog has its level-1 code (or its translation failed)
 	};
 	std::deque<TierUpJob> tierup_queue;
 	bool tierup_busy = false, tierup_stop = false, exit_hook_after_first = false;
+	uint64_t tierup_allowance = ~0ull; // jobs the thread may still start (hold_tierups_for_tests)
 	std::condition_variable tierup_cv; // a job queued, done, or the cache going
 	std::thread tierup_thread;
 
@@ -176,10 +179,10 @@ Cache &cache()
 	return c;
 }
 
-// Level-1 translations are made on the cache's own thread and nobody waits for them: the
-// dispatch that asked for one and every later one run the level-0 code until the level-1 code is
-// in, and their waves switch to it from their next scheduling quantum on (Program::adopt), in the
-// middle of a dispatch or between two. One thread for all of them (they are serialised by the
+// Level-1 translations are made on the cache's own thread. Only the long dispatch that asked for
+// one waits, for that one alone (queued_tierup, count_level0_work); every other dispatch runs the
+// level-0 code until the level-1 code is in, and its waves switch to it from their next
+// scheduling quantum on (Program::adopt), in the middle of a dispatch or between two. One thread for all of them (they are serialised by the
 // level-1 host anyway) keeps a burst of hot programs from starting a thread each. It is joined
 // by the cache's destruction (process exit or unload of the library, before the JIT's hosts,
 // which were created before the cache), and compute engines wait for it when they are destroyed
@@ -195,11 +198,13 @@ void Cache::tierup_loop()
 {
 	std::unique_lock<std::mutex> lock(mutex);
 	for (;;) {
-		tierup_cv.wait(lock, [&] { return tierup_stop || !tierup_queue.empty(); });
+		tierup_cv.wait(lock, [&] { return tierup_stop || (!tierup_queue.empty() && tierup_allowance); });
 		if (tierup_stop)
 			return;
 		TierUpJob job = std::move(tierup_queue.front());
 		tierup_queue.pop_front();
+		if (tierup_allowance != ~0ull)
+			tierup_allowance--;
 		tierup_busy = true;
 		lock.unlock();
 		auto t0 = std::chrono::steady_clock::now();
@@ -220,6 +225,7 @@ void Cache::tierup_loop()
 				             static_cast<unsigned long long>(job.code.hash), ns / 1e6);
 		}
 		tierup_busy = false;
+		job.done.set_value(); // its waiters go on (a dropped job's promise breaks: they go on too)
 		if (!exit_hook_after_first) {
 			exit_hook_after_first = true;
 			std::atexit(stop_tierups_at_exit);
@@ -234,21 +240,33 @@ void Cache::tierup_loop()
 void stop_tierups_at_exit() { cache().stop_tierups(); }
 
 // Queues the tier-up of a program (the caller holds the cache mutex). Without a thread for it
-// the program stays at level 0.
-void start_tierup(Cache &c, const std::shared_ptr<Program> &prog, const Code &code)
+// the program stays at level 0. Returns what becomes ready when that program's level-1
+// translation is in (or failed, or was dropped), and only then: a dispatch waits for its own
+// program's tier-up, not for every one queued before or after it (wait_for_tierup).
+std::shared_future<void> start_tierup(Cache &c, const std::shared_ptr<Program> &prog, const Code &code)
 {
 	if (c.tierup_stop)
-		return;
+		return {};
 	if (!c.tierup_thread.joinable()) {
 		try {
 			c.tierup_thread = std::thread([&c] { c.tierup_loop(); });
 		} catch (const std::system_error &) {
-			return;
+			return {};
 		}
 		std::atexit(stop_tierups_at_exit);
 	}
-	c.tierup_queue.push_back({prog, code});
+	c.tierup_queue.push_back({prog, code, {}});
+	std::shared_future<void> done = c.tierup_queue.back().done.get_future().share();
+	c.counters.tierups_queued++;
 	c.tierup_cv.notify_one();
+	return done;
+}
+
+// Waits for one program's tier-up (start_tierup's answer); the cache mutex must not be held.
+void wait_for_tierup(const std::shared_future<void> &done)
+{
+	if (done.valid())
+		done.wait();
 }
 
 // MICA_CU_JIT_TIERUP_WAIT=1: the dispatch that queued a tier-up waits for it at its end (the
@@ -265,7 +283,8 @@ bool tierup_wait()
 
 struct WaitAtEnd {
 	std::shared_ptr<Program> prog;
-	~WaitAtEnd() { wait_for_tierups(); }
+	std::shared_future<void> done;
+	~WaitAtEnd() { wait_for_tierup(done); }
 };
 
 // The program for a dispatch that queued its tier-up ('lock', the cache's, is held and released
@@ -277,16 +296,17 @@ struct WaitAtEnd {
 // waiting, its next dispatches get the level-1 code: waiting would add the translation to one
 // short dispatch.
 std::shared_ptr<const Program> queued_tierup(std::unique_lock<std::mutex> &lock, std::shared_ptr<Program> prog,
-                                             uint64_t invocations)
+                                             std::shared_future<void> done, uint64_t invocations)
 {
 	if (tierup_wait()) {
 		auto h = std::make_shared<WaitAtEnd>(); // (no temporary: its destructor would wait here)
 		h->prog = prog;
+		h->done = std::move(done);
 		return std::shared_ptr<const Program>(h, h->prog.get());
 	}
 	if (invocations >= tierup_threshold()) {
 		lock.unlock();
-		wait_for_tierups();
+		wait_for_tierup(done);
 	}
 	return prog;
 }
@@ -316,6 +336,16 @@ void wait_for_tierups()
 	Cache &c = cache();
 	std::unique_lock<std::mutex> lock(c.mutex);
 	c.tierup_cv.wait(lock, [&] { return c.tierup_stop || (c.tierup_queue.empty() && !c.tierup_busy); });
+}
+
+void hold_tierups_for_tests(uint64_t jobs)
+{
+	Cache &c = cache();
+	{
+		std::lock_guard<std::mutex> lock(c.mutex);
+		c.tierup_allowance = jobs;
+	}
+	c.tierup_cv.notify_all();
 }
 
 Counters counters()
@@ -473,7 +503,7 @@ bool count_level0_work(const Program &p, uint64_t n, Mmu &mmu, const DispatchSta
 	if (debug())
 		std::fprintf(stderr, "mica jit: program %016llx: level 1 asked for after %llu wave instructions at level 0\n",
 		             static_cast<unsigned long long>(code.hash), static_cast<unsigned long long>(work));
-	start_tierup(c, e.prog, code);
+	std::shared_future<void> done = start_tierup(c, e.prog, code);
 	// The compute unit that asked waits for it (the others run on until it is in): the program has
 	// run about a level-1 translation's worth of level-0 code, so the rest of a dispatch that got
 	// here is likely long, and level-0 code run meanwhile only cost CPU time (SGEMM 512's first
@@ -482,7 +512,7 @@ bool count_level0_work(const Program &p, uint64_t n, Mmu &mmu, const DispatchSta
 	// tests.
 	if (!tierup_wait()) {
 		lock.unlock();
-		wait_for_tierups();
+		wait_for_tierup(done);
 	}
 	return false;
 }
@@ -523,8 +553,8 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 		c.counters.cache_hits++;
 		std::shared_ptr<const Program> prog = e.prog;
 		if (c.count_for_tierup(e, invocations, code)) {
-			start_tierup(c, e.prog, code);
-			return queued_tierup(lock, e.prog, invocations);
+			std::shared_future<void> done = start_tierup(c, e.prog, code);
+			return queued_tierup(lock, e.prog, std::move(done), invocations);
 		}
 		return prog;
 	}
@@ -540,10 +570,11 @@ std::shared_ptr<const Program> program_for(Mmu &mmu, const DispatchState &st)
 	// A big first dispatch tiers up at once. Asked before the eviction, which may drop this
 	// very entry (other programs may have been used meanwhile).
 	const bool tierup = c.count_for_tierup(*installed, invocations, code);
+	std::shared_future<void> done;
 	if (tierup)
-		start_tierup(c, prog, code);
+		done = start_tierup(c, prog, code);
 	c.evict_lru();
-	return tierup ? queued_tierup(lock, prog, invocations) : prog;
+	return tierup ? queued_tierup(lock, prog, std::move(done), invocations) : prog;
 }
 
 } // namespace mica::sim::cu::jit
