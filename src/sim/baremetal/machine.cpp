@@ -82,10 +82,16 @@ Machine::Machine(const DeviceConfig &cfg) : s_(std::make_unique<State>())
 	State &s = *s_;
 	s.device = std::make_unique<Device>(cfg);
 	s.tables.emplace(*s.device, [this] { return alloc_phys(kPage); });
-	s.device->set_irq_handler([&s] {
+	// The handler runs on the device thread and holds the Device itself, not s.device: ~Machine's
+	// s.device.reset() nulls the unique_ptr *before* it deletes the Device, whose destructor joins
+	// the device thread, so an interrupt delivered during that join read a null s.device (seen as
+	// a rare SIGSEGV at the end of a dispatch in engines_diff_compiler_corpus; UBSan: "member call
+	// on null pointer" here).
+	Device *const dev = s.device.get();
+	s.device->set_irq_handler([&s, dev] {
 		// Acknowledge everything pending (W1C) and wake the waiter.
-		const uint32_t pending = s.device->mmio_read32(MICA_REG_INT_STATUS);
-		s.device->mmio_write32(MICA_REG_INT_STATUS, pending);
+		const uint32_t pending = dev->mmio_read32(MICA_REG_INT_STATUS);
+		dev->mmio_write32(MICA_REG_INT_STATUS, pending);
 		{
 			std::lock_guard lk(s.mu);
 			s.irq_seen |= pending;
