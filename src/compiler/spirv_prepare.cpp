@@ -40,17 +40,37 @@ bool has_function_variables(const std::vector<uint32_t> &w)
 // vector cases) take minutes and ~900 MB in SPIRV-Tools' unroller and constant propagation.
 constexpr uint64_t kUnrollBudgetWords = 1u << 16;
 
+// Which loops request_unroll marks. The scratch-variable case (whole_budget) takes every loop
+// whose estimate fits kUnrollBudgetWords; the performance case (small_loops) only innermost
+// loops of at most kSmallLoopTrips iterations whose unrolled body stays under
+// kSmallLoopBudgetWords.
+enum class UnrollPolicy { whole_budget, small_loops };
+
+// A loop of a few iterations costs the device its control on every iteration (compare, branch,
+// counter, address arithmetic: 9 of the 12 instructions per step of SGEMM's 16-step inner loop);
+// unrolled, the counter becomes constants that fold into the memory instructions' immediate
+// offsets. Bounded so the program stays small for the JIT's optimising tier (512 instructions)
+// and the compile time stays that of the loop: at most 32 iterations and 2048 words (~400 SPIR-V
+// instructions) of unrolled body, innermost loops without branches inside only (a body with
+// its own selections unrolls into as many blocks as it had, the branches stay: CTS-like
+// cf_bool_phi.comp went from 50 to 202 instructions), and the module may grow by at most
+// kSmallLoopGrowthWords in all.
+constexpr uint64_t kSmallLoopTrips = 32;
+constexpr uint64_t kSmallLoopBudgetWords = 4096;
+constexpr size_t kSmallLoopGrowthWords = 1024;
+
 // Marks loops for SPIRV-Tools' full unroller (it only takes loops with the Unroll hint and leaves
 // those whose trip count is not constant): every loop without a DontUnroll hint, unless its
-// header's comparison constant says the unrolled code would exceed kUnrollBudgetWords.
-void request_unroll(std::vector<uint32_t> &w)
+// header's comparison constant says the unrolled code would exceed the policy's budget (above).
+// Returns whether it marked a loop whose header compares against a constant.
+bool request_unroll(std::vector<uint32_t> &w, UnrollPolicy policy = UnrollPolicy::whole_budget)
 {
 	std::unordered_map<uint32_t, uint64_t> constants;   // |value| of 32-bit integer constants
 	std::unordered_map<uint32_t, size_t> labels;        // OpLabel id -> word position
 	for (size_t i = 5; i < w.size();) {
 		uint32_t n = w[i] >> 16, op = w[i] & 0xffffu;
 		if (n == 0 || i + n > w.size())
-			return;
+			return false;
 		if (op == (uint32_t)spv::Op::OpConstant && n == 4)
 			constants[w[i + 2]] = (uint64_t)std::llabs((long long)(int32_t)w[i + 3]);
 		if (op == (uint32_t)spv::Op::OpLabel && n == 2)
@@ -69,6 +89,7 @@ void request_unroll(std::vector<uint32_t> &w)
 		}
 	};
 	size_t block_start = 0;   // position of the current block's OpLabel
+	bool marked_constant = false;
 	for (size_t i = 5; i < w.size();) {
 		uint32_t n = w[i] >> 16, op = w[i] & 0xffffu;
 		if (op == (uint32_t)spv::Op::OpLabel)
@@ -76,23 +97,51 @@ void request_unroll(std::vector<uint32_t> &w)
 		if (op == (uint32_t)spv::Op::OpLoopMerge && n >= 4 && !(w[i + 3] & (uint32_t)spv::LoopControlMask::DontUnroll)) {
 			// The loop's extent: from its header to its merge block (structured order).
 			auto merge = labels.find(w[i + 1]);
-			const uint64_t body = merge != labels.end() && merge->second > block_start ? merge->second - block_start : 0;
+			const bool extent_known = merge != labels.end() && merge->second > block_start;
+			const uint64_t body = extent_known ? merge->second - block_start : 0;
+			bool innermost = extent_known;   // (small_loops: and no selection inside)
+			for (size_t j = i + n; innermost && j < merge->second;) {
+				const uint32_t jn = w[j] >> 16;
+				if (jn == 0)
+					break;
+				const uint32_t jop = w[j] & 0xffffu;
+				innermost = jop != (uint32_t)spv::Op::OpLoopMerge &&
+				            (policy == UnrollPolicy::whole_budget || jop != (uint32_t)spv::Op::OpSelectionMerge);
+				j += jn;
+			}
+			// The estimate: the largest constant the header compares with; for small_loops also
+			// the constants flowing into a header phi it compares (the start of `k = 9; k >= 0`).
 			uint64_t trips = 0;
+			std::unordered_map<uint32_t, uint64_t> phi_constants;   // header phi -> its largest constant
 			for (size_t j = block_start; j < w.size();) {
 				uint32_t jn = w[j] >> 16, jop = w[j] & 0xffffu;
 				if (jn == 0 || (j > block_start && jop == (uint32_t)spv::Op::OpLabel))
 					break;
+				if (jop == (uint32_t)spv::Op::OpPhi && policy == UnrollPolicy::small_loops)
+					for (size_t k = j + 3; k < j + jn; k += 2)
+						if (auto c = constants.find(w[k]); c != constants.end())
+							phi_constants[w[j + 2]] = std::max(phi_constants[w[j + 2]], c->second);
 				if (is_int_compare(jop) && jn == 5)
-					for (size_t k = j + 3; k < j + 5; ++k)
+					for (size_t k = j + 3; k < j + 5; ++k) {
 						if (auto c = constants.find(w[k]); c != constants.end())
 							trips = std::max(trips, c->second);
+						if (auto c = phi_constants.find(w[k]); c != phi_constants.end())
+							trips = std::max(trips, c->second);
+					}
 				j += jn;
 			}
-			if (trips * body <= kUnrollBudgetWords)
+			const bool mark = policy == UnrollPolicy::whole_budget
+			                      ? trips * body <= kUnrollBudgetWords
+			                      : innermost && trips > 0 && trips <= kSmallLoopTrips &&
+			                            trips * body <= kSmallLoopBudgetWords;
+			if (mark) {
 				w[i + 3] |= (uint32_t)spv::LoopControlMask::Unroll;
+				marked_constant |= trips > 0;
+			}
 		}
 		i += n;
 	}
+	return marked_constant;
 }
 
 // Clears the DontInline function-control hint: the back end has no calls, every function is
@@ -583,6 +632,34 @@ static bool canonicalise(std::span<const uint32_t> words, std::span<const uint32
 	return true;
 }
 
+// The module with its small constant loops (UnrollPolicy::small_loops) fully unrolled and the
+// copies folded: the counter's constants propagated, the dead exits removed, the blocks merged
+// and common subexpressions shared. Empty when no loop was marked or SPIRV-Tools refused.
+static std::vector<uint32_t> unroll_small_loops(const std::vector<uint32_t> &in,
+                                                const spvtools::MessageConsumer &consumer)
+{
+	std::vector<uint32_t> marked = in, out;
+	if (!request_unroll(marked, UnrollPolicy::small_loops))
+		return {};
+	spvtools::Optimizer opt(SPV_ENV_VULKAN_1_3);
+	opt.SetMessageConsumer(consumer);
+	opt.RegisterPass(spvtools::CreateLoopUnrollPass(true))
+		.RegisterPass(spvtools::CreateCCPPass())
+		.RegisterPass(spvtools::CreateSimplificationPass())
+		.RegisterPass(spvtools::CreateDeadBranchElimPass())
+		.RegisterPass(spvtools::CreateBlockMergePass())
+		.RegisterPass(spvtools::CreateRedundancyEliminationPass())
+		.RegisterPass(spvtools::CreateSimplificationPass())
+		.RegisterPass(spvtools::CreateAggressiveDCEPass());
+	spvtools::OptimizerOptions oopts;
+	oopts.set_run_validator(false);   // the caller validates the output
+	if (!opt.Run(marked.data(), marked.size(), &out, oopts) || out == marked)
+		return {};
+	if (out.size() > in.size() + kSmallLoopGrowthWords)
+		return {};
+	return out;
+}
+
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
                             int opt_level, const std::string &entry_point)
 {
@@ -673,6 +750,15 @@ PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint
 		messages.clear();
 		// The input validated, so a failure here is the optimizer's: try the next recipe.
 		if (validate(out)) {
+			// At -O2, loops of a few constant iterations are unrolled (kSmallLoopTrips). The
+			// unrolled module is kept only when it validates; otherwise the loops stay.
+			if (opt_level >= 2) {
+				std::vector<uint32_t> unrolled = unroll_small_loops(out, consumer);
+				messages.clear();
+				if (!unrolled.empty() && validate(unrolled))
+					out = std::move(unrolled);
+				messages.clear();
+			}
 			r.ok = true;
 			r.words = std::move(out);
 			r.fallback = recipe.fallback;

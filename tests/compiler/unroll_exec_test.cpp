@@ -1,0 +1,228 @@
+// Small constant loops unrolled at -O2 (spirv_prepare.cpp, UnrollPolicy::small_loops): which
+// loops are unrolled (innermost, at most 32 iterations, no branch inside, bounded growth) and that
+// every shape computes what the host computes. Each shader runs on the device model in checked
+// hazard mode on r1/r2 x perf/lowpower at -O0, -O1 and -O2; the -O2 program is then disassembled
+// and its loops (backward branches) counted against what the policy says.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <regex>
+#include <sstream>
+
+#include "exec_harness.h"
+#include "../../src/compiler/asm.h"
+
+using namespace mica::compiler;
+using namespace mica::compiler::test;
+
+namespace {
+
+struct Config {
+	uint32_t rev, profile, opt;
+};
+const Config kConfigs[] = {{1, 0, 2}, {1, 1, 2}, {2, 0, 2}, {2, 1, 2}, {1, 1, 0}, {2, 0, 1}};
+
+constexpr uint32_t kWorkgroups = 2, kLocal = 64, kInvocations = kWorkgroups * kLocal;
+
+// A shader of this file's shape: a[] (binding 0, 256 words), o[] (binding 1, one word per
+// invocation), 64 invocations per workgroup; 'body' computes 'r' from 'a', 'i' and 'lid'.
+std::string shader(const std::string &decls, const std::string &body)
+{
+	return "#version 450\n#extension GL_EXT_control_flow_attributes : require\n"
+	       "layout(local_size_x = 64) in;\n"
+	       "layout(set = 0, binding = 0) readonly buffer A { uint a[]; };\n"
+	       "layout(set = 0, binding = 1) writeonly buffer O { uint o[]; };\n" +
+	       decls +
+	       "void main() {\n  uint i = gl_GlobalInvocationID.x, lid = gl_LocalInvocationID.x;\n  uint r = 0u;\n" + body +
+	       "  o[i] = r;\n}\n";
+}
+
+// Backward branches in the disassembly of 'code': the loops left.
+unsigned loops_in(const CompileResult &r)
+{
+	AsmProgram p;
+	std::string err;
+	EXPECT_TRUE(decode_program(r.binary.code, 0, p, err)) << err;
+	std::istringstream text(print_asm(p));
+	std::map<std::string, unsigned> label_line;
+	std::vector<std::pair<unsigned, std::string>> branches;
+	const std::regex label(R"(^(BB\d+):)"), branch(R"(^\s+s_(c?branch\w*)\s+(BB\d+))");
+	std::string line;
+	for (unsigned n = 0; std::getline(text, line); n++) {
+		std::smatch m;
+		if (std::regex_search(line, m, label))
+			label_line[m[1]] = n;
+		else if (std::regex_search(line, m, branch))
+			branches.emplace_back(n, m[2]);
+	}
+	unsigned back = 0;
+	for (auto &[n, target] : branches)
+		back += label_line.count(target) && label_line[target] < n;
+	return back;
+}
+
+// Compiles 'src' in every configuration, runs it against 'ref' (o[i] of a[], i), and checks the
+// -O2 program keeps 'loops_o2' loops (the -O1 one 'loops_o1').
+void check(const std::string &name, const std::string &src, unsigned loops_o1, unsigned loops_o2,
+           const std::function<uint32_t(const std::vector<uint32_t> &a, uint32_t i)> &ref)
+{
+	SCOPED_TRACE(name);
+	auto spv = glsl_to_spirv(src, name + ".comp");
+	if (auto *e = std::get_if<CompileError>(&spv))
+		FAIL() << "glslang: " << e->message;
+	std::vector<uint32_t> a(256);
+	uint32_t seed = 2024;
+	for (uint32_t &x : a) {
+		seed = seed * 1664525u + 1013904223u;
+		x = seed >> 8;
+	}
+	std::vector<uint32_t> want(kInvocations);
+	for (uint32_t i = 0; i < kInvocations; i++)
+		want[i] = ref(a, i);
+	for (const Config &cfg : kConfigs) {
+		const std::string where =
+			"r" + std::to_string(cfg.rev) + "/" + (cfg.profile ? "lowpower" : "perf") + "/O" + std::to_string(cfg.opt);
+		SCOPED_TRACE(where);
+		Options o;
+		o.revision = cfg.rev;
+		o.power_profile = cfg.profile;
+		o.opt_level = cfg.opt;
+		auto res = compile_spirv(std::get<std::vector<uint32_t>>(spv), o);
+		if (auto *e = std::get_if<CompileError>(&res))
+			FAIL() << "compile: " << e->message;
+		const CompileResult &compiled = std::get<CompileResult>(res);
+		if (cfg.opt == 2) {
+			EXPECT_EQ(loops_in(compiled), loops_o2) << "loops left at -O2";
+		} else if (cfg.opt == 1) {
+			EXPECT_EQ(loops_in(compiled), loops_o1) << "loops left at -O1";
+		}
+		std::vector<Buffer> bufs(2);
+		bufs[0].binding = 0;
+		bufs[0].data = a;
+		bufs[1].binding = 1;
+		bufs[1].data.assign(kInvocations, 0xdeadbeefu);
+		const uint32_t g[3] = {kWorkgroups, 1, 1};
+		RunOutcome out = run_kernel(compiled, cfg.rev, cfg.profile, bufs, {}, g);
+		ASSERT_TRUE(out.ok) << out.error;
+		EXPECT_EQ(out.hazard_violations, 0u);
+		for (uint32_t k = 0; k < kInvocations; k++)
+			ASSERT_EQ(bufs[1].data[k], want[k]) << "o[" << k << "]";
+	}
+}
+
+// SGEMM's inner loop: 16 steps over two shared tiles (the benchmark's matmul.comp), integers so
+// the order of the sums does not matter.
+TEST(CompilerUnroll, SharedTileDotProductIsUnrolledAndExact)
+{
+	check("tile_dot",
+	      shader("shared uint ta[4][16];\nshared uint tb[16][16];\n",
+	             "  ta[lid / 16u][lid % 16u] = a[lid];\n  tb[lid / 16u][lid % 16u] = a[lid + 64u];\n"
+	             "  tb[lid / 16u + 4u][lid % 16u] = a[lid + 128u];\n  tb[lid / 16u + 8u][lid % 16u] = a[lid + 192u];\n"
+	             "  tb[lid / 16u + 12u][lid % 16u] = a[(lid + 7u) % 256u];\n  barrier();\n"
+	             "  for (uint k = 0u; k < 16u; ++k) r += ta[lid / 16u][k] * tb[k][lid % 16u];\n"),
+	      1, 0, [](const std::vector<uint32_t> &a, uint32_t i) {
+		      const uint32_t lid = i % 64;
+		      auto tb = [&](uint32_t k, uint32_t x) {
+			      const uint32_t l = (k % 4) * 16 + x; // the invocation that stored tb[k][x]
+			      return k < 4 ? a[l + 64] : k < 8 ? a[l + 128] : k < 12 ? a[l + 192] : a[(l + 7) % 256];
+		      };
+		      uint32_t r = 0;
+		      for (uint32_t k = 0; k < 16; k++)
+			      r += a[(lid / 16) * 16 + k] * tb(k, lid % 16);
+		      return r;
+	      });
+}
+
+// The bounds: 32 iterations are unrolled, 33 are not; `<=`, counting down, a step of 3.
+TEST(CompilerUnroll, TripCountBoundsAndLoopShapes)
+{
+	auto sum = [](uint32_t first, uint32_t count, uint32_t step) {
+		return [=](const std::vector<uint32_t> &a, uint32_t i) {
+			uint32_t r = 0;
+			for (uint32_t k = 0, x = first; k < count; k++, x += step)
+				r = r * 3u + a[(i + x) % 256u];
+			return r;
+		};
+	};
+	check("trips_32", shader("", "  for (uint k = 0u; k < 32u; k++) r = r * 3u + a[(i + k) % 256u];\n"), 1, 0,
+	      sum(0, 32, 1));
+	check("trips_33", shader("", "  for (uint k = 0u; k < 33u; k++) r = r * 3u + a[(i + k) % 256u];\n"), 1, 1,
+	      sum(0, 33, 1));
+	check("less_equal", shader("", "  for (uint k = 0u; k <= 7u; k++) r = r * 3u + a[(i + k) % 256u];\n"), 1, 0,
+	      sum(0, 8, 1));
+	check("step_3", shader("", "  for (uint k = 2u; k < 30u; k += 3u) r = r * 3u + a[(i + k) % 256u];\n"), 1, 0,
+	      sum(2, 10, 3));
+	check("count_down", shader("", "  for (int k = 9; k >= 0; k--) r = r * 3u + a[(i + uint(k)) % 256u];\n"), 1, 0,
+	      [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (int k = 9; k >= 0; k--)
+			      r = r * 3u + a[(i + uint32_t(k)) % 256u];
+		      return r;
+	      });
+}
+
+// What stays a loop: a loop with a branch inside (an early exit), one marked dont_unroll, a loop
+// whose bound is not a constant, and the outer one of two nested loops (the inner is unrolled).
+TEST(CompilerUnroll, LoopsThePolicyLeaves)
+{
+	check("early_exit",
+	      shader("", "  for (uint k = 0u; k < 16u; k++) {\n    if (a[(i + k) % 256u] % 7u == 0u) break;\n"
+	                 "    r += a[(i + k) % 256u];\n  }\n"),
+	      1, 1, [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (uint32_t k = 0; k < 16; k++) {
+			      if (a[(i + k) % 256] % 7 == 0)
+				      break;
+			      r += a[(i + k) % 256];
+		      }
+		      return r;
+	      });
+	check("dont_unroll",
+	      shader("", "  [[dont_unroll]] for (uint k = 0u; k < 8u; k++) r = r * 5u + a[(i * 3u + k) % 256u];\n"), 1, 1,
+	      [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (uint32_t k = 0; k < 8; k++)
+			      r = r * 5u + a[(i * 3 + k) % 256];
+		      return r;
+	      });
+	check("runtime_bound",
+	      shader("", "  for (uint k = 0u; k < (a[i] & 15u); k++) r = r * 5u + a[(i + k) % 256u];\n"), 1, 1,
+	      [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (uint32_t k = 0; k < (a[i] & 15u); k++)
+			      r = r * 5u + a[(i + k) % 256];
+		      return r;
+	      });
+	check("nested",
+	      shader("", "  for (uint y = 0u; y < 4u; y++)\n    for (uint x = 0u; x < 4u; x++)\n"
+	                 "      r = r * 7u + a[(i + y * 16u + x) % 256u];\n"),
+	      2, 1, [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (uint32_t y = 0; y < 4; y++)
+			      for (uint32_t x = 0; x < 4; x++)
+				      r = r * 7u + a[(i + y * 16 + x) % 256];
+		      return r;
+	      });
+}
+
+// A local array indexed by a runtime value sits in the lane's scratch memory; the small loops
+// that fill and read it are unrolled around it (constant indices) and the result is unchanged.
+TEST(CompilerUnroll, LoopsAroundAScratchArray)
+{
+	check("scratch",
+	      shader("", "  uint h[16];\n  for (uint k = 0u; k < 16u; k++) h[k] = k * i;\n"
+	                 "  for (uint k = 0u; k < (a[i] & 31u); k++) h[a[(i + k) % 256u] % 16u] += a[k];\n"
+	                 "  for (uint k = 0u; k < 16u; k++) r = r * 31u + h[k];\n"),
+	      3, 1, [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t h[16], r = 0;
+		      for (uint32_t k = 0; k < 16; k++)
+			      h[k] = k * i;
+		      for (uint32_t k = 0; k < (a[i] & 31u); k++)
+			      h[a[(i + k) % 256] % 16] += a[k];
+		      for (uint32_t k = 0; k < 16; k++)
+			      r = r * 31u + h[k];
+		      return r;
+	      });
+}
+
+} // namespace
