@@ -50,11 +50,9 @@ enum class UnrollPolicy { whole_budget, small_loops };
 // counter, address arithmetic: 9 of the 12 instructions per step of SGEMM's 16-step inner loop);
 // unrolled, the counter becomes constants that fold into the memory instructions' immediate
 // offsets. Bounded so the program stays small for the JIT's optimising tier (512 instructions)
-// and the compile time stays that of the loop: at most 32 iterations and 2048 words (~400 SPIR-V
-// instructions) of unrolled body, innermost loops without branches inside only (a body with
-// its own selections unrolls into as many blocks as it had, the branches stay: CTS-like
-// cf_bool_phi.comp went from 50 to 202 instructions), and the module may grow by at most
-// kSmallLoopGrowthWords in all.
+// and the compile time stays that of the loop: at most 32 iterations and 4096 words (~800 SPIR-V
+// instructions) of unrolled body, innermost loops only, and the module may grow by at most
+// kSmallLoopGrowthWords in all. (SPIRV-Tools leaves loops with a second exit, a break, alone.)
 constexpr uint64_t kSmallLoopTrips = 32;
 constexpr uint64_t kSmallLoopBudgetWords = 4096;
 constexpr size_t kSmallLoopGrowthWords = 1024;
@@ -99,14 +97,12 @@ bool request_unroll(std::vector<uint32_t> &w, UnrollPolicy policy = UnrollPolicy
 			auto merge = labels.find(w[i + 1]);
 			const bool extent_known = merge != labels.end() && merge->second > block_start;
 			const uint64_t body = extent_known ? merge->second - block_start : 0;
-			bool innermost = extent_known;   // (small_loops: and no selection inside)
+			bool innermost = extent_known;
 			for (size_t j = i + n; innermost && j < merge->second;) {
 				const uint32_t jn = w[j] >> 16;
 				if (jn == 0)
 					break;
-				const uint32_t jop = w[j] & 0xffffu;
-				innermost = jop != (uint32_t)spv::Op::OpLoopMerge &&
-				            (policy == UnrollPolicy::whole_budget || jop != (uint32_t)spv::Op::OpSelectionMerge);
+				innermost = (w[j] & 0xffffu) != (uint32_t)spv::Op::OpLoopMerge;
 				j += jn;
 			}
 			// The estimate: the largest constant the header compares with; for small_loops also
@@ -638,7 +634,7 @@ static bool canonicalise(std::span<const uint32_t> words, std::span<const uint32
 static std::vector<uint32_t> unroll_small_loops(const std::vector<uint32_t> &in,
                                                 const spvtools::MessageConsumer &consumer)
 {
-	std::vector<uint32_t> marked = in, out;
+	std::vector<uint32_t> marked = count_stepped_loops(in, kSmallLoopTrips), out;
 	if (!request_unroll(marked, UnrollPolicy::small_loops))
 		return {};
 	spvtools::Optimizer opt(SPV_ENV_VULKAN_1_3);

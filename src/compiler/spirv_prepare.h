@@ -27,6 +27,12 @@ std::vector<uint32_t> lower_extinst_out_params(std::span<const uint32_t> words);
 // without one is returned as is.
 std::vector<uint32_t> fold_narrow_constant_bitcasts(std::span<const uint32_t> words);
 
+// Loops counted by a shift, multiplication or division of a constant start (`s >>= 1` until 0)
+// get a second counter stepping by one and the exit test `j < T`, T their trip count as run here
+// (at most 'max_trips'), so SPIRV-Tools' unroller sees an ordinary counted loop
+// (spirv_counted_loops.cpp). A module without such a loop is returned as is.
+std::vector<uint32_t> count_stepped_loops(std::span<const uint32_t> words, uint32_t max_trips);
+
 // Validates 'words' (Vulkan 1.3 environment rules), applies specialisation constants, and runs the
 // SPIRV-Tools passes our front end relies on: merge-return, exhaustive inlining, SSA rewrite
 // (mem2reg), scalar replacement, and at opt_level > 0 the performance recipe (folding, DCE, CSE).

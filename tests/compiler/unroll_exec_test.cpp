@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
-#include <regex>
+#include <map>
 #include <sstream>
 
 #include "exec_harness.h"
@@ -46,14 +46,19 @@ unsigned loops_in(const CompileResult &r)
 	std::istringstream text(print_asm(p));
 	std::map<std::string, unsigned> label_line;
 	std::vector<std::pair<unsigned, std::string>> branches;
-	const std::regex label(R"(^(BB\d+):)"), branch(R"(^\s+s_(c?branch\w*)\s+(BB\d+))");
 	std::string line;
 	for (unsigned n = 0; std::getline(text, line); n++) {
-		std::smatch m;
-		if (std::regex_search(line, m, label))
-			label_line[m[1]] = n;
-		else if (std::regex_search(line, m, branch))
-			branches.emplace_back(n, m[2]);
+		// "BB3:" starts a block; "  s_branch BB1", "  s_cbranch_scc0 BB3" branch to one
+		// (std::regex is not used: gcc 12 warns inside it under the sanitizers).
+		if (line.rfind("BB", 0) == 0 && line.back() == ':') {
+			label_line[line.substr(0, line.size() - 1)] = n;
+			continue;
+		}
+		std::istringstream words(line);
+		std::string mnemonic, target;
+		words >> mnemonic >> target;
+		if ((mnemonic.rfind("s_branch", 0) == 0 || mnemonic.rfind("s_cbranch", 0) == 0) && target.rfind("BB", 0) == 0)
+			branches.emplace_back(n, target);
 	}
 	unsigned back = 0;
 	for (auto &[n, target] : branches)
@@ -157,6 +162,60 @@ TEST(CompilerUnroll, TripCountBoundsAndLoopShapes)
 		      uint32_t r = 0;
 		      for (int k = 9; k >= 0; k--)
 			      r = r * 3u + a[(i + uint32_t(k)) % 256u];
+		      return r;
+	      });
+}
+
+// Loops counted by a shift, a multiplication or a division (spirv_counted_loops.cpp): the tree
+// reduction's halving stride with a barrier in every step, a counter shifted left, a signed
+// counter shifted right arithmetically, a multiplication, a division, and the 32 steps of a shift.
+TEST(CompilerUnroll, LoopsSteppedByShiftsAndProducts)
+{
+	check("tree_reduction",
+	      shader("shared uint partial[64];\n",
+	             "  partial[lid] = a[i % 256u];\n  barrier();\n"
+	             "  for (uint s = 32u; s > 0u; s >>= 1u) {\n    if (lid < s) partial[lid] += partial[lid + s];\n"
+	             "    barrier();\n  }\n  r = partial[0] + lid;\n"),
+	      1, 0, [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t sum = 0;
+		      for (uint32_t l = 0; l < 64; l++)
+			      sum += a[((i / 64) * 64 + l) % 256];
+		      return sum + i % 64;
+	      });
+	check("doubling", shader("", "  for (uint m = 1u; m != 0x10000u; m <<= 2u) r = r * 3u + (a[i] & m);\n"), 1, 0,
+	      [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (uint32_t m = 1; m != 0x10000u; m <<= 2)
+			      r = r * 3u + (a[i] & m);
+		      return r;
+	      });
+	check("signed_shift", shader("", "  for (int m = 4096; m >= 3; m >>= 1) r = r * 5u + uint(m) * a[i];\n"), 1, 0,
+	      [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (int m = 4096; m >= 3; m >>= 1)
+			      r = r * 5u + uint32_t(m) * a[i];
+		      return r;
+	      });
+	check("times_three", shader("", "  for (uint m = 1u; m < 5000u; m *= 3u) r = r * 7u + a[(i + m) % 256u];\n"), 1, 0,
+	      [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (uint32_t m = 1; m < 5000; m *= 3)
+			      r = r * 7u + a[(i + m) % 256];
+		      return r;
+	      });
+	check("divide", shader("", "  for (uint m = 1000000u; m > 0u; m /= 10u) r = r * 11u + (a[i] % m);\n"), 1, 0,
+	      [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (uint32_t m = 1000000; m > 0; m /= 10)
+			      r = r * 11u + a[i] % m;
+		      return r;
+	      });
+	// The longest a 32-bit shift can count: 32 steps, unrolled.
+	check("all_bits", shader("", "  for (uint m = 0xffffffffu; m != 0u; m >>= 1u) r = r * 3u + (a[i] & m);\n"), 1, 0,
+	      [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (uint32_t m = 0xffffffffu; m != 0; m >>= 1)
+			      r = r * 3u + (a[i] & m);
 		      return r;
 	      });
 }

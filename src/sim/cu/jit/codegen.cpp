@@ -274,6 +274,7 @@ private:
 	Value *n_ptr() { return n_a_; }
 	void flush_counters(IRBuilder<> &b);
 	void reload_counters(IRBuilder<> &b);
+	BasicBlock *entry_block(uint64_t off, BasicBlock *target);
 	Value *cyc_a_ = nullptr, *n_a_ = nullptr, *instr_home_ = nullptr, *lane_home_ = nullptr;
 	Value *abs_pc(uint64_t off) { return B.CreateAdd(base_, B.getInt64(off)); }
 	Value *dptr(const DecodedInst *d) { return B.CreateIntToPtr(B.getInt64(reinterpret_cast<uint64_t>(d)), ptr); }
@@ -1881,6 +1882,32 @@ void Emitter::line_continues(uint64_t off, const CodeSlot &slot)
 	}
 }
 
+// Level 1: the block the dispatch switch enters instruction 'off' through, which reads the
+// counters from their homes itself. Entered straight from the switch, every instruction's block
+// has phis for the four promoted counters (the switch and the code before it are its
+// predecessors), and the switch edges are critical: the register allocator copied the entry's
+// four values into each target's slots in the switch's own block, so every entry into
+// translated code (each scheduling quantum, each return from a barrier) stored 4 values per
+// instruction of the program (the reduction unrolled to 156 instructions: ~20% of its level-1
+// samples, 80 stack stores in a row). Volatile loads, so that CSE does not take the entry's
+// values instead and the empty block is not folded back into the switch.
+BasicBlock *Emitter::entry_block(uint64_t off, BasicBlock *target)
+{
+	BasicBlock *bb = BasicBlock::Create(C, "enter" + std::to_string(off), F);
+	IRBuilder<> eb(bb);
+	auto reread = [&](Type *t, Value *p) {
+		LoadInst *l = eb.CreateLoad(t, p);
+		l->setVolatile(true);
+		return l;
+	};
+	eb.CreateStore(reread(i64, at_b(eb, wave_, offsetof(Wave, cycle))), cyc_a_);
+	eb.CreateStore(reread(i64, instr_home_), instr_p_);
+	eb.CreateStore(reread(i64, lane_home_), lane_p_);
+	eb.CreateStore(eb.getInt32(0), n_a_);
+	eb.CreateBr(target);
+	return bb;
+}
+
 Function *Emitter::emit(const std::string &name)
 {
 	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
@@ -1953,7 +1980,7 @@ Function *Emitter::emit(const std::string &name)
 	B.SetInsertPoint(dispatch);
 	SwitchInst *sw = B.CreateSwitch(entry_off, unknown, static_cast<unsigned>(blocks_.size()));
 	for (const auto &[off, bb] : blocks_)
-		sw->addCase(B.getInt64(off), bb);
+		sw->addCase(B.getInt64(off), level0_ ? bb : entry_block(off, bb));
 	B.SetInsertPoint(unknown);
 	exit_with(Exit::Interp, pc);
 
