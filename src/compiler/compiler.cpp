@@ -1,6 +1,6 @@
 // The compilation pipeline, in order:
 //   prepare_spirv (SPIRV-Tools validate + canonicalise) -> spirv_to_ir -> constant_fold -> dce
-//   -> cse -> licm -> flatten_selections -> constant_fold -> dce -> split_critical_edges
+//   -> fold_offsets -> cse -> licm -> flatten_selections -> constant_fold -> dce -> split_critical_edges
 //   -> uniformity -> isel (with exec-mask control flow; uniform_loops decides which loops take
 //   scalar branches instead) -> schedule -> register_allocate -> lower_to_asm -> insert_waits
 //   -> insert_hazard_nops -> encode_program -> BinaryImage.
@@ -49,7 +49,7 @@ bool run_mid_passes(Program &mid, const Options &opts, std::string &log, std::st
 			return false;
 	}
 	if (opts.opt_level >= 2) {
-		if (!step("cse", cse) || !step("licm", licm) || !step("flatten_selections", flatten_selections) ||
+		if (!step("fold_offsets", fold_offsets) || !step("cse", cse) || !step("licm", licm) || !step("flatten_selections", flatten_selections) ||
 		    !step("constant_fold", constant_fold) || !step("dce", dce))
 			return false;
 	}

@@ -18,6 +18,9 @@ bool constant_fold(ir::Program &p);            // constant folding + algebraic s
 bool cse(ir::Program &p);                      // dominator-scoped common subexpression elimination
 bool dce(ir::Program &p);                      // removes unused pure instructions
 bool licm(ir::Program &p);                     // hoists loop-invariant pure instructions to the preheader
+// Constant parts of shared-memory addresses into the ds offsets: (x + C1) << C2 reassociated,
+// a + C folded into load_shared / store_shared (pass_fold_offsets.cpp).
+bool fold_offsets(ir::Program &p);
 // Selections with one short pure arm and an empty other become straight-line code and selects
 // (pass_flatten_selections.cpp).
 bool flatten_selections(ir::Program &p);

@@ -143,6 +143,7 @@ std::string run_stage(const std::string &text, std::string &error)
 		for (const std::string &pass : passes) {
 			if (pass == "constant_fold") constant_fold(p);
 			else if (pass == "dce") dce(p);
+			else if (pass == "fold_offsets") fold_offsets(p);
 			else if (pass == "cse") cse(p);
 			else if (pass == "licm") licm(p);
 			else if (pass == "flatten_selections") flatten_selections(p);
