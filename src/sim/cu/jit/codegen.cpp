@@ -379,6 +379,9 @@ private:
 	void emit_mem_stall(unsigned counter);
 	void emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec, unsigned nres, Value *const *res);
 	bool emit_ds(uint64_t off, const DecodedInst *d);
+	bool emit_global(uint64_t off, const DecodedInst *d);
+	Function *global_helper(const DecodedInst *d, bool saddr);
+	std::map<unsigned, Function *> global_fns_;
 	void emit_access_fallback(uint64_t off, const DecodedInst *d, Value *fn, Value *exec, Value *data, Value *const *keep,
 	                          unsigned nres, Value *addr);
 	Function *ds_helper(const DecodedInst *d);
@@ -1703,7 +1706,7 @@ Function *Emitter::ds_helper(const DecodedInst *d)
 // per active lane, lane after lane (emit_atomic_lanes).
 bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 {
-	const bool global = d->unit == MICA_UNIT_VMEM, load = d->flags & MICA_OPF_LOAD;
+	const bool global = d->unit == MICA_UNIT_VMEM;
 	const bool atomic = d->flags & MICA_OPF_ATOMIC;
 	const unsigned size = d->info->mem_bytes;
 	if ((d->flags & MICA_OPF_IMAGE) || (!global && d->unit != MICA_UNIT_LDS) ||
@@ -1757,9 +1760,9 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		goto_off(next);
 		return true;
 	}
-	if (!global && !atomic)
-		return emit_ds(off, d);
-	// read_vector_mem_operands, then the address operands.
+	if (!atomic)
+		return global ? emit_global(off, d) : emit_ds(off, d);
+	// The atomics: read_vector_mem_operands, then the address operands.
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	Value *data[4] = {nullptr, nullptr, nullptr, nullptr}, *keep[4] = {nullptr, nullptr, nullptr, nullptr};
 	unsigned ndata = 0, nres = 0;
@@ -1793,18 +1796,17 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		addr = B.CreateAdd(addr, ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
 		// Atomics ignore the low address bits (the fallback gets the address unmasked, as
 		// global_access expects).
-		Value *eff = atomic ? B.CreateAnd(addr, ConstantInt::get(v64, ~uint64_t(size - 1))) : addr;
+		Value *eff = B.CreateAnd(addr, ConstantInt::get(v64, ~uint64_t(size - 1)));
 		lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, eff, ConstantInt::get(v64, ~0ull)));
 		Value *last = B.CreateAdd(eff, ConstantInt::get(v64, size - 1));
 		Value *hi = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(active, last, ConstantInt::get(v64, 0)));
 		Value *page = B.CreateLShr(lo, 12);
 		Value *one_page = B.CreateICmpEQ(page, B.CreateLShr(hi, 12));
 		// The TLB: the context's generation must not have moved since it was filled.
-		Value *hit = tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base);
-		if (atomic) { // an atomic translates each lane for reading first, then for writing
-			Value *rbase = nullptr;
-			hit = B.CreateAnd(hit, tlb_lookup(page, MICA_ACCESS_READ, &rbase));
-		}
+		// An atomic translates each lane for reading first, then for writing.
+		Value *hit = tlb_lookup(page, MICA_ACCESS_WRITE, &base);
+		Value *rbase = nullptr;
+		hit = B.CreateAnd(hit, tlb_lookup(page, MICA_ACCESS_READ, &rbase));
 		offs = B.CreateAnd(eff, ConstantInt::get(v64, MICA_PAGE_SIZE - 1));
 		Value *no_erratum = B.CreateICmpUGE(cycle(), B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
 		fast = B.CreateAnd(one_page, B.CreateAnd(hit, no_erratum));
@@ -1812,8 +1814,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		addr = read_v(d->opnd[1]);
 		emit_stall();
 		Value *a = B.CreateAdd(B.CreateZExt(addr, v64), ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
-		if (atomic)
-			a = B.CreateAnd(a, ConstantInt::get(v64, ~uint64_t(size - 1)));
+		a = B.CreateAnd(a, ConstantInt::get(v64, ~uint64_t(size - 1)));
 		Value *amin = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smin, B.CreateSelect(active, a, ConstantInt::get(v64, INT64_MAX)));
 		Value *end = B.CreateAdd(a, ConstantInt::get(v64, size));
 		Value *amax = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smax, B.CreateSelect(active, end, ConstantInt::get(v64, 0)));
@@ -1825,13 +1826,6 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	}
 	count_instruction(*d); // after every operand test
 	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
-	if (!load && !atomic && size > 4) {
-		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
-		// stores dword after dword, and the two differ only for partially overlapping lanes.
-		Value *rel = B.CreateSub(global ? addr : offs, splat(lo));
-		Value *bad = B.CreateAnd(active, B.CreateICmpNE(B.CreateURem(rel, ConstantInt::get(v64, size)), ConstantInt::get(v64, 0)));
-		fast = B.CreateAnd(fast, B.CreateICmpEQ(B.CreateBitCast(bad, i32), B.getInt32(0)));
-	}
 	BasicBlock *fastbb = BasicBlock::Create(C, "vmem_fast", F), *slowbb = BasicBlock::Create(C, "vmem_slow", F);
 	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
 
@@ -1852,14 +1846,143 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	// The inline path.
 	B.SetInsertPoint(fastbb);
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	if (atomic)
-		emit_atomic_lanes(d, B.CreateGEP(i8, base, offs), exec, data, res);
-	else
-		emit_lanes(d, addr, B.CreateAnd(lo, B.getInt64(~uint64_t(MICA_PAGE_SIZE - 1))), base, offs, active, data, ndata, res); // global: ds went to emit_ds
-	emit_mem_done(d, counter, exec, (load || atomic) ? nres : 0, res);
+	emit_atomic_lanes(d, B.CreateGEP(i8, base, offs), exec, data, res);
+	emit_mem_done(d, counter, exec, nres, res);
 	++inline_count;
 	goto_off(next);
 	return true;
+}
+
+// Global loads and stores but atomics: the operand tests in read_vector_mem_operands' and
+// exec_global's order, the stall, then the access by the kind's function (global_helper);
+// when it declines (a TLB miss, lanes in two pages, the wave-start TLB window, EXEC = 0, a
+// multi-dword store's lanes overlapping partially) Worker::global_access, the interpreter's
+// code, with the addresses the function computed.
+bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
+{
+	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
+	const bool saddr = d->opnd[2] != MICA_OPND_NONE;
+	Value *exec = read_s(MICA_OPND_EXEC, kVector);
+	unsigned ndata = 0, nres = 0;
+	Value *keep[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (d->info->kind[3] != MICA_KIND_UNUSED) {
+		ndata = mica_kind_table[d->info->kind[3]].regs;
+		for (unsigned k = 0; k < ndata; k++)
+			fresh(d->opnd[3] + k, kVector);
+	}
+	if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED) {
+		nres = mica_kind_table[d->info->kind[0]].regs;
+		for (unsigned k = 0; k < nres; k++)
+			keep[k] = writable(d->opnd[0] + k);
+	}
+	fresh(d->opnd[1], kVector);
+	Value *sbase = B.getInt64(0);
+	if (saddr)
+		sbase = B.CreateOr(B.CreateZExt(read_s(d->opnd[2], kVector), i64),
+		                   B.CreateShl(B.CreateZExt(read_s(d->opnd[2] + 1u, kVector), i64), 32));
+	else
+		fresh(d->opnd[1] + 1u, kVector);
+	emit_mem_stall(MICA_COUNTER_GM);
+	count_instruction(*d);
+	if (!buf_out_)
+		buf_out_ = entry_alloca(4 * sizeof(Row));
+	if (!buf_addr_)
+		buf_addr_ = entry_alloca(kLanes * 8);
+	Value *data = ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false); // a load's is not read
+	Function *fn = global_helper(d, saddr);
+	Value *fast = B.CreateCall(fn->getFunctionType(), fn,
+	                           {frame_, vrow_ptr(d->opnd[1], false), saddr ? vrow_ptr(d->opnd[1], false) : vrow_ptr(d->opnd[1] + 1u, false),
+	                            sbase, exec, cycle(), B.getInt64(static_cast<uint64_t>(static_cast<int64_t>(d->imm))), data,
+	                            buf_out_, buf_addr_});
+	BasicBlock *fastbb = BasicBlock::Create(C, "global_fast", F), *slowbb = BasicBlock::Create(C, "global_slow", F);
+	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
+
+	B.SetInsertPoint(slowbb);
+	emit_access_fallback(off, d, fn_ptr(B, &Runtime::global_access), exec, data, keep, nres, buf_addr_);
+
+	B.SetInsertPoint(fastbb);
+	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	const bool load = d->flags & MICA_OPF_LOAD;
+	for (unsigned k = 0; load && k < nres; k++)
+		res[k] = B.CreateAlignedLoad(v32, at(buf_out_, k * sizeof(Row)), Align(64));
+	emit_mem_done(d, MICA_COUNTER_GM, exec, load ? nres : 0, res);
+	++inline_count;
+	goto_off(next);
+	return true;
+}
+
+// i1 mica_global_<op>[_saddr](ptr frame, ptr lo_row, ptr hi_row, i64 sbase, i32 exec, i64 cycle,
+// i64 imm, ptr data_rows, ptr out_rows, ptr va_out): the lanes' addresses (lo_row | hi_row << 32,
+// or sbase + lo_row, plus imm); when every active lane lies in one page the CU's TLB holds for
+// this access type under the context's current invalidation generation (a write entry exists only
+// for a page that grants writes: the MMU's permission check is part of the hit), the wave is past
+// the SEC_WAVE_START_TLB window, EXEC is not 0 and a multi-dword store's lanes coincide or are
+// disjoint, the access (emit_lanes) and true, a load's rows (widened, not yet blended) in out_rows;
+// else nothing touched, the addresses in va_out for Worker::global_access, and false. One per
+// kind of access and module: the IR per instruction is the call.
+Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
+{
+	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
+	const bool load = d->flags & MICA_OPF_LOAD;
+	Function *&fn = global_fns_[(d->op & 0xffffu) | (saddr ? 0x10000u : 0u)];
+	if (fn)
+		return fn;
+	fn = Function::Create(FunctionType::get(i1, {ptr, ptr, ptr, i64, i32, i64, i64, ptr, ptr, ptr}, false),
+	                      Function::InternalLinkage, std::string("mica_") + d->info->name + (saddr ? "_saddr" : ""), M);
+	fn->addFnAttr(Attribute::NoUnwind);
+	fn->addFnAttr(Attribute::NoInline);
+	IRBuilderBase::InsertPointGuard g(B);
+	// emit_lanes and tlb_lookup build in F and read the frame through frame_: this function's.
+	Function *const prog_fn = F;
+	Value *const prog_frame = frame_;
+	F = fn;
+	frame_ = fn->getArg(0);
+	Value *lo_row = fn->getArg(1), *hi_row = fn->getArg(2), *sbase = fn->getArg(3), *exec = fn->getArg(4);
+	Value *cyc = fn->getArg(5), *imm = fn->getArg(6), *data_p = fn->getArg(7), *out = fn->getArg(8), *va_out = fn->getArg(9);
+	B.SetInsertPoint(BasicBlock::Create(C, "entry", fn));
+	Type *v64 = FixedVectorType::get(i64, kLanes);
+	Value *active = B.CreateBitCast(exec, m32);
+	Value *lo32 = B.CreateAlignedLoad(v32, lo_row, Align(64));
+	Value *addr = saddr ? B.CreateAdd(splat(sbase), B.CreateZExt(lo32, v64))
+	                    : B.CreateOr(B.CreateZExt(lo32, v64),
+	                                 B.CreateShl(B.CreateZExt(B.CreateAlignedLoad(v32, hi_row, Align(64)), v64), ConstantInt::get(v64, 32)));
+	addr = B.CreateAdd(addr, splat(imm));
+	Value *lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, addr, ConstantInt::get(v64, ~0ull)));
+	Value *last = B.CreateAdd(addr, ConstantInt::get(v64, size - 1));
+	Value *hi = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(active, last, ConstantInt::get(v64, 0)));
+	Value *page = B.CreateLShr(lo, 12);
+	Value *base = nullptr;
+	Value *hit = tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base);
+	Value *fast = B.CreateAnd(B.CreateICmpEQ(page, B.CreateLShr(hi, 12)), hit);
+	fast = B.CreateAnd(fast, B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)));
+	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
+	if (!load && size > 4) {
+		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
+		// stores dword after dword, and the two differ only for partially overlapping lanes.
+		Value *rel = B.CreateSub(addr, splat(lo));
+		Value *bad = B.CreateAnd(active, B.CreateICmpNE(B.CreateURem(rel, ConstantInt::get(v64, size)), ConstantInt::get(v64, 0)));
+		fast = B.CreateAnd(fast, B.CreateICmpEQ(B.CreateBitCast(bad, i32), B.getInt32(0)));
+	}
+	BasicBlock *go = BasicBlock::Create(C, "inside", fn), *fail = BasicBlock::Create(C, "declined", fn);
+	B.CreateCondBr(fast, go, fail, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(fail);
+	B.CreateAlignedStore(addr, va_out, Align(64));
+	B.CreateRet(B.getFalse());
+
+	B.SetInsertPoint(go);
+	Value *data[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (!load)
+		for (unsigned r = 0; r < rows; r++)
+			data[r] = B.CreateAlignedLoad(v32, at(data_p, r * sizeof(Row)), Align(64));
+	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	emit_lanes(d, addr, B.CreateAnd(lo, B.getInt64(~uint64_t(MICA_PAGE_SIZE - 1))), base,
+	           B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1)), active, data, load ? 0 : rows, res);
+	for (unsigned r = 0; load && r < rows; r++)
+		B.CreateAlignedStore(res[r], at(out, r * sizeof(Row)), Align(64));
+	B.CreateRet(B.getTrue());
+	F = prog_fn;
+	frame_ = prog_frame;
+	return fn;
 }
 
 // The interpreter's access code from the translation on (Runtime::global_access / ds_access,
