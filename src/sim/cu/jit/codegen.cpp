@@ -366,7 +366,7 @@ private:
 	bool emit_vmem(uint64_t off, const DecodedInst *d);
 	bool emit_smem(uint64_t off, const DecodedInst *d);
 	void emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, Value *const *data, Value **res);
-	void emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value *base, Value *offs, Value *active,
+	void emit_lanes(const DecodedInst *d, Value *va, Value *const base_va[2], Value *const base[2], Value *offs, Value *active,
 	                Value *const *data, unsigned ndata, Value **res);
 	static constexpr unsigned kHalf = kLanes / 2;
 	Value *widen_loaded(const DecodedInst *d, Value *g);
@@ -1413,14 +1413,14 @@ void Emitter::emit_scattered(const DecodedInst *d, Value *ptrs, Value *active, V
 	}
 }
 
-// A global access's lanes (emit_vmem), every active lane known to lie in the page at host
-// address 'base': va, the lanes' virtual addresses; base_va, the page's first address; offs,
-// the lanes' byte offsets from base. The pattern is tested here, per access: contiguous halves
+// A global access's lanes (global_helper), every active lane of half-wave h known to lie in the
+// page at host address base[h]: va, the lanes' virtual addresses; base_va[h], that page's first
+// address; offs, the lanes' byte offsets in their pages. The pattern is tested here, per access: contiguous halves
 // (va[l] - (l % 16) * size the same for every active lane of a half; a whole contiguous wave is
 // the case a_1 = a_0 + 16 * size, two rows of 16 such as SGEMM's tiles the other common one),
 // then one address per half (loads), else the lanes one by one.
-void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value *base, Value *offs, Value *active,
-                         Value *const *data, unsigned ndata, Value **res)
+void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *const base_va[2], Value *const base[2], Value *offs,
+                         Value *active, Value *const *data, unsigned ndata, Value **res)
 {
 	const unsigned size = d->info->mem_bytes;
 	const bool load = d->flags & MICA_OPF_LOAD;
@@ -1451,7 +1451,8 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value 
 	// A half with no active lane accesses nothing, whatever its start (and an inactive lane 0's
 	// start may lie before the page).
 	B.SetInsertPoint(vecbb);
-	Value *start[2] = {B.CreateGEP(i8, base, B.CreateSub(a0[0], base_va)), B.CreateGEP(i8, base, B.CreateSub(a0[1], base_va))};
+	Value *start[2] = {B.CreateGEP(i8, base[0], B.CreateSub(a0[0], base_va[0])),
+	                   B.CreateGEP(i8, base[1], B.CreateSub(a0[1], base_va[1]))};
 	Value *vres[4] = {nullptr, nullptr, nullptr, nullptr};
 	emit_block(d, start, active, data, vres);
 	B.CreateBr(join);
@@ -1475,8 +1476,11 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value 
 		B.CreateCondBr(B.CreateAnd(one[0], one[1]), unibb, scat);
 		B.SetInsertPoint(unibb);
 		Value *p[2];
+		Value *own[2];
 		for (unsigned h = 0; h < 2; h++)
-			p[h] = B.CreateGEP(i8, base, B.CreateSub(B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), lo[1 - h], lo[h]), base_va));
+			own[h] = B.CreateGEP(i8, base[h], B.CreateSub(lo[h], base_va[h]));
+		for (unsigned h = 0; h < 2; h++) // (the other half's address lies in the other half's page)
+			p[h] = B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), own[1 - h], own[h]);
 		emit_uniform(d, p, ures);
 		B.CreateBr(join);
 		uni_end = B.GetInsertBlock();
@@ -1485,7 +1489,8 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value 
 
 	B.SetInsertPoint(gatbb);
 	Value *gres[4] = {nullptr, nullptr, nullptr, nullptr};
-	emit_scattered(d, B.CreateGEP(i8, base, offs), active, data, ndata, gres);
+	Value *bases = B.CreateSelect(hi_lanes, B.CreateVectorSplat(kLanes, base[1]), B.CreateVectorSplat(kLanes, base[0]));
+	emit_scattered(d, B.CreateGEP(i8, bases, offs), active, data, ndata, gres);
 	B.CreateBr(join);
 	BasicBlock *gat_end = B.GetInsertBlock();
 
@@ -1855,7 +1860,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 
 // Global loads and stores but atomics: the operand tests in read_vector_mem_operands' and
 // exec_global's order, the stall, then the access by the kind's function (global_helper);
-// when it declines (a TLB miss, lanes in two pages, the wave-start TLB window, EXEC = 0, a
+// when it declines (a TLB miss, a half-wave's lanes in two pages, the wave-start TLB window, EXEC = 0, a
 // multi-dword store's lanes overlapping partially) Worker::global_access, the interpreter's
 // code, with the addresses the function computed.
 bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
@@ -1913,9 +1918,10 @@ bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
 
 // i1 mica_global_<op>[_saddr](ptr frame, ptr lo_row, ptr hi_row, i64 sbase, i32 exec, i64 cycle,
 // i64 imm, ptr data_rows, ptr out_rows, ptr va_out): the lanes' addresses (lo_row | hi_row << 32,
-// or sbase + lo_row, plus imm); when every active lane lies in one page the CU's TLB holds for
-// this access type under the context's current invalidation generation (a write entry exists only
-// for a page that grants writes: the MMU's permission check is part of the hit), the wave is past
+// or sbase + lo_row, plus imm); when each half-wave's active lanes lie in one page the CU's TLB
+// holds for this access type under the context's current invalidation generation (a write entry
+// exists only for a page that grants writes: the MMU's permission check is part of the hit; a
+// half without active lanes takes the other's page), the wave is past
 // the SEC_WAVE_START_TLB window, EXEC is not 0 and a multi-dword store's lanes coincide or are
 // disjoint, the access (emit_lanes) and true, a load's rows (widened, not yet blended) in out_rows;
 // else nothing touched, the addresses in va_out for Worker::global_access, and false. One per
@@ -1947,14 +1953,31 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 	                    : B.CreateOr(B.CreateZExt(lo32, v64),
 	                                 B.CreateShl(B.CreateZExt(B.CreateAlignedLoad(v32, hi_row, Align(64)), v64), ConstantInt::get(v64, 32)));
 	addr = B.CreateAdd(addr, splat(imm));
-	Value *lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, addr, ConstantInt::get(v64, ~0ull)));
+	// Each half-wave's active lanes in one page (SGEMM's two tile rows of a wave are 2 KiB apart
+	// in A and lie in two pages about half the time); a half without active lanes takes the
+	// other's page. Each page's TLB entry is tested; every active byte is in its half's page.
 	Value *last = B.CreateAdd(addr, ConstantInt::get(v64, size - 1));
-	Value *hi = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(active, last, ConstantInt::get(v64, 0)));
-	Value *page = B.CreateLShr(lo, 12);
-	Value *base = nullptr;
-	Value *hit = tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base);
-	Value *fast = B.CreateAnd(B.CreateICmpEQ(page, B.CreateLShr(hi, 12)), hit);
-	fast = B.CreateAnd(fast, B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)));
+	std::vector<Constant *> upper;
+	for (unsigned l = 0; l < kLanes; l++)
+		upper.push_back(B.getInt1(l >= kHalf));
+	Value *hi_lanes = ConstantVector::get(upper);
+	Value *act[2] = {B.CreateAnd(active, B.CreateNot(hi_lanes)), B.CreateAnd(active, hi_lanes)};
+	Value *lo_h[2], *hi_h[2], *any[2];
+	for (unsigned h = 0; h < 2; h++) {
+		lo_h[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(act[h], addr, ConstantInt::get(v64, ~0ull)));
+		hi_h[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(act[h], last, ConstantInt::get(v64, 0)));
+		any[h] = B.CreateICmpNE(B.CreateAnd(exec, B.getInt32(h ? 0xffff0000u : 0x0000ffffu)), B.getInt32(0));
+	}
+	Value *lo = B.CreateSelect(B.CreateICmpULT(lo_h[0], lo_h[1]), lo_h[0], lo_h[1]);
+	Value *fast = B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
+	Value *base[2], *page_va[2];
+	for (unsigned h = 0; h < 2; h++) {
+		Value *first = B.CreateSelect(any[h], lo_h[h], lo_h[1 - h]), *end = B.CreateSelect(any[h], hi_h[h], hi_h[1 - h]);
+		Value *page = B.CreateLShr(first, 12);
+		fast = B.CreateAnd(fast, B.CreateICmpEQ(page, B.CreateLShr(end, 12)));
+		fast = B.CreateAnd(fast, tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base[h]));
+		page_va[h] = B.CreateShl(page, 12);
+	}
 	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
 	if (!load && size > 4) {
 		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
@@ -1975,8 +1998,8 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 		for (unsigned r = 0; r < rows; r++)
 			data[r] = B.CreateAlignedLoad(v32, at(data_p, r * sizeof(Row)), Align(64));
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	emit_lanes(d, addr, B.CreateAnd(lo, B.getInt64(~uint64_t(MICA_PAGE_SIZE - 1))), base,
-	           B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1)), active, data, load ? 0 : rows, res);
+	emit_lanes(d, addr, page_va, base, B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1)), active, data,
+	           load ? 0 : rows, res);
 	for (unsigned r = 0; load && r < rows; r++)
 		B.CreateAlignedStore(res[r], at(out, r * sizeof(Row)), Align(64));
 	B.CreateRet(B.getTrue());
