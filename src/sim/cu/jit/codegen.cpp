@@ -583,8 +583,9 @@ void Emitter::emit_mem_record(unsigned reg, Value *done, unsigned counter, Value
 	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
 	for (unsigned c = 0; c < 3; c++)
 		B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
-	for (unsigned c = 0; c < 4; c++)
-		B.CreateStore(B.getInt64(kNever), at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+	// The four guards in one store (the level-0 code generator merges no stores).
+	static_assert(sizeof(RegMeta::guard) == 32);
+	B.CreateAlignedStore(ConstantInt::get(FixedVectorType::get(i64, 4), kNever), at(wave_, m + offsetof(RegMeta, guard)), Align(8));
 	B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
 	B.CreateStore(seq, at(wave_, m + offsetof(RegMeta, mem_seq)));
 }
