@@ -1698,18 +1698,17 @@ Function *Emitter::ds_helper(const DecodedInst *d)
 	return fn;
 }
 
-// Global and shared (ds) loads and stores inline: the operands are read exactly as exec_global /
-// exec_ds read them (pipeline-model checks included), then, when every active lane's access lies
-// in one page the CU's TLB holds for this access type under the context's current invalidation
-// generation (global; a TLB entry for the write type exists only if the page grants writes, so
-// the MMU's permission check is part of the hit) or inside the workgroup's shared memory (ds),
-// the lanes are gathered or scattered under the EXEC mask and the results and pipeline records
-// are written as finish_vector_mem writes them. Anything else (a TLB miss, lanes in two pages, a
-// fault, the wave-start TLB erratum window, EXEC = 0, lanes of a multi-dword store that overlap
-// partially) goes to Worker::global_access / ds_access with the operands already read, which
-// is the interpreter's own code from that point on. Atomics (but add_f32) take the same path
-// with both TLB entries (read, then write: the interpreter's two translations) and a host atomic
-// per active lane, lane after lane (emit_atomic_lanes).
+// Global and shared (ds) loads, stores and atomics inline. Loads and stores go to emit_global /
+// emit_ds (an access function per kind). Atomics (but add_f32): the operands are read exactly as
+// exec_global / exec_ds read them (pipeline-model checks included), then, when every active
+// lane's access lies in one page the CU's TLB holds under the context's current invalidation
+// generation, both entries (read, then write: the interpreter's two translations; a write entry
+// exists only if the page grants writes, so the MMU's permission check is part of the hit), or
+// inside the workgroup's shared memory (ds), a host atomic per active lane, lane after lane
+// (emit_atomic_lanes), and the results and pipeline records as finish_vector_mem writes them.
+// Anything else (a TLB miss, lanes in two pages, a fault, the wave-start TLB erratum window,
+// EXEC = 0) goes to Worker::global_access / ds_access with the operands already read, which is
+// the interpreter's own code from that point on.
 bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 {
 	const bool global = d->unit == MICA_UNIT_VMEM;
