@@ -379,6 +379,9 @@ private:
 	void emit_mem_stall(unsigned counter);
 	void emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec, unsigned nres, Value *const *res);
 	bool emit_ds(uint64_t off, const DecodedInst *d);
+	Value *vector_mem_operands(const DecodedInst *d, unsigned *ndata, unsigned *nres, Value **keep);
+	void emit_access_outcome(uint64_t off, const DecodedInst *d, unsigned counter, Value *fast, Value *exec, Value *data,
+	                         Value *const *keep, unsigned nres, Value *fallback, Value *addr);
 	bool emit_global(uint64_t off, const DecodedInst *d);
 	Function *global_helper(const DecodedInst *d, bool saddr);
 	std::map<unsigned, Function *> global_fns_;
@@ -1865,21 +1868,10 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 // code, with the addresses the function computed.
 bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
 {
-	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
 	const bool saddr = d->opnd[2] != MICA_OPND_NONE;
-	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	unsigned ndata = 0, nres = 0;
 	Value *keep[4] = {nullptr, nullptr, nullptr, nullptr};
-	if (d->info->kind[3] != MICA_KIND_UNUSED) {
-		ndata = mica_kind_table[d->info->kind[3]].regs;
-		for (unsigned k = 0; k < ndata; k++)
-			fresh(d->opnd[3] + k, kVector);
-	}
-	if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED) {
-		nres = mica_kind_table[d->info->kind[0]].regs;
-		for (unsigned k = 0; k < nres; k++)
-			keep[k] = writable(d->opnd[0] + k);
-	}
+	Value *exec = vector_mem_operands(d, &ndata, &nres, keep);
 	fresh(d->opnd[1], kVector);
 	Value *sbase = B.getInt64(0);
 	if (saddr)
@@ -1899,20 +1891,7 @@ bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
 	                           {frame_, vrow_ptr(d->opnd[1], false), saddr ? vrow_ptr(d->opnd[1], false) : vrow_ptr(d->opnd[1] + 1u, false),
 	                            sbase, exec, cycle(), B.getInt64(static_cast<uint64_t>(static_cast<int64_t>(d->imm))), data,
 	                            buf_out_, buf_addr_});
-	BasicBlock *fastbb = BasicBlock::Create(C, "global_fast", F), *slowbb = BasicBlock::Create(C, "global_slow", F);
-	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
-
-	B.SetInsertPoint(slowbb);
-	emit_access_fallback(off, d, fn_ptr(B, &Runtime::global_access), exec, data, keep, nres, buf_addr_);
-
-	B.SetInsertPoint(fastbb);
-	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	const bool load = d->flags & MICA_OPF_LOAD;
-	for (unsigned k = 0; load && k < nres; k++)
-		res[k] = B.CreateAlignedLoad(v32, at(buf_out_, k * sizeof(Row)), Align(64));
-	emit_mem_done(d, MICA_COUNTER_GM, exec, load ? nres : 0, res);
-	++inline_count;
-	goto_off(next);
+	emit_access_outcome(off, d, MICA_COUNTER_GM, fast, exec, data, keep, nres, fn_ptr(B, &Runtime::global_access), buf_addr_);
 	return true;
 }
 
@@ -2008,6 +1987,44 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 	return fn;
 }
 
+// read_vector_mem_operands' tests, in its order: EXEC (returned), the data rows (fresh), the
+// destinations (writable: keep[k]).
+Value *Emitter::vector_mem_operands(const DecodedInst *d, unsigned *ndata, unsigned *nres, Value **keep)
+{
+	Value *exec = read_s(MICA_OPND_EXEC, kVector);
+	if (d->info->kind[3] != MICA_KIND_UNUSED) {
+		*ndata = mica_kind_table[d->info->kind[3]].regs;
+		for (unsigned k = 0; k < *ndata; k++)
+			fresh(d->opnd[3] + k, kVector);
+	}
+	if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED) {
+		*nres = mica_kind_table[d->info->kind[0]].regs;
+		for (unsigned k = 0; k < *nres; k++)
+			keep[k] = writable(d->opnd[0] + k);
+	}
+	return exec;
+}
+
+// After an access function's call: made ('fast': a load's rows in buf_out_, blended, mem_issue
+// and the records), or declined (the interpreter's access 'fallback' with the same operands and
+// 'addr', emit_access_fallback); then the next instruction.
+void Emitter::emit_access_outcome(uint64_t off, const DecodedInst *d, unsigned counter, Value *fast, Value *exec, Value *data,
+                                  Value *const *keep, unsigned nres, Value *fallback, Value *addr)
+{
+	BasicBlock *fastbb = BasicBlock::Create(C, "access_made", F), *slowbb = BasicBlock::Create(C, "access_declined", F);
+	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(slowbb);
+	emit_access_fallback(off, d, fallback, exec, data, keep, nres, addr);
+	B.SetInsertPoint(fastbb);
+	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	const bool load = d->flags & MICA_OPF_LOAD;
+	for (unsigned k = 0; load && k < nres; k++)
+		res[k] = B.CreateAlignedLoad(v32, at(buf_out_, k * sizeof(Row)), Align(64));
+	emit_mem_done(d, counter, exec, load ? nres : 0, res);
+	++inline_count;
+	goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
+}
+
 // The interpreter's access code from the translation on (Runtime::global_access / ds_access,
 // 'fn') with the operands read: the destinations' keep flags, the call, an exit unless the
 // access continued, then the next instruction.
@@ -2081,21 +2098,10 @@ void Emitter::emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec,
 // with the same operands (the wave's rows, as exec_ds passes them).
 bool Emitter::emit_ds(uint64_t off, const DecodedInst *d)
 {
-	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
 	const unsigned size = d->info->mem_bytes;
-	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	unsigned ndata = 0, nres = 0;
 	Value *keep[4] = {nullptr, nullptr, nullptr, nullptr};
-	if (d->info->kind[3] != MICA_KIND_UNUSED) {
-		ndata = mica_kind_table[d->info->kind[3]].regs;
-		for (unsigned k = 0; k < ndata; k++)
-			fresh(d->opnd[3] + k, kVector);
-	}
-	if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED) {
-		nres = mica_kind_table[d->info->kind[0]].regs;
-		for (unsigned k = 0; k < nres; k++)
-			keep[k] = writable(d->opnd[0] + k);
-	}
+	Value *exec = vector_mem_operands(d, &ndata, &nres, keep);
 	fresh(d->opnd[1], kVector);
 	emit_mem_stall(MICA_COUNTER_LS);
 	count_instruction(*d);
@@ -2119,20 +2125,8 @@ bool Emitter::emit_ds(uint64_t off, const DecodedInst *d)
 	                           {frame_field(ptr, offsetof(Frame, shared)), frame_field(i64, offsetof(Frame, shared_size)),
 	                            vrow_ptr(d->opnd[1], false), exec, B.getInt64(static_cast<uint64_t>(static_cast<int64_t>(d->imm))),
 	                            memo, data, buf_out_});
-	BasicBlock *fastbb = BasicBlock::Create(C, "ds_fast", F), *slowbb = BasicBlock::Create(C, "ds_slow", F);
-	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
-
-	B.SetInsertPoint(slowbb);
-	emit_access_fallback(off, d, fn_ptr(B, &Runtime::ds_access), exec, data, keep, nres, vrow_ptr(d->opnd[1], false));
-
-	B.SetInsertPoint(fastbb);
-	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	const bool load = d->flags & MICA_OPF_LOAD;
-	for (unsigned k = 0; load && k < nres; k++)
-		res[k] = B.CreateAlignedLoad(v32, at(buf_out_, k * sizeof(Row)), Align(64));
-	emit_mem_done(d, MICA_COUNTER_LS, exec, load ? nres : 0, res);
-	++inline_count;
-	goto_off(next);
+	emit_access_outcome(off, d, MICA_COUNTER_LS, fast, exec, data, keep, nres, fn_ptr(B, &Runtime::ds_access),
+	                    vrow_ptr(d->opnd[1], false));
 	return true;
 }
 
