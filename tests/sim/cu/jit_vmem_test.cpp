@@ -176,6 +176,10 @@ const Pattern kPatterns[] = {
     {"upper_row_only", 1, 0, 0, 0, 0, 0xffff0000u, 1024, false},
     {"both_rows_one_block", 1, 0, 0, 0, 0, 0xfffffff7u, 0, true},
     {"upper_row_across_the_page", 1, 0, 0, 4096 - 300, 0, ~0u, 64, false},
+    // Each half-wave in its own page (global: the lower half of the first wave ends 16 bytes
+    // before a page boundary, the upper half starts past it), all lanes and a partial EXEC.
+    {"halves_in_two_pages", 1, 0, 0, 4096 - 272, 0, ~0u, 512, false},
+    {"halves_in_two_pages_partial", 1, 0, 0, 4096 - 272, 0, 0x0ff0fff0u, 512, false},
     // One address per half-wave (SGEMM's shared row reads), with both halves active, only the
     // lower one, and a partial upper one.
     {"one_address_per_half", 0, 0, 0, 128, 0, ~0u, 512, false},
@@ -273,6 +277,56 @@ TEST(CuJitVmem, ContiguousBlockLeavingSharedMemoryFaultsLikeTheInterpreter)
 			ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
 		expect_same(c);
 	}
+}
+
+// Each half-wave in its own page, the two pages mapped separately (so the host memory behind
+// them is not contiguous, as a GPU's pages are not): the inline path tests each half's page in
+// the TLB and must access each half through its own page's host address. Lane l of a wave reads
+// and writes word l % 16 of page kSplit + (l / 16) * 4096, at an offset per wave.
+constexpr uint64_t kSplit = 0x10000000;
+
+Asm split_pages_program()
+{
+	Asm p;
+	p.alu(MICA_OP_S_MOV_B32, S(24), L(static_cast<uint32_t>(kSplit)));
+	p.alu(MICA_OP_S_MOV_B32, S(25), K(0));
+	p.alu(MICA_OP_V_AND_B32, V(10), V(0), K(15));
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(10), K(2));       // (x % 16) * 4
+	p.alu(MICA_OP_V_AND_B32, V(11), V(0), K(16));
+	p.alu(MICA_OP_V_SHL_B32, V(11), V(11), K(8));       // the upper half: + 4096
+	p.alu(MICA_OP_V_ADD_U32, V(10), V(10), V(11));
+	p.alu(MICA_OP_V_SHR_U32, V(11), V(0), K(5));
+	p.alu(MICA_OP_V_SHL_B32, V(11), V(11), K(6));       // the wave: + 64
+	p.alu(MICA_OP_V_ADD_U32, V(10), V(10), V(11));
+	p.alu(MICA_OP_V_MUL_LO_U32, V(12), V(0), L(0x9e3779b9));
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), K(0));
+	p.alu(MICA_OP_V_SHL_B32, V(13), V(0), K(2));        // the result slot (every group the same)
+	p.nop(2);
+	p.mem(MICA_OP_GLOBAL_LOAD_B32, V(4), V(10), S(24), NONE);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(10), S(24), V(12), 1024);
+	p.wait_all();
+	p.mem(MICA_OP_GLOBAL_LOAD_B32, V(5), V(10), S(24), NONE, 1024);
+	p.wait_all();
+	p.alu(MICA_OP_V_MAD_U32, V(4), V(4), L(0x01000193), V(5));
+	p.nop(0);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(13), S(0), V(4));
+	p.end();
+	return p;
+}
+
+TEST(CuJitVmem, HalvesInTwoSeparatelyMappedPagesAgree)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	Compared c = run_both(split_pages_program(), kGroups, [](Rig &rig) {
+		for (uint64_t page = 0; page < 2; page++) {
+			uint8_t *host = rig.mmu.map(Rig::kCtx, kSplit + page * MICA_PAGE_SIZE, MICA_PAGE_SIZE, kRW);
+			for (uint32_t i = 0; i < MICA_PAGE_SIZE; i++)
+				host[i] = static_cast<uint8_t>(i * 7 + page * 101 + 1);
+		}
+	});
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	expect_same(c);
 }
 
 } // namespace

@@ -367,8 +367,36 @@ private:
 	bool emit_vmem(uint64_t off, const DecodedInst *d);
 	bool emit_smem(uint64_t off, const DecodedInst *d);
 	void emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, Value *const *data, Value **res);
-	void emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value *base, Value *offs, Value *active,
+	void emit_lanes(const DecodedInst *d, Value *va, Value *const base_va[2], Value *const base[2], Value *offs, Value *active,
 	                Value *const *data, unsigned ndata, Value **res);
+	static constexpr unsigned kHalf = kLanes / 2;
+	Value *widen_loaded(const DecodedInst *d, Value *g);
+	Type *lane_type(const DecodedInst *d);
+	Value *half_of(Value *v, unsigned h);
+	Value *join_halves(Value *lo, Value *hi);
+	void emit_block(const DecodedInst *d, Value *const start[2], Value *active, Value *const *data, Value **res);
+	void emit_uniform(const DecodedInst *d, Value *const p[2], Value **res);
+	void emit_scattered(const DecodedInst *d, Value *ptrs, Value *active, Value *const *data, unsigned ndata, Value **res);
+	void emit_mem_stall(unsigned counter);
+	void emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec, unsigned nres, Value *const *res);
+	bool emit_ds(uint64_t off, const DecodedInst *d);
+	Value *vector_mem_operands(const DecodedInst *d, unsigned *ndata, unsigned *nres, Value **keep);
+	void emit_access_outcome(uint64_t off, const DecodedInst *d, unsigned counter, Value *fast, Value *exec, Value *data,
+	                         Value *const *keep, unsigned nres, Value *fallback, Value *addr);
+	bool emit_global(uint64_t off, const DecodedInst *d);
+	Function *global_helper(const DecodedInst *d, bool saddr);
+	std::map<unsigned, Function *> global_fns_;
+	void emit_access_fallback(uint64_t off, const DecodedInst *d, Value *fn, Value *exec, Value *data, Value *const *keep,
+	                          unsigned nres, Value *addr);
+	Function *ds_helper(const DecodedInst *d);
+	static bool ds_memo_user(const DecodedInst &d);
+	Value *memo_for(unsigned reg, unsigned size);
+	void clear_memos_at_entry();
+	void clear_memos_written(const DecodedInst &d);
+	std::map<std::pair<unsigned, unsigned>, Value *> memos_; // (VGPR, access size) -> its AddrMemo
+	std::map<unsigned, std::vector<Value *>> memo_regs_;     // VGPR -> its memos
+	Value *own_memo_ = nullptr, *buf_out_ = nullptr;
+	std::map<unsigned, Function *> ds_fns_;
 	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
 	Value *entry_alloca(uint64_t bytes);
@@ -559,8 +587,9 @@ void Emitter::emit_mem_record(unsigned reg, Value *done, unsigned counter, Value
 	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
 	for (unsigned c = 0; c < 3; c++)
 		B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
-	for (unsigned c = 0; c < 4; c++)
-		B.CreateStore(B.getInt64(kNever), at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+	// The four guards in one store (the level-0 code generator merges no stores).
+	static_assert(sizeof(RegMeta::guard) == 32);
+	B.CreateAlignedStore(ConstantInt::get(FixedVectorType::get(i64, 4), kNever), at(wave_, m + offsetof(RegMeta, guard)), Align(8));
 	B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
 	B.CreateStore(seq, at(wave_, m + offsetof(RegMeta, mem_seq)));
 }
@@ -1264,39 +1293,152 @@ void Emitter::emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, 
 }
 
 // The lanes of an inline load or store whose every active lane is known to lie in the page (or
-// shared allocation) at host address 'base': each active lane l accesses 'size' bytes at
-// base + offs[l]; va: the lanes' addresses in the space of base_va (the page's first address;
-// 0 for shared memory). When the active lanes are contiguous (lane l at a0 + l * size for one a0:
-// SAXPY's and SGEMM's rows, the reduction's shared-memory tree), the access is one masked vector
-// load or store of the whole block (rows interleaved in memory, split or merged with shuffles);
-// else one masked gather or scatter per dword row. Either way only active lanes touch memory and
-// every byte is in the page, so the two are the same access (a contiguous store's lanes are
-// disjoint, so their order does not matter). res: the loaded rows (1 for narrow loads).
-void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value *base, Value *offs, Value *active,
-                         Value *const *data, unsigned ndata, Value **res)
+// shared allocation) at host address 'base'. Three ways to touch them, each the same access as
+// the interpreter's lane loop (only active lanes touch memory, every byte is in the page):
+// - emit_block: the active lanes of each half-wave are contiguous (lane l at a_h + (l % 16) *
+//   size: SAXPY's and SGEMM's rows, the reduction's shared-memory tree): one masked vector load
+//   or store of 16 lanes per half from 'start[h]' (rows interleaved in memory, split or merged
+//   with shuffles). A half's lanes are disjoint, so a store needs no order inside it; the lower
+//   half first, so where the halves overlap the upper lanes' stores win, as in lane order.
+// - emit_uniform (loads): one address per half-wave (SGEMM's shared `ta[ly][k]`): one load per
+//   half, splatted (the caller blends under EXEC).
+// - emit_scattered: a masked gather or scatter per dword row, at 'ptrs'.
+// res: the loaded rows, widened to 32-bit lanes (1 for narrow loads).
+Value *Emitter::widen_loaded(const DecodedInst *d, Value *g)
+{
+	const unsigned size = d->info->mem_bytes;
+	const bool sign = d->op == MICA_OP_GLOBAL_LOAD_I8 || d->op == MICA_OP_GLOBAL_LOAD_I16 ||
+	                  d->op == MICA_OP_DS_LOAD_I8 || d->op == MICA_OP_DS_LOAD_I16;
+	return size >= 4 ? g : sign ? B.CreateSExt(g, v32) : B.CreateZExt(g, v32);
+}
+
+Type *Emitter::lane_type(const DecodedInst *d)
+{
+	const unsigned size = d->info->mem_bytes;
+	return size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
+}
+
+Value *Emitter::half_of(Value *v, unsigned h)
+{
+	std::vector<int> pick;
+	for (unsigned l = 0; l < kHalf; l++)
+		pick.push_back(static_cast<int>(h * kHalf + l));
+	return B.CreateShuffleVector(v, pick);
+}
+
+Value *Emitter::join_halves(Value *lo, Value *hi)
+{
+	std::vector<int> cat;
+	for (unsigned l = 0; l < kLanes; l++)
+		cat.push_back(static_cast<int>(l));
+	return B.CreateShuffleVector(lo, hi, cat);
+}
+
+void Emitter::emit_block(const DecodedInst *d, Value *const start[2], Value *active, Value *const *data, Value **res)
 {
 	const unsigned size = d->info->mem_bytes;
 	const bool load = d->flags & MICA_OPF_LOAD;
 	const unsigned rows = size < 4 ? 1 : size / 4;
-	Type *et = size == 1 ? i8 : size == 2 ? B.getInt16Ty() : i32;
-	FixedVectorType *ev = FixedVectorType::get(et, kLanes);
-	const bool sign = d->op == MICA_OP_GLOBAL_LOAD_I8 || d->op == MICA_OP_GLOBAL_LOAD_I16 ||
-	                  d->op == MICA_OP_DS_LOAD_I8 || d->op == MICA_OP_DS_LOAD_I16;
-	auto widen = [&](Value *g) { return size >= 4 ? g : sign ? B.CreateSExt(g, v32) : B.CreateZExt(g, v32); };
+	Type *et = lane_type(d);
+	FixedVectorType *ev = FixedVectorType::get(et, kLanes), *eh = FixedVectorType::get(et, kHalf);
+	FixedVectorType *v16 = FixedVectorType::get(i32, kHalf);
+	Value *hres[2][4] = {};
+	for (unsigned h = 0; h < 2; h++) {
+		Value *hmask = half_of(active, h);
+		if (rows == 1) {
+			if (load)
+				hres[h][0] = B.CreateMaskedLoad(eh, start[h], Align(1), hmask, Constant::getNullValue(eh));
+			else
+				B.CreateMaskedStore(half_of(size >= 4 ? data[0] : B.CreateTrunc(data[0], ev), h), start[h], Align(1), hmask);
+			continue;
+		}
+		// Element l * rows + k of a half's block is row k of its lane l.
+		FixedVectorType *wide = FixedVectorType::get(i32, kHalf * rows);
+		std::vector<int> spread, interleave;
+		for (unsigned l = 0; l < kHalf; l++)
+			for (unsigned k = 0; k < rows; k++) {
+				spread.push_back(static_cast<int>(l));
+				interleave.push_back(static_cast<int>(k * kHalf + l));
+			}
+		Value *wmask = B.CreateShuffleVector(hmask, spread);
+		if (load) {
+			Value *blk = B.CreateMaskedLoad(wide, start[h], Align(1), wmask, Constant::getNullValue(wide));
+			for (unsigned k = 0; k < rows; k++) {
+				std::vector<int> pick;
+				for (unsigned l = 0; l < kHalf; l++)
+					pick.push_back(static_cast<int>(l * rows + k));
+				hres[h][k] = B.CreateShuffleVector(blk, pick);
+			}
+		} else {
+			// The half's rows side by side (a fourth row of 3 is never picked), then interleaved.
+			std::vector<int> cat2, cat4;
+			for (unsigned i = 0; i < 2 * kHalf; i++)
+				cat2.push_back(static_cast<int>(i));
+			for (unsigned i = 0; i < 4 * kHalf; i++)
+				cat4.push_back(static_cast<int>(i));
+			Value *r[4];
+			for (unsigned k = 0; k < 4; k++)
+				r[k] = k < rows ? half_of(data[k], h) : Constant::getNullValue(v16);
+			Value *all = B.CreateShuffleVector(r[0], r[1], cat2);
+			if (rows > 2)
+				all = B.CreateShuffleVector(all, B.CreateShuffleVector(r[2], r[3], cat2), cat4);
+			B.CreateMaskedStore(B.CreateShuffleVector(all, interleave), start[h], Align(1), wmask);
+		}
+	}
+	if (load)
+		for (unsigned k = 0; k < rows; k++)
+			res[k] = widen_loaded(d, join_halves(hres[0][k], hres[1][k]));
+}
+
+void Emitter::emit_uniform(const DecodedInst *d, Value *const p[2], Value **res)
+{
+	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
+	Value *part[2][4] = {};
+	for (unsigned h = 0; h < 2; h++)
+		for (unsigned k = 0; k < rows; k++) {
+			LoadInst *ld = B.CreateLoad(size >= 4 ? i32 : lane_type(d), k ? B.CreateConstGEP1_64(i8, p[h], 4 * k) : p[h]);
+			ld->setAlignment(Align(1));
+			part[h][k] = B.CreateVectorSplat(kHalf, ld);
+		}
+	for (unsigned k = 0; k < rows; k++)
+		res[k] = widen_loaded(d, join_halves(part[0][k], part[1][k]));
+}
+
+void Emitter::emit_scattered(const DecodedInst *d, Value *ptrs, Value *active, Value *const *data, unsigned ndata, Value **res)
+{
+	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
+	const bool load = d->flags & MICA_OPF_LOAD;
+	FixedVectorType *ev = FixedVectorType::get(lane_type(d), kLanes);
+	for (unsigned k = 0; k < rows; k++) {
+		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
+		if (load)
+			res[k] = widen_loaded(d, B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev)));
+		else if (k < ndata)
+			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
+	}
+}
+
+// A global access's lanes (global_helper), every active lane of half-wave h known to lie in the
+// page at host address base[h]: va, the lanes' virtual addresses; base_va[h], that page's first
+// address; offs, the lanes' byte offsets in their pages. The pattern is tested here, per access: contiguous halves
+// (va[l] - (l % 16) * size the same for every active lane of a half; a whole contiguous wave is
+// the case a_1 = a_0 + 16 * size, two rows of 16 such as SGEMM's tiles the other common one),
+// then one address per half (loads), else the lanes one by one.
+void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *const base_va[2], Value *const base[2], Value *offs,
+                         Value *active, Value *const *data, unsigned ndata, Value **res)
+{
+	const unsigned size = d->info->mem_bytes;
+	const bool load = d->flags & MICA_OPF_LOAD;
+	const unsigned rows = size < 4 ? 1 : size / 4;
 	if (!load && ndata < rows) {
 		assert(false && "a store's data rows cover its size");
 		return;
 	}
-
-	// Contiguous halves: in each half-wave (lanes 0-15, 16-31), va[l] - (l % 16) * size is the
-	// same for every active lane. A whole contiguous wave is the case a1 = a0 + 16 * size; two
-	// rows of 16 (SGEMM's 16x16 tiles, a wave is two tile rows) are the other common one.
-	constexpr unsigned H = kLanes / 2;
 	Type *v64 = FixedVectorType::get(i64, kLanes);
 	std::vector<Constant *> step, upper;
 	for (unsigned l = 0; l < kLanes; l++) {
-		step.push_back(B.getInt64(uint64_t(l % H) * size));
-		upper.push_back(B.getInt1(l >= H));
+		step.push_back(B.getInt64(uint64_t(l % kHalf) * size));
+		upper.push_back(B.getInt1(l >= kHalf));
 	}
 	Value *hi_lanes = ConstantVector::get(upper);
 	Value *rel = B.CreateSub(va, ConstantVector::get(step));
@@ -1311,76 +1453,19 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value 
 	BasicBlock *join = BasicBlock::Create(C, "vmem_joined", F);
 	B.CreateCondBr(contig, vecbb, gatbb, MDBuilder(C).createBranchWeights(8, 1));
 
-	// One block of rows * 16 elements per half from its lane 0's address (inactive lanes'
-	// elements are masked off, so that address may lie before the page; a half with no active
-	// lane accesses nothing). The lower half first: a store's upper lanes come after its lower
-	// ones, as in the interpreter's lane order, where the halves overlap.
+	// A half with no active lane accesses nothing, whatever its start (and an inactive lane 0's
+	// start may lie before the page).
 	B.SetInsertPoint(vecbb);
-	auto half_of = [&](Value *v, unsigned h) {
-		std::vector<int> pick;
-		for (unsigned l = 0; l < H; l++)
-			pick.push_back(static_cast<int>(h * H + l));
-		return B.CreateShuffleVector(v, pick);
-	};
-	std::vector<int> cat;
-	for (unsigned l = 0; l < kLanes; l++)
-		cat.push_back(static_cast<int>(l));
-	Value *hres[2][4] = {};
-	FixedVectorType *eh = FixedVectorType::get(et, H), *v16 = FixedVectorType::get(i32, H);
-	for (unsigned h = 0; h < 2; h++) {
-		Value *start = B.CreateGEP(i8, base, B.CreateSub(a0[h], base_va));
-		Value *hmask = half_of(active, h);
-		if (rows == 1) {
-			if (load)
-				hres[h][0] = B.CreateMaskedLoad(eh, start, Align(1), hmask, Constant::getNullValue(eh));
-			else
-				B.CreateMaskedStore(half_of(size >= 4 ? data[0] : B.CreateTrunc(data[0], ev), h), start, Align(1), hmask);
-			continue;
-		}
-		// Element l * rows + k of a half's block is row k of its lane l.
-		FixedVectorType *wide = FixedVectorType::get(i32, H * rows);
-		std::vector<int> spread, interleave;
-		for (unsigned l = 0; l < H; l++)
-			for (unsigned k = 0; k < rows; k++) {
-				spread.push_back(static_cast<int>(l));
-				interleave.push_back(static_cast<int>(k * H + l));
-			}
-		Value *wmask = B.CreateShuffleVector(hmask, spread);
-		if (load) {
-			Value *blk = B.CreateMaskedLoad(wide, start, Align(1), wmask, Constant::getNullValue(wide));
-			for (unsigned k = 0; k < rows; k++) {
-				std::vector<int> pick;
-				for (unsigned l = 0; l < H; l++)
-					pick.push_back(static_cast<int>(l * rows + k));
-				hres[h][k] = B.CreateShuffleVector(blk, pick);
-			}
-		} else {
-			// The half's rows side by side (a fourth row of 3 is never picked), then interleaved.
-			std::vector<int> cat2, cat4;
-			for (unsigned i = 0; i < 2 * H; i++)
-				cat2.push_back(static_cast<int>(i));
-			for (unsigned i = 0; i < 4 * H; i++)
-				cat4.push_back(static_cast<int>(i));
-			Value *r[4];
-			for (unsigned k = 0; k < 4; k++)
-				r[k] = k < rows ? half_of(data[k], h) : Constant::getNullValue(v16);
-			Value *all = B.CreateShuffleVector(r[0], r[1], cat2);
-			if (rows > 2)
-				all = B.CreateShuffleVector(all, B.CreateShuffleVector(r[2], r[3], cat2), cat4);
-			B.CreateMaskedStore(B.CreateShuffleVector(all, interleave), start, Align(1), wmask);
-		}
-	}
+	Value *start[2] = {B.CreateGEP(i8, base[0], B.CreateSub(a0[0], base_va[0])),
+	                   B.CreateGEP(i8, base[1], B.CreateSub(a0[1], base_va[1]))};
 	Value *vres[4] = {nullptr, nullptr, nullptr, nullptr};
-	if (load)
-		for (unsigned k = 0; k < rows; k++)
-			vres[k] = widen(B.CreateShuffleVector(hres[0][k], hres[1][k], cat));
+	emit_block(d, start, active, data, vres);
 	B.CreateBr(join);
 	BasicBlock *vec_end = B.GetInsertBlock();
 
-	// One address per half-wave (a load): SGEMM's shared `ta[ly][k]`, read by the 16 lanes of a
-	// tile row. One load per half, splatted (a half without active lanes takes the other's
-	// address, so no inactive lane's address is read; the caller blends under EXEC).
-	BasicBlock *unibb = nullptr, *uni_end = nullptr;
+	// One address per half-wave (a load; a half without active lanes takes the other's
+	// address, so no inactive lane's address is read).
+	BasicBlock *uni_end = nullptr;
 	Value *ures[4] = {nullptr, nullptr, nullptr, nullptr};
 	if (load) {
 		B.SetInsertPoint(gatbb);
@@ -1392,38 +1477,25 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value 
 			// lo > hi only for a half without active lanes
 			one[h] = B.CreateOr(B.CreateICmpEQ(lo[h], hi[h]), B.CreateICmpUGT(lo[h], hi[h]));
 		}
-		unibb = BasicBlock::Create(C, "vmem_uniform", F);
-		BasicBlock *scat = BasicBlock::Create(C, "vmem_scattered", F);
+		BasicBlock *unibb = BasicBlock::Create(C, "vmem_uniform", F), *scat = BasicBlock::Create(C, "vmem_scattered", F);
 		B.CreateCondBr(B.CreateAnd(one[0], one[1]), unibb, scat);
 		B.SetInsertPoint(unibb);
-		Value *part[2][4] = {};
-		for (unsigned h = 0; h < 2; h++) {
-			Value *a = B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), lo[1 - h], lo[h]);
-			Value *p = B.CreateGEP(i8, base, B.CreateSub(a, base_va));
-			for (unsigned k = 0; k < rows; k++) {
-				LoadInst *ld = B.CreateLoad(size >= 4 ? i32 : et, k ? B.CreateConstGEP1_64(i8, p, 4 * k) : p);
-				ld->setAlignment(Align(1));
-				part[h][k] = B.CreateVectorSplat(H, ld);
-			}
-		}
-		for (unsigned k = 0; k < rows; k++)
-			ures[k] = widen(B.CreateShuffleVector(part[0][k], part[1][k], cat));
+		Value *p[2];
+		Value *own[2];
+		for (unsigned h = 0; h < 2; h++)
+			own[h] = B.CreateGEP(i8, base[h], B.CreateSub(lo[h], base_va[h]));
+		for (unsigned h = 0; h < 2; h++) // (the other half's address lies in the other half's page)
+			p[h] = B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), own[1 - h], own[h]);
+		emit_uniform(d, p, ures);
 		B.CreateBr(join);
 		uni_end = B.GetInsertBlock();
 		gatbb = scat;
 	}
 
-	// Scattered lanes: a gather or scatter per dword row.
 	B.SetInsertPoint(gatbb);
-	Value *ptrs = B.CreateGEP(i8, base, offs); // <32 x ptr>
 	Value *gres[4] = {nullptr, nullptr, nullptr, nullptr};
-	for (unsigned k = 0; k < rows; k++) {
-		Value *pk = k ? B.CreateGEP(i8, ptrs, B.getInt64(4 * k)) : ptrs;
-		if (load)
-			gres[k] = widen(B.CreateMaskedGather(ev, pk, Align(1), active, Constant::getNullValue(ev)));
-		else if (k < ndata)
-			B.CreateMaskedScatter(size >= 4 ? data[k] : B.CreateTrunc(data[k], ev), pk, Align(1), active);
-	}
+	Value *bases = B.CreateSelect(hi_lanes, B.CreateVectorSplat(kLanes, base[1]), B.CreateVectorSplat(kLanes, base[0]));
+	emit_scattered(d, B.CreateGEP(i8, bases, offs), active, data, ndata, gres);
 	B.CreateBr(join);
 	BasicBlock *gat_end = B.GetInsertBlock();
 
@@ -1438,21 +1510,212 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *base_va, Value 
 		}
 }
 
-// Global and shared (ds) loads and stores inline: the operands are read exactly as exec_global /
-// exec_ds read them (pipeline-model checks included), then, when every active lane's access lies
-// in one page the CU's TLB holds for this access type under the context's current invalidation
-// generation (global; a TLB entry for the write type exists only if the page grants writes, so
-// the MMU's permission check is part of the hit) or inside the workgroup's shared memory (ds),
-// the lanes are gathered or scattered under the EXEC mask and the results and pipeline records
-// are written as finish_vector_mem writes them. Anything else (a TLB miss, lanes in two pages, a
-// fault, the wave-start TLB erratum window, EXEC = 0, lanes of a multi-dword store that overlap
-// partially) goes to Worker::global_access / ds_access with the operands already read, which
-// is the interpreter's own code from that point on. Atomics (but add_f32) take the same path
-// with both TLB entries (read, then write: the interpreter's two translations) and a host atomic
-// per active lane, lane after lane (emit_atomic_lanes).
+// Shared (ds) loads and stores: the address pattern of a VGPR under an EXEC mask, kept for the
+// rest of the translated code's call (the memo, an AddrMemo on its stack: SGEMM's unrolled
+// loop reads its two shared tiles with 32 ds_load_b32 from two address registers and immediate
+// offsets, and a constant offset changes neither the pattern nor, but for the offset, the
+// range). A memo is keyed by the register and the access size at translation time, and holds
+// the EXEC mask it was made under (compared at every use); every instruction that can write
+// the register clears it at its start (vgprs_written: every path through the instruction, the
+// interpreter's included, writes only those rows), and an access whose own destination is its
+// address register uses a memo of its own, cleared first. The code that makes a memo and the
+// accesses are one function per kind of access (ds_helper), called by every instruction of
+// that kind: the IR per instruction is the call.
+struct AddrMemo {
+	uint32_t kind;  // 0: none; else MemoKind, | kMemoAligned
+	uint32_t exec;  // the EXEC mask it was made under
+	uint32_t lo, hi; // the active lanes' lowest and highest address
+	uint32_t a0[2]; // contiguous: per half, the address of its lane 0 (lane l at a0 + (l % 16) * size)
+	uint32_t one[2]; // one address per half: that address (a half without active lanes: the other's)
+};
+enum MemoKind : uint32_t { kMemoBlock = 1, kMemoUniform = 2, kMemoScattered = 3, kMemoAligned = 4 };
+
+bool Emitter::ds_memo_user(const DecodedInst &d)
+{
+	return d.info && d.unit == MICA_UNIT_LDS && !(d.flags & (MICA_OPF_ATOMIC | MICA_OPF_IMAGE)) &&
+	       (d.flags & (MICA_OPF_LOAD | MICA_OPF_STORE));
+}
+
+Value *Emitter::memo_for(unsigned reg, unsigned size)
+{
+	Value *&m = memos_[{reg, size}];
+	if (!m) {
+		m = entry_alloca(sizeof(AddrMemo));
+		memo_regs_[reg].push_back(m);
+	}
+	return m;
+}
+
+// None at the call's start (a memo lives for one call of the translated code: the interpreter
+// runs between two calls).
+void Emitter::clear_memos_at_entry()
+{
+	IRBuilder<> eb(entry_->getTerminator());
+	for (const auto &[key, m] : memos_)
+		eb.CreateStore(eb.getInt32(0), at_b(eb, m, offsetof(AddrMemo, kind)));
+}
+
+// An instruction that can write a register clears its memos before anything else.
+void Emitter::clear_memos_written(const DecodedInst &d)
+{
+	const RegRange w = vgprs_written(d);
+	for (uint32_t r = w.lo; r < w.hi; r++) {
+		auto it = memo_regs_.find(r);
+		if (it != memo_regs_.end())
+			for (Value *m : it->second)
+				B.CreateStore(B.getInt32(0), at(m, offsetof(AddrMemo, kind)));
+	}
+}
+
+// i1 ds_K(ptr base, i64 shared_size, ptr addr_row, i32 exec, i64 imm, ptr memo, ptr data_rows,
+// ptr out_rows): false when some active lane lies outside the allocation, EXEC is 0 or the lanes
+// of a multi-dword store overlap partially (nothing touched: the caller falls back to
+// ds_access); else the access made, a load's rows (widened, not yet blended) in out_rows.
+Function *Emitter::ds_helper(const DecodedInst *d)
+{
+	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
+	const bool load = d->flags & MICA_OPF_LOAD;
+	const unsigned key = size | (load ? 0x100u : 0u) | (d->op & 0xffffu) << 16;
+	Function *&fn = ds_fns_[key];
+	if (fn)
+		return fn;
+	fn = Function::Create(FunctionType::get(i1, {ptr, i64, ptr, i32, i64, ptr, ptr, ptr}, false), Function::InternalLinkage,
+	                      std::string("mica_ds_") + d->info->name, M);
+	fn->addFnAttr(Attribute::NoUnwind);
+	fn->addFnAttr(Attribute::NoInline);
+	IRBuilderBase::InsertPointGuard g(B);
+	Value *base = fn->getArg(0), *limit = fn->getArg(1), *row = fn->getArg(2), *exec = fn->getArg(3);
+	Value *imm = fn->getArg(4), *memo = fn->getArg(5), *data_p = fn->getArg(6), *out = fn->getArg(7);
+	auto field = [&](unsigned off) { return at(memo, off); };
+	BasicBlock *entry = BasicBlock::Create(C, "entry", fn), *make = BasicBlock::Create(C, "make_memo", fn);
+	BasicBlock *known = BasicBlock::Create(C, "known", fn), *fail = BasicBlock::Create(C, "outside", fn);
+	BasicBlock *go = BasicBlock::Create(C, "inside", fn);
+	B.SetInsertPoint(entry);
+	Value *active = B.CreateBitCast(exec, m32);
+	Value *kind0 = B.CreateLoad(i32, field(offsetof(AddrMemo, kind)));
+	Value *hit = B.CreateAnd(B.CreateICmpNE(kind0, B.getInt32(0)),
+	                         B.CreateICmpEQ(B.CreateLoad(i32, field(offsetof(AddrMemo, exec))), exec));
+	B.CreateCondBr(hit, known, make, MDBuilder(C).createBranchWeights(4, 1));
+
+	// The memo, in 32-bit lanes, a half-wave (one AVX-512 register) at a time.
+	B.SetInsertPoint(make);
+	Value *a = B.CreateAlignedLoad(v32, row, Align(64));
+	FixedVectorType *v16 = FixedVectorType::get(i32, kHalf);
+	std::vector<Constant *> step;
+	for (unsigned l = 0; l < kHalf; l++)
+		step.push_back(B.getInt32(l * size));
+	Value *none = ConstantInt::get(v16, ~0u), *zero = ConstantInt::get(v16, 0);
+	Value *lo[2], *hi[2], *a0[2], *contig = B.getTrue(), *one = B.getTrue();
+	Value *ah[2], *mh[2];
+	for (unsigned h = 0; h < 2; h++) {
+		ah[h] = half_of(a, h);
+		mh[h] = half_of(active, h);
+		lo[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(mh[h], ah[h], none));
+		hi[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(mh[h], ah[h], zero));
+		Value *rel = B.CreateSub(ah[h], ConstantVector::get(step));
+		a0[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(mh[h], rel, none));
+		Value *same = B.CreateOr(B.CreateICmpEQ(rel, B.CreateVectorSplat(kHalf, a0[h])), B.CreateNot(mh[h]));
+		contig = B.CreateAnd(contig, B.CreateICmpEQ(B.CreateBitCast(same, B.getInt16Ty()), B.getInt16(0xffff)));
+		// lo > hi only for a half without active lanes
+		one = B.CreateAnd(one, B.CreateICmpUGE(lo[h], hi[h]));
+	}
+	Value *wlo = B.CreateSelect(B.CreateICmpULT(lo[0], lo[1]), lo[0], lo[1]);
+	Value *whi = B.CreateSelect(B.CreateICmpUGT(hi[0], hi[1]), hi[0], hi[1]);
+	Value *kind = B.CreateSelect(contig, B.getInt32(kMemoBlock), B.CreateSelect(one, B.getInt32(kMemoUniform), B.getInt32(kMemoScattered)));
+	if (!load && size > 4) {
+		// Lanes that coincide or are disjoint: a scatter stores dword after dword, the
+		// interpreter lane after lane, and the two differ only for partially overlapping lanes.
+		Value *aligned = B.getTrue();
+		for (unsigned h = 0; h < 2; h++) {
+			Value *rem = B.CreateURem(B.CreateSub(ah[h], B.CreateVectorSplat(kHalf, wlo)), ConstantInt::get(v16, size));
+			Value *ok = B.CreateOr(B.CreateICmpEQ(rem, zero), B.CreateNot(mh[h]));
+			aligned = B.CreateAnd(aligned, B.CreateICmpEQ(B.CreateBitCast(ok, B.getInt16Ty()), B.getInt16(0xffff)));
+		}
+		kind = B.CreateOr(kind, B.CreateSelect(aligned, B.getInt32(kMemoAligned), B.getInt32(0)));
+	}
+	B.CreateStore(kind, field(offsetof(AddrMemo, kind)));
+	B.CreateStore(exec, field(offsetof(AddrMemo, exec)));
+	B.CreateStore(wlo, field(offsetof(AddrMemo, lo)));
+	B.CreateStore(whi, field(offsetof(AddrMemo, hi)));
+	for (unsigned h = 0; h < 2; h++) {
+		B.CreateStore(a0[h], field(offsetof(AddrMemo, a0) + 4 * h));
+		B.CreateStore(B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), lo[1 - h], lo[h]), field(offsetof(AddrMemo, one) + 4 * h));
+	}
+	B.CreateBr(known);
+
+	// The range: every active lane's addr + imm in [0, shared_size - size], i.e. the lowest's
+	// and the highest's (64-bit, no wrap: ds_access's test).
+	B.SetInsertPoint(known);
+	Value *k = B.CreateLoad(i32, field(offsetof(AddrMemo, kind)));
+	Value *first = B.CreateAdd(B.CreateZExt(B.CreateLoad(i32, field(offsetof(AddrMemo, lo))), i64), imm);
+	Value *last = B.CreateAdd(B.CreateZExt(B.CreateLoad(i32, field(offsetof(AddrMemo, hi))), i64), imm);
+	Value *ok = B.CreateAnd(B.CreateICmpNE(exec, B.getInt32(0)),
+	                        B.CreateAnd(B.CreateICmpSGE(first, B.getInt64(0)),
+	                                    B.CreateICmpULE(B.CreateAdd(last, B.getInt64(size)), limit)));
+	if (!load && size > 4)
+		ok = B.CreateAnd(ok, B.CreateICmpNE(B.CreateAnd(k, B.getInt32(kMemoAligned)), B.getInt32(0)));
+	B.CreateCondBr(ok, go, fail, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(fail);
+	B.CreateRet(B.getFalse());
+
+	// Inside: every active lane's addr + imm is in [0, 64 KiB], so 32-bit sums are exact.
+	B.SetInsertPoint(go);
+	Value *imm32 = B.CreateTrunc(imm, i32);
+	Value *data[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (!load)
+		for (unsigned r = 0; r < rows; r++)
+			data[r] = B.CreateAlignedLoad(v32, at(data_p, r * sizeof(Row)), Align(64));
+	BasicBlock *blk = BasicBlock::Create(C, "block", fn), *uni = load ? BasicBlock::Create(C, "uniform", fn) : nullptr;
+	BasicBlock *scat = BasicBlock::Create(C, "scattered", fn);
+	SwitchInst *sw = B.CreateSwitch(B.CreateAnd(k, B.getInt32(3)), scat, 2);
+	sw->addCase(B.getInt32(kMemoBlock), blk);
+	if (load)
+		sw->addCase(B.getInt32(kMemoUniform), uni);
+	auto put = [&](Value *const *res) {
+		for (unsigned r = 0; load && r < rows; r++)
+			B.CreateAlignedStore(res[r], at(out, r * sizeof(Row)), Align(64));
+		B.CreateRet(B.getTrue());
+	};
+	auto at_addr = [&](unsigned off) { // base + the memo's 32-bit address at 'off' + imm
+		return B.CreateGEP(i8, base, B.CreateSExt(B.CreateAdd(B.CreateLoad(i32, field(off)), imm32), i64));
+	};
+	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	B.SetInsertPoint(blk);
+	{
+		// A half without active lanes has a0 = ~0: masked off, it touches nothing.
+		Value *start[2] = {at_addr(offsetof(AddrMemo, a0)), at_addr(offsetof(AddrMemo, a0) + 4)};
+		emit_block(d, start, active, data, res);
+		put(res);
+	}
+	if (load) {
+		B.SetInsertPoint(uni);
+		Value *p[2] = {at_addr(offsetof(AddrMemo, one)), at_addr(offsetof(AddrMemo, one) + 4)};
+		emit_uniform(d, p, res);
+		put(res);
+	}
+	B.SetInsertPoint(scat);
+	{
+		Value *offs = B.CreateAdd(B.CreateAlignedLoad(v32, row, Align(64)), splat(imm32));
+		emit_scattered(d, B.CreateGEP(i8, base, offs), active, data, rows, res);
+		put(res);
+	}
+	return fn;
+}
+
+// Global and shared (ds) loads, stores and atomics inline. Loads and stores go to emit_global /
+// emit_ds (an access function per kind). Atomics (but add_f32): the operands are read exactly as
+// exec_global / exec_ds read them (pipeline-model checks included), then, when every active
+// lane's access lies in one page the CU's TLB holds under the context's current invalidation
+// generation, both entries (read, then write: the interpreter's two translations; a write entry
+// exists only if the page grants writes, so the MMU's permission check is part of the hit), or
+// inside the workgroup's shared memory (ds), a host atomic per active lane, lane after lane
+// (emit_atomic_lanes), and the results and pipeline records as finish_vector_mem writes them.
+// Anything else (a TLB miss, lanes in two pages, a fault, the wave-start TLB erratum window,
+// EXEC = 0) goes to Worker::global_access / ds_access with the operands already read, which is
+// the interpreter's own code from that point on.
 bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 {
-	const bool global = d->unit == MICA_UNIT_VMEM, load = d->flags & MICA_OPF_LOAD;
+	const bool global = d->unit == MICA_UNIT_VMEM;
 	const bool atomic = d->flags & MICA_OPF_ATOMIC;
 	const unsigned size = d->info->mem_bytes;
 	if ((d->flags & MICA_OPF_IMAGE) || (!global && d->unit != MICA_UNIT_LDS) ||
@@ -1466,9 +1729,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	// of matmul 512 ran 1.4x longer (2.8 s against 2.0), more than the 17 ms of translation saved.
 	const bool by_interp = atomic && (atomic_kind(d->op) == AtomicKind::None || (size != 4 && size != 8));
 	const unsigned counter = global ? MICA_COUNTER_GM : MICA_COUNTER_LS;
-	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
 	const uint64_t next = off + d->words * uint64_t(MICA_INSTRUCTION_BYTES);
-	const unsigned lat = mica_unit_table[d->unit].latency;
 	if ((d->info->kind[3] != MICA_KIND_UNUSED && mica_kind_table[d->info->kind[3]].regs > 4) ||
 	    (d->info->kind[0] != MICA_KIND_UNUSED && mica_kind_table[d->info->kind[0]].regs > 4))
 		return false; // not the case for the ops above; the fallback's buffers hold 4 rows
@@ -1478,18 +1739,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	// fresh after it, and one that is not goes to the interpreter, which stalls first itself), so
 	// an instruction handed to the interpreter has changed nothing (the watchdog is tested there
 	// at the cycle before the stall, as in the interpreter).
-	auto emit_stall = [&] {
-		Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
-		Value *idx = B.CreateZExt(B.CreateURem(B.CreateSub(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), B.getInt32(64)), i64);
-		static_assert(std::tuple_size_v<decltype(MemCounter::done)> == 64);
-		Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), idx));
-		t = B.CreateSelect(B.CreateICmpUGE(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), t, B.getInt64(0));
-		Value *cyc = cycle();
-		Value *nc = B.CreateSelect(B.CreateICmpUGT(t, cyc), t, cyc);
-		Value *sp = at(wave_, offsetof(Wave, stall));
-		B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nc, cyc)), sp);
-		set_cycle(nc);
-	};
+	auto emit_stall = [&] { emit_mem_stall(counter); };
 	if (by_interp) {
 		// The operand tests in read_vector_mem_operands' and exec_global / exec_ds's order, the
 		// stall, then the access through the interpreter's code (Runtime::vmem_regs).
@@ -1519,7 +1769,9 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		goto_off(next);
 		return true;
 	}
-	// read_vector_mem_operands, then the address operands.
+	if (!atomic)
+		return global ? emit_global(off, d) : emit_ds(off, d);
+	// The atomics: read_vector_mem_operands, then the address operands.
 	Value *exec = read_s(MICA_OPND_EXEC, kVector);
 	Value *data[4] = {nullptr, nullptr, nullptr, nullptr}, *keep[4] = {nullptr, nullptr, nullptr, nullptr};
 	unsigned ndata = 0, nres = 0;
@@ -1553,18 +1805,17 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		addr = B.CreateAdd(addr, ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
 		// Atomics ignore the low address bits (the fallback gets the address unmasked, as
 		// global_access expects).
-		Value *eff = atomic ? B.CreateAnd(addr, ConstantInt::get(v64, ~uint64_t(size - 1))) : addr;
+		Value *eff = B.CreateAnd(addr, ConstantInt::get(v64, ~uint64_t(size - 1)));
 		lo = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(active, eff, ConstantInt::get(v64, ~0ull)));
 		Value *last = B.CreateAdd(eff, ConstantInt::get(v64, size - 1));
 		Value *hi = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(active, last, ConstantInt::get(v64, 0)));
 		Value *page = B.CreateLShr(lo, 12);
 		Value *one_page = B.CreateICmpEQ(page, B.CreateLShr(hi, 12));
 		// The TLB: the context's generation must not have moved since it was filled.
-		Value *hit = tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base);
-		if (atomic) { // an atomic translates each lane for reading first, then for writing
-			Value *rbase = nullptr;
-			hit = B.CreateAnd(hit, tlb_lookup(page, MICA_ACCESS_READ, &rbase));
-		}
+		// An atomic translates each lane for reading first, then for writing.
+		Value *hit = tlb_lookup(page, MICA_ACCESS_WRITE, &base);
+		Value *rbase = nullptr;
+		hit = B.CreateAnd(hit, tlb_lookup(page, MICA_ACCESS_READ, &rbase));
 		offs = B.CreateAnd(eff, ConstantInt::get(v64, MICA_PAGE_SIZE - 1));
 		Value *no_erratum = B.CreateICmpUGE(cycle(), B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
 		fast = B.CreateAnd(one_page, B.CreateAnd(hit, no_erratum));
@@ -1572,8 +1823,7 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		addr = read_v(d->opnd[1]);
 		emit_stall();
 		Value *a = B.CreateAdd(B.CreateZExt(addr, v64), ConstantInt::get(v64, static_cast<uint64_t>(static_cast<int64_t>(d->imm))));
-		if (atomic)
-			a = B.CreateAnd(a, ConstantInt::get(v64, ~uint64_t(size - 1)));
+		a = B.CreateAnd(a, ConstantInt::get(v64, ~uint64_t(size - 1)));
 		Value *amin = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smin, B.CreateSelect(active, a, ConstantInt::get(v64, INT64_MAX)));
 		Value *end = B.CreateAdd(a, ConstantInt::get(v64, size));
 		Value *amax = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_smax, B.CreateSelect(active, end, ConstantInt::get(v64, 0)));
@@ -1585,13 +1835,6 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	}
 	count_instruction(*d); // after every operand test
 	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
-	if (!load && !atomic && size > 4) {
-		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
-		// stores dword after dword, and the two differ only for partially overlapping lanes.
-		Value *rel = B.CreateSub(global ? addr : offs, splat(lo));
-		Value *bad = B.CreateAnd(active, B.CreateICmpNE(B.CreateURem(rel, ConstantInt::get(v64, size)), ConstantInt::get(v64, 0)));
-		fast = B.CreateAnd(fast, B.CreateICmpEQ(B.CreateBitCast(bad, i32), B.getInt32(0)));
-	}
 	BasicBlock *fastbb = BasicBlock::Create(C, "vmem_fast", F), *slowbb = BasicBlock::Create(C, "vmem_slow", F);
 	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
 
@@ -1601,32 +1844,230 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 		if (!buf_data_) {
 			buf_data_ = entry_alloca(4 * sizeof(Row));
 			buf_addr_ = entry_alloca(kLanes * 8);
-			buf_keep_ = entry_alloca(4);
 		}
 		for (unsigned k = 0; k < ndata; k++)
 			B.CreateAlignedStore(data[k], at(buf_data_, k * sizeof(Row)), Align(64));
-		for (unsigned k = 0; k < 4; k++)
-			B.CreateStore(k < nres ? B.CreateZExt(keep[k], i8) : B.getInt8(0), at(buf_keep_, k));
 		B.CreateAlignedStore(addr, buf_addr_, Align(64));
 		Value *f = global ? fn_ptr(B, &Runtime::global_access) : fn_ptr(B, &Runtime::ds_access);
-		Value *st = call(ft_vmem, f, {worker_, wave_, dptr(d), abs_pc(off), cycle(), exec, buf_data_, buf_keep_, buf_addr_});
-		BasicBlock *stop = BasicBlock::Create(C, "vmem_stop", F), *go = BasicBlock::Create(C, "vmem_go", F);
-		B.CreateCondBr(B.CreateICmpEQ(st, B.getInt32(static_cast<uint32_t>(Step::Continue))), go, stop);
-		B.SetInsertPoint(stop);
-		B.CreateRet(B.CreateAdd(st, B.getInt32(1))); // Step -> Exit, as in emit_callout
-		B.SetInsertPoint(go);
-		goto_off(next);
+		emit_access_fallback(off, d, f, exec, buf_data_, keep, nres, buf_addr_);
 	}
 
 	// The inline path.
 	B.SetInsertPoint(fastbb);
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	if (atomic)
-		emit_atomic_lanes(d, B.CreateGEP(i8, base, offs), exec, data, res);
+	emit_atomic_lanes(d, B.CreateGEP(i8, base, offs), exec, data, res);
+	emit_mem_done(d, counter, exec, nres, res);
+	++inline_count;
+	goto_off(next);
+	return true;
+}
+
+// Global loads and stores but atomics: the operand tests in read_vector_mem_operands' and
+// exec_global's order, the stall, then the access by the kind's function (global_helper);
+// when it declines (a TLB miss, a half-wave's lanes in two pages, the wave-start TLB window, EXEC = 0, a
+// multi-dword store's lanes overlapping partially) Worker::global_access, the interpreter's
+// code, with the addresses the function computed.
+bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
+{
+	const bool saddr = d->opnd[2] != MICA_OPND_NONE;
+	unsigned ndata = 0, nres = 0;
+	Value *keep[4] = {nullptr, nullptr, nullptr, nullptr};
+	Value *exec = vector_mem_operands(d, &ndata, &nres, keep);
+	fresh(d->opnd[1], kVector);
+	Value *sbase = B.getInt64(0);
+	if (saddr)
+		sbase = B.CreateOr(B.CreateZExt(read_s(d->opnd[2], kVector), i64),
+		                   B.CreateShl(B.CreateZExt(read_s(d->opnd[2] + 1u, kVector), i64), 32));
 	else
-		emit_lanes(d, global ? addr : offs, global ? B.CreateAnd(lo, B.getInt64(~uint64_t(MICA_PAGE_SIZE - 1))) : B.getInt64(0),
-		           base, offs, active, data, ndata, res);
-	// Worker::mem_issue.
+		fresh(d->opnd[1] + 1u, kVector);
+	emit_mem_stall(MICA_COUNTER_GM);
+	count_instruction(*d);
+	if (!buf_out_)
+		buf_out_ = entry_alloca(4 * sizeof(Row));
+	if (!buf_addr_)
+		buf_addr_ = entry_alloca(kLanes * 8);
+	Value *data = ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false); // a load's is not read
+	Function *fn = global_helper(d, saddr);
+	Value *fast = B.CreateCall(fn->getFunctionType(), fn,
+	                           {frame_, vrow_ptr(d->opnd[1], false), saddr ? vrow_ptr(d->opnd[1], false) : vrow_ptr(d->opnd[1] + 1u, false),
+	                            sbase, exec, cycle(), B.getInt64(static_cast<uint64_t>(static_cast<int64_t>(d->imm))), data,
+	                            buf_out_, buf_addr_});
+	emit_access_outcome(off, d, MICA_COUNTER_GM, fast, exec, data, keep, nres, fn_ptr(B, &Runtime::global_access), buf_addr_);
+	return true;
+}
+
+// i1 mica_global_<op>[_saddr](ptr frame, ptr lo_row, ptr hi_row, i64 sbase, i32 exec, i64 cycle,
+// i64 imm, ptr data_rows, ptr out_rows, ptr va_out): the lanes' addresses (lo_row | hi_row << 32,
+// or sbase + lo_row, plus imm); when each half-wave's active lanes lie in one page the CU's TLB
+// holds for this access type under the context's current invalidation generation (a write entry
+// exists only for a page that grants writes: the MMU's permission check is part of the hit; a
+// half without active lanes takes the other's page), the wave is past
+// the SEC_WAVE_START_TLB window, EXEC is not 0 and a multi-dword store's lanes coincide or are
+// disjoint, the access (emit_lanes) and true, a load's rows (widened, not yet blended) in out_rows;
+// else nothing touched, the addresses in va_out for Worker::global_access, and false. One per
+// kind of access and module: the IR per instruction is the call.
+Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
+{
+	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
+	const bool load = d->flags & MICA_OPF_LOAD;
+	Function *&fn = global_fns_[(d->op & 0xffffu) | (saddr ? 0x10000u : 0u)];
+	if (fn)
+		return fn;
+	fn = Function::Create(FunctionType::get(i1, {ptr, ptr, ptr, i64, i32, i64, i64, ptr, ptr, ptr}, false),
+	                      Function::InternalLinkage, std::string("mica_") + d->info->name + (saddr ? "_saddr" : ""), M);
+	fn->addFnAttr(Attribute::NoUnwind);
+	fn->addFnAttr(Attribute::NoInline);
+	IRBuilderBase::InsertPointGuard g(B);
+	// emit_lanes and tlb_lookup build in F and read the frame through frame_: this function's.
+	Function *const prog_fn = F;
+	Value *const prog_frame = frame_;
+	F = fn;
+	frame_ = fn->getArg(0);
+	Value *lo_row = fn->getArg(1), *hi_row = fn->getArg(2), *sbase = fn->getArg(3), *exec = fn->getArg(4);
+	Value *cyc = fn->getArg(5), *imm = fn->getArg(6), *data_p = fn->getArg(7), *out = fn->getArg(8), *va_out = fn->getArg(9);
+	B.SetInsertPoint(BasicBlock::Create(C, "entry", fn));
+	Type *v64 = FixedVectorType::get(i64, kLanes);
+	Value *active = B.CreateBitCast(exec, m32);
+	Value *lo32 = B.CreateAlignedLoad(v32, lo_row, Align(64));
+	Value *addr = saddr ? B.CreateAdd(splat(sbase), B.CreateZExt(lo32, v64))
+	                    : B.CreateOr(B.CreateZExt(lo32, v64),
+	                                 B.CreateShl(B.CreateZExt(B.CreateAlignedLoad(v32, hi_row, Align(64)), v64), ConstantInt::get(v64, 32)));
+	addr = B.CreateAdd(addr, splat(imm));
+	// Each half-wave's active lanes in one page (SGEMM's two tile rows of a wave are 2 KiB apart
+	// in A and lie in two pages about half the time); a half without active lanes takes the
+	// other's page. Each page's TLB entry is tested; every active byte is in its half's page.
+	Value *last = B.CreateAdd(addr, ConstantInt::get(v64, size - 1));
+	std::vector<Constant *> upper;
+	for (unsigned l = 0; l < kLanes; l++)
+		upper.push_back(B.getInt1(l >= kHalf));
+	Value *hi_lanes = ConstantVector::get(upper);
+	Value *act[2] = {B.CreateAnd(active, B.CreateNot(hi_lanes)), B.CreateAnd(active, hi_lanes)};
+	Value *lo_h[2], *hi_h[2], *any[2];
+	for (unsigned h = 0; h < 2; h++) {
+		lo_h[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, B.CreateSelect(act[h], addr, ConstantInt::get(v64, ~0ull)));
+		hi_h[h] = B.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umax, B.CreateSelect(act[h], last, ConstantInt::get(v64, 0)));
+		any[h] = B.CreateICmpNE(B.CreateAnd(exec, B.getInt32(h ? 0xffff0000u : 0x0000ffffu)), B.getInt32(0));
+	}
+	Value *lo = B.CreateSelect(B.CreateICmpULT(lo_h[0], lo_h[1]), lo_h[0], lo_h[1]);
+	Value *fast = B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
+	Value *base[2], *page_va[2];
+	for (unsigned h = 0; h < 2; h++) {
+		Value *first = B.CreateSelect(any[h], lo_h[h], lo_h[1 - h]), *end = B.CreateSelect(any[h], hi_h[h], hi_h[1 - h]);
+		Value *page = B.CreateLShr(first, 12);
+		fast = B.CreateAnd(fast, B.CreateICmpEQ(page, B.CreateLShr(end, 12)));
+		fast = B.CreateAnd(fast, tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base[h]));
+		page_va[h] = B.CreateShl(page, 12);
+	}
+	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
+	if (!load && size > 4) {
+		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
+		// stores dword after dword, and the two differ only for partially overlapping lanes.
+		Value *rel = B.CreateSub(addr, splat(lo));
+		Value *bad = B.CreateAnd(active, B.CreateICmpNE(B.CreateURem(rel, ConstantInt::get(v64, size)), ConstantInt::get(v64, 0)));
+		fast = B.CreateAnd(fast, B.CreateICmpEQ(B.CreateBitCast(bad, i32), B.getInt32(0)));
+	}
+	BasicBlock *go = BasicBlock::Create(C, "inside", fn), *fail = BasicBlock::Create(C, "declined", fn);
+	B.CreateCondBr(fast, go, fail, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(fail);
+	B.CreateAlignedStore(addr, va_out, Align(64));
+	B.CreateRet(B.getFalse());
+
+	B.SetInsertPoint(go);
+	Value *data[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (!load)
+		for (unsigned r = 0; r < rows; r++)
+			data[r] = B.CreateAlignedLoad(v32, at(data_p, r * sizeof(Row)), Align(64));
+	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	emit_lanes(d, addr, page_va, base, B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1)), active, data,
+	           load ? 0 : rows, res);
+	for (unsigned r = 0; load && r < rows; r++)
+		B.CreateAlignedStore(res[r], at(out, r * sizeof(Row)), Align(64));
+	B.CreateRet(B.getTrue());
+	F = prog_fn;
+	frame_ = prog_frame;
+	return fn;
+}
+
+// read_vector_mem_operands' tests, in its order: EXEC (returned), the data rows (fresh), the
+// destinations (writable: keep[k]).
+Value *Emitter::vector_mem_operands(const DecodedInst *d, unsigned *ndata, unsigned *nres, Value **keep)
+{
+	Value *exec = read_s(MICA_OPND_EXEC, kVector);
+	if (d->info->kind[3] != MICA_KIND_UNUSED) {
+		*ndata = mica_kind_table[d->info->kind[3]].regs;
+		for (unsigned k = 0; k < *ndata; k++)
+			fresh(d->opnd[3] + k, kVector);
+	}
+	if (d->opnd[0] != MICA_OPND_NONE && d->info->kind[0] != MICA_KIND_UNUSED) {
+		*nres = mica_kind_table[d->info->kind[0]].regs;
+		for (unsigned k = 0; k < *nres; k++)
+			keep[k] = writable(d->opnd[0] + k);
+	}
+	return exec;
+}
+
+// After an access function's call: made ('fast': a load's rows in buf_out_, blended, mem_issue
+// and the records), or declined (the interpreter's access 'fallback' with the same operands and
+// 'addr', emit_access_fallback); then the next instruction.
+void Emitter::emit_access_outcome(uint64_t off, const DecodedInst *d, unsigned counter, Value *fast, Value *exec, Value *data,
+                                  Value *const *keep, unsigned nres, Value *fallback, Value *addr)
+{
+	BasicBlock *fastbb = BasicBlock::Create(C, "access_made", F), *slowbb = BasicBlock::Create(C, "access_declined", F);
+	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(slowbb);
+	emit_access_fallback(off, d, fallback, exec, data, keep, nres, addr);
+	B.SetInsertPoint(fastbb);
+	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	const bool load = d->flags & MICA_OPF_LOAD;
+	for (unsigned k = 0; load && k < nres; k++)
+		res[k] = B.CreateAlignedLoad(v32, at(buf_out_, k * sizeof(Row)), Align(64));
+	emit_mem_done(d, counter, exec, load ? nres : 0, res);
+	++inline_count;
+	goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
+}
+
+// The interpreter's access code from the translation on (Runtime::global_access / ds_access,
+// 'fn') with the operands read: the destinations' keep flags, the call, an exit unless the
+// access continued, then the next instruction.
+void Emitter::emit_access_fallback(uint64_t off, const DecodedInst *d, Value *fn, Value *exec, Value *data,
+                                   Value *const *keep, unsigned nres, Value *addr)
+{
+	if (!buf_keep_)
+		buf_keep_ = entry_alloca(4);
+	for (unsigned k = 0; k < 4; k++)
+		B.CreateStore(k < nres ? B.CreateZExt(keep[k], i8) : B.getInt8(0), at(buf_keep_, k));
+	Value *st = call(ft_vmem, fn, {worker_, wave_, dptr(d), abs_pc(off), cycle(), exec, data, buf_keep_, addr});
+	BasicBlock *stop = BasicBlock::Create(C, "vmem_stop", F), *go = BasicBlock::Create(C, "vmem_go", F);
+	B.CreateCondBr(B.CreateICmpEQ(st, B.getInt32(static_cast<uint32_t>(Step::Continue))), go, stop);
+	B.SetInsertPoint(stop);
+	B.CreateRet(B.CreateAdd(st, B.getInt32(1))); // Step -> Exit, as in emit_callout
+	B.SetInsertPoint(go);
+	goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
+}
+
+// Worker::mem_stall: wait for the oldest of max_outstanding operations on 'counter'.
+void Emitter::emit_mem_stall(unsigned counter)
+{
+	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
+	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+	Value *idx = B.CreateZExt(B.CreateURem(B.CreateSub(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), B.getInt32(64)), i64);
+	static_assert(std::tuple_size_v<decltype(MemCounter::done)> == 64);
+	Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), idx));
+	t = B.CreateSelect(B.CreateICmpUGE(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), t, B.getInt64(0));
+	Value *cyc = cycle();
+	Value *nc = B.CreateSelect(B.CreateICmpUGT(t, cyc), t, cyc);
+	Value *sp = at(wave_, offsetof(Wave, stall));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nc, cyc)), sp);
+	set_cycle(nc);
+}
+
+// After an inline vector access: Worker::mem_issue, the counts, then the 'nres' result rows
+// (res[k]; null: zero) blended under EXEC into the destination, the previous rows kept and
+// produce_mem's records, and the cycle moved on (finish_vector_mem).
+void Emitter::emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec, unsigned nres, Value *const *res)
+{
+	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
+	const unsigned lat = mica_unit_table[d->unit].latency;
 	Value *cyc = cycle();
 	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
 	Value *lastp = at(wave_, ctr + offsetof(MemCounter, last_done));
@@ -1638,21 +2079,55 @@ bool Emitter::emit_vmem(uint64_t off, const DecodedInst *d)
 	Value *mops = frame_field(ptr, offsetof(Frame, mem_ops));
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, mops), B.getInt64(1)), mops);
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, exec), i64)), lane_p_);
-	// The results: blended under EXEC, the previous rows kept, produce_mem's records.
-	if ((load || atomic) && d->opnd[0] != MICA_OPND_NONE) {
-		for (unsigned k = 0; k < nres; k++) {
-			const unsigned reg = d->opnd[0] + k;
-			(void)keep[k]; // true: checked by the instruction's operand test (check())
-			Value *rp = vrow_ptr(reg, false);
-			Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
-			B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
-			B.CreateAlignedStore(B.CreateSelect(active, res[k] ? res[k] : Constant::getNullValue(v32), old), rp, Align(64));
-			emit_mem_record(reg, done, counter, issued);
-		}
+	// The destination's writability was checked by the instruction's operand test (check()).
+	Value *active = B.CreateBitCast(exec, m32);
+	for (unsigned k = 0; k < nres && d->opnd[0] != MICA_OPND_NONE; k++) {
+		const unsigned reg = d->opnd[0] + k;
+		Value *rp = vrow_ptr(reg, false);
+		Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
+		B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
+		B.CreateAlignedStore(B.CreateSelect(active, res[k] ? res[k] : Constant::getNullValue(v32), old), rp, Align(64));
+		emit_mem_record(reg, done, counter, issued);
 	}
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
-	++inline_count;
-	goto_off(next);
+}
+
+// Shared (ds) loads and stores but atomics: the operand tests in read_vector_mem_operands' and
+// exec_ds's order, the stall, then the access by the kind's function (ds_helper) with the
+// address register's memo; when it declines (a lane outside the allocation, EXEC = 0, a
+// multi-dword store's lanes overlapping partially) Worker::ds_access, the interpreter's code,
+// with the same operands (the wave's rows, as exec_ds passes them).
+bool Emitter::emit_ds(uint64_t off, const DecodedInst *d)
+{
+	const unsigned size = d->info->mem_bytes;
+	unsigned ndata = 0, nres = 0;
+	Value *keep[4] = {nullptr, nullptr, nullptr, nullptr};
+	Value *exec = vector_mem_operands(d, &ndata, &nres, keep);
+	fresh(d->opnd[1], kVector);
+	emit_mem_stall(MICA_COUNTER_LS);
+	count_instruction(*d);
+	const unsigned areg = d->opnd[1] - MICA_OPND_VGPR_FIRST;
+	const RegRange w = vgprs_written(*d);
+	auto known = memos_.find({areg, size}); // made by emit()'s walk, cleared by the writers
+	Value *memo;
+	if (known != memos_.end() && !(areg >= w.lo && areg < w.hi)) {
+		memo = known->second;
+	} else { // its own destination: a memo for this access alone
+		if (!own_memo_)
+			own_memo_ = entry_alloca(sizeof(AddrMemo));
+		memo = own_memo_;
+		B.CreateStore(B.getInt32(0), at(memo, offsetof(AddrMemo, kind)));
+	}
+	if (!buf_out_)
+		buf_out_ = entry_alloca(4 * sizeof(Row));
+	Value *data = ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false); // a load's is not read
+	Function *fn = ds_helper(d);
+	Value *fast = B.CreateCall(fn->getFunctionType(), fn,
+	                           {frame_field(ptr, offsetof(Frame, shared)), frame_field(i64, offsetof(Frame, shared_size)),
+	                            vrow_ptr(d->opnd[1], false), exec, B.getInt64(static_cast<uint64_t>(static_cast<int64_t>(d->imm))),
+	                            memo, data, buf_out_});
+	emit_access_outcome(off, d, MICA_COUNTER_LS, fast, exec, data, keep, nres, fn_ptr(B, &Runtime::ds_access),
+	                    vrow_ptr(d->opnd[1], false));
 	return true;
 }
 
@@ -1786,6 +2261,8 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	B.SetInsertPoint(blocks_.at(off));
 	chk_list_ = nullptr;
 	cur_off_ = off;
+	if (slot.state == SlotState::Ok)
+		clear_memos_written(*d);
 	// The scheduler's quantum and the watchdog are checked before every instruction, exactly
 	// where the interpreter checks them.
 	// One test for both: the exit code says which one stopped the wave (the budget first, as in
@@ -1983,6 +2460,12 @@ Function *Emitter::emit(const std::string &name)
 		sw->addCase(B.getInt64(off), level0_ ? bb : entry_block(off, bb));
 	B.SetInsertPoint(unknown);
 	exit_with(Exit::Interp, pc);
+	// Every shared access's memo, before any instruction is emitted (a writer of its register
+	// may come first), none at entry.
+	for (const auto &[off, slot] : code_.slots)
+		if (slot.state == SlotState::Ok && ds_memo_user(slot.inst))
+			memo_for(slot.inst.opnd[1] - MICA_OPND_VGPR_FIRST, slot.inst.info->mem_bytes);
+	clear_memos_at_entry();
 
 	RegRange rows, srows;
 	for (const auto &[off, slot] : code_.slots)
@@ -2095,14 +2578,16 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 	Function *f = em.emit(name);
 	std::string msg;
 	raw_string_ostream os(msg);
-	if (verifyFunction(*f, &os)) {
+	if (verifyModule(*mod, &os)) {
 		*error = "invalid IR: " + os.str();
 		return nullptr;
 	}
+	(void)f;
 	const double t0 = cpu_ms();
-	size_t ir_size = 0;
-	for (const BasicBlock &bb : *f)
-		ir_size += bb.size();
+	size_t ir_size = 0; // the program's function and the access functions it calls
+	for (const Function &fn : *mod)
+		for (const BasicBlock &bb : fn)
+			ir_size += bb.size();
 	optimise(*mod, h.tm.get(), level);
 	const double t1 = cpu_ms();
 	if (const char *dump = std::getenv("MICA_CU_JIT_DUMP")) { // the optimised IR, for looking at
