@@ -53,6 +53,10 @@ enum class UnrollPolicy { whole_budget, small_loops };
 // and the compile time stays that of the loop: at most 32 iterations and 4096 words (~800 SPIR-V
 // instructions) of unrolled body, innermost loops only, and the module may grow by at most
 // kSmallLoopGrowthWords in all. (SPIRV-Tools leaves loops with a second exit, a break, alone.)
+// Not loops with a barrier in their body: the 16M tree reduction (8 levels, a barrier each) ran
+// 5-10% slower per dispatch on the JIT unrolled (its code per barrier-separated piece is what the
+// scheduler re-enters, and the loop control is a small share next to the barrier's), and its first
+// dispatch paid 2-3x the translation; the interpreter ran it 20% faster (docs/performance.md).
 constexpr uint64_t kSmallLoopTrips = 32;
 constexpr uint64_t kSmallLoopBudgetWords = 4096;
 constexpr size_t kSmallLoopGrowthWords = 1024;
@@ -97,12 +101,13 @@ bool request_unroll(std::vector<uint32_t> &w, UnrollPolicy policy = UnrollPolicy
 			auto merge = labels.find(w[i + 1]);
 			const bool extent_known = merge != labels.end() && merge->second > block_start;
 			const uint64_t body = extent_known ? merge->second - block_start : 0;
-			bool innermost = extent_known;
+			bool innermost = extent_known, barrier = false;
 			for (size_t j = i + n; innermost && j < merge->second;) {
 				const uint32_t jn = w[j] >> 16;
 				if (jn == 0)
 					break;
 				innermost = (w[j] & 0xffffu) != (uint32_t)spv::Op::OpLoopMerge;
+				barrier |= (w[j] & 0xffffu) == (uint32_t)spv::Op::OpControlBarrier;
 				j += jn;
 			}
 			// The estimate: the largest constant the header compares with; for small_loops also
@@ -128,7 +133,7 @@ bool request_unroll(std::vector<uint32_t> &w, UnrollPolicy policy = UnrollPolicy
 			}
 			const bool mark = policy == UnrollPolicy::whole_budget
 			                      ? trips * body <= kUnrollBudgetWords
-			                      : innermost && trips > 0 && trips <= kSmallLoopTrips &&
+			                      : innermost && !barrier && trips > 0 && trips <= kSmallLoopTrips &&
 			                            trips * body <= kSmallLoopBudgetWords;
 			if (mark) {
 				w[i + 3] |= (uint32_t)spv::LoopControlMask::Unroll;

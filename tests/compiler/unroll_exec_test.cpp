@@ -167,7 +167,8 @@ TEST(CompilerUnroll, TripCountBoundsAndLoopShapes)
 }
 
 // Loops counted by a shift, a multiplication or a division (spirv_counted_loops.cpp): the tree
-// reduction's halving stride with a barrier in every step, a counter shifted left, a signed
+// reduction's halving stride with a barrier in every step (counted, but a loop with a barrier
+// stays a loop), a counter shifted left, a signed
 // counter shifted right arithmetically, a multiplication, a division, and the 32 steps of a shift.
 TEST(CompilerUnroll, LoopsSteppedByShiftsAndProducts)
 {
@@ -176,7 +177,7 @@ TEST(CompilerUnroll, LoopsSteppedByShiftsAndProducts)
 	             "  partial[lid] = a[i % 256u];\n  barrier();\n"
 	             "  for (uint s = 32u; s > 0u; s >>= 1u) {\n    if (lid < s) partial[lid] += partial[lid + s];\n"
 	             "    barrier();\n  }\n  r = partial[0] + lid;\n"),
-	      1, 0, [](const std::vector<uint32_t> &a, uint32_t i) {
+	      1, 1, [](const std::vector<uint32_t> &a, uint32_t i) {
 		      uint32_t sum = 0;
 		      for (uint32_t l = 0; l < 64; l++)
 			      sum += a[((i / 64) * 64 + l) % 256];
