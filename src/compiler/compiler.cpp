@@ -2,7 +2,7 @@
 //   prepare_spirv (SPIRV-Tools validate + canonicalise) -> spirv_to_ir -> constant_fold -> dce
 //   -> fold_offsets -> cse -> licm -> flatten_selections -> constant_fold -> dce -> split_critical_edges
 //   -> uniformity -> isel (with exec-mask control flow; uniform_loops decides which loops take
-//   scalar branches instead) -> schedule -> register_allocate -> lower_to_asm -> insert_waits
+//   scalar branches instead) -> schedule -> forward_launch_registers -> register_allocate -> lower_to_asm -> insert_waits
 //   -> insert_hazard_nops -> encode_program -> BinaryImage.
 #include <algorithm>
 
@@ -72,6 +72,11 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 		if (opts.opt_level >= 2) {
 			schedule(m);
 			if (!check(m, opts, "schedule", error))
+				return false;
+		}
+		if (opts.opt_level >= 1) {
+			forward_launch_registers(m);
+			if (!check(m, opts, "forward_launch_registers", error))
 				return false;
 		}
 		if (opts.print_passes)

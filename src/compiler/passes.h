@@ -47,6 +47,9 @@ std::vector<bool> loop_blocks(const ir::Program &p, uint32_t header);
 // returns false and sets 'error'.
 bool isel(const ir::Program &mid, ir::Program &out, std::string &error);
 void schedule(ir::Program &p);                 // latency-aware list scheduler (per block)
+// Reads of copies of the reserved launch registers read the registers themselves; the copies
+// go (pass_abi_copies.cpp).
+bool forward_launch_registers(ir::Program &p);
 bool register_allocate(ir::Program &p, std::string &error);
 // Per block, the most VGPRs / SGPRs live at once (regalloc.cpp; the scheduler keeps below the files).
 std::vector<unsigned> max_vgpr_pressure(const ir::Program &p);
