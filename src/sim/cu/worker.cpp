@@ -290,7 +290,7 @@ void Worker::adopt_translation(const jit::Program *p)
 	fill_frame();
 }
 
-Step Worker::run_quantum(Wave &w)
+inline Step Worker::run_quantum(Wave &w)
 {
 	if (!warm_ && !l0_report_)
 		return run_quantum_body(w);
@@ -315,7 +315,7 @@ Step Worker::run_quantum(Wave &w)
 	return s;
 }
 
-Step Worker::run_quantum_body(Wave &w)
+inline Step Worker::run_quantum_body(Wave &w)
 {
 	unsigned q = 0;
 	while (q < kQuantum) {

@@ -108,8 +108,10 @@ private:
 	Step exec_decoded(Wave &w, const DecodedInst &d, uint64_t pc);
 	// Runs up to kQuantum instructions of w (translated code where there is some); returns the
 	// first non-Continue step, or Continue when the quantum is used up.
-	Step run_quantum(Wave &w);
-	Step run_quantum_body(Wave &w);
+	// Both are inlined into run_workgroup, their only caller: a wave switch (every barrier, every
+	// quantum) then costs the one indirect call into the translated code.
+	[[gnu::always_inline]] Step run_quantum(Wave &w);
+	[[gnu::always_inline]] Step run_quantum_body(Wave &w);
 	// Switches this dispatch to translated code (jit::Warmup), from the next quantum on.
 	void adopt_translation(const jit::Program *p);
 	void fill_frame();
