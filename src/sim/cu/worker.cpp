@@ -118,7 +118,8 @@ void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
 	// that got this shape's rows at its last launch still holds them unless an instruction of
 	// this CU can write them (then they were cleared above, or the program changed them). The
 	// three row copies were a quarter of SAXPY's launch_wave.
-	static_assert(MICA_ABI_V_LOCAL_ID_Y == MICA_ABI_V_LOCAL_ID_X + 1 && MICA_ABI_V_LOCAL_ID_Z == MICA_ABI_V_LOCAL_ID_X + 2);
+	static_assert(MICA_ABI_V_LOCAL_ID_Y == MICA_ABI_V_LOCAL_ID_X + 1 &&
+	              MICA_ABI_V_LOCAL_ID_Z == MICA_ABI_V_LOCAL_ID_X + 2);
 	const bool id_rows_writable = vgpr_dirty_.lo <= MICA_ABI_V_LOCAL_ID_Z && vgpr_dirty_.hi > MICA_ABI_V_LOCAL_ID_X;
 	uint64_t &held = wave_id_rows_[slot];
 	if (held != launch_rows_gen_ || id_rows_writable) {
