@@ -38,6 +38,7 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 	}
 	st_ = st;
 	jit_ = jit;
+	frame_ready_ = false; // the frame points at this dispatch's shared memory and TLB generation
 	warm_ = !jit && warm && warm->armed() ? warm : nullptr;
 	warm_pending_ = 0;
 	l0_report_ = jit && jit->level() == 0;
@@ -113,12 +114,23 @@ void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
 	w.s[MICA_ABI_S_WAVE_IN_GROUP] = slot;
 	const LaunchRows &lr = launch_rows_[slot];
 	const uint32_t exec = lr.exec;
-	w.v[MICA_ABI_V_LOCAL_ID_X] = lr.local_id[0];
-	w.v[MICA_ABI_V_LOCAL_ID_Y] = lr.local_id[1];
-	w.v[MICA_ABI_V_LOCAL_ID_Z] = lr.local_id[2];
+	// The local-ID rows are the same at every launch of a slot for one workgroup shape: a wave
+	// that got this shape's rows at its last launch still holds them unless an instruction of
+	// this CU can write them (then they were cleared above, or the program changed them). The
+	// three row copies were a quarter of SAXPY's launch_wave.
+	static_assert(MICA_ABI_V_LOCAL_ID_Y == MICA_ABI_V_LOCAL_ID_X + 1 &&
+	              MICA_ABI_V_LOCAL_ID_Z == MICA_ABI_V_LOCAL_ID_X + 2);
+	const bool id_rows_writable = vgpr_dirty_.lo <= MICA_ABI_V_LOCAL_ID_Z && vgpr_dirty_.hi > MICA_ABI_V_LOCAL_ID_X;
+	uint64_t &held = wave_id_rows_[slot];
+	if (held != launch_rows_gen_ || id_rows_writable) {
+		w.v[MICA_ABI_V_LOCAL_ID_X] = lr.local_id[0];
+		w.v[MICA_ABI_V_LOCAL_ID_Y] = lr.local_id[1];
+		w.v[MICA_ABI_V_LOCAL_ID_Z] = lr.local_id[2];
+		held = launch_rows_gen_;
+	}
 	w.sreg(MICA_OPND_EXEC) = exec;
-	w.lanes_for = 0;
-	std::memset(&w.lanes, 0, sizeof w.lanes);
+	// w.lanes is left as it is: it is a cache of lanes_for's expansion (Wave::set_lanes), true
+	// for whatever EXEC the wave had, and nothing but set_lanes writes either.
 	w.pc = st_.program_va;
 	w.cycle = 0;
 	w.stall = 0;
@@ -144,6 +156,7 @@ void Worker::compute_launch_rows(uint32_t nwaves, uint32_t invocations)
 		}
 	}
 	launch_rows_ready_ = true;
+	launch_rows_gen_++;
 	std::copy(st_.wg_size, st_.wg_size + 3, launch_rows_shape_);
 }
 
@@ -151,8 +164,10 @@ bool Worker::run_workgroup(uint64_t index)
 {
 	const uint32_t invocations = st_.wg_size[0] * st_.wg_size[1] * st_.wg_size[2];
 	const uint32_t nwaves = (invocations + kLanes - 1) / kLanes;
-	while (waves_.size() < nwaves)
+	while (waves_.size() < nwaves) {
 		waves_.push_back(std::make_unique<Wave>());
+		wave_id_rows_.push_back(0); // a new wave holds no launch rows (its registers are zero)
+	}
 	// Rows any instruction decoded or translated so far can write (the previous workgroup's
 	// waves ran only those; the ABI's rows are set by launch itself).
 	vgpr_dirty_.add(code_.vgprs());
@@ -183,10 +198,15 @@ bool Worker::run_workgroup(uint64_t index)
 	wd_limit_ = kNever;
 	if (st_.watchdog_cycles)
 		wd_limit_ = st_.watchdog_cycles > wg_base_ ? st_.watchdog_cycles - wg_base_ : 0;
-	// The translated code's frame: everything but the wave and its budget is fixed for the
-	// workgroup (the code writes only 'executed').
-	if (jit_)
-		fill_frame();
+	// The translated code's frame: everything but the wave, its budget and the watchdog limit is
+	// fixed for the dispatch (the code writes only 'executed'), so a later workgroup sets only
+	// the limit.
+	if (jit_) {
+		if (frame_ready_)
+			frame_.wd_limit = wd_limit_;
+		else
+			fill_frame();
+	}
 
 	// Waves run round-robin, a quantum each, skipping ended waves and waves at a barrier. The
 	// barrier is released once every wave still running has reached it (a wave that ended no
@@ -256,6 +276,7 @@ void Worker::fill_frame()
 	frame_ = jit::Frame{this, nullptr, st_.program_va, wd_limit_, executed_.data(), &stats_.instructions,
 	                    &stats_.lane_instructions, 0, 0, &stats_.mem_ops, tlb_[0].data(),
 	                    tlb_gen_src_, &tlb_gen_, shared_.data(), shared_.size()};
+	frame_ready_ = true;
 }
 
 void Worker::adopt_translation(const jit::Program *p)
@@ -270,7 +291,7 @@ void Worker::adopt_translation(const jit::Program *p)
 	fill_frame();
 }
 
-Step Worker::run_quantum(Wave &w)
+inline Step Worker::run_quantum(Wave &w)
 {
 	if (!warm_ && !l0_report_)
 		return run_quantum_body(w);
@@ -295,7 +316,7 @@ Step Worker::run_quantum(Wave &w)
 	return s;
 }
 
-Step Worker::run_quantum_body(Wave &w)
+inline Step Worker::run_quantum_body(Wave &w)
 {
 	unsigned q = 0;
 	while (q < kQuantum) {

@@ -108,8 +108,10 @@ private:
 	Step exec_decoded(Wave &w, const DecodedInst &d, uint64_t pc);
 	// Runs up to kQuantum instructions of w (translated code where there is some); returns the
 	// first non-Continue step, or Continue when the quantum is used up.
-	Step run_quantum(Wave &w);
-	Step run_quantum_body(Wave &w);
+	// Both are inlined into run_workgroup, their only caller: a wave switch (every barrier, every
+	// quantum) then costs the one indirect call into the translated code.
+	[[gnu::always_inline]] Step run_quantum(Wave &w);
+	[[gnu::always_inline]] Step run_quantum_body(Wave &w);
 	// Switches this dispatch to translated code (jit::Warmup), from the next quantum on.
 	void adopt_translation(const jit::Program *p);
 	void fill_frame();
@@ -223,7 +225,8 @@ private:
 	bool violated_ = false;    // checked mode: the current instruction broke a rule
 	struct { uint8_t hazard; unsigned reg; uint64_t required, actual; bool write; } viol_{};
 	const jit::Program *jit_ = nullptr; // translated form of this dispatch's program, if any
-	jit::Frame frame_{};                // its frame, filled per workgroup (run_workgroup)
+	jit::Frame frame_{};                // its frame (fill_frame; run_workgroup sets wd_limit)
+	bool frame_ready_ = false;          // frame_ holds this dispatch's values (fill_frame)
 	jit::Warmup *warm_ = nullptr;       // interpreted so far: reports its work here (jit.h)
 	uint64_t warm_pending_ = 0;         // interpreted instructions not reported yet
 	static constexpr uint64_t kWarmReport = 4096;
@@ -245,6 +248,10 @@ private:
 	std::vector<LaunchRows> launch_rows_;
 	bool launch_rows_ready_ = false;
 	uint32_t launch_rows_shape_[3] = {0, 0, 0}; // the workgroup size launch_rows_ was made for
+	uint64_t launch_rows_gen_ = 0; // counts compute_launch_rows calls (launch_rows_' contents)
+	// Per wave slot: the launch_rows_gen_ whose local-ID rows the wave got at its last launch
+	// (0: none). launch_wave skips the copy when they are still there (launch_wave).
+	std::vector<uint64_t> wave_id_rows_;
 	void compute_launch_rows(uint32_t nwaves, uint32_t invocations);
 	FaultRecord fault_;
 	WorkerStats stats_;

@@ -3,7 +3,9 @@
 // also after earlier waves of the same compute unit wrote other registers, in an earlier dispatch
 // or in an earlier workgroup of the same dispatch (launch clears only the rows an instruction
 // decoded or translated so far can have written, so these cases are regression tests for that
-// range).
+// range). The launch ABI's local-ID rows are copied only when a wave does not hold them from its
+// last launch (same slot, same workgroup shape, rows no instruction can write): the last two
+// tests are that guard's.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -113,6 +115,73 @@ TEST(CuLaunch, PipelineRecordsOfAnEarlierDispatchDoNotLeak)
 	EXPECT_EQ(r.hazard_violations, 0u);
 	for (unsigned l = 0; l < 32; l++)
 		EXPECT_EQ(rig.get<uint32_t>(l * 4), 0u) << "lane " << l;
+}
+
+// Stores v0 (local ID x) to data[(wg * 32 + lane) * 4] and v1 (local ID y) 32 words later, with
+// the lane's linear index computed from both (8 * y + x: the 8-wide shapes below and 1-D).
+void store_local_ids(Asm &p)
+{
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(16), L(256));
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(1), K(3));
+	p.nop(2);
+	p.alu(MICA_OP_V_ADD_U32, V(10), V(10), V(0));
+	p.nop(2);
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(10), K(2));
+	p.nop(2);
+	p.alu(MICA_OP_V_ADD_U32, V(10), V(10), S(20));
+	p.nop(2);
+	p.alu(MICA_OP_V_ADD_U32, V(11), V(10), L(128));
+	p.nop(2);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(10), S(0), V(0));
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(11), S(0), V(1));
+	p.wait_all();
+}
+
+// Runs p over poisoned output and expects every workgroup to have stored its lanes' local IDs
+// for workgroups 'width' invocations wide (width * (32 / width)).
+void expect_local_ids(Rig &rig, const Asm &p, unsigned width, const char *what)
+{
+	const unsigned groups = rig.st.groups[0];
+	for (unsigned i = 0; i < groups * 64; i++)
+		rig.put<uint32_t>(i * 4, 0xdeadbeef);
+	ASSERT_EQ(rig.run(p).fault, MICA_FAULT_NONE);
+	for (unsigned g = 0; g < groups; g++)
+		for (unsigned l = 0; l < 32; l++) {
+			EXPECT_EQ(rig.get<uint32_t>((g * 64 + l) * 4), l % width) << what << " wg " << g << " lane " << l;
+			EXPECT_EQ(rig.get<uint32_t>((g * 64 + 32 + l) * 4), l / width) << what << " wg " << g << " lane " << l;
+		}
+}
+
+TEST(CuLaunch, LocalIdRowsAfterTheProgramOverwroteThem)
+{
+	// Every workgroup stores its local IDs, then overwrites v0 and v1: the next workgroup's
+	// waves, on the same compute unit, must get the launch ABI's values again.
+	Rig rig(1);
+	rig.st.groups[0] = 3;
+	Asm p;
+	store_local_ids(p);
+	p.alu(MICA_OP_V_MOV_B32, V(0), L(0x77));
+	p.alu(MICA_OP_V_MOV_B32, V(1), L(0x78));
+	p.end();
+	expect_local_ids(rig, p, 32, "1-D");
+}
+
+TEST(CuLaunch, LocalIdRowsFollowTheWorkgroupShape)
+{
+	// The same program (which never writes v0..v2) on the same compute unit with 32x1 and then
+	// 8x4 workgroups, and 32x1 again: each dispatch's waves get its own shape's rows.
+	Rig rig(1);
+	rig.st.groups[0] = 2;
+	Asm p;
+	store_local_ids(p);
+	p.end();
+	expect_local_ids(rig, p, 32, "32x1");
+	rig.st.wg_size[0] = 8;
+	rig.st.wg_size[1] = 4;
+	expect_local_ids(rig, p, 8, "8x4");
+	rig.st.wg_size[0] = 32;
+	rig.st.wg_size[1] = 1;
+	expect_local_ids(rig, p, 32, "32x1 again");
 }
 
 } // namespace
