@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bitset>
 #include <cassert>
 #include <chrono>
 #include <ctime>
@@ -338,6 +339,12 @@ private:
 	bool line_alu_ = false;       // the instruction being emitted kept the run going
 	std::set<uint64_t> targets_;  // offsets some branch goes to (a run never continues there)
 	void line_continues(uint64_t off, const CodeSlot &slot);
+	// The opcodes Worker::executed_ already marks wherever a wave is at the instruction being
+	// emitted: those of the fall-through run before it (see ops_run_continues).
+	std::bitset<MICA_OPCODE_SPACE> run_ops_;
+	uint64_t run_next_ = 0;       // the offset the fall-through run continues at (0: the launch pc)
+	bool op_marked_ = false;      // the instruction's opcode is among run_ops_: no store
+	void ops_run_continues(uint64_t off, const CodeSlot &slot);
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
 	bool emit_record(unsigned reg, const DecodedInst *d);
@@ -654,7 +661,8 @@ void Emitter::reload_counters(IRBuilder<> &b)
 // What Worker::exec_decoded does before the semantics, for an instruction run inline.
 void Emitter::count_instruction(const DecodedInst &d)
 {
-	B.CreateStore(B.getInt8(1), at(exec_ops_, d.op));
+	if (!op_marked_)
+		B.CreateStore(B.getInt8(1), at(exec_ops_, d.op));
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, instr_p_), B.getInt64(1)), instr_p_);
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_ptr()), B.getInt32(1)), n_ptr());
 }
@@ -2359,6 +2367,27 @@ void Emitter::line_continues(uint64_t off, const CodeSlot &slot)
 	}
 }
 
+// Worker::executed_ (the opcodes a dispatch ran, per compute unit) is cleared only by
+// begin_dispatch, and a wave's pc moves only by launch (to offset 0), by falling through, and by
+// the static branches (targets_): no instruction sets it from a register. So a wave at an
+// instruction that is not offset 0 and not a branch target came from the instruction before it,
+// which it executed in this dispatch on this compute unit (a privileged instruction of a user
+// dispatch, a fetch fault or an undecodable word ends the wave there), and every engine marks
+// the opcode it executes (the interpreter in exec_decoded, the translated code here unless
+// this rule says it is marked already). By induction along the run, the opcodes of every
+// instruction of the fall-through run before this one are marked: storing one again changes
+// nothing. The run starts at offset 0 and at each branch target.
+void Emitter::ops_run_continues(uint64_t off, const CodeSlot &slot)
+{
+	if (slot.state == SlotState::Ok && !(slot.inst.flags & MICA_OPF_PRIV)) {
+		run_ops_.set(slot.inst.op);
+		run_next_ = off + slot.inst.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	} else {
+		run_ops_.reset();
+		run_next_ = ~0ull;
+	}
+}
+
 // Level 1: the block the dispatch switch enters instruction 'off' through, which reads the
 // counters from their homes itself. Entered straight from the switch, every instruction's block
 // has phis for the four promoted counters (the switch and the code before it are its
@@ -2482,8 +2511,12 @@ Function *Emitter::emit(const std::string &name)
 		if (!line_.empty())
 			needs_run->addCase(B.getInt64(off), resume_interp);
 		line_alu_ = false;
+		if (off != run_next_ || targets_.count(off))
+			run_ops_.reset();
+		op_marked_ = slot.state == SlotState::Ok && run_ops_.test(slot.inst.op);
 		emit_inst(off, slot, prog_.insts.back().get());
 		line_continues(off, slot);
+		ops_run_continues(off, slot);
 		if (slot.state == SlotState::Ok)
 			note_load(prog_.insts.back().get());
 	}
