@@ -592,10 +592,13 @@ bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
 void Emitter::emit_mem_record(unsigned reg, Value *done, unsigned counter, Value *seq)
 {
 	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
-	for (unsigned c = 0; c < 3; c++)
-		B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
+	// vis[0], then vis[1..2] in one 16-byte store: the shape emit_clear_waited reads them in
+	// (a load that spans two stores still in the store buffer cannot take its bytes from them
+	// and waits for both to reach the cache: SGEMM's s_waitcnt after its 32 shared loads).
+	B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis)));
+	B.CreateAlignedStore(B.CreateVectorSplat(2, done), at(wave_, m + offsetof(RegMeta, vis) + 8u), Align(8));
 	// The four guards in one store (the level-0 code generator merges no stores).
-	static_assert(sizeof(RegMeta::guard) == 32);
+	static_assert(sizeof(RegMeta::guard) == 32 && sizeof(RegMeta::vis) == 24);
 	B.CreateAlignedStore(ConstantInt::get(FixedVectorType::get(i64, 4), kNever), at(wave_, m + offsetof(RegMeta, guard)), Align(8));
 	B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
 	B.CreateStore(seq, at(wave_, m + offsetof(RegMeta, mem_seq)));
@@ -1111,9 +1114,11 @@ void Emitter::emit_clear_waited(uint16_t reg, unsigned counter, Value *waited)
 	BasicBlock *clr = BasicBlock::Create(C, "clear_waited", F), *next = BasicBlock::Create(C, "cleared", F);
 	B.CreateCondBr(B.CreateICmpEQ(other, B.getInt32(0)), clr, next);
 	B.SetInsertPoint(clr);
-	for (unsigned c = 0; c < 3; c++)
-		B.CreateStore(B.CreateLoad(i64, at(wave_, m + offsetof(RegMeta, vis) + c * 8u)),
-		              at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+	// In the shape emit_mem_record stores vis in (vis[0], then vis[1..2] together).
+	Type *v2 = FixedVectorType::get(i64, 2);
+	B.CreateStore(B.CreateLoad(i64, at(wave_, m + offsetof(RegMeta, vis))), at(wave_, m + offsetof(RegMeta, guard)));
+	B.CreateAlignedStore(B.CreateAlignedLoad(v2, at(wave_, m + offsetof(RegMeta, vis) + 8u), Align(8)),
+	                     at(wave_, m + offsetof(RegMeta, guard) + 8u), Align(8));
 	B.CreateStore(B.getInt64(0), at(wave_, m + offsetof(RegMeta, guard) + kWrite * 8u));
 	B.CreateStore(B.getInt8(0), at(wave_, m + offsetof(RegMeta, mem_ctr)));
 	B.CreateBr(next);
