@@ -345,6 +345,9 @@ private:
 	uint64_t run_next_ = 0;       // the offset the fall-through run continues at (0: the launch pc)
 	bool op_marked_ = false;      // the instruction's opcode is among run_ops_: no store
 	void ops_run_continues(uint64_t off, const CodeSlot &slot);
+	// Shared loads whose destinations' previous rows nothing can read (prev_unread).
+	std::set<uint64_t> prev_unread_;
+	bool prev_unread(std::map<uint64_t, CodeSlot>::const_iterator it) const;
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
 	bool emit_record(unsigned reg, const DecodedInst *d);
@@ -2098,7 +2101,8 @@ void Emitter::emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec,
 		const unsigned reg = d->opnd[0] + k;
 		Value *rp = vrow_ptr(reg, false);
 		Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
-		B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
+		if (!prev_unread_.count(cur_off_))
+			B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
 		B.CreateAlignedStore(B.CreateSelect(active, res[k] ? res[k] : Constant::getNullValue(v32), old), rp, Align(64));
 		emit_mem_record(reg, done, counter, issued);
 	}
@@ -2382,6 +2386,57 @@ void Emitter::line_continues(uint64_t off, const CodeSlot &slot)
 // this rule says it is marked already). By induction along the run, the opcodes of every
 // instruction of the fall-through run before this one are marked: storing one again changes
 // nothing. The run starts at offset 0 and at each branch target.
+// A shared load's result is read stale (its previous row: Worker::read_v, Emitter::fresh) only
+// by an instruction that names one of its registers while the record says the value is not yet
+// visible, and a vector row's previous value is read nowhere else. Walking on from the load
+// through the instructions every wave that executed it executes next (contiguous slots, no
+// branch: whichever engine runs them, in this order), the previous rows are never read when,
+// before any instruction names a destination register, the wave ends (s_endpgm), or a wait
+// covers the load: s_fence, or s_waitcnt ls(n) with at least n shared accesses after the load
+// (each ds instruction that does not end the wave issues one on the LS counter, EXEC 0 or not,
+// and they complete in issue order, MemCounter::last_done). After that wait the record reads as
+// covered (waited > its sequence number, the cycle past its completion: fresh_slow clears it
+// and reads the new row, as emit_clear_waited does), and a later producer that keeps a previous
+// value writes it itself. So the load need not copy its destinations' rows to vprev.
+bool Emitter::prev_unread(std::map<uint64_t, CodeSlot>::const_iterator it) const
+{
+	const DecodedInst &ld = it->second.inst;
+	const unsigned lo = ld.opnd[0] - MICA_OPND_VGPR_FIRST, n = mica_kind_table[ld.info->kind[0]].regs;
+	auto names = [&](const DecodedInst &d) {
+		for (unsigned k = 0; k < 4; k++) {
+			const unsigned o = d.opnd[k];
+			if (o > MICA_OPND_VGPR_LAST) // MICA_OPND_NONE and every non-VGPR operand
+				continue;
+			const unsigned r = o - MICA_OPND_VGPR_FIRST;
+			const unsigned cnt = d.info->kind[k] == MICA_KIND_UNUSED ? 1u : std::max(1u, unsigned(mica_kind_table[d.info->kind[k]].regs));
+			if (r < lo + n && lo < r + cnt)
+				return true;
+		}
+		return false;
+	};
+	uint32_t after = 0; // shared accesses issued after the load
+	uint64_t next = it->first + ld.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	for (++it; it != code_.slots.end() && it->first == next && after < 64; ++it) {
+		const CodeSlot &s = it->second;
+		if (s.state != SlotState::Ok || (s.inst.flags & MICA_OPF_PRIV) || names(s.inst))
+			return false;
+		const DecodedInst &d = s.inst;
+		if (d.op == MICA_OP_S_ENDPGM || d.op == MICA_OP_S_FENCE)
+			return true;
+		if (d.op == MICA_OP_S_WAITCNT) {
+			const uint32_t ls = (static_cast<uint32_t>(d.imm) >> MICA_WAITCNT_LS_SHIFT) & ((1u << MICA_WAITCNT_BITS) - 1);
+			if (ls < MICA_WAITCNT_NOWAIT && after >= ls)
+				return true;
+		}
+		if (d.flags & (MICA_OPF_BRANCH | MICA_OPF_END))
+			return false;
+		if (d.info->format == MICA_FMT_MEM && d.unit == MICA_UNIT_LDS)
+			after++;
+		next = it->first + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	}
+	return false;
+}
+
 void Emitter::ops_run_continues(uint64_t off, const CodeSlot &slot)
 {
 	if (slot.state == SlotState::Ok && !(slot.inst.flags & MICA_OPF_PRIV)) {
@@ -2505,6 +2560,12 @@ Function *Emitter::emit(const std::string &name)
 	for (const auto &[off, slot] : code_.slots)
 		if (slot.state == SlotState::Ok && (slot.inst.flags & MICA_OPF_BRANCH))
 			targets_.insert(off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(slot.inst.imm)));
+	for (auto it = code_.slots.begin(); it != code_.slots.end(); ++it) {
+		const DecodedInst &d = it->second.inst;
+		if (it->second.state == SlotState::Ok && ds_memo_user(d) && (d.flags & MICA_OPF_LOAD) &&
+		    d.opnd[0] <= MICA_OPND_VGPR_LAST && d.info->kind[0] != MICA_KIND_UNUSED && prev_unread(it))
+			prev_unread_.insert(it->first);
+	}
 	for (const auto &[off, slot] : code_.slots) {
 		if (slot.state == SlotState::Ok) {
 			rows.add(vgprs_written(slot.inst));
