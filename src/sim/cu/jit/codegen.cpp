@@ -345,7 +345,7 @@ private:
 	uint64_t run_next_ = 0;       // the offset the fall-through run continues at (0: the launch pc)
 	bool op_marked_ = false;      // the instruction's opcode is among run_ops_: no store
 	void ops_run_continues(uint64_t off, const CodeSlot &slot);
-	// Shared loads whose destinations' previous rows nothing can read (prev_unread).
+	// Shared and global loads whose destinations' previous rows nothing can read (prev_unread).
 	std::set<uint64_t> prev_unread_;
 	bool prev_unread(std::map<uint64_t, CodeSlot>::const_iterator it) const;
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
@@ -2386,21 +2386,30 @@ void Emitter::line_continues(uint64_t off, const CodeSlot &slot)
 // this rule says it is marked already). By induction along the run, the opcodes of every
 // instruction of the fall-through run before this one are marked: storing one again changes
 // nothing. The run starts at offset 0 and at each branch target.
-// A shared load's result is read stale (its previous row: Worker::read_v, Emitter::fresh) only
+// A shared or global load's result is read stale (its previous row: Worker::read_v, Emitter::fresh) only
 // by an instruction that names one of its registers while the record says the value is not yet
 // visible, and a vector row's previous value is read nowhere else. Walking on from the load
 // through the instructions every wave that executed it executes next (contiguous slots, no
 // branch: whichever engine runs them, in this order), the previous rows are never read when,
 // before any instruction names a destination register, the wave ends (s_endpgm), or a wait
-// covers the load: s_fence, or s_waitcnt ls(n) with at least n shared accesses after the load
-// (each ds instruction that does not end the wave issues one on the LS counter, EXEC 0 or not,
-// and they complete in issue order, MemCounter::last_done). After that wait the record reads as
+// covers the load: s_fence, or s_waitcnt with a count n on the load's counter and at least n
+// accesses on that counter after the load: ds instructions on LS, global (not image)
+// instructions on GM, each of which issues one there unless it ends the wave, EXEC 0 or not
+// (finish_vector_mem), and they complete in issue order (MemCounter::last_done). After that wait the record reads as
 // covered (waited > its sequence number, the cycle past its completion: fresh_slow clears it
 // and reads the new row, as emit_clear_waited does), and a later producer that keeps a previous
 // value writes it itself. So the load need not copy its destinations' rows to vprev.
 bool Emitter::prev_unread(std::map<uint64_t, CodeSlot>::const_iterator it) const
 {
 	const DecodedInst &ld = it->second.inst;
+	// The accesses counted on the load's counter (a lower bound: others, scalar loads and image
+	// instructions among them, are not counted).
+	auto on_counter = [](const DecodedInst &d, bool gm) {
+		return d.info->format == MICA_FMT_MEM && !(d.flags & MICA_OPF_IMAGE) &&
+		       d.unit == (gm ? MICA_UNIT_VMEM : MICA_UNIT_LDS);
+	};
+	const bool gm = ld.unit == MICA_UNIT_VMEM;
+	const unsigned shift = gm ? MICA_WAITCNT_GM_SHIFT : MICA_WAITCNT_LS_SHIFT;
 	const unsigned lo = ld.opnd[0] - MICA_OPND_VGPR_FIRST, n = mica_kind_table[ld.info->kind[0]].regs;
 	auto names = [&](const DecodedInst &d) {
 		for (unsigned k = 0; k < 4; k++) {
@@ -2414,7 +2423,7 @@ bool Emitter::prev_unread(std::map<uint64_t, CodeSlot>::const_iterator it) const
 		}
 		return false;
 	};
-	uint32_t after = 0; // shared accesses issued after the load
+	uint32_t after = 0; // accesses issued on the load's counter after the load
 	uint64_t next = it->first + ld.words * uint64_t(MICA_INSTRUCTION_BYTES);
 	for (++it; it != code_.slots.end() && it->first == next && after < 64; ++it) {
 		const CodeSlot &s = it->second;
@@ -2424,13 +2433,13 @@ bool Emitter::prev_unread(std::map<uint64_t, CodeSlot>::const_iterator it) const
 		if (d.op == MICA_OP_S_ENDPGM || d.op == MICA_OP_S_FENCE)
 			return true;
 		if (d.op == MICA_OP_S_WAITCNT) {
-			const uint32_t ls = (static_cast<uint32_t>(d.imm) >> MICA_WAITCNT_LS_SHIFT) & ((1u << MICA_WAITCNT_BITS) - 1);
-			if (ls < MICA_WAITCNT_NOWAIT && after >= ls)
+			const uint32_t most = (static_cast<uint32_t>(d.imm) >> shift) & ((1u << MICA_WAITCNT_BITS) - 1);
+			if (most < MICA_WAITCNT_NOWAIT && after >= most)
 				return true;
 		}
 		if (d.flags & (MICA_OPF_BRANCH | MICA_OPF_END))
 			return false;
-		if (d.info->format == MICA_FMT_MEM && d.unit == MICA_UNIT_LDS)
+		if (on_counter(d, gm))
 			after++;
 		next = it->first + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
 	}
@@ -2562,7 +2571,9 @@ Function *Emitter::emit(const std::string &name)
 			targets_.insert(off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(slot.inst.imm)));
 	for (auto it = code_.slots.begin(); it != code_.slots.end(); ++it) {
 		const DecodedInst &d = it->second.inst;
-		if (it->second.state == SlotState::Ok && ds_memo_user(d) && (d.flags & MICA_OPF_LOAD) &&
+		const bool global_load = d.info && d.info->format == MICA_FMT_MEM && d.unit == MICA_UNIT_VMEM &&
+		                         !(d.flags & (MICA_OPF_ATOMIC | MICA_OPF_IMAGE));
+		if (it->second.state == SlotState::Ok && (ds_memo_user(d) || global_load) && (d.flags & MICA_OPF_LOAD) &&
 		    d.opnd[0] <= MICA_OPND_VGPR_LAST && d.info->kind[0] != MICA_KIND_UNUSED && prev_unread(it))
 			prev_unread_.insert(it->first);
 	}
