@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bitset>
 #include <cassert>
 #include <chrono>
 #include <ctime>
@@ -338,6 +339,15 @@ private:
 	bool line_alu_ = false;       // the instruction being emitted kept the run going
 	std::set<uint64_t> targets_;  // offsets some branch goes to (a run never continues there)
 	void line_continues(uint64_t off, const CodeSlot &slot);
+	// The opcodes Worker::executed_ already marks wherever a wave is at the instruction being
+	// emitted: those of the fall-through run before it (see ops_run_continues).
+	std::bitset<MICA_OPCODE_SPACE> run_ops_;
+	uint64_t run_next_ = 0;       // the offset the fall-through run continues at (0: the launch pc)
+	bool op_marked_ = false;      // the instruction's opcode is among run_ops_: no store
+	void ops_run_continues(uint64_t off, const CodeSlot &slot);
+	// Shared and global loads whose destinations' previous rows nothing can read (prev_unread).
+	std::set<uint64_t> prev_unread_;
+	bool prev_unread(std::map<uint64_t, CodeSlot>::const_iterator it) const;
 	void write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d);
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
 	bool emit_record(unsigned reg, const DecodedInst *d);
@@ -585,10 +595,13 @@ bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
 void Emitter::emit_mem_record(unsigned reg, Value *done, unsigned counter, Value *seq)
 {
 	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
-	for (unsigned c = 0; c < 3; c++)
-		B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis) + c * 8u));
+	// vis[0], then vis[1..2] in one 16-byte store: the shape emit_clear_waited reads them in
+	// (a load that spans two stores still in the store buffer cannot take its bytes from them
+	// and waits for both to reach the cache: SGEMM's s_waitcnt after its 32 shared loads).
+	B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis)));
+	B.CreateAlignedStore(B.CreateVectorSplat(2, done), at(wave_, m + offsetof(RegMeta, vis) + 8u), Align(8));
 	// The four guards in one store (the level-0 code generator merges no stores).
-	static_assert(sizeof(RegMeta::guard) == 32);
+	static_assert(sizeof(RegMeta::guard) == 32 && sizeof(RegMeta::vis) == 24);
 	B.CreateAlignedStore(ConstantInt::get(FixedVectorType::get(i64, 4), kNever), at(wave_, m + offsetof(RegMeta, guard)), Align(8));
 	B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
 	B.CreateStore(seq, at(wave_, m + offsetof(RegMeta, mem_seq)));
@@ -654,7 +667,8 @@ void Emitter::reload_counters(IRBuilder<> &b)
 // What Worker::exec_decoded does before the semantics, for an instruction run inline.
 void Emitter::count_instruction(const DecodedInst &d)
 {
-	B.CreateStore(B.getInt8(1), at(exec_ops_, d.op));
+	if (!op_marked_)
+		B.CreateStore(B.getInt8(1), at(exec_ops_, d.op));
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, instr_p_), B.getInt64(1)), instr_p_);
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i32, n_ptr()), B.getInt32(1)), n_ptr());
 }
@@ -1103,9 +1117,11 @@ void Emitter::emit_clear_waited(uint16_t reg, unsigned counter, Value *waited)
 	BasicBlock *clr = BasicBlock::Create(C, "clear_waited", F), *next = BasicBlock::Create(C, "cleared", F);
 	B.CreateCondBr(B.CreateICmpEQ(other, B.getInt32(0)), clr, next);
 	B.SetInsertPoint(clr);
-	for (unsigned c = 0; c < 3; c++)
-		B.CreateStore(B.CreateLoad(i64, at(wave_, m + offsetof(RegMeta, vis) + c * 8u)),
-		              at(wave_, m + offsetof(RegMeta, guard) + c * 8u));
+	// In the shape emit_mem_record stores vis in (vis[0], then vis[1..2] together).
+	Type *v2 = FixedVectorType::get(i64, 2);
+	B.CreateStore(B.CreateLoad(i64, at(wave_, m + offsetof(RegMeta, vis))), at(wave_, m + offsetof(RegMeta, guard)));
+	B.CreateAlignedStore(B.CreateAlignedLoad(v2, at(wave_, m + offsetof(RegMeta, vis) + 8u), Align(8)),
+	                     at(wave_, m + offsetof(RegMeta, guard) + 8u), Align(8));
 	B.CreateStore(B.getInt64(0), at(wave_, m + offsetof(RegMeta, guard) + kWrite * 8u));
 	B.CreateStore(B.getInt8(0), at(wave_, m + offsetof(RegMeta, mem_ctr)));
 	B.CreateBr(next);
@@ -2085,7 +2101,8 @@ void Emitter::emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec,
 		const unsigned reg = d->opnd[0] + k;
 		Value *rp = vrow_ptr(reg, false);
 		Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
-		B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
+		if (!prev_unread_.count(cur_off_))
+			B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
 		B.CreateAlignedStore(B.CreateSelect(active, res[k] ? res[k] : Constant::getNullValue(v32), old), rp, Align(64));
 		emit_mem_record(reg, done, counter, issued);
 	}
@@ -2359,6 +2376,87 @@ void Emitter::line_continues(uint64_t off, const CodeSlot &slot)
 	}
 }
 
+// Worker::executed_ (the opcodes a dispatch ran, per compute unit) is cleared only by
+// begin_dispatch, and a wave's pc moves only by launch (to offset 0), by falling through, and by
+// the static branches (targets_): no instruction sets it from a register. So a wave at an
+// instruction that is not offset 0 and not a branch target came from the instruction before it,
+// which it executed in this dispatch on this compute unit (a privileged instruction of a user
+// dispatch, a fetch fault or an undecodable word ends the wave there), and every engine marks
+// the opcode it executes (the interpreter in exec_decoded, the translated code here unless
+// this rule says it is marked already). By induction along the run, the opcodes of every
+// instruction of the fall-through run before this one are marked: storing one again changes
+// nothing. The run starts at offset 0 and at each branch target.
+// A shared or global load's result is read stale (its previous row: Worker::read_v, Emitter::fresh) only
+// by an instruction that names one of its registers while the record says the value is not yet
+// visible, and a vector row's previous value is read nowhere else. Walking on from the load
+// through the instructions every wave that executed it executes next (contiguous slots, no
+// branch: whichever engine runs them, in this order), the previous rows are never read when,
+// before any instruction names a destination register, the wave ends (s_endpgm), or a wait
+// covers the load: s_fence, or s_waitcnt with a count n on the load's counter and at least n
+// accesses on that counter after the load: ds instructions on LS, global (not image)
+// instructions on GM, each of which issues one there unless it ends the wave, EXEC 0 or not
+// (finish_vector_mem), and they complete in issue order (MemCounter::last_done). After that wait the record reads as
+// covered (waited > its sequence number, the cycle past its completion: fresh_slow clears it
+// and reads the new row, as emit_clear_waited does), and a later producer that keeps a previous
+// value writes it itself. So the load need not copy its destinations' rows to vprev.
+bool Emitter::prev_unread(std::map<uint64_t, CodeSlot>::const_iterator it) const
+{
+	const DecodedInst &ld = it->second.inst;
+	// The accesses counted on the load's counter (a lower bound: others, scalar loads and image
+	// instructions among them, are not counted).
+	auto on_counter = [](const DecodedInst &d, bool gm) {
+		return d.info->format == MICA_FMT_MEM && !(d.flags & MICA_OPF_IMAGE) &&
+		       d.unit == (gm ? MICA_UNIT_VMEM : MICA_UNIT_LDS);
+	};
+	const bool gm = ld.unit == MICA_UNIT_VMEM;
+	const unsigned shift = gm ? MICA_WAITCNT_GM_SHIFT : MICA_WAITCNT_LS_SHIFT;
+	const unsigned lo = ld.opnd[0] - MICA_OPND_VGPR_FIRST, n = mica_kind_table[ld.info->kind[0]].regs;
+	auto names = [&](const DecodedInst &d) {
+		for (unsigned k = 0; k < 4; k++) {
+			const unsigned o = d.opnd[k];
+			if (o > MICA_OPND_VGPR_LAST) // MICA_OPND_NONE and every non-VGPR operand
+				continue;
+			const unsigned r = o - MICA_OPND_VGPR_FIRST;
+			const unsigned cnt = d.info->kind[k] == MICA_KIND_UNUSED ? 1u : std::max(1u, unsigned(mica_kind_table[d.info->kind[k]].regs));
+			if (r < lo + n && lo < r + cnt)
+				return true;
+		}
+		return false;
+	};
+	uint32_t after = 0; // accesses issued on the load's counter after the load
+	uint64_t next = it->first + ld.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	for (++it; it != code_.slots.end() && it->first == next && after < 64; ++it) {
+		const CodeSlot &s = it->second;
+		if (s.state != SlotState::Ok || (s.inst.flags & MICA_OPF_PRIV) || names(s.inst))
+			return false;
+		const DecodedInst &d = s.inst;
+		if (d.op == MICA_OP_S_ENDPGM || d.op == MICA_OP_S_FENCE)
+			return true;
+		if (d.op == MICA_OP_S_WAITCNT) {
+			const uint32_t most = (static_cast<uint32_t>(d.imm) >> shift) & ((1u << MICA_WAITCNT_BITS) - 1);
+			if (most < MICA_WAITCNT_NOWAIT && after >= most)
+				return true;
+		}
+		if (d.flags & (MICA_OPF_BRANCH | MICA_OPF_END))
+			return false;
+		if (on_counter(d, gm))
+			after++;
+		next = it->first + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	}
+	return false;
+}
+
+void Emitter::ops_run_continues(uint64_t off, const CodeSlot &slot)
+{
+	if (slot.state == SlotState::Ok && !(slot.inst.flags & MICA_OPF_PRIV)) {
+		run_ops_.set(slot.inst.op);
+		run_next_ = off + slot.inst.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	} else {
+		run_ops_.reset();
+		run_next_ = ~0ull;
+	}
+}
+
 // Level 1: the block the dispatch switch enters instruction 'off' through, which reads the
 // counters from their homes itself. Entered straight from the switch, every instruction's block
 // has phis for the four promoted counters (the switch and the code before it are its
@@ -2471,6 +2569,14 @@ Function *Emitter::emit(const std::string &name)
 	for (const auto &[off, slot] : code_.slots)
 		if (slot.state == SlotState::Ok && (slot.inst.flags & MICA_OPF_BRANCH))
 			targets_.insert(off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(slot.inst.imm)));
+	for (auto it = code_.slots.begin(); it != code_.slots.end(); ++it) {
+		const DecodedInst &d = it->second.inst;
+		const bool global_load = d.info && d.info->format == MICA_FMT_MEM && d.unit == MICA_UNIT_VMEM &&
+		                         !(d.flags & (MICA_OPF_ATOMIC | MICA_OPF_IMAGE));
+		if (it->second.state == SlotState::Ok && (ds_memo_user(d) || global_load) && (d.flags & MICA_OPF_LOAD) &&
+		    d.opnd[0] <= MICA_OPND_VGPR_LAST && d.info->kind[0] != MICA_KIND_UNUSED && prev_unread(it))
+			prev_unread_.insert(it->first);
+	}
 	for (const auto &[off, slot] : code_.slots) {
 		if (slot.state == SlotState::Ok) {
 			rows.add(vgprs_written(slot.inst));
@@ -2482,8 +2588,12 @@ Function *Emitter::emit(const std::string &name)
 		if (!line_.empty())
 			needs_run->addCase(B.getInt64(off), resume_interp);
 		line_alu_ = false;
+		if (off != run_next_ || targets_.count(off))
+			run_ops_.reset();
+		op_marked_ = slot.state == SlotState::Ok && run_ops_.test(slot.inst.op);
 		emit_inst(off, slot, prog_.insts.back().get());
 		line_continues(off, slot);
+		ops_run_continues(off, slot);
 		if (slot.state == SlotState::Ok)
 			note_load(prog_.insts.back().get());
 	}
