@@ -19,10 +19,6 @@ using namespace mica::compiler::test;
 
 namespace {
 
-struct Config {
-	uint32_t rev, profile, opt;
-};
-const Config kConfigs[] = {{1, 0, 2}, {1, 1, 2}, {2, 0, 2}, {2, 1, 2}, {1, 1, 0}, {2, 0, 1}};
 
 std::string cf_dir() { return corpus_dir() + "/../cf/"; }
 
@@ -58,7 +54,7 @@ void run_all(const std::vector<uint32_t> &spv, uint32_t n, uint32_t groups,
 	for (uint32_t k = 0; k < n; k++)
 		a[k] = gen(k, seed);
 	const std::vector<uint32_t> want = ref(a);
-	for (const Config &cfg : kConfigs) {
+	for (const ExecConfig &cfg : kExecConfigs) {
 		// Large generated shaders (seconds to compile under the sanitizers): r1/lowpower and r2/perf.
 		if (!every_config && !(cfg.opt == 2 && cfg.rev != 1 + cfg.profile))
 			continue;
@@ -430,7 +426,7 @@ TEST(StructuredCf, CallReturningAPhysicalPointerParameter)
 {
 	const auto spv = spvasm("cts_pointer_call.spvasm");
 	ASSERT_FALSE(spv.empty());
-	for (const Config &cfg : kConfigs) {
+	for (const ExecConfig &cfg : kExecConfigs) {
 		Options o;
 		o.revision = cfg.rev;
 		o.power_profile = cfg.profile;

@@ -35,6 +35,13 @@ struct RunOutcome {
 RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t profile, std::vector<Buffer> &buffers,
                       const std::vector<uint32_t> &push, const uint32_t groups[3], bool checked = true);
 
+// A compile-and-run configuration: chip revision, power profile, optimisation level. The usual
+// list: every revision and profile at -O2, then -O0 and -O1 once each.
+struct ExecConfig {
+	uint32_t rev, profile, opt;
+};
+inline constexpr ExecConfig kExecConfigs[] = {{1, 0, 2}, {1, 1, 2}, {2, 0, 2}, {2, 1, 2}, {1, 1, 0}, {2, 0, 1}};
+
 // The corpus directory (set by meson through MICA_CORPUS_DIR).
 std::string corpus_dir();
 std::string read_text(const std::string &path);

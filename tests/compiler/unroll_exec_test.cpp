@@ -17,10 +17,6 @@ using namespace mica::compiler::test;
 
 namespace {
 
-struct Config {
-	uint32_t rev, profile, opt;
-};
-const Config kConfigs[] = {{1, 0, 2}, {1, 1, 2}, {2, 0, 2}, {2, 1, 2}, {1, 1, 0}, {2, 0, 1}};
 
 constexpr uint32_t kWorkgroups = 2, kLocal = 64, kInvocations = kWorkgroups * kLocal;
 
@@ -84,7 +80,7 @@ void check(const std::string &name, const std::string &src, unsigned loops_o1, u
 	std::vector<uint32_t> want(kInvocations);
 	for (uint32_t i = 0; i < kInvocations; i++)
 		want[i] = ref(a, i);
-	for (const Config &cfg : kConfigs) {
+	for (const ExecConfig &cfg : kExecConfigs) {
 		const std::string where =
 			"r" + std::to_string(cfg.rev) + "/" + (cfg.profile ? "lowpower" : "perf") + "/O" + std::to_string(cfg.opt);
 		SCOPED_TRACE(where);
