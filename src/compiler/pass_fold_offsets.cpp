@@ -11,7 +11,6 @@
 // the two forms differ only where a + C wraps past 2^32, an address past any shared allocation:
 // both fault SHARED_OUT_OF_RANGE then or the folded one does (an index far out of bounds, which
 // no valid program makes).
-#include <limits>
 
 #include "mica_isa.h"
 #include "passes.h"

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace mica::compiler {
 
@@ -75,10 +76,11 @@ std::vector<uint32_t> count_stepped_loops(std::span<const uint32_t> words, uint3
 		return w;
 	// Pass 1: what every id is (32-bit integer types, their constants, bool types, definitions)
 	// and where each block starts.
-	std::unordered_map<uint32_t, uint32_t> int32_types;          // OpTypeInt 32 ids -> 1
+	std::unordered_set<uint32_t> int32_types;                     // OpTypeInt 32 ids
 	std::unordered_map<uint32_t, std::pair<uint32_t, uint32_t>> constants;   // id -> (type, value)
 	std::unordered_map<uint32_t, Inst> defs;                      // result id -> instruction
 	std::unordered_map<uint32_t, uint32_t> block_of;             // result id -> its block's label id
+	std::unordered_map<uint32_t, size_t> label_at;               // label id -> index in insts
 	std::vector<Inst> insts;
 	size_t first_function = 0;
 	uint32_t block = 0;
@@ -88,16 +90,18 @@ std::vector<uint32_t> count_stepped_loops(std::span<const uint32_t> words, uint3
 			return std::vector<uint32_t>(words.begin(), words.end());
 		const auto o = (spv::Op)op;
 		if (o == spv::Op::OpTypeInt && n == 4 && w[i + 2] == 32)
-			int32_types[w[i + 1]] = 1;
+			int32_types.insert(w[i + 1]);
 		if (o == spv::Op::OpConstant && n == 4 && int32_types.count(w[i + 1]))
 			constants[w[i + 2]] = {w[i + 1], w[i + 3]};
 		if (o == spv::Op::OpFunction && !first_function)
 			first_function = i;
-		if (o == spv::Op::OpLabel && n == 2)
+		if (o == spv::Op::OpLabel && n == 2) {
 			block = w[i + 1];
+			label_at[block] = insts.size();
+		}
 		insts.push_back({i, op, n});
-		// Instructions with a result type and id: result id at word 2 (the ones used below).
-		if ((o == spv::Op::OpPhi || compare(o, 0, 0) || step(o, 0, 1) || o == spv::Op::OpIAdd) && n >= 4) {
+		// The definitions read below (phis, compares, steps): result id at word 2.
+		if ((o == spv::Op::OpPhi || compare(o, 0, 0) || step(o, 0, 1)) && n >= 4) {
 			defs[w[i + 2]] = {i, op, n};
 			block_of[w[i + 2]] = block;
 		}
@@ -168,16 +172,14 @@ std::vector<uint32_t> count_stepped_loops(std::span<const uint32_t> words, uint3
 			continue;
 		// The latch: the block of the phi's back edge; its terminator is its last instruction.
 		size_t latch_end = 0;
-		for (size_t m = 0; m < insts.size(); m++)
-			if ((spv::Op)insts[m].op == spv::Op::OpLabel && w[insts[m].pos + 1] == latch) {
-				size_t t = m + 1;
-				while (t < insts.size() && (spv::Op)insts[t].op != spv::Op::OpBranch &&
-				       (spv::Op)insts[t].op != spv::Op::OpBranchConditional && (spv::Op)insts[t].op != spv::Op::OpLabel)
-					t++;
-				if (t < insts.size() && (spv::Op)insts[t].op == spv::Op::OpBranch && w[insts[t].pos + 1] == header)
-					latch_end = insts[t].pos;
-				break;
-			}
+		if (auto l = label_at.find(latch); l != label_at.end()) {
+			size_t t = l->second + 1;
+			while (t < insts.size() && (spv::Op)insts[t].op != spv::Op::OpBranch &&
+			       (spv::Op)insts[t].op != spv::Op::OpBranchConditional && (spv::Op)insts[t].op != spv::Op::OpLabel)
+				t++;
+			if (t < insts.size() && (spv::Op)insts[t].op == spv::Op::OpBranch && w[insts[t].pos + 1] == header)
+				latch_end = insts[t].pos;
+		}
 		size_t phi_end = insts[label + 1].pos;
 		for (size_t m = label + 1; m < k && (spv::Op)insts[m].op == spv::Op::OpPhi; m++)
 			phi_end = insts[m].pos + insts[m].n;
