@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <list>
 #include <mutex>
 #include <cstring>
 #include <string>
@@ -311,6 +312,62 @@ ValidatedModules &validated_modules()
 {
 	static ValidatedModules v;
 	return v;
+}
+
+// Canonicalised modules by everything prepare_spirv reads (the words, the specialization
+// constants, the optimisation level, the entry point; the validator's options are constants):
+// one module compiled for several targets (revisions, power profiles, checked mode) is
+// canonicalised once. SPIRV-Tools' ssa-rewrite is quadratic in the phis of a block for modules
+// with hundreds of promoted locals across loops (tests/compiler/corpus/spill_vgpr_loop.comp: ~9 s
+// per compile on this machine, 90% of it in SSARewriter::ReplacePhiUsersWith), which made the
+// same output cost 4x per test case. Compared in full, so only an identical input hits; only
+// successful results are kept; small and process-wide, as ValidatedModules.
+class PreparedModules {
+public:
+	bool find(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec, int opt_level,
+	          const std::string &entry_point, PrepareResult &out)
+	{
+		std::lock_guard lk(mu_);
+		for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+			if (it->opt_level != opt_level || it->entry_point != entry_point || it->spec != spec ||
+			    it->words.size() != words.size() || !std::equal(it->words.begin(), it->words.end(), words.begin()))
+				continue;
+			out = it->result;
+			if (it != entries_.begin())
+				entries_.splice(entries_.begin(), entries_, it);   // most recently used first
+			return true;
+		}
+		return false;
+	}
+	void insert(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec, int opt_level,
+	            const std::string &entry_point, const PrepareResult &result)
+	{
+		if (!result.ok || words.size() > kMaxModuleWords || result.words.size() > kMaxModuleWords)
+			return;
+		std::lock_guard lk(mu_);
+		entries_.push_front({{words.begin(), words.end()}, spec, opt_level, entry_point, result});
+		if (entries_.size() > kModules)
+			entries_.pop_back();
+	}
+
+private:
+	struct Entry {
+		std::vector<uint32_t> words;
+		std::map<uint32_t, uint64_t> spec;
+		int opt_level;
+		std::string entry_point;
+		PrepareResult result;
+	};
+	static constexpr size_t kModules = 16;
+	static constexpr size_t kMaxModuleWords = 256 * 1024;
+	std::mutex mu_;
+	std::list<Entry> entries_;
+};
+
+PreparedModules &prepared_modules()
+{
+	static PreparedModules p;
+	return p;
 }
 
 } // namespace
@@ -661,8 +718,22 @@ static std::vector<uint32_t> unroll_small_loops(const std::vector<uint32_t> &in,
 	return out;
 }
 
+static PrepareResult prepare_spirv_uncached(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
+                                            int opt_level, const std::string &entry_point);
+
 PrepareResult prepare_spirv(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
                             int opt_level, const std::string &entry_point)
+{
+	PrepareResult r;
+	if (prepared_modules().find(words, spec, opt_level, entry_point, r))
+		return r;
+	r = prepare_spirv_uncached(words, spec, opt_level, entry_point);
+	prepared_modules().insert(words, spec, opt_level, entry_point, r);
+	return r;
+}
+
+static PrepareResult prepare_spirv_uncached(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec,
+                                            int opt_level, const std::string &entry_point)
 {
 	PrepareResult r;
 	if (words.size() < 5) {

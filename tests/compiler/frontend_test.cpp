@@ -678,3 +678,115 @@ TEST(Frontend, FunctionIdUsedAsAValueIsRefused)
 		}
 	}
 }
+
+// The compiler keeps canonicalised modules by their whole input (spirv_prepare.cpp,
+// PreparedModules), so one module compiled for several targets is canonicalised once. A hit must
+// give what a fresh canonicalisation gives, and nothing that differs in the words, the
+// specialization constants, the optimisation level or the entry point may share an entry:
+// each pair below compiles differently, in interleaved orders, and every repeat matches its first.
+TEST(Frontend, CanonicalisedModulesAreKeptPerInputSpecLevelAndEntryPoint)
+{
+	const std::string src = "#version 450\nlayout(local_size_x = 64) in;\n"
+	                        "layout(constant_id = 0) const uint K = 3u;\n"
+	                        "layout(set = 0, binding = 0) buffer B { uint d[]; };\n"
+	                        "void main() { uint i = gl_GlobalInvocationID.x; uint a = d[i];\n"
+	                        "  for (uint k = 0u; k < 4u; k++) a = a * K + k; d[i] = a; }\n";
+	auto spv = glsl_to_spirv(src, "prepared_modules.comp");
+	ASSERT_TRUE(std::holds_alternative<std::vector<uint32_t>>(spv)) << std::get<CompileError>(spv).message;
+	const std::vector<uint32_t> words = std::get<std::vector<uint32_t>>(spv);
+	std::vector<uint32_t> other = words;   // the same module with another default for K
+	bool patched = false;
+	for (size_t i = 5; i + 3 < other.size() && !patched; i += other[i] >> 16)
+		if ((other[i] & 0xffff) == 50 /* OpSpecConstant */ && other[i + 3] == 3u)
+			other[i + 3] = 7u, patched = true;
+	ASSERT_TRUE(patched);
+
+	// The program as the front end translated it (the canonicalised module in the compiler's IR,
+	// before any of its passes) and the final binary.
+	auto compiled = [](const std::vector<uint32_t> &w, Options o) {
+		o.print_passes = true;
+		auto r = compile_spirv(w, o);
+		EXPECT_TRUE(std::holds_alternative<CompileResult>(r)) << std::get<CompileError>(r).message;
+		if (!std::holds_alternative<CompileResult>(r))
+			return std::pair<std::string, std::vector<uint8_t>>{};
+		const CompileResult &c = std::get<CompileResult>(r);
+		const size_t next = c.pass_log.find("; after ", 1);
+		return std::pair{c.pass_log.substr(0, next), c.binary.serialize()};
+	};
+	Options base, spec5, o1, r1;
+	spec5.spec_constants[0] = 5;
+	o1.opt_level = 1;   // the same recipe but for -O2's unrolling of small constant loops
+	r1.revision = 1;
+	const auto a = compiled(words, base), b = compiled(other, base), c = compiled(words, spec5),
+	           d = compiled(words, o1), e = compiled(words, r1);
+	EXPECT_NE(a.first.find("after spirv_to_ir"), std::string::npos) << a.first;
+	EXPECT_NE(a.first, b.first) << "the words";
+	EXPECT_NE(a.first, c.first) << "the specialization constants";
+	EXPECT_NE(b.first, c.first);
+	EXPECT_NE(a.first, d.first) << "the optimisation level";
+	EXPECT_EQ(a.first, e.first) << "the same module for another revision: canonicalised alike";
+	EXPECT_NE(a.second, e.second) << "but compiled for it";
+	for (int round = 0; round < 2; round++) {
+		EXPECT_EQ(compiled(other, base), b);
+		EXPECT_EQ(compiled(words, spec5), c);
+		EXPECT_EQ(compiled(words, r1), e);
+		EXPECT_EQ(compiled(words, o1), d);
+		EXPECT_EQ(compiled(words, base), a);
+	}
+	// Another entry point of the same words is another module.
+	const char *two_entries = R"(
+OpCapability Shader
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %first "main" %out
+OpEntryPoint GLCompute %second "second" %out
+OpExecutionMode %first LocalSize 1 1 1
+OpExecutionMode %second LocalSize 1 1 1
+OpDecorate %arr ArrayStride 4
+OpMemberDecorate %blk 0 Offset 0
+OpDecorate %blk Block
+OpDecorate %out DescriptorSet 0
+OpDecorate %out Binding 0
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%uint = OpTypeInt 32 0
+%arr = OpTypeRuntimeArray %uint
+%blk = OpTypeStruct %arr
+%ptr_blk = OpTypePointer StorageBuffer %blk
+%ptr_uint = OpTypePointer StorageBuffer %uint
+%out = OpVariable %ptr_blk StorageBuffer
+%c0 = OpConstant %uint 0
+%c11 = OpConstant %uint 11
+%c22 = OpConstant %uint 22
+%first = OpFunction %void None %fn
+%l1 = OpLabel
+%p1 = OpAccessChain %ptr_uint %out %c0 %c0
+OpStore %p1 %c11
+OpReturn
+OpFunctionEnd
+%second = OpFunction %void None %fn
+%l2 = OpLabel
+%p2 = OpAccessChain %ptr_uint %out %c0 %c0
+OpStore %p2 %c22
+OpReturn
+OpFunctionEnd
+)";
+	spvtools::SpirvTools tools(SPV_ENV_VULKAN_1_2);
+	std::vector<uint32_t> two;
+	ASSERT_TRUE(tools.Assemble(two_entries, &two));
+	Options second;
+	second.entry_point = "second";
+	const auto m = compiled(two, base), n = compiled(two, second);
+	EXPECT_NE(m.first.find("11"), std::string::npos) << m.first;
+	EXPECT_NE(n.first.find("22"), std::string::npos) << "the entry point: " << n.first;
+	for (int round = 0; round < 2; round++) {
+		EXPECT_EQ(compiled(two, base), m);
+		EXPECT_EQ(compiled(two, second), n);
+	}
+	Options missing;
+	missing.entry_point = "not_main";
+	for (int round = 0; round < 2; round++) {
+		auto r = compile_spirv(words, missing);
+		ASSERT_TRUE(std::holds_alternative<CompileError>(r));
+		EXPECT_NE(std::get<CompileError>(r).message.find("not_main"), std::string::npos) << std::get<CompileError>(r).message;
+	}
+}
