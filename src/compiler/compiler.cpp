@@ -2,7 +2,8 @@
 //   prepare_spirv (SPIRV-Tools validate + canonicalise) -> spirv_to_ir -> constant_fold -> dce
 //   -> fold_offsets -> cse -> licm -> flatten_selections -> constant_fold -> dce -> split_critical_edges
 //   -> uniformity -> isel (with exec-mask control flow; uniform_loops decides which loops take
-//   scalar branches instead) -> schedule -> forward_launch_registers -> register_allocate -> lower_to_asm -> insert_waits
+//   scalar branches instead) -> schedule -> forward_launch_registers -> register_allocate
+//   -> rotate_uniform_loops -> fold_scc_compares -> lower_to_asm -> insert_waits
 //   -> insert_hazard_nops -> encode_program -> BinaryImage.
 #include <algorithm>
 
@@ -83,6 +84,12 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 			result.pass_log += "; after isel/schedule\n" + print_program(m);
 		if (!register_allocate(m, error) || !check(m, opts, "register_allocate", error))
 			return false;
+		if (opts.opt_level >= 1) {
+			rotate_uniform_loops(m);
+			fold_scc_compares(m);
+			if (!check(m, opts, "rotate_uniform_loops", error))
+				return false;
+		}
 	} else {
 		if (m.vgprs_used == 0)
 			m.vgprs_used = kReservedVgprs;

@@ -51,6 +51,10 @@ void schedule(ir::Program &p);                 // latency-aware list scheduler (
 // go (pass_abi_copies.cpp).
 bool forward_launch_registers(ir::Program &p);
 bool register_allocate(ir::Program &p, std::string &error);
+// After allocation (pass_rotate_loops.cpp): uniform loops tested at the bottom (the header's test
+// copied into the latch), and scalar compares of a register against 0 that SCC already answers.
+bool rotate_uniform_loops(ir::Program &p);
+bool fold_scc_compares(ir::Program &p);
 // Per block, the most VGPRs / SGPRs live at once (regalloc.cpp; the scheduler keeps below the files).
 std::vector<unsigned> max_vgpr_pressure(const ir::Program &p);
 std::vector<unsigned> max_sgpr_pressure(const ir::Program &p);

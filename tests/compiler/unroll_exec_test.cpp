@@ -65,7 +65,8 @@ unsigned loops_in(const CompileResult &r)
 // Compiles 'src' in every configuration, runs it against 'ref' (o[i] of a[], i), and checks the
 // -O2 program keeps 'loops_o2' loops (the -O1 one 'loops_o1').
 void check(const std::string &name, const std::string &src, unsigned loops_o1, unsigned loops_o2,
-           const std::function<uint32_t(const std::vector<uint32_t> &a, uint32_t i)> &ref)
+           const std::function<uint32_t(const std::vector<uint32_t> &a, uint32_t i)> &ref,
+           const std::vector<uint32_t> &push = {})
 {
 	SCOPED_TRACE(name);
 	auto spv = glsl_to_spirv(src, name + ".comp");
@@ -103,7 +104,7 @@ void check(const std::string &name, const std::string &src, unsigned loops_o1, u
 		bufs[1].binding = 1;
 		bufs[1].data.assign(kInvocations, 0xdeadbeefu);
 		const uint32_t g[3] = {kWorkgroups, 1, 1};
-		RunOutcome out = run_kernel(compiled, cfg.rev, cfg.profile, bufs, {}, g);
+		RunOutcome out = run_kernel(compiled, cfg.rev, cfg.profile, bufs, push, g);
 		ASSERT_TRUE(out.ok) << out.error;
 		EXPECT_EQ(out.hazard_violations, 0u);
 		for (uint32_t k = 0; k < kInvocations; k++)
@@ -282,3 +283,69 @@ TEST(CompilerUnroll, LoopsAroundAScratchArray)
 }
 
 } // namespace
+
+// Uniform loops tested at the bottom after register allocation (pass_rotate_loops.cpp): the guard
+// of the first iteration runs once, the latch ends with the header's test (and what the header
+// reloads), a shift needs no compare. Trip counts from the workgroup id, so workgroup 0 runs
+// zero-trip loops and workgroup 1 several trips; breaks and continues leave through their own
+// branches; a do-while, a nested pair, a loop whose header reloads a buffer value.
+TEST(CompilerLoopRotation, UniformLoopsTestedAtTheBottomAreExact)
+{
+	check("halving_from_group",
+	      shader("", "  for (uint s = gl_WorkGroupID.x * 64u; s > 0u; s >>= 1u) r = r * 3u + a[(i + s) % 256u];\n"), 1, 1,
+	      [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0;
+		      for (uint32_t s = (i / 64) * 64; s > 0; s >>= 1)
+			      r = r * 3u + a[(i + s) % 256];
+		      return r;
+	      });
+	check("break_and_continue",
+	      shader("", "  uint n = gl_WorkGroupID.x * 5u + 2u;\n"
+	                 "  for (uint k = 0u; k < n; k++) {\n    if (k == 3u) continue;\n    if (k == 6u) break;\n"
+	                 "    r = r * 3u + a[(i + k) % 256u];\n  }\n"),
+	      1, 1, [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0, n = (i / 64) * 5 + 2;
+		      for (uint32_t k = 0; k < n; k++) {
+			      if (k == 3)
+				      continue;
+			      if (k == 6)
+				      break;
+			      r = r * 3u + a[(i + k) % 256];
+		      }
+		      return r;
+	      });
+	check("do_while",
+	      shader("", "  uint s = gl_WorkGroupID.x + 1u;\n  do {\n    r = r * 5u + a[(i + s) % 256u];\n    s <<= 1u;\n"
+	                 "  } while (s < 40u);\n"),
+	      1, 1, [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0, s = i / 64 + 1;
+		      do {
+			      r = r * 5u + a[(i + s) % 256];
+			      s <<= 1;
+		      } while (s < 40);
+		      return r;
+	      });
+	check("nested",
+	      shader("", "  for (uint j = 0u; j < gl_WorkGroupID.x + 2u; j++)\n"
+	                 "    for (uint k = j; k < gl_WorkGroupID.x * 3u; k++) r = r * 7u + a[(i + j * 16u + k) % 256u];\n"),
+	      2, 2, [](const std::vector<uint32_t> &a, uint32_t i) {
+		      uint32_t r = 0, g = i / 64;
+		      for (uint32_t j = 0; j < g + 2; j++)
+			      for (uint32_t k = j; k < g * 3; k++)
+				      r = r * 7u + a[(i + j * 16 + k) % 256];
+		      return r;
+	      });
+	// The header reads the push constant n again on every test (loads are not hoisted).
+	for (uint32_t n : {0u, 1u, 5u})
+		check("header_reload_" + std::to_string(n),
+		      shader("layout(push_constant) uniform P { uint n; } pc;\n",
+		             "  for (uint k = gl_WorkGroupID.x; k < pc.n; k++) r = r * 3u + a[(i + k) % 256u];\n"),
+		      1, 1,
+		      [n](const std::vector<uint32_t> &a, uint32_t i) {
+			      uint32_t r = 0;
+			      for (uint32_t k = i / 64; k < n; k++)
+				      r = r * 3u + a[(i + k) % 256];
+			      return r;
+		      },
+		      {n});
+}

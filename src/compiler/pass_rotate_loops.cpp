@@ -1,0 +1,215 @@
+// Machine level, after register allocation (-O1 and up): uniform loops tested at the bottom, and
+// scalar compares whose answer SCC already holds.
+//
+// lower_uniform_loop.cpp lays a uniform loop out as
+//   H:  s_cmp a, b; s_cbranch_sccN X        (the header: the loop's exit test)
+//   H+1 ... L: ...; s_branch H              (body, continue construct, back edge)
+//   X = L+1:                                (the exit)
+// so every iteration runs the back edge and the test: four scalar instructions around a typical
+// induction step. rotate_uniform_loops copies the test into the latch (L ends with
+// `s_cmp a, b; s_cbranch_scc!N H+1` and falls through to X); H is then only the guard of the first
+// iteration. Sound after register allocation because H holds nothing but the test: at the end of
+// L the registers hold what H would read, and X is entered with the same registers and SCC
+// either way. Only loops whose header has exactly these two instructions, the preheader falling
+// into it and one back edge are rotated.
+//
+// fold_scc_compares: the SALU logic and shift instructions set SCC = (result != 0) (docs/hw/isa.md
+// section 2), so `s_cmp_ne_u32 r, 0` (and its spellings `0, r`, `s_cmp_lt_u32 0, r`,
+// `s_cmp_gt_u32 r, 0`) after such an instruction that wrote r, with neither r nor SCC written in
+// between, recomputes what SCC holds and is dropped. After rotation the reduction's halving loop
+// `stride >>= 1` ends in `s_shr_u32 s20, s20, 1; s_cbranch_scc1 body`: 2 instructions per
+// iteration instead of 4.
+#include <algorithm>
+#include <array>
+
+#include "compiler_internal.h"
+#include "machine.h"
+#include "passes.h"
+
+namespace mica::compiler {
+
+using namespace ir;
+
+namespace {
+
+bool is_mach(const Instr &ins, unsigned opcode) { return ins.op == Op::mach && ins.mop->opcode == opcode; }
+
+bool is_scalar_compare(const Instr &ins)
+{
+	return ins.op == Op::mach && ins.mop->opcode >= MICA_OP_S_CMP_EQ_U32 && ins.mop->opcode <= MICA_OP_S_CMP_NE_U64;
+}
+
+bool is_scc_branch(const Instr &ins)
+{
+	return is_mach(ins, MICA_OP_S_CBRANCH_SCC0) || is_mach(ins, MICA_OP_S_CBRANCH_SCC1);
+}
+
+// The block a branch instruction names.
+uint32_t branch_target(const Instr &ins)
+{
+	for (const Operand &o : ins.ops)
+		if (o.kind == Operand::Kind::block)
+			return o.id;
+	return kNone;
+}
+
+bool falls_through(const Block &b)
+{
+	if (b.instrs.empty())
+		return true;
+	const Instr &last = b.instrs.back();
+	return !(last.op == Op::mach && ((last.mop->flags & MICA_OPF_END) || last.mop->opcode == MICA_OP_S_BRANCH));
+}
+
+// Whether any instruction of a block other than 'from' (a fall-through) or 'latch' names 'h'.
+bool other_entries(const Program &p, uint32_t h, uint32_t latch)
+{
+	for (uint32_t i = 0; i < p.blocks.size(); i++) {
+		if (i == latch)
+			continue;
+		for (const Instr &ins : p.blocks[i].instrs)
+			if (ins.op == Op::mach && (ins.mop->flags & MICA_OPF_BRANCH) && branch_target(ins) == h)
+				return true;
+	}
+	return false;
+}
+
+// The register an operand names after allocation (first of a tuple), or 0 for none.
+uint16_t reg_of(const Program &p, const Operand &o)
+{
+	if (o.kind == Operand::Kind::reg)
+		return o.reg;
+	if (o.kind == Operand::Kind::temp && o.id < p.temp_reg.size() && p.temp_reg[o.id] != 0xffff)
+		return (uint16_t)(p.temp_reg[o.id] + o.part);
+	return 0;
+}
+
+// 32-bit SALU instructions whose SCC is (result != 0) (docs/hw/isa.md section 2).
+bool sets_scc_nonzero(const Instr &ins)
+{
+	static constexpr std::array kOps = {MICA_OP_S_AND_B32,   MICA_OP_S_OR_B32,  MICA_OP_S_XOR_B32,
+	                                    MICA_OP_S_ANDN2_B32, MICA_OP_S_ORN2_B32, MICA_OP_S_NOT_B32,
+	                                    MICA_OP_S_SHL_B32,   MICA_OP_S_SHR_U32, MICA_OP_S_SHR_I32,
+	                                    MICA_OP_S_BCNT1_B32};
+	if (ins.op != Op::mach || !(ins.mop->flags & MICA_OPF_SCC) || ins.defs.size() != 1 || ins.defs[0].size != 1)
+		return false;
+	for (unsigned op : kOps)
+		if (ins.mop->opcode == op)
+			return true;
+	return false;
+}
+
+bool is_identity_move(const Program &p, const Instr &ins)
+{
+	return is_mach(ins, MICA_OP_S_MOV_B32) && ins.defs.size() == 1 && ins.ops.size() == 1 && ins.defs[0].size == 1 &&
+	       ins.ops[0].size == 1 && reg_of(p, ins.defs[0]) != 0 && reg_of(p, ins.defs[0]) == reg_of(p, ins.ops[0]);
+}
+
+bool is_zero(const Operand &o) { return o.kind == Operand::Kind::constant && o.value == 0; }
+
+// Whether compare 'ins' asks "r != 0" (unsigned) of the register 'r'.
+bool tests_nonzero(const Program &p, const Instr &ins, uint16_t r)
+{
+	if (ins.ops.size() < 2)
+		return false;
+	for (size_t i = 2; i < ins.ops.size(); i++)   // (unused source slots: MICA_OPND_NONE)
+		if (ins.ops[i].kind != Operand::Kind::reg || ins.ops[i].reg != MICA_OPND_NONE)
+			return false;
+	const Operand &a = ins.ops[0], &b = ins.ops[1];
+	auto is_r = [&](const Operand &o) { return o.size == 1 && reg_of(p, o) == r; };
+	switch (ins.mop->opcode) {
+	case MICA_OP_S_CMP_NE_U32: return (is_r(a) && is_zero(b)) || (is_zero(a) && is_r(b));
+	case MICA_OP_S_CMP_LT_U32: return is_zero(a) && is_r(b);
+	case MICA_OP_S_CMP_GT_U32: return is_r(a) && is_zero(b);
+	default: return false;
+	}
+}
+
+bool writes_reg(const Program &p, const Instr &ins, uint16_t r)
+{
+	for (const Operand &d : ins.defs) {
+		const uint16_t first = reg_of(p, d);
+		if (d.kind == Operand::Kind::temp || d.kind == Operand::Kind::reg)
+			if (first == 0 || (r >= first && r < first + d.size))
+				return true;   // (an unallocated temp: assume the worst)
+	}
+	return false;
+}
+
+// The header's instructions before its test are copied into the latch too (the same
+// instructions run in the same order, placed after the latch's): a push constant the loop reads
+// again, the wait for it. Not a pc-relative one, nor one completed later (fixups), nor control.
+constexpr size_t kMaxHeader = 8;
+
+bool copyable(const Instr &ins)
+{
+	return ins.op == Op::mach && !(ins.mop->flags & (MICA_OPF_BRANCH | MICA_OPF_END)) && ins.fixup == 0 &&
+	       ins.mop->opcode != MICA_OP_S_GETPC_B64;
+}
+
+} // namespace
+
+bool rotate_uniform_loops(Program &p)
+{
+	bool changed = false;
+	for (uint32_t h = 1; h + 1 < p.blocks.size(); h++) {
+		const Block &H = p.blocks[h];
+		if (H.instrs.size() < 2 || H.instrs.size() > kMaxHeader || !is_scc_branch(H.instrs.back()) ||
+		    !is_scalar_compare(H.instrs[H.instrs.size() - 2]) || !falls_through(p.blocks[h - 1]) ||
+		    !std::all_of(H.instrs.begin(), H.instrs.end() - 1, copyable))
+			continue;
+		const uint32_t exit = branch_target(H.instrs.back());
+		if (exit == kNone || exit <= h + 1)
+			continue;
+		const uint32_t latch = exit - 1;
+		const Block &L = p.blocks[latch];
+		if (L.instrs.empty() || !is_mach(L.instrs.back(), MICA_OP_S_BRANCH) || branch_target(L.instrs.back()) != h ||
+		    other_entries(p, h, latch))
+			continue;
+		const std::vector<Instr> test(H.instrs.begin(), H.instrs.end() - 1);
+		Instr back = H.instrs.back();
+		back.mop = mop(back.mop->opcode == MICA_OP_S_CBRANCH_SCC0 ? MICA_OP_S_CBRANCH_SCC1 : MICA_OP_S_CBRANCH_SCC0);
+		for (Operand &o : back.ops)
+			if (o.kind == Operand::Kind::block)
+				o.id = h + 1;
+		Block &Lm = p.blocks[latch];
+		Lm.instrs.pop_back();
+		Lm.instrs.insert(Lm.instrs.end(), test.begin(), test.end());
+		Lm.instrs.push_back(back);
+		// Lanes see the same edges as the scalar unit here (a uniform loop).
+		for (uint32_t &s : Lm.logical_succs)
+			if (s == h)
+				s = h + 1;
+		Lm.logical_succs.push_back(exit);
+		changed = true;
+	}
+	if (changed)
+		p.compute_linear_cfg();
+	return changed;
+}
+
+bool fold_scc_compares(Program &p)
+{
+	bool changed = false;
+	for (Block &b : p.blocks) {
+		uint16_t nonzero_reg = 0;   // SCC == (this register != 0), 0 when unknown
+		for (size_t i = 0; i < b.instrs.size();) {
+			const Instr &ins = b.instrs[i];
+			if (nonzero_reg && is_scalar_compare(ins) && tests_nonzero(p, ins, nonzero_reg)) {
+				b.instrs.erase(b.instrs.begin() + (ptrdiff_t)i);
+				changed = true;
+				continue;
+			}
+			if (sets_scc_nonzero(ins))
+				nonzero_reg = reg_of(p, ins.defs[0]);
+			else if (is_identity_move(p, ins))
+				;   // (a copy the allocator coalesced: lower_to_asm drops it)
+			else if (ins.op != Op::mach || (ins.mop->flags & MICA_OPF_SCC) || (nonzero_reg && writes_reg(p, ins, nonzero_reg)))
+				nonzero_reg = 0;
+			i++;
+		}
+	}
+	return changed;
+}
+
+} // namespace mica::compiler
