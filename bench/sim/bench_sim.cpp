@@ -8,7 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -168,12 +170,110 @@ double host_saxpy_rate(size_t n, unsigned threads)
 	return best;
 }
 
+// Host CPU time per wave instruction of each kind ('costs'): a loop of 100 iterations whose
+// body is 32 instructions of one kind (8 destinations in turn, so no result is read before it is
+// visible; memory kinds wait every 8), minus the same loop with an empty body, divided by the
+// instructions of the kind. Workgroups of 256 invocations (8 waves: the barrier's round is a
+// workgroup's), one host thread, faithful mode, after a warm-up run that translates the program.
+struct Kind {
+	const char *name;
+	std::function<void(Asm &, unsigned k)> emit; // the k-th (0..31) instruction of the body
+	unsigned wait_gm = ~0u, wait_ls = ~0u;       // s_waitcnt after every 8th, when set
+};
+
+constexpr unsigned kCostIterations = 100, kCostBody = 32, kCostGroups = 1024, kCostWaves = kCostGroups * 8;
+
+Asm cost_program(const Kind *kind)
+{
+	Asm p;
+	p.nop(3); // SEC_WAVE_START_TLB: no memory access in the wave's first 4 cycles
+	p.alu(MICA_OP_V_SHL_B32, V(1), V(0), K(2));
+	p.alu(MICA_OP_S_MOV_B32, S(20), L(kCostIterations));
+	p.nop(1);
+	int top = p.label();
+	p.bind(top);
+	for (unsigned k = 0; kind && k < kCostBody; k++) {
+		kind->emit(p, k);
+		if (k % 8 == 7 && kind->wait_gm != ~0u)
+			p.waitcnt(kind->wait_gm, kind->wait_ls);
+	}
+	p.alu(MICA_OP_S_SUB_U32, S(20), S(20), K(1));
+	p.alu(MICA_OP_S_CMP_NE_U32, NONE, S(20), K(0));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, top);
+	p.end();
+	return p;
+}
+
+// CPU seconds of the second of two runs of 'prog' (the first translates it).
+double cost_run(const Asm &prog, CuEngine engine, uint64_t *instructions)
+{
+	Rig rig(2, 1, 4 << 20);
+	rig.engine = make_compute_engine(rig.mmu, 2, 1, engine);
+	rig.st.wg_size[0] = 256;
+	rig.st.groups[0] = kCostGroups;
+	rig.st.shared_bytes = 1024;
+	rig.load(prog);
+	rig.engine->run(rig.st);
+	const double c0 = cpu_seconds();
+	const DispatchResult r = rig.engine->run(rig.st);
+	const double c = cpu_seconds() - c0;
+	if (r.fault != MICA_FAULT_NONE || r.hazard_violations)
+		std::fprintf(stderr, "cost program faulted or broke a hazard rule: %s\n", r.report.c_str());
+	*instructions = r.instructions;
+	return c;
+}
+
+void instruction_costs()
+{
+	// Level 1 is what a hot program runs; without these the first dispatches would measure level
+	// 0 (or the interpreter, for a program this short) instead.
+	setenv("MICA_CU_JIT_THRESHOLD", "0", 0);
+	setenv("MICA_CU_JIT_OPT", "1", 0);
+	const std::vector<Kind> kinds = {
+		{"s_nop 0", [](Asm &p, unsigned) { p.nop(0); }},
+		{"s_add_u32", [](Asm &p, unsigned k) { p.alu(MICA_OP_S_ADD_U32, S(8 + k % 8), S(8 + k % 8), K(3)); }},
+		{"v_add_u32", [](Asm &p, unsigned k) { p.alu(MICA_OP_V_ADD_U32, V(8 + k % 8), V(8 + k % 8), V(0)); }},
+		{"v_fma_f32", [](Asm &p, unsigned k) { p.alu(MICA_OP_V_FMA_F32, V(8 + k % 8), V(8 + k % 8), V(8 + k % 8), V(0)); }},
+		{"s_waitcnt (idle)", [](Asm &p, unsigned) { p.wait_all(); }},
+		{"s_load_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_S_LOAD_B32, S(8 + k % 8), NONE, S(0), NONE, 4 * (k % 8)); },
+		 0, 0},
+		{"ds_load_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_DS_LOAD_B32, V(8 + k % 8), V(1), NONE, NONE); }, 0, 0},
+		{"ds_store_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_DS_STORE_B32, NONE, V(1), NONE, V(8 + k % 8)); }},
+		{"global_load_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_GLOBAL_LOAD_B32, V(8 + k % 8), V(1), S(0), NONE); },
+		 0, 0},
+		{"global_store_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(1), S(0), V(8 + k % 8)); }},
+		{"s_barrier", [](Asm &p, unsigned) { p.ctrl(MICA_OP_S_BARRIER); }},
+	};
+	const double per = double(kCostWaves) * kCostIterations * kCostBody;
+	std::printf("host CPU ns per wave instruction (%u waves x %u x %u of the kind, workgroups of 8 waves, 1 thread, "
+	            "faithful; the empty loop subtracted):\n",
+	            kCostWaves, kCostIterations, kCostBody);
+	std::printf("%-18s %12s %12s %10s\n", "instruction", "jit level 1", "interpreter", "interp/jit");
+	uint64_t n = 0;
+	const Asm empty = cost_program(nullptr);
+	const double base[2] = {cost_run(empty, CuEngine::Jit, &n), cost_run(empty, CuEngine::Interp, &n)};
+	for (const Kind &k : kinds) {
+		const Asm prog = cost_program(&k);
+		double ns[2];
+		for (int e = 0; e < 2; e++) {
+			const double c = cost_run(prog, e == 0 ? CuEngine::Jit : CuEngine::Interp, &n);
+			ns[e] = (c - base[e]) / per * 1e9;
+		}
+		std::printf("%-18s %12.2f %12.2f %10.2f\n", k.name, ns[0], ns[1], ns[0] > 0 ? ns[1] / ns[0] : 0.0);
+	}
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-	// Optional argument: 'alu' or 'memory' runs only that program; 'bandwidth' only the host's.
+	// Optional argument: 'alu' or 'memory' runs only that program; 'bandwidth' only the host's;
+	// 'costs' only the host CPU time per wave instruction of each kind.
 	const std::string only = argc > 1 ? argv[1] : "";
+	if (only == "costs") {
+		instruction_costs();
+		return 0;
+	}
 	const double memcpy_bw = host_memcpy_bandwidth();
 	const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
 	const double saxpy = host_saxpy_rate(size_t(1) << 24, cores);
