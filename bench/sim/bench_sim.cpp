@@ -173,7 +173,8 @@ double host_saxpy_rate(size_t n, unsigned threads)
 // Host CPU time per wave instruction of each kind ('costs'): a loop of 100 iterations whose
 // body is 32 instructions of one kind (8 destinations in turn, so no result is read before it is
 // visible; memory kinds wait every 8), minus the same loop with an empty body, divided by the
-// instructions of the kind. Workgroups of 256 invocations (8 waves: the barrier's round is a
+// instructions of the kind. Shared and global addresses: lane x 4 (x 16 for the b128 loads), or 0 for
+// every lane ("uniform": SGEMM's ta[ly][k]). Workgroups of 256 invocations (8 waves: the barrier's round is a
 // workgroup's), one host thread, faithful mode, after a warm-up run that translates the program.
 struct Kind {
 	const char *name;
@@ -188,6 +189,8 @@ Asm cost_program(const Kind *kind)
 	Asm p;
 	p.nop(3); // SEC_WAVE_START_TLB: no memory access in the wave's first 4 cycles
 	p.alu(MICA_OP_V_SHL_B32, V(1), V(0), K(2));
+	p.alu(MICA_OP_V_MOV_B32, V(2), K(0));
+	p.alu(MICA_OP_V_SHL_B32, V(3), V(0), K(4));
 	p.alu(MICA_OP_S_MOV_B32, S(20), L(kCostIterations));
 	p.nop(1);
 	int top = p.label();
@@ -211,7 +214,7 @@ double cost_run(const Asm &prog, CuEngine engine, uint64_t *instructions)
 	rig.engine = make_compute_engine(rig.mmu, 2, 1, engine);
 	rig.st.wg_size[0] = 256;
 	rig.st.groups[0] = kCostGroups;
-	rig.st.shared_bytes = 1024;
+	rig.st.shared_bytes = 4096;
 	rig.load(prog);
 	rig.engine->run(rig.st);
 	const double c0 = cpu_seconds();
@@ -238,6 +241,9 @@ void instruction_costs()
 		{"s_load_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_S_LOAD_B32, S(8 + k % 8), NONE, S(0), NONE, 4 * (k % 8)); },
 		 0, 0},
 		{"ds_load_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_DS_LOAD_B32, V(8 + k % 8), V(1), NONE, NONE); }, 0, 0},
+		{"ds_load_b32 (uniform)", [](Asm &p, unsigned k) { p.mem(MICA_OP_DS_LOAD_B32, V(8 + k % 8), V(2), NONE, NONE); }, 0, 0},
+		{"ds_load_b128 (uniform)", [](Asm &p, unsigned k) { p.mem(MICA_OP_DS_LOAD_B128, V(8 + 4 * (k % 8)), V(2), NONE, NONE); }, 0, 0},
+		{"ds_load_b128", [](Asm &p, unsigned k) { p.mem(MICA_OP_DS_LOAD_B128, V(8 + 4 * (k % 8)), V(3), NONE, NONE); }, 0, 0},
 		{"ds_store_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_DS_STORE_B32, NONE, V(1), NONE, V(8 + k % 8)); }},
 		{"global_load_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_GLOBAL_LOAD_B32, V(8 + k % 8), V(1), S(0), NONE); },
 		 0, 0},
@@ -248,7 +254,7 @@ void instruction_costs()
 	std::printf("host CPU ns per wave instruction (%u waves x %u x %u of the kind, workgroups of 8 waves, 1 thread, "
 	            "faithful; the empty loop subtracted):\n",
 	            kCostWaves, kCostIterations, kCostBody);
-	std::printf("%-18s %12s %12s %10s\n", "instruction", "jit level 1", "interpreter", "interp/jit");
+	std::printf("%-24s %12s %12s %10s\n", "instruction", "jit level 1", "interpreter", "interp/jit");
 	uint64_t n = 0;
 	const Asm empty = cost_program(nullptr);
 	const double base[2] = {cost_run(empty, CuEngine::Jit, &n), cost_run(empty, CuEngine::Interp, &n)};
@@ -259,7 +265,7 @@ void instruction_costs()
 			const double c = cost_run(prog, e == 0 ? CuEngine::Jit : CuEngine::Interp, &n);
 			ns[e] = (c - base[e]) / per * 1e9;
 		}
-		std::printf("%-18s %12.2f %12.2f %10.2f\n", k.name, ns[0], ns[1], ns[0] > 0 ? ns[1] / ns[0] : 0.0);
+		std::printf("%-24s %12.2f %12.2f %10.2f\n", k.name, ns[0], ns[1], ns[0] > 0 ? ns[1] / ns[0] : 0.0);
 	}
 }
 
