@@ -251,6 +251,8 @@ private:
 	Operand predicate_begin(const Instr &ins);
 	void predicate_end(Operand saved);
 	void phi_copies(uint32_t from, uint32_t to);
+	// Every phi of the block is a VGPR (lane) value (emit_if may run its else copies first).
+	bool merge_phis_are_lane_values(uint32_t merge) const;
 
 	// ---- control flow ----
 	enum class End { fell_through, exited };

@@ -110,6 +110,17 @@ void Isel::phi_copies(uint32_t from, uint32_t to)
 	}
 }
 
+bool Isel::merge_phis_are_lane_values(uint32_t merge) const
+{
+	for (const Instr &phi : mid_.blocks[merge].instrs) {
+		if (phi.op != Op::phi)
+			break;
+		if (!phi.defs[0].is_temp() || out_.temps[phi.defs[0].id].bank != Bank::vgpr)
+			return false;
+	}
+	return true;
+}
+
 void Isel::emit_block_body(uint32_t b)
 {
 	const Block &bl = mid_.blocks[b];
@@ -287,7 +298,19 @@ void Isel::emit_if(uint32_t from_mid, const Instr &term, uint32_t merge)
 	const uint32_t else_target = term.ops[2].id;
 	const std::vector<Instr> &merge_instrs = mid_.blocks[merge].instrs;
 	const bool merge_has_phis = !merge_instrs.empty() && merge_instrs.front().op == Op::phi;
-	if (else_target == merge || (follow(else_target) == merge && !merge_has_phis)) {
+	// An else arm that is only a split edge whose phi copies are all lane values (`c ? a[i] : 0`)
+	// needs no arm of its own: its copies run first, for every lane, and the then-arm's copies
+	// overwrite them in its lanes only (EXEC), so the lanes that skip it keep the else values. The
+	// sources dominate the branch (they reach the merge along that edge), the destinations are
+	// the merge's phis (nothing reads them before it), and VGPR liveness follows the logical CFG,
+	// where the then-arm's copy is a definition: a temporary the allocator gives the same register
+	// inside the arm writes only the arm's lanes. Scalar and mask phis keep the else arm (a scalar
+	// copy is not per lane). Saves the else mask, its EXEC write and test, and the arm.
+	const bool else_is_copies = else_target != merge && follow(else_target) == merge && merge_has_phis &&
+	                            merge_phis_are_lane_values(merge);
+	if (else_is_copies)
+		phi_copies(else_target, merge);
+	if (else_target == merge || (follow(else_target) == merge && !merge_has_phis) || else_is_copies) {
 		// No else arm (at most a split edge with no phi to copy): the lanes that skip the
 		// then-arm wait in 'saved' for the join, no else mask is needed.
 		emit(MICA_OP_S_AND_SAVEEXEC_B32, saved, {m});
