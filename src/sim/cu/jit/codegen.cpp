@@ -58,6 +58,7 @@
 #endif
 
 #include "../wave.h"
+#include "code_size.h"
 #include "lanes.h"
 #include "runtime.h"
 #include "../worker.h"
@@ -2706,6 +2707,13 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 		if (!ec)
 			mod->print(out, nullptr);
 	}
+	const bool debug = std::getenv("MICA_CU_JIT_DEBUG") != nullptr;
+	if (debug) { // the machine code's size, from the object before it is linked (code_size.h)
+		static bool watched[3] = {false, false, false}; // per host, under its lock
+		if (!watched[std::min(level, 2u)])
+			watch_code_size(*h.jit), watched[std::min(level, 2u)] = true;
+		expect_code_size(name);
+	}
 	orc::ResourceTrackerSP rt = h.jit->getMainJITDylib().createResourceTracker();
 	if (Error e = h.jit->addIRModule(rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
 		*error = toString(std::move(e));
@@ -2718,10 +2726,14 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 		return nullptr;
 	}
 	prog->set(sym->toPtr<uint32_t (*)(Frame *)>(), rt);
-	if (std::getenv("MICA_CU_JIT_DEBUG"))
-		std::fprintf(stderr, "mica jit: level %u: %zu IR instructions; emit and verify %.1f ms, optimise %.1f ms, codegen %.1f ms (thread CPU time)\n",
-		             level, ir_size, t0 - t_emit, t1 - t0, cpu_ms() - t1);
-	if (std::getenv("MICA_CU_JIT_DEBUG")) {
+	if (debug) {
+		const CodeSize cs = last_code_size();
+		std::fprintf(stderr, "mica jit: level %u: %zu IR instructions; emit and verify %.1f ms, optimise %.1f ms, codegen %.1f ms (thread CPU time); "
+		             "machine code %zu bytes (program %zu, %.0f per instruction; access functions %zu), constants %zu bytes\n",
+		             level, ir_size, t0 - t_emit, t1 - t0, cpu_ms() - t1, cs.text, cs.program,
+		             code.slots.empty() ? 0.0 : double(cs.program) / double(code.slots.size()), cs.text - cs.program, cs.pool);
+	}
+	if (debug) {
 		std::string list;
 		for (const auto &[op, n] : em.callouts)
 			list += " " + op + "x" + std::to_string(n);
