@@ -402,22 +402,22 @@ private:
 	Value *mem_stall_at(Value *wave, Value *cyc, unsigned counter);
 	void emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec, unsigned nres, Value *const *res);
 	void mem_done_at(const DecodedInst *d, Value *wave, Value *frame, Value *cyc, unsigned counter, Value *exec, unsigned nres,
-	                 Value *const *res, Value *dst, bool keep_prev);
+	                 Value *const *res, Value *dst, Value *keep_prev);
 	bool emit_ds(uint64_t off, const DecodedInst *d);
 	Value *vector_mem_operands(const DecodedInst *d, unsigned *ndata, unsigned *nres, Value **keep);
 	void emit_access_outcome(uint64_t off, const DecodedInst *d, Value *r, Value *exec, Value *data, Value *const *keep,
 	                         unsigned nres, Value *fallback, Value *addr);
-	Value *packed_operands(const DecodedInst *d, unsigned reg, unsigned sreg);
+	Value *packed_operands(const DecodedInst *d, unsigned reg, unsigned sreg, bool keep_prev);
 	Value *unpack(Value *packed, unsigned shift);
 	Value *vrow_at(Value *wave, Value *reg);
 	StructType *access_ret();
 	void access_return(Value *cyc, bool made);
 	bool emit_global(uint64_t off, const DecodedInst *d);
-	Function *global_helper(const DecodedInst *d, bool saddr, bool keep_prev);
+	Function *global_helper(const DecodedInst *d, bool saddr);
 	std::map<unsigned, Function *> global_fns_;
 	void emit_access_fallback(uint64_t off, const DecodedInst *d, Value *fn, Value *exec, Value *data, Value *const *keep,
 	                          unsigned nres, Value *addr);
-	Function *ds_helper(const DecodedInst *d, bool keep_prev);
+	Function *ds_helper(const DecodedInst *d);
 	static bool ds_memo_user(const DecodedInst &d);
 	Value *memo_for(unsigned reg, unsigned size);
 	void clear_memos_at_entry();
@@ -1645,22 +1645,25 @@ void Emitter::clear_memos_written(const DecodedInst &d)
 }
 
 // The operands an access function takes in one i64 (kPacked*): the instruction's offset (imm,
-// sign-extended from the low 32 bits), its address VGPR, its data or destination VGPR and, for
-// a global access with a scalar base, the base's first SGPR (from s0): six arguments, all in
-// registers (a seventh went on the stack at every call).
-enum : unsigned { kPackedAddr = 32, kPackedReg = 40, kPackedSreg = 48 };
-static_assert(MICA_OPND_VGPR_FIRST == 0 && MICA_VGPRS_PER_WAVE <= 256 && kSregs <= 0x10000, "a VGPR's operand number is its row and record index");
-Value *Emitter::packed_operands(const DecodedInst *d, unsigned reg, unsigned sreg)
+// sign-extended from the low 32 bits), its address VGPR, its data or destination VGPR, for a
+// global access with a scalar base the base's first SGPR (from s0), and whether a load keeps
+// its destinations' previous rows (prev_unread): six arguments, all in registers (a seventh
+// went on the stack at every call).
+enum : unsigned { kPackedAddr = 32, kPackedReg = 40, kPackedSreg = 48, kPackedPrev = 63 };
+static_assert(MICA_OPND_VGPR_FIRST == 0 && MICA_VGPRS_PER_WAVE <= 256 && kSregs <= 0x8000, "a VGPR's operand number is its row and record index");
+Value *Emitter::packed_operands(const DecodedInst *d, unsigned reg, unsigned sreg, bool keep_prev)
 {
 	const uint64_t v = uint64_t(static_cast<uint32_t>(d->imm)) | uint64_t(d->opnd[1] - MICA_OPND_VGPR_FIRST) << kPackedAddr |
-	                   uint64_t(reg & 0xffu) << kPackedReg | uint64_t(sreg) << kPackedSreg;
+	                   uint64_t(reg & 0xffu) << kPackedReg | uint64_t(sreg) << kPackedSreg | uint64_t(keep_prev) << kPackedPrev;
 	return B.getInt64(v);
 }
 
-// Field 'shift' (8 bits; the SGPR: 16) of an access function's packed operands, as an i64.
+// Field 'shift' (8 bits; the SGPR: 15; the previous rows' flag: 1) of an access function's
+// packed operands, as an i64.
 Value *Emitter::unpack(Value *packed, unsigned shift)
 {
-	return B.CreateAnd(B.CreateLShr(packed, shift), B.getInt64(shift == kPackedSreg ? 0xffffu : 0xffu));
+	const uint64_t mask = shift == kPackedSreg ? 0x7fffu : shift == kPackedPrev ? 1u : 0xffu;
+	return B.CreateAnd(B.CreateLShr(packed, shift), B.getInt64(mask));
 }
 
 // VGPR 'reg' (i64)'s row in 'wave'.
@@ -1674,21 +1677,20 @@ Value *Emitter::vrow_at(Value *wave, Value *reg)
 // allocation, EXEC is 0 or the lanes of a multi-dword store overlap partially (nothing else
 // touched: the caller falls back to ds_access at the cycle returned); else the access made and
 // completed (mem_done_at: a load's rows blended into its destinations, their records) and the
-// cycle after it. Everything an access does after its operand tests is here, once per kind
-// (and per whether the destinations' previous rows are kept: 'keep_prev'), not in the program:
-// SGEMM's level-1 code was ~460 bytes per shared load (docs/performance.md, "Machine code per
-// device instruction").
-Function *Emitter::ds_helper(const DecodedInst *d, bool keep_prev)
+// cycle after it. Everything an access does after its operand tests is here, once per kind, not
+// in the program: SGEMM's level-1 code was ~460 bytes per shared load (docs/performance.md,
+// "Machine code per device instruction").
+Function *Emitter::ds_helper(const DecodedInst *d)
 {
 	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
 	const bool load = d->flags & MICA_OPF_LOAD;
 	const unsigned nres = load ? mica_kind_table[d->info->kind[0]].regs : 0;
-	const unsigned key = size | (load ? 0x100u : 0u) | (keep_prev ? 0x200u : 0u) | (d->op & 0xffffu) << 16;
+	const unsigned key = size | (load ? 0x100u : 0u) | (d->op & 0xffffu) << 16;
 	Function *&fn = ds_fns_[key];
 	if (fn)
 		return fn;
 	fn = Function::Create(FunctionType::get(access_ret(), {ptr, ptr, i64, i32, i64, ptr}, false), Function::InternalLinkage,
-	                      std::string("mica_ds_") + d->info->name + (keep_prev ? "_prev" : ""), M);
+	                      std::string("mica_ds_") + d->info->name, M);
 	fn->addFnAttr(Attribute::NoUnwind);
 	fn->addFnAttr(Attribute::NoInline);
 	IRBuilderBase::InsertPointGuard g(B);
@@ -1792,7 +1794,7 @@ Function *Emitter::ds_helper(const DecodedInst *d, bool keep_prev)
 		Value *rows_in[4] = {nullptr, nullptr, nullptr, nullptr};
 		for (unsigned r = 0; r < nres; r++)
 			rows_in[r] = joined[r] = B.CreatePHI(v32, 3);
-		mem_done_at(d, wave, frame, cyc, MICA_COUNTER_LS, exec, nres, rows_in, reg, keep_prev);
+		mem_done_at(d, wave, frame, cyc, MICA_COUNTER_LS, exec, nres, rows_in, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
 		access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
 	}
 	auto put = [&](Value *const *res) {
@@ -2017,15 +2019,16 @@ bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
 	if (!buf_addr_)
 		buf_addr_ = entry_alloca(kLanes * 8);
 	const bool load = d->flags & MICA_OPF_LOAD;
-	Function *fn = global_helper(d, saddr, load && !prev_unread_.count(off));
-	Value *packed = packed_operands(d, load ? d->opnd[0] : ndata ? d->opnd[3] : 0u, saddr ? d->opnd[2] - kSregFirst : 0u);
+	Function *fn = global_helper(d, saddr);
+	Value *packed = packed_operands(d, load ? d->opnd[0] : ndata ? d->opnd[3] : 0u, saddr ? d->opnd[2] - kSregFirst : 0u,
+	                                load && !prev_unread_.count(off));
 	Value *r = B.CreateCall(fn->getFunctionType(), fn, {frame_, wave_, cycle(), exec, packed, buf_addr_});
 	emit_access_outcome(off, d, r, exec, ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false), keep, nres,
 	                    fn_ptr(B, &Runtime::global_access), buf_addr_);
 	return true;
 }
 
-// {i64, i1} mica_global_<op>[_saddr][_prev](ptr frame, ptr wave, i64 cycle, i32 exec, i64 packed,
+// {i64, i1} mica_global_<op>[_saddr](ptr frame, ptr wave, i64 cycle, i32 exec, i64 packed,
 // ptr va_out): the stall at 'cycle' (Worker::mem_stall), then the lanes' addresses (the address
 // VGPR pair lo | hi << 32, or the SGPR pair's base + the VGPR; plus imm; packed_operands);
 // when each half-wave's active lanes lie in one page the CU's TLB
@@ -2037,16 +2040,16 @@ bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
 // cycle after it; else nothing else touched, the addresses in va_out for Worker::global_access,
 // false and the cycle after the stall. One per kind of access and module: the IR per
 // instruction is the call.
-Function *Emitter::global_helper(const DecodedInst *d, bool saddr, bool keep_prev)
+Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 {
 	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
 	const bool load = d->flags & MICA_OPF_LOAD;
 	const unsigned nres = load ? mica_kind_table[d->info->kind[0]].regs : 0;
-	Function *&fn = global_fns_[(d->op & 0xffffu) | (saddr ? 0x10000u : 0u) | (keep_prev ? 0x20000u : 0u)];
+	Function *&fn = global_fns_[(d->op & 0xffffu) | (saddr ? 0x10000u : 0u)];
 	if (fn)
 		return fn;
 	fn = Function::Create(FunctionType::get(access_ret(), {ptr, ptr, i64, i32, i64, ptr}, false), Function::InternalLinkage,
-	                      std::string("mica_") + d->info->name + (saddr ? "_saddr" : "") + (keep_prev ? "_prev" : ""), M);
+	                      std::string("mica_") + d->info->name + (saddr ? "_saddr" : ""), M);
 	fn->addFnAttr(Attribute::NoUnwind);
 	fn->addFnAttr(Attribute::NoInline);
 	IRBuilderBase::InsertPointGuard g(B);
@@ -2120,7 +2123,7 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr, bool keep_pre
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
 	emit_lanes(d, addr, page_va, base, B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1)), active, data,
 	           load ? 0 : rows, res);
-	mem_done_at(d, wave, frame_, cyc, MICA_COUNTER_GM, exec, nres, res, reg, keep_prev);
+	mem_done_at(d, wave, frame_, cyc, MICA_COUNTER_GM, exec, nres, res, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
 	access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
 	F = prog_fn;
 	frame_ = prog_frame;
@@ -2207,15 +2210,15 @@ void Emitter::emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec,
 {
 	const unsigned dst = d->opnd[0] == MICA_OPND_NONE ? 0u : d->opnd[0];
 	mem_done_at(d, wave_, frame_, cycle(), counter, exec, d->opnd[0] == MICA_OPND_NONE ? 0u : nres, res, B.getInt64(dst),
-	            !prev_unread_.count(cur_off_));
+	            B.getInt1(!prev_unread_.count(cur_off_)));
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, exec), i64)), lane_p_);
 	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
 }
 
 // The same but the lane count and the cycle's move, for 'wave' and 'frame' at cycle 'cyc', the
-// results going to VGPR 'dst' (i64) and up, whose rows are kept in vprev if 'keep_prev'.
+// results going to VGPR 'dst' (i64) and up, whose rows are kept in vprev if 'keep_prev' (i1).
 void Emitter::mem_done_at(const DecodedInst *d, Value *wave, Value *frame, Value *cyc, unsigned counter, Value *exec,
-                          unsigned nres, Value *const *res, Value *dst, bool keep_prev)
+                          unsigned nres, Value *const *res, Value *dst, Value *keep_prev)
 {
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
 	const unsigned lat = mica_unit_table[d->unit].latency;
@@ -2234,8 +2237,17 @@ void Emitter::mem_done_at(const DecodedInst *d, Value *wave, Value *frame, Value
 		Value *reg = B.CreateAdd(dst, B.getInt64(k));
 		Value *rp = B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, v)), B.CreateMul(reg, B.getInt64(sizeof(Row)))));
 		Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
-		if (keep_prev)
+		if (!isa<ConstantInt>(keep_prev)) {
+			BasicBlock *keep = BasicBlock::Create(C, "keep_prev", B.GetInsertBlock()->getParent());
+			BasicBlock *kept = BasicBlock::Create(C, "kept", B.GetInsertBlock()->getParent());
+			B.CreateCondBr(keep_prev, keep, kept);
+			B.SetInsertPoint(keep);
 			B.CreateAlignedStore(old, at(rp, offsetof(Wave, vprev) - offsetof(Wave, v)), Align(64));
+			B.CreateBr(kept);
+			B.SetInsertPoint(kept);
+		} else if (cast<ConstantInt>(keep_prev)->isOne()) {
+			B.CreateAlignedStore(old, at(rp, offsetof(Wave, vprev) - offsetof(Wave, v)), Align(64));
+		}
 		B.CreateAlignedStore(B.CreateSelect(active, res[k] ? res[k] : Constant::getNullValue(v32), old), rp, Align(64));
 		emit_mem_record_at(B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, meta)), B.CreateMul(reg, B.getInt64(sizeof(RegMeta))))),
 		                   done, counter, issued);
@@ -2268,9 +2280,9 @@ bool Emitter::emit_ds(uint64_t off, const DecodedInst *d)
 		B.CreateStore(B.getInt32(0), at(memo, offsetof(AddrMemo, kind)));
 	}
 	const bool load = d->flags & MICA_OPF_LOAD;
-	Function *fn = ds_helper(d, load && !prev_unread_.count(off));
-	Value *r = B.CreateCall(fn->getFunctionType(), fn,
-	                        {frame_, wave_, cycle(), exec, packed_operands(d, load ? d->opnd[0] : ndata ? d->opnd[3] : 0u, 0), memo});
+	Function *fn = ds_helper(d);
+	Value *packed = packed_operands(d, load ? d->opnd[0] : ndata ? d->opnd[3] : 0u, 0, load && !prev_unread_.count(off));
+	Value *r = B.CreateCall(fn->getFunctionType(), fn, {frame_, wave_, cycle(), exec, packed, memo});
 	emit_access_outcome(off, d, r, exec, ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false), keep, nres,
 	                    fn_ptr(B, &Runtime::ds_access), vrow_ptr(d->opnd[1], false));
 	return true;
