@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "code_size.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ObjectTransformLayer.h>
 #include <llvm/Object/ObjectFile.h>
@@ -13,8 +16,21 @@ namespace {
 thread_local CodeSize last;
 thread_local std::string expected;
 
+// MICA_CU_JIT_OBJ=PREFIX: each object also written to PREFIX<program>.o, for objdump.
+void keep(llvm::MemoryBufferRef buf)
+{
+	const char *prefix = std::getenv("MICA_CU_JIT_OBJ");
+	if (!prefix || !*prefix)
+		return;
+	if (FILE *f = std::fopen((std::string(prefix) + expected + ".o").c_str(), "wb")) {
+		std::fwrite(buf.getBufferStart(), 1, buf.getBufferSize(), f);
+		std::fclose(f);
+	}
+}
+
 void measure(llvm::MemoryBufferRef buf)
 {
+	keep(buf);
 	auto obj = llvm::object::ObjectFile::createObjectFile(buf);
 	if (!obj) {
 		llvm::consumeError(obj.takeError());

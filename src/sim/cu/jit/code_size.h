@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The machine code size of translations, for MICA_CU_JIT_DEBUG's line (docs/performance.md,
 // "Machine code per device instruction"): the object each translation compiles to is looked at
-// before it is linked.
+// before it is linked (and written to a file with MICA_CU_JIT_OBJ=PREFIX: PREFIX<function>.o).
 #pragma once
 
 #include <cstddef>
