@@ -15,7 +15,7 @@ namespace mica::sim::cu::jit {
 
 struct CodeSize {
 	size_t text = 0;    // every executable section of the object (the program and its access functions)
-	size_t program = 0; // the program's own function (the symbol named when watching began)
+	size_t program = 0; // the program's own function (the name given to expect_code_size)
 	size_t pool = 0;    // read-only data: vector constants, the dispatch switch's jump table
 };
 
