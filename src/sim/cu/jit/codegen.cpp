@@ -58,6 +58,7 @@
 #endif
 
 #include "../wave.h"
+#include "code_size.h"
 #include "lanes.h"
 #include "runtime.h"
 #include "../worker.h"
@@ -343,6 +344,7 @@ private:
 	// emitted: those of the fall-through run before it (see ops_run_continues).
 	std::bitset<MICA_OPCODE_SPACE> run_ops_;
 	uint64_t run_next_ = 0;       // the offset the fall-through run continues at (0: the launch pc)
+	uint64_t pend_next_ = 0;      // the same, for the pending loads' access counts
 	bool op_marked_ = false;      // the instruction's opcode is among run_ops_: no store
 	void ops_run_continues(uint64_t off, const CodeSlot &slot);
 	// Shared and global loads whose destinations' previous rows nothing can read (prev_unread).
@@ -352,6 +354,7 @@ private:
 	void write_s(unsigned reg, Value *val, Value *keep, const DecodedInst *d);
 	bool emit_record(unsigned reg, const DecodedInst *d);
 	void emit_mem_record(unsigned reg, Value *done, unsigned counter, Value *seq);
+	void emit_mem_record_at(Value *meta, Value *done, unsigned counter, Value *seq);
 	Value *call(FunctionType *ft, Value *f, ArrayRef<Value *> args)
 	{
 		flush_counters(B);
@@ -372,7 +375,15 @@ private:
 	void emit_clear_waited(uint16_t reg, unsigned counter, Value *waited);
 	void note_load(const DecodedInst *d);
 	static constexpr size_t kPendingMax = 16;
-	std::vector<uint16_t> pending_[3]; // by MICA_COUNTER_*: registers loaded before this point of the walk
+	// A register loaded before this point of the walk, and the accesses its counter has issued
+	// since along the fall-through run (a lower bound; kUnknownAfter: the run was broken since).
+	struct PendingLoad {
+		uint16_t reg;
+		uint32_t after;
+	};
+	static constexpr uint32_t kUnknownAfter = ~0u;
+	std::vector<PendingLoad> pending_[3]; // by MICA_COUNTER_*, most recent last
+	void count_pending(uint64_t off, const CodeSlot &slot);
 	bool emit_salu(const DecodedInst *d);
 	bool emit_vmem(uint64_t off, const DecodedInst *d);
 	bool emit_smem(uint64_t off, const DecodedInst *d);
@@ -388,11 +399,19 @@ private:
 	void emit_uniform(const DecodedInst *d, Value *const p[2], Value **res);
 	void emit_scattered(const DecodedInst *d, Value *ptrs, Value *active, Value *const *data, unsigned ndata, Value **res);
 	void emit_mem_stall(unsigned counter);
+	Value *mem_stall_at(Value *wave, Value *cyc, unsigned counter);
 	void emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec, unsigned nres, Value *const *res);
+	void mem_done_at(const DecodedInst *d, Value *wave, Value *frame, Value *cyc, unsigned counter, Value *exec, unsigned nres,
+	                 Value *const *res, Value *dst, Value *keep_prev);
 	bool emit_ds(uint64_t off, const DecodedInst *d);
 	Value *vector_mem_operands(const DecodedInst *d, unsigned *ndata, unsigned *nres, Value **keep);
-	void emit_access_outcome(uint64_t off, const DecodedInst *d, unsigned counter, Value *fast, Value *exec, Value *data,
-	                         Value *const *keep, unsigned nres, Value *fallback, Value *addr);
+	void emit_access_outcome(uint64_t off, const DecodedInst *d, Value *r, Value *exec, Value *data, Value *const *keep,
+	                         unsigned nres, Value *fallback, Value *addr);
+	Value *packed_operands(const DecodedInst *d, unsigned reg, unsigned sreg, bool keep_prev);
+	Value *unpack(Value *packed, unsigned shift);
+	Value *vrow_at(Value *wave, Value *reg);
+	StructType *access_ret();
+	void access_return(Value *cyc, bool made);
 	bool emit_global(uint64_t off, const DecodedInst *d);
 	Function *global_helper(const DecodedInst *d, bool saddr);
 	std::map<unsigned, Function *> global_fns_;
@@ -405,7 +424,7 @@ private:
 	void clear_memos_written(const DecodedInst &d);
 	std::map<std::pair<unsigned, unsigned>, Value *> memos_; // (VGPR, access size) -> its AddrMemo
 	std::map<unsigned, std::vector<Value *>> memo_regs_;     // VGPR -> its memos
-	Value *own_memo_ = nullptr, *buf_out_ = nullptr;
+	Value *own_memo_ = nullptr;
 	std::map<unsigned, Function *> ds_fns_;
 	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
@@ -594,17 +613,22 @@ bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
 // and mem_seq; haz, issue and mem_lat only make checked mode's violation report.
 void Emitter::emit_mem_record(unsigned reg, Value *done, unsigned counter, Value *seq)
 {
-	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
+	emit_mem_record_at(at(wave_, offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta)), done, counter, seq);
+}
+
+// The same for the record at 'meta'.
+void Emitter::emit_mem_record_at(Value *meta, Value *done, unsigned counter, Value *seq)
+{
 	// vis[0], then vis[1..2] in one 16-byte store: the shape emit_clear_waited reads them in
 	// (a load that spans two stores still in the store buffer cannot take its bytes from them
 	// and waits for both to reach the cache: SGEMM's s_waitcnt after its 32 shared loads).
-	B.CreateStore(done, at(wave_, m + offsetof(RegMeta, vis)));
-	B.CreateAlignedStore(B.CreateVectorSplat(2, done), at(wave_, m + offsetof(RegMeta, vis) + 8u), Align(8));
+	B.CreateStore(done, at(meta, offsetof(RegMeta, vis)));
+	B.CreateAlignedStore(B.CreateVectorSplat(2, done), at(meta, offsetof(RegMeta, vis) + 8u), Align(8));
 	// The four guards in one store (the level-0 code generator merges no stores).
 	static_assert(sizeof(RegMeta::guard) == 32 && sizeof(RegMeta::vis) == 24);
-	B.CreateAlignedStore(ConstantInt::get(FixedVectorType::get(i64, 4), kNever), at(wave_, m + offsetof(RegMeta, guard)), Align(8));
-	B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(wave_, m + offsetof(RegMeta, mem_ctr)));
-	B.CreateStore(seq, at(wave_, m + offsetof(RegMeta, mem_seq)));
+	B.CreateAlignedStore(ConstantInt::get(FixedVectorType::get(i64, 4), kNever), at(meta, offsetof(RegMeta, guard)), Align(8));
+	B.CreateStore(B.getInt8(static_cast<uint8_t>(counter)), at(meta, offsetof(RegMeta, mem_ctr)));
+	B.CreateStore(seq, at(meta, offsetof(RegMeta, mem_seq)));
 }
 
 void Emitter::write_v(unsigned reg, Value *val, Value *mask, Value *keep, const DecodedInst *d)
@@ -1091,10 +1115,21 @@ void Emitter::emit_wait(uint32_t gm, uint32_t ls)
 	for (unsigned c = MICA_COUNTER_GM; c <= MICA_COUNTER_LS; c++) {
 		if (!now_waited[c])
 			continue;
-		for (uint16_t reg : pending_[c])
-			emit_clear_waited(reg, c, now_waited[c]);
-		if (want[c] == 0)
-			pending_[c].clear(); // every load of that counter is covered now
+		// The walk's access counts (count_pending) say which loads this wait covers on the
+		// run the wave came by: a load with fewer than want[c] accesses on its counter after it
+		// is not covered yet (no test: it stays pending for a later wait), one with at least
+		// want[c] is (tested once, here: a later wait would find its record cleared, or no
+		// longer that load's). Testing fewer registers than the interpreter would clear is
+		// safe whatever path a wave takes: a clear not made here is made by the slow path at
+		// the register's next use (checks_ok), as for any register the walk missed. SGEMM's
+		// 16 loads in flight and s_waitcnt ls(14) tested 16 registers at each wait for the 2 it
+		// covers (docs/performance.md, "Machine code per device instruction").
+		// (At a wait for 0 every load on the counter is covered, whatever the path.)
+		auto covered = [&](const PendingLoad &p) { return want[c] == 0 || (p.after != kUnknownAfter && p.after >= want[c]); };
+		for (const PendingLoad &p : pending_[c])
+			if (p.after == kUnknownAfter || covered(p))
+				emit_clear_waited(p.reg, c, now_waited[c]);
+		pending_[c].erase(std::remove_if(pending_[c].begin(), pending_[c].end(), covered), pending_[c].end());
 	}
 }
 
@@ -1142,11 +1177,37 @@ void Emitter::note_load(const DecodedInst *d)
 	for (unsigned k = 0; k < mica_kind_table[d->info->kind[0]].regs; k++) {
 		const uint16_t reg = static_cast<uint16_t>(d->opnd[0] + k);
 		for (auto &p : pending_)
-			p.erase(std::remove(p.begin(), p.end(), reg), p.end());
-		pending_[counter].push_back(reg);
+			p.erase(std::remove_if(p.begin(), p.end(), [&](const PendingLoad &l) { return l.reg == reg; }), p.end());
+		pending_[counter].push_back({reg, 0});
 		if (pending_[counter].size() > kPendingMax)
 			pending_[counter].erase(pending_[counter].begin());
 	}
+}
+
+// Before the instruction at 'off' is emitted: where the fall-through run breaks (a branch target,
+// or not the previous instruction's successor) the pending loads' access counts are unknown;
+// else an access on a counter adds one to its loads' (a shared or global instruction but an
+// image one, a scalar load on LS: each issues one, in order; image instructions are not
+// counted, so the count is a lower bound).
+void Emitter::count_pending(uint64_t off, const CodeSlot &slot)
+{
+	if (off != pend_next_ || targets_.count(off))
+		for (auto &list : pending_)
+			for (PendingLoad &p : list)
+				p.after = kUnknownAfter;
+	if (slot.state != SlotState::Ok) {
+		pend_next_ = ~0ull;
+		return;
+	}
+	const DecodedInst &d = slot.inst;
+	pend_next_ = off + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
+	const bool smem_load = d.unit == MICA_UNIT_SMEM && (d.flags & MICA_OPF_LOAD);
+	if (d.info->format != MICA_FMT_MEM || (d.flags & MICA_OPF_IMAGE) ||
+	    (d.unit != MICA_UNIT_LDS && d.unit != MICA_UNIT_VMEM && !smem_load))
+		return;
+	for (PendingLoad &p : pending_[d.unit == MICA_UNIT_VMEM ? MICA_COUNTER_GM : MICA_COUNTER_LS])
+		if (p.after != kUnknownAfter)
+			p.after++;
 }
 
 bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
@@ -1583,30 +1644,68 @@ void Emitter::clear_memos_written(const DecodedInst &d)
 	}
 }
 
-// i1 ds_K(ptr base, i64 shared_size, ptr addr_row, i32 exec, i64 imm, ptr memo, ptr data_rows,
-// ptr out_rows): false when some active lane lies outside the allocation, EXEC is 0 or the lanes
-// of a multi-dword store overlap partially (nothing touched: the caller falls back to
-// ds_access); else the access made, a load's rows (widened, not yet blended) in out_rows.
+// The operands an access function takes in one i64 (kPacked*): the instruction's offset (imm,
+// sign-extended from the low 32 bits), its address VGPR, its data or destination VGPR, for a
+// global access with a scalar base the base's first SGPR (from s0), and whether a load keeps
+// its destinations' previous rows (prev_unread): six arguments, all in registers (a seventh
+// went on the stack at every call).
+enum : unsigned { kPackedAddr = 32, kPackedReg = 40, kPackedSreg = 48, kPackedPrev = 63 };
+static_assert(MICA_OPND_VGPR_FIRST == 0 && MICA_VGPRS_PER_WAVE <= 256 && kSregs <= 0x8000, "a VGPR's operand number is its row and record index");
+Value *Emitter::packed_operands(const DecodedInst *d, unsigned reg, unsigned sreg, bool keep_prev)
+{
+	const uint64_t v = uint64_t(static_cast<uint32_t>(d->imm)) | uint64_t(d->opnd[1] - MICA_OPND_VGPR_FIRST) << kPackedAddr |
+	                   uint64_t(reg & 0xffu) << kPackedReg | uint64_t(sreg) << kPackedSreg | uint64_t(keep_prev) << kPackedPrev;
+	return B.getInt64(v);
+}
+
+// Field 'shift' (8 bits; the SGPR: 15; the previous rows' flag: 1) of an access function's
+// packed operands, as an i64.
+Value *Emitter::unpack(Value *packed, unsigned shift)
+{
+	const uint64_t mask = shift == kPackedSreg ? 0x7fffu : shift == kPackedPrev ? 1u : 0xffu;
+	return B.CreateAnd(B.CreateLShr(packed, shift), B.getInt64(mask));
+}
+
+// VGPR 'reg' (i64)'s row in 'wave'.
+Value *Emitter::vrow_at(Value *wave, Value *reg)
+{
+	return B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, v)), B.CreateMul(reg, B.getInt64(sizeof(Row)))));
+}
+
+// {i64, i1} ds_K(ptr frame, ptr wave, i64 cycle, i32 exec, i64 packed, ptr memo): the stall
+// (Worker::mem_stall) at 'cycle', then: false when some active lane lies outside the
+// allocation, EXEC is 0 or the lanes of a multi-dword store overlap partially (nothing else
+// touched: the caller falls back to ds_access at the cycle returned); else the access made and
+// completed (mem_done_at: a load's rows blended into its destinations, their records) and the
+// cycle after it. Everything an access does after its operand tests is here, once per kind, not
+// in the program: SGEMM's level-1 code was ~460 bytes per shared load (docs/performance.md,
+// "Machine code per device instruction").
 Function *Emitter::ds_helper(const DecodedInst *d)
 {
 	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
 	const bool load = d->flags & MICA_OPF_LOAD;
+	const unsigned nres = load ? mica_kind_table[d->info->kind[0]].regs : 0;
 	const unsigned key = size | (load ? 0x100u : 0u) | (d->op & 0xffffu) << 16;
 	Function *&fn = ds_fns_[key];
 	if (fn)
 		return fn;
-	fn = Function::Create(FunctionType::get(i1, {ptr, i64, ptr, i32, i64, ptr, ptr, ptr}, false), Function::InternalLinkage,
+	fn = Function::Create(FunctionType::get(access_ret(), {ptr, ptr, i64, i32, i64, ptr}, false), Function::InternalLinkage,
 	                      std::string("mica_ds_") + d->info->name, M);
 	fn->addFnAttr(Attribute::NoUnwind);
 	fn->addFnAttr(Attribute::NoInline);
 	IRBuilderBase::InsertPointGuard g(B);
-	Value *base = fn->getArg(0), *limit = fn->getArg(1), *row = fn->getArg(2), *exec = fn->getArg(3);
-	Value *imm = fn->getArg(4), *memo = fn->getArg(5), *data_p = fn->getArg(6), *out = fn->getArg(7);
+	Value *frame = fn->getArg(0), *wave = fn->getArg(1), *cyc0 = fn->getArg(2), *exec = fn->getArg(3);
+	Value *packed = fn->getArg(4), *memo = fn->getArg(5);
 	auto field = [&](unsigned off) { return at(memo, off); };
 	BasicBlock *entry = BasicBlock::Create(C, "entry", fn), *make = BasicBlock::Create(C, "make_memo", fn);
 	BasicBlock *known = BasicBlock::Create(C, "known", fn), *fail = BasicBlock::Create(C, "outside", fn);
-	BasicBlock *go = BasicBlock::Create(C, "inside", fn);
+	BasicBlock *go = BasicBlock::Create(C, "inside", fn), *made = BasicBlock::Create(C, "made", fn);
 	B.SetInsertPoint(entry);
+	Value *cyc = mem_stall_at(wave, cyc0, MICA_COUNTER_LS);
+	Value *base = B.CreateLoad(ptr, at(frame, offsetof(Frame, shared)));
+	Value *limit = B.CreateLoad(i64, at(frame, offsetof(Frame, shared_size)));
+	Value *row = vrow_at(wave, unpack(packed, kPackedAddr)), *reg = unpack(packed, kPackedReg);
+	Value *imm = B.CreateSExt(B.CreateTrunc(packed, i32), i64);
 	Value *active = B.CreateBitCast(exec, m32);
 	Value *kind0 = B.CreateLoad(i32, field(offsetof(AddrMemo, kind)));
 	Value *hit = B.CreateAnd(B.CreateICmpNE(kind0, B.getInt32(0)),
@@ -1672,7 +1771,7 @@ Function *Emitter::ds_helper(const DecodedInst *d)
 		ok = B.CreateAnd(ok, B.CreateICmpNE(B.CreateAnd(k, B.getInt32(kMemoAligned)), B.getInt32(0)));
 	B.CreateCondBr(ok, go, fail, MDBuilder(C).createBranchWeights(64, 1));
 	B.SetInsertPoint(fail);
-	B.CreateRet(B.getFalse());
+	access_return(cyc, false);
 
 	// Inside: every active lane's addr + imm is in [0, 64 KiB], so 32-bit sums are exact.
 	B.SetInsertPoint(go);
@@ -1680,17 +1779,28 @@ Function *Emitter::ds_helper(const DecodedInst *d)
 	Value *data[4] = {nullptr, nullptr, nullptr, nullptr};
 	if (!load)
 		for (unsigned r = 0; r < rows; r++)
-			data[r] = B.CreateAlignedLoad(v32, at(data_p, r * sizeof(Row)), Align(64));
+			data[r] = B.CreateAlignedLoad(v32, at(vrow_at(wave, reg), r * sizeof(Row)), Align(64));
 	BasicBlock *blk = BasicBlock::Create(C, "block", fn), *uni = load ? BasicBlock::Create(C, "uniform", fn) : nullptr;
 	BasicBlock *scat = BasicBlock::Create(C, "scattered", fn);
 	SwitchInst *sw = B.CreateSwitch(B.CreateAnd(k, B.getInt32(3)), scat, 2);
 	sw->addCase(B.getInt32(kMemoBlock), blk);
 	if (load)
 		sw->addCase(B.getInt32(kMemoUniform), uni);
+	// Each kind of access joins 'made' with its result rows.
+	PHINode *joined[4] = {nullptr, nullptr, nullptr, nullptr};
+	{
+		IRBuilderBase::InsertPointGuard gm(B);
+		B.SetInsertPoint(made);
+		Value *rows_in[4] = {nullptr, nullptr, nullptr, nullptr};
+		for (unsigned r = 0; r < nres; r++)
+			rows_in[r] = joined[r] = B.CreatePHI(v32, 3);
+		mem_done_at(d, wave, frame, cyc, MICA_COUNTER_LS, exec, nres, rows_in, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
+		access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
+	}
 	auto put = [&](Value *const *res) {
-		for (unsigned r = 0; load && r < rows; r++)
-			B.CreateAlignedStore(res[r], at(out, r * sizeof(Row)), Align(64));
-		B.CreateRet(B.getTrue());
+		for (unsigned r = 0; r < nres; r++)
+			joined[r]->addIncoming(res[r] ? res[r] : Constant::getNullValue(v32), B.GetInsertBlock());
+		B.CreateBr(made);
 	};
 	auto at_addr = [&](unsigned off) { // base + the memo's 32-bit address at 'off' + imm
 		return B.CreateGEP(i8, base, B.CreateSExt(B.CreateAdd(B.CreateLoad(i32, field(off)), imm32), i64));
@@ -1716,6 +1826,15 @@ Function *Emitter::ds_helper(const DecodedInst *d)
 		put(res);
 	}
 	return fn;
+}
+
+// An access function's result: {the cycle, whether the access was made}.
+StructType *Emitter::access_ret() { return StructType::get(C, {i64, i1}); }
+
+void Emitter::access_return(Value *cyc, bool made)
+{
+	Value *r = B.CreateInsertValue(PoisonValue::get(access_ret()), cyc, 0);
+	B.CreateRet(B.CreateInsertValue(r, B.getInt1(made), 1));
 }
 
 // Global and shared (ds) loads, stores and atomics inline. Loads and stores go to emit_global /
@@ -1890,47 +2009,47 @@ bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
 	Value *keep[4] = {nullptr, nullptr, nullptr, nullptr};
 	Value *exec = vector_mem_operands(d, &ndata, &nres, keep);
 	fresh(d->opnd[1], kVector);
-	Value *sbase = B.getInt64(0);
-	if (saddr)
-		sbase = B.CreateOr(B.CreateZExt(read_s(d->opnd[2], kVector), i64),
-		                   B.CreateShl(B.CreateZExt(read_s(d->opnd[2] + 1u, kVector), i64), 32));
-	else
+	if (saddr) { // the base's SGPRs are read by the access function, once fresh
+		fresh(d->opnd[2], kVector);
+		fresh(d->opnd[2] + 1u, kVector);
+	} else {
 		fresh(d->opnd[1] + 1u, kVector);
-	emit_mem_stall(MICA_COUNTER_GM);
-	count_instruction(*d);
-	if (!buf_out_)
-		buf_out_ = entry_alloca(4 * sizeof(Row));
+	}
+	count_instruction(*d); // the stall is the access function's
 	if (!buf_addr_)
 		buf_addr_ = entry_alloca(kLanes * 8);
-	Value *data = ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false); // a load's is not read
+	const bool load = d->flags & MICA_OPF_LOAD;
 	Function *fn = global_helper(d, saddr);
-	Value *fast = B.CreateCall(fn->getFunctionType(), fn,
-	                           {frame_, vrow_ptr(d->opnd[1], false), saddr ? vrow_ptr(d->opnd[1], false) : vrow_ptr(d->opnd[1] + 1u, false),
-	                            sbase, exec, cycle(), B.getInt64(static_cast<uint64_t>(static_cast<int64_t>(d->imm))), data,
-	                            buf_out_, buf_addr_});
-	emit_access_outcome(off, d, MICA_COUNTER_GM, fast, exec, data, keep, nres, fn_ptr(B, &Runtime::global_access), buf_addr_);
+	Value *packed = packed_operands(d, load ? d->opnd[0] : ndata ? d->opnd[3] : 0u, saddr ? d->opnd[2] - kSregFirst : 0u,
+	                                load && !prev_unread_.count(off));
+	Value *r = B.CreateCall(fn->getFunctionType(), fn, {frame_, wave_, cycle(), exec, packed, buf_addr_});
+	emit_access_outcome(off, d, r, exec, ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false), keep, nres,
+	                    fn_ptr(B, &Runtime::global_access), buf_addr_);
 	return true;
 }
 
-// i1 mica_global_<op>[_saddr](ptr frame, ptr lo_row, ptr hi_row, i64 sbase, i32 exec, i64 cycle,
-// i64 imm, ptr data_rows, ptr out_rows, ptr va_out): the lanes' addresses (lo_row | hi_row << 32,
-// or sbase + lo_row, plus imm); when each half-wave's active lanes lie in one page the CU's TLB
+// {i64, i1} mica_global_<op>[_saddr](ptr frame, ptr wave, i64 cycle, i32 exec, i64 packed,
+// ptr va_out): the stall at 'cycle' (Worker::mem_stall), then the lanes' addresses (the address
+// VGPR pair lo | hi << 32, or the SGPR pair's base + the VGPR; plus imm; packed_operands);
+// when each half-wave's active lanes lie in one page the CU's TLB
 // holds for this access type under the context's current invalidation generation (a write entry
 // exists only for a page that grants writes: the MMU's permission check is part of the hit; a
 // half without active lanes takes the other's page), the wave is past
 // the SEC_WAVE_START_TLB window, EXEC is not 0 and a multi-dword store's lanes coincide or are
-// disjoint, the access (emit_lanes) and true, a load's rows (widened, not yet blended) in out_rows;
-// else nothing touched, the addresses in va_out for Worker::global_access, and false. One per
-// kind of access and module: the IR per instruction is the call.
+// disjoint, the access (emit_lanes) completed (mem_done_at, as in ds_helper), true and the
+// cycle after it; else nothing else touched, the addresses in va_out for Worker::global_access,
+// false and the cycle after the stall. One per kind of access and module: the IR per
+// instruction is the call.
 Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 {
 	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
 	const bool load = d->flags & MICA_OPF_LOAD;
+	const unsigned nres = load ? mica_kind_table[d->info->kind[0]].regs : 0;
 	Function *&fn = global_fns_[(d->op & 0xffffu) | (saddr ? 0x10000u : 0u)];
 	if (fn)
 		return fn;
-	fn = Function::Create(FunctionType::get(i1, {ptr, ptr, ptr, i64, i32, i64, i64, ptr, ptr, ptr}, false),
-	                      Function::InternalLinkage, std::string("mica_") + d->info->name + (saddr ? "_saddr" : ""), M);
+	fn = Function::Create(FunctionType::get(access_ret(), {ptr, ptr, i64, i32, i64, ptr}, false), Function::InternalLinkage,
+	                      std::string("mica_") + d->info->name + (saddr ? "_saddr" : ""), M);
 	fn->addFnAttr(Attribute::NoUnwind);
 	fn->addFnAttr(Attribute::NoInline);
 	IRBuilderBase::InsertPointGuard g(B);
@@ -1939,15 +2058,23 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 	Value *const prog_frame = frame_;
 	F = fn;
 	frame_ = fn->getArg(0);
-	Value *lo_row = fn->getArg(1), *hi_row = fn->getArg(2), *sbase = fn->getArg(3), *exec = fn->getArg(4);
-	Value *cyc = fn->getArg(5), *imm = fn->getArg(6), *data_p = fn->getArg(7), *out = fn->getArg(8), *va_out = fn->getArg(9);
+	Value *wave = fn->getArg(1), *exec = fn->getArg(3), *packed = fn->getArg(4), *va_out = fn->getArg(5);
 	B.SetInsertPoint(BasicBlock::Create(C, "entry", fn));
+	Value *cyc = mem_stall_at(wave, fn->getArg(2), MICA_COUNTER_GM);
+	Value *imm = B.CreateSExt(B.CreateTrunc(packed, i32), i64), *reg = unpack(packed, kPackedReg);
+	Value *lo_row = vrow_at(wave, unpack(packed, kPackedAddr));
 	Type *v64 = FixedVectorType::get(i64, kLanes);
 	Value *active = B.CreateBitCast(exec, m32);
 	Value *lo32 = B.CreateAlignedLoad(v32, lo_row, Align(64));
-	Value *addr = saddr ? B.CreateAdd(splat(sbase), B.CreateZExt(lo32, v64))
-	                    : B.CreateOr(B.CreateZExt(lo32, v64),
-	                                 B.CreateShl(B.CreateZExt(B.CreateAlignedLoad(v32, hi_row, Align(64)), v64), ConstantInt::get(v64, 32)));
+	Value *addr;
+	if (saddr) {
+		Value *sp = B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, s)), B.CreateShl(unpack(packed, kPackedSreg), 2)));
+		Value *sbase = B.CreateAlignedLoad(i64, sp, Align(4)); // s[n] | s[n + 1] << 32 (x86: little-endian)
+		addr = B.CreateAdd(splat(sbase), B.CreateZExt(lo32, v64));
+	} else {
+		Value *hi32 = B.CreateAlignedLoad(v32, at(lo_row, sizeof(Row)), Align(64));
+		addr = B.CreateOr(B.CreateZExt(lo32, v64), B.CreateShl(B.CreateZExt(hi32, v64), ConstantInt::get(v64, 32)));
+	}
 	addr = B.CreateAdd(addr, splat(imm));
 	// Each half-wave's active lanes in one page (SGEMM's two tile rows of a wave are 2 KiB apart
 	// in A and lie in two pages about half the time); a half without active lanes takes the
@@ -1986,19 +2113,18 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 	B.CreateCondBr(fast, go, fail, MDBuilder(C).createBranchWeights(64, 1));
 	B.SetInsertPoint(fail);
 	B.CreateAlignedStore(addr, va_out, Align(64));
-	B.CreateRet(B.getFalse());
+	access_return(cyc, false);
 
 	B.SetInsertPoint(go);
 	Value *data[4] = {nullptr, nullptr, nullptr, nullptr};
 	if (!load)
 		for (unsigned r = 0; r < rows; r++)
-			data[r] = B.CreateAlignedLoad(v32, at(data_p, r * sizeof(Row)), Align(64));
+			data[r] = B.CreateAlignedLoad(v32, at(vrow_at(wave, reg), r * sizeof(Row)), Align(64));
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
 	emit_lanes(d, addr, page_va, base, B.CreateAnd(addr, ConstantInt::get(v64, MICA_PAGE_SIZE - 1)), active, data,
 	           load ? 0 : rows, res);
-	for (unsigned r = 0; load && r < rows; r++)
-		B.CreateAlignedStore(res[r], at(out, r * sizeof(Row)), Align(64));
-	B.CreateRet(B.getTrue());
+	mem_done_at(d, wave, frame_, cyc, MICA_COUNTER_GM, exec, nres, res, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
+	access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
 	F = prog_fn;
 	frame_ = prog_frame;
 	return fn;
@@ -2022,22 +2148,20 @@ Value *Emitter::vector_mem_operands(const DecodedInst *d, unsigned *ndata, unsig
 	return exec;
 }
 
-// After an access function's call: made ('fast': a load's rows in buf_out_, blended, mem_issue
-// and the records), or declined (the interpreter's access 'fallback' with the same operands and
-// 'addr', emit_access_fallback); then the next instruction.
-void Emitter::emit_access_outcome(uint64_t off, const DecodedInst *d, unsigned counter, Value *fast, Value *exec, Value *data,
-                                  Value *const *keep, unsigned nres, Value *fallback, Value *addr)
+// After an access function's call ('r': the cycle after the stall, or after the access if it
+// was made): made (the function completed it: the lane count here), or declined (the
+// interpreter's access 'fallback' with the same operands and 'addr', emit_access_fallback);
+// then the next instruction.
+void Emitter::emit_access_outcome(uint64_t off, const DecodedInst *d, Value *r, Value *exec, Value *data, Value *const *keep,
+                                  unsigned nres, Value *fallback, Value *addr)
 {
+	set_cycle(B.CreateExtractValue(r, 0));
 	BasicBlock *fastbb = BasicBlock::Create(C, "access_made", F), *slowbb = BasicBlock::Create(C, "access_declined", F);
-	B.CreateCondBr(fast, fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
+	B.CreateCondBr(B.CreateExtractValue(r, 1), fastbb, slowbb, MDBuilder(C).createBranchWeights(64, 1));
 	B.SetInsertPoint(slowbb);
 	emit_access_fallback(off, d, fallback, exec, data, keep, nres, addr);
 	B.SetInsertPoint(fastbb);
-	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	const bool load = d->flags & MICA_OPF_LOAD;
-	for (unsigned k = 0; load && k < nres; k++)
-		res[k] = B.CreateAlignedLoad(v32, at(buf_out_, k * sizeof(Row)), Align(64));
-	emit_mem_done(d, counter, exec, load ? nres : 0, res);
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, exec), i64)), lane_p_);
 	++inline_count;
 	goto_off(off + d->words * uint64_t(MICA_INSTRUCTION_BYTES));
 }
@@ -2062,19 +2186,21 @@ void Emitter::emit_access_fallback(uint64_t off, const DecodedInst *d, Value *fn
 }
 
 // Worker::mem_stall: wait for the oldest of max_outstanding operations on 'counter'.
-void Emitter::emit_mem_stall(unsigned counter)
+void Emitter::emit_mem_stall(unsigned counter) { set_cycle(mem_stall_at(wave_, cycle(), counter)); }
+
+// The same for 'wave' at cycle 'cyc' (the wave's stall count moved on): the cycle after it.
+Value *Emitter::mem_stall_at(Value *wave, Value *cyc, unsigned counter)
 {
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
-	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
+	Value *issued = B.CreateLoad(i32, at(wave, ctr + offsetof(MemCounter, issued)));
 	Value *idx = B.CreateZExt(B.CreateURem(B.CreateSub(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), B.getInt32(64)), i64);
 	static_assert(std::tuple_size_v<decltype(MemCounter::done)> == 64);
-	Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), idx));
+	Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave, ctr + offsetof(MemCounter, done)), idx));
 	t = B.CreateSelect(B.CreateICmpUGE(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), t, B.getInt64(0));
-	Value *cyc = cycle();
 	Value *nc = B.CreateSelect(B.CreateICmpUGT(t, cyc), t, cyc);
-	Value *sp = at(wave_, offsetof(Wave, stall));
+	Value *sp = at(wave, offsetof(Wave, stall));
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nc, cyc)), sp);
-	set_cycle(nc);
+	return nc;
 }
 
 // After an inline vector access: Worker::mem_issue, the counts, then the 'nres' result rows
@@ -2082,31 +2208,50 @@ void Emitter::emit_mem_stall(unsigned counter)
 // produce_mem's records, and the cycle moved on (finish_vector_mem).
 void Emitter::emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec, unsigned nres, Value *const *res)
 {
+	const unsigned dst = d->opnd[0] == MICA_OPND_NONE ? 0u : d->opnd[0];
+	mem_done_at(d, wave_, frame_, cycle(), counter, exec, d->opnd[0] == MICA_OPND_NONE ? 0u : nres, res, B.getInt64(dst),
+	            B.getInt1(!prev_unread_.count(cur_off_)));
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, exec), i64)), lane_p_);
+	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+}
+
+// The same but the lane count and the cycle's move, for 'wave' and 'frame' at cycle 'cyc', the
+// results going to VGPR 'dst' (i64) and up, whose rows are kept in vprev if 'keep_prev' (i1).
+void Emitter::mem_done_at(const DecodedInst *d, Value *wave, Value *frame, Value *cyc, unsigned counter, Value *exec,
+                          unsigned nres, Value *const *res, Value *dst, Value *keep_prev)
+{
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
 	const unsigned lat = mica_unit_table[d->unit].latency;
-	Value *cyc = cycle();
-	Value *issued = B.CreateLoad(i32, at(wave_, ctr + offsetof(MemCounter, issued)));
-	Value *lastp = at(wave_, ctr + offsetof(MemCounter, last_done));
+	Value *issued = B.CreateLoad(i32, at(wave, ctr + offsetof(MemCounter, issued)));
+	Value *lastp = at(wave, ctr + offsetof(MemCounter, last_done));
 	Value *ready = B.CreateAdd(cyc, B.getInt64(lat)), *after = B.CreateAdd(B.CreateLoad(i64, lastp), B.getInt64(1));
 	Value *done = B.CreateSelect(B.CreateICmpUGT(after, ready), after, ready);
-	B.CreateStore(done, B.CreateGEP(i64, at(wave_, ctr + offsetof(MemCounter, done)), B.CreateZExt(B.CreateURem(issued, B.getInt32(64)), i64)));
-	B.CreateStore(B.CreateAdd(issued, B.getInt32(1)), at(wave_, ctr + offsetof(MemCounter, issued)));
+	B.CreateStore(done, B.CreateGEP(i64, at(wave, ctr + offsetof(MemCounter, done)), B.CreateZExt(B.CreateURem(issued, B.getInt32(64)), i64)));
+	B.CreateStore(B.CreateAdd(issued, B.getInt32(1)), at(wave, ctr + offsetof(MemCounter, issued)));
 	B.CreateStore(done, lastp);
-	Value *mops = frame_field(ptr, offsetof(Frame, mem_ops));
+	Value *mops = B.CreateLoad(ptr, at(frame, offsetof(Frame, mem_ops)));
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, mops), B.getInt64(1)), mops);
-	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.CreateZExt(B.CreateUnaryIntrinsic(Intrinsic::ctpop, exec), i64)), lane_p_);
 	// The destination's writability was checked by the instruction's operand test (check()).
 	Value *active = B.CreateBitCast(exec, m32);
-	for (unsigned k = 0; k < nres && d->opnd[0] != MICA_OPND_NONE; k++) {
-		const unsigned reg = d->opnd[0] + k;
-		Value *rp = vrow_ptr(reg, false);
+	for (unsigned k = 0; k < nres; k++) {
+		Value *reg = B.CreateAdd(dst, B.getInt64(k));
+		Value *rp = B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, v)), B.CreateMul(reg, B.getInt64(sizeof(Row)))));
 		Value *old = B.CreateAlignedLoad(v32, rp, Align(64));
-		if (!prev_unread_.count(cur_off_))
-			B.CreateAlignedStore(old, vrow_ptr(reg, true), Align(64));
+		if (!isa<ConstantInt>(keep_prev)) {
+			BasicBlock *keep = BasicBlock::Create(C, "keep_prev", B.GetInsertBlock()->getParent());
+			BasicBlock *kept = BasicBlock::Create(C, "kept", B.GetInsertBlock()->getParent());
+			B.CreateCondBr(keep_prev, keep, kept);
+			B.SetInsertPoint(keep);
+			B.CreateAlignedStore(old, at(rp, offsetof(Wave, vprev) - offsetof(Wave, v)), Align(64));
+			B.CreateBr(kept);
+			B.SetInsertPoint(kept);
+		} else if (cast<ConstantInt>(keep_prev)->isOne()) {
+			B.CreateAlignedStore(old, at(rp, offsetof(Wave, vprev) - offsetof(Wave, v)), Align(64));
+		}
 		B.CreateAlignedStore(B.CreateSelect(active, res[k] ? res[k] : Constant::getNullValue(v32), old), rp, Align(64));
-		emit_mem_record(reg, done, counter, issued);
+		emit_mem_record_at(B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, meta)), B.CreateMul(reg, B.getInt64(sizeof(RegMeta))))),
+		                   done, counter, issued);
 	}
-	set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
 }
 
 // Shared (ds) loads and stores but atomics: the operand tests in read_vector_mem_operands' and
@@ -2121,8 +2266,7 @@ bool Emitter::emit_ds(uint64_t off, const DecodedInst *d)
 	Value *keep[4] = {nullptr, nullptr, nullptr, nullptr};
 	Value *exec = vector_mem_operands(d, &ndata, &nres, keep);
 	fresh(d->opnd[1], kVector);
-	emit_mem_stall(MICA_COUNTER_LS);
-	count_instruction(*d);
+	count_instruction(*d); // the stall is the access function's
 	const unsigned areg = d->opnd[1] - MICA_OPND_VGPR_FIRST;
 	const RegRange w = vgprs_written(*d);
 	auto known = memos_.find({areg, size}); // made by emit()'s walk, cleared by the writers
@@ -2135,16 +2279,12 @@ bool Emitter::emit_ds(uint64_t off, const DecodedInst *d)
 		memo = own_memo_;
 		B.CreateStore(B.getInt32(0), at(memo, offsetof(AddrMemo, kind)));
 	}
-	if (!buf_out_)
-		buf_out_ = entry_alloca(4 * sizeof(Row));
-	Value *data = ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false); // a load's is not read
+	const bool load = d->flags & MICA_OPF_LOAD;
 	Function *fn = ds_helper(d);
-	Value *fast = B.CreateCall(fn->getFunctionType(), fn,
-	                           {frame_field(ptr, offsetof(Frame, shared)), frame_field(i64, offsetof(Frame, shared_size)),
-	                            vrow_ptr(d->opnd[1], false), exec, B.getInt64(static_cast<uint64_t>(static_cast<int64_t>(d->imm))),
-	                            memo, data, buf_out_});
-	emit_access_outcome(off, d, MICA_COUNTER_LS, fast, exec, data, keep, nres, fn_ptr(B, &Runtime::ds_access),
-	                    vrow_ptr(d->opnd[1], false));
+	Value *packed = packed_operands(d, load ? d->opnd[0] : ndata ? d->opnd[3] : 0u, 0, load && !prev_unread_.count(off));
+	Value *r = B.CreateCall(fn->getFunctionType(), fn, {frame_, wave_, cycle(), exec, packed, memo});
+	emit_access_outcome(off, d, r, exec, ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false), keep, nres,
+	                    fn_ptr(B, &Runtime::ds_access), vrow_ptr(d->opnd[1], false));
 	return true;
 }
 
@@ -2591,6 +2731,7 @@ Function *Emitter::emit(const std::string &name)
 		if (off != run_next_ || targets_.count(off))
 			run_ops_.reset();
 		op_marked_ = slot.state == SlotState::Ok && run_ops_.test(slot.inst.op);
+		count_pending(off, slot);
 		emit_inst(off, slot, prog_.insts.back().get());
 		line_continues(off, slot);
 		ops_run_continues(off, slot);
@@ -2706,6 +2847,13 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 		if (!ec)
 			mod->print(out, nullptr);
 	}
+	const bool debug = std::getenv("MICA_CU_JIT_DEBUG") != nullptr;
+	if (debug) { // the machine code's size, from the object before it is linked (code_size.h)
+		static bool watched[3] = {false, false, false}; // per host, under its lock
+		if (!watched[std::min(level, 2u)])
+			watch_code_size(*h.jit), watched[std::min(level, 2u)] = true;
+		expect_code_size(name);
+	}
 	orc::ResourceTrackerSP rt = h.jit->getMainJITDylib().createResourceTracker();
 	if (Error e = h.jit->addIRModule(rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
 		*error = toString(std::move(e));
@@ -2718,10 +2866,14 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 		return nullptr;
 	}
 	prog->set(sym->toPtr<uint32_t (*)(Frame *)>(), rt);
-	if (std::getenv("MICA_CU_JIT_DEBUG"))
-		std::fprintf(stderr, "mica jit: level %u: %zu IR instructions; emit and verify %.1f ms, optimise %.1f ms, codegen %.1f ms (thread CPU time)\n",
-		             level, ir_size, t0 - t_emit, t1 - t0, cpu_ms() - t1);
-	if (std::getenv("MICA_CU_JIT_DEBUG")) {
+	if (debug) {
+		const CodeSize cs = last_code_size();
+		std::fprintf(stderr, "mica jit: level %u: %zu IR instructions; emit and verify %.1f ms, optimise %.1f ms, codegen %.1f ms (thread CPU time); "
+		             "machine code %zu bytes (program %zu, %.0f per instruction; access functions %zu), constants %zu bytes\n",
+		             level, ir_size, t0 - t_emit, t1 - t0, cpu_ms() - t1, cs.text, cs.program,
+		             code.slots.empty() ? 0.0 : double(cs.program) / double(code.slots.size()), cs.text - cs.program, cs.pool);
+	}
+	if (debug) {
 		std::string list;
 		for (const auto &[op, n] : em.callouts)
 			list += " " + op + "x" + std::to_string(n);
