@@ -2928,4 +2928,109 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 	return prog;
 }
 
+// Runs a small module through level 'level''s whole pipeline once (the IR passes and the code
+// generator, as compile() does), so that what LLVM constructs on the first use of a pass (function
+// statics, destroyed at exit in reverse order of construction) exists before the caller registers
+// its exit handler: a translation still running when the process exits is then joined by that
+// handler before any of them is destroyed (translate.cpp, stop_tierups_at_exit). The module
+// holds what the translations hold: 32-lane vectors, masked loads and stores, a gather, a
+// reduction, a switch, an indirect call, selects and branches.
+void warm_up(unsigned level)
+{
+	JitHost &h = host(std::min(level, 2u));
+	if (!h.jit)
+		return;
+	auto ctx = std::make_unique<LLVMContext>();
+	auto mod = std::make_unique<Module>("mica_warm_up", *ctx);
+	mod->setDataLayout(h.jit->getDataLayout());
+	mod->setTargetTriple(h.jit->getTargetTriple().str());
+	std::lock_guard<std::mutex> lock(*h.mutex);
+	const std::string name = "mica_warm_up_" + std::to_string(h.next_id++);
+	IRBuilder<> b(*ctx);
+	Type *i32 = b.getInt32Ty(), *i64 = b.getInt64Ty(), *p = PointerType::get(*ctx, 0);
+	auto *v32 = FixedVectorType::get(i32, kLanes), *v64 = FixedVectorType::get(i64, kLanes);
+	auto *m32 = FixedVectorType::get(b.getInt1Ty(), kLanes);
+	Function *fn = Function::Create(FunctionType::get(i32, {p, i32, p}, false), Function::ExternalLinkage, name, *mod);
+	Value *mem = fn->getArg(0), *bits = fn->getArg(1), *callee = fn->getArg(2);
+	BasicBlock *entry = BasicBlock::Create(*ctx, "entry", fn), *one = BasicBlock::Create(*ctx, "one", fn);
+	BasicBlock *two = BasicBlock::Create(*ctx, "two", fn), *out = BasicBlock::Create(*ctx, "out", fn);
+	b.SetInsertPoint(entry);
+	Value *mask = b.CreateBitCast(bits, m32);
+	Value *row = b.CreateAlignedLoad(v32, mem, Align(64));
+	Value *sum = b.CreateAdd(row, b.CreateMul(row, row));
+	Value *blend = b.CreateSelect(mask, sum, row);
+	b.CreateMaskedStore(blend, b.CreateConstGEP1_64(b.getInt8Ty(), mem, 128), Align(4), mask);
+	Value *loaded = b.CreateMaskedLoad(v32, b.CreateConstGEP1_64(b.getInt8Ty(), mem, 256), Align(4), mask, row);
+	Value *addr = b.CreateAdd(b.CreateVectorSplat(kLanes, b.CreatePtrToInt(mem, i64)), b.CreateZExt(b.CreateAnd(loaded, b.CreateVectorSplat(kLanes, b.getInt32(255))), v64));
+	Value *gathered = b.CreateMaskedGather(v32, b.CreateIntToPtr(addr, FixedVectorType::get(p, kLanes)), Align(4), mask, row);
+	Value *low = b.CreateUnaryIntrinsic(Intrinsic::vector_reduce_umin, b.CreateSelect(mask, addr, b.CreateVectorSplat(kLanes, b.getInt64(~0ull))));
+	Value *cmp = b.CreateBitCast(b.CreateICmpULT(gathered, loaded), i32);
+	SwitchInst *sw = b.CreateSwitch(b.CreateAnd(cmp, b.getInt32(3)), out, 2);
+	sw->addCase(b.getInt32(1), one);
+	sw->addCase(b.getInt32(2), two);
+	b.SetInsertPoint(one);
+	b.CreateStore(low, mem);
+	b.CreateBr(out);
+	b.SetInsertPoint(two);
+	b.CreateCall(FunctionType::get(i32, {p}, false), callee, {mem});
+	b.CreateBr(out);
+	b.SetInsertPoint(out);
+	b.CreateAlignedStore(gathered, b.CreateConstGEP1_64(b.getInt8Ty(), mem, 384), Align(64));
+	b.CreateRet(cmp);
+	if (verifyModule(*mod, nullptr))
+		return;
+	optimise(*mod, h.tm.get(), level);
+	// A loop adding a value loaded from constant memory at a loop-invariant index, left
+	// unoptimised so the load stays in the loop and is folded into the add: MachineLICM then asks
+	// the X86 back end for the unfolded opcode, whose table is such a first-use static (the one a
+	// level-1 translation at exit was seen to construct after the exit handler: Piglit's
+	// gegl-rgb-gamma-u8-to-ragabaf crashed in the code generator at exit 1 time in 3).
+	auto lctx = std::make_unique<LLVMContext>();
+	auto lmod = std::make_unique<Module>("mica_warm_up_loop", *lctx);
+	lmod->setDataLayout(h.jit->getDataLayout());
+	lmod->setTargetTriple(h.jit->getTargetTriple().str());
+	const std::string lname = name + "_loop";
+	{
+		IRBuilder<> l(*lctx);
+		Type *li32 = l.getInt32Ty();
+		ArrayType *at = ArrayType::get(li32, 4);
+		auto *table = new GlobalVariable(*lmod, at, true, GlobalValue::InternalLinkage,
+		                                 ConstantArray::get(at, {l.getInt32(3), l.getInt32(5), l.getInt32(7), l.getInt32(11)}), "mica_warm_up_table");
+		Function *lf = Function::Create(FunctionType::get(li32, {li32, li32}, false), Function::ExternalLinkage, lname, *lmod);
+		BasicBlock *le = BasicBlock::Create(*lctx, "entry", lf), *body = BasicBlock::Create(*lctx, "body", lf);
+		BasicBlock *done = BasicBlock::Create(*lctx, "done", lf);
+		l.SetInsertPoint(le);
+		Value *idx = l.CreateAnd(lf->getArg(1), l.getInt32(3));
+		l.CreateBr(body);
+		l.SetInsertPoint(body);
+		PHINode *i = l.CreatePHI(li32, 2), *acc = l.CreatePHI(li32, 2);
+		Value *elt = l.CreateLoad(li32, l.CreateGEP(at, table, {l.getInt32(0), idx}));
+		Value *next = l.CreateAdd(l.CreateMul(acc, i), elt);
+		Value *inc = l.CreateAdd(i, l.getInt32(1));
+		i->addIncoming(l.getInt32(0), le);
+		i->addIncoming(inc, body);
+		acc->addIncoming(lf->getArg(0), le);
+		acc->addIncoming(next, body);
+		l.CreateCondBr(l.CreateICmpULT(inc, lf->getArg(0)), body, done);
+		l.SetInsertPoint(done);
+		l.CreateRet(next);
+	}
+	if (verifyModule(*lmod, nullptr))
+		return;
+	orc::ResourceTrackerSP rt = h.jit->getMainJITDylib().createResourceTracker();
+	if (Error e = h.jit->addIRModule(rt, orc::ThreadSafeModule(std::move(mod), std::move(ctx)))) {
+		consumeError(std::move(e));
+		return;
+	}
+	if (Error e = h.jit->addIRModule(rt, orc::ThreadSafeModule(std::move(lmod), std::move(lctx)))) {
+		consumeError(std::move(e));
+		consumeError(rt->remove());
+		return;
+	}
+	for (const std::string &sym_name : {name, lname})
+		if (auto sym = h.jit->lookup(sym_name); !sym)
+			consumeError(sym.takeError());
+	consumeError(rt->remove());
+}
+
 } // namespace mica::sim::cu::jit

@@ -23,6 +23,9 @@ struct Code {
 // The translated program at code-generator level 'level' (0: fast to translate, 1: faster code;
 // MICA_CU_JIT_OPT overrides it), or null with *error set (LLVM unavailable or failed).
 std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *error);
+// One small module through level 'level''s pipeline, so LLVM's first-use statics exist before an
+// exit handler is registered (translate.cpp's tier-up thread).
+void warm_up(unsigned level);
 
 // True when hot programs are translated at level 0 first and at level 1 later (MICA_CU_JIT_OPT
 // unset).

@@ -248,6 +248,11 @@ std::shared_future<void> start_tierup(Cache &c, const std::shared_ptr<Program> &
 	if (c.tierup_stop)
 		return {};
 	if (!c.tierup_thread.joinable()) {
+		// LLVM's first-use statics of level 1 before the exit handler below (warm_up): the
+		// thread's first translation would otherwise construct them after it, and a process
+		// exiting during that translation destroyed them under it (Piglit's
+		// gegl-rgb-gamma-u8-to-ragabaf: SIGSEGV in the code generator at exit).
+		warm_up(1);
 		try {
 			c.tierup_thread = std::thread([&c] { c.tierup_loop(); });
 		} catch (const std::system_error &) {
