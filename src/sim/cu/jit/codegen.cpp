@@ -32,13 +32,17 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #endif
+#include <llvm/CodeGen/Passes.h>
+#include <llvm/CodeGen/TargetPassConfig.h>
 #include <llvm/ExecutionEngine/JITEventListener.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h>
 #include <llvm/ExecutionEngine/SectionMemoryManager.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
@@ -50,6 +54,7 @@
 #include <llvm/Transforms/Scalar/SROA.h>
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
 #include <llvm/Support/Host.h>
+#include <llvm/Support/SmallVectorMemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -136,6 +141,52 @@ JITEventListener *perf_listener()
 	return l;
 }
 
+// Level 1's code generator: LLVM's CodeGenOpt::Less pipeline without the machine passes that cost
+// translation time and bought no measurable run time on the translated programs (docs/performance.md,
+// "Level-1 translation time": the machine scheduler 3.5% of SGEMM's level-1 code generation, the
+// other four together about as much; the SSA form they would clean up is already EarlyCSE's and
+// InstCombine's). LLVM's way to leave a standard pass out is TargetPassConfig::disablePass, on the
+// pass configuration addPassesToEmitMC creates and adds to the pass manager before any
+// code-generation pass: this pass manager catches it there. Per target machine, unlike LLVM's
+// command-line options, which would change every other user of the process's libLLVM (another
+// driver's JIT).
+class Level1Passes final : public legacy::PassManager {
+public:
+	void add(Pass *p) override
+	{
+		if (p->getPassID() == &TargetPassConfig::ID)
+			for (AnalysisID id : {&MachineSchedulerID, &MachineSinkingID, &MachineCSEID, &PeepholeOptimizerID,
+			                      &EarlyTailDuplicateID})
+				static_cast<TargetPassConfig *>(p)->disablePass(id);
+		legacy::PassManager::add(p);
+	}
+};
+
+// What ORC's SimpleCompiler does (IR module in, object file out), through Level1Passes.
+class Level1Compiler final : public orc::IRCompileLayer::IRCompiler {
+public:
+	explicit Level1Compiler(std::unique_ptr<TargetMachine> tm)
+	    : IRCompiler(orc::irManglingOptionsFromTargetOptions(tm->Options)), tm_(std::move(tm))
+	{
+	}
+	Expected<std::unique_ptr<MemoryBuffer>> operator()(Module &m) override
+	{
+		SmallVector<char, 0> object;
+		{
+			raw_svector_ostream os(object);
+			Level1Passes pm;
+			MCContext *ctx = nullptr;
+			if (tm_->addPassesToEmitMC(pm, ctx, os))
+				return make_error<StringError>("the target cannot emit machine code", inconvertibleErrorCode());
+			pm.run(m);
+		}
+		return std::make_unique<SmallVectorMemoryBuffer>(std::move(object), m.getModuleIdentifier() + "-object", false);
+	}
+
+private:
+	std::unique_ptr<TargetMachine> tm_;
+};
+
 JitHost make_host_state(unsigned level)
 {
 	JitHost s;
@@ -155,6 +206,13 @@ JitHost make_host_state(unsigned level)
 	s.tm = std::move(*tm);
 	orc::LLJITBuilder builder;
 	builder.setJITTargetMachineBuilder(std::move(*jtmb));
+	if (level == 1)
+		builder.setCompileFunctionCreator([](orc::JITTargetMachineBuilder b) -> Expected<std::unique_ptr<orc::IRCompileLayer::IRCompiler>> {
+			auto t = b.createTargetMachine();
+			if (!t)
+				return t.takeError();
+			return std::make_unique<Level1Compiler>(std::move(*t));
+		});
 	if (perf_listener())
 		builder.setObjectLinkingLayerCreator([](orc::ExecutionSession &es, const Triple &) {
 			// The layer LLJIT makes on this host (RuntimeDyld, a SectionMemoryManager per
