@@ -32,13 +32,17 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #endif
+#include <llvm/CodeGen/Passes.h>
+#include <llvm/CodeGen/TargetPassConfig.h>
 #include <llvm/ExecutionEngine/JITEventListener.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h>
 #include <llvm/ExecutionEngine/SectionMemoryManager.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
@@ -50,6 +54,7 @@
 #include <llvm/Transforms/Scalar/SROA.h>
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
 #include <llvm/Support/Host.h>
+#include <llvm/Support/SmallVectorMemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -137,6 +142,56 @@ JITEventListener *perf_listener()
 	return l;
 }
 
+// Level 1's code generator: LLVM's CodeGenOpt::Less pipeline without two machine passes that cost
+// translation time and changed nothing in the code of the translated programs (docs/performance.md,
+// "Level-1 translation time": the same assembly for the five example kernels without them, 4% less
+// code-generation work): X86's domain reassignment (computations moved from general-purpose to mask
+// registers) and early tail duplication. LLVM's way to leave a standard pass out is
+// TargetPassConfig::disablePass, on the pass configuration addPassesToEmitMC creates and adds to the
+// pass manager before any code-generation pass: this pass manager catches it there. Domain
+// reassignment is the x86 configuration's own, added as an object, with no ID to disable nor a
+// registered name, so it is recognised by the name it reports (should LLVM rename it, it stays).
+// Per target machine, unlike LLVM's command-line options, which would change every other user of
+// the process's libLLVM (another driver's JIT).
+class Level1Passes final : public legacy::PassManager {
+public:
+	void add(Pass *p) override
+	{
+		if (p->getPassID() == &TargetPassConfig::ID)
+			static_cast<TargetPassConfig *>(p)->disablePass(&EarlyTailDuplicateID);
+		if (p->getPassName() == "X86 Domain Reassignment Pass") {
+			delete p; // what the pass manager does with a pass it does not keep
+			return;
+		}
+		legacy::PassManager::add(p);
+	}
+};
+
+// What ORC's SimpleCompiler does (IR module in, object file out), through Level1Passes.
+class Level1Compiler final : public orc::IRCompileLayer::IRCompiler {
+public:
+	explicit Level1Compiler(std::unique_ptr<TargetMachine> tm)
+	    : IRCompiler(orc::irManglingOptionsFromTargetOptions(tm->Options)), tm_(std::move(tm))
+	{
+	}
+	Expected<std::unique_ptr<MemoryBuffer>> operator()(Module &m) override
+	{
+		SmallVector<char, 0> object;
+		{
+			raw_svector_ostream os(object);
+			Level1Passes pm;
+			MCContext *ctx = nullptr;
+			if (tm_->addPassesToEmitMC(pm, ctx, os))
+				return make_error<StringError>("the target cannot emit machine code", inconvertibleErrorCode());
+			pm.run(m);
+		}
+		return std::make_unique<SmallVectorMemoryBuffer>(std::move(object), m.getModuleIdentifier() + "-object", false);
+	}
+
+private:
+	std::unique_ptr<TargetMachine> tm_;
+};
+
 JitHost make_host_state(unsigned level)
 {
 	JitHost s;
@@ -156,6 +211,13 @@ JitHost make_host_state(unsigned level)
 	s.tm = std::move(*tm);
 	orc::LLJITBuilder builder;
 	builder.setJITTargetMachineBuilder(std::move(*jtmb));
+	if (level == 1)
+		builder.setCompileFunctionCreator([](orc::JITTargetMachineBuilder b) -> Expected<std::unique_ptr<orc::IRCompileLayer::IRCompiler>> {
+			auto t = b.createTargetMachine();
+			if (!t)
+				return t.takeError();
+			return std::make_unique<Level1Compiler>(std::move(*t));
+		});
 	if (perf_listener())
 		builder.setObjectLinkingLayerCreator([](orc::ExecutionSession &es, const Triple &) {
 			// The layer LLJIT makes on this host (RuntimeDyld, a SectionMemoryManager per
@@ -2814,7 +2876,12 @@ void optimise(Module &m, TargetMachine *tm, unsigned level)
 	} else {
 		fpm.addPass(SROAPass());
 		fpm.addPass(EarlyCSEPass(true));
-		fpm.addPass(InstCombinePass());
+		// One round over the function instead of rounds until one changes nothing: the second
+		// round found nothing to do in four of the five example kernels and in SGEMM only
+		// rewrote 14 constants of (x + c) mod 64 (the same machine code but for the lea
+		// immediates), for 37% of the IR passes' work (docs/performance.md, "Level-1 translation
+		// time").
+		fpm.addPass(InstCombinePass(1));
 		fpm.addPass(SimplifyCFGPass());
 	}
 	for (Function &f : m)
