@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "cu_test_support.h"
+#include "jit/jit.h"
 
 namespace mica::sim::cutest {
 
@@ -43,6 +45,17 @@ template <class Setup> inline Compared run_both(const Asm &prog, uint32_t groups
 		(e == CuEngine::Jit ? c.jit_data : c.interp_data) = std::move(data);
 	}
 	return c;
+}
+
+// Translations made or found in the cache so far (a test's program was translated when this grew).
+inline uint64_t translations_so_far() { return cu::jit::counters().translations + cu::jit::counters().cache_hits; }
+
+// The 32-bit word at byte 'off' of the JIT's data region.
+inline uint32_t jit_word(const Compared &c, size_t off)
+{
+	uint32_t v;
+	std::memcpy(&v, c.jit_data.data() + off, 4);
+	return v;
 }
 
 inline void expect_same(const Compared &c)

@@ -116,17 +116,13 @@ TEST(CuJitDenseGlobal, DenseRowsAndTheirNearMissesMatchTheInterpreter)
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
 	const uint32_t groups = 320; // 20480 invocations: translated at the dispatch's start
-	const uint64_t before = cu::jit::counters().translations + cu::jit::counters().cache_hits;
+	const uint64_t before = translations_so_far();
 	Compared c = run_both(dense_program(), groups, map_pages);
-	EXPECT_GT(cu::jit::counters().translations + cu::jit::counters().cache_hits, before) << "not translated";
+	EXPECT_GT(translations_so_far(), before) << "not translated";
 	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
 	EXPECT_EQ(c.interp.hazard_violations, 0u);
 	expect_same(c);
-	auto out = [&](uint32_t wg, unsigned off) {
-		uint32_t v;
-		std::memcpy(&v, c.jit_data.data() + kOut + wg * kGroupBytes + off, 4);
-		return v;
-	};
+	auto out = [&](uint32_t wg, unsigned off) { return jit_word(c, kOut + wg * kGroupBytes + off); };
 	for (uint32_t wg : {0u, 1u, 7u, groups - 1})
 		for (unsigned id : {0u, 5u, 27u, 28u, 31u, 32u, 60u, 63u}) {
 			const uint32_t v = id * 3 + wg, lane = id % 32;
