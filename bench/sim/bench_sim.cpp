@@ -207,7 +207,8 @@ Asm cost_program(const Kind *kind)
 	return p;
 }
 
-// CPU seconds of the second of two runs of 'prog' (the first translates it).
+// CPU seconds of the second of two runs of 'prog' (the first translates it), and the wave
+// instructions it ran.
 double cost_run(const Asm &prog, CuEngine engine, uint64_t *instructions)
 {
 	Rig rig(2, 1, 4 << 20);
@@ -255,14 +256,21 @@ void instruction_costs()
 	            "faithful; the empty loop subtracted):\n",
 	            kCostWaves, kCostIterations, kCostBody);
 	std::printf("%-24s %12s %12s %10s\n", "instruction", "jit level 1", "interpreter", "interp/jit");
-	uint64_t n = 0;
+	uint64_t empty_insts = 0;
 	const Asm empty = cost_program(nullptr);
-	const double base[2] = {cost_run(empty, CuEngine::Jit, &n), cost_run(empty, CuEngine::Interp, &n)};
+	const double base[2] = {cost_run(empty, CuEngine::Jit, &empty_insts), cost_run(empty, CuEngine::Interp, &empty_insts)};
 	for (const Kind &k : kinds) {
 		const Asm prog = cost_program(&k);
+		// Each loop iteration runs the 32 instructions of the kind and its waits, in every wave.
+		const uint64_t body = kCostBody + (k.wait_gm != ~0u ? kCostBody / 8 : 0);
 		double ns[2];
 		for (int e = 0; e < 2; e++) {
-			const double c = cost_run(prog, e == 0 ? CuEngine::Jit : CuEngine::Interp, &n);
+			uint64_t insts = 0;
+			const double c = cost_run(prog, e == 0 ? CuEngine::Jit : CuEngine::Interp, &insts);
+			if (insts - empty_insts != uint64_t(kCostWaves) * kCostIterations * body)
+				std::fprintf(stderr, "%s: %llu wave instructions more than the empty loop, expected %llu\n", k.name,
+				             static_cast<unsigned long long>(insts - empty_insts),
+				             static_cast<unsigned long long>(uint64_t(kCostWaves) * kCostIterations * body));
 			ns[e] = (c - base[e]) / per * 1e9;
 		}
 		std::printf("%-24s %12.2f %12.2f %10.2f\n", k.name, ns[0], ns[1], ns[0] > 0 ? ns[1] / ns[0] : 0.0);

@@ -2,16 +2,17 @@
 // scalar compares whose answer SCC already holds.
 //
 // lower_uniform_loop.cpp lays a uniform loop out as
-//   H:  s_cmp a, b; s_cbranch_sccN X        (the header: the loop's exit test)
+//   H:  [what the test reads, e.g. a push constant and its wait]; s_cmp a, b; s_cbranch_sccN X
 //   H+1 ... L: ...; s_branch H              (body, continue construct, back edge)
 //   X = L+1:                                (the exit)
 // so every iteration runs the back edge and the test: four scalar instructions around a typical
-// induction step. rotate_uniform_loops copies the test into the latch (L ends with
-// `s_cmp a, b; s_cbranch_scc!N H+1` and falls through to X); H is then only the guard of the first
-// iteration. Sound after register allocation because H holds nothing but the test: at the end of
-// L the registers hold what H would read, and X is entered with the same registers and SCC
-// either way. Only loops whose header has exactly these two instructions, the preheader falling
-// into it and one back edge are rotated.
+// induction step. rotate_uniform_loops copies H's instructions but its branch into the latch (L
+// ends with them and `s_cbranch_scc!N H+1`, and falls through to X); H is then only the guard of
+// the first iteration. Sound after register allocation because every path runs the same
+// instructions in the same order as before (L's copy of H is H's next execution), so registers,
+// SCC and memory are the same at H+1 and at X. Only loops whose header has at most kMaxHeader
+// instructions, none of them control or pc-relative, the preheader falling into it and the
+// latch's `s_branch` as its only other entry, are rotated.
 //
 // fold_scc_compares: the SALU logic and shift instructions set SCC = (result != 0) (docs/hw/isa.md
 // section 2), so `s_cmp_ne_u32 r, 0` (and its spellings `0, r`, `s_cmp_lt_u32 0, r`,
@@ -61,7 +62,7 @@ bool falls_through(const Block &b)
 	return !(last.op == Op::mach && ((last.mop->flags & MICA_OPF_END) || last.mop->opcode == MICA_OP_S_BRANCH));
 }
 
-// Whether any instruction of a block other than 'from' (a fall-through) or 'latch' names 'h'.
+// Whether a branch in any block but 'latch' names 'h' (the block before it falls through into it).
 bool other_entries(const Program &p, uint32_t h, uint32_t latch)
 {
 	for (uint32_t i = 0; i < p.blocks.size(); i++) {
@@ -136,9 +137,8 @@ bool writes_reg(const Program &p, const Instr &ins, uint16_t r)
 	return false;
 }
 
-// The header's instructions before its test are copied into the latch too (the same
-// instructions run in the same order, placed after the latch's): a push constant the loop reads
-// again, the wait for it. Not a pc-relative one, nor one completed later (fixups), nor control.
+// The header's instructions before its branch that may be copied into the latch: not control,
+// not a pc-relative one, nor one completed later (fixups). At most this many (code size).
 constexpr size_t kMaxHeader = 8;
 
 bool copyable(const Instr &ins)

@@ -321,7 +321,8 @@ ValidatedModules &validated_modules()
 // with hundreds of promoted locals across loops (tests/compiler/corpus/spill_vgpr_loop.comp: ~9 s
 // per compile on this machine, 90% of it in SSARewriter::ReplacePhiUsersWith), which made the
 // same output cost 4x per test case. Compared in full, so only an identical input hits; only
-// successful results are kept; small and process-wide, as ValidatedModules.
+// successful results are kept; process-wide and bounded (kModules entries, kMaxWords words of
+// inputs and outputs together, 4 MiB), as ValidatedModules.
 class PreparedModules {
 public:
 	bool find(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec, int opt_level,
@@ -342,12 +343,16 @@ public:
 	void insert(std::span<const uint32_t> words, const std::map<uint32_t, uint64_t> &spec, int opt_level,
 	            const std::string &entry_point, const PrepareResult &result)
 	{
-		if (!result.ok || words.size() > kMaxModuleWords || result.words.size() > kMaxModuleWords)
+		const size_t size = words.size() + result.words.size();
+		if (!result.ok || size > kMaxWords)
 			return;
 		std::lock_guard lk(mu_);
 		entries_.push_front({{words.begin(), words.end()}, spec, opt_level, entry_point, result});
-		if (entries_.size() > kModules)
+		words_ += size;
+		while (entries_.size() > kModules || words_ > kMaxWords) {
+			words_ -= entries_.back().words.size() + entries_.back().result.words.size();
 			entries_.pop_back();
+		}
 	}
 
 private:
@@ -359,9 +364,10 @@ private:
 		PrepareResult result;
 	};
 	static constexpr size_t kModules = 16;
-	static constexpr size_t kMaxModuleWords = 256 * 1024;
+	static constexpr size_t kMaxWords = 1024 * 1024;
 	std::mutex mu_;
 	std::list<Entry> entries_;
+	size_t words_ = 0; // of the entries' inputs and outputs
 };
 
 PreparedModules &prepared_modules()

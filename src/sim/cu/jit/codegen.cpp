@@ -2221,10 +2221,14 @@ void Emitter::emit_dense_global(const DecodedInst *d, Value *wave, Value *cyc, V
 	ok = B.CreateAnd(ok, B.CreateICmpULE(x0, B.getInt32(0xffffffffu - 4 * (kLanes - 1))));
 	ok = B.CreateAnd(ok, B.CreateICmpEQ(page, B.CreateLShr(B.CreateAdd(first, B.getInt64(4 * kLanes - 1)), 12)));
 	ok = B.CreateAnd(ok, B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)));
+	// The TLB only for a dense row: the general path looks its pages up itself.
+	BasicBlock *row = BasicBlock::Create(C, "dense_row", F), *dense = BasicBlock::Create(C, "dense", F);
+	BasicBlock *general = BasicBlock::Create(C, "general", F);
+	B.CreateCondBr(ok, row, general, MDBuilder(C).createBranchWeights(16, 1));
+	B.SetInsertPoint(row);
 	Value *host = nullptr;
-	ok = B.CreateAnd(ok, tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &host));
-	BasicBlock *dense = BasicBlock::Create(C, "dense", F), *general = BasicBlock::Create(C, "general", F);
-	B.CreateCondBr(ok, dense, general, MDBuilder(C).createBranchWeights(16, 1));
+	B.CreateCondBr(tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &host), dense, general,
+	               MDBuilder(C).createBranchWeights(64, 1));
 	B.SetInsertPoint(dense);
 	Value *at_host = B.CreateGEP(i8, host, B.CreateAnd(first, B.getInt64(MICA_PAGE_SIZE - 1)));
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
