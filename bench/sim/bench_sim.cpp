@@ -227,7 +227,8 @@ double cost_run(const Asm &prog, CuEngine engine, uint64_t *instructions)
 	return c;
 }
 
-void instruction_costs()
+// 'filter': only the kinds whose name contains it (all when empty), e.g. to profile one of them.
+void instruction_costs(const std::string &filter)
 {
 	// Level 1 is what a hot program runs; without these the first dispatches would measure level
 	// 0 (or the interpreter, for a program this short) instead.
@@ -260,6 +261,8 @@ void instruction_costs()
 	const Asm empty = cost_program(nullptr);
 	const double base[2] = {cost_run(empty, CuEngine::Jit, &empty_insts), cost_run(empty, CuEngine::Interp, &empty_insts)};
 	for (const Kind &k : kinds) {
+		if (!filter.empty() && std::string(k.name).find(filter) == std::string::npos)
+			continue;
 		const Asm prog = cost_program(&k);
 		// Each loop iteration runs the 32 instructions of the kind and its waits, in every wave.
 		const uint64_t body = kCostBody + (k.wait_gm != ~0u ? kCostBody / 8 : 0);
@@ -282,10 +285,11 @@ void instruction_costs()
 int main(int argc, char **argv)
 {
 	// Optional argument: 'alu' or 'memory' runs only that program; 'bandwidth' only the host's;
-	// 'costs' only the host CPU time per wave instruction of each kind.
+	// 'costs [NAME]' only the host CPU time per wave instruction of each kind (of the kinds whose
+	// name contains NAME).
 	const std::string only = argc > 1 ? argv[1] : "";
 	if (only == "costs") {
-		instruction_costs();
+		instruction_costs(argc > 2 ? argv[2] : "");
 		return 0;
 	}
 	const double memcpy_bw = host_memcpy_bandwidth();

@@ -5,7 +5,10 @@
 // case and its near misses: lanes in reverse order, one lane inactive, 128 bytes straddling a
 // page, and offsets that wrap past 2^32 within the wave (x0 = 0xffffff90: 28 lanes near 4 GiB
 // above the base, 4 lanes at the base itself, each range mapped to different data). Results
-// against the host's expectations and everything against the interpreter.
+// against the host's expectations and everything against the interpreter. A dense row whose page
+// misses the TLB takes the translation the general path would make and stays dense; one whose
+// page does not translate for its access (unmapped, or a store to a read-only page) faults as
+// the interpreter faults.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -138,6 +141,104 @@ TEST(CuJitDenseGlobal, DenseRowsAndTheirNearMissesMatchTheInterpreter)
 			const uint32_t want = lane < 28 ? 0x20000u + (0x790u + 4 * lane) / 4 : 0x10000u + (0x800u + 4 * (lane - 28)) / 4;
 			EXPECT_EQ(out(wg, 1792 + id * 4), want) << wg << " " << id;
 		}
+}
+
+// Workgroups below kFaultFrom make a store or a load in the data region; the later ones make the
+// same access through 'base' (s[32:33]), each workgroup 256 bytes further: the first of them
+// faults, in translated code (the program is translated at the dispatch's start). Lane l of a
+// wave accesses (l % 16) * 4 + (l / 16) * half_stride: a dense row for a half_stride of 64, two
+// half-rows half_stride apart (the general path's two pages) otherwise.
+constexpr uint32_t kFaultFrom = 300, kFaultGroups = 320, kFaultOut = 0x80000;
+constexpr uint32_t kDense = 64, kSpread = 32 * MICA_PAGE_SIZE;
+constexpr uint64_t kReadOnlyPages = 0x400000000ull, kUnmappedPages = 0x500000000ull;
+constexpr uint64_t kHalfUnmapped = 0x600000000ull, kHalfReadOnly = 0x700000000ull;
+
+Asm faulting_access_program(uint64_t base, bool store, uint32_t half_stride)
+{
+	Asm p;
+	p.alu(MICA_OP_S_MOV_B32, S(32), L(static_cast<uint32_t>(base)));
+	p.alu(MICA_OP_S_MOV_B32, S(33), L(static_cast<uint32_t>(base >> 32)));
+	p.alu(MICA_OP_S_MOV_B32, S(34), S(0));
+	p.alu(MICA_OP_S_MOV_B32, S(35), S(1));
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(256));
+	p.nop(4);
+	p.alu(MICA_OP_S_CMP_LT_U32, NONE, S(MICA_ABI_S_WORKGROUP_ID_X), L(kFaultFrom));
+	p.alu(MICA_OP_S_CSELECT_B64, S(32), S(34), S(32));
+	// v1 = slice + (id & 15) * 4 + ((id >> 4) & 1) * half_stride + (id >> 5) * 128.
+	p.alu(MICA_OP_V_AND_B32, V(5), V(0), K(15));
+	p.alu(MICA_OP_V_SHR_U32, V(6), V(0), K(4));
+	p.alu(MICA_OP_V_SHR_U32, V(7), V(0), K(5));
+	p.alu(MICA_OP_V_MUL_LO_U32, V(2), V(0), K(5));
+	p.nop(4);
+	p.alu(MICA_OP_V_SHL_B32, V(5), V(5), K(2));
+	p.alu(MICA_OP_V_AND_B32, V(6), V(6), K(1));
+	p.alu(MICA_OP_V_SHL_B32, V(7), V(7), K(7));
+	p.nop(4);
+	p.alu(MICA_OP_V_MUL_LO_U32, V(6), V(6), L(half_stride));
+	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), S(20));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), V(6));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(1), V(5), V(7));
+	// v4 = the output row: kFaultOut + slice + id * 4.
+	p.alu(MICA_OP_V_SHL_B32, V(4), V(0), K(2));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(4), V(4), S(20));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(4), V(4), L(kFaultOut));
+	p.nop(4);
+	if (store)
+		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(1), S(32), V(2));
+	else
+		p.mem(MICA_OP_GLOBAL_LOAD_B32, V(3), V(1), S(32), NONE);
+	p.wait_all();
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(4), S(0), store ? V(2) : V(3));
+	p.end();
+	return p;
+}
+
+TEST(CuJitDenseGlobal, AccessesToPagesThatDoNotTranslateFaultAsTheInterpreterDoes)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	struct Case {
+		const char *what;
+		uint64_t base;
+		bool store;
+		uint32_t half_stride;
+		uint32_t fault;
+		uint64_t fault_offset; // from base
+	};
+	const uint64_t first = uint64_t(kFaultFrom) * 256;
+	const Case cases[] = {
+		{"dense load from an unmapped page", kUnmappedPages, false, kDense, MICA_FAULT_MMU_UNMAPPED, first},
+		{"dense store to an unmapped page", kUnmappedPages, true, kDense, MICA_FAULT_MMU_UNMAPPED, first},
+		{"dense store to a read-only page", kReadOnlyPages, true, kDense, MICA_FAULT_MMU_PERMISSION, first},
+		{"half-rows: a load whose second half's page is unmapped", kHalfUnmapped, false, kSpread, MICA_FAULT_MMU_UNMAPPED,
+		 first + kSpread},
+		{"half-rows: a store whose second half's page is read-only", kHalfReadOnly, true, kSpread,
+		 MICA_FAULT_MMU_PERMISSION, first + kSpread},
+	};
+	for (const Case &k : cases) {
+		SCOPED_TRACE(k.what);
+		const uint64_t before = translations_so_far();
+		Compared c = run_both(faulting_access_program(k.base, k.store, k.half_stride), kFaultGroups, [](Rig &rig) {
+			// Every faulting workgroup's pages: read-only; for the half-rows, the first half's
+			// pages writable and the second half's unmapped or read-only.
+			rig.mmu.map(Rig::kCtx, kReadOnlyPages, 32 * MICA_PAGE_SIZE, kR);
+			rig.mmu.map(Rig::kCtx, kHalfUnmapped, 32 * MICA_PAGE_SIZE, kRW);
+			rig.mmu.map(Rig::kCtx, kHalfReadOnly, 32 * MICA_PAGE_SIZE, kRW);
+			rig.mmu.map(Rig::kCtx, kHalfReadOnly + kSpread, 32 * MICA_PAGE_SIZE, kR);
+		});
+		EXPECT_GT(translations_so_far(), before) << "not translated";
+		EXPECT_EQ(c.interp.fault, k.fault) << c.interp.report;
+		EXPECT_EQ(c.interp.fault_addr, k.base + k.fault_offset) << c.interp.report;
+		expect_same(c);
+		// The workgroups before the faulting one ran: their rows are where they belong.
+		for (uint32_t wg : {0u, 1u, kFaultFrom / 2})
+			for (unsigned id : {0u, 15u, 16u, 31u, 32u, 63u})
+				EXPECT_EQ(jit_word(c, kFaultOut + wg * 256 + id * 4), k.store ? id * 5 : 0u) << wg << " " << id;
+	}
 }
 
 } // namespace

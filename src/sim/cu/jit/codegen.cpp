@@ -491,6 +491,7 @@ private:
 	Value *own_memo_ = nullptr;
 	std::map<unsigned, Function *> ds_fns_;
 	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
+	Value *tlb_fill(Value *wave, Value *page_va, mica_access access);
 	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
 	Value *entry_alloca(uint64_t bytes);
 	Value *valu_op(uint16_t op, Value *a, Value *b, Value *c, Value *sval3, bool *is_cmp);
@@ -2096,9 +2097,10 @@ bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
 // ptr va_out): the stall at 'cycle' (Worker::mem_stall), then the lanes' addresses (the address
 // VGPR pair lo | hi << 32, or the SGPR pair's base + the VGPR; plus imm; packed_operands);
 // when each half-wave's active lanes lie in one page the CU's TLB
-// holds for this access type under the context's current invalidation generation (a write entry
-// exists only for a page that grants writes: the MMU's permission check is part of the hit; a
-// half without active lanes takes the other's page), the wave is past
+// holds for this access type under the context's current invalidation generation, or which
+// translates for it on a miss (Runtime::tlb_fill, which fills the TLB as the interpreter's access
+// would; a write entry exists only for a page that grants writes: the MMU's permission check is
+// part of the hit; a half without active lanes takes the other's page), the wave is past
 // the SEC_WAVE_START_TLB window, EXEC is not 0 and a multi-dword store's lanes coincide or are
 // disjoint, the access (emit_lanes) completed (mem_done_at, as in ds_helper), true and the
 // cycle after it; else nothing else touched, the addresses in va_out for Worker::global_access,
@@ -2158,30 +2160,51 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 		any[h] = B.CreateICmpNE(B.CreateAnd(exec, B.getInt32(h ? 0xffff0000u : 0x0000ffffu)), B.getInt32(0));
 	}
 	Value *lo = B.CreateSelect(B.CreateICmpULT(lo_h[0], lo_h[1]), lo_h[0], lo_h[1]);
-	Value *fast = B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE));
+	const mica_access acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
+	Value *inside = B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)), *hits = B.getTrue();
 	Value *base[2], *page_va[2];
 	for (unsigned h = 0; h < 2; h++) {
 		Value *first = B.CreateSelect(any[h], lo_h[h], lo_h[1 - h]), *end = B.CreateSelect(any[h], hi_h[h], hi_h[1 - h]);
 		Value *page = B.CreateLShr(first, 12);
-		fast = B.CreateAnd(fast, B.CreateICmpEQ(page, B.CreateLShr(end, 12)));
-		fast = B.CreateAnd(fast, tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &base[h]));
+		inside = B.CreateAnd(inside, B.CreateICmpEQ(page, B.CreateLShr(end, 12)));
+		hits = B.CreateAnd(hits, tlb_lookup(page, acc, &base[h]));
 		page_va[h] = B.CreateShl(page, 12);
 	}
-	fast = B.CreateAnd(fast, B.CreateICmpNE(exec, B.getInt32(0)));
+	inside = B.CreateAnd(inside, B.CreateICmpNE(exec, B.getInt32(0)));
 	if (!load && size > 4) {
 		// Lanes must coincide or be disjoint: the interpreter stores lane after lane, a scatter
 		// stores dword after dword, and the two differ only for partially overlapping lanes.
 		Value *rel = B.CreateSub(addr, splat(lo));
 		Value *bad = B.CreateAnd(active, B.CreateICmpNE(B.CreateURem(rel, ConstantInt::get(v64, size)), ConstantInt::get(v64, 0)));
-		fast = B.CreateAnd(fast, B.CreateICmpEQ(B.CreateBitCast(bad, i32), B.getInt32(0)));
+		inside = B.CreateAnd(inside, B.CreateICmpEQ(B.CreateBitCast(bad, i32), B.getInt32(0)));
 	}
+	BasicBlock *tested = B.GetInsertBlock();
 	BasicBlock *go = BasicBlock::Create(C, "inside", fn), *fail = BasicBlock::Create(C, "declined", fn);
-	B.CreateCondBr(fast, go, fail, MDBuilder(C).createBranchWeights(64, 1));
+	BasicBlock *missed = BasicBlock::Create(C, "missed", fn), *refill = BasicBlock::Create(C, "refill", fn);
+	B.CreateCondBr(B.CreateAnd(inside, hits), go, missed, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(missed);
+	B.CreateCondBr(inside, refill, fail);
+	// A TLB miss (SGEMM's tiles span more pages than the TLB holds): the translations the
+	// interpreter's access would make, half 0's page first, then the access as on a hit; a page
+	// that does not translate declines, and the interpreter's access reports its fault.
+	B.SetInsertPoint(refill);
+	Value *filled[2];
+	for (unsigned h = 0; h < 2; h++)
+		filled[h] = tlb_fill(wave, page_va[h], acc);
+	BasicBlock *refilled = B.GetInsertBlock();
+	B.CreateCondBr(B.CreateAnd(B.CreateIsNotNull(filled[0]), B.CreateIsNotNull(filled[1])), go, fail,
+	               MDBuilder(C).createBranchWeights(64, 1));
 	B.SetInsertPoint(fail);
 	B.CreateAlignedStore(addr, va_out, Align(64));
 	access_return(cyc, false);
 
 	B.SetInsertPoint(go);
+	for (unsigned h = 0; h < 2; h++) {
+		PHINode *phi = B.CreatePHI(ptr, 2);
+		phi->addIncoming(base[h], tested);
+		phi->addIncoming(filled[h], refilled);
+		base[h] = phi;
+	}
 	Value *data[4] = {nullptr, nullptr, nullptr, nullptr};
 	if (!load)
 		for (unsigned r = 0; r < rows; r++)
@@ -2199,11 +2222,12 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 // The dense case of a 32-bit global access through a scalar base, tested before the general
 // one's per-half address reductions (~100 host instructions): every lane active and lane l at
 // offset x0 + 4 l (SAXPY's rows, SGEMM's tile rows), x0 + 124 without 32-bit wrap, all 128
-// bytes in one page the TLB holds, past the SEC_WAVE_START_TLB window. Then the access is one
-// unmasked 32-lane load or store at the page's host address, and the completion is the general
-// path's (mem_done_at). It is the general path's access for such lanes (both halves in that
-// page, contiguous: one block access each), so nothing else differs; anything else, a miss
-// included, goes on to the general path in the block this leaves the builder in.
+// bytes in one page, past the SEC_WAVE_START_TLB window. Then the access is one unmasked 32-lane
+// load or store at the page's host address (from the TLB, or on a miss from the translation the
+// general path would make), and the completion is the general path's (mem_done_at). It is the
+// general path's access for such lanes (both halves in that page, contiguous: one block access
+// each), so nothing else differs; anything else, a page that does not translate included, goes
+// on to the general path in the block this leaves the builder in.
 void Emitter::emit_dense_global(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *sbase, Value *lo32,
                                 Value *imm, Value *reg, Value *packed, unsigned nres)
 {
@@ -2227,10 +2251,24 @@ void Emitter::emit_dense_global(const DecodedInst *d, Value *wave, Value *cyc, V
 	B.CreateCondBr(ok, row, general, MDBuilder(C).createBranchWeights(16, 1));
 	B.SetInsertPoint(row);
 	Value *host = nullptr;
-	B.CreateCondBr(tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &host), dense, general,
-	               MDBuilder(C).createBranchWeights(64, 1));
+	const mica_access acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
+	BasicBlock *refill = BasicBlock::Create(C, "dense_refill", F), *filled = BasicBlock::Create(C, "dense_filled", F);
+	B.CreateCondBr(tlb_lookup(page, acc, &host), dense, refill, MDBuilder(C).createBranchWeights(64, 1));
+	// A miss: the translation the general path would make first (Worker::translate of this
+	// page: the TLB filled, the pages after it too when streaming), then the row as on a hit.
+	// A page that does not translate takes the general path, which reports the fault. SAXPY's
+	// three streams missed every fourth page, and each miss went through the interpreter's
+	// per-lane access (docs/performance.md, "TLB misses of dense rows").
+	B.SetInsertPoint(refill);
+	Value *fill_host = tlb_fill(wave, B.CreateShl(page, 12), acc);
+	B.CreateCondBr(B.CreateIsNotNull(fill_host), filled, general, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(filled);
+	B.CreateBr(dense);
 	B.SetInsertPoint(dense);
-	Value *at_host = B.CreateGEP(i8, host, B.CreateAnd(first, B.getInt64(MICA_PAGE_SIZE - 1)));
+	PHINode *page_host = B.CreatePHI(ptr, 2);
+	page_host->addIncoming(host, row);
+	page_host->addIncoming(fill_host, filled);
+	Value *at_host = B.CreateGEP(i8, page_host, B.CreateAnd(first, B.getInt64(MICA_PAGE_SIZE - 1)));
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
 	if (load)
 		res[0] = B.CreateAlignedLoad(v32, at_host, Align(4));
@@ -2401,6 +2439,14 @@ bool Emitter::emit_ds(uint64_t off, const DecodedInst *d)
 
 // The CU's TLB entry for 'page' and access type 'access': true when it holds the page under the
 // context's current invalidation generation (*host: the page's first byte).
+// In an access function: Runtime::tlb_fill of the page at 'page_va' (the host page or null).
+Value *Emitter::tlb_fill(Value *wave, Value *page_va, mica_access access)
+{
+	FunctionType *ft = FunctionType::get(ptr, {ptr, ptr, i64, i32}, false);
+	return B.CreateCall(ft, fn_ptr(B, &Runtime::tlb_fill),
+	                    {frame_field(ptr, offsetof(Frame, worker)), wave, page_va, B.getInt32(access)});
+}
+
 Value *Emitter::tlb_lookup(Value *page, uint64_t access, Value **host)
 {
 	LoadInst *gen = B.CreateLoad(i64, frame_field(ptr, offsetof(Frame, tlb_gen)));

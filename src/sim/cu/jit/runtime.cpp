@@ -60,6 +60,12 @@ uint32_t Runtime::ds_access(Worker *wk, Wave *w, const DecodedInst *d, uint64_t 
 	});
 }
 
+uint8_t *Runtime::tlb_fill(Worker *wk, Wave *w, uint64_t va, uint32_t access)
+{
+	uint32_t fault = MICA_FAULT_NONE;
+	return wk->translate(*w, va, static_cast<mica_access>(access), &fault, false);
+}
+
 uint32_t Runtime::vmem_regs(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle, uint32_t exec)
 {
 	// The data rows are consecutive registers (the wave's rows are one array).

@@ -37,6 +37,10 @@ struct Runtime {
 	// Level 0: the whole global or ds access after the translated code has tested the operands
 	// (all fresh and writable), stalled and counted the instruction: the operands are read from
 	// the wave as exec_global / exec_ds read them, and the rest is global_access / ds_access.
+	// The host address of the page at 'va' for 'access' past the SEC_WAVE_START_TLB window, as
+	// Worker::global_access translates its first lane (the CU's TLB filled as it fills it), or
+	// null if it does not translate (nothing reported: the general path then faults).
+	static uint8_t *tlb_fill(Worker *wk, Wave *w, uint64_t va, uint32_t access);
 	static uint32_t vmem_regs(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle, uint32_t exec);
 };
 
