@@ -305,6 +305,66 @@ TEST(CuJitInline, AtomicAddF32NaNPayloadsAgree)
 	EXPECT_EQ(shared & 0x7f800000u, 0x7f800000u);
 }
 
+// The translated atomic loop (emit_atomic_lanes: the set bits of EXEC lowest first, each lane's
+// pointer and operands from a copy on the stack) at both tiers: lanes sharing a word in an order
+// that shows (swap and compare-and-swap chains: what each lane gets back depends on the lanes
+// before it), 64-bit compare-and-swap (four operand rows), and EXEC masks of every third lane,
+// lane 31 alone and lane 0 alone. Six rounds: level 0, then level 1 after the tier-up.
+TEST(CuJitInline, AtomicLanesInOrderAgreeAtBothTiers)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(30), S(MICA_ABI_S_WORKGROUP_ID_X), L(4096));
+	p.alu(MICA_OP_S_ADD_U32, S(30), S(30), L(kOut));
+	p.alu(MICA_OP_S_AND_B32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), K(15));
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(20), K(64));
+	p.nop(2);
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(0), K(2));
+	p.alu(MICA_OP_V_ADD_U32, V(10), V(10), S(30));           // output slot
+	p.alu(MICA_OP_V_AND_B32, V(11), V(0), K(1));
+	p.alu(MICA_OP_V_SHL_B32, V(11), V(11), K(3));
+	p.alu(MICA_OP_V_ADD_U32, V(11), V(11), S(20));           // two 8-byte words per workgroup set
+	p.alu(MICA_OP_V_AND_B32, V(12), V(0), K(1));
+	p.alu(MICA_OP_V_SHL_B32, V(12), V(12), K(3));            // two shared 8-byte words
+	p.alu(MICA_OP_V_ADD_U32, V(4), V(0), S(MICA_ABI_S_WORKGROUP_ID_X));
+	p.alu(MICA_OP_V_ADD_U32, V(5), V(0), K(1));              // 64-bit data: v4 (lo), v5 (hi)
+	p.alu(MICA_OP_V_SUB_U32, V(6), V(0), K(2));              // 64-bit compare: v6, v7 = lane - 2, lane - 1
+	p.alu(MICA_OP_V_SUB_U32, V(7), V(0), K(1));
+	p.nop(2);
+	// Every lane: swap (each gets the value of the lane before it on its word), 64-bit
+	// compare-and-swap (a lane succeeds where the word holds what its compare expects).
+	p.mem(MICA_OP_GLOBAL_ATOMIC_SWAP_B32, V(20), V(11), S(0), V(4), 1024);
+	p.mem(MICA_OP_GLOBAL_ATOMIC_CMPSWAP_B64, V(22), V(11), S(0), V(4), 2048); // data v4:v5, compare v6:v7
+	p.mem(MICA_OP_DS_ATOMIC_CMPSWAP_B64, V(24), V(12), NONE, V(4));
+	p.mem(MICA_OP_DS_ATOMIC_SWAP_B32, V(26), V(12), NONE, V(4), 32);
+	// Every third lane, then lane 31 alone, then lane 0 alone.
+	const uint32_t masks[] = {0x49249249u, 0x80000000u, 0x00000001u};
+	for (unsigned k = 0; k < 3; k++) {
+		p.alu(MICA_OP_S_MOV_B32, EXEC, L(masks[k]));
+		p.nop(2);
+		p.mem(MICA_OP_GLOBAL_ATOMIC_ADD_U32, V(27 + k), V(11), S(0), V(4), 3072);
+		p.mem(MICA_OP_DS_ATOMIC_SUB_U32, V(30 + k), V(12), NONE, V(4), 64);
+	}
+	p.alu(MICA_OP_S_MOV_B32, EXEC, K(-1));
+	p.wait_all();
+	for (unsigned k = 0; k < 13; k++)
+		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(10), S(0), V(20 + k), static_cast<int32_t>(k * 256));
+	p.end();
+	const uint64_t tier_ups = cu::jit::counters().tier_ups;
+	for (int round = 0; round < 6; round++) {
+		Compared c = run_both(p, 320, [](Rig &rig) {
+			for (uint32_t i = 0; i < 1024; i++) // compare values some lanes match
+				rig.put<uint32_t>(2048 + 4 * i, i % 5);
+		});
+		ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+		expect_same(c);
+		// Swap chains: lane l > 1 of workgroup 0 got the value lane l - 2 swapped in (same word).
+		EXPECT_EQ(jit_word(c, kOut + 4 * 5), 3u) << "round " << round;
+	}
+	EXPECT_GT(cu::jit::counters().tier_ups, tier_ups) << "level 1 never ran";
+}
+
 TEST(CuJitInline, AtomicFaultWithPartialExecAgrees)
 {
 	if (!cu::jit::available())

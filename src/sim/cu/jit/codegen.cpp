@@ -531,6 +531,7 @@ private:
 	BasicBlock *entry_ = nullptr;
 	Value *buf_data_ = nullptr, *buf_addr_ = nullptr, *buf_keep_ = nullptr; // the vmem fallback's arguments
 	Value *buf_res_ = nullptr; // the atomics' returned rows
+	Value *buf_lanes_ = nullptr; // the atomics' lane pointers and operand rows
 };
 
 // The pipeline-model tests of one instruction's operands are one test: every guard is compared
@@ -1383,8 +1384,12 @@ AtomicKind atomic_kind(uint16_t op, AtomicRMWInst::BinOp *bin = nullptr)
 
 // finish_vector_mem's atomic loop: lane after lane in lane order (the order decides what each
 // lane gets back when lanes share a word), active lanes only, one host atomic each. A loop in the
-// IR, not 32 copies: translation time grows with the IR. res: the returned rows (1 or 2; the
-// inactive lanes' values are undefined, the caller blends under EXEC).
+// IR, not 32 copies: translation time grows with the IR. The loop visits the set bits of EXEC
+// (lowest first) and reads each lane's pointer and operands from a stack copy made once before
+// it: an element of a vector at a variable index made the code generator store the whole vectors
+// (6 zmm registers for a 32-bit add) to the stack in every iteration, the histogram's main cost.
+// res: the returned rows (1 or 2; the inactive lanes' values are undefined, the caller blends
+// under EXEC).
 void Emitter::emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, Value *const *data, Value **res)
 {
 	const unsigned size = d->info->mem_bytes;
@@ -1393,22 +1398,33 @@ void Emitter::emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, 
 	Type *et = size == 8 ? i64 : i32;
 	if (!buf_res_)
 		buf_res_ = entry_alloca(2 * sizeof(Row));
+	// The lanes' pointers, then the operand rows (value, then compare: up to 4 for a 64-bit
+	// compare-and-swap).
+	constexpr uint64_t kPtrBytes = kLanes * sizeof(void *);
+	if (!buf_lanes_)
+		buf_lanes_ = entry_alloca(kPtrBytes + 4 * sizeof(Row));
+	B.CreateAlignedStore(ptrs, buf_lanes_, Align(64));
+	const unsigned nrows = (size / 4) * (cmpswap ? 2 : 1);
+	for (unsigned r = 0; r < nrows; r++)
+		B.CreateAlignedStore(data[r], at(buf_lanes_, kPtrBytes + r * sizeof(Row)), Align(64));
 	BasicBlock *pre = B.GetInsertBlock();
-	BasicBlock *loop = BasicBlock::Create(C, "atom_lane", F), *body = BasicBlock::Create(C, "atom_do", F);
-	BasicBlock *latch = BasicBlock::Create(C, "atom_next", F), *post = BasicBlock::Create(C, "atom_done", F);
-	B.CreateBr(loop);
-	B.SetInsertPoint(loop);
-	PHINode *lane = B.CreatePHI(i32, 2);
-	lane->addIncoming(B.getInt32(0), pre);
-	Value *on = B.CreateICmpNE(B.CreateAnd(B.CreateLShr(exec, lane), B.getInt32(1)), B.getInt32(0));
-	B.CreateCondBr(on, body, latch);
+	BasicBlock *body = BasicBlock::Create(C, "atom_do", F), *post = BasicBlock::Create(C, "atom_done", F);
+	B.CreateCondBr(B.CreateICmpNE(exec, B.getInt32(0)), body, post);
 	B.SetInsertPoint(body);
-	Value *p = B.CreateExtractElement(ptrs, lane);
-	auto lane_value = [&](unsigned row) -> Value * { // data rows [row, row + size / 4) of this lane
-		Value *lo = B.CreateExtractElement(data[row], lane);
+	PHINode *left = B.CreatePHI(i32, 2); // the active lanes not yet done
+	left->addIncoming(exec, pre);
+	Value *lane = B.CreateZExt(B.CreateBinaryIntrinsic(Intrinsic::cttz, left, B.getTrue()), i64);
+	Value *p = B.CreateAlignedLoad(ptr, B.CreateGEP(i8, buf_lanes_, B.CreateShl(lane, 3)), Align(8));
+	auto lane_value = [&](unsigned row) -> Value * { // operand rows [row, row + size / 4) of this lane
+		auto word = [&](unsigned r) {
+			return B.CreateAlignedLoad(
+				i32, B.CreateGEP(i8, buf_lanes_, B.CreateAdd(B.getInt64(kPtrBytes + r * sizeof(Row)), B.CreateShl(lane, 2))),
+				Align(4));
+		};
+		Value *lo = word(row);
 		if (size == 4)
 			return lo;
-		Value *hi = B.CreateExtractElement(data[row + 1], lane);
+		Value *hi = word(row + 1);
 		return B.CreateOr(B.CreateZExt(lo, i64), B.CreateShl(B.CreateZExt(hi, i64), 32));
 	};
 	Value *v = lane_value(0), *old;
@@ -1419,15 +1435,13 @@ void Emitter::emit_atomic_lanes(const DecodedInst *d, Value *ptrs, Value *exec, 
 	} else {
 		old = B.CreateAtomicRMW(bin, p, v, MaybeAlign(size), AtomicOrdering::SequentiallyConsistent);
 	}
-	Value *slot = B.CreateMul(B.CreateZExt(lane, i64), B.getInt64(4));
+	Value *slot = B.CreateShl(lane, 2);
 	B.CreateStore(B.CreateTrunc(old, i32), B.CreateGEP(i8, buf_res_, slot));
 	if (et == i64)
 		B.CreateStore(B.CreateTrunc(B.CreateLShr(old, 32), i32), B.CreateGEP(i8, buf_res_, B.CreateAdd(slot, B.getInt64(sizeof(Row)))));
-	B.CreateBr(latch);
-	B.SetInsertPoint(latch);
-	Value *nxt = B.CreateAdd(lane, B.getInt32(1));
-	lane->addIncoming(nxt, latch);
-	B.CreateCondBr(B.CreateICmpULT(nxt, B.getInt32(kLanes)), loop, post);
+	Value *rest = B.CreateAnd(left, B.CreateSub(left, B.getInt32(1)));
+	left->addIncoming(rest, B.GetInsertBlock());
+	B.CreateCondBr(B.CreateICmpNE(rest, B.getInt32(0)), body, post);
 	B.SetInsertPoint(post);
 	res[0] = B.CreateAlignedLoad(v32, buf_res_, Align(64));
 	if (et == i64)
