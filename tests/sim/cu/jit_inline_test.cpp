@@ -308,14 +308,15 @@ TEST(CuJitInline, AtomicAddF32NaNPayloadsAgree)
 // The translated atomic loop (emit_atomic_lanes: the set bits of EXEC lowest first, each lane's
 // pointer and operands from a copy on the stack) at both tiers: lanes sharing a word in an order
 // that shows (swap and compare-and-swap chains: what each lane gets back depends on the lanes
-// before it), 64-bit compare-and-swap (four operand rows), and EXEC masks of every third lane,
-// lane 31 alone and lane 0 alone. Six rounds: level 0, then level 1 after the tier-up.
+// before it), 64-bit compare-and-swap (four operand rows), EXEC masks of every third lane, lane
+// 31 alone and lane 0 alone, and every kind of shared operation. Six rounds: level 0, then level
+// 1 after the tier-up.
 TEST(CuJitInline, AtomicLanesInOrderAgreeAtBothTiers)
 {
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
 	Asm p;
-	p.alu(MICA_OP_S_MUL_U32, S(30), S(MICA_ABI_S_WORKGROUP_ID_X), L(4096));
+	p.alu(MICA_OP_S_MUL_U32, S(30), S(MICA_ABI_S_WORKGROUP_ID_X), L(8192)); // 26 rows of outputs
 	p.alu(MICA_OP_S_ADD_U32, S(30), S(30), L(kOut));
 	p.alu(MICA_OP_S_AND_B32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), K(15));
 	p.alu(MICA_OP_S_MUL_U32, S(20), S(20), K(64));
@@ -347,8 +348,19 @@ TEST(CuJitInline, AtomicLanesInOrderAgreeAtBothTiers)
 		p.mem(MICA_OP_DS_ATOMIC_SUB_U32, V(30 + k), V(12), NONE, V(4), 64);
 	}
 	p.alu(MICA_OP_S_MOV_B32, EXEC, K(-1));
+	p.nop(2);
+	// The shared operations the translated code makes as plain reads and writes (one host thread
+	// runs a workgroup), on data of both signs (v6: lane - 2) and 64 bits wide (v4:v5).
+	const uint16_t shared_ops[] = {MICA_OP_DS_ATOMIC_AND_B32,  MICA_OP_DS_ATOMIC_OR_B32,   MICA_OP_DS_ATOMIC_SMAX_I32,
+	                               MICA_OP_DS_ATOMIC_UMIN_U32, MICA_OP_DS_ATOMIC_UMAX_U32, MICA_OP_DS_ATOMIC_SMIN_I32,
+	                               MICA_OP_DS_ATOMIC_ADD_U32};
+	for (unsigned k = 0; k < 7; k++)
+		p.mem(shared_ops[k], V(33 + k), V(12), NONE, V(6), static_cast<int32_t>(128 + 16 * k));
+	p.mem(MICA_OP_DS_ATOMIC_ADD_U64, V(40), V(12), NONE, V(4), 256);
+	p.mem(MICA_OP_DS_ATOMIC_SMAX_I64, V(42), V(12), NONE, V(6), 272);
+	p.mem(MICA_OP_DS_ATOMIC_UMIN_U64, V(44), V(12), NONE, V(6), 288);
 	p.wait_all();
-	for (unsigned k = 0; k < 13; k++)
+	for (unsigned k = 0; k < 26; k++)
 		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(10), S(0), V(20 + k), static_cast<int32_t>(k * 256));
 	p.end();
 	const uint64_t tier_ups = cu::jit::counters().tier_ups;
