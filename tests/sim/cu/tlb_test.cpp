@@ -29,26 +29,29 @@ private:
 
 TEST(CuTlb, SlotsOfConsecutivePagesDifferAndStridedStreamsDoNotCollide)
 {
+	constexpr uint64_t n = cu::kWorkerTlbEntries;
 	for (uint64_t base : {0x0ull, 0x1939ull, 0x123456ull, 0xfffffffc0ull}) {
-		for (uint64_t i = 0; i < cu::kWorkerTlbEntries; i++)
-			for (uint64_t j = i + 1; j < cu::kWorkerTlbEntries; j++)
-				ASSERT_NE(cu::worker_tlb_slot(base * 64 + i), cu::worker_tlb_slot(base * 64 + j));
-		// A second buffer a power-of-two number of pages away (64 pages .. 2^30 pages): another
-		// slot, and up to 2^22 pages (16 GiB) at least 4 slots away (a miss translates 3 ahead).
-		for (unsigned b = 6; b <= 30; b++) {
-			const uint64_t d = (cu::worker_tlb_slot(base + (1ull << b)) - cu::worker_tlb_slot(base)) % 64;
+		for (uint64_t i = 0; i < n; i++)
+			for (uint64_t j = i + 1; j < n; j++)
+				ASSERT_NE(cu::worker_tlb_slot(base * n + i), cu::worker_tlb_slot(base * n + j));
+		// A second buffer a power-of-two number of pages away (a TLB's worth of pages .. 2^30
+		// pages): another slot, and up to 2^22 pages (16 GiB) at least 4 slots away (a miss
+		// translates 3 ahead).
+		for (unsigned b = cu::kWorkerTlbBlockShift; b <= 30; b++) {
+			const uint64_t d = (cu::worker_tlb_slot(base + (1ull << b)) - cu::worker_tlb_slot(base)) % n;
 			EXPECT_NE(d, 0u) << base << " + 2^" << b;
 			if (b <= 22) {
-				EXPECT_GE(std::min<uint64_t>(d, 64 - d), 4u) << base << " + 2^" << b;
+				EXPECT_GE(std::min<uint64_t>(d, n - d), 4u) << base << " + 2^" << b;
 			}
 		}
 	}
 }
 
-TEST(CuTlb, TwoStreamsSixtyFourPagesApartEachMissOncePerPage)
+// Two streams a TLB's worth of pages apart (without the block hash, the same slots).
+TEST(CuTlb, TwoStreamsATlbApartEachMissOncePerPage)
 {
 	constexpr uint32_t kCtx = 1;
-	constexpr uint64_t kCode = 0x100000, kX = 0x1000000, kY = kX + 64 * MICA_PAGE_SIZE;
+	constexpr uint64_t kCode = 0x100000, kX = 0x1000000, kY = kX + cu::kWorkerTlbEntries * MICA_PAGE_SIZE;
 	constexpr unsigned kPages = 8, kGroups = kPages * MICA_PAGE_SIZE / 128;
 	for (CuEngine e : {CuEngine::Interp, CuEngine::Jit}) {
 		FlatMmu flat;
