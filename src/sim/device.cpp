@@ -163,16 +163,18 @@ void DeviceImpl::idle_spin(std::unique_lock<std::mutex> &lk)
 	const int64_t budget = idle_spin_ns();
 	if (budget == 0 || stop_ || irq_recheck_ || device_thread_has_work())
 		return;
-	const auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
+	auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
 	for (;;) {
 		const uint64_t seen = doorbells_.load(std::memory_order_acquire);
 		lk.unlock();
 		while (doorbells_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < deadline)
 			std::this_thread::yield();
 		lk.lock();
-		// A doorbell whose work a borrowed thread took (run_ring_inline) keeps us polling.
 		if (stop_ || irq_recheck_ || device_thread_has_work() || std::chrono::steady_clock::now() >= deadline)
 			return;
+		// A doorbell whose work a borrowed thread took (run_ring_inline): more are likely to
+		// follow, so the budget starts again from it.
+		deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
 	}
 }
 
@@ -181,7 +183,15 @@ void DeviceImpl::thread_main()
 	std::unique_lock lk(mu_);
 	for (;;) {
 		idle_spin(lk);
-		cv_.wait(lk, [&] { return stop_ || irq_recheck_ || device_thread_has_work(); });
+		// Woken by a doorbell whose work a borrowed thread took before this thread got the lock:
+		// poll again rather than sleep at once. A thread that went to sleep stayed asleep while
+		// every small job ran inline, and each of their doorbells paid a futex wake-up of it
+		// (6.7 of the 13 us an empty dispatch took on an idle host, where a sleeping vCPU must be
+		// woken; 0.3 us on a busy one).
+		const uint64_t seen = doorbells_.load(std::memory_order_acquire);
+		cv_.wait(lk, [&] {
+			return stop_ || irq_recheck_ || device_thread_has_work() || doorbells_.load(std::memory_order_acquire) != seen;
+		});
 		if (stop_)
 			return;
 		if (irq_recheck_) {
@@ -189,6 +199,8 @@ void DeviceImpl::thread_main()
 			deliver_irq(lk);
 			continue;
 		}
+		if (!device_thread_has_work())
+			continue;
 		step_ring(lk);
 	}
 }
