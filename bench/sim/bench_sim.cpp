@@ -174,7 +174,7 @@ double host_saxpy_rate(size_t n, unsigned threads)
 // body is 32 instructions of one kind (8 destinations in turn, so no result is read before it is
 // visible; memory kinds wait every 8), minus the same loop with an empty body, divided by the
 // instructions of the kind. Shared and global addresses: lane x 4 (x 16 for the b128 loads), or 0 for
-// every lane ("uniform": SGEMM's ta[ly][k]). Workgroups of 256 invocations (8 waves: the barrier's round is a
+// every lane ("uniform": SGEMM's ta[ly][k]), or two half-rows 2 KiB apart (SGEMM's global tile rows). Workgroups of 256 invocations (8 waves: the barrier's round is a
 // workgroup's), one host thread, faithful mode, after a warm-up run that translates the program.
 struct Kind {
 	const char *name;
@@ -191,7 +191,15 @@ Asm cost_program(const Kind *kind)
 	p.alu(MICA_OP_V_SHL_B32, V(1), V(0), K(2));
 	p.alu(MICA_OP_V_MOV_B32, V(2), K(0));
 	p.alu(MICA_OP_V_SHL_B32, V(3), V(0), K(4));
+	p.alu(MICA_OP_V_AND_B32, V(4), V(0), K(15));
+	p.alu(MICA_OP_V_AND_B32, V(5), V(0), K(16));
 	p.alu(MICA_OP_S_MOV_B32, S(20), L(kCostIterations));
+	p.nop(1);
+	// v4 = (lane % 16) * 4 + (lane / 16) * 2048: two half-rows 2 KiB apart (SGEMM's tile rows).
+	p.alu(MICA_OP_V_SHL_B32, V(4), V(4), K(2));
+	p.alu(MICA_OP_V_SHL_B32, V(5), V(5), K(7));
+	p.nop(1);
+	p.alu(MICA_OP_V_ADD_U32, V(4), V(4), V(5));
 	p.nop(1);
 	int top = p.label();
 	p.bind(top);
@@ -249,6 +257,8 @@ void instruction_costs(const std::string &filter)
 		{"ds_store_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_DS_STORE_B32, NONE, V(1), NONE, V(8 + k % 8)); }},
 		{"global_load_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_GLOBAL_LOAD_B32, V(8 + k % 8), V(1), S(0), NONE); },
 		 0, 0},
+		{"global_load_b32 (half-rows)",
+		 [](Asm &p, unsigned k) { p.mem(MICA_OP_GLOBAL_LOAD_B32, V(8 + k % 8), V(4), S(0), NONE); }, 0, 0},
 		{"global_store_b32", [](Asm &p, unsigned k) { p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(1), S(0), V(8 + k % 8)); }},
 		{"s_barrier", [](Asm &p, unsigned) { p.ctrl(MICA_OP_S_BARRIER); }},
 	};

@@ -143,6 +143,96 @@ TEST(CuJitDenseGlobal, DenseRowsAndTheirNearMissesMatchTheInterpreter)
 		}
 }
 
+// Two dense half-rows (emit_dense_halves): lanes 0-15 at x0 + 4 l, lanes 16-31 at x0 + D +
+// 4 (l - 16). Each case stores lane values through the half-rows, loads them back the same way
+// and stores what it loaded densely: D = 2048 (one page: SGEMM's two tile rows), 4160 (two
+// pages), 32 (the halves overlap: lanes 16-23 store over lanes 8-15, and as in lane order the
+// upper lanes win) and -256 (the upper half below the lower); then a half over a page end.
+constexpr uint32_t kHalfSlice = 8192, kHalfOut = 0x200000, kHalfGroups = 256;
+constexpr int32_t kHalfStrides[] = {2048, 4160, 32, -256};
+
+Asm half_rows_program()
+{
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(kHalfSlice));
+	p.alu(MICA_OP_S_MUL_U32, S(21), S(MICA_ABI_S_WORKGROUP_ID_X), L(2048));
+	p.nop(4);
+	p.alu(MICA_OP_S_ADD_U32, S(20), S(20), L(256));
+	p.alu(MICA_OP_S_ADD_U32, S(21), S(21), L(kHalfOut));
+	// v5 = (id & 15) * 4 + (id >> 5) * 128 + slice; v6 = (id >> 4) & 1; v4 = out + id * 4.
+	p.alu(MICA_OP_V_AND_B32, V(5), V(0), K(15));
+	p.alu(MICA_OP_V_SHR_U32, V(6), V(0), K(4));
+	p.alu(MICA_OP_V_SHR_U32, V(7), V(0), K(5));
+	p.alu(MICA_OP_V_SHL_B32, V(4), V(0), K(2));
+	p.nop(4);
+	p.alu(MICA_OP_V_SHL_B32, V(5), V(5), K(2));
+	p.alu(MICA_OP_V_AND_B32, V(6), V(6), K(1));
+	p.alu(MICA_OP_V_SHL_B32, V(7), V(7), K(7));
+	p.alu(MICA_OP_V_ADD_U32, V(4), V(4), S(21));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), V(7));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), S(20));
+	for (unsigned k = 0; k < 4; k++) {
+		// v1 = v5 + v6 * D; v2 = id * 3 + wg + k * 1000.
+		p.alu(MICA_OP_V_MUL_LO_U32, V(1), V(6), L(static_cast<uint32_t>(kHalfStrides[k])));
+		p.alu(MICA_OP_V_MUL_LO_U32, V(2), V(0), K(3));
+		p.nop(4);
+		p.alu(MICA_OP_V_ADD_U32, V(1), V(1), V(5));
+		p.alu(MICA_OP_V_ADD_U32, V(2), V(2), S(MICA_ABI_S_WORKGROUP_ID_X));
+		p.nop(4);
+		p.alu(MICA_OP_V_ADD_U32, V(2), V(2), L(k * 1000));
+		p.nop(4);
+		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(1), S(0), V(2));
+		p.wait_all();
+		p.mem(MICA_OP_GLOBAL_LOAD_B32, V(3), V(1), S(0), NONE);
+		p.wait_all();
+		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(4), S(0), V(3), static_cast<int32_t>(k * 256));
+		p.wait_all();
+	}
+	// A lower half over the end of the first split page (lanes 8-15 in the second, a separate
+	// host buffer), the upper half 1 KiB into the second: the general path's case, compared with
+	// the interpreter (every workgroup uses these pages).
+	p.alu(MICA_OP_S_MOV_B32, S(32), L(static_cast<uint32_t>(kSplitPages)));
+	p.alu(MICA_OP_S_MOV_B32, S(33), L(static_cast<uint32_t>(kSplitPages >> 32)));
+	p.alu(MICA_OP_V_AND_B32, V(8), V(0), K(15));
+	p.nop(4);
+	p.alu(MICA_OP_V_SHL_B32, V(8), V(8), K(2));
+	p.alu(MICA_OP_V_MUL_LO_U32, V(9), V(6), L(MICA_PAGE_SIZE + 1024 - (MICA_PAGE_SIZE - 32)));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(8), V(8), V(9));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(8), V(8), L(MICA_PAGE_SIZE - 32));
+	p.nop(4);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(8), S(32), V(2));
+	p.wait_all();
+	p.mem(MICA_OP_GLOBAL_LOAD_B32, V(10), V(8), S(32), NONE);
+	p.wait_all();
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(4), S(0), V(10), 4 * 256);
+	p.end();
+	return p;
+}
+
+TEST(CuJitDenseGlobal, DenseHalfRowsMatchTheInterpreterAndLaneOrder)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	const uint64_t before = translations_so_far();
+	Compared c = run_both(half_rows_program(), kHalfGroups, map_pages);
+	EXPECT_GT(translations_so_far(), before) << "not translated";
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	EXPECT_EQ(c.interp.hazard_violations, 0u);
+	expect_same(c);
+	for (uint32_t wg : {0u, 1u, 77u, kHalfGroups - 1})
+		for (unsigned k = 0; k < 4; k++)
+			for (unsigned id = 0; id < 64; id++) {
+				// Overlapping halves (D = 32): lanes 8-15 read what lanes 16-23 stored over them.
+				const unsigned lane = id % 32, from = kHalfStrides[k] == 32 && lane >= 8 && lane < 16 ? id + 8 : id;
+				EXPECT_EQ(jit_word(c, kHalfOut + wg * 2048 + k * 256 + id * 4), from * 3 + wg + k * 1000)
+					<< "workgroup " << wg << " stride " << kHalfStrides[k] << " id " << id;
+			}
+}
+
 // Workgroups below kFaultFrom make a store or a load in the data region; the later ones make the
 // same access through 'base' (s[32:33]), each workgroup 256 bytes further: the first of them
 // faults, in translated code (the program is translated at the dispatch's start). Lane l of a

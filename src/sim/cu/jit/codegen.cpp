@@ -478,6 +478,8 @@ private:
 	Function *global_helper(const DecodedInst *d, bool saddr);
 	void emit_dense_global(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *sbase, Value *lo32,
 	                       Value *imm, Value *reg, Value *packed, unsigned nres);
+	void emit_dense_halves(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *sbase, Value *lo32,
+	                       Value *imm, Value *reg, Value *packed, unsigned nres);
 	std::map<unsigned, Function *> global_fns_;
 	void emit_access_fallback(uint64_t off, const DecodedInst *d, Value *fn, Value *exec, Value *data, Value *const *keep,
 	                          unsigned nres, Value *addr);
@@ -2172,8 +2174,10 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 	if (saddr) {
 		Value *sp = B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, s)), B.CreateShl(unpack(packed, kPackedSreg), 2)));
 		Value *sbase = B.CreateAlignedLoad(i64, sp, Align(4)); // s[n] | s[n + 1] << 32 (x86: little-endian)
-		if (size == 4)
+		if (size == 4) {
 			emit_dense_global(d, wave, cyc, exec, sbase, lo32, imm, reg, packed, nres);
+			emit_dense_halves(d, wave, cyc, exec, sbase, lo32, imm, reg, packed, nres);
+		}
 		addr = B.CreateAdd(splat(sbase), B.CreateZExt(lo32, v64));
 	} else {
 		Value *hi32 = B.CreateAlignedLoad(v32, at(lo_row, sizeof(Row)), Align(64));
@@ -2310,6 +2314,71 @@ void Emitter::emit_dense_global(const DecodedInst *d, Value *wave, Value *cyc, V
 		res[0] = B.CreateAlignedLoad(v32, at_host, Align(4));
 	else
 		B.CreateAlignedStore(B.CreateAlignedLoad(v32, vrow_at(wave, reg), Align(64)), at_host, Align(4));
+	mem_done_at(d, wave, frame_, cyc, MICA_COUNTER_GM, exec, nres, res, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
+	access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
+	B.SetInsertPoint(general);
+}
+
+// Two dense half-rows, tested after the dense row: every lane active, lanes 0-15 at offsets
+// x0 + 4 l and lanes 16-31 at x16 + 4 (l - 16), neither half wrapping past 2^32, each half's 64
+// bytes in one page (SGEMM's tile rows: two matrix rows 2 KiB apart, in one page or two). Then
+// the access is one 16-lane load or store per half at its page's host address (from the TLB,
+// or the translations the general path would make, half 0's page first), the lower half first,
+// so where the halves overlap the upper lanes' stores win, as in lane order. It is the general
+// path's access for such lanes (each half one block access), so nothing else differs; anything
+// else goes on to the general path in the block this leaves the builder in.
+void Emitter::emit_dense_halves(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *sbase, Value *lo32,
+                                Value *imm, Value *reg, Value *packed, unsigned nres)
+{
+	const bool load = d->flags & MICA_OPF_LOAD;
+	const mica_access acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
+	std::vector<int> firsts;
+	std::vector<Constant *> steps;
+	for (unsigned l = 0; l < kLanes; l++) {
+		firsts.push_back(l < kHalf ? 0 : static_cast<int>(kHalf));
+		steps.push_back(B.getInt32(4 * (l % kHalf)));
+	}
+	Value *starts = B.CreateShuffleVector(lo32, firsts); // x0 in lanes 0-15, x16 in lanes 16-31
+	Value *rows = B.CreateICmpEQ(
+		B.CreateBitCast(B.CreateICmpNE(lo32, B.CreateAdd(starts, ConstantVector::get(steps))), i32), B.getInt32(0));
+	Value *ok = B.CreateAnd(B.CreateICmpEQ(exec, B.getInt32(~0u)), rows);
+	ok = B.CreateAnd(ok, B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)));
+	Value *first[2], *page[2];
+	for (unsigned h = 0; h < 2; h++) {
+		Value *x = B.CreateExtractElement(lo32, B.getInt64(h * kHalf));
+		ok = B.CreateAnd(ok, B.CreateICmpULE(x, B.getInt32(0xffffffffu - 4 * (kHalf - 1))));
+		first[h] = B.CreateAdd(B.CreateAdd(sbase, B.CreateZExt(x, i64)), imm);
+		page[h] = B.CreateLShr(first[h], 12);
+		ok = B.CreateAnd(ok, B.CreateICmpEQ(page[h], B.CreateLShr(B.CreateAdd(first[h], B.getInt64(4 * kHalf - 1)), 12)));
+	}
+	BasicBlock *rows_bb = BasicBlock::Create(C, "dense_halves", F), *general = BasicBlock::Create(C, "general", F);
+	B.CreateCondBr(ok, rows_bb, general, MDBuilder(C).createBranchWeights(16, 1));
+	B.SetInsertPoint(rows_bb);
+	Value *host[2] = {nullptr, nullptr};
+	for (unsigned h = 0; h < 2; h++) {
+		// The TLB, or on a miss the translation (emit_dense_global); null: the general path.
+		Value *hit = tlb_lookup(page[h], acc, &host[h]);
+		BasicBlock *looked = B.GetInsertBlock();
+		BasicBlock *refill = BasicBlock::Create(C, "halves_refill", F), *have = BasicBlock::Create(C, "halves_page", F);
+		B.CreateCondBr(hit, have, refill, MDBuilder(C).createBranchWeights(64, 1));
+		B.SetInsertPoint(refill);
+		Value *filled = tlb_fill(wave, B.CreateShl(page[h], 12), acc);
+		B.CreateCondBr(B.CreateIsNotNull(filled), have, general, MDBuilder(C).createBranchWeights(64, 1));
+		B.SetInsertPoint(have);
+		PHINode *phi = B.CreatePHI(ptr, 2);
+		phi->addIncoming(host[h], looked);
+		phi->addIncoming(filled, refill);
+		host[h] = B.CreateGEP(i8, phi, B.CreateAnd(first[h], B.getInt64(MICA_PAGE_SIZE - 1)));
+	}
+	FixedVectorType *v16 = FixedVectorType::get(i32, kHalf);
+	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (load) {
+		res[0] = join_halves(B.CreateAlignedLoad(v16, host[0], Align(4)), B.CreateAlignedLoad(v16, host[1], Align(4)));
+	} else {
+		Value *row = B.CreateAlignedLoad(v32, vrow_at(wave, reg), Align(64));
+		B.CreateAlignedStore(half_of(row, 0), host[0], Align(4));
+		B.CreateAlignedStore(half_of(row, 1), host[1], Align(4));
+	}
 	mem_done_at(d, wave, frame_, cyc, MICA_COUNTER_GM, exec, nres, res, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
 	access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
 	B.SetInsertPoint(general);
