@@ -143,6 +143,22 @@ TEST(CuJitDenseGlobal, DenseRowsAndTheirNearMissesMatchTheInterpreter)
 		}
 }
 
+// v5 = (id % 16) * 4 + (id / 32) * 128 (a lane's offset in its half-row; the second wave 128
+// bytes on), v6 = (id / 16) % 2 (its half); both readable by the next instruction.
+void half_row_lanes(Asm &p)
+{
+	p.alu(MICA_OP_V_AND_B32, V(5), V(0), K(15));
+	p.alu(MICA_OP_V_SHR_U32, V(6), V(0), K(4));
+	p.alu(MICA_OP_V_SHR_U32, V(7), V(0), K(5));
+	p.nop(4);
+	p.alu(MICA_OP_V_SHL_B32, V(5), V(5), K(2));
+	p.alu(MICA_OP_V_AND_B32, V(6), V(6), K(1));
+	p.alu(MICA_OP_V_SHL_B32, V(7), V(7), K(7));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), V(7));
+	p.nop(4);
+}
+
 // Two dense half-rows (emit_dense_halves): lanes 0-15 at x0 + 4 l, lanes 16-31 at x0 + D +
 // 4 (l - 16). Each case stores lane values through the half-rows, loads them back the same way
 // and stores what it loaded densely: D = 2048 (one page: SGEMM's two tile rows), 4160 (two
@@ -159,20 +175,12 @@ Asm half_rows_program()
 	p.nop(4);
 	p.alu(MICA_OP_S_ADD_U32, S(20), S(20), L(256));
 	p.alu(MICA_OP_S_ADD_U32, S(21), S(21), L(kHalfOut));
-	// v5 = (id & 15) * 4 + (id >> 5) * 128 + slice; v6 = (id >> 4) & 1; v4 = out + id * 4.
-	p.alu(MICA_OP_V_AND_B32, V(5), V(0), K(15));
-	p.alu(MICA_OP_V_SHR_U32, V(6), V(0), K(4));
-	p.alu(MICA_OP_V_SHR_U32, V(7), V(0), K(5));
+	// v5 = the lane's offset in its half-row + slice; v4 = out + id * 4.
+	half_row_lanes(p);
 	p.alu(MICA_OP_V_SHL_B32, V(4), V(0), K(2));
-	p.nop(4);
-	p.alu(MICA_OP_V_SHL_B32, V(5), V(5), K(2));
-	p.alu(MICA_OP_V_AND_B32, V(6), V(6), K(1));
-	p.alu(MICA_OP_V_SHL_B32, V(7), V(7), K(7));
-	p.alu(MICA_OP_V_ADD_U32, V(4), V(4), S(21));
-	p.nop(4);
-	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), V(7));
-	p.nop(4);
 	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), S(20));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(4), V(4), S(21));
 	for (unsigned k = 0; k < 4; k++) {
 		// v1 = v5 + v6 * D; v2 = id * 3 + wg + k * 1000.
 		p.alu(MICA_OP_V_MUL_LO_U32, V(1), V(6), L(static_cast<uint32_t>(kHalfStrides[k])));
@@ -243,7 +251,7 @@ constexpr uint32_t kDense = 64, kSpread = 32 * MICA_PAGE_SIZE;
 constexpr uint64_t kReadOnlyPages = 0x400000000ull, kUnmappedPages = 0x500000000ull;
 constexpr uint64_t kHalfUnmapped = 0x600000000ull, kHalfReadOnly = 0x700000000ull;
 
-Asm faulting_access_program(uint64_t base, bool store, uint32_t half_stride)
+Asm faulting_access_program(uint64_t base, bool store, uint32_t half_stride, bool reversed)
 {
 	Asm p;
 	p.alu(MICA_OP_S_MOV_B32, S(32), L(static_cast<uint32_t>(base)));
@@ -254,22 +262,18 @@ Asm faulting_access_program(uint64_t base, bool store, uint32_t half_stride)
 	p.nop(4);
 	p.alu(MICA_OP_S_CMP_LT_U32, NONE, S(MICA_ABI_S_WORKGROUP_ID_X), L(kFaultFrom));
 	p.alu(MICA_OP_S_CSELECT_B64, S(32), S(34), S(32));
-	// v1 = slice + (id & 15) * 4 + ((id >> 4) & 1) * half_stride + (id >> 5) * 128.
-	p.alu(MICA_OP_V_AND_B32, V(5), V(0), K(15));
-	p.alu(MICA_OP_V_SHR_U32, V(6), V(0), K(4));
-	p.alu(MICA_OP_V_SHR_U32, V(7), V(0), K(5));
+	// v1 = slice + the lane's offset in its half-row (reversed: lane 15 - l % 16's, so neither
+	// dense path takes it and the general path does) + its half * half_stride.
+	half_row_lanes(p);
+	if (reversed) {
+		p.alu(MICA_OP_V_XOR_B32, V(5), V(5), L(60));
+		p.nop(4);
+	}
 	p.alu(MICA_OP_V_MUL_LO_U32, V(2), V(0), K(5));
-	p.nop(4);
-	p.alu(MICA_OP_V_SHL_B32, V(5), V(5), K(2));
-	p.alu(MICA_OP_V_AND_B32, V(6), V(6), K(1));
-	p.alu(MICA_OP_V_SHL_B32, V(7), V(7), K(7));
-	p.nop(4);
 	p.alu(MICA_OP_V_MUL_LO_U32, V(6), V(6), L(half_stride));
 	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), S(20));
 	p.nop(4);
-	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), V(6));
-	p.nop(4);
-	p.alu(MICA_OP_V_ADD_U32, V(1), V(5), V(7));
+	p.alu(MICA_OP_V_ADD_U32, V(1), V(5), V(6));
 	// v4 = the output row: kFaultOut + slice + id * 4.
 	p.alu(MICA_OP_V_SHL_B32, V(4), V(0), K(2));
 	p.nop(4);
@@ -296,23 +300,29 @@ TEST(CuJitDenseGlobal, AccessesToPagesThatDoNotTranslateFaultAsTheInterpreterDoe
 		uint64_t base;
 		bool store;
 		uint32_t half_stride;
+		bool reversed;
 		uint32_t fault;
 		uint64_t fault_offset; // from base
 	};
 	const uint64_t first = uint64_t(kFaultFrom) * 256;
 	const Case cases[] = {
-		{"dense load from an unmapped page", kUnmappedPages, false, kDense, MICA_FAULT_MMU_UNMAPPED, first},
-		{"dense store to an unmapped page", kUnmappedPages, true, kDense, MICA_FAULT_MMU_UNMAPPED, first},
-		{"dense store to a read-only page", kReadOnlyPages, true, kDense, MICA_FAULT_MMU_PERMISSION, first},
-		{"half-rows: a load whose second half's page is unmapped", kHalfUnmapped, false, kSpread, MICA_FAULT_MMU_UNMAPPED,
-		 first + kSpread},
-		{"half-rows: a store whose second half's page is read-only", kHalfReadOnly, true, kSpread,
+		{"dense load from an unmapped page", kUnmappedPages, false, kDense, false, MICA_FAULT_MMU_UNMAPPED, first},
+		{"dense store to an unmapped page", kUnmappedPages, true, kDense, false, MICA_FAULT_MMU_UNMAPPED, first},
+		{"dense store to a read-only page", kReadOnlyPages, true, kDense, false, MICA_FAULT_MMU_PERMISSION, first},
+		{"half-rows: a load whose second half's page is unmapped", kHalfUnmapped, false, kSpread, false,
+		 MICA_FAULT_MMU_UNMAPPED, first + kSpread},
+		{"half-rows: a store whose second half's page is read-only", kHalfReadOnly, true, kSpread, false,
 		 MICA_FAULT_MMU_PERMISSION, first + kSpread},
+		// Lane 16, the first in lane order on the second half's page, is at its end: + 60.
+		{"general path: a load whose second half's page is unmapped", kHalfUnmapped, false, kSpread, true,
+		 MICA_FAULT_MMU_UNMAPPED, first + kSpread + 60},
+		{"general path: a store whose second half's page is read-only", kHalfReadOnly, true, kSpread, true,
+		 MICA_FAULT_MMU_PERMISSION, first + kSpread + 60},
 	};
 	for (const Case &k : cases) {
 		SCOPED_TRACE(k.what);
 		const uint64_t before = translations_so_far();
-		Compared c = run_both(faulting_access_program(k.base, k.store, k.half_stride), kFaultGroups, [](Rig &rig) {
+		Compared c = run_both(faulting_access_program(k.base, k.store, k.half_stride, k.reversed), kFaultGroups, [](Rig &rig) {
 			// Every faulting workgroup's pages: read-only; for the half-rows, the first half's
 			// pages writable and the second half's unmapped or read-only.
 			rig.mmu.map(Rig::kCtx, kReadOnlyPages, 32 * MICA_PAGE_SIZE, kR);
