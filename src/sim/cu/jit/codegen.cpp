@@ -494,6 +494,8 @@ private:
 	std::map<unsigned, Function *> ds_fns_;
 	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *tlb_fill(Value *wave, Value *page_va, mica_access access);
+	Value *tlb_page_or_fill(Value *wave, Value *page, mica_access access, BasicBlock *fail);
+	Value *row_in_one_page(Value *sbase, Value *x, Value *imm, unsigned lanes, Value **first, Value **page);
 	Value *frame_field(Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); }
 	Value *entry_alloca(uint64_t bytes);
 	Value *valu_op(uint16_t op, Value *a, Value *b, Value *c, Value *sval3, bool *is_cmp);
@@ -2279,35 +2281,15 @@ void Emitter::emit_dense_global(const DecodedInst *d, Value *wave, Value *cyc, V
 	Value *contiguous = B.CreateICmpEQ(
 		B.CreateBitCast(B.CreateICmpNE(lo32, B.CreateAdd(B.CreateVectorSplat(kLanes, x0), ConstantVector::get(steps))), i32),
 		B.getInt32(0));
-	Value *first = B.CreateAdd(B.CreateAdd(sbase, B.CreateZExt(x0, i64)), imm);
-	Value *page = B.CreateLShr(first, 12);
+	Value *first = nullptr, *page = nullptr;
 	Value *ok = B.CreateAnd(B.CreateICmpEQ(exec, B.getInt32(~0u)), contiguous);
-	ok = B.CreateAnd(ok, B.CreateICmpULE(x0, B.getInt32(0xffffffffu - 4 * (kLanes - 1))));
-	ok = B.CreateAnd(ok, B.CreateICmpEQ(page, B.CreateLShr(B.CreateAdd(first, B.getInt64(4 * kLanes - 1)), 12)));
+	ok = B.CreateAnd(ok, row_in_one_page(sbase, x0, imm, kLanes, &first, &page));
 	ok = B.CreateAnd(ok, B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)));
 	// The TLB only for a dense row: the general path looks its pages up itself.
-	BasicBlock *row = BasicBlock::Create(C, "dense_row", F), *dense = BasicBlock::Create(C, "dense", F);
-	BasicBlock *general = BasicBlock::Create(C, "general", F);
+	BasicBlock *row = BasicBlock::Create(C, "dense_row", F), *general = BasicBlock::Create(C, "general", F);
 	B.CreateCondBr(ok, row, general, MDBuilder(C).createBranchWeights(16, 1));
 	B.SetInsertPoint(row);
-	Value *host = nullptr;
-	const mica_access acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
-	BasicBlock *refill = BasicBlock::Create(C, "dense_refill", F), *filled = BasicBlock::Create(C, "dense_filled", F);
-	B.CreateCondBr(tlb_lookup(page, acc, &host), dense, refill, MDBuilder(C).createBranchWeights(64, 1));
-	// A miss: the translation the general path would make first (Worker::translate of this
-	// page: the TLB filled, the pages after it too when streaming), then the row as on a hit.
-	// A page that does not translate takes the general path, which reports the fault. SAXPY's
-	// three streams missed every fourth page, and each miss went through the interpreter's
-	// per-lane access (docs/performance.md, "TLB misses of dense rows").
-	B.SetInsertPoint(refill);
-	Value *fill_host = tlb_fill(wave, B.CreateShl(page, 12), acc);
-	B.CreateCondBr(B.CreateIsNotNull(fill_host), filled, general, MDBuilder(C).createBranchWeights(64, 1));
-	B.SetInsertPoint(filled);
-	B.CreateBr(dense);
-	B.SetInsertPoint(dense);
-	PHINode *page_host = B.CreatePHI(ptr, 2);
-	page_host->addIncoming(host, row);
-	page_host->addIncoming(fill_host, filled);
+	Value *page_host = tlb_page_or_fill(wave, page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, general);
 	Value *at_host = B.CreateGEP(i8, page_host, B.CreateAnd(first, B.getInt64(MICA_PAGE_SIZE - 1)));
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
 	if (load)
@@ -2344,31 +2326,16 @@ void Emitter::emit_dense_halves(const DecodedInst *d, Value *wave, Value *cyc, V
 	Value *ok = B.CreateAnd(B.CreateICmpEQ(exec, B.getInt32(~0u)), rows);
 	ok = B.CreateAnd(ok, B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)));
 	Value *first[2], *page[2];
-	for (unsigned h = 0; h < 2; h++) {
-		Value *x = B.CreateExtractElement(lo32, B.getInt64(h * kHalf));
-		ok = B.CreateAnd(ok, B.CreateICmpULE(x, B.getInt32(0xffffffffu - 4 * (kHalf - 1))));
-		first[h] = B.CreateAdd(B.CreateAdd(sbase, B.CreateZExt(x, i64)), imm);
-		page[h] = B.CreateLShr(first[h], 12);
-		ok = B.CreateAnd(ok, B.CreateICmpEQ(page[h], B.CreateLShr(B.CreateAdd(first[h], B.getInt64(4 * kHalf - 1)), 12)));
-	}
+	for (unsigned h = 0; h < 2; h++)
+		ok = B.CreateAnd(ok, row_in_one_page(sbase, B.CreateExtractElement(lo32, B.getInt64(h * kHalf)), imm, kHalf,
+		                                     &first[h], &page[h]));
 	BasicBlock *rows_bb = BasicBlock::Create(C, "dense_halves", F), *general = BasicBlock::Create(C, "general", F);
 	B.CreateCondBr(ok, rows_bb, general, MDBuilder(C).createBranchWeights(16, 1));
 	B.SetInsertPoint(rows_bb);
-	Value *host[2] = {nullptr, nullptr};
-	for (unsigned h = 0; h < 2; h++) {
-		// The TLB, or on a miss the translation (emit_dense_global); null: the general path.
-		Value *hit = tlb_lookup(page[h], acc, &host[h]);
-		BasicBlock *looked = B.GetInsertBlock();
-		BasicBlock *refill = BasicBlock::Create(C, "halves_refill", F), *have = BasicBlock::Create(C, "halves_page", F);
-		B.CreateCondBr(hit, have, refill, MDBuilder(C).createBranchWeights(64, 1));
-		B.SetInsertPoint(refill);
-		Value *filled = tlb_fill(wave, B.CreateShl(page[h], 12), acc);
-		B.CreateCondBr(B.CreateIsNotNull(filled), have, general, MDBuilder(C).createBranchWeights(64, 1));
-		B.SetInsertPoint(have);
-		PHINode *phi = B.CreatePHI(ptr, 2);
-		phi->addIncoming(host[h], looked);
-		phi->addIncoming(filled, refill);
-		host[h] = B.CreateGEP(i8, phi, B.CreateAnd(first[h], B.getInt64(MICA_PAGE_SIZE - 1)));
+	Value *host[2];
+	for (unsigned h = 0; h < 2; h++) { // half 0's page first, as the interpreter's lane loop
+		Value *page_host = tlb_page_or_fill(wave, page[h], acc, general);
+		host[h] = B.CreateGEP(i8, page_host, B.CreateAnd(first[h], B.getInt64(MICA_PAGE_SIZE - 1)));
 	}
 	FixedVectorType *v16 = FixedVectorType::get(i32, kHalf);
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
@@ -2550,6 +2517,38 @@ Value *Emitter::tlb_fill(Value *wave, Value *page_va, mica_access access)
 	FunctionType *ft = FunctionType::get(ptr, {ptr, ptr, i64, i32}, false);
 	return B.CreateCall(ft, fn_ptr(B, &Runtime::tlb_fill),
 	                    {frame_field(ptr, offsetof(Frame, worker)), wave, page_va, B.getInt32(access)});
+}
+
+// In an access function: the host address of 'page' for 'access' from the TLB, or on a miss from
+// the translation the interpreter's access would make first (tlb_fill: the TLB filled, the pages
+// after it too when streaming); a page that does not translate branches to 'fail', whose path
+// reports the fault. SAXPY's three streams missed every fourth page, and each miss went through
+// the interpreter's per-lane access (docs/performance.md, "TLB misses on the translated path").
+Value *Emitter::tlb_page_or_fill(Value *wave, Value *page, mica_access access, BasicBlock *fail)
+{
+	Value *host = nullptr;
+	Value *hit = tlb_lookup(page, access, &host);
+	BasicBlock *looked = B.GetInsertBlock();
+	BasicBlock *refill = BasicBlock::Create(C, "tlb_refill", F), *have = BasicBlock::Create(C, "tlb_page", F);
+	B.CreateCondBr(hit, have, refill, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(refill);
+	Value *filled = tlb_fill(wave, B.CreateShl(page, 12), access);
+	B.CreateCondBr(B.CreateIsNotNull(filled), have, fail, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(have);
+	PHINode *phi = B.CreatePHI(ptr, 2);
+	phi->addIncoming(host, looked);
+	phi->addIncoming(filled, refill);
+	return phi;
+}
+
+// The first byte of 'lanes' 32-bit lanes at sbase + x + imm (lane l at + 4 l), its page, and
+// whether the lanes neither wrap past 2^32 in x nor leave that page.
+Value *Emitter::row_in_one_page(Value *sbase, Value *x, Value *imm, unsigned lanes, Value **first, Value **page)
+{
+	*first = B.CreateAdd(B.CreateAdd(sbase, B.CreateZExt(x, i64)), imm);
+	*page = B.CreateLShr(*first, 12);
+	Value *no_wrap = B.CreateICmpULE(x, B.getInt32(0xffffffffu - 4 * (lanes - 1)));
+	return B.CreateAnd(no_wrap, B.CreateICmpEQ(*page, B.CreateLShr(B.CreateAdd(*first, B.getInt64(4 * lanes - 1)), 12)));
 }
 
 Value *Emitter::tlb_lookup(Value *page, uint64_t access, Value **host)
