@@ -12,12 +12,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "cu_engine.h"
 #include "diff_engine.h"
 #include "jit/jit.h"
+#include "progress_batch.h"
 #include "worker.h"
 
 namespace mica::sim {
@@ -27,6 +29,7 @@ namespace {
 // Dispatches of fewer invocations than this run on the calling thread only: waking a helper
 // costs more than the work (the results do not depend on it).
 constexpr uint64_t kParallelInvocations = 4096;
+
 
 // Helper threads that join the caller in running a job (a function of the runner's index, 0 for
 // the caller, 1..n for helpers). The job hands out its work itself (Engine::run: compute units
@@ -198,10 +201,14 @@ DispatchResult Engine::run(const DispatchState &st)
 	fault_wg.assign(cu_count_, ~0ull);
 	ran.assign(cu_count_, 0);
 	auto run_cu = [&](uint32_t c) {
+		std::optional<cu::ProgressBatch<>> progress;
+		if (st.progress)
+			progress.emplace(st.progress);
+		bool ran_one = false; // 'ran' is written once: its flags share a cache line
 		for (uint64_t i = c; i < total; i += cu_count_) {
 			if (i > min_fault.load(std::memory_order_acquire))
 				break;
-			ran[c] = 1;
+			ran_one = true;
 			if (!workers_[c]->run_workgroup(i)) {
 				fault_wg[c] = i;
 				uint64_t cur = min_fault.load();
@@ -211,9 +218,10 @@ DispatchResult Engine::run(const DispatchState &st)
 			}
 			// CTX_PROGRESS: the workgroup retired. Not once the context is being killed (the
 			// register also stands still from then on: device.cpp).
-			if (st.progress && !(st.abort && st.abort->load(std::memory_order_relaxed)))
-				st.progress->fetch_add(1, std::memory_order_relaxed);
+			if (progress && !(st.abort && st.abort->load(std::memory_order_relaxed)))
+				progress->retired();
 		}
+		ran[c] = ran_one;
 	};
 	const uint64_t invocations = uint64_t(st.wg_size[0]) * st.wg_size[1] * st.wg_size[2];
 	unsigned nthreads = static_cast<unsigned>(std::min<uint64_t>(threads_, active));
