@@ -49,6 +49,7 @@
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Transforms/IPO/AlwaysInliner.h>
 #include <llvm/Transforms/InstCombine/InstCombine.h>
 #include <llvm/Transforms/Scalar/EarlyCSE.h>
 #include <llvm/Transforms/Scalar/SROA.h>
@@ -484,6 +485,8 @@ private:
 	void emit_access_fallback(uint64_t off, const DecodedInst *d, Value *fn, Value *exec, Value *data, Value *const *keep,
 	                          unsigned nres, Value *addr);
 	Function *ds_helper(const DecodedInst *d);
+	Function *ds_function(const DecodedInst *d, Function *slow);
+	void emit_make_memo(Value *memo, Value *row, Value *exec, unsigned size, bool load);
 	static bool ds_memo_user(const DecodedInst &d);
 	Value *memo_for(unsigned reg, unsigned size);
 	void clear_memos_at_entry();
@@ -1787,38 +1790,27 @@ Value *Emitter::vrow_at(Value *wave, Value *reg)
 // "Machine code per device instruction").
 Function *Emitter::ds_helper(const DecodedInst *d)
 {
-	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
+	const unsigned size = d->info->mem_bytes;
 	const bool load = d->flags & MICA_OPF_LOAD;
-	const unsigned nres = load ? mica_kind_table[d->info->kind[0]].regs : 0;
 	const unsigned key = size | (load ? 0x100u : 0u) | (d->op & 0xffffu) << 16;
 	Function *&fn = ds_fns_[key];
 	if (fn)
 		return fn;
-	fn = Function::Create(FunctionType::get(access_ret(), {ptr, ptr, i64, i32, i64, ptr}, false), Function::InternalLinkage,
-	                      std::string("mica_ds_") + d->info->name, M);
-	fn->addFnAttr(Attribute::NoUnwind);
-	fn->addFnAttr(Attribute::NoInline);
-	IRBuilderBase::InsertPointGuard g(B);
-	Value *frame = fn->getArg(0), *wave = fn->getArg(1), *cyc0 = fn->getArg(2), *exec = fn->getArg(3);
-	Value *packed = fn->getArg(4), *memo = fn->getArg(5);
-	auto field = [&](unsigned off) { return at(memo, off); };
-	BasicBlock *entry = BasicBlock::Create(C, "entry", fn), *make = BasicBlock::Create(C, "make_memo", fn);
-	BasicBlock *known = BasicBlock::Create(C, "known", fn), *fail = BasicBlock::Create(C, "outside", fn);
-	BasicBlock *go = BasicBlock::Create(C, "inside", fn), *made = BasicBlock::Create(C, "made", fn);
-	B.SetInsertPoint(entry);
-	Value *cyc = mem_stall_at(wave, cyc0, MICA_COUNTER_LS);
-	Value *base = B.CreateLoad(ptr, at(frame, offsetof(Frame, shared)));
-	Value *limit = B.CreateLoad(i64, at(frame, offsetof(Frame, shared_size)));
-	Value *row = vrow_at(wave, unpack(packed, kPackedAddr)), *reg = unpack(packed, kPackedReg);
-	Value *imm = B.CreateSExt(B.CreateTrunc(packed, i32), i64);
-	Value *active = B.CreateBitCast(exec, m32);
-	Value *kind0 = B.CreateLoad(i32, field(offsetof(AddrMemo, kind)));
-	Value *hit = B.CreateAnd(B.CreateICmpNE(kind0, B.getInt32(0)),
-	                         B.CreateICmpEQ(B.CreateLoad(i32, field(offsetof(AddrMemo, exec))), exec));
-	B.CreateCondBr(hit, known, make, MDBuilder(C).createBranchWeights(4, 1));
+	// Level 1: the usual case (a memo made under this EXEC, its lanes a block or, for a load,
+	// one address per half) in a function the program inlines, the rest in the whole function
+	// it calls. The call was a third of a shared load's cost (SGEMM's 32 per tile: call,
+	// prologue and epilogue, the caller's set-up; docs/performance.md).
+	fn = ds_function(d, nullptr);
+	if (!level0_)
+		fn = ds_function(d, fn);
+	return fn;
+}
 
-	// The memo, in 32-bit lanes, a half-wave (one AVX-512 register) at a time.
-	B.SetInsertPoint(make);
+// A shared access's memo (AddrMemo) of the address row 'row' under 'exec', in 32-bit lanes, a
+// half-wave (one AVX-512 register) at a time.
+void Emitter::emit_make_memo(Value *memo, Value *row, Value *exec, unsigned size, bool load)
+{
+	Value *active = B.CreateBitCast(exec, m32);
 	Value *a = B.CreateAlignedLoad(v32, row, Align(64));
 	FixedVectorType *v16 = FixedVectorType::get(i32, kHalf);
 	std::vector<Constant *> step;
@@ -1853,15 +1845,66 @@ Function *Emitter::ds_helper(const DecodedInst *d)
 		}
 		kind = B.CreateOr(kind, B.CreateSelect(aligned, B.getInt32(kMemoAligned), B.getInt32(0)));
 	}
-	B.CreateStore(kind, field(offsetof(AddrMemo, kind)));
-	B.CreateStore(exec, field(offsetof(AddrMemo, exec)));
-	B.CreateStore(wlo, field(offsetof(AddrMemo, lo)));
-	B.CreateStore(whi, field(offsetof(AddrMemo, hi)));
+	B.CreateStore(kind, at(memo, offsetof(AddrMemo, kind)));
+	B.CreateStore(exec, at(memo, offsetof(AddrMemo, exec)));
+	B.CreateStore(wlo, at(memo, offsetof(AddrMemo, lo)));
+	B.CreateStore(whi, at(memo, offsetof(AddrMemo, hi)));
 	for (unsigned h = 0; h < 2; h++) {
-		B.CreateStore(a0[h], field(offsetof(AddrMemo, a0) + 4 * h));
-		B.CreateStore(B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), lo[1 - h], lo[h]), field(offsetof(AddrMemo, one) + 4 * h));
+		B.CreateStore(a0[h], at(memo, offsetof(AddrMemo, a0) + 4 * h));
+		B.CreateStore(B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), lo[1 - h], lo[h]), at(memo, offsetof(AddrMemo, one) + 4 * h));
 	}
-	B.CreateBr(known);
+}
+
+// The function of a shared access; with 'slow', its inlined fast path, which hands every other
+// case to 'slow' before it changes anything.
+Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
+{
+	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
+	const bool load = d->flags & MICA_OPF_LOAD;
+	const unsigned nres = load ? mica_kind_table[d->info->kind[0]].regs : 0;
+	Function *fn = Function::Create(FunctionType::get(access_ret(), {ptr, ptr, i64, i32, i64, ptr}, false),
+	                                Function::InternalLinkage,
+	                                std::string("mica_ds_") + d->info->name + (slow ? "_fast" : ""), M);
+	fn->addFnAttr(Attribute::NoUnwind);
+	fn->addFnAttr(slow ? Attribute::AlwaysInline : Attribute::NoInline);
+	IRBuilderBase::InsertPointGuard g(B);
+	Value *frame = fn->getArg(0), *wave = fn->getArg(1), *cyc0 = fn->getArg(2), *exec = fn->getArg(3);
+	Value *packed = fn->getArg(4), *memo = fn->getArg(5);
+	auto field = [&](unsigned off) { return at(memo, off); };
+	BasicBlock *entry = BasicBlock::Create(C, "entry", fn), *make = BasicBlock::Create(C, "make_memo", fn);
+	BasicBlock *known = BasicBlock::Create(C, "known", fn), *fail = BasicBlock::Create(C, "outside", fn);
+	BasicBlock *go = BasicBlock::Create(C, "inside", fn), *made = BasicBlock::Create(C, "made", fn);
+	B.SetInsertPoint(entry);
+	Value *base = B.CreateLoad(ptr, at(frame, offsetof(Frame, shared)));
+	Value *limit = B.CreateLoad(i64, at(frame, offsetof(Frame, shared_size)));
+	Value *row = vrow_at(wave, unpack(packed, kPackedAddr)), *reg = unpack(packed, kPackedReg);
+	Value *imm = B.CreateSExt(B.CreateTrunc(packed, i32), i64);
+	Value *active = B.CreateBitCast(exec, m32);
+	Value *kind0 = B.CreateLoad(i32, field(offsetof(AddrMemo, kind)));
+	Value *hit = B.CreateAnd(B.CreateICmpNE(kind0, B.getInt32(0)),
+	                         B.CreateICmpEQ(B.CreateLoad(i32, field(offsetof(AddrMemo, exec))), exec));
+	Value *cyc = nullptr;
+	if (slow) {
+		// The test changes nothing: what it sends to 'slow' is the whole access.
+		Value *kind3 = B.CreateAnd(kind0, B.getInt32(3));
+		Value *usual = B.CreateICmpEQ(kind3, B.getInt32(kMemoBlock));
+		if (load)
+			usual = B.CreateOr(usual, B.CreateICmpEQ(kind3, B.getInt32(kMemoUniform)));
+		BasicBlock *fast = BasicBlock::Create(C, "fast", fn), *other = BasicBlock::Create(C, "other", fn);
+		B.CreateCondBr(B.CreateAnd(hit, usual), fast, other, MDBuilder(C).createBranchWeights(64, 1));
+		B.SetInsertPoint(other);
+		B.CreateRet(B.CreateCall(slow, {frame, wave, cyc0, exec, packed, memo}));
+		B.SetInsertPoint(fast);
+		cyc = mem_stall_at(wave, cyc0, MICA_COUNTER_LS);
+		B.CreateBr(known);
+		make->eraseFromParent(); // no memo to make
+	} else {
+		cyc = mem_stall_at(wave, cyc0, MICA_COUNTER_LS);
+		B.CreateCondBr(hit, known, make, MDBuilder(C).createBranchWeights(4, 1));
+		B.SetInsertPoint(make);
+		emit_make_memo(memo, row, exec, size, load);
+		B.CreateBr(known);
+	}
 
 	// The range: every active lane's addr + imm in [0, shared_size - size], i.e. the lowest's
 	// and the highest's (64-bit, no wrap: ds_access's test).
@@ -1925,7 +1968,9 @@ Function *Emitter::ds_helper(const DecodedInst *d)
 		put(res);
 	}
 	B.SetInsertPoint(scat);
-	{
+	if (slow) {
+		B.CreateUnreachable(); // its entry test sent every other kind to 'slow'
+	} else {
 		Value *offs = B.CreateAdd(B.CreateAlignedLoad(v32, row, Align(64)), splat(imm32));
 		emit_scattered(d, B.CreateGEP(i8, base, offs), active, data, rows, res);
 		put(res);
@@ -3037,6 +3082,10 @@ void optimise(Module &m, TargetMachine *tm, unsigned level)
 		// time").
 		fpm.addPass(InstCombinePass(1));
 		fpm.addPass(SimplifyCFGPass());
+		// The access functions' fast paths (ds_helper) into the program first.
+		ModulePassManager mpm;
+		mpm.addPass(AlwaysInlinerPass(false));
+		mpm.run(m, mam);
 	}
 	for (Function &f : m)
 		if (!f.isDeclaration())
