@@ -29,6 +29,9 @@ constexpr unsigned kRegSpace = MICA_OPND_SCC + 1;
 constexpr unsigned kSregFirst = MICA_OPND_SGPR_FIRST;
 constexpr unsigned kSregs = kRegSpace - kSregFirst; // s0..s127, exec, vcc, scc
 constexpr uint64_t kNever = ~0ull;
+// Shared-access memos a wave keeps for the translated code (Wave::memos): a program's first 16
+// (address register, size) pairs; any more live for one call of the code.
+constexpr unsigned kWaveMemos = 16, kWaveMemoBytes = 32;
 
 // A record whose guards and mem_ctr are 0 reads as clear: every other field is read only when a
 // guard is above the cycle or mem_ctr is set, and every producer writes the guards and mem_ctr.
@@ -71,6 +74,12 @@ struct Wave {
 	// The interpreter executed the wave's last instruction (Worker::step); translated code reads
 	// and clears it at entry (jit/codegen.cpp, the straight run's knowledge).
 	uint32_t interpreted = 0;
+	// The translated code's shared-access memos (jit/codegen.cpp, AddrMemo: the lane pattern of
+	// an address register under an EXEC), kept from one of its calls to the next for the same
+	// wave: a memo is cleared by every instruction that can write its register, and all of them
+	// at entry after a launch (memo_reset) or after the interpreter ran the wave ('interpreted').
+	uint32_t memo_reset = 1;
+	alignas(64) uint8_t memos[kWaveMemos][kWaveMemoBytes];
 	// Cached expansion of the last EXEC value seen by the vector path.
 	uint32_t lanes_for = 0;
 	Row lanes;                    // 0 / ~0 per lane

@@ -137,6 +137,7 @@ void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
 	w.slot = slot;
 	w.tlb_prev_ctx = cu_prev_ctx_;
 	w.interpreted = 0;
+	w.memo_reset = 1;
 }
 
 void Worker::compute_launch_rows(uint32_t nwaves, uint32_t invocations)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The translated code's shared-memory address memo (jit/codegen.cpp, emit_ds, ds_helper): the
 // pattern of an address register's active lanes (contiguous halves, one address per half,
-// scattered) and their lowest and highest address, made at the register's first shared access in
-// a call of the translated code and reused by the next accesses through the same register with
-// other immediate offsets (SGEMM's unrolled tile reads). Each program here reuses a register
+// scattered) and their lowest and highest address, made at the register's first shared access
+// and reused by the next accesses through the same register with other immediate offsets
+// (SGEMM's unrolled tile reads), in later calls of the translated code too. Each program here reuses a register
 // where the memo must not be believed: the register written in between, EXEC changed, a load
 // whose destination is its own address register, an offset that takes the same lanes outside the
 // allocation. Results, faults, counters and every data byte must equal the interpreter's.
@@ -130,5 +130,113 @@ TEST_P(CuJitDsMemo, AgreesWithTheInterpreter)
 
 INSTANTIATE_TEST_SUITE_P(Reuses, CuJitDsMemo, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<Case> &i) { return std::string(i.param.name); });
+
+} // namespace
+
+namespace {
+
+// The memos a wave keeps between calls of the translated code (Wave::memos) must go when a call
+// cannot know what happened to the registers since the last: a new launch of the wave (launch
+// zeroes the registers the program writes) and instructions the interpreter ran for it.
+
+// v10 is 0 at launch (every lane reads shared word 0), then the lanes' own words. A memo of the
+// second pattern kept into the next workgroup's first access would read the lanes' words there.
+Asm launch_program()
+{
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(kSlice));
+	p.nop(1);
+	p.alu(MICA_OP_V_MUL_LO_U32, V(11), V(0), L(0x01030507));
+	p.alu(MICA_OP_V_SHL_B32, V(12), V(0), K(2));
+	p.nop(2);
+	p.alu(MICA_OP_V_ADD_U32, V(11), V(11), S(20));
+	p.alu(MICA_OP_V_ADD_U32, V(13), V(12), S(20));
+	p.nop(2);
+	p.mem(MICA_OP_DS_STORE_B32, NONE, V(12), NONE, V(11));
+	p.wait_all();
+	p.ctrl(MICA_OP_S_BARRIER); // every wave's words are stored before any is read
+	p.mem(MICA_OP_DS_LOAD_B32, V(4), V(10), NONE, NONE);
+	p.nop(3);
+	p.alu(MICA_OP_V_MOV_B32, V(10), V(12));
+	p.nop(3);
+	p.mem(MICA_OP_DS_LOAD_B32, V(5), V(10), NONE, NONE);
+	p.wait_all();
+	p.alu(MICA_OP_V_MAD_U32, V(30), V(4), L(0x01000193), V(5));
+	p.nop(3);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(13), S(0), V(30));
+	p.end();
+	return p;
+}
+
+TEST(CuJitDsMemoKept, NotIntoTheNextLaunchOfTheWave)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	const uint64_t before = translations_so_far();
+	Compared c = run_both(launch_program(), kGroups, [](Rig &rig) { rig.st.shared_bytes = kShared; });
+	EXPECT_GT(translations_so_far(), before) << "not translated";
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	expect_same(c);
+}
+
+// With a kill flag to poll (never raised), every 4096th instruction is the interpreter's, and
+// after one inside a straight run of ALU instructions the interpreter runs the rest of the run
+// (jit/codegen.cpp, line_continues). The run here ends by reversing v10 (x ^ 124), so the
+// interpreter rewrites v10 where the translated code's clearing of its memo does not run; the
+// loop's next access through v10 must not take the pattern from before.
+Asm interp_program()
+{
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(kSlice));
+	p.alu(MICA_OP_S_MOV_B32, S(21), K(8));
+	p.nop(1);
+	p.alu(MICA_OP_V_MUL_LO_U32, V(11), V(0), L(0x01030507));
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(0), K(2));
+	p.alu(MICA_OP_V_SHL_B32, V(13), V(0), K(2));
+	p.alu(MICA_OP_V_MOV_B32, V(30), V(0));
+	p.nop(0);
+	p.alu(MICA_OP_V_ADD_U32, V(11), V(11), S(20));
+	p.alu(MICA_OP_V_ADD_U32, V(13), V(13), S(20));
+	p.nop(2);
+	p.mem(MICA_OP_DS_STORE_B32, NONE, V(10), NONE, V(11));
+	p.wait_all();
+	int top = p.label();
+	p.bind(top);
+	p.mem(MICA_OP_DS_LOAD_B32, V(4), V(10), NONE, NONE);
+	for (unsigned k = 0; k < 40; k++) // the straight run
+		p.alu(MICA_OP_V_ADD_U32, V(20 + k % 4), V(20 + (k + 1) % 4), K(k % 7));
+	p.alu(MICA_OP_V_XOR_B32, V(10), V(10), L(124));
+	p.nop(1);
+	p.mem(MICA_OP_DS_LOAD_B32, V(5), V(10), NONE, NONE);
+	p.wait_all();
+	p.alu(MICA_OP_V_MAD_U32, V(30), V(30), L(0x01000193), V(4));
+	p.nop(3);
+	p.alu(MICA_OP_V_MAD_U32, V(30), V(30), L(0x01000193), V(5));
+	p.alu(MICA_OP_S_SUB_U32, S(21), S(21), K(1));
+	p.alu(MICA_OP_S_CMP_NE_U32, NONE, S(21), K(0));
+	p.nop(1);
+	p.branch(MICA_OP_S_CBRANCH_SCC1, top);
+	p.nop(3);
+	p.alu(MICA_OP_V_ADD_U32, V(30), V(30), V(20));
+	p.nop(3);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(13), S(0), V(30));
+	p.end();
+	return p;
+}
+
+TEST(CuJitDsMemoKept, NotPastInstructionsTheInterpreterRan)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	static const std::atomic<bool> never{false};
+	const uint64_t before = translations_so_far();
+	Compared c = run_both(interp_program(), kGroups, [](Rig &rig) {
+		rig.st.shared_bytes = kShared;
+		rig.st.abort = &never;
+	});
+	EXPECT_GT(translations_so_far(), before) << "not translated";
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	expect_same(c);
+}
 
 } // namespace

@@ -489,7 +489,9 @@ private:
 	void emit_make_memo(Value *memo, Value *row, Value *exec, unsigned size, bool load);
 	static bool ds_memo_user(const DecodedInst &d);
 	Value *memo_for(unsigned reg, unsigned size);
-	void clear_memos_at_entry();
+	void clear_memos_at_entry(Value *after_interp);
+	unsigned wave_memos_ = 0;          // memos in Wave::memos
+	std::vector<Value *> stack_memos_; // the others
 	void clear_memos_written(const DecodedInst &d);
 	std::map<std::pair<unsigned, unsigned>, Value *> memos_; // (VGPR, access size) -> its AddrMemo
 	std::map<unsigned, std::vector<Value *>> memo_regs_;     // VGPR -> its memos
@@ -1695,17 +1697,18 @@ void Emitter::emit_lanes(const DecodedInst *d, Value *va, Value *const base_va[2
 		}
 }
 
-// Shared (ds) loads and stores: the address pattern of a VGPR under an EXEC mask, kept for the
-// rest of the translated code's call (the memo, an AddrMemo on its stack: SGEMM's unrolled
+// Shared (ds) loads and stores: the address pattern of a VGPR under an EXEC mask, kept while
+// the register keeps its value (the memo, an AddrMemo in the wave, memo_for: SGEMM's unrolled
 // loop reads its two shared tiles with 32 ds_load_b32 from two address registers and immediate
 // offsets, and a constant offset changes neither the pattern nor, but for the offset, the
 // range). A memo is keyed by the register and the access size at translation time, and holds
 // the EXEC mask it was made under (compared at every use); every instruction that can write
 // the register clears it at its start (vgprs_written: every path through the instruction, the
-// interpreter's included, writes only those rows), and an access whose own destination is its
-// address register uses a memo of its own, cleared first. The code that makes a memo and the
+// interpreter's included, writes only those rows), an access whose own destination is its
+// address register uses a memo of its own, cleared first, and the entry clears them all after
+// a launch or the interpreter (clear_memos_at_entry). The code that makes a memo and the
 // accesses are one function per kind of access (ds_helper), called by every instruction of
-// that kind: the IR per instruction is the call.
+// that kind; at level 1 the usual case of it is inlined.
 struct AddrMemo {
 	uint32_t kind;  // 0: none; else MemoKind, | kMemoAligned
 	uint32_t exec;  // the EXEC mask it was made under
@@ -1721,22 +1724,43 @@ bool Emitter::ds_memo_user(const DecodedInst &d)
 	       (d.flags & (MICA_OPF_LOAD | MICA_OPF_STORE));
 }
 
+// The first kWaveMemos (register, size) pairs of the program, in code order, have their memo in
+// the wave (Wave::memos), the rest on the stack. The order is the program's, so the level-0 and
+// level-1 translations of a program give a pair the same slot (a tier-up keeps the memos).
+static_assert(sizeof(AddrMemo) == kWaveMemoBytes);
 Value *Emitter::memo_for(unsigned reg, unsigned size)
 {
 	Value *&m = memos_[{reg, size}];
 	if (!m) {
-		m = entry_alloca(sizeof(AddrMemo));
+		if (wave_memos_ < kWaveMemos) {
+			IRBuilder<> eb(entry_->getTerminator());
+			m = at_b(eb, wave_, offsetof(Wave, memos) + wave_memos_++ * uint64_t(kWaveMemoBytes));
+		} else {
+			m = entry_alloca(sizeof(AddrMemo));
+			stack_memos_.push_back(m);
+		}
 		memo_regs_[reg].push_back(m);
 	}
 	return m;
 }
 
-// None at the call's start (a memo lives for one call of the translated code: the interpreter
-// runs between two calls).
-void Emitter::clear_memos_at_entry()
+// At entry: a memo in the wave holds unless the wave was launched since the code last ran it or
+// the interpreter ran an instruction of it (either may have written any register); a memo on the
+// stack starts empty (Wave::memos). Kept, SGEMM's two tile-address memos last the whole
+// workgroup instead of being made again after every quantum and barrier.
+void Emitter::clear_memos_at_entry(Value *after_interp)
 {
 	IRBuilder<> eb(entry_->getTerminator());
-	for (const auto &[key, m] : memos_)
+	if (wave_memos_) {
+		Value *rp = at_b(eb, wave_, offsetof(Wave, memo_reset));
+		Value *reset = eb.CreateOr(eb.CreateICmpNE(after_interp, eb.getInt32(0)), eb.CreateICmpNE(eb.CreateLoad(i32, rp), eb.getInt32(0)));
+		for (unsigned k = 0; k < wave_memos_; k++) {
+			Value *kp = at_b(eb, wave_, offsetof(Wave, memos) + k * uint64_t(kWaveMemoBytes) + offsetof(AddrMemo, kind));
+			eb.CreateStore(eb.CreateSelect(reset, eb.getInt32(0), eb.CreateLoad(i32, kp)), kp);
+		}
+		eb.CreateStore(eb.getInt32(0), rp);
+	}
+	for (Value *m : stack_memos_)
 		eb.CreateStore(eb.getInt32(0), at_b(eb, m, offsetof(AddrMemo, kind)));
 }
 
@@ -3009,7 +3033,7 @@ Function *Emitter::emit(const std::string &name)
 	for (const auto &[off, slot] : code_.slots)
 		if (slot.state == SlotState::Ok && ds_memo_user(slot.inst))
 			memo_for(slot.inst.opnd[1] - MICA_OPND_VGPR_FIRST, slot.inst.info->mem_bytes);
-	clear_memos_at_entry();
+	clear_memos_at_entry(after_interp);
 
 	RegRange rows, srows;
 	for (const auto &[off, slot] : code_.slots)
