@@ -25,7 +25,7 @@ constexpr uint32_t kSlice = 1024;  // each workgroup's result slot: 4 bytes per 
 constexpr uint32_t kGroups = 320;  // 20480 invocations: over the tests' hot threshold (jit_compare.h)
 constexpr uint32_t kShared = 4096; // bytes of shared memory per workgroup
 
-enum class Reuse { Written, OtherExec, OwnDestination, FartherOffset };
+enum class Reuse { Written, OtherExec, OwnDestination, FartherOffset, NarrowerExec };
 
 // v0: local id x (0..63, two waves). v10: x * 4 (contiguous); v11: data; v13: the result slot;
 // v30: the loads folded, stored at the end. Shared addresses stay inside each wave's own 128
@@ -83,6 +83,25 @@ Asm memo_program(Reuse r)
 		p.wait_all();
 		p.alu(MICA_OP_V_MAD_U32, V(30), V(30), L(0x01000193), V(4));
 		break;
+	case Reuse::NarrowerExec: // made under the full EXEC, then accesses under parts of it
+		p.mem(MICA_OP_DS_STORE_B32, NONE, V(10), NONE, V(11));
+		p.mem(MICA_OP_DS_STORE_B32, NONE, V(10), NONE, V(13), 128);
+		p.wait_all();
+		p.alu(MICA_OP_S_AND_SAVEEXEC_B32, S(22), L(0x0000ff00u));
+		p.nop(2);
+		p.mem(MICA_OP_DS_LOAD_B32, V(4), V(10), NONE, NONE);
+		p.alu(MICA_OP_S_MOV_B32, EXEC, L(0xffff0000u)); // the upper half alone
+		p.nop(2);
+		p.mem(MICA_OP_DS_LOAD_B32, V(5), V(10), NONE, NONE, 128);
+		p.alu(MICA_OP_S_MOV_B32, EXEC, L(0x80000001u));
+		p.nop(2);
+		p.mem(MICA_OP_DS_LOAD_B32, V(5), V(10), NONE, NONE, 4);
+		p.alu(MICA_OP_S_MOV_B32, EXEC, S(22));
+		p.nop(2);
+		p.wait_all();
+		p.alu(MICA_OP_V_MAD_U32, V(30), V(30), L(0x01000193), V(4));
+		p.alu(MICA_OP_V_MAD_U32, V(30), V(30), L(0x01000193), V(5));
+		break;
 	case Reuse::FartherOffset: // the same lanes, inside at 0 and at 3840, outside at 3968
 		p.mem(MICA_OP_DS_STORE_B32, NONE, V(10), NONE, V(11), 3840);
 		p.mem(MICA_OP_DS_LOAD_B32, V(4), V(10), NONE, NONE, 3840);
@@ -113,6 +132,7 @@ const Case kCases[] = {
     {"a_memo_made_under_another_exec_is_not_used", Reuse::OtherExec, MICA_FAULT_SHARED_OUT_OF_RANGE},
     {"a_load_into_its_own_address_register_leaves_no_memo", Reuse::OwnDestination, MICA_FAULT_NONE},
     {"each_offset_is_tested_against_the_allocation", Reuse::FartherOffset, MICA_FAULT_SHARED_OUT_OF_RANGE},
+    {"narrower_execs_after_the_full_one", Reuse::NarrowerExec, MICA_FAULT_NONE},
 };
 
 class CuJitDsMemo : public ::testing::TestWithParam<Case> {};
