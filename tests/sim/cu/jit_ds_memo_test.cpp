@@ -188,15 +188,24 @@ Asm launch_program()
 	return p;
 }
 
+// 'prog' translated and interpreted, 'abort' as the kill flag: no fault, and everything equal.
+void expect_translated_and_same(const Asm &prog, const std::atomic<bool> *abort)
+{
+	const uint64_t before = translations_so_far();
+	Compared c = run_both(prog, kGroups, [abort](Rig &rig) {
+		rig.st.shared_bytes = kShared;
+		rig.st.abort = abort;
+	});
+	EXPECT_GT(translations_so_far(), before) << "not translated";
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	expect_same(c);
+}
+
 TEST(CuJitDsMemoKept, NotIntoTheNextLaunchOfTheWave)
 {
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
-	const uint64_t before = translations_so_far();
-	Compared c = run_both(launch_program(), kGroups, [](Rig &rig) { rig.st.shared_bytes = kShared; });
-	EXPECT_GT(translations_so_far(), before) << "not translated";
-	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
-	expect_same(c);
+	expect_translated_and_same(launch_program(), nullptr);
 }
 
 // With a kill flag to poll (never raised), every 4096th instruction is the interpreter's, and
@@ -249,14 +258,7 @@ TEST(CuJitDsMemoKept, NotPastInstructionsTheInterpreterRan)
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
 	static const std::atomic<bool> never{false};
-	const uint64_t before = translations_so_far();
-	Compared c = run_both(interp_program(), kGroups, [](Rig &rig) {
-		rig.st.shared_bytes = kShared;
-		rig.st.abort = &never;
-	});
-	EXPECT_GT(translations_so_far(), before) << "not translated";
-	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
-	expect_same(c);
+	expect_translated_and_same(interp_program(), &never);
 }
 
 } // namespace
