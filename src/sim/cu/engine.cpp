@@ -30,7 +30,6 @@ namespace {
 // costs more than the work (the results do not depend on it).
 constexpr uint64_t kParallelInvocations = 4096;
 
-
 // Helper threads that join the caller in running a job (a function of the runner's index, 0 for
 // the caller, 1..n for helpers). The job hands out its work itself (Engine::run: compute units
 // claimed from a counter), so the caller never waits for a helper that has not woken up yet: on
