@@ -10,7 +10,8 @@
 // (the kernel's no-progress timeout, docs/kernel.md) sees trails the retired workgroups by about
 // a millisecond of work at most, or by one workgroup when a single workgroup takes longer than
 // that, and is exact once the compute unit's share of the dispatch is done (the destructor
-// publishes the rest).
+// publishes the rest). The clock is read once per batch, not at construction: a one-workgroup
+// dispatch (the empty dispatch's path) reads it once; the first batch only starts the clock.
 #pragma once
 
 #include <algorithm>
@@ -25,7 +26,7 @@ public:
 	static constexpr uint32_t kMaxBatch = 64;
 	static constexpr std::chrono::microseconds kFast{100}, kSlow{1000};
 
-	explicit ProgressBatch(std::atomic<uint32_t> *counter) : counter_(counter), last_(Clock::now()) {}
+	explicit ProgressBatch(std::atomic<uint32_t> *counter) : counter_(counter) {}
 	~ProgressBatch() { publish(); }
 	ProgressBatch(const ProgressBatch &) = delete;
 	ProgressBatch &operator=(const ProgressBatch &) = delete;
@@ -36,10 +37,12 @@ public:
 		if (++pending_ < batch_)
 			return;
 		const auto now = Clock::now();
-		if (now - last_ < kFast)
-			batch_ = std::min(batch_ * 2, kMaxBatch);
-		else if (now - last_ > kSlow)
-			batch_ = 1;
+		if (last_ != typename Clock::time_point{}) { // the first batch has no time to be judged by
+			if (now - last_ < kFast)
+				batch_ = std::min(batch_ * 2, kMaxBatch);
+			else if (now - last_ > kSlow)
+				batch_ = 1;
+		}
 		last_ = now;
 		publish();
 	}
@@ -54,7 +57,7 @@ public:
 private:
 	std::atomic<uint32_t> *counter_;
 	uint32_t pending_ = 0, batch_ = 1;
-	typename Clock::time_point last_;
+	typename Clock::time_point last_{}; // when the last batch was published; {}: none yet
 };
 
 } // namespace mica::sim::cu

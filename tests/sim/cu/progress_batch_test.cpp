@@ -74,7 +74,7 @@ TEST(ProgressBatch, BetweenFastAndSlowTheBatchStays)
 	std::atomic<uint32_t> counter{0};
 	uint32_t retired = 0;
 	Batch b(&counter);
-	retire(b, counter, retired, 7, microseconds(1)); // batches of 1, 2, 4: 8 after them
+	retire(b, counter, retired, 8, microseconds(1)); // batches of 1 (starts the clock), 1, 2, 4: 8 after them
 	const uint32_t grown = b.batch();
 	ASSERT_EQ(grown, 8u);
 	retire(b, counter, retired, 8, microseconds(50)); // one batch of 400 us

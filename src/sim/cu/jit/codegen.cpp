@@ -1744,10 +1744,10 @@ Value *Emitter::memo_for(unsigned reg, unsigned size)
 	return m;
 }
 
-// At entry: a memo in the wave holds unless the wave was launched since the code last ran it or
-// the interpreter ran an instruction of it (either may have written any register); a memo on the
-// stack starts empty (Wave::memos). Kept, SGEMM's two tile-address memos last the whole
-// workgroup instead of being made again after every quantum and barrier.
+// At entry: a memo in the wave (Wave::memos) holds unless the wave was launched since the code
+// last ran it or the interpreter ran an instruction of it (either may have written any
+// register); a memo on the stack starts empty. Kept, SGEMM's two tile-address memos last the
+// whole workgroup instead of being made again after every quantum and barrier.
 void Emitter::clear_memos_at_entry(Value *after_interp)
 {
 	IRBuilder<> eb(entry_->getTerminator());
