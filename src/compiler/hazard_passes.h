@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "hazard_rules.h"
+#include "hazard_verify.h"
 
 namespace mica::compiler {
 
@@ -52,7 +53,5 @@ void insert_waits(AsmProgram &p, HazardPassStats &stats);
 // Same scheme for the distance rules; inserts s_nop N before the consumer. Rules are keyed by the
 // program's revision and power profile.
 void insert_hazard_nops(AsmProgram &p, HazardPassStats &stats);
-// Checks every rule on every path; returns the violations (empty when the program is safe).
-std::vector<Violation> verify_hazards(const AsmProgram &p);
 
 } // namespace mica::compiler

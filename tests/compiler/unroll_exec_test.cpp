@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "exec_harness.h"
-#include "../../src/compiler/asm.h"
+#include "asm.h"
 
 using namespace mica::compiler;
 using namespace mica::compiler::test;

@@ -8,10 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "ir.h"
 #include "mica_isa.h"
 
 namespace mica::compiler {
+
+namespace ir {
+struct Program;
+}
 
 struct AsmInst {
 	mica_inst inst{};

@@ -1,7 +1,7 @@
 // Static hazard verifier: runs every rule of mica.toml [[hazard]] over every path of a program
 // (forward dataflow to a fixpoint, joins take the worst case) and reports each instruction that
 // issues too early. The kernel's validator reuses this logic for SEC_WAVE_START_TLB.
-#include "hazard_passes.h"
+#include "hazard_verify.h"
 #include "machine.h"
 
 namespace mica::compiler {
