@@ -11,6 +11,7 @@
 // guard says it may be stale; register writes store the pipeline record Worker::produce_slow would,
 // computed at translation time (produce_plan).
 #include "codegen.h"
+#include "hazard_proof.h"
 
 #include <algorithm>
 #include <atomic>
@@ -253,6 +254,7 @@ public:
 		}
 	}
 	void set_inline(uint32_t n) { inline_ = n; }
+	void set_hazard_free(bool v) { hazard_free_ = v; }
 	void set_rows(RegRange v, RegRange sg) { vgprs_ = v, sgprs_ = sg; }
 	void set(uint32_t (*fn)(Frame *), orc::ResourceTrackerSP t)
 	{
@@ -289,8 +291,9 @@ template <class F> Value *fn_ptr(IRBuilder<> &b, F *f)
 
 class Emitter {
 public:
-	Emitter(LLVMContext &c, Module &m, const Code &code, CompiledProgram &prog, unsigned level)
-	    : C(c), M(m), B(c), code_(code), prog_(prog), level0_(level == 0), lane_calls_(level == 0 && lane_calls())
+	Emitter(LLVMContext &c, Module &m, const Code &code, CompiledProgram &prog, unsigned level, bool hazard_free)
+	    : C(c), M(m), B(c), code_(code), prog_(prog), level0_(level == 0), lane_calls_(level == 0 && lane_calls()),
+	      hazard_free_(hazard_free)
 	{
 		i1 = B.getInt1Ty();
 		i8 = B.getInt8Ty();
@@ -526,6 +529,12 @@ private:
 	// blocks away from SelectionDAG: translation 1.5-2x faster, VALU-bound level-0 code 2x
 	// slower (docs/performance.md), so it is off by default.
 	const bool level0_, lane_calls_;
+	// The program is hazard-free (hazard_proof.h): no operand test can fail, so none is emitted,
+	// and no pipeline record is written (nothing in translated code reads one; the interpreter,
+	// running an instruction of it, finds a record the translation left as it was, whose test
+	// passes: a load's by the wait counter (fresh_slow), every other's by its cycle, long past).
+	// The previous rows of load destinations and delayed results are not kept (no early read).
+	const bool hazard_free_;
 	Value *splat_buf_[4] = {nullptr, nullptr, nullptr, nullptr};
 	FunctionType *ft_vd = nullptr, *ft_md = nullptr, *ft_splat = nullptr, *ft_vmem0 = nullptr;
 	Type *i1, *i8, *i32, *i64, *ptr;
@@ -577,6 +586,8 @@ bool Emitter::fold_check(unsigned reg, unsigned cls)
 
 Value *Emitter::check(unsigned reg, unsigned cls)
 {
+	if (hazard_free_)
+		return B.getTrue();
 	// Written earlier in this straight run, at a distance its guard for this class has passed:
 	// the interpreter's test takes its fast path (no side effect), so there is nothing to emit.
 	auto known = line_.find(reg);
@@ -649,6 +660,8 @@ Value *Emitter::writable(unsigned reg) { return check(reg, kWrite); }
 // Returns whether the previous value must be kept (ProducePlan::delayed).
 bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
 {
+	if (hazard_free_)
+		return false;
 	const ProducePlan pl = produce_plan(d->unit, reg, code_.lowpower, code_.r1);
 	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
 	KnownRecord now{line_index_, {0, 0, 0, 0}};
@@ -694,6 +707,8 @@ void Emitter::emit_mem_record(unsigned reg, Value *done, unsigned counter, Value
 // The same for the record at 'meta'.
 void Emitter::emit_mem_record_at(Value *meta, Value *done, unsigned counter, Value *seq)
 {
+	if (hazard_free_)
+		return;
 	// vis[0], then vis[1..2] in one 16-byte store: the shape emit_clear_waited reads them in
 	// (a load that spans two stores still in the store buffer cannot take its bytes from them
 	// and waits for both to reach the cache: SGEMM's s_waitcnt after its 32 shared loads).
@@ -1202,7 +1217,7 @@ void Emitter::emit_wait(uint32_t gm, uint32_t ls)
 		// (At a wait for 0 every load on the counter is covered, whatever the path.)
 		auto covered = [&](const PendingLoad &p) { return want[c] == 0 || (p.after != kUnknownAfter && p.after >= want[c]); };
 		for (const PendingLoad &p : pending_[c])
-			if (p.after == kUnknownAfter || covered(p))
+			if (!hazard_free_ && (p.after == kUnknownAfter || covered(p)))
 				emit_clear_waited(p.reg, c, now_waited[c]);
 		pending_[c].erase(std::remove_if(pending_[c].begin(), pending_[c].end(), covered), pending_[c].end());
 	}
@@ -2722,7 +2737,8 @@ bool Emitter::emit_smem(uint64_t off, const DecodedInst *d)
 	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, lane_p_), B.getInt64(1)), lane_p_);
 	for (unsigned k = 0; k < n; k++) {
 		const unsigned reg = d->opnd[0] + k;
-		B.CreateStore(B.CreateLoad(i32, sreg_ptr(reg, false)), sreg_ptr(reg, true));
+		if (!hazard_free_)
+			B.CreateStore(B.CreateLoad(i32, sreg_ptr(reg, false)), sreg_ptr(reg, true));
 		B.CreateStore(words[k], sreg_ptr(reg, false));
 		emit_mem_record(reg, done, MICA_COUNTER_LS, issued);
 	}
@@ -3054,7 +3070,7 @@ Function *Emitter::emit(const std::string &name)
 		const bool global_load = d.info && d.info->format == MICA_FMT_MEM && d.unit == MICA_UNIT_VMEM &&
 		                         !(d.flags & (MICA_OPF_ATOMIC | MICA_OPF_IMAGE));
 		if (it->second.state == SlotState::Ok && (ds_memo_user(d) || global_load) && (d.flags & MICA_OPF_LOAD) &&
-		    d.opnd[0] <= MICA_OPND_VGPR_LAST && d.info->kind[0] != MICA_KIND_UNUSED && prev_unread(it))
+		    d.opnd[0] <= MICA_OPND_VGPR_LAST && d.info->kind[0] != MICA_KIND_UNUSED && (hazard_free_ || prev_unread(it)))
 			prev_unread_.insert(it->first);
 	}
 	for (const auto &[off, slot] : code_.slots) {
@@ -3174,7 +3190,9 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 	std::lock_guard<std::mutex> lock(*h.mutex);
 	const double t_emit = cpu_ms();
 	const std::string name = "mica_prog_" + std::to_string(h.next_id++);
-	Emitter em(*ctx, *mod, code, *prog, level);
+	const bool proven = hazard_free(code);
+	prog->set_hazard_free(proven);
+	Emitter em(*ctx, *mod, code, *prog, level, proven);
 	Function *f = em.emit(name);
 	std::string msg;
 	raw_string_ostream os(msg);

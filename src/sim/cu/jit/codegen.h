@@ -17,6 +17,7 @@ namespace mica::sim::cu::jit {
 struct Code {
 	std::map<uint64_t, CodeSlot> slots;
 	bool lowpower = false, r1 = false;
+	uint32_t revision = 0, power_profile = 0; // the dispatch's (MICA_REV_*, MICA_PROFILE_*)
 	uint64_t hash = 0;
 };
 

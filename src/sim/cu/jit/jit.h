@@ -67,6 +67,9 @@ public:
 	RegRange vgprs() const { return vgprs_; }                 // VGPR rows it can write
 	RegRange sgprs() const { return sgprs_; }                 // SGPRs it can name as destinations
 	unsigned level() const { return level_.load(std::memory_order_acquire); } // LLVM code-generator level
+	// Translated without operand tests and pipeline records: the static hazard verifier found no
+	// violation on any path (hazard_proof.h).
+	bool hazard_free() const { return hazard_free_; }
 	// The tier-up: from now on run better's code (a translation of the same program at another
 	// level), which this program keeps alive. Callers running the old code finish their call
 	// with it. At most once per program.
@@ -86,6 +89,7 @@ protected:
 	std::atomic<uint32_t (*)(Frame *)> fn_{nullptr};
 	uint64_t hash_ = 0;
 	uint32_t instructions_ = 0, inline_ = 0;
+	bool hazard_free_ = false;
 	RegRange vgprs_, sgprs_;
 	std::atomic<unsigned> level_{0};
 
@@ -108,6 +112,7 @@ struct Counters {
 	uint64_t warm_translations = 0; // dispatches that started interpreted and moved to translated code (Warmup)
 	uint64_t work_tierups = 0;      // tier-ups asked for by the work of a program's level-0 code (count_level0_work)
 	uint64_t tierups_queued = 0;    // level-1 translations queued (by either trigger)
+	uint64_t hazard_free = 0;       // translations without operand tests (Program::hazard_free)
 };
 Counters counters();
 

@@ -367,6 +367,8 @@ bool find_code(Cache &c, Mmu &mmu, const DispatchState &st, Code &code)
 {
 	code.lowpower = st.power_profile == MICA_PROFILE_LOWPOWER;
 	code.r1 = st.revision == MICA_REV_R1;
+	code.revision = st.revision;
+	code.power_profile = st.power_profile;
 	if (!discover(mmu, st, code)) {
 		std::lock_guard<std::mutex> lock(c.mutex);
 		c.counters.too_large++;
@@ -410,10 +412,11 @@ std::shared_ptr<Program> translate_and_install(Cache &c, std::unique_lock<std::m
 		return nullptr;
 	}
 	c.counters.translations++;
+	c.counters.hazard_free += prog->hazard_free();
 	if (debug())
-		std::fprintf(stderr, "mica jit: program %016llx: %s%u instructions (%u inline) at level %u in %.1f ms (wall)\n",
+		std::fprintf(stderr, "mica jit: program %016llx: %s%u instructions (%u inline) at level %u in %.1f ms (wall)%s\n",
 		             static_cast<unsigned long long>(code.hash), why, prog->instructions(), prog->inline_instructions(),
-		             prog->level(), ns / 1e6);
+		             prog->level(), ns / 1e6, prog->hazard_free() ? ", hazard-free" : "");
 	if (it == c.entries.end())
 		return prog;
 	if (it->second.prog)
