@@ -23,6 +23,7 @@ namespace {
 
 constexpr uint32_t kIn = 0x1000;    // 64 input words, one per lane of a workgroup
 constexpr uint32_t kOut = 0x10000;  // kRows rows of 64 words per workgroup
+constexpr uint32_t kCounters = 0x800; // one word per workgroup (long_runs_program)
 constexpr unsigned kValues = 8;     // v20..v27
 constexpr unsigned kScalars = 4;    // s30..s33
 constexpr unsigned kRows = kValues + kScalars;
@@ -169,6 +170,101 @@ TEST(CuJitHazardFree, RandomProgramsAgreeAndProvenOnesViolateNothing)
 	EXPECT_GE(unproven, programs / 4);
 	EXPECT_EQ(proven_violating, 0u);
 	std::printf("hazard-free programs: %u proven, %u not\n", proven, unproven);
+}
+
+// A hazard-free program's level-1 code leaves the budget-and-watchdog test out of a straight run
+// when the whole run fits the wave's budget and stays under the watchdog limit (codegen.cpp,
+// find_fast_runs). A loop of runs with long s_nops and waits, its body not a multiple of the
+// 32-instruction quantum, and watchdog limits that fall at every point of a run: the faults (pc,
+// cycles) and counters are the interpreter's. The workgroup's two waves, 7 instructions apart, add
+// to one counter with returning atomics and keep what they got, so where each wave yields shows
+// in the results.
+Asm long_runs_program()
+{
+	Asm p;
+	p.alu(MICA_OP_S_MOV_B32, S(34), S(2)); // trips: user data 2
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(256));
+	p.alu(MICA_OP_S_ADD_U32, S(20), S(20), L(kOut));
+	p.alu(MICA_OP_S_MUL_U32, S(21), S(MICA_ABI_S_WORKGROUP_ID_X), K(4));
+	p.alu(MICA_OP_S_ADD_U32, S(21), S(21), L(kCounters));
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(0), K(2));
+	p.nop(0);
+	p.alu(MICA_OP_V_ADD_U32, V(11), V(10), S(20));
+	p.alu(MICA_OP_V_MOV_B32, V(12), S(21));
+	p.alu(MICA_OP_V_MOV_B32, V(13), K(1));
+	p.alu(MICA_OP_V_ADD_U32, V(14), V(11), L(0x10000));
+	// The first wave runs 7 instructions more: the two waves' atomics fall at different points
+	// of their quanta, so which one adds first in an iteration depends on where each yields.
+	p.alu(MICA_OP_S_CMP_EQ_U32, NONE, S(MICA_ABI_S_WAVE_IN_GROUP), K(0));
+	const int later = p.label();
+	p.branch(MICA_OP_S_CBRANCH_SCC0, later);
+	for (unsigned k = 0; k < 7; k++)
+		p.nop(0);
+	p.bind(later);
+	p.nop(3);
+	const int top = p.label();
+	p.bind(top);
+	for (unsigned k = 0; k < 5; k++) {
+		p.alu(MICA_OP_V_ADD_U32, V(20), V(20), K(1));
+		p.nop(37 + 11 * k);
+	}
+	p.mem(MICA_OP_GLOBAL_LOAD_B32, V(21), V(10), S(0), NONE, kIn);
+	// A run that ends with the atomic (a branch before it, a branch target after it): a wave
+	// whose budget ends there yields before the atomic, whatever the copy does.
+	const int after_atomic = p.label();
+	p.branch(MICA_OP_S_CBRANCH_EXECZ, after_atomic); // never taken
+	p.alu(MICA_OP_V_ADD_U32, V(24), V(24), K(3));
+	p.nop(2);
+	p.mem(MICA_OP_GLOBAL_ATOMIC_ADD_U32, V(22), V(12), S(0), V(13));
+	p.bind(after_atomic);
+	p.waitcnt(0, MICA_WAITCNT_NOWAIT);
+	p.alu(MICA_OP_V_ADD_U32, V(20), V(20), V(21));
+	p.alu(MICA_OP_V_ADD_U32, V(23), V(23), V(22));
+	p.nop(1);
+	p.alu(MICA_OP_S_SUB_U32, S(34), S(34), K(1));
+	p.alu(MICA_OP_S_CMP_NE_U32, NONE, S(34), K(0));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, top);
+	p.nop(1);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(11), S(0), V(20));
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(14), S(0), V(23));
+	p.end();
+	return p;
+}
+
+TEST(CuJitHazardFree, WatchdogInsideRunsWithoutStopTestsAtLevel1)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	const Asm prog = long_runs_program();
+	const char *opt = std::getenv("MICA_CU_JIT_OPT"), *wait = std::getenv("MICA_CU_JIT_TIERUP_WAIT");
+	const bool tiers = !(opt && *opt) && !(wait && *wait && *wait != '0') && cu::jit::tierup_threshold() > 0;
+	if (tiers) { // translated at level 0, then at level 1 by a long dispatch that waits for it
+		Rig r(2, 1, 4u << 20);
+		r.load(prog);
+		r.st.wg_size[0] = 64;
+		r.st.groups[0] = static_cast<uint32_t>(std::max<uint64_t>(cu::jit::tierup_threshold(), cu::jit::hot_threshold()) / 64);
+		std::shared_ptr<const cu::jit::Program> p0 = cu::jit::program_for(r.mmu, r.st);
+		ASSERT_TRUE(p0);
+		EXPECT_TRUE(p0->hazard_free());
+		cu::jit::program_for(r.mmu, r.st);
+		cu::jit::wait_for_tierups();
+		ASSERT_EQ(p0->level(), 1u);
+	}
+	unsigned watchdogs = 0;
+	for (uint32_t limit = 3000; limit < 3000 + 2 * 260; limit += 13) {
+		Compared c = run_both(prog, 256, [&](Rig &rig) {
+			rig.st.watchdog_cycles = limit;
+			rig.st.user_data[2] = 100000;
+		});
+		SCOPED_TRACE("watchdog limit " + std::to_string(limit));
+		expect_same(c);
+		watchdogs += c.interp.fault == MICA_FAULT_WATCHDOG;
+	}
+	EXPECT_EQ(watchdogs, 40u) << "every limit is reached inside the loop";
+	// To the end, no watchdog: the quantum ends at every instruction of the loop in turn.
+	Compared c = run_both(prog, 256, [&](Rig &rig) { rig.st.user_data[2] = 50; });
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	expect_same(c);
 }
 
 } // namespace

@@ -365,14 +365,33 @@ private:
 	}
 	void exit_with(Exit e, Value *pc) { exit_with(e, B.getInt32(static_cast<uint32_t>(e)), B.CreateSub(pc, base_)); }
 	void exit_at(Exit e, uint64_t off) { exit_with(e, B.getInt32(static_cast<uint32_t>(e)), B.getInt64(off)); }
-	// Continue at offset 'off': its block, or hand the pc to the interpreter.
+	// Continue at offset 'off': its block, or hand the pc to the interpreter. In a run's copy
+	// without stop tests, the next instruction of the run is the copy's.
 	void goto_off(uint64_t off)
 	{
-		if (BasicBlock *bb = block_at(off))
+		if (fast_end_ && off > cur_off_ && off < fast_end_)
+			B.CreateBr(fast_blocks_.at(off));
+		else if (BasicBlock *bb = block_at(off))
 			B.CreateBr(bb);
 		else
 			exit_at(Exit::Interp, off);
 	}
+	// Runs without stop tests (hazard-free programs at level 1; find_fast_runs): the straight
+	// runs of instructions, each also emitted a second time without the budget-and-watchdog test
+	// before each instruction. The first instruction's usual code enters the copy when the whole
+	// run fits the wave's remaining budget and stays under the watchdog limit whatever it does
+	// (fast_runs_: its length and the most cycles it can take before its last instruction).
+	struct FastRun {
+		uint64_t end;     // the offset after its last instruction
+		uint32_t length;  // instructions
+		uint64_t cycles;  // the most cycles its instructions but the last can move the wave on
+	};
+	std::map<uint64_t, FastRun> fast_runs_;   // by first offset
+	std::map<uint64_t, uint64_t> fast_run_of_; // offset -> its run's first offset
+	std::map<uint64_t, BasicBlock *> fast_blocks_;
+	uint64_t fast_end_ = 0; // while emitting a copy: its run's end
+	void find_fast_runs();
+	void emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d);
 	void count_instruction(const DecodedInst &d);
 
 	// --- pipeline-model reads and writes
@@ -2791,6 +2810,18 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	stale_acc_ = nullptr;
 	fold_list_ = nullptr;
 	B.SetInsertPoint(body);
+	if (auto run = fast_runs_.find(off); run != fast_runs_.end()) {
+		// The copy's stop tests would all pass: n + j < budget and cycle_j <= wd for every later
+		// instruction j of the run (the cycle moves on by at most run->second.cycles before the last).
+		const FastRun &r = run->second;
+		Value *fits_budget = B.CreateICmpULE(B.CreateAdd(n, B.getInt32(r.length)), budget_);
+		Value *fits_wd = B.CreateAnd(B.CreateICmpUGE(wd_, B.getInt64(r.cycles)),
+		                             B.CreateICmpULE(blk_cycle_, B.CreateSub(wd_, B.getInt64(r.cycles))));
+		BasicBlock *usual = BasicBlock::Create(C, "checked_run", F);
+		B.CreateCondBr(B.CreateAnd(fits_budget, fits_wd), fast_blocks_.at(off), usual, MDBuilder(C).createBranchWeights(4, 1));
+		B.SetInsertPoint(usual);
+		body_bb_ = usual;
+	}
 	emit_inst_body(off, slot, d);
 	// The stop block, once the instruction has said which operand tests it folded into it.
 	B.SetInsertPoint(stop);
@@ -2979,6 +3010,88 @@ BasicBlock *Emitter::entry_block(uint64_t off, BasicBlock *target)
 	return bb;
 }
 
+bool fast_runs_enabled()
+{
+	static const bool on = [] {
+		const char *e = std::getenv("MICA_CU_JIT_FAST_RUNS");
+		return !e || std::strcmp(e, "0") != 0;
+	}();
+	return on;
+}
+
+// The runs: fall-through sequences that no branch enters but at their first instruction and that
+// end at a branch, an end, s_trap or a slot the translation cannot run, at most kMaxFastRun
+// instructions (the scheduling quantum is 32: a longer run would never fit a budget). Only the
+// stop tests are left out of the copy, and only when they would all pass, so it does what the
+// usual code does. How far the cycle can move per instruction: s_nop N takes N + 1 cycles; a
+// wait or a memory instruction stalls until a completion no later than the latest issue cycle
+// plus the longest unit latency (completions are at most latency after their issue and at least
+// one cycle apart in issue order, Worker::mem_issue), so 1 + that latency; anything else 1. The
+// s_barrier exits (the release moves the cycle outside the run).
+void Emitter::find_fast_runs()
+{
+	constexpr uint32_t kMaxFastRun = 16, kMinFastRun = 3;
+	unsigned max_latency = 0;
+	for (unsigned u = 0; u < MICA_UNIT_COUNT; u++)
+		max_latency = std::max<unsigned>(max_latency, mica_unit_table[u].latency);
+	const uint64_t most = 2 + 2ull * max_latency; // per instruction, with a margin
+	std::vector<std::pair<uint64_t, const CodeSlot *>> run;
+	auto close = [&](uint64_t end) {
+		if (run.size() >= kMinFastRun) {
+			uint64_t cycles = 0;
+			for (size_t j = 0; j + 1 < run.size(); j++) {
+				const DecodedInst &d = run[j].second->inst;
+				cycles += d.op == MICA_OP_S_NOP ? uint64_t(static_cast<uint32_t>(d.imm)) + 1 : most;
+			}
+			const uint64_t first = run.front().first;
+			fast_runs_[first] = FastRun{end, static_cast<uint32_t>(run.size()), cycles};
+			for (const auto &[off, slot] : run) {
+				fast_run_of_[off] = first;
+				fast_blocks_[off] = BasicBlock::Create(C, "fast" + std::to_string(off), F);
+			}
+		}
+		run.clear();
+	};
+	uint64_t expect = ~0ull;
+	for (const auto &[off, slot] : code_.slots) {
+		if (off != expect || targets_.count(off) || run.size() == kMaxFastRun)
+			close(off);
+		if (slot.state != SlotState::Ok || (slot.inst.flags & MICA_OPF_PRIV)) {
+			close(off);
+			expect = ~0ull;
+			continue;
+		}
+		const DecodedInst &d = slot.inst;
+		run.push_back({off, &slot});
+		expect = off + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
+		if ((d.flags & (MICA_OPF_BRANCH | MICA_OPF_END)) || d.op == MICA_OP_S_TRAP)
+			close(expect);
+	}
+	close(expect);
+}
+
+// The instruction at 'off' once more, in its run's copy: what emit_inst emits after the stop test.
+void Emitter::emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d)
+{
+	const uint32_t inl = inline_count;
+	const auto outs = callouts;
+	B.SetInsertPoint(fast_blocks_.at(off));
+	chk_list_ = nullptr;
+	cur_off_ = off;
+	stop_br_ = nullptr;
+	stop_cond_ = nullptr;
+	stale_acc_ = nullptr;
+	fold_list_ = nullptr;
+	body_bb_ = nullptr;
+	blk_cycle_ = cycle();
+	clear_memos_written(*d);
+	fast_end_ = fast_runs_.at(fast_run_of_.at(off)).end;
+	emit_inst_body(off, slot, d);
+	fast_end_ = 0;
+	inline_count = inl; // counted once, for the usual code
+	callouts = outs;
+}
+
 Function *Emitter::emit(const std::string &name)
 {
 	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
@@ -3065,6 +3178,8 @@ Function *Emitter::emit(const std::string &name)
 	for (const auto &[off, slot] : code_.slots)
 		if (slot.state == SlotState::Ok && (slot.inst.flags & MICA_OPF_BRANCH))
 			targets_.insert(off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(slot.inst.imm)));
+	if (hazard_free_ && !level0_ && fast_runs_enabled())
+		find_fast_runs();
 	for (auto it = code_.slots.begin(); it != code_.slots.end(); ++it) {
 		const DecodedInst &d = it->second.inst;
 		const bool global_load = d.info && d.info->format == MICA_FMT_MEM && d.unit == MICA_UNIT_VMEM &&
@@ -3089,6 +3204,8 @@ Function *Emitter::emit(const std::string &name)
 		op_marked_ = slot.state == SlotState::Ok && run_ops_.test(slot.inst.op);
 		count_pending(off, slot);
 		emit_inst(off, slot, prog_.insts.back().get());
+		if (fast_run_of_.count(off))
+			emit_fast_copy(off, slot, prog_.insts.back().get());
 		line_continues(off, slot);
 		ops_run_continues(off, slot);
 		if (slot.state == SlotState::Ok)
