@@ -9,7 +9,9 @@
 // The pipeline model stays exact: every register read compares the cycle with the register's
 // guard (the interpreter's fast test in Worker::fresh) and only calls the slow path when the
 // guard says it may be stale; register writes store the pipeline record Worker::produce_slow would,
-// computed at translation time (produce_plan).
+// computed at translation time (produce_plan). A program the static hazard verifier proves
+// hazard-free (hazard_proof.h) has neither: no test could fail. Its level-1 code also copies each
+// straight run without the per-instruction budget and watchdog test (find_fast_runs).
 #include "codegen.h"
 #include "hazard_proof.h"
 
@@ -3026,8 +3028,8 @@ bool fast_runs_enabled()
 // usual code does. How far the cycle can move per instruction: s_nop N takes N + 1 cycles; a
 // wait or a memory instruction stalls until a completion no later than the latest issue cycle
 // plus the longest unit latency (completions are at most latency after their issue and at least
-// one cycle apart in issue order, Worker::mem_issue), so 1 + that latency; anything else 1. The
-// s_barrier exits (the release moves the cycle outside the run).
+// one cycle apart in issue order, Worker::mem_issue), so 1 + that latency (2 + twice it is taken,
+// a margin); anything else 1. The s_barrier exits (the release moves the cycle outside the run).
 void Emitter::find_fast_runs()
 {
 	constexpr uint32_t kMaxFastRun = 16, kMinFastRun = 3;
