@@ -172,6 +172,48 @@ TEST(CuJitHazardFree, RandomProgramsAgreeAndProvenOnesViolateNothing)
 	std::printf("hazard-free programs: %u proven, %u not\n", proven, unproven);
 }
 
+// The proof covers only the code a wave can run: a branch to code outside the translation (before
+// the entry, where discovery does not follow) leaves the program with its operand tests, even
+// when that branch is never taken and the rest is hazard-free; without the branch the same program
+// is proven.
+Asm outside_branch_program(bool with_branch)
+{
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(256));
+	p.alu(MICA_OP_S_ADD_U32, S(20), S(20), L(kOut));
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(0), K(2));
+	p.alu(MICA_OP_S_CMP_EQ_U32, NONE, S(MICA_ABI_S_WAVE_IN_GROUP), L(1000)); // never
+	p.alu(MICA_OP_V_ADD_U32, V(11), V(10), S(20));
+	if (with_branch) // to 8 bytes before the entry
+		p.ctrl(MICA_OP_S_CBRANCH_SCC1, -static_cast<int32_t>(p.size_bytes()) - 16);
+	p.mem(MICA_OP_GLOBAL_LOAD_B32, V(20), V(10), S(0), NONE, kIn);
+	p.waitcnt(0, MICA_WAITCNT_NOWAIT);
+	p.alu(MICA_OP_V_MUL_LO_U32, V(21), V(20), V(20));
+	p.nop(2);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(11), S(0), V(21));
+	p.end();
+	return p;
+}
+
+TEST(CuJitHazardFree, ABranchOutsideTheTranslationKeepsTheOperandTests)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	for (bool with_branch : {false, true}) {
+		SCOPED_TRACE(with_branch ? "with the branch" : "without it");
+		const uint64_t translated = translations_so_far(), free_before = cu::jit::counters().hazard_free;
+		Compared c = run_both(outside_branch_program(with_branch), 256, [](Rig &rig) {
+			for (uint32_t l = 0; l < 64; l++)
+				rig.put<uint32_t>(kIn + 4 * l, l + 3);
+		});
+		ASSERT_GT(translations_so_far(), translated) << "not translated";
+		ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+		expect_same(c);
+		EXPECT_EQ(cu::jit::counters().hazard_free > free_before, !with_branch);
+		EXPECT_EQ(jit_word(c, kOut + 5 * 256 + 4 * 7), 10u * 10u); // workgroup 5, lane 7
+	}
+}
+
 // A hazard-free program's level-1 code leaves the budget-and-watchdog test out of a straight run
 // when the whole run fits the wave's budget and stays under the watchdog limit (codegen.cpp,
 // find_fast_runs). A loop of runs with long s_nops and waits, its body not a multiple of the
