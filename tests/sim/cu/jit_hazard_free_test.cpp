@@ -4,8 +4,8 @@
 // as the interpreter's pipeline model on every rule: a program it accepts must never make the
 // interpreter read a stale operand or drop a write. Random programs with random spacing around
 // each rule's distance (long-latency VALU results, SALU results read by the vector unit, loads
-// read before or after their waits, a loop whose back edge carries a result to its top, both power
-// profiles and both revisions) run on both engines: every result, counter and violation count
+// read before or after their waits, VALU results in SGPRs, a loop whose back edge carries a result
+// to its top, both power profiles and both revisions) run on both engines: every result, counter and violation count
 // agrees, a proven program counts no violation in the interpreter, and both kinds occur.
 #include <gtest/gtest.h>
 
@@ -31,8 +31,11 @@ constexpr unsigned kRows = kValues + kScalars;
 // One random program. 'careful': every producer is followed by enough spacing or a wait for
 // 0 (the verifier should accept it: these programs sit on each rule's exact distance), but for
 // the one at 'slip' (if any), whose consumer comes one cycle early or without the wait: a
-// program that breaks one rule once. Else the spacing is random and short (most break several).
-Asm random_program(std::mt19937 &rng, bool careful, bool loop, int slip)
+// program that breaks one rule once. The instruction at the slip is of kind 'slip_kind' (a case
+// below; kSlipWaw: a long-latency result overwritten early). Else the spacing is random and short
+// (most break several).
+constexpr unsigned kSlipWaw = 100;
+Asm random_program(std::mt19937 &rng, bool careful, bool loop, int slip, unsigned slip_kind)
 {
 	auto pick = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };
 	Asm p;
@@ -43,6 +46,7 @@ Asm random_program(std::mt19937 &rng, bool careful, bool loop, int slip)
 		p.alu(MICA_OP_S_MOV_B32, S(30 + k), L(0x1000u * (k + 1) + pick(4096)));
 	p.nop(1);
 	p.alu(MICA_OP_V_SHL_B32, V(10), V(0), K(2));
+	p.nop(0); // LP_VALU_FORWARD in lowpower
 	p.alu(MICA_OP_V_ADD_U32, V(11), V(10), S(20));
 	for (unsigned k = 0; k < kValues; k++)
 		p.alu(MICA_OP_V_ADD_U32, V(20 + k), V(0), L(17u * k + 1));
@@ -60,7 +64,7 @@ Asm random_program(std::mt19937 &rng, bool careful, bool loop, int slip)
 			const unsigned gap = static_cast<int>(i) == slip ? need - 1 : need;
 			if (gap > 1)
 				p.nop(gap - 2);
-			if (static_cast<int>(i) == slip && need == 4 && pick(2)) // a long result overwritten early
+			if (static_cast<int>(i) == slip && slip_kind == kSlipWaw) // a long result overwritten early
 				p.alu(MICA_OP_V_ADD_U32, dst, V(20 + pick(kValues)), K(1));
 			else if (static_cast<int>(i) == slip)
 				p.alu(dst.raw >= MICA_OPND_SGPR_FIRST ? MICA_OP_V_XOR_B32 : MICA_OP_V_ADD_U32, V(20 + pick(kValues)),
@@ -81,7 +85,8 @@ Asm random_program(std::mt19937 &rng, bool careful, bool loop, int slip)
 	};
 	for (i = 0; i < n; i++) {
 		const Opnd d = v(), sd = s();
-		switch (pick(10)) {
+		const unsigned kind = static_cast<int>(i) == slip ? (slip_kind == kSlipWaw ? 2u : slip_kind) : pick(12);
+		switch (kind) {
 		case 0: p.alu(MICA_OP_V_ADD_U32, d, v(), v()); space(d, 2); break; // LP_VALU_FORWARD in lowpower
 		case 1: p.alu(MICA_OP_V_XOR_B32, d, v(), s()); space(d, 2); break;
 		case 2: p.alu(MICA_OP_V_MUL_LO_U32, d, v(), v()); space(d, 4); break; // VALU_LONG_RAW/WAW
@@ -112,6 +117,13 @@ Asm random_program(std::mt19937 &rng, bool careful, bool loop, int slip)
 			if (!careful)
 				p.waitcnt(pick(3), pick(3));
 			break;
+		case 9: // a VALU compare's mask in an SGPR, read by a VALU select (LP_VALU_FORWARD in lowpower)
+			p.alu(MICA_OP_V_CMP_LT_U32, S(40), v(), v());
+			space(S(40), 2);
+			p.alu(MICA_OP_V_CNDMASK_B32, d, v(), v(), S(40));
+			space(d, 2);
+			break;
+		case 10: p.alu(MICA_OP_V_READFIRSTLANE_B32, sd, v()); space(sd, 2); break; // a VALU result in an SGPR
 		default: p.nop(pick(4)); break;
 		}
 	}
@@ -138,13 +150,20 @@ TEST(CuJitHazardFree, RandomProgramsAgreeAndProvenOnesViolateNothing)
 	std::mt19937 rng(20261206);
 	unsigned proven = 0, unproven = 0, proven_violating = 0;
 	const unsigned programs = 72;
+	// The slips' kinds in turn, one per rule: a global and a shared load (MEM_RESULT), an SGPR
+	// the SALU wrote (SALU_VALU_FORWARD), a VALU result and a VALU mask in an SGPR in lowpower
+	// (LP_VALU_FORWARD), a long-latency result read and overwritten (VALU_LONG_RAW, _WAW), a VCC
+	// branch on r1 (R1_VCC_BRANCH).
+	const unsigned slip_kinds[] = {4, 6, 3, 0, 9, 2, kSlipWaw, 7};
 	for (unsigned i = 0; i < programs; i++) {
 		// Careful (a third of them), careful but for one slip (a third), careless.
 		const bool careful = i % 3 != 2, loop = i % 4 == 0;
 		const int slip = i % 3 == 1 ? static_cast<int>(rng() % 8) : -1;
-		const uint32_t profile = i % 4 == 1 ? MICA_PROFILE_LOWPOWER : MICA_PROFILE_PERF;
-		const uint32_t revision = i % 5 == 2 ? MICA_REV_R1 : MICA_REV_R2;
-		const Asm prog = random_program(rng, careful, loop, slip);
+		const unsigned slip_kind = slip_kinds[(i / 3) % std::size(slip_kinds)];
+		const bool lp = slip >= 0 ? (slip_kind == 0 || slip_kind == 9) : i % 4 == 1;
+		const uint32_t profile = lp ? MICA_PROFILE_LOWPOWER : MICA_PROFILE_PERF;
+		const uint32_t revision = (slip >= 0 ? slip_kind == 7 : i % 5 == 2) ? MICA_REV_R1 : MICA_REV_R2;
+		const Asm prog = random_program(rng, careful, loop, slip, slip_kind);
 		const uint64_t translated = translations_so_far(), free_before = cu::jit::counters().hazard_free;
 		Compared c = run_both(prog, 256, [&](Rig &rig) { // 16K invocations: hot
 			rig.st.power_profile = profile;
