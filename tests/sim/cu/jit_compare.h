@@ -47,6 +47,15 @@ template <class Setup> inline Compared run_both(const Asm &prog, uint32_t groups
 	return c;
 }
 
+// True when programs are translated at level 0 first and at level 1 by the counted tier-up (not
+// the differential tests' tier-up at every first dispatch, nor a single forced level).
+inline bool tiers_with_counts()
+{
+	const char *opt = std::getenv("MICA_CU_JIT_OPT"), *wait = std::getenv("MICA_CU_JIT_TIERUP_WAIT");
+	return cu::jit::available() && !(opt && *opt) && !(wait && *wait && *wait != '0') &&
+	       cu::jit::hot_threshold() > 0 && cu::jit::tierup_threshold() > 0;
+}
+
 // Translations made or found in the cache so far (a test's program was translated when this grew).
 inline uint64_t translations_so_far() { return cu::jit::counters().translations + cu::jit::counters().cache_hits; }
 

@@ -297,9 +297,7 @@ TEST(CuJitHazardFree, WatchdogInsideRunsWithoutStopTestsAtLevel1)
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
 	const Asm prog = long_runs_program();
-	const char *opt = std::getenv("MICA_CU_JIT_OPT"), *wait = std::getenv("MICA_CU_JIT_TIERUP_WAIT");
-	const bool tiers = !(opt && *opt) && !(wait && *wait && *wait != '0') && cu::jit::tierup_threshold() > 0;
-	if (tiers) { // translated at level 0, then at level 1 by a long dispatch that waits for it
+	if (tiers_with_counts()) { // translated at level 0, then at level 1 by a long dispatch that waits for it
 		Rig r(2, 1, 4u << 20);
 		r.load(prog);
 		r.st.wg_size[0] = 64;
@@ -311,8 +309,8 @@ TEST(CuJitHazardFree, WatchdogInsideRunsWithoutStopTestsAtLevel1)
 		cu::jit::wait_for_tierups();
 		ASSERT_EQ(p0->level(), 1u);
 	}
-	unsigned watchdogs = 0;
-	for (uint32_t limit = 3000; limit < 3000 + 2 * 260; limit += 13) {
+	unsigned limits = 0, watchdogs = 0;
+	for (uint32_t limit = 3000; limit < 3000 + 2 * 260; limit += 13, limits++) {
 		Compared c = run_both(prog, 256, [&](Rig &rig) {
 			rig.st.watchdog_cycles = limit;
 			rig.st.user_data[2] = 100000;
@@ -321,7 +319,7 @@ TEST(CuJitHazardFree, WatchdogInsideRunsWithoutStopTestsAtLevel1)
 		expect_same(c);
 		watchdogs += c.interp.fault == MICA_FAULT_WATCHDOG;
 	}
-	EXPECT_EQ(watchdogs, 40u) << "every limit is reached inside the loop";
+	EXPECT_EQ(watchdogs, limits) << "every limit is reached inside the loop";
 	// To the end, no watchdog: the quantum ends at every instruction of the loop in turn.
 	Compared c = run_both(prog, 256, [&](Rig &rig) { rig.st.user_data[2] = 50; });
 	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;

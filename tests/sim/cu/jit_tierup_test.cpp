@@ -38,13 +38,6 @@ struct TierUpHold {
 	~TierUpHold() { cu::jit::hold_tierups_for_tests(~0ull); }
 };
 
-bool tiers_with_counts()
-{
-	const char *opt = std::getenv("MICA_CU_JIT_OPT"), *wait = std::getenv("MICA_CU_JIT_TIERUP_WAIT");
-	return cu::jit::available() && !(opt && *opt) && !(wait && *wait && *wait != '0') &&
-	       cu::jit::hot_threshold() > 0 && cu::jit::tierup_threshold() > 0;
-}
-
 // Queue: B's tier-up (asked by a long dispatch, which waits), then A's (asked by a short one,
 // which does not). The thread is let through for one translation: B's. The long dispatch must
 // return with B's level-1 code while A's translation is still held; waiting for the whole queue

@@ -388,8 +388,8 @@ private:
 		uint32_t length;  // instructions
 		uint64_t cycles;  // the most cycles its instructions but the last can move the wave on
 	};
-	std::map<uint64_t, FastRun> fast_runs_;   // by first offset
-	std::map<uint64_t, uint64_t> fast_run_of_; // offset -> its run's first offset
+	std::map<uint64_t, FastRun> fast_runs_;     // by first offset
+	std::map<uint64_t, uint64_t> fast_run_end_; // offset of each instruction of a run -> the run's end
 	std::map<uint64_t, BasicBlock *> fast_blocks_;
 	uint64_t fast_end_ = 0; // while emitting a copy: its run's end
 	void find_fast_runs();
@@ -683,7 +683,7 @@ bool Emitter::emit_record(unsigned reg, const DecodedInst *d)
 {
 	if (hazard_free_)
 		return false;
-	const ProducePlan pl = produce_plan(d->unit, reg, code_.lowpower, code_.r1);
+	const ProducePlan pl = produce_plan(d->unit, reg, code_.lowpower(), code_.r1());
 	const uint64_t m = offsetof(Wave, meta) + uint64_t(reg) * sizeof(RegMeta);
 	KnownRecord now{line_index_, {0, 0, 0, 0}};
 	for (unsigned c = 0; c < 3; c++)
@@ -3048,7 +3048,7 @@ void Emitter::find_fast_runs()
 			const uint64_t first = run.front().first;
 			fast_runs_[first] = FastRun{end, static_cast<uint32_t>(run.size()), cycles};
 			for (const auto &[off, slot] : run) {
-				fast_run_of_[off] = first;
+				fast_run_end_[off] = end;
 				fast_blocks_[off] = BasicBlock::Create(C, "fast" + std::to_string(off), F);
 			}
 		}
@@ -3087,7 +3087,7 @@ void Emitter::emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	body_bb_ = nullptr;
 	blk_cycle_ = cycle();
 	clear_memos_written(*d);
-	fast_end_ = fast_runs_.at(fast_run_of_.at(off)).end;
+	fast_end_ = fast_run_end_.at(off);
 	emit_inst_body(off, slot, d);
 	fast_end_ = 0;
 	inline_count = inl; // counted once, for the usual code
@@ -3206,7 +3206,7 @@ Function *Emitter::emit(const std::string &name)
 		op_marked_ = slot.state == SlotState::Ok && run_ops_.test(slot.inst.op);
 		count_pending(off, slot);
 		emit_inst(off, slot, prog_.insts.back().get());
-		if (fast_run_of_.count(off))
+		if (fast_run_end_.count(off))
 			emit_fast_copy(off, slot, prog_.insts.back().get());
 		line_continues(off, slot);
 		ops_run_continues(off, slot);

@@ -16,8 +16,9 @@ namespace mica::sim::cu::jit {
 // interpreter, which raises the fault), and the pipeline parameters the code depends on.
 struct Code {
 	std::map<uint64_t, CodeSlot> slots;
-	bool lowpower = false, r1 = false;
 	uint32_t revision = 0, power_profile = 0; // the dispatch's (MICA_REV_*, MICA_PROFILE_*)
+	bool lowpower() const { return power_profile == MICA_PROFILE_LOWPOWER; }
+	bool r1() const { return revision == MICA_REV_R1; }
 	uint64_t hash = 0;
 };
 

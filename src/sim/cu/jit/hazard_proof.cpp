@@ -33,6 +33,11 @@ mica_inst to_mica_inst(const DecodedInst &d)
 	return mi;
 }
 
+uint64_t branch_target(uint64_t off, const DecodedInst &d)
+{
+	return off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
+}
+
 bool proof_enabled()
 {
 	const char *e = std::getenv("MICA_CU_JIT_HAZARD_PROOF");
@@ -58,7 +63,7 @@ bool hazard_free(const Code &code)
 		if (off != expect)
 			leaders.insert(off);
 		if (d.flags & MICA_OPF_BRANCH) {
-			const uint64_t target = off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
+			const uint64_t target = branch_target(off, d);
 			if (!code.slots.count(target))
 				return false; // the wave would run code the proof has not seen
 			leaders.insert(target);
@@ -90,9 +95,9 @@ bool hazard_free(const Code &code)
 		const DecodedInst &d = code.slots.at(last.pc).inst;
 		const uint64_t next = last.pc + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
 		if (d.flags & MICA_OPF_BRANCH) {
-			const uint64_t target = last.pc + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
-			last.target = static_cast<int32_t>(block_of.at(target));
-			b.succs.push_back(block_of.at(target));
+			const uint32_t target = block_of.at(branch_target(last.pc, d));
+			last.target = static_cast<int32_t>(target);
+			b.succs.push_back(target);
 		}
 		const bool falls = !(d.flags & MICA_OPF_END) && (!(d.flags & MICA_OPF_BRANCH) || (d.flags & MICA_OPF_COND));
 		if (!falls)

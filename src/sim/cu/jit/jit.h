@@ -112,7 +112,7 @@ struct Counters {
 	uint64_t warm_translations = 0; // dispatches that started interpreted and moved to translated code (Warmup)
 	uint64_t work_tierups = 0;      // tier-ups asked for by the work of a program's level-0 code (count_level0_work)
 	uint64_t tierups_queued = 0;    // level-1 translations queued (by either trigger)
-	uint64_t hazard_free = 0;       // translations without operand tests (Program::hazard_free)
+	uint64_t hazard_free = 0;       // of 'translations', those without operand tests (Program::hazard_free)
 };
 Counters counters();
 

@@ -365,8 +365,6 @@ namespace {
 // The code a dispatch runs, found and hashed (false: too large, counted).
 bool find_code(Cache &c, Mmu &mmu, const DispatchState &st, Code &code)
 {
-	code.lowpower = st.power_profile == MICA_PROFILE_LOWPOWER;
-	code.r1 = st.revision == MICA_REV_R1;
 	code.revision = st.revision;
 	code.power_profile = st.power_profile;
 	if (!discover(mmu, st, code)) {
