@@ -14,7 +14,7 @@ def main():
         ops.setdefault(ins['opcode'], ins['opname'])
     kinds = {}
     for k in g['operand_kinds']:
-        if k['kind'] in ('Capability', 'BuiltIn', 'StorageClass', 'ExecutionModel', 'Decoration'):
+        if k['kind'] in ('Capability', 'BuiltIn', 'StorageClass', 'ExecutionModel', 'ExecutionMode', 'Decoration'):
             vals = {}
             for e in k['enumerants']:
                 v = e['value']
@@ -40,6 +40,7 @@ def main():
     table('spirv_builtin_name', kinds['BuiltIn'])
     table('spirv_storage_class_name', kinds['StorageClass'])
     table('spirv_execution_model_name', kinds['ExecutionModel'])
+    table('spirv_execution_mode_name', kinds['ExecutionMode'])
     table('spirv_decoration_name', kinds['Decoration'])
     lines.append('} // namespace mica::compiler')
     with open(out_path, 'w') as f:

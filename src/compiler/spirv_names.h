@@ -10,6 +10,7 @@ const char *spirv_capability_name(uint32_t cap);
 const char *spirv_builtin_name(uint32_t b);
 const char *spirv_storage_class_name(uint32_t sc);
 const char *spirv_execution_model_name(uint32_t m);
+const char *spirv_execution_mode_name(uint32_t m);
 const char *spirv_decoration_name(uint32_t d);
 
 // "Name (number)" or "number" when the grammar does not know the value.

@@ -548,24 +548,34 @@ static std::vector<std::string> performance_flags(bool dead_insert_elim, bool ss
 	return out;
 }
 
-// SPIRV-Tools 2023.1's validator takes a function's id as a call argument when the types agree
-// (an OpFunction's result type is its return type: `OpFunctionCall %f %c %f %q` passing %f as a
-// pointer argument), and its aggressive DCE then dereferences null on the module (found by the
-// front-end fuzzer; the process died). A function is only called, listed as an entry point,
-// given execution modes, named, decorated or described by extended (debug) instructions; the
-// module using one anywhere else is refused. Returns the message, empty when there is none.
-static std::string misused_function_id(std::span<const uint32_t> words)
+// What SPIRV-Tools 2023.1's validator lets through and its optimizer then crashes on (both
+// found by the front-end fuzzer; the process died, micac or any application creating the
+// pipeline). Returns the message for the first such use, empty when there is none.
+// - A function's id as a value: the validator takes one as a call argument when the types agree
+//   (an OpFunction's result type is its return type: `OpFunctionCall %f %c %f %q` passing %f as
+//   a pointer argument), and aggressive DCE dereferences null. A function is only called, listed
+//   as an entry point, given execution modes, named, decorated or described by extended (debug)
+//   instructions.
+// - An OpExecutionModeId operand that is not a constant instruction (`LocalSizeId %c64 %x %c1`
+//   with %x an OpLoad in a function): the SPIR-V spec requires constant instructions there (later
+//   SPIRV-Tools validators check it), and aggressive DCE dereferences null when the load is dead.
+static std::string missed_by_validator(std::span<const uint32_t> words)
 {
 	struct Scan {
-		std::unordered_set<uint32_t> functions;
+		std::unordered_set<uint32_t> functions, constants;
 		std::string error;
 	} scan;
 	for (size_t i = 5; i < words.size();) {
 		const uint32_t n = words[i] >> 16, op = words[i] & 0xffffu;
 		if (n == 0 || i + n > words.size())
 			return {};   // malformed: the validator has refused it already
-		if (op == (uint32_t)spv::Op::OpFunction && n >= 3)
+		using O = spv::Op;
+		if (op == (uint32_t)O::OpFunction && n >= 3)
 			scan.functions.insert(words[i + 2]);
+		// The constant instructions (spec 2.2.1: OpConstant*, OpSpecConstant*)
+		if (n >= 3 && ((op >= (uint32_t)O::OpConstantTrue && op <= (uint32_t)O::OpConstantNull) ||
+		               (op >= (uint32_t)O::OpSpecConstantTrue && op <= (uint32_t)O::OpSpecConstantOp)))
+			scan.constants.insert(words[i + 2]);
 		i += n;
 	}
 	auto on_instruction = [](void *user, const spv_parsed_instruction_t *inst) -> spv_result_t {
@@ -573,9 +583,19 @@ static std::string misused_function_id(std::span<const uint32_t> words)
 		using O = spv::Op;
 		for (uint16_t k = 0; k < inst->num_operands; k++) {
 			const spv_parsed_operand_t &o = inst->operands[k];
-			if (o.type != SPV_OPERAND_TYPE_ID || !sc.functions.count(inst->words[o.offset]))
+			if (o.type != SPV_OPERAND_TYPE_ID)
 				continue;
 			const O op = (O)inst->opcode;
+			const uint32_t id = inst->words[o.offset];
+			if (op == O::OpExecutionModeId && k >= 2 && !sc.constants.count(id)) {
+				sc.error = "%" + std::to_string(id) + " is operand " + std::to_string(k) + " of OpExecutionModeId " +
+				           spirv_named(spirv_execution_mode_name(inst->words[2]), inst->words[2]) +
+				           " but is not a constant instruction (operands counted from 0; an execution mode's ids "
+				           "must be OpConstant* or OpSpecConstant* results)";
+				return SPV_ERROR_INVALID_ID;
+			}
+			if (!sc.functions.count(id))
+				continue;
 			const bool allowed = (op == O::OpFunctionCall && k == 2) || (op == O::OpEntryPoint && k == 1) ||
 			                     ((op == O::OpExecutionMode || op == O::OpExecutionModeId) && k == 0) ||
 			                     ((op == O::OpName || op == O::OpDecorate || op == O::OpDecorateId ||
@@ -795,7 +815,7 @@ static PrepareResult prepare_spirv_uncached(std::span<const uint32_t> words, con
 			r.error = "invalid SPIR-V: " + (messages.empty() ? std::string("rejected by the validator") : messages);
 			return r;
 		}
-		if (std::string misuse = misused_function_id(words); !misuse.empty()) {
+		if (std::string misuse = missed_by_validator(words); !misuse.empty()) {
 			r.error = "invalid SPIR-V: " + misuse;
 			return r;
 		}

@@ -679,6 +679,59 @@ TEST(Frontend, FunctionIdUsedAsAValueIsRefused)
 	}
 }
 
+// An OpExecutionModeId operand must be a constant instruction (SPIR-V spec, OpExecutionModeId);
+// SPIRV-Tools 2023.1's validator accepts any id of the right type, and its aggressive DCE then
+// crashed the process on a LocalSizeId naming a dead OpLoad (front-end fuzzer, one bit flipped in
+// the corpus's cf_return_escapes). SIZE is replaced by the y size under test.
+TEST(Frontend, NonConstantExecutionModeIdOperandIsRefused)
+{
+	const std::string module = R"(OpCapability Shader
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %main "main" %out
+OpExecutionModeId %main LocalSizeId %c4 SIZE %c1
+OpDecorate %rt ArrayStride 4
+OpMemberDecorate %blk 0 Offset 0
+OpDecorate %blk Block
+OpDecorate %out DescriptorSet 0
+OpDecorate %out Binding 0
+OpDecorate %k SpecId 3
+%void = OpTypeVoid
+%fn = OpTypeFunction %void
+%u32 = OpTypeInt 32 0
+%rt = OpTypeRuntimeArray %u32
+%blk = OpTypeStruct %rt
+%pblk = OpTypePointer StorageBuffer %blk
+%psu = OpTypePointer StorageBuffer %u32
+%out = OpVariable %pblk StorageBuffer
+%c0 = OpConstant %u32 0
+%c1 = OpConstant %u32 1
+%c4 = OpConstant %u32 4
+%k = OpSpecConstant %u32 2
+%main = OpFunction %void None %fn
+%entry = OpLabel
+%p = OpAccessChain %psu %out %c0 %c0
+%x = OpLoad %u32 %p
+%y = OpIAdd %u32 %x %c1
+OpStore %p %c4
+OpReturn
+OpFunctionEnd
+)";
+	// Constants and specialization constants: fine.
+	for (const char *size : {"%c1", "%k"})
+		EXPECT_EQ(error_of(assemble(with(module, "SIZE", size))), "") << size;
+	// A load (dead after the store) and an arithmetic result: refused, naming the operand.
+	for (const char *size : {"%x", "%y"}) {
+		const auto words = assemble(with(module, "SIZE", size));
+		for (int opt : {2, 0}) {
+			Options o;
+			o.opt_level = opt;
+			const std::string e = error_of(words, o);
+			EXPECT_EQ(e.rfind("invalid SPIR-V: ", 0), 0u) << size << " -O" << opt << ": " << e;
+			EXPECT_NE(e.find("operand 3 of OpExecutionModeId LocalSizeId"), std::string::npos) << size << " -O" << opt << ": " << e;
+		}
+	}
+}
+
 // The compiler keeps canonicalised modules by their whole input (spirv_prepare.cpp,
 // PreparedModules), so one module compiled for several targets is canonicalised once. A hit must
 // give what a fresh canonicalisation gives, and nothing that differs in the words, the
