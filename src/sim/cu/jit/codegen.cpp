@@ -483,6 +483,7 @@ private:
 	Value *half_of(Value *v, unsigned h);
 	Value *join_halves(Value *lo, Value *hi);
 	void emit_block(const DecodedInst *d, Value *const start[2], Value *active, Value *const *data, Value **res);
+	void store_half(Value *v, Value *p, Value *mask, Value *hmask);
 	void emit_uniform(const DecodedInst *d, Value *const p[2], Value **res);
 	void emit_scattered(const DecodedInst *d, Value *ptrs, Value *active, Value *const *data, unsigned ndata, Value **res);
 	void emit_mem_stall(unsigned counter);
@@ -1557,6 +1558,40 @@ Value *Emitter::join_halves(Value *lo, Value *hi)
 	return B.CreateShuffleVector(lo, hi, cat);
 }
 
+// MICA_CU_JIT_WHOLE_STORES=0: every block store masked (Emitter::store_half), for measuring.
+bool block_store_test()
+{
+	static const bool on = [] {
+		const char *e = std::getenv("MICA_CU_JIT_WHOLE_STORES");
+		return !e || std::strcmp(e, "0") != 0;
+	}();
+	return on;
+}
+
+// A half-wave's block store: a plain store when all 16 lanes are active (every lane's bytes then
+// lie in the page), else the masked store. A masked store costs this host (Zen 3) several times a
+// plain one, and a later load of the bytes cannot take them from it in the store buffer; the
+// blocks stored are nearly always whole (SGEMM's tiles, SAXPY's rows, the reduction's tree).
+void Emitter::store_half(Value *v, Value *p, Value *mask, Value *hmask)
+{
+	if (!block_store_test()) {
+		B.CreateMaskedStore(v, p, Align(1), mask);
+		return;
+	}
+	Value *whole = B.CreateICmpEQ(B.CreateBitCast(hmask, B.getInt16Ty()), B.getInt16(0xffff));
+	Function *fn = B.GetInsertBlock()->getParent(); // the program or an access function
+	BasicBlock *plain = BasicBlock::Create(C, "store_whole", fn), *masked = BasicBlock::Create(C, "store_masked", fn);
+	BasicBlock *done = BasicBlock::Create(C, "stored", fn);
+	B.CreateCondBr(whole, plain, masked, MDBuilder(C).createBranchWeights(16, 1));
+	B.SetInsertPoint(plain);
+	B.CreateAlignedStore(v, p, Align(1));
+	B.CreateBr(done);
+	B.SetInsertPoint(masked);
+	B.CreateMaskedStore(v, p, Align(1), mask);
+	B.CreateBr(done);
+	B.SetInsertPoint(done);
+}
+
 void Emitter::emit_block(const DecodedInst *d, Value *const start[2], Value *active, Value *const *data, Value **res)
 {
 	const unsigned size = d->info->mem_bytes;
@@ -1572,7 +1607,7 @@ void Emitter::emit_block(const DecodedInst *d, Value *const start[2], Value *act
 			if (load)
 				hres[h][0] = B.CreateMaskedLoad(eh, start[h], Align(1), hmask, Constant::getNullValue(eh));
 			else
-				B.CreateMaskedStore(half_of(size >= 4 ? data[0] : B.CreateTrunc(data[0], ev), h), start[h], Align(1), hmask);
+				store_half(half_of(size >= 4 ? data[0] : B.CreateTrunc(data[0], ev), h), start[h], hmask, hmask);
 			continue;
 		}
 		// Element l * rows + k of a half's block is row k of its lane l.
@@ -1605,7 +1640,7 @@ void Emitter::emit_block(const DecodedInst *d, Value *const start[2], Value *act
 			Value *all = B.CreateShuffleVector(r[0], r[1], cat2);
 			if (rows > 2)
 				all = B.CreateShuffleVector(all, B.CreateShuffleVector(r[2], r[3], cat2), cat4);
-			B.CreateMaskedStore(B.CreateShuffleVector(all, interleave), start[h], Align(1), wmask);
+			store_half(B.CreateShuffleVector(all, interleave), start[h], wmask, hmask);
 		}
 	}
 	if (load)
