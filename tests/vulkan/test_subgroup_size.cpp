@@ -195,6 +195,12 @@ TEST(SubgroupSize, EveryOperationAtEightMatchesLavapipe) {
         }
         continue;
       }
+      // subgroupShuffleUp(x, 3) / subgroupShuffleDown(x, 3) (slots 11, 12) name an invocation outside
+      // the subgroup in its first / last three lanes: the value is undefined there (GLSL
+      // KHR_shader_subgroup, SPIR-V OpGroupNonUniformShuffleUp/Down), and lavapipe's differs from
+      // host CPU to host CPU (the same build matched Mica's on one host and not on an AMD EPYC).
+      const uint32_t lane = i % kLocal % 8;
+      if ((slot == 11 && lane < 3) || (slot == 12 && lane + 3 >= 8)) continue;
       if (got[k] != want[k]) {
         ++mismatches;
         ADD_FAILURE() << "seed " << seed << " invocation " << k / kSlots << " slot " << k % kSlots << ": Mica 0x"
