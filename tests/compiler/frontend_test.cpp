@@ -625,25 +625,30 @@ namespace {
 // instructions but accepts it as a call argument of the function's return type, and its
 // aggressive DCE then crashed the process (a front-end fuzzer finding, tests/compiler/fuzz). USE
 // is replaced by the instruction under test.
-const char *kFunctionIdAsValue = R"(OpCapability Shader
-OpMemoryModel Logical GLSL450
-OpEntryPoint GLCompute %main "main" %out
-OpExecutionMode %main LocalSize 1 1 1
-OpName %twice "twice"
-OpDecorate %rt ArrayStride 4
+// The output buffer the modules below store into: its decorations and its types (%u32 and the
+// void function type among them), in the order the module layout wants them.
+const std::string kOutDecorations = R"(OpDecorate %rt ArrayStride 4
 OpMemberDecorate %blk 0 Offset 0
 OpDecorate %blk Block
 OpDecorate %out DescriptorSet 0
 OpDecorate %out Binding 0
-%void = OpTypeVoid
+)";
+const std::string kOutTypes = R"(%void = OpTypeVoid
 %fn = OpTypeFunction %void
 %u32 = OpTypeInt 32 0
-%fu = OpTypeFunction %u32 %u32
 %rt = OpTypeRuntimeArray %u32
 %blk = OpTypeStruct %rt
 %pblk = OpTypePointer StorageBuffer %blk
 %psu = OpTypePointer StorageBuffer %u32
 %out = OpVariable %pblk StorageBuffer
+)";
+
+const std::string kFunctionIdAsValue = R"(OpCapability Shader
+OpMemoryModel Logical GLSL450
+OpEntryPoint GLCompute %main "main" %out
+OpExecutionMode %main LocalSize 1 1 1
+OpName %twice "twice"
+)" + kOutDecorations + kOutTypes + R"(%fu = OpTypeFunction %u32 %u32
 %c0 = OpConstant %u32 0
 %c3 = OpConstant %u32 3
 %twice = OpFunction %u32 None %fu
@@ -689,21 +694,8 @@ TEST(Frontend, NonConstantExecutionModeIdOperandIsRefused)
 OpMemoryModel Logical GLSL450
 OpEntryPoint GLCompute %main "main" %out
 OpExecutionModeId %main LocalSizeId %c4 SIZE %c1
-OpDecorate %rt ArrayStride 4
-OpMemberDecorate %blk 0 Offset 0
-OpDecorate %blk Block
-OpDecorate %out DescriptorSet 0
-OpDecorate %out Binding 0
 OpDecorate %k SpecId 3
-%void = OpTypeVoid
-%fn = OpTypeFunction %void
-%u32 = OpTypeInt 32 0
-%rt = OpTypeRuntimeArray %u32
-%blk = OpTypeStruct %rt
-%pblk = OpTypePointer StorageBuffer %blk
-%psu = OpTypePointer StorageBuffer %u32
-%out = OpVariable %pblk StorageBuffer
-%c0 = OpConstant %u32 0
+)" + kOutDecorations + kOutTypes + R"(%c0 = OpConstant %u32 0
 %c1 = OpConstant %u32 1
 %c4 = OpConstant %u32 4
 %k = OpSpecConstant %u32 2
