@@ -6,7 +6,9 @@
 // each rule's distance (long-latency VALU results, SALU results read by the vector unit, loads
 // read before or after their waits, VALU results in SGPRs, a loop whose back edge carries a result
 // to its top, both power profiles and both revisions) run on both engines: every result, counter and violation count
-// agrees, a proven program counts no violation in the interpreter, and both kinds occur.
+// agrees, a proven program counts no violation in the interpreter, and both kinds occur. A run in
+// which nothing names EXEC has a copy for EXEC all ones (jit/codegen.cpp, FastRun): it must give
+// what the interpreter gives, and only be entered with EXEC all ones.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -323,6 +325,96 @@ TEST(CuJitHazardFree, WatchdogInsideRunsWithoutStopTestsAtLevel1)
 	// To the end, no watchdog: the quantum ends at every instruction of the loop in turn.
 	Compared c = run_both(prog, 256, [&](Rig &rig) { rig.st.user_data[2] = 50; });
 	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	expect_same(c);
+}
+
+// A loop whose body sets EXEC from a table (all lanes, the lower half, odd lanes, one lane, none,
+// all lanes again) in a block of its own, then runs a straight run that never names EXEC: VALU
+// results, a long-latency multiply, a compare's mask and a select, a lane read into an SGPR,
+// shared stores and loads, a global load and a returning atomic. The run's full-EXEC copy
+// (entered only with all 32 lanes on) and its general copy must both do what the interpreter does,
+// results, lane counts and cycles alike. It fails with the copy entered whatever EXEC is.
+constexpr uint32_t kExecTable = 0x2000; // six EXEC values, one per trip
+Asm exec_table_program()
+{
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(256));
+	p.alu(MICA_OP_S_ADD_U32, S(20), S(20), L(kOut));
+	p.alu(MICA_OP_S_MUL_U32, S(21), S(MICA_ABI_S_WORKGROUP_ID_X), K(4));
+	p.alu(MICA_OP_S_ADD_U32, S(21), S(21), L(kCounters));
+	p.alu(MICA_OP_S_MOV_B32, S(34), K(0)); // byte offset into the table
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(0), K(2));
+	p.nop(1);
+	p.alu(MICA_OP_V_ADD_U32, V(11), V(10), S(20));
+	p.alu(MICA_OP_V_MOV_B32, V(12), S(21));
+	p.alu(MICA_OP_V_MOV_B32, V(13), K(1));
+	for (unsigned k = 0; k < 4; k++)
+		p.alu(MICA_OP_V_ADD_U32, V(20 + k), V(0), L(7u * k + 3));
+	p.nop(3);
+	const int top = p.label();
+	p.bind(top);
+	p.mem(MICA_OP_S_LOAD_B32, S(35), S(34), S(0), NONE, kExecTable); // s35 = table[s34 / 4]
+	p.waitcnt(MICA_WAITCNT_NOWAIT, 0);
+	p.alu(MICA_OP_S_MOV_B32, EXEC, S(35));
+	const int run = p.label();
+	p.branch(MICA_OP_S_BRANCH, run); // the run starts at a branch target: EXEC is set outside it
+	p.bind(run);
+	p.nop(3);
+	p.alu(MICA_OP_V_ADD_U32, V(20), V(20), V(21));
+	p.alu(MICA_OP_V_MUL_LO_U32, V(21), V(21), L(2654435761u));
+	p.nop(4);
+	p.alu(MICA_OP_V_CMP_LT_U32, S(40), V(20), V(21));
+	p.nop(3);
+	p.alu(MICA_OP_V_CNDMASK_B32, V(22), V(20), V(21), S(40));
+	p.alu(MICA_OP_V_READFIRSTLANE_B32, S(36), V(21));
+	p.mem(MICA_OP_DS_STORE_B32, NONE, V(10), NONE, V(22));
+	p.nop(3);
+	p.alu(MICA_OP_V_XOR_B32, V(23), V(23), S(36));
+	p.mem(MICA_OP_DS_LOAD_B32, V(24), V(10), NONE, NONE, 4);
+	p.mem(MICA_OP_GLOBAL_LOAD_B32, V(25), V(10), S(0), NONE, kIn);
+	p.mem(MICA_OP_GLOBAL_ATOMIC_ADD_U32, V(26), V(12), S(0), V(13));
+	p.waitcnt(0, 0);
+	p.alu(MICA_OP_V_ADD_U32, V(23), V(23), V(24));
+	p.alu(MICA_OP_V_ADD_U32, V(22), V(22), V(25));
+	p.alu(MICA_OP_V_ADD_U32, V(20), V(20), V(26));
+	p.alu(MICA_OP_S_ADD_U32, S(34), S(34), K(4));
+	p.alu(MICA_OP_S_CMP_LT_U32, NONE, S(34), K(24));
+	p.branch(MICA_OP_S_CBRANCH_SCC1, top);
+	p.alu(MICA_OP_S_MOV_B32, EXEC, L(~0u));
+	p.nop(3);
+	for (unsigned k = 0; k < 7; k++)
+		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(11), S(0), V(20 + k), static_cast<int32_t>(k * 256));
+	p.end();
+	return p;
+}
+
+TEST(CuJitHazardFree, FullExecCopiesOnlyWithEveryLaneOn)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	const Asm prog = exec_table_program();
+	const uint32_t table[] = {~0u, 0x0000ffffu, 0xaaaaaaaau, 1u << 7, 0u, ~0u};
+	auto setup = [&](Rig &rig) {
+		for (uint32_t l = 0; l < 64; l++)
+			rig.put<uint32_t>(kIn + 4 * l, l * 2246822519u);
+		for (uint32_t k = 0; k < std::size(table); k++)
+			rig.put<uint32_t>(kExecTable + 4 * k, table[k]);
+	};
+	if (tiers_with_counts()) { // at level 1, where the runs have their copies
+		Rig r(2, 1, 4u << 20);
+		r.load(prog);
+		r.st.wg_size[0] = 64;
+		r.st.groups[0] = static_cast<uint32_t>(std::max<uint64_t>(cu::jit::tierup_threshold(), cu::jit::hot_threshold()) / 64);
+		std::shared_ptr<const cu::jit::Program> p0 = cu::jit::program_for(r.mmu, r.st);
+		ASSERT_TRUE(p0);
+		EXPECT_TRUE(p0->hazard_free());
+		cu::jit::program_for(r.mmu, r.st);
+		cu::jit::wait_for_tierups();
+		ASSERT_EQ(p0->level(), 1u);
+	}
+	Compared c = run_both(prog, 256, setup);
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	EXPECT_EQ(c.interp.hazard_violations, 0u);
 	expect_same(c);
 }
 

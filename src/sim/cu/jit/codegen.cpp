@@ -372,7 +372,7 @@ private:
 	void goto_off(uint64_t off)
 	{
 		if (fast_end_ && off > cur_off_ && off < fast_end_)
-			B.CreateBr(fast_blocks_.at(off));
+			B.CreateBr((full_exec_ ? full_blocks_ : fast_blocks_).at(off));
 		else if (BasicBlock *bb = block_at(off))
 			B.CreateBr(bb);
 		else
@@ -383,17 +383,22 @@ private:
 	// before each instruction. The first instruction's usual code enters the copy when the whole
 	// run fits the wave's remaining budget and stays under the watchdog limit whatever it does
 	// (fast_runs_: its length and the most cycles it can take before its last instruction).
+	// A run in which no instruction names EXEC has a third copy, entered when EXEC is also all
+	// ones: there EXEC is that constant, so no lane blend, lane mask or lane count is computed
+	// (full_blocks_; SGEMM's and the reduction's loops run whole waves).
 	struct FastRun {
-		uint64_t end;     // the offset after its last instruction
-		uint32_t length;  // instructions
-		uint64_t cycles;  // the most cycles its instructions but the last can move the wave on
+		uint64_t end;      // the offset after its last instruction
+		uint32_t length;   // instructions
+		uint64_t cycles;   // the most cycles its instructions but the last can move the wave on
+		bool exec_stable;  // no instruction of the run names EXEC or writes it
 	};
 	std::map<uint64_t, FastRun> fast_runs_;     // by first offset
 	std::map<uint64_t, uint64_t> fast_run_end_; // offset of each instruction of a run -> the run's end
-	std::map<uint64_t, BasicBlock *> fast_blocks_;
-	uint64_t fast_end_ = 0; // while emitting a copy: its run's end
+	std::map<uint64_t, BasicBlock *> fast_blocks_, full_blocks_;
+	uint64_t fast_end_ = 0;   // while emitting a copy: its run's end
+	bool full_exec_ = false;  // while emitting a full-EXEC copy
 	void find_fast_runs();
-	void emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d);
+	void emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d, bool full_exec);
 	void count_instruction(const DecodedInst &d);
 
 	// --- pipeline-model reads and writes
@@ -647,6 +652,8 @@ Value *Emitter::fresh(unsigned reg, unsigned cls) { return check(reg, cls); }
 
 Value *Emitter::read_s(unsigned reg, unsigned cls)
 {
+	if (full_exec_ && reg == MICA_OPND_EXEC)
+		return B.getInt32(~0u); // the run's entry tested it, and nothing in the run writes it
 	Value *f = fresh(reg, cls);
 	Value *cur = B.CreateLoad(i32, sreg_ptr(reg, false));
 	if (isa<ConstantInt>(f) && cast<ConstantInt>(f)->isOne())
@@ -2855,7 +2862,16 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 		Value *fits_wd = B.CreateAnd(B.CreateICmpUGE(wd_, B.getInt64(r.cycles)),
 		                             B.CreateICmpULE(blk_cycle_, B.CreateSub(wd_, B.getInt64(r.cycles))));
 		BasicBlock *usual = BasicBlock::Create(C, "checked_run", F);
-		B.CreateCondBr(B.CreateAnd(fits_budget, fits_wd), fast_blocks_.at(off), usual, MDBuilder(C).createBranchWeights(4, 1));
+		Value *fits = B.CreateAnd(fits_budget, fits_wd);
+		if (auto full = full_blocks_.find(off); full != full_blocks_.end()) {
+			BasicBlock *which = BasicBlock::Create(C, "which_copy", F);
+			B.CreateCondBr(fits, which, usual, MDBuilder(C).createBranchWeights(4, 1));
+			B.SetInsertPoint(which);
+			Value *whole = B.CreateICmpEQ(B.CreateLoad(i32, sreg_ptr(MICA_OPND_EXEC, false)), B.getInt32(~0u));
+			B.CreateCondBr(whole, full->second, fast_blocks_.at(off));
+		} else {
+			B.CreateCondBr(fits, fast_blocks_.at(off), usual, MDBuilder(C).createBranchWeights(4, 1));
+		}
 		B.SetInsertPoint(usual);
 		body_bb_ = usual;
 	}
@@ -3047,6 +3063,16 @@ BasicBlock *Emitter::entry_block(uint64_t off, BasicBlock *target)
 	return bb;
 }
 
+// MICA_CU_JIT_FULL_EXEC=0: no full-EXEC copies of the runs (Emitter::FastRun), for measuring.
+bool full_exec_copies()
+{
+	static const bool on = [] {
+		const char *e = std::getenv("MICA_CU_JIT_FULL_EXEC");
+		return !e || std::strcmp(e, "0") != 0;
+	}();
+	return on;
+}
+
 bool fast_runs_enabled()
 {
 	static const bool on = [] {
@@ -3081,10 +3107,18 @@ void Emitter::find_fast_runs()
 				cycles += d.op == MICA_OP_S_NOP ? uint64_t(static_cast<uint32_t>(d.imm)) + 1 : most;
 			}
 			const uint64_t first = run.front().first;
-			fast_runs_[first] = FastRun{end, static_cast<uint32_t>(run.size()), cycles};
+			bool stable = full_exec_copies();
+			for (const auto &[off, slot] : run) {
+				const DecodedInst &d = slot->inst;
+				stable = stable && !(d.flags & MICA_OPF_WEXEC) &&
+				         std::find(std::begin(d.opnd), std::end(d.opnd), MICA_OPND_EXEC) == std::end(d.opnd);
+			}
+			fast_runs_[first] = FastRun{end, static_cast<uint32_t>(run.size()), cycles, stable};
 			for (const auto &[off, slot] : run) {
 				fast_run_end_[off] = end;
 				fast_blocks_[off] = BasicBlock::Create(C, "fast" + std::to_string(off), F);
+				if (stable)
+					full_blocks_[off] = BasicBlock::Create(C, "full" + std::to_string(off), F);
 			}
 		}
 		run.clear();
@@ -3107,12 +3141,14 @@ void Emitter::find_fast_runs()
 	close(expect);
 }
 
-// The instruction at 'off' once more, in its run's copy: what emit_inst emits after the stop test.
-void Emitter::emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d)
+// The instruction at 'off' once more, in its run's copy: what emit_inst emits after the stop test;
+// with 'full_exec', in the copy entered with EXEC all ones.
+void Emitter::emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d, bool full_exec)
 {
 	const uint32_t inl = inline_count;
 	const auto outs = callouts;
-	B.SetInsertPoint(fast_blocks_.at(off));
+	B.SetInsertPoint((full_exec ? full_blocks_ : fast_blocks_).at(off));
+	full_exec_ = full_exec;
 	chk_list_ = nullptr;
 	cur_off_ = off;
 	stop_br_ = nullptr;
@@ -3125,6 +3161,7 @@ void Emitter::emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	fast_end_ = fast_run_end_.at(off);
 	emit_inst_body(off, slot, d);
 	fast_end_ = 0;
+	full_exec_ = false;
 	inline_count = inl; // counted once, for the usual code
 	callouts = outs;
 }
@@ -3241,8 +3278,11 @@ Function *Emitter::emit(const std::string &name)
 		op_marked_ = slot.state == SlotState::Ok && run_ops_.test(slot.inst.op);
 		count_pending(off, slot);
 		emit_inst(off, slot, prog_.insts.back().get());
-		if (fast_run_end_.count(off))
-			emit_fast_copy(off, slot, prog_.insts.back().get());
+		if (fast_run_end_.count(off)) {
+			emit_fast_copy(off, slot, prog_.insts.back().get(), false);
+			if (full_blocks_.count(off))
+				emit_fast_copy(off, slot, prog_.insts.back().get(), true);
+		}
 		line_continues(off, slot);
 		ops_run_continues(off, slot);
 		if (slot.state == SlotState::Ok)
