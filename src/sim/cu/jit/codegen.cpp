@@ -3110,7 +3110,11 @@ void Emitter::find_fast_runs()
 			bool stable = full_exec_copies();
 			for (const auto &[off, slot] : run) {
 				const DecodedInst &d = slot->inst;
-				stable = stable && !(d.flags & MICA_OPF_WEXEC) &&
+				// (A multi-register destination from s127 up would reach EXEC: not stable either.)
+				const bool past_sgprs = d.info && mica_opnd_classify(d.opnd[0]) == MICA_OC_SGPR &&
+				                        d.opnd[0] + std::max<unsigned>(1, mica_kind_table[d.info->kind[0]].regs) >
+				                                MICA_OPND_SGPR_LAST + 1u;
+				stable = stable && !(d.flags & MICA_OPF_WEXEC) && !past_sgprs &&
 				         std::find(std::begin(d.opnd), std::end(d.opnd), MICA_OPND_EXEC) == std::end(d.opnd);
 			}
 			fast_runs_[first] = FastRun{end, static_cast<uint32_t>(run.size()), cycles, stable};
