@@ -242,6 +242,22 @@ TEST(CuJitHazardFree, ABranchOutsideTheTranslationKeepsTheOperandTests)
 // cycles) and counters are the interpreter's. The workgroup's two waves, 7 instructions apart, add
 // to one counter with returning atomics and keep what they got, so where each wave yields shows
 // in the results.
+// Translates 'prog' (64-lane workgroups) at level 0, then at level 1 by a long dispatch that waits
+// for the tier-up, and checks it was proven hazard-free.
+void translate_at_level1(const Asm &prog)
+{
+	Rig r(2, 1, 4u << 20);
+	r.load(prog);
+	r.st.wg_size[0] = 64;
+	r.st.groups[0] = static_cast<uint32_t>(std::max<uint64_t>(cu::jit::tierup_threshold(), cu::jit::hot_threshold()) / 64);
+	std::shared_ptr<const cu::jit::Program> p0 = cu::jit::program_for(r.mmu, r.st);
+	ASSERT_TRUE(p0);
+	EXPECT_TRUE(p0->hazard_free());
+	cu::jit::program_for(r.mmu, r.st);
+	cu::jit::wait_for_tierups();
+	ASSERT_EQ(p0->level(), 1u);
+}
+
 Asm long_runs_program()
 {
 	Asm p;
@@ -299,17 +315,8 @@ TEST(CuJitHazardFree, WatchdogInsideRunsWithoutStopTestsAtLevel1)
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
 	const Asm prog = long_runs_program();
-	if (tiers_with_counts()) { // translated at level 0, then at level 1 by a long dispatch that waits for it
-		Rig r(2, 1, 4u << 20);
-		r.load(prog);
-		r.st.wg_size[0] = 64;
-		r.st.groups[0] = static_cast<uint32_t>(std::max<uint64_t>(cu::jit::tierup_threshold(), cu::jit::hot_threshold()) / 64);
-		std::shared_ptr<const cu::jit::Program> p0 = cu::jit::program_for(r.mmu, r.st);
-		ASSERT_TRUE(p0);
-		EXPECT_TRUE(p0->hazard_free());
-		cu::jit::program_for(r.mmu, r.st);
-		cu::jit::wait_for_tierups();
-		ASSERT_EQ(p0->level(), 1u);
+	if (tiers_with_counts()) { // the runs without stop tests exist at level 1 only
+		ASSERT_NO_FATAL_FAILURE(translate_at_level1(prog));
 	}
 	unsigned limits = 0, watchdogs = 0;
 	for (uint32_t limit = 3000; limit < 3000 + 2 * 260; limit += 13, limits++) {
@@ -400,17 +407,8 @@ TEST(CuJitHazardFree, FullExecCopiesOnlyWithEveryLaneOn)
 		for (uint32_t k = 0; k < std::size(table); k++)
 			rig.put<uint32_t>(kExecTable + 4 * k, table[k]);
 	};
-	if (tiers_with_counts()) { // at level 1, where the runs have their copies
-		Rig r(2, 1, 4u << 20);
-		r.load(prog);
-		r.st.wg_size[0] = 64;
-		r.st.groups[0] = static_cast<uint32_t>(std::max<uint64_t>(cu::jit::tierup_threshold(), cu::jit::hot_threshold()) / 64);
-		std::shared_ptr<const cu::jit::Program> p0 = cu::jit::program_for(r.mmu, r.st);
-		ASSERT_TRUE(p0);
-		EXPECT_TRUE(p0->hazard_free());
-		cu::jit::program_for(r.mmu, r.st);
-		cu::jit::wait_for_tierups();
-		ASSERT_EQ(p0->level(), 1u);
+	if (tiers_with_counts()) { // the runs' copies exist at level 1 only
+		ASSERT_NO_FATAL_FAILURE(translate_at_level1(prog));
 	}
 	Compared c = run_both(prog, 256, setup);
 	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
