@@ -235,13 +235,6 @@ TEST(CuJitHazardFree, ABranchOutsideTheTranslationKeepsTheOperandTests)
 	}
 }
 
-// A hazard-free program's level-1 code leaves the budget-and-watchdog test out of a straight run
-// when the whole run fits the wave's budget and stays under the watchdog limit (codegen.cpp,
-// find_fast_runs). A loop of runs with long s_nops and waits, its body not a multiple of the
-// 32-instruction quantum, and watchdog limits that fall at every point of a run: the faults (pc,
-// cycles) and counters are the interpreter's. The workgroup's two waves, 7 instructions apart, add
-// to one counter with returning atomics and keep what they got, so where each wave yields shows
-// in the results.
 // Translates 'prog' (64-lane workgroups) at level 0, then at level 1 by a long dispatch that waits
 // for the tier-up, and checks it was proven hazard-free.
 void translate_at_level1(const Asm &prog)
@@ -258,6 +251,13 @@ void translate_at_level1(const Asm &prog)
 	ASSERT_EQ(p0->level(), 1u);
 }
 
+// A hazard-free program's level-1 code leaves the budget-and-watchdog test out of a straight run
+// when the whole run fits the wave's budget and stays under the watchdog limit (codegen.cpp,
+// find_fast_runs). A loop of runs with long s_nops and waits, its body not a multiple of the
+// 32-instruction quantum, and watchdog limits that fall at every point of a run: the faults (pc,
+// cycles) and counters are the interpreter's. The workgroup's two waves, 7 instructions apart, add
+// to one counter with returning atomics and keep what they got, so where each wave yields shows
+// in the results.
 Asm long_runs_program()
 {
 	Asm p;
@@ -340,7 +340,9 @@ TEST(CuJitHazardFree, WatchdogInsideRunsWithoutStopTestsAtLevel1)
 // results, a long-latency multiply, a compare's mask and a select, a lane read into an SGPR,
 // shared stores and loads, a global load and a returning atomic. The run's full-EXEC copy
 // (entered only with all 32 lanes on) and its general copy must both do what the interpreter does,
-// results, lane counts and cycles alike. It fails with the copy entered whatever EXEC is.
+// results, lane counts and cycles alike; and the translation must have made the copies (the
+// counters' full_exec_runs). It fails with the copy entered whatever EXEC is, and with the copies
+// left out (MICA_CU_JIT_FULL_EXEC=0).
 constexpr uint32_t kExecTable = 0x2000; // six EXEC values, one per trip
 Asm exec_table_program()
 {
@@ -408,7 +410,9 @@ TEST(CuJitHazardFree, FullExecCopiesOnlyWithEveryLaneOn)
 			rig.put<uint32_t>(kExecTable + 4 * k, table[k]);
 	};
 	if (tiers_with_counts()) { // the runs' copies exist at level 1 only
+		const uint64_t before = cu::jit::counters().full_exec_runs;
 		ASSERT_NO_FATAL_FAILURE(translate_at_level1(prog));
+		EXPECT_GE(cu::jit::counters().full_exec_runs, before + 2) << "the loop's two runs have full-EXEC copies";
 	}
 	Compared c = run_both(prog, 256, setup);
 	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;

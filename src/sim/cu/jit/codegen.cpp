@@ -256,6 +256,7 @@ public:
 		}
 	}
 	void set_inline(uint32_t n) { inline_ = n; }
+	void set_full_exec_runs(uint32_t n) { full_exec_runs_ = n; }
 	void set_hazard_free(bool v) { hazard_free_ = v; }
 	void set_rows(RegRange v, RegRange sg) { vgprs_ = v, sgprs_ = sg; }
 	void set(uint32_t (*fn)(Frame *), orc::ResourceTrackerSP t)
@@ -309,6 +310,7 @@ public:
 
 	Function *emit(const std::string &name);
 	uint32_t inline_count = 0;
+	uint32_t full_exec_runs = 0; // runs given a full-EXEC copy (find_fast_runs)
 	std::map<std::string, unsigned> callouts; // opcode name -> instructions left to the interpreter
 
 private:
@@ -383,14 +385,13 @@ private:
 	// before each instruction. The first instruction's usual code enters the copy when the whole
 	// run fits the wave's remaining budget and stays under the watchdog limit whatever it does
 	// (fast_runs_: its length and the most cycles it can take before its last instruction).
-	// A run in which no instruction names EXEC has a third copy, entered when EXEC is also all
-	// ones: there EXEC is that constant, so no lane blend, lane mask or lane count is computed
-	// (full_blocks_; SGEMM's and the reduction's loops run whole waves).
+	// A run in which no instruction names EXEC or writes it has a third copy (full_blocks_),
+	// entered when EXEC is also all ones: there EXEC is that constant, so no lane blend, lane mask
+	// or lane count is computed (SGEMM's loop runs whole waves; the reduction's tree does not).
 	struct FastRun {
-		uint64_t end;      // the offset after its last instruction
-		uint32_t length;   // instructions
-		uint64_t cycles;   // the most cycles its instructions but the last can move the wave on
-		bool exec_stable;  // no instruction of the run names EXEC or writes it
+		uint64_t end;     // the offset after its last instruction
+		uint32_t length;  // instructions
+		uint64_t cycles;  // the most cycles its instructions but the last can move the wave on
 	};
 	std::map<uint64_t, FastRun> fast_runs_;     // by first offset
 	std::map<uint64_t, uint64_t> fast_run_end_; // offset of each instruction of a run -> the run's end
@@ -1565,13 +1566,17 @@ Value *Emitter::join_halves(Value *lo, Value *hi)
 	return B.CreateShuffleVector(lo, hi, cat);
 }
 
-// MICA_CU_JIT_WHOLE_STORES=0: every block store masked (Emitter::store_half), for measuring.
-bool block_store_test()
+// A switch for measurements: on unless the variable 'name' is "0".
+bool switched_on(const char *name)
 {
-	static const bool on = [] {
-		const char *e = std::getenv("MICA_CU_JIT_WHOLE_STORES");
-		return !e || std::strcmp(e, "0") != 0;
-	}();
+	const char *e = std::getenv(name);
+	return !e || std::strcmp(e, "0") != 0;
+}
+
+// MICA_CU_JIT_WHOLE_STORES=0: every block store masked (Emitter::store_half).
+bool whole_block_stores()
+{
+	static const bool on = switched_on("MICA_CU_JIT_WHOLE_STORES");
 	return on;
 }
 
@@ -1581,7 +1586,7 @@ bool block_store_test()
 // blocks stored are nearly always whole (SGEMM's tiles, SAXPY's rows, the reduction's tree).
 void Emitter::store_half(Value *v, Value *p, Value *mask, Value *hmask)
 {
-	if (!block_store_test()) {
+	if (!whole_block_stores()) {
 		B.CreateMaskedStore(v, p, Align(1), mask);
 		return;
 	}
@@ -3063,22 +3068,17 @@ BasicBlock *Emitter::entry_block(uint64_t off, BasicBlock *target)
 	return bb;
 }
 
-// MICA_CU_JIT_FULL_EXEC=0: no full-EXEC copies of the runs (Emitter::FastRun), for measuring.
+// MICA_CU_JIT_FULL_EXEC=0: no full-EXEC copies of the runs (Emitter::FastRun).
 bool full_exec_copies()
 {
-	static const bool on = [] {
-		const char *e = std::getenv("MICA_CU_JIT_FULL_EXEC");
-		return !e || std::strcmp(e, "0") != 0;
-	}();
+	static const bool on = switched_on("MICA_CU_JIT_FULL_EXEC");
 	return on;
 }
 
+// MICA_CU_JIT_FAST_RUNS=0: no copies of the runs without stop tests.
 bool fast_runs_enabled()
 {
-	static const bool on = [] {
-		const char *e = std::getenv("MICA_CU_JIT_FAST_RUNS");
-		return !e || std::strcmp(e, "0") != 0;
-	}();
+	static const bool on = switched_on("MICA_CU_JIT_FAST_RUNS");
 	return on;
 }
 
@@ -3117,7 +3117,8 @@ void Emitter::find_fast_runs()
 				stable = stable && !(d.flags & MICA_OPF_WEXEC) && !past_sgprs &&
 				         std::find(std::begin(d.opnd), std::end(d.opnd), MICA_OPND_EXEC) == std::end(d.opnd);
 			}
-			fast_runs_[first] = FastRun{end, static_cast<uint32_t>(run.size()), cycles, stable};
+			fast_runs_[first] = FastRun{end, static_cast<uint32_t>(run.size()), cycles};
+			full_exec_runs += stable;
 			for (const auto &[off, slot] : run) {
 				fast_run_end_[off] = end;
 				fast_blocks_[off] = BasicBlock::Create(C, "fast" + std::to_string(off), F);
@@ -3445,6 +3446,7 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 		std::fprintf(stderr, "mica jit: called out:%s\n", list.c_str());
 	}
 	prog->set_inline(em.inline_count);
+	prog->set_full_exec_runs(em.full_exec_runs);
 	return prog;
 }
 

@@ -70,6 +70,8 @@ public:
 	// Translated without operand tests and pipeline records: the static hazard verifier found no
 	// violation on any path (hazard_proof.h).
 	bool hazard_free() const { return hazard_free_; }
+	// Straight runs with a copy entered when EXEC is all ones (codegen.cpp, find_fast_runs).
+	uint32_t full_exec_runs() const { return full_exec_runs_; }
 	// The tier-up: from now on run better's code (a translation of the same program at another
 	// level), which this program keeps alive. Callers running the old code finish their call
 	// with it. At most once per program.
@@ -88,7 +90,7 @@ public:
 protected:
 	std::atomic<uint32_t (*)(Frame *)> fn_{nullptr};
 	uint64_t hash_ = 0;
-	uint32_t instructions_ = 0, inline_ = 0;
+	uint32_t instructions_ = 0, inline_ = 0, full_exec_runs_ = 0;
 	bool hazard_free_ = false;
 	RegRange vgprs_, sgprs_;
 	std::atomic<unsigned> level_{0};
@@ -113,6 +115,7 @@ struct Counters {
 	uint64_t work_tierups = 0;      // tier-ups asked for by the work of a program's level-0 code (count_level0_work)
 	uint64_t tierups_queued = 0;    // level-1 translations queued (by either trigger)
 	uint64_t hazard_free = 0;       // of 'translations', those without operand tests (Program::hazard_free)
+	uint64_t full_exec_runs = 0;    // straight runs translated with a copy for EXEC all ones (level 1, both paths)
 };
 Counters counters();
 

@@ -218,6 +218,7 @@ void Cache::tierup_loop()
 			if (debug())
 				std::fprintf(stderr, "mica jit: level-1 translation failed: %s\n", error.c_str());
 		} else {
+			counters.full_exec_runs += better->full_exec_runs();
 			job.prog->adopt(std::move(better));
 			counters.tier_ups++;
 			if (debug())
@@ -411,6 +412,7 @@ std::shared_ptr<Program> translate_and_install(Cache &c, std::unique_lock<std::m
 	}
 	c.counters.translations++;
 	c.counters.hazard_free += prog->hazard_free();
+	c.counters.full_exec_runs += prog->full_exec_runs();
 	if (debug())
 		std::fprintf(stderr, "mica jit: program %016llx: %s%u instructions (%u inline) at level %u in %.1f ms (wall)%s\n",
 		             static_cast<unsigned long long>(code.hash), why, prog->instructions(), prog->inline_instructions(),
