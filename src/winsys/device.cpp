@@ -361,10 +361,13 @@ uint64_t Device::submit(Context &ctx, std::span<const uint32_t> commands, const 
 	// -EAGAIN: this client has the kernel's limit of unretired jobs in flight. Wait for its oldest
 	// job, then try again; give up only when there is none of ours left to wait for or the
 	// jobs make no progress for kSubmitBackoffLimitNs (e.g. they wait on a point nobody signals).
+	// Finding none left still earns one more try: the jobs that filled the limit may all have
+	// retired between the refusal and the look at pending_.
 	for (int64_t waited = 0; r == -EAGAIN && waited < kSubmitBackoffLimitNs; waited += kSubmitBackoffStepNs) {
-		if (!wait_oldest_job(kSubmitBackoffStepNs))
-			break;
+		const bool had_one = wait_oldest_job(kSubmitBackoffStepNs);
 		r = t_->ioctl(DRM_IOCTL_MICA_SUBMIT, &s);
+		if (!had_one)
+			break;
 	}
 	// The kernel copied the commands (or refused them): the area is free again either way.
 	return_upload(std::move(upload));

@@ -613,6 +613,29 @@ TEST(WinsysLimits, SubmitsPastTheJobLimitWaitAndSucceed)
 		EXPECT_EQ(cpu[i], i);
 }
 
+// With a limit of one job, most submits are refused while the previous job runs, and the job often
+// retires between the refusal and the winsys's look at its pending jobs. Finding none pending, the
+// winsys once gave up with EAGAIN although the limit had already room (CI, stop 29); it must try
+// again. Without that retry this test failed in each of 50 runs on a 2-core host.
+TEST(WinsysLimits, SubmitsAtALimitOfOneJobAllSucceed)
+{
+	OpenOptions o = sim_options();
+	o.sim.client_max_jobs = 1;
+	auto dev = Device::open(o);
+	auto ctx = dev->create_context();
+	auto [data, cpu, va] = bind_data(*dev);
+	uint64_t last = 0;
+	for (uint32_t i = 0; i < 512; i++) {
+		const uint32_t v[] = {i + 1};
+		last = dev->submit(*ctx, CommandBuilder().write_data(va + 4 * (i % 1024), v), {{data.handle()}, {}, {}});
+	}
+	int32_t err = 1;
+	ASSERT_TRUE(ctx->wait(last, 10'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	for (uint32_t i = 0; i < 512; i++)
+		ASSERT_EQ(cpu[i], i + 1) << "word " << i;
+}
+
 // Jobs that cannot run (one waits in WAIT_MEM for a flag nobody sets, with neither watchdog nor
 // kernel timeout to end it; the other waits for its fence) keep the client at its limit: the next
 // SUBMIT fails with EAGAIN after the bounded back-off instead of blocking forever.
