@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "cu_test_support.h"
@@ -58,6 +60,25 @@ inline bool tiers_with_counts()
 
 // Translations made or found in the cache so far (a test's program was translated when this grew).
 inline uint64_t translations_so_far() { return cu::jit::counters().translations + cu::jit::counters().cache_hits; }
+
+// Translates 'prog' (64-lane workgroups) at level 0, then at level 1 by a long dispatch that waits
+// for the tier-up (the cache then hands run_both's JIT run the level-1 code); with
+// 'expect_hazard_free', checks it was proven hazard-free.
+inline void translate_at_level1(const Asm &prog, bool expect_hazard_free = true)
+{
+	Rig r(2, 1, 4u << 20);
+	r.load(prog);
+	r.st.wg_size[0] = 64;
+	r.st.groups[0] = static_cast<uint32_t>(std::max<uint64_t>(cu::jit::tierup_threshold(), cu::jit::hot_threshold()) / 64);
+	std::shared_ptr<const cu::jit::Program> p0 = cu::jit::program_for(r.mmu, r.st);
+	ASSERT_TRUE(p0);
+	if (expect_hazard_free) {
+		EXPECT_TRUE(p0->hazard_free());
+	}
+	cu::jit::program_for(r.mmu, r.st);
+	cu::jit::wait_for_tierups();
+	ASSERT_EQ(p0->level(), 1u);
+}
 
 // The 32-bit word at byte 'off' of the JIT's data region.
 inline uint32_t jit_word(const Compared &c, size_t off)

@@ -291,6 +291,81 @@ Asm faulting_access_program(uint64_t base, bool store, uint32_t half_stride, boo
 	return p;
 }
 
+// At level 1 a dense row whose page the TLB holds is made by code inlined into the program
+// (codegen.cpp, global_dense_function), which stalls on the counter itself; everything else it
+// hands to the whole access function. 63 64-bit stores (never inlined) issue back to back, then
+// 8 dense stores and 8 dense loads while the counter is full, so each waits for the oldest
+// access in flight. The stall cycles, the cycles and the data must be the interpreter's. The
+// first access to each page misses the TLB and goes through the whole function. It fails with
+// the inlined path's stall left uncounted.
+constexpr uint32_t kStallFill = 63, kStallRows = 8, kStallRowsAt = kStallFill * 512, kStallSlice = 80 * 512;
+constexpr uint32_t kStallGroups = 64;
+
+Asm stalling_rows_program()
+{
+	Asm p;
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(kStallSlice));
+	p.nop(4);
+	// v5 = slice + id * 8 (64-bit lanes: 512-byte rows); v1 = the dense rows' slice + id * 4;
+	// v2 = id * 7 + wg, also in v6 and v7 (the 64-bit stores' data).
+	p.alu(MICA_OP_V_SHL_B32, V(5), V(0), K(3));
+	p.alu(MICA_OP_V_SHL_B32, V(1), V(0), K(2));
+	p.alu(MICA_OP_V_MUL_LO_U32, V(2), V(0), K(7));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(5), V(5), S(20));
+	p.alu(MICA_OP_V_ADD_U32, V(1), V(1), S(20));
+	p.alu(MICA_OP_V_ADD_U32, V(2), V(2), S(MICA_ABI_S_WORKGROUP_ID_X));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(1), V(1), L(kStallRowsAt));
+	p.alu(MICA_OP_V_MOV_B32, V(6), V(2));
+	p.alu(MICA_OP_V_MOV_B32, V(7), V(2));
+	p.nop(4);
+	for (uint32_t k = 0; k < kStallFill; k++)
+		p.mem(MICA_OP_GLOBAL_STORE_B64, NONE, V(5), S(0), V(6), static_cast<int32_t>(k * 512));
+	for (uint32_t k = 0; k < kStallRows; k++)
+		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(1), S(0), V(2), static_cast<int32_t>(k * 256));
+	// Rows 0-7 of the 64-bit stores' region: lane l gets word l of a row.
+	for (uint32_t k = 0; k < kStallRows; k++)
+		p.mem(MICA_OP_GLOBAL_LOAD_B32, V(20 + k), V(1), S(0), NONE, -static_cast<int32_t>(kStallRowsAt - k * 512));
+	p.wait_all();
+	for (uint32_t k = 0; k < kStallRows; k++)
+		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(1), S(0), V(20 + k), static_cast<int32_t>((kStallRows + k) * 256));
+	p.end();
+	return p;
+}
+
+TEST(CuJitDenseGlobal, InlinedDenseRowsStallAsTheInterpreterDoesAtLevel1)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	if (!tiers_with_counts())
+		GTEST_SKIP() << "needs the counted tier-up";
+	const Asm prog = stalling_rows_program();
+	ASSERT_NO_FATAL_FAILURE(translate_at_level1(prog, false));
+	Compared c = run_both(prog, kStallGroups, [](Rig &) {});
+	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+	EXPECT_EQ(c.interp.hazard_violations, 0u);
+	EXPECT_GT(c.interp.stall_cycles, 0u) << "the program must stall on the counter";
+	expect_same(c);
+	for (uint32_t wg : {0u, 1u, kStallGroups - 1})
+		for (unsigned id : {0u, 31u, 32u, 63u}) {
+			const uint32_t v = id * 7 + wg, slice = wg * kStallSlice;
+			for (uint32_t k : {0u, kStallFill - 1}) // the 64-bit stores: v2 twice per lane
+				for (unsigned half : {0u, 1u})
+					EXPECT_EQ(jit_word(c, slice + k * 512 + id * 8 + half * 4), v) << wg << " " << id << " " << k;
+			for (uint32_t k : {0u, kStallRows - 1})
+				EXPECT_EQ(jit_word(c, slice + kStallRowsAt + k * 256 + id * 4), v) << wg << " " << id << " " << k;
+			// Loaded from row k of the 64-bit stores: invocation i gets word i, invocation i / 2's
+			// value (the second wave's words are the first wave's: compared with the interpreter only).
+			for (uint32_t k : {0u, kStallRows - 1}) {
+				if (id < 32) {
+					EXPECT_EQ(jit_word(c, slice + kStallRowsAt + (kStallRows + k) * 256 + id * 4), (id / 2) * 7 + wg)
+						<< wg << " " << id << " " << k;
+				}
+			}
+		}
+}
+
 TEST(CuJitDenseGlobal, AccessesToPagesThatDoNotTranslateFaultAsTheInterpreterDoes)
 {
 	if (!cu::jit::available())

@@ -235,22 +235,6 @@ TEST(CuJitHazardFree, ABranchOutsideTheTranslationKeepsTheOperandTests)
 	}
 }
 
-// Translates 'prog' (64-lane workgroups) at level 0, then at level 1 by a long dispatch that waits
-// for the tier-up, and checks it was proven hazard-free.
-void translate_at_level1(const Asm &prog)
-{
-	Rig r(2, 1, 4u << 20);
-	r.load(prog);
-	r.st.wg_size[0] = 64;
-	r.st.groups[0] = static_cast<uint32_t>(std::max<uint64_t>(cu::jit::tierup_threshold(), cu::jit::hot_threshold()) / 64);
-	std::shared_ptr<const cu::jit::Program> p0 = cu::jit::program_for(r.mmu, r.st);
-	ASSERT_TRUE(p0);
-	EXPECT_TRUE(p0->hazard_free());
-	cu::jit::program_for(r.mmu, r.st);
-	cu::jit::wait_for_tierups();
-	ASSERT_EQ(p0->level(), 1u);
-}
-
 // A hazard-free program's level-1 code leaves the budget-and-watchdog test out of a straight run
 // when the whole run fits the wave's budget and stays under the watchdog limit (codegen.cpp,
 // find_fast_runs). A loop of runs with long s_nops and waits, its body not a multiple of the

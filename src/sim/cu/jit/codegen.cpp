@@ -494,6 +494,8 @@ private:
 	void emit_scattered(const DecodedInst *d, Value *ptrs, Value *active, Value *const *data, unsigned ndata, Value **res);
 	void emit_mem_stall(unsigned counter);
 	Value *mem_stall_at(Value *wave, Value *cyc, unsigned counter);
+	Value *mem_stall_end(Value *wave, Value *cyc, unsigned counter);
+	void add_stall(Value *wave, Value *from, Value *to);
 	void emit_mem_done(const DecodedInst *d, unsigned counter, Value *exec, unsigned nres, Value *const *res);
 	void mem_done_at(const DecodedInst *d, Value *wave, Value *frame, Value *cyc, unsigned counter, Value *exec, unsigned nres,
 	                 Value *const *res, Value *dst, Value *keep_prev);
@@ -507,12 +509,21 @@ private:
 	StructType *access_ret();
 	void access_return(Value *cyc, bool made);
 	bool emit_global(uint64_t off, const DecodedInst *d);
-	Function *global_helper(const DecodedInst *d, bool saddr);
+	Function *global_helper(const DecodedInst *d, bool saddr, uint64_t off);
+	Function *global_function(const DecodedInst *d, bool saddr);
+	Function *global_dense_function(const DecodedInst *d, Function *slow);
 	void emit_dense_global(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *sbase, Value *lo32,
 	                       Value *imm, Value *reg, Value *packed, unsigned nres);
+	Value *dense_row_test(Value *cyc, Value *exec, Value *sbase, Value *lo32, Value *imm, Value **first, Value **page);
+	void dense_row_access(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *page_host, Value *first,
+	                      Value *reg, Value *packed, unsigned nres);
 	void emit_dense_halves(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *sbase, Value *lo32,
 	                       Value *imm, Value *reg, Value *packed, unsigned nres);
-	std::map<unsigned, Function *> global_fns_;
+	struct GlobalFns {
+		Function *whole = nullptr, *dense = nullptr; // global_function, global_dense_function
+	};
+	std::map<unsigned, GlobalFns> global_fns_;
+	std::set<uint64_t> dense_inlined_; // the instructions (offsets) whose dense rows are inlined
 	void emit_access_fallback(uint64_t off, const DecodedInst *d, Value *fn, Value *exec, Value *data, Value *const *keep,
 	                          unsigned nres, Value *addr);
 	Function *ds_helper(const DecodedInst *d);
@@ -1580,6 +1591,13 @@ bool whole_block_stores()
 	return on;
 }
 
+// MICA_CU_JIT_INLINE_ROWS=0: no inlined dense-row path for global accesses (global_dense_function).
+bool inline_dense_rows()
+{
+	static const bool on = switched_on("MICA_CU_JIT_INLINE_ROWS");
+	return on;
+}
+
 // A half-wave's block store: a plain store when all 16 lanes are active (every lane's bytes then
 // lie in the page), else the masked store. A masked store costs this host (Zen 3) several times a
 // plain one, and a later load of the bytes cannot take them from it in the store buffer; the
@@ -2276,7 +2294,7 @@ bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
 	if (!buf_addr_)
 		buf_addr_ = entry_alloca(kLanes * 8);
 	const bool load = d->flags & MICA_OPF_LOAD;
-	Function *fn = global_helper(d, saddr);
+	Function *fn = global_helper(d, saddr, off);
 	Value *packed = packed_operands(d, load ? d->opnd[0] : ndata ? d->opnd[3] : 0u, saddr ? d->opnd[2] - kSregFirst : 0u,
 	                                load && !prev_unread_.count(off));
 	Value *r = B.CreateCall(fn->getFunctionType(), fn, {frame_, wave_, cycle(), exec, packed, buf_addr_});
@@ -2298,15 +2316,34 @@ bool Emitter::emit_global(uint64_t off, const DecodedInst *d)
 // cycle after it; else nothing else touched, the addresses in va_out for Worker::global_access,
 // false and the cycle after the stall. One per kind of access and module: the IR per
 // instruction is the call.
-Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
+Function *Emitter::global_helper(const DecodedInst *d, bool saddr, uint64_t off)
+{
+	GlobalFns &fns = global_fns_[(d->op & 0xffffu) | (saddr ? 0x10000u : 0u)];
+	if (!fns.whole)
+		fns.whole = global_function(d, saddr);
+	// Level 1: a dense row (emit_dense_global's case, its page in the TLB) in a function the
+	// program inlines, everything else in the whole function it calls. The call, its prologue
+	// and the vector registers it saves were a third of SAXPY's time in the access functions
+	// (docs/performance.md, round 17). Inlined, an access is ~500-800 bytes of machine code in
+	// each copy of its run, so only the first kMaxDenseInlined such instructions of a program
+	// are (a straight run of 212 accesses took 3.5x the code and translation time).
+	constexpr size_t kMaxDenseInlined = 16;
+	if (level0_ || !saddr || d->info->mem_bytes != 4 || !inline_dense_rows() ||
+	    (!dense_inlined_.count(off) && dense_inlined_.size() >= kMaxDenseInlined))
+		return fns.whole;
+	dense_inlined_.insert(off);
+	if (!fns.dense)
+		fns.dense = global_dense_function(d, fns.whole);
+	return fns.dense;
+}
+
+// The whole access function of a global access kind (global_helper).
+Function *Emitter::global_function(const DecodedInst *d, bool saddr)
 {
 	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
 	const bool load = d->flags & MICA_OPF_LOAD;
 	const unsigned nres = load ? mica_kind_table[d->info->kind[0]].regs : 0;
-	Function *&fn = global_fns_[(d->op & 0xffffu) | (saddr ? 0x10000u : 0u)];
-	if (fn)
-		return fn;
-	fn = Function::Create(FunctionType::get(access_ret(), {ptr, ptr, i64, i32, i64, ptr}, false), Function::InternalLinkage,
+	Function *fn = Function::Create(FunctionType::get(access_ret(), {ptr, ptr, i64, i32, i64, ptr}, false), Function::InternalLinkage,
 	                      std::string("mica_") + d->info->name + (saddr ? "_saddr" : ""), M);
 	fn->addFnAttr(Attribute::NoUnwind);
 	fn->addFnAttr(Attribute::NoInline);
@@ -2425,7 +2462,23 @@ Function *Emitter::global_helper(const DecodedInst *d, bool saddr)
 void Emitter::emit_dense_global(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *sbase, Value *lo32,
                                 Value *imm, Value *reg, Value *packed, unsigned nres)
 {
+	Value *first = nullptr, *page = nullptr;
+	Value *ok = dense_row_test(cyc, exec, sbase, lo32, imm, &first, &page);
+	// The TLB only for a dense row: the general path looks its pages up itself.
+	BasicBlock *row = BasicBlock::Create(C, "dense_row", F), *general = BasicBlock::Create(C, "general", F);
+	B.CreateCondBr(ok, row, general, MDBuilder(C).createBranchWeights(16, 1));
+	B.SetInsertPoint(row);
 	const bool load = d->flags & MICA_OPF_LOAD;
+	Value *page_host = tlb_page_or_fill(wave, page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, general);
+	dense_row_access(d, wave, cyc, exec, page_host, first, reg, packed, nres);
+	B.SetInsertPoint(general);
+}
+
+// emit_dense_global's test at cycle 'cyc' (after the stall): every lane active, lane l at x0 + 4 l,
+// the row in one page (*first: its first byte's address, *page: that page), past the
+// SEC_WAVE_START_TLB window.
+Value *Emitter::dense_row_test(Value *cyc, Value *exec, Value *sbase, Value *lo32, Value *imm, Value **first, Value **page)
+{
 	std::vector<Constant *> steps;
 	for (unsigned l = 0; l < kLanes; l++)
 		steps.push_back(B.getInt32(4 * l));
@@ -2433,24 +2486,68 @@ void Emitter::emit_dense_global(const DecodedInst *d, Value *wave, Value *cyc, V
 	Value *contiguous = B.CreateICmpEQ(
 		B.CreateBitCast(B.CreateICmpNE(lo32, B.CreateAdd(B.CreateVectorSplat(kLanes, x0), ConstantVector::get(steps))), i32),
 		B.getInt32(0));
-	Value *first = nullptr, *page = nullptr;
 	Value *ok = B.CreateAnd(B.CreateICmpEQ(exec, B.getInt32(~0u)), contiguous);
-	ok = B.CreateAnd(ok, row_in_one_page(sbase, x0, imm, kLanes, &first, &page));
-	ok = B.CreateAnd(ok, B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)));
-	// The TLB only for a dense row: the general path looks its pages up itself.
-	BasicBlock *row = BasicBlock::Create(C, "dense_row", F), *general = BasicBlock::Create(C, "general", F);
-	B.CreateCondBr(ok, row, general, MDBuilder(C).createBranchWeights(16, 1));
-	B.SetInsertPoint(row);
-	Value *page_host = tlb_page_or_fill(wave, page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, general);
+	ok = B.CreateAnd(ok, row_in_one_page(sbase, x0, imm, kLanes, first, page));
+	return B.CreateAnd(ok, B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)));
+}
+
+// A dense row's access at host page 'page_host' and its completion (mem_done_at), then the
+// access function's return: made, the cycle after it.
+void Emitter::dense_row_access(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *page_host, Value *first,
+                               Value *reg, Value *packed, unsigned nres)
+{
 	Value *at_host = B.CreateGEP(i8, page_host, B.CreateAnd(first, B.getInt64(MICA_PAGE_SIZE - 1)));
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	if (load)
+	if (d->flags & MICA_OPF_LOAD)
 		res[0] = B.CreateAlignedLoad(v32, at_host, Align(4));
 	else
 		B.CreateAlignedStore(B.CreateAlignedLoad(v32, vrow_at(wave, reg), Align(64)), at_host, Align(4));
 	mem_done_at(d, wave, frame_, cyc, MICA_COUNTER_GM, exec, nres, res, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
 	access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
-	B.SetInsertPoint(general);
+}
+
+// The inlined part of a 32-bit global access through a scalar base at level 1: a dense row whose
+// page the TLB holds (no fill: a miss calls out) made here, with the stall; anything else goes,
+// with nothing changed, to 'slow' (the whole function), which stalls and tests again.
+Function *Emitter::global_dense_function(const DecodedInst *d, Function *slow)
+{
+	const bool load = d->flags & MICA_OPF_LOAD;
+	const unsigned nres = load ? mica_kind_table[d->info->kind[0]].regs : 0;
+	Function *fn = Function::Create(slow->getFunctionType(), Function::InternalLinkage, slow->getName() + "_dense", M);
+	fn->addFnAttr(Attribute::NoUnwind);
+	fn->addFnAttr(Attribute::AlwaysInline);
+	IRBuilderBase::InsertPointGuard g(B);
+	Function *const prog_fn = F;
+	Value *const prog_frame = frame_;
+	F = fn;
+	frame_ = fn->getArg(0);
+	Value *wave = fn->getArg(1), *cyc0 = fn->getArg(2), *exec = fn->getArg(3), *packed = fn->getArg(4);
+	B.SetInsertPoint(BasicBlock::Create(C, "entry", fn));
+	Value *cyc = mem_stall_end(wave, cyc0, MICA_COUNTER_GM); // stored below, once the access is made here
+	Value *imm = B.CreateSExt(B.CreateTrunc(packed, i32), i64), *reg = unpack(packed, kPackedReg);
+	Value *lo32 = B.CreateAlignedLoad(v32, vrow_at(wave, unpack(packed, kPackedAddr)), Align(64));
+	Value *sp = B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, s)), B.CreateShl(unpack(packed, kPackedSreg), 2)));
+	Value *sbase = B.CreateAlignedLoad(i64, sp, Align(4));
+	Value *first = nullptr, *page = nullptr;
+	Value *ok = dense_row_test(cyc, exec, sbase, lo32, imm, &first, &page);
+	BasicBlock *lookup = BasicBlock::Create(C, "dense_lookup", fn), *row = BasicBlock::Create(C, "dense_row", fn);
+	BasicBlock *other = BasicBlock::Create(C, "other", fn);
+	B.CreateCondBr(ok, lookup, other, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(lookup);
+	Value *page_host = nullptr;
+	Value *hit = tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &page_host);
+	B.CreateCondBr(hit, row, other, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(other);
+	std::vector<Value *> args;
+	for (Argument &a : fn->args())
+		args.push_back(&a);
+	B.CreateRet(B.CreateCall(slow, args));
+	B.SetInsertPoint(row);
+	add_stall(wave, cyc0, cyc);
+	dense_row_access(d, wave, cyc, exec, page_host, first, reg, packed, nres);
+	F = prog_fn;
+	frame_ = prog_frame;
+	return fn;
 }
 
 // Two dense half-rows, tested after the dense row: every lane active, lanes 0-15 at offsets
@@ -2574,16 +2671,28 @@ void Emitter::emit_mem_stall(unsigned counter) { set_cycle(mem_stall_at(wave_, c
 // The same for 'wave' at cycle 'cyc' (the wave's stall count moved on): the cycle after it.
 Value *Emitter::mem_stall_at(Value *wave, Value *cyc, unsigned counter)
 {
+	Value *nc = mem_stall_end(wave, cyc, counter);
+	add_stall(wave, cyc, nc);
+	return nc;
+}
+
+// The cycle the stall at 'cyc' ends (nothing stored).
+Value *Emitter::mem_stall_end(Value *wave, Value *cyc, unsigned counter)
+{
 	const uint64_t ctr = offsetof(Wave, ctr) + counter * sizeof(MemCounter);
 	Value *issued = B.CreateLoad(i32, at(wave, ctr + offsetof(MemCounter, issued)));
 	Value *idx = B.CreateZExt(B.CreateURem(B.CreateSub(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), B.getInt32(64)), i64);
 	static_assert(std::tuple_size_v<decltype(MemCounter::done)> == 64);
 	Value *t = B.CreateLoad(i64, B.CreateGEP(i64, at(wave, ctr + offsetof(MemCounter, done)), idx));
 	t = B.CreateSelect(B.CreateICmpUGE(issued, B.getInt32(MICA_WAITCNT_NOWAIT)), t, B.getInt64(0));
-	Value *nc = B.CreateSelect(B.CreateICmpUGT(t, cyc), t, cyc);
+	return B.CreateSelect(B.CreateICmpUGT(t, cyc), t, cyc);
+}
+
+// The wave's stall count grows by the cycles from 'from' to 'to'.
+void Emitter::add_stall(Value *wave, Value *from, Value *to)
+{
 	Value *sp = at(wave, offsetof(Wave, stall));
-	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(nc, cyc)), sp);
-	return nc;
+	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sp), B.CreateSub(to, from)), sp);
 }
 
 // After an inline vector access: Worker::mem_issue, the counts, then the 'nres' result rows
