@@ -10,6 +10,7 @@
 
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cu_test_support.h"
@@ -245,14 +246,24 @@ Asm edge_program(bool shared, unsigned store_op, unsigned load_op, uint32_t exec
 	return p;
 }
 
+// Each edge program with every lane on and with half of them, first as translated when hot, then
+// at level 1, whose inlined paths (a dense global row, a shared block without a memo) must send
+// the lanes past the edge to the whole access.
+constexpr std::pair<uint32_t, bool> kEdgeRuns[] = {{~0u, false}, {0x0000ffffu, false}, {~0u, true}, {0x0000ffffu, true}};
+
 TEST(CuJitVmem, ContiguousBlockLeavingTheMappedRangeFaultsLikeTheInterpreter)
 {
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
-	for (uint32_t exec : {~0u, 0x0000ffffu}) {
-		SCOPED_TRACE(exec);
-		Compared c = run_both(edge_program(false, MICA_OP_GLOBAL_STORE_B32, MICA_OP_GLOBAL_LOAD_B32, exec), kGroups,
-		                      [](Rig &) {});
+	for (auto [exec, level1] : kEdgeRuns) {
+		SCOPED_TRACE(std::to_string(exec) + (level1 ? " at level 1" : ""));
+		const Asm prog = edge_program(false, MICA_OP_GLOBAL_STORE_B32, MICA_OP_GLOBAL_LOAD_B32, exec);
+		if (level1 && !tiers_with_counts())
+			continue;
+		if (level1) {
+			ASSERT_NO_FATAL_FAILURE(translate_at_level1(prog, false));
+		}
+		Compared c = run_both(prog, kGroups, [](Rig &) {});
 		if (exec == ~0u) {
 			ASSERT_EQ(c.interp.fault, MICA_FAULT_MMU_UNMAPPED) << c.interp.report;
 			EXPECT_EQ(c.interp.fault_addr, Rig::kData + (4u << 20)); // lane 48 of the last workgroup
@@ -267,10 +278,15 @@ TEST(CuJitVmem, ContiguousBlockLeavingSharedMemoryFaultsLikeTheInterpreter)
 {
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
-	for (uint32_t exec : {~0u, 0x0000ffffu}) {
-		SCOPED_TRACE(exec);
-		Compared c = run_both(edge_program(true, MICA_OP_DS_STORE_B32, MICA_OP_DS_LOAD_B32, exec), kGroups,
-		                      [](Rig &rig) { rig.st.shared_bytes = 4096; });
+	for (auto [exec, level1] : kEdgeRuns) {
+		SCOPED_TRACE(std::to_string(exec) + (level1 ? " at level 1" : ""));
+		const Asm prog = edge_program(true, MICA_OP_DS_STORE_B32, MICA_OP_DS_LOAD_B32, exec);
+		if (level1 && !tiers_with_counts())
+			continue;
+		if (level1) {
+			ASSERT_NO_FATAL_FAILURE(translate_at_level1(prog, false));
+		}
+		Compared c = run_both(prog, kGroups, [](Rig &rig) { rig.st.shared_bytes = 4096; });
 		if (exec == ~0u)
 			ASSERT_EQ(c.interp.fault, MICA_FAULT_SHARED_OUT_OF_RANGE) << c.interp.report;
 		else

@@ -1591,6 +1591,13 @@ bool whole_block_stores()
 	return on;
 }
 
+// MICA_CU_JIT_DS_ROWS=0: no shared access without a memo in the inlined access (ds_function).
+bool ds_rows_without_memo()
+{
+	static const bool on = switched_on("MICA_CU_JIT_DS_ROWS");
+	return on;
+}
+
 // MICA_CU_JIT_INLINE_ROWS=0: no inlined dense-row path for global accesses (global_dense_function).
 bool inline_dense_rows()
 {
@@ -2009,18 +2016,48 @@ Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
 	Value *hit = B.CreateAnd(B.CreateICmpNE(kind0, B.getInt32(0)),
 	                         B.CreateICmpEQ(B.CreateLoad(i32, field(offsetof(AddrMemo, exec))), exec));
 	Value *cyc = nullptr;
+	BasicBlock *dense = nullptr; // the inlined function's access without a memo
+	Value *dense_start = nullptr;
 	if (slow) {
-		// The test changes nothing: what it sends to 'slow' is the whole access.
+		// The tests change nothing: what they send to 'slow' is the whole access. The stall's
+		// end is known before them, counted on the paths that make the access here.
+		cyc = mem_stall_end(wave, cyc0, MICA_COUNTER_LS);
 		Value *kind3 = B.CreateAnd(kind0, B.getInt32(3));
 		Value *usual = B.CreateICmpEQ(kind3, B.getInt32(kMemoBlock));
 		if (load)
 			usual = B.CreateOr(usual, B.CreateICmpEQ(kind3, B.getInt32(kMemoUniform)));
 		BasicBlock *fast = BasicBlock::Create(C, "fast", fn), *other = BasicBlock::Create(C, "other", fn);
 		B.CreateCondBr(B.CreateAnd(hit, usual), fast, other, MDBuilder(C).createBranchWeights(64, 1));
+		// No memo for this EXEC: every lane on at contiguous addresses (lane l at a + l * size)
+		// inside the allocation is one block access, made here without making a memo. Making
+		// one is ~100 host instructions, wasted on an address used once (the reduction's tree
+		// reads partial[lid + stride] through a register it computes anew at every level).
 		B.SetInsertPoint(other);
+		std::vector<Constant *> steps;
+		for (unsigned l = 0; l < kLanes; l++)
+			steps.push_back(B.getInt32(l * size));
+		Value *a = B.CreateAlignedLoad(v32, row, Align(64));
+		Value *x0 = B.CreateExtractElement(a, B.getInt64(0));
+		Value *contiguous = B.CreateICmpEQ(
+			B.CreateBitCast(B.CreateICmpNE(a, B.CreateAdd(B.CreateVectorSplat(kLanes, x0), ConstantVector::get(steps))), i32),
+			B.getInt32(0));
+		// 64-bit, as ds_access's range test: lane 0's and lane 31's addr + imm in [0, shared_size -
+		// size], and lane 31's 31 * size above lane 0's (no lane's 32-bit address wrapped).
+		Value *lo = B.CreateAdd(B.CreateZExt(x0, i64), imm);
+		Value *hi = B.CreateAdd(B.CreateZExt(B.CreateExtractElement(a, B.getInt64(kLanes - 1)), i64), imm);
+		Value *ok = B.CreateAnd(B.CreateICmpEQ(exec, B.getInt32(~0u)), contiguous);
+		ok = B.CreateAnd(ok, B.CreateICmpEQ(hi, B.CreateAdd(lo, B.getInt64(uint64_t(kLanes - 1) * size))));
+		ok = B.CreateAnd(ok, B.CreateAnd(B.CreateICmpSGE(lo, B.getInt64(0)), B.CreateICmpULE(B.CreateAdd(hi, B.getInt64(size)), limit)));
+		dense = BasicBlock::Create(C, "dense", fn);
+		BasicBlock *whole = BasicBlock::Create(C, "whole", fn);
+		B.CreateCondBr(ds_rows_without_memo() ? ok : B.getFalse(), dense, whole, MDBuilder(C).createBranchWeights(64, 1));
+		B.SetInsertPoint(whole);
 		B.CreateRet(B.CreateCall(slow, {frame, wave, cyc0, exec, packed, memo}));
+		B.SetInsertPoint(dense);
+		add_stall(wave, cyc0, cyc);
+		dense_start = B.CreateGEP(i8, base, lo);
 		B.SetInsertPoint(fast);
-		cyc = mem_stall_at(wave, cyc0, MICA_COUNTER_LS);
+		add_stall(wave, cyc0, cyc);
 		B.CreateBr(known);
 		make->eraseFromParent(); // no memo to make
 	} else {
@@ -2066,7 +2103,7 @@ Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
 		B.SetInsertPoint(made);
 		Value *rows_in[4] = {nullptr, nullptr, nullptr, nullptr};
 		for (unsigned r = 0; r < nres; r++)
-			rows_in[r] = joined[r] = B.CreatePHI(v32, 3);
+			rows_in[r] = joined[r] = B.CreatePHI(v32, 4);
 		mem_done_at(d, wave, frame, cyc, MICA_COUNTER_LS, exec, nres, rows_in, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
 		access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
 	}
@@ -2090,6 +2127,16 @@ Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
 		B.SetInsertPoint(uni);
 		Value *p[2] = {at_addr(offsetof(AddrMemo, one)), at_addr(offsetof(AddrMemo, one) + 4)};
 		emit_uniform(d, p, res);
+		put(res);
+	}
+	if (dense) {
+		B.SetInsertPoint(dense);
+		Value *start[2] = {dense_start, B.CreateConstGEP1_64(i8, dense_start, uint64_t(kHalf) * size)};
+		Value *rows_here[4] = {nullptr, nullptr, nullptr, nullptr}; // 'data' is read on the memo's path
+		if (!load)
+			for (unsigned r = 0; r < rows; r++)
+				rows_here[r] = B.CreateAlignedLoad(v32, at(vrow_at(wave, reg), r * sizeof(Row)), Align(64));
+		emit_block(d, start, active, rows_here, res);
 		put(res);
 	}
 	B.SetInsertPoint(scat);
