@@ -2028,25 +2028,32 @@ Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
 			usual = B.CreateOr(usual, B.CreateICmpEQ(kind3, B.getInt32(kMemoUniform)));
 		BasicBlock *fast = BasicBlock::Create(C, "fast", fn), *other = BasicBlock::Create(C, "other", fn);
 		B.CreateCondBr(B.CreateAnd(hit, usual), fast, other, MDBuilder(C).createBranchWeights(64, 1));
-		// No memo for this EXEC: every lane on at contiguous addresses (lane l at a + l * size)
-		// inside the allocation is one block access, made here without making a memo. Making
-		// one is ~100 host instructions, wasted on an address used once (the reduction's tree
-		// reads partial[lid + stride] through a register it computes anew at every level).
+		// No memo for this EXEC: active lanes at contiguous addresses (lane l at b + l * size,
+		// where b is the address lane 0 would have) inside the allocation are one block access
+		// under EXEC, made here without making a memo. Making one is ~100 host instructions,
+		// wasted on an address used once (the reduction's tree reads partial[lid + stride]
+		// through a register it computes anew at every level, under a narrower EXEC each time).
 		B.SetInsertPoint(other);
 		std::vector<Constant *> steps;
 		for (unsigned l = 0; l < kLanes; l++)
 			steps.push_back(B.getInt32(l * size));
 		Value *a = B.CreateAlignedLoad(v32, row, Align(64));
-		Value *x0 = B.CreateExtractElement(a, B.getInt64(0));
-		Value *contiguous = B.CreateICmpEQ(
-			B.CreateBitCast(B.CreateICmpNE(a, B.CreateAdd(B.CreateVectorSplat(kLanes, x0), ConstantVector::get(steps))), i32),
-			B.getInt32(0));
-		// 64-bit, as ds_access's range test: lane 0's and lane 31's addr + imm in [0, shared_size -
-		// size], and lane 31's 31 * size above lane 0's (no lane's 32-bit address wrapped).
-		Value *lo = B.CreateAdd(B.CreateZExt(x0, i64), imm);
-		Value *hi = B.CreateAdd(B.CreateZExt(B.CreateExtractElement(a, B.getInt64(kLanes - 1)), i64), imm);
-		Value *ok = B.CreateAnd(B.CreateICmpEQ(exec, B.getInt32(~0u)), contiguous);
-		ok = B.CreateAnd(ok, B.CreateICmpEQ(hi, B.CreateAdd(lo, B.getInt64(uint64_t(kLanes - 1) * size))));
+		// The lowest and highest active lane (EXEC = 0 is refused below; the masks keep the
+		// indexes defined for it).
+		Value *lane_lo = B.CreateAnd(B.CreateBinaryIntrinsic(Intrinsic::cttz, exec, B.getFalse()), B.getInt32(kLanes - 1));
+		Value *lane_hi = B.CreateAnd(B.CreateSub(B.getInt32(kLanes - 1), B.CreateBinaryIntrinsic(Intrinsic::ctlz, exec, B.getFalse())),
+		                             B.getInt32(kLanes - 1));
+		Value *x_lo = B.CreateExtractElement(a, lane_lo), *x_hi = B.CreateExtractElement(a, lane_hi);
+		Value *b32 = B.CreateSub(x_lo, B.CreateMul(lane_lo, B.getInt32(size)));
+		Value *off_row = B.CreateICmpNE(a, B.CreateAdd(B.CreateVectorSplat(kLanes, b32), ConstantVector::get(steps)));
+		Value *contiguous = B.CreateICmpEQ(B.CreateBitCast(B.CreateAnd(off_row, active), i32), B.getInt32(0));
+		// 64-bit, as ds_access's range test: the lowest and highest active lane's addr + imm in
+		// [0, shared_size - size], (hi - lo) / size lanes apart (no active lane's address wrapped).
+		Value *lo = B.CreateAdd(B.CreateZExt(x_lo, i64), imm);
+		Value *hi = B.CreateAdd(B.CreateZExt(x_hi, i64), imm);
+		Value *span = B.CreateMul(B.CreateZExt(B.CreateSub(lane_hi, lane_lo), i64), B.getInt64(size));
+		Value *ok = B.CreateAnd(B.CreateICmpNE(exec, B.getInt32(0)), contiguous);
+		ok = B.CreateAnd(ok, B.CreateICmpEQ(hi, B.CreateAdd(lo, span)));
 		ok = B.CreateAnd(ok, B.CreateAnd(B.CreateICmpSGE(lo, B.getInt64(0)), B.CreateICmpULE(B.CreateAdd(hi, B.getInt64(size)), limit)));
 		dense = BasicBlock::Create(C, "dense", fn);
 		BasicBlock *whole = BasicBlock::Create(C, "whole", fn);
@@ -2055,7 +2062,9 @@ Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
 		B.CreateRet(B.CreateCall(slow, {frame, wave, cyc0, exec, packed, memo}));
 		B.SetInsertPoint(dense);
 		add_stall(wave, cyc0, cyc);
-		dense_start = B.CreateGEP(i8, base, lo);
+		// Lane 0's place (before the allocation when lane 0 is off and the block starts at 0:
+		// only active lanes are touched).
+		dense_start = B.CreateGEP(i8, base, B.CreateSub(lo, B.CreateMul(B.CreateZExt(lane_lo, i64), B.getInt64(size))));
 		B.SetInsertPoint(fast);
 		add_stall(wave, cyc0, cyc);
 		B.CreateBr(known);
