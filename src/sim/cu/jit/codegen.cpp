@@ -526,8 +526,9 @@ private:
 	std::set<uint64_t> dense_inlined_; // the instructions (offsets) whose dense rows are inlined
 	void emit_access_fallback(uint64_t off, const DecodedInst *d, Value *fn, Value *exec, Value *data, Value *const *keep,
 	                          unsigned nres, Value *addr);
-	Function *ds_helper(const DecodedInst *d);
+	Function *ds_helper(const DecodedInst *d, bool first_use);
 	Function *ds_function(const DecodedInst *d, Function *slow);
+	Function *ds_block_function(const DecodedInst *d, Function *whole, bool inlined);
 	void emit_make_memo(Value *memo, Value *row, Value *exec, unsigned size, bool load);
 	static bool ds_memo_user(const DecodedInst &d);
 	Value *memo_for(unsigned reg, unsigned size);
@@ -539,6 +540,14 @@ private:
 	std::map<unsigned, std::vector<Value *>> memo_regs_;     // VGPR -> its memos
 	Value *own_memo_ = nullptr;
 	std::map<unsigned, Function *> ds_fns_;
+	// The (register, size) pairs a shared access of the current fall-through run used, the
+	// register unwritten since (their memo is likely made), the VGPRs the run wrote so far, and
+	// per shared access whether it is the first of its pair in its run through a register the
+	// run computed (ds_helper's first_use; the run's copies look it up).
+	std::set<std::pair<unsigned, unsigned>> ds_run_pairs_;
+	std::bitset<MICA_VGPRS_PER_WAVE> ds_run_written_;
+	std::map<uint64_t, bool> ds_first_use_;
+	void ds_run_continues(uint64_t off, const CodeSlot &slot);
 	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *tlb_fill(Value *wave, Value *page_va, mica_access access);
 	Value *tlb_page_or_fill(Value *wave, Value *page, mica_access access, BasicBlock *fail);
@@ -1591,7 +1600,7 @@ bool whole_block_stores()
 	return on;
 }
 
-// MICA_CU_JIT_DS_ROWS=0: no shared access without a memo in the inlined access (ds_function).
+// MICA_CU_JIT_DS_ROWS=0: no shared block access before making a memo (ds_block_function).
 bool ds_rows_without_memo()
 {
 	static const bool on = switched_on("MICA_CU_JIT_DS_ROWS");
@@ -1920,21 +1929,145 @@ Value *Emitter::vrow_at(Value *wave, Value *reg)
 // cycle after it. Everything an access does after its operand tests is here, once per kind, not
 // in the program: SGEMM's level-1 code was ~460 bytes per shared load (docs/performance.md,
 // "Machine code per device instruction").
-Function *Emitter::ds_helper(const DecodedInst *d)
+Function *Emitter::ds_helper(const DecodedInst *d, bool first_use)
 {
 	const unsigned size = d->info->mem_bytes;
 	const bool load = d->flags & MICA_OPF_LOAD;
 	const unsigned key = size | (load ? 0x100u : 0u) | (d->op & 0xffffu) << 16;
-	Function *&fn = ds_fns_[key];
-	if (fn)
-		return fn;
+	Function *&whole = ds_fns_[key];
+	if (!whole)
+		whole = ds_function(d, nullptr);
+	if (level0_)
+		return whole;
 	// Level 1: the usual case (a memo made under this EXEC, its lanes a block or, for a load,
 	// one address per half) in a function the program inlines, the rest in the whole function
 	// it calls. The call was a third of a shared load's cost (SGEMM's 32 per tile: call,
-	// prologue and epilogue, the caller's set-up; docs/performance.md).
-	fn = ds_function(d, nullptr);
-	if (!level0_)
-		fn = ds_function(d, fn);
+	// prologue and epilogue, the caller's set-up; docs/performance.md). The first access of a
+	// run through a register, whose memo is likely not made, also inlines ds_block_function.
+	if (!ds_rows_without_memo()) {
+		Function *&fast = ds_fns_[key | 0x200u];
+		if (!fast)
+			fast = ds_function(d, whole);
+		return fast;
+	}
+	Function *&fast = ds_fns_[key | (first_use ? 0x300u : 0x200u)];
+	if (!fast) {
+		Function *&called = ds_fns_[key | 0x400u];
+		if (!called)
+			called = ds_block_function(d, whole, false);
+		fast = ds_function(d, first_use ? ds_block_function(d, whole, true) : called);
+	}
+	return fast;
+}
+
+// After each instruction of the walk: a run continues at the instruction after it (a branch
+// target starts a new one, emit()); a register it can write drops its pairs; a shared access's
+// pair is added (unless it writes its own address register).
+void Emitter::ds_run_continues(uint64_t off, const CodeSlot &slot)
+{
+	if (slot.state != SlotState::Ok || (slot.inst.flags & (MICA_OPF_BRANCH | MICA_OPF_END))) {
+		ds_run_pairs_.clear();
+		ds_run_written_.reset();
+		return;
+	}
+	const RegRange w = vgprs_written(slot.inst);
+	for (uint32_t r = w.lo; r < w.hi && r < MICA_VGPRS_PER_WAVE; r++)
+		ds_run_written_.set(r);
+	for (auto it = ds_run_pairs_.begin(); it != ds_run_pairs_.end();)
+		it = it->first >= w.lo && it->first < w.hi ? ds_run_pairs_.erase(it) : std::next(it);
+	if (ds_memo_user(slot.inst)) {
+		const unsigned areg = slot.inst.opnd[1] - MICA_OPND_VGPR_FIRST;
+		if (!(areg >= w.lo && areg < w.hi))
+			ds_run_pairs_.insert({areg, slot.inst.info->mem_bytes});
+	}
+	(void)off;
+}
+
+// Level 1, for when a shared access's register has no usual memo for this EXEC (inlined into the
+// inlined part of a run's first access through a register the run computed, else called by
+// it): active lanes at contiguous addresses (lane l at b + l * size, b the address
+// lane 0 would have) inside the allocation are one block access under EXEC, and the memo
+// emit_make_memo would make of them is written from what the test found; anything else goes to
+// 'whole' (the whole function) with nothing changed. Making a memo is ~100 host instructions,
+// wasted on an address used once: the reduction's tree reads partial[lid + stride] through a
+// register it computes anew at every level, under a narrower EXEC each time. Inlined only where
+// the memo is sure to be missing: inlined into every shared access it made SGEMM's level-1 code
+// 141 -> 185 KB and its translation 40% longer (into the first accesses of its loop through
+// its tile registers, 145 -> 204 KB); called everywhere, the call cost the reduction more than
+// the memo it saved (209 -> 222-228 ms).
+Function *Emitter::ds_block_function(const DecodedInst *d, Function *whole, bool inlined)
+{
+	const unsigned size = d->info->mem_bytes, rows = size < 4 ? 1 : size / 4;
+	const bool load = d->flags & MICA_OPF_LOAD;
+	const unsigned nres = load ? mica_kind_table[d->info->kind[0]].regs : 0;
+	Function *fn = Function::Create(whole->getFunctionType(), Function::InternalLinkage, whole->getName() + "_block", M);
+	fn->addFnAttr(Attribute::NoUnwind);
+	fn->addFnAttr(inlined ? Attribute::AlwaysInline : Attribute::NoInline);
+	IRBuilderBase::InsertPointGuard g(B);
+	Value *frame = fn->getArg(0), *wave = fn->getArg(1), *cyc0 = fn->getArg(2), *exec = fn->getArg(3);
+	Value *packed = fn->getArg(4), *memo = fn->getArg(5);
+	auto field = [&](unsigned off) { return at(memo, off); };
+	B.SetInsertPoint(BasicBlock::Create(C, "entry", fn));
+	Value *base = B.CreateLoad(ptr, at(frame, offsetof(Frame, shared)));
+	Value *limit = B.CreateLoad(i64, at(frame, offsetof(Frame, shared_size)));
+	Value *reg = unpack(packed, kPackedReg);
+	Value *imm = B.CreateSExt(B.CreateTrunc(packed, i32), i64);
+	Value *active = B.CreateBitCast(exec, m32);
+	std::vector<Constant *> steps;
+	for (unsigned l = 0; l < kLanes; l++)
+		steps.push_back(B.getInt32(l * size));
+	Value *a = B.CreateAlignedLoad(v32, vrow_at(wave, unpack(packed, kPackedAddr)), Align(64));
+	// The lowest and highest active lane (EXEC = 0 is refused below; the masks keep the indexes
+	// defined for it).
+	Value *lane_lo = B.CreateAnd(B.CreateBinaryIntrinsic(Intrinsic::cttz, exec, B.getFalse()), B.getInt32(kLanes - 1));
+	Value *lane_hi = B.CreateAnd(B.CreateSub(B.getInt32(kLanes - 1), B.CreateBinaryIntrinsic(Intrinsic::ctlz, exec, B.getFalse())),
+	                             B.getInt32(kLanes - 1));
+	Value *x_lo = B.CreateExtractElement(a, lane_lo), *x_hi = B.CreateExtractElement(a, lane_hi);
+	Value *b32 = B.CreateSub(x_lo, B.CreateMul(lane_lo, B.getInt32(size)));
+	Value *off_row = B.CreateICmpNE(a, B.CreateAdd(B.CreateVectorSplat(kLanes, b32), ConstantVector::get(steps)));
+	Value *contiguous = B.CreateICmpEQ(B.CreateBitCast(B.CreateAnd(off_row, active), i32), B.getInt32(0));
+	// 64-bit, as ds_access's range test: the lowest and highest active lane's addr + imm in
+	// [0, shared_size - size], (hi - lo) / size lanes apart (no active lane's address wrapped).
+	Value *lo = B.CreateAdd(B.CreateZExt(x_lo, i64), imm);
+	Value *hi = B.CreateAdd(B.CreateZExt(x_hi, i64), imm);
+	Value *span = B.CreateMul(B.CreateZExt(B.CreateSub(lane_hi, lane_lo), i64), B.getInt64(size));
+	Value *ok = B.CreateAnd(B.CreateICmpNE(exec, B.getInt32(0)), contiguous);
+	ok = B.CreateAnd(ok, B.CreateICmpEQ(hi, B.CreateAdd(lo, span)));
+	ok = B.CreateAnd(ok, B.CreateAnd(B.CreateICmpSGE(lo, B.getInt64(0)), B.CreateICmpULE(B.CreateAdd(hi, B.getInt64(size)), limit)));
+	BasicBlock *block = BasicBlock::Create(C, "block", fn), *other = BasicBlock::Create(C, "other", fn);
+	B.CreateCondBr(ok, block, other, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(other);
+	B.CreateRet(B.CreateCall(whole, {frame, wave, cyc0, exec, packed, memo}));
+
+	B.SetInsertPoint(block);
+	Value *cyc = mem_stall_at(wave, cyc0, MICA_COUNTER_LS);
+	// The memo of these lanes: a block (aligned: its lanes are disjoint), the active lanes'
+	// lowest and highest address, each half's lane-0 address, ~0 for a half without active lanes.
+	// Later accesses through the register then take the inlined memo path (SGEMM's tile rows:
+	// 3% slower when the memo was left unmade).
+	// Volatile: LLVM would otherwise forward them to the run's later memo tests and copy the rest
+	// of the run for the path where the memo is known (SGEMM's level-1 code 145 -> 204 KB).
+	B.CreateStore(B.getInt32(kMemoBlock | (!load && size > 4 ? kMemoAligned : 0u)), field(offsetof(AddrMemo, kind)), true);
+	B.CreateStore(exec, field(offsetof(AddrMemo, exec)), true);
+	B.CreateStore(x_lo, field(offsetof(AddrMemo, lo)), true);
+	B.CreateStore(x_hi, field(offsetof(AddrMemo, hi)), true);
+	for (unsigned h = 0; h < 2; h++) {
+		Value *any = B.CreateICmpNE(B.CreateAnd(exec, B.getInt32(h ? 0xffff0000u : 0x0000ffffu)), B.getInt32(0));
+		Value *a0 = B.CreateAdd(b32, B.getInt32(h * kHalf * size));
+		B.CreateStore(B.CreateSelect(any, a0, B.getInt32(~0u)), field(offsetof(AddrMemo, a0) + 4 * h), true);
+		B.CreateStore(B.CreateSelect(any, a0, x_lo), field(offsetof(AddrMemo, one) + 4 * h), true); // read by uniform memos only
+	}
+	// Lane 0's place (before the allocation when lane 0 is off and the block starts at 0: only
+	// active lanes are touched).
+	Value *start0 = B.CreateGEP(i8, base, B.CreateSub(lo, B.CreateMul(B.CreateZExt(lane_lo, i64), B.getInt64(size))));
+	Value *start[2] = {start0, B.CreateConstGEP1_64(i8, start0, uint64_t(kHalf) * size)};
+	Value *data[4] = {nullptr, nullptr, nullptr, nullptr}, *res[4] = {nullptr, nullptr, nullptr, nullptr};
+	if (!load)
+		for (unsigned r = 0; r < rows; r++)
+			data[r] = B.CreateAlignedLoad(v32, at(vrow_at(wave, reg), r * sizeof(Row)), Align(64));
+	emit_block(d, start, active, data, res);
+	mem_done_at(d, wave, frame, cyc, MICA_COUNTER_LS, exec, nres, res, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
+	access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
 	return fn;
 }
 
@@ -2016,57 +2149,18 @@ Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
 	Value *hit = B.CreateAnd(B.CreateICmpNE(kind0, B.getInt32(0)),
 	                         B.CreateICmpEQ(B.CreateLoad(i32, field(offsetof(AddrMemo, exec))), exec));
 	Value *cyc = nullptr;
-	BasicBlock *dense = nullptr; // the inlined function's access without a memo
-	Value *dense_start = nullptr;
 	if (slow) {
-		// The tests change nothing: what they send to 'slow' is the whole access. The stall's
-		// end is known before them, counted on the paths that make the access here.
-		cyc = mem_stall_end(wave, cyc0, MICA_COUNTER_LS);
+		// The test changes nothing: what it sends to 'slow' is the whole access.
 		Value *kind3 = B.CreateAnd(kind0, B.getInt32(3));
 		Value *usual = B.CreateICmpEQ(kind3, B.getInt32(kMemoBlock));
 		if (load)
 			usual = B.CreateOr(usual, B.CreateICmpEQ(kind3, B.getInt32(kMemoUniform)));
 		BasicBlock *fast = BasicBlock::Create(C, "fast", fn), *other = BasicBlock::Create(C, "other", fn);
 		B.CreateCondBr(B.CreateAnd(hit, usual), fast, other, MDBuilder(C).createBranchWeights(64, 1));
-		// No memo for this EXEC: active lanes at contiguous addresses (lane l at b + l * size,
-		// where b is the address lane 0 would have) inside the allocation are one block access
-		// under EXEC, made here without making a memo. Making one is ~100 host instructions,
-		// wasted on an address used once (the reduction's tree reads partial[lid + stride]
-		// through a register it computes anew at every level, under a narrower EXEC each time).
 		B.SetInsertPoint(other);
-		std::vector<Constant *> steps;
-		for (unsigned l = 0; l < kLanes; l++)
-			steps.push_back(B.getInt32(l * size));
-		Value *a = B.CreateAlignedLoad(v32, row, Align(64));
-		// The lowest and highest active lane (EXEC = 0 is refused below; the masks keep the
-		// indexes defined for it).
-		Value *lane_lo = B.CreateAnd(B.CreateBinaryIntrinsic(Intrinsic::cttz, exec, B.getFalse()), B.getInt32(kLanes - 1));
-		Value *lane_hi = B.CreateAnd(B.CreateSub(B.getInt32(kLanes - 1), B.CreateBinaryIntrinsic(Intrinsic::ctlz, exec, B.getFalse())),
-		                             B.getInt32(kLanes - 1));
-		Value *x_lo = B.CreateExtractElement(a, lane_lo), *x_hi = B.CreateExtractElement(a, lane_hi);
-		Value *b32 = B.CreateSub(x_lo, B.CreateMul(lane_lo, B.getInt32(size)));
-		Value *off_row = B.CreateICmpNE(a, B.CreateAdd(B.CreateVectorSplat(kLanes, b32), ConstantVector::get(steps)));
-		Value *contiguous = B.CreateICmpEQ(B.CreateBitCast(B.CreateAnd(off_row, active), i32), B.getInt32(0));
-		// 64-bit, as ds_access's range test: the lowest and highest active lane's addr + imm in
-		// [0, shared_size - size], (hi - lo) / size lanes apart (no active lane's address wrapped).
-		Value *lo = B.CreateAdd(B.CreateZExt(x_lo, i64), imm);
-		Value *hi = B.CreateAdd(B.CreateZExt(x_hi, i64), imm);
-		Value *span = B.CreateMul(B.CreateZExt(B.CreateSub(lane_hi, lane_lo), i64), B.getInt64(size));
-		Value *ok = B.CreateAnd(B.CreateICmpNE(exec, B.getInt32(0)), contiguous);
-		ok = B.CreateAnd(ok, B.CreateICmpEQ(hi, B.CreateAdd(lo, span)));
-		ok = B.CreateAnd(ok, B.CreateAnd(B.CreateICmpSGE(lo, B.getInt64(0)), B.CreateICmpULE(B.CreateAdd(hi, B.getInt64(size)), limit)));
-		dense = BasicBlock::Create(C, "dense", fn);
-		BasicBlock *whole = BasicBlock::Create(C, "whole", fn);
-		B.CreateCondBr(ds_rows_without_memo() ? ok : B.getFalse(), dense, whole, MDBuilder(C).createBranchWeights(64, 1));
-		B.SetInsertPoint(whole);
 		B.CreateRet(B.CreateCall(slow, {frame, wave, cyc0, exec, packed, memo}));
-		B.SetInsertPoint(dense);
-		add_stall(wave, cyc0, cyc);
-		// Lane 0's place (before the allocation when lane 0 is off and the block starts at 0:
-		// only active lanes are touched).
-		dense_start = B.CreateGEP(i8, base, B.CreateSub(lo, B.CreateMul(B.CreateZExt(lane_lo, i64), B.getInt64(size))));
 		B.SetInsertPoint(fast);
-		add_stall(wave, cyc0, cyc);
+		cyc = mem_stall_at(wave, cyc0, MICA_COUNTER_LS);
 		B.CreateBr(known);
 		make->eraseFromParent(); // no memo to make
 	} else {
@@ -2112,7 +2206,7 @@ Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
 		B.SetInsertPoint(made);
 		Value *rows_in[4] = {nullptr, nullptr, nullptr, nullptr};
 		for (unsigned r = 0; r < nres; r++)
-			rows_in[r] = joined[r] = B.CreatePHI(v32, 4);
+			rows_in[r] = joined[r] = B.CreatePHI(v32, 3);
 		mem_done_at(d, wave, frame, cyc, MICA_COUNTER_LS, exec, nres, rows_in, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
 		access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
 	}
@@ -2136,16 +2230,6 @@ Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
 		B.SetInsertPoint(uni);
 		Value *p[2] = {at_addr(offsetof(AddrMemo, one)), at_addr(offsetof(AddrMemo, one) + 4)};
 		emit_uniform(d, p, res);
-		put(res);
-	}
-	if (dense) {
-		B.SetInsertPoint(dense);
-		Value *start[2] = {dense_start, B.CreateConstGEP1_64(i8, dense_start, uint64_t(kHalf) * size)};
-		Value *rows_here[4] = {nullptr, nullptr, nullptr, nullptr}; // 'data' is read on the memo's path
-		if (!load)
-			for (unsigned r = 0; r < rows; r++)
-				rows_here[r] = B.CreateAlignedLoad(v32, at(vrow_at(wave, reg), r * sizeof(Row)), Align(64));
-		emit_block(d, start, active, rows_here, res);
 		put(res);
 	}
 	B.SetInsertPoint(scat);
@@ -2828,7 +2912,11 @@ bool Emitter::emit_ds(uint64_t off, const DecodedInst *d)
 		B.CreateStore(B.getInt32(0), at(memo, offsetof(AddrMemo, kind)));
 	}
 	const bool load = d->flags & MICA_OPF_LOAD;
-	Function *fn = ds_helper(d);
+	auto first = ds_first_use_.find(off); // the run's copies: as decided by the walk
+	if (first == ds_first_use_.end())
+		first = ds_first_use_.emplace(off, !ds_run_pairs_.count({areg, size}) && areg < MICA_VGPRS_PER_WAVE &&
+		                                       ds_run_written_.test(areg)).first;
+	Function *fn = ds_helper(d, first->second);
 	Value *packed = packed_operands(d, load ? d->opnd[0] : ndata ? d->opnd[3] : 0u, 0, load && !prev_unread_.count(off));
 	Value *r = B.CreateCall(fn->getFunctionType(), fn, {frame_, wave_, cycle(), exec, packed, memo});
 	emit_access_outcome(off, d, r, exec, ndata ? vrow_ptr(d->opnd[3], false) : vrow_ptr(0, false), keep, nres,
@@ -3443,8 +3531,11 @@ Function *Emitter::emit(const std::string &name)
 		if (!line_.empty())
 			needs_run->addCase(B.getInt64(off), resume_interp);
 		line_alu_ = false;
-		if (off != run_next_ || targets_.count(off))
+		if (off != run_next_ || targets_.count(off)) {
 			run_ops_.reset();
+			ds_run_pairs_.clear();
+			ds_run_written_.reset();
+		}
 		op_marked_ = slot.state == SlotState::Ok && run_ops_.test(slot.inst.op);
 		count_pending(off, slot);
 		emit_inst(off, slot, prog_.insts.back().get());
@@ -3454,6 +3545,7 @@ Function *Emitter::emit(const std::string &name)
 				emit_fast_copy(off, slot, prog_.insts.back().get(), true);
 		}
 		line_continues(off, slot);
+		ds_run_continues(off, slot);
 		ops_run_continues(off, slot);
 		if (slot.state == SlotState::Ok)
 			note_load(prog_.insts.back().get());
