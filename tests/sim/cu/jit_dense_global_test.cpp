@@ -294,11 +294,12 @@ Asm faulting_access_program(uint64_t base, bool store, uint32_t half_stride, boo
 // At level 1 a dense row whose page the TLB holds is made by code inlined into the program
 // (codegen.cpp, global_dense_function), which stalls on the counter itself; everything else it
 // hands to the whole access function. 63 64-bit stores (never inlined) issue back to back, then
-// 8 dense stores and 8 dense loads while the counter is full, so each waits for the oldest
-// access in flight. The stall cycles, the cycles and the data must be the interpreter's. The
+// 4 stores of two dense half-rows (SGEMM's tile rows); 63 again, then 4 dense stores and 8 dense
+// loads: each first access after the counter filled waits for the oldest access in flight. The stall cycles, the cycles and the data must be the interpreter's. The
 // first access to each page misses the TLB and goes through the whole function. It fails with
-// the inlined path's stall left uncounted.
-constexpr uint32_t kStallFill = 63, kStallRows = 8, kStallRowsAt = kStallFill * 512, kStallSlice = 80 * 512;
+// the inlined path's stall left uncounted (rows or half-rows).
+constexpr uint32_t kStallFill = 63, kStallRows = 8, kStallDense = 4, kStallHalves = 4;
+constexpr uint32_t kStallRowsAt = kStallFill * 512, kStallHalvesAt = kStallRowsAt + 16 * 256, kStallSlice = 88 * 512;
 constexpr uint32_t kStallGroups = 64;
 
 Asm stalling_rows_program()
@@ -319,10 +320,28 @@ Asm stalling_rows_program()
 	p.alu(MICA_OP_V_ADD_U32, V(1), V(1), L(kStallRowsAt));
 	p.alu(MICA_OP_V_MOV_B32, V(6), V(2));
 	p.alu(MICA_OP_V_MOV_B32, V(7), V(2));
+	// v9 = the half-rows' slice + (id % 16) * 4 + (id / 16) * 512: each half-wave 512 bytes on.
+	p.alu(MICA_OP_V_AND_B32, V(9), V(0), K(15));
+	p.alu(MICA_OP_V_SHR_U32, V(10), V(0), K(4));
 	p.nop(4);
+	p.alu(MICA_OP_V_SHL_B32, V(9), V(9), K(2));
+	p.alu(MICA_OP_V_SHL_B32, V(10), V(10), K(9));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(9), V(9), V(10));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(9), V(9), S(20));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(9), V(9), L(kStallHalvesAt));
+	p.nop(4);
+	// Only the first access after a fill stalls (the ones after it wait no longer than it did), so
+	// the counter is filled before the half-rows and again before the rows.
 	for (uint32_t k = 0; k < kStallFill; k++)
 		p.mem(MICA_OP_GLOBAL_STORE_B64, NONE, V(5), S(0), V(6), static_cast<int32_t>(k * 512));
-	for (uint32_t k = 0; k < kStallRows; k++)
+	for (uint32_t k = 0; k < kStallHalves; k++)
+		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(9), S(0), V(2), static_cast<int32_t>(k * 2048));
+	for (uint32_t k = 0; k < kStallFill; k++)
+		p.mem(MICA_OP_GLOBAL_STORE_B64, NONE, V(5), S(0), V(6), static_cast<int32_t>(k * 512));
+	for (uint32_t k = 0; k < kStallDense; k++)
 		p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(1), S(0), V(2), static_cast<int32_t>(k * 256));
 	// Rows 0-7 of the 64-bit stores' region: lane l gets word l of a row.
 	for (uint32_t k = 0; k < kStallRows; k++)
@@ -353,8 +372,11 @@ TEST(CuJitDenseGlobal, InlinedDenseRowsStallAsTheInterpreterDoesAtLevel1)
 			for (uint32_t k : {0u, kStallFill - 1}) // the 64-bit stores: v2 twice per lane
 				for (unsigned half : {0u, 1u})
 					EXPECT_EQ(jit_word(c, slice + k * 512 + id * 8 + half * 4), v) << wg << " " << id << " " << k;
-			for (uint32_t k : {0u, kStallRows - 1})
+			for (uint32_t k : {0u, kStallDense - 1})
 				EXPECT_EQ(jit_word(c, slice + kStallRowsAt + k * 256 + id * 4), v) << wg << " " << id << " " << k;
+			for (uint32_t k : {0u, kStallHalves - 1})
+				EXPECT_EQ(jit_word(c, slice + kStallHalvesAt + k * 2048 + (id % 16) * 4 + (id / 16) * 512), v)
+					<< wg << " " << id << " " << k;
 			// Loaded from row k of the 64-bit stores: invocation i gets word i, invocation i / 2's
 			// value (the second wave's words are the first wave's: compared with the interpreter only).
 			for (uint32_t k : {0u, kStallRows - 1}) {

@@ -519,6 +519,9 @@ private:
 	                      Value *reg, Value *packed, unsigned nres);
 	void emit_dense_halves(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *sbase, Value *lo32,
 	                       Value *imm, Value *reg, Value *packed, unsigned nres);
+	Value *dense_halves_test(Value *cyc, Value *exec, Value *sbase, Value *lo32, Value *imm, Value **first, Value **page);
+	void dense_halves_access(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *const *host, Value *const *first,
+	                         Value *reg, Value *packed, unsigned nres);
 	struct GlobalFns {
 		Function *whole = nullptr, *dense = nullptr; // global_function, global_dense_function
 	};
@@ -2671,12 +2674,30 @@ Function *Emitter::global_dense_function(const DecodedInst *d, Function *slow)
 	Value *first = nullptr, *page = nullptr;
 	Value *ok = dense_row_test(cyc, exec, sbase, lo32, imm, &first, &page);
 	BasicBlock *lookup = BasicBlock::Create(C, "dense_lookup", fn), *row = BasicBlock::Create(C, "dense_row", fn);
-	BasicBlock *other = BasicBlock::Create(C, "other", fn);
-	B.CreateCondBr(ok, lookup, other, MDBuilder(C).createBranchWeights(64, 1));
+	BasicBlock *other = BasicBlock::Create(C, "other", fn), *not_row = BasicBlock::Create(C, "not_row", fn);
+	const mica_access acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
+	B.CreateCondBr(ok, lookup, not_row, MDBuilder(C).createBranchWeights(64, 1));
 	B.SetInsertPoint(lookup);
 	Value *page_host = nullptr;
-	Value *hit = tlb_lookup(page, load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE, &page_host);
+	Value *hit = tlb_lookup(page, acc, &page_host);
 	B.CreateCondBr(hit, row, other, MDBuilder(C).createBranchWeights(64, 1));
+	// Two dense half-rows (SGEMM's tile rows), both pages in the TLB.
+	B.SetInsertPoint(not_row);
+	Value *hfirst[2], *hpage[2];
+	Value *hok = dense_halves_test(cyc, exec, sbase, lo32, imm, hfirst, hpage);
+	BasicBlock *hlookup = BasicBlock::Create(C, "halves_lookup", fn), *halves = BasicBlock::Create(C, "dense_halves", fn);
+	B.CreateCondBr(hok, hlookup, other, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(hlookup);
+	Value *hhost[2], *hhit = B.getTrue();
+	for (unsigned h = 0; h < 2; h++) {
+		Value *ph = nullptr;
+		hhit = B.CreateAnd(hhit, tlb_lookup(hpage[h], acc, &ph));
+		hhost[h] = B.CreateGEP(i8, ph, B.CreateAnd(hfirst[h], B.getInt64(MICA_PAGE_SIZE - 1)));
+	}
+	B.CreateCondBr(hhit, halves, other, MDBuilder(C).createBranchWeights(64, 1));
+	B.SetInsertPoint(halves);
+	add_stall(wave, cyc0, cyc);
+	dense_halves_access(d, wave, cyc, exec, hhost, hfirst, reg, packed, nres);
 	B.SetInsertPoint(other);
 	std::vector<Value *> args;
 	for (Argument &a : fn->args())
@@ -2701,8 +2722,26 @@ Function *Emitter::global_dense_function(const DecodedInst *d, Function *slow)
 void Emitter::emit_dense_halves(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *sbase, Value *lo32,
                                 Value *imm, Value *reg, Value *packed, unsigned nres)
 {
-	const bool load = d->flags & MICA_OPF_LOAD;
-	const mica_access acc = load ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
+	const mica_access acc = d->flags & MICA_OPF_LOAD ? MICA_ACCESS_READ : MICA_ACCESS_WRITE;
+	Value *first[2], *page[2];
+	Value *ok = dense_halves_test(cyc, exec, sbase, lo32, imm, first, page);
+	BasicBlock *rows_bb = BasicBlock::Create(C, "dense_halves", F), *general = BasicBlock::Create(C, "general", F);
+	B.CreateCondBr(ok, rows_bb, general, MDBuilder(C).createBranchWeights(16, 1));
+	B.SetInsertPoint(rows_bb);
+	Value *host[2];
+	for (unsigned h = 0; h < 2; h++) { // half 0's page first, as the interpreter's lane loop
+		Value *page_host = tlb_page_or_fill(wave, page[h], acc, general);
+		host[h] = B.CreateGEP(i8, page_host, B.CreateAnd(first[h], B.getInt64(MICA_PAGE_SIZE - 1)));
+	}
+	dense_halves_access(d, wave, cyc, exec, host, first, reg, packed, nres);
+	B.SetInsertPoint(general);
+}
+
+// emit_dense_halves' test at cycle 'cyc' (after the stall): every lane active, each half's lanes
+// at x + 4 (l % 16) in one page (first[h]: its first byte's address, page[h]: that page), past
+// the SEC_WAVE_START_TLB window.
+Value *Emitter::dense_halves_test(Value *cyc, Value *exec, Value *sbase, Value *lo32, Value *imm, Value **first, Value **page)
+{
 	std::vector<int> firsts;
 	std::vector<Constant *> steps;
 	for (unsigned l = 0; l < kLanes; l++) {
@@ -2714,21 +2753,20 @@ void Emitter::emit_dense_halves(const DecodedInst *d, Value *wave, Value *cyc, V
 		B.CreateBitCast(B.CreateICmpNE(lo32, B.CreateAdd(starts, ConstantVector::get(steps))), i32), B.getInt32(0));
 	Value *ok = B.CreateAnd(B.CreateICmpEQ(exec, B.getInt32(~0u)), rows);
 	ok = B.CreateAnd(ok, B.CreateICmpUGE(cyc, B.getInt64(MICA_HAZARD_SEC_WAVE_START_TLB_DISTANCE)));
-	Value *first[2], *page[2];
 	for (unsigned h = 0; h < 2; h++)
 		ok = B.CreateAnd(ok, row_in_one_page(sbase, B.CreateExtractElement(lo32, B.getInt64(h * kHalf)), imm, kHalf,
 		                                     &first[h], &page[h]));
-	BasicBlock *rows_bb = BasicBlock::Create(C, "dense_halves", F), *general = BasicBlock::Create(C, "general", F);
-	B.CreateCondBr(ok, rows_bb, general, MDBuilder(C).createBranchWeights(16, 1));
-	B.SetInsertPoint(rows_bb);
-	Value *host[2];
-	for (unsigned h = 0; h < 2; h++) { // half 0's page first, as the interpreter's lane loop
-		Value *page_host = tlb_page_or_fill(wave, page[h], acc, general);
-		host[h] = B.CreateGEP(i8, page_host, B.CreateAnd(first[h], B.getInt64(MICA_PAGE_SIZE - 1)));
-	}
+	return ok;
+}
+
+// Two dense half-rows' access at host addresses host[h] and their completion (mem_done_at), then
+// the access function's return: made, the cycle after it.
+void Emitter::dense_halves_access(const DecodedInst *d, Value *wave, Value *cyc, Value *exec, Value *const *host,
+                                  Value *const *first, Value *reg, Value *packed, unsigned nres)
+{
 	FixedVectorType *v16 = FixedVectorType::get(i32, kHalf);
 	Value *res[4] = {nullptr, nullptr, nullptr, nullptr};
-	if (load) {
+	if (d->flags & MICA_OPF_LOAD) {
 		res[0] = join_halves(B.CreateAlignedLoad(v16, host[0], Align(4)), B.CreateAlignedLoad(v16, host[1], Align(4)));
 		// A hint for the next wave: SGEMM's waves load two rows of a tile each, the next wave the
 		// two after them, so the host lines twice the halves' distance on are read next (the
@@ -2747,7 +2785,6 @@ void Emitter::emit_dense_halves(const DecodedInst *d, Value *wave, Value *cyc, V
 	}
 	mem_done_at(d, wave, frame_, cyc, MICA_COUNTER_GM, exec, nres, res, reg, B.CreateTrunc(unpack(packed, kPackedPrev), i1));
 	access_return(B.CreateAdd(cyc, B.getInt64(1)), true);
-	B.SetInsertPoint(general);
 }
 
 // read_vector_mem_operands' tests, in its order: EXEC (returned), the data rows (fresh), the
