@@ -589,28 +589,33 @@ INSTANTIATE_TEST_SUITE_P(SubmittingThread, WinsysInline, ::testing::Bool());
 
 } // namespace
 
+// Submits 'jobs' jobs, each writing its index + 1 to its own word, to a device whose per-client
+// job limit is 'limit', then checks every word.
+static void submit_past_the_limit(uint64_t limit, uint32_t jobs)
+{
+	OpenOptions o = sim_options();
+	o.sim.client_max_jobs = limit;
+	auto dev = Device::open(o);
+	auto ctx = dev->create_context();
+	auto [data, cpu, va] = bind_data(*dev);
+	uint64_t last = 0;
+	for (uint32_t i = 0; i < jobs; i++) {
+		const uint32_t v[] = {i + 1};
+		last = dev->submit(*ctx, CommandBuilder().write_data(va + 4 * i, v), {{data.handle()}, {}, {}});
+	}
+	int32_t err = 1;
+	ASSERT_TRUE(ctx->wait(last, 10'000'000'000, &err));
+	EXPECT_EQ(err, 0);
+	for (uint32_t i = 0; i < jobs; i++)
+		ASSERT_EQ(cpu[i], i + 1) << "word " << i;
+}
+
 // The kernel refuses a SUBMIT over the client's limit of unretired jobs with -EAGAIN
 // (docs/uapi.md "Per-client limits"); the winsys waits for its oldest job and retries, so an
 // application that submits faster than the device retires never sees the limit.
 TEST(WinsysLimits, SubmitsPastTheJobLimitWaitAndSucceed)
 {
-	OpenOptions o = sim_options();
-	o.sim.client_max_jobs = 4;
-	auto dev = Device::open(o);
-	auto ctx = dev->create_context();
-	auto [data, cpu, va] = bind_data(*dev);
-	uint64_t last = 0;
-	for (uint32_t i = 0; i < 64; i++) {
-		CommandBuilder cb;
-		const uint32_t v[] = {i};
-		cb.write_data(va + 4 * (i % 1024), v);
-		last = dev->submit(*ctx, cb, {{data.handle()}, {}, {}});
-	}
-	int32_t err = 1;
-	ASSERT_TRUE(ctx->wait(last, 10'000'000'000, &err));
-	EXPECT_EQ(err, 0);
-	for (uint32_t i = 0; i < 64; i++)
-		EXPECT_EQ(cpu[i], i);
+	submit_past_the_limit(4, 64);
 }
 
 // With a limit of one job, most submits are refused while the previous job runs, and the job often
@@ -619,21 +624,7 @@ TEST(WinsysLimits, SubmitsPastTheJobLimitWaitAndSucceed)
 // again. Without that retry this test failed in each of 50 runs on a 2-core host.
 TEST(WinsysLimits, SubmitsAtALimitOfOneJobAllSucceed)
 {
-	OpenOptions o = sim_options();
-	o.sim.client_max_jobs = 1;
-	auto dev = Device::open(o);
-	auto ctx = dev->create_context();
-	auto [data, cpu, va] = bind_data(*dev);
-	uint64_t last = 0;
-	for (uint32_t i = 0; i < 512; i++) {
-		const uint32_t v[] = {i + 1};
-		last = dev->submit(*ctx, CommandBuilder().write_data(va + 4 * (i % 1024), v), {{data.handle()}, {}, {}});
-	}
-	int32_t err = 1;
-	ASSERT_TRUE(ctx->wait(last, 10'000'000'000, &err));
-	EXPECT_EQ(err, 0);
-	for (uint32_t i = 0; i < 512; i++)
-		ASSERT_EQ(cpu[i], i + 1) << "word " << i;
+	submit_past_the_limit(1, 512);
 }
 
 // Jobs that cannot run (one waits in WAIT_MEM for a flag nobody sets, with neither watchdog nor

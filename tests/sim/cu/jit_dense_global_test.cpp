@@ -307,6 +307,15 @@ Asm stalling_rows_program()
 	Asm p;
 	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(kStallSlice));
 	p.nop(4);
+	// v9 = the half-rows' slice + the lane's offset in its half-row + its half * 256.
+	half_row_lanes(p);
+	p.alu(MICA_OP_V_MUL_LO_U32, V(9), V(6), L(256));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(9), V(9), V(5));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(9), V(9), S(20));
+	p.nop(4);
+	p.alu(MICA_OP_V_ADD_U32, V(9), V(9), L(kStallHalvesAt));
 	// v5 = slice + id * 8 (64-bit lanes: 512-byte rows); v1 = the dense rows' slice + id * 4;
 	// v2 = id * 7 + wg, also in v6 and v7 (the 64-bit stores' data).
 	p.alu(MICA_OP_V_SHL_B32, V(5), V(0), K(3));
@@ -320,18 +329,6 @@ Asm stalling_rows_program()
 	p.alu(MICA_OP_V_ADD_U32, V(1), V(1), L(kStallRowsAt));
 	p.alu(MICA_OP_V_MOV_B32, V(6), V(2));
 	p.alu(MICA_OP_V_MOV_B32, V(7), V(2));
-	// v9 = the half-rows' slice + (id % 16) * 4 + (id / 16) * 512: each half-wave 512 bytes on.
-	p.alu(MICA_OP_V_AND_B32, V(9), V(0), K(15));
-	p.alu(MICA_OP_V_SHR_U32, V(10), V(0), K(4));
-	p.nop(4);
-	p.alu(MICA_OP_V_SHL_B32, V(9), V(9), K(2));
-	p.alu(MICA_OP_V_SHL_B32, V(10), V(10), K(9));
-	p.nop(4);
-	p.alu(MICA_OP_V_ADD_U32, V(9), V(9), V(10));
-	p.nop(4);
-	p.alu(MICA_OP_V_ADD_U32, V(9), V(9), S(20));
-	p.nop(4);
-	p.alu(MICA_OP_V_ADD_U32, V(9), V(9), L(kStallHalvesAt));
 	p.nop(4);
 	// Only the first access after a fill stalls (the ones after it wait no longer than it did), so
 	// the counter is filled before the half-rows and again before the rows.
@@ -375,7 +372,7 @@ TEST(CuJitDenseGlobal, InlinedDenseRowsStallAsTheInterpreterDoesAtLevel1)
 			for (uint32_t k : {0u, kStallDense - 1})
 				EXPECT_EQ(jit_word(c, slice + kStallRowsAt + k * 256 + id * 4), v) << wg << " " << id << " " << k;
 			for (uint32_t k : {0u, kStallHalves - 1})
-				EXPECT_EQ(jit_word(c, slice + kStallHalvesAt + k * 2048 + (id % 16) * 4 + (id / 16) * 512), v)
+				EXPECT_EQ(jit_word(c, slice + kStallHalvesAt + k * 2048 + (id % 16) * 4 + (id / 32) * 128 + (id / 16) % 2 * 256), v)
 					<< wg << " " << id << " " << k;
 			// Loaded from row k of the 64-bit stores: invocation i gets word i, invocation i / 2's
 			// value (the second wave's words are the first wave's: compared with the interpreter only).
