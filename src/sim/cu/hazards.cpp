@@ -127,6 +127,7 @@ void Worker::compute_plans()
 bool Worker::produce_slow(Wave &w, unsigned reg, const DecodedInst &d)
 {
 	RegMeta &m = w.meta[reg];
+	w.records_dirty = 1;
 	const uint64_t p = w.cycle;
 	const ProducePlan &pl = plans_[d.unit][plan_class(reg)];
 	for (unsigned c = 0; c < 3; c++) {
@@ -145,6 +146,7 @@ void Worker::produce_mem(Wave &w, unsigned reg, uint8_t counter, uint32_t seq, u
                          uint8_t lat)
 {
 	RegMeta &m = w.meta[reg];
+	w.records_dirty = 1;
 	for (unsigned c = 0; c < 3; c++) {
 		m.vis[c] = done;
 		m.haz[c] = MICA_HAZARD_MEM_RESULT;

@@ -79,6 +79,10 @@ struct Wave {
 	// wave: a memo is cleared by every instruction that can write its register, and all of them
 	// at entry after a launch (memo_reset) or after the interpreter ran the wave ('interpreted').
 	uint32_t memo_reset = 1;
+	// Some pipeline record may not be clear: set by every write of one (Worker::produce_slow,
+	// produce_mem; the translated code of a program not proven hazard-free writes them without
+	// it), cleared by launch_wave when it clears them. A clean wave's launch clears none.
+	uint32_t records_dirty = 1;
 	alignas(64) uint8_t memos[kWaveMemos][kWaveMemoBytes];
 	// Cached expansion of the last EXEC value seen by the vector path.
 	uint32_t lanes_for = 0;
