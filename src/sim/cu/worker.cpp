@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
+#include "env_switch.h"
 #include "jit/jit.h"
 
 namespace mica::sim::cu {
@@ -80,10 +80,7 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 // MICA_CU_CLEAN_LAUNCH=0: every launch clears the records (launch_wave), for measurements.
 static bool clean_launches()
 {
-	static const bool on = [] {
-		const char *e = std::getenv("MICA_CU_CLEAN_LAUNCH");
-		return !e || std::strcmp(e, "0") != 0;
-	}();
+	static const bool on = switched_on("MICA_CU_CLEAN_LAUNCH");
 	return on;
 }
 

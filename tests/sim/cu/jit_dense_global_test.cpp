@@ -291,13 +291,14 @@ Asm faulting_access_program(uint64_t base, bool store, uint32_t half_stride, boo
 	return p;
 }
 
-// At level 1 a dense row whose page the TLB holds is made by code inlined into the program
-// (codegen.cpp, global_dense_function), which stalls on the counter itself; everything else it
-// hands to the whole access function. 63 64-bit stores (never inlined) issue back to back, then
-// 4 stores of two dense half-rows (SGEMM's tile rows); 63 again, then 4 dense stores and 8 dense
-// loads: each first access after the counter filled waits for the oldest access in flight. The stall cycles, the cycles and the data must be the interpreter's. The
-// first access to each page misses the TLB and goes through the whole function. It fails with
-// the inlined path's stall left uncounted (rows or half-rows).
+// At level 1 a dense row or two dense half-rows whose pages the TLB holds are made by code inlined
+// into the program (codegen.cpp, global_dense_function), which stalls on the counter itself;
+// everything else it hands to the whole access function. 63 64-bit stores (never inlined) issue
+// back to back, then 4 stores of two dense half-rows (SGEMM's tile rows); 63 again, then 4 dense
+// stores and 8 dense loads: each first access after the counter filled waits for the oldest
+// access in flight. The stall cycles, the cycles and the data must be the interpreter's. The first
+// access to each page misses the TLB and goes through the whole function. It fails with either
+// inlined path's stall left uncounted.
 constexpr uint32_t kStallFill = 63, kStallRows = 8, kStallDense = 4, kStallHalves = 4;
 constexpr uint32_t kStallRowsAt = kStallFill * 512, kStallHalvesAt = kStallRowsAt + 16 * 256, kStallSlice = 88 * 512;
 constexpr uint32_t kStallGroups = 64;

@@ -66,6 +66,7 @@
 #pragma GCC diagnostic pop
 #endif
 
+#include "../env_switch.h"
 #include "../wave.h"
 #include "code_size.h"
 #include "lanes.h"
@@ -506,6 +507,7 @@ private:
 	Value *packed_operands(const DecodedInst *d, unsigned reg, unsigned sreg, bool keep_prev);
 	Value *unpack(Value *packed, unsigned shift);
 	Value *vrow_at(Value *wave, Value *reg);
+	Value *scalar_base(Value *wave, Value *packed);
 	StructType *access_ret();
 	void access_return(Value *cyc, bool made);
 	bool emit_global(uint64_t off, const DecodedInst *d);
@@ -533,6 +535,7 @@ private:
 	Function *ds_function(const DecodedInst *d, Function *slow);
 	Function *ds_block_function(const DecodedInst *d, Function *whole, bool inlined);
 	void emit_make_memo(Value *memo, Value *row, Value *exec, unsigned size, bool load);
+	void store_memo(Value *memo, Value *kind, Value *exec, Value *lo, Value *hi, Value *const *a0, Value *const *one);
 	static bool ds_memo_user(const DecodedInst &d);
 	Value *memo_for(unsigned reg, unsigned size);
 	void clear_memos_at_entry(Value *after_interp);
@@ -542,7 +545,13 @@ private:
 	std::map<std::pair<unsigned, unsigned>, Value *> memos_; // (VGPR, access size) -> its AddrMemo
 	std::map<unsigned, std::vector<Value *>> memo_regs_;     // VGPR -> its memos
 	Value *own_memo_ = nullptr;
-	std::map<unsigned, Function *> ds_fns_;
+	struct DsFns {
+		Function *whole = nullptr;  // ds_function(d, nullptr)
+		Function *fast = nullptr;   // its inlined part, calling 'block' (or 'whole' without DS rows)
+		Function *first = nullptr;  // the same with ds_block_function inlined (a run's first access)
+		Function *block = nullptr;  // ds_block_function, called
+	};
+	std::map<unsigned, DsFns> ds_fns_;
 	// The (register, size) pairs a shared access of the current fall-through run used, the
 	// register unwritten since (their memo is likely made), the VGPRs the run wrote so far, and
 	// per shared access whether it is the first of its pair in its run through a register the
@@ -550,7 +559,7 @@ private:
 	std::set<std::pair<unsigned, unsigned>> ds_run_pairs_;
 	std::bitset<MICA_VGPRS_PER_WAVE> ds_run_written_;
 	std::map<uint64_t, bool> ds_first_use_;
-	void ds_run_continues(uint64_t off, const CodeSlot &slot);
+	void ds_run_continues(const CodeSlot &slot);
 	Value *tlb_lookup(Value *page, uint64_t access, Value **host);
 	Value *tlb_fill(Value *wave, Value *page_va, mica_access access);
 	Value *tlb_page_or_fill(Value *wave, Value *page, mica_access access, BasicBlock *fail);
@@ -1589,13 +1598,6 @@ Value *Emitter::join_halves(Value *lo, Value *hi)
 	return B.CreateShuffleVector(lo, hi, cat);
 }
 
-// A switch for measurements: on unless the variable 'name' is "0".
-bool switched_on(const char *name)
-{
-	const char *e = std::getenv(name);
-	return !e || std::strcmp(e, "0") != 0;
-}
-
 // MICA_CU_JIT_WHOLE_STORES=0: every block store masked (Emitter::store_half).
 bool whole_block_stores()
 {
@@ -1918,6 +1920,13 @@ Value *Emitter::unpack(Value *packed, unsigned shift)
 	return B.CreateAnd(B.CreateLShr(packed, shift), B.getInt64(mask));
 }
 
+// The 64-bit scalar base of a global access: the SGPR pair packed_operands put in kPackedSreg.
+Value *Emitter::scalar_base(Value *wave, Value *packed)
+{
+	Value *sp = B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, s)), B.CreateShl(unpack(packed, kPackedSreg), 2)));
+	return B.CreateAlignedLoad(i64, sp, Align(4)); // s[n] | s[n + 1] << 32 (x86: little-endian)
+}
+
 // VGPR 'reg' (i64)'s row in 'wave'.
 Value *Emitter::vrow_at(Value *wave, Value *reg)
 {
@@ -1937,36 +1946,33 @@ Function *Emitter::ds_helper(const DecodedInst *d, bool first_use)
 	const unsigned size = d->info->mem_bytes;
 	const bool load = d->flags & MICA_OPF_LOAD;
 	const unsigned key = size | (load ? 0x100u : 0u) | (d->op & 0xffffu) << 16;
-	Function *&whole = ds_fns_[key];
-	if (!whole)
-		whole = ds_function(d, nullptr);
+	DsFns &fns = ds_fns_[key];
+	if (!fns.whole)
+		fns.whole = ds_function(d, nullptr);
 	if (level0_)
-		return whole;
+		return fns.whole;
 	// Level 1: the usual case (a memo made under this EXEC, its lanes a block or, for a load,
 	// one address per half) in a function the program inlines, the rest in the whole function
 	// it calls. The call was a third of a shared load's cost (SGEMM's 32 per tile: call,
 	// prologue and epilogue, the caller's set-up; docs/performance.md). The first access of a
 	// run through a register, whose memo is likely not made, also inlines ds_block_function.
-	if (!ds_rows_without_memo()) {
-		Function *&fast = ds_fns_[key | 0x200u];
-		if (!fast)
-			fast = ds_function(d, whole);
-		return fast;
+	if (first_use && ds_rows_without_memo()) {
+		if (!fns.first)
+			fns.first = ds_function(d, ds_block_function(d, fns.whole, true));
+		return fns.first;
 	}
-	Function *&fast = ds_fns_[key | (first_use ? 0x300u : 0x200u)];
-	if (!fast) {
-		Function *&called = ds_fns_[key | 0x400u];
-		if (!called)
-			called = ds_block_function(d, whole, false);
-		fast = ds_function(d, first_use ? ds_block_function(d, whole, true) : called);
+	if (!fns.fast) {
+		if (ds_rows_without_memo())
+			fns.block = ds_block_function(d, fns.whole, false);
+		fns.fast = ds_function(d, fns.block ? fns.block : fns.whole);
 	}
-	return fast;
+	return fns.fast;
 }
 
 // After each instruction of the walk: a run continues at the instruction after it (a branch
 // target starts a new one, emit()); a register it can write drops its pairs; a shared access's
 // pair is added (unless it writes its own address register).
-void Emitter::ds_run_continues(uint64_t off, const CodeSlot &slot)
+void Emitter::ds_run_continues(const CodeSlot &slot)
 {
 	if (slot.state != SlotState::Ok || (slot.inst.flags & (MICA_OPF_BRANCH | MICA_OPF_END))) {
 		ds_run_pairs_.clear();
@@ -1983,7 +1989,6 @@ void Emitter::ds_run_continues(uint64_t off, const CodeSlot &slot)
 		if (!(areg >= w.lo && areg < w.hi))
 			ds_run_pairs_.insert({areg, slot.inst.info->mem_bytes});
 	}
-	(void)off;
 }
 
 // Level 1, for when a shared access's register has no usual memo for this EXEC (inlined into the
@@ -2009,7 +2014,6 @@ Function *Emitter::ds_block_function(const DecodedInst *d, Function *whole, bool
 	IRBuilderBase::InsertPointGuard g(B);
 	Value *frame = fn->getArg(0), *wave = fn->getArg(1), *cyc0 = fn->getArg(2), *exec = fn->getArg(3);
 	Value *packed = fn->getArg(4), *memo = fn->getArg(5);
-	auto field = [&](unsigned off) { return at(memo, off); };
 	B.SetInsertPoint(BasicBlock::Create(C, "entry", fn));
 	Value *base = B.CreateLoad(ptr, at(frame, offsetof(Frame, shared)));
 	Value *limit = B.CreateLoad(i64, at(frame, offsetof(Frame, shared_size)));
@@ -2045,21 +2049,17 @@ Function *Emitter::ds_block_function(const DecodedInst *d, Function *whole, bool
 	B.SetInsertPoint(block);
 	Value *cyc = mem_stall_at(wave, cyc0, MICA_COUNTER_LS);
 	// The memo of these lanes: a block (aligned: its lanes are disjoint), the active lanes'
-	// lowest and highest address, each half's lane-0 address, ~0 for a half without active lanes.
-	// Later accesses through the register then take the inlined memo path (SGEMM's tile rows:
-	// 3% slower when the memo was left unmade).
-	// Volatile: LLVM would otherwise forward them to the run's later memo tests and copy the rest
-	// of the run for the path where the memo is known (SGEMM's level-1 code 145 -> 204 KB).
-	B.CreateStore(B.getInt32(kMemoBlock | (!load && size > 4 ? kMemoAligned : 0u)), field(offsetof(AddrMemo, kind)), true);
-	B.CreateStore(exec, field(offsetof(AddrMemo, exec)), true);
-	B.CreateStore(x_lo, field(offsetof(AddrMemo, lo)), true);
-	B.CreateStore(x_hi, field(offsetof(AddrMemo, hi)), true);
+	// lowest and highest address, each half's lane-0 address, ~0 for a half without active lanes
+	// ('one' is read by uniform memos only). Later accesses through the register then take the
+	// inlined memo path (SGEMM's tile rows: 3% slower when the memo was left unmade).
+	Value *a0[2], *one[2];
 	for (unsigned h = 0; h < 2; h++) {
 		Value *any = B.CreateICmpNE(B.CreateAnd(exec, B.getInt32(h ? 0xffff0000u : 0x0000ffffu)), B.getInt32(0));
-		Value *a0 = B.CreateAdd(b32, B.getInt32(h * kHalf * size));
-		B.CreateStore(B.CreateSelect(any, a0, B.getInt32(~0u)), field(offsetof(AddrMemo, a0) + 4 * h), true);
-		B.CreateStore(B.CreateSelect(any, a0, x_lo), field(offsetof(AddrMemo, one) + 4 * h), true); // read by uniform memos only
+		Value *first = B.CreateAdd(b32, B.getInt32(h * kHalf * size));
+		a0[h] = B.CreateSelect(any, first, B.getInt32(~0u));
+		one[h] = B.CreateSelect(any, first, x_lo);
 	}
+	store_memo(memo, B.getInt32(kMemoBlock | (!load && size > 4 ? kMemoAligned : 0u)), exec, x_lo, x_hi, a0, one);
 	// Lane 0's place (before the allocation when lane 0 is off and the block starts at 0: only
 	// active lanes are touched).
 	Value *start0 = B.CreateGEP(i8, base, B.CreateSub(lo, B.CreateMul(B.CreateZExt(lane_lo, i64), B.getInt64(size))));
@@ -2113,13 +2113,22 @@ void Emitter::emit_make_memo(Value *memo, Value *row, Value *exec, unsigned size
 		}
 		kind = B.CreateOr(kind, B.CreateSelect(aligned, B.getInt32(kMemoAligned), B.getInt32(0)));
 	}
+	Value *lowest[2]; // per half: its lowest address, the other's for a half without active lanes
+	for (unsigned h = 0; h < 2; h++)
+		lowest[h] = B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), lo[1 - h], lo[h]);
+	store_memo(memo, kind, exec, wlo, whi, a0, lowest);
+}
+
+// An AddrMemo's fields (i32 each; a0 and one per half).
+void Emitter::store_memo(Value *memo, Value *kind, Value *exec, Value *lo, Value *hi, Value *const *a0, Value *const *one)
+{
 	B.CreateStore(kind, at(memo, offsetof(AddrMemo, kind)));
 	B.CreateStore(exec, at(memo, offsetof(AddrMemo, exec)));
-	B.CreateStore(wlo, at(memo, offsetof(AddrMemo, lo)));
-	B.CreateStore(whi, at(memo, offsetof(AddrMemo, hi)));
+	B.CreateStore(lo, at(memo, offsetof(AddrMemo, lo)));
+	B.CreateStore(hi, at(memo, offsetof(AddrMemo, hi)));
 	for (unsigned h = 0; h < 2; h++) {
 		B.CreateStore(a0[h], at(memo, offsetof(AddrMemo, a0) + 4 * h));
-		B.CreateStore(B.CreateSelect(B.CreateICmpUGT(lo[h], hi[h]), lo[1 - h], lo[h]), at(memo, offsetof(AddrMemo, one) + 4 * h));
+		B.CreateStore(one[h], at(memo, offsetof(AddrMemo, one) + 4 * h));
 	}
 }
 
@@ -2506,8 +2515,7 @@ Function *Emitter::global_function(const DecodedInst *d, bool saddr)
 	Value *lo32 = B.CreateAlignedLoad(v32, lo_row, Align(64));
 	Value *addr;
 	if (saddr) {
-		Value *sp = B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, s)), B.CreateShl(unpack(packed, kPackedSreg), 2)));
-		Value *sbase = B.CreateAlignedLoad(i64, sp, Align(4)); // s[n] | s[n + 1] << 32 (x86: little-endian)
+		Value *sbase = scalar_base(wave, packed);
 		if (size == 4) {
 			emit_dense_global(d, wave, cyc, exec, sbase, lo32, imm, reg, packed, nres);
 			emit_dense_halves(d, wave, cyc, exec, sbase, lo32, imm, reg, packed, nres);
@@ -2669,8 +2677,7 @@ Function *Emitter::global_dense_function(const DecodedInst *d, Function *slow)
 	Value *cyc = mem_stall_end(wave, cyc0, MICA_COUNTER_GM); // stored below, once the access is made here
 	Value *imm = B.CreateSExt(B.CreateTrunc(packed, i32), i64), *reg = unpack(packed, kPackedReg);
 	Value *lo32 = B.CreateAlignedLoad(v32, vrow_at(wave, unpack(packed, kPackedAddr)), Align(64));
-	Value *sp = B.CreateGEP(i8, wave, B.CreateAdd(B.getInt64(offsetof(Wave, s)), B.CreateShl(unpack(packed, kPackedSreg), 2)));
-	Value *sbase = B.CreateAlignedLoad(i64, sp, Align(4));
+	Value *sbase = scalar_base(wave, packed);
 	Value *first = nullptr, *page = nullptr;
 	Value *ok = dense_row_test(cyc, exec, sbase, lo32, imm, &first, &page);
 	BasicBlock *lookup = BasicBlock::Create(C, "dense_lookup", fn), *row = BasicBlock::Create(C, "dense_row", fn);
@@ -3582,7 +3589,7 @@ Function *Emitter::emit(const std::string &name)
 				emit_fast_copy(off, slot, prog_.insts.back().get(), true);
 		}
 		line_continues(off, slot);
-		ds_run_continues(off, slot);
+		ds_run_continues(slot);
 		ops_run_continues(off, slot);
 		if (slot.state == SlotState::Ok)
 			note_load(prog_.insts.back().get());

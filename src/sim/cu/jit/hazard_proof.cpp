@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "hazard_proof.h"
 
-#include <cstdlib>
-#include <cstring>
 #include <map>
 #include <set>
 
+#include "../env_switch.h"
 #include "hazard_verify.h"
 
 namespace mica::sim::cu::jit {
@@ -38,11 +37,7 @@ uint64_t branch_target(uint64_t off, const DecodedInst &d)
 	return off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
 }
 
-bool proof_enabled()
-{
-	const char *e = std::getenv("MICA_CU_JIT_HAZARD_PROOF");
-	return !e || std::strcmp(e, "0") != 0;
-}
+bool proof_enabled() { return switched_on("MICA_CU_JIT_HAZARD_PROOF"); }
 
 } // namespace
 
