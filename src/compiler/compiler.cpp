@@ -2,7 +2,7 @@
 //   prepare_spirv (SPIRV-Tools validate + canonicalise) -> spirv_to_ir -> constant_fold -> dce
 //   -> fold_offsets -> cse -> licm -> flatten_selections -> constant_fold -> dce -> split_critical_edges
 //   -> uniformity -> isel (with exec-mask control flow; uniform_loops decides which loops take
-//   scalar branches instead) -> schedule -> forward_launch_registers -> register_allocate
+//   scalar branches instead) -> merge_shared_loads -> schedule -> forward_launch_registers -> register_allocate
 //   -> rotate_uniform_loops -> fold_scc_compares -> lower_to_asm -> insert_waits
 //   -> insert_hazard_nops -> encode_program -> BinaryImage.
 #include <algorithm>
@@ -71,6 +71,9 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 		if (!check(m, opts, "isel", error))
 			return false;
 		if (opts.opt_level >= 2) {
+			merge_shared_loads(m);
+			if (!check(m, opts, "merge_shared_loads", error))
+				return false;
 			schedule(m);
 			if (!check(m, opts, "schedule", error))
 				return false;

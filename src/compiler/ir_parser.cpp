@@ -104,21 +104,39 @@ struct Parser {
 				at = cls.substr(atpos + 1);
 				cls = cls.substr(0, atpos);
 			}
+			// ".K" / ".K-L": dword K (dwords K..L) of the tuple (the printer's form).
+			int64_t part = 0, last = -1;
+			if (size_t dot = cls.find('.'); dot != std::string_view::npos) {
+				std::string_view range = cls.substr(dot + 1);
+				cls = cls.substr(0, dot);
+				size_t dash = range.find('-');
+				if (!parse_int(range.substr(0, dash), part) ||
+				    (dash != std::string_view::npos && !parse_int(range.substr(dash + 1), last)))
+					return fail("bad tuple part: " + std::string(t));
+				if (last < 0)
+					last = part;
+			}
 			RegClass rc;
 			if (!parse_regclass(cls, rc))
 				return fail("bad register class: " + std::string(cls));
+			if (last >= 0 && (part < 0 || last < part || last >= rc.size))
+				return fail("tuple part out of the class: " + std::string(t));
 			if (p.temps.size() <= (size_t)id)
 				p.temps.resize((size_t)id + 1);
 			p.temps[(size_t)id] = rc;
 			o = Operand::temp((uint32_t)id, rc.size);
+			if (last >= 0) {
+				o.part = static_cast<uint8_t>(part);
+				o.size = static_cast<uint8_t>(last - part + 1);
+			}
 			if (!at.empty()) {
 				uint16_t code;
 				uint8_t sz;
-				if (!parse_reg_name(at, code, sz))
+				if (!parse_reg_name(at, code, sz) || code < o.part)
 					return fail("bad register: " + std::string(at));
 				if (p.temp_reg.size() < p.temps.size())
 					p.temp_reg.resize(p.temps.size(), 0xffff);
-				p.temp_reg[(size_t)id] = code;
+				p.temp_reg[(size_t)id] = static_cast<uint16_t>(code - o.part);
 			}
 			return true;
 		}

@@ -28,8 +28,14 @@ std::string print_operand(const Program &p, const Operand &o)
 	case Operand::Kind::temp: {
 		std::string s = "%" + std::to_string(o.id) + ":" +
 		                (o.id < p.temps.size() ? print_regclass(p.temps[o.id]) : std::string("?"));
+		// Part of a tuple: ".K" its dword K (size 1), ".K-L" its dwords K..L.
+		if (o.id < p.temps.size() && (o.part != 0 || o.size != p.temps[o.id].size)) {
+			s += "." + std::to_string(o.part);
+			if (o.size != 1)
+				s += "-" + std::to_string(o.part + o.size - 1);
+		}
 		if (o.id < p.temp_reg.size() && p.temp_reg[o.id] != 0xffff)
-			s += "@" + reg_name(p.temp_reg[o.id], o.size);
+			s += "@" + reg_name(static_cast<uint16_t>(p.temp_reg[o.id] + o.part), o.size);
 		return s;
 	}
 	case Operand::Kind::constant:

@@ -46,6 +46,9 @@ std::vector<bool> loop_blocks(const ir::Program &p, uint32_t header);
 // Instruction selection with structured control flow lowered to exec-mask operations. On failure
 // returns false and sets 'error'.
 bool isel(const ir::Program &mid, ir::Program &out, std::string &error);
+// Two or four ds_load_b32 of consecutive dwords from one address become one ds_load_b64 or
+// ds_load_b128 (pass_merge_shared_loads.cpp).
+bool merge_shared_loads(ir::Program &p);
 void schedule(ir::Program &p);                 // latency-aware list scheduler (per block)
 // Reads of copies of the reserved launch registers read the registers themselves; the copies
 // go (pass_abi_copies.cpp).

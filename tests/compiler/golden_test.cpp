@@ -2,7 +2,8 @@
 // starts with a RUN line naming the stage, then the input (IR text, machine IR with physical
 // registers, or GLSL), with CHECK lines (comments in the input language) on the output:
 //   ; RUN: mid constant_fold dce      mid-level IR through the listed passes, printed
-//   ; RUN: isel | regalloc | schedule mid-level IR -> machine IR (uniformity + edge split first)
+//   ; RUN: isel | regalloc | schedule | merge_shared_loads   mid-level IR -> machine IR (uniformity +
+//     edge split first; then the named machine pass; merge_shared_loads also takes machine IR)
 //   ; RUN: asm waitcnt hazards rev=1 profile=1   machine IR -> final code, listed passes, printed
 //   ; RUN: verify rev=1 profile=0     machine IR -> static hazard verifier report
 //   // RUN: glsl mid|disasm|error      GLSL through the whole front end (mid IR / final code /
@@ -165,12 +166,24 @@ std::string run_stage(const std::string &text, std::string &error)
 		}
 		return print_program(p);
 	}
-	if (stage == "isel" || stage == "regalloc" || stage == "schedule") {
-		split_critical_edges(p);
-		uniformity(p);
+	if (stage == "isel" || stage == "regalloc" || stage == "schedule" || stage == "merge_shared_loads") {
 		Program m;
-		if (!isel(p, m, error))
-			return "";
+		if (p.level == Level::machine && stage == "merge_shared_loads") {
+			m = std::move(p);
+			m.compute_linear_cfg();
+		} else {
+			split_critical_edges(p);
+			uniformity(p);
+			if (!isel(p, m, error))
+				return "";
+		}
+		if (stage == "merge_shared_loads") {
+			merge_shared_loads(m);
+			if (std::string v = verify(m); !v.empty()) {
+				error = "IR invalid after merge_shared_loads: " + v;
+				return "";
+			}
+		}
 		if (stage == "schedule")
 			schedule(m);
 		if (stage == "regalloc" && !register_allocate(m, error))
