@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
         if (r == m) ok = false;
       }
   }
-  std::printf("\ndispatch latency (submit -> fence, median of %d): Mica %.3f ms, lavapipe %.3f ms (ratio %.2f)\n",
+  std::printf("\ndispatch latency (submit -> fence, median of %d): Mica %.4f ms, lavapipe %.4f ms (ratio %.2f)\n",
               latency_reps, mica.latency_ms, lvp.latency_ms, lvp.latency_ms > 0 ? mica.latency_ms / lvp.latency_ms : 0.0);
   std::printf("pipeline creation (saxpy, median of %d): compiling: Mica %.3f ms, lavapipe %.3f ms; "
               "cached: Mica %.3f ms, lavapipe %.3f ms\n",

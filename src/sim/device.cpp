@@ -143,20 +143,58 @@ namespace {
 // on that core goes first. MICA_SIM_IDLE_SPIN_US overrides it (0: sleep at once).
 constexpr int64_t kIdleSpinNs = 100'000;
 
+// How long the polling device thread leaves a small job (Device::run_ring_inline's kind) to the
+// thread that submitted it, once a submitter has borrowed the ring. The submitter calls
+// run_ring_inline right after its SUBMIT returns (under a microsecond later); if the device
+// thread took the job first, the submitter found the CP busy, returned, and slept in its fence
+// wait until the job retired on the device thread: a futex wake-up of the submitter, 3-4 us of
+// an empty dispatch's 11-14 on this 2-core VM (docs/performance.md). A job nobody borrows within
+// the grace (a submitter that does not borrow, a job queued by the interrupt work) is the device
+// thread's after it. MICA_SIM_BORROW_GRACE_US overrides it (0: none).
+constexpr int64_t kBorrowGraceNs = 20'000;
+
+// A duration from the environment in microseconds (0 to 1 s), else 'fallback_ns'.
+int64_t env_ns(const char *name, int64_t fallback_ns)
+{
+	const char *e = std::getenv(name);
+	if (!e || !*e)
+		return fallback_ns;
+	char *end = nullptr;
+	const long long us = std::strtoll(e, &end, 10);
+	return *end == '\0' && us >= 0 && us <= 1'000'000 ? int64_t(us) * 1000 : fallback_ns;
+}
+
 int64_t idle_spin_ns()
 {
-	static const int64_t ns = [] {
-		const char *e = std::getenv("MICA_SIM_IDLE_SPIN_US");
-		if (!e || !*e)
-			return kIdleSpinNs;
-		char *end = nullptr;
-		const long long us = std::strtoll(e, &end, 10);
-		return *end == '\0' && us >= 0 && us <= 1'000'000 ? int64_t(us) * 1000 : kIdleSpinNs;
-	}();
+	static const int64_t ns = env_ns("MICA_SIM_IDLE_SPIN_US", kIdleSpinNs);
+	return ns;
+}
+
+int64_t borrow_grace_ns()
+{
+	static const int64_t ns = env_ns("MICA_SIM_BORROW_GRACE_US", kBorrowGraceNs);
 	return ns;
 }
 
 } // namespace
+
+bool DeviceImpl::left_to_its_submitter(std::unique_lock<std::mutex> &lk)
+{
+	const int64_t grace = borrow_grace_ns();
+	if (grace == 0 || !borrowing_submitters_ || !ring_geometry_valid() ||
+	    !cp_.small_packet(RingGeometry{ring_base_, ring_size_, ring_head_, ring_tail_}, Device::kInlineInvocations,
+	                      Device::kInlineDmaBytes))
+		return false;
+	const uint32_t head = ring_head_;
+	const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(grace);
+	while (!stop_ && !irq_recheck_ && device_thread_has_work() && ring_head_ == head &&
+	       std::chrono::steady_clock::now() < until) {
+		lk.unlock();
+		std::this_thread::yield();
+		lk.lock();
+	}
+	return !stop_ && !irq_recheck_ && !device_thread_has_work();
+}
 
 void DeviceImpl::idle_spin(std::unique_lock<std::mutex> &lk)
 {
@@ -170,6 +208,10 @@ void DeviceImpl::idle_spin(std::unique_lock<std::mutex> &lk)
 		while (doorbells_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < deadline)
 			std::this_thread::yield();
 		lk.lock();
+		if (!stop_ && !irq_recheck_ && device_thread_has_work() && left_to_its_submitter(lk)) {
+			deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
+			continue;
+		}
 		if (stop_ || irq_recheck_ || device_thread_has_work() || std::chrono::steady_clock::now() >= deadline)
 			return;
 		// A doorbell whose work a borrowed thread took (run_ring_inline): more are likely to
@@ -235,6 +277,7 @@ void DeviceImpl::step_ring(std::unique_lock<std::mutex> &lk)
 unsigned DeviceImpl::run_ring_inline()
 {
 	std::unique_lock lk(mu_);
+	borrowing_submitters_ = true;
 	// Only an idle command processor is borrowed: the device thread is not inside a packet and
 	// no other thread has it. While inline_ is set the device thread leaves the ring alone.
 	if (stop_ || executing_ || inline_ || !ring_has_work())

@@ -17,7 +17,8 @@ namespace {
 constexpr const char *kNames[MICA_TRACE_COUNT] = {
 	"vkQueueSubmit",         "stream encoded",      "winsys: SUBMIT ioctl", "kernel: copied+validated",
 	"kernel: queued (doorbell)", "winsys: ioctl returned", "device: CP starts", "device: dispatch starts",
-	"device: dispatch ends", "device: fence + irq", "kernel: interrupt work", "kernel: job retired", "winsys: wait returned",
+	"device: dispatch ends", "device: fence + irq", "kernel: interrupt work", "kernel: job retired",
+	"vkQueueSubmit returns", "vkWaitForFences entered", "winsys: wait returned",
 	"vkWaitForFences returns",
 };
 

@@ -129,6 +129,7 @@ public:
   bool guilty() const;
 
 private:
+  VkResult submit_locked(const std::vector<SubmitBatch>& batches, Fence* fence);
   VkResult submit_one(const SubmitBatch& batch, Fence* fence);
 
   Device& device_;

@@ -57,6 +57,12 @@ VkResult Queue::submit_one(const SubmitBatch& batch, Fence* fence) {
 
 VkResult Queue::submit(const std::vector<SubmitBatch>& batches, Fence* fence) {
   mica_trace(MICA_TRACE_VK_SUBMIT);
+  const VkResult r = submit_locked(batches, fence);
+  mica_trace(MICA_TRACE_VK_SUBMIT_DONE);
+  return r;
+}
+
+VkResult Queue::submit_locked(const std::vector<SubmitBatch>& batches, Fence* fence) {
   std::lock_guard lock(mutex_);
   if (device_.lost()) return VK_ERROR_DEVICE_LOST;
   if (batches.empty()) {

@@ -110,6 +110,7 @@ VKAPI_ATTR VkResult VKAPI_CALL GetFenceStatus(VkDevice device, VkFence fence) {
 
 VKAPI_ATTR VkResult VKAPI_CALL WaitForFences(VkDevice device, uint32_t count, const VkFence* pFences, VkBool32 waitAll,
                                              uint64_t timeout) {
+  mica_trace(MICA_TRACE_VK_WAIT);
   return guarded([&] {
     auto* dev = Device::from(device);
     if (dev->lost()) return VK_ERROR_DEVICE_LOST;

@@ -33,6 +33,8 @@ enum mica_trace_point {
 	MICA_TRACE_FENCE_IRQ,       /* device: SIGNAL wrote the fence, interrupt raised */
 	MICA_TRACE_IRQ_WORK,        /* kernel: the interrupt work starts */
 	MICA_TRACE_RETIRED,         /* kernel: the job retired, waiters woken */
+	MICA_TRACE_VK_SUBMIT_DONE,  /* vkQueueSubmit returns (Vulkan driver) */
+	MICA_TRACE_VK_WAIT,         /* vkWaitForFences entered (Vulkan driver) */
 	MICA_TRACE_WAIT_RETURN,     /* winsys: the sync-object wait ioctl returned */
 	MICA_TRACE_VK_WAIT_DONE,    /* vkWaitForFences returns (Vulkan driver) */
 	MICA_TRACE_COUNT
