@@ -95,6 +95,10 @@ public:
   // The process's threads' CPU and CPU-wait time summed over every run() span so far (sampled
   // just outside the timed span; thread_times.h).
   const benchtimes::ThreadTimes& run_thread_times() const { return run_thread_times_; }
+  // Whether run() samples those times (on by default). Sampling reads /proc/self/task/*/stat
+  // for every thread, ~100 us of kernel work that leaves the caches cold for the next submit: a
+  // latency measurement of back-to-back empty dispatches turns it off.
+  void sample_thread_times(bool on) { sample_thread_times_ = on; }
 
   // Convenience: a dispatch with push constants and a barrier after it.
   static void dispatch(VkCommandBuffer cb, const Pipeline& p, const void* push, uint32_t push_bytes, uint32_t gx,
@@ -118,6 +122,7 @@ private:
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
   uint32_t validation_messages_ = 0;
   benchtimes::ThreadTimes run_thread_times_;
+  bool sample_thread_times_ = true;
 
   static VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverityFlagBitsEXT,
                                                                VkDebugUtilsMessageTypeFlagsEXT,
