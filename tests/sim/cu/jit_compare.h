@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -63,12 +64,16 @@ inline uint64_t translations_so_far() { return cu::jit::counters().translations 
 
 // Translates 'prog' (64-lane workgroups) at level 0, then at level 1 by a long dispatch that waits
 // for the tier-up (the cache then hands run_both's JIT run the level-1 code); with
-// 'expect_hazard_free', checks it was proven hazard-free.
-inline void translate_at_level1(const Asm &prog, bool expect_hazard_free = true)
+// 'expect_hazard_free', checks it was proven hazard-free. 'setup' sets what the translation
+// depends on besides the code (revision, power profile), as the test's own dispatch does.
+inline void translate_at_level1(const Asm &prog, bool expect_hazard_free = true,
+                                const std::function<void(Rig &)> &setup = {})
 {
 	Rig r(2, 1, 4u << 20);
 	r.load(prog);
 	r.st.wg_size[0] = 64;
+	if (setup)
+		setup(r);
 	r.st.groups[0] = static_cast<uint32_t>(std::max<uint64_t>(cu::jit::tierup_threshold(), cu::jit::hot_threshold()) / 64);
 	std::shared_ptr<const cu::jit::Program> p0 = cu::jit::program_for(r.mmu, r.st);
 	ASSERT_TRUE(p0);

@@ -6,7 +6,8 @@
 // each rule's distance (long-latency VALU results, SALU results read by the vector unit, loads
 // read before or after their waits, VALU results in SGPRs, a loop whose back edge carries a result
 // to its top, both power profiles and both revisions) run on both engines: every result, counter and violation count
-// agrees, a proven program counts no violation in the interpreter, and both kinds occur. A run in
+// agrees, a proven program counts no violation in the interpreter, and both kinds occur; a third
+// of them are compared again at level 1 (its inlined dense global rows and shared blocks). A run in
 // which nothing names EXEC has a copy for EXEC all ones (jit/codegen.cpp, FastRun): it must give
 // what the interpreter gives, and only be entered with EXEC all ones.
 #include <gtest/gtest.h>
@@ -150,7 +151,7 @@ TEST(CuJitHazardFree, RandomProgramsAgreeAndProvenOnesViolateNothing)
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
 	std::mt19937 rng(20261206);
-	unsigned proven = 0, unproven = 0, proven_violating = 0;
+	unsigned proven = 0, unproven = 0, proven_violating = 0, at_level1 = 0;
 	const unsigned programs = 72;
 	// The slips' kinds in turn, one per rule: a global and a shared load (MEM_RESULT), an SGPR
 	// the SALU wrote (SALU_VALU_FORWARD), a VALU result and a VALU mask in an SGPR in lowpower
@@ -178,14 +179,34 @@ TEST(CuJitHazardFree, RandomProgramsAgreeAndProvenOnesViolateNothing)
 		ASSERT_GT(translations_so_far(), translated) << "not translated";
 		ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
 		expect_same(c);
-		if (cu::jit::counters().hazard_free > free_before) {
+		const bool is_proven = cu::jit::counters().hazard_free > free_before;
+		if (is_proven) {
 			proven++;
 			proven_violating += c.interp.hazard_violations != 0;
 			EXPECT_EQ(c.interp.hazard_violations, 0u) << "the verifier accepted a program the pipeline model faults";
 		} else {
 			unproven++;
 		}
+		// A third of them again at level 1, whose code inlines what level 0 calls (the loads'
+		// and stores' dense rows, the shared blocks before a memo).
+		if (i % 3 == 0) {
+			SCOPED_TRACE("level 1");
+			translate_at_level1(prog, is_proven, [&](Rig &rig) {
+				rig.st.power_profile = profile;
+				rig.st.revision = revision;
+			});
+			Compared c1 = run_both(prog, 256, [&](Rig &rig) {
+				rig.st.power_profile = profile;
+				rig.st.revision = revision;
+				for (uint32_t l = 0; l < 64; l++)
+					rig.put<uint32_t>(kIn + 4 * l, l * 2654435761u);
+			});
+			ASSERT_EQ(c1.interp.fault, MICA_FAULT_NONE) << c1.interp.report;
+			expect_same(c1);
+			at_level1++;
+		}
 	}
+	EXPECT_EQ(at_level1, (programs + 2) / 3);
 	// Both kinds occur, so both translations were compared with the interpreter.
 	EXPECT_GE(proven, programs / 4);
 	EXPECT_GE(unproven, programs / 4);
