@@ -39,14 +39,8 @@ Operand launch_register_copied(const Instr &ins)
 
 bool forward_launch_registers(Program &p)
 {
-	// Only temporaries with that copy as their one definition (exec-mask lowering may write a
-	// vector temporary in several blocks, each for its lanes).
-	std::vector<uint32_t> defs(p.temps.size(), 0);
-	for (const Block &b : p.blocks)
-		for (const Instr &ins : b.instrs)
-			for (const Operand &d : ins.defs)
-				if (d.is_temp())
-					defs[d.id]++;
+	// Only temporaries with that copy as their one definition.
+	const std::vector<uint32_t> defs = definitions_per_temp(p);
 	std::vector<Operand> source(p.temps.size());
 	for (const Block &b : p.blocks)
 		for (const Instr &ins : b.instrs)

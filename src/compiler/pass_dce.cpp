@@ -21,6 +21,17 @@ void replace_uses(Program &p, const std::vector<Operand> &repl)
 					o = resolve(o);
 }
 
+std::vector<uint32_t> definitions_per_temp(const Program &p)
+{
+	std::vector<uint32_t> defs(p.temps.size(), 0);
+	for (const Block &b : p.blocks)
+		for (const Instr &ins : b.instrs)
+			for (const Operand &d : ins.defs)
+				if (d.is_temp())
+					defs[d.id]++;
+	return defs;
+}
+
 bool dce(Program &p)
 {
 	std::vector<bool> live(p.temps.size(), false);

@@ -129,12 +129,7 @@ bool merge_loads_of(Program &p, Block &b, std::vector<Candidate> loads, std::vec
 
 bool merge_shared_loads(Program &p)
 {
-	std::vector<uint32_t> defs(p.temps.size(), 0);
-	for (const Block &b : p.blocks)
-		for (const Instr &ins : b.instrs)
-			for (const Operand &d : ins.defs)
-				if (d.is_temp())
-					defs[d.id]++;
+	const std::vector<uint32_t> defs = definitions_per_temp(p);
 	std::vector<Operand> repl(p.temps.size());
 	bool changed = false;
 	for (Block &b : p.blocks) {

@@ -67,4 +67,7 @@ std::vector<unsigned> max_sgpr_pressure(const ir::Program &p);
 namespace mica::compiler {
 // Replaces every use of temp t by repl[t] (when repl[t].kind != none), following chains.
 void replace_uses(ir::Program &p, const std::vector<ir::Operand> &repl);
+// How many instructions define each temporary (machine level: exec-mask lowering may write a
+// vector temporary in several blocks, each for its lanes).
+std::vector<uint32_t> definitions_per_temp(const ir::Program &p);
 } // namespace mica::compiler

@@ -58,13 +58,8 @@ void run_all(const std::vector<uint32_t> &spv, uint32_t n, uint32_t groups,
 		// Large generated shaders (seconds to compile under the sanitizers): r1/lowpower and r2/perf.
 		if (!every_config && !(cfg.opt == 2 && cfg.rev != 1 + cfg.profile))
 			continue;
-		Options o;
-		o.revision = cfg.rev;
-		o.power_profile = cfg.profile;
-		o.opt_level = cfg.opt;
-		std::string where = "r" + std::to_string(cfg.rev) + "/" + (cfg.profile ? "lowpower" : "perf") + "/O" +
-		                    std::to_string(cfg.opt);
-		auto res = compile_spirv(spv, o);
+		const std::string where = config_name(cfg);
+		auto res = compile_for(spv, cfg);
 		if (auto *e = std::get_if<CompileError>(&res))
 			FAIL() << where << ": compile: " << e->message;
 		std::vector<Buffer> bufs(2);
@@ -427,11 +422,7 @@ TEST(StructuredCf, CallReturningAPhysicalPointerParameter)
 	const auto spv = spvasm("cts_pointer_call.spvasm");
 	ASSERT_FALSE(spv.empty());
 	for (const ExecConfig &cfg : kExecConfigs) {
-		Options o;
-		o.revision = cfg.rev;
-		o.power_profile = cfg.profile;
-		o.opt_level = cfg.opt;
-		auto res = compile_spirv(spv, o);
+		auto res = compile_for(spv, cfg);
 		ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << std::get<CompileError>(res).message;
 		std::vector<Buffer> b(3);
 		b[0].address_push_offset = 0;

@@ -44,6 +44,20 @@ std::vector<uint32_t> spvasm(const std::string &file)
 	return words;
 }
 
+std::string config_name(const ExecConfig &cfg)
+{
+	return "r" + std::to_string(cfg.rev) + "/" + (cfg.profile ? "lowpower" : "perf") + "/O" + std::to_string(cfg.opt);
+}
+
+std::variant<CompileResult, CompileError> compile_for(const std::vector<uint32_t> &spirv, const ExecConfig &cfg)
+{
+	Options o;
+	o.revision = cfg.rev;
+	o.power_profile = cfg.profile;
+	o.opt_level = cfg.opt;
+	return compile_spirv(spirv, o);
+}
+
 RunOutcome run_kernel(const CompileResult &compiled, uint32_t revision, uint32_t profile, std::vector<Buffer> &buffers,
                       const std::vector<uint32_t> &push, const uint32_t groups[3], bool checked)
 {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "mica/compiler/compiler.h"
@@ -41,6 +42,10 @@ struct ExecConfig {
 	uint32_t rev, profile, opt;
 };
 inline constexpr ExecConfig kExecConfigs[] = {{1, 0, 2}, {1, 1, 2}, {2, 0, 2}, {2, 1, 2}, {1, 1, 0}, {2, 0, 1}};
+// "r1/lowpower/O2": a configuration's name in test traces.
+std::string config_name(const ExecConfig &cfg);
+// The SPIR-V module compiled for one configuration.
+std::variant<CompileResult, CompileError> compile_for(const std::vector<uint32_t> &spirv, const ExecConfig &cfg);
 
 // The corpus directory (set by meson through MICA_CORPUS_DIR).
 std::string corpus_dir();

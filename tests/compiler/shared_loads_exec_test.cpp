@@ -208,13 +208,8 @@ TEST(SharedLoads, RandomProgramsMatchTheHost)
 			FAIL() << "glslang: " << e->message;
 		const std::vector<uint32_t> want = model(g, a);
 		for (const ExecConfig &cfg : kExecConfigs) {
-			SCOPED_TRACE("r" + std::to_string(cfg.rev) + "/" + (cfg.profile ? "lowpower" : "perf") + "/O" +
-			             std::to_string(cfg.opt));
-			Options o;
-			o.revision = cfg.rev;
-			o.power_profile = cfg.profile;
-			o.opt_level = cfg.opt;
-			auto res = compile_spirv(std::get<std::vector<uint32_t>>(spv), o);
+			SCOPED_TRACE(config_name(cfg));
+			auto res = compile_for(std::get<std::vector<uint32_t>>(spv), cfg);
 			if (auto *e = std::get_if<CompileError>(&res))
 				FAIL() << "compile: " << e->message;
 			const CompileResult &compiled = std::get<CompileResult>(res);

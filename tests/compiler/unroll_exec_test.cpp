@@ -82,14 +82,8 @@ void check(const std::string &name, const std::string &src, unsigned loops_o1, u
 	for (uint32_t i = 0; i < kInvocations; i++)
 		want[i] = ref(a, i);
 	for (const ExecConfig &cfg : kExecConfigs) {
-		const std::string where =
-			"r" + std::to_string(cfg.rev) + "/" + (cfg.profile ? "lowpower" : "perf") + "/O" + std::to_string(cfg.opt);
-		SCOPED_TRACE(where);
-		Options o;
-		o.revision = cfg.rev;
-		o.power_profile = cfg.profile;
-		o.opt_level = cfg.opt;
-		auto res = compile_spirv(std::get<std::vector<uint32_t>>(spv), o);
+		SCOPED_TRACE(config_name(cfg));
+		auto res = compile_for(std::get<std::vector<uint32_t>>(spv), cfg);
 		if (auto *e = std::get_if<CompileError>(&res))
 			FAIL() << "compile: " << e->message;
 		const CompileResult &compiled = std::get<CompileResult>(res);
