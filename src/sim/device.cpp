@@ -144,13 +144,14 @@ namespace {
 constexpr int64_t kIdleSpinNs = 100'000;
 
 // How long the polling device thread leaves a small job (Device::run_ring_inline's kind) to the
-// thread that submitted it, once a submitter has borrowed the ring. The submitter calls
-// run_ring_inline right after its SUBMIT returns (under a microsecond later); if the device
-// thread took the job first, the submitter found the CP busy, returned, and slept in its fence
-// wait until the job retired on the device thread: a futex wake-up of the submitter, 3-4 us of
-// an empty dispatch's 11-14 on this 2-core VM (docs/performance.md). A job nobody borrows within
-// the grace (a submitter that does not borrow, a job queued by the interrupt work) is the device
-// thread's after it. MICA_SIM_BORROW_GRACE_US overrides it (0: none).
+// thread that announced it will borrow the ring (Device::announce_borrower, before its SUBMIT).
+// The submitter calls run_ring_inline right after its SUBMIT returns (under a microsecond
+// later); if the device thread took the job first, the submitter found the CP busy, returned,
+// and slept in its fence wait until the job retired on the device thread: a futex wake-up of the
+// submitter, 3-4 us of an empty dispatch's 11-14 on this 2-core VM (docs/performance.md). With no
+// borrower announced (a job the interrupt work queued, a submitter that does not borrow) there is
+// no grace, and a borrower late by more than the grace loses the job to the device thread.
+// MICA_SIM_BORROW_GRACE_US overrides it (0: none).
 constexpr int64_t kBorrowGraceNs = 20'000;
 
 // A duration from the environment in microseconds (0 to 1 s), else 'fallback_ns'.
@@ -181,13 +182,13 @@ int64_t borrow_grace_ns()
 bool DeviceImpl::left_to_its_submitter(std::unique_lock<std::mutex> &lk)
 {
 	const int64_t grace = borrow_grace_ns();
-	if (grace == 0 || !borrowing_submitters_ || !ring_geometry_valid() ||
+	if (grace == 0 || borrowers_announced_ == 0 || !ring_geometry_valid() ||
 	    !cp_.small_packet(RingGeometry{ring_base_, ring_size_, ring_head_, ring_tail_}, Device::kInlineInvocations,
 	                      Device::kInlineDmaBytes))
 		return false;
 	const uint32_t head = ring_head_;
 	const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(grace);
-	while (!stop_ && !irq_recheck_ && device_thread_has_work() && ring_head_ == head &&
+	while (!stop_ && !irq_recheck_ && device_thread_has_work() && ring_head_ == head && borrowers_announced_ > 0 &&
 	       std::chrono::steady_clock::now() < until) {
 		lk.unlock();
 		std::this_thread::yield();
@@ -277,7 +278,8 @@ void DeviceImpl::step_ring(std::unique_lock<std::mutex> &lk)
 unsigned DeviceImpl::run_ring_inline()
 {
 	std::unique_lock lk(mu_);
-	borrowing_submitters_ = true;
+	if (borrowers_announced_ > 0)
+		borrowers_announced_--;
 	// Only an idle command processor is borrowed: the device thread is not inside a packet and
 	// no other thread has it. While inline_ is set the device thread leaves the ring alone.
 	if (stop_ || executing_ || inline_ || !ring_has_work())
@@ -652,6 +654,17 @@ void Device::set_irq_handler(std::function<void()> handler)
 unsigned Device::run_ring_inline()
 {
 	return impl_->run_ring_inline();
+}
+
+void Device::announce_borrower()
+{
+	impl_->announce_borrower();
+}
+
+void DeviceImpl::announce_borrower()
+{
+	std::lock_guard lk(mu_);
+	borrowers_announced_++;
 }
 const DeviceConfig &Device::config() const
 {

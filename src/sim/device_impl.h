@@ -38,6 +38,7 @@ public:
 	void set_irq_handler(std::function<void()> handler);
 	const DeviceConfig &config() const { return config_; }
 	unsigned run_ring_inline(); // Device::run_ring_inline
+	void announce_borrower();   // Device::announce_borrower
 
 	// CpHost (called on the device thread)
 	uint32_t context_status(uint32_t ctx) override;
@@ -72,8 +73,8 @@ private:
 	// Polls for a doorbell (or stop) for up to kIdleSpinNs before the device thread sleeps; mu_
 	// held via lk on entry and exit, released while polling.
 	void idle_spin(std::unique_lock<std::mutex> &lk);
-	// The ring's next packet is small and submitters borrow the ring: waits up to kBorrowGraceNs
-	// for one to take it. True when one did (or the work is gone); mu_ held via lk.
+	// The ring's next packet is small and a borrower is announced: waits up to the grace for it
+	// to take the packet. True when it did (or the work is gone); mu_ held via lk.
 	bool left_to_its_submitter(std::unique_lock<std::mutex> &lk);
 	bool ring_has_work() const; // mu_ held
 	// The device thread's share: ring work while no borrowed thread runs the ring. mu_ held.
@@ -107,7 +108,7 @@ private:
 	bool irq_recheck_ = false;    // INT_ENABLE was written: the device thread re-evaluates the line
 	bool executing_ = false;      // the CP is inside a packet
 	bool inline_ = false;         // a borrowed thread runs the ring (run_ring_inline)
-	bool borrowing_submitters_ = false; // run_ring_inline has been called: submitters run small jobs
+	unsigned borrowers_announced_ = 0; // announce_borrower calls whose run_ring_inline is yet to come
 	uint64_t ring_base_ = 0;
 	uint32_t ring_size_ = 0, ring_head_ = 0, ring_tail_ = 0;
 	bool cp_enabled_ = false, cp_halted_ = false;

@@ -51,11 +51,16 @@ public:
 	int ioctl(unsigned long cmd, void *arg) override
 	{
 		apply_profile_file();
+		const bool borrow = cmd == DRM_IOCTL_MICA_SUBMIT && inline_ring_;
+		if (borrow)
+			dev_->announce_borrower();
 		const int r = __builtin_expect(mica_trace_on, 0) ? traced_ioctl(cmd, arg) : mica_um_ioctl(file_, cmd, arg);
 		// The job is queued and this thread holds none of the kernel's locks: if the device is
 		// idle and the job small, run it here instead of waking the device thread for it (a
-		// thread hand-off each way costs more than an empty dispatch; docs/performance.md).
-		if (cmd == DRM_IOCTL_MICA_SUBMIT && r == 0 && inline_ring_)
+		// thread hand-off each way costs more than an empty dispatch; docs/performance.md). Also
+		// after a refused SUBMIT: the announcement is answered, and an idle CP may always be
+		// borrowed.
+		if (borrow)
 			dev_->run_ring_inline();
 		return r;
 	}

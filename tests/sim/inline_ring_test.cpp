@@ -110,18 +110,19 @@ TEST(SimInline, WaitMemIsLeftToTheDeviceThread)
 	EXPECT_EQ(r.phys32(kDst + 12), 6u);
 }
 
-// Once a submitter has borrowed the ring, the polling device thread leaves a small job to it
-// (DeviceImpl::left_to_its_submitter) instead of racing it to the doorbell: had the device thread
-// won, the submitter would find the CP busy and sleep in its fence wait until the job retired
-// on the other thread. Counted, not required of every round: a submitter preempted for longer
-// than the grace (20 us) loses its job to the device thread, which is correct too.
+// A submitter that announced it will borrow the ring gets its small job: the polling device
+// thread leaves it for the grace (DeviceImpl::left_to_its_submitter) instead of racing it to the
+// doorbell; had the device thread won, the submitter would find the CP busy and sleep in its
+// fence wait until the job retired on the other thread. Counted, not required of every round: a
+// submitter preempted for longer than the grace (20 us) loses its job to the device thread,
+// which is correct too.
 TEST(SimInline, PollingDeviceThreadLeavesSmallJobsToTheirSubmitter)
 {
 	RawRing r;
-	EXPECT_EQ(r.dev.run_ring_inline(), 0u); // the submitter borrows from now on
 	constexpr int kRounds = 200;
 	int on_submitter = 0;
 	for (int round = 1; round <= kRounds; round++) {
+		r.dev.announce_borrower();
 		r.push(pkt(MICA_PKT_WRITE_DATA, {lo32(kDst), hi32(kDst), uint32_t(round)}));
 		// The way back from the SUBMIT ioctl that rang the doorbell, before the submitter borrows
 		// the ring: time for a polling device thread to see the doorbell.

@@ -80,6 +80,11 @@ public:
 	static constexpr uint64_t kInlineInvocations = 1024;
 	static constexpr uint64_t kInlineDmaBytes = 64 * 1024;
 	unsigned run_ring_inline();
+	// Says that this thread is about to queue work (ring a doorbell) and then call
+	// run_ring_inline(), which it must do. Until it does, the polling device thread leaves a small
+	// packet to it for a short grace (MICA_SIM_BORROW_GRACE_US, 20 us) instead of racing it to the
+	// doorbell. Work nobody announced (queued by the interrupt handler, say) gets no grace.
+	void announce_borrower();
 
 	const DeviceConfig &config() const;
 
