@@ -182,18 +182,20 @@ int64_t borrow_grace_ns()
 bool DeviceImpl::left_to_its_submitter(std::unique_lock<std::mutex> &lk)
 {
 	const int64_t grace = borrow_grace_ns();
-	if (grace == 0 || borrowers_announced_ == 0 || !ring_geometry_valid() ||
+	if (grace == 0 || borrowers_announced_.load(std::memory_order_acquire) == 0 || !ring_geometry_valid() ||
 	    !cp_.small_packet(RingGeometry{ring_base_, ring_size_, ring_head_, ring_tail_}, Device::kInlineInvocations,
 	                      Device::kInlineDmaBytes))
 		return false;
-	const uint32_t head = ring_head_;
+	// Polled without the lock: a borrower waiting for it while this thread took and dropped it
+	// in turn lost the race a third of the time. run_ring_inline counts its arrival and marks the
+	// ring borrowed in one hold of the lock, so once the count moved the borrower has the ring
+	// (inline_), has run it, or found it busy and left it here.
+	lk.unlock();
 	const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(grace);
-	while (!stop_ && !irq_recheck_ && device_thread_has_work() && ring_head_ == head && borrowers_announced_ > 0 &&
-	       std::chrono::steady_clock::now() < until) {
-		lk.unlock();
+	while (borrowers_announced_.load(std::memory_order_acquire) > 0 && !stopping_.load(std::memory_order_relaxed) &&
+	       std::chrono::steady_clock::now() < until)
 		std::this_thread::yield();
-		lk.lock();
-	}
+	lk.lock();
 	return !stop_ && !irq_recheck_ && !device_thread_has_work();
 }
 
@@ -209,10 +211,6 @@ void DeviceImpl::idle_spin(std::unique_lock<std::mutex> &lk)
 		while (doorbells_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < deadline)
 			std::this_thread::yield();
 		lk.lock();
-		if (!stop_ && !irq_recheck_ && device_thread_has_work() && left_to_its_submitter(lk)) {
-			deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
-			continue;
-		}
 		if (stop_ || irq_recheck_ || device_thread_has_work() || std::chrono::steady_clock::now() >= deadline)
 			return;
 		// A doorbell whose work a borrowed thread took (run_ring_inline): more are likely to
@@ -242,7 +240,7 @@ void DeviceImpl::thread_main()
 			deliver_irq(lk);
 			continue;
 		}
-		if (!device_thread_has_work())
+		if (!device_thread_has_work() || left_to_its_submitter(lk))
 			continue;
 		step_ring(lk);
 	}
@@ -278,8 +276,8 @@ void DeviceImpl::step_ring(std::unique_lock<std::mutex> &lk)
 unsigned DeviceImpl::run_ring_inline()
 {
 	std::unique_lock lk(mu_);
-	if (borrowers_announced_ > 0)
-		borrowers_announced_--;
+	for (unsigned n = borrowers_announced_.load(); n > 0 && !borrowers_announced_.compare_exchange_weak(n, n - 1);) {
+	}
 	// Only an idle command processor is borrowed: the device thread is not inside a packet and
 	// no other thread has it. While inline_ is set the device thread leaves the ring alone.
 	if (stop_ || executing_ || inline_ || !ring_has_work())
@@ -663,8 +661,7 @@ void Device::announce_borrower()
 
 void DeviceImpl::announce_borrower()
 {
-	std::lock_guard lk(mu_);
-	borrowers_announced_++;
+	borrowers_announced_.fetch_add(1, std::memory_order_release);
 }
 const DeviceConfig &Device::config() const
 {

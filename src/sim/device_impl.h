@@ -108,7 +108,9 @@ private:
 	bool irq_recheck_ = false;    // INT_ENABLE was written: the device thread re-evaluates the line
 	bool executing_ = false;      // the CP is inside a packet
 	bool inline_ = false;         // a borrowed thread runs the ring (run_ring_inline)
-	unsigned borrowers_announced_ = 0; // announce_borrower calls whose run_ring_inline is yet to come
+	// announce_borrower calls whose run_ring_inline is yet to come (read by a polling device thread
+	// without mu_; run_ring_inline decrements it under mu_).
+	std::atomic<unsigned> borrowers_announced_{0};
 	uint64_t ring_base_ = 0;
 	uint32_t ring_size_ = 0, ring_head_ = 0, ring_tail_ = 0;
 	bool cp_enabled_ = false, cp_halted_ = false;

@@ -133,8 +133,10 @@ TEST(SimInline, PollingDeviceThreadLeavesSmallJobsToTheirSubmitter)
 		ASSERT_TRUE(wait_until([&] { return r.idle(); }));
 		ASSERT_EQ(r.phys32(kDst), uint32_t(round));
 	}
-	std::printf("on submitter: %d of %d\n", on_submitter, kRounds);
-	EXPECT_GE(on_submitter, kRounds * 3 / 4) << "small jobs the polling device thread took from their submitter";
+	// Measured on an idle 2-core host: 159-200 of 200 rounds with the grace, 1-14 without it
+	// (200 when the device thread happened to sleep through the rounds).
+	std::printf("small jobs run by their submitter: %d of %d\n", on_submitter, kRounds);
+	EXPECT_GE(on_submitter, kRounds / 2) << "small jobs the polling device thread took from their submitter";
 }
 
 TEST(SimInline, BusyCommandProcessorIsNotBorrowed)
