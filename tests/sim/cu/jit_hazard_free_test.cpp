@@ -188,8 +188,10 @@ TEST(CuJitHazardFree, RandomProgramsAgreeAndProvenOnesViolateNothing)
 			unproven++;
 		}
 		// A third of them again at level 1, whose code inlines what level 0 calls (the loads'
-		// and stores' dense rows, the shared blocks before a memo).
-		if (i % 3 == 0) {
+		// and stores' dense rows, the shared blocks before a memo). Only with the counted
+		// tier-up: the differential run's tier-up at every first dispatch has its own levels.
+		const bool level1 = i % 3 == 0 && tiers_with_counts();
+		if (level1) {
 			SCOPED_TRACE("level 1");
 			translate_at_level1(prog, is_proven, [&](Rig &rig) {
 				rig.st.power_profile = profile;
@@ -206,7 +208,9 @@ TEST(CuJitHazardFree, RandomProgramsAgreeAndProvenOnesViolateNothing)
 			at_level1++;
 		}
 	}
-	EXPECT_EQ(at_level1, (programs + 2) / 3);
+	if (tiers_with_counts()) {
+		EXPECT_EQ(at_level1, (programs + 2) / 3);
+	}
 	// Both kinds occur, so both translations were compared with the interpreter.
 	EXPECT_GE(proven, programs / 4);
 	EXPECT_GE(unproven, programs / 4);
