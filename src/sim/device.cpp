@@ -273,9 +273,16 @@ void DeviceImpl::step_ring(std::unique_lock<std::mutex> &lk)
 	}
 }
 
+void DeviceImpl::announce_borrower()
+{
+	borrowers_announced_.fetch_add(1, std::memory_order_release);
+}
+
 unsigned DeviceImpl::run_ring_inline()
 {
 	std::unique_lock lk(mu_);
+	// An announced borrower has come (any caller answers one announcement: the ring is borrowed
+	// either way, and the grace only ever shortens).
 	for (unsigned n = borrowers_announced_.load(); n > 0 && !borrowers_announced_.compare_exchange_weak(n, n - 1);) {
 	}
 	// Only an idle command processor is borrowed: the device thread is not inside a packet and
@@ -659,10 +666,6 @@ void Device::announce_borrower()
 	impl_->announce_borrower();
 }
 
-void DeviceImpl::announce_borrower()
-{
-	borrowers_announced_.fetch_add(1, std::memory_order_release);
-}
 const DeviceConfig &Device::config() const
 {
 	return impl_->config();
