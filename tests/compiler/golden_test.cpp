@@ -284,6 +284,37 @@ TEST(IrText, PrintParseRoundTrip)
 	}
 }
 
+// Operands that read or write part of a tuple print their dwords (".K", ".K-L") and, once
+// allocated, the register of that dword; the parser reads both back to the same operands.
+TEST(IrText, TuplePartsRoundTrip)
+{
+	const std::string text = "program machine wg(64,1,1)\n"
+	                         "BB0:\n"
+	                         "  %1:v1@v8 = v_mov_b32 v0\n"
+	                         "  %2:v4@v[12:15] = ds_load_b128 %1:v1@v8\n"
+	                         "  %3:s2.1@s23 = v_readlane_b32 %2:v4.2@v14, 0\n"
+	                         "  %4:v2@v[16:17] = v_mov_b64 %2:v4.2-3@v[14:15]\n"
+	                         "  s_endpgm\n";
+	Program p;
+	std::string err;
+	ASSERT_TRUE(parse_program(text, p, err)) << err;
+	const Operand &read = p.blocks[0].instrs[2].ops[0], &written = p.blocks[0].instrs[2].defs[0];
+	EXPECT_EQ(read.part, 2u);
+	EXPECT_EQ(read.size, 1u);
+	EXPECT_EQ(written.part, 1u);
+	EXPECT_EQ(p.temp_reg[2], p.temp_reg[1] + 4u) << "v14 is dword 2 of a tuple at v12";
+	EXPECT_EQ(p.blocks[0].instrs[3].ops[0].size, 2u);
+	const std::string printed = print_program(p);
+	EXPECT_NE(printed.find("%3:s2.1@s23 = v_readlane_b32 %2:v4.2@v14"), std::string::npos) << printed;
+	EXPECT_NE(printed.find("v_mov_b64 %2:v4.2-3@v[14:15]"), std::string::npos) << printed;
+	Program q;
+	ASSERT_TRUE(parse_program(printed, q, err)) << err;
+	EXPECT_EQ(print_program(q), printed);
+	EXPECT_FALSE(parse_program("program machine\nBB0:\n  %1:v1 = v_mov_b32 %2:v4.4\n", q, err))
+		<< "a dword past the tuple";
+	EXPECT_FALSE(parse_program("program machine\nBB0:\n  %1:v1 = v_mov_b32 %2:v4.3-1\n", q, err));
+}
+
 TEST(IrText, ParserRejectsGarbage)
 {
 	Program p;
