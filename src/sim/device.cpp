@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // MMIO register file, interrupt line and the device thread (docs/hw/device.md).
 #include "device_impl.h"
+#include "cu/env_switch.h"
 
 #include "mica/sim/device_trace.h"
 #include "mica/sim/test_hooks.h"
@@ -154,26 +155,15 @@ constexpr int64_t kIdleSpinNs = 100'000;
 // MICA_SIM_BORROW_GRACE_US overrides it (0: none).
 constexpr int64_t kBorrowGraceNs = 20'000;
 
-// A duration from the environment in microseconds (0 to 1 s), else 'fallback_ns'.
-int64_t env_ns(const char *name, int64_t fallback_ns)
-{
-	const char *e = std::getenv(name);
-	if (!e || !*e)
-		return fallback_ns;
-	char *end = nullptr;
-	const long long us = std::strtoll(e, &end, 10);
-	return *end == '\0' && us >= 0 && us <= 1'000'000 ? int64_t(us) * 1000 : fallback_ns;
-}
-
 int64_t idle_spin_ns()
 {
-	static const int64_t ns = env_ns("MICA_SIM_IDLE_SPIN_US", kIdleSpinNs);
+	static const int64_t ns = cu::env_duration_ns("MICA_SIM_IDLE_SPIN_US", kIdleSpinNs);
 	return ns;
 }
 
 int64_t borrow_grace_ns()
 {
-	static const int64_t ns = env_ns("MICA_SIM_BORROW_GRACE_US", kBorrowGraceNs);
+	static const int64_t ns = cu::env_duration_ns("MICA_SIM_BORROW_GRACE_US", kBorrowGraceNs);
 	return ns;
 }
 

@@ -6,6 +6,7 @@
 // cost more than a small dispatch, which runs on the calling thread alone.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <cstdio>
@@ -18,6 +19,7 @@
 
 #include "cu_engine.h"
 #include "diff_engine.h"
+#include "env_switch.h"
 #include "jit/jit.h"
 #include "progress_batch.h"
 #include "worker.h"
@@ -29,6 +31,23 @@ namespace {
 // Dispatches of fewer invocations than this run on the calling thread only: waking a helper
 // costs more than the work (the results do not depend on it).
 constexpr uint64_t kParallelInvocations = 4096;
+
+// How long a helper that finished its part of a job keeps polling for the next one before it
+// sleeps on the condition variable. A large dispatch reaches the device as jobs of at most 1M
+// invocations (kMaxJobInvocations: SAXPY 16M is 16 of them, ~2 ms each), with ~50-100 us between
+// two. A helper asleep at the next job's start was woken by the device thread onto the device
+// thread's own core (the host's wake-up placement prefers the waker's core), where it preempted
+// the device thread and ran there while the other core stayed idle: one thread then ran both
+// compute units one after the other, in two of every three jobs (perf sched, this 2-core VM).
+// A polling helper is already on a core of its own. It yields between looks, so other work on
+// that core goes first. MICA_SIM_HELPER_SPIN_US overrides it (0: sleep at once).
+constexpr int64_t kHelperSpinNs = 300'000;
+
+int64_t helper_spin_ns()
+{
+	static const int64_t ns = cu::env_duration_ns("MICA_SIM_HELPER_SPIN_US", kHelperSpinNs);
+	return ns;
+}
 
 // Helper threads that join the caller in running a job (a function of the runner's index, 0 for
 // the caller, 1..n for helpers). The job hands out its work itself (Engine::run: compute units
@@ -49,6 +68,7 @@ public:
 		{
 			std::lock_guard<std::mutex> l(mu_);
 			stop_ = true;
+			stopping_.store(true, std::memory_order_relaxed);
 		}
 		wake_.notify_all();
 		for (auto &t : threads_)
@@ -64,7 +84,7 @@ public:
 			job_ = &job;
 			active_ = n;
 			open_ = true;
-			round_++;
+			round_.fetch_add(1, std::memory_order_release);
 		}
 		wake_.notify_all();
 		job(0);
@@ -80,10 +100,18 @@ private:
 		uint64_t seen = 0;
 		std::unique_lock<std::mutex> l(mu_);
 		for (;;) {
-			wake_.wait(l, [&] { return stop_ || round_ != seen; });
+			if (const int64_t budget = helper_spin_ns(); budget && !stop_ && round_.load(std::memory_order_relaxed) == seen) {
+				l.unlock();
+				const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
+				while (round_.load(std::memory_order_acquire) == seen && !stopping_.load(std::memory_order_relaxed) &&
+				       std::chrono::steady_clock::now() < until)
+					std::this_thread::yield();
+				l.lock();
+			}
+			wake_.wait(l, [&] { return stop_ || round_.load(std::memory_order_relaxed) != seen; });
 			if (stop_)
 				return;
-			seen = round_;
+			seen = round_.load(std::memory_order_relaxed);
 			if (index > active_ || !open_)
 				continue;
 			const std::function<void(unsigned)> *job = job_;
@@ -100,8 +128,11 @@ private:
 	const std::function<void(unsigned)> *job_ = nullptr;
 	unsigned active_ = 0, running_ = 0;
 	bool open_ = false;
-	uint64_t round_ = 0;
+	// Written under mu_; a polling helper also reads it without (loop).
+	std::atomic<uint64_t> round_{0};
 	bool stop_ = false;
+	std::atomic<bool> stopping_{false}; // stop_, for the poll
+
 	std::vector<std::thread> threads_;
 };
 
