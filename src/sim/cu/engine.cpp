@@ -40,7 +40,8 @@ constexpr uint64_t kParallelInvocations = 4096;
 // the device thread and ran there while the other core stayed idle: one thread then ran both
 // compute units one after the other, in two of every three jobs (perf sched, this 2-core VM).
 // A polling helper is already on a core of its own. It yields between looks, so other work on
-// that core goes first. MICA_SIM_HELPER_SPIN_US overrides it (0: sleep at once).
+// that core goes first. The caller polls as long for the helpers' parts to end (HostPool::run).
+// MICA_SIM_HELPER_SPIN_US overrides both (0: sleep at once).
 constexpr int64_t kHelperSpinNs = 300'000;
 
 int64_t helper_spin_ns()
@@ -90,24 +91,38 @@ public:
 		job(0);
 		std::unique_lock<std::mutex> l(mu_);
 		open_ = false; // helpers not started yet skip this round
-		done_.wait(l, [this] { return running_ == 0; });
+		// The helpers' parts end at about the time this one's does; a sleep here cost the
+		// job 10-130 us of wake-up after the last helper's notify (the caller's core had gone
+		// idle), at each of SAXPY 16M's 16 jobs. So the caller polls first, as the helpers do.
+		poll_unlocked(l, [this] { return running_.load(std::memory_order_acquire) == 0; });
+		done_.wait(l, [this] { return running_.load(std::memory_order_relaxed) == 0; });
 		job_ = nullptr;
 	}
 
 private:
+	// With l held: polls 'done' without the lock, yielding between looks, for up to
+	// helper_spin_ns() or until it holds; returns with l held again (the caller then waits on
+	// its condition variable as before, which returns at once if 'done' came true).
+	template <class Done> static void poll_unlocked(std::unique_lock<std::mutex> &l, Done done)
+	{
+		const int64_t budget = helper_spin_ns();
+		if (budget == 0 || done())
+			return;
+		l.unlock();
+		const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
+		while (!done() && std::chrono::steady_clock::now() < until)
+			std::this_thread::yield();
+		l.lock();
+	}
+
 	void loop(unsigned index)
 	{
 		uint64_t seen = 0;
 		std::unique_lock<std::mutex> l(mu_);
 		for (;;) {
-			if (const int64_t budget = helper_spin_ns(); budget && !stop_ && round_.load(std::memory_order_relaxed) == seen) {
-				l.unlock();
-				const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget);
-				while (round_.load(std::memory_order_acquire) == seen && !stopping_.load(std::memory_order_relaxed) &&
-				       std::chrono::steady_clock::now() < until)
-					std::this_thread::yield();
-				l.lock();
-			}
+			poll_unlocked(l, [&] {
+				return stopping_.load(std::memory_order_relaxed) || round_.load(std::memory_order_acquire) != seen;
+			});
 			wake_.wait(l, [&] { return stop_ || round_.load(std::memory_order_relaxed) != seen; });
 			if (stop_)
 				return;
@@ -115,18 +130,19 @@ private:
 			if (index > active_ || !open_)
 				continue;
 			const std::function<void(unsigned)> *job = job_;
-			running_++;
+			running_.fetch_add(1, std::memory_order_relaxed);
 			l.unlock();
 			(*job)(index);
 			l.lock();
-			if (--running_ == 0)
+			if (running_.fetch_sub(1, std::memory_order_release) == 1)
 				done_.notify_one();
 		}
 	}
 	std::mutex mu_;
 	std::condition_variable wake_, done_;
 	const std::function<void(unsigned)> *job_ = nullptr;
-	unsigned active_ = 0, running_ = 0;
+	unsigned active_ = 0;
+	std::atomic<unsigned> running_{0}; // written under mu_; the caller's poll reads it without
 	bool open_ = false;
 	// Written under mu_; a polling helper also reads it without (loop).
 	std::atomic<uint64_t> round_{0};
