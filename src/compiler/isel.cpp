@@ -560,8 +560,9 @@ void Isel::select_memory(const Instr &ins)
 		emit(MICA_OP_S_BARRIER, Operand{}, {});
 		return;
 	case Op::memory_barrier:
-		// Outstanding memory operations complete, then the fence orders them at the given scope.
-		emit(MICA_OP_S_WAITCNT, Operand{}, {}, 0);
+		// s_fence waits for every outstanding memory operation of the wave (as s_waitcnt 0,0:
+		// docs/hw/isa.md) and orders them at the given scope, so no s_waitcnt goes before it
+		// (the wait passes know the fence waits: hazard_rules.cpp, wait_issue).
 		emit(MICA_OP_S_FENCE, Operand{}, {}, ins.imm);
 		return;
 	case Op::load_const: {

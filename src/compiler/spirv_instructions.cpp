@@ -17,7 +17,7 @@ uint32_t memory_scope_to_fence(uint32_t scope)
 // SPIR-V Memory Semantics of an atomic: with Acquire (or AcquireRelease, SequentiallyConsistent)
 // the accesses after it may not be performed before it, with Release those before it not after
 // it, for the storage classes the semantics name (Uniform, Subgroup, Workgroup, CrossWorkgroup,
-// AtomicCounter, Image memory). A fence (memory_barrier: waitcnt + s_fence, also a scheduling
+// AtomicCounter, Image memory). A fence (memory_barrier: s_fence, which waits, also a scheduling
 // barrier) after an acquiring and before a releasing atomic gives that; relaxed atomics get none.
 // (dEQP-VK.memory_model.message_passing...fence_atomic...payload_local.image.guard_nonlocal.workgroup:
 // the image load after an acquiring atomicLoad of the guard read the partner's texel before it.)

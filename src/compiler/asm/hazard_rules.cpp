@@ -248,6 +248,11 @@ void wait_issue(WaitState &s, const mica_inst &mi)
 		wait_apply(s, gm, ls);
 		return;
 	}
+	if (m->opcode == MICA_OP_S_FENCE) {
+		// A fence waits for all of the wave's outstanding operations, as s_waitcnt 0,0 (isa.md).
+		wait_apply(s, 0, 0);
+		return;
+	}
 	unsigned ctr = mica_unit_table[m->unit].counter;
 	if (!ctr)
 		return;
