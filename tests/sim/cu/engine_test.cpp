@@ -3,7 +3,10 @@
 // fault by workgroup order, and identical results for 1 and 2 host threads.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "cu_test_support.h"
+#include "env_switch.h"
 
 using namespace mica::sim;
 using namespace mica::sim::cutest;
@@ -204,4 +207,24 @@ TEST(CuEngine, CountersAreFilled)
 	EXPECT_EQ(r.lane_instructions, (32u + 16u) * 2 + 2);
 	EXPECT_GE(r.stall_cycles, 2u * (mica_unit_table[MICA_UNIT_VMEM].latency - 2));
 	EXPECT_GE(r.cycles, mica_unit_table[MICA_UNIT_VMEM].latency);
+}
+
+// The polling budgets (MICA_SIM_HELPER_SPIN_US, MICA_SIM_IDLE_SPIN_US, MICA_SIM_BORROW_GRACE_US) are
+// read by env_duration_ns: whole microseconds from 0 to one second, in nanoseconds; anything else
+// (unset, empty, negative, past a second, trailing text) keeps the default.
+TEST(EnvDuration, MicrosecondsUpToASecondElseTheDefault)
+{
+	const char *name = "MICA_TEST_ENV_DURATION_US";
+	unsetenv(name);
+	EXPECT_EQ(mica::sim::cu::env_duration_ns(name, 7), 7);
+	const struct {
+		const char *text;
+		int64_t ns;
+	} cases[] = {{"300", 300'000}, {"0", 0},  {"1000000", 1'000'000'000}, {"1000001", 7}, {"-5", 7}, {"", 7},
+		     {"12abc", 7},     {"abc", 7}};
+	for (const auto &c : cases) {
+		setenv(name, c.text, 1);
+		EXPECT_EQ(mica::sim::cu::env_duration_ns(name, 7), c.ns) << '"' << c.text << '"';
+	}
+	unsetenv(name);
 }
