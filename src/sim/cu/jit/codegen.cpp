@@ -2659,15 +2659,15 @@ void Emitter::dense_row_access(const DecodedInst *d, Value *wave, Value *cyc, Va
 	if ((d->flags & MICA_OPF_LOAD) && row_prefetch()) {
 		// A hint for the waves to come: a dense row is nearly always one of a stream that the
 		// next waves walk on (SAXPY's x[i] and y[i], the reduction's values[i]: wave w of a
-		// compute unit reads the 128 bytes after wave w - 1, and the unit's next workgroup the
-		// rows a CU_COUNT-th of the grid further on), and between two of its rows the device
-		// model runs a wave's whole program, so the host's own prefetchers do not run far
-		// enough ahead and the row's load waited for DRAM (a third of SAXPY's translated code).
-		// The host lines 2 KiB on (16 rows) are asked for now. Like the halves' hint it neither
-		// faults nor changes what the device shows; a row that is no stream only pulls
-		// unrelated host lines into the cache. Stores are not hinted: SAXPY's y[i] store
-		// follows its load. SAXPY 16M on one compute thread: 60-68 -> 48-55 ms of CPU
-		// (docs/performance.md, round 19).
+		// compute unit reads the 128 bytes after wave w - 1, and the unit's next workgroup is
+		// CU_COUNT workgroups further on, 512 bytes for SAXPY on 2 units). Between two of its
+		// rows the device model runs a wave's whole program, so the host's own prefetchers do
+		// not run far enough ahead and the row's load waited for DRAM (a third of SAXPY's
+		// translated code). The host lines 2 KiB on (16 rows) are asked for now. Like the
+		// halves' hint it neither faults nor changes what the device shows; a row that is no
+		// stream only pulls unrelated host lines into the cache. Stores are not hinted: SAXPY's
+		// y[i] store follows its load. SAXPY 16M on one compute thread: 60-68 -> 48-55 ms of
+		// CPU (docs/performance.md, round 19).
 		constexpr int64_t kAhead = 2048;
 		Function *prefetch = Intrinsic::getDeclaration(&M, Intrinsic::prefetch, {ptr});
 		for (int64_t line = 0; line < int64_t(sizeof(Row)); line += 64)
