@@ -90,6 +90,7 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 		if (opts.opt_level >= 1) {
 			rotate_uniform_loops(m);
 			fold_scc_compares(m);
+			fold_constant_guards(m);
 			if (!check(m, opts, "rotate_uniform_loops", error))
 				return false;
 		}

@@ -20,6 +20,14 @@
 // between, recomputes what SCC holds and is dropped. After rotation the reduction's halving loop
 // `stride >>= 1` ends in `s_shr_u32 s20, s20, 1; s_cbranch_scc1 body`: 2 instructions per
 // iteration instead of 4.
+//
+// fold_constant_guards: a scalar compare of values known in its block (constants, registers last
+// written by `s_mov_b32 r, constant` there or in the single block that falls into it) answers
+// itself. When its `s_cbranch_scc*` can therefore never be taken, the branch goes, and the compare
+// too unless something reads SCC before it is written again. Rotation leaves such a guard in
+// front of every loop that starts from a constant: the reduction's `stride = 128u; stride > 0u`
+// kept `s_mov_b32 s20, 0x80; s_cmp_lt_u32 0, s20; s_cbranch_scc0` (2 wave instructions per wave).
+// A guard that is always taken (a loop that never runs) is left as it is.
 #include <algorithm>
 #include <array>
 
@@ -209,6 +217,185 @@ bool fold_scc_compares(Program &p)
 			i++;
 		}
 	}
+	return changed;
+}
+
+namespace {
+
+// The answer of 32-bit scalar compare 'opcode' on a and b, or -1 (not a 32-bit compare).
+int compare_u32(unsigned opcode, uint32_t a, uint32_t b)
+{
+	const int32_t sa = static_cast<int32_t>(a), sb = static_cast<int32_t>(b);
+	switch (opcode) {
+	case MICA_OP_S_CMP_EQ_U32: return a == b;
+	case MICA_OP_S_CMP_NE_U32: return a != b;
+	case MICA_OP_S_CMP_LT_I32: return sa < sb;
+	case MICA_OP_S_CMP_LE_I32: return sa <= sb;
+	case MICA_OP_S_CMP_GT_I32: return sa > sb;
+	case MICA_OP_S_CMP_GE_I32: return sa >= sb;
+	case MICA_OP_S_CMP_LT_U32: return a < b;
+	case MICA_OP_S_CMP_LE_U32: return a <= b;
+	case MICA_OP_S_CMP_GT_U32: return a > b;
+	case MICA_OP_S_CMP_GE_U32: return a >= b;
+	default: return -1;
+	}
+}
+
+// Whether the source slots from 'first' on are unused (MICA_OPND_NONE).
+bool unused_after(const Instr &ins, size_t first)
+{
+	for (size_t i = first; i < ins.ops.size(); i++)
+		if (ins.ops[i].kind != Operand::Kind::reg || ins.ops[i].reg != MICA_OPND_NONE)
+			return false;
+	return true;
+}
+
+// Registers whose 32-bit value is known: each the last write of `s_mov_b32 r, constant`, which
+// is instruction 'at' of block 'block'.
+struct KnownValue {
+	uint16_t reg;
+	uint32_t value;
+	uint32_t block;
+	size_t at;
+};
+
+struct KnownValues {
+	std::vector<KnownValue> regs;
+
+	const KnownValue *find(uint16_t r) const
+	{
+		for (const KnownValue &k : regs)
+			if (k.reg == r)
+				return &k;
+		return nullptr;
+	}
+	bool value_of(const Program &p, const Operand &o, uint32_t *v) const
+	{
+		if (o.size != 1)
+			return false;
+		if (o.kind == Operand::Kind::constant) {
+			*v = static_cast<uint32_t>(o.value);
+			return true;
+		}
+		const uint16_t r = reg_of(p, o);
+		const KnownValue *k = r ? find(r) : nullptr;
+		if (k)
+			*v = k->value;
+		return k != nullptr;
+	}
+	// After 'ins', instruction 'at' of block 'block', executed.
+	void update(const Program &p, const Instr &ins, uint32_t block, size_t at)
+	{
+		std::erase_if(regs, [&](const KnownValue &k) { return writes_reg(p, ins, k.reg); });
+		if (is_mach(ins, MICA_OP_S_MOV_B32) && ins.defs.size() == 1 && ins.defs[0].size == 1 && !ins.ops.empty() &&
+		    ins.ops[0].kind == Operand::Kind::constant && ins.ops[0].size == 1 && unused_after(ins, 1))
+			if (const uint16_t r = reg_of(p, ins.defs[0]))
+				regs.push_back({r, static_cast<uint32_t>(ins.ops[0].value), block, at});
+	}
+};
+
+bool reads_reg(const Program &p, const Instr &ins, uint16_t r)
+{
+	for (const Operand &o : ins.ops) {
+		if (o.kind == Operand::Kind::reg ? r >= o.reg && r < o.reg + o.size
+		                                  : o.kind == Operand::Kind::temp &&
+		                                        (reg_of(p, o) == 0 || (r >= reg_of(p, o) && r < reg_of(p, o) + o.size)))
+			return true; // (an unallocated temp: assume the worst)
+	}
+	return false;
+}
+
+// Moves the `s_mov_b32 r, constant` at 'k' up its block past instructions that neither read nor
+// write r. Where a compare followed it, the compare spaced it from the first reader after it;
+// without the compare that reader (a VALU one, the loop's first lane test) would need an s_nop,
+// and the hazard pass puts it right before the reader: at the top of the loop, every iteration.
+void hoist_constant_move(Program &p, const KnownValue &k)
+{
+	std::vector<Instr> &ins = p.blocks[k.block].instrs;
+	size_t at = k.at;
+	while (at > 0) {
+		const Instr &above = ins[at - 1];
+		if (above.op != Op::mach || above.fixup || (above.mop->flags & (MICA_OPF_BRANCH | MICA_OPF_END)) ||
+		    reads_reg(p, above, k.reg) || writes_reg(p, above, k.reg))
+			break;
+		std::swap(ins[at - 1], ins[at]);
+		at--;
+	}
+}
+
+// Whether SCC is read before it is written again after instruction 'i' of block 'b' (true when not
+// sure: an instruction that is not a machine one, a block with two successors, a long walk).
+bool scc_read_after(const Program &p, uint32_t b, size_t i)
+{
+	for (unsigned walked = 0; walked < 4; walked++) {
+		const Block &blk = p.blocks[b];
+		for (size_t k = i + 1; k < blk.instrs.size(); k++) {
+			const Instr &ins = blk.instrs[k];
+			if (ins.op != Op::mach)
+				return true;
+			if (ins.mop->flags & MICA_OPF_RSCC)
+				return true;
+			if (ins.mop->flags & (MICA_OPF_SCC | MICA_OPF_END))
+				return false;
+			if (ins.mop->flags & MICA_OPF_BRANCH) // (not an SCC branch: those read it)
+				return true;
+		}
+		if (!falls_through(blk) || b + 1 >= p.blocks.size())
+			return true;
+		b++;
+		i = static_cast<size_t>(-1);
+	}
+	return true;
+}
+
+} // namespace
+
+bool fold_constant_guards(Program &p)
+{
+	bool changed = false;
+	KnownValues known;
+	for (uint32_t b = 0; b < p.blocks.size(); b++) {
+		Block &blk = p.blocks[b];
+		// What the block before knew holds here when it is the only way in (it falls through
+		// and no branch names this block).
+		const bool only_from_previous = b > 0 && falls_through(p.blocks[b - 1]) && !other_entries(p, b, kNone);
+		if (!only_from_previous)
+			known.regs.clear();
+		for (size_t i = 0; i < blk.instrs.size();) {
+			const Instr &ins = blk.instrs[i];
+			uint32_t x = 0, y = 0;
+			if (i + 1 < blk.instrs.size() && is_scalar_compare(ins) && is_scc_branch(blk.instrs[i + 1]) &&
+			    ins.ops.size() >= 2 && unused_after(ins, 2) && known.value_of(p, ins.ops[0], &x) &&
+			    known.value_of(p, ins.ops[1], &y)) {
+				const int scc = compare_u32(ins.mop->opcode, x, y);
+				const bool taken_on = is_mach(blk.instrs[i + 1], MICA_OP_S_CBRANCH_SCC1);
+				const uint32_t target = branch_target(blk.instrs[i + 1]);
+				// (Only while the target stays reachable: no block is left without a way in.)
+				const std::vector<uint32_t> &into = target < p.blocks.size() ? p.blocks[target].preds : std::vector<uint32_t>{};
+				const bool other_way_in = std::any_of(into.begin(), into.end(), [&](uint32_t q) { return q != b; });
+				if (scc >= 0 && (scc != 0) != taken_on && other_way_in) {
+					blk.instrs.erase(blk.instrs.begin() + (ptrdiff_t)(i + 1));
+					std::erase(blk.logical_succs, target);
+					if (std::find(blk.logical_succs.begin(), blk.logical_succs.end(), b + 1) == blk.logical_succs.end())
+						blk.logical_succs.push_back(b + 1);
+					changed = true;
+					p.compute_linear_cfg();
+					if (!scc_read_after(p, b, i)) {
+						for (const Operand &o : {ins.ops[0], ins.ops[1]})
+							if (const KnownValue *k = o.kind == Operand::Kind::constant ? nullptr : known.find(reg_of(p, o)))
+								hoist_constant_move(p, *k);
+						blk.instrs.erase(blk.instrs.begin() + (ptrdiff_t)i);
+						known.regs.clear(); // (the moves' places changed; what follows is rare)
+						continue;
+					}
+				}
+			}
+			known.update(p, ins, b, i);
+			i++;
+		}
+	}
+	if (changed)
+		p.compute_linear_cfg();
 	return changed;
 }
 

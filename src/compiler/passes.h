@@ -58,6 +58,7 @@ bool register_allocate(ir::Program &p, std::string &error);
 // copied into the latch), and scalar compares of a register against 0 that SCC already answers.
 bool rotate_uniform_loops(ir::Program &p);
 bool fold_scc_compares(ir::Program &p);
+bool fold_constant_guards(ir::Program &p);
 // Per block, the most VGPRs / SGPRs live at once (regalloc.cpp; the scheduler keeps below the files).
 std::vector<unsigned> max_vgpr_pressure(const ir::Program &p);
 std::vector<unsigned> max_sgpr_pressure(const ir::Program &p);

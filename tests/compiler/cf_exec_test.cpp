@@ -172,6 +172,32 @@ uint32_t f_returns(uint32_t x)
 	return x;
 }
 
+// Loops counted from constants: after rotation their first test is known (`0 < 32`, `-3 <= 5`,
+// `-4 < 3`) and goes with its branch; the lanes must still see every iteration.
+TEST(StructuredCf, UniformLoopsCountedFromConstants)
+{
+	const uint32_t groups = 2;
+	auto ref = [&](const std::vector<uint32_t> &a) {
+		std::vector<uint32_t> o(a.size());
+		for (uint32_t g = 0; g < groups; g++) {
+			uint32_t total = 0;
+			for (uint32_t l = 0; l < 64; l++)
+				total += a[g * 64 + l];
+			for (uint32_t l = 0; l < 64; l++) {
+				int32_t acc = 0;
+				for (int32_t step = 5; step >= -3; step -= 2)
+					acc += static_cast<int32_t>(63 - l) * step;
+				for (int32_t k = -4; k < 3; k++)
+					if (static_cast<int32_t>(l % 7u) == k + 4)
+						acc ^= k;
+				o[g * 64 + l] = total + static_cast<uint32_t>(acc);
+			}
+		}
+		return o;
+	};
+	run_all(glsl("constant_start_loops.comp"), 64 * groups, groups, rnd, ref);
+}
+
 TEST(StructuredCf, ReturnsInsideLoopsAndSwitches)
 {
 	run_all(glsl("function_returns.comp"), 128, 2, [](uint32_t k, uint32_t &s) { return k < 64 ? k * 3u : small(k, s) * 8u; },
