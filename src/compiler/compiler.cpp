@@ -123,6 +123,8 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 	if (!lower_to_asm(m, as, error))
 		return false;
 	HazardPassStats hs;
+	if (opts.opt_level >= 1)
+		sink_workgroup_fences(as);
 	if (opts.waitcnt_pass)
 		insert_waits(as, hs);
 	if (opts.hazard_pass)

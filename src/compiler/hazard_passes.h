@@ -49,6 +49,9 @@ void forward_dataflow(AsmProgram &p, Entry entry_state, Rewrite rewrite, Same sa
 	}
 }
 
+// -O1 and up, before the two passes below: a workgroup fence that opens a block moves into the
+// predecessors that may have a memory operation in flight (pass_sink_fences.cpp).
+bool sink_workgroup_fences(AsmProgram &p);
 void insert_waits(AsmProgram &p, HazardPassStats &stats);
 // Same scheme for the distance rules; inserts s_nop N before the consumer. Rules are keyed by the
 // program's revision and power profile.
