@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "alu_ops.h"
+#include "env_switch.h"
 #include "fp.h"
 #include "worker.h"
 
@@ -89,6 +90,13 @@ void prefetch_host_lines(const uint8_t *page, uint64_t from, mica_access acc)
 	}
 }
 
+// MICA_CU_TLB_LINE_PREFETCH=0: no host-line prefetch at a streaming TLB fill (for measurements).
+bool tlb_line_prefetch()
+{
+	static const bool on = switched_on("MICA_CU_TLB_LINE_PREFETCH");
+	return on;
+}
+
 struct LaneAccess {
 	uint8_t *p1, *p2;
 	unsigned n1;
@@ -113,7 +121,7 @@ uint8_t *Worker::translate(Wave &w, uint64_t va, mica_access acc, uint32_t *faul
 		return nullptr;
 	// A stream entering this page has the page before it in the TLB; a scattered access (random
 	// pages, a large stride) does not, and then is not worth 16 KiB of host cache lines.
-	const bool streaming = page > 0 && tlb_[acc][worker_tlb_slot(page - 1)].page == page - 1;
+	const bool streaming = page > 0 && tlb_[acc][worker_tlb_slot(page - 1)].page == page - 1 && tlb_line_prefetch();
 	e.page = page;
 	e.host = p;
 	if (streaming)
