@@ -354,11 +354,19 @@ bool fold_constant_guards(Program &p)
 {
 	bool changed = false;
 	KnownValues known;
+	// Blocks some branch names (found once: a fold only removes branches, so this stays a
+	// superset, which only makes the walk below forget more).
+	std::vector<bool> branched_to(p.blocks.size(), false);
+	for (const Block &blk : p.blocks)
+		for (const Instr &ins : blk.instrs)
+			if (ins.op == Op::mach && (ins.mop->flags & MICA_OPF_BRANCH))
+				if (const uint32_t t = branch_target(ins); t < branched_to.size())
+					branched_to[t] = true;
 	for (uint32_t b = 0; b < p.blocks.size(); b++) {
 		Block &blk = p.blocks[b];
 		// What the block before knew holds here when it is the only way in (it falls through
 		// and no branch names this block).
-		const bool only_from_previous = b > 0 && falls_through(p.blocks[b - 1]) && !other_entries(p, b, kNone);
+		const bool only_from_previous = b > 0 && falls_through(p.blocks[b - 1]) && !branched_to[b];
 		if (!only_from_previous)
 			known.regs.clear();
 		for (size_t i = 0; i < blk.instrs.size();) {
