@@ -297,9 +297,12 @@ struct KnownValues {
 bool reads_reg(const Program &p, const Instr &ins, uint16_t r)
 {
 	for (const Operand &o : ins.ops) {
-		if (o.kind == Operand::Kind::reg ? r >= o.reg && r < o.reg + o.size
-		                                  : o.kind == Operand::Kind::temp &&
-		                                        (reg_of(p, o) == 0 || (r >= reg_of(p, o) && r < reg_of(p, o) + o.size)))
+		if (o.kind == Operand::Kind::reg && r >= o.reg && r < o.reg + o.size)
+			return true;
+		if (o.kind != Operand::Kind::temp)
+			continue;
+		const uint16_t first = reg_of(p, o);
+		if (first == 0 || (r >= first && r < first + o.size))
 			return true; // (an unallocated temp: assume the worst)
 	}
 	return false;
@@ -379,18 +382,23 @@ bool fold_constant_guards(Program &p)
 				const bool taken_on = is_mach(blk.instrs[i + 1], MICA_OP_S_CBRANCH_SCC1);
 				const uint32_t target = branch_target(blk.instrs[i + 1]);
 				// (Only while the target stays reachable: no block is left without a way in.)
-				const std::vector<uint32_t> &into = target < p.blocks.size() ? p.blocks[target].preds : std::vector<uint32_t>{};
-				const bool other_way_in = std::any_of(into.begin(), into.end(), [&](uint32_t q) { return q != b; });
+				const std::vector<uint32_t> &into =
+					target < p.blocks.size() ? p.blocks[target].preds : std::vector<uint32_t>{};
+				const bool other_way_in =
+					std::any_of(into.begin(), into.end(), [&](uint32_t q) { return q != b; });
 				if (scc >= 0 && (scc != 0) != taken_on && other_way_in) {
 					blk.instrs.erase(blk.instrs.begin() + (ptrdiff_t)(i + 1));
 					std::erase(blk.logical_succs, target);
-					if (std::find(blk.logical_succs.begin(), blk.logical_succs.end(), b + 1) == blk.logical_succs.end())
+					if (std::find(blk.logical_succs.begin(), blk.logical_succs.end(), b + 1) ==
+					    blk.logical_succs.end())
 						blk.logical_succs.push_back(b + 1);
 					changed = true;
 					p.compute_linear_cfg();
 					if (!scc_read_after(p, b, i)) {
 						for (const Operand &o : {ins.ops[0], ins.ops[1]})
-							if (const KnownValue *k = o.kind == Operand::Kind::constant ? nullptr : known.find(reg_of(p, o)))
+							if (const KnownValue *k = o.kind == Operand::Kind::constant
+								    ? nullptr
+								    : known.find(reg_of(p, o)))
 								hoist_constant_move(p, *k);
 						blk.instrs.erase(blk.instrs.begin() + (ptrdiff_t)i);
 						known.regs.clear(); // (the moves' places changed; what follows is rare)
