@@ -82,6 +82,9 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 			forward_launch_registers(m);
 			if (!check(m, opts, "forward_launch_registers", error))
 				return false;
+			merge_constant_loads(m);
+			if (!check(m, opts, "merge_constant_loads", error))
+				return false;
 		}
 		if (opts.print_passes)
 			result.pass_log += "; after isel/schedule\n" + print_program(m);

@@ -53,6 +53,9 @@ void schedule(ir::Program &p);                 // latency-aware list scheduler (
 // Reads of copies of the reserved launch registers read the registers themselves; the copies
 // go (pass_abi_copies.cpp).
 bool forward_launch_registers(ir::Program &p);
+// Two 32-bit push-constant loads of adjacent dwords, the first in the entry block, become one
+// 64-bit load (pass_merge_constant_loads.cpp; -O1 and up, before allocation).
+bool merge_constant_loads(ir::Program &p);
 bool register_allocate(ir::Program &p, std::string &error);
 // After allocation (pass_rotate_loops.cpp): uniform loops tested at the bottom (the header's test
 // copied into the latch), and scalar compares of a register against 0 that SCC already answers.

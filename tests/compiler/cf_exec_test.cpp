@@ -198,6 +198,21 @@ TEST(StructuredCf, UniformLoopsCountedFromConstants)
 	run_all(glsl("constant_start_loops.comp"), 64 * groups, groups, rnd, ref);
 }
 
+// Push constants of adjacent dwords read on different paths come in one 64-bit load at the top;
+// the in-range lanes must see both dwords (scale and n) where they were, and the third (bias).
+TEST(StructuredCf, PushConstantsReadOnDifferentPaths)
+{
+	const uint32_t scale = 2654435761u, n = 100, bias = 12345;
+	run_all(glsl("push_constant_pairs.comp"), 128, 2, rnd,
+	        [&](const std::vector<uint32_t> &a) {
+		        std::vector<uint32_t> o(a.size());
+		        for (uint32_t i = 0; i < a.size(); i++)
+			        o[i] = i < n ? a[i] * scale + bias : 7u;
+		        return o;
+	        },
+	        {scale, n, 0xdeadbeefu, bias});
+}
+
 TEST(StructuredCf, ReturnsInsideLoopsAndSwitches)
 {
 	run_all(glsl("function_returns.comp"), 128, 2, [](uint32_t k, uint32_t &s) { return k < 64 ? k * 3u : small(k, s) * 8u; },
