@@ -58,7 +58,8 @@ bool forward_launch_registers(ir::Program &p);
 bool merge_constant_loads(ir::Program &p);
 bool register_allocate(ir::Program &p, std::string &error);
 // After allocation (pass_rotate_loops.cpp): uniform loops tested at the bottom (the header's test
-// copied into the latch), and scalar compares of a register against 0 that SCC already answers.
+// copied into the latch), scalar compares of a register against 0 that SCC already answers, and
+// guards whose compare reads only known constants and whose branch is never taken.
 bool rotate_uniform_loops(ir::Program &p);
 bool fold_scc_compares(ir::Program &p);
 bool fold_constant_guards(ir::Program &p);
