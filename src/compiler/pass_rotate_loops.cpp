@@ -222,8 +222,9 @@ bool fold_scc_compares(Program &p)
 
 namespace {
 
-// The answer of 32-bit scalar compare 'opcode' on a and b, or -1 (not a 32-bit compare).
-int compare_u32(unsigned opcode, uint32_t a, uint32_t b)
+// The answer of 32-bit scalar compare 'opcode' (signed or unsigned) on a and b, or -1 (not a
+// 32-bit compare).
+int compare_answer(unsigned opcode, uint32_t a, uint32_t b)
 {
 	const int32_t sa = static_cast<int32_t>(a), sb = static_cast<int32_t>(b);
 	switch (opcode) {
@@ -378,7 +379,7 @@ bool fold_constant_guards(Program &p)
 			if (i + 1 < blk.instrs.size() && is_scalar_compare(ins) && is_scc_branch(blk.instrs[i + 1]) &&
 			    ins.ops.size() >= 2 && unused_after(ins, 2) && known.value_of(p, ins.ops[0], &x) &&
 			    known.value_of(p, ins.ops[1], &y)) {
-				const int scc = compare_u32(ins.mop->opcode, x, y);
+				const int scc = compare_answer(ins.mop->opcode, x, y);
 				const bool taken_on = is_mach(blk.instrs[i + 1], MICA_OP_S_CBRANCH_SCC1);
 				const uint32_t target = branch_target(blk.instrs[i + 1]);
 				// (Only while the target stays reachable: no block is left without a way in.)
@@ -410,9 +411,7 @@ bool fold_constant_guards(Program &p)
 			i++;
 		}
 	}
-	if (changed)
-		p.compute_linear_cfg();
-	return changed;
+	return changed; // (the CFG was recomputed at each fold)
 }
 
 } // namespace mica::compiler

@@ -23,12 +23,10 @@ namespace {
 
 struct InFlight {
 	bool gm = false, ls = false; // an operation of that counter may be outstanding
-	bool merge(const InFlight &o)
+	void merge(const InFlight &o)
 	{
-		const InFlight before = *this;
 		gm |= o.gm;
 		ls |= o.ls;
-		return gm != before.gm || ls != before.ls;
 	}
 	bool any() const { return gm || ls; }
 };
@@ -41,11 +39,10 @@ void issue(InFlight &s, const mica_inst &mi)
 		return;
 	}
 	if (m->opcode == MICA_OP_S_WAITCNT) {
-		const unsigned mask = (1u << MICA_WAITCNT_BITS) - 1;
-		if ((((unsigned)mi.imm >> MICA_WAITCNT_GM_SHIFT) & mask) == 0)
-			s.gm = false;
-		if ((((unsigned)mi.imm >> MICA_WAITCNT_LS_SHIFT) & mask) == 0)
-			s.ls = false;
+		unsigned gm, ls;
+		waitcnt_fields(mi.imm, gm, ls);
+		s.gm &= gm != 0;
+		s.ls &= ls != 0;
 		return;
 	}
 	switch (mica_unit_table[m->unit].counter) {
@@ -66,23 +63,22 @@ bool sink_workgroup_fences(AsmProgram &p)
 {
 	p.compute_succs();
 	const size_t nb = p.blocks.size();
-	std::vector<InFlight> out(nb); // what may be in flight at each block's end (a fixpoint)
+	// What may be in flight at each block's end: the fixpoint's exit states (the dataflow's last
+	// visit of each block is at the fixpoint; nothing is rewritten).
+	std::vector<InFlight> out(nb);
+	forward_dataflow<InFlight>(
+		p, [](uint32_t) { return InFlight{}; },
+		[&](uint32_t b, InFlight &s) {
+			for (const AsmInst &ai : p.blocks[b].insts)
+				issue(s, ai.inst);
+			out[b] = s;
+		},
+		[](const InFlight &a, const InFlight &b) { return a.gm == b.gm && a.ls == b.ls; });
 	std::vector<std::vector<uint32_t>> preds(nb);
 	for (uint32_t b = 0; b < nb; b++)
 		for (uint32_t s : p.blocks[b].succs)
 			if (std::find(preds[s].begin(), preds[s].end(), b) == preds[s].end())
 				preds[s].push_back(b);
-	for (bool changed = true; changed;) {
-		changed = false;
-		for (uint32_t b = 0; b < nb; b++) {
-			InFlight s;
-			for (uint32_t q : preds[b])
-				s.merge(out[q]);
-			for (const AsmInst &ai : p.blocks[b].insts)
-				issue(s, ai.inst);
-			changed |= out[b].merge(s);
-		}
-	}
 	bool moved = false;
 	for (uint32_t b = 1; b < nb; b++) {
 		AsmBlock &blk = p.blocks[b];

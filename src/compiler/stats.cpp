@@ -46,8 +46,8 @@ uint64_t estimate_cycles(const AsmProgram &p, unsigned loop_trip_guess)
 		for (const AsmInst &ai : b.insts) {
 			const mica_op_info *m = ai.inst.info;
 			if (m->opcode == MICA_OP_S_WAITCNT) {
-				unsigned gm = ((unsigned)ai.inst.imm >> MICA_WAITCNT_GM_SHIFT) & 63;
-				unsigned ls = ((unsigned)ai.inst.imm >> MICA_WAITCNT_LS_SHIFT) & 63;
+				unsigned gm, ls;
+				waitcnt_fields(ai.inst.imm, gm, ls);
 				auto wait = [&](std::vector<uint64_t> &v, unsigned allowed) {
 					while (v.size() > allowed) {
 						cycles = std::max(cycles, v.front());

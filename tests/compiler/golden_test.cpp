@@ -2,8 +2,10 @@
 // starts with a RUN line naming the stage, then the input (IR text, machine IR with physical
 // registers, or GLSL), with CHECK lines (comments in the input language) on the output:
 //   ; RUN: mid constant_fold dce      mid-level IR through the listed passes, printed
-//   ; RUN: isel | regalloc | schedule | merge_shared_loads   mid-level IR -> machine IR (uniformity +
-//     edge split first; then the named machine pass; merge_shared_loads also takes machine IR)
+//   ; RUN: isel | regalloc | schedule | merge_shared_loads | rotate   mid-level IR -> machine IR
+//     (uniformity + edge split first; then the named machine pass; merge_shared_loads also takes
+//     machine IR; rotate: allocation, then the loop rotation, fold_scc_compares and
+//     fold_constant_guards of pass_rotate_loops.cpp)
 //   ; RUN: asm waitcnt hazards rev=1 profile=1   machine IR -> final code, listed passes, printed
 //   ; RUN: verify rev=1 profile=0     machine IR -> static hazard verifier report
 //   // RUN: glsl mid|disasm|error      GLSL through the whole front end (mid IR / final code /
@@ -166,7 +168,8 @@ std::string run_stage(const std::string &text, std::string &error)
 		}
 		return print_program(p);
 	}
-	if (stage == "isel" || stage == "regalloc" || stage == "schedule" || stage == "merge_shared_loads") {
+	if (stage == "isel" || stage == "regalloc" || stage == "schedule" || stage == "merge_shared_loads" ||
+	    stage == "rotate") {
 		Program m;
 		if (p.level == Level::machine && stage == "merge_shared_loads") {
 			m = std::move(p);
@@ -186,8 +189,17 @@ std::string run_stage(const std::string &text, std::string &error)
 		}
 		if (stage == "schedule")
 			schedule(m);
-		if (stage == "regalloc" && !register_allocate(m, error))
+		if ((stage == "regalloc" || stage == "rotate") && !register_allocate(m, error))
 			return "";
+		if (stage == "rotate") {
+			rotate_uniform_loops(m);
+			fold_scc_compares(m);
+			fold_constant_guards(m);
+			if (std::string v = verify(m); !v.empty()) {
+				error = "IR invalid after the rotation passes: " + v;
+				return "";
+			}
+		}
 		return print_program(m);
 	}
 	if (stage == "asm" || stage == "verify") {

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "asm.h"
+#include "hazard_rules.h"
 #include "machine.h"
 #include "mica/isa/names.h"
 
@@ -98,8 +99,8 @@ std::string format_inst(const mica_inst &mi, int64_t target_block)
 		if (m->imm == MICA_IMM_TARGET && target_block >= 0) {
 			parts.push_back("BB" + std::to_string(target_block));
 		} else if (m->imm == MICA_IMM_WAITCNT) {
-			unsigned gm = ((unsigned)mi.imm >> MICA_WAITCNT_GM_SHIFT) & ((1u << MICA_WAITCNT_BITS) - 1);
-			unsigned ls = ((unsigned)mi.imm >> MICA_WAITCNT_LS_SHIFT) & ((1u << MICA_WAITCNT_BITS) - 1);
+			unsigned gm, ls;
+			waitcnt_fields(mi.imm, gm, ls);
 			std::string w;
 			if (gm != MICA_WAITCNT_NOWAIT)
 				w += "gm(" + std::to_string(gm) + ")";

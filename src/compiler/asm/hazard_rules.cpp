@@ -202,6 +202,12 @@ int32_t waitcnt_imm(unsigned gm, unsigned ls)
 	return (int32_t)((gm << MICA_WAITCNT_GM_SHIFT) | (ls << MICA_WAITCNT_LS_SHIFT));
 }
 
+void waitcnt_fields(int32_t imm, unsigned &gm, unsigned &ls)
+{
+	gm = ((unsigned)imm >> MICA_WAITCNT_GM_SHIFT) & ((1u << MICA_WAITCNT_BITS) - 1);
+	ls = ((unsigned)imm >> MICA_WAITCNT_LS_SHIFT) & ((1u << MICA_WAITCNT_BITS) - 1);
+}
+
 bool wait_need(const WaitState &s, const mica_inst &mi, unsigned &gm, unsigned &ls, unsigned &reg)
 {
 	gm = ls = MICA_WAITCNT_NOWAIT;
@@ -243,8 +249,8 @@ void wait_issue(WaitState &s, const mica_inst &mi)
 {
 	const mica_op_info *m = mi.info;
 	if (m->opcode == MICA_OP_S_WAITCNT) {
-		unsigned gm = ((unsigned)mi.imm >> MICA_WAITCNT_GM_SHIFT) & ((1u << MICA_WAITCNT_BITS) - 1);
-		unsigned ls = ((unsigned)mi.imm >> MICA_WAITCNT_LS_SHIFT) & ((1u << MICA_WAITCNT_BITS) - 1);
+		unsigned gm, ls;
+		waitcnt_fields(mi.imm, gm, ls);
 		wait_apply(s, gm, ls);
 		return;
 	}

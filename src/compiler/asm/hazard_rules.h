@@ -56,6 +56,8 @@ bool wait_need(const WaitState &s, const mica_inst &inst, unsigned &gm, unsigned
 void wait_apply(WaitState &s, unsigned gm, unsigned ls);
 void wait_issue(WaitState &s, const mica_inst &inst);
 int32_t waitcnt_imm(unsigned gm, unsigned ls);
+// The gm and ls fields of an s_waitcnt immediate (waitcnt_imm's inverse).
+void waitcnt_fields(int32_t imm, unsigned &gm, unsigned &ls);
 
 // A hazard found by the verifier.
 struct Violation {
