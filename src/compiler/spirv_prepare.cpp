@@ -509,19 +509,37 @@ static std::vector<uint32_t> only_compute_entry_point(std::span<const uint32_t> 
 // empty structs around (CTS spirv_assembly.instruction.compute.empty_struct.function.
 // global_variable_private took the whole process down). Modules declaring an empty struct get
 // the performance recipe without that pass: the library's -O list of that version, in its order.
-static bool declares_empty_struct(std::span<const uint32_t> in)
+// True when an instruction before the first function (the declarations) satisfies 'pred'
+// (called with the opcode, the word count and the instruction's words).
+template <typename Pred> static bool any_declaration(std::span<const uint32_t> in, Pred pred)
 {
 	for (size_t i = 5; i < in.size();) {
 		const uint32_t n = in[i] >> 16, op = in[i] & 0xffffu;
 		if (n == 0 || i + n > in.size())
 			return false;
-		if (op == (uint32_t)spv::Op::OpTypeStruct && n == 2)
-			return true;
 		if (op == (uint32_t)spv::Op::OpFunction)
 			return false;   // types come before the functions
+		if (pred(op, n, &in[i]))
+			return true;
 		i += n;
 	}
 	return false;
+}
+
+static bool declares_empty_struct(std::span<const uint32_t> in)
+{
+	return any_declaration(in, [](uint32_t op, uint32_t n, const uint32_t *) {
+		return op == (uint32_t)spv::Op::OpTypeStruct && n == 2;
+	});
+}
+
+// True when the module declares an 8- or 16-bit integer or float type: only then can a constant
+// vector of such components be bitcast (fold_narrow_constant_bitcasts has work).
+static bool declares_narrow_numbers(std::span<const uint32_t> in)
+{
+	return any_declaration(in, [](uint32_t op, uint32_t n, const uint32_t *w) {
+		return (op == (uint32_t)spv::Op::OpTypeInt || op == (uint32_t)spv::Op::OpTypeFloat) && n >= 3 && w[2] < 32;
+	});
 }
 
 // SPIRV-Tools 2023.1's -O list, in its order, less the passes the recipe leaves out.
@@ -662,9 +680,14 @@ static bool canonicalise(std::span<const uint32_t> words, std::span<const uint32
 		opt.RegisterPass(spvtools::CreateSSARewritePass());
 	// The folding passes run in a second optimizer, after the promotion above has turned loads of
 	// constant-initialised locals into the constants: the bitcasts of 16-bit constant vectors that
-	// SPIRV-Tools mis-folds are folded in between (spirv_constant_bitcast.cpp).
-	spvtools::Optimizer late(SPV_ENV_VULKAN_1_3);
-	late.SetMessageConsumer(consumer);
+	// SPIRV-Tools mis-folds are folded in between (spirv_constant_bitcast.cpp). A module without
+	// 8- or 16-bit types has no such bitcast, and the folding passes are appended to the first
+	// optimizer: one parse, IR build and serialisation fewer (a tenth of a small shader's
+	// compile; docs/performance.md round 21).
+	const bool narrow = declares_narrow_numbers(inlinable);
+	spvtools::Optimizer second(SPV_ENV_VULKAN_1_3);
+	second.SetMessageConsumer(consumer);
+	spvtools::Optimizer &late = narrow ? second : opt;
 	// SignedZeroInfNanPreserve needs nothing here: SPIRV-Tools' folding rules that turn x + 0.0
 	// into x and x * 0.0 into 0 are off in modules declaring the mode (spvasm/signed_zero_preserve).
 	const bool empty_struct = declares_empty_struct(words);
@@ -680,15 +703,22 @@ static bool canonicalise(std::span<const uint32_t> words, std::span<const uint32
 
 	spvtools::OptimizerOptions oopts;
 	oopts.set_run_validator(false);   // validated above
-	std::vector<uint32_t> promoted;
-	if (!opt.Run(inlinable.data(), inlinable.size(), &promoted, oopts)) {
+	auto run = [&](spvtools::Optimizer &o, std::span<const uint32_t> in, std::vector<uint32_t> &result) {
+		if (o.Run(in.data(), in.size(), &result, oopts))
+			return true;
 		error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
 		return false;
-	}
-	promoted = fold_narrow_constant_bitcasts(promoted);
-	if (!late.Run(promoted.data(), promoted.size(), &out, oopts)) {
-		error = "SPIR-V optimizer failed: " + (messages.empty() ? std::string("no message") : messages);
-		return false;
+	};
+	if (!narrow) {
+		if (!run(opt, inlinable, out))
+			return false;
+	} else {
+		std::vector<uint32_t> promoted;
+		if (!run(opt, inlinable, promoted))
+			return false;
+		promoted = fold_narrow_constant_bitcasts(promoted);
+		if (!run(second, promoted, out))
+			return false;
 	}
 	// Function-scope variables left over are indexed dynamically (`m[c] = ...` in a loop over
 	// c): fully unroll the loops with constant trip counts, so the indices become constants,
