@@ -119,7 +119,8 @@ bool compile_machine(Program &m, const Options &opts, CompileResult &result, std
 					note(o);
 			}
 	}
-	result.final_ir = print_program(m);
+	if (opts.keep_final_ir || opts.print_passes)
+		result.final_ir = print_program(m);
 	if (opts.print_passes)
 		result.pass_log += "; after register_allocate\n" + result.final_ir;
 	AsmProgram as;
@@ -303,7 +304,8 @@ std::variant<CompileResult, CompileError> finish_code(std::span<const uint8_t> c
 	for (uint32_t n : hs.nops_per_hazard)
 		r.stats.nops_inserted += n;
 	r.stats.waits_inserted = hs.waits;
-	r.final_ir = print_asm(as);
+	if (opts.keep_final_ir || opts.print_passes)
+		r.final_ir = print_asm(as);
 	return r;
 }
 

@@ -1284,6 +1284,7 @@ TEST(CorpusMeta, VgprSpillsUseScratchOnlyWhenNeeded)
 		for (int level : {0, 2}) {
 			Options o;
 			o.opt_level = level;
+			o.keep_final_ir = true;
 			auto res = compile_case(c, o);
 			ASSERT_TRUE(std::holds_alternative<CompileResult>(res)) << c.file << ": " << std::get<CompileError>(res).message;
 			const CompileResult &r = std::get<CompileResult>(res);
