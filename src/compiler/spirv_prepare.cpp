@@ -504,11 +504,6 @@ static std::vector<uint32_t> only_compute_entry_point(std::span<const uint32_t> 
 	return out;
 }
 
-// SPIRV-Tools 2023.1's eliminate-dead-inserts crashes (a null dereference in MarkInsertChain) on
-// OpPhis of an empty struct type, which inlining and SSA rewriting make from functions that pass
-// empty structs around (CTS spirv_assembly.instruction.compute.empty_struct.function.
-// global_variable_private took the whole process down). Modules declaring an empty struct get
-// the performance recipe without that pass: the library's -O list of that version, in its order.
 // True when an instruction before the first function (the declarations) satisfies 'pred'
 // (called with the opcode, the word count and the instruction's words).
 template <typename Pred> static bool any_declaration(std::span<const uint32_t> in, Pred pred)
@@ -526,6 +521,11 @@ template <typename Pred> static bool any_declaration(std::span<const uint32_t> i
 	return false;
 }
 
+// SPIRV-Tools 2023.1's eliminate-dead-inserts crashes (a null dereference in MarkInsertChain) on
+// OpPhis of an empty struct type, which inlining and SSA rewriting make from functions that pass
+// empty structs around (CTS spirv_assembly.instruction.compute.empty_struct.function.
+// global_variable_private took the whole process down). Modules declaring an empty struct get
+// the performance recipe without that pass: the library's -O list of that version, in its order.
 static bool declares_empty_struct(std::span<const uint32_t> in)
 {
 	return any_declaration(in, [](uint32_t op, uint32_t n, const uint32_t *) {
