@@ -66,7 +66,25 @@ struct Graph {
 	// the live temporaries there (the spiller's pressure view).
 	unsigned vgpr_budget = 0;
 	std::vector<std::vector<uint32_t>> hot;
+	// Copy partners: the other side of each whole-value register copy (s/v_mov of one temporary
+	// into another of the same size) that does not interfere with it. assign() prefers a partner's
+	// register, so the copy disappears after allocation (biased colouring: the cheap half of
+	// coalescing; a partner not coloured yet is no hint).
+	std::vector<std::vector<uint32_t>> partners;
 };
+
+// Whether 'ins' copies one whole temporary into another (same size: the mov's width).
+bool whole_copy(const Program &p, const Instr &ins)
+{
+	if (ins.op != Op::mach || ins.defs.size() != 1 || ins.ops.empty() || !ins.defs[0].is_temp() || !ins.ops[0].is_temp() ||
+	    ins.defs[0].part != 0 || ins.ops[0].part != 0)
+		return false;
+	const unsigned op = ins.mop->opcode;
+	const unsigned width = op == MICA_OP_S_MOV_B32 || op == MICA_OP_V_MOV_B32 ? 1
+	                     : op == MICA_OP_S_MOV_B64 || op == MICA_OP_V_MOV_B64 ? 2 : 0;
+	const RegClass &d = p.temps[ins.defs[0].id], &o = p.temps[ins.ops[0].id];
+	return width && d.size == width && o.size == width && d.bank == o.bank;
+}
 
 // Live-out sets per block: scalar-file temporaries over the linear CFG, vector ones over the
 // logical CFG.
@@ -155,7 +173,7 @@ void assign(Program &p, const Layout &lay, Graph &g, const std::vector<uint32_t>
 	p.temp_reg.assign(p.temps.size(), 0xffff);
 	g.failed.clear();
 	uint32_t max_v = lay.first_vgpr, max_s = lay.first_sgpr;
-	std::vector<bool> busy;
+	std::vector<bool> busy, both;
 	for (uint32_t t : order) {
 		const RegClass &rc = p.temps[t];
 		bool v = rc.bank == Bank::vgpr;
@@ -172,7 +190,50 @@ void assign(Program &p, const Layout &lay, Graph &g, const std::vector<uint32_t>
 				busy[base + k] = true;
 		}
 		unsigned reg = limit;
-		for (unsigned r = (first + align - 1) / align * align; r + size <= limit; r += align) {
+		// A coloured partner's register, if it is free here.
+		bool open_partner = false;
+		for (uint32_t o : g.partners[t]) {
+			const uint16_t r = p.temp_reg[o];
+			if (r == 0xffff) {
+				open_partner = true;
+				continue;
+			}
+			const unsigned base = v ? r - MICA_OPND_VGPR_FIRST : r - MICA_OPND_SGPR_FIRST;
+			bool free = base >= first && base % align == 0 && base + size <= limit;
+			for (unsigned k = 0; free && k < size; k++)
+				free = !busy[base + k];
+			if (free) {
+				reg = base;
+				break;
+			}
+		}
+		// Else, with a partner still to colour, the lowest register also free of that partner's
+		// coloured neighbours, so that the partner can take it after this one.
+		if (reg == limit && open_partner) {
+			both.assign(busy.begin(), busy.end());
+			for (uint32_t o : g.partners[t]) {
+				if (p.temp_reg[o] != 0xffff)
+					continue;
+				for (uint32_t n : g.adj[o]) {
+					const uint16_t r = p.temp_reg[n];
+					if (r == 0xffff)
+						continue;
+					const unsigned base = v ? r - MICA_OPND_VGPR_FIRST : r - MICA_OPND_SGPR_FIRST;
+					for (unsigned k = 0; k < p.temps[n].size; k++)
+						both[base + k] = true;
+				}
+			}
+			for (unsigned r = (first + align - 1) / align * align; r + size <= limit; r += align) {
+				bool free = true;
+				for (unsigned k = 0; k < size; k++)
+					free &= !both[r + k];
+				if (free) {
+					reg = r;
+					break;
+				}
+			}
+		}
+		for (unsigned r = (first + align - 1) / align * align; reg == limit && r + size <= limit; r += align) {
 			bool free = true;
 			for (unsigned k = 0; k < size; k++)
 				free &= !busy[r + k];
@@ -314,6 +375,17 @@ void colour(Program &p, const Layout &lay, Graph &g)
 		std::sort(a.begin(), a.end());
 		a.erase(std::unique(a.begin(), a.end()), a.end());
 	}
+	g.partners.assign(nt, {});
+	for (const Block &bl : p.blocks)
+		for (const Instr &ins : bl.instrs) {
+			if (!whole_copy(p, ins))
+				continue;
+			const uint32_t d = ins.defs[0].id, o = ins.ops[0].id;
+			if (d == o || std::binary_search(adj[d].begin(), adj[d].end(), o))
+				continue;
+			g.partners[d].push_back(o);
+			g.partners[o].push_back(d);
+		}
 	// First in temporary order (roughly program order, which keeps allocations stable); if that
 	// leaves values without a register, again in the optimistic simplify/select order of
 	// Chaitin-Briggs colouring, and the better of the two is kept.
