@@ -50,8 +50,11 @@ bool run_mid_passes(Program &mid, const Options &opts, std::string &log, std::st
 			return false;
 	}
 	if (opts.opt_level >= 2) {
+		// CSE again after flatten_selections: a short-circuit condition's block (`col < n && t +
+		// ly < n`) did not dominate the arm that recomputes `t + ly` until it was flattened into
+		// its predecessor (golden glsl_cse_after_flatten; SGEMM's tile load).
 		if (!step("fold_offsets", fold_offsets) || !step("cse", cse) || !step("licm", licm) || !step("flatten_selections", flatten_selections) ||
-		    !step("constant_fold", constant_fold) || !step("dce", dce))
+		    !step("constant_fold", constant_fold) || !step("cse", cse) || !step("dce", dce))
 			return false;
 	}
 	return step("split_critical_edges", split_critical_edges) && step("uniformity", uniformity);
