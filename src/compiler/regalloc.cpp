@@ -180,15 +180,30 @@ void assign(Program &p, const Layout &lay, Graph &g, const std::vector<uint32_t>
 		unsigned first = v ? lay.first_vgpr : lay.first_sgpr;
 		unsigned limit = v ? lay.vgpr_limit : lay.sgpr_limit;
 		unsigned size = rc.size, align = size >= 4 ? 4 : size;
+		// Marks the registers of the coloured temporaries among 'nodes' in 'mask'.
+		auto mark = [&](std::vector<bool> &mask, const std::vector<uint32_t> &nodes) {
+			for (uint32_t o : nodes) {
+				const uint16_t r = p.temp_reg[o];
+				if (r == 0xffff)
+					continue;
+				const unsigned base = v ? r - MICA_OPND_VGPR_FIRST : r - MICA_OPND_SGPR_FIRST;
+				for (unsigned k = 0; k < p.temps[o].size; k++)
+					mask[base + k] = true;
+			}
+		};
+		// The lowest aligned register whose 'size' registers 'mask' leaves free ('limit': none).
+		auto lowest_free = [&](const std::vector<bool> &mask) {
+			for (unsigned r = (first + align - 1) / align * align; r + size <= limit; r += align) {
+				bool free = true;
+				for (unsigned k = 0; k < size; k++)
+					free &= !mask[r + k];
+				if (free)
+					return r;
+			}
+			return limit;
+		};
 		busy.assign(limit + 8, false);
-		for (uint32_t o : g.adj[t]) {
-			uint16_t r = p.temp_reg[o];
-			if (r == 0xffff)
-				continue;
-			unsigned base = v ? r - MICA_OPND_VGPR_FIRST : r - MICA_OPND_SGPR_FIRST;
-			for (unsigned k = 0; k < p.temps[o].size; k++)
-				busy[base + k] = true;
-		}
+		mark(busy, g.adj[t]);
 		unsigned reg = limit;
 		// A coloured partner's register, if it is free here.
 		bool open_partner = false;
@@ -211,37 +226,13 @@ void assign(Program &p, const Layout &lay, Graph &g, const std::vector<uint32_t>
 		// coloured neighbours, so that the partner can take it after this one.
 		if (reg == limit && open_partner) {
 			both.assign(busy.begin(), busy.end());
-			for (uint32_t o : g.partners[t]) {
-				if (p.temp_reg[o] != 0xffff)
-					continue;
-				for (uint32_t n : g.adj[o]) {
-					const uint16_t r = p.temp_reg[n];
-					if (r == 0xffff)
-						continue;
-					const unsigned base = v ? r - MICA_OPND_VGPR_FIRST : r - MICA_OPND_SGPR_FIRST;
-					for (unsigned k = 0; k < p.temps[n].size; k++)
-						both[base + k] = true;
-				}
-			}
-			for (unsigned r = (first + align - 1) / align * align; r + size <= limit; r += align) {
-				bool free = true;
-				for (unsigned k = 0; k < size; k++)
-					free &= !both[r + k];
-				if (free) {
-					reg = r;
-					break;
-				}
-			}
+			for (uint32_t o : g.partners[t])
+				if (p.temp_reg[o] == 0xffff)
+					mark(both, g.adj[o]);
+			reg = lowest_free(both);
 		}
-		for (unsigned r = (first + align - 1) / align * align; reg == limit && r + size <= limit; r += align) {
-			bool free = true;
-			for (unsigned k = 0; k < size; k++)
-				free &= !busy[r + k];
-			if (free) {
-				reg = r;
-				break;
-			}
-		}
+		if (reg == limit)
+			reg = lowest_free(busy);
 		if (reg == limit) {
 			g.failed.push_back(t);
 			continue;
