@@ -19,6 +19,10 @@ constexpr uint32_t kWaitMemEqual = 1;               // WAIT_MEM func: 0 >=, 1 ==
 constexpr uint64_t kMaxDmaBytes = 1ull << 30;       // DMA byte counts are 32-bit; split large ranges
 constexpr size_t kMaxWriteDwords = MICA_PKT_WRITE_DATA_LEN_MAX - 2;
 constexpr uint64_t kUploadAlign = 64;
+// The launch ABI gives the push-constant and dispatch blocks 8-byte aligned addresses
+// (mica.toml [launch_abi]); the compiler's merge_constant_loads relies on it (an aligned pair of
+// dwords lies in one page). Upload areas are buffers, page aligned.
+static_assert(kUploadAlign % 8 == 0);
 constexpr uint32_t kNoIndex = UINT32_MAX;
 // Lists executing lists: deeper nesting than this is a cycle or a caller bug.
 constexpr int kMaxExecuteDepth = 8;
