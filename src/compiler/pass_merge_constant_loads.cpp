@@ -53,28 +53,27 @@ bool merge_constant_loads(Program &p)
 {
 	if (p.blocks.empty())
 		return false;
-	// How many times each temporary is defined (a load's result must be its only definition).
+	// How many times each temporary is defined (a load's result must be its only definition), and
+	// the temporaries some instruction other than a machine instruction reads (a phi, a copy):
+	// their reads stay whole temporaries.
 	std::vector<uint32_t> defs(p.temps.size(), 0);
+	std::vector<bool> read_otherwise(p.temps.size(), false);
 	for (const Block &b : p.blocks)
-		for (const Instr &ins : b.instrs)
+		for (const Instr &ins : b.instrs) {
 			for (const Operand &d : ins.defs)
 				if (d.is_temp() && d.id < defs.size())
 					defs[d.id]++;
+			if (ins.op != Op::mach)
+				for (const Operand &o : ins.ops)
+					if (o.is_temp() && o.id < read_otherwise.size())
+						read_otherwise[o.id] = true;
+		}
 	struct Load {
 		uint32_t block;
 		size_t at;
 		int64_t offset;
 		uint32_t temp;
 	};
-	// Temporaries some instruction other than a machine instruction reads (a phi, a copy): their
-	// reads stay whole temporaries.
-	std::vector<bool> read_otherwise(p.temps.size(), false);
-	for (const Block &b : p.blocks)
-		for (const Instr &ins : b.instrs)
-			if (ins.op != Op::mach)
-				for (const Operand &o : ins.ops)
-					if (o.is_temp() && o.id < read_otherwise.size())
-						read_otherwise[o.id] = true;
 	std::vector<Load> loads;
 	for (uint32_t b = 0; b < p.blocks.size(); b++)
 		for (size_t i = 0; i < p.blocks[b].instrs.size(); i++) {

@@ -73,17 +73,24 @@ struct Graph {
 	std::vector<std::vector<uint32_t>> partners;
 };
 
+// Registers a register-to-register move of 'ins' copies (1 or 2), or 0: not a temporary-to-
+// temporary s/v_mov.
+unsigned copy_width(const Instr &ins)
+{
+	if (ins.op != Op::mach || ins.defs.size() != 1 || ins.ops.empty() || !ins.defs[0].is_temp() || !ins.ops[0].is_temp())
+		return 0;
+	const unsigned op = ins.mop->opcode;
+	return op == MICA_OP_S_MOV_B32 || op == MICA_OP_V_MOV_B32 ? 1 : op == MICA_OP_S_MOV_B64 || op == MICA_OP_V_MOV_B64 ? 2 : 0;
+}
+
 // Whether 'ins' copies one whole temporary into another (same size: the mov's width).
 bool whole_copy(const Program &p, const Instr &ins)
 {
-	if (ins.op != Op::mach || ins.defs.size() != 1 || ins.ops.empty() || !ins.defs[0].is_temp() || !ins.ops[0].is_temp() ||
-	    ins.defs[0].part != 0 || ins.ops[0].part != 0)
+	const unsigned width = copy_width(ins);
+	if (!width || ins.defs[0].part != 0 || ins.ops[0].part != 0)
 		return false;
-	const unsigned op = ins.mop->opcode;
-	const unsigned width = op == MICA_OP_S_MOV_B32 || op == MICA_OP_V_MOV_B32 ? 1
-	                     : op == MICA_OP_S_MOV_B64 || op == MICA_OP_V_MOV_B64 ? 2 : 0;
 	const RegClass &d = p.temps[ins.defs[0].id], &o = p.temps[ins.ops[0].id];
-	return width && d.size == width && o.size == width && d.bank == o.bank;
+	return d.size == width && o.size == width && d.bank == o.bank;
 }
 
 // Live-out sets per block: scalar-file temporaries over the linear CFG, vector ones over the
@@ -1004,10 +1011,7 @@ bool register_allocate(Program &p, std::string &error)
 	for (Block &b : p.blocks) {
 		std::vector<Instr> kept;
 		for (Instr &ins : b.instrs) {
-			if (ins.op == Op::mach && ins.defs.size() == 1 && ins.defs[0].is_temp() && ins.ops[0].is_temp() &&
-			    (ins.mop->opcode == MICA_OP_S_MOV_B32 || ins.mop->opcode == MICA_OP_V_MOV_B32 ||
-			     ins.mop->opcode == MICA_OP_S_MOV_B64 || ins.mop->opcode == MICA_OP_V_MOV_B64) &&
-			    p.temp_reg[ins.defs[0].id] + ins.defs[0].part == p.temp_reg[ins.ops[0].id] + ins.ops[0].part)
+			if (copy_width(ins) && p.temp_reg[ins.defs[0].id] + ins.defs[0].part == p.temp_reg[ins.ops[0].id] + ins.ops[0].part)
 				continue;
 			kept.push_back(std::move(ins));
 		}
