@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cu_test_support.h"
+#include "jit/jit.h"
 
 using namespace mica::sim;
 using namespace mica::sim::cutest;
@@ -290,16 +291,89 @@ void instruction_costs(const std::string &filter)
 	}
 }
 
+// Host CPU time per wave of short programs ('waves'): what launching, running and retiring a
+// wave costs when its program is a few instructions, as SAXPY's is. 'end' only ends; 'saxpy' is
+// the compiled SAXPY's shape (x and y loaded, one FMA, y stored, under the bounds test). 65536
+// workgroups of 64 invocations (131072 waves), one host thread, the JIT's level 1, faithful mode;
+// the fastest of 15 dispatches after a warm-up. MICA_CU_CHAIN=0 turns wave chains off (worker.h).
+Asm saxpy_program()
+{
+	Asm p;
+	p.nop(3); // SEC_WAVE_START_TLB
+	p.alu(MICA_OP_S_SHL_B32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), K(6));
+	p.nop(1);
+	p.alu(MICA_OP_V_ADD_U32, V(6), S(20), V(0));
+	p.alu(MICA_OP_V_CMP_LT_U32, S(21), V(6), S(3));
+	p.alu(MICA_OP_S_AND_SAVEEXEC_B32, S(21), S(21));
+	const int skip = p.label();
+	p.branch(MICA_OP_S_CBRANCH_EXECZ, skip);
+	p.alu(MICA_OP_V_SHL_B32, V(6), V(6), K(2));
+	p.nop(0);
+	p.mem(MICA_OP_GLOBAL_LOAD_B32, V(7), V(6), S(0), NONE);
+	p.mem(MICA_OP_GLOBAL_LOAD_B32, V(8), V(6), S(4), NONE);
+	p.wait_all();
+	p.alu(MICA_OP_V_FMA_F32, V(7), S(2), V(7), V(8));
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(6), S(4), V(7));
+	p.bind(skip);
+	p.alu(MICA_OP_S_MOV_B32, EXEC, S(21));
+	p.end();
+	return p;
+}
+
+void wave_costs(const std::string &filter)
+{
+	setenv("MICA_CU_JIT_THRESHOLD", "0", 0);
+	setenv("MICA_CU_JIT_OPT", "1", 0);
+	constexpr uint32_t kGroups = 65536, kWaves = kGroups * 2, kElems = kGroups * 64;
+	Asm end;
+	end.end();
+	const Asm saxpy = saxpy_program();
+	const char *chain = std::getenv("MICA_CU_CHAIN");
+	std::printf("host CPU ns per wave (%u waves of 64-invocation workgroups, 1 thread, JIT level 1, fastest of 15; "
+	            "wave chains %s):\n",
+	            kWaves, chain && std::strcmp(chain, "0") == 0 ? "off" : "on");
+	for (const auto &[name, prog] : {std::pair<const char *, const Asm *>{"end", &end}, {"saxpy", &saxpy}}) {
+		if (!filter.empty() && filter != name)
+			continue;
+		Rig rig(2, 1, size_t(kElems) * 8 + (1 << 20));
+		rig.engine = make_compute_engine(rig.mmu, 2, 1, CuEngine::Jit);
+		rig.st.wg_size[0] = 64;
+		rig.st.groups[0] = kGroups;
+		const uint64_t y = Rig::kData + uint64_t(kElems) * 4;
+		rig.st.user_data[2] = 0x3fc00000; // a = 1.5
+		rig.st.user_data[3] = kElems;
+		rig.st.user_data[4] = static_cast<uint32_t>(y);
+		rig.st.user_data[5] = static_cast<uint32_t>(y >> 32);
+		rig.load(*prog);
+		rig.engine->run(rig.st);
+		double best = 1e9;
+		for (int rep = 0; rep < 15; rep++) {
+			const double c0 = cpu_seconds();
+			const DispatchResult r = rig.engine->run(rig.st);
+			best = std::min(best, cpu_seconds() - c0);
+			if (r.fault != MICA_FAULT_NONE)
+				std::fprintf(stderr, "%s faulted: %s\n", name, r.report.c_str());
+		}
+		std::printf("%-8s %8.1f  (chained launches so far: %llu)\n", name, best / kWaves * 1e9,
+		            static_cast<unsigned long long>(cu::jit::counters().chained_launches));
+	}
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
 	// Optional argument: 'alu' or 'memory' runs only that program; 'bandwidth' only the host's;
 	// 'costs [NAME]' only the host CPU time per wave instruction of each kind (of the kinds whose
-	// name contains NAME).
+	// name contains NAME); 'waves [NAME]' only the host CPU time per wave of short programs (or of
+	// the one named).
 	const std::string only = argc > 1 ? argv[1] : "";
 	if (only == "costs") {
 		instruction_costs(argc > 2 ? argv[2] : "");
+		return 0;
+	}
+	if (only == "waves") {
+		wave_costs(argc > 2 ? argv[2] : "");
 		return 0;
 	}
 	const double memcpy_bw = host_memcpy_bandwidth();

@@ -195,6 +195,7 @@ private:
 	std::vector<uint64_t> fault_wg_; // per CU: the workgroup that faulted (run()'s, kept allocated)
 	std::vector<uint8_t> ran_;       // per CU: ran a workgroup in this dispatch
 	cu::jit::Warmup warm_;           // the running dispatch's, when it started interpreted
+	uint64_t chained_seen_ = 0;      // the workers' chained launches already counted (jit::Counters)
 };
 
 DispatchResult invalid(const char *why)
@@ -250,22 +251,19 @@ DispatchResult Engine::run(const DispatchState &st)
 		std::optional<cu::ProgressBatch<>> progress;
 		if (st.progress)
 			progress.emplace(st.progress);
+		cu::WorkgroupShare share;
+		share.first = c;
+		share.stride = cu_count_;
+		share.total = total;
+		share.min_fault = &min_fault;
+		share.progress = progress ? &*progress : nullptr;
 		bool ran_one = false; // 'ran' is written once: its flags share a cache line
-		for (uint64_t i = c; i < total; i += cu_count_) {
-			if (i > min_fault.load(std::memory_order_acquire))
-				break;
-			ran_one = true;
-			if (!workers_[c]->run_workgroup(i)) {
-				fault_wg[c] = i;
-				uint64_t cur = min_fault.load();
-				while (i < cur && !min_fault.compare_exchange_weak(cur, i)) {
-				}
-				break;
+		const uint64_t i = workers_[c]->run_share(share, &ran_one);
+		if (i != ~0ull) {
+			fault_wg[c] = i;
+			uint64_t cur = min_fault.load();
+			while (i < cur && !min_fault.compare_exchange_weak(cur, i)) {
 			}
-			// CTX_PROGRESS: the workgroup retired. Not once the context is being killed (the
-			// register also stands still from then on: device.cpp).
-			if (progress && !(st.abort && st.abort->load(std::memory_order_relaxed)))
-				progress->retired();
 		}
 		ran[c] = ran_one;
 	};
@@ -314,6 +312,13 @@ DispatchResult Engine::run(const DispatchState &st)
 			res.fault_info = f.info;
 			res.report = f.report;
 		}
+	}
+	uint64_t chained = 0; // every worker's, since the engine was made
+	for (const auto &wk : workers_)
+		chained += wk->chained_launches();
+	if (chained != chained_seen_) {
+		cu::jit::count_chained_launches(chained - chained_seen_);
+		chained_seen_ = chained;
 	}
 	return res;
 }

@@ -15,7 +15,21 @@ namespace mica::sim::cu {
 
 namespace {
 
-constexpr unsigned kQuantum = 32; // instructions a wave issues before the next wave's turn
+// A launch's row copies in the widest vector stores the host has. The translated code reads the
+// row back with its widest loads (64 bytes with AVX-512), and a load is served from the store
+// buffer only if one store holds all of it. With the baseline's 16-byte stores, a wave chain
+// (which copies a local-ID row at nearly every launch, and runs the wave right after) ran
+// SAXPY-shaped waves slower than the scheduler did; with these, as fast (docs/performance.md,
+// round 22).
+using RowHalf = uint32_t __attribute__((vector_size(64), may_alias));
+static_assert(sizeof(Row) == 2 * sizeof(RowHalf) && alignof(Row) >= alignof(RowHalf));
+[[gnu::target_clones("avx512f", "avx2", "default")]] void copy_row(Row &dst, const Row &src)
+{
+	auto *d = reinterpret_cast<RowHalf *>(&dst);
+	const auto *s = reinterpret_cast<const RowHalf *>(&src);
+	d[0] = s[0];
+	d[1] = s[1];
+}
 
 std::string hex(uint64_t v)
 {
@@ -38,6 +52,7 @@ void Worker::begin_dispatch(const DispatchState &st, uint32_t tlb_prev_ctx, cons
 		sgpr_dirty_.add(jit->sgprs());
 	}
 	st_ = st;
+	dispatch_gen_++;
 	jit_ = jit;
 	frame_ready_ = false; // the frame points at this dispatch's shared memory and TLB generation
 	warm_ = !jit && warm && warm->armed() ? warm : nullptr;
@@ -84,8 +99,9 @@ static bool clean_launches()
 	return on;
 }
 
-void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
+void Worker::launch_wave(uint32_t object, uint32_t slot, const uint32_t (&wg_id)[3])
 {
+	Wave &w = *waves_[object];
 	// Registers start at zero (isa.md, launch ABI). Only registers an instruction of this CU can
 	// have written are cleared (the launch ABI's values are set directly below, not through the
 	// pipeline model, so their records stay clear); the previous-value rows (vprev, sprev) are
@@ -120,8 +136,15 @@ void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
 		c.waited = 0;
 		c.last_done = 0;
 	}
-	for (unsigned i = 0; i < MICA_USER_DATA_SGPRS; i++)
-		w.s[MICA_ABI_S_USER_DATA_FIRST + i] = st_.user_data[i];
+	// The user data is the dispatch's: a wave object launched in this dispatch still holds it
+	// unless an instruction of this CU can write those SGPRs.
+	static_assert(MICA_ABI_S_USER_DATA_FIRST == 0, "the user-data SGPRs are s0.. (sgpr_dirty_ counts from s0)");
+	uint64_t &user_data = wave_user_data_[object];
+	if (user_data != dispatch_gen_ || sgpr_dirty_.lo < MICA_USER_DATA_SGPRS) {
+		for (unsigned i = 0; i < MICA_USER_DATA_SGPRS; i++)
+			w.s[MICA_ABI_S_USER_DATA_FIRST + i] = st_.user_data[i];
+		user_data = dispatch_gen_;
+	}
 	w.s[MICA_ABI_S_WORKGROUP_ID_X] = wg_id[0];
 	w.s[MICA_ABI_S_WORKGROUP_ID_Y] = wg_id[1];
 	w.s[MICA_ABI_S_WORKGROUP_ID_Z] = wg_id[2];
@@ -129,18 +152,24 @@ void Worker::launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3])
 	const LaunchRows &lr = launch_rows_[slot];
 	const uint32_t exec = lr.exec;
 	// The local-ID rows are the same at every launch of a slot for one workgroup shape: a wave
-	// that got this shape's rows at its last launch still holds them unless an instruction of
-	// this CU can write them (then they were cleared above, or the program changed them). The
-	// three row copies were a quarter of SAXPY's launch_wave.
+	// that got this shape's rows for this slot at its last launch still holds them unless an
+	// instruction of this CU can write them (then they were cleared above, or the program changed
+	// them). The three row copies were a quarter of SAXPY's launch_wave.
 	static_assert(MICA_ABI_V_LOCAL_ID_Y == MICA_ABI_V_LOCAL_ID_X + 1 &&
 	              MICA_ABI_V_LOCAL_ID_Z == MICA_ABI_V_LOCAL_ID_X + 2);
 	const bool id_rows_writable = vgpr_dirty_.lo <= MICA_ABI_V_LOCAL_ID_Z && vgpr_dirty_.hi > MICA_ABI_V_LOCAL_ID_X;
-	uint64_t &held = wave_id_rows_[slot];
-	if (held != launch_rows_gen_ || id_rows_writable) {
-		w.v[MICA_ABI_V_LOCAL_ID_X] = lr.local_id[0];
-		w.v[MICA_ABI_V_LOCAL_ID_Y] = lr.local_id[1];
-		w.v[MICA_ABI_V_LOCAL_ID_Z] = lr.local_id[2];
-		held = launch_rows_gen_;
+	static_assert(MICA_MAX_WORKGROUP_INVOCATIONS / kLanes <= 64, "a slot fits wave_id_rows_' low 6 bits");
+	uint64_t &held = wave_id_rows_[object];
+	const uint64_t rows = launch_rows_gen_ * 64 + slot;
+	if (held != rows || id_rows_writable) {
+		// Another slot's rows of this shape (a wave chain runs every slot in one Wave object):
+		// only the rows that differ between slots (a 1-D workgroup's Y and Z rows are zero in
+		// every slot).
+		const unsigned copy = held / 64 == launch_rows_gen_ && !id_rows_writable ? id_rows_vary_ : 7u;
+		for (unsigned k = 0; k < 3; k++)
+			if (copy & (1u << k))
+				copy_row(w.v[MICA_ABI_V_LOCAL_ID_X + k], lr.local_id[k]);
+		held = rows;
 	}
 	w.sreg(MICA_OPND_EXEC) = exec;
 	// w.lanes is left as it is: it is a cache of lanes_for's expansion (Wave::set_lanes), true
@@ -170,18 +199,24 @@ void Worker::compute_launch_rows(uint32_t nwaves, uint32_t invocations)
 			lr.local_id[2].l[l] = inv / (sx * sy);
 		}
 	}
+	id_rows_vary_ = 0;
+	for (uint32_t slot = 1; slot < nwaves; slot++)
+		for (unsigned k = 0; k < 3; k++)
+			if (std::memcmp(&launch_rows_[slot].local_id[k], &launch_rows_[0].local_id[k], sizeof(Row)) != 0)
+				id_rows_vary_ |= 1u << k;
 	launch_rows_ready_ = true;
 	launch_rows_gen_++;
 	std::copy(st_.wg_size, st_.wg_size + 3, launch_rows_shape_);
 }
 
-bool Worker::run_workgroup(uint64_t index)
+uint32_t Worker::begin_workgroup(uint64_t index, uint32_t (&wg_id)[3])
 {
 	const uint32_t invocations = st_.wg_size[0] * st_.wg_size[1] * st_.wg_size[2];
 	const uint32_t nwaves = (invocations + kLanes - 1) / kLanes;
 	while (waves_.size() < nwaves) {
 		waves_.push_back(std::make_unique<Wave>());
 		wave_id_rows_.push_back(0); // a new wave holds no launch rows (its registers are zero)
+		wave_user_data_.push_back(0); // nor any dispatch's user data
 	}
 	// Rows any instruction decoded or translated so far can write (the previous workgroup's
 	// waves ran only those; the ABI's rows are set by launch itself).
@@ -198,17 +233,14 @@ bool Worker::run_workgroup(uint64_t index)
 	// Workgroup (x, y, z) of the linear index: x fastest. A 1-D grid (and the first row of any)
 	// needs no division, which was a third of run_workgroup's time for SAXPY's 2-wave groups.
 	const uint64_t gx = st_.groups[0], gy = st_.groups[1];
-	uint32_t wg_id[3] = {static_cast<uint32_t>(index), 0, 0};
+	wg_id[0] = static_cast<uint32_t>(index);
+	wg_id[1] = wg_id[2] = 0;
 	if (index >= gx) {
 		const uint64_t row = index / gx; // (index / gx) / gy == index / (gx * gy)
 		wg_id[0] = static_cast<uint32_t>(index - row * gx);
 		wg_id[1] = static_cast<uint32_t>(row % gy);
 		wg_id[2] = static_cast<uint32_t>(row / gy);
 	}
-	for (uint32_t i = 0; i < nwaves; i++)
-		launch_wave(*waves_[i], i, wg_id);
-	// The CU's TLB now holds this dispatch's context for every later wave.
-	cu_prev_ctx_ = st_.ctx;
 	stats_.waves += nwaves;
 	wd_limit_ = kNever;
 	if (st_.watchdog_cycles)
@@ -222,6 +254,19 @@ bool Worker::run_workgroup(uint64_t index)
 		else
 			fill_frame();
 	}
+	return nwaves;
+}
+
+bool Worker::run_workgroup(uint64_t index)
+{
+	uint32_t wg_id[3];
+	const uint32_t nwaves = begin_workgroup(index, wg_id);
+	for (uint32_t i = 0; i < nwaves; i++)
+		launch_wave(i, i, wg_id);
+	// The CU's TLB now holds this dispatch's context for every later wave.
+	cu_prev_ctx_ = st_.ctx;
+	if (jit_)
+		frame_.chain = 0;
 
 	// Waves run round-robin, a quantum each, skipping ended waves and waves at a barrier. The
 	// barrier is released once every wave still running has reached it (a wave that ended no
@@ -286,11 +331,146 @@ bool Worker::run_workgroup(uint64_t index)
 	return true;
 }
 
+uint64_t Worker::run_share(const WorkgroupShare &share, bool *ran)
+{
+	*ran = false;
+	if (share.first >= share.total)
+		return ~0ull;
+	if (chains())
+		return run_chain(share, ran);
+	for (uint64_t i = share.first; i < share.total; i += share.stride) {
+		if (i > share.min_fault->load(std::memory_order_acquire))
+			break;
+		*ran = true;
+		if (!run_workgroup(i))
+			return i;
+		retired(share);
+	}
+	return ~0ull;
+}
+
+// MICA_CU_CHAIN=0: no wave chains (every workgroup through run_workgroup), for measurements.
+bool Worker::chains() const
+{
+	static const bool on = switched_on("MICA_CU_CHAIN");
+	// Level-0 code reports its work per quantum (run_quantum) and interpreted dispatches have no
+	// translation: both take the scheduler's path.
+	return on && jit_ && !warm_ && !l0_report_ && jit_->chains();
+}
+
+// Why the order is the scheduler's: run_workgroup launches a workgroup's waves and gives each a
+// quantum in wave order; a wave that ends within its quantum never runs again, so wave k runs
+// from its launch to its end before wave k + 1 runs at all, and the next workgroup starts once
+// the last has ended. jit::Program::chains holds only for programs whose every path is at most a
+// quantum long and has no barrier (jit/wave_chain.h); the kill flag's interpreted instruction and
+// other instructions handed to the interpreter count in the quantum like any other. Launching wave k + 1 after wave k ended
+// instead of before it started changes nothing a wave can see: launch writes only the wave's
+// own registers and records, and the TLB's previous context (SEC_WAVE_START_TLB) moves to this
+// dispatch's only when the workgroup retires, as run_workgroup moves it after its launches.
+uint64_t Worker::run_chain(const WorkgroupShare &share, bool *ran)
+{
+	if (share.first > share.min_fault->load(std::memory_order_acquire))
+		return ~0ull;
+	*ran = true;
+	chain_.share = &share;
+	chain_.done = false;
+	chain_.wg = share.first;
+	chain_.slot = 0;
+	chain_.wg_cycles = 0;
+	chain_.nwaves = begin_workgroup(share.first, chain_.wg_id);
+	launch_wave(0, 0, chain_.wg_id);
+	frame_.chain = 1;
+	Wave &w = *waves_[0];
+	// f.executed is 32 bits wide: the translated code yields after this many instructions.
+	constexpr uint32_t kChainBudget = 1u << 24;
+	for (;;) {
+		// As run_quantum_body, without the quantum: the kill flag's instruction is the
+		// interpreter's (every 4096th, counted over all waves as there).
+		uint32_t budget = kChainBudget;
+		if (st_.abort)
+			budget = std::min<uint32_t>(budget, 4095u - (abort_poll_ & 4095u));
+		Step s = Step::Continue;
+		bool interpret = true;
+		if (budget) {
+			frame_.wave = &w;
+			frame_.budget = budget;
+			frame_.executed = 0;
+			const jit::Exit e = jit_->run(frame_);
+			abort_poll_ += frame_.executed;
+			switch (e) {
+			case jit::Exit::Yield: continue;
+			case jit::Exit::Barrier: s = Step::Barrier, interpret = false; break;
+			case jit::Exit::Ended: s = Step::Ended, interpret = false; break;
+			case jit::Exit::Fault: s = Step::Fault, interpret = false; break;
+			case jit::Exit::Interp: break;
+			}
+		}
+		if (interpret) {
+			jit_interpreted_++;
+			s = step(w);
+		}
+		switch (s) {
+		case Step::Continue: break;
+		case Step::Barrier:
+			// Not in a chaining program (no s_barrier is reachable); were it there, the wave
+			// would be the only one to wait for, released at the next cycle.
+			w.cycle++;
+			break;
+		case Step::Ended:
+			// The translated code returns Ended when chain_next said the share is done, or when
+			// it does not call chain_next (level-0 code).
+			if (!chain_.done && chain_next())
+				break;
+			frame_.chain = 0;
+			return ~0ull;
+		case Step::Fault:
+			// As run_workgroup: the latest cycle any wave of the workgroup reached (the waves
+			// not launched yet are at cycle 0).
+			stats_.cycles = wg_base_ + std::max(chain_.wg_cycles, w.cycle);
+			frame_.chain = 0;
+			return chain_.wg;
+		}
+	}
+}
+
+bool Worker::chain_next()
+{
+	Wave &w = *waves_[0];
+	// The wave retires once its outstanding memory operations complete (run_workgroup).
+	uint64_t end = w.cycle;
+	for (auto &c : w.ctr)
+		end = std::max(end, c.last_done);
+	chain_.wg_cycles = std::max(chain_.wg_cycles, end);
+	stats_.stall_cycles += w.stall;
+	if (++chain_.slot < chain_.nwaves) {
+		launch_wave(0, chain_.slot, chain_.wg_id);
+		chain_.launches++;
+		return true;
+	}
+	wg_base_ += chain_.wg_cycles;
+	stats_.cycles = wg_base_;
+	const WorkgroupShare &share = *chain_.share;
+	retired(share);
+	cu_prev_ctx_ = st_.ctx; // the CU's TLB holds this dispatch's context for every later wave
+	const uint64_t next = chain_.wg + share.stride;
+	if (next >= share.total || next < chain_.wg || next > share.min_fault->load(std::memory_order_acquire)) {
+		chain_.done = true;
+		return false;
+	}
+	chain_.wg = next;
+	chain_.slot = 0;
+	chain_.wg_cycles = 0;
+	chain_.nwaves = begin_workgroup(next, chain_.wg_id);
+	launch_wave(0, 0, chain_.wg_id);
+	chain_.launches++;
+	return true;
+}
+
 void Worker::fill_frame()
 {
 	frame_ = jit::Frame{this, nullptr, st_.program_va, wd_limit_, executed_.data(), &stats_.instructions,
 	                    &stats_.lane_instructions, 0, 0, &stats_.mem_ops, tlb_[0].data(),
-	                    tlb_gen_src_, &tlb_gen_, shared_.data(), shared_.size()};
+	                    tlb_gen_src_, &tlb_gen_, shared_.data(), shared_.size(), 0};
 	frame_ready_ = true;
 }
 

@@ -12,6 +12,7 @@
 
 #include "../engine.h"
 #include "program.h"
+#include "progress_batch.h"
 #include "texture.h"
 #include "wave.h"
 #include "jit/jit.h"
@@ -24,6 +25,19 @@ struct Runtime;
 } // namespace jit
 
 enum class Step : uint8_t { Continue, Barrier, Ended, Fault };
+
+// Instructions a wave issues before the next runnable wave of its workgroup gets its turn (the
+// round-robin scheduler of Worker::run_workgroup).
+constexpr unsigned kQuantum = 32;
+
+// A compute unit's share of a dispatch (Engine::run): workgroups first, first + stride, ... below
+// total, in that order, none past *min_fault (the smallest workgroup of the dispatch that faulted
+// so far, which the other compute units lower as they find faults).
+struct WorkgroupShare {
+	uint64_t first = 0, stride = 1, total = 0;
+	const std::atomic<uint64_t> *min_fault = nullptr;
+	ProgressBatch<> *progress = nullptr; // CTX_PROGRESS: retired workgroups are counted here (or null)
+};
 
 constexpr uint32_t kNoContext = ~0u;
 // Per access type, direct-mapped (worker_tlb_slot): 512 holds SGEMM 512's two 1 MiB matrices
@@ -91,6 +105,9 @@ public:
 	                    jit::Warmup *warm = nullptr);
 	// Runs workgroup 'index' (linear); returns false if it faulted (fault() has the details).
 	bool run_workgroup(uint64_t index);
+	// Runs the share's workgroups in order (run_workgroup, or a wave chain: chain_next); returns
+	// the workgroup that faulted (fault() has the details) or ~0 if none did. *ran: it ran one.
+	uint64_t run_share(const WorkgroupShare &share, bool *ran);
 	const FaultRecord &fault() const { return fault_; }
 	const WorkerStats &stats() const { return stats_; }
 	const std::array<uint8_t, MICA_OPCODE_SPACE> &executed() const { return executed_; }
@@ -98,12 +115,46 @@ public:
 	// Instructions executed by the interpreter while a translated program was in use (the
 	// instructions the JIT handed back: unsupported entry points, watchdog edges, abort polls).
 	uint64_t jit_interpreted() const { return jit_interpreted_; }
+	// Waves launched by wave chains (chain_next) since the worker was made.
+	uint64_t chained_launches() const { return chain_.launches; }
 
 private:
 	friend struct ValuExec;
 	friend struct jit::Runtime;
 	// --- scheduling and control (worker.cpp)
-	void launch_wave(Wave &w, uint32_t slot, const uint32_t (&wg_id)[3]);
+	// Launches wave 'slot' of the workgroup wg_id in waves_[object].
+	void launch_wave(uint32_t object, uint32_t slot, const uint32_t (&wg_id)[3]);
+	// What a workgroup's start does before its waves launch; returns its wave count.
+	uint32_t begin_workgroup(uint64_t index, uint32_t (&wg_id)[3]);
+	// A workgroup retired: CTX_PROGRESS, unless the context is being killed (the register stands
+	// still from then on: device.cpp).
+	void retired(const WorkgroupShare &share)
+	{
+		if (share.progress && !(st_.abort && st_.abort->load(std::memory_order_relaxed)))
+			share.progress->retired();
+	}
+	// Wave chains. A program whose waves always end within their first quantum and that has no
+	// barrier (jit::Program::chains) runs its waves one after another, each to its end, in the
+	// order run_workgroup's round-robin gives them (wave order, workgroup after workgroup): so the
+	// waves of a compute unit's share can run in one Wave object, and the translated code can
+	// launch the next wave itself at s_endpgm (jit::Frame::chain) instead of returning to the
+	// scheduler (docs/performance.md, "Wave chains").
+	bool chains() const;
+	uint64_t run_chain(const WorkgroupShare &share, bool *ran);
+	// The chain's wave ended (in the translated code or the interpreter): retires it, and its
+	// workgroup after its last wave, and launches the next wave of the share in the same Wave
+	// object. False when the share is done (or stops at a lower workgroup's fault).
+	bool chain_next();
+	struct Chain {
+		const WorkgroupShare *share = nullptr;
+		uint64_t wg = 0;         // the running workgroup
+		uint32_t slot = 0;       // the running wave's slot in it
+		uint32_t nwaves = 0;     // its waves
+		uint32_t wg_id[3] = {0, 0, 0};
+		uint64_t wg_cycles = 0;  // the latest end of its waves so far
+		uint64_t launches = 0;   // waves launched by chain_next (jit::Counters::chained_launches)
+		bool done = false;       // chain_next found the share done
+	} chain_;
 	Step step(Wave &w);
 	// Executes one decoded instruction at pc (everything step() does after the fetch): shared
 	// by the interpreter and the translated code's calls back into the reference semantics.
@@ -251,9 +302,13 @@ private:
 	bool launch_rows_ready_ = false;
 	uint32_t launch_rows_shape_[3] = {0, 0, 0}; // the workgroup size launch_rows_ was made for
 	uint64_t launch_rows_gen_ = 0; // counts compute_launch_rows calls (launch_rows_' contents)
-	// Per wave slot: the launch_rows_gen_ whose local-ID rows the wave got at its last launch
-	// (0: none). launch_wave skips the copy when they are still there (launch_wave).
+	unsigned id_rows_vary_ = 0;    // bit k: local-ID row k differs between two wave slots
+	// Per Wave object: the local-ID rows it got at its last launch, as launch_rows_gen_ x 64 +
+	// the wave slot they were for (0: none). launch_wave skips the copy when they are still there.
 	std::vector<uint64_t> wave_id_rows_;
+	// Per Wave object: the dispatch (dispatch_gen_) whose user data it got at its last launch.
+	std::vector<uint64_t> wave_user_data_;
+	uint64_t dispatch_gen_ = 0; // counts begin_dispatch calls
 	void compute_launch_rows(uint32_t nwaves, uint32_t invocations);
 	FaultRecord fault_;
 	WorkerStats stats_;

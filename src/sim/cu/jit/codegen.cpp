@@ -14,6 +14,7 @@
 // straight run without the per-instruction budget and watchdog test (find_fast_runs).
 #include "codegen.h"
 #include "hazard_proof.h"
+#include "wave_chain.h"
 
 #include <algorithm>
 #include <atomic>
@@ -259,6 +260,7 @@ public:
 	void set_inline(uint32_t n) { inline_ = n; }
 	void set_full_exec_runs(uint32_t n) { full_exec_runs_ = n; }
 	void set_hazard_free(bool v) { hazard_free_ = v; }
+	void set_chains(bool v) { chains_ = v; }
 	void set_rows(RegRange v, RegRange sg) { vgprs_ = v, sgprs_ = sg; }
 	void set(uint32_t (*fn)(Frame *), orc::ResourceTrackerSP t)
 	{
@@ -343,6 +345,10 @@ private:
 	// to their homes before every call and every return (flush_counters) and read back after
 	// every call (reload_counters): the runtime reads and moves the cycle and counts lanes.
 	Value *cycle() { return B.CreateLoad(i64, cyc_a_); }
+	// The watchdog limit (Frame::wd_limit): at level 1 a stack slot, which a wave chain's next
+	// workgroup reloads (chain_restart); level 0 (no chains) reads the field once at entry.
+	Value *wd() { return level0_ ? wd0_ : B.CreateLoad(i64, wd_a_); }
+	Value *wd0_ = nullptr;
 	void set_cycle(Value *v) { B.CreateStore(v, cyc_a_); }
 	Value *n_ptr() { return n_a_; }
 	void flush_counters(IRBuilder<> &b);
@@ -600,13 +606,19 @@ private:
 	Type *i1, *i8, *i32, *i64, *ptr;
 	FixedVectorType *v32, *f32v, *m32;
 	Function *F = nullptr;
-	Value *frame_ = nullptr, *worker_ = nullptr, *wave_ = nullptr, *base_ = nullptr, *wd_ = nullptr,
+	Value *frame_ = nullptr, *worker_ = nullptr, *wave_ = nullptr, *base_ = nullptr, *wd_a_ = nullptr,
 	      *budget_ = nullptr, *exec_ops_ = nullptr, *instr_p_ = nullptr, *lane_p_ = nullptr;
 	std::map<uint64_t, BasicBlock *> blocks_;
 	BasicBlock *exit_bb_ = nullptr;
 	PHINode *exit_code_ = nullptr, *exit_off_ = nullptr;
 	FunctionType *ft_exec = nullptr, *ft_checks = nullptr, *ft_vmem = nullptr;
 	BasicBlock *entry_ = nullptr;
+	// A wave chain's next wave (Runtime::chain_next launched it in this Wave object): its memos
+	// cleared, the workgroup's watchdog limit read, on to the first instruction. Level 1 only,
+	// for programs that chain (Program::chains); level 0 returns Ended to the worker.
+	BasicBlock *chain_restart_ = nullptr;
+	FunctionType *ft_chain_ = nullptr;
+	void emit_chain_restart();
 	Value *buf_data_ = nullptr, *buf_addr_ = nullptr, *buf_keep_ = nullptr; // the vmem fallback's arguments
 	Value *buf_res_ = nullptr; // the atomics' returned rows
 	Value *buf_lanes_ = nullptr; // the atomics' lane pointers and operand rows
@@ -1390,9 +1402,19 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 		goto_off(next);
 		return true;
 	case MICA_OP_S_ENDPGM:
-		// The wave ends one cycle later; the scheduler retires it (Worker::run_workgroup).
+		// The wave ends one cycle later; the scheduler retires it (Worker::run_workgroup), or in
+		// a wave chain Runtime::chain_next retires it and launches the next wave here.
 		count_instruction(*d);
 		set_cycle(B.CreateAdd(cycle(), B.getInt64(1)));
+		if (chain_restart_) {
+			Value *chain = B.CreateLoad(i32, at(frame_, offsetof(Frame, chain)));
+			BasicBlock *next_wave = BasicBlock::Create(C, "chain_next", F), *ended = BasicBlock::Create(C, "ended", F);
+			B.CreateCondBr(B.CreateICmpNE(chain, B.getInt32(0)), next_wave, ended, MDBuilder(C).createBranchWeights(64, 1));
+			B.SetInsertPoint(next_wave);
+			Value *launched = call(ft_chain_, fn_ptr(B, &Runtime::chain_next), {worker_});
+			B.CreateCondBr(B.CreateICmpNE(launched, B.getInt32(0)), chain_restart_, ended, MDBuilder(C).createBranchWeights(64, 1));
+			B.SetInsertPoint(ended);
+		}
 		exit_at(Exit::Ended, next);
 		return true;
 	case MICA_OP_S_BARRIER:
@@ -3173,7 +3195,7 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 	Value *n = B.CreateLoad(i32, n_ptr());
 	Value *spent = B.CreateICmpUGE(n, budget_);
 	blk_cycle_ = cycle();
-	Value *late = B.CreateICmpUGT(blk_cycle_, wd_);
+	Value *late = B.CreateICmpUGT(blk_cycle_, wd());
 	BasicBlock *stop = BasicBlock::Create(C, "stop", F), *body = BasicBlock::Create(C, "body", F);
 	stop_cond_ = B.CreateOr(spent, late);
 	stop_br_ = B.CreateCondBr(stop_cond_, stop, body, MDBuilder(C).createBranchWeights(1, 64));
@@ -3186,8 +3208,9 @@ void Emitter::emit_inst(uint64_t off, const CodeSlot &slot, DecodedInst *d)
 		// instruction j of the run (the cycle moves on by at most run->second.cycles before the last).
 		const FastRun &r = run->second;
 		Value *fits_budget = B.CreateICmpULE(B.CreateAdd(n, B.getInt32(r.length)), budget_);
-		Value *fits_wd = B.CreateAnd(B.CreateICmpUGE(wd_, B.getInt64(r.cycles)),
-		                             B.CreateICmpULE(blk_cycle_, B.CreateSub(wd_, B.getInt64(r.cycles))));
+		Value *wd_limit = wd();
+		Value *fits_wd = B.CreateAnd(B.CreateICmpUGE(wd_limit, B.getInt64(r.cycles)),
+		                             B.CreateICmpULE(blk_cycle_, B.CreateSub(wd_limit, B.getInt64(r.cycles))));
 		BasicBlock *usual = BasicBlock::Create(C, "checked_run", F);
 		Value *fits = B.CreateAnd(fits_budget, fits_wd);
 		if (auto full = full_blocks_.find(off); full != full_blocks_.end()) {
@@ -3493,6 +3516,23 @@ void Emitter::emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d,
 	callouts = outs;
 }
 
+void Emitter::emit_chain_restart()
+{
+	ft_chain_ = FunctionType::get(i32, {ptr}, false);
+	chain_restart_ = BasicBlock::Create(C, "chain_restart", F);
+	IRBuilder<> rb(chain_restart_);
+	// What the entry does for a launched wave (clear_memos_at_entry with memo_reset set); the
+	// counters were reloaded after the call, and the executed count goes on (the budget is the
+	// worker's, over the whole chain).
+	for (unsigned k = 0; k < wave_memos_; k++)
+		rb.CreateStore(rb.getInt32(0), at_b(rb, wave_, offsetof(Wave, memos) + k * uint64_t(kWaveMemoBytes) + offsetof(AddrMemo, kind)));
+	rb.CreateStore(rb.getInt32(0), at_b(rb, wave_, offsetof(Wave, memo_reset)));
+	for (Value *m : stack_memos_)
+		rb.CreateStore(rb.getInt32(0), at_b(rb, m, offsetof(AddrMemo, kind)));
+	rb.CreateStore(rb.CreateLoad(i64, at_b(rb, frame_, offsetof(Frame, wd_limit))), wd_a_);
+	rb.CreateBr(blocks_.at(0));
+}
+
 Function *Emitter::emit(const std::string &name)
 {
 	ft_exec = FunctionType::get(i32, {ptr, ptr, ptr, i64, i64}, false);
@@ -3513,7 +3553,6 @@ Function *Emitter::emit(const std::string &name)
 	worker_ = field(ptr, offsetof(Frame, worker));
 	wave_ = field(ptr, offsetof(Frame, wave));
 	base_ = field(i64, offsetof(Frame, base_pc));
-	wd_ = field(i64, offsetof(Frame, wd_limit));
 	exec_ops_ = field(ptr, offsetof(Frame, executed_ops));
 	instr_home_ = field(ptr, offsetof(Frame, instructions));
 	lane_home_ = field(ptr, offsetof(Frame, lane_instructions));
@@ -3525,11 +3564,14 @@ Function *Emitter::emit(const std::string &name)
 		n_a_ = at(frame_, offsetof(Frame, executed));
 		instr_p_ = instr_home_;
 		lane_p_ = lane_home_;
+		wd0_ = field(i64, offsetof(Frame, wd_limit));
 	} else {
 		cyc_a_ = B.CreateAlloca(i64);
 		n_a_ = B.CreateAlloca(i32);
 		instr_p_ = B.CreateAlloca(i64);
 		lane_p_ = B.CreateAlloca(i64);
+		wd_a_ = B.CreateAlloca(i64);
+		B.CreateStore(field(i64, offsetof(Frame, wd_limit)), wd_a_);
 	}
 	B.CreateStore(B.getInt32(0), n_a_);
 	reload_counters(B);
@@ -3574,6 +3616,8 @@ Function *Emitter::emit(const std::string &name)
 		if (slot.state == SlotState::Ok && ds_memo_user(slot.inst))
 			memo_for(slot.inst.opnd[1] - MICA_OPND_VGPR_FIRST, slot.inst.info->mem_bytes);
 	clear_memos_at_entry(after_interp);
+	if (!level0_ && prog_.chains() && blocks_.count(0))
+		emit_chain_restart();
 
 	RegRange rows, srows;
 	for (const auto &[off, slot] : code_.slots)
@@ -3717,6 +3761,7 @@ std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *
 	const std::string name = "mica_prog_" + std::to_string(h.next_id++);
 	const bool proven = hazard_free(code);
 	prog->set_hazard_free(proven);
+	prog->set_chains(chains(code, kQuantum));
 	Emitter em(*ctx, *mod, code, *prog, level, proven);
 	Function *f = em.emit(name);
 	std::string msg;

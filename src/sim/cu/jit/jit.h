@@ -53,6 +53,10 @@ struct Frame {
 	const uint64_t *tlb_gen_seen;          // ... and its value when tlb was last valid
 	uint8_t *shared;                       // the workgroup's shared memory
 	uint64_t shared_size;
+	// Nonzero: the wave runs in a chain (Worker::chain_next); at s_endpgm the code calls
+	// Runtime::chain_next and, if it launched the next wave in the same Wave object, goes on at
+	// the program's first instruction instead of returning Ended.
+	uint32_t chain;
 };
 
 class Program {
@@ -72,6 +76,9 @@ public:
 	bool hazard_free() const { return hazard_free_; }
 	// Straight runs with a copy entered when EXEC is all ones (codegen.cpp, find_fast_runs).
 	uint32_t full_exec_runs() const { return full_exec_runs_; }
+	// Every wave of it ends within its first scheduling quantum and none waits at a barrier, so
+	// a compute unit may run its waves as a chain (wave_chain.h, Worker::chain_next).
+	bool chains() const { return chains_; }
 	// The tier-up: from now on run better's code (a translation of the same program at another
 	// level), which this program keeps alive. Callers running the old code finish their call
 	// with it. At most once per program.
@@ -91,7 +98,7 @@ protected:
 	std::atomic<uint32_t (*)(Frame *)> fn_{nullptr};
 	uint64_t hash_ = 0;
 	uint32_t instructions_ = 0, inline_ = 0, full_exec_runs_ = 0;
-	bool hazard_free_ = false;
+	bool hazard_free_ = false, chains_ = false;
 	RegRange vgprs_, sgprs_;
 	std::atomic<unsigned> level_{0};
 
@@ -116,9 +123,13 @@ struct Counters {
 	uint64_t tierups_queued = 0;    // level-1 translations queued (by either trigger)
 	uint64_t hazard_free = 0;       // of 'translations', those without operand tests (Program::hazard_free)
 	uint64_t full_exec_runs = 0;    // straight runs translated with a copy for EXEC all ones (level 1, both paths)
+	uint64_t chained_launches = 0;  // waves launched by wave chains (Worker::chain_next), counted at dispatch end
 };
 Counters counters();
 
+
+// Adds n to Counters::chained_launches (a compute engine, once per dispatch that chained).
+void count_chained_launches(uint64_t n);
 
 // True when the LLVM JIT initialised on this host (else everything is interpreted).
 bool available();

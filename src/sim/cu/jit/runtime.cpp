@@ -9,6 +9,8 @@ uint32_t Runtime::exec(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, u
 	return static_cast<uint32_t>(wk->exec_decoded(*w, *d, pc));
 }
 
+uint32_t Runtime::chain_next(Worker *wk) { return wk->chain_next() ? 1 : 0; }
+
 uint32_t Runtime::checks_ok(Worker *wk, Wave *w, const CheckList *list, uint64_t cycle)
 {
 	w->cycle = cycle;

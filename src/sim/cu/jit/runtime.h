@@ -41,6 +41,10 @@ struct Runtime {
 	// Worker::global_access translates its first lane (the CU's TLB filled as it fills it), or
 	// null if it does not translate (nothing reported: the general path then faults).
 	static uint8_t *tlb_fill(Worker *wk, Wave *w, uint64_t va, uint32_t access);
+	// A wave of a chain ended at s_endpgm (Frame::chain): 1 when Worker::chain_next launched the
+	// next wave in the same Wave object (the code goes on at the first instruction), 0 when the
+	// compute unit's share of the dispatch is done.
+	static uint32_t chain_next(Worker *wk);
 	static uint32_t vmem_regs(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle, uint32_t exec);
 };
 

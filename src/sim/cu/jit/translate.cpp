@@ -354,6 +354,13 @@ void hold_tierups_for_tests(uint64_t jobs)
 	c.tierup_cv.notify_all();
 }
 
+void count_chained_launches(uint64_t n)
+{
+	Cache &c = cache();
+	std::lock_guard<std::mutex> lock(c.mutex);
+	c.counters.chained_launches += n;
+}
+
 Counters counters()
 {
 	Cache &c = cache();
