@@ -117,10 +117,17 @@ template <class Extra> Compared run_chained(const Asm &prog, const Shape &s, uin
 	return c;
 }
 
-TEST(CuWaveChain, EverySlotShapeAgreesWithTheScheduler)
+class CuWaveChain : public testing::Test {
+protected:
+	void SetUp() override
+	{
+		if (!cu::jit::available())
+			GTEST_SKIP() << "no LLVM JIT on this host";
+	}
+};
+
+TEST_F(CuWaveChain, EverySlotShapeAgreesWithTheScheduler)
 {
-	if (!cu::jit::available())
-		GTEST_SKIP() << "no LLVM JIT on this host";
 	for (bool touch : {false, true}) {
 		const Asm prog = chain_program(touch);
 		translate(prog);
@@ -143,10 +150,8 @@ TEST(CuWaveChain, EverySlotShapeAgreesWithTheScheduler)
 	}
 }
 
-TEST(CuWaveChain, WatchdogLimitFollowsEachWorkgroup)
+TEST_F(CuWaveChain, WatchdogLimitFollowsEachWorkgroup)
 {
-	if (!cu::jit::available())
-		GTEST_SKIP() << "no LLVM JIT on this host";
 	const Asm prog = chain_program(false);
 	translate(prog);
 	Compared free_run = run_both(prog, kGroups[0], [](Rig &rig) { set_up(rig, kShapes[2], kSlice); });
@@ -160,10 +165,8 @@ TEST(CuWaveChain, WatchdogLimitFollowsEachWorkgroup)
 	}
 }
 
-TEST(CuWaveChain, FaultInALaterWaveOfAWorkgroup)
+TEST_F(CuWaveChain, FaultInALaterWaveOfAWorkgroup)
 {
-	if (!cu::jit::available())
-		GTEST_SKIP() << "no LLVM JIT on this host";
 	const Asm prog = chain_program(false);
 	translate(prog);
 	// Slices 0x7ffdc bytes apart: workgroup 8's slice starts 288 bytes before the end of the
@@ -177,10 +180,8 @@ TEST(CuWaveChain, FaultInALaterWaveOfAWorkgroup)
 	}
 }
 
-TEST(CuWaveChain, KillFlagInsideAChain)
+TEST_F(CuWaveChain, KillFlagInsideAChain)
 {
-	if (!cu::jit::available())
-		GTEST_SKIP() << "no LLVM JIT on this host";
 	const Asm prog = chain_program(false);
 	translate(prog);
 	// A flag never raised: every 4096th instruction is the interpreter's, wherever in a chain
@@ -202,10 +203,8 @@ TEST(CuWaveChain, KillFlagInsideAChain)
 // launched before any runs, so all of them read the previous context's memory, and the waves of
 // later workgroups this one's. A chain launches the first workgroup's later waves after earlier
 // ones ran: they must still get the previous context.
-TEST(CuWaveChain, FirstWorkgroupKeepsThePreviousContextsTablesForEveryWave)
+TEST_F(CuWaveChain, FirstWorkgroupKeepsThePreviousContextsTablesForEveryWave)
 {
-	if (!cu::jit::available())
-		GTEST_SKIP() << "no LLVM JIT on this host";
 	constexpr uint32_t kOther = 2, kGroupCount = 64;
 	// Each lane loads the word at data + 0 at distance 0 from launch and stores it at
 	// data + 4096 + its global index * 4.
@@ -259,10 +258,8 @@ TEST(CuWaveChain, FirstWorkgroupKeepsThePreviousContextsTablesForEveryWave)
 }
 
 // What keeps a program out of chains: a loop, a barrier, more instructions than a quantum.
-TEST(CuWaveChain, OnlyProgramsThatEndWithinAQuantum)
+TEST_F(CuWaveChain, OnlyProgramsThatEndWithinAQuantum)
 {
-	if (!cu::jit::available())
-		GTEST_SKIP() << "no LLVM JIT on this host";
 	auto chains = [](const Asm &prog) {
 		Rig r;
 		r.load(prog);
