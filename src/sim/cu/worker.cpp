@@ -442,6 +442,10 @@ bool Worker::chain_next()
 		end = std::max(end, c.last_done);
 	chain_.wg_cycles = std::max(chain_.wg_cycles, end);
 	stats_.stall_cycles += w.stall;
+	// The next slot launches without begin_workgroup's refresh of the rows launch clears: they
+	// already hold every row the translation can write (jit_->vgprs/sgprs, added at the share's
+	// first workgroup), and a chaining translation is all of the program (wave_chain.h), so the
+	// interpreter, running one of its instructions, writes no other.
 	if (++chain_.slot < chain_.nwaves) {
 		launch_wave(0, chain_.slot, chain_.wg_id);
 		chain_.launches++;
