@@ -1377,7 +1377,7 @@ void Emitter::count_pending(uint64_t off, const CodeSlot &slot)
 bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 {
 	const uint64_t next = off + MICA_INSTRUCTION_BYTES;
-	const uint64_t target = next + static_cast<uint64_t>(static_cast<int64_t>(d->imm));
+	const uint64_t target = branch_target(off, *d);
 	switch (d->op) {
 	case MICA_OP_S_NOP:
 		line_alu_ = true; // moves the cycle on, touches no record
@@ -3622,7 +3622,7 @@ Function *Emitter::emit(const std::string &name)
 	RegRange rows, srows;
 	for (const auto &[off, slot] : code_.slots)
 		if (slot.state == SlotState::Ok && (slot.inst.flags & MICA_OPF_BRANCH))
-			targets_.insert(off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(slot.inst.imm)));
+			targets_.insert(branch_target(off, slot.inst));
 	if (hazard_free_ && !level0_ && fast_runs_enabled())
 		find_fast_runs();
 	for (auto it = code_.slots.begin(); it != code_.slots.end(); ++it) {

@@ -22,6 +22,13 @@ struct Code {
 	uint64_t hash = 0;
 };
 
+// Where a branch at byte offset 'off' goes (as Worker::exec_ctrl computes it: from the next
+// instruction; branches are one word).
+inline uint64_t branch_target(uint64_t off, const DecodedInst &d)
+{
+	return off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
+}
+
 // The translated program at code-generator level 'level' (0: fast to translate, 1: faster code;
 // MICA_CU_JIT_OPT overrides it), or null with *error set (LLVM unavailable or failed).
 std::shared_ptr<Program> compile(const Code &code, unsigned level, std::string *error);

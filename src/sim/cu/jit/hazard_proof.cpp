@@ -32,11 +32,6 @@ mica_inst to_mica_inst(const DecodedInst &d)
 	return mi;
 }
 
-uint64_t branch_target(uint64_t off, const DecodedInst &d)
-{
-	return off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
-}
-
 bool proof_enabled() { return switched_on("MICA_CU_JIT_HAZARD_PROOF"); }
 
 } // namespace

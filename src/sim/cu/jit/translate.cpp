@@ -91,7 +91,7 @@ bool discover(Mmu &mmu, const DispatchState &st, Code &code)
 		if ((d.flags & MICA_OPF_END) || d.op == MICA_OP_S_TRAP)
 			continue;
 		if (d.flags & MICA_OPF_BRANCH) {
-			uint64_t target = off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
+			const uint64_t target = branch_target(off, d);
 			if (target < (1ull << 40)) // a target before the entry is left to the interpreter
 				work.push_back(target);
 			if (!(d.flags & MICA_OPF_COND))

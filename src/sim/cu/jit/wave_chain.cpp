@@ -15,15 +15,14 @@ bool chains(const Code &code, unsigned quantum)
 			return false;
 		const uint64_t next = off + d.words * uint64_t(MICA_INSTRUCTION_BYTES);
 		if (d.flags & MICA_OPF_BRANCH) {
-			// The target as Worker::exec_ctrl and the translation compute it.
-			const uint64_t target = off + MICA_INSTRUCTION_BYTES + static_cast<uint64_t>(static_cast<int64_t>(d.imm));
+			const uint64_t target = branch_target(off, d);
 			if (target <= off || !code.slots.count(target))
 				return false;
 		}
-		// The instructions after which the wave is not at the next slot: it ended, faulted or
-		// jumped.
-		const bool stops = d.op == MICA_OP_S_ENDPGM || d.op == MICA_OP_S_HALT || d.op == MICA_OP_S_TRAP ||
-		                   d.op == MICA_OP_S_BRANCH;
+		// The instructions after which the wave is not at the next slot (as translate.cpp's
+		// discovery walk reads them): it ended (s_endpgm, s_halt), faulted (s_trap) or jumped.
+		const bool stops = (d.flags & MICA_OPF_END) || d.op == MICA_OP_S_TRAP ||
+		                   ((d.flags & MICA_OPF_BRANCH) && !(d.flags & MICA_OPF_COND));
 		if (!stops && !code.slots.count(next))
 			return false;
 	}
