@@ -19,7 +19,8 @@ namespace {
 // row back with its widest loads (64 bytes with AVX-512), and a load is served from the store
 // buffer only if one store holds all of it. With the baseline's 16-byte stores, a wave chain
 // (which copies a local-ID row at nearly every launch, and runs the wave right after) ran
-// SAXPY-shaped waves slower than the scheduler did; with these, as fast (docs/performance.md,
+// SAXPY-shaped waves slower than the scheduler did in one set of alternated runs (fastest 74.8
+// against 63.8 ns per wave); with these, as fast within the host's spread (docs/performance.md,
 // round 22).
 using RowHalf = uint32_t __attribute__((vector_size(64), may_alias));
 static_assert(sizeof(Row) == 2 * sizeof(RowHalf) && alignof(Row) >= alignof(RowHalf));
@@ -257,6 +258,16 @@ uint32_t Worker::begin_workgroup(uint64_t index, uint32_t (&wg_id)[3])
 	return nwaves;
 }
 
+inline void Worker::retire_wave(const Wave &w, uint64_t &wg_cycles)
+{
+	// The wave retires once its outstanding memory operations complete.
+	uint64_t end = w.cycle;
+	for (auto &c : w.ctr)
+		end = std::max(end, c.last_done);
+	wg_cycles = std::max(wg_cycles, end);
+	stats_.stall_cycles += w.stall;
+}
+
 bool Worker::run_workgroup(uint64_t index)
 {
 	uint32_t wg_id[3];
@@ -265,8 +276,6 @@ bool Worker::run_workgroup(uint64_t index)
 		launch_wave(i, i, wg_id);
 	// The CU's TLB now holds this dispatch's context for every later wave.
 	cu_prev_ctx_ = st_.ctx;
-	if (jit_)
-		frame_.chain = 0;
 
 	// Waves run round-robin, a quantum each, skipping ended waves and waves at a barrier. The
 	// barrier is released once every wave still running has reached it (a wave that ended no
@@ -302,13 +311,8 @@ bool Worker::run_workgroup(uint64_t index)
 			}
 			ready &= ~(1u << i);
 			if (s == Step::Ended) {
-				// The wave retires once its outstanding memory operations complete.
-				uint64_t end = w.cycle;
-				for (auto &c : w.ctr)
-					end = std::max(end, c.last_done);
+				retire_wave(w, wg_cycles);
 				ended |= 1u << i;
-				wg_cycles = std::max(wg_cycles, end);
-				stats_.stall_cycles += w.stall;
 				live--;
 			} else {
 				waiting++;
@@ -363,10 +367,11 @@ bool Worker::chains() const
 // from its launch to its end before wave k + 1 runs at all, and the next workgroup starts once
 // the last has ended. jit::Program::chains holds only for programs whose every path is at most a
 // quantum long and has no barrier (jit/wave_chain.h); the kill flag's interpreted instruction and
-// other instructions handed to the interpreter count in the quantum like any other. Launching wave k + 1 after wave k ended
-// instead of before it started changes nothing a wave can see: launch writes only the wave's
-// own registers and records, and the TLB's previous context (SEC_WAVE_START_TLB) moves to this
-// dispatch's only when the workgroup retires, as run_workgroup moves it after its launches.
+// other instructions handed to the interpreter count in the quantum like any other. Launching
+// wave k + 1 after wave k ended instead of before it started changes nothing a wave can see:
+// launch writes only the wave's own registers and records, and the TLB's previous context
+// (SEC_WAVE_START_TLB) moves to this dispatch's only when the workgroup retires, as run_workgroup
+// moves it after its launches.
 uint64_t Worker::run_chain(const WorkgroupShare &share, bool *ran)
 {
 	if (share.first > share.min_fault->load(std::memory_order_acquire))
@@ -384,30 +389,17 @@ uint64_t Worker::run_chain(const WorkgroupShare &share, bool *ran)
 	// f.executed is 32 bits wide: the translated code yields after this many instructions.
 	constexpr uint32_t kChainBudget = 1u << 24;
 	for (;;) {
-		// As run_quantum_body, without the quantum: the kill flag's instruction is the
-		// interpreter's (every 4096th, counted over all waves as there).
-		uint32_t budget = kChainBudget;
-		if (st_.abort)
-			budget = std::min<uint32_t>(budget, 4095u - (abort_poll_ & 4095u));
+		// As run_quantum_body, without the quantum (the kill poll counts over all waves as there).
 		Step s = Step::Continue;
-		bool interpret = true;
-		if (budget) {
-			frame_.wave = &w;
-			frame_.budget = budget;
-			frame_.executed = 0;
-			const jit::Exit e = jit_->run(frame_);
-			abort_poll_ += frame_.executed;
-			switch (e) {
-			case jit::Exit::Yield: continue;
-			case jit::Exit::Barrier: s = Step::Barrier, interpret = false; break;
-			case jit::Exit::Ended: s = Step::Ended, interpret = false; break;
-			case jit::Exit::Fault: s = Step::Fault, interpret = false; break;
-			case jit::Exit::Interp: break;
-			}
-		}
-		if (interpret) {
+		switch (run_translated(w, kChainBudget).exit) {
+		case jit::Exit::Yield: continue;
+		case jit::Exit::Barrier: s = Step::Barrier; break;
+		case jit::Exit::Ended: s = Step::Ended; break;
+		case jit::Exit::Fault: s = Step::Fault; break;
+		case jit::Exit::Interp:
 			jit_interpreted_++;
 			s = step(w);
+			break;
 		}
 		switch (s) {
 		case Step::Continue: break;
@@ -435,13 +427,7 @@ uint64_t Worker::run_chain(const WorkgroupShare &share, bool *ran)
 
 bool Worker::chain_next()
 {
-	Wave &w = *waves_[0];
-	// The wave retires once its outstanding memory operations complete (run_workgroup).
-	uint64_t end = w.cycle;
-	for (auto &c : w.ctr)
-		end = std::max(end, c.last_done);
-	chain_.wg_cycles = std::max(chain_.wg_cycles, end);
-	stats_.stall_cycles += w.stall;
+	retire_wave(*waves_[0], chain_.wg_cycles);
 	// The next slot launches without begin_workgroup's refresh of the rows launch clears: they
 	// already hold every row the translation can write (jit_->vgprs/sgprs, added at the share's
 	// first workgroup), and a chaining translation is all of the program (wave_chain.h), so the
@@ -515,14 +501,33 @@ inline Step Worker::run_quantum(Wave &w)
 	return s;
 }
 
+inline Worker::TranslatedRun Worker::run_translated(Wave &w, uint32_t limit)
+{
+	// The interpreter reads the kill flag on every 4096th instruction: that instruction is left
+	// to it, so kills land exactly where they would without translation.
+	uint32_t budget = limit;
+	if (st_.abort)
+		budget = std::min<uint32_t>(budget, 4095u - (abort_poll_ & 4095u));
+	if (!budget)
+		return {jit::Exit::Interp, 0};
+	jit::Frame &f = frame_;
+	f.wave = &w;
+	f.budget = budget;
+	f.executed = 0;
+	const jit::Exit e = jit_->run(f);
+	abort_poll_ += f.executed;
+	return {e, f.executed};
+}
+
 inline Step Worker::run_quantum_body(Wave &w)
 {
 	unsigned q = 0;
 	while (q < kQuantum) {
 		if (jit_) {
+			// run_translated's work, written out: through the helper (inlined, its result a
+			// struct) the scheduler's loop took ~3 host instructions more per wave switch
+			// (callgrind, `mica-bench-sim costs s_barrier`), and this loop runs at every barrier.
 			uint32_t budget = kQuantum - q;
-			// The interpreter reads the kill flag on every 4096th instruction: that instruction
-			// is left to it, so kills land exactly where they would without translation.
 			if (st_.abort)
 				budget = std::min<uint32_t>(budget, 4095u - (abort_poll_ & 4095u));
 			if (budget) {

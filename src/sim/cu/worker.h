@@ -165,6 +165,18 @@ private:
 	// quantum) then costs the one indirect call into the translated code.
 	[[gnu::always_inline]] Step run_quantum(Wave &w);
 	[[gnu::always_inline]] Step run_quantum_body(Wave &w);
+	// Runs w's translated code for at most 'limit' instructions, fewer up to the kill flag's next
+	// poll: why it returned and how many instructions it ran. Exit::Interp with none run when the
+	// poll is due (the interpreter runs that instruction). run_chain's; run_quantum_body does the
+	// same written out (worker.cpp says why).
+	struct TranslatedRun {
+		jit::Exit exit;
+		uint32_t executed;
+	};
+	[[gnu::always_inline]] TranslatedRun run_translated(Wave &w, uint32_t limit);
+	// A wave ended: adds its stalls, and its end (once its memory operations complete) to its
+	// workgroup's latest end, wg_cycles.
+	void retire_wave(const Wave &w, uint64_t &wg_cycles);
 	// Switches this dispatch to translated code (jit::Warmup), from the next quantum on.
 	void adopt_translation(const jit::Program *p);
 	void fill_frame();
