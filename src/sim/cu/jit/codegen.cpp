@@ -545,6 +545,7 @@ private:
 	static bool ds_memo_user(const DecodedInst &d);
 	Value *memo_for(unsigned reg, unsigned size);
 	void clear_memos_at_entry(Value *after_interp);
+	void clear_memos(IRBuilder<> &b, Value *reset);
 	unsigned wave_memos_ = 0;          // memos in Wave::memos
 	std::vector<Value *> stack_memos_; // the others
 	void clear_memos_written(const DecodedInst &d);
@@ -1895,17 +1896,27 @@ Value *Emitter::memo_for(unsigned reg, unsigned size)
 void Emitter::clear_memos_at_entry(Value *after_interp)
 {
 	IRBuilder<> eb(entry_->getTerminator());
+	Value *reset = nullptr;
 	if (wave_memos_) {
 		Value *rp = at_b(eb, wave_, offsetof(Wave, memo_reset));
-		Value *reset = eb.CreateOr(eb.CreateICmpNE(after_interp, eb.getInt32(0)), eb.CreateICmpNE(eb.CreateLoad(i32, rp), eb.getInt32(0)));
+		reset = eb.CreateOr(eb.CreateICmpNE(after_interp, eb.getInt32(0)), eb.CreateICmpNE(eb.CreateLoad(i32, rp), eb.getInt32(0)));
+	}
+	clear_memos(eb, reset);
+}
+
+// The wave's memos where 'reset' holds (all of them when it is null), then its memo_reset flag;
+// the memos on the stack always.
+void Emitter::clear_memos(IRBuilder<> &b, Value *reset)
+{
+	if (wave_memos_) {
 		for (unsigned k = 0; k < wave_memos_; k++) {
-			Value *kp = at_b(eb, wave_, offsetof(Wave, memos) + k * uint64_t(kWaveMemoBytes) + offsetof(AddrMemo, kind));
-			eb.CreateStore(eb.CreateSelect(reset, eb.getInt32(0), eb.CreateLoad(i32, kp)), kp);
+			Value *kp = at_b(b, wave_, offsetof(Wave, memos) + k * uint64_t(kWaveMemoBytes) + offsetof(AddrMemo, kind));
+			b.CreateStore(reset ? b.CreateSelect(reset, b.getInt32(0), b.CreateLoad(i32, kp)) : b.getInt32(0), kp);
 		}
-		eb.CreateStore(eb.getInt32(0), rp);
+		b.CreateStore(b.getInt32(0), at_b(b, wave_, offsetof(Wave, memo_reset)));
 	}
 	for (Value *m : stack_memos_)
-		eb.CreateStore(eb.getInt32(0), at_b(eb, m, offsetof(AddrMemo, kind)));
+		b.CreateStore(b.getInt32(0), at_b(b, m, offsetof(AddrMemo, kind)));
 }
 
 // An instruction that can write a register clears its memos before anything else.
@@ -3521,14 +3532,10 @@ void Emitter::emit_chain_restart()
 	ft_chain_ = FunctionType::get(i32, {ptr}, false);
 	chain_restart_ = BasicBlock::Create(C, "chain_restart", F);
 	IRBuilder<> rb(chain_restart_);
-	// What the entry does for a launched wave (clear_memos_at_entry with memo_reset set); the
-	// counters were reloaded after the call, and the executed count goes on (the budget is the
-	// worker's, over the whole chain).
-	for (unsigned k = 0; k < wave_memos_; k++)
-		rb.CreateStore(rb.getInt32(0), at_b(rb, wave_, offsetof(Wave, memos) + k * uint64_t(kWaveMemoBytes) + offsetof(AddrMemo, kind)));
-	rb.CreateStore(rb.getInt32(0), at_b(rb, wave_, offsetof(Wave, memo_reset)));
-	for (Value *m : stack_memos_)
-		rb.CreateStore(rb.getInt32(0), at_b(rb, m, offsetof(AddrMemo, kind)));
+	// What the entry does for a launched wave (its memo_reset is set); the counters were reloaded
+	// after the call, and the executed count goes on (the budget is the worker's, over the whole
+	// chain).
+	clear_memos(rb, nullptr);
 	rb.CreateStore(rb.CreateLoad(i64, at_b(rb, frame_, offsetof(Frame, wd_limit))), wd_a_);
 	rb.CreateBr(blocks_.at(0));
 }
