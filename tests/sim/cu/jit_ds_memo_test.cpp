@@ -161,7 +161,9 @@ namespace {
 
 // v10 is 0 at launch (every lane reads shared word 0), then the lanes' own words. A memo of the
 // second pattern kept into the next workgroup's first access would read the lanes' words there.
-Asm launch_program()
+// Without the barrier the program chains (worker.h, Worker::chain_next): the next wave starts in
+// the same Wave object without the translated code's entry, at the chain's restart.
+Asm launch_program(bool barrier = true)
 {
 	Asm p;
 	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(kSlice));
@@ -174,7 +176,8 @@ Asm launch_program()
 	p.nop(2);
 	p.mem(MICA_OP_DS_STORE_B32, NONE, V(12), NONE, V(11));
 	p.wait_all();
-	p.ctrl(MICA_OP_S_BARRIER); // every wave's words are stored before any is read
+	if (barrier)
+		p.ctrl(MICA_OP_S_BARRIER); // every wave's words are stored before any is read
 	p.mem(MICA_OP_DS_LOAD_B32, V(4), V(10), NONE, NONE);
 	p.nop(3);
 	p.alu(MICA_OP_V_MOV_B32, V(10), V(12));
@@ -206,6 +209,17 @@ TEST(CuJitDsMemoKept, NotIntoTheNextLaunchOfTheWave)
 	if (!cu::jit::available())
 		GTEST_SKIP() << "no LLVM JIT on this host";
 	expect_translated_and_same(launch_program(), nullptr);
+}
+
+TEST(CuJitDsMemoKept, NotIntoTheNextWaveOfAChain)
+{
+	if (!cu::jit::available())
+		GTEST_SKIP() << "no LLVM JIT on this host";
+	const Asm prog = launch_program(false);
+	translate_at_level1(prog); // the level-1 code is the one that launches the chain's next wave
+	const uint64_t before = cu::jit::counters().chained_launches;
+	expect_translated_and_same(prog, nullptr);
+	EXPECT_GT(cu::jit::counters().chained_launches, before) << "the program did not chain";
 }
 
 // With a kill flag to poll (never raised), every 4096th instruction is the interpreter's, and

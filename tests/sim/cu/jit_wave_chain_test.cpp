@@ -7,7 +7,8 @@
 // something the scheduler does differently: wave slots whose local-ID rows differ in X, Y or Z
 // (one object holds each slot's rows in turn), a program that overwrites a local-ID row, the
 // watchdog's limit moving with each workgroup, a fault in the last wave of a workgroup of the
-// other compute unit's share, and the kill flag's instruction landing inside a chain.
+// other compute unit's share, and the kill flag's instruction landing inside a chain. (Shared
+// accesses' memos across a chain: jit_ds_memo_test.cpp, CuJitDsMemoKept.NotIntoTheNextWaveOfAChain.)
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -255,49 +256,6 @@ TEST_F(CuWaveChain, FirstWorkgroupKeepsThePreviousContextsTablesForEveryWave)
 	EXPECT_EQ(results[1].hazard_violations, results[0].hazard_violations);
 	EXPECT_EQ(results[1].cycles, results[0].cycles);
 	EXPECT_EQ(results[1].instructions, results[0].instructions);
-}
-
-// Shared accesses keep a memo of their address register's lane pattern in the wave
-// (Wave::memos), which the translated code's entry drops after a launch. A chained wave starts in
-// the same object without an entry, so the chain's restart must drop them too. v10 is 0 at launch
-// (every lane reads shared word 0), then the lanes' own words: a memo of the second pattern kept
-// into the next wave's first access would read the lanes' words there.
-TEST_F(CuWaveChain, SharedAccessMemosDoNotOutliveTheWave)
-{
-	constexpr uint32_t kGroupSlice = 256, kGroupCount = 320; // 64 words per workgroup; 20480 invocations
-	Asm p;
-	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(kGroupSlice));
-	p.nop(1);
-	p.alu(MICA_OP_V_MUL_LO_U32, V(11), V(0), L(0x01030507));
-	p.alu(MICA_OP_V_SHL_B32, V(12), V(0), K(2));
-	p.nop(2);
-	p.alu(MICA_OP_V_ADD_U32, V(11), V(11), S(20));
-	p.alu(MICA_OP_V_ADD_U32, V(13), V(12), S(20));
-	p.nop(2);
-	p.mem(MICA_OP_DS_STORE_B32, NONE, V(12), NONE, V(11));
-	p.wait_all();
-	p.mem(MICA_OP_DS_LOAD_B32, V(4), V(10), NONE, NONE);
-	p.nop(3);
-	p.alu(MICA_OP_V_MOV_B32, V(10), V(12));
-	p.nop(3);
-	p.mem(MICA_OP_DS_LOAD_B32, V(5), V(10), NONE, NONE);
-	p.wait_all();
-	p.alu(MICA_OP_V_MAD_U32, V(30), V(4), L(0x01000193), V(5));
-	p.nop(3);
-	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(13), S(0), V(30));
-	p.end();
-	translate(p);
-	const uint64_t before = cu::jit::counters().chained_launches;
-	Compared c = run_both(p, kGroupCount, [](Rig &rig) { rig.st.shared_bytes = 4096; });
-	EXPECT_GT(cu::jit::counters().chained_launches, before);
-	ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
-	expect_same(c);
-	// Word 0 is lane 0's of the workgroup's first wave (stored before any other wave runs).
-	for (uint32_t g = 0; g < kGroupCount; g++)
-		for (uint32_t l = 0; l < 64; l++) {
-			const uint32_t own = l * 0x01030507u + g * kGroupSlice, first = g * kGroupSlice;
-			ASSERT_EQ(jit_word(c, g * kGroupSlice + l * 4), first * 0x01000193u + own) << "workgroup " << g << ", lane " << l;
-		}
 }
 
 // What keeps a program out of chains: a loop, a barrier, more instructions than a quantum.
