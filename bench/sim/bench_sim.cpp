@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cu_test_support.h"
+#include "reduce_program.h"
 #include "jit/jit.h"
 
 using namespace mica::sim;
@@ -324,38 +325,54 @@ void wave_costs(const std::string &filter)
 {
 	setenv("MICA_CU_JIT_THRESHOLD", "0", 0);
 	setenv("MICA_CU_JIT_OPT", "1", 0);
-	constexpr uint32_t kGroups = 65536, kWaves = kGroups * 2, kElems = kGroups * 64;
+	constexpr uint32_t kWaves = 131072, kElems = kWaves * 32;
 	Asm end;
 	end.end();
-	const Asm saxpy = saxpy_program();
+	const Asm saxpy = saxpy_program(), reduce = reduce_program();
+	struct Shape {
+		const char *name;
+		const Asm *prog;
+		uint32_t wg_size;
+	};
 	const char *chain = std::getenv("MICA_CU_CHAIN");
-	std::printf("host CPU ns per wave (%u waves of 64-invocation workgroups, 1 thread, JIT level 1, fastest of 15; "
-	            "wave chains %s):\n",
-	            kWaves, chain && std::strcmp(chain, "0") == 0 ? "off" : "on");
-	for (const auto &[name, prog] : {std::pair<const char *, const Asm *>{"end", &end}, {"saxpy", &saxpy}}) {
-		if (!filter.empty() && filter != name)
+	std::printf("host CPU ns per wave (%u waves, 1 thread, JIT level 1, fastest of 15; wave chains %s):\n", kWaves,
+	            chain && std::strcmp(chain, "0") == 0 ? "off" : "on");
+	for (const Shape &shape : {Shape{"end", &end, 64}, Shape{"saxpy", &saxpy, 64}, Shape{"reduce", &reduce, 256}}) {
+		if (!filter.empty() && filter != shape.name)
 			continue;
 		Rig rig(2, 1, size_t(kElems) * 8 + (1 << 20));
 		rig.engine = make_compute_engine(rig.mmu, 2, 1, CuEngine::Jit);
-		rig.st.wg_size[0] = 64;
-		rig.st.groups[0] = kGroups;
+		rig.st.wg_size[0] = shape.wg_size;
+		rig.st.groups[0] = kElems / shape.wg_size;
+		rig.st.shared_bytes = shape.wg_size * 4;
 		const uint64_t y = Rig::kData + uint64_t(kElems) * 4;
 		rig.st.user_data[2] = 0x3fc00000; // a = 1.5
 		rig.st.user_data[3] = kElems;
 		rig.st.user_data[4] = static_cast<uint32_t>(y);
 		rig.st.user_data[5] = static_cast<uint32_t>(y >> 32);
-		rig.load(*prog);
+		uint32_t sum = 0; // the reduction's expected total
+		for (uint32_t i = 0; i < kElems; i++) {
+			rig.put<uint32_t>(size_t(i) * 4, i * 7u);
+			sum += i * 7u;
+		}
+		rig.load(*shape.prog);
 		rig.engine->run(rig.st);
 		double best = 1e9;
 		for (int rep = 0; rep < 15; rep++) {
+			rig.put<uint32_t>(size_t(kElems) * 4, 0);
 			const double c0 = cpu_seconds();
 			const DispatchResult r = rig.engine->run(rig.st);
 			best = std::min(best, cpu_seconds() - c0);
-			if (r.fault != MICA_FAULT_NONE)
-				std::fprintf(stderr, "%s faulted: %s\n", name, r.report.c_str());
+			if (r.fault != MICA_FAULT_NONE || r.hazard_violations)
+				std::fprintf(stderr, "%s faulted or broke a hazard rule: %s\n", shape.name, r.report.c_str());
+			uint32_t total = 0;
+			std::memcpy(&total, rig.data + size_t(kElems) * 4, 4);
+			if (shape.prog == &reduce && total != sum)
+				std::fprintf(stderr, "reduce: total %u, expected %u\n", total, sum);
 		}
-		std::printf("%-8s %8.1f  (chained launches so far: %llu)\n", name, best / kWaves * 1e9,
-		            static_cast<unsigned long long>(cu::jit::counters().chained_launches));
+		std::printf("%-8s %8.1f  (so far: chained launches %llu, barrier switches %llu)\n", shape.name,
+		            best / kWaves * 1e9, static_cast<unsigned long long>(cu::jit::counters().chained_launches),
+		            static_cast<unsigned long long>(cu::jit::counters().barrier_switches));
 	}
 }
 

@@ -196,6 +196,7 @@ private:
 	std::vector<uint8_t> ran_;       // per CU: ran a workgroup in this dispatch
 	cu::jit::Warmup warm_;           // the running dispatch's, when it started interpreted
 	uint64_t chained_seen_ = 0;      // the workers' chained launches already counted (jit::Counters)
+	uint64_t switched_seen_ = 0;     // and their in-code barrier switches
 };
 
 DispatchResult invalid(const char *why)
@@ -313,12 +314,15 @@ DispatchResult Engine::run(const DispatchState &st)
 			res.report = f.report;
 		}
 	}
-	uint64_t chained = 0; // every worker's, since the engine was made
-	for (const auto &wk : workers_)
+	uint64_t chained = 0, switched = 0; // every worker's, since the engine was made
+	for (const auto &wk : workers_) {
 		chained += wk->chained_launches();
-	if (chained != chained_seen_) {
-		cu::jit::count_chained_launches(chained - chained_seen_);
+		switched += wk->barrier_switches();
+	}
+	if (chained != chained_seen_ || switched != switched_seen_) {
+		cu::jit::count_wave_handoffs(chained - chained_seen_, switched - switched_seen_);
 		chained_seen_ = chained;
+		switched_seen_ = switched;
 	}
 	return res;
 }

@@ -216,6 +216,7 @@ uint32_t Worker::begin_workgroup(uint64_t index, uint32_t (&wg_id)[3])
 	const uint32_t nwaves = (invocations + kLanes - 1) / kLanes;
 	while (waves_.size() < nwaves) {
 		waves_.push_back(std::make_unique<Wave>());
+		wave_ptrs_.push_back(waves_.back().get());
 		wave_id_rows_.push_back(0); // a new wave holds no launch rows (its registers are zero)
 		wave_user_data_.push_back(0); // nor any dispatch's user data
 	}
@@ -281,22 +282,38 @@ bool Worker::run_workgroup(uint64_t index)
 	// barrier is released once every wave still running has reached it (a wave that ended no
 	// longer counts, so divergent barriers cannot hang the model), at the cycle after the latest
 	// arrival. Which waves may run is a bit mask kept here (the wave objects are 100 KB apart and
-	// their flags were a cache miss each), and arrivals are counted as they happen, so a round
-	// visits only runnable waves, in wave order as before.
+	// their flags were a cache miss each), so a round visits only runnable waves, in wave order
+	// as before; every wave still running is at the barrier when none is left to run.
 	static_assert(MICA_MAX_WORKGROUP_INVOCATIONS / kLanes <= 32, "a workgroup's waves fit a 32-bit mask");
 	const uint32_t all = nwaves >= 32 ? ~0u : (1u << nwaves) - 1u;
 	uint32_t ready = all;  // neither ended nor at the barrier
 	uint32_t ended = 0;
 	uint32_t live = nwaves;
-	uint32_t waiting = 0;  // waves at the barrier
 	uint64_t release = 0;  // the cycle after the latest arrival
 	uint64_t wg_cycles = 0;
+	frame_.round_waves = wave_ptrs_.data();
 	while (live) {
 		// Running a wave changes only its own state, so the round's set is known at its start.
-		for (uint32_t m = ready; m; m &= m - 1) {
-			const uint32_t i = static_cast<uint32_t>(__builtin_ctz(m));
+		for (uint32_t m = ready; m;) {
+			uint32_t i = static_cast<uint32_t>(__builtin_ctz(m));
+			m &= m - 1;
+			// Translated code may go on to the round's later waves where a wave reaches an
+			// s_barrier (jit::Frame::round_rest); it returns for the wave it ran last.
+			frame_.round_rest = m;
+			frame_.round_index = i;
+			frame_.round_release = release;
+			Step s = run_quantum(*waves_[i]);
+			if (frame_.round_index != i) {
+				// Every wave of the round from i up to the one it returned for reached the barrier.
+				const uint32_t c = frame_.round_index;
+				const uint32_t arrived = ((1u << c) - 1) & ~((1u << i) - 1) & ready;
+				ready &= ~arrived;
+				barrier_switches_ += static_cast<uint32_t>(__builtin_popcount(arrived));
+				release = frame_.round_release;
+				m = frame_.round_rest;
+				i = c;
+			}
 			Wave &w = *waves_[i];
-			Step s = run_quantum(w);
 			if (s == Step::Continue)
 				continue;
 			if (s == Step::Fault) {
@@ -315,18 +332,16 @@ bool Worker::run_workgroup(uint64_t index)
 				ended |= 1u << i;
 				live--;
 			} else {
-				waiting++;
 				release = std::max(release, w.cycle + 1);
 			}
 		}
-		if (live && waiting == live) {
+		if (live && !ready) {
 			ready = all & ~ended;
 			for (uint32_t m = ready; m; m &= m - 1) {
 				Wave &w = *waves_[static_cast<uint32_t>(__builtin_ctz(m))];
 				w.stall += release - (w.cycle + 1);
 				w.cycle = release;
 			}
-			waiting = 0;
 			release = 0;
 		}
 	}
@@ -458,9 +473,13 @@ bool Worker::chain_next()
 
 void Worker::fill_frame()
 {
+	// The kill poll's count goes on across dispatches and translations, as the interpreter's, and
+	// a translation adopted inside a scheduler's round (adopt_translation) is in the same round.
+	const jit::Frame was = frame_;
 	frame_ = jit::Frame{this, nullptr, st_.program_va, wd_limit_, executed_.data(), &stats_.instructions,
 	                    &stats_.lane_instructions, 0, 0, &stats_.mem_ops, tlb_[0].data(),
-	                    tlb_gen_src_, &tlb_gen_, shared_.data(), shared_.size(), 0};
+	                    tlb_gen_src_, &tlb_gen_, shared_.data(), shared_.size(), 0, was.abort_poll, st_.abort != nullptr,
+	                    wave_ptrs_.data(), was.round_rest, was.round_index, was.round_release};
 	frame_ready_ = true;
 }
 
@@ -507,7 +526,7 @@ inline Worker::TranslatedRun Worker::run_translated(Wave &w, uint32_t limit)
 	// to it, so kills land exactly where they would without translation.
 	uint32_t budget = limit;
 	if (st_.abort)
-		budget = std::min<uint32_t>(budget, 4095u - (abort_poll_ & 4095u));
+		budget = std::min<uint32_t>(budget, 4095u - (frame_.abort_poll & 4095u));
 	if (!budget)
 		return {jit::Exit::Interp, 0};
 	jit::Frame &f = frame_;
@@ -515,12 +534,13 @@ inline Worker::TranslatedRun Worker::run_translated(Wave &w, uint32_t limit)
 	f.budget = budget;
 	f.executed = 0;
 	const jit::Exit e = jit_->run(f);
-	abort_poll_ += f.executed;
+	frame_.abort_poll += f.executed;
 	return {e, f.executed};
 }
 
-inline Step Worker::run_quantum_body(Wave &w)
+inline Step Worker::run_quantum_body(Wave &wave)
 {
+	Wave *w = &wave; // the translated code may switch to a later wave at a barrier (frame_.round_rest)
 	unsigned q = 0;
 	while (q < kQuantum) {
 		if (jit_) {
@@ -529,15 +549,19 @@ inline Step Worker::run_quantum_body(Wave &w)
 			// (callgrind, `mica-bench-sim costs s_barrier`), and this loop runs at every barrier.
 			uint32_t budget = kQuantum - q;
 			if (st_.abort)
-				budget = std::min<uint32_t>(budget, 4095u - (abort_poll_ & 4095u));
+				budget = std::min<uint32_t>(budget, 4095u - (frame_.abort_poll & 4095u));
 			if (budget) {
 				jit::Frame &f = frame_;
-				f.wave = &w;
+				f.wave = w;
 				f.budget = budget;
 				f.executed = 0;
 				const jit::Exit e = jit_->run(f);
+				if (f.wave != w) { // switched: the wave's quantum began in the code
+					w = f.wave;
+					q = 0;
+				}
 				q += f.executed;
-				abort_poll_ += f.executed;
+				frame_.abort_poll += f.executed;
 				switch (e) {
 				case jit::Exit::Yield: continue;
 				case jit::Exit::Barrier: return Step::Barrier;
@@ -550,7 +574,7 @@ inline Step Worker::run_quantum_body(Wave &w)
 			}
 			jit_interpreted_++;
 		}
-		Step s = step(w);
+		Step s = step(*w);
 		q++;
 		if (s != Step::Continue)
 			return s;
@@ -610,7 +634,7 @@ Step Worker::step(Wave &w)
 		return raise(w, nullptr, MICA_FAULT_WATCHDOG, 0, 0,
 		             "dispatch exceeded " + std::to_string(st_.watchdog_cycles) + " cycles");
 	// The kill flag is read every 4096 instructions: cheap, and prompt in host time.
-	if (st_.abort && (++abort_poll_ & 4095u) == 0 && st_.abort->load(std::memory_order_relaxed))
+	if (st_.abort && (++frame_.abort_poll & 4095u) == 0 && st_.abort->load(std::memory_order_relaxed))
 		return raise(w, nullptr, MICA_FAULT_KILLED, 0, 0, "killed by the kernel while running");
 	if (w.pc % MICA_INSTRUCTION_BYTES)
 		return raise(w, nullptr, MICA_FAULT_ILLEGAL_INSTRUCTION, w.pc, MICA_ACCESS_EXEC,

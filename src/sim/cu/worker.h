@@ -117,6 +117,8 @@ public:
 	uint64_t jit_interpreted() const { return jit_interpreted_; }
 	// Waves launched by wave chains (chain_next) since the worker was made.
 	uint64_t chained_launches() const { return chain_.launches; }
+	// Waves the translated code left at an s_barrier for the next of their round (run_workgroup).
+	uint64_t barrier_switches() const { return barrier_switches_; }
 
 private:
 	friend struct ValuExec;
@@ -280,10 +282,11 @@ private:
 	bool lowpower_ = false, r1_ = false;
 	CodeCache code_;
 	std::vector<std::unique_ptr<Wave>> waves_;
+	std::vector<Wave *> wave_ptrs_; // the same, for the translated code (jit::Frame::round_waves)
+	uint64_t barrier_switches_ = 0;
 	std::vector<uint8_t> shared_;
 	uint64_t wg_base_ = 0;     // CU time at the start of the running workgroup
 	uint64_t wd_limit_ = kNever; // watchdog limit in wave-local cycles for the running workgroup
-	uint32_t abort_poll_ = 0;    // instructions since the abort flag was last read
 	uint64_t cur_pc_ = 0;      // address of the instruction being executed
 	uint32_t cu_prev_ctx_ = 0; // context whose translations the CU's TLB holds at wave launch
 	uint32_t config_ = 0;      // hwreg CONFIG (privileged)

@@ -614,6 +614,10 @@ private:
 	PHINode *exit_code_ = nullptr, *exit_off_ = nullptr;
 	FunctionType *ft_exec = nullptr, *ft_checks = nullptr, *ft_vmem = nullptr;
 	BasicBlock *entry_ = nullptr;
+	// Where the wave's state is read (Frame::wave, its pc, cycle, memos), after the entry and
+	// after an in-code wave switch (emit_barrier_switch).
+	BasicBlock *head_ = nullptr;
+	void emit_barrier_switch(uint64_t next);
 	// A wave chain's next wave (Runtime::chain_next launched it in this Wave object): its memos
 	// cleared, the workgroup's watchdog limit read, on to the first instruction. Level 1 only,
 	// for programs that chain (Program::chains); level 0 returns Ended to the worker.
@@ -1420,8 +1424,11 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 		return true;
 	case MICA_OP_S_BARRIER:
 		// A wave switch: the scheduler releases the wave at the barrier's cycle and re-enters
-		// the translated code at the next instruction.
+		// the translated code at the next instruction; at level 1 the code itself goes on to
+		// the round's next wave when there is one (emit_barrier_switch).
 		count_instruction(*d);
+		if (!level0_)
+			emit_barrier_switch(next);
 		exit_at(Exit::Barrier, next);
 		return true;
 	case MICA_OP_S_BRANCH:
@@ -1878,7 +1885,7 @@ Value *Emitter::memo_for(unsigned reg, unsigned size)
 	Value *&m = memos_[{reg, size}];
 	if (!m) {
 		if (wave_memos_ < kWaveMemos) {
-			IRBuilder<> eb(entry_->getTerminator());
+			IRBuilder<> eb(head_->getTerminator());
 			m = at_b(eb, wave_, offsetof(Wave, memos) + wave_memos_++ * uint64_t(kWaveMemoBytes));
 		} else {
 			m = entry_alloca(sizeof(AddrMemo));
@@ -1895,7 +1902,7 @@ Value *Emitter::memo_for(unsigned reg, unsigned size)
 // whole workgroup instead of being made again after every quantum and barrier.
 void Emitter::clear_memos_at_entry(Value *after_interp)
 {
-	IRBuilder<> eb(entry_->getTerminator());
+	IRBuilder<> eb(head_->getTerminator());
 	Value *reset = nullptr;
 	if (wave_memos_) {
 		Value *rp = at_b(eb, wave_, offsetof(Wave, memo_reset));
@@ -3527,6 +3534,44 @@ void Emitter::emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d,
 	callouts = outs;
 }
 
+// What Worker::run_workgroup does when a wave reaches a barrier and a later wave of its round
+// is left (Frame::round_rest), without returning to it: the arrival counts into the release
+// cycle, and the next wave of the round gets its quantum, the scheduler's budget (32
+// instructions, fewer when the kill poll is due sooner; none: the interpreter runs its next
+// instruction, so the code returns instead), and runs from its pc through the head, as the
+// entry would run it. The scheduler learns which waves arrived from round_index.
+void Emitter::emit_barrier_switch(uint64_t next)
+{
+	auto frame_field = [&](size_t off) { return at(frame_, off); };
+	BasicBlock *try_switch = BasicBlock::Create(C, "barrier_switch", F);
+	BasicBlock *go = BasicBlock::Create(C, "barrier_next_wave", F);
+	BasicBlock *out = BasicBlock::Create(C, "barrier_exit", F);
+	Value *rest = B.CreateLoad(i32, frame_field(offsetof(Frame, round_rest)));
+	B.CreateCondBr(B.CreateICmpNE(rest, B.getInt32(0)), try_switch, out, MDBuilder(C).createBranchWeights(8, 1));
+	B.SetInsertPoint(try_switch);
+	Value *poll = B.CreateAdd(B.CreateLoad(i32, frame_field(offsetof(Frame, abort_poll))), B.CreateLoad(i32, n_ptr()));
+	Value *left = B.CreateSub(B.getInt32(4095), B.CreateAnd(poll, B.getInt32(4095)));
+	Value *polled = B.CreateICmpNE(B.CreateLoad(i32, frame_field(offsetof(Frame, abort_polled))), B.getInt32(0));
+	Value *budget = B.CreateSelect(polled, B.CreateIntrinsic(Intrinsic::umin, {i32}, {left, B.getInt32(kQuantum)}),
+	                               B.getInt32(kQuantum));
+	B.CreateCondBr(B.CreateICmpNE(budget, B.getInt32(0)), go, out, MDBuilder(C).createBranchWeights(4095, 1));
+	B.SetInsertPoint(go);
+	flush_counters(B);
+	B.CreateStore(abs_pc(next), at(wave_, offsetof(Wave, pc)));
+	B.CreateStore(poll, frame_field(offsetof(Frame, abort_poll)));
+	Value *rel_p = frame_field(offsetof(Frame, round_release));
+	Value *arrival = B.CreateAdd(cycle(), B.getInt64(1));
+	B.CreateStore(B.CreateIntrinsic(Intrinsic::umax, {i64}, {B.CreateLoad(i64, rel_p), arrival}), rel_p);
+	Value *idx = B.CreateIntrinsic(Intrinsic::cttz, {i32}, {rest, B.getTrue()});
+	B.CreateStore(B.CreateAnd(rest, B.CreateSub(rest, B.getInt32(1))), frame_field(offsetof(Frame, round_rest)));
+	B.CreateStore(idx, frame_field(offsetof(Frame, round_index)));
+	Value *waves = B.CreateLoad(ptr, frame_field(offsetof(Frame, round_waves)));
+	B.CreateStore(B.CreateLoad(ptr, B.CreateGEP(ptr, waves, B.CreateZExt(idx, i64))), frame_field(offsetof(Frame, wave)));
+	B.CreateStore(budget, frame_field(offsetof(Frame, budget)));
+	B.CreateBr(head_);
+	B.SetInsertPoint(out);
+}
+
 void Emitter::emit_chain_restart()
 {
 	ft_chain_ = FunctionType::get(i32, {ptr}, false);
@@ -3558,11 +3603,25 @@ Function *Emitter::emit(const std::string &name)
 	frame_ = F->getArg(0);
 	auto field = [&](Type *t, size_t off) { return B.CreateLoad(t, at(frame_, off)); };
 	worker_ = field(ptr, offsetof(Frame, worker));
-	wave_ = field(ptr, offsetof(Frame, wave));
 	base_ = field(i64, offsetof(Frame, base_pc));
 	exec_ops_ = field(ptr, offsetof(Frame, executed_ops));
 	instr_home_ = field(ptr, offsetof(Frame, instructions));
 	lane_home_ = field(ptr, offsetof(Frame, lane_instructions));
+	// Everything of the wave is read in the head, which an in-code wave switch at s_barrier
+	// enters again for the next wave (emit_barrier_switch); the entry holds what is the
+	// dispatch's.
+	head_ = BasicBlock::Create(C, "head", F);
+	if (!level0_) {
+		cyc_a_ = B.CreateAlloca(i64);
+		n_a_ = B.CreateAlloca(i32);
+		instr_p_ = B.CreateAlloca(i64);
+		lane_p_ = B.CreateAlloca(i64);
+		wd_a_ = B.CreateAlloca(i64);
+		B.CreateStore(field(i64, offsetof(Frame, wd_limit)), wd_a_);
+	}
+	B.CreateBr(head_);
+	B.SetInsertPoint(head_);
+	wave_ = field(ptr, offsetof(Frame, wave));
 	budget_ = field(i32, offsetof(Frame, budget));
 	if (level0_) {
 		// Level 0 keeps them in their homes: its fast register allocator spilled the promoted
@@ -3572,13 +3631,6 @@ Function *Emitter::emit(const std::string &name)
 		instr_p_ = instr_home_;
 		lane_p_ = lane_home_;
 		wd0_ = field(i64, offsetof(Frame, wd_limit));
-	} else {
-		cyc_a_ = B.CreateAlloca(i64);
-		n_a_ = B.CreateAlloca(i32);
-		instr_p_ = B.CreateAlloca(i64);
-		lane_p_ = B.CreateAlloca(i64);
-		wd_a_ = B.CreateAlloca(i64);
-		B.CreateStore(field(i64, offsetof(Frame, wd_limit)), wd_a_);
 	}
 	B.CreateStore(B.getInt32(0), n_a_);
 	reload_counters(B);

@@ -57,6 +57,20 @@ struct Frame {
 	// Runtime::chain_next and, if it launched the next wave in the same Wave object, goes on at
 	// the program's first instruction instead of returning Ended.
 	uint32_t chain;
+	// The kill poll (Worker): instructions since the kill flag was last read, and nonzero when
+	// the dispatch has a flag (every 4096th instruction is then left to the interpreter).
+	uint32_t abort_poll;
+	uint32_t abort_polled;
+	// In-code wave switches at s_barrier (level 1; Worker::run_workgroup). The waves of the
+	// scheduler's round after the one running (a bit mask; 0: none, return Barrier as usual).
+	// Where a wave reaches an s_barrier and a later wave of the round is left, the code does
+	// what the scheduler would: it records the arrival (round_release: the latest arrival's
+	// cycle + 1), gives the next wave of the round a new quantum (as the scheduler computes it)
+	// and runs that wave, whose index it leaves in round_index and whose Wave in 'wave'.
+	Wave *const *round_waves;  // the workgroup's waves by index
+	uint32_t round_rest;
+	uint32_t round_index;
+	uint64_t round_release;
 };
 
 class Program {
@@ -124,12 +138,14 @@ struct Counters {
 	uint64_t hazard_free = 0;       // of 'translations', those without operand tests (Program::hazard_free)
 	uint64_t full_exec_runs = 0;    // straight runs translated with a copy for EXEC all ones (level 1, both paths)
 	uint64_t chained_launches = 0;  // waves launched by wave chains (Worker::chain_next), counted at dispatch end
+	uint64_t barrier_switches = 0;  // waves the translated code left at an s_barrier for the round's next (Frame::round_rest), counted at dispatch end
 };
 Counters counters();
 
 
-// Adds n to Counters::chained_launches (a compute engine, once per dispatch that chained).
-void count_chained_launches(uint64_t n);
+// Adds to Counters::chained_launches and barrier_switches (a compute engine, once per dispatch
+// that had either).
+void count_wave_handoffs(uint64_t chained, uint64_t barrier_switches);
 
 // True when the LLVM JIT initialised on this host (else everything is interpreted).
 bool available();

@@ -354,11 +354,12 @@ void hold_tierups_for_tests(uint64_t jobs)
 	c.tierup_cv.notify_all();
 }
 
-void count_chained_launches(uint64_t n)
+void count_wave_handoffs(uint64_t chained, uint64_t barrier_switches)
 {
 	Cache &c = cache();
 	std::lock_guard<std::mutex> lock(c.mutex);
-	c.counters.chained_launches += n;
+	c.counters.chained_launches += chained;
+	c.counters.barrier_switches += barrier_switches;
 }
 
 Counters counters()
