@@ -39,6 +39,14 @@ std::string hex(uint64_t v)
 	return buf;
 }
 
+// MICA_CU_BARRIER_SWITCH=0: the translated code returns to run_workgroup at every s_barrier (no
+// in-code wave switch, jit::Frame::round_rest), for measurements.
+bool barrier_switches_on()
+{
+	static const bool on = switched_on("MICA_CU_BARRIER_SWITCH");
+	return on;
+}
+
 } // namespace
 
 Worker::Worker(Mmu &mmu, uint32_t cu_index) : mmu_(mmu), cu_(cu_index) {}
@@ -292,6 +300,7 @@ bool Worker::run_workgroup(uint64_t index)
 	uint64_t release = 0;  // the cycle after the latest arrival
 	uint64_t wg_cycles = 0;
 	frame_.round_waves = wave_ptrs_.data();
+	const uint32_t switchable = barrier_switches_on() ? ~0u : 0u;
 	while (live) {
 		// Running a wave changes only its own state, so the round's set is known at its start.
 		for (uint32_t m = ready; m;) {
@@ -299,7 +308,7 @@ bool Worker::run_workgroup(uint64_t index)
 			m &= m - 1;
 			// Translated code may go on to the round's later waves where a wave reaches an
 			// s_barrier (jit::Frame::round_rest); it returns for the wave it ran last.
-			frame_.round_rest = m;
+			frame_.round_rest = m & switchable;
 			frame_.round_index = i;
 			frame_.round_release = release;
 			Step s = run_quantum(*waves_[i]);
