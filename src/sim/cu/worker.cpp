@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "alu_ops.h"
 #include "env_switch.h"
 #include "jit/jit.h"
 
@@ -317,7 +318,7 @@ bool Worker::run_workgroup(uint64_t index)
 				const uint32_t c = frame_.round_index;
 				const uint32_t arrived = ((1u << c) - 1) & ~((1u << i) - 1) & ready;
 				ready &= ~arrived;
-				barrier_switches_ += static_cast<uint32_t>(__builtin_popcount(arrived));
+				barrier_switches_ += ops::popcount32(arrived);
 				release = frame_.round_release;
 				m = frame_.round_rest;
 				i = c;

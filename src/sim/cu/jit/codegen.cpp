@@ -545,7 +545,7 @@ private:
 	static bool ds_memo_user(const DecodedInst &d);
 	Value *memo_for(unsigned reg, unsigned size);
 	void clear_memos_at_entry(Value *after_interp);
-	void clear_memos(IRBuilder<> &b, Value *reset);
+	void clear_memos(IRBuilder<> &b, bool wave, bool stack);
 	unsigned wave_memos_ = 0;          // memos in Wave::memos
 	std::vector<Value *> stack_memos_; // the others
 	void clear_memos_written(const DecodedInst &d);
@@ -1900,30 +1900,40 @@ Value *Emitter::memo_for(unsigned reg, unsigned size)
 // last ran it or the interpreter ran an instruction of it (either may have written any
 // register); a memo on the stack starts empty. Kept, SGEMM's two tile-address memos last the
 // whole workgroup instead of being made again after every quantum and barrier.
+// The wave's memos are cleared in a block of their own, entered only when one of the flags is
+// set: selects over every memo (a load, a conditional move and a store each, and the flag's
+// store) ran at every entry, ~12 host instructions at each of the reduction's 80 entries into
+// translated code per workgroup.
 void Emitter::clear_memos_at_entry(Value *after_interp)
 {
 	IRBuilder<> eb(head_->getTerminator());
-	Value *reset = nullptr;
 	if (wave_memos_) {
 		Value *rp = at_b(eb, wave_, offsetof(Wave, memo_reset));
-		reset = eb.CreateOr(eb.CreateICmpNE(after_interp, eb.getInt32(0)), eb.CreateICmpNE(eb.CreateLoad(i32, rp), eb.getInt32(0)));
+		Value *reset = eb.CreateOr(eb.CreateICmpNE(after_interp, eb.getInt32(0)), eb.CreateICmpNE(eb.CreateLoad(i32, rp), eb.getInt32(0)));
+		BasicBlock *rest = head_->splitBasicBlock(head_->getTerminator(), "head_dispatch");
+		BasicBlock *clear = BasicBlock::Create(C, "clear_wave_memos", F);
+		head_->getTerminator()->eraseFromParent();
+		eb.SetInsertPoint(head_);
+		eb.CreateCondBr(reset, clear, rest, MDBuilder(C).createBranchWeights(1, 64));
+		eb.SetInsertPoint(clear);
+		clear_memos(eb, true, false);
+		eb.CreateBr(rest);
+		eb.SetInsertPoint(rest->getTerminator());
 	}
-	clear_memos(eb, reset);
+	clear_memos(eb, false, true);
 }
 
-// The wave's memos where 'reset' holds (all of them when it is null), then its memo_reset flag;
-// the memos on the stack always.
-void Emitter::clear_memos(IRBuilder<> &b, Value *reset)
+// 'wave': the wave's memos and its memo_reset flag; 'stack': the memos on the stack.
+void Emitter::clear_memos(IRBuilder<> &b, bool wave, bool stack)
 {
-	if (wave_memos_) {
-		for (unsigned k = 0; k < wave_memos_; k++) {
-			Value *kp = at_b(b, wave_, offsetof(Wave, memos) + k * uint64_t(kWaveMemoBytes) + offsetof(AddrMemo, kind));
-			b.CreateStore(reset ? b.CreateSelect(reset, b.getInt32(0), b.CreateLoad(i32, kp)) : b.getInt32(0), kp);
-		}
+	if (wave && wave_memos_) {
+		for (unsigned k = 0; k < wave_memos_; k++)
+			b.CreateStore(b.getInt32(0), at_b(b, wave_, offsetof(Wave, memos) + k * uint64_t(kWaveMemoBytes) + offsetof(AddrMemo, kind)));
 		b.CreateStore(b.getInt32(0), at_b(b, wave_, offsetof(Wave, memo_reset)));
 	}
-	for (Value *m : stack_memos_)
-		b.CreateStore(b.getInt32(0), at_b(b, m, offsetof(AddrMemo, kind)));
+	if (stack)
+		for (Value *m : stack_memos_)
+			b.CreateStore(b.getInt32(0), at_b(b, m, offsetof(AddrMemo, kind)));
 }
 
 // An instruction that can write a register clears its memos before anything else.
@@ -3580,7 +3590,7 @@ void Emitter::emit_chain_restart()
 	// What the entry does for a launched wave (its memo_reset is set); the counters were reloaded
 	// after the call, and the executed count goes on (the budget is the worker's, over the whole
 	// chain).
-	clear_memos(rb, nullptr);
+	clear_memos(rb, true, true);
 	rb.CreateStore(rb.CreateLoad(i64, at_b(rb, frame_, offsetof(Frame, wd_limit))), wd_a_);
 	rb.CreateBr(blocks_.at(0));
 }
