@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "alu_ops.h"
 #include "env_switch.h"
 #include "jit/jit.h"
 
@@ -289,33 +290,39 @@ bool Worker::run_workgroup(uint64_t index)
 	// Waves run round-robin, a quantum each, skipping ended waves and waves at a barrier. The
 	// barrier is released once every wave still running has reached it (a wave that ended no
 	// longer counts, so divergent barriers cannot hang the model), at the cycle after the latest
-	// arrival. Which waves may run is a bit mask (the wave objects are 100 KB apart and their
-	// flags were a cache miss each), so a round visits only runnable waves, in wave order as
-	// before; every wave still running is at the barrier when none is left to run. The masks are
-	// the frame's: translated code goes on with the round, and with the next, where a wave
-	// reaches an s_barrier or s_endpgm (jit::Frame::round_rest), and returns for the wave it ran
-	// last (round_index).
+	// arrival. Which waves may run is a bit mask kept here (the wave objects are 100 KB apart and
+	// their flags were a cache miss each), so a round visits only runnable waves, in wave order
+	// as before; every wave still running is at the barrier when none is left to run.
 	static_assert(MICA_MAX_WORKGROUP_INVOCATIONS / kLanes <= 32, "a workgroup's waves fit a 32-bit mask");
 	const uint32_t all = nwaves >= 32 ? ~0u : (1u << nwaves) - 1u;
-	jit::Frame &f = frame_;
-	f.round_waves = wave_ptrs_.data();
-	f.round_on = barrier_switches_on() ? 1u : 0u;
-	f.round_ready = all;
-	f.round_live = all;
-	f.round_release = 0;
-	f.round_retire = 0;
+	uint32_t ready = all;  // neither ended nor at the barrier
+	uint32_t ended = 0;
+	uint32_t live = nwaves;
+	uint64_t release = 0;  // the cycle after the latest arrival
 	uint64_t wg_cycles = 0;
-	while (f.round_live) {
-		for (uint32_t m = f.round_ready; m;) {
+	frame_.round_waves = wave_ptrs_.data();
+	const uint32_t switchable = barrier_switches_on() ? ~0u : 0u;
+	while (live) {
+		// Running a wave changes only its own state, so the round's set is known at its start.
+		for (uint32_t m = ready; m;) {
 			uint32_t i = static_cast<uint32_t>(__builtin_ctz(m));
-			f.round_rest = m & (m - 1);
-			f.round_index = i;
+			m &= m - 1;
+			// Translated code may go on to the round's later waves where a wave reaches an
+			// s_barrier (jit::Frame::round_rest); it returns for the wave it ran last.
+			frame_.round_rest = m & switchable;
+			frame_.round_index = i;
+			frame_.round_release = release;
 			Step s = run_quantum(*waves_[i]);
-			i = f.round_index;
-			m = f.round_rest;
-			for (uint32_t r = f.round_retire; r; r &= r - 1)
-				retire_wave(*waves_[static_cast<uint32_t>(__builtin_ctz(r))], wg_cycles);
-			f.round_retire = 0;
+			if (frame_.round_index != i) {
+				// Every wave of the round from i up to the one it returned for reached the barrier.
+				const uint32_t c = frame_.round_index;
+				const uint32_t arrived = ((1u << c) - 1) & ~((1u << i) - 1) & ready;
+				ready &= ~arrived;
+				barrier_switches_ += ops::popcount32(arrived);
+				release = frame_.round_release;
+				m = frame_.round_rest;
+				i = c;
+			}
 			Wave &w = *waves_[i];
 			if (s == Step::Continue)
 				continue;
@@ -329,32 +336,28 @@ bool Worker::run_workgroup(uint64_t index)
 				stats_.cycles = wg_base_ + reached;
 				return false;
 			}
-			f.round_ready &= ~(1u << i);
+			ready &= ~(1u << i);
 			if (s == Step::Ended) {
 				retire_wave(w, wg_cycles);
-				f.round_live &= ~(1u << i);
+				ended |= 1u << i;
+				live--;
 			} else {
-				f.round_release = std::max(f.round_release, w.cycle + 1);
+				release = std::max(release, w.cycle + 1);
 			}
 		}
-		if (f.round_live && !f.round_ready)
-			release_round();
+		if (live && !ready) {
+			ready = all & ~ended;
+			for (uint32_t m = ready; m; m &= m - 1) {
+				Wave &w = *waves_[static_cast<uint32_t>(__builtin_ctz(m))];
+				w.stall += release - (w.cycle + 1);
+				w.cycle = release;
+			}
+			release = 0;
+		}
 	}
 	wg_base_ += wg_cycles;
 	stats_.cycles = wg_base_;
 	return true;
-}
-
-void Worker::release_round()
-{
-	jit::Frame &f = frame_;
-	for (uint32_t m = f.round_live; m; m &= m - 1) {
-		Wave &w = *waves_[static_cast<uint32_t>(__builtin_ctz(m))];
-		w.stall += f.round_release - (w.cycle + 1);
-		w.cycle = f.round_release;
-	}
-	f.round_ready = f.round_live;
-	f.round_release = 0;
 }
 
 uint64_t Worker::run_share(const WorkgroupShare &share, bool *ran)
@@ -480,28 +483,13 @@ bool Worker::chain_next()
 
 void Worker::fill_frame()
 {
-	// The dispatch's fields. The rest is kept: the kill poll's count goes on across dispatches and
-	// translations, as the interpreter's, and a translation adopted inside a scheduler's round
-	// (adopt_translation) is in the same round.
-	jit::Frame &f = frame_;
-	f.worker = this;
-	f.wave = nullptr;
-	f.base_pc = st_.program_va;
-	f.wd_limit = wd_limit_;
-	f.executed_ops = executed_.data();
-	f.instructions = &stats_.instructions;
-	f.lane_instructions = &stats_.lane_instructions;
-	f.budget = 0;
-	f.executed = 0;
-	f.mem_ops = &stats_.mem_ops;
-	f.tlb = tlb_[0].data();
-	f.tlb_gen = tlb_gen_src_;
-	f.tlb_gen_seen = &tlb_gen_;
-	f.shared = shared_.data();
-	f.shared_size = shared_.size();
-	f.chain = 0;
-	f.abort_polled = st_.abort != nullptr;
-	f.round_waves = wave_ptrs_.data();
+	// The kill poll's count goes on across dispatches and translations, as the interpreter's, and
+	// a translation adopted inside a scheduler's round (adopt_translation) is in the same round.
+	const jit::Frame was = frame_;
+	frame_ = jit::Frame{this, nullptr, st_.program_va, wd_limit_, executed_.data(), &stats_.instructions,
+	                    &stats_.lane_instructions, 0, 0, &stats_.mem_ops, tlb_[0].data(),
+	                    tlb_gen_src_, &tlb_gen_, shared_.data(), shared_.size(), 0, was.abort_poll, st_.abort != nullptr,
+	                    wave_ptrs_.data(), was.round_rest, was.round_index, was.round_release};
 	frame_ready_ = true;
 }
 

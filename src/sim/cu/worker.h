@@ -117,8 +117,8 @@ public:
 	uint64_t jit_interpreted() const { return jit_interpreted_; }
 	// Waves launched by wave chains (chain_next) since the worker was made.
 	uint64_t chained_launches() const { return chain_.launches; }
-	// Waves the translated code left at an s_barrier or s_endpgm for another (run_workgroup).
-	uint64_t barrier_switches() const { return frame_.round_switches; }
+	// Waves the translated code left at an s_barrier for the next of their round (run_workgroup).
+	uint64_t barrier_switches() const { return barrier_switches_; }
 
 private:
 	friend struct ValuExec;
@@ -126,9 +126,6 @@ private:
 	// --- scheduling and control (worker.cpp)
 	// Launches wave 'slot' of the workgroup wg_id in waves_[object].
 	void launch_wave(uint32_t object, uint32_t slot, const uint32_t (&wg_id)[3]);
-	// The barrier's release once every wave still running (frame_.round_live) has reached it:
-	// each at the cycle after the latest arrival (frame_.round_release), all ready again.
-	void release_round();
 	// What a workgroup's start does before its waves launch; returns its wave count.
 	uint32_t begin_workgroup(uint64_t index, uint32_t (&wg_id)[3]);
 	// A workgroup retired: CTX_PROGRESS, unless the context is being killed (the register stands
@@ -286,6 +283,7 @@ private:
 	CodeCache code_;
 	std::vector<std::unique_ptr<Wave>> waves_;
 	std::vector<Wave *> wave_ptrs_; // the same, for the translated code (jit::Frame::round_waves)
+	uint64_t barrier_switches_ = 0;
 	std::vector<uint8_t> shared_;
 	uint64_t wg_base_ = 0;     // CU time at the start of the running workgroup
 	uint64_t wd_limit_ = kNever; // watchdog limit in wave-local cycles for the running workgroup

@@ -615,10 +615,9 @@ private:
 	FunctionType *ft_exec = nullptr, *ft_checks = nullptr, *ft_vmem = nullptr;
 	BasicBlock *entry_ = nullptr;
 	// Where the wave's state is read (Frame::wave, its pc, cycle, memos), after the entry and
-	// after an in-code wave switch (emit_round_switch).
+	// after an in-code wave switch (emit_barrier_switch).
 	BasicBlock *head_ = nullptr;
-	void emit_round_switch(uint64_t next, bool ended);
-	FunctionType *ft_release_ = nullptr;
+	void emit_barrier_switch(uint64_t next);
 	// A wave chain's next wave (Runtime::chain_next launched it in this Wave object): its memos
 	// cleared, the workgroup's watchdog limit read, on to the first instruction. Level 1 only,
 	// for programs that chain (Program::chains); level 0 returns Ended to the worker.
@@ -1421,17 +1420,15 @@ bool Emitter::emit_branch(uint64_t off, const DecodedInst *d)
 			B.CreateCondBr(B.CreateICmpNE(launched, B.getInt32(0)), chain_restart_, ended, MDBuilder(C).createBranchWeights(64, 1));
 			B.SetInsertPoint(ended);
 		}
-		if (!level0_)
-			emit_round_switch(next, true);
 		exit_at(Exit::Ended, next);
 		return true;
 	case MICA_OP_S_BARRIER:
 		// A wave switch: the scheduler releases the wave at the barrier's cycle and re-enters
 		// the translated code at the next instruction; at level 1 the code itself goes on to
-		// the round's next wave when there is one (emit_round_switch).
+		// the round's next wave when there is one (emit_barrier_switch).
 		count_instruction(*d);
 		if (!level0_)
-			emit_round_switch(next, false);
+			emit_barrier_switch(next);
 		exit_at(Exit::Barrier, next);
 		return true;
 	case MICA_OP_S_BRANCH:
@@ -3547,69 +3544,40 @@ void Emitter::emit_fast_copy(uint64_t off, const CodeSlot &slot, DecodedInst *d,
 	callouts = outs;
 }
 
-// What Worker::run_workgroup does when a wave reaches a barrier ('ended': s_endpgm), without
-// returning to it, where another wave can run (jit::Frame): the next wave of the round, or, when
-// this was the round's last wave and every wave still running is at the barrier, the release
-// (Runtime::release_round) and the next round's first wave. That wave gets the scheduler's
-// budget (a quantum, fewer instructions when the kill poll is due sooner; none: the interpreter
-// runs the polling instruction, so the code returns) and runs from its pc through the head, as
-// the entry would run it. Where no wave can run, the code returns with nothing of this done.
-void Emitter::emit_round_switch(uint64_t next, bool ended)
+// What Worker::run_workgroup does when a wave reaches a barrier and a later wave of its round
+// is left (Frame::round_rest), without returning to it: the arrival counts into the release
+// cycle, and the next wave of the round gets its quantum, the scheduler's budget (32
+// instructions, fewer when the kill poll is due sooner; none: the interpreter runs its next
+// instruction, so the code returns instead), and runs from its pc through the head, as the
+// entry would run it. The scheduler learns which waves arrived from round_index.
+void Emitter::emit_barrier_switch(uint64_t next)
 {
-	auto field = [&](size_t off) { return at(frame_, off); };
-	auto load = [&](Type *t, size_t off) { return B.CreateLoad(t, field(off)); };
-	BasicBlock *look = BasicBlock::Create(C, ended ? "end_switch" : "barrier_switch", F);
-	BasicBlock *go = BasicBlock::Create(C, ended ? "end_next_wave" : "barrier_next_wave", F);
-	BasicBlock *release = BasicBlock::Create(C, "round_release", F);
-	BasicBlock *pick = BasicBlock::Create(C, "round_pick", F);
-	BasicBlock *out = BasicBlock::Create(C, ended ? "end_exit" : "barrier_exit", F);
-	B.CreateCondBr(B.CreateICmpNE(load(i32, offsetof(Frame, round_on)), B.getInt32(0)), look, out,
-	               MDBuilder(C).createBranchWeights(64, 1));
-	B.SetInsertPoint(look);
-	Value *rest = load(i32, offsetof(Frame, round_rest));
-	Value *bit = B.CreateShl(B.getInt32(1), load(i32, offsetof(Frame, round_index)));
-	Value *ready = B.CreateAnd(load(i32, offsetof(Frame, round_ready)), B.CreateNot(bit));
-	Value *live = load(i32, offsetof(Frame, round_live));
-	if (ended)
-		live = B.CreateAnd(live, B.CreateNot(bit));
-	Value *zero = B.getInt32(0);
-	// The round's last wave, every wave still running at the barrier: released, a new round.
-	Value *closes = B.CreateAnd(B.CreateICmpEQ(rest, zero), B.CreateAnd(B.CreateICmpEQ(ready, zero), B.CreateICmpNE(live, zero)));
-	Value *targets = B.CreateSelect(closes, live, rest);
-	Value *poll = B.CreateAdd(load(i32, offsetof(Frame, abort_poll)), B.CreateLoad(i32, n_ptr()));
+	auto frame_field = [&](size_t off) { return at(frame_, off); };
+	BasicBlock *try_switch = BasicBlock::Create(C, "barrier_switch", F);
+	BasicBlock *go = BasicBlock::Create(C, "barrier_next_wave", F);
+	BasicBlock *out = BasicBlock::Create(C, "barrier_exit", F);
+	Value *rest = B.CreateLoad(i32, frame_field(offsetof(Frame, round_rest)));
+	B.CreateCondBr(B.CreateICmpNE(rest, B.getInt32(0)), try_switch, out, MDBuilder(C).createBranchWeights(8, 1));
+	B.SetInsertPoint(try_switch);
+	Value *poll = B.CreateAdd(B.CreateLoad(i32, frame_field(offsetof(Frame, abort_poll))), B.CreateLoad(i32, n_ptr()));
 	Value *left = B.CreateSub(B.getInt32(4095), B.CreateAnd(poll, B.getInt32(4095)));
-	Value *polled = B.CreateICmpNE(load(i32, offsetof(Frame, abort_polled)), zero);
+	Value *polled = B.CreateICmpNE(B.CreateLoad(i32, frame_field(offsetof(Frame, abort_polled))), B.getInt32(0));
 	Value *budget = B.CreateSelect(polled, B.CreateIntrinsic(Intrinsic::umin, {i32}, {left, B.getInt32(kQuantum)}),
 	                               B.getInt32(kQuantum));
-	B.CreateCondBr(B.CreateAnd(B.CreateICmpNE(targets, zero), B.CreateICmpNE(budget, zero)), go, out,
-	               MDBuilder(C).createBranchWeights(64, 1));
+	B.CreateCondBr(B.CreateICmpNE(budget, B.getInt32(0)), go, out, MDBuilder(C).createBranchWeights(4095, 1));
 	B.SetInsertPoint(go);
 	flush_counters(B);
 	B.CreateStore(abs_pc(next), at(wave_, offsetof(Wave, pc)));
-	B.CreateStore(poll, field(offsetof(Frame, abort_poll)));
-	B.CreateStore(ready, field(offsetof(Frame, round_ready)));
-	if (ended) {
-		B.CreateStore(live, field(offsetof(Frame, round_live)));
-		Value *retire = field(offsetof(Frame, round_retire));
-		B.CreateStore(B.CreateOr(B.CreateLoad(i32, retire), bit), retire);
-	} else {
-		Value *rel_p = field(offsetof(Frame, round_release));
-		Value *arrival = B.CreateAdd(cycle(), B.getInt64(1));
-		B.CreateStore(B.CreateIntrinsic(Intrinsic::umax, {i64}, {B.CreateLoad(i64, rel_p), arrival}), rel_p);
-	}
-	B.CreateCondBr(closes, release, pick, MDBuilder(C).createBranchWeights(1, 8));
-	B.SetInsertPoint(release);
-	call(ft_release_, fn_ptr(B, &Runtime::release_round), {worker_});
-	B.CreateBr(pick);
-	B.SetInsertPoint(pick);
-	Value *idx = B.CreateIntrinsic(Intrinsic::cttz, {i32}, {targets, B.getTrue()});
-	B.CreateStore(B.CreateAnd(targets, B.CreateSub(targets, B.getInt32(1))), field(offsetof(Frame, round_rest)));
-	B.CreateStore(idx, field(offsetof(Frame, round_index)));
-	Value *waves = load(ptr, offsetof(Frame, round_waves));
-	B.CreateStore(B.CreateLoad(ptr, B.CreateGEP(ptr, waves, B.CreateZExt(idx, i64))), field(offsetof(Frame, wave)));
-	B.CreateStore(budget, field(offsetof(Frame, budget)));
-	Value *sw = field(offsetof(Frame, round_switches));
-	B.CreateStore(B.CreateAdd(B.CreateLoad(i64, sw), B.getInt64(1)), sw);
+	B.CreateStore(poll, frame_field(offsetof(Frame, abort_poll)));
+	Value *rel_p = frame_field(offsetof(Frame, round_release));
+	Value *arrival = B.CreateAdd(cycle(), B.getInt64(1));
+	B.CreateStore(B.CreateIntrinsic(Intrinsic::umax, {i64}, {B.CreateLoad(i64, rel_p), arrival}), rel_p);
+	Value *idx = B.CreateIntrinsic(Intrinsic::cttz, {i32}, {rest, B.getTrue()});
+	B.CreateStore(B.CreateAnd(rest, B.CreateSub(rest, B.getInt32(1))), frame_field(offsetof(Frame, round_rest)));
+	B.CreateStore(idx, frame_field(offsetof(Frame, round_index)));
+	Value *waves = B.CreateLoad(ptr, frame_field(offsetof(Frame, round_waves)));
+	B.CreateStore(B.CreateLoad(ptr, B.CreateGEP(ptr, waves, B.CreateZExt(idx, i64))), frame_field(offsetof(Frame, wave)));
+	B.CreateStore(budget, frame_field(offsetof(Frame, budget)));
 	B.CreateBr(head_);
 	B.SetInsertPoint(out);
 }
@@ -3636,7 +3604,6 @@ Function *Emitter::emit(const std::string &name)
 	ft_vd = FunctionType::get(B.getVoidTy(), {ptr, ptr, ptr, ptr, ptr, i32, i32, ptr}, false);
 	ft_md = FunctionType::get(i32, {ptr, ptr, i32, ptr}, false);
 	ft_splat = FunctionType::get(B.getVoidTy(), {ptr, i32}, false);
-	ft_release_ = FunctionType::get(B.getVoidTy(), {ptr}, false);
 
 	F = Function::Create(FunctionType::get(i32, {ptr}, false), Function::ExternalLinkage, name, M);
 	F->addFnAttr(Attribute::NoUnwind);
@@ -3651,7 +3618,7 @@ Function *Emitter::emit(const std::string &name)
 	instr_home_ = field(ptr, offsetof(Frame, instructions));
 	lane_home_ = field(ptr, offsetof(Frame, lane_instructions));
 	// Everything of the wave is read in the head, which an in-code wave switch at s_barrier
-	// enters again for the next wave (emit_round_switch); the entry holds what is the
+	// enters again for the next wave (emit_barrier_switch); the entry holds what is the
 	// dispatch's.
 	head_ = BasicBlock::Create(C, "head", F);
 	if (!level0_) {

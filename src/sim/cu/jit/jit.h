@@ -61,24 +61,16 @@ struct Frame {
 	// the dispatch has a flag (every 4096th instruction is then left to the interpreter).
 	uint32_t abort_poll;
 	uint32_t abort_polled;
-	// The scheduler's round (Worker::run_workgroup), which level-1 code goes on with itself where
-	// a wave reaches an s_barrier or s_endpgm and another wave can run: the next wave of the round
-	// (round_rest), or, after the round's last arrival when every wave still running is at the
-	// barrier, the release (Runtime::release_round) and the next round's first wave. Then the
-	// code does what the scheduler would (the arrival's cycle into round_release, the wave's bits
-	// out of round_ready and, at an end, round_live; the ended wave into round_retire, which the
-	// scheduler retires), gives the wave a new quantum (the scheduler's budget, kill poll
-	// included) and runs it from its pc; where no wave can run it returns Barrier or Ended with
-	// none of that done, as without switches (always when round_on is 0).
-	Wave *const *round_waves; // the workgroup's waves by index
-	uint32_t round_rest;      // waves of the round after the running one
-	uint32_t round_index;     // in/out: the running wave
-	uint64_t round_release;   // the latest arrival's cycle + 1 (0: none yet)
-	uint32_t round_ready;     // waves neither ended nor at the barrier
-	uint32_t round_live;      // waves not ended
-	uint32_t round_retire;    // out: waves that ended in the code, not yet retired
-	uint32_t round_on;
-	uint64_t round_switches;  // waves the code left for another (Counters::barrier_switches)
+	// In-code wave switches at s_barrier (level 1; Worker::run_workgroup). The waves of the
+	// scheduler's round after the one running (a bit mask; 0: none, return Barrier as usual).
+	// Where a wave reaches an s_barrier and a later wave of the round is left, the code does
+	// what the scheduler would: it records the arrival (round_release: the latest arrival's
+	// cycle + 1), gives the next wave of the round a new quantum (as the scheduler computes it)
+	// and runs that wave, whose index it leaves in round_index and whose Wave in 'wave'.
+	Wave *const *round_waves;  // the workgroup's waves by index
+	uint32_t round_rest;
+	uint32_t round_index;
+	uint64_t round_release;
 };
 
 class Program {
@@ -146,7 +138,7 @@ struct Counters {
 	uint64_t hazard_free = 0;       // of 'translations', those without operand tests (Program::hazard_free)
 	uint64_t full_exec_runs = 0;    // straight runs translated with a copy for EXEC all ones (level 1, both paths)
 	uint64_t chained_launches = 0;  // waves launched by wave chains (Worker::chain_next), counted at dispatch end
-	uint64_t barrier_switches = 0;  // waves the translated code left at an s_barrier or s_endpgm for another of the workgroup (Frame::round_rest), counted at dispatch end
+	uint64_t barrier_switches = 0;  // waves the translated code left at an s_barrier for the round's next (Frame::round_rest), counted at dispatch end
 };
 Counters counters();
 

@@ -11,8 +11,6 @@ uint32_t Runtime::exec(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, u
 
 uint32_t Runtime::chain_next(Worker *wk) { return wk->chain_next() ? 1 : 0; }
 
-void Runtime::release_round(Worker *wk) { wk->release_round(); }
-
 uint32_t Runtime::checks_ok(Worker *wk, Wave *w, const CheckList *list, uint64_t cycle)
 {
 	w->cycle = cycle;

@@ -45,9 +45,6 @@ struct Runtime {
 	// next wave in the same Wave object (the code goes on at the first instruction), 0 when the
 	// compute unit's share of the dispatch is done.
 	static uint32_t chain_next(Worker *wk);
-	// The barrier's release at the end of a round the translated code ran (Frame::round_ready
-	// empty): Worker::release_round.
-	static void release_round(Worker *wk);
 	static uint32_t vmem_regs(Worker *wk, Wave *w, const DecodedInst *d, uint64_t pc, uint64_t cycle, uint32_t exec);
 };
 
