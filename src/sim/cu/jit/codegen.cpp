@@ -2208,8 +2208,12 @@ Function *Emitter::ds_function(const DecodedInst *d, Function *slow)
 	Value *imm = B.CreateSExt(B.CreateTrunc(packed, i32), i64);
 	Value *active = B.CreateBitCast(exec, m32);
 	Value *kind0 = B.CreateLoad(i32, field(offsetof(AddrMemo, kind)));
+	// A memo holds for any EXEC within the one it was made under: what it says of the active
+	// lanes (a block, one address per half, the lowest and highest address) holds for each of
+	// them. The reduction's tree narrows EXEC at every step, and each step made its memos again.
+	Value *memo_exec = B.CreateLoad(i32, field(offsetof(AddrMemo, exec)));
 	Value *hit = B.CreateAnd(B.CreateICmpNE(kind0, B.getInt32(0)),
-	                         B.CreateICmpEQ(B.CreateLoad(i32, field(offsetof(AddrMemo, exec))), exec));
+	                         B.CreateICmpEQ(B.CreateAnd(exec, B.CreateNot(memo_exec)), B.getInt32(0)));
 	Value *cyc = nullptr;
 	if (slow) {
 		// The test changes nothing: what it sends to 'slow' is the whole access.
