@@ -3647,7 +3647,9 @@ Function *Emitter::emit(const std::string &name)
 		wd0_ = field(i64, offsetof(Frame, wd_limit));
 	}
 	B.CreateStore(B.getInt32(0), n_a_);
-	reload_counters(B);
+	// The counters are read where the head leaves: each instruction's entry block (entry_block)
+	// and the two returns below. Read here as well, they were loaded at every entry and every
+	// wave switch and dead on the way to an instruction.
 	Value *pc = B.CreateLoad(i64, at(wave_, offsetof(Wave, pc)));
 
 	exit_bb_ = BasicBlock::Create(C, "exit", F);
@@ -3676,12 +3678,14 @@ Function *Emitter::emit(const std::string &name)
 	B.SetInsertPoint(resume);
 	SwitchInst *needs_run = B.CreateSwitch(entry_off, dispatch);
 	B.SetInsertPoint(resume_interp);
+	reload_counters(B);
 	exit_with(Exit::Interp, pc);
 	B.SetInsertPoint(dispatch);
 	SwitchInst *sw = B.CreateSwitch(entry_off, unknown, static_cast<unsigned>(blocks_.size()));
 	for (const auto &[off, bb] : blocks_)
 		sw->addCase(B.getInt64(off), level0_ ? bb : entry_block(off, bb));
 	B.SetInsertPoint(unknown);
+	reload_counters(B);
 	exit_with(Exit::Interp, pc);
 	// Every shared access's memo, before any instruction is emitted (a writer of its register
 	// may come first), none at entry.
