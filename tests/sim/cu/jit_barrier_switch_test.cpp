@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <random>
+#include <string>
 
 #include "cu_test_support.h"
 #include "jit/jit.h"
@@ -222,4 +224,135 @@ TEST_F(CuBarrierSwitch, LaunchedWaveDropsItsObjectsMemos)
 	EXPECT_EQ(switches, uint64_t(7) * kGroups);
 	for (uint32_t i = 0; i < 256 * kGroups; i++)
 		ASSERT_EQ(jit_word(c, size_t(i) * 4), 1u) << "invocation " << i;
+}
+
+namespace {
+
+// A random program of segments between barriers, for workgroups of 'wg_size' invocations (a
+// power of two): straight VALU runs on an accumulator, divergent regions under a random EXEC,
+// wave-dependent scalar spins (waves reach the next barrier at different cycles, some after more
+// than a quantum), one wave of the group ending early, and exchanges through shared memory
+// between two barriers (each lane adds another lane's word, so the results depend on every wave
+// having run its part before the barrier released). The accumulator goes to the lane's word.
+Asm random_barrier_program(std::mt19937 &rng, uint32_t wg_size)
+{
+	auto pick = [&](uint32_t n) { return static_cast<uint32_t>(rng() % n); };
+	Asm p;
+	const int quit = p.label();
+	p.nop(3);
+	p.alu(MICA_OP_V_MOV_B32, V(1), V(0));
+	p.alu(MICA_OP_V_SHL_B32, V(2), V(0), K(2));
+	p.nop(1);
+	bool ended = false;
+	const uint32_t segments = 3 + pick(6);
+	for (uint32_t seg = 0; seg < segments; seg++) {
+		const uint32_t ops = 1 + pick(10);
+		auto valu_run = [&]() {
+			for (uint32_t k = 0; k < ops; k++) {
+				p.alu(pick(2) ? MICA_OP_V_ADD_U32 : MICA_OP_V_XOR_B32, V(1), V(1), L(rng()));
+				p.nop(0);
+			}
+		};
+		switch (pick(5)) {
+		case 0: { // a divergent region
+			const int skip = p.label();
+			p.alu(MICA_OP_V_CMP_LT_U32, S(21), V(0), L(pick(wg_size)));
+			p.alu(MICA_OP_S_AND_SAVEEXEC_B32, S(21), S(21));
+			p.branch(MICA_OP_S_CBRANCH_EXECZ, skip);
+			valu_run();
+			p.bind(skip);
+			p.alu(MICA_OP_S_MOV_B32, EXEC, S(21));
+			break;
+		}
+		case 1: { // wave k spins (k << s) + 1 times
+			const int spin = p.label();
+			p.alu(MICA_OP_S_SHL_B32, S(22), S(MICA_ABI_S_WAVE_IN_GROUP), K(static_cast<int>(pick(4))));
+			p.alu(MICA_OP_S_ADD_U32, S(22), S(22), K(1));
+			p.bind(spin);
+			p.alu(MICA_OP_S_SUB_U32, S(22), S(22), K(1));
+			p.alu(MICA_OP_S_CMP_NE_U32, NONE, S(22), K(0));
+			p.branch(MICA_OP_S_CBRANCH_SCC1, spin);
+			valu_run();
+			break;
+		}
+		case 2: // one wave of the group ends here
+			if (!ended) {
+				p.alu(MICA_OP_S_CMP_EQ_U32, NONE, S(MICA_ABI_S_WAVE_IN_GROUP), K(static_cast<int>(pick(wg_size / 32))));
+				p.branch(MICA_OP_S_CBRANCH_SCC1, quit);
+				ended = true;
+			}
+			valu_run();
+			break;
+		case 3: { // each lane adds the word of the lane 'shift' on, through shared memory
+			const uint32_t shift = 1 + pick(wg_size - 1);
+			p.mem(MICA_OP_DS_STORE_B32, NONE, V(2), NONE, V(1));
+			p.alu(MICA_OP_V_ADD_U32, V(4), V(0), L(shift));
+			p.nop(0);
+			p.alu(MICA_OP_V_AND_B32, V(4), V(4), L(wg_size - 1));
+			p.nop(0);
+			p.alu(MICA_OP_V_SHL_B32, V(4), V(4), K(2));
+			p.ctrl(MICA_OP_S_FENCE, MICA_SCOPE_WORKGROUP);
+			p.ctrl(MICA_OP_S_BARRIER);
+			p.mem(MICA_OP_DS_LOAD_B32, V(3), V(4), NONE, NONE);
+			p.wait_all();
+			p.alu(MICA_OP_V_ADD_U32, V(1), V(1), V(3));
+			p.nop(0);
+			break;
+		}
+		default:
+			valu_run();
+			break;
+		}
+		if (pick(4))
+			p.ctrl(MICA_OP_S_BARRIER);
+	}
+	p.ctrl(MICA_OP_S_BARRIER);
+	p.alu(MICA_OP_S_MUL_U32, S(20), S(MICA_ABI_S_WORKGROUP_ID_X), L(wg_size * 4));
+	p.nop(1);
+	p.alu(MICA_OP_V_ADD_U32, V(5), V(2), S(20));
+	p.nop(1);
+	p.mem(MICA_OP_GLOBAL_STORE_B32, NONE, V(5), S(0), V(1));
+	p.end();
+	p.bind(quit);
+	p.end();
+	return p;
+}
+
+} // namespace
+
+// Generated programs (fixed seeds), each on both engines: every result, fault field, cycle,
+// stall and counter equal, and the code switched at the barriers of most of them (not where a
+// 2-wave group's one wave ends before every barrier, which leaves no other to switch to).
+TEST_F(CuBarrierSwitch, RandomProgramsAgreeWithTheScheduler)
+{
+	std::mt19937 rng(20261208);
+	unsigned switched = 0, killed = 0;
+	for (unsigned n = 0; n < 24; n++) {
+		const uint32_t wg_size = 64u << (n % 3); // 2, 4 or 8 waves
+		const Asm prog = random_barrier_program(rng, wg_size);
+		SCOPED_TRACE("program " + std::to_string(n) + ", workgroups of " + std::to_string(wg_size));
+		translate_at_level1(prog, false);
+		const uint32_t groups = 4096 / wg_size;
+		const uint64_t before = cu::jit::counters().barrier_switches;
+		// Every second program with a kill flag: never raised (the poll's budgets at switches),
+		// or raised (the dispatch is killed at the first poll, which must be the same
+		// instruction of the same wave; a compute unit that runs fewer than 4096 instructions
+		// never polls).
+		const bool raised = n % 4 == 3;
+		std::atomic<bool> flag{raised};
+		Compared c = run_both(prog, groups, [&](Rig &rig) {
+			rig.st.wg_size[0] = wg_size;
+			rig.st.shared_bytes = wg_size * 4;
+			if (n % 2)
+				rig.st.abort = &flag;
+		});
+		if (raised && c.interp.fault == MICA_FAULT_KILLED)
+			killed++;
+		else
+			ASSERT_EQ(c.interp.fault, MICA_FAULT_NONE) << c.interp.report;
+		expect_same(c);
+		switched += cu::jit::counters().barrier_switches > before;
+	}
+	EXPECT_GE(switched, 18u);
+	EXPECT_GE(killed, 3u); // of the 6 with a raised flag
 }
