@@ -614,8 +614,8 @@ private:
 	PHINode *exit_code_ = nullptr, *exit_off_ = nullptr;
 	FunctionType *ft_exec = nullptr, *ft_checks = nullptr, *ft_vmem = nullptr;
 	BasicBlock *entry_ = nullptr;
-	// Where the wave's state is read (Frame::wave, its pc, cycle, memos), after the entry and
-	// after an in-code wave switch (emit_barrier_switch).
+	// Where the wave's state is read (Frame::wave and budget, its pc, its memo and interpreter
+	// flags), after the entry and after an in-code wave switch (emit_barrier_switch).
 	BasicBlock *head_ = nullptr;
 	void emit_barrier_switch(uint64_t next);
 	// A wave chain's next wave (Runtime::chain_next launched it in this Wave object): its memos
