@@ -294,9 +294,12 @@ void instruction_costs(const std::string &filter)
 
 // Host CPU time per wave of short programs ('waves'): what launching, running and retiring a
 // wave costs when its program is a few instructions, as SAXPY's is. 'end' only ends; 'saxpy' is
-// the compiled SAXPY's shape (x and y loaded, one FMA, y stored, under the bounds test). 65536
-// workgroups of 64 invocations (131072 waves), one host thread, the JIT's level 1, faithful mode;
-// the fastest of 15 dispatches after a warm-up. MICA_CU_CHAIN=0 turns wave chains off (worker.h).
+// the compiled SAXPY's shape (x and y loaded, one FMA, y stored, under the bounds test), in 65536
+// workgroups of 64 invocations and no shared memory; 'reduce' the compiled tree reduction's
+// (reduce_program.h), in 16384 workgroups of 256 with 1 KiB of shared memory, its total checked.
+// 131072 waves each, one host thread, the JIT's level 1, faithful mode; the fastest of 15
+// dispatches after a warm-up. MICA_CU_CHAIN=0 turns wave chains off (worker.h),
+// MICA_CU_BARRIER_SWITCH=0 the in-code barrier switch.
 Asm saxpy_program()
 {
 	Asm p;
@@ -333,18 +336,19 @@ void wave_costs(const std::string &filter)
 		const char *name;
 		const Asm *prog;
 		uint32_t wg_size;
+		uint32_t shared_bytes; // a workgroup's, zeroed at its start
 	};
 	const char *chain = std::getenv("MICA_CU_CHAIN");
 	std::printf("host CPU ns per wave (%u waves, 1 thread, JIT level 1, fastest of 15; wave chains %s):\n", kWaves,
 	            chain && std::strcmp(chain, "0") == 0 ? "off" : "on");
-	for (const Shape &shape : {Shape{"end", &end, 64}, Shape{"saxpy", &saxpy, 64}, Shape{"reduce", &reduce, 256}}) {
+	for (const Shape &shape : {Shape{"end", &end, 64, 0}, Shape{"saxpy", &saxpy, 64, 0}, Shape{"reduce", &reduce, 256, 1024}}) {
 		if (!filter.empty() && filter != shape.name)
 			continue;
 		Rig rig(2, 1, size_t(kElems) * 8 + (1 << 20));
 		rig.engine = make_compute_engine(rig.mmu, 2, 1, CuEngine::Jit);
 		rig.st.wg_size[0] = shape.wg_size;
 		rig.st.groups[0] = kElems / shape.wg_size;
-		rig.st.shared_bytes = shape.wg_size * 4;
+		rig.st.shared_bytes = shape.shared_bytes;
 		const uint64_t y = Rig::kData + uint64_t(kElems) * 4;
 		rig.st.user_data[2] = 0x3fc00000; // a = 1.5
 		rig.st.user_data[3] = kElems;
